@@ -1,0 +1,61 @@
+/**
+ * One error hierarchy for letterpress. Every error carries a stable code; only handlers map codes to
+ * HTTP statuses or exit codes, and callers outside see the code and a safe message, never a stack.
+ */
+export type ErrorCode =
+  | "INVALID_DATA"
+  | "STALE_TRANSLATION"
+  | "UNKNOWN_LETTER"
+  | "UNKNOWN_LOCALE"
+  | "TEMPLATE_ERROR"
+  | "RENDER_ERROR"
+  | "INVALID_REQUEST"
+  | "NOT_FOUND"
+  | "STORAGE_ERROR"
+  | "CONFIG_ERROR";
+
+export class LetterpressError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** One problem found in a data file: where it is and what was expected. */
+export interface DataIssue {
+  /** The file, relative to the data directory, e.g. `unsc-dprk-2015/ko.json`. */
+  file: string;
+  /** JSON path inside the file, e.g. `paragraphs[2].content[0].text`; empty for the whole file. */
+  path: string;
+  message: string;
+}
+
+export function formatDataIssue(issue: DataIssue): string {
+  return issue.path ? `${issue.file}: ${issue.path}: ${issue.message}` : `${issue.file}: ${issue.message}`;
+}
+
+/** Letter data that does not match the schema; lists every problem found, not just the first. */
+export class InvalidLetterDataError extends LetterpressError {
+  constructor(readonly issues: readonly DataIssue[]) {
+    super("INVALID_DATA", issues.map(formatDataIssue).join("\n"));
+  }
+}
+
+/** A translation made from an older revision of the source text. */
+export class StaleTranslationError extends LetterpressError {
+  constructor(
+    readonly file: string,
+    readonly recordedFingerprint: string,
+    readonly currentFingerprint: string,
+  ) {
+    super(
+      "STALE_TRANSLATION",
+      `${file}: translationOf.sourceSha256: the translation was made from source revision ${recordedFingerprint.slice(0, 12)}, ` +
+        `but the source text is now at ${currentFingerprint.slice(0, 12)}; update the translation, then record the new fingerprint`,
+    );
+  }
+}

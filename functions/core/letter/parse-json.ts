@@ -1,0 +1,61 @@
+import type { DataIssue } from "../errors";
+
+/** Keys that could reach an object's prototype if data were ever merged; refused wherever they appear. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+export type JsonParseResult = { ok: true; value: unknown } | { ok: false; issues: DataIssue[] };
+
+/** Line and column (1-based) of a character offset, for error messages people can act on. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = offset - before.lastIndexOf("\n");
+  return { line, column };
+}
+
+export function formatJsonPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => {
+      if (typeof key === "number") return `[${key}]`;
+      const name = String(key);
+      const plain = /^[A-Za-z_$][\w$-]*$/.test(name);
+      if (!plain) return `[${JSON.stringify(name)}]`;
+      return index === 0 ? name : `.${name}`;
+    })
+    .join("");
+}
+
+function findForbiddenKeys(value: unknown, path: PropertyKey[], file: string, issues: DataIssue[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => findForbiddenKeys(item, [...path, index], file, issues));
+  } else if (value !== null && typeof value === "object") {
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) {
+        issues.push({ file, path: formatJsonPath([...path, key]), message: `the key "${key}" is not allowed in letter data` });
+      } else {
+        findForbiddenKeys((value as Record<string, unknown>)[key], [...path, key], file, issues);
+      }
+    }
+  }
+}
+
+/**
+ * Parses a data file's JSON. Syntax errors name the line and column; keys that could pollute
+ * prototypes are reported (all of them), never merged.
+ */
+export function parseDataJson(file: string, text: string): JsonParseResult {
+  let value: unknown;
+  try {
+    // JSON.parse defines "__proto__" as an own property (it does not set the prototype), so the scan below sees it.
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const offset = /position (\d+)/.exec(message)?.[1];
+    const where = offset === undefined ? "" : (({ line, column }) => ` at line ${line}, column ${column}`)(lineAndColumn(text, Number(offset)));
+    const reason = message.replace(/ in JSON at position \d+.*$/s, "").replace(/^JSON\.parse: /, "");
+    return { ok: false, issues: [{ file, path: "", message: `malformed JSON${where}: ${reason}` }] };
+  }
+  const issues: DataIssue[] = [];
+  findForbiddenKeys(value, [], file, issues);
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value };
+}

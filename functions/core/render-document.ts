@@ -1,0 +1,32 @@
+import { type DocumentRequest, CONTENT_TYPES, type RenderedDocument, sha256Hex } from "./documents";
+import { LetterpressError } from "./errors";
+import { fillLetter, type FilledLetter, type Paper, renderHtmlPage } from "./html/render-html";
+import type { ParsedLetter } from "./letter/parse-letter";
+import type { TemplateEngine } from "./template/template-engine";
+
+/** Lays out a filled letter as PDF bytes; the composition root binds it to the PDF typesetter and its fonts. */
+export type PdfRenderer = (filled: FilledLetter, paper: Paper, engine: TemplateEngine) => Promise<Buffer>;
+
+export interface DocumentRenderer {
+  engine: TemplateEngine;
+  pdf: PdfRenderer;
+  paper: Paper;
+}
+
+/**
+ * Makes one document. The letter template is filled once and both editions are made from that one
+ * fragment, so the PDF and the HTML cannot say different things.
+ */
+export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedLetter, request: DocumentRequest): Promise<RenderedDocument> {
+  const unusable = parsed.localeErrors.get(request.locale);
+  if (unusable) throw unusable;
+  if (!parsed.letter.translations.has(request.locale)) {
+    throw new LetterpressError("UNKNOWN_LOCALE", `letter "${request.letterId}" has no ${request.locale} translation`);
+  }
+  const filled = fillLetter(renderer.engine, parsed.letter, request.locale, request.recipientId ?? undefined);
+  const bytes =
+    request.format === "pdf"
+      ? await renderer.pdf(filled, renderer.paper, renderer.engine)
+      : Buffer.from(renderHtmlPage(renderer.engine, filled, renderer.paper), "utf8");
+  return { request, bytes, sha256: sha256Hex(bytes), contentType: CONTENT_TYPES[request.format] };
+}

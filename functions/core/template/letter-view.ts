@@ -1,0 +1,81 @@
+import { LetterpressError } from "../errors";
+import type { Letter } from "../letter/parse-letter";
+import type { Recipient } from "../letter/schema";
+import { LOCALES, type LocaleId } from "../locales";
+
+/** A run of a paragraph as the template prints it. */
+export type SegmentView = { text: string } | { quote: string; sourceId: string; sourceName: string };
+
+/** Everything the letter template reads: plain strings and lists, no logic left for the template. */
+export interface LetterView {
+  letterId: string;
+  locale: LocaleId;
+  lang: string;
+  dir: "ltr" | "rtl";
+  sourceLocale: LocaleId;
+  isTranslation: boolean;
+  excerpt: boolean;
+  title: string;
+  summary: string;
+  sender: string;
+  /** ISO date, when the letter has one. Optional fields are null, not absent: templates run in strict mode. */
+  date: string | null;
+  paragraphs: { id: string; segments: SegmentView[] }[];
+  signatories: { id: string; name: string; abbreviation: string | null }[];
+  signatoryCount: number;
+  sources: { id: string; name: string }[];
+  /** The addressee of a personalized letter; absent for the letter to the whole Council. */
+  recipient: { id: string; country: string; representative: string; representativeName: string | null } | null;
+  /** The Council's members, as one list in the document's language. */
+  memberList: string;
+}
+
+/**
+ * Builds the view of a letter in one language, optionally personalized for one recipient.
+ * Lists are joined with `Intl.ListFormat`, so "A, B and C" reads right in every language.
+ */
+export function buildLetterView(letter: Letter, locale: LocaleId, recipientId?: string): LetterView {
+  const translation = letter.translations.get(locale);
+  if (!translation) throw new LetterpressError("UNKNOWN_LOCALE", `letter "${letter.facts.id}" has no usable ${locale} translation`);
+  const { facts } = letter;
+  let recipient: Recipient | undefined;
+  if (recipientId !== undefined) {
+    recipient = facts.recipients.find((candidate) => candidate.id === recipientId);
+    if (!recipient) throw new LetterpressError("NOT_FOUND", `letter "${facts.id}" has no recipient "${recipientId}"`);
+  }
+  const info = LOCALES[locale];
+  const recipientText = (id: string) => translation.recipients[id] as { country: string; representative: string };
+  return {
+    letterId: facts.id,
+    locale,
+    lang: info.tag,
+    dir: info.dir,
+    sourceLocale: facts.sourceLocale,
+    isTranslation: locale !== facts.sourceLocale,
+    excerpt: facts.excerpt,
+    title: translation.title,
+    summary: translation.summary,
+    sender: translation.sender,
+    date: facts.date ?? null,
+    paragraphs: translation.paragraphs.map((paragraph) => ({
+      id: paragraph.id,
+      segments: paragraph.content.map((segment) =>
+        "quote" in segment
+          ? { quote: segment.quote, sourceId: segment.source, sourceName: translation.sources[segment.source] as string }
+          : { text: segment.text },
+      ),
+    })),
+    signatories: facts.signatories.map(({ id }) => {
+      const { name, abbreviation } = translation.signatories[id] as { name: string; abbreviation?: string };
+      return { id, name, abbreviation: abbreviation ?? null };
+    }),
+    signatoryCount: facts.signatories.length,
+    sources: Object.entries(translation.sources).map(([id, name]) => ({ id, name })),
+    recipient: recipient
+      ? { id: recipient.id, ...recipientText(recipient.id), representativeName: recipient.representativeName ?? null }
+      : null,
+    memberList: new Intl.ListFormat(info.tag, { type: "conjunction", style: "long" }).format(
+      facts.recipients.map((member) => recipientText(member.id).country),
+    ),
+  };
+}
