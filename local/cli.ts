@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DOCUMENT_FORMATS, type DocumentFormat, describeDocument } from "../functions/core/documents";
+import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documents";
 import { formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
 import { isLocaleId, type LocaleId, SUPPORTED_LOCALES } from "../functions/core/locales";
 import { exportDocuments } from "./export";
 import { generateDocuments } from "./generate";
-import { createLocalRenderer } from "./renderer";
+import { ProgressTable } from "./progress-table";
+import { startLocalRuntime } from "./runtime";
+import { createLocalServer } from "./server";
 
 /** Parses a comma-separated flag value, checking each item. */
 function listOf<T extends string>(what: string, isValid: (value: string) => value is T, expected: string) {
@@ -26,9 +28,8 @@ function listOf<T extends string>(what: string, isValid: (value: string) => valu
 const isFormat = (value: string): value is DocumentFormat => (DOCUMENT_FORMATS as readonly string[]).includes(value);
 const isSlug = (value: string): value is string => SLUG_PATTERN.test(value);
 
-function kilobytes(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KB`;
-}
+// Local runs may be on Node 20, which the pinned AWS SDK supports; its notice about future releases is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const program = new Command()
   .name("letterpress")
@@ -36,36 +37,96 @@ const program = new Command()
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
-program
-  .command("generate")
-  .description("render letters to PDF and HTML and export them under --out, with out/manifest.json")
-  .option("--data <dir>", "folder of letters", "data")
-  .option("--templates <dir>", "folder of templates and message catalogs", "templates")
-  .option("--letter <ids>", "letter ids, comma-separated (default: every letter)", listOf("letter id", isSlug, "lowercase ids such as unsc-dprk-2015"))
-  .option("--locale <locales>", `languages, comma-separated (default: every language of the letter)`, listOf("locale", isLocaleId, `some of ${SUPPORTED_LOCALES.join(",")}`))
-  .option("--format <formats>", "formats, comma-separated", listOf("format", isFormat, "pdf and/or html"), [...DOCUMENT_FORMATS])
-  .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
-  .addOption(new Option("--paper <size>", "paper size").choices(["a4", "letter"]).default("a4"))
-  .option("--out <dir>", "where exported documents and manifest.json go", "out")
-  .action(async (flags: { data: string; templates: string; letter?: string[]; locale?: LocaleId[]; format: DocumentFormat[]; recipients: boolean; paper: "a4" | "letter"; out: string }) => {
-    const renderer = await createLocalRenderer({ templatesDir: resolve(flags.templates), paper: flags.paper === "a4" ? "A4" : "Letter" });
+interface CommonFlags {
+  data: string;
+  templates: string;
+  paper: "a4" | "letter";
+  bucket?: string;
+  endpoint?: string;
+  region?: string;
+}
+
+/** Flags every command shares: where letters and templates are, and where documents are stored. */
+function withStorageFlags(command: Command): Command {
+  return command
+    .option("--data <dir>", "folder of letters", "data")
+    .option("--templates <dir>", "folder of templates and message catalogs", "templates")
+    .addOption(new Option("--paper <size>", "paper size").choices(["a4", "letter"]).default("a4"))
+    .addOption(new Option("--bucket <name>", "store in this S3 bucket instead of the embedded server").env("DOCUMENTS_BUCKET"))
+    .addOption(new Option("--endpoint <url>", "S3-compatible endpoint of --bucket").env("S3_ENDPOINT"))
+    .addOption(new Option("--region <region>", "region of --bucket").env("AWS_REGION"));
+}
+
+function runtimeOptions(flags: CommonFlags) {
+  return {
+    dataDir: resolve(flags.data),
+    templatesDir: resolve(flags.templates),
+    paper: flags.paper === "a4" ? ("A4" as const) : ("Letter" as const),
+    ...(flags.bucket ? { bucket: flags.bucket } : {}),
+    ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+    ...(flags.region ? { region: flags.region } : {}),
+  };
+}
+
+withStorageFlags(
+  program
+    .command("generate")
+    .description("render letters to PDF and HTML, store them in S3 (the embedded server by default) and export them under --out")
+    .option("--letter <ids>", "letter ids, comma-separated (default: every letter)", listOf("letter id", isSlug, "lowercase ids such as unsc-dprk-2015"))
+    .option("--locale <locales>", "languages, comma-separated (default: every language of the letter)", listOf("locale", isLocaleId, `some of ${SUPPORTED_LOCALES.join(",")}`))
+    .option("--format <formats>", "formats, comma-separated", listOf("format", isFormat, "pdf and/or html"), [...DOCUMENT_FORMATS])
+    .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
+    .option("--out <dir>", "where exported documents and manifest.json go", "out"),
+).action(async (flags: CommonFlags & { letter?: string[]; locale?: LocaleId[]; format: DocumentFormat[]; recipients: boolean; out: string }) => {
+  const runtime = await startLocalRuntime(runtimeOptions(flags));
+  try {
+    console.log(`Storing in ${runtime.description}`);
+    const table = new ProgressTable(process.stdout);
     const result = await generateDocuments(
-      renderer,
-      { dataDir: resolve(flags.data), ...(flags.letter ? { letterIds: flags.letter } : {}), ...(flags.locale ? { locales: flags.locale } : {}), formats: flags.format, personalized: flags.recipients },
-      {
-        onDocument: (document, ms) => console.log(`  ok    ${describeDocument(document.request).padEnd(36)} ${kilobytes(document.bytes.length).padStart(9)} ${ms.toFixed(0).padStart(6)} ms`),
-        onFailure: (failure) => console.log(`  FAIL  ${describeDocument(failure.request).padEnd(36)} ${failure.error.message.split("\n")[0]}`),
-      },
+      runtime.service,
+      runtime.letters,
+      { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(flags.locale ? { locales: flags.locale } : {}), formats: flags.format, personalized: flags.recipients },
+      { onStored: (stored) => table.stored(stored), onFailure: (failure) => table.failed(failure) },
     );
-    const manifest = await exportDocuments(resolve(flags.out), result.documents, result.failures);
+    table.finish();
+    const manifest = await exportDocuments(resolve(flags.out), result);
     for (const { letterId, error } of result.letterFailures) {
       console.error(`letter ${letterId}: ${error.code}`);
       const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : [error.message];
       for (const line of lines) console.error(`  ${line}`);
     }
-    console.log(`${manifest.documents.length} documents written to ${flags.out}/, ${result.failures.length} failed${result.letterFailures.length ? `, ${result.letterFailures.length} letters unreadable` : ""}`);
+    const created = result.stored.filter((stored) => stored.outcome !== "unchanged").length;
+    console.log(
+      `${manifest.documents.length} documents (${created} stored, ${manifest.documents.length - created} unchanged) exported to ${flags.out}/, ` +
+        `${result.failures.length} failed${result.letterFailures.length ? `, ${result.letterFailures.length} letters unreadable` : ""}`,
+    );
     process.exitCode = result.failures.length + result.letterFailures.length > 0 ? 1 : 0;
+  } finally {
+    await runtime.close();
+  }
+});
+
+withStorageFlags(
+  program
+    .command("serve")
+    .description("serve the download API and an index page on localhost, over the embedded S3 (or --bucket)")
+    .option("--port <port>", "port on 127.0.0.1", (value) => {
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
+      return port;
+    }, 8080),
+).action(async (flags: CommonFlags & { port: number }) => {
+  const runtime = await startLocalRuntime(runtimeOptions(flags));
+  const server = createLocalServer(runtime);
+  server.listen(flags.port, "127.0.0.1", () => {
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : flags.port;
+    console.log(`letterpress is serving http://127.0.0.1:${port}/ (documents in ${runtime.description}); Ctrl-C stops it`);
   });
+  const stop = () => server.close(() => void runtime.close().then(() => process.exit(0)));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+});
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof LetterpressError ? `${error.code}: ${error.message}` : error);

@@ -2,17 +2,20 @@
  * One error hierarchy for letterpress. Every error carries a stable code; only handlers map codes to
  * HTTP statuses or exit codes, and callers outside see the code and a safe message, never a stack.
  */
-export type ErrorCode =
-  | "INVALID_DATA"
-  | "STALE_TRANSLATION"
-  | "UNKNOWN_LETTER"
-  | "UNKNOWN_LOCALE"
-  | "TEMPLATE_ERROR"
-  | "RENDER_ERROR"
-  | "INVALID_REQUEST"
-  | "NOT_FOUND"
-  | "STORAGE_ERROR"
-  | "CONFIG_ERROR";
+export const ERROR_CODES = [
+  "INVALID_DATA",
+  "STALE_TRANSLATION",
+  "UNKNOWN_LETTER",
+  "UNKNOWN_LOCALE",
+  "TEMPLATE_ERROR",
+  "RENDER_ERROR",
+  "INVALID_REQUEST",
+  "NOT_FOUND",
+  "STORAGE_ERROR",
+  "CONFIG_ERROR",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class LetterpressError extends Error {
   constructor(
@@ -55,7 +58,7 @@ export class StaleTranslationError extends LetterpressError {
     super(
       "STALE_TRANSLATION",
       `${file}: translationOf.sourceSha256: the translation was made from source revision ${recordedFingerprint.slice(0, 12)}, ` +
-        `but the source text is now at ${currentFingerprint.slice(0, 12)}; update the translation, then record the new fingerprint`,
+        `but the source text has changed since; update the translation, then record "sourceSha256": "${currentFingerprint}"`,
     );
   }
 }

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { LetterpressError } from "./core/errors";
+import { SUPPORTED_LOCALES } from "./core/locales";
+
+/**
+ * Environment variable names, shared by the functions and the CDK app (infra/ imports this), so a
+ * rename cannot split them.
+ */
+export const ENV = {
+  documentsBucket: "DOCUMENTS_BUCKET",
+  /** Key prefix of rendered documents, manifests and latest pointers, e.g. `letters/`. */
+  documentsPrefix: "DOCUMENTS_PREFIX",
+  /** Key prefix of letter data in the bucket, e.g. `data/`; an upload there triggers a render. */
+  dataPrefix: "DATA_PREFIX",
+  allowedLocales: "ALLOWED_LOCALES",
+  urlLifetimeDefault: "DOWNLOAD_URL_TTL_SECONDS",
+  urlLifetimeMax: "DOWNLOAD_URL_MAX_TTL_SECONDS",
+  /** `s3` (SSE-S3) or `kms` (SSE-KMS with DOCUMENTS_KMS_KEY_ID). */
+  encryption: "DOCUMENTS_ENCRYPTION",
+  kmsKeyId: "DOCUMENTS_KMS_KEY_ID",
+  /** The render function, which the download function invokes to make a missing document on demand. */
+  renderFunctionName: "RENDER_FUNCTION_NAME",
+  /** Local runs only: an S3-compatible endpoint (path-style addressing is then used). */
+  s3Endpoint: "S3_ENDPOINT",
+  region: "AWS_REGION",
+  /** Where the templates and font files are; by default `templates/` and `fonts/` beside the bundle. */
+  templatesDir: "TEMPLATES_DIR",
+  fontsDir: "FONTS_DIR",
+} as const;
+
+export const DEFAULTS = {
+  documentsPrefix: "letters/",
+  dataPrefix: "data/",
+  urlLifetimeSeconds: 300,
+  urlLifetimeMaxSeconds: 3600,
+} as const;
+
+/** The longest lifetime S3 accepts for a presigned URL (SigV4): 7 days. */
+export const PRESIGN_HARD_LIMIT_SECONDS = 604_800;
+
+const prefix = z.string().regex(/^[a-z0-9][a-z0-9-]*\/$/, { error: "expected a key prefix such as letters/ (lowercase, ending with /)" });
+const seconds = z.coerce.number().int().min(1).max(PRESIGN_HARD_LIMIT_SECONDS);
+
+const configSchema = z
+  .object({
+    [ENV.documentsBucket]: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name" }),
+    [ENV.documentsPrefix]: prefix.default(DEFAULTS.documentsPrefix),
+    [ENV.dataPrefix]: prefix.default(DEFAULTS.dataPrefix),
+    [ENV.allowedLocales]: z
+      .string()
+      .default(SUPPORTED_LOCALES.join(","))
+      .transform((value) => value.split(",").map((item) => item.trim()))
+      .pipe(z.array(z.enum(SUPPORTED_LOCALES)).min(1)),
+    [ENV.urlLifetimeDefault]: seconds.default(DEFAULTS.urlLifetimeSeconds),
+    [ENV.urlLifetimeMax]: seconds.default(DEFAULTS.urlLifetimeMaxSeconds),
+    [ENV.encryption]: z.enum(["s3", "kms", "none"]).default("s3"),
+    [ENV.kmsKeyId]: z.string().min(1).optional(),
+    [ENV.renderFunctionName]: z.string().min(1).optional(),
+    [ENV.s3Endpoint]: z.url({ protocol: /^https?$/ }).optional(),
+    [ENV.region]: z.string().min(1).default("us-east-1"),
+    [ENV.templatesDir]: z.string().min(1).optional(),
+    [ENV.fontsDir]: z.string().min(1).optional(),
+  })
+  .refine((env) => env[ENV.urlLifetimeDefault] <= env[ENV.urlLifetimeMax], {
+    error: `${ENV.urlLifetimeDefault} must not exceed ${ENV.urlLifetimeMax}`,
+  })
+  .refine((env) => env[ENV.encryption] !== "kms" || env[ENV.kmsKeyId], { error: `${ENV.kmsKeyId} is required when ${ENV.encryption}=kms` });
+
+export interface FunctionConfig {
+  bucket: string;
+  documentsPrefix: string;
+  dataPrefix: string;
+  allowedLocales: readonly (typeof SUPPORTED_LOCALES)[number][];
+  urlLifetime: { defaultSeconds: number; maxSeconds: number };
+  encryption: { mode: "s3" | "kms" | "none"; kmsKeyId?: string };
+  renderFunctionName?: string;
+  s3: { region: string; endpoint?: string };
+  assets: { templatesDir?: string; fontsDir?: string };
+}
+
+/** Reads the environment once, at start-up; a missing or malformed value fails then, naming the variable. */
+export function readConfig(env: Record<string, string | undefined> = process.env): FunctionConfig {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`);
+    throw new LetterpressError("CONFIG_ERROR", `invalid configuration: ${problems.join("; ")}`);
+  }
+  const value = result.data;
+  return {
+    bucket: value[ENV.documentsBucket],
+    documentsPrefix: value[ENV.documentsPrefix],
+    dataPrefix: value[ENV.dataPrefix],
+    allowedLocales: value[ENV.allowedLocales],
+    urlLifetime: { defaultSeconds: value[ENV.urlLifetimeDefault], maxSeconds: value[ENV.urlLifetimeMax] },
+    encryption: { mode: value[ENV.encryption], ...(value[ENV.kmsKeyId] ? { kmsKeyId: value[ENV.kmsKeyId] } : {}) },
+    ...(value[ENV.renderFunctionName] ? { renderFunctionName: value[ENV.renderFunctionName] } : {}),
+    s3: { region: value[ENV.region], ...(value[ENV.s3Endpoint] ? { endpoint: value[ENV.s3Endpoint] } : {}) },
+    assets: { ...(value[ENV.templatesDir] ? { templatesDir: value[ENV.templatesDir] } : {}), ...(value[ENV.fontsDir] ? { fontsDir: value[ENV.fontsDir] } : {}) },
+  };
+}

@@ -1,0 +1,83 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { z } from "zod";
+import { DOCUMENT_FORMATS } from "../core/documents";
+import { LetterpressError } from "../core/errors";
+import { slug } from "../core/letter/schema";
+import { isLocaleId, type LocaleId } from "../core/locales";
+import { toHttpError } from "../http-errors";
+import type { DownloadLink, DownloadQuery, DownloadService } from "./download-service";
+
+/** The route the download function answers, as API Gateway and the local server name it. */
+export const DOWNLOAD_ROUTE = "GET /letters/{letterId}/{locale}/{format}";
+
+// Well-formed but unknown values (a locale we do not serve, a format we do not make) are 404s;
+// anything malformed is a 400 and never reaches a key.
+const pathSchema = z.strictObject({
+  letterId: slug,
+  locale: z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, { error: "expected a language code such as fr" }),
+  format: z.string().regex(/^[a-z0-9]{1,10}$/, { error: "expected a format such as pdf" }),
+});
+
+const querySchema = z.strictObject({
+  recipient: slug.optional(),
+  revision: z.string().regex(/^[0-9a-f]{7,64}$/, { error: "expected a revision of 7-64 lowercase hex digits" }).optional(),
+  expires: z.string().regex(/^[1-9][0-9]{0,6}$/, { error: "expected a lifetime in whole seconds" }).transform(Number).optional(),
+});
+
+export interface DownloadHttpOptions {
+  allowedLocales: readonly LocaleId[];
+  /** Called once per link issued; never given the URL itself, which carries a signature. */
+  onLinkIssued?(query: DownloadQuery, link: Omit<DownloadLink, "url">): void;
+  onError?(error: unknown): void;
+}
+
+function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }, body: JSON.stringify(body) };
+}
+
+function describe(error: z.ZodError, where: string): string {
+  return error.issues.map((issue) => (issue.code === "unrecognized_keys" ? `${where}: unknown parameter ${issue.keys.join(", ")}` : `${where} ${issue.path.join(".")}: ${issue.message}`)).join("; ");
+}
+
+/** Parses and validates a download request: every value is checked before anything is looked up. */
+export function parseDownloadRequest(event: APIGatewayProxyEventV2, allowedLocales: readonly LocaleId[]): DownloadQuery {
+  const path = pathSchema.safeParse(event.pathParameters ?? {});
+  if (!path.success) throw new LetterpressError("INVALID_REQUEST", describe(path.error, "path"));
+  const query = querySchema.safeParse(event.queryStringParameters ?? {});
+  if (!query.success) throw new LetterpressError("INVALID_REQUEST", describe(query.error, "query"));
+  const { letterId, locale, format } = path.data;
+  if (!isLocaleId(locale) || !allowedLocales.includes(locale)) throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${locale}"; available: ${allowedLocales.join(", ")}`);
+  if (!(DOCUMENT_FORMATS as readonly string[]).includes(format)) throw new LetterpressError("NOT_FOUND", `no documents in format "${format}"; available: ${DOCUMENT_FORMATS.join(", ")}`);
+  return {
+    letterId,
+    locale,
+    format: format as DownloadQuery["format"],
+    recipientId: query.data.recipient ?? null,
+    revision: query.data.revision ?? null,
+    expiresInSeconds: query.data.expires ?? null,
+  };
+}
+
+/**
+ * The download API: `GET /letters/{letterId}/{locale}/{format}[?recipient=&revision=&expires=]`
+ * answers a 302 to a presigned URL, or JSON with the URL and its expiry when the client accepts JSON.
+ */
+export function createDownloadHttpHandler(service: DownloadService, options: DownloadHttpOptions) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    try {
+      if (event.requestContext?.http?.method !== "GET") {
+        return { ...json(405, { error: { code: "METHOD_NOT_ALLOWED", message: "only GET is allowed" } }), headers: { allow: "GET", "content-type": "application/json; charset=utf-8" } };
+      }
+      const query = parseDownloadRequest(event, options.allowedLocales);
+      const { url, ...link } = await service.link(query);
+      options.onLinkIssued?.(query, link);
+      const accept = event.headers?.accept ?? event.headers?.Accept ?? "";
+      if (/\bapplication\/json\b/.test(accept)) return json(200, { url, expiresAt: link.expiresAt.toISOString(), revision: link.revision });
+      return { statusCode: 302, headers: { location: url, "cache-control": "no-store" }, body: "" };
+    } catch (error) {
+      options.onError?.(error);
+      const { statusCode, body } = toHttpError(error);
+      return json(statusCode, body);
+    }
+  };
+}

@@ -1,0 +1,40 @@
+import type { FilledLetter, Paper } from "../core/html/render-html";
+import { LOCALES } from "../core/locales";
+import { renderPdf } from "../core/pdf/render-pdf";
+import type { DocumentRenderer } from "../core/render-document";
+import { TemplateEngine } from "../core/template/template-engine";
+import { loadFontLibrary } from "../fonts/load-font-library";
+import { loadTemplateSet } from "../templates/load-template-set";
+
+/** A letter without a date is stamped with this fixed instant, never the clock: same input, same bytes. */
+export const UNDATED_CREATION_DATE = new Date(Date.UTC(2000, 0, 1));
+
+export interface RendererOptions {
+  templatesDir: string;
+  /** Flat folder of font files (a bundle); the npm packages under node_modules when omitted. */
+  fontDir?: string;
+  paper: Paper;
+}
+
+/** Binds the core to its assets: templates from disk, fonts parsed once per process. */
+export async function createRenderer(options: RendererOptions): Promise<DocumentRenderer> {
+  const engine = new TemplateEngine(await loadTemplateSet(options.templatesDir));
+  const fonts = loadFontLibrary(options.fontDir);
+  const pdf = ({ fragment, view }: FilledLetter, paper: Paper, templates: TemplateEngine) => {
+    const messages = templates.messages(view.locale);
+    return renderPdf(fragment, {
+      locale: LOCALES[view.locale],
+      paper,
+      pageLabel: (page, pages) => messages.format("footer.page", { page, pages }),
+      metadata: {
+        title: view.title,
+        author: view.sender,
+        subject: view.summary,
+        keywords: [view.letterId, ...view.signatories.map((signatory) => signatory.name)],
+        creationDate: view.date ? new Date(`${view.date}T00:00:00Z`) : UNDATED_CREATION_DATE,
+      },
+      fonts,
+    });
+  };
+  return { engine, paper: options.paper, pdf };
+}

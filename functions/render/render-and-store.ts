@@ -1,0 +1,92 @@
+import { type DocumentFailure, type DocumentRequest, type RenderedDocument } from "../core/documents";
+import { LetterpressError } from "../core/errors";
+import type { ParsedLetter } from "../core/letter/parse-letter";
+import { type DocumentRenderer, renderDocument } from "../core/render-document";
+import type { DocumentStore, PutResult, StoredDocument } from "../storage/document-store";
+import type { Manifest } from "../storage/manifest";
+
+export interface StoredResult {
+  request: DocumentRequest;
+  document: StoredDocument;
+  outcome: PutResult["outcome"];
+  /** The rendered bytes, for callers that also export them (the CLI); absent when not asked for. */
+  bytes?: Buffer;
+  milliseconds: number;
+}
+
+export interface RenderAndStoreResult {
+  letterId: string;
+  revision: string;
+  stored: StoredResult[];
+  failures: DocumentFailure[];
+  /** The revision's manifest after this run; absent when nothing could be stored or published. */
+  manifest?: Manifest;
+}
+
+export interface RenderAndStoreOptions {
+  /** Keep each document's bytes in the result (the CLI exports them). */
+  keepBytes?: boolean;
+  onStored?(result: StoredResult): void;
+  onFailure?(failure: DocumentFailure): void;
+}
+
+export function asLetterpressError(error: unknown): LetterpressError {
+  if (error instanceof LetterpressError) return error;
+  return new LetterpressError("RENDER_ERROR", error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+/** The file name people see when they download a document, in its language. */
+export function downloadNameOf(parsed: ParsedLetter, request: DocumentRequest): string {
+  const translation = parsed.letter.translations.get(request.locale);
+  const title = translation?.title ?? request.letterId;
+  const country = request.recipientId ? translation?.recipients[request.recipientId]?.country : undefined;
+  return country ? `${title} - ${country}` : title;
+}
+
+/**
+ * The render function's use case: makes each requested document, stores it, and publishes the
+ * revision's manifest listing every document confirmed stored (those of earlier runs included).
+ * A document that fails is reported with its reason and the batch goes on; nothing that failed is
+ * ever listed, and what succeeded stays stored.
+ */
+export async function renderAndStore(
+  renderer: DocumentRenderer,
+  store: DocumentStore,
+  parsed: ParsedLetter,
+  requests: readonly DocumentRequest[],
+  revision: string,
+  options: RenderAndStoreOptions = {},
+): Promise<RenderAndStoreResult> {
+  const letterId = parsed.letter.facts.id;
+  const result: RenderAndStoreResult = { letterId, revision, stored: [], failures: [] };
+  for (const request of requests) {
+    const started = performance.now();
+    try {
+      const rendered: RenderedDocument = await renderDocument(renderer, parsed, request);
+      const put = await store.put(rendered, { revision, downloadName: downloadNameOf(parsed, request) });
+      const stored: StoredResult = { request, ...put, milliseconds: performance.now() - started, ...(options.keepBytes ? { bytes: rendered.bytes } : {}) };
+      result.stored.push(stored);
+      options.onStored?.(stored);
+    } catch (error) {
+      const failure = { request, error: asLetterpressError(error) };
+      result.failures.push(failure);
+      options.onFailure?.(failure);
+    }
+  }
+  if (result.stored.length === 0) return result;
+  try {
+    // Merge with what earlier runs of the same revision stored, so a run for one language does not
+    // drop the others from the manifest.
+    const earlier = (await store.getManifest(letterId, revision))?.documents ?? [];
+    const byKey = new Map(earlier.map((document) => [document.key, document]));
+    for (const { document } of result.stored) byKey.set(document.key, document);
+    result.manifest = await store.publishRevision(letterId, revision, [...byKey.values()]);
+  } catch (error) {
+    // The documents are stored but not listed: report every one of them, so a re-run publishes them.
+    const reason = asLetterpressError(error);
+    const failure = new LetterpressError(reason.code, `stored, but the manifest could not be published: ${reason.message}`, { cause: error });
+    for (const { request } of result.stored) result.failures.push({ request, error: failure });
+    result.stored = [];
+  }
+  return result;
+}

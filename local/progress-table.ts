@@ -1,0 +1,46 @@
+import { SingleBar } from "cli-progress";
+import { type DocumentFailure, describeDocument } from "../functions/core/documents";
+import type { StoredResult } from "../functions/render/render-and-store";
+
+const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/**
+ * The generate command's report: one row per document (name, size, time, outcome). On a terminal,
+ * a long run shows a progress bar instead of hundreds of rows, and prints only the failures.
+ */
+export class ProgressTable {
+  private bar: SingleBar | undefined;
+  private count = 0;
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly expected?: number,
+  ) {
+    if (out.isTTY && expected !== undefined && expected > 30) {
+      this.bar = new SingleBar({ format: "  {bar} {value}/{total} documents", hideCursor: true, stream: out });
+      this.bar.start(expected, 0);
+    } else {
+      this.out.write(`  ${"document".padEnd(38)} ${"size".padStart(9)} ${"time".padStart(8)}  outcome\n`);
+    }
+  }
+
+  stored(result: StoredResult): void {
+    this.count++;
+    if (this.bar) return this.bar.update(this.count);
+    const outcome = result.outcome === "unchanged" ? "unchanged" : "stored";
+    this.out.write(`  ${describeDocument(result.request).padEnd(38)} ${kilobytes(result.document.size).padStart(9)} ${`${result.milliseconds.toFixed(0)} ms`.padStart(8)}  ${outcome}\n`);
+  }
+
+  failed(failure: DocumentFailure): void {
+    this.count++;
+    this.bar?.update(this.count);
+    const line = `  ${describeDocument(failure.request).padEnd(38)} FAILED: ${failure.error.message.split("\n")[0]}\n`;
+    if (this.bar) this.bar.stop();
+    this.out.write(line);
+    if (this.bar) this.bar.start(this.expected ?? 0, this.count);
+  }
+
+  finish(): void {
+    this.bar?.stop();
+  }
+}

@@ -1,0 +1,75 @@
+/// <reference lib="dom" />
+import { renderHtml } from "../../functions/core/html/render-html";
+import { LOCALES, SUPPORTED_LOCALES } from "../../functions/core/locales";
+import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
+import { createEngine, loadSeedLetter } from "../support/letters";
+
+const describeInBrowser = browserAvailable() ? describe : describe.skip;
+
+describeInBrowser("the HTML edition in headless Chromium", () => {
+  let launched: LaunchedBrowser;
+  const pages = new Map<string, string>();
+
+  beforeAll(async () => {
+    launched = await launchChromium();
+    const engine = await createEngine();
+    const { letter } = await loadSeedLetter();
+    for (const locale of SUPPORTED_LOCALES) pages.set(locale, renderHtml(engine, letter, locale));
+  });
+  afterAll(async () => launched?.close());
+
+  it.each(SUPPORTED_LOCALES)("shows the %s letter with no error, no request and no overflow, and prints it", async (locale) => {
+    const context = await launched.browser.newContext({ viewport: { width: 900, height: 1200 }, offline: true });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    const problems: string[] = [];
+    // Any request beyond the page itself is recorded and refused: the page must be self-contained.
+    await page.route("**/*", (route) => {
+      requests.push(route.request().url());
+      return route.abort();
+    });
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
+    });
+    page.on("pageerror", (error) => problems.push(error.message));
+
+    await page.setContent(pages.get(locale)!, { waitUntil: "load" });
+
+    const layout = await page.evaluate(() => {
+      const article = document.querySelector("article")!;
+      const main = document.querySelector("main")!;
+      const bounds = main.getBoundingClientRect();
+      const overflowing = [...article.querySelectorAll("p, li, h1, h2, address")]
+        .filter((element) => {
+          const rect = element.getBoundingClientRect();
+          return element.scrollWidth > element.clientWidth + 1 || rect.left < bounds.left - 1 || rect.right > bounds.right + 1;
+        })
+        .map((element) => element.outerHTML.slice(0, 80));
+      return {
+        direction: getComputedStyle(article).direction,
+        htmlDirection: getComputedStyle(document.documentElement).direction,
+        overflowing,
+        pageScrolls: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+        headings: [...document.querySelectorAll("h1, h2")].map((heading) => heading.tagName),
+        landmarks: document.querySelectorAll("main").length,
+      };
+    });
+    expect(layout.direction).toBe(LOCALES[locale].dir);
+    expect(layout.htmlDirection).toBe(LOCALES[locale].dir);
+    expect(layout.overflowing).toEqual([]);
+    expect(layout.pageScrolls).toBe(false);
+    expect(layout.headings).toEqual(["H1", "H2", "H2"]);
+    expect(layout.landmarks).toBe(1);
+
+    await page.emulateMedia({ media: "print" });
+    const pdf = await page.pdf({ preferCSSPageSize: true });
+    const pageCount = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    // The letter is two to three A4 pages in every language.
+    expect(pageCount).toBeGreaterThanOrEqual(1);
+    expect(pageCount).toBeLessThanOrEqual(4);
+
+    expect(requests).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,28 @@
+import { ENV, readConfig } from "../functions/config";
+
+const base = { [ENV.documentsBucket]: "letterpress-documents" };
+
+describe("readConfig", () => {
+  it("fills typed defaults around the one required variable", () => {
+    const config = readConfig(base);
+    expect(config).toMatchObject({
+      bucket: "letterpress-documents",
+      documentsPrefix: "letters/",
+      dataPrefix: "data/",
+      allowedLocales: ["en", "fr", "es", "ru", "zh", "ar", "ko"],
+      urlLifetime: { defaultSeconds: 300, maxSeconds: 3600 },
+      encryption: { mode: "s3" },
+    });
+  });
+
+  it.each([
+    [{}, "DOCUMENTS_BUCKET"],
+    [{ ...base, [ENV.allowedLocales]: "en,de" }, "ALLOWED_LOCALES"],
+    [{ ...base, [ENV.urlLifetimeMax]: "604801" }, "DOWNLOAD_URL_MAX_TTL_SECONDS"],
+    [{ ...base, [ENV.urlLifetimeDefault]: "7200" }, "DOWNLOAD_URL_TTL_SECONDS must not exceed DOWNLOAD_URL_MAX_TTL_SECONDS"],
+    [{ ...base, [ENV.encryption]: "kms" }, "DOCUMENTS_KMS_KEY_ID is required"],
+    [{ ...base, [ENV.documentsPrefix]: "../" }, "DOCUMENTS_PREFIX"],
+  ])("fails at start-up on %j, naming the variable", (env, name) => {
+    expect(() => readConfig(env)).toThrow(name);
+  });
+});

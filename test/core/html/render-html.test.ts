@@ -1,0 +1,182 @@
+import { HtmlValidate } from "html-validate";
+import { LOCALES, SUPPORTED_LOCALES } from "../../../functions/core/locales";
+import { renderHtml } from "../../../functions/core/html/render-html";
+import { checkCatalogs } from "../../../functions/core/template/message-catalog";
+import { TemplateEngine } from "../../../functions/core/template/template-engine";
+import { loadTemplateSet } from "../../../functions/templates/load-template-set";
+import { attribute, byTag, findAll, hasClass, parseDocument, textContent } from "../../support/html";
+import { createEngine, loadFixtureLetter, loadSeedLetter, TEMPLATES_DIR } from "../../support/letters";
+
+const collapse = (text: string) => text.replace(/\s+/g, " ").trim();
+
+describe("renderHtml on the seed letter", () => {
+  let engine: TemplateEngine;
+  let parsed: Awaited<ReturnType<typeof loadSeedLetter>>;
+  beforeAll(async () => {
+    engine = await createEngine();
+    parsed = await loadSeedLetter();
+  });
+
+  describe.each(SUPPORTED_LOCALES)("in %s", (locale) => {
+    let html: string;
+    beforeAll(() => {
+      html = renderHtml(engine, parsed.letter, locale);
+    });
+
+    it("sets lang and dir on the page and on the letter", () => {
+      const document = parseDocument(html);
+      const [root] = findAll(document, byTag("html"));
+      const [article] = findAll(document, byTag("article"));
+      expect(attribute(root!, "lang")).toBe(LOCALES[locale].tag);
+      expect(attribute(root!, "dir")).toBe(LOCALES[locale].dir);
+      expect(attribute(article!, "lang")).toBe(LOCALES[locale].tag);
+      expect(attribute(article!, "dir")).toBe(LOCALES[locale].dir);
+    });
+
+    it("prints every paragraph and quotation of the data, in order, with the quotations marked", () => {
+      const translation = parsed.letter.translations.get(locale)!;
+      const document = parseDocument(html);
+      const bodyParagraphs = findAll(document, (element) => element.tagName === "p" && translation.paragraphs.some((p) => p.id === attribute(element, "id")));
+      expect(bodyParagraphs.map((p) => attribute(p, "id"))).toEqual(translation.paragraphs.map((p) => p.id));
+      translation.paragraphs.forEach((paragraph, index) => {
+        const element = bodyParagraphs[index]!;
+        const text = textContent(element);
+        let position = 0;
+        for (const segment of paragraph.content) {
+          const expected = "quote" in segment ? segment.quote : segment.text;
+          const found = text.indexOf(expected, position);
+          expect(found).toBeGreaterThanOrEqual(position);
+          position = found + expected.length;
+        }
+        const quotes = findAll(element, byTag("q"));
+        const expectedQuotes = paragraph.content.filter((segment) => "quote" in segment);
+        expect(quotes).toHaveLength(expectedQuotes.length);
+        quotes.forEach((quote, q) => {
+          const segment = expectedQuotes[q] as { quote: string; source: string };
+          expect(textContent(quote)).toContain(segment.quote);
+          expect(attribute(quote, "cite")).toBe(`#source-${segment.source}`);
+        });
+      });
+    });
+
+    it("lists all nine signatories and both sources of quotations", () => {
+      const translation = parsed.letter.translations.get(locale)!;
+      const document = parseDocument(html);
+      const [signatories] = findAll(document, (element) => element.tagName === "section" && hasClass(element, "signatories"));
+      const items = findAll(signatories!, byTag("li")).map((li) => collapse(textContent(li)));
+      expect(items).toEqual(
+        parsed.letter.facts.signatories.map(({ id }) => {
+          const { name, abbreviation } = translation.signatories[id]!;
+          return abbreviation ? `${name} (${abbreviation})` : name;
+        }),
+      );
+      const sourceItems = findAll(document, (element) => element.tagName === "li" && (attribute(element, "id") ?? "").startsWith("source-"));
+      expect(sourceItems.map((li) => textContent(li))).toEqual(Object.values(translation.sources));
+    });
+
+    it("has a title, a description and one h1 in the document's language", () => {
+      const translation = parsed.letter.translations.get(locale)!;
+      const document = parseDocument(html);
+      expect(textContent(findAll(document, byTag("title"))[0]!)).toBe(translation.title);
+      const description = findAll(document, (element) => element.tagName === "meta" && attribute(element, "name") === "description")[0]!;
+      expect(attribute(description, "content")).toBe(translation.summary);
+      expect(findAll(document, byTag("h1")).map(textContent)).toEqual([translation.title]);
+      expect(findAll(document, byTag("main"))).toHaveLength(1);
+    });
+
+    it("carries the unofficial-translation notice exactly when it is a translation", () => {
+      const notices = findAll(parseDocument(html), (element) => hasClass(element, "translation-notice"));
+      expect(notices).toHaveLength(locale === "en" ? 0 : 1);
+    });
+
+    it("makes no request: no script, no external URL, a restrictive Content-Security-Policy", () => {
+      const document = parseDocument(html);
+      expect(findAll(document, byTag("script"))).toHaveLength(0);
+      const urls = findAll(document, () => true).flatMap((element) => ["src", "href", "action", "srcset", "poster"].map((name) => attribute(element, name)).filter((value): value is string => value !== undefined));
+      expect(urls.filter((url) => !url.startsWith("#"))).toEqual([]);
+      expect(html).not.toMatch(/url\(|@import/);
+      const csp = findAll(document, (element) => attribute(element, "http-equiv") === "Content-Security-Policy")[0]!;
+      expect(attribute(csp, "content")).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'/);
+    });
+
+    it("passes html-validate's recommended rules", async () => {
+      // A title is the letter's own, whatever its length; the inline style is allowed by the CSP's hash.
+      const validator = new HtmlValidate({ extends: ["html-validate:recommended"], rules: { "no-inline-style": "off", "require-sri": "off", "long-title": "off" } });
+      const report = await validator.validateString(html);
+      const messages = report.results.flatMap((result) => result.messages.map((message) => `${message.ruleId}: ${message.message} (line ${message.line})`));
+      expect(messages).toEqual([]);
+    });
+
+    it("is deterministic", () => {
+      expect(renderHtml(engine, parsed.letter, locale)).toBe(html);
+    });
+  });
+
+  it("renders a personalized letter per recipient, addressed in the recipient's language", () => {
+    for (const recipient of parsed.letter.facts.recipients) {
+      const html = renderHtml(engine, parsed.letter, recipient.locale, { recipientId: recipient.id });
+      const [address] = findAll(parseDocument(html), byTag("address"));
+      expect(textContent(address!)).toBe(parsed.letter.translations.get(recipient.locale)!.recipients[recipient.id]!.representative);
+    }
+  });
+
+  it("uses US Letter paper when asked", () => {
+    expect(renderHtml(engine, parsed.letter, "en", { paper: "Letter" })).toContain("size: letter;");
+    expect(renderHtml(engine, parsed.letter, "en")).toContain("size: A4;");
+  });
+});
+
+describe("message catalogs", () => {
+  it("give every locale every key of the English catalog, with the same ICU arguments", async () => {
+    const set = await loadTemplateSet(TEMPLATES_DIR);
+    expect(Object.keys(set.catalogs).sort()).toEqual([...SUPPORTED_LOCALES].sort());
+    expect(checkCatalogs(set.catalogs, "en")).toEqual([]);
+  });
+
+  it("reports a catalog that lacks a key or changes an argument", async () => {
+    const set = await loadTemplateSet(TEMPLATES_DIR);
+    const { ["footer.page"]: _dropped, ...french } = set.catalogs.fr!;
+    const korean = { ...set.catalogs.ko!, "signatories.cosigned": "{n}개 단체 공동 서명" };
+    expect(checkCatalogs({ ...set.catalogs, fr: french, ko: korean }, "en")).toEqual([
+      "messages/fr.json: footer.page: missing; every locale needs every key of messages/en.json",
+      "messages/ko.json: signatories.cosigned: expected the arguments {count}, found {n}",
+    ]);
+  });
+});
+
+describe("the template engine", () => {
+  it("names the template, the key and the locale when a message is missing", async () => {
+    const set = await loadTemplateSet(TEMPLATES_DIR);
+    const { ["closing.valediction"]: _dropped, ...catalog } = set.catalogs.fr!;
+    const engine = new TemplateEngine({ ...set, catalogs: { ...set.catalogs, fr: catalog } });
+    const parsed = await loadSeedLetter();
+    expect(() => renderHtml(engine, parsed.letter, "fr")).toThrow('template "letter" (locale fr): message "closing.valediction" (locale fr): no such key in the message catalog');
+  });
+
+  it("names the template and the field when the view lacks a field", async () => {
+    const set = await loadTemplateSet(TEMPLATES_DIR);
+    const engine = new TemplateEngine({ ...set, templates: { ...set.templates, letter: "<p>{{subtitle}}</p>" } });
+    expect(() => engine.fill("letter", { title: "x" }, "en")).toThrow(/^template "letter" \(locale en\): "subtitle" not defined/);
+  });
+
+  it("prints hostile text as inert text", async () => {
+    const engine = await createEngine();
+    const { letter } = loadFixtureLetter("hostile");
+    for (const recipientId of [undefined, "fr"]) {
+      const html = renderHtml(engine, letter, "en", recipientId ? { recipientId } : {});
+      const document = parseDocument(html);
+      expect(findAll(document, (element) => ["script", "img", "iframe", "b"].includes(element.tagName))).toHaveLength(0);
+      expect(findAll(document, byTag("style"))).toHaveLength(1);
+      expect(findAll(document, () => true).flatMap((element) => element.attrs.map((attr) => attr.name)).filter((name) => name.startsWith("on"))).toEqual([]);
+      const text = textContent(findAll(document, byTag("main"))[0]!);
+      expect(text).toContain("<script>alert('title')</script>");
+      expect(text).toContain("{{constructor.constructor 'alert(1)'}}");
+      expect(text).toContain("{{{x}}} & <b>bold</b>");
+      expect(text).toContain("{{> letterhead}} {{#each this}}{{/each}} <!-- comment --> ]]>");
+      expect(text).toContain("</q><script>alert('quote')</script><q>");
+      expect(text).toContain("Report \u2067עברית\u2069 </li><li>injected");
+      const sourceItems = findAll(document, (element) => element.tagName === "li" && (attribute(element, "id") ?? "").startsWith("source-"));
+      expect(sourceItems).toHaveLength(1);
+    }
+  });
+});
