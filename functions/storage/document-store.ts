@@ -1,0 +1,63 @@
+import type { RenderedDocument } from "../core/documents";
+import type { LatestPointer, Manifest, ManifestEntry } from "./manifest";
+
+/** Where a rendered document goes, beyond what the document itself says (letter, locale, recipient, format). */
+export interface DocumentPlacement {
+  /** Short hex digest of the data and template that produced the document. */
+  revision: string;
+  /** The file name people see when they download it, in the document's language, without extension. */
+  downloadName: string;
+  /** The key's file segment (a slug); `letter` when omitted. */
+  file?: string;
+}
+
+/** A document confirmed stored: its bytes were read back (or their digests checked) after the write. */
+export type StoredDocument = ManifestEntry;
+
+export interface PutResult {
+  document: StoredDocument;
+  /** `unchanged`: identical bytes were already stored and nothing was uploaded. */
+  outcome: "created" | "unchanged" | "replaced";
+}
+
+/** What the store knows about an object without reading it. */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  /** From the object's `x-amz-meta-sha256`; undefined for objects we did not write. */
+  sha256: string | undefined;
+  contentType: string | undefined;
+  contentDisposition: string | undefined;
+  cacheControl: string | undefined;
+  etag: string | undefined;
+}
+
+export interface PresignOptions {
+  /** How long the link works; at most the configured maximum, otherwise `PresignExpiryError`. */
+  expiresInSeconds: number;
+}
+
+/**
+ * Where rendered documents are kept and how they are handed out. Every failure is one of our own
+ * errors (see `./errors`): the SDK's errors never leave the implementation.
+ */
+export interface DocumentStore {
+  /**
+   * Stores a document under `letters/{letterId}/{revision}/{locale}/[{recipientId}/]{file}.{format}`.
+   * Identical bytes already stored are not uploaded again; a write is confirmed before it is reported.
+   */
+  put(document: RenderedDocument, placement: DocumentPlacement): Promise<PutResult>;
+  /** undefined when nothing is stored at `key`. */
+  head(key: string): Promise<ObjectInfo | undefined>;
+  /** Throws `DocumentNotFoundError` when nothing is stored at `key`. */
+  get(key: string): Promise<{ info: ObjectInfo; bytes: Buffer }>;
+  /**
+   * Writes the revision's manifest, then points `latest.json` at it. Every document is confirmed
+   * stored (HEAD, same SHA-256) before the manifest is written; a missing one is an error.
+   */
+  publishRevision(letterId: string, revision: string, documents: readonly StoredDocument[]): Promise<Manifest>;
+  getManifest(letterId: string, revision: string): Promise<Manifest | undefined>;
+  getLatest(letterId: string): Promise<LatestPointer | undefined>;
+  /** A time-limited download link for a document key, made now; links are never stored. */
+  presignDownload(key: string, options: PresignOptions): Promise<string>;
+}

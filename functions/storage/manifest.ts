@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { DOCUMENT_FORMATS } from "../core/documents";
+import { SUPPORTED_LOCALES } from "../core/locales";
+
+/** One document of a revision, as confirmed stored: the manifest never lists anything else. */
+export const manifestEntrySchema = z.object({
+  key: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  locale: z.enum(SUPPORTED_LOCALES),
+  format: z.enum(DOCUMENT_FORMATS),
+  /** null for the letter to the whole Council. */
+  recipientId: z.string().nullable(),
+  contentType: z.string().min(1),
+});
+export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
+
+/** `letters/{letterId}/{revision}/manifest.json`: every document of one revision of a letter. */
+export const manifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  letterId: z.string(),
+  revision: z.string(),
+  documents: z.array(manifestEntrySchema),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** `letters/{letterId}/latest.json`: which revision is current. */
+export const latestPointerSchema = z.object({
+  schemaVersion: z.literal(1),
+  letterId: z.string(),
+  revision: z.string(),
+  manifestKey: z.string(),
+});
+export type LatestPointer = z.infer<typeof latestPointerSchema>;
+
+/**
+ * A manifest's bytes. Documents are sorted by key and nothing time-dependent is recorded, so the same
+ * documents always give the same bytes and a re-run stores nothing new.
+ */
+export function serializeManifest(manifest: Manifest): Buffer {
+  const documents = [...manifest.documents].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return Buffer.from(`${JSON.stringify({ ...manifest, documents }, null, 2)}\n`, "utf8");
+}
+
+export function serializeLatestPointer(pointer: LatestPointer): Buffer {
+  return Buffer.from(`${JSON.stringify(pointer, null, 2)}\n`, "utf8");
+}

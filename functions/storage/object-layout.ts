@@ -1,0 +1,112 @@
+import { DOCUMENT_FORMATS, type DocumentFormat } from "../core/documents";
+import { isLocaleId, SUPPORTED_LOCALES, type LocaleId } from "../core/locales";
+import { SLUG_PATTERN } from "../core/letter/schema";
+import { InvalidKeySegmentError } from "./errors";
+
+/**
+ * Where things live in the documents bucket:
+ *
+ *   letters/{letterId}/latest.json                                     pointer to the latest revision
+ *   letters/{letterId}/{revision}/manifest.json                        every document of one revision
+ *   letters/{letterId}/{revision}/{locale}/{file}.{format}             a document
+ *   letters/{letterId}/{revision}/{locale}/{recipientId}/{file}.{format}   a personalized document
+ *
+ * Keys are built only from validated segments, so no segment can contain "/", "..", or anything that
+ * needs escaping: path traversal is impossible by construction.
+ */
+
+/** A revision is a short lowercase hex digest of the data and template that produced the documents. */
+const REVISION = /^[0-9a-f]{7,64}$/;
+
+const PREFIX = "letters";
+
+/** Identifies one document: which letter, which revision, which language, whose copy, which file. */
+export interface DocumentAddress {
+  letterId: string;
+  revision: string;
+  locale: LocaleId;
+  /** null for the letter to the whole Council; a recipient's id for a personalized letter. */
+  recipientId: string | null;
+  /** The file's base name, e.g. `letter`. */
+  file: string;
+  format: DocumentFormat;
+}
+
+function slug(segment: string, value: unknown): string {
+  if (typeof value !== "string" || !SLUG_PATTERN.test(value)) {
+    throw new InvalidKeySegmentError(segment, value, "expected 1-64 of a-z, 0-9 and '-', starting and ending with a letter or digit");
+  }
+  return value;
+}
+
+function revision(value: unknown): string {
+  if (typeof value !== "string" || !REVISION.test(value)) {
+    throw new InvalidKeySegmentError("revision", value, "expected 7-64 lowercase hex digits");
+  }
+  return value;
+}
+
+function locale(value: unknown): LocaleId {
+  if (typeof value !== "string" || !isLocaleId(value)) {
+    throw new InvalidKeySegmentError("locale", value, `expected one of ${SUPPORTED_LOCALES.join(", ")}`);
+  }
+  return value;
+}
+
+function format(value: unknown): DocumentFormat {
+  if (typeof value !== "string" || !(DOCUMENT_FORMATS as readonly string[]).includes(value)) {
+    throw new InvalidKeySegmentError("format", value, `expected one of ${DOCUMENT_FORMATS.join(", ")}`);
+  }
+  return value as DocumentFormat;
+}
+
+/** The validated copy of an address; throws `InvalidKeySegmentError` naming the first bad segment. */
+export function validateDocumentAddress(address: DocumentAddress): DocumentAddress {
+  return {
+    letterId: slug("letterId", address.letterId),
+    revision: revision(address.revision),
+    locale: locale(address.locale),
+    recipientId: address.recipientId === null ? null : slug("recipientId", address.recipientId),
+    file: slug("file", address.file),
+    format: format(address.format),
+  };
+}
+
+export function documentKey(address: DocumentAddress): string {
+  const a = validateDocumentAddress(address);
+  const recipient = a.recipientId === null ? [] : [a.recipientId];
+  return [PREFIX, a.letterId, a.revision, a.locale, ...recipient, `${a.file}.${a.format}`].join("/");
+}
+
+export function manifestKey(letterId: string, revisionId: string): string {
+  return [PREFIX, slug("letterId", letterId), revision(revisionId), "manifest.json"].join("/");
+}
+
+export function latestKey(letterId: string): string {
+  return [PREFIX, slug("letterId", letterId), "latest.json"].join("/");
+}
+
+/** Reads a document key back into its address; throws `InvalidKeySegmentError` for anything else. */
+export function parseDocumentKey(key: string): DocumentAddress {
+  const parts = key.split("/");
+  if (parts[0] !== PREFIX || (parts.length !== 5 && parts.length !== 6)) {
+    throw new InvalidKeySegmentError("key", key, "not a document key (letters/{letterId}/{revision}/{locale}/[{recipientId}/]{file}.{format})");
+  }
+  const [, letterId, rev, loc, ...rest] = parts as [string, string, string, string, ...string[]];
+  const fileName = rest[rest.length - 1] ?? "";
+  const dot = fileName.lastIndexOf(".");
+  const address: DocumentAddress = {
+    letterId,
+    revision: rev,
+    locale: loc as LocaleId,
+    recipientId: rest.length === 2 ? (rest[0] ?? null) : null,
+    file: dot === -1 ? fileName : fileName.slice(0, dot),
+    format: (dot === -1 ? "" : fileName.slice(dot + 1)) as DocumentFormat,
+  };
+  const validated = validateDocumentAddress(address);
+  // a round trip proves the key is exactly the one we would have built
+  if (documentKey(validated) !== key) {
+    throw new InvalidKeySegmentError("key", key, "not in canonical form");
+  }
+  return validated;
+}

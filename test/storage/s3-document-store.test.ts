@@ -1,0 +1,220 @@
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { dispositionFileName } from "../../functions/storage/content-disposition";
+import { PresignExpiryError, StorageIntegrityError, StorageUnavailableError } from "../../functions/storage/errors";
+import { latestPointerSchema, manifestSchema } from "../../functions/storage/manifest";
+import { S3DocumentStore } from "../../functions/storage/s3-document-store";
+import { forwarded, renderedDocument, REVISION, startHarness, type Harness } from "./embedded-s3-harness";
+
+jest.setTimeout(30_000);
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.stop();
+});
+
+describe("S3DocumentStore against the embedded server", () => {
+  it("stores a document and reads it back byte for byte", async () => {
+    const store = h.store();
+    const doc = renderedDocument("en", "pdf", "Letter to the Security Council");
+
+    const { document, outcome } = await store.put(doc, { revision: REVISION, downloadName: "Letter to the Security Council" });
+
+    expect(outcome).toBe("created");
+    expect(document).toEqual({
+      key: `letters/unsc-dprk-2015/${REVISION}/en/letter.pdf`,
+      size: doc.bytes.length,
+      sha256: doc.sha256,
+      locale: "en",
+      format: "pdf",
+      recipientId: null,
+      contentType: "application/pdf",
+    });
+    const head = await store.head(document.key);
+    expect(head).toMatchObject({ key: document.key, size: doc.bytes.length, sha256: doc.sha256 });
+    const { bytes, info } = await store.get(document.key);
+    expect(bytes.equals(doc.bytes)).toBe(true);
+    expect(info.sha256).toBe(doc.sha256);
+  });
+
+  it("answers head of a missing key with undefined and get with DocumentNotFoundError", async () => {
+    const store = h.store();
+    const key = `letters/unsc-dprk-2015/${REVISION}/en/missing.pdf`;
+    await expect(store.head(key)).resolves.toBeUndefined();
+    await expect(store.get(key)).rejects.toMatchObject({ name: "DocumentNotFoundError", code: "NOT_FOUND", key, operation: "get" });
+  });
+
+  it.each([
+    ["ar", "رسالة إلى مجلس الأمن", "pdf", "application/pdf"],
+    ["zh", "致安全理事会的信", "html", "text/html; charset=utf-8"],
+  ] as const)("stores %s headers as sent: type, localized disposition, immutable caching, sha256", async (locale, name, format, contentType) => {
+    const store = h.store();
+    const doc = renderedDocument(locale, format, name, "france");
+    const { document } = await store.put(doc, { revision: REVISION, downloadName: name });
+
+    expect(document.key).toBe(`letters/unsc-dprk-2015/${REVISION}/${locale}/france/letter.${format}`);
+    // Read with the SDK directly: what the server really stored, not what the store reports.
+    const head = await h.client.send(new HeadObjectCommand({ Bucket: h.s3.bucket, Key: document.key }));
+    expect(head.ContentType).toBe(contentType);
+    expect(head.CacheControl).toBe("private, max-age=31536000, immutable");
+    expect(head.Metadata).toEqual({ sha256: doc.sha256 });
+    expect(head.ContentDisposition).toContain(`filename="unsc-dprk-2015-${locale}-france.${format}"`);
+    expect(dispositionFileName(head.ContentDisposition ?? "")).toBe(`${name}.${format}`);
+  });
+
+  it("uploads nothing when the same bytes are stored again", async () => {
+    const store = h.store();
+    const docs = [renderedDocument("en", "pdf", "one"), renderedDocument("fr", "html", "deux")];
+    for (const doc of docs) await store.put(doc, { revision: REVISION, downloadName: "Letter" });
+    const putsAfterFirstRun = forwarded(h.s3, "PUT");
+    expect(putsAfterFirstRun).toBe(2);
+
+    const rerun = await Promise.all(docs.map((doc) => store.put(doc, { revision: REVISION, downloadName: "Letter" })));
+
+    expect(rerun.map((r) => r.outcome)).toEqual(["unchanged", "unchanged"]);
+    expect(forwarded(h.s3, "PUT")).toBe(putsAfterFirstRun);
+  });
+
+  it("replaces a document whose stored bytes differ, and confirms the new bytes", async () => {
+    const store = h.store();
+    await store.put(renderedDocument("en", "pdf", "first rendering"), { revision: REVISION, downloadName: "Letter" });
+
+    const second = renderedDocument("en", "pdf", "second rendering");
+    const result = await store.put(second, { revision: REVISION, downloadName: "Letter" });
+
+    expect(result.outcome).toBe("replaced");
+    expect((await store.get(result.document.key)).bytes.equals(second.bytes)).toBe(true);
+  });
+
+  it("sends a new document with If-None-Match: * and the configured server-side encryption", async () => {
+    const store = h.store({ encryption: { mode: "SSE-S3" } });
+    await store.put(renderedDocument("en", "pdf", "x"), { revision: REVISION, downloadName: "Letter" });
+
+    const put = h.s3.requests.find((r) => r.method === "PUT");
+    expect(put?.headers).toMatchObject({ "if-none-match": "*", "x-amz-server-side-encryption": "AES256", "x-amz-meta-sha256": expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(put?.headers["content-md5"]).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+  });
+
+  it("with SSE-KMS, sends the key id and confirms the write by reading the bytes back", async () => {
+    const store = h.store({ encryption: { mode: "SSE-KMS", kmsKeyId: "alias/letterpress" } });
+    await store.put(renderedDocument("en", "pdf", "kms"), { revision: REVISION, downloadName: "Letter" });
+
+    const put = h.s3.requests.find((r) => r.method === "PUT");
+    expect(put?.headers).toMatchObject({ "x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id": "alias/letterpress" });
+    expect(h.s3.requests.filter((r) => r.method === "GET")).toHaveLength(1);
+  });
+
+  it("writes the manifest after its documents, then the latest pointer, and reads both back", async () => {
+    const store = h.store();
+    const stored = [];
+    for (const doc of [renderedDocument("en", "pdf", "a"), renderedDocument("ar", "html", "b"), renderedDocument("ko", "pdf", "c", "korea")]) {
+      stored.push((await store.put(doc, { revision: REVISION, downloadName: "Letter" })).document);
+    }
+
+    const manifest = await store.publishRevision("unsc-dprk-2015", REVISION, stored);
+
+    expect(manifest.documents.map((d) => d.key)).toEqual([...stored.map((d) => d.key)].sort());
+    await expect(store.getManifest("unsc-dprk-2015", REVISION)).resolves.toEqual(manifest);
+    await expect(store.getLatest("unsc-dprk-2015")).resolves.toEqual({
+      schemaVersion: 1,
+      letterId: "unsc-dprk-2015",
+      revision: REVISION,
+      manifestKey: `letters/unsc-dprk-2015/${REVISION}/manifest.json`,
+    });
+    const puts = h.s3.requests.filter((r) => r.method === "PUT").map((r) => r.url.split("?")[0]);
+    expect(puts.slice(-2)).toEqual([`/${h.s3.bucket}/letters/unsc-dprk-2015/${REVISION}/manifest.json`, `/${h.s3.bucket}/letters/unsc-dprk-2015/latest.json`]);
+    // Stored as plain JSON that matches the schemas, readable without the store.
+    const raw = await h.client.send(new GetObjectCommand({ Bucket: h.s3.bucket, Key: `letters/unsc-dprk-2015/${REVISION}/manifest.json` }));
+    expect(manifestSchema.parse(JSON.parse(await raw.Body!.transformToString()))).toEqual(manifest);
+    const pointer = await h.client.send(new GetObjectCommand({ Bucket: h.s3.bucket, Key: "letters/unsc-dprk-2015/latest.json" }));
+    expect(latestPointerSchema.parse(JSON.parse(await pointer.Body!.transformToString())).revision).toBe(REVISION);
+  });
+
+  it("publishing the same revision again uploads nothing", async () => {
+    const store = h.store();
+    const { document } = await store.put(renderedDocument("en", "pdf", "a"), { revision: REVISION, downloadName: "Letter" });
+    await store.publishRevision("unsc-dprk-2015", REVISION, [document]);
+    const puts = forwarded(h.s3, "PUT");
+
+    await store.publishRevision("unsc-dprk-2015", REVISION, [document]);
+
+    expect(forwarded(h.s3, "PUT")).toBe(puts);
+  });
+
+  it("refuses to write a manifest listing a document that is not stored", async () => {
+    const store = h.store();
+    const { document } = await store.put(renderedDocument("en", "pdf", "a"), { revision: REVISION, downloadName: "Letter" });
+    const notStored = { ...document, key: `letters/unsc-dprk-2015/${REVISION}/fr/letter.pdf`, locale: "fr" as const };
+
+    await expect(store.publishRevision("unsc-dprk-2015", REVISION, [document, notStored])).rejects.toBeInstanceOf(StorageIntegrityError);
+    await expect(store.getManifest("unsc-dprk-2015", REVISION)).resolves.toBeUndefined();
+    await expect(store.getLatest("unsc-dprk-2015")).resolves.toBeUndefined();
+  });
+
+  it("refuses a manifest entry whose stored bytes changed since it was put", async () => {
+    const store = h.store();
+    const { document } = await store.put(renderedDocument("en", "pdf", "a"), { revision: REVISION, downloadName: "Letter" });
+    await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: document.key, Body: Buffer.from("tampered"), Metadata: { sha256: "0".repeat(64) } }));
+
+    await expect(store.publishRevision("unsc-dprk-2015", REVISION, [document])).rejects.toMatchObject({ name: "StorageIntegrityError", key: document.key });
+  });
+
+  it("hands out a presigned link that plain fetch can download", async () => {
+    const store = h.store();
+    const doc = renderedDocument("ar", "pdf", "سلام");
+    const { document } = await store.put(doc, { revision: REVISION, downloadName: "رسالة" });
+
+    const url = await store.presignDownload(document.key, { expiresInSeconds: 300 });
+    const res = await fetch(url);
+
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(doc.bytes)).toBe(true);
+    expect(res.headers.get("content-type")).toBe("application/pdf");
+    expect(dispositionFileName(res.headers.get("content-disposition") ?? "")).toBe("رسالة.pdf");
+    expect(new URL(url).searchParams.get("X-Amz-Expires")).toBe("300");
+  });
+
+  it("rejects a link lifetime above the configured maximum, or not a positive whole number", async () => {
+    const store = h.store({ maxPresignExpirySeconds: 900 });
+    const key = `letters/unsc-dprk-2015/${REVISION}/en/letter.pdf`;
+    for (const expiresInSeconds of [901, 0, -5, 1.5, Number.NaN]) {
+      await expect(store.presignDownload(key, { expiresInSeconds })).rejects.toBeInstanceOf(PresignExpiryError);
+    }
+    await expect(store.presignDownload(key, { expiresInSeconds: 900 })).resolves.toContain("X-Amz-Expires=900");
+  });
+
+  it("refuses a configured maximum beyond S3's seven days", () => {
+    expect(() => new S3DocumentStore({ client: h.client, bucket: h.s3.bucket, maxPresignExpirySeconds: 604_801 })).toThrow(/maxPresignExpirySeconds/);
+  });
+
+  it("only presigns document keys", async () => {
+    const store = h.store();
+    await expect(store.presignDownload(`letters/unsc-dprk-2015/${REVISION}/manifest.json`, { expiresInSeconds: 60 })).rejects.toMatchObject({
+      name: "InvalidKeySegmentError",
+    });
+  });
+
+  it("a link signed long enough ago has expired and is refused", async () => {
+    const signedAt = new Date(Date.now() - 2 * 3_600_000);
+    const store = h.store({ clock: () => signedAt });
+    const { document } = await store.put(renderedDocument("en", "pdf", "old"), { revision: REVISION, downloadName: "Letter" });
+
+    const res = await fetch(await store.presignDownload(document.key, { expiresInSeconds: 3_600 }));
+
+    expect(res.status).toBe(403);
+    expect(await res.text()).toMatch(/<Code>AccessDenied<\/Code><Message>Request has expired<\/Message>/);
+  });
+
+  it("reports a stopped server as StorageUnavailableError naming the key", async () => {
+    const store = h.store();
+    const doc = renderedDocument("en", "pdf", "x");
+    await h.s3.stop();
+
+    const attempt = store.put(doc, { revision: REVISION, downloadName: "Letter" });
+
+    await expect(attempt).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(attempt).rejects.toMatchObject({ code: "STORAGE_ERROR", key: `letters/unsc-dprk-2015/${REVISION}/en/letter.pdf`, operation: "head" });
+  });
+});

@@ -1,0 +1,98 @@
+import { createHash } from "node:crypto";
+import { HeadObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from "@aws-sdk/client-s3";
+import {
+  DocumentNotFoundError,
+  StorageAccessDeniedError,
+  StorageIntegrityError,
+  StorageRequestError,
+  StorageUnavailableError,
+} from "../../functions/storage/errors";
+import { toStorageError } from "../../functions/storage/s3-errors";
+import { S3DocumentStore } from "../../functions/storage/s3-document-store";
+import { renderedDocument, REVISION } from "./embedded-s3-harness";
+
+function sdkError(name: string, status: number): S3ServiceException {
+  return new S3ServiceException({ name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status }, message: `${name} from the SDK` });
+}
+
+function networkError(code: string): Error {
+  return Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code });
+}
+
+const KEY = `letters/unsc-dprk-2015/${REVISION}/en/letter.pdf`;
+
+describe("SDK errors become storage errors at the boundary", () => {
+  it.each([
+    ["NotFound (HEAD)", sdkError("NotFound", 404), DocumentNotFoundError],
+    ["NoSuchKey", sdkError("NoSuchKey", 404), DocumentNotFoundError],
+    ["AccessDenied", sdkError("AccessDenied", 403), StorageAccessDeniedError],
+    ["SignatureDoesNotMatch", sdkError("SignatureDoesNotMatch", 403), StorageAccessDeniedError],
+    ["InternalError", sdkError("InternalError", 500), StorageUnavailableError],
+    ["SlowDown", sdkError("SlowDown", 503), StorageUnavailableError],
+    ["InvalidArgument", sdkError("InvalidArgument", 400), StorageRequestError],
+    ["connection refused", networkError("ECONNREFUSED"), StorageUnavailableError],
+    ["connection reset", networkError("ECONNRESET"), StorageUnavailableError],
+    ["timeout", Object.assign(new Error("timed out"), { name: "TimeoutError" }), StorageUnavailableError],
+  ])("maps %s", (_label, error, expected) => {
+    const mapped = toStorageError("get", KEY, error);
+    expect(mapped).toBeInstanceOf(expected);
+    expect(mapped).toMatchObject({ key: KEY, operation: "get" });
+    expect(mapped.message).not.toContain("from the SDK");
+    if (!(mapped instanceof DocumentNotFoundError)) expect(mapped.cause).toBe(error);
+  });
+});
+
+/** A client whose answers are scripted per command: the error paths the real server cannot produce on demand. */
+function scriptedClient(answer: (command: unknown, call: number) => unknown): { client: S3Client; commands: unknown[] } {
+  const commands: unknown[] = [];
+  const send = jest.fn(async (command: unknown) => {
+    commands.push(command);
+    const result = answer(command, commands.length);
+    if (result instanceof Error) throw result;
+    return result;
+  });
+  return { client: { send } as unknown as S3Client, commands };
+}
+
+describe("S3DocumentStore error paths", () => {
+  const doc = renderedDocument("en", "pdf", "x");
+  const placement = { revision: REVISION, downloadName: "Letter" };
+
+  it("reports a write the server stored differently as StorageIntegrityError", async () => {
+    const { client } = scriptedClient((command, call) => {
+      if (command instanceof HeadObjectCommand && call === 1) return sdkError("NotFound", 404);
+      if (command instanceof PutObjectCommand) return {};
+      return { ContentLength: doc.bytes.length, Metadata: { sha256: "f".repeat(64) }, ETag: '"00"' };
+    });
+    const store = new S3DocumentStore({ client, bucket: "b", maxPresignExpirySeconds: 60 });
+
+    await expect(store.put(doc, placement)).rejects.toBeInstanceOf(StorageIntegrityError);
+  });
+
+  it("treats a lost If-None-Match race with identical bytes as unchanged, without a second upload", async () => {
+    const md5 = createHash("md5").update(doc.bytes).digest("hex");
+    const { client, commands } = scriptedClient((command, call) => {
+      if (command instanceof HeadObjectCommand && call === 1) return sdkError("NotFound", 404);
+      if (command instanceof PutObjectCommand) return sdkError("PreconditionFailed", 412);
+      return { ContentLength: doc.bytes.length, Metadata: { sha256: doc.sha256 }, ETag: `"${md5}"` };
+    });
+    const store = new S3DocumentStore({ client, bucket: "b", maxPresignExpirySeconds: 60 });
+
+    await expect(store.put(doc, placement)).resolves.toMatchObject({ outcome: "unchanged" });
+    expect(commands.filter((c) => c instanceof PutObjectCommand)).toHaveLength(1);
+  });
+
+  it("reports a refused upload as StorageAccessDeniedError naming the key", async () => {
+    const { client } = scriptedClient((command) => (command instanceof HeadObjectCommand ? sdkError("NotFound", 404) : sdkError("AccessDenied", 403)));
+    const store = new S3DocumentStore({ client, bucket: "b", maxPresignExpirySeconds: 60 });
+
+    await expect(store.put(doc, placement)).rejects.toMatchObject({ name: "StorageAccessDeniedError", key: KEY, operation: "put" });
+  });
+
+  it("reports a stored manifest that does not match its schema as CorruptStoredRecordError", async () => {
+    const { client } = scriptedClient(() => ({ Body: { transformToByteArray: async () => Buffer.from('{"schemaVersion":2}') } }));
+    const store = new S3DocumentStore({ client, bucket: "b", maxPresignExpirySeconds: 60 });
+
+    await expect(store.getManifest("unsc-dprk-2015", REVISION)).rejects.toMatchObject({ name: "CorruptStoredRecordError" });
+  });
+});
