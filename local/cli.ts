@@ -86,7 +86,7 @@ withStorageFlags(
       runtime.service,
       runtime.letters,
       { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(flags.locale ? { locales: flags.locale } : {}), formats: flags.format, personalized: flags.recipients },
-      { onStored: (stored) => table.stored(stored), onFailure: (failure) => table.failed(failure) },
+      { onPlanned: (requests) => table.planned(requests.length), onStored: (stored) => table.stored(stored), onFailure: (failure) => table.failed(failure) },
     );
     table.finish();
     const manifest = await exportDocuments(resolve(flags.out), result);

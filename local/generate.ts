@@ -1,4 +1,4 @@
-import type { DocumentFailure, DocumentFormat } from "../functions/core/documents";
+import type { DocumentFailure, DocumentFormat, DocumentRequest } from "../functions/core/documents";
 import type { LetterpressError } from "../functions/core/errors";
 import type { LocaleId } from "../functions/core/locales";
 import type { LetterSource } from "../functions/letters/letter-source";
@@ -25,6 +25,7 @@ export interface GenerateResult {
 }
 
 export interface GenerateProgress {
+  onPlanned?(requests: readonly DocumentRequest[]): void;
   onStored?(result: StoredResult): void;
   onFailure?(failure: DocumentFailure): void;
 }

@@ -11,15 +11,20 @@ const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 export class ProgressTable {
   private bar: SingleBar | undefined;
   private count = 0;
+  private total = 0;
+  private headerWritten = false;
 
-  constructor(
-    private readonly out: NodeJS.WriteStream,
-    private readonly expected?: number,
-  ) {
-    if (out.isTTY && expected !== undefined && expected > 30) {
-      this.bar = new SingleBar({ format: "  {bar} {value}/{total} documents", hideCursor: true, stream: out });
-      this.bar.start(expected, 0);
-    } else {
+  constructor(private readonly out: NodeJS.WriteStream) {}
+
+  /** More documents are about to be made; a long run on a terminal switches to a progress bar. */
+  planned(count: number): void {
+    this.total += count;
+    if (this.bar) return this.bar.setTotal(this.total);
+    if (this.out.isTTY && this.total > 30 && !this.headerWritten) {
+      this.bar = new SingleBar({ format: "  {bar} {value}/{total} documents", hideCursor: true, stream: this.out });
+      this.bar.start(this.total, this.count);
+    } else if (!this.headerWritten) {
+      this.headerWritten = true;
       this.out.write(`  ${"document".padEnd(38)} ${"size".padStart(9)} ${"time".padStart(8)}  outcome\n`);
     }
   }
@@ -37,7 +42,7 @@ export class ProgressTable {
     const line = `  ${describeDocument(failure.request).padEnd(38)} FAILED: ${failure.error.message.split("\n")[0]}\n`;
     if (this.bar) this.bar.stop();
     this.out.write(line);
-    if (this.bar) this.bar.start(this.expected ?? 0, this.count);
+    if (this.bar) this.bar.start(this.total, this.count);
   }
 
   finish(): void {

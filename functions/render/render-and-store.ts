@@ -26,6 +26,8 @@ export interface RenderAndStoreResult {
 export interface RenderAndStoreOptions {
   /** Keep each document's bytes in the result (the CLI exports them). */
   keepBytes?: boolean;
+  /** Called once, before any work, with the documents about to be made. */
+  onPlanned?(requests: readonly DocumentRequest[]): void;
   onStored?(result: StoredResult): void;
   onFailure?(failure: DocumentFailure): void;
 }
@@ -59,6 +61,7 @@ export async function renderAndStore(
 ): Promise<RenderAndStoreResult> {
   const letterId = parsed.letter.facts.id;
   const result: RenderAndStoreResult = { letterId, revision, stored: [], failures: [] };
+  options.onPlanned?.(requests);
   for (const request of requests) {
     const started = performance.now();
     try {

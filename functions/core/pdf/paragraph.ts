@@ -1,0 +1,239 @@
+import LineBreaker from "linebreak";
+import { type FaceId, type FamilyId, faceOf, type FontLibrary, type TextStyle } from "./font-library";
+import { assignFamilies, bidi, shape, type ShapedRun } from "./shaping";
+
+/** A run of paragraph text in one style; `\n` is a forced line break (`<br>`). */
+export interface StyledText {
+  text: string;
+  style: TextStyle;
+}
+
+export type Align = "start" | "end" | "justify" | "center";
+
+/** How the letter's script breaks and justifies lines. */
+export interface ScriptRules {
+  primary: FamilyId;
+  /** Korean: break only at spaces, never between the syllables of a word (CSS `word-break: keep-all`). */
+  keepAll: boolean;
+  /** Chinese: justify by spacing every character, since lines have few or no spaces. */
+  interCharacter: boolean;
+}
+
+export interface ParagraphSpec {
+  runs: readonly StyledText[];
+  size: number;
+  color: string;
+  /** Line height as a multiple of the size. */
+  leading: number;
+  width: number;
+  align: Align;
+  dir: "ltr" | "rtl";
+  rules: ScriptRules;
+}
+
+/** A shaped piece of one line, placed at `x` from the line's left edge. */
+export interface PlacedRun {
+  x: number;
+  run: ShapedRun;
+  size: number;
+  color: string;
+  /** Extra space (points) after each glyph, from justification. */
+  extra: Float32Array | null;
+}
+
+export interface Line {
+  runs: PlacedRun[];
+  /** Distance from the line's top to its baseline. */
+  ascent: number;
+  height: number;
+  width: number;
+}
+
+interface Piece {
+  start: number;
+  end: number;
+  face: FaceId;
+  level: number;
+  space: boolean;
+  run: ShapedRun;
+  width: number;
+}
+
+interface Word {
+  pieces: Piece[];
+  /** Width without trailing white space, and with it. */
+  width: number;
+  fullWidth: number;
+  forcedBreakAfter: boolean;
+}
+
+const WHITESPACE = /\s/u;
+const HANGUL_OR_HAN = /[\p{Script=Hangul}\p{Script=Han}]/u;
+
+function breakPositions(text: string, rules: ScriptRules): Map<number, boolean> {
+  const breaks = new Map<number, boolean>();
+  const breaker = new LineBreaker(text);
+  for (let b = breaker.nextBreak(); b; b = breaker.nextBreak()) {
+    if (!b.required && rules.keepAll && b.position < text.length) {
+      const before = text[b.position - 1] ?? " ";
+      const after = text[b.position] ?? " ";
+      if (!WHITESPACE.test(before) && (HANGUL_OR_HAN.test(before) || HANGUL_OR_HAN.test(after))) continue;
+    }
+    breaks.set(b.position, b.required);
+  }
+  return breaks;
+}
+
+function styleIndex(runs: readonly StyledText[]): { text: string; styles: TextStyle[] } {
+  let text = "";
+  const styles: TextStyle[] = [];
+  for (const run of runs) {
+    text += run.text;
+    for (let i = 0; i < run.text.length; i++) styles.push(run.style);
+  }
+  return { text, styles };
+}
+
+/** Splits the paragraph into unbreakable words, each made of pieces of one face, direction and kind. */
+function words(fonts: FontLibrary, spec: ParagraphSpec): Word[] {
+  const { text, styles } = styleIndex(spec.runs);
+  if (text === "") return [];
+  const levels = bidi.getEmbeddingLevels(text, spec.dir).levels;
+  const families = new Array<FamilyId>(text.length);
+  for (let start = 0; start < text.length; ) {
+    let end = start + 1;
+    while (end < text.length && styles[end] === styles[start]) end++;
+    assignFamilies(fonts, text.slice(start, end), spec.rules.primary, styles[start]!).forEach((f, i) => (families[start + i] = f));
+    start = end;
+  }
+  const breaks = breakPositions(text, spec.rules);
+  const scale = spec.size;
+  const result: Word[] = [];
+  let word: Word = { pieces: [], width: 0, fullWidth: 0, forcedBreakAfter: false };
+  let pieceStart = 0;
+  const flushPiece = (end: number) => {
+    if (end <= pieceStart) return;
+    let chunk = text.slice(pieceStart, end);
+    const forced = chunk.endsWith("\n");
+    if (forced) chunk = chunk.replace(/\n$/, "");
+    if (chunk !== "") {
+      const level = levels[pieceStart]!;
+      const face = faceOf(families[pieceStart]!, styles[pieceStart]!);
+      const run = shape(fonts, face, chunk, level % 2 === 1 ? "rtl" : "ltr");
+      const space = WHITESPACE.test(chunk[0]!);
+      const width = (run.advance / run.unitsPerEm) * scale;
+      word.pieces.push({ start: pieceStart, end, face, level, space, run, width });
+      word.fullWidth += width;
+      if (!space) word.width = word.fullWidth;
+    }
+    if (forced) word.forcedBreakAfter = true;
+    pieceStart = end;
+  };
+  for (let i = 1; i <= text.length; i++) {
+    const atBreak = breaks.has(i) || i === text.length;
+    const boundary =
+      atBreak ||
+      styles[i] !== styles[i - 1] ||
+      families[i] !== families[i - 1] ||
+      levels[i] !== levels[i - 1] ||
+      WHITESPACE.test(text[i]!) !== WHITESPACE.test(text[i - 1]!);
+    if (!boundary) continue;
+    flushPiece(i);
+    if (atBreak) {
+      if (word.pieces.length > 0 || word.forcedBreakAfter) result.push(word);
+      word = { pieces: [], width: 0, fullWidth: 0, forcedBreakAfter: false };
+    }
+  }
+  return result;
+}
+
+/** UAX #9 rule L2: reverse every run at or above each level, from the highest to the lowest odd level. */
+function visualOrder(pieces: Piece[]): Piece[] {
+  const order = [...pieces];
+  const max = Math.max(0, ...order.map((p) => p.level));
+  const minOdd = Math.min(...order.map((p) => (p.level % 2 === 1 ? p.level : p.level + 1)));
+  for (let level = max; level >= minOdd; level--) {
+    for (let i = 0; i < order.length; ) {
+      if (order[i]!.level < level) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < order.length && order[j]!.level >= level) j++;
+      const reversed = order.slice(i, j).reverse();
+      order.splice(i, j - i, ...reversed);
+      i = j;
+    }
+  }
+  return order;
+}
+
+function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean): Line {
+  const pieces = lineWords.flatMap((w) => w.pieces);
+  // Rule L1: white space at the end of a line takes no room and is not drawn.
+  while (pieces.length > 0 && pieces[pieces.length - 1]!.space) pieces.pop();
+  const natural = pieces.reduce((sum, p) => sum + p.width, 0);
+  const ordered = visualOrder(pieces);
+  const slack = Math.max(0, spec.width - natural);
+  const justify = spec.align === "justify" && !last && slack > 0;
+  let extraPerGap = 0;
+  const gapsOf = (piece: Piece): boolean[] =>
+    piece.run.glyphs.map((g) => (spec.rules.interCharacter ? g.text !== "" : piece.space));
+  if (justify) {
+    let gaps = ordered.reduce((n, p) => n + gapsOf(p).filter(Boolean).length, 0);
+    if (spec.rules.interCharacter) gaps -= 1;
+    extraPerGap = gaps > 0 ? slack / gaps : 0;
+  }
+  const startAligned = spec.align === "start" || (spec.align === "justify" && (last || extraPerGap === 0));
+  const rightAligned = (startAligned && spec.dir === "rtl") || (spec.align === "end" && spec.dir === "ltr");
+  let x = spec.align === "center" ? slack / 2 : rightAligned ? slack : 0;
+  const runs: PlacedRun[] = [];
+  let remainingGaps = Number.POSITIVE_INFINITY;
+  if (justify && spec.rules.interCharacter) remainingGaps = ordered.reduce((n, p) => n + gapsOf(p).filter(Boolean).length, 0) - 1;
+  for (const piece of ordered) {
+    let extra: Float32Array | null = null;
+    let width = piece.width;
+    if (extraPerGap > 0) {
+      extra = new Float32Array(piece.run.glyphs.length);
+      gapsOf(piece).forEach((gap, i) => {
+        if (gap && remainingGaps > 0) {
+          extra![i] = extraPerGap;
+          width += extraPerGap;
+          remainingGaps--;
+        }
+      });
+    }
+    runs.push({ x, run: piece.run, size: spec.size, color: spec.color, extra });
+    x += width;
+  }
+  const height = spec.size * spec.leading;
+  return { runs, ascent: (height - spec.size) / 2 + spec.size * 0.86, height, width: natural };
+}
+
+/**
+ * Sets a paragraph into lines: break opportunities by UAX #14 (keep-all for Korean), greedy filling,
+ * then per line the bidi reordering of UAX #9, alignment and justification.
+ */
+export function setParagraph(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
+  const all = words(fonts, spec);
+  const lines: Line[] = [];
+  let current: Word[] = [];
+  let width = 0;
+  for (let i = 0; i < all.length; i++) {
+    const word = all[i]!;
+    if (current.length > 0 && width + word.width > spec.width + 0.01) {
+      lines.push(buildLine(spec, current, false));
+      current = [];
+      width = 0;
+    }
+    current.push(word);
+    width += word.fullWidth;
+    if (word.forcedBreakAfter) {
+      lines.push(buildLine(spec, current, true));
+      current = [];
+      width = 0;
+    }
+  }
+  if (current.length > 0) lines.push(buildLine(spec, current, true));
+  return lines;
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import * as fontkit from "fontkit";
+import { LetterpressError } from "../core/errors";
+import type { FaceId, FontLibrary } from "../core/pdf/font-library";
+import { type AssetFile, FONT_FILES, ICC_PROFILE_FILE } from "./font-files";
+
+/** Parsed fonts by absolute path: one parse per process, whichever library asks. */
+const parsedFonts = new Map<string, fontkit.Font>();
+const iccProfiles = new Map<string, Uint8Array>();
+
+
+/** Where a file is: flat in `fontDir` (a bundle), or inside its npm package (the repository). */
+export function assetPath(file: AssetFile, fontDir?: string): string {
+  return fontDir ? join(fontDir, file.fileName) : join(dirname(require.resolve(file.anchor)), file.path);
+}
+
+function readAsset(file: AssetFile, fontDir?: string): Buffer {
+  const path = assetPath(file, fontDir);
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new LetterpressError("CONFIG_ERROR", `font file ${path} cannot be read (${(error as Error).message})`, { cause: error });
+  }
+}
+
+/**
+ * The fonts of the PDF edition. Nothing is read until a document asks for a face, so a Latin letter
+ * never pays for the 10 MB Chinese font; each file is parsed once per process.
+ *
+ * @param fontDir a directory holding the files of `BUNDLE_FILES` under their flat names (a bundled
+ *   Lambda); by default each file is found in its npm package under node_modules.
+ */
+export function loadFontLibrary(fontDir?: string): FontLibrary {
+  return {
+    face(id: FaceId): fontkit.Font {
+      const path = assetPath(FONT_FILES[id], fontDir);
+      let font = parsedFonts.get(path);
+      if (!font) {
+        const parsed = fontkit.create(readAsset(FONT_FILES[id], fontDir));
+        if (!("layout" in parsed)) throw new LetterpressError("CONFIG_ERROR", `${path} is a font collection, not a font`);
+        font = parsed;
+        parsedFonts.set(path, font);
+      }
+      return font;
+    },
+    iccProfile(): Uint8Array {
+      const path = assetPath(ICC_PROFILE_FILE, fontDir);
+      let profile = iccProfiles.get(path);
+      if (!profile) {
+        profile = new Uint8Array(readAsset(ICC_PROFILE_FILE, fontDir));
+        iccProfiles.set(path, profile);
+      }
+      return profile;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { copyFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ENV } from "../../functions/config";
+import { assetPath } from "../../functions/fonts/load-font-library";
+import { BUNDLE_FILES } from "../../functions/fonts/font-files";
+import type { Harness } from "../storage/embedded-s3-harness";
+import { DATA_DIR, TEMPLATES_DIR } from "./letters";
+
+/** The repository's data/ uploaded under the bucket's data prefix, as the CDK app deploys it. */
+export async function uploadLetterData(harness: Harness, prefix = "data/"): Promise<void> {
+  for (const letterId of await readdir(DATA_DIR)) {
+    for (const file of await readdir(join(DATA_DIR, letterId))) {
+      await harness.client.send(
+        new PutObjectCommand({ Bucket: harness.s3.bucket, Key: `${prefix}${letterId}/${file}`, Body: await readFile(join(DATA_DIR, letterId, file)), ContentType: "application/json" }),
+      );
+    }
+  }
+}
+
+/** A flat folder of the font files, laid out as in the Lambda bundle. */
+export async function flatFontDir(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "letterpress-fonts-"));
+  await Promise.all(BUNDLE_FILES.map((file) => copyFile(assetPath(file), join(dir, file.fileName))));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Sets the environment a deployed function gets, pointed at the embedded server; returns a function
+ * that restores the previous environment.
+ */
+export function setLambdaEnvironment(harness: Harness, fontsDir: string, extra: Record<string, string> = {}): () => void {
+  const values: Record<string, string> = {
+    [ENV.documentsBucket]: harness.s3.bucket,
+    [ENV.s3Endpoint]: harness.s3.endpoint,
+    [ENV.region]: harness.s3.region,
+    [ENV.templatesDir]: TEMPLATES_DIR,
+    [ENV.fontsDir]: fontsDir,
+    AWS_ACCESS_KEY_ID: harness.s3.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: harness.s3.credentials.secretAccessKey,
+    POWERTOOLS_LOG_LEVEL: "CRITICAL",
+    ...extra,
+  };
+  const previous = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
