@@ -39,6 +39,8 @@ export interface PlacedRun {
   color: string;
   /** Extra space (points) after each glyph, from justification. */
   extra: Float32Array | null;
+  /** The run's place in reading order; pdf.js extracts runs in the order they are drawn. */
+  logical: number;
 }
 
 export interface Line {
@@ -203,10 +205,11 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean): Line 
         }
       });
     }
-    runs.push({ x, run: piece.run, size: spec.size, color: spec.color, extra });
+    runs.push({ x, run: piece.run, size: spec.size, color: spec.color, extra, logical: pieces.indexOf(piece) });
     x += width;
   }
   const height = spec.size * spec.leading;
+  runs.sort((a, b) => a.logical - b.logical);
   return { runs, ascent: (height - spec.size) / 2 + spec.size * 0.86, height, width: natural };
 }
 

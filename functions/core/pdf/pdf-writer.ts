@@ -1,4 +1,6 @@
-import PDFDocument from "pdfkit";
+// `require`, not `import`: a bundler then takes pdfkit's CommonJS build, which finds its module path
+// through __filename; the ES build uses import.meta.url, which is empty in a CommonJS Lambda bundle.
+import PDFDocument = require("pdfkit");
 import type { FaceId, FontLibrary } from "./font-library";
 import type { Page, PageGeometry, PlacedLine, StructNode } from "./layout";
 import type { ShapedGlyph } from "./shaping";

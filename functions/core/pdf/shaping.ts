@@ -97,6 +97,11 @@ export function shape(fonts: FontLibrary, face: FaceId, text: string, direction:
       base = glyph;
     }
   }
+  if (direction === "rtl") {
+    // Extractors read a right-to-left run's glyphs in visual order and reverse the whole string, the
+    // text of each glyph included; store a glyph's letters reversed so that reversal restores them.
+    for (const glyph of visual) glyph.text = [...glyph.text].reverse().join("");
+  }
   const shaped: ShapedRun = { face, glyphs: visual, advance: visual.reduce((sum, g) => sum + g.xAdvance, 0), unitsPerEm: font.unitsPerEm };
   if (shapeCache.size >= SHAPE_CACHE_LIMIT) shapeCache.clear();
   shapeCache.set(key, shaped);

@@ -1,0 +1,137 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseFragment } from "parse5";
+import type { DefaultTreeAdapterTypes } from "parse5";
+import { LOCALES, type LocaleId } from "../../../functions/core/locales";
+import { renderPdf, type RenderPdfOptions } from "../../../functions/core/pdf/render-pdf";
+import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
+
+/** Helpers that read rendered PDFs back with real tools: poppler, qpdf and pdf.js. */
+
+export const FIXTURES = join(__dirname, "../../fixtures/pdf");
+const workDir = mkdtempSync(join(tmpdir(), "letterpress-pdf-"));
+let counter = 0;
+
+export function fixture(name: string): string {
+  return readFileSync(join(FIXTURES, name), "utf8");
+}
+
+export const PAGE_LABEL = (page: number, pages: number) => `Page ${page} of ${pages}`;
+
+export function options(locale: LocaleId, overrides: Partial<RenderPdfOptions> = {}): RenderPdfOptions {
+  return {
+    locale: LOCALES[locale],
+    paper: "A4",
+    pageLabel: PAGE_LABEL,
+    metadata: {
+      title: `Joint letter (${locale})`,
+      author: "Amnesty International & Human Rights Watch",
+      subject: "North Korean human rights",
+      keywords: ["DPRK", "Security Council", locale],
+      creationDate: new Date("2015-12-01T09:00:00Z"),
+    },
+    fonts: loadFontLibrary(),
+    ...overrides,
+  };
+}
+
+export async function render(name: string, locale: LocaleId, overrides: Partial<RenderPdfOptions> = {}): Promise<Buffer> {
+  return renderPdf(fixture(name), options(locale, overrides));
+}
+
+/** Writes the PDF to a temporary file for the command-line tools. */
+export function toFile(pdf: Buffer): string {
+  const file = join(workDir, `doc-${++counter}.pdf`);
+  writeFileSync(file, pdf);
+  return file;
+}
+
+export function run(command: string, args: string[]): string {
+  return execFileSync(command, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** Page texts by poppler's pdftotext. */
+export function popplerPages(file: string): string[] {
+  return run("pdftotext", ["-enc", "UTF-8", file, "-"]).split("\f").slice(0, -1);
+}
+
+/** Page texts by pdf.js (unpdf), run in a child Node process. */
+export function pdfjsPages(file: string): string[] {
+  return JSON.parse(run(process.execPath, [join(__dirname, "extract-text.mjs"), file])) as string[];
+}
+
+export function pdfInfo(file: string): Record<string, string> {
+  const info: Record<string, string> = {};
+  for (const line of run("pdfinfo", ["-enc", "UTF-8", file]).split("\n")) {
+    const match = /^([^:]+):\s*(.*)$/.exec(line);
+    if (match) info[match[1]!] = match[2]!;
+  }
+  return info;
+}
+
+type Node = DefaultTreeAdapterTypes.ChildNode;
+
+/** The letter's text as a reader sees it, without the running footer (which the PDF repeats per page). */
+export function fragmentText(html: string): string {
+  const parts: string[] = [];
+  const walk = (nodes: readonly Node[]) => {
+    for (const node of nodes) {
+      if (node.nodeName === "#text") parts.push((node as DefaultTreeAdapterTypes.TextNode).value);
+      else if ("tagName" in node) {
+        if (node.tagName === "footer" && node.attrs.some((a) => a.name === "class" && a.value === "page-footer")) continue;
+        if (node.tagName === "br" || node.tagName === "p" || node.tagName === "li") parts.push(" ");
+        walk(node.childNodes);
+      }
+    }
+  };
+  walk(parseFragment(html).childNodes);
+  return parts.join("");
+}
+
+/** The footer's title, the text the PDF repeats at the bottom of each page. */
+export function footerTitle(html: string): string {
+  return /<p class="footer-title">([^<]*)<\/p>/.exec(html)?.[1] ?? "";
+}
+
+/** Drops each page's running footer (its last occurrence of the title and the page label). */
+export function withoutFooters(pages: readonly string[], title: string): string {
+  return pages
+    .map((page, i) => {
+      let text = normalize(page);
+      const label = normalize(PAGE_LABEL(i + 1, pages.length));
+      const at = text.lastIndexOf(label);
+      if (at >= 0) text = text.slice(0, at) + text.slice(at + label.length);
+      const t = normalize(title);
+      const titleAt = t ? text.lastIndexOf(t) : -1;
+      if (titleAt >= 0) text = text.slice(0, titleAt) + text.slice(titleAt + t.length);
+      return text;
+    })
+    .join("");
+}
+
+/**
+ * Text compared as characters without white space: extractors differ in where they put spaces and line
+ * ends, not in the letters and their order. Bidi marks that poppler adds are dropped; pdftotext's
+ * joining of words hyphenated at a line end is undone by dropping hyphens on both sides.
+ */
+export function normalize(text: string): string {
+  return text.normalize("NFKC").replace(/[\p{Cf}\s\-\u2010\u00ad]/gu, "");
+}
+
+/** Similarity of two strings: 2 × (longest common subsequence) / (total length), in [0, 1]. */
+export function similarity(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  if (x.length + y.length === 0) return 1;
+  let previous = new Uint16Array(y.length + 1);
+  let current = new Uint16Array(y.length + 1);
+  for (let i = 1; i <= x.length; i++) {
+    for (let j = 1; j <= y.length; j++) {
+      current[j] = x[i - 1] === y[j - 1] ? previous[j - 1]! + 1 : Math.max(previous[j]!, current[j - 1]!);
+    }
+    [previous, current] = [current, previous];
+  }
+  return (2 * previous[y.length]!) / (x.length + y.length);
+}
