@@ -77,8 +77,9 @@ export class TemplateEngine {
   fill(name: string, view: object, locale: LocaleId): string {
     const template = this.compiled.get(name);
     if (!template) throw new TemplateError(name, locale, "no such template");
+    const messages = this.messages(locale);
     try {
-      return template({ ...view, __context: { messages: this.messages(locale) } satisfies RenderContext });
+      return template({ ...view, __context: { messages } satisfies RenderContext });
     } catch (error) {
       if (error instanceof MessageError) throw new TemplateError(name, locale, error.message, { cause: error });
       const detail = (error as Error).message.replace(/ in \[object Object\]/, " in the view");

@@ -126,6 +126,34 @@ describe("renderHtml on the seed letter", () => {
   });
 });
 
+describe("renderHtml on optional facts", () => {
+  it("prints the date, when the letter has one, in the document's language", async () => {
+    const engine = await createEngine();
+    const { letter } = loadFixtureLetter("sample");
+    const dated = { ...letter, facts: { ...letter.facts, date: "2015-12-01" } };
+    expect(renderHtml(engine, dated, "fr")).toContain('<time datetime="2015-12-01">1 décembre 2015</time>');
+    expect(renderHtml(engine, dated, "en")).toContain('<time datetime="2015-12-01">December 1, 2015</time>');
+    expect(renderHtml(engine, letter, "en")).not.toContain("<time");
+  });
+
+  it("names the ambassador when the data does, and reads well when it does not", async () => {
+    const engine = await createEngine();
+    const { letter } = loadFixtureLetter("sample");
+    const [named] = findAll(parseDocument(renderHtml(engine, letter, "en", { recipientId: "gb" })), byTag("address"));
+    expect(textContent(named!)).toBe("H.E. Jane Example\nPermanent Representative of the United Kingdom to the United Nations");
+    const [unnamed] = findAll(parseDocument(renderHtml(engine, letter, "fr", { recipientId: "fr" })), byTag("address"));
+    expect(textContent(unnamed!)).toBe("Représentant permanent de la France auprès de l’Organisation des Nations Unies");
+  });
+
+  it("counts co-signers with the language's plural rules", async () => {
+    const engine = await createEngine();
+    const { letter } = loadFixtureLetter("sample");
+    expect(renderHtml(engine, letter, "en")).toContain("<p>Co-signed by 2 organizations</p>");
+    const one = { ...letter, facts: { ...letter.facts, signatories: letter.facts.signatories.slice(0, 1) } };
+    expect(renderHtml(engine, one, "en")).toContain("<p>Co-signed by 1 organization</p>");
+  });
+});
+
 describe("message catalogs", () => {
   it("give every locale every key of the English catalog, with the same ICU arguments", async () => {
     const set = await loadTemplateSet(TEMPLATES_DIR);
