@@ -16,7 +16,7 @@ export interface FilledLetter {
 const FONT_STACKS: Record<Script, string> = {
   Latn: '"Noto Serif", "Source Serif Pro", Georgia, "Times New Roman", serif',
   Cyrl: '"Noto Serif", "PT Serif", Georgia, "Times New Roman", serif',
-  Arab: '"Noto Naskh Arabic", "Amiri", "Traditional Arabic", "Times New Roman", serif',
+  Arab: '"Noto Naskh Arabic", "Amiri", "Traditional Arabic", "Noto Serif", "Times New Roman", serif',
   Hans: '"Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif',
   Kore: '"Noto Sans KR", "Noto Sans CJK KR", "Source Han Sans K", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif',
 };
