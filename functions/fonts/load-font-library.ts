@@ -9,7 +9,6 @@ import { type AssetFile, FONT_FILES, ICC_PROFILE_FILE } from "./font-files";
 const parsedFonts = new Map<string, fontkit.Font>();
 const iccProfiles = new Map<string, Uint8Array>();
 
-
 /** Where a file is: flat in `fontDir` (a bundle), or inside its npm package (the repository). */
 export function assetPath(file: AssetFile, fontDir?: string): string {
   return fontDir ? join(fontDir, file.fileName) : join(dirname(require.resolve(file.anchor)), file.path);
@@ -32,21 +31,29 @@ function readAsset(file: AssetFile, fontDir?: string): Buffer {
  *   Lambda); by default each file is found in its npm package under node_modules.
  */
 export function loadFontLibrary(fontDir?: string): FontLibrary {
+  // The typesetter asks for a face once per character (font fallback); resolving its path each time
+  // (require.resolve) cost more than the rest of a warm render, so each library keeps its own faces.
+  const faces = new Map<FaceId, fontkit.Font>();
+  let profile: Uint8Array | undefined;
   return {
     face(id: FaceId): fontkit.Font {
+      let font = faces.get(id);
+      if (font) return font;
       const path = assetPath(FONT_FILES[id], fontDir);
-      let font = parsedFonts.get(path);
+      font = parsedFonts.get(path);
       if (!font) {
         const parsed = fontkit.create(readAsset(FONT_FILES[id], fontDir));
         if (!("layout" in parsed)) throw new LetterpressError("CONFIG_ERROR", `${path} is a font collection, not a font`);
         font = parsed;
         parsedFonts.set(path, font);
       }
+      faces.set(id, font);
       return font;
     },
     iccProfile(): Uint8Array {
+      if (profile) return profile;
       const path = assetPath(ICC_PROFILE_FILE, fontDir);
-      let profile = iccProfiles.get(path);
+      profile = iccProfiles.get(path);
       if (!profile) {
         profile = new Uint8Array(readAsset(ICC_PROFILE_FILE, fontDir));
         iccProfiles.set(path, profile);

@@ -31,7 +31,7 @@ export async function createRenderer(options: RendererOptions): Promise<Document
         author: view.sender,
         subject: view.summary,
         keywords: [view.letterId, ...view.signatories.map((signatory) => signatory.name)],
-        creationDate: view.date ? new Date(`${view.date}T00:00:00Z`) : UNDATED_CREATION_DATE,
+        creationDate: view.date ? new Date(view.date.epochMs) : UNDATED_CREATION_DATE,
       },
       fonts,
     });

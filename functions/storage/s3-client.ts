@@ -26,7 +26,10 @@ export function createS3Client(connection: S3Connection): S3Client {
     forcePathStyle: c.forcePathStyle,
     ...(c.credentials === undefined ? {} : { credentials: c.credentials }),
     maxAttempts: c.maxAttempts,
-    requestHandler: { connectionTimeout: c.connectionTimeoutMs, requestTimeout: c.requestTimeoutMs },
+    // throwOnRequestTimeout: without it @smithy/node-http-handler (4.x) only logs a warning when
+    // requestTimeout passes and keeps waiting, so a stalled S3 would hold a batch (or a Lambda) until
+    // its own timeout. Found by test/reliability/storage-faults.test.ts (issue 8).
+    requestHandler: { connectionTimeout: c.connectionTimeoutMs, requestTimeout: c.requestTimeoutMs, throwOnRequestTimeout: true },
     // The SDK's default checksums send bodies as aws-chunked, which S3-compatible servers store
     // corrupted; our bodies are Buffers with a signed SHA-256 payload hash and a Content-MD5 instead.
     requestChecksumCalculation: "WHEN_REQUIRED",

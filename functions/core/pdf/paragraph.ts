@@ -1,4 +1,5 @@
 import LineBreaker from "linebreak";
+import { LruCache } from "./cache";
 import { type FaceId, type FamilyId, faceOf, type FontLibrary, type TextStyle } from "./font-library";
 import { assignFamilies, bidi, shape, type ShapedRun } from "./shaping";
 
@@ -214,10 +215,33 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean): Line 
 }
 
 /**
+ * Set paragraphs by everything their lines depend on; the lines are never changed once set, so
+ * documents share them. Like shaped runs, they assume one font per face id in a process.
+ */
+const paragraphCache = new LruCache<string, Line[]>(4_000);
+
+function paragraphKey(spec: ParagraphSpec): string {
+  const { rules } = spec;
+  const runs = spec.runs.map((run) => [run.text, run.style.bold, run.style.italic]);
+  return JSON.stringify([spec.size, spec.color, spec.leading, spec.width, spec.align, spec.dir, rules.primary, rules.keepAll, rules.interCharacter, runs]);
+}
+
+/**
  * Sets a paragraph into lines: break opportunities by UAX #14 (keep-all for Korean), greedy filling,
- * then per line the bidi reordering of UAX #9, alignment and justification.
+ * then per line the bidi reordering of UAX #9, alignment and justification. The lines are shared
+ * with every other paragraph of the same text and style: treat them as read-only.
  */
 export function setParagraph(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
+  const key = paragraphKey(spec);
+  let lines = paragraphCache.get(key);
+  if (!lines) {
+    lines = breakLines(fonts, spec);
+    paragraphCache.set(key, lines);
+  }
+  return lines;
+}
+
+function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   const all = words(fonts, spec);
   const lines: Line[] = [];
   let current: Word[] = [];

@@ -1,6 +1,9 @@
 // `require`, not `import`: a bundler then takes pdfkit's CommonJS build, which finds its module path
 // through __filename; the ES build uses import.meta.url, which is empty in a CommonJS Lambda bundle.
 import PDFDocument = require("pdfkit");
+import { deflateSync } from "node:zlib";
+import type { Font, Glyph } from "fontkit";
+import { LruCache } from "./cache";
 import type { FaceId, FontLibrary } from "./font-library";
 import type { Page, PageGeometry, PlacedLine, StructNode } from "./layout";
 import type { ShapedGlyph } from "./shaping";
@@ -11,6 +14,28 @@ interface PdfkitSubset {
   mapping: Record<number, number>;
   includeGlyph(id: number): number;
   encode(): Uint8Array;
+  /* fontkit's TrueType subset: the tables `encode` fills, one glyph at a time. */
+  _addGlyph(id: number): number;
+  glyf: Uint8Array[];
+  loca: { offsets: number[] };
+  hmtx: { metrics: { advance: number; bearing: number }[] };
+  offset: number;
+}
+
+/** fontkit's internals that copying a glyph's TrueType program needs. */
+interface FontInternals {
+  loca: { offsets: number[] };
+  _variationProcessor?: unknown;
+  _getTableStream(tag: string): { pos: number; readBuffer(length: number): Uint8Array };
+  getGlyph(id: number): Glyph & { _decode(): { numberOfContours: number; components?: { glyphID: number; pos: number }[] } | null; _getMetrics(): { leftBearing: number } };
+}
+
+/** A glyph as a TrueType subset copies it: its `glyf` bytes, the components of a compound glyph, its metrics. */
+interface GlyphProgram {
+  bytes: Uint8Array;
+  components: { glyphID: number; pos: number }[] | null;
+  advance: number;
+  bearing: number;
 }
 interface PdfkitFont {
   id: string;
@@ -20,20 +45,32 @@ interface PdfkitFont {
   unicode: number[][];
   ref(): unknown;
   toUnicodeCmap(): unknown;
-  document: { ref(): { end(data: string): void } };
+  document: { ref(): PdfkitReference };
 }
 interface StructContent {
   push(other: StructContent): void;
 }
-type Doc = PDFKit.PDFDocument & {
+/** pdfkit's indirect object: a dictionary and, for a stream, the chunks written to it. */
+interface PdfkitReference {
+  data: Record<string, unknown>;
+  buffer: Uint8Array[];
+  compress: boolean;
+  write(chunk: Uint8Array | string): void;
+  end(chunk?: Uint8Array | string): void;
+  finalize(): void;
+}
+type Doc = Omit<PDFKit.PDFDocument, "ref" | "addContent"> & {
   _font: PdfkitFont;
   _id: Buffer;
   info: Record<string, unknown>;
-  page: PDFKit.PDFPage & { fonts: Record<string, unknown> };
+  page: PDFKit.PDFPage & { fonts: Record<string, unknown>; xobjects: Record<string, unknown>; write(chunk: Uint8Array): void };
+  push(chunk: Uint8Array): boolean;
+  _offset: number;
+  _write(data: Uint8Array | string): void;
   _addInfo(): void;
   _addColorOutputIntent(): void;
   _root: { data: Record<string, unknown> };
-  ref(data?: Record<string, unknown>): { write(data: Uint8Array): void; end(): void };
+  ref(data?: Record<string, unknown>): PdfkitReference;
   markStructureContent(tag: string): StructContent;
   markContent(tag: string, options?: Record<string, unknown>): Doc;
   endMarkedContent(): Doc;
@@ -60,12 +97,64 @@ export interface WriteOptions {
 }
 
 /** Encoded subsets by face and glyph list, shared across documents: the same letter embeds the same subset. */
-const subsetCache = new Map<string, Uint8Array>();
-const SUBSET_CACHE_LIMIT = 500;
+const subsetCache = new LruCache<string, Uint8Array>(16);
 
-/** Empties the subset cache (tests compare cold and warm renders). */
+/** Glyph programs by font and glyph id, shared across documents. */
+const glyphPrograms = new WeakMap<Font, Map<number, GlyphProgram>>();
+
+/** Empties the subset caches (tests compare cold and warm renders). */
 export function clearSubsetCache(): void {
   subsetCache.clear();
+  outlineCache.clear();
+  cmapCache.clear();
+}
+
+/** Deflated ToUnicode CMaps by their text: a letter's CMaps recur unless its glyph set changes. */
+const cmapCache = new LruCache<string, Uint8Array>(200);
+
+function glyphProgram(font: Font, id: number): GlyphProgram {
+  let programs = glyphPrograms.get(font);
+  if (!programs) {
+    programs = new Map();
+    glyphPrograms.set(font, programs);
+  }
+  let program = programs.get(id);
+  if (!program) {
+    const internals = font as unknown as FontInternals;
+    const glyph = internals.getGlyph(id);
+    const start = internals.loca.offsets[id]!;
+    const stream = internals._getTableStream("glyf");
+    stream.pos += start;
+    const bytes = stream.readBuffer(internals.loca.offsets[id + 1]! - start);
+    // Only a compound glyph (a negative contour count) needs decoding, for the ids of its components.
+    const compound = bytes.length >= 2 && (bytes[0]! & 0x80) !== 0;
+    const components = compound ? (glyph._decode()?.components ?? []).map(({ glyphID, pos }) => ({ glyphID, pos })) : null;
+    program = { bytes, components, advance: glyph.advanceWidth, bearing: glyph._getMetrics().leftBearing };
+    programs.set(id, program);
+  }
+  return program;
+}
+
+/**
+ * fontkit's TrueType subsetting, with each glyph's program read once per process: fontkit decodes
+ * every glyph's outline on each encode only to tell compound glyphs apart. Same bytes as fontkit's.
+ */
+function copyGlyphsOnce(subset: PdfkitSubset, font: Font): void {
+  if ((font as unknown as FontInternals)._variationProcessor || typeof subset._addGlyph !== "function") return;
+  subset._addGlyph = function (this: PdfkitSubset, id: number): number {
+    const program = glyphProgram(font, id);
+    let bytes = program.bytes;
+    if (program.components) {
+      bytes = new Uint8Array(bytes);
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (const component of program.components) view.setUint16(component.pos, this.includeGlyph(component.glyphID));
+    }
+    this.glyf.push(bytes);
+    this.loca.offsets.push(this.offset);
+    this.hmtx.metrics.push({ advance: program.advance, bearing: program.bearing });
+    this.offset += bytes.length;
+    return this.glyf.length - 1;
+  };
 }
 
 function hex4(n: number): string {
@@ -94,15 +183,16 @@ class EmbeddedFace {
   constructor(
     readonly face: FaceId,
     readonly pdf: PdfkitFont,
+    font: Font,
   ) {
     const subset = pdf.subset;
+    copyGlyphsOnce(subset, font);
     const encode = subset.encode.bind(subset);
     subset.encode = () => {
       const key = `${face}:${subset.glyphs.join(",")}`;
       let bytes = subsetCache.get(key);
       if (!bytes) {
         bytes = encode();
-        if (subsetCache.size >= SUBSET_CACHE_LIMIT) subsetCache.clear();
         subsetCache.set(key, bytes);
       }
       return bytes;
@@ -137,12 +227,20 @@ class EmbeddedFace {
       const chunk = entries.slice(i, i + 100);
       blocks.push(`${chunk.length} beginbfchar\n${chunk.join("\n")}\nendbfchar`);
     }
-    const cmap = this.pdf.document.ref();
-    cmap.end(
+    const text =
       "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
-        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n" +
-        `${blocks.join("\n")}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend`,
-    );
+      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n" +
+      `${blocks.join("\n")}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n`;
+    let bytes = cmapCache.get(text);
+    if (!bytes) {
+      bytes = deflateSync(Buffer.from(text, "latin1"));
+      cmapCache.set(text, bytes);
+    }
+    const cmap = this.pdf.document.ref();
+    cmap.compress = false;
+    cmap.write(bytes);
+    cmap.data.Filter = "FlateDecode";
+    cmap.end();
     return cmap;
   }
 }
@@ -154,6 +252,52 @@ function rgb(hex: string): string {
 
 function xmlEscape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * Deflated streams by the identity of their bytes. The bytes of a font program (from the subset
+ * cache), the ICC profile and a glyph outline are the same object in every document that embeds
+ * them, so each is compressed once per process rather than once per document.
+ */
+const deflated = new WeakMap<Uint8Array, Uint8Array>();
+
+function deflateOnce(bytes: Uint8Array): Uint8Array {
+  let out = deflated.get(bytes);
+  if (!out) {
+    out = deflateSync(bytes);
+    deflated.set(bytes, out);
+  }
+  return out;
+}
+
+/**
+ * Two changes to how pdfkit writes, neither visible in the bytes: a stream written in one piece is
+ * deflated through `deflateOnce`, and text is turned into bytes natively (pdfkit converts every
+ * string character by character; ours are all Latin-1, where `Buffer.from` gives the same bytes).
+ */
+function tuneOutput(doc: Doc): void {
+  const ref = doc.ref.bind(doc);
+  doc.ref = (data) => {
+    const reference = ref(data);
+    const finalize = reference.finalize;
+    reference.finalize = function (this: PdfkitReference) {
+      if (this.compress && this.buffer.length === 1) {
+        this.buffer = [deflateOnce(this.buffer[0]!)];
+        this.compress = false;
+      }
+      finalize.call(this);
+    };
+    return reference;
+  };
+  doc._write = function (this: Doc, data: Uint8Array | string) {
+    const bytes = typeof data === "string" ? Buffer.from(`${data}\n`, "latin1") : data;
+    this.push(bytes);
+    this._offset += bytes.length;
+  };
+  doc.addContent = function (this: Doc, data: string) {
+    this.page.write(Buffer.from(`${data}\n`, "latin1"));
+    return this;
+  };
 }
 
 /**
@@ -184,8 +328,9 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
       Creator: "letterpress",
       Producer: "letterpress (pdfkit)",
     },
-  } as PDFKit.PDFDocumentOptions) as Doc;
+  } as PDFKit.PDFDocumentOptions) as unknown as Doc;
   doc._id = options.documentId;
+  tuneOutput(doc);
   // pdfkit reads the ICC profile relative to its own module, which a bundle does not have; the font library supplies it.
   doc._addColorOutputIntent = function (this: Doc) {
     const profile = options.fonts.iccProfile();
@@ -224,13 +369,29 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
   const faceOf = (id: FaceId): EmbeddedFace => {
     let face = faces.get(id);
     if (!face) {
-      doc.font(options.fonts.face(id) as unknown as string, id);
-      face = new EmbeddedFace(id, doc._font);
+      const font = options.fonts.face(id);
+      doc.font(font as unknown as string, id);
+      face = new EmbeddedFace(id, doc._font, font);
       faces.set(id, face);
     }
     return face;
   };
   const contents = new Map<StructNode, StructContent>();
+  const forms = new Map<string, { name: string; ref: PdfkitReference }>();
+  const glyphForm = (face: FaceId, id: number): string => {
+    const key = `${face}:${id}`;
+    let form = forms.get(key);
+    if (!form) {
+      const { bbox } = options.fonts.face(face);
+      const ref = doc.ref({ Type: "XObject", Subtype: "Form", BBox: [bbox.minX, bbox.minY, bbox.maxX, bbox.maxY], Filter: "FlateDecode" });
+      ref.end(outlineOf(options.fonts, face, id));
+      form = { name: `G${forms.size + 1}`, ref };
+      forms.set(key, form);
+    }
+    doc.page.xobjects[form.name] ??= form.ref;
+    return form.name;
+  };
+  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm };
 
   for (const page of pages) {
     doc.addPage({ size: [geometry.width, geometry.height], margin: 0 });
@@ -256,7 +417,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         doc.addContent(`${rgb(item.color)} rg ${num(item.x)} ${num(geometry.height - item.y - item.height)} ${num(item.width)} ${num(item.height)} re f`);
       } else {
         mark(item.node);
-        drawLine(doc, item, geometry, options.fonts, faceOf);
+        drawLine(drawing, item);
       }
     }
     if (open !== undefined) doc.endMarkedContent();
@@ -279,13 +440,13 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
   return finished;
 }
 
-/** Glyph outlines as PDF path operators in font units, by face and glyph id. */
-const outlineCache = new Map<string, string>();
+/** Glyph outlines as the deflated content of a form XObject (PDF path operators in font units), by face and glyph id. */
+const outlineCache = new LruCache<string, Uint8Array>(5_000);
 
-function outlineOf(fonts: FontLibrary, face: FaceId, id: number): string {
+function outlineOf(fonts: FontLibrary, face: FaceId, id: number): Uint8Array {
   const key = `${face}:${id}`;
-  let path = outlineCache.get(key);
-  if (path === undefined) {
+  let stream = outlineCache.get(key);
+  if (stream === undefined) {
     const parts: string[] = [];
     let x = 0;
     let y = 0;
@@ -304,18 +465,29 @@ function outlineOf(fonts: FontLibrary, face: FaceId, id: number): string {
         y = args[args.length - 1]!;
       }
     }
-    path = parts.join(" ");
-    outlineCache.set(key, path);
+    parts.push("f");
+    stream = deflateSync(Buffer.from(parts.join(" "), "latin1"));
+    outlineCache.set(key, stream);
   }
-  return path;
+  return stream;
+}
+
+/** What drawing a line needs from its document. */
+interface LineDrawing {
+  doc: Doc;
+  geometry: PageGeometry;
+  faceOf(id: FaceId): EmbeddedFace;
+  /** The resource name of the form XObject that draws a glyph's outline on the current page. */
+  glyphForm(face: FaceId, id: number): string;
 }
 
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
-function drawLine(doc: Doc, item: PlacedLine, geometry: PageGeometry, fonts: FontLibrary, faceOf: (id: FaceId) => EmbeddedFace): void {
+function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: PlacedLine): void {
   const baseline = geometry.height - (item.y + item.line.ascent);
   const out: string[] = ["BT"];
   const outlines: string[] = [];
   let color = "";
+  let font = "";
   let textRise = 0;
   for (const placed of item.line.runs) {
     const face = faceOf(placed.run.face);
@@ -325,7 +497,11 @@ function drawLine(doc: Doc, item: PlacedLine, geometry: PageGeometry, fonts: Fon
       out.push(`${rgb(placed.color)} rg`);
       color = placed.color;
     }
-    out.push(`/${face.pdf.id} ${num(placed.size)} Tf`);
+    const selected = `/${face.pdf.id} ${num(placed.size)} Tf`;
+    if (selected !== font) {
+      out.push(selected);
+      font = selected;
+    }
     let pen = item.x + placed.x;
     // One text position per run: horizontal shifts are TJ adjustments and mark heights a text rise,
     // so extractors see each run as one unbroken piece of text.
@@ -339,16 +515,17 @@ function drawLine(doc: Doc, item: PlacedLine, geometry: PageGeometry, fonts: Fon
     placed.run.glyphs.forEach((glyph, i) => {
       const x = pen + glyph.xOffset * scale;
       const rise = glyph.yOffset * scale;
-      if (Math.abs(rise - textRise) > 0.001) {
-        flush();
-        out.push(`${num(rise)} Ts`);
-        textRise = rise;
-      }
       if (glyph.text === "") {
         // A mark or a piece of a letter stands for no text of its own; drawn as a shape, it cannot
         // break the word apart in text extraction (pdf.js and poppler disagree on text-less glyphs).
-        outlines.push(`q ${num(scale)} 0 0 ${num(scale)} ${num(x)} ${num(baseline + rise)} cm ${outlineOf(fonts, placed.run.face, glyph.id)} f Q`);
+        // Each outline is a form XObject, written once per document however often it is drawn.
+        outlines.push(`q ${num(scale)} 0 0 ${num(scale)} ${num(x)} ${num(baseline + rise)} cm /${glyphForm(placed.run.face, glyph.id)} Do Q`);
       } else {
+        if (Math.abs(rise - textRise) > 0.001) {
+          flush();
+          out.push(`${num(rise)} Ts`);
+          textRise = rise;
+        }
         if (Math.abs(x - cursorX) > 0.001) tj.push(num(((cursorX - x) * 1000) / placed.size));
         tj.push(`<${hex4(face.encode(glyph))}>`);
         cursorX = x + glyph.advanceWidth * scale;

@@ -5,6 +5,7 @@ import { Composer, PAPER } from "./layout";
 import { readLetterTree } from "./letter-tree";
 import { type PdfMetadata, writePdf } from "./pdf-writer";
 
+export { resetCaches } from "./cache";
 export type { FontLibrary } from "./font-library";
 export type { PdfMetadata } from "./pdf-writer";
 

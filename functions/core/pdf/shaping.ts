@@ -1,6 +1,7 @@
 import bidiFactory from "bidi-js";
 import type { Font, Glyph } from "fontkit";
 import { LetterpressError } from "../errors";
+import { LruCache } from "./cache";
 import { type FaceId, type FamilyId, faceOf, type FontLibrary, type TextStyle } from "./font-library";
 
 export const bidi = bidiFactory();
@@ -31,8 +32,7 @@ export interface ShapedRun {
 }
 
 /** Shaped runs of every document of the process, keyed by (face, direction, text). */
-const shapeCache = new Map<string, ShapedRun>();
-const SHAPE_CACHE_LIMIT = 50_000;
+const shapeCache = new LruCache<string, ShapedRun>(20_000);
 
 /** Empties the shaping cache; tests use it to compare cold and warm renders. */
 export function clearShapeCache(): void {
@@ -103,7 +103,6 @@ export function shape(fonts: FontLibrary, face: FaceId, text: string, direction:
     for (const glyph of visual) glyph.text = [...glyph.text].reverse().join("");
   }
   const shaped: ShapedRun = { face, glyphs: visual, advance: visual.reduce((sum, g) => sum + g.xAdvance, 0), unitsPerEm: font.unitsPerEm };
-  if (shapeCache.size >= SHAPE_CACHE_LIMIT) shapeCache.clear();
   shapeCache.set(key, shaped);
   return shaped;
 }

@@ -18,8 +18,11 @@ export interface LetterView {
   title: string;
   summary: string;
   sender: string;
-  /** ISO date, when the letter has one. Optional fields are null, not absent: templates run in strict mode. */
-  date: string | null;
+  /**
+   * The letter's date, when it has one: ISO for `datetime`, milliseconds for ICU date formatting.
+   * Optional fields are null, not absent: templates run in strict mode.
+   */
+  date: { iso: string; epochMs: number } | null;
   paragraphs: { id: string; segments: SegmentView[] }[];
   signatories: { id: string; name: string; abbreviation: string | null }[];
   signatoryCount: number;
@@ -56,7 +59,7 @@ export function buildLetterView(letter: Letter, locale: LocaleId, recipientId?: 
     title: translation.title,
     summary: translation.summary,
     sender: translation.sender,
-    date: facts.date ?? null,
+    date: facts.date ? { iso: facts.date, epochMs: Date.parse(`${facts.date}T00:00:00Z`) } : null,
     paragraphs: translation.paragraphs.map((paragraph) => ({
       id: paragraph.id,
       segments: paragraph.content.map((segment) =>
