@@ -1,5 +1,6 @@
 import type { FilledLetter, Paper } from "../core/html/render-html";
-import { LOCALES } from "../core/locales";
+import { LOCALES, type LocaleId } from "../core/locales";
+import { warmUp } from "../core/pdf/warm-up";
 import { renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
 import { TemplateEngine } from "../core/template/template-engine";
@@ -14,12 +15,17 @@ export interface RendererOptions {
   /** Flat folder of font files (a bundle); the npm packages under node_modules when omitted. */
   fontDir?: string;
   paper: Paper;
+  /** Languages to warm up before the first document (a Lambda's init phase); none by default. */
+  warmLocales?: readonly LocaleId[];
 }
 
 /** Binds the core to its assets: templates from disk, fonts parsed once per process. */
 export async function createRenderer(options: RendererOptions): Promise<DocumentRenderer> {
   const engine = new TemplateEngine(await loadTemplateSet(options.templatesDir));
   const fonts = loadFontLibrary(options.fontDir);
+  // Parsing fonts' shaping tables and compiling the typesetter costs a few hundred ms once per process:
+  // pay it at init, not in the first request. Warm-up changes no output byte.
+  if (options.warmLocales?.length) await warmUp(fonts, options.warmLocales);
   const pdf = ({ fragment, view }: FilledLetter, paper: Paper, templates: TemplateEngine) => {
     const messages = templates.messages(view.locale);
     return renderPdf(fragment, {

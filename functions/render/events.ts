@@ -43,10 +43,18 @@ export function classifyRenderEvent(event: unknown): RenderEvent | { kind: "inva
   }
   if (source === "aws:s3") {
     const parsed = s3EventSchema.safeParse(event);
-    // S3 event keys are URL-encoded, with "+" for spaces.
-    return parsed.success
-      ? { kind: "s3", keys: parsed.data.Records.map((record) => decodeURIComponent(record.s3.object.key.replace(/\+/g, " "))) }
-      : { kind: "invalid", reason: describe(parsed.error) };
+    if (!parsed.success) return { kind: "invalid", reason: describe(parsed.error) };
+    // S3 event keys are URL-encoded, with "+" for spaces. A key that does not decode is refused by
+    // name: decodeURIComponent's URIError used to escape the handler unnamed (test/reliability, issue 8).
+    const keys: string[] = [];
+    for (const [index, record] of parsed.data.Records.entries()) {
+      try {
+        keys.push(decodeURIComponent(record.s3.object.key.replace(/\+/g, " ")));
+      } catch {
+        return { kind: "invalid", reason: `Records.${index}.s3.object.key: malformed percent-encoding` };
+      }
+    }
+    return { kind: "s3", keys };
   }
   const parsed = renderRequestSchema.safeParse(event);
   return parsed.success ? { kind: "direct", request: parsed.data } : { kind: "invalid", reason: describe(parsed.error) };

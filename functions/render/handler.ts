@@ -19,7 +19,7 @@ const store = new S3DocumentStore({ client, bucket: config.bucket, maxPresignExp
 const letters = new S3LetterSource(client, config.bucket, config.dataPrefix);
 // Templates and fonts are copied next to the bundle (see infra); the renderer is ready before the first event.
 const assets = { templatesDir: config.assets.templatesDir ?? join(__dirname, "templates"), fontDir: config.assets.fontsDir ?? join(__dirname, "fonts") };
-const service = createRenderer({ ...assets, paper: "A4" }).then(
+const service = createRenderer({ ...assets, paper: "A4", warmLocales: config.allowedLocales }).then(
   (renderer) => new RenderService(renderer, store, letters, config.allowedLocales),
 );
 
