@@ -1,0 +1,124 @@
+import type { Node } from "constructs";
+import { z } from "zod";
+import { DEFAULTS, PRESIGN_HARD_LIMIT_SECONDS } from "../functions/config";
+import { SUPPORTED_LOCALES } from "../functions/core/locales";
+
+/**
+ * The deployment's settings, read from CDK context (`cdk.json` "context" or `-c key=value`) and
+ * validated before any resource is created. Context values given with `-c` arrive as strings, so
+ * numbers and lists are coerced; an invalid value fails naming its context key.
+ */
+export const CONTEXT_KEYS = {
+  stage: "stage",
+  allowedLocales: "allowedLocales",
+  urlTtlDefault: "urlTtlDefault",
+  urlTtlMax: "urlTtlMax",
+  encryption: "encryption",
+  authorization: "authorization",
+  jwtIssuer: "jwtIssuer",
+  jwtAudience: "jwtAudience",
+  renderReservedConcurrency: "renderReservedConcurrency",
+  throttleRateLimit: "throttleRateLimit",
+  throttleBurstLimit: "throttleBurstLimit",
+  alarmEmail: "alarmEmail",
+  account: "account",
+  region: "region",
+} as const;
+
+/** A comma-separated string (from `-c`) or a JSON array (from cdk.json), as a list of trimmed items. */
+const list = z.preprocess(
+  (value) => (typeof value === "string" ? value.split(",").map((item) => item.trim()).filter((item) => item !== "") : value),
+  z.array(z.string()),
+);
+const seconds = z.coerce.number().int().min(1).max(PRESIGN_HARD_LIMIT_SECONDS, {
+  error: `must be at most ${PRESIGN_HARD_LIMIT_SECONDS} seconds (7 days, the longest lifetime S3 accepts for a presigned URL)`,
+});
+const positiveInt = z.coerce.number().int().min(1);
+
+const K = CONTEXT_KEYS;
+
+const contextSchema = z
+  .object({
+    [K.stage]: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, { error: "expected 1-20 of a-z, 0-9 and '-', starting with a letter" }).default("dev"),
+    [K.allowedLocales]: list.pipe(z.array(z.enum(SUPPORTED_LOCALES)).min(1)).default([...SUPPORTED_LOCALES]),
+    [K.urlTtlDefault]: seconds.default(DEFAULTS.urlLifetimeSeconds),
+    [K.urlTtlMax]: seconds.default(DEFAULTS.urlLifetimeMaxSeconds),
+    [K.encryption]: z.enum(["s3", "kms"]).default("s3"),
+    [K.authorization]: z.enum(["iam", "jwt"]).default("iam"),
+    [K.jwtIssuer]: z.url({ protocol: /^https$/ }).optional(),
+    [K.jwtAudience]: list.pipe(z.array(z.string().min(1)).min(1)).optional(),
+    // Leaves account concurrency for everything else and bounds the cost of a flood of render requests.
+    [K.renderReservedConcurrency]: positiveInt.min(2, { error: "must be at least 2 (the queue consumer needs two concurrent executions)" }).max(1000).default(10),
+    [K.throttleRateLimit]: positiveInt.max(10_000).default(20),
+    [K.throttleBurstLimit]: positiveInt.max(5_000).default(40),
+    [K.alarmEmail]: z.email().optional(),
+    [K.account]: z.string().regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id" }).optional(),
+    [K.region]: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "expected an AWS region such as eu-west-1" }).optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value[K.urlTtlDefault] > value[K.urlTtlMax]) {
+      ctx.addIssue({ code: "custom", path: [K.urlTtlDefault], message: `must not exceed ${K.urlTtlMax} (${value[K.urlTtlMax]})` });
+    }
+    if (value[K.authorization] === "jwt") {
+      if (!value[K.jwtIssuer]) ctx.addIssue({ code: "custom", path: [K.jwtIssuer], message: `is required when ${K.authorization}=jwt` });
+      if (!value[K.jwtAudience]) ctx.addIssue({ code: "custom", path: [K.jwtAudience], message: `is required when ${K.authorization}=jwt` });
+    }
+    if (value[K.throttleBurstLimit] < value[K.throttleRateLimit]) {
+      ctx.addIssue({ code: "custom", path: [K.throttleBurstLimit], message: `must be at least ${K.throttleRateLimit} (${value[K.throttleRateLimit]})` });
+    }
+  });
+
+export type Locale = (typeof SUPPORTED_LOCALES)[number];
+
+export type Authorization = { kind: "iam" } | { kind: "jwt"; issuer: string; audience: string[] };
+
+export interface InfraConfig {
+  stage: string;
+  allowedLocales: Locale[];
+  urlLifetime: { defaultSeconds: number; maxSeconds: number };
+  encryption: "s3" | "kms";
+  authorization: Authorization;
+  renderReservedConcurrency: number;
+  throttle: { rateLimit: number; burstLimit: number };
+  alarmEmail?: string;
+  /** Set only when both account and region are given: otherwise the stack is environment-agnostic. */
+  env?: { account: string; region: string };
+}
+
+/** Raised for an invalid context value; the message names each offending key. */
+export class InfraConfigError extends Error {
+  override readonly name = "InfraConfigError";
+}
+
+/** Validates raw context values (as `node.tryGetContext` returns them) into the typed configuration. */
+export function parseInfraConfig(raw: Partial<Record<keyof typeof CONTEXT_KEYS, unknown>>): InfraConfig {
+  const result = contextSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? "context");
+      return `context key "${key}": ${issue.message} (got ${JSON.stringify(raw[key as keyof typeof CONTEXT_KEYS]) ?? "nothing"})`;
+    });
+    throw new InfraConfigError(`invalid CDK context (cdk.json "context" or -c key=value): ${problems.join("; ")}`);
+  }
+  const v = result.data;
+  if ((v.account === undefined) !== (v.region === undefined)) {
+    throw new InfraConfigError(`invalid CDK context: context keys "${K.account}" and "${K.region}" must be given together (or neither, for an environment-agnostic stack)`);
+  }
+  return {
+    stage: v.stage,
+    allowedLocales: v.allowedLocales,
+    urlLifetime: { defaultSeconds: v.urlTtlDefault, maxSeconds: v.urlTtlMax },
+    encryption: v.encryption,
+    authorization: v.authorization === "jwt" ? { kind: "jwt", issuer: v.jwtIssuer!, audience: v.jwtAudience! } : { kind: "iam" },
+    renderReservedConcurrency: v.renderReservedConcurrency,
+    throttle: { rateLimit: v.throttleRateLimit, burstLimit: v.throttleBurstLimit },
+    ...(v.alarmEmail ? { alarmEmail: v.alarmEmail } : {}),
+    ...(v.account && v.region ? { env: { account: v.account, region: v.region } } : {}),
+  };
+}
+
+/** Reads every context key from a construct node (normally the App's) and validates them. */
+export function readInfraConfig(node: Node): InfraConfig {
+  const raw = Object.fromEntries(Object.keys(CONTEXT_KEYS).map((key) => [key, node.tryGetContext(key)]));
+  return parseInfraConfig(raw);
+}

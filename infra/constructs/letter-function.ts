@@ -1,0 +1,108 @@
+import { join, resolve } from "node:path";
+import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { type Code, Function as LambdaFunction } from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup } from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+import { BUNDLE_FILES } from "../../functions/fonts/font-files";
+import { assetPath } from "../../functions/fonts/load-font-library";
+import { FUNCTION_DEFAULTS } from "../secure-defaults";
+
+/** The repository root: entries, templates/ and package-lock.json are found from here. */
+export const REPO_ROOT = resolve(__dirname, "..", "..");
+const COPY_ASSETS_SCRIPT = join(REPO_ROOT, "infra", "bundling", "copy-assets.cjs");
+
+export interface LetterFunctionProps {
+  /** The handler module, relative to the repository root, e.g. `functions/render/handler.ts`. */
+  entry: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  environment: Record<string, string>;
+  /** Run-time files copied next to index.js: `templates/` and/or the font files in `fonts/`. */
+  assets: { templates: boolean; fonts: boolean };
+  reservedConcurrentExecutions?: number;
+  /**
+   * TESTS ONLY: use this code instead of bundling `entry` with esbuild (e.g. `Code.fromInline(...)`),
+   * so template assertions do not bundle on every synth. Everything else (runtime, architecture,
+   * role, environment, log group, tracing) is the same as the deployed function's.
+   */
+  codeOverride?: Code;
+}
+
+/** Files to copy into a bundle: `from` (absolute) to `to` (relative to the bundle's folder). */
+export function bundleAssetCopies(assets: LetterFunctionProps["assets"]): { from: string; to: string }[] {
+  return [
+    ...(assets.templates ? [{ from: join(REPO_ROOT, "templates"), to: "templates" }] : []),
+    // The font list (and the PDF/A colour profile) belong to the font module; the bundle takes them flat.
+    ...(assets.fonts ? BUNDLE_FILES.map((file) => ({ from: assetPath(file), to: join("fonts", file.fileName) })) : []),
+  ];
+}
+
+/**
+ * One Lambda function of letterpress: Node.js 22 on arm64, X-Ray active tracing, its own log group
+ * (one month) and its own role with nothing but the right to write that log group; the owner grants
+ * the rest. Bundled with the local esbuild (never Docker), templates and fonts copied beside index.js
+ * where the handlers look for them.
+ */
+export class LetterFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: LetterFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, "Logs", { retention: FUNCTION_DEFAULTS.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    this.role = new Role(this, "Role", { assumedBy: new ServicePrincipal("lambda.amazonaws.com"), description: `${props.description} (execution role)` });
+    // Instead of the AWSLambdaBasicExecutionRole managed policy (logs on every log group).
+    this.logGroup.grantWrite(this.role);
+
+    const common = {
+      description: props.description,
+      runtime: FUNCTION_DEFAULTS.runtime,
+      architecture: FUNCTION_DEFAULTS.architecture,
+      tracing: FUNCTION_DEFAULTS.tracing,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      environment: props.environment,
+      role: this.role,
+      logGroup: this.logGroup,
+      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+    };
+
+    Validations.of(this).acknowledge({
+      id: "AwsSolutions-L1",
+      reason: "Node.js 22 is the runtime the project targets and tests (esbuild target node22); moving to a newer runtime is a deliberate upgrade, not a drift.",
+    });
+
+    if (props.codeOverride) {
+      this.function = new LambdaFunction(this, "Function", { ...common, code: props.codeOverride, handler: "index.handler" });
+      return;
+    }
+    const copies = Buffer.from(JSON.stringify(bundleAssetCopies(props.assets))).toString("base64");
+    this.function = new NodejsFunction(this, "Function", {
+      ...common,
+      entry: join(REPO_ROOT, props.entry),
+      handler: "handler",
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        target: "node22",
+        format: OutputFormat.CJS,
+        mainFields: ["module", "main"],
+        // The AWS SDK is bundled too: the function runs the SDK versions the tests ran, not the runtime's.
+        externalModules: [],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [`node "${COPY_ASSETS_SCRIPT}" "${outputDir}" ${copies}`],
+        },
+      },
+    });
+  }
+}
+

@@ -1,0 +1,61 @@
+import { Duration } from "aws-cdk-lib";
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import { ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Key } from "aws-cdk-lib/aws-kms";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import { Topic } from "aws-cdk-lib/aws-sns";
+import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+
+export interface OperationsAlarmsProps {
+  deadLetterQueue: IQueue;
+  /** Functions whose errors and throttles raise an alarm, by a short name used in the alarm's id. */
+  functions: Record<string, IFunction>;
+  /** Subscribed to the topic when given; anyone can subscribe later. */
+  email?: string;
+}
+
+/**
+ * What someone should look at: a message in the dead-letter queue, a function error, a throttle.
+ * Every alarm notifies one encrypted SNS topic.
+ */
+export class OperationsAlarms extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
+    super(scope, id);
+    // CloudWatch cannot publish to a topic under the AWS-managed SNS key, so the topic has its own key.
+    const key = new Key(this, "TopicKey", { description: "letterpress alarm topic", enableKeyRotation: true });
+    key.grant(new ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*");
+    this.topic = new Topic(this, "Topic", { displayName: "letterpress alarms", masterKey: key, enforceSSL: true });
+    if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
+
+    const action = new SnsAction(this.topic);
+    const raise = (alarmId: string, description: string, metric: IMetric) => {
+      const alarm = new Alarm(this, alarmId, {
+        alarmDescription: description,
+        metric,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      this.alarms.push(alarm);
+    };
+
+    raise(
+      "DeadLetters",
+      "Render requests failed three times and wait in the dead-letter queue.",
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: "Maximum" }),
+    );
+    for (const [name, fn] of Object.entries(props.functions)) {
+      raise(`${name}Errors`, `The ${name} function reported errors.`, fn.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }));
+      raise(`${name}Throttles`, `The ${name} function was throttled.`, fn.metricThrottles({ period: Duration.minutes(5), statistic: "Sum" }));
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { join } from "node:path";
+import { Duration, Stack, Validations } from "aws-cdk-lib";
+import type { Code } from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { EventType } from "aws-cdk-lib/aws-s3";
+import { BucketDeployment, Source } from "aws-cdk-lib/aws-s3-deployment";
+import { LambdaDestination } from "aws-cdk-lib/aws-s3-notifications";
+import { Queue } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { PREFIXES, RETENTION, secureQueueProps } from "../secure-defaults";
+import type { DocumentsBucket } from "./documents-bucket";
+import { LetterFunction, REPO_ROOT } from "./letter-function";
+
+/** 1024 MB / 60 s come from first measurements of a full letter (7 locales x 2 formats); the benchmark issue refines them. */
+export const RENDER_FUNCTION_SIZING = { memorySize: 1024, timeout: Duration.seconds(60) } as const;
+
+/** A message is tried this many times before it moves to the dead-letter queue. */
+export const MAX_RECEIVE_COUNT = 3;
+
+export interface RenderPipelineProps {
+  documents: DocumentsBucket;
+  /** The variables both functions share (bucket, prefixes, locales, URL lifetimes, encryption). */
+  environment: Record<string, string>;
+  reservedConcurrency: number;
+  /** TESTS ONLY: see `LetterFunctionProps.codeOverride`. */
+  codeOverride?: Code;
+}
+
+/**
+ * The render function and everything that makes it run: the render queue (with its dead-letter
+ * queue), the S3 notification for changed letter data under `data/`, and the deployment of the
+ * repository's data/ folder to that prefix (which, through the notification, renders each letter).
+ */
+export class RenderPipeline extends Construct {
+  readonly renderer: LetterFunction;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: RenderPipelineProps) {
+    super(scope, id);
+    const { documents } = props;
+
+    this.renderer = new LetterFunction(this, "RenderFunction", {
+      entry: "functions/render/handler.ts",
+      description: "letterpress: renders a letter's documents into the documents bucket",
+      ...RENDER_FUNCTION_SIZING,
+      environment: props.environment,
+      assets: { templates: true, fonts: true },
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      ...(props.codeOverride ? { codeOverride: props.codeOverride } : {}),
+    });
+    const fn = this.renderer.function;
+    // Reads letter data, reads and writes documents; nothing else in the bucket.
+    documents.grantPrefixes(fn, { read: [PREFIXES.documents, PREFIXES.data], write: [PREFIXES.documents] });
+
+    this.deadLetterQueue = new Queue(this, "DeadLetterQueue", { ...secureQueueProps(), retentionPeriod: RETENTION.deadLetters });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason: "This is the dead-letter queue of the render queue; a dead-letter queue of its own would only move the problem.",
+    });
+    this.queue = new Queue(this, "Queue", {
+      ...secureQueueProps(),
+      // AWS's advice for a Lambda event source: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(RENDER_FUNCTION_SIZING.timeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        // One message asks for a whole letter (every locale and format): a small batch fits the timeout.
+        batchSize: 2,
+        reportBatchItemFailures: true,
+        // Below the reserved concurrency, so the queue never throttles the function (a throttled batch
+        // would count as a receive and drift to the dead-letter queue) and on-demand renders keep room.
+        maxConcurrency: Math.max(2, Math.floor(props.reservedConcurrency / 2)),
+      }),
+    );
+
+    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(1) });
+    documents.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(fn), { prefix: PREFIXES.data, suffix: ".json" });
+
+    const deployment = new BucketDeployment(this, "LetterData", {
+      sources: [Source.asset(join(REPO_ROOT, "data"))],
+      destinationBucket: documents.bucket,
+      destinationKeyPrefix: PREFIXES.data,
+      // The repository is the source of truth for letter data: a letter deleted there goes here too.
+      prune: true,
+      memoryLimit: 256,
+    });
+    acknowledgeCdkHelpers(Stack.of(this), deployment, documents);
+  }
+}
+
+/**
+ * The two helper functions CDK adds to the stack (the BucketDeployment copier and the S3
+ * notifications configurator) are CDK's own code; these are their findings, with reasons.
+ */
+function acknowledgeCdkHelpers(stack: Stack, deployment: BucketDeployment, documents: DocumentsBucket): void {
+  Validations.of(deployment.handlerRole).acknowledge(
+    {
+      id: `AwsSolutions-IAM5[Resource::${documents.objectsFinding("")}]`,
+      reason: "CDK's BucketDeployment helper (deploy time only) is granted the destination bucket by aws-cdk-lib; it writes and prunes only under data/ (destinationKeyPrefix).",
+    },
+    {
+      id: "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]",
+      reason: "CDK's BucketDeployment helper reads the data/ asset zip from the CDK bootstrap assets bucket, whose keys are content hashes.",
+    },
+    ...(documents.key
+      ? [
+          { id: "AwsSolutions-IAM5[Action::kms:ReEncrypt*]", reason: "CDK's BucketDeployment helper is granted the bucket key for writing (aws-cdk-lib's grant), scoped to that key." },
+          { id: "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]", reason: "CDK's BucketDeployment helper is granted the bucket key for writing (aws-cdk-lib's grant), scoped to that key." },
+        ]
+      : []),
+    {
+      id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+      reason: "CDK's BucketDeployment helper (deploy time only) uses the basic execution policy for its own logs.",
+    },
+    {
+      id: "AwsSolutions-IAM5[Action::s3:GetObject*]",
+      reason: "CDK's BucketDeployment helper reads its source asset from the CDK assets bucket with CDK's own grant.",
+    },
+    {
+      id: "AwsSolutions-IAM5[Action::s3:GetBucket*]",
+      reason: "CDK's BucketDeployment helper reads its source asset from the CDK assets bucket with CDK's own grant.",
+    },
+    {
+      id: "AwsSolutions-IAM5[Action::s3:List*]",
+      reason: "CDK's BucketDeployment helper lists the source and the destination to sync data/ (prune).",
+    },
+    {
+      id: "AwsSolutions-IAM5[Action::s3:DeleteObject*]",
+      reason: "CDK's BucketDeployment helper deletes letter data removed from the repository (prune) under data/.",
+    },
+    {
+      id: "AwsSolutions-IAM5[Action::s3:Abort*]",
+      reason: "CDK's BucketDeployment helper aborts its own failed multipart uploads.",
+    },
+  );
+  const copier = stack.node.children.find((child) => child.node.id.startsWith("Custom::CDKBucketDeployment"));
+  if (copier) {
+    Validations.of(copier).acknowledge({ id: "AwsSolutions-L1", reason: "CDK's BucketDeployment helper runtime is chosen by aws-cdk-lib and upgrades with it." });
+  }
+  const notifications = stack.node.children.find((child) => child.node.id.startsWith("BucketNotificationsHandler"));
+  if (notifications) {
+    Validations.of(notifications).acknowledge({
+      id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+      reason: "CDK's S3 notifications helper (deploy time only) uses the basic execution policy for its own logs.",
+    });
+  }
+}

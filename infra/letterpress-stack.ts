@@ -1,0 +1,65 @@
+import { CfnOutput, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import type { Code } from "aws-cdk-lib/aws-lambda";
+import { Construct } from "constructs";
+import { ENV } from "../functions/config";
+import type { InfraConfig } from "./config";
+import { DocumentsBucket } from "./constructs/documents-bucket";
+import { DownloadApi } from "./constructs/download-api";
+import { OperationsAlarms } from "./constructs/operations-alarms";
+import { RenderPipeline } from "./constructs/render-pipeline";
+
+export interface LetterpressStackProps extends StackProps {
+  config: InfraConfig;
+  /** TESTS ONLY: replaces the esbuild bundles of both functions (see `LetterFunctionProps.codeOverride`). */
+  codeOverride?: Code;
+}
+
+/** One deployment of letterpress (one stage): documents bucket, render pipeline, download API, alarms. */
+export class LetterpressStack extends Stack {
+  readonly documents: DocumentsBucket;
+  readonly render: RenderPipeline;
+  readonly download: DownloadApi;
+  readonly alarms: OperationsAlarms;
+
+  constructor(scope: Construct, id: string, props: LetterpressStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const code = props.codeOverride ? { codeOverride: props.codeOverride } : {};
+
+    const documents = (this.documents = new DocumentsBucket(this, "Documents", { encryption: config.encryption }));
+    const environment = {
+      ...documents.functionEnvironment(),
+      [ENV.allowedLocales]: config.allowedLocales.join(","),
+      [ENV.urlLifetimeDefault]: String(config.urlLifetime.defaultSeconds),
+      [ENV.urlLifetimeMax]: String(config.urlLifetime.maxSeconds),
+    };
+
+    const render = (this.render = new RenderPipeline(this, "Render", { documents, environment, reservedConcurrency: config.renderReservedConcurrency, ...code }));
+    const download = (this.download = new DownloadApi(this, "Download", {
+      documents,
+      renderFunction: render.renderer.function,
+      environment,
+      authorization: config.authorization,
+      throttle: config.throttle,
+      ...code,
+    }));
+    const alarms = (this.alarms = new OperationsAlarms(this, "Alarms", {
+      deadLetterQueue: render.deadLetterQueue,
+      functions: { Render: render.renderer.function, Download: download.downloader.function },
+      ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
+    }));
+
+    for (const role of [render.renderer.role, download.downloader.role]) {
+      Validations.of(role).acknowledge({
+        id: "AwsSolutions-IAM5[Resource::*]",
+        reason: "X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource *.",
+      });
+    }
+
+    new CfnOutput(this, "ApiUrl", { value: download.url, description: "GET <ApiUrl>letters/{letterId}/{locale}/{format}, IAM-signed (SigV4) unless JWT authorization is configured" });
+    new CfnOutput(this, "DocumentsBucketName", { value: documents.bucket.bucketName });
+    new CfnOutput(this, "RenderQueueUrl", { value: render.queue.queueUrl });
+    new CfnOutput(this, "RenderFunctionName", { value: render.renderer.function.functionName });
+    new CfnOutput(this, "AlarmTopicArn", { value: alarms.topic.topicArn });
+  }
+}

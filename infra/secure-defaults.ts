@@ -1,0 +1,45 @@
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import { BlockPublicAccess, type BucketProps, ObjectOwnership } from "aws-cdk-lib/aws-s3";
+import { QueueEncryption, type QueueProps } from "aws-cdk-lib/aws-sqs";
+import { DEFAULTS } from "../functions/config";
+
+/**
+ * Secure defaults, in one place: every bucket, queue and function of the app starts from these, so a
+ * construct can add to them but never forget one.
+ */
+
+/** Key prefixes in the documents bucket, shared with the functions (functions/config.ts DEFAULTS). */
+export const PREFIXES = { documents: DEFAULTS.documentsPrefix, data: DEFAULTS.dataPrefix } as const;
+
+export const FUNCTION_DEFAULTS = {
+  runtime: Runtime.NODEJS_22_X,
+  architecture: Architecture.ARM_64,
+  tracing: Tracing.ACTIVE,
+  logRetention: RetentionDays.ONE_MONTH,
+} as const;
+
+/** Private, encrypted, TLS-only, owner-enforced and kept when the stack goes: the base of every bucket. */
+export function secureBucketProps(): BucketProps {
+  return {
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    removalPolicy: RemovalPolicy.RETAIN,
+  };
+}
+
+/** Encrypted (SQS-managed keys: no key to pay for) and TLS-only. */
+export function secureQueueProps(): QueueProps {
+  return { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true };
+}
+
+/** How long old versions and abandoned uploads stay in the documents bucket. */
+export const RETENTION = {
+  noncurrentVersions: Duration.days(30),
+  incompleteMultipartUploads: Duration.days(7),
+  accessLogs: Duration.days(365),
+  deadLetters: Duration.days(14),
+} as const;

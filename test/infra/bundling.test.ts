@@ -1,0 +1,74 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { ENV } from "../../functions/config";
+import { FONT_FILES, ICC_PROFILE_FILE } from "../../functions/fonts/font-files";
+import { startHarness } from "../storage/embedded-s3-harness";
+import { uploadLetterData } from "../support/lambda-env";
+import { synthStack } from "./synth-stack";
+
+/**
+ * The one synth with the real deployable assets: the local esbuild bundles both handlers (no Docker)
+ * and the afterBundling hook copies templates and fonts beside index.js.
+ */
+describe("function bundles (real local esbuild)", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "letterpress-cdk-"));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  let assets: Record<"render" | "download", string>;
+  beforeAll(() => {
+    const { app, stack, template } = synthStack({}, { bundle: true, outdir });
+    app.synth();
+    const assetDir = (fn: typeof stack.render.renderer.function) => {
+      // The code's S3 key is the asset hash; the cloud assembly keeps the bundle in asset.<hash>/.
+      const key = template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)].Properties.Code.S3Key as string;
+      return join(outdir, `asset.${key.replace(/\.zip$/, "")}`);
+    };
+    assets = { render: assetDir(stack.render.renderer.function), download: assetDir(stack.download.downloader.function) };
+  }, 120_000);
+
+  it("puts index.js, templates/ and every font file of functions/fonts into the render bundle", () => {
+    const files = readdirSync(assets.render);
+    expect(files).toEqual(expect.arrayContaining(["index.js", "index.js.map", "templates", "fonts"]));
+    expect(readdirSync(join(assets.render, "templates"))).toEqual(expect.arrayContaining(["letter.hbs", "page.hbs", "print.css", "partials", "messages"]));
+    const expectedFonts = [...Object.values(FONT_FILES), ICC_PROFILE_FILE].map((file) => file.fileName).sort();
+    expect(readdirSync(join(assets.render, "fonts")).sort()).toEqual(expectedFonts);
+  });
+
+  it("puts index.js and templates/ (no fonts) into the download bundle", () => {
+    const files = readdirSync(assets.download);
+    expect(files).toEqual(expect.arrayContaining(["index.js", "templates"]));
+    expect(existsSync(join(assets.download, "fonts"))).toBe(false);
+  });
+
+  it("renders an Arabic PDF from the bundle alone: templates/ and fonts/ found beside index.js, no pdfkit AFM data needed", async () => {
+    const harness = await startHarness();
+    try {
+      await uploadLetterData(harness);
+      // A separate Node process, as Lambda runs it: only the bundle folder, the environment the stack
+      // sets (no TEMPLATES_DIR / FONTS_DIR), and the embedded S3 server in place of S3.
+      const script = `require(${JSON.stringify(join(assets.render, "index.js"))}).handler({ letterId: "unsc-dprk-2015", locales: ["ar"], formats: ["pdf"] })
+        .then((report) => process.stdout.write(JSON.stringify(report)), (error) => { process.stderr.write(String(error && error.stack)); process.exit(1); });`;
+      const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {
+        cwd: outdir,
+        env: {
+          PATH: process.env["PATH"] ?? "",
+          [ENV.documentsBucket]: harness.s3.bucket,
+          [ENV.s3Endpoint]: harness.s3.endpoint,
+          [ENV.region]: harness.s3.region,
+          AWS_ACCESS_KEY_ID: harness.s3.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: harness.s3.credentials.secretAccessKey,
+          POWERTOOLS_LOG_LEVEL: "CRITICAL",
+        },
+      });
+      expect(JSON.parse(stdout)).toMatchObject({ letterId: "unsc-dprk-2015", failures: [] });
+      const listing = await harness.client.send(new ListObjectsV2Command({ Bucket: harness.s3.bucket, Prefix: "letters/unsc-dprk-2015/" }));
+      expect((listing.Contents ?? []).map((object) => object.Key)).toContainEqual(expect.stringMatching(/^letters\/unsc-dprk-2015\/[0-9a-f]+\/ar\/.+\.pdf$/));
+    } finally {
+      await harness.stop();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,68 @@
+import { InfraConfigError, parseInfraConfig } from "../../infra/config";
+import { synthStack } from "./synth-stack";
+
+/** The error a context fails with, to assert on its message. */
+function errorOf(context: Record<string, unknown>): Error {
+  try {
+    parseInfraConfig(context);
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error(`expected ${JSON.stringify(context)} to be rejected`);
+}
+
+describe("infra configuration from CDK context", () => {
+  it("has typed defaults: dev stage, every locale, 5 min / 1 h URLs, SSE-S3, IAM, concurrency 10, 20 rps / burst 40, environment-agnostic", () => {
+    expect(parseInfraConfig({})).toEqual({
+      stage: "dev",
+      allowedLocales: ["en", "fr", "es", "ru", "zh", "ar", "ko"],
+      urlLifetime: { defaultSeconds: 300, maxSeconds: 3600 },
+      encryption: "s3",
+      authorization: { kind: "iam" },
+      renderReservedConcurrency: 10,
+      throttle: { rateLimit: 20, burstLimit: 40 },
+    });
+  });
+
+  it("accepts -c strings and cdk.json values alike (numbers, comma lists, arrays)", () => {
+    const fromCli = parseInfraConfig({ stage: "prod", allowedLocales: "en, fr", urlTtlDefault: "600", urlTtlMax: "86400", account: "123456789012", region: "eu-west-1" });
+    const fromJson = parseInfraConfig({ stage: "prod", allowedLocales: ["en", "fr"], urlTtlDefault: 600, urlTtlMax: 86400, account: "123456789012", region: "eu-west-1" });
+    expect(fromCli).toEqual(fromJson);
+    expect(fromCli).toMatchObject({ allowedLocales: ["en", "fr"], urlLifetime: { defaultSeconds: 600, maxSeconds: 86400 }, env: { account: "123456789012", region: "eu-west-1" } });
+  });
+
+  it("reads JWT authorization with its issuer and audience", () => {
+    expect(parseInfraConfig({ authorization: "jwt", jwtIssuer: "https://issuer.example.com/", jwtAudience: "a,b" }).authorization).toEqual({
+      kind: "jwt",
+      issuer: "https://issuer.example.com/",
+      audience: ["a", "b"],
+    });
+  });
+
+  it.each([
+    ["urlTtlMax", { urlTtlMax: "604801" }, /context key "urlTtlMax": must be at most 604800 seconds/],
+    ["urlTtlDefault", { urlTtlDefault: "7200" }, /context key "urlTtlDefault": must not exceed urlTtlMax \(3600\)/],
+    ["urlTtlDefault", { urlTtlDefault: "soon" }, /context key "urlTtlDefault"/],
+    ["allowedLocales", { allowedLocales: "en,de" }, /context key "allowedLocales"/],
+    ["allowedLocales", { allowedLocales: "" }, /context key "allowedLocales"/],
+    ["encryption", { encryption: "aes" }, /context key "encryption"/],
+    ["authorization", { authorization: "apikey" }, /context key "authorization"/],
+    ["jwtIssuer", { authorization: "jwt", jwtAudience: "letterpress" }, /context key "jwtIssuer": is required when authorization=jwt/],
+    ["jwtAudience", { authorization: "jwt", jwtIssuer: "https://issuer.example.com/" }, /context key "jwtAudience": is required when authorization=jwt/],
+    ["jwtIssuer", { authorization: "jwt", jwtIssuer: "http://issuer.example.com/", jwtAudience: "a" }, /context key "jwtIssuer"/],
+    ["stage", { stage: "Prod!" }, /context key "stage"/],
+    ["renderReservedConcurrency", { renderReservedConcurrency: "1" }, /context key "renderReservedConcurrency": must be at least 2/],
+    ["throttleBurstLimit", { throttleRateLimit: "100", throttleBurstLimit: "10" }, /context key "throttleBurstLimit"/],
+    ["alarmEmail", { alarmEmail: "ops" }, /context key "alarmEmail"/],
+    ["account", { account: "123" , region: "eu-west-1" }, /context key "account"/],
+    ["region", { account: "123456789012" }, /context keys "account" and "region" must be given together/],
+  ])("rejects a bad %s, naming the key", (_key, context, message) => {
+    const error = errorOf(context);
+    expect(error).toBeInstanceOf(InfraConfigError);
+    expect(error.message).toMatch(message);
+  });
+
+  it("fails the synth before any resource is created", () => {
+    expect(() => synthStack({ urlTtlMax: "9999999" })).toThrow(/context key "urlTtlMax"/);
+  });
+});

@@ -1,0 +1,112 @@
+import { ENV } from "../../functions/config";
+import { logicalId, roleStatements, synthStack } from "./synth-stack";
+
+const ALL_LOCALES = "en,fr,es,ru,zh,ar,ko";
+
+describe("functions", () => {
+  const { template, stack } = synthStack();
+  const bucketId = logicalId(stack, stack.documents.bucket);
+  const renderId = logicalId(stack, stack.render.renderer.function);
+  const downloadId = logicalId(stack, stack.download.downloader.function);
+  const bucketArn = { "Fn::GetAtt": [bucketId, "Arn"] };
+  const objects = (prefix: string) => ({ "Fn::Join": ["", [bucketArn, `/${prefix}*`]] });
+  const logWrite = (fnId: string) => ({
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Effect: "Allow",
+    Resource: { "Fn::GetAtt": [template.toJSON().Resources[fnId].Properties.LoggingConfig.LogGroup.Ref, "Arn"] },
+  });
+  // Required by X-Ray active tracing: these actions have no resource-level permissions (Resource "*").
+  const xray = { Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Effect: "Allow", Resource: "*" };
+  const shared = {
+    [ENV.documentsBucket]: { Ref: bucketId },
+    [ENV.documentsPrefix]: "letters/",
+    [ENV.dataPrefix]: "data/",
+    [ENV.encryption]: "s3",
+    [ENV.allowedLocales]: ALL_LOCALES,
+    [ENV.urlLifetimeDefault]: "300",
+    [ENV.urlLifetimeMax]: "3600",
+  };
+
+  it("runs both on Node.js 22, arm64, with active X-Ray tracing and a one-month log group", () => {
+    for (const id of [renderId, downloadId]) {
+      const fn = template.toJSON().Resources[id].Properties;
+      expect(fn).toMatchObject({ Runtime: "nodejs22.x", Architectures: ["arm64"], TracingConfig: { Mode: "Active" } });
+      const logGroup = template.toJSON().Resources[fn.LoggingConfig.LogGroup.Ref];
+      expect(logGroup).toMatchObject({ Type: "AWS::Logs::LogGroup", Properties: { RetentionInDays: 30 } });
+    }
+  });
+
+  it("sizes the render function at 1024 MB / 60 s with reserved concurrency 10", () => {
+    expect(template.toJSON().Resources[renderId].Properties).toMatchObject({ MemorySize: 1024, Timeout: 60, ReservedConcurrentExecutions: 10 });
+  });
+
+  it("sizes the download function at 256 MB / 30 s (room for an on-demand render)", () => {
+    expect(template.toJSON().Resources[downloadId].Properties).toMatchObject({ MemorySize: 256, Timeout: 30 });
+  });
+
+  it("gives the render function the shared environment, named as functions/config.ts names it", () => {
+    expect(template.toJSON().Resources[renderId].Properties.Environment.Variables).toEqual(shared);
+  });
+
+  it("gives the download function the shared environment and the render function's name", () => {
+    expect(template.toJSON().Resources[downloadId].Properties.Environment.Variables).toEqual({ ...shared, [ENV.renderFunctionName]: { Ref: renderId } });
+  });
+
+  it("lets the render function read data/, read and write letters/, list only those prefixes, and consume its queue; nothing else", () => {
+    const queueArn = { "Fn::GetAtt": [logicalId(stack, stack.render.queue), "Arn"] };
+    expect(roleStatements(template, renderId)).toEqual([
+      logWrite(renderId),
+      xray,
+      { Action: "s3:GetObject", Effect: "Allow", Resource: [objects("letters/"), objects("data/")] },
+      { Action: "s3:PutObject", Effect: "Allow", Resource: objects("letters/") },
+      { Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": ["letters/*", "data/*"] } } },
+      {
+        Action: ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        Effect: "Allow",
+        Resource: queueArn,
+      },
+    ]);
+  });
+
+  it("lets the download function read letters/ only (so a URL it signs can only read) and invoke the render function only", () => {
+    expect(roleStatements(template, downloadId)).toEqual([
+      logWrite(downloadId),
+      xray,
+      { Action: "s3:GetObject", Effect: "Allow", Resource: objects("letters/") },
+      { Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": ["letters/*"] } } },
+      { Action: "lambda:InvokeFunction", Effect: "Allow", Resource: { "Fn::GetAtt": [renderId, "Arn"] } },
+    ]);
+  });
+
+  it("passes allowed locales and URL lifetimes from context", () => {
+    const custom = synthStack({ allowedLocales: "en,fr", urlTtlDefault: "60", urlTtlMax: "600" });
+    const id = logicalId(custom.stack, custom.stack.download.downloader.function);
+    expect(custom.template.toJSON().Resources[id].Properties.Environment.Variables).toMatchObject({
+      [ENV.allowedLocales]: "en,fr",
+      [ENV.urlLifetimeDefault]: "60",
+      [ENV.urlLifetimeMax]: "600",
+    });
+  });
+
+  describe("with encryption=kms", () => {
+    const kms = synthStack({ encryption: "kms" });
+    const keyArn = { "Fn::GetAtt": [logicalId(kms.stack, kms.stack.documents.key!), "Arn"] };
+    const kmsRenderId = logicalId(kms.stack, kms.stack.render.renderer.function);
+    const kmsDownloadId = logicalId(kms.stack, kms.stack.download.downloader.function);
+
+    it("tells the functions the key, and grants the render function decrypt and generate-data-key on that key only", () => {
+      expect(kms.template.toJSON().Resources[kmsRenderId].Properties.Environment.Variables).toMatchObject({ [ENV.encryption]: "kms", [ENV.kmsKeyId]: keyArn });
+      expect(roleStatements(kms.template, kmsRenderId)).toContainEqual({ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Effect: "Allow", Resource: keyArn });
+    });
+
+    it("grants the download function decrypt only (for the presigned GET), on that key only", () => {
+      const statements = roleStatements(kms.template, kmsDownloadId);
+      expect(statements).toContainEqual({ Action: "kms:Decrypt", Effect: "Allow", Resource: keyArn });
+      expect(JSON.stringify(statements)).not.toContain("GenerateDataKey");
+    });
+  });
+
+  it("grants no KMS action without encryption=kms", () => {
+    expect(JSON.stringify([roleStatements(template, renderId), roleStatements(template, downloadId)])).not.toContain("kms:");
+  });
+});

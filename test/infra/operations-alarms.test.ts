@@ -1,0 +1,37 @@
+import { Match } from "aws-cdk-lib/assertions";
+import { logicalId, synthStack } from "./synth-stack";
+
+describe("operations alarms", () => {
+  const { template, stack } = synthStack({ alarmEmail: "ops@example.com" });
+  const topicId = logicalId(stack, stack.alarms.topic);
+  const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm")).map((alarm) => alarm["Properties"]);
+  const alarmOn = (metricName: string, dimension: string) =>
+    alarms.find((alarm) => alarm.MetricName === metricName && JSON.stringify(alarm.Dimensions).includes(dimension));
+
+  it("publishes to an SNS topic encrypted with a rotated key CloudWatch may use, TLS-only, with the e-mail subscribed", () => {
+    const keyId = template.toJSON().Resources[topicId].Properties.KmsMasterKeyId["Fn::GetAtt"][0];
+    template.hasResourceProperties("AWS::KMS::Key", { EnableKeyRotation: true });
+    expect(JSON.stringify(template.toJSON().Resources[keyId].Properties.KeyPolicy)).toContain("cloudwatch.amazonaws.com");
+    template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } })] },
+    });
+    template.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "ops@example.com", TopicArn: { Ref: topicId } });
+  });
+
+  it("alarms on any message in the dead-letter queue", () => {
+    const dlq = alarmOn("ApproximateNumberOfMessagesVisible", logicalId(stack, stack.render.deadLetterQueue));
+    expect(dlq).toMatchObject({ Namespace: "AWS/SQS", Statistic: "Maximum", Threshold: 0, ComparisonOperator: "GreaterThanThreshold" });
+    expect(dlq.AlarmActions).toEqual([{ Ref: topicId }]);
+  });
+
+  it("alarms on errors and throttles of both functions", () => {
+    for (const fn of [stack.render.renderer.function, stack.download.downloader.function]) {
+      for (const metric of ["Errors", "Throttles"]) {
+        const alarm = alarmOn(metric, logicalId(stack, fn));
+        expect(alarm).toMatchObject({ Namespace: "AWS/Lambda", Statistic: "Sum", Threshold: 0, ComparisonOperator: "GreaterThanThreshold", AlarmActions: [{ Ref: topicId }] });
+      }
+    }
+    expect(alarms).toHaveLength(5);
+  });
+});
