@@ -25,7 +25,18 @@ export function formatJsonPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
+/**
+ * Letter data is a few levels deep; anything far deeper is refused before it is walked, so a file of
+ * nested brackets cannot overflow the stack (found by test/reliability, issue 8: 100,000 nested
+ * arrays made this scan throw a RangeError instead of a data error).
+ */
+export const MAX_JSON_DEPTH = 32;
+
 function findForbiddenKeys(value: unknown, path: PropertyKey[], file: string, issues: DataIssue[]): void {
+  if (path.length > MAX_JSON_DEPTH && value !== null && typeof value === "object") {
+    issues.push({ file, path: formatJsonPath(path.slice(0, MAX_JSON_DEPTH)), message: `nested deeper than ${MAX_JSON_DEPTH} levels; letter data is never that deep` });
+    return;
+  }
   if (Array.isArray(value)) {
     value.forEach((item, index) => findForbiddenKeys(item, [...path, index], file, issues));
   } else if (value !== null && typeof value === "object") {

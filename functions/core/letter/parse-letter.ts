@@ -40,7 +40,10 @@ function validate<T>(schema: z.ZodType<T>, file: string, text: string): { value?
       message:
         issue.code === "unrecognized_keys"
           ? `unexpected field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => JSON.stringify(key)).join(", ")}`
-          : issue.message.replace(/^Invalid input: /, ""),
+          : // zod says only "Invalid key in record"; the key's own issues state the rule (test/reliability, issue 8).
+            issue.code === "invalid_key"
+            ? `invalid key: ${issue.issues.map((keyIssue) => keyIssue.message).join("; ")}`
+            : issue.message.replace(/^Invalid input: /, ""),
     })),
   };
 }

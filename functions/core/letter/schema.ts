@@ -61,7 +61,8 @@ export const letterFactsSchema = z.strictObject({
   /** True when the data holds excerpts of a longer letter, as published. */
   excerpt: z.boolean().default(false),
   signatories: z
-    .array(z.strictObject({ id: slug, website: z.url({ protocol: /^https$/ }).optional() }))
+    // The error states the rule; zod's default is only "Invalid URL" (test/reliability, issue 8).
+    .array(z.strictObject({ id: slug, website: z.url({ protocol: /^https$/, error: "expected an https:// URL" }).optional() }))
     .min(1, { error: "expected at least one signatory" })
     .max(LIMITS.signatories),
   recipients: z

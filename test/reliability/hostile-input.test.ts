@@ -1,0 +1,209 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sha256Hex } from "../../functions/core/documents";
+import { SUPPORTED_LOCALES } from "../../functions/core/locales";
+import { RenderService } from "../../functions/render/render-service";
+import { startHarness } from "../storage/embedded-s3-harness";
+import { ERROR_CODES } from "../../functions/core/errors";
+import type { DocumentRenderer } from "../../functions/core/render-document";
+import { DirectoryLetterSource } from "../../functions/letters/letter-source";
+import { createRenderer } from "../../functions/render/create-renderer";
+import { S3LetterSource } from "../../functions/storage/s3-letter-source";
+import { flatFontDir } from "../support/lambda-env";
+import { DATA_DIR, TEMPLATES_DIR } from "../support/letters";
+import { type FaultStack, listKeys, startFaultStack } from "./support/fault-stack";
+import { FIGURES_DIR, recordFigures } from "./support/figures";
+import {
+  type ApiCase,
+  baselinePages,
+  type EventCase,
+  type EventOutcome,
+  expand,
+  expandDeep,
+  type HostileCase,
+  type LetterCase,
+  type LetterIdCase,
+  letterFilesOf,
+  loadCorpus,
+  outcomeOfLetter,
+  type pageShape,
+  sendApiCase,
+} from "./support/hostile-corpus";
+import { loadRenderHandler, type RenderHandler, uploadLetters } from "./support/render-handler";
+import { type ServedStack, startServedStack } from "./support/served-stack";
+
+/**
+ * Every case of the hostile-input corpus (test/fixtures/hostile/cases.json) produces exactly the
+ * outcome it states: a clear error naming the place and the rule, or safe, inert output. Never a
+ * crash, a stack trace to the caller, or a partial document.
+ */
+
+const corpus = loadCorpus();
+const ofKind = <K extends HostileCase["kind"]>(kind: K) => corpus.filter((testCase): testCase is Extract<HostileCase, { kind: K }> => testCase.kind === kind);
+const CASE_TIME_LIMIT_MS = 10_000;
+const STACK_TRACE = /\bat \S+ \(?\S+:\d+:\d+\)?|node_modules|\/work\/|TypeError|RangeError|URIError|SyntaxError: Unexpected/;
+
+const actual: Record<string, unknown> = {};
+const timings: number[] = [];
+afterAll(() => {
+  // Every outcome of this run, beside the figures: what to read when a case's expectation is in question.
+  writeFileSync(join(FIGURES_DIR, "hostile-outcomes.json"), `${JSON.stringify(actual, null, 1)}\n`);
+  recordFigures("hostile-input", {
+    cases: corpus.length,
+    byKind: Object.fromEntries(["letter", "api", "event", "letterId"].map((kind) => [kind, corpus.filter((testCase) => testCase.kind === kind).length])),
+    outcomesChecked: Object.keys(actual).length,
+    slowestCaseMs: Math.round(Math.max(...timings)),
+  });
+});
+
+async function timed<T>(run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await run();
+  const elapsed = performance.now() - started;
+  timings.push(elapsed);
+  expect(elapsed).toBeLessThan(CASE_TIME_LIMIT_MS);
+  return result;
+}
+
+describe("the hostile-input corpus", () => {
+  it("has at least 40 cases with unique ids, of every kind, each stating its outcome", () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(corpus.map((testCase) => testCase.id)).size).toBe(corpus.length);
+    for (const kind of ["letter", "api", "event", "letterId"]) expect(ofKind(kind as HostileCase["kind"]).length).toBeGreaterThan(0);
+    expect(corpus.filter((testCase) => testCase.expect === null || testCase.expect === undefined).map((testCase) => testCase.id)).toEqual([]);
+  });
+});
+
+describe("hostile letter data", () => {
+  let renderer: DocumentRenderer;
+  let baselines: Map<string, ReturnType<typeof pageShape>>;
+  beforeAll(async () => {
+    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    baselines = await baselinePages(renderer);
+  });
+
+  it.each(ofKind("letter").map((testCase) => [testCase.id, testCase] as const))("%s", async (_id, testCase: LetterCase) => {
+    const outcome = await timed(() => outcomeOfLetter(testCase, renderer, baselines));
+    actual[testCase.id] = outcome;
+    expect(outcome).toEqual(testCase.expect);
+    if ("error" in outcome) {
+      // Each problem names the file, the place in it, and the rule.
+      for (const message of outcome.error.messages) expect(message).toMatch(/^sample\/[^:]+\.json: .+/);
+    }
+    expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+  });
+});
+
+describe("hostile letters through the render service into the bucket", () => {
+  it.each([
+    ["letter/html-in-every-field", []],
+    ["letter/emoji", [["en", "pdf", "RENDER_ERROR"], ["fr", "pdf", "RENDER_ERROR"]]],
+  ])("%s: stores what renders, reports what does not, lists only what is stored", async (id, failures) => {
+    const testCase = ofKind("letter").find((candidate) => candidate.id === id)!;
+    const dataDir = await mkdtemp(join(tmpdir(), "letterpress-hostile-"));
+    mkdirSync(join(dataDir, "sample"));
+    for (const file of letterFilesOf(testCase)) writeFileSync(join(dataDir, "sample", file.name), file.text);
+    const harness = await startHarness();
+    try {
+      const store = harness.store();
+      const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+      const result = await new RenderService(renderer, store, new DirectoryLetterSource(dataDir), SUPPORTED_LOCALES).render({ letterId: "sample" });
+      expect(result.stored.length + result.failures.length).toBe(4);
+      expect(result.failures.map((failure) => [failure.request.locale, failure.request.format, failure.error.code])).toEqual(failures);
+      expect(result.manifest?.documents.map((entry) => `${entry.locale}.${entry.format}`).sort()).toEqual(result.stored.map((stored) => `${stored.request.locale}.${stored.request.format}`).sort());
+      for (const entry of result.manifest!.documents) expect(sha256Hex((await store.get(entry.key)).bytes)).toBe(entry.sha256);
+    } finally {
+      await harness.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("hostile requests to the download API on the local server", () => {
+  let stack: ServedStack;
+  beforeAll(async () => {
+    stack = await startServedStack();
+  });
+  afterAll(async () => stack.stop());
+
+  it.each(ofKind("api").map((testCase) => [testCase.id, testCase] as const))("%s", async (_id, testCase: ApiCase) => {
+    const reply = await timed(() => sendApiCase(testCase, stack.baseUrl));
+    const outcome = { status: reply.status, ...(reply.code ? { code: reply.code } : {}), ...(reply.allow ? { allow: reply.allow } : {}) };
+    actual[testCase.id] = outcome;
+    expect(outcome).toEqual(testCase.expect);
+    expect(reply.status).not.toBe(500);
+    expect(reply.body).not.toMatch(STACK_TRACE);
+    if (reply.code) {
+      expect(reply.contentType).toBe("application/json; charset=utf-8");
+      const { message } = (JSON.parse(reply.body) as { error: { message: string } }).error;
+      expect(message.length).toBeGreaterThan(10);
+      expect(message.length).toBeLessThan(500);
+    }
+  });
+
+  it("is still serving after the hostile requests", async () => {
+    const reply = await fetch(`${stack.baseUrl}/nowhere`);
+    expect(reply.status).toBe(404);
+  });
+});
+
+describe("hostile events to the render Lambda handler", () => {
+  let faults: FaultStack;
+  let fonts: Awaited<ReturnType<typeof flatFontDir>>;
+  let loaded: ReturnType<typeof loadRenderHandler>;
+  let handler: RenderHandler;
+  beforeAll(async () => {
+    faults = await startFaultStack({ maxAttempts: 1 });
+    fonts = await flatFontDir();
+    await uploadLetters(faults.direct.client, faults.direct.bucket);
+    loaded = loadRenderHandler(faults.connection, fonts.dir);
+    handler = loaded.handler;
+  });
+  afterAll(async () => {
+    loaded.restore();
+    await faults.stop();
+    await fonts.remove();
+  });
+
+  it.each(ofKind("event").map((testCase) => [testCase.id, testCase] as const))("%s", async (_id, testCase: EventCase) => {
+    const event = expandDeep(testCase.event, testCase.long);
+    const outcome: EventOutcome = await timed(() =>
+      handler(event).then(
+        (returns) => ({ returns }),
+        (error: Error & { code?: string }) => ({ throws: { name: error.name, ...(error.code ? { code: error.code } : {}), message: error.message } }),
+      ),
+    );
+    actual[testCase.id] = outcome;
+    expect(outcome).toEqual(expandDeep(testCase.expect, testCase.long));
+    if ("throws" in outcome) {
+      // Lambda shows a thrown error's name as errorType: ours, never a runtime error's.
+      expect(["LetterpressError", ...ERROR_CODES]).toContain(outcome.throws.name);
+      expect(outcome.throws.message).not.toMatch(STACK_TRACE);
+    }
+  });
+
+  it("stored nothing for any hostile event", async () => {
+    expect(await listKeys(faults.direct.client, faults.direct.bucket, "letters/")).toEqual([]);
+  });
+
+  describe("hostile letter ids given to both letter sources", () => {
+    it.each(ofKind("letterId").map((testCase) => [testCase.id, testCase] as const))("%s", async (_id, testCase: LetterIdCase) => {
+      const letterId = expand(testCase.letterId, testCase.long);
+      const sources = { directory: new DirectoryLetterSource(DATA_DIR), bucket: new S3LetterSource(faults.direct.client, faults.direct.bucket, "data/") };
+      const outcomes: Record<string, unknown> = {};
+      for (const [name, source] of Object.entries(sources)) {
+        outcomes[name] = await timed(() =>
+          source.loadLetter(letterId).then(
+            () => ({ loaded: true }),
+            (error: Error & { code?: string }) => ({ error: { code: error.code ?? error.name, message: error.message } }),
+          ),
+        );
+      }
+      actual[testCase.id] = outcomes["directory"];
+      const expected = expandDeep(testCase.expect, testCase.long);
+      expect(outcomes).toEqual({ directory: expected, bucket: expected });
+    });
+  });
+});
