@@ -1,0 +1,71 @@
+import { build } from "esbuild";
+import { copyFile, cp, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { BUNDLE_FILES } from "../functions/fonts/font-files";
+import { assetPath } from "../functions/fonts/load-font-library";
+import { BENCH_LETTER_ID } from "./workload";
+
+export const REPO_ROOT = resolve(__dirname, "..");
+
+/** The bench's code bundled as the render Lambda is, with its assets beside it. */
+export interface Bundle {
+  dir: string;
+  renderEntry: string;
+  batchWorker: string;
+  templatesDir: string;
+  fontDir: string;
+  dataDir: string;
+  /** Bytes of each bundled file, the real handler's included for reference. */
+  sizes: { renderEntry: number; batchWorker: number; handler: number };
+  remove(): Promise<void>;
+}
+
+/**
+ * Bundles the bench entries (and functions/render/handler.ts, for its size) with esbuild as a
+ * Lambda deployment would: platform node, target node22, CommonJS, minified, every dependency
+ * inlined. Templates, the flat font folder (BUNDLE_FILES) and the bench letter's data are copied
+ * beside the bundle, so a spawned process reads nothing from the repository.
+ */
+export async function buildBundle(): Promise<Bundle> {
+  const dir = await mkdtemp(join(tmpdir(), "letterpress-bench-"));
+  try {
+    await build({
+      entryPoints: {
+        "render-entry": join(REPO_ROOT, "bench/entry/render-entry.ts"),
+        "batch-worker": join(REPO_ROOT, "bench/entry/batch-worker.ts"),
+        handler: join(REPO_ROOT, "functions/render/handler.ts"),
+      },
+      outdir: dir,
+      bundle: true,
+      platform: "node",
+      target: "node22",
+      format: "cjs",
+      minify: true,
+      // Beside the bundle, read only by the cold-start profile; node does not load it (no --enable-source-maps).
+      sourcemap: true,
+      logLevel: "error",
+    });
+    const templatesDir = join(dir, "templates");
+    const fontDir = join(dir, "fonts");
+    const dataDir = join(dir, "data");
+    await cp(join(REPO_ROOT, "templates"), templatesDir, { recursive: true });
+    await mkdir(fontDir);
+    await Promise.all(BUNDLE_FILES.map((file) => copyFile(assetPath(file), join(fontDir, file.fileName))));
+    await cp(join(REPO_ROOT, "data", BENCH_LETTER_ID), join(dataDir, BENCH_LETTER_ID), { recursive: true });
+    const size = async (name: string) => (await stat(join(dir, name))).size;
+    return {
+      dir,
+      renderEntry: join(dir, "render-entry.js"),
+      batchWorker: join(dir, "batch-worker.js"),
+      templatesDir,
+      fontDir,
+      dataDir,
+      sizes: { renderEntry: await size("render-entry.js"), batchWorker: await size("batch-worker.js"), handler: await size("handler.js") },
+      remove: () => rm(dir, { recursive: true, force: true }),
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}

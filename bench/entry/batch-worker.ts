@@ -1,0 +1,129 @@
+/**
+ * One worker of the batch figure, bundled like the render Lambda: its own renderer and S3 client,
+ * pulling personalized letters from the harness over IPC, rendering each as PDF and HTML and
+ * storing both in the embedded S3 over HTTP.
+ */
+import { z } from "zod";
+import type { DocumentFormat } from "../../functions/core/documents";
+import { SUPPORTED_LOCALES } from "../../functions/core/locales";
+import { renderDocument } from "../../functions/core/render-document";
+import { loadLetter } from "../../functions/letters/load-letters";
+import { createRenderer } from "../../functions/render/create-renderer";
+import { downloadNameOf } from "../../functions/render/render-and-store";
+import { createS3Client } from "../../functions/storage/s3-client";
+import { S3DocumentStore } from "../../functions/storage/s3-document-store";
+import { BENCH_LETTER_ID } from "../workload";
+
+export const batchInitSchema = z.object({
+  type: z.literal("init"),
+  templatesDir: z.string().min(1),
+  fontDir: z.string().min(1).optional(),
+  dataDir: z.string().min(1),
+  /** Letters rendered at once by this worker: one renders while the others' uploads are in flight. */
+  lanes: z.number().int().min(1).max(16),
+  /** false: render only, to tell the renderers' throughput from the store's. */
+  store: z.boolean(),
+  s3: z.object({
+    endpoint: z.url(),
+    region: z.string().min(1),
+    bucket: z.string().min(1),
+    credentials: z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }),
+  }),
+});
+
+const jobSchema = z.object({ index: z.number().int().min(0), locale: z.enum(SUPPORTED_LOCALES), recipientId: z.string().min(1), revision: z.string() });
+export type BatchWorkerJob = z.infer<typeof jobSchema>;
+
+export const parentMessageSchema = z.discriminatedUnion("type", [batchInitSchema, z.object({ type: z.literal("jobs"), jobs: z.array(jobSchema) })]);
+export type ParentMessage = z.infer<typeof parentMessageSchema>;
+
+export type WorkerMessage =
+  | { type: "ready"; setupMs: number }
+  | { type: "want" }
+  | {
+      type: "finished";
+      letters: number;
+      documents: number;
+      failures: { index: number; format: DocumentFormat; reason: string }[];
+      renderMs: number;
+      storeMs: number;
+      maxRssKb: number;
+    };
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+let onJobs: ((jobs: BatchWorkerJob[]) => void) | undefined;
+
+/** The next chunk of jobs from the harness; an empty chunk means the batch is done. */
+function requestJobs(): Promise<BatchWorkerJob[]> {
+  return new Promise((resolve) => {
+    onJobs = resolve;
+    send({ type: "want" });
+  });
+}
+
+async function run(init: z.infer<typeof batchInitSchema>): Promise<void> {
+  const started = performance.now();
+  const renderer = await createRenderer({ templatesDir: init.templatesDir, ...(init.fontDir ? { fontDir: init.fontDir } : {}), paper: "A4" });
+  const parsed = await loadLetter(init.dataDir, BENCH_LETTER_ID);
+  const client = createS3Client({ region: init.s3.region, endpoint: init.s3.endpoint, forcePathStyle: true, credentials: init.s3.credentials });
+  const store = new S3DocumentStore({ client, bucket: init.s3.bucket, maxPresignExpirySeconds: 3_600 });
+  send({ type: "ready", setupMs: performance.now() - started });
+
+  const totals = { letters: 0, documents: 0, renderMs: 0, storeMs: 0 };
+  const failures: Extract<WorkerMessage, { type: "finished" }>["failures"] = [];
+  const queue: BatchWorkerJob[] = [];
+  let exhausted = false;
+  let pending: Promise<BatchWorkerJob[]> | undefined;
+
+  async function nextJob(): Promise<BatchWorkerJob | undefined> {
+    while (queue.length === 0 && !exhausted) {
+      pending ??= requestJobs().then((jobs) => {
+        pending = undefined;
+        if (jobs.length === 0) exhausted = true;
+        queue.push(...jobs);
+        return jobs;
+      });
+      await pending;
+    }
+    return queue.shift();
+  }
+
+  async function lane(): Promise<void> {
+    for (let job = await nextJob(); job; job = await nextJob()) {
+      for (const format of ["pdf", "html"] as const) {
+        const request = { letterId: BENCH_LETTER_ID, locale: job.locale, format, recipientId: job.recipientId };
+        try {
+          const renderStart = performance.now();
+          const document = await renderDocument(renderer, parsed, request);
+          const storeStart = performance.now();
+          if (init.store) await store.put(document, { revision: job.revision, downloadName: downloadNameOf(parsed, request) });
+          totals.renderMs += storeStart - renderStart;
+          totals.storeMs += performance.now() - storeStart;
+          totals.documents += 1;
+        } catch (error) {
+          failures.push({ index: job.index, format, reason: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      totals.letters += 1;
+    }
+  }
+
+  await Promise.all(Array.from({ length: init.lanes }, () => lane()));
+  client.destroy();
+  send({ type: "finished", ...totals, failures, maxRssKb: process.resourceUsage().maxRSS });
+}
+
+process.on("message", (raw: unknown) => {
+  const message = parentMessageSchema.parse(raw);
+  if (message.type === "init") {
+    run(message).catch((error: unknown) => {
+      process.stderr.write(`batch-worker: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
+  } else {
+    onJobs?.(message.jobs);
+  }
+});

@@ -1,0 +1,193 @@
+import type { ProfileSummary } from "./profile";
+import type { BenchResults, LocaleResult } from "./results";
+
+const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? "—" : value < 10 ? value.toFixed(2) : value.toFixed(1));
+const kb = (bytes: number | undefined) => (bytes === undefined ? "—" : (bytes / 1000).toFixed(1));
+const mb = (kilobytes: number | undefined) => (kilobytes === undefined ? "—" : (kilobytes / 1024).toFixed(0));
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+const row = (cells: readonly (string | number)[]) => `| ${cells.join(" | ")} |`;
+const table = (header: readonly string[], rows: readonly (readonly (string | number)[])[]) =>
+  [row(header), row(header.map(() => "---")), ...rows.map(row)].join("\n");
+
+function unavailable(result: LocaleResult, columns: number): string[] {
+  return [result.locale, `no document: ${result.unavailableReason ?? "unavailable"}`, ...Array.from({ length: columns - 2 }, () => "—")];
+}
+
+function chromiumNote(results: BenchResults): string {
+  const { chromium } = results;
+  if (chromium.status === "measured") return `Chromium ${chromium.version} (headless, one tab reused: \`setContent\` then \`pdf({ preferCSSPageSize: true })\`); launch to first PDF ${ms(chromium.launchToFirstPdfMs)} ms.`;
+  if (chromium.status === "not installed") return `Chromium: not installed (no ${chromium.path}); its columns are empty.`;
+  return "Chromium: skipped (--no-chromium).";
+}
+
+/** The results as the Markdown page bench/results/latest.md. */
+export function renderMarkdown(results: BenchResults): string {
+  const { settings, machine } = results;
+  const warmRows = results.locales.map((result) => {
+    if (!result.available || !result.ours) return unavailable(result, 13);
+    const { ours, chromium } = result;
+    const chromiumCells = chromium ? [ms(chromium.pdf.median), ms(chromium.pdf.p95), ms(chromium.firstPdfMs)] : ["not installed", "—", "—"];
+    return [
+      result.locale,
+      result.stream ?? "",
+      `${ours.pdfPages} / ${chromium?.pdfPages ?? "—"}`,
+      ms(ours.pdf.median),
+      ms(ours.pdf.p95),
+      ms(ours.firstPdfMs),
+      ...chromiumCells,
+      result.ratio === undefined ? "—" : result.ratio.toFixed(3),
+      result.ratio === undefined ? "—" : `${(1 / result.ratio).toFixed(1)}x`,
+      kb(ours.pdfBytes),
+      kb(chromium?.pdfBytes),
+    ];
+  });
+  const htmlRows = results.locales.map((result) =>
+    !result.available || !result.ours
+      ? unavailable(result, 6)
+      : [result.locale, ms(result.ours.html.median), ms(result.ours.html.p95), ms(result.ours.firstHtmlMs), kb(result.ours.htmlBytes), ms(result.ours.setupMs)],
+  );
+  const coldRows = results.locales.map((result) => {
+    if (!result.available || !result.cold) return unavailable(result, 9);
+    const { cold } = result;
+    return [
+      result.locale,
+      ms(cold.toFirstBytes.median),
+      ms(cold.toFirstBytes.min),
+      ms(cold.toFirstBytes.p95),
+      ms(cold.phases.mainStart),
+      ms(cold.phases.rendererReady),
+      ms(cold.phases.letterLoaded),
+      ms(cold.phases.pdfRendered),
+      mb(cold.maxRssKb),
+    ];
+  });
+  const memoryRows = results.locales
+    .filter((result) => result.available)
+    .map((result) => [result.locale, mb(result.ours?.maxRssKb), mb(result.cold?.maxRssKb)]);
+  const batch = results.batch;
+  const lines = [
+    `# letterpress benchmark: ${results.letterId}`,
+    "",
+    `${results.generatedAt}, mode **${results.mode}** (${Object.entries(settings).map(([key, value]) => `${key} ${value}`).join(", ")}).`,
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${Math.round(machine.totalMemoryMb / 1024)} GB, ${machine.platform}, Node ${machine.node}; load average at start ${machine.loadAverageAtStart.map((value) => value.toFixed(2)).join(" ")}.`,
+    chromiumNote(results),
+    `Bundles (esbuild, node22, cjs, minified): bench render entry ${kb(results.bundleBytes.renderEntry)} KB, batch worker ${kb(results.bundleBytes.batchWorker)} KB, functions/render/handler.ts ${kb(results.bundleBytes.handler)} KB.`,
+    "",
+    "Times in milliseconds, sizes in KB (1,000 bytes), memory in MB (MiB of maxRSS). The machine is shared and noisy: compare the ratios of one run, not absolute times across runs.",
+    "",
+    "## Warm PDF render, ours vs Chromium",
+    "",
+    "Each language in a fresh process; its first document, then warm-ups, then the measured stream of personalized letters (one per recipient, in turn). Chromium prints the same HTML pages. Sizes are of the general letter (no recipient).",
+    "",
+    table(["locale", "stream", "pages ours / Chromium", "ours median", "ours p95", "ours first doc", "Chromium median", "Chromium p95", "Chromium first doc", "ours/Chromium", "speedup", "PDF KB ours", "PDF KB Chromium"], warmRows),
+    "",
+    "## HTML edition",
+    "",
+    table(["locale", "median", "p95", "first doc", "KB", "process setup (templates + letter)"], htmlRows),
+    "",
+    "## Cold start of the bundled render code",
+    "",
+    `\`node\` spawned on the esbuild bundle with templates/ and fonts/ beside it (as on Lambda; letter data read from a folder), timed from spawn to the first PDF bytes on its stdout; ${settings["coldRuns"] ?? "?"} runs per language. Phases are the process's own clock (ms since it started): bundle loaded and evaluated, renderer created, letter read and validated, PDF rendered.`,
+    "",
+    table(["locale", "to first PDF bytes (median)", "min", "p95", "bundle loaded", "renderer ready", "letter loaded", "PDF rendered", "peak RSS MB"], coldRows),
+    "",
+    "## Peak memory (maxRSS)",
+    "",
+    table(["locale", "warm worker MB", "cold process MB"], memoryRows),
+    batch ? `\nBatch workers: ${mb(batch.workerMaxRssKb)} MB (largest of ${batch.workers}).` : "",
+    "",
+    "## Batch: personalized letters, PDF + HTML, stored in the embedded S3",
+    "",
+    batch
+      ? table(
+          ["run", "letters", "documents", "failed", "workers", "wall s", "of which worker start-up s", "letters/s", "documents/s", "PUTs accepted", "render s (sum over workers)", "store s (sum over lanes)"],
+          [batch, results.batchRenderOnly].filter((entry): entry is NonNullable<typeof entry> => entry !== null).map((entry) => [
+            entry.stored ? "rendered and stored" : "rendered only (same pool, no store)",
+            entry.letters,
+            entry.documents,
+            entry.failures,
+            entry.workers,
+            (entry.wallMs / 1000).toFixed(2),
+            (entry.startupMs / 1000).toFixed(2),
+            entry.lettersPerSecond.toFixed(1),
+            entry.documentsPerSecond.toFixed(1),
+            entry.putsStored,
+            (entry.renderMs / 1000).toFixed(1),
+            entry.stored ? (entry.storeMs / 1000).toFixed(1) : "—",
+          ]),
+        ) + (batch.failureSamples.length ? `\n\nFailures, e.g.: ${batch.failureSamples.join("; ")}` : "")
+      : "Skipped.",
+    "",
+    "Letter i goes to recipient i mod 15 in language floor(i / 15) mod L (every available language in equal share); each letter has its own revision, so every document is a new object (HEAD, then PUT, through the SigV4-verifying front).",
+    "",
+    "## Targets (issue 7)",
+    "",
+    table(
+      ["target", "scope", "measured", "met", "gap"],
+      results.targets.map((target) => [target.target, target.scope, target.measured, target.met === null ? "not measured" : target.met ? "met" : "**not met**", target.gap || "—"]),
+    ),
+    "",
+    results.profile.length ? "## Where the time goes\n\nSee [profile.md](profile.md): self time by package and file, of the warm PDF loop and of a cold start, per language.\n" : "",
+    "![ours vs Chromium, warm PDF median per language](latest.svg)",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+function profileTables(summaries: readonly ProfileSummary[], unit: string): string[] {
+  const totals = new Map<string, number>();
+  for (const summary of summaries) for (const category of summary.categories) totals.set(category.name, (totals.get(category.name) ?? 0) + category.share);
+  const categories = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name]) => name);
+  const find = (summary: ProfileSummary, name: string) => summary.categories.find((category) => category.name === name);
+  const perDocument = (summary: ProfileSummary, name: string) => (find(summary, name)?.ms ?? 0) / Math.max(summary.documents, 1);
+  const lines = [
+    table(
+      ["where", ...summaries.map((summary) => summary.locale)],
+      categories.map((name) => [name, ...summaries.map((summary) => `${percent(find(summary, name)?.share ?? 0)} (${perDocument(summary, name).toFixed(2)})`)]),
+    ),
+    "",
+    table(["", ...summaries.map((summary) => summary.locale)], [[`sampled ms ${unit}`, ...summaries.map((summary) => (summary.totalMs / Math.max(summary.documents, 1)).toFixed(1))]]),
+    "",
+  ];
+  for (const summary of summaries) {
+    lines.push(
+      `### ${summary.locale}: top functions by self time`,
+      "",
+      table(
+        ["function", "file", "where", `ms ${unit}`, "share"],
+        summary.functions.map((entry) => [`\`${entry.name}\``, entry.location, entry.category, (entry.ms / Math.max(summary.documents, 1)).toFixed(3), percent(entry.share)]),
+      ),
+      "",
+    );
+  }
+  return lines;
+}
+
+/** The CPU profile summaries as bench/results/profile.md. */
+export function renderProfileMarkdown(results: BenchResults): string {
+  const lines = [
+    "# Where the time goes",
+    "",
+    `${results.generatedAt}, mode ${results.mode}. Self time: the time a function itself ran, not its callees. Native work (zlib's deflate, regexps, typed-array copies) is charged to the JavaScript function that called it; "V8: (program)" is native time outside any JavaScript frame (compiling, the runtime). Idle time is left out. The machine is shared: read the shares, not the milliseconds.`,
+    "",
+  ];
+  if (results.profile.length > 0) {
+    lines.push(
+      "## Warm PDF render",
+      "",
+      `\`node --cpu-prof --cpu-prof-interval=100\` on the warm PDF loop of each language (${results.settings["profileIterations"]} personalized letters after ${results.settings["warmups"]} warm-ups; the render entry run from the TypeScript sources through tsx so frames keep their file and function names; line numbers are left out because tsx's transform moves them). Only the samples of the measured loop count. Share of the loop, and in brackets ms per document.`,
+      "",
+      ...profileTables(results.profile, "per doc"),
+    );
+  }
+  if (results.coldProfile.length > 0) {
+    lines.push(
+      "## Cold start to the first PDF",
+      "",
+      "One cold start per language of the bundled render code (`node --cpu-prof --cpu-prof-interval=100 render-entry.js`, minified as deployed), the whole process from start to the first PDF written; frames of the bundle mapped back to their sources through its source map (lines are of the original files). `node: internal/modules/cjs/loader` `wrapSafe` is V8 compiling the bundle. Share of the process, and in brackets ms.",
+      "",
+      ...profileTables(results.coldProfile, "per process"),
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,120 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmbeddedS3 } from "../local/s3/embedded-s3";
+import type { Bundle } from "./bundle";
+import type { BatchWorkerJob, ParentMessage, WorkerMessage } from "./entry/batch-worker";
+import type { BatchJob } from "./workload";
+
+export interface BatchOptions {
+  workers: number;
+  /** Letters each worker renders at once (one renders while the others upload). */
+  lanes: number;
+  /** Jobs handed to a worker per request. */
+  chunk: number;
+  /** false: render only (nothing stored), to tell the renderers' throughput from the store's. */
+  store: boolean;
+}
+
+export interface BatchResult {
+  stored: boolean;
+  letters: number;
+  /** Documents rendered, and stored when `stored` (a PDF and an HTML page per letter). */
+  documents: number;
+  failures: number;
+  /** The first few failures' reasons. */
+  failureSamples: string[];
+  workers: number;
+  /** From forking the workers to the last document stored. */
+  wallMs: number;
+  /** From forking the workers until every one had its renderer ready (included in wallMs). */
+  startupMs: number;
+  lettersPerSecond: number;
+  documentsPerSecond: number;
+  /** PUT requests the embedded S3 accepted during the batch (0 when rendering only). */
+  putsStored: number;
+  /** Summed over workers: time inside renderDocument and inside store.put (uploads overlap renders). */
+  renderMs: number;
+  storeMs: number;
+  /** The largest worker's process.resourceUsage().maxRSS. */
+  workerMaxRssKb: number;
+}
+
+/**
+ * The batch figure: personalized letters rendered as PDF and HTML by a pool of worker processes (each
+ * its own bundled renderer and S3 client) and stored in the embedded S3 over HTTP. Every letter has
+ * its own revision, so every document is a new object: nothing is skipped as already stored.
+ */
+export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], options: BatchOptions): Promise<BatchResult> {
+  const s3Dir = await mkdtemp(join(tmpdir(), "letterpress-bench-s3-"));
+  const s3 = await startEmbeddedS3({ dataDir: s3Dir });
+  const runId = randomBytes(4).toString("hex");
+  const queue: BatchWorkerJob[] = jobs.map((job) => ({ ...job, revision: `${runId}${job.index.toString(16).padStart(6, "0")}` }));
+  const children: ChildProcess[] = [];
+  try {
+    const started = performance.now();
+    let readyCount = 0;
+    let startupMs = 0;
+    const finished = await Promise.all(
+      Array.from({ length: options.workers }, (_, index) =>
+        new Promise<Extract<WorkerMessage, { type: "finished" }>>((resolve, reject) => {
+          const child = fork(bundle.batchWorker, [], {
+            execArgv: [],
+            stdio: ["ignore", "inherit", "inherit", "ipc"],
+            // The SDK warns once per process that it will soon need Node 22; not news in a bench.
+            env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+          });
+          children.push(child);
+          const send = (message: ParentMessage) => child.send(message);
+          child.on("message", (message: WorkerMessage) => {
+            if (message.type === "ready") {
+              readyCount += 1;
+              if (readyCount === options.workers) startupMs = performance.now() - started;
+            } else if (message.type === "want") {
+              send({ type: "jobs", jobs: queue.splice(0, options.chunk) });
+            } else {
+              resolve(message);
+              child.disconnect();
+            }
+          });
+          child.on("error", reject);
+          child.on("exit", (code) => reject(new Error(`batch worker ${index} exited with ${code} before finishing`)));
+          send({
+            type: "init",
+            templatesDir: bundle.templatesDir,
+            fontDir: bundle.fontDir,
+            dataDir: bundle.dataDir,
+            lanes: options.lanes,
+            store: options.store,
+            s3: { endpoint: s3.endpoint, region: s3.region, bucket: s3.bucket, credentials: s3.credentials },
+          });
+        }),
+      ),
+    );
+    const wallMs = performance.now() - started;
+    const documents = finished.reduce((sum, worker) => sum + worker.documents, 0);
+    const failures = finished.flatMap((worker) => worker.failures);
+    return {
+      stored: options.store,
+      letters: jobs.length,
+      documents,
+      failures: failures.length,
+      failureSamples: [...new Set(failures.map((failure) => failure.reason))].slice(0, 3),
+      workers: options.workers,
+      wallMs,
+      startupMs,
+      lettersPerSecond: (jobs.length / wallMs) * 1000,
+      documentsPerSecond: (documents / wallMs) * 1000,
+      putsStored: s3.requests.filter((request) => request.method === "PUT" && request.status === 200).length,
+      renderMs: finished.reduce((sum, worker) => sum + worker.renderMs, 0),
+      storeMs: finished.reduce((sum, worker) => sum + worker.storeMs, 0),
+      workerMaxRssKb: Math.max(...finished.map((worker) => worker.maxRssKb)),
+    };
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill();
+    await s3.stop();
+    await rm(s3Dir, { recursive: true, force: true });
+  }
+}

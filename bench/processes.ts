@@ -1,0 +1,46 @@
+import { spawn } from "node:child_process";
+
+export interface NodeRun {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+  /** performance.now() of the spawn call and of the first stdout bytes (undefined when none came). */
+  spawnedAt: number;
+  firstStdoutAt: number | undefined;
+}
+
+/**
+ * Runs `node [nodeArgs] script jsonArgs` with nothing inherited from the harness's own node flags
+ * (tsx's loader stays out of the measured process unless asked for in nodeArgs).
+ */
+export function runNode(script: string, args: unknown, options: { nodeArgs?: string[]; cwd?: string } = {}): Promise<NodeRun> {
+  return new Promise((resolve, reject) => {
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let firstStdoutAt: number | undefined;
+    const spawnedAt = performance.now();
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, JSON.stringify(args)], {
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
+    child.stdout.on("data", (chunk: Buffer) => {
+      firstStdoutAt ??= performance.now();
+      stdout.push(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString("utf8"), spawnedAt, firstStdoutAt }));
+  });
+}
+
+/** The last line of a text that is a JSON object, parsed; the process's own report. */
+export function lastJsonLine<T>(text: string, what: string): T {
+  const line = text.trim().split("\n").reverse().find((candidate) => candidate.startsWith("{"));
+  if (!line) throw new Error(`${what}: no JSON report in its output:\n${text.slice(-2000)}`);
+  return JSON.parse(line) as T;
+}
+
+/** Fails with the child's own error output when it did not exit cleanly. */
+export function assertExited(run: NodeRun, what: string): void {
+  if (run.code !== 0) throw new Error(`${what} exited with ${run.code}:\n${run.stderr.slice(-2000)}`);
+}

@@ -1,0 +1,93 @@
+import type { LocaleId } from "../functions/core/locales";
+import type { BatchResult } from "./measure-batch";
+import type { ChromiumLocaleResult, ChromiumResult } from "./measure-chromium";
+import type { ColdStartResult, OursWarmResult } from "./measure-ours";
+import type { ProfileSummary } from "./profile";
+import type { Summary } from "./stats";
+
+export interface LocaleResult {
+  locale: LocaleId;
+  available: boolean;
+  /** Why the letter cannot be made in this language, when it cannot. */
+  unavailableReason?: string;
+  /** What the warm stream was, for the table. */
+  stream?: string;
+  ours?: {
+    pdf: Summary;
+    html: Summary;
+    setupMs: number;
+    firstPdfMs: number;
+    firstHtmlMs: number;
+    pdfBytes: number;
+    htmlBytes: number;
+    pdfPages: number;
+    personalizedPdfBytes: { min: number; max: number };
+    maxRssKb: number;
+  };
+  chromium?: ChromiumLocaleResult;
+  /** ours / Chromium, warm PDF medians of this run; below 1 means we are faster. */
+  ratio?: number;
+  cold?: ColdStartResult;
+}
+
+export interface TargetCheck {
+  target: string;
+  scope: string;
+  measured: string;
+  /** null when not measured in this run. */
+  met: boolean | null;
+  gap: string;
+}
+
+export interface BenchResults {
+  schemaVersion: 1;
+  generatedAt: string;
+  mode: "full" | "quick" | "custom";
+  settings: Record<string, number | string | boolean>;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string; totalMemoryMb: number; loadAverageAtStart: number[] };
+  letterId: string;
+  bundleBytes: { renderEntry: number; batchWorker: number; handler: number };
+  chromium: { status: "measured"; version: string; launchToFirstPdfMs: number } | { status: "not installed"; path: string } | { status: "skipped" };
+  locales: LocaleResult[];
+  batch: BatchResult | null;
+  /** The same batch and pool with nothing stored: the renderers' share of the batch's wall time. */
+  batchRenderOnly: BatchResult | null;
+  targets: TargetCheck[];
+  /** Warm PDF loop per language. */
+  profile: ProfileSummary[];
+  /** One cold start per language, process start to first PDF, mapped through the bundle's source map. */
+  coldProfile: ProfileSummary[];
+}
+
+/** Joins ours and Chromium's figures per language and computes the ratio of this run. */
+export function combineLocale(
+  availability: { locale: LocaleId; available: boolean; reason?: string },
+  ours: OursWarmResult | undefined,
+  chromium: ChromiumResult | undefined,
+  cold: ColdStartResult | undefined,
+  stream: string | undefined,
+): LocaleResult {
+  const browser = chromium?.status === "measured" ? chromium.locales.find((entry) => entry.locale === availability.locale) : undefined;
+  const result: LocaleResult = { locale: availability.locale, available: availability.available };
+  if (availability.reason) result.unavailableReason = availability.reason;
+  if (stream) result.stream = stream;
+  if (ours) {
+    const { report } = ours;
+    result.ours = {
+      pdf: ours.pdf,
+      html: ours.html,
+      setupMs: report.setupMs,
+      firstPdfMs: report.firstPdfMs,
+      firstHtmlMs: report.firstHtmlMs,
+      pdfBytes: report.pdfBytes,
+      htmlBytes: report.htmlBytes,
+      pdfPages: report.pdfPages,
+      personalizedPdfBytes: report.personalizedPdfBytes,
+      maxRssKb: report.maxRssKb,
+    };
+  }
+  if (browser) result.chromium = browser;
+  if (ours && browser) result.ratio = ours.pdf.median / browser.pdf.median;
+  if (cold) result.cold = cold;
+  return result;
+}

@@ -1,0 +1,160 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, loadavg, platform, release, totalmem } from "node:os";
+import { join } from "node:path";
+import type { LocaleId } from "../functions/core/locales";
+import { renderDocument } from "../functions/core/render-document";
+import { loadLetter } from "../functions/letters/load-letters";
+import { createRenderer } from "../functions/render/create-renderer";
+import { buildBundle, REPO_ROOT } from "./bundle";
+import { renderChart } from "./chart";
+import { renderMarkdown, renderProfileMarkdown } from "./markdown";
+import { type BatchResult, measureBatch } from "./measure-batch";
+import { type ChromiumInput, type ChromiumResult, measureChromium } from "./measure-chromium";
+import { type ColdStartResult, measureColdStart, measureOursWarm, type OursWarmResult } from "./measure-ours";
+import type { BenchOptions } from "./options";
+import { type ProfileSummary, profileColdStart, profileLocale } from "./profile";
+import { type BenchResults, combineLocale } from "./results";
+import { evaluateTargets, TARGETS } from "./targets";
+import { BENCH_LETTER_ID, batchJobs, localeAvailability, personalizedStream } from "./workload";
+
+export type Log = (line: string) => void;
+
+/** Chromium's input: the same personalized HTML pages our warm stream makes, and the general letter. */
+async function chromiumInputs(locales: readonly LocaleId[]): Promise<ChromiumInput[]> {
+  const renderer = await createRenderer({ templatesDir: join(REPO_ROOT, "templates"), paper: "A4" });
+  const parsed = await loadLetter(join(REPO_ROOT, "data"), BENCH_LETTER_ID);
+  const recipients = Math.max(parsed.letter.facts.recipients.length, 1);
+  const html = async (request: Parameters<typeof renderDocument>[2]) => (await renderDocument(renderer, parsed, request)).bytes.toString("utf8");
+  return Promise.all(
+    locales.map(async (locale) => ({
+      locale,
+      stream: await Promise.all(personalizedStream(parsed, locale, "html", recipients).map(html)),
+      general: await html({ letterId: BENCH_LETTER_ID, locale, format: "html", recipientId: null }),
+    })),
+  );
+}
+
+/**
+ * One run of the benchmark: every measurement in turn (never two at once, so they do not compete for
+ * the two cores), then the results. Writes latest.json, latest.md, latest.svg and profile.md into
+ * options.outDir unless `write` is false.
+ */
+export async function runBench(options: BenchOptions, log: Log = () => {}, write = true): Promise<BenchResults> {
+  const loadAverageAtStart = loadavg();
+  const parsed = await loadLetter(join(REPO_ROOT, "data"), BENCH_LETTER_ID);
+  const availability = localeAvailability(parsed, options.locales);
+  const locales = availability.filter((entry) => entry.available).map((entry) => entry.locale);
+  for (const entry of availability.filter((candidate) => !candidate.available)) log(`${entry.locale}: not measured (${entry.reason})`);
+
+  log("bundling the render code with esbuild");
+  const bundle = await buildBundle();
+  try {
+    const ours = new Map<LocaleId, OursWarmResult>();
+    for (const locale of locales) {
+      const result = await measureOursWarm(bundle, locale, { warmups: options.warmups, iterations: options.iterations, htmlIterations: options.htmlIterations });
+      ours.set(locale, result);
+      log(`ours ${locale}: PDF median ${result.pdf.median.toFixed(2)} ms, p95 ${result.pdf.p95.toFixed(2)} ms; HTML median ${result.html.median.toFixed(3)} ms`);
+    }
+
+    let chromium: ChromiumResult | undefined;
+    if (options.chromium && locales.length > 0) {
+      log("Chromium: printing the same HTML pages");
+      chromium = await measureChromium(await chromiumInputs(locales), { warmups: options.warmups, iterations: options.chromiumIterations });
+      if (chromium.status === "not installed") log(`Chromium not installed at ${chromium.path}`);
+      else for (const entry of chromium.locales) log(`Chromium ${entry.locale}: PDF median ${entry.pdf.median.toFixed(1)} ms`);
+    }
+
+    const cold = new Map<LocaleId, ColdStartResult>();
+    if (options.cold) {
+      for (const locale of locales) {
+        const result = await measureColdStart(bundle, locale, options.coldRuns);
+        cold.set(locale, result);
+        log(`cold start ${locale}: median ${result.toFirstBytes.median.toFixed(0)} ms to first PDF bytes`);
+      }
+    }
+
+    let batch: BatchResult | null = null;
+    let batchRenderOnly: BatchResult | null = null;
+    if (options.batch && locales.length > 0) {
+      const jobs = batchJobs(parsed, locales, options.batchLetters);
+      log(`batch: ${options.batchLetters} personalized letters, PDF + HTML, ${options.workers} workers, stored in the embedded S3`);
+      batch = await measureBatch(bundle, jobs, { workers: options.workers, lanes: 4, chunk: 8, store: true });
+      log(`batch: ${(batch.wallMs / 1000).toFixed(2)} s, ${batch.documentsPerSecond.toFixed(0)} documents/s, ${batch.failures} failed`);
+      // The same pool without the store: how much of the wall time is rendering.
+      batchRenderOnly = await measureBatch(bundle, jobs, { workers: options.workers, lanes: 1, chunk: 8, store: false });
+      log(`batch, render only: ${(batchRenderOnly.wallMs / 1000).toFixed(2)} s, ${batchRenderOnly.documentsPerSecond.toFixed(0)} documents/s`);
+    }
+
+    const profile: ProfileSummary[] = [];
+    if (options.profile) {
+      for (const locale of locales) {
+        try {
+          profile.push(await profileLocale(locale, { warmups: options.warmups, iterations: options.profileIterations, htmlIterations: 1 }));
+          log(`profiled ${locale}`);
+        } catch (error) {
+          log(`profile ${locale} failed, left out: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    }
+    const coldProfile: ProfileSummary[] = [];
+    if (options.profile && options.cold) {
+      for (const locale of locales) {
+        // A diagnostic: a profile that cannot be read costs its section, not the run's figures.
+        try {
+          coldProfile.push(await profileColdStart(bundle, locale));
+        } catch (error) {
+          log(`cold profile ${locale} failed, left out: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      log("profiled the cold starts");
+    }
+
+    const recipients = parsed.letter.facts.recipients.length;
+    const stream = recipients > 0 ? `${recipients} recipients in turn` : "general letter (no recipients)";
+    const localeResults = availability.map((entry) => combineLocale(entry, ours.get(entry.locale), chromium, cold.get(entry.locale), entry.available ? stream : undefined));
+    const results: BenchResults = {
+      schemaVersion: 1,
+      generatedAt: new Date().toISOString(),
+      mode: options.mode,
+      settings: {
+        warmups: options.warmups,
+        iterations: options.iterations,
+        htmlIterations: options.htmlIterations,
+        chromiumIterations: options.chromiumIterations,
+        coldRuns: options.coldRuns,
+        batchLetters: options.batchLetters,
+        workers: options.workers,
+        profileIterations: options.profileIterations,
+      },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model.trim() ?? "unknown",
+        node: process.versions.node,
+        platform: `${platform()} ${release()}`,
+        totalMemoryMb: Math.round(totalmem() / 2 ** 20),
+        loadAverageAtStart,
+      },
+      letterId: BENCH_LETTER_ID,
+      bundleBytes: bundle.sizes,
+      chromium: chromium === undefined ? { status: "skipped" } : chromium.status === "measured" ? { status: "measured", version: chromium.version, launchToFirstPdfMs: chromium.launchToFirstPdfMs } : chromium,
+      locales: localeResults,
+      batch,
+      batchRenderOnly,
+      targets: evaluateTargets(localeResults, batch),
+      profile,
+      coldProfile,
+    };
+    if (write) await writeResults(results, options.outDir);
+    return results;
+  } finally {
+    await bundle.remove();
+  }
+}
+
+export async function writeResults(results: BenchResults, outDir: string): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(join(outDir, "latest.md"), renderMarkdown(results));
+  await writeFile(join(outDir, "latest.svg"), renderChart(results.locales, { budgetMs: TARGETS.warmPdfMs, title: `Warm PDF render of ${results.letterId}, median ms (log scale)` }));
+  if (results.profile.length > 0 || results.coldProfile.length > 0) await writeFile(join(outDir, "profile.md"), renderProfileMarkdown(results));
+}
