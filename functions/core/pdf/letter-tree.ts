@@ -266,7 +266,18 @@ function readListItem(li: Element): Block[] {
 
 /** Parses the filled template (one `<article class="letter">`) into the typesetter's tree. */
 export function readLetterTree(filledTemplate: string): LetterTree {
-  const fragment = parseFragment(filledTemplate, { sourceCodeLocationInfo: true });
+  try {
+    return readParsedTree(filledTemplate, false);
+  } catch (error) {
+    // Source locations cost parse5 a tenth of its time on every render; only an error needs them,
+    // so the template is parsed again with them to name the line.
+    if (error instanceof LetterpressError) return readParsedTree(filledTemplate, true);
+    throw error;
+  }
+}
+
+function readParsedTree(filledTemplate: string, sourceCodeLocationInfo: boolean): LetterTree {
+  const fragment = parseFragment(filledTemplate, { sourceCodeLocationInfo });
   const roots = fragment.childNodes.filter((n) => !isBlank(n));
   const article = roots[0];
   if (roots.length !== 1 || !article || !isElement(article) || article.tagName !== "article" || !classes(article).includes("letter")) {
