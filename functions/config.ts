@@ -8,8 +8,6 @@ import { SUPPORTED_LOCALES } from "./core/locales";
  */
 export const ENV = {
   documentsBucket: "DOCUMENTS_BUCKET",
-  /** Key prefix of rendered documents, manifests and latest pointers, e.g. `letters/`. */
-  documentsPrefix: "DOCUMENTS_PREFIX",
   /** Key prefix of letter data in the bucket, e.g. `data/`; an upload there triggers a render. */
   dataPrefix: "DATA_PREFIX",
   allowedLocales: "ALLOWED_LOCALES",
@@ -29,7 +27,6 @@ export const ENV = {
 } as const;
 
 export const DEFAULTS = {
-  documentsPrefix: "letters/",
   dataPrefix: "data/",
   urlLifetimeSeconds: 300,
   urlLifetimeMaxSeconds: 3600,
@@ -38,13 +35,12 @@ export const DEFAULTS = {
 /** The longest lifetime S3 accepts for a presigned URL (SigV4): 7 days. */
 export const PRESIGN_HARD_LIMIT_SECONDS = 604_800;
 
-const prefix = z.string().regex(/^[a-z0-9][a-z0-9-]*\/$/, { error: "expected a key prefix such as letters/ (lowercase, ending with /)" });
+const prefix = z.string().regex(/^[a-z0-9][a-z0-9-]*\/$/, { error: "expected a key prefix such as data/ (lowercase, ending with /)" });
 const seconds = z.coerce.number().int().min(1).max(PRESIGN_HARD_LIMIT_SECONDS);
 
 const configSchema = z
   .object({
     [ENV.documentsBucket]: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name" }),
-    [ENV.documentsPrefix]: prefix.default(DEFAULTS.documentsPrefix),
     [ENV.dataPrefix]: prefix.default(DEFAULTS.dataPrefix),
     [ENV.allowedLocales]: z
       .string()
@@ -68,7 +64,6 @@ const configSchema = z
 
 export interface FunctionConfig {
   bucket: string;
-  documentsPrefix: string;
   dataPrefix: string;
   allowedLocales: readonly (typeof SUPPORTED_LOCALES)[number][];
   urlLifetime: { defaultSeconds: number; maxSeconds: number };
@@ -88,7 +83,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const value = result.data;
   return {
     bucket: value[ENV.documentsBucket],
-    documentsPrefix: value[ENV.documentsPrefix],
     dataPrefix: value[ENV.dataPrefix],
     allowedLocales: value[ENV.allowedLocales],
     urlLifetime: { defaultSeconds: value[ENV.urlLifetimeDefault], maxSeconds: value[ENV.urlLifetimeMax] },

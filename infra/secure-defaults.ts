@@ -4,14 +4,15 @@ import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { BlockPublicAccess, type BucketProps, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { QueueEncryption, type QueueProps } from "aws-cdk-lib/aws-sqs";
 import { DEFAULTS } from "../functions/config";
+import { DOCUMENTS_PREFIX } from "../functions/storage/object-layout";
 
 /**
  * Secure defaults, in one place: every bucket, queue and function of the app starts from these, so a
  * construct can add to them but never forget one.
  */
 
-/** Key prefixes in the documents bucket, shared with the functions (functions/config.ts DEFAULTS). */
-export const PREFIXES = { documents: DEFAULTS.documentsPrefix, data: DEFAULTS.dataPrefix } as const;
+/** Key prefixes in the documents bucket, shared with the functions: the object layout's documents prefix and the data prefix. */
+export const PREFIXES = { documents: DOCUMENTS_PREFIX, data: DEFAULTS.dataPrefix } as const;
 
 export const FUNCTION_DEFAULTS = {
   runtime: Runtime.NODEJS_22_X,

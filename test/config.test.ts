@@ -7,7 +7,6 @@ describe("readConfig", () => {
     const config = readConfig(base);
     expect(config).toMatchObject({
       bucket: "letterpress-documents",
-      documentsPrefix: "letters/",
       dataPrefix: "data/",
       allowedLocales: ["en", "fr", "es", "ru", "zh", "ar", "ko"],
       urlLifetime: { defaultSeconds: 300, maxSeconds: 3600 },
@@ -21,7 +20,7 @@ describe("readConfig", () => {
     [{ ...base, [ENV.urlLifetimeMax]: "604801" }, "DOWNLOAD_URL_MAX_TTL_SECONDS"],
     [{ ...base, [ENV.urlLifetimeDefault]: "7200" }, "DOWNLOAD_URL_TTL_SECONDS must not exceed DOWNLOAD_URL_MAX_TTL_SECONDS"],
     [{ ...base, [ENV.encryption]: "kms" }, "DOCUMENTS_KMS_KEY_ID is required"],
-    [{ ...base, [ENV.documentsPrefix]: "../" }, "DOCUMENTS_PREFIX"],
+    [{ ...base, [ENV.dataPrefix]: "../" }, "DATA_PREFIX"],
   ])("fails at start-up on %j, naming the variable", (env, name) => {
     expect(() => readConfig(env)).toThrow(name);
   });

@@ -18,7 +18,10 @@ import { InvalidKeySegmentError } from "./errors";
 /** A revision is a short lowercase hex digest of the data and template that produced the documents. */
 const REVISION = /^[0-9a-f]{7,64}$/;
 
-const PREFIX = "letters";
+/** Every document, manifest and latest pointer lives under this prefix (infra/ scopes IAM to it). */
+export const DOCUMENTS_PREFIX = "letters/";
+
+const PREFIX = DOCUMENTS_PREFIX.slice(0, -1);
 
 /** Identifies one document: which letter, which revision, which language, whose copy, which file. */
 export interface DocumentAddress {

@@ -71,7 +71,6 @@ export class DocumentsBucket extends Construct {
   functionEnvironment(): Record<string, string> {
     return {
       [ENV.documentsBucket]: this.bucket.bucketName,
-      [ENV.documentsPrefix]: PREFIXES.documents,
       [ENV.dataPrefix]: PREFIXES.data,
       [ENV.encryption]: this.key ? "kms" : "s3",
       ...(this.key ? { [ENV.kmsKeyId]: this.key.keyArn } : {}),

@@ -19,7 +19,6 @@ describe("functions", () => {
   const xray = { Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Effect: "Allow", Resource: "*" };
   const shared = {
     [ENV.documentsBucket]: { Ref: bucketId },
-    [ENV.documentsPrefix]: "letters/",
     [ENV.dataPrefix]: "data/",
     [ENV.encryption]: "s3",
     [ENV.allowedLocales]: ALL_LOCALES,

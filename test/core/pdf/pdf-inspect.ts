@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFragment } from "parse5";
@@ -12,6 +12,8 @@ import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
 
 export const FIXTURES = join(__dirname, "../../fixtures/pdf");
 const workDir = mkdtempSync(join(tmpdir(), "letterpress-pdf-"));
+// Each test file that imports these helpers gets its own folder; it goes when the file's tests end.
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 let counter = 0;
 
 export function fixture(name: string): string {
