@@ -530,7 +530,14 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     out.push(`1 0 0 1 ${num(pen)} ${num(baseline)} Tm`);
     let cursorX = pen;
     let tj: string[] = [];
+    // Consecutive glyphs with no adjustment between them share one string: "<00120034>", not "<0012> <0034>".
+    let codes = "";
+    const flushCodes = () => {
+      if (codes !== "") tj.push(`<${codes}>`);
+      codes = "";
+    };
     const flush = () => {
+      flushCodes();
       if (tj.length > 0) out.push(`[${tj.join(" ")}] TJ`);
       tj = [];
     };
@@ -548,8 +555,11 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           out.push(`${num(rise)} Ts`);
           textRise = rise;
         }
-        if (Math.abs(x - cursorX) > 0.001) tj.push(num(((cursorX - x) * 1000) / placed.size));
-        tj.push(`<${hex4(face.encode(glyph))}>`);
+        if (Math.abs(x - cursorX) > 0.001) {
+          flushCodes();
+          tj.push(num(((cursorX - x) * 1000) / placed.size));
+        }
+        codes += hex4(face.encode(glyph));
         cursorX = x + glyph.advanceWidth * scale;
       }
       pen += glyph.xAdvance * scale + (placed.extra?.[i] ?? 0);
