@@ -17,9 +17,13 @@ const logger = new Logger({ serviceName: "letterpress-render" });
 const client = createS3Client({ region: config.s3.region, ...(config.s3.endpoint ? { endpoint: config.s3.endpoint, forcePathStyle: true } : {}) });
 const store = new S3DocumentStore({ client, bucket: config.bucket, maxPresignExpirySeconds: config.urlLifetime.maxSeconds, encryption: storeEncryption(config.encryption) });
 const letters = new S3LetterSource(client, config.bucket, config.dataPrefix);
-// Templates and fonts are copied next to the bundle (see infra); the renderer is ready before the first event.
+// Templates and fonts are copied next to the bundle (see infra).
 const assets = { templatesDir: config.assets.templatesDir ?? join(__dirname, "templates"), fontDir: config.assets.fontsDir ?? join(__dirname, "fonts") };
-const service = createRenderer({ ...assets, paper: "A4", warmLocales: config.allowedLocales }).then(
+// Warming every language up costs about a second of CPU. An instance started for provisioned
+// concurrency does it before any request is routed to it; an on-demand cold start has a request
+// waiting, which would wait for every language instead of paying only for its own.
+const warmLocales = process.env.AWS_LAMBDA_INITIALIZATION_TYPE === "provisioned-concurrency" ? config.allowedLocales : [];
+const service = createRenderer({ ...assets, paper: "A4", warmLocales }).then(
   (renderer) => new RenderService(renderer, store, letters, config.allowedLocales),
 );
 
