@@ -7,6 +7,7 @@ import { startEmbeddedS3 } from "../local/s3/embedded-s3";
 import type { Bundle } from "./bundle";
 import type { BatchWorkerJob, ParentMessage, WorkerMessage } from "./entry/batch-worker";
 import type { BatchJob } from "./workload";
+import { RENDER_NODE_OPTIONS } from "../functions/render/node-options";
 
 export interface BatchOptions {
   workers: number;
@@ -64,7 +65,7 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
             execArgv: [],
             stdio: ["ignore", "inherit", "inherit", "ipc"],
             // The SDK warns once per process that it will soon need Node 22; not news in a bench.
-            env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+            env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", NODE_OPTIONS: RENDER_NODE_OPTIONS },
           });
           children.push(child);
           const send = (message: ParentMessage) => child.send(message);

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { RENDER_NODE_OPTIONS } from "../functions/render/node-options";
 
 export interface NodeRun {
   code: number | null;
@@ -20,6 +21,8 @@ export function runNode(script: string, args: unknown, options: { nodeArgs?: str
     let firstStdoutAt: number | undefined;
     const spawnedAt = performance.now();
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, JSON.stringify(args)], {
+      // The render Lambda's V8 flags, as it sets them.
+      env: { ...process.env, NODE_OPTIONS: RENDER_NODE_OPTIONS },
       stdio: ["ignore", "pipe", "pipe"],
       ...(options.cwd ? { cwd: options.cwd } : {}),
     });

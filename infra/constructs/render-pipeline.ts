@@ -10,6 +10,7 @@ import { Construct } from "constructs";
 import { PREFIXES, RETENTION, secureQueueProps } from "../secure-defaults";
 import type { DocumentsBucket } from "./documents-bucket";
 import { LetterFunction, REPO_ROOT } from "./letter-function";
+import { RENDER_NODE_OPTIONS } from "../../functions/render/node-options";
 
 /** 1024 MB / 60 s come from first measurements of a full letter (7 locales x 2 formats); the benchmark issue refines them. */
 export const RENDER_FUNCTION_SIZING = { memorySize: 1024, timeout: Duration.seconds(60) } as const;
@@ -44,7 +45,7 @@ export class RenderPipeline extends Construct {
       entry: "functions/render/handler.ts",
       description: "letterpress: renders a letter's documents into the documents bucket",
       ...RENDER_FUNCTION_SIZING,
-      environment: props.environment,
+      environment: { ...props.environment, NODE_OPTIONS: RENDER_NODE_OPTIONS },
       assets: { templates: true, fonts: true },
       reservedConcurrentExecutions: props.reservedConcurrency,
       ...(props.codeOverride ? { codeOverride: props.codeOverride } : {}),

@@ -1,5 +1,6 @@
 import { ENV } from "../../functions/config";
 import { logicalId, roleStatements, synthStack } from "./synth-stack";
+import { RENDER_NODE_OPTIONS } from "../../functions/render/node-options";
 
 const ALL_LOCALES = "en,fr,es,ru,zh,ar,ko";
 
@@ -44,7 +45,7 @@ describe("functions", () => {
   });
 
   it("gives the render function the shared environment, named as functions/config.ts names it", () => {
-    expect(template.toJSON().Resources[renderId].Properties.Environment.Variables).toEqual(shared);
+    expect(template.toJSON().Resources[renderId].Properties.Environment.Variables).toEqual({ ...shared, NODE_OPTIONS: RENDER_NODE_OPTIONS });
   });
 
   it("gives the download function the shared environment and the render function's name", () => {
