@@ -78,12 +78,8 @@ export async function renderAndStore(
   }
   if (result.stored.length === 0) return result;
   try {
-    // Merge with what earlier runs of the same revision stored, so a run for one language does not
-    // drop the others from the manifest.
-    const earlier = (await store.getManifest(letterId, revision))?.documents ?? [];
-    const byKey = new Map(earlier.map((document) => [document.key, document]));
-    for (const { document } of result.stored) byKey.set(document.key, document);
-    result.manifest = await store.publishRevision(letterId, revision, [...byKey.values()]);
+    // The store adds ours to what earlier or concurrent runs of the revision listed.
+    result.manifest = await store.publishRevision(letterId, revision, result.stored.map((stored) => stored.document));
   } catch (error) {
     // The documents are stored but not listed: report every one of them, so a re-run publishes them.
     const reason = asLetterpressError(error);

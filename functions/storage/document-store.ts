@@ -52,10 +52,13 @@ export interface DocumentStore {
   /** Throws `DocumentNotFoundError` when nothing is stored at `key`. */
   get(key: string): Promise<{ info: ObjectInfo; bytes: Buffer }>;
   /**
-   * Writes the revision's manifest, then points `latest.json` at it. Every document is confirmed
-   * stored (HEAD, same SHA-256) before the manifest is written; a missing one is an error.
+   * Adds documents to the revision's manifest, then points `latest.json` at the revision. What the
+   * manifest already lists stays (a document of the same key replaces its entry), also when other
+   * publishers of the revision write at the same time: none of their documents is dropped. Each new
+   * document is confirmed stored (HEAD, same SHA-256 and size) first; a missing one is an error.
+   * Returns the manifest as written.
    */
-  publishRevision(letterId: string, revision: string, documents: readonly StoredDocument[]): Promise<Manifest>;
+  publishRevision(letterId: string, revision: string, newDocuments: readonly StoredDocument[]): Promise<Manifest>;
   getManifest(letterId: string, revision: string): Promise<Manifest | undefined>;
   getLatest(letterId: string): Promise<LatestPointer | undefined>;
   /** A time-limited download link for a document key, made now; links are never stored. */

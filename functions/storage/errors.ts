@@ -60,6 +60,24 @@ export class StorageIntegrityError extends StorageError {
   }
 }
 
+/**
+ * Every conditional write of a revision's manifest lost to another publisher, attempt after attempt:
+ * the documents are stored but not listed, and publishing again later lists them.
+ */
+export class ManifestContentionError extends StorageError {
+  constructor(
+    key: string,
+    readonly attempts: number,
+  ) {
+    super(
+      "STORAGE_ERROR",
+      "put",
+      key,
+      `the manifest ${key} kept changing while it was being published: ${attempts} attempts each lost to another publisher`,
+    );
+  }
+}
+
 /** A key segment that is not safe to build an object key from; names the segment and why. */
 export class InvalidKeySegmentError extends LetterpressError {
   constructor(

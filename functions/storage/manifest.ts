@@ -33,13 +33,25 @@ export const latestPointerSchema = z.object({
 });
 export type LatestPointer = z.infer<typeof latestPointerSchema>;
 
+const byKey = (a: ManifestEntry, b: ManifestEntry) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
 /**
  * A manifest's bytes. Documents are sorted by key and nothing time-dependent is recorded, so the same
  * documents always give the same bytes and a re-run stores nothing new.
  */
 export function serializeManifest(manifest: Manifest): Buffer {
-  const documents = [...manifest.documents].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const documents = [...manifest.documents].sort(byKey);
   return Buffer.from(`${JSON.stringify({ ...manifest, documents }, null, 2)}\n`, "utf8");
+}
+
+/**
+ * The documents of a manifest with more added: a document of the same key replaces the listed one,
+ * every other listed document stays. Sorted by key, as the manifest is stored.
+ */
+export function mergeManifestDocuments(listed: readonly ManifestEntry[], added: readonly ManifestEntry[]): ManifestEntry[] {
+  const merged = new Map(listed.map((document) => [document.key, document]));
+  for (const document of added) merged.set(document.key, document);
+  return [...merged.values()].sort(byKey);
 }
 
 export function serializeLatestPointer(pointer: LatestPointer): Buffer {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { ZodType } from "zod";
@@ -6,17 +7,18 @@ import { documentFileName, sha256Hex, type RenderedDocument } from "../core/docu
 import { LetterpressError } from "../core/errors";
 import { attachmentDisposition } from "./content-disposition";
 import type { DocumentPlacement, DocumentStore, ObjectInfo, PresignOptions, PutResult, StoredDocument } from "./document-store";
-import { CorruptStoredRecordError, PresignExpiryError, StorageIntegrityError } from "./errors";
+import { CorruptStoredRecordError, ManifestContentionError, PresignExpiryError, StorageIntegrityError, StorageRequestError } from "./errors";
 import {
   latestPointerSchema,
   manifestSchema,
+  mergeManifestDocuments,
   serializeLatestPointer,
   serializeManifest,
   type LatestPointer,
   type Manifest,
 } from "./manifest";
 import { documentKey, latestKey, manifestKey, parseDocumentKey } from "./object-layout";
-import { isNotFound, isPreconditionFailed, toStorageError } from "./s3-errors";
+import { isNotFound, isWriteConflict, toStorageError } from "./s3-errors";
 
 /** S3's own ceiling for a presigned URL (SigV4): seven days. */
 export const S3_MAX_PRESIGN_SECONDS = 604_800;
@@ -25,6 +27,10 @@ export const S3_MAX_PRESIGN_SECONDS = 604_800;
 const IMMUTABLE = "private, max-age=31536000, immutable";
 const REVALIDATE = "no-cache";
 const JSON_TYPE = "application/json; charset=utf-8";
+
+/** Enough for a burst of publishers of one revision: each lost attempt means another one got through. */
+const DEFAULT_MANIFEST_RETRY: ManifestRetry = { attempts: 10, baseDelayMs: 20 };
+const MAX_BACKOFF_MS = 1_000;
 
 export type ServerSideEncryption = { mode: "SSE-S3" } | { mode: "SSE-KMS"; kmsKeyId: string };
 
@@ -38,6 +44,25 @@ export interface S3DocumentStoreOptions {
   encryption?: ServerSideEncryption | undefined;
   /** The time presigned links are signed at; the system clock when omitted. */
   clock?: () => Date;
+  /** How publishing retries when another publisher changed the manifest first; defaults suit production. */
+  manifestRetry?: ManifestRetry;
+}
+
+export interface ManifestRetry {
+  /** Conditional writes in all before giving up with `ManifestContentionError`. */
+  attempts: number;
+  /** The first wait's ceiling; it doubles each attempt (to 1 s) and the wait is drawn below it. */
+  baseDelayMs: number;
+}
+
+/** A write that happens only if the object is absent, or is still the version with this ETag. */
+type WriteCondition = { ifNoneMatch: "*" } | { ifMatch: string };
+
+/** A stored JSON record, with what is needed to replace exactly this version of it. */
+interface StoredRecord<T> {
+  record: T;
+  bytes: Buffer;
+  etag: string | undefined;
 }
 
 /** One object to write: bytes plus the headers that describe them. */
@@ -59,12 +84,20 @@ function digestsOf(bytes: Buffer): Digests {
   return { sha256: sha256Hex(bytes), md5Hex: createHash("md5").update(bytes).digest("hex"), size: bytes.length };
 }
 
+/** Create if absent, else replace only the version read. */
+function writeConditionFor(key: string, current: StoredRecord<unknown> | undefined): WriteCondition {
+  if (current === undefined) return { ifNoneMatch: "*" };
+  if (current.etag === undefined) throw new StorageRequestError("get", key, new Error("the answer carried no ETag to replace it by"));
+  return { ifMatch: current.etag };
+}
+
 export class S3DocumentStore implements DocumentStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly maxPresignExpirySeconds: number;
   private readonly encryption: ServerSideEncryption | undefined;
   private readonly clock: () => Date;
+  private readonly manifestRetry: ManifestRetry;
 
   constructor(options: S3DocumentStoreOptions) {
     const max = options.maxPresignExpirySeconds;
@@ -76,6 +109,10 @@ export class S3DocumentStore implements DocumentStore {
     this.maxPresignExpirySeconds = max;
     this.encryption = options.encryption;
     this.clock = options.clock ?? (() => new Date());
+    this.manifestRetry = options.manifestRetry ?? DEFAULT_MANIFEST_RETRY;
+    if (!Number.isInteger(this.manifestRetry.attempts) || this.manifestRetry.attempts < 1) {
+      throw new LetterpressError("CONFIG_ERROR", `manifestRetry.attempts must be a whole number of at least 1, got ${this.manifestRetry.attempts}`);
+    }
   }
 
   async put(document: RenderedDocument, placement: DocumentPlacement): Promise<PutResult> {
@@ -145,33 +182,22 @@ export class S3DocumentStore implements DocumentStore {
     }
   }
 
-  async publishRevision(letterId: string, revision: string, documents: readonly StoredDocument[]): Promise<Manifest> {
-    const key = manifestKey(letterId, revision);
-    // A manifest lists only what is stored: each document is confirmed again, right before writing it.
-    for (const doc of documents) {
-      const address = parseDocumentKey(doc.key);
-      if (address.letterId !== letterId || address.revision !== revision) {
-        throw new LetterpressError("INVALID_REQUEST", `${doc.key} does not belong to ${letterId} revision ${revision}`);
-      }
-      const info = await this.head(doc.key);
-      if (info === undefined || info.sha256 !== doc.sha256 || info.size !== doc.size) {
-        throw new StorageIntegrityError(doc.key, doc, { size: info?.size, sha256: info?.sha256 });
-      }
-    }
-    const manifest: Manifest = { schemaVersion: 1, letterId, revision, documents: [...documents] };
-    const bytes = serializeManifest(manifest);
-    await this.writeObject({ key, bytes, contentType: JSON_TYPE, cacheControl: REVALIDATE });
-    const pointer: LatestPointer = { schemaVersion: 1, letterId, revision, manifestKey: key };
+  async publishRevision(letterId: string, revision: string, newDocuments: readonly StoredDocument[]): Promise<Manifest> {
+    await this.confirmStored(letterId, revision, newDocuments);
+    const manifest = await this.addToManifest(letterId, revision, newDocuments);
+    // After the manifest, so the pointer never names a revision without one. It names a revision and
+    // nothing else, so the last writer may win.
+    const pointer: LatestPointer = { schemaVersion: 1, letterId, revision, manifestKey: manifestKey(letterId, revision) };
     await this.writeObject({ key: latestKey(letterId), bytes: serializeLatestPointer(pointer), contentType: JSON_TYPE, cacheControl: REVALIDATE });
-    return manifestSchema.parse(JSON.parse(bytes.toString("utf8")));
+    return manifest;
   }
 
-  getManifest(letterId: string, revision: string): Promise<Manifest | undefined> {
-    return this.readRecord(manifestKey(letterId, revision), manifestSchema);
+  async getManifest(letterId: string, revision: string): Promise<Manifest | undefined> {
+    return (await this.readRecord(manifestKey(letterId, revision), manifestSchema))?.record;
   }
 
-  getLatest(letterId: string): Promise<LatestPointer | undefined> {
-    return this.readRecord(latestKey(letterId), latestPointerSchema);
+  async getLatest(letterId: string): Promise<LatestPointer | undefined> {
+    return (await this.readRecord(latestKey(letterId), latestPointerSchema))?.record;
   }
 
   /**
@@ -194,16 +220,68 @@ export class S3DocumentStore implements DocumentStore {
     }
   }
 
-  private async readRecord<T>(key: string, schema: ZodType<T>): Promise<T | undefined> {
-    let bytes: Buffer;
+  /**
+   * A manifest lists only what is stored. Only the new documents are confirmed: each listed one was
+   * confirmed by the publisher that added it, and a revision's documents never change. Confirming
+   * every listed document would cost a HEAD per entry on each publish, and let a document of another
+   * run stop this one from being listed.
+   */
+  private async confirmStored(letterId: string, revision: string, documents: readonly StoredDocument[]): Promise<void> {
+    for (const doc of documents) {
+      const address = parseDocumentKey(doc.key);
+      if (address.letterId !== letterId || address.revision !== revision) {
+        throw new LetterpressError("INVALID_REQUEST", `${doc.key} does not belong to ${letterId} revision ${revision}`);
+      }
+      const info = await this.head(doc.key);
+      if (info === undefined || info.sha256 !== doc.sha256 || info.size !== doc.size) {
+        throw new StorageIntegrityError(doc.key, doc, { size: info?.size, sha256: info?.sha256 });
+      }
+    }
+  }
+
+  /**
+   * Read, merge, and write back only if nobody wrote in between: If-Match on the ETag read (or
+   * If-None-Match: * for a first manifest). A publisher that loses re-reads and merges again after a
+   * jittered wait, so publishers of one revision never drop each other's documents.
+   */
+  private async addToManifest(letterId: string, revision: string, newDocuments: readonly StoredDocument[]): Promise<Manifest> {
+    const key = manifestKey(letterId, revision);
+    const { attempts } = this.manifestRetry;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const current = await this.readRecord(key, manifestSchema);
+      const documents = mergeManifestDocuments(current?.record.documents ?? [], newDocuments);
+      const bytes = serializeManifest({ schemaVersion: 1, letterId, revision, documents });
+      const manifest = manifestSchema.parse(JSON.parse(bytes.toString("utf8")));
+      // Already listed as they are (a re-run, or our own write whose answer was lost): nothing to write.
+      if (current !== undefined && bytes.equals(current.bytes)) return manifest;
+      // No confirming HEAD afterwards: another publisher may already have replaced it with more.
+      // Content-MD5 makes S3 refuse bytes other than ours; the condition makes sure we replaced
+      // exactly the version we merged with.
+      const condition = writeConditionFor(key, current);
+      const object: ObjectWrite = { key, bytes, contentType: JSON_TYPE, cacheControl: REVALIDATE };
+      if ((await this.putObject(object, digestsOf(bytes), condition)) === "written") return manifest;
+      if (attempt < attempts) await this.backoff(attempt);
+    }
+    throw new ManifestContentionError(key, attempts);
+  }
+
+  /** Full jitter: publishers that collided spread out instead of colliding again in step. */
+  private backoff(attempt: number): Promise<void> {
+    const ceiling = Math.min(MAX_BACKOFF_MS, this.manifestRetry.baseDelayMs * 2 ** (attempt - 1));
+    return sleep(Math.random() * ceiling);
+  }
+
+  private async readRecord<T>(key: string, schema: ZodType<T>): Promise<StoredRecord<T> | undefined> {
+    let stored: { info: ObjectInfo; bytes: Buffer };
     try {
-      ({ bytes } = await this.get(key));
+      stored = await this.get(key);
     } catch (error) {
       if (error instanceof LetterpressError && error.code === "NOT_FOUND") return undefined;
       throw error;
     }
+    const { bytes, info } = stored;
     try {
-      return schema.parse(JSON.parse(bytes.toString("utf8")));
+      return { record: schema.parse(JSON.parse(bytes.toString("utf8"))), bytes, etag: info.etag };
     } catch (cause) {
       throw new CorruptStoredRecordError(key, cause);
     }
@@ -219,23 +297,21 @@ export class S3DocumentStore implements DocumentStore {
     if (existing !== undefined && this.matches(existing, digests)) return { outcome: "unchanged", digests };
 
     if (existing === undefined) {
-      try {
-        await this.putObject(object, digests, { ifNoneMatch: true });
+      if ((await this.putObject(object, digests, { ifNoneMatch: "*" })) === "written") {
         await this.confirm(object.key, digests);
         return { outcome: "created", digests };
-      } catch (error) {
-        if (!isPreconditionFailed(error)) throw error;
-        // Someone stored it between our HEAD and PUT; theirs is fine if it is the same bytes.
-        const raced = await this.head(object.key);
-        if (raced !== undefined && this.matches(raced, digests)) return { outcome: "unchanged", digests };
       }
+      // Someone stored it between our HEAD and PUT; theirs is fine if it is the same bytes.
+      const raced = await this.head(object.key);
+      if (raced !== undefined && this.matches(raced, digests)) return { outcome: "unchanged", digests };
     }
-    await this.putObject(object, digests, { ifNoneMatch: false });
+    await this.putObject(object, digests);
     await this.confirm(object.key, digests);
     return { outcome: "replaced", digests };
   }
 
-  private async putObject(object: ObjectWrite, digests: Digests, options: { ifNoneMatch: boolean }): Promise<void> {
+  /** `condition-failed`: the write had a condition and S3 refused it because the object is not as named. */
+  private async putObject(object: ObjectWrite, digests: Digests, condition?: WriteCondition): Promise<"written" | "condition-failed"> {
     const input: PutObjectCommandInput = {
       Bucket: this.bucket,
       Key: object.key,
@@ -247,13 +323,14 @@ export class S3DocumentStore implements DocumentStore {
       CacheControl: object.cacheControl,
       ...(object.contentDisposition === undefined ? {} : { ContentDisposition: object.contentDisposition }),
       Metadata: { sha256: digests.sha256 },
-      ...(options.ifNoneMatch ? { IfNoneMatch: "*" } : {}),
+      ...(condition === undefined ? {} : "ifMatch" in condition ? { IfMatch: condition.ifMatch } : { IfNoneMatch: condition.ifNoneMatch }),
       ...this.encryptionHeaders(),
     };
     try {
       await this.client.send(new PutObjectCommand(input));
+      return "written";
     } catch (error) {
-      if (options.ifNoneMatch && isPreconditionFailed(error)) throw error;
+      if (condition !== undefined && isWriteConflict(error)) return "condition-failed";
       throw toStorageError("put", object.key, error);
     }
   }

@@ -27,6 +27,16 @@ export function isPreconditionFailed(error: unknown): boolean {
   return httpStatusOf(error) === 412 || (error as SdkErrorShape | null)?.name === "PreconditionFailed";
 }
 
+/**
+ * A conditional write refused because the object is not in the state the condition named: 412;
+ * 409 ConditionalRequestConflict, S3's answer when another write to the key lands mid-request; or
+ * NoSuchKey, which S3 may answer an If-Match write whose object was deleted since it was read.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  const name = (error as SdkErrorShape | null)?.name;
+  return isPreconditionFailed(error) || (httpStatusOf(error) === 409 && name === "ConditionalRequestConflict") || name === "NoSuchKey";
+}
+
 /** An SDK error as one of ours, at the boundary: no SDK type escapes the storage module. */
 export function toStorageError(operation: StorageOperation, key: string, error: unknown): StorageError {
   if (isNotFound(error)) return new DocumentNotFoundError(operation, key);

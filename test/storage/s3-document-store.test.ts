@@ -1,8 +1,11 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { dispositionFileName } from "../../functions/storage/content-disposition";
-import { PresignExpiryError, StorageIntegrityError, StorageUnavailableError } from "../../functions/storage/errors";
-import { latestPointerSchema, manifestSchema } from "../../functions/storage/manifest";
-import { S3DocumentStore } from "../../functions/storage/s3-document-store";
+import type { StoredDocument } from "../../functions/storage/document-store";
+import { ManifestContentionError, PresignExpiryError, StorageIntegrityError, StorageUnavailableError } from "../../functions/storage/errors";
+import { latestPointerSchema, manifestSchema, serializeManifest, type Manifest } from "../../functions/storage/manifest";
+import { createS3Client } from "../../functions/storage/s3-client";
+import { S3DocumentStore, type ManifestRetry } from "../../functions/storage/s3-document-store";
 import { forwarded, renderedDocument, REVISION, startHarness, type Harness } from "./embedded-s3-harness";
 
 jest.setTimeout(30_000);
@@ -143,6 +146,93 @@ describe("S3DocumentStore against the embedded server", () => {
     expect(forwarded(h.s3, "PUT")).toBe(puts);
   });
 
+  it("adds to the manifest already there: other entries stay, an entry of the same key is replaced", async () => {
+    const store = h.store();
+    const put = async (locale: "en" | "ar" | "fr", text: string) => (await store.put(renderedDocument(locale, "pdf", text), { revision: REVISION, downloadName: "Letter" })).document;
+    const [en, ar] = [await put("en", "first en"), await put("ar", "ar")];
+    await store.publishRevision("unsc-dprk-2015", REVISION, [en, ar]);
+
+    const [enAgain, fr] = [await put("en", "second en"), await put("fr", "fr")];
+    const manifest = await store.publishRevision("unsc-dprk-2015", REVISION, [enAgain, fr]);
+
+    expect(manifest.documents).toEqual([ar, enAgain, fr]);
+    await expect(store.getManifest("unsc-dprk-2015", REVISION)).resolves.toEqual(manifest);
+    // Created only if absent, then replaced only as the version read.
+    const manifestPuts = h.s3.requests.filter((r) => r.method === "PUT" && r.url.startsWith(`/${h.s3.bucket}/letters/unsc-dprk-2015/${REVISION}/manifest.json`));
+    expect(manifestPuts.map((r) => [r.headers["if-none-match"], r.headers["if-match"]])).toEqual([
+      ["*", undefined],
+      [undefined, `"${md5Hex(serializeManifest({ schemaVersion: 1, letterId: "unsc-dprk-2015", revision: REVISION, documents: [ar, en] }))}"`],
+    ]);
+  });
+
+  it("lists every document when 8 publishers of one revision publish different documents at the same time", async () => {
+    const publishers = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        // One store per publisher, as one per Lambda; each with two documents of its own.
+        const store = h.store();
+        const placement = { revision: REVISION, downloadName: "Letter" };
+        const documents = [
+          (await store.put(renderedDocument("en", "pdf", `pdf ${i}`, `member-${i}`), placement)).document,
+          (await store.put(renderedDocument("en", "html", `html ${i}`, `member-${i}`), placement)).document,
+        ];
+        return { store, documents };
+      }),
+    );
+
+    const published = await Promise.all(publishers.map(({ store, documents }) => store.publishRevision("unsc-dprk-2015", REVISION, documents)));
+
+    const everyKey = publishers.flatMap(({ documents }) => documents.map((d) => d.key)).sort();
+    const manifest = await h.store().getManifest("unsc-dprk-2015", REVISION);
+    expect(manifest?.documents.map((d) => d.key)).toEqual(everyKey);
+    // The last to publish saw everything; each saw at least its own.
+    expect(Math.max(...published.map((m) => m.documents.length))).toBe(16);
+    published.forEach((m, i) => expect(m.documents).toEqual(expect.arrayContaining(publishers[i]!.documents)));
+    // They did collide: some conditional writes were refused and tried again.
+    expect(h.s3.requests.filter((r) => r.url.includes("/manifest.json") && r.method === "PUT" && r.status === 412).length).toBeGreaterThan(0);
+  });
+
+  it("re-reads and merges again when another writer changed the manifest between its read and its write", async () => {
+    const { store, conditionalWrites, stop } = storeWithHostileWriter(h, { times: 1 });
+    try {
+      const { document } = await store.put(renderedDocument("en", "pdf", "ours"), { revision: REVISION, downloadName: "Letter" });
+
+      const manifest = await store.publishRevision("unsc-dprk-2015", REVISION, [document]);
+
+      expect(conditionalWrites()).toBe(2);
+      expect(manifest.documents.map((d) => d.key)).toEqual([`letters/unsc-dprk-2015/${REVISION}/en/hostile-1.pdf`, document.key]);
+      await expect(h.store().getManifest("unsc-dprk-2015", REVISION)).resolves.toEqual(manifest);
+    } finally {
+      stop();
+    }
+  });
+
+  it("gives up with ManifestContentionError after the configured attempts when the manifest keeps changing, and moves no pointer", async () => {
+    const { store, conditionalWrites, stop } = storeWithHostileWriter(h, { times: Infinity, manifestRetry: { attempts: 3, baseDelayMs: 1 } });
+    try {
+      const { document } = await store.put(renderedDocument("en", "pdf", "ours"), { revision: REVISION, downloadName: "Letter" });
+
+      const attempt = store.publishRevision("unsc-dprk-2015", REVISION, [document]);
+
+      await expect(attempt).rejects.toBeInstanceOf(ManifestContentionError);
+      await expect(attempt).rejects.toMatchObject({
+        code: "STORAGE_ERROR",
+        key: `letters/unsc-dprk-2015/${REVISION}/manifest.json`,
+        attempts: 3,
+        message: expect.stringMatching(/kept changing while it was being published: 3 attempts each lost to another publisher$/),
+      });
+      expect(conditionalWrites()).toBe(3);
+      const listed = (await h.store().getManifest("unsc-dprk-2015", REVISION))?.documents.map((d) => d.key);
+      expect(listed).not.toContain(document.key);
+      await expect(h.store().getLatest("unsc-dprk-2015")).resolves.toBeUndefined();
+    } finally {
+      stop();
+    }
+  });
+
+  it("refuses a manifest retry of fewer than one attempt", () => {
+    expect(() => h.store({ manifestRetry: { attempts: 0, baseDelayMs: 10 } })).toThrow(/manifestRetry.attempts/);
+  });
+
   it("refuses to write a manifest listing a document that is not stored", async () => {
     const store = h.store();
     const { document } = await store.put(renderedDocument("en", "pdf", "a"), { revision: REVISION, downloadName: "Letter" });
@@ -218,3 +308,41 @@ describe("S3DocumentStore against the embedded server", () => {
     await expect(attempt).rejects.toMatchObject({ code: "STORAGE_ERROR", key: `letters/unsc-dprk-2015/${REVISION}/en/letter.pdf`, operation: "head" });
   });
 });
+
+const md5Hex = (bytes: Buffer) => createHash("md5").update(bytes).digest("hex");
+
+/**
+ * A store whose every conditional manifest write is preceded, the first `times` times, by another
+ * writer replacing the manifest through a client of its own: the real server then refuses ours (412).
+ */
+function storeWithHostileWriter(h: Harness, options: { times: number; manifestRetry?: ManifestRetry }) {
+  const client: S3Client = createS3Client({ region: h.s3.region, endpoint: h.s3.endpoint, forcePathStyle: true, credentials: h.s3.credentials, maxAttempts: 1 });
+  const key = `letters/unsc-dprk-2015/${REVISION}/manifest.json`;
+  let writes = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as PutObjectCommandInput;
+      if (context.commandName === "PutObjectCommand" && input.Key === key && (input.IfMatch ?? input.IfNoneMatch) !== undefined && ++writes <= options.times) {
+        await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: key, Body: serializeManifest(hostileManifest(writes)) }));
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "hostileManifestWriter" },
+  );
+  const store = new S3DocumentStore({ client, bucket: h.s3.bucket, maxPresignExpirySeconds: 3_600, ...(options.manifestRetry ? { manifestRetry: options.manifestRetry } : {}) });
+  return { store, conditionalWrites: () => writes, stop: () => client.destroy() };
+}
+
+/** A manifest another writer might publish: a different entry each time, so a different ETag. */
+function hostileManifest(n: number): Manifest {
+  const entry: StoredDocument = {
+    key: `letters/unsc-dprk-2015/${REVISION}/en/hostile-${n}.pdf`,
+    size: n,
+    sha256: createHash("sha256").update(String(n)).digest("hex"),
+    locale: "en",
+    format: "pdf",
+    recipientId: null,
+    contentType: "application/pdf",
+  };
+  return { schemaVersion: 1, letterId: "unsc-dprk-2015", revision: REVISION, documents: [entry] };
+}

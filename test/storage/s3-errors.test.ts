@@ -7,7 +7,7 @@ import {
   StorageRequestError,
   StorageUnavailableError,
 } from "../../functions/storage/errors";
-import { toStorageError } from "../../functions/storage/s3-errors";
+import { isWriteConflict, toStorageError } from "../../functions/storage/s3-errors";
 import { S3DocumentStore } from "../../functions/storage/s3-document-store";
 import { renderedDocument, REVISION } from "./embedded-s3-harness";
 
@@ -39,6 +39,20 @@ describe("SDK errors become storage errors at the boundary", () => {
     expect(mapped).toMatchObject({ key: KEY, operation: "get" });
     expect(mapped.message).not.toContain("from the SDK");
     if (!(mapped instanceof DocumentNotFoundError)) expect(mapped.cause).toBe(error);
+  });
+});
+
+describe("a refused conditional write is told apart from a failure", () => {
+  it.each([
+    ["412 PreconditionFailed", sdkError("PreconditionFailed", 412), true],
+    ["409 ConditionalRequestConflict (another write landed mid-request)", sdkError("ConditionalRequestConflict", 409), true],
+    ["404 NoSuchKey (If-Match on an object deleted since it was read)", sdkError("NoSuchKey", 404), true],
+    ["404 NoSuchBucket", sdkError("NoSuchBucket", 404), false],
+    ["409 OperationAborted", sdkError("OperationAborted", 409), false],
+    ["500 InternalError", sdkError("InternalError", 500), false],
+    ["connection reset", networkError("ECONNRESET"), false],
+  ])("%s", (_label, error, conflict) => {
+    expect(isWriteConflict(error)).toBe(conflict);
   });
 });
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,7 +16,7 @@ import aws4 from "aws4";
 import { dispositionFileName } from "../../../functions/storage/content-disposition";
 import { createS3Client } from "../../../functions/storage/s3-client";
 import { startHarness, type Harness } from "../../storage/embedded-s3-harness";
-import { rawRequest } from "./s3-http";
+import { errorCode, rawRequest } from "./s3-http";
 
 jest.setTimeout(60_000);
 
@@ -99,6 +100,83 @@ describe("patched s3rver, through the verifying front", () => {
     expect(attempts.filter((a) => a.status === "rejected").map((a) => (a as PromiseRejectedResult).reason.$metadata.httpStatusCode)).toEqual(Array(11).fill(412));
   });
 
+  it("replaces an object with If-Match on its current ETag, quoted as S3 sends it or bare", async () => {
+    const key = "conditional/manifest.json";
+    const first = await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: key, Body: Buffer.from("v1") }));
+    expect(first.ETag).toBe(`"${md5Hex("v1")}"`);
+
+    const second = await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: key, Body: Buffer.from("v2"), IfMatch: first.ETag }));
+    await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: key, Body: Buffer.from("v3"), IfMatch: second.ETag!.replace(/"/g, "") }));
+
+    expect(await readText(h, key)).toBe("v3");
+    // The front passed the signed header on to the server.
+    expect(h.s3.requests.filter((r) => r.method === "PUT" && r.headers["if-match"] !== undefined).map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it("refuses If-Match with 412 PreconditionFailed when the ETag is stale, and leaves the object as it was", async () => {
+    const key = "conditional/stale.json";
+    const first = await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: key, Body: Buffer.from("v1") }));
+    await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: key, Body: Buffer.from("v2") }));
+
+    const stale = h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: key, Body: Buffer.from("lost update"), IfMatch: first.ETag }));
+
+    await expect(stale).rejects.toMatchObject({ name: "PreconditionFailed", $metadata: { httpStatusCode: 412 } });
+    expect(await readText(h, key)).toBe("v2");
+  });
+
+  it("refuses If-Match on an absent key with 412 in S3's XML error shape, and creates nothing", async () => {
+    const objectPath = `/${h.s3.bucket}/conditional/absent.json`;
+
+    const reply = await rawRequest(h.s3.endpoint, signed(h, "PUT", objectPath, { "If-Match": `"${md5Hex("anything")}"` }, Buffer.from("new")));
+
+    expect(reply.status).toBe(412);
+    expect(errorCode(reply)).toBe("PreconditionFailed");
+    expect(reply.body.toString()).toContain("<Condition>If-Match</Condition>");
+    await expect(h.client.send(new HeadObjectCommand({ Bucket: h.s3.bucket, Key: "conditional/absent.json" }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+  });
+
+  it("lets exactly one of many concurrent If-Match puts with the same ETag win", async () => {
+    const key = "race/manifest.json";
+    const { ETag } = await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: key, Body: Buffer.from("read by every writer") }));
+
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: key, Body: Buffer.from(`writer ${i}`), IfMatch: ETag }))),
+    );
+
+    const winners = attempts.flatMap((a, i) => (a.status === "fulfilled" ? [i] : []));
+    expect(winners).toHaveLength(1);
+    expect(attempts.filter((a) => a.status === "rejected").map((a) => (a as PromiseRejectedResult).reason.$metadata.httpStatusCode)).toEqual(Array(11).fill(412));
+    expect(await readText(h, key)).toBe(`writer ${winners[0]}`);
+  });
+
+  it("answers every GET with the ETag of the bytes it returns, also while puts replace the object", async () => {
+    // A new ETag paired with the old bytes would let a read-merge-write with If-Match lose an update.
+    const key = "race/read-while-written.json";
+    await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: key, Body: Buffer.from("version 0") }));
+    let writing = true;
+    const writer = (async () => {
+      for (let version = 1; version <= 60; version++) {
+        await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: key, Body: Buffer.from(`version ${version}`) }));
+      }
+      writing = false;
+    })();
+    const mismatches: string[] = [];
+    let reads = 0;
+    const reader = async () => {
+      while (writing) {
+        const reply = await h.client.send(new GetObjectCommand({ Bucket: h.s3.bucket, Key: key }));
+        const body = await reply.Body!.transformToString();
+        reads++;
+        if (reply.ETag !== `"${md5Hex(body)}"`) mismatches.push(`${body} came with ${reply.ETag}`);
+      }
+    };
+
+    await Promise.all([writer, reader(), reader(), reader(), reader()]);
+
+    expect(reads).toBeGreaterThan(60);
+    expect(mismatches).toEqual([]);
+  });
+
   it("bulk-deletes many keys under shared folders without the folder clean-up race, and removes the folders", async () => {
     for (let round = 0; round < 3; round++) {
       const keys = Array.from({ length: 60 }, (_, i) => `bulk/d${i % 4}/e${i % 3}/k${i}.pdf`);
@@ -156,6 +234,13 @@ describe("patched s3rver, through the verifying front", () => {
     expect(dispositionFileName(res.headers.get("content-disposition") ?? "")).toBe("رسالة.pdf");
   });
 });
+
+const md5Hex = (text: string) => createHash("md5").update(text).digest("hex");
+
+async function readText(h: Harness, key: string): Promise<string> {
+  const reply = await h.client.send(new GetObjectCommand({ Bucket: h.s3.bucket, Key: key }));
+  return reply.Body!.transformToString();
+}
 
 function signed(h: Harness, method: string, pathAndQuery: string, headers: Record<string, string> = {}, body?: Buffer) {
   const host = new URL(h.s3.endpoint).host;
