@@ -8,7 +8,7 @@ import { S3DocumentStore } from "../storage/s3-document-store";
 import { manifestKey } from "../storage/object-layout";
 import { S3LetterSource } from "../storage/s3-letter-source";
 import { createRenderer } from "./create-renderer";
-import { classifyRenderEvent, letterIdOfDataKey, renderRequestSchema } from "./events";
+import { classifyRenderEvent, letterIdsOfDataKeys, planRenderBatch, type SqsRecord } from "./events";
 import { reportOf, type RenderReport, RenderService } from "./render-service";
 
 // Built once per cold start: configuration, clients, parsed templates and fonts.
@@ -40,7 +40,36 @@ async function renderLogged(request: Parameters<RenderService["render"]>[0]): Pr
   return reportOf(result, result.manifest ? manifestKey(result.letterId, result.revision) : undefined);
 }
 
-/** Direct invocation (returns the report), SQS (partial batch failures) or S3 upload of letter data. */
+/**
+ * A letter whose data changed: every document in every language, then every recipient's copy. Once
+ * per letter, however many of its files changed.
+ */
+async function renderChangedLetter(letterId: string): Promise<RenderReport[]> {
+  return [await renderLogged({ letterId }), await renderLogged({ letterId, recipients: true })];
+}
+
+/**
+ * A batch from the render queue. Each render stands alone: the messages behind one that fails, and
+ * malformed ones, are returned for retry (then the dead-letter queue); the others are done.
+ */
+async function renderBatch(records: SqsRecord[]): Promise<SQSBatchResponse> {
+  const plan = planRenderBatch(records, config.dataPrefix);
+  const failed = new Set(plan.invalid.map((invalid) => invalid.messageId));
+  for (const invalid of plan.invalid) logger.error("invalid render message", invalid);
+  for (const skipped of plan.skipped) logger.info("render message skipped", skipped);
+  for (const job of plan.jobs) {
+    try {
+      const reports = job.kind === "request" ? [await renderLogged(job.request)] : await renderChangedLetter(job.letterId);
+      if (reports.some((report) => report.failures.length > 0)) job.messageIds.forEach((messageId) => failed.add(messageId));
+    } catch (error) {
+      logger.error("render message failed", { messageIds: job.messageIds, reason: (error as Error).message });
+      job.messageIds.forEach((messageId) => failed.add(messageId));
+    }
+  }
+  return { batchItemFailures: records.filter((record) => failed.has(record.messageId)).map((record) => ({ itemIdentifier: record.messageId })) };
+}
+
+/** Direct invocation (returns the report) or a batch from the render queue (render requests and S3 notifications of changed letter data). */
 export async function handler(event: unknown): Promise<RenderReport | RenderReport[] | SQSBatchResponse> {
   const classified = classifyRenderEvent(event);
   switch (classified.kind) {
@@ -55,26 +84,13 @@ export async function handler(event: unknown): Promise<RenderReport | RenderRepo
         if (error instanceof LetterpressError) throw Object.assign(new Error(error.message), { name: error.code });
         throw error;
       }
-    case "sqs": {
-      // Each message stands alone: a bad or failed one is returned for retry (then the DLQ), the others are done.
-      const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
-      for (const record of classified.records) {
-        try {
-          const request = renderRequestSchema.parse(JSON.parse(record.body));
-          const report = await renderLogged(request);
-          if (report.failures.length > 0) batchItemFailures.push({ itemIdentifier: record.messageId });
-        } catch (error) {
-          logger.error("render message failed", { messageId: record.messageId, reason: (error as Error).message });
-          batchItemFailures.push({ itemIdentifier: record.messageId });
-        }
-      }
-      return { batchItemFailures };
-    }
+    case "sqs":
+      return renderBatch(classified.records);
     case "s3": {
-      const letterIds = new Set(classified.keys.map((key) => letterIdOfDataKey(key, config.dataPrefix)).filter((id) => id !== undefined));
+      // S3 no longer invokes the function (its notifications go to the render queue). Its event is still
+      // understood: Lambda may retry one sent before that change, and the hostile-input corpus specifies it.
       const reports: RenderReport[] = [];
-      for (const letterId of letterIds) reports.push(await renderLogged({ letterId }), await renderLogged({ letterId, recipients: true }));
-      // Failing the invocation makes Lambda retry the event; documents already stored are then skipped.
+      for (const letterId of letterIdsOfDataKeys(classified.keys, config.dataPrefix)) reports.push(...(await renderChangedLetter(letterId)));
       const failed = reports.flatMap((report) => report.failures);
       if (failed.length > 0) throw new LetterpressError("RENDER_ERROR", `${failed.length} documents failed; see the log`);
       return reports;

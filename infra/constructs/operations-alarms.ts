@@ -50,7 +50,7 @@ export class OperationsAlarms extends Construct {
 
     raise(
       "DeadLetters",
-      "Render requests failed three times and wait in the dead-letter queue.",
+      "Render messages (requests or changed letter data) failed three times and wait in the dead-letter queue.",
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: "Maximum" }),
     );
     for (const [name, fn] of Object.entries(props.functions)) {

@@ -11,8 +11,8 @@ describe("render pipeline", () => {
   it("moves a message to the dead-letter queue after three receives", () => {
     template.hasResourceProperties("AWS::SQS::Queue", {
       RedrivePolicy: { deadLetterTargetArn: { "Fn::GetAtt": [dlqId, "Arn"] }, maxReceiveCount: 3 },
-      // six times the render timeout, as AWS advises for a Lambda event source
-      VisibilityTimeout: 360,
+      // six times the render timeout plus the batching window, as AWS advises for a Lambda event source
+      VisibilityTimeout: 365,
     });
   });
 
@@ -27,41 +27,61 @@ describe("render pipeline", () => {
     expect(template.toJSON().Resources[dlqId].Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
   });
 
-  it("consumes the queue with partial batch responses, below the reserved concurrency", () => {
+  it("keeps the render queue on SQS-managed keys with a KMS documents bucket too, so S3 can send to it without a key grant", () => {
+    const kms = synthStack({ encryption: "kms" });
+    const properties = kms.template.toJSON().Resources[logicalId(kms.stack, kms.stack.render.queue)].Properties;
+    expect(properties).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(properties.KmsMasterKeyId).toBeUndefined();
+  });
+
+  it("consumes the queue in batches gathered for 5 s, with partial batch responses, below the reserved concurrency", () => {
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       EventSourceArn: { "Fn::GetAtt": [queueId, "Arn"] },
       FunctionName: { Ref: renderId },
       FunctionResponseTypes: ["ReportBatchItemFailures"],
-      BatchSize: 2,
+      // a deployment's eight notifications of one letter fit in one batch
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 5,
       ScalingConfig: { MaximumConcurrency: 5 },
     });
   });
 
-  it("renders when letter data (*.json) is created under data/", () => {
-    template.hasResourceProperties("Custom::S3BucketNotifications", {
-      BucketName: { Ref: bucketId },
-      NotificationConfiguration: {
-        LambdaFunctionConfigurations: [
-          {
-            Events: ["s3:ObjectCreated:*"],
-            Filter: { Key: { FilterRules: [{ Name: "suffix", Value: ".json" }, { Name: "prefix", Value: "data/" }] } },
-            LambdaFunctionArn: { "Fn::GetAtt": [renderId, "Arn"] },
-          },
-        ],
-      },
+  it("sends a notification to the render queue when letter data (*.json) is created under data/", () => {
+    const notifications = Object.values(template.findResources("Custom::S3BucketNotifications"));
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]!.Properties).toMatchObject({ BucketName: { Ref: bucketId } });
+    expect(notifications[0]!.Properties.NotificationConfiguration).toEqual({
+      QueueConfigurations: [
+        {
+          Events: ["s3:ObjectCreated:*"],
+          Filter: { Key: { FilterRules: [{ Name: "suffix", Value: ".json" }, { Name: "prefix", Value: "data/" }] } },
+          QueueArn: { "Fn::GetAtt": [queueId, "Arn"] },
+        },
+      ],
     });
-    // only the documents bucket, from this account, may invoke it
-    template.hasResourceProperties("AWS::Lambda::Permission", {
-      Action: "lambda:InvokeFunction",
-      FunctionName: { "Fn::GetAtt": [renderId, "Arn"] },
-      Principal: "s3.amazonaws.com",
-      SourceArn: { "Fn::GetAtt": [bucketId, "Arn"] },
-      SourceAccount: { Ref: "AWS::AccountId" },
-    });
+    // S3 checks it may send when the notification is set up: the queue policy must exist first.
+    const [queuePolicyId] = Object.keys(template.findResources("AWS::SQS::QueuePolicy", { Properties: { Queues: [{ Ref: queueId }] } }));
+    expect(notifications[0]!.DependsOn).toContain(queuePolicyId);
   });
 
-  it("retries a failed S3-triggered render twice, within an hour", () => {
-    template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", { FunctionName: { Ref: renderId }, MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
+  it("lets only the documents bucket send to the render queue, and nobody else anything", () => {
+    const [policy, ...others] = Object.values(template.findResources("AWS::SQS::QueuePolicy", { Properties: { Queues: [{ Ref: queueId }] } }));
+    expect(others).toEqual([]);
+    const allowed = (policy!.Properties.PolicyDocument.Statement as { Effect: string }[]).filter((statement) => statement.Effect === "Allow");
+    expect(allowed).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "s3.amazonaws.com" },
+        Action: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+        Resource: { "Fn::GetAtt": [queueId, "Arn"] },
+        Condition: { ArnLike: { "aws:SourceArn": { "Fn::GetAtt": [bucketId, "Arn"] } } },
+      },
+    ]);
+  });
+
+  it("is not invoked by S3 any more: no permission for s3.amazonaws.com, no asynchronous retries to configure", () => {
+    expect(template.findResources("AWS::Lambda::Permission", { Properties: { Principal: "s3.amazonaws.com" } })).toEqual({});
+    template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 0);
   });
 
   it("deploys the repository's data/ folder to the data/ prefix", () => {

@@ -1,7 +1,10 @@
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { sha256Hex } from "../../functions/core/documents";
 import { flatFontDir } from "../support/lambda-env";
-import { SEED_LETTER } from "../support/letters";
+import { FIXTURES_DIR, SEED_LETTER } from "../support/letters";
 import { INTERNAL_ERROR, requestTo } from "./support/fault-proxy";
 import { type FaultStack, manifestEntriesNotThere, startFaultStack } from "./support/fault-stack";
 import { recordFigures } from "./support/figures";
@@ -45,6 +48,13 @@ function sqsEvent(batch: readonly Message[], receives: ReadonlyMap<string, numbe
     awsRegion: "us-east-1",
   }));
   return { Records: records };
+}
+
+/** A folder of letter files uploaded under a key prefix, as the deployment uploads data/. */
+async function uploadFolder(client: S3Client, bucket: string, dir: string, prefix: string): Promise<void> {
+  for (const file of readdirSync(dir).filter((name) => name.endsWith(".json"))) {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${file}`, Body: readFileSync(join(dir, file)), ContentType: "application/json" }));
+  }
 }
 
 async function redrive(handler: RenderHandler, messages: readonly Message[]): Promise<RedriveOutcome> {
@@ -129,6 +139,39 @@ describe("SQS-driven renders with partial batch failures and a dead-letter queue
       deadLettered: outcome.deadLetters.length,
       faultsInjected: stack.proxy.injected().length,
     });
+  });
+
+  it("re-delivers every notification of a letter whose render failed, renders it once per delivery, and dead-letters a letter whose data stays invalid", async () => {
+    // A deployment: S3's notifications of the eight files of one letter and of one file of a letter with
+    // invalid data (a bad letter of the fixtures, its date not a date), and S3's test event.
+    const notifications = (name: string): Message[] => (JSON.parse(readFileSync(join(FIXTURES_DIR, "events", name), "utf8")).Records as Message[]).map(({ messageId, body }) => ({ messageId, body }));
+    const changes = notifications("sqs-data-changes.json");
+    const [testEvent] = notifications("sqs-s3-test-event.json");
+    const seedChanges = changes.slice(0, 8).map((message) => message.messageId);
+    const invalidChange = changes[8]!.messageId;
+    await uploadFolder(stack.direct.client, stack.direct.bucket, join(FIXTURES_DIR, "bad-letters/bad-date"), "data/unga-climate-2026/");
+    // One document's upload fails on every attempt during the first delivery only: the whole letter's messages come back.
+    stack.proxy.schedule({ match: requestTo("PUT", /\/ko\/letter\.pdf$/), times: 3, fault: INTERNAL_ERROR });
+    const readsBefore = stack.proxy.records.length;
+
+    const outcome = await redrive(loaded.handler, [...changes, testEvent!]);
+
+    expect(outcome.strayFailures).toEqual([]);
+    expect(outcome.done.sort()).toEqual([...seedChanges, testEvent!.messageId].sort());
+    expect(outcome.deadLetters).toEqual([invalidChange]);
+    expect(Object.fromEntries(outcome.receives)).toEqual({
+      ...Object.fromEntries(seedChanges.map((id) => [id, 2])),
+      [testEvent!.messageId]: 1,
+      [invalidChange]: MAX_RECEIVE_COUNT,
+    });
+    // Two deliveries of the letter, each one render: its documents, then its recipients' copies, each reading letter.json once.
+    const letterReads = stack.proxy.records.slice(readsBefore).filter((request) => request.method === "GET" && /\/data\/unsc-dprk-2015\/letter\.json(\?|$)/.test(request.url));
+    expect(letterReads).toHaveLength(2 * 2);
+
+    const latest = await stack.direct.store.getLatest(SEED_LETTER);
+    const manifest = await stack.direct.store.getManifest(SEED_LETTER, latest!.revision);
+    expect(manifest?.documents).toHaveLength(14 + 30);
+    expect(await manifestEntriesNotThere(stack.direct)).toEqual([]);
   });
 
   it("reports an SQS record that is itself malformed by failing the invocation with a named error", async () => {

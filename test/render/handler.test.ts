@@ -1,13 +1,21 @@
-import { readFileSync } from "node:fs";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SQSBatchResponse } from "aws-lambda";
 import type { RenderReport } from "../../functions/render/render-service";
 import { type Harness, startHarness } from "../storage/embedded-s3-harness";
 import { flatFontDir, setLambdaEnvironment, uploadLetterData } from "../support/lambda-env";
-import { SEED_LETTER } from "../support/letters";
+import { FIXTURES_DIR, SEED_LETTER } from "../support/letters";
 
 type Handler = (event: unknown) => Promise<RenderReport | RenderReport[] | SQSBatchResponse>;
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "../fixtures/events", name), "utf8"));
+
+/** A folder of letter files uploaded under a key prefix, as the deployment uploads data/. */
+async function uploadLetterFolder(harness: Harness, dir: string, prefix: string): Promise<void> {
+  for (const file of readdirSync(dir).filter((name) => name.endsWith(".json"))) {
+    await harness.client.send(new PutObjectCommand({ Bucket: harness.s3.bucket, Key: `${prefix}${file}`, Body: readFileSync(join(dir, file)), ContentType: "application/json" }));
+  }
+}
 
 describe("the render Lambda handler, against the embedded S3 server", () => {
   let harness: Harness;
@@ -42,17 +50,58 @@ describe("the render Lambda handler, against the embedded S3 server", () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "2e1424d4-f796-459a-8184-9c92662be6da" }, { itemIdentifier: "7b4e1f4a-9d52-4c3e-8a57-3f1c2e0d9b61" }]);
   });
 
-  it("re-renders every document of a letter whose data was uploaded, skipping unchanged ones", async () => {
+  describe("a deployment's data-change notifications: eight files of one letter, one of a letter whose data is invalid", () => {
+    const batch = fixture("sqs-data-changes.json");
+    const messageIds: string[] = batch.Records.map((record: { messageId: string }) => record.messageId);
+    let response: SQSBatchResponse;
+    let letterDataReads: number;
+
+    beforeAll(async () => {
+      // The other letter's files are a bad letter of the fixtures (its date is not a date).
+      await uploadLetterFolder(harness, join(FIXTURES_DIR, "bad-letters/bad-date"), "data/unga-climate-2026/");
+      const before = harness.s3.requests.length;
+      response = (await handler(batch)) as SQSBatchResponse;
+      letterDataReads = harness.s3.requests.slice(before).filter((request) => request.method === "GET" && /\/data\/unsc-dprk-2015\/letter\.json(\?|$)/.test(request.url)).length;
+    }, 120_000);
+
+    it("renders the changed letter once, not once per notification", () => {
+      // One render reads the letter's data once: one for its documents, one for its recipients' copies.
+      expect(letterDataReads).toBe(2);
+    });
+
+    it("re-renders and lists every document of the changed letter", async () => {
+      const store = harness.store();
+      const latest = await store.getLatest(SEED_LETTER);
+      const manifest = await store.getManifest(SEED_LETTER, latest!.revision);
+      // Seven languages in two formats, and fifteen recipients' letters in two formats.
+      expect(manifest?.documents).toHaveLength(14 + 30);
+    });
+
+    it("reports only the notification of the letter whose data is invalid, so the eight others are deleted", () => {
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: messageIds[8] }]);
+    });
+  });
+
+  it("still renders a letter when S3 invokes it directly (an event from before the queue), skipping unchanged documents", async () => {
     const reports = (await handler(fixture("s3-data-upload.json"))) as RenderReport[];
     const [general, personalized] = reports;
+    expect(reports).toHaveLength(2);
     expect(general?.failures).toEqual([]);
     expect(personalized?.failures).toEqual([]);
-    // Seven languages in two formats, and fifteen recipients' letters in two formats.
-    expect((general?.created ?? 0) + (general?.unchanged ?? 0)).toBe(14);
-    expect((personalized?.created ?? 0) + (personalized?.unchanged ?? 0)).toBe(30);
-    // The Arabic PDF and HTML were stored by the direct request already.
-    expect(general?.unchanged).toBeGreaterThanOrEqual(2);
+    // Seven languages in two formats, and fifteen recipients' letters in two formats, all stored by the batch above.
+    expect([general?.unchanged, personalized?.unchanged]).toEqual([14, 30]);
   }, 120_000);
+
+  it("acknowledges the test event S3 sends when the notification is set up, touching nothing", async () => {
+    const before = harness.s3.requests.length;
+    expect(await handler(fixture("sqs-s3-test-event.json"))).toEqual({ batchItemFailures: [] });
+    expect(harness.s3.requests.length).toBe(before);
+  });
+
+  it("reports a malformed S3 notification as a failure of that message only", async () => {
+    const batch = fixture("sqs-malformed-s3-notification.json");
+    expect(await handler(batch)).toEqual({ batchItemFailures: [{ itemIdentifier: batch.Records[0].messageId }] });
+  });
 
   it("fails loudly on an event it does not understand, naming the field", async () => {
     await expect(handler({ letterId: "unsc-dprk-2015", locales: ["xx"] })).rejects.toThrow(/invalid render event: locales\.0/);
