@@ -158,8 +158,11 @@ function copyGlyphsOnce(subset: PdfkitSubset, font: Font): void {
   };
 }
 
+/** Four hex digits per glyph code, made once per process: a page shows thousands of glyphs. */
+const hex4Strings: string[] = [];
+
 function hex4(n: number): string {
-  return n.toString(16).padStart(4, "0");
+  return (hex4Strings[n] ??= n.toString(16).padStart(4, "0"));
 }
 
 function num(n: number): string {
@@ -179,6 +182,8 @@ function utf16Hex(text: string): string {
  */
 class EmbeddedFace {
   private readonly ids = new Map<string, number>();
+  /** The same lookup by glyph object: shaped runs come from a process-wide cache, so most glyphs repeat as objects. */
+  private readonly idsByGlyph = new Map<ShapedGlyph, number>();
   private readonly texts: string[] = [""];
 
   constructor(
@@ -202,9 +207,14 @@ class EmbeddedFace {
   }
 
   encode(glyph: ShapedGlyph): number {
-    const key = `${glyph.id}\u0000${glyph.text}`;
-    let gid = this.ids.get(key);
+    let gid = this.idsByGlyph.get(glyph);
     if (gid !== undefined) return gid;
+    const key = `${glyph.id}\u0000${glyph.text}`;
+    gid = this.ids.get(key);
+    if (gid !== undefined) {
+      this.idsByGlyph.set(glyph, gid);
+      return gid;
+    }
     const subset = this.pdf.subset;
     if (subset.mapping[glyph.id] === undefined) {
       gid = subset.includeGlyph(glyph.id);
@@ -213,6 +223,7 @@ class EmbeddedFace {
       gid = subset.glyphs.length - 1;
     }
     this.ids.set(key, gid);
+    this.idsByGlyph.set(glyph, gid);
     this.pdf.widths[gid] = glyph.advanceWidth * this.pdf.scale;
     this.pdf.unicode[gid] = [];
     this.texts[gid] = glyph.text;
@@ -541,7 +552,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
       if (tj.length > 0) out.push(`[${tj.join(" ")}] TJ`);
       tj = [];
     };
-    placed.run.glyphs.forEach((glyph, i) => {
+    const glyphs = placed.run.glyphs;
+    for (let i = 0; i < glyphs.length; i++) {
+      const glyph = glyphs[i]!;
       const x = pen + glyph.xOffset * scale;
       const rise = glyph.yOffset * scale;
       if (glyph.text === "") {
@@ -563,7 +576,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         cursorX = x + glyph.advanceWidth * scale;
       }
       pen += glyph.xAdvance * scale + (placed.extra?.[i] ?? 0);
-    });
+    }
     flush();
   }
   if (textRise !== 0) out.push("0 Ts");
