@@ -165,8 +165,18 @@ function hex4(n: number): string {
   return (hex4Strings[n] ??= n.toString(16).padStart(4, "0"));
 }
 
-function num(n: number): string {
-  return (Math.round(n * 1000) / 1000).toString();
+/** ".001" to ".999" without trailing zeros, the fraction part of `num`. */
+const FRACTIONS = Array.from({ length: 1000 }, (_, f) => (f === 0 ? "" : `.${String(f).padStart(3, "0").replace(/0+$/, "")}`));
+
+/**
+ * A coordinate rounded to 0.001, as `(Math.round(n * 1000) / 1000).toString()` writes it, from
+ * integers: V8's shortest-decimal conversion of a fraction was a twentieth of an Arabic render.
+ */
+export function num(n: number): string {
+  const thousandths = Math.round(n * 1000);
+  if (thousandths % 1000 === 0) return String(thousandths / 1000);
+  const magnitude = Math.abs(thousandths);
+  return `${thousandths < 0 ? "-" : ""}${Math.floor(magnitude / 1000)}${FRACTIONS[magnitude % 1000]}`;
 }
 
 function utf16Hex(text: string): string {
@@ -410,16 +420,19 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     return face;
   };
   const contents = new Map<StructNode, StructContent>();
-  const forms = new Map<string, { name: string; ref: PdfkitReference }>();
+  // By face, then glyph id: Arabic draws a form for every vowel mark, and a string key per mark showed in profiles.
+  const forms = new Map<FaceId, Map<number, { name: string; ref: PdfkitReference }>>();
+  let formCount = 0;
   const glyphForm = (face: FaceId, id: number): string => {
-    const key = `${face}:${id}`;
-    let form = forms.get(key);
+    let ofFace = forms.get(face);
+    if (!ofFace) forms.set(face, (ofFace = new Map()));
+    let form = ofFace.get(id);
     if (!form) {
       const { bbox } = options.fonts.face(face);
       const ref = doc.ref({ Type: "XObject", Subtype: "Form", BBox: [bbox.minX, bbox.minY, bbox.maxX, bbox.maxY], Filter: "FlateDecode" });
       ref.end(outlineOf(options.fonts, face, id));
-      form = { name: `G${forms.size + 1}`, ref };
-      forms.set(key, form);
+      form = { name: `G${++formCount}`, ref };
+      ofFace.set(id, form);
     }
     doc.page.xobjects[form.name] ??= form.ref;
     return form.name;
