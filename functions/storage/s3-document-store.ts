@@ -188,7 +188,7 @@ export class S3DocumentStore implements DocumentStore {
     // After the manifest, so the pointer never names a revision without one. It names a revision and
     // nothing else, so the last writer may win.
     const pointer: LatestPointer = { schemaVersion: 1, letterId, revision, manifestKey: manifestKey(letterId, revision) };
-    await this.writeObject({ key: latestKey(letterId), bytes: serializeLatestPointer(pointer), contentType: JSON_TYPE, cacheControl: REVALIDATE });
+    await this.writeLatestPointer({ key: latestKey(letterId), bytes: serializeLatestPointer(pointer), contentType: JSON_TYPE, cacheControl: REVALIDATE });
     return manifest;
   }
 
@@ -308,6 +308,18 @@ export class S3DocumentStore implements DocumentStore {
     await this.putObject(object, digests);
     await this.confirm(object.key, digests);
     return { outcome: "replaced", digests };
+  }
+
+  /**
+   * The latest pointer only names a revision, and the last writer may win: it is written without the
+   * confirming read, which would see a concurrent publisher's pointer and report a false failure.
+   * Content-MD5 still makes S3 refuse bytes other than ours.
+   */
+  private async writeLatestPointer(object: ObjectWrite): Promise<void> {
+    const digests = digestsOf(object.bytes);
+    const existing = await this.head(object.key);
+    if (existing !== undefined && this.matches(existing, digests)) return;
+    await this.putObject(object, digests);
   }
 
   /** `condition-failed`: the write had a condition and S3 refused it because the object is not as named. */

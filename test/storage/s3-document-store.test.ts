@@ -191,6 +191,35 @@ describe("S3DocumentStore against the embedded server", () => {
     expect(h.s3.requests.filter((r) => r.url.includes("/manifest.json") && r.method === "PUT" && r.status === 412).length).toBeGreaterThan(0);
   });
 
+  it("publishes without a false failure when another revision's publisher moves the latest pointer right after ours", async () => {
+    const client: S3Client = createS3Client({ region: h.s3.region, endpoint: h.s3.endpoint, forcePathStyle: true, credentials: h.s3.credentials, maxAttempts: 1 });
+    const pointerKey = "letters/unsc-dprk-2015/latest.json";
+    const otherRevision = "fedcba9876543210";
+    const otherPointer = { schemaVersion: 1, letterId: "unsc-dprk-2015", revision: otherRevision, manifestKey: `letters/unsc-dprk-2015/${otherRevision}/manifest.json` };
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        // The other publisher's pointer lands between our write and anything we might read back.
+        if (context.commandName === "PutObjectCommand" && (args.input as PutObjectCommandInput).Key === pointerKey) {
+          await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: pointerKey, Body: JSON.stringify(otherPointer) }));
+        }
+        return result;
+      },
+      { step: "initialize", name: "concurrentPointerWriter" },
+    );
+    const store = new S3DocumentStore({ client, bucket: h.s3.bucket, maxPresignExpirySeconds: 3_600 });
+    try {
+      const { document } = await store.put(renderedDocument("en", "pdf", "ours"), { revision: REVISION, downloadName: "Letter" });
+      const manifest = await store.publishRevision("unsc-dprk-2015", REVISION, [document]);
+      expect(manifest.documents.map((d) => d.key)).toEqual([document.key]);
+      // Last writer wins: the pointer names the other revision, and our manifest stands.
+      expect((await h.store().getLatest("unsc-dprk-2015"))?.revision).toBe(otherRevision);
+      expect((await h.store().getManifest("unsc-dprk-2015", REVISION))?.documents).toEqual([document]);
+    } finally {
+      client.destroy();
+    }
+  });
+
   it("re-reads and merges again when another writer changed the manifest between its read and its write", async () => {
     const { store, conditionalWrites, stop } = storeWithHostileWriter(h, { times: 1 });
     try {
