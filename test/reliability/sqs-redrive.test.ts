@@ -1,9 +1,8 @@
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256Hex } from "../../functions/core/documents";
-import { flatFontDir } from "../support/lambda-env";
+import { flatFontDir, uploadLetterFolder } from "../support/lambda-env";
 import { FIXTURES_DIR, SEED_LETTER } from "../support/letters";
 import { INTERNAL_ERROR, requestTo } from "./support/fault-proxy";
 import { type FaultStack, manifestEntriesNotThere, startFaultStack } from "./support/fault-stack";
@@ -48,13 +47,6 @@ function sqsEvent(batch: readonly Message[], receives: ReadonlyMap<string, numbe
     awsRegion: "us-east-1",
   }));
   return { Records: records };
-}
-
-/** A folder of letter files uploaded under a key prefix, as the deployment uploads data/. */
-async function uploadFolder(client: S3Client, bucket: string, dir: string, prefix: string): Promise<void> {
-  for (const file of readdirSync(dir).filter((name) => name.endsWith(".json"))) {
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${file}`, Body: readFileSync(join(dir, file)), ContentType: "application/json" }));
-  }
 }
 
 async function redrive(handler: RenderHandler, messages: readonly Message[]): Promise<RedriveOutcome> {
@@ -149,7 +141,7 @@ describe("SQS-driven renders with partial batch failures and a dead-letter queue
     const [testEvent] = notifications("sqs-s3-test-event.json");
     const seedChanges = changes.slice(0, 8).map((message) => message.messageId);
     const invalidChange = changes[8]!.messageId;
-    await uploadFolder(stack.direct.client, stack.direct.bucket, join(FIXTURES_DIR, "bad-letters/bad-date"), "data/unga-climate-2026/");
+    await uploadLetterFolder(stack.direct.client, stack.direct.bucket, join(FIXTURES_DIR, "bad-letters/bad-date"), "data/unga-climate-2026/");
     // One document's upload fails on every attempt during the first delivery only: the whole letter's messages come back.
     stack.proxy.schedule({ match: requestTo("PUT", /\/ko\/letter\.pdf$/), times: 3, fault: INTERNAL_ERROR });
     const readsBefore = stack.proxy.records.length;

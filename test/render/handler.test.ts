@@ -1,21 +1,13 @@
-import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SQSBatchResponse } from "aws-lambda";
 import type { RenderReport } from "../../functions/render/render-service";
 import { type Harness, startHarness } from "../storage/embedded-s3-harness";
-import { flatFontDir, setLambdaEnvironment, uploadLetterData } from "../support/lambda-env";
+import { flatFontDir, setLambdaEnvironment, uploadLetterData, uploadLetterFolder } from "../support/lambda-env";
 import { FIXTURES_DIR, SEED_LETTER } from "../support/letters";
 
 type Handler = (event: unknown) => Promise<RenderReport | RenderReport[] | SQSBatchResponse>;
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "../fixtures/events", name), "utf8"));
-
-/** A folder of letter files uploaded under a key prefix, as the deployment uploads data/. */
-async function uploadLetterFolder(harness: Harness, dir: string, prefix: string): Promise<void> {
-  for (const file of readdirSync(dir).filter((name) => name.endsWith(".json"))) {
-    await harness.client.send(new PutObjectCommand({ Bucket: harness.s3.bucket, Key: `${prefix}${file}`, Body: readFileSync(join(dir, file)), ContentType: "application/json" }));
-  }
-}
 
 describe("the render Lambda handler, against the embedded S3 server", () => {
   let harness: Harness;
@@ -58,7 +50,7 @@ describe("the render Lambda handler, against the embedded S3 server", () => {
 
     beforeAll(async () => {
       // The other letter's files are a bad letter of the fixtures (its date is not a date).
-      await uploadLetterFolder(harness, join(FIXTURES_DIR, "bad-letters/bad-date"), "data/unga-climate-2026/");
+      await uploadLetterFolder(harness.client, harness.s3.bucket, join(FIXTURES_DIR, "bad-letters/bad-date"), "data/unga-climate-2026/");
       const before = harness.s3.requests.length;
       response = (await handler(batch)) as SQSBatchResponse;
       letterDataReads = harness.s3.requests.slice(before).filter((request) => request.method === "GET" && /\/data\/unsc-dprk-2015\/letter\.json(\?|$)/.test(request.url)).length;

@@ -1,4 +1,4 @@
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { copyFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,13 @@ export async function uploadLetterData(harness: Harness, prefix = "data/"): Prom
         new PutObjectCommand({ Bucket: harness.s3.bucket, Key: `${prefix}${letterId}/${file}`, Body: await readFile(join(DATA_DIR, letterId, file)), ContentType: "application/json" }),
       );
     }
+  }
+}
+
+/** One folder of letter files uploaded under a key prefix (e.g. `data/<letterId>/`), as a deployment uploads it. */
+export async function uploadLetterFolder(client: S3Client, bucket: string, dir: string, prefix: string): Promise<void> {
+  for (const file of (await readdir(dir)).filter((name) => name.endsWith(".json"))) {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${file}`, Body: await readFile(join(dir, file)), ContentType: "application/json" }));
   }
 }
 
