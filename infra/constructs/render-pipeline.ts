@@ -4,10 +4,10 @@ import type { Code } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { EventType } from "aws-cdk-lib/aws-s3";
 import { BucketDeployment, Source } from "aws-cdk-lib/aws-s3-deployment";
-import { SqsDestination } from "aws-cdk-lib/aws-s3-notifications";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { PREFIXES, RETENTION, secureQueueProps } from "../secure-defaults";
+import { BucketToQueue } from "./bucket-to-queue";
 import type { DocumentsBucket } from "./documents-bucket";
 import { LetterFunction, REPO_ROOT } from "./letter-function";
 import { RENDER_NODE_OPTIONS } from "../../functions/render/node-options";
@@ -88,9 +88,8 @@ export class RenderPipeline extends Construct {
 
     // Through the queue, not straight to the function: a letter's files are rendered together, and a
     // render that keeps failing ends in the dead-letter queue (and its alarm) instead of being dropped.
-    // S3 can send to the queue because it is encrypted with SQS-managed keys; a KMS key would need a
-    // key policy letting S3 use it. CDK's SqsDestination lets only this bucket send (aws:SourceArn).
-    documents.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), { prefix: PREFIXES.data, suffix: ".json" });
+    // Only this bucket, in this account, may send, and only messages (BucketToQueue).
+    documents.bucket.addEventNotification(EventType.OBJECT_CREATED, new BucketToQueue(this.queue), { prefix: PREFIXES.data, suffix: ".json" });
 
     const deployment = new BucketDeployment(this, "LetterData", {
       sources: [Source.asset(join(REPO_ROOT, "data"))],

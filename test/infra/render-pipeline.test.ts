@@ -72,9 +72,9 @@ describe("render pipeline", () => {
       {
         Effect: "Allow",
         Principal: { Service: "s3.amazonaws.com" },
-        Action: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+        Action: "sqs:SendMessage",
         Resource: { "Fn::GetAtt": [queueId, "Arn"] },
-        Condition: { ArnLike: { "aws:SourceArn": { "Fn::GetAtt": [bucketId, "Arn"] } } },
+        Condition: { ArnLike: { "aws:SourceArn": { "Fn::GetAtt": [bucketId, "Arn"] } }, StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
       },
     ]);
   });
