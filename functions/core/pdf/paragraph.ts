@@ -241,8 +241,64 @@ export function setParagraph(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   return lines;
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+function emptyWord(): Word {
+  return { pieces: [], width: 0, fullWidth: 0, forcedBreakAfter: false };
+}
+
+function addPiece(word: Word, piece: Piece): void {
+  word.pieces.push(piece);
+  word.fullWidth += piece.width;
+  if (!piece.space) word.width = word.fullWidth;
+}
+
+/**
+ * CSS `overflow-wrap: break-word`, as the HTML edition's stylesheet asks: a word wider than the line
+ * (a long link, an identifier) is broken between grapheme clusters into pieces that each fit a line,
+ * instead of running past the margin. Each piece is shaped on its own, as a browser does.
+ */
+function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string, word: Word): Word[] {
+  const parts: Word[] = [];
+  let current = emptyWord();
+  for (const piece of word.pieces) {
+    if (piece.space) {
+      addPiece(current, piece);
+      continue;
+    }
+    const direction = piece.level % 2 === 1 ? "rtl" : "ltr";
+    // A word that ends a line with <br> keeps the "\n" in its range, not in its text.
+    const end = text[piece.end - 1] === "\n" ? piece.end - 1 : piece.end;
+    const widthOf = (from: number, to: number) => {
+      const run = shape(fonts, piece.face, text.slice(from, to), direction);
+      return { run, width: (run.advance / run.unitsPerEm) * spec.size };
+    };
+    let chunkStart = piece.start;
+    let chunkWidth = 0;
+    for (const { index, segment } of graphemes.segment(text.slice(piece.start, end))) {
+      const at = piece.start + index;
+      const width = widthOf(at, at + segment.length).width;
+      if (current.width + chunkWidth + width > spec.width && (chunkWidth > 0 || current.pieces.length > 0)) {
+        if (at > chunkStart) addPiece(current, { ...piece, start: chunkStart, end: at, ...widthOf(chunkStart, at) });
+        parts.push(current);
+        current = emptyWord();
+        chunkStart = at;
+        chunkWidth = 0;
+      }
+      chunkWidth += width;
+    }
+    if (end > chunkStart) addPiece(current, { ...piece, start: chunkStart, end, ...widthOf(chunkStart, end) });
+  }
+  current.forcedBreakAfter = word.forcedBreakAfter;
+  parts.push(current);
+  return parts;
+}
+
 function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
-  const all = words(fonts, spec);
+  let text: string | undefined;
+  const all = words(fonts, spec).flatMap((word) =>
+    word.width > spec.width + 0.01 ? breakOverwideWord(fonts, spec, (text ??= styleIndex(spec.runs).text), word) : [word],
+  );
   const lines: Line[] = [];
   let current: Word[] = [];
   let width = 0;

@@ -150,3 +150,24 @@ describe("the letter vocabulary", () => {
     expect(pdfInfo(path)["Page size"]).toMatch(/^612 x 792 pts/);
   });
 });
+
+describe("words wider than the line", () => {
+  // A4 with 22 mm side margins: the text block ends 62.36 pt before the page's right edge.
+  const RIGHT_EDGE_OF_TEXT = 595.28 - 22 * (72 / 25.4);
+
+  test("are broken between characters to stay inside the margins (overflow-wrap: break-word), keeping every character", async () => {
+    const path = toFile(await render("long-words.html", "en"));
+    const boxes = [...run("pdftotext", ["-bbox", path, "-"]).matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)].map((m) => ({
+      xMax: Number(m[2]),
+      word: m[3]!,
+    }));
+    expect(boxes.length).toBeGreaterThan(10);
+    const beyond = boxes.filter((box) => box.xMax > RIGHT_EDGE_OF_TEXT + 0.5);
+    expect(beyond).toEqual([]);
+    // Nothing lost: the text, with the line breaks taken out, holds both long words whole (pdf.js:
+    // poppler drops a hyphen that ends a line, taking it for hyphenation).
+    const text = pdfjsPages(path).join("").replace(/\s+/g, "");
+    expect(text).toContain("https://www.example.org/reports/2015/dprk/commission-of-inquiry/detailed-findings-of-the-commission-of-inquiry-on-human-rights-in-the-democratic-peoples-republic-of-korea-A-HRC-25-CRP-1-full-text-with-annexes.pdf");
+    expect(text).toContain("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".repeat(4));
+  });
+});
