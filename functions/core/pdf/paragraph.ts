@@ -97,6 +97,61 @@ function styleIndex(runs: readonly StyledText[]): { text: string; styles: TextSt
   return { text, styles };
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+function emptyWord(): Word {
+  return { pieces: [], width: 0, fullWidth: 0, forcedBreakAfter: false };
+}
+
+/** A piece of text shaped in its face and bidi direction, and its width at the paragraph's size. */
+function shapeText(fonts: FontLibrary, spec: ParagraphSpec, face: FaceId, level: number, text: string): { run: ShapedRun; width: number } {
+  const run = shape(fonts, face, text, level % 2 === 1 ? "rtl" : "ltr");
+  return { run, width: (run.advance / run.unitsPerEm) * spec.size };
+}
+
+function addPiece(word: Word, piece: Piece): void {
+  word.pieces.push(piece);
+  word.fullWidth += piece.width;
+  if (!piece.space) word.width = word.fullWidth;
+}
+
+/**
+ * CSS `overflow-wrap: break-word`, as the HTML edition's stylesheet asks: a word wider than the line
+ * (a long link, an identifier) is broken between grapheme clusters into pieces that each fit a line,
+ * instead of running past the margin. Each piece is shaped on its own, as a browser does.
+ */
+function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string, word: Word): Word[] {
+  const parts: Word[] = [];
+  let current = emptyWord();
+  for (const piece of word.pieces) {
+    if (piece.space) {
+      addPiece(current, piece);
+      continue;
+    }
+    // A word that ends a line with <br> keeps the "\n" in its range, not in its text.
+    const end = text[piece.end - 1] === "\n" ? piece.end - 1 : piece.end;
+    const widthOf = (from: number, to: number) => shapeText(fonts, spec, piece.face, piece.level, text.slice(from, to));
+    let chunkStart = piece.start;
+    let chunkWidth = 0;
+    for (const { index, segment } of graphemes.segment(text.slice(piece.start, end))) {
+      const at = piece.start + index;
+      const width = widthOf(at, at + segment.length).width;
+      if (current.width + chunkWidth + width > spec.width && (chunkWidth > 0 || current.pieces.length > 0)) {
+        if (at > chunkStart) addPiece(current, { ...piece, start: chunkStart, end: at, ...widthOf(chunkStart, at) });
+        parts.push(current);
+        current = emptyWord();
+        chunkStart = at;
+        chunkWidth = 0;
+      }
+      chunkWidth += width;
+    }
+    if (end > chunkStart) addPiece(current, { ...piece, start: chunkStart, end, ...widthOf(chunkStart, end) });
+  }
+  current.forcedBreakAfter = word.forcedBreakAfter;
+  parts.push(current);
+  return parts;
+}
+
 /** Splits the paragraph into unbreakable words, each made of pieces of one face, direction and kind. */
 function words(fonts: FontLibrary, spec: ParagraphSpec): Word[] {
   const { text, styles } = styleIndex(spec.runs);
@@ -110,9 +165,8 @@ function words(fonts: FontLibrary, spec: ParagraphSpec): Word[] {
     start = end;
   }
   const breaks = breakPositions(text, spec.rules);
-  const scale = spec.size;
   const result: Word[] = [];
-  let word: Word = { pieces: [], width: 0, fullWidth: 0, forcedBreakAfter: false };
+  let word = emptyWord();
   let pieceStart = 0;
   const flushPiece = (end: number) => {
     if (end <= pieceStart) return;
@@ -122,12 +176,7 @@ function words(fonts: FontLibrary, spec: ParagraphSpec): Word[] {
     if (chunk !== "") {
       const level = levels[pieceStart]!;
       const face = faceOf(families[pieceStart]!, styles[pieceStart]!);
-      const run = shape(fonts, face, chunk, level % 2 === 1 ? "rtl" : "ltr");
-      const space = WHITESPACE.test(chunk[0]!);
-      const width = (run.advance / run.unitsPerEm) * scale;
-      word.pieces.push({ start: pieceStart, end, face, level, space, run, width });
-      word.fullWidth += width;
-      if (!space) word.width = word.fullWidth;
+      addPiece(word, { start: pieceStart, end, face, level, space: WHITESPACE.test(chunk[0]!), ...shapeText(fonts, spec, face, level, chunk) });
     }
     if (forced) word.forcedBreakAfter = true;
     pieceStart = end;
@@ -143,8 +192,9 @@ function words(fonts: FontLibrary, spec: ParagraphSpec): Word[] {
     if (!boundary) continue;
     flushPiece(i);
     if (atBreak) {
-      if (word.pieces.length > 0 || word.forcedBreakAfter) result.push(word);
-      word = { pieces: [], width: 0, fullWidth: 0, forcedBreakAfter: false };
+      if (word.width > spec.width + 0.01) result.push(...breakOverwideWord(fonts, spec, text, word));
+      else if (word.pieces.length > 0 || word.forcedBreakAfter) result.push(word);
+      word = emptyWord();
     }
   }
   return result;
@@ -241,64 +291,8 @@ export function setParagraph(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   return lines;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-
-function emptyWord(): Word {
-  return { pieces: [], width: 0, fullWidth: 0, forcedBreakAfter: false };
-}
-
-function addPiece(word: Word, piece: Piece): void {
-  word.pieces.push(piece);
-  word.fullWidth += piece.width;
-  if (!piece.space) word.width = word.fullWidth;
-}
-
-/**
- * CSS `overflow-wrap: break-word`, as the HTML edition's stylesheet asks: a word wider than the line
- * (a long link, an identifier) is broken between grapheme clusters into pieces that each fit a line,
- * instead of running past the margin. Each piece is shaped on its own, as a browser does.
- */
-function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string, word: Word): Word[] {
-  const parts: Word[] = [];
-  let current = emptyWord();
-  for (const piece of word.pieces) {
-    if (piece.space) {
-      addPiece(current, piece);
-      continue;
-    }
-    const direction = piece.level % 2 === 1 ? "rtl" : "ltr";
-    // A word that ends a line with <br> keeps the "\n" in its range, not in its text.
-    const end = text[piece.end - 1] === "\n" ? piece.end - 1 : piece.end;
-    const widthOf = (from: number, to: number) => {
-      const run = shape(fonts, piece.face, text.slice(from, to), direction);
-      return { run, width: (run.advance / run.unitsPerEm) * spec.size };
-    };
-    let chunkStart = piece.start;
-    let chunkWidth = 0;
-    for (const { index, segment } of graphemes.segment(text.slice(piece.start, end))) {
-      const at = piece.start + index;
-      const width = widthOf(at, at + segment.length).width;
-      if (current.width + chunkWidth + width > spec.width && (chunkWidth > 0 || current.pieces.length > 0)) {
-        if (at > chunkStart) addPiece(current, { ...piece, start: chunkStart, end: at, ...widthOf(chunkStart, at) });
-        parts.push(current);
-        current = emptyWord();
-        chunkStart = at;
-        chunkWidth = 0;
-      }
-      chunkWidth += width;
-    }
-    if (end > chunkStart) addPiece(current, { ...piece, start: chunkStart, end, ...widthOf(chunkStart, end) });
-  }
-  current.forcedBreakAfter = word.forcedBreakAfter;
-  parts.push(current);
-  return parts;
-}
-
 function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
-  let text: string | undefined;
-  const all = words(fonts, spec).flatMap((word) =>
-    word.width > spec.width + 0.01 ? breakOverwideWord(fonts, spec, (text ??= styleIndex(spec.runs).text), word) : [word],
-  );
+  const all = words(fonts, spec);
   const lines: Line[] = [];
   let current: Word[] = [];
   let width = 0;
