@@ -43,9 +43,14 @@ export type RenderEvent =
 /** What one message of the render queue asks for. */
 export type RenderMessage = { kind: "request"; request: RenderRequest } | { kind: "data-changed"; keys: string[] } | { kind: "s3-test-event" };
 
-/** Each problem as `<field path>: <rule>`, the path starting at `place` (the body of a message) or at the event. */
+/** A field's path for a message, starting at `place` (the body of a message) or at the event. */
+function fieldPath(place: string | undefined, path: readonly PropertyKey[]): string {
+  return [place, ...path].filter((part) => part !== undefined).map(String).join(".") || "event";
+}
+
+/** Each problem as `<field path>: <rule>`. */
 function describe(error: z.ZodError, place?: string): string {
-  return error.issues.map((issue) => `${[place, ...issue.path].filter((part) => part !== undefined).join(".") || "event"}: ${issue.message}`).join("; ");
+  return error.issues.map((issue) => `${fieldPath(place, issue.path)}: ${issue.message}`).join("; ");
 }
 
 /** The object keys of an S3 event notification, decoded. */
@@ -59,7 +64,7 @@ function parseS3Notification(value: unknown, place?: string): { kind: "s3"; keys
     try {
       keys.push(decodeURIComponent(record.s3.object.key.replace(/\+/g, " ")));
     } catch {
-      return { kind: "invalid", reason: `${[place, "Records", index, "s3.object.key"].filter((part) => part !== undefined).join(".")}: malformed percent-encoding` };
+      return { kind: "invalid", reason: `${fieldPath(place, ["Records", index, "s3", "object", "key"])}: malformed percent-encoding` };
     }
   }
   return { kind: "s3", keys };
