@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { BUNDLE_FILES } from "../functions/fonts/font-files";
 import { assetPath } from "../functions/fonts/load-font-library";
 import { BENCH_LETTER_ID } from "./workload";
+import { LAMBDA_BUNDLE } from "../infra/bundling/lambda-bundle";
 
 export const REPO_ROOT = resolve(__dirname, "..");
 
@@ -23,8 +24,8 @@ export interface Bundle {
 
 /**
  * Bundles the bench entries (and functions/render/handler.ts, for its size) with esbuild as a
- * Lambda deployment would: platform node, target node22, CommonJS, minified, every dependency
- * inlined. Templates, the flat font folder (BUNDLE_FILES) and the bench letter's data are copied
+ * Lambda deployment does (LAMBDA_BUNDLE: platform node, target node22, CommonJS, ES builds of
+ * packages preferred, minified, every dependency inlined). Templates, the flat font folder (BUNDLE_FILES) and the bench letter's data are copied
  * beside the bundle, so a spawned process reads nothing from the repository.
  */
 export async function buildBundle(): Promise<Bundle> {
@@ -38,10 +39,8 @@ export async function buildBundle(): Promise<Bundle> {
       },
       outdir: dir,
       bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "cjs",
-      minify: true,
+      ...LAMBDA_BUNDLE,
+      mainFields: [...LAMBDA_BUNDLE.mainFields],
       // Beside the bundle, read only by the cold-start profile; node does not load it (no --enable-source-maps).
       sourcemap: true,
       logLevel: "error",

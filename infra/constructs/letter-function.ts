@@ -8,6 +8,7 @@ import { Construct } from "constructs";
 import { BUNDLE_FILES } from "../../functions/fonts/font-files";
 import { assetPath } from "../../functions/fonts/load-font-library";
 import { FUNCTION_DEFAULTS } from "../secure-defaults";
+import { LAMBDA_BUNDLE } from "../bundling/lambda-bundle";
 
 /** The repository root: entries, templates/ and package-lock.json are found from here. */
 export const REPO_ROOT = resolve(__dirname, "..", "..");
@@ -89,11 +90,11 @@ export class LetterFunction extends Construct {
       depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
       bundling: {
         forceDockerBundling: false,
-        minify: true,
+        minify: LAMBDA_BUNDLE.minify,
         sourceMap: true,
-        target: "node22",
-        format: OutputFormat.CJS,
-        mainFields: ["module", "main"],
+        target: LAMBDA_BUNDLE.target,
+        format: LAMBDA_BUNDLE.format === "cjs" ? OutputFormat.CJS : OutputFormat.ESM,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
         // The AWS SDK is bundled too: the function runs the SDK versions the tests ran, not the runtime's.
         externalModules: [],
         commandHooks: {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { build, type Metafile } from "esbuild";
 import { REPO } from "../support/letters";
 import { recordFigures } from "./support/figures";
+import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
 
 /**
  * What we ship and where it comes from, checked without the network: the lockfile pins every
@@ -80,11 +81,8 @@ describe("the render Lambda's bundle", () => {
     const result = await build({
       entryPoints: [join(REPO, "functions/render/handler.ts")],
       bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "cjs",
-      mainFields: ["module", "main"],
-      minify: true,
+      ...LAMBDA_BUNDLE,
+      mainFields: [...LAMBDA_BUNDLE.mainFields],
       metafile: true,
       outfile: bundle,
       logLevel: "silent",

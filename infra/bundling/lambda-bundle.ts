@@ -1,0 +1,13 @@
+/**
+ * How a Lambda function is bundled with esbuild: one minified CommonJS file for the Node.js 22
+ * runtime, packages' ES builds preferred (`module` before `main`), nothing left external.
+ * LetterFunction hands these to NodejsFunction; the bench and the supply-chain test build with
+ * the same, so what they measure and inspect is what deploys.
+ */
+export const LAMBDA_BUNDLE = {
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  mainFields: ["module", "main"],
+  minify: true,
+} as const;
