@@ -321,11 +321,8 @@ function tuneOutput(doc: Doc): void {
     const reference = ref(data);
     const finalize = reference.finalize;
     reference.finalize = function (this: PdfkitReference) {
-      if (this.compress && this.buffer.length === 1) {
-        this.buffer = [deflateOnce(this.buffer[0]!)];
-        this.compress = false;
-      } else if (this.compress && this.buffer.length > 1) {
-        this.buffer = [deflateContent(Buffer.concat(this.buffer))];
+      if (this.compress && this.buffer.length > 0) {
+        this.buffer = [this.buffer.length === 1 ? deflateOnce(this.buffer[0]!) : deflateContent(Buffer.concat(this.buffer))];
         this.compress = false;
       }
       finalize.call(this);
