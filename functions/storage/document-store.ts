@@ -26,6 +26,11 @@ export interface ObjectInfo {
   size: number;
   /** From the object's `x-amz-meta-sha256`; undefined for objects we did not write. */
   sha256: string | undefined;
+  /**
+   * The SHA-256 the store itself computed of the bytes when they were written (S3's full-object
+   * `ChecksumSHA256`), as hex; undefined where the store returns none (the embedded server).
+   */
+  storeSha256: string | undefined;
   contentType: string | undefined;
   contentDisposition: string | undefined;
   cacheControl: string | undefined;
@@ -54,8 +59,10 @@ export interface DocumentStore {
   /**
    * Adds documents to the revision's manifest, then points `latest.json` at the revision. What the
    * manifest already lists stays (a document of the same key replaces its entry), also when other
-   * publishers of the revision write at the same time: none of their documents is dropped. Each new
-   * document is confirmed stored (HEAD, same SHA-256 and size) first; a missing one is an error.
+   * publishers of the revision write at the same time: none of their documents is dropped, and none
+   * of them starves the others (each records its documents in objects of its own first). Each new
+   * document is confirmed stored (HEAD, same SHA-256 and size) first; a missing one is an error. A
+   * manifest that does not match its schema is rebuilt from the revision's stored documents.
    * Returns the manifest as written.
    */
   publishRevision(letterId: string, revision: string, newDocuments: readonly StoredDocument[]): Promise<Manifest>;

@@ -1,7 +1,7 @@
 import { LetterpressError, type ErrorCode } from "../core/errors";
 
 /** What the store was doing when it failed; names the S3 operation in our own words. */
-export type StorageOperation = "put" | "head" | "get" | "presign";
+export type StorageOperation = "put" | "head" | "get" | "list" | "presign";
 
 /** Every storage failure names the key and the operation; the SDK error, if any, is the cause. */
 export class StorageError extends LetterpressError {
@@ -102,9 +102,30 @@ export class PresignExpiryError extends LetterpressError {
   }
 }
 
-/** A manifest or latest pointer in storage that does not match its schema. */
+/**
+ * A manifest or latest pointer in storage that does not match its schema. The message says what
+ * repairs it: publishing the letter again rebuilds a manifest from the stored documents (each carries
+ * its SHA-256) and rewrites the pointer.
+ */
 export class CorruptStoredRecordError extends StorageError {
   constructor(key: string, cause: unknown) {
-    super("STORAGE_ERROR", "get", key, `stored record ${key} does not match its schema`, { cause });
+    super(
+      "STORAGE_ERROR",
+      "get",
+      key,
+      `stored record ${key} does not match its schema (${describeCause(cause)}); publishing its letter again rebuilds it from the stored documents ` +
+        `(npm run generate -- --letter ${letterOfKey(key)}, or a render request for the letter)`,
+      { cause },
+    );
   }
 }
+
+function describeCause(cause: unknown): string {
+  const issues = (cause as { issues?: { path: PropertyKey[]; message: string }[] } | null)?.issues;
+  const first = Array.isArray(issues) ? issues[0] : undefined;
+  const text = first ? `${first.path.map(String).join(".") || "(root)"}: ${first.message}` : cause instanceof Error ? cause.message : String(cause);
+  const firstLine = text.split("\n").find((line) => line.trim() !== "") ?? "unreadable";
+  return firstLine.length > 160 ? `${firstLine.slice(0, 157)}...` : firstLine;
+}
+
+const letterOfKey = (key: string) => key.split("/")[1] ?? "<letter>";

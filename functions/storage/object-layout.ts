@@ -10,6 +10,7 @@ import { InvalidKeySegmentError } from "./errors";
  *   letters/{letterId}/{revision}/manifest.json                        every document of one revision
  *   letters/{letterId}/{revision}/{locale}/{file}.{format}             a document
  *   letters/{letterId}/{revision}/{locale}/{recipientId}/{file}.{format}   a personalized document
+ *   letters/{letterId}/{revision}/published/{document path}/{sha256}-{size}   a published document's entry
  *
  * Keys are built only from validated segments, so no segment can contain "/", "..", or anything that
  * needs escaping: path traversal is impossible by construction.
@@ -112,4 +113,45 @@ export function parseDocumentKey(key: string): DocumentAddress {
     throw new InvalidKeySegmentError("key", key, "not in canonical form");
   }
   return validated;
+}
+
+/** Everything of one revision (documents, entries, manifest) is under this prefix. */
+export function revisionPrefix(letterId: string, revisionId: string): string {
+  return [PREFIX, slug("letterId", letterId), revision(revisionId), ""].join("/");
+}
+
+/**
+ * Where a revision's published entries are: one empty-named object per published document, its key
+ * carrying what the manifest lists (the document, its SHA-256 and size). Publishers of one revision
+ * each write their own entries, so they never contend on one object for them; a LIST reads them all.
+ */
+export function publishedEntriesPrefix(letterId: string, revisionId: string): string {
+  return `${revisionPrefix(letterId, revisionId)}published/`;
+}
+
+const ENTRY_SUFFIX = /^([0-9a-f]{64})-(0|[1-9][0-9]{0,11})$/;
+
+/** The entry key of a stored document: `{revision prefix}published/{document path}/{sha256}-{size}`. */
+export function publishedEntryKey(entry: { key: string; sha256: string; size: number }): string {
+  const address = parseDocumentKey(entry.key);
+  const prefix = revisionPrefix(address.letterId, address.revision);
+  const suffix = `${entry.sha256}-${entry.size}`;
+  if (!ENTRY_SUFFIX.test(suffix)) throw new InvalidKeySegmentError("entry", suffix, "expected a 64-hex SHA-256 and a whole size in bytes");
+  return `${prefix}published/${entry.key.slice(prefix.length)}/${suffix}`;
+}
+
+/** Reads an entry key back; undefined for any key that is not exactly one we would have built. */
+export function parsePublishedEntryKey(key: string): { address: DocumentAddress; key: string; sha256: string; size: number } | undefined {
+  const slash = key.lastIndexOf("/");
+  const match = ENTRY_SUFFIX.exec(key.slice(slash + 1));
+  const parts = key.slice(0, slash).split("/");
+  if (!match || parts[3] !== "published") return undefined;
+  const documentKeyText = [...parts.slice(0, 3), ...parts.slice(4)].join("/");
+  try {
+    const address = parseDocumentKey(documentKeyText);
+    const parsed = { address, key: documentKeyText, sha256: match[1] as string, size: Number(match[2]) };
+    return publishedEntryKey(parsed) === key ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }

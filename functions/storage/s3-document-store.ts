@@ -1,15 +1,16 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { ZodType } from "zod";
-import { documentFileName, sha256Hex, type RenderedDocument } from "../core/documents";
+import { CONTENT_TYPES, documentFileName, sha256Hex, type RenderedDocument } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { attachmentDisposition } from "./content-disposition";
 import type { DocumentPlacement, DocumentStore, ObjectInfo, PresignOptions, PutResult, StoredDocument } from "./document-store";
 import { CorruptStoredRecordError, ManifestContentionError, PresignExpiryError, StorageIntegrityError, StorageRequestError } from "./errors";
 import {
   latestPointerSchema,
+  type ManifestEntry,
   manifestSchema,
   mergeManifestDocuments,
   serializeLatestPointer,
@@ -17,7 +18,7 @@ import {
   type LatestPointer,
   type Manifest,
 } from "./manifest";
-import { documentKey, latestKey, manifestKey, parseDocumentKey } from "./object-layout";
+import { documentKey, latestKey, manifestKey, parseDocumentKey, parsePublishedEntryKey, publishedEntriesPrefix, publishedEntryKey, revisionPrefix } from "./object-layout";
 import { isNotFound, isWriteConflict, toStorageError } from "./s3-errors";
 
 /** S3's own ceiling for a presigned URL (SigV4): seven days. */
@@ -28,9 +29,14 @@ const IMMUTABLE = "private, max-age=31536000, immutable";
 const REVALIDATE = "no-cache";
 const JSON_TYPE = "application/json; charset=utf-8";
 
-/** Enough for a burst of publishers of one revision: each lost attempt means another one got through. */
-const DEFAULT_MANIFEST_RETRY: ManifestRetry = { attempts: 10, baseDelayMs: 20 };
+/**
+ * Publishers that follow the protocol need at most two conditional writes (see `mergeIntoManifest`);
+ * more attempts only matter when something else rewrites manifests.
+ */
+const DEFAULT_MANIFEST_RETRY: ManifestRetry = { attempts: 5, baseDelayMs: 20 };
 const MAX_BACKOFF_MS = 1_000;
+/** Requests in flight at once when a publish confirms or records many documents. */
+const PUBLISH_CONCURRENCY = 8;
 
 export type ServerSideEncryption = { mode: "SSE-S3" } | { mode: "SSE-KMS"; kmsKeyId: string };
 
@@ -65,6 +71,9 @@ interface StoredRecord<T> {
   etag: string | undefined;
 }
 
+/** A stored manifest as read for merging: its record, or `corrupt` when its bytes do not match the schema. */
+type ManifestVersion = { state: "absent" } | { state: "valid"; stored: StoredRecord<Manifest> } | { state: "corrupt"; etag: string | undefined; error: CorruptStoredRecordError };
+
 /** One object to write: bytes plus the headers that describe them. */
 interface ObjectWrite {
   key: string;
@@ -84,11 +93,56 @@ function digestsOf(bytes: Buffer): Digests {
   return { sha256: sha256Hex(bytes), md5Hex: createHash("md5").update(bytes).digest("hex"), size: bytes.length };
 }
 
-/** Create if absent, else replace only the version read. */
-function writeConditionFor(key: string, current: StoredRecord<unknown> | undefined): WriteCondition {
-  if (current === undefined) return { ifNoneMatch: "*" };
-  if (current.etag === undefined) throw new StorageRequestError("get", key, new Error("the answer carried no ETag to replace it by"));
-  return { ifMatch: current.etag };
+/** Replace only the version read. */
+function ifMatch(key: string, etag: string | undefined): WriteCondition {
+  if (etag === undefined) throw new StorageRequestError("get", key, new Error("the answer carried no ETag to replace it by"));
+  return { ifMatch: etag };
+}
+
+/** Whether a manifest lists every one of these documents exactly as they are. */
+function listsAll(manifest: Manifest, documents: readonly StoredDocument[]): boolean {
+  const listed = new Map(manifest.documents.map((entry) => [entry.key, entry]));
+  return documents.every((doc) => {
+    const entry = listed.get(doc.key);
+    return entry !== undefined && entry.sha256 === doc.sha256 && entry.size === doc.size && entry.contentType === doc.contentType;
+  });
+}
+
+function isDocumentKey(key: string): boolean {
+  try {
+    parseDocumentKey(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * S3's full-object SHA-256 as hex; undefined when it returned none (the object was written without
+ * one, or by a store that keeps none) or only a composite of parts, which is not the bytes' digest.
+ */
+function storeChecksumHex(checksum: string | undefined, type: string | undefined): string | undefined {
+  if (checksum === undefined || type === "COMPOSITE" || checksum.includes("-")) return undefined;
+  const hex = Buffer.from(checksum, "base64").toString("hex");
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
+}
+
+/** Runs `task` over `items`, at most `limit` at once; the first failure is thrown once all have settled. */
+async function forEachBounded<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await task(item);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (errors.length > 0) throw errors[0];
 }
 
 export class S3DocumentStore implements DocumentStore {
@@ -147,11 +201,13 @@ export class S3DocumentStore implements DocumentStore {
 
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
-      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      // ChecksumMode: S3 returns the SHA-256 it computed and checked when the object was written.
+      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: "ENABLED" }));
       return {
         key,
         size: res.ContentLength ?? 0,
         sha256: res.Metadata?.["sha256"],
+        storeSha256: storeChecksumHex(res.ChecksumSHA256, res.ChecksumType),
         contentType: res.ContentType,
         contentDisposition: res.ContentDisposition,
         cacheControl: res.CacheControl,
@@ -171,6 +227,7 @@ export class S3DocumentStore implements DocumentStore {
         key,
         size: bytes.length,
         sha256: res.Metadata?.["sha256"],
+        storeSha256: storeChecksumHex(res.ChecksumSHA256, res.ChecksumType),
         contentType: res.ContentType,
         contentDisposition: res.ContentDisposition,
         cacheControl: res.CacheControl,
@@ -184,7 +241,7 @@ export class S3DocumentStore implements DocumentStore {
 
   async publishRevision(letterId: string, revision: string, newDocuments: readonly StoredDocument[]): Promise<Manifest> {
     await this.confirmStored(letterId, revision, newDocuments);
-    const manifest = await this.addToManifest(letterId, revision, newDocuments);
+    const manifest = await this.mergeIntoManifest(letterId, revision, newDocuments);
     // After the manifest, so the pointer never names a revision without one. It names a revision and
     // nothing else, so the last writer may win.
     const pointer: LatestPointer = { schemaVersion: 1, letterId, revision, manifestKey: manifestKey(letterId, revision) };
@@ -232,37 +289,160 @@ export class S3DocumentStore implements DocumentStore {
       if (address.letterId !== letterId || address.revision !== revision) {
         throw new LetterpressError("INVALID_REQUEST", `${doc.key} does not belong to ${letterId} revision ${revision}`);
       }
+      if (doc.contentType !== CONTENT_TYPES[address.format]) {
+        throw new LetterpressError("INVALID_REQUEST", `${doc.key}: content type ${JSON.stringify(doc.contentType)}; expected ${JSON.stringify(CONTENT_TYPES[address.format])}`);
+      }
+    }
+    await forEachBounded(documents, PUBLISH_CONCURRENCY, async (doc) => {
       const info = await this.head(doc.key);
       if (info === undefined || info.sha256 !== doc.sha256 || info.size !== doc.size) {
         throw new StorageIntegrityError(doc.key, doc, { size: info?.size, sha256: info?.sha256 });
       }
-    }
+    });
   }
 
   /**
-   * Read, merge, and write back only if nobody wrote in between: If-Match on the ETag read (or
-   * If-None-Match: * for a first manifest). A publisher that loses re-reads and merges again after a
-   * jittered wait, so publishers of one revision never drop each other's documents.
+   * Adds documents to the revision's manifest without publishers of one revision starving each other.
+   *
+   * Each publisher first writes one entry object per document (`publishedEntryKey`: a key of its own,
+   * so nobody contends for it). Then it reads the manifest and, unless that already lists its
+   * documents, LISTs every entry of the revision, merges them into what it read, and writes the result
+   * only if nobody wrote in between (If-Match on the ETag read, If-None-Match: * for a first manifest).
+   *
+   * Why at most two conditional writes: ours can only lose to a write made after our first read, and
+   * so after our entries were stored. Whoever then writes on top of that version read it after it was
+   * written, and LISTed after that: with S3's strong list-after-write consistency, its LIST contains
+   * our entries and its manifest lists our documents. So after a second lost write the manifest we
+   * read lists ours. Later writers merge into what they read, so nothing listed is ever dropped.
+   * `ManifestContentionError` is left for a writer outside this protocol that keeps replacing the
+   * manifest with less.
    */
-  private async addToManifest(letterId: string, revision: string, newDocuments: readonly StoredDocument[]): Promise<Manifest> {
+  private async mergeIntoManifest(letterId: string, revision: string, newDocuments: readonly StoredDocument[]): Promise<Manifest> {
     const key = manifestKey(letterId, revision);
+    let current = await this.readManifestVersion(key);
+    // A re-run, or a publish whose answer was lost: already listed as they are, nothing to write.
+    if (current.state === "valid" && listsAll(current.stored.record, newDocuments)) return current.stored.record;
+    await this.recordEntries(newDocuments);
     const { attempts } = this.manifestRetry;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const current = await this.readRecord(key, manifestSchema);
-      const documents = mergeManifestDocuments(current?.record.documents ?? [], newDocuments);
+      if (attempt > 1) {
+        current = await this.readManifestVersion(key);
+        if (current.state === "valid" && listsAll(current.stored.record, newDocuments)) return current.stored.record;
+      }
+      // A corrupt manifest is replaced by every stored document of the revision whose bytes check out:
+      // that covers every entry (a document is stored before its entry), and leaves out damaged ones.
+      const documents =
+        current.state === "corrupt"
+          ? mergeManifestDocuments(await this.rebuildFromStoredDocuments(letterId, revision), newDocuments)
+          : await this.resolveEntries(current.state === "valid" ? current.stored.record.documents : [], await this.listEntries(letterId, revision), newDocuments);
       const bytes = serializeManifest({ schemaVersion: 1, letterId, revision, documents });
       const manifest = manifestSchema.parse(JSON.parse(bytes.toString("utf8")));
-      // Already listed as they are (a re-run, or our own write whose answer was lost): nothing to write.
-      if (current !== undefined && bytes.equals(current.bytes)) return manifest;
       // No confirming HEAD afterwards: another publisher may already have replaced it with more.
       // Content-MD5 makes S3 refuse bytes other than ours; the condition makes sure we replaced
       // exactly the version we merged with.
-      const condition = writeConditionFor(key, current);
+      const condition = current.state === "absent" ? ({ ifNoneMatch: "*" } as const) : ifMatch(key, current.state === "valid" ? current.stored.etag : current.etag);
       const object: ObjectWrite = { key, bytes, contentType: JSON_TYPE, cacheControl: REVALIDATE };
       if ((await this.putObject(object, digestsOf(bytes), condition)) === "written") return manifest;
       if (attempt < attempts) await this.backoff(attempt);
     }
     throw new ManifestContentionError(key, attempts);
+  }
+
+  private async readManifestVersion(key: string): Promise<ManifestVersion> {
+    try {
+      const stored = await this.readRecord(key, manifestSchema);
+      return stored === undefined ? { state: "absent" } : { state: "valid", stored };
+    } catch (error) {
+      if (!(error instanceof CorruptStoredRecordError)) throw error;
+      // Replaced only as the corrupt version read: a concurrent repair wins, and we merge into it.
+      return { state: "corrupt", etag: (await this.head(key))?.etag, error };
+    }
+  }
+
+  /** One entry object per document; one already there (a re-run, a concurrent publisher) is fine as it is. */
+  private async recordEntries(documents: readonly StoredDocument[]): Promise<void> {
+    await forEachBounded(documents, PUBLISH_CONCURRENCY, async (doc) => {
+      const bytes = Buffer.from(`${JSON.stringify(doc)}\n`, "utf8");
+      await this.putObject({ key: publishedEntryKey(doc), bytes, contentType: JSON_TYPE, cacheControl: REVALIDATE }, digestsOf(bytes), { ifNoneMatch: "*" });
+    });
+  }
+
+  /** Every published entry of a revision, as manifest entries (read from the keys alone). */
+  private async listEntries(letterId: string, revision: string): Promise<ManifestEntry[]> {
+    const entries: ManifestEntry[] = [];
+    for (const key of await this.listKeys(publishedEntriesPrefix(letterId, revision))) {
+      const parsed = parsePublishedEntryKey(key);
+      if (parsed === undefined) continue; // not ours: never listed
+      const { address } = parsed;
+      entries.push({ key: parsed.key, size: parsed.size, sha256: parsed.sha256, locale: address.locale, format: address.format, recipientId: address.recipientId, contentType: CONTENT_TYPES[address.format] });
+    }
+    return entries;
+  }
+
+  /**
+   * The manifest's documents: what was listed, every published entry, and ours (just confirmed). Where
+   * two of them name one key with different SHA-256s (a document replaced), the stored object decides.
+   */
+  private async resolveEntries(listed: readonly ManifestEntry[], entries: readonly ManifestEntry[], ours: readonly StoredDocument[]): Promise<ManifestEntry[]> {
+    const candidates = new Map<string, ManifestEntry[]>();
+    for (const entry of [...listed, ...entries]) {
+      const known = candidates.get(entry.key) ?? [];
+      if (!known.some((other) => other.sha256 === entry.sha256 && other.size === entry.size)) candidates.set(entry.key, [...known, entry]);
+    }
+    const resolved: ManifestEntry[] = [];
+    for (const [key, versions] of candidates) {
+      if (versions.length === 1) {
+        resolved.push(versions[0] as ManifestEntry);
+        continue;
+      }
+      const info = await this.head(key);
+      const current = versions.find((entry) => entry.sha256 === info?.sha256 && entry.size === info?.size);
+      if (current) resolved.push(current);
+    }
+    return mergeManifestDocuments(resolved, ours);
+  }
+
+  /**
+   * A corrupt manifest's replacement: every document stored under the revision whose bytes hash to
+   * the SHA-256 recorded with it. Rare and thorough: one HEAD per document, and a read where the
+   * store returns no checksum of its own.
+   */
+  private async rebuildFromStoredDocuments(letterId: string, revision: string): Promise<ManifestEntry[]> {
+    const keys = (await this.listKeys(revisionPrefix(letterId, revision))).filter((key) => isDocumentKey(key));
+    const rebuilt: ManifestEntry[] = [];
+    await forEachBounded(keys, PUBLISH_CONCURRENCY, async (key) => {
+      const info = await this.head(key);
+      if (info?.sha256 === undefined || info.contentType === undefined) return;
+      if ((await this.storedSha256(info)) !== info.sha256) return;
+      const address = parseDocumentKey(key);
+      rebuilt.push({ key, size: info.size, sha256: info.sha256, locale: address.locale, format: address.format, recipientId: address.recipientId, contentType: info.contentType });
+    });
+    return rebuilt;
+  }
+
+  private async listKeys(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+        for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token !== undefined);
+    } catch (error) {
+      throw toStorageError("list", prefix, error);
+    }
+    return keys;
+  }
+
+  /**
+   * The SHA-256 of the bytes the store holds now: the checksum S3 computed when they were written
+   * where it returns one, else the bytes read back and hashed. Never the size, nor our own metadata,
+   * which a same-size corruption or an overwrite that copies our metadata leaves as it was.
+   */
+  private async storedSha256(info: ObjectInfo): Promise<string> {
+    if (info.storeSha256 !== undefined) return info.storeSha256;
+    return sha256Hex((await this.get(info.key)).bytes);
   }
 
   /** Full jitter: publishers that collided spread out instead of colliding again in step. */
@@ -294,7 +474,7 @@ export class S3DocumentStore implements DocumentStore {
   private async writeObject(object: ObjectWrite): Promise<{ outcome: PutResult["outcome"]; digests: Digests }> {
     const digests = digestsOf(object.bytes);
     const existing = await this.head(object.key);
-    if (existing !== undefined && this.matches(existing, digests)) return { outcome: "unchanged", digests };
+    if (existing !== undefined && (await this.holds(existing, digests))) return { outcome: "unchanged", digests };
 
     if (existing === undefined) {
       if ((await this.putObject(object, digests, { ifNoneMatch: "*" })) === "written") {
@@ -303,7 +483,7 @@ export class S3DocumentStore implements DocumentStore {
       }
       // Someone stored it between our HEAD and PUT; theirs is fine if it is the same bytes.
       const raced = await this.head(object.key);
-      if (raced !== undefined && this.matches(raced, digests)) return { outcome: "unchanged", digests };
+      if (raced !== undefined && (await this.holds(raced, digests))) return { outcome: "unchanged", digests };
     }
     await this.putObject(object, digests);
     await this.confirm(object.key, digests);
@@ -335,6 +515,8 @@ export class S3DocumentStore implements DocumentStore {
       CacheControl: object.cacheControl,
       ...(object.contentDisposition === undefined ? {} : { ContentDisposition: object.contentDisposition }),
       Metadata: { sha256: digests.sha256 },
+      // S3 checks the body against it, keeps it, and returns it to a HEAD with ChecksumMode (see head).
+      ChecksumSHA256: Buffer.from(digests.sha256, "hex").toString("base64"),
       ...(condition === undefined ? {} : "ifMatch" in condition ? { IfMatch: condition.ifMatch } : { IfNoneMatch: condition.ifNoneMatch }),
       ...this.encryptionHeaders(),
     };
@@ -364,20 +546,23 @@ export class S3DocumentStore implements DocumentStore {
     return !this.etagIsMd5() || info.etag?.replace(/"/g, "") === digests.md5Hex;
   }
 
-  /** After a put: HEAD metadata plus ETag where it is the MD5, otherwise the bytes read back. */
-  private async confirm(key: string, digests: Digests): Promise<void> {
-    const expected = { size: digests.size, sha256: digests.sha256 };
-    if (this.etagIsMd5()) {
-      const info = await this.head(key);
-      if (info === undefined || !this.matches(info, digests)) {
-        throw new StorageIntegrityError(key, expected, { size: info?.size, sha256: info?.sha256 });
-      }
-      return;
-    }
-    const { bytes, info } = await this.get(key);
-    const found = { size: bytes.length, sha256: sha256Hex(bytes) };
-    if (found.sha256 !== digests.sha256 || info.sha256 !== digests.sha256) {
-      throw new StorageIntegrityError(key, expected, found);
-    }
+  /** Whether the stored object is these bytes: its headers agree, and so does the SHA-256 of what is stored. */
+  private async holds(info: ObjectInfo, digests: Digests): Promise<boolean> {
+    return this.matches(info, digests) && (await this.storedSha256(info)) === digests.sha256;
   }
+
+  /**
+   * After a put: the metadata and size we sent, and the bytes vouched for by the store's own SHA-256
+   * where it returns one, else by the ETag where that is the MD5 of what arrived, else read back.
+   */
+  private async confirm(key: string, digests: Digests): Promise<void> {
+    const info = await this.head(key);
+    if (info !== undefined && info.sha256 === digests.sha256 && info.size === digests.size) {
+      if (info.storeSha256 !== undefined || !this.etagIsMd5()) {
+        if ((await this.storedSha256(info)) === digests.sha256) return;
+      } else if (this.matches(info, digests)) return;
+    }
+    throw new StorageIntegrityError(key, { size: digests.size, sha256: digests.sha256 }, { size: info?.size, sha256: info?.sha256 });
+  }
+
 }

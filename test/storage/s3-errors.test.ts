@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { HeadObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from "@aws-sdk/client-s3";
 import {
   DocumentNotFoundError,
   StorageAccessDeniedError,
@@ -83,16 +83,33 @@ describe("S3DocumentStore error paths", () => {
     await expect(store.put(doc, placement)).rejects.toBeInstanceOf(StorageIntegrityError);
   });
 
-  it("treats a lost If-None-Match race with identical bytes as unchanged, without a second upload", async () => {
+  it("treats a lost If-None-Match race with identical bytes as unchanged, without a second upload, trusting S3's own SHA-256", async () => {
     const md5 = createHash("md5").update(doc.bytes).digest("hex");
     const { client, commands } = scriptedClient((command, call) => {
       if (command instanceof HeadObjectCommand && call === 1) return sdkError("NotFound", 404);
       if (command instanceof PutObjectCommand) return sdkError("PreconditionFailed", 412);
-      return { ContentLength: doc.bytes.length, Metadata: { sha256: doc.sha256 }, ETag: `"${md5}"` };
+      return { ContentLength: doc.bytes.length, Metadata: { sha256: doc.sha256 }, ETag: `"${md5}"`, ChecksumSHA256: Buffer.from(doc.sha256, "hex").toString("base64"), ChecksumType: "FULL_OBJECT" };
     });
     const store = new S3DocumentStore({ client, bucket: "b", maxPresignExpirySeconds: 60 });
 
     await expect(store.put(doc, placement)).resolves.toMatchObject({ outcome: "unchanged" });
+    expect(commands.filter((c) => c instanceof PutObjectCommand)).toHaveLength(1);
+    // The checksum S3 computed vouches for the bytes: nothing is read back.
+    expect(commands.filter((c) => c instanceof GetObjectCommand)).toHaveLength(0);
+    expect(commands.filter((c) => c instanceof HeadObjectCommand).map((c) => (c as HeadObjectCommand).input.ChecksumMode)).toEqual(["ENABLED", "ENABLED"]);
+  });
+
+  it("does not call an object unchanged when S3's own SHA-256 differs, though size, metadata and ETag agree", async () => {
+    const md5 = createHash("md5").update(doc.bytes).digest("hex");
+    const other = Buffer.from("y".repeat(doc.bytes.length));
+    const { client, commands } = scriptedClient((command, call) => {
+      if (command instanceof PutObjectCommand) return {};
+      const checksum = call === 1 ? other : doc.bytes;
+      return { ContentLength: doc.bytes.length, Metadata: { sha256: doc.sha256 }, ETag: `"${md5}"`, ChecksumSHA256: createHash("sha256").update(checksum).digest("base64"), ChecksumType: "FULL_OBJECT" };
+    });
+    const store = new S3DocumentStore({ client, bucket: "b", maxPresignExpirySeconds: 60, encryption: { mode: "SSE-KMS", kmsKeyId: "k" } });
+
+    await expect(store.put(doc, placement)).resolves.toMatchObject({ outcome: "replaced" });
     expect(commands.filter((c) => c instanceof PutObjectCommand)).toHaveLength(1);
   });
 
