@@ -1,0 +1,75 @@
+import { SUPPORTED_LOCALES } from "../../functions/core/locales";
+import { DirectoryLetterSource } from "../../functions/letters/letter-source";
+import { RenderService } from "../../functions/render/render-service";
+import { createRenderer } from "../../functions/render/create-renderer";
+import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
+import { listen, type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
+
+/**
+ * Issue 15, item 5: 44 concurrent first requests for the 44 documents of one new letter made 4-6 of
+ * them fail with ManifestContentionError (503). Every request is now answered, and the manifest lists
+ * every document, against the real embedded S3 over HTTP.
+ */
+
+jest.setTimeout(180_000);
+
+interface Wanted {
+  locale: string;
+  format: "pdf" | "html";
+  recipientId: string | null;
+}
+
+async function everyDocumentOfTheSeedLetter(): Promise<Wanted[]> {
+  const parsed = await new DirectoryLetterSource(DATA_DIR).loadLetter(SEED_LETTER);
+  const general = [...parsed.letter.translations.keys()].flatMap((locale) => (["pdf", "html"] as const).map((format) => ({ locale, format, recipientId: null })));
+  const personal = parsed.letter.facts.recipients.flatMap((recipient) => (["pdf", "html"] as const).map((format) => ({ locale: recipient.locale, format, recipientId: recipient.id })));
+  return [...general, ...personal];
+}
+
+describe("the first requests for every document of a new letter, all at once", () => {
+  let stack: LocalStack;
+  let running: RunningServer;
+  beforeEach(async () => {
+    stack = await startLocalStack();
+    running = await listen(stack, { defaultSeconds: 60, maxSeconds: 600 });
+  });
+  afterEach(async () => {
+    await running.close();
+    await stack.stop();
+  });
+
+  it("answers all 44 with a link (none 503) and lists all 44 in the revision's manifest", async () => {
+    const wanted = await everyDocumentOfTheSeedLetter();
+    expect(wanted).toHaveLength(44);
+
+    const replies = await Promise.all(
+      wanted.map(async ({ locale, format, recipientId }) => {
+        const reply = await fetch(`${running.baseUrl}/letters/${SEED_LETTER}/${locale}/${format}${recipientId ? `?recipient=${recipientId}` : ""}`, { headers: { accept: "application/json" } });
+        return { status: reply.status, body: (await reply.json()) as { revision?: string; error?: { message: string } } };
+      }),
+    );
+
+    expect(replies.filter((reply) => reply.status !== 200).map((reply) => `${reply.status} ${reply.body.error?.message}`)).toEqual([]);
+    const revision = replies[0]!.body.revision!;
+    const manifest = await stack.store.getManifest(SEED_LETTER, revision);
+    const listed = manifest!.documents.map((entry) => `${entry.locale}/${entry.recipientId ?? "-"}/${entry.format}`).sort();
+    expect(listed).toEqual(wanted.map((w) => `${w.locale}/${w.recipientId ?? "-"}/${w.format}`).sort());
+  });
+
+  it("lists every document when four render services (four Lambdas) each publish a quarter of 56 requests at once", async () => {
+    // Beyond the issue's 44: every general edition twice over (two services each), and every personal copy.
+    const wanted = await everyDocumentOfTheSeedLetter();
+    const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    const services = Array.from({ length: 4 }, () => new RenderService(renderer, stack.harness.store(), stack.runtime.letters, SUPPORTED_LOCALES));
+    const requests = [...wanted, ...wanted.filter((w) => w.recipientId === null)];
+    expect(requests.length).toBeGreaterThanOrEqual(56);
+
+    const outcomes = await Promise.allSettled(
+      requests.map((w, i) => services[i % 4]!.renderOne({ letterId: SEED_LETTER, locale: w.locale as (typeof SUPPORTED_LOCALES)[number], format: w.format, recipientId: w.recipientId })),
+    );
+
+    expect(outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
+    const revision = (await stack.store.getLatest(SEED_LETTER))!.revision;
+    expect((await stack.store.getManifest(SEED_LETTER, revision))!.documents).toHaveLength(wanted.length);
+  });
+});
