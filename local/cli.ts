@@ -5,7 +5,7 @@ import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documen
 import { formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
 import { isLocaleId, type LocaleId, SUPPORTED_LOCALES } from "../functions/core/locales";
-import { exportDocuments } from "./export";
+import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments } from "./generate";
 import { ProgressTable } from "./progress-table";
 import { startLocalRuntime } from "./runtime";
@@ -78,6 +78,7 @@ withStorageFlags(
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),
 ).action(async (flags: CommonFlags & { letter?: string[]; locale?: LocaleId[]; format: DocumentFormat[]; recipients: boolean; out: string }) => {
+  await prepareExportDirectory(resolve(flags.out));
   const runtime = await startLocalRuntime(runtimeOptions(flags));
   try {
     console.log(`Storing in ${runtime.description}`);
@@ -86,7 +87,7 @@ withStorageFlags(
       runtime.service,
       runtime.letters,
       { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(flags.locale ? { locales: flags.locale } : {}), formats: flags.format, personalized: flags.recipients },
-      { onPlanned: (requests) => table.planned(requests.length), onStored: (stored) => table.stored(stored), onFailure: (failure) => table.failed(failure) },
+      { onPlanned: (requests) => table.planned(requests.length), onStored: (stored) => table.stored(stored), onFailure: (failure) => table.failed(failure), onPublishFailure: (failure) => table.publishFailed(failure) },
     );
     table.finish();
     const manifest = await exportDocuments(resolve(flags.out), result);

@@ -1,6 +1,9 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { type DocumentFailure, documentFileName, type DocumentRequest } from "../functions/core/documents";
+import { access, constants, mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { z } from "zod";
+import { DOCUMENT_FORMATS, type DocumentFailure, documentFileName, type DocumentRequest, sha256Hex } from "../functions/core/documents";
+import { LetterpressError } from "../functions/core/errors";
+import { SUPPORTED_LOCALES } from "../functions/core/locales";
 import type { GenerateResult } from "./generate";
 
 /** Where a document goes under the output folder: `<letter>/<locale>/[<recipient>/]<file>`. */
@@ -8,23 +11,181 @@ export function exportPath(request: DocumentRequest): string {
   return [request.letterId, request.locale, ...(request.recipientId ? [request.recipientId] : []), documentFileName(request)].join("/");
 }
 
+const exportedDocumentSchema = z.object({
+  letterId: z.string(),
+  locale: z.enum(SUPPORTED_LOCALES),
+  format: z.enum(DOCUMENT_FORMATS),
+  recipientId: z.string().nullable(),
+  path: z.string(),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string(),
+  key: z.string(),
+  revision: z.string(),
+});
+export type ExportedDocument = z.infer<typeof exportedDocumentSchema>;
+
+/** `out/manifest.json`: every document file present under the output folder, and this run's failures. */
 export interface ExportManifest {
-  documents: (DocumentRequest & { path: string; bytes: number; sha256: string; key: string; revision: string })[];
+  documents: ExportedDocument[];
   failures: (DocumentRequest & { code: string; reason: string })[];
 }
 
-/** Writes the documents a run stored under `outDir`, and `outDir/manifest.json` listing them and every failure. */
-export async function exportDocuments(outDir: string, result: Pick<GenerateResult, "stored" | "failures">): Promise<ExportManifest> {
-  const manifest: ExportManifest = { documents: [], failures: [] };
+const previousManifestSchema = z.object({ documents: z.array(exportedDocumentSchema) });
+
+export const EXPORT_MANIFEST = "manifest.json";
+
+/**
+ * Checks `--out` before anything is rendered or stored: it must be a folder (made if missing) that
+ * can be written, so a run never stores everything and then fails on its last step.
+ */
+export async function prepareExportDirectory(outDir: string): Promise<void> {
+  const found = await stat(outDir).catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" || error.code === "ENOTDIR" ? undefined : Promise.reject(error)));
+  if (found && !found.isDirectory()) throw new LetterpressError("INVALID_REQUEST", `--out ${outDir}: is a file, not a folder; name a folder (it is created if missing)`);
+  try {
+    await mkdir(outDir, { recursive: true });
+    await access(outDir, constants.W_OK);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const why = code === "ENOTDIR" || code === "EEXIST" ? "a part of the path is a file, not a folder" : code === "EACCES" || code === "EPERM" ? "not writable" : message;
+    throw new LetterpressError("INVALID_REQUEST", `--out ${outDir}: cannot be used as the output folder (${why})`, { cause: error });
+  }
+  const manifest = await stat(join(outDir, EXPORT_MANIFEST)).catch(() => undefined);
+  if (manifest?.isDirectory()) throw new LetterpressError("INVALID_REQUEST", `--out ${outDir}: ${EXPORT_MANIFEST} there is a folder; the export writes its manifest file there`);
+}
+
+/** What an export changed besides writing this run's documents. */
+export interface ExportReport {
+  manifest: ExportManifest;
+  /** Files of earlier runs removed because their documents failed or are no longer current, with why. */
+  removed: { path: string; reason: string }[];
+  warnings: string[];
+}
+
+/**
+ * Makes the output folder the current state of the data: writes this run's documents, keeps earlier
+ * files only while they are still current (same revision of their letter, bytes as listed, not failed
+ * now), removes the others (only files in our own layout: nothing a person put there), and writes
+ * `manifest.json` listing every document file present. Tells `say` what it removed and why.
+ */
+export async function exportDocuments(
+  outDir: string,
+  result: Pick<GenerateResult, "stored" | "failures" | "letters" | "allLetters">,
+  say: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<ExportManifest> {
+  const report = await exportCurrentState(outDir, result);
+  for (const warning of report.warnings) say(`warning: ${warning}`);
+  if (report.removed.length > 0) {
+    say(`removed ${report.removed.length} file${report.removed.length === 1 ? "" : "s"} from ${outDir} that no longer match the data:`);
+    for (const { path, reason } of report.removed) say(`  ${path}: ${reason}`);
+  }
+  return report.manifest;
+}
+
+export async function exportCurrentState(outDir: string, result: Pick<GenerateResult, "stored" | "failures" | "letters" | "allLetters">): Promise<ExportReport> {
+  await mkdir(outDir, { recursive: true });
+  const warnings: string[] = [];
+  const previous = await readPreviousManifest(outDir, warnings);
+
+  const documents = new Map<string, ExportedDocument>();
   for (const stored of result.stored) {
     if (!stored.bytes) continue;
     const path = exportPath(stored.request);
     await mkdir(dirname(join(outDir, path)), { recursive: true });
     await writeFile(join(outDir, path), stored.bytes);
-    manifest.documents.push({ ...stored.request, path, bytes: stored.document.size, sha256: stored.document.sha256, key: stored.document.key, revision: stored.revision });
+    documents.set(path, { ...stored.request, path, bytes: stored.document.size, sha256: stored.document.sha256, key: stored.document.key, revision: stored.revision });
   }
-  manifest.failures = result.failures.map(({ request, error }: DocumentFailure) => ({ ...request, code: error.code, reason: error.message }));
-  await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
+
+  const revisions = new Map(result.letters.map(({ letterId, revision }) => [letterId, revision]));
+  const failed = new Map(result.failures.map(({ request, error }: DocumentFailure) => [exportPath(request), `${error.code}: ${firstLine(error.message)}`]));
+  const removals = new Map<string, string>();
+  const remove = (path: string, reason: string) => void (documents.has(path) || removals.has(path) || removals.set(path, reason));
+
+  // Earlier files stay while they are the current state of their letter; the others go.
+  for (const earlier of previous) {
+    if (documents.has(earlier.path) || !isOwnLayout(earlier.path)) continue;
+    const inScope = revisions.has(earlier.letterId) || result.allLetters;
+    const reason = failed.get(earlier.path) ?? (inScope ? outdatedBecause(earlier, revisions.get(earlier.letterId)) : undefined);
+    if (reason) remove(earlier.path, reason);
+    else if (await holdsBytes(join(outDir, earlier.path), earlier.sha256)) documents.set(earlier.path, earlier);
+    else if (await exists(join(outDir, earlier.path))) remove(earlier.path, "its bytes are not the ones listed");
+  }
+  // A failed document's file from any earlier run is not this data's document.
+  for (const [path, reason] of failed) if (await exists(join(outDir, path))) remove(path, reason);
+  // Files in our layout that no manifest lists (a run whose manifest was lost or overwritten): of
+  // unknown revision, so not the current state of a letter this run made.
+  for (const path of await ownLayoutFiles(outDir)) {
+    if (documents.has(path)) continue;
+    const letterId = path.split("/")[0] as string;
+    if (revisions.has(letterId) || result.allLetters) remove(path, "listed in no manifest, so of unknown revision");
+    else warnings.push(`${path} is listed in no manifest; left as it is (its letter was not part of this run)`);
+  }
+
+  for (const path of removals.keys()) await removeFile(outDir, path);
+  const manifest: ExportManifest = {
+    documents: [...documents.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    failures: result.failures.map(({ request, error }: DocumentFailure) => ({ ...request, code: error.code, reason: error.message })),
+  };
+  await writeFile(join(outDir, EXPORT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { manifest, removed: [...removals].map(([path, reason]) => ({ path, reason })).sort((a, b) => (a.path < b.path ? -1 : 1)), warnings };
 }
+
+function outdatedBecause(earlier: ExportedDocument, current: string | undefined): string | undefined {
+  if (current === undefined) return "its letter is no longer in the data, or cannot be read";
+  return earlier.revision === current ? undefined : `made from revision ${earlier.revision}; the data is now revision ${current}`;
+}
+
+async function readPreviousManifest(outDir: string, warnings: string[]): Promise<ExportedDocument[]> {
+  let text: string;
+  try {
+    text = await readFile(join(outDir, EXPORT_MANIFEST), "utf8");
+  } catch {
+    return [];
+  }
+  try {
+    return previousManifestSchema.parse(JSON.parse(text)).documents;
+  } catch {
+    warnings.push(`${join(outDir, EXPORT_MANIFEST)} could not be read; it is rewritten from this run and the files present`);
+    return [];
+  }
+}
+
+/** `<letter>/<locale>/<letter>-<locale>.<format>` or `<letter>/<locale>/<recipient>/<letter>-<locale>-<recipient>.<format>`: only what we name. */
+function isOwnLayout(path: string): boolean {
+  const parts = path.split("/");
+  if (parts.length !== 3 && parts.length !== 4) return false;
+  const [letterId, locale] = parts as [string, string];
+  if (!(SUPPORTED_LOCALES as readonly string[]).includes(locale)) return false;
+  const recipientId = parts.length === 4 ? (parts[2] as string) : null;
+  return DOCUMENT_FORMATS.some((format) => exportPath({ letterId, locale: locale as (typeof SUPPORTED_LOCALES)[number], recipientId, format }) === path);
+}
+
+async function ownLayoutFiles(outDir: string): Promise<string[]> {
+  const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(outDir, join(entry.parentPath, entry.name)).split(sep).join("/"))
+    .filter(isOwnLayout);
+}
+
+async function holdsBytes(file: string, sha256: string): Promise<boolean> {
+  try {
+    return sha256Hex(await readFile(file)) === sha256;
+  } catch {
+    return false;
+  }
+}
+
+const exists = (file: string) => stat(file).then(() => true, () => false);
+
+/** Removes a file, then the folders it leaves empty, up to the output folder. */
+async function removeFile(outDir: string, path: string): Promise<void> {
+  await rm(join(outDir, path), { force: true });
+  let dir = dirname(join(outDir, path));
+  while (relative(outDir, dir) !== "" && !relative(outDir, dir).startsWith("..")) {
+    if ((await readdir(dir)).length > 0) break;
+    await rmdir(dir);
+    dir = dirname(dir);
+  }
+}
+
+const firstLine = (text: string) => text.split("\n")[0] ?? text;

@@ -2,7 +2,7 @@ import type { DocumentFailure, DocumentFormat, DocumentRequest } from "../functi
 import type { LetterpressError } from "../functions/core/errors";
 import type { LocaleId } from "../functions/core/locales";
 import type { LetterSource } from "../functions/letters/letter-source";
-import { asLetterpressError, type StoredResult } from "../functions/render/render-and-store";
+import { asLetterpressError, type PublishFailure, type StoredResult } from "../functions/render/render-and-store";
 import type { RenderService } from "../functions/render/render-service";
 
 export interface GenerateOptions {
@@ -22,12 +22,17 @@ export interface GenerateResult {
   stored: (StoredResult & { revision: string })[];
   failures: DocumentFailure[];
   letterFailures: LetterFailure[];
+  /** Every letter the run covered, with the revision its data is now; undefined when it could not be read. */
+  letters: { letterId: string; revision: string | undefined }[];
+  /** The run covered every letter of the data (no `--letter`): a letter not among them is gone. */
+  allLetters: boolean;
 }
 
 export interface GenerateProgress {
   onPlanned?(requests: readonly DocumentRequest[]): void;
   onStored?(result: StoredResult): void;
   onFailure?(failure: DocumentFailure): void;
+  onPublishFailure?(failure: PublishFailure): void;
 }
 
 /**
@@ -35,7 +40,7 @@ export interface GenerateProgress {
  * format. A failure is recorded and the batch goes on; nothing is lost from the report.
  */
 export async function generateDocuments(service: RenderService, letters: LetterSource, options: GenerateOptions, progress: GenerateProgress = {}): Promise<GenerateResult> {
-  const result: GenerateResult = { stored: [], failures: [], letterFailures: [] };
+  const result: GenerateResult = { stored: [], failures: [], letterFailures: [], letters: [], allLetters: options.letterIds === undefined };
   for (const letterId of options.letterIds ?? (await letters.listLetterIds())) {
     try {
       const run = await service.render(
@@ -44,8 +49,10 @@ export async function generateDocuments(service: RenderService, letters: LetterS
       );
       result.stored.push(...run.stored.map((stored) => ({ ...stored, revision: run.revision })));
       result.failures.push(...run.failures);
+      result.letters.push({ letterId, revision: run.revision });
     } catch (error) {
       result.letterFailures.push({ letterId, error: asLetterpressError(error) });
+      result.letters.push({ letterId, revision: undefined });
     }
   }
   return result;

@@ -1,6 +1,6 @@
 import { SingleBar } from "cli-progress";
 import { type DocumentFailure, describeDocument } from "../functions/core/documents";
-import type { StoredResult } from "../functions/render/render-and-store";
+import type { PublishFailure, StoredResult } from "../functions/render/render-and-store";
 
 const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -40,6 +40,20 @@ export class ProgressTable {
     this.count++;
     this.bar?.update(this.count);
     const line = `  ${describeDocument(failure.request).padEnd(38)} FAILED: ${failure.error.message.split("\n")[0]}\n`;
+    if (this.bar) this.bar.stop();
+    this.out.write(line);
+    if (this.bar) this.bar.start(this.total, this.count);
+  }
+
+  /**
+   * The documents above were stored but no manifest lists them: says why, and that a re-run lists
+   * them (nothing is rendered or uploaded again).
+   */
+  publishFailed(failure: PublishFailure): void {
+    const count = failure.requests.length;
+    const line =
+      `  PUBLISHING FAILED for ${failure.letterId} revision ${failure.revision}: ${failure.error.code}: ${failure.error.message.split("\n")[0]}\n` +
+      `  ${count} stored document${count === 1 ? " is" : "s are"} not listed in the manifest and counted as failed; run the same command again to publish ${count === 1 ? "it" : "them"}\n`;
     if (this.bar) this.bar.stop();
     this.out.write(line);
     if (this.bar) this.bar.start(this.total, this.count);

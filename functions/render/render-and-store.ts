@@ -30,6 +30,19 @@ export interface RenderAndStoreOptions {
   onPlanned?(requests: readonly DocumentRequest[]): void;
   onStored?(result: StoredResult): void;
   onFailure?(failure: DocumentFailure): void;
+  /**
+   * Called once when the documents were stored but the revision could not be published: each of them
+   * is then also in the result's failures, with this error as the reason.
+   */
+  onPublishFailure?(failure: PublishFailure): void;
+}
+
+/** Stored documents that no manifest lists, and why. */
+export interface PublishFailure {
+  letterId: string;
+  revision: string;
+  requests: DocumentRequest[];
+  error: LetterpressError;
 }
 
 export function asLetterpressError(error: unknown): LetterpressError {
@@ -85,6 +98,7 @@ export async function renderAndStore(
     const reason = asLetterpressError(error);
     const failure = new LetterpressError(reason.code, `stored, but the manifest could not be published: ${reason.message}`, { cause: error });
     for (const { request } of result.stored) result.failures.push({ request, error: failure });
+    options.onPublishFailure?.({ letterId, revision, requests: result.stored.map((stored) => stored.request), error: reason });
     result.stored = [];
   }
   return result;

@@ -1,0 +1,185 @@
+import { execFile } from "node:child_process";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, sep } from "node:path";
+import { promisify } from "node:util";
+import { PassThrough } from "node:stream";
+import { S3ServiceException } from "@aws-sdk/client-s3";
+import { DirectoryLetterSource } from "../../functions/letters/letter-source";
+import { RenderService } from "../../functions/render/render-service";
+import { SUPPORTED_LOCALES } from "../../functions/core/locales";
+import { createRenderer } from "../../functions/render/create-renderer";
+import { createS3Client } from "../../functions/storage/s3-client";
+import { S3DocumentStore } from "../../functions/storage/s3-document-store";
+import { type ExportManifest, exportDocuments, prepareExportDirectory } from "../../local/export";
+import { type GenerateOptions, generateDocuments } from "../../local/generate";
+import { ProgressTable } from "../../local/progress-table";
+import { DATA_DIR, REPO, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
+import { type LocalStack, startLocalStack } from "../support/local-stack";
+
+/** Issue 15, item 3: out/ is the current state of the data; issue 15, item 5: a failed publish says why on the console. */
+
+jest.setTimeout(120_000);
+
+let work: string;
+let dataDir: string;
+let outDir: string;
+let stack: LocalStack;
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), "letterpress-export-"));
+  dataDir = join(work, "data");
+  outDir = join(work, "out");
+  await cp(join(DATA_DIR, SEED_LETTER), join(dataDir, SEED_LETTER), { recursive: true });
+  stack = await startLocalStack({ dataDir });
+});
+afterEach(async () => {
+  await stack.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+async function run(options: Partial<GenerateOptions> = {}) {
+  const result = await generateDocuments(stack.service, new DirectoryLetterSource(dataDir), { formats: ["html"], personalized: false, ...options });
+  const lines: string[] = [];
+  const manifest = await exportDocuments(outDir, result, (line) => lines.push(line));
+  return { result, manifest, lines };
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/")).filter((p) => p !== "manifest.json").sort();
+}
+
+const listedPaths = (manifest: ExportManifest) => manifest.documents.map((d) => d.path).sort();
+
+async function editJson(file: string, edit: (value: Record<string, unknown>) => void) {
+  const value = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+  edit(value);
+  await writeFile(file, JSON.stringify(value, null, 2));
+}
+
+/** Changes the English text: every translation made from the old text becomes stale. */
+const changeEnglish = () => editJson(join(dataDir, SEED_LETTER, "en.json"), (en) => void (en.title = `${en.title as string} (revised)`));
+
+describe("the export under out/ after the data changes", () => {
+  it("removes last run's French files when French fails as stale, and says so", async () => {
+    await run({ locales: ["en", "fr"] });
+    expect(await filesUnder(outDir)).toEqual([`${SEED_LETTER}/en/${SEED_LETTER}-en.html`, `${SEED_LETTER}/fr/${SEED_LETTER}-fr.html`]);
+
+    await changeEnglish();
+    const { manifest, lines, result } = await run({ locales: ["en", "fr"] });
+
+    expect(result.failures.map((f) => [f.request.locale, f.error.code])).toEqual([["fr", "STALE_TRANSLATION"]]);
+    expect(await filesUnder(outDir)).toEqual([`${SEED_LETTER}/en/${SEED_LETTER}-en.html`]);
+    expect(listedPaths(manifest)).toEqual(await filesUnder(outDir));
+    expect(lines.join("\n")).toContain(`${SEED_LETTER}/fr/${SEED_LETTER}-fr.html: STALE_TRANSLATION`);
+  });
+
+  it("keeps the general editions (same revision) in the manifest and on disk after a --recipients run", async () => {
+    await run({ locales: ["en", "es"] });
+    const { manifest } = await run({ locales: ["en", "es"], personalized: true });
+
+    const present = await filesUnder(outDir);
+    expect(present).toContain(`${SEED_LETTER}/en/${SEED_LETTER}-en.html`);
+    expect(present).toContain(`${SEED_LETTER}/es/es/${SEED_LETTER}-es-es.html`);
+    expect(listedPaths(manifest)).toEqual(present);
+    const written = JSON.parse(await readFile(join(outDir, "manifest.json"), "utf8")) as ExportManifest;
+    expect(listedPaths(written)).toEqual(present);
+  });
+
+  it("removes general editions of an older revision after a --recipients run on changed data", async () => {
+    await run({ locales: ["en"] });
+    await changeEnglish();
+    const { manifest, lines } = await run({ locales: ["en"], personalized: true });
+
+    const present = await filesUnder(outDir);
+    expect(present.some((p) => p === `${SEED_LETTER}/en/${SEED_LETTER}-en.html`)).toBe(false);
+    expect(present.length).toBeGreaterThan(0);
+    expect(listedPaths(manifest)).toEqual(present);
+    expect(lines.join("\n")).toMatch(new RegExp(`${SEED_LETTER}/en/${SEED_LETTER}-en.html: made from revision [0-9a-f]+; the data is now revision [0-9a-f]+`));
+  });
+
+  it("removes the files of a letter that vanished from the data, keeps a file a person put there, and removes unlisted files in its own layout", async () => {
+    const second = "second-letter";
+    await cp(join(dataDir, SEED_LETTER), join(dataDir, second), { recursive: true });
+    await editJson(join(dataDir, second, "letter.json"), (letter) => void (letter.id = second));
+    await run({ locales: ["en"] });
+    expect(await filesUnder(outDir)).toEqual([`${SEED_LETTER}/en/${SEED_LETTER}-en.html`, `${second}/en/${second}-en.html`].sort());
+    await writeFile(join(outDir, "notes.txt"), "mine");
+    // As the old export left them: a file of ours that no manifest lists.
+    await mkdir(join(outDir, SEED_LETTER, "ru"), { recursive: true });
+    await writeFile(join(outDir, SEED_LETTER, "ru", `${SEED_LETTER}-ru.pdf`), "%PDF-old");
+
+    await rm(join(dataDir, second), { recursive: true });
+    const { manifest, lines } = await run({ locales: ["en"] });
+
+    expect(await filesUnder(outDir)).toEqual(["notes.txt", `${SEED_LETTER}/en/${SEED_LETTER}-en.html`].sort());
+    expect(listedPaths(manifest)).toEqual([`${SEED_LETTER}/en/${SEED_LETTER}-en.html`]);
+    expect(lines.join("\n")).toContain(`${second}/en/${second}-en.html: its letter is no longer in the data`);
+    expect(lines.join("\n")).toContain(`${SEED_LETTER}/ru/${SEED_LETTER}-ru.pdf: listed in no manifest`);
+  });
+
+  it("keeps another letter's files as they are when --letter names only one", async () => {
+    const second = "second-letter";
+    await cp(join(dataDir, SEED_LETTER), join(dataDir, second), { recursive: true });
+    await editJson(join(dataDir, second, "letter.json"), (letter) => void (letter.id = second));
+    await run({ locales: ["en"] });
+    await changeEnglish();
+
+    const { manifest } = await run({ locales: ["en"], letterIds: [second] });
+
+    expect(listedPaths(manifest)).toEqual([`${SEED_LETTER}/en/${SEED_LETTER}-en.html`, `${second}/en/${second}-en.html`].sort());
+  });
+});
+
+describe("--out", () => {
+  it("naming a file, or a folder under a file, is refused before anything is rendered", async () => {
+    const file = join(work, "out.pdf");
+    await writeFile(file, "x");
+    await expect(prepareExportDirectory(file)).rejects.toThrow(`--out ${file}: is a file, not a folder; name a folder (it is created if missing)`);
+    await expect(prepareExportDirectory(join(file, "inside"))).rejects.toThrow(/cannot be used as the output folder \(a part of the path is a file, not a folder\)/);
+    await expect(prepareExportDirectory(join(work, "fresh", "out"))).resolves.toBeUndefined();
+  });
+
+  it("the generate command exits 2 with the message and no stack when --out is a file", async () => {
+    const file = join(work, "out.txt");
+    await writeFile(file, "x");
+    const attempt = promisify(execFile)(join(REPO, "node_modules/.bin/tsx"), [join(REPO, "local/cli.ts"), "generate", "--data", dataDir, "--out", file], { cwd: work });
+    await expect(attempt).rejects.toMatchObject({ code: 2, stderr: `INVALID_REQUEST: --out ${file}: is a file, not a folder; name a folder (it is created if missing)\n` });
+  });
+});
+
+describe("the console when publishing fails", () => {
+  it("prints the reason and what to do, not only a count", async () => {
+    const client = createS3Client({ region: stack.harness.s3.region, endpoint: stack.harness.s3.endpoint, forcePathStyle: true, credentials: stack.harness.s3.credentials, maxAttempts: 1 });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "PutObjectCommand" && String((args.input as { Key?: string }).Key).endsWith("/manifest.json")) {
+          throw new S3ServiceException({ name: "ServiceUnavailable", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Please reduce your request rate." });
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "manifestUnavailable" },
+    );
+    const store = new S3DocumentStore({ client, bucket: stack.harness.s3.bucket, maxPresignExpirySeconds: 600 });
+    const service = new RenderService(await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" }), store, new DirectoryLetterSource(dataDir), SUPPORTED_LOCALES);
+    const out = new PassThrough();
+    let printed = "";
+    out.on("data", (chunk: Buffer) => void (printed += chunk.toString("utf8")));
+    const table = new ProgressTable(out as unknown as NodeJS.WriteStream);
+    try {
+      const result = await generateDocuments(service, new DirectoryLetterSource(dataDir), { formats: ["html"], locales: ["en", "ru"], personalized: false }, {
+        onPlanned: (requests) => table.planned(requests.length),
+        onStored: (stored) => table.stored(stored),
+        onFailure: (failure) => table.failed(failure),
+        onPublishFailure: (failure) => table.publishFailed(failure),
+      });
+      table.finish();
+
+      expect(result.failures).toHaveLength(2);
+      expect(printed).toMatch(new RegExp(`PUBLISHING FAILED for ${SEED_LETTER} revision [0-9a-f]+: STORAGE_ERROR: storage unavailable during put of letters/${SEED_LETTER}/[0-9a-f]+/manifest.json`));
+      expect(printed).toContain("2 stored documents are not listed in the manifest and counted as failed; run the same command again to publish them");
+    } finally {
+      client.destroy();
+    }
+  });
+});
