@@ -1,12 +1,16 @@
 import { createHash } from "node:crypto";
+import type { Paper } from "./html/render-html";
 import type { Letter } from "./letter/parse-letter";
 import type { TemplateSet } from "./template/template-engine";
 
-/**
- * Changes whenever the layout code changes the bytes it makes for the same input; part of every
- * revision, so documents made by older code are never mistaken for current ones.
- */
-export const RENDERER_VERSION = "letterpress-renderer/1";
+/** Everything besides the letter that shapes a document's bytes. */
+export interface RevisionInputs {
+  /** Every file the renderer reads from the template folder: templates, partials, stylesheet, message catalogs. */
+  templates: TemplateSet;
+  paper: Paper;
+  /** A digest of the renderer's code, its packages and its fonts (see functions/render/renderer-fingerprint.ts). */
+  renderer: string;
+}
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
@@ -19,11 +23,12 @@ function canonical(value: unknown): string {
 }
 
 /**
- * The revision of a letter's documents: a digest of the validated data, the templates and the
- * renderer version. The same inputs always give the same revision, so storage keys are stable and
- * a re-run stores nothing new; any change of text, template or layout gives a new one.
+ * The revision of a letter's documents: a digest of the validated data and of everything else that
+ * shapes the bytes (templates, paper, the renderer's code and fonts). The same inputs always give the
+ * same revision, so storage keys are stable and a re-run stores nothing new; any change of text,
+ * template, paper, code or font gives a new one, so a key handed out never names other bytes.
  */
-export function revisionOf(letter: Letter, templates: TemplateSet, rendererVersion: string = RENDERER_VERSION): string {
-  const input = canonical({ facts: letter.facts, translations: letter.translations, templates, rendererVersion });
+export function revisionOf(letter: Letter, inputs: RevisionInputs): string {
+  const input = canonical({ facts: letter.facts, translations: letter.translations, templates: inputs.templates, paper: inputs.paper, renderer: inputs.renderer });
   return createHash("sha256").update(input).digest("hex").slice(0, 16);
 }

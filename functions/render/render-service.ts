@@ -7,6 +7,7 @@ import { revisionOf } from "../core/revision";
 import type { LetterSource } from "../letters/letter-source";
 import type { DocumentStore, StoredDocument } from "../storage/document-store";
 import type { RenderRequest } from "./events";
+import { rendererFingerprint } from "./renderer-fingerprint";
 import { type RenderAndStoreOptions, type RenderAndStoreResult, renderAndStore } from "./render-and-store";
 
 /** What a render reports: safe to return to a caller and to log. */
@@ -51,8 +52,9 @@ export class RenderService {
     private readonly allowedLocales: readonly LocaleId[],
   ) {}
 
+  /** The revision names the data and everything that shapes the bytes: templates, paper, code and fonts. */
   revisionOf(parsed: ParsedLetter): string {
-    return revisionOf(parsed.letter, this.renderer.engine.set);
+    return revisionOf(parsed.letter, { templates: this.renderer.engine.set, paper: this.renderer.paper, renderer: rendererFingerprint() });
   }
 
   /** Plans the documents of a request, refusing locales this deployment does not serve. */

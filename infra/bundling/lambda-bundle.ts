@@ -1,3 +1,5 @@
+import { BUILD_TIME_FINGERPRINT, fingerprintFromRepository } from "../../functions/render/renderer-fingerprint";
+
 /**
  * How a Lambda function is bundled with esbuild: one minified CommonJS file for the Node.js 22
  * runtime, packages' ES builds preferred (`module` before `main`), nothing left external.
@@ -10,4 +12,7 @@ export const LAMBDA_BUNDLE = {
   format: "cjs",
   mainFields: ["module", "main"],
   minify: true,
+  // The renderer's code and font fingerprint, computed now from the sources the bundle is made of:
+  // part of every revision, and the sources are not in the bundle (functions/render/renderer-fingerprint.ts).
+  define: { [BUILD_TIME_FINGERPRINT]: JSON.stringify(fingerprintFromRepository()) },
 } as const;

@@ -95,6 +95,7 @@ export class LetterFunction extends Construct {
         target: LAMBDA_BUNDLE.target,
         format: LAMBDA_BUNDLE.format === "cjs" ? OutputFormat.CJS : OutputFormat.ESM,
         mainFields: [...LAMBDA_BUNDLE.mainFields],
+        define: { ...LAMBDA_BUNDLE.define },
         // The AWS SDK is bundled too: the function runs the SDK versions the tests ran, not the runtime's.
         externalModules: [],
         commandHooks: {
