@@ -1,5 +1,5 @@
 import type { DocumentFailure, DocumentFormat, DocumentRequest } from "../functions/core/documents";
-import type { LetterpressError } from "../functions/core/errors";
+import type { DataIssue, LetterpressError } from "../functions/core/errors";
 import type { LocaleId } from "../functions/core/locales";
 import type { LetterSource } from "../functions/letters/letter-source";
 import { asLetterpressError, type StoredResult } from "../functions/render/render-and-store";
@@ -22,6 +22,8 @@ export interface GenerateResult {
   stored: (StoredResult & { revision: string })[];
   failures: DocumentFailure[];
   letterFailures: LetterFailure[];
+  /** Files and folders of the data the reader skipped, each named (never skipped in silence). */
+  warnings: DataIssue[];
 }
 
 export interface GenerateProgress {
@@ -35,8 +37,12 @@ export interface GenerateProgress {
  * format. A failure is recorded and the batch goes on; nothing is lost from the report.
  */
 export async function generateDocuments(service: RenderService, letters: LetterSource, options: GenerateOptions, progress: GenerateProgress = {}): Promise<GenerateResult> {
-  const result: GenerateResult = { stored: [], failures: [], letterFailures: [] };
-  for (const letterId of options.letterIds ?? (await letters.listLetterIds())) {
+  const listing = await letters.listLetters();
+  const asked = options.letterIds;
+  // Warnings about the asked-for letters, or about everything when every letter is asked for.
+  const warnings = asked ? listing.warnings.filter((warning) => asked.some((letterId) => warning.file.startsWith(`${letterId}/`))) : listing.warnings;
+  const result: GenerateResult = { stored: [], failures: [], letterFailures: [], warnings };
+  for (const letterId of asked ?? listing.letterIds) {
     try {
       const run = await service.render(
         { letterId, ...(options.locales ? { locales: [...options.locales] } : {}), formats: [...options.formats], ...(options.personalized ? { recipients: true as const } : {}) },

@@ -201,7 +201,7 @@ export function letterFilesOf(testCase: LetterCase): LetterFile[] {
     }
   }
   const files = [...values.keys(), ...raw.keys()].filter((name, index, all) => all.indexOf(name) === index).sort();
-  return files.map((name) => ({ name, text: raw.get(name) ?? JSON.stringify(values.get(name), null, 2) }));
+  return files.map((name) => ({ name, bytes: Buffer.from(raw.get(name) ?? JSON.stringify(values.get(name), null, 2), "utf8") }));
 }
 
 /** Element tags with their counts and the attribute names used: the shape of a page, whatever its text. */
