@@ -25,6 +25,9 @@ function listOf<T extends string>(what: string, isValid: (value: string) => valu
   };
 }
 
+/** "1 letter", "2 letters": English plurals by CLDR's rules (the CLI speaks English). */
+const count = (n: number, noun: string) => `${n} ${new Intl.PluralRules("en").select(n) === "one" ? noun : `${noun}s`}`;
+
 const isFormat = (value: string): value is DocumentFormat => (DOCUMENT_FORMATS as readonly string[]).includes(value);
 const isSlug = (value: string): value is string => SLUG_PATTERN.test(value);
 
@@ -91,6 +94,7 @@ withStorageFlags(
     );
     table.finish();
     const manifest = await exportDocuments(resolve(flags.out), result);
+    for (const warning of result.warnings) console.error(`warning: ${formatDataIssue(warning)}`);
     for (const { letterId, error } of result.letterFailures) {
       console.error(`letter ${letterId}: ${error.code}`);
       const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : [error.message];
@@ -98,8 +102,9 @@ withStorageFlags(
     }
     const created = result.stored.filter((stored) => stored.outcome !== "unchanged").length;
     console.log(
-      `${manifest.documents.length} documents (${created} stored, ${manifest.documents.length - created} unchanged) exported to ${flags.out}/, ` +
-        `${result.failures.length} failed${result.letterFailures.length ? `, ${result.letterFailures.length} letters unreadable` : ""}`,
+      `${count(manifest.documents.length, "document")} (${created} stored, ${manifest.documents.length - created} unchanged) exported to ${flags.out}/, ` +
+        `${result.failures.length} failed${result.letterFailures.length ? `, ${count(result.letterFailures.length, "letter")} unreadable` : ""}` +
+        `${result.warnings.length ? `, ${count(result.warnings.length, "warning")}` : ""}`,
     );
     process.exitCode = result.failures.length + result.letterFailures.length > 0 ? 1 : 0;
   } finally {

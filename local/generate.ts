@@ -1,5 +1,5 @@
 import type { DocumentFailure, DocumentFormat, DocumentRequest } from "../functions/core/documents";
-import type { LetterpressError } from "../functions/core/errors";
+import type { DataIssue, LetterpressError } from "../functions/core/errors";
 import type { LocaleId } from "../functions/core/locales";
 import type { LetterSource } from "../functions/letters/letter-source";
 import { asLetterpressError, type PublishFailure, type StoredResult } from "../functions/render/render-and-store";
@@ -26,6 +26,8 @@ export interface GenerateResult {
   letters: { letterId: string; revision: string | undefined }[];
   /** The run covered every letter of the data (no `--letter`): a letter not among them is gone. */
   allLetters: boolean;
+  /** Files and folders of the data the reader skipped, each named (never skipped in silence). */
+  warnings: DataIssue[];
 }
 
 export interface GenerateProgress {
@@ -40,8 +42,12 @@ export interface GenerateProgress {
  * format. A failure is recorded and the batch goes on; nothing is lost from the report.
  */
 export async function generateDocuments(service: RenderService, letters: LetterSource, options: GenerateOptions, progress: GenerateProgress = {}): Promise<GenerateResult> {
-  const result: GenerateResult = { stored: [], failures: [], letterFailures: [], letters: [], allLetters: options.letterIds === undefined };
-  for (const letterId of options.letterIds ?? (await letters.listLetterIds())) {
+  const listing = await letters.listLetters();
+  const asked = options.letterIds;
+  // Warnings about the asked-for letters, or about everything when every letter is asked for.
+  const warnings = asked ? listing.warnings.filter((warning) => asked.some((letterId) => warning.file.startsWith(`${letterId}/`))) : listing.warnings;
+  const result: GenerateResult = { stored: [], failures: [], letterFailures: [], letters: [], allLetters: asked === undefined, warnings };
+  for (const letterId of asked ?? listing.letterIds) {
     try {
       const run = await service.render(
         { letterId, ...(options.locales ? { locales: [...options.locales] } : {}), formats: [...options.formats], ...(options.personalized ? { recipients: true as const } : {}) },

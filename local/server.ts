@@ -55,7 +55,7 @@ function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV
 
 async function indexPage(runtime: LocalRuntime): Promise<string> {
   const sections: string[] = [];
-  for (const letterId of await runtime.letters.listLetterIds()) {
+  for (const letterId of (await runtime.letters.listLetters()).letterIds) {
     let parsed;
     try {
       parsed = await runtime.letters.loadLetter(letterId);

@@ -1,9 +1,14 @@
 import type { ParsedLetter } from "../core/letter/parse-letter";
-import { listLetterIds, loadLetter } from "./load-letters";
+import { listLetters, loadLetter } from "./load-letters";
+import type { LetterListing } from "./reader-rules";
 
-/** Where letter data comes from: a folder on disk locally, the bucket's data prefix on AWS. */
+/**
+ * Where letter data comes from: a folder on disk locally, the bucket's data prefix on AWS. Both read
+ * by the rules of reader-rules.ts, and both name every entry they skip.
+ */
 export interface LetterSource {
-  listLetterIds(): Promise<string[]>;
+  /** The letters there are, and a warning for each entry skipped; `INVALID_DATA` when there is none. */
+  listLetters(): Promise<LetterListing>;
   /** Reads and validates one letter; `UNKNOWN_LETTER` when there is none by that id. */
   loadLetter(letterId: string): Promise<ParsedLetter>;
 }
@@ -11,8 +16,8 @@ export interface LetterSource {
 export class DirectoryLetterSource implements LetterSource {
   constructor(private readonly dataDir: string) {}
 
-  listLetterIds(): Promise<string[]> {
-    return listLetterIds(this.dataDir);
+  listLetters(): Promise<LetterListing> {
+    return listLetters(this.dataDir);
   }
 
   loadLetter(letterId: string): Promise<ParsedLetter> {

@@ -1,35 +1,45 @@
-import { readdir, readFile } from "node:fs/promises";
+import { lstat, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Dirent } from "node:fs";
 import { LetterpressError } from "../core/errors";
-import { type LetterFile, type ParsedLetter, parseLetter } from "../core/letter/parse-letter";
+import type { ParsedLetter } from "../core/letter/parse-letter";
 import { SLUG_PATTERN } from "../core/letter/schema";
+import { type DataEntry, type LetterListing, listLettersOf, readLetter } from "./reader-rules";
 
-/** The ids of the letters in a data directory: every folder whose name is a valid id, sorted. */
-export async function listLetterIds(dataDir: string): Promise<string[]> {
-  let entries;
+/** A directory entry as the shared reader rules see it; a link is never followed. */
+function entryOf(dirent: Dirent): DataEntry {
+  const kind = dirent.isSymbolicLink() ? "symlink" : dirent.isDirectory() ? "folder" : dirent.isFile() ? "file" : "other";
+  return { name: dirent.name, kind };
+}
+
+async function entriesIn(folder: string): Promise<DataEntry[]> {
+  return (await readdir(folder, { withFileTypes: true })).map(entryOf);
+}
+
+/** The letters in a data directory, and every entry skipped (reader-rules.ts decides). */
+export async function listLetters(dataDir: string): Promise<LetterListing> {
+  let top: DataEntry[];
   try {
-    entries = await readdir(dataDir, { withFileTypes: true });
+    top = await entriesIn(dataDir);
   } catch (error) {
     throw new LetterpressError("INVALID_DATA", `${dataDir}: cannot read the data directory (${(error as NodeJS.ErrnoException).code ?? "error"})`, { cause: error });
   }
-  return entries
-    .filter((entry) => entry.isDirectory() && SLUG_PATTERN.test(entry.name))
-    .map((entry) => entry.name)
-    .sort();
+  return listLettersOf(dataDir, top, (letterId) => entriesIn(join(dataDir, letterId)));
 }
 
-/** Reads and validates one letter's folder under the data directory. */
+/** Reads and validates one letter's folder under the data directory, by the shared reader rules. */
 export async function loadLetter(dataDir: string, letterId: string): Promise<ParsedLetter> {
   if (!SLUG_PATTERN.test(letterId)) {
     throw new LetterpressError("UNKNOWN_LETTER", `letter id ${JSON.stringify(letterId)}: expected lowercase letters, digits and hyphens`);
   }
   const folder = join(dataDir, letterId);
-  let names: string[];
-  try {
-    names = (await readdir(folder, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
-  } catch {
-    throw new LetterpressError("UNKNOWN_LETTER", `no letter "${letterId}" in ${dataDir}`);
+  const stats = await lstat(folder).catch(() => undefined);
+  if (!stats?.isDirectory()) {
+    const why = stats?.isSymbolicLink() ? ": it is a symbolic link, and letter folders must be real folders" : "";
+    throw new LetterpressError("UNKNOWN_LETTER", `no letter "${letterId}" in ${dataDir}${why}`);
   }
-  const files: LetterFile[] = await Promise.all(names.map(async (name) => ({ name, text: await readFile(join(folder, name), "utf8") })));
-  return parseLetter(letterId, files);
+  const entries = await Promise.all(
+    (await entriesIn(folder)).map(async (entry) => (entry.kind === "file" ? { ...entry, bytes: (await lstat(join(folder, entry.name))).size } : entry)),
+  );
+  return readLetter(letterId, entries, (entry) => readFile(join(folder, entry.name)));
 }

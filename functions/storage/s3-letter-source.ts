@@ -1,17 +1,18 @@
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from "@aws-sdk/client-s3";
 import { LetterpressError } from "../core/errors";
-import { type LetterFile, type ParsedLetter, parseLetter } from "../core/letter/parse-letter";
+import type { ParsedLetter } from "../core/letter/parse-letter";
 import { SLUG_PATTERN } from "../core/letter/schema";
 import type { LetterSource } from "../letters/letter-source";
+import { type DataEntry, type LetterListing, listLettersOf, READER_LIMITS, readLetter } from "../letters/reader-rules";
 import { toStorageError } from "./s3-errors";
 
-/** A letter has a handful of files; anything far beyond is not letter data and is refused. */
-const MAX_FILES_PER_LETTER = 64;
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Keys listed for one letter; far beyond READER_LIMITS.maxFilesPerLetter, so the rules, not the listing, refuse. */
+const MAX_KEYS_PER_LETTER = 1000;
 
 /**
  * Letter data in the bucket, under the data prefix: `data/<letterId>/letter.json`, `data/<letterId>/<locale>.json`
- * (the repository's data/ folder, deployed there). Validated exactly like a folder on disk.
+ * (the repository's data/ folder, deployed there). Read by the same rules as a folder on disk
+ * (reader-rules.ts): key prefixes are folders, objects are files, and the bucket holds no links.
  */
 export class S3LetterSource implements LetterSource {
   constructor(
@@ -20,40 +21,51 @@ export class S3LetterSource implements LetterSource {
     private readonly dataPrefix: string,
   ) {}
 
-  async listLetterIds(): Promise<string[]> {
-    const ids: string[] = [];
+  async listLetters(): Promise<LetterListing> {
+    const keys: { key: string; bytes: number }[] = [];
     let token: string | undefined;
     do {
-      const page = await this.send("list", this.dataPrefix, () =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.dataPrefix, Delimiter: "/", ContinuationToken: token })),
+      const page: ListObjectsV2CommandOutput = await this.send("list", this.dataPrefix, () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.dataPrefix, ContinuationToken: token })),
       );
-      for (const { Prefix } of page.CommonPrefixes ?? []) {
-        const id = Prefix?.slice(this.dataPrefix.length, -1);
-        if (id && SLUG_PATTERN.test(id)) ids.push(id);
-      }
+      for (const { Key, Size } of page.Contents ?? []) if (Key) keys.push({ key: Key.slice(this.dataPrefix.length), bytes: Size ?? 0 });
       token = page.NextContinuationToken;
     } while (token);
-    return ids.sort();
+    // Every key as the entries a folder would show: data/<a>/<b>/... is folder <a> holding folder <b>.
+    const top = new Map<string, DataEntry>();
+    const inLetter = new Map<string, Map<string, DataEntry>>();
+    for (const { key, bytes } of keys) {
+      const [first = "", second, ...rest] = key.split("/");
+      if (second === undefined) {
+        if (first) top.set(first, { name: first, kind: "file", bytes });
+        continue;
+      }
+      top.set(first, { name: first, kind: "folder" });
+      const entries = inLetter.get(first) ?? new Map<string, DataEntry>();
+      inLetter.set(first, entries);
+      // "data/<id>/" itself is the marker a console writes for a folder, not a file.
+      if (second) entries.set(second, rest.length > 0 ? { name: second, kind: "folder" } : { name: second, kind: "file", bytes });
+    }
+    return listLettersOf(`s3://${this.bucket}/${this.dataPrefix}`, [...top.values()], async (letterId) => [...(inLetter.get(letterId)?.values() ?? [])]);
   }
 
   async loadLetter(letterId: string): Promise<ParsedLetter> {
     if (!SLUG_PATTERN.test(letterId)) throw new LetterpressError("UNKNOWN_LETTER", `letter id ${JSON.stringify(letterId)}: expected lowercase letters, digits and hyphens`);
     const prefix = `${this.dataPrefix}${letterId}/`;
     const listing = await this.send("list", prefix, () =>
-      this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: "/", MaxKeys: MAX_FILES_PER_LETTER + 1 })),
+      this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: "/", MaxKeys: MAX_KEYS_PER_LETTER })),
     );
-    const objects = (listing.Contents ?? []).filter((object) => object.Key?.endsWith(".json"));
-    if (objects.length === 0) throw new LetterpressError("UNKNOWN_LETTER", `no letter "${letterId}"`);
-    if (objects.length > MAX_FILES_PER_LETTER) throw new LetterpressError("INVALID_DATA", `${letterId}: more than ${MAX_FILES_PER_LETTER} files`);
-    const files: LetterFile[] = await Promise.all(
-      objects.map(async ({ Key, Size }) => {
-        const key = Key as string;
-        if ((Size ?? 0) > MAX_FILE_BYTES) throw new LetterpressError("INVALID_DATA", `${key.slice(this.dataPrefix.length)}: larger than ${MAX_FILE_BYTES} bytes`);
-        const object = await this.send("get", key, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
-        return { name: key.slice(prefix.length), text: (await object.Body?.transformToString("utf-8")) ?? "" };
-      }),
-    );
-    return parseLetter(letterId, files.sort((a, b) => (a.name < b.name ? -1 : 1)));
+    if (listing.IsTruncated) throw new LetterpressError("INVALID_DATA", `${letterId}/: more than ${MAX_KEYS_PER_LETTER} objects; a letter has at most ${READER_LIMITS.maxFilesPerLetter} files`);
+    const entries: DataEntry[] = [
+      ...(listing.Contents ?? []).filter(({ Key }) => Key && Key !== prefix).map(({ Key, Size }) => ({ name: (Key as string).slice(prefix.length), kind: "file" as const, bytes: Size ?? 0 })),
+      ...(listing.CommonPrefixes ?? []).filter(({ Prefix }) => Prefix).map(({ Prefix }) => ({ name: (Prefix as string).slice(prefix.length, -1), kind: "folder" as const })),
+    ];
+    if (entries.length === 0) throw new LetterpressError("UNKNOWN_LETTER", `no letter "${letterId}"`);
+    return readLetter(letterId, entries, async (entry) => {
+      const key = `${prefix}${entry.name}`;
+      const object = await this.send("get", key, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
+      return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+    });
   }
 
   private async send<T>(operation: "list" | "get", key: string, call: () => Promise<T>): Promise<T> {

@@ -104,7 +104,7 @@ describe("hostile letters through the render service into the bucket", () => {
     const testCase = ofKind("letter").find((candidate) => candidate.id === id)!;
     const dataDir = await mkdtemp(join(tmpdir(), "letterpress-hostile-"));
     mkdirSync(join(dataDir, "sample"));
-    for (const file of letterFilesOf(testCase)) writeFileSync(join(dataDir, "sample", file.name), file.text);
+    for (const file of letterFilesOf(testCase)) writeFileSync(join(dataDir, "sample", file.name), "bytes" in file ? file.bytes : "");
     const harness = await startHarness();
     try {
       const store = harness.store();

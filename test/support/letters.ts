@@ -14,7 +14,7 @@ export const SEED_LETTER = "unsc-dprk-2015";
 /** A fixture letter under test/fixtures/letters, validated like real data. */
 export function loadFixtureLetter(name: string): ParsedLetter {
   const dir = join(FIXTURES_DIR, "letters", name);
-  const files = readdirSync(dir).sort().map((file) => ({ name: file, text: readFileSync(join(dir, file), "utf8") }));
+  const files = readdirSync(dir).sort().map((file) => ({ name: file, bytes: readFileSync(join(dir, file)) }));
   return parseLetter(name, files);
 }
 

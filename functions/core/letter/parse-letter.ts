@@ -7,11 +7,11 @@ import { sourceFingerprint } from "./source-fingerprint";
 
 export const LETTER_FACTS_FILE = "letter.json";
 
-/** A data file as read from disk or S3: its name within the letter's folder and its text. */
-export interface LetterFile {
-  name: string;
-  text: string;
-}
+/**
+ * A data file as a reader found it: its name within the letter's folder and its bytes, or the reason
+ * the reader refused to read it (a symbolic link, too large), which is reported like any other problem.
+ */
+export type LetterFile = { name: string; bytes: Uint8Array } | { name: string; refused: string };
 
 /** A letter whose facts and every usable translation passed validation. */
 export interface Letter {
@@ -26,10 +26,53 @@ export interface ParsedLetter {
   letter: Letter;
   /** Languages whose file is present but unusable (invalid or stale), with the reason. */
   localeErrors: ReadonlyMap<LocaleId, LetterpressError>;
+  /** Files and folders the reader skipped (a README, a .DS_Store, a subfolder), each named. */
+  warnings: readonly DataIssue[];
 }
 
-function validate<T>(schema: z.ZodType<T>, file: string, text: string): { value?: T; issues: DataIssue[] } {
-  const parsed = parseDataJson(file, text);
+/** The text of a file, or why it has none: letter data is UTF-8, and a byte that is not is refused, not replaced. */
+function decode(file: string, letterFile: LetterFile): { text?: string; issues: DataIssue[] } {
+  if ("refused" in letterFile) return { issues: [{ file, path: "", message: letterFile.refused }] };
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(letterFile.bytes), issues: [] };
+  } catch {
+    const offset = firstInvalidUtf8Offset(letterFile.bytes);
+    const byte = (letterFile.bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+    const line = letterFile.bytes.subarray(0, offset).filter((value) => value === 0x0a).length + 1;
+    return {
+      issues: [{ file, path: "", message: `not UTF-8: byte 0x${byte} at byte offset ${offset} (line ${line}) is not valid UTF-8 (was the file saved as Windows-1252 or Latin-1?); save it as UTF-8` }],
+    };
+  }
+}
+
+/** Where a byte sequence stops being UTF-8 (RFC 3629: no overlong forms, surrogates or code points past U+10FFFF). */
+export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] as number;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length === 0) return i;
+    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+    const second = bytes[i + 1];
+    if (second === undefined || second < low || second > high) return i;
+    for (let k = 2; k < length; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || next < 0x80 || next > 0xbf) return i;
+    }
+    i += length;
+  }
+  return bytes.length;
+}
+
+function validate<T>(schema: z.ZodType<T>, file: string, letterFile: LetterFile): { value?: T; issues: DataIssue[] } {
+  const decoded = decode(file, letterFile);
+  if (decoded.text === undefined) return { issues: decoded.issues };
+  const parsed = parseDataJson(file, decoded.text);
   if (!parsed.ok) return { issues: parsed.issues };
   const result = schema.safeParse(parsed.value);
   if (result.success) return { value: result.data, issues: [] };
@@ -60,27 +103,35 @@ function compareKeys(file: string, path: string, actual: Iterable<string>, expec
 const quoteSources = (paragraph: Translation["paragraphs"][number]): string =>
   paragraph.content.flatMap((segment) => ("quote" in segment ? [segment.source] : [])).sort().join(", ");
 
-/** Checks that tie one translation to the letter's facts (and, for a translation, to the source). */
-function crossCheck(file: string, translation: Translation, facts: LetterFacts, source: Translation | undefined): DataIssue[] {
-  const issues: DataIssue[] = [
-    ...compareKeys(file, "signatories", Object.keys(translation.signatories), facts.signatories.map((s) => s.id), "signatory"),
-    ...compareKeys(file, "recipients", Object.keys(translation.recipients), facts.recipients.map((r) => r.id), "recipient"),
-  ];
+/** Checks within one file: every quotation's source is one of the file's own sources. */
+function ownChecks(file: string, translation: Translation): DataIssue[] {
+  const issues: DataIssue[] = [];
   translation.paragraphs.forEach((paragraph, p) =>
     paragraph.content.forEach((segment, s) => {
-      if ("quote" in segment && !(segment.source in translation.sources)) {
+      if ("quote" in segment && !Object.hasOwn(translation.sources, segment.source)) {
         issues.push({ file, path: `paragraphs[${p}].content[${s}].source`, message: `unknown source "${segment.source}"; expected one of the keys of "sources"` });
       }
     }),
   );
-  if (!source) {
-    if (translation.translationOf) issues.push({ file, path: "translationOf", message: "the source language's own file must not have translationOf" });
-    return issues;
-  }
+  return issues;
+}
+
+/** Checks that tie a language file to letter.json: the same signatories and recipients. */
+function factsChecks(file: string, translation: Translation, facts: LetterFacts): DataIssue[] {
+  return [
+    ...compareKeys(file, "signatories", Object.keys(translation.signatories), facts.signatories.map((s) => s.id), "signatory"),
+    ...compareKeys(file, "recipients", Object.keys(translation.recipients), facts.recipients.map((r) => r.id), "recipient"),
+  ];
+}
+
+/** Checks that tie a translation to its source: the same sources, paragraphs and quotations. */
+function sourceChecks(file: string, translation: Translation, source: Translation, sourceLocale: LocaleId, fingerprint: string): DataIssue[] {
+  const issues: DataIssue[] = [];
   if (!translation.translationOf) {
-    issues.push({ file, path: "translationOf", message: `missing; expected {"locale": "${facts.sourceLocale}", "sourceSha256": "<fingerprint of the source it translates>"}` });
-  } else if (translation.translationOf.locale !== facts.sourceLocale) {
-    issues.push({ file, path: "translationOf.locale", message: `expected "${facts.sourceLocale}", the letter's source language` });
+    // The fingerprint is printed here, so a new translation can record it without guessing one first.
+    issues.push({ file, path: "translationOf", message: `missing; expected {"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"} (the fingerprint of the current ${sourceLocale}.json)` });
+  } else if (translation.translationOf.locale !== sourceLocale) {
+    issues.push({ file, path: "translationOf.locale", message: `expected "${sourceLocale}", the letter's source language` });
   }
   issues.push(...compareKeys(file, "sources", Object.keys(translation.sources), Object.keys(source.sources), "source"));
   source.paragraphs.forEach((expected, p) => {
@@ -99,20 +150,34 @@ function crossCheck(file: string, translation: Translation, facts: LetterFacts, 
   return issues;
 }
 
+/** letter.json's source language even when the file fails validation, so the language files can still be checked. */
+function declaredSourceLocale(letterFile: LetterFile | undefined): LocaleId | undefined {
+  if (!letterFile || "refused" in letterFile) return undefined;
+  try {
+    const value = (JSON.parse(new TextDecoder().decode(letterFile.bytes)) as { sourceLocale?: unknown } | null)?.sourceLocale;
+    return typeof value === "string" && isLocaleId(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Validates a letter's files: `letter.json` and one `<locale>.json` per language.
- * Problems in the facts or the source language make the whole letter invalid (every problem is
- * reported at once); a translation that is invalid or out of date disables only its language.
+ * Problems in the facts or the source language make the whole letter invalid; then every file's
+ * problems are reported at once, the language files' included. A translation that is invalid or out
+ * of date disables only its language.
  *
  * @param folder the letter's folder name, which must equal its id; file names in errors start with it
+ * @param warnings what the reader skipped, passed through to the result
  */
-export function parseLetter(folder: string, files: readonly LetterFile[]): ParsedLetter {
+export function parseLetter(folder: string, files: readonly LetterFile[], warnings: readonly DataIssue[] = []): ParsedLetter {
   const at = (name: string) => `${folder}/${name}`;
+  const letterIssues: DataIssue[] = [];
   const factsFile = files.find((file) => file.name === LETTER_FACTS_FILE);
-  if (!factsFile) throw new InvalidLetterDataError([{ file: at(LETTER_FACTS_FILE), path: "", message: "missing; every letter folder needs a letter.json" }]);
+  if (!factsFile) letterIssues.push({ file: at(LETTER_FACTS_FILE), path: "", message: "missing; every letter folder needs a letter.json" });
 
-  const facts = validate(letterFactsSchema, at(LETTER_FACTS_FILE), factsFile.text);
-  const letterIssues = [...facts.issues];
+  const facts = factsFile ? validate(letterFactsSchema, at(LETTER_FACTS_FILE), factsFile) : { issues: [] as DataIssue[] };
+  letterIssues.push(...facts.issues);
   if (facts.value && facts.value.id !== folder) {
     letterIssues.push({ file: at(LETTER_FACTS_FILE), path: "id", message: `expected "${folder}", the name of the letter's folder` });
   }
@@ -125,33 +190,53 @@ export function parseLetter(folder: string, files: readonly LetterFile[]): Parse
       letterIssues.push({ file: at(file.name), path: "", message: `unexpected file; expected letter.json or <locale>.json for a supported locale (${SUPPORTED_LOCALES.join(", ")})` });
       continue;
     }
-    const result = validate(translationSchema, at(file.name), file.text);
+    const result = validate(translationSchema, at(file.name), file);
     if (result.value && result.value.locale !== locale) {
       result.issues.push({ file: at(file.name), path: "locale", message: `expected "${locale}", the file's name` });
     }
+    if (result.value) result.issues.push(...ownChecks(at(file.name), result.value));
+    if (result.value && facts.value) result.issues.push(...factsChecks(at(file.name), result.value, facts.value));
     translations.set(locale, { file: at(file.name), ...result });
   }
 
-  const sourceLocale = facts.value?.sourceLocale;
+  const sourceLocale = facts.value?.sourceLocale ?? declaredSourceLocale(factsFile);
   const source = sourceLocale ? translations.get(sourceLocale) : undefined;
-  if (facts.value && sourceLocale && !source) {
+  if (factsFile && sourceLocale && !source) {
     letterIssues.push({ file: at(`${sourceLocale}.json`), path: "", message: `missing; the letter's source language is "${sourceLocale}"` });
   }
-  if (source && source.issues.length > 0) letterIssues.push(...source.issues);
-  if (facts.value && source?.value) letterIssues.push(...crossCheck(source.file, source.value, facts.value, undefined));
-  if (letterIssues.length > 0 || !facts.value || !source?.value || !sourceLocale) throw new InvalidLetterDataError(letterIssues);
+  if (source?.value?.translationOf) source.issues.push({ file: source.file, path: "translationOf", message: "the source language's own file must not have translationOf" });
+  const fingerprint = source?.value && source.issues.length === 0 ? sourceFingerprint(source.value) : undefined;
 
-  // The schema adds no defaults to translations, so the validated value fingerprints like the file.
-  const fingerprint = sourceFingerprint(source.value);
+  // Every translation is checked against the source, whether or not the letter as a whole is valid.
+  const translationIssues = new Map<LocaleId, DataIssue[]>();
+  for (const [locale, translation] of translations) {
+    if (locale === sourceLocale) continue;
+    const issues = [...translation.issues];
+    if (fingerprint && sourceLocale) {
+      if (translation.value && source?.value) issues.push(...sourceChecks(translation.file, translation.value, source.value, sourceLocale, fingerprint));
+      // A malformed fingerprint is answered with the right one.
+      for (const issue of issues) {
+        if (issue.path.startsWith("translationOf") && !issue.message.includes(fingerprint)) issue.message += `; the current ${sourceLocale}.json's fingerprint is ${fingerprint}`;
+      }
+    }
+    translationIssues.set(locale, issues);
+  }
+
+  if (source) letterIssues.push(...source.issues);
+  if (letterIssues.length > 0 || !facts.value || !source?.value || !sourceLocale || !fingerprint) {
+    const everyIssue = [...letterIssues, ...[...translationIssues.values()].flat()];
+    throw new InvalidLetterDataError(sortByFile(everyIssue));
+  }
+
   const usable = new Map<LocaleId, Translation>([[sourceLocale, source.value]]);
   const localeErrors = new Map<LocaleId, LetterpressError>();
   for (const [locale, translation] of translations) {
     if (locale === sourceLocale) continue;
-    const issues = translation.value ? [...translation.issues, ...crossCheck(translation.file, translation.value, facts.value, source.value)] : translation.issues;
-    if (issues.length > 0) {
+    const issues = translationIssues.get(locale) ?? [];
+    if (issues.length > 0 || !translation.value) {
       localeErrors.set(locale, new InvalidLetterDataError(issues));
-    } else if (translation.value?.translationOf?.sourceSha256 !== fingerprint) {
-      localeErrors.set(locale, new StaleTranslationError(translation.file, translation.value?.translationOf?.sourceSha256 ?? "", fingerprint));
+    } else if (translation.value.translationOf?.sourceSha256 !== fingerprint) {
+      localeErrors.set(locale, new StaleTranslationError(translation.file, translation.value.translationOf?.sourceSha256 ?? "", fingerprint));
     } else {
       usable.set(locale, translation.value);
     }
@@ -162,5 +247,10 @@ export function parseLetter(folder: string, files: readonly LetterFile[]): Parse
       localeErrors.set(recipient.locale, new LetterpressError("UNKNOWN_LOCALE", `${at(`${recipient.locale}.json`)}: missing; recipient "${recipient.id}" is to receive the letter in this language`));
     }
   }
-  return { letter: { facts: facts.value, translations: usable, sourceFingerprint: fingerprint }, localeErrors };
+  return { letter: { facts: facts.value, translations: usable, sourceFingerprint: fingerprint }, localeErrors, warnings };
+}
+
+/** Issues grouped by file, in file-name order (each file's own order kept), as people read a folder. */
+function sortByFile(issues: readonly DataIssue[]): DataIssue[] {
+  return [...issues].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SUPPORTED_LOCALES } from "../locales";
+import { bidiControlProblem, combiningSequenceProblem, controlCharacterProblem, invisibleTextProblem } from "./text-rules";
 
 /**
  * The schema of letter data. The TypeScript types are derived from it, so the files, the validator
@@ -23,37 +24,63 @@ export const localeId = z.enum(SUPPORTED_LOCALES, {
   error: (issue) => `expected one of the supported locales ${SUPPORTED_LOCALES.join(", ")}, got ${JSON.stringify(issue.input)}`,
 });
 
-// C0/C1 controls have no place in letter text; embedding and override controls (U+202A-U+202E) can
-// make text display differently from what it says ("Trojan Source"), so they are refused. Isolates and
-// marks (U+200E, U+200F, U+2066-U+2069) are legitimate in mixed-direction text and are allowed.
-const FORBIDDEN_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
-
-function describeCodePoint(text: string): string {
-  const match = FORBIDDEN_CHARACTER.exec(text);
-  const char = match?.[0] ?? "";
-  const code = (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
-  return `U+${code} at character ${match?.index ?? 0}`;
-}
-
+/** Every human-readable text field: visible, bounded, and read in the order it is written (text-rules.ts). */
 export const text = z
   .string({ error: (issue) => (issue.input === undefined ? "missing; expected a string" : "expected a string") })
-  .refine((value) => value.trim().length > 0, { error: "expected non-empty text" })
-  .refine((value) => value.length <= LIMITS.textLength, {
-    error: `expected at most ${LIMITS.textLength} characters`,
-  })
   .superRefine((value, ctx) => {
-    if (FORBIDDEN_CHARACTER.test(value)) {
-      ctx.addIssue({
-        code: "custom",
-        message: `contains a control, bidi override or unpaired surrogate character (${describeCodePoint(value)}); remove it`,
-      });
-    }
+    const problems = [
+      invisibleTextProblem(value),
+      value.length > LIMITS.textLength ? `expected at most ${LIMITS.textLength} characters` : undefined,
+      controlCharacterProblem(value),
+      bidiControlProblem(value),
+      combiningSequenceProblem(value),
+    ];
+    for (const message of problems) if (message) ctx.addIssue({ code: "custom", message });
   });
 
-const isoDate = z.iso.date({ error: "expected a date as YYYY-MM-DD" });
+/** A calendar date: the format first, then whether the day exists ("2026-02-30" does not). */
+const isoDate = z.string({ error: "expected a date as YYYY-MM-DD" }).superRefine((value, ctx) => {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!parts) return void ctx.addIssue({ code: "custom", message: "expected a date as YYYY-MM-DD" });
+  const [year, month, day] = parts.slice(1).map(Number) as [number, number, number];
+  if (month < 1 || month > 12) return void ctx.addIssue({ code: "custom", message: `"${value}" is not a calendar date: there is no month ${month}; expected YYYY-MM-DD` });
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > daysInMonth) {
+    const monthName = new Intl.DateTimeFormat("en", { month: "long", timeZone: "UTC" }).format(Date.UTC(year, month - 1, 1));
+    ctx.addIssue({ code: "custom", message: `"${value}" is not a calendar date: ${monthName} ${year} has ${daysInMonth} days` });
+  }
+});
+
+/**
+ * An object with exactly these fields. When something else is found, the error lists the fields it
+ * expects (zod says only "expected object, received string").
+ */
+function fields<Shape extends z.ZodRawShape>(shape: Shape) {
+  const names = Object.entries(shape).map(([name, schema]) => (z.safeParse(schema, undefined).success ? `${JSON.stringify(name)}?` : JSON.stringify(name)));
+  const legend = names.some((name) => name.endsWith("?")) ? " (? marks an optional one)" : "";
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === "invalid_type" ? `expected an object with the fields ${names.join(", ")}${legend}, received ${describeInput(issue.input)}` : undefined),
+  });
+}
+
+/**
+ * A map from ids to values, with no prototype: a key such as "constructor" or "toString" is found
+ * only if the data has it (every lookup of a user-supplied key is an own-property lookup).
+ */
+function recordOf<Value extends z.ZodType>(what: string, value: Value) {
+  return z
+    .record(slug, value, { error: (issue) => (issue.code === "invalid_type" ? `expected an object of ${what} by id, received ${describeInput(issue.input)}` : undefined) })
+    .transform((record) => Object.assign(Object.create(null) as Record<string, z.output<Value>>, record));
+}
+
+function describeInput(input: unknown): string {
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "an array";
+  return typeof input === "object" ? "an object" : `${typeof input === "string" ? "a string" : typeof input === "number" ? "a number" : typeof input === "boolean" ? "a boolean" : typeof input}`;
+}
 
 /** letter.json: the facts that do not depend on the language. */
-export const letterFactsSchema = z.strictObject({
+export const letterFactsSchema = fields({
   id: slug,
   sourceLocale: localeId,
   /** The date the letter bears. Optional: the seed does not state it, and nothing is invented. */
@@ -62,12 +89,12 @@ export const letterFactsSchema = z.strictObject({
   excerpt: z.boolean().default(false),
   signatories: z
     // The error states the rule; zod's default is only "Invalid URL" (test/reliability, issue 8).
-    .array(z.strictObject({ id: slug, website: z.url({ protocol: /^https$/, error: "expected an https:// URL" }).optional() }))
+    .array(fields({ id: slug, website: z.url({ protocol: /^https$/, error: "expected an https:// URL" }).optional() }))
     .min(1, { error: "expected at least one signatory" })
     .max(LIMITS.signatories),
   recipients: z
     .array(
-      z.strictObject({
+      fields({
         id: slug,
         country: z.string().regex(/^[A-Z]{2}$/, { error: "expected an ISO 3166-1 alpha-2 country code" }),
         locale: localeId,
@@ -79,14 +106,14 @@ export const letterFactsSchema = z.strictObject({
     .max(LIMITS.recipients),
 });
 
-export const textSegmentSchema = z.strictObject({ text: text });
-export const quoteSegmentSchema = z.strictObject({ quote: text, source: slug });
+export const textSegmentSchema = fields({ text: text });
+export const quoteSegmentSchema = fields({ quote: text, source: slug });
 
 const segmentSchema = z.union([textSegmentSchema, quoteSegmentSchema], {
   error: 'expected a text segment {"text"} or a quotation {"quote", "source"}',
 });
 
-export const paragraphSchema = z.strictObject({
+export const paragraphSchema = fields({
   id: slug,
   content: z
     .array(segmentSchema)
@@ -95,25 +122,23 @@ export const paragraphSchema = z.strictObject({
 });
 
 /** `<locale>.json`: everything a reader of that language sees that comes from the letter itself. */
-export const translationSchema = z.strictObject({
+export const translationSchema = fields({
   locale: localeId,
   /** Absent in the source language; in a translation, the source revision it was made from. */
-  translationOf: z
-    .strictObject({
+  translationOf: fields({
       locale: localeId,
-      sourceSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 as 64 lowercase hex digits" }),
-    })
-    .optional(),
+    sourceSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 as 64 lowercase hex digits" }),
+  }).optional(),
   title: text,
   summary: text,
   sender: text,
-  sources: z.record(slug, text),
+  sources: recordOf("source names", text),
   paragraphs: z
     .array(paragraphSchema)
     .min(1, { error: "expected at least one paragraph" })
     .max(LIMITS.paragraphs, { error: `expected at most ${LIMITS.paragraphs} paragraphs` }),
-  signatories: z.record(slug, z.strictObject({ name: text, abbreviation: text.optional() })),
-  recipients: z.record(slug, z.strictObject({ country: text, representative: text })),
+  signatories: recordOf("signatories", fields({ name: text, abbreviation: text.optional() })),
+  recipients: recordOf("recipients", fields({ country: text, representative: text })),
 });
 
 export type LetterFacts = z.infer<typeof letterFactsSchema>;

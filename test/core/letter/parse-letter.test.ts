@@ -8,7 +8,7 @@ function readLetterFolder(dir: string): LetterFile[] {
   return readdirSync(dir)
     .filter((name) => name !== "case.json")
     .sort()
-    .map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
+    .map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
 }
 
 interface BadLetterCase {

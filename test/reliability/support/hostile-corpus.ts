@@ -31,6 +31,8 @@ export type Edit =
   | { file: string; delete: JsonPath }
   | { file: string; nested: { path: JsonPath; depth: number } }
   | { file: string; remove: true }
+  /** The file's final text encoded as Windows-1252, as an editor set to that encoding saves it. */
+  | { file: string; windows1252: true }
   | { files: string[]; everyText: string };
 
 export interface LetterCase {
@@ -162,7 +164,12 @@ export function letterFilesOf(testCase: LetterCase): LetterFile[] {
   const texts = new Map<string, string>(readdirSync(BASE_LETTER).sort().map((name) => [name, readFileSync(join(BASE_LETTER, name), "utf8")]));
   const values = new Map<string, unknown>([...texts].map(([name, text]) => [name, JSON.parse(text)]));
   const raw = new Map<string, string>();
+  const windows1252 = new Set<string>();
   for (const edit of testCase.edits) {
+    if ("windows1252" in edit) {
+      windows1252.add(edit.file);
+      continue;
+    }
     if ("everyText" in edit) {
       for (const name of edit.files) setEveryText(name, values.get(name) as Record<string, unknown>, edit.everyText);
       continue;
@@ -201,7 +208,17 @@ export function letterFilesOf(testCase: LetterCase): LetterFile[] {
     }
   }
   const files = [...values.keys(), ...raw.keys()].filter((name, index, all) => all.indexOf(name) === index).sort();
-  return files.map((name) => ({ name, text: raw.get(name) ?? JSON.stringify(values.get(name), null, 2) }));
+  return files.map((name) => {
+    const text = raw.get(name) ?? JSON.stringify(values.get(name), null, 2);
+    return { name, bytes: windows1252.has(name) ? encodeWindows1252(text) : Buffer.from(text, "utf8") };
+  });
+}
+
+/** Windows-1252's bytes 0x80-0x9F that are not C1 controls; every other character it has is Latin-1. */
+const WINDOWS_1252_HIGH: Record<string, number> = { "€": 0x80, "‚": 0x82, "„": 0x84, "…": 0x85, "‘": 0x91, "’": 0x92, "“": 0x93, "”": 0x94, "–": 0x96, "—": 0x97, "œ": 0x9c, "Œ": 0x8c };
+
+function encodeWindows1252(text: string): Buffer {
+  return Buffer.from([...text].map((char) => WINDOWS_1252_HIGH[char] ?? (char.charCodeAt(0) <= 0xff ? char.charCodeAt(0) : 0x3f)));
 }
 
 /** Element tags with their counts and the attribute names used: the shape of a page, whatever its text. */

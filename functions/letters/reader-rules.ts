@@ -1,0 +1,122 @@
+import { type DataIssue, LetterpressError } from "../core/errors";
+import { type ParsedLetter, parseLetter, type LetterFile } from "../core/letter/parse-letter";
+import { SLUG_PATTERN } from "../core/letter/schema";
+
+/**
+ * The one rule set for reading letter data, shared by the folder reader (load-letters.ts) and the
+ * bucket reader (storage/s3-letter-source.ts), so a letter reads the same on a laptop as deployed:
+ * which entries count, the size limit, what a symbolic link does, and that everything skipped is
+ * named in a warning. Each reader only lists entries and reads bytes.
+ */
+export const READER_LIMITS = {
+  /** Per data file; the same as the render function's limit on one object. */
+  maxFileBytes: 2 * 1024 * 1024,
+  /** A letter has a handful of files; far more is not letter data. */
+  maxFilesPerLetter: 64,
+} as const;
+
+/** An entry of a data folder as a reader sees it. The bucket has only files and (key prefix) folders. */
+export interface DataEntry {
+  name: string;
+  kind: "file" | "folder" | "symlink" | "other";
+  /** The file's size in bytes, when the listing tells it. */
+  bytes?: number;
+}
+
+/** The letters a source holds and everything it skipped, each skipped entry named. */
+export interface LetterListing {
+  letterIds: string[];
+  warnings: DataIssue[];
+}
+
+const READ = "only letter.json and <locale>.json are read";
+const SYMLINK = "a symbolic link; letter data must be regular files, since the deployed copy in the bucket holds no links: copy the file or folder here instead";
+
+const formatBytes = (bytes: number) => new Intl.NumberFormat("en").format(bytes);
+
+/** What becomes of an entry at the top of the data folder: a letter, or a warning naming it. */
+function topLevelVerdict(entry: DataEntry): { letterId: string } | { warning: DataIssue } {
+  const skipped = (message: string): { warning: DataIssue } => ({ warning: { file: entry.kind === "folder" ? `${entry.name}/` : entry.name, path: "", message: `skipped: ${message}` } });
+  if (entry.kind === "symlink") return skipped(SYMLINK);
+  if (entry.kind !== "folder") return skipped("not in a letter folder; each letter is a folder <id>/ holding letter.json and <locale>.json");
+  if (!SLUG_PATTERN.test(entry.name)) return skipped("the folder's name is not a letter id (lowercase letters, digits and inner hyphens, 1-64 characters); rename it to read it");
+  return { letterId: entry.name };
+}
+
+type LetterEntryVerdict = { read: true } | { refused: string } | { warning: DataIssue };
+
+/** What becomes of an entry inside a letter folder: read, refused with a reason (an error), or skipped with a warning. */
+function letterEntryVerdict(letterId: string, entry: DataEntry): LetterEntryVerdict {
+  const skipped = (message: string): LetterEntryVerdict => ({ warning: { file: `${letterId}/${entry.name}${entry.kind === "folder" ? "/" : ""}`, path: "", message: `skipped: ${message}` } });
+  if (entry.name.startsWith(".")) return skipped(`a hidden ${entry.kind === "folder" ? "folder" : "file"} (such as .DS_Store); ${READ}`);
+  if (entry.kind === "folder") return skipped(`a folder inside a letter folder; ${READ}`);
+  if (!entry.name.endsWith(".json")) return skipped(`not a .json file; ${READ}`);
+  if (entry.kind === "symlink") return { refused: SYMLINK };
+  if (entry.kind !== "file") return { refused: "not a regular file" };
+  if (entry.bytes !== undefined && entry.bytes > READER_LIMITS.maxFileBytes) return { refused: tooLarge(entry.bytes) };
+  return { read: true };
+}
+
+const tooLarge = (bytes: number) =>
+  `${formatBytes(bytes)} bytes; a data file may have at most ${formatBytes(READER_LIMITS.maxFileBytes)} bytes (${READER_LIMITS.maxFileBytes / 1024 / 1024} MiB)`;
+
+/**
+ * Lists the letters of a data folder or prefix, and warns of every entry skipped, at the top and
+ * inside each letter folder. No letter at all is an error: an empty or mistyped `--data` must not
+ * look like a successful run.
+ *
+ * @param where the folder or bucket prefix, for the error message
+ * @param entriesOf the entries of one letter folder
+ */
+export async function listLettersOf(where: string, top: readonly DataEntry[], entriesOf: (letterId: string) => Promise<readonly DataEntry[]>): Promise<LetterListing> {
+  const letterIds: string[] = [];
+  const warnings: DataIssue[] = [];
+  for (const entry of [...top].sort(byName)) {
+    const verdict = topLevelVerdict(entry);
+    if ("warning" in verdict) warnings.push(verdict.warning);
+    else letterIds.push(verdict.letterId);
+  }
+  for (const letterId of letterIds) {
+    for (const entry of [...(await entriesOf(letterId))].sort(byName)) {
+      const verdict = letterEntryVerdict(letterId, entry);
+      if ("warning" in verdict) warnings.push(verdict.warning);
+    }
+  }
+  if (letterIds.length === 0) {
+    const skipped = warnings.map((warning) => `\n  ${warning.file}: ${warning.message}`).join("");
+    throw new LetterpressError("INVALID_DATA", `${where}: no letters; expected a folder per letter, named by its id, holding letter.json and <locale>.json${skipped}`);
+  }
+  return { letterIds, warnings };
+}
+
+/**
+ * Reads one letter folder's entries by the rules and validates the letter. Refused files (a symbolic
+ * link, too large) are reported as problems of that file, so a refused translation disables its
+ * language with the reason, and a refused letter.json the letter.
+ *
+ * @param read the bytes of one entry to read; at most READER_LIMITS.maxFileBytes are kept
+ */
+export async function readLetter(letterId: string, entries: readonly DataEntry[], read: (entry: DataEntry) => Promise<Uint8Array>): Promise<ParsedLetter> {
+  const warnings: DataIssue[] = [];
+  const toRead: DataEntry[] = [];
+  const refused: LetterFile[] = [];
+  for (const entry of [...entries].sort(byName)) {
+    const verdict = letterEntryVerdict(letterId, entry);
+    if ("warning" in verdict) warnings.push(verdict.warning);
+    else if ("refused" in verdict) refused.push({ name: entry.name, refused: verdict.refused });
+    else toRead.push(entry);
+  }
+  if (toRead.length + refused.length > READER_LIMITS.maxFilesPerLetter) {
+    throw new LetterpressError("INVALID_DATA", `${letterId}/: ${toRead.length + refused.length} .json files; a letter has at most ${READER_LIMITS.maxFilesPerLetter}`);
+  }
+  const files: LetterFile[] = await Promise.all(
+    toRead.map(async (entry): Promise<LetterFile> => {
+      const bytes = await read(entry);
+      // The listing's size may be stale (a file written meanwhile): the bytes read decide.
+      return bytes.length > READER_LIMITS.maxFileBytes ? { name: entry.name, refused: tooLarge(bytes.length) } : { name: entry.name, bytes };
+    }),
+  );
+  return parseLetter(letterId, [...files, ...refused].sort(byName), warnings);
+}
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

@@ -1,0 +1,68 @@
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FIXTURES_DIR, REPO } from "../support/letters";
+
+/**
+ * `npm run generate` says what it skipped and what it could not read (issue 15, items 2 and 9): a
+ * skipped file is named in a warning, an empty --data is an error, and counts read as English.
+ */
+
+const SAMPLE = join(FIXTURES_DIR, "letters/sample");
+const TSX = join(REPO, "node_modules/.bin/tsx");
+
+function generate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(TSX, [join(REPO, "local/cli.ts"), "generate", "--format", "html", ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("the generate command", () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), "letterpress-cli-"));
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  const sampleIn = (dir: string, id = "sample") => {
+    mkdirSync(dir, { recursive: true });
+    for (const name of ["letter.json", "en.json", "fr.json"]) copyFileSync(join(SAMPLE, name), join(dir, name));
+    writeFileSync(join(dir, "letter.json"), readFileSync(join(SAMPLE, "letter.json"), "utf8").replace('"id": "sample"', `"id": "${id}"`));
+  };
+
+  it("names every skipped file and folder in a warning, and still makes the letter", async () => {
+    const data = join(root, "data");
+    sampleIn(join(data, "sample"));
+    writeFileSync(join(data, "sample", ".DS_Store"), "\u0000\u0000\u0000\u0001Bud1");
+    writeFileSync(join(data, "sample", "README.md"), "# notes\n");
+    sampleIn(join(data, "Second Letter"));
+    const run = await generate(["--data", data, "--out", join(root, "out")]);
+    expect(run.stderr).toContain("warning: sample/.DS_Store: skipped: a hidden file");
+    expect(run.stderr).toContain("warning: sample/README.md: skipped: not a .json file");
+    expect(run.stderr).toContain("warning: Second Letter/: skipped: the folder's name is not a letter id");
+    expect(run.stdout).toMatch(/2 documents \(\d stored, \d unchanged\) exported to .*, 0 failed, 3 warnings/);
+    expect(run.code).toBe(0);
+  }, 120_000);
+
+  it("refuses an empty --data folder", async () => {
+    mkdirSync(join(root, "empty"));
+    const run = await generate(["--data", join(root, "empty"), "--out", join(root, "out")]);
+    expect(run.stderr).toContain(`INVALID_DATA: ${join(root, "empty")}: no letters; expected a folder per letter`);
+    expect(run.code).toBe(2);
+  }, 120_000);
+
+  it("counts one unreadable letter in the singular", async () => {
+    const data = join(root, "data");
+    sampleIn(join(data, "sample"));
+    sampleIn(join(data, "broken"));
+    writeFileSync(join(data, "broken", "letter.json"), "{}");
+    const run = await generate(["--data", data, "--out", join(root, "out")]);
+    expect(run.stderr).toContain("letter broken: INVALID_DATA");
+    expect(run.stdout).toMatch(/, 0 failed, 1 letter unreadable$/m);
+    expect(run.code).toBe(1);
+  }, 120_000);
+});

@@ -1,0 +1,182 @@
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { lstat, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
+import { DirectoryLetterSource, type LetterSource } from "../../functions/letters/letter-source";
+import { READER_LIMITS } from "../../functions/letters/reader-rules";
+import { S3LetterSource } from "../../functions/storage/s3-letter-source";
+import { type Harness, startHarness } from "../storage/embedded-s3-harness";
+import { FIXTURES_DIR } from "../support/letters";
+
+/**
+ * The folder reader and the bucket reader, given the same data, read the same letters, refuse the
+ * same files with the same reasons and warn of the same skipped entries (issue 15, item 2). The
+ * bucket is the real embedded S3 server over HTTP, filled as a deployment fills it.
+ */
+
+const SAMPLE = join(FIXTURES_DIR, "letters/sample");
+const copySample = (dir: string) => {
+  mkdirSync(dir, { recursive: true });
+  for (const name of ["letter.json", "en.json", "fr.json"]) copyFileSync(join(SAMPLE, name), join(dir, name));
+};
+const withId = (dir: string, id: string) => writeFileSync(join(dir, "letter.json"), readFileSync(join(dir, "letter.json"), "utf8").replace('"id": "sample"', `"id": "${id}"`));
+
+/** A valid fr.json padded with spaces to `bytes`: the only fault is its size. */
+function paddedTranslation(bytes: number): string {
+  const text = readFileSync(join(SAMPLE, "fr.json"), "utf8").trimEnd();
+  return `${text.slice(0, -1)}${" ".repeat(bytes - Buffer.byteLength(text))}}`;
+}
+
+/** Every regular file under a folder uploaded under `data/`, as the deployment copies data/ (links are not files). */
+async function uploadTree(harness: Harness, root: string): Promise<void> {
+  const walk = async (dir: string): Promise<void> => {
+    for (const name of await readdir(dir)) {
+      const path = join(dir, name);
+      const stats = await lstat(path);
+      if (stats.isDirectory()) await walk(path);
+      else if (stats.isFile()) {
+        await harness.client.send(new PutObjectCommand({ Bucket: harness.s3.bucket, Key: `data/${relative(root, path).split("\\").join("/")}`, Body: await readFile(path) }));
+      }
+    }
+  };
+  await walk(root);
+}
+
+/** What a reader made of a letter, in one comparable shape. */
+async function readingOf(source: LetterSource, letterId: string) {
+  return source.loadLetter(letterId).then(
+    (parsed: ParsedLetter) => ({
+      usable: [...parsed.letter.translations.keys()],
+      localeErrors: Object.fromEntries([...parsed.localeErrors].map(([locale, error]) => [locale, error.message])),
+      warnings: parsed.warnings,
+    }),
+    (error: Error & { code?: string }) => ({ error: `${error.code}: ${error.message}` }),
+  );
+}
+
+describe("the folder reader and the bucket reader", () => {
+  let harness: Harness;
+  let root: string;
+  let dataDir: string;
+  let readers: { folder: LetterSource; bucket: LetterSource };
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "letterpress-readers-"));
+    dataDir = join(root, "data");
+    copySample(join(dataDir, "sample"));
+    writeFileSync(join(dataDir, "sample", ".DS_Store"), Buffer.from([0, 0, 0, 1, 66, 117, 100, 49]));
+    writeFileSync(join(dataDir, "sample", "README.md"), "# Notes for translators\n");
+    mkdirSync(join(dataDir, "sample", "drafts"));
+    writeFileSync(join(dataDir, "sample", "drafts", "fr.json"), "{}");
+    copySample(join(dataDir, "big-translation"));
+    withId(join(dataDir, "big-translation"), "big-translation");
+    writeFileSync(join(dataDir, "big-translation", "fr.json"), paddedTranslation(2.5 * 1024 * 1024));
+    copySample(join(dataDir, "at-the-limit"));
+    withId(join(dataDir, "at-the-limit"), "at-the-limit");
+    writeFileSync(join(dataDir, "at-the-limit", "fr.json"), paddedTranslation(READER_LIMITS.maxFileBytes));
+    copySample(join(dataDir, "My Letter"));
+    writeFileSync(join(dataDir, "README.md"), "# Letters\n");
+    harness = await startHarness();
+    await uploadTree(harness, dataDir);
+    readers = { folder: new DirectoryLetterSource(dataDir), bucket: new S3LetterSource(harness.client, harness.s3.bucket, "data/") };
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("list the same letters and name every skipped entry in the same warnings", async () => {
+    const folder = await readers.folder.listLetters();
+    expect(await readers.bucket.listLetters()).toEqual(folder);
+    expect(folder.letterIds).toEqual(["at-the-limit", "big-translation", "sample"]);
+    expect(folder.warnings.map((warning) => warning.file)).toEqual(["My Letter/", "README.md", "sample/.DS_Store", "sample/README.md", "sample/drafts/"]);
+    expect(folder.warnings.find((warning) => warning.file === "My Letter/")?.message).toMatch(/^skipped: the folder's name is not a letter id/);
+    expect(folder.warnings.find((warning) => warning.file === "sample/.DS_Store")?.message).toMatch(/^skipped: a hidden file/);
+  });
+
+  it("read a letter with a .DS_Store, a README.md and a subfolder alike: readable, each skipped entry named", async () => {
+    const folder = await readingOf(readers.folder, "sample");
+    expect(await readingOf(readers.bucket, "sample")).toEqual(folder);
+    expect(folder).toMatchObject({ usable: ["en", "fr"], localeErrors: {} });
+    expect((folder as unknown as { warnings: { file: string }[] }).warnings.map((warning) => warning.file)).toEqual(["sample/.DS_Store", "sample/README.md", "sample/drafts/"]);
+  });
+
+  it("refuse a 2.5 MiB translation alike, naming the file and the limit, and keep the other language", async () => {
+    const folder = await readingOf(readers.folder, "big-translation");
+    expect(await readingOf(readers.bucket, "big-translation")).toEqual(folder);
+    expect(folder).toMatchObject({
+      usable: ["en"],
+      localeErrors: { fr: "big-translation/fr.json: 2,621,440 bytes; a data file may have at most 2,097,152 bytes (2 MiB)" },
+    });
+  });
+
+  it("read a file of exactly the limit alike", async () => {
+    const folder = await readingOf(readers.folder, "at-the-limit");
+    expect(await readingOf(readers.bucket, "at-the-limit")).toEqual(folder);
+    expect(folder).toMatchObject({ usable: ["en", "fr"], localeErrors: {} });
+  });
+
+  it("answer an unknown letter alike", async () => {
+    for (const reader of Object.values(readers)) expect(await readingOf(reader, "no-such-letter")).toEqual({ error: expect.stringMatching(/^UNKNOWN_LETTER: no letter "no-such-letter"/) });
+  });
+});
+
+describe("a data folder with no letters", () => {
+  it.each([
+    ["empty", [] as string[]],
+    ["holding only folders whose names are not ids", ["Draft Letter/letter.json", "UNSC_2015/en.json"]],
+  ])("is an error in both readers when %s, naming what was skipped", async (_name, files) => {
+    const root = await mkdtemp(join(tmpdir(), "letterpress-empty-"));
+    const harness = await startHarness();
+    try {
+      for (const file of files) {
+        mkdirSync(join(root, file, ".."), { recursive: true });
+        writeFileSync(join(root, file), "{}");
+      }
+      await uploadTree(harness, root);
+      const folder = new DirectoryLetterSource(root).listLetters();
+      const bucket = new S3LetterSource(harness.client, harness.s3.bucket, "data/").listLetters();
+      await expect(folder).rejects.toMatchObject({ code: "INVALID_DATA", message: expect.stringContaining(`${root}: no letters`) });
+      await expect(bucket).rejects.toMatchObject({ code: "INVALID_DATA", message: expect.stringContaining("s3://") });
+      for (const file of files) {
+        const folderName = `${file.split("/")[0]}/`;
+        await expect(new DirectoryLetterSource(root).listLetters()).rejects.toThrow(`${folderName}: skipped: the folder's name is not a letter id`);
+        await expect(new S3LetterSource(harness.client, harness.s3.bucket, "data/").listLetters()).rejects.toThrow(`${folderName}: skipped: the folder's name is not a letter id`);
+      }
+    } finally {
+      await harness.stop();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("symbolic links in a data folder (the bucket holds none)", () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "letterpress-links-"));
+    copySample(join(root, "elsewhere"));
+    mkdirSync(join(root, "data", "linked"), { recursive: true });
+    for (const name of ["letter.json", "en.json"]) copyFileSync(join(SAMPLE, name), join(root, "data", "linked", name));
+    withId(join(root, "data", "linked"), "linked");
+    symlinkSync(join(root, "elsewhere", "fr.json"), join(root, "data", "linked", "fr.json"));
+    symlinkSync(join(root, "elsewhere"), join(root, "data", "sample"));
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it("refuses a symlinked translation with a message instead of skipping it", async () => {
+    const parsed = await new DirectoryLetterSource(join(root, "data")).loadLetter("linked");
+    expect([...parsed.letter.translations.keys()]).toEqual(["en"]);
+    expect(parsed.localeErrors.get("fr")?.message).toMatch(/^linked\/fr\.json: a symbolic link; letter data must be regular files/);
+  });
+
+  it("names a symlinked letter folder in a warning, and refuses to load it with the reason", async () => {
+    const source = new DirectoryLetterSource(join(root, "data"));
+    const listing = await source.listLetters();
+    expect(listing.letterIds).toEqual(["linked"]);
+    expect(listing.warnings).toEqual([{ file: "sample", path: "", message: expect.stringMatching(/^skipped: a symbolic link/) }]);
+    await expect(source.loadLetter("sample")).rejects.toThrow(/no letter "sample" .*: it is a symbolic link/);
+  });
+});
