@@ -18,6 +18,8 @@ export const MIN_KEY_BYTES = 32;
 /** Reads a secret's text by its id (Secrets Manager's SecretString on AWS). */
 export type ReadSecret = (secretId: string) => Promise<string>;
 
+const KEY_ID_RULE = "expected a key id of 1-32 of A-Z, a-z, 0-9, '-' and '_'";
+
 const base64Key = z
   .string()
   .regex(/^[A-Za-z0-9+/]+={0,2}$/, { error: "expected standard base64" })
@@ -29,8 +31,8 @@ const base64Key = z
  */
 export const keyRingDocumentSchema = z
   .strictObject({
-    current: z.string().regex(KEY_ID_PATTERN, { error: "expected a key id of 1-32 of A-Z, a-z, 0-9, '-' and '_'" }),
-    keys: z.record(z.string().regex(KEY_ID_PATTERN, { error: "expected key ids of 1-32 of A-Z, a-z, 0-9, '-' and '_'" }), base64Key),
+    current: z.string().regex(KEY_ID_PATTERN, { error: KEY_ID_RULE }),
+    keys: z.record(z.string().regex(KEY_ID_PATTERN, { error: KEY_ID_RULE }), base64Key),
   })
   .refine((ring) => Object.hasOwn(ring.keys, ring.current), { error: "names a key that is not in keys", path: ["current"] });
 
@@ -53,9 +55,12 @@ export function parseKeyRing(text: string, source: string): KeyRing {
   }
   const parsed = keyRingDocumentSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) =>
-      issue.code === "unrecognized_keys" ? `${fieldPath(issue.path)}: unexpected field ${issue.keys.join(", ")}` : `${fieldPath(issue.path)}: ${issue.message}`,
-    );
+    const problems = parsed.error.issues.map((issue) => {
+      if (issue.code === "unrecognized_keys") return `${fieldPath(issue.path)}: unexpected field ${issue.keys.join(", ")}`;
+      // A bad key id: zod names it as the last path segment; say which id and what an id is.
+      if (issue.code === "invalid_key") return `${fieldPath(issue.path.slice(0, -1))}: key id ${JSON.stringify(String(issue.path.at(-1)))}: ${KEY_ID_RULE}`;
+      return `${fieldPath(issue.path)}: ${issue.message}`;
+    });
     throw new LetterpressError("CONFIG_ERROR", `${source}: ${problems.join("; ")}`);
   }
   return {
