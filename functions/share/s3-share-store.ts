@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import type { ZodType } from "zod";
 import { SLUG_PATTERN } from "../core/letter/schema";
 import { LetterpressError } from "../core/errors";
 import { CorruptStoredRecordError, DocumentNotFoundError, InvalidKeySegmentError } from "../storage/errors";
-import { isNotFound, isWriteConflict, toStorageError } from "../storage/s3-errors";
+import { isWriteConflict, toStorageError } from "../storage/s3-errors";
 import type { ServerSideEncryption } from "../storage/s3-document-store";
 import { SHARE_ID_PATTERN } from "./share-token";
 import { revocationSchema, shareRecordSchema, type Revocation, type ShareRecord, type ShareStore, type StoredShare } from "./share-store";
@@ -55,6 +55,25 @@ export interface S3ShareStoreOptions {
   bucket: string;
   /** As the documents: SSE-S3 or SSE-KMS on AWS; the embedded server ignores it. */
   encryption?: ServerSideEncryption | undefined;
+  /** Keys per listing request; S3's own 1000 when omitted (tests use a small page to cross pages). */
+  listPageSize?: number;
+}
+
+/** Reads in flight at once while listing: enough to be quick, few enough not to exhaust sockets. */
+const READ_CONCURRENCY = 16;
+
+/** `Promise.all(items.map(fn))` with at most `limit` calls running at once, results in order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** A share created with an id already taken: with 128 random bits, a bug, never chance. */
@@ -68,11 +87,13 @@ export class S3ShareStore implements ShareStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly encryption: ServerSideEncryption | undefined;
+  private readonly listPageSize: number | undefined;
 
   constructor(options: S3ShareStoreOptions) {
     this.client = options.client;
     this.bucket = options.bucket;
     this.encryption = options.encryption;
+    this.listPageSize = options.listPageSize;
   }
 
   /**
@@ -88,28 +109,41 @@ export class S3ShareStore implements ShareStore {
   async find(shareId: string): Promise<StoredShare | undefined> {
     const index = await this.readJson(shareIndexKey(shareId), indexSchema);
     if (index === undefined) return undefined;
-    return this.readShare(index.letterId, shareId);
+    const [record, revocation] = await Promise.all([
+      this.readJson(shareRecordKey(index.letterId, shareId), shareRecordSchema),
+      this.readJson(revocationKey(index.letterId, shareId), revocationSchema),
+    ]);
+    return record === undefined ? undefined : { record, revocation };
   }
 
   async listByLetter(letterId: string): Promise<StoredShare[]> {
     const prefix = `${SHARES_PREFIX}${letterSegment(letterId)}/`;
     const ids = new Set<string>();
+    const revoked = new Set<string>();
     let continuationToken: string | undefined;
     do {
       let page;
       try {
-        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: continuationToken }));
+        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: continuationToken, MaxKeys: this.listPageSize }));
       } catch (error) {
         throw toStorageError("get", prefix, error);
       }
       for (const object of page.Contents ?? []) {
         const match = KEY_IN_LETTER.exec(object.Key ?? "");
-        if (match?.[1] !== undefined) ids.add(match[1]);
+        if (match?.[1] === undefined) continue;
+        (match[2] ? revoked : ids).add(match[1]);
       }
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (continuationToken !== undefined);
-    const shares = (await Promise.all([...ids].map((id) => this.readShare(letterId, id)))).filter((share): share is StoredShare => share !== undefined);
-    return shares.sort((a, b) => (a.record.createdAt < b.record.createdAt ? 1 : a.record.createdAt > b.record.createdAt ? -1 : a.record.id < b.record.id ? -1 : 1));
+    // The listing already says which shares are revoked: only those revocations are read.
+    const shares = await mapBounded([...ids], READ_CONCURRENCY, async (id) => {
+      const record = await this.readJson(shareRecordKey(letterId, id), shareRecordSchema);
+      const revocation = revoked.has(id) ? await this.readJson(revocationKey(letterId, id), revocationSchema) : undefined;
+      return record === undefined ? undefined : { record, revocation };
+    });
+    return shares
+      .filter((share): share is StoredShare => share !== undefined)
+      .sort((a, b) => (a.record.createdAt < b.record.createdAt ? 1 : a.record.createdAt > b.record.createdAt ? -1 : a.record.id < b.record.id ? -1 : 1));
   }
 
   /** Create-once: the first revocation stays in force, and a second one reads it back. */
@@ -122,23 +156,12 @@ export class S3ShareStore implements ShareStore {
     return { revocation: existing, created: false };
   }
 
+  /**
+   * A GET, not a HEAD: a HEAD's 404 cannot tell a missing key from a missing bucket (it has no body),
+   * and a revocation check must never answer "not revoked" because it looked in the wrong place.
+   */
   async isRevoked(letterId: string, shareId: string): Promise<boolean> {
-    const key = revocationKey(letterId, shareId);
-    try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw toStorageError("head", key, error);
-    }
-  }
-
-  private async readShare(letterId: string, shareId: string): Promise<StoredShare | undefined> {
-    const [record, revocation] = await Promise.all([
-      this.readJson(shareRecordKey(letterId, shareId), shareRecordSchema),
-      this.readJson(revocationKey(letterId, shareId), revocationSchema),
-    ]);
-    return record === undefined ? undefined : { record, revocation };
+    return (await this.readJson(revocationKey(letterId, shareId), revocationSchema)) !== undefined;
   }
 
   private async readJson<T>(key: string, schema: ZodType<T>): Promise<T | undefined> {
@@ -147,7 +170,8 @@ export class S3ShareStore implements ShareStore {
       const reply = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       text = (await reply.Body?.transformToString("utf8")) ?? "";
     } catch (error) {
-      if (isNotFound(error)) return undefined;
+      // Only a missing key is "nothing there"; a missing bucket (also a 404) is a configuration error.
+      if ((error as { name?: unknown } | null)?.name === "NoSuchKey") return undefined;
       throw toStorageError("get", key, error);
     }
     try {
