@@ -38,10 +38,23 @@ export function recordEvents() {
   return { lines, counts, logger, metrics, text: () => JSON.stringify(lines) + JSON.stringify(counts) };
 }
 
-/** Stores a document (fake bytes, real storage) and publishes it in `revision`. */
-export async function storeDocument(store: S3DocumentStore, revision: string, locale: LocaleId, format: "pdf" | "html", text: string, options: { recipientId?: string; downloadName?: string } = {}) {
-  const put = await store.put(renderedDocument(locale, format, text, options.recipientId ?? null), { revision, downloadName: options.downloadName ?? `Lettre ${locale}` });
-  await store.publishRevision(LETTER, revision, [put.document]);
+/** A document with stand-in bytes (a PDF header, an HTML page) for any letter. */
+export function renderedFor(request: DocumentRequest, text: string) {
+  return { ...renderedDocument(request.locale, request.format, text, request.recipientId), request };
+}
+
+/** Stores a document (stand-in bytes, real storage) and publishes it in `revision`. */
+export async function storeDocument(
+  store: S3DocumentStore,
+  revision: string,
+  locale: LocaleId,
+  format: "pdf" | "html",
+  text: string,
+  options: { letterId?: string; recipientId?: string; downloadName?: string } = {},
+) {
+  const request: DocumentRequest = { letterId: options.letterId ?? LETTER, locale, format, recipientId: options.recipientId ?? null };
+  const put = await store.put(renderedFor(request, text), { revision, downloadName: options.downloadName ?? `Lettre ${locale}` });
+  await store.publishRevision(request.letterId, revision, [put.document]);
   return put.document;
 }
 
@@ -55,16 +68,17 @@ export function shareServiceOn(harness: Harness, options: Partial<ShareServiceOp
   const makeDocument: MakeDocument = async (request) => {
     made.push(request);
     if (options.renderRevision === undefined) throw new Error("this test renders nothing on demand");
-    const put = await documents.put(renderedDocument(request.locale, request.format, "made on demand", request.recipientId), { revision: options.renderRevision, downloadName: "On demand" });
+    const put = await documents.put(renderedFor(request, "made on demand"), { revision: options.renderRevision, downloadName: "On demand" });
     await documents.publishRevision(request.letterId, options.renderRevision, [put.document]);
     return put.document;
   };
   const events = recordEvents();
   const time = manualClock();
   const shareStore = new S3ShareStore({ client: harness.client, bucket: harness.s3.bucket });
+  const keyRing = options.keyRing ?? ringOf("k1");
   const service = new ShareService({
     store: shareStore,
-    keyRing: ringOf("k1"),
+    keyRing,
     documents: storedShareDocuments(documents, makeDocument),
     maxLifetimeSeconds: 90 * 86_400,
     clock: time.clock,
@@ -72,5 +86,5 @@ export function shareServiceOn(harness: Harness, options: Partial<ShareServiceOp
     metrics: events.metrics,
     ...options,
   });
-  return { service, documents, shareStore, events, time, made };
+  return { service, documents, shareStore, events, time, made, keyRing };
 }
