@@ -93,7 +93,7 @@ export function renderRefusalPage(kind: RefusalPageKind, locale: LocaleId, catal
   const [title, body, ask] = keys.map((key) => escapeHtml(messages.format(key)));
   const { tag, dir } = LOCALES[chosen];
   const html = [
-    "<!doctype html>",
+    "<!DOCTYPE html>",
     `<html lang="${tag}" dir="${dir}">`,
     "<head>",
     '<meta charset="utf-8">',
