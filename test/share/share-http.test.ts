@@ -136,6 +136,17 @@ describe("the share routes", () => {
       expect(Buffer.from(await download.arrayBuffer()).toString("utf8")).toBe("%PDF-1.7\nlettre en PDF\n%%EOF\n");
     });
 
+    it("still opens days after it was made, up to the last second of its lifetime", async () => {
+      const created = await share(); // 3 days
+      time.advanceSeconds(3 * DAY_SECONDS - 1);
+      const reply = await handlers[SHARE_ROUTES.open](openEvent(tokenOf(created.url)));
+      expect(reply.statusCode).toBe(302);
+      const download = await fetch(reply.headers.location as string);
+      expect(Buffer.from(await download.arrayBuffer()).toString("utf8")).toBe("%PDF-1.7\nlettre en PDF\n%%EOF\n");
+      time.advanceSeconds(1);
+      expect((await handlers[SHARE_ROUTES.open](openEvent(tokenOf(created.url)))).statusCode).toBe(410);
+    });
+
     it("keeps a non-Latin file name (RFC 5987) with an ASCII fallback", async () => {
       const created = await share({ locale: "ar" });
       const reply = await handlers[SHARE_ROUTES.open](openEvent(tokenOf(created.url)));
