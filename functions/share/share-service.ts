@@ -1,5 +1,5 @@
 import type { DocumentFormat, DocumentRequest } from "../core/documents";
-import { LetterpressError } from "../core/errors";
+import { LetterpressError, type ErrorCode } from "../core/errors";
 import type { LocaleId } from "../core/locales";
 import type { KeyRing } from "./share-key-ring";
 import type { ShareLogger, ShareMetrics } from "./share-observability";
@@ -85,6 +85,9 @@ function whole(value: number, name: string, min: number, max: number): number {
   }
   return value;
 }
+
+/** Error codes meaning the letter's current data cannot make a document (as opposed to a failure of ours). */
+const DATA_CANNOT_MAKE: ReadonlySet<ErrorCode> = new Set(["NOT_FOUND", "UNKNOWN_LETTER", "UNKNOWN_LOCALE", "INVALID_DATA", "STALE_TRANSLATION"]);
 
 const describeDays = (seconds: number) => (seconds % DAY_SECONDS === 0 ? `${seconds / DAY_SECONDS} days` : `${seconds} seconds`);
 
@@ -212,8 +215,9 @@ export class ShareService {
       try {
         document = await this.options.documents.current(request);
       } catch (error) {
-        // The current data can no longer make it (the recipient was removed, a translation went stale).
-        if (!(error instanceof LetterpressError) || error.code === "STORAGE_ERROR" || error.code === "CONFIG_ERROR") throw error;
+        // The current data can no longer make it (the recipient was removed, a translation went
+        // stale): the document is gone. Any other failure is ours and is reported as such.
+        if (!(error instanceof LetterpressError) || !DATA_CANNOT_MAKE.has(error.code)) throw error;
         document = undefined;
       }
     } else {

@@ -158,9 +158,13 @@ describe("the share service, over the embedded S3", () => {
       // The latest manifest still lists it but the object is gone, and the data cannot make it again here.
       const refusing = shareServiceOn(harness, { keyRing, documents: { current: async () => Promise.reject(new LetterpressError("NOT_FOUND", "no such recipient")), atRevision: async () => undefined } });
       expect(await refusing.service.resolve(latest.token)).toEqual({ outcome: "refused", reason: "DOCUMENT_GONE", locale: "es" });
-      // Storage failing is not "gone": it is an error the caller reports as such.
-      const failing = shareServiceOn(harness, { keyRing, documents: { current: async () => Promise.reject(new LetterpressError("STORAGE_ERROR", "unavailable")), atRevision: async () => undefined } });
-      await expect(failing.service.resolve(latest.token)).rejects.toMatchObject({ code: "STORAGE_ERROR" });
+      const stale = shareServiceOn(harness, { keyRing, documents: { current: async () => Promise.reject(new LetterpressError("STALE_TRANSLATION", "es.json is stale")), atRevision: async () => undefined } });
+      expect(await stale.service.resolve(latest.token)).toEqual({ outcome: "refused", reason: "DOCUMENT_GONE", locale: "es" });
+      // Storage or the renderer failing is not "gone": it is an error the caller reports as such.
+      for (const code of ["STORAGE_ERROR", "RENDER_ERROR", "TEMPLATE_ERROR", "CONFIG_ERROR"] as const) {
+        const failing = shareServiceOn(harness, { keyRing, documents: { current: async () => Promise.reject(new LetterpressError(code, "failed")), atRevision: async () => undefined } });
+        await expect(failing.service.resolve(latest.token)).rejects.toMatchObject({ code });
+      }
     });
   });
 
