@@ -1,4 +1,5 @@
-import { createEmfMetrics, SHARE_METRICS_NAMESPACE } from "../../functions/share/share-observability";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { createEmfMetrics, SHARE_METRICS_NAMESPACE, type ShareLogger } from "../../functions/share/share-observability";
 import { START } from "./support";
 
 describe("the CloudWatch Embedded Metric Format emitter", () => {
@@ -38,5 +39,21 @@ describe("the CloudWatch Embedded Metric Format emitter", () => {
     expect(written).toHaveLength(1);
     expect(written[0]!.endsWith("}\n")).toBe(true);
     expect(JSON.parse(written[0]!).ShareCreated).toBe(1);
+  });
+});
+
+describe("the share logger interface", () => {
+  it("is met by Powertools' Logger, which writes the fields as JSON members", () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    try {
+      // Typed as ours: the download handler hands its Powertools Logger to the share module as it is.
+      const logger: ShareLogger = new Logger({ serviceName: "letterpress-download" });
+      logger.info("share used", { shareId: "AAAAAAAAAAAAAAAAAAAAAA", letterId: "unsc-dprk-2015", outcome: "served" });
+    } finally {
+      spy.mockRestore();
+    }
+    const line = JSON.parse(written.join("").trim().split("\n").at(-1)!);
+    expect(line).toMatchObject({ level: "INFO", message: "share used", service: "letterpress-download", shareId: "AAAAAAAAAAAAAAAAAAAAAA", letterId: "unsc-dprk-2015", outcome: "served" });
   });
 });
