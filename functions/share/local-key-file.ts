@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import { chmod, link, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { LetterpressError } from "../core/errors";
+import { MIN_KEY_BYTES, parseKeyRing, serializeKeyRing, type KeyRing } from "./share-key-ring";
+
+/** The local key ring's file name inside its directory (`.local/` for `npm run serve`). */
+export const LOCAL_KEY_FILE = "share-keys.json";
+
+function newKeyId(): string {
+  // A readable, sortable id: the date, plus random bits so two keys made the same day differ.
+  return `k${new Date().toISOString().slice(0, 10).replaceAll("-", "")}-${randomBytes(3).toString("hex")}`;
+}
+
+async function writePrivateTemp(directory: string, contents: string): Promise<string> {
+  const temp = path.join(directory, `.${LOCAL_KEY_FILE}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  // mode applies to the created file; flag wx so a stray temp file of the same name is never reused.
+  await writeFile(temp, contents, { mode: 0o600, flag: "wx" });
+  return temp;
+}
+
+async function readExisting(file: string): Promise<KeyRing> {
+  const info = await stat(file);
+  // Anyone who can read the key can make links to every document: refuse a file others may read.
+  if ((info.mode & 0o077) !== 0) {
+    throw new LetterpressError("CONFIG_ERROR", `${file}: readable by others (mode ${(info.mode & 0o777).toString(8)}); run chmod 600 ${file}`);
+  }
+  return parseKeyRing(await readFile(file, "utf8"), file);
+}
+
+/**
+ * The local key ring in `<directory>/share-keys.json`, generated on first use: one random 256-bit key,
+ * the file created with mode 0600. Creation is atomic: the whole file is written under a temporary
+ * name and hard-linked into place, which fails if another process got there first; that process's
+ * file is then read instead, so two servers starting at once agree on one key.
+ */
+export async function loadOrCreateLocalKeyRing(directory: string): Promise<KeyRing> {
+  const file = path.join(directory, LOCAL_KEY_FILE);
+  try {
+    return await readExisting(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  await mkdir(directory, { recursive: true });
+  const kid = newKeyId();
+  const ring: KeyRing = { currentKeyId: kid, keys: new Map([[kid, randomBytes(MIN_KEY_BYTES)]]) };
+  const temp = await writePrivateTemp(directory, serializeKeyRing(ring));
+  try {
+    await link(temp, file);
+    return ring;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return readExisting(file);
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/**
+ * Rotates the local key: a new key becomes current and the previous ones stay, so links already
+ * handed out keep working. `retire` drops keys by id (once their links have expired). The file is
+ * replaced atomically (rename), keeping mode 0600.
+ */
+export async function rotateLocalKey(directory: string, options: { retire?: readonly string[] } = {}): Promise<KeyRing> {
+  const file = path.join(directory, LOCAL_KEY_FILE);
+  const current = await readExisting(file);
+  const kid = newKeyId();
+  const keys = new Map([...current.keys].filter(([id]) => !options.retire?.includes(id)));
+  keys.set(kid, randomBytes(MIN_KEY_BYTES));
+  const ring: KeyRing = { currentKeyId: kid, keys };
+  const temp = await writePrivateTemp(directory, serializeKeyRing(ring));
+  await chmod(temp, 0o600);
+  await rename(temp, file);
+  return ring;
+}
