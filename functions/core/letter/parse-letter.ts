@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { type DataIssue, InvalidLetterDataError, LetterpressError, StaleTranslationError } from "../errors";
+import { countOf, type DataIssue, InvalidLetterDataError, LetterpressError, StaleTranslationError } from "../errors";
 import { isLocaleId, type LocaleId, SUPPORTED_LOCALES } from "../locales";
 import { formatJsonPath, parseDataJson } from "./parse-json";
 import { type LetterFacts, letterFactsSchema, type Translation, translationSchema } from "./schema";
@@ -142,7 +142,7 @@ function sourceChecks(file: string, translation: Translation, source: Translatio
   source.paragraphs.forEach((expected, p) => {
     const actual = translation.paragraphs[p];
     if (!actual) {
-      issues.push({ file, path: `paragraphs[${p}]`, message: `missing; expected paragraph "${expected.id}" (the source has ${source.paragraphs.length} paragraphs)` });
+      issues.push({ file, path: `paragraphs[${p}]`, message: `missing; expected paragraph "${expected.id}" (the source has ${countOf(source.paragraphs.length, "paragraph")})` });
     } else if (actual.id !== expected.id) {
       issues.push({ file, path: `paragraphs[${p}].id`, message: `expected paragraph "${expected.id}" here, found "${actual.id}"` });
     } else if (quoteSources(actual) !== quoteSources(expected)) {
@@ -150,7 +150,7 @@ function sourceChecks(file: string, translation: Translation, source: Translatio
     }
   });
   for (let p = source.paragraphs.length; p < translation.paragraphs.length; p++) {
-    issues.push({ file, path: `paragraphs[${p}]`, message: `unexpected paragraph "${translation.paragraphs[p]?.id}"; the source has ${source.paragraphs.length}` });
+    issues.push({ file, path: `paragraphs[${p}]`, message: `unexpected paragraph "${translation.paragraphs[p]?.id}"; the source has ${countOf(source.paragraphs.length, "paragraph")}` });
   }
   return issues;
 }

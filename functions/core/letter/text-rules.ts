@@ -30,7 +30,7 @@ export function controlCharacterProblem(value: string): string | undefined {
  */
 const EMBEDDING_OR_OVERRIDE = /[\u202a-\u202e]/u;
 const ISOLATE = /[\u2066-\u2069]/gu;
-const ISOLATE_DIRECTION: Record<string, "L" | "R" | undefined> = { "\u2066": "L", "\u2067": "R", "\u2068": undefined };
+const ISOLATE_DIRECTION = new Map<string, "L" | "R" | undefined>([["\u2066", "L"], ["\u2067", "R"], ["\u2068", undefined]]);
 
 function strongDirection(char: string): "L" | "R" | undefined {
   const type = bidi.getBidiCharTypeName(char);
@@ -54,7 +54,7 @@ export function bidiControlProblem(value: string): string | undefined {
     const directions = new Set([...value.slice(open + 1, index)].map(strongDirection).filter((direction) => direction !== undefined));
     if (directions.size === 0) return refuse(open, "around text with no letters of either direction");
     if (directions.size > 1) return refuse(open, "around text of both directions");
-    const declared = ISOLATE_DIRECTION[opener];
+    const declared = ISOLATE_DIRECTION.get(opener);
     if (declared !== undefined && !directions.has(declared)) return refuse(open, `of direction ${declared === "L" ? "left-to-right" : "right-to-left"} around text of the other direction`);
     open = undefined;
   }
