@@ -1,4 +1,4 @@
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { lstat, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -84,6 +84,10 @@ describe("the folder reader and the bucket reader", () => {
     writeFileSync(join(dataDir, "README.md"), "# Letters\n");
     harness = await startHarness();
     await uploadTree(harness, dataDir);
+    // The empty "folder" objects a console writes: folders, not files, so nothing to warn of.
+    for (const key of ["data/", "data/sample/"]) await harness.client.send(new PutObjectCommand({ Bucket: harness.s3.bucket, Key: key, Body: "" }));
+    const keys = (await harness.client.send(new ListObjectsV2Command({ Bucket: harness.s3.bucket, Prefix: "data/sample/" }))).Contents?.map((object) => object.Key);
+    expect(keys).toContain("data/sample/");
     readers = { folder: new DirectoryLetterSource(dataDir), bucket: new S3LetterSource(harness.client, harness.s3.bucket, "data/") };
   });
 
