@@ -6,7 +6,8 @@ import bidiFactory from "bidi-js";
  * file gets them, with its file and JSON path.
  */
 
-const bidi = bidiFactory();
+// Built on first use: the download function imports the schema for ids only and never checks text.
+let bidi: ReturnType<typeof bidiFactory> | undefined;
 
 const codePoint = (char: string) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 
@@ -33,6 +34,7 @@ const ISOLATE = /[\u2066-\u2069]/gu;
 const ISOLATE_DIRECTION = new Map<string, "L" | "R" | undefined>([["\u2066", "L"], ["\u2067", "R"], ["\u2068", undefined]]);
 
 function strongDirection(char: string): "L" | "R" | undefined {
+  bidi ??= bidiFactory();
   const type = bidi.getBidiCharTypeName(char);
   return type === "L" ? "L" : type === "R" || type === "AL" ? "R" : undefined;
 }
