@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documents";
-import { formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
+import { countOf, formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
 import { isLocaleId, type LocaleId, SUPPORTED_LOCALES } from "../functions/core/locales";
 import { exportDocuments, prepareExportDirectory } from "./export";
@@ -24,9 +24,6 @@ function listOf<T extends string>(what: string, isValid: (value: string) => valu
     return valid;
   };
 }
-
-/** "1 letter", "2 letters": English plurals by CLDR's rules (the CLI speaks English). */
-const count = (n: number, noun: string) => `${n} ${new Intl.PluralRules("en").select(n) === "one" ? noun : `${noun}s`}`;
 
 const isFormat = (value: string): value is DocumentFormat => (DOCUMENT_FORMATS as readonly string[]).includes(value);
 const isSlug = (value: string): value is string => SLUG_PATTERN.test(value);
@@ -102,9 +99,9 @@ withStorageFlags(
     }
     const created = result.stored.filter((stored) => stored.outcome !== "unchanged").length;
     console.log(
-      `${count(manifest.documents.length, "document")} (${created} stored, ${manifest.documents.length - created} unchanged) exported to ${flags.out}/, ` +
-        `${result.failures.length} failed${result.letterFailures.length ? `, ${count(result.letterFailures.length, "letter")} unreadable` : ""}` +
-        `${result.warnings.length ? `, ${count(result.warnings.length, "warning")}` : ""}`,
+      `${countOf(manifest.documents.length, "document")} (${created} stored, ${manifest.documents.length - created} unchanged) exported to ${flags.out}/, ` +
+        `${result.failures.length} failed${result.letterFailures.length ? `, ${countOf(result.letterFailures.length, "letter")} unreadable` : ""}` +
+        `${result.warnings.length ? `, ${countOf(result.warnings.length, "warning")}` : ""}`,
     );
     process.exitCode = result.failures.length + result.letterFailures.length > 0 ? 1 : 0;
   } finally {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import Handlebars from "handlebars";
 import { DOCUMENT_FORMATS } from "../functions/core/documents";
+import { formatDataIssue } from "../functions/core/errors";
 import { SUPPORTED_LOCALES } from "../functions/core/locales";
 import { DownloadService } from "../functions/download/download-service";
 import { createDownloadHttpHandler, DOWNLOAD_ROUTE } from "../functions/download/http";
@@ -55,7 +56,13 @@ function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV
 
 async function indexPage(runtime: LocalRuntime): Promise<string> {
   const sections: string[] = [];
-  for (const letterId of (await runtime.letters.listLetters()).letterIds) {
+  // What the reader skipped, or why there is nothing to list, is shown, never left out.
+  const listing = await runtime.letters.listLetters().catch((error: Error) => {
+    sections.push(`<p>Cannot list letters: ${escape(error.message)}</p>`);
+    return { letterIds: [], warnings: [] };
+  });
+  if (listing.warnings.length > 0) sections.push(`<ul>${listing.warnings.map((warning) => `<li>${escape(formatDataIssue(warning))}</li>`).join("")}</ul>`);
+  for (const letterId of listing.letterIds) {
     let parsed;
     try {
       parsed = await runtime.letters.loadLetter(letterId);

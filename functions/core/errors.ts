@@ -62,3 +62,8 @@ export class StaleTranslationError extends LetterpressError {
     );
   }
 }
+
+/** "1 paragraph", "2 paragraphs": a count in English messages, by CLDR's plural rules. */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${new Intl.NumberFormat("en").format(count)} ${new Intl.PluralRules("en").select(count) === "one" ? singular : plural}`;
+}

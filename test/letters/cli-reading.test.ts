@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FIXTURES_DIR, REPO } from "../support/letters";
+import { DATA_DIR, FIXTURES_DIR, REPO, SEED_LETTER } from "../support/letters";
 
 /**
  * `npm run generate` says what it skipped and what it could not read (issue 15, items 2 and 9): a
@@ -13,9 +13,9 @@ import { FIXTURES_DIR, REPO } from "../support/letters";
 const SAMPLE = join(FIXTURES_DIR, "letters/sample");
 const TSX = join(REPO, "node_modules/.bin/tsx");
 
-function generate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function generate(args: string[], cwd = REPO): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, [join(REPO, "local/cli.ts"), "generate", "--format", "html", ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) =>
+    execFile(TSX, [join(REPO, "local/cli.ts"), "generate", "--format", "html", "--templates", join(REPO, "templates"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -63,6 +63,34 @@ describe("the generate command", () => {
     const run = await generate(["--data", data, "--out", join(root, "out")]);
     expect(run.stderr).toContain("letter broken: INVALID_DATA");
     expect(run.stdout).toMatch(/, 0 failed, 1 letter unreadable$/m);
+    expect(run.code).toBe(1);
+  }, 120_000);
+
+  it("prints exactly the example of README.md for the faults it describes", async () => {
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const example = /```\n(warning: [\s\S]*?)```/.exec(readme)?.[1]?.trimEnd().split("\n");
+    expect(example).toBeDefined();
+    const letter = join(root, "data", SEED_LETTER);
+    cpSync(join(DATA_DIR, SEED_LETTER), letter, { recursive: true });
+    const edit = (name: string, change: (value: Record<string, any>) => void) => {
+      const value = JSON.parse(readFileSync(join(letter, name), "utf8")) as Record<string, any>;
+      change(value);
+      writeFileSync(join(letter, name), JSON.stringify(value, null, 2));
+    };
+    edit("en.json", (en) => {
+      en["paragraphs"][2]["content"][1]["source"] = "sr";
+    });
+    edit("letter.json", (facts) => {
+      facts["date"] = "2015-02-30";
+      facts["recipients"][3]["country"] = "France";
+    });
+    edit("fr.json", (fr) => {
+      delete fr["translationOf"];
+    });
+    writeFileSync(join(letter, ".DS_Store"), "\u0000\u0000\u0000\u0001Bud1");
+    const run = await generate(["--data", join(root, "data"), "--out", "out"], root);
+    const printed = [...run.stderr.trimEnd().split("\n"), run.stdout.trimEnd().split("\n").at(-1)];
+    expect(printed).toEqual(example);
     expect(run.code).toBe(1);
   }, 120_000);
 });

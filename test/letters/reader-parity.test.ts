@@ -1,4 +1,4 @@
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { lstat, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -76,10 +76,18 @@ describe("the folder reader and the bucket reader", () => {
     copySample(join(dataDir, "at-the-limit"));
     withId(join(dataDir, "at-the-limit"), "at-the-limit");
     writeFileSync(join(dataDir, "at-the-limit", "fr.json"), paddedTranslation(READER_LIMITS.maxFileBytes));
+    copySample(join(dataDir, "saved-as-latin"));
+    withId(join(dataDir, "saved-as-latin"), "saved-as-latin");
+    // "d’exemple" as Windows-1252 saves the apostrophe as the single byte 0x92.
+    writeFileSync(join(dataDir, "saved-as-latin", "fr.json"), Buffer.from(readFileSync(join(SAMPLE, "fr.json"), "utf8").replace(/[^\x00-\xff]/g, (char) => (char === "\u2019" ? "\x92" : "?")), "latin1"));
     copySample(join(dataDir, "My Letter"));
     writeFileSync(join(dataDir, "README.md"), "# Letters\n");
     harness = await startHarness();
     await uploadTree(harness, dataDir);
+    // The empty "folder" objects a console writes: folders, not files, so nothing to warn of.
+    for (const key of ["data/", "data/sample/"]) await harness.client.send(new PutObjectCommand({ Bucket: harness.s3.bucket, Key: key, Body: "" }));
+    const keys = (await harness.client.send(new ListObjectsV2Command({ Bucket: harness.s3.bucket, Prefix: "data/sample/" }))).Contents?.map((object) => object.Key);
+    expect(keys).toContain("data/sample/");
     readers = { folder: new DirectoryLetterSource(dataDir), bucket: new S3LetterSource(harness.client, harness.s3.bucket, "data/") };
   });
 
@@ -91,7 +99,7 @@ describe("the folder reader and the bucket reader", () => {
   it("list the same letters and name every skipped entry in the same warnings", async () => {
     const folder = await readers.folder.listLetters();
     expect(await readers.bucket.listLetters()).toEqual(folder);
-    expect(folder.letterIds).toEqual(["at-the-limit", "big-translation", "sample"]);
+    expect(folder.letterIds).toEqual(["at-the-limit", "big-translation", "sample", "saved-as-latin"]);
     expect(folder.warnings.map((warning) => warning.file)).toEqual(["My Letter/", "README.md", "sample/.DS_Store", "sample/README.md", "sample/drafts/"]);
     expect(folder.warnings.find((warning) => warning.file === "My Letter/")?.message).toMatch(/^skipped: the folder's name is not a letter id/);
     expect(folder.warnings.find((warning) => warning.file === "sample/.DS_Store")?.message).toMatch(/^skipped: a hidden file/);
@@ -110,6 +118,15 @@ describe("the folder reader and the bucket reader", () => {
     expect(folder).toMatchObject({
       usable: ["en"],
       localeErrors: { fr: "big-translation/fr.json: 2,621,440 bytes; a data file may have at most 2,097,152 bytes (2 MiB)" },
+    });
+  });
+
+  it("refuse a translation saved as Windows-1252 alike, naming the file and the byte offset", async () => {
+    const folder = await readingOf(readers.folder, "saved-as-latin");
+    expect(await readingOf(readers.bucket, "saved-as-latin")).toEqual(folder);
+    expect(folder).toMatchObject({
+      usable: ["en"],
+      localeErrors: { fr: expect.stringMatching(/^saved-as-latin\/fr\.json: not UTF-8: byte 0x92 at byte offset \d+ \(line \d+\) is not valid UTF-8/) },
     });
   });
 

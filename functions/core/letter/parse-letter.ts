@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { type DataIssue, InvalidLetterDataError, LetterpressError, StaleTranslationError } from "../errors";
+import { countOf, type DataIssue, InvalidLetterDataError, LetterpressError, StaleTranslationError } from "../errors";
 import { isLocaleId, type LocaleId, SUPPORTED_LOCALES } from "../locales";
 import { formatJsonPath, parseDataJson } from "./parse-json";
 import { type LetterFacts, letterFactsSchema, type Translation, translationSchema } from "./schema";
@@ -125,19 +125,24 @@ function factsChecks(file: string, translation: Translation, facts: LetterFacts)
 }
 
 /** Checks that tie a translation to its source: the same sources, paragraphs and quotations. */
-function sourceChecks(file: string, translation: Translation, source: Translation, sourceLocale: LocaleId, fingerprint: string): DataIssue[] {
+function sourceChecks(file: string, translation: Translation, source: Translation, sourceLocale: LocaleId, fingerprint: string | undefined): DataIssue[] {
   const issues: DataIssue[] = [];
   if (!translation.translationOf) {
     // The fingerprint is printed here, so a new translation can record it without guessing one first.
-    issues.push({ file, path: "translationOf", message: `missing; expected {"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"} (the fingerprint of the current ${sourceLocale}.json)` });
+    const expected = fingerprint
+      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"} (the fingerprint of the current ${sourceLocale}.json)`
+      : `{"locale": "${sourceLocale}", "sourceSha256": "<fingerprint>"} (printed here once ${sourceLocale}.json is valid)`;
+    issues.push({ file, path: "translationOf", message: `missing; expected ${expected}` });
   } else if (translation.translationOf.locale !== sourceLocale) {
     issues.push({ file, path: "translationOf.locale", message: `expected "${sourceLocale}", the letter's source language` });
   }
+  // Compared with a source that has problems of its own, every translation would repeat them.
+  if (!fingerprint) return issues;
   issues.push(...compareKeys(file, "sources", Object.keys(translation.sources), Object.keys(source.sources), "source"));
   source.paragraphs.forEach((expected, p) => {
     const actual = translation.paragraphs[p];
     if (!actual) {
-      issues.push({ file, path: `paragraphs[${p}]`, message: `missing; expected paragraph "${expected.id}" (the source has ${source.paragraphs.length} paragraphs)` });
+      issues.push({ file, path: `paragraphs[${p}]`, message: `missing; expected paragraph "${expected.id}" (the source has ${countOf(source.paragraphs.length, "paragraph")})` });
     } else if (actual.id !== expected.id) {
       issues.push({ file, path: `paragraphs[${p}].id`, message: `expected paragraph "${expected.id}" here, found "${actual.id}"` });
     } else if (quoteSources(actual) !== quoteSources(expected)) {
@@ -145,7 +150,7 @@ function sourceChecks(file: string, translation: Translation, source: Translatio
     }
   });
   for (let p = source.paragraphs.length; p < translation.paragraphs.length; p++) {
-    issues.push({ file, path: `paragraphs[${p}]`, message: `unexpected paragraph "${translation.paragraphs[p]?.id}"; the source has ${source.paragraphs.length}` });
+    issues.push({ file, path: `paragraphs[${p}]`, message: `unexpected paragraph "${translation.paragraphs[p]?.id}"; the source has ${countOf(source.paragraphs.length, "paragraph")}` });
   }
   return issues;
 }
@@ -212,8 +217,8 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   for (const [locale, translation] of translations) {
     if (locale === sourceLocale) continue;
     const issues = [...translation.issues];
-    if (fingerprint && sourceLocale) {
-      if (translation.value && source?.value) issues.push(...sourceChecks(translation.file, translation.value, source.value, sourceLocale, fingerprint));
+    if (translation.value && source?.value && sourceLocale) issues.push(...sourceChecks(translation.file, translation.value, source.value, sourceLocale, fingerprint));
+    if (fingerprint) {
       // A malformed fingerprint is answered with the right one.
       for (const issue of issues) {
         if (issue.path.startsWith("translationOf") && !issue.message.includes(fingerprint)) issue.message += `; the current ${sourceLocale}.json's fingerprint is ${fingerprint}`;

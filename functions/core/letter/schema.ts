@@ -73,10 +73,12 @@ function recordOf<Value extends z.ZodType>(what: string, value: Value) {
     .transform((record) => Object.assign(Object.create(null) as Record<string, z.output<Value>>, record));
 }
 
+/** What was found instead, in words: "a string", "an array", "null". */
 function describeInput(input: unknown): string {
   if (input === null) return "null";
   if (Array.isArray(input)) return "an array";
-  return typeof input === "object" ? "an object" : `${typeof input === "string" ? "a string" : typeof input === "number" ? "a number" : typeof input === "boolean" ? "a boolean" : typeof input}`;
+  const type = typeof input;
+  return type === "undefined" ? "nothing" : `${type === "object" ? "an" : "a"} ${type}`;
 }
 
 /** letter.json: the facts that do not depend on the language. */

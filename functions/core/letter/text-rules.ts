@@ -6,7 +6,8 @@ import bidiFactory from "bidi-js";
  * file gets them, with its file and JSON path.
  */
 
-const bidi = bidiFactory();
+// Built on first use: the download function imports the schema for ids only and never checks text.
+let bidi: ReturnType<typeof bidiFactory> | undefined;
 
 const codePoint = (char: string) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 
@@ -30,9 +31,10 @@ export function controlCharacterProblem(value: string): string | undefined {
  */
 const EMBEDDING_OR_OVERRIDE = /[\u202a-\u202e]/u;
 const ISOLATE = /[\u2066-\u2069]/gu;
-const ISOLATE_DIRECTION: Record<string, "L" | "R" | undefined> = { "\u2066": "L", "\u2067": "R", "\u2068": undefined };
+const ISOLATE_DIRECTION = new Map<string, "L" | "R" | undefined>([["\u2066", "L"], ["\u2067", "R"], ["\u2068", undefined]]);
 
 function strongDirection(char: string): "L" | "R" | undefined {
+  bidi ??= bidiFactory();
   const type = bidi.getBidiCharTypeName(char);
   return type === "L" ? "L" : type === "R" || type === "AL" ? "R" : undefined;
 }
@@ -54,7 +56,7 @@ export function bidiControlProblem(value: string): string | undefined {
     const directions = new Set([...value.slice(open + 1, index)].map(strongDirection).filter((direction) => direction !== undefined));
     if (directions.size === 0) return refuse(open, "around text with no letters of either direction");
     if (directions.size > 1) return refuse(open, "around text of both directions");
-    const declared = ISOLATE_DIRECTION[opener];
+    const declared = ISOLATE_DIRECTION.get(opener);
     if (declared !== undefined && !directions.has(declared)) return refuse(open, `of direction ${declared === "L" ? "left-to-right" : "right-to-left"} around text of the other direction`);
     open = undefined;
   }
