@@ -1,4 +1,11 @@
 /** Jest runs TypeScript through swc: typescript@7 has no JavaScript API for ts-jest. Type checking is `npm run typecheck`. */
+// The AWS SDK warns that it will need Node 22 from 2027 once per module registry, that is once per
+// test file; say it once for the run, and keep the workers (forked after this file runs) quiet.
+if (Number(process.versions.node.split(".")[0]) < 22 && process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED !== "true") {
+  process.stderr.write(`Note: Node ${process.version}: AWS SDK v3 releases from January 2027 require Node 22 (the Lambda functions run nodejs22.x).\n`);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+}
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
