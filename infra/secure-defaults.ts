@@ -3,8 +3,7 @@ import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { BlockPublicAccess, type BucketProps, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { QueueEncryption, type QueueProps } from "aws-cdk-lib/aws-sqs";
-import { DEFAULTS } from "../functions/config";
-import { DOCUMENTS_PREFIX } from "../functions/storage/object-layout";
+import { DEFAULTS, DOCUMENTS_PREFIX } from "../functions/deployment-contract";
 
 /**
  * Secure defaults, in one place: every bucket, queue and function of the app starts from these, so a

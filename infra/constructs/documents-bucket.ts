@@ -3,7 +3,7 @@ import { Effect, type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { Bucket, BucketEncryption, type CfnBucket } from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import { ENV } from "../../functions/config";
+import { ENV } from "../../functions/deployment-contract";
 import { PREFIXES, RETENTION, secureBucketProps } from "../secure-defaults";
 
 export interface DocumentsBucketProps {

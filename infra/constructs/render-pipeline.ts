@@ -10,10 +10,10 @@ import { PREFIXES, RETENTION, secureQueueProps } from "../secure-defaults";
 import { BucketToQueue } from "./bucket-to-queue";
 import type { DocumentsBucket } from "./documents-bucket";
 import { LetterFunction, REPO_ROOT } from "./letter-function";
-import { RENDER_NODE_OPTIONS } from "../../functions/render/node-options";
+import { RENDER_NODE_OPTIONS, RENDER_TIMEOUT_SECONDS } from "../../functions/deployment-contract";
 
 /** 1024 MB / 60 s come from first measurements of a full letter (7 locales x 2 formats); the benchmark issue refines them. */
-export const RENDER_FUNCTION_SIZING = { memorySize: 1024, timeout: Duration.seconds(60) } as const;
+export const RENDER_FUNCTION_SIZING = { memorySize: 1024, timeout: Duration.seconds(RENDER_TIMEOUT_SECONDS) } as const;
 
 /** A message is tried this many times before it moves to the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 3;

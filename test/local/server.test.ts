@@ -1,14 +1,14 @@
 import { sha256Hex } from "../../functions/core/documents";
 import { forwarded } from "../storage/embedded-s3-harness";
 import { SEED_LETTER } from "../support/letters";
-import { listen, type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
+import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
 
 describe("the local server's download API, end to end over HTTP", () => {
   let stack: LocalStack;
   let running: RunningServer;
   beforeAll(async () => {
-    stack = await startLocalStack();
-    running = await listen(stack, { defaultSeconds: 60, maxSeconds: 600 });
+    stack = await startLocalStack({ lifetime: { defaultSeconds: 60, maxSeconds: 600 } });
+    running = await stack.listen();
   });
   afterAll(async () => {
     await running.close();

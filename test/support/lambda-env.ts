@@ -3,6 +3,7 @@ import { copyFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENV } from "../../functions/config";
+import type { HandlerLogger } from "../../functions/handler-logger";
 import { assetPath } from "../../functions/fonts/load-font-library";
 import { BUNDLE_FILES } from "../../functions/fonts/font-files";
 import type { Harness } from "../storage/embedded-s3-harness";
@@ -33,21 +34,40 @@ export async function flatFontDir(): Promise<{ dir: string; remove(): Promise<vo
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** A logger that drops everything: the tests assert on replies and the bucket, not on log lines. */
+export const QUIET_LOGGER: HandlerLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Where an S3-compatible server is and how to sign for it: the embedded server, or a fault proxy in front of it. */
+export interface S3Endpoint {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** The environment a deployed function gets (the variables infra sets), pointed at a local S3 server. */
+export function lambdaEnvironment(s3: Harness | S3Endpoint, fontsDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  const where = "s3" in s3 ? s3.s3 : s3;
+  return {
+    [ENV.documentsBucket]: where.bucket,
+    [ENV.s3Endpoint]: where.endpoint,
+    [ENV.region]: where.region,
+    [ENV.templatesDir]: TEMPLATES_DIR,
+    [ENV.fontsDir]: fontsDir,
+    ...extra,
+  };
+}
+
 /**
- * Sets the environment a deployed function gets, pointed at the embedded server; returns a function
- * that restores the previous environment.
+ * Sets the environment a deployed function gets, pointed at the embedded server (with its
+ * credentials, for the SDK's default chain); returns a function that restores the previous environment.
  */
 export function setLambdaEnvironment(harness: Harness, fontsDir: string, extra: Record<string, string> = {}): () => void {
   const values: Record<string, string> = {
-    [ENV.documentsBucket]: harness.s3.bucket,
-    [ENV.s3Endpoint]: harness.s3.endpoint,
-    [ENV.region]: harness.s3.region,
-    [ENV.templatesDir]: TEMPLATES_DIR,
-    [ENV.fontsDir]: fontsDir,
+    ...lambdaEnvironment(harness, fontsDir, extra),
     AWS_ACCESS_KEY_ID: harness.s3.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: harness.s3.credentials.secretAccessKey,
     POWERTOOLS_LOG_LEVEL: "CRITICAL",
-    ...extra,
   };
   const previous = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
   Object.assign(process.env, values);
