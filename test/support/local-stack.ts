@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { DocumentRenderer } from "../../functions/core/render-document";
-import { createHandlerLogger } from "../../functions/handler-logger";
+import { createHandlerLogger, type HandlerLogger } from "../../functions/handler-logger";
 import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { createRenderer } from "../../functions/render/create-renderer";
 import type { RenderService } from "../../functions/render/render-service";
@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   wrapRenderer?: (renderer: DocumentRenderer) => DocumentRenderer;
   /** The download function's wait for an on-demand render. */
   renderTimeoutSeconds?: number;
+  /** Where both functions log; silent by default. */
+  logger?: HandlerLogger;
 }
 
 export interface RunningServer {
@@ -58,7 +60,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       letters: new DirectoryLetterSource(options.dataDir ?? DATA_DIR),
       renderer: options.wrapRenderer ? renderer.then(options.wrapRenderer) : renderer,
       urlLifetime: lifetime,
-      logger: createHandlerLogger("letterpress-test", "SILENT"),
+      logger: options.logger ?? createHandlerLogger("letterpress-test", "SILENT"),
       ...(options.renderTimeoutSeconds === undefined ? {} : { renderTimeoutSeconds: options.renderTimeoutSeconds }),
     },
     `embedded S3 at ${harness.s3.endpoint}`,
