@@ -10,14 +10,17 @@ import type { Harness } from "../storage/embedded-s3-harness";
 import { DATA_DIR, TEMPLATES_DIR } from "./letters";
 
 /** The repository's data/ uploaded under the bucket's data prefix, as the CDK app deploys it. */
-export async function uploadLetterData(harness: Harness, prefix = "data/"): Promise<void> {
+export async function uploadLetters(client: S3Client, bucket: string, prefix = "data/"): Promise<void> {
   for (const letterId of await readdir(DATA_DIR)) {
     for (const file of await readdir(join(DATA_DIR, letterId))) {
-      await harness.client.send(
-        new PutObjectCommand({ Bucket: harness.s3.bucket, Key: `${prefix}${letterId}/${file}`, Body: await readFile(join(DATA_DIR, letterId, file)), ContentType: "application/json" }),
-      );
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${letterId}/${file}`, Body: await readFile(join(DATA_DIR, letterId, file)), ContentType: "application/json" }));
     }
   }
+}
+
+/** `uploadLetters` into an embedded server. */
+export function uploadLetterData(harness: Harness, prefix = "data/"): Promise<void> {
+  return uploadLetters(harness.client, harness.s3.bucket, prefix);
 }
 
 /** One folder of letter files uploaded under a key prefix (e.g. `data/<letterId>/`), as a deployment uploads it. */
