@@ -60,14 +60,17 @@ export const DOWNLOAD_ROUTE = {
 /** The route as API Gateway names it in `routeKey`: `GET /letters/{letterId}/{locale}/{format}`. */
 export const DOWNLOAD_ROUTE_KEY = `${DOWNLOAD_ROUTE.method} ${DOWNLOAD_ROUTE.path}` as const;
 
+/** A name of the route's path parameters. */
+export type DownloadRouteParameter = (typeof DOWNLOAD_ROUTE.parameters)[number];
+
+const ROUTE_PATTERN = new RegExp(`^${DOWNLOAD_ROUTE.path.replace(/\{[A-Za-z]+\}/g, "([^/]+)")}$`);
+
 /**
  * The route's path parameters in a request path, as API Gateway extracts them (each `{name}` one
  * non-empty segment, still percent-encoded); undefined when the path is not this route.
  */
-export function matchDownloadRoute(pathname: string): Record<(typeof DOWNLOAD_ROUTE.parameters)[number], string> | undefined {
-  const pattern = new RegExp(`^${DOWNLOAD_ROUTE.path.replace(/\{[A-Za-z]+\}/g, "([^/]+)")}$`);
-  const match = pattern.exec(pathname);
+export function matchDownloadRoute(pathname: string): Record<DownloadRouteParameter, string> | undefined {
+  const match = ROUTE_PATTERN.exec(pathname);
   if (!match) return undefined;
-  const [letterId, locale, format] = match.slice(1) as [string, string, string];
-  return { letterId, locale, format };
+  return Object.fromEntries(DOWNLOAD_ROUTE.parameters.map((name, index) => [name, match[index + 1] as string])) as Record<DownloadRouteParameter, string>;
 }

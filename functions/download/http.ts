@@ -4,16 +4,18 @@ import { DOCUMENT_FORMATS } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { slug } from "../core/letter/schema";
 import { isLocaleId, type LocaleId } from "../core/locales";
+import type { DownloadRouteParameter } from "../deployment-contract";
 import { toHttpError } from "../http-errors";
 import { type DownloadLink, type DownloadQuery, type DownloadService, lifetimeExpectation } from "./download-service";
 
 // Well-formed but unknown values (a locale we do not serve, a format we do not make) are 404s;
-// anything malformed is a 400 and never reaches a key.
+// anything malformed is a 400 and never reaches a key. One schema per parameter of the route
+// (functions/deployment-contract.ts): a parameter renamed there and not here fails to compile.
 const pathSchema = z.strictObject({
   letterId: slug,
   locale: z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, { error: "expected a language code such as fr" }),
   format: z.string().regex(/^[a-z0-9]{1,10}$/, { error: "expected a format such as pdf" }),
-});
+} satisfies Record<DownloadRouteParameter, z.ZodType<string>>);
 
 /** The query's schema; `expires` must be a plain decimal number of seconds within the configured range. */
 function querySchemaFor(maxLifetimeSeconds: number) {
@@ -64,7 +66,7 @@ export function parseDownloadRequest(event: APIGatewayProxyEventV2, options: Pic
 }
 
 /**
- * The download API: `GET /letters/{letterId}/{locale}/{format}[?recipient=&revision=&expires=]`
+ * The download API (DOWNLOAD_ROUTE in deployment-contract.ts): `GET /letters/{letterId}/{locale}/{format}[?recipient=&revision=&expires=]`
  * answers a 302 to a presigned URL, or JSON with the URL and its expiry when the client accepts JSON.
  */
 export function createDownloadHttpHandler(service: DownloadService, options: DownloadHttpOptions) {
