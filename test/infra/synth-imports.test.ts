@@ -36,3 +36,13 @@ describe("the CDK app's imports", () => {
     expect(packages).toContain("aws-cdk-lib");
   });
 });
+
+describe("the download function's imports", () => {
+  it("carry no part of the typesetter: it presigns and invokes the render function", async () => {
+    const result = await build({ entryPoints: [join(REPO, "functions/download/handler.ts")], bundle: true, write: false, platform: "node", packages: "external", metafile: true, logLevel: "silent", outfile: "index.js" });
+    const sources = Object.keys(result.metafile.inputs);
+    const packages = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.external).map((imported) => imported.path));
+    expect(sources.filter((source) => /^functions\/(core\/(pdf|html|template)\/|fonts\/load-font-library|templates\/|render\/(create-renderer|render-service|render-handler))/.test(source))).toEqual([]);
+    expect(packages.filter((name) => /^(fontkit|pdfkit|handlebars|linebreak|bidi-js|parse5|intl-messageformat)/.test(name))).toEqual([]);
+  });
+});
