@@ -85,7 +85,10 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
           return await renderLogged(classified.request);
         } catch (error) {
           // Lambda reports a thrown error's name as its errorType: the caller gets our code, not a class name.
-          if (error instanceof LetterpressError) throw Object.assign(new Error(error.message), { name: callerFacing(error).code });
+          if (error instanceof LetterpressError) {
+            const classified = callerFacing(error);
+            throw Object.assign(new Error(classified.message), { name: classified.code });
+          }
           throw error;
         }
       case "sqs":

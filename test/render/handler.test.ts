@@ -118,6 +118,13 @@ describe("the render Lambda handler, against the embedded S3 server", () => {
     await expect(handler({ letterId: "unsc-dprk-2015", locales: ["xx"] })).rejects.toThrow(/invalid render event: locales\.0/);
   });
 
+  it("reports storage refusing its credentials to a direct caller as a configuration error, not as storage to retry", async () => {
+    const env = lambdaEnvironment(harness, fonts.dir);
+    const misconfigured = fromEnvironment(readConfig(env), { credentials: { ...harness.s3.credentials, secretAccessKey: "not-the-secret" }, maxAttempts: 1 });
+    const refused = createRenderHandler({ ...misconfigured, logger: QUIET_LOGGER });
+    await expect(refused({ letterId: SEED_LETTER, locales: ["en"], formats: ["html"] })).rejects.toMatchObject({ name: "CONFIG_ERROR", message: expect.stringContaining("check the function's role") });
+  });
+
   it("reports an unknown letter to a direct caller with its error code", async () => {
     await expect(handler({ letterId: "no-such-letter" })).rejects.toMatchObject({ name: "UNKNOWN_LETTER" });
   });
