@@ -2,11 +2,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { SUPPORTED_LOCALES } from "../../functions/core/locales";
+import { readConfig } from "../../functions/config";
+import { fromEnvironment } from "../../functions/download/download-environment";
 import { createDownloadHandler } from "../../functions/download/download-handler";
 import type { HandlerLogger } from "../../functions/handler-logger";
 import { createS3Client } from "../../functions/storage/s3-client";
 import { S3DocumentStore } from "../../functions/storage/s3-document-store";
 import { type Harness, startHarness } from "../storage/embedded-s3-harness";
+import { lambdaEnvironment } from "../support/lambda-env";
 
 const sample = JSON.parse(readFileSync(join(__dirname, "../fixtures/events/api-download.json"), "utf8")) as APIGatewayProxyEventV2;
 
@@ -56,5 +59,24 @@ describe("the download handler when storage refuses its credentials (a configura
     } finally {
       client.destroy();
     }
+  });
+});
+
+describe("the download function as deployed (fromEnvironment) without a render function configured", () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(async () => harness.stop());
+
+  it("answers a document not stored yet with a 500 and logs the missing RENDER_FUNCTION_NAME as a configuration error", async () => {
+    const logged: { message: string; attributes: unknown }[] = [];
+    const record = (message: string, attributes?: unknown) => logged.push({ message, attributes });
+    const dependencies = fromEnvironment(readConfig(lambdaEnvironment(harness, "/nonexistent-fonts")), { credentials: harness.s3.credentials, maxAttempts: 1 });
+    const handler = createDownloadHandler({ ...dependencies, logger: { info: record, warn: record, error: record } });
+    const reply = await handler(sample);
+    expect(reply.statusCode).toBe(500);
+    expect(JSON.parse(reply.body!)).toEqual({ error: { code: "INTERNAL", message: "internal error" } });
+    expect(logged).toEqual([{ message: "download failed: configuration error", attributes: { code: "CONFIG_ERROR", reason: "no render function configured for on-demand rendering" } }]);
   });
 });
