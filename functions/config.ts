@@ -1,42 +1,13 @@
 import { z } from "zod";
 import { LetterpressError } from "./core/errors";
 import { SUPPORTED_LOCALES } from "./core/locales";
+import { DEFAULTS, ENV, PRESIGN_MAX_SECONDS } from "./deployment-contract";
 
-/**
- * Environment variable names, shared by the functions and the CDK app (infra/ imports this), so a
- * rename cannot split them.
- */
-export const ENV = {
-  documentsBucket: "DOCUMENTS_BUCKET",
-  /** Key prefix of letter data in the bucket, e.g. `data/`; an upload there triggers a render. */
-  dataPrefix: "DATA_PREFIX",
-  allowedLocales: "ALLOWED_LOCALES",
-  urlLifetimeDefault: "DOWNLOAD_URL_TTL_SECONDS",
-  urlLifetimeMax: "DOWNLOAD_URL_MAX_TTL_SECONDS",
-  /** `s3` (SSE-S3) or `kms` (SSE-KMS with DOCUMENTS_KMS_KEY_ID). */
-  encryption: "DOCUMENTS_ENCRYPTION",
-  kmsKeyId: "DOCUMENTS_KMS_KEY_ID",
-  /** The render function, which the download function invokes to make a missing document on demand. */
-  renderFunctionName: "RENDER_FUNCTION_NAME",
-  /** Local runs only: an S3-compatible endpoint (path-style addressing is then used). */
-  s3Endpoint: "S3_ENDPOINT",
-  region: "AWS_REGION",
-  /** Where the templates and font files are; by default `templates/` and `fonts/` beside the bundle. */
-  templatesDir: "TEMPLATES_DIR",
-  fontsDir: "FONTS_DIR",
-} as const;
-
-export const DEFAULTS = {
-  dataPrefix: "data/",
-  urlLifetimeSeconds: 300,
-  urlLifetimeMaxSeconds: 3600,
-} as const;
-
-/** The longest lifetime S3 accepts for a presigned URL (SigV4): 7 days. */
-export const PRESIGN_HARD_LIMIT_SECONDS = 604_800;
+// Names, defaults and limits are shared with infra and the local server; they live in one small module.
+export { DEFAULTS, ENV, PRESIGN_MAX_SECONDS } from "./deployment-contract";
 
 const prefix = z.string().regex(/^[a-z0-9][a-z0-9-]*\/$/, { error: "expected a key prefix such as data/ (lowercase, ending with /)" });
-const seconds = z.coerce.number().int().min(1).max(PRESIGN_HARD_LIMIT_SECONDS);
+const seconds = z.coerce.number().int().min(1).max(PRESIGN_MAX_SECONDS);
 
 const configSchema = z
   .object({
@@ -47,15 +18,17 @@ const configSchema = z
       .default(SUPPORTED_LOCALES.join(","))
       .transform((value) => value.split(",").map((item) => item.trim()))
       .pipe(z.array(z.enum(SUPPORTED_LOCALES)).min(1)),
-    [ENV.urlLifetimeDefault]: seconds.default(DEFAULTS.urlLifetimeSeconds),
-    [ENV.urlLifetimeMax]: seconds.default(DEFAULTS.urlLifetimeMaxSeconds),
+    [ENV.urlLifetimeDefault]: seconds.default(DEFAULTS.urlLifetime.defaultSeconds),
+    [ENV.urlLifetimeMax]: seconds.default(DEFAULTS.urlLifetime.maxSeconds),
     [ENV.encryption]: z.enum(["s3", "kms", "none"]).default("s3"),
     [ENV.kmsKeyId]: z.string().min(1).optional(),
     [ENV.renderFunctionName]: z.string().min(1).optional(),
     [ENV.s3Endpoint]: z.url({ protocol: /^https?$/ }).optional(),
-    [ENV.region]: z.string().min(1).default("us-east-1"),
+    [ENV.region]: z.string().min(1).default(DEFAULTS.region),
     [ENV.templatesDir]: z.string().min(1).optional(),
     [ENV.fontsDir]: z.string().min(1).optional(),
+    // Set by Lambda itself, not by infra.
+    AWS_LAMBDA_INITIALIZATION_TYPE: z.string().optional(),
   })
   .refine((env) => env[ENV.urlLifetimeDefault] <= env[ENV.urlLifetimeMax], {
     error: `${ENV.urlLifetimeDefault} must not exceed ${ENV.urlLifetimeMax}`,
@@ -71,6 +44,8 @@ export interface FunctionConfig {
   renderFunctionName?: string;
   s3: { region: string; endpoint?: string };
   assets: { templatesDir?: string; fontsDir?: string };
+  /** An instance started for provisioned concurrency: nobody waits for its init, so it may warm every language up. */
+  provisioned: boolean;
 }
 
 /** Reads the environment once, at start-up; a missing or malformed value fails then, naming the variable. */
@@ -90,5 +65,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     ...(value[ENV.renderFunctionName] ? { renderFunctionName: value[ENV.renderFunctionName] } : {}),
     s3: { region: value[ENV.region], ...(value[ENV.s3Endpoint] ? { endpoint: value[ENV.s3Endpoint] } : {}) },
     assets: { ...(value[ENV.templatesDir] ? { templatesDir: value[ENV.templatesDir] } : {}), ...(value[ENV.fontsDir] ? { fontsDir: value[ENV.fontsDir] } : {}) },
+    provisioned: value.AWS_LAMBDA_INITIALIZATION_TYPE === "provisioned-concurrency",
   };
 }

@@ -1,5 +1,6 @@
 import type { ErrorCode } from "./core/errors";
 import { LetterpressError } from "./core/errors";
+import { StorageAccessDeniedError } from "./storage/errors";
 
 /** The one place an error code becomes an HTTP status. */
 const STATUS: Record<ErrorCode, number> = {
@@ -21,15 +22,36 @@ export interface HttpError {
 }
 
 /**
+ * An error as callers and logs should classify it. Storage refusing our credentials is a fault of
+ * the deployment's configuration (the function's role, the bucket or key policy): retrying cannot
+ * help, so it is a CONFIG_ERROR, not the STORAGE_ERROR ("try again later") of an unavailable store.
+ */
+export function callerFacing(error: LetterpressError): LetterpressError {
+  if (error instanceof StorageAccessDeniedError) {
+    return new LetterpressError("CONFIG_ERROR", `configuration error: ${error.message}; check the function's role and the bucket's policy`, { cause: error });
+  }
+  return error;
+}
+
+/** Absolute file system paths (`/srv/app/data`, `C:\app\data`): where the server keeps things is not the caller's business. */
+const ABSOLUTE_PATH = /(?:\b[A-Za-z]:\\|(?<![\w.~-])\/)(?:[\w.@~-]+[\\/])*[\w.@~-]+/g;
+
+/** A message fit for a caller: any absolute path in it replaced by a placeholder. */
+export function withoutServerPaths(message: string): string {
+  return message.replace(ABSOLUTE_PATH, "<path>");
+}
+
+/**
  * What a caller may see of an error: our code and message for the errors a caller can act on,
- * a bare "internal error" for the rest. Never a stack, never an SDK's message.
+ * a bare "internal error" for the rest. Never a stack, never an SDK's message, never a server path.
  */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof LetterpressError) {
-    const statusCode = STATUS[error.code];
+    const classified = callerFacing(error);
+    const statusCode = STATUS[classified.code];
     const exposed = statusCode < 500;
-    const message = exposed ? error.message : statusCode === 503 ? "storage is unavailable; try again later" : "internal error";
-    return { statusCode, body: { error: { code: exposed || statusCode === 503 ? error.code : "INTERNAL", message } } };
+    const message = exposed ? withoutServerPaths(classified.message) : statusCode === 503 ? "storage is unavailable; try again later" : "internal error";
+    return { statusCode, body: { error: { code: exposed || statusCode === 503 ? classified.code : "INTERNAL", message } } };
   }
   return { statusCode: 500, body: { error: { code: "INTERNAL", message: "internal error" } } };
 }

@@ -1,7 +1,6 @@
 import type { Node } from "constructs";
 import { z } from "zod";
-import { DEFAULTS, PRESIGN_HARD_LIMIT_SECONDS } from "../functions/config";
-import { SUPPORTED_LOCALES } from "../functions/core/locales";
+import { DEFAULTS, PRESIGN_MAX_SECONDS, SUPPORTED_LOCALES } from "../functions/deployment-contract";
 
 /**
  * The deployment's settings, read from CDK context (`cdk.json` "context" or `-c key=value`) and
@@ -30,8 +29,8 @@ const list = z.preprocess(
   (value) => (typeof value === "string" ? value.split(",").map((item) => item.trim()).filter((item) => item !== "") : value),
   z.array(z.string()),
 );
-const seconds = z.coerce.number().int().min(1).max(PRESIGN_HARD_LIMIT_SECONDS, {
-  error: `must be at most ${PRESIGN_HARD_LIMIT_SECONDS} seconds (7 days, the longest lifetime S3 accepts for a presigned URL)`,
+const seconds = z.coerce.number().int().min(1).max(PRESIGN_MAX_SECONDS, {
+  error: `must be at most ${PRESIGN_MAX_SECONDS} seconds (7 days, the longest lifetime S3 accepts for a presigned URL)`,
 });
 const positiveInt = z.coerce.number().int().min(1);
 
@@ -41,8 +40,8 @@ const contextSchema = z
   .object({
     [K.stage]: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, { error: "expected 1-20 of a-z, 0-9 and '-', starting with a letter" }).default("dev"),
     [K.allowedLocales]: list.pipe(z.array(z.enum(SUPPORTED_LOCALES)).min(1)).default([...SUPPORTED_LOCALES]),
-    [K.urlTtlDefault]: seconds.default(DEFAULTS.urlLifetimeSeconds),
-    [K.urlTtlMax]: seconds.default(DEFAULTS.urlLifetimeMaxSeconds),
+    [K.urlTtlDefault]: seconds.default(DEFAULTS.urlLifetime.defaultSeconds),
+    [K.urlTtlMax]: seconds.default(DEFAULTS.urlLifetime.maxSeconds),
     [K.encryption]: z.enum(["s3", "kms"]).default("s3"),
     [K.authorization]: z.enum(["iam", "jwt"]).default("iam"),
     [K.jwtIssuer]: z.url({ protocol: /^https$/ }).optional(),

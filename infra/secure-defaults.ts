@@ -1,10 +1,10 @@
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { AccountRootPrincipal, PolicyDocument, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { BlockPublicAccess, type BucketProps, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { QueueEncryption, type QueueProps } from "aws-cdk-lib/aws-sqs";
-import { DEFAULTS } from "../functions/config";
-import { DOCUMENTS_PREFIX } from "../functions/storage/object-layout";
+import { DEFAULTS, DOCUMENTS_PREFIX } from "../functions/deployment-contract";
 
 /**
  * Secure defaults, in one place: every bucket, queue and function of the app starts from these, so a
@@ -44,3 +44,36 @@ export const RETENTION = {
   accessLogs: Duration.days(365),
   deadLetters: Duration.days(14),
 } as const;
+
+/**
+ * What the account may do with a key of ours: administer it, never use it. CDK's default key policy
+ * gives the account root `kms:*`, which lets any IAM principal of the account that is granted
+ * kms:Decrypt read every document, and lets one with kms:CreateGrant grant itself that. Here the
+ * account keeps exactly the administration actions (no grants, no cryptographic use); each key adds
+ * the use it is for (see DocumentsBucket and OperationsAlarms).
+ */
+export const KEY_ADMINISTRATION_ACTIONS = [
+  "kms:DescribeKey",
+  "kms:GetKeyPolicy",
+  "kms:PutKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:EnableKeyRotation",
+  "kms:DisableKeyRotation",
+  "kms:EnableKey",
+  "kms:DisableKey",
+  "kms:UpdateKeyDescription",
+  "kms:ListResourceTags",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ListGrants",
+  "kms:RevokeGrant",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+] as const;
+
+/** A key policy with the account's administration of the key and nothing else; add the key's use to it. */
+export function administeredKeyPolicy(): PolicyDocument {
+  return new PolicyDocument({
+    statements: [new PolicyStatement({ sid: "AdministrationByTheAccount", principals: [new AccountRootPrincipal()], actions: [...KEY_ADMINISTRATION_ACTIONS], resources: ["*"] })],
+  });
+}

@@ -1,16 +1,72 @@
 import { join, resolve } from "node:path";
 import type { Paper } from "../functions/core/html/render-html";
-import { SUPPORTED_LOCALES } from "../functions/core/locales";
+import type { LocaleId } from "../functions/core/locales";
+import type { DocumentRenderer } from "../functions/core/render-document";
+import { DEFAULTS, RENDER_TIMEOUT_SECONDS, SUPPORTED_LOCALES } from "../functions/deployment-contract";
+import { createDownloadHandler, type DownloadHandler } from "../functions/download/download-handler";
+import { createHandlerLogger, type HandlerLogger, type LogLevel } from "../functions/handler-logger";
 import { DirectoryLetterSource } from "../functions/letters/letter-source";
 import { createRenderer } from "../functions/render/create-renderer";
-import { RenderService } from "../functions/render/render-service";
+import { createRenderHandler, createRenderService, type RenderHandler } from "../functions/render/render-handler";
+import type { RenderService } from "../functions/render/render-service";
 import { createS3Client } from "../functions/storage/s3-client";
 import { S3DocumentStore } from "../functions/storage/s3-document-store";
+import { localInvoker } from "./local-invoker";
 import { startEmbeddedS3 } from "./s3/embedded-s3";
 
 export const REPO_ROOT = resolve(__dirname, "..");
 /** Where the embedded S3 server keeps its objects between runs (git-ignored). */
 export const EMBEDDED_S3_DIR = join(REPO_ROOT, ".local", "s3");
+
+/** The local parts the two functions are made of, instead of the bucket's letter data and the Lambda API. */
+export interface LocalParts {
+  store: S3DocumentStore;
+  letters: DirectoryLetterSource;
+  renderer: DocumentRenderer | Promise<DocumentRenderer>;
+  urlLifetime?: { defaultSeconds: number; maxSeconds: number };
+  allowedLocales?: readonly LocaleId[];
+  /** Both functions log through it; by default errors and warnings only, as JSON lines on stdout. */
+  logger?: HandlerLogger;
+  /** How long the download function waits for an on-demand render: the render function's timeout by default. */
+  renderTimeoutSeconds?: number;
+  /** The download function's clock (a link's stated expiry). */
+  clock?: () => Date;
+}
+
+export interface LocalRuntime {
+  /** The render use case, for `generate` (which also wants the bytes and progress). */
+  service: RenderService;
+  /** The render function, built by the factory the Lambda uses. */
+  render: RenderHandler;
+  /** The download function, built by the factory the Lambda uses; on-demand renders invoke `render` through a local invoker. */
+  download: DownloadHandler;
+  store: S3DocumentStore;
+  letters: DirectoryLetterSource;
+  /** Where documents are stored, for people: `embedded S3 at http://...` or `s3://bucket`. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The two Lambda functions, made by their own factories from local parts, and wired to each other
+ * as on AWS: the download function invokes the render function (here in this process, with Lambda's
+ * invoke semantics: JSON payload, function errors, time limit).
+ */
+export async function wireLocalRuntime(parts: LocalParts, description: string, close: () => Promise<void>): Promise<LocalRuntime> {
+  const logger = parts.logger ?? createHandlerLogger("letterpress-local", "WARN");
+  const allowedLocales = parts.allowedLocales ?? SUPPORTED_LOCALES;
+  const renderDependencies = { renderer: parts.renderer, store: parts.store, letters: parts.letters, allowedLocales, dataPrefix: DEFAULTS.dataPrefix, logger };
+  const render = createRenderHandler(renderDependencies);
+  const download = createDownloadHandler({
+    store: parts.store,
+    invokeRender: localInvoker(render, { timeoutSeconds: parts.renderTimeoutSeconds ?? RENDER_TIMEOUT_SECONDS }),
+    allowedLocales,
+    urlLifetime: parts.urlLifetime ?? DEFAULTS.urlLifetime,
+    logger,
+    ...(parts.clock ? { clock: parts.clock } : {}),
+  });
+  return { service: await createRenderService(renderDependencies), render, download, store: parts.store, letters: parts.letters, description, close };
+}
 
 export interface LocalRuntimeOptions {
   dataDir: string;
@@ -22,40 +78,40 @@ export interface LocalRuntimeOptions {
   endpoint?: string;
   region?: string;
   urlLifetime?: { defaultSeconds: number; maxSeconds: number };
-}
-
-export interface LocalRuntime {
-  service: RenderService;
-  store: S3DocumentStore;
-  letters: DirectoryLetterSource;
-  /** Where documents are stored, for people: `embedded S3 at http://...` or `s3://bucket`. */
-  description: string;
-  close(): Promise<void>;
+  logLevel?: LogLevel;
 }
 
 /**
- * The same pipeline the render function runs, wired to local parts: letters from a folder, and
- * either the embedded S3 server (the default) or a real bucket.
+ * What `npm run generate` and `npm run serve` run: the functions' factories over local parts,
+ * letters from a folder, and either the embedded S3 server (the default) or a real bucket.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const urlLifetime = options.urlLifetime ?? { defaultSeconds: 300, maxSeconds: 3600 };
+  const urlLifetime = options.urlLifetime ?? DEFAULTS.urlLifetime;
   const embedded = options.bucket ? undefined : await startEmbeddedS3({ dataDir: EMBEDDED_S3_DIR });
   const client = embedded
     ? createS3Client({ region: embedded.region, endpoint: embedded.endpoint, forcePathStyle: true, credentials: embedded.credentials })
-    : createS3Client({ region: options.region ?? "us-east-1", ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}) });
+    : createS3Client({ region: options.region ?? DEFAULTS.region, ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}) });
   const bucket = embedded ? embedded.bucket : (options.bucket as string);
   const store = new S3DocumentStore({ client, bucket, maxPresignExpirySeconds: urlLifetime.maxSeconds, ...(embedded ? {} : { encryption: { mode: "SSE-S3" as const } }) });
-  const letters = new DirectoryLetterSource(options.dataDir);
-  const renderer = await createRenderer({ templatesDir: options.templatesDir, paper: options.paper });
-  const service = new RenderService(renderer, store, letters, SUPPORTED_LOCALES);
-  return {
-    service,
-    store,
-    letters,
-    description: embedded ? `embedded S3 at ${embedded.endpoint} (bucket ${bucket}, data in .local/s3)` : `s3://${bucket}`,
-    close: async () => {
-      client.destroy();
-      await embedded?.stop();
-    },
+  const close = async () => {
+    client.destroy();
+    await embedded?.stop();
   };
+  try {
+    return await wireLocalRuntime(
+    {
+      store,
+      letters: new DirectoryLetterSource(options.dataDir),
+      renderer: createRenderer({ templatesDir: options.templatesDir, paper: options.paper }),
+      urlLifetime,
+      ...(options.logLevel ? { logger: createHandlerLogger("letterpress-local", options.logLevel) } : {}),
+    },
+    embedded ? `embedded S3 at ${embedded.endpoint} (bucket ${bucket}, data in .local/s3)` : `s3://${bucket}`,
+    close,
+  );
+  } catch (error) {
+    // Unreadable templates: nothing runs, so nothing may keep the process alive.
+    await close();
+    throw error;
+  }
 }

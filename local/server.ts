@@ -5,18 +5,16 @@ import Handlebars from "handlebars";
 import { DOCUMENT_FORMATS } from "../functions/core/documents";
 import { formatDataIssue } from "../functions/core/errors";
 import { SUPPORTED_LOCALES } from "../functions/core/locales";
-import { DownloadService } from "../functions/download/download-service";
-import { createDownloadHttpHandler, DOWNLOAD_ROUTE } from "../functions/download/http";
+import { DOWNLOAD_ROUTE, DOWNLOAD_ROUTE_KEY, matchDownloadRoute } from "../functions/deployment-contract";
 import type { LocalRuntime } from "./runtime";
 
 /** Requests to this server carry no body; anything larger than this is refused unread. */
 const MAX_BODY_BYTES = 1024;
-const ROUTE = /^\/letters\/([^/]+)\/([^/]+)\/([^/]+)$/;
 
 const escape = Handlebars.escapeExpression;
 
 /** The same event API Gateway (HTTP API, payload 2.0) gives the download function. */
-export function toApiGatewayEvent(request: IncomingMessage, url: URL, match: RegExpExecArray): APIGatewayProxyEventV2 {
+export function toApiGatewayEvent(request: IncomingMessage, url: URL, match: Record<string, string>): APIGatewayProxyEventV2 {
   const decode = (segment: string | undefined) => {
     try {
       return decodeURIComponent(segment ?? "");
@@ -27,19 +25,19 @@ export function toApiGatewayEvent(request: IncomingMessage, url: URL, match: Reg
   const query = Object.fromEntries(url.searchParams);
   return {
     version: "2.0",
-    routeKey: DOWNLOAD_ROUTE,
+    routeKey: DOWNLOAD_ROUTE_KEY,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : (value ?? "")])),
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-    pathParameters: { letterId: decode(match[1]), locale: decode(match[2]), format: decode(match[3]) },
+    pathParameters: Object.fromEntries(Object.entries(match).map(([name, segment]) => [name, decode(segment)])),
     requestContext: {
       accountId: "local",
       apiId: "local",
       domainName: url.host,
       domainPrefix: "local",
       requestId: randomUUID(),
-      routeKey: DOWNLOAD_ROUTE,
+      routeKey: DOWNLOAD_ROUTE_KEY,
       stage: "$default",
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
@@ -90,14 +88,12 @@ async function indexPage(runtime: LocalRuntime): Promise<string> {
 }
 
 /**
- * The local server: the deployed API's routes through the same handler code, plus an index page.
- * Documents not stored yet are rendered on demand, once, by the same render service.
+ * The local server: the deployed API's route through the download function's own handler, plus an
+ * index page. Documents not stored yet are rendered on demand by the render function's handler,
+ * which the download handler invokes as on AWS (see local/runtime.ts).
  */
-export function createLocalServer(runtime: LocalRuntime, lifetime = { defaultSeconds: 300, maxSeconds: 3600 }): Server {
-  const download = createDownloadHttpHandler(
-    new DownloadService({ store: runtime.store, lifetime, renderOnDemand: (request) => runtime.service.renderOne(request) }),
-    { allowedLocales: SUPPORTED_LOCALES },
-  );
+export function createLocalServer(runtime: LocalRuntime): Server {
+  const download = runtime.download;
   return createServer(async (request, response) => {
     try {
       const length = Number(request.headers["content-length"] ?? 0);
@@ -107,12 +103,12 @@ export function createLocalServer(runtime: LocalRuntime, lifetime = { defaultSec
         return;
       }
       const url = new URL(request.url ?? "/", "http://localhost");
-      const match = ROUTE.exec(url.pathname);
+      const match = matchDownloadRoute(url.pathname);
       if (match) return send(response, await download(toApiGatewayEvent(request, url, match)));
       if (url.pathname === "/" && request.method === "GET") {
         return send(response, { statusCode: 200, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }, body: await indexPage(runtime) });
       }
-      send(response, { statusCode: 404, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "NOT_FOUND", message: "no such route; try GET /letters/{letterId}/{locale}/{format}" } }) });
+      send(response, { statusCode: 404, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "NOT_FOUND", message: `no such route; try ${DOWNLOAD_ROUTE.method} ${DOWNLOAD_ROUTE.path}` } }) });
     } catch {
       send(response, { statusCode: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "INTERNAL", message: "internal error" } }) });
     }

@@ -10,8 +10,9 @@ import { renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { downloadNameOf } from "../../functions/render/render-and-store";
-import { createS3Client } from "../../functions/storage/s3-client";
-import { S3DocumentStore } from "../../functions/storage/s3-document-store";
+import { readConfig } from "../../functions/config";
+import { ENV } from "../../functions/deployment-contract";
+import { documentStoreOf } from "../../functions/environment";
 import { BENCH_LETTER_ID } from "../workload";
 
 export const batchInitSchema = z.object({
@@ -68,8 +69,9 @@ async function run(init: z.infer<typeof batchInitSchema>): Promise<void> {
   const started = performance.now();
   const renderer = await createRenderer({ templatesDir: init.templatesDir, ...(init.fontDir ? { fontDir: init.fontDir } : {}), paper: "A4" });
   const parsed = await loadLetter(init.dataDir, BENCH_LETTER_ID);
-  const client = createS3Client({ region: init.s3.region, endpoint: init.s3.endpoint, forcePathStyle: true, credentials: init.s3.credentials });
-  const store = new S3DocumentStore({ client, bucket: init.s3.bucket, maxPresignExpirySeconds: 3_600 });
+  // The store as the render function builds it (same factory, same client settings), pointed at the harness's server.
+  const config = readConfig({ [ENV.documentsBucket]: init.s3.bucket, [ENV.s3Endpoint]: init.s3.endpoint, [ENV.region]: init.s3.region, [ENV.encryption]: "none" });
+  const { client, store } = documentStoreOf(config, { credentials: init.s3.credentials });
   send({ type: "ready", setupMs: performance.now() - started });
 
   const totals = { letters: 0, documents: 0, renderMs: 0, storeMs: 0 };

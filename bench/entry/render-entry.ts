@@ -1,6 +1,8 @@
 /**
  * The bench's render process: what the render Lambda does to make a document, and nothing else
- * (templates and fonts from disk, letter data from a folder instead of the bucket). The harness
+ * (templates and fonts from disk, letter data from a folder instead of the bucket). The renderer is
+ * made by createRenderer, the factory the render function's fromEnvironment calls, with the same
+ * options (A4, a flat font folder when bundled). The harness
  * bundles it with esbuild as the Lambda is bundled, then spawns `node` on the bundle:
  *
  *   cold     render one PDF, write its bytes to stdout as soon as they exist (the parent times

@@ -22,6 +22,11 @@ export interface DownloadLink {
   revision: string;
 }
 
+/** What a caller is told about `?expires`: the range it must be in, whatever was wrong with it. */
+export function lifetimeExpectation(maxSeconds: number): string {
+  return `expected a lifetime of 1 to ${maxSeconds} whole seconds`;
+}
+
 /** Makes a document that is not stored yet (the render function, or the local render service). */
 export type RenderOnDemand = (request: DocumentRequest) => Promise<StoredDocument>;
 
@@ -38,6 +43,8 @@ export interface DownloadServiceOptions {
  */
 export class DownloadService {
   private readonly clock: () => Date;
+  /** On-demand renders under way: concurrent requests for one missing document share one render. */
+  private readonly rendering = new Map<string, Promise<StoredDocument>>();
 
   constructor(private readonly options: DownloadServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -53,17 +60,27 @@ export class DownloadService {
     return document ? { document, revision } : undefined;
   }
 
+  private renderOnce(request: DocumentRequest): Promise<StoredDocument> {
+    const id = `${request.letterId}/${request.locale}/${request.recipientId ?? "-"}/${request.format}`;
+    let pending = this.rendering.get(id);
+    if (!pending) {
+      pending = this.options.renderOnDemand(request).finally(() => this.rendering.delete(id));
+      this.rendering.set(id, pending);
+    }
+    return pending;
+  }
+
   async link(query: DownloadQuery): Promise<DownloadLink> {
     const { lifetime } = this.options;
     const seconds = query.expiresInSeconds ?? lifetime.defaultSeconds;
     if (seconds > lifetime.maxSeconds) {
-      throw new LetterpressError("INVALID_REQUEST", `expires: at most ${lifetime.maxSeconds} seconds`);
+      throw new LetterpressError("INVALID_REQUEST", `query expires: ${lifetimeExpectation(lifetime.maxSeconds)}`);
     }
     let found = await this.findStored(query);
     if (!found) {
       // An old revision is never re-made: only the current data can be rendered.
       if (query.revision) throw new LetterpressError("NOT_FOUND", `no ${query.locale} ${query.format} document of "${query.letterId}" in revision ${query.revision}`);
-      const document = await this.options.renderOnDemand({ letterId: query.letterId, locale: query.locale, format: query.format, recipientId: query.recipientId });
+      const document = await this.renderOnce({ letterId: query.letterId, locale: query.locale, format: query.format, recipientId: query.recipientId });
       found = { document, revision: parseDocumentKey(document.key).revision };
     }
     const signedAt = this.clock();

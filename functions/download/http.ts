@@ -4,28 +4,34 @@ import { DOCUMENT_FORMATS } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { slug } from "../core/letter/schema";
 import { isLocaleId, type LocaleId } from "../core/locales";
+import type { DownloadRouteParameter } from "../deployment-contract";
 import { toHttpError } from "../http-errors";
-import type { DownloadLink, DownloadQuery, DownloadService } from "./download-service";
-
-/** The route the download function answers, as API Gateway and the local server name it. */
-export const DOWNLOAD_ROUTE = "GET /letters/{letterId}/{locale}/{format}";
+import { type DownloadLink, type DownloadQuery, type DownloadService, lifetimeExpectation } from "./download-service";
 
 // Well-formed but unknown values (a locale we do not serve, a format we do not make) are 404s;
-// anything malformed is a 400 and never reaches a key.
+// anything malformed is a 400 and never reaches a key. One schema per parameter of the route
+// (functions/deployment-contract.ts): a parameter renamed there and not here fails to compile.
 const pathSchema = z.strictObject({
   letterId: slug,
   locale: z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, { error: "expected a language code such as fr" }),
   format: z.string().regex(/^[a-z0-9]{1,10}$/, { error: "expected a format such as pdf" }),
-});
+} satisfies Record<DownloadRouteParameter, z.ZodType<string>>);
 
-const querySchema = z.strictObject({
-  recipient: slug.optional(),
-  revision: z.string().regex(/^[0-9a-f]{7,64}$/, { error: "expected a revision of 7-64 lowercase hex digits" }).optional(),
-  expires: z.string().regex(/^[1-9][0-9]{0,6}$/, { error: "expected a lifetime in whole seconds" }).transform(Number).optional(),
-});
+/** The query's schema; `expires` must be a plain decimal number of seconds within the configured range. */
+function querySchemaFor(maxLifetimeSeconds: number) {
+  const expectation = { error: lifetimeExpectation(maxLifetimeSeconds) };
+  return z.strictObject({
+    recipient: slug.optional(),
+    revision: z.string().regex(/^[0-9a-f]{7,64}$/, { error: "expected a revision of 7-64 lowercase hex digits" }).optional(),
+    // At most 16 digits before converting, so the number is exact; then the range.
+    expires: z.string().regex(/^[1-9][0-9]{0,15}$/, expectation).transform(Number).pipe(z.number().max(maxLifetimeSeconds, expectation)).optional(),
+  });
+}
 
 export interface DownloadHttpOptions {
   allowedLocales: readonly LocaleId[];
+  /** The longest link a request may ask for (`?expires`), in seconds. */
+  maxLifetimeSeconds: number;
   /** Called once per link issued; never given the URL itself, which carries a signature. */
   onLinkIssued?(query: DownloadQuery, link: Omit<DownloadLink, "url">): void;
   onError?(error: unknown): void;
@@ -40,10 +46,11 @@ function describe(error: z.ZodError, where: string): string {
 }
 
 /** Parses and validates a download request: every value is checked before anything is looked up. */
-export function parseDownloadRequest(event: APIGatewayProxyEventV2, allowedLocales: readonly LocaleId[]): DownloadQuery {
+export function parseDownloadRequest(event: APIGatewayProxyEventV2, options: Pick<DownloadHttpOptions, "allowedLocales" | "maxLifetimeSeconds">): DownloadQuery {
+  const { allowedLocales } = options;
   const path = pathSchema.safeParse(event.pathParameters ?? {});
   if (!path.success) throw new LetterpressError("INVALID_REQUEST", describe(path.error, "path"));
-  const query = querySchema.safeParse(event.queryStringParameters ?? {});
+  const query = querySchemaFor(options.maxLifetimeSeconds).safeParse(event.queryStringParameters ?? {});
   if (!query.success) throw new LetterpressError("INVALID_REQUEST", describe(query.error, "query"));
   const { letterId, locale, format } = path.data;
   if (!isLocaleId(locale) || !allowedLocales.includes(locale)) throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${locale}"; available: ${allowedLocales.join(", ")}`);
@@ -59,7 +66,7 @@ export function parseDownloadRequest(event: APIGatewayProxyEventV2, allowedLocal
 }
 
 /**
- * The download API: `GET /letters/{letterId}/{locale}/{format}[?recipient=&revision=&expires=]`
+ * The download API (DOWNLOAD_ROUTE in deployment-contract.ts): `GET /letters/{letterId}/{locale}/{format}[?recipient=&revision=&expires=]`
  * answers a 302 to a presigned URL, or JSON with the URL and its expiry when the client accepts JSON.
  */
 export function createDownloadHttpHandler(service: DownloadService, options: DownloadHttpOptions) {
@@ -68,7 +75,7 @@ export function createDownloadHttpHandler(service: DownloadService, options: Dow
       if (event.requestContext?.http?.method !== "GET") {
         return { ...json(405, { error: { code: "METHOD_NOT_ALLOWED", message: "only GET is allowed" } }), headers: { allow: "GET", "content-type": "application/json; charset=utf-8" } };
       }
-      const query = parseDownloadRequest(event, options.allowedLocales);
+      const query = parseDownloadRequest(event, options);
       const { url, ...link } = await service.link(query);
       options.onLinkIssued?.(query, link);
       const accept = event.headers?.accept ?? event.headers?.Accept ?? "";

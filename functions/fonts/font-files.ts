@@ -1,3 +1,4 @@
+import { dirname, join } from "node:path";
 import type { FaceId } from "../core/pdf/font-library";
 
 /** One file a render needs at run time: where it is in node_modules, and its flat name in a bundle. */
@@ -36,3 +37,8 @@ export const ICC_PROFILE_FILE: AssetFile = asset("pdfkit", "data/sRGB_IEC61966_2
 
 /** Every file a bundle must copy into its font directory. */
 export const BUNDLE_FILES: readonly AssetFile[] = [...Object.values(FONT_FILES), ICC_PROFILE_FILE];
+
+/** Where a file is: flat in `fontDir` (a bundle), or inside its npm package (the repository). */
+export function assetPath(file: AssetFile, fontDir?: string): string {
+  return fontDir ? join(fontDir, file.fileName) : join(dirname(require.resolve(file.anchor)), file.path);
+}

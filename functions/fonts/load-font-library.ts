@@ -1,18 +1,15 @@
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import * as fontkit from "fontkit";
 import { LetterpressError } from "../core/errors";
 import type { FaceId, FontLibrary } from "../core/pdf/font-library";
-import { type AssetFile, FONT_FILES, ICC_PROFILE_FILE } from "./font-files";
+import { type AssetFile, assetPath, FONT_FILES, ICC_PROFILE_FILE } from "./font-files";
 
 /** Parsed fonts by absolute path: one parse per process, whichever library asks. */
 const parsedFonts = new Map<string, fontkit.Font>();
 const iccProfiles = new Map<string, Uint8Array>();
 
-/** Where a file is: flat in `fontDir` (a bundle), or inside its npm package (the repository). */
-export function assetPath(file: AssetFile, fontDir?: string): string {
-  return fontDir ? join(fontDir, file.fileName) : join(dirname(require.resolve(file.anchor)), file.path);
-}
+// assetPath lives with the file list, which infra reads without loading fontkit.
+export { assetPath };
 
 function readAsset(file: AssetFile, fontDir?: string): Buffer {
   const path = assetPath(file, fontDir);

@@ -5,7 +5,7 @@ import { type LocaleId, SUPPORTED_LOCALES } from "../core/locales";
 import type { DocumentRenderer } from "../core/render-document";
 import { revisionOf } from "../core/revision";
 import type { LetterSource } from "../letters/letter-source";
-import type { DocumentStore, StoredDocument } from "../storage/document-store";
+import type { DocumentStore } from "../storage/document-store";
 import type { RenderRequest } from "./events";
 import { rendererFingerprint } from "./renderer-fingerprint";
 import { type RenderAndStoreOptions, type RenderAndStoreResult, renderAndStore } from "./render-and-store";
@@ -38,13 +38,10 @@ export function reportOf(result: RenderAndStoreResult, manifestKey?: string): Re
 }
 
 /**
- * Renders letters from a letter source into a document store. Shared by the render Lambda, the
- * local pipeline and the local server; one instance per process, so concurrent requests for the
- * same missing document render it once.
+ * Renders letters from a letter source into a document store: the render function's use case, which
+ * `npm run generate` runs too (see createRenderService in render-handler.ts).
  */
 export class RenderService {
-  private readonly inFlight = new Map<string, Promise<StoredDocument>>();
-
   constructor(
     private readonly renderer: DocumentRenderer,
     private readonly store: DocumentStore,
@@ -75,32 +72,5 @@ export class RenderService {
   async render(request: RenderRequest, options: RenderAndStoreOptions = {}): Promise<RenderAndStoreResult> {
     const parsed = await this.letters.loadLetter(request.letterId);
     return renderAndStore(this.renderer, this.store, parsed, this.plan(parsed, request), this.revisionOf(parsed), options);
-  }
-
-  /**
-   * Makes one document now, for a download of a document not stored yet. Concurrent calls for the
-   * same document share one render; storing is idempotent across processes (same bytes, same key).
-   */
-  renderOne(request: DocumentRequest): Promise<StoredDocument> {
-    const id = `${request.letterId}/${request.locale}/${request.recipientId ?? "-"}/${request.format}`;
-    let pending = this.inFlight.get(id);
-    if (!pending) {
-      pending = this.render({
-        letterId: request.letterId,
-        locales: [request.locale],
-        formats: [request.format],
-        ...(request.recipientId ? { recipients: [request.recipientId] } : {}),
-      })
-        .then((result) => {
-          const failure = result.failures[0];
-          if (failure) throw failure.error;
-          const stored = result.stored[0];
-          if (!stored) throw new LetterpressError("NOT_FOUND", `letter "${request.letterId}" has no ${request.locale} ${request.format} document${request.recipientId ? ` for "${request.recipientId}"` : ""}`);
-          return stored.document;
-        })
-        .finally(() => this.inFlight.delete(id));
-      this.inFlight.set(id, pending);
-    }
-    return pending;
   }
 }

@@ -1,10 +1,10 @@
-import { Stack, Validations } from "aws-cdk-lib";
-import { Effect, type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Aws, Stack, Validations } from "aws-cdk-lib";
+import { AccountRootPrincipal, Effect, Grant, type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
-import { Bucket, BucketEncryption, type CfnBucket } from "aws-cdk-lib/aws-s3";
+import { Bucket, BucketEncryption, type CfnBucket, type IBucket } from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import { ENV } from "../../functions/config";
-import { PREFIXES, RETENTION, secureBucketProps } from "../secure-defaults";
+import { ENV } from "../../functions/deployment-contract";
+import { administeredKeyPolicy, PREFIXES, RETENTION, secureBucketProps } from "../secure-defaults";
 
 export interface DocumentsBucketProps {
   /** `s3`: SSE-S3 (no key to pay for); `kms`: a customer managed key with yearly rotation. */
@@ -15,6 +15,8 @@ export interface DocumentsBucketProps {
 export interface PrefixAccess {
   read: readonly string[];
   write?: readonly string[];
+  /** Only for the deployment of letter data, which removes files deleted from the repository. */
+  delete?: readonly string[];
 }
 
 /**
@@ -43,9 +45,23 @@ export class DocumentsBucket extends Construct {
     });
 
     if (props.encryption === "kms") {
+      // The account administers the key; its IAM principals may use it only through S3 in this
+      // region, and only with an IAM grant of their own (grantPrefixes): the documents' key is not a
+      // general-purpose decryption key for the account.
+      const policy = administeredKeyPolicy();
+      policy.addStatements(
+        new PolicyStatement({
+          sid: "UseThroughS3ByGrantedPrincipalsOfTheAccount",
+          principals: [new AccountRootPrincipal()],
+          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+          resources: ["*"],
+          conditions: { StringEquals: { "kms:ViaService": `s3.${Aws.REGION}.amazonaws.com`, "kms:CallerAccount": Aws.ACCOUNT_ID } },
+        }),
+      );
       this.key = new Key(this, "Key", {
         description: "letterpress documents bucket",
         enableKeyRotation: true,
+        policy,
         // Objects encrypted with it outlive the stack (the bucket is retained), so the key must too.
         removalPolicy: secureBucketProps().removalPolicy!,
       });
@@ -79,21 +95,26 @@ export class DocumentsBucket extends Construct {
 
   /**
    * Exactly these statements, never bucket-wide: s3:GetObject on `<bucket>/<prefix>*` of each read
-   * prefix, s3:PutObject on each write prefix, s3:ListBucket on the bucket only for those prefixes
+   * prefix, s3:PutObject on each write prefix, s3:DeleteObject on each delete prefix, s3:ListBucket on the bucket only for those prefixes
    * (without it S3 answers 403 instead of 404 for a missing key, and the functions rely on 404), and,
    * with KMS, kms:Decrypt (+ kms:GenerateDataKey to write) on this key only.
    */
   grantPrefixes(grantee: IGrantable, access: PrefixAccess): void {
     const write = access.write ?? [];
+    const remove = access.delete ?? [];
     const objects = (prefixes: readonly string[]) => prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`));
+    const objectStatement = (action: string, prefixes: readonly string[]) =>
+      prefixes.length > 0 ? [new PolicyStatement({ effect: Effect.ALLOW, actions: [action], resources: objects(prefixes) })] : [];
+    const touched = [...new Set([...access.read, ...write, ...remove])];
     const statements = [
-      new PolicyStatement({ effect: Effect.ALLOW, actions: ["s3:GetObject"], resources: objects(access.read) }),
-      ...(write.length > 0 ? [new PolicyStatement({ effect: Effect.ALLOW, actions: ["s3:PutObject"], resources: objects(write) })] : []),
+      ...objectStatement("s3:GetObject", access.read),
+      ...objectStatement("s3:PutObject", write),
+      ...objectStatement("s3:DeleteObject", remove),
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: ["s3:ListBucket"],
         resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { "s3:prefix": [...new Set([...access.read, ...write])].map((prefix) => `${prefix}*`) } },
+        conditions: { StringLike: { "s3:prefix": touched.map((prefix) => `${prefix}*`) } },
       }),
       ...(this.key
         ? [new PolicyStatement({ effect: Effect.ALLOW, actions: write.length > 0 ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], resources: [this.key.keyArn] })]
@@ -103,13 +124,29 @@ export class DocumentsBucket extends Construct {
 
     const principal = grantee.grantPrincipal;
     if (Construct.isConstruct(principal)) {
-      for (const prefix of new Set([...access.read, ...write])) {
+      for (const prefix of touched) {
         Validations.of(principal).acknowledge({
           id: `AwsSolutions-IAM5[Resource::${this.objectsFinding(prefix)}]`,
           reason: `Scoped to the ${prefix} prefix: the wildcard stands for the object keys under it, which are made at run time.`,
         });
       }
     }
+  }
+
+  /**
+   * The bucket as CDK's BucketDeployment should see it when it syncs one prefix. BucketDeployment
+   * grants its helper `grantReadWrite` on the whole destination bucket (every object, s3:DeleteObject*
+   * included); through this view that grant becomes what a sync of `prefix` needs: list, put and
+   * delete under the prefix (and the key for writing). Everything else is the bucket itself.
+   */
+  deploymentDestination(prefix: string): IBucket {
+    const grantSync = (grantee: IGrantable): Grant => {
+      this.grantPrefixes(grantee, { read: [], write: [prefix], delete: [prefix] });
+      return Grant.drop(grantee, `sync ${prefix} (statements added by DocumentsBucket.grantPrefixes)`);
+    };
+    return new Proxy(this.bucket, {
+      get: (bucket, property) => (property === "grantReadWrite" ? grantSync : Reflect.get(bucket, property, bucket)),
+    });
   }
 
   /** How cdk-nag names `<bucket>/<prefix>*` in a finding (by the bucket's logical id). */

@@ -7,14 +7,11 @@ import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { Code, IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { ENV } from "../../functions/config";
+import { DOWNLOAD_ROUTE, ENV } from "../../functions/deployment-contract";
 import type { Authorization } from "../config";
 import { FUNCTION_DEFAULTS, PREFIXES } from "../secure-defaults";
 import type { DocumentsBucket } from "./documents-bucket";
 import { LetterFunction } from "./letter-function";
-
-/** The one route of the API (API Gateway HTTP API, payload format 2.0). */
-export const DOWNLOAD_ROUTE = "/letters/{letterId}/{locale}/{format}";
 
 export interface DownloadApiProps {
   documents: DocumentsBucket;
@@ -48,7 +45,8 @@ export class DownloadApi extends Construct {
       // a single document usually a few seconds), and the HTTP API itself gives up after 30 s.
       timeout: Duration.seconds(30),
       environment: { ...props.environment, [ENV.renderFunctionName]: props.renderFunction.functionName },
-      assets: { templates: true, fonts: false },
+      // It presigns and invokes the render function: no templates, no fonts.
+      assets: { templates: false, fonts: false },
       ...(props.codeOverride ? { codeOverride: props.codeOverride } : {}),
     });
     const fn = this.downloader.function;
@@ -87,8 +85,8 @@ export class DownloadApi extends Construct {
     });
 
     this.api.addRoutes({
-      path: DOWNLOAD_ROUTE,
-      methods: [HttpMethod.GET],
+      path: DOWNLOAD_ROUTE.path,
+      methods: [HttpMethod[DOWNLOAD_ROUTE.method]],
       integration: new HttpLambdaIntegration("DownloadIntegration", fn),
       authorizer: authorizerFor(props.authorization),
     });

@@ -5,8 +5,7 @@ import { type Code, Function as LambdaFunction } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { BUNDLE_FILES } from "../../functions/fonts/font-files";
-import { assetPath } from "../../functions/fonts/load-font-library";
+import { assetPath, BUNDLE_FILES } from "../../functions/deployment-contract";
 import { FUNCTION_DEFAULTS } from "../secure-defaults";
 import { LAMBDA_BUNDLE } from "../bundling/lambda-bundle";
 

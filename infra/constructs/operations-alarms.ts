@@ -8,6 +8,7 @@ import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { administeredKeyPolicy } from "../secure-defaults";
 
 export interface OperationsAlarmsProps {
   deadLetterQueue: IQueue;
@@ -28,7 +29,8 @@ export class OperationsAlarms extends Construct {
   constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
     super(scope, id);
     // CloudWatch cannot publish to a topic under the AWS-managed SNS key, so the topic has its own key.
-    const key = new Key(this, "TopicKey", { description: "letterpress alarm topic", enableKeyRotation: true });
+    // The account administers the key (not CDK's default kms:* for the account); CloudWatch alone uses it.
+    const key = new Key(this, "TopicKey", { description: "letterpress alarm topic", enableKeyRotation: true, policy: administeredKeyPolicy() });
     key.grant(new ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*");
     this.topic = new Topic(this, "Topic", { displayName: "letterpress alarms", masterKey: key, enforceSSL: true });
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));

@@ -2,7 +2,7 @@
 import { sha256Hex } from "../../functions/core/documents";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
 import { SEED_LETTER } from "../support/letters";
-import { listen, type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
+import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
@@ -12,7 +12,7 @@ describeInBrowser("the local server's index page in headless Chromium", () => {
   let running: RunningServer;
   beforeAll(async () => {
     [launched, stack] = await Promise.all([launchChromium(), startLocalStack()]);
-    running = await listen(stack);
+    running = await stack.listen();
   });
   afterAll(async () => {
     await launched?.close();

@@ -3,9 +3,13 @@ import { join } from "node:path";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { SUPPORTED_LOCALES } from "../../functions/core/locales";
 import { parseDownloadRequest } from "../../functions/download/http";
-import { toHttpError } from "../../functions/http-errors";
+import { LetterpressError } from "../../functions/core/errors";
+import { toHttpError, withoutServerPaths } from "../../functions/http-errors";
+import { StorageAccessDeniedError, StorageUnavailableError } from "../../functions/storage/errors";
 
 const sample = JSON.parse(readFileSync(join(__dirname, "../fixtures/events/api-download.json"), "utf8")) as APIGatewayProxyEventV2;
+
+const OPTIONS = { allowedLocales: SUPPORTED_LOCALES, maxLifetimeSeconds: 3_600 };
 
 function event(path: Record<string, string>, query?: Record<string, string>): APIGatewayProxyEventV2 {
   return { ...sample, pathParameters: { ...sample.pathParameters, ...path }, queryStringParameters: query };
@@ -14,7 +18,7 @@ function event(path: Record<string, string>, query?: Record<string, string>): AP
 /** The status and message a request gets, as the handler would answer it. */
 function outcome(request: APIGatewayProxyEventV2): { status: number; message: string } {
   try {
-    parseDownloadRequest(request, SUPPORTED_LOCALES);
+    parseDownloadRequest(request, OPTIONS);
     return { status: 200, message: "" };
   } catch (error) {
     const { statusCode, body } = toHttpError(error);
@@ -24,7 +28,7 @@ function outcome(request: APIGatewayProxyEventV2): { status: number; message: st
 
 describe("parseDownloadRequest", () => {
   it("reads the sample API Gateway event", () => {
-    expect(parseDownloadRequest(sample, SUPPORTED_LOCALES)).toEqual({ letterId: "unsc-dprk-2015", locale: "ar", format: "pdf", recipientId: "jo", revision: null, expiresInSeconds: null });
+    expect(parseDownloadRequest(sample, OPTIONS)).toEqual({ letterId: "unsc-dprk-2015", locale: "ar", format: "pdf", recipientId: "jo", revision: null, expiresInSeconds: null });
   });
 
   it.each([
@@ -39,7 +43,7 @@ describe("parseDownloadRequest", () => {
     ["a malformed format", 400, event({ format: "pdf;rm" }), "path format"],
     ["a bad recipient", 400, event({}, { recipient: "JO" }), "query recipient"],
     ["a bad revision", 400, event({}, { revision: "latest" }), "query revision: expected a revision"],
-    ["a negative lifetime", 400, event({}, { expires: "-5" }), "query expires: expected a lifetime in whole seconds"],
+    ["a negative lifetime", 400, event({}, { expires: "-5" }), "query expires: expected a lifetime of 1 to 3600 whole seconds"],
     ["an unknown parameter", 400, event({}, { download: "1" }), "query: unknown parameter download"],
   ])("answers %s with %d", (_what, status, request, message) => {
     const result = outcome(request);
@@ -48,7 +52,48 @@ describe("parseDownloadRequest", () => {
   });
 });
 
+describe("a link's lifetime (?expires)", () => {
+  // Whatever is wrong with it, the answer says the range a caller may ask for.
+  it.each(["0", "99999999", "3601", "604800", "-1", "1.5", "6e2", "0x258", "+60", " 60", "060", "", "9".repeat(40)])("refuses expires=%j, naming the range 1 to 3600", (expires) => {
+    const result = outcome(event({}, { expires }));
+    expect(result).toEqual({ status: 400, message: "query expires: expected a lifetime of 1 to 3600 whole seconds" });
+  });
+
+  it("names the configured maximum, not a fixed one", () => {
+    expect(() => parseDownloadRequest(event({}, { expires: "601" }), { ...OPTIONS, maxLifetimeSeconds: 600 })).toThrow("expected a lifetime of 1 to 600 whole seconds");
+  });
+
+  it.each([["1", 1], ["60", 60], ["3600", 3600]])("accepts expires=%s", (expires, seconds) => {
+    expect(parseDownloadRequest(event({}, { expires }), OPTIONS).expiresInSeconds).toBe(seconds);
+  });
+});
+
 describe("toHttpError", () => {
+  it("answers storage refusing our credentials with a 500 (a configuration fault), not a 503 asking to try again", () => {
+    const denied = new StorageAccessDeniedError("put", "letters/x/abc/en/letter.pdf", new Error("AccessDenied"));
+    expect(toHttpError(denied)).toEqual({ statusCode: 500, body: { error: { code: "INTERNAL", message: "internal error" } } });
+    // An unreachable store is still the retryable 503.
+    expect(toHttpError(new StorageUnavailableError("get", "letters/x/latest.json", new Error("ECONNRESET"))).statusCode).toBe(503);
+  });
+
+  it.each([
+    ['no letter "x" in /srv/letterpress/data', "/srv/letterpress"],
+    ["cannot read /home/someone/my letters/data/x", "/home/someone"],
+    ['no letter "x" in C:\\Users\\someone\\data', "C:\\Users"],
+    ["unreadable: /tmp/letterpress-abc123/x/en.json", "letterpress-abc123"],
+  ])("never shows a caller a server path (%s)", (message, leaked) => {
+    const { statusCode, body } = toHttpError(new LetterpressError("UNKNOWN_LETTER", message));
+    expect(statusCode).toBe(404);
+    expect(body.error.message).not.toContain(leaked);
+    expect(body.error.message).toContain("<path>");
+  });
+
+  it("keeps a data file's name relative to the letter, and words with slashes, as they are", () => {
+    for (const message of ["unsc-dprk-2015/en.json: paragraphs[2].content[1].source: unknown source", "expected pdf and/or html", "expected a key prefix such as data/"]) {
+      expect(withoutServerPaths(message)).toBe(message);
+    }
+  });
+
   it("never passes an unexpected error's message or stack to the caller", () => {
     const { statusCode, body } = toHttpError(new TypeError("Cannot read properties of undefined (reading 'secret') at /var/task/index.js:1:2"));
     expect(statusCode).toBe(500);

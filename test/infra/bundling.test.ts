@@ -38,13 +38,12 @@ describe("function bundles (real local esbuild)", () => {
     expect(readdirSync(join(assets.render, "fonts")).sort()).toEqual(expectedFonts);
   });
 
-  it("puts index.js and templates/ (no fonts) into the download bundle", () => {
-    const files = readdirSync(assets.download);
-    expect(files).toEqual(expect.arrayContaining(["index.js", "templates"]));
+  it("puts index.js alone into the download bundle: it presigns and invokes the render function, and reads no templates or fonts", () => {
+    expect(readdirSync(assets.download).sort()).toEqual(["index.js", "index.js.map"]);
     expect(existsSync(join(assets.download, "fonts"))).toBe(false);
   });
 
-  it("renders an Arabic PDF from the bundle alone: templates/ and fonts/ found beside index.js, no pdfkit AFM data needed", async () => {
+  it("renders an Arabic PDF from the bundle alone (templates/ and fonts/ found beside index.js, no pdfkit AFM data needed), and the download bundle links to it", async () => {
     const harness = await startHarness();
     try {
       await uploadLetterData(harness);
@@ -67,6 +66,26 @@ describe("function bundles (real local esbuild)", () => {
       expect(JSON.parse(stdout)).toMatchObject({ letterId: "unsc-dprk-2015", failures: [] });
       const listing = await harness.client.send(new ListObjectsV2Command({ Bucket: harness.s3.bucket, Prefix: "letters/unsc-dprk-2015/" }));
       expect((listing.Contents ?? []).map((object) => object.Key)).toContainEqual(expect.stringMatching(/^letters\/unsc-dprk-2015\/[0-9a-f]+\/ar\/.+\.pdf$/));
+
+      // The download bundle, alone in its folder, links to that document.
+      const event = { version: "2.0", routeKey: "GET /letters/{letterId}/{locale}/{format}", rawPath: "/letters/unsc-dprk-2015/ar/pdf", rawQueryString: "", headers: {}, pathParameters: { letterId: "unsc-dprk-2015", locale: "ar", format: "pdf" }, requestContext: { http: { method: "GET" } }, isBase64Encoded: false };
+      const download = `require(${JSON.stringify(join(assets.download, "index.js"))}).handler(${JSON.stringify(event)})
+        .then((reply) => process.stdout.write(JSON.stringify(reply)), (error) => { process.stderr.write(String(error && error.stack)); process.exit(1); });`;
+      const linked = await promisify(execFile)(process.execPath, ["-e", download], {
+        cwd: outdir,
+        env: {
+          PATH: process.env["PATH"] ?? "",
+          [ENV.documentsBucket]: harness.s3.bucket,
+          [ENV.s3Endpoint]: harness.s3.endpoint,
+          [ENV.region]: harness.s3.region,
+          AWS_ACCESS_KEY_ID: harness.s3.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: harness.s3.credentials.secretAccessKey,
+          POWERTOOLS_LOG_LEVEL: "CRITICAL",
+        },
+      });
+      const reply = JSON.parse(linked.stdout) as { statusCode: number; headers: Record<string, string> };
+      expect(reply.statusCode).toBe(302);
+      expect(reply.headers["location"]).toMatch(/\/letters\/unsc-dprk-2015\/[0-9a-f]+\/ar\/letter\.pdf\?.*X-Amz-Signature=/);
     } finally {
       await harness.stop();
     }

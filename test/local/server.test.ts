@@ -1,14 +1,16 @@
 import { sha256Hex } from "../../functions/core/documents";
 import { forwarded } from "../storage/embedded-s3-harness";
-import { SEED_LETTER } from "../support/letters";
-import { listen, type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
+import type { DocumentRenderer } from "../../functions/core/render-document";
+import type { HandlerLogger } from "../../functions/handler-logger";
+import { DATA_DIR, SEED_LETTER } from "../support/letters";
+import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
 
 describe("the local server's download API, end to end over HTTP", () => {
   let stack: LocalStack;
   let running: RunningServer;
   beforeAll(async () => {
-    stack = await startLocalStack();
-    running = await listen(stack, { defaultSeconds: 60, maxSeconds: 600 });
+    stack = await startLocalStack({ lifetime: { defaultSeconds: 60, maxSeconds: 600 } });
+    running = await stack.listen();
   });
   afterAll(async () => {
     await running.close();
@@ -110,5 +112,77 @@ describe("the local server's download API, end to end over HTTP", () => {
     expect(documentPuts).toHaveLength(1);
     // The document, its published entry and the revision's manifest; the latest pointer already names this revision.
     expect(forwarded(stack.harness.s3, "PUT") - before).toBe(3);
+  });
+
+  it("makes a document not stored yet on demand: the download handler invokes the render handler, and the link returns the stored bytes", async () => {
+    const path = `/letters/${SEED_LETTER}/ar/html?recipient=jo`;
+    const before = await stack.store.getLatest(SEED_LETTER);
+    const listedBefore = before ? (await stack.store.getManifest(SEED_LETTER, before.revision))!.documents : [];
+    expect(listedBefore.filter((entry) => entry.locale === "ar" && entry.recipientId === "jo" && entry.format === "html")).toEqual([]);
+
+    const reply = await get(path);
+    expect(reply.status).toBe(302);
+    const location = new URL(reply.headers.get("location")!);
+    const key = decodeURIComponent(location.pathname).replace(`/${stack.harness.s3.bucket}/`, "");
+    const latest = await stack.store.getLatest(SEED_LETTER);
+    const entry = (await stack.store.getManifest(SEED_LETTER, latest!.revision))!.documents.find((doc) => doc.key === key);
+    expect(entry).toMatchObject({ locale: "ar", format: "html", recipientId: "jo" });
+    const document = await fetch(location);
+    expect(document.status).toBe(200);
+    const bytes = Buffer.from(await document.arrayBuffer());
+    expect(sha256Hex(bytes)).toBe(entry!.sha256);
+    expect(bytes.toString("utf8")).toContain('<html lang="ar" dir="rtl">');
+  });
+
+  it("answers an unknown letter with its id, not with where the server keeps its data", async () => {
+    const reply = await get("/letters/no-such-letter/en/pdf");
+    expect(reply.status).toBe(404);
+    const body = (await reply.json()) as { error: { code: string; message: string } };
+    expect(body.error).toEqual({ code: "UNKNOWN_LETTER", message: 'no letter "no-such-letter"' });
+    expect(JSON.stringify(body)).not.toContain(DATA_DIR);
+  });
+});
+
+describe("the local server when the render function runs out of time", () => {
+  let stack: LocalStack;
+  let running: RunningServer;
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const logged: { message: string; attributes: unknown }[] = [];
+  const logger: HandlerLogger = {
+    info: () => {},
+    warn: (message, attributes) => logged.push({ message, attributes }),
+    error: (message, attributes) => logged.push({ message, attributes }),
+  };
+
+  beforeAll(async () => {
+    // Every PDF waits for the gate: longer than the render function's time limit here (0.2 s).
+    const held = (renderer: DocumentRenderer): DocumentRenderer => ({ ...renderer, pdf: async (...args) => (await gate, renderer.pdf(...args)) });
+    stack = await startLocalStack({ renderTimeoutSeconds: 0.2, wrapRenderer: held, logger });
+    running = await stack.listen();
+  });
+  afterAll(async () => {
+    release();
+    await running.close();
+    await stack.stop();
+  });
+
+  it("answers 500 (the render timed out, as Lambda reports it), logs why, and the render that finishes later serves the next request", async () => {
+    const path = `${running.baseUrl}/letters/${SEED_LETTER}/fr/pdf`;
+    const reply = await fetch(path, { redirect: "manual" });
+    expect(reply.status).toBe(500);
+    expect(await reply.json()).toEqual({ error: { code: "INTERNAL", message: "internal error" } });
+    expect(logged).toContainEqual({ message: "download failed", attributes: { code: "RENDER_ERROR", reason: expect.stringMatching(/Sandbox\.Timedout: Task timed out after/) } });
+
+    // Lambda cannot take back what a timed-out function stored; neither can the local invoker.
+    release();
+    let status = 0;
+    for (let attempt = 0; attempt < 200 && status !== 302; attempt++) {
+      const latest = await stack.store.getLatest(SEED_LETTER);
+      const listed = latest ? (await stack.store.getManifest(SEED_LETTER, latest.revision))?.documents.some((entry) => entry.locale === "fr" && entry.format === "pdf" && entry.recipientId === null) : false;
+      if (listed) status = (await fetch(path, { redirect: "manual" })).status;
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(status).toBe(302);
   });
 });

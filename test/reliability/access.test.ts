@@ -154,7 +154,7 @@ describe("the lifetime of a download link", () => {
     expect(new URL(atMax.headers.get("location")!).searchParams.get("X-Amz-Expires")).toBe(String(MAX_SECONDS));
     const over = await fetch(`${baseUrl}/letters/${SEED_LETTER}/en/html?expires=${MAX_SECONDS + 1}`, { redirect: "manual" });
     expect(over.status).toBe(400);
-    expect(await over.json()).toEqual({ error: { code: "INVALID_REQUEST", message: `expires: at most ${MAX_SECONDS} seconds` } });
+    expect(await over.json()).toEqual({ error: { code: "INVALID_REQUEST", message: `query expires: expected a lifetime of 1 to ${MAX_SECONDS} whole seconds` } });
   });
 
   it("is enforced by the store too, below the handler, and by the configuration at start-up", async () => {

@@ -1,33 +1,48 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SQSBatchResponse } from "aws-lambda";
-import type { RenderReport } from "../../functions/render/render-service";
+import { readConfig } from "../../functions/config";
+import { createRenderHandler, type RenderHandler } from "../../functions/render/render-handler";
+import { fromEnvironment } from "../../functions/render/render-environment";
+import type { RenderReply } from "../../functions/render/render-reply";
 import { type Harness, startHarness } from "../storage/embedded-s3-harness";
-import { flatFontDir, setLambdaEnvironment, uploadLetterData, uploadLetterFolder } from "../support/lambda-env";
+import { flatFontDir, lambdaEnvironment, QUIET_LOGGER, setLambdaEnvironment, uploadLetterData, uploadLetterFolder } from "../support/lambda-env";
 import { FIXTURES_DIR, SEED_LETTER } from "../support/letters";
 
-type Handler = (event: unknown) => Promise<RenderReport | RenderReport[] | SQSBatchResponse>;
+type RenderReport = RenderReply;
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "../fixtures/events", name), "utf8"));
 
 describe("the render Lambda handler, against the embedded S3 server", () => {
   let harness: Harness;
   let fonts: Awaited<ReturnType<typeof flatFontDir>>;
-  let restore: () => void;
-  let handler: Handler;
+  let handler: RenderHandler;
 
   beforeAll(async () => {
     harness = await startHarness();
     fonts = await flatFontDir();
     await uploadLetterData(harness);
-    restore = setLambdaEnvironment(harness, fonts.dir);
-    jest.isolateModules(() => {
-      handler = (require("../../functions/render/handler") as { handler: Handler }).handler;
-    });
+    // The deployed wiring (fromEnvironment) from a deployment's environment, pointed at the embedded server.
+    const dependencies = fromEnvironment(readConfig(lambdaEnvironment(harness, fonts.dir)), { credentials: harness.s3.credentials });
+    handler = createRenderHandler({ ...dependencies, logger: QUIET_LOGGER });
   });
   afterAll(async () => {
-    restore();
     await harness.stop();
     await fonts.remove();
+  });
+
+  it("handler.ts is that factory call and nothing more: loaded with a deployment's environment, it renders", async () => {
+    const restore = setLambdaEnvironment(harness, fonts.dir);
+    try {
+      let deployed: RenderHandler | undefined;
+      jest.isolateModules(() => {
+        deployed = (require("../../functions/render/handler") as { handler: RenderHandler }).handler;
+      });
+      const reply = (await deployed!({ letterId: SEED_LETTER, locales: ["en"], formats: ["html"] })) as RenderReply;
+      expect(reply.failures).toEqual([]);
+      expect(reply.documents.map((document) => [document.locale, document.format])).toEqual([["en", "html"]]);
+    } finally {
+      restore();
+    }
   });
 
   it("renders a direct request from letter data in the bucket and reports what it stored", async () => {
@@ -35,6 +50,10 @@ describe("the render Lambda handler, against the embedded S3 server", () => {
     expect(report.failures).toEqual([]);
     expect(report.created + report.unchanged).toBe(2);
     expect(report.manifestKey).toBe(`letters/${SEED_LETTER}/${report.revision}/manifest.json`);
+    // The documents it stored, as the manifest lists them: what the download function looks for.
+    const manifest = await harness.store().getManifest(SEED_LETTER, report.revision);
+    expect(report.documents).toHaveLength(2);
+    for (const document of report.documents) expect(manifest?.documents).toContainEqual(document);
   });
 
   it("returns only the failed SQS messages (malformed body, unknown letter), so good ones are not retried", async () => {
@@ -97,6 +116,13 @@ describe("the render Lambda handler, against the embedded S3 server", () => {
 
   it("fails loudly on an event it does not understand, naming the field", async () => {
     await expect(handler({ letterId: "unsc-dprk-2015", locales: ["xx"] })).rejects.toThrow(/invalid render event: locales\.0/);
+  });
+
+  it("reports storage refusing its credentials to a direct caller as a configuration error, not as storage to retry", async () => {
+    const env = lambdaEnvironment(harness, fonts.dir);
+    const misconfigured = fromEnvironment(readConfig(env), { credentials: { ...harness.s3.credentials, secretAccessKey: "not-the-secret" }, maxAttempts: 1 });
+    const refused = createRenderHandler({ ...misconfigured, logger: QUIET_LOGGER });
+    await expect(refused({ letterId: SEED_LETTER, locales: ["en"], formats: ["html"] })).rejects.toMatchObject({ name: "CONFIG_ERROR", message: expect.stringContaining("check the function's role") });
   });
 
   it("reports an unknown letter to a direct caller with its error code", async () => {

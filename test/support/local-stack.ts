@@ -1,33 +1,45 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
+import type { DocumentRenderer } from "../../functions/core/render-document";
+import { createHandlerLogger, type HandlerLogger } from "../../functions/handler-logger";
 import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { createRenderer } from "../../functions/render/create-renderer";
-import { RenderService } from "../../functions/render/render-service";
+import type { RenderService } from "../../functions/render/render-service";
 import type { S3DocumentStore } from "../../functions/storage/s3-document-store";
-import type { LocalRuntime } from "../../local/runtime";
+import type { EmbeddedS3Options } from "../../local/s3/embedded-s3";
+import { type LocalRuntime, wireLocalRuntime } from "../../local/runtime";
 import { createLocalServer } from "../../local/server";
 import { type Harness, startHarness } from "../storage/embedded-s3-harness";
 import { DATA_DIR, TEMPLATES_DIR } from "./letters";
 
-/** The local pipeline on a fresh embedded S3 server (temp dir, random port): what `npm run serve` runs. */
+/**
+ * The one helper that stands up letterpress for a test: a fresh embedded S3 server (temp dir, random
+ * port) and both functions made by their own factories from local parts, wired to each other as
+ * `npm run serve` wires them (local/runtime.ts); `listen` adds the local server.
+ */
 export interface LocalStack {
   harness: Harness;
   store: S3DocumentStore;
+  /** The render use case (what `generate` runs). */
   service: RenderService;
   runtime: LocalRuntime;
+  /** Starts the local HTTP server over this stack, on a random port. */
+  listen(): Promise<RunningServer>;
   stop(): Promise<void>;
 }
 
-export async function startLocalStack(options: { dataDir?: string } = {}): Promise<LocalStack> {
-  const harness = await startHarness();
-  const store = harness.store();
-  const letters = new DirectoryLetterSource(options.dataDir ?? DATA_DIR);
-  const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-  const service = new RenderService(renderer, store, letters, SUPPORTED_LOCALES);
-  const runtime: LocalRuntime = { service, store, letters, description: `embedded S3 at ${harness.s3.endpoint}`, close: async () => {} };
-  return { harness, store, service, runtime, stop: () => harness.stop() };
+export interface LocalStackOptions {
+  dataDir?: string;
+  lifetime?: { defaultSeconds: number; maxSeconds: number };
+  /** The S3 front's clock: when it takes a signed link to have expired. */
+  clock?: EmbeddedS3Options["clock"];
+  /** Wraps the renderer (to count or break renders). */
+  wrapRenderer?: (renderer: DocumentRenderer) => DocumentRenderer;
+  /** The download function's wait for an on-demand render. */
+  renderTimeoutSeconds?: number;
+  /** Where both functions log; silent by default. */
+  logger?: HandlerLogger;
 }
 
 export interface RunningServer {
@@ -36,18 +48,54 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(stack: LocalStack, lifetime?: { defaultSeconds: number; maxSeconds: number }): Promise<RunningServer> {
-  const server = createLocalServer(stack.runtime, lifetime);
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const lifetime = options.lifetime ?? { defaultSeconds: 300, maxSeconds: 3_600 };
+  const harness = await startHarness(options.clock ? { clock: options.clock } : {});
+  const store = harness.store({ maxPresignExpirySeconds: lifetime.maxSeconds });
+  const renderer = createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+  const servers: RunningServer[] = [];
+  const runtime = await wireLocalRuntime(
+    {
+      store,
+      letters: new DirectoryLetterSource(options.dataDir ?? DATA_DIR),
+      renderer: options.wrapRenderer ? renderer.then(options.wrapRenderer) : renderer,
+      urlLifetime: lifetime,
+      logger: options.logger ?? createHandlerLogger("letterpress-test", "SILENT"),
+      ...(options.renderTimeoutSeconds === undefined ? {} : { renderTimeoutSeconds: options.renderTimeoutSeconds }),
+    },
+    `embedded S3 at ${harness.s3.endpoint}`,
+    async () => {},
+  );
+  return {
+    harness,
+    store,
+    service: runtime.service,
+    runtime,
+    listen: async () => {
+      const running = await listen(runtime);
+      servers.push(running);
+      return running;
+    },
+    stop: async () => {
+      await Promise.all(servers.map((running) => running.close()));
+      await harness.stop();
+    },
+  };
+}
+
+async function listen(runtime: LocalRuntime): Promise<RunningServer> {
+  const server = createLocalServer(runtime);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
   return {
     server,
     baseUrl: `http://127.0.0.1:${port}`,
     close: () =>
-      new Promise<void>((resolve) => {
+      (closed ??= new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      })),
   };
 }
 

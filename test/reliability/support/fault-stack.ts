@@ -6,6 +6,9 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/
 import { sha256Hex, type DocumentRequest } from "../../../functions/core/documents";
 import { ERROR_CODES, LetterpressError } from "../../../functions/core/errors";
 import type { RenderAndStoreResult } from "../../../functions/render/render-and-store";
+import { readConfig } from "../../../functions/config";
+import { ENV } from "../../../functions/deployment-contract";
+import { documentStoreOf } from "../../../functions/environment";
 import { createS3Client } from "../../../functions/storage/s3-client";
 import { S3DocumentStore } from "../../../functions/storage/s3-document-store";
 import { manifestSchema } from "../../../functions/storage/manifest";
@@ -43,19 +46,13 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   const frontPort = Number(new URL(s3.endpoint).port);
   const { bucket, region, endpoint } = s3;
   const proxy = await startFaultProxy(endpoint);
-  const client = createS3Client({
-    region,
-    endpoint: proxy.endpoint,
-    forcePathStyle: true,
-    credentials,
-    maxAttempts: options.maxAttempts,
-    connectionTimeoutMs: 1_000,
-    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
-  });
+  // The store under test is built as the functions build theirs (documentStoreOf), with these tests' attempts and timeouts.
+  const config = readConfig({ [ENV.documentsBucket]: bucket, [ENV.s3Endpoint]: proxy.endpoint, [ENV.region]: region, [ENV.encryption]: "none" });
+  const { client, store } = documentStoreOf(config, { credentials, maxAttempts: options.maxAttempts, connectionTimeoutMs: 1_000, requestTimeoutMs: options.requestTimeoutMs ?? 5_000 });
   const directClient = createS3Client({ region, endpoint, forcePathStyle: true, credentials, maxAttempts: 1, connectionTimeoutMs: 1_000, requestTimeoutMs: 5_000 });
   return {
     proxy,
-    store: new S3DocumentStore({ client, bucket, maxPresignExpirySeconds: 3_600 }),
+    store,
     direct: { client: directClient, store: new S3DocumentStore({ client: directClient, bucket, maxPresignExpirySeconds: 3_600 }), bucket },
     connection: { endpoint: proxy.endpoint, bucket, region, credentials },
     stopS3: async () => {

@@ -1,51 +1,19 @@
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import type { SQSBatchResponse } from "aws-lambda";
-import { ENV } from "../../../functions/config";
-import type { RenderReport } from "../../../functions/render/render-service";
-import { DATA_DIR, TEMPLATES_DIR } from "../../support/letters";
+import { readConfig } from "../../../functions/config";
+import { createRenderHandler, type RenderHandler } from "../../../functions/render/render-handler";
+import { fromEnvironment } from "../../../functions/render/render-environment";
+import { lambdaEnvironment, QUIET_LOGGER } from "../../support/lambda-env";
 import type { FaultStack } from "./fault-stack";
 
-export type RenderHandler = (event: unknown) => Promise<RenderReport | RenderReport[] | SQSBatchResponse>;
+export type { RenderHandler };
 
-/** The repository's letters uploaded under data/ in the bucket, as the deployment puts them. */
-export async function uploadLetters(client: S3Client, bucket: string): Promise<void> {
-  for (const letterId of await readdir(DATA_DIR)) {
-    for (const file of await readdir(join(DATA_DIR, letterId))) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: `data/${letterId}/${file}`, Body: await readFile(join(DATA_DIR, letterId, file)), ContentType: "application/json" }));
-    }
-  }
-}
+export { uploadLetters } from "../../support/lambda-env";
 
 /**
- * The real render Lambda module, loaded fresh with the environment a deployment gives it, its S3
- * client pointed at the fault proxy. Returns the handler and a function restoring the environment.
+ * The render function as deployed: its factory over `fromEnvironment` (the S3 client's retries and
+ * timeouts included), from a deployment's environment, its S3 client pointed at the fault proxy.
+ * Its logger is silenced. `restore` is kept for callers; nothing global is changed.
  */
 export function loadRenderHandler(connection: FaultStack["connection"], fontsDir: string): { handler: RenderHandler; restore(): void } {
-  const values: Record<string, string> = {
-    [ENV.documentsBucket]: connection.bucket,
-    [ENV.s3Endpoint]: connection.endpoint,
-    [ENV.region]: connection.region,
-    [ENV.templatesDir]: TEMPLATES_DIR,
-    [ENV.fontsDir]: fontsDir,
-    AWS_ACCESS_KEY_ID: connection.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: connection.credentials.secretAccessKey,
-    POWERTOOLS_LOG_LEVEL: "CRITICAL",
-  };
-  const previous = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, values);
-  let handler: RenderHandler | undefined;
-  jest.isolateModules(() => {
-    handler = (require("../../../functions/render/handler") as { handler: RenderHandler }).handler;
-  });
-  return {
-    handler: handler!,
-    restore: () => {
-      for (const [name, value] of Object.entries(previous)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    },
-  };
+  const dependencies = fromEnvironment(readConfig(lambdaEnvironment(connection, fontsDir)), { credentials: connection.credentials });
+  return { handler: createRenderHandler({ ...dependencies, logger: QUIET_LOGGER }), restore: () => {} };
 }

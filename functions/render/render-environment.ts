@@ -1,0 +1,33 @@
+import { join } from "node:path";
+import type { FunctionConfig } from "../config";
+import { documentStoreOf } from "../environment";
+import { createHandlerLogger } from "../handler-logger";
+import type { S3Connection } from "../storage/s3-client";
+import { S3LetterSource } from "../storage/s3-letter-source";
+import { createRenderer } from "./create-renderer";
+import type { RenderDependencies } from "./render-handler";
+
+/**
+ * The render function's parts on Lambda, from its validated configuration: the S3 client and store,
+ * letter data from the bucket's data prefix, the logger, and the renderer over the templates and
+ * fonts copied beside the bundle (see infra).
+ */
+export function fromEnvironment(config: FunctionConfig, connection: Partial<S3Connection> = {}): RenderDependencies {
+  const { client, store } = documentStoreOf(config, connection);
+  return {
+    store,
+    letters: new S3LetterSource(client, config.bucket, config.dataPrefix),
+    renderer: createRenderer({
+      templatesDir: config.assets.templatesDir ?? join(__dirname, "templates"),
+      fontDir: config.assets.fontsDir ?? join(__dirname, "fonts"),
+      paper: "A4",
+      // Warming every language up costs about a second of CPU. An instance started for provisioned
+      // concurrency does it before any request is routed to it; an on-demand cold start has a request
+      // waiting, which would wait for every language instead of paying only for its own.
+      warmLocales: config.provisioned ? config.allowedLocales : [],
+    }),
+    allowedLocales: config.allowedLocales,
+    dataPrefix: config.dataPrefix,
+    logger: createHandlerLogger("letterpress-render"),
+  };
+}

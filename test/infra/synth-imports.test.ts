@@ -1,0 +1,48 @@
+import { join } from "node:path";
+import { build } from "esbuild";
+import { REPO } from "../support/letters";
+
+/**
+ * What `cdk synth` loads: the CDK app's import graph (packages left external), read from esbuild's
+ * metafile. Infra takes shared names and limits from functions/deployment-contract.ts; nothing of
+ * the typesetter (fontkit, pdfkit, the PDF core) or the AWS SDK may come with them.
+ */
+describe("the CDK app's imports", () => {
+  let sources: string[];
+  let packages: string[];
+  beforeAll(async () => {
+    const result = await build({
+      entryPoints: [join(REPO, "infra/app.ts")],
+      bundle: true,
+      write: false,
+      platform: "node",
+      packages: "external",
+      metafile: true,
+      logLevel: "silent",
+      outfile: "app.js",
+    });
+    sources = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith("node_modules/"));
+    packages = [...new Set(Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.external).map((imported) => imported.path)))];
+  });
+
+  it("reach the functions only through the deployment contract and the light modules it names", () => {
+    const functions = sources.filter((source) => source.startsWith("functions/")).sort();
+    expect(functions).toContain("functions/deployment-contract.ts");
+    for (const source of functions) expect(source).not.toMatch(/^functions\/(core\/(pdf|html|template)\/|fonts\/load-font-library|render\/(create-renderer|render-handler|render-service)|download\/|storage\/s3-)/);
+  });
+
+  it("load no fontkit, pdfkit or AWS SDK at synth", () => {
+    expect(packages.filter((name) => /^(fontkit|pdfkit|@aws-sdk\/|handlebars|linebreak|bidi-js)/.test(name))).toEqual([]);
+    expect(packages).toContain("aws-cdk-lib");
+  });
+});
+
+describe("the download function's imports", () => {
+  it("carry no part of the typesetter: it presigns and invokes the render function", async () => {
+    const result = await build({ entryPoints: [join(REPO, "functions/download/handler.ts")], bundle: true, write: false, platform: "node", packages: "external", metafile: true, logLevel: "silent", outfile: "index.js" });
+    const sources = Object.keys(result.metafile.inputs);
+    const packages = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.external).map((imported) => imported.path));
+    expect(sources.filter((source) => /^functions\/(core\/(pdf|html|template)\/|fonts\/load-font-library|templates\/|render\/(create-renderer|render-service|render-handler))/.test(source))).toEqual([]);
+    expect(packages.filter((name) => /^(fontkit|pdfkit|handlebars|linebreak|bidi-js|parse5|intl-messageformat)/.test(name))).toEqual([]);
+  });
+});
