@@ -3,7 +3,7 @@ import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { RenderService } from "../../functions/render/render-service";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
-import { listen, type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
+import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
 
 /**
  * Issue 15, item 5: 44 concurrent first requests for the 44 documents of one new letter made 4-6 of
@@ -30,8 +30,8 @@ describe("the first requests for every document of a new letter, all at once", (
   let stack: LocalStack;
   let running: RunningServer;
   beforeEach(async () => {
-    stack = await startLocalStack();
-    running = await listen(stack, { defaultSeconds: 60, maxSeconds: 600 });
+    stack = await startLocalStack({ lifetime: { defaultSeconds: 60, maxSeconds: 600 } });
+    running = await stack.listen();
   });
   afterEach(async () => {
     await running.close();
@@ -65,10 +65,18 @@ describe("the first requests for every document of a new letter, all at once", (
     expect(requests.length).toBeGreaterThanOrEqual(56);
 
     const outcomes = await Promise.allSettled(
-      requests.map((w, i) => services[i % 4]!.renderOne({ letterId: SEED_LETTER, locale: w.locale as (typeof SUPPORTED_LOCALES)[number], format: w.format, recipientId: w.recipientId })),
+      requests.map((w, i) =>
+        services[i % 4]!.render({
+          letterId: SEED_LETTER,
+          locales: [w.locale as (typeof SUPPORTED_LOCALES)[number]],
+          formats: [w.format],
+          ...(w.recipientId ? { recipients: [w.recipientId] } : {}),
+        }),
+      ),
     );
 
     expect(outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
+    expect(outcomes.flatMap((o) => (o.status === "fulfilled" ? o.value.failures.map((f) => f.error.message) : []))).toEqual([]);
     const revision = (await stack.store.getLatest(SEED_LETTER))!.revision;
     expect((await stack.store.getManifest(SEED_LETTER, revision))!.documents).toHaveLength(wanted.length);
   });
