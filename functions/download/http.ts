@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import { z } from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
 import { LetterpressError } from "../core/errors";
-import { slug } from "../core/letter/schema";
+import { slug } from "../core/letter/slug";
 import { isLocaleId, type LocaleId } from "../core/locales";
 import type { DownloadRouteParameter } from "../deployment-contract";
 import { toHttpError } from "../http-errors";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Dirent } from "node:fs";
 import { LetterpressError } from "../core/errors";
 import type { ParsedLetter } from "../core/letter/parse-letter";
-import { SLUG_PATTERN } from "../core/letter/schema";
+import { SLUG_PATTERN } from "../core/letter/slug";
 import { type DataEntry, type LetterListing, listLettersOf, readLetter } from "./reader-rules";
 
 /** A directory entry as the shared reader rules see it; a link is never followed. */

@@ -1,6 +1,6 @@
 import { type DataIssue, LetterpressError } from "../core/errors";
 import { type ParsedLetter, parseLetter, type LetterFile } from "../core/letter/parse-letter";
-import { SLUG_PATTERN } from "../core/letter/schema";
+import { SLUG_PATTERN } from "../core/letter/slug";
 
 /**
  * The one rule set for reading letter data, shared by the folder reader (load-letters.ts) and the

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
-import { slug } from "../core/letter/schema";
+import { slug } from "../core/letter/slug";
 import { SUPPORTED_LOCALES } from "../core/locales";
 
 /** What to render: one letter, some or all of its languages and formats, and whose copies. */

@@ -2,8 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { LetterpressError } from "../core/errors";
-import { BUNDLE_FILES } from "../fonts/font-files";
-import { assetPath } from "../fonts/load-font-library";
+import { assetPath, BUNDLE_FILES } from "../fonts/font-files";
 
 /**
  * A digest of everything in the renderer that shapes a document's bytes besides the letter, the

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import type { ZodType } from "zod";
-import { SLUG_PATTERN } from "../core/letter/schema";
+import { SLUG_PATTERN } from "../core/letter/slug";
 import { LetterpressError } from "../core/errors";
 import { CorruptStoredRecordError, DocumentNotFoundError, InvalidKeySegmentError } from "../storage/errors";
 import { isWriteConflict, toStorageError } from "../storage/s3-errors";

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import { z } from "zod";
 import { CONTENT_TYPES, DOCUMENT_FORMATS, documentFileName, type DocumentFormat } from "../core/documents";
 import { LetterpressError } from "../core/errors";
-import { slug } from "../core/letter/schema";
+import { slug } from "../core/letter/slug";
 import { isLocaleId, LOCALES, type LocaleId } from "../core/locales";
 import type { MessageCatalog } from "../core/template/message-catalog";
 import { toHttpError } from "../http-errors";

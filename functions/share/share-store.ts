@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
-import { slug } from "../core/letter/schema";
+import { slug } from "../core/letter/slug";
 import { SUPPORTED_LOCALES } from "../core/locales";
 import { KEY_ID_PATTERN, SHARE_ID_PATTERN } from "./share-token";
 

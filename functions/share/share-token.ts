@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../core/documents";
-import { SLUG_PATTERN } from "../core/letter/schema";
+import { SLUG_PATTERN } from "../core/letter/slug";
 import { SUPPORTED_LOCALES, type LocaleId } from "../core/locales";
 import type { KeyRing } from "./share-key-ring";
 

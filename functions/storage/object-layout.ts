@@ -1,6 +1,6 @@
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../core/documents";
 import { isLocaleId, SUPPORTED_LOCALES, type LocaleId } from "../core/locales";
-import { SLUG_PATTERN } from "../core/letter/schema";
+import { SLUG_PATTERN } from "../core/letter/slug";
 import { InvalidKeySegmentError } from "./errors";
 
 /**

@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from "@aws-sdk/client-s3";
 import { LetterpressError } from "../core/errors";
 import type { ParsedLetter } from "../core/letter/parse-letter";
-import { SLUG_PATTERN } from "../core/letter/schema";
+import { SLUG_PATTERN } from "../core/letter/slug";
 import type { LetterSource } from "../letters/letter-source";
 import { type DataEntry, type LetterListing, listLettersOf, READER_LIMITS, readLetter } from "../letters/reader-rules";
 import { toStorageError } from "./s3-errors";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { slug } from "./slug";
 import { SUPPORTED_LOCALES } from "../locales";
 import { bidiControlProblem, combiningSequenceProblem, controlCharacterProblem, invisibleTextProblem } from "./text-rules";
 
@@ -14,11 +15,7 @@ export const LIMITS = {
   recipients: 10_000,
 } as const;
 
-/** Ids become S3 keys, file names and URL segments: lowercase letters, digits and inner hyphens only. */
-export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-export const slug = z.string().regex(SLUG_PATTERN, {
-  error: "expected an id of lowercase letters, digits and hyphens (1-64 characters, no leading or trailing hyphen)",
-});
+export { SLUG_PATTERN, slug } from "./slug";
 
 export const localeId = z.enum(SUPPORTED_LOCALES, {
   error: (issue) => `expected one of the supported locales ${SUPPORTED_LOCALES.join(", ")}, got ${JSON.stringify(issue.input)}`,
