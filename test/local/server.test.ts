@@ -108,7 +108,7 @@ describe("the local server's download API, end to end over HTTP", () => {
     expect(replies.map((reply) => reply.status)).toEqual(Array(25).fill(302));
     const documentPuts = stack.harness.s3.requests.filter((request) => request.method === "PUT" && request.refusedWith === undefined && /\/es\/cl\/letter\.pdf(\?|$)/.test(request.url));
     expect(documentPuts).toHaveLength(1);
-    // The document and the revision's manifest; the latest pointer already names this revision.
-    expect(forwarded(stack.harness.s3, "PUT") - before).toBe(2);
+    // The document, its published entry and the revision's manifest; the latest pointer already names this revision.
+    expect(forwarded(stack.harness.s3, "PUT") - before).toBe(3);
   });
 });
