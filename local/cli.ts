@@ -98,7 +98,7 @@ withStorageFlags(
     }
     const created = result.stored.filter((stored) => stored.outcome !== "unchanged").length;
     console.log(
-      `${manifest.documents.length} documents (${created} stored, ${manifest.documents.length - created} unchanged) exported to ${flags.out}/, ` +
+      `${result.stored.length} documents (${created} stored, ${result.stored.length - created} unchanged) exported to ${flags.out}/ (${manifest.documents.length} there in all), ` +
         `${result.failures.length} failed${result.letterFailures.length ? `, ${result.letterFailures.length} letters unreadable` : ""}`,
     );
     process.exitCode = result.failures.length + result.letterFailures.length > 0 ? 1 : 0;
