@@ -249,8 +249,21 @@ export class S3DocumentStore implements DocumentStore {
     return manifest;
   }
 
+  /**
+   * A manifest that does not match its schema does not block its letter's downloads: what the
+   * revision's published entries list is read instead (LIST only, so a read-only role can), and the
+   * next publish writes it back. Without entries (a revision published before they existed) the
+   * error says how to repair it.
+   */
   async getManifest(letterId: string, revision: string): Promise<Manifest | undefined> {
-    return (await this.readRecord(manifestKey(letterId, revision), manifestSchema))?.record;
+    try {
+      return (await this.readRecord(manifestKey(letterId, revision), manifestSchema))?.record;
+    } catch (error) {
+      if (!(error instanceof CorruptStoredRecordError)) throw error;
+      const entries = await this.listEntries(letterId, revision);
+      if (entries.length === 0) throw error;
+      return manifestSchema.parse(JSON.parse(serializeManifest({ schemaVersion: 1, letterId, revision, documents: await this.resolveEntries([], entries, []) }).toString("utf8")));
+    }
   }
 
   async getLatest(letterId: string): Promise<LatestPointer | undefined> {
