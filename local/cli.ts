@@ -99,7 +99,7 @@ withStorageFlags(
     }
     const created = result.stored.filter((stored) => stored.outcome !== "unchanged").length;
     console.log(
-      `${countOf(manifest.documents.length, "document")} (${created} stored, ${manifest.documents.length - created} unchanged) exported to ${flags.out}/, ` +
+      `${countOf(result.stored.length, "document")} (${created} stored, ${result.stored.length - created} unchanged) exported to ${flags.out}/ (${manifest.documents.length} there in all), ` +
         `${result.failures.length} failed${result.letterFailures.length ? `, ${countOf(result.letterFailures.length, "letter")} unreadable` : ""}` +
         `${result.warnings.length ? `, ${countOf(result.warnings.length, "warning")}` : ""}`,
     );

@@ -3,6 +3,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { z } from "zod";
 import { DOCUMENT_FORMATS, type DocumentFailure, documentFileName, type DocumentRequest, sha256Hex } from "../functions/core/documents";
 import { LetterpressError } from "../functions/core/errors";
+import { SLUG_PATTERN } from "../functions/core/letter/schema";
 import { SUPPORTED_LOCALES } from "../functions/core/locales";
 import type { GenerateResult } from "./generate";
 
@@ -112,12 +113,10 @@ export async function exportCurrentState(outDir: string, result: Pick<GenerateRe
   // A failed document's file from any earlier run is not this data's document.
   for (const [path, reason] of failed) if (await exists(join(outDir, path))) remove(path, reason);
   // Files in our layout that no manifest lists (a run whose manifest was lost or overwritten): of
-  // unknown revision, so not the current state of a letter this run made.
-  for (const path of await ownLayoutFiles(outDir)) {
-    if (documents.has(path)) continue;
-    const letterId = path.split("/")[0] as string;
-    if (revisions.has(letterId) || result.allLetters) remove(path, "listed in no manifest, so of unknown revision");
-    else warnings.push(`${path} is listed in no manifest; left as it is (its letter was not part of this run)`);
+  // unknown revision, so not the current state of a letter this run made. Only the folders of letters
+  // this run made are looked at: a folder of something else is never searched, let alone touched.
+  for (const letterId of revisions.keys()) {
+    for (const path of await ownLayoutFiles(outDir, letterId)) if (!documents.has(path)) remove(path, "listed in no manifest, so of unknown revision");
   }
 
   for (const path of removals.keys()) await removeFile(outDir, path);
@@ -154,13 +153,17 @@ function isOwnLayout(path: string): boolean {
   const parts = path.split("/");
   if (parts.length !== 3 && parts.length !== 4) return false;
   const [letterId, locale] = parts as [string, string];
-  if (!(SUPPORTED_LOCALES as readonly string[]).includes(locale)) return false;
+  if (!SLUG_PATTERN.test(letterId) || !(SUPPORTED_LOCALES as readonly string[]).includes(locale)) return false;
   const recipientId = parts.length === 4 ? (parts[2] as string) : null;
+  // Ids are slugs, so a path read from an edited manifest can never lead out of the output folder.
+  if (recipientId !== null && !SLUG_PATTERN.test(recipientId)) return false;
   return DOCUMENT_FORMATS.some((format) => exportPath({ letterId, locale: locale as (typeof SUPPORTED_LOCALES)[number], recipientId, format }) === path);
 }
 
-async function ownLayoutFiles(outDir: string): Promise<string[]> {
-  const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
+async function ownLayoutFiles(outDir: string, letterId: string): Promise<string[]> {
+  const folder = join(outDir, letterId);
+  if (!(await stat(folder).then((found) => found.isDirectory(), () => false))) return [];
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile())
     .map((entry) => relative(outDir, join(entry.parentPath, entry.name)).split(sep).join("/"))

@@ -32,7 +32,8 @@ export class ProgressTable {
   stored(result: StoredResult): void {
     this.count++;
     if (this.bar) return this.bar.update(this.count);
-    const outcome = result.outcome === "unchanged" ? "unchanged" : "stored";
+    // "replaced": the key held other bytes (damaged, or overwritten), and now holds these.
+    const outcome = result.outcome === "unchanged" ? "unchanged" : result.outcome === "replaced" ? "replaced (the stored bytes differed)" : "stored";
     this.out.write(`  ${describeDocument(result.request).padEnd(38)} ${kilobytes(result.document.size).padStart(9)} ${`${result.milliseconds.toFixed(0)} ms`.padStart(8)}  ${outcome}\n`);
   }
 

@@ -7,7 +7,7 @@ import { CONTENT_TYPES, documentFileName, sha256Hex, type RenderedDocument } fro
 import { LetterpressError } from "../core/errors";
 import { attachmentDisposition } from "./content-disposition";
 import type { DocumentPlacement, DocumentStore, ObjectInfo, PresignOptions, PutResult, StoredDocument } from "./document-store";
-import { CorruptStoredRecordError, ManifestContentionError, PresignExpiryError, StorageIntegrityError, StorageRequestError } from "./errors";
+import { CorruptStoredRecordError, DocumentNotFoundError, ManifestContentionError, PresignExpiryError, StorageIntegrityError, StorageRequestError } from "./errors";
 import {
   latestPointerSchema,
   type ManifestEntry,
@@ -72,7 +72,7 @@ interface StoredRecord<T> {
 }
 
 /** A stored manifest as read for merging: its record, or `corrupt` when its bytes do not match the schema. */
-type ManifestVersion = { state: "absent" } | { state: "valid"; stored: StoredRecord<Manifest> } | { state: "corrupt"; etag: string | undefined; error: CorruptStoredRecordError };
+type ManifestVersion = { state: "absent" } | { state: "valid"; stored: StoredRecord<Manifest> } | { state: "corrupt"; etag: string | undefined };
 
 /** One object to write: bytes plus the headers that describe them. */
 interface ObjectWrite {
@@ -249,8 +249,21 @@ export class S3DocumentStore implements DocumentStore {
     return manifest;
   }
 
+  /**
+   * A manifest that does not match its schema does not block its letter's downloads: what the
+   * revision's published entries list is read instead (LIST only, so a read-only role can), and the
+   * next publish writes it back. Without entries (a revision published before they existed) the
+   * error says how to repair it.
+   */
   async getManifest(letterId: string, revision: string): Promise<Manifest | undefined> {
-    return (await this.readRecord(manifestKey(letterId, revision), manifestSchema))?.record;
+    try {
+      return (await this.readRecord(manifestKey(letterId, revision), manifestSchema))?.record;
+    } catch (error) {
+      if (!(error instanceof CorruptStoredRecordError)) throw error;
+      const entries = await this.listEntries(letterId, revision);
+      if (entries.length === 0) throw error;
+      return manifestSchema.parse(JSON.parse(serializeManifest({ schemaVersion: 1, letterId, revision, documents: await this.resolveEntries([], entries, []) }).toString("utf8")));
+    }
   }
 
   async getLatest(letterId: string): Promise<LatestPointer | undefined> {
@@ -309,26 +322,27 @@ export class S3DocumentStore implements DocumentStore {
    * documents, LISTs every entry of the revision, merges them into what it read, and writes the result
    * only if nobody wrote in between (If-Match on the ETag read, If-None-Match: * for a first manifest).
    *
-   * Why at most two conditional writes: ours can only lose to a write made after our first read, and
-   * so after our entries were stored. Whoever then writes on top of that version read it after it was
-   * written, and LISTed after that: with S3's strong list-after-write consistency, its LIST contains
-   * our entries and its manifest lists our documents. So after a second lost write the manifest we
-   * read lists ours. Later writers merge into what they read, so nothing listed is ever dropped.
+   * Why at most two conditional writes: every read we merge from comes after our entries were stored,
+   * and our write can only lose to a version written after that read. Our second write names the
+   * version we then read, so it too was written after our entries were stored; whoever wins over it
+   * read that version after it was written and LISTed after that: with S3's strong
+   * list-after-write consistency, its LIST contains our entries, and its manifest lists our
+   * documents. So after a second lost write the manifest we read lists ours. Later writers merge
+   * into what they read, so nothing listed is ever dropped.
    * `ManifestContentionError` is left for a writer outside this protocol that keeps replacing the
    * manifest with less.
    */
   private async mergeIntoManifest(letterId: string, revision: string, newDocuments: readonly StoredDocument[]): Promise<Manifest> {
     const key = manifestKey(letterId, revision);
-    let current = await this.readManifestVersion(key);
+    const before = await this.readManifestVersion(key);
     // A re-run, or a publish whose answer was lost: already listed as they are, nothing to write.
-    if (current.state === "valid" && listsAll(current.stored.record, newDocuments)) return current.stored.record;
+    if (before.state === "valid" && listsAll(before.stored.record, newDocuments)) return before.stored.record;
     await this.recordEntries(newDocuments);
     const { attempts } = this.manifestRetry;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (attempt > 1) {
-        current = await this.readManifestVersion(key);
-        if (current.state === "valid" && listsAll(current.stored.record, newDocuments)) return current.stored.record;
-      }
+      // Every version merged into is read after our entries were stored: the bound above needs it.
+      const current = await this.readManifestVersion(key);
+      if (current.state === "valid" && listsAll(current.stored.record, newDocuments)) return current.stored.record;
       // A corrupt manifest is replaced by every stored document of the revision whose bytes check out:
       // that covers every entry (a document is stored before its entry), and leaves out damaged ones.
       const documents =
@@ -349,13 +363,19 @@ export class S3DocumentStore implements DocumentStore {
   }
 
   private async readManifestVersion(key: string): Promise<ManifestVersion> {
+    let stored: { info: ObjectInfo; bytes: Buffer };
     try {
-      const stored = await this.readRecord(key, manifestSchema);
-      return stored === undefined ? { state: "absent" } : { state: "valid", stored };
+      stored = await this.get(key);
     } catch (error) {
-      if (!(error instanceof CorruptStoredRecordError)) throw error;
+      if (error instanceof DocumentNotFoundError) return { state: "absent" };
+      throw error;
+    }
+    const { bytes, info } = stored;
+    try {
+      return { state: "valid", stored: { record: manifestSchema.parse(JSON.parse(bytes.toString("utf8"))), bytes, etag: info.etag } };
+    } catch {
       // Replaced only as the corrupt version read: a concurrent repair wins, and we merge into it.
-      return { state: "corrupt", etag: (await this.head(key))?.etag, error };
+      return { state: "corrupt", etag: info.etag };
     }
   }
 

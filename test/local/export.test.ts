@@ -118,6 +118,24 @@ describe("the export under out/ after the data changes", () => {
     expect(lines.join("\n")).toContain(`${SEED_LETTER}/ru/${SEED_LETTER}-ru.pdf: listed in no manifest`);
   });
 
+  it("never touches a file outside the folders of this run's letters, whatever an edited manifest.json lists", async () => {
+    await run({ locales: ["en"] });
+    const outside = join(work, "outside.html");
+    await writeFile(outside, "not ours");
+    await mkdir(join(outDir, "holiday", "en"), { recursive: true });
+    await writeFile(join(outDir, "holiday", "en", "holiday-en.pdf"), "a person's file that happens to look like ours");
+    const manifest = JSON.parse(await readFile(join(outDir, "manifest.json"), "utf8")) as ExportManifest;
+    const listed = manifest.documents[0]!;
+    manifest.documents.push({ ...listed, path: "../outside.html", revision: "0000000000000000" }, { ...listed, letterId: "..", path: `../en/..-en.html`, revision: "0000000000000000" });
+    await writeFile(join(outDir, "manifest.json"), JSON.stringify(manifest));
+
+    await changeEnglish();
+    await run({ locales: ["en"] });
+
+    expect(await readFile(outside, "utf8")).toBe("not ours");
+    expect(await filesUnder(outDir)).toEqual([`holiday/en/holiday-en.pdf`, `${SEED_LETTER}/en/${SEED_LETTER}-en.html`]);
+  });
+
   it("keeps another letter's files as they are when --letter names only one", async () => {
     const second = "second-letter";
     await cp(join(dataDir, SEED_LETTER), join(dataDir, second), { recursive: true });

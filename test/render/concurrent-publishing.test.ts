@@ -11,7 +11,7 @@ import { type LocalStack, type RunningServer, startLocalStack } from "../support
  * every document, against the real embedded S3 over HTTP.
  */
 
-jest.setTimeout(180_000);
+jest.setTimeout(400_000);
 
 interface Wanted {
   locale: string;

@@ -1,5 +1,5 @@
 import { InvalidKeySegmentError } from "../../functions/storage/errors";
-import { documentKey, latestKey, manifestKey, parseDocumentKey, type DocumentAddress } from "../../functions/storage/object-layout";
+import { documentKey, latestKey, manifestKey, parseDocumentKey, parsePublishedEntryKey, publishedEntryKey, type DocumentAddress } from "../../functions/storage/object-layout";
 
 const address: DocumentAddress = { letterId: "unsc-dprk-2015", revision: "3f9a1c2b7d4e", locale: "zh", recipientId: null, file: "letter", format: "pdf" };
 
@@ -44,5 +44,36 @@ describe("object layout", () => {
     "letters/unsc-dprk-2015/3f9a1c2b7d4e/zh/letter.tar.pdf",
   ])("refuses %s as a document key", (key) => {
     expect(() => parseDocumentKey(key)).toThrow(InvalidKeySegmentError);
+  });
+});
+
+describe("published entry keys", () => {
+  const sha256 = "ab".repeat(32);
+  const key = "letters/unsc-dprk-2015/3f9a1c2b7d4e/ko/korea/letter.pdf";
+
+  it("name the document, its SHA-256 and its size under the revision, and read back", () => {
+    const entry = publishedEntryKey({ key, sha256, size: 49_400 });
+    expect(entry).toBe(`letters/unsc-dprk-2015/3f9a1c2b7d4e/published/ko/korea/letter.pdf/${sha256}-49400`);
+    expect(parsePublishedEntryKey(entry)).toMatchObject({ key, sha256, size: 49_400, address: { locale: "ko", recipientId: "korea", format: "pdf" } });
+    const general = publishedEntryKey({ key: "letters/unsc-dprk-2015/3f9a1c2b7d4e/ar/letter.html", sha256, size: 0 });
+    expect(parsePublishedEntryKey(general)).toMatchObject({ key: "letters/unsc-dprk-2015/3f9a1c2b7d4e/ar/letter.html", size: 0 });
+  });
+
+  it("refuse to name what is not a document, or a digest that is not one", () => {
+    expect(() => publishedEntryKey({ key: "letters/unsc-dprk-2015/3f9a1c2b7d4e/manifest.json", sha256, size: 1 })).toThrow(InvalidKeySegmentError);
+    expect(() => publishedEntryKey({ key, sha256: "AB".repeat(32), size: 1 })).toThrow(/invalid entry/);
+    expect(() => publishedEntryKey({ key, sha256, size: -1 })).toThrow(/invalid entry/);
+    expect(() => publishedEntryKey({ key, sha256, size: 1.5 })).toThrow(/invalid entry/);
+  });
+
+  it.each([
+    `letters/unsc-dprk-2015/3f9a1c2b7d4e/published/ko/korea/letter.pdf/${sha256}-0049`,
+    `letters/unsc-dprk-2015/3f9a1c2b7d4e/published/ko/korea/letter.pdf/${sha256}`,
+    `letters/unsc-dprk-2015/3f9a1c2b7d4e/published/ko/../letter.pdf/${sha256}-1`,
+    `letters/unsc-dprk-2015/3f9a1c2b7d4e/published/manifest.json/${sha256}-1`,
+    `letters/unsc-dprk-2015/3f9a1c2b7d4e/other/ko/letter.pdf/${sha256}-1`,
+    `letters/unsc-dprk-2015/3f9a1c2b7d4e/ko/letter.pdf`,
+  ])("reads %s as no entry", (entry) => {
+    expect(parsePublishedEntryKey(entry)).toBeUndefined();
   });
 });
