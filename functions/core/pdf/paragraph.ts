@@ -30,6 +30,10 @@ export interface ParagraphSpec {
   align: Align;
   dir: "ltr" | "rtl";
   rules: ScriptRules;
+  /** The first line's indent at the start (CSS text-indent), in points. */
+  indent: number;
+  /** Break only where the text forces it (CSS white-space: nowrap). */
+  noWrap: boolean;
 }
 
 /** A shaped piece of one line, placed at `x` from the line's left edge. */
@@ -221,13 +225,13 @@ function visualOrder(pieces: Piece[]): Piece[] {
   return order;
 }
 
-function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean): Line {
+function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent: number): Line {
   const pieces = lineWords.flatMap((w) => w.pieces);
   // Rule L1: white space at the end of a line takes no room and is not drawn.
   while (pieces.length > 0 && pieces[pieces.length - 1]!.space) pieces.pop();
   const natural = pieces.reduce((sum, p) => sum + p.width, 0);
   const ordered = visualOrder(pieces);
-  const slack = Math.max(0, spec.width - natural);
+  const slack = Math.max(0, spec.width - indent - natural);
   const justify = spec.align === "justify" && !last && slack > 0;
   let extraPerGap = 0;
   const gapsOf = (piece: Piece): boolean[] =>
@@ -239,7 +243,7 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean): Line 
   }
   const startAligned = spec.align === "start" || (spec.align === "justify" && (last || extraPerGap === 0));
   const rightAligned = (startAligned && spec.dir === "rtl") || (spec.align === "end" && spec.dir === "ltr");
-  let x = spec.align === "center" ? slack / 2 : rightAligned ? slack : 0;
+  let x = (spec.dir === "ltr" ? indent : 0) + (spec.align === "center" ? slack / 2 : rightAligned ? slack : 0);
   const runs: PlacedRun[] = [];
   let remainingGaps = Number.POSITIVE_INFINITY;
   if (justify && spec.rules.interCharacter) remainingGaps = ordered.reduce((n, p) => n + gapsOf(p).filter(Boolean).length, 0) - 1;
@@ -273,7 +277,7 @@ const paragraphCache = new LruCache<string, Line[]>(4_000);
 function paragraphKey(spec: ParagraphSpec): string {
   const { rules } = spec;
   const runs = spec.runs.map((run) => [run.text, run.style.bold, run.style.italic]);
-  return JSON.stringify([spec.size, spec.color, spec.leading, spec.width, spec.align, spec.dir, rules.primary, rules.keepAll, rules.interCharacter, runs]);
+  return JSON.stringify([spec.size, spec.color, spec.leading, spec.width, spec.align, spec.dir, rules.primary, rules.keepAll, rules.interCharacter, spec.indent, spec.noWrap, runs]);
 }
 
 /**
@@ -298,19 +302,20 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   let width = 0;
   for (let i = 0; i < all.length; i++) {
     const word = all[i]!;
-    if (current.length > 0 && width + word.width > spec.width + 0.01) {
-      lines.push(buildLine(spec, current, false));
+    const indent = lines.length === 0 ? spec.indent : 0;
+    if (current.length > 0 && !spec.noWrap && width + word.width > spec.width - indent + 0.01) {
+      lines.push(buildLine(spec, current, false, indent));
       current = [];
       width = 0;
     }
     current.push(word);
     width += word.fullWidth;
     if (word.forcedBreakAfter) {
-      lines.push(buildLine(spec, current, true));
+      lines.push(buildLine(spec, current, true, lines.length === 0 ? spec.indent : 0));
       current = [];
       width = 0;
     }
   }
-  if (current.length > 0) lines.push(buildLine(spec, current, true));
+  if (current.length > 0) lines.push(buildLine(spec, current, true, lines.length === 0 ? spec.indent : 0));
   return lines;
 }

@@ -64,38 +64,61 @@ function pageSize(tokens: readonly Token[], where: string, font: { em: number; r
   return size;
 }
 
+interface StyledElement {
+  /** Interned signature of the element's ancestry and matched rules: equal ids, equal styles. */
+  id: number;
+  style: ComputedStyle;
+  custom: CustomProperties;
+}
+
+/**
+ * Computed styles by signature, per parsed stylesheets: an element's style depends only on its
+ * parent's, its direction and the rules it matches, so a mail merge styles each kind of element once.
+ */
+const styleCache = new WeakMap<ParsedStylesheets, Map<string, StyledElement>>();
+const STYLE_CACHE_LIMIT = 20_000;
+
 /**
  * Styles a parsed HTML document: every element's computed style, custom properties resolved, and
  * the page styles of `@page`. The page context inherits from the root element, its margin boxes
  * from the page context.
  */
 export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledDocument {
-  const styles = new Map<Element, ComputedStyle>();
-  const customs = new Map<Element, CustomProperties>();
+  const elements = new Map<Element, StyledElement>();
   const dirs = new Map<Element, Direction>();
   let rootFontSize: number | null = null;
+  let cache = styleCache.get(sheets);
+  if (!cache || cache.size > STYLE_CACHE_LIMIT) {
+    cache = new Map();
+    styleCache.set(sheets, cache);
+  }
 
-  const visit = (element: Element, parent: Element | null) => {
-    const matched: Cascaded[] = [];
-    for (const rule of sheets.rules) {
-      if (!rule.matches(element)) continue;
-      for (const declaration of rule.declarations) matched.push({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order });
-    }
-    const ordered = cascadeOrder(matched);
+  const visit = (element: Element, parent: StyledElement | null, parentDir: Direction) => {
     const dirAttribute = element.attrs.find((a) => a.name === "dir")?.value;
-    const dir: Direction = dirAttribute === "rtl" || dirAttribute === "ltr" ? dirAttribute : parent ? dirs.get(parent)! : "ltr";
-    const custom = customPropertiesOf(ordered, parent ? customs.get(parent)! : new Map());
-    const style = computeStyle(specifiedValues(ordered, custom, dir), parent ? styles.get(parent)! : null, rootFontSize);
-    rootFontSize ??= style.fontSize;
-    styles.set(element, style);
-    customs.set(element, custom);
+    const dir: Direction = dirAttribute === "rtl" || dirAttribute === "ltr" ? dirAttribute : parentDir;
+    const rules = sheets.rules.filter((rule) => rule.matches(element));
+    const signature = `${parent?.id ?? "root"}|${dir}|${rules.map((rule) => rule.order).join(",")}`;
+    let styled = cache.get(signature);
+    if (!styled) {
+      const matched: Cascaded[] = [];
+      for (const rule of rules) {
+        for (const declaration of rule.declarations) matched.push({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order });
+      }
+      const ordered = cascadeOrder(matched);
+      const custom = customPropertiesOf(ordered, parent ? parent.custom : new Map());
+      const style = computeStyle(specifiedValues(ordered, custom, dir), parent ? parent.style : null, parent ? rootFontSize : null);
+      styled = { id: cache.size, style, custom };
+      cache.set(signature, styled);
+    }
+    rootFontSize ??= styled.style.fontSize;
+    elements.set(element, styled);
     dirs.set(element, dir);
-    for (const child of element.childNodes) if (isElement(child)) visit(child, element);
+    for (const child of element.childNodes) if (isElement(child)) visit(child, styled, dir);
   };
-  visit(root, null);
+  visit(root, null, "ltr");
 
-  const rootStyle = styles.get(root)!;
-  const rootCustom = customs.get(root)!;
+  const rootStyle = elements.get(root)!.style;
+  const rootCustom = elements.get(root)!.custom;
   const pages = new Map<boolean, PageStyle>();
 
   const pageStyle = (first: boolean): PageStyle => {
@@ -133,9 +156,9 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
   return {
     root,
     styleOf(element) {
-      const style = styles.get(element);
-      if (!style) throw new ValueError(`<${element.tagName}> is not part of the styled document`);
-      return style;
+      const styled = elements.get(element);
+      if (!styled) throw new ValueError(`<${element.tagName}> is not part of the styled document`);
+      return styled.style;
     },
     dirOf: (element) => dirs.get(element) ?? "ltr",
     page(first) {
