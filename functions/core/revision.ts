@@ -6,7 +6,7 @@ import type { TemplateSet } from "./template/template-engine";
  * Changes whenever the layout code changes the bytes it makes for the same input; part of every
  * revision, so documents made by older code are never mistaken for current ones.
  */
-export const RENDERER_VERSION = "letterpress-renderer/1";
+export const RENDERER_VERSION = "letterpress-renderer/2";
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
