@@ -202,7 +202,6 @@ export class Composer {
   }
 
   private set(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent = 0): Line[] {
-    if (style.letterSpacing !== 0) throw new LetterpressError("TEMPLATE_ERROR", "letter-spacing other than normal is not set by the PDF yet");
     const rules = this.rulesOf(style);
     // A family without an italic face sets emphasis upright, fallback characters included.
     const italics = faceOf(rules.primary, { bold: false, italic: true }) !== faceOf(rules.primary, { bold: false, italic: false });
@@ -220,6 +219,7 @@ export class Composer {
       rules,
       indent,
       noWrap: style.whiteSpace === "nowrap",
+      letterSpacing: style.letterSpacing,
     };
     return setParagraph(this.ctx.fonts, spec);
   }

@@ -34,6 +34,8 @@ export interface ParagraphSpec {
   indent: number;
   /** Break only where the text forces it (CSS white-space: nowrap). */
   noWrap: boolean;
+  /** Space after every character (CSS letter-spacing), in points. */
+  letterSpacing: number;
 }
 
 /** A shaped piece of one line, placed at `x` from the line's left edge. */
@@ -110,7 +112,8 @@ function emptyWord(): Word {
 /** A piece of text shaped in its face and bidi direction, and its width at the paragraph's size. */
 function shapeText(fonts: FontLibrary, spec: ParagraphSpec, face: FaceId, level: number, text: string): { run: ShapedRun; width: number } {
   const run = shape(fonts, face, text, level % 2 === 1 ? "rtl" : "ltr");
-  return { run, width: (run.advance / run.unitsPerEm) * spec.size };
+  const characters = spec.letterSpacing === 0 ? 0 : run.glyphs.filter((g) => g.text !== "").length;
+  return { run, width: (run.advance / run.unitsPerEm) * spec.size + characters * spec.letterSpacing };
 }
 
 function addPiece(word: Word, piece: Piece): void {
@@ -250,11 +253,16 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent
   for (const piece of ordered) {
     let extra: Float32Array | null = null;
     let width = piece.width;
-    if (extraPerGap > 0) {
+    if (spec.letterSpacing !== 0) {
+      // The spacing is already in the piece's width; the writer adds it after each character's glyph.
       extra = new Float32Array(piece.run.glyphs.length);
+      piece.run.glyphs.forEach((g, i) => (extra![i] = g.text !== "" ? spec.letterSpacing : 0));
+    }
+    if (extraPerGap > 0) {
+      extra ??= new Float32Array(piece.run.glyphs.length);
       gapsOf(piece).forEach((gap, i) => {
         if (gap && remainingGaps > 0) {
-          extra![i] = extraPerGap;
+          extra![i]! += extraPerGap;
           width += extraPerGap;
           remainingGaps--;
         }
@@ -277,7 +285,7 @@ const paragraphCache = new LruCache<string, Line[]>(4_000);
 function paragraphKey(spec: ParagraphSpec): string {
   const { rules } = spec;
   const runs = spec.runs.map((run) => [run.text, run.style.bold, run.style.italic]);
-  return JSON.stringify([spec.size, spec.color, spec.leading, spec.width, spec.align, spec.dir, rules.primary, rules.keepAll, rules.interCharacter, spec.indent, spec.noWrap, runs]);
+  return JSON.stringify([spec.size, spec.color, spec.leading, spec.width, spec.align, spec.dir, rules.primary, rules.keepAll, rules.interCharacter, spec.indent, spec.noWrap, spec.letterSpacing, runs]);
 }
 
 /**

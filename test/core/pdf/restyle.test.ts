@@ -116,6 +116,17 @@ describe("the box model and fragmentation follow the stylesheet", () => {
     expect((gamma.xMin + gamma.xMax) / 2).toBeCloseTo(595.28 / 2, 0);
   });
 
+  it("spaces the letters by letter-spacing", async () => {
+    const html = '<article class="letter" lang="en" dir="ltr"><p>Spaced</p></article>';
+    const width = async (css: string) => {
+      const w = find(words(await renderWith(`${PRINT_CSS}\n${css}`, html)), "Spaced");
+      return w.xMax - w.xMin;
+    };
+    // Six letters, 2pt after each; poppler's box ends at the last glyph's advance, spacing included or not.
+    expect((await width("p { letter-spacing: 2pt; }")) - (await width(""))).toBeGreaterThanOrEqual(10 - 0.5);
+    expect((await width("p { letter-spacing: 2pt; }")) - (await width(""))).toBeLessThanOrEqual(12 + 0.5);
+  });
+
   it("refuses a stylesheet error with the stylesheet, line, selector and property", async () => {
     await expect(renderWith(`${PRINT_CSS}\n.summary {\n  text-shadow: 1px 1px red;\n}`)).rejects.toThrow(
       `templates/print.css line ${PRINT_CSS.split("\n").length + 2}, selector .summary, property text-shadow: not a property of the supported CSS (templates/CSS.md)`,
