@@ -111,6 +111,12 @@ interface LinesEvent {
 
 type FlowEvent = OpenEvent | CloseEvent | LinesEvent;
 
+/** A list item whose marker is still to be placed, and the structure element it is tagged with. */
+interface ListMarker {
+  item: Box;
+  label: StructNode;
+}
+
 /** CSS 2 margin collapsing: the largest positive margin plus the most negative one. */
 function collapseMargins(margins: readonly number[]): number {
   let positive = 0;
@@ -183,7 +189,7 @@ export class Composer {
   layout(root: Box): Page[] {
     const page = this.other;
     const contentWidth = page.width - page.margin.left - page.margin.right;
-    this.flow(root, page.margin.left, contentWidth, this.root, null, null);
+    this.flow(root, { x: page.margin.left, width: contentWidth, dir: this.ctx.styled.dirOf(this.ctx.styled.root) }, this.root, null, null);
     this.paginate();
     this.drawMarginBoxes();
     return this.pages;
@@ -253,8 +259,12 @@ export class Composer {
     };
   }
 
-  private flow(box: Box, containerX: number, containerWidth: number, parent: StructNode, keptIn: Box | null, marker: Box | null): void {
-    const geometry = this.geometryOf(box, containerX, containerWidth, box.element ? this.ctx.styled.dirOf(box.element) : box.dir);
+  /**
+   * Sets a box's lines and records the events pagination reads: the box opening, its lines, its
+   * children, the box closing. `marker` is the list item whose marker goes beside the first lines.
+   */
+  private flow(box: Box, container: { x: number; width: number; dir: "ltr" | "rtl" }, parent: StructNode, keptIn: Box | null, marker: ListMarker | null): void {
+    const geometry = this.geometryOf(box, container.x, container.width, container.dir);
     let node = parent;
     if (box.struct) {
       node = { type: box.struct, children: [] };
@@ -268,8 +278,7 @@ export class Composer {
       const label: StructNode = { type: "Lbl", children: [] };
       body = { type: "LBody", children: [] };
       node.children.push(label, body);
-      itemMarker = box;
-      this.pendingLabel = label;
+      itemMarker = { item: box, label };
     }
     if (box.content.kind === "inline") {
       const indent = resolveLength(box.style.textIndent, geometry.contentWidth);
@@ -286,21 +295,17 @@ export class Composer {
       }
     } else {
       for (const child of box.content.children) {
-        this.flow(child, geometry.contentX, geometry.contentWidth, body, keep, itemMarker);
+        this.flow(child, { x: geometry.contentX, width: geometry.contentWidth, dir: box.dir }, body, keep, itemMarker);
         itemMarker = null;
       }
     }
     this.events.push({ kind: "close", box, geometry });
   }
 
-  private pendingLabel: StructNode | null = null;
-
   /** An outside list marker, set in the item's style and placed just before its content's start. */
-  private marker(item: Box, content: Geometry): LinesEvent["marker"] {
+  private marker({ item, label }: ListMarker, content: Geometry): LinesEvent["marker"] {
     const text = markerText(item.style, item.ordinal ?? 1);
-    const label = this.pendingLabel;
-    this.pendingLabel = null;
-    if (text === null || !label) return null;
+    if (text === null) return null;
     // Set flush left in either direction, so that the line's width is the marker's own.
     const [line] = this.set([{ kind: "text", text, style: { bold: false, italic: false } }], { ...item.style, textAlign: "left", whiteSpace: "nowrap" }, content.contentWidth, item.dir);
     if (!line) return null;

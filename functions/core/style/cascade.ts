@@ -1,5 +1,4 @@
-import type { Element } from "./dom-adapter";
-import { type ComputedStyle, type ComputeContext, FIXED_BEHAVIOUR, LONGHANDS, PROPERTIES } from "./properties";
+import { type ComputedStyle, type ComputeContext, LONGHANDS, PROPERTIES } from "./properties";
 import { type Direction, expandDeclaration } from "./shorthands";
 import { checkDeclaration, type Declaration, type Origin, StyleError } from "./stylesheet";
 import { parseValue, substituteVariables, type Token, ValueError } from "./values";
@@ -129,10 +128,3 @@ export function computeStyle(specified: ReadonlyMap<string, Specified>, parent: 
   }
   return style as unknown as ComputedStyle;
 }
-
-/** Accepted properties that describe what the PDF always does are checked, never stored. */
-export function isFixedBehaviour(property: string): boolean {
-  return property in FIXED_BEHAVIOUR;
-}
-
-export type { Element };
