@@ -148,6 +148,15 @@ describe("the letter vocabulary", () => {
     expect(Number(word![4]) - Number(word![2])).toBeGreaterThan(20);
   });
 
+  test("names an element the stylesheet gives a look the PDF cannot set yet, with its line", async () => {
+    const html = '<article class="letter" lang="en" dir="ltr">\n<p>One</p>\n<p>Two <strong>three</strong></p>\n</article>';
+    const withCss = (css: string) => options("en", { stylesheets: stylesheetsFor("en", "A4", `${fixture("../../../templates/print.css")}\n${css}`) });
+    await expect(renderPdf(html, withCss("strong { color: #aa0000; }"))).rejects.toThrow(
+      "filled template line 3: <strong> sets color apart from its paragraph; the PDF sets a paragraph in one size, color and spacing",
+    );
+    await expect(renderPdf(html, withCss("p { display: table-cell; }"))).rejects.toThrow("filled template line 2: <p> has display: table-cell; the PDF does not lay out tables yet");
+  });
+
   test("sets US Letter when asked", async () => {
     const path = toFile(await render("letter-en.html", "en", { stylesheets: stylesheetsFor("en", "Letter") }));
     expect(pdfInfo(path)["Page size"]).toMatch(/^612 x 792 pts/);
