@@ -1,4 +1,4 @@
-import type { FilledLetter, Paper } from "../core/html/render-html";
+import { editionStylesheets, type FilledLetter, type Paper } from "../core/html/render-html";
 import { LOCALES, type LocaleId } from "../core/locales";
 import { warmUp } from "../core/pdf/warm-up";
 import { renderPdf } from "../core/pdf/render-pdf";
@@ -25,13 +25,11 @@ export async function createRenderer(options: RendererOptions): Promise<Document
   const fonts = loadFontLibrary(options.fontDir);
   // Parsing fonts' shaping tables and compiling the typesetter costs a few hundred ms once per process:
   // pay it at init, not in the first request. Warm-up changes no output byte.
-  if (options.warmLocales?.length) await warmUp(fonts, options.warmLocales);
+  if (options.warmLocales?.length) await warmUp(fonts, options.warmLocales, (locale) => editionStylesheets(engine, locale, options.paper));
   const pdf = ({ fragment, view }: FilledLetter, paper: Paper, templates: TemplateEngine) => {
-    const messages = templates.messages(view.locale);
     return renderPdf(fragment, {
       locale: LOCALES[view.locale],
-      paper,
-      pageLabel: (page, pages) => messages.format("footer.page", { page, pages }),
+      stylesheets: editionStylesheets(templates, view.locale, paper),
       metadata: {
         title: view.title,
         author: view.sender,

@@ -11,7 +11,7 @@ async function readNamed(dir: string, extension: string): Promise<Record<string,
   return Object.fromEntries(entries);
 }
 
-/** Reads templates/: the main templates, the partials, the stylesheet and every locale's message catalog. */
+/** Reads templates/: the main templates, the partials, the two stylesheets and every locale's message catalog. */
 export async function loadTemplateSet(templatesDir: string): Promise<TemplateSet> {
   const catalogs: Partial<Record<LocaleId, MessageCatalog>> = {};
   for (const [locale, text] of Object.entries(await readNamed(join(templatesDir, "messages"), ".json"))) {
@@ -27,5 +27,6 @@ export async function loadTemplateSet(templatesDir: string): Promise<TemplateSet
     partials: await readNamed(join(templatesDir, "partials"), ".hbs"),
     catalogs,
     stylesheet: await readFile(join(templatesDir, "print.css"), "utf8"),
+    userAgentStylesheet: await readFile(join(templatesDir, "ua.css"), "utf8"),
   };
 }

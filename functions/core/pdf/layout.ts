@@ -1,11 +1,20 @@
+import { LetterpressError } from "../errors";
 import type { LocaleInfo } from "../locales";
-import { type FontLibrary, PRIMARY_FAMILY, type TextStyle } from "./font-library";
-import type { Block, Inline, LetterTree, ParagraphRole } from "./letter-tree";
+import { type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
+import { type FamilyId, faceOf, type FontLibrary, PRIMARY_FAMILY } from "./font-library";
+import { type Box, type Inline, inlineText, type StructType } from "./letter-tree";
 import { type Align, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
+
+/**
+ * Break lines and paginate: the box tree, with its computed styles, becomes pages of placed lines
+ * and rules. Every size, space, color and rule of the layout is a computed style; this module holds
+ * the CSS box model (margins that collapse, borders, padding, widths), fragmentation (break-*,
+ * orphans, widows) and the page's margin boxes.
+ */
 
 /** A node of the PDF's logical structure tree (ISO 32000 standard structure types). */
 export interface StructNode {
-  type: "Document" | "Sect" | "Div" | "H1" | "H2" | "H3" | "P" | "BlockQuote" | "L" | "LI" | "Lbl" | "LBody" | "Note";
+  type: StructType;
   children: StructNode[];
 }
 
@@ -15,7 +24,7 @@ export interface PlacedLine {
   x: number;
   y: number;
   line: Line;
-  /** The structure element the line's text belongs to; null for page artifacts (the running footer). */
+  /** The structure element the line's text belongs to; null for page artifacts (the margin boxes). */
   node: StructNode | null;
 }
 
@@ -40,351 +49,575 @@ export interface PageGeometry {
   margin: { top: number; right: number; bottom: number; left: number };
 }
 
-const MM = 72 / 25.4;
+/** Sub-point tolerance for lines that fill a page exactly. */
+const EPSILON = 0.01;
 
-export const PAPER: Readonly<Record<"A4" | "Letter", PageGeometry>> = {
-  A4: { width: 595.28, height: 841.89, margin: { top: 22 * MM, right: 22 * MM, bottom: 26 * MM, left: 22 * MM } },
-  Letter: { width: 612, height: 792, margin: { top: 20 * MM, right: 22 * MM, bottom: 24 * MM, left: 22 * MM } },
-};
-
-const INK = "#1a1a1a";
-const MUTED = "#555555";
-const RULE = "#b8b8b8";
-const BODY_SIZE = 10.5;
-
-interface RoleStyle {
-  size: number;
-  color: string;
-  align: Align;
-  bold?: boolean;
-  italic?: boolean;
-  before: number;
-  after: number;
-}
-
-/** The PDF's counterpart of templates/print.css, one entry per paragraph class. */
-const ROLE_STYLES: Readonly<Record<ParagraphRole, RoleStyle>> = {
-  body: { size: BODY_SIZE, color: INK, align: "justify", before: 0, after: 7 },
-  sender: { size: 11.5, color: INK, align: "start", bold: true, before: 0, after: 1 },
-  "sender-kind": { size: 9.5, color: MUTED, align: "start", before: 0, after: 2 },
-  date: { size: BODY_SIZE, color: INK, align: "end", before: 4, after: 0 },
-  summary: { size: 11, color: MUTED, align: "justify", before: 0, after: 9 },
-  "excerpt-notice": { size: 9.5, color: MUTED, align: "start", italic: true, before: 0, after: 6 },
-  salutation: { size: BODY_SIZE, color: INK, align: "start", before: 2, after: 7 },
-  closing: { size: BODY_SIZE, color: INK, align: "start", before: 4, after: 7 },
-  "translation-notice": { size: 9.5, color: MUTED, align: "start", before: 0, after: 0 },
-  address: { size: BODY_SIZE, color: INK, align: "start", before: 4, after: 12 },
-  "footer-title": { size: 8, color: MUTED, align: "center", before: 0, after: 0 },
-  "page-label": { size: 8, color: MUTED, align: "center", before: 0, after: 0 },
-};
-
-const HEADING_STYLES: Readonly<Record<1 | 2 | 3, RoleStyle>> = {
-  1: { size: 15, color: INK, align: "start", bold: true, before: 12, after: 8 },
-  2: { size: 11.5, color: INK, align: "start", bold: true, before: 12, after: 5 },
-  3: { size: 10.5, color: INK, align: "start", bold: true, before: 10, after: 4 },
-};
+/** The space between an outside list marker and the item's text, in ems: Chromium's marker suffix is a space. */
+const MARKER_GAP_EM = 0.5;
 
 export interface LayoutContext {
   fonts: FontLibrary;
   locale: LocaleInfo;
-  geometry: PageGeometry;
+  styled: StyledDocument;
 }
 
-interface Frame {
+/** The font registry's families by the names stylesheets give them (lowercase). */
+const FAMILY_NAMES: Readonly<Record<string, FamilyId>> = {
+  "noto serif": "serif",
+  serif: "serif",
+  "noto naskh arabic": "naskh",
+  "noto sans sc": "sc",
+  "noto sans cjk sc": "sc",
+  "noto sans kr": "kr",
+  "noto sans cjk kr": "kr",
+  "noto sans": "sans",
+  "sans-serif": "sans",
+};
+
+/** A block box placed in its containing block: its border box and content box, in points. */
+interface Geometry {
   x: number;
   width: number;
-  dir: "ltr" | "rtl";
+  contentX: number;
+  contentWidth: number;
+  margin: { top: number; bottom: number };
+  border: { top: number; right: number; bottom: number; left: number };
+  padding: { top: number; bottom: number };
 }
 
-/** Scripts without an italic tradition set emphasis upright. */
-function hasItalics(locale: LocaleInfo): boolean {
-  return locale.script === "Latn" || locale.script === "Cyrl";
+interface OpenEvent {
+  kind: "open";
+  box: Box;
+  geometry: Geometry;
 }
 
-function leadingOf(locale: LocaleInfo): number {
-  return locale.script === "Arab" ? 1.75 : locale.script === "Latn" || locale.script === "Cyrl" ? 1.45 : 1.6;
+interface CloseEvent {
+  kind: "close";
+  box: Box;
+  geometry: Geometry;
 }
 
-function rulesOf(locale: LocaleInfo): ScriptRules {
-  return { primary: PRIMARY_FAMILY[locale.script], keepAll: locale.script === "Kore", interCharacter: locale.script === "Hans" };
-}
-
-function styledTexts(inlines: readonly Inline[], base: TextStyle, italics: boolean): StyledText[] {
-  return inlines.map((inline) =>
-    inline.kind === "break"
-      ? { text: "\n", style: base }
-      : { text: inline.text, style: { bold: base.bold || inline.style.bold, italic: italics && (base.italic || inline.style.italic) } },
-  );
-}
-
-/** The plain text of a block's inlines (used for list markers and tests). */
-export function inlineText(inlines: readonly Inline[]): string {
-  return inlines.map((i) => (i.kind === "break" ? "\n" : i.text)).join("");
-}
-
-/** A run of lines that must be placed together or split only where widows and orphans allow. */
-interface Chunk {
+interface LinesEvent {
+  kind: "lines";
   lines: Line[];
-  xs: number[];
+  x: number;
   node: StructNode;
-  before: number;
-  after: number;
-  keepWithNext: boolean;
-  /** Lines that may be split from the chunk's other lines (false for list markers set beside text). */
-  splittable: boolean;
-  /** Extra items drawn with the chunk (markers, the translation notice's rule), relative to its top. */
-  decorations: ((top: number, height: number) => PageItem[])[];
-  markers?: { line: Line; x: number; node: StructNode };
+  style: ComputedStyle;
+  /** The outermost box around the lines that avoids breaks inside (break-inside: avoid), if any. */
+  keptIn: Box | null;
+  marker: { line: Line; x: number; node: StructNode } | null;
+  strings: { name: string; value: string }[];
 }
 
-/** Lays the letter out into pages. The running footer is added by `addFooters` once the page count is known. */
+type FlowEvent = OpenEvent | CloseEvent | LinesEvent;
+
+/** A list item whose marker is still to be placed, and the structure element it is tagged with. */
+interface ListMarker {
+  item: Box;
+  label: StructNode;
+}
+
+/** CSS 2 margin collapsing: the largest positive margin plus the most negative one. */
+function collapseMargins(margins: readonly number[]): number {
+  let positive = 0;
+  let negative = 0;
+  for (const m of margins) {
+    if (m > positive) positive = m;
+    if (m < negative) negative = m;
+  }
+  return positive + negative;
+}
+
+function lineHeightFactor(style: ComputedStyle): number {
+  return style.lineHeight.factor ?? style.lineHeight.pt! / style.fontSize;
+}
+
+function alignOf(style: ComputedStyle, dir: "ltr" | "rtl"): Align {
+  switch (style.textAlign) {
+    case "left":
+      return dir === "ltr" ? "start" : "end";
+    case "right":
+      return dir === "ltr" ? "end" : "start";
+    default:
+      return style.textAlign;
+  }
+}
+
+function markerText(style: ComputedStyle, ordinal: number): string | null {
+  switch (style.listStyleType) {
+    case "disc":
+      return "•";
+    case "circle":
+      return "◦";
+    case "square":
+      return "▪";
+    case "decimal":
+      return `${ordinal}.`;
+    case "none":
+      return null;
+  }
+}
+
+/** Lays the letter out into pages, then draws each page's margin boxes once the page count is known. */
 export class Composer {
   readonly pages: Page[] = [];
   readonly root: StructNode = { type: "Document", children: [] };
-  private chunks: Chunk[] = [];
-  private readonly leading: number;
-  private readonly italics: boolean;
-  private readonly rules: ScriptRules;
+  private readonly events: FlowEvent[] = [];
+  private readonly pageStrings: Map<string, { first: string; last: string }>[] = [];
+  private readonly first: PageStyle;
+  private readonly other: PageStyle;
 
   constructor(private readonly ctx: LayoutContext) {
-    this.leading = leadingOf(ctx.locale);
-    this.italics = hasItalics(ctx.locale);
-    this.rules = rulesOf(ctx.locale);
+    this.first = ctx.styled.page(true);
+    this.other = ctx.styled.page(false);
+    // Lines are set once, at one width, before they are put on pages.
+    if (this.first.width !== this.other.width || this.first.height !== this.other.height || this.first.margin.left !== this.other.margin.left || this.first.margin.right !== this.other.margin.right) {
+      throw new LetterpressError("TEMPLATE_ERROR", "@page :first may change the top and bottom margins only: the PDF sets every page's lines at one width");
+    }
   }
 
-  private get body(): Frame {
-    const { geometry } = this.ctx;
-    return { x: geometry.margin.left, width: geometry.width - geometry.margin.left - geometry.margin.right, dir: this.ctx.locale.dir };
+  /** The page size the writer draws on. */
+  get geometry(): PageGeometry {
+    return { width: this.other.width, height: this.other.height, margin: this.other.margin };
   }
 
-  private set(inlines: readonly Inline[], style: RoleStyle, frame: Frame): Line[] {
+  private pageStyle(index: number): PageStyle {
+    return index === 0 ? this.first : this.other;
+  }
+
+  /** Lays out the box tree and returns the pages, margin boxes included. */
+  layout(root: Box): Page[] {
+    const page = this.other;
+    const contentWidth = page.width - page.margin.left - page.margin.right;
+    this.flow(root, { x: page.margin.left, width: contentWidth, dir: this.ctx.styled.dirOf(this.ctx.styled.root) }, this.root, null, null);
+    this.paginate();
+    this.drawMarginBoxes();
+    return this.pages;
+  }
+
+  // ---- break lines -------------------------------------------------------------------------
+
+  private rulesOf(style: ComputedStyle): ScriptRules {
+    const family = style.fontFamily.map((name) => FAMILY_NAMES[name.toLowerCase()]).find((f) => f !== undefined);
+    return {
+      primary: family ?? PRIMARY_FAMILY[this.ctx.locale.script],
+      keepAll: style.wordBreak === "keep-all",
+      // Chinese lines have no spaces to stretch: justification spaces every character, as browsers do.
+      interCharacter: this.ctx.locale.script === "Hans",
+    };
+  }
+
+  private set(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent = 0): Line[] {
+    const rules = this.rulesOf(style);
+    // A family without an italic face sets emphasis upright, fallback characters included.
+    const italics = faceOf(rules.primary, { bold: false, italic: true }) !== faceOf(rules.primary, { bold: false, italic: false });
+    const runs: StyledText[] = inlines.map((inline) =>
+      inline.kind === "break" ? { text: "\n", style: { bold: false, italic: false } } : { text: inline.text, style: { bold: inline.style.bold, italic: italics && inline.style.italic } },
+    );
     const spec: ParagraphSpec = {
-      runs: styledTexts(inlines, { bold: style.bold ?? false, italic: style.italic ?? false }, this.italics),
-      size: style.size,
+      runs,
+      size: style.fontSize,
       color: style.color,
-      leading: this.leading,
-      width: frame.width,
-      align: style.align,
-      dir: frame.dir,
-      rules: this.rules,
+      leading: lineHeightFactor(style),
+      width,
+      align: alignOf(style, dir),
+      dir,
+      rules,
+      indent,
+      noWrap: style.whiteSpace === "nowrap",
+      letterSpacing: style.letterSpacing,
     };
     return setParagraph(this.ctx.fonts, spec);
   }
 
-  /** Lays out the letter's flow and returns the pages (without footers). */
-  layout(tree: LetterTree): Page[] {
-    this.blocks(tree.blocks, this.body, this.root);
-    this.paginate();
-    return this.pages;
+  private geometryOf(box: Box, containerX: number, containerWidth: number, containerDir: "ltr" | "rtl"): Geometry {
+    const s = box.style;
+    const r = (v: Parameters<typeof resolveLength>[0]) => resolveLength(v, containerWidth);
+    const border = {
+      top: s.borderTopStyle === "solid" ? s.borderTopWidth : 0,
+      right: s.borderRightStyle === "solid" ? s.borderRightWidth : 0,
+      bottom: s.borderBottomStyle === "solid" ? s.borderBottomWidth : 0,
+      left: s.borderLeftStyle === "solid" ? s.borderLeftWidth : 0,
+    };
+    const padding = { top: r(s.paddingTop), right: r(s.paddingRight), bottom: r(s.paddingBottom), left: r(s.paddingLeft) };
+    const marginLeft = r(s.marginLeft);
+    const marginRight = r(s.marginRight);
+    const extras = border.left + border.right + padding.left + padding.right;
+    const toBorderBox = (w: number) => (s.boxSizing === "border-box" ? Math.max(w, extras) : w + extras);
+    let width = s.width === "auto" ? containerWidth - marginLeft - marginRight : toBorderBox(r(s.width));
+    if (s.maxWidth !== "none") width = Math.min(width, toBorderBox(r(s.maxWidth)));
+    // Over-constrained: the box keeps its start margin, in its containing block's direction.
+    const x = containerDir === "rtl" ? containerX + containerWidth - marginRight - width : containerX + marginLeft;
+    return {
+      x,
+      width,
+      contentX: x + border.left + padding.left,
+      contentWidth: width - extras,
+      margin: { top: r(s.marginTop), bottom: r(s.marginBottom) },
+      border,
+      padding: { top: padding.top, bottom: padding.bottom },
+    };
   }
 
-  private blocks(blocks: readonly Block[], frame: Frame, parent: StructNode): void {
-    for (const block of blocks) this.block(block, frame, parent);
+  /**
+   * Sets a box's lines and records the events pagination reads: the box opening, its lines, its
+   * children, the box closing. `marker` is the list item whose marker goes beside the first lines.
+   */
+  private flow(box: Box, container: { x: number; width: number; dir: "ltr" | "rtl" }, parent: StructNode, keptIn: Box | null, marker: ListMarker | null): void {
+    const geometry = this.geometryOf(box, container.x, container.width, container.dir);
+    let node = parent;
+    if (box.struct) {
+      node = { type: box.struct, children: [] };
+      parent.children.push(node);
+    }
+    const keep = keptIn ?? (box.style.breakInside === "avoid" ? box : null);
+    this.events.push({ kind: "open", box, geometry });
+    let itemMarker = marker;
+    let body = node;
+    if (box.style.display === "list-item" && box.ordinal !== undefined) {
+      const label: StructNode = { type: "Lbl", children: [] };
+      body = { type: "LBody", children: [] };
+      node.children.push(label, body);
+      itemMarker = { item: box, label };
+    }
+    if (box.content.kind === "inline") {
+      const indent = resolveLength(box.style.textIndent, geometry.contentWidth);
+      const lines = this.set(box.content.inlines, box.style, geometry.contentWidth, box.dir, indent);
+      const strings = box.style.stringSet ? [{ name: box.style.stringSet.name, value: box.style.stringSet.value === "text" ? inlineText(box.content.inlines).replace(/\n/g, " ") : box.style.stringSet.value }] : [];
+      if (lines.length > 0) {
+        let target = body;
+        if (!box.struct) {
+          target = { type: "P", children: [] };
+          body.children.push(target);
+        }
+        const placedMarker = itemMarker ? this.marker(itemMarker, geometry) : null;
+        this.events.push({ kind: "lines", lines, x: geometry.contentX, node: target, style: box.style, keptIn: keep, marker: placedMarker, strings });
+      }
+    } else {
+      for (const child of box.content.children) {
+        this.flow(child, { x: geometry.contentX, width: geometry.contentWidth, dir: box.dir }, body, keep, itemMarker);
+        itemMarker = null;
+      }
+    }
+    this.events.push({ kind: "close", box, geometry });
   }
 
-  private block(block: Block, frame: Frame, parent: StructNode): void {
-    switch (block.kind) {
-      case "paragraph": {
-        const style = ROLE_STYLES[block.role];
-        const node: StructNode = { type: block.role === "translation-notice" ? "Note" : "P", children: [] };
-        parent.children.push(node);
-        if (block.role === "translation-notice") {
-          // Set apart in a box, like the HTML edition.
-          const first = this.chunks.length;
-          const inner = { ...frame, x: frame.x + 12, width: frame.width - 24 };
-          this.push(this.set(block.inlines, style, inner), inner, node, style, false);
-          this.boxed(first, frame);
-          return;
+  /** An outside list marker, set in the item's style and placed just before its content's start. */
+  private marker({ item, label }: ListMarker, content: Geometry): LinesEvent["marker"] {
+    const text = markerText(item.style, item.ordinal ?? 1);
+    if (text === null) return null;
+    // Set flush left in either direction, so that the line's width is the marker's own.
+    const [line] = this.set([{ kind: "text", text, style: { bold: false, italic: false } }], { ...item.style, textAlign: "left", whiteSpace: "nowrap" }, content.contentWidth, item.dir);
+    if (!line) return null;
+    // Browsers put the marker's box (its text and a space) against the content's start edge.
+    const gap = item.style.fontSize * MARKER_GAP_EM;
+    const x = item.dir === "rtl" ? content.contentX + content.contentWidth + gap : content.contentX - line.width - gap;
+    return { line, x, node: label };
+  }
+
+  // ---- paginate ----------------------------------------------------------------------------
+
+  private top(page: number): number {
+    return this.pageStyle(page).margin.top;
+  }
+
+  private bottom(page: number): number {
+    const style = this.pageStyle(page);
+    return style.height - style.margin.bottom;
+  }
+
+  /** Space between the end of event `from` and the first line of the lines event `to`, and what forces a break in it. */
+  private between(from: number, to: number): { space: number; forced: boolean; avoid: boolean } {
+    let space = 0;
+    let margins: number[] = [];
+    let forced = false;
+    let avoid = false;
+    for (let i = from + 1; i < to; i++) {
+      const event = this.events[i]!;
+      if (event.kind === "lines") break;
+      const { geometry, box } = event;
+      if (event.kind === "close") {
+        const fixed = geometry.padding.bottom + geometry.border.bottom;
+        if (fixed > 0) {
+          space += collapseMargins(margins) + fixed;
+          margins = [];
         }
-        this.push(this.set(block.inlines, style, frame), frame, node, style, false);
-        return;
-      }
-      case "heading": {
-        const style = HEADING_STYLES[block.level];
-        const node: StructNode = { type: `H${block.level}`, children: [] };
-        parent.children.push(node);
-        this.push(this.set(block.inlines, style, frame), frame, node, style, true);
-        return;
-      }
-      case "quote": {
-        const node: StructNode = { type: "BlockQuote", children: [] };
-        parent.children.push(node);
-        this.blocks(block.children, { ...frame, x: frame.x + 24, width: frame.width - 48 }, node);
-        return;
-      }
-      case "list":
-        this.list(block, frame, parent);
-        return;
-      case "page-break":
-        this.chunks.push({ lines: [], xs: [], node: parent, before: 0, after: 0, keepWithNext: false, splittable: false, decorations: [], pageBreak: true } as Chunk & { pageBreak: true });
-        return;
-      case "group": {
-        const node: StructNode = { type: block.role === "translation-notice" ? "Note" : "Sect", children: [] };
-        parent.children.push(node);
-        const first = this.chunks.length;
-        if (block.role === "translation-notice") {
-          this.blocks(block.children, { ...frame, x: frame.x + 12, width: frame.width - 24 }, node);
-          this.boxed(first, frame);
-        } else {
-          this.blocks(block.children, frame, node);
+        margins.push(geometry.margin.bottom);
+        if (box.style.breakAfter === "page") forced = true;
+        if (box.style.breakAfter === "avoid") avoid = true;
+      } else {
+        margins.push(geometry.margin.top);
+        const fixed = geometry.padding.top + geometry.border.top;
+        if (fixed > 0) {
+          space += collapseMargins(margins) + fixed;
+          margins = [];
         }
-        if (block.role === "letterhead") this.ruleAfter(frame, 9, 14);
-        return;
+        if (box.style.breakBefore === "page") forced = true;
+        if (box.style.breakBefore === "avoid") avoid = true;
+      }
+    }
+    return { space: space + collapseMargins(margins), forced, avoid };
+  }
+
+  private nextLines(from: number): number {
+    for (let i = from + 1; i < this.events.length; i++) if (this.events[i]!.kind === "lines") return i;
+    return -1;
+  }
+
+  /** Whether the lines event `at` must stay on the page with the next one: break-after/before: avoid between them, or one box around both avoids breaks inside. */
+  private keptWithNext(at: number, next: number): boolean {
+    const between = this.between(at, next);
+    if (between.forced) return false;
+    if (between.avoid) return true;
+    const kept = (this.events[at] as LinesEvent).keptIn;
+    return kept !== null && kept === (this.events[next] as LinesEvent).keptIn;
+  }
+
+  private heightOf(lines: readonly Line[], from = 0, to = lines.length): number {
+    let h = 0;
+    for (let i = from; i < to; i++) h += lines[i]!.height;
+    return h;
+  }
+
+  private paginate(): void {
+    let pageIndex = 0;
+    let page = this.newPage();
+    let y = this.top(0);
+    // Margins at the top of a page that follows a break are truncated, as in browsers.
+    let truncate = false;
+    let margins: number[] = [];
+    let forceBreak = false;
+    interface Fragment {
+      geometry: Geometry;
+      box: Box;
+      top: number | null;
+      background: PlacedRule | null;
+      first: boolean;
+    }
+    const open: Fragment[] = [];
+
+    const settle = () => {
+      // Pending margins collapse into one space; boxes waiting for their top edge get it here.
+      y += truncate ? 0 : collapseMargins(margins);
+      margins = [];
+      truncate = false;
+      for (const fragment of open) if (fragment.top === null) this.startFragment(fragment, page, y);
+    };
+    const closeFragment = (fragment: Fragment, bottom: number, last: boolean) => {
+      this.endFragment(fragment as Required<Fragment> & { top: number }, page, bottom, last);
+    };
+    const breakPage = () => {
+      for (const fragment of open) if (fragment.top !== null) closeFragment(fragment, this.bottom(pageIndex), false);
+      page = this.newPage();
+      pageIndex++;
+      y = this.top(pageIndex);
+      truncate = true;
+      margins = [];
+      forceBreak = false;
+      // Boxes split by the break continue at the new page's top, without their top border or padding.
+      for (const fragment of open) {
+        fragment.first = false;
+        fragment.top = null;
+        fragment.background = null;
+      }
+      for (const fragment of open) this.startFragment(fragment, page, y);
+    };
+
+    for (let e = 0; e < this.events.length; e++) {
+      const event = this.events[e]!;
+      if (event.kind === "open") {
+        if (event.box.style.breakBefore === "page" && y > this.top(pageIndex) + EPSILON) forceBreak = true;
+        margins.push(event.geometry.margin.top);
+        const fragment: Fragment = { geometry: event.geometry, box: event.box, top: null, background: null, first: true };
+        open.push(fragment);
+        const fixed = event.geometry.border.top + event.geometry.padding.top;
+        if (fixed > 0) {
+          if (forceBreak) breakPage();
+          settle();
+          y += fixed;
+        }
+        continue;
+      }
+      if (event.kind === "close") {
+        const fixed = event.geometry.border.bottom + event.geometry.padding.bottom;
+        if (fixed > 0) {
+          settle();
+          y += fixed;
+        }
+        const fragment = open.pop()!;
+        if (fragment.top !== null) closeFragment(fragment, y, true);
+        margins.push(event.geometry.margin.bottom);
+        if (event.box.style.breakAfter === "page") forceBreak = true;
+        continue;
+      }
+      if (forceBreak) breakPage();
+      // What must fit with this paragraph's start: its first `orphans` lines (all when it is kept
+      // whole or kept with the next), and likewise for each paragraph kept with it.
+      const head = (k: number) => {
+        const lines = this.events[k] as LinesEvent;
+        const kept = lines.keptIn !== null || (() => {
+          const next = this.nextLines(k);
+          return next !== -1 && this.keptWithNext(k, next);
+        })();
+        return kept ? this.heightOf(lines.lines) : this.heightOf(lines.lines, 0, Math.min(lines.style.orphans, lines.lines.length));
+      };
+      let need = (truncate ? 0 : collapseMargins(margins)) + head(e);
+      for (let k = e, next = this.nextLines(k); next !== -1 && this.keptWithNext(k, next); k = next, next = this.nextLines(k)) {
+        need += this.between(k, next).space + head(next);
+      }
+      if (y > this.top(pageIndex) + EPSILON && y + need > this.bottom(pageIndex) + EPSILON) breakPage();
+      settle();
+      const { lines, style } = event;
+      if (event.marker) page.items.push({ kind: "line", x: event.marker.x, y, line: event.marker.line, node: event.marker.node });
+      this.recordStrings(pageIndex, event.strings);
+      let i = 0;
+      while (i < lines.length) {
+        const remaining = lines.length - i;
+        let fit = 0;
+        let h = 0;
+        while (fit < remaining && y + h + lines[i + fit]!.height <= this.bottom(pageIndex) + EPSILON) h += lines[i + fit++]!.height;
+        if (fit < remaining && event.keptIn === null) {
+          // Widows: leave at least `widows` lines for the next page; orphans: at least `orphans` at this one's foot.
+          if (remaining - fit < style.widows) fit = Math.max(0, remaining - style.widows);
+          if (fit < style.orphans && i === 0) fit = 0;
+        }
+        if (fit < remaining && event.keptIn !== null && y > this.top(pageIndex) + EPSILON && i === 0) fit = 0;
+        if (fit === 0 && y <= this.top(pageIndex) + EPSILON) fit = Math.max(1, Math.min(remaining, fit));
+        for (let j = 0; j < fit; j++) {
+          const line = lines[i + j]!;
+          page.items.push({ kind: "line", x: event.x, y, line, node: event.node });
+          y += line.height;
+        }
+        i += fit;
+        if (i < lines.length) {
+          breakPage();
+          truncate = false;
+        }
       }
     }
   }
 
-  private boxed(first: number, frame: Frame): void {
-    const chunks = this.chunks.slice(first);
-    if (chunks.length === 0) return;
-    const pad = 6;
-    chunks[0]!.before += pad;
-    chunks[chunks.length - 1]!.after += pad;
-    // The box is drawn with the first chunk; notices are short, so they are kept on one page.
-    const total = chunks.reduce((h, c, i) => h + c.lines.reduce((s, l) => s + l.height, 0) + (i > 0 ? c.before : 0) + (i < chunks.length - 1 ? c.after : 0), 0);
-    chunks.forEach((c, i) => {
-      c.keepWithNext = i < chunks.length - 1;
-      c.splittable = false;
-    });
-    const edge = frame.dir === "rtl" ? frame.x + frame.width - 3 : frame.x;
-    chunks[0]!.decorations.push((top) => [
-      { kind: "rule", x: frame.x, y: top - pad, width: frame.width, height: 0.6, color: RULE },
-      { kind: "rule", x: frame.x, y: top + total + pad - 0.6, width: frame.width, height: 0.6, color: RULE },
-      { kind: "rule", x: edge, y: top - pad, width: 3, height: total + 2 * pad, color: MUTED },
-      { kind: "rule", x: frame.dir === "rtl" ? frame.x : frame.x + frame.width - 0.6, y: top - pad, width: 0.6, height: total + 2 * pad, color: RULE },
-    ]);
-    const last = chunks[chunks.length - 1]!;
-    last.after += 10;
+  private startFragment(fragment: { geometry: Geometry; box: Box; top: number | null; background: PlacedRule | null; first: boolean }, page: Page, y: number): void {
+    fragment.top = y;
+    const color = fragment.box.style.backgroundColor;
+    if (color) {
+      fragment.background = { kind: "rule", x: fragment.geometry.x, y, width: fragment.geometry.width, height: 0, color };
+      page.items.push(fragment.background);
+    }
+    const { border } = fragment.geometry;
+    if (fragment.first && border.top > 0) {
+      page.items.push({ kind: "rule", x: fragment.geometry.x, y, width: fragment.geometry.width, height: border.top, color: fragment.box.style.borderTopColor });
+    }
   }
 
-  private ruleAfter(frame: Frame, gap: number, after: number): void {
-    const last = this.chunks[this.chunks.length - 1];
-    if (!last) return;
-    const height = last.lines.reduce((s, l) => s + l.height, 0);
-    last.decorations.push((top) => [{ kind: "rule", x: frame.x, y: top + height + gap, width: frame.width, height: 0.6, color: RULE }]);
-    last.after = Math.max(last.after, gap + after);
-  }
-
-  private list(block: Extract<Block, { kind: "list" }>, frame: Frame, parent: StructNode): void {
-    const node: StructNode = { type: "L", children: [] };
-    parent.children.push(node);
-    const indent = 16;
-    const textFrame: Frame = { dir: frame.dir, width: frame.width - indent, x: frame.dir === "rtl" ? frame.x : frame.x + indent };
-    const style = { ...ROLE_STYLES.body, align: "start" as Align, after: 1.5 };
-    const numbers = new Intl.NumberFormat(this.ctx.locale.tag);
-    block.items.forEach((item, index) => {
-      const li: StructNode = { type: "LI", children: [] };
-      node.children.push(li);
-      const label: StructNode = { type: "Lbl", children: [] };
-      const body: StructNode = { type: "LBody", children: [] };
-      li.children.push(label, body);
-      const marker = block.ordered ? `${numbers.format(index + 1)}.` : "•";
-      const markerLine = this.set([{ kind: "text", text: marker, style: { bold: false, italic: false } }], { ...style, align: "start" }, { ...frame, width: indent - 4 })[0];
-      const first = this.chunks.length;
-      for (const child of item) {
-        if (child.kind === "paragraph") this.push(this.set(child.inlines, style, textFrame), textFrame, body, style, false);
-        else this.block(child, textFrame, body);
-      }
-      const chunk = this.chunks[first];
-      if (chunk && markerLine) {
-        const markerX = frame.dir === "rtl" ? frame.x + frame.width - (indent - 4) : frame.x;
-        chunk.markers = { line: markerLine, x: markerX, node: label };
-      }
-    });
-    const last = this.chunks[this.chunks.length - 1];
-    if (last) last.after = Math.max(last.after, 8);
-  }
-
-  private push(lines: Line[], frame: Frame, node: StructNode, style: RoleStyle, keepWithNext: boolean): void {
-    this.chunks.push({ lines, xs: lines.map(() => frame.x), node, before: style.before, after: style.after, keepWithNext, splittable: true, decorations: [] });
+  private endFragment(fragment: { geometry: Geometry; box: Box; top: number; background: PlacedRule | null; first: boolean }, page: Page, bottom: number, last: boolean): void {
+    const { geometry, box, top } = fragment;
+    const height = bottom - top;
+    if (fragment.background) fragment.background.height = height;
+    const { border } = geometry;
+    const s = box.style;
+    if (last && border.bottom > 0) page.items.push({ kind: "rule", x: geometry.x, y: bottom - border.bottom, width: geometry.width, height: border.bottom, color: s.borderBottomColor });
+    if (border.left > 0) page.items.push({ kind: "rule", x: geometry.x, y: top, width: border.left, height, color: s.borderLeftColor });
+    if (border.right > 0) page.items.push({ kind: "rule", x: geometry.x + geometry.width - border.right, y: top, width: border.right, height, color: s.borderRightColor });
   }
 
   private newPage(): Page {
     const page: Page = { items: [] };
     this.pages.push(page);
+    this.pageStrings.push(new Map());
     return page;
   }
 
-  /** Places the chunks on pages: keeps headings with what follows, avoids widows and orphans. */
-  private paginate(): void {
-    const { geometry } = this.ctx;
-    const top = geometry.margin.top;
-    const bottom = geometry.height - geometry.margin.bottom;
-    let page = this.newPage();
-    let y = top;
-    let previousAfter = 0;
-    const heightOf = (lines: Line[], from = 0, to = lines.length) => lines.slice(from, to).reduce((s, l) => s + l.height, 0);
-    for (let c = 0; c < this.chunks.length; c++) {
-      const chunk = this.chunks[c]!;
-      if ((chunk as Chunk & { pageBreak?: boolean }).pageBreak) {
-        page = this.newPage();
-        y = top;
-        previousAfter = 0;
-        continue;
-      }
-      const gap = y === top ? 0 : Math.max(previousAfter, chunk.before);
-      // What must stay together with this chunk's start: its first two lines (all of it when it is kept
-      // whole or kept with the next), and likewise for each chunk it is kept with.
-      const head = (k: number) => {
-        const ch = this.chunks[k]!;
-        return ch.splittable && !ch.keepWithNext ? heightOf(ch.lines, 0, Math.min(2, ch.lines.length)) : heightOf(ch.lines);
-      };
-      let need = gap + head(c);
-      for (let k = c; this.chunks[k]!.keepWithNext && this.chunks[k + 1]; k++) need += Math.max(this.chunks[k]!.after, this.chunks[k + 1]!.before) + head(k + 1);
-      if (y !== top && y + need > bottom) {
-        page = this.newPage();
-        y = top;
-      }
-      y += y === top ? 0 : Math.max(previousAfter, chunk.before);
-      const chunkTop = y;
-      for (const decorate of chunk.decorations) page.items.push(...decorate(chunkTop, heightOf(chunk.lines)));
-      if (chunk.markers) {
-        page.items.push({ kind: "line", x: chunk.markers.x, y, line: chunk.markers.line, node: chunk.markers.node });
-      }
-      let i = 0;
-      while (i < chunk.lines.length) {
-        const remaining = chunk.lines.length - i;
-        let fit = 0;
-        let h = 0;
-        while (fit < remaining && y + h + chunk.lines[i + fit]!.height <= bottom + 0.01) h += chunk.lines[i + fit++]!.height;
-        if (fit < remaining && chunk.splittable) {
-          // Widows: leave at least two lines for the next page; orphans: no single first line at the bottom.
-          if (remaining - fit < 2 && fit > 2) fit = remaining - 2;
-          if (fit < 2 && remaining >= 2 && i === 0) fit = 0;
-        }
-        if (fit === 0 && y === top) fit = 1;
-        for (let j = 0; j < fit; j++) {
-          const line = chunk.lines[i + j]!;
-          page.items.push({ kind: "line", x: chunk.xs[i + j]!, y, line, node: chunk.node });
-          y += line.height;
-        }
-        i += fit;
-        if (i < chunk.lines.length) {
-          page = this.newPage();
-          y = top;
-        }
-      }
-      previousAfter = chunk.after;
+  private recordStrings(pageIndex: number, strings: readonly { name: string; value: string }[]): void {
+    const map = this.pageStrings[pageIndex]!;
+    for (const { name, value } of strings) {
+      const entry = map.get(name);
+      if (entry) entry.last = value;
+      else map.set(name, { first: value, last: value });
     }
   }
 
-  /** Adds the running footer (its title and the localized page label) to every page. */
-  addFooters(footer: readonly Block[], pageLabel: (page: number, pages: number) => string): void {
-    const { geometry } = this.ctx;
-    const frame = this.body;
-    const count = this.pages.length;
+  // ---- margin boxes ------------------------------------------------------------------------
+
+  /** A running string's value on a page: its first setting there, else the last one before (string(name, first)). */
+  private stringOn(pageIndex: number, name: string): string {
+    const here = this.pageStrings[pageIndex]!.get(name);
+    if (here) return here.first;
+    for (let p = pageIndex - 1; p >= 0; p--) {
+      const before = this.pageStrings[p]!.get(name);
+      if (before) return before.last;
+    }
+    return "";
+  }
+
+  private contentText(parts: readonly ContentPart[], pageIndex: number): string {
+    return parts
+      .map((part) => (part.kind === "text" ? part.text : part.kind === "counter" ? String(part.name === "page" ? pageIndex + 1 : this.pages.length) : this.stringOn(pageIndex, part.name)))
+      .join("");
+  }
+
+  private drawMarginBoxes(): void {
+    const dir = this.ctx.styled.dirOf(this.ctx.styled.root);
     this.pages.forEach((page, index) => {
-      let y = geometry.height - geometry.margin.bottom + 14;
-      page.items.push({ kind: "rule", x: frame.x, y: y - 5, width: frame.width, height: 0.4, color: RULE });
-      for (const block of footer) {
-        if (block.kind !== "paragraph") continue;
-        const style = ROLE_STYLES[block.role];
-        const inlines: Inline[] = block.role === "page-label" ? [{ kind: "text", text: pageLabel(index + 1, count), style: { bold: false, italic: false } }] : block.inlines;
-        for (const line of this.set(inlines, style, frame)) {
-          page.items.push({ kind: "line", x: frame.x, y, line, node: null });
-          y += line.height;
+      const style = this.pageStyle(index);
+      const left = style.margin.left;
+      const width = style.width - style.margin.left - style.margin.right;
+      for (const edge of ["top", "bottom"] as const) {
+        const names = (["left", "center", "right"] as const).filter((position) => style.boxes[`${edge}-${position}` as MarginBoxName]);
+        if (names.length === 0) continue;
+        const texts = new Map(names.map((position) => [position, this.contentText(style.boxes[`${edge}-${position}` as MarginBoxName]!.content, index)]));
+        const natural = new Map(
+          names.map((position) => {
+            const box = style.boxes[`${edge}-${position}` as MarginBoxName]!;
+            const lines = this.set(this.textInlines(texts.get(position)!, box.style), { ...box.style, textAlign: "start", whiteSpace: "nowrap" }, width, dir);
+            return [position, Math.max(0, ...lines.map((l) => l.width))];
+          }),
+        );
+        const widths = this.marginBoxWidths(width, natural);
+        for (const position of names) {
+          const box = style.boxes[`${edge}-${position}` as MarginBoxName]!;
+          const boxWidth = widths.get(position)!;
+          const x = position === "left" ? left : position === "right" ? left + width - boxWidth : left + (width - boxWidth) / 2;
+          // A margin box aligns its text to its own side unless the stylesheet says otherwise.
+          const textAlign = box.style.textAlign === "start" ? (position === "center" ? "center" : position) : box.style.textAlign;
+          const lines = this.set(this.textInlines(texts.get(position)!, box.style), { ...box.style, textAlign }, boxWidth, dir);
+          const height = this.heightOf(lines);
+          // Margin boxes centre their text vertically in the margin, as CSS Paged Media's defaults do.
+          const area = edge === "top" ? { top: 0, height: style.margin.top } : { top: style.height - style.margin.bottom, height: style.margin.bottom };
+          let y = area.top + (area.height - height) / 2;
+          for (const line of lines) {
+            page.items.push({ kind: "line", x, y, line, node: null });
+            y += line.height;
+          }
         }
       }
     });
+  }
+
+  private textInlines(text: string, style: ComputedStyle): Inline[] {
+    const inlineStyle = { bold: style.fontWeight >= 600, italic: style.fontStyle === "italic" };
+    return text.split("\n").flatMap((part, i): Inline[] => (i > 0 ? [{ kind: "break" }, { kind: "text", text: part, style: inlineStyle }] : [{ kind: "text", text: part, style: inlineStyle }]));
+  }
+
+  /**
+   * The widths of a row of margin boxes (CSS Paged Media 3, 5.3.2, simplified): a centre box gets its
+   * natural width and the sides share the rest equally; two side boxes share the width in
+   * proportion to their natural widths when they do not both fit.
+   */
+  private marginBoxWidths(width: number, natural: ReadonlyMap<"left" | "center" | "right", number>): Map<"left" | "center" | "right", number> {
+    const widths = new Map<"left" | "center" | "right", number>();
+    const center = natural.get("center");
+    if (center !== undefined) {
+      const c = Math.min(center, width);
+      widths.set("center", c);
+      for (const side of ["left", "right"] as const) if (natural.has(side)) widths.set(side, (width - c) / 2);
+      return widths;
+    }
+    const l = natural.get("left") ?? 0;
+    const r = natural.get("right") ?? 0;
+    const scale = l + r > width ? width / (l + r) : 1;
+    if (natural.has("left")) widths.set("left", natural.has("right") ? l * scale : width);
+    if (natural.has("right")) widths.set("right", natural.has("left") ? r * scale : width);
+    return widths;
   }
 }

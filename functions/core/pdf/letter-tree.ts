@@ -1,12 +1,18 @@
-import { parseFragment } from "parse5";
+import { parse } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
 import { LetterpressError } from "../errors";
+import { type ComputedStyle, type StyledDocument } from "../style";
+import { computeStyle } from "../style/cascade";
 
 /**
- * The filled template read as the typesetter's document tree. Only the vocabulary of
- * templates/VOCABULARY.md is accepted: anything else is an error naming the element, so the PDF
- * cannot silently drop or misplace what the HTML edition shows.
+ * The parse stage and the formatting structure. The filled template is parsed as the HTML
+ * edition's page shows it (`<html><body><main>` around the letter's `<article>`), its markup checked
+ * against templates/VOCABULARY.md; once styled, it becomes the tree of boxes that layout reads:
+ * blocks with their computed styles, and paragraphs of inline text.
  */
+
+type Element = DefaultTreeAdapterTypes.Element;
+type ChildNode = DefaultTreeAdapterTypes.ChildNode;
 
 export interface InlineStyle {
   bold: boolean;
@@ -17,65 +23,33 @@ export interface InlineStyle {
 
 export type Inline = { kind: "text"; text: string; style: InlineStyle } | { kind: "break" };
 
-/** How a paragraph is set; one per class the layout reads. */
-export type ParagraphRole =
-  | "body"
-  | "sender"
-  | "sender-kind"
-  | "date"
-  | "summary"
-  | "excerpt-notice"
-  | "salutation"
-  | "closing"
-  | "translation-notice"
-  | "footer-title"
-  | "page-label"
-  | "address";
+/** ISO 32000 standard structure types the layout tags content with. */
+export type StructType = "Document" | "Sect" | "Div" | "H1" | "H2" | "H3" | "P" | "BlockQuote" | "L" | "LI" | "Lbl" | "LBody" | "Note";
 
-export type Block =
-  | { kind: "paragraph"; role: ParagraphRole; inlines: Inline[] }
-  | { kind: "heading"; level: 1 | 2 | 3; inlines: Inline[] }
-  | { kind: "quote"; children: Block[] }
-  | { kind: "list"; ordered: boolean; items: Block[][] }
-  | { kind: "group"; role: GroupRole; children: Block[] }
-  | { kind: "page-break" };
-
-export type GroupRole = "letterhead" | "signatories" | "translation-notice" | "section" | "page-footer";
-
-export interface LetterTree {
-  lang: string;
+/** A block box: an element (or an anonymous run of inline content) with its computed style. */
+export interface Box {
+  element: Element | null;
+  style: ComputedStyle;
   dir: "ltr" | "rtl";
-  blocks: Block[];
-  /** The running footer, laid out on every page rather than in the flow. */
-  footer: Block[];
+  /** The structure element the box makes; null for boxes that only group (html, body, main, article, hr). */
+  struct: StructType | null;
+  content: { kind: "inline"; inlines: Inline[] } | { kind: "blocks"; children: Box[] };
+  /** The number of a list item among its list's items (from 1). */
+  ordinal?: number;
 }
 
-type Element = DefaultTreeAdapterTypes.Element;
-type ChildNode = DefaultTreeAdapterTypes.ChildNode;
+/** The parsed letter: the document's root element and the letter's language and direction. */
+export interface ParsedLetter {
+  root: Element;
+  lang: string;
+  dir: "ltr" | "rtl";
+}
 
-const PARAGRAPH_CLASSES: Readonly<Record<string, ParagraphRole>> = {
-  sender: "sender",
-  "sender-kind": "sender-kind",
-  date: "date",
-  summary: "summary",
-  "excerpt-notice": "excerpt-notice",
-  salutation: "salutation",
-  closing: "closing",
-  "translation-notice": "translation-notice",
-  "footer-title": "footer-title",
-};
+const BLOCK_TAGS = new Set(["html", "body", "main", "article", "header", "section", "footer", "div", "p", "h1", "h2", "h3", "blockquote", "address", "ul", "ol", "li", "hr"]);
+const INLINE_TAGS = new Set(["strong", "em", "b", "i", "q", "abbr", "time", "a", "span", "br", "cite"]);
 
-const GROUP_CLASSES: Readonly<Record<string, GroupRole>> = {
-  letterhead: "letterhead",
-  signatories: "signatories",
-  "translation-notice": "translation-notice",
-  "page-footer": "page-footer",
-  body: "section",
-  sources: "section",
-};
-
-/** Attributes that carry no layout; any other attribute is accepted only where listed per element. */
-const NEUTRAL_ATTRIBUTES = new Set(["id", "lang", "dir", "role", "aria-labelledby", "aria-label", "title", "cite", "datetime", "href"]);
+/** Attributes that carry no layout; `class` and `data-*` are read by the stylesheets. */
+const NEUTRAL_ATTRIBUTES = new Set(["id", "class", "lang", "dir", "role", "aria-labelledby", "aria-label", "title", "cite", "datetime", "href"]);
 
 function describe(element: Element): string {
   const cls = attribute(element, "class");
@@ -91,26 +65,7 @@ function fail(element: Element, why: string): never {
   throw new LetterpressError("TEMPLATE_ERROR", `filled template${line ? ` line ${line}` : ""}: ${describe(element)} ${why}`);
 }
 
-function checkAttributes(element: Element, allowed: readonly string[] = []): void {
-  for (const { name } of element.attrs) {
-    if (!NEUTRAL_ATTRIBUTES.has(name) && name !== "class" && !allowed.includes(name)) fail(element, `has an attribute the PDF layout does not know: ${name}`);
-  }
-}
-
-function classes(element: Element): string[] {
-  return (attribute(element, "class") ?? "").split(/\s+/).filter(Boolean);
-}
-
-function singleClass<T>(element: Element, known: Readonly<Record<string, T>>, fallback: T): T {
-  const names = classes(element);
-  if (names.length === 0) return fallback;
-  if (names.length > 1) fail(element, "has more than one class; the PDF layout reads one");
-  const role = known[names[0]!];
-  if (role === undefined) fail(element, `has a class the PDF layout does not know: ${names[0]}`);
-  return role;
-}
-
-function isElement(node: ChildNode): node is Element {
+function isElement(node: ChildNode | DefaultTreeAdapterTypes.Node): node is Element {
   return "tagName" in node;
 }
 
@@ -118,11 +73,54 @@ function isBlank(node: ChildNode): boolean {
   return node.nodeName === "#comment" || (node.nodeName === "#text" && !/\S/.test((node as DefaultTreeAdapterTypes.TextNode).value));
 }
 
-/** HTML collapses white space in flow text; the PDF must show what a browser shows. */
-function collapse(inlines: Inline[]): Inline[] {
+/** Every element is of the vocabulary, with attributes that carry no layout of their own. */
+function checkVocabulary(element: Element): void {
+  const known = BLOCK_TAGS.has(element.tagName) || INLINE_TAGS.has(element.tagName);
+  if (!known) fail(element, "is not an element of the letter vocabulary (templates/VOCABULARY.md)");
+  for (const { name } of element.attrs) {
+    if (!NEUTRAL_ATTRIBUTES.has(name) && !name.startsWith("data-")) fail(element, `has an attribute the PDF layout does not know: ${name}`);
+  }
+  for (const child of element.childNodes) if (isElement(child)) checkVocabulary(child);
+}
+
+/**
+ * Parses the filled template (one `<article class="letter">`) inside the page the HTML edition
+ * wraps it in, so that selectors on html, body and main match in both editions.
+ */
+export function parseLetter(filledTemplate: string, sourceCodeLocationInfo = false): ParsedLetter {
+  // The wrapper is on the fragment's first line, so source lines are the fragment's own.
+  const document = parse(`<!DOCTYPE html><html><head></head><body><main>${filledTemplate}</main></body></html>`, { sourceCodeLocationInfo });
+  const html = document.childNodes.find(isElement)!;
+  const body = html.childNodes.find((n): n is Element => isElement(n) && n.tagName === "body")!;
+  const main = body.childNodes.find(isElement)!;
+  const roots = main.childNodes.filter((n) => !isBlank(n));
+  const article = roots[0];
+  if (roots.length !== 1 || body.childNodes.filter((n) => !isBlank(n)).length !== 1 || !article || !isElement(article) || article.tagName !== "article" || !attribute(article, "class")?.split(/\s+/).includes("letter")) {
+    throw new LetterpressError("TEMPLATE_ERROR", 'filled template: expected exactly one <article class="letter">');
+  }
+  checkVocabulary(article);
+  const lang = attribute(article, "lang") ?? "";
+  const dir = attribute(article, "dir") === "rtl" ? "rtl" : "ltr";
+  // The HTML edition's page carries the letter's language and direction on <html>: so does this one.
+  html.attrs.push({ name: "lang", value: lang }, { name: "dir", value: dir });
+  html.childNodes = html.childNodes.filter((n) => !(isElement(n) && n.tagName === "head"));
+  return { root: html, lang, dir };
+}
+
+/** HTML collapses white space in flow text; `pre-line` keeps line feeds as breaks. */
+function collapse(inlines: readonly Inline[], whiteSpace: ComputedStyle["whiteSpace"]): Inline[] {
+  const split: Inline[] = [];
+  for (const inline of inlines) {
+    if (inline.kind === "text" && whiteSpace === "pre-line" && inline.text.includes("\n")) {
+      inline.text.split("\n").forEach((part, i) => {
+        if (i > 0) split.push({ kind: "break" });
+        split.push({ kind: "text", text: part, style: inline.style });
+      });
+    } else split.push(inline);
+  }
   const out: Inline[] = [];
   let atLineStart = true;
-  for (const inline of inlines) {
+  for (const inline of split) {
     if (inline.kind === "break") {
       const last = out[out.length - 1];
       if (last?.kind === "text") last.text = last.text.replace(/ +$/, "");
@@ -144,155 +142,122 @@ function collapse(inlines: Inline[]): Inline[] {
   return out;
 }
 
-function readInlines(nodes: readonly ChildNode[], style: InlineStyle, out: Inline[]): Inline[] {
-  for (const node of nodes) {
-    if (node.nodeName === "#comment") continue;
-    if (node.nodeName === "#text") {
-      out.push({ kind: "text", text: (node as DefaultTreeAdapterTypes.TextNode).value, style });
-      continue;
-    }
-    if (!isElement(node)) continue;
-    const element = node;
-    if (classes(element).length > 0) fail(element, "is an inline element with a class; the PDF layout reads none");
+/** The property an inline element sets apart from its paragraph, which the PDF cannot: it sets a paragraph's lines in one size, color and spacing. */
+function apartFromParagraph(inline: ComputedStyle, block: ComputedStyle): string | null {
+  if (inline.fontSize !== block.fontSize) return "font-size";
+  if (inline.color !== block.color) return "color";
+  if (inline.letterSpacing !== block.letterSpacing) return "letter-spacing";
+  if (inline.lineHeight.factor !== block.lineHeight.factor || inline.lineHeight.pt !== block.lineHeight.pt) return "line-height";
+  return null;
+}
+
+/** Builds the box tree from the styled document. */
+export class BoxBuilder {
+  constructor(private readonly styled: StyledDocument) {}
+
+  build(letter: ParsedLetter): Box {
+    const box = this.blockBox(letter.root);
+    if (!box) throw new LetterpressError("TEMPLATE_ERROR", "filled template: the stylesheet hides the whole letter (display: none on its root)");
+    return box;
+  }
+
+  private display(node: ChildNode): "none" | "inline" | "block" {
+    if (!isElement(node)) return isBlank(node) || node.nodeName === "#comment" ? "none" : "inline";
+    const { display } = this.styled.styleOf(node);
+    if (display === "none") return "none";
+    if (display === "block" || display === "list-item") return "block";
+    if (display === "inline") return "inline";
+    return fail(node, `has display: ${display}; the PDF does not lay out tables yet`);
+  }
+
+  private structOf(element: Element): StructType | null {
+    if (attribute(element, "role") === "note") return "Note";
     switch (element.tagName) {
-      case "br":
-        checkAttributes(element);
-        out.push({ kind: "break" });
-        break;
-      case "strong":
-        checkAttributes(element);
-        readInlines(element.childNodes, { ...style, bold: true }, out);
-        break;
-      case "em":
-        checkAttributes(element);
-        readInlines(element.childNodes, { ...style, italic: true }, out);
-        break;
-      case "q":
-      case "abbr":
-      case "time":
-      case "a":
-        checkAttributes(element);
-        readInlines(element.childNodes, style, out);
-        break;
-      case "span": {
-        checkAttributes(element);
-        const lang = attribute(element, "lang");
-        readInlines(element.childNodes, lang ? { ...style, lang } : style, out);
-        break;
-      }
+      case "p":
+      case "address":
+        return "P";
+      case "h1":
+      case "h2":
+      case "h3":
+        return element.tagName.toUpperCase() as "H1" | "H2" | "H3";
+      case "blockquote":
+        return "BlockQuote";
+      case "ul":
+      case "ol":
+        return "L";
+      case "li":
+        return "LI";
+      case "header":
+      case "section":
+      case "footer":
+      case "div":
+        return "Sect";
       default:
-        fail(element, "is not an inline element of the letter vocabulary (templates/VOCABULARY.md)");
+        return null;
     }
   }
-  return out;
-}
 
-function paragraphOf(element: Element, role: ParagraphRole): Block {
-  return { kind: "paragraph", role, inlines: collapse(readInlines(element.childNodes, { bold: false, italic: false }, [])) };
-}
-
-function readBlocks(nodes: readonly ChildNode[]): Block[] {
-  const blocks: Block[] = [];
-  for (const node of nodes) {
-    if (isBlank(node)) continue;
-    if (!isElement(node)) {
-      throw new LetterpressError("TEMPLATE_ERROR", `filled template: text outside a paragraph: "${(node as DefaultTreeAdapterTypes.TextNode).value.trim().slice(0, 40)}"`);
+  private blockBox(element: Element, ordinal?: number): Box | null {
+    const style = this.styled.styleOf(element);
+    if (style.display === "none") return null;
+    const dir = this.styled.dirOf(element);
+    const struct = this.structOf(element);
+    const children = element.childNodes;
+    const displays = children.map((child) => this.display(child));
+    if (!displays.includes("block")) {
+      return { element, style, dir, struct, ordinal, content: { kind: "inline", inlines: collapse(this.inlines(children, style, { bold: style.fontWeight >= 600, italic: style.fontStyle === "italic" }, []), style.whiteSpace) } };
     }
-    blocks.push(readBlock(node));
-  }
-  return blocks;
-}
-
-function readBlock(element: Element): Block {
-  switch (element.tagName) {
-    case "p": {
-      checkAttributes(element, ["data-page-label"]);
-      if (attribute(element, "data-page-label") !== undefined) return { kind: "paragraph", role: "page-label", inlines: [] };
-      return paragraphOf(element, singleClass(element, PARAGRAPH_CLASSES, "body"));
-    }
-    case "h1":
-    case "h2":
-    case "h3":
-      checkAttributes(element);
-      if (classes(element).length > 0) fail(element, "has a class the PDF layout does not know");
-      return { kind: "heading", level: Number(element.tagName[1]) as 1 | 2 | 3, inlines: collapse(readInlines(element.childNodes, { bold: true, italic: false }, [])) };
-    case "blockquote":
-      checkAttributes(element);
-      if (classes(element).length > 0) fail(element, "has a class the PDF layout does not know");
-      return { kind: "quote", children: readBlocks(element.childNodes) };
-    case "address":
-      checkAttributes(element);
-      singleClass(element, { addressee: "address" }, "address");
-      return paragraphOf(element, "address");
-    case "ul":
-    case "ol": {
-      checkAttributes(element);
-      const items: Block[][] = [];
-      for (const child of element.childNodes) {
-        if (isBlank(child)) continue;
-        if (!isElement(child) || child.tagName !== "li") {
-          throw new LetterpressError("TEMPLATE_ERROR", `filled template: <${element.tagName}> may hold only <li>, found ${isElement(child) ? describe(child) : "text"}`);
-        }
-        checkAttributes(child);
-        items.push(readListItem(child));
+    // Inline content beside blocks goes into anonymous paragraphs, styled by inheritance alone.
+    const boxes: Box[] = [];
+    let run: ChildNode[] = [];
+    let items = 0;
+    const flush = () => {
+      if (run.some((node) => !isBlank(node))) {
+        const anonymous = computeStyle(new Map(), style, this.styled.styleOf(this.styled.root).fontSize);
+        const inlines = collapse(this.inlines(run, anonymous, { bold: anonymous.fontWeight >= 600, italic: anonymous.fontStyle === "italic" }, []), anonymous.whiteSpace);
+        if (inlines.length > 0) boxes.push({ element: null, style: anonymous, dir, struct: "P", content: { kind: "inline", inlines } });
       }
-      return { kind: "list", ordered: element.tagName === "ol", items };
+      run = [];
+    };
+    children.forEach((child, i) => {
+      if (displays[i] === "block") {
+        flush();
+        const childElement = child as Element;
+        const isItem = this.styled.styleOf(childElement).display === "list-item";
+        const box = this.blockBox(childElement, isItem ? ++items : undefined);
+        if (box) boxes.push(box);
+      } else if (displays[i] === "inline") run.push(child);
+    });
+    flush();
+    return { element, style, dir, struct, ordinal, content: { kind: "blocks", children: boxes } };
+  }
+
+  private inlines(nodes: readonly ChildNode[], block: ComputedStyle, style: InlineStyle, out: Inline[]): Inline[] {
+    for (const node of nodes) {
+      if (node.nodeName === "#comment") continue;
+      if (node.nodeName === "#text") {
+        out.push({ kind: "text", text: (node as DefaultTreeAdapterTypes.TextNode).value, style });
+        continue;
+      }
+      if (!isElement(node)) continue;
+      const computed = this.styled.styleOf(node);
+      if (computed.display === "none") continue;
+      if (!INLINE_TAGS.has(node.tagName)) fail(node, "is a block element inside a line of text");
+      if (node.tagName === "br") {
+        out.push({ kind: "break" });
+        continue;
+      }
+      const apart = apartFromParagraph(computed, block);
+      if (apart) fail(node, `sets ${apart} apart from its paragraph; the PDF sets a paragraph in one size, color and spacing`);
+      const lang = attribute(node, "lang");
+      const inner: InlineStyle = { bold: computed.fontWeight >= 600, italic: computed.fontStyle === "italic", ...(lang ? { lang } : style.lang ? { lang: style.lang } : {}) };
+      this.inlines(node.childNodes, block, inner, out);
     }
-    case "hr":
-      checkAttributes(element);
-      if (!classes(element).includes("page-break") || classes(element).length !== 1) fail(element, 'is allowed only as <hr class="page-break">');
-      return { kind: "page-break" };
-    case "header":
-    case "section":
-    case "footer":
-    case "div": {
-      checkAttributes(element);
-      const role = singleClass(element, GROUP_CLASSES, "section");
-      return { kind: "group", role, children: readBlocks(element.childNodes) };
-    }
-    default:
-      return fail(element, "is not a block element of the letter vocabulary (templates/VOCABULARY.md)");
+    return out;
   }
 }
 
-const BLOCK_TAGS = new Set(["p", "h1", "h2", "h3", "blockquote", "address", "ul", "ol", "hr", "header", "section", "footer", "div"]);
-
-/** A list item holds either inline content (the usual case) or blocks. */
-function readListItem(li: Element): Block[] {
-  const hasBlocks = li.childNodes.some((n) => isElement(n) && BLOCK_TAGS.has(n.tagName));
-  if (hasBlocks) return readBlocks(li.childNodes);
-  return [paragraphOf(li, "body")];
-}
-
-/** Parses the filled template (one `<article class="letter">`) into the typesetter's tree. */
-export function readLetterTree(filledTemplate: string): LetterTree {
-  try {
-    return readParsedTree(filledTemplate, false);
-  } catch (error) {
-    // Source locations cost parse5 a tenth of its time on every render; only an error needs them,
-    // so the template is parsed again with them to name the line.
-    if (error instanceof LetterpressError) return readParsedTree(filledTemplate, true);
-    throw error;
-  }
-}
-
-function readParsedTree(filledTemplate: string, sourceCodeLocationInfo: boolean): LetterTree {
-  const fragment = parseFragment(filledTemplate, { sourceCodeLocationInfo });
-  const roots = fragment.childNodes.filter((n) => !isBlank(n));
-  const article = roots[0];
-  if (roots.length !== 1 || !article || !isElement(article) || article.tagName !== "article" || !classes(article).includes("letter")) {
-    throw new LetterpressError("TEMPLATE_ERROR", 'filled template: expected exactly one <article class="letter">');
-  }
-  checkAttributes(article);
-  const dir = attribute(article, "dir") === "rtl" ? "rtl" : "ltr";
-  const blocks = readBlocks(article.childNodes);
-  const footer: Block[] = [];
-  const flow = blocks.filter((block) => {
-    if (block.kind === "group" && block.role === "page-footer") {
-      footer.push(...block.children);
-      return false;
-    }
-    return true;
-  });
-  return { lang: attribute(article, "lang") ?? "", dir, blocks: flow, footer };
+/** The plain text of inlines (a running string's value, tests). */
+export function inlineText(inlines: readonly Inline[]): string {
+  return inlines.map((i) => (i.kind === "break" ? "\n" : i.text)).join("");
 }

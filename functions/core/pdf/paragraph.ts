@@ -30,6 +30,12 @@ export interface ParagraphSpec {
   align: Align;
   dir: "ltr" | "rtl";
   rules: ScriptRules;
+  /** The first line's indent at the start (CSS text-indent), in points. */
+  indent: number;
+  /** Break only where the text forces it (CSS white-space: nowrap). */
+  noWrap: boolean;
+  /** Space after every character (CSS letter-spacing), in points. */
+  letterSpacing: number;
 }
 
 /** A shaped piece of one line, placed at `x` from the line's left edge. */
@@ -106,7 +112,8 @@ function emptyWord(): Word {
 /** A piece of text shaped in its face and bidi direction, and its width at the paragraph's size. */
 function shapeText(fonts: FontLibrary, spec: ParagraphSpec, face: FaceId, level: number, text: string): { run: ShapedRun; width: number } {
   const run = shape(fonts, face, text, level % 2 === 1 ? "rtl" : "ltr");
-  return { run, width: (run.advance / run.unitsPerEm) * spec.size };
+  const characters = spec.letterSpacing === 0 ? 0 : run.glyphs.filter((g) => g.text !== "").length;
+  return { run, width: (run.advance / run.unitsPerEm) * spec.size + characters * spec.letterSpacing };
 }
 
 function addPiece(word: Word, piece: Piece): void {
@@ -221,13 +228,13 @@ function visualOrder(pieces: Piece[]): Piece[] {
   return order;
 }
 
-function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean): Line {
+function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent: number): Line {
   const pieces = lineWords.flatMap((w) => w.pieces);
   // Rule L1: white space at the end of a line takes no room and is not drawn.
   while (pieces.length > 0 && pieces[pieces.length - 1]!.space) pieces.pop();
   const natural = pieces.reduce((sum, p) => sum + p.width, 0);
   const ordered = visualOrder(pieces);
-  const slack = Math.max(0, spec.width - natural);
+  const slack = Math.max(0, spec.width - indent - natural);
   const justify = spec.align === "justify" && !last && slack > 0;
   let extraPerGap = 0;
   const gapsOf = (piece: Piece): boolean[] =>
@@ -239,18 +246,23 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean): Line 
   }
   const startAligned = spec.align === "start" || (spec.align === "justify" && (last || extraPerGap === 0));
   const rightAligned = (startAligned && spec.dir === "rtl") || (spec.align === "end" && spec.dir === "ltr");
-  let x = spec.align === "center" ? slack / 2 : rightAligned ? slack : 0;
+  let x = (spec.dir === "ltr" ? indent : 0) + (spec.align === "center" ? slack / 2 : rightAligned ? slack : 0);
   const runs: PlacedRun[] = [];
   let remainingGaps = Number.POSITIVE_INFINITY;
   if (justify && spec.rules.interCharacter) remainingGaps = ordered.reduce((n, p) => n + gapsOf(p).filter(Boolean).length, 0) - 1;
   for (const piece of ordered) {
     let extra: Float32Array | null = null;
     let width = piece.width;
-    if (extraPerGap > 0) {
+    if (spec.letterSpacing !== 0) {
+      // The spacing is already in the piece's width; the writer adds it after each character's glyph.
       extra = new Float32Array(piece.run.glyphs.length);
+      piece.run.glyphs.forEach((g, i) => (extra![i] = g.text !== "" ? spec.letterSpacing : 0));
+    }
+    if (extraPerGap > 0) {
+      extra ??= new Float32Array(piece.run.glyphs.length);
       gapsOf(piece).forEach((gap, i) => {
         if (gap && remainingGaps > 0) {
-          extra![i] = extraPerGap;
+          extra![i]! += extraPerGap;
           width += extraPerGap;
           remainingGaps--;
         }
@@ -273,7 +285,7 @@ const paragraphCache = new LruCache<string, Line[]>(4_000);
 function paragraphKey(spec: ParagraphSpec): string {
   const { rules } = spec;
   const runs = spec.runs.map((run) => [run.text, run.style.bold, run.style.italic]);
-  return JSON.stringify([spec.size, spec.color, spec.leading, spec.width, spec.align, spec.dir, rules.primary, rules.keepAll, rules.interCharacter, runs]);
+  return JSON.stringify([spec.size, spec.color, spec.leading, spec.width, spec.align, spec.dir, rules.primary, rules.keepAll, rules.interCharacter, spec.indent, spec.noWrap, spec.letterSpacing, runs]);
 }
 
 /**
@@ -298,19 +310,20 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   let width = 0;
   for (let i = 0; i < all.length; i++) {
     const word = all[i]!;
-    if (current.length > 0 && width + word.width > spec.width + 0.01) {
-      lines.push(buildLine(spec, current, false));
+    const indent = lines.length === 0 ? spec.indent : 0;
+    if (current.length > 0 && !spec.noWrap && width + word.width > spec.width - indent + 0.01) {
+      lines.push(buildLine(spec, current, false, indent));
       current = [];
       width = 0;
     }
     current.push(word);
     width += word.fullWidth;
     if (word.forcedBreakAfter) {
-      lines.push(buildLine(spec, current, true));
+      lines.push(buildLine(spec, current, true, lines.length === 0 ? spec.indent : 0));
       current = [];
       width = 0;
     }
   }
-  if (current.length > 0) lines.push(buildLine(spec, current, true));
+  if (current.length > 0) lines.push(buildLine(spec, current, true, lines.length === 0 ? spec.indent : 0));
   return lines;
 }

@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
 import type { LocaleInfo } from "../locales";
+import { LetterpressError } from "../errors";
+import { type ParsedStylesheets, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
+import { LruCache } from "./cache";
 import type { FontLibrary } from "./font-library";
-import { Composer, PAPER } from "./layout";
-import { readLetterTree } from "./letter-tree";
+import { Composer } from "./layout";
+import { type Box, BoxBuilder, parseLetter } from "./letter-tree";
 import { type PdfMetadata, writePdf } from "./pdf-writer";
 
 export { resetCaches } from "./cache";
@@ -11,34 +14,62 @@ export type { PdfMetadata } from "./pdf-writer";
 
 export interface RenderPdfOptions {
   locale: LocaleInfo;
-  paper: "A4" | "Letter";
-  /** The localized "Page X of Y" (the template's `footer.page` message). */
-  pageLabel: (page: number, pages: number) => string;
+  /** The document's stylesheets in cascade order: ua.css, the render's settings, print.css (`editionStylesheets`). */
+  stylesheets: readonly StylesheetSource[];
   /** Document metadata; the creation date comes from the letter, never the clock. */
   metadata: PdfMetadata;
   /** The shared, lazily loaded fonts (`loadFontLibrary` in functions/fonts). */
   fonts: FontLibrary;
 }
 
+/** A template's stylesheets change only with the template: parsed once per language and paper. */
+const parsedSheets = new LruCache<string, ParsedStylesheets>(32);
+
+function parsed(sources: readonly StylesheetSource[]): ParsedStylesheets {
+  const key = JSON.stringify(sources);
+  let sheets = parsedSheets.get(key);
+  if (!sheets) {
+    sheets = parseStylesheets(sources);
+    parsedSheets.set(key, sheets);
+  }
+  return sheets;
+}
+
+/** Parse and style: the letter's box tree, each box with its computed style. */
+function formatLetter(filledTemplate: string, sheets: ParsedStylesheets): { styled: StyledDocument; boxes: Box } {
+  const format = (sourceCodeLocationInfo: boolean) => {
+    const letter = parseLetter(filledTemplate, sourceCodeLocationInfo);
+    const styled = styleDocument(letter.root, sheets);
+    return { styled, boxes: new BoxBuilder(styled).build(letter) };
+  };
+  try {
+    return format(false);
+  } catch (error) {
+    // Source locations cost parse5 a tenth of its time on every render; only an error in the
+    // markup needs them, so the template is read again with them to name the line.
+    if (error instanceof LetterpressError && error.message.startsWith("filled template")) return format(true);
+    throw error;
+  }
+}
+
 /**
  * Lays out the filled letter template (the HTML edition's fragment, see templates/VOCABULARY.md) as a
- * tagged PDF/A-2a document. Same input, same fonts: same bytes.
+ * tagged PDF/A-2a document, in the look its stylesheets give it (templates/CSS.md). Same input,
+ * same fonts: same bytes. The stages: parse, style, break lines and paginate, write.
  *
- * @throws LetterpressError TEMPLATE_ERROR for an element or class outside the vocabulary,
- *   RENDER_ERROR for a character no shipped font covers (naming its code point and context).
+ * @throws LetterpressError TEMPLATE_ERROR for markup outside the vocabulary or CSS outside the
+ *   supported table (naming the stylesheet, line, selector and property), RENDER_ERROR for a
+ *   character no shipped font covers (naming its code point and context).
  */
 export async function renderPdf(filledTemplate: string, options: RenderPdfOptions): Promise<Buffer> {
-  const tree = readLetterTree(filledTemplate);
-  const geometry = PAPER[options.paper];
-  const composer = new Composer({ fonts: options.fonts, locale: options.locale, geometry });
-  const pages = composer.layout(tree);
-  const labels = pages.map((_, i) => options.pageLabel(i + 1, pages.length));
-  composer.addFooters(tree.footer, (page) => labels[page - 1]!);
+  const { styled, boxes } = formatLetter(filledTemplate, parsed(options.stylesheets));
+  const composer = new Composer({ fonts: options.fonts, locale: options.locale, styled });
+  const pages = composer.layout(boxes);
   const { metadata } = options;
   // The file identifier is derived from everything that determines the bytes, so it is stable and unique per content.
   const documentId = createHash("sha256")
-    .update(JSON.stringify([filledTemplate, options.locale, options.paper, labels, { ...metadata, creationDate: metadata.creationDate.toISOString() }]))
+    .update(JSON.stringify([filledTemplate, options.locale, options.stylesheets, { ...metadata, creationDate: metadata.creationDate.toISOString() }]))
     .digest()
     .subarray(0, 16);
-  return writePdf(pages, composer.root, { geometry, lang: options.locale.tag, metadata, documentId, fonts: options.fonts });
+  return writePdf(pages, composer.root, { geometry: composer.geometry, lang: options.locale.tag, metadata, documentId, fonts: options.fonts });
 }

@@ -1,5 +1,6 @@
 import { LOCALES, type LocaleId, type Script } from "../locales";
 import type { FontLibrary } from "./font-library";
+import type { StylesheetSource } from "../style";
 import { renderPdf } from "./render-pdf";
 
 /** A sentence in each script, long enough to reach the kerning and joining tables of its faces. */
@@ -29,14 +30,13 @@ function sampleLetter(locale: LocaleId): string {
  * Renders a short sample letter in each locale and throws the bytes away, so that a new process
  * pays its one-time costs (parsing fonts and their shaping tables, compiling the typesetter's hot
  * code) before its first request. A Lambda handler calls it at init, with the fonts it renders
- * with. Documents rendered afterwards have the same bytes as without it.
+ * with and the stylesheets of each language. Documents rendered afterwards have the same bytes as without it.
  */
-export async function warmUp(fonts: FontLibrary, locales: readonly LocaleId[]): Promise<void> {
+export async function warmUp(fonts: FontLibrary, locales: readonly LocaleId[], stylesheets: (locale: LocaleId) => readonly StylesheetSource[]): Promise<void> {
   for (const locale of locales) {
     await renderPdf(sampleLetter(locale), {
       locale: LOCALES[locale],
-      paper: "A4",
-      pageLabel: (page, pages) => `${page} / ${pages}`,
+      stylesheets: stylesheets(locale),
       metadata: { title: "warm-up", author: "letterpress", subject: "warm-up", keywords: [], creationDate: new Date(0) },
       fonts,
     });

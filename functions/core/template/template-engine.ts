@@ -8,8 +8,10 @@ export interface TemplateSet {
   templates: Readonly<Record<string, string>>;
   partials: Readonly<Record<string, string>>;
   catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>;
-  /** The HTML edition's stylesheet (templates/print.css). */
+  /** The template's stylesheet (templates/print.css), read by both editions. */
   stylesheet: string;
+  /** The defaults of the vocabulary's elements (templates/ua.css), read by both editions before print.css. */
+  userAgentStylesheet: string;
 }
 
 export class TemplateError extends LetterpressError {

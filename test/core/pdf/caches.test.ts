@@ -2,7 +2,7 @@ import type { LocaleId } from "../../../functions/core/locales";
 import { renderPdf, resetCaches } from "../../../functions/core/pdf/render-pdf";
 import { warmUp } from "../../../functions/core/pdf/warm-up";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
-import { fixture, options } from "./pdf-inspect";
+import { fixture, options, stylesheetsFor } from "./pdf-inspect";
 
 /** The fixture letter addressed to one recipient: name and title in the addressee block. */
 function personalized(locale: LocaleId, [name, title]: readonly string[]): string {
@@ -38,7 +38,7 @@ describe("the typesetter's caches", () => {
     const cold = await renderPdf(html, options("ar"));
     resetCaches();
     const fonts = loadFontLibrary();
-    await warmUp(fonts, ["en", "ru", "ar", "zh", "ko"]);
+    await warmUp(fonts, ["en", "ru", "ar", "zh", "ko"], (locale) => stylesheetsFor(locale));
     const warm = await renderPdf(html, options("ar", { fonts }));
     expect(warm.equals(cold)).toBe(true);
   });

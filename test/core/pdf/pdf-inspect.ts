@@ -7,6 +7,8 @@ import type { DefaultTreeAdapterTypes } from "parse5";
 import { LOCALES, type LocaleId } from "../../../functions/core/locales";
 import { renderPdf, type RenderPdfOptions } from "../../../functions/core/pdf/render-pdf";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
+import type { StylesheetSource } from "../../../functions/core/style";
+import { documentStylesheets, type Paper } from "../../../functions/core/style/document-stylesheets";
 
 /** Helpers that read rendered PDFs back with real tools: poppler, qpdf and pdf.js. */
 
@@ -20,13 +22,19 @@ export function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), "utf8");
 }
 
-export const PAGE_LABEL = (page: number, pages: number) => `Page ${page} of ${pages}`;
+export const PAGE_LABEL = (page: number | string, pages: number | string) => `Page ${page} of ${pages}`;
+
+const TEMPLATES = join(__dirname, "../../../templates");
+
+/** The template's stylesheets for a language, with `author` in place of templates/print.css when given. */
+export function stylesheetsFor(locale: LocaleId, paper: Paper = "A4", author = readFileSync(join(TEMPLATES, "print.css"), "utf8")): StylesheetSource[] {
+  return documentStylesheets({ userAgent: readFileSync(join(TEMPLATES, "ua.css"), "utf8"), author }, { script: LOCALES[locale].script, paper, pageLabel: PAGE_LABEL });
+}
 
 export function options(locale: LocaleId, overrides: Partial<RenderPdfOptions> = {}): RenderPdfOptions {
   return {
     locale: LOCALES[locale],
-    paper: "A4",
-    pageLabel: PAGE_LABEL,
+    stylesheets: stylesheetsFor(locale),
     metadata: {
       title: `Joint letter (${locale})`,
       author: "Amnesty International & Human Rights Watch",

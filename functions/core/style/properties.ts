@@ -1,0 +1,444 @@
+import { type FontContext, type LengthPercentage, lengthOf, lengthPercentageOf } from "./units";
+import { type Token, ValueError } from "./values";
+
+/**
+ * The supported CSS (templates/CSS.md is the same table for people): every property the PDF reads,
+ * its values, whether it is inherited and its initial value. A property or value outside this table
+ * is an error, so nothing is drawn differently from the HTML edition without a word.
+ */
+
+export type Color = string;
+export type LineHeight = { factor: number; pt?: undefined } | { pt: number; factor?: undefined };
+export type BorderStyle = "none" | "solid";
+export type Display =
+  | "block"
+  | "inline"
+  | "none"
+  | "list-item"
+  | "table"
+  | "table-row-group"
+  | "table-header-group"
+  | "table-footer-group"
+  | "table-row"
+  | "table-cell"
+  | "table-caption";
+export type ContentPart = { kind: "text"; text: string } | { kind: "counter"; name: "page" | "pages" } | { kind: "string"; name: string };
+
+export interface ComputedStyle {
+  fontFamily: readonly string[];
+  /** Points. */
+  fontSize: number;
+  /** 100-900. */
+  fontWeight: number;
+  fontStyle: "normal" | "italic";
+  color: Color;
+  backgroundColor: Color | null;
+  lineHeight: LineHeight;
+  textAlign: "start" | "end" | "left" | "right" | "center" | "justify";
+  textIndent: LengthPercentage;
+  /** Points. */
+  letterSpacing: number;
+  wordBreak: "normal" | "keep-all";
+  hyphens: "none" | "manual" | "auto";
+  whiteSpace: "normal" | "nowrap" | "pre-line";
+  marginTop: LengthPercentage;
+  marginRight: LengthPercentage;
+  marginBottom: LengthPercentage;
+  marginLeft: LengthPercentage;
+  paddingTop: LengthPercentage;
+  paddingRight: LengthPercentage;
+  paddingBottom: LengthPercentage;
+  paddingLeft: LengthPercentage;
+  borderTopWidth: number;
+  borderRightWidth: number;
+  borderBottomWidth: number;
+  borderLeftWidth: number;
+  borderTopStyle: BorderStyle;
+  borderRightStyle: BorderStyle;
+  borderBottomStyle: BorderStyle;
+  borderLeftStyle: BorderStyle;
+  borderTopColor: Color;
+  borderRightColor: Color;
+  borderBottomColor: Color;
+  borderLeftColor: Color;
+  width: LengthPercentage | "auto";
+  maxWidth: LengthPercentage | "none";
+  boxSizing: "content-box" | "border-box";
+  display: Display;
+  listStyleType: "disc" | "circle" | "square" | "decimal" | "none";
+  breakBefore: "auto" | "avoid" | "page";
+  breakAfter: "auto" | "avoid" | "page";
+  breakInside: "auto" | "avoid";
+  orphans: number;
+  widows: number;
+  stringSet: { name: string; value: "text" | string } | null;
+  content: readonly ContentPart[] | null;
+}
+
+export type StyleKey = keyof ComputedStyle;
+
+/** What a value is computed against: the font sizes for em and rem, the element's color for currentcolor. */
+export interface ComputeContext {
+  font: FontContext;
+  color: Color;
+}
+
+interface PropertyDefinition<K extends StyleKey> {
+  key: K;
+  inherited: boolean;
+  initial: string;
+  /** The accepted values, as CSS.md and error messages state them. */
+  values: string;
+  compute(tokens: readonly Token[], context: ComputeContext): ComputedStyle[K];
+}
+
+function single(tokens: readonly Token[]): Token {
+  if (tokens.length !== 1) throw new ValueError("expected one value");
+  return tokens[0]!;
+}
+
+function keyword<T extends string>(allowed: readonly T[]) {
+  return (tokens: readonly Token[]): T => {
+    const token = single(tokens);
+    if (token.type === "ident" && (allowed as readonly string[]).includes(token.name)) return token.name as T;
+    throw new ValueError("not an accepted value");
+  };
+}
+
+function nonNegative<T extends { pt?: number; percent?: number }>(value: T): T {
+  if ((value.pt ?? value.percent ?? 0) < 0) throw new ValueError("must not be negative");
+  return value;
+}
+
+function lengthPercentage(tokens: readonly Token[], context: ComputeContext): LengthPercentage {
+  const value = lengthPercentageOf(single(tokens), context.font);
+  if (!value) throw new ValueError("expected a length or a percentage");
+  return value;
+}
+
+const NAMED_COLORS: Readonly<Record<string, string>> = {
+  black: "#000000",
+  white: "#ffffff",
+  red: "#ff0000",
+  green: "#008000",
+  blue: "#0000ff",
+  gray: "#808080",
+  grey: "#808080",
+  silver: "#c0c0c0",
+  maroon: "#800000",
+  navy: "#000080",
+  teal: "#008080",
+  purple: "#800080",
+  olive: "#808000",
+  orange: "#ffa500",
+};
+
+function hex2(n: number): string {
+  return Math.round(Math.min(255, Math.max(0, n))).toString(16).padStart(2, "0");
+}
+
+/** A color as #rrggbb; the PDF draws opaque colors only, so alpha below 1 is refused. */
+export function colorOf(token: Token, context: ComputeContext): Color {
+  if (token.type === "hash" && /^([0-9a-f]{3}|[0-9a-f]{6})$/.test(token.value)) {
+    const v = token.value;
+    return `#${v.length === 3 ? [...v].map((c) => c + c).join("") : v}`;
+  }
+  if (token.type === "ident") {
+    if (token.name === "currentcolor") return context.color;
+    const named = NAMED_COLORS[token.name];
+    if (named) return named;
+  }
+  if (token.type === "function" && (token.name === "rgb" || token.name === "rgba")) {
+    const parts = token.args.filter((t) => t.type !== "operator" || t.value === "/");
+    const slash = parts.findIndex((t) => t.type === "operator");
+    const channels = slash === -1 ? parts : parts.slice(0, slash);
+    const alpha = slash === -1 ? parts[3] : parts[slash + 1];
+    if (alpha && !(alpha.type === "number" && alpha.value === 1) && !(alpha.type === "percentage" && alpha.value === 100)) {
+      throw new ValueError("the PDF draws opaque colors only (alpha 1)");
+    }
+    const rgb = channels.slice(0, 3).map((t) => (t.type === "number" ? t.value : t.type === "percentage" ? (t.value * 255) / 100 : Number.NaN));
+    if (rgb.length === 3 && rgb.every(Number.isFinite)) return `#${rgb.map(hex2).join("")}`;
+  }
+  throw new ValueError("expected a color (#rgb, #rrggbb, rgb(), a basic named color or currentcolor)");
+}
+
+function borderWidth(tokens: readonly Token[], context: ComputeContext): number {
+  const token = single(tokens);
+  // CSS's keyword widths, in points.
+  const named: Record<string, number> = { thin: 0.75, medium: 2.25, thick: 3.75 };
+  if (token.type === "ident" && named[token.name] !== undefined) return named[token.name]!;
+  const pt = lengthOf(token, context.font);
+  if (pt === null || pt < 0) throw new ValueError("expected a non-negative length, thin, medium or thick");
+  return pt;
+}
+
+function contentOf(tokens: readonly Token[]): ContentPart[] | null {
+  if (tokens.length === 1 && tokens[0]!.type === "ident" && tokens[0]!.name === "none") return null;
+  return tokens.map((token): ContentPart => {
+    if (token.type === "string") return { kind: "text", text: token.value };
+    if (token.type === "function" && token.args.length === 1 && token.args[0]!.type === "ident") {
+      const name = token.args[0]!.name;
+      if (token.name === "counter" && (name === "page" || name === "pages")) return { kind: "counter", name };
+      if (token.name === "string") return { kind: "string", name };
+    }
+    throw new ValueError("expected strings, counter(page), counter(pages) and string(name)");
+  });
+}
+
+const side = (name: "Top" | "Right" | "Bottom" | "Left") => ({
+  margin: {
+    key: `margin${name}` as StyleKey,
+    inherited: false,
+    initial: "0",
+    values: "<length> | <percentage>",
+    compute: lengthPercentage,
+  },
+  padding: {
+    key: `padding${name}` as StyleKey,
+    inherited: false,
+    initial: "0",
+    values: "<length> | <percentage> (not negative)",
+    compute: (t: readonly Token[], c: ComputeContext) => nonNegative(lengthPercentage(t, c)),
+  },
+  borderWidth: { key: `border${name}Width` as StyleKey, inherited: false, initial: "medium", values: "<length> | thin | medium | thick", compute: borderWidth },
+  borderStyle: { key: `border${name}Style` as StyleKey, inherited: false, initial: "none", values: "none | solid", compute: keyword(["none", "solid"] as const) },
+  borderColor: {
+    key: `border${name}Color` as StyleKey,
+    inherited: false,
+    initial: "currentcolor",
+    values: "<color>",
+    compute: (t: readonly Token[], c: ComputeContext) => colorOf(single(t), c),
+  },
+});
+
+const TOP = side("Top");
+const RIGHT = side("Right");
+const BOTTOM = side("Bottom");
+const LEFT = side("Left");
+
+export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> = {
+  "font-family": {
+    key: "fontFamily",
+    inherited: true,
+    initial: "serif",
+    values: "a list of family names (the font registry's, with per-script fallback)",
+    compute: (tokens) => {
+      const names: string[] = [];
+      let current: string[] = [];
+      for (const token of [...tokens, { type: "operator", value: "," } as Token]) {
+        if (token.type === "operator" && token.value === ",") {
+          if (current.length === 0) throw new ValueError("an empty family name");
+          names.push(current.join(" "));
+          current = [];
+        } else if (token.type === "string") current.push(token.value);
+        else if (token.type === "ident") current.push(token.name);
+        else throw new ValueError("expected family names separated by commas");
+      }
+      return names;
+    },
+  },
+  "font-size": {
+    key: "fontSize",
+    inherited: true,
+    initial: "12pt",
+    values: "<length> | <percentage>",
+    compute: (tokens, context) => {
+      const value = lengthPercentageOf(single(tokens), context.font);
+      if (!value) throw new ValueError("expected a length or a percentage");
+      return value.percent === undefined ? nonNegative(value).pt : (value.percent / 100) * context.font.em;
+    },
+  },
+  "font-weight": {
+    key: "fontWeight",
+    inherited: true,
+    initial: "normal",
+    values: "normal | bold | 100-900",
+    compute: (tokens) => {
+      const token = single(tokens);
+      if (token.type === "ident" && token.name === "normal") return 400;
+      if (token.type === "ident" && token.name === "bold") return 700;
+      if (token.type === "number" && token.value >= 1 && token.value <= 1000) return token.value;
+      throw new ValueError("expected normal, bold or a number");
+    },
+  },
+  "font-style": {
+    key: "fontStyle",
+    inherited: true,
+    initial: "normal",
+    values: "normal | italic | oblique",
+    compute: (tokens) => (keyword(["normal", "italic", "oblique"] as const)(tokens) === "normal" ? "normal" : "italic"),
+  },
+  color: { key: "color", inherited: true, initial: "#000", values: "<color>", compute: (t, c) => colorOf(single(t), c) },
+  "background-color": {
+    key: "backgroundColor",
+    inherited: false,
+    initial: "transparent",
+    values: "transparent | <color>",
+    compute: (tokens, context) => {
+      const token = single(tokens);
+      return token.type === "ident" && token.name === "transparent" ? null : colorOf(token, context);
+    },
+  },
+  "line-height": {
+    key: "lineHeight",
+    inherited: true,
+    initial: "1.2",
+    values: "<number> | <length> | <percentage> (not normal: it depends on each font's metrics)",
+    compute: (tokens, context) => {
+      const token = single(tokens);
+      if (token.type === "number" && token.value >= 0) return { factor: token.value };
+      if (token.type === "percentage") return { pt: (token.value / 100) * context.font.em };
+      const pt = lengthOf(token, context.font);
+      if (pt === null || pt < 0) throw new ValueError("expected a number, a length or a percentage");
+      return { pt };
+    },
+  },
+  "text-align": {
+    key: "textAlign",
+    inherited: true,
+    initial: "start",
+    values: "start | end | left | right | center | justify",
+    compute: keyword(["start", "end", "left", "right", "center", "justify"] as const),
+  },
+  "text-indent": { key: "textIndent", inherited: true, initial: "0", values: "<length> | <percentage>", compute: lengthPercentage },
+  "letter-spacing": {
+    key: "letterSpacing",
+    inherited: true,
+    initial: "normal",
+    values: "normal | <length>",
+    compute: (tokens, context) => {
+      const token = single(tokens);
+      if (token.type === "ident" && token.name === "normal") return 0;
+      const pt = lengthOf(token, context.font);
+      if (pt === null) throw new ValueError("expected normal or a length");
+      return pt;
+    },
+  },
+  "word-break": { key: "wordBreak", inherited: true, initial: "normal", values: "normal | keep-all", compute: keyword(["normal", "keep-all"] as const) },
+  hyphens: { key: "hyphens", inherited: true, initial: "manual", values: "none | manual | auto", compute: keyword(["none", "manual", "auto"] as const) },
+  "white-space": {
+    key: "whiteSpace",
+    inherited: true,
+    initial: "normal",
+    values: "normal | nowrap | pre-line",
+    compute: keyword(["normal", "nowrap", "pre-line"] as const),
+  },
+  "margin-top": TOP.margin,
+  "margin-right": RIGHT.margin,
+  "margin-bottom": BOTTOM.margin,
+  "margin-left": LEFT.margin,
+  "padding-top": TOP.padding,
+  "padding-right": RIGHT.padding,
+  "padding-bottom": BOTTOM.padding,
+  "padding-left": LEFT.padding,
+  "border-top-width": TOP.borderWidth,
+  "border-right-width": RIGHT.borderWidth,
+  "border-bottom-width": BOTTOM.borderWidth,
+  "border-left-width": LEFT.borderWidth,
+  "border-top-style": TOP.borderStyle,
+  "border-right-style": RIGHT.borderStyle,
+  "border-bottom-style": BOTTOM.borderStyle,
+  "border-left-style": LEFT.borderStyle,
+  "border-top-color": TOP.borderColor,
+  "border-right-color": RIGHT.borderColor,
+  "border-bottom-color": BOTTOM.borderColor,
+  "border-left-color": LEFT.borderColor,
+  width: {
+    key: "width",
+    inherited: false,
+    initial: "auto",
+    values: "auto | <length> | <percentage>",
+    compute: (tokens, context) => {
+      const token = single(tokens);
+      return token.type === "ident" && token.name === "auto" ? "auto" : nonNegative(lengthPercentage(tokens, context));
+    },
+  },
+  "max-width": {
+    key: "maxWidth",
+    inherited: false,
+    initial: "none",
+    values: "none | <length> | <percentage>",
+    compute: (tokens, context) => {
+      const token = single(tokens);
+      return token.type === "ident" && token.name === "none" ? "none" : nonNegative(lengthPercentage(tokens, context));
+    },
+  },
+  "box-sizing": { key: "boxSizing", inherited: false, initial: "content-box", values: "content-box | border-box", compute: keyword(["content-box", "border-box"] as const) },
+  display: {
+    key: "display",
+    inherited: false,
+    initial: "inline",
+    values: "block | inline | none | list-item | table | table-row-group | table-header-group | table-footer-group | table-row | table-cell | table-caption",
+    compute: keyword([
+      "block",
+      "inline",
+      "none",
+      "list-item",
+      "table",
+      "table-row-group",
+      "table-header-group",
+      "table-footer-group",
+      "table-row",
+      "table-cell",
+      "table-caption",
+    ] as const),
+  },
+  "list-style-type": {
+    key: "listStyleType",
+    inherited: true,
+    initial: "disc",
+    values: "disc | circle | square | decimal | none",
+    compute: keyword(["disc", "circle", "square", "decimal", "none"] as const),
+  },
+  "break-before": { key: "breakBefore", inherited: false, initial: "auto", values: "auto | avoid | page", compute: keyword(["auto", "avoid", "page"] as const) },
+  "break-after": { key: "breakAfter", inherited: false, initial: "auto", values: "auto | avoid | page", compute: keyword(["auto", "avoid", "page"] as const) },
+  "break-inside": { key: "breakInside", inherited: false, initial: "auto", values: "auto | avoid", compute: keyword(["auto", "avoid"] as const) },
+  orphans: { key: "orphans", inherited: true, initial: "2", values: "<integer> (1 or more)", compute: (t) => positiveInteger(t) },
+  widows: { key: "widows", inherited: true, initial: "2", values: "<integer> (1 or more)", compute: (t) => positiveInteger(t) },
+  "string-set": {
+    key: "stringSet",
+    inherited: false,
+    initial: "none",
+    values: "none | <name> content(text) | <name> <string>",
+    compute: (tokens) => {
+      if (tokens.length === 1 && tokens[0]!.type === "ident" && tokens[0]!.name === "none") return null;
+      const [name, value] = tokens;
+      if (tokens.length === 2 && name?.type === "ident") {
+        if (value?.type === "string") return { name: name.name, value: value.value };
+        if (value?.type === "function" && value.name === "content" && value.args.length === 1 && value.args[0]!.type === "ident" && value.args[0]!.name === "text") {
+          return { name: name.name, value: "text" };
+        }
+      }
+      throw new ValueError("expected none, a name and content(text), or a name and a string");
+    },
+  },
+  content: {
+    key: "content",
+    inherited: false,
+    initial: "none",
+    values: "none | strings, counter(page), counter(pages), string(<name>) (in @page margin boxes)",
+    compute: contentOf,
+  },
+};
+
+function positiveInteger(tokens: readonly Token[]): number {
+  const token = single(tokens);
+  if (token.type === "number" && Number.isInteger(token.value) && token.value >= 1) return token.value;
+  throw new ValueError("expected a whole number of lines, 1 or more");
+}
+
+/**
+ * Properties the HTML edition needs for the browser to draw what the PDF always draws; the PDF
+ * accepts them only with the values that describe its own fixed behaviour.
+ */
+export const FIXED_BEHAVIOUR: Readonly<Record<string, { values: readonly string[]; why: string }>> = {
+  "overflow-wrap": { values: ["break-word", "anywhere"], why: "the PDF always breaks a word wider than the line" },
+  "font-kerning": { values: ["auto", "normal"], why: "the PDF always kerns" },
+  "text-rendering": { values: ["auto", "optimizelegibility", "geometricprecision"], why: "a screen rendering hint" },
+  "text-decoration": { values: ["none"], why: "the PDF draws no text decoration" },
+  quotes: { values: ["none"], why: "quotation marks are part of the letter's text" },
+  "color-scheme": { values: ["light", "normal"], why: "the PDF is printed on white paper" },
+};
+
+/** Every longhand property name, in the order the stage computes them (font-size and color first). */
+export const LONGHANDS: readonly string[] = ["font-size", "color", ...Object.keys(PROPERTIES).filter((name) => name !== "font-size" && name !== "color")];

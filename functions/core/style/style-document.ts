@@ -1,0 +1,173 @@
+import type { DefaultTreeAdapterTypes } from "parse5";
+import { type Cascaded, cascadeOrder, computeStyle, type CustomProperties, customPropertiesOf, specifiedValues } from "./cascade";
+import type { Element } from "./dom-adapter";
+import type { ComputedStyle, ContentPart } from "./properties";
+import type { Direction } from "./shorthands";
+import { MARGIN_BOXES, type MarginBoxName, type ParsedStylesheets, StyleError } from "./stylesheet";
+import { lengthPercentageOf, resolveLength } from "./units";
+import { type Token, ValueError } from "./values";
+
+export interface PageBox {
+  style: ComputedStyle;
+  content: readonly ContentPart[];
+}
+
+/** A page's geometry and margin boxes, in points. */
+export interface PageStyle {
+  width: number;
+  height: number;
+  margin: { top: number; right: number; bottom: number; left: number };
+  boxes: Partial<Record<MarginBoxName, PageBox>>;
+}
+
+/** The document with every element's computed style, and its pages'. */
+export interface StyledDocument {
+  root: Element;
+  styleOf(element: Element): ComputedStyle;
+  /** The element's direction, from the nearest `dir` attribute (HTML's presentational hint). */
+  dirOf(element: Element): Direction;
+  /** The first page's style, or every other page's. */
+  page(first: boolean): PageStyle;
+}
+
+/** Paper sizes by name, in points (portrait). */
+const PAGE_SIZES: Readonly<Record<string, [number, number]>> = {
+  a3: [841.89, 1190.55],
+  a4: [595.28, 841.89],
+  a5: [419.53, 595.28],
+  b5: [498.9, 708.66],
+  letter: [612, 792],
+  legal: [612, 1008],
+};
+
+function isElement(node: DefaultTreeAdapterTypes.Node): node is Element {
+  return "tagName" in node;
+}
+
+function pageSize(tokens: readonly Token[], where: string, font: { em: number; rem: number }): [number, number] {
+  let size: [number, number] | null = null;
+  let orientation: string | null = null;
+  const lengths: number[] = [];
+  for (const token of tokens) {
+    if (token.type === "ident" && PAGE_SIZES[token.name]) size = [...PAGE_SIZES[token.name]!];
+    else if (token.type === "ident" && (token.name === "portrait" || token.name === "landscape")) orientation = token.name;
+    else {
+      const length = lengthPercentageOf(token, font);
+      if (!length || length.pt === undefined) throw new StyleError(`${where}: expected a page size (A3, A4, A5, B5, letter, legal), portrait or landscape, or one or two lengths`);
+      lengths.push(length.pt);
+    }
+  }
+  if (lengths.length > 0) size = [lengths[0]!, lengths[1] ?? lengths[0]!];
+  size ??= [...PAGE_SIZES.a4!];
+  if (orientation === "landscape") size = [Math.max(...size), Math.min(...size)];
+  if (orientation === "portrait") size = [Math.min(...size), Math.max(...size)];
+  return size;
+}
+
+interface StyledElement {
+  /** Interned signature of the element's ancestry and matched rules: equal ids, equal styles. */
+  id: number;
+  style: ComputedStyle;
+  custom: CustomProperties;
+}
+
+/**
+ * Computed styles by signature, per parsed stylesheets: an element's style depends only on its
+ * parent's, its direction and the rules it matches, so a mail merge styles each kind of element once.
+ */
+const styleCache = new WeakMap<ParsedStylesheets, Map<string, StyledElement>>();
+const STYLE_CACHE_LIMIT = 20_000;
+
+/**
+ * Styles a parsed HTML document: every element's computed style, custom properties resolved, and
+ * the page styles of `@page`. The page context inherits from the root element, its margin boxes
+ * from the page context.
+ */
+export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledDocument {
+  const elements = new Map<Element, StyledElement>();
+  const dirs = new Map<Element, Direction>();
+  let rootFontSize: number | null = null;
+  let cache = styleCache.get(sheets);
+  if (!cache || cache.size > STYLE_CACHE_LIMIT) {
+    cache = new Map();
+    styleCache.set(sheets, cache);
+  }
+
+  const visit = (element: Element, parent: StyledElement | null, parentDir: Direction) => {
+    const dirAttribute = element.attrs.find((a) => a.name === "dir")?.value;
+    const dir: Direction = dirAttribute === "rtl" || dirAttribute === "ltr" ? dirAttribute : parentDir;
+    const rules = sheets.rules.filter((rule) => rule.matches(element));
+    const signature = `${parent?.id ?? "root"}|${dir}|${rules.map((rule) => rule.order).join(",")}`;
+    let styled = cache.get(signature);
+    if (!styled) {
+      const matched: Cascaded[] = [];
+      for (const rule of rules) {
+        for (const declaration of rule.declarations) matched.push({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order });
+      }
+      const ordered = cascadeOrder(matched);
+      const custom = customPropertiesOf(ordered, parent ? parent.custom : new Map());
+      const style = computeStyle(specifiedValues(ordered, custom, dir), parent ? parent.style : null, parent ? rootFontSize : null);
+      styled = { id: cache.size, style, custom };
+      cache.set(signature, styled);
+    }
+    rootFontSize ??= styled.style.fontSize;
+    elements.set(element, styled);
+    dirs.set(element, dir);
+    for (const child of element.childNodes) if (isElement(child)) visit(child, styled, dir);
+  };
+  visit(root, null, "ltr");
+
+  const rootStyle = elements.get(root)!.style;
+  const rootCustom = elements.get(root)!.custom;
+  const pages = new Map<boolean, PageStyle>();
+
+  const pageStyle = (first: boolean): PageStyle => {
+    const rules = sheets.pages.filter((rule) => first || !rule.first);
+    const ordered = cascadeOrder(rules.flatMap((rule) => rule.declarations.map((declaration) => ({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order }))));
+    // `size` is a property of the page alone; the rest computes like an element's style.
+    const sizeDeclaration = [...ordered].reverse().find((entry) => entry.declaration.property === "size");
+    const context = cascadeOrder(ordered.filter((entry) => entry.declaration.property !== "size"));
+    const specified = specifiedValues(context, rootCustom, "ltr");
+    const style = computeStyle(specified, rootStyle, rootFontSize);
+    const font = { em: style.fontSize, rem: rootFontSize ?? style.fontSize };
+    const [width, height] = sizeDeclaration
+      ? pageSize(sizeDeclaration.declaration.tokens ?? [], sizeDeclaration.declaration.where, font)
+      : PAGE_SIZES.a4!;
+    // Page margins in percent refer to the page's width (left, right) and height (top, bottom).
+    const margin = {
+      top: resolveLength(style.marginTop, height),
+      right: resolveLength(style.marginRight, width),
+      bottom: resolveLength(style.marginBottom, height),
+      left: resolveLength(style.marginLeft, width),
+    };
+    const boxes: PageStyle["boxes"] = {};
+    for (const name of MARGIN_BOXES) {
+      const declared = rules.flatMap((rule) =>
+        (rule.marginBoxes[name] ?? []).map((declaration) => ({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order })),
+      );
+      if (declared.length === 0) continue;
+      const boxStyle = computeStyle(specifiedValues(cascadeOrder(declared), rootCustom, "ltr"), style, rootFontSize);
+      // A margin box is drawn only when its content is not none.
+      if (boxStyle.content && boxStyle.content.length > 0) boxes[name] = { style: boxStyle, content: boxStyle.content };
+    }
+    return { width, height, margin, boxes };
+  };
+
+  return {
+    root,
+    styleOf(element) {
+      const styled = elements.get(element);
+      if (!styled) throw new ValueError(`<${element.tagName}> is not part of the styled document`);
+      return styled.style;
+    },
+    dirOf: (element) => dirs.get(element) ?? "ltr",
+    page(first) {
+      let page = pages.get(first);
+      if (!page) {
+        page = pageStyle(first);
+        pages.set(first, page);
+      }
+      return page;
+    },
+  };
+}

@@ -1,0 +1,315 @@
+import { compile } from "css-select";
+import * as csstree from "css-tree";
+import { LetterpressError } from "../errors";
+import { type Element, PARSE5_ADAPTER } from "./dom-adapter";
+import { FIXED_BEHAVIOUR, PROPERTIES } from "./properties";
+import { expandDeclaration } from "./shorthands";
+import { hasVariables, parseValue, type Token, ValueError } from "./values";
+
+/**
+ * Stage one of styling: stylesheets parsed (css-tree, with positions) into rules whose selectors are
+ * compiled (css-select) and whose declarations are checked against the supported CSS. The PDF is
+ * print media: `@media print` applies, rules for other media are left to the HTML edition.
+ */
+
+/** Where a stylesheet stands in the cascade: the defaults, the render's own settings, the template's. */
+export type Origin = "user-agent" | "user" | "author";
+
+export interface StylesheetSource {
+  /** How errors name the stylesheet, e.g. `templates/print.css`. */
+  name: string;
+  text: string;
+  origin: Origin;
+}
+
+export interface Declaration {
+  property: string;
+  /** The value as written; substituted and read per element when it holds `var()`. */
+  text: string;
+  /** The value read once, when it holds no `var()`. */
+  tokens: Token[] | null;
+  important: boolean;
+  /** "templates/print.css line 12, selector h1, property color", for errors found later. */
+  where: string;
+}
+
+export interface StyleRule {
+  selector: string;
+  matches: (element: Element) => boolean;
+  /** (a, b, c) packed into one comparable number. */
+  specificity: number;
+  origin: Origin;
+  /** Position among every rule of every sheet: later wins among equals. */
+  order: number;
+  declarations: Declaration[];
+}
+
+export const MARGIN_BOXES = ["top-left", "top-center", "top-right", "bottom-left", "bottom-center", "bottom-right"] as const;
+export type MarginBoxName = (typeof MARGIN_BOXES)[number];
+
+export interface PageRule {
+  first: boolean;
+  specificity: number;
+  origin: Origin;
+  order: number;
+  declarations: Declaration[];
+  marginBoxes: Partial<Record<MarginBoxName, Declaration[]>>;
+}
+
+export interface ParsedStylesheets {
+  rules: StyleRule[];
+  pages: PageRule[];
+}
+
+export class StyleError extends LetterpressError {
+  constructor(message: string) {
+    super("TEMPLATE_ERROR", message);
+  }
+}
+
+type Location = csstree.CssLocation | undefined;
+
+function lineOf(loc: Location): string {
+  return loc ? `line ${loc.start.line}` : "line ?";
+}
+
+function specificityOf(selector: csstree.CssNode): [number, number, number] {
+  const total: [number, number, number] = [0, 0, 0];
+  (selector as csstree.Selector).children.forEach((node) => {
+    switch (node.type) {
+      case "IdSelector":
+        total[0]++;
+        break;
+      case "ClassSelector":
+      case "AttributeSelector":
+        total[1]++;
+        break;
+      case "TypeSelector":
+        if (node.name !== "*") total[2]++;
+        break;
+      case "PseudoElementSelector":
+        total[2]++;
+        break;
+      case "PseudoClassSelector": {
+        const name = node.name.toLowerCase();
+        if (name === "where") break;
+        if ((name === "is" || name === "not" || name === "has") && node.children) {
+          // The most specific selector of the argument list counts.
+          let best: [number, number, number] = [0, 0, 0];
+          node.children.forEach((list) => {
+            if (list.type !== "SelectorList") return;
+            list.children.forEach((inner) => {
+              const s = specificityOf(inner);
+              if (s[0] * 1e6 + s[1] * 1e3 + s[2] > best[0] * 1e6 + best[1] * 1e3 + best[2]) best = s;
+            });
+          });
+          total[0] += best[0];
+          total[1] += best[1];
+          total[2] += best[2];
+          break;
+        }
+        total[1]++;
+        break;
+      }
+    }
+  });
+  return total;
+}
+
+function hasPseudoElement(selector: csstree.CssNode): boolean {
+  return csstree.find(selector, (node) => node.type === "PseudoElementSelector") !== null;
+}
+
+/** Names of properties this stage knows: the table's longhands, the fixed-behaviour ones, and shorthands of them. */
+function knownProperty(property: string, context: "element" | "page" | "margin-box"): boolean {
+  if (property.startsWith("--") || (property === "size" && context === "page")) return true;
+  const inherit: Token[] = [{ type: "ident", name: "inherit" }];
+  try {
+    return expandDeclaration(property, inherit, "ltr").every(([name]) => name in PROPERTIES || name in FIXED_BEHAVIOUR);
+  } catch {
+    return false;
+  }
+}
+
+const CHECK_CONTEXT = { font: { em: 12, rem: 12 }, color: "#000000" };
+
+/** Checks a declaration's value against the table; throws ValueError with what was expected. */
+export function checkDeclaration(property: string, tokens: readonly Token[]): void {
+  for (const [name, value] of expandDeclaration(property, tokens, "ltr")) {
+    if (value.length === 1 && value[0]!.type === "ident" && ["inherit", "initial", "unset"].includes(value[0]!.name)) continue;
+    const fixed = FIXED_BEHAVIOUR[name];
+    if (fixed) {
+      const token = value[0];
+      if (value.length !== 1 || token?.type !== "ident" || !fixed.values.includes(token.name)) {
+        throw new ValueError(`the PDF accepts only ${fixed.values.join(" | ")} (${fixed.why})`);
+      }
+      continue;
+    }
+    const definition = PROPERTIES[name]!;
+    try {
+      definition.compute(value, CHECK_CONTEXT);
+    } catch (error) {
+      if (error instanceof ValueError) throw new ValueError(`${error.message}; expected ${definition.values}`);
+      throw error;
+    }
+  }
+}
+
+interface ParseState {
+  source: StylesheetSource;
+  out: ParsedStylesheets;
+  order: { next: number };
+}
+
+function declarationsOf(block: csstree.Block, state: ParseState, selector: string, context: "element" | "page" | "margin-box"): Declaration[] {
+  const declarations: Declaration[] = [];
+  block.children.forEach((node) => {
+    if (node.type !== "Declaration") return;
+    const property = node.property.toLowerCase();
+    const where = `${state.source.name} ${lineOf(node.loc)}, selector ${selector}, property ${property}`;
+    const text = node.value.type === "Raw" ? node.value.value : csstree.generate(node.value);
+    if (!knownProperty(property, context)) throw new StyleError(`${where}: not a property of the supported CSS (templates/CSS.md)`);
+    if (property === "content" && context === "element") throw new StyleError(`${where}: content is read only in @page margin boxes (and as none on ::before and ::after)`);
+    if (context !== "element" && !["content", "size", "margin", "margin-top", "margin-right", "margin-bottom", "margin-left"].includes(property) && !isTextProperty(property) && !property.startsWith("--")) {
+      throw new StyleError(`${where}: not a property of @page or its margin boxes`);
+    }
+    let tokens: Token[] | null = null;
+    if (!property.startsWith("--") && !hasVariables(text)) {
+      try {
+        tokens = parseValue(text);
+        if (property !== "size") checkDeclaration(property, tokens);
+      } catch (error) {
+        if (error instanceof ValueError) throw new StyleError(`${where}: ${error.message}`);
+        throw error;
+      }
+    }
+    declarations.push({ property, text: property.startsWith("--") ? text.trim() : text, tokens, important: node.important === true, where });
+  });
+  return declarations;
+}
+
+/** What a margin box or the page context may set besides its content and margins. */
+function isTextProperty(property: string): boolean {
+  return ["font-family", "font-size", "font-weight", "font-style", "color", "line-height", "text-align", "letter-spacing", "white-space"].includes(property);
+}
+
+function readRule(rule: csstree.Rule, state: ParseState): void {
+  if (rule.prelude.type !== "SelectorList") throw new StyleError(`${state.source.name} ${lineOf(rule.loc)}: a rule without selectors`);
+  const loc = rule.prelude.loc;
+  // Errors quote the selector list as written; its declarations are read once for all its selectors.
+  const written = loc ? state.source.text.slice(loc.start.offset, loc.end.offset).replace(/\s+/g, " ").trim() : csstree.generate(rule.prelude);
+  let declarations: Declaration[] | null = null;
+  rule.prelude.children.forEach((selectorNode) => {
+    const selector = csstree.generate(selectorNode);
+    if (hasPseudoElement(selectorNode)) {
+      // Generated content is the HTML edition's business: the PDF accepts a pseudo-element rule only when it generates nothing.
+      const block = rule.block as csstree.Block;
+      block.children.forEach((node) => {
+        if (node.type !== "Declaration") return;
+        const value = csstree.generate(node.value).trim();
+        if (node.property !== "content" || value !== "none") {
+          throw new StyleError(`${state.source.name} ${lineOf(node.loc)}, selector ${written}, property ${node.property}: pseudo-elements may only say content: none`);
+        }
+      });
+      return;
+    }
+    let matches: (element: Element) => boolean;
+    try {
+      matches = compile<unknown, Element>(selector, { adapter: PARSE5_ADAPTER as never, xmlMode: false }) as (element: Element) => boolean;
+    } catch (error) {
+      throw new StyleError(`${state.source.name} ${lineOf(selectorNode.loc)}, selector ${selector}: not a selector the PDF can match (${(error as Error).message})`);
+    }
+    const [a, b, c] = specificityOf(selectorNode);
+    state.out.rules.push({
+      selector,
+      matches,
+      specificity: a * 1e6 + b * 1e3 + c,
+      origin: state.source.origin,
+      order: state.order.next++,
+      declarations: (declarations ??= declarationsOf(rule.block as csstree.Block, state, written, "element")),
+    });
+  });
+}
+
+/** Whether a media query list selects print; media features are not evaluated, so print with one is an error. */
+function appliesToPrint(prelude: csstree.AtrulePrelude | csstree.Raw | null, state: ParseState, loc: Location): boolean {
+  if (!prelude || prelude.type !== "AtrulePrelude") return true;
+  let applies = false;
+  csstree.walk(prelude, (node) => {
+    if (node.type !== "MediaQuery") return;
+    const query = node as csstree.MediaQuery & { mediaType?: string | null; modifier?: string | null; condition?: unknown };
+    const type = (query.mediaType ?? "all").toLowerCase();
+    let selectsPrint = type === "print" || type === "all";
+    if (query.modifier === "not") selectsPrint = !selectsPrint;
+    if (selectsPrint && query.condition) {
+      throw new StyleError(
+        `${state.source.name} ${lineOf(loc)}: @media ${csstree.generate(prelude)}: the PDF does not evaluate media features; write @media screen and (...) for rules of the screen`,
+      );
+    }
+    applies ||= selectsPrint;
+  });
+  return applies;
+}
+
+function readPage(atrule: csstree.Atrule, state: ParseState): void {
+  const prelude = atrule.prelude ? csstree.generate(atrule.prelude).trim() : "";
+  if (prelude !== "" && prelude !== ":first") {
+    throw new StyleError(`${state.source.name} ${lineOf(atrule.loc)}: @page ${prelude}: the PDF reads @page and @page :first`);
+  }
+  const selector = `@page${prelude ? ` ${prelude}` : ""}`;
+  const block = atrule.block as csstree.Block;
+  const marginBoxes: PageRule["marginBoxes"] = {};
+  block.children.forEach((node) => {
+    if (node.type !== "Atrule") return;
+    const name = node.name.toLowerCase() as MarginBoxName;
+    if (!MARGIN_BOXES.includes(name) || !node.block) {
+      throw new StyleError(`${state.source.name} ${lineOf(node.loc)}: @${node.name}: the PDF reads the margin boxes ${MARGIN_BOXES.map((m) => `@${m}`).join(", ")}`);
+    }
+    marginBoxes[name] = [...(marginBoxes[name] ?? []), ...declarationsOf(node.block, state, `${selector} @${name}`, "margin-box")];
+  });
+  state.out.pages.push({
+    first: prelude === ":first",
+    specificity: prelude === ":first" ? 1 : 0,
+    origin: state.source.origin,
+    order: state.order.next++,
+    declarations: declarationsOf(block, state, selector, "page"),
+    marginBoxes,
+  });
+}
+
+function readChildren(children: csstree.List<csstree.CssNode>, state: ParseState): void {
+  children.forEach((node) => {
+    if (node.type === "Rule") readRule(node, state);
+    else if (node.type === "Atrule") {
+      const name = node.name.toLowerCase();
+      if (name === "media") {
+        if (node.block && appliesToPrint(node.prelude, state, node.loc)) readChildren(node.block.children, state);
+      } else if (name === "page") readPage(node, state);
+      else throw new StyleError(`${state.source.name} ${lineOf(node.loc)}: @${node.name} is not supported (the PDF reads @media and @page)`);
+    }
+  });
+}
+
+/**
+ * Parses stylesheets in cascade order. Errors name the stylesheet, the line, the selector and the
+ * property, and say what was expected.
+ */
+export function parseStylesheets(sources: readonly StylesheetSource[]): ParsedStylesheets {
+  const out: ParsedStylesheets = { rules: [], pages: [] };
+  const order = { next: 0 };
+  for (const source of sources) {
+    let failure: string | null = null;
+    const ast = csstree.parse(source.text, {
+      positions: true,
+      filename: source.name,
+      parseCustomProperty: false,
+      onParseError: (error) => {
+        const at = error as unknown as { line?: number; message: string };
+        failure ??= `${source.name} line ${at.line ?? "?"}: ${at.message}`;
+      },
+    });
+    if (failure) throw new StyleError(failure);
+    readChildren((ast as csstree.StyleSheet).children, { source, out, order });
+  }
+  return out;
+}

@@ -1,0 +1,113 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LOCALES, type LocaleId } from "../../../functions/core/locales";
+import { Composer, type Page, type PlacedRule } from "../../../functions/core/pdf/layout";
+import { BoxBuilder, parseLetter } from "../../../functions/core/pdf/letter-tree";
+import { parseStylesheets, styleDocument } from "../../../functions/core/style";
+import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
+import { stylesheetsFor } from "./pdf-inspect";
+
+/** The layout stage on its own: pages of placed lines and rules, read from the computed styles. */
+
+const PRINT_CSS = readFileSync(join(__dirname, "../../../templates/print.css"), "utf8");
+const fonts = loadFontLibrary();
+const MM = 72 / 25.4;
+
+function layOut(body: string, css: string, locale: LocaleId = "en"): Page[] {
+  const { tag, dir } = LOCALES[locale];
+  const letter = parseLetter(`<article class="letter" lang="${tag}" dir="${dir}">${body}</article>`);
+  const styled = styleDocument(letter.root, parseStylesheets(stylesheetsFor(locale, "A4", `${PRINT_CSS}\n${css}`)));
+  return new Composer({ fonts, locale: LOCALES[locale], styled }).layout(new BoxBuilder(styled).build(letter));
+}
+
+/** Lines of the flow (not the margin boxes) per page. */
+function flowLines(pages: readonly Page[]): number[] {
+  return pages.map((page) => page.items.filter((item) => item.kind === "line" && item.node !== null).length);
+}
+
+const LONG = Array.from({ length: 12 }, (_, i) => `Sentence ${i + 1} of a paragraph long enough to fill several lines of the page.`).join(" ");
+
+describe("fragmentation reads orphans and widows from the stylesheet", () => {
+  // The spacer leaves room for about two lines of the paragraph at the foot of the first page.
+  const spacer = (room: number) => `.spacer { margin-top: ${841.89 - 22 * MM - 26 * MM - room}pt; margin-bottom: 0; }`;
+  const html = `<p class="spacer">x</p><p class="long">${LONG}</p>`;
+
+  it("leaves two lines at the foot of a page when orphans allow two, none when orphans ask for three", () => {
+    const lineHeight = 10.5 * 1.45;
+    const room = 3.5 * lineHeight;
+    const two = layOut(html, `${spacer(room)} .long { orphans: 2; widows: 2; margin: 0; }`);
+    const three = layOut(html, `${spacer(room)} .long { orphans: 4; widows: 2; margin: 0; }`);
+    // Page 1 holds the spacer's line plus the paragraph's first lines (or none of them).
+    expect(flowLines(two)[0]! - 1).toBeGreaterThanOrEqual(2);
+    expect(flowLines(three)[0]! - 1).toBe(0);
+  });
+
+  it("carries at least `widows` lines to the next page", () => {
+    const total = flowLines(layOut(`<p class="long">${LONG}</p>`, ".long { margin: 0; }"))[0]!;
+    // Room for all lines but one: with widows 3, three lines go over.
+    const lineHeight = 10.5 * 1.45;
+    const room = (total - 1) * lineHeight + 1;
+    const carried = (widows: number) => flowLines(layOut(html, `${spacer(room + lineHeight)} .long { widows: ${widows}; orphans: 1; margin: 0; }`))[1];
+    expect(carried(1)).toBe(1);
+    expect(carried(3)).toBe(3);
+  });
+});
+
+describe("the box model", () => {
+  function rules(pages: readonly Page[], color: string): PlacedRule[] {
+    return pages.flatMap((page) => page.items.filter((item): item is PlacedRule => item.kind === "rule" && item.color === color));
+  }
+
+  it("draws each side's border, border-inline-start on the right of an Arabic letter", () => {
+    const css = ".box { border-inline-start: 4pt solid #00ff00; border-block-end: 2pt solid #0000ff; padding: 3pt; }";
+    const right = 595.28 - 22 * MM;
+    const [start] = rules(layOut('<p class="box">نص عربي</p>', css, "ar"), "#00ff00");
+    expect(start!.width).toBe(4);
+    expect(start!.x + start!.width).toBeCloseTo(right, 6);
+    const [startLtr] = rules(layOut('<p class="box">Text</p>', css), "#00ff00");
+    expect(startLtr!.x).toBeCloseTo(22 * MM, 6);
+    const [bottom] = rules(layOut('<p class="box">Text</p>', css), "#0000ff");
+    expect(bottom!.height).toBe(2);
+    expect(bottom!.width).toBeCloseTo(595.28 - 44 * MM, 6);
+  });
+
+  it("narrows a box to its max-width and fills its background", () => {
+    const [background] = rules(layOut('<p class="box">Text</p>', ".box { max-width: 200pt; background-color: #eeeeee; padding: 10pt; }"), "#eeeeee");
+    expect(background!.width).toBeCloseTo(200, 6);
+    expect(background!.height).toBeGreaterThan(20);
+  });
+
+  it("sets the markers of every list-style-type in the shipped fonts", () => {
+    for (const type of ["disc", "circle", "square", "decimal"]) expect(() => layOut("<ul><li>One</li></ul>", `ul { list-style-type: ${type}; }`)).not.toThrow();
+  });
+
+  it("lays out nothing for display: none and numbers an ordered list", () => {
+    const pages = layOut('<p class="gone">Hidden</p><ol><li>One</li><li>Two</li></ol>', ".gone { display: none; }");
+    const texts = pages[0]!.items.filter((item) => item.kind === "line" && item.node !== null).map((item) => (item.kind === "line" ? item.line.runs.map((r) => r.run.glyphs.map((g) => g.text).join("")).join("") : ""));
+    expect(texts).toEqual(["1.", "One", "2.", "Two"]);
+  });
+});
+
+describe("@page", () => {
+  it("takes the first page's top margin from @page :first and the others' from @page", () => {
+    const many = Array.from({ length: 12 }, () => `<p>${LONG}</p>`).join("");
+    const pages = layOut(many, "@page :first { margin-top: 60mm; }");
+    const firstTop = (page: Page) => Math.min(...page.items.filter((i) => i.kind === "line" && i.node !== null).map((i) => i.y));
+    expect(firstTop(pages[0]!)).toBeCloseTo(60 * MM, 6);
+    expect(firstTop(pages[1]!)).toBeCloseTo(22 * MM, 6);
+  });
+
+  it("draws the margin boxes in the page margin with the page counters", () => {
+    const pages = layOut(`<h1>Title</h1>${Array.from({ length: 8 }, () => `<p>${LONG}</p>`).join("")}`, "");
+    const boxes = (page: Page) => page.items.filter((i) => i.kind === "line" && i.node === null);
+    pages.forEach((page, index) => {
+      const texts = boxes(page).map((i) => (i.kind === "line" ? i.line.runs.map((r) => r.run.glyphs.map((g) => g.text).join("")).join("") : ""));
+      expect(texts).toEqual(["Title", `Page ${index + 1} of ${pages.length}`]);
+      for (const line of boxes(page)) expect(line.y).toBeGreaterThan(841.89 - 26 * MM);
+    });
+  });
+
+  it("refuses an @page :first that would change the width of the lines", () => {
+    expect(() => layOut("<p>x</p>", "@page :first { margin-left: 40mm; }")).toThrow("@page :first may change the top and bottom margins only");
+  });
+});

