@@ -20,10 +20,17 @@ export interface ShapedGlyph {
    * first glyph in logical order, empty on the cluster's other glyphs.
    */
   text: string;
+  /**
+   * For a glyph that carries text, the advance from its pen position to the end of its cluster: the
+   * PDF gives the text glyph this width, so extractors see one unbroken stretch of text per cluster
+   * even where the cluster's other glyphs (a reordered vowel sign, a reph, marks) are drawn as shapes.
+   */
+  textAdvance: number;
 }
 
 export interface ShapedRun {
   face: FaceId;
+  direction: "ltr" | "rtl";
   /** Glyphs in visual (left to right) order. */
   glyphs: ShapedGlyph[];
   /** Total advance in font units. */
@@ -56,7 +63,7 @@ export function shape(fonts: FontLibrary, face: FaceId, text: string, direction:
   let advance = 0;
   for (let i = 0; i < count; i++) {
     const id = result.glyphs[i]!;
-    glyphs[i] = { id, xAdvance: result.xAdvances[i]!, advanceWidth: shaper.advance(id), xOffset: result.xOffsets[i]!, yOffset: result.yOffsets[i]!, text: "" };
+    glyphs[i] = { id, xAdvance: result.xAdvances[i]!, advanceWidth: shaper.advance(id), xOffset: result.xOffsets[i]!, yOffset: result.yOffsets[i]!, text: "", textAdvance: 0 };
     advance += result.xAdvances[i]!;
   }
   // Walk the glyphs in logical order (HarfBuzz returns a right-to-left run reversed): the first glyph
@@ -71,10 +78,15 @@ export function shape(fonts: FontLibrary, face: FaceId, text: string, direction:
     // Extractors read a right-to-left run's glyphs in visual order and reverse the whole string, the
     // text of each glyph included; store a glyph's letters reversed so that reversal restores them.
     if (direction === "rtl") clusterText = [...clusterText].reverse().join("");
-    glyphs[logical(k)]!.text = clusterText;
+    const carrier = logical(k);
+    glyphs[carrier]!.text = clusterText;
+    // The cluster's glyphs are contiguous in visual order: sum from the carrier to the cluster's right end.
+    let textAdvance = 0;
+    for (let v = carrier; v < count && result.clusters[v] === cluster; v++) textAdvance += result.xAdvances[v]!;
+    glyphs[carrier]!.textAdvance = textAdvance;
     k = next;
   }
-  const shaped: ShapedRun = { face, glyphs, advance, unitsPerEm: shaper.unitsPerEm };
+  const shaped: ShapedRun = { face, direction, glyphs, advance, unitsPerEm: shaper.unitsPerEm };
   shapeCache.set(key, shaped);
   return shaped;
 }
@@ -127,6 +139,18 @@ function candidates(char: string, codePoint: number, primary: FamilyId, previous
   return own === "serif" ? ["sans", own] : [own, primary];
 }
 
+/** The family of the next character that belongs to a script, looking a few characters ahead. */
+function nextScriptFamily(text: string, from: number): FamilyId | null {
+  for (let i = from; i < Math.min(text.length, from + 32); ) {
+    const codePoint = text.codePointAt(i)!;
+    const char = String.fromCodePoint(codePoint);
+    const family = scriptFamilyOf(char, codePoint);
+    if (family !== null) return family;
+    i += char.length;
+  }
+  return null;
+}
+
 /**
  * Chooses the family each character is set in (see `candidates`), else any shipped family that
  * has it. Marks stay with their base letter and characters Unicode never draws with the text
@@ -143,7 +167,13 @@ export function assignFamilies(fonts: FontLibrary, text: string, primary: Family
     let family: FamilyId | undefined;
     if (char === "\n" || DEFAULT_IGNORABLE.test(char)) family = char === "\n" ? primary : previous;
     else if (MARK.test(char) && covers(previous, codePoint)) family = previous;
-    else family = [...candidates(char, codePoint, primary, previous), ...FALLBACK_ORDER].find((candidate) => covers(candidate, codePoint));
+    else {
+      const preferred = candidates(char, codePoint, primary, previous);
+      // Spaces and punctuation inside a phrase of another script stay in that script's family, so the
+      // phrase is one run of one face (a right-to-left phrase then extracts as one piece, spaces kept).
+      if (scriptFamilyOf(char, codePoint) === null && previous !== primary && nextScriptFamily(text, i + char.length) === previous) preferred.unshift(previous);
+      family = [...preferred, ...FALLBACK_ORDER].find((candidate) => covers(candidate, codePoint));
+    }
     if (!family) throw uncoveredCharacter(text, i, codePoint);
     families[i] = family;
     if (char.length === 2) families[i + 1] = family;

@@ -20,8 +20,12 @@ type Node = DefaultTreeAdapterTypes.ChildNode;
 const BLOCKS = new Set(["p", "li", "h1", "h2", "h3", "address", "dt", "dd"]);
 const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u3000-\\u303f\\uff00-\\uffef";
 const BETWEEN_CJK = new RegExp(`(?<=[${CJK}]) (?=[${CJK}])`, "gu");
-/** Bidi controls that poppler writes around right-to-left text; the HTML edition has none of its own here. */
-const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+/**
+ * Invisible bidi controls: poppler writes embeddings and marks around right-to-left text, and our
+ * right-to-left word spaces carry an ARABIC LETTER MARK for pdf.js (see pdf-writer.ts). The HTML
+ * edition's own controls (the isolates of ignorables.html) are dropped alike.
+ */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
 export function normalizeText(text: string): string {
   return text.normalize("NFC").replace(BIDI_CONTROLS, "").replace(/\s+/gu, " ").replace(BETWEEN_CJK, "").trim();
