@@ -8,7 +8,7 @@ import { LruCache } from "./cache";
 import type { FaceId, FontLibrary } from "./font-library";
 import type { Page, PageGeometry, PlacedLine, StructNode } from "./layout";
 import type { PlacedRun } from "./paragraph";
-import type { ShapedGlyph } from "./shaping";
+import { bidi, type ShapedGlyph } from "./shaping";
 
 /* pdfkit's public typings do not describe the pieces of its font and tagging machinery used here. */
 interface PdfkitSubset {
@@ -244,15 +244,16 @@ class EmbeddedFace {
   }
 
   /**
-   * A word space of right-to-left text as "\u061C " (ARABIC LETTER MARK, then the space). pdf.js
-   * holds a plain space back until the next glyph it positions; a right-to-left word drawn from the
-   * left often starts with marks (stored before their letter), which pdf.js does not position, so the
-   * space would land between the marks and their letter. Text that does not start with a space is
-   * taken at once; the mark is invisible, and it is the one invisible character pdf.js's bidi reads
-   * as right-to-left (it takes U+200F RLM for left-to-right), so brackets beside it keep their side.
+   * A glyph whose text starts with an ARABIC LETTER MARK (invisible, strongly right-to-left), for
+   * the two readers of right-to-left lines. pdf.js holds a plain space back until the next glyph it
+   * positions, and a right-to-left word drawn from the left often starts with marks it does not
+   * position, so the space would land between a mark and its letter; text that starts with the mark
+   * is taken at once (pdf.js reads U+200F RLM as left-to-right, so it would not do). Poppler reverses
+   * every stretch of characters that are not right-to-left letters (spaces, punctuation, digits,
+   * Latin) in a right-to-left line as one piece; the mark ends each such stretch where it belongs.
    */
-  encodeRtlSpace(glyph: ShapedGlyph): number {
-    return this.glyphFor(glyph.id, RTL_SPACE, glyph.textAdvance);
+  encodeMarked(glyph: ShapedGlyph): number {
+    return this.glyphFor(glyph.id, RTL_MARK + textPieces(glyph.text).main, glyph.textAdvance);
   }
 
   /**
@@ -260,7 +261,7 @@ class EmbeddedFace {
    * with marks: pdf.js starts its new line or piece of text there, not after the marks.
    */
   encodeRtlAnchor(): number {
-    return this.glyphFor(this.spaceGlyph, RTL_SPACE, 1);
+    return this.glyphFor(this.spaceGlyph, `${RTL_MARK} `, 1);
   }
 
   private glyphFor(id: number, text: string, advance: number): number {
@@ -565,7 +566,15 @@ interface TextPieces {
 }
 
 const pieceCache = new LruCache<string, TextPieces>(20_000);
-const RTL_SPACE = "\u061C ";
+const RTL_MARK = "\u061C";
+const STRONG_RTL = new Set(["R", "AL"]);
+
+/** Whether a glyph's text has no right-to-left letter (a space, punctuation, a digit): poppler would move it. */
+function isWeakInRtl(text: string): boolean {
+  let weak = true;
+  for (const char of text) if (STRONG_RTL.has(bidi.getBidiCharTypeName(char))) weak = false;
+  return weak;
+}
 /** pdf.js takes a glyph whose text holds any nonspacing mark for a zero-width diacritic, and skips one whose text ends in a format character. */
 const MARK_OR_FORMAT = /[\p{Mn}\p{Cf}]/u;
 
@@ -645,6 +654,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   let color = "";
   let font = "";
   let textRise = 0;
+  // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
+  const runs = item.line.runs;
+  const rtlLine = runs.length > 0 && runs[0]!.x > runs[runs.length - 1]!.x;
   for (const placed of drawingOrder(item.line.runs)) {
     const face = faceOf(placed.run.face);
     doc.page.fonts[face.pdf.id] ??= face.pdf.ref();
@@ -678,6 +690,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     const glyphs = placed.run.glyphs;
     const rtl = placed.run.direction === "rtl";
     let startedText = false;
+    // A left-to-right run in a line with right-to-left text starts with the mark too (see encodeMarked).
+    let startedRun = false;
     for (let i = 0; i < glyphs.length; i++) {
       const glyph = glyphs[i]!;
       const x = pen + glyph.xOffset * scale;
@@ -705,7 +719,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         }
         startedText = true;
         for (const piece of pieces.before) codes += hex4(face.encodeInvisible(piece));
-        codes += hex4(rtl && glyph.text === " " ? face.encodeRtlSpace(glyph) : face.encode(glyph));
+        const marked = rtlLine && (rtl ? isWeakInRtl(glyph.text) : !startedRun);
+        startedRun = true;
+        codes += hex4(marked ? face.encodeMarked(glyph) : face.encode(glyph));
         for (const piece of pieces.after) codes += hex4(face.encodeInvisible(piece));
         cursorX = x + glyph.textAdvance * scale;
       }
