@@ -657,6 +657,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
   const runs = item.line.runs;
   const rtlLine = runs.length > 0 && runs[0]!.x > runs[runs.length - 1]!.x;
+  let lastText: { face: EmbeddedFace; text: string } | undefined;
   for (const placed of drawingOrder(item.line.runs)) {
     const face = faceOf(placed.run.face);
     doc.page.fonts[face.pdf.id] ??= face.pdf.ref();
@@ -724,11 +725,16 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         codes += hex4(marked ? face.encodeMarked(glyph) : face.encode(glyph));
         for (const piece of pieces.after) codes += hex4(face.encodeInvisible(piece));
         cursorX = x + glyph.textAdvance * scale;
+        lastText = { face, text: glyph.text };
       }
       pen += glyph.xAdvance * scale + (placed.extra?.[i] ?? 0);
     }
     flush();
   }
+  // A line broken after a hyphen ("long-" / "standing"): poppler takes a hyphen-minus ending a line
+  // for a word it hyphenated and drops it. A word joiner after it, invisible and of no width, ends
+  // the line instead; pdf.js skips a glyph whose text ends with a format character.
+  if (!rtlLine && lastText?.text.endsWith("-")) out.push(`<${hex4(lastText.face.encodeInvisible("\u2060"))}> Tj`);
   if (textRise !== 0) out.push("0 Ts");
   out.push("ET", ...outlines);
   doc.addContent(out.join("\n"));
