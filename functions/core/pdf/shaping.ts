@@ -190,7 +190,8 @@ export function describeCharacter(codePoint: number): string {
   const scripts = ["Egyptian_Hieroglyphs", "Cuneiform", "Latin", "Greek", "Cyrillic", "Arabic", "Hebrew", "Devanagari", "Han", "Hangul", "Common", "Inherited"];
   const script = scripts.find((name) => new RegExp(`\\p{Script=${name}}`, "u").test(char)) ?? "another script";
   const kind = /\p{L}/u.test(char) ? "letter" : /\p{M}/u.test(char) ? "mark" : /\p{N}/u.test(char) ? "digit" : /\p{P}/u.test(char) ? "punctuation" : /\p{S}/u.test(char) ? "symbol" : "character";
-  return `U+${hex} (a ${script.replace(/_/g, " ")} ${kind}, "${char}")`;
+  const described = `${script.replace(/_/g, " ")} ${kind}`;
+  return `U+${hex} (${/^[AEIOU]/.test(described) ? "an" : "a"} ${described}, "${char}")`;
 }
 
 function uncoveredCharacter(text: string, index: number, codePoint: number): LetterpressError {
