@@ -198,6 +198,8 @@ class EmbeddedFace {
   private readonly ids = new Map<string, number>();
   /** The same lookup by glyph object: shaped runs come from a process-wide cache, so most glyphs repeat as objects. */
   private readonly idsByGlyph = new Map<ShapedGlyph, number>();
+  private readonly markedIdsByGlyph = new Map<ShapedGlyph, number>();
+  private readonly invisibleByGlyph = new Map<ShapedGlyph, { before: string; after: string }>();
   private readonly texts: string[] = [""];
   /** The advance of each subset glyph that carries text, in font units. */
   private readonly advances: number[] = [];
@@ -229,7 +231,7 @@ class EmbeddedFace {
   encode(glyph: ShapedGlyph): number {
     let gid = this.idsByGlyph.get(glyph);
     if (gid === undefined) {
-      gid = this.glyphFor(glyph.id, textPieces(glyph.text).main, glyph.textAdvance);
+      gid = this.glyphFor(glyph.id, piecesOf(glyph).main, glyph.textAdvance);
       this.idsByGlyph.set(glyph, gid);
     }
     return gid;
@@ -243,6 +245,18 @@ class EmbeddedFace {
     return this.glyphFor(this.spaceGlyph, text, 0);
   }
 
+  /** The invisible glyphs of a shaped glyph's marks, before and after its main glyph, as hex codes. */
+  invisibleCodes(glyph: ShapedGlyph): { before: string; after: string } {
+    let codes = this.invisibleByGlyph.get(glyph);
+    if (!codes) {
+      const pieces = piecesOf(glyph);
+      const hex = (texts: readonly string[]) => texts.map((text) => hex4(this.encodeInvisible(text))).join("");
+      codes = { before: hex(pieces.before), after: hex(pieces.after) };
+      this.invisibleByGlyph.set(glyph, codes);
+    }
+    return codes;
+  }
+
   /**
    * A glyph whose text starts with an ARABIC LETTER MARK (invisible, strongly right-to-left), for
    * the two readers of right-to-left lines. pdf.js holds a plain space back until the next glyph it
@@ -253,7 +267,12 @@ class EmbeddedFace {
    * Latin) in a right-to-left line as one piece; the mark ends each such stretch where it belongs.
    */
   encodeMarked(glyph: ShapedGlyph): number {
-    return this.glyphFor(glyph.id, RTL_MARK + textPieces(glyph.text).main, glyph.textAdvance);
+    let gid = this.markedIdsByGlyph.get(glyph);
+    if (gid === undefined) {
+      gid = this.glyphFor(glyph.id, RTL_MARK + piecesOf(glyph).main, glyph.textAdvance);
+      this.markedIdsByGlyph.set(glyph, gid);
+    }
+    return gid;
   }
 
   /**
@@ -570,10 +589,24 @@ const RTL_MARK = "\u061C";
 const STRONG_RTL = new Set(["R", "AL"]);
 
 /** Whether a glyph's text has no right-to-left letter (a space, punctuation, a digit): poppler would move it. */
-function isWeakInRtl(text: string): boolean {
-  let weak = true;
-  for (const char of text) if (STRONG_RTL.has(bidi.getBidiCharTypeName(char))) weak = false;
+function isWeakInRtl(glyph: ShapedGlyph): boolean {
+  let weak = weakInRtl.get(glyph);
+  if (weak === undefined) {
+    weak = true;
+    for (const char of glyph.text) if (STRONG_RTL.has(bidi.getBidiCharTypeName(char))) weak = false;
+    weakInRtl.set(glyph, weak);
+  }
   return weak;
+}
+
+/** Per shaped glyph (shared across documents): looked up for every glyph drawn. */
+const weakInRtl = new WeakMap<ShapedGlyph, boolean>();
+const glyphPieces = new WeakMap<ShapedGlyph, TextPieces>();
+
+function piecesOf(glyph: ShapedGlyph): TextPieces {
+  let pieces = glyphPieces.get(glyph);
+  if (!pieces) glyphPieces.set(glyph, (pieces = textPieces(glyph.text)));
+  return pieces;
 }
 /** pdf.js takes a glyph whose text holds any nonspacing mark for a zero-width diacritic, and skips one whose text ends in a format character. */
 const MARK_OR_FORMAT = /[\p{Mn}\p{Cf}]/u;
@@ -712,18 +745,19 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           flushCodes();
           tj.push(num(((cursorX - x) * 1000) / placed.size));
         }
-        const pieces = textPieces(glyph.text);
+        const pieces = piecesOf(glyph);
         if (pieces.before.length > 0 && !startedText) {
           codes += hex4(face.encodeRtlAnchor());
           flushCodes();
           tj.push(num((scale * 1000) / placed.size));
         }
         startedText = true;
-        for (const piece of pieces.before) codes += hex4(face.encodeInvisible(piece));
-        const marked = rtlLine && (rtl ? isWeakInRtl(glyph.text) : !startedRun);
+        const invisible = face.invisibleCodes(glyph);
+        codes += invisible.before;
+        const marked = rtlLine && (rtl ? isWeakInRtl(glyph) : !startedRun);
         startedRun = true;
         codes += hex4(marked ? face.encodeMarked(glyph) : face.encode(glyph));
-        for (const piece of pieces.after) codes += hex4(face.encodeInvisible(piece));
+        codes += invisible.after;
         cursorX = x + glyph.textAdvance * scale;
         lastText = { face, text: glyph.text };
       }
