@@ -198,3 +198,34 @@ function uncoveredCharacter(text: string, index: number, codePoint: number): Let
   const context = text.slice(Math.max(0, index - 20), index + 22).replace(/\s+/g, " ");
   return new LetterpressError("RENDER_ERROR", `no shipped font has a glyph for ${describeCharacter(codePoint)} in "…${context}…"`);
 }
+
+/** A character of a text that no shipped face has a glyph for. */
+export interface UncoveredCharacter {
+  /** UTF-16 offset in the text. */
+  index: number;
+  codePoint: number;
+  /** Code point, script, kind and the character itself, for an error message. */
+  description: string;
+}
+
+/**
+ * Every character of a text that no shipped face covers, for validating letter data before any
+ * render (so the HTML edition fails on it too). Characters Unicode never draws are never uncovered;
+ * only a character the usual families lack makes the large CJK faces load.
+ */
+export function findUncoveredCharacters(fonts: FontLibrary, text: string): UncoveredCharacter[] {
+  const uncovered: UncoveredCharacter[] = [];
+  const covers = (family: FamilyId, codePoint: number) => fonts.shaper(faceOf(family, { bold: false, italic: false })).covers(codePoint);
+  for (let i = 0; i < text.length; ) {
+    const codePoint = text.codePointAt(i)!;
+    const char = String.fromCodePoint(codePoint);
+    if (!/\s/u.test(char) && !DEFAULT_IGNORABLE.test(char)) {
+      const own = scriptFamilyOf(char, codePoint);
+      if (!(own !== null && covers(own, codePoint)) && !FALLBACK_ORDER.some((family) => covers(family, codePoint))) {
+        uncovered.push({ index: i, codePoint, description: describeCharacter(codePoint) });
+      }
+    }
+    i += char.length;
+  }
+  return uncovered;
+}

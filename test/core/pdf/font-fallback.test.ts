@@ -1,5 +1,5 @@
 import { type FamilyId, primaryFamilyOf } from "../../../functions/core/pdf/font-library";
-import { assignFamilies, shape } from "../../../functions/core/pdf/shaping";
+import { assignFamilies, findUncoveredCharacters, shape } from "../../../functions/core/pdf/shaping";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
 
 const fonts = loadFontLibrary();
@@ -52,6 +52,14 @@ describe("fonts chosen by script", () => {
 
   it("draws an emoji in the monochrome emoji face", () => {
     expect(assignFamilies(fonts, "ok 😀", "serif", REGULAR)).toEqual(["serif", "serif", "serif", "emoji", "emoji"]);
+  });
+
+  it("finds, for validation, every character no face covers and nothing else", () => {
+    const text = "Ok 𓀀 and 人权, שלום, नमस्ते, \uFE0F\u200D, 😀 and 𒀀.";
+    expect(findUncoveredCharacters(fonts, text).map(({ index, codePoint }) => ({ index, codePoint }))).toEqual([
+      { index: 3, codePoint: 0x13000 },
+      { index: text.indexOf("𒀀"), codePoint: 0x12000 },
+    ]);
   });
 
   it("names a character no face covers by code point, script and kind", () => {
