@@ -7,23 +7,25 @@ import type { Script } from "../locales";
  * per character, the faces a document loads and the warm-up all read this table.
  */
 export const FAMILIES = {
-  serif: { scripts: ["Latn", "Cyrl", "Grek"], styles: ["regular", "bold", "italic", "bold-italic"] },
-  sans: { scripts: [], styles: ["regular", "bold"] },
-  naskh: { scripts: ["Arab"], styles: ["regular", "bold"] },
-  hebrew: { scripts: ["Hebr"], styles: ["regular", "bold"] },
-  devanagari: { scripts: ["Deva"], styles: ["regular", "bold"] },
-  bengali: { scripts: ["Beng"], styles: ["regular", "bold"] },
-  thai: { scripts: ["Thai"], styles: ["regular", "bold"] },
+  serif: { name: "Noto Serif", scripts: ["Latn", "Cyrl", "Grek"], styles: ["regular", "bold", "italic", "bold-italic"] },
+  sans: { name: "Noto Sans", scripts: [], styles: ["regular", "bold"] },
+  naskh: { name: "Noto Naskh Arabic", scripts: ["Arab"], styles: ["regular", "bold"] },
+  hebrew: { name: "Noto Serif Hebrew", scripts: ["Hebr"], styles: ["regular", "bold"] },
+  devanagari: { name: "Noto Serif Devanagari", scripts: ["Deva"], styles: ["regular", "bold"] },
+  bengali: { name: "Noto Serif Bengali", scripts: ["Beng"], styles: ["regular", "bold"] },
+  thai: { name: "Noto Sans Thai", scripts: ["Thai"], styles: ["regular", "bold"] },
   // Han characters take the document's CJK family (Japanese, Korean or Traditional Chinese forms); else Simplified.
-  sc: { scripts: ["Hans", "Hani", "Bopo"], styles: ["regular", "bold"], cjk: true },
-  tc: { scripts: ["Hant"], styles: ["regular", "bold"], cjk: true },
-  jp: { scripts: ["Jpan", "Hira", "Kana"], styles: ["regular", "bold"], cjk: true },
-  kr: { scripts: ["Kore", "Hang"], styles: ["regular", "bold"], cjk: true },
-  symbols: { scripts: [], styles: ["regular"] },
-  emoji: { scripts: ["Zsye"], styles: ["regular", "bold"] },
+  sc: { name: "Noto Sans SC", scripts: ["Hans", "Hani", "Bopo"], styles: ["regular", "bold"], cjk: true },
+  tc: { name: "Noto Sans TC", scripts: ["Hant"], styles: ["regular", "bold"], cjk: true },
+  jp: { name: "Noto Sans JP", scripts: ["Jpan", "Hira", "Kana"], styles: ["regular", "bold"], cjk: true },
+  kr: { name: "Noto Sans KR", scripts: ["Kore", "Hang"], styles: ["regular", "bold"], cjk: true },
+  symbols: { name: "Noto Sans Symbols 2", scripts: [], styles: ["regular"] },
+  emoji: { name: "Noto Emoji", scripts: ["Zsye"], styles: ["regular", "bold"] },
 } as const satisfies Record<string, FamilySpec>;
 
 interface FamilySpec {
+  /** The family's name as CSS knows it (`font-family`), for the HTML edition's font stacks. */
+  name: string;
   /** ISO 15924 codes: Unicode scripts of the characters it sets, and document scripts (Hans, Jpan) it is the body family of. */
   scripts: readonly string[];
   styles: readonly FaceStyle[];
