@@ -586,6 +586,7 @@ interface TextPieces {
 
 const pieceCache = new LruCache<string, TextPieces>(20_000);
 const RTL_MARK = "\u061C";
+const NO_INVISIBLE = { before: "", after: "" };
 const STRONG_RTL = new Set(["R", "AL"]);
 
 /** Whether a glyph's text has no right-to-left letter (a space, punctuation, a digit): poppler would move it. */
@@ -660,7 +661,9 @@ interface LineDrawing {
  * word by word from the right, each word would start a new piece and the spaces would be lost.
  * Poppler orders text by position and reads either way.
  */
-function drawingOrder(runs: readonly PlacedRun[]): PlacedRun[] {
+function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
+  // Left-to-right text alone is drawn as it reads.
+  if (!runs.some((placed) => placed.run.direction === "rtl")) return runs;
   const visual = [...runs].sort((a, b) => a.x - b.x);
   const place = new Map(visual.map((run, i) => [run, i]));
   const order: PlacedRun[] = [];
@@ -690,7 +693,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
   const runs = item.line.runs;
   const rtlLine = runs.length > 0 && runs[0]!.x > runs[runs.length - 1]!.x;
-  let lastText: { face: EmbeddedFace; text: string } | undefined;
+  let lastFace: EmbeddedFace | undefined;
+  let lastText = "";
   for (const placed of drawingOrder(item.line.runs)) {
     const face = faceOf(placed.run.face);
     doc.page.fonts[face.pdf.id] ??= face.pdf.ref();
@@ -752,14 +756,16 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           tj.push(num((scale * 1000) / placed.size));
         }
         startedText = true;
-        const invisible = face.invisibleCodes(glyph);
+        // Most glyphs have no marks to carry: no lookup, no allocation for them.
+        const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
         codes += invisible.before;
         const marked = rtlLine && (rtl ? isWeakInRtl(glyph) : !startedRun);
         startedRun = true;
         codes += hex4(marked ? face.encodeMarked(glyph) : face.encode(glyph));
         codes += invisible.after;
         cursorX = x + glyph.textAdvance * scale;
-        lastText = { face, text: glyph.text };
+        lastFace = face;
+        lastText = glyph.text;
       }
       pen += glyph.xAdvance * scale + (placed.extra?.[i] ?? 0);
     }
@@ -768,7 +774,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   // A line broken after a hyphen ("long-" / "standing"): poppler takes a hyphen-minus ending a line
   // for a word it hyphenated and drops it. A word joiner after it, invisible and of no width, ends
   // the line instead; pdf.js skips a glyph whose text ends with a format character.
-  if (!rtlLine && lastText?.text.endsWith("-")) out.push(`<${hex4(lastText.face.encodeInvisible("\u2060"))}> Tj`);
+  if (!rtlLine && lastFace && lastText.endsWith("-")) out.push(`<${hex4(lastFace.encodeInvisible("\u2060"))}> Tj`);
   if (textRise !== 0) out.push("0 Ts");
   out.push("ET", ...outlines);
   doc.addContent(out.join("\n"));
