@@ -199,6 +199,7 @@ class EmbeddedFace {
   /** The same lookup by glyph object: shaped runs come from a process-wide cache, so most glyphs repeat as objects. */
   private readonly idsByGlyph = new Map<ShapedGlyph, number>();
   private readonly markedIdsByGlyph = new Map<ShapedGlyph, number>();
+  private readonly ltrMarkedIdsByGlyph = new Map<ShapedGlyph, number>();
   private readonly invisibleByGlyph = new Map<ShapedGlyph, { before: string; after: string }>();
   private readonly texts: string[] = [""];
   /** The advance of each subset glyph that carries text, in font units. */
@@ -266,11 +267,12 @@ class EmbeddedFace {
    * every stretch of characters that are not right-to-left letters (spaces, punctuation, digits,
    * Latin) in a right-to-left line as one piece; the mark ends each such stretch where it belongs.
    */
-  encodeMarked(glyph: ShapedGlyph): number {
-    let gid = this.markedIdsByGlyph.get(glyph);
+  encodeMarked(glyph: ShapedGlyph, mark: string): number {
+    const byGlyph = mark === RTL_MARK ? this.markedIdsByGlyph : this.ltrMarkedIdsByGlyph;
+    let gid = byGlyph.get(glyph);
     if (gid === undefined) {
-      gid = this.glyphFor(glyph.id, RTL_MARK + piecesOf(glyph).main, glyph.textAdvance);
-      this.markedIdsByGlyph.set(glyph, gid);
+      gid = this.glyphFor(glyph.id, mark + piecesOf(glyph).main, glyph.textAdvance);
+      byGlyph.set(glyph, gid);
     }
     return gid;
   }
@@ -588,6 +590,26 @@ const pieceCache = new LruCache<string, TextPieces>(20_000);
 const RTL_MARK = "\u061C";
 const NO_INVISIBLE = { before: "", after: "" };
 const STRONG_RTL = new Set(["R", "AL"]);
+/**
+ * In a left-to-right line with right-to-left text, poppler reverses each right-to-left stretch
+ * together with the spaces and punctuation after it, up to the next Latin letter or digit
+ * ("(أبدًا), was" comes out "()أبدًا, was"); a LEFT-TO-RIGHT MARK (invisible) before each space or
+ * punctuation of the left-to-right text ends the stretch where the right-to-left text does.
+ */
+const LTR_MARK = "\u200E";
+const STRONG = new Set(["R", "AL", "L"]);
+
+function isWeak(glyph: ShapedGlyph): boolean {
+  let weak = weakGlyphs.get(glyph);
+  if (weak === undefined) {
+    weak = true;
+    for (const char of glyph.text) if (STRONG.has(bidi.getBidiCharTypeName(char))) weak = false;
+    weakGlyphs.set(glyph, weak);
+  }
+  return weak;
+}
+
+const weakGlyphs = new WeakMap<ShapedGlyph, boolean>();
 
 /** Whether a glyph's text has no right-to-left letter (a space, punctuation, a digit): poppler would move it. */
 function isWeakInRtl(glyph: ShapedGlyph): boolean {
@@ -693,6 +715,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
   const runs = item.line.runs;
   const rtlLine = runs.length > 0 && runs[0]!.x > runs[runs.length - 1]!.x;
+  const lineHasRtl = !rtlLine && runs.some((placed) => placed.run.direction === "rtl");
   let lastFace: EmbeddedFace | undefined;
   let lastText = "";
   for (const placed of drawingOrder(item.line.runs)) {
@@ -759,9 +782,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         // Most glyphs have no marks to carry: no lookup, no allocation for them.
         const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
         codes += invisible.before;
-        const marked = rtlLine && (rtl ? isWeakInRtl(glyph) : !startedRun);
+        const mark = rtlLine ? ((rtl ? isWeakInRtl(glyph) : !startedRun) ? RTL_MARK : "") : !rtl && lineHasRtl && isWeak(glyph) ? LTR_MARK : "";
         startedRun = true;
-        codes += hex4(marked ? face.encodeMarked(glyph) : face.encode(glyph));
+        codes += hex4(mark ? face.encodeMarked(glyph, mark) : face.encode(glyph));
         codes += invisible.after;
         cursorX = x + glyph.textAdvance * scale;
         lastFace = face;

@@ -22,7 +22,7 @@ const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u3000-\\u3
 const BETWEEN_CJK = new RegExp(`(?<=[${CJK}]) (?=[${CJK}])`, "gu");
 /**
  * Invisible bidi controls: poppler writes embeddings and marks around right-to-left text, and our
- * right-to-left word spaces carry an ARABIC LETTER MARK for pdf.js (see pdf-writer.ts). The HTML
+ * lines with right-to-left text carry ARABIC LETTER and LEFT-TO-RIGHT MARKs for the extractors (see pdf-writer.ts). The HTML
  * edition's own controls (the isolates of ignorables.html) are dropped alike.
  */
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
@@ -107,8 +107,6 @@ function missingParagraphs(paragraphs: readonly string[], text: string): { parag
 const POPPLER_GAPS: Readonly<Record<string, string>> = {
   ar: "a period before a closing guillemet at a paragraph's end comes out after it, and a left-to-right list item in the right-to-left letter loses its closing parenthesis to the bullet",
   "letter-he.html": "a cluster with two marks (shin dot and sheva) drawn before its letter: poppler takes the letter, drawn where the invisible marks were, for a duplicate and breaks the word",
-  "ignorables.html": "a right-to-left word inside a left-to-right line loses the space after it",
-  "mixed-scripts.html": "parentheses around a right-to-left phrase inside a left-to-right line come out together before it",
 };
 
 const checkWith = (tool: "poppler" | "pdfjs", key: string) => (tool === "poppler" && key in POPPLER_GAPS ? it.failing : it);
