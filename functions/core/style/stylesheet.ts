@@ -1,5 +1,7 @@
 import { compile } from "css-select";
-import * as csstree from "css-tree";
+// `require`, not `import`: a bundler then takes css-tree's CommonJS build, whose data files are
+// static requires; its ES build finds them through import.meta.url, which a CommonJS Lambda bundle lacks.
+import csstree = require("css-tree");
 import { LetterpressError } from "../errors";
 import { type Element, PARSE5_ADAPTER } from "./dom-adapter";
 import { FIXED_BEHAVIOUR, PROPERTIES } from "./properties";
