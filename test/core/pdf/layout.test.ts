@@ -97,8 +97,9 @@ describe("@page", () => {
     expect(firstTop(pages[1]!)).toBeCloseTo(22 * MM, 6);
   });
 
-  it("draws the margin boxes in the page margin with the page counters", () => {
-    const pages = layOut(`<h1>Title</h1>${Array.from({ length: 8 }, () => `<p>${LONG}</p>`).join("")}`, "");
+  it("draws the margin boxes in the page margin with the page counters and a running string", () => {
+    const css = "h1 { string-set: running-title content(text); }\n@page { @bottom-left { content: string(running-title); } }";
+    const pages = layOut(`<h1>Title</h1>${Array.from({ length: 8 }, () => `<p>${LONG}</p>`).join("")}`, css);
     const boxes = (page: Page) => page.items.filter((i) => i.kind === "line" && i.node === null);
     pages.forEach((page, index) => {
       const texts = boxes(page).map((i) => (i.kind === "line" ? i.line.runs.map((r) => r.run.glyphs.map((g) => g.text).join("")).join("") : ""));
