@@ -88,6 +88,13 @@ describe("the box model", () => {
   });
 });
 
+describe("fonts", () => {
+  it("sets the first family of the list the font registry has, and refuses a list without one", () => {
+    expect(() => layOut("<p>Text</p>", 'p { font-family: "Comic Sans", "Noto Sans"; }')).not.toThrow();
+    expect(() => layOut("<p>Text</p>", 'p { font-family: "Comic Sans", Georgia; }')).toThrow('font-family "Comic Sans", "georgia": none of these families is in the font registry');
+  });
+});
+
 describe("@page", () => {
   it("takes the first page's top margin from @page :first and the others' from @page", () => {
     const many = Array.from({ length: 12 }, () => `<p>${LONG}</p>`).join("");
