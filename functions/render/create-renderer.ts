@@ -29,7 +29,7 @@ export async function createRenderer(options: RendererOptions): Promise<Document
   const pdf = ({ fragment, view }: FilledLetter, paper: Paper, templates: TemplateEngine) => {
     return renderPdf(fragment, {
       locale: LOCALES[view.locale],
-      stylesheets: editionStylesheets(templates, view.locale, paper),
+      stylesheets: editionStylesheets(templates, view.locale, paper, view.title),
       metadata: {
         title: view.title,
         author: view.sender,

@@ -22,20 +22,20 @@ export function fillLetter(engine: TemplateEngine, letter: Letter, locale: Local
 
 /**
  * The stylesheets of one document, in cascade order, as both editions read them: the template's
- * ua.css and print.css around the render's settings (paper, font stack, localized page label).
+ * ua.css and print.css around the render's settings (paper, font stack, localized page label, title).
  */
-export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, paper: Paper): StylesheetSource[] {
+export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, paper: Paper, runningTitle = ""): StylesheetSource[] {
   const messages = engine.messages(locale);
   return documentStylesheets(
     { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet },
-    { script: LOCALES[locale].script, paper, pageLabel: (page, pages) => messages.format("footer.page", { page, pages }) },
+    { script: LOCALES[locale].script, paper, pageLabel: (page, pages) => messages.format("footer.page", { page, pages }), runningTitle },
   );
 }
 
 /** Wraps a filled letter into a standalone page: no script, no request, one inline style allowed by hash. */
 export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, paper: Paper): string {
   const { view } = filled;
-  const css = stylesheetsAsHtmlCss(editionStylesheets(engine, view.locale, paper));
+  const css = stylesheetsAsHtmlCss(editionStylesheets(engine, view.locale, paper, view.title));
   const styleHash = createHash("sha256").update(css).digest("base64");
   const contentSecurityPolicy = [
     "default-src 'none'",

@@ -1,7 +1,7 @@
 import { LetterpressError } from "../errors";
 import type { LocaleInfo } from "../locales";
 import { type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
-import { type FamilyId, faceOf, type FontLibrary, PRIMARY_FAMILY } from "./font-library";
+import { type FamilyId, faceOf, type FontLibrary } from "./font-library";
 import { type Box, type Inline, inlineText, type StructType } from "./letter-tree";
 import { type Align, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
 
@@ -199,8 +199,12 @@ export class Composer {
 
   private rulesOf(style: ComputedStyle): ScriptRules {
     const family = style.fontFamily.map((name) => FAMILY_NAMES[name.toLowerCase()]).find((f) => f !== undefined);
+    // A list without a family the PDF has would be drawn in another face than the browser's: say so.
+    if (!family) {
+      throw new LetterpressError("TEMPLATE_ERROR", `font-family ${style.fontFamily.map((name) => `"${name}"`).join(", ")}: none of these families is in the font registry (${Object.keys(FAMILY_NAMES).join(", ")})`);
+    }
     return {
-      primary: family ?? PRIMARY_FAMILY[this.ctx.locale.script],
+      primary: family,
       keepAll: style.wordBreak === "keep-all",
       // Chinese lines have no spaces to stretch: justification spaces every character, as browsers do.
       interCharacter: this.ctx.locale.script === "Hans",

@@ -21,9 +21,12 @@ export const FONT_STACKS: Readonly<Record<Script, string>> = {
   Kore: '"Noto Sans KR", "Noto Sans CJK KR", "Source Han Sans K", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif',
 };
 
-/** A CSS string literal: quotes, backslashes and line breaks escaped. */
+/**
+ * A CSS string literal: quotes and backslashes escaped, line breaks and the characters that could
+ * end the HTML edition's `<style>` element (`<`, `>`, `&`) written as CSS hex escapes.
+ */
 export function cssString(value: string): string {
-  return `"${value.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\A ")}"`;
+  return `"${value.replace(/[\\"]/g, "\\$&").replace(/[\n<>&]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}"`;
 }
 
 /**
@@ -43,17 +46,19 @@ export interface DocumentStyleOptions {
   paper: Paper;
   /** The template's `footer.page` message for the document's language. */
   pageLabel: (page: string, pages: string) => string;
+  /** The letter's title, for a running header or footer (`--running-title`). */
+  runningTitle?: string;
 }
 
 /**
  * The stylesheets of one document, in cascade order: the template's user-agent sheet, the render's
  * own settings (paper size, the font stack of the document's script as `--font-body`, the localized
- * page label as `--page-label`) as the user origin, then the template's print.css. Both editions
+ * page label as `--page-label`, the letter's title as `--running-title`) as the user origin, then the template's print.css. Both editions
  * read exactly these.
  */
 export function documentStylesheets(sheets: TemplateStylesheets, options: DocumentStyleOptions): StylesheetSource[] {
   const settings = [
-    `:root { --font-body: ${FONT_STACKS[options.script]}; --page-label: ${pageLabelContent(options.pageLabel)}; }`,
+    `:root { --font-body: ${FONT_STACKS[options.script]}; --page-label: ${pageLabelContent(options.pageLabel)}; --running-title: ${cssString(options.runningTitle ?? "")}; }`,
     `@page { size: ${options.paper === "A4" ? "A4" : "letter"}; }`,
   ].join("\n");
   return [

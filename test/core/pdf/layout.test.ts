@@ -88,6 +88,13 @@ describe("the box model", () => {
   });
 });
 
+describe("fonts", () => {
+  it("sets the first family of the list the font registry has, and refuses a list without one", () => {
+    expect(() => layOut("<p>Text</p>", 'p { font-family: "Comic Sans", "Noto Sans"; }')).not.toThrow();
+    expect(() => layOut("<p>Text</p>", 'p { font-family: "Comic Sans", Georgia; }')).toThrow('font-family "Comic Sans", "georgia": none of these families is in the font registry');
+  });
+});
+
 describe("@page", () => {
   it("takes the first page's top margin from @page :first and the others' from @page", () => {
     const many = Array.from({ length: 12 }, () => `<p>${LONG}</p>`).join("");
@@ -97,8 +104,9 @@ describe("@page", () => {
     expect(firstTop(pages[1]!)).toBeCloseTo(22 * MM, 6);
   });
 
-  it("draws the margin boxes in the page margin with the page counters", () => {
-    const pages = layOut(`<h1>Title</h1>${Array.from({ length: 8 }, () => `<p>${LONG}</p>`).join("")}`, "");
+  it("draws the margin boxes in the page margin with the page counters and a running string", () => {
+    const css = "h1 { string-set: running-title content(text); }\n@page { @bottom-left { content: string(running-title); } }";
+    const pages = layOut(`<h1>Title</h1>${Array.from({ length: 8 }, () => `<p>${LONG}</p>`).join("")}`, css);
     const boxes = (page: Page) => page.items.filter((i) => i.kind === "line" && i.node === null);
     pages.forEach((page, index) => {
       const texts = boxes(page).map((i) => (i.kind === "line" ? i.line.runs.map((r) => r.run.glyphs.map((g) => g.text).join("")).join("") : ""));

@@ -27,8 +27,8 @@ export const PAGE_LABEL = (page: number | string, pages: number | string) => `Pa
 const TEMPLATES = join(__dirname, "../../../templates");
 
 /** The template's stylesheets for a language, with `author` in place of templates/print.css when given. */
-export function stylesheetsFor(locale: LocaleId, paper: Paper = "A4", author = readFileSync(join(TEMPLATES, "print.css"), "utf8")): StylesheetSource[] {
-  return documentStylesheets({ userAgent: readFileSync(join(TEMPLATES, "ua.css"), "utf8"), author }, { script: LOCALES[locale].script, paper, pageLabel: PAGE_LABEL });
+export function stylesheetsFor(locale: LocaleId, paper: Paper = "A4", author = readFileSync(join(TEMPLATES, "print.css"), "utf8"), runningTitle = ""): StylesheetSource[] {
+  return documentStylesheets({ userAgent: readFileSync(join(TEMPLATES, "ua.css"), "utf8"), author }, { script: LOCALES[locale].script, paper, pageLabel: PAGE_LABEL, runningTitle });
 }
 
 export function options(locale: LocaleId, overrides: Partial<RenderPdfOptions> = {}): RenderPdfOptions {
@@ -47,8 +47,10 @@ export function options(locale: LocaleId, overrides: Partial<RenderPdfOptions> =
   };
 }
 
+/** Renders a fixture as the renderer does: its footer's title is the running title. */
 export async function render(name: string, locale: LocaleId, overrides: Partial<RenderPdfOptions> = {}): Promise<Buffer> {
-  return renderPdf(fixture(name), options(locale, overrides));
+  const html = fixture(name);
+  return renderPdf(html, options(locale, { stylesheets: stylesheetsFor(locale, "A4", undefined, footerTitle(html)), ...overrides }));
 }
 
 /** Writes the PDF to a temporary file for the command-line tools. */

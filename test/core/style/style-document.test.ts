@@ -282,7 +282,7 @@ describe("the template's stylesheets", () => {
 
   it("take the paper size from the render, and the margins and the localized label's margin box from print.css", () => {
     const root = letter("en");
-    const document = styleDocument(root, parseStylesheets(documentStylesheets(sheets, { script: "Latn", paper: "Letter", pageLabel: (p, n) => `Page ${p} of ${n}` })));
+    const document = styleDocument(root, parseStylesheets(documentStylesheets(sheets, { script: "Latn", paper: "Letter", pageLabel: (p, n) => `Page ${p} of ${n}`, runningTitle: 'A "title" </style>' })));
     const page = document.page(false);
     expect([page.width, page.height]).toEqual([612, 792]);
     expect(page.margin.bottom).toBeCloseTo((26 * 72) / 25.4, 6);
@@ -293,6 +293,14 @@ describe("the template's stylesheets", () => {
       { kind: "counter", name: "pages" },
     ]);
     expect(page.boxes["bottom-right"]?.style.fontSize).toBe(8);
-    expect(page.boxes["bottom-left"]?.content).toEqual([{ kind: "string", name: "running-title" }]);
+    expect(page.boxes["bottom-left"]?.content).toEqual([{ kind: "text", text: 'A "title" </style>' }]);
+  });
+});
+
+describe("the render's settings", () => {
+  it("write the title as a CSS string that cannot end the HTML edition's <style> element", () => {
+    const [, settings] = documentStylesheets({ userAgent: "", author: "" }, { script: "Latn", paper: "A4", pageLabel: (p, n) => `${p}/${n}`, runningTitle: 'Break </style><script>x</script> "out" \\ here' });
+    expect(settings!.text).not.toMatch(/[<>]/);
+    expect(settings!.text).toContain('--running-title: "Break \\3c /style\\3e \\3c script\\3e x\\3c /script\\3e  \\"out\\" \\\\ here"');
   });
 });
