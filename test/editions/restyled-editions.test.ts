@@ -25,7 +25,8 @@ const MM = 72 / 25.4;
 
 /**
  * The flow's characters above the bottom margin, without white space, list markers (Chromium draws
- * them as shapes) and combining marks (extractors order Arabic marks differently).
+ * them as shapes), combining marks (extractors order Arabic marks differently) and default-ignorable
+ * characters (the PDF carries word joiners and letter marks that keep extraction in reading order).
  */
 function characters(path: string, bottomMargin: number): Character[] {
   const out: Character[] = [];
@@ -37,7 +38,7 @@ function characters(path: string, bottomMargin: number): Character[] {
       for (const line of page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([\s\S]*?)<\/line>/g)) {
         const top = Number(line[1]);
         if (top > height - bottomMargin - 1) continue;
-        const text = [...line[2]!.matchAll(/>([^<]*)<\/word>/g)].map((m) => m[1]).join("").replace(/[\s•◦▪]|\p{M}/gu, "");
+        const text = [...line[2]!.matchAll(/>([^<]*)<\/word>/g)].map((m) => m[1]).join("").replace(/[\s•◦▪]|\p{M}|\p{Default_Ignorable_Code_Point}/gu, "");
         for (const char of text) out.push({ char, page: index + 1, top, lineStart: false });
       }
     });
