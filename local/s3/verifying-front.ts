@@ -4,8 +4,6 @@ import type { AddressInfo } from "node:net";
 import { newRequestId, s3ErrorXml, type S3ErrorReply } from "./s3-xml";
 import { verifySigV4 } from "./sigv4-verifier";
 
-export { s3ErrorXml };
-
 /**
  * The embedded S3 server's only door: an HTTP server on loopback that refuses what S3 would refuse
  * before any operation runs. It verifies header auth and presigned query auth, checks a signed
