@@ -1,4 +1,3 @@
-import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { SUPPORTED_LOCALES } from "../../../functions/core/locales";
 import type { DocumentRenderer } from "../../../functions/core/render-document";
@@ -8,7 +7,7 @@ import { RenderService } from "../../../functions/render/render-service";
 import type { S3DocumentStore } from "../../../functions/storage/s3-document-store";
 import type { EmbeddedS3Options } from "../../../local/s3/embedded-s3";
 import type { LocalRuntime } from "../../../local/runtime";
-import { createLocalServer } from "../../../local/server";
+import { createLocalServer, listenLocalServer } from "../../../local/server";
 import { type Harness, startHarness } from "../../storage/embedded-s3-harness";
 import { DATA_DIR, TEMPLATES_DIR } from "../../support/letters";
 
@@ -39,12 +38,12 @@ export async function startServedStack(options: ServedStackOptions = {}): Promis
   const service = new RenderService(options.wrapRenderer ? options.wrapRenderer(renderer) : renderer, store, letters, SUPPORTED_LOCALES);
   const runtime: LocalRuntime = { service, store, letters, description: `embedded S3 at ${harness.s3.endpoint}`, close: async () => {} };
   const server: Server = createLocalServer(runtime, lifetime);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = await listenLocalServer(server, 0);
   return {
     harness,
     store,
     service,
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    baseUrl: `http://127.0.0.1:${port}`,
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
