@@ -182,7 +182,14 @@ export class ObjectStore {
         await handle.close();
       }
       const folder = dirname(file);
-      await mkdir(folder, { recursive: true });
+      const created = await mkdir(folder, { recursive: true });
+      // A new folder is durable only once its parent's entry for it is: fsync each new one's parent.
+      if (created !== undefined) {
+        for (let dir = folder; ; dir = dirname(dir)) {
+          await fsyncFolder(dirname(dir));
+          if (dir === created || dir === this.root) break;
+        }
+      }
       return await withKeyLock(file.slice(0, -OBJECT_SUFFIX.length) + LOCK_SUFFIX, async (stillHeld): Promise<PutOutcome> => {
         if (condition !== undefined) {
           const current = await this.readMeta(file);

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, readlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -122,5 +123,32 @@ describe("the key lock", () => {
     await put(servers[0]!.client, servers[0]!.bucket, "locked/manifest.json", "written", { IfNoneMatch: "*" });
 
     expect((await readdir(path.dirname(lockFile))).filter((name) => name.endsWith(".lock"))).toEqual([]);
+  });
+});
+
+/** TCP ports a process listens on, from Linux's /proc: its socket inodes matched with the LISTEN rows. */
+async function listeningPorts(pid: number): Promise<number[]> {
+  const inodes = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`)) {
+    const match = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ""));
+    if (match) inodes.add(match[1]!);
+  }
+  const ports: number[] = [];
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    for (const line of (await readFile(table, "utf8").catch(() => "")).split("\n").slice(1)) {
+      const columns = line.trim().split(/\s+/);
+      if (columns[3] === "0A" && inodes.has(columns[9] ?? "")) ports.push(parseInt(columns[1]!.split(":")[1]!, 16));
+    }
+  }
+  return ports.sort();
+}
+
+(existsSync("/proc/net/tcp") ? describe : describe.skip)("the server process's ports", () => {
+  it("is one: the port that verifies signatures (no unsigned port beside it)", async () => {
+    for (const server of servers) {
+      expect(await listeningPorts(server.pid)).toEqual([Number(new URL(server.endpoint).port)]);
+      const unsigned = await fetch(`${server.endpoint}/${server.bucket}?list-type=2`);
+      expect(unsigned.status).toBe(403);
+    }
   });
 });

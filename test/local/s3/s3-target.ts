@@ -39,6 +39,7 @@ export interface ChildServer {
   client: S3Client;
   bucket: string;
   endpoint: string;
+  pid: number;
   stop(): Promise<void>;
   /** SIGKILL: the process dies wherever it is, as in a crash. */
   stopHard(): Promise<void>;
@@ -67,7 +68,7 @@ export async function startChildServer(dataDir: string): Promise<ChildServer> {
     }
     client.destroy();
   };
-  return { client, bucket: info.bucket, endpoint: info.endpoint, stop: () => end("SIGTERM"), stopHard: () => end("SIGKILL") };
+  return { client, bucket: info.bucket, endpoint: info.endpoint, pid: info.pid, stop: () => end("SIGTERM"), stopHard: () => end("SIGKILL") };
 }
 
 export async function tempDir(): Promise<{ dir: string; remove(): Promise<void> }> {
