@@ -253,16 +253,19 @@ export class ObjectStore {
 
     const entries: ListEntry[] = [];
     const seenPrefixes = new Set<string>();
+    const addPrefix = (value: string) => {
+      if (!seenPrefixes.has(value)) entries.push({ kind: "prefix", prefix: value });
+      seenPrefixes.add(value);
+    };
     for (const entry of found) {
-      if (entry.kind === "object" && startAfter !== undefined && utf8Order(entry.key, startAfter) <= 0) continue;
-      const rolled = entry.kind === "object" && delimiter ? commonPrefixOf(entry.key, prefix, delimiter) : undefined;
-      if (rolled !== undefined || entry.kind === "prefix") {
-        const value = rolled ?? (entry as { prefix: string }).prefix;
-        if (!seenPrefixes.has(value)) entries.push({ kind: "prefix", prefix: value });
-        seenPrefixes.add(value);
-      } else {
-        entries.push(entry);
+      if (entry.kind === "prefix") {
+        addPrefix(entry.prefix);
+        continue;
       }
+      if (startAfter !== undefined && utf8Order(entry.key, startAfter) <= 0) continue;
+      const rolled = delimiter ? commonPrefixOf(entry.key, prefix, delimiter) : undefined;
+      if (rolled !== undefined) addPrefix(rolled);
+      else entries.push(entry);
     }
     return entries.sort((a, b) => utf8Order(a.kind === "object" ? a.key : a.prefix, b.kind === "object" ? b.key : b.prefix));
   }
