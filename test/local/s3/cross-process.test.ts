@@ -5,7 +5,10 @@ import { mkdir, readdir, readFile, readlink, writeFile } from "node:fs/promises"
 import { hostname } from "node:os";
 import path from "node:path";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { LocaleId } from "../../../functions/core/locales";
+import { S3DocumentStore } from "../../../functions/storage/s3-document-store";
 import { ObjectStore } from "../../../local/s3/object-store";
+import { renderedDocument, REVISION } from "../../storage/embedded-s3-harness";
 import { type ChildServer, startChildServer, tempDir } from "./s3-target";
 
 /**
@@ -84,6 +87,26 @@ describe("two server processes on one data folder", () => {
       }),
     );
     expect(outcomes).toEqual(keys.map(() => ({ winners: 1, losers: [412], storedIsWinner: true })));
+  });
+});
+
+describe("two publishers in two processes (serve and generate on one .local/s3)", () => {
+  it("list every document each of them published in the one manifest of their revision", async () => {
+    const stores = servers.map((server) => new S3DocumentStore({ client: server.client, bucket: server.bucket, maxPresignExpirySeconds: 3_600 }));
+    const locales: LocaleId[] = ["en", "fr", "es", "ru", "zh", "ar", "ko"];
+    const documents = locales.flatMap((locale) => (["pdf", "html"] as const).flatMap((format) => ["un", "gb", "fr"].map((recipient) => renderedDocument(locale, format, `${locale} ${recipient}`, recipient))));
+
+    // Each document stored and published on its own, alternately through one process or the other, all at once.
+    await Promise.all(
+      documents.map(async (document, i) => {
+        const store = stores[i % 2]!;
+        const { document: stored } = await store.put(document, { revision: REVISION, downloadName: "Letter" });
+        await store.publishRevision("unsc-dprk-2015", REVISION, [stored]);
+      }),
+    );
+
+    const manifest = await stores[0]!.getManifest("unsc-dprk-2015", REVISION);
+    expect(manifest?.documents).toHaveLength(documents.length);
   });
 });
 
