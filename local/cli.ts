@@ -9,7 +9,7 @@ import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments } from "./generate";
 import { ProgressTable } from "./progress-table";
 import { startLocalRuntime } from "./runtime";
-import { createLocalServer } from "./server";
+import { createLocalServer, listenLocalServer } from "./server";
 
 /** Parses a comma-separated flag value, checking each item. */
 function listOf<T extends string>(what: string, isValid: (value: string) => value is T, expected: string) {
@@ -121,11 +121,11 @@ withStorageFlags(
 ).action(async (flags: CommonFlags & { port: number }) => {
   const runtime = await startLocalRuntime(runtimeOptions(flags));
   const server = createLocalServer(runtime);
-  server.listen(flags.port, "127.0.0.1", () => {
-    const address = server.address();
-    const port = typeof address === "object" && address ? address.port : flags.port;
-    console.log(`letterpress is serving http://127.0.0.1:${port}/ (documents in ${runtime.description}); Ctrl-C stops it`);
+  const port = await listenLocalServer(server, flags.port).catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
   });
+  console.log(`letterpress is serving http://127.0.0.1:${port}/ (documents in ${runtime.description}); Ctrl-C stops it`);
   const stop = () => server.close(() => void runtime.close().then(() => process.exit(0)));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

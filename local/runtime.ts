@@ -89,7 +89,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const urlLifetime = options.urlLifetime ?? DEFAULTS.urlLifetime;
   const embedded = options.bucket ? undefined : await startEmbeddedS3({ dataDir: EMBEDDED_S3_DIR });
   const client = embedded
-    ? createS3Client({ region: embedded.region, endpoint: embedded.endpoint, forcePathStyle: true, credentials: embedded.credentials })
+    ? createS3Client(embedded.connection)
     : createS3Client({ region: options.region ?? DEFAULTS.region, ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}) });
   const bucket = embedded ? embedded.bucket : (options.bucket as string);
   const store = new S3DocumentStore({ client, bucket, maxPresignExpirySeconds: urlLifetime.maxSeconds, ...(embedded ? {} : { encryption: { mode: "SSE-S3" as const } }) });

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import Handlebars from "handlebars";
 import { DOCUMENT_FORMATS } from "../functions/core/documents";
 import { formatDataIssue } from "../functions/core/errors";
 import { SUPPORTED_LOCALES } from "../functions/core/locales";
 import { DOWNLOAD_ROUTE, DOWNLOAD_ROUTE_KEY, matchDownloadRoute } from "../functions/deployment-contract";
+import { LetterpressError } from "../functions/core/errors";
 import type { LocalRuntime } from "./runtime";
 
 /** Requests to this server carry no body; anything larger than this is refused unread. */
@@ -87,14 +89,77 @@ async function indexPage(runtime: LocalRuntime): Promise<string> {
 <body><main><h1>letterpress</h1><p>Every link asks the local download API for a short-lived signed link to the document (stored in ${escape(runtime.description)}).</p>${sections.join("")}</main></body></html>`;
 }
 
+/** Connections waiting to be accepted: a burst of clients queues in the kernel instead of being refused. */
+const LISTEN_BACKLOG = 4_096;
+/**
+ * Idle keep-alive connections stay open this long: longer than clients keep theirs (they close a
+ * second or two before the hint the server sends), so a client never sends a request on a socket
+ * the server is closing at that moment, which is an ECONNRESET on a busy machine.
+ */
+const KEEP_ALIVE_MS = 65_000;
+
+/** Where the server says why it answered a 5xx; `console.error` unless a caller (a test) listens. */
+export type ServerLog = (line: string) => void;
+
+/** An error and its causes, one line: the code and message of each, never a stack. */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    if (current instanceof Error) {
+      const code = current instanceof LetterpressError ? ` ${current.code}` : "";
+      parts.push(`${current.name}${code}: ${current.message}`);
+      current = (current as { cause?: unknown }).cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  return parts.join(" <- caused by ");
+}
+
+/** The error code a JSON error body carries, for the one-line log. */
+function describeBody(body: string | undefined): string {
+  try {
+    const parsed = JSON.parse(body ?? "") as { error?: { code?: string } };
+    return parsed.error?.code ?? "no error code";
+  } catch {
+    return "no error code";
+  }
+}
+
+function logServerError(log: ServerLog, request: IncomingMessage, status: number, error: unknown): void {
+  // The path without the query: nothing a client sent beyond the route reaches the log.
+  log(`${new Date().toISOString()} ${status} ${request.method ?? "?"} ${(request.url ?? "").split("?")[0]}: ${describeError(error)}`);
+}
+
+/**
+ * Listens on loopback with a deep backlog. A port already in use is a CONFIG_ERROR naming it, which
+ * the CLI prints as one line, not a stack.
+ */
+export function listenLocalServer(server: Server, port: number, host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") reject(new LetterpressError("CONFIG_ERROR", `port ${port} on ${host} is already in use; stop what is using it or choose another with --port`));
+      else if (error.code === "EACCES") reject(new LetterpressError("CONFIG_ERROR", `port ${port} on ${host} is not open to this user; choose one above 1023 with --port`));
+      else reject(error);
+    };
+    server.once("error", onError);
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
+      server.off("error", onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
 /**
  * The local server: the deployed API's route through the download function's own handler, plus an
  * index page. Documents not stored yet are rendered on demand by the render function's handler,
- * which the download handler invokes as on AWS (see local/runtime.ts).
+ * which the download handler invokes as on AWS (see local/runtime.ts). Every 5xx is said in one
+ * line here (status and path); its cause is in the download handler's own log line, as on Lambda.
  */
-export function createLocalServer(runtime: LocalRuntime): Server {
+export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line) => console.error(line)): Server {
   const download = runtime.download;
-  return createServer(async (request, response) => {
+  const server = createServer(async (request, response) => {
     try {
       const length = Number(request.headers["content-length"] ?? 0);
       if (length > MAX_BODY_BYTES || request.headers["transfer-encoding"]) {
@@ -104,13 +169,22 @@ export function createLocalServer(runtime: LocalRuntime): Server {
       }
       const url = new URL(request.url ?? "/", "http://localhost");
       const match = matchDownloadRoute(url.pathname);
-      if (match) return send(response, await download(toApiGatewayEvent(request, url, match)));
+      if (match) {
+        const result = await download(toApiGatewayEvent(request, url, match));
+        if ((result.statusCode ?? 200) >= 500) logServerError(log, request, result.statusCode ?? 500, `see the download handler's log line (${describeBody(result.body)})`);
+        return send(response, result);
+      }
       if (url.pathname === "/" && request.method === "GET") {
         return send(response, { statusCode: 200, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }, body: await indexPage(runtime) });
       }
       send(response, { statusCode: 404, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "NOT_FOUND", message: `no such route; try ${DOWNLOAD_ROUTE.method} ${DOWNLOAD_ROUTE.path}` } }) });
-    } catch {
+    } catch (error) {
+      logServerError(log, request, 500, error);
       send(response, { statusCode: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "INTERNAL", message: "internal error" } }) });
     }
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // Node wants the headers timeout above the keep-alive one, or it can cut a reused connection short.
+  server.headersTimeout = KEEP_ALIVE_MS + 5_000;
+  return server;
 }

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { S3ErrorReply } from "./s3-xml";
 
 /**
  * AWS Signature Version 4 verification for S3 requests: header auth (`Authorization: AWS4-HMAC-SHA256 ...`)
@@ -31,13 +32,7 @@ export interface VerifierConfig {
   now: Date;
 }
 
-/** An S3 error reply: status and the `<Code>` and `<Message>` S3 would send, plus any detail elements. */
-export interface S3ErrorReply {
-  status: number;
-  code: string;
-  message: string;
-  detail?: Record<string, string>;
-}
+export type { S3ErrorReply };
 
 export type Verdict =
   | { ok: true; accessKeyId: string; mechanism: "header" | "query"; payloadHash: string }

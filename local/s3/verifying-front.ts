@@ -1,14 +1,18 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { verifySigV4, type S3ErrorReply } from "./sigv4-verifier";
+import { newRequestId, s3ErrorXml, type S3ErrorReply } from "./s3-xml";
+import { verifySigV4 } from "./sigv4-verifier";
 
 /**
- * A small HTTP proxy on loopback that refuses what S3 would refuse before the embedded server sees
- * it: s3rver checks no SigV4 signatures at all, so without this a tampered or expired link would work.
- * It verifies header auth and presigned query auth, checks a signed payload hash against the body,
- * and answers failures with S3's XML errors.
+ * The embedded S3 server's only door: an HTTP server on loopback that refuses what S3 would refuse
+ * before any operation runs. It verifies header auth and presigned query auth, checks a signed
+ * payload hash against the body, and answers failures with S3's XML errors; only a request that
+ * passes is handed to the S3 operations, in this process. There is no unsigned port.
  */
+
+/** What runs a verified request: given the body when the front read it to check its hash. */
+export type VerifiedRequestHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer | undefined) => Promise<void>;
 
 export interface FrontRequestRecord {
   method: string;
@@ -22,7 +26,7 @@ export interface FrontRequestRecord {
 }
 
 export interface VerifyingFrontOptions {
-  upstream: { host: string; port: number };
+  handler: VerifiedRequestHandler;
   region: string;
   secrets: ReadonlyMap<string, string>;
   /** 0 (the default) picks a free port. */
@@ -30,6 +34,14 @@ export interface VerifyingFrontOptions {
   /** Bodies with a signed SHA-256 are held in memory to check it; larger ones are refused. */
   maxSignedBodyBytes?: number;
   clock?: () => Date;
+  /**
+   * How long an idle keep-alive connection stays open. Longer than any client keeps an idle socket
+   * (Node's agent closes its own a second before the hint this sends), so a client never reuses a
+   * socket the server is closing at that moment: that race is an ECONNRESET under load.
+   */
+  keepAliveTimeoutMs?: number;
+  /** Connections waiting to be accepted; bursts of clients queue here instead of being refused. */
+  backlog?: number;
 }
 
 /** Enough history for any test; a long `npm run serve` must not grow without bound. */
@@ -40,21 +52,6 @@ export interface VerifyingFront {
   /** Requests seen, in order of completion (the most recent 10,000); tests count uploads with it. */
   readonly requests: readonly FrontRequestRecord[];
   stop(): Promise<void>;
-}
-
-/** Headers that describe one hop, not the request: never forwarded (RFC 9110 section 7.6.1). */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade"]);
-
-export function s3ErrorXml(error: S3ErrorReply, requestId: string): string {
-  const escape = (text: string) =>
-    text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[ch] ?? ch);
-  const detail = Object.entries(error.detail ?? {})
-    .map(([name, value]) => `<${name}>${escape(value)}</${name}>`)
-    .join("");
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escape(error.code)}</Code><Message>${escape(error.message)}</Message>` +
-    `${detail}<RequestId>${requestId}</RequestId></Error>`
-  );
 }
 
 function headerMap(rawHeaders: readonly string[]): Map<string, string[]> {
@@ -94,10 +91,9 @@ export async function startVerifyingFront(options: VerifyingFrontOptions): Promi
   const requests: FrontRequestRecord[] = [];
   const clock = options.clock ?? (() => new Date());
   const maxBody = options.maxSignedBodyBytes ?? 64 * 1024 * 1024;
-  const agent = new http.Agent({ keepAlive: true });
 
   const refuse = (req: http.IncomingMessage, res: http.ServerResponse, error: S3ErrorReply) => {
-    const requestId = randomBytes(8).toString("hex").toUpperCase();
+    const requestId = newRequestId();
     const body = s3ErrorXml(error, requestId);
     record(requests, { ...describe(req), status: error.status, refusedWith: error.code });
     // The unread body is dropped; the connection is closed so it cannot be mistaken for a next request.
@@ -111,43 +107,9 @@ export async function startVerifyingFront(options: VerifyingFrontOptions): Promi
     res.end(req.method === "HEAD" ? undefined : body);
   };
 
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer | undefined) => {
-    const headers: [string, string][] = [];
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-      const name = req.rawHeaders[i] as string;
-      if (!HOP_BY_HOP.has(name.toLowerCase())) headers.push([name, req.rawHeaders[i + 1] as string]);
-    }
-    const upstream = http.request({
-      agent,
-      host: options.upstream.host,
-      port: options.upstream.port,
-      method: req.method,
-      path: req.url,
-      // Raw pairs keep the bytes of each value: Node writes header strings as latin1.
-      headers: headers.flat(),
-    });
-    upstream.on("response", (up) => {
-      const responseHeaders: string[] = [];
-      for (let i = 0; i + 1 < up.rawHeaders.length; i += 2) {
-        if (!HOP_BY_HOP.has((up.rawHeaders[i] as string).toLowerCase())) responseHeaders.push(up.rawHeaders[i] as string, up.rawHeaders[i + 1] as string);
-      }
-      res.writeHead(up.statusCode ?? 502, responseHeaders);
-      up.pipe(res);
-      up.on("end", () => record(requests, { ...describe(req), status: up.statusCode ?? 502 }));
-      up.on("error", () => res.destroy());
-    });
-    upstream.on("error", () => {
-      if (!res.headersSent) refuse(req, res, { status: 503, code: "ServiceUnavailable", message: "The embedded S3 server did not answer." });
-      else res.destroy();
-    });
-    if (body !== undefined) {
-      // write() then end(): given its body in end(), Node re-encodes Content-Disposition
-      // (nodejs/node#46528) and would mangle the raw bytes we must pass on unchanged.
-      upstream.write(body);
-      upstream.end();
-    } else {
-      req.pipe(upstream);
-    }
+  const pass = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer | undefined) => {
+    res.once("finish", () => record(requests, { ...describe(req), status: res.statusCode }));
+    await options.handler(req, res, body);
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -157,7 +119,7 @@ export async function startVerifyingFront(options: VerifyingFrontOptions): Promi
     );
     if (!verdict.ok) return refuse(req, res, verdict.error);
     const payloadHash = verdict.payloadHash;
-    if (payloadHash === "UNSIGNED-PAYLOAD") return forward(req, res, undefined);
+    if (payloadHash === "UNSIGNED-PAYLOAD") return pass(req, res, undefined);
     if (!/^[0-9a-f]{64}$/.test(payloadHash)) {
       // aws-chunked streaming signatures: our client never sends them (checksums are WHEN_REQUIRED).
       return refuse(req, res, { status: 501, code: "NotImplemented", message: `x-amz-content-sha256 ${payloadHash} is not supported by the local server` });
@@ -173,7 +135,7 @@ export async function startVerifyingFront(options: VerifyingFrontOptions): Promi
         detail: { ClientComputedContentSHA256: payloadHash, S3ComputedContentSHA256: actual },
       });
     }
-    forward(req, res, body);
+    await pass(req, res, body);
   };
 
   const server = http.createServer((req, res) => {
@@ -182,9 +144,15 @@ export async function startVerifyingFront(options: VerifyingFrontOptions): Promi
       else res.destroy();
     });
   });
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 60_000;
+  // Node wants the headers timeout above the keep-alive one, or it can cut a reused connection short.
+  server.headersTimeout = server.keepAliveTimeout + 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+    server.listen({ port: options.port ?? 0, host: "127.0.0.1", backlog: options.backlog ?? 4_096 }, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
 
@@ -195,7 +163,6 @@ export async function startVerifyingFront(options: VerifyingFrontOptions): Promi
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-        agent.destroy();
       }),
   };
 }

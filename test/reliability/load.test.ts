@@ -17,6 +17,13 @@ const CLIENTS = 50;
 const REQUESTS = 5_000;
 const SAMPLE_EVERY = 50;
 const SAME_DOCUMENT_REQUESTS = 1_000;
+/**
+ * Nothing here asserts time: on a shared 2-core machine (CI runs the other suites beside this one)
+ * a burst may take minutes. What must hold is that every request is answered, and correctly; the
+ * server queues (deep listen backlog, long keep-alive, an S3 agent that waits for a socket instead
+ * of timing out) rather than failing. The time is recorded as a figure only.
+ */
+const UNHURRIED_MS = 900_000;
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -36,14 +43,22 @@ describe("the local server under load", () => {
   it(`renders a document not stored yet once for ${SAME_DOCUMENT_REQUESTS} concurrent requests`, async () => {
     const path = `/letters/${SEED_LETTER}/ru/pdf?recipient=ru`;
     const started = performance.now();
+    const failures: string[] = [];
     const replies = await Promise.all(
       Array.from({ length: SAME_DOCUMENT_REQUESTS }, async () => {
-        const reply = await fetch(`${stack.baseUrl}${path}`, { redirect: "manual" });
-        await reply.arrayBuffer();
-        return { status: reply.status, key: new URL(reply.headers.get("location") ?? "http://x/").pathname };
+        try {
+          const reply = await fetch(`${stack.baseUrl}${path}`, { redirect: "manual" });
+          await reply.arrayBuffer();
+          return { status: reply.status, key: new URL(reply.headers.get("location") ?? "http://x/").pathname };
+        } catch (error) {
+          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+          failures.push(`${cause?.code ?? ""} ${cause?.message ?? (error as Error).message}`.trim());
+          return { status: 0, key: "" };
+        }
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    expect(failures).toEqual([]);
     const statuses = new Map<number, number>();
     for (const { status } of replies) statuses.set(status, (statuses.get(status) ?? 0) + 1);
     expect(Object.fromEntries(statuses)).toEqual({ 302: SAME_DOCUMENT_REQUESTS });
@@ -55,7 +70,7 @@ describe("the local server under load", () => {
     expect(puts).toHaveLength(1);
     expect(pdfRenders).toBe(1);
     recordFigures("single-flight", { concurrentRequests: SAME_DOCUMENT_REQUESTS, redirects: statuses.get(302), documentPuts: puts.length, pdfRenders, seconds: Number(seconds.toFixed(2)) });
-  });
+  }, UNHURRIED_MS);
 
   it(`serves ${REQUESTS} download requests from ${CLIENTS} concurrent clients across every language and format, with no error`, async () => {
     // Pre-render every language the letter has a usable translation for, in both formats.
@@ -126,5 +141,5 @@ describe("the local server under load", () => {
       requestsPerSecond: Math.round(REQUESTS / seconds),
       latencyMs: { p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1]!) },
     });
-  }, 180_000);
+  }, UNHURRIED_MS);
 });

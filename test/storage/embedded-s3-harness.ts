@@ -21,15 +21,8 @@ export interface Harness {
 export async function startHarness(options: Partial<EmbeddedS3Options> = {}): Promise<Harness> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "letterpress-s3-"));
   const s3 = await startEmbeddedS3({ dataDir, ...options });
-  const client = createS3Client({
-    region: s3.region,
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: s3.credentials,
-    maxAttempts: 1,
-    connectionTimeoutMs: 2_000,
-    requestTimeoutMs: 10_000,
-  });
+  // The local-store settings `npm run serve` uses, but one attempt: tests count requests exactly.
+  const client = createS3Client({ ...s3.connection, maxAttempts: 1 });
   return {
     s3,
     client,

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { DocumentRenderer } from "../../functions/core/render-document";
 import { createHandlerLogger, type HandlerLogger } from "../../functions/handler-logger";
@@ -9,7 +8,7 @@ import type { RenderService } from "../../functions/render/render-service";
 import type { S3DocumentStore } from "../../functions/storage/s3-document-store";
 import type { EmbeddedS3Options } from "../../local/s3/embedded-s3";
 import { type LocalRuntime, wireLocalRuntime } from "../../local/runtime";
-import { createLocalServer } from "../../local/server";
+import { createLocalServer, listenLocalServer } from "../../local/server";
 import { type Harness, startHarness } from "../storage/embedded-s3-harness";
 import { DATA_DIR, TEMPLATES_DIR } from "./letters";
 
@@ -85,8 +84,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 async function listen(runtime: LocalRuntime): Promise<RunningServer> {
   const server = createLocalServer(runtime);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  // As `npm run serve` listens: a deep backlog, so a burst of clients queues instead of being reset.
+  const port = await listenLocalServer(server, 0);
   let closed: Promise<void> | undefined;
   return {
     server,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { s3ErrorXml } from "../../../local/s3/verifying-front";
+import { s3ErrorXml } from "../../../local/s3/s3-xml";
 
 /**
  * A fault-injecting HTTP proxy on loopback, put between an S3 client and the embedded server's
