@@ -1,11 +1,11 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
+import { readFile, unlink, writeFile } from "node:fs/promises";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import type { StoredDocument } from "../../functions/storage/document-store";
 import { CorruptStoredRecordError } from "../../functions/storage/errors";
 import { publishedEntryKey } from "../../functions/storage/object-layout";
 import { createS3Client } from "../../functions/storage/s3-client";
 import { S3DocumentStore } from "../../functions/storage/s3-document-store";
+import { ObjectStore } from "../../local/s3/object-store";
 import { forwarded, renderedDocument, REVISION, startHarness, type Harness } from "./embedded-s3-harness";
 
 /**
@@ -29,7 +29,8 @@ afterEach(async () => {
 });
 
 /** Where the embedded server keeps an object's bytes on disk. */
-const objectFile = (key: string) => join(h.dataDir, h.s3.bucket, `${key}._S3rver_object`);
+// Where the embedded server keeps an object's file (its metadata line, then the bytes): damage is done there, out of band.
+const objectFile = (key: string) => new ObjectStore(h.dataDir, h.s3.bucket).fileOf(key);
 
 const putMember = async (store: S3DocumentStore, i: number, format: "pdf" | "html" = "pdf") =>
   (await store.put(renderedDocument(i % 2 ? "fr" : "en", format, `copy ${i}`, `member-${i}`), placement)).document;
@@ -194,7 +195,8 @@ describe("a corrupt manifest", () => {
     const store = h.store();
     const documents = await publishThree(store);
     const entries = await h.client.send(new ListObjectsV2Command({ Bucket: h.s3.bucket, Prefix: `letters/${LETTER}/${REVISION}/published/` }));
-    for (const { Key } of entries.Contents ?? []) await h.client.send(new DeleteObjectCommand({ Bucket: h.s3.bucket, Key }));
+    // The embedded server does no DELETE (the application never deletes): the entries go on its disk.
+    for (const { Key } of entries.Contents ?? []) await unlink(objectFile(Key!));
     await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: MANIFEST, Body: Buffer.from("[]") }));
 
     const read = store.getManifest(LETTER, REVISION);
@@ -213,7 +215,8 @@ describe("a corrupt manifest", () => {
     const store = h.store();
     const [first, second, third] = await publishThree(store);
     const damaged = Buffer.from(await readFile(objectFile(second!.key)));
-    damaged.writeUInt8(damaged.readUInt8(0) ^ 0x01, 0);
+    // The file starts with the server's metadata line: damage the document's own bytes, at its end.
+    damaged.writeUInt8(damaged.readUInt8(damaged.length - 1) ^ 0x01, damaged.length - 1);
     await writeFile(objectFile(second!.key), damaged);
     await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: MANIFEST, Body: Buffer.from("not json") }));
 
