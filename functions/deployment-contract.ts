@@ -131,3 +131,10 @@ export function matchApiRoute(method: string, pathname: string): { routeKey: Api
   }
   return pathOnly;
 }
+
+/** The download function's `Service` in its logs and share metrics; the alarm on refused links reads it. */
+export const DOWNLOAD_SERVICE_NAME = "letterpress-download";
+/** The namespace of the share metrics (CloudWatch EMF), for the function that writes them and the alarm that reads them. */
+export const SHARE_METRICS_NAMESPACE = "Letterpress/Shares";
+/** Where shares are kept in the documents bucket (the download function alone reads and writes there). */
+export const SHARES_PREFIX = "shares/";

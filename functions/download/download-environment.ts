@@ -4,6 +4,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { FunctionConfig } from "../config";
 import { LetterpressError } from "../core/errors";
 import { documentStoreOf, encryptionOf } from "../environment";
+import { DOWNLOAD_SERVICE_NAME } from "../deployment-contract";
 import { createHandlerLogger } from "../handler-logger";
 import { secretsManagerSecretReader } from "../share/secrets-manager-key-source";
 import { loadKeyRingFromSecret } from "../share/share-key-ring";
@@ -12,8 +13,6 @@ import type { DownloadDependencies } from "./download-handler";
 import { lambdaRenderInvoker, renderThrough, type RenderInvoker } from "./render-invoker";
 import { wireShareHandlers } from "./share-wiring";
 
-/** The `Service` of the download function's logs and share metrics (the alarm on refused links reads it). */
-export const DOWNLOAD_SERVICE = "letterpress-download";
 
 /**
  * The download function's parts on Lambda, from its validated configuration: the store (signing
@@ -23,7 +22,7 @@ export const DOWNLOAD_SERVICE = "letterpress-download";
  */
 export function fromEnvironment(config: FunctionConfig, connection: Partial<S3Connection> = {}): DownloadDependencies {
   const { client, store } = documentStoreOf(config, connection);
-  const logger = createHandlerLogger(DOWNLOAD_SERVICE);
+  const logger = createHandlerLogger(DOWNLOAD_SERVICE_NAME);
   const invokeRender = config.renderFunctionName ? lambdaRenderInvoker(new LambdaClient({ region: config.s3.region }), config.renderFunctionName) : noRenderFunction;
   const share = config.share;
   return {
@@ -47,7 +46,7 @@ export function fromEnvironment(config: FunctionConfig, connection: Partial<S3Co
               linkBaseUrl: share.linkBaseUrl,
               maxLifetimeSeconds: share.maxLifetimeSeconds,
               logger,
-              service: DOWNLOAD_SERVICE,
+              service: DOWNLOAD_SERVICE_NAME,
             }))(),
         }
       : {}),
