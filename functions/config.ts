@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LetterpressError } from "./core/errors";
 import { SUPPORTED_LOCALES } from "./core/locales";
-import { DEFAULTS, ENV, PRESIGN_MAX_SECONDS } from "./deployment-contract";
+import { DEFAULTS, ENV, PRESIGN_MAX_SECONDS, SHARE_LIFETIME_LIMIT_SECONDS } from "./deployment-contract";
 
 // Names, defaults and limits are shared with infra and the local server; they live in one small module.
 export { DEFAULTS, ENV, PRESIGN_MAX_SECONDS } from "./deployment-contract";
@@ -27,13 +27,28 @@ const configSchema = z
     [ENV.region]: z.string().min(1).default(DEFAULTS.region),
     [ENV.templatesDir]: z.string().min(1).optional(),
     [ENV.fontsDir]: z.string().min(1).optional(),
+    // A secret's name or ARN, as Secrets Manager accepts them.
+    [ENV.shareKeysSecretId]: z.string().regex(/^[A-Za-z0-9/_+=.@:-]{1,2048}$/, { error: "expected a Secrets Manager secret name or ARN" }).optional(),
+    [ENV.shareLinkBaseUrl]: z
+      .url({ protocol: /^https?$/, error: "expected the API's public base URL, such as https://abc123.execute-api.eu-west-1.amazonaws.com/" })
+      .refine((value) => !/[?#]/.test(value), { error: "expected a base URL without query or fragment" })
+      .optional(),
+    [ENV.shareMaxLifetime]: z.coerce
+      .number()
+      .int({ error: "expected a whole number of seconds" })
+      .min(60, { error: "expected at least 60 seconds" })
+      .max(SHARE_LIFETIME_LIMIT_SECONDS, { error: `expected at most ${SHARE_LIFETIME_LIMIT_SECONDS} seconds (90 days)` })
+      .default(DEFAULTS.shareLifetime.maxSeconds),
     // Set by Lambda itself, not by infra.
     AWS_LAMBDA_INITIALIZATION_TYPE: z.string().optional(),
   })
   .refine((env) => env[ENV.urlLifetimeDefault] <= env[ENV.urlLifetimeMax], {
     error: `${ENV.urlLifetimeDefault} must not exceed ${ENV.urlLifetimeMax}`,
   })
-  .refine((env) => env[ENV.encryption] !== "kms" || env[ENV.kmsKeyId], { error: `${ENV.kmsKeyId} is required when ${ENV.encryption}=kms` });
+  .refine((env) => env[ENV.encryption] !== "kms" || env[ENV.kmsKeyId], { error: `${ENV.kmsKeyId} is required when ${ENV.encryption}=kms` })
+  // Share links need both: a key to sign with and a URL to point at. Neither means share links are off.
+  .refine((env) => !env[ENV.shareKeysSecretId] || env[ENV.shareLinkBaseUrl], { error: `${ENV.shareLinkBaseUrl} is required when ${ENV.shareKeysSecretId} is set` })
+  .refine((env) => !env[ENV.shareLinkBaseUrl] || env[ENV.shareKeysSecretId], { error: `${ENV.shareKeysSecretId} is required when ${ENV.shareLinkBaseUrl} is set` });
 
 export interface FunctionConfig {
   bucket: string;
@@ -44,6 +59,8 @@ export interface FunctionConfig {
   renderFunctionName?: string;
   s3: { region: string; endpoint?: string };
   assets: { templatesDir?: string; fontsDir?: string };
+  /** Share links, when configured: the key ring's secret, where links point, their longest lifetime. */
+  share?: { keysSecretId: string; linkBaseUrl: string; maxLifetimeSeconds: number };
   /** An instance started for provisioned concurrency: nobody waits for its init, so it may warm every language up. */
   provisioned: boolean;
 }
@@ -56,6 +73,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     throw new LetterpressError("CONFIG_ERROR", `invalid configuration: ${problems.join("; ")}`);
   }
   const value = result.data;
+  const keysSecretId = value[ENV.shareKeysSecretId];
+  const linkBaseUrl = value[ENV.shareLinkBaseUrl];
   return {
     bucket: value[ENV.documentsBucket],
     dataPrefix: value[ENV.dataPrefix],
@@ -65,6 +84,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     ...(value[ENV.renderFunctionName] ? { renderFunctionName: value[ENV.renderFunctionName] } : {}),
     s3: { region: value[ENV.region], ...(value[ENV.s3Endpoint] ? { endpoint: value[ENV.s3Endpoint] } : {}) },
     assets: { ...(value[ENV.templatesDir] ? { templatesDir: value[ENV.templatesDir] } : {}), ...(value[ENV.fontsDir] ? { fontsDir: value[ENV.fontsDir] } : {}) },
+    ...(keysSecretId && linkBaseUrl ? { share: { keysSecretId, linkBaseUrl, maxLifetimeSeconds: value[ENV.shareMaxLifetime] } } : {}),
     provisioned: value.AWS_LAMBDA_INITIALIZATION_TYPE === "provisioned-concurrency",
   };
 }

@@ -30,13 +30,24 @@ export const ENV = {
   /** Where the templates and font files are; by default `templates/` and `fonts/` beside the bundle. */
   templatesDir: "TEMPLATES_DIR",
   fontsDir: "FONTS_DIR",
+  /** Share links: the Secrets Manager secret holding the key ring (JSON, see functions/share/share-key-ring.ts). */
+  shareKeysSecretId: "SHARE_KEYS_SECRET_ID",
+  /** Share links: the API's public base URL; a link is `<base>s/<token>`. */
+  shareLinkBaseUrl: "SHARE_LINK_BASE_URL",
+  /** Share links: the longest lifetime a share may ask for, in seconds (at most SHARE_LIFETIME_LIMIT_SECONDS). */
+  shareMaxLifetime: "SHARE_MAX_LIFETIME_SECONDS",
 } as const;
 
 export const DEFAULTS = {
   dataPrefix: "data/",
   region: "us-east-1",
   urlLifetime: { defaultSeconds: 300, maxSeconds: 3600 },
+  /** A share link lives 7 days unless asked otherwise, and at most 90 days unless configured shorter. */
+  shareLifetime: { defaultSeconds: 7 * 86_400, maxSeconds: 90 * 86_400 },
 } as const;
+
+/** No configuration may let a share link live longer than 90 days: a forgotten link must die on its own. */
+export const SHARE_LIFETIME_LIMIT_SECONDS = 90 * 86_400;
 
 /** The longest lifetime S3 accepts for a presigned URL (SigV4): 7 days. The one name of this limit. */
 export const PRESIGN_MAX_SECONDS = 604_800;
@@ -74,3 +85,56 @@ export function matchDownloadRoute(pathname: string): Record<DownloadRouteParame
   if (!match) return undefined;
   return Object.fromEntries(DOWNLOAD_ROUTE.parameters.map((name, index) => [name, match[index + 1] as string])) as Record<DownloadRouteParameter, string>;
 }
+
+/**
+ * The share routes (issue 14), as API Gateway names them in `routeKey`. Only `open` is public (no
+ * authorization, its own throttling): a colleague without AWS credentials opens the link.
+ */
+export const SHARE_ROUTES = {
+  create: "POST /letters/{letterId}/{locale}/{format}/shares",
+  list: "GET /letters/{letterId}/shares",
+  revoke: "DELETE /shares/{id}",
+  open: "GET /s/{token}",
+} as const;
+
+export type ShareRouteKey = (typeof SHARE_ROUTES)[keyof typeof SHARE_ROUTES];
+
+/** Every route of the download function's API, by route key: the download route and the share routes. */
+export const API_ROUTE_KEYS = [DOWNLOAD_ROUTE_KEY, ...Object.values(SHARE_ROUTES)] as const;
+export type ApiRouteKey = (typeof API_ROUTE_KEYS)[number];
+
+/** `GET /s/{token}` as method and path, for infra (which declares routes as method + path). */
+export function splitRouteKey(routeKey: ApiRouteKey): { method: "GET" | "POST" | "DELETE"; path: string } {
+  const [method, path] = routeKey.split(" ") as ["GET" | "POST" | "DELETE", string];
+  return { method, path };
+}
+
+const compiledRoutes = API_ROUTE_KEYS.map((routeKey) => {
+  const { method, path } = splitRouteKey(routeKey);
+  const names = [...path.matchAll(/\{([A-Za-z]+)\}/g)].map((match) => match[1] as string);
+  return { routeKey, method, names, pattern: new RegExp(`^${path.replace(/\{[A-Za-z]+\}/g, "([^/]+)")}$`) };
+});
+
+/**
+ * The API route a request's path belongs to, as API Gateway matches it (each `{name}` one non-empty
+ * segment, still percent-encoded). `methodMatches` is false when the path is a route's but the
+ * method is not (the local server answers 405 then, or lets the download handler say so).
+ */
+export function matchApiRoute(method: string, pathname: string): { routeKey: ApiRouteKey; parameters: Record<string, string>; methodMatches: boolean } | undefined {
+  let pathOnly: { routeKey: ApiRouteKey; parameters: Record<string, string>; methodMatches: boolean } | undefined;
+  for (const route of compiledRoutes) {
+    const match = route.pattern.exec(pathname);
+    if (!match) continue;
+    const parameters = Object.fromEntries(route.names.map((name, index) => [name, match[index + 1] as string]));
+    if (route.method === method) return { routeKey: route.routeKey, parameters, methodMatches: true };
+    pathOnly ??= { routeKey: route.routeKey, parameters, methodMatches: false };
+  }
+  return pathOnly;
+}
+
+/** The download function's `Service` in its logs and share metrics; the alarm on refused links reads it. */
+export const DOWNLOAD_SERVICE_NAME = "letterpress-download";
+/** The namespace of the share metrics (CloudWatch EMF), for the function that writes them and the alarm that reads them. */
+export const SHARE_METRICS_NAMESPACE = "Letterpress/Shares";
+/** Where shares are kept in the documents bucket (the download function alone reads and writes there). */
+export const SHARES_PREFIX = "shares/";

@@ -18,7 +18,7 @@ export function documentStoreOf(config: FunctionConfig, connection: Partial<S3Co
   return { client, store };
 }
 
-function encryptionOf(encryption: FunctionConfig["encryption"]): ServerSideEncryption | undefined {
+export function encryptionOf(encryption: FunctionConfig["encryption"]): ServerSideEncryption | undefined {
   if (encryption.mode === "kms" && encryption.kmsKeyId) return { mode: "SSE-KMS", kmsKeyId: encryption.kmsKeyId };
   return encryption.mode === "s3" ? { mode: "SSE-S3" } : undefined;
 }

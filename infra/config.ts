@@ -1,6 +1,6 @@
 import type { Node } from "constructs";
 import { z } from "zod";
-import { DEFAULTS, PRESIGN_MAX_SECONDS, SUPPORTED_LOCALES } from "../functions/deployment-contract";
+import { DEFAULTS, PRESIGN_MAX_SECONDS, SHARE_LIFETIME_LIMIT_SECONDS, SUPPORTED_LOCALES } from "../functions/deployment-contract";
 
 /**
  * The deployment's settings, read from CDK context (`cdk.json` "context" or `-c key=value`) and
@@ -20,6 +20,11 @@ export const CONTEXT_KEYS = {
   throttleRateLimit: "throttleRateLimit",
   throttleBurstLimit: "throttleBurstLimit",
   alarmEmail: "alarmEmail",
+  shareMaxLifetimeSeconds: "shareMaxLifetimeSeconds",
+  shareLinkBaseUrl: "shareLinkBaseUrl",
+  shareOpenRateLimit: "shareOpenRateLimit",
+  shareOpenBurstLimit: "shareOpenBurstLimit",
+  shareRefusedAlarmThreshold: "shareRefusedAlarmThreshold",
   account: "account",
   region: "region",
 } as const;
@@ -51,6 +56,19 @@ const contextSchema = z
     [K.throttleRateLimit]: positiveInt.max(10_000).default(20),
     [K.throttleBurstLimit]: positiveInt.max(5_000).default(40),
     [K.alarmEmail]: z.email().optional(),
+    [K.shareMaxLifetimeSeconds]: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(SHARE_LIFETIME_LIMIT_SECONDS, { error: `must be at most ${SHARE_LIFETIME_LIMIT_SECONDS} seconds (90 days)` })
+      .default(DEFAULTS.shareLifetime.maxSeconds),
+    // A custom domain in front of the API; the API's own URL by default.
+    [K.shareLinkBaseUrl]: z.url({ protocol: /^https$/ }).optional(),
+    // GET /s/{token} is open to anyone: its own, lower limits.
+    [K.shareOpenRateLimit]: positiveInt.max(1_000).default(5),
+    [K.shareOpenBurstLimit]: positiveInt.max(1_000).default(10),
+    // Refused links (expired, revoked, tampered...) in 5 minutes above which the alarm topic hears of it.
+    [K.shareRefusedAlarmThreshold]: positiveInt.max(100_000).default(50),
     [K.account]: z.string().regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id" }).optional(),
     [K.region]: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "expected an AWS region such as eu-west-1" }).optional(),
   })
@@ -61,6 +79,9 @@ const contextSchema = z
     if (value[K.authorization] === "jwt") {
       if (!value[K.jwtIssuer]) ctx.addIssue({ code: "custom", path: [K.jwtIssuer], message: `is required when ${K.authorization}=jwt` });
       if (!value[K.jwtAudience]) ctx.addIssue({ code: "custom", path: [K.jwtAudience], message: `is required when ${K.authorization}=jwt` });
+    }
+    if (value[K.shareOpenBurstLimit] < value[K.shareOpenRateLimit]) {
+      ctx.addIssue({ code: "custom", path: [K.shareOpenBurstLimit], message: `must be at least ${K.shareOpenRateLimit} (${value[K.shareOpenRateLimit]})` });
     }
     if (value[K.throttleBurstLimit] < value[K.throttleRateLimit]) {
       ctx.addIssue({ code: "custom", path: [K.throttleBurstLimit], message: `must be at least ${K.throttleRateLimit} (${value[K.throttleRateLimit]})` });
@@ -80,6 +101,8 @@ export interface InfraConfig {
   renderReservedConcurrency: number;
   throttle: { rateLimit: number; burstLimit: number };
   alarmEmail?: string;
+  /** Share links: longest lifetime, optional public base URL, the open route's throttling, the refused-links alarm. */
+  shares: { maxLifetimeSeconds: number; linkBaseUrl?: string; openThrottle: { rateLimit: number; burstLimit: number }; refusedAlarmThreshold: number };
   /** Set only when both account and region are given: otherwise the stack is environment-agnostic. */
   env?: { account: string; region: string };
 }
@@ -112,6 +135,12 @@ export function parseInfraConfig(raw: Partial<Record<keyof typeof CONTEXT_KEYS, 
     renderReservedConcurrency: v.renderReservedConcurrency,
     throttle: { rateLimit: v.throttleRateLimit, burstLimit: v.throttleBurstLimit },
     ...(v.alarmEmail ? { alarmEmail: v.alarmEmail } : {}),
+    shares: {
+      maxLifetimeSeconds: v.shareMaxLifetimeSeconds,
+      ...(v.shareLinkBaseUrl ? { linkBaseUrl: v.shareLinkBaseUrl.endsWith("/") ? v.shareLinkBaseUrl : `${v.shareLinkBaseUrl}/` } : {}),
+      openThrottle: { rateLimit: v.shareOpenRateLimit, burstLimit: v.shareOpenBurstLimit },
+      refusedAlarmThreshold: v.shareRefusedAlarmThreshold,
+    },
     ...(v.account && v.region ? { env: { account: v.account, region: v.region } } : {}),
   };
 }

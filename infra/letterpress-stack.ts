@@ -41,11 +41,13 @@ export class LetterpressStack extends Stack {
       environment,
       authorization: config.authorization,
       throttle: config.throttle,
+      shares: config.shares,
       ...code,
     }));
     const alarms = (this.alarms = new OperationsAlarms(this, "Alarms", {
       deadLetterQueue: render.deadLetterQueue,
       functions: { Render: render.renderer.function, Download: download.downloader.function },
+      refusedShareLinkThreshold: config.shares.refusedAlarmThreshold,
       ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
     }));
 
@@ -56,7 +58,8 @@ export class LetterpressStack extends Stack {
       });
     }
 
-    new CfnOutput(this, "ApiUrl", { value: download.url, description: "GET <ApiUrl>letters/{letterId}/{locale}/{format}, IAM-signed (SigV4) unless JWT authorization is configured" });
+    new CfnOutput(this, "ApiUrl", { value: download.url, description: "GET <ApiUrl>letters/{letterId}/{locale}/{format} and the share routes, IAM-signed (SigV4) unless JWT authorization is configured; <ApiUrl>s/{token} is open" });
+    new CfnOutput(this, "ShareKeysSecretArn", { value: download.shareKeys.secret.secretArn, description: "the share links' key ring (rotate it as infra/README.md says)" });
     new CfnOutput(this, "DocumentsBucketName", { value: documents.bucket.bucketName });
     new CfnOutput(this, "RenderQueueUrl", { value: render.queue.queueUrl });
     new CfnOutput(this, "RenderFunctionName", { value: render.renderer.function.functionName });

@@ -119,12 +119,16 @@ withStorageFlags(
       return port;
     }, 8080),
 ).action(async (flags: CommonFlags & { port: number }) => {
-  const runtime = await startLocalRuntime(runtimeOptions(flags));
+  // Share links point at this server, whose port is known once it listens (--port 0 picks one).
+  let listening!: (baseUrl: string) => void;
+  const shareLinkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
+  const runtime = await startLocalRuntime({ ...runtimeOptions(flags), shareLinkBaseUrl });
   const server = createLocalServer(runtime);
   const port = await listenLocalServer(server, flags.port).catch(async (error: unknown) => {
     await runtime.close();
     throw error;
   });
+  listening(`http://127.0.0.1:${port}/`);
   console.log(`letterpress is serving http://127.0.0.1:${port}/ (documents in ${runtime.description}); Ctrl-C stops it`);
   const stop = () => server.close(() => void runtime.close().then(() => process.exit(0)));
   process.once("SIGINT", stop);

@@ -3,20 +3,26 @@ import type { Paper } from "../functions/core/html/render-html";
 import type { LocaleId } from "../functions/core/locales";
 import type { DocumentRenderer } from "../functions/core/render-document";
 import { DEFAULTS, RENDER_TIMEOUT_SECONDS, SUPPORTED_LOCALES } from "../functions/deployment-contract";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { createDownloadHandler, type DownloadHandler } from "../functions/download/download-handler";
+import { renderThrough } from "../functions/download/render-invoker";
+import { wireShareHandlers } from "../functions/download/share-wiring";
+import { loadOrCreateLocalKeyRing } from "../functions/share/local-key-file";
 import { createHandlerLogger, type HandlerLogger, type LogLevel } from "../functions/handler-logger";
 import { DirectoryLetterSource } from "../functions/letters/letter-source";
 import { createRenderer } from "../functions/render/create-renderer";
 import { createRenderHandler, createRenderService, type RenderHandler } from "../functions/render/render-handler";
 import type { RenderService } from "../functions/render/render-service";
 import { createS3Client } from "../functions/storage/s3-client";
-import { S3DocumentStore } from "../functions/storage/s3-document-store";
+import { S3DocumentStore, type ServerSideEncryption } from "../functions/storage/s3-document-store";
 import { localInvoker } from "./local-invoker";
 import { startEmbeddedS3 } from "./s3/embedded-s3";
 
 export const REPO_ROOT = resolve(__dirname, "..");
+/** Local state (git-ignored): the embedded S3 server's objects, the share key ring. */
+export const LOCAL_DIR = join(REPO_ROOT, ".local");
 /** Where the embedded S3 server keeps its objects between runs (git-ignored). */
-export const EMBEDDED_S3_DIR = join(REPO_ROOT, ".local", "s3");
+export const EMBEDDED_S3_DIR = join(LOCAL_DIR, "s3");
 
 /** The local parts the two functions are made of, instead of the bucket's letter data and the Lambda API. */
 export interface LocalParts {
@@ -29,8 +35,24 @@ export interface LocalParts {
   logger?: HandlerLogger;
   /** How long the download function waits for an on-demand render: the render function's timeout by default. */
   renderTimeoutSeconds?: number;
-  /** The download function's clock (a link's stated expiry). */
+  /** The download function's clock (a link's stated expiry; when a share link has expired). */
   clock?: () => Date;
+  /** Share links, as the download function serves them on AWS, with a key ring kept in a local folder. */
+  shares?: LocalShareParts;
+}
+
+export interface LocalShareParts {
+  /** The documents bucket's client and name (shares are kept under `shares/`). */
+  client: S3Client;
+  bucket: string;
+  /** As the document store has it (SSE-S3 on a real bucket; none on the embedded server). */
+  encryption?: ServerSideEncryption;
+  /** Where the key ring is generated once and kept (`.local/` for `npm run serve`). */
+  keyDir: string;
+  /** The local server's URL; known once it listens, hence a promise is fine. */
+  linkBaseUrl: string | Promise<string>;
+  templatesDir: string;
+  maxLifetimeSeconds?: number;
 }
 
 export interface LocalRuntime {
@@ -57,13 +79,37 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   const allowedLocales = parts.allowedLocales ?? SUPPORTED_LOCALES;
   const renderDependencies = { renderer: parts.renderer, store: parts.store, letters: parts.letters, allowedLocales, dataPrefix: DEFAULTS.dataPrefix, logger };
   const render = createRenderHandler(renderDependencies);
+  const invokeRender = localInvoker(render, { timeoutSeconds: parts.renderTimeoutSeconds ?? RENDER_TIMEOUT_SECONDS });
+  const shares = parts.shares;
   const download = createDownloadHandler({
     store: parts.store,
-    invokeRender: localInvoker(render, { timeoutSeconds: parts.renderTimeoutSeconds ?? RENDER_TIMEOUT_SECONDS }),
+    invokeRender,
     allowedLocales,
     urlLifetime: parts.urlLifetime ?? DEFAULTS.urlLifetime,
     logger,
     ...(parts.clock ? { clock: parts.clock } : {}),
+    ...(shares
+      ? {
+          shares: (async () =>
+            wireShareHandlers({
+              client: shares.client,
+              bucket: shares.bucket,
+              ...(shares.encryption ? { encryption: shares.encryption } : {}),
+              documentStore: parts.store,
+              makeDocument: renderThrough(invokeRender),
+              keyRing: await loadOrCreateLocalKeyRing(shares.keyDir),
+              templatesDir: shares.templatesDir,
+              allowedLocales,
+              linkBaseUrl: await shares.linkBaseUrl,
+              maxLifetimeSeconds: shares.maxLifetimeSeconds ?? DEFAULTS.shareLifetime.maxSeconds,
+              logger,
+              service: "letterpress-local",
+              // No CloudWatch here: the metric lines go to the log, at its level (silent in tests).
+              writeMetric: (line) => logger.info("share metric", JSON.parse(line) as Record<string, unknown>),
+              ...(parts.clock ? { clock: parts.clock } : {}),
+            }))(),
+        }
+      : {}),
   });
   return { service: await createRenderService(renderDependencies), render, download, store: parts.store, letters: parts.letters, description, close };
 }
@@ -79,6 +125,8 @@ export interface LocalRuntimeOptions {
   region?: string;
   urlLifetime?: { defaultSeconds: number; maxSeconds: number };
   logLevel?: LogLevel;
+  /** The local server's URL, where share links point (`http://127.0.0.1:8080/`); no share links without it. */
+  shareLinkBaseUrl?: string | Promise<string>;
 }
 
 /**
@@ -104,6 +152,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       letters: new DirectoryLetterSource(options.dataDir),
       renderer: createRenderer({ templatesDir: options.templatesDir, paper: options.paper }),
       urlLifetime,
+      ...(options.shareLinkBaseUrl
+        ? { shares: { client, bucket, keyDir: LOCAL_DIR, linkBaseUrl: options.shareLinkBaseUrl, templatesDir: options.templatesDir, ...(embedded ? {} : { encryption: { mode: "SSE-S3" as const } }) } }
+        : {}),
       ...(options.logLevel ? { logger: createHandlerLogger("letterpress-local", options.logLevel) } : {}),
     },
     embedded ? `embedded S3 at ${embedded.endpoint} (bucket ${bucket}, data in .local/s3)` : `s3://${bucket}`,

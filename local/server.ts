@@ -6,17 +6,17 @@ import Handlebars from "handlebars";
 import { DOCUMENT_FORMATS } from "../functions/core/documents";
 import { formatDataIssue } from "../functions/core/errors";
 import { SUPPORTED_LOCALES } from "../functions/core/locales";
-import { DOWNLOAD_ROUTE, DOWNLOAD_ROUTE_KEY, matchDownloadRoute } from "../functions/deployment-contract";
+import { API_ROUTE_KEYS, type ApiRouteKey, DOWNLOAD_ROUTE_KEY, matchApiRoute } from "../functions/deployment-contract";
 import { LetterpressError } from "../functions/core/errors";
 import type { LocalRuntime } from "./runtime";
 
-/** Requests to this server carry no body; anything larger than this is refused unread. */
-const MAX_BODY_BYTES = 1024;
+/** Only creating a share carries a body (a small JSON object); anything larger is refused unread. */
+const MAX_BODY_BYTES = 4096;
 
 const escape = Handlebars.escapeExpression;
 
-/** The same event API Gateway (HTTP API, payload 2.0) gives the download function. */
-export function toApiGatewayEvent(request: IncomingMessage, url: URL, match: Record<string, string>): APIGatewayProxyEventV2 {
+/** The same event API Gateway (HTTP API, payload 2.0) gives the download function for `routeKey`. */
+export function toApiGatewayEvent(request: IncomingMessage, url: URL, match: Record<string, string>, routeKey: ApiRouteKey = DOWNLOAD_ROUTE_KEY, body?: string): APIGatewayProxyEventV2 {
   const decode = (segment: string | undefined) => {
     try {
       return decodeURIComponent(segment ?? "");
@@ -27,7 +27,7 @@ export function toApiGatewayEvent(request: IncomingMessage, url: URL, match: Rec
   const query = Object.fromEntries(url.searchParams);
   return {
     version: "2.0",
-    routeKey: DOWNLOAD_ROUTE_KEY,
+    routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : (value ?? "")])),
@@ -39,14 +39,21 @@ export function toApiGatewayEvent(request: IncomingMessage, url: URL, match: Rec
       domainName: url.host,
       domainPrefix: "local",
       requestId: randomUUID(),
-      routeKey: DOWNLOAD_ROUTE_KEY,
+      routeKey,
       stage: "$default",
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
       http: { method: request.method ?? "GET", path: url.pathname, protocol: "HTTP/1.1", sourceIp: request.socket.remoteAddress ?? "", userAgent: request.headers["user-agent"] ?? "" },
     },
+    ...(body ? { body } : {}),
     isBase64Encoded: false,
   };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
@@ -163,21 +170,28 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
     try {
       const length = Number(request.headers["content-length"] ?? 0);
       if (length > MAX_BODY_BYTES || request.headers["transfer-encoding"]) {
-        send(response, { statusCode: 413, headers: { "content-type": "application/json; charset=utf-8", connection: "close" }, body: JSON.stringify({ error: { code: "PAYLOAD_TOO_LARGE", message: "requests carry no body" } }) });
+        send(response, { statusCode: 413, headers: { "content-type": "application/json; charset=utf-8", connection: "close" }, body: JSON.stringify({ error: { code: "PAYLOAD_TOO_LARGE", message: `a request body is at most ${MAX_BODY_BYTES} bytes, with a content-length` } }) });
         request.destroy();
         return;
       }
       const url = new URL(request.url ?? "/", "http://localhost");
-      const match = matchDownloadRoute(url.pathname);
-      if (match) {
-        const result = await download(toApiGatewayEvent(request, url, match));
+      const method = request.method ?? "GET";
+      const route = matchApiRoute(method, url.pathname);
+      // As API Gateway routes: by method and path. A path of the download route with another method
+      // still goes to the handler, which answers 405 (as it always has); other routes' paths get 405 here.
+      if (route && (route.methodMatches || route.routeKey === DOWNLOAD_ROUTE_KEY)) {
+        const body = length > 0 ? await readBody(request) : undefined;
+        const result = await download(toApiGatewayEvent(request, url, route.parameters, route.routeKey, body));
         if ((result.statusCode ?? 200) >= 500) logServerError(log, request, result.statusCode ?? 500, `see the download handler's log line (${describeBody(result.body)})`);
         return send(response, result);
+      }
+      if (route) {
+        return send(response, { statusCode: 405, headers: { "content-type": "application/json; charset=utf-8", allow: route.routeKey.split(" ")[0] as string }, body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `try ${route.routeKey}` } }) });
       }
       if (url.pathname === "/" && request.method === "GET") {
         return send(response, { statusCode: 200, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }, body: await indexPage(runtime) });
       }
-      send(response, { statusCode: 404, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "NOT_FOUND", message: `no such route; try ${DOWNLOAD_ROUTE.method} ${DOWNLOAD_ROUTE.path}` } }) });
+      send(response, { statusCode: 404, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "NOT_FOUND", message: `no such route; try ${API_ROUTE_KEYS.join(", ")}` } }) });
     } catch (error) {
       logServerError(log, request, 500, error);
       send(response, { statusCode: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "INTERNAL", message: "internal error" } }) });

@@ -7,6 +7,7 @@ import type { DocumentStore } from "../storage/document-store";
 import { DownloadService } from "./download-service";
 import { createDownloadHttpHandler } from "./http";
 import { type RenderInvoker, renderThrough } from "./render-invoker";
+import { isShareRouteKey, logError, type ShareHandlers, sharesUnavailable } from "./share-wiring";
 
 /** What the download function is made of. On Lambda `fromEnvironment` builds them; locally and in tests, local parts. */
 export interface DownloadDependencies {
@@ -19,12 +20,41 @@ export interface DownloadDependencies {
   logger: HandlerLogger;
   /** The time links are said to expire from; the system clock when omitted. */
   clock?: () => Date;
+  /**
+   * The share routes (SHARE_ROUTES), being made at start-up (a key ring and message catalogs to
+   * read). Omitted: share links are not configured and their routes answer 404. A rejected promise
+   * is a configuration fault: logged once, and the share routes answer 503.
+   */
+  shares?: Promise<ShareHandlers>;
 }
 
 export type DownloadHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** The download function: `GET /letters/{letterId}/{locale}/{format}` to a short-lived signed link. */
+/**
+ * The download function: `GET /letters/{letterId}/{locale}/{format}` to a short-lived signed link,
+ * and the share routes (create, list, revoke, open), chosen by the event's route key as API Gateway
+ * sets it.
+ */
 export function createDownloadHandler(dependencies: DownloadDependencies): DownloadHandler {
+  const { logger } = dependencies;
+  // Caught here, at once: a failed start-up is logged once and never an unhandled rejection.
+  const shares = dependencies.shares?.then(
+    (handlers) => ({ handlers }),
+    (error: unknown) => {
+      logError(logger, "share links unavailable: configuration error", error);
+      return { handlers: undefined };
+    },
+  );
+  const download = createDownloadRoute(dependencies);
+  return async (event) => {
+    const routeKey = event.routeKey;
+    if (!isShareRouteKey(routeKey)) return download(event);
+    const handlers = (await shares)?.handlers;
+    return handlers ? handlers[routeKey](event) : sharesUnavailable(routeKey, shares !== undefined);
+  };
+}
+
+function createDownloadRoute(dependencies: DownloadDependencies): DownloadHandler {
   const { logger } = dependencies;
   const service = new DownloadService({
     store: dependencies.store,

@@ -1,3 +1,4 @@
+import { SHARES_PREFIX } from "../deployment-contract";
 import { createHash } from "node:crypto";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import type { ZodType } from "zod";
@@ -27,7 +28,7 @@ import { revocationSchema, shareRecordSchema, type Revocation, type ShareRecord,
  * records had to change in place; nothing here does. `_by-id` cannot clash with a letter: letter ids
  * are slugs, which never start with "_".
  */
-export const SHARES_PREFIX = "shares/";
+export { SHARES_PREFIX } from "../deployment-contract";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const NO_STORE = "no-store";

@@ -5,6 +5,7 @@ import { LetterpressError } from "../core/errors";
 import { slug } from "../core/letter/slug";
 import { isLocaleId, LOCALES, type LocaleId } from "../core/locales";
 import type { MessageCatalog } from "../core/template/message-catalog";
+import { SHARE_ROUTES } from "../deployment-contract";
 import { toHttpError } from "../http-errors";
 import { attachmentDisposition } from "../storage/content-disposition";
 import { negotiateLocale, REFUSAL_PAGE_CSP, refusalPageKind, renderRefusalPage, type RefusalPageKind } from "./share-refusal-page";
@@ -12,13 +13,8 @@ import type { CreateShareRequest, ShareService } from "./share-service";
 import { SHARE_ID_PATTERN } from "./share-token";
 import type { PresignSharedDocument } from "./s3-shared-document-presigner";
 
-/** The share routes, as API Gateway and the local server name them. Only `open` is unauthenticated. */
-export const SHARE_ROUTES = {
-  create: "POST /letters/{letterId}/{locale}/{format}/shares",
-  list: "GET /letters/{letterId}/shares",
-  revoke: "DELETE /shares/{id}",
-  open: "GET /s/{token}",
-} as const;
+/** The share routes, as API Gateway and the local server name them (declared in the deployment contract). Only `open` is unauthenticated. */
+export { SHARE_ROUTES } from "../deployment-contract";
 
 /** The redirect's presigned URL lives this long: one visit, with room for a slow start. */
 export const DEFAULT_SHARE_REDIRECT_SECONDS = 300;

@@ -38,6 +38,17 @@ export const keyRingDocumentSchema = z
 
 export type KeyRingDocument = z.infer<typeof keyRingDocumentSchema>;
 
+/**
+ * The ring as Secrets Manager generates it at deployment (infra/constructs/share-keys.ts):
+ * `{ "current": "k1", "k1": "<64 random A-Z a-z 0-9>" }`, its generator writing one flat member. Read
+ * as `{ current, keys: { k1 } }`: every member but `current` is a key.
+ */
+function asNested(json: unknown): unknown {
+  if (typeof json !== "object" || json === null || Array.isArray(json) || Object.hasOwn(json, "keys") || !Object.hasOwn(json, "current")) return json;
+  const { current, ...keys } = json as Record<string, unknown>;
+  return { current, keys };
+}
+
 function fieldPath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? "(the whole document)" : path.map(String).join(".");
 }
@@ -53,7 +64,7 @@ export function parseKeyRing(text: string, source: string): KeyRing {
   } catch {
     throw new LetterpressError("CONFIG_ERROR", `${source}: not JSON; expected { "current": "<kid>", "keys": { "<kid>": "<base64 secret>" } }`);
   }
-  const parsed = keyRingDocumentSchema.safeParse(json);
+  const parsed = keyRingDocumentSchema.safeParse(asNested(json));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       if (issue.code === "unrecognized_keys") return `${fieldPath(issue.path)}: unexpected field ${issue.keys.join(", ")}`;

@@ -1,3 +1,4 @@
+import { SHARE_METRICS_NAMESPACE } from "../deployment-contract";
 /**
  * What the share module reports: one structured log line and one metric per share created, used,
  * refused and revoked. Share id, document and outcome; never the token (it is the credential).
@@ -17,8 +18,8 @@ export interface ShareMetrics {
   count(name: ShareMetricName, outcome: string): void;
 }
 
-/** The metric namespace infra's alarm reads; one name for both. */
-export const SHARE_METRICS_NAMESPACE = "Letterpress/Shares";
+/** The metric namespace infra's alarm reads; one name for both (in the deployment contract). */
+export { SHARE_METRICS_NAMESPACE };
 
 export interface EmfMetricsOptions {
   namespace?: string;

@@ -1,6 +1,7 @@
 import type { DocumentFormat, DocumentRequest } from "../core/documents";
 import { LetterpressError, type ErrorCode } from "../core/errors";
 import type { LocaleId } from "../core/locales";
+import { DEFAULTS, SHARE_LIFETIME_LIMIT_SECONDS } from "../deployment-contract";
 import type { KeyRing } from "./share-key-ring";
 import type { ShareLogger, ShareMetrics } from "./share-observability";
 import type { ShareRecord, ShareStore } from "./share-store";
@@ -9,9 +10,9 @@ import type { SharedDocument, ShareDocuments } from "./shared-documents";
 
 export const DAY_SECONDS = 86_400;
 /** A link's lifetime when the request names none (or the configured maximum, if that is shorter). */
-export const DEFAULT_SHARE_LIFETIME_SECONDS = 7 * DAY_SECONDS;
+export const DEFAULT_SHARE_LIFETIME_SECONDS = DEFAULTS.shareLifetime.defaultSeconds;
 /** No configuration may allow longer: the ceiling, and how long a retired key must be kept. */
-export const MAX_SHARE_LIFETIME_SECONDS = 90 * DAY_SECONDS;
+export const MAX_SHARE_LIFETIME_SECONDS = SHARE_LIFETIME_LIMIT_SECONDS;
 /** Shorter links are a typo (seconds for minutes), not a use. */
 export const MIN_SHARE_LIFETIME_SECONDS = 60;
 

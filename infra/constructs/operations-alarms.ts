@@ -1,5 +1,6 @@
 import { Duration } from "aws-cdk-lib";
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { DOWNLOAD_SERVICE_NAME, SHARE_METRICS_NAMESPACE } from "../../functions/deployment-contract";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
@@ -14,6 +15,8 @@ export interface OperationsAlarmsProps {
   deadLetterQueue: IQueue;
   /** Functions whose errors and throttles raise an alarm, by a short name used in the alarm's id. */
   functions: Record<string, IFunction>;
+  /** Share links refused (expired, revoked, tampered...) in 5 minutes above which the topic hears of it; no alarm when omitted. */
+  refusedShareLinkThreshold?: number;
   /** Subscribed to the topic when given; anyone can subscribe later. */
   email?: string;
 }
@@ -36,11 +39,11 @@ export class OperationsAlarms extends Construct {
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
 
     const action = new SnsAction(this.topic);
-    const raise = (alarmId: string, description: string, metric: IMetric) => {
+    const raise = (alarmId: string, description: string, metric: IMetric, threshold = 0) => {
       const alarm = new Alarm(this, alarmId, {
         alarmDescription: description,
         metric,
-        threshold: 0,
+        threshold,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -58,6 +61,16 @@ export class OperationsAlarms extends Construct {
     for (const [name, fn] of Object.entries(props.functions)) {
       raise(`${name}Errors`, `The ${name} function reported errors.`, fn.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }));
       raise(`${name}Throttles`, `The ${name} function was throttled.`, fn.metricThrottles({ period: Duration.minutes(5), statistic: "Sum" }));
+    }
+    if (props.refusedShareLinkThreshold !== undefined) {
+      // The download function writes ShareRefused (CloudWatch EMF) by Service, whatever the reason:
+      // one alarm for a spike of expired, revoked, tampered or unknown links (guessing, or a broken key).
+      raise(
+        "RefusedShareLinks",
+        `More than ${props.refusedShareLinkThreshold} share links were refused in 5 minutes (expired, revoked, tampered or signed with an unknown key).`,
+        new Metric({ namespace: SHARE_METRICS_NAMESPACE, metricName: "ShareRefused", dimensionsMap: { Service: DOWNLOAD_SERVICE_NAME }, statistic: "Sum", period: Duration.minutes(5) }),
+        props.refusedShareLinkThreshold,
+      );
     }
   }
 }

@@ -39,8 +39,9 @@ describe("function bundles (real local esbuild)", () => {
     expect(readdirSync(join(assets.render, "fonts")).sort()).toEqual(expectedFonts);
   });
 
-  it("puts index.js alone into the download bundle: it presigns and invokes the render function, and reads no templates or fonts", () => {
-    expect(readdirSync(assets.download).sort()).toEqual(["index.js", "index.js.map"]);
+  it("puts index.js and templates/ (whose message catalogs word the refused-link pages) into the download bundle, and no fonts", () => {
+    expect(readdirSync(assets.download).sort()).toEqual(["index.js", "index.js.map", "templates"]);
+    expect(readdirSync(join(assets.download, "templates", "messages"))).toEqual(expect.arrayContaining(["en.json", "fr.json"]));
     expect(existsSync(join(assets.download, "fonts"))).toBe(false);
   });
 

@@ -20,6 +20,7 @@ describe("infra configuration from CDK context", () => {
       encryption: "s3",
       authorization: { kind: "iam" },
       renderReservedConcurrency: 10,
+      shares: { maxLifetimeSeconds: 90 * 86_400, openThrottle: { rateLimit: 5, burstLimit: 10 }, refusedAlarmThreshold: 50 },
       throttle: { rateLimit: 20, burstLimit: 40 },
     });
   });

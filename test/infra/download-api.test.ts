@@ -2,14 +2,21 @@ import { Match } from "aws-cdk-lib/assertions";
 import { logicalId, synthStack } from "./synth-stack";
 
 const ROUTE = "GET /letters/{letterId}/{locale}/{format}";
+const AUTHORIZED_ROUTES = [ROUTE, "POST /letters/{letterId}/{locale}/{format}/shares", "GET /letters/{letterId}/shares", "DELETE /shares/{id}"];
+const OPEN_ROUTE = "GET /s/{token}";
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 
 describe("download API", () => {
   const { template, stack } = synthStack();
 
-  it("is an HTTP API with one route, to the download function, payload format 2.0", () => {
+  const routes = () => Object.values(template.findResources("AWS::ApiGatewayV2::Route") as Resources).map((route) => route.Properties);
+
+  it("is an HTTP API with the download route and the four share routes, all to the download function, payload format 2.0", () => {
     template.resourceCountIs("AWS::ApiGatewayV2::Api", 1);
     template.hasResourceProperties("AWS::ApiGatewayV2::Api", { ProtocolType: "HTTP" });
-    template.resourceCountIs("AWS::ApiGatewayV2::Route", 1);
+    expect(routes().map((route) => route.RouteKey).sort()).toEqual([...AUTHORIZED_ROUTES, OPEN_ROUTE].sort());
+    template.resourceCountIs("AWS::ApiGatewayV2::Integration", 1);
     template.hasResourceProperties("AWS::ApiGatewayV2::Integration", {
       IntegrationType: "AWS_PROXY",
       PayloadFormatVersion: "2.0",
@@ -17,9 +24,32 @@ describe("download API", () => {
     });
   });
 
-  it("requires IAM (SigV4) authorization by default", () => {
-    template.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: ROUTE, AuthorizationType: "AWS_IAM" });
+  it("requires IAM (SigV4) authorization by default on every route but the share link, which is open", () => {
+    for (const route of routes()) expect([route.RouteKey, route.AuthorizationType]).toEqual([route.RouteKey, route.RouteKey === OPEN_ROUTE ? "NONE" : "AWS_IAM"]);
     template.resourceCountIs("AWS::ApiGatewayV2::Authorizer", 0);
+  });
+
+  it("throttles the open share-link route on its own, below the stage's default", () => {
+    template.hasResourceProperties("AWS::ApiGatewayV2::Stage", { RouteSettings: { [OPEN_ROUTE]: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 } } });
+    const custom = synthStack({ shareOpenRateLimit: "2", shareOpenBurstLimit: "3" });
+    custom.template.hasResourceProperties("AWS::ApiGatewayV2::Stage", { RouteSettings: { [OPEN_ROUTE]: { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 3 } } });
+    expect(() => synthStack({ shareOpenRateLimit: "10", shareOpenBurstLimit: "3" })).toThrow(/shareOpenBurstLimit/);
+  });
+
+  it("keeps the share key ring in a generated, retained Secrets Manager secret that only the download function's role may read", () => {
+    const secretId = logicalId(stack, stack.download.shareKeys.secret);
+    template.hasResource("AWS::SecretsManager::Secret", {
+      DeletionPolicy: "Retain",
+      Properties: { GenerateSecretString: { SecretStringTemplate: '{"current":"k1"}', GenerateStringKey: "k1", PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false } },
+    });
+    const policies = Object.values(template.findResources("AWS::IAM::Policy") as Resources);
+    const readers = policies.filter((policy) => JSON.stringify(policy.Properties["PolicyDocument"]).includes(`"${secretId}"`));
+    expect(readers.map((policy) => policy.Properties["Roles"])).toEqual([[{ Ref: logicalId(stack, stack.download.downloader.role) }]]);
+    expect(readers[0]!.Properties["PolicyDocument"].Statement.filter((statement: unknown) => JSON.stringify(statement).includes(secretId))).toEqual([
+      { Action: "secretsmanager:GetSecretValue", Effect: "Allow", Resource: { Ref: secretId } },
+    ]);
+    // No resource policy opens it to anyone else.
+    template.resourceCountIs("AWS::SecretsManager::ResourcePolicy", 0);
   });
 
   it("throttles the default stage and writes JSON access logs to a one-month log group", () => {
@@ -45,6 +75,9 @@ describe("download API", () => {
       IdentitySource: ["$request.header.Authorization"],
       JwtConfiguration: { Issuer: "https://issuer.example.com/", Audience: ["letterpress", "letterpress-admin"] },
     });
-    jwt.template.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: ROUTE, AuthorizationType: "JWT", AuthorizerId: Match.anyValue() });
+    const jwtRoutes = Object.values(jwt.template.findResources("AWS::ApiGatewayV2::Route") as Resources).map((route) => route.Properties);
+    for (const routeKey of AUTHORIZED_ROUTES) expect(jwtRoutes.find((route) => route.RouteKey === routeKey)).toMatchObject({ AuthorizationType: "JWT", AuthorizerId: expect.anything() });
+    expect(jwtRoutes.find((route) => route.RouteKey === OPEN_ROUTE)).toMatchObject({ AuthorizationType: "NONE" });
+    expect(jwtRoutes.find((route) => route.RouteKey === OPEN_ROUTE)!.AuthorizerId).toBeUndefined();
   });
 });

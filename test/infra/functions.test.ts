@@ -49,7 +49,22 @@ describe("functions", () => {
   });
 
   it("gives the download function the shared environment and the render function's name", () => {
-    expect(template.toJSON().Resources[downloadId].Properties.Environment.Variables).toEqual({ ...shared, [ENV.renderFunctionName]: { Ref: renderId } });
+    const apiId = logicalId(stack, stack.download.api);
+    expect(template.toJSON().Resources[downloadId].Properties.Environment.Variables).toEqual({
+      ...shared,
+      [ENV.renderFunctionName]: { Ref: renderId },
+      // Share links: the key ring's secret, the API's own URL (links point there), 90 days at most.
+      [ENV.shareKeysSecretId]: { Ref: logicalId(stack, stack.download.shareKeys.secret) },
+      [ENV.shareLinkBaseUrl]: { "Fn::Join": ["", ["https://", { Ref: apiId }, ".execute-api.", { Ref: "AWS::Region" }, ".", { Ref: "AWS::URLSuffix" }, "/"]] },
+      [ENV.shareMaxLifetime]: "7776000",
+    });
+  });
+
+  it("points share links at a custom domain and shortens their lifetime when the context says so", () => {
+    const custom = synthStack({ shareLinkBaseUrl: "https://letters.example.org", shareMaxLifetimeSeconds: "604800" });
+    const id = logicalId(custom.stack, custom.stack.download.downloader.function);
+    expect(custom.template.toJSON().Resources[id].Properties.Environment.Variables).toMatchObject({ [ENV.shareLinkBaseUrl]: "https://letters.example.org/", [ENV.shareMaxLifetime]: "604800" });
+    expect(() => synthStack({ shareMaxLifetimeSeconds: String(91 * 86_400) })).toThrow(/shareMaxLifetimeSeconds.*at most 7776000 seconds \(90 days\)/);
   });
 
   it("lets the render function read data/, read and write letters/, list only those prefixes, and consume its queue; nothing else", () => {
@@ -68,12 +83,15 @@ describe("functions", () => {
     ]);
   });
 
-  it("lets the download function read letters/ only (so a URL it signs can only read) and invoke the render function only", () => {
+  it("lets the download function read letters/ (a URL it signs can only read), read and write shares/, read the share key ring, and invoke the render function; nothing else", () => {
     expect(roleStatements(template, downloadId)).toEqual([
       logWrite(downloadId),
       xray,
-      { Action: "s3:GetObject", Effect: "Allow", Resource: objects("letters/") },
-      { Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": ["letters/*"] } } },
+      { Action: "s3:GetObject", Effect: "Allow", Resource: [objects("letters/"), objects("shares/")] },
+      { Action: "s3:PutObject", Effect: "Allow", Resource: objects("shares/") },
+      // Listing shares/ lists a letter's shares; with it S3 answers 404 (not 403) for a revocation that does not exist.
+      { Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": ["letters/*", "shares/*"] } } },
+      { Action: "secretsmanager:GetSecretValue", Effect: "Allow", Resource: { Ref: logicalId(stack, stack.download.shareKeys.secret) } },
       { Action: "lambda:InvokeFunction", Effect: "Allow", Resource: { "Fn::GetAtt": [renderId, "Arn"] } },
     ]);
   });
@@ -99,10 +117,9 @@ describe("functions", () => {
       expect(roleStatements(kms.template, kmsRenderId)).toContainEqual({ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Effect: "Allow", Resource: keyArn });
     });
 
-    it("grants the download function decrypt only (for the presigned GET), on that key only", () => {
+    it("grants the download function decrypt and generate-data-key (it writes share records under shares/) on that key only", () => {
       const statements = roleStatements(kms.template, kmsDownloadId);
-      expect(statements).toContainEqual({ Action: "kms:Decrypt", Effect: "Allow", Resource: keyArn });
-      expect(JSON.stringify(statements)).not.toContain("GenerateDataKey");
+      expect(statements.filter((statement) => JSON.stringify(statement).includes("kms:"))).toEqual([{ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Effect: "Allow", Resource: keyArn }]);
     });
   });
 

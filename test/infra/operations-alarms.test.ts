@@ -32,6 +32,23 @@ describe("operations alarms", () => {
         expect(alarm).toMatchObject({ Namespace: "AWS/Lambda", Statistic: "Sum", Threshold: 0, ComparisonOperator: "GreaterThanThreshold", AlarmActions: [{ Ref: topicId }] });
       }
     }
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
+  });
+
+  it("alarms on a spike of refused share links (the download function's ShareRefused metric, by Service), into the same topic", () => {
+    const refused = alarms.filter((alarm) => alarm.MetricName === "ShareRefused");
+    expect(refused).toEqual([
+      expect.objectContaining({
+        Namespace: "Letterpress/Shares",
+        Dimensions: [{ Name: "Service", Value: "letterpress-download" }],
+        Statistic: "Sum",
+        Period: 300,
+        Threshold: 50,
+        ComparisonOperator: "GreaterThanThreshold",
+        AlarmActions: [{ Ref: topicId }],
+      }),
+    ]);
+    const custom = synthStack({ shareRefusedAlarmThreshold: "200" });
+    expect(Object.values(custom.template.findResources("AWS::CloudWatch::Alarm")).find((alarm) => alarm["Properties"].MetricName === "ShareRefused")!["Properties"].Threshold).toBe(200);
   });
 });

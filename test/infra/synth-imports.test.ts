@@ -41,13 +41,16 @@ describe("the CDK app's imports", () => {
 });
 
 describe("the download function's imports", () => {
-  it("carry no part of the typesetter: it presigns and invokes the render function", async () => {
+  it("carry no part of the typesetter: it presigns, invokes the render function, and words refused-link pages from the message catalogs", async () => {
     const result = await build({ entryPoints: [join(REPO, "functions/download/handler.ts")], bundle: true, write: false, platform: "node", packages: "external", metafile: true, logLevel: "silent", outfile: "index.js" });
     const sources = Object.keys(result.metafile.inputs);
     const packages = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.external).map((imported) => imported.path));
-    const typesetter = /^functions\/(core\/(pdf|html|template)\/|fonts\/load-font-library|templates\/|render\/(create-renderer|render-service|render-handler))/;
-    // Only the font registry's data (see above) may come along.
+    // The share links' refused-link pages are worded from templates/messages (ICU messages): the
+    // catalog reader and the message formatter come along, and nothing else of the template engine;
+    // of the typesetter only the font registry's data (see above).
+    const typesetter = /^functions\/(core\/(pdf|html)\/|core\/template\/(?!message-catalog\.ts$)|fonts\/load-font-library|templates\/|render\/(create-renderer|render-service|render-handler))/;
     expect(sources.filter((source) => typesetter.test(source) && source !== "functions/core/pdf/font-library.ts")).toEqual([]);
-    expect(packages.filter((name) => /^(fontkit|pdfkit|handlebars|linebreak|bidi-js|parse5|intl-messageformat)/.test(name))).toEqual([]);
+    expect(sources).toContain("functions/core/template/message-catalog.ts");
+    expect(packages.filter((name) => /^(fontkit|pdfkit|handlebars|linebreak|bidi-js|parse5)/.test(name))).toEqual([]);
   });
 });

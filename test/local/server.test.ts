@@ -104,6 +104,29 @@ describe("the local server's download API, end to end over HTTP", () => {
     expect(reply.headers.get("allow")).toBe("GET");
   });
 
+  it("routes by method and path as API Gateway does: a share route's path with another method is a 405 naming the route, an unknown path a 404 listing the routes", async () => {
+    const wrongMethod = await get(`/shares/${"A".repeat(22)}`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("DELETE");
+    expect(((await wrongMethod.json()) as { error: { message: string } }).error.message).toBe("try DELETE /shares/{id}");
+    const unknown = await get("/s/");
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain("GET /s/{token}");
+  });
+
+  it("refuses a request body over 4096 bytes unread (413), and one sent without a length", async () => {
+    const path = `/letters/${SEED_LETTER}/fr/pdf/shares`;
+    const tooLarge = await get(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ recipient: "x".repeat(5000) }) });
+    expect(tooLarge.status).toBe(413);
+    const chunked = await get(path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new ReadableStream({ start: (controller) => (controller.enqueue(new TextEncoder().encode("{}")), controller.close()) }),
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+  });
+
   it("renders a document that is not stored yet once, however many ask at the same time", async () => {
     const before = forwarded(stack.harness.s3, "PUT");
     const replies = await Promise.all(Array.from({ length: 25 }, () => get(`/letters/${SEED_LETTER}/es/pdf?recipient=cl`)));

@@ -20,6 +20,17 @@ describe("the key ring document (Secrets Manager secret, local file)", () => {
     expect(ring.keys.get("k1")).toHaveLength(32);
   });
 
+  it("reads the flat ring Secrets Manager generates at deployment ({current, k1: 64 alphanumerics}) as the same ring", () => {
+    const generated = "Ab3".repeat(21) + "Z";
+    const ring = parseKeyRing(JSON.stringify({ current: "k1", k1: generated }), 'secret "lp/share"');
+    expect(ring.currentKeyId).toBe("k1");
+    expect(ring.keys.get("k1")).toEqual(Buffer.from(generated, "base64"));
+    expect(ring.keys.get("k1")!.length).toBe(48);
+    // The flat form is checked like the nested one: a short key, or a current key it lacks, is refused by name.
+    expect(() => parseKeyRing(JSON.stringify({ current: "k1", k1: "c2hvcnQ=" }), 'secret "lp/share"')).toThrow('secret "lp/share": keys.k1: expected base64 of at least 32 random bytes');
+    expect(() => parseKeyRing(JSON.stringify({ current: "k2", k1: generated }), 'secret "lp/share"')).toThrow("current: names a key that is not in keys");
+  });
+
   it.each([
     ["not JSON", "{current:", 'secret "lp/share": not JSON'],
     ["no current", JSON.stringify({ keys: { k1: key() } }), 'secret "lp/share": current: '],

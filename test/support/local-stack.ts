@@ -1,4 +1,7 @@
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Server } from "node:http";
 import type { DocumentRenderer } from "../../functions/core/render-document";
 import { createHandlerLogger, type HandlerLogger } from "../../functions/handler-logger";
@@ -23,8 +26,12 @@ export interface LocalStack {
   /** The render use case (what `generate` runs). */
   service: RenderService;
   runtime: LocalRuntime;
-  /** Starts the local HTTP server over this stack, on a random port. */
+  /** Where the share key ring is kept (rotate it with `rotateLocalKey(keyDir)`, then `coldStart`). */
+  keyDir: string;
+  /** Starts the local HTTP server over this stack, on a random port; share links made through it point at it. */
   listen(): Promise<RunningServer>;
+  /** Makes the functions anew over the same bucket, as a Lambda cold start does (the key ring read again); servers started after use them. */
+  coldStart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,6 +46,10 @@ export interface LocalStackOptions {
   renderTimeoutSeconds?: number;
   /** Where both functions log; silent by default. */
   logger?: HandlerLogger;
+  /** The download function's clock (share links expire by it); the system clock by default. */
+  functionClock?: () => Date;
+  /** Where the share key ring is generated; a fresh temporary folder by default (removed by `stop`). */
+  keyDir?: string;
 }
 
 export interface RunningServer {
@@ -53,33 +64,52 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const store = harness.store({ maxPresignExpirySeconds: lifetime.maxSeconds });
   const renderer = createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
   const servers: RunningServer[] = [];
-  const runtime = await wireLocalRuntime(
-    {
-      store,
-      letters: new DirectoryLetterSource(options.dataDir ?? DATA_DIR),
-      renderer: options.wrapRenderer ? renderer.then(options.wrapRenderer) : renderer,
-      urlLifetime: lifetime,
-      logger: options.logger ?? createHandlerLogger("letterpress-test", "SILENT"),
-      ...(options.renderTimeoutSeconds === undefined ? {} : { renderTimeoutSeconds: options.renderTimeoutSeconds }),
-    },
-    `embedded S3 at ${harness.s3.endpoint}`,
-    async () => {},
-  );
-  return {
+  const keyDir = options.keyDir ?? (await mkdtemp(join(tmpdir(), "letterpress-share-keys-")));
+  /** The functions as a cold start makes them: the key ring is read once, here; links point at the next server to listen. */
+  const wire = async () => {
+    let listening!: (baseUrl: string) => void;
+    const linkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
+    const runtime = await wireLocalRuntime(
+      {
+        store,
+        letters: new DirectoryLetterSource(options.dataDir ?? DATA_DIR),
+        renderer: options.wrapRenderer ? renderer.then(options.wrapRenderer) : renderer,
+        urlLifetime: lifetime,
+        logger: options.logger ?? createHandlerLogger("letterpress-test", "SILENT"),
+        ...(options.renderTimeoutSeconds === undefined ? {} : { renderTimeoutSeconds: options.renderTimeoutSeconds }),
+        ...(options.functionClock ? { clock: options.functionClock } : {}),
+        shares: { client: harness.client, bucket: harness.s3.bucket, keyDir, linkBaseUrl, templatesDir: TEMPLATES_DIR },
+      },
+      `embedded S3 at ${harness.s3.endpoint}`,
+      async () => {},
+    );
+    return { runtime, listening };
+  };
+  let current = await wire();
+  const stack: LocalStack = {
     harness,
     store,
-    service: runtime.service,
-    runtime,
+    service: current.runtime.service,
+    runtime: current.runtime,
+    keyDir,
     listen: async () => {
-      const running = await listen(runtime);
+      const running = await listen(current.runtime);
       servers.push(running);
+      current.listening(`${running.baseUrl}/`);
       return running;
+    },
+    coldStart: async () => {
+      current = await wire();
+      stack.runtime = current.runtime;
+      stack.service = current.runtime.service;
     },
     stop: async () => {
       await Promise.all(servers.map((running) => running.close()));
       await harness.stop();
+      if (!options.keyDir) await rm(keyDir, { recursive: true, force: true });
     },
   };
+  return stack;
 }
 
 async function listen(runtime: LocalRuntime): Promise<RunningServer> {
