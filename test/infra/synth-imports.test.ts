@@ -48,7 +48,7 @@ describe("the download function's imports", () => {
     // The share links' refused-link pages are worded from templates/messages (ICU messages): the
     // catalog reader and the message formatter come along, and nothing else of the template engine;
     // of the typesetter only the font registry's data (see above).
-    const typesetter = /^functions\/(core\/(pdf|html)\/|core\/template\/(?!message-catalog\.ts$)|fonts\/load-font-library|templates\/|render\/(create-renderer|render-service|render-handler))/;
+    const typesetter = /^functions\/(core\/(pdf|html)\/|core\/template\/(?!message-catalog\.ts$)|fonts\/load-font-library|render\/(create-renderer|render-service|render-handler))/;
     expect(sources.filter((source) => typesetter.test(source) && source !== "functions/core/pdf/font-library.ts")).toEqual([]);
     expect(sources).toContain("functions/core/template/message-catalog.ts");
     expect(packages.filter((name) => /^(fontkit|pdfkit|handlebars|linebreak|bidi-js|parse5)/.test(name))).toEqual([]);

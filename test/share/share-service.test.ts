@@ -1,7 +1,8 @@
-import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import { unlink } from "node:fs/promises";
 import { LetterpressError } from "../../functions/core/errors";
 import { S3ShareStore } from "../../functions/share/s3-share-store";
 import { DAY_SECONDS, ShareService } from "../../functions/share/share-service";
+import { ObjectStore } from "../../local/s3/object-store";
 import { startHarness, type Harness } from "../storage/embedded-s3-harness";
 import { LETTER, recordEvents, ringOf, shareServiceOn, START, storeDocument } from "./support";
 
@@ -153,7 +154,8 @@ describe("the share service, over the embedded S3", () => {
       const { service, keyRing } = shareServiceOn(harness);
       const pinned = await service.create(request({ letterId, locale: "es" }));
       const latest = await service.create(request({ letterId, locale: "es", follow: "latest" }));
-      await harness.client.send(new DeleteObjectCommand({ Bucket: harness.s3.bucket, Key: document.key }));
+      // The embedded server does no DELETE (the application never deletes): the file goes on its disk.
+      await unlink(new ObjectStore(harness.dataDir, harness.s3.bucket).fileOf(document.key));
       expect(await service.resolve(pinned.token)).toEqual({ outcome: "refused", reason: "DOCUMENT_GONE", locale: "es" });
       // The latest manifest still lists it but the object is gone, and the data cannot make it again here.
       const refusing = shareServiceOn(harness, { keyRing, documents: { current: async () => Promise.reject(new LetterpressError("NOT_FOUND", "no such recipient")), atRevision: async () => undefined } });
