@@ -1,8 +1,10 @@
+import { kilobytes } from "../local/progress-table";
 import type { ProfileSummary } from "./profile";
 import type { BenchResults, LocaleResult } from "./results";
 
 const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? "—" : value < 10 ? value.toFixed(2) : value.toFixed(1));
-const kb = (bytes: number | undefined) => (bytes === undefined ? "—" : (bytes / 1000).toFixed(1));
+// One unit with the CLI (local/progress-table.ts): KB of 1,000 bytes.
+const kb = (bytes: number | undefined) => (bytes === undefined ? "—" : kilobytes(bytes).replace(/ KB$/, ""));
 const mb = (kilobytes: number | undefined) => (kilobytes === undefined ? "—" : (kilobytes / 1024).toFixed(0));
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 const row = (cells: readonly (string | number)[]) => `| ${cells.join(" | ")} |`;

@@ -2,7 +2,8 @@ import { SingleBar } from "cli-progress";
 import { type DocumentFailure, describeDocument } from "../functions/core/documents";
 import type { PublishFailure, StoredResult } from "../functions/render/render-and-store";
 
-const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+/** Sizes in KB of 1,000 bytes, as the bench reports them (bench/markdown.ts), so the two figures compare. */
+export const kilobytes = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 
 /**
  * The generate command's report: one row per document (name, size, time, outcome). On a terminal,
