@@ -198,8 +198,8 @@ class EmbeddedFace {
   private readonly ids = new Map<string, number>();
   /** The same lookup by glyph object: shaped runs come from a process-wide cache, so most glyphs repeat as objects. */
   private readonly idsByGlyph = new Map<ShapedGlyph, number>();
-  private readonly markedIdsByGlyph = new Map<ShapedGlyph, number>();
-  private readonly ltrMarkedIdsByGlyph = new Map<ShapedGlyph, number>();
+  /** By the marks a glyph's text starts with (see `encodeMarked`), then by glyph. */
+  private readonly markedIds = new Map<string, Map<ShapedGlyph, number>>();
   private readonly invisibleByGlyph = new Map<ShapedGlyph, { before: string; after: string }>();
   private readonly texts: string[] = [""];
   /** The advance of each subset glyph that carries text, in font units. */
@@ -268,7 +268,8 @@ class EmbeddedFace {
    * Latin) in a right-to-left line as one piece; the mark ends each such stretch where it belongs.
    */
   encodeMarked(glyph: ShapedGlyph, mark: string): number {
-    const byGlyph = mark === RTL_MARK ? this.markedIdsByGlyph : this.ltrMarkedIdsByGlyph;
+    let byGlyph = this.markedIds.get(mark);
+    if (!byGlyph) this.markedIds.set(mark, (byGlyph = new Map()));
     let gid = byGlyph.get(glyph);
     if (gid === undefined) {
       gid = this.glyphFor(glyph.id, mark + piecesOf(glyph).main, glyph.textAdvance);
@@ -499,7 +500,8 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     doc.page.xobjects[form.name] ??= form.ref;
     return form.name;
   };
-  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm };
+  const rtlDocument = pages.some((page) => page.items.some((item) => item.kind !== "rule" && item.line.runs.some((placed) => placed.run.direction === "rtl")));
+  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, rtlDocument };
 
   for (const page of pages) {
     doc.addPage({ size: [geometry.width, geometry.height], margin: 0 });
@@ -611,6 +613,12 @@ function isWeak(glyph: ShapedGlyph): boolean {
 
 const weakGlyphs = new WeakMap<ShapedGlyph, boolean>();
 
+/** Punctuation or symbols, no letter and no space. */
+function isWeakText(text: string): boolean {
+  for (const char of text) if (STRONG.has(bidi.getBidiCharTypeName(char)) || /\s/u.test(char)) return false;
+  return text !== "";
+}
+
 /** Whether a glyph's text has no right-to-left letter (a space, punctuation, a digit): poppler would move it. */
 function isWeakInRtl(glyph: ShapedGlyph): boolean {
   let weak = weakInRtl.get(glyph);
@@ -673,6 +681,8 @@ interface LineDrawing {
   faceOf(id: FaceId): EmbeddedFace;
   /** The resource name of the form XObject that draws a glyph's outline on the current page. */
   glyphForm(face: FaceId, id: number): string;
+  /** Whether any line has right-to-left text: poppler then reads even left-to-right lines right to left. */
+  rtlDocument: boolean;
 }
 
 /**
@@ -705,7 +715,7 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
 }
 
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
-function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: PlacedLine): void {
+function drawLine({ doc, geometry, faceOf, glyphForm, rtlDocument }: LineDrawing, item: PlacedLine): void {
   const baseline = geometry.height - (item.y + item.line.ascent);
   const out: string[] = ["BT"];
   const outlines: string[] = [];
@@ -715,7 +725,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
   const runs = item.line.runs;
   const rtlLine = runs.length > 0 && runs[0]!.x > runs[runs.length - 1]!.x;
-  const lineHasRtl = !rtlLine && runs.some((placed) => placed.run.direction === "rtl");
+  // A left-to-right line with right-to-left text in it, or any left-to-right line of a document with
+  // right-to-left text (a list of Latin names in an Arabic letter): poppler would carry trailing
+  // punctuation such as "(NKHR)"'s parenthesis off to the line's other end (see LTR_MARK).
+  const lineHasRtl = !rtlLine && (rtlDocument || runs.some((placed) => placed.run.direction === "rtl"));
   let lastFace: EmbeddedFace | undefined;
   let lastText = "";
   for (const placed of drawingOrder(item.line.runs)) {
@@ -782,7 +795,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         // Most glyphs have no marks to carry: no lookup, no allocation for them.
         const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
         codes += invisible.before;
-        const mark = rtlLine ? ((rtl ? isWeakInRtl(glyph) : !startedRun) ? RTL_MARK : "") : !rtl && lineHasRtl && isWeak(glyph) ? LTR_MARK : "";
+        let mark = "";
+        if (rtl) {
+          if (rtlLine && isWeakInRtl(glyph)) mark = RTL_MARK;
+        } else if (rtlLine || lineHasRtl) {
+          if (rtlLine && !startedRun) mark = RTL_MARK;
+          if (isWeak(glyph)) mark += LTR_MARK;
+        }
         startedRun = true;
         codes += hex4(mark ? face.encodeMarked(glyph, mark) : face.encode(glyph));
         codes += invisible.after;
@@ -792,6 +811,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
       }
       pen += glyph.xAdvance * scale + (placed.extra?.[i] ?? 0);
     }
+    // Left-to-right text ending in punctuation ("(NKHR)") in a line poppler reads right to left: the
+    // mark before the parenthesis does not hold it, one after it does. A glyph whose text is only a
+    // format character: pdf.js skips it, poppler reads the mark.
+    if (!rtl && (rtlLine || lineHasRtl) && lastFace && isWeakText(lastText)) codes += hex4(lastFace.encodeInvisible(LTR_MARK));
     flush();
   }
   // A line broken after a hyphen ("long-" / "standing"): poppler takes a hyphen-minus ending a line
