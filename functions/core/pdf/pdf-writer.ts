@@ -500,8 +500,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     doc.page.xobjects[form.name] ??= form.ref;
     return form.name;
   };
-  const rtlDocument = pages.some((page) => page.items.some((item) => item.kind !== "rule" && item.line.runs.some((placed) => placed.run.direction === "rtl")));
-  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, rtlDocument };
+  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm };
 
   for (const page of pages) {
     doc.addPage({ size: [geometry.width, geometry.height], margin: 0 });
@@ -596,7 +595,8 @@ const STRONG_RTL = new Set(["R", "AL"]);
  * In a left-to-right line with right-to-left text, poppler reverses each right-to-left stretch
  * together with the spaces and punctuation after it, up to the next Latin letter or digit
  * ("(أبدًا), was" comes out "()أبدًا, was"); a LEFT-TO-RIGHT MARK (invisible) before each space or
- * punctuation of the left-to-right text ends the stretch where the right-to-left text does.
+ * punctuation that follows right-to-left text ends the stretch where the right-to-left text does.
+ * In a right-to-left line, left-to-right text ending in punctuation ("(NKHR)") is followed by one.
  */
 const LTR_MARK = "\u200E";
 const STRONG = new Set(["R", "AL", "L"]);
@@ -681,8 +681,6 @@ interface LineDrawing {
   faceOf(id: FaceId): EmbeddedFace;
   /** The resource name of the form XObject that draws a glyph's outline on the current page. */
   glyphForm(face: FaceId, id: number): string;
-  /** Whether any line has right-to-left text: poppler then reads even left-to-right lines right to left. */
-  rtlDocument: boolean;
 }
 
 /**
@@ -715,7 +713,7 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
 }
 
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
-function drawLine({ doc, geometry, faceOf, glyphForm, rtlDocument }: LineDrawing, item: PlacedLine): void {
+function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: PlacedLine): void {
   const baseline = geometry.height - (item.y + item.line.ascent);
   const out: string[] = ["BT"];
   const outlines: string[] = [];
@@ -725,10 +723,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm, rtlDocument }: LineDrawing
   // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
   const runs = item.line.runs;
   const rtlLine = runs.length > 0 && runs[0]!.x > runs[runs.length - 1]!.x;
-  // A left-to-right line with right-to-left text in it, or any left-to-right line of a document with
-  // right-to-left text (a list of Latin names in an Arabic letter): poppler would carry trailing
-  // punctuation such as "(NKHR)"'s parenthesis off to the line's other end (see LTR_MARK).
-  const lineHasRtl = !rtlLine && (rtlDocument || runs.some((placed) => placed.run.direction === "rtl"));
+  const lineHasRtl = !rtlLine && runs.some((placed) => placed.run.direction === "rtl");
+  // In a left-to-right line, whether right-to-left text came last, with no letter or digit since (see LTR_MARK).
+  let afterRtl = false;
   let lastFace: EmbeddedFace | undefined;
   let lastText = "";
   for (const placed of drawingOrder(item.line.runs)) {
@@ -798,9 +795,12 @@ function drawLine({ doc, geometry, faceOf, glyphForm, rtlDocument }: LineDrawing
         let mark = "";
         if (rtl) {
           if (rtlLine && isWeakInRtl(glyph)) mark = RTL_MARK;
-        } else if (rtlLine || lineHasRtl) {
-          if (rtlLine && !startedRun) mark = RTL_MARK;
-          if (isWeak(glyph)) mark += LTR_MARK;
+          afterRtl = true;
+        } else if (rtlLine) {
+          if (!startedRun) mark = RTL_MARK;
+        } else if (lineHasRtl) {
+          if (!isWeak(glyph)) afterRtl = false;
+          else if (afterRtl) mark = LTR_MARK;
         }
         startedRun = true;
         codes += hex4(mark ? face.encodeMarked(glyph, mark) : face.encode(glyph));
@@ -814,7 +814,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, rtlDocument }: LineDrawing
     // Left-to-right text ending in punctuation ("(NKHR)") in a line poppler reads right to left: the
     // mark before the parenthesis does not hold it, one after it does. A glyph whose text is only a
     // format character: pdf.js skips it, poppler reads the mark.
-    if (!rtl && (rtlLine || lineHasRtl) && lastFace && isWeakText(lastText)) codes += hex4(lastFace.encodeInvisible(LTR_MARK));
+    if (!rtl && rtlLine && lastFace && isWeakText(lastText)) codes += hex4(lastFace.encodeInvisible(LTR_MARK));
     flush();
   }
   // A line broken after a hyphen ("long-" / "standing"): poppler takes a hyphen-minus ending a line
