@@ -279,8 +279,11 @@ class EmbeddedFace {
   }
 
   /**
-   * A hair-wide invisible glyph standing for a right-to-left space, drawn before a run that starts
-   * with marks: pdf.js starts its new line or piece of text there, not after the marks.
+   * A hair-wide invisible glyph standing for a right-to-left space, drawn before a cluster whose
+   * marks are drawn before its letter (a right-to-left cluster, stored reversed) at the start of a
+   * run or after a word space. pdf.js adds a held-back space, or starts a new line, at the next
+   * glyph it positions, which a mark is not: the space or line break would fall between the marks
+   * and their letter. Its text starts with the ARABIC LETTER MARK, which pdf.js takes at once.
    */
   encodeRtlAnchor(): number {
     return this.glyphFor(this.spaceGlyph, `${RTL_MARK} `, 1);
@@ -623,7 +626,9 @@ function isWeakText(text: string): boolean {
 function isWeakInRtl(glyph: ShapedGlyph): boolean {
   let weak = weakInRtl.get(glyph);
   if (weak === undefined) {
-    weak = true;
+    // Spaces between right-to-left words need no mark: poppler keeps them in place, and a mark
+    // between words would keep a search for two words from finding them.
+    weak = !/^\s*$/u.test(glyph.text);
     for (const char of glyph.text) if (STRONG_RTL.has(bidi.getBidiCharTypeName(char))) weak = false;
     weakInRtl.set(glyph, weak);
   }
@@ -726,6 +731,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   const lineHasRtl = !rtlLine && runs.some((placed) => placed.run.direction === "rtl");
   // In a left-to-right line, whether right-to-left text came last, with no letter or digit since (see LTR_MARK).
   let afterRtl = false;
+  // Whether the glyph drawn last was a word space: pdf.js holds it back (see encodeRtlAnchor).
+  let afterSpace = false;
   let lastFace: EmbeddedFace | undefined;
   let lastText = "";
   for (const placed of drawingOrder(item.line.runs)) {
@@ -783,12 +790,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           tj.push(num(((cursorX - x) * 1000) / placed.size));
         }
         const pieces = piecesOf(glyph);
-        if (pieces.before.length > 0 && !startedText) {
+        if (pieces.before.length > 0 && (!startedText || afterSpace)) {
           codes += hex4(face.encodeRtlAnchor());
           flushCodes();
           tj.push(num((scale * 1000) / placed.size));
         }
         startedText = true;
+        afterSpace = glyph.text === " ";
         // Most glyphs have no marks to carry: no lookup, no allocation for them.
         const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
         codes += invisible.before;
