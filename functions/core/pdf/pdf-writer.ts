@@ -593,6 +593,8 @@ interface TextPieces {
 const pieceCache = new LruCache<string, TextPieces>(20_000);
 const RTL_MARK = "\u061C";
 const NO_INVISIBLE = { before: "", after: "" };
+/** The pieces of any text of one code unit: all main (see `textPieces`). */
+const SINGLE: Pick<TextPieces, "before" | "after"> = { before: [], after: [] };
 const STRONG_RTL = new Set(["R", "AL"]);
 /**
  * In a left-to-right line with right-to-left text, poppler reverses each right-to-left stretch
@@ -789,7 +791,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           flushCodes();
           tj.push(num(((cursorX - x) * 1000) / placed.size));
         }
-        const pieces = piecesOf(glyph);
+        // Text of one code unit is never split: no lookup for the common case.
+        const pieces = glyph.text.length < 2 ? SINGLE : piecesOf(glyph);
         if (pieces.before.length > 0 && (!startedText || afterSpace)) {
           codes += hex4(face.encodeRtlAnchor());
           flushCodes();
