@@ -198,8 +198,8 @@ class EmbeddedFace {
   private readonly ids = new Map<string, number>();
   /** The same lookup by glyph object: shaped runs come from a process-wide cache, so most glyphs repeat as objects. */
   private readonly idsByGlyph = new Map<ShapedGlyph, number>();
-  private readonly markedIdsByGlyph = new Map<ShapedGlyph, number>();
-  private readonly ltrMarkedIdsByGlyph = new Map<ShapedGlyph, number>();
+  /** By the marks a glyph's text starts with (see `encodeMarked`), then by glyph. */
+  private readonly markedIds = new Map<string, Map<ShapedGlyph, number>>();
   private readonly invisibleByGlyph = new Map<ShapedGlyph, { before: string; after: string }>();
   private readonly texts: string[] = [""];
   /** The advance of each subset glyph that carries text, in font units. */
@@ -268,7 +268,8 @@ class EmbeddedFace {
    * Latin) in a right-to-left line as one piece; the mark ends each such stretch where it belongs.
    */
   encodeMarked(glyph: ShapedGlyph, mark: string): number {
-    const byGlyph = mark === RTL_MARK ? this.markedIdsByGlyph : this.ltrMarkedIdsByGlyph;
+    let byGlyph = this.markedIds.get(mark);
+    if (!byGlyph) this.markedIds.set(mark, (byGlyph = new Map()));
     let gid = byGlyph.get(glyph);
     if (gid === undefined) {
       gid = this.glyphFor(glyph.id, mark + piecesOf(glyph).main, glyph.textAdvance);
@@ -278,8 +279,11 @@ class EmbeddedFace {
   }
 
   /**
-   * A hair-wide invisible glyph standing for a right-to-left space, drawn before a run that starts
-   * with marks: pdf.js starts its new line or piece of text there, not after the marks.
+   * A hair-wide invisible glyph standing for a right-to-left space, drawn before a cluster whose
+   * marks are drawn before its letter (a right-to-left cluster, stored reversed) at the start of a
+   * run or after a word space. pdf.js adds a held-back space, or starts a new line, at the next
+   * glyph it positions, which a mark is not: the space or line break would fall between the marks
+   * and their letter. Its text starts with the ARABIC LETTER MARK, which pdf.js takes at once.
    */
   encodeRtlAnchor(): number {
     return this.glyphFor(this.spaceGlyph, `${RTL_MARK} `, 1);
@@ -589,12 +593,15 @@ interface TextPieces {
 const pieceCache = new LruCache<string, TextPieces>(20_000);
 const RTL_MARK = "\u061C";
 const NO_INVISIBLE = { before: "", after: "" };
+/** The pieces of any text of one code unit: all main (see `textPieces`). */
+const SINGLE: Pick<TextPieces, "before" | "after"> = { before: [], after: [] };
 const STRONG_RTL = new Set(["R", "AL"]);
 /**
  * In a left-to-right line with right-to-left text, poppler reverses each right-to-left stretch
  * together with the spaces and punctuation after it, up to the next Latin letter or digit
  * ("(أبدًا), was" comes out "()أبدًا, was"); a LEFT-TO-RIGHT MARK (invisible) before each space or
- * punctuation of the left-to-right text ends the stretch where the right-to-left text does.
+ * punctuation that follows right-to-left text ends the stretch where the right-to-left text does.
+ * In a right-to-left line, left-to-right text ending in punctuation ("(NKHR)") is followed by one.
  */
 const LTR_MARK = "\u200E";
 const STRONG = new Set(["R", "AL", "L"]);
@@ -611,11 +618,19 @@ function isWeak(glyph: ShapedGlyph): boolean {
 
 const weakGlyphs = new WeakMap<ShapedGlyph, boolean>();
 
+/** Punctuation or symbols, no letter and no space. */
+function isWeakText(text: string): boolean {
+  for (const char of text) if (STRONG.has(bidi.getBidiCharTypeName(char)) || /\s/u.test(char)) return false;
+  return text !== "";
+}
+
 /** Whether a glyph's text has no right-to-left letter (a space, punctuation, a digit): poppler would move it. */
 function isWeakInRtl(glyph: ShapedGlyph): boolean {
   let weak = weakInRtl.get(glyph);
   if (weak === undefined) {
-    weak = true;
+    // Spaces between right-to-left words need no mark: poppler keeps them in place, and a mark
+    // between words would keep a search for two words from finding them.
+    weak = !/^\s*$/u.test(glyph.text);
     for (const char of glyph.text) if (STRONG_RTL.has(bidi.getBidiCharTypeName(char))) weak = false;
     weakInRtl.set(glyph, weak);
   }
@@ -716,6 +731,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   const runs = item.line.runs;
   const rtlLine = runs.length > 0 && runs[0]!.x > runs[runs.length - 1]!.x;
   const lineHasRtl = !rtlLine && runs.some((placed) => placed.run.direction === "rtl");
+  // In a left-to-right line, whether right-to-left text came last, with no letter or digit since (see LTR_MARK).
+  let afterRtl = false;
+  // Whether the glyph drawn last was a word space: pdf.js holds it back (see encodeRtlAnchor).
+  let afterSpace = false;
   let lastFace: EmbeddedFace | undefined;
   let lastText = "";
   for (const placed of drawingOrder(item.line.runs)) {
@@ -772,17 +791,28 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           flushCodes();
           tj.push(num(((cursorX - x) * 1000) / placed.size));
         }
-        const pieces = piecesOf(glyph);
-        if (pieces.before.length > 0 && !startedText) {
+        // Text of one code unit is never split: no lookup for the common case.
+        const pieces = glyph.text.length < 2 ? SINGLE : piecesOf(glyph);
+        if (pieces.before.length > 0 && (!startedText || afterSpace)) {
           codes += hex4(face.encodeRtlAnchor());
           flushCodes();
           tj.push(num((scale * 1000) / placed.size));
         }
         startedText = true;
+        afterSpace = glyph.text === " ";
         // Most glyphs have no marks to carry: no lookup, no allocation for them.
         const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
         codes += invisible.before;
-        const mark = rtlLine ? ((rtl ? isWeakInRtl(glyph) : !startedRun) ? RTL_MARK : "") : !rtl && lineHasRtl && isWeak(glyph) ? LTR_MARK : "";
+        let mark = "";
+        if (rtl) {
+          if (rtlLine && isWeakInRtl(glyph)) mark = RTL_MARK;
+          afterRtl = true;
+        } else if (rtlLine) {
+          if (!startedRun) mark = RTL_MARK;
+        } else if (lineHasRtl) {
+          if (!isWeak(glyph)) afterRtl = false;
+          else if (afterRtl) mark = LTR_MARK;
+        }
         startedRun = true;
         codes += hex4(mark ? face.encodeMarked(glyph, mark) : face.encode(glyph));
         codes += invisible.after;
@@ -792,6 +822,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
       }
       pen += glyph.xAdvance * scale + (placed.extra?.[i] ?? 0);
     }
+    // Left-to-right text ending in punctuation ("(NKHR)") in a line poppler reads right to left: the
+    // mark before the parenthesis does not hold it, one after it does. A glyph whose text is only a
+    // format character: pdf.js skips it, poppler reads the mark.
+    if (!rtl && rtlLine && lastFace && isWeakText(lastText)) codes += hex4(lastFace.encodeInvisible(LTR_MARK));
     flush();
   }
   // A line broken after a hyphen ("long-" / "standing"): poppler takes a hyphen-minus ending a line
