@@ -1,7 +1,7 @@
 import { LetterpressError } from "../errors";
 import type { LocaleInfo } from "../locales";
 import { type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
-import { type FamilyId, faceOf, type FontLibrary } from "./font-library";
+import { FAMILIES, FAMILY_IDS, type FamilyId, faceOf, type FontLibrary } from "./font-library";
 import { type Box, type Inline, inlineText, type StructType } from "./letter-tree";
 import { type Align, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
 
@@ -63,15 +63,15 @@ export interface LayoutContext {
 
 /** The font registry's families by the names stylesheets give them (lowercase). */
 const FAMILY_NAMES: Readonly<Record<string, FamilyId>> = {
-  "noto serif": "serif",
+  // Every family of the font registry by its CSS name, the generic families, and the names readers'
+  // systems give the same CJK faces (the HTML edition's stacks list them).
+  ...Object.fromEntries(FAMILY_IDS.map((id) => [FAMILIES[id].name.toLowerCase(), id])),
   serif: "serif",
-  "noto naskh arabic": "naskh",
-  "noto sans sc": "sc",
-  "noto sans cjk sc": "sc",
-  "noto sans kr": "kr",
-  "noto sans cjk kr": "kr",
-  "noto sans": "sans",
   "sans-serif": "sans",
+  "noto sans cjk sc": "sc",
+  "noto sans cjk tc": "tc",
+  "noto sans cjk jp": "jp",
+  "noto sans cjk kr": "kr",
 };
 
 /** A block box placed in its containing block: its border box and content box, in points. */

@@ -1,4 +1,5 @@
 import type { Script } from "../locales";
+import { FAMILIES, primaryFamilyOf } from "../pdf/font-library";
 import type { StylesheetSource } from "./stylesheet";
 
 /** The paper a render asks for (the command line's `--paper`); the template's `@page size` overrides it. */
@@ -12,8 +13,20 @@ export interface TemplateStylesheets {
   author: string;
 }
 
-/** Font families per script, best first; the PDF takes the first its font registry has. */
-export const FONT_STACKS: Readonly<Record<Script, string>> = {
+/**
+ * The body font stack of a document's script (ISO 15924), best first: the font registry's family
+ * for the script, then what a reader's system may have. The PDF takes the first family its registry
+ * has; a script the registry does not list is set in the serif family with fallback per character.
+ */
+export function fontStackOf(script: string): string {
+  const known = SYSTEM_FALLBACKS[script];
+  if (known) return known;
+  const family = FAMILIES[primaryFamilyOf(script)];
+  return `"${family.name}", ${"cjk" in family || family.name.includes("Sans") ? "sans-serif" : "serif"}`;
+}
+
+/** Richer stacks for the scripts whose faces readers' systems commonly have under other names. */
+const SYSTEM_FALLBACKS: Readonly<Record<string, string>> = {
   Latn: '"Noto Serif", "Source Serif Pro", Georgia, "Times New Roman", serif',
   Cyrl: '"Noto Serif", "PT Serif", Georgia, "Times New Roman", serif',
   Arab: '"Noto Naskh Arabic", "Amiri", "Traditional Arabic", "Noto Serif", "Times New Roman", serif',
@@ -58,7 +71,7 @@ export interface DocumentStyleOptions {
  */
 export function documentStylesheets(sheets: TemplateStylesheets, options: DocumentStyleOptions): StylesheetSource[] {
   const settings = [
-    `:root { --font-body: ${FONT_STACKS[options.script]}; --page-label: ${pageLabelContent(options.pageLabel)}; --running-title: ${cssString(options.runningTitle ?? "")}; }`,
+    `:root { --font-body: ${fontStackOf(options.script)}; --page-label: ${pageLabelContent(options.pageLabel)}; --running-title: ${cssString(options.runningTitle ?? "")}; }`,
     `@page { size: ${options.paper === "A4" ? "A4" : "letter"}; }`,
   ].join("\n");
   return [

@@ -1,4 +1,5 @@
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { parseFragment } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
 import { type LocaleInfo, SUPPORTED_LOCALES } from "../../../functions/core/locales";
@@ -6,6 +7,7 @@ import { fillLetter } from "../../../functions/core/html/render-html";
 import { renderDocument, type DocumentRenderer } from "../../../functions/core/render-document";
 import { createRenderer } from "../../../functions/render/create-renderer";
 import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR } from "../../support/letters";
+import { documentStylesheets } from "../../../functions/core/style/document-stylesheets";
 import { fixture, footerTitle, options, PAGE_LABEL, pdfjsPages, popplerPages, toFile } from "./pdf-inspect";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
 
@@ -164,7 +166,12 @@ describe.each(FIXTURES)("every paragraph of $file copies out exactly", ({ file, 
   let texts: Record<"poppler" | "pdfjs", string>;
   beforeAll(async () => {
     const html = fixture(file);
-    const pdf = await renderPdf(html, options("en", { locale: { id: "en", ...locale } }));
+    // As the renderer sets a document: the stylesheets of its own script, its footer's title as the running title.
+    const stylesheets = documentStylesheets(
+      { userAgent: readFileSync(join(TEMPLATES_DIR, "ua.css"), "utf8"), author: readFileSync(join(TEMPLATES_DIR, "print.css"), "utf8") },
+      { script: locale.script, paper: "A4", pageLabel: PAGE_LABEL, runningTitle: footerTitle(html) },
+    );
+    const pdf = await renderPdf(html, options("en", { locale: { id: "en", ...locale }, stylesheets }));
     paragraphs = htmlParagraphs(html);
     const pages = extracted(pdf);
     texts = { poppler: documentText(pages.poppler, footerTitle(html), PAGE_LABEL), pdfjs: documentText(pages.pdfjs, footerTitle(html), PAGE_LABEL) };
