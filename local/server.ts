@@ -169,8 +169,11 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
   const server = createServer(async (request, response) => {
     try {
       const length = Number(request.headers["content-length"] ?? 0);
-      if (length > MAX_BODY_BYTES || request.headers["transfer-encoding"]) {
-        send(response, { statusCode: 413, headers: { "content-type": "application/json; charset=utf-8", connection: "close" }, body: JSON.stringify({ error: { code: "PAYLOAD_TOO_LARGE", message: `a request body is at most ${MAX_BODY_BYTES} bytes, with a content-length` } }) });
+      // Only POST (creating a share) carries a body; on any other method a body is refused unread.
+      const limit = request.method === "POST" ? MAX_BODY_BYTES : 0;
+      if (length > limit || request.headers["transfer-encoding"]) {
+        const message = limit === 0 ? `a ${request.method ?? "GET"} request carries no body` : `a request body is at most ${MAX_BODY_BYTES} bytes, with a content-length`;
+        send(response, { statusCode: 413, headers: { "content-type": "application/json; charset=utf-8", connection: "close" }, body: JSON.stringify({ error: { code: "PAYLOAD_TOO_LARGE", message } }) });
         request.destroy();
         return;
       }
