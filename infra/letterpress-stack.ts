@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import type { Code } from "aws-cdk-lib/aws-lambda";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { ENV } from "../functions/deployment-contract";
 import type { InfraConfig } from "./config";
 import { DocumentsBucket } from "./constructs/documents-bucket";

@@ -20,7 +20,10 @@ export class ProgressTable {
   /** More documents are about to be made; a long run on a terminal switches to a progress bar. */
   planned(count: number): void {
     this.total += count;
-    if (this.bar) return this.bar.setTotal(this.total);
+    if (this.bar) {
+      this.bar.setTotal(this.total);
+      return;
+    }
     if (this.out.isTTY && this.total > 30 && !this.headerWritten) {
       this.bar = new SingleBar({ format: "  {bar} {value}/{total} documents", hideCursor: true, stream: this.out });
       this.bar.start(this.total, this.count);
@@ -32,7 +35,10 @@ export class ProgressTable {
 
   stored(result: StoredResult): void {
     this.count++;
-    if (this.bar) return this.bar.update(this.count);
+    if (this.bar) {
+      this.bar.update(this.count);
+      return;
+    }
     // "replaced": the key held other bytes (damaged, or overwritten), and now holds these.
     const outcome = result.outcome === "unchanged" ? "unchanged" : result.outcome === "replaced" ? "replaced (the stored bytes differed)" : "stored";
     this.out.write(`  ${describeDocument(result.request).padEnd(38)} ${kilobytes(result.document.size).padStart(9)} ${`${result.milliseconds.toFixed(0)} ms`.padStart(8)}  ${outcome}\n`);

@@ -13,7 +13,7 @@ import type { LocalRuntime } from "./runtime";
 /** Only creating a share carries a body (a small JSON object); anything larger is refused unread. */
 const MAX_BODY_BYTES = 4096;
 
-const escape = Handlebars.escapeExpression;
+const escapeHtml = Handlebars.escapeExpression;
 
 /** The same event API Gateway (HTTP API, payload 2.0) gives the download function for `routeKey`. */
 export function toApiGatewayEvent(request: IncomingMessage, url: URL, match: Record<string, string>, routeKey: ApiRouteKey = DOWNLOAD_ROUTE_KEY, body?: string): APIGatewayProxyEventV2 {
@@ -65,35 +65,35 @@ async function indexPage(runtime: LocalRuntime): Promise<string> {
   const sections: string[] = [];
   // What the reader skipped, or why there is nothing to list, is shown, never left out.
   const listing = await runtime.letters.listLetters().catch((error: Error) => {
-    sections.push(`<p>Cannot list letters: ${escape(error.message)}</p>`);
+    sections.push(`<p>Cannot list letters: ${escapeHtml(error.message)}</p>`);
     return { letterIds: [], warnings: [] };
   });
-  if (listing.warnings.length > 0) sections.push(`<ul>${listing.warnings.map((warning) => `<li>${escape(formatDataIssue(warning))}</li>`).join("")}</ul>`);
+  if (listing.warnings.length > 0) sections.push(`<ul>${listing.warnings.map((warning) => `<li>${escapeHtml(formatDataIssue(warning))}</li>`).join("")}</ul>`);
   for (const letterId of listing.letterIds) {
-    let parsed;
+    let parsed: Awaited<ReturnType<LocalRuntime["letters"]["loadLetter"]>>;
     try {
       parsed = await runtime.letters.loadLetter(letterId);
     } catch (error) {
-      sections.push(`<section><h2>${escape(letterId)}</h2><p>Cannot be read: ${escape((error as Error).message)}</p></section>`);
+      sections.push(`<section><h2>${escapeHtml(letterId)}</h2><p>Cannot be read: ${escapeHtml((error as Error).message)}</p></section>`);
       continue;
     }
     const { letter } = parsed;
     const link = (locale: string, format: string, recipient?: string) =>
-      `<a href="/letters/${escape(letterId)}/${escape(locale)}/${format}${recipient ? `?recipient=${escape(recipient)}` : ""}">${format.toUpperCase()}</a>`;
+      `<a href="/letters/${escapeHtml(letterId)}/${escapeHtml(locale)}/${format}${recipient ? `?recipient=${escapeHtml(recipient)}` : ""}">${format.toUpperCase()}</a>`;
     const rows = SUPPORTED_LOCALES.filter((locale) => letter.translations.has(locale)).map(
-      (locale) => `<tr><th scope="row" lang="${escape(locale)}">${escape(letter.translations.get(locale)!.title)}</th><td>${escape(locale)}</td><td>${DOCUMENT_FORMATS.map((format) => link(locale, format)).join(" ")}</td></tr>`,
+      (locale) => `<tr><th scope="row" lang="${escapeHtml(locale)}">${escapeHtml(letter.translations.get(locale)!.title)}</th><td>${escapeHtml(locale)}</td><td>${DOCUMENT_FORMATS.map((format) => link(locale, format)).join(" ")}</td></tr>`,
     );
     const recipients = letter.facts.recipients
       .filter((recipient) => letter.translations.has(recipient.locale))
-      .map((recipient) => `<li>${escape(letter.translations.get("en")?.recipients[recipient.id]?.country ?? recipient.id)} (${escape(recipient.locale)}): ${DOCUMENT_FORMATS.map((format) => link(recipient.locale, format, recipient.id)).join(" ")}</li>`);
+      .map((recipient) => `<li>${escapeHtml(letter.translations.get("en")?.recipients[recipient.id]?.country ?? recipient.id)} (${escapeHtml(recipient.locale)}): ${DOCUMENT_FORMATS.map((format) => link(recipient.locale, format, recipient.id)).join(" ")}</li>`);
     sections.push(
-      `<section><h2>${escape(letterId)}</h2><table><thead><tr><th scope="col">Title</th><th scope="col">Language</th><th scope="col">Download</th></tr></thead><tbody>${rows.join("")}</tbody></table>` +
+      `<section><h2>${escapeHtml(letterId)}</h2><table><thead><tr><th scope="col">Title</th><th scope="col">Language</th><th scope="col">Download</th></tr></thead><tbody>${rows.join("")}</tbody></table>` +
         `<h3>Personalized letters</h3><ul>${recipients.join("")}</ul></section>`,
     );
   }
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>letterpress</title>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}td,th{padding:.25rem .75rem;text-align:start}</style></head>
-<body><main><h1>letterpress</h1><p>Every link asks the local download API for a short-lived signed link to the document (stored in ${escape(runtime.description)}).</p>${sections.join("")}</main></body></html>`;
+<body><main><h1>letterpress</h1><p>Every link asks the local download API for a short-lived signed link to the document (stored in ${escapeHtml(runtime.description)}).</p>${sections.join("")}</main></body></html>`;
 }
 
 /** Connections waiting to be accepted: a burst of clients queues in the kernel instead of being refused. */

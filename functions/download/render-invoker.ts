@@ -1,4 +1,4 @@
-import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
 import { z } from "zod";
 import type { DocumentRequest } from "../core/documents";
 import { ERROR_CODES, type ErrorCode, LetterpressError } from "../core/errors";
@@ -22,7 +22,7 @@ export type RenderInvoker = (payload: Uint8Array) => Promise<InvokeReply>;
 /** The deployed invoker: the render function, by name, through the Lambda API. */
 export function lambdaRenderInvoker(client: LambdaClient, functionName: string): RenderInvoker {
   return async (payload) => {
-    let reply;
+    let reply: InvokeCommandOutput;
     try {
       reply = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: payload }));
     } catch (error) {

@@ -39,7 +39,10 @@ export async function wireShareHandlers(options: ShareWiringOptions): Promise<Sh
 
 /** A LetterpressError is logged by code and reason; anything else with its stack (never a token: none is ever in an error). */
 export function logError(logger: HandlerLogger, message: string, error: unknown): void {
-  if (!(error instanceof LetterpressError)) return logger.error(message, error as Error);
+  if (!(error instanceof LetterpressError)) {
+    logger.error(message, error as Error);
+    return;
+  }
   const classified = callerFacing(error);
   logger.error(message, { code: classified.code, reason: classified.message });
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as fontkit from "fontkit";
 import { LetterpressError } from "../core/errors";
 import type { FaceId, FontLibrary, GlyphShaper } from "../core/pdf/font-library";
-import { type AssetFile, assetPath, FONT_FILES, HARFBUZZ_WASM_FILE, ICC_PROFILE_FILE } from "./font-files";
+import { assetPath, FONT_FILES, HARFBUZZ_WASM_FILE, ICC_PROFILE_FILE } from "./font-files";
 import { type HarfBuzz, instantiateHarfBuzz } from "./harfbuzz";
 
 /** Per process, by absolute path: font files read, fonts parsed, shapers made, one HarfBuzz per wasm file. */

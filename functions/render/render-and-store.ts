@@ -1,4 +1,4 @@
-import { type DocumentFailure, type DocumentRequest, type RenderedDocument } from "../core/documents";
+import type { DocumentFailure, DocumentRequest, RenderedDocument } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import type { ParsedLetter } from "../core/letter/parse-letter";
 import { type DocumentRenderer, renderDocument } from "../core/render-document";

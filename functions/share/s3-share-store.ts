@@ -1,6 +1,6 @@
 import { SHARES_PREFIX } from "../deployment-contract";
 import { createHash } from "node:crypto";
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import type { ZodType } from "zod";
 import { SLUG_PATTERN } from "../core/letter/slug";
 import { LetterpressError } from "../core/errors";
@@ -123,7 +123,7 @@ export class S3ShareStore implements ShareStore {
     const revoked = new Set<string>();
     let continuationToken: string | undefined;
     do {
-      let page;
+      let page: ListObjectsV2CommandOutput;
       try {
         page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: continuationToken, MaxKeys: this.listPageSize }));
       } catch (error) {

@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type TemplateSet } from "../core/template/template-engine";
+import type { TemplateSet } from "../core/template/template-engine";
 import { isLocaleId, type LocaleId } from "../core/locales";
 import type { MessageCatalog } from "../core/template/message-catalog";
 import { LetterpressError } from "../core/errors";

@@ -108,7 +108,7 @@ export class RenderPipeline extends Construct {
  * The two helper functions CDK adds to the stack (the BucketDeployment copier and the S3
  * notifications configurator) are CDK's own code; these are their findings, with reasons.
  */
-function acknowledgeCdkHelpers(stack: Stack, deployment: BucketDeployment, documents: DocumentsBucket): void {
+function acknowledgeCdkHelpers(stack: Stack, deployment: BucketDeployment, _documents: DocumentsBucket): void {
   Validations.of(deployment.handlerRole).acknowledge(
     {
       id: "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]",

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Dirent } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { withKeyLock } from "./key-lock";
@@ -221,7 +222,7 @@ export class ObjectStore {
   async list(prefix: string, delimiter: string | undefined, startAfter: string | undefined): Promise<ListEntry[]> {
     const found: ListEntry[] = [];
     const walk = async (folder: string, keyPath: string): Promise<void> => {
-      let entries;
+      let entries: Dirent[];
       try {
         entries = await readdir(folder, { withFileTypes: true });
       } catch (error) {
@@ -232,7 +233,7 @@ export class ObjectStore {
         if (entry.isFile() && entry.name.endsWith(OBJECT_SUFFIX)) {
           const segment = decodeSegment(entry.name.slice(0, -OBJECT_SUFFIX.length));
           const key = segment === undefined ? undefined : keyPath + segment;
-          if (key !== undefined && key.startsWith(prefix)) found.push({ kind: "object", key, file: join(folder, entry.name) });
+          if (key?.startsWith(prefix)) found.push({ kind: "object", key, file: join(folder, entry.name) });
         } else if (entry.isDirectory()) {
           const segment = decodeSegment(entry.name);
           if (segment === undefined) continue;

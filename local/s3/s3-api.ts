@@ -277,8 +277,8 @@ export function createS3Api(options: S3ApiOptions): S3Api {
     const marker = token === undefined ? undefined : decodeToken(token);
 
     const all = await store.list(prefix, delimiter, startAfter);
-    const valueOf = (entry: (typeof all)[number]) => (entry.kind === "object" ? entry.key : entry.prefix);
-    const remaining = marker === undefined ? all : all.filter((entry) => Buffer.compare(Buffer.from(valueOf(entry)), Buffer.from(marker)) > 0);
+    const sortKeyOf = (entry: (typeof all)[number]) => (entry.kind === "object" ? entry.key : entry.prefix);
+    const remaining = marker === undefined ? all : all.filter((entry) => Buffer.compare(Buffer.from(sortKeyOf(entry)), Buffer.from(marker)) > 0);
     const page = remaining.slice(0, maxKeys);
     const contents: ListedObject[] = [];
     for (const entry of page) {
@@ -294,7 +294,7 @@ export function createS3Api(options: S3ApiOptions): S3Api {
       maxKeys,
       startAfter,
       continuationToken: token,
-      nextContinuationToken: remaining.length > page.length && last !== undefined ? encodeToken(valueOf(last)) : undefined,
+      nextContinuationToken: remaining.length > page.length && last !== undefined ? encodeToken(sortKeyOf(last)) : undefined,
       contents,
       commonPrefixes: page.flatMap((entry) => (entry.kind === "prefix" ? [entry.prefix] : [])),
       urlEncoded: encodingType === "url",

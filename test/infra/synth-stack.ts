@@ -24,7 +24,7 @@ export function roleStatements(template: Template, functionLogicalId: string): u
   const fn = template.toJSON().Resources[functionLogicalId] as Resources[string];
   const roleId = fn.Properties?.["Role"]?.["Fn::GetAtt"]?.[0] as string;
   const policies = Object.values(template.findResources("AWS::IAM::Policy") as Resources).filter((policy) =>
-    (policy.Properties?.["Roles"] as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),
+    ((policy.Properties?.["Roles"] ?? []) as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),
   );
   expect(policies).toHaveLength(1);
   // The role itself carries no managed policy (no AWSLambdaBasicExecutionRole) and no inline policy.

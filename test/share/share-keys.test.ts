@@ -21,7 +21,7 @@ describe("the key ring document (Secrets Manager secret, local file)", () => {
   });
 
   it("reads the flat ring Secrets Manager generates at deployment ({current, k1: 64 alphanumerics}) as the same ring", () => {
-    const generated = "Ab3".repeat(21) + "Z";
+    const generated = `${"Ab3".repeat(21)}Z`;
     const ring = parseKeyRing(JSON.stringify({ current: "k1", k1: generated }), 'secret "lp/share"');
     expect(ring.currentKeyId).toBe("k1");
     expect(ring.keys.get("k1")).toEqual(Buffer.from(generated, "base64"));

@@ -49,7 +49,7 @@ describeInBrowser("share links opened in headless Chromium through the local ser
     await page.evaluate(axe.source);
     const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ["violations"] }));
     const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => `${violation.id}: ${violation.help}`);
-    const seen = await page.evaluate(() => ({ lang: document.documentElement.lang, heading: document.querySelector("h1")?.textContent ?? null, text: document.body.innerText.length }));
+    const seen = await page.evaluate(() => ({ lang: document.documentElement.lang, heading: document.querySelector("h1")?.textContent ?? null, text: document.body.textContent.length }));
     const finalUrl = page.url();
     await context.close();
     return { status: response?.status(), problems, serious, seen, finalUrl };

@@ -1,7 +1,7 @@
 import { parse } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
 import { LetterpressError } from "../errors";
-import { type ComputedStyle, type StyledDocument } from "../style";
+import type { ComputedStyle, StyledDocument } from "../style";
 import { computeStyle } from "../style/cascade";
 
 /**

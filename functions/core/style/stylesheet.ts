@@ -235,7 +235,7 @@ function readRule(rule: csstree.Rule, state: ParseState): void {
 
 /** Whether a media query list selects print; media features are not evaluated, so print with one is an error. */
 function appliesToPrint(prelude: csstree.AtrulePrelude | csstree.Raw | null, state: ParseState, loc: Location): boolean {
-  if (!prelude || prelude.type !== "AtrulePrelude") return true;
+  if (prelude?.type !== "AtrulePrelude") return true;
   let applies = false;
   csstree.walk(prelude, (node) => {
     if (node.type !== "MediaQuery") return;

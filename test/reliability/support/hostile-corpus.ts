@@ -252,7 +252,7 @@ export function htmlProblems(html: string, baseline: ReturnType<typeof pageShape
 }
 
 export async function outcomeOfLetter(testCase: LetterCase, renderer: DocumentRenderer, baselines: Map<string, ReturnType<typeof pageShape>>): Promise<LetterOutcome> {
-  let parsed;
+  let parsed: ReturnType<typeof parseLetter>;
   try {
     parsed = parseLetter("sample", letterFilesOf(testCase));
   } catch (error) {
