@@ -1,4 +1,4 @@
-import type { FaceId } from "../core/pdf/font-library";
+import { FACE_IDS, type FaceId, type FamilyId } from "../core/pdf/font-library";
 
 /** One file a render needs at run time: where it is in node_modules, and its flat name in a bundle. */
 export interface AssetFile {
@@ -13,26 +13,46 @@ function asset(anchor: string, path: string): AssetFile {
   return { anchor, path, fileName: path.slice(path.lastIndexOf("/") + 1) };
 }
 
-const font = (pkg: string, path: string) => asset(`${pkg}/package.json`, path);
+/**
+ * The npm package of each family: Google's Noto fonts as @expo-google-fonts publishes them, one
+ * static TTF per weight and style, under `<weight><Style>/<Name>_<weight><Style>.ttf`.
+ */
+const FAMILY_PACKAGES: Readonly<Record<FamilyId, { pkg: string; name: string }>> = {
+  serif: { pkg: "noto-serif", name: "NotoSerif" },
+  sans: { pkg: "noto-sans", name: "NotoSans" },
+  naskh: { pkg: "noto-naskh-arabic", name: "NotoNaskhArabic" },
+  hebrew: { pkg: "noto-serif-hebrew", name: "NotoSerifHebrew" },
+  devanagari: { pkg: "noto-serif-devanagari", name: "NotoSerifDevanagari" },
+  bengali: { pkg: "noto-serif-bengali", name: "NotoSerifBengali" },
+  thai: { pkg: "noto-sans-thai", name: "NotoSansThai" },
+  sc: { pkg: "noto-sans-sc", name: "NotoSansSC" },
+  tc: { pkg: "noto-sans-tc", name: "NotoSansTC" },
+  jp: { pkg: "noto-sans-jp", name: "NotoSansJP" },
+  kr: { pkg: "noto-sans-kr", name: "NotoSansKR" },
+  symbols: { pkg: "noto-sans-symbols-2", name: "NotoSansSymbols2" },
+  emoji: { pkg: "noto-emoji", name: "NotoEmoji" },
+};
+
+const STYLE_FOLDERS = { regular: "400Regular", bold: "700Bold", italic: "400Regular_Italic", "bold-italic": "700Bold_Italic" } as const;
+
+function fontFile(face: FaceId): AssetFile {
+  const split = face.indexOf("-");
+  const { pkg, name } = FAMILY_PACKAGES[face.slice(0, split) as FamilyId];
+  const folder = STYLE_FOLDERS[face.slice(split + 1) as keyof typeof STYLE_FOLDERS];
+  return asset(`@expo-google-fonts/${pkg}/package.json`, `${folder}/${name}_${folder}.ttf`);
+}
 
 /** The TTF file of every face. A Lambda bundle copies these (flat, by `fileName`) into its font directory. */
-export const FONT_FILES: Readonly<Record<FaceId, AssetFile>> = {
-  "serif-regular": font("@expo-google-fonts/noto-serif", "400Regular/NotoSerif_400Regular.ttf"),
-  "serif-bold": font("@expo-google-fonts/noto-serif", "700Bold/NotoSerif_700Bold.ttf"),
-  "serif-italic": font("@expo-google-fonts/noto-serif", "400Regular_Italic/NotoSerif_400Regular_Italic.ttf"),
-  "serif-bold-italic": font("@expo-google-fonts/noto-serif", "700Bold_Italic/NotoSerif_700Bold_Italic.ttf"),
-  "sans-regular": font("@expo-google-fonts/noto-sans", "400Regular/NotoSans_400Regular.ttf"),
-  "sans-bold": font("@expo-google-fonts/noto-sans", "700Bold/NotoSans_700Bold.ttf"),
-  "naskh-regular": font("@expo-google-fonts/noto-naskh-arabic", "400Regular/NotoNaskhArabic_400Regular.ttf"),
-  "naskh-bold": font("@expo-google-fonts/noto-naskh-arabic", "700Bold/NotoNaskhArabic_700Bold.ttf"),
-  "sc-regular": font("@expo-google-fonts/noto-sans-sc", "400Regular/NotoSansSC_400Regular.ttf"),
-  "sc-bold": font("@expo-google-fonts/noto-sans-sc", "700Bold/NotoSansSC_700Bold.ttf"),
-  "kr-regular": font("@expo-google-fonts/noto-sans-kr", "400Regular/NotoSansKR_400Regular.ttf"),
-  "kr-bold": font("@expo-google-fonts/noto-sans-kr", "700Bold/NotoSansKR_700Bold.ttf"),
-};
+export const FONT_FILES: Readonly<Record<FaceId, AssetFile>> = Object.fromEntries(FACE_IDS.map((face) => [face, fontFile(face)])) as Record<FaceId, AssetFile>;
 
 /** The sRGB profile of the PDF/A output intent; pdfkit ships it but would read it relative to its own module. */
 export const ICC_PROFILE_FILE: AssetFile = asset("pdfkit", "data/sRGB_IEC61966_2_1.icc");
 
+/**
+ * HarfBuzz compiled to WebAssembly (harfbuzzjs). Shipped as a file beside the fonts and
+ * instantiated by `functions/fonts/harfbuzz.ts`, since harfbuzzjs's ES module cannot be bundled as CommonJS.
+ */
+export const HARFBUZZ_WASM_FILE: AssetFile = asset("harfbuzzjs/dist/harfbuzz.wasm", "harfbuzz.wasm");
+
 /** Every file a bundle must copy into its font directory. */
-export const BUNDLE_FILES: readonly AssetFile[] = [...Object.values(FONT_FILES), ICC_PROFILE_FILE];
+export const BUNDLE_FILES: readonly AssetFile[] = [...Object.values(FONT_FILES), ICC_PROFILE_FILE, HARFBUZZ_WASM_FILE];

@@ -2,11 +2,15 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as fontkit from "fontkit";
 import { LetterpressError } from "../core/errors";
-import type { FaceId, FontLibrary } from "../core/pdf/font-library";
-import { type AssetFile, FONT_FILES, ICC_PROFILE_FILE } from "./font-files";
+import type { FaceId, FontLibrary, GlyphShaper } from "../core/pdf/font-library";
+import { type AssetFile, FONT_FILES, HARFBUZZ_WASM_FILE, ICC_PROFILE_FILE } from "./font-files";
+import { type HarfBuzz, instantiateHarfBuzz } from "./harfbuzz";
 
-/** Parsed fonts by absolute path: one parse per process, whichever library asks. */
+/** Per process, by absolute path: font files read, fonts parsed, shapers made, one HarfBuzz per wasm file. */
+const fileBytes = new Map<string, Buffer>();
 const parsedFonts = new Map<string, fontkit.Font>();
+const shapers = new Map<string, GlyphShaper>();
+const harfBuzzes = new Map<string, HarfBuzz>();
 const iccProfiles = new Map<string, Uint8Array>();
 
 /** Where a file is: flat in `fontDir` (a bundle), or inside its npm package (the repository). */
@@ -14,18 +18,32 @@ export function assetPath(file: AssetFile, fontDir?: string): string {
   return fontDir ? join(fontDir, file.fileName) : join(dirname(require.resolve(file.anchor)), file.path);
 }
 
-function readAsset(file: AssetFile, fontDir?: string): Buffer {
-  const path = assetPath(file, fontDir);
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new LetterpressError("CONFIG_ERROR", `font file ${path} cannot be read (${(error as Error).message})`, { cause: error });
+function readAsset(path: string): Buffer {
+  let bytes = fileBytes.get(path);
+  if (!bytes) {
+    try {
+      bytes = readFileSync(path);
+    } catch (error) {
+      throw new LetterpressError("CONFIG_ERROR", `font file ${path} cannot be read (${(error as Error).message})`, { cause: error });
+    }
+    fileBytes.set(path, bytes);
   }
+  return bytes;
+}
+
+function harfBuzzAt(path: string): HarfBuzz {
+  let hb = harfBuzzes.get(path);
+  if (!hb) {
+    hb = instantiateHarfBuzz(readAsset(path));
+    harfBuzzes.set(path, hb);
+  }
+  return hb;
 }
 
 /**
  * The fonts of the PDF edition. Nothing is read until a document asks for a face, so a Latin letter
- * never pays for the 10 MB Chinese font; each file is parsed once per process.
+ * never pays for the 10 MB Chinese font; each file is read, parsed (fontkit, for embedding) and
+ * loaded into HarfBuzz (for shaping) at most once per process.
  *
  * @param fontDir a directory holding the files of `BUNDLE_FILES` under their flat names (a bundled
  *   Lambda); by default each file is found in its npm package under node_modules.
@@ -34,15 +52,23 @@ export function loadFontLibrary(fontDir?: string): FontLibrary {
   // The typesetter asks for a face once per character (font fallback); resolving its path each time
   // (require.resolve) cost more than the rest of a warm render, so each library keeps its own faces.
   const faces = new Map<FaceId, fontkit.Font>();
+  const faceShapers = new Map<FaceId, GlyphShaper>();
+  const paths = new Map<FaceId, string>();
+  const pathOf = (id: FaceId): string => {
+    let path = paths.get(id);
+    if (!path) paths.set(id, (path = assetPath(FONT_FILES[id], fontDir)));
+    return path;
+  };
   let profile: Uint8Array | undefined;
+  let harfBuzz: HarfBuzz | undefined;
   return {
     face(id: FaceId): fontkit.Font {
       let font = faces.get(id);
       if (font) return font;
-      const path = assetPath(FONT_FILES[id], fontDir);
+      const path = pathOf(id);
       font = parsedFonts.get(path);
       if (!font) {
-        const parsed = fontkit.create(readAsset(FONT_FILES[id], fontDir));
+        const parsed = fontkit.create(readAsset(path));
         if (!("layout" in parsed)) throw new LetterpressError("CONFIG_ERROR", `${path} is a font collection, not a font`);
         font = parsed;
         parsedFonts.set(path, font);
@@ -50,12 +76,25 @@ export function loadFontLibrary(fontDir?: string): FontLibrary {
       faces.set(id, font);
       return font;
     },
+    shaper(id: FaceId): GlyphShaper {
+      let shaper = faceShapers.get(id);
+      if (shaper) return shaper;
+      const path = pathOf(id);
+      shaper = shapers.get(path);
+      if (!shaper) {
+        harfBuzz ??= harfBuzzAt(assetPath(HARFBUZZ_WASM_FILE, fontDir));
+        shaper = harfBuzz.shaper(readAsset(path));
+        shapers.set(path, shaper);
+      }
+      faceShapers.set(id, shaper);
+      return shaper;
+    },
     iccProfile(): Uint8Array {
       if (profile) return profile;
       const path = assetPath(ICC_PROFILE_FILE, fontDir);
       profile = iccProfiles.get(path);
       if (!profile) {
-        profile = new Uint8Array(readAsset(ICC_PROFILE_FILE, fontDir));
+        profile = new Uint8Array(readAsset(path));
         iccProfiles.set(path, profile);
       }
       return profile;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ENV } from "../../functions/config";
-import { FONT_FILES, ICC_PROFILE_FILE } from "../../functions/fonts/font-files";
+import { BUNDLE_FILES } from "../../functions/fonts/font-files";
 import { startHarness } from "../storage/embedded-s3-harness";
 import { uploadLetterData } from "../support/lambda-env";
 import { synthStack } from "./synth-stack";
@@ -30,11 +30,12 @@ describe("function bundles (real local esbuild)", () => {
     assets = { render: assetDir(stack.render.renderer.function), download: assetDir(stack.download.downloader.function) };
   }, 120_000);
 
-  it("puts index.js, templates/ and every font file of functions/fonts into the render bundle", () => {
+  it("puts index.js, templates/, every font file of functions/fonts and HarfBuzz's wasm into the render bundle", () => {
     const files = readdirSync(assets.render);
     expect(files).toEqual(expect.arrayContaining(["index.js", "index.js.map", "templates", "fonts"]));
     expect(readdirSync(join(assets.render, "templates"))).toEqual(expect.arrayContaining(["letter.hbs", "page.hbs", "print.css", "partials", "messages"]));
-    const expectedFonts = [...Object.values(FONT_FILES), ICC_PROFILE_FILE].map((file) => file.fileName).sort();
+    const expectedFonts = BUNDLE_FILES.map((file) => file.fileName).sort();
+    expect(expectedFonts).toContain("harfbuzz.wasm");
     expect(readdirSync(join(assets.render, "fonts")).sort()).toEqual(expectedFonts);
   });
 
@@ -44,7 +45,7 @@ describe("function bundles (real local esbuild)", () => {
     expect(existsSync(join(assets.download, "fonts"))).toBe(false);
   });
 
-  it("renders an Arabic PDF from the bundle alone: templates/ and fonts/ found beside index.js, no pdfkit AFM data needed", async () => {
+  it("renders an Arabic PDF from the bundle alone: templates/, fonts/ and harfbuzz.wasm found beside index.js, no pdfkit AFM data needed", async () => {
     const harness = await startHarness();
     try {
       await uploadLetterData(harness);

@@ -2,30 +2,73 @@ import type { Font } from "fontkit";
 import type { Script } from "../locales";
 
 /**
- * The font faces the typesetter can use. Each is one TTF file; `functions/fonts` knows where the files
- * are, the core only knows what they cover.
+ * The font families the typesetter can use, as data: which scripts each sets and which styles it
+ * has. Adding a script is a row here and its files in `functions/fonts/font-files.ts`; the fallback
+ * per character, the faces a document loads and the warm-up all read this table.
  */
-export const FACE_IDS = [
-  "serif-regular",
-  "serif-bold",
-  "serif-italic",
-  "serif-bold-italic",
-  "sans-regular",
-  "sans-bold",
-  "naskh-regular",
-  "naskh-bold",
-  "sc-regular",
-  "sc-bold",
-  "kr-regular",
-  "kr-bold",
-] as const;
+export const FAMILIES = {
+  serif: { scripts: ["Latn", "Cyrl", "Grek"], styles: ["regular", "bold", "italic", "bold-italic"] },
+  sans: { scripts: [], styles: ["regular", "bold"] },
+  naskh: { scripts: ["Arab"], styles: ["regular", "bold"] },
+  hebrew: { scripts: ["Hebr"], styles: ["regular", "bold"] },
+  devanagari: { scripts: ["Deva"], styles: ["regular", "bold"] },
+  bengali: { scripts: ["Beng"], styles: ["regular", "bold"] },
+  thai: { scripts: ["Thai"], styles: ["regular", "bold"] },
+  // Han characters take the document's CJK family (Japanese, Korean or Traditional Chinese forms); else Simplified.
+  sc: { scripts: ["Hans", "Hani", "Bopo"], styles: ["regular", "bold"], cjk: true },
+  tc: { scripts: ["Hant"], styles: ["regular", "bold"], cjk: true },
+  jp: { scripts: ["Jpan", "Hira", "Kana"], styles: ["regular", "bold"], cjk: true },
+  kr: { scripts: ["Kore", "Hang"], styles: ["regular", "bold"], cjk: true },
+  symbols: { scripts: [], styles: ["regular"] },
+  emoji: { scripts: ["Zsye"], styles: ["regular", "bold"] },
+} as const satisfies Record<string, FamilySpec>;
 
-export type FaceId = (typeof FACE_IDS)[number];
+interface FamilySpec {
+  /** ISO 15924 codes: Unicode scripts of the characters it sets, and document scripts (Hans, Jpan) it is the body family of. */
+  scripts: readonly string[];
+  styles: readonly FaceStyle[];
+  /** A CJK family sets Latin in the sans family, and Han characters when it is the document's family. */
+  cjk?: boolean;
+}
 
-/** The loaded fonts, shared by every document of a process. Faces are parsed on first use. */
+type FaceStyle = "regular" | "bold" | "italic" | "bold-italic";
+
+/** The face family a script's text is set in. */
+export type FamilyId = keyof typeof FAMILIES;
+
+/** One TTF file: a family in one style. */
+export type FaceId = { [F in FamilyId]: `${F}-${(typeof FAMILIES)[F]["styles"][number]}` }[FamilyId];
+
+export const FAMILY_IDS = Object.keys(FAMILIES) as FamilyId[];
+
+export const FACE_IDS: readonly FaceId[] = FAMILY_IDS.flatMap((family) => FAMILIES[family].styles.map((style) => `${family}-${style}` as FaceId));
+
+/** Glyphs of one shaping call, in visual order; clusters are UTF-16 offsets into the shaped text. */
+export interface ShapingResult {
+  glyphs: Uint32Array;
+  clusters: Uint32Array;
+  xAdvances: Int32Array;
+  xOffsets: Int32Array;
+  yOffsets: Int32Array;
+}
+
+/** One face's shaping engine (HarfBuzz), in font units. */
+export interface GlyphShaper {
+  unitsPerEm: number;
+  /** Whether the face's character map has a glyph for the code point. */
+  covers(codePoint: number): boolean;
+  /** A glyph's own advance, as the PDF's width array records it. */
+  advance(glyph: number): number;
+  /** Shapes text of one direction; `language` is a BCP 47 tag (it selects localized forms). */
+  shape(text: string, direction: "ltr" | "rtl", language: string): ShapingResult;
+}
+
+/** The loaded fonts, shared by every document of a process. Faces are read on first use. */
 export interface FontLibrary {
-  /** The parsed font of one face; parses the file the first time it is asked for. */
+  /** The parsed font of one face, for embedding and outlines; parses the file the first time it is asked for. */
   face(id: FaceId): Font;
+  /** The face's HarfBuzz shaper; reads the file the first time it is asked for. */
+  shaper(id: FaceId): GlyphShaper;
   /** The sRGB ICC profile a PDF/A output intent embeds. */
   iccProfile(): Uint8Array;
 }
@@ -35,23 +78,25 @@ export interface TextStyle {
   italic: boolean;
 }
 
-/** The face family a script's text is set in. */
-export type FamilyId = "serif" | "naskh" | "sc" | "kr" | "sans";
+/** The family whose row lists a document script (ISO 15924), or the serif family for a script no row lists. */
+export function primaryFamilyOf(script: string): FamilyId {
+  return FAMILY_IDS.find((family) => (FAMILIES[family].scripts as readonly string[]).includes(script)) ?? "serif";
+}
 
-export const PRIMARY_FAMILY: Readonly<Record<Script, FamilyId>> = {
-  Latn: "serif",
-  Cyrl: "serif",
-  Arab: "naskh",
-  Hans: "sc",
-  Kore: "kr",
-};
+/** The body family of each document script the table knows; any other script is set in serif, with fallback per character. */
+export const PRIMARY_FAMILY: Readonly<Record<Script, FamilyId>> = new Proxy({} as Record<Script, FamilyId>, {
+  get: (_target, script) => (typeof script === "string" ? primaryFamilyOf(script) : undefined),
+});
 
 /** Families without italics set emphasis upright (Arabic, Chinese and Korean have no italic tradition). */
 export function faceOf(family: FamilyId, style: TextStyle): FaceId {
-  if (family === "serif") {
-    if (style.bold && style.italic) return "serif-bold-italic";
-    if (style.bold) return "serif-bold";
-    return style.italic ? "serif-italic" : "serif-regular";
-  }
-  return `${family}-${style.bold ? "bold" : "regular"}` as FaceId;
+  const styles = FAMILIES[family].styles as readonly FaceStyle[];
+  const wanted: FaceStyle = style.bold && style.italic ? "bold-italic" : style.bold ? "bold" : style.italic ? "italic" : "regular";
+  const chosen = styles.includes(wanted) ? wanted : style.bold && styles.includes("bold") ? "bold" : "regular";
+  return `${family}-${chosen}` as FaceId;
+}
+
+/** Whether a family sets Latin itself, or hands it to the sans family (CJK documents). */
+export function isCjkFamily(family: FamilyId): boolean {
+  return "cjk" in FAMILIES[family];
 }

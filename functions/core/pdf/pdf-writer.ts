@@ -7,7 +7,8 @@ import type { Font, Glyph } from "fontkit";
 import { LruCache } from "./cache";
 import type { FaceId, FontLibrary } from "./font-library";
 import type { Page, PageGeometry, PlacedLine, StructNode } from "./layout";
-import type { ShapedGlyph } from "./shaping";
+import type { PlacedRun } from "./paragraph";
+import { bidi, type ShapedGlyph } from "./shaping";
 
 /* pdfkit's public typings do not describe the pieces of its font and tagging machinery used here. */
 interface PdfkitSubset {
@@ -138,12 +139,15 @@ function glyphProgram(font: Font, id: number): GlyphProgram {
 
 /**
  * fontkit's TrueType subsetting, with each glyph's program read once per process: fontkit decodes
- * every glyph's outline on each encode only to tell compound glyphs apart. Same bytes as fontkit's.
+ * every glyph's outline on each encode only to tell compound glyphs apart; and with the advances of
+ * text glyphs set to their clusters' advances.
  */
-function copyGlyphsOnce(subset: PdfkitSubset, font: Font): void {
+function copyGlyphsOnce(subset: PdfkitSubset, font: Font, advances: readonly number[]): void {
   if ((font as unknown as FontInternals)._variationProcessor || typeof subset._addGlyph !== "function") return;
   subset._addGlyph = function (this: PdfkitSubset, id: number): number {
     const program = glyphProgram(font, id);
+    // A text glyph's advance is its cluster's (see EmbeddedFace.encode); the font program says the same as the PDF's widths.
+    const advance = advances[this.glyf.length] ?? program.advance;
     let bytes = program.bytes;
     if (program.components) {
       bytes = new Uint8Array(bytes);
@@ -152,7 +156,7 @@ function copyGlyphsOnce(subset: PdfkitSubset, font: Font): void {
     }
     this.glyf.push(bytes);
     this.loca.offsets.push(this.offset);
-    this.hmtx.metrics.push({ advance: program.advance, bearing: program.bearing });
+    this.hmtx.metrics.push({ advance, bearing: program.bearing });
     this.offset += bytes.length;
     return this.glyf.length - 1;
   };
@@ -186,7 +190,7 @@ function utf16Hex(text: string): string {
 }
 
 /**
- * One face as embedded in one document. Each (glyph, text) pair gets its own glyph id in the subset,
+ * One face as embedded in one document. Each (glyph, text, cluster advance) gets its own glyph id in the subset,
  * so a glyph drawn for different letters (Arabic medial forms share outlines) still maps to the right
  * text in the ToUnicode map, and text extraction and search find the words that are on the page.
  */
@@ -195,17 +199,22 @@ class EmbeddedFace {
   /** The same lookup by glyph object: shaped runs come from a process-wide cache, so most glyphs repeat as objects. */
   private readonly idsByGlyph = new Map<ShapedGlyph, number>();
   private readonly texts: string[] = [""];
+  /** The advance of each subset glyph that carries text, in font units. */
+  private readonly advances: number[] = [];
+
+  private readonly spaceGlyph: number;
 
   constructor(
     readonly face: FaceId,
     readonly pdf: PdfkitFont,
     font: Font,
   ) {
+    this.spaceGlyph = font.glyphForCodePoint(0x20).id;
     const subset = pdf.subset;
-    copyGlyphsOnce(subset, font);
+    copyGlyphsOnce(subset, font, this.advances);
     const encode = subset.encode.bind(subset);
     subset.encode = () => {
-      const key = `${face}:${subset.glyphs.join(",")}`;
+      const key = `${face}:${subset.glyphs.join(",")}:${this.advances.join(",")}`;
       let bytes = subsetCache.get(key);
       if (!bytes) {
         bytes = encode();
@@ -216,27 +225,62 @@ class EmbeddedFace {
     pdf.toUnicodeCmap = () => this.toUnicodeCmap();
   }
 
+  /** The subset glyph that draws a shaped glyph and stands for the main piece of its text (see `textPieces`). */
   encode(glyph: ShapedGlyph): number {
     let gid = this.idsByGlyph.get(glyph);
-    if (gid !== undefined) return gid;
-    const key = `${glyph.id}\u0000${glyph.text}`;
-    gid = this.ids.get(key);
-    if (gid !== undefined) {
+    if (gid === undefined) {
+      gid = this.glyphFor(glyph.id, textPieces(glyph.text).main, glyph.textAdvance);
       this.idsByGlyph.set(glyph, gid);
-      return gid;
     }
+    return gid;
+  }
+
+  /**
+   * A glyph that draws nothing (the space glyph, no advance) and stands for a piece of text:
+   * the marks and format characters of a cluster, given their own glyphs for pdf.js (see `textPieces`).
+   */
+  encodeInvisible(text: string): number {
+    return this.glyphFor(this.spaceGlyph, text, 0);
+  }
+
+  /**
+   * A glyph whose text starts with an ARABIC LETTER MARK (invisible, strongly right-to-left), for
+   * the two readers of right-to-left lines. pdf.js holds a plain space back until the next glyph it
+   * positions, and a right-to-left word drawn from the left often starts with marks it does not
+   * position, so the space would land between a mark and its letter; text that starts with the mark
+   * is taken at once (pdf.js reads U+200F RLM as left-to-right, so it would not do). Poppler reverses
+   * every stretch of characters that are not right-to-left letters (spaces, punctuation, digits,
+   * Latin) in a right-to-left line as one piece; the mark ends each such stretch where it belongs.
+   */
+  encodeMarked(glyph: ShapedGlyph): number {
+    return this.glyphFor(glyph.id, RTL_MARK + textPieces(glyph.text).main, glyph.textAdvance);
+  }
+
+  /**
+   * A hair-wide invisible glyph standing for a right-to-left space, drawn before a run that starts
+   * with marks: pdf.js starts its new line or piece of text there, not after the marks.
+   */
+  encodeRtlAnchor(): number {
+    return this.glyphFor(this.spaceGlyph, `${RTL_MARK} `, 1);
+  }
+
+  private glyphFor(id: number, text: string, advance: number): number {
+    const key = `${id}\u0000${text}\u0000${advance}`;
+    let gid = this.ids.get(key);
+    if (gid !== undefined) return gid;
     const subset = this.pdf.subset;
-    if (subset.mapping[glyph.id] === undefined) {
-      gid = subset.includeGlyph(glyph.id);
+    if (subset.mapping[id] === undefined) {
+      gid = subset.includeGlyph(id);
     } else {
-      subset.glyphs.push(glyph.id);
+      subset.glyphs.push(id);
       gid = subset.glyphs.length - 1;
     }
     this.ids.set(key, gid);
-    this.idsByGlyph.set(glyph, gid);
-    this.pdf.widths[gid] = glyph.advanceWidth * this.pdf.scale;
+    // A text glyph spans its whole cluster, so no extractor sees a gap inside a reordered syllable.
+    this.advances[gid] = advance;
+    this.pdf.widths[gid] = advance * this.pdf.scale;
     this.pdf.unicode[gid] = [];
-    this.texts[gid] = glyph.text;
+    this.texts[gid] = text;
     return gid;
   }
 
@@ -515,6 +559,57 @@ function outlineOf(fonts: FontLibrary, face: FaceId, id: number): Uint8Array {
   return stream;
 }
 
+interface TextPieces {
+  before: readonly string[];
+  main: string;
+  after: readonly string[];
+}
+
+const pieceCache = new LruCache<string, TextPieces>(20_000);
+const RTL_MARK = "\u061C";
+const STRONG_RTL = new Set(["R", "AL"]);
+
+/** Whether a glyph's text has no right-to-left letter (a space, punctuation, a digit): poppler would move it. */
+function isWeakInRtl(text: string): boolean {
+  let weak = true;
+  for (const char of text) if (STRONG_RTL.has(bidi.getBidiCharTypeName(char))) weak = false;
+  return weak;
+}
+/** pdf.js takes a glyph whose text holds any nonspacing mark for a zero-width diacritic, and skips one whose text ends in a format character. */
+const MARK_OR_FORMAT = /[\p{Mn}\p{Cf}]/u;
+
+/**
+ * A glyph's text as pdf.js can read it: the main piece (from the first letter up to the next
+ * nonspacing mark or format character) on the visible glyph, with the cluster's width; every
+ * other character on its own invisible glyph of no width, before or after it in the same order.
+ * A cluster's text on one glyph would make pdf.js give the whole cluster no width ("सं", "سَ").
+ */
+function textPieces(text: string): TextPieces {
+  let pieces = pieceCache.get(text);
+  if (!pieces) {
+    const chars = [...text];
+    let first = 0;
+    while (first < chars.length && MARK_OR_FORMAT.test(chars[first]!)) first++;
+    let end = first + 1;
+    while (end < chars.length && !MARK_OR_FORMAT.test(chars[end]!)) end++;
+    pieces = first === chars.length ? { before: [], main: text, after: [] } : { before: invisiblePieces(chars.slice(0, first).join("")), main: chars.slice(first, end).join(""), after: invisiblePieces(chars.slice(end).join("")) };
+    pieceCache.set(text, pieces);
+  }
+  return pieces;
+}
+
+/**
+ * Text for invisible glyphs of no width: as few as possible, since poppler starts a new word at
+ * every glyph drawn where the one before it was; format characters that end a piece on their own,
+ * since pdf.js drops a glyph whose text ends with one (and them with it).
+ */
+function invisiblePieces(text: string): string[] {
+  if (text === "") return [];
+  const trailing = /\p{Cf}+$/u.exec(text)?.[0] ?? "";
+  const head = text.slice(0, text.length - trailing.length);
+  return [head, trailing].filter((piece) => piece !== "");
+}
+
 /** What drawing a line needs from its document. */
 interface LineDrawing {
   doc: Doc;
@@ -522,6 +617,33 @@ interface LineDrawing {
   faceOf(id: FaceId): EmbeddedFace;
   /** The resource name of the form XObject that draws a glyph's outline on the current page. */
   glyphForm(face: FaceId, id: number): string;
+}
+
+/**
+ * The order a line's runs are drawn in, which is the order pdf.js extracts them in: reading order,
+ * except that a stretch of runs in one face that sits together on the line (a right-to-left phrase
+ * with its spaces, digits and Latin) is drawn left to right. pdf.js then reads the stretch as one
+ * piece, keeps its word spaces, and puts it in logical order with its own bidi algorithm; drawn
+ * word by word from the right, each word would start a new piece and the spaces would be lost.
+ * Poppler orders text by position and reads either way.
+ */
+function drawingOrder(runs: readonly PlacedRun[]): PlacedRun[] {
+  const visual = [...runs].sort((a, b) => a.x - b.x);
+  const place = new Map(visual.map((run, i) => [run, i]));
+  const order: PlacedRun[] = [];
+  for (let start = 0; start < runs.length; ) {
+    let min = place.get(runs[start]!)!;
+    let max = min;
+    let end = start + 1;
+    for (let j = start + 1; j < runs.length && runs[j]!.run.face === runs[start]!.run.face && runs[j]!.size === runs[start]!.size; j++) {
+      min = Math.min(min, place.get(runs[j]!)!);
+      max = Math.max(max, place.get(runs[j]!)!);
+      if (max - min === j - start) end = j + 1;
+    }
+    order.push(...runs.slice(start, end).sort((a, b) => a.x - b.x));
+    start = end;
+  }
+  return order;
 }
 
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
@@ -532,7 +654,11 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   let color = "";
   let font = "";
   let textRise = 0;
-  for (const placed of item.line.runs) {
+  // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
+  const runs = item.line.runs;
+  const rtlLine = runs.length > 0 && runs[0]!.x > runs[runs.length - 1]!.x;
+  let lastText: { face: EmbeddedFace; text: string } | undefined;
+  for (const placed of drawingOrder(item.line.runs)) {
     const face = faceOf(placed.run.face);
     doc.page.fonts[face.pdf.id] ??= face.pdf.ref();
     const scale = placed.size / placed.run.unitsPerEm;
@@ -563,6 +689,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
       tj = [];
     };
     const glyphs = placed.run.glyphs;
+    const rtl = placed.run.direction === "rtl";
+    let startedText = false;
+    // A left-to-right run in a line with right-to-left text starts with the mark too (see encodeMarked).
+    let startedRun = false;
     for (let i = 0; i < glyphs.length; i++) {
       const glyph = glyphs[i]!;
       const x = pen + glyph.xOffset * scale;
@@ -582,13 +712,29 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           flushCodes();
           tj.push(num(((cursorX - x) * 1000) / placed.size));
         }
-        codes += hex4(face.encode(glyph));
-        cursorX = x + glyph.advanceWidth * scale;
+        const pieces = textPieces(glyph.text);
+        if (pieces.before.length > 0 && !startedText) {
+          codes += hex4(face.encodeRtlAnchor());
+          flushCodes();
+          tj.push(num((scale * 1000) / placed.size));
+        }
+        startedText = true;
+        for (const piece of pieces.before) codes += hex4(face.encodeInvisible(piece));
+        const marked = rtlLine && (rtl ? isWeakInRtl(glyph.text) : !startedRun);
+        startedRun = true;
+        codes += hex4(marked ? face.encodeMarked(glyph) : face.encode(glyph));
+        for (const piece of pieces.after) codes += hex4(face.encodeInvisible(piece));
+        cursorX = x + glyph.textAdvance * scale;
+        lastText = { face, text: glyph.text };
       }
       pen += glyph.xAdvance * scale + (placed.extra?.[i] ?? 0);
     }
     flush();
   }
+  // A line broken after a hyphen ("long-" / "standing"): poppler takes a hyphen-minus ending a line
+  // for a word it hyphenated and drops it. A word joiner after it, invisible and of no width, ends
+  // the line instead; pdf.js skips a glyph whose text ends with a format character.
+  if (!rtlLine && lastText?.text.endsWith("-")) out.push(`<${hex4(lastText.face.encodeInvisible("\u2060"))}> Tj`);
   if (textRise !== 0) out.push("0 Ts");
   out.push("ET", ...outlines);
   doc.addContent(out.join("\n"));

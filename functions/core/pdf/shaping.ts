@@ -1,8 +1,7 @@
 import bidiFactory from "bidi-js";
-import type { Font, Glyph } from "fontkit";
 import { LetterpressError } from "../errors";
 import { LruCache } from "./cache";
-import { type FaceId, type FamilyId, faceOf, type FontLibrary, type TextStyle } from "./font-library";
+import { FAMILIES, FAMILY_IDS, type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
 
 export const bidi = bidiFactory();
 
@@ -16,14 +15,22 @@ export interface ShapedGlyph {
   xOffset: number;
   yOffset: number;
   /**
-   * The logical text this glyph stands for: a ligature's letters, a base letter with its combining
-   * marks folded in; empty for marks and for pieces of a decomposed letter.
+   * The logical text this glyph stands for: its whole HarfBuzz cluster (a ligature's letters, a
+   * base letter with its marks, an Indic syllable with its reordered vowel signs) on the cluster's
+   * first glyph in logical order, empty on the cluster's other glyphs.
    */
   text: string;
+  /**
+   * For a glyph that carries text, the advance from its pen position to the end of its cluster: the
+   * PDF gives the text glyph this width, so extractors see one unbroken stretch of text per cluster
+   * even where the cluster's other glyphs (a reordered vowel sign, a reph, marks) are drawn as shapes.
+   */
+  textAdvance: number;
 }
 
 export interface ShapedRun {
   face: FaceId;
+  direction: "ltr" | "rtl";
   /** Glyphs in visual (left to right) order. */
   glyphs: ShapedGlyph[];
   /** Total advance in font units. */
@@ -39,112 +46,154 @@ export function clearShapeCache(): void {
   shapeCache.clear();
 }
 
-function mirrorOf(codePoint: number): number {
-  const mirrored = bidi.getMirroredCharacter(String.fromCodePoint(codePoint));
-  return mirrored ? mirrored.codePointAt(0)! : codePoint;
-}
-
-const MARK = /^\p{M}+$/u;
-
 /**
- * fontkit keeps one glyph object per glyph id, with the code points of the first text that produced
- * it; a glyph shared by several letters (Arabic medial forms) would then claim the wrong letter in the
- * ToUnicode map. During our layout each glyph object is a view carrying this shaping's code points.
+ * Shapes one run of text in one face and direction with HarfBuzz; the result is shared across
+ * documents. The text is NFC-normalized first, as browsers shape it; each glyph's text is its
+ * cluster's, so text extraction reads the logical order even where the glyphs are reordered.
  */
-function layoutWithTrueCodePoints(font: Font, text: string, direction: "ltr" | "rtl"): { glyphs: Glyph[]; positions: { xAdvance: number; xOffset: number; yOffset: number }[] } {
-  const patched = font as Font & { getGlyph(id: number, codePoints?: number[]): Glyph };
-  const original = patched.getGlyph;
-  patched.getGlyph = function (id: number, codePoints: number[] = []) {
-    const glyph = original.call(this, id, codePoints);
-    return glyph && Object.create(glyph, { codePoints: { value: codePoints } });
-  };
-  try {
-    return font.layout(text, undefined, undefined, undefined, direction);
-  } finally {
-    patched.getGlyph = original;
-  }
-}
-
-/** Shapes one run of text in one face and direction; the result is shared across documents. */
-export function shape(fonts: FontLibrary, face: FaceId, text: string, direction: "ltr" | "rtl"): ShapedRun {
-  const key = `${face}\u0000${direction}\u0000${text}`;
+export function shape(fonts: FontLibrary, face: FaceId, text: string, direction: "ltr" | "rtl", language = ""): ShapedRun {
+  const key = `${face}\u0000${direction}\u0000${language}\u0000${text}`;
   const cached = shapeCache.get(key);
   if (cached) return cached;
-  const font = fonts.face(face);
-  // Mirroring is an involution: shaping mirrored brackets and mirroring the code points back gives the logical text.
-  const input = direction === "rtl" ? [...text].map((c) => String.fromCodePoint(mirrorOf(c.codePointAt(0)!))).join("") : text;
-  const run = layoutWithTrueCodePoints(font, input, direction);
-  const visual: ShapedGlyph[] = run.glyphs.map((glyph, i) => {
-    const position = run.positions[i]!;
-    const codePoints = direction === "rtl" ? glyph.codePoints.map(mirrorOf) : glyph.codePoints;
-    return {
-      id: glyph.id,
-      xAdvance: position.xAdvance,
-      advanceWidth: glyph.advanceWidth,
-      xOffset: position.xOffset,
-      yOffset: position.yOffset,
-      text: String.fromCodePoint(...codePoints),
-    };
-  });
-  // Fold combining marks into their base letter, in logical order, so text extraction keeps them together.
-  const logical = direction === "rtl" ? [...visual].reverse() : visual;
-  let base: ShapedGlyph | undefined;
-  for (const glyph of logical) {
-    if (glyph.text !== "" && MARK.test(glyph.text) && base) {
-      base.text += glyph.text;
-      glyph.text = "";
-    } else if (glyph.text !== "") {
-      base = glyph;
-    }
+  const shaper = fonts.shaper(face);
+  const input = text.normalize("NFC");
+  const result = shaper.shape(input, direction, language);
+  const count = result.glyphs.length;
+  const glyphs: ShapedGlyph[] = new Array<ShapedGlyph>(count);
+  let advance = 0;
+  for (let i = 0; i < count; i++) {
+    const id = result.glyphs[i]!;
+    glyphs[i] = { id, xAdvance: result.xAdvances[i]!, advanceWidth: shaper.advance(id), xOffset: result.xOffsets[i]!, yOffset: result.yOffsets[i]!, text: "", textAdvance: 0 };
+    advance += result.xAdvances[i]!;
   }
-  if (direction === "rtl") {
+  // Walk the glyphs in logical order (HarfBuzz returns a right-to-left run reversed): the first glyph
+  // of each cluster carries the cluster's text, up to where the next cluster starts.
+  const logical = (k: number) => (direction === "rtl" ? count - 1 - k : k);
+  for (let k = 0; k < count; ) {
+    const cluster = result.clusters[logical(k)]!;
+    let next = k + 1;
+    while (next < count && result.clusters[logical(next)] === cluster) next++;
+    const end = next < count ? result.clusters[logical(next)]! : input.length;
+    let clusterText = input.slice(cluster, end);
     // Extractors read a right-to-left run's glyphs in visual order and reverse the whole string, the
     // text of each glyph included; store a glyph's letters reversed so that reversal restores them.
-    for (const glyph of visual) glyph.text = [...glyph.text].reverse().join("");
+    if (direction === "rtl") clusterText = [...clusterText].reverse().join("");
+    const carrier = logical(k);
+    glyphs[carrier]!.text = clusterText;
+    // The cluster's glyphs are contiguous in visual order: sum from the carrier to the cluster's right end.
+    let textAdvance = 0;
+    for (let v = carrier; v < count && result.clusters[v] === cluster; v++) textAdvance += result.xAdvances[v]!;
+    glyphs[carrier]!.textAdvance = textAdvance;
+    k = next;
   }
-  const shaped: ShapedRun = { face, glyphs: visual, advance: visual.reduce((sum, g) => sum + g.xAdvance, 0), unitsPerEm: font.unitsPerEm };
+  const shaped: ShapedRun = { face, direction, glyphs, advance, unitsPerEm: shaper.unitsPerEm };
   shapeCache.set(key, shaped);
   return shaped;
 }
 
-const HANGUL = /[\p{Script=Hangul}]/u;
-const HAN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]/u;
-const ARABIC = /\p{Script=Arabic}/u;
-/** Marks and joiners belong with the letter before them. */
-const INHERITS = /[\p{M}\p{Cf}]/u;
+/** Characters that Unicode says are never drawn (variation selectors, joiners, bidi controls, BOM): they stay with their neighbour's run. */
+const DEFAULT_IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
+const MARK = /\p{M}/u;
+const EMOJI = /\p{Emoji_Presentation}/u;
+const HAN_LIKE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}]/u;
+
+/** Each Unicode script a family's row lists, as a pattern; rows also list document scripts (Hans, Jpan) that are no Unicode script. */
+const SCRIPT_FAMILIES: readonly { pattern: RegExp; family: FamilyId }[] = FAMILY_IDS.flatMap((family) =>
+  (FAMILIES[family].scripts as readonly string[]).flatMap((script) => {
+    try {
+      return [{ pattern: new RegExp(`\\p{Script=${script}}`, "u"), family }];
+    } catch {
+      return [];
+    }
+  }),
+);
+
+/** Families tried last for a character no better family covers: the large CJK faces at the end, so a Latin letter never loads them. */
+const FALLBACK_ORDER: readonly FamilyId[] = [...FAMILY_IDS.filter((f) => !isCjkFamily(f)), ...FAMILY_IDS.filter(isCjkFamily)];
+
+/** The family made for a character's script, or null for characters shared by scripts (Common, Inherited). */
+const scriptFamilyCache = new Map<number, FamilyId | null>();
+
+function scriptFamilyOf(char: string, codePoint: number): FamilyId | null {
+  let family = scriptFamilyCache.get(codePoint);
+  if (family === undefined) {
+    family = EMOJI.test(char) ? "emoji" : (SCRIPT_FAMILIES.find(({ pattern }) => pattern.test(char))?.family ?? null);
+    scriptFamilyCache.set(codePoint, family);
+  }
+  return family;
+}
 
 /**
- * Chooses the family each character is set in: the script's own family when it has the glyph, else
- * the family made for the character's script, else any shipped family that has it. A character no
- * family covers is an error naming it, never a .notdef box on the page.
+ * The families to try for a character, best first. As in a browser, the document's family comes
+ * first when it has the glyph (Noto Naskh Arabic sets the Latin inside Arabic text), then the family
+ * made for the character's script. A CJK document differs: it sets Han and kana in its own family
+ * (Japanese, Traditional Chinese and Korean glyph forms), Latin in the sans family, and characters
+ * shared by scripts (punctuation, digits, spaces) in the family of the text before them, so the
+ * apostrophe of "Citizens’" is the Latin face's, not a full-width CJK glyph.
+ */
+function candidates(char: string, codePoint: number, primary: FamilyId, previous: FamilyId): FamilyId[] {
+  const own = scriptFamilyOf(char, codePoint);
+  if (!isCjkFamily(primary)) return own === null ? [primary, previous] : [primary, own];
+  if (own === null) return [previous, primary];
+  if (HAN_LIKE.test(char)) return [primary, own];
+  return own === "serif" ? ["sans", own] : [own, primary];
+}
+
+/** The family of the next character that belongs to a script, looking a few characters ahead. */
+function nextScriptFamily(text: string, from: number): FamilyId | null {
+  for (let i = from; i < Math.min(text.length, from + 32); ) {
+    const codePoint = text.codePointAt(i)!;
+    const char = String.fromCodePoint(codePoint);
+    const family = scriptFamilyOf(char, codePoint);
+    if (family !== null) return family;
+    i += char.length;
+  }
+  return null;
+}
+
+/**
+ * Chooses the family each character is set in (see `candidates`), else any shipped family that
+ * has it. Marks stay with their base letter and characters Unicode never draws with the text
+ * around them (HarfBuzz shapes or hides them). A character no family covers is an error naming
+ * it, never a .notdef box on the page.
  */
 export function assignFamilies(fonts: FontLibrary, text: string, primary: FamilyId, style: TextStyle): FamilyId[] {
   const families: FamilyId[] = new Array<FamilyId>(text.length);
-  const covers = (family: FamilyId, codePoint: number) => fonts.face(faceOf(family, style)).hasGlyphForCodePoint(codePoint);
+  const covers = (family: FamilyId, codePoint: number) => fonts.shaper(faceOf(family, style)).covers(codePoint);
   let previous: FamilyId = primary;
   for (let i = 0; i < text.length; ) {
     const codePoint = text.codePointAt(i)!;
     const char = String.fromCodePoint(codePoint);
     let family: FamilyId | undefined;
-    if (char === "\n") family = primary;
-    else if (INHERITS.test(char) && covers(previous, codePoint)) family = previous;
-    else if (covers(primary, codePoint)) family = primary;
+    if (char === "\n" || DEFAULT_IGNORABLE.test(char)) family = char === "\n" ? primary : previous;
+    else if (MARK.test(char) && covers(previous, codePoint)) family = previous;
     else {
-      const preferred: FamilyId[] = HANGUL.test(char) ? ["kr"] : HAN.test(char) ? (primary === "kr" ? ["kr", "sc"] : ["sc", "kr"]) : ARABIC.test(char) ? ["naskh"] : ["serif", "sans"];
-      const order = [...preferred, "serif", "sans", "naskh", "sc", "kr"] as FamilyId[];
-      family = order.find((candidate) => covers(candidate, codePoint));
+      const preferred = candidates(char, codePoint, primary, previous);
+      // Spaces and punctuation inside a phrase of another script stay in that script's family, so the
+      // phrase is one run of one face (a right-to-left phrase then extracts as one piece, spaces kept).
+      if (scriptFamilyOf(char, codePoint) === null && previous !== primary && nextScriptFamily(text, i + char.length) === previous) preferred.unshift(previous);
+      family = [...preferred, ...FALLBACK_ORDER].find((candidate) => covers(candidate, codePoint));
     }
     if (!family) throw uncoveredCharacter(text, i, codePoint);
     families[i] = family;
     if (char.length === 2) families[i + 1] = family;
-    if (!INHERITS.test(char)) previous = family;
+    if (!MARK.test(char) && !DEFAULT_IGNORABLE.test(char)) previous = family;
     i += char.length;
   }
   return families;
 }
 
-function uncoveredCharacter(text: string, index: number, codePoint: number): LetterpressError {
+/** A character's Unicode script and general category, for an error a person can act on. */
+export function describeCharacter(codePoint: number): string {
+  const char = String.fromCodePoint(codePoint);
   const hex = codePoint.toString(16).toUpperCase().padStart(4, "0");
+  const scripts = ["Egyptian_Hieroglyphs", "Cuneiform", "Latin", "Greek", "Cyrillic", "Arabic", "Hebrew", "Devanagari", "Han", "Hangul", "Common", "Inherited"];
+  const script = scripts.find((name) => new RegExp(`\\p{Script=${name}}`, "u").test(char)) ?? "another script";
+  const kind = /\p{L}/u.test(char) ? "letter" : /\p{M}/u.test(char) ? "mark" : /\p{N}/u.test(char) ? "digit" : /\p{P}/u.test(char) ? "punctuation" : /\p{S}/u.test(char) ? "symbol" : "character";
+  return `U+${hex} (a ${script.replace(/_/g, " ")} ${kind}, "${char}")`;
+}
+
+function uncoveredCharacter(text: string, index: number, codePoint: number): LetterpressError {
   const context = text.slice(Math.max(0, index - 20), index + 22).replace(/\s+/g, " ");
-  return new LetterpressError("RENDER_ERROR", `no shipped font has a glyph for U+${hex} ("${String.fromCodePoint(codePoint)}") in "…${context}…"`);
+  return new LetterpressError("RENDER_ERROR", `no shipped font has a glyph for ${describeCharacter(codePoint)} in "…${context}…"`);
 }

@@ -1,0 +1,168 @@
+import { rmSync } from "node:fs";
+import { parseFragment } from "parse5";
+import type { DefaultTreeAdapterTypes } from "parse5";
+import { type LocaleInfo, SUPPORTED_LOCALES } from "../../../functions/core/locales";
+import { fillLetter } from "../../../functions/core/html/render-html";
+import { renderDocument, type DocumentRenderer } from "../../../functions/core/render-document";
+import { createRenderer } from "../../../functions/render/create-renderer";
+import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR } from "../../support/letters";
+import { fixture, footerTitle, options, PAGE_LABEL, pdfjsPages, popplerPages, toFile } from "./pdf-inspect";
+import { renderPdf } from "../../../functions/core/pdf/render-pdf";
+
+/*
+ * What a reader copies from the PDF is what the HTML edition says: every paragraph, extracted by
+ * poppler (pdftotext) and by pdf.js (Firefox's viewer), equals the HTML paragraph exactly, after
+ * only white space is normalized (runs collapsed, and the line ends extractors put between two CJK
+ * characters dropped, as CSS does with a segment break there) and both are NFC-normalized.
+ */
+
+type Node = DefaultTreeAdapterTypes.ChildNode;
+const BLOCKS = new Set(["p", "li", "h1", "h2", "h3", "address", "dt", "dd"]);
+const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u3000-\\u303f\\uff00-\\uffef";
+const BETWEEN_CJK = new RegExp(`(?<=[${CJK}]) (?=[${CJK}])`, "gu");
+/**
+ * Invisible bidi controls: poppler writes embeddings and marks around right-to-left text, and our
+ * right-to-left word spaces carry an ARABIC LETTER MARK for pdf.js (see pdf-writer.ts). The HTML
+ * edition's own controls (the isolates of ignorables.html) are dropped alike.
+ */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** A line break after a hyphen is no word space: pdf.js ends the line "long-" and starts the next "standing". */
+const AFTER_HYPHEN = /(?<=\S-) (?=\S)/gu;
+/**
+ * Characters Unicode never draws. pdf.js drops a glyph whose text ends with a format character, so
+ * they are compared without; a separate test holds poppler to keeping them.
+ */
+const DEFAULT_IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+function normalizeText(text: string): string {
+  return text
+    .normalize("NFC")
+    .replace(BIDI_CONTROLS, "")
+    .replace(DEFAULT_IGNORABLE, "")
+    .replace(/\s+/gu, " ")
+    .replace(BETWEEN_CJK, "")
+    .replace(AFTER_HYPHEN, "")
+    .trim();
+}
+
+/** Each block of the filled template (paragraph, list item, heading) as text, footer left out. */
+function htmlParagraphs(html: string): string[] {
+  const paragraphs: string[] = [];
+  const textOf = (nodes: readonly Node[]): string =>
+    nodes.map((node) => (node.nodeName === "#text" ? (node as DefaultTreeAdapterTypes.TextNode).value : "tagName" in node ? (node.tagName === "br" ? " " : textOf(node.childNodes)) : "")).join("");
+  const walk = (nodes: readonly Node[]) => {
+    for (const node of nodes) {
+      if (!("tagName" in node)) continue;
+      if (node.tagName === "footer") continue;
+      const hasBlockChild = node.childNodes.some((child) => "tagName" in child && (BLOCKS.has(child.tagName) || child.tagName === "ul" || child.tagName === "ol"));
+      if (BLOCKS.has(node.tagName) && !hasBlockChild) {
+        const text = normalizeText(textOf(node.childNodes));
+        if (text !== "") paragraphs.push(text);
+      } else walk(node.childNodes);
+    }
+  };
+  walk(parseFragment(html).childNodes);
+  return paragraphs;
+}
+
+/** The document's text: its pages joined, each page without its running footer (title and page label). */
+function documentText(pages: readonly string[], title: string, label: (page: number, pages: number) => string): string {
+  return pages
+    .map((page, i) => {
+      let text = normalizeText(page);
+      for (const repeated of [normalizeText(label(i + 1, pages.length)), normalizeText(title)]) {
+        const at = repeated ? text.lastIndexOf(repeated) : -1;
+        if (at >= 0) text = text.slice(0, at) + text.slice(at + repeated.length);
+      }
+      return text;
+    })
+    .join(" ")
+    .replace(/\s+/g, " ");
+}
+
+/** The paragraphs not found, in order, in the extracted text: each one must appear whole, exactly. */
+function missingParagraphs(paragraphs: readonly string[], text: string): { paragraph: string; near: string }[] {
+  const missing: { paragraph: string; near: string }[] = [];
+  let from = 0;
+  for (const paragraph of paragraphs) {
+    const at = text.indexOf(paragraph, from);
+    if (at < 0) {
+      const probe = paragraph.slice(0, 12);
+      const near = text.indexOf(probe, from);
+      missing.push({ paragraph, near: near >= 0 ? text.slice(near, near + paragraph.length + 10) : `(no "${probe}")` });
+    } else from = at + paragraph.length;
+  }
+  return missing;
+}
+
+function extracted(pdf: Buffer): { poppler: string[]; pdfjs: string[] } {
+  const file = toFile(pdf);
+  try {
+    return { poppler: popplerPages(file), pdfjs: pdfjsPages(file) };
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+describe("every paragraph of the seed letter copies out of the PDF exactly as the HTML edition says it", () => {
+  let renderer: DocumentRenderer;
+  let parsed: Awaited<ReturnType<typeof loadSeedLetter>>;
+  beforeAll(async () => {
+    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    parsed = await loadSeedLetter();
+  });
+
+  describe.each(SUPPORTED_LOCALES)("in %s", (locale) => {
+    let paragraphs: string[];
+    let texts: Record<"poppler" | "pdfjs", string>;
+    beforeAll(async () => {
+      const { bytes } = await renderDocument(renderer, parsed, { letterId: SEED_LETTER, locale, format: "pdf", recipientId: null });
+      const { fragment } = fillLetter(renderer.engine, parsed.letter, locale);
+      paragraphs = htmlParagraphs(fragment);
+      const messages = renderer.engine.messages(locale);
+      const label = (page: number, pages: number) => messages.format("footer.page", { page, pages });
+      const pages = extracted(bytes);
+      texts = { poppler: documentText(pages.poppler, footerTitle(fragment), label), pdfjs: documentText(pages.pdfjs, footerTitle(fragment), label) };
+    });
+
+    it.each(["poppler", "pdfjs"] as const)("with %s", (tool) => {
+      expect(paragraphs.length).toBeGreaterThan(10);
+      expect(missingParagraphs(paragraphs, texts[tool])).toEqual([]);
+    });
+  });
+});
+
+/** Fixtures of scripts the seed letter lacks: reordered Indic vowels and reph, niqqud, harakat, invisible characters. */
+const FIXTURES: readonly { file: string; locale: Omit<LocaleInfo, "id"> }[] = [
+  { file: "letter-hi.html", locale: { tag: "hi", dir: "ltr", script: "Deva" as LocaleInfo["script"] } },
+  { file: "letter-he.html", locale: { tag: "he", dir: "rtl", script: "Hebr" as LocaleInfo["script"] } },
+  { file: "letter-ar-harakat.html", locale: { tag: "ar", dir: "rtl", script: "Arab" } },
+  { file: "ignorables.html", locale: { tag: "en", dir: "ltr", script: "Latn" } },
+  { file: "mixed-scripts.html", locale: { tag: "en", dir: "ltr", script: "Latn" } },
+];
+
+describe.each(FIXTURES)("every paragraph of $file copies out exactly", ({ file, locale }) => {
+  let paragraphs: string[];
+  let texts: Record<"poppler" | "pdfjs", string>;
+  beforeAll(async () => {
+    const html = fixture(file);
+    const pdf = await renderPdf(html, options("en", { locale: { id: "en", ...locale } }));
+    paragraphs = htmlParagraphs(html);
+    const pages = extracted(pdf);
+    texts = { poppler: documentText(pages.poppler, footerTitle(html), PAGE_LABEL), pdfjs: documentText(pages.pdfjs, footerTitle(html), PAGE_LABEL) };
+  });
+
+  it.each(["poppler", "pdfjs"] as const)("with %s", (tool) => {
+    expect(paragraphs.length).toBeGreaterThan(2);
+    expect(missingParagraphs(paragraphs, texts[tool])).toEqual([]);
+  });
+});
+
+describe("characters Unicode never draws", () => {
+  it("are kept in the text poppler extracts: variation selectors, joiners, the word joiner", async () => {
+    const pdf = await renderPdf(fixture("ignorables.html"), options("en"));
+    const text = extracted(pdf).poppler.join("\n");
+    for (const char of ["\uFE0E", "\uFE0F", "\u2060", "\u200C", "\u200D"]) expect({ char, kept: text.includes(char) }).toEqual({ char, kept: true });
+  });
+});
