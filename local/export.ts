@@ -3,7 +3,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { z } from "zod";
 import { DOCUMENT_FORMATS, type DocumentFailure, documentFileName, type DocumentRequest, sha256Hex } from "../functions/core/documents";
 import { LetterpressError } from "../functions/core/errors";
-import { SUPPORTED_LOCALES } from "../functions/core/locales";
+import { isLocaleId, localeIdSchema } from "../functions/core/locales";
 import type { GenerateResult } from "./generate";
 
 /** Where a document goes under the output folder: `<letter>/<locale>/[<recipient>/]<file>`. */
@@ -13,7 +13,7 @@ export function exportPath(request: DocumentRequest): string {
 
 const exportedDocumentSchema = z.object({
   letterId: z.string(),
-  locale: z.enum(SUPPORTED_LOCALES),
+  locale: localeIdSchema,
   format: z.enum(DOCUMENT_FORMATS),
   recipientId: z.string().nullable(),
   path: z.string(),
@@ -154,9 +154,9 @@ function isOwnLayout(path: string): boolean {
   const parts = path.split("/");
   if (parts.length !== 3 && parts.length !== 4) return false;
   const [letterId, locale] = parts as [string, string];
-  if (!(SUPPORTED_LOCALES as readonly string[]).includes(locale)) return false;
+  if (!isLocaleId(locale)) return false;
   const recipientId = parts.length === 4 ? (parts[2] as string) : null;
-  return DOCUMENT_FORMATS.some((format) => exportPath({ letterId, locale: locale as (typeof SUPPORTED_LOCALES)[number], recipientId, format }) === path);
+  return DOCUMENT_FORMATS.some((format) => exportPath({ letterId, locale, recipientId, format }) === path);
 }
 
 async function ownLayoutFiles(outDir: string): Promise<string[]> {

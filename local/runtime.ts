@@ -1,6 +1,5 @@
 import { join, resolve } from "node:path";
 import type { Paper } from "../functions/core/html/render-html";
-import { SUPPORTED_LOCALES } from "../functions/core/locales";
 import { DirectoryLetterSource } from "../functions/letters/letter-source";
 import { createRenderer } from "../functions/render/create-renderer";
 import { RenderService } from "../functions/render/render-service";
@@ -47,7 +46,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const store = new S3DocumentStore({ client, bucket, maxPresignExpirySeconds: urlLifetime.maxSeconds, ...(embedded ? {} : { encryption: { mode: "SSE-S3" as const } }) });
   const letters = new DirectoryLetterSource(options.dataDir);
   const renderer = await createRenderer({ templatesDir: options.templatesDir, paper: options.paper });
-  const service = new RenderService(renderer, store, letters, SUPPORTED_LOCALES);
+  const service = new RenderService(renderer, store, letters, "all");
   return {
     service,
     store,

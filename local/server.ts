@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import Handlebars from "handlebars";
 import { DOCUMENT_FORMATS } from "../functions/core/documents";
-import { SUPPORTED_LOCALES } from "../functions/core/locales";
 import { DownloadService } from "../functions/download/download-service";
 import { createDownloadHttpHandler, DOWNLOAD_ROUTE } from "../functions/download/http";
 import type { LocalRuntime } from "./runtime";
@@ -66,7 +65,7 @@ async function indexPage(runtime: LocalRuntime): Promise<string> {
     const { letter } = parsed;
     const link = (locale: string, format: string, recipient?: string) =>
       `<a href="/letters/${escape(letterId)}/${escape(locale)}/${format}${recipient ? `?recipient=${escape(recipient)}` : ""}">${format.toUpperCase()}</a>`;
-    const rows = SUPPORTED_LOCALES.filter((locale) => letter.translations.has(locale)).map(
+    const rows = [...letter.translations.keys()].sort().map(
       (locale) => `<tr><th scope="row" lang="${escape(locale)}">${escape(letter.translations.get(locale)!.title)}</th><td>${escape(locale)}</td><td>${DOCUMENT_FORMATS.map((format) => link(locale, format)).join(" ")}</td></tr>`,
     );
     const recipients = letter.facts.recipients
@@ -89,7 +88,7 @@ async function indexPage(runtime: LocalRuntime): Promise<string> {
 export function createLocalServer(runtime: LocalRuntime, lifetime = { defaultSeconds: 300, maxSeconds: 3600 }): Server {
   const download = createDownloadHttpHandler(
     new DownloadService({ store: runtime.store, lifetime, renderOnDemand: (request) => runtime.service.renderOne(request) }),
-    { allowedLocales: SUPPORTED_LOCALES },
+    { allowedLocales: "all" },
   );
   return createServer(async (request, response) => {
     try {

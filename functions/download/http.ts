@@ -3,7 +3,7 @@ import { z } from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { slug } from "../core/letter/schema";
-import { isLocaleId, type LocaleId } from "../core/locales";
+import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, isLocaleId, type LocaleId } from "../core/locales";
 import { toHttpError } from "../http-errors";
 import type { DownloadLink, DownloadQuery, DownloadService } from "./download-service";
 
@@ -25,7 +25,7 @@ const querySchema = z.strictObject({
 });
 
 export interface DownloadHttpOptions {
-  allowedLocales: readonly LocaleId[];
+  allowedLocales: AllowedLocales;
   /** Called once per link issued; never given the URL itself, which carries a signature. */
   onLinkIssued?(query: DownloadQuery, link: Omit<DownloadLink, "url">): void;
   onError?(error: unknown): void;
@@ -40,13 +40,13 @@ function describe(error: z.ZodError, where: string): string {
 }
 
 /** Parses and validates a download request: every value is checked before anything is looked up. */
-export function parseDownloadRequest(event: APIGatewayProxyEventV2, allowedLocales: readonly LocaleId[]): DownloadQuery {
+export function parseDownloadRequest(event: APIGatewayProxyEventV2, allowedLocales: AllowedLocales): DownloadQuery {
   const path = pathSchema.safeParse(event.pathParameters ?? {});
   if (!path.success) throw new LetterpressError("INVALID_REQUEST", describe(path.error, "path"));
   const query = querySchema.safeParse(event.queryStringParameters ?? {});
   if (!query.success) throw new LetterpressError("INVALID_REQUEST", describe(query.error, "query"));
   const { letterId, locale, format } = path.data;
-  if (!isLocaleId(locale) || !allowedLocales.includes(locale)) throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${locale}"; available: ${allowedLocales.join(", ")}`);
+  if (!isLocaleId(locale) || !isAllowedLocale(allowedLocales, locale)) throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${locale}"; available: ${describeAllowedLocales(allowedLocales)}`);
   if (!(DOCUMENT_FORMATS as readonly string[]).includes(format)) throw new LetterpressError("NOT_FOUND", `no documents in format "${format}"; available: ${DOCUMENT_FORMATS.join(", ")}`);
   return {
     letterId,

@@ -1,8 +1,7 @@
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
 import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { RenderService } from "../../functions/render/render-service";
 import { createRenderer } from "../../functions/render/create-renderer";
-import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
+import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
 import { listen, type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
 
 /**
@@ -60,12 +59,12 @@ describe("the first requests for every document of a new letter, all at once", (
     // Beyond the 44: every general edition twice over (two services each), and every personal copy.
     const wanted = await everyDocumentOfTheSeedLetter();
     const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-    const services = Array.from({ length: 4 }, () => new RenderService(renderer, stack.harness.store(), stack.runtime.letters, SUPPORTED_LOCALES));
+    const services = Array.from({ length: 4 }, () => new RenderService(renderer, stack.harness.store(), stack.runtime.letters, SHIPPED_LOCALES));
     const requests = [...wanted, ...wanted.filter((w) => w.recipientId === null)];
     expect(requests.length).toBeGreaterThanOrEqual(56);
 
     const outcomes = await Promise.allSettled(
-      requests.map((w, i) => services[i % 4]!.renderOne({ letterId: SEED_LETTER, locale: w.locale as (typeof SUPPORTED_LOCALES)[number], format: w.format, recipientId: w.recipientId })),
+      requests.map((w, i) => services[i % 4]!.renderOne({ letterId: SEED_LETTER, locale: w.locale as (typeof SHIPPED_LOCALES)[number], format: w.format, recipientId: w.recipientId })),
     );
 
     expect(outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);

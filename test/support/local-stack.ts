@@ -1,7 +1,7 @@
+import { SHIPPED_LOCALES } from "./letters";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
 import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { RenderService } from "../../functions/render/render-service";
@@ -25,7 +25,7 @@ export async function startLocalStack(options: { dataDir?: string } = {}): Promi
   const store = harness.store();
   const letters = new DirectoryLetterSource(options.dataDir ?? DATA_DIR);
   const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-  const service = new RenderService(renderer, store, letters, SUPPORTED_LOCALES);
+  const service = new RenderService(renderer, store, letters, SHIPPED_LOCALES);
   const runtime: LocalRuntime = { service, store, letters, description: `embedded S3 at ${harness.s3.endpoint}`, close: async () => {} };
   return { harness, store, service, runtime, stop: () => harness.stop() };
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Letter } from "../letter/parse-letter";
-import { LOCALES, type LocaleId, type Script } from "../locales";
+import { type LocaleId, localeInfo, type Script } from "../locales";
 import { buildLetterView, type LetterView } from "../template/letter-view";
 import type { TemplateEngine } from "../template/template-engine";
 
@@ -46,7 +46,7 @@ function pageLabelContent(engine: TemplateEngine, locale: LocaleId): string {
 }
 
 function documentCss(engine: TemplateEngine, locale: LocaleId, paper: Paper): string {
-  const info = LOCALES[locale];
+  const info = localeInfo(locale);
   const perDocument = [
     `:root { --font-body: ${FONT_STACKS[info.script]}; }`,
     `@page { size: ${paper === "A4" ? "A4" : "letter"}; margin: ${PAGE_MARGINS};`,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SUPPORTED_LOCALES } from "../locales";
+import { localeIdSchema } from "../locales";
 import { bidiControlProblem, combiningSequenceProblem, controlCharacterProblem, invisibleTextProblem } from "./text-rules";
 
 /**
@@ -20,9 +20,8 @@ export const slug = z.string().regex(SLUG_PATTERN, {
   error: "expected an id of lowercase letters, digits and hyphens (1-64 characters, no leading or trailing hyphen)",
 });
 
-export const localeId = z.enum(SUPPORTED_LOCALES, {
-  error: (issue) => `expected one of the supported locales ${SUPPORTED_LOCALES.join(", ")}, got ${JSON.stringify(issue.input)}`,
-});
+/** A language: a BCP 47 tag in canonical form; which ones exist is decided by the files present. */
+export const localeId = localeIdSchema;
 
 /** Every human-readable text field: visible, bounded, and read in the order it is written (text-rules.ts). */
 export const text = z

@@ -1,5 +1,5 @@
 import type { LocaleInfo } from "../locales";
-import { type FontLibrary, PRIMARY_FAMILY, type TextStyle } from "./font-library";
+import { type FontLibrary, primaryFamilyOf, type TextStyle } from "./font-library";
 import type { Block, Inline, LetterTree, ParagraphRole } from "./letter-tree";
 import { type Align, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
 
@@ -106,7 +106,7 @@ function leadingOf(locale: LocaleInfo): number {
 }
 
 function rulesOf(locale: LocaleInfo): ScriptRules {
-  return { primary: PRIMARY_FAMILY[locale.script], keepAll: locale.script === "Kore", interCharacter: locale.script === "Hans" };
+  return { primary: primaryFamilyOf(locale.script), keepAll: locale.script === "Kore", interCharacter: locale.script === "Hans" };
 }
 
 function styledTexts(inlines: readonly Inline[], base: TextStyle, italics: boolean): StyledText[] {

@@ -1,4 +1,4 @@
-import { LOCALES, type LocaleId, type Script } from "../locales";
+import { type LocaleId, localeInfo, type Script } from "../locales";
 import type { FontLibrary } from "./font-library";
 import { renderPdf } from "./render-pdf";
 
@@ -12,8 +12,9 @@ const SAMPLES: Readonly<Record<Script, string>> = {
 };
 
 function sampleLetter(locale: LocaleId): string {
-  const { tag, dir, script } = LOCALES[locale];
-  const text = SAMPLES[script];
+  const { tag, dir, script } = localeInfo(locale);
+  // A script without a sample warms the Latin faces only; its own face loads on first use.
+  const text = SAMPLES[script] ?? SAMPLES["Latn"] ?? "";
   // Every face a letter uses: bold (sender, heading), italic (notice, emphasis), regular; a list and a quote.
   return `<article class="letter" lang="${tag}" dir="${dir}">
 <header class="letterhead"><p class="sender">${text.slice(0, 24)}</p><p class="date">2015</p></header>
@@ -34,7 +35,7 @@ function sampleLetter(locale: LocaleId): string {
 export async function warmUp(fonts: FontLibrary, locales: readonly LocaleId[]): Promise<void> {
   for (const locale of locales) {
     await renderPdf(sampleLetter(locale), {
-      locale: LOCALES[locale],
+      locale: localeInfo(locale),
       paper: "A4",
       pageLabel: (page, pages) => `${page} / ${pages}`,
       metadata: { title: "warm-up", author: "letterpress", subject: "warm-up", keywords: [], creationDate: new Date(0) },

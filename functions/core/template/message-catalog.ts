@@ -1,7 +1,7 @@
 import { parse } from "@formatjs/icu-messageformat-parser";
 import { IntlMessageFormat } from "intl-messageformat";
 import { LetterpressError } from "../errors";
-import { LOCALES, type LocaleId } from "../locales";
+import { formattingLocale, type LocaleId, type LocaleOverrides } from "../locales";
 
 /** The words a template prints itself, per locale: message key -> ICU MessageFormat string. */
 export type MessageCatalog = Readonly<Record<string, string>>;
@@ -34,10 +34,16 @@ const FORMATS = {
 export class MessageFormatter {
   private readonly compiled = new Map<string, IntlMessageFormat>();
 
+  /** The tag `Intl` formats with: the locale plus the catalog's overrides (`fa-u-ca-gregory`). */
+  readonly intlLocale: string;
+
   constructor(
     readonly locale: LocaleId,
     private readonly catalog: MessageCatalog,
-  ) {}
+    overrides: LocaleOverrides = {},
+  ) {
+    this.intlLocale = formattingLocale(locale, overrides);
+  }
 
   has(key: string): boolean {
     return Object.hasOwn(this.catalog, key);
@@ -48,7 +54,7 @@ export class MessageFormatter {
     if (!message) {
       if (!this.has(key)) throw new MessageError(this.locale, key, "no such key in the message catalog");
       try {
-        message = new IntlMessageFormat(this.catalog[key] as string, LOCALES[this.locale].tag, FORMATS);
+        message = new IntlMessageFormat(this.catalog[key] as string, this.intlLocale, FORMATS);
       } catch (error) {
         throw new MessageError(this.locale, key, `malformed ICU message (${(error as Error).message})`, { cause: error });
       }
@@ -73,6 +79,12 @@ function argumentNames(nodes: readonly IcuNode[], names = new Set<string>()): Se
   }
   return names;
 }
+
+/**
+ * A catalog file's key for per-language settings rather than a message (see `LocaleOverrides`).
+ * Keys starting with `$` are never message keys, so the key checks below do not see it.
+ */
+export const LOCALE_SETTINGS_KEY = "$locale";
 
 /**
  * Checks that every locale's catalog has exactly the source catalog's keys, that each message is

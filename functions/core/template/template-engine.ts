@@ -1,6 +1,6 @@
 import Handlebars from "handlebars";
 import { LetterpressError } from "../errors";
-import type { LocaleId } from "../locales";
+import type { LocaleId, LocaleOverrides } from "../locales";
 import { type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
 
 /** Template sources as read from templates/: the main templates by name, partials by name, catalogs by locale. */
@@ -8,6 +8,8 @@ export interface TemplateSet {
   templates: Readonly<Record<string, string>>;
   partials: Readonly<Record<string, string>>;
   catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>;
+  /** Per-language settings from the catalogs' `"$locale"` entries (e.g. fa's Gregorian calendar). */
+  localeOverrides?: Readonly<Partial<Record<LocaleId, LocaleOverrides>>>;
   /** The HTML edition's stylesheet (templates/print.css). */
   stylesheet: string;
 }
@@ -67,7 +69,7 @@ export class TemplateEngine {
     if (!formatter) {
       const catalog = this.set.catalogs[locale];
       if (!catalog) throw new TemplateError("*", locale, "no message catalog for this locale");
-      formatter = new MessageFormatter(locale, catalog);
+      formatter = new MessageFormatter(locale, catalog, this.set.localeOverrides?.[locale]);
       this.formatters.set(locale, formatter);
     }
     return formatter;

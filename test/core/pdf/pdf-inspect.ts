@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFragment } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
-import { LOCALES, type LocaleId } from "../../../functions/core/locales";
+import { localeInfo, type LocaleId } from "../../../functions/core/locales";
 import { renderPdf, type RenderPdfOptions } from "../../../functions/core/pdf/render-pdf";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
 
@@ -24,7 +24,7 @@ export const PAGE_LABEL = (page: number, pages: number) => `Page ${page} of ${pa
 
 export function options(locale: LocaleId, overrides: Partial<RenderPdfOptions> = {}): RenderPdfOptions {
   return {
-    locale: LOCALES[locale],
+    locale: localeInfo(locale),
     paper: "A4",
     pageLabel: PAGE_LABEL,
     metadata: {

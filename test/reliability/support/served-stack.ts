@@ -1,6 +1,5 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { SUPPORTED_LOCALES } from "../../../functions/core/locales";
 import type { DocumentRenderer } from "../../../functions/core/render-document";
 import { DirectoryLetterSource } from "../../../functions/letters/letter-source";
 import { createRenderer } from "../../../functions/render/create-renderer";
@@ -10,7 +9,7 @@ import type { EmbeddedS3Options } from "../../../local/s3/embedded-s3";
 import type { LocalRuntime } from "../../../local/runtime";
 import { createLocalServer } from "../../../local/server";
 import { type Harness, startHarness } from "../../storage/embedded-s3-harness";
-import { DATA_DIR, TEMPLATES_DIR } from "../../support/letters";
+import { DATA_DIR, TEMPLATES_DIR, SHIPPED_LOCALES } from "../../support/letters";
 
 /**
  * What `npm run serve` runs (test/support/local-stack.ts), with the seams these suites need: the
@@ -36,7 +35,7 @@ export async function startServedStack(options: ServedStackOptions = {}): Promis
   const store = harness.store({ maxPresignExpirySeconds: lifetime.maxSeconds });
   const letters = new DirectoryLetterSource(DATA_DIR);
   const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-  const service = new RenderService(options.wrapRenderer ? options.wrapRenderer(renderer) : renderer, store, letters, SUPPORTED_LOCALES);
+  const service = new RenderService(options.wrapRenderer ? options.wrapRenderer(renderer) : renderer, store, letters, SHIPPED_LOCALES);
   const runtime: LocalRuntime = { service, store, letters, description: `embedded S3 at ${harness.s3.endpoint}`, close: async () => {} };
   const server: Server = createLocalServer(runtime, lifetime);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
