@@ -33,6 +33,8 @@ const FORMATS = {
 /** Formats a locale's messages; each message is compiled once, on first use. */
 export class MessageFormatter {
   private readonly compiled = new Map<string, IntlMessageFormat>();
+  private readonly simpleArguments = new Map<string, ReadonlySet<string>>();
+  private numberFormat: Intl.NumberFormat | undefined;
 
   /** The tag `Intl` formats with: the locale plus the catalog's overrides (`fa-u-ca-gregory`). */
   readonly intlLocale: string;
@@ -43,6 +45,22 @@ export class MessageFormatter {
     overrides: LocaleOverrides = {},
   ) {
     this.intlLocale = formattingLocale(locale, overrides);
+  }
+
+  // intl-messageformat prints a number given to a plain `{page}` argument with String(), in Latin
+  // digits; Intl.NumberFormat prints it in the locale's own digits (Persian ۱, Bengali ১).
+  private localizeNumbers(key: string, values: MessageValues): MessageValues {
+    let names = this.simpleArguments.get(key);
+    if (!names) {
+      names = plainArgumentNames(parse(this.catalog[key] as string) as unknown as IcuNode[]);
+      this.simpleArguments.set(key, names);
+    }
+    const numeric = [...names].filter((name) => typeof values[name] === "number");
+    if (numeric.length === 0) return values;
+    this.numberFormat ??= new Intl.NumberFormat(this.intlLocale, { useGrouping: false });
+    const localized: MessageValues = { ...values };
+    for (const name of numeric) localized[name] = this.numberFormat.format(values[name] as number);
+    return localized;
   }
 
   has(key: string): boolean {
@@ -61,7 +79,7 @@ export class MessageFormatter {
       this.compiled.set(key, message);
     }
     try {
-      return String(message.format(values));
+      return String(message.format(this.localizeNumbers(key, values)));
     } catch (error) {
       throw new MessageError(this.locale, key, (error as Error).message, { cause: error });
     }
@@ -76,6 +94,17 @@ function argumentNames(nodes: readonly IcuNode[], names = new Set<string>()): Se
     if (node.type >= 1 && node.type <= 6 && node.value) names.add(node.value);
     for (const option of Object.values(node.options ?? {})) argumentNames(option.value, names);
     if (node.children) argumentNames(node.children, names);
+  }
+  return names;
+}
+
+/** The arguments a message prints as they are (`{page}`), as opposed to formatted ones (`{n, number}`, plurals). */
+function plainArgumentNames(nodes: readonly IcuNode[], names = new Set<string>()): Set<string> {
+  for (const node of nodes) {
+    // Type 1 is a plain argument.
+    if (node.type === 1 && node.value) names.add(node.value);
+    for (const option of Object.values(node.options ?? {})) plainArgumentNames(option.value, names);
+    if (node.children) plainArgumentNames(node.children, names);
   }
   return names;
 }
