@@ -1,5 +1,5 @@
 import { SHIPPED_LOCALES } from "../../support/letters";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadLetter } from "../../../functions/letters/load-letters";
@@ -68,7 +68,10 @@ describe(`the ${LETTER} letter data`, () => {
 
       const { letter, localeErrors } = await loadLetter(copy, LETTER);
       expect([...letter.translations.keys()]).toEqual(["en"]);
-      expect([...localeErrors.keys()].sort()).toEqual(["ar", "es", "fr", "ko", "ru", "zh"]);
+      // Every translation present is stale, whichever languages the data has.
+      const translated = (await readdir(join(copy, LETTER))).filter((name) => name !== "letter.json" && name !== "en.json").map((name) => name.replace(/\.json$/, ""));
+      expect(translated.length).toBeGreaterThan(0);
+      expect([...localeErrors.keys()].sort()).toEqual(translated.sort());
       expect(localeErrors.get("ko")?.code).toBe("STALE_TRANSLATION");
       expect(localeErrors.get("ko")?.message).toMatch(/^unsc-dprk-2015\/ko\.json: translationOf\.sourceSha256: the translation was made from source revision be95bf2f3a09/);
     } finally {
