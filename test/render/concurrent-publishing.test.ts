@@ -37,9 +37,9 @@ describe("the first requests for every document of a new letter, all at once", (
     await stack.stop();
   });
 
-  it("answers all 44 with a link (none 503) and lists all 44 in the revision's manifest", async () => {
+  it("answers every one (the issue's 44 and more) with a link (none 503) and lists them all in the revision's manifest", async () => {
     const wanted = await everyDocumentOfTheSeedLetter();
-    expect(wanted).toHaveLength(44);
+    expect(wanted.length).toBeGreaterThanOrEqual(44);
 
     const replies = await Promise.all(
       wanted.map(async ({ locale, format, recipientId }) => {
