@@ -34,7 +34,7 @@ describe("parseDownloadRequest", () => {
     ["a NUL byte", 400, event({ letterId: "unsc\u0000" }), "path letterId"],
     ["a very long id", 400, event({ letterId: "a".repeat(300) }), "path letterId"],
     ["a malformed locale", 400, event({ locale: "../x" }), "path locale: expected a language code"],
-    ["a locale we do not serve", 404, event({ locale: "de" }), 'no documents in locale "de"'],
+    ["a locale we do not serve", 404, event({ locale: "qaa" }), 'no documents in locale "qaa"'],
     ["a format we do not make", 404, event({ format: "docx" }), 'no documents in format "docx"'],
     ["a malformed format", 400, event({ format: "pdf;rm" }), "path format"],
     ["a bad recipient", 400, event({}, { recipient: "JO" }), "query recipient"],

@@ -100,7 +100,7 @@ describe("the share routes", () => {
       ["a malformed recipient", {}, { recipient: "../x" }, 400, "body recipient:"],
       ["a body that is not an object", {}, [1], 400, "body: "],
       ["a path-traversing letter", { letterId: "../shares" }, {}, 400, "path letterId:"],
-      ["a language not served", { locale: "de" }, {}, 404, 'no documents in locale "de"'],
+      ["a language not served", { locale: "qaa" }, {}, 404, 'no documents in locale "qaa"'],
       ["a format not made", { format: "docx" }, {}, 404, 'no documents in format "docx"'],
       ["a document the data cannot make", { locale: "ko" }, {}, 404, 'letter "unsc-dprk-2015" has no ko translation'],
     ])("refuses %s with the field named", async (_name, path, body, status, message) => {

@@ -17,7 +17,7 @@ function keyPaths(value: unknown, prefix = ""): string[] {
 }
 
 describe(`the ${LETTER} letter data`, () => {
-  it("loads in all seven languages with no unusable translation", async () => {
+  it("loads in every language it has a file for, with no unusable translation", async () => {
     const { letter, localeErrors } = await loadLetter(DATA, LETTER);
     expect([...localeErrors].map(([locale, error]) => `${locale}: ${error.message}`)).toEqual([]);
     expect([...letter.translations.keys()].sort()).toEqual([...SHIPPED_LOCALES].sort());
