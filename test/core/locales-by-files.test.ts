@@ -60,6 +60,14 @@ describe("a language added by two files alone", () => {
     expect(execFileSync("pdfinfo", [file], { encoding: "utf8" })).toMatch(/Title:\s+Uma carta de exemplo/);
   });
 
+  it("reports a language the data has but the templates lack, naming the missing catalog file", async () => {
+    const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    const parsed = await loadLetter(join(root, "data"), "sample");
+    await expect(renderDocument(renderer, parsed, { letterId: "sample", locale: "pt-BR", format: "html", recipientId: null })).rejects.toThrow(
+      "no message catalog for this locale; a language needs templates/messages/pt-BR.json beside its data/<letter>/pt-BR.json",
+    );
+  });
+
   it("refuses a catalog not named by a BCP 47 tag, naming the file", async () => {
     const templates = join(root, "templates-bad");
     cpSync(join(root, "templates"), templates, { recursive: true });
