@@ -1,3 +1,6 @@
+import { renderHtml } from "../../functions/core/html/render-html";
+import { attribute, byTag, findAll, parseDocument } from "../support/html";
+import { createEngine, loadSeedLetter } from "../support/letters";
 import { canonicalLocale, formattingLocale, isLocaleId, localeInfo, parseLocaleId } from "../../functions/core/locales";
 import { MessageFormatter } from "../../functions/core/template/message-catalog";
 import { parseCatalogFile } from "../../functions/templates/load-template-set";
@@ -97,5 +100,20 @@ describe("formatting per language, with a catalog's explicit overrides", () => {
     expect(() => parseCatalogFile("templates/messages/fa.json", JSON.stringify({ $locale: { calendar: "Gregorian!" } }))).toThrow("templates/messages/fa.json: $locale.calendar: expected a Unicode calendar identifier");
     expect(() => parseCatalogFile("templates/messages/fa.json", JSON.stringify({ $locale: { weekStart: 6 } }))).toThrow("templates/messages/fa.json: $locale");
     expect(() => parseCatalogFile("templates/messages/fa.json", JSON.stringify({ a: 3 }))).toThrow("templates/messages/fa.json: a: expected an ICU message string, got 3");
+  });
+});
+
+describe("the seed letter's languages, as the HTML edition declares them", () => {
+  it.each([
+    ["he", "rtl"],
+    ["fa", "rtl"],
+    ["ar", "rtl"],
+    ["ja", "ltr"],
+    ["hi", "ltr"],
+  ])("%s is declared %s, with its own tag", async (locale, dir) => {
+    const engine = await createEngine();
+    const { letter } = await loadSeedLetter();
+    const [html] = findAll(parseDocument(renderHtml(engine, letter, locale)), byTag("html"));
+    expect([attribute(html!, "lang"), attribute(html!, "dir")]).toEqual([locale, dir]);
   });
 });
