@@ -1,8 +1,8 @@
 import { join, resolve } from "node:path";
 import type { Paper } from "../functions/core/html/render-html";
-import type { LocaleId } from "../functions/core/locales";
+import type { AllowedLocales } from "../functions/core/locales";
 import type { DocumentRenderer } from "../functions/core/render-document";
-import { DEFAULTS, RENDER_TIMEOUT_SECONDS, SUPPORTED_LOCALES } from "../functions/deployment-contract";
+import { DEFAULTS, RENDER_TIMEOUT_SECONDS } from "../functions/deployment-contract";
 import { createDownloadHandler, type DownloadHandler } from "../functions/download/download-handler";
 import { createHandlerLogger, type HandlerLogger, type LogLevel } from "../functions/handler-logger";
 import { DirectoryLetterSource } from "../functions/letters/letter-source";
@@ -24,7 +24,8 @@ export interface LocalParts {
   letters: DirectoryLetterSource;
   renderer: DocumentRenderer | Promise<DocumentRenderer>;
   urlLifetime?: { defaultSeconds: number; maxSeconds: number };
-  allowedLocales?: readonly LocaleId[];
+  /** The languages served: every language the data has by default, as a deployment without ALLOWED_LOCALES. */
+  allowedLocales?: AllowedLocales;
   /** Both functions log through it; by default errors and warnings only, as JSON lines on stdout. */
   logger?: HandlerLogger;
   /** How long the download function waits for an on-demand render: the render function's timeout by default. */
@@ -54,7 +55,7 @@ export interface LocalRuntime {
  */
 export async function wireLocalRuntime(parts: LocalParts, description: string, close: () => Promise<void>): Promise<LocalRuntime> {
   const logger = parts.logger ?? createHandlerLogger("letterpress-local", "WARN");
-  const allowedLocales = parts.allowedLocales ?? SUPPORTED_LOCALES;
+  const allowedLocales = parts.allowedLocales ?? "all";
   const renderDependencies = { renderer: parts.renderer, store: parts.store, letters: parts.letters, allowedLocales, dataPrefix: DEFAULTS.dataPrefix, logger };
   const render = createRenderHandler(renderDependencies);
   const download = createDownloadHandler({

@@ -4,7 +4,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import Handlebars from "handlebars";
 import { DOCUMENT_FORMATS } from "../functions/core/documents";
 import { formatDataIssue } from "../functions/core/errors";
-import { SUPPORTED_LOCALES } from "../functions/core/locales";
 import { DOWNLOAD_ROUTE, DOWNLOAD_ROUTE_KEY, matchDownloadRoute } from "../functions/deployment-contract";
 import type { LocalRuntime } from "./runtime";
 
@@ -71,7 +70,7 @@ async function indexPage(runtime: LocalRuntime): Promise<string> {
     const { letter } = parsed;
     const link = (locale: string, format: string, recipient?: string) =>
       `<a href="/letters/${escape(letterId)}/${escape(locale)}/${format}${recipient ? `?recipient=${escape(recipient)}` : ""}">${format.toUpperCase()}</a>`;
-    const rows = SUPPORTED_LOCALES.filter((locale) => letter.translations.has(locale)).map(
+    const rows = [...letter.translations.keys()].sort().map(
       (locale) => `<tr><th scope="row" lang="${escape(locale)}">${escape(letter.translations.get(locale)!.title)}</th><td>${escape(locale)}</td><td>${DOCUMENT_FORMATS.map((format) => link(locale, format)).join(" ")}</td></tr>`,
     );
     const recipients = letter.facts.recipients

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { DocumentRenderer } from "../../functions/core/render-document";
+import type { AllowedLocales } from "../../functions/core/locales";
 import { createHandlerLogger, type HandlerLogger } from "../../functions/handler-logger";
 import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { createRenderer } from "../../functions/render/create-renderer";
@@ -40,6 +41,8 @@ export interface LocalStackOptions {
   renderTimeoutSeconds?: number;
   /** Where both functions log; silent by default. */
   logger?: HandlerLogger;
+  /** The languages served; "all" (every language the data has), as a deployment without ALLOWED_LOCALES, by default. */
+  allowedLocales?: AllowedLocales;
 }
 
 export interface RunningServer {
@@ -62,6 +65,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       urlLifetime: lifetime,
       logger: options.logger ?? createHandlerLogger("letterpress-test", "SILENT"),
       ...(options.renderTimeoutSeconds === undefined ? {} : { renderTimeoutSeconds: options.renderTimeoutSeconds }),
+      ...(options.allowedLocales === undefined ? {} : { allowedLocales: options.allowedLocales }),
     },
     `embedded S3 at ${harness.s3.endpoint}`,
     async () => {},

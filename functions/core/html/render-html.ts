@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Letter } from "../letter/parse-letter";
-import { LOCALES, type LocaleId } from "../locales";
+import { type LocaleId, localeInfo } from "../locales";
 import { documentStylesheets, type Paper, stylesheetsAsHtmlCss } from "../style/document-stylesheets";
 import type { StylesheetSource } from "../style/stylesheet";
 import { buildLetterView, type LetterView } from "../template/letter-view";
@@ -28,7 +28,7 @@ export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, pap
   const messages = engine.messages(locale);
   return documentStylesheets(
     { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet },
-    { script: LOCALES[locale].script, paper, pageLabel: (page, pages) => messages.format("footer.page", { page, pages }), runningTitle },
+    { script: localeInfo(locale).script, paper, pageLabel: (page, pages) => messages.format("footer.page", { page, pages }), runningTitle },
   );
 }
 

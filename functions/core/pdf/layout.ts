@@ -1,7 +1,7 @@
 import { LetterpressError } from "../errors";
 import type { LocaleInfo } from "../locales";
 import { type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
-import { type FamilyId, faceOf, type FontLibrary } from "./font-library";
+import { FAMILIES, FAMILY_IDS, type FamilyId, faceOf, type FontLibrary } from "./font-library";
 import { type Box, type Inline, inlineText, type StructType } from "./letter-tree";
 import { type Align, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
 
@@ -61,16 +61,18 @@ export interface LayoutContext {
   styled: StyledDocument;
 }
 
-/** The font registry's families by the names stylesheets give them (lowercase). */
+/**
+ * The font registry's families by the names stylesheets give them (lowercase): each family's own CSS
+ * name from the registry (so a script added there is known here too), plus the generic names and
+ * the CJK aliases the template's stacks use.
+ */
 const FAMILY_NAMES: Readonly<Record<string, FamilyId>> = {
-  "noto serif": "serif",
+  ...Object.fromEntries(FAMILY_IDS.map((id) => [FAMILIES[id].name.toLowerCase(), id])),
   serif: "serif",
-  "noto naskh arabic": "naskh",
-  "noto sans sc": "sc",
   "noto sans cjk sc": "sc",
-  "noto sans kr": "kr",
+  "noto sans cjk tc": "tc",
+  "noto sans cjk jp": "jp",
   "noto sans cjk kr": "kr",
-  "noto sans": "sans",
   "sans-serif": "sans",
 };
 

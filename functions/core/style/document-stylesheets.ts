@@ -1,4 +1,5 @@
 import type { Script } from "../locales";
+import { FAMILIES, type FamilyId, isCjkFamily, primaryFamilyOf } from "../pdf/font-library";
 import type { StylesheetSource } from "./stylesheet";
 
 /** The paper a render asks for (the command line's `--paper`); the template's `@page size` overrides it. */
@@ -12,14 +13,29 @@ export interface TemplateStylesheets {
   author: string;
 }
 
-/** Font families per script, best first; the PDF takes the first its font registry has. */
-export const FONT_STACKS: Readonly<Record<Script, string>> = {
-  Latn: '"Noto Serif", "Source Serif Pro", Georgia, "Times New Roman", serif',
-  Cyrl: '"Noto Serif", "PT Serif", Georgia, "Times New Roman", serif',
-  Arab: '"Noto Naskh Arabic", "Amiri", "Traditional Arabic", "Noto Serif", "Times New Roman", serif',
-  Hans: '"Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif',
-  Kore: '"Noto Sans KR", "Noto Sans CJK KR", "Source Han Sans K", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif',
+/** System faces a browser without the Noto families falls back to, by the registry's body family. */
+const SYSTEM_FALLBACKS: Readonly<Partial<Record<FamilyId, string>>> = {
+  serif: '"Source Serif Pro", Georgia, "Times New Roman"',
+  naskh: '"Amiri", "Traditional Arabic"',
+  sc: '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"',
+  tc: '"Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC", "Microsoft JhengHei"',
+  jp: '"Noto Sans CJK JP", "Source Han Sans JP", "Hiragino Sans", "Yu Gothic"',
+  kr: '"Noto Sans CJK KR", "Source Han Sans K", "Apple SD Gothic Neo", "Malgun Gothic"',
 };
+
+/**
+ * The font stack of a document script (ISO 15924), best first: the body family the font registry
+ * sets it in (by its CSS name), system faces, then the registry's Latin family and a generic. Any
+ * script gets a stack, so a language added by files never renders `--font-body: undefined`; the
+ * PDF takes the first family of the stack its registry has.
+ */
+export function fontStackOf(script: Script): string {
+  const family = primaryFamilyOf(script);
+  const sans = isCjkFamily(family) || family === "thai" || family === "sans";
+  const latin = sans ? FAMILIES.sans.name : FAMILIES.serif.name;
+  const names = [`"${FAMILIES[family].name}"`, SYSTEM_FALLBACKS[family], family === "serif" || family === "sans" ? undefined : `"${latin}"`];
+  return [...names.filter((name) => name !== undefined), sans ? "sans-serif" : "serif"].join(", ");
+}
 
 /**
  * A CSS string literal: quotes and backslashes escaped, line breaks and the characters that could
@@ -58,7 +74,7 @@ export interface DocumentStyleOptions {
  */
 export function documentStylesheets(sheets: TemplateStylesheets, options: DocumentStyleOptions): StylesheetSource[] {
   const settings = [
-    `:root { --font-body: ${FONT_STACKS[options.script]}; --page-label: ${pageLabelContent(options.pageLabel)}; --running-title: ${cssString(options.runningTitle ?? "")}; }`,
+    `:root { --font-body: ${fontStackOf(options.script)}; --page-label: ${pageLabelContent(options.pageLabel)}; --running-title: ${cssString(options.runningTitle ?? "")}; }`,
     `@page { size: ${options.paper === "A4" ? "A4" : "letter"}; }`,
   ].join("\n");
   return [
