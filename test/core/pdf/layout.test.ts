@@ -124,13 +124,13 @@ describe("the body face comes from the stylesheet's font stack, for any script t
   // The HTML edition's --font-body is built from the font registry; the layout must know every family in it,
   // so a language added by files is set in its own face instead of failing or falling back to Latin.
   it.each([
-    ["he", "שלום לכם, חברי מועצת הביטחון.", "hebrew"],
-    ["hi", "सुरक्षा परिषद् के सदस्यों को नमस्कार।", "devanagari"],
-    ["th", "สวัสดีคณะมนตรีความมั่นคง", "thai"],
+    ["he", "שלום לכם, חברי מועצת הביטחון, 2015.", "hebrew"],
+    ["hi", "सुरक्षा परिषद् के सदस्यों को नमस्कार, 2015।", "devanagari"],
+    ["th", "สวัสดีคณะมนตรีความมั่นคง 2015", "thai"],
     ["ja", "安全保障理事会の皆様へ。", "jp"],
-    ["bn", "নিরাপত্তা পরিষদের সদস্যদের প্রতি।", "bengali"],
+    ["bn", "নিরাপত্তা পরিষদের সদস্যদের প্রতি, 2015।", "bengali"],
     ["el", "Προς τα μέλη του Συμβουλίου Ασφαλείας.", "serif"],
-  ] as const)("%s is set in the %s family", (locale, text, family) => {
+  ] as const)("%s (%s) is set in the %s family, its digits and punctuation too", (locale, text, family) => {
     const pages = layOut(`<p>${text}</p>`, "", locale);
     const faces = pages.flatMap((page) => page.items.flatMap((item) => (item.kind === "line" && item.node !== null ? item.line.runs.map((run) => run.run.face) : [])));
     expect(faces.length).toBeGreaterThan(0);
