@@ -1,5 +1,6 @@
 import { LetterpressError } from "../errors";
 import type { LocaleInfo } from "../locales";
+import { formatCounter } from "../style/counter-styles";
 import { type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
 import { FAMILIES, FAMILY_IDS, type FamilyId, faceOf, type FontLibrary } from "./font-library";
 import { type Box, type Inline, inlineText, type StructType } from "./letter-tree";
@@ -558,7 +559,7 @@ export class Composer {
 
   private contentText(parts: readonly ContentPart[], pageIndex: number): string {
     return parts
-      .map((part) => (part.kind === "text" ? part.text : part.kind === "counter" ? String(part.name === "page" ? pageIndex + 1 : this.pages.length) : this.stringOn(pageIndex, part.name)))
+      .map((part) => (part.kind === "text" ? part.text : part.kind === "counter" ? formatCounter(part.name === "page" ? pageIndex + 1 : this.pages.length, part.style) : this.stringOn(pageIndex, part.name)))
       .join("");
   }
 

@@ -49,11 +49,13 @@ export function cssString(value: string): string {
  * The localized "Page X of Y" as a CSS content value with the page counters in it. `format` is the
  * template's `footer.page` message; private-use markers survive formatting and mark the numbers.
  */
-export function pageLabelContent(format: (page: string, pages: string) => string): string {
+export function pageLabelContent(format: (page: string, pages: string) => string, counterStyle = "decimal"): string {
+  // The numbers in the language's own digits (bn, fa): a counter style the browser and the PDF both print.
+  const style = counterStyle === "decimal" ? "" : `, ${counterStyle}`;
   return format("\uE000", "\uE001")
     .split(/(\uE000|\uE001)/)
     .filter((part) => part !== "")
-    .map((part) => (part === "\uE000" ? "counter(page)" : part === "\uE001" ? "counter(pages)" : cssString(part)))
+    .map((part) => (part === "\uE000" ? `counter(page${style})` : part === "\uE001" ? `counter(pages${style})` : cssString(part)))
     .join(" ");
 }
 
@@ -62,6 +64,8 @@ export interface DocumentStyleOptions {
   paper: Paper;
   /** The template's `footer.page` message for the document's language. */
   pageLabel: (page: string, pages: string) => string;
+  /** The numeric counter style of the language's digits (`bengali`, `persian`); `decimal` by default. */
+  pageNumberStyle?: string;
   /** The letter's title, for a running header or footer (`--running-title`). */
   runningTitle?: string;
 }
@@ -74,7 +78,7 @@ export interface DocumentStyleOptions {
  */
 export function documentStylesheets(sheets: TemplateStylesheets, options: DocumentStyleOptions): StylesheetSource[] {
   const settings = [
-    `:root { --font-body: ${fontStackOf(options.script)}; --page-label: ${pageLabelContent(options.pageLabel)}; --running-title: ${cssString(options.runningTitle ?? "")}; }`,
+    `:root { --font-body: ${fontStackOf(options.script)}; --page-label: ${pageLabelContent(options.pageLabel, options.pageNumberStyle)}; --running-title: ${cssString(options.runningTitle ?? "")}; }`,
     `@page { size: ${options.paper === "A4" ? "A4" : "letter"}; }`,
   ].join("\n");
   return [
