@@ -13,13 +13,20 @@ import { renderPdf } from "../../../functions/core/pdf/render-pdf";
  * What a reader copies from the PDF is what the HTML edition says: every paragraph, extracted by
  * poppler (pdftotext) and by pdf.js (Firefox's viewer), equals the HTML paragraph exactly, after
  * only white space is normalized (runs collapsed, and the line ends extractors put between two CJK
- * characters dropped, as CSS does with a segment break there) and both are NFC-normalized.
+ * characters, or two Thai, Lao, Khmer or Myanmar letters, dropped, as CSS does with a segment break there) and both are NFC-normalized.
  */
 
 type Node = DefaultTreeAdapterTypes.ChildNode;
 const BLOCKS = new Set(["p", "li", "h1", "h2", "h3", "address", "dt", "dd"]);
 const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u3000-\\u303f\\uff00-\\uffef";
 const BETWEEN_CJK = new RegExp(`(?<=[${CJK}]) (?=[${CJK}])`, "gu");
+/**
+ * Thai, Lao, Khmer, Myanmar: lines break between words without a space (at the dictionary's word
+ * boundaries), and extractors put a space at every line end, so a space between two of their
+ * letters is dropped on both sides, as between two CJK characters; line-breaks.test.ts holds the
+ * breaks themselves to word boundaries.
+ */
+const BETWEEN_SA = /(?<=[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]) (?=[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}])/gu;
 /**
  * Invisible bidi controls: poppler writes embeddings and marks around right-to-left text, and our
  * lines with right-to-left text carry ARABIC LETTER and LEFT-TO-RIGHT MARKs for the extractors (see pdf-writer.ts). The HTML
@@ -42,6 +49,7 @@ function normalizeText(text: string): string {
     .replace(DEFAULT_IGNORABLE, "")
     .replace(/\s+/gu, " ")
     .replace(BETWEEN_CJK, "")
+    .replace(BETWEEN_SA, "")
     .replace(AFTER_HYPHEN, "")
     .trim();
 }
@@ -106,6 +114,8 @@ function missingParagraphs(paragraphs: readonly string[], text: string): { parag
  */
 const POPPLER_GAPS: Readonly<Record<string, string>> = {
   ar: "a period before a closing guillemet at a paragraph's end comes out after it, and a left-to-right list item in the right-to-left letter loses its closing parenthesis to the bullet",
+  fa: "as in ar: a left-to-right list item in the right-to-left letter loses its closing parenthesis to the bullet",
+  th: "a Thai above mark (sara i, mai ek) placed by GPOS over its letter comes out after the next letter (อาณัติ as อาณัตจิ): poppler orders the glyphs by position; pdf.js reads it exactly",
   "letter-he.html": "a cluster with two marks (shin dot and sheva) drawn before its letter: poppler takes the letter, drawn where the invisible marks were, for a duplicate and breaks the word",
 };
 
