@@ -1,4 +1,4 @@
-import { LOCALES, type LocaleId } from "../functions/core/locales";
+import { type LocaleId, localeInfo } from "../functions/core/locales";
 import type { BatchResult } from "./measure-batch";
 import type { LocaleResult, TargetCheck } from "./results";
 
@@ -14,7 +14,7 @@ export const TARGETS = {
   htmlMs: 1,
 } as const;
 
-const isCjk = (locale: LocaleId) => LOCALES[locale].script === "Hans" || LOCALES[locale].script === "Kore";
+const isCjk = (locale: LocaleId) => ["Hans", "Hant", "Jpan", "Kore"].includes(localeInfo(locale).script);
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 const mb = (kilobytes: number) => `${(kilobytes / 1024).toFixed(0)} MB`;

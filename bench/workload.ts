@@ -1,6 +1,6 @@
 import type { DocumentFormat, DocumentRequest } from "../functions/core/documents";
 import type { ParsedLetter } from "../functions/core/letter/parse-letter";
-import { type LocaleId, SUPPORTED_LOCALES } from "../functions/core/locales";
+import type { LocaleId } from "../functions/core/locales";
 
 /** The real letter every figure is measured on. */
 export const BENCH_LETTER_ID = "unsc-dprk-2015";
@@ -14,7 +14,7 @@ export interface LocaleAvailability {
 }
 
 /** Every language we ship, and whether the bench letter has a usable translation for it. */
-export function localeAvailability(parsed: ParsedLetter, locales: readonly LocaleId[] = SUPPORTED_LOCALES): LocaleAvailability[] {
+export function localeAvailability(parsed: ParsedLetter, locales: readonly LocaleId[]): LocaleAvailability[] {
   return locales.map((locale) => {
     const error = parsed.localeErrors.get(locale);
     if (error) return { locale, available: false, reason: error.message };

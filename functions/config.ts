@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LetterpressError } from "./core/errors";
-import { SUPPORTED_LOCALES } from "./core/locales";
+import { type AllowedLocales, localeIdSchema } from "./core/locales";
 import { DEFAULTS, ENV, PRESIGN_MAX_SECONDS, SHARE_LIFETIME_LIMIT_SECONDS } from "./deployment-contract";
 
 // Names, defaults and limits are shared with infra and the local server; they live in one small module.
@@ -13,11 +13,12 @@ const configSchema = z
   .object({
     [ENV.documentsBucket]: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name" }),
     [ENV.dataPrefix]: prefix.default(DEFAULTS.dataPrefix),
+    // Unset: every language the data and templates have, so adding a language needs no deployment change.
     [ENV.allowedLocales]: z
       .string()
-      .default(SUPPORTED_LOCALES.join(","))
-      .transform((value) => value.split(",").map((item) => item.trim()))
-      .pipe(z.array(z.enum(SUPPORTED_LOCALES)).min(1)),
+      .optional()
+      .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.split(",").map((item) => item.trim())))
+      .pipe(z.array(localeIdSchema).min(1).optional()),
     [ENV.urlLifetimeDefault]: seconds.default(DEFAULTS.urlLifetime.defaultSeconds),
     [ENV.urlLifetimeMax]: seconds.default(DEFAULTS.urlLifetime.maxSeconds),
     [ENV.encryption]: z.enum(["s3", "kms", "none"]).default("s3"),
@@ -53,7 +54,7 @@ const configSchema = z
 export interface FunctionConfig {
   bucket: string;
   dataPrefix: string;
-  allowedLocales: readonly (typeof SUPPORTED_LOCALES)[number][];
+  allowedLocales: AllowedLocales;
   urlLifetime: { defaultSeconds: number; maxSeconds: number };
   encryption: { mode: "s3" | "kms" | "none"; kmsKeyId?: string };
   renderFunctionName?: string;
@@ -78,7 +79,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   return {
     bucket: value[ENV.documentsBucket],
     dataPrefix: value[ENV.dataPrefix],
-    allowedLocales: value[ENV.allowedLocales],
+    allowedLocales: value[ENV.allowedLocales] ?? "all",
     urlLifetime: { defaultSeconds: value[ENV.urlLifetimeDefault], maxSeconds: value[ENV.urlLifetimeMax] },
     encryption: { mode: value[ENV.encryption], ...(value[ENV.kmsKeyId] ? { kmsKeyId: value[ENV.kmsKeyId] } : {}) },
     ...(value[ENV.renderFunctionName] ? { renderFunctionName: value[ENV.renderFunctionName] } : {}),

@@ -4,10 +4,9 @@
  * loads this module, so it imports nothing heavy (no fontkit, no pdfkit, no AWS SDK): only constants
  * and the few light modules that define them.
  */
-import { SUPPORTED_LOCALES } from "./core/locales";
 import { DOCUMENTS_PREFIX } from "./storage/object-layout";
 
-export { DOCUMENTS_PREFIX, SUPPORTED_LOCALES };
+export { DOCUMENTS_PREFIX };
 export { RENDER_NODE_OPTIONS } from "./render/node-options";
 export { BUNDLE_FILES, assetPath } from "./fonts/font-files";
 

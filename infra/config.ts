@@ -1,6 +1,7 @@
 import type { Node } from "constructs";
 import { z } from "zod";
-import { DEFAULTS, PRESIGN_MAX_SECONDS, SHARE_LIFETIME_LIMIT_SECONDS, SUPPORTED_LOCALES } from "../functions/deployment-contract";
+import { DEFAULTS, PRESIGN_MAX_SECONDS, SHARE_LIFETIME_LIMIT_SECONDS } from "../functions/deployment-contract";
+import { type AllowedLocales, localeIdSchema } from "../functions/core/locales";
 
 /**
  * The deployment's settings, read from CDK context (`cdk.json` "context" or `-c key=value`) and
@@ -44,7 +45,8 @@ const K = CONTEXT_KEYS;
 const contextSchema = z
   .object({
     [K.stage]: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, { error: "expected 1-20 of a-z, 0-9 and '-', starting with a letter" }).default("dev"),
-    [K.allowedLocales]: list.pipe(z.array(z.enum(SUPPORTED_LOCALES)).min(1)).default([...SUPPORTED_LOCALES]),
+    // Absent: every language the data has (the functions read an unset ALLOWED_LOCALES as "all").
+    [K.allowedLocales]: list.pipe(z.array(localeIdSchema).min(1)).optional(),
     [K.urlTtlDefault]: seconds.default(DEFAULTS.urlLifetime.defaultSeconds),
     [K.urlTtlMax]: seconds.default(DEFAULTS.urlLifetime.maxSeconds),
     [K.encryption]: z.enum(["s3", "kms"]).default("s3"),
@@ -88,13 +90,13 @@ const contextSchema = z
     }
   });
 
-export type Locale = (typeof SUPPORTED_LOCALES)[number];
+export type Locale = string;
 
 export type Authorization = { kind: "iam" } | { kind: "jwt"; issuer: string; audience: string[] };
 
 export interface InfraConfig {
   stage: string;
-  allowedLocales: Locale[];
+  allowedLocales: AllowedLocales;
   urlLifetime: { defaultSeconds: number; maxSeconds: number };
   encryption: "s3" | "kms";
   authorization: Authorization;
@@ -128,7 +130,7 @@ export function parseInfraConfig(raw: Partial<Record<keyof typeof CONTEXT_KEYS, 
   }
   return {
     stage: v.stage,
-    allowedLocales: v.allowedLocales,
+    allowedLocales: v.allowedLocales ?? "all",
     urlLifetime: { defaultSeconds: v.urlTtlDefault, maxSeconds: v.urlTtlMax },
     encryption: v.encryption,
     authorization: v.authorization === "jwt" ? { kind: "jwt", issuer: v.jwtIssuer!, audience: v.jwtAudience! } : { kind: "iam" },

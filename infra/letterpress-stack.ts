@@ -29,7 +29,7 @@ export class LetterpressStack extends Stack {
     const documents = (this.documents = new DocumentsBucket(this, "Documents", { encryption: config.encryption }));
     const environment = {
       ...documents.functionEnvironment(),
-      [ENV.allowedLocales]: config.allowedLocales.join(","),
+      ...(config.allowedLocales === "all" ? {} : { [ENV.allowedLocales]: config.allowedLocales.join(",") }),
       [ENV.urlLifetimeDefault]: String(config.urlLifetime.defaultSeconds),
       [ENV.urlLifetimeMax]: String(config.urlLifetime.maxSeconds),
     };

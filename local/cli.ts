@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documents";
 import { countOf, formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
-import { isLocaleId, type LocaleId, SUPPORTED_LOCALES } from "../functions/core/locales";
+import { isLocaleId, type LocaleId } from "../functions/core/locales";
 import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments } from "./generate";
 import { ProgressTable } from "./progress-table";
@@ -73,7 +73,7 @@ withStorageFlags(
     .command("generate")
     .description("render letters to PDF and HTML, store them in S3 (the embedded server by default) and export them under --out")
     .option("--letter <ids>", "letter ids, comma-separated (default: every letter)", listOf("letter id", isSlug, "lowercase ids such as unsc-dprk-2015"))
-    .option("--locale <locales>", "languages, comma-separated (default: every language of the letter)", listOf("locale", isLocaleId, `some of ${SUPPORTED_LOCALES.join(",")}`))
+    .option("--locale <locales>", "languages, comma-separated (default: every language of the letter)", listOf("locale", isLocaleId, "BCP 47 language tags such as en, pt-BR, zh-Hant"))
     .option("--format <formats>", "formats, comma-separated", listOf("format", isFormat, "pdf and/or html"), [...DOCUMENT_FORMATS])
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),

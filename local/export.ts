@@ -4,7 +4,7 @@ import { z } from "zod";
 import { DOCUMENT_FORMATS, type DocumentFailure, documentFileName, type DocumentRequest, sha256Hex } from "../functions/core/documents";
 import { LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
-import { SUPPORTED_LOCALES } from "../functions/core/locales";
+import { isLocaleId, localeIdSchema } from "../functions/core/locales";
 import type { GenerateResult } from "./generate";
 
 /** Where a document goes under the output folder: `<letter>/<locale>/[<recipient>/]<file>`. */
@@ -14,7 +14,7 @@ export function exportPath(request: DocumentRequest): string {
 
 const exportedDocumentSchema = z.object({
   letterId: z.string(),
-  locale: z.enum(SUPPORTED_LOCALES),
+  locale: localeIdSchema,
   format: z.enum(DOCUMENT_FORMATS),
   recipientId: z.string().nullable(),
   path: z.string(),
@@ -153,11 +153,11 @@ function isOwnLayout(path: string): boolean {
   const parts = path.split("/");
   if (parts.length !== 3 && parts.length !== 4) return false;
   const [letterId, locale] = parts as [string, string];
-  if (!SLUG_PATTERN.test(letterId) || !(SUPPORTED_LOCALES as readonly string[]).includes(locale)) return false;
+  if (!SLUG_PATTERN.test(letterId) || !isLocaleId(locale)) return false;
   const recipientId = parts.length === 4 ? (parts[2] as string) : null;
   // Ids are slugs, so a path read from an edited manifest can never lead out of the output folder.
   if (recipientId !== null && !SLUG_PATTERN.test(recipientId)) return false;
-  return DOCUMENT_FORMATS.some((format) => exportPath({ letterId, locale: locale as (typeof SUPPORTED_LOCALES)[number], recipientId, format }) === path);
+  return DOCUMENT_FORMATS.some((format) => exportPath({ letterId, locale, recipientId, format }) === path);
 }
 
 async function ownLayoutFiles(outDir: string, letterId: string): Promise<string[]> {

@@ -1,8 +1,8 @@
 import { join, resolve } from "node:path";
 import type { Paper } from "../functions/core/html/render-html";
-import type { LocaleId } from "../functions/core/locales";
+import type { AllowedLocales } from "../functions/core/locales";
 import type { DocumentRenderer } from "../functions/core/render-document";
-import { DEFAULTS, RENDER_TIMEOUT_SECONDS, SUPPORTED_LOCALES } from "../functions/deployment-contract";
+import { DEFAULTS, RENDER_TIMEOUT_SECONDS } from "../functions/deployment-contract";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createDownloadHandler, type DownloadHandler } from "../functions/download/download-handler";
 import { renderThrough } from "../functions/download/render-invoker";
@@ -30,7 +30,8 @@ export interface LocalParts {
   letters: DirectoryLetterSource;
   renderer: DocumentRenderer | Promise<DocumentRenderer>;
   urlLifetime?: { defaultSeconds: number; maxSeconds: number };
-  allowedLocales?: readonly LocaleId[];
+  /** The languages served: every language the data has by default, as a deployment without ALLOWED_LOCALES. */
+  allowedLocales?: AllowedLocales;
   /** Both functions log through it; by default errors and warnings only, as JSON lines on stdout. */
   logger?: HandlerLogger;
   /** How long the download function waits for an on-demand render: the render function's timeout by default. */
@@ -76,7 +77,7 @@ export interface LocalRuntime {
  */
 export async function wireLocalRuntime(parts: LocalParts, description: string, close: () => Promise<void>): Promise<LocalRuntime> {
   const logger = parts.logger ?? createHandlerLogger("letterpress-local", "WARN");
-  const allowedLocales = parts.allowedLocales ?? SUPPORTED_LOCALES;
+  const allowedLocales = parts.allowedLocales ?? "all";
   const renderDependencies = { renderer: parts.renderer, store: parts.store, letters: parts.letters, allowedLocales, dataPrefix: DEFAULTS.dataPrefix, logger };
   const render = createRenderHandler(renderDependencies);
   const invokeRender = localInvoker(render, { timeoutSeconds: parts.renderTimeoutSeconds ?? RENDER_TIMEOUT_SECONDS });

@@ -5,7 +5,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import Handlebars from "handlebars";
 import { DOCUMENT_FORMATS } from "../functions/core/documents";
 import { formatDataIssue } from "../functions/core/errors";
-import { SUPPORTED_LOCALES } from "../functions/core/locales";
 import { API_ROUTE_KEYS, type ApiRouteKey, DOWNLOAD_ROUTE_KEY, matchApiRoute } from "../functions/deployment-contract";
 import { LetterpressError } from "../functions/core/errors";
 import type { LocalRuntime } from "./runtime";
@@ -80,7 +79,7 @@ async function indexPage(runtime: LocalRuntime): Promise<string> {
     const { letter } = parsed;
     const link = (locale: string, format: string, recipient?: string) =>
       `<a href="/letters/${escapeHtml(letterId)}/${escapeHtml(locale)}/${format}${recipient ? `?recipient=${escapeHtml(recipient)}` : ""}">${format.toUpperCase()}</a>`;
-    const rows = SUPPORTED_LOCALES.filter((locale) => letter.translations.has(locale)).map(
+    const rows = [...letter.translations.keys()].sort().map(
       (locale) => `<tr><th scope="row" lang="${escapeHtml(locale)}">${escapeHtml(letter.translations.get(locale)!.title)}</th><td>${escapeHtml(locale)}</td><td>${DOCUMENT_FORMATS.map((format) => link(locale, format)).join(" ")}</td></tr>`,
     );
     const recipients = letter.facts.recipients

@@ -8,15 +8,20 @@ describe("readConfig", () => {
     expect(config).toMatchObject({
       bucket: "letterpress-documents",
       dataPrefix: "data/",
-      allowedLocales: ["en", "fr", "es", "ru", "zh", "ar", "ko"],
+      allowedLocales: "all",
       urlLifetime: { defaultSeconds: 300, maxSeconds: 3600 },
       encryption: { mode: "s3" },
     });
   });
 
+  it("reads a list of BCP 47 tags, script and region subtags included", () => {
+    expect(readConfig({ ...base, [ENV.allowedLocales]: "en, pt-BR,zh-Hant,sr-Latn" }).allowedLocales).toEqual(["en", "pt-BR", "zh-Hant", "sr-Latn"]);
+  });
+
   it.each([
     [{}, "DOCUMENTS_BUCKET"],
-    [{ ...base, [ENV.allowedLocales]: "en,de" }, "ALLOWED_LOCALES"],
+    [{ ...base, [ENV.allowedLocales]: "en,de_DE" }, "ALLOWED_LOCALES"],
+    [{ ...base, [ENV.allowedLocales]: "en,pt-br" }, "ALLOWED_LOCALES"],
     [{ ...base, [ENV.urlLifetimeMax]: "604801" }, "DOWNLOAD_URL_MAX_TTL_SECONDS"],
     [{ ...base, [ENV.urlLifetimeDefault]: "7200" }, "DOWNLOAD_URL_TTL_SECONDS must not exceed DOWNLOAD_URL_MAX_TTL_SECONDS"],
     [{ ...base, [ENV.encryption]: "kms" }, "DOCUMENTS_KMS_KEY_ID is required"],

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { DocumentFormat } from "../../functions/core/documents";
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
+import { localeIdSchema } from "../../functions/core/locales";
 import { renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
@@ -32,7 +32,7 @@ export const batchInitSchema = z.object({
   }),
 });
 
-const jobSchema = z.object({ index: z.number().int().min(0), locale: z.enum(SUPPORTED_LOCALES), recipientId: z.string().min(1), revision: z.string() });
+const jobSchema = z.object({ index: z.number().int().min(0), locale: localeIdSchema, recipientId: z.string().min(1), revision: z.string() });
 export type BatchWorkerJob = z.infer<typeof jobSchema>;
 
 export const parentMessageSchema = z.discriminatedUnion("type", [batchInitSchema, z.object({ type: z.literal("jobs"), jobs: z.array(jobSchema) })]);

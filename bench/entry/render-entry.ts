@@ -12,7 +12,7 @@
  *            harness can cut the warm loop out of a `node --cpu-prof` profile
  */
 import { z } from "zod";
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
+import { localeIdSchema } from "../../functions/core/locales";
 import { renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
@@ -24,7 +24,7 @@ const assetsSchema = z.object({
   /** Flat font folder of a bundle; fonts from node_modules when absent. */
   fontDir: z.string().min(1).optional(),
   dataDir: z.string().min(1),
-  locale: z.enum(SUPPORTED_LOCALES),
+  locale: localeIdSchema,
 });
 
 export const renderEntryArgsSchema = z.discriminatedUnion("mode", [

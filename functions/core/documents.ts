@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { LetterpressError } from "./errors";
 import type { Letter } from "./letter/parse-letter";
-import { type LocaleId, SUPPORTED_LOCALES } from "./locales";
+import type { LocaleId } from "./locales";
 
 export const DOCUMENT_FORMATS = ["pdf", "html"] as const;
 export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
@@ -62,7 +62,8 @@ export function sha256Hex(bytes: Uint8Array | string): string {
  */
 export function planDocuments(letter: Letter, unusable: ReadonlyMap<LocaleId, LetterpressError>, options: PlanOptions): DocumentRequest[] {
   // Asked-for languages are planned even when the letter lacks them: rendering then reports why.
-  const locales = options.locales ?? SUPPORTED_LOCALES.filter((locale) => letter.translations.has(locale) || unusable.has(locale));
+  // Every language the letter's files have, in a stable order (by tag).
+  const locales = options.locales ?? [...new Set([...letter.translations.keys(), ...unusable.keys()])].sort();
   const targets: { locale: LocaleId; recipientId: string | null }[] = options.personalized
     ? letter.facts.recipients.filter((recipient) => locales.includes(recipient.locale)).map((recipient) => ({ locale: recipient.locale, recipientId: recipient.id }))
     : locales.map((locale) => ({ locale, recipientId: null }));

@@ -1,29 +1,128 @@
-/** The languages letterpress ships, with what rendering needs to know about each. */
-export const SUPPORTED_LOCALES = ["en", "fr", "es", "ru", "zh", "ar", "ko"] as const;
+import { z } from "zod";
+import { LetterpressError } from "./errors";
 
-export type LocaleId = (typeof SUPPORTED_LOCALES)[number];
+/**
+ * A language letterpress can render: a BCP 47 tag in its canonical form (`en`, `pt-BR`, `zh-Hant`,
+ * `sr-Latn`). Which languages exist is decided by files, not code: a message catalog in
+ * `templates/messages/<tag>.json` and a translation in `data/<letter>/<tag>.json`.
+ */
+export type LocaleId = string;
 
-/** The writing systems our fonts are chosen by. */
-export type Script = "Latn" | "Cyrl" | "Arab" | "Hans" | "Kore";
+/** An ISO 15924 script code (`Latn`, `Hebr`, `Jpan`...): fonts are chosen by it. */
+export type Script = string;
 
 export interface LocaleInfo {
   id: LocaleId;
   /** BCP 47 tag for `lang` attributes, `Intl` and PDF metadata. */
   tag: string;
   dir: "ltr" | "rtl";
+  /** The script the language is written in: the tag's own script subtag, else the likely one (CLDR likely subtags). */
   script: Script;
 }
 
-export const LOCALES: Readonly<Record<LocaleId, LocaleInfo>> = {
-  en: { id: "en", tag: "en", dir: "ltr", script: "Latn" },
-  fr: { id: "fr", tag: "fr", dir: "ltr", script: "Latn" },
-  es: { id: "es", tag: "es", dir: "ltr", script: "Latn" },
-  ru: { id: "ru", tag: "ru", dir: "ltr", script: "Cyrl" },
-  zh: { id: "zh", tag: "zh-Hans", dir: "ltr", script: "Hans" },
-  ar: { id: "ar", tag: "ar", dir: "rtl", script: "Arab" },
-  ko: { id: "ko", tag: "ko", dir: "ltr", script: "Kore" },
-};
+/** Which languages a deployment serves: a list, or every language the data and templates have. */
+export type AllowedLocales = readonly LocaleId[] | "all";
 
+export function isAllowedLocale(allowed: AllowedLocales, locale: LocaleId): boolean {
+  return allowed === "all" || allowed.includes(locale);
+}
+
+export function describeAllowedLocales(allowed: AllowedLocales): string {
+  return allowed === "all" ? "every language of the letter" : allowed.join(", ");
+}
+
+/**
+ * Scripts written right to left (Unicode's bidi class R/AL scripts), for runtimes whose `Intl.Locale`
+ * has no text info: Node 20 has the `textInfo` getter, Node 22+ `getTextInfo()`, and both may be
+ * dropped by a build without full ICU.
+ */
+const RTL_SCRIPTS = new Set(["Adlm", "Arab", "Aran", "Armi", "Avst", "Cprt", "Hebr", "Hung", "Khar", "Lydi", "Mand", "Mani", "Mend", "Nbat", "Nkoo", "Orkh", "Palm", "Phli", "Phlp", "Phnx", "Prti", "Rohg", "Samr", "Sarb", "Sogd", "Sogo", "Syrc", "Thaa", "Yezi"]);
+
+/** The canonical form of a BCP 47 tag, or undefined when it is not a well-formed tag. */
+export function canonicalLocale(value: string): LocaleId | undefined {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(value);
+    return canonical;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the value is a well-formed BCP 47 tag written in its canonical form. */
 export function isLocaleId(value: string): value is LocaleId {
-  return (SUPPORTED_LOCALES as readonly string[]).includes(value);
+  return value !== "" && canonicalLocale(value) === value;
+}
+
+/**
+ * Validates a language tag read from a file name or a field, naming where it came from: a tag that is
+ * not BCP 47, or not in its canonical form (`pt-br` for `pt-BR`), is refused with the expected form.
+ */
+export function parseLocaleId(value: string, where: string): LocaleId {
+  const canonical = canonicalLocale(value);
+  if (canonical === undefined || value === "") {
+    throw new LetterpressError("UNKNOWN_LOCALE", `${where}: "${value}" is not a BCP 47 language tag (expected e.g. en, pt-BR, zh-Hant, sr-Latn)`);
+  }
+  if (canonical !== value) throw new LetterpressError("UNKNOWN_LOCALE", `${where}: "${value}" is not in canonical form; expected "${canonical}"`);
+  return canonical;
+}
+
+/** A zod schema for a locale field: a canonical BCP 47 tag. */
+const expectedTag = (input: unknown) => `expected a BCP 47 language tag in canonical form (e.g. en, pt-BR, zh-Hant), got ${JSON.stringify(input) ?? "nothing"}`;
+export const localeIdSchema = z.string({ error: (issue) => expectedTag(issue.input) }).refine(isLocaleId, { error: (issue) => expectedTag(issue.input) });
+
+type TextInfoLocale = Intl.Locale & { getTextInfo?: () => { direction?: string }; textInfo?: { direction?: string } };
+
+function directionOf(locale: Intl.Locale, script: Script): "ltr" | "rtl" {
+  const withInfo = locale as TextInfoLocale;
+  const direction = typeof withInfo.getTextInfo === "function" ? withInfo.getTextInfo().direction : withInfo.textInfo?.direction;
+  if (direction === "rtl" || direction === "ltr") return direction;
+  return RTL_SCRIPTS.has(script) ? "rtl" : "ltr";
+}
+
+const derived = new Map<LocaleId, LocaleInfo>();
+
+/**
+ * What rendering needs to know about a language, derived from its tag through `Intl` (CLDR):
+ * the script from the likely subtags (`ja` -> Jpan, `zh-Hant` -> Hant, `fa` -> Arab) and the
+ * direction from the locale's text info, else from the script.
+ */
+export function localeInfo(locale: LocaleId): LocaleInfo {
+  let info = derived.get(locale);
+  if (!info) {
+    const id = parseLocaleId(locale, "locale");
+    const intlLocale = new Intl.Locale(id);
+    const script = intlLocale.script ?? intlLocale.maximize().script ?? "Latn";
+    info = { id, tag: id, dir: directionOf(intlLocale, script), script };
+    derived.set(locale, info);
+  }
+  return info;
+}
+
+/**
+ * `localeInfo` as a read-only record, for code that indexes by locale: any valid tag can be read,
+ * nothing can be written.
+ */
+export const LOCALES: Readonly<Record<LocaleId, LocaleInfo>> = new Proxy({} as Record<LocaleId, LocaleInfo>, {
+  get: (_target, key) => (typeof key === "string" ? localeInfo(key) : undefined),
+  has: (_target, key) => typeof key === "string" && isLocaleId(key),
+  set: () => false,
+});
+
+/**
+ * Per-language settings a message catalog may declare under its `"$locale"` entry, where a language
+ * wants something other than its CLDR default (e.g. `{ "calendar": "gregory" }` for fa, whose
+ * default calendar is the Persian one). They become Unicode extension keywords of the tag given to `Intl`.
+ */
+export const localeOverridesSchema = z.strictObject({
+  calendar: z.string().regex(/^[a-z0-9]{3,8}(-[a-z0-9]{3,8})*$/, { error: "expected a Unicode calendar identifier such as gregory" }).optional(),
+  numberingSystem: z.string().regex(/^[a-z0-9]{3,8}$/, { error: "expected a Unicode numbering system such as latn or arab" }).optional(),
+});
+export type LocaleOverrides = z.infer<typeof localeOverridesSchema>;
+
+/** The tag to give `Intl` for formatting: the locale with its overrides as extension keywords (`fa-u-ca-gregory`). */
+export function formattingLocale(locale: LocaleId, overrides: LocaleOverrides = {}): string {
+  const options: Intl.LocaleOptions = {};
+  if (overrides.calendar) options.calendar = overrides.calendar;
+  if (overrides.numberingSystem) options.numberingSystem = overrides.numberingSystem;
+  return new Intl.Locale(localeInfo(locale).tag, options).toString();
 }

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { LetterpressError } from "../core/errors";
-import type { LocaleId } from "../core/locales";
+import type { AllowedLocales } from "../core/locales";
 import type { HandlerLogger } from "../handler-logger";
 import { callerFacing } from "../http-errors";
 import type { DocumentStore } from "../storage/document-store";
@@ -15,7 +15,8 @@ export interface DownloadDependencies {
   store: DocumentStore;
   /** Reaches the render function, which makes a document not stored yet. */
   invokeRender: RenderInvoker;
-  allowedLocales: readonly LocaleId[];
+  /** A list, or "all": every language the data has (ALLOWED_LOCALES unset). */
+  allowedLocales: AllowedLocales;
   urlLifetime: { defaultSeconds: number; maxSeconds: number };
   logger: HandlerLogger;
   /** The time links are said to expire from; the system clock when omitted. */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { slug } from "../core/letter/slug";
-import { isLocaleId, type LocaleId } from "../core/locales";
+import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, isLocaleId, type LocaleId } from "../core/locales";
 import type { DownloadRouteParameter } from "../deployment-contract";
 import { toHttpError } from "../http-errors";
 import { type DownloadLink, type DownloadQuery, type DownloadService, lifetimeExpectation } from "./download-service";
@@ -29,7 +29,7 @@ function querySchemaFor(maxLifetimeSeconds: number) {
 }
 
 export interface DownloadHttpOptions {
-  allowedLocales: readonly LocaleId[];
+  allowedLocales: AllowedLocales;
   /** The longest link a request may ask for (`?expires`), in seconds. */
   maxLifetimeSeconds: number;
   /** Called once per link issued; never given the URL itself, which carries a signature. */
@@ -53,7 +53,7 @@ export function parseDownloadRequest(event: APIGatewayProxyEventV2, options: Pic
   const query = querySchemaFor(options.maxLifetimeSeconds).safeParse(event.queryStringParameters ?? {});
   if (!query.success) throw new LetterpressError("INVALID_REQUEST", describe(query.error, "query"));
   const { letterId, locale, format } = path.data;
-  if (!isLocaleId(locale) || !allowedLocales.includes(locale)) throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${locale}"; available: ${allowedLocales.join(", ")}`);
+  if (!isLocaleId(locale) || !isAllowedLocale(allowedLocales, locale)) throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${locale}"; available: ${describeAllowedLocales(allowedLocales)}`);
   if (!(DOCUMENT_FORMATS as readonly string[]).includes(format)) throw new LetterpressError("NOT_FOUND", `no documents in format "${format}"; available: ${DOCUMENT_FORMATS.join(", ")}`);
   return {
     letterId,

@@ -1,5 +1,5 @@
 import { editionStylesheets, type FilledLetter, type Paper } from "../core/html/render-html";
-import { LOCALES, type LocaleId } from "../core/locales";
+import { type AllowedLocales, localeInfo } from "../core/locales";
 import { warmUp } from "../core/pdf/warm-up";
 import { renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
@@ -15,8 +15,8 @@ export interface RendererOptions {
   /** Flat folder of font files (a bundle); the npm packages under node_modules when omitted. */
   fontDir?: string;
   paper: Paper;
-  /** Languages to warm up before the first document (a Lambda's init phase); none by default. */
-  warmLocales?: readonly LocaleId[];
+  /** Languages to warm up before the first document (a Lambda's init phase): a list, or "all" the catalogs have; none by default. */
+  warmLocales?: AllowedLocales;
 }
 
 /** Binds the core to its assets: templates from disk, fonts parsed once per process. */
@@ -25,10 +25,11 @@ export async function createRenderer(options: RendererOptions): Promise<Document
   const fonts = loadFontLibrary(options.fontDir);
   // Parsing fonts' shaping tables and compiling the typesetter costs a few hundred ms once per process:
   // pay it at init, not in the first request. Warm-up changes no output byte.
-  if (options.warmLocales?.length) await warmUp(fonts, options.warmLocales, (locale) => editionStylesheets(engine, locale, options.paper));
+  const warmLocales = options.warmLocales === "all" ? Object.keys(engine.set.catalogs) : (options.warmLocales ?? []);
+  if (warmLocales.length > 0) await warmUp(fonts, warmLocales, (locale) => editionStylesheets(engine, locale, options.paper));
   const pdf = ({ fragment, view }: FilledLetter, paper: Paper, templates: TemplateEngine) => {
     return renderPdf(fragment, {
-      locale: LOCALES[view.locale],
+      locale: localeInfo(view.locale),
       stylesheets: editionStylesheets(templates, view.locale, paper, view.title),
       metadata: {
         title: view.title,

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
 import { slug } from "../core/letter/slug";
-import { SUPPORTED_LOCALES } from "../core/locales";
+import { localeIdSchema } from "../core/locales";
 
 /** What to render: one letter, some or all of its languages and formats, and whose copies. */
 export const renderRequestSchema = z.strictObject({
   letterId: slug,
-  locales: z.array(z.enum(SUPPORTED_LOCALES)).min(1).max(SUPPORTED_LOCALES.length).optional(),
+  locales: z.array(localeIdSchema).min(1).max(200).optional(),
   formats: z.array(z.enum(DOCUMENT_FORMATS)).min(1).max(DOCUMENT_FORMATS.length).optional(),
   /** true: every recipient's personalized letter; a list: those recipients'; absent: one letter per language. */
   recipients: z.union([z.literal(true), z.array(slug).min(1).max(10_000)]).optional(),

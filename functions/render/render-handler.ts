@@ -1,7 +1,7 @@
 import type { SQSBatchResponse } from "aws-lambda";
 import type { DocumentFailure } from "../core/documents";
 import { LetterpressError } from "../core/errors";
-import type { LocaleId } from "../core/locales";
+import type { AllowedLocales } from "../core/locales";
 import type { DocumentRenderer } from "../core/render-document";
 import type { HandlerLogger } from "../handler-logger";
 import { callerFacing } from "../http-errors";
@@ -18,7 +18,8 @@ export interface RenderDependencies {
   renderer: DocumentRenderer | Promise<DocumentRenderer>;
   store: DocumentStore;
   letters: LetterSource;
-  allowedLocales: readonly LocaleId[];
+  /** A list, or "all": every language the data has (ALLOWED_LOCALES unset). */
+  allowedLocales: AllowedLocales;
   /** Where letter data lives in the bucket: S3 notifications of keys under it name the letter to render. */
   dataPrefix: string;
   logger: HandlerLogger;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SUPPORTED_LOCALES } from "../core/locales";
+import { localeIdSchema } from "../core/locales";
 import { manifestEntrySchema } from "../storage/manifest";
 
 /**
@@ -15,7 +15,7 @@ export const renderReplySchema = z.object({
   manifestKey: z.string().min(1).optional(),
   failures: z.array(
     z.object({
-      locale: z.enum(SUPPORTED_LOCALES),
+      locale: localeIdSchema,
       format: z.string(),
       recipientId: z.string().nullable(),
       code: z.string(),

@@ -1,7 +1,7 @@
 import { DOCUMENT_FORMATS, type DocumentFailure, type DocumentRequest, planDocuments } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import type { ParsedLetter } from "../core/letter/parse-letter";
-import { type LocaleId, SUPPORTED_LOCALES } from "../core/locales";
+import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, type LocaleId } from "../core/locales";
 import type { DocumentRenderer } from "../core/render-document";
 import { revisionOf } from "../core/revision";
 import type { LetterSource } from "../letters/letter-source";
@@ -46,7 +46,7 @@ export class RenderService {
     private readonly renderer: DocumentRenderer,
     private readonly store: DocumentStore,
     private readonly letters: LetterSource,
-    private readonly allowedLocales: readonly LocaleId[],
+    private readonly allowedLocales: AllowedLocales,
   ) {}
 
   /** The revision names the data and everything that shapes the bytes: templates, paper, code and fonts. */
@@ -56,9 +56,10 @@ export class RenderService {
 
   /** Plans the documents of a request, refusing locales this deployment does not serve. */
   plan(parsed: ParsedLetter, request: RenderRequest): DocumentRequest[] {
-    const refused = (request.locales ?? []).filter((locale) => !this.allowedLocales.includes(locale));
-    if (refused.length > 0) throw new LetterpressError("UNKNOWN_LOCALE", `locale ${refused.join(", ")} is not served here; allowed: ${this.allowedLocales.join(", ")}`);
-    const locales = request.locales ?? SUPPORTED_LOCALES.filter((locale) => this.allowedLocales.includes(locale) && (parsed.letter.translations.has(locale) || parsed.localeErrors.has(locale)));
+    const refused = (request.locales ?? []).filter((locale) => !isAllowedLocale(this.allowedLocales, locale));
+    if (refused.length > 0) throw new LetterpressError("UNKNOWN_LOCALE", `locale ${refused.join(", ")} is not served here; allowed: ${describeAllowedLocales(this.allowedLocales)}`);
+    const letterLocales = [...new Set([...parsed.letter.translations.keys(), ...parsed.localeErrors.keys()])].sort();
+    const locales = request.locales ?? letterLocales.filter((locale) => isAllowedLocale(this.allowedLocales, locale));
     const planned = planDocuments(parsed.letter, parsed.localeErrors, { locales, formats: request.formats ?? DOCUMENT_FORMATS, personalized: request.recipients !== undefined });
     if (Array.isArray(request.recipients)) {
       const known = new Set(parsed.letter.facts.recipients.map((recipient) => recipient.id));

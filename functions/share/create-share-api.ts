@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { LocaleId } from "../core/locales";
+import type { AllowedLocales, LocaleId } from "../core/locales";
 import type { MessageCatalog } from "../core/template/message-catalog";
 import type { DocumentStore } from "../storage/document-store";
 import type { ServerSideEncryption } from "../storage/s3-document-store";
@@ -24,7 +24,7 @@ export interface ShareApiDependencies {
   keyRing: KeyRing;
   /** templates/messages, for the refused-link pages. */
   catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>;
-  allowedLocales: readonly LocaleId[];
+  allowedLocales: AllowedLocales;
   /** The API's public base URL; links are `<base>s/<token>`. */
   linkBaseUrl: string;
   maxLifetimeSeconds: number;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CONTENT_TYPES, DOCUMENT_FORMATS, documentFileName, type DocumentFormat } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { slug } from "../core/letter/slug";
-import { isLocaleId, LOCALES, type LocaleId } from "../core/locales";
+import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, isLocaleId, type LocaleId, localeInfo } from "../core/locales";
 import type { MessageCatalog } from "../core/template/message-catalog";
 import { SHARE_ROUTES } from "../deployment-contract";
 import { toHttpError } from "../http-errors";
@@ -87,10 +87,10 @@ function readJsonBody(event: APIGatewayProxyEventV2): unknown {
 }
 
 /** `POST /letters/{letterId}/{locale}/{format}/shares`: every value checked before anything is looked up. */
-export function parseCreateShareEvent(event: APIGatewayProxyEventV2, allowedLocales: readonly LocaleId[]): CreateShareHttpRequest {
+export function parseCreateShareEvent(event: APIGatewayProxyEventV2, allowedLocales: AllowedLocales): CreateShareHttpRequest {
   const path = parseWith(documentPathSchema, event.pathParameters ?? {}, "path");
   const body = parseWith(createShareBodySchema, readJsonBody(event), "body");
-  if (!isLocaleId(path.locale) || !allowedLocales.includes(path.locale)) throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${path.locale}"; available: ${allowedLocales.join(", ")}`);
+  if (!isLocaleId(path.locale) || !isAllowedLocale(allowedLocales, path.locale)) throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${path.locale}"; available: ${describeAllowedLocales(allowedLocales)}`);
   if (!(DOCUMENT_FORMATS as readonly string[]).includes(path.format)) throw new LetterpressError("NOT_FOUND", `no documents in format "${path.format}"; available: ${DOCUMENT_FORMATS.join(", ")}`);
   return {
     letterId: path.letterId,
@@ -144,7 +144,7 @@ function page(kind: RefusalPageKind, locale: LocaleId, catalogs: ShareRoutesOpti
     statusCode: rendered.statusCode,
     headers: {
       "content-type": "text/html; charset=utf-8",
-      "content-language": LOCALES[rendered.locale].tag,
+      "content-language": localeInfo(rendered.locale).tag,
       "content-security-policy": REFUSAL_PAGE_CSP,
       "cache-control": NO_STORE,
       "x-content-type-options": "nosniff",
@@ -203,7 +203,7 @@ export function createShareRoutes(options: ShareRoutesOptions) {
      * of ours a 503 page. Never JSON, XML or a stack: a person reads this.
      */
     async openShare(request: OpenShareHttpRequest): Promise<Result> {
-      const readerLocale = negotiateLocale(request.acceptLanguage) ?? "en";
+      const readerLocale = negotiateLocale(request.acceptLanguage, Object.keys(catalogs)) ?? "en";
       let documentLocale: LocaleId | undefined;
       try {
         const resolution = await service.resolve(request.token);
@@ -229,7 +229,7 @@ export type ShareRoutes = ReturnType<typeof createShareRoutes>;
  * The same routes taking raw API Gateway events: parse (a bad request is a 400 naming the field),
  * call, and map our errors to statuses with `toHttpError` (never a stack or an SDK message).
  */
-export function shareEventHandlers(routes: ShareRoutes, options: { allowedLocales: readonly LocaleId[]; onError?(error: unknown): void }) {
+export function shareEventHandlers(routes: ShareRoutes, options: { allowedLocales: AllowedLocales; onError?(error: unknown): void }) {
   const guarded =
     <R>(parse: (event: APIGatewayProxyEventV2) => R, route: (request: R) => Promise<Result>) =>
     async (event: APIGatewayProxyEventV2): Promise<Result> => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { LOCALES, SUPPORTED_LOCALES, type LocaleId } from "../core/locales";
+import { canonicalLocale, type LocaleId, localeInfo } from "../core/locales";
 import { MessageFormatter, type MessageCatalog } from "../core/template/message-catalog";
 import type { ShareRefusal } from "./share-service";
 
@@ -58,10 +58,11 @@ const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;"
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] as string);
 
 /**
- * The best supported language for an Accept-Language header (RFC 9110): highest weight first, by
- * primary subtag (`fr-CH` is French, `zh-TW` Chinese); undefined when none is supported.
+ * The best available language for an Accept-Language header (RFC 9110): highest weight first, each
+ * range matched by RFC 4647 lookup (`pt-BR` is pt-BR if available, else `pt`; `fr-CH` is French);
+ * undefined when none is available.
  */
-export function negotiateLocale(acceptLanguage: string | undefined): LocaleId | undefined {
+export function negotiateLocale(acceptLanguage: string | undefined, available: readonly LocaleId[]): LocaleId | undefined {
   if (!acceptLanguage) return undefined;
   const ranges = acceptLanguage
     .slice(0, 512)
@@ -69,11 +70,17 @@ export function negotiateLocale(acceptLanguage: string | undefined): LocaleId | 
     .map((part, index) => {
       const [range = "", ...params] = part.trim().split(";");
       const q = params.map((p) => /^\s*q=([01](?:\.\d{0,3})?)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-      return { primary: range.trim().toLowerCase().split("-")[0] ?? "", weight: q === undefined ? 1 : Number(q), index };
+      return { range: canonicalLocale(range.trim()) ?? "", weight: q === undefined ? 1 : Number(q), index };
     })
     .filter((range) => range.weight > 0)
     .sort((a, b) => b.weight - a.weight || a.index - b.index);
-  for (const { primary } of ranges) if ((SUPPORTED_LOCALES as readonly string[]).includes(primary)) return primary as LocaleId;
+  for (const { range } of ranges) {
+    // Lookup: drop subtags from the end until a language is available (zh-Hant-TW, zh-Hant, zh).
+    for (let subtags = range.split("-"); subtags.length > 0 && subtags[0] !== ""; subtags = subtags.slice(0, -1)) {
+      const candidate = subtags.join("-");
+      if (available.includes(candidate)) return candidate;
+    }
+  }
   return undefined;
 }
 
@@ -91,7 +98,7 @@ export function renderRefusalPage(kind: RefusalPageKind, locale: LocaleId, catal
   const chosen: LocaleId = usable(locale) ? locale : "en";
   const messages = new MessageFormatter(chosen, catalogs[chosen] ?? {});
   const [title, body, ask] = keys.map((key) => escapeHtml(messages.format(key)));
-  const { tag, dir } = LOCALES[chosen];
+  const { tag, dir } = localeInfo(chosen);
   const html = [
     "<!DOCTYPE html>",
     `<html lang="${tag}" dir="${dir}">`,

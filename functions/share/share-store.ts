@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
 import { slug } from "../core/letter/slug";
-import { SUPPORTED_LOCALES } from "../core/locales";
+import { localeIdSchema } from "../core/locales";
 import { KEY_ID_PATTERN, SHARE_ID_PATTERN } from "./share-token";
 
 /**
@@ -13,7 +13,7 @@ export const shareRecordSchema = z.strictObject({
   schemaVersion: z.literal(1),
   id: z.string().regex(SHARE_ID_PATTERN),
   letterId: slug,
-  locale: z.enum(SUPPORTED_LOCALES),
+  locale: localeIdSchema,
   format: z.enum(DOCUMENT_FORMATS),
   recipientId: slug.nullable(),
   /** "pinned": serves `revision` for the link's whole life; "latest": the letter's latest revision. */

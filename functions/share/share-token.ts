@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../core/documents";
 import { SLUG_PATTERN } from "../core/letter/slug";
-import { SUPPORTED_LOCALES, type LocaleId } from "../core/locales";
+import { type LocaleId, localeIdSchema } from "../core/locales";
 import type { KeyRing } from "./share-key-ring";
 
 /**
@@ -57,7 +57,7 @@ const payloadSchema = z.tuple([
   z.literal(TOKEN_VERSION),
   z.string().regex(SHARE_ID_PATTERN),
   slug,
-  z.enum(SUPPORTED_LOCALES),
+  localeIdSchema,
   z.enum(DOCUMENT_FORMATS),
   slug.nullable(),
   z.union([z.literal("latest"), z.string().regex(REVISION_PATTERN)]),

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
-import { SUPPORTED_LOCALES } from "../core/locales";
+import { localeIdSchema } from "../core/locales";
 
 /** One document of a revision, as confirmed stored: the manifest never lists anything else. */
 export const manifestEntrySchema = z.object({
   key: z.string().min(1),
   size: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  locale: z.enum(SUPPORTED_LOCALES),
+  locale: localeIdSchema,
   format: z.enum(DOCUMENT_FORMATS),
   /** null for the letter to the whole Council. */
   recipientId: z.string().nullable(),

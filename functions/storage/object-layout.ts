@@ -1,5 +1,5 @@
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../core/documents";
-import { isLocaleId, SUPPORTED_LOCALES, type LocaleId } from "../core/locales";
+import { isLocaleId, type LocaleId } from "../core/locales";
 import { SLUG_PATTERN } from "../core/letter/slug";
 import { InvalidKeySegmentError } from "./errors";
 
@@ -52,7 +52,7 @@ function revision(value: unknown): string {
 
 function locale(value: unknown): LocaleId {
   if (typeof value !== "string" || !isLocaleId(value)) {
-    throw new InvalidKeySegmentError("locale", value, `expected one of ${SUPPORTED_LOCALES.join(", ")}`);
+    throw new InvalidKeySegmentError("locale", value, "expected a BCP 47 language tag in canonical form, such as en, pt-BR or zh-Hant");
   }
   return value;
 }

@@ -94,7 +94,7 @@ describe("the benchmark harness", () => {
     }) as typeof process.exit);
     const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
-      expect(() => parseBenchArgs(["--locales", "xx"])).toThrow("exit 2");
+      expect(() => parseBenchArgs(["--locales", "xx_YY"])).toThrow("exit 2");
     } finally {
       exit.mockRestore();
       stderr.mockRestore();

@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 import { renderHtml } from "../../functions/core/html/render-html";
-import { LOCALES, SUPPORTED_LOCALES } from "../../functions/core/locales";
+import { localeInfo } from "../../functions/core/locales";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
-import { createEngine, loadSeedLetter } from "../support/letters";
+import { createEngine, loadSeedLetter, SHIPPED_LOCALES } from "../support/letters";
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
@@ -14,11 +14,11 @@ describeInBrowser("the HTML edition in headless Chromium", () => {
     launched = await launchChromium();
     const engine = await createEngine();
     const { letter } = await loadSeedLetter();
-    for (const locale of SUPPORTED_LOCALES) pages.set(locale, renderHtml(engine, letter, locale));
+    for (const locale of SHIPPED_LOCALES) pages.set(locale, renderHtml(engine, letter, locale));
   });
   afterAll(async () => launched?.close());
 
-  it.each(SUPPORTED_LOCALES)("shows the %s letter with no error, no request and no overflow, and prints it", async (locale) => {
+  it.each(SHIPPED_LOCALES)("shows the %s letter with no error, no request and no overflow, and prints it", async (locale) => {
     const context = await launched.browser.newContext({ viewport: { width: 900, height: 1200 }, offline: true });
     const page = await context.newPage();
     const requests: string[] = [];
@@ -56,8 +56,8 @@ describeInBrowser("the HTML edition in headless Chromium", () => {
         landmarks: document.querySelectorAll("main").length,
       };
     });
-    expect(layout.direction).toBe(LOCALES[locale].dir);
-    expect(layout.htmlDirection).toBe(LOCALES[locale].dir);
+    expect(layout.direction).toBe(localeInfo(locale).dir);
+    expect(layout.htmlDirection).toBe(localeInfo(locale).dir);
     expect(layout.overflowing).toEqual([]);
     expect(layout.pageScrolls).toBe(false);
     expect(layout.headings).toEqual(["H1", "H2", "H2"]);

@@ -1,9 +1,8 @@
 import { rmSync } from "node:fs";
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
 import { renderDocument, type DocumentRenderer } from "../../functions/core/render-document";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { footerTitle, fragmentText, normalize, pdfjsPages, popplerPages, similarity, toFile } from "../core/pdf/pdf-inspect";
-import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
+import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
 import { fillLetter } from "../../functions/core/html/render-html";
 
 /**
@@ -18,7 +17,7 @@ describe("the PDF edition says what the HTML edition says", () => {
     parsed = await loadSeedLetter();
   });
 
-  describe.each(SUPPORTED_LOCALES)("in %s", (locale) => {
+  describe.each(SHIPPED_LOCALES)("in %s", (locale) => {
     let pages: { poppler: string[]; pdfjs: string[] };
     let expected: string;
     let title: string;

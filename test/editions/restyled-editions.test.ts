@@ -1,4 +1,4 @@
-import { LOCALES, type LocaleId } from "../../functions/core/locales";
+import { type LocaleId, localeInfo } from "../../functions/core/locales";
 import { editionStylesheets, fillLetter, renderHtml } from "../../functions/core/html/render-html";
 import { renderPdf } from "../../functions/core/pdf/render-pdf";
 import { TemplateEngine } from "../../functions/core/template/template-engine";
@@ -99,7 +99,7 @@ describeInBrowser("the HTML edition printed by Chromium and our PDF follow the s
       await page.close();
       const { fragment } = fillLetter(engine, letter, locale);
       const metadata = { title: "t", author: "a", subject: "s", keywords: [], creationDate: new Date(0) };
-      const ours = characters(toFile(await renderPdf(fragment, { locale: LOCALES[locale], stylesheets: editionStylesheets(engine, locale, "A4", fillLetter(engine, letter, locale).view.title), metadata, fonts })), bottomMargin);
+      const ours = characters(toFile(await renderPdf(fragment, { locale: localeInfo(locale), stylesheets: editionStylesheets(engine, locale, "A4", fillLetter(engine, letter, locale).view.title), metadata, fonts })), bottomMargin);
 
       // The same text in the same order, so characters align one to one.
       expect(ours.length).toBe(chromium.length);

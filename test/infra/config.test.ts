@@ -15,7 +15,7 @@ describe("infra configuration from CDK context", () => {
   it("has typed defaults: dev stage, every locale, 5 min / 1 h URLs, SSE-S3, IAM, concurrency 10, 20 rps / burst 40, environment-agnostic", () => {
     expect(parseInfraConfig({})).toEqual({
       stage: "dev",
-      allowedLocales: ["en", "fr", "es", "ru", "zh", "ar", "ko"],
+      allowedLocales: "all",
       urlLifetime: { defaultSeconds: 300, maxSeconds: 3600 },
       encryption: "s3",
       authorization: { kind: "iam" },
@@ -44,7 +44,7 @@ describe("infra configuration from CDK context", () => {
     ["urlTtlMax", { urlTtlMax: "604801" }, /context key "urlTtlMax": must be at most 604800 seconds/],
     ["urlTtlDefault", { urlTtlDefault: "7200" }, /context key "urlTtlDefault": must not exceed urlTtlMax \(3600\)/],
     ["urlTtlDefault", { urlTtlDefault: "soon" }, /context key "urlTtlDefault"/],
-    ["allowedLocales", { allowedLocales: "en,de" }, /context key "allowedLocales"/],
+    ["allowedLocales", { allowedLocales: "en,de_DE" }, /context key "allowedLocales"/],
     ["allowedLocales", { allowedLocales: "" }, /context key "allowedLocales"/],
     ["encryption", { encryption: "aes" }, /context key "encryption"/],
     ["authorization", { authorization: "apikey" }, /context key "authorization"/],

@@ -2,8 +2,6 @@ import { ENV } from "../../functions/config";
 import { logicalId, roleStatements, synthStack } from "./synth-stack";
 import { RENDER_NODE_OPTIONS } from "../../functions/render/node-options";
 
-const ALL_LOCALES = "en,fr,es,ru,zh,ar,ko";
-
 describe("functions", () => {
   const { template, stack } = synthStack();
   const bucketId = logicalId(stack, stack.documents.bucket);
@@ -22,7 +20,6 @@ describe("functions", () => {
     [ENV.documentsBucket]: { Ref: bucketId },
     [ENV.dataPrefix]: "data/",
     [ENV.encryption]: "s3",
-    [ENV.allowedLocales]: ALL_LOCALES,
     [ENV.urlLifetimeDefault]: "300",
     [ENV.urlLifetimeMax]: "3600",
   };

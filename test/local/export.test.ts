@@ -7,14 +7,13 @@ import { PassThrough } from "node:stream";
 import { S3ServiceException } from "@aws-sdk/client-s3";
 import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { RenderService } from "../../functions/render/render-service";
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { createS3Client } from "../../functions/storage/s3-client";
 import { S3DocumentStore } from "../../functions/storage/s3-document-store";
 import { type ExportManifest, exportDocuments, prepareExportDirectory } from "../../local/export";
 import { type GenerateOptions, generateDocuments } from "../../local/generate";
 import { ProgressTable } from "../../local/progress-table";
-import { DATA_DIR, REPO, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
+import { DATA_DIR, REPO, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
 import { type LocalStack, startLocalStack } from "../support/local-stack";
 
 /** Issue 15, item 3: out/ is the current state of the data; issue 15, item 5: a failed publish says why on the console. */
@@ -179,7 +178,7 @@ describe("the console when publishing fails", () => {
       { step: "initialize", name: "manifestUnavailable" },
     );
     const store = new S3DocumentStore({ client, bucket: stack.harness.s3.bucket, maxPresignExpirySeconds: 600 });
-    const service = new RenderService(await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" }), store, new DirectoryLetterSource(dataDir), SUPPORTED_LOCALES);
+    const service = new RenderService(await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" }), store, new DirectoryLetterSource(dataDir), SHIPPED_LOCALES);
     const out = new PassThrough();
     let printed = "";
     out.on("data", (chunk: Buffer) => void (printed += chunk.toString("utf8")));

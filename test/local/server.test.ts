@@ -77,7 +77,7 @@ describe("the local server's download API, end to end over HTTP", () => {
   });
 
   it.each([
-    ["/letters/unsc-dprk-2015/de/pdf", 404, "UNKNOWN_LOCALE"],
+    ["/letters/unsc-dprk-2015/qaa/pdf", 404, "UNKNOWN_LOCALE"],
     ["/letters/unsc-dprk-2015/en/docx", 404, "NOT_FOUND"],
     ["/letters/no-such-letter/en/pdf", 404, "UNKNOWN_LETTER"],
     ["/letters/unsc-dprk-2015/en/pdf?recipient=xx", 404, "NOT_FOUND"],

@@ -3,7 +3,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256Hex } from "../../functions/core/documents";
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
 import { RenderService } from "../../functions/render/render-service";
 import { startHarness } from "../storage/embedded-s3-harness";
 import { ERROR_CODES } from "../../functions/core/errors";
@@ -12,7 +11,7 @@ import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { S3LetterSource } from "../../functions/storage/s3-letter-source";
 import { flatFontDir } from "../support/lambda-env";
-import { DATA_DIR, TEMPLATES_DIR } from "../support/letters";
+import { DATA_DIR, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
 import { type FaultStack, listKeys, startFaultStack } from "./support/fault-stack";
 import { FIGURES_DIR, recordFigures } from "./support/figures";
 import {
@@ -111,7 +110,7 @@ describe("hostile letters through the render service into the bucket", () => {
     try {
       const store = harness.store();
       const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-      const result = await new RenderService(renderer, store, new DirectoryLetterSource(dataDir), SUPPORTED_LOCALES).render({ letterId: "sample" });
+      const result = await new RenderService(renderer, store, new DirectoryLetterSource(dataDir), SHIPPED_LOCALES).render({ letterId: "sample" });
       expect(result.stored.length + result.failures.length).toBe(4);
       expect(result.failures.map((failure) => [failure.request.locale, failure.request.format, failure.error.code])).toEqual(failures);
       expect(result.manifest?.documents.map((entry) => `${entry.locale}.${entry.format}`).sort()).toEqual(result.stored.map((stored) => `${stored.request.locale}.${stored.request.format}`).sort());

@@ -1,4 +1,3 @@
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
 import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { RenderService } from "../../functions/render/render-service";
 import { createRenderer } from "../../functions/render/create-renderer";
@@ -38,9 +37,9 @@ describe("the first requests for every document of a new letter, all at once", (
     await stack.stop();
   });
 
-  it("answers all 44 with a link (none 503) and lists all 44 in the revision's manifest", async () => {
+  it("answers every one (the issue's 44 and more) with a link (none 503) and lists them all in the revision's manifest", async () => {
     const wanted = await everyDocumentOfTheSeedLetter();
-    expect(wanted).toHaveLength(44);
+    expect(wanted.length).toBeGreaterThanOrEqual(44);
 
     const replies = await Promise.all(
       wanted.map(async ({ locale, format, recipientId }) => {
@@ -60,7 +59,7 @@ describe("the first requests for every document of a new letter, all at once", (
     // Beyond the 44: every general edition twice over (two services each), and every personal copy.
     const wanted = await everyDocumentOfTheSeedLetter();
     const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-    const services = Array.from({ length: 4 }, () => new RenderService(renderer, stack.harness.store(), stack.runtime.letters, SUPPORTED_LOCALES));
+    const services = Array.from({ length: 4 }, () => new RenderService(renderer, stack.harness.store(), stack.runtime.letters, "all"));
     const requests = [...wanted, ...wanted.filter((w) => w.recipientId === null)];
     expect(requests.length).toBeGreaterThanOrEqual(56);
 
@@ -68,7 +67,7 @@ describe("the first requests for every document of a new letter, all at once", (
       requests.map((w, i) =>
         services[i % 4]!.render({
           letterId: SEED_LETTER,
-          locales: [w.locale as (typeof SUPPORTED_LOCALES)[number]],
+          locales: [w.locale],
           formats: [w.format],
           ...(w.recipientId ? { recipients: [w.recipientId] } : {}),
         }),

@@ -32,7 +32,7 @@ describe("classifyRenderEvent", () => {
 
   it.each([
     [{ letterId: "../etc" }, "letterId: expected an id of lowercase letters"],
-    [{ letterId: "unsc-dprk-2015", locales: ["de"] }, "locales.0: Invalid option"],
+    [{ letterId: "unsc-dprk-2015", locales: ["de_DE"] }, "locales.0: expected a BCP 47 language tag"],
     [{ letterId: "unsc-dprk-2015", extra: true }, 'Unrecognized key: "extra"'],
     [{ letterId: "unsc-dprk-2015", formats: [] }, "formats: Too small"],
     [{ Records: [{ eventSource: "aws:sqs" }] }, "Records.0.messageId"],

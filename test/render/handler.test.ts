@@ -7,7 +7,7 @@ import { fromEnvironment } from "../../functions/render/render-environment";
 import type { RenderReply } from "../../functions/render/render-reply";
 import { type Harness, startHarness } from "../storage/embedded-s3-harness";
 import { flatFontDir, lambdaEnvironment, QUIET_LOGGER, setLambdaEnvironment, uploadLetterData, uploadLetterFolder } from "../support/lambda-env";
-import { FIXTURES_DIR, SEED_LETTER } from "../support/letters";
+import { FIXTURES_DIR, loadSeedLetter, SEED_LETTER } from "../support/letters";
 
 type RenderReport = RenderReply;
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "../fixtures/events", name), "utf8"));
@@ -84,8 +84,9 @@ describe("the render Lambda handler, against the embedded S3 server", () => {
       const store = harness.store();
       const latest = await store.getLatest(SEED_LETTER);
       const manifest = await store.getManifest(SEED_LETTER, latest!.revision);
-      // Seven languages in two formats, and fifteen recipients' letters in two formats.
-      expect(manifest?.documents).toHaveLength(14 + 30);
+      // Every language in two formats, and every recipient's letter in two formats.
+      const { letter } = await loadSeedLetter();
+      expect(manifest?.documents).toHaveLength(2 * letter.translations.size + 2 * letter.facts.recipients.length);
     });
 
     it("reports only the notification of the letter whose data is invalid, so the eight others are deleted", () => {
@@ -99,8 +100,9 @@ describe("the render Lambda handler, against the embedded S3 server", () => {
     expect(reports).toHaveLength(2);
     expect(general?.failures).toEqual([]);
     expect(personalized?.failures).toEqual([]);
-    // Seven languages in two formats, and fifteen recipients' letters in two formats, all stored by the batch above.
-    expect([general?.unchanged, personalized?.unchanged]).toEqual([14, 30]);
+    // Every language in two formats, and every recipient's letter in two formats, all stored by the batch above.
+    const { letter } = await loadSeedLetter();
+    expect([general?.unchanged, personalized?.unchanged]).toEqual([2 * letter.translations.size, 2 * letter.facts.recipients.length]);
   }, 120_000);
 
   it("acknowledges the test event S3 sends when the notification is set up, touching nothing", async () => {
@@ -115,7 +117,7 @@ describe("the render Lambda handler, against the embedded S3 server", () => {
   });
 
   it("fails loudly on an event it does not understand, naming the field", async () => {
-    await expect(handler({ letterId: "unsc-dprk-2015", locales: ["xx"] })).rejects.toThrow(/invalid render event: locales\.0/);
+    await expect(handler({ letterId: "unsc-dprk-2015", locales: ["xx_YY"] })).rejects.toThrow(/invalid render event: locales\.0/);
   });
 
   it("reports storage refusing its credentials to a direct caller as a configuration error, not as storage to retry", async () => {

@@ -8,10 +8,9 @@ import { S3DocumentStore } from "../../functions/storage/s3-document-store";
 import { RenderService } from "../../functions/render/render-service";
 import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { createRenderer } from "../../functions/render/create-renderer";
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
 import { forwarded } from "../storage/embedded-s3-harness";
 import { type LocalStack, startLocalStack } from "../support/local-stack";
-import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
+import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
 
 describe("RenderService against the embedded S3 server", () => {
   let stack: LocalStack;
@@ -24,7 +23,7 @@ describe("RenderService against the embedded S3 server", () => {
     const result = await stack.service.render({ letterId: SEED_LETTER, formats: ["html"] });
     expect(result.failures.map((failure) => failure.error.message)).toEqual([]);
     const parsed = await new DirectoryLetterSource(DATA_DIR).loadLetter(SEED_LETTER);
-    expect(result.stored.map((stored) => stored.request.locale)).toEqual(SUPPORTED_LOCALES.filter((locale) => parsed.letter.translations.has(locale)));
+    expect(result.stored.map((stored) => stored.request.locale)).toEqual(SHIPPED_LOCALES.filter((locale) => parsed.letter.translations.has(locale)));
 
     const latest = await stack.store.getLatest(SEED_LETTER);
     expect(latest?.revision).toBe(result.revision);
@@ -86,7 +85,7 @@ describe("a batch when the S3 server stops in the middle", () => {
       const s3 = await startEmbeddedS3({ dataDir });
       const client = createS3Client({ region: s3.region, endpoint: s3.endpoint, forcePathStyle: true, credentials: s3.credentials, maxAttempts: 1, connectionTimeoutMs: 500, requestTimeoutMs: 2_000 });
       const store = new S3DocumentStore({ client, bucket: s3.bucket, maxPresignExpirySeconds: 3600 });
-      return { s3, client, store, service: new RenderService(renderer, store, new DirectoryLetterSource(DATA_DIR), SUPPORTED_LOCALES) };
+      return { s3, client, store, service: new RenderService(renderer, store, new DirectoryLetterSource(DATA_DIR), SHIPPED_LOCALES) };
     };
     try {
       const first = await connect();

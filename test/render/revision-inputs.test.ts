@@ -6,7 +6,6 @@ import { promisify } from "node:util";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { build } from "esbuild";
 import { sha256Hex } from "../../functions/core/documents";
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
 import { revisionOf } from "../../functions/core/revision";
 import { BUNDLE_FILES } from "../../functions/fonts/font-files";
 import { assetPath } from "../../functions/fonts/load-font-library";
@@ -14,7 +13,7 @@ import { createRenderer } from "../../functions/render/create-renderer";
 import { RenderService } from "../../functions/render/render-service";
 import { codeFingerprint, fingerprintFromRepository, fontsFingerprint, RENDERER_SOURCES } from "../../functions/render/renderer-fingerprint";
 import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
-import { loadSeedLetter, REPO, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
+import { loadSeedLetter, REPO, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
 import { type LocalStack, startLocalStack } from "../support/local-stack";
 import { loadTemplateSet } from "../../functions/templates/load-template-set";
 
@@ -31,7 +30,7 @@ describe("the paper size", () => {
 
   it("gives US Letter documents a revision of their own: the A4 documents under the keys handed out stay as they were", async () => {
     const a4 = await stack.service.render({ letterId: SEED_LETTER, locales: ["en", "ar"], formats: ["pdf", "html"] });
-    const letterService = new RenderService(await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "Letter" }), stack.store, stack.runtime.letters, SUPPORTED_LOCALES);
+    const letterService = new RenderService(await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "Letter" }), stack.store, stack.runtime.letters, SHIPPED_LOCALES);
 
     const letter = await letterService.render({ letterId: SEED_LETTER, locales: ["en", "ar"], formats: ["pdf", "html"] });
 

@@ -1,6 +1,6 @@
+import { SHIPPED_LOCALES } from "../support/letters";
 import { join } from "node:path";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
 import { createShareApi } from "../../functions/share/create-share-api";
 import { createEmfMetrics } from "../../functions/share/share-observability";
 import { SHARE_ROUTES } from "../../functions/share/share-http";
@@ -29,7 +29,7 @@ describe("createShareApi, wired as the download handler and the local server wir
       makeDocument: async () => Promise.reject(new Error("not here")),
       keyRing: ringOf("k1"),
       catalogs: (await loadTemplateSet(join(__dirname, "../../templates"))).catalogs,
-      allowedLocales: SUPPORTED_LOCALES,
+      allowedLocales: SHIPPED_LOCALES,
       linkBaseUrl: "http://127.0.0.1:8080",
       maxLifetimeSeconds: 90 * 86_400,
       logger,

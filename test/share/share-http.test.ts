@@ -1,8 +1,8 @@
+import { SHIPPED_LOCALES } from "../support/letters";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { LetterpressError } from "../../functions/core/errors";
-import { SUPPORTED_LOCALES } from "../../functions/core/locales";
 import { S3ShareStore } from "../../functions/share/s3-share-store";
 import { s3SharedDocumentPresigner } from "../../functions/share/s3-shared-document-presigner";
 import { createShareRoutes, SHARE_ROUTES, shareEventHandlers } from "../../functions/share/share-http";
@@ -53,7 +53,7 @@ describe("the share routes", () => {
     // The presigned URL is checked by the embedded server against the real time: it is signed now.
     const presign = s3SharedDocumentPresigner({ client: harness.client, bucket: harness.s3.bucket, clock: () => new Date() });
     const routes = createShareRoutes({ service, presign, linkBaseUrl: BASE, catalogs, onError: (error) => errors.push(error) });
-    return shareEventHandlers(routes, { allowedLocales: SUPPORTED_LOCALES, onError: (error) => errors.push(error) });
+    return shareEventHandlers(routes, { allowedLocales: SHIPPED_LOCALES, onError: (error) => errors.push(error) });
   }
 
   beforeAll(async () => {
@@ -100,7 +100,7 @@ describe("the share routes", () => {
       ["a malformed recipient", {}, { recipient: "../x" }, 400, "body recipient:"],
       ["a body that is not an object", {}, [1], 400, "body: "],
       ["a path-traversing letter", { letterId: "../shares" }, {}, 400, "path letterId:"],
-      ["a language not served", { locale: "de" }, {}, 404, 'no documents in locale "de"'],
+      ["a language not served", { locale: "qaa" }, {}, 404, 'no documents in locale "qaa"'],
       ["a format not made", { format: "docx" }, {}, 404, 'no documents in format "docx"'],
       ["a document the data cannot make", { locale: "ko" }, {}, 404, 'letter "unsc-dprk-2015" has no ko translation'],
     ])("refuses %s with the field named", async (_name, path, body, status, message) => {

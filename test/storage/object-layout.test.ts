@@ -18,7 +18,7 @@ describe("object layout", () => {
     ["letterId", { letterId: "a".repeat(65) }],
     ["revision", { revision: "not-hex!" }],
     ["revision", { revision: "abc" }],
-    ["locale", { locale: "de" }],
+    ["locale", { locale: "de_DE" }],
     ["recipientId", { recipientId: "a/b" }],
     ["recipientId", { recipientId: ".." }],
     ["file", { file: "letter.pdf" }],

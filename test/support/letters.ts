@@ -3,13 +3,15 @@ import { join } from "node:path";
 import { parseLetter, type ParsedLetter } from "../../functions/core/letter/parse-letter";
 import { TemplateEngine } from "../../functions/core/template/template-engine";
 import { loadLetter } from "../../functions/letters/load-letters";
-import { loadTemplateSet } from "../../functions/templates/load-template-set";
+import { catalogLocales, loadTemplateSet } from "../../functions/templates/load-template-set";
 
 export const REPO = join(__dirname, "../..");
 export const DATA_DIR = join(REPO, "data");
 export const TEMPLATES_DIR = join(REPO, "templates");
 export const FIXTURES_DIR = join(REPO, "test/fixtures");
 export const SEED_LETTER = "unsc-dprk-2015";
+/** Every language the templates ship, read from templates/messages/ (no list in code). */
+export const SHIPPED_LOCALES = catalogLocales(TEMPLATES_DIR);
 
 /** A fixture letter under test/fixtures/letters, validated like real data. */
 export function loadFixtureLetter(name: string): ParsedLetter {

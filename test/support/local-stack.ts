@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Server } from "node:http";
 import type { DocumentRenderer } from "../../functions/core/render-document";
+import type { AllowedLocales } from "../../functions/core/locales";
 import { createHandlerLogger, type HandlerLogger } from "../../functions/handler-logger";
 import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { createRenderer } from "../../functions/render/create-renderer";
@@ -50,6 +51,8 @@ export interface LocalStackOptions {
   functionClock?: () => Date;
   /** Where the share key ring is generated; a fresh temporary folder by default (removed by `stop`). */
   keyDir?: string;
+  /** The languages served; "all" (every language the data has), as a deployment without ALLOWED_LOCALES, by default. */
+  allowedLocales?: AllowedLocales;
 }
 
 export interface RunningServer {
@@ -78,6 +81,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         logger: options.logger ?? createHandlerLogger("letterpress-test", "SILENT"),
         ...(options.renderTimeoutSeconds === undefined ? {} : { renderTimeoutSeconds: options.renderTimeoutSeconds }),
         ...(options.functionClock ? { clock: options.functionClock } : {}),
+        ...(options.allowedLocales === undefined ? {} : { allowedLocales: options.allowedLocales }),
         shares: { client: harness.client, bucket: harness.s3.bucket, keyDir, linkBaseUrl, templatesDir: TEMPLATES_DIR },
       },
       `embedded S3 at ${harness.s3.endpoint}`,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Letter } from "../letter/parse-letter";
-import { LOCALES, type LocaleId } from "../locales";
+import { formattingLocale, type LocaleId, localeInfo } from "../locales";
+import { counterStyleOf } from "../style/counter-styles";
 import { documentStylesheets, type Paper, stylesheetsAsHtmlCss } from "../style/document-stylesheets";
 import type { StylesheetSource } from "../style/stylesheet";
 import { buildLetterView, type LetterView } from "../template/letter-view";
@@ -26,9 +27,11 @@ export function fillLetter(engine: TemplateEngine, letter: Letter, locale: Local
  */
 export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, paper: Paper, runningTitle = ""): StylesheetSource[] {
   const messages = engine.messages(locale);
+  // The page numbers in the digits the language's messages use (its CLDR default or its "$locale" override).
+  const numberingSystem = new Intl.NumberFormat(formattingLocale(locale, engine.set.localeOverrides?.[locale])).resolvedOptions().numberingSystem;
   return documentStylesheets(
     { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet },
-    { script: LOCALES[locale].script, paper, pageLabel: (page, pages) => messages.format("footer.page", { page, pages }), runningTitle },
+    { script: localeInfo(locale).script, paper, pageLabel: (page, pages) => messages.format("footer.page", { page, pages }), pageNumberStyle: counterStyleOf(numberingSystem), runningTitle },
   );
 }
 

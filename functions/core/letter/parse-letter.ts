@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { countOf, type DataIssue, InvalidLetterDataError, LetterpressError, StaleTranslationError } from "../errors";
-import { isLocaleId, type LocaleId, SUPPORTED_LOCALES } from "../locales";
+import { canonicalLocale, isLocaleId, type LocaleId } from "../locales";
 import { formatJsonPath, parseDataJson } from "./parse-json";
 import { type LetterFacts, letterFactsSchema, type Translation, translationSchema } from "./schema";
 import { sourceFingerprint } from "./source-fingerprint";
@@ -192,7 +192,9 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (file.name === LETTER_FACTS_FILE) continue;
     const locale = file.name.replace(/\.json$/, "");
     if (!file.name.endsWith(".json") || !isLocaleId(locale)) {
-      letterIssues.push({ file: at(file.name), path: "", message: `unexpected file; expected letter.json or <locale>.json for a supported locale (${SUPPORTED_LOCALES.join(", ")})` });
+      const canonical = file.name.endsWith(".json") ? canonicalLocale(locale) : undefined;
+      const expected = canonical ? `; "${locale}" is not in canonical form, expected ${canonical}.json` : "";
+      letterIssues.push({ file: at(file.name), path: "", message: `unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant${expected}` });
       continue;
     }
     const result = validate(translationSchema, at(file.name), file);
@@ -202,6 +204,14 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (result.value) result.issues.push(...ownChecks(at(file.name), result.value));
     if (result.value && facts.value) result.issues.push(...factsChecks(at(file.name), result.value, facts.value));
     translations.set(locale, { file: at(file.name), ...result });
+  }
+
+  // Any well-formed tag is a language, so a recipient's language must be one this letter has a file for
+  // (a missing source file is reported on its own, below).
+  for (const [index, recipient] of (facts.value?.recipients ?? []).entries()) {
+    if (!translations.has(recipient.locale) && recipient.locale !== facts.value?.sourceLocale) {
+      letterIssues.push({ file: at(LETTER_FACTS_FILE), path: `recipients[${index}].locale`, message: `"${recipient.locale}" is not a language of this letter (no ${recipient.locale}.json); expected one of ${[...translations.keys()].sort().join(", ")}` });
+    }
   }
 
   const sourceLocale = facts.value?.sourceLocale ?? declaredSourceLocale(factsFile);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { slug } from "./slug";
-import { SUPPORTED_LOCALES } from "../locales";
+import { localeIdSchema } from "../locales";
 import { bidiControlProblem, combiningSequenceProblem, controlCharacterProblem, invisibleTextProblem } from "./text-rules";
 
 /**
@@ -17,9 +17,8 @@ export const LIMITS = {
 
 export { SLUG_PATTERN, slug } from "./slug";
 
-export const localeId = z.enum(SUPPORTED_LOCALES, {
-  error: (issue) => `expected one of the supported locales ${SUPPORTED_LOCALES.join(", ")}, got ${JSON.stringify(issue.input)}`,
-});
+/** A language: a BCP 47 tag in canonical form; which ones exist is decided by the files present. */
+export const localeId = localeIdSchema;
 
 /** Every human-readable text field: visible, bounded, and read in the order it is written (text-rules.ts). */
 export const text = z

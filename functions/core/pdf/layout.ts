@@ -1,5 +1,6 @@
 import { LetterpressError } from "../errors";
 import type { LocaleInfo } from "../locales";
+import { formatCounter } from "../style/counter-styles";
 import { type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
 import { FAMILIES, FAMILY_IDS, type FamilyId, faceOf, type FontLibrary } from "./font-library";
 import { type Box, type Inline, inlineText, type StructType } from "./letter-tree";
@@ -61,17 +62,19 @@ export interface LayoutContext {
   styled: StyledDocument;
 }
 
-/** The font registry's families by the names stylesheets give them (lowercase). */
+/**
+ * The font registry's families by the names stylesheets give them (lowercase): each family's own CSS
+ * name from the registry (so a script added there is known here too), plus the generic names and
+ * the CJK aliases the template's stacks use.
+ */
 const FAMILY_NAMES: Readonly<Record<string, FamilyId>> = {
-  // Every family of the font registry by its CSS name, the generic families, and the names readers'
-  // systems give the same CJK faces (the HTML edition's stacks list them).
   ...Object.fromEntries(FAMILY_IDS.map((id) => [FAMILIES[id].name.toLowerCase(), id])),
   serif: "serif",
-  "sans-serif": "sans",
   "noto sans cjk sc": "sc",
   "noto sans cjk tc": "tc",
   "noto sans cjk jp": "jp",
   "noto sans cjk kr": "kr",
+  "sans-serif": "sans",
 };
 
 /** A block box placed in its containing block: its border box and content box, in points. */
@@ -556,7 +559,7 @@ export class Composer {
 
   private contentText(parts: readonly ContentPart[], pageIndex: number): string {
     return parts
-      .map((part) => (part.kind === "text" ? part.text : part.kind === "counter" ? String(part.name === "page" ? pageIndex + 1 : this.pages.length) : this.stringOn(pageIndex, part.name)))
+      .map((part) => (part.kind === "text" ? part.text : part.kind === "counter" ? formatCounter(part.name === "page" ? pageIndex + 1 : this.pages.length, part.style) : this.stringOn(pageIndex, part.name)))
       .join("");
   }
 

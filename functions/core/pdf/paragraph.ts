@@ -78,8 +78,12 @@ interface Word {
 
 const WHITESPACE = /\s/u;
 const HANGUL_OR_HAN = /[\p{Script=Hangul}\p{Script=Han}]/u;
+/** Scripts whose words are not separated by spaces and whose breaks UAX 14 leaves to a dictionary (line break class SA). */
+const COMPLEX_CONTEXT = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
 
-function breakPositions(text: string, rules: ScriptRules): Map<number, boolean> {
+/** Where a line may break in `text` (position -> whether the break is required), by UAX 14 and, for SA-class scripts, ICU's word dictionary. */
+export function breakPositions(text: string, rules: ScriptRules): Map<number, boolean> {
   const breaks = new Map<number, boolean>();
   const breaker = new LineBreaker(text);
   for (let b = breaker.nextBreak(); b; b = breaker.nextBreak()) {
@@ -89,6 +93,14 @@ function breakPositions(text: string, rules: ScriptRules): Map<number, boolean> 
       if (!WHITESPACE.test(before) && (HANGUL_OR_HAN.test(before) || HANGUL_OR_HAN.test(after))) continue;
     }
     breaks.set(b.position, b.required);
+  }
+  // UAX 14 leaves Thai, Lao, Khmer and Myanmar (class SA) to a dictionary: without one a Thai phrase is
+  // one unbreakable "word", later split at any grapheme (after a preposed vowel: "เ|กาหลี"). ICU's
+  // dictionary, through Intl.Segmenter, gives the word boundaries browsers break at.
+  if (COMPLEX_CONTEXT.test(text)) {
+    for (const { index } of wordSegmenter.segment(text)) {
+      if (index > 0 && COMPLEX_CONTEXT.test(text[index - 1]!) && COMPLEX_CONTEXT.test(text[index]!) && !breaks.has(index)) breaks.set(index, false);
+    }
   }
   return breaks;
 }

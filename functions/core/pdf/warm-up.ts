@@ -1,4 +1,4 @@
-import { LOCALES, type LocaleId } from "../locales";
+import { type LocaleId, localeInfo } from "../locales";
 import type { FontLibrary } from "./font-library";
 import type { StylesheetSource } from "../style";
 import { renderPdf } from "./render-pdf";
@@ -18,8 +18,8 @@ const SAMPLES: Readonly<Record<string, string>> = {
 };
 
 function sampleLetter(locale: LocaleId): string {
-  const { tag, dir, script } = LOCALES[locale];
-  // A script without a sample of its own still warms the typesetter and the Latin faces.
+  const { tag, dir, script } = localeInfo(locale);
+  // A script without a sample of its own still warms the typesetter and the Latin faces; its own face loads on first use.
   const text = SAMPLES[script] ?? SAMPLES["Latn"]!;
   // Every face a letter uses: bold (sender, heading), italic (notice, emphasis), regular; a list and a quote.
   return `<article class="letter" lang="${tag}" dir="${dir}">
@@ -41,7 +41,7 @@ function sampleLetter(locale: LocaleId): string {
 export async function warmUp(fonts: FontLibrary, locales: readonly LocaleId[], stylesheets: (locale: LocaleId) => readonly StylesheetSource[]): Promise<void> {
   for (const locale of locales) {
     await renderPdf(sampleLetter(locale), {
-      locale: LOCALES[locale],
+      locale: localeInfo(locale),
       stylesheets: stylesheets(locale),
       metadata: { title: "warm-up", author: "letterpress", subject: "warm-up", keywords: [], creationDate: new Date(0) },
       fonts,

@@ -1,5 +1,5 @@
 import type { Script } from "../locales";
-import { FAMILIES, primaryFamilyOf } from "../pdf/font-library";
+import { FAMILIES, type FamilyId, isCjkFamily, primaryFamilyOf } from "../pdf/font-library";
 import type { StylesheetSource } from "./stylesheet";
 
 /** The paper a render asks for (the command line's `--paper`); the template's `@page size` overrides it. */
@@ -13,26 +13,29 @@ export interface TemplateStylesheets {
   author: string;
 }
 
-/**
- * The body font stack of a document's script (ISO 15924), best first: the font registry's family
- * for the script, then what a reader's system may have. The PDF takes the first family its registry
- * has; a script the registry does not list is set in the serif family with fallback per character.
- */
-export function fontStackOf(script: string): string {
-  const known = SYSTEM_FALLBACKS[script];
-  if (known) return known;
-  const family = FAMILIES[primaryFamilyOf(script)];
-  return `"${family.name}", ${"cjk" in family || family.name.includes("Sans") ? "sans-serif" : "serif"}`;
-}
-
-/** Richer stacks for the scripts whose faces readers' systems commonly have under other names. */
-const SYSTEM_FALLBACKS: Readonly<Record<string, string>> = {
-  Latn: '"Noto Serif", "Source Serif Pro", Georgia, "Times New Roman", serif',
-  Cyrl: '"Noto Serif", "PT Serif", Georgia, "Times New Roman", serif',
-  Arab: '"Noto Naskh Arabic", "Amiri", "Traditional Arabic", "Noto Serif", "Times New Roman", serif',
-  Hans: '"Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif',
-  Kore: '"Noto Sans KR", "Noto Sans CJK KR", "Source Han Sans K", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif',
+/** System faces a browser without the Noto families falls back to, by the registry's body family. */
+const SYSTEM_FALLBACKS: Readonly<Partial<Record<FamilyId, string>>> = {
+  serif: '"Source Serif Pro", Georgia, "Times New Roman"',
+  naskh: '"Amiri", "Traditional Arabic"',
+  sc: '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"',
+  tc: '"Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC", "Microsoft JhengHei"',
+  jp: '"Noto Sans CJK JP", "Source Han Sans JP", "Hiragino Sans", "Yu Gothic"',
+  kr: '"Noto Sans CJK KR", "Source Han Sans K", "Apple SD Gothic Neo", "Malgun Gothic"',
 };
+
+/**
+ * The font stack of a document script (ISO 15924), best first: the body family the font registry
+ * sets it in (by its CSS name), system faces, then the registry's Latin family and a generic. Any
+ * script gets a stack, so a language added by files never renders `--font-body: undefined`; the
+ * PDF takes the first family of the stack its registry has.
+ */
+export function fontStackOf(script: Script): string {
+  const family = primaryFamilyOf(script);
+  const sans = isCjkFamily(family) || family === "thai" || family === "sans";
+  const latin = sans ? FAMILIES.sans.name : FAMILIES.serif.name;
+  const names = [`"${FAMILIES[family].name}"`, SYSTEM_FALLBACKS[family], family === "serif" || family === "sans" ? undefined : `"${latin}"`];
+  return [...names.filter((name) => name !== undefined), sans ? "sans-serif" : "serif"].join(", ");
+}
 
 /**
  * A CSS string literal: quotes and backslashes escaped, line breaks and the characters that could
@@ -46,11 +49,13 @@ export function cssString(value: string): string {
  * The localized "Page X of Y" as a CSS content value with the page counters in it. `format` is the
  * template's `footer.page` message; private-use markers survive formatting and mark the numbers.
  */
-export function pageLabelContent(format: (page: string, pages: string) => string): string {
+export function pageLabelContent(format: (page: string, pages: string) => string, counterStyle = "decimal"): string {
+  // The numbers in the language's own digits (bn, fa): a counter style the browser and the PDF both print.
+  const style = counterStyle === "decimal" ? "" : `, ${counterStyle}`;
   return format("\uE000", "\uE001")
     .split(/(\uE000|\uE001)/)
     .filter((part) => part !== "")
-    .map((part) => (part === "\uE000" ? "counter(page)" : part === "\uE001" ? "counter(pages)" : cssString(part)))
+    .map((part) => (part === "\uE000" ? `counter(page${style})` : part === "\uE001" ? `counter(pages${style})` : cssString(part)))
     .join(" ");
 }
 
@@ -59,6 +64,8 @@ export interface DocumentStyleOptions {
   paper: Paper;
   /** The template's `footer.page` message for the document's language. */
   pageLabel: (page: string, pages: string) => string;
+  /** The numeric counter style of the language's digits (`bengali`, `persian`); `decimal` by default. */
+  pageNumberStyle?: string;
   /** The letter's title, for a running header or footer (`--running-title`). */
   runningTitle?: string;
 }
@@ -71,7 +78,7 @@ export interface DocumentStyleOptions {
  */
 export function documentStylesheets(sheets: TemplateStylesheets, options: DocumentStyleOptions): StylesheetSource[] {
   const settings = [
-    `:root { --font-body: ${fontStackOf(options.script)}; --page-label: ${pageLabelContent(options.pageLabel)}; --running-title: ${cssString(options.runningTitle ?? "")}; }`,
+    `:root { --font-body: ${fontStackOf(options.script)}; --page-label: ${pageLabelContent(options.pageLabel, options.pageNumberStyle)}; --running-title: ${cssString(options.runningTitle ?? "")}; }`,
     `@page { size: ${options.paper === "A4" ? "A4" : "letter"}; }`,
   ].join("\n");
   return [

@@ -1,4 +1,5 @@
 import { type FontContext, type LengthPercentage, lengthOf, lengthPercentageOf } from "./units";
+import { isNumericCounterStyle, NUMERIC_COUNTER_STYLES } from "./counter-styles";
 import { type Token, ValueError } from "./values";
 
 /**
@@ -22,7 +23,8 @@ export type Display =
   | "table-row"
   | "table-cell"
   | "table-caption";
-export type ContentPart = { kind: "text"; text: string } | { kind: "counter"; name: "page" | "pages" } | { kind: "string"; name: string };
+/** `counter(page)` / `counter(pages)`, optionally with a numeric counter style (`counter(page, bengali)`). */
+export type ContentPart = { kind: "text"; text: string } | { kind: "counter"; name: "page" | "pages"; style?: string } | { kind: "string"; name: string };
 
 export interface ComputedStyle {
   fontFamily: readonly string[];
@@ -181,7 +183,14 @@ function contentOf(tokens: readonly Token[]): ContentPart[] | null {
       if (token.name === "counter" && (name === "page" || name === "pages")) return { kind: "counter", name };
       if (token.name === "string") return { kind: "string", name };
     }
-    throw new ValueError("expected strings, counter(page), counter(pages) and string(name)");
+    // counter(page, <counter-style>): the page number in another script's digits.
+    const [first, comma, last] = token.type === "function" && token.name === "counter" && token.args.length === 3 ? token.args : [];
+    if (first?.type === "ident" && comma?.type === "operator" && comma.value === "," && last?.type === "ident") {
+      const [counter, style] = [first.name, last.name];
+      if ((counter === "page" || counter === "pages") && isNumericCounterStyle(style)) return { kind: "counter", name: counter, style };
+      if (counter === "page" || counter === "pages") throw new ValueError(`counter style "${style}": expected one of ${NUMERIC_COUNTER_STYLES.join(", ")}`);
+    }
+    throw new ValueError("expected strings, counter(page), counter(pages) (optionally with a numeric counter style) and string(name)");
   });
 }
 

@@ -1,7 +1,7 @@
 import { LetterpressError } from "../errors";
 import type { Letter } from "../letter/parse-letter";
 import type { Recipient } from "../letter/schema";
-import { LOCALES, type LocaleId } from "../locales";
+import { type LocaleId, localeInfo } from "../locales";
 
 /** A run of a paragraph as the template prints it. */
 export type SegmentView = { text: string } | { quote: string; sourceId: string; sourceName: string };
@@ -46,7 +46,7 @@ export function buildLetterView(letter: Letter, locale: LocaleId, recipientId?: 
     recipient = facts.recipients.find((candidate) => candidate.id === recipientId);
     if (!recipient) throw new LetterpressError("NOT_FOUND", `letter "${facts.id}" has no recipient "${recipientId}"`);
   }
-  const info = LOCALES[locale];
+  const info = localeInfo(locale);
   const recipientText = (id: string) => translation.recipients[id] as { country: string; representative: string };
   return {
     letterId: facts.id,

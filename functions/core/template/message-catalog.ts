@@ -1,7 +1,7 @@
 import { parse } from "@formatjs/icu-messageformat-parser";
 import { IntlMessageFormat } from "intl-messageformat";
 import { LetterpressError } from "../errors";
-import { LOCALES, type LocaleId } from "../locales";
+import { formattingLocale, type LocaleId, type LocaleOverrides } from "../locales";
 
 /** The words a template prints itself, per locale: message key -> ICU MessageFormat string. */
 export type MessageCatalog = Readonly<Record<string, string>>;
@@ -33,11 +33,35 @@ const FORMATS = {
 /** Formats a locale's messages; each message is compiled once, on first use. */
 export class MessageFormatter {
   private readonly compiled = new Map<string, IntlMessageFormat>();
+  private readonly simpleArguments = new Map<string, ReadonlySet<string>>();
+  private numberFormat: Intl.NumberFormat | undefined;
+
+  /** The tag `Intl` formats with: the locale plus the catalog's overrides (`fa-u-ca-gregory`). */
+  readonly intlLocale: string;
 
   constructor(
     readonly locale: LocaleId,
     private readonly catalog: MessageCatalog,
-  ) {}
+    overrides: LocaleOverrides = {},
+  ) {
+    this.intlLocale = formattingLocale(locale, overrides);
+  }
+
+  // intl-messageformat prints a number given to a plain `{page}` argument with String(), in Latin
+  // digits; Intl.NumberFormat prints it in the locale's own digits (Persian ۱, Bengali ১).
+  private localizeNumbers(key: string, values: MessageValues): MessageValues {
+    let names = this.simpleArguments.get(key);
+    if (!names) {
+      names = plainArgumentNames(parse(this.catalog[key] as string) as unknown as IcuNode[]);
+      this.simpleArguments.set(key, names);
+    }
+    const numeric = [...names].filter((name) => typeof values[name] === "number");
+    if (numeric.length === 0) return values;
+    this.numberFormat ??= new Intl.NumberFormat(this.intlLocale, { useGrouping: false });
+    const localized: MessageValues = { ...values };
+    for (const name of numeric) localized[name] = this.numberFormat.format(values[name] as number);
+    return localized;
+  }
 
   has(key: string): boolean {
     return Object.hasOwn(this.catalog, key);
@@ -48,14 +72,14 @@ export class MessageFormatter {
     if (!message) {
       if (!this.has(key)) throw new MessageError(this.locale, key, "no such key in the message catalog");
       try {
-        message = new IntlMessageFormat(this.catalog[key] as string, LOCALES[this.locale].tag, FORMATS);
+        message = new IntlMessageFormat(this.catalog[key] as string, this.intlLocale, FORMATS);
       } catch (error) {
         throw new MessageError(this.locale, key, `malformed ICU message (${(error as Error).message})`, { cause: error });
       }
       this.compiled.set(key, message);
     }
     try {
-      return String(message.format(values));
+      return String(message.format(this.localizeNumbers(key, values)));
     } catch (error) {
       throw new MessageError(this.locale, key, (error as Error).message, { cause: error });
     }
@@ -73,6 +97,23 @@ function argumentNames(nodes: readonly IcuNode[], names = new Set<string>()): Se
   }
   return names;
 }
+
+/** The arguments a message prints as they are (`{page}`), as opposed to formatted ones (`{n, number}`, plurals). */
+function plainArgumentNames(nodes: readonly IcuNode[], names = new Set<string>()): Set<string> {
+  for (const node of nodes) {
+    // Type 1 is a plain argument.
+    if (node.type === 1 && node.value) names.add(node.value);
+    for (const option of Object.values(node.options ?? {})) plainArgumentNames(option.value, names);
+    if (node.children) plainArgumentNames(node.children, names);
+  }
+  return names;
+}
+
+/**
+ * A catalog file's key for per-language settings rather than a message (see `LocaleOverrides`).
+ * Keys starting with `$` are never message keys, so the key checks below do not see it.
+ */
+export const LOCALE_SETTINGS_KEY = "$locale";
 
 /**
  * Checks that every locale's catalog has exactly the source catalog's keys, that each message is

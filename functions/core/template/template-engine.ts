@@ -1,6 +1,6 @@
 import Handlebars from "handlebars";
 import { LetterpressError } from "../errors";
-import type { LocaleId } from "../locales";
+import type { LocaleId, LocaleOverrides } from "../locales";
 import { type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
 
 /** Template sources as read from templates/: the main templates by name, partials by name, catalogs by locale. */
@@ -8,6 +8,8 @@ export interface TemplateSet {
   templates: Readonly<Record<string, string>>;
   partials: Readonly<Record<string, string>>;
   catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>;
+  /** Per-language settings from the catalogs' `"$locale"` entries (e.g. fa's Gregorian calendar). */
+  localeOverrides?: Readonly<Partial<Record<LocaleId, LocaleOverrides>>>;
   /** The template's stylesheet (templates/print.css), read by both editions. */
   stylesheet: string;
   /** The defaults of the vocabulary's elements (templates/ua.css), read by both editions before print.css. */
@@ -68,8 +70,8 @@ export class TemplateEngine {
     let formatter = this.formatters.get(locale);
     if (!formatter) {
       const catalog = this.set.catalogs[locale];
-      if (!catalog) throw new TemplateError("*", locale, "no message catalog for this locale");
-      formatter = new MessageFormatter(locale, catalog);
+      if (!catalog) throw new TemplateError("*", locale, `no message catalog for this locale; a language needs templates/messages/${locale}.json beside its data/<letter>/${locale}.json`);
+      formatter = new MessageFormatter(locale, catalog, this.set.localeOverrides?.[locale]);
       this.formatters.set(locale, formatter);
     }
     return formatter;

@@ -1,11 +1,15 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { HtmlValidate } from "html-validate";
-import { LOCALES, SUPPORTED_LOCALES } from "../../../functions/core/locales";
+import { localeInfo } from "../../../functions/core/locales";
 import { renderHtml } from "../../../functions/core/html/render-html";
 import { checkCatalogs } from "../../../functions/core/template/message-catalog";
 import { TemplateEngine } from "../../../functions/core/template/template-engine";
 import { loadTemplateSet } from "../../../functions/templates/load-template-set";
+import { FAMILIES, primaryFamilyOf } from "../../../functions/core/pdf/font-library";
+import { fontStackOf } from "../../../functions/core/style/document-stylesheets";
 import { attribute, byTag, findAll, hasClass, parseDocument, textContent } from "../../support/html";
-import { createEngine, loadFixtureLetter, loadSeedLetter, TEMPLATES_DIR } from "../../support/letters";
+import { createEngine, loadFixtureLetter, loadSeedLetter, TEMPLATES_DIR, SHIPPED_LOCALES } from "../../support/letters";
 
 const collapse = (text: string) => text.replace(/\s+/g, " ").trim();
 
@@ -17,7 +21,7 @@ describe("renderHtml on the seed letter", () => {
     parsed = await loadSeedLetter();
   });
 
-  describe.each(SUPPORTED_LOCALES)("in %s", (locale) => {
+  describe.each(SHIPPED_LOCALES)("in %s", (locale) => {
     let html: string;
     beforeAll(() => {
       html = renderHtml(engine, parsed.letter, locale);
@@ -27,10 +31,10 @@ describe("renderHtml on the seed letter", () => {
       const document = parseDocument(html);
       const [root] = findAll(document, byTag("html"));
       const [article] = findAll(document, byTag("article"));
-      expect(attribute(root!, "lang")).toBe(LOCALES[locale].tag);
-      expect(attribute(root!, "dir")).toBe(LOCALES[locale].dir);
-      expect(attribute(article!, "lang")).toBe(LOCALES[locale].tag);
-      expect(attribute(article!, "dir")).toBe(LOCALES[locale].dir);
+      expect(attribute(root!, "lang")).toBe(localeInfo(locale).tag);
+      expect(attribute(root!, "dir")).toBe(localeInfo(locale).dir);
+      expect(attribute(article!, "lang")).toBe(localeInfo(locale).tag);
+      expect(attribute(article!, "dir")).toBe(localeInfo(locale).dir);
     });
 
     it("prints every paragraph and quotation of the data, in order, with the quotations marked", () => {
@@ -107,6 +111,14 @@ describe("renderHtml on the seed letter", () => {
       expect(messages).toEqual([]);
     });
 
+    it("sets --font-body to the font registry's family for the language's script, first (never undefined)", () => {
+      // The stack is derived from the registry, not a per-script table, so a language added by files gets its own face.
+      const body = /--font-body: ([^;]*);/.exec(html)?.[1];
+      expect(body).toBeDefined();
+      expect(body).not.toMatch(/undefined/);
+      expect(body!.split(",")[0]!.trim()).toBe(`"${FAMILIES[primaryFamilyOf(localeInfo(locale).script)].name}"`);
+    });
+
     it("is deterministic", () => {
       expect(renderHtml(engine, parsed.letter, locale)).toBe(html);
     });
@@ -123,6 +135,26 @@ describe("renderHtml on the seed letter", () => {
   it("uses US Letter paper when asked", () => {
     expect(renderHtml(engine, parsed.letter, "en", { paper: "Letter" })).toContain("size: letter;");
     expect(renderHtml(engine, parsed.letter, "en")).toContain("size: A4;");
+  });
+});
+
+describe("the font stack of a script", () => {
+  it.each([
+    ["Hebr", "Noto Serif Hebrew", "serif"],
+    ["Deva", "Noto Serif Devanagari", "serif"],
+    ["Thai", "Noto Sans Thai", "sans-serif"],
+    ["Jpan", "Noto Sans JP", "sans-serif"],
+    ["Grek", "Noto Serif", "serif"],
+    ["Beng", "Noto Serif Bengali", "serif"],
+    ["Hant", "Noto Sans TC", "sans-serif"],
+  ])("for %s starts with the registry's %s and ends with a generic family", (script, family, generic) => {
+    const stack = fontStackOf(script);
+    expect(stack.startsWith(`"${family}"`)).toBe(true);
+    expect(stack.endsWith(`, ${generic}`)).toBe(true);
+  });
+
+  it("is the serif family's for a script the registry does not list (Ethiopic), not undefined", () => {
+    expect(fontStackOf("Ethi")).toBe(`"Noto Serif", "Source Serif Pro", Georgia, "Times New Roman", serif`);
   });
 });
 
@@ -157,7 +189,10 @@ describe("renderHtml on optional facts", () => {
 describe("message catalogs", () => {
   it("give every locale every key of the English catalog, with the same ICU arguments", async () => {
     const set = await loadTemplateSet(TEMPLATES_DIR);
-    expect(Object.keys(set.catalogs).sort()).toEqual([...SUPPORTED_LOCALES].sort());
+    // Every catalog file present is checked, and every language the seed letter has needs one.
+    expect(Object.keys(set.catalogs).sort()).toEqual(readdirSync(join(TEMPLATES_DIR, "messages")).map((name) => name.replace(/\.json$/, "")).sort());
+    const { letter } = await loadSeedLetter();
+    for (const locale of letter.translations.keys()) expect(Object.keys(set.catalogs)).toContain(locale);
     expect(checkCatalogs(set.catalogs, "en")).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LOCALES, type LocaleId } from "../../../functions/core/locales";
+import { type LocaleId, localeInfo } from "../../../functions/core/locales";
 import { Composer, type Page, type PlacedRule } from "../../../functions/core/pdf/layout";
 import { BoxBuilder, parseLetter } from "../../../functions/core/pdf/letter-tree";
 import { parseStylesheets, styleDocument } from "../../../functions/core/style";
@@ -14,10 +14,10 @@ const fonts = loadFontLibrary();
 const MM = 72 / 25.4;
 
 function layOut(body: string, css: string, locale: LocaleId = "en"): Page[] {
-  const { tag, dir } = LOCALES[locale];
+  const { tag, dir } = localeInfo(locale);
   const letter = parseLetter(`<article class="letter" lang="${tag}" dir="${dir}">${body}</article>`);
   const styled = styleDocument(letter.root, parseStylesheets(stylesheetsFor(locale, "A4", `${PRINT_CSS}\n${css}`)));
-  return new Composer({ fonts, locale: LOCALES[locale], styled }).layout(new BoxBuilder(styled).build(letter));
+  return new Composer({ fonts, locale: localeInfo(locale), styled }).layout(new BoxBuilder(styled).build(letter));
 }
 
 /** Lines of the flow (not the margin boxes) per page. */
@@ -117,5 +117,23 @@ describe("@page", () => {
 
   it("refuses an @page :first that would change the width of the lines", () => {
     expect(() => layOut("<p>x</p>", "@page :first { margin-left: 40mm; }")).toThrow("@page :first may change the top and bottom margins only");
+  });
+});
+
+describe("the body face comes from the stylesheet's font stack, for any script the registry has", () => {
+  // The HTML edition's --font-body is built from the font registry; the layout must know every family in it,
+  // so a language added by files is set in its own face instead of failing or falling back to Latin.
+  it.each([
+    ["he", "שלום לכם, חברי מועצת הביטחון, 2015.", "hebrew"],
+    ["hi", "सुरक्षा परिषद् के सदस्यों को नमस्कार, 2015।", "devanagari"],
+    ["th", "สวัสดีคณะมนตรีความมั่นคง 2015", "thai"],
+    ["ja", "安全保障理事会の皆様へ。", "jp"],
+    ["bn", "নিরাপত্তা পরিষদের সদস্যদের প্রতি, 2015।", "bengali"],
+    ["el", "Προς τα μέλη του Συμβουλίου Ασφαλείας.", "serif"],
+  ] as const)("%s (%s) is set in the %s family, its digits and punctuation too", (locale, text, family) => {
+    const pages = layOut(`<p>${text}</p>`, "", locale);
+    const faces = pages.flatMap((page) => page.items.flatMap((item) => (item.kind === "line" && item.node !== null ? item.line.runs.map((run) => run.run.face) : [])));
+    expect(faces.length).toBeGreaterThan(0);
+    expect(faces.every((face) => face.startsWith(`${family}-`))).toBe(true);
   });
 });

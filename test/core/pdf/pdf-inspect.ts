@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFragment } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
-import { LOCALES, type LocaleId } from "../../../functions/core/locales";
+import { localeInfo, type LocaleId } from "../../../functions/core/locales";
 import { renderPdf, type RenderPdfOptions } from "../../../functions/core/pdf/render-pdf";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
 import type { StylesheetSource } from "../../../functions/core/style";
@@ -28,12 +28,12 @@ const TEMPLATES = join(__dirname, "../../../templates");
 
 /** The template's stylesheets for a language, with `author` in place of templates/print.css when given. */
 export function stylesheetsFor(locale: LocaleId, paper: Paper = "A4", author = readFileSync(join(TEMPLATES, "print.css"), "utf8"), runningTitle = ""): StylesheetSource[] {
-  return documentStylesheets({ userAgent: readFileSync(join(TEMPLATES, "ua.css"), "utf8"), author }, { script: LOCALES[locale].script, paper, pageLabel: PAGE_LABEL, runningTitle });
+  return documentStylesheets({ userAgent: readFileSync(join(TEMPLATES, "ua.css"), "utf8"), author }, { script: localeInfo(locale).script, paper, pageLabel: PAGE_LABEL, runningTitle });
 }
 
 export function options(locale: LocaleId, overrides: Partial<RenderPdfOptions> = {}): RenderPdfOptions {
   return {
-    locale: LOCALES[locale],
+    locale: localeInfo(locale),
     stylesheets: stylesheetsFor(locale),
     metadata: {
       title: `Joint letter (${locale})`,

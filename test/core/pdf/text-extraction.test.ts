@@ -1,13 +1,11 @@
-import { readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { parseFragment } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
-import { type LocaleInfo, SUPPORTED_LOCALES } from "../../../functions/core/locales";
+import type { LocaleInfo } from "../../../functions/core/locales";
 import { fillLetter } from "../../../functions/core/html/render-html";
 import { renderDocument, type DocumentRenderer } from "../../../functions/core/render-document";
 import { createRenderer } from "../../../functions/render/create-renderer";
-import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR } from "../../support/letters";
-import { documentStylesheets } from "../../../functions/core/style/document-stylesheets";
+import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../../support/letters";
 import { fixture, footerTitle, options, PAGE_LABEL, pdfjsPages, popplerPages, toFile } from "./pdf-inspect";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
 
@@ -15,13 +13,20 @@ import { renderPdf } from "../../../functions/core/pdf/render-pdf";
  * What a reader copies from the PDF is what the HTML edition says: every paragraph, extracted by
  * poppler (pdftotext) and by pdf.js (Firefox's viewer), equals the HTML paragraph exactly, after
  * only white space is normalized (runs collapsed, and the line ends extractors put between two CJK
- * characters dropped, as CSS does with a segment break there) and both are NFC-normalized.
+ * characters, or two Thai, Lao, Khmer or Myanmar letters, dropped, as CSS does with a segment break there) and both are NFC-normalized.
  */
 
 type Node = DefaultTreeAdapterTypes.ChildNode;
 const BLOCKS = new Set(["p", "li", "h1", "h2", "h3", "address", "dt", "dd"]);
 const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u3000-\\u303f\\uff00-\\uffef";
 const BETWEEN_CJK = new RegExp(`(?<=[${CJK}]) (?=[${CJK}])`, "gu");
+/**
+ * Thai, Lao, Khmer, Myanmar: lines break between words without a space (at the dictionary's word
+ * boundaries), and extractors put a space at every line end, so a space between two of their
+ * letters is dropped on both sides, as between two CJK characters; line-breaks.test.ts holds the
+ * breaks themselves to word boundaries.
+ */
+const BETWEEN_SA = /(?<=[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]) (?=[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}])/gu;
 /**
  * Invisible bidi controls: poppler writes embeddings and marks around right-to-left text, and our
  * lines with right-to-left text carry ARABIC LETTER and LEFT-TO-RIGHT MARKs for the extractors (see pdf-writer.ts). The HTML
@@ -44,6 +49,7 @@ function normalizeText(text: string): string {
     .replace(DEFAULT_IGNORABLE, "")
     .replace(/\s+/gu, " ")
     .replace(BETWEEN_CJK, "")
+    .replace(BETWEEN_SA, "")
     .replace(AFTER_HYPHEN, "")
     .trim();
 }
@@ -107,7 +113,9 @@ function missingParagraphs(paragraphs: readonly string[], text: string): { parag
  * `it.failing` keeps them honest: the test reports when one starts to pass.
  */
 const POPPLER_GAPS: Readonly<Record<string, string>> = {
-  ar: "a period before a closing guillemet at the end of a right-to-left paragraph (\"الجسيمة.»\") comes out after it",
+  ar: "a period before a closing guillemet at a paragraph's end comes out after it, and a left-to-right list item in the right-to-left letter loses its closing parenthesis to the bullet",
+  fa: "as in ar: a left-to-right list item in the right-to-left letter loses its closing parenthesis to the bullet",
+  th: "a Thai above mark (sara i, mai ek) placed by GPOS over its letter comes out after the next letter (อาณัติ as อาณัตจิ): poppler orders the glyphs by position; pdf.js reads it exactly",
   "letter-he.html": "a cluster with two marks (shin dot and sheva) drawn before its letter: poppler takes the letter, drawn where the invisible marks were, for a duplicate and breaks the word",
 };
 
@@ -130,7 +138,7 @@ describe("every paragraph of the seed letter copies out of the PDF exactly as th
     parsed = await loadSeedLetter();
   });
 
-  describe.each(SUPPORTED_LOCALES)("in %s", (locale) => {
+  describe.each(SHIPPED_LOCALES)("in %s", (locale) => {
     let paragraphs: string[];
     let texts: Record<"poppler" | "pdfjs", string>;
     beforeAll(async () => {
@@ -166,12 +174,7 @@ describe.each(FIXTURES)("every paragraph of $file copies out exactly", ({ file, 
   let texts: Record<"poppler" | "pdfjs", string>;
   beforeAll(async () => {
     const html = fixture(file);
-    // As the renderer sets a document: the stylesheets of its own script, its footer's title as the running title.
-    const stylesheets = documentStylesheets(
-      { userAgent: readFileSync(join(TEMPLATES_DIR, "ua.css"), "utf8"), author: readFileSync(join(TEMPLATES_DIR, "print.css"), "utf8") },
-      { script: locale.script, paper: "A4", pageLabel: PAGE_LABEL, runningTitle: footerTitle(html) },
-    );
-    const pdf = await renderPdf(html, options("en", { locale: { id: "en", ...locale }, stylesheets }));
+    const pdf = await renderPdf(html, options("en", { locale: { id: "en", ...locale } }));
     paragraphs = htmlParagraphs(html);
     const pages = extracted(pdf);
     texts = { poppler: documentText(pages.poppler, footerTitle(html), PAGE_LABEL), pdfjs: documentText(pages.pdfjs, footerTitle(html), PAGE_LABEL) };

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { parse } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
 import { parseStylesheets, StyleError, type StylesheetSource, styleDocument } from "../../../functions/core/style";
-import { documentStylesheets } from "../../../functions/core/style/document-stylesheets";
+import { counterStyleOf, formatCounter } from "../../../functions/core/style/counter-styles";
+import { documentStylesheets, pageLabelContent } from "../../../functions/core/style/document-stylesheets";
 
 type Element = DefaultTreeAdapterTypes.Element;
 
@@ -258,6 +259,16 @@ describe("@page", () => {
     expect(boxes["top-right"]).toBeUndefined();
   });
 
+  it("reads counter(page, <numeric counter style>) and refuses a counter style it cannot print, naming the styles it can", () => {
+    const document = page('@page { @bottom-center { content: counter(page, bengali) "/" counter(pages, persian) } }');
+    expect(document.page(false).boxes["bottom-center"]?.content).toEqual([
+      { kind: "counter", name: "page", style: "bengali" },
+      { kind: "text", text: "/" },
+      { kind: "counter", name: "pages", style: "persian" },
+    ]);
+    expect(errorOf(() => page("@page { @bottom-center { content: counter(page, upper-roman) } }")).message).toMatch(/counter style "upper-roman": expected one of decimal, arabic-indic, persian, bengali/);
+  });
+
   it("refuses page selectors, margin boxes and properties it does not read", () => {
     expect(errorOf(() => page("@page :left { margin: 1cm }")).message).toBe("test.css line 1: @page :left: the PDF reads @page and @page :first");
     expect(errorOf(() => page("@page {\n @left-middle { content: 'x' } }")).message).toMatch(/^test\.css line 2: @left-middle: the PDF reads the margin boxes @top-left/);
@@ -294,6 +305,28 @@ describe("the template's stylesheets", () => {
     ]);
     expect(page.boxes["bottom-right"]?.style.fontSize).toBe(8);
     expect(page.boxes["bottom-left"]?.content).toEqual([{ kind: "text", text: 'A "title" </style>' }]);
+  });
+});
+
+describe("page numbers in the language's digits", () => {
+  it.each([
+    ["beng", "bengali", "১২"],
+    ["arabext", "persian", "۱۲"],
+    ["deva", "devanagari", "१२"],
+    ["thai", "thai", "๑๒"],
+    ["latn", "decimal", "12"],
+  ])("numbering system %s is the counter style %s, printed %s", (system, style, twelve) => {
+    expect(counterStyleOf(system)).toBe(style);
+    expect(formatCounter(12, style)).toBe(twelve);
+  });
+
+  it("is decimal for a numbering system CSS has no numeric style for (hanidec)", () => {
+    expect(counterStyleOf("hanidec")).toBe("decimal");
+  });
+
+  it("puts the style into the page label's counters, and none for decimal", () => {
+    expect(pageLabelContent((p, n) => `পৃষ্ঠা ${p}/${n}`, "bengali")).toBe('"পৃষ্ঠা " counter(page, bengali) "/" counter(pages, bengali)');
+    expect(pageLabelContent((p, n) => `Page ${p} of ${n}`)).toBe('"Page " counter(page) " of " counter(pages)');
   });
 });
 
