@@ -100,6 +100,11 @@ export class LruCache<K, V> {
     }
   }
 
+  /** Whether the key is kept, without making it more recent. */
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
   get size(): number {
     return this.entries.size;
   }
