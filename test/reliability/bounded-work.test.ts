@@ -57,7 +57,8 @@ describe("bounded work", () => {
         ({ stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 16 * MB, cwd: join(__dirname, "../..") }));
       } catch (error) {
         const { code, signal, stderr } = error as { code?: number; signal?: string; stderr?: string };
-        throw new Error(`the render process failed (exit ${code}, signal ${signal}): ${(stderr ?? "").slice(-1500)}`);
+        const outOfMemory = (stderr ?? "").includes("heap out of memory") ? ` ran out of its ${HEAP_LIMIT_MB} MB heap` : "";
+        throw new Error(`the render process failed${outOfMemory} (exit ${code}, signal ${signal}): ${(stderr ?? "").slice(-1500)}`);
       }
       const report = JSON.parse(stdout) as ChildReport;
       expect(report.fileBytes.slice(1).every((bytes) => bytes > READER_LIMITS.maxFileBytes - 64)).toBe(true);
