@@ -8,7 +8,7 @@
 import { parseLetter } from "../../../functions/core/letter/parse-letter";
 import { renderDocument } from "../../../functions/core/render-document";
 import { createRenderer } from "../../../functions/render/create-renderer";
-import { TOTAL_CACHE_BUDGET } from "../../../functions/core/pdf/cache";
+import { cachedBytes, TOTAL_CACHE_BUDGET } from "../../../functions/core/pdf/cache";
 import type { LocaleId } from "../../../functions/core/locales";
 import { TEMPLATES_DIR } from "../../support/letters";
 import { largestLetterFiles } from "./largest-letter";
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
   gc();
   const baseline = process.memoryUsage().heapUsed;
-  const documents: { locale: string; format: string; bytes: number; ms: number; heapAfterGc: number; maxRss: number }[] = [];
+  const documents: { locale: string; format: string; bytes: number; ms: number; heapAfterGc: number; maxRss: number; cachedBytes: number }[] = [];
   for (let round = 0; round < Number(roundsArg); round++) {
     for (const locale of locales) {
       for (const format of withHtml ? (["pdf", "html"] as const) : (["pdf"] as const)) {
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
         const document = await renderDocument(renderer, parsed, { letterId: "largest", locale, format, recipientId: null });
         const ms = performance.now() - started;
         gc();
-        documents.push({ locale, format, bytes: document.bytes.length, ms: Math.round(ms), heapAfterGc: process.memoryUsage().heapUsed, maxRss: process.resourceUsage().maxRSS * 1024 });
+        documents.push({ locale, format, bytes: document.bytes.length, ms: Math.round(ms), heapAfterGc: process.memoryUsage().heapUsed, maxRss: process.resourceUsage().maxRSS * 1024, cachedBytes: cachedBytes() });
       }
     }
   }
