@@ -19,12 +19,14 @@ export const READER_LIMITS = {
    *   128 KiB: 1.2 s / 49 MB / 157 MB    256 KiB: 2.2 s / 63 MB / 196 MB
    *   512 KiB: 4.8 s / 83 MB / 257 MB   1 MiB: 12.3 s / 114 MB / 415 MB
    * and at the old 2 MiB a single English PDF ran out of a 512 MB heap after 66 s. Time grows faster
-   * than the text (2.5x from 512 KiB to 1 MiB). At 512 KiB one language's documents (its PDF and HTML,
-   * and a personalized copy) take about 10 s, a sixth of the 60 s timeout, and peak at about a quarter
-   * of the 1,024 MB Lambda: a margin for a slower CPU and for the caches (64 MiB, pdf/cache.ts).
+   * than the text (2.5x from 512 KiB to 1 MiB). At 256 KiB one language's documents (PDF, page and a
+   * personalized copy) take about 5 s, under a tenth of the 60 s timeout even on a Lambda's share of
+   * a CPU at 1,024 MB (about 0.6 vCPU), and peak at a fifth of its memory; a changed letter, whose
+   * seven languages the function renders in one invocation, takes about 15 s for their general PDFs.
+   * The seed letter's files are 6-10 KB: the limit leaves 25 times that.
    * test/reliability/bounded-work.test.ts renders the largest letter at this limit in a 512 MB heap.
    */
-  maxFileBytes: 512 * 1024,
+  maxFileBytes: 256 * 1024,
   /** A letter has a handful of files; far more is not letter data. */
   maxFilesPerLetter: 64,
 } as const;

@@ -9,7 +9,7 @@ import { bidiControlProblem, combiningSequenceProblem, controlCharacterProblem, 
  */
 /**
  * Counts and lengths. What a language costs to render grows with its text, and its text is bounded by
- * the size of its file (READER_LIMITS.maxFileBytes, functions/letters/reader-rules.ts: 512 KiB, sized
+ * the size of its file (READER_LIMITS.maxFileBytes, functions/letters/reader-rules.ts: 256 KiB, sized
  * from measurements of render time and memory against the render function's 60 s and 1,024 MB; the
  * figures are beside it). These limits bound the shape within that size: one text (a segment, a
  * name) may be as long as a long paragraph, a letter as long as any real one; their product allows
