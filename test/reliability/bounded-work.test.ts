@@ -67,12 +67,12 @@ describe("bounded work", () => {
       expect(report.fileBytes.slice(1).every((bytes) => bytes > READER_LIMITS.maxFileBytes - 64)).toBe(true);
       expect(report.documents.map((document) => `${document.locale}.${document.format}`)).toEqual(LOCALES.flatMap((locale) => [`${locale}.pdf`, `${locale}.html`]));
       for (const document of report.documents) expect(document.bytes).toBeGreaterThan(0);
-      // The caches filled (the letter has far more words than they may keep) and held to their budget.
-      expect(Math.max(...report.documents.map((document) => document.cachedBytes))).toBeGreaterThan(TOTAL_CACHE_BUDGET / 2);
-      expect(Math.max(...report.documents.map((document) => document.cachedBytes))).toBeLessThanOrEqual(TOTAL_CACHE_BUDGET);
       const retained = report.documents.map((document) => ({ document: `${document.locale}.${document.format}`, retainedMB: Math.round((document.heapAfterGc - report.baseline) / MB) }));
       const overBound = retained.filter((entry) => entry.retainedMB * MB > RETAINED_BOUND);
       expect({ boundMB: RETAINED_BOUND / MB, overBound }).toEqual({ boundMB: RETAINED_BOUND / MB, overBound: [] });
+      // The caches filled by half at least (the letter has far more words than they may keep) and held to their budget.
+      expect(Math.max(...report.documents.map((document) => document.cachedBytes))).toBeGreaterThan(TOTAL_CACHE_BUDGET / 2);
+      expect(Math.max(...report.documents.map((document) => document.cachedBytes))).toBeLessThanOrEqual(TOTAL_CACHE_BUDGET);
     },
     600_000,
   );
