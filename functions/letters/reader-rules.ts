@@ -20,8 +20,8 @@ export const READER_LIMITS = {
    *   512 KiB: 4.8 s / 83 MB / 257 MB   1 MiB: 12.3 s / 114 MB / 415 MB
    * and at the old 2 MiB a single English PDF ran out of a 512 MB heap after 66 s. Time grows faster
    * than the text (2.5x from 512 KiB to 1 MiB). At 256 KiB one language's documents (PDF, page and a
-   * personalized copy) take about 5 s, under a tenth of the 60 s timeout even on a Lambda's share of
-   * a CPU at 1,024 MB (about 0.6 vCPU), and peak at a fifth of its memory; a changed letter, whose
+   * personalized copy) take about 5 s here, about 9 s on a Lambda's share of a CPU at 1,024 MB (about
+   * 0.6 vCPU): a seventh of the 60 s timeout; they peak at a fifth of its memory; a changed letter, whose
    * seven languages the function renders in one invocation, takes about 18 s for their general PDFs
    * (measured: 2.1-3.8 s a language, Arabic the slowest).
    * The seed letter's files are 6-10 KB: the limit leaves 25 times that.
