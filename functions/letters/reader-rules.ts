@@ -9,8 +9,25 @@ import { SLUG_PATTERN } from "../core/letter/slug";
  * named in a warning. Each reader only lists entries and reads bytes.
  */
 export const READER_LIMITS = {
-  /** Per data file; the same as the render function's limit on one object. */
-  maxFileBytes: 2 * 1024 * 1024,
+  /**
+   * Per data file; the same as the render function's limit on one object. Sized from what the render
+   * function can do (issue 15 item 8), since this is the bound on a language's text: every other
+   * limit (characters per text, paragraphs, segments, signatories) allows far more text than fits.
+   * Measured with test/reliability/support/measure-render-size.ts (the largest letter's English,
+   * nearly every word distinct, fresh process, deployed V8 flags, 2-core machine shared with other
+   * work, medians of 3 runs; 1 run at 1 MiB), PDF time / heap after GC / peak RSS:
+   *   128 KiB: 1.2 s / 49 MB / 157 MB    256 KiB: 2.2 s / 63 MB / 196 MB
+   *   512 KiB: 4.8 s / 83 MB / 257 MB   1 MiB: 12.3 s / 114 MB / 415 MB
+   * and at the old 2 MiB a single English PDF ran out of a 512 MB heap after 66 s. Time grows faster
+   * than the text (2.5x from 512 KiB to 1 MiB). At 256 KiB one language's documents (PDF, page and a
+   * personalized copy) take about 5 s here, about 9 s on a Lambda's share of a CPU at 1,024 MB (about
+   * 0.6 vCPU): a seventh of the 60 s timeout; they peak at a fifth of its memory; a changed letter, whose
+   * seven languages the function renders in one invocation, takes about 18 s for their general PDFs
+   * (measured: 2.1-3.8 s a language, Arabic the slowest).
+   * The seed letter's files are 6-10 KB: the limit leaves 25 times that.
+   * test/reliability/bounded-work.test.ts renders the largest letter at this limit in a 512 MB heap.
+   */
+  maxFileBytes: 256 * 1024,
   /** A letter has a handful of files; far more is not letter data. */
   maxFilesPerLetter: 64,
 } as const;
@@ -58,7 +75,7 @@ function letterEntryVerdict(letterId: string, entry: DataEntry): LetterEntryVerd
 }
 
 const tooLarge = (bytes: number) =>
-  `${formatBytes(bytes)} bytes; a data file may have at most ${formatBytes(READER_LIMITS.maxFileBytes)} bytes (${READER_LIMITS.maxFileBytes / 1024 / 1024} MiB)`;
+  `${formatBytes(bytes)} bytes; a data file may have at most ${formatBytes(READER_LIMITS.maxFileBytes)} bytes (${READER_LIMITS.maxFileBytes / 1024} KiB)`;
 
 /**
  * Lists the letters of a data folder or prefix, and warns of every entry skipped, at the top and

@@ -117,7 +117,7 @@ describe("the folder reader and the bucket reader", () => {
     expect(await readingOf(readers.bucket, "big-translation")).toEqual(folder);
     expect(folder).toMatchObject({
       usable: ["en"],
-      localeErrors: { fr: "big-translation/fr.json: 2,621,440 bytes; a data file may have at most 2,097,152 bytes (2 MiB)" },
+      localeErrors: { fr: "big-translation/fr.json: 2,621,440 bytes; a data file may have at most 262,144 bytes (256 KiB)" },
     });
   });
 

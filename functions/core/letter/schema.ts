@@ -7,6 +7,15 @@ import { bidiControlProblem, combiningSequenceProblem, controlCharacterProblem, 
  * The schema of letter data. The TypeScript types are derived from it, so the files, the validator
  * and the code cannot disagree. Limits keep a hostile file from exhausting memory further down.
  */
+/**
+ * Counts and lengths. What a language costs to render grows with its text, and its text is bounded by
+ * the size of its file (READER_LIMITS.maxFileBytes, functions/letters/reader-rules.ts: 256 KiB, sized
+ * from measurements of render time and memory against the render function's 60 s and 1,024 MB; the
+ * figures are beside it). These limits bound the shape within that size: one text (a segment, a
+ * name) may be as long as a long paragraph, a letter as long as any real one; their product allows
+ * more text than fits in a file, so no letter within them costs more than the file limit allows.
+ * test/reliability/bounded-work.test.ts renders a letter at every limit at once in a 512 MB heap.
+ */
 export const LIMITS = {
   textLength: 20_000,
   paragraphs: 200,

@@ -292,7 +292,7 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent
  * Set paragraphs by everything their lines depend on; the lines are never changed once set, so
  * documents share them. Like shaped runs, they assume one font per face id in a process.
  */
-const paragraphCache = new LruCache<string, Line[]>(4_000);
+const paragraphCache = new LruCache<string, Line[]>({ maxBytes: LruCache.budgets.paragraphs, sizeOf: (key, lines) => LruCache.weigh.string(key) + LruCache.weigh.lines(lines) });
 
 function paragraphKey(spec: ParagraphSpec): string {
   const { rules } = spec;

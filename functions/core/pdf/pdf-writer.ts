@@ -99,7 +99,7 @@ export interface WriteOptions {
 }
 
 /** Encoded subsets by face and glyph list, shared across documents: the same letter embeds the same subset. */
-const subsetCache = new LruCache<string, Uint8Array>(16);
+const subsetCache = new LruCache<string, Uint8Array>({ maxBytes: LruCache.budgets.subsets, sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
 
 /** Glyph programs by font and glyph id, shared across documents. */
 const glyphPrograms = new WeakMap<Font, Map<number, GlyphProgram>>();
@@ -112,7 +112,7 @@ export function clearSubsetCache(): void {
 }
 
 /** Deflated ToUnicode CMaps by their text: a letter's CMaps recur unless its glyph set changes. */
-const cmapCache = new LruCache<string, Uint8Array>(200);
+const cmapCache = new LruCache<string, Uint8Array>({ maxBytes: LruCache.budgets.cmaps, sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
 
 function glyphProgram(font: Font, id: number): GlyphProgram {
   let programs = glyphPrograms.get(font);
@@ -366,7 +366,7 @@ function deflateOnce(bytes: Uint8Array): Uint8Array {
  * little else, so the later pages' content streams repeat byte for byte from one recipient to the
  * next; hashing them costs a tenth of deflating them.
  */
-const contentCache = new LruCache<string, Uint8Array>(64);
+const contentCache = new LruCache<string, Uint8Array>({ maxBytes: LruCache.budgets.contents, sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
 
 function deflateContent(bytes: Buffer): Uint8Array {
   const key = createHash("sha256").update(bytes).digest("base64");
@@ -553,7 +553,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
 }
 
 /** Glyph outlines as the deflated content of a form XObject (PDF path operators in font units), by face and glyph id. */
-const outlineCache = new LruCache<string, Uint8Array>(5_000);
+const outlineCache = new LruCache<string, Uint8Array>({ maxBytes: LruCache.budgets.outlines, sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
 
 function outlineOf(fonts: FontLibrary, face: FaceId, id: number): Uint8Array {
   const key = `${face}:${id}`;
@@ -590,7 +590,7 @@ interface TextPieces {
   after: readonly string[];
 }
 
-const pieceCache = new LruCache<string, TextPieces>(20_000);
+const pieceCache = new LruCache<string, TextPieces>({ maxBytes: LruCache.budgets.textPieces, sizeOf: (key, pieces) => LruCache.weigh.string(key) + [pieces.main, ...pieces.before, ...pieces.after].reduce((sum, text) => sum + LruCache.weigh.string(text), 0) });
 const RTL_MARK = "\u061C";
 const NO_INVISIBLE = { before: "", after: "" };
 /** The pieces of any text of one code unit: all main (see `textPieces`). */

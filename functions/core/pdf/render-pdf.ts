@@ -23,7 +23,7 @@ export interface RenderPdfOptions {
 }
 
 /** A template's stylesheets change only with the template: parsed once per language and paper. */
-const parsedSheets = new LruCache<string, ParsedStylesheets>(32);
+const parsedSheets = new LruCache<string, ParsedStylesheets>({ maxBytes: LruCache.budgets.stylesheets, maxEntries: 32, sizeOf: (key) => LruCache.weigh.string(key) * 4 });
 
 function parsed(sources: readonly StylesheetSource[]): ParsedStylesheets {
   const key = JSON.stringify(sources);

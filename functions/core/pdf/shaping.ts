@@ -39,7 +39,7 @@ export interface ShapedRun {
 }
 
 /** Shaped runs of every document of the process, keyed by (face, direction, text). */
-const shapeCache = new LruCache<string, ShapedRun>(20_000);
+const shapeCache = new LruCache<string, ShapedRun>({ maxBytes: LruCache.budgets.shapedRuns, sizeOf: (key, run) => LruCache.weigh.string(key) + LruCache.weigh.glyphs(run.glyphs.length) });
 
 /** Empties the shaping cache; tests use it to compare cold and warm renders. */
 export function clearShapeCache(): void {
