@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import axe from "axe-core";
-import type { LocaleId } from "../../functions/core/locales";
+import { type LocaleId, localeInfo } from "../../functions/core/locales";
 import { S3ShareStore } from "../../functions/share/s3-share-store";
 import { createShareRoutes, parseOpenShareEvent } from "../../functions/share/share-http";
 import { DAY_SECONDS, ShareService } from "../../functions/share/share-service";
@@ -100,7 +100,7 @@ describeInBrowser("the refused-link page in headless Chromium", () => {
     expect(result.problems).toEqual([]);
     expect(result.serious).toEqual([]);
     expect(result.layout.lang).toMatch(new RegExp(`^${locale}`));
-    expect(result.layout.dir).toBe(locale === "ar" ? "rtl" : "ltr");
+    expect(result.layout.dir).toBe(localeInfo(locale).dir);
     expect(result.layout.mainWidth).toBe("576px");
     expect(result.layout.scrolls).toBe(false);
     expect(result.requests).toEqual([`${origin}/s/${expiredTokens.get(locale)}`]);

@@ -1,4 +1,5 @@
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { parseFragment } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
 import type { LocaleInfo } from "../../../functions/core/locales";
@@ -6,6 +7,7 @@ import { fillLetter } from "../../../functions/core/html/render-html";
 import { renderDocument, type DocumentRenderer } from "../../../functions/core/render-document";
 import { createRenderer } from "../../../functions/render/create-renderer";
 import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../../support/letters";
+import { documentStylesheets } from "../../../functions/core/style/document-stylesheets";
 import { fixture, footerTitle, options, PAGE_LABEL, pdfjsPages, popplerPages, toFile } from "./pdf-inspect";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
 
@@ -119,7 +121,15 @@ const POPPLER_GAPS: Readonly<Record<string, string>> = {
   "letter-he.html": "a cluster with two marks (shin dot and sheva) drawn before its letter: poppler takes the letter, drawn where the invisible marks were, for a duplicate and breaks the word",
 };
 
-const checkWith = (tool: "poppler" | "pdfjs", key: string) => (tool === "poppler" && key in POPPLER_GAPS ? it.failing : it);
+/**
+ * Where neither extractor reads our text exactly yet, with what is known of the cause. Also kept
+ * honest by `it.failing`; each is a gap of issue 13 item 6, named in its note.
+ */
+const GAPS_IN_BOTH: Readonly<Record<string, string>> = {
+  he: "a Latin phrase inside the Hebrew letter (an organization's name, set in the Latin face, which the Hebrew face lacks) extracts with its words in reverse order (Human Rights Watch as Watch Rights Human) in both extractors; in Arabic, whose face has Latin, the same phrase extracts right. Cause not found yet",
+};
+
+const checkWith = (tool: "poppler" | "pdfjs", key: string) => ((tool === "poppler" && key in POPPLER_GAPS) || key in GAPS_IN_BOTH ? it.failing : it);
 
 function extracted(pdf: Buffer): { poppler: string[]; pdfjs: string[] } {
   const file = toFile(pdf);
@@ -174,7 +184,12 @@ describe.each(FIXTURES)("every paragraph of $file copies out exactly", ({ file, 
   let texts: Record<"poppler" | "pdfjs", string>;
   beforeAll(async () => {
     const html = fixture(file);
-    const pdf = await renderPdf(html, options("en", { locale: { id: "en", ...locale } }));
+    // As the renderer sets a document: the stylesheets of its own script, its footer's title as the running title.
+    const stylesheets = documentStylesheets(
+      { userAgent: readFileSync(join(TEMPLATES_DIR, "ua.css"), "utf8"), author: readFileSync(join(TEMPLATES_DIR, "print.css"), "utf8") },
+      { script: locale.script, paper: "A4", pageLabel: PAGE_LABEL, runningTitle: footerTitle(html) },
+    );
+    const pdf = await renderPdf(html, options("en", { locale: { id: "en", ...locale }, stylesheets }));
     paragraphs = htmlParagraphs(html);
     const pages = extracted(pdf);
     texts = { poppler: documentText(pages.poppler, footerTitle(html), PAGE_LABEL), pdfjs: documentText(pages.pdfjs, footerTitle(html), PAGE_LABEL) };
