@@ -1,6 +1,7 @@
 import { editionStylesheets, type FilledLetter, type Paper } from "../core/html/render-html";
 import { type AllowedLocales, localeInfo } from "../core/locales";
 import { warmUp } from "../core/pdf/warm-up";
+import { parseStylesheets } from "../core/style";
 import { renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
 import { TemplateEngine } from "../core/template/template-engine";
@@ -22,6 +23,10 @@ export interface RendererOptions {
 /** Binds the core to its assets: templates from disk, fonts parsed once per process. */
 export async function createRenderer(options: RendererOptions): Promise<DocumentRenderer> {
   const engine = new TemplateEngine(await loadTemplateSet(options.templatesDir));
+  // CSS outside the supported table fails every document of both editions before any is made, not
+  // the PDF alone: the HTML page must never show a look the PDF refuses.
+  const anyLocale = Object.keys(engine.set.catalogs)[0];
+  if (anyLocale) parseStylesheets(editionStylesheets(engine, anyLocale, options.paper));
   const fonts = loadFontLibrary(options.fontDir);
   // Parsing fonts' shaping tables and compiling the typesetter costs a few hundred ms once per process:
   // pay it at init, not in the first request. Warm-up changes no output byte.

@@ -6,9 +6,28 @@ import { type LocaleId, type LocaleOverrides, localeOverridesSchema, parseLocale
 import { LOCALE_SETTINGS_KEY, type MessageCatalog } from "../core/template/message-catalog";
 import { LetterpressError } from "../core/errors";
 
+/** A template folder that lacks a file or folder is a TEMPLATE_ERROR naming it, never a raw ENOENT with a stack. */
+function unreadable(path: string, error: unknown): LetterpressError {
+  const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : (error as Error).message;
+  return new LetterpressError("TEMPLATE_ERROR", `${path}: cannot be read (${reason}); a template folder holds *.hbs, partials/, messages/, ua.css and print.css`, { cause: error });
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+}
+
 async function readNamed(dir: string, extension: string): Promise<Record<string, string>> {
-  const names = (await readdir(dir)).filter((name) => name.endsWith(extension)).sort();
-  const entries = await Promise.all(names.map(async (name) => [name.slice(0, -extension.length), await readFile(join(dir, name), "utf8")] as const));
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith(extension)).sort();
+  } catch (error) {
+    throw unreadable(dir, error);
+  }
+  const entries = await Promise.all(names.map(async (name) => [name.slice(0, -extension.length), await readText(join(dir, name))] as const));
   return Object.fromEntries(entries);
 }
 
@@ -62,8 +81,8 @@ export async function loadTemplateSet(templatesDir: string): Promise<TemplateSet
     partials: await readNamed(join(templatesDir, "partials"), ".hbs"),
     catalogs,
     localeOverrides,
-    stylesheet: await readFile(join(templatesDir, "print.css"), "utf8"),
-    userAgentStylesheet: await readFile(join(templatesDir, "ua.css"), "utf8"),
+    stylesheet: await readText(join(templatesDir, "print.css")),
+    userAgentStylesheet: await readText(join(templatesDir, "ua.css")),
   };
 }
 
