@@ -8,8 +8,7 @@ const kb = (bytes: number | undefined) => (bytes === undefined ? "—" : kilobyt
 const mb = (kilobytes: number | undefined) => (kilobytes === undefined ? "—" : (kilobytes / 1024).toFixed(0));
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 const row = (cells: readonly (string | number)[]) => `| ${cells.join(" | ")} |`;
-const table = (header: readonly string[], rows: readonly (readonly (string | number)[])[]) =>
-  [row(header), row(header.map(() => "---")), ...rows.map(row)].join("\n");
+const table = (header: readonly string[], rows: readonly (readonly (string | number)[])[]) => [row(header), row(header.map(() => "---")), ...rows.map(row)].join("\n");
 
 function unavailable(result: LocaleResult, columns: number): string[] {
   return [result.locale, `no document: ${result.unavailableReason ?? "unavailable"}`, ...Array.from({ length: columns - 2 }, () => "—")];
@@ -17,7 +16,8 @@ function unavailable(result: LocaleResult, columns: number): string[] {
 
 function chromiumNote(results: BenchResults): string {
   const { chromium } = results;
-  if (chromium.status === "measured") return `Chromium ${chromium.version} (headless, one tab reused: \`setContent\` then \`pdf({ preferCSSPageSize: true })\`); launch to first PDF ${ms(chromium.launchToFirstPdfMs)} ms.`;
+  if (chromium.status === "measured")
+    return `Chromium ${chromium.version} (headless, one tab reused: \`setContent\` then \`pdf({ preferCSSPageSize: true })\`); launch to first PDF ${ms(chromium.launchToFirstPdfMs)} ms.`;
   if (chromium.status === "not installed") return `Chromium: not installed (no ${chromium.path}); its columns are empty.`;
   return "Chromium: skipped (--no-chromium).";
 }
@@ -63,14 +63,14 @@ export function renderMarkdown(results: BenchResults): string {
       mb(cold.maxRssKb),
     ];
   });
-  const memoryRows = results.locales
-    .filter((result) => result.available)
-    .map((result) => [result.locale, mb(result.ours?.maxRssKb), mb(result.cold?.maxRssKb)]);
+  const memoryRows = results.locales.filter((result) => result.available).map((result) => [result.locale, mb(result.ours?.maxRssKb), mb(result.cold?.maxRssKb)]);
   const batch = results.batch;
   const lines = [
     `# letterpress benchmark: ${results.letterId}`,
     "",
-    `${results.generatedAt}, mode **${results.mode}** (${Object.entries(settings).map(([key, value]) => `${key} ${value}`).join(", ")}).`,
+    `${results.generatedAt}, mode **${results.mode}** (${Object.entries(settings)
+      .map(([key, value]) => `${key} ${value}`)
+      .join(", ")}).`,
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${Math.round(machine.totalMemoryMb / 1024)} GB, ${machine.platform}, Node ${machine.node}; load average at start ${machine.loadAverageAtStart.map((value) => value.toFixed(2)).join(" ")}.`,
     chromiumNote(results),
     `Bundles (esbuild, node22, cjs, minified): bench render entry ${kb(results.bundleBytes.renderEntry)} KB, batch worker ${kb(results.bundleBytes.batchWorker)} KB, functions/render/handler.ts ${kb(results.bundleBytes.handler)} KB.`,
@@ -81,7 +81,24 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     "Each language in a fresh process; its first document, then warm-ups, then the measured stream of personalized letters (one per recipient, in turn). Chromium prints the same HTML pages. Sizes are of the general letter (no recipient).",
     "",
-    table(["locale", "stream", "pages ours / Chromium", "ours median", "ours p95", "ours first doc", "Chromium median", "Chromium p95", "Chromium first doc", "ours/Chromium", "speedup", "PDF KB ours", "PDF KB Chromium"], warmRows),
+    table(
+      [
+        "locale",
+        "stream",
+        "pages ours / Chromium",
+        "ours median",
+        "ours p95",
+        "ours first doc",
+        "Chromium median",
+        "Chromium p95",
+        "Chromium first doc",
+        "ours/Chromium",
+        "speedup",
+        "PDF KB ours",
+        "PDF KB Chromium",
+      ],
+      warmRows,
+    ),
     "",
     "## HTML edition",
     "",
@@ -102,21 +119,36 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     batch
       ? table(
-          ["run", "letters", "documents", "failed", "workers", "wall s", "of which worker start-up s", "letters/s", "documents/s", "PUTs accepted", "render s (sum over workers)", "store s (sum over lanes)"],
-          [batch, results.batchRenderOnly].filter((entry): entry is NonNullable<typeof entry> => entry !== null).map((entry) => [
-            entry.stored ? "rendered and stored" : "rendered only (same pool, no store)",
-            entry.letters,
-            entry.documents,
-            entry.failures,
-            entry.workers,
-            (entry.wallMs / 1000).toFixed(2),
-            (entry.startupMs / 1000).toFixed(2),
-            entry.lettersPerSecond.toFixed(1),
-            entry.documentsPerSecond.toFixed(1),
-            entry.putsStored,
-            (entry.renderMs / 1000).toFixed(1),
-            entry.stored ? (entry.storeMs / 1000).toFixed(1) : "—",
-          ]),
+          [
+            "run",
+            "letters",
+            "documents",
+            "failed",
+            "workers",
+            "wall s",
+            "of which worker start-up s",
+            "letters/s",
+            "documents/s",
+            "PUTs accepted",
+            "render s (sum over workers)",
+            "store s (sum over lanes)",
+          ],
+          [batch, results.batchRenderOnly]
+            .filter((entry): entry is NonNullable<typeof entry> => entry !== null)
+            .map((entry) => [
+              entry.stored ? "rendered and stored" : "rendered only (same pool, no store)",
+              entry.letters,
+              entry.documents,
+              entry.failures,
+              entry.workers,
+              (entry.wallMs / 1000).toFixed(2),
+              (entry.startupMs / 1000).toFixed(2),
+              entry.lettersPerSecond.toFixed(1),
+              entry.documentsPerSecond.toFixed(1),
+              entry.putsStored,
+              (entry.renderMs / 1000).toFixed(1),
+              entry.stored ? (entry.storeMs / 1000).toFixed(1) : "—",
+            ]),
         ) + (batch.failureSamples.length ? `\n\nFailures, e.g.: ${batch.failureSamples.join("; ")}` : "")
       : "Skipped.",
     "",
@@ -129,7 +161,9 @@ export function renderMarkdown(results: BenchResults): string {
       results.targets.map((target) => [target.target, target.scope, target.measured, target.met === null ? "not measured" : target.met ? "met" : "**not met**", target.gap || "—"]),
     ),
     "",
-    results.profile.length ? "## Where the time goes\n\nSee [profile.md](profile.md): self time by package and file, of the warm PDF loop and of a cold start, per language.\n" : "",
+    results.profile.length
+      ? "## Where the time goes\n\nSee [profile.md](profile.md): self time by package and file, of the warm PDF loop and of a cold start, per language.\n"
+      : "",
     "![ours vs Chromium, warm PDF median per language](latest.svg)",
     "",
   ];
@@ -139,7 +173,10 @@ export function renderMarkdown(results: BenchResults): string {
 function profileTables(summaries: readonly ProfileSummary[], unit: string): string[] {
   const totals = new Map<string, number>();
   for (const summary of summaries) for (const category of summary.categories) totals.set(category.name, (totals.get(category.name) ?? 0) + category.share);
-  const categories = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name]) => name);
+  const categories = [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 20)
+    .map(([name]) => name);
   const find = (summary: ProfileSummary, name: string) => summary.categories.find((category) => category.name === name);
   const perDocument = (summary: ProfileSummary, name: string) => (find(summary, name)?.ms ?? 0) / Math.max(summary.documents, 1);
   const lines = [
@@ -148,7 +185,10 @@ function profileTables(summaries: readonly ProfileSummary[], unit: string): stri
       categories.map((name) => [name, ...summaries.map((summary) => `${percent(find(summary, name)?.share ?? 0)} (${perDocument(summary, name).toFixed(2)})`)]),
     ),
     "",
-    table(["", ...summaries.map((summary) => summary.locale)], [[`sampled ms ${unit}`, ...summaries.map((summary) => (summary.totalMs / Math.max(summary.documents, 1)).toFixed(1))]]),
+    table(
+      ["", ...summaries.map((summary) => summary.locale)],
+      [[`sampled ms ${unit}`, ...summaries.map((summary) => (summary.totalMs / Math.max(summary.documents, 1)).toFixed(1))]],
+    ),
     "",
   ];
   for (const summary of summaries) {

@@ -59,39 +59,41 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
     let readyCount = 0;
     let startupMs = 0;
     const finished = await Promise.all(
-      Array.from({ length: options.workers }, (_, index) =>
-        new Promise<Extract<WorkerMessage, { type: "finished" }>>((resolve, reject) => {
-          const child = fork(bundle.batchWorker, [], {
-            execArgv: [],
-            stdio: ["ignore", "inherit", "inherit", "ipc"],
-            // The SDK warns once per process that it will soon need Node 22; not news in a bench.
-            env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", NODE_OPTIONS: RENDER_NODE_OPTIONS },
-          });
-          children.push(child);
-          const send = (message: ParentMessage) => child.send(message);
-          child.on("message", (message: WorkerMessage) => {
-            if (message.type === "ready") {
-              readyCount += 1;
-              if (readyCount === options.workers) startupMs = performance.now() - started;
-            } else if (message.type === "want") {
-              send({ type: "jobs", jobs: queue.splice(0, options.chunk) });
-            } else {
-              resolve(message);
-              child.disconnect();
-            }
-          });
-          child.on("error", reject);
-          child.on("exit", (code) => reject(new Error(`batch worker ${index} exited with ${code} before finishing`)));
-          send({
-            type: "init",
-            templatesDir: bundle.templatesDir,
-            fontDir: bundle.fontDir,
-            dataDir: bundle.dataDir,
-            lanes: options.lanes,
-            store: options.store,
-            s3: { endpoint: s3.endpoint, region: s3.region, bucket: s3.bucket, credentials: s3.credentials },
-          });
-        }),
+      Array.from(
+        { length: options.workers },
+        (_, index) =>
+          new Promise<Extract<WorkerMessage, { type: "finished" }>>((resolve, reject) => {
+            const child = fork(bundle.batchWorker, [], {
+              execArgv: [],
+              stdio: ["ignore", "inherit", "inherit", "ipc"],
+              // The SDK warns once per process that it will soon need Node 22; not news in a bench.
+              env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", NODE_OPTIONS: RENDER_NODE_OPTIONS },
+            });
+            children.push(child);
+            const send = (message: ParentMessage) => child.send(message);
+            child.on("message", (message: WorkerMessage) => {
+              if (message.type === "ready") {
+                readyCount += 1;
+                if (readyCount === options.workers) startupMs = performance.now() - started;
+              } else if (message.type === "want") {
+                send({ type: "jobs", jobs: queue.splice(0, options.chunk) });
+              } else {
+                resolve(message);
+                child.disconnect();
+              }
+            });
+            child.on("error", reject);
+            child.on("exit", (code) => reject(new Error(`batch worker ${index} exited with ${code} before finishing`)));
+            send({
+              type: "init",
+              templatesDir: bundle.templatesDir,
+              fontDir: bundle.fontDir,
+              dataDir: bundle.dataDir,
+              lanes: options.lanes,
+              store: options.store,
+              s3: { endpoint: s3.endpoint, region: s3.region, bucket: s3.bucket, credentials: s3.credentials },
+            });
+          }),
       ),
     );
     const wallMs = performance.now() - started;

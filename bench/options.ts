@@ -41,9 +41,13 @@ function count(name: string, minimum: number) {
 }
 
 function localeList(value: string): LocaleId[] {
-  const locales = value.split(",").map((locale) => locale.trim()).filter(Boolean);
+  const locales = value
+    .split(",")
+    .map((locale) => locale.trim())
+    .filter(Boolean);
   const unknown = locales.filter((locale) => !isLocaleId(locale));
-  if (unknown.length > 0 || locales.length === 0) throw new InvalidArgumentError(`unknown locale ${unknown.join(", ")}; expected BCP 47 tags such as ${catalogLocales(join(REPO_ROOT, "templates")).join(", ")}`);
+  if (unknown.length > 0 || locales.length === 0)
+    throw new InvalidArgumentError(`unknown locale ${unknown.join(", ")}; expected BCP 47 tags such as ${catalogLocales(join(REPO_ROOT, "templates")).join(", ")}`);
   return locales as LocaleId[];
 }
 
@@ -68,7 +72,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     .addOption(new Option("--out <dir>", "where results are written").default(join(REPO_ROOT, "bench", "results")))
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
     .parse(argv, { from: "user" });
-  const flags = program.opts<Partial<BenchCounts> & { quick: boolean; locales: LocaleId[]; workers: number; chromium: boolean; cold: boolean; batch: boolean; profile: boolean; out: string }>();
+  const flags = program.opts<
+    Partial<BenchCounts> & { quick: boolean; locales: LocaleId[]; workers: number; chromium: boolean; cold: boolean; batch: boolean; profile: boolean; out: string }
+  >();
   const preset = flags.quick ? QUICK : FULL;
   const counts = Object.fromEntries(Object.entries(preset).map(([key, value]) => [key, flags[key as keyof BenchCounts] ?? value])) as unknown as BenchCounts;
   const overridden = (Object.keys(preset) as (keyof BenchCounts)[]).some((key) => flags[key] !== undefined);

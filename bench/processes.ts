@@ -38,7 +38,11 @@ export function runNode(script: string, args: unknown, options: { nodeArgs?: str
 
 /** The last line of a text that is a JSON object, parsed; the process's own report. */
 export function lastJsonLine<T>(text: string, what: string): T {
-  const line = text.trim().split("\n").reverse().find((candidate) => candidate.startsWith("{"));
+  const line = text
+    .trim()
+    .split("\n")
+    .reverse()
+    .find((candidate) => candidate.startsWith("{"));
   if (!line) throw new Error(`${what}: no JSON report in its output:\n${text.slice(-2000)}`);
   return JSON.parse(line) as T;
 }

@@ -106,9 +106,7 @@ export function summarizeProfile(profile: CpuProfile, locale: LocaleId, document
     locale,
     totalMs: totalUs / 1000,
     documents,
-    categories: [...byCategory]
-      .map(([name, us]) => ({ name, ms: us / 1000, share: share(us) }))
-      .sort((a, b) => b.ms - a.ms),
+    categories: [...byCategory].map(([name, us]) => ({ name, ms: us / 1000, share: share(us) })).sort((a, b) => b.ms - a.ms),
     functions: [...byFunction.values()]
       .map((entry) => ({ ...entry, share: share(entry.ms * 1000) }))
       .sort((a, b) => b.ms - a.ms)

@@ -136,7 +136,12 @@ export async function runBench(options: BenchOptions, log: Log = () => {}, write
       },
       letterId: BENCH_LETTER_ID,
       bundleBytes: bundle.sizes,
-      chromium: chromium === undefined ? { status: "skipped" } : chromium.status === "measured" ? { status: "measured", version: chromium.version, launchToFirstPdfMs: chromium.launchToFirstPdfMs } : chromium,
+      chromium:
+        chromium === undefined
+          ? { status: "skipped" }
+          : chromium.status === "measured"
+            ? { status: "measured", version: chromium.version, launchToFirstPdfMs: chromium.launchToFirstPdfMs }
+            : chromium,
       locales: localeResults,
       batch,
       batchRenderOnly,
@@ -155,6 +160,9 @@ export async function writeResults(results: BenchResults, outDir: string): Promi
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(join(outDir, "latest.md"), renderMarkdown(results));
-  await writeFile(join(outDir, "latest.svg"), renderChart(results.locales, { budgetMs: TARGETS.warmPdfMs, title: `Warm PDF render of ${results.letterId}, median ms (log scale)` }));
+  await writeFile(
+    join(outDir, "latest.svg"),
+    renderChart(results.locales, { budgetMs: TARGETS.warmPdfMs, title: `Warm PDF render of ${results.letterId}, median ms (log scale)` }),
+  );
   if (results.profile.length > 0 || results.coldProfile.length > 0) await writeFile(join(outDir, "profile.md"), renderProfileMarkdown(results));
 }

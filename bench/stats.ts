@@ -33,5 +33,9 @@ export function summarize(samples: readonly number[]): Summary {
 
 /** Pages of a PDF, counted from its page objects (pdfkit and Chromium both write them uncompressed). */
 export function countPdfPages(bytes: Uint8Array): number {
-  return (Buffer.from(bytes).toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
+  return (
+    Buffer.from(bytes)
+      .toString("latin1")
+      .match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []
+  ).length;
 }

@@ -29,7 +29,10 @@ const configSchema = z
     [ENV.templatesDir]: z.string().min(1).optional(),
     [ENV.fontsDir]: z.string().min(1).optional(),
     // A secret's name or ARN, as Secrets Manager accepts them.
-    [ENV.shareKeysSecretId]: z.string().regex(/^[A-Za-z0-9/_+=.@:-]{1,2048}$/, { error: "expected a Secrets Manager secret name or ARN" }).optional(),
+    [ENV.shareKeysSecretId]: z
+      .string()
+      .regex(/^[A-Za-z0-9/_+=.@:-]{1,2048}$/, { error: "expected a Secrets Manager secret name or ARN" })
+      .optional(),
     [ENV.shareLinkBaseUrl]: z
       .url({ protocol: /^https?$/, error: "expected the API's public base URL, such as https://abc123.execute-api.eu-west-1.amazonaws.com/" })
       .refine((value) => !/[?#]/.test(value), { error: "expected a base URL without query or fragment" })

@@ -32,19 +32,32 @@ export const CONTEXT_KEYS = {
 
 /** A comma-separated string (from `-c`) or a JSON array (from cdk.json), as a list of trimmed items. */
 const list = z.preprocess(
-  (value) => (typeof value === "string" ? value.split(",").map((item) => item.trim()).filter((item) => item !== "") : value),
+  (value) =>
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((item) => item.trim())
+          .filter((item) => item !== "")
+      : value,
   z.array(z.string()),
 );
-const seconds = z.coerce.number().int().min(1).max(PRESIGN_MAX_SECONDS, {
-  error: `must be at most ${PRESIGN_MAX_SECONDS} seconds (7 days, the longest lifetime S3 accepts for a presigned URL)`,
-});
+const seconds = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(PRESIGN_MAX_SECONDS, {
+    error: `must be at most ${PRESIGN_MAX_SECONDS} seconds (7 days, the longest lifetime S3 accepts for a presigned URL)`,
+  });
 const positiveInt = z.coerce.number().int().min(1);
 
 const K = CONTEXT_KEYS;
 
 const contextSchema = z
   .object({
-    [K.stage]: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, { error: "expected 1-20 of a-z, 0-9 and '-', starting with a letter" }).default("dev"),
+    [K.stage]: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,19}$/, { error: "expected 1-20 of a-z, 0-9 and '-', starting with a letter" })
+      .default("dev"),
     // Absent: every language the data has (the functions read an unset ALLOWED_LOCALES as "all").
     [K.allowedLocales]: list.pipe(z.array(localeIdSchema).min(1)).optional(),
     [K.urlTtlDefault]: seconds.default(DEFAULTS.urlLifetime.defaultSeconds),
@@ -71,8 +84,14 @@ const contextSchema = z
     [K.shareOpenBurstLimit]: positiveInt.max(1_000).default(10),
     // Refused links (expired, revoked, tampered...) in 5 minutes above which the alarm topic hears of it.
     [K.shareRefusedAlarmThreshold]: positiveInt.max(100_000).default(50),
-    [K.account]: z.string().regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id" }).optional(),
-    [K.region]: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "expected an AWS region such as eu-west-1" }).optional(),
+    [K.account]: z
+      .string()
+      .regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id" })
+      .optional(),
+    [K.region]: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "expected an AWS region such as eu-west-1" })
+      .optional(),
   })
   .superRefine((value, ctx) => {
     if (value[K.urlTtlDefault] > value[K.urlTtlMax]) {

@@ -58,7 +58,10 @@ export class LetterpressStack extends Stack {
       });
     }
 
-    new CfnOutput(this, "ApiUrl", { value: download.url, description: "GET <ApiUrl>letters/{letterId}/{locale}/{format} and the share routes, IAM-signed (SigV4) unless JWT authorization is configured; <ApiUrl>s/{token} is open" });
+    new CfnOutput(this, "ApiUrl", {
+      value: download.url,
+      description: "GET <ApiUrl>letters/{letterId}/{locale}/{format} and the share routes, IAM-signed (SigV4) unless JWT authorization is configured; <ApiUrl>s/{token} is open",
+    });
     new CfnOutput(this, "ShareKeysSecretArn", { value: download.shareKeys.secret.secretArn, description: "the share links' key ring (rotate it as infra/README.md says)" });
     new CfnOutput(this, "DocumentsBucketName", { value: documents.bucket.bucketName });
     new CfnOutput(this, "RenderQueueUrl", { value: render.queue.queueUrl });

@@ -14,7 +14,10 @@ import { createLocalServer, listenLocalServer } from "./server";
 /** Parses a comma-separated flag value, checking each item. */
 function listOf<T extends string>(what: string, isValid: (value: string) => value is T, expected: string) {
   return (value: string): T[] => {
-    const items = value.split(",").map((item) => item.trim()).filter(Boolean);
+    const items = value
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean);
     if (items.length === 0) throw new InvalidArgumentError(`expected ${expected}`);
     const valid: T[] = [];
     for (const item of items) {
@@ -73,7 +76,11 @@ withStorageFlags(
     .command("generate")
     .description("render letters to PDF and HTML, store them in S3 (the embedded server by default) and export them under --out")
     .option("--letter <ids>", "letter ids, comma-separated (default: every letter)", listOf("letter id", isSlug, "lowercase ids such as unsc-dprk-2015"))
-    .option("--locale <locales>", "languages, comma-separated (default: every language of the letter)", listOf("locale", isLocaleId, "BCP 47 language tags such as en, pt-BR, zh-Hant"))
+    .option(
+      "--locale <locales>",
+      "languages, comma-separated (default: every language of the letter)",
+      listOf("locale", isLocaleId, "BCP 47 language tags such as en, pt-BR, zh-Hant"),
+    )
     .option("--format <formats>", "formats, comma-separated", listOf("format", isFormat, "pdf and/or html"), [...DOCUMENT_FORMATS])
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),
@@ -87,7 +94,12 @@ withStorageFlags(
       runtime.service,
       runtime.letters,
       { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(flags.locale ? { locales: flags.locale } : {}), formats: flags.format, personalized: flags.recipients },
-      { onPlanned: (requests) => table.planned(requests.length), onStored: (stored) => table.stored(stored), onFailure: (failure) => table.failed(failure), onPublishFailure: (failure) => table.publishFailed(failure) },
+      {
+        onPlanned: (requests) => table.planned(requests.length),
+        onStored: (stored) => table.stored(stored),
+        onFailure: (failure) => table.failed(failure),
+        onPublishFailure: (failure) => table.publishFailed(failure),
+      },
     );
     table.finish();
     const manifest = await exportDocuments(resolve(flags.out), result);
@@ -113,11 +125,16 @@ withStorageFlags(
   program
     .command("serve")
     .description("serve the download API and an index page on localhost, over the embedded S3 (or --bucket)")
-    .option("--port <port>", "port on 127.0.0.1", (value) => {
-      const port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
-      return port;
-    }, 8080),
+    .option(
+      "--port <port>",
+      "port on 127.0.0.1",
+      (value) => {
+        const port = Number(value);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
+        return port;
+      },
+      8080,
+    ),
 ).action(async (flags: CommonFlags & { port: number }) => {
   // Share links point at this server, whose port is known once it listens (--port 0 picks one).
   let listening!: (baseUrl: string) => void;

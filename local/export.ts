@@ -162,7 +162,13 @@ function isOwnLayout(path: string): boolean {
 
 async function ownLayoutFiles(outDir: string, letterId: string): Promise<string[]> {
   const folder = join(outDir, letterId);
-  if (!(await stat(folder).then((found) => found.isDirectory(), () => false))) return [];
+  if (
+    !(await stat(folder).then(
+      (found) => found.isDirectory(),
+      () => false,
+    ))
+  )
+    return [];
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile())
@@ -178,7 +184,11 @@ async function holdsBytes(file: string, sha256: string): Promise<boolean> {
   }
 }
 
-const exists = (file: string) => stat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
 
 /** Removes a file, then the folders it leaves empty, up to the output folder. */
 async function removeFile(outDir: string, path: string): Promise<void> {

@@ -34,7 +34,12 @@ export function localInvoker(handler: (event: unknown) => Promise<unknown>, opti
       timer = setTimeout(() => resolve({ timedOut: true }), timeoutMs);
     });
     try {
-      const outcome = await Promise.race([Promise.resolve().then(() => handler(event)).then((value) => ({ value })), timedOut]);
+      const outcome = await Promise.race([
+        Promise.resolve()
+          .then(() => handler(event))
+          .then((value) => ({ value })),
+        timedOut,
+      ]);
       if ("timedOut" in outcome) {
         return errorReply("Sandbox.Timedout", `Task timed out after ${((performance.now() - started) / 1000).toFixed(2)} seconds`);
       }
@@ -48,7 +53,14 @@ export function localInvoker(handler: (event: unknown) => Promise<unknown>, opti
       return { payload: Buffer.from(serialized ?? "null", "utf8") };
     } catch (error) {
       const thrown = error instanceof Error ? error : new Error(String(error));
-      return errorReply(thrown.name, thrown.message, (thrown.stack ?? "").split("\n").slice(1).map((line) => line.trim()));
+      return errorReply(
+        thrown.name,
+        thrown.message,
+        (thrown.stack ?? "")
+          .split("\n")
+          .slice(1)
+          .map((line) => line.trim()),
+      );
     } finally {
       clearTimeout(timer);
     }

@@ -41,7 +41,9 @@ export class ProgressTable {
     }
     // "replaced": the key held other bytes (damaged, or overwritten), and now holds these.
     const outcome = result.outcome === "unchanged" ? "unchanged" : result.outcome === "replaced" ? "replaced (the stored bytes differed)" : "stored";
-    this.out.write(`  ${describeDocument(result.request).padEnd(38)} ${kilobytes(result.document.size).padStart(9)} ${`${result.milliseconds.toFixed(0)} ms`.padStart(8)}  ${outcome}\n`);
+    this.out.write(
+      `  ${describeDocument(result.request).padEnd(38)} ${kilobytes(result.document.size).padStart(9)} ${`${result.milliseconds.toFixed(0)} ms`.padStart(8)}  ${outcome}\n`,
+    );
   }
 
   failed(failure: DocumentFailure): void {

@@ -148,19 +148,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
   try {
     return await wireLocalRuntime(
-    {
-      store,
-      letters: new DirectoryLetterSource(options.dataDir),
-      renderer: createRenderer({ templatesDir: options.templatesDir, paper: options.paper }),
-      urlLifetime,
-      ...(options.shareLinkBaseUrl
-        ? { shares: { client, bucket, keyDir: LOCAL_DIR, linkBaseUrl: options.shareLinkBaseUrl, templatesDir: options.templatesDir, ...(embedded ? {} : { encryption: { mode: "SSE-S3" as const } }) } }
-        : {}),
-      ...(options.logLevel ? { logger: createHandlerLogger("letterpress-local", options.logLevel) } : {}),
-    },
-    embedded ? `embedded S3 at ${embedded.endpoint} (bucket ${bucket}, data in .local/s3)` : `s3://${bucket}`,
-    close,
-  );
+      {
+        store,
+        letters: new DirectoryLetterSource(options.dataDir),
+        renderer: createRenderer({ templatesDir: options.templatesDir, paper: options.paper }),
+        urlLifetime,
+        ...(options.shareLinkBaseUrl
+          ? {
+              shares: {
+                client,
+                bucket,
+                keyDir: LOCAL_DIR,
+                linkBaseUrl: options.shareLinkBaseUrl,
+                templatesDir: options.templatesDir,
+                ...(embedded ? {} : { encryption: { mode: "SSE-S3" as const } }),
+              },
+            }
+          : {}),
+        ...(options.logLevel ? { logger: createHandlerLogger("letterpress-local", options.logLevel) } : {}),
+      },
+      embedded ? `embedded S3 at ${embedded.endpoint} (bucket ${bucket}, data in .local/s3)` : `s3://${bucket}`,
+      close,
+    );
   } catch (error) {
     // Unreadable templates: nothing runs, so nothing may keep the process alive.
     await close();

@@ -15,7 +15,13 @@ const MAX_BODY_BYTES = 4096;
 const escapeHtml = Handlebars.escapeExpression;
 
 /** The same event API Gateway (HTTP API, payload 2.0) gives the download function for `routeKey`. */
-export function toApiGatewayEvent(request: IncomingMessage, url: URL, match: Record<string, string>, routeKey: ApiRouteKey = DOWNLOAD_ROUTE_KEY, body?: string): APIGatewayProxyEventV2 {
+export function toApiGatewayEvent(
+  request: IncomingMessage,
+  url: URL,
+  match: Record<string, string>,
+  routeKey: ApiRouteKey = DOWNLOAD_ROUTE_KEY,
+  body?: string,
+): APIGatewayProxyEventV2 {
   const decode = (segment: string | undefined) => {
     try {
       return decodeURIComponent(segment ?? "");
@@ -42,7 +48,13 @@ export function toApiGatewayEvent(request: IncomingMessage, url: URL, match: Rec
       stage: "$default",
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
-      http: { method: request.method ?? "GET", path: url.pathname, protocol: "HTTP/1.1", sourceIp: request.socket.remoteAddress ?? "", userAgent: request.headers["user-agent"] ?? "" },
+      http: {
+        method: request.method ?? "GET",
+        path: url.pathname,
+        protocol: "HTTP/1.1",
+        sourceIp: request.socket.remoteAddress ?? "",
+        userAgent: request.headers["user-agent"] ?? "",
+      },
     },
     ...(body ? { body } : {}),
     isBase64Encoded: false,
@@ -79,12 +91,18 @@ async function indexPage(runtime: LocalRuntime): Promise<string> {
     const { letter } = parsed;
     const link = (locale: string, format: string, recipient?: string) =>
       `<a href="/letters/${escapeHtml(letterId)}/${escapeHtml(locale)}/${format}${recipient ? `?recipient=${escapeHtml(recipient)}` : ""}">${format.toUpperCase()}</a>`;
-    const rows = [...letter.translations.keys()].sort().map(
-      (locale) => `<tr><th scope="row" lang="${escapeHtml(locale)}">${escapeHtml(letter.translations.get(locale)!.title)}</th><td>${escapeHtml(locale)}</td><td>${DOCUMENT_FORMATS.map((format) => link(locale, format)).join(" ")}</td></tr>`,
-    );
+    const rows = [...letter.translations.keys()]
+      .sort()
+      .map(
+        (locale) =>
+          `<tr><th scope="row" lang="${escapeHtml(locale)}">${escapeHtml(letter.translations.get(locale)!.title)}</th><td>${escapeHtml(locale)}</td><td>${DOCUMENT_FORMATS.map((format) => link(locale, format)).join(" ")}</td></tr>`,
+      );
     const recipients = letter.facts.recipients
       .filter((recipient) => letter.translations.has(recipient.locale))
-      .map((recipient) => `<li>${escapeHtml(letter.translations.get("en")?.recipients[recipient.id]?.country ?? recipient.id)} (${escapeHtml(recipient.locale)}): ${DOCUMENT_FORMATS.map((format) => link(recipient.locale, format, recipient.id)).join(" ")}</li>`);
+      .map(
+        (recipient) =>
+          `<li>${escapeHtml(letter.translations.get("en")?.recipients[recipient.id]?.country ?? recipient.id)} (${escapeHtml(recipient.locale)}): ${DOCUMENT_FORMATS.map((format) => link(recipient.locale, format, recipient.id)).join(" ")}</li>`,
+      );
     sections.push(
       `<section><h2>${escapeHtml(letterId)}</h2><table><thead><tr><th scope="col">Title</th><th scope="col">Language</th><th scope="col">Download</th></tr></thead><tbody>${rows.join("")}</tbody></table>` +
         `<h3>Personalized letters</h3><ul>${recipients.join("")}</ul></section>`,
@@ -145,7 +163,8 @@ function logServerError(log: ServerLog, request: IncomingMessage, status: number
 export function listenLocalServer(server: Server, port: number, host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      if (error.code === "EADDRINUSE") reject(new LetterpressError("CONFIG_ERROR", `port ${port} on ${host} is already in use; stop what is using it or choose another with --port`));
+      if (error.code === "EADDRINUSE")
+        reject(new LetterpressError("CONFIG_ERROR", `port ${port} on ${host} is already in use; stop what is using it or choose another with --port`));
       else if (error.code === "EACCES") reject(new LetterpressError("CONFIG_ERROR", `port ${port} on ${host} is not open to this user; choose one above 1023 with --port`));
       else reject(error);
     };
@@ -172,7 +191,11 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
       const limit = request.method === "POST" ? MAX_BODY_BYTES : 0;
       if (length > limit || request.headers["transfer-encoding"]) {
         const message = limit === 0 ? `a ${request.method ?? "GET"} request carries no body` : `a request body is at most ${MAX_BODY_BYTES} bytes, with a content-length`;
-        send(response, { statusCode: 413, headers: { "content-type": "application/json; charset=utf-8", connection: "close" }, body: JSON.stringify({ error: { code: "PAYLOAD_TOO_LARGE", message } }) });
+        send(response, {
+          statusCode: 413,
+          headers: { "content-type": "application/json; charset=utf-8", connection: "close" },
+          body: JSON.stringify({ error: { code: "PAYLOAD_TOO_LARGE", message } }),
+        });
         request.destroy();
         return;
       }
@@ -188,15 +211,27 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
         return send(response, result);
       }
       if (route) {
-        return send(response, { statusCode: 405, headers: { "content-type": "application/json; charset=utf-8", allow: route.routeKey.split(" ")[0] as string }, body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `try ${route.routeKey}` } }) });
+        return send(response, {
+          statusCode: 405,
+          headers: { "content-type": "application/json; charset=utf-8", allow: route.routeKey.split(" ")[0] as string },
+          body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `try ${route.routeKey}` } }),
+        });
       }
       if (url.pathname === "/" && request.method === "GET") {
         return send(response, { statusCode: 200, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }, body: await indexPage(runtime) });
       }
-      send(response, { statusCode: 404, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "NOT_FOUND", message: `no such route; try ${API_ROUTE_KEYS.join(", ")}` } }) });
+      send(response, {
+        statusCode: 404,
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body: JSON.stringify({ error: { code: "NOT_FOUND", message: `no such route; try ${API_ROUTE_KEYS.join(", ")}` } }),
+      });
     } catch (error) {
       logServerError(log, request, 500, error);
-      send(response, { statusCode: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "INTERNAL", message: "internal error" } }) });
+      send(response, {
+        statusCode: 500,
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body: JSON.stringify({ error: { code: "INTERNAL", message: "internal error" } }),
+      });
     }
   });
   server.keepAliveTimeout = KEEP_ALIVE_MS;

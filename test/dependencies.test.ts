@@ -5,7 +5,11 @@ import { BUNDLE_FILES } from "../functions/deployment-contract";
 import { REPO } from "./support/letters";
 
 /** The package a module specifier belongs to: `@scope/name` or `name`. */
-const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+const packageOf = (specifier: string) =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
 
 /**
  * Every runtime dependency is used by what ships or runs: the two Lambda functions and the command

@@ -15,7 +15,11 @@ describe("the download route, defined once for the API, the local server and the
 
 describe("every route of the download function's API (download and share links), matched by method and path", () => {
   it("finds each route with its parameters, and says when only the path matched", () => {
-    expect(matchApiRoute("POST", "/letters/unsc-dprk-2015/fr/pdf/shares")).toEqual({ routeKey: SHARE_ROUTES.create, parameters: { letterId: "unsc-dprk-2015", locale: "fr", format: "pdf" }, methodMatches: true });
+    expect(matchApiRoute("POST", "/letters/unsc-dprk-2015/fr/pdf/shares")).toEqual({
+      routeKey: SHARE_ROUTES.create,
+      parameters: { letterId: "unsc-dprk-2015", locale: "fr", format: "pdf" },
+      methodMatches: true,
+    });
     expect(matchApiRoute("GET", "/letters/unsc-dprk-2015/shares")).toEqual({ routeKey: SHARE_ROUTES.list, parameters: { letterId: "unsc-dprk-2015" }, methodMatches: true });
     expect(matchApiRoute("DELETE", "/shares/abc")).toEqual({ routeKey: SHARE_ROUTES.revoke, parameters: { id: "abc" }, methodMatches: true });
     expect(matchApiRoute("GET", "/s/k1.e30.sig")).toEqual({ routeKey: SHARE_ROUTES.open, parameters: { token: "k1.e30.sig" }, methodMatches: true });

@@ -36,7 +36,37 @@ export function describeAllowedLocales(allowed: AllowedLocales): string {
  * has no text info: Node 20 has the `textInfo` getter, Node 22+ `getTextInfo()`, and both may be
  * dropped by a build without full ICU.
  */
-const RTL_SCRIPTS = new Set(["Adlm", "Arab", "Aran", "Armi", "Avst", "Cprt", "Hebr", "Hung", "Khar", "Lydi", "Mand", "Mani", "Mend", "Nbat", "Nkoo", "Orkh", "Palm", "Phli", "Phlp", "Phnx", "Prti", "Rohg", "Samr", "Sarb", "Sogd", "Sogo", "Syrc", "Thaa", "Yezi"]);
+const RTL_SCRIPTS = new Set([
+  "Adlm",
+  "Arab",
+  "Aran",
+  "Armi",
+  "Avst",
+  "Cprt",
+  "Hebr",
+  "Hung",
+  "Khar",
+  "Lydi",
+  "Mand",
+  "Mani",
+  "Mend",
+  "Nbat",
+  "Nkoo",
+  "Orkh",
+  "Palm",
+  "Phli",
+  "Phlp",
+  "Phnx",
+  "Prti",
+  "Rohg",
+  "Samr",
+  "Sarb",
+  "Sogd",
+  "Sogo",
+  "Syrc",
+  "Thaa",
+  "Yezi",
+]);
 
 /** The canonical form of a BCP 47 tag, or undefined when it is not a well-formed tag. */
 export function canonicalLocale(value: string): LocaleId | undefined {
@@ -114,8 +144,14 @@ export const LOCALES: Readonly<Record<LocaleId, LocaleInfo>> = new Proxy({} as R
  * default calendar is the Persian one). They become Unicode extension keywords of the tag given to `Intl`.
  */
 export const localeOverridesSchema = z.strictObject({
-  calendar: z.string().regex(/^[a-z0-9]{3,8}(-[a-z0-9]{3,8})*$/, { error: "expected a Unicode calendar identifier such as gregory" }).optional(),
-  numberingSystem: z.string().regex(/^[a-z0-9]{3,8}$/, { error: "expected a Unicode numbering system such as latn or arab" }).optional(),
+  calendar: z
+    .string()
+    .regex(/^[a-z0-9]{3,8}(-[a-z0-9]{3,8})*$/, { error: "expected a Unicode calendar identifier such as gregory" })
+    .optional(),
+  numberingSystem: z
+    .string()
+    .regex(/^[a-z0-9]{3,8}$/, { error: "expected a Unicode numbering system such as latn or arab" })
+    .optional(),
 });
 export type LocaleOverrides = z.infer<typeof localeOverridesSchema>;
 

@@ -25,8 +25,6 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
   }
   const filled = fillLetter(renderer.engine, parsed.letter, request.locale, request.recipientId ?? undefined);
   const bytes =
-    request.format === "pdf"
-      ? await renderer.pdf(filled, renderer.paper, renderer.engine)
-      : Buffer.from(renderHtmlPage(renderer.engine, filled, renderer.paper), "utf8");
+    request.format === "pdf" ? await renderer.pdf(filled, renderer.paper, renderer.engine) : Buffer.from(renderHtmlPage(renderer.engine, filled, renderer.paper), "utf8");
   return { request, bytes, sha256: sha256Hex(bytes), contentType: CONTENT_TYPES[request.format] };
 }

@@ -13,7 +13,6 @@ import type { DownloadDependencies } from "./download-handler";
 import { lambdaRenderInvoker, renderThrough, type RenderInvoker } from "./render-invoker";
 import { wireShareHandlers } from "./share-wiring";
 
-
 /**
  * The download function's parts on Lambda, from its validated configuration: the store (signing
  * with the function's own role), the render function reached through the Lambda API, the logger,

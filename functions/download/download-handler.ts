@@ -72,7 +72,8 @@ function createDownloadRoute(dependencies: DownloadDependencies): DownloadHandle
       if (!(error instanceof LetterpressError)) return logger.error("download failed", error as Error);
       const classified = callerFacing(error);
       if (classified.code === "CONFIG_ERROR") return logger.error("download failed: configuration error", { code: classified.code, reason: classified.message });
-      if (classified.code === "STORAGE_ERROR" || classified.code === "RENDER_ERROR" || classified.code === "TEMPLATE_ERROR") return logger.error("download failed", { code: classified.code, reason: classified.message });
+      if (classified.code === "STORAGE_ERROR" || classified.code === "RENDER_ERROR" || classified.code === "TEMPLATE_ERROR")
+        return logger.error("download failed", { code: classified.code, reason: classified.message });
       logger.warn("download refused", { code: classified.code, reason: classified.message });
     },
   });

@@ -54,9 +54,7 @@ export class DownloadService {
     const revision = query.revision ?? (await this.options.store.getLatest(query.letterId))?.revision;
     if (!revision) return undefined;
     const manifest = await this.options.store.getManifest(query.letterId, revision);
-    const document = manifest?.documents.find(
-      (entry) => entry.locale === query.locale && entry.format === query.format && entry.recipientId === query.recipientId,
-    );
+    const document = manifest?.documents.find((entry) => entry.locale === query.locale && entry.format === query.format && entry.recipientId === query.recipientId);
     return document ? { document, revision } : undefined;
   }
 

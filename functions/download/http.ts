@@ -3,7 +3,7 @@ import { z } from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { slug } from "../core/letter/slug";
-import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, isLocaleId, type LocaleId } from "../core/locales";
+import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, isLocaleId, } from "../core/locales";
 import type { DownloadRouteParameter } from "../deployment-contract";
 import { toHttpError } from "../http-errors";
 import { type DownloadLink, type DownloadQuery, type DownloadService, lifetimeExpectation } from "./download-service";
@@ -22,9 +22,17 @@ function querySchemaFor(maxLifetimeSeconds: number) {
   const expectation = { error: lifetimeExpectation(maxLifetimeSeconds) };
   return z.strictObject({
     recipient: slug.optional(),
-    revision: z.string().regex(/^[0-9a-f]{7,64}$/, { error: "expected a revision of 7-64 lowercase hex digits" }).optional(),
+    revision: z
+      .string()
+      .regex(/^[0-9a-f]{7,64}$/, { error: "expected a revision of 7-64 lowercase hex digits" })
+      .optional(),
     // At most 16 digits before converting, so the number is exact; then the range.
-    expires: z.string().regex(/^[1-9][0-9]{0,15}$/, expectation).transform(Number).pipe(z.number().max(maxLifetimeSeconds, expectation)).optional(),
+    expires: z
+      .string()
+      .regex(/^[1-9][0-9]{0,15}$/, expectation)
+      .transform(Number)
+      .pipe(z.number().max(maxLifetimeSeconds, expectation))
+      .optional(),
   });
 }
 
@@ -42,7 +50,9 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
 }
 
 function describe(error: z.ZodError, where: string): string {
-  return error.issues.map((issue) => (issue.code === "unrecognized_keys" ? `${where}: unknown parameter ${issue.keys.join(", ")}` : `${where} ${issue.path.join(".")}: ${issue.message}`)).join("; ");
+  return error.issues
+    .map((issue) => (issue.code === "unrecognized_keys" ? `${where}: unknown parameter ${issue.keys.join(", ")}` : `${where} ${issue.path.join(".")}: ${issue.message}`))
+    .join("; ");
 }
 
 /** Parses and validates a download request: every value is checked before anything is looked up. */
@@ -53,8 +63,10 @@ export function parseDownloadRequest(event: APIGatewayProxyEventV2, options: Pic
   const query = querySchemaFor(options.maxLifetimeSeconds).safeParse(event.queryStringParameters ?? {});
   if (!query.success) throw new LetterpressError("INVALID_REQUEST", describe(query.error, "query"));
   const { letterId, locale, format } = path.data;
-  if (!isLocaleId(locale) || !isAllowedLocale(allowedLocales, locale)) throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${locale}"; available: ${describeAllowedLocales(allowedLocales)}`);
-  if (!(DOCUMENT_FORMATS as readonly string[]).includes(format)) throw new LetterpressError("NOT_FOUND", `no documents in format "${format}"; available: ${DOCUMENT_FORMATS.join(", ")}`);
+  if (!isLocaleId(locale) || !isAllowedLocale(allowedLocales, locale))
+    throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${locale}"; available: ${describeAllowedLocales(allowedLocales)}`);
+  if (!(DOCUMENT_FORMATS as readonly string[]).includes(format))
+    throw new LetterpressError("NOT_FOUND", `no documents in format "${format}"; available: ${DOCUMENT_FORMATS.join(", ")}`);
   return {
     letterId,
     locale,
@@ -73,7 +85,10 @@ export function createDownloadHttpHandler(service: DownloadService, options: Dow
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     try {
       if (event.requestContext?.http?.method !== "GET") {
-        return { ...json(405, { error: { code: "METHOD_NOT_ALLOWED", message: "only GET is allowed" } }), headers: { allow: "GET", "content-type": "application/json; charset=utf-8" } };
+        return {
+          ...json(405, { error: { code: "METHOD_NOT_ALLOWED", message: "only GET is allowed" } }),
+          headers: { allow: "GET", "content-type": "application/json; charset=utf-8" },
+        };
       }
       const query = parseDownloadRequest(event, options);
       const { url, ...link } = await service.link(query);

@@ -60,14 +60,22 @@ export function renderThrough(invoke: RenderInvoker): RenderOnDemand {
       const failure = functionErrorSchema.safeParse(body);
       if (!failure.success) throw new LetterpressError("RENDER_ERROR", `the render function failed (${reply.functionError}) with an unreadable error`);
       const { errorType, errorMessage } = failure.data;
-      throw callerError(request, isErrorCode(errorType) ? errorType : "RENDER_ERROR", isErrorCode(errorType) ? errorMessage : `the render function failed: ${errorType ?? reply.functionError}: ${errorMessage}`);
+      throw callerError(
+        request,
+        isErrorCode(errorType) ? errorType : "RENDER_ERROR",
+        isErrorCode(errorType) ? errorMessage : `the render function failed: ${errorType ?? reply.functionError}: ${errorMessage}`,
+      );
     }
     const parsed = renderReplySchema.safeParse(body);
     if (!parsed.success) throw new LetterpressError("RENDER_ERROR", `the render function's reply does not match its schema: ${z.prettifyError(parsed.error)}`);
     const failure = parsed.data.failures[0];
     if (failure) throw callerError(request, isErrorCode(failure.code) ? failure.code : "RENDER_ERROR", failure.reason);
     const document = parsed.data.documents.find((entry) => entry.locale === request.locale && entry.format === request.format && entry.recipientId === request.recipientId);
-    if (!document) throw new LetterpressError("NOT_FOUND", `letter "${request.letterId}" has no ${request.locale} ${request.format} document${request.recipientId ? ` for "${request.recipientId}"` : ""}`);
+    if (!document)
+      throw new LetterpressError(
+        "NOT_FOUND",
+        `letter "${request.letterId}" has no ${request.locale} ${request.format} document${request.recipientId ? ` for "${request.recipientId}"` : ""}`,
+      );
     return document;
   };
 }

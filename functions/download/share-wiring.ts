@@ -62,6 +62,8 @@ export function sharesUnavailable(routeKey: ShareRouteKey, failed: boolean): API
     const text = failed ? "This document cannot be opened right now. Please try again later." : "This link does not work. Please ask the person who sent it for a new one.";
     return { statusCode, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "referrer-policy": "no-referrer" }, body: text };
   }
-  const error = failed ? { code: "SHARES_UNAVAILABLE", message: "share links are unavailable: configuration error (see the function's log)" } : { code: "NOT_FOUND", message: "share links are not configured" };
+  const error = failed
+    ? { code: "SHARES_UNAVAILABLE", message: "share links are unavailable: configuration error (see the function's log)" }
+    : { code: "NOT_FOUND", message: "share links are not configured" };
   return { statusCode, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }, body: JSON.stringify({ error }) };
 }

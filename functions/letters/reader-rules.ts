@@ -53,7 +53,9 @@ const formatBytes = (bytes: number) => new Intl.NumberFormat("en").format(bytes)
 
 /** What becomes of an entry at the top of the data folder: a letter, or a warning naming it. */
 function topLevelVerdict(entry: DataEntry): { letterId: string } | { warning: DataIssue } {
-  const skipped = (message: string): { warning: DataIssue } => ({ warning: { file: entry.kind === "folder" ? `${entry.name}/` : entry.name, path: "", message: `skipped: ${message}` } });
+  const skipped = (message: string): { warning: DataIssue } => ({
+    warning: { file: entry.kind === "folder" ? `${entry.name}/` : entry.name, path: "", message: `skipped: ${message}` },
+  });
   if (entry.kind === "symlink") return skipped(SYMLINK);
   if (entry.kind !== "folder") return skipped("not in a letter folder; each letter is a folder <id>/ holding letter.json and <locale>.json");
   if (!SLUG_PATTERN.test(entry.name)) return skipped("the folder's name is not a letter id (lowercase letters, digits and inner hyphens, 1-64 characters); rename it to read it");
@@ -64,7 +66,9 @@ type LetterEntryVerdict = { read: true } | { refused: string } | { warning: Data
 
 /** What becomes of an entry inside a letter folder: read, refused with a reason (an error), or skipped with a warning. */
 function letterEntryVerdict(letterId: string, entry: DataEntry): LetterEntryVerdict {
-  const skipped = (message: string): LetterEntryVerdict => ({ warning: { file: `${letterId}/${entry.name}${entry.kind === "folder" ? "/" : ""}`, path: "", message: `skipped: ${message}` } });
+  const skipped = (message: string): LetterEntryVerdict => ({
+    warning: { file: `${letterId}/${entry.name}${entry.kind === "folder" ? "/" : ""}`, path: "", message: `skipped: ${message}` },
+  });
   if (entry.name.startsWith(".")) return skipped(`a hidden ${entry.kind === "folder" ? "folder" : "file"} (such as .DS_Store); ${READ}`);
   if (entry.kind === "folder") return skipped(`a folder inside a letter folder; ${READ}`);
   if (!entry.name.endsWith(".json")) return skipped(`not a .json file; ${READ}`);

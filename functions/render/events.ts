@@ -45,7 +45,12 @@ export type RenderMessage = { kind: "request"; request: RenderRequest } | { kind
 
 /** A field's path for a message, starting at `place` (the body of a message) or at the event. */
 function fieldPath(place: string | undefined, path: readonly PropertyKey[]): string {
-  return [place, ...path].filter((part) => part !== undefined).map(String).join(".") || "event";
+  return (
+    [place, ...path]
+      .filter((part) => part !== undefined)
+      .map(String)
+      .join(".") || "event"
+  );
 }
 
 /** Each problem as `<field path>: <rule>`. */

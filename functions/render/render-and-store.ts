@@ -92,7 +92,11 @@ export async function renderAndStore(
   if (result.stored.length === 0) return result;
   try {
     // The store adds ours to what earlier or concurrent runs of the revision listed.
-    result.manifest = await store.publishRevision(letterId, revision, result.stored.map((stored) => stored.document));
+    result.manifest = await store.publishRevision(
+      letterId,
+      revision,
+      result.stored.map((stored) => stored.document),
+    );
   } catch (error) {
     // The documents are stored but not listed: report every one of them, so a re-run publishes them.
     const reason = asLetterpressError(error);

@@ -57,7 +57,8 @@ export class RenderService {
   /** Plans the documents of a request, refusing locales this deployment does not serve. */
   plan(parsed: ParsedLetter, request: RenderRequest): DocumentRequest[] {
     const refused = (request.locales ?? []).filter((locale) => !isAllowedLocale(this.allowedLocales, locale));
-    if (refused.length > 0) throw new LetterpressError("UNKNOWN_LOCALE", `locale ${refused.join(", ")} is not served here; allowed: ${describeAllowedLocales(this.allowedLocales)}`);
+    if (refused.length > 0)
+      throw new LetterpressError("UNKNOWN_LOCALE", `locale ${refused.join(", ")} is not served here; allowed: ${describeAllowedLocales(this.allowedLocales)}`);
     const letterLocales = [...new Set([...parsed.letter.translations.keys(), ...parsed.localeErrors.keys()])].sort();
     const locales = request.locales ?? letterLocales.filter((locale) => isAllowedLocale(this.allowedLocales, locale));
     const planned = planDocuments(parsed.letter, parsed.localeErrors, { locales, formats: request.formats ?? DOCUMENT_FORMATS, personalized: request.recipients !== undefined });

@@ -52,14 +52,20 @@ export function codeFingerprint(repositoryRoot: string): string {
 export function fontsFingerprint(fontDir?: string): string {
   const hash = createHash("sha256");
   for (const file of [...BUNDLE_FILES].sort((a, b) => (a.fileName < b.fileName ? -1 : 1))) {
-    hash.update(`${file.fileName}\0${createHash("sha256").update(readFileSync(assetPath(file, fontDir))).digest("hex")}\0`);
+    hash.update(
+      `${file.fileName}\0${createHash("sha256")
+        .update(readFileSync(assetPath(file, fontDir)))
+        .digest("hex")}\0`,
+    );
   }
   return hash.digest("hex");
 }
 
 /** Code and fonts as read from a repository checkout (what a bundle built from it carries). */
 export function fingerprintFromRepository(repositoryRoot: string = REPOSITORY_ROOT): string {
-  return createHash("sha256").update(`code ${codeFingerprint(repositoryRoot)}\nfonts ${fontsFingerprint()}\n`).digest("hex");
+  return createHash("sha256")
+    .update(`code ${codeFingerprint(repositoryRoot)}\nfonts ${fontsFingerprint()}\n`)
+    .digest("hex");
 }
 
 let cached: string | undefined;

@@ -209,4 +209,3 @@ export class S3ShareStore implements ShareStore {
     }
   }
 }
-

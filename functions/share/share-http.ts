@@ -51,13 +51,19 @@ const sharePathSchema = z.strictObject({ id: z.string().regex(SHARE_ID_PATTERN, 
 /** `POST .../shares` body. Every field optional; anything else is refused by name. */
 export const createShareBodySchema = z.strictObject({
   recipient: slug.optional(),
-  lifetimeSeconds: z.number({ error: "expected a whole number of seconds" }).int({ error: "expected a whole number of seconds" }).positive({ error: "expected a positive number of seconds" }).optional(),
+  lifetimeSeconds: z
+    .number({ error: "expected a whole number of seconds" })
+    .int({ error: "expected a whole number of seconds" })
+    .positive({ error: "expected a positive number of seconds" })
+    .optional(),
   follow: z.enum(["pinned", "latest"], { error: 'expected "pinned" (the revision shared, the default) or "latest"' }).optional(),
 });
 
 function describe(error: z.ZodError, where: string): string {
   return error.issues
-    .map((issue) => (issue.code === "unrecognized_keys" ? `${where}: unknown field ${issue.keys.join(", ")}` : `${where}${issue.path.length ? ` ${issue.path.join(".")}` : ""}: ${issue.message}`))
+    .map((issue) =>
+      issue.code === "unrecognized_keys" ? `${where}: unknown field ${issue.keys.join(", ")}` : `${where}${issue.path.length ? ` ${issue.path.join(".")}` : ""}: ${issue.message}`,
+    )
     .join("; ");
 }
 
@@ -90,8 +96,10 @@ function readJsonBody(event: APIGatewayProxyEventV2): unknown {
 export function parseCreateShareEvent(event: APIGatewayProxyEventV2, allowedLocales: AllowedLocales): CreateShareHttpRequest {
   const path = parseWith(documentPathSchema, event.pathParameters ?? {}, "path");
   const body = parseWith(createShareBodySchema, readJsonBody(event), "body");
-  if (!isLocaleId(path.locale) || !isAllowedLocale(allowedLocales, path.locale)) throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${path.locale}"; available: ${describeAllowedLocales(allowedLocales)}`);
-  if (!(DOCUMENT_FORMATS as readonly string[]).includes(path.format)) throw new LetterpressError("NOT_FOUND", `no documents in format "${path.format}"; available: ${DOCUMENT_FORMATS.join(", ")}`);
+  if (!isLocaleId(path.locale) || !isAllowedLocale(allowedLocales, path.locale))
+    throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${path.locale}"; available: ${describeAllowedLocales(allowedLocales)}`);
+  if (!(DOCUMENT_FORMATS as readonly string[]).includes(path.format))
+    throw new LetterpressError("NOT_FOUND", `no documents in format "${path.format}"; available: ${DOCUMENT_FORMATS.join(", ")}`);
   return {
     letterId: path.letterId,
     locale: path.locale,
@@ -211,8 +219,7 @@ export function createShareRoutes(options: ShareRoutesOptions) {
         const { share, document } = resolution;
         documentLocale = share.locale;
         const fallbackName = documentFileName(share).replace(/\.[a-z]+$/, "");
-        const contentDisposition =
-          share.format === "pdf" ? attachmentDisposition(document.fileName?.replace(/\.pdf$/i, "") ?? fallbackName, "pdf", fallbackName) : "inline";
+        const contentDisposition = share.format === "pdf" ? attachmentDisposition(document.fileName?.replace(/\.pdf$/i, "") ?? fallbackName, "pdf", fallbackName) : "inline";
         const location = await options.presign(document.key, { expiresInSeconds: redirectSeconds, contentDisposition, contentType: CONTENT_TYPES[share.format] });
         return { statusCode: 302, headers: { location, "cache-control": NO_STORE, "referrer-policy": "no-referrer" }, body: "" };
       } catch (error) {

@@ -39,7 +39,7 @@ export function refusalPageKind(reason: ShareRefusal): RefusalPageKind {
 // The look, once: system fonts (nothing to fetch), readable measure, contrast above WCAG AA.
 const STYLE = [
   ":root{color-scheme:light}",
-  "body{margin:0;font:1.125rem/1.6 system-ui,-apple-system,\"Segoe UI\",\"Noto Sans\",sans-serif;color:#1b1b1b;background:#fff}",
+  'body{margin:0;font:1.125rem/1.6 system-ui,-apple-system,"Segoe UI","Noto Sans",sans-serif;color:#1b1b1b;background:#fff}',
   "main{max-width:36rem;margin:0 auto;padding:3rem 1.5rem}",
   "h1{font-size:1.6rem;line-height:1.3;margin:0 0 1rem}",
   "p{margin:0 0 1rem}",

@@ -155,9 +155,19 @@ export class ShareService {
       expiresAt: new Date(expiresAt * 1000).toISOString(),
       createdBy: request.createdBy,
     };
-    const token = signShareToken({ shareId: id, letterId, locale, format, recipientId, revision: request.follow === "latest" ? "latest" : document.revision, expiresAt }, this.options.keyRing);
+    const token = signShareToken(
+      { shareId: id, letterId, locale, format, recipientId, revision: request.follow === "latest" ? "latest" : document.revision, expiresAt },
+      this.options.keyRing,
+    );
     await this.options.store.create(record);
-    this.options.logger.info("share created", { ...documentFields({ shareId: id, ...record }), revision: record.revision, follow: record.follow, expiresAt: record.expiresAt, keyId: record.keyId, outcome: "created" });
+    this.options.logger.info("share created", {
+      ...documentFields({ shareId: id, ...record }),
+      revision: record.revision,
+      follow: record.follow,
+      expiresAt: record.expiresAt,
+      keyId: record.keyId,
+      outcome: "created",
+    });
     this.options.metrics.count("ShareCreated", "created");
     return { id, token, expiresAt: new Date(expiresAt * 1000), revision: document.revision, follow: request.follow };
   }
@@ -190,7 +200,13 @@ export class ShareService {
     const found = await this.options.store.find(shareId);
     if (found === undefined) throw new LetterpressError("NOT_FOUND", `no share with id ${shareId}`);
     const { record } = found;
-    const { revocation, created } = await this.options.store.revoke({ schemaVersion: 1, id: record.id, letterId: record.letterId, revokedAt: this.options.clock().toISOString(), revokedBy });
+    const { revocation, created } = await this.options.store.revoke({
+      schemaVersion: 1,
+      id: record.id,
+      letterId: record.letterId,
+      revokedAt: this.options.clock().toISOString(),
+      revokedBy,
+    });
     const outcome = created ? "revoked" : "already-revoked";
     this.options.logger.info("share revoked", { ...documentFields({ shareId: record.id, ...record }), revokedAt: revocation.revokedAt, outcome });
     this.options.metrics.count("ShareRevoked", outcome);

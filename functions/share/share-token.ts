@@ -50,7 +50,9 @@ export interface VerifiedShareToken {
   payload: SharePayload;
 }
 
-export type TokenVerification = { ok: true; token: VerifiedShareToken } | { ok: false; reason: TokenRefusal; /** Only for EXPIRED: the signature held, so this is ours. */ payload?: SharePayload };
+export type TokenVerification =
+  | { ok: true; token: VerifiedShareToken }
+  | { ok: false; reason: TokenRefusal /** Only for EXPIRED: the signature held, so this is ours. */; payload?: SharePayload };
 
 const slug = z.string().regex(SLUG_PATTERN);
 const payloadSchema = z.tuple([
@@ -61,7 +63,11 @@ const payloadSchema = z.tuple([
   z.enum(DOCUMENT_FORMATS),
   slug.nullable(),
   z.union([z.literal("latest"), z.string().regex(REVISION_PATTERN)]),
-  z.number().int().positive().max(2 ** 40),
+  z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 40),
 ]);
 
 /** A fresh share id: 128 bits from the operating system's CSPRNG. */
@@ -78,16 +84,7 @@ function sign(key: Buffer, signedPart: string): Buffer {
  * something `verifyShareToken` would refuse as malformed.
  */
 export function signShareToken(payload: SharePayload, ring: KeyRing): string {
-  const tuple = payloadSchema.parse([
-    TOKEN_VERSION,
-    payload.shareId,
-    payload.letterId,
-    payload.locale,
-    payload.format,
-    payload.recipientId,
-    payload.revision,
-    payload.expiresAt,
-  ]);
+  const tuple = payloadSchema.parse([TOKEN_VERSION, payload.shareId, payload.letterId, payload.locale, payload.format, payload.recipientId, payload.revision, payload.expiresAt]);
   const key = ring.keys.get(ring.currentKeyId);
   if (key === undefined) throw new Error(`the key ring's current key "${ring.currentKeyId}" is not in the ring`);
   const signedPart = `${ring.currentKeyId}.${Buffer.from(JSON.stringify(tuple), "utf8").toString("base64url")}`;

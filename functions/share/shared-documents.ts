@@ -48,7 +48,11 @@ export function storedShareDocuments(store: DocumentStore, makeDocument: MakeDoc
       if (stored !== undefined) return stored;
       const made = await makeDocument(request);
       const found = await atRevision(request, parseDocumentKey(made.key).revision);
-      if (found === undefined) throw new LetterpressError("NOT_FOUND", `letter "${request.letterId}" has no ${request.locale} ${request.format} document${request.recipientId ? ` for ${request.recipientId}` : ""}`);
+      if (found === undefined)
+        throw new LetterpressError(
+          "NOT_FOUND",
+          `letter "${request.letterId}" has no ${request.locale} ${request.format} document${request.recipientId ? ` for ${request.recipientId}` : ""}`,
+        );
       return found;
     },
   };

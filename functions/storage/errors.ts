@@ -69,12 +69,7 @@ export class ManifestContentionError extends StorageError {
     key: string,
     readonly attempts: number,
   ) {
-    super(
-      "STORAGE_ERROR",
-      "put",
-      key,
-      `the manifest ${key} kept changing while it was being published: ${attempts} attempts each lost to another publisher`,
-    );
+    super("STORAGE_ERROR", "put", key, `the manifest ${key} kept changing while it was being published: ${attempts} attempts each lost to another publisher`);
   }
 }
 
@@ -95,10 +90,7 @@ export class PresignExpiryError extends LetterpressError {
     readonly requestedSeconds: number,
     readonly maximumSeconds: number,
   ) {
-    super(
-      "INVALID_REQUEST",
-      `a download link may live 1 to ${maximumSeconds} whole seconds; ${requestedSeconds} was requested`,
-    );
+    super("INVALID_REQUEST", `a download link may live 1 to ${maximumSeconds} whole seconds; ${requestedSeconds} was requested`);
   }
 }
 

@@ -9,9 +9,7 @@ export const s3ConnectionSchema = z.object({
   /** Local servers have no per-bucket host names. */
   forcePathStyle: z.boolean().default(false),
   /** Omit on AWS to use the default provider chain (the Lambda role). */
-  credentials: z
-    .object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1), sessionToken: z.string().optional() })
-    .optional(),
+  credentials: z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1), sessionToken: z.string().optional() }).optional(),
   maxAttempts: z.number().int().min(1).max(10).default(3),
   connectionTimeoutMs: z.number().int().positive().default(3_000),
   requestTimeoutMs: z.number().int().positive().default(30_000),

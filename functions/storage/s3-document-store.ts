@@ -394,7 +394,15 @@ export class S3DocumentStore implements DocumentStore {
       const parsed = parsePublishedEntryKey(key);
       if (parsed === undefined) continue; // not ours: never listed
       const { address } = parsed;
-      entries.push({ key: parsed.key, size: parsed.size, sha256: parsed.sha256, locale: address.locale, format: address.format, recipientId: address.recipientId, contentType: CONTENT_TYPES[address.format] });
+      entries.push({
+        key: parsed.key,
+        size: parsed.size,
+        sha256: parsed.sha256,
+        locale: address.locale,
+        format: address.format,
+        recipientId: address.recipientId,
+        contentType: CONTENT_TYPES[address.format],
+      });
     }
     return entries;
   }
@@ -584,5 +592,4 @@ export class S3DocumentStore implements DocumentStore {
     }
     throw new StorageIntegrityError(key, { size: digests.size, sha256: digests.sha256 }, { size: info?.size, sha256: info?.sha256 });
   }
-
 }

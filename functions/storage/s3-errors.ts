@@ -1,11 +1,4 @@
-import {
-  DocumentNotFoundError,
-  StorageAccessDeniedError,
-  StorageRequestError,
-  StorageUnavailableError,
-  type StorageError,
-  type StorageOperation,
-} from "./errors";
+import { DocumentNotFoundError, StorageAccessDeniedError, StorageRequestError, StorageUnavailableError, type StorageError, type StorageOperation } from "./errors";
 
 /** The parts of an SDK error we look at; anything thrown may lack them (network errors do). */
 interface SdkErrorShape {

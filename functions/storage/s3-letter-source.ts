@@ -55,9 +55,12 @@ export class S3LetterSource implements LetterSource {
     const listing = await this.send("list", prefix, () =>
       this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: "/", MaxKeys: MAX_KEYS_PER_LETTER })),
     );
-    if (listing.IsTruncated) throw new LetterpressError("INVALID_DATA", `${letterId}/: more than ${MAX_KEYS_PER_LETTER} objects; a letter has at most ${READER_LIMITS.maxFilesPerLetter} files`);
+    if (listing.IsTruncated)
+      throw new LetterpressError("INVALID_DATA", `${letterId}/: more than ${MAX_KEYS_PER_LETTER} objects; a letter has at most ${READER_LIMITS.maxFilesPerLetter} files`);
     const entries: DataEntry[] = [
-      ...(listing.Contents ?? []).filter(({ Key }) => Key && Key !== prefix).map(({ Key, Size }) => ({ name: (Key as string).slice(prefix.length), kind: "file" as const, bytes: Size ?? 0 })),
+      ...(listing.Contents ?? [])
+        .filter(({ Key }) => Key && Key !== prefix)
+        .map(({ Key, Size }) => ({ name: (Key as string).slice(prefix.length), kind: "file" as const, bytes: Size ?? 0 })),
       ...(listing.CommonPrefixes ?? []).filter(({ Prefix }) => Prefix).map(({ Prefix }) => ({ name: (Prefix as string).slice(prefix.length, -1), kind: "folder" as const })),
     ];
     if (entries.length === 0) throw new LetterpressError("UNKNOWN_LETTER", `no letter "${letterId}"`);

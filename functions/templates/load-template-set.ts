@@ -42,7 +42,8 @@ export function parseCatalogFile(file: string, text: string): { messages: Messag
   } catch (error) {
     throw new LetterpressError("TEMPLATE_ERROR", `${file}: malformed JSON (${(error as Error).message})`, { cause: error });
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new LetterpressError("TEMPLATE_ERROR", `${file}: expected an object of message key -> ICU message`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new LetterpressError("TEMPLATE_ERROR", `${file}: expected an object of message key -> ICU message`);
   const { [LOCALE_SETTINGS_KEY]: settings, ...messages } = value as Record<string, unknown>;
   for (const [key, message] of Object.entries(messages)) {
     if (typeof message !== "string") throw new LetterpressError("TEMPLATE_ERROR", `${file}: ${key}: expected an ICU message string, got ${JSON.stringify(message)}`);

@@ -69,9 +69,7 @@ export class DocumentsBucket extends Construct {
 
     this.bucket = new Bucket(this, "Bucket", {
       ...secureBucketProps(),
-      ...(this.key
-        ? { encryption: BucketEncryption.KMS, encryptionKey: this.key, bucketKeyEnabled: true }
-        : { encryption: BucketEncryption.S3_MANAGED }),
+      ...(this.key ? { encryption: BucketEncryption.KMS, encryptionKey: this.key, bucketKeyEnabled: true } : { encryption: BucketEncryption.S3_MANAGED }),
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: "documents/",

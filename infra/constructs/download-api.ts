@@ -100,7 +100,8 @@ export class DownloadApi extends Construct {
       if (isPublic) {
         Validations.of(route!).acknowledge({
           id: "AwsSolutions-APIG4",
-          reason: "GET /s/{token} is the share link a colleague without AWS credentials opens: the signed token is the credential, checked by the function; the route has its own low throttling.",
+          reason:
+            "GET /s/{token} is the share link a colleague without AWS credentials opens: the signed token is the credential, checked by the function; the route has its own low throttling.",
         });
       }
     }

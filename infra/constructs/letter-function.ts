@@ -106,4 +106,3 @@ export class LetterFunction extends Construct {
     });
   }
 }
-

@@ -68,7 +68,13 @@ export class OperationsAlarms extends Construct {
       raise(
         "RefusedShareLinks",
         `More than ${props.refusedShareLinkThreshold} share links were refused in 5 minutes (expired, revoked, tampered or signed with an unknown key).`,
-        new Metric({ namespace: SHARE_METRICS_NAMESPACE, metricName: "ShareRefused", dimensionsMap: { Service: DOWNLOAD_SERVICE_NAME }, statistic: "Sum", period: Duration.minutes(5) }),
+        new Metric({
+          namespace: SHARE_METRICS_NAMESPACE,
+          metricName: "ShareRefused",
+          dimensionsMap: { Service: DOWNLOAD_SERVICE_NAME },
+          statistic: "Sum",
+          period: Duration.minutes(5),
+        }),
         props.refusedShareLinkThreshold,
       );
     }

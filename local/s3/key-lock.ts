@@ -30,7 +30,10 @@ export interface KeyLockOptions {
 export const DEFAULT_KEY_LOCK: KeyLockOptions = { waitMs: 30_000, staleMs: 60_000 };
 
 export class LockTimeoutError extends Error {
-  constructor(readonly lockPath: string, waitedMs: number) {
+  constructor(
+    readonly lockPath: string,
+    waitedMs: number,
+  ) {
     super(`${lockPath} stayed locked for ${waitedMs} ms`);
     this.name = "LockTimeoutError";
   }

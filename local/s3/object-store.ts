@@ -109,7 +109,10 @@ export class ObjectStore {
   readonly root: string;
   private readonly tmpDir: string;
 
-  constructor(dataDir: string, readonly bucket: string) {
+  constructor(
+    dataDir: string,
+    readonly bucket: string,
+  ) {
     this.root = join(dataDir, "buckets", encodeSegment(bucket));
     this.tmpDir = join(dataDir, "tmp");
   }

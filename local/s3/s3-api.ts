@@ -35,7 +35,27 @@ const RESPONSE_OVERRIDES: Record<string, string> = {
   "response-content-encoding": "Content-Encoding",
 };
 /** Sub-resources of an object or bucket that name operations the application never calls. */
-const UNSUPPORTED_SUBRESOURCES = ["acl", "tagging", "uploads", "uploadId", "partNumber", "versionId", "versions", "retention", "legal-hold", "torrent", "restore", "select", "attributes", "delete", "policy", "cors", "lifecycle", "location", "versioning"];
+const UNSUPPORTED_SUBRESOURCES = [
+  "acl",
+  "tagging",
+  "uploads",
+  "uploadId",
+  "partNumber",
+  "versionId",
+  "versions",
+  "retention",
+  "legal-hold",
+  "torrent",
+  "restore",
+  "select",
+  "attributes",
+  "delete",
+  "policy",
+  "cors",
+  "lifecycle",
+  "location",
+  "versioning",
+];
 const CONTINUATION_PREFIX = "lp1:";
 
 class S3Failure extends Error {
@@ -92,7 +112,13 @@ function encryptionOf(req: IncomingMessage): Encryption {
   const kmsKeyId = header(req, "x-amz-server-side-encryption-aws-kms-key-id");
   if (algorithm === "aws:kms") return { algorithm, ...(kmsKeyId === undefined ? {} : { kmsKeyId }) };
   if (kmsKeyId !== undefined) {
-    throw new S3Failure(S3Errors.invalidArgument("Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms", "x-amz-server-side-encryption-aws-kms-key-id", kmsKeyId));
+    throw new S3Failure(
+      S3Errors.invalidArgument(
+        "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
+        "x-amz-server-side-encryption-aws-kms-key-id",
+        kmsKeyId,
+      ),
+    );
   }
   if (algorithm !== undefined && algorithm !== "AES256") {
     throw new S3Failure(S3Errors.invalidArgument("The encryption method specified is not supported", "x-amz-server-side-encryption", algorithm));
@@ -171,7 +197,12 @@ export function createS3Api(options: S3ApiOptions): S3Api {
 
   const send = (req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string | number>, body?: string | Buffer) => {
     const payload = body === undefined || req.method === "HEAD" ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8");
-    res.writeHead(status, { "x-amz-request-id": newRequestId(), "x-amz-id-2": randomBytes(24).toString("base64"), ...(payload ? { "Content-Length": payload.length } : {}), ...headers });
+    res.writeHead(status, {
+      "x-amz-request-id": newRequestId(),
+      "x-amz-id-2": randomBytes(24).toString("base64"),
+      ...(payload ? { "Content-Length": payload.length } : {}),
+      ...headers,
+    });
     res.end(payload);
   };
 
@@ -269,7 +300,8 @@ export function createS3Api(options: S3ApiOptions): S3Api {
     }
     const maxKeys = Math.min(MAX_LIST_KEYS, maxKeysText === null ? MAX_LIST_KEYS : Number(maxKeysText));
     const encodingType = query.get("encoding-type");
-    if (encodingType !== null && encodingType !== "url") throw new S3Failure(S3Errors.invalidArgument("Invalid Encoding Method specified in Request", "encoding-type", encodingType));
+    if (encodingType !== null && encodingType !== "url")
+      throw new S3Failure(S3Errors.invalidArgument("Invalid Encoding Method specified in Request", "encoding-type", encodingType));
     const prefix = query.get("prefix") ?? "";
     const delimiter = query.get("delimiter") || undefined;
     const startAfter = query.get("start-after") || undefined;

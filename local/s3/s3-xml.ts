@@ -57,8 +57,18 @@ export const S3Errors = {
     message: what === "Content-MD5" ? "The Content-MD5 you specified did not match what we received." : "The SHA256 you specified did not match the calculated checksum.",
   }),
   missingContentLength: (): S3ErrorReply => ({ status: 411, code: "MissingContentLength", message: "You must provide the Content-Length HTTP header." }),
-  entityTooLarge: (max: number): S3ErrorReply => ({ status: 400, code: "EntityTooLarge", message: "Your proposed upload exceeds the maximum allowed size", detail: { MaxSizeAllowed: String(max) } }),
-  metadataTooLarge: (max: number): S3ErrorReply => ({ status: 400, code: "MetadataTooLarge", message: "Your metadata headers exceed the maximum allowed metadata size.", detail: { MaxSizeAllowed: String(max) } }),
+  entityTooLarge: (max: number): S3ErrorReply => ({
+    status: 400,
+    code: "EntityTooLarge",
+    message: "Your proposed upload exceeds the maximum allowed size",
+    detail: { MaxSizeAllowed: String(max) },
+  }),
+  metadataTooLarge: (max: number): S3ErrorReply => ({
+    status: 400,
+    code: "MetadataTooLarge",
+    message: "Your metadata headers exceed the maximum allowed metadata size.",
+    detail: { MaxSizeAllowed: String(max) },
+  }),
   keyTooLong: (why: string): S3ErrorReply => ({ status: 400, code: "KeyTooLongError", message: `Your key is too long (${why})` }),
   invalidUri: (): S3ErrorReply => ({ status: 400, code: "InvalidURI", message: "Couldn't parse the specified URI." }),
   notImplemented: (what: string): S3ErrorReply => ({

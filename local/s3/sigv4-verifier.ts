@@ -34,9 +34,7 @@ export interface VerifierConfig {
 
 export type { S3ErrorReply };
 
-export type Verdict =
-  | { ok: true; accessKeyId: string; mechanism: "header" | "query"; payloadHash: string }
-  | { ok: false; error: S3ErrorReply };
+export type Verdict = { ok: true; accessKeyId: string; mechanism: "header" | "query"; payloadHash: string } | { ok: false; error: S3ErrorReply };
 
 const deny = (status: number, code: string, message: string, detail?: Record<string, string>): Verdict => ({
   ok: false,
@@ -165,8 +163,7 @@ function parseQueryAuth(queryPairs: [string, string][]): Parsed {
   const expires = params.get("X-Amz-Expires");
   if (!credential || !signedHeaders || !signature || !amzDate || expires === undefined) {
     return bad(
-      "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, " +
-        "X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
+      "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, " + "X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
     );
   }
   if (!/^\d+$/.test(expires)) return bad("X-Amz-Expires should be a number");
@@ -214,7 +211,7 @@ export function verifySigV4(request: SignedRequest, config: VerifierConfig): Ver
 
   const [accessKeyId, scopeDate, scopeRegion, scopeService, terminator, ...extra] = parts.credential.split("/");
   if (!accessKeyId || !scopeDate || !scopeRegion || !scopeService || terminator !== "aws4_request" || extra.length > 0) {
-    return deny(400, scopeError, "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
+    return deny(400, scopeError, 'Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
   }
   const secret = config.secrets.get(accessKeyId);
   if (secret === undefined) {
@@ -259,7 +256,9 @@ export function verifySigV4(request: SignedRequest, config: VerifierConfig): Ver
   const scope = `${scopeDate}/${scopeRegion}/${scopeService}/aws4_request`;
   // latin1: header values are one character per byte as received; everything else is ASCII by now.
   const stringToSign = [ALGORITHM, parts.amzDate, scope, createHash("sha256").update(canonicalRequest, "latin1").digest("hex")].join("\n");
-  const expected = createHmac("sha256", signingKey(secret, scopeDate, scopeRegion, scopeService)).update(stringToSign, "utf8").digest();
+  const expected = createHmac("sha256", signingKey(secret, scopeDate, scopeRegion, scopeService))
+    .update(stringToSign, "utf8")
+    .digest();
   const provided = /^[0-9a-f]{64}$/.test(parts.signature) ? Buffer.from(parts.signature, "hex") : Buffer.alloc(0);
   if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) {
     return deny(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {

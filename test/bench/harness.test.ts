@@ -14,7 +14,25 @@ describe("the benchmark harness", () => {
 
   beforeAll(async () => {
     const options = {
-      ...parseBenchArgs(["--locales", "en", "--warmups", "1", "--iterations", "2", "--html-iterations", "2", "--cold-runs", "1", "--batch-letters", "3", "--workers", "1", "--profile-iterations", "2", "--no-chromium"]),
+      ...parseBenchArgs([
+        "--locales",
+        "en",
+        "--warmups",
+        "1",
+        "--iterations",
+        "2",
+        "--html-iterations",
+        "2",
+        "--cold-runs",
+        "1",
+        "--batch-letters",
+        "3",
+        "--workers",
+        "1",
+        "--profile-iterations",
+        "2",
+        "--no-chromium",
+      ]),
     };
     results = await runBench(options, () => {}, false);
   }, 120_000);

@@ -93,11 +93,13 @@ describe("formatting per language, with a catalog's explicit overrides", () => {
     expect(new MessageFormatter("fa", catalog).format("count", { n: 9 })).toBe("۹");
   });
 
-  it("reads a catalog's \"$locale\" settings apart from its messages, and refuses a malformed one naming the field", () => {
+  it('reads a catalog\'s "$locale" settings apart from its messages, and refuses a malformed one naming the field', () => {
     const { messages, overrides } = parseCatalogFile("templates/messages/fa.json", JSON.stringify({ $locale: { calendar: "gregory" }, a: "b" }));
     expect(messages).toEqual({ a: "b" });
     expect(overrides).toEqual({ calendar: "gregory" });
-    expect(() => parseCatalogFile("templates/messages/fa.json", JSON.stringify({ $locale: { calendar: "Gregorian!" } }))).toThrow("templates/messages/fa.json: $locale.calendar: expected a Unicode calendar identifier");
+    expect(() => parseCatalogFile("templates/messages/fa.json", JSON.stringify({ $locale: { calendar: "Gregorian!" } }))).toThrow(
+      "templates/messages/fa.json: $locale.calendar: expected a Unicode calendar identifier",
+    );
     expect(() => parseCatalogFile("templates/messages/fa.json", JSON.stringify({ $locale: { weekStart: 6 } }))).toThrow("templates/messages/fa.json: $locale");
     expect(() => parseCatalogFile("templates/messages/fa.json", JSON.stringify({ a: 3 }))).toThrow("templates/messages/fa.json: a: expected an ICU message string, got 3");
   });

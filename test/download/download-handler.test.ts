@@ -50,7 +50,10 @@ describe("the download handler when storage refuses its credentials (a configura
         {
           level: "error",
           message: "download failed: configuration error",
-          attributes: { code: "CONFIG_ERROR", reason: expect.stringMatching(/^configuration error: storage denied get of letters\/unsc-dprk-2015\/latest\.json; check the function's role/) },
+          attributes: {
+            code: "CONFIG_ERROR",
+            reason: expect.stringMatching(/^configuration error: storage denied get of letters\/unsc-dprk-2015\/latest\.json; check the function's role/),
+          },
         },
       ]);
       // Nothing was rendered: the refusal is not mistaken for a missing document.
@@ -76,6 +79,8 @@ describe("the download function as deployed (fromEnvironment) without a render f
     const reply = await handler(sample);
     expect(reply.statusCode).toBe(500);
     expect(JSON.parse(reply.body!)).toEqual({ error: { code: "INTERNAL", message: "internal error" } });
-    expect(logged).toEqual([{ message: "download failed: configuration error", attributes: { code: "CONFIG_ERROR", reason: "no render function configured for on-demand rendering" } }]);
+    expect(logged).toEqual([
+      { message: "download failed: configuration error", attributes: { code: "CONFIG_ERROR", reason: "no render function configured for on-demand rendering" } },
+    ]);
   });
 });

@@ -54,16 +54,23 @@ describe("parseDownloadRequest", () => {
 
 describe("a link's lifetime (?expires)", () => {
   // Whatever is wrong with it, the answer says the range a caller may ask for.
-  it.each(["0", "99999999", "3601", "604800", "-1", "1.5", "6e2", "0x258", "+60", " 60", "060", "", "9".repeat(40)])("refuses expires=%j, naming the range 1 to 3600", (expires) => {
-    const result = outcome(event({}, { expires }));
-    expect(result).toEqual({ status: 400, message: "query expires: expected a lifetime of 1 to 3600 whole seconds" });
-  });
+  it.each(["0", "99999999", "3601", "604800", "-1", "1.5", "6e2", "0x258", "+60", " 60", "060", "", "9".repeat(40)])(
+    "refuses expires=%j, naming the range 1 to 3600",
+    (expires) => {
+      const result = outcome(event({}, { expires }));
+      expect(result).toEqual({ status: 400, message: "query expires: expected a lifetime of 1 to 3600 whole seconds" });
+    },
+  );
 
   it("names the configured maximum, not a fixed one", () => {
     expect(() => parseDownloadRequest(event({}, { expires: "601" }), { ...OPTIONS, maxLifetimeSeconds: 600 })).toThrow("expected a lifetime of 1 to 600 whole seconds");
   });
 
-  it.each([["1", 1], ["60", 60], ["3600", 3600]])("accepts expires=%s", (expires, seconds) => {
+  it.each([
+    ["1", 1],
+    ["60", 60],
+    ["3600", 3600],
+  ])("accepts expires=%s", (expires, seconds) => {
     expect(parseDownloadRequest(event({}, { expires }), OPTIONS).expiresInSeconds).toBe(seconds);
   });
 });

@@ -21,7 +21,10 @@ const DOCUMENT = {
 } as const;
 const REPLY: RenderReply = { letterId: "unsc-dprk-2015", revision: "0123456789ab", created: 1, unchanged: 0, failures: [], documents: [DOCUMENT] };
 
-const answering = (reply: InvokeReply): RenderInvoker => async () => reply;
+const answering =
+  (reply: InvokeReply): RenderInvoker =>
+  async () =>
+    reply;
 const payload = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value), "utf8");
 const functionError = (value: unknown): InvokeReply => ({ functionError: "Unhandled", payload: payload(value) });
 
@@ -80,7 +83,10 @@ describe("renderThrough: a document made on demand by the render function", () =
   });
 
   it("makes an unreadable function error a RENDER_ERROR", async () => {
-    await expect(renderThrough(answering(functionError({ unexpected: true })))(REQUEST)).rejects.toMatchObject({ code: "RENDER_ERROR", message: expect.stringContaining("unreadable") });
+    await expect(renderThrough(answering(functionError({ unexpected: true })))(REQUEST)).rejects.toMatchObject({
+      code: "RENDER_ERROR",
+      message: expect.stringContaining("unreadable"),
+    });
   });
 
   it("passes on the first failure the render report lists, with its code", async () => {
@@ -114,7 +120,10 @@ describe("lambdaRenderInvoker: the render function through the Lambda API (SDK r
     ["ResourceNotFoundException", "CONFIG_ERROR"],
   ])("turns the SDK's %s into our %s, keeping the SDK's error as the cause only", async (name, code) => {
     const sdkError = Object.assign(new Error("User: arn:aws:sts::111122223333:assumed-role/x is not authorized"), { name });
-    const error = await lambdaRenderInvoker(client(async () => Promise.reject(sdkError)), "letterpress-render")(payload({})).catch((caught: unknown) => caught);
+    const error = await lambdaRenderInvoker(
+      client(async () => Promise.reject(sdkError)),
+      "letterpress-render",
+    )(payload({})).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code, cause: sdkError });
     expect((error as Error).message).not.toContain("arn:aws");
   });

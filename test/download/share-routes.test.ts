@@ -68,8 +68,14 @@ describe("the share configuration of the download function (functions/config.ts)
   it.each([
     [{ [ENV.shareKeysSecretId]: "keys" }, /SHARE_LINK_BASE_URL is required when SHARE_KEYS_SECRET_ID is set/],
     [{ [ENV.shareLinkBaseUrl]: "https://api.example.org/" }, /SHARE_KEYS_SECRET_ID is required when SHARE_LINK_BASE_URL is set/],
-    [{ [ENV.shareKeysSecretId]: "keys", [ENV.shareLinkBaseUrl]: "https://api.example.org/", [ENV.shareMaxLifetime]: String(91 * 86_400) }, /SHARE_MAX_LIFETIME_SECONDS: expected at most 7776000 seconds \(90 days\)/],
-    [{ [ENV.shareKeysSecretId]: "keys", [ENV.shareLinkBaseUrl]: "https://api.example.org/", [ENV.shareMaxLifetime]: "3.5" }, /SHARE_MAX_LIFETIME_SECONDS: expected a whole number of seconds/],
+    [
+      { [ENV.shareKeysSecretId]: "keys", [ENV.shareLinkBaseUrl]: "https://api.example.org/", [ENV.shareMaxLifetime]: String(91 * 86_400) },
+      /SHARE_MAX_LIFETIME_SECONDS: expected at most 7776000 seconds \(90 days\)/,
+    ],
+    [
+      { [ENV.shareKeysSecretId]: "keys", [ENV.shareLinkBaseUrl]: "https://api.example.org/", [ENV.shareMaxLifetime]: "3.5" },
+      /SHARE_MAX_LIFETIME_SECONDS: expected a whole number of seconds/,
+    ],
     [{ [ENV.shareKeysSecretId]: "keys", [ENV.shareLinkBaseUrl]: "ftp://api.example.org/" }, /SHARE_LINK_BASE_URL: expected the API's public base URL/],
     [{ [ENV.shareKeysSecretId]: "keys", [ENV.shareLinkBaseUrl]: "https://api.example.org/?x=1" }, /SHARE_LINK_BASE_URL: expected a base URL without query or fragment/],
     [{ [ENV.shareKeysSecretId]: "keys with spaces", [ENV.shareLinkBaseUrl]: "https://api.example.org/" }, /SHARE_KEYS_SECRET_ID: expected a Secrets Manager secret name or ARN/],
@@ -85,7 +91,13 @@ describe("the download function as deployed (fromEnvironment) with share links",
   const AWS_ENV = ["AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
   const previous = Object.fromEntries(AWS_ENV.map((name) => [name, process.env[name]]));
   // As Secrets Manager generates it at deployment (infra/constructs/share-keys.ts): flat, 64 alphanumerics.
-  const generated = JSON.stringify({ current: "k1", k1: randomBytes(48).toString("base64").replace(/[^A-Za-z0-9]/g, "A").slice(0, 64) });
+  const generated = JSON.stringify({
+    current: "k1",
+    k1: randomBytes(48)
+      .toString("base64")
+      .replace(/[^A-Za-z0-9]/g, "A")
+      .slice(0, 64),
+  });
 
   beforeAll(async () => {
     harness = await startHarness();
@@ -115,7 +127,9 @@ describe("the download function as deployed (fromEnvironment) with share links",
   it("reads the generated key ring from Secrets Manager, creates a link under the configured base URL, and opens it", async () => {
     await storeDocument(harness.store(), "1a2b3c4d5e6f", "fr", "pdf", "%PDF-1.7 stand-in", { letterId: LETTER });
     const { handler } = handlerWith("letterpress/test/share-keys");
-    const created = await handler(eventFor(SHARE_ROUTES.create, `/letters/${LETTER}/fr/pdf/shares`, { letterId: LETTER, locale: "fr", format: "pdf" }, { lifetimeSeconds: 3 * 86_400 }));
+    const created = await handler(
+      eventFor(SHARE_ROUTES.create, `/letters/${LETTER}/fr/pdf/shares`, { letterId: LETTER, locale: "fr", format: "pdf" }, { lifetimeSeconds: 3 * 86_400 }),
+    );
     expect(created.statusCode).toBe(201);
     const { url, id } = JSON.parse(created.body!) as { url: string; id: string };
     expect(url).toMatch(/^https:\/\/api\.example\.org\/prod\/s\/k1\./);
@@ -143,7 +157,10 @@ describe("the download function as deployed (fromEnvironment) with share links",
     expect(opened.headers!["content-type"]).toBe("text/plain; charset=utf-8");
     expect(opened.body).not.toMatch(/secret|k1|stack/i);
     expect(logged).toEqual([
-      { message: "share links unavailable: configuration error", attributes: { code: "CONFIG_ERROR", reason: expect.stringMatching(/^secret "letterpress\/test\/broken": keys\.k1: expected base64 of at least 32 random bytes/) } },
+      {
+        message: "share links unavailable: configuration error",
+        attributes: { code: "CONFIG_ERROR", reason: expect.stringMatching(/^secret "letterpress\/test\/broken": keys\.k1: expected base64 of at least 32 random bytes/) },
+      },
     ]);
   });
 

@@ -38,7 +38,10 @@ function characters(path: string, bottomMargin: number): Character[] {
       for (const line of page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([\s\S]*?)<\/line>/g)) {
         const top = Number(line[1]);
         if (top > height - bottomMargin - 1) continue;
-        const text = [...line[2]!.matchAll(/>([^<]*)<\/word>/g)].map((m) => m[1]).join("").replace(/[\s•◦▪]|\p{M}|\p{Default_Ignorable_Code_Point}/gu, "");
+        const text = [...line[2]!.matchAll(/>([^<]*)<\/word>/g)]
+          .map((m) => m[1])
+          .join("")
+          .replace(/[\s•◦▪]|\p{M}|\p{Default_Ignorable_Code_Point}/gu, "");
         for (const char of text) out.push({ char, page: index + 1, top, lineStart: false });
       }
     });
@@ -99,7 +102,17 @@ describeInBrowser("the HTML edition printed by Chromium and our PDF follow the s
       await page.close();
       const { fragment } = fillLetter(engine, letter, locale);
       const metadata = { title: "t", author: "a", subject: "s", keywords: [], creationDate: new Date(0) };
-      const ours = characters(toFile(await renderPdf(fragment, { locale: localeInfo(locale), stylesheets: editionStylesheets(engine, locale, "A4", fillLetter(engine, letter, locale).view.title), metadata, fonts })), bottomMargin);
+      const ours = characters(
+        toFile(
+          await renderPdf(fragment, {
+            locale: localeInfo(locale),
+            stylesheets: editionStylesheets(engine, locale, "A4", fillLetter(engine, letter, locale).view.title),
+            metadata,
+            fonts,
+          }),
+        ),
+        bottomMargin,
+      );
 
       // The same text in the same order, so characters align one to one.
       expect(ours.length).toBe(chromium.length);
@@ -108,8 +121,16 @@ describeInBrowser("the HTML edition printed by Chromium and our PDF follow the s
       const samePage = ours.filter((c, i) => c.page === chromium[i]!.page).length / ours.length;
       const topDifference = median(starts.filter(([a, b]) => a.lineStart && b.lineStart).map(([a, b]) => Math.abs(a.top - b.top)));
       // The measures show in a failure's message.
-      const measured = { pages: ours[ours.length - 1]!.page, agreeing: Number(agreeing.toFixed(3)), samePage: Number(samePage.toFixed(3)), topDifference: Number(topDifference.toFixed(1)) };
-      expect({ measured, met: measured.agreeing >= 0.98 && measured.samePage >= 0.99 && measured.topDifference <= 2 && measured.pages === chromium[chromium.length - 1]!.page }).toEqual({ measured, met: true });
+      const measured = {
+        pages: ours[ours.length - 1]!.page,
+        agreeing: Number(agreeing.toFixed(3)),
+        samePage: Number(samePage.toFixed(3)),
+        topDifference: Number(topDifference.toFixed(1)),
+      };
+      expect({
+        measured,
+        met: measured.agreeing >= 0.98 && measured.samePage >= 0.99 && measured.topDifference <= 2 && measured.pages === chromium[chromium.length - 1]!.page,
+      }).toEqual({ measured, met: true });
     });
   });
 });

@@ -70,7 +70,16 @@ describe("function bundles (real local esbuild)", () => {
       expect((listing.Contents ?? []).map((object) => object.Key)).toContainEqual(expect.stringMatching(/^letters\/unsc-dprk-2015\/[0-9a-f]+\/ar\/.+\.pdf$/));
 
       // The download bundle, alone in its folder, links to that document.
-      const event = { version: "2.0", routeKey: "GET /letters/{letterId}/{locale}/{format}", rawPath: "/letters/unsc-dprk-2015/ar/pdf", rawQueryString: "", headers: {}, pathParameters: { letterId: "unsc-dprk-2015", locale: "ar", format: "pdf" }, requestContext: { http: { method: "GET" } }, isBase64Encoded: false };
+      const event = {
+        version: "2.0",
+        routeKey: "GET /letters/{letterId}/{locale}/{format}",
+        rawPath: "/letters/unsc-dprk-2015/ar/pdf",
+        rawQueryString: "",
+        headers: {},
+        pathParameters: { letterId: "unsc-dprk-2015", locale: "ar", format: "pdf" },
+        requestContext: { http: { method: "GET" } },
+        isBase64Encoded: false,
+      };
       const download = `require(${JSON.stringify(join(assets.download, "index.js"))}).handler(${JSON.stringify(event)})
         .then((reply) => process.stdout.write(JSON.stringify(reply)), (error) => { process.stderr.write(String(error && error.stack)); process.exit(1); });`;
       const linked = await promisify(execFile)(process.execPath, ["-e", download], {

@@ -55,7 +55,7 @@ describe("infra configuration from CDK context", () => {
     ["renderReservedConcurrency", { renderReservedConcurrency: "1" }, /context key "renderReservedConcurrency": must be at least 2/],
     ["throttleBurstLimit", { throttleRateLimit: "100", throttleBurstLimit: "10" }, /context key "throttleBurstLimit"/],
     ["alarmEmail", { alarmEmail: "ops" }, /context key "alarmEmail"/],
-    ["account", { account: "123" , region: "eu-west-1" }, /context key "account"/],
+    ["account", { account: "123", region: "eu-west-1" }, /context key "account"/],
     ["region", { account: "123456789012" }, /context keys "account" and "region" must be given together/],
   ])("rejects a bad %s, naming the key", (_key, context, message) => {
     const error = errorOf(context);

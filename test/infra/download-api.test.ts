@@ -15,7 +15,11 @@ describe("download API", () => {
   it("is an HTTP API with the download route and the four share routes, all to the download function, payload format 2.0", () => {
     template.resourceCountIs("AWS::ApiGatewayV2::Api", 1);
     template.hasResourceProperties("AWS::ApiGatewayV2::Api", { ProtocolType: "HTTP" });
-    expect(routes().map((route) => route.RouteKey).sort()).toEqual([...AUTHORIZED_ROUTES, OPEN_ROUTE].sort());
+    expect(
+      routes()
+        .map((route) => route.RouteKey)
+        .sort(),
+    ).toEqual([...AUTHORIZED_ROUTES, OPEN_ROUTE].sort());
     template.resourceCountIs("AWS::ApiGatewayV2::Integration", 1);
     template.hasResourceProperties("AWS::ApiGatewayV2::Integration", {
       IntegrationType: "AWS_PROXY",
@@ -40,7 +44,9 @@ describe("download API", () => {
     const secretId = logicalId(stack, stack.download.shareKeys.secret);
     template.hasResource("AWS::SecretsManager::Secret", {
       DeletionPolicy: "Retain",
-      Properties: { GenerateSecretString: { SecretStringTemplate: '{"current":"k1"}', GenerateStringKey: "k1", PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false } },
+      Properties: {
+        GenerateSecretString: { SecretStringTemplate: '{"current":"k1"}', GenerateStringKey: "k1", PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
+      },
     });
     const policies = Object.values(template.findResources("AWS::IAM::Policy") as Resources);
     const readers = policies.filter((policy) => JSON.stringify(policy.Properties["PolicyDocument"]).includes(`"${secretId}"`));
@@ -76,7 +82,8 @@ describe("download API", () => {
       JwtConfiguration: { Issuer: "https://issuer.example.com/", Audience: ["letterpress", "letterpress-admin"] },
     });
     const jwtRoutes = Object.values(jwt.template.findResources("AWS::ApiGatewayV2::Route") as Resources).map((route) => route.Properties);
-    for (const routeKey of AUTHORIZED_ROUTES) expect(jwtRoutes.find((route) => route.RouteKey === routeKey)).toMatchObject({ AuthorizationType: "JWT", AuthorizerId: expect.anything() });
+    for (const routeKey of AUTHORIZED_ROUTES)
+      expect(jwtRoutes.find((route) => route.RouteKey === routeKey)).toMatchObject({ AuthorizationType: "JWT", AuthorizerId: expect.anything() });
     expect(jwtRoutes.find((route) => route.RouteKey === OPEN_ROUTE)).toMatchObject({ AuthorizationType: "NONE" });
     expect(jwtRoutes.find((route) => route.RouteKey === OPEN_ROUTE)!.AuthorizerId).toBeUndefined();
   });

@@ -60,7 +60,10 @@ describe("functions", () => {
   it("points share links at a custom domain and shortens their lifetime when the context says so", () => {
     const custom = synthStack({ shareLinkBaseUrl: "https://letters.example.org", shareMaxLifetimeSeconds: "604800" });
     const id = logicalId(custom.stack, custom.stack.download.downloader.function);
-    expect(custom.template.toJSON().Resources[id].Properties.Environment.Variables).toMatchObject({ [ENV.shareLinkBaseUrl]: "https://letters.example.org/", [ENV.shareMaxLifetime]: "604800" });
+    expect(custom.template.toJSON().Resources[id].Properties.Environment.Variables).toMatchObject({
+      [ENV.shareLinkBaseUrl]: "https://letters.example.org/",
+      [ENV.shareMaxLifetime]: "604800",
+    });
     expect(() => synthStack({ shareMaxLifetimeSeconds: String(91 * 86_400) })).toThrow(/shareMaxLifetimeSeconds.*at most 7776000 seconds \(90 days\)/);
   });
 
@@ -116,7 +119,9 @@ describe("functions", () => {
 
     it("grants the download function decrypt and generate-data-key (it writes share records under shares/) on that key only", () => {
       const statements = roleStatements(kms.template, kmsDownloadId);
-      expect(statements.filter((statement) => JSON.stringify(statement).includes("kms:"))).toEqual([{ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Effect: "Allow", Resource: keyArn }]);
+      expect(statements.filter((statement) => JSON.stringify(statement).includes("kms:"))).toEqual([
+        { Action: ["kms:Decrypt", "kms:GenerateDataKey"], Effect: "Allow", Resource: keyArn },
+      ]);
     });
   });
 

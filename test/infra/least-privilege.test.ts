@@ -20,7 +20,9 @@ function deploymentHelperStatements(synth: ReturnType<typeof synthStack>): unkno
 
 /** Every statement of every key policy in the template. */
 function keyPolicies(synth: ReturnType<typeof synthStack>): Record<string, unknown[]> {
-  return Object.fromEntries(Object.entries(synth.template.findResources("AWS::KMS::Key") as Resources).map(([id, key]) => [id, key.Properties["KeyPolicy"].Statement as unknown[]]));
+  return Object.fromEntries(
+    Object.entries(synth.template.findResources("AWS::KMS::Key") as Resources).map(([id, key]) => [id, key.Properties["KeyPolicy"].Statement as unknown[]]),
+  );
 }
 
 describe.each([

@@ -5,8 +5,7 @@ describe("operations alarms", () => {
   const { template, stack } = synthStack({ alarmEmail: "ops@example.com" });
   const topicId = logicalId(stack, stack.alarms.topic);
   const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm")).map((alarm) => alarm["Properties"]);
-  const alarmOn = (metricName: string, dimension: string) =>
-    alarms.find((alarm) => alarm.MetricName === metricName && JSON.stringify(alarm.Dimensions).includes(dimension));
+  const alarmOn = (metricName: string, dimension: string) => alarms.find((alarm) => alarm.MetricName === metricName && JSON.stringify(alarm.Dimensions).includes(dimension));
 
   it("publishes to an SNS topic encrypted with a rotated key CloudWatch may use, TLS-only, with the e-mail subscribed", () => {
     const keyId = template.toJSON().Resources[topicId].Properties.KmsMasterKeyId["Fn::GetAtt"][0];
@@ -49,6 +48,8 @@ describe("operations alarms", () => {
       }),
     ]);
     const custom = synthStack({ shareRefusedAlarmThreshold: "200" });
-    expect(Object.values(custom.template.findResources("AWS::CloudWatch::Alarm")).find((alarm) => alarm["Properties"].MetricName === "ShareRefused")!["Properties"].Threshold).toBe(200);
+    expect(Object.values(custom.template.findResources("AWS::CloudWatch::Alarm")).find((alarm) => alarm["Properties"].MetricName === "ShareRefused")!["Properties"].Threshold).toBe(
+      200,
+    );
   });
 });

@@ -54,7 +54,14 @@ describe("render pipeline", () => {
       QueueConfigurations: [
         {
           Events: ["s3:ObjectCreated:*"],
-          Filter: { Key: { FilterRules: [{ Name: "suffix", Value: ".json" }, { Name: "prefix", Value: "data/" }] } },
+          Filter: {
+            Key: {
+              FilterRules: [
+                { Name: "suffix", Value: ".json" },
+                { Name: "prefix", Value: "data/" },
+              ],
+            },
+          },
           QueueArn: { "Fn::GetAtt": [queueId, "Arn"] },
         },
       ],

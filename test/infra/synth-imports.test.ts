@@ -31,7 +31,10 @@ describe("the CDK app's imports", () => {
     // The font registry (functions/core/pdf/font-library.ts) is data and types only: which families set
     // which scripts, from which files. Anything else of the typesetter must stay out.
     const heavy = functions.filter((source) => source !== "functions/core/pdf/font-library.ts");
-    for (const source of heavy) expect(source).not.toMatch(/^functions\/(core\/(pdf|html|template)\/|fonts\/load-font-library|render\/(create-renderer|render-handler|render-service)|download\/|storage\/s3-)/);
+    for (const source of heavy)
+      expect(source).not.toMatch(
+        /^functions\/(core\/(pdf|html|template)\/|fonts\/load-font-library|render\/(create-renderer|render-handler|render-service)|download\/|storage\/s3-)/,
+      );
   });
 
   it("load no fontkit, pdfkit or AWS SDK at synth", () => {
@@ -42,7 +45,16 @@ describe("the CDK app's imports", () => {
 
 describe("the download function's imports", () => {
   it("carry no part of the typesetter: it presigns, invokes the render function, and words refused-link pages from the message catalogs", async () => {
-    const result = await build({ entryPoints: [join(REPO, "functions/download/handler.ts")], bundle: true, write: false, platform: "node", packages: "external", metafile: true, logLevel: "silent", outfile: "index.js" });
+    const result = await build({
+      entryPoints: [join(REPO, "functions/download/handler.ts")],
+      bundle: true,
+      write: false,
+      platform: "node",
+      packages: "external",
+      metafile: true,
+      logLevel: "silent",
+      outfile: "index.js",
+    });
     const sources = Object.keys(result.metafile.inputs);
     const packages = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.external).map((imported) => imported.path));
     // The share links' refused-link pages are worded from templates/messages (ICU messages): the

@@ -15,8 +15,11 @@ const TSX = join(REPO, "node_modules/.bin/tsx");
 
 function generate(args: string[], cwd = REPO): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, [join(REPO, "local/cli.ts"), "generate", "--format", "html", "--templates", join(REPO, "templates"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      TSX,
+      [join(REPO, "local/cli.ts"), "generate", "--format", "html", "--templates", join(REPO, "templates"), ...args],
+      { cwd, env: { ...process.env, NO_COLOR: "1" } },
+      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

@@ -79,7 +79,13 @@ describe("the folder reader and the bucket reader", () => {
     copySample(join(dataDir, "saved-as-latin"));
     withId(join(dataDir, "saved-as-latin"), "saved-as-latin");
     // "d’exemple" as Windows-1252 saves the apostrophe as the single byte 0x92.
-    writeFileSync(join(dataDir, "saved-as-latin", "fr.json"), Buffer.from(readFileSync(join(SAMPLE, "fr.json"), "utf8").replace(/[^\x00-\xff]/g, (char) => (char === "\u2019" ? "\x92" : "?")), "latin1"));
+    writeFileSync(
+      join(dataDir, "saved-as-latin", "fr.json"),
+      Buffer.from(
+        readFileSync(join(SAMPLE, "fr.json"), "utf8").replace(/[^\x00-\xff]/g, (char) => (char === "\u2019" ? "\x92" : "?")),
+        "latin1",
+      ),
+    );
     copySample(join(dataDir, "My Letter"));
     writeFileSync(join(dataDir, "README.md"), "# Letters\n");
     harness = await startHarness();
@@ -137,7 +143,8 @@ describe("the folder reader and the bucket reader", () => {
   });
 
   it("answer an unknown letter alike", async () => {
-    for (const reader of Object.values(readers)) expect(await readingOf(reader, "no-such-letter")).toEqual({ error: expect.stringMatching(/^UNKNOWN_LETTER: no letter "no-such-letter"/) });
+    for (const reader of Object.values(readers))
+      expect(await readingOf(reader, "no-such-letter")).toEqual({ error: expect.stringMatching(/^UNKNOWN_LETTER: no letter "no-such-letter"/) });
   });
 });
 

@@ -45,7 +45,11 @@ async function run(options: Partial<GenerateOptions> = {}) {
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/")).filter((p) => p !== "manifest.json").sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"))
+    .filter((p) => p !== "manifest.json")
+    .sort();
 }
 
 const listedPaths = (manifest: ExportManifest) => manifest.documents.map((d) => d.path).sort();
@@ -125,7 +129,10 @@ describe("the export under out/ after the data changes", () => {
     await writeFile(join(outDir, "holiday", "en", "holiday-en.pdf"), "a person's file that happens to look like ours");
     const manifest = JSON.parse(await readFile(join(outDir, "manifest.json"), "utf8")) as ExportManifest;
     const listed = manifest.documents[0]!;
-    manifest.documents.push({ ...listed, path: "../outside.html", revision: "0000000000000000" }, { ...listed, letterId: "..", path: `../en/..-en.html`, revision: "0000000000000000" });
+    manifest.documents.push(
+      { ...listed, path: "../outside.html", revision: "0000000000000000" },
+      { ...listed, letterId: "..", path: `../en/..-en.html`, revision: "0000000000000000" },
+    );
     await writeFile(join(outDir, "manifest.json"), JSON.stringify(manifest));
 
     await changeEnglish();
@@ -167,7 +174,13 @@ describe("--out", () => {
 
 describe("the console when publishing fails", () => {
   it("prints the reason and what to do, not only a count", async () => {
-    const client = createS3Client({ region: stack.harness.s3.region, endpoint: stack.harness.s3.endpoint, forcePathStyle: true, credentials: stack.harness.s3.credentials, maxAttempts: 1 });
+    const client = createS3Client({
+      region: stack.harness.s3.region,
+      endpoint: stack.harness.s3.endpoint,
+      forcePathStyle: true,
+      credentials: stack.harness.s3.credentials,
+      maxAttempts: 1,
+    });
     client.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === "PutObjectCommand" && String((args.input as { Key?: string }).Key).endsWith("/manifest.json")) {
@@ -184,16 +197,23 @@ describe("the console when publishing fails", () => {
     out.on("data", (chunk: Buffer) => void (printed += chunk.toString("utf8")));
     const table = new ProgressTable(out as unknown as NodeJS.WriteStream);
     try {
-      const result = await generateDocuments(service, new DirectoryLetterSource(dataDir), { formats: ["html"], locales: ["en", "ru"], personalized: false }, {
-        onPlanned: (requests) => table.planned(requests.length),
-        onStored: (stored) => table.stored(stored),
-        onFailure: (failure) => table.failed(failure),
-        onPublishFailure: (failure) => table.publishFailed(failure),
-      });
+      const result = await generateDocuments(
+        service,
+        new DirectoryLetterSource(dataDir),
+        { formats: ["html"], locales: ["en", "ru"], personalized: false },
+        {
+          onPlanned: (requests) => table.planned(requests.length),
+          onStored: (stored) => table.stored(stored),
+          onFailure: (failure) => table.failed(failure),
+          onPublishFailure: (failure) => table.publishFailed(failure),
+        },
+      );
       table.finish();
 
       expect(result.failures).toHaveLength(2);
-      expect(printed).toMatch(new RegExp(`PUBLISHING FAILED for ${SEED_LETTER} revision [0-9a-f]+: STORAGE_ERROR: storage unavailable during put of letters/${SEED_LETTER}/[0-9a-f]+/manifest.json`));
+      expect(printed).toMatch(
+        new RegExp(`PUBLISHING FAILED for ${SEED_LETTER} revision [0-9a-f]+: STORAGE_ERROR: storage unavailable during put of letters/${SEED_LETTER}/[0-9a-f]+/manifest.json`),
+      );
       expect(printed).toContain("2 stored documents are not listed in the manifest and counted as failed; run the same command again to publish them");
     } finally {
       client.destroy();

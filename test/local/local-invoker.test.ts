@@ -30,7 +30,7 @@ describe("the local invoker (Lambda's invoke semantics, in process)", () => {
   it("reports an error the handler throws as FunctionError Unhandled with its name as errorType and its message", async () => {
     const invoke = localInvoker(
       async () => {
-        throw Object.assign(new Error("no letter \"x\""), { name: "UNKNOWN_LETTER" });
+        throw Object.assign(new Error('no letter "x"'), { name: "UNKNOWN_LETTER" });
       },
       { timeoutSeconds: 5 },
     );

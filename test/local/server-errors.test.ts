@@ -45,7 +45,10 @@ describe("the local server's failures, said plainly", () => {
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
     const { port } = busy.address() as AddressInfo;
     try {
-      await expect(listenLocalServer(createServer(), port)).rejects.toMatchObject({ code: "CONFIG_ERROR", message: expect.stringContaining(`port ${port} on 127.0.0.1 is already in use`) });
+      await expect(listenLocalServer(createServer(), port)).rejects.toMatchObject({
+        code: "CONFIG_ERROR",
+        message: expect.stringContaining(`port ${port} on 127.0.0.1 is already in use`),
+      });
     } finally {
       busy.close();
     }
@@ -57,8 +60,17 @@ describe("the local server's failures, said plainly", () => {
     const { port } = busy.address() as AddressInfo;
     try {
       const run = spawnSync(process.execPath, ["--import", "tsx", "local/cli.ts", "serve", "--port", String(port)], { cwd: REPO, encoding: "utf8", timeout: 90_000 });
-      const errorLines = run.stderr.split("\n").filter((line) => line.trim() !== "" && !/NodeVersionSupportWarning|node >=22|upgrade to node|a\.co\/|trace-warnings|versions published|To continue receiving|security updates/.test(line));
-      expect({ status: run.status, errorLines }).toEqual({ status: 2, errorLines: [`CONFIG_ERROR: port ${port} on 127.0.0.1 is already in use; stop what is using it or choose another with --port`] });
+      const errorLines = run.stderr
+        .split("\n")
+        .filter(
+          (line) =>
+            line.trim() !== "" &&
+            !/NodeVersionSupportWarning|node >=22|upgrade to node|a\.co\/|trace-warnings|versions published|To continue receiving|security updates/.test(line),
+        );
+      expect({ status: run.status, errorLines }).toEqual({
+        status: 2,
+        errorLines: [`CONFIG_ERROR: port ${port} on 127.0.0.1 is already in use; stop what is using it or choose another with --port`],
+      });
     } finally {
       busy.close();
     }

@@ -131,7 +131,9 @@ describe("the local server's download API, end to end over HTTP", () => {
     const before = forwarded(stack.harness.s3, "PUT");
     const replies = await Promise.all(Array.from({ length: 25 }, () => get(`/letters/${SEED_LETTER}/es/pdf?recipient=cl`)));
     expect(replies.map((reply) => reply.status)).toEqual(Array(25).fill(302));
-    const documentPuts = stack.harness.s3.requests.filter((request) => request.method === "PUT" && request.refusedWith === undefined && /\/es\/cl\/letter\.pdf(\?|$)/.test(request.url));
+    const documentPuts = stack.harness.s3.requests.filter(
+      (request) => request.method === "PUT" && request.refusedWith === undefined && /\/es\/cl\/letter\.pdf(\?|$)/.test(request.url),
+    );
     expect(documentPuts).toHaveLength(1);
     // The document, its published entry and the revision's manifest; the latest pointer already names this revision.
     expect(forwarded(stack.harness.s3, "PUT") - before).toBe(3);
@@ -202,7 +204,9 @@ describe("the local server when the render function runs out of time", () => {
     let status = 0;
     for (let attempt = 0; attempt < 200 && status !== 302; attempt++) {
       const latest = await stack.store.getLatest(SEED_LETTER);
-      const listed = latest ? (await stack.store.getManifest(SEED_LETTER, latest.revision))?.documents.some((entry) => entry.locale === "fr" && entry.format === "pdf" && entry.recipientId === null) : false;
+      const listed = latest
+        ? (await stack.store.getManifest(SEED_LETTER, latest.revision))?.documents.some((entry) => entry.locale === "fr" && entry.format === "pdf" && entry.recipientId === null)
+        : false;
       if (listed) status = (await fetch(path, { redirect: "manual" })).status;
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -56,7 +56,8 @@ async function expectRefused(url: string, method = "GET") {
   const reply = await fetch(url, { method });
   const body = await reply.text();
   expect({ url, refused: [400, 403].includes(reply.status) }).toEqual({ url, refused: true });
-  if (method !== "HEAD") expect(body).toMatch(/^<\?xml[\s\S]*<Code>(AccessDenied|SignatureDoesNotMatch|InvalidAccessKeyId|AuthorizationQueryParametersError|InvalidArgument)<\/Code>/);
+  if (method !== "HEAD")
+    expect(body).toMatch(/^<\?xml[\s\S]*<Code>(AccessDenied|SignatureDoesNotMatch|InvalidAccessKeyId|AuthorizationQueryParametersError|InvalidArgument)<\/Code>/);
   // The refusal never carries the document.
   expect(body).not.toContain("%PDF-");
   expect(body).not.toContain("<!DOCTYPE html");
@@ -132,7 +133,29 @@ describe("a signed download link", () => {
 
 describe("the lifetime of a download link", () => {
   // Every way of asking: either refused with 400 naming the parameter, or a link no longer than the maximum.
-  const asks = ["1", "60", "599", "600", "601", "3600", "604800", "9999999", "0", "-1", "600.0", "6e2", "+600", " 600", "0600", "0x258", "Infinity", "NaN", "", "60&expires=99999", "99999&expires=60"];
+  const asks = [
+    "1",
+    "60",
+    "599",
+    "600",
+    "601",
+    "3600",
+    "604800",
+    "9999999",
+    "0",
+    "-1",
+    "600.0",
+    "6e2",
+    "+600",
+    " 600",
+    "0600",
+    "0x258",
+    "Infinity",
+    "NaN",
+    "",
+    "60&expires=99999",
+    "99999&expires=60",
+  ];
 
   it.each(asks)("is at most the maximum whatever ?expires=%p asks", async (ask) => {
     const reply = await fetch(`${baseUrl}/letters/${SEED_LETTER}/en/html?expires=${ask.replace(/ /g, "%20")}`, { redirect: "manual" });
@@ -162,7 +185,9 @@ describe("the lifetime of a download link", () => {
     await expect(store.presignDownload(key, { expiresInSeconds: MAX_SECONDS + 1 })).rejects.toMatchObject({ code: "INVALID_REQUEST" });
     await expect(store.presignDownload(key, { expiresInSeconds: 0 })).rejects.toMatchObject({ code: "INVALID_REQUEST" });
     expect(() => readConfig({ DOCUMENTS_BUCKET: "letterpress-documents", DOWNLOAD_URL_MAX_TTL_SECONDS: "604801" })).toThrow(/DOWNLOAD_URL_MAX_TTL_SECONDS/);
-    expect(() => readConfig({ DOCUMENTS_BUCKET: "letterpress-documents", DOWNLOAD_URL_TTL_SECONDS: "7200" })).toThrow(/DOWNLOAD_URL_TTL_SECONDS must not exceed DOWNLOAD_URL_MAX_TTL_SECONDS/);
+    expect(() => readConfig({ DOCUMENTS_BUCKET: "letterpress-documents", DOWNLOAD_URL_TTL_SECONDS: "7200" })).toThrow(
+      /DOWNLOAD_URL_TTL_SECONDS must not exceed DOWNLOAD_URL_MAX_TTL_SECONDS/,
+    );
   });
 });
 

@@ -50,30 +50,29 @@ describe("bounded work", () => {
     }
   });
 
-  test(
-    `its PDFs and pages in all seven languages render in one process with a ${HEAP_LIMIT_MB} MB heap that stays bounded after GC`,
-    async () => {
-      const child = join(__dirname, "support/render-largest-letter.ts");
-      const args = ["--expose-gc", `--max-old-space-size=${HEAP_LIMIT_MB}`, ...RENDER_NODE_OPTIONS.split(" "), "--import", "tsx", child, LOCALES.join(","), "0", "1"];
-      let stdout: string;
-      try {
-        ({ stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 16 * MB, cwd: join(__dirname, "../..") }));
-      } catch (error) {
-        const { code, signal, stderr } = error as { code?: number; signal?: string; stderr?: string };
-        const what = (stderr ?? "").includes("heap out of memory") ? `ran out of its ${HEAP_LIMIT_MB} MB heap` : "failed";
-        throw new Error(`the render process ${what} (exit ${code}, signal ${signal}): ${(stderr ?? "").slice(-1500)}`);
-      }
-      const report = JSON.parse(stdout) as ChildReport;
-      expect(report.fileBytes.slice(1).every((bytes) => bytes > READER_LIMITS.maxFileBytes - 64)).toBe(true);
-      expect(report.documents.map((document) => `${document.locale}.${document.format}`)).toEqual(LOCALES.flatMap((locale) => [`${locale}.pdf`, `${locale}.html`]));
-      for (const document of report.documents) expect(document.bytes).toBeGreaterThan(0);
-      const retained = report.documents.map((document) => ({ document: `${document.locale}.${document.format}`, retainedMB: Math.round((document.heapAfterGc - report.baseline) / MB) }));
-      const overBound = retained.filter((entry) => entry.retainedMB * MB > RETAINED_BOUND);
-      expect({ boundMB: RETAINED_BOUND / MB, overBound }).toEqual({ boundMB: RETAINED_BOUND / MB, overBound: [] });
-      // The caches filled by half at least (the letter has far more words than they may keep) and held to their budget.
-      expect(Math.max(...report.documents.map((document) => document.cachedBytes))).toBeGreaterThan(TOTAL_CACHE_BUDGET / 2);
-      expect(Math.max(...report.documents.map((document) => document.cachedBytes))).toBeLessThanOrEqual(TOTAL_CACHE_BUDGET);
-    },
-    600_000,
-  );
+  test(`its PDFs and pages in all seven languages render in one process with a ${HEAP_LIMIT_MB} MB heap that stays bounded after GC`, async () => {
+    const child = join(__dirname, "support/render-largest-letter.ts");
+    const args = ["--expose-gc", `--max-old-space-size=${HEAP_LIMIT_MB}`, ...RENDER_NODE_OPTIONS.split(" "), "--import", "tsx", child, LOCALES.join(","), "0", "1"];
+    let stdout: string;
+    try {
+      ({ stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 16 * MB, cwd: join(__dirname, "../..") }));
+    } catch (error) {
+      const { code, signal, stderr } = error as { code?: number; signal?: string; stderr?: string };
+      const what = (stderr ?? "").includes("heap out of memory") ? `ran out of its ${HEAP_LIMIT_MB} MB heap` : "failed";
+      throw new Error(`the render process ${what} (exit ${code}, signal ${signal}): ${(stderr ?? "").slice(-1500)}`);
+    }
+    const report = JSON.parse(stdout) as ChildReport;
+    expect(report.fileBytes.slice(1).every((bytes) => bytes > READER_LIMITS.maxFileBytes - 64)).toBe(true);
+    expect(report.documents.map((document) => `${document.locale}.${document.format}`)).toEqual(LOCALES.flatMap((locale) => [`${locale}.pdf`, `${locale}.html`]));
+    for (const document of report.documents) expect(document.bytes).toBeGreaterThan(0);
+    const retained = report.documents.map((document) => ({
+      document: `${document.locale}.${document.format}`,
+      retainedMB: Math.round((document.heapAfterGc - report.baseline) / MB),
+    }));
+    const overBound = retained.filter((entry) => entry.retainedMB * MB > RETAINED_BOUND);
+    expect({ boundMB: RETAINED_BOUND / MB, overBound }).toEqual({ boundMB: RETAINED_BOUND / MB, overBound: [] });
+    // The caches filled by half at least (the letter has far more words than they may keep) and held to their budget.
+    expect(Math.max(...report.documents.map((document) => document.cachedBytes))).toBeGreaterThan(TOTAL_CACHE_BUDGET / 2);
+    expect(Math.max(...report.documents.map((document) => document.cachedBytes))).toBeLessThanOrEqual(TOTAL_CACHE_BUDGET);
+  }, 600_000);
 });

@@ -100,7 +100,13 @@ describe("hostile letters through the render service into the bucket", () => {
     ["letter/html-in-every-field", []],
     // Emoji now render (a monochrome emoji face); characters no shipped face has still fail their PDFs only.
     ["letter/emoji", []],
-    ["letter/scripts-no-font-covers", [["en", "pdf", "RENDER_ERROR"], ["fr", "pdf", "RENDER_ERROR"]]],
+    [
+      "letter/scripts-no-font-covers",
+      [
+        ["en", "pdf", "RENDER_ERROR"],
+        ["fr", "pdf", "RENDER_ERROR"],
+      ],
+    ],
   ])("%s: stores what renders, reports what does not, lists only what is stored", async (id, failures) => {
     const testCase = ofKind("letter").find((candidate) => candidate.id === id)!;
     const dataDir = await mkdtemp(join(tmpdir(), "letterpress-hostile-"));
@@ -113,7 +119,9 @@ describe("hostile letters through the render service into the bucket", () => {
       const result = await new RenderService(renderer, store, new DirectoryLetterSource(dataDir), SHIPPED_LOCALES).render({ letterId: "sample" });
       expect(result.stored.length + result.failures.length).toBe(4);
       expect(result.failures.map((failure) => [failure.request.locale, failure.request.format, failure.error.code])).toEqual(failures);
-      expect(result.manifest?.documents.map((entry) => `${entry.locale}.${entry.format}`).sort()).toEqual(result.stored.map((stored) => `${stored.request.locale}.${stored.request.format}`).sort());
+      expect(result.manifest?.documents.map((entry) => `${entry.locale}.${entry.format}`).sort()).toEqual(
+        result.stored.map((stored) => `${stored.request.locale}.${stored.request.format}`).sort(),
+      );
       for (const entry of result.manifest!.documents) expect(sha256Hex((await store.get(entry.key)).bytes)).toBe(entry.sha256);
     } finally {
       await harness.stop();

@@ -39,7 +39,12 @@ function sqsEvent(batch: readonly Message[], receives: ReadonlyMap<string, numbe
     messageId: message.messageId,
     receiptHandle: `handle-${message.messageId}-${receives.get(message.messageId)}`,
     body: message.body,
-    attributes: { ApproximateReceiveCount: String(receives.get(message.messageId)), SentTimestamp: "1764000000000", SenderId: "AIDAEXAMPLE", ApproximateFirstReceiveTimestamp: "1764000000001" },
+    attributes: {
+      ApproximateReceiveCount: String(receives.get(message.messageId)),
+      SentTimestamp: "1764000000000",
+      SenderId: "AIDAEXAMPLE",
+      ApproximateFirstReceiveTimestamp: "1764000000001",
+    },
     messageAttributes: {},
     md5OfBody: sha256Hex(message.body).slice(0, 32),
     eventSource: "aws:sqs",
@@ -106,7 +111,12 @@ describe("SQS-driven renders with partial batch failures and a dead-letter queue
 
     expect(outcome.strayFailures).toEqual([]);
     expect(outcome.done.sort()).toEqual(["good-en-html", "good-ru-pdf", "transient-es-html"]);
-    expect(outcome.deadLetters.sort()).toEqual(messages.filter((message) => message.messageId.startsWith("poison-")).map((message) => message.messageId).sort());
+    expect(outcome.deadLetters.sort()).toEqual(
+      messages
+        .filter((message) => message.messageId.startsWith("poison-"))
+        .map((message) => message.messageId)
+        .sort(),
+    );
     expect(Object.fromEntries(outcome.receives)).toEqual({
       "good-en-html": 1,
       "good-ru-pdf": 1,
@@ -136,7 +146,8 @@ describe("SQS-driven renders with partial batch failures and a dead-letter queue
   it("re-delivers every notification of a letter whose render failed, renders it once per delivery, and dead-letters a letter whose data stays invalid", async () => {
     // A deployment: S3's notifications of the eight files of one letter and of one file of a letter with
     // invalid data (a bad letter of the fixtures, its date not a date), and S3's test event.
-    const notifications = (name: string): Message[] => (JSON.parse(readFileSync(join(FIXTURES_DIR, "events", name), "utf8")).Records as Message[]).map(({ messageId, body }) => ({ messageId, body }));
+    const notifications = (name: string): Message[] =>
+      (JSON.parse(readFileSync(join(FIXTURES_DIR, "events", name), "utf8")).Records as Message[]).map(({ messageId, body }) => ({ messageId, body }));
     const changes = notifications("sqs-data-changes.json");
     const [testEvent] = notifications("sqs-s3-test-event.json");
     const seedChanges = changes.slice(0, 8).map((message) => message.messageId);

@@ -23,7 +23,18 @@ const DOCUMENT_KEY = /^\/[^/]+\/letters\/.+\/letter\.(pdf|html)$/;
 const MANIFEST_KEY = /\/manifest\.json$/;
 const LATEST_KEY = /\/latest\.json$/;
 
-const totals = { scenarios: 0, faultsInjected: 0, serverStops: 0, serverRestarts: 0, documentsPlanned: 0, storedVerified: 0, reportedFailed: 0, lost: 0, rerunsCompleted: 0, rewritten: 0 };
+const totals = {
+  scenarios: 0,
+  faultsInjected: 0,
+  serverStops: 0,
+  serverRestarts: 0,
+  documentsPlanned: 0,
+  storedVerified: 0,
+  reportedFailed: 0,
+  lost: 0,
+  rerunsCompleted: 0,
+  rewritten: 0,
+};
 
 let renderer: DocumentRenderer;
 let batchLocales: LocaleId[];
@@ -40,7 +51,11 @@ interface Batch {
   result: RenderAndStoreResult;
 }
 
-async function runBatch(stack: FaultStack, formats: DocumentFormat[], options: { renderer?: DocumentRenderer; onStored?(count: number): void; onFailure?(count: number): void } = {}): Promise<Batch> {
+async function runBatch(
+  stack: FaultStack,
+  formats: DocumentFormat[],
+  options: { renderer?: DocumentRenderer; onStored?(count: number): void; onFailure?(count: number): void } = {},
+): Promise<Batch> {
   const service = new RenderService(options.renderer ?? renderer, stack.store, letters, SHIPPED_LOCALES);
   let planned: DocumentRequest[] = [];
   let stored = 0;
@@ -130,8 +145,7 @@ describe("a render batch when S3 fails in the middle", () => {
       await expectAccountedFor(stack, batch);
       expect(batch.result.failures).toEqual([]);
       expect(stack.proxy.injected().length).toBeGreaterThanOrEqual(5);
-    }),
-  );
+    }));
 
   it("reports a document whose confirming HEAD lost its connection, though its bytes landed; the re-run finds them unchanged", async () =>
     withStack({ maxAttempts: 1 }, async (stack) => {
@@ -141,8 +155,7 @@ describe("a render batch when S3 fails in the middle", () => {
       await expectAccountedFor(stack, first);
       expect(failedIds(first)).toEqual([[documentId(first.planned[1]!), "STORAGE_ERROR"]]);
       await expectRerunCompletes(stack, first, ["html"]);
-    }),
-  );
+    }));
 
   it("stores every document when every request is slowed by 150 ms", async () =>
     withStack({ maxAttempts: 1, requestTimeoutMs: 2_000 }, async (stack) => {
@@ -150,8 +163,7 @@ describe("a render batch when S3 fails in the middle", () => {
       const batch = await runBatch(stack, ["html"]);
       await expectAccountedFor(stack, batch);
       expect(batch.result.failures).toEqual([]);
-    }),
-  );
+    }));
 
   it("reports the document whose upload is slowed past the client's timeout, and never stores it late", async () =>
     withStack({ maxAttempts: 1, requestTimeoutMs: 500 }, async (stack) => {
@@ -165,8 +177,7 @@ describe("a render batch when S3 fails in the middle", () => {
       const key = `letters/${SEED_LETTER}/${revision}/${first.planned[1]!.locale}/letter.html`;
       expect(await stack.direct.store.head(key)).toBeUndefined();
       await expectRerunCompletes(stack, first, ["html"]);
-    }),
-  );
+    }));
 
   it("reports every document as failed, and lists none, when the manifest cannot be written; the re-run publishes them unchanged", async () =>
     withStack({ maxAttempts: 1 }, async (stack) => {
@@ -175,12 +186,13 @@ describe("a render batch when S3 fails in the middle", () => {
       await expectAccountedFor(stack, first);
       expect(first.result.stored).toEqual([]);
       expect(first.result.failures.map((failure) => failure.error.message)).toEqual(
-        first.planned.map(() => expect.stringMatching(/^stored, but the manifest could not be published: storage unavailable during put of letters\/unsc-dprk-2015\/[0-9a-f]+\/manifest\.json$/)),
+        first.planned.map(() =>
+          expect.stringMatching(/^stored, but the manifest could not be published: storage unavailable during put of letters\/unsc-dprk-2015\/[0-9a-f]+\/manifest\.json$/),
+        ),
       );
       expect(await stack.direct.store.getLatest(SEED_LETTER)).toBeUndefined();
       await expectRerunCompletes(stack, first, ["html"]);
-    }),
-  );
+    }));
 
   it("keeps the manifest true when the latest pointer cannot be written; the re-run points latest at it", async () =>
     withStack({ maxAttempts: 1 }, async (stack) => {
@@ -190,8 +202,7 @@ describe("a render batch when S3 fails in the middle", () => {
       expect(first.result.failures).toHaveLength(first.planned.length);
       expect(await stack.direct.store.getLatest(SEED_LETTER)).toBeUndefined();
       await expectRerunCompletes(stack, first, ["html"]);
-    }),
-  );
+    }));
 
   it("reports every document as failed when S3 answers 503 to everything, stores nothing, and the re-run stores them all", async () =>
     withStack({ maxAttempts: 1 }, async (stack) => {
@@ -201,8 +212,7 @@ describe("a render batch when S3 fails in the middle", () => {
       expect(first.result.stored).toEqual([]);
       expect(new Set(first.result.failures.map((failure) => failure.error.code))).toEqual(new Set(["STORAGE_ERROR"]));
       await expectRerunCompletes(stack, first, ["html", "pdf"]);
-    }),
-  );
+    }));
 });
 
 describe("a render batch when the S3 server stops and restarts", () => {
@@ -222,8 +232,7 @@ describe("a render batch when the S3 server stops and restarts", () => {
       expect(failedIds(first)).toEqual([[documentId(first.planned[2]!), "STORAGE_ERROR"]]);
       expect(first.result.stored.map((stored) => documentId(stored.request))).toEqual(first.planned.filter((_, i) => i !== 2).map(documentId));
       await expectRerunCompletes(stack, first, ["pdf"]);
-    }),
-  );
+    }));
 
   it("reports every document when it stops for good, lists nothing, and a re-run after it restarts completes", async () =>
     withStack({ maxAttempts: 1 }, async (stack) => {
@@ -242,8 +251,7 @@ describe("a render batch when the S3 server stops and restarts", () => {
       totals.serverRestarts++;
       await expectAccountedFor(stack, first);
       await expectRerunCompletes(stack, first, ["pdf"]);
-    }),
-  );
+    }));
 });
 
 describe("a render batch when one language's PDF layout throws", () => {
@@ -259,11 +267,12 @@ describe("a render batch when one language's PDF layout throws", () => {
       };
       const first = await runBatch(stack, ["pdf", "html"], { renderer: throwing });
       await expectAccountedFor(stack, first);
-      expect(first.result.failures.map((failure) => [documentId(failure.request), failure.error.code, failure.error.message])).toEqual([["ko/-/pdf", "RENDER_ERROR", "layout failed: no glyphs for ko"]]);
+      expect(first.result.failures.map((failure) => [documentId(failure.request), failure.error.code, failure.error.message])).toEqual([
+        ["ko/-/pdf", "RENDER_ERROR", "layout failed: no glyphs for ko"],
+      ]);
       expect(first.result.manifest?.documents.some((entry) => entry.locale === "ko" && entry.format === "pdf")).toBe(false);
       expect(first.result.manifest?.documents.some((entry) => entry.locale === "ko" && entry.format === "html")).toBe(true);
       await expectRerunCompletes(stack, first, ["pdf", "html"]);
       expect(await manifestEntriesNotThere(stack.direct)).toEqual([]);
-    }),
-  );
+    }));
 });

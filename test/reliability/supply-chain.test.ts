@@ -30,14 +30,30 @@ const lock = JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8")) a
 const installed = Object.entries(lock.packages).filter(([path]) => path !== "");
 
 /** Packages that must never reach a Lambda: test runners, browsers, CDK, the local S3 server, compilers. */
-const DEV_ONLY = ["jest", "playwright-core", "aws-cdk-lib", "aws-cdk", "cdk-nag", "s3rver", "typescript", "esbuild", "@swc/core", "tsx", "unpdf", "html-validate", "aws4", "patch-package"];
+const DEV_ONLY = [
+  "jest",
+  "playwright-core",
+  "aws-cdk-lib",
+  "aws-cdk",
+  "cdk-nag",
+  "s3rver",
+  "typescript",
+  "esbuild",
+  "@swc/core",
+  "tsx",
+  "unpdf",
+  "html-validate",
+  "aws4",
+  "patch-package",
+];
 
 describe("the lockfile", () => {
   it("is lockfileVersion 3 and lists exactly package.json's dependencies", () => {
     expect(lock.lockfileVersion).toBe(3);
     expect(lock.packages[""]?.dependencies).toEqual(manifest.dependencies);
     expect(lock.packages[""]?.devDependencies).toEqual(manifest.devDependencies);
-    for (const name of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.devDependencies)]) expect(lock.packages[`node_modules/${name}`]?.version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const name of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.devDependencies)])
+      expect(lock.packages[`node_modules/${name}`]?.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it("pins every package by version and sha512 integrity (bundled ones by their parent's)", () => {
@@ -119,7 +135,9 @@ describe("the render Lambda's bundle", () => {
 
   it("reports what it is made of", () => {
     const output = Object.values(metafile.outputs)[0]!;
-    const top = bytesByPackage().slice(0, 20).map(([name, bytes]) => ({ name, kB: Math.round(bytes / 1024) }));
+    const top = bytesByPackage()
+      .slice(0, 20)
+      .map(([name, bytes]) => ({ name, kB: Math.round(bytes / 1024) }));
     recordFigures("bundle", { bundleKB: Math.round(output.bytes / 1024), inputs: Object.keys(output.inputs).length, top });
     expect(top.length).toBeGreaterThan(5);
   });

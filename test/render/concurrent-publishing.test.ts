@@ -21,7 +21,9 @@ interface Wanted {
 async function everyDocumentOfTheSeedLetter(): Promise<Wanted[]> {
   const parsed = await new DirectoryLetterSource(DATA_DIR).loadLetter(SEED_LETTER);
   const general = [...parsed.letter.translations.keys()].flatMap((locale) => (["pdf", "html"] as const).map((format) => ({ locale, format, recipientId: null })));
-  const personal = parsed.letter.facts.recipients.flatMap((recipient) => (["pdf", "html"] as const).map((format) => ({ locale: recipient.locale, format, recipientId: recipient.id })));
+  const personal = parsed.letter.facts.recipients.flatMap((recipient) =>
+    (["pdf", "html"] as const).map((format) => ({ locale: recipient.locale, format, recipientId: recipient.id })),
+  );
   return [...general, ...personal];
 }
 
@@ -43,7 +45,9 @@ describe("the first requests for every document of a new letter, all at once", (
 
     const replies = await Promise.all(
       wanted.map(async ({ locale, format, recipientId }) => {
-        const reply = await fetch(`${running.baseUrl}/letters/${SEED_LETTER}/${locale}/${format}${recipientId ? `?recipient=${recipientId}` : ""}`, { headers: { accept: "application/json" } });
+        const reply = await fetch(`${running.baseUrl}/letters/${SEED_LETTER}/${locale}/${format}${recipientId ? `?recipient=${recipientId}` : ""}`, {
+          headers: { accept: "application/json" },
+        });
         return { status: reply.status, body: (await reply.json()) as { revision?: string; error?: { message: string } } };
       }),
     );

@@ -79,9 +79,21 @@ describe("classifyRenderMessage", () => {
     return JSON.stringify(body);
   };
   it.each([
-    ["an S3 notification without its object key", records("sqs-malformed-s3-notification.json")[0]!.body, "body.Records.0.s3.object.key: Invalid input: expected string, received undefined"],
-    ["an S3 notification of a deletion", withChange((body) => (body.Records[0].eventName = "ObjectRemoved:Delete")), 'body.Records.0.eventName: Invalid string: must start with "ObjectCreated:"'],
-    ["an S3 notification whose key does not decode", withChange((body) => (body.Records[0].s3.object.key = "data/unsc-dprk-2015/%E0%A4%A.json")), "body.Records.0.s3.object.key: malformed percent-encoding"],
+    [
+      "an S3 notification without its object key",
+      records("sqs-malformed-s3-notification.json")[0]!.body,
+      "body.Records.0.s3.object.key: Invalid input: expected string, received undefined",
+    ],
+    [
+      "an S3 notification of a deletion",
+      withChange((body) => (body.Records[0].eventName = "ObjectRemoved:Delete")),
+      'body.Records.0.eventName: Invalid string: must start with "ObjectCreated:"',
+    ],
+    [
+      "an S3 notification whose key does not decode",
+      withChange((body) => (body.Records[0].s3.object.key = "data/unsc-dprk-2015/%E0%A4%A.json")),
+      "body.Records.0.s3.object.key: malformed percent-encoding",
+    ],
     ["an S3 notification without records", withChange((body) => (body.Records = [])), "body.Records: Too small"],
     ["a test event not from S3", '{"Event":"s3:TestEvent"}', 'body.Service: Invalid input: expected "Amazon S3"'],
     ["a body that is not JSON", '{"letterId": "unsc-dprk-2015", "locales": [', "body: not JSON"],

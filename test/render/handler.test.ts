@@ -124,7 +124,10 @@ describe("the render Lambda handler, against the embedded S3 server", () => {
     const env = lambdaEnvironment(harness, fonts.dir);
     const misconfigured = fromEnvironment(readConfig(env), { credentials: { ...harness.s3.credentials, secretAccessKey: "not-the-secret" }, maxAttempts: 1 });
     const refused = createRenderHandler({ ...misconfigured, logger: QUIET_LOGGER });
-    await expect(refused({ letterId: SEED_LETTER, locales: ["en"], formats: ["html"] })).rejects.toMatchObject({ name: "CONFIG_ERROR", message: expect.stringContaining("check the function's role") });
+    await expect(refused({ letterId: SEED_LETTER, locales: ["en"], formats: ["html"] })).rejects.toMatchObject({
+      name: "CONFIG_ERROR",
+      message: expect.stringContaining("check the function's role"),
+    });
   });
 
   it("reports an unknown letter to a direct caller with its error code", async () => {

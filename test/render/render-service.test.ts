@@ -83,7 +83,15 @@ describe("a batch when the S3 server stops in the middle", () => {
     const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
     const connect = async () => {
       const s3 = await startEmbeddedS3({ dataDir });
-      const client = createS3Client({ region: s3.region, endpoint: s3.endpoint, forcePathStyle: true, credentials: s3.credentials, maxAttempts: 1, connectionTimeoutMs: 500, requestTimeoutMs: 2_000 });
+      const client = createS3Client({
+        region: s3.region,
+        endpoint: s3.endpoint,
+        forcePathStyle: true,
+        credentials: s3.credentials,
+        maxAttempts: 1,
+        connectionTimeoutMs: 500,
+        requestTimeoutMs: 2_000,
+      });
       const store = new S3DocumentStore({ client, bucket: s3.bucket, maxPresignExpirySeconds: 3600 });
       return { s3, client, store, service: new RenderService(renderer, store, new DirectoryLetterSource(DATA_DIR), SHIPPED_LOCALES) };
     };

@@ -95,10 +95,26 @@ describe("the renderer's code fingerprint", () => {
   it("is the same for a copy of the renderer's sources, and changes when the layout code, the PDF writer or a package version changes", async () => {
     const original = codeFingerprint(REPO);
     expect(codeFingerprint(copy)).toBe(original);
-    await edited("functions/core/pdf/layout.ts", (text) => `${text}\n// a layout change\n`, () => expect(codeFingerprint(copy)).not.toBe(original));
-    await edited("functions/core/pdf/pdf-writer.ts", (text) => text.replace(/\d/, (d) => String((Number(d) + 1) % 10)), () => expect(codeFingerprint(copy)).not.toBe(original));
-    await edited("functions/fonts/font-files.ts", (text) => text.replace("700Bold", "600SemiBold"), () => expect(codeFingerprint(copy)).not.toBe(original));
-    await edited("package-lock.json", (text) => text.replace(/"version": "(\d+)/, (_m, major: string) => `"version": "${Number(major) + 1}`), () => expect(codeFingerprint(copy)).not.toBe(original));
+    await edited(
+      "functions/core/pdf/layout.ts",
+      (text) => `${text}\n// a layout change\n`,
+      () => expect(codeFingerprint(copy)).not.toBe(original),
+    );
+    await edited(
+      "functions/core/pdf/pdf-writer.ts",
+      (text) => text.replace(/\d/, (d) => String((Number(d) + 1) % 10)),
+      () => expect(codeFingerprint(copy)).not.toBe(original),
+    );
+    await edited(
+      "functions/fonts/font-files.ts",
+      (text) => text.replace("700Bold", "600SemiBold"),
+      () => expect(codeFingerprint(copy)).not.toBe(original),
+    );
+    await edited(
+      "package-lock.json",
+      (text) => text.replace(/"version": "(\d+)/, (_m, major: string) => `"version": "${Number(major) + 1}`),
+      () => expect(codeFingerprint(copy)).not.toBe(original),
+    );
     expect(codeFingerprint(copy)).toBe(original);
   });
 
@@ -151,6 +167,8 @@ describe("a Lambda bundle", () => {
 
     const attempt = promisify(execFile)(process.execPath, [outfile]);
 
-    await expect(attempt).rejects.toMatchObject({ stderr: expect.stringContaining("CONFIG_ERROR: the renderer's fingerprint was not set at build time (esbuild define __LETTERPRESS_RENDERER_FINGERPRINT__)") });
+    await expect(attempt).rejects.toMatchObject({
+      stderr: expect.stringContaining("CONFIG_ERROR: the renderer's fingerprint was not set at build time (esbuild define __LETTERPRESS_RENDERER_FINGERPRINT__)"),
+    });
   });
 });

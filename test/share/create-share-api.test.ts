@@ -9,7 +9,14 @@ import { startHarness, type Harness } from "../storage/embedded-s3-harness";
 import { LETTER, recordEvents, ringOf, storeDocument } from "./support";
 
 const event = (routeKey: string, pathParameters: Record<string, string>, body?: unknown) =>
-  ({ routeKey, pathParameters, headers: {}, body: body === undefined ? undefined : JSON.stringify(body), isBase64Encoded: false, requestContext: {} }) as unknown as APIGatewayProxyEventV2;
+  ({
+    routeKey,
+    pathParameters,
+    headers: {},
+    body: body === undefined ? undefined : JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: {},
+  }) as unknown as APIGatewayProxyEventV2;
 
 describe("createShareApi, wired as the download handler and the local server wire it", () => {
   let harness: Harness;

@@ -52,7 +52,10 @@ describeInBrowser("the refused-link page in headless Chromium", () => {
 
     for (const locale of SHIPPED_LOCALES) {
       await storeDocument(harness.store(), REVISION, locale, "pdf", `letter in ${locale}`, { downloadName: `letter ${locale}` });
-      expiredTokens.set(locale, (await service.create({ letterId: "unsc-dprk-2015", locale, format: "pdf", recipientId: null, lifetimeSeconds: 3 * DAY_SECONDS, follow: "pinned", createdBy: null })).token);
+      expiredTokens.set(
+        locale,
+        (await service.create({ letterId: "unsc-dprk-2015", locale, format: "pdf", recipientId: null, lifetimeSeconds: 3 * DAY_SECONDS, follow: "pinned", createdBy: null })).token,
+      );
     }
     // Expired by the clock, not by waiting.
     time.advanceSeconds(3 * DAY_SECONDS);
@@ -81,7 +84,9 @@ describeInBrowser("the refused-link page in headless Chromium", () => {
     // axe is evaluated through the DevTools protocol: the page's own policy forbids every script.
     await page.evaluate(axe.source);
     const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ["violations"] }));
-    const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => `${violation.id}: ${violation.help}`);
+    const serious = results.violations
+      .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+      .map((violation) => `${violation.id}: ${violation.help}`);
     const layout = await page.evaluate(() => ({
       lang: document.documentElement.lang,
       dir: getComputedStyle(document.documentElement).direction,

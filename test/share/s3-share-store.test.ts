@@ -75,7 +75,17 @@ describe("the S3 share store, against the embedded S3 server", () => {
     for (const share of shares.slice(0, 3)) await paged.revoke({ schemaVersion: 1, id: share.id, letterId, revokedAt: "2026-02-01T00:00:00.000Z", revokedBy: null });
     const listed = await paged.listByLetter(letterId);
     expect(listed.map((share) => share.record.id)).toEqual(shares.map((share) => share.id).reverse());
-    expect(listed.filter((share) => share.revocation !== undefined).map((share) => share.record.id).sort()).toEqual(shares.slice(0, 3).map((share) => share.id).sort());
+    expect(
+      listed
+        .filter((share) => share.revocation !== undefined)
+        .map((share) => share.record.id)
+        .sort(),
+    ).toEqual(
+      shares
+        .slice(0, 3)
+        .map((share) => share.id)
+        .sort(),
+    );
     // 11 keys under the letter (8 shares, 3 revocations) in pages of 3: four listing requests.
     expect(harness.s3.requests.filter((request) => request.method === "GET" && request.url.includes("list-type=2") && request.url.includes("many-shares"))).toHaveLength(4);
   });
@@ -113,7 +123,7 @@ describe("the S3 share store, against the embedded S3 server", () => {
     expect(harness.s3.requests.length).toBe(before);
   });
 
-  it("reports a damaged record by its key, and a missing bucket as an error, never as \"not revoked\"", async () => {
+  it('reports a damaged record by its key, and a missing bucket as an error, never as "not revoked"', async () => {
     const share = record();
     await store.create(share);
     await harness.client.send(new PutObjectCommand({ Bucket: harness.s3.bucket, Key: shareRecordKey(LETTER, share.id), Body: "{not json" }));

@@ -32,7 +32,9 @@ describe("the shared-document presigner, against the embedded S3", () => {
 
   it("refuses a lifetime beyond 15 minutes or not a whole positive number", async () => {
     for (const seconds of [0, 901, 1.5, -60]) {
-      await expect(presign()(key, { expiresInSeconds: seconds, contentDisposition: "inline", contentType: "text/html" })).rejects.toThrow(`a download link may live 1 to 900 whole seconds; ${seconds} was requested`);
+      await expect(presign()(key, { expiresInSeconds: seconds, contentDisposition: "inline", contentType: "text/html" })).rejects.toThrow(
+        `a download link may live 1 to 900 whole seconds; ${seconds} was requested`,
+      );
     }
   });
 });

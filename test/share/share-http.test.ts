@@ -22,7 +22,11 @@ const REVISION = "4a4a4a4b5b5b";
 const BASE = "https://abc123.execute-api.us-east-1.amazonaws.com/";
 
 function createEvent(path: Partial<Record<string, string>> = {}, body?: unknown, raw?: string): APIGatewayProxyEventV2 {
-  return { ...createSample, pathParameters: { ...createSample.pathParameters, ...path } as Record<string, string>, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) };
+  return {
+    ...createSample,
+    pathParameters: { ...createSample.pathParameters, ...path } as Record<string, string>,
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  };
 }
 function openEvent(token: string, headers: Record<string, string | undefined> = {}): APIGatewayProxyEventV2 {
   return { ...openSample, rawPath: `/s/${token}`, pathParameters: { token }, headers: { ...openSample.headers, ...headers } as Record<string, string> };
@@ -44,7 +48,9 @@ describe("the share routes", () => {
       store: options.store ?? new S3ShareStore({ client: harness.client, bucket: harness.s3.bucket }),
       keyRing,
       // As the render function answers a document the data cannot make.
-      documents: storedShareDocuments(harness.store(), async (request) => Promise.reject(new LetterpressError("NOT_FOUND", `letter "${request.letterId}" has no ${request.locale} translation`))),
+      documents: storedShareDocuments(harness.store(), async (request) =>
+        Promise.reject(new LetterpressError("NOT_FOUND", `letter "${request.letterId}" has no ${request.locale} translation`)),
+      ),
       maxLifetimeSeconds: 30 * DAY_SECONDS,
       clock: time.clock,
       logger: events.logger,
@@ -81,9 +87,20 @@ describe("the share routes", () => {
       expect(reply.statusCode).toBe(201);
       expect(reply.headers).toMatchObject({ "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
       const body = JSON.parse(reply.body);
-      expect(body).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), url: expect.stringMatching(/^https:\/\/abc123\.execute-api\.us-east-1\.amazonaws\.com\/s\/k1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/), expiresAt: "2026-03-05T09:00:00.000Z", revision: REVISION, follow: "pinned" });
+      expect(body).toEqual({
+        id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+        url: expect.stringMatching(/^https:\/\/abc123\.execute-api\.us-east-1\.amazonaws\.com\/s\/k1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/),
+        expiresAt: "2026-03-05T09:00:00.000Z",
+        revision: REVISION,
+        follow: "pinned",
+      });
       const listed = JSON.parse((await handlers[SHARE_ROUTES.list](listEvent(LETTER))).body);
-      expect(listed.shares.find((entry: { id: string }) => entry.id === body.id)).toMatchObject({ createdBy: "officer@example.org", status: "active", locale: "fr", format: "pdf" });
+      expect(listed.shares.find((entry: { id: string }) => entry.id === body.id)).toMatchObject({
+        createdBy: "officer@example.org",
+        status: "active",
+        locale: "fr",
+        format: "pdf",
+      });
     });
 
     it("defaults to 7 days, pinned, for an empty body", async () => {
@@ -95,7 +112,13 @@ describe("the share routes", () => {
       ["an unknown field", {}, { lifetime: 3 }, 400, "body: unknown field lifetime"],
       ["a lifetime in words", {}, { lifetimeSeconds: "3 days" }, 400, "body lifetimeSeconds: expected a whole number of seconds"],
       ["a fractional lifetime", {}, { lifetimeSeconds: 1.5 }, 400, "body lifetimeSeconds: expected a whole number of seconds"],
-      ["a lifetime over the configured 30 days", {}, { lifetimeSeconds: 31 * DAY_SECONDS }, 400, "lifetimeSeconds: expected whole seconds from 60 to 2592000 (30 days), got 2678400"],
+      [
+        "a lifetime over the configured 30 days",
+        {},
+        { lifetimeSeconds: 31 * DAY_SECONDS },
+        400,
+        "lifetimeSeconds: expected whole seconds from 60 to 2592000 (30 days), got 2678400",
+      ],
       ["an unknown follow mode", {}, { follow: "newest" }, 400, 'body follow: expected "pinned" (the revision shared, the default) or "latest"'],
       ["a malformed recipient", {}, { recipient: "../x" }, 400, "body recipient:"],
       ["a body that is not an object", {}, [1], 400, "body: "],
@@ -115,7 +138,10 @@ describe("the share routes", () => {
       expect([notJson.statusCode, JSON.parse(notJson.body).error.message]).toEqual([400, 'body: not JSON; expected {"recipient"?, "lifetimeSeconds"?, "follow"?}']);
       const large = await handlers[SHARE_ROUTES.create](createEvent({}, undefined, JSON.stringify({ recipient: "a".repeat(5000) })));
       expect([large.statusCode, JSON.parse(large.body).error.message]).toEqual([400, "body: at most 4096 bytes"]);
-      const encoded = await handlers[SHARE_ROUTES.create]({ ...createEvent({}, undefined, Buffer.from(JSON.stringify({ follow: "latest" })).toString("base64")), isBase64Encoded: true });
+      const encoded = await handlers[SHARE_ROUTES.create]({
+        ...createEvent({}, undefined, Buffer.from(JSON.stringify({ follow: "latest" })).toString("base64")),
+        isBase64Encoded: true,
+      });
       expect(JSON.parse(encoded.body)).toMatchObject({ follow: "latest" });
     });
   });
@@ -190,7 +216,14 @@ describe("the share routes", () => {
       expect(page.lang).toBe("fr");
       expect(page.heading).toEqual(["Ce lien a expiré"]);
       expect(page.paragraphs).toEqual([catalogs.fr!["share.expired.body"], catalogs.fr!["share.askSharer"]]);
-      expect(page.headers).toMatchObject({ "content-type": "text/html; charset=utf-8", "content-language": "fr", "content-security-policy": REFUSAL_PAGE_CSP, "cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" });
+      expect(page.headers).toMatchObject({
+        "content-type": "text/html; charset=utf-8",
+        "content-language": "fr",
+        "content-security-policy": REFUSAL_PAGE_CSP,
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+      });
       expect(page.scripts).toBe(0);
     });
 

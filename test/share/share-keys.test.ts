@@ -10,7 +10,15 @@ import { newShareId, signShareToken, verifyShareToken } from "../../functions/sh
 import { START } from "./support";
 
 const key = () => randomBytes(32).toString("base64");
-const sample = () => ({ shareId: newShareId(), letterId: "unsc-dprk-2015", locale: "en" as const, format: "pdf" as const, recipientId: null, revision: "latest", expiresAt: Math.floor(START.getTime() / 1000) + 600 });
+const sample = () => ({
+  shareId: newShareId(),
+  letterId: "unsc-dprk-2015",
+  locale: "en" as const,
+  format: "pdf" as const,
+  recipientId: null,
+  revision: "latest",
+  expiresAt: Math.floor(START.getTime() / 1000) + 600,
+});
 
 describe("the key ring document (Secrets Manager secret, local file)", () => {
   it("reads the current key and every previous one", () => {
@@ -27,7 +35,9 @@ describe("the key ring document (Secrets Manager secret, local file)", () => {
     expect(ring.keys.get("k1")).toEqual(Buffer.from(generated, "base64"));
     expect(ring.keys.get("k1")!.length).toBe(48);
     // The flat form is checked like the nested one: a short key, or a current key it lacks, is refused by name.
-    expect(() => parseKeyRing(JSON.stringify({ current: "k1", k1: "c2hvcnQ=" }), 'secret "lp/share"')).toThrow('secret "lp/share": keys.k1: expected base64 of at least 32 random bytes');
+    expect(() => parseKeyRing(JSON.stringify({ current: "k1", k1: "c2hvcnQ=" }), 'secret "lp/share"')).toThrow(
+      'secret "lp/share": keys.k1: expected base64 of at least 32 random bytes',
+    );
     expect(() => parseKeyRing(JSON.stringify({ current: "k2", k1: generated }), 'secret "lp/share"')).toThrow("current: names a key that is not in keys");
   });
 
@@ -35,9 +45,17 @@ describe("the key ring document (Secrets Manager secret, local file)", () => {
     ["not JSON", "{current:", 'secret "lp/share": not JSON'],
     ["no current", JSON.stringify({ keys: { k1: key() } }), 'secret "lp/share": current: '],
     ["current not among the keys", JSON.stringify({ current: "k2", keys: { k1: key() } }), 'secret "lp/share": current: names a key that is not in keys'],
-    ["a key too short", JSON.stringify({ current: "k1", keys: { k1: randomBytes(16).toString("base64") } }), 'secret "lp/share": keys.k1: expected base64 of at least 32 random bytes'],
+    [
+      "a key too short",
+      JSON.stringify({ current: "k1", keys: { k1: randomBytes(16).toString("base64") } }),
+      'secret "lp/share": keys.k1: expected base64 of at least 32 random bytes',
+    ],
     ["a key not base64", JSON.stringify({ current: "k1", keys: { k1: "not base64!" } }), 'secret "lp/share": keys.k1: expected standard base64'],
-    ["a key id with a dot", JSON.stringify({ current: "k1", keys: { k1: key(), "k.2": key() } }), `secret "lp/share": keys: key id "k.2": expected a key id of 1-32 of A-Z, a-z, 0-9, '-' and '_'`],
+    [
+      "a key id with a dot",
+      JSON.stringify({ current: "k1", keys: { k1: key(), "k.2": key() } }),
+      `secret "lp/share": keys: key id "k.2": expected a key id of 1-32 of A-Z, a-z, 0-9, '-' and '_'`,
+    ],
     ["an unexpected field", JSON.stringify({ current: "k1", keys: { k1: key() }, previous: "k0" }), 'secret "lp/share": (the whole document): unexpected field previous'],
     ["keys not an object", JSON.stringify({ current: "k1", keys: ["abc"] }), 'secret "lp/share": keys: '],
   ])("refuses a secret with %s, naming the field", (_name, text, message) => {

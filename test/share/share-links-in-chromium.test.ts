@@ -30,7 +30,11 @@ describeInBrowser("share links opened in headless Chromium through the local ser
   });
 
   async function share(locale: string, format: string, lifetimeSeconds: number): Promise<string> {
-    const reply = await fetch(`${running.baseUrl}/letters/${SEED_LETTER}/${locale}/${format}/shares`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ lifetimeSeconds }) });
+    const reply = await fetch(`${running.baseUrl}/letters/${SEED_LETTER}/${locale}/${format}/shares`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ lifetimeSeconds }),
+    });
     expect(reply.status).toBe(201);
     return ((await reply.json()) as { url: string }).url;
   }
@@ -48,8 +52,14 @@ describeInBrowser("share links opened in headless Chromium through the local ser
     const response = await page.goto(url, { waitUntil: "load" });
     await page.evaluate(axe.source);
     const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ["violations"] }));
-    const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => `${violation.id}: ${violation.help}`);
-    const seen = await page.evaluate(() => ({ lang: document.documentElement.lang, heading: document.querySelector("h1")?.textContent ?? null, text: document.body.textContent.length }));
+    const serious = results.violations
+      .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+      .map((violation) => `${violation.id}: ${violation.help}`);
+    const seen = await page.evaluate(() => ({
+      lang: document.documentElement.lang,
+      heading: document.querySelector("h1")?.textContent ?? null,
+      text: document.body.textContent.length,
+    }));
     const finalUrl = page.url();
     await context.close();
     return { status: response?.status(), problems, serious, seen, finalUrl };

@@ -33,7 +33,11 @@ describe("share links through the local server", () => {
 
   const request = (path: string, init: RequestInit = {}, base = running.baseUrl) => fetch(`${base}${path}`, { redirect: "manual", ...init });
   async function share(locale: string, format: string, body: Record<string, unknown> = {}, base = running.baseUrl): Promise<CreatedShare> {
-    const reply = await request(`/letters/${SEED_LETTER}/${locale}/${format}/shares`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, base);
+    const reply = await request(
+      `/letters/${SEED_LETTER}/${locale}/${format}/shares`,
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+      base,
+    );
     expect(reply.status).toBe(201);
     return (await reply.json()) as CreatedShare;
   }
@@ -121,10 +125,18 @@ describe("share links through the local server", () => {
   });
 
   it("refuses a lifetime beyond 90 days with a 400 naming the limit, and a malformed body by field", async () => {
-    const tooLong = await request(`/letters/${SEED_LETTER}/fr/pdf/shares`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ lifetimeSeconds: 91 * DAY }) });
+    const tooLong = await request(`/letters/${SEED_LETTER}/fr/pdf/shares`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ lifetimeSeconds: 91 * DAY }),
+    });
     expect(tooLong.status).toBe(400);
     expect(JSON.stringify(await tooLong.json())).toMatch(/7776000/);
-    const unknownField = await request(`/letters/${SEED_LETTER}/fr/pdf/shares`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ lifetime: 3 }) });
+    const unknownField = await request(`/letters/${SEED_LETTER}/fr/pdf/shares`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ lifetime: 3 }),
+    });
     expect(unknownField.status).toBe(400);
     expect(JSON.stringify(await unknownField.json())).toMatch(/unknown field lifetime/);
     // The right path with the wrong method is a 405, not a share.
@@ -144,7 +156,11 @@ describe("share links through the local server", () => {
     expect(reply.status).toBe(302);
     const document = await fetch(reply.headers.get("location")!);
     expect(document.status).toBe(200);
-    expect(Buffer.from(await document.arrayBuffer()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    expect(
+      Buffer.from(await document.arrayBuffer())
+        .subarray(0, 5)
+        .toString("latin1"),
+    ).toBe("%PDF-");
 
     // New links are signed with the new key, and point at the server that made them.
     const after = await share("ru", "pdf", {}, restarted.baseUrl);

@@ -54,6 +54,13 @@ describe("the share logger interface", () => {
       spy.mockRestore();
     }
     const line = JSON.parse(written.join("").trim().split("\n").at(-1)!);
-    expect(line).toMatchObject({ level: "INFO", message: "share used", service: "letterpress-download", shareId: "AAAAAAAAAAAAAAAAAAAAAA", letterId: "unsc-dprk-2015", outcome: "served" });
+    expect(line).toMatchObject({
+      level: "INFO",
+      message: "share used",
+      service: "letterpress-download",
+      shareId: "AAAAAAAAAAAAAAAAAAAAAA",
+      letterId: "unsc-dprk-2015",
+      outcome: "served",
+    });
   });
 });

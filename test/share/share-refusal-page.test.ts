@@ -27,7 +27,10 @@ describe("the refused-link page", () => {
       const heading = findAll(document, byTag("h1")).map(textContent);
       expect(heading).toEqual([catalogs[locale]![`share.${kind}.title`]]);
       expect(title).toEqual(heading);
-      expect(findAll(document, byTag("p")).map(textContent)).toEqual([catalogs[locale]![`share.${kind}.body`], catalogs[locale]![kind === "error" ? "share.error.ask" : "share.askSharer"]]);
+      expect(findAll(document, byTag("p")).map(textContent)).toEqual([
+        catalogs[locale]![`share.${kind}.body`],
+        catalogs[locale]![kind === "error" ? "share.error.ask" : "share.askSharer"],
+      ]);
       expect(findAll(document, byTag("main"))).toHaveLength(1);
       expect(findAll(document, (element) => ["script", "img", "link", "iframe", "form"].includes(element.tagName))).toEqual([]);
       headings.add(heading[0]!);

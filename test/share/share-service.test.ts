@@ -39,10 +39,25 @@ describe("the share service, over the embedded S3", () => {
       expect(created.revision).toBe(R1);
       expect(created.follow).toBe("pinned");
       const stored = await shareStore.find(created.id);
-      expect(stored?.record).toMatchObject({ id: created.id, letterId: LETTER, locale: "fr", format: "pdf", follow: "pinned", revision: R1, keyId: "k1", createdBy: "officer@example.org", createdAt: START.toISOString(), expiresAt: created.expiresAt.toISOString() });
+      expect(stored?.record).toMatchObject({
+        id: created.id,
+        letterId: LETTER,
+        locale: "fr",
+        format: "pdf",
+        follow: "pinned",
+        revision: R1,
+        keyId: "k1",
+        createdBy: "officer@example.org",
+        createdAt: START.toISOString(),
+        expiresAt: created.expiresAt.toISOString(),
+      });
       expect(JSON.stringify(stored)).not.toContain(created.token.split(".")[2]);
       expect(events.lines).toEqual([
-        { level: "info", message: "share created", fields: expect.objectContaining({ shareId: created.id, letterId: LETTER, locale: "fr", format: "pdf", recipientId: null, revision: R1, outcome: "created" }) },
+        {
+          level: "info",
+          message: "share created",
+          fields: expect.objectContaining({ shareId: created.id, letterId: LETTER, locale: "fr", format: "pdf", recipientId: null, revision: R1, outcome: "created" }),
+        },
       ]);
       expect(events.counts).toEqual([{ name: "ShareCreated", outcome: "created" }]);
       expect(events.text()).not.toContain(created.token);
@@ -56,7 +71,10 @@ describe("the share service, over the embedded S3", () => {
       ["negative", -DAY_SECONDS],
     ])("refuses a lifetime %s, and stores nothing", async (_name, lifetimeSeconds) => {
       const { service, shareStore, events } = shareServiceOn(harness);
-      await expect(service.create(request({ letterId: "lifetime-letter", lifetimeSeconds }))).rejects.toMatchObject({ code: "INVALID_REQUEST", message: expect.stringContaining("lifetimeSeconds: expected whole seconds from 60 to 7776000 (90 days)") });
+      await expect(service.create(request({ letterId: "lifetime-letter", lifetimeSeconds }))).rejects.toMatchObject({
+        code: "INVALID_REQUEST",
+        message: expect.stringContaining("lifetimeSeconds: expected whole seconds from 60 to 7776000 (90 days)"),
+      });
       expect(await shareStore.listByLetter("lifetime-letter")).toEqual([]);
       expect(events.lines).toEqual([]);
     });
@@ -72,8 +90,12 @@ describe("the share service, over the embedded S3", () => {
     });
 
     it("refuses a configuration beyond 90 days or a default beyond the maximum", () => {
-      expect(() => shareServiceOn(harness, { maxLifetimeSeconds: 91 * DAY_SECONDS })).toThrow("the longest share lifetime must be a whole number of seconds from 60 to 7776000, got 7862400");
-      expect(() => shareServiceOn(harness, { maxLifetimeSeconds: DAY_SECONDS, defaultLifetimeSeconds: 2 * DAY_SECONDS })).toThrow("the default share lifetime must be a whole number of seconds from 60 to 86400");
+      expect(() => shareServiceOn(harness, { maxLifetimeSeconds: 91 * DAY_SECONDS })).toThrow(
+        "the longest share lifetime must be a whole number of seconds from 60 to 7776000, got 7862400",
+      );
+      expect(() => shareServiceOn(harness, { maxLifetimeSeconds: DAY_SECONDS, defaultLifetimeSeconds: 2 * DAY_SECONDS })).toThrow(
+        "the default share lifetime must be a whole number of seconds from 60 to 86400",
+      );
     });
 
     it("makes a document that is not stored yet, and shares the revision it was made in", async () => {
@@ -100,7 +122,11 @@ describe("the share service, over the embedded S3", () => {
       const created = await service.create(request());
       const resolution = await service.resolve(created.token);
       expect(resolution).toMatchObject({ outcome: "serve", document: { key: `letters/${LETTER}/${R1}/fr/letter.pdf`, revision: R1, fileName: "Lettre conjointe.pdf" } });
-      expect(events.lines[1]).toEqual({ level: "info", message: "share used", fields: { shareId: created.id, letterId: LETTER, locale: "fr", format: "pdf", recipientId: null, revision: R1, follow: "pinned", outcome: "served" } });
+      expect(events.lines[1]).toEqual({
+        level: "info",
+        message: "share used",
+        fields: { shareId: created.id, letterId: LETTER, locale: "fr", format: "pdf", recipientId: null, revision: R1, follow: "pinned", outcome: "served" },
+      });
       expect(events.counts).toContainEqual({ name: "ShareUsed", outcome: "served" });
       expect(events.text()).not.toContain(created.token);
       expect(events.text()).not.toContain(created.token.split(".")[1]);
@@ -144,7 +170,12 @@ describe("the share service, over the embedded S3", () => {
       expect(await service.resolve(pinned.token)).toMatchObject({ outcome: "serve", document: { revision: R1, key: `letters/${letterId}/${R1}/en/letter.pdf` } });
       expect(await service.resolve(latest.token)).toMatchObject({ outcome: "serve", document: { revision: R2, key: `letters/${letterId}/${R2}/en/letter.pdf` } });
       const listed = await service.list(letterId);
-      expect(listed.map((share) => [share.id, share.follow, share.revision])).toEqual(expect.arrayContaining([[pinned.id, "pinned", R1], [latest.id, "latest", R1]]));
+      expect(listed.map((share) => [share.id, share.follow, share.revision])).toEqual(
+        expect.arrayContaining([
+          [pinned.id, "pinned", R1],
+          [latest.id, "latest", R1],
+        ]),
+      );
     });
 
     it("answers DOCUMENT_GONE when the pinned revision's file was removed, or the latest data can no longer make it", async () => {
@@ -158,13 +189,22 @@ describe("the share service, over the embedded S3", () => {
       await unlink(new ObjectStore(harness.dataDir, harness.s3.bucket).fileOf(document.key));
       expect(await service.resolve(pinned.token)).toEqual({ outcome: "refused", reason: "DOCUMENT_GONE", locale: "es" });
       // The latest manifest still lists it but the object is gone, and the data cannot make it again here.
-      const refusing = shareServiceOn(harness, { keyRing, documents: { current: async () => Promise.reject(new LetterpressError("NOT_FOUND", "no such recipient")), atRevision: async () => undefined } });
+      const refusing = shareServiceOn(harness, {
+        keyRing,
+        documents: { current: async () => Promise.reject(new LetterpressError("NOT_FOUND", "no such recipient")), atRevision: async () => undefined },
+      });
       expect(await refusing.service.resolve(latest.token)).toEqual({ outcome: "refused", reason: "DOCUMENT_GONE", locale: "es" });
-      const stale = shareServiceOn(harness, { keyRing, documents: { current: async () => Promise.reject(new LetterpressError("STALE_TRANSLATION", "es.json is stale")), atRevision: async () => undefined } });
+      const stale = shareServiceOn(harness, {
+        keyRing,
+        documents: { current: async () => Promise.reject(new LetterpressError("STALE_TRANSLATION", "es.json is stale")), atRevision: async () => undefined },
+      });
       expect(await stale.service.resolve(latest.token)).toEqual({ outcome: "refused", reason: "DOCUMENT_GONE", locale: "es" });
       // Storage or the renderer failing is not "gone": it is an error the caller reports as such.
       for (const code of ["STORAGE_ERROR", "RENDER_ERROR", "TEMPLATE_ERROR", "CONFIG_ERROR"] as const) {
-        const failing = shareServiceOn(harness, { keyRing, documents: { current: async () => Promise.reject(new LetterpressError(code, "failed")), atRevision: async () => undefined } });
+        const failing = shareServiceOn(harness, {
+          keyRing,
+          documents: { current: async () => Promise.reject(new LetterpressError(code, "failed")), atRevision: async () => undefined },
+        });
         await expect(failing.service.resolve(latest.token)).rejects.toMatchObject({ code });
       }
     });
@@ -180,7 +220,9 @@ describe("the share service, over the embedded S3", () => {
       const revoker = shareServiceOn(harness, { keyRing: ringOf("unused") });
       const revoked = await revoker.service.revoke(created.id, "officer@example.org");
       expect(revoked).toMatchObject({ share: { id: created.id }, revokedAt: START.toISOString(), alreadyRevoked: false });
-      expect(revoker.events.lines).toEqual([{ level: "info", message: "share revoked", fields: expect.objectContaining({ shareId: created.id, letterId: LETTER, outcome: "revoked" }) }]);
+      expect(revoker.events.lines).toEqual([
+        { level: "info", message: "share revoked", fields: expect.objectContaining({ shareId: created.id, letterId: LETTER, outcome: "revoked" }) },
+      ]);
       expect(revoker.events.counts).toEqual([{ name: "ShareRevoked", outcome: "revoked" }]);
 
       expect(await maker.service.resolve(created.token)).toEqual({ outcome: "refused", reason: "REVOKED", locale: "fr" });

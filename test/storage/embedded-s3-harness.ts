@@ -36,12 +36,7 @@ export async function startHarness(options: Partial<EmbeddedS3Options> = {}): Pr
   };
 }
 
-export function renderedDocument(
-  locale: LocaleId,
-  format: "pdf" | "html",
-  text: string,
-  recipientId: string | null = null,
-): RenderedDocument {
+export function renderedDocument(locale: LocaleId, format: "pdf" | "html", text: string, recipientId: string | null = null): RenderedDocument {
   const bytes = Buffer.from(format === "pdf" ? `%PDF-1.7\n${text}\n%%EOF\n` : `<!doctype html><p>${text}</p>`, "utf8");
   return {
     request: { letterId: "unsc-dprk-2015", locale, format, recipientId },

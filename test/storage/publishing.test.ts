@@ -76,7 +76,15 @@ describe("publishers of one revision under contention", () => {
   it("lists every document when 64 publishers, each with its own client, publish one revision at once: 0 failures", async () => {
     const publishers = await Promise.all(
       Array.from({ length: 64 }, async (_, i) => {
-        const client = createS3Client({ region: h.s3.region, endpoint: h.s3.endpoint, forcePathStyle: true, credentials: h.s3.credentials, maxAttempts: 1, connectionTimeoutMs: 60_000, requestTimeoutMs: 120_000 });
+        const client = createS3Client({
+          region: h.s3.region,
+          endpoint: h.s3.endpoint,
+          forcePathStyle: true,
+          credentials: h.s3.credentials,
+          maxAttempts: 1,
+          connectionTimeoutMs: 60_000,
+          requestTimeoutMs: 120_000,
+        });
         const store = new S3DocumentStore({ client, bucket: h.s3.bucket, maxPresignExpirySeconds: 3_600 });
         return { client, store, document: await putMember(store, i, i % 3 ? "pdf" : "html") };
       }),

@@ -148,7 +148,8 @@ describe("S3DocumentStore against the embedded server", () => {
 
   it("adds to the manifest already there: other entries stay, an entry of the same key is replaced", async () => {
     const store = h.store();
-    const put = async (locale: "en" | "ar" | "fr", text: string) => (await store.put(renderedDocument(locale, "pdf", text), { revision: REVISION, downloadName: "Letter" })).document;
+    const put = async (locale: "en" | "ar" | "fr", text: string) =>
+      (await store.put(renderedDocument(locale, "pdf", text), { revision: REVISION, downloadName: "Letter" })).document;
     const [en, ar] = [await put("en", "first en"), await put("ar", "ar")];
     await store.publishRevision("unsc-dprk-2015", REVISION, [en, ar]);
 

@@ -1,12 +1,6 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from "@aws-sdk/client-s3";
-import {
-  DocumentNotFoundError,
-  StorageAccessDeniedError,
-  StorageIntegrityError,
-  StorageRequestError,
-  StorageUnavailableError,
-} from "../../functions/storage/errors";
+import { DocumentNotFoundError, StorageAccessDeniedError, StorageIntegrityError, StorageRequestError, StorageUnavailableError } from "../../functions/storage/errors";
 import { isWriteConflict, toStorageError } from "../../functions/storage/s3-errors";
 import { S3DocumentStore } from "../../functions/storage/s3-document-store";
 import { renderedDocument, REVISION } from "./embedded-s3-harness";
@@ -88,7 +82,13 @@ describe("S3DocumentStore error paths", () => {
     const { client, commands } = scriptedClient((command, call) => {
       if (command instanceof HeadObjectCommand && call === 1) return sdkError("NotFound", 404);
       if (command instanceof PutObjectCommand) return sdkError("PreconditionFailed", 412);
-      return { ContentLength: doc.bytes.length, Metadata: { sha256: doc.sha256 }, ETag: `"${md5}"`, ChecksumSHA256: Buffer.from(doc.sha256, "hex").toString("base64"), ChecksumType: "FULL_OBJECT" };
+      return {
+        ContentLength: doc.bytes.length,
+        Metadata: { sha256: doc.sha256 },
+        ETag: `"${md5}"`,
+        ChecksumSHA256: Buffer.from(doc.sha256, "hex").toString("base64"),
+        ChecksumType: "FULL_OBJECT",
+      };
     });
     const store = new S3DocumentStore({ client, bucket: "b", maxPresignExpirySeconds: 60 });
 
@@ -105,7 +105,13 @@ describe("S3DocumentStore error paths", () => {
     const { client, commands } = scriptedClient((command, call) => {
       if (command instanceof PutObjectCommand) return {};
       const checksum = call === 1 ? other : doc.bytes;
-      return { ContentLength: doc.bytes.length, Metadata: { sha256: doc.sha256 }, ETag: `"${md5}"`, ChecksumSHA256: createHash("sha256").update(checksum).digest("base64"), ChecksumType: "FULL_OBJECT" };
+      return {
+        ContentLength: doc.bytes.length,
+        Metadata: { sha256: doc.sha256 },
+        ETag: `"${md5}"`,
+        ChecksumSHA256: createHash("sha256").update(checksum).digest("base64"),
+        ChecksumType: "FULL_OBJECT",
+      };
     });
     const store = new S3DocumentStore({ client, bucket: "b", maxPresignExpirySeconds: 60, encryption: { mode: "SSE-KMS", kmsKeyId: "k" } });
 

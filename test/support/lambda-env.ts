@@ -13,7 +13,9 @@ import { DATA_DIR, TEMPLATES_DIR } from "./letters";
 export async function uploadLetters(client: S3Client, bucket: string, prefix = "data/"): Promise<void> {
   for (const letterId of await readdir(DATA_DIR)) {
     for (const file of await readdir(join(DATA_DIR, letterId))) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${letterId}/${file}`, Body: await readFile(join(DATA_DIR, letterId, file)), ContentType: "application/json" }));
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${letterId}/${file}`, Body: await readFile(join(DATA_DIR, letterId, file)), ContentType: "application/json" }),
+      );
     }
   }
 }

@@ -16,7 +16,9 @@ export const SHIPPED_LOCALES = catalogLocales(TEMPLATES_DIR);
 /** A fixture letter under test/fixtures/letters, validated like real data. */
 export function loadFixtureLetter(name: string): ParsedLetter {
   const dir = join(FIXTURES_DIR, "letters", name);
-  const files = readdirSync(dir).sort().map((file) => ({ name: file, bytes: readFileSync(join(dir, file)) }));
+  const files = readdirSync(dir)
+    .sort()
+    .map((file) => ({ name: file, bytes: readFileSync(join(dir, file)) }));
   return parseLetter(name, files);
 }
 

@@ -31,7 +31,13 @@ export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, pap
   const numberingSystem = new Intl.NumberFormat(formattingLocale(locale, engine.set.localeOverrides?.[locale])).resolvedOptions().numberingSystem;
   return documentStylesheets(
     { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet },
-    { script: localeInfo(locale).script, paper, pageLabel: (page, pages) => messages.format("footer.page", { page, pages }), pageNumberStyle: counterStyleOf(numberingSystem), runningTitle },
+    {
+      script: localeInfo(locale).script,
+      paper,
+      pageLabel: (page, pages) => messages.format("footer.page", { page, pages }),
+      pageNumberStyle: counterStyleOf(numberingSystem),
+      runningTitle,
+    },
   );
 }
 
@@ -40,18 +46,8 @@ export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, pap
   const { view } = filled;
   const css = stylesheetsAsHtmlCss(editionStylesheets(engine, view.locale, paper, view.title));
   const styleHash = createHash("sha256").update(css).digest("base64");
-  const contentSecurityPolicy = [
-    "default-src 'none'",
-    `style-src 'sha256-${styleHash}'`,
-    "img-src data:",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join("; ");
-  return engine.fill(
-    "page",
-    { lang: view.lang, dir: view.dir, title: view.title, description: view.summary, contentSecurityPolicy, css, letter: filled.fragment },
-    view.locale,
-  );
+  const contentSecurityPolicy = ["default-src 'none'", `style-src 'sha256-${styleHash}'`, "img-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
+  return engine.fill("page", { lang: view.lang, dir: view.dir, title: view.title, description: view.summary, contentSecurityPolicy, css, letter: filled.fragment }, view.locale);
 }
 
 export interface RenderHtmlOptions {

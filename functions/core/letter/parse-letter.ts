@@ -40,7 +40,13 @@ function decode(file: string, letterFile: LetterFile): { text?: string; issues: 
     const byte = (letterFile.bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
     const line = letterFile.bytes.subarray(0, offset).filter((value) => value === 0x0a).length + 1;
     return {
-      issues: [{ file, path: "", message: `not UTF-8: byte 0x${byte} at byte offset ${offset} (line ${line}) is not valid UTF-8 (was the file saved as Windows-1252 or Latin-1?); save it as UTF-8` }],
+      issues: [
+        {
+          file,
+          path: "",
+          message: `not UTF-8: byte 0x${byte} at byte offset ${offset} (line ${line}) is not valid UTF-8 (was the file saved as Windows-1252 or Latin-1?); save it as UTF-8`,
+        },
+      ],
     };
   }
 }
@@ -101,7 +107,10 @@ function compareKeys(file: string, path: string, actual: Iterable<string>, expec
 }
 
 const quoteSources = (paragraph: Translation["paragraphs"][number]): string =>
-  paragraph.content.flatMap((segment) => ("quote" in segment ? [segment.source] : [])).sort().join(", ");
+  paragraph.content
+    .flatMap((segment) => ("quote" in segment ? [segment.source] : []))
+    .sort()
+    .join(", ");
 
 /** Checks within one file: every quotation's source is one of the file's own sources. */
 function ownChecks(file: string, translation: Translation): DataIssue[] {
@@ -119,8 +128,20 @@ function ownChecks(file: string, translation: Translation): DataIssue[] {
 /** Checks that tie a language file to letter.json: the same signatories and recipients. */
 function factsChecks(file: string, translation: Translation, facts: LetterFacts): DataIssue[] {
   return [
-    ...compareKeys(file, "signatories", Object.keys(translation.signatories), facts.signatories.map((s) => s.id), "signatory"),
-    ...compareKeys(file, "recipients", Object.keys(translation.recipients), facts.recipients.map((r) => r.id), "recipient"),
+    ...compareKeys(
+      file,
+      "signatories",
+      Object.keys(translation.signatories),
+      facts.signatories.map((s) => s.id),
+      "signatory",
+    ),
+    ...compareKeys(
+      file,
+      "recipients",
+      Object.keys(translation.recipients),
+      facts.recipients.map((r) => r.id),
+      "recipient",
+    ),
   ];
 }
 
@@ -146,11 +167,19 @@ function sourceChecks(file: string, translation: Translation, source: Translatio
     } else if (actual.id !== expected.id) {
       issues.push({ file, path: `paragraphs[${p}].id`, message: `expected paragraph "${expected.id}" here, found "${actual.id}"` });
     } else if (quoteSources(actual) !== quoteSources(expected)) {
-      issues.push({ file, path: `paragraphs[${p}].content`, message: `expected the source's quotations (${quoteSources(expected) || "none"}), found (${quoteSources(actual) || "none"})` });
+      issues.push({
+        file,
+        path: `paragraphs[${p}].content`,
+        message: `expected the source's quotations (${quoteSources(expected) || "none"}), found (${quoteSources(actual) || "none"})`,
+      });
     }
   });
   for (let p = source.paragraphs.length; p < translation.paragraphs.length; p++) {
-    issues.push({ file, path: `paragraphs[${p}]`, message: `unexpected paragraph "${translation.paragraphs[p]?.id}"; the source has ${countOf(source.paragraphs.length, "paragraph")}` });
+    issues.push({
+      file,
+      path: `paragraphs[${p}]`,
+      message: `unexpected paragraph "${translation.paragraphs[p]?.id}"; the source has ${countOf(source.paragraphs.length, "paragraph")}`,
+    });
   }
   return issues;
 }
@@ -194,7 +223,11 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (!file.name.endsWith(".json") || !isLocaleId(locale)) {
       const canonical = file.name.endsWith(".json") ? canonicalLocale(locale) : undefined;
       const expected = canonical ? `; "${locale}" is not in canonical form, expected ${canonical}.json` : "";
-      letterIssues.push({ file: at(file.name), path: "", message: `unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant${expected}` });
+      letterIssues.push({
+        file: at(file.name),
+        path: "",
+        message: `unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant${expected}`,
+      });
       continue;
     }
     const result = validate(translationSchema, at(file.name), file);
@@ -210,7 +243,11 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   // (a missing source file is reported on its own, below).
   for (const [index, recipient] of (facts.value?.recipients ?? []).entries()) {
     if (!translations.has(recipient.locale) && recipient.locale !== facts.value?.sourceLocale) {
-      letterIssues.push({ file: at(LETTER_FACTS_FILE), path: `recipients[${index}].locale`, message: `"${recipient.locale}" is not a language of this letter (no ${recipient.locale}.json); expected one of ${[...translations.keys()].sort().join(", ")}` });
+      letterIssues.push({
+        file: at(LETTER_FACTS_FILE),
+        path: `recipients[${index}].locale`,
+        message: `"${recipient.locale}" is not a language of this letter (no ${recipient.locale}.json); expected one of ${[...translations.keys()].sort().join(", ")}`,
+      });
     }
   }
 
@@ -259,7 +296,10 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   // A recipient's language without a translation yet disables only that language's documents.
   for (const recipient of facts.value.recipients) {
     if (!translations.has(recipient.locale) && !localeErrors.has(recipient.locale)) {
-      localeErrors.set(recipient.locale, new LetterpressError("UNKNOWN_LOCALE", `${at(`${recipient.locale}.json`)}: missing; recipient "${recipient.id}" is to receive the letter in this language`));
+      localeErrors.set(
+        recipient.locale,
+        new LetterpressError("UNKNOWN_LOCALE", `${at(`${recipient.locale}.json`)}: missing; recipient "${recipient.id}" is to receive the letter in this language`),
+      );
     }
   }
   return { letter: { facts: facts.value, translations: usable, sourceFingerprint: fingerprint }, localeErrors, warnings };

@@ -30,18 +30,16 @@ export { SLUG_PATTERN, slug } from "./slug";
 export const localeId = localeIdSchema;
 
 /** Every human-readable text field: visible, bounded, and read in the order it is written (text-rules.ts). */
-export const text = z
-  .string({ error: (issue) => (issue.input === undefined ? "missing; expected a string" : "expected a string") })
-  .superRefine((value, ctx) => {
-    const problems = [
-      invisibleTextProblem(value),
-      value.length > LIMITS.textLength ? `expected at most ${LIMITS.textLength} characters` : undefined,
-      controlCharacterProblem(value),
-      bidiControlProblem(value),
-      combiningSequenceProblem(value),
-    ];
-    for (const message of problems) if (message) ctx.addIssue({ code: "custom", message });
-  });
+export const text = z.string({ error: (issue) => (issue.input === undefined ? "missing; expected a string" : "expected a string") }).superRefine((value, ctx) => {
+  const problems = [
+    invisibleTextProblem(value),
+    value.length > LIMITS.textLength ? `expected at most ${LIMITS.textLength} characters` : undefined,
+    controlCharacterProblem(value),
+    bidiControlProblem(value),
+    combiningSequenceProblem(value),
+  ];
+  for (const message of problems) if (message) ctx.addIssue({ code: "custom", message });
+});
 
 /** A calendar date: the format first, then whether the day exists ("2026-02-30" does not). */
 const isoDate = z.string({ error: "expected a date as YYYY-MM-DD" }).superRefine((value, ctx) => {
@@ -122,10 +120,7 @@ const segmentSchema = z.union([textSegmentSchema, quoteSegmentSchema], {
 
 export const paragraphSchema = fields({
   id: slug,
-  content: z
-    .array(segmentSchema)
-    .min(1, { error: "expected at least one segment" })
-    .max(LIMITS.segmentsPerParagraph),
+  content: z.array(segmentSchema).min(1, { error: "expected at least one segment" }).max(LIMITS.segmentsPerParagraph),
 });
 
 /** `<locale>.json`: everything a reader of that language sees that comes from the letter itself. */
@@ -133,7 +128,7 @@ export const translationSchema = fields({
   locale: localeId,
   /** Absent in the source language; in a translation, the source revision it was made from. */
   translationOf: fields({
-      locale: localeId,
+    locale: localeId,
     sourceSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 as 64 lowercase hex digits" }),
   }).optional(),
   title: text,

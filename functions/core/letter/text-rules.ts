@@ -31,7 +31,11 @@ export function controlCharacterProblem(value: string): string | undefined {
  */
 const EMBEDDING_OR_OVERRIDE = /[\u202a-\u202e]/u;
 const ISOLATE = /[\u2066-\u2069]/gu;
-const ISOLATE_DIRECTION = new Map<string, "L" | "R" | undefined>([["\u2066", "L"], ["\u2067", "R"], ["\u2068", undefined]]);
+const ISOLATE_DIRECTION = new Map<string, "L" | "R" | undefined>([
+  ["\u2066", "L"],
+  ["\u2067", "R"],
+  ["\u2068", undefined],
+]);
 
 function strongDirection(char: string): "L" | "R" | undefined {
   bidi ??= bidiFactory();
@@ -41,8 +45,10 @@ function strongDirection(char: string): "L" | "R" | undefined {
 
 export function bidiControlProblem(value: string): string | undefined {
   const override = EMBEDDING_OR_OVERRIDE.exec(value);
-  if (override) return `contains a bidi embedding or override character (${codePoint(override[0])} at character ${override.index}), which can make text display in another order than it is written; remove it`;
-  const refuse = (index: number, why: string) => `contains a bidi isolate (${codePoint(value[index] ?? "")} at character ${index}) ${why}; text may only isolate one run of one direction, so it cannot display in another order than it is written`;
+  if (override)
+    return `contains a bidi embedding or override character (${codePoint(override[0])} at character ${override.index}), which can make text display in another order than it is written; remove it`;
+  const refuse = (index: number, why: string) =>
+    `contains a bidi isolate (${codePoint(value[index] ?? "")} at character ${index}) ${why}; text may only isolate one run of one direction, so it cannot display in another order than it is written`;
   let open: number | undefined;
   for (const match of value.matchAll(ISOLATE)) {
     const index = match.index;
@@ -57,7 +63,8 @@ export function bidiControlProblem(value: string): string | undefined {
     if (directions.size === 0) return refuse(open, "around text with no letters of either direction");
     if (directions.size > 1) return refuse(open, "around text of both directions");
     const declared = ISOLATE_DIRECTION.get(opener);
-    if (declared !== undefined && !directions.has(declared)) return refuse(open, `of direction ${declared === "L" ? "left-to-right" : "right-to-left"} around text of the other direction`);
+    if (declared !== undefined && !directions.has(declared))
+      return refuse(open, `of direction ${declared === "L" ? "left-to-right" : "right-to-left"} around text of the other direction`);
     open = undefined;
   }
   return open === undefined ? undefined : refuse(open, "that is never closed (no U+2069)");

@@ -174,7 +174,12 @@ export class Composer {
     this.first = ctx.styled.page(true);
     this.other = ctx.styled.page(false);
     // Lines are set once, at one width, before they are put on pages.
-    if (this.first.width !== this.other.width || this.first.height !== this.other.height || this.first.margin.left !== this.other.margin.left || this.first.margin.right !== this.other.margin.right) {
+    if (
+      this.first.width !== this.other.width ||
+      this.first.height !== this.other.height ||
+      this.first.margin.left !== this.other.margin.left ||
+      this.first.margin.right !== this.other.margin.right
+    ) {
       throw new LetterpressError("TEMPLATE_ERROR", "@page :first may change the top and bottom margins only: the PDF sets every page's lines at one width");
     }
   }
@@ -204,7 +209,10 @@ export class Composer {
     const family = style.fontFamily.map((name) => FAMILY_NAMES[name.toLowerCase()]).find((f) => f !== undefined);
     // A list without a family the PDF has would be drawn in another face than the browser's: say so.
     if (!family) {
-      throw new LetterpressError("TEMPLATE_ERROR", `font-family ${style.fontFamily.map((name) => `"${name}"`).join(", ")}: none of these families is in the font registry (${Object.keys(FAMILY_NAMES).join(", ")})`);
+      throw new LetterpressError(
+        "TEMPLATE_ERROR",
+        `font-family ${style.fontFamily.map((name) => `"${name}"`).join(", ")}: none of these families is in the font registry (${Object.keys(FAMILY_NAMES).join(", ")})`,
+      );
     }
     return {
       primary: family,
@@ -219,7 +227,9 @@ export class Composer {
     // A family without an italic face sets emphasis upright, fallback characters included.
     const italics = faceOf(rules.primary, { bold: false, italic: true }) !== faceOf(rules.primary, { bold: false, italic: false });
     const runs: StyledText[] = inlines.map((inline) =>
-      inline.kind === "break" ? { text: "\n", style: { bold: false, italic: false } } : { text: inline.text, style: { bold: inline.style.bold, italic: italics && inline.style.italic } },
+      inline.kind === "break"
+        ? { text: "\n", style: { bold: false, italic: false } }
+        : { text: inline.text, style: { bold: inline.style.bold, italic: italics && inline.style.italic } },
     );
     const spec: ParagraphSpec = {
       runs,
@@ -290,7 +300,9 @@ export class Composer {
     if (box.content.kind === "inline") {
       const indent = resolveLength(box.style.textIndent, geometry.contentWidth);
       const lines = this.set(box.content.inlines, box.style, geometry.contentWidth, box.dir, indent);
-      const strings = box.style.stringSet ? [{ name: box.style.stringSet.name, value: box.style.stringSet.value === "text" ? inlineText(box.content.inlines).replace(/\n/g, " ") : box.style.stringSet.value }] : [];
+      const strings = box.style.stringSet
+        ? [{ name: box.style.stringSet.name, value: box.style.stringSet.value === "text" ? inlineText(box.content.inlines).replace(/\n/g, " ") : box.style.stringSet.value }]
+        : [];
       if (lines.length > 0) {
         let target = body;
         if (!box.struct) {
@@ -314,7 +326,12 @@ export class Composer {
     const text = markerText(item.style, item.ordinal ?? 1);
     if (text === null) return null;
     // Set flush left in either direction, so that the line's width is the marker's own.
-    const [line] = this.set([{ kind: "text", text, style: { bold: false, italic: false } }], { ...item.style, textAlign: "left", whiteSpace: "nowrap" }, content.contentWidth, item.dir);
+    const [line] = this.set(
+      [{ kind: "text", text, style: { bold: false, italic: false } }],
+      { ...item.style, textAlign: "left", whiteSpace: "nowrap" },
+      content.contentWidth,
+      item.dir,
+    );
     if (!line) return null;
     // Browsers put the marker's box (its text and a space) against the content's start edge.
     const gap = item.style.fontSize * MARKER_GAP_EM;
@@ -462,10 +479,12 @@ export class Composer {
       // whole or kept with the next), and likewise for each paragraph kept with it.
       const head = (k: number) => {
         const lines = this.events[k] as LinesEvent;
-        const kept = lines.keptIn !== null || (() => {
-          const next = this.nextLines(k);
-          return next !== -1 && this.keptWithNext(k, next);
-        })();
+        const kept =
+          lines.keptIn !== null ||
+          (() => {
+            const next = this.nextLines(k);
+            return next !== -1 && this.keptWithNext(k, next);
+          })();
         return kept ? this.heightOf(lines.lines) : this.heightOf(lines.lines, 0, Math.min(lines.style.orphans, lines.lines.length));
       };
       let need = (truncate ? 0 : collapseMargins(margins)) + head(e);
@@ -523,7 +542,8 @@ export class Composer {
     if (fragment.background) fragment.background.height = height;
     const { border } = geometry;
     const s = box.style;
-    if (last && border.bottom > 0) page.items.push({ kind: "rule", x: geometry.x, y: bottom - border.bottom, width: geometry.width, height: border.bottom, color: s.borderBottomColor });
+    if (last && border.bottom > 0)
+      page.items.push({ kind: "rule", x: geometry.x, y: bottom - border.bottom, width: geometry.width, height: border.bottom, color: s.borderBottomColor });
     if (border.left > 0) page.items.push({ kind: "rule", x: geometry.x, y: top, width: border.left, height, color: s.borderLeftColor });
     if (border.right > 0) page.items.push({ kind: "rule", x: geometry.x + geometry.width - border.right, y: top, width: border.right, height, color: s.borderRightColor });
   }
@@ -559,7 +579,13 @@ export class Composer {
 
   private contentText(parts: readonly ContentPart[], pageIndex: number): string {
     return parts
-      .map((part) => (part.kind === "text" ? part.text : part.kind === "counter" ? formatCounter(part.name === "page" ? pageIndex + 1 : this.pages.length, part.style) : this.stringOn(pageIndex, part.name)))
+      .map((part) =>
+        part.kind === "text"
+          ? part.text
+          : part.kind === "counter"
+            ? formatCounter(part.name === "page" ? pageIndex + 1 : this.pages.length, part.style)
+            : this.stringOn(pageIndex, part.name),
+      )
       .join("");
   }
 
@@ -603,7 +629,9 @@ export class Composer {
 
   private textInlines(text: string, style: ComputedStyle): Inline[] {
     const inlineStyle = { bold: style.fontWeight >= 600, italic: style.fontStyle === "italic" };
-    return text.split("\n").flatMap((part, i): Inline[] => (i > 0 ? [{ kind: "break" }, { kind: "text", text: part, style: inlineStyle }] : [{ kind: "text", text: part, style: inlineStyle }]));
+    return text
+      .split("\n")
+      .flatMap((part, i): Inline[] => (i > 0 ? [{ kind: "break" }, { kind: "text", text: part, style: inlineStyle }] : [{ kind: "text", text: part, style: inlineStyle }]));
   }
 
   /**

@@ -95,7 +95,14 @@ export function parseLetter(filledTemplate: string, sourceCodeLocationInfo = fal
   const main = body.childNodes.find(isElement)!;
   const roots = main.childNodes.filter((n) => !isBlank(n));
   const article = roots[0];
-  if (roots.length !== 1 || body.childNodes.filter((n) => !isBlank(n)).length !== 1 || !article || !isElement(article) || article.tagName !== "article" || !attribute(article, "class")?.split(/\s+/).includes("letter")) {
+  if (
+    roots.length !== 1 ||
+    body.childNodes.filter((n) => !isBlank(n)).length !== 1 ||
+    !article ||
+    !isElement(article) ||
+    article.tagName !== "article" ||
+    !attribute(article, "class")?.split(/\s+/).includes("letter")
+  ) {
     throw new LetterpressError("TEMPLATE_ERROR", 'filled template: expected exactly one <article class="letter">');
   }
   checkVocabulary(article);
@@ -205,7 +212,17 @@ export class BoxBuilder {
     const children = element.childNodes;
     const displays = children.map((child) => this.display(child));
     if (!displays.includes("block")) {
-      return { element, style, dir, struct, ordinal, content: { kind: "inline", inlines: collapse(this.inlines(children, style, { bold: style.fontWeight >= 600, italic: style.fontStyle === "italic" }, []), style.whiteSpace) } };
+      return {
+        element,
+        style,
+        dir,
+        struct,
+        ordinal,
+        content: {
+          kind: "inline",
+          inlines: collapse(this.inlines(children, style, { bold: style.fontWeight >= 600, italic: style.fontStyle === "italic" }, []), style.whiteSpace),
+        },
+      };
     }
     // Inline content beside blocks goes into anonymous paragraphs, styled by inheritance alone.
     const boxes: Box[] = [];

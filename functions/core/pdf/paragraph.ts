@@ -203,11 +203,7 @@ function words(fonts: FontLibrary, spec: ParagraphSpec): Word[] {
   for (let i = 1; i <= text.length; i++) {
     const atBreak = breaks.has(i) || i === text.length;
     const boundary =
-      atBreak ||
-      styles[i] !== styles[i - 1] ||
-      families[i] !== families[i - 1] ||
-      levels[i] !== levels[i - 1] ||
-      WHITESPACE.test(text[i]!) !== WHITESPACE.test(text[i - 1]!);
+      atBreak || styles[i] !== styles[i - 1] || families[i] !== families[i - 1] || levels[i] !== levels[i - 1] || WHITESPACE.test(text[i]!) !== WHITESPACE.test(text[i - 1]!);
     if (!boundary) continue;
     flushPiece(i);
     if (atBreak) {
@@ -249,8 +245,7 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent
   const slack = Math.max(0, spec.width - indent - natural);
   const justify = spec.align === "justify" && !last && slack > 0;
   let extraPerGap = 0;
-  const gapsOf = (piece: Piece): boolean[] =>
-    piece.run.glyphs.map((g) => (spec.rules.interCharacter ? g.text !== "" : piece.space));
+  const gapsOf = (piece: Piece): boolean[] => piece.run.glyphs.map((g) => (spec.rules.interCharacter ? g.text !== "" : piece.space));
   if (justify) {
     let gaps = ordered.reduce((n, p) => n + gapsOf(p).filter(Boolean).length, 0);
     if (spec.rules.interCharacter) gaps -= 1;
@@ -297,7 +292,21 @@ const paragraphCache = new LruCache<string, Line[]>({ maxBytes: LruCache.budgets
 function paragraphKey(spec: ParagraphSpec): string {
   const { rules } = spec;
   const runs = spec.runs.map((run) => [run.text, run.style.bold, run.style.italic]);
-  return JSON.stringify([spec.size, spec.color, spec.leading, spec.width, spec.align, spec.dir, rules.primary, rules.keepAll, rules.interCharacter, spec.indent, spec.noWrap, spec.letterSpacing, runs]);
+  return JSON.stringify([
+    spec.size,
+    spec.color,
+    spec.leading,
+    spec.width,
+    spec.align,
+    spec.dir,
+    rules.primary,
+    rules.keepAll,
+    rules.interCharacter,
+    spec.indent,
+    spec.noWrap,
+    spec.letterSpacing,
+    runs,
+  ]);
 }
 
 /**

@@ -590,7 +590,10 @@ interface TextPieces {
   after: readonly string[];
 }
 
-const pieceCache = new LruCache<string, TextPieces>({ maxBytes: LruCache.budgets.textPieces, sizeOf: (key, pieces) => LruCache.weigh.string(key) + [pieces.main, ...pieces.before, ...pieces.after].reduce((sum, text) => sum + LruCache.weigh.string(text), 0) });
+const pieceCache = new LruCache<string, TextPieces>({
+  maxBytes: LruCache.budgets.textPieces,
+  sizeOf: (key, pieces) => LruCache.weigh.string(key) + [pieces.main, ...pieces.before, ...pieces.after].reduce((sum, text) => sum + LruCache.weigh.string(text), 0),
+});
 const RTL_MARK = "\u061C";
 const NO_INVISIBLE = { before: "", after: "" };
 /** The pieces of any text of one code unit: all main (see `textPieces`). */
@@ -663,7 +666,10 @@ function textPieces(text: string): TextPieces {
     while (first < chars.length && MARK_OR_FORMAT.test(chars[first]!)) first++;
     let end = first + 1;
     while (end < chars.length && !MARK_OR_FORMAT.test(chars[end]!)) end++;
-    pieces = first === chars.length ? { before: [], main: text, after: [] } : { before: invisiblePieces(chars.slice(0, first).join("")), main: chars.slice(first, end).join(""), after: invisiblePieces(chars.slice(end).join("")) };
+    pieces =
+      first === chars.length
+        ? { before: [], main: text, after: [] }
+        : { before: invisiblePieces(chars.slice(0, first).join("")), main: chars.slice(first, end).join(""), after: invisiblePieces(chars.slice(end).join("")) };
     pieceCache.set(text, pieces);
   }
   return pieces;

@@ -39,7 +39,10 @@ export interface ShapedRun {
 }
 
 /** Shaped runs of every document of the process, keyed by (face, direction, text). */
-const shapeCache = new LruCache<string, ShapedRun>({ maxBytes: LruCache.budgets.shapedRuns, sizeOf: (key, run) => LruCache.weigh.string(key) + LruCache.weigh.glyphs(run.glyphs.length) });
+const shapeCache = new LruCache<string, ShapedRun>({
+  maxBytes: LruCache.budgets.shapedRuns,
+  sizeOf: (key, run) => LruCache.weigh.string(key) + LruCache.weigh.glyphs(run.glyphs.length),
+});
 
 /** Empties the shaping cache; tests use it to compare cold and warm renders. */
 export function clearShapeCache(): void {
@@ -185,10 +188,48 @@ export function assignFamilies(fonts: FontLibrary, text: string, primary: Family
 
 /** Unicode scripts (UAX #24 names) an error may name; a character of any other script is named by its kind only. */
 const NAMED_SCRIPTS = [
-  "Latin", "Greek", "Cyrillic", "Armenian", "Georgian", "Arabic", "Hebrew", "Syriac", "Thaana", "Devanagari", "Bengali", "Gurmukhi",
-  "Gujarati", "Oriya", "Tamil", "Telugu", "Kannada", "Malayalam", "Sinhala", "Thai", "Lao", "Tibetan", "Myanmar", "Khmer", "Mongolian",
-  "Ethiopic", "Cherokee", "Han", "Hiragana", "Katakana", "Hangul", "Bopomofo", "Yi", "Egyptian_Hieroglyphs", "Cuneiform", "Linear_B",
-  "Runic", "Ogham", "Gothic", "Braille", "Common", "Inherited",
+  "Latin",
+  "Greek",
+  "Cyrillic",
+  "Armenian",
+  "Georgian",
+  "Arabic",
+  "Hebrew",
+  "Syriac",
+  "Thaana",
+  "Devanagari",
+  "Bengali",
+  "Gurmukhi",
+  "Gujarati",
+  "Oriya",
+  "Tamil",
+  "Telugu",
+  "Kannada",
+  "Malayalam",
+  "Sinhala",
+  "Thai",
+  "Lao",
+  "Tibetan",
+  "Myanmar",
+  "Khmer",
+  "Mongolian",
+  "Ethiopic",
+  "Cherokee",
+  "Han",
+  "Hiragana",
+  "Katakana",
+  "Hangul",
+  "Bopomofo",
+  "Yi",
+  "Egyptian_Hieroglyphs",
+  "Cuneiform",
+  "Linear_B",
+  "Runic",
+  "Ogham",
+  "Gothic",
+  "Braille",
+  "Common",
+  "Inherited",
 ];
 
 /** A character's Unicode script and general category, for an error a person can act on. */
@@ -197,7 +238,17 @@ export function describeCharacter(codePoint: number): string {
   const hex = codePoint.toString(16).toUpperCase().padStart(4, "0");
   if (/\p{Cn}/u.test(char)) return `U+${hex} (an unassigned code point or noncharacter, which no font draws)`;
   const script = NAMED_SCRIPTS.find((name) => new RegExp(`\\p{Script=${name}}`, "u").test(char));
-  const kind = /\p{L}/u.test(char) ? "letter" : /\p{M}/u.test(char) ? "mark" : /\p{N}/u.test(char) ? "digit" : /\p{P}/u.test(char) ? "punctuation" : /\p{S}/u.test(char) ? "symbol" : "character";
+  const kind = /\p{L}/u.test(char)
+    ? "letter"
+    : /\p{M}/u.test(char)
+      ? "mark"
+      : /\p{N}/u.test(char)
+        ? "digit"
+        : /\p{P}/u.test(char)
+          ? "punctuation"
+          : /\p{S}/u.test(char)
+            ? "symbol"
+            : "character";
   const described = script ? `${script.replace(/_/g, " ")} ${kind}` : kind;
   return `U+${hex} (${/^[AEIOU]/i.test(described) ? "an" : "a"} ${described}, "${char}")`;
 }

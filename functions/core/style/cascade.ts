@@ -60,7 +60,10 @@ export function customPropertiesOf(ordered: readonly Cascaded[], inherited: Cust
   const resolved = new Map<string, string>();
   for (const { declaration } of declared) {
     try {
-      resolved.set(declaration.property, substituteVariables(declaration.text, (name) => raw.get(name)));
+      resolved.set(
+        declaration.property,
+        substituteVariables(declaration.text, (name) => raw.get(name)),
+      );
     } catch (error) {
       if (error instanceof ValueError) throw new StyleError(`${declaration.where}: ${error.message}`);
       throw error;

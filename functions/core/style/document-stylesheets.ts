@@ -95,8 +95,5 @@ export function documentStylesheets(sheets: TemplateStylesheets, options: Docume
  */
 export function stylesheetsAsHtmlCss(sources: readonly StylesheetSource[]): string {
   const layers = { "user-agent": "user-agent", user: "user" } as const;
-  return [
-    "@layer user-agent, user;",
-    ...sources.map((source) => (source.origin === "author" ? source.text : `@layer ${layers[source.origin]} {\n${source.text}\n}`)),
-  ].join("\n");
+  return ["@layer user-agent, user;", ...sources.map((source) => (source.origin === "author" ? source.text : `@layer ${layers[source.origin]} {\n${source.text}\n}`))].join("\n");
 }

@@ -136,7 +136,9 @@ const NAMED_COLORS: Readonly<Record<string, string>> = {
 };
 
 function hex2(n: number): string {
-  return Math.round(Math.min(255, Math.max(0, n))).toString(16).padStart(2, "0");
+  return Math.round(Math.min(255, Math.max(0, n)))
+    .toString(16)
+    .padStart(2, "0");
 }
 
 /** A color as #rrggbb; the PDF draws opaque colors only, so alpha below 1 is refused. */

@@ -123,16 +123,16 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
 
   const pageStyle = (first: boolean): PageStyle => {
     const rules = sheets.pages.filter((rule) => first || !rule.first);
-    const ordered = cascadeOrder(rules.flatMap((rule) => rule.declarations.map((declaration) => ({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order }))));
+    const ordered = cascadeOrder(
+      rules.flatMap((rule) => rule.declarations.map((declaration) => ({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order }))),
+    );
     // `size` is a property of the page alone; the rest computes like an element's style.
     const sizeDeclaration = [...ordered].reverse().find((entry) => entry.declaration.property === "size");
     const context = cascadeOrder(ordered.filter((entry) => entry.declaration.property !== "size"));
     const specified = specifiedValues(context, rootCustom, "ltr");
     const style = computeStyle(specified, rootStyle, rootFontSize);
     const font = { em: style.fontSize, rem: rootFontSize ?? style.fontSize };
-    const [width, height] = sizeDeclaration
-      ? pageSize(sizeDeclaration.declaration.tokens ?? [], sizeDeclaration.declaration.where, font)
-      : PAGE_SIZES.a4!;
+    const [width, height] = sizeDeclaration ? pageSize(sizeDeclaration.declaration.tokens ?? [], sizeDeclaration.declaration.where, font) : PAGE_SIZES.a4!;
     // Page margins in percent refer to the page's width (left, right) and height (top, bottom).
     const margin = {
       top: resolveLength(style.marginTop, height),

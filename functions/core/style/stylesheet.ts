@@ -172,7 +172,12 @@ function declarationsOf(block: csstree.Block, state: ParseState, selector: strin
     const text = node.value.type === "Raw" ? node.value.value : csstree.generate(node.value);
     if (!knownProperty(property, context)) throw new StyleError(`${where}: not a property of the supported CSS (templates/CSS.md)`);
     if (property === "content" && context === "element") throw new StyleError(`${where}: content is read only in @page margin boxes (and as none on ::before and ::after)`);
-    if (context !== "element" && !["content", "size", "margin", "margin-top", "margin-right", "margin-bottom", "margin-left"].includes(property) && !isTextProperty(property) && !property.startsWith("--")) {
+    if (
+      context !== "element" &&
+      !["content", "size", "margin", "margin-top", "margin-right", "margin-bottom", "margin-left"].includes(property) &&
+      !isTextProperty(property) &&
+      !property.startsWith("--")
+    ) {
       throw new StyleError(`${where}: not a property of @page or its margin boxes`);
     }
     let tokens: Token[] | null = null;

@@ -63,9 +63,7 @@ export function buildLetterView(letter: Letter, locale: LocaleId, recipientId?: 
     paragraphs: translation.paragraphs.map((paragraph) => ({
       id: paragraph.id,
       segments: paragraph.content.map((segment) =>
-        "quote" in segment
-          ? { quote: segment.quote, sourceId: segment.source, sourceName: translation.sources[segment.source] as string }
-          : { text: segment.text },
+        "quote" in segment ? { quote: segment.quote, sourceId: segment.source, sourceName: translation.sources[segment.source] as string } : { text: segment.text },
       ),
     })),
     signatories: facts.signatories.map(({ id }) => {
@@ -74,11 +72,7 @@ export function buildLetterView(letter: Letter, locale: LocaleId, recipientId?: 
     }),
     signatoryCount: facts.signatories.length,
     sources: Object.entries(translation.sources).map(([id, name]) => ({ id, name })),
-    recipient: recipient
-      ? { id: recipient.id, ...recipientText(recipient.id), representativeName: recipient.representativeName ?? null }
-      : null,
-    memberList: new Intl.ListFormat(info.tag, { type: "conjunction", style: "long" }).format(
-      facts.recipients.map((member) => recipientText(member.id).country),
-    ),
+    recipient: recipient ? { id: recipient.id, ...recipientText(recipient.id), representativeName: recipient.representativeName ?? null } : null,
+    memberList: new Intl.ListFormat(info.tag, { type: "conjunction", style: "long" }).format(facts.recipients.map((member) => recipientText(member.id).country)),
   };
 }

@@ -134,7 +134,8 @@ export function checkCatalogs(catalogs: Readonly<Partial<Record<LocaleId, Messag
   const sourceArguments = new Map(Object.entries(source).map(([key, message]) => [key, argumentsOf(sourceLocale, key, message)]));
   for (const [locale, catalog] of Object.entries(catalogs) as [LocaleId, MessageCatalog][]) {
     if (locale === sourceLocale) continue;
-    for (const key of Object.keys(source)) if (!Object.hasOwn(catalog, key)) problems.push(`messages/${locale}.json: ${key}: missing; every locale needs every key of messages/${sourceLocale}.json`);
+    for (const key of Object.keys(source))
+      if (!Object.hasOwn(catalog, key)) problems.push(`messages/${locale}.json: ${key}: missing; every locale needs every key of messages/${sourceLocale}.json`);
     for (const [key, message] of Object.entries(catalog)) {
       if (!Object.hasOwn(source, key)) {
         problems.push(`messages/${locale}.json: ${key}: unexpected key; it is not in messages/${sourceLocale}.json`);

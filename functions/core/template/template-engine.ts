@@ -70,7 +70,8 @@ export class TemplateEngine {
     let formatter = this.formatters.get(locale);
     if (!formatter) {
       const catalog = this.set.catalogs[locale];
-      if (!catalog) throw new TemplateError("*", locale, `no message catalog for this locale; a language needs templates/messages/${locale}.json beside its data/<letter>/${locale}.json`);
+      if (!catalog)
+        throw new TemplateError("*", locale, `no message catalog for this locale; a language needs templates/messages/${locale}.json beside its data/<letter>/${locale}.json`);
       formatter = new MessageFormatter(locale, catalog, this.set.localeOverrides?.[locale]);
       this.formatters.set(locale, formatter);
     }

@@ -96,7 +96,9 @@ describe("renderHtml on the seed letter", () => {
     it("makes no request: no script, no external URL, a restrictive Content-Security-Policy", () => {
       const document = parseDocument(html);
       expect(findAll(document, byTag("script"))).toHaveLength(0);
-      const urls = findAll(document, () => true).flatMap((element) => ["src", "href", "action", "srcset", "poster"].map((name) => attribute(element, name)).filter((value): value is string => value !== undefined));
+      const urls = findAll(document, () => true).flatMap((element) =>
+        ["src", "href", "action", "srcset", "poster"].map((name) => attribute(element, name)).filter((value): value is string => value !== undefined),
+      );
       expect(urls.filter((url) => !url.startsWith("#"))).toEqual([]);
       expect(html).not.toMatch(/url\(|@import/);
       const csp = findAll(document, (element) => attribute(element, "http-equiv") === "Content-Security-Policy")[0]!;
@@ -190,7 +192,11 @@ describe("message catalogs", () => {
   it("give every locale every key of the English catalog, with the same ICU arguments", async () => {
     const set = await loadTemplateSet(TEMPLATES_DIR);
     // Every catalog file present is checked, and every language the seed letter has needs one.
-    expect(Object.keys(set.catalogs).sort()).toEqual(readdirSync(join(TEMPLATES_DIR, "messages")).map((name) => name.replace(/\.json$/, "")).sort());
+    expect(Object.keys(set.catalogs).sort()).toEqual(
+      readdirSync(join(TEMPLATES_DIR, "messages"))
+        .map((name) => name.replace(/\.json$/, ""))
+        .sort(),
+    );
     const { letter } = await loadSeedLetter();
     for (const locale of letter.translations.keys()) expect(Object.keys(set.catalogs)).toContain(locale);
     expect(checkCatalogs(set.catalogs, "en")).toEqual([]);
@@ -230,7 +236,11 @@ describe("the template engine", () => {
       const document = parseDocument(html);
       expect(findAll(document, (element) => ["script", "img", "iframe", "b"].includes(element.tagName))).toHaveLength(0);
       expect(findAll(document, byTag("style"))).toHaveLength(1);
-      expect(findAll(document, () => true).flatMap((element) => element.attrs.map((attr) => attr.name)).filter((name) => name.startsWith("on"))).toEqual([]);
+      expect(
+        findAll(document, () => true)
+          .flatMap((element) => element.attrs.map((attr) => attr.name))
+          .filter((name) => name.startsWith("on")),
+      ).toEqual([]);
       const text = textContent(findAll(document, byTag("main"))[0]!);
       expect(text).toContain("<script>alert('title')</script>");
       expect(text).toContain("{{constructor.constructor 'alert(1)'}}");

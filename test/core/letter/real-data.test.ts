@@ -26,10 +26,29 @@ describe(`the ${LETTER} letter data`, () => {
   it("names the nine co-signers and the fifteen members of the Council in 2015", async () => {
     const { letter } = await loadLetter(DATA, LETTER);
     expect(letter.facts.signatories).toHaveLength(9);
-    expect(letter.facts.recipients.map((recipient) => recipient.country).sort()).toEqual(
-      ["AO", "CL", "CN", "ES", "FR", "GB", "JO", "LT", "MY", "NG", "NZ", "RU", "TD", "US", "VE"],
-    );
-    expect(letter.facts.recipients.filter((recipient) => recipient.permanentMember).map((recipient) => recipient.country).sort()).toEqual(["CN", "FR", "GB", "RU", "US"]);
+    expect(letter.facts.recipients.map((recipient) => recipient.country).sort()).toEqual([
+      "AO",
+      "CL",
+      "CN",
+      "ES",
+      "FR",
+      "GB",
+      "JO",
+      "LT",
+      "MY",
+      "NG",
+      "NZ",
+      "RU",
+      "TD",
+      "US",
+      "VE",
+    ]);
+    expect(
+      letter.facts.recipients
+        .filter((recipient) => recipient.permanentMember)
+        .map((recipient) => recipient.country)
+        .sort(),
+    ).toEqual(["CN", "FR", "GB", "RU", "US"]);
     // The seed states neither a date nor an ambassador's name: nothing is invented.
     expect(letter.facts.date).toBeUndefined();
     expect(letter.facts.recipients.some((recipient) => recipient.representativeName !== undefined)).toBe(false);
@@ -39,9 +58,7 @@ describe(`the ${LETTER} letter data`, () => {
     const seed = await readFile(join(__dirname, "../../../../shared/seeds/000_a4c01b9df4dd9a2f.txt"), "utf8").catch(() => null);
     const { letter } = await loadLetter(DATA, LETTER);
     const english = letter.translations.get("en")!;
-    const paragraphs = english.paragraphs.map((paragraph) =>
-      paragraph.content.map((segment) => ("quote" in segment ? `“${segment.quote}”` : segment.text)).join(""),
-    );
+    const paragraphs = english.paragraphs.map((paragraph) => paragraph.content.map((segment) => ("quote" in segment ? `“${segment.quote}”` : segment.text)).join(""));
     expect(paragraphs).toHaveLength(4);
     if (seed) for (const paragraph of paragraphs) expect(seed).toContain(paragraph);
     const quotes = english.paragraphs.flatMap((paragraph) => paragraph.content.filter((segment) => "quote" in segment));

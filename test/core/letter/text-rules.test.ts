@@ -12,7 +12,10 @@ const SAMPLE = join(__dirname, "../../fixtures/letters/sample");
 function displayedStrongText(text: string, direction: "ltr" | "rtl"): string {
   const levels = bidi.getEmbeddingLevels(text, direction);
   const order = bidi.getReorderedIndices(text, levels);
-  return order.map((index: number) => text[index] ?? "").filter((char: string) => /^(L|R|AL)$/.test(bidi.getBidiCharTypeName(char))).join("");
+  return order
+    .map((index: number) => text[index] ?? "")
+    .filter((char: string) => /^(L|R|AL)$/.test(bidi.getBidiCharTypeName(char)))
+    .join("");
 }
 const strongText = (text: string) => [...text].filter((char) => /^(L|R|AL)$/.test(bidi.getBidiCharTypeName(char))).join("");
 

@@ -15,22 +15,19 @@ function personalized(locale: LocaleId, [name, title]: readonly string[]): strin
 const RECIPIENTS = JSON.parse(fixture("recipients.json")) as Record<"en" | "ar" | "ko" | "zh", string[][]>;
 
 describe("the typesetter's caches", () => {
-  test.each(Object.keys(RECIPIENTS) as ("en" | "ar" | "ko" | "zh")[])(
-    "a mail merge in %s gives each recipient the bytes of a render in a fresh process",
-    async (locale) => {
-      const letters = RECIPIENTS[locale].map((recipient) => personalized(locale, recipient));
-      // Warm: one font library and its caches for the whole merge, as a render worker has.
-      const fonts = loadFontLibrary();
-      const warm: Buffer[] = [];
-      for (const html of letters) warm.push(await renderPdf(html, options(locale, { fonts })));
-      expect(new Set(warm.map((pdf) => pdf.toString("base64"))).size).toBe(letters.length);
-      for (const [i, html] of letters.entries()) {
-        resetCaches();
-        const cold = await renderPdf(html, options(locale, { fonts: loadFontLibrary() }));
-        expect({ recipient: i, identical: cold.equals(warm[i]!) }).toEqual({ recipient: i, identical: true });
-      }
-    },
-  );
+  test.each(Object.keys(RECIPIENTS) as ("en" | "ar" | "ko" | "zh")[])("a mail merge in %s gives each recipient the bytes of a render in a fresh process", async (locale) => {
+    const letters = RECIPIENTS[locale].map((recipient) => personalized(locale, recipient));
+    // Warm: one font library and its caches for the whole merge, as a render worker has.
+    const fonts = loadFontLibrary();
+    const warm: Buffer[] = [];
+    for (const html of letters) warm.push(await renderPdf(html, options(locale, { fonts })));
+    expect(new Set(warm.map((pdf) => pdf.toString("base64"))).size).toBe(letters.length);
+    for (const [i, html] of letters.entries()) {
+      resetCaches();
+      const cold = await renderPdf(html, options(locale, { fonts: loadFontLibrary() }));
+      expect({ recipient: i, identical: cold.equals(warm[i]!) }).toEqual({ recipient: i, identical: true });
+    }
+  });
 
   test("warming up a process changes no byte of the documents it renders", async () => {
     const html = personalized("ar", RECIPIENTS.ar[0]!);

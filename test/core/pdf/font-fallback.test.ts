@@ -20,7 +20,19 @@ function runs(text: string, primary: FamilyId): string[] {
 describe("fonts chosen by script", () => {
   it("gives each document script its family from the registry, and an unknown script the serif", () => {
     expect(["Latn", "Cyrl", "Grek", "Arab", "Hebr", "Deva", "Beng", "Thai", "Hans", "Hant", "Jpan", "Kore", "Zzzz"].map(primaryFamilyOf)).toEqual([
-      "serif", "serif", "serif", "naskh", "hebrew", "devanagari", "bengali", "thai", "sc", "tc", "jp", "kr", "serif",
+      "serif",
+      "serif",
+      "serif",
+      "naskh",
+      "hebrew",
+      "devanagari",
+      "bengali",
+      "thai",
+      "sc",
+      "tc",
+      "jp",
+      "kr",
+      "serif",
     ]);
   });
 

@@ -83,7 +83,9 @@ describe("the box model", () => {
 
   it("lays out nothing for display: none and numbers an ordered list", () => {
     const pages = layOut('<p class="gone">Hidden</p><ol><li>One</li><li>Two</li></ol>', ".gone { display: none; }");
-    const texts = pages[0]!.items.filter((item) => item.kind === "line" && item.node !== null).map((item) => (item.kind === "line" ? item.line.runs.map((r) => r.run.glyphs.map((g) => g.text).join("")).join("") : ""));
+    const texts = pages[0]!.items
+      .filter((item) => item.kind === "line" && item.node !== null)
+      .map((item) => (item.kind === "line" ? item.line.runs.map((r) => r.run.glyphs.map((g) => g.text).join("")).join("") : ""));
     expect(texts).toEqual(["1.", "One", "2.", "Two"]);
   });
 });

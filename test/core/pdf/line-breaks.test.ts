@@ -6,7 +6,11 @@ import { breakPositions, type ScriptRules } from "../../../functions/core/pdf/pa
  * ("ในเ|กาหลี"), which readers and extractors then saw as two words.
  */
 const RULES: ScriptRules = { primary: "thai", keepAll: false, interCharacter: false };
-const optional = (text: string) => [...breakPositions(text, RULES)].filter(([position, required]) => !required && position < text.length).map(([position]) => position).sort((a, b) => a - b);
+const optional = (text: string) =>
+  [...breakPositions(text, RULES)]
+    .filter(([position, required]) => !required && position < text.length)
+    .map(([position]) => position)
+    .sort((a, b) => a - b);
 const wordStarts = (text: string, locale: string) => [...new Intl.Segmenter(locale, { granularity: "word" }).segment(text)].map((s) => s.index).filter((i) => i > 0);
 
 describe("line breaks in scripts without spaces between words", () => {

@@ -28,7 +28,10 @@ const TEMPLATES = join(__dirname, "../../../templates");
 
 /** The template's stylesheets for a language, with `author` in place of templates/print.css when given. */
 export function stylesheetsFor(locale: LocaleId, paper: Paper = "A4", author = readFileSync(join(TEMPLATES, "print.css"), "utf8"), runningTitle = ""): StylesheetSource[] {
-  return documentStylesheets({ userAgent: readFileSync(join(TEMPLATES, "ua.css"), "utf8"), author }, { script: localeInfo(locale).script, paper, pageLabel: PAGE_LABEL, runningTitle });
+  return documentStylesheets(
+    { userAgent: readFileSync(join(TEMPLATES, "ua.css"), "utf8"), author },
+    { script: localeInfo(locale).script, paper, pageLabel: PAGE_LABEL, runningTitle },
+  );
 }
 
 export function options(locale: LocaleId, overrides: Partial<RenderPdfOptions> = {}): RenderPdfOptions {

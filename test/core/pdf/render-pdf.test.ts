@@ -7,7 +7,22 @@ import { clearSubsetCache } from "../../../functions/core/pdf/pdf-writer";
 import { clearShapeCache } from "../../../functions/core/pdf/shaping";
 import { BUNDLE_FILES } from "../../../functions/fonts/font-files";
 import { assetPath, loadFontLibrary } from "../../../functions/fonts/load-font-library";
-import { fixture, footerTitle, fragmentText, normalize, options, pdfInfo, pdfjsPages, popplerPages, render, run, similarity, stylesheetsFor, toFile, withoutFooters } from "./pdf-inspect";
+import {
+  fixture,
+  footerTitle,
+  fragmentText,
+  normalize,
+  options,
+  pdfInfo,
+  pdfjsPages,
+  popplerPages,
+  render,
+  run,
+  similarity,
+  stylesheetsFor,
+  toFile,
+  withoutFooters,
+} from "./pdf-inspect";
 
 const LETTERS: readonly { locale: LocaleId; file: string; pages: number; font: RegExp }[] = [
   { locale: "en", file: "letter-en.html", pages: 2, font: /NotoSerif/ },
@@ -36,7 +51,10 @@ describe.each(LETTERS)("the $locale letter", ({ locale, file, pages, font }) => 
   test("extracts, with pdftotext and with pdf.js, as the fragment's words in reading order", () => {
     const html = fixture(file);
     const expected = normalize(fragmentText(html));
-    for (const [tool, pagesText] of [["pdftotext", popplerPages(path)], ["pdf.js", pdfjsPages(path)]] as const) {
+    for (const [tool, pagesText] of [
+      ["pdftotext", popplerPages(path)],
+      ["pdf.js", pdfjsPages(path)],
+    ] as const) {
       const ratio = similarity(expected, withoutFooters(pagesText, footerTitle(html)));
       // The exact ratio shows in the failure message.
       expect({ tool, ratio: ratio >= 0.98 ? "≥ 0.98" : ratio }).toEqual({ tool, ratio: "≥ 0.98" });
@@ -59,7 +77,13 @@ describe.each(LETTERS)("the $locale letter", ({ locale, file, pages, font }) => 
 
   test("carries metadata, language, a structure tree and the PDF/A-2a identification", () => {
     const info = pdfInfo(path);
-    expect(info).toMatchObject({ Title: `Joint letter (${locale})`, Author: "Amnesty International & Human Rights Watch", Subject: "North Korean human rights", Keywords: `DPRK, Security Council, ${locale}`, Tagged: "yes" });
+    expect(info).toMatchObject({
+      Title: `Joint letter (${locale})`,
+      Author: "Amnesty International & Human Rights Watch",
+      Subject: "North Korean human rights",
+      Keywords: `DPRK, Security Council, ${locale}`,
+      Tagged: "yes",
+    });
     const raw = qdf(path);
     expect(raw).toContain(`/Lang (${options(locale).locale.tag})`);
     expect(raw).toContain("/StructTreeRoot");
@@ -154,7 +178,9 @@ describe("the letter vocabulary", () => {
     await expect(renderPdf(html, withCss("strong { color: #aa0000; }"))).rejects.toThrow(
       "filled template line 3: <strong> sets color apart from its paragraph; the PDF sets a paragraph in one size, color and spacing",
     );
-    await expect(renderPdf(html, withCss("p { display: table-cell; }"))).rejects.toThrow("filled template line 2: <p> has display: table-cell; the PDF does not lay out tables yet");
+    await expect(renderPdf(html, withCss("p { display: table-cell; }"))).rejects.toThrow(
+      "filled template line 2: <p> has display: table-cell; the PDF does not lay out tables yet",
+    );
   });
 
   test("sets US Letter when asked", async () => {
@@ -179,7 +205,9 @@ describe("words wider than the line", () => {
     // Nothing lost: the text, with the line breaks taken out, holds both long words whole (pdf.js:
     // poppler drops a hyphen that ends a line, taking it for hyphenation).
     const text = pdfjsPages(path).join("").replace(/\s+/g, "");
-    expect(text).toContain("https://www.example.org/reports/2015/dprk/commission-of-inquiry/detailed-findings-of-the-commission-of-inquiry-on-human-rights-in-the-democratic-peoples-republic-of-korea-A-HRC-25-CRP-1-full-text-with-annexes.pdf");
+    expect(text).toContain(
+      "https://www.example.org/reports/2015/dprk/commission-of-inquiry/detailed-findings-of-the-commission-of-inquiry-on-human-rights-in-the-democratic-peoples-republic-of-korea-A-HRC-25-CRP-1-full-text-with-annexes.pdf",
+    );
     expect(text).toContain("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".repeat(4));
   });
 });

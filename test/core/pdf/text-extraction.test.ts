@@ -60,7 +60,11 @@ function normalizeText(text: string): string {
 function htmlParagraphs(html: string): string[] {
   const paragraphs: string[] = [];
   const textOf = (nodes: readonly Node[]): string =>
-    nodes.map((node) => (node.nodeName === "#text" ? (node as DefaultTreeAdapterTypes.TextNode).value : "tagName" in node ? (node.tagName === "br" ? " " : textOf(node.childNodes)) : "")).join("");
+    nodes
+      .map((node) =>
+        node.nodeName === "#text" ? (node as DefaultTreeAdapterTypes.TextNode).value : "tagName" in node ? (node.tagName === "br" ? " " : textOf(node.childNodes)) : "",
+      )
+      .join("");
   const walk = (nodes: readonly Node[]) => {
     for (const node of nodes) {
       if (!("tagName" in node)) continue;
@@ -118,7 +122,8 @@ const POPPLER_GAPS: Readonly<Record<string, string>> = {
   ar: "a period before a closing guillemet at a paragraph's end comes out after it, and a left-to-right list item in the right-to-left letter loses its closing parenthesis to the bullet",
   fa: "as in ar: a left-to-right list item in the right-to-left letter loses its closing parenthesis to the bullet",
   th: "a Thai above mark (sara i, mai ek) placed by GPOS over its letter comes out after the next letter (อาณัติ as อาณัตจิ): poppler orders the glyphs by position; pdf.js reads it exactly",
-  "letter-he.html": "a cluster with two marks (shin dot and sheva) drawn before its letter: poppler takes the letter, drawn where the invisible marks were, for a duplicate and breaks the word",
+  "letter-he.html":
+    "a cluster with two marks (shin dot and sheva) drawn before its letter: poppler takes the letter, drawn where the invisible marks were, for a duplicate and breaks the word",
 };
 
 /**

@@ -31,7 +31,11 @@ function byId(root: Element, id: string): Element {
   return found;
 }
 
-const UA: StylesheetSource = { name: "ua.css", origin: "user-agent", text: "html { font-size: 12pt; color: #000; line-height: 1.2 } p { margin-block: 1em; display: block } div, body, section { display: block }" };
+const UA: StylesheetSource = {
+  name: "ua.css",
+  origin: "user-agent",
+  text: "html { font-size: 12pt; color: #000; line-height: 1.2 } p { margin-block: 1em; display: block } div, body, section { display: block }",
+};
 
 function styled(html: string, author: string, extra: StylesheetSource[] = []) {
   const root = rootOf(html);
@@ -81,7 +85,10 @@ describe("the cascade", () => {
   });
 
   it("lets the later of a logical and a physical declaration win, mapping inline-start to the right in rtl", () => {
-    const { style } = styled('<div dir="rtl"><p id="a">x</p></div><p id="b">y</p>', "p { margin-inline-start: 7pt; padding: 1pt 2pt 3pt 4pt; padding-inline-end: 9pt }\n#b { margin-left: 2pt }");
+    const { style } = styled(
+      '<div dir="rtl"><p id="a">x</p></div><p id="b">y</p>',
+      "p { margin-inline-start: 7pt; padding: 1pt 2pt 3pt 4pt; padding-inline-end: 9pt }\n#b { margin-left: 2pt }",
+    );
     expect(style("a").marginRight).toEqual({ pt: 7 });
     expect(style("a").marginLeft).toEqual({ pt: 0 });
     expect(style("a").paddingLeft).toEqual({ pt: 9 });
@@ -90,7 +97,10 @@ describe("the cascade", () => {
   });
 
   it("matches :lang(), attribute and child selectors over the parse5 tree", () => {
-    const { style } = styled('<div lang="zh"><section><p id="a" data-x="1">x</p></section></div><p id="b">y</p>', ":lang(zh) p { font-style: italic }\nsection > [data-x] { font-weight: bold }");
+    const { style } = styled(
+      '<div lang="zh"><section><p id="a" data-x="1">x</p></section></div><p id="b">y</p>',
+      ":lang(zh) p { font-style: italic }\nsection > [data-x] { font-weight: bold }",
+    );
     expect(style("a").fontStyle).toBe("italic");
     expect(style("a").fontWeight).toBe(700);
     expect(style("b").fontStyle).toBe("normal");
@@ -110,7 +120,10 @@ describe("inheritance", () => {
   });
 
   it("follows inherit, initial and unset", () => {
-    const { style } = styled('<div><p id="a">x</p><p id="b">y</p><p id="c">z</p></div>', "div { margin-top: 6pt; color: #123456 }\n#a { margin-top: inherit }\n#b { color: initial }\n#c { color: unset; margin-top: unset }");
+    const { style } = styled(
+      '<div><p id="a">x</p><p id="b">y</p><p id="c">z</p></div>',
+      "div { margin-top: 6pt; color: #123456 }\n#a { margin-top: inherit }\n#b { color: initial }\n#c { color: unset; margin-top: unset }",
+    );
     expect(style("a").marginTop).toEqual({ pt: 6 });
     expect(style("b").color).toBe("#000000");
     expect(style("c").color).toBe("#123456");
@@ -169,7 +182,10 @@ describe("units", () => {
   });
 
   it("keeps a unitless line-height as a factor that children inherit, and computes lengths and % once", () => {
-    const { style } = styled('<div><p id="a">x</p></div><section><p id="b">y</p></section>', "div { font-size: 10pt; line-height: 1.5 }\n#a { font-size: 20pt }\nsection { font-size: 10pt; line-height: 150% }\n#b { font-size: 20pt }");
+    const { style } = styled(
+      '<div><p id="a">x</p></div><section><p id="b">y</p></section>',
+      "div { font-size: 10pt; line-height: 1.5 }\n#a { font-size: 20pt }\nsection { font-size: 10pt; line-height: 150% }\n#b { font-size: 20pt }",
+    );
     expect(style("a").lineHeight).toEqual({ factor: 1.5 });
     expect(style("b").lineHeight).toEqual({ pt: 15 });
   });
@@ -177,13 +193,18 @@ describe("units", () => {
 
 describe("media", () => {
   it("applies @media print and all, and ignores rules for the screen", () => {
-    const { style } = styled('<p id="a">x</p>', "@media print { p { color: #111111 } }\n@media screen { p { color: #222222; box-shadow: 0 0 1px red } }\n@media screen and (max-width: 40rem) { p { color: #333333 } }\n@media all { p { font-size: 9pt } }");
+    const { style } = styled(
+      '<p id="a">x</p>',
+      "@media print { p { color: #111111 } }\n@media screen { p { color: #222222; box-shadow: 0 0 1px red } }\n@media screen and (max-width: 40rem) { p { color: #333333 } }\n@media all { p { font-size: 9pt } }",
+    );
     expect(style("a").color).toBe("#111111");
     expect(style("a").fontSize).toBe(9);
   });
 
   it("refuses media features it would have to evaluate for print", () => {
-    expect(() => styled("<p>x</p>", "\n@media (max-width: 40rem) { p { color: red } }").document).toThrow(/test\.css line 2: @media \(max-width:40rem\): the PDF does not evaluate media features/);
+    expect(() => styled("<p>x</p>", "\n@media (max-width: 40rem) { p { color: red } }").document).toThrow(
+      /test\.css line 2: @media \(max-width:40rem\): the PDF does not evaluate media features/,
+    );
   });
 });
 
@@ -266,7 +287,9 @@ describe("@page", () => {
       { kind: "text", text: "/" },
       { kind: "counter", name: "pages", style: "persian" },
     ]);
-    expect(errorOf(() => page("@page { @bottom-center { content: counter(page, upper-roman) } }")).message).toMatch(/counter style "upper-roman": expected one of decimal, arabic-indic, persian, bengali/);
+    expect(errorOf(() => page("@page { @bottom-center { content: counter(page, upper-roman) } }")).message).toMatch(
+      /counter style "upper-roman": expected one of decimal, arabic-indic, persian, bengali/,
+    );
   });
 
   it("refuses page selectors, margin boxes and properties it does not read", () => {
@@ -279,7 +302,9 @@ describe("@page", () => {
 describe("the template's stylesheets", () => {
   const sheets = { userAgent: readFileSync(join(TEMPLATES, "ua.css"), "utf8"), author: readFileSync(join(TEMPLATES, "print.css"), "utf8") };
   const letter = (lang: string, dir = "ltr") =>
-    rootOf(`<html lang="${lang}" dir="${dir}"><body><main><article class="letter" lang="${lang}" dir="${dir}"><section class="body"><p id="p1">x</p></section></article></main></body></html>`);
+    rootOf(
+      `<html lang="${lang}" dir="${dir}"><body><main><article class="letter" lang="${lang}" dir="${dir}"><section class="body"><p id="p1">x</p></section></article></main></body></html>`,
+    );
 
   it("give the seed letter its print look: body size, justified paragraphs, the script's font stack and line height", () => {
     const root = letter("ar", "rtl");
@@ -293,7 +318,10 @@ describe("the template's stylesheets", () => {
 
   it("take the paper size from the render, and the margins and the localized label's margin box from print.css", () => {
     const root = letter("en");
-    const document = styleDocument(root, parseStylesheets(documentStylesheets(sheets, { script: "Latn", paper: "Letter", pageLabel: (p, n) => `Page ${p} of ${n}`, runningTitle: 'A "title" </style>' })));
+    const document = styleDocument(
+      root,
+      parseStylesheets(documentStylesheets(sheets, { script: "Latn", paper: "Letter", pageLabel: (p, n) => `Page ${p} of ${n}`, runningTitle: 'A "title" </style>' })),
+    );
     const page = document.page(false);
     expect([page.width, page.height]).toEqual([612, 792]);
     expect(page.margin.bottom).toBeCloseTo((26 * 72) / 25.4, 6);
@@ -332,7 +360,10 @@ describe("page numbers in the language's digits", () => {
 
 describe("the render's settings", () => {
   it("write the title as a CSS string that cannot end the HTML edition's <style> element", () => {
-    const [, settings] = documentStylesheets({ userAgent: "", author: "" }, { script: "Latn", paper: "A4", pageLabel: (p, n) => `${p}/${n}`, runningTitle: 'Break </style><script>x</script> "out" \\ here' });
+    const [, settings] = documentStylesheets(
+      { userAgent: "", author: "" },
+      { script: "Latn", paper: "A4", pageLabel: (p, n) => `${p}/${n}`, runningTitle: 'Break </style><script>x</script> "out" \\ here' },
+    );
     expect(settings!.text).not.toMatch(/[<>]/);
     expect(settings!.text).toContain('--running-title: "Break \\3c /style\\3e \\3c script\\3e x\\3c /script\\3e  \\"out\\" \\\\ here"');
   });

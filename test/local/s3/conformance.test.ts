@@ -27,7 +27,7 @@ async function put(key: string, body: string | Buffer, extra: Partial<Constructo
 }
 
 async function read(key: string, client: S3Client = t.client, bucket = t.bucket): Promise<string> {
-  return (await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString());
+  return await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
 }
 
 /** The status and S3 error name of a rejected SDK call. */
@@ -309,7 +309,12 @@ describe("ListObjectsV2", () => {
 
   it("starts after the key named by StartAfter", async () => {
     for (const name of names) await put(k(name), name);
-    expect((await listAll(t.prefix, { startAfter: k("a/b") })).keys).toEqual(names.map(k).filter((key) => byteOrder(key, k("a/b")) > 0).sort(byteOrder));
+    expect((await listAll(t.prefix, { startAfter: k("a/b") })).keys).toEqual(
+      names
+        .map(k)
+        .filter((key) => byteOrder(key, k("a/b")) > 0)
+        .sort(byteOrder),
+    );
   });
 
   it("pages at 1000 keys at most", async () => {

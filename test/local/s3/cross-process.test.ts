@@ -79,11 +79,17 @@ describe("two server processes on one data folder", () => {
     const keys = Array.from({ length: 20 }, (_, i) => `new/${i}.pdf`);
     const outcomes = await Promise.all(
       keys.map(async (key) => {
-        const attempts = await Promise.allSettled(servers.flatMap((server, s) => [0, 1, 2].map((w) => put(server.client, server.bucket, key, `server ${s} writer ${w}`, { IfNoneMatch: "*" }))));
+        const attempts = await Promise.allSettled(
+          servers.flatMap((server, s) => [0, 1, 2].map((w) => put(server.client, server.bucket, key, `server ${s} writer ${w}`, { IfNoneMatch: "*" }))),
+        );
         const winners = attempts.flatMap((attempt, i) => (attempt.status === "fulfilled" ? [i] : []));
         const stored = await (await servers[1]!.client.send(new GetObjectCommand({ Bucket: servers[1]!.bucket, Key: key }))).Body!.transformToString();
         const losers = attempts.flatMap((attempt) => (attempt.status === "rejected" ? [statusOf(attempt.reason)] : []));
-        return { winners: winners.length, losers: [...new Set(losers)], storedIsWinner: winners.length === 1 && stored === `server ${Math.floor(winners[0]! / 3)} writer ${winners[0]! % 3}` };
+        return {
+          winners: winners.length,
+          losers: [...new Set(losers)],
+          storedIsWinner: winners.length === 1 && stored === `server ${Math.floor(winners[0]! / 3)} writer ${winners[0]! % 3}`,
+        };
       }),
     );
     expect(outcomes).toEqual(keys.map(() => ({ winners: 1, losers: [412], storedIsWinner: true })));
@@ -94,7 +100,9 @@ describe("two publishers in two processes (serve and generate on one .local/s3)"
   it("list every document each of them published in the one manifest of their revision", async () => {
     const stores = servers.map((server) => new S3DocumentStore({ client: server.client, bucket: server.bucket, maxPresignExpirySeconds: 3_600 }));
     const locales: LocaleId[] = ["en", "fr", "es", "ru", "zh", "ar", "ko"];
-    const documents = locales.flatMap((locale) => (["pdf", "html"] as const).flatMap((format) => ["un", "gb", "fr"].map((recipient) => renderedDocument(locale, format, `${locale} ${recipient}`, recipient))));
+    const documents = locales.flatMap((locale) =>
+      (["pdf", "html"] as const).flatMap((format) => ["un", "gb", "fr"].map((recipient) => renderedDocument(locale, format, `${locale} ${recipient}`, recipient))),
+    );
 
     // Each document stored and published on its own, alternately through one process or the other, all at once.
     await Promise.all(

@@ -10,10 +10,7 @@ export interface RawReply {
  * One HTTP request on loopback, byte for byte: header values are sent as given (one latin1
  * character per byte) so tests can send what an SDK would refuse to.
  */
-export function rawRequest(
-  endpoint: string,
-  options: { method: string; path: string; headers?: Record<string, string | number>; body?: Buffer | string },
-): Promise<RawReply> {
+export function rawRequest(endpoint: string, options: { method: string; path: string; headers?: Record<string, string | number>; body?: Buffer | string }): Promise<RawReply> {
   const url = new URL(endpoint);
   return new Promise((resolve, reject) => {
     const req = http.request(

@@ -59,7 +59,15 @@ export async function startChildServer(dataDir: string): Promise<ChildServer> {
   const info = JSON.parse(line) as { pid: number; endpoint: string; bucket: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   // The server runs in the process we signal (tsx's CLI would run it in a grandchild).
   if (info.pid !== child.pid) throw new Error(`the embedded S3 runs in process ${info.pid}, not in the child ${child.pid}`);
-  const client = createS3Client({ region: info.region, endpoint: info.endpoint, forcePathStyle: true, credentials: info.credentials, maxAttempts: 1, requestTimeoutMs: 60_000, connectionTimeoutMs: 60_000 });
+  const client = createS3Client({
+    region: info.region,
+    endpoint: info.endpoint,
+    forcePathStyle: true,
+    credentials: info.credentials,
+    maxAttempts: 1,
+    requestTimeoutMs: 60_000,
+    connectionTimeoutMs: 60_000,
+  });
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));

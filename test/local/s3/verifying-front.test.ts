@@ -134,7 +134,12 @@ describe("the verifying front refuses as S3 refuses", () => {
   });
 
   it("a link signed with the wrong secret for a known access key", async () => {
-    const impostor = createS3Client({ region: h.s3.region, endpoint: h.s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: h.s3.credentials.accessKeyId, secretAccessKey: "not-the-secret" } });
+    const impostor = createS3Client({
+      region: h.s3.region,
+      endpoint: h.s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: h.s3.credentials.accessKeyId, secretAccessKey: "not-the-secret" },
+    });
     expectRefused(await fetchRaw(await sdkPresigned({ client: impostor })), 403, "SignatureDoesNotMatch");
     impostor.destroy();
   });

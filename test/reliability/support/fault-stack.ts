@@ -48,7 +48,12 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   const proxy = await startFaultProxy(endpoint);
   // The store under test is built as the functions build theirs (documentStoreOf), with these tests' attempts and timeouts.
   const config = readConfig({ [ENV.documentsBucket]: bucket, [ENV.s3Endpoint]: proxy.endpoint, [ENV.region]: region, [ENV.encryption]: "none" });
-  const { client, store } = documentStoreOf(config, { credentials, maxAttempts: options.maxAttempts, connectionTimeoutMs: 1_000, requestTimeoutMs: options.requestTimeoutMs ?? 5_000 });
+  const { client, store } = documentStoreOf(config, {
+    credentials,
+    maxAttempts: options.maxAttempts,
+    connectionTimeoutMs: 1_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
+  });
   const directClient = createS3Client({ region, endpoint, forcePathStyle: true, credentials, maxAttempts: 1, connectionTimeoutMs: 1_000, requestTimeoutMs: 5_000 });
   return {
     proxy,
@@ -138,8 +143,10 @@ export async function accountFor(planned: readonly DocumentRequest[], result: Re
   }
   for (const failure of result.failures) {
     note(failure.request, "failed");
-    if (!(failure.error instanceof LetterpressError) || !(ERROR_CODES as readonly string[]).includes(failure.error.code)) problems.push(`${documentId(failure.request)}: failure without a code`);
-    if (failure.error.message.length < 10 || /\n\s+at \S+/.test(failure.error.message)) problems.push(`${documentId(failure.request)}: reason is not a clear message: ${failure.error.message}`);
+    if (!(failure.error instanceof LetterpressError) || !(ERROR_CODES as readonly string[]).includes(failure.error.code))
+      problems.push(`${documentId(failure.request)}: failure without a code`);
+    if (failure.error.message.length < 10 || /\n\s+at \S+/.test(failure.error.message))
+      problems.push(`${documentId(failure.request)}: reason is not a clear message: ${failure.error.message}`);
   }
   let lost = 0;
   for (const request of planned) {

@@ -161,7 +161,11 @@ function tryParse(text: string): unknown {
 
 /** The sample letter's files with a case's edits applied. */
 export function letterFilesOf(testCase: LetterCase): LetterFile[] {
-  const texts = new Map<string, string>(readdirSync(BASE_LETTER).sort().map((name) => [name, readFileSync(join(BASE_LETTER, name), "utf8")]));
+  const texts = new Map<string, string>(
+    readdirSync(BASE_LETTER)
+      .sort()
+      .map((name) => [name, readFileSync(join(BASE_LETTER, name), "utf8")]),
+  );
   const values = new Map<string, unknown>([...texts].map(([name, text]) => [name, JSON.parse(text)]));
   const raw = new Map<string, string>();
   const windows1252 = new Set<string>();
@@ -186,8 +190,18 @@ export function letterFilesOf(testCase: LetterCase): LetterFile[] {
     const data = values.get(edit.file);
     if ("delete" in edit) deleteAt(data, edit.delete);
     else if ("repeat" in edit) setAt(data, edit.set, edit.repeat.text.repeat(edit.repeat.times));
-    else if ("paragraphs" in edit) setAt(data, edit.set, Array.from({ length: edit.paragraphs }, (_, i) => ({ id: `p${i}`, content: [{ text: `Paragraph ${i}.` }] })));
-    else if ("recipients" in edit) setAt(data, edit.set, Array.from({ length: edit.recipients }, (_, i) => ({ id: `r${i}`, country: "FR", locale: "en", permanentMember: false })));
+    else if ("paragraphs" in edit)
+      setAt(
+        data,
+        edit.set,
+        Array.from({ length: edit.paragraphs }, (_, i) => ({ id: `p${i}`, content: [{ text: `Paragraph ${i}.` }] })),
+      );
+    else if ("recipients" in edit)
+      setAt(
+        data,
+        edit.set,
+        Array.from({ length: edit.recipients }, (_, i) => ({ id: `r${i}`, country: "FR", locale: "en", permanentMember: false })),
+      );
     else if ("nested" in edit) {
       // JSON deeper than any letter: built as text, since no object here could be nested that deep and serialized.
       setAt(data, edit.nested.path, "\u0000NESTED\u0000");
@@ -215,7 +229,20 @@ export function letterFilesOf(testCase: LetterCase): LetterFile[] {
 }
 
 /** Windows-1252's bytes 0x80-0x9F that are not C1 controls; every other character it has is Latin-1. */
-const WINDOWS_1252_HIGH: Record<string, number> = { "€": 0x80, "‚": 0x82, "„": 0x84, "…": 0x85, "‘": 0x91, "’": 0x92, "“": 0x93, "”": 0x94, "–": 0x96, "—": 0x97, "œ": 0x9c, "Œ": 0x8c };
+const WINDOWS_1252_HIGH: Record<string, number> = {
+  "€": 0x80,
+  "‚": 0x82,
+  "„": 0x84,
+  "…": 0x85,
+  "‘": 0x91,
+  "’": 0x92,
+  "“": 0x93,
+  "”": 0x94,
+  "–": 0x96,
+  "—": 0x97,
+  œ: 0x9c,
+  Œ: 0x8c,
+};
 
 function encodeWindows1252(text: string): Buffer {
   return Buffer.from([...text].map((char) => WINDOWS_1252_HIGH[char] ?? (char.charCodeAt(0) <= 0xff ? char.charCodeAt(0) : 0x3f)));
@@ -237,13 +264,15 @@ export function pageShape(html: string): { tags: Record<string, number>; attribu
 export function htmlProblems(html: string, baseline: ReturnType<typeof pageShape>, where: string): string[] {
   const problems: string[] = [];
   const shape = pageShape(html);
-  if (JSON.stringify(shape.tags) !== JSON.stringify(baseline.tags)) problems.push(`${where}: elements ${JSON.stringify(shape.tags)} differ from the sample's ${JSON.stringify(baseline.tags)}`);
+  if (JSON.stringify(shape.tags) !== JSON.stringify(baseline.tags))
+    problems.push(`${where}: elements ${JSON.stringify(shape.tags)} differ from the sample's ${JSON.stringify(baseline.tags)}`);
   const extra = shape.attributes.filter((name) => !baseline.attributes.includes(name));
   if (extra.length > 0) problems.push(`${where}: unexpected attributes ${extra.join(", ")}`);
   for (const element of findAll(parseDocument(html), () => true)) {
     for (const attr of element.attrs) {
       if (/^on/i.test(attr.name)) problems.push(`${where}: event handler attribute ${attr.name} on <${element.tagName}>`);
-      if (/^\s*(javascript|vbscript|data:text\/html)/i.test(attr.value) && ["href", "src", "action", "formaction"].includes(attr.name)) problems.push(`${where}: script URL in ${attr.name}`);
+      if (/^\s*(javascript|vbscript|data:text\/html)/i.test(attr.value) && ["href", "src", "action", "formaction"].includes(attr.name))
+        problems.push(`${where}: script URL in ${attr.name}`);
     }
   }
   const scripts = findAll(parseDocument(html), (element) => ["script", "iframe", "object", "embed", "img", "svg", "math", "form", "base"].includes(element.tagName));
@@ -263,7 +292,9 @@ export async function outcomeOfLetter(testCase: LetterCase, renderer: DocumentRe
   const localeErrors = Object.fromEntries([...parsed.localeErrors].map(([locale, error]) => [locale, error.message.split("\n")]));
   const requests = [
     ...usable.map((locale) => ({ locale, recipientId: null as string | null })),
-    ...parsed.letter.facts.recipients.filter((recipient) => usable.includes(recipient.locale)).map((recipient) => ({ locale: recipient.locale, recipientId: recipient.id as string | null })),
+    ...parsed.letter.facts.recipients
+      .filter((recipient) => usable.includes(recipient.locale))
+      .map((recipient) => ({ locale: recipient.locale, recipientId: recipient.id as string | null })),
   ];
   const htmlIssues: string[] = [];
   const pdfErrors: { code: string; message: string }[] = [];

@@ -40,7 +40,13 @@ const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value, null
  * One translation of `fileBytes` bytes at most (and within a few hundred bytes of it): the most
  * paragraphs, as many segments as fit, the signatories' names.
  */
-function translation(locale: string, fileBytes: number, signatoryIds: readonly string[], seed: number, translationOf?: { locale: string; sourceSha256: string }): Record<string, unknown> {
+function translation(
+  locale: string,
+  fileBytes: number,
+  signatoryIds: readonly string[],
+  seed: number,
+  translationOf?: { locale: string; sourceSha256: string },
+): Record<string, unknown> {
   const next = random(seed);
   const paragraphs = Array.from({ length: LIMITS.paragraphs }, (_, i) => ({ id: `p${i}`, content: [] as { text: string }[] }));
   const file: Record<string, unknown> = {

@@ -19,7 +19,17 @@ for (const size of sizesArg.split(",").map(Number)) {
   for (let run = 0; run < Number(runsArg); run++) {
     const output = execFileSync(
       process.execPath,
-      ["--expose-gc", `--max-old-space-size=${heapArg}`, ...RENDER_NODE_OPTIONS.split(" "), "--import", "tsx", join(__dirname, "render-largest-letter.ts"), "en", String(size), "1"],
+      [
+        "--expose-gc",
+        `--max-old-space-size=${heapArg}`,
+        ...RENDER_NODE_OPTIONS.split(" "),
+        "--import",
+        "tsx",
+        join(__dirname, "render-largest-letter.ts"),
+        "en",
+        String(size),
+        "1",
+      ],
       { encoding: "utf8", maxBuffer: 16 * MB },
     );
     const { documents } = JSON.parse(output) as { documents: { format: string; ms: number; heapAfterGc: number; maxRss: number }[] };

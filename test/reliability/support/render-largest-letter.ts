@@ -33,7 +33,15 @@ async function main(): Promise<void> {
         const document = await renderDocument(renderer, parsed, { letterId: "largest", locale, format, recipientId: null });
         const ms = performance.now() - started;
         gc();
-        documents.push({ locale, format, bytes: document.bytes.length, ms: Math.round(ms), heapAfterGc: process.memoryUsage().heapUsed, maxRss: process.resourceUsage().maxRSS * 1024, cachedBytes: cachedBytes() });
+        documents.push({
+          locale,
+          format,
+          bytes: document.bytes.length,
+          ms: Math.round(ms),
+          heapAfterGc: process.memoryUsage().heapUsed,
+          maxRss: process.resourceUsage().maxRSS * 1024,
+          cachedBytes: cachedBytes(),
+        });
       }
     }
   }
