@@ -3,7 +3,7 @@ import { z } from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { slug } from "../core/letter/slug";
-import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, isLocaleId, } from "../core/locales";
+import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, isLocaleId } from "../core/locales";
 import type { DownloadRouteParameter } from "../deployment-contract";
 import { toHttpError } from "../http-errors";
 import { type DownloadLink, type DownloadQuery, type DownloadService, lifetimeExpectation } from "./download-service";
