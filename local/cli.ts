@@ -8,6 +8,8 @@ import { isLocaleId, type LocaleId } from "../functions/core/locales";
 import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments } from "./generate";
 import { ProgressTable } from "./progress-table";
+import type { RenderReply } from "../functions/render/render-reply";
+import { watchLetterData } from "./data-watch";
 import { startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";
 
@@ -147,7 +149,30 @@ withStorageFlags(
   });
   listening(`http://127.0.0.1:${port}/`);
   console.log(`letterpress is serving http://127.0.0.1:${port}/ (documents in ${runtime.description}); Ctrl-C stops it`);
-  const stop = () => server.close(() => void runtime.close().then(() => process.exit(0)));
+  // Links follow the data as it is now, as on AWS, where a change under data/ re-renders its letter:
+  // every letter is rendered once at start (what is unchanged is not stored again), then on each change.
+  const renderLetter = async (letterId: string) => {
+    for (const request of [{ letterId }, { letterId, recipients: true as const }]) {
+      try {
+        const reply = (await runtime.render(request)) as RenderReply;
+        const failed =
+          reply.failures.length > 0
+            ? `, ${countOf(reply.failures.length, "document")} failed: ${reply.failures.map((f) => `${f.locale} ${f.format}${f.recipientId ? ` (${f.recipientId})` : ""}: ${f.code}`).join("; ")}`
+            : "";
+        console.log(`letter ${letterId}${request.recipients ? " (recipients)" : ""}: revision ${reply.revision}, ${reply.created} stored, ${reply.unchanged} unchanged${failed}`);
+      } catch (error) {
+        console.error(`letter ${letterId}: ${error instanceof LetterpressError ? `${error.code}: ${error.message}` : (error as Error).message}`);
+      }
+    }
+  };
+  const watching = watchLetterData(flags.data, renderLetter);
+  void (async () => {
+    for (const letterId of (await runtime.letters.listLetters()).letterIds) await renderLetter(letterId);
+  })().catch((error: unknown) => console.error(`reading ${flags.data}: ${(error as Error).message}`));
+  const stop = () => {
+    watching.close();
+    server.close(() => void runtime.close().then(() => process.exit(0)));
+  };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 });
