@@ -167,7 +167,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           : {}),
         ...(options.logLevel ? { logger: createHandlerLogger("letterpress-local", options.logLevel) } : {}),
       },
-      embedded ? `embedded S3 at ${embedded.endpoint} (bucket ${bucket}, data in .local/s3)` : `s3://${bucket}`,
+      embedded ? `embedded S3 at ${embedded.endpoint}, bucket ${bucket}, data in .local/s3` : `s3://${bucket}`,
       close,
     );
   } catch (error) {
