@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
-import axe from "axe-core";
 import { SEED_LETTER } from "../support/letters";
-import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
+import { browserAvailable, type LaunchedBrowser, launchChromium, seriousAxeViolations } from "../support/browser";
 import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
 import { manualClock } from "./support";
 
@@ -50,11 +49,7 @@ describeInBrowser("share links opened in headless Chromium through the local ser
     });
     page.on("pageerror", (error) => problems.push(error.message));
     const response = await page.goto(url, { waitUntil: "load" });
-    await page.evaluate(axe.source);
-    const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ["violations"] }));
-    const serious = results.violations
-      .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-      .map((violation) => `${violation.id}: ${violation.help}`);
+    const serious = await seriousAxeViolations(page);
     const seen = await page.evaluate(() => ({
       lang: document.documentElement.lang,
       heading: document.querySelector("h1")?.textContent ?? null,
