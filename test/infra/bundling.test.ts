@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ENV } from "../../functions/config";
 import { BUNDLE_FILES } from "../../functions/fonts/font-files";
-import { startHarness } from "../storage/embedded-s3-harness";
+import { type Harness, startHarness } from "../storage/embedded-s3-harness";
 import { uploadLetterData } from "../support/lambda-env";
 import { synthStack } from "./synth-stack";
 
@@ -14,6 +14,19 @@ import { synthStack } from "./synth-stack";
  * The one synth with the real deployable assets: the local esbuild bundles both handlers (no Docker)
  * and the afterBundling hook copies templates and fonts beside index.js.
  */
+/** A bundle's environment as Lambda gives it: only PATH, the function's settings, and credentials for the embedded S3. */
+function bundleEnvironment(harness: Harness): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env["PATH"] ?? "",
+    [ENV.documentsBucket]: harness.s3.bucket,
+    [ENV.s3Endpoint]: harness.s3.endpoint,
+    [ENV.region]: harness.s3.region,
+    AWS_ACCESS_KEY_ID: harness.s3.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: harness.s3.credentials.secretAccessKey,
+    POWERTOOLS_LOG_LEVEL: "CRITICAL",
+  };
+}
+
 describe("function bundles (real local esbuild)", () => {
   const outdir = mkdtempSync(join(tmpdir(), "letterpress-cdk-"));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -55,15 +68,7 @@ describe("function bundles (real local esbuild)", () => {
         .then((report) => process.stdout.write(JSON.stringify(report)), (error) => { process.stderr.write(String(error && error.stack)); process.exit(1); });`;
       const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {
         cwd: outdir,
-        env: {
-          PATH: process.env["PATH"] ?? "",
-          [ENV.documentsBucket]: harness.s3.bucket,
-          [ENV.s3Endpoint]: harness.s3.endpoint,
-          [ENV.region]: harness.s3.region,
-          AWS_ACCESS_KEY_ID: harness.s3.credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: harness.s3.credentials.secretAccessKey,
-          POWERTOOLS_LOG_LEVEL: "CRITICAL",
-        },
+        env: bundleEnvironment(harness),
       });
       expect(JSON.parse(stdout)).toMatchObject({ letterId: "unsc-dprk-2015", failures: [] });
       const listing = await harness.client.send(new ListObjectsV2Command({ Bucket: harness.s3.bucket, Prefix: "letters/unsc-dprk-2015/" }));
@@ -84,15 +89,7 @@ describe("function bundles (real local esbuild)", () => {
         .then((reply) => process.stdout.write(JSON.stringify(reply)), (error) => { process.stderr.write(String(error && error.stack)); process.exit(1); });`;
       const linked = await promisify(execFile)(process.execPath, ["-e", download], {
         cwd: outdir,
-        env: {
-          PATH: process.env["PATH"] ?? "",
-          [ENV.documentsBucket]: harness.s3.bucket,
-          [ENV.s3Endpoint]: harness.s3.endpoint,
-          [ENV.region]: harness.s3.region,
-          AWS_ACCESS_KEY_ID: harness.s3.credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: harness.s3.credentials.secretAccessKey,
-          POWERTOOLS_LOG_LEVEL: "CRITICAL",
-        },
+        env: bundleEnvironment(harness),
       });
       const reply = JSON.parse(linked.stdout) as { statusCode: number; headers: Record<string, string> };
       expect(reply.statusCode).toBe(302);
