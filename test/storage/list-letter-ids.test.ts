@@ -36,4 +36,17 @@ describe("S3DocumentStore.listLetterIds against the embedded server", () => {
     await put("letters/good-one/latest.json");
     await expect(h.store().listLetterIds()).resolves.toEqual(["good-one"]);
   });
+
+  it("follows the listing past its first page (S3 answers at most 1000 keys and common prefixes a page)", async () => {
+    const letterIds = Array.from({ length: 1003 }, (_, index) => `letter-${String(index).padStart(4, "0")}`);
+    const queue = [...letterIds];
+    const putNext = async (): Promise<void> => {
+      for (let letterId = queue.shift(); letterId !== undefined; letterId = queue.shift())
+        await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: `letters/${letterId}/latest.json`, Body: "{}" }));
+    };
+    await Promise.all(Array.from({ length: 8 }, putNext));
+    const listed = await h.store().listLetterIds();
+    expect(listed).toEqual(letterIds);
+    expect(h.s3.requests.filter((request) => request.method === "GET" && /[?&]list-type=2/.test(request.url))).toHaveLength(2);
+  });
 });
