@@ -98,8 +98,14 @@ export const SHARE_ROUTES = {
 
 export type ShareRouteKey = (typeof SHARE_ROUTES)[keyof typeof SHARE_ROUTES];
 
-/** Every route of the download function's API, by route key: the download route and the share routes. */
-export const API_ROUTE_KEYS = [DOWNLOAD_ROUTE_KEY, ...Object.values(SHARE_ROUTES)] as const;
+/**
+ * The letters page (issue 14): every published document with download and share controls, for people
+ * signed in (authorized like the download route); the same handler serves it under `npm run serve`.
+ */
+export const LETTERS_PAGE_ROUTE_KEY = "GET /";
+
+/** Every route of the download function's API, by route key: the download route, the share routes and the letters page. */
+export const API_ROUTE_KEYS = [DOWNLOAD_ROUTE_KEY, ...Object.values(SHARE_ROUTES), LETTERS_PAGE_ROUTE_KEY] as const;
 export type ApiRouteKey = (typeof API_ROUTE_KEYS)[number];
 
 /** `GET /s/{token}` as method and path, for infra (which declares routes as method + path). */

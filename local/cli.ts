@@ -167,7 +167,10 @@ withStorageFlags(
   };
   const watching = watchLetterData(flags.data, renderLetter);
   void (async () => {
-    for (const letterId of (await runtime.letters.listLetters()).letterIds) await renderLetter(letterId);
+    const listing = await runtime.letters.listLetters();
+    // The letters page lists what the bucket holds; a data file skipped here is said on the console.
+    for (const warning of listing.warnings) console.error(`warning: ${formatDataIssue(warning)}`);
+    for (const letterId of listing.letterIds) await renderLetter(letterId);
   })().catch((error: unknown) => console.error(`reading ${flags.data}: ${(error as Error).message}`));
   const stop = () => {
     watching.close();

@@ -2,17 +2,12 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import Handlebars from "handlebars";
-import { DOCUMENT_FORMATS } from "../functions/core/documents";
-import { formatDataIssue } from "../functions/core/errors";
 import { API_ROUTE_KEYS, type ApiRouteKey, DOWNLOAD_ROUTE_KEY, matchApiRoute } from "../functions/deployment-contract";
 import { LetterpressError } from "../functions/core/errors";
 import type { LocalRuntime } from "./runtime";
 
 /** Only creating a share carries a body (a small JSON object); anything larger is refused unread. */
 const MAX_BODY_BYTES = 4096;
-
-const escapeHtml = Handlebars.escapeExpression;
 
 /** The same event API Gateway (HTTP API, payload 2.0) gives the download function for `routeKey`. */
 export function toApiGatewayEvent(
@@ -70,47 +65,6 @@ async function readBody(request: IncomingMessage): Promise<string> {
 function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   response.end(result.body ?? "");
-}
-
-async function indexPage(runtime: LocalRuntime): Promise<string> {
-  const sections: string[] = [];
-  // What the reader skipped, or why there is nothing to list, is shown, never left out.
-  const listing = await runtime.letters.listLetters().catch((error: Error) => {
-    sections.push(`<p>Cannot list letters: ${escapeHtml(error.message)}</p>`);
-    return { letterIds: [], warnings: [] };
-  });
-  if (listing.warnings.length > 0) sections.push(`<ul>${listing.warnings.map((warning) => `<li>${escapeHtml(formatDataIssue(warning))}</li>`).join("")}</ul>`);
-  for (const letterId of listing.letterIds) {
-    let parsed: Awaited<ReturnType<LocalRuntime["letters"]["loadLetter"]>>;
-    try {
-      parsed = await runtime.letters.loadLetter(letterId);
-    } catch (error) {
-      sections.push(`<section><h2>${escapeHtml(letterId)}</h2><p>Cannot be read: ${escapeHtml((error as Error).message)}</p></section>`);
-      continue;
-    }
-    const { letter } = parsed;
-    const link = (locale: string, format: string, recipient?: string) =>
-      `<a href="/letters/${escapeHtml(letterId)}/${escapeHtml(locale)}/${format}${recipient ? `?recipient=${escapeHtml(recipient)}` : ""}">${format.toUpperCase()}</a>`;
-    const rows = [...letter.translations.keys()]
-      .sort()
-      .map(
-        (locale) =>
-          `<tr><th scope="row" lang="${escapeHtml(locale)}">${escapeHtml(letter.translations.get(locale)!.title)}</th><td>${escapeHtml(locale)}</td><td>${DOCUMENT_FORMATS.map((format) => link(locale, format)).join(" ")}</td></tr>`,
-      );
-    const recipients = letter.facts.recipients
-      .filter((recipient) => letter.translations.has(recipient.locale))
-      .map(
-        (recipient) =>
-          `<li>${escapeHtml(letter.translations.get("en")?.recipients[recipient.id]?.country ?? recipient.id)} (${escapeHtml(recipient.locale)}): ${DOCUMENT_FORMATS.map((format) => link(recipient.locale, format, recipient.id)).join(" ")}</li>`,
-      );
-    sections.push(
-      `<section><h2>${escapeHtml(letterId)}</h2><table><thead><tr><th scope="col">Title</th><th scope="col">Language</th><th scope="col">Download</th></tr></thead><tbody>${rows.join("")}</tbody></table>` +
-        `<h3>Personalized letters</h3><ul>${recipients.join("")}</ul></section>`,
-    );
-  }
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>letterpress</title>
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}td,th{padding:.25rem .75rem;text-align:start}</style></head>
-<body><main><h1>letterpress</h1><p>Every link asks the local download API for a short-lived signed link to the document (stored in ${escapeHtml(runtime.description)}).</p>${sections.join("")}</main></body></html>`;
 }
 
 /** Connections waiting to be accepted: a burst of clients queues in the kernel instead of being refused. */
@@ -177,8 +131,8 @@ export function listenLocalServer(server: Server, port: number, host = "127.0.0.
 }
 
 /**
- * The local server: the deployed API's route through the download function's own handler, plus an
- * index page. Documents not stored yet are rendered on demand by the render function's handler,
+ * The local server: the deployed API's routes through the download function's own handler, the
+ * letters page (`GET /`) among them, as on AWS. Documents not stored yet are rendered on demand by the render function's handler,
  * which the download handler invokes as on AWS (see local/runtime.ts). Every 5xx is said in one
  * line here (status and path); its cause is in the download handler's own log line, as on Lambda.
  */
@@ -216,9 +170,6 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
           headers: { "content-type": "application/json; charset=utf-8", allow: route.routeKey.split(" ")[0] as string },
           body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `try ${route.routeKey}` } }),
         });
-      }
-      if (url.pathname === "/" && request.method === "GET") {
-        return send(response, { statusCode: 200, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }, body: await indexPage(runtime) });
       }
       send(response, {
         statusCode: 404,

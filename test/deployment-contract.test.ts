@@ -1,4 +1,4 @@
-import { API_ROUTE_KEYS, DOWNLOAD_ROUTE, DOWNLOAD_ROUTE_KEY, matchApiRoute, matchDownloadRoute, SHARE_ROUTES } from "../functions/deployment-contract";
+import { API_ROUTE_KEYS, DOWNLOAD_ROUTE, DOWNLOAD_ROUTE_KEY, LETTERS_PAGE_ROUTE_KEY, matchApiRoute, matchDownloadRoute, SHARE_ROUTES } from "../functions/deployment-contract";
 
 describe("the download route, defined once for the API, the local server and the handler", () => {
   it("names as parameters exactly the {placeholders} of its path, in order", () => {
@@ -25,7 +25,9 @@ describe("every route of the download function's API (download and share links),
     expect(matchApiRoute("GET", "/s/k1.e30.sig")).toEqual({ routeKey: SHARE_ROUTES.open, parameters: { token: "k1.e30.sig" }, methodMatches: true });
     expect(matchApiRoute("GET", "/letters/x/fr/pdf")).toEqual({ routeKey: DOWNLOAD_ROUTE_KEY, parameters: { letterId: "x", locale: "fr", format: "pdf" }, methodMatches: true });
     expect(matchApiRoute("DELETE", "/s/k1.e30.sig")).toMatchObject({ routeKey: SHARE_ROUTES.open, methodMatches: false });
-    for (const other of ["/s/", "/s/a/b", "/shares", "/letters/x/fr/pdf/shares/1", "/"]) expect(matchApiRoute("GET", other)).toBeUndefined();
-    expect(API_ROUTE_KEYS).toEqual([DOWNLOAD_ROUTE_KEY, ...Object.values(SHARE_ROUTES)]);
+    expect(matchApiRoute("GET", "/")).toEqual({ routeKey: LETTERS_PAGE_ROUTE_KEY, parameters: {}, methodMatches: true });
+    expect(matchApiRoute("POST", "/")).toMatchObject({ routeKey: LETTERS_PAGE_ROUTE_KEY, methodMatches: false });
+    for (const other of ["/s/", "/s/a/b", "/shares", "/letters/x/fr/pdf/shares/1", "//", "/index.html"]) expect(matchApiRoute("GET", other)).toBeUndefined();
+    expect(API_ROUTE_KEYS).toEqual([DOWNLOAD_ROUTE_KEY, ...Object.values(SHARE_ROUTES), LETTERS_PAGE_ROUTE_KEY]);
   });
 });

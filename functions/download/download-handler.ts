@@ -4,7 +4,9 @@ import type { AllowedLocales } from "../core/locales";
 import type { HandlerLogger } from "../handler-logger";
 import { callerFacing } from "../http-errors";
 import type { DocumentStore } from "../storage/document-store";
+import { LETTERS_PAGE_ROUTE_KEY } from "../deployment-contract";
 import { DownloadService } from "./download-service";
+import { lettersPageResponse } from "./letters-page";
 import { createDownloadHttpHandler } from "./http";
 import { type RenderInvoker, renderThrough } from "./render-invoker";
 import { isShareRouteKey, logError, type ShareHandlers, sharesUnavailable } from "./share-wiring";
@@ -33,8 +35,8 @@ export type DownloadHandler = (event: APIGatewayProxyEventV2) => Promise<APIGate
 
 /**
  * The download function: `GET /letters/{letterId}/{locale}/{format}` to a short-lived signed link,
- * and the share routes (create, list, revoke, open), chosen by the event's route key as API Gateway
- * sets it.
+ * the share routes (create, list, revoke, open) and the letters page (`GET /`), chosen by the event's
+ * route key as API Gateway sets it.
  */
 export function createDownloadHandler(dependencies: DownloadDependencies): DownloadHandler {
   const { logger } = dependencies;
@@ -47,8 +49,22 @@ export function createDownloadHandler(dependencies: DownloadDependencies): Downl
     },
   );
   const download = createDownloadRoute(dependencies);
+  const lettersPage = async (): Promise<APIGatewayProxyStructuredResultV2> => {
+    try {
+      return await lettersPageResponse(dependencies.store);
+    } catch (error) {
+      // The letters could not be listed at all (a storage fault): said in a line of text, its cause logged.
+      logError(logger, "letters page failed", error);
+      return {
+        statusCode: 503,
+        headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+        body: "The letters cannot be listed right now (the document store did not answer). Please try again later.",
+      };
+    }
+  };
   return async (event) => {
     const routeKey = event.routeKey;
+    if (routeKey === LETTERS_PAGE_ROUTE_KEY) return lettersPage();
     if (!isShareRouteKey(routeKey)) return download(event);
     const handlers = (await shares)?.handlers;
     return handlers ? handlers[routeKey](event) : sharesUnavailable(routeKey, shares !== undefined);

@@ -68,6 +68,11 @@ export interface DocumentStore {
   publishRevision(letterId: string, revision: string, newDocuments: readonly StoredDocument[]): Promise<Manifest>;
   getManifest(letterId: string, revision: string): Promise<Manifest | undefined>;
   getLatest(letterId: string): Promise<LatestPointer | undefined>;
+  /**
+   * The letters the store holds documents of (each folder under `letters/`), sorted; a folder whose
+   * name is not a valid letter id is left out. Read by the letters page, which lists what is published.
+   */
+  listLetterIds(): Promise<string[]>;
   /** A time-limited download link for a document key, made now; links are never stored. */
   presignDownload(key: string, options: PresignOptions): Promise<string>;
 }

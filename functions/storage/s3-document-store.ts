@@ -18,7 +18,18 @@ import {
   type LatestPointer,
   type Manifest,
 } from "./manifest";
-import { documentKey, latestKey, manifestKey, parseDocumentKey, parsePublishedEntryKey, publishedEntriesPrefix, publishedEntryKey, revisionPrefix } from "./object-layout";
+import {
+  DOCUMENTS_PREFIX,
+  documentKey,
+  latestKey,
+  manifestKey,
+  parseDocumentKey,
+  parsePublishedEntryKey,
+  publishedEntriesPrefix,
+  publishedEntryKey,
+  revisionPrefix,
+} from "./object-layout";
+import { SLUG_PATTERN } from "../core/letter/slug";
 import { isNotFound, isWriteConflict, toStorageError } from "./s3-errors";
 
 /** S3's own ceiling for a presigned URL (SigV4): seven days. */
@@ -268,6 +279,25 @@ export class S3DocumentStore implements DocumentStore {
 
   async getLatest(letterId: string): Promise<LatestPointer | undefined> {
     return (await this.readRecord(latestKey(letterId), latestPointerSchema))?.record;
+  }
+
+  async listLetterIds(): Promise<string[]> {
+    const letterIds: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        // One level only (Delimiter "/"): a letter is a folder; its revisions and documents are not read.
+        const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: DOCUMENTS_PREFIX, Delimiter: "/", ContinuationToken: token }));
+        for (const common of page.CommonPrefixes ?? []) {
+          const letterId = common.Prefix?.slice(DOCUMENTS_PREFIX.length, -1);
+          if (letterId !== undefined && SLUG_PATTERN.test(letterId)) letterIds.push(letterId);
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token !== undefined);
+    } catch (error) {
+      throw toStorageError("list", DOCUMENTS_PREFIX, error);
+    }
+    return letterIds.sort();
   }
 
   /**

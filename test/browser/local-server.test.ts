@@ -1,4 +1,6 @@
 /// <reference lib="dom" />
+import axe from "axe-core";
+import type { Page } from "playwright-core";
 import { sha256Hex } from "../../functions/core/documents";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
 import { SEED_LETTER } from "../support/letters";
@@ -6,13 +8,34 @@ import { type LocalStack, type RunningServer, startLocalStack } from "../support
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
-describeInBrowser("the local server's index page in headless Chromium", () => {
+/** Console errors and warnings, and uncaught page errors, from the moment it is called. */
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  return problems;
+}
+
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axe.source);
+  const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ["violations"] }));
+  return results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`);
+}
+
+describeInBrowser("the letters page (served by the download handler through the local server) in headless Chromium", () => {
   let launched: LaunchedBrowser;
   let stack: LocalStack;
   let running: RunningServer;
   beforeAll(async () => {
     [launched, stack] = await Promise.all([launchChromium(), startLocalStack()]);
     running = await stack.listen();
+    // The page lists what the bucket holds: publish some of the letter first, as `npm run serve` does at start.
+    await stack.runtime.render({ letterId: SEED_LETTER, locales: ["en", "ru"] });
+    await stack.runtime.render({ letterId: SEED_LETTER, locales: ["es"], formats: ["pdf"], recipients: ["cl"] });
   });
   afterAll(async () => {
     await launched?.close();
@@ -36,6 +59,57 @@ describeInBrowser("the local server's index page in headless Chromium", () => {
     const latest = await stack.store.getLatest(SEED_LETTER);
     const entry = (await stack.store.getManifest(SEED_LETTER, latest!.revision))!.documents.find((doc) => doc.locale === "en" && doc.format === "pdf");
     expect(sha256Hex(bytes)).toBe(entry!.sha256);
+    await context.close();
+  });
+
+  it("makes a share link with the 'copy share link' control, shows and copies it, and the link opens the document; no console error, no serious axe violation", async () => {
+    const context = await launched.browser.newContext({ viewport: { width: 390, height: 800 } });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: running.baseUrl });
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${running.baseUrl}/`, { waitUntil: "load" });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    const form = page.locator(`form[action="/letters/${SEED_LETTER}/ru/html/shares"]`);
+    await form.getByRole("button", { name: "Copy share link" }).click();
+    const shown = form.locator("output a");
+    await shown.waitFor();
+    const url = await shown.getAttribute("href");
+    expect(url).toMatch(new RegExp(`^${running.baseUrl}/s/[A-Za-z0-9._~-]+$`));
+    expect(await shown.textContent()).toBe(url);
+    expect(await form.locator("output").textContent()).toContain("copied");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    // The page with the link shown is still clean.
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    // A colleague opens it: a fresh context (no cookies, no credentials), the HTML edition inline.
+    const colleague = await launched.browser.newContext();
+    const opened = await colleague.newPage();
+    const colleagueProblems = watchProblems(opened);
+    const response = await opened.goto(url!, { waitUntil: "load" });
+    expect(response?.status()).toBe(200);
+    expect(opened.url()).toMatch(/X-Amz-Signature=[0-9a-f]{64}/);
+    expect(await opened.evaluate(() => document.documentElement.lang)).toBe("ru");
+    await colleague.close();
+
+    expect(problems).toEqual([]);
+    expect(colleagueProblems).toEqual([]);
+    await context.close();
+  });
+
+  it("makes a personalized letter's share link for its recipient", async () => {
+    const context = await launched.browser.newContext();
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${running.baseUrl}/`, { waitUntil: "load" });
+    const form = page.locator(`form[action="/letters/${SEED_LETTER}/es/pdf/shares"][data-recipient="cl"]`);
+    await form.getByRole("button", { name: "Copy share link" }).click();
+    await form.locator("output a").waitFor();
+    const url = (await form.locator("output a").getAttribute("href"))!;
+    const opened = await fetch(url, { redirect: "manual" });
+    expect(opened.status).toBe(302);
+    expect(opened.headers.get("location")).toMatch(/\/es\/cl\/[^/?]+\.pdf\?.*X-Amz-Signature=/);
+    expect(problems).toEqual([]);
     await context.close();
   });
 });

@@ -2,7 +2,8 @@ import { Match } from "aws-cdk-lib/assertions";
 import { logicalId, synthStack } from "./synth-stack";
 
 const ROUTE = "GET /letters/{letterId}/{locale}/{format}";
-const AUTHORIZED_ROUTES = [ROUTE, "POST /letters/{letterId}/{locale}/{format}/shares", "GET /letters/{letterId}/shares", "DELETE /shares/{id}"];
+/** "GET /" is the letters page: for people, authorized like the rest (JWT for people, or IAM), never public. */
+const AUTHORIZED_ROUTES = [ROUTE, "POST /letters/{letterId}/{locale}/{format}/shares", "GET /letters/{letterId}/shares", "DELETE /shares/{id}", "GET /"];
 const OPEN_ROUTE = "GET /s/{token}";
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -12,7 +13,7 @@ describe("download API", () => {
 
   const routes = () => Object.values(template.findResources("AWS::ApiGatewayV2::Route") as Resources).map((route) => route.Properties);
 
-  it("is an HTTP API with the download route and the four share routes, all to the download function, payload format 2.0", () => {
+  it("is an HTTP API with the download route, the four share routes and the letters page, all to the download function, payload format 2.0", () => {
     template.resourceCountIs("AWS::ApiGatewayV2::Api", 1);
     template.hasResourceProperties("AWS::ApiGatewayV2::Api", { ProtocolType: "HTTP" });
     expect(
@@ -31,6 +32,15 @@ describe("download API", () => {
   it("requires IAM (SigV4) authorization by default on every route but the share link, which is open", () => {
     for (const route of routes()) expect([route.RouteKey, route.AuthorizationType]).toEqual([route.RouteKey, route.RouteKey === OPEN_ROUTE ? "NONE" : "AWS_IAM"]);
     template.resourceCountIs("AWS::ApiGatewayV2::Authorizer", 0);
+  });
+
+  it("serves the letters page (GET /) from the download function behind the API's authorization, never public: IAM by default, JWT for people when configured", () => {
+    const page = routes().find((route) => route.RouteKey === "GET /");
+    expect(page).toMatchObject({ AuthorizationType: "AWS_IAM" });
+    expect(page!.Target).toEqual(routes().find((route) => route.RouteKey === ROUTE)!.Target);
+    const jwt = synthStack({ authorization: "jwt", jwtIssuer: "https://issuer.example.com/", jwtAudience: "letterpress" });
+    const jwtPage = Object.values(jwt.template.findResources("AWS::ApiGatewayV2::Route") as Resources).find((route) => route.Properties.RouteKey === "GET /");
+    expect(jwtPage!.Properties).toMatchObject({ AuthorizationType: "JWT", AuthorizerId: expect.anything() });
   });
 
   it("throttles the open share-link route on its own, below the stage's default", () => {

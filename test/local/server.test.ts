@@ -1,5 +1,6 @@
 import { sha256Hex } from "../../functions/core/documents";
 import { forwarded } from "../storage/embedded-s3-harness";
+import { attribute, byTag, findAll, parseDocument } from "../support/html";
 import type { DocumentRenderer } from "../../functions/core/render-document";
 import type { HandlerLogger } from "../../functions/handler-logger";
 import { DATA_DIR, SEED_LETTER } from "../support/letters";
@@ -112,6 +113,42 @@ describe("the local server's download API, end to end over HTTP", () => {
     const unknown = await get("/s/");
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain("GET /s/{token}");
+  });
+
+  it("serves the letters page (GET /) through the download handler: every document the manifest lists, with a download link and a share control that works", async () => {
+    await stack.runtime.render({ letterId: SEED_LETTER, locales: ["en"], formats: ["pdf", "html"] });
+    await stack.runtime.render({ letterId: SEED_LETTER, formats: ["pdf"], recipients: ["fr"] });
+    const reply = await get("/");
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(reply.headers.get("content-security-policy")).toMatch(/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/]+=*'/);
+    const page = parseDocument(await reply.text());
+    const forms = findAll(page, byTag("form"));
+    const downloads = findAll(page, byTag("a")).map((anchor) => attribute(anchor, "href"));
+    const latest = await stack.store.getLatest(SEED_LETTER);
+    const manifest = (await stack.store.getManifest(SEED_LETTER, latest!.revision))!;
+    expect(manifest.documents.some((doc) => doc.recipientId === "fr")).toBe(true);
+    expect(forms).toHaveLength(manifest.documents.length);
+    for (const doc of manifest.documents) {
+      const path = `/letters/${SEED_LETTER}/${doc.locale}/${doc.format}`;
+      expect(downloads).toContain(`${path}${doc.recipientId ? `?recipient=${doc.recipientId}` : ""}`);
+      expect(forms.some((form) => attribute(form, "action") === `${path}/shares` && attribute(form, "data-recipient") === (doc.recipientId ?? undefined))).toBe(true);
+    }
+    // What the control's script sends: the form's action, JSON with the recipient; the link it gets opens.
+    const form = forms.find((candidate) => attribute(candidate, "data-recipient") === "fr")!;
+    const created = await get(attribute(form, "action")!, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ recipient: "fr" }) });
+    expect(created.status).toBe(201);
+    const { url } = (await created.json()) as { url: string };
+    expect(url.startsWith(`${running.baseUrl}/s/`)).toBe(true);
+    const opened = await fetch(url, { redirect: "manual" });
+    expect(opened.status).toBe(302);
+    expect(opened.headers.get("location")).toMatch(/\/fr\/[^/?]+\.pdf\?.*X-Amz-Signature=/);
+  });
+
+  it("answers the letters page's path with another method 405, as API Gateway would", async () => {
+    const reply = await get("/", { method: "DELETE" });
+    expect(reply.status).toBe(405);
+    expect(reply.headers.get("allow")).toBe("GET");
   });
 
   it("refuses a request body over 4096 bytes unread (413), and one sent without a length", async () => {

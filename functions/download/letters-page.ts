@@ -1,0 +1,193 @@
+import { createHash } from "node:crypto";
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { DOWNLOAD_ROUTE, SHARE_ROUTES } from "../deployment-contract";
+import type { DocumentStore } from "../storage/document-store";
+import type { ManifestEntry } from "../storage/manifest";
+
+/**
+ * What the letters page shows of one letter: the documents its latest revision's manifest lists, or
+ * why it cannot show them. Built from the bucket alone (the latest pointer and the manifest), so the
+ * download function needs neither the letter data nor the typesetter to serve the page.
+ */
+export type PublishedLetter = { letterId: string; revision: string; documents: readonly ManifestEntry[] } | { letterId: string; problem: string };
+
+/** How many letters are read from the bucket at once (two small GETs each). */
+const READ_CONCURRENCY = 8;
+
+/**
+ * Every letter the store holds, with the documents of its latest revision. A letter that cannot be
+ * read (no pointer yet, a missing or unreadable manifest) is listed with the reason, never left out
+ * silently; only failing to list the letters at all rejects.
+ */
+export async function readPublishedLetters(store: DocumentStore): Promise<PublishedLetter[]> {
+  const letterIds = await store.listLetterIds();
+  const letters: PublishedLetter[] = new Array(letterIds.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < letterIds.length; index = next++) letters[index] = await readLetter(store, letterIds[index] as string);
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, letterIds.length) }, worker));
+  return letters;
+}
+
+async function readLetter(store: DocumentStore, letterId: string): Promise<PublishedLetter> {
+  try {
+    const latest = await store.getLatest(letterId);
+    if (!latest) return { letterId, problem: "not published yet: it has no latest.json" };
+    const manifest = await store.getManifest(letterId, latest.revision);
+    if (!manifest) return { letterId, problem: `revision ${latest.revision} has no manifest` };
+    return { letterId, revision: latest.revision, documents: manifest.documents };
+  } catch (error) {
+    return { letterId, problem: `cannot be read: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * HTML-escapes text for an element's content or a quoted attribute value (the characters Handlebars
+ * escapes). Our own five lines rather than Handlebars, which the download bundle does not otherwise load.
+ */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"'`=]/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+/**
+ * The "copy share link" control's script: a form's submit POSTs `{ recipient? }` as JSON to the share
+ * route (which takes JSON only) and shows the link it answers, copying it when the browser allows.
+ * It is the page's only script, allowed by its SHA-256 in the CSP: no inline script runs otherwise.
+ */
+const SHARE_SCRIPT = `for (const form of document.querySelectorAll("form[data-share]")) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const output = form.querySelector("output");
+    const button = form.querySelector("button");
+    button.disabled = true;
+    output.textContent = "Making a link...";
+    try {
+      const recipient = form.getAttribute("data-recipient");
+      const reply = await fetch(form.action, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify(recipient ? { recipient } : {}),
+        credentials: "same-origin",
+      });
+      const answer = await reply.json().catch(() => ({}));
+      if (!reply.ok || typeof answer.url !== "string") throw new Error((answer.error && answer.error.message) || "the server answered " + reply.status);
+      const link = document.createElement("a");
+      link.href = answer.url;
+      link.textContent = answer.url;
+      output.replaceChildren(link, " (works until " + new Date(answer.expiresAt).toUTCString() + ")");
+      try {
+        await navigator.clipboard.writeText(answer.url);
+        output.append(", copied");
+      } catch {
+        // Not allowed here (no focus or permission): the link is shown, to copy by hand.
+      }
+    } catch (error) {
+      output.textContent = "No link was made: " + error.message;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}`;
+
+const STYLE =
+  "body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;line-height:1.4}td,th{padding:.25rem .75rem;text-align:start;vertical-align:top}form{margin:0}output{display:block;overflow-wrap:anywhere}";
+
+const sha256Source = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+
+/**
+ * The page's Content-Security-Policy: nothing loads but its own style and script (by hash); fetch
+ * reaches this API only; forms post here only; no framing, no base rewriting.
+ */
+export const LETTERS_PAGE_CSP = [
+  "default-src 'none'",
+  `script-src ${sha256Source(SHARE_SCRIPT)}`,
+  `style-src ${sha256Source(STYLE)}`,
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "code" });
+
+function languageName(locale: string): string {
+  try {
+    return languageNames.of(locale) ?? locale;
+  } catch {
+    return locale;
+  }
+}
+
+/** A route of the API as a path, its `{name}` segments filled in (percent-encoded). */
+function routePath(template: string, values: Record<string, string>): string {
+  return template.replace(/\{([A-Za-z]+)\}/g, (_whole, name: string) => encodeURIComponent(values[name] ?? ""));
+}
+
+const SHARE_CREATE_PATH = SHARE_ROUTES.create.split(" ")[1] as string;
+
+/** Whole-letter documents first, then by recipient, language and format. */
+function byRecipientLocaleFormat(a: ManifestEntry, b: ManifestEntry): number {
+  const order = (entry: ManifestEntry) => [entry.recipientId ?? "", entry.locale, entry.format];
+  const [x, y] = [order(a), order(b)];
+  for (let index = 0; index < x.length; index++) {
+    const left = x[index] as string;
+    const right = y[index] as string;
+    if (left !== right) return left < right ? -1 : 1;
+  }
+  return 0;
+}
+
+function documentRow(letterId: string, entry: ManifestEntry): string {
+  const values = { letterId, locale: entry.locale, format: entry.format };
+  const recipientQuery = entry.recipientId === null ? "" : `?recipient=${encodeURIComponent(entry.recipientId)}`;
+  const download = `${routePath(DOWNLOAD_ROUTE.path, values)}${recipientQuery}`;
+  const share = routePath(SHARE_CREATE_PATH, values);
+  const format = entry.format.toUpperCase();
+  const recipient = entry.recipientId === null ? "whole letter" : entry.recipientId;
+  const recipientAttribute = entry.recipientId === null ? "" : ` data-recipient="${escapeHtml(entry.recipientId)}"`;
+  return (
+    `<tr><th scope="row">${escapeHtml(languageName(entry.locale))} (${escapeHtml(entry.locale)})</th>` +
+    `<td>${escapeHtml(recipient)}</td><td>${escapeHtml(format)}</td>` +
+    `<td><a href="${escapeHtml(download)}">Download ${escapeHtml(format)}</a></td>` +
+    `<td><form data-share method="post" action="${escapeHtml(share)}"${recipientAttribute}><button type="submit">Copy share link</button><output aria-live="polite"></output></form></td></tr>`
+  );
+}
+
+function letterSection(letter: PublishedLetter): string {
+  const heading = `<h2>${escapeHtml(letter.letterId)}</h2>`;
+  if ("problem" in letter) return `<section>${heading}<p>This letter ${escapeHtml(letter.problem)}.</p></section>`;
+  if (letter.documents.length === 0) return `<section>${heading}<p>Revision ${escapeHtml(letter.revision)} lists no documents yet.</p></section>`;
+  const rows = [...letter.documents].sort(byRecipientLocaleFormat).map((entry) => documentRow(letter.letterId, entry));
+  return (
+    `<section>${heading}<p>Revision ${escapeHtml(letter.revision)}: ${letter.documents.length} document${letter.documents.length === 1 ? "" : "s"}.</p>` +
+    `<table><thead><tr><th scope="col">Language</th><th scope="col">Recipient</th><th scope="col">Format</th><th scope="col">Download</th><th scope="col">Share</th></tr></thead>` +
+    `<tbody>${rows.join("")}</tbody></table></section>`
+  );
+}
+
+/**
+ * The letters page: every published document of every letter (language, recipient, format), each
+ * with a download link (the download route) and a "copy share link" control (the share route). Pure:
+ * the same letters give the same page. Every value from the bucket is escaped.
+ */
+export function lettersPage(letters: readonly PublishedLetter[]): string {
+  const body = letters.length === 0 ? "<p>No letter has been published yet: the bucket holds no documents under letters/.</p>" : letters.map(letterSection).join("");
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>letterpress: letters</title><style>${STYLE}</style></head>
+<body><main><h1>Letters</h1><p>Each download link asks for a short-lived signed link to the document. "Copy share link" makes a link a colleague without an AWS account can open (7 days by default).</p>${body}</main><script>${SHARE_SCRIPT}</script></body></html>`;
+}
+
+/** `GET /`: the letters page, read from the bucket now; never cached, never framed. */
+export async function lettersPageResponse(store: DocumentStore): Promise<APIGatewayProxyStructuredResultV2> {
+  return {
+    statusCode: 200,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy": LETTERS_PAGE_CSP,
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+    },
+    body: lettersPage(await readPublishedLetters(store)),
+  };
+}

@@ -1,0 +1,173 @@
+import { createHash } from "node:crypto";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import type { RenderedDocument } from "../../functions/core/documents";
+import { createDownloadHandler } from "../../functions/download/download-handler";
+import type { InvokeReply } from "../../functions/download/render-invoker";
+import { LETTERS_PAGE_CSP, lettersPage, type PublishedLetter, readPublishedLetters } from "../../functions/download/letters-page";
+import { createHandlerLogger } from "../../functions/handler-logger";
+import type { ManifestEntry } from "../../functions/storage/manifest";
+import { createS3Client } from "../../functions/storage/s3-client";
+import { S3DocumentStore } from "../../functions/storage/s3-document-store";
+import { type Harness, renderedDocument, startHarness } from "../storage/embedded-s3-harness";
+import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
+
+jest.setTimeout(30_000);
+
+const entry = (locale: string, format: "pdf" | "html", recipientId: string | null, key = `letters/x/r/${locale}/${recipientId ?? ""}letter.${format}`): ManifestEntry => ({
+  key,
+  size: 10,
+  sha256: "0".repeat(64),
+  locale,
+  format,
+  recipientId,
+  contentType: format === "pdf" ? "application/pdf" : "text/html; charset=utf-8",
+});
+
+function documentRows(html: string) {
+  const document = parseDocument(html);
+  return findAll(document, byTag("tr"))
+    .filter((row) => findAll(row, byTag("form")).length > 0)
+    .map((row) => ({
+      text: textContent(row),
+      download: attribute(findAll(row, byTag("a"))[0]!, "href"),
+      share: attribute(findAll(row, byTag("form"))[0]!, "action"),
+      recipient: attribute(findAll(row, byTag("form"))[0]!, "data-recipient"),
+    }));
+}
+
+describe("the letters page (pure)", () => {
+  it("lists every document of every letter's manifest, with its download link and a share control for the same document", () => {
+    const letters: PublishedLetter[] = [
+      { letterId: "alpha", revision: "aaaaaaaaaaaa", documents: [entry("ru", "html", null), entry("en", "pdf", null), entry("es", "pdf", "cl"), entry("en", "html", null)] },
+      { letterId: "beta", revision: "bbbbbbbbbbbb", documents: [entry("fr", "pdf", "france")] },
+    ];
+    const rows = documentRows(lettersPage(letters));
+    expect(rows.map(({ download, share, recipient }) => ({ download, share, recipient }))).toEqual([
+      { download: "/letters/alpha/en/html", share: "/letters/alpha/en/html/shares", recipient: undefined },
+      { download: "/letters/alpha/en/pdf", share: "/letters/alpha/en/pdf/shares", recipient: undefined },
+      { download: "/letters/alpha/ru/html", share: "/letters/alpha/ru/html/shares", recipient: undefined },
+      { download: "/letters/alpha/es/pdf?recipient=cl", share: "/letters/alpha/es/pdf/shares", recipient: "cl" },
+      { download: "/letters/beta/fr/pdf?recipient=france", share: "/letters/beta/fr/pdf/shares", recipient: "france" },
+    ]);
+    expect(rows[2]!.text).toContain("Russian (ru)");
+    expect(rows[3]!.text).toContain("cl");
+    expect(rows[0]!.text).toContain("whole letter");
+  });
+
+  it("escapes every value from the bucket: markup in a letter id, locale, recipient or revision stays text", () => {
+    const hostile = `"><script>alert(1)</script><img src=x onerror=alert(2)>`;
+    const html = lettersPage([
+      { letterId: hostile, revision: `r${hostile}`, documents: [entry(`en${hostile}`, "pdf", `who${hostile}`)] },
+      { letterId: `p${hostile}`, problem: `cannot be read: ${hostile}` },
+    ]);
+    const document = parseDocument(html);
+    // The page's own script is the only script, and no element carries an event handler.
+    expect(findAll(document, byTag("script"))).toHaveLength(1);
+    expect(findAll(document, byTag("img"))).toHaveLength(0);
+    expect(findAll(document, (element) => element.attrs.some((attr) => attr.name.startsWith("on")))).toEqual([]);
+    const headings = findAll(document, byTag("h2")).map(textContent);
+    expect(headings).toEqual([hostile, `p${hostile}`]);
+    const [row] = documentRows(html);
+    expect(row!.recipient).toBe(`who${hostile}`);
+    // Path segments are percent-encoded, then escaped for the attribute.
+    expect(row!.download).toBe(`/letters/${encodeURIComponent(hostile)}/${encodeURIComponent(`en${hostile}`)}/pdf?recipient=${encodeURIComponent(`who${hostile}`)}`);
+    expect(textContent(document)).toContain(`cannot be read: ${hostile}`);
+  });
+
+  it("says so when the bucket holds no letter, and when a letter's latest revision lists no documents", () => {
+    const empty = parseDocument(lettersPage([]));
+    expect(textContent(empty)).toContain("No letter has been published yet");
+    expect(findAll(empty, byTag("form"))).toHaveLength(0);
+    expect(textContent(parseDocument(lettersPage([{ letterId: "alpha", revision: "aaaaaaaaaaaa", documents: [] }])))).toContain("lists no documents yet");
+  });
+
+  it("allows its one inline script and style by their SHA-256 in the CSP, and nothing else to load", () => {
+    const document = parseDocument(lettersPage([]));
+    const hash = (element: Parameters<typeof textContent>[0]) => `'sha256-${createHash("sha256").update(textContent(element), "utf8").digest("base64")}'`;
+    const directives = Object.fromEntries(LETTERS_PAGE_CSP.split("; ").map((directive) => [directive.split(" ")[0], directive.split(" ").slice(1).join(" ")]));
+    expect(directives["default-src"]).toBe("'none'");
+    expect(directives["script-src"]).toBe(hash(findAll(document, byTag("script"))[0]!));
+    expect(directives["style-src"]).toBe(hash(findAll(document, byTag("style"))[0]!));
+    expect(directives["connect-src"]).toBe("'self'");
+    expect(directives["frame-ancestors"]).toBe("'none'");
+  });
+});
+
+describe("the letters page from the bucket (embedded S3)", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const ofLetter = (letterId: string, document: RenderedDocument): RenderedDocument => ({ ...document, request: { ...document.request, letterId } });
+
+  it("reads each letter's latest manifest, and names a letter that has documents but no latest pointer", async () => {
+    const store = h.store();
+    const first = [renderedDocument("en", "pdf", "one"), renderedDocument("ar", "html", "two", "france")].map((doc) => ofLetter("first-letter", doc));
+    const stored = await Promise.all(first.map((doc) => store.put(doc, { revision: "111111111111", downloadName: "First" })));
+    await store.publishRevision(
+      "first-letter",
+      "111111111111",
+      stored.map((result) => result.document),
+    );
+    // A later revision replaces what is listed.
+    const newer = await store.put(ofLetter("first-letter", renderedDocument("zh", "pdf", "three")), { revision: "222222222222", downloadName: "First" });
+    await store.publishRevision("first-letter", "222222222222", [newer.document]);
+    await store.put(ofLetter("unpublished", renderedDocument("en", "pdf", "four")), { revision: "333333333333", downloadName: "Unpublished" });
+
+    const letters = await readPublishedLetters(store);
+    expect(letters).toEqual([
+      { letterId: "first-letter", revision: "222222222222", documents: [newer.document] },
+      { letterId: "unpublished", problem: "not published yet: it has no latest.json" },
+    ]);
+  });
+
+  it("names a letter whose pointer cannot be read, and still lists the others", async () => {
+    const store = h.store();
+    const stored = await store.put(ofLetter("good", renderedDocument("en", "pdf", "ok")), { revision: "111111111111", downloadName: "Good" });
+    await store.publishRevision("good", "111111111111", [stored.document]);
+    await h.client.send(new PutObjectCommand({ Bucket: h.s3.bucket, Key: "letters/broken/latest.json", Body: "not json" }));
+    const letters = await readPublishedLetters(store);
+    expect(letters[0]).toMatchObject({ letterId: "broken", problem: expect.stringContaining("cannot be read") });
+    expect(letters[1]).toEqual({ letterId: "good", revision: "111111111111", documents: [stored.document] });
+  });
+
+  it("is served by the download handler on GET / with its CSP, and answers 503 in words when the bucket cannot be listed", async () => {
+    const logger = createHandlerLogger("letters-page-test", "SILENT");
+    const dependencies = {
+      invokeRender: async (): Promise<InvokeReply> => ({ payload: new Uint8Array(), functionError: "Unhandled" }),
+      allowedLocales: "all" as const,
+      urlLifetime: { defaultSeconds: 60, maxSeconds: 600 },
+      logger,
+    };
+    const handler = createDownloadHandler({ ...dependencies, store: h.store() });
+    const event = {
+      version: "2.0",
+      routeKey: "GET /",
+      rawPath: "/",
+      rawQueryString: "",
+      headers: {},
+      requestContext: { http: { method: "GET", path: "/" } },
+      isBase64Encoded: false,
+    };
+    const reply = await handler(event as never);
+    expect(reply).toMatchObject({
+      statusCode: 200,
+      headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": LETTERS_PAGE_CSP, "cache-control": "no-store" },
+    });
+    expect(reply.body).toContain("No letter has been published yet");
+
+    // A store whose endpoint nothing listens on (port 9 on loopback refuses at once).
+    const client = createS3Client({ ...h.s3.connection, endpoint: "http://127.0.0.1:9", maxAttempts: 1 });
+    const unreachable = new S3DocumentStore({ client, bucket: h.s3.bucket, maxPresignExpirySeconds: 600 });
+    const failing = createDownloadHandler({ ...dependencies, store: unreachable });
+    const refused = await failing(event as never);
+    client.destroy();
+    expect(refused.statusCode).toBe(503);
+    expect(refused.body).toContain("cannot be listed right now");
+    expect(refused.body).not.toContain("ECONNREFUSED");
+  });
+});
