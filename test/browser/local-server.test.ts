@@ -1,8 +1,7 @@
 /// <reference lib="dom" />
-import axe from "axe-core";
 import type { Page } from "playwright-core";
 import { sha256Hex } from "../../functions/core/documents";
-import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
+import { browserAvailable, type LaunchedBrowser, launchChromium, seriousAxeViolations } from "../support/browser";
 import { SEED_LETTER } from "../support/letters";
 import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
 
@@ -16,14 +15,6 @@ function watchProblems(page: Page): string[] {
   });
   page.on("pageerror", (error) => problems.push(error.message));
   return problems;
-}
-
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ["violations"] }));
-  return results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`);
 }
 
 describeInBrowser("the letters page (served by the download handler through the local server) in headless Chromium", () => {
