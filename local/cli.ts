@@ -63,6 +63,14 @@ function withStorageFlags(command: Command): Command {
 }
 
 function runtimeOptions(flags: CommonFlags) {
+  // An endpoint names where --bucket is; alone it would be silently ignored for the embedded server.
+  // (--region is not checked: AWS_REGION is set in many shells for other tools.)
+  if (flags.endpoint && !flags.bucket) {
+    throw new LetterpressError(
+      "INVALID_REQUEST",
+      "--endpoint (S3_ENDPOINT) is the endpoint of --bucket (DOCUMENTS_BUCKET): give --bucket too, or leave both out for the embedded server",
+    );
+  }
   return {
     dataDir: resolve(flags.data),
     templatesDir: resolve(flags.templates),

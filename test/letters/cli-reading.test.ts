@@ -96,4 +96,15 @@ describe("the generate command", () => {
     expect(printed).toEqual(example);
     expect(run.code).toBe(1);
   }, 120_000);
+
+  it("refuses --endpoint without --bucket before any work, instead of ignoring it for the embedded server", async () => {
+    const run = await generate(["--endpoint", "http://127.0.0.1:9", "--out", join(root, "out")]);
+    expect(run.code).toBe(2);
+    expect(
+      run.stderr
+        .trim()
+        .split("\n")
+        .filter((line) => line.startsWith("INVALID_REQUEST")),
+    ).toEqual(["INVALID_REQUEST: --endpoint (S3_ENDPOINT) is the endpoint of --bucket (DOCUMENTS_BUCKET): give --bucket too, or leave both out for the embedded server"]);
+  }, 120_000);
 });
