@@ -168,7 +168,7 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
         return send(response, {
           statusCode: 405,
           headers: { "content-type": "application/json; charset=utf-8", allow: route.routeKey.split(" ")[0] as string },
-          body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `try ${route.routeKey}` } }),
+          body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `this path answers only ${route.routeKey}` } }),
         });
       }
       send(response, {

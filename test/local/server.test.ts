@@ -109,7 +109,7 @@ describe("the local server's download API, end to end over HTTP", () => {
     const wrongMethod = await get(`/shares/${"A".repeat(22)}`);
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toBe("DELETE");
-    expect(((await wrongMethod.json()) as { error: { message: string } }).error.message).toBe("try DELETE /shares/{id}");
+    expect(((await wrongMethod.json()) as { error: { message: string } }).error.message).toBe("this path answers only DELETE /shares/{id}");
     const unknown = await get("/s/");
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain("GET /s/{token}");
