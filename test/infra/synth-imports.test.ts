@@ -1,6 +1,4 @@
-import { join } from "node:path";
-import { build } from "esbuild";
-import { REPO } from "../support/letters";
+import { importGraph } from "../support/import-graph";
 
 /**
  * What `cdk synth` loads: the CDK app's import graph (packages left external), read from esbuild's
@@ -11,18 +9,7 @@ describe("the CDK app's imports", () => {
   let sources: string[];
   let packages: string[];
   beforeAll(async () => {
-    const result = await build({
-      entryPoints: [join(REPO, "infra/app.ts")],
-      bundle: true,
-      write: false,
-      platform: "node",
-      packages: "external",
-      metafile: true,
-      logLevel: "silent",
-      outfile: "app.js",
-    });
-    sources = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith("node_modules/"));
-    packages = [...new Set(Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.external).map((imported) => imported.path)))];
+    ({ sources, packages } = await importGraph(["infra/app.ts"]));
   });
 
   it("reach the functions only through the deployment contract and the light modules it names", () => {
@@ -45,18 +32,7 @@ describe("the CDK app's imports", () => {
 
 describe("the download function's imports", () => {
   it("carry no part of the typesetter: it presigns, invokes the render function, and words refused-link pages from the message catalogs", async () => {
-    const result = await build({
-      entryPoints: [join(REPO, "functions/download/handler.ts")],
-      bundle: true,
-      write: false,
-      platform: "node",
-      packages: "external",
-      metafile: true,
-      logLevel: "silent",
-      outfile: "index.js",
-    });
-    const sources = Object.keys(result.metafile.inputs);
-    const packages = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.external).map((imported) => imported.path));
+    const { sources, packages } = await importGraph(["functions/download/handler.ts"]);
     // The share links' refused-link pages are worded from templates/messages (ICU messages): the
     // catalog reader and the message formatter come along, and nothing else of the template engine;
     // of the typesetter only the font registry's data (see above).
