@@ -6,6 +6,7 @@ import { renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
 import { TemplateEngine } from "../core/template/template-engine";
 import { loadFontLibrary } from "../fonts/load-font-library";
+import { loadHyphenation } from "../hyphenation/load-hyphenation";
 import { loadTemplateSet } from "../templates/load-template-set";
 
 /** A letter without a date is stamped with this fixed instant, never the clock: same input, same bytes. */
@@ -15,6 +16,8 @@ export interface RendererOptions {
   templatesDir: string;
   /** Flat folder of font files (a bundle); the npm packages under node_modules when omitted. */
   fontDir?: string;
+  /** The hyphen package's copy beside a bundle; the npm package when omitted. */
+  hyphenationDir?: string;
   paper: Paper;
   /** Languages to warm up before the first document (a Lambda's init phase): a list, or "all" the catalogs have; none by default. */
   warmLocales?: AllowedLocales;
@@ -46,5 +49,5 @@ export async function createRenderer(options: RendererOptions): Promise<Document
       fonts,
     });
   };
-  return { engine, paper: options.paper, pdf };
+  return { engine, paper: options.paper, pdf, hyphenation: loadHyphenation(options.hyphenationDir) };
 }

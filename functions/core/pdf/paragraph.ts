@@ -1,6 +1,6 @@
 import LineBreaker from "linebreak";
 import { LruCache } from "./cache";
-import { type FaceId, type FamilyId, faceOf, type FontLibrary, type TextStyle } from "./font-library";
+import { type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
 import { assignFamilies, bidi, shape, type ShapedRun } from "./shaping";
 
 /** A run of paragraph text in one style; `\n` is a forced line break (`<br>`). */
@@ -16,8 +16,6 @@ export interface ScriptRules {
   primary: FamilyId;
   /** Korean: break only at spaces, never between the syllables of a word (CSS `word-break: keep-all`). */
   keepAll: boolean;
-  /** Chinese: justify by spacing every character, since lines have few or no spaces. */
-  interCharacter: boolean;
 }
 
 export interface ParagraphSpec {
@@ -36,6 +34,12 @@ export interface ParagraphSpec {
   noWrap: boolean;
   /** Space after every character (CSS letter-spacing), in points. */
   letterSpacing: number;
+  /**
+   * CSS `hyphens`: with `manual` or `auto` a soft hyphen (U+00AD) is a break opportunity and a line
+   * broken there ends with a drawn hyphen; with `none` soft hyphens never break. (`auto` has put
+   * its soft hyphens into the text before layout: functions/core/text/hyphenate.ts.)
+   */
+  hyphens: "none" | "manual" | "auto";
 }
 
 /** A shaped piece of one line, placed at `x` from the line's left edge. */
@@ -56,6 +60,11 @@ export interface Line {
   ascent: number;
   height: number;
   width: number;
+  /**
+   * The line ends in a word broken at a soft hyphen: the hyphen is drawn as a shape (a glyph
+   * without text), and the writer marks the line end so extractors join the word again.
+   */
+  hyphenated: boolean;
 }
 
 interface Piece {
@@ -74,19 +83,43 @@ interface Word {
   width: number;
   fullWidth: number;
   forcedBreakAfter: boolean;
+  /** For a word that ends at a soft hyphen: the hyphen drawn when a line breaks there. */
+  hyphen: { run: ShapedRun; width: number } | null;
 }
 
+/**
+ * White space: pieces of its own, taking no room at a line's end. U+FEFF (which `\s` includes) too:
+ * on a run of its own it never joins the glyphs of the word around it, which pdf.js would split
+ * there; it is no break opportunity (UAX 14 class WJ), so it never ends a line.
+ */
 const WHITESPACE = /\s/u;
+/**
+ * CSS Text 3 word-separator characters, the only ones justification stretches (besides the
+ * spacing around CJK characters): never U+202F (French digit grouping), U+2009 or U+3000.
+ */
+const WORD_SEPARATOR = /^[\u0020\u00a0\u1361\u{10100}\u{10101}\u{1039f}\u{1091f}]$/u;
+/**
+ * Characters Chromium's `text-justify: auto` expands around (its IsCJKIdeographOrSymbol): Han,
+ * kana, Bopomofo, CJK symbols and punctuation, fullwidth forms. Hangul is not among them, so
+ * Korean, like Latin text, is justified at its spaces only.
+ */
+const CJK_EXPANSION =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}\u2e80-\u2fff\u3000-\u302f\u3031-\u303f\u3200-\u33ff\ufe30-\ufe4f\uff00-\uff0c\uff0e-\uff19\uff1f-\uffef]/u;
+const SOFT_HYPHEN = "\u00ad";
 const HANGUL_OR_HAN = /[\p{Script=Hangul}\p{Script=Han}]/u;
 /** Scripts whose words are not separated by spaces and whose breaks UAX 14 leaves to a dictionary (line break class SA). */
 const COMPLEX_CONTEXT = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
 
-/** Where a line may break in `text` (position -> whether the break is required), by UAX 14 and, for SA-class scripts, ICU's word dictionary. */
-export function breakPositions(text: string, rules: ScriptRules): Map<number, boolean> {
+/**
+ * Where a line may break in `text` (position -> whether the break is required), by UAX 14 and, for
+ * SA-class scripts, ICU's word dictionary. With `hyphens: none` a soft hyphen is no break.
+ */
+export function breakPositions(text: string, rules: ScriptRules, hyphens: ParagraphSpec["hyphens"] = "manual"): Map<number, boolean> {
   const breaks = new Map<number, boolean>();
   const breaker = new LineBreaker(text);
   for (let b = breaker.nextBreak(); b; b = breaker.nextBreak()) {
+    if (hyphens === "none" && !b.required && text[b.position - 1] === SOFT_HYPHEN) continue;
     if (!b.required && rules.keepAll && b.position < text.length) {
       const before = text[b.position - 1] ?? " ";
       const after = text[b.position] ?? " ";
@@ -118,12 +151,15 @@ function styleIndex(runs: readonly StyledText[]): { text: string; styles: TextSt
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 function emptyWord(): Word {
-  return { pieces: [], width: 0, fullWidth: 0, forcedBreakAfter: false };
+  return { pieces: [], width: 0, fullWidth: 0, forcedBreakAfter: false, hyphen: null };
 }
 
-/** A piece of text shaped in its face and bidi direction, and its width at the paragraph's size. */
+/**
+ * A piece of text shaped in its face and bidi direction, and its width at the paragraph's size.
+ * Soft hyphens are left out: they are break opportunities, never drawn inside a line.
+ */
 function shapeText(fonts: FontLibrary, spec: ParagraphSpec, face: FaceId, level: number, text: string): { run: ShapedRun; width: number } {
-  const run = shape(fonts, face, text, level % 2 === 1 ? "rtl" : "ltr");
+  const run = shape(fonts, face, text.includes(SOFT_HYPHEN) ? text.replaceAll(SOFT_HYPHEN, "") : text, level % 2 === 1 ? "rtl" : "ltr");
   const characters = spec.letterSpacing === 0 ? 0 : run.glyphs.filter((g) => g.text !== "").length;
   return { run, width: (run.advance / run.unitsPerEm) * spec.size + characters * spec.letterSpacing };
 }
@@ -132,6 +168,15 @@ function addPiece(word: Word, piece: Piece): void {
   word.pieces.push(piece);
   word.fullWidth += piece.width;
   if (!piece.space) word.width = word.fullWidth;
+}
+
+/**
+ * The hyphen drawn where a line breaks at a soft hyphen, in the face of the text before it: the
+ * face's HYPHEN (U+2010), or its hyphen-minus when it has none, as browsers draw it.
+ */
+function hyphenAfter(fonts: FontLibrary, spec: ParagraphSpec, piece: Piece): { run: ShapedRun; width: number } {
+  const hyphen = shapeText(fonts, spec, piece.face, piece.level, "\u2010");
+  return hyphen.run.glyphs.every((glyph) => glyph.id !== 0) ? hyphen : shapeText(fonts, spec, piece.face, piece.level, "-");
 }
 
 /**
@@ -167,6 +212,7 @@ function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string
     if (end > chunkStart) addPiece(current, { ...piece, start: chunkStart, end, ...widthOf(chunkStart, end) });
   }
   current.forcedBreakAfter = word.forcedBreakAfter;
+  current.hyphen = word.hyphen;
   parts.push(current);
   return parts;
 }
@@ -183,7 +229,7 @@ function words(fonts: FontLibrary, spec: ParagraphSpec): Word[] {
     assignFamilies(fonts, text.slice(start, end), spec.rules.primary, styles[start]!).forEach((f, i) => (families[start + i] = f));
     start = end;
   }
-  const breaks = breakPositions(text, spec.rules);
+  const breaks = breakPositions(text, spec.rules, spec.hyphens);
   const result: Word[] = [];
   let word = emptyWord();
   let pieceStart = 0;
@@ -207,6 +253,8 @@ function words(fonts: FontLibrary, spec: ParagraphSpec): Word[] {
     if (!boundary) continue;
     flushPiece(i);
     if (atBreak) {
+      const last = word.pieces[word.pieces.length - 1];
+      if (text[i - 1] === SOFT_HYPHEN && i < text.length && last && !last.space) word.hyphen = hyphenAfter(fonts, spec, last);
       if (word.width > spec.width + 0.01) result.push(...breakOverwideWord(fonts, spec, text, word));
       else if (word.pieces.length > 0 || word.forcedBreakAfter) result.push(word);
       word = emptyWord();
@@ -236,27 +284,66 @@ function visualOrder(pieces: Piece[]): Piece[] {
   return order;
 }
 
-function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent: number): Line {
+/** A copy of a piece with the hyphen glyphs at its logical end, marked as carrying no text. */
+function withHyphen(piece: Piece, hyphen: { run: ShapedRun; width: number }): Piece {
+  const glyphs = hyphen.run.glyphs.map((glyph) => ({ ...glyph, text: "", textAdvance: 0 }));
+  const rtl = piece.run.direction === "rtl";
+  const run: ShapedRun = {
+    ...piece.run,
+    glyphs: rtl ? [...glyphs, ...piece.run.glyphs] : [...piece.run.glyphs, ...glyphs],
+    advance: piece.run.advance + (hyphen.run.advance / hyphen.run.unitsPerEm) * piece.run.unitsPerEm,
+  };
+  return { ...piece, run, width: piece.width + hyphen.width };
+}
+
+/**
+ * Where justification may add space after each glyph of a line (pieces in logical order): after a
+ * word separator and, in a paragraph set in a CJK family, between two CJK characters
+ * (CJK_EXPANSION); never after the line's last glyph. Chromium also expands around a CJK character
+ * next to a Latin letter or parenthesis, and around CJK characters inside Latin text; the PDF does
+ * not, since extractors read such a gap as a word space ("中 国 当 局", "( 中国当局 )"). Justification
+ * only moves glyphs within a line: where lines break stays the same.
+ */
+function expansionOpportunities(pieces: readonly Piece[], cjk: boolean): Map<Piece, boolean[]> {
+  const texts = pieces.map((piece) => piece.run.glyphs.map((glyph) => glyph.text));
+  // The first character of the next glyph with text, in logical order across pieces.
+  const flat: { piece: number; glyph: number; text: string }[] = [];
+  pieces.forEach((piece, p) => {
+    const order = piece.run.direction === "rtl" ? [...piece.run.glyphs.keys()].reverse() : [...piece.run.glyphs.keys()];
+    for (const g of order) if (texts[p]![g] !== "") flat.push({ piece: p, glyph: g, text: texts[p]![g]! });
+  });
+  const gaps = new Map<Piece, boolean[]>(pieces.map((piece) => [piece, piece.run.glyphs.map(() => false)]));
+  for (let k = 0; k < flat.length - 1; k++) {
+    const { piece, glyph, text } = flat[k]!;
+    const chars = [...text];
+    const next = [...flat[k + 1]!.text][0]!;
+    const separator = chars.length === 1 && WORD_SEPARATOR.test(chars[0]!);
+    if (separator || (cjk && CJK_EXPANSION.test(chars[chars.length - 1]!) && CJK_EXPANSION.test(next))) gaps.get(pieces[piece]!)![glyph] = true;
+  }
+  return gaps;
+}
+
+function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent: number, hyphenated: boolean): Line {
   const pieces = lineWords.flatMap((w) => w.pieces);
   // Rule L1: white space at the end of a line takes no room and is not drawn.
   while (pieces.length > 0 && pieces[pieces.length - 1]!.space) pieces.pop();
+  const hyphen = hyphenated ? lineWords[lineWords.length - 1]!.hyphen : null;
+  if (hyphen && pieces.length > 0) pieces[pieces.length - 1] = withHyphen(pieces[pieces.length - 1]!, hyphen);
   const natural = pieces.reduce((sum, p) => sum + p.width, 0);
   const ordered = visualOrder(pieces);
   const slack = Math.max(0, spec.width - indent - natural);
   const justify = spec.align === "justify" && !last && slack > 0;
+  const gaps = justify ? expansionOpportunities(pieces, isCjkFamily(spec.rules.primary)) : null;
   let extraPerGap = 0;
-  const gapsOf = (piece: Piece): boolean[] => piece.run.glyphs.map((g) => (spec.rules.interCharacter ? g.text !== "" : piece.space));
-  if (justify) {
-    let gaps = ordered.reduce((n, p) => n + gapsOf(p).filter(Boolean).length, 0);
-    if (spec.rules.interCharacter) gaps -= 1;
-    extraPerGap = gaps > 0 ? slack / gaps : 0;
+  if (gaps) {
+    let count = 0;
+    for (const flags of gaps.values()) count += flags.filter(Boolean).length;
+    extraPerGap = count > 0 ? slack / count : 0;
   }
   const startAligned = spec.align === "start" || (spec.align === "justify" && (last || extraPerGap === 0));
   const rightAligned = (startAligned && spec.dir === "rtl") || (spec.align === "end" && spec.dir === "ltr");
   let x = (spec.dir === "ltr" ? indent : 0) + (spec.align === "center" ? slack / 2 : rightAligned ? slack : 0);
   const runs: PlacedRun[] = [];
-  let remainingGaps = Number.POSITIVE_INFINITY;
-  if (justify && spec.rules.interCharacter) remainingGaps = ordered.reduce((n, p) => n + gapsOf(p).filter(Boolean).length, 0) - 1;
   for (const piece of ordered) {
     let extra: Float32Array | null = null;
     let width = piece.width;
@@ -265,13 +352,12 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent
       extra = new Float32Array(piece.run.glyphs.length);
       piece.run.glyphs.forEach((g, i) => (extra![i] = g.text !== "" ? spec.letterSpacing : 0));
     }
-    if (extraPerGap > 0) {
+    if (gaps && extraPerGap > 0) {
       extra ??= new Float32Array(piece.run.glyphs.length);
-      gapsOf(piece).forEach((gap, i) => {
-        if (gap && remainingGaps > 0) {
+      gaps.get(piece)!.forEach((gap, i) => {
+        if (gap) {
           extra![i]! += extraPerGap;
           width += extraPerGap;
-          remainingGaps--;
         }
       });
     }
@@ -280,7 +366,7 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent
   }
   const height = spec.size * spec.leading;
   runs.sort((a, b) => a.logical - b.logical);
-  return { runs, ascent: (height - spec.size) / 2 + spec.size * 0.86, height, width: natural };
+  return { runs, ascent: (height - spec.size) / 2 + spec.size * 0.86, height, width: natural, hyphenated: hyphen !== null };
 }
 
 /**
@@ -301,10 +387,10 @@ function paragraphKey(spec: ParagraphSpec): string {
     spec.dir,
     rules.primary,
     rules.keepAll,
-    rules.interCharacter,
     spec.indent,
     spec.noWrap,
     spec.letterSpacing,
+    spec.hyphens,
     runs,
   ]);
 }
@@ -329,22 +415,25 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   const lines: Line[] = [];
   let current: Word[] = [];
   let width = 0;
+  const indentOf = () => (lines.length === 0 ? spec.indent : 0);
   for (let i = 0; i < all.length; i++) {
     const word = all[i]!;
-    const indent = lines.length === 0 ? spec.indent : 0;
-    if (current.length > 0 && !spec.noWrap && width + word.width > spec.width - indent + 0.01) {
-      lines.push(buildLine(spec, current, false, indent));
+    const indent = indentOf();
+    // A word that ends at a soft hyphen needs room for the hyphen drawn if the line ends there, as
+    // in Chromium; the text after it is never narrower than the hyphen, so asking it always is exact.
+    if (current.length > 0 && !spec.noWrap && width + word.width + (word.hyphen?.width ?? 0) > spec.width - indent + 0.01) {
+      lines.push(buildLine(spec, current, false, indent, true));
       current = [];
       width = 0;
     }
     current.push(word);
     width += word.fullWidth;
     if (word.forcedBreakAfter) {
-      lines.push(buildLine(spec, current, true, lines.length === 0 ? spec.indent : 0));
+      lines.push(buildLine(spec, current, true, indentOf(), false));
       current = [];
       width = 0;
     }
   }
-  if (current.length > 0) lines.push(buildLine(spec, current, true, lines.length === 0 ? spec.indent : 0));
+  if (current.length > 0) lines.push(buildLine(spec, current, true, indentOf(), false));
   return lines;
 }
