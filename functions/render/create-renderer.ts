@@ -44,6 +44,7 @@ export async function createRenderer(options: RendererOptions): Promise<Document
         creationDate: view.date ? new Date(view.date.epochMs) : UNDATED_CREATION_DATE,
       },
       fonts,
+      images: templates.set.assets,
     });
   };
   return { engine, paper: options.paper, pdf };
