@@ -113,6 +113,8 @@ function check(file: string, path: string, bytes: Uint8Array): ImageSource {
   try {
     size = imageSize(bytes);
   } catch (error) {
+    // image-size reads an SVG's size from its width, height and viewBox attributes alone.
+    if (format === "svg") throw imageError(file, "has no size: give the <svg> a viewBox, or width and height");
     throw imageError(file, `cannot be read as ${format.toUpperCase()} (${(error as Error).message})`);
   }
   const { width, height } = size;

@@ -351,6 +351,9 @@ export class Composer {
       body.children.push(node);
     }
     const marker = item ? this.marker(item, geometry) : null;
+    // A list marker sits on its item's first baseline: an image line's is the image's bottom.
+    const shift = marker ? line.ascent - marker.line.ascent : 0;
+    if (marker && shift > 0) marker.line = { ...marker.line, ascent: marker.line.ascent + shift, height: marker.line.height + shift };
     const placed = { content: image, ...size, dx, dy, node };
     this.events.push({ kind: "lines", lines: [line], x: geometry.contentX, node: body, style: box.style, keptIn, marker, strings: [], image: placed });
   }
