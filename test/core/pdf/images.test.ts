@@ -31,8 +31,8 @@ async function renderSeedWithView(set: TemplateSet, locale: "en" | "ar" = "en") 
 }
 
 /** A one-paragraph letter around `body`, rendered with the fixture template's images and `css`. */
-function renderFragment(body: string, css = "", assets?: TemplateAssets): Promise<Buffer> {
-  const fragment = `<article class="letter" lang="en" dir="ltr">${body}</article>`;
+function renderFragment(body: string, css = "", assets?: TemplateAssets, dir: "ltr" | "rtl" = "ltr"): Promise<Buffer> {
+  const fragment = `<article class="letter" lang="en" dir="${dir}">${body}</article>`;
   const print = readFileSync(`${__dirname}/../../../templates/print.css`, "utf8");
   return (async () =>
     renderPdf(fragment, options("en", { stylesheets: stylesheetsFor("en", "A4", `${print}\n${css}`), images: assets ?? (await loadTemplateAssets(IMAGE_TEMPLATE_DIR)) })))();
@@ -148,6 +148,13 @@ describe("image sizing by CSS", () => {
     const box = await logoBox('<img src="assets/logo.png" alt="Logo">', ".logo img { max-width: 30mm; }");
     expect(box.width).toBeCloseTo(30 * MM, -0.5);
     expect(box.height).toBeCloseTo(10 * MM, -0.5);
+  });
+
+  it("starts at the right in a right-to-left letter, as its line's text would", async () => {
+    const file = toFile(await renderFragment('<p class="logo"><img src="assets/logo.png" alt="Logo"></p><p>After.</p>', "", undefined, "rtl"));
+    const green = colourBox(file, 1, [0, 170, 0])!;
+    const after = words(file).find((w) => w.text.includes("After"))!;
+    expect(Math.abs(green.xMax - after.box.xMax)).toBeLessThanOrEqual(1.5);
   });
 
   it("follows text-align on its line (centred, and at the end)", async () => {
