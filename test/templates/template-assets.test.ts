@@ -9,7 +9,7 @@ import { createRenderer } from "../../functions/render/create-renderer";
 import { loadTemplateSet } from "../../functions/templates/load-template-set";
 import { ASSET_LIMITS, loadTemplateAssets } from "../../functions/templates/template-assets";
 import { IMAGE_TEMPLATE_DIR } from "../fixtures/images/fixture-template";
-import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
+import { loadSeedLetter, SEED_LETTER, SEED_TEMPLATE, SEED_TEMPLATE_DIR, TEMPLATES_DIR } from "../support/letters";
 
 /** A template folder's assets/: what is read, what is bounded, and how images reach both editions through the renderer. */
 
@@ -20,8 +20,8 @@ beforeEach(async () => {
 afterEach(async () => rm(work, { recursive: true, force: true }));
 
 describe("loadTemplateAssets", () => {
-  it("has no files for a template without an assets folder (the shipped one)", async () => {
-    expect((await loadTemplateAssets(TEMPLATES_DIR)).files.size).toBe(0);
+  it("has no files for a template without an assets folder (the seed letter's)", async () => {
+    expect((await loadTemplateAssets(SEED_TEMPLATE_DIR)).files.size).toBe(0);
   });
 
   it("reads nested folders by their path from the template folder, leaving hidden files out", async () => {
@@ -58,11 +58,13 @@ describe("loadTemplateAssets", () => {
 
 describe("images through the renderer (createRenderer reads the template folder's assets)", () => {
   let templatesDir: string;
+  let seedTemplate: string;
   beforeEach(async () => {
     templatesDir = join(work, "templates");
+    seedTemplate = join(templatesDir, SEED_TEMPLATE);
     await cp(TEMPLATES_DIR, templatesDir, { recursive: true });
-    await cp(join(IMAGE_TEMPLATE_DIR, "assets"), join(templatesDir, "assets"), { recursive: true });
-    await cp(join(IMAGE_TEMPLATE_DIR, "partials", "letterhead.hbs"), join(templatesDir, "partials", "letterhead.hbs"));
+    await cp(join(IMAGE_TEMPLATE_DIR, "assets"), join(seedTemplate, "assets"), { recursive: true });
+    await cp(join(IMAGE_TEMPLATE_DIR, "partials", "letterhead.hbs"), join(seedTemplate, "partials", "letterhead.hbs"));
   });
 
   it("puts the logo in both editions of a document", async () => {
@@ -74,17 +76,17 @@ describe("images through the renderer (createRenderer reads the template folder'
     // The PNG's pixels as an image XObject (240 x 80), and as a data: URI in the page.
     expect(pdf.bytes.toString("latin1")).toMatch(/\/Width 240\s*\/Height 80|\/Height 80[\s\S]{0,200}\/Width 240/);
     expect(html.bytes.toString("utf8")).toMatch(/<img src="data:image\/png;base64,iVBORw0KGgo[^"]*" alt="Logo of the coalition"/);
-    expect(fillLetter(renderer.engine, parsed.letter, "en").fragment).toMatch(/src="assets\/logo.png"/);
+    expect(fillLetter(renderer.templates.forLetter(parsed.letter), parsed.letter, "en").fragment).toMatch(/src="assets\/logo.png"/);
   });
 
   it("gives the documents a new revision when an image changes, and the same one wherever the folder is", async () => {
     const { letter } = await loadSeedLetter();
-    const revision = async (dir: string) => revisionOf(letter, { templates: await loadTemplateSet(dir), paper: "A4", renderer: "r" });
+    const revision = async (dir: string) => revisionOf(letter, { templates: await loadTemplateSet(dir, SEED_TEMPLATE), paper: "A4", renderer: "r" });
     const before = await revision(templatesDir);
     const moved = join(work, "elsewhere");
     await cp(templatesDir, moved, { recursive: true });
     expect(await revision(moved)).toBe(before);
-    await cp(join(IMAGE_TEMPLATE_DIR, "assets", "photo.jpg"), join(templatesDir, "assets", "logo.jpg"));
+    await cp(join(IMAGE_TEMPLATE_DIR, "assets", "photo.jpg"), join(seedTemplate, "assets", "logo.jpg"));
     expect(await revision(templatesDir)).not.toBe(before);
     expect(await revision(TEMPLATES_DIR)).not.toBe(before);
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { editionStylesheets, fillLetter } from "../../../functions/core/html/render-html";
 import type { TemplateAssets } from "../../../functions/core/images/image-source";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
@@ -6,7 +7,7 @@ import { TemplateEngine, type TemplateSet } from "../../../functions/core/templa
 import { loadTemplateAssets } from "../../../functions/templates/template-assets";
 import { IMAGE_ERROR_CASES } from "../../fixtures/images/error-cases";
 import { IMAGE_TEMPLATE_DIR, loadImageTemplateSet } from "../../fixtures/images/fixture-template";
-import { loadSeedLetter } from "../../support/letters";
+import { loadSeedLetter, SEED_TEMPLATE_DIR } from "../../support/letters";
 import { colourBox, imageList, structureElements, words } from "./images-inspect";
 import { options, run, stylesheetsFor, toFile } from "./pdf-inspect";
 
@@ -33,7 +34,7 @@ async function renderSeedWithView(set: TemplateSet, locale: "en" | "ar" = "en") 
 /** A one-paragraph letter around `body`, rendered with the fixture template's images and `css`. */
 function renderFragment(body: string, css = "", assets?: TemplateAssets, dir: "ltr" | "rtl" = "ltr"): Promise<Buffer> {
   const fragment = `<article class="letter" lang="en" dir="${dir}">${body}</article>`;
-  const print = readFileSync(`${__dirname}/../../../templates/print.css`, "utf8");
+  const print = readFileSync(join(SEED_TEMPLATE_DIR, "print.css"), "utf8");
   return (async () =>
     renderPdf(fragment, options("en", { stylesheets: stylesheetsFor("en", "A4", `${print}\n${css}`), images: assets ?? (await loadTemplateAssets(IMAGE_TEMPLATE_DIR)) })))();
 }
