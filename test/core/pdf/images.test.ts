@@ -168,6 +168,23 @@ describe("image sizing by CSS", () => {
 });
 
 describe("images and pages", () => {
+  it("embeds an image shown twice (on two pages) once, and tags each showing", async () => {
+    const file = toFile(
+      await renderFragment('<p><img src="assets/logo.png" alt="Logo, first"></p><p class="next"><img src="assets/logo.png" alt="Logo, second"></p>', ".next { break-before: page; }"),
+    );
+    const list = imageList(file);
+    expect(list.map((image) => `${image.type} ${image.width}x${image.height}`)).toEqual(["image 240x80", "smask 240x80", "image 240x80", "smask 240x80"]);
+    // pdfimages lists an image (and its soft mask) per showing, under the object shown: one XObject.
+    const objects = run("pdfimages", ["-list", file])
+      .split("\n")
+      .slice(2)
+      .filter((line) => line.trim() !== "")
+      .map((line) => line.trim().split(/\s+/)[10]);
+    expect(new Set(objects).size).toBe(1);
+    expect(list.map((image) => image.page)).toEqual([1, 1, 2, 2]);
+    expect(structureElements(file, "Figure").map((f) => f.alt)).toEqual(["Logo, first", "Logo, second"]);
+  });
+
   it("moves an image that does not fit at the foot of a page to the next page", async () => {
     const filler = Array.from({ length: 30 }, (_, i) => `<p>Paragraph ${i + 1} of the filler.</p>`).join("");
     const file = toFile(await renderFragment(`${filler}<img class="big" src="assets/photo.jpg" alt="A blue field">`, "img.big { display: block; width: 160mm; }"));
