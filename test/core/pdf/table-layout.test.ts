@@ -231,11 +231,11 @@ describe("tables across pages", () => {
       expect(top.yMin).toBeLessThan(20 * MM + 10);
     }
     // Every row once, in order, none cut between pages: a row's two words share a page.
-    const after = (word: string, text: string) =>
+    const besides = (word: string, text: string) =>
       all.filter((w) => w.text === text && all.some((o) => o.text === word && o.page === w.page && Math.abs(o.yMin - w.yMin) < 1 && w.xMin > o.xMax && w.xMin - o.xMax < 10));
     for (let i = 1; i <= 70; i++) {
-      const [name, ...more] = after("number", `${i}`);
-      const country = after("Country", `${i}`);
+      const [name, ...more] = besides("number", `${i}`);
+      const country = besides("Country", `${i}`);
       expect(more).toEqual([]);
       expect(country).toHaveLength(1);
       expect(country[0]!.page).toBe(name!.page);
