@@ -30,6 +30,15 @@ function pageOf(pages: readonly string[], text: string, after?: string): number 
   return normalized.findIndex((page) => (end += page.length) > at) + 1;
 }
 
+/** The heading, the lead-in and the first two names are on one page. */
+function expectKept(pages: readonly string[], filled: ReturnType<typeof fillLetter>): void {
+  const heading = /<h2 id="signatories-heading">([^<]*)<\/h2>/.exec(filled.fragment)![1]!;
+  const cosigned = /<\/h2>\s*<p>([^<]*)<\/p>/.exec(filled.fragment.slice(filled.fragment.indexOf('id="signatories-heading"')))![1]!;
+  const [first, second] = filled.view.signatories;
+  const page = pageOf(pages, heading);
+  expect([pageOf(pages, cosigned, heading), pageOf(pages, first!.name, heading), pageOf(pages, second!.name, heading)]).toEqual([page, page, page]);
+}
+
 describe("the seed letter's signatories heading stays with the first two signatories", () => {
   const cases: [LocaleId, string | undefined][] = [];
   let engine: Awaited<ReturnType<typeof createEngine>>;
@@ -42,40 +51,37 @@ describe("the seed letter's signatories heading stays with the first two signato
   cases.push(["ar", "jo"], ["en", "gb"], ["en", "ao"], ["fr", "td"], ["es", "cl"], ["es", "ve"], ["ru", "ru"], ["zh", "cn"]);
   for (const locale of SHIPPED_LOCALES) cases.push([locale as LocaleId, undefined]);
 
-  /** The heading, the lead-in and the first two names are on one page. */
-  const expectKept = (pages: readonly string[], filled: ReturnType<typeof fillLetter>) => {
-    const heading = /<h2 id="signatories-heading">([^<]*)<\/h2>/.exec(filled.fragment)![1]!;
-    const cosigned = /<\/h2>\s*<p>([^<]*)<\/p>/.exec(filled.fragment.slice(filled.fragment.indexOf('id="signatories-heading"')))![1]!;
-    const [first, second] = filled.view.signatories;
-    const page = pageOf(pages, heading);
-    expect([pageOf(pages, cosigned, heading), pageOf(pages, first!.name, heading), pageOf(pages, second!.name, heading)]).toEqual([page, page, page]);
-  };
-
   it.each(cases)("in %s to %s", async (locale, recipient) => {
     const filled = fillLetter(engine, letter, locale, recipient);
     const pdf = await renderPdf(filled.fragment, { ...options(locale), stylesheets: editionStylesheets(engine, locale, "A4", filled.view.title), metadata: METADATA });
     expectKept(popplerPages(toFile(pdf)), filled);
   });
+});
 
-  // The keeps are CSS in templates/ua.css, so the HTML edition printed by Chromium keeps them too.
-  (browserAvailable() ? describe : describe.skip)("printed by Chromium from the HTML edition", () => {
-    let launched: LaunchedBrowser;
-    beforeAll(async () => {
-      launched = await launchChromium();
-    });
-    afterAll(async () => launched?.close());
+// The keeps are CSS in templates/ua.css, so the HTML edition printed by Chromium keeps them too.
+const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
-    it.each([
-      ["ar", "jo"],
-      ["th", undefined],
-    ] as [LocaleId, string | undefined][])("in %s to %s", async (locale, recipient) => {
-      const page = await launched.browser.newPage();
-      await page.setContent(renderHtml(engine, letter, locale, { recipientId: recipient }));
-      await page.emulateMedia({ media: "print" });
-      const pdf = await page.pdf({ preferCSSPageSize: true });
-      await page.close();
-      expectKept(popplerPages(toFile(Buffer.from(pdf))), fillLetter(engine, letter, locale, recipient));
-    });
+describeInBrowser("Chromium printing the HTML edition keeps the signatories heading with the first two signatories", () => {
+  let launched: LaunchedBrowser;
+  let engine: Awaited<ReturnType<typeof createEngine>>;
+  let letter: Awaited<ReturnType<typeof loadSeedLetter>>["letter"];
+  beforeAll(async () => {
+    launched = await launchChromium();
+    engine = await createEngine();
+    letter = (await loadSeedLetter()).letter;
+  });
+  afterAll(async () => launched?.close());
+
+  it.each([
+    ["ar", "jo"],
+    ["th", undefined],
+  ] as [LocaleId, string | undefined][])("in %s to %s", async (locale, recipient) => {
+    const page = await launched.browser.newPage();
+    await page.setContent(renderHtml(engine, letter, locale, { recipientId: recipient }));
+    await page.emulateMedia({ media: "print" });
+    const pdf = await page.pdf({ preferCSSPageSize: true });
+    await page.close();
+    expectKept(popplerPages(toFile(Buffer.from(pdf))), fillLetter(engine, letter, locale, recipient));
   });
 });
 
