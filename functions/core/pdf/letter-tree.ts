@@ -64,6 +64,8 @@ export interface TableGroup {
 export interface TableStructure {
   caption: Box | null;
   columns: ComputedStyle[];
+  /** Each column's column group (`colgroup` around its `col`), if any. */
+  columnGroups: (ComputedStyle | null)[];
   groups: TableGroup[];
 }
 
@@ -335,7 +337,7 @@ export class BoxBuilder {
    * tbody). Anonymous table boxes are not made: a part in the wrong place is an error naming it.
    */
   private tableStructure(table: Element): TableStructure {
-    const structure: TableStructure = { caption: null, columns: [], groups: [] };
+    const structure: TableStructure = { caption: null, columns: [], columnGroups: [], groups: [] };
     let header = false;
     let footer = false;
     for (const child of this.tableChildren(table)) {
@@ -347,10 +349,23 @@ export class BoxBuilder {
           break;
         case "table-column":
           structure.columns.push(style);
+          structure.columnGroups.push(null);
           break;
         case "table-column-group": {
+          // Chromium draws a column group's collapsed borders along its edges; the PDF does not: refused rather than left out.
+          if ([style.borderTopStyle, style.borderRightStyle, style.borderBottomStyle, style.borderLeftStyle].includes("solid")) {
+            fail(child, "has a border; the PDF draws the borders of cells, rows, row groups, columns and the table, not of column groups");
+          }
           const columns = this.tableChildren(child).filter((col) => this.styled.styleOf(col).display === "table-column");
-          structure.columns.push(...(columns.length > 0 ? columns.map((col) => this.styled.styleOf(col)) : [style]));
+          if (columns.length === 0) {
+            // A column group without columns is one column (HTML's span="1").
+            structure.columns.push(style);
+            structure.columnGroups.push(null);
+          }
+          for (const col of columns) {
+            structure.columns.push(this.styled.styleOf(col));
+            structure.columnGroups.push(style);
+          }
           break;
         }
         case "table-header-group":

@@ -153,6 +153,7 @@ function outerWidths(box: Box, host: TableHost): { min: number; max: number } {
 interface Grid {
   rows: { box: Box; group: TableGroup; cells: (Box | null)[] }[];
   columns: (ComputedStyle | null)[];
+  columnGroups: (ComputedStyle | null)[];
   count: number;
 }
 
@@ -171,6 +172,7 @@ function gridOf(table: Box, structure: TableStructure): Grid {
   return {
     rows: ordered.flatMap((group) => group.rows.map((row) => ({ box: row.box, group, cells: visual(row.cells) }))),
     columns: visual(structure.columns),
+    columnGroups: visual(structure.columnGroups),
     count,
   };
 }
@@ -459,7 +461,14 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
       const content = host.layoutContent(cell, contentX, contentWidth, rowNode);
       const insetTop = border.top + padding.top;
       const insetBottom = border.bottom + padding.bottom;
-      const backgrounds = [row.group.box.style.backgroundColor, row.box.style.backgroundColor, cs.backgroundColor].filter((color): color is string => color !== null);
+      // Painted in CSS 2.1's order (17.5.1): column group, column, row group, row, cell.
+      const backgrounds = [
+        p.grid.columnGroups[c]?.backgroundColor,
+        p.grid.columns[c]?.backgroundColor,
+        row.group.box.style.backgroundColor,
+        row.box.style.backgroundColor,
+        cs.backgroundColor,
+      ].filter((color): color is string => typeof color === "string");
       laid.push({
         box: cell,
         x: cellX,
