@@ -77,6 +77,7 @@ const VARIANTS: readonly Variant[] = [
   { name: "signatories, separated borders and spacing, caption below, US Letter", html: "signatories.html", css: "separate.css", locale: "en", pages: 1 },
   { name: "signatories in Arabic, right to left", html: "signatories-ar.html", css: "collapsed-ar.css", locale: "ar", pages: 1 },
   { name: "sixty members over three pages, the header repeated", html: "long.html", css: "members.css", locale: "en", pages: 3 },
+  { name: "sixty members over three pages, the header and the footer repeated", html: "long-footer.html", css: "members.css", locale: "en", pages: 3 },
 ];
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;

@@ -220,6 +220,7 @@ function apartFromParagraph(inline: ComputedStyle, block: ComputedStyle): string
   if (inline.color !== block.color) return "color";
   if (inline.letterSpacing !== block.letterSpacing) return "letter-spacing";
   if (inline.lineHeight.factor !== block.lineHeight.factor || inline.lineHeight.pt !== block.lineHeight.pt) return "line-height";
+  if (inline.verticalAlign !== "baseline") return "vertical-align";
   return null;
 }
 
@@ -449,7 +450,7 @@ export class BoxBuilder {
         continue;
       }
       const apart = apartFromParagraph(computed, block);
-      if (apart) fail(node, `sets ${apart} apart from its paragraph; the PDF sets a paragraph in one size, color and spacing`);
+      if (apart) fail(node, `sets ${apart} apart from its paragraph; the PDF sets a paragraph in one size, color and spacing, on one baseline`);
       const lang = attribute(node, "lang");
       const inner: InlineStyle = { bold: computed.fontWeight >= 600, italic: computed.fontStyle === "italic", ...(lang ? { lang } : style.lang ? { lang: style.lang } : {}) };
       this.inlines(node.childNodes, block, inner, out);

@@ -290,6 +290,28 @@ describe("tables across pages", () => {
     expect(find(all, "after").page).toBe(lines[89]!.page);
   });
 
+  it("keeps a table that may not break whole on the next page, when it fits one (break-inside: avoid)", async () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => cells([`Member ${i + 1}`, "x"])).join("");
+    const room = 841.89 - 40 * MM - 200;
+    const all = words(await render(`<p>x</p><table class="whole">${twenty}</table>`, `${css} p { margin: 0 0 ${room}pt; } table.whole { break-inside: avoid; }`));
+    expect(find(all, "Member").page).toBe(2);
+    expect(find(all, "20").page).toBe(2);
+  });
+
+  it("repeats the footer at the foot of every page, tagged once", async () => {
+    const path = await render(`<table><thead>${cells(["Name", "Where"], "th")}</thead><tfoot>${cells(["Totals", "all"])}</tfoot><tbody>${rows}</tbody></table>`, css);
+    const all = words(path);
+    const pages = Math.max(...all.map((w) => w.page));
+    for (let page = 1; page <= pages; page++) {
+      const here = all.filter((w) => w.page === page).sort((a, b) => a.yMin - b.yMin);
+      expect(here[here.length - 2]!.text).toBe("Totals");
+    }
+    const cellsText = structure(path)
+      .flatMap((tree) => (tree ? elements(tree, "TFoot") : []))
+      .map((footer) => textOf(footer).replace(/\s/g, ""));
+    expect(cellsText.filter((text) => text !== "")).toEqual(["Totalsall"]);
+  });
+
   it("keeps a heading with the table's header and first row (break-after: avoid)", async () => {
     // The spacer leaves room for the heading but not for the table's header and first row.
     const spacer = "<p>x</p>";
@@ -337,6 +359,10 @@ describe("refused table markup and values, each named", () => {
     expect(await fails(`<table><colgroup class="g"><col></colgroup>${cells(["a"])}</table>`, "table { border-collapse: collapse; } .g { border: 1pt solid #000; }")).toMatch(
       /<colgroup class="g"> has a border; the PDF draws the borders of cells, rows, row groups, columns and the table, not of column groups/,
     );
+  });
+
+  it("refuses vertical-align on an inline element, which the PDF sets on its paragraph's baseline", async () => {
+    expect(await fails("<p>a <span class='up'>b</span></p>", ".up { vertical-align: top; }")).toMatch(/<span class="up"> sets vertical-align apart from its paragraph/);
   });
 
   it("refuses a bad scope", async () => {
