@@ -170,7 +170,10 @@ describe("image sizing by CSS", () => {
 describe("images and pages", () => {
   it("embeds an image shown twice (on two pages) once, and tags each showing", async () => {
     const file = toFile(
-      await renderFragment('<p><img src="assets/logo.png" alt="Logo, first"></p><p class="next"><img src="assets/logo.png" alt="Logo, second"></p>', ".next { break-before: page; }"),
+      await renderFragment(
+        '<p><img src="assets/logo.png" alt="Logo, first"></p><p class="next"><img src="assets/logo.png" alt="Logo, second"></p>',
+        ".next { break-before: page; }",
+      ),
     );
     const list = imageList(file);
     expect(list.map((image) => `${image.type} ${image.width}x${image.height}`)).toEqual(["image 240x80", "smask 240x80", "image 240x80", "smask 240x80"]);
