@@ -3,13 +3,15 @@ import { LetterpressError } from "./errors";
 import { editionStylesheets, fillLetter, type FilledLetter, type Paper, renderHtmlPage } from "./html/render-html";
 import type { ParsedLetter } from "./letter/parse-letter";
 import type { TemplateEngine } from "./template/template-engine";
+import type { TemplateLibrary } from "./template/template-library";
 import { type HyphenationPatterns, hyphenateFragment } from "./text/hyphenate";
 
 /** Lays out a filled letter as PDF bytes; the composition root binds it to the PDF typesetter and its fonts. */
 export type PdfRenderer = (filled: FilledLetter, paper: Paper, engine: TemplateEngine) => Promise<Buffer>;
 
 export interface DocumentRenderer {
-  engine: TemplateEngine;
+  /** Every template, each compiled once; a letter is made with the one its letter.json names. */
+  templates: TemplateLibrary;
   pdf: PdfRenderer;
   paper: Paper;
   /** Hyphenation patterns by language, for text whose style says `hyphens: auto`. */
@@ -20,9 +22,9 @@ export interface DocumentRenderer {
  * The hyphenation stage: soft hyphens where the document's stylesheets ask `hyphens: auto`, put into
  * the filled template that both editions are made from, so both break words at the same points.
  */
-export function hyphenateLetter(renderer: DocumentRenderer, filled: FilledLetter): FilledLetter {
+export function hyphenateLetter(renderer: DocumentRenderer, engine: TemplateEngine, filled: FilledLetter): FilledLetter {
   const { view } = filled;
-  const stylesheets = editionStylesheets(renderer.engine, view.locale, renderer.paper, view.title);
+  const stylesheets = editionStylesheets(engine, view.locale, renderer.paper, view.title);
   return { ...filled, fragment: hyphenateFragment(filled.fragment, stylesheets, renderer.hyphenation) };
 }
 
@@ -36,8 +38,8 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
   if (!parsed.letter.translations.has(request.locale)) {
     throw new LetterpressError("UNKNOWN_LOCALE", `letter "${request.letterId}" has no ${request.locale} translation`);
   }
-  const filled = hyphenateLetter(renderer, fillLetter(renderer.engine, parsed.letter, request.locale, request.recipientId ?? undefined));
-  const bytes =
-    request.format === "pdf" ? await renderer.pdf(filled, renderer.paper, renderer.engine) : Buffer.from(renderHtmlPage(renderer.engine, filled, renderer.paper), "utf8");
+  const engine = renderer.templates.forLetter(parsed.letter);
+  const filled = hyphenateLetter(renderer, engine, fillLetter(engine, parsed.letter, request.locale, request.recipientId ?? undefined));
+  const bytes = request.format === "pdf" ? await renderer.pdf(filled, renderer.paper, engine) : Buffer.from(renderHtmlPage(engine, filled, renderer.paper), "utf8");
   return { request, bytes, sha256: sha256Hex(bytes), contentType: CONTENT_TYPES[request.format] };
 }

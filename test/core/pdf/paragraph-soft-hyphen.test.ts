@@ -1,3 +1,4 @@
+import { SEED_TEMPLATE_DIR } from "../../support/letters";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
@@ -8,7 +9,7 @@ import { options, pdfjsPages, popplerPages, stylesheetsFor, toFile } from "./pdf
  * what a reader copies is the word without a hyphen or a soft hyphen, in poppler and in pdf.js.
  */
 
-const PRINT_CSS = readFileSync(join(__dirname, "../../../templates/print.css"), "utf8");
+const PRINT_CSS = readFileSync(join(SEED_TEMPLATE_DIR, "print.css"), "utf8");
 const SHY = "\u00AD";
 
 /** Words with soft hyphens between their syllables, in German and Russian, in a narrow column so that lines break inside them. */

@@ -1,3 +1,4 @@
+import { SEED_TEMPLATE_DIR } from "../../support/letters";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
@@ -13,7 +14,7 @@ import { fixture, options, run, stylesheetsFor, toFile } from "../pdf/pdf-inspec
  * which has no hyphenation dictionaries here, breaks the HTML edition's lines at the same points.
  */
 
-const PRINT_CSS = readFileSync(join(__dirname, "../../../templates/print.css"), "utf8");
+const PRINT_CSS = readFileSync(join(SEED_TEMPLATE_DIR, "print.css"), "utf8");
 const BODY_SIZE = 10.5;
 const LETTER = fixture("letter-de.html");
 const hyphenation = loadHyphenation();
