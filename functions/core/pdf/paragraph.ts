@@ -192,10 +192,11 @@ function shapeText(fonts: FontLibrary, spec: ParagraphSpec, face: FaceId, level:
 /**
  * CSS `text-spacing-trim: normal` (the initial value, which Chromium applies): between two
  * fullwidth punctuation marks the blank half of one is removed, so "，“" or "。」" take one em and a
- * half, not two. Fullwidth closing punctuation (、。，． and closing brackets and quotes whose ink
+ * half, not two. Fullwidth closing punctuation (、。，．：； and closing brackets and quotes whose ink
  * sits in the left half of the em) loses its blank end half before an opening mark, another closing
- * mark or a middle mark (・：； and centred commas); after closing punctuation an opening mark's
- * blank start half is the one removed, which draws the same. Whether a mark is fullwidth and where
+ * mark or a middle mark (・ and centred commas and colons); after closing punctuation an opening
+ * mark's blank start half is the one removed, which draws the same. Not done yet: an opening mark
+ * after another opening or a middle mark ("（“", Japanese "：「"), whose start half Chromium trims. Whether a mark is fullwidth and where
  * its ink sits is read from the font, as Chromium does, so Traditional Chinese's centred commas are
  * never trimmed and Korean's proportional quotes are left alone.
  */
@@ -203,7 +204,7 @@ type PunctuationKind = "open" | "close" | "middle" | "other";
 
 const punctuationKinds = new Map<string, PunctuationKind>();
 const OPENING = /^[\p{Ps}\p{Pi}]$/u;
-const CLOSING = /^[\p{Pe}\p{Pf}\u3001\u3002\uff0c\uff0e]$/u;
+const CLOSING = /^[\p{Pe}\p{Pf}\u3001\u3002\uff0c\uff0e\uff1a\uff1b]$/u;
 const MIDDLE = /^[\u30fb\uff1a\uff1b\u3001\u3002\uff0c\uff0e]$/u;
 
 function punctuationKind(fonts: FontLibrary, face: FaceId, glyphId: number, text: string, upem: number, advance: number): PunctuationKind {

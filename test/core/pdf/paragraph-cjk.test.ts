@@ -47,6 +47,7 @@ describe("text-spacing-trim: adjacent fullwidth punctuation", () => {
     ["an ideographic comma before a corner bracket", "に対し、「住民", "、"],
     ["a full stop before a closing bracket", "です。」と", "。"],
     ["a closing bracket before a comma", "」、「", "」"],
+    ["a colon before an opening quote (Simplified Chinese sets its colon left)", "他说：“是的", "："],
   ])("takes half an em off %s (Simplified Chinese and Japanese faces)", (_, text, char) => {
     expect(emOf(text, /[\u3040-\u30ff]/u.test(text) || text.includes("「") ? "jp" : "sc", char)).toBeCloseTo(0.5, 3);
   });
@@ -56,8 +57,9 @@ describe("text-spacing-trim: adjacent fullwidth punctuation", () => {
     expect(emOf("认为， “长期", "sc", "，")).toBeCloseTo(1, 3);
   });
 
-  it("never trims the centred commas of Traditional Chinese", () => {
+  it("never trims the centred commas of Traditional Chinese, nor Japanese's centred colon", () => {
     expect(emOf("認為，「長期", "tc", "，")).toBeCloseTo(1, 3);
+    expect(emOf("次のとおり：「住民", "jp", "：")).toBeCloseTo(1, 3);
   });
 
   it("leaves Korean's proportional quotes and punctuation as the font shapes them", () => {
