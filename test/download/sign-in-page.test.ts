@@ -7,6 +7,9 @@ import { signInPage, signInPageCsp } from "../../functions/download/sign-in-page
 import { createHandlerLogger } from "../../functions/handler-logger";
 import type { DocumentStore } from "../../functions/storage/document-store";
 import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
+import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
+
+jest.setTimeout(30_000);
 
 const SETTINGS = { hostedUiUrl: "https://letters-dev.auth.eu-west-1.amazoncognito.com", clientId: "4p1c1ient1d0000000000000000" };
 
@@ -120,5 +123,27 @@ describe("the sign-in settings from the environment", () => {
     [{ [ENV.signInDomainUrl]: SETTINGS.hostedUiUrl, [ENV.signInClientId]: "a b" }, /SIGN_IN_CLIENT_ID: expected a user pool app client id/],
   ])("refuses %j, naming the variable", (extra, message) => {
     expect(() => readConfig({ ...base, ...extra })).toThrow(message);
+  });
+});
+
+describe("npm run serve has no sign-in (real HTTP through the local server)", () => {
+  let stack: LocalStack;
+  let running: RunningServer;
+  beforeAll(async () => {
+    stack = await startLocalStack();
+    running = await stack.listen();
+  });
+  afterAll(async () => {
+    await running?.close();
+    await stack?.stop();
+  });
+
+  it("serves the letters page with no token, and has no sign-in page", async () => {
+    const page = await fetch(`${running.baseUrl}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const signIn = await fetch(`${running.baseUrl}/signin`);
+    expect(signIn.status).toBe(404);
+    expect(await signIn.text()).not.toContain("data-hosted-ui");
   });
 });
