@@ -30,7 +30,7 @@ export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, pap
   // The page numbers in the digits the language's messages use (its CLDR default or its "$locale" override).
   const numberingSystem = new Intl.NumberFormat(formattingLocale(locale, engine.set.localeOverrides?.[locale])).resolvedOptions().numberingSystem;
   return documentStylesheets(
-    { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet },
+    { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet, authorName: `templates/${engine.set.name}/print.css` },
     {
       script: localeInfo(locale).script,
       paper,
