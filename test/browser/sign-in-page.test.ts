@@ -3,12 +3,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import type { Page } from "playwright-core";
 import { type ApiRouteKey, matchApiRoute, SHARE_ROUTES, SIGN_IN_ROUTE_KEY, splitRouteKey } from "../../functions/deployment-contract";
 import { createDownloadHandler } from "../../functions/download/download-handler";
 import { createHandlerLogger } from "../../functions/handler-logger";
 import { toApiGatewayEvent } from "../../local/server";
-import { browserAvailable, type LaunchedBrowser, launchChromium, seriousAxeViolations } from "../support/browser";
+import { browserAvailable, type LaunchedBrowser, launchChromium, seriousAxeViolations, watchProblems } from "../support/browser";
 import { SEED_LETTER } from "../support/letters";
 import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
 
@@ -142,16 +141,6 @@ async function startPeopleApi(stack: LocalStack, hostedUi: () => HostedUi): Prom
   return { url: await listen(server), server, unauthorized };
 }
 
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    // The 401s of a plain navigation are the authorizer at work, not the page's fault.
-    if ((message.type() === "error" || message.type() === "warning") && !/401 \(Unauthorized\)/.test(message.text())) problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(error.message));
-  return problems;
-}
-
 describeInBrowser("people sign in (code flow with PKCE) and use the letters page behind a JWT authorizer, in headless Chromium", () => {
   let launched: LaunchedBrowser;
   let stack: LocalStack;
@@ -189,7 +178,8 @@ describeInBrowser("people sign in (code flow with PKCE) and use the letters page
     const context = await launched.browser.newContext({ acceptDownloads: true });
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: people.url });
     const page = await context.newPage();
-    const problems = watchProblems(page);
+    // The 401s of a plain navigation are the authorizer at work, not the page's fault.
+    const problems = watchProblems(page, /401 \(Unauthorized\)/);
     const before = hostedUi.authorizeRequests.length;
 
     await page.goto(`${people.url}/signin`);
