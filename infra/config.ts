@@ -132,6 +132,12 @@ const contextSchema = z
       if (!value[K.jwtIssuer]) ctx.addIssue({ code: "custom", path: [K.jwtIssuer], message: `is required when ${K.peopleSignIn}=jwt` });
       if (!value[K.jwtAudience]) ctx.addIssue({ code: "custom", path: [K.jwtAudience], message: `is required when ${K.peopleSignIn}=jwt` });
     } else {
+      if (!value[K.signInDomainPrefix] && /aws|amazon|cognito/.test(value[K.stage]))
+        ctx.addIssue({
+          code: "custom",
+          path: [K.signInDomainPrefix],
+          message: `is required for stage "${value[K.stage]}": the default letterpress-<stage>-<account> would contain aws, amazon or cognito, which Cognito refuses`,
+        });
       for (const key of [K.jwtIssuer, K.jwtAudience] as const)
         if (value[key]) ctx.addIssue({ code: "custom", path: [key], message: `is only for ${K.peopleSignIn}=jwt (with cognito the stack's own user pool issues the tokens)` });
     }

@@ -118,6 +118,9 @@ describe("download API: IAM for tools, JWT for people, from one route table", ()
     expect(() => synthStack({ signInCallbackUrls: "http://letters.example.org/signin" })).toThrow(/signInCallbackUrls.*https/);
     expect(() => synthStack({ signInCallbackUrls: "https://letters.example.org/signin?next=x" })).toThrow(/signInCallbackUrls.*without query/);
     expect(() => synthStack({ signInDomainPrefix: "my-cognito-login" })).toThrow(/signInDomainPrefix/);
+    // The default prefix carries the stage: a stage Cognito would refuse in it needs a prefix of its own.
+    expect(() => synthStack({ stage: "aws-test" })).toThrow(/context key "signInDomainPrefix": is required for stage "aws-test"/);
+    expect(() => synthStack({ stage: "aws-test", signInDomainPrefix: "ngo-letters-test" })).not.toThrow();
   });
 
   it("lets only invited people in (no self sign-up), with a second factor, and keeps their accounts when the stack goes", () => {
