@@ -96,34 +96,35 @@ describe("German justified text with hyphens: auto", () => {
     expect(text.replaceAll("UN-", "")).not.toMatch(/[-\u2010\u00ad]/u);
     expect(hyphenated).toContain("\u00ad");
   });
+});
 
-  const describeInBrowser = browserAvailable() ? describe : describe.skip;
-  describeInBrowser("printed by Chromium from the same hyphenated template", () => {
-    let launched: LaunchedBrowser;
-    beforeAll(async () => {
-      launched = await launchChromium();
-    });
-    afterAll(async () => launched?.close());
+const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
-    it("breaks the same lines at the same soft hyphens as the PDF", async () => {
-      // A measure of whole CSS pixels (450 pt = 600 px): Chromium prints the page's content box
-      // 470.98 pt wide where the PDF's is 470.55 pt (22 mm margins), which moves a word now and
-      // then on the template's own measure; that is page geometry, not line breaking.
-      const measured = `${hyphensAuto}\n.body p { width: 450pt; }`;
-      const fragment = hyphenateFragment(LETTER, stylesheetsFor("de", "A4", measured), hyphenation);
-      const ours = lineStarts(await ourPdf(fragment, measured));
-      const css = stylesheetsAsHtmlCss(stylesheetsFor("de", "A4", measured));
-      const page = await launched.browser.newPage();
-      await page.setContent(`<!DOCTYPE html><html lang="de" dir="ltr"><head><meta charset="utf-8"><style>${css}</style></head><body><main>${fragment}</main></body></html>`);
-      await page.emulateMedia({ media: "print" });
-      const chromium = toFile(await page.pdf({ preferCSSPageSize: true }));
-      await page.close();
-      const theirs = lineStarts(chromium);
-      // Lines that end at a soft hyphen in Chromium's PDF: Chromium draws the hyphen too.
-      const hyphenatedInChromium = linesOf(chromium).filter((line) => /[-\u2010\u00ad]$/u.test(line.words[line.words.length - 1]?.text ?? "")).length;
-      expect(hyphenatedInChromium).toBeGreaterThan(0);
-      const same = ours.filter((line, i) => theirs[i] === line).length / Math.max(ours.length, theirs.length);
-      expect({ lines: [ours.length, theirs.length], same: Number(same.toFixed(3)) }).toEqual({ lines: [theirs.length, theirs.length], same: 1 });
-    });
+describeInBrowser("German with hyphens: auto printed by Chromium from the same hyphenated template", () => {
+  let launched: LaunchedBrowser;
+  beforeAll(async () => {
+    launched = await launchChromium();
+  });
+  afterAll(async () => launched?.close());
+
+  it("breaks the same lines at the same soft hyphens as the PDF", async () => {
+    // A measure of whole CSS pixels (450 pt = 600 px): Chromium prints the page's content box
+    // 470.98 pt wide where the PDF's is 470.55 pt (22 mm margins), which moves a word now and
+    // then on the template's own measure; that is page geometry, not line breaking.
+    const measured = `${hyphensAuto}\n.body p { width: 450pt; }`;
+    const fragment = hyphenateFragment(LETTER, stylesheetsFor("de", "A4", measured), hyphenation);
+    const ours = lineStarts(await ourPdf(fragment, measured));
+    const css = stylesheetsAsHtmlCss(stylesheetsFor("de", "A4", measured));
+    const page = await launched.browser.newPage();
+    await page.setContent(`<!DOCTYPE html><html lang="de" dir="ltr"><head><meta charset="utf-8"><style>${css}</style></head><body><main>${fragment}</main></body></html>`);
+    await page.emulateMedia({ media: "print" });
+    const chromium = toFile(await page.pdf({ preferCSSPageSize: true }));
+    await page.close();
+    const theirs = lineStarts(chromium);
+    // Lines that end at a soft hyphen in Chromium's PDF: Chromium draws the hyphen too.
+    const hyphenatedInChromium = linesOf(chromium).filter((line) => /[-\u2010\u00ad]$/u.test(line.words[line.words.length - 1]?.text ?? "")).length;
+    expect(hyphenatedInChromium).toBeGreaterThan(0);
+    const same = ours.filter((line, i) => theirs[i] === line).length / Math.max(ours.length, theirs.length);
+    expect({ lines: [ours.length, theirs.length], same: Number(same.toFixed(3)) }).toEqual({ lines: [theirs.length, theirs.length], same: 1 });
   });
 });
