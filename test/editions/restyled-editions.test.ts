@@ -6,7 +6,8 @@ import { loadTemplateSet } from "../../functions/templates/load-template-set";
 import { loadFontLibrary } from "../../functions/fonts/load-font-library";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
 import { loadSeedLetter, SEED_TEMPLATE, TEMPLATES_DIR } from "../support/letters";
-import { run, toFile } from "../core/pdf/pdf-inspect";
+import { toFile } from "../core/pdf/pdf-inspect";
+import { placedCharacters } from "../support/line-starts";
 
 /**
  * Both editions follow the stylesheet: Chromium printing the HTML edition and our PDF, for the
@@ -14,41 +15,7 @@ import { run, toFile } from "../core/pdf/pdf-inspect";
  * the same heights (line boxes of poppler's pdftotext -bbox-layout).
  */
 
-interface Character {
-  char: string;
-  page: number;
-  top: number;
-  lineStart: boolean;
-}
-
 const MM = 72 / 25.4;
-
-/**
- * The flow's characters above the bottom margin, without white space, list markers (Chromium draws
- * them as shapes), combining marks (extractors order Arabic marks differently) and default-ignorable
- * characters (the PDF carries word joiners and letter marks that keep extraction in reading order).
- */
-function characters(path: string, bottomMargin: number): Character[] {
-  const out: Character[] = [];
-  run("pdftotext", ["-bbox-layout", path, "-"])
-    .split("<page ")
-    .slice(1)
-    .forEach((page, index) => {
-      const height = Number(/height="([\d.]+)"/.exec(page)![1]);
-      for (const line of page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([\s\S]*?)<\/line>/g)) {
-        const top = Number(line[1]);
-        if (top > height - bottomMargin - 1) continue;
-        const text = [...line[2]!.matchAll(/>([^<]*)<\/word>/g)]
-          .map((m) => m[1])
-          .join("")
-          .replace(/[\s•◦▪]|\p{M}|\p{Default_Ignorable_Code_Point}/gu, "");
-        for (const char of text) out.push({ char, page: index + 1, top, lineStart: false });
-      }
-    });
-  // A line starts where the line top moves: poppler may cut one justified line into several.
-  out.forEach((c, i) => (c.lineStart = i === 0 || out[i - 1]!.page !== c.page || Math.abs(out[i - 1]!.top - c.top) > 2));
-  return out;
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -102,11 +69,11 @@ describeInBrowser("the HTML edition printed by Chromium and our PDF follow the s
       const page = await launched.browser.newPage();
       await page.setContent(renderHtml(engine, letter, locale));
       await page.emulateMedia({ media: "print" });
-      const chromium = characters(toFile(await page.pdf({ preferCSSPageSize: true })), bottomMargin);
+      const chromium = placedCharacters(toFile(await page.pdf({ preferCSSPageSize: true })), bottomMargin);
       await page.close();
       const { fragment } = fillLetter(engine, letter, locale);
       const metadata = { title: "t", author: "a", subject: "s", keywords: [], creationDate: new Date(0) };
-      const ours = characters(
+      const ours = placedCharacters(
         toFile(
           await renderPdf(fragment, {
             locale: localeInfo(locale),

@@ -10,8 +10,10 @@ export interface PlacedCharacter {
 
 /**
  * The flow's characters above the bottom margin (poppler's `pdftotext -bbox-layout` line boxes),
- * without white space, list markers (Chromium draws them as shapes), combining marks and
- * default-ignorable characters, so two PDFs of the same text align one to one.
+ * without white space, list markers (Chromium draws them as shapes), combining marks (extractors
+ * order Arabic marks differently) and default-ignorable characters (the PDF carries word joiners
+ * and letter marks that keep extraction in reading order), so two PDFs of the same text align one
+ * to one.
  */
 export function placedCharacters(path: string, bottomMargin: number): PlacedCharacter[] {
   const out: PlacedCharacter[] = [];
