@@ -195,8 +195,8 @@ function shapeText(fonts: FontLibrary, spec: ParagraphSpec, face: FaceId, level:
  * half, not two. Fullwidth closing punctuation (、。，．：； and closing brackets and quotes whose ink
  * sits in the left half of the em) loses its blank end half before an opening mark, another closing
  * mark or a middle mark (・ and centred commas and colons); after closing punctuation an opening
- * mark's blank start half is the one removed, which draws the same. Not done yet: an opening mark
- * after another opening or a middle mark ("（“", Japanese "：「"), whose start half Chromium trims. Whether a mark is fullwidth and where
+ * mark's blank start half is the one removed, which draws the same. An opening mark after another
+ * opening or a middle mark ("（“", Japanese "：「") loses its blank start half. Whether a mark is fullwidth and where
  * its ink sits is read from the font, as Chromium does, so Traditional Chinese's centred commas are
  * never trimmed and Korean's proportional quotes are left alone.
  */
@@ -243,11 +243,28 @@ function trimAdjacentPunctuation(fonts: FontLibrary, spec: ParagraphSpec, words:
         if (glyph.text === "") continue;
         const kind = punctuationKind(fonts, piece.face, glyph.id, glyph.text, piece.run.unitsPerEm, glyph.xAdvance);
         if (previous && previous.kind === "close" && kind !== "other") trimEnd(spec, previous.word, previous.piece, previous.index);
+        else if (previous && kind === "open" && (previous.kind === "open" || previous.kind === "middle")) trimStart(spec, word, p, index);
         previous = { word, piece: p, index, kind };
       }
     }
     if (word.forcedBreakAfter) previous = null;
   }
+}
+
+/**
+ * Removes the blank start half of a fullwidth opening mark: drawn half an em to the left; its text
+ * keeps the full em, from there, so extractors see it touch the mark before it and the one after.
+ */
+function trimStart(spec: ParagraphSpec, word: Word, p: number, index: number): void {
+  const piece = word.pieces[p]!;
+  const run = piece.run;
+  const half = run.unitsPerEm / 2;
+  const glyphs = run.glyphs.slice();
+  glyphs[index] = { ...glyphs[index]!, xOffset: glyphs[index]!.xOffset - half, xAdvance: glyphs[index]!.xAdvance - half };
+  const trimmed = (half / run.unitsPerEm) * spec.size;
+  word.pieces[p] = { ...piece, run: { ...run, glyphs, advance: run.advance - half }, width: piece.width - trimmed };
+  word.fullWidth -= trimmed;
+  word.width -= trimmed;
 }
 
 /** Removes the blank end half of a fullwidth closing mark: from its advance, and from the width its text spans for extractors. */

@@ -52,6 +52,19 @@ describe("text-spacing-trim: adjacent fullwidth punctuation", () => {
     expect(emOf(text, /[\u3040-\u30ff]/u.test(text) || text.includes("「") ? "jp" : "sc", char)).toBeCloseTo(0.5, 3);
   });
 
+  it.each([
+    ["a corner bracket after Japanese's centred colon", "述べた：「住民", "jp"],
+    ["a corner bracket after an opening parenthesis", "また（「重大", "jp"],
+    ["an opening quote after an opening parenthesis", "并（“加大", "sc"],
+  ] as const)("draws %s half an em to the left, taking half an em", (_, text, family) => {
+    const glyphs = line(text, family).runs.flatMap((placed) => placed.run.glyphs.map((glyph) => ({ glyph, upem: placed.run.unitsPerEm })));
+    const open = glyphs.filter(({ glyph }) => glyph.text === "「" || glyph.text === "“").pop()!;
+    expect(open.glyph.xAdvance / open.upem).toBeCloseTo(0.5, 3);
+    expect(open.glyph.xOffset / open.upem).toBeCloseTo(-0.5, 3);
+    // Its text still spans the em it is drawn in, so extractors see no gap before the next character.
+    expect(open.glyph.textAdvance / open.upem).toBeCloseTo(1, 3);
+  });
+
   it("leaves a mark before a letter, or after white space, full width", () => {
     expect(emOf("认为，长期", "sc", "，")).toBeCloseTo(1, 3);
     expect(emOf("认为， “长期", "sc", "，")).toBeCloseTo(1, 3);
