@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PNG } from "pngjs";
 import { editionStylesheets, fillLetter } from "../../../functions/core/html/render-html";
 import type { TemplateAssets } from "../../../functions/core/images/image-source";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
@@ -106,6 +107,33 @@ describe("the seed letter with a logo, a photo and a signature image per signato
     expect(run("qpdf", ["--check", file])).toMatch(/No syntax or stream encoding errors/);
   });
 
+  it("draws the signatures from the operator cache as it drew them afresh: the same bytes", async () => {
+    // A freshly read template has new image bytes, which the cache has not seen: the first render draws afresh.
+    const set = await loadImageTemplateSet();
+    const fresh = await renderSeed(set);
+    const cached = await renderSeed(set);
+    expect(cached.equals(fresh)).toBe(true);
+  });
+
+  it("decodes a PNG's transparency once per process and synchronously: a second document takes the planes of the first (same bytes)", async () => {
+    // pdfkit would decode through png-js after the page, for every document; spied, so that a pdfkit
+    // upgrade that goes around the adapter (image-drawing.ts) fails here.
+    const pngJs = require("png-js") as { prototype: { decodePixels: (...args: unknown[]) => unknown } };
+    const asyncDecode = jest.spyOn(pngJs.prototype, "decodePixels");
+    const syncDecode = jest.spyOn(PNG.sync, "read");
+    try {
+      const set = await loadImageTemplateSet();
+      const first = await renderSeed(set);
+      const second = await renderSeed(set);
+      expect(asyncDecode).not.toHaveBeenCalled();
+      expect(syncDecode).toHaveBeenCalledTimes(1);
+      expect(second.equals(first)).toBe(true);
+    } finally {
+      asyncDecode.mockRestore();
+      syncDecode.mockRestore();
+    }
+  });
+
   it("is deterministic: the same input makes the same bytes", async () => {
     const set = await loadImageTemplateSet();
     const [a, b] = await Promise.all([renderSeed(set), renderSeed(set)]);
@@ -170,7 +198,10 @@ describe("image sizing by CSS", () => {
 describe("images and pages", () => {
   it("embeds an image shown twice (on two pages) once, and tags each showing", async () => {
     const file = toFile(
-      await renderFragment('<p><img src="assets/logo.png" alt="Logo, first"></p><p class="next"><img src="assets/logo.png" alt="Logo, second"></p>', ".next { break-before: page; }"),
+      await renderFragment(
+        '<p><img src="assets/logo.png" alt="Logo, first"></p><p class="next"><img src="assets/logo.png" alt="Logo, second"></p>',
+        ".next { break-before: page; }",
+      ),
     );
     const list = imageList(file);
     expect(list.map((image) => `${image.type} ${image.width}x${image.height}`)).toEqual(["image 240x80", "smask 240x80", "image 240x80", "smask 240x80"]);
@@ -203,6 +234,19 @@ describe("images and pages", () => {
     const file = toFile(await renderFragment('<p><img src="assets/logo.png" alt="" role="presentation"></p><p>Text.</p>'));
     expect(structureElements(file, "Figure")).toEqual([]);
     expect(colourBox(file, 1, [204, 0, 0])).not.toBeNull();
+  });
+});
+
+describe("an SVG with a gradient (objects of its own, drawn afresh each time)", () => {
+  it("is drawn twice on a page, each with its pattern, in a file qpdf finds sound", async () => {
+    const file = toFile(await renderFragment('<p><img src="assets/gradient.svg" alt="A"></p><p><img src="assets/gradient.svg" alt="B"></p>'));
+    expect(run("qpdf", ["--check", file])).toMatch(/No syntax or stream encoding errors/);
+    run("qpdf", ["--qdf", "--object-streams=disable", file, `${file}.qdf`]);
+    const text = readFileSync(`${file}.qdf`, "latin1");
+    expect((text.match(/\/ShadingType 2/g) ?? []).length).toBe(2);
+    // Green at the gradient's end, in two places one above the other.
+    const green = colourBox(file, 1, [0, 128, 0])!;
+    expect(green.yMax - green.yMin).toBeGreaterThan(40);
   });
 });
 
