@@ -173,6 +173,13 @@ describe("image sizing by CSS", () => {
     expect(box.height).toBeCloseTo(75, -0.5);
   });
 
+  it("reads a percentage width attribute as a percentage of the line, not as pixels", async () => {
+    const half = await logoBox('<img src="assets/logo.png" alt="Logo" width="50%">');
+    const full = await logoBox('<img src="assets/logo.png" alt="Logo" width="100%">');
+    expect(half.width).toBeCloseTo(full.width / 2, -0.6);
+    expect(full.width).toBeGreaterThan(400);
+  });
+
   it("clamps to max-width with the ratio kept", async () => {
     const box = await logoBox('<img src="assets/logo.png" alt="Logo">', ".logo img { max-width: 30mm; }");
     expect(box.width).toBeCloseTo(30 * MM, -0.5);
@@ -272,6 +279,12 @@ describe("images the PDF refuses", () => {
   it("an image on a line with its own margin (which only a block image has)", async () => {
     await expect(renderFragment('<p><img src="assets/logo.png" alt="Logo"></p>', "img { margin-left: 5mm; }")).rejects.toThrow(
       /an image on a line has no margin, padding or border/,
+    );
+  });
+
+  it("a percentage height attribute, naming the attribute", async () => {
+    await expect(renderFragment('<p><img src="assets/logo.png" alt="Logo" height="50%"></p>')).rejects.toThrow(
+      '<img height="50%"> attribute: a percentage height is not supported',
     );
   });
 
