@@ -69,6 +69,31 @@ describeInBrowser("images of the HTML edition in headless Chromium", () => {
     expect(signature!.width).toBeCloseTo(36 * MM, 1);
   });
 
+  it("prints the logo and the photo of the Arabic letter at the right, at the same horizontal place as our PDF (within 1.5pt)", async () => {
+    const set = await loadImageTemplateSet();
+    const engine = new TemplateEngine(set);
+    const { letter } = await loadSeedLetter();
+    const filled = fillLetter(engine, letter, "ar");
+    const ours = toFile(await renderPdf(filled.fragment, options("ar", { stylesheets: editionStylesheets(engine, "ar", "A4", filled.view.title), images: set.assets })));
+    const context = await launched.browser.newContext({ offline: true });
+    const page = await context.newPage();
+    await page.setContent(renderHtml(engine, letter, "ar"), { waitUntil: "load" });
+    const printed = toFile(await page.pdf({ preferCSSPageSize: true, printBackground: true }));
+    await context.close();
+    for (const colour of [
+      [204, 0, 0],
+      [0, 170, 0],
+      [0, 0, 204],
+    ] as [number, number, number][]) {
+      const a = colourBox(printed, 1, colour)!;
+      const b = colourBox(ours, 1, colour)!;
+      // Horizontal edges only: the Arabic lines above the photo are set in different fonts by the
+      // HTML edition until it embeds ours (issue 12 item 5), which moves it down by 2pt there.
+      const apart = Math.max(Math.abs(a.xMin - b.xMin), Math.abs(a.xMax - b.xMax));
+      expect({ colour, apart: apart <= 1.5 ? "within 1.5pt" : apart }).toEqual({ colour, apart: "within 1.5pt" });
+    }
+  });
+
   it("prints the logo, the photo and the signatures where our PDF draws them (within 1.5pt)", async () => {
     const context = await launched.browser.newContext({ offline: true });
     const page = await context.newPage();
