@@ -69,6 +69,35 @@ describeInBrowser("images of the HTML edition in headless Chromium", () => {
     expect(signature!.width).toBeCloseTo(36 * MM, 1);
   });
 
+  it("prints signature images in table cells (signatories set as a table) where our PDF draws them (within 1.5pt)", async () => {
+    const set = await loadImageTemplateSet({
+      signatories:
+        '<section class="signatories"><table class="signing"><tbody>{{#each signatories}}<tr><td>{{name}}</td><td><img src="assets/signatures/{{id}}.svg" alt="Signature of {{name}}"></td></tr>{{/each}}</tbody></table></section>',
+      // Borders of a whole CSS pixel (0.75pt): Chromium rounds a 0.5pt border up to one pixel, which
+      // moved each row 0.44pt from the PDF's (measured); that is the table's borders, not the images.
+      css: "table.signing { border-collapse: collapse; } table.signing td { border: 0.75pt solid #000000; padding: 2pt 4pt; } table.signing img { height: 8mm; }",
+    });
+    const engine = new TemplateEngine(set);
+    const { letter } = await loadSeedLetter();
+    const filled = fillLetter(engine, letter, "en");
+    const ours = toFile(await renderPdf(filled.fragment, options("en", { stylesheets: editionStylesheets(engine, "en", "A4", filled.view.title), images: set.assets })));
+    const context = await launched.browser.newContext({ offline: true });
+    const page = await context.newPage();
+    await page.setContent(renderHtml(engine, letter, "en"), { waitUntil: "load" });
+    const printed = toFile(await page.pdf({ preferCSSPageSize: true, printBackground: true }));
+    await context.close();
+    for (const pageNumber of [1, 2]) {
+      const a = colourBox(printed, pageNumber, [26, 35, 126]);
+      const b = colourBox(ours, pageNumber, [26, 35, 126]);
+      if (a === null || b === null) {
+        expect(a).toEqual(b);
+        continue;
+      }
+      const apart = Math.max(Math.abs(a.xMin - b.xMin), Math.abs(a.yMin - b.yMin), Math.abs(a.xMax - b.xMax), Math.abs(a.yMax - b.yMax));
+      expect({ pageNumber, apart: apart <= 1.5 ? "within 1.5pt" : apart }).toEqual({ pageNumber, apart: "within 1.5pt" });
+    }
+  });
+
   it("prints the logo and the photo of the Arabic letter at the right, at the same horizontal place as our PDF (within 1.5pt)", async () => {
     const set = await loadImageTemplateSet();
     const engine = new TemplateEngine(set);
