@@ -3,7 +3,7 @@ import { editionStylesheets, fillLetter, renderHtml } from "../../../functions/c
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
 import { TemplateEngine } from "../../../functions/core/template/template-engine";
 import { loadImageTemplateSet } from "../../fixtures/images/fixture-template";
-import { browserAvailable, type LaunchedBrowser, launchChromium } from "../../support/browser";
+import { browserAvailable, type LaunchedBrowser, launchChromium, seriousAxeViolations } from "../../support/browser";
 import { loadSeedLetter } from "../../support/letters";
 import { options, toFile } from "../pdf/pdf-inspect";
 import { colourBox } from "../pdf/images-inspect";
@@ -43,6 +43,7 @@ describeInBrowser("images of the HTML edition in headless Chromium", () => {
       if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
     });
     await page.setContent(html, { waitUntil: "load" });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     const images = await page.evaluate(() =>
       [...document.querySelectorAll("img")].map((img) => ({
         alt: img.alt,

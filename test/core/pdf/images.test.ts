@@ -193,6 +193,15 @@ describe("image sizing by CSS", () => {
     expect(Math.abs(green.xMax - after.box.xMax)).toBeLessThanOrEqual(1.5);
   });
 
+  it("comes after the line's text-indent, which shifts a centred image by half the indent (as CSS's first-line indent does)", async () => {
+    const start = await logoBox('<img src="assets/logo.png" alt="Logo">');
+    const indented = await logoBox('<img src="assets/logo.png" alt="Logo">', ".logo { text-indent: 20mm; }");
+    const centred = await logoBox('<img src="assets/logo.png" alt="Logo">', ".logo { text-align: center; }");
+    const centredIndented = await logoBox('<img src="assets/logo.png" alt="Logo">', ".logo { text-align: center; text-indent: 20mm; }");
+    expect(indented.x - start.x).toBeCloseTo(20 * MM, -0.6);
+    expect(centredIndented.x - centred.x).toBeCloseTo(10 * MM, -0.6);
+  });
+
   it("follows text-align on its line (centred, and at the end)", async () => {
     const start = await logoBox('<img src="assets/logo.png" alt="Logo">');
     const centred = await logoBox('<img src="assets/logo.png" alt="Logo">', ".logo { text-align: center; }");
