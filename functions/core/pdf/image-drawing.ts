@@ -69,7 +69,12 @@ export function drawImage(doc: ImageCanvas, item: PlacedImage, opened: OpenedIma
     if (source.format === "png") decodeTransparencyOnce(image as PdfkitPng, source.bytes);
     opened.set(source.bytes, image);
   }
-  doc.image(image, item.x, item.y, { width: item.width, height: item.height });
+  try {
+    doc.image(image, item.x, item.y, { width: item.width, height: item.height });
+  } catch (error) {
+    // A PNG's pixels are decoded only here, when the image is embedded.
+    throw imageError(source.file, `cannot be decoded as ${source.format.toUpperCase()} (${(error as Error).message})`);
+  }
 }
 
 /**

@@ -314,6 +314,10 @@ describe("images the PDF refuses", () => {
     );
   });
 
+  it("a PNG whose chunks are whole but whose pixels are not zlib data, naming it", async () => {
+    await expect(renderFragment('<p><img src="assets/bad/corrupt.png" alt="Logo"></p>')).rejects.toThrow(/template\/assets\/bad\/corrupt\.png: cannot be decoded as PNG/);
+  });
+
   it("a truncated PNG whose header is whole, naming it", async () => {
     const assets = await loadTemplateAssets(IMAGE_TEMPLATE_DIR);
     const logo = assets.files.get("assets/logo.png")!.bytes!;
