@@ -318,6 +318,12 @@ describe("images the PDF refuses", () => {
     await expect(renderFragment('<p><img src="assets/bad/corrupt.png" alt="Logo"></p>')).rejects.toThrow(/template\/assets\/bad\/corrupt\.png: cannot be decoded as PNG/);
   });
 
+  it("a malformed SVG, naming it and what svg-to-pdfkit found", async () => {
+    await expect(renderFragment('<p><img src="assets/bad/malformed.svg" alt="Logo"></p>')).rejects.toThrow(
+      /template\/assets\/bad\/malformed\.svg: cannot be drawn in the PDF: parseXml: tag not matching/,
+    );
+  });
+
   it("a truncated PNG whose header is whole, naming it", async () => {
     const assets = await loadTemplateAssets(IMAGE_TEMPLATE_DIR);
     const logo = assets.files.get("assets/logo.png")!.bytes!;
