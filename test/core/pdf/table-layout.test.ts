@@ -238,6 +238,17 @@ describe("structure", () => {
   });
 });
 
+describe("an empty cell", () => {
+  it("keeps its TD in the structure, so the row has as many cells as the table has columns", async () => {
+    const path = await render(`<table>${cells(["alpha", "", "gamma"])}</table>`, "td { padding: 2pt; }");
+    const json = JSON.parse(run("qpdf", ["--json", "--json-key=qpdf", path])) as { qpdf: [unknown, Record<string, { value?: { "/S"?: string } }>] };
+    const types = Object.values(json.qpdf[1]).map((o) => o.value?.["/S"]);
+    expect(types.filter((type) => type === "/TD")).toHaveLength(3);
+    expect(types.filter((type) => type === "/TR")).toHaveLength(1);
+    expect(run("qpdf", ["--check", path])).toContain("No syntax or stream encoding errors");
+  });
+});
+
 describe("tables across pages", () => {
   const rows = Array.from({ length: 70 }, (_, i) => cells([`Organization number ${i + 1}`, `Country ${i + 1}`])).join("");
   const css = "table { border-collapse: collapse; width: 100%; } th, td { border: 0.75pt solid #444; padding: 3pt 5pt; }";
