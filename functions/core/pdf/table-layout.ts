@@ -1,5 +1,6 @@
 import { LetterpressError } from "../errors";
 import { type ComputedStyle, resolveLength } from "../style";
+import { imageSize } from "./images";
 import type { Page, PageItem, PlacedRule, StructNode } from "./layout";
 import type { Box, TableGroup, TableStructure } from "./letter-tree";
 
@@ -123,6 +124,12 @@ function contentWidths(box: Box, host: TableHost): { min: number; max: number } 
   if (box.content.kind === "table") {
     const widths = tableWidths(box, host);
     return { min: widths.min, max: widths.max };
+  }
+  if (box.content.kind === "image") {
+    // An image's contribution is its own size; a percentage of a width not yet known counts as
+    // nothing (CSS Sizing 3, 5.2.2: percentages of replaced elements are compressible).
+    const { width } = imageSize({ ...box.content, style: { ...box.content.style, maxWidth: "none" } }, 0);
+    return { min: width, max: width };
   }
   let min = 0;
   let max = 0;
