@@ -398,6 +398,11 @@ describe("refused table markup and values, each named", () => {
     expect(await fails("<p>a <span class='up'>b</span></p>", ".up { vertical-align: top; }")).toMatch(/<span class="up"> sets vertical-align apart from its paragraph/);
   });
 
+  it("refuses a height on a row or a cell (a row is as tall as its content)", async () => {
+    expect(await fails(`<table><tr class="tall"><td>a</td></tr></table>`, ".tall { height: 40pt; }")).toMatch(/<tr class="tall"> has a height/);
+    expect(await fails(`<table><tr><td class="tall">a</td></tr></table>`, ".tall { height: 40pt; }")).toMatch(/<td class="tall"> has a height/);
+  });
+
   it("refuses a bad scope", async () => {
     expect(await fails(`<table><tr><th scope="column">a</th></tr></table>`, "")).toMatch(/<th> has scope="column"; expected col, colgroup, row or rowgroup/);
   });
