@@ -495,8 +495,7 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
     const baselineOf = (cell: (typeof laid)[number]) => cell.insetTop + (cell.baseline ?? cell.contentBottom);
     const baselined = laid.filter((cell) => cell.align === "baseline");
     const rowBaseline = Math.max(0, ...baselined.map(baselineOf));
-    let height = Math.max(0, ...laid.map((cell) => cell.height), ...baselined.map((cell) => rowBaseline - baselineOf(cell) + cell.height));
-    if (collapse) height = Math.max(height, 0);
+    const height = Math.max(0, ...laid.map((cell) => cell.height), ...baselined.map((cell) => rowBaseline - baselineOf(cell) + cell.height));
     const cells: CellLayout[] = laid.map((cell) => {
       const free = height - cell.height;
       const offset = cell.align === "middle" ? free / 2 : cell.align === "bottom" ? free : cell.align === "baseline" ? rowBaseline - baselineOf(cell) : 0;
