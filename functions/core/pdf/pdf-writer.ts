@@ -558,7 +558,8 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
       const element = build(child);
       if (element) children.push(element);
     }
-    if (children.length === 0) return null;
+    // An empty cell is kept: a reader walks a table's structure as a grid.
+    if (children.length === 0 && node.type !== "TD" && node.type !== "TH") return null;
     const element = doc.struct(node.type, node.alt !== undefined ? { alt: node.alt } : {}, children) as unknown as { dictionary: { data: Record<string, unknown> } };
     // A header cell says which cells it heads (ISO 32000-1, 14.8.5.7, Table attributes).
     if (node.scope) element.dictionary.data.A = { O: "Table", Scope: node.scope };
