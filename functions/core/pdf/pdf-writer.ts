@@ -291,6 +291,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
   const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm };
 
   for (const page of pages) {
+    const rtlPage = readsRightToLeft(page);
     doc.addPage(geometry.width, geometry.height);
     // Back to PDF coordinates (origin bottom left) for our own drawing.
     doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
@@ -314,7 +315,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         doc.addContent(`${rgb(item.color)} rg ${num(item.x)} ${num(geometry.height - item.y - item.height)} ${num(item.width)} ${num(item.height)} re f`);
       } else {
         mark(item.node);
-        drawLine(drawing, item);
+        drawLine(drawing, item, rtlPage);
       }
     }
     if (open !== undefined) doc.endMarkedContent();
@@ -510,7 +511,42 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
 }
 
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
-function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: PlacedLine): void {
+/** Strong right-to-left letters minus strong left-to-right ones in a glyph's text, as poppler counts them. */
+function rtlBalance(glyph: ShapedGlyph): number {
+  let balance = rtlBalances.get(glyph);
+  if (balance === undefined) {
+    balance = 0;
+    for (const char of glyph.text) {
+      const type = bidi.getBidiCharTypeName(char);
+      if (STRONG_RTL.has(type)) balance++;
+      else if (type === "L") balance--;
+    }
+    rtlBalances.set(glyph, balance);
+  }
+  return balance;
+}
+
+const rtlBalances = new WeakMap<ShapedGlyph, number>();
+
+/**
+ * Whether poppler reads the page right to left: it takes the direction of a whole page from the
+ * count of its strong letters (TextPage::coalesce), and then reads even a line of left-to-right
+ * text from its right end. Only a page with right-to-left text can.
+ */
+function readsRightToLeft(page: Page): boolean {
+  let balance = 0;
+  let rtl = false;
+  for (const item of page.items) {
+    if (item.kind !== "line") continue;
+    for (const placed of item.line.runs) {
+      if (placed.run.direction === "rtl") rtl = true;
+      for (const glyph of placed.run.glyphs) if (glyph.text !== "") balance += rtlBalance(glyph);
+    }
+  }
+  return rtl && balance > 0;
+}
+
+function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: PlacedLine, rtlPage: boolean): void {
   const baseline = geometry.height - (item.y + item.line.ascent);
   const out: string[] = ["BT"];
   const outlines: string[] = [];
@@ -527,6 +563,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   let afterSpace = false;
   let lastFace: EmbeddedFace | undefined;
   let lastText = "";
+  // Whether the text drawn last was left-to-right: the next left-to-right run continues its stretch.
+  let ltrStretchOpen = false;
   for (const placed of drawingOrder(item.line.runs)) {
     const face = faceOf(placed.run.face);
     face.embedding.useOnPage();
@@ -560,8 +598,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     const glyphs = placed.run.glyphs;
     const rtl = placed.run.direction === "rtl";
     let startedText = false;
-    // A left-to-right run in a line with right-to-left text starts with the mark too (see encodeMarked).
-    let startedRun = false;
+    // A stretch of left-to-right runs in a right-to-left line starts with the mark (see encodeMarked); the
+    // runs after its first (its other words and spaces) do not: a mark between them would cut the stretch
+    // into words, which both extractors then read right to left ("Watch Rights Human").
+    let startedRun = ltrStretchOpen;
     for (let i = 0; i < glyphs.length; i++) {
       const glyph = glyphs[i]!;
       const x = pen + glyph.xOffset * scale;
@@ -604,6 +644,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           else if (afterRtl) mark = LTR_MARK;
         }
         startedRun = true;
+        ltrStretchOpen = !rtl;
         codes += hex4(mark ? face.encodeMarked(glyph, mark) : face.encode(glyph));
         codes += invisible.after;
         cursorX = x + glyph.textAdvance * scale;
@@ -618,6 +659,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     if (!rtl && rtlLine && lastFace && isWeakText(lastText)) codes += hex4(lastFace.encodeInvisible(LTR_MARK));
     flush();
   }
+  // A left-to-right line ending in punctuation ("(NKHR)", a list item in a right-to-left letter) on a
+  // page poppler reads right to left: poppler would take the closing parenthesis for right-to-left
+  // text and put it first; a left-to-right mark after it keeps it with the text before it.
+  if (rtlPage && !rtlLine && !lineHasRtl && lastFace && isWeakText(lastText)) out.push(`<${hex4(lastFace.encodeInvisible(LTR_MARK))}> Tj`);
   // A line broken after a hyphen ("long-" / "standing"): poppler takes a hyphen-minus ending a line
   // for a word it hyphenated and drops it. A word joiner after it, invisible and of no width, ends
   // the line instead; pdf.js skips a glyph whose text ends with a format character.

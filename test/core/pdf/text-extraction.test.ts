@@ -119,8 +119,7 @@ function missingParagraphs(paragraphs: readonly string[], text: string): { parag
  * `it.failing` keeps them honest: the test reports when one starts to pass.
  */
 const POPPLER_GAPS: Readonly<Record<string, string>> = {
-  ar: "a period before a closing guillemet at a paragraph's end comes out after it, and a left-to-right list item in the right-to-left letter loses its closing parenthesis to the bullet",
-  fa: "as in ar: a left-to-right list item in the right-to-left letter loses its closing parenthesis to the bullet",
+  ar: 'a period before a closing guillemet at a paragraph\'s end ("الجسيمة.»") comes out after it: poppler reverses the two neutrals at the left end of the right-to-left line as one stretch',
   th: "a Thai above mark (sara i, mai ek) placed by GPOS over its letter comes out after the next letter (อาณัติ as อาณัตจิ): poppler orders the glyphs by position; pdf.js reads it exactly",
   "letter-he.html":
     "a cluster with two marks (shin dot and sheva) drawn before its letter: poppler takes the letter, drawn where the invisible marks were, for a duplicate and breaks the word",
@@ -131,10 +130,20 @@ const POPPLER_GAPS: Readonly<Record<string, string>> = {
  * honest by `it.failing`; each is a gap of issue 13 item 6, named in its note.
  */
 const GAPS_IN_BOTH: Readonly<Record<string, string>> = {
-  he: "a Latin phrase inside the Hebrew letter (an organization's name, set in the Latin face, which the Hebrew face lacks) extracts with its words in reverse order (Human Rights Watch as Watch Rights Human) in both extractors; in Arabic, whose face has Latin, the same phrase extracts right. Cause not found yet",
+  "rtl-latin-majority.html":
+    "right-to-left paragraphs whose lines are mostly Latin phrases: neither extractor knows a line's paragraph direction, both guess it from the letters. Poppler takes one direction for the whole page from the count of its strong letters (TextPage::coalesce; this page has more Latin than Hebrew, so it reads every line left to right and puts the Hebrew words in visual order); pdf.js takes a piece of text for left-to-right when under 30% of its characters are right-to-left (bidi.js). Only invisible right-to-left marks in the text could outvote them, which item 6 forbids",
 };
 
-const checkWith = (tool: "poppler" | "pdfjs", key: string) => ((tool === "poppler" && key in POPPLER_GAPS) || key in GAPS_IN_BOTH ? it.failing : it);
+/**
+ * Where pdf.js does not yet read our text exactly (poppler does), with the cause as far as known.
+ */
+const PDFJS_GAPS: Readonly<Record<string, string>> = {
+  "rtl-latin-phrases.html":
+    'two faults. A Hebrew line that is more than 70% Latin phrase ("ובהם ארגון Open Society Justice Initiative וארגון Transparency") is one piece of text in one face, and pdf.js reads a piece under 30% right-to-left as left-to-right (its bidi.js), so the words come out in visual order. And the spaces on both sides of a Latin phrase inside an Arabic line ("منظمة Human Rights First ومجموعة") are lost: pdf.js drops the space glyph next to the phrase\'s first glyph, which carries the ARABIC LETTER MARK; cause inside pdf.js\'s space handling not found',
+};
+
+const checkWith = (tool: "poppler" | "pdfjs", key: string) =>
+  (tool === "poppler" && key in POPPLER_GAPS) || (tool === "pdfjs" && key in PDFJS_GAPS) || key in GAPS_IN_BOTH ? it.failing : it;
 
 function extracted(pdf: Buffer): { poppler: string[]; pdfjs: string[] } {
   const file = toFile(pdf);
@@ -182,6 +191,9 @@ const FIXTURES: readonly { file: string; locale: Omit<LocaleInfo, "id"> }[] = [
   { file: "letter-ar-harakat.html", locale: { tag: "ar", dir: "rtl", script: "Arab" } },
   { file: "ignorables.html", locale: { tag: "en", dir: "ltr", script: "Latn" } },
   { file: "mixed-scripts.html", locale: { tag: "en", dir: "ltr", script: "Latn" } },
+  // Phrases of several Latin words in Hebrew and Arabic text, left-to-right list items ending in punctuation.
+  { file: "rtl-latin-phrases.html", locale: { tag: "he", dir: "rtl", script: "Hebr" as LocaleInfo["script"] } },
+  { file: "rtl-latin-majority.html", locale: { tag: "he", dir: "rtl", script: "Hebr" as LocaleInfo["script"] } },
 ];
 
 describe.each(FIXTURES)("every paragraph of $file copies out exactly", ({ file, locale }) => {
