@@ -555,7 +555,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   let textRise = 0;
   // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
   const runs = item.line.runs;
-  const rtlLine = runs.length > 0 && runs[0]!.x > runs[runs.length - 1]!.x;
+  // A line of one run (one word and its punctuation, a paragraph's last line) reads as that run does.
+  const rtlLine = runs.length > 0 && (runs.length === 1 ? runs[0]!.run.direction === "rtl" : runs[0]!.x > runs[runs.length - 1]!.x);
   const lineHasRtl = !rtlLine && runs.some((placed) => placed.run.direction === "rtl");
   // In a left-to-right line, whether right-to-left text came last, with no letter or digit since (see LTR_MARK).
   let afterRtl = false;
