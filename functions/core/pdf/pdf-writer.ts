@@ -3,7 +3,7 @@ import { deflateSync } from "node:zlib";
 import type { Font } from "fontkit";
 import { LruCache } from "./cache";
 import type { FaceId, FontLibrary } from "./font-library";
-import { drawImage, type ImageCanvas, type OpenedImages } from "./image-drawing";
+import { drawImage, type OpenedImages } from "./image-drawing";
 import type { Page, PageGeometry, PlacedLine, StructNode } from "./layout";
 import type { PlacedRun } from "./paragraph";
 import { createPdfkitDocument, type FontEmbedding, type PdfkitDocument, type PdfObject, type StructContent, type StructElement } from "./pdfkit-adapter";
@@ -321,7 +321,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         mark(undefined);
         doc.addContent("Q");
         mark(item.node);
-        drawImage(doc as unknown as ImageCanvas, item, openedImages);
+        drawImage(doc.pdfkit, item, openedImages);
         mark(undefined);
         doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
       } else if (item.kind === "rule") {
@@ -345,10 +345,11 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
       if (element) children.push(element);
     }
     if (children.length === 0) return null;
-    const element = doc.struct(node.type, node.alt !== undefined ? { alt: node.alt } : {}, children) as unknown as { dictionary: { data: Record<string, unknown> } };
-    // A header cell says which cells it heads (ISO 32000-1, 14.8.5.7, Table attributes).
-    if (node.scope) element.dictionary.data.A = { O: "Table", Scope: node.scope };
-    return element;
+    return doc.struct(node.type, children, {
+      ...(node.alt !== undefined ? { alt: node.alt } : {}),
+      // A header cell says which cells it heads (ISO 32000-1, 14.8.5.7, Table attributes).
+      ...(node.scope ? { attributes: { O: "Table", Scope: node.scope } } : {}),
+    });
   };
   const document = build(root);
   if (document) doc.addStructure(document);

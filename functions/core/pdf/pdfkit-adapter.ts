@@ -78,6 +78,9 @@ export interface FontEmbedding {
   useOnPage(): void;
 }
 
+/** pdfkit's public document API; `openImage` (opens an image once, to draw it many times) is public but missing from @types/pdfkit. */
+export type PdfkitPublic = PDFKit.PDFDocument & { openImage(src: Buffer): unknown };
+
 /** A PDF/A-2a tagged document being written: pages, content, fonts, form XObjects and structure. */
 export interface PdfkitDocument {
   addPage(width: number, height: number): void;
@@ -93,8 +96,17 @@ export interface PdfkitDocument {
   /** Opens marked content for a pagination artifact (running footers, rules). */
   markArtifact(): void;
   endMarkedContent(): void;
-  struct(type: string, children: readonly (StructContent | StructElement)[]): StructElement;
+  /**
+   * A structure element: `alt` is its alternate description (a figure's), `attributes` its attribute
+   * object (/A: a table header cell's `{ O: "Table", Scope: "Column" }`).
+   */
+  struct(type: string, children: readonly (StructContent | StructElement)[], options?: { alt?: string; attributes?: Record<string, unknown> }): StructElement;
   addStructure(element: StructElement): void;
+  /**
+   * pdfkit's public drawing API, for what pdfkit draws itself (images, SVG through svg-to-pdfkit),
+   * in pdfkit's coordinates (origin top left).
+   */
+  readonly pdfkit: PdfkitPublic;
   /** Ends the document; resolves to its bytes. */
   end(): Promise<Buffer>;
 }
@@ -161,7 +173,12 @@ type DocumentInternals = Omit<PDFKit.PDFDocument, "ref" | "addContent" | "font">
 };
 
 /** Where an internal is found, for the check and its error message. */
-type Owner = "PDFDocument" | "PDFReference" | "EmbeddedFont" | "TTFSubset" | "TTFFont" | "TTFGlyph";
+type Owner = "PDFDocument" | "PDFReference" | "PDFStructureElement" | "EmbeddedFont" | "TTFSubset" | "TTFFont" | "TTFGlyph";
+
+/** pdfkit's PDFStructureElement: its dictionary takes the attribute object. */
+interface StructElementInternals {
+  dictionary: { data: Record<string, unknown> };
+}
 
 /**
  * Every private member of pdfkit and fontkit this module uses, with what it must be. `verifyInternals`
@@ -191,6 +208,7 @@ export const INTERNALS: readonly {
   { owner: "PDFReference", member: "compress", kind: "boolean" },
   { owner: "PDFReference", member: "finalize", kind: "function" },
   { owner: "PDFReference", member: "data", kind: "object" },
+  { owner: "PDFStructureElement", member: "dictionary", kind: "object" },
   { owner: "EmbeddedFont", member: "id", kind: "string" },
   { owner: "EmbeddedFont", member: "scale", kind: "number" },
   { owner: "EmbeddedFont", member: "subset", kind: "object" },
@@ -236,7 +254,7 @@ const PDF_A = {
   tagged: true,
 } as const satisfies PDFKit.PDFDocumentOptions;
 
-const DOCUMENT_OWNERS: ReadonlySet<Owner> = new Set(["PDFDocument", "PDFReference"]);
+const DOCUMENT_OWNERS: ReadonlySet<Owner> = new Set(["PDFDocument", "PDFReference", "PDFStructureElement"]);
 
 /**
  * Checks the document's and a reference's members of `INTERNALS` on a document of its own: pdfkit
@@ -244,7 +262,7 @@ const DOCUMENT_OWNERS: ReadonlySet<Owner> = new Set(["PDFDocument", "PDFReferenc
  */
 function verifyDocumentInternals(): void {
   const doc = new PDFDocument({ ...PDF_A, autoFirstPage: false }) as unknown as DocumentInternals;
-  const objects = { PDFDocument: doc, PDFReference: doc.ref({}) } as Record<Owner, object>;
+  const objects = { PDFDocument: doc, PDFReference: doc.ref({}), PDFStructureElement: doc.struct("P", {}, []) } as Record<Owner, object>;
   for (const { owner, member, kind, once } of INTERNALS) if (DOCUMENT_OWNERS.has(owner) && !once) check(objects, owner, member, kind);
 }
 
@@ -517,9 +535,12 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
     endMarkedContent() {
       doc.endMarkedContent();
     },
-    struct(type, children) {
-      return doc.struct(type, {}, children as PDFKit.PDFStructureElementChild[]);
+    struct(type, children, options = {}) {
+      const element = doc.struct(type, options.alt !== undefined ? { alt: options.alt } : {}, children as PDFKit.PDFStructureElementChild[]);
+      if (options.attributes) (element as unknown as StructElementInternals).dictionary.data.A = options.attributes;
+      return element;
     },
+    pdfkit: doc as unknown as PdfkitPublic,
     addStructure(element) {
       doc.addStructure(element);
     },

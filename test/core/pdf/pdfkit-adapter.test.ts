@@ -113,7 +113,7 @@ async function writeSample(font: Font = serif): Promise<Sample> {
   doc.markArtifact();
   doc.addContent("q /G1 Do Q");
   doc.endMarkedContent();
-  doc.addStructure(doc.struct("Document", [doc.struct("P", [content])]));
+  doc.addStructure(doc.struct("Document", [doc.struct("P", [content], { alt: "a sample", attributes: { O: "Table", Scope: "Column" } })]));
   const pdf = await doc.end();
   return { ...sample, pdf, file: toFile(pdf) };
 }
@@ -220,6 +220,12 @@ describe("the pdfkit adapter", () => {
     const { glyphs, advances } = sample.fontPrograms[0]!;
     expect(glyphs.slice(1, 5)).toEqual(SAMPLE.map(({ char }) => serif.glyphForCodePoint(char.codePointAt(0)!).id));
     expect(advances.slice(1, 5)).toEqual(SAMPLE.map(({ advance }) => advance));
+  });
+
+  it("gives a structure element its alternate text and attribute object (PDFStructureElement.dictionary)", () => {
+    const element = dictWith(objects, (dict) => dict["/S"] === "/P");
+    expect(element["/Alt"]).toBe("u:a sample");
+    expect(element["/A"]).toEqual({ "/O": "/Table", "/Scope": "/Column" });
   });
 
   it("writes the same bytes twice for the same input", async () => {
