@@ -191,6 +191,8 @@ export const INTERNALS: readonly {
   kind: "function" | "object" | "number" | "string" | "boolean" | "array" | "optional";
   /** Set only once a font is selected (checked with the fonts' members) or a page added. */
   once?: "font" | "page";
+  /** Used only for a TrueType-outlined font (a `glyf` table): a CFF font keeps fontkit's own subsetting. */
+  trueType?: true;
 }[] = [
   { owner: "PDFDocument", member: "_id", kind: "object" },
   { owner: "PDFDocument", member: "_write", kind: "function" },
@@ -220,12 +222,12 @@ export const INTERNALS: readonly {
   { owner: "TTFSubset", member: "mapping", kind: "object" },
   { owner: "TTFSubset", member: "includeGlyph", kind: "function" },
   { owner: "TTFSubset", member: "encode", kind: "function" },
-  { owner: "TTFSubset", member: "_addGlyph", kind: "function" },
-  { owner: "TTFFont", member: "loca", kind: "object" },
-  { owner: "TTFFont", member: "_getTableStream", kind: "function" },
-  { owner: "TTFFont", member: "_variationProcessor", kind: "optional" },
-  { owner: "TTFGlyph", member: "_decode", kind: "function" },
-  { owner: "TTFGlyph", member: "_getMetrics", kind: "function" },
+  { owner: "TTFSubset", member: "_addGlyph", kind: "function", trueType: true },
+  { owner: "TTFFont", member: "loca", kind: "object", trueType: true },
+  { owner: "TTFFont", member: "_getTableStream", kind: "function", trueType: true },
+  { owner: "TTFFont", member: "_variationProcessor", kind: "optional", trueType: true },
+  { owner: "TTFGlyph", member: "_decode", kind: "function", trueType: true },
+  { owner: "TTFGlyph", member: "_getMetrics", kind: "function", trueType: true },
 ];
 
 /** A pdfkit or fontkit upgrade changed something this adapter relies on. */
@@ -275,7 +277,15 @@ function verifyFontInternals(doc: DocumentInternals, font: Font): void {
     TTFFont: font,
     TTFGlyph: font.getGlyph(font.glyphForCodePoint(0x20).id),
   } as Record<Owner, object>;
-  for (const { owner, member, kind, once } of INTERNALS) if (!DOCUMENT_OWNERS.has(owner) || once === "font") check(objects, owner, member, kind);
+  const trueType = !isCff(doc._font.subset);
+  for (const { owner, member, kind, once, trueType: onlyTrueType } of INTERNALS) {
+    if ((!DOCUMENT_OWNERS.has(owner) || once === "font") && (trueType || !onlyTrueType)) check(objects, owner, member, kind);
+  }
+}
+
+/** Whether fontkit subsets the font as CFF (pdfkit's own test, in EmbeddedFont.embed). */
+function isCff(subset: SubsetInternals): boolean {
+  return (subset as SubsetInternals & { cff?: unknown }).cff != null;
 }
 
 /** Checks the document's members that exist once it has a page. */
@@ -370,7 +380,7 @@ class Embedding implements FontEmbedding {
     hooks: FontEmbeddingHooks,
   ) {
     const subset = pdf.subset;
-    copyGlyphsOnce(subset, font, this.advances);
+    if (!isCff(subset)) copyGlyphsOnce(subset, font, this.advances);
     const encode = subset.encode.bind(subset);
     subset.encode = () => hooks.fontProgram(subset.glyphs, this.advances, encode);
     pdf.toUnicodeCmap = () => {
