@@ -444,6 +444,15 @@ function isWeakInRtl(glyph: ShapedGlyph): boolean {
   return weak;
 }
 
+/**
+ * Scripts whose marks sit over or under their base letter with no reordering (Thai, Lao, Khmer,
+ * Myanmar). Poppler orders characters by position and joins a nonspacing mark to the letter whose
+ * box holds the mark's centre: the invisible glyph of a mark drawn at its cluster's right edge (of
+ * no width) was taken for a mark of the next letter ("อาณัติ" as "อาณัตจิ"); drawn inside the
+ * cluster's box, it stays with its own letter.
+ */
+const MARKS_OVER_BASE = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
 /** Per shaped glyph (shared across documents): looked up for every glyph drawn. */
 const weakInRtl = new WeakMap<ShapedGlyph, boolean>();
 const glyphPieces = new WeakMap<ShapedGlyph, TextPieces>();
@@ -666,7 +675,15 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         startedRun = true;
         ltrStretchOpen = !rtl;
         codes += hex4(mark ? face.encodeMarked(glyph, mark) : face.encode(glyph));
-        codes += invisible.after;
+        if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
+          // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
+          const back = num((glyph.textAdvance * scale * 20) / placed.size);
+          flushCodes();
+          tj.push(back);
+          codes += invisible.after;
+          flushCodes();
+          tj.push(`-${back}`);
+        } else codes += invisible.after;
         cursorX = x + glyph.textAdvance * scale;
         lastFace = face;
         lastText = glyph.text;

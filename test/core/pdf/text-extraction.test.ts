@@ -119,7 +119,6 @@ function missingParagraphs(paragraphs: readonly string[], text: string): { parag
  * `it.failing` keeps them honest: the test reports when one starts to pass.
  */
 const POPPLER_GAPS: Readonly<Record<string, string>> = {
-  th: "a Thai above mark (sara i, mai ek) placed by GPOS over its letter comes out after the next letter (อาณัติ as อาณัตจิ): poppler orders the glyphs by position; pdf.js reads it exactly",
   "letter-he.html":
     "a cluster with two marks (shin dot and sheva) drawn before its letter: poppler takes the letter, drawn where the invisible marks were, for a duplicate and breaks the word",
 };
@@ -223,6 +222,8 @@ const FIXTURES: readonly { file: string; locale: Omit<LocaleInfo, "id"> }[] = [
   { file: "rtl-latin-phrases.html", locale: { tag: "he", dir: "rtl", script: "Hebr" as LocaleInfo["script"] } },
   // Lines of one right-to-left word with punctuation (a paragraph's last line, a short paragraph).
   { file: "rtl-one-word-lines.html", locale: { tag: "ar", dir: "rtl", script: "Arab" } },
+  // Thai tone marks and vowels above and below their letters, before punctuation and quotes.
+  { file: "thai-marks.html", locale: { tag: "th", dir: "ltr", script: "Thai" } },
   { file: "rtl-latin-majority.html", locale: { tag: "he", dir: "rtl", script: "Hebr" as LocaleInfo["script"] } },
 ];
 
