@@ -51,6 +51,7 @@ export async function createRenderer(options: RendererOptions): Promise<Document
         creationDate: view.date ? new Date(view.date.epochMs) : UNDATED_CREATION_DATE,
       },
       fonts,
+      images: templates.set.assets,
     });
   };
   return { templates, paper: options.paper, pdf };

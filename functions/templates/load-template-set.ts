@@ -5,6 +5,7 @@ import type { TemplateSet } from "../core/template/template-engine";
 import { type LocaleId, type LocaleOverrides, localeOverridesSchema, parseLocaleId } from "../core/locales";
 import { LOCALE_SETTINGS_KEY, type MessageCatalog } from "../core/template/message-catalog";
 import { LetterpressError } from "../core/errors";
+import { loadTemplateAssets } from "./template-assets";
 
 /** A template folder that lacks a file or folder is a TEMPLATE_ERROR naming it, never a raw ENOENT with a stack. */
 function unreadable(path: string, error: unknown): LetterpressError {
@@ -110,6 +111,7 @@ export async function loadTemplateSet(templatesDir: string, name: string): Promi
     localeOverrides,
     stylesheet: await readText(join(folder, "print.css")),
     userAgentStylesheet: await readText(join(templatesDir, USER_AGENT_STYLESHEET)),
+    assets: await loadTemplateAssets(folder),
   };
 }
 

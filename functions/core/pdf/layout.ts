@@ -3,6 +3,7 @@ import type { LocaleInfo } from "../locales";
 import { formatCounter } from "../style/counter-styles";
 import { type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
 import { FAMILIES, FAMILY_IDS, type FamilyId, faceOf, type FontLibrary } from "./font-library";
+import { checkFitsPage, type ImageContent, imageLine, imageSize, type PlacedImage } from "./images";
 import { type Box, type Inline, inlineText, type StructType } from "./letter-tree";
 import { type Align, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
 
@@ -17,6 +18,8 @@ import { type Align, type Line, type ParagraphSpec, type ScriptRules, setParagra
 export interface StructNode {
   type: StructType;
   children: StructNode[];
+  /** A Figure's text alternative (/Alt). */
+  alt?: string;
 }
 
 export interface PlacedLine {
@@ -38,7 +41,7 @@ export interface PlacedRule {
   color: string;
 }
 
-export type PageItem = PlacedLine | PlacedRule;
+export type PageItem = PlacedLine | PlacedRule | (PlacedImage & { node: StructNode | null });
 
 export interface Page {
   items: PageItem[];
@@ -110,6 +113,8 @@ interface LinesEvent {
   keptIn: Box | null;
   marker: { line: Line; x: number; node: StructNode } | null;
   strings: { name: string; value: string }[];
+  /** An image's line: the image, where it sits on the line, and its Figure (null for an ornament). */
+  image?: { content: ImageContent; width: number; height: number; dx: number; dy: number; node: StructNode | null };
 }
 
 type FlowEvent = OpenEvent | CloseEvent | LinesEvent;
@@ -281,7 +286,10 @@ export class Composer {
    * children, the box closing. `marker` is the list item whose marker goes beside the first lines.
    */
   private flow(box: Box, container: { x: number; width: number; dir: "ltr" | "rtl" }, parent: StructNode, keptIn: Box | null, marker: ListMarker | null): void {
-    const geometry = this.geometryOf(box, container.x, container.width, container.dir);
+    // A block image's width is its own (CSS 2.1 10.3.4), not its container's.
+    const blockImage = box.content.kind === "image" && !box.content.inline ? imageSize(box.content, container.width) : null;
+    const sized: Box = blockImage ? { ...box, style: { ...box.style, width: { pt: blockImage.width }, maxWidth: "none", boxSizing: "content-box" } } : box;
+    const geometry = this.geometryOf(sized, container.x, container.width, container.dir);
     let node = parent;
     if (box.struct) {
       node = { type: box.struct, children: [] };
@@ -297,7 +305,9 @@ export class Composer {
       node.children.push(label, body);
       itemMarker = { item: box, label };
     }
-    if (box.content.kind === "inline") {
+    if (box.content.kind === "image") {
+      this.flowImage(box, box.content, blockImage, geometry, body, keep, itemMarker);
+    } else if (box.content.kind === "inline") {
       const indent = resolveLength(box.style.textIndent, geometry.contentWidth);
       const lines = this.set(box.content.inlines, box.style, geometry.contentWidth, box.dir, indent);
       const strings = box.style.stringSet
@@ -319,6 +329,33 @@ export class Composer {
       }
     }
     this.events.push({ kind: "close", box, geometry });
+  }
+
+  /** An image's one line: unbreakable, tagged as a Figure with its alt text (an artifact when decorative). */
+  private flowImage(
+    box: Box,
+    image: ImageContent,
+    blockSize: { width: number; height: number } | null,
+    geometry: Geometry,
+    body: StructNode,
+    keptIn: Box | null,
+    item: ListMarker | null,
+  ): void {
+    const size = blockSize ?? imageSize(image, geometry.contentWidth);
+    const indent = resolveLength(box.style.textIndent, geometry.contentWidth);
+    const { line, dx, dy } = imageLine(image, size, { style: box.style, dir: box.dir, contentWidth: geometry.contentWidth, indent });
+    checkFitsPage(image, line.height, Math.min(...[this.first, this.other].map((page) => page.height - page.margin.top - page.margin.bottom)));
+    let node: StructNode | null = null;
+    if (!image.decorative) {
+      node = { type: "Figure", children: [], alt: image.alt };
+      body.children.push(node);
+    }
+    const marker = item ? this.marker(item, geometry) : null;
+    // A list marker sits on its item's first baseline: an image line's is the image's bottom.
+    const shift = marker ? line.ascent - marker.line.ascent : 0;
+    if (marker && shift > 0) marker.line = { ...marker.line, ascent: marker.line.ascent + shift, height: marker.line.height + shift };
+    const placed = { content: image, ...size, dx, dy, node };
+    this.events.push({ kind: "lines", lines: [line], x: geometry.contentX, node: body, style: box.style, keptIn, marker, strings: [], image: placed });
   }
 
   /** An outside list marker, set in the item's style and placed just before its content's start. */
@@ -511,7 +548,12 @@ export class Composer {
         if (fit === 0 && y <= this.top(pageIndex) + EPSILON) fit = Math.max(1, Math.min(remaining, fit));
         for (let j = 0; j < fit; j++) {
           const line = lines[i + j]!;
-          page.items.push({ kind: "line", x: event.x, y, line, node: event.node });
+          const { image } = event;
+          page.items.push(
+            image
+              ? { kind: "image", x: event.x + image.dx, y: y + image.dy, width: image.width, height: image.height, source: image.content.source, node: image.node }
+              : { kind: "line", x: event.x, y, line, node: event.node },
+          );
           y += line.height;
         }
         i += fit;

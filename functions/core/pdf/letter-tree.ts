@@ -3,6 +3,8 @@ import type { DefaultTreeAdapterTypes } from "parse5";
 import { LetterpressError } from "../errors";
 import type { ComputedStyle, StyledDocument } from "../style";
 import { computeStyle } from "../style/cascade";
+import type { TemplateAssets } from "../images/image-source";
+import { IMAGE_ATTRIBUTES, type ImageContent, imageContent, imageInText, soleImage } from "./images";
 
 /**
  * The parse stage and the formatting structure. The filled template is parsed as the HTML
@@ -24,7 +26,7 @@ export interface InlineStyle {
 export type Inline = { kind: "text"; text: string; style: InlineStyle } | { kind: "break" };
 
 /** ISO 32000 standard structure types the layout tags content with. */
-export type StructType = "Document" | "Sect" | "Div" | "H1" | "H2" | "H3" | "P" | "BlockQuote" | "L" | "LI" | "Lbl" | "LBody" | "Note";
+export type StructType = "Document" | "Sect" | "Div" | "H1" | "H2" | "H3" | "P" | "BlockQuote" | "L" | "LI" | "Lbl" | "LBody" | "Note" | "Figure";
 
 /** A block box: an element (or an anonymous run of inline content) with its computed style. */
 export interface Box {
@@ -33,7 +35,7 @@ export interface Box {
   dir: "ltr" | "rtl";
   /** The structure element the box makes; null for boxes that only group (html, body, main, article, hr). */
   struct: StructType | null;
-  content: { kind: "inline"; inlines: Inline[] } | { kind: "blocks"; children: Box[] };
+  content: { kind: "inline"; inlines: Inline[] } | { kind: "blocks"; children: Box[] } | ImageContent;
   /** The number of a list item among its list's items (from 1). */
   ordinal?: number;
 }
@@ -46,7 +48,7 @@ export interface ParsedLetter {
 }
 
 const BLOCK_TAGS = new Set(["html", "body", "main", "article", "header", "section", "footer", "div", "p", "h1", "h2", "h3", "blockquote", "address", "ul", "ol", "li", "hr"]);
-const INLINE_TAGS = new Set(["strong", "em", "b", "i", "q", "abbr", "time", "a", "span", "br", "cite"]);
+const INLINE_TAGS = new Set(["strong", "em", "b", "i", "q", "abbr", "time", "a", "span", "br", "cite", "img"]);
 
 /** Attributes that carry no layout; `class` and `data-*` are read by the stylesheets. */
 const NEUTRAL_ATTRIBUTES = new Set(["id", "class", "lang", "dir", "role", "aria-labelledby", "aria-label", "title", "cite", "datetime", "href"]);
@@ -78,7 +80,8 @@ function checkVocabulary(element: Element): void {
   const known = BLOCK_TAGS.has(element.tagName) || INLINE_TAGS.has(element.tagName);
   if (!known) fail(element, "is not an element of the letter vocabulary (templates/VOCABULARY.md)");
   for (const { name } of element.attrs) {
-    if (!NEUTRAL_ATTRIBUTES.has(name) && !name.startsWith("data-")) fail(element, `has an attribute the PDF layout does not know: ${name}`);
+    if (!NEUTRAL_ATTRIBUTES.has(name) && !name.startsWith("data-") && !(element.tagName === "img" && IMAGE_ATTRIBUTES.has(name)))
+      fail(element, `has an attribute the PDF layout does not know: ${name}`);
   }
   for (const child of element.childNodes) if (isElement(child)) checkVocabulary(child);
 }
@@ -160,7 +163,11 @@ function apartFromParagraph(inline: ComputedStyle, block: ComputedStyle): string
 
 /** Builds the box tree from the styled document. */
 export class BoxBuilder {
-  constructor(private readonly styled: StyledDocument) {}
+  constructor(
+    private readonly styled: StyledDocument,
+    /** The template's images, which `<img src>` names. */
+    private readonly assets?: TemplateAssets,
+  ) {}
 
   build(letter: ParsedLetter): Box {
     const box = this.blockBox(letter.root);
@@ -209,8 +216,12 @@ export class BoxBuilder {
     if (style.display === "none") return null;
     const dir = this.styled.dirOf(element);
     const struct = this.structOf(element);
+    if (element.tagName === "img") return { element, style, dir, struct, ordinal, content: imageContent(element, style, this.assets, false) };
+    if (style.height !== "auto") fail(element, "has a height; the PDF sizes only images by height (a box is as tall as its content)");
     const children = element.childNodes;
     const displays = children.map((child) => this.display(child));
+    const image = displays.includes("block") ? null : soleImage(children, isBlank);
+    if (image) return { element, style, dir, struct, ordinal, content: imageContent(image, this.styled.styleOf(image), this.assets, true) };
     if (!displays.includes("block")) {
       return {
         element,
@@ -231,6 +242,12 @@ export class BoxBuilder {
     const flush = () => {
       if (run.some((node) => !isBlank(node))) {
         const anonymous = computeStyle(new Map(), style, this.styled.styleOf(this.styled.root).fontSize);
+        const image = soleImage(run, isBlank);
+        if (image) {
+          boxes.push({ element: null, style: anonymous, dir, struct: "P", content: imageContent(image, this.styled.styleOf(image), this.assets, true) });
+          run = [];
+          return;
+        }
         const inlines = collapse(this.inlines(run, anonymous, { bold: anonymous.fontWeight >= 600, italic: anonymous.fontStyle === "italic" }, []), anonymous.whiteSpace);
         if (inlines.length > 0) boxes.push({ element: null, style: anonymous, dir, struct: "P", content: { kind: "inline", inlines } });
       }
@@ -260,6 +277,7 @@ export class BoxBuilder {
       const computed = this.styled.styleOf(node);
       if (computed.display === "none") continue;
       if (!INLINE_TAGS.has(node.tagName)) fail(node, "is a block element inside a line of text");
+      if (node.tagName === "img") imageInText(node);
       if (node.tagName === "br") {
         out.push({ kind: "break" });
         continue;

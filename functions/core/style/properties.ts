@@ -65,6 +65,8 @@ export interface ComputedStyle {
   borderLeftColor: Color;
   width: LengthPercentage | "auto";
   maxWidth: LengthPercentage | "none";
+  /** Points; images only (the PDF lays out no other box of a fixed height). */
+  height: { pt: number } | "auto";
   boxSizing: "content-box" | "border-box";
   display: Display;
   listStyleType: "disc" | "circle" | "square" | "decimal" | "none";
@@ -372,6 +374,20 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
     compute: (tokens, context) => {
       const token = single(tokens);
       return token.type === "ident" && token.name === "none" ? "none" : nonNegative(lengthPercentage(tokens, context));
+    },
+  },
+  height: {
+    key: "height",
+    inherited: false,
+    initial: "auto",
+    values: "auto | <length>",
+    compute: (tokens, context) => {
+      const token = single(tokens);
+      if (token.type === "ident" && token.name === "auto") return "auto";
+      const value = nonNegative(lengthPercentage(tokens, context));
+      // A percentage height needs a containing block of a fixed height, which the letter's boxes never have.
+      if (value.pt === undefined) throw new ValueError("a percentage height is not supported");
+      return { pt: value.pt };
     },
   },
   "box-sizing": { key: "boxSizing", inherited: false, initial: "content-box", values: "content-box | border-box", compute: keyword(["content-box", "border-box"] as const) },

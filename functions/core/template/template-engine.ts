@@ -1,5 +1,6 @@
 import Handlebars from "handlebars";
 import { LetterpressError } from "../errors";
+import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
 import { type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
 
@@ -16,6 +17,8 @@ export interface TemplateSet {
   stylesheet: string;
   /** The defaults of the vocabulary's elements (templates/ua.css), read by both editions before print.css. */
   userAgentStylesheet: string;
+  /** The images of the template's assets/ folder (a logo, signatures); none when omitted. */
+  assets?: TemplateAssets;
 }
 
 export class TemplateError extends LetterpressError {
