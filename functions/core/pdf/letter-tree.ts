@@ -26,7 +26,49 @@ export interface InlineStyle {
 export type Inline = { kind: "text"; text: string; style: InlineStyle } | { kind: "break" };
 
 /** ISO 32000 standard structure types the layout tags content with. */
-export type StructType = "Document" | "Sect" | "Div" | "H1" | "H2" | "H3" | "P" | "BlockQuote" | "L" | "LI" | "Lbl" | "LBody" | "Note" | "Figure";
+export type StructType =
+  | "Document"
+  | "Sect"
+  | "Div"
+  | "H1"
+  | "H2"
+  | "H3"
+  | "P"
+  | "BlockQuote"
+  | "L"
+  | "LI"
+  | "Lbl"
+  | "LBody"
+  | "Note"
+  | "Figure"
+  | "Table"
+  | "Caption"
+  | "THead"
+  | "TBody"
+  | "TFoot"
+  | "TR"
+  | "TH"
+  | "TD";
+
+/** A table's rows, each a box (its style) and its cells, each a block box. */
+export interface TableRow {
+  box: Box;
+  cells: Box[];
+}
+
+/** A row group: the table's header or footer (repeated on every page), or a body. */
+export interface TableGroup {
+  box: Box;
+  kind: "header" | "body" | "footer";
+  rows: TableRow[];
+}
+
+/** A table's formatting structure (CSS 2.1 17.2): its caption, its columns' styles and its row groups in source order. */
+export interface TableStructure {
+  caption: Box | null;
+  columns: ComputedStyle[];
+  groups: TableGroup[];
+}
 
 /** A block box: an element (or an anonymous run of inline content) with its computed style. */
 export interface Box {
@@ -35,9 +77,11 @@ export interface Box {
   dir: "ltr" | "rtl";
   /** The structure element the box makes; null for boxes that only group (html, body, main, article, hr). */
   struct: StructType | null;
-  content: { kind: "inline"; inlines: Inline[] } | { kind: "blocks"; children: Box[] } | ImageContent;
+  content: { kind: "inline"; inlines: Inline[] } | { kind: "blocks"; children: Box[] } | ImageContent | { kind: "table"; table: TableStructure };
   /** The number of a list item among its list's items (from 1). */
   ordinal?: number;
+  /** A header cell's scope (PDF's /Scope): the column below it or the row beside it. */
+  scope?: "Column" | "Row";
 }
 
 /** The parsed letter: the document's root element and the letter's language and direction. */
@@ -47,11 +91,31 @@ export interface ParsedLetter {
   dir: "ltr" | "rtl";
 }
 
-const BLOCK_TAGS = new Set(["html", "body", "main", "article", "header", "section", "footer", "div", "p", "h1", "h2", "h3", "blockquote", "address", "ul", "ol", "li", "hr"]);
+const BLOCK_TAGS = new Set([
+  "html",
+  "body",
+  "main",
+  "article",
+  "header",
+  "section",
+  "footer",
+  "div",
+  "p",
+  "h1",
+  "h2",
+  "h3",
+  "blockquote",
+  "address",
+  "ul",
+  "ol",
+  "li",
+  "hr",
+  ...["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"],
+]);
 const INLINE_TAGS = new Set(["strong", "em", "b", "i", "q", "abbr", "time", "a", "span", "br", "cite", "img"]);
 
 /** Attributes that carry no layout; `class` and `data-*` are read by the stylesheets. */
-const NEUTRAL_ATTRIBUTES = new Set(["id", "class", "lang", "dir", "role", "aria-labelledby", "aria-label", "title", "cite", "datetime", "href"]);
+const NEUTRAL_ATTRIBUTES = new Set(["id", "class", "lang", "dir", "role", "aria-labelledby", "aria-label", "title", "cite", "datetime", "href", "scope"]);
 
 function describe(element: Element): string {
   const cls = attribute(element, "class");
@@ -181,7 +245,8 @@ export class BoxBuilder {
     if (display === "none") return "none";
     if (display === "block" || display === "list-item") return "block";
     if (display === "inline") return "inline";
-    return fail(node, `has display: ${display}; the PDF does not lay out tables yet`);
+    if (display === "table") return "block";
+    return fail(node, `has display: ${display} outside a table; the PDF lays out table parts inside a display: table only`);
   }
 
   private structOf(element: Element): StructType | null {
@@ -201,6 +266,22 @@ export class BoxBuilder {
         return "L";
       case "li":
         return "LI";
+      case "table":
+        return "Table";
+      case "caption":
+        return "Caption";
+      case "thead":
+        return "THead";
+      case "tbody":
+        return "TBody";
+      case "tfoot":
+        return "TFoot";
+      case "tr":
+        return "TR";
+      case "th":
+        return "TH";
+      case "td":
+        return "TD";
       case "header":
       case "section":
       case "footer":
@@ -218,6 +299,7 @@ export class BoxBuilder {
     const struct = this.structOf(element);
     if (element.tagName === "img") return { element, style, dir, struct, ordinal, content: imageContent(element, style, this.assets, false) };
     if (style.height !== "auto") fail(element, "has a height; the PDF sizes only images by height (a box is as tall as its content)");
+    if (style.display === "table") return { element, style, dir, struct, content: { kind: "table", table: this.tableStructure(element) } };
     const children = element.childNodes;
     const displays = children.map((child) => this.display(child));
     const image = displays.includes("block") ? null : soleImage(children, isBlank);
@@ -264,6 +346,94 @@ export class BoxBuilder {
     });
     flush();
     return { element, style, dir, struct, ordinal, content: { kind: "blocks", children: boxes } };
+  }
+
+  /**
+   * A table's caption, columns and row groups (HTML's parser has already put stray rows into a
+   * tbody). Anonymous table boxes are not made: a part in the wrong place is an error naming it.
+   */
+  private tableStructure(table: Element): TableStructure {
+    const structure: TableStructure = { caption: null, columns: [], groups: [] };
+    let header = false;
+    let footer = false;
+    for (const child of this.tableChildren(table)) {
+      const style = this.styled.styleOf(child);
+      switch (style.display) {
+        case "table-caption":
+          if (structure.caption) fail(child, "is a second caption of its table");
+          structure.caption = this.blockBox(child);
+          break;
+        case "table-column":
+          structure.columns.push(style);
+          break;
+        case "table-column-group": {
+          const columns = this.tableChildren(child).filter((col) => this.styled.styleOf(col).display === "table-column");
+          structure.columns.push(...(columns.length > 0 ? columns.map((col) => this.styled.styleOf(col)) : [style]));
+          break;
+        }
+        case "table-header-group":
+        case "table-row-group":
+        case "table-footer-group": {
+          // The first header and the first footer repeat on every page (CSS 2.1 17.2); others are bodies.
+          let kind: TableGroup["kind"] = "body";
+          if (style.display === "table-header-group" && !header) {
+            kind = "header";
+            header = true;
+          }
+          if (style.display === "table-footer-group" && !footer) {
+            kind = "footer";
+            footer = true;
+          }
+          structure.groups.push(this.tableGroup(child, kind));
+          break;
+        }
+        default:
+          fail(child, `has display: ${style.display} inside a table; the PDF lays out a caption, columns, row groups and rows there`);
+      }
+    }
+    return structure;
+  }
+
+  /** The element children of a table part that are displayed; text other than white space is an error. */
+  private tableChildren(element: Element): Element[] {
+    const children: Element[] = [];
+    for (const child of element.childNodes) {
+      if (!isElement(child)) {
+        if (!isBlank(child)) fail(element, "has text outside its cells");
+        continue;
+      }
+      if (this.styled.styleOf(child).display !== "none") children.push(child);
+    }
+    return children;
+  }
+
+  private tableGroup(group: Element, kind: TableGroup["kind"]): TableGroup {
+    const rows: TableRow[] = [];
+    for (const row of this.tableChildren(group)) {
+      const rowStyle = this.styled.styleOf(row);
+      if (rowStyle.display !== "table-row") fail(row, `has display: ${rowStyle.display} in a row group; the PDF expects rows (display: table-row) there`);
+      const cells = this.tableChildren(row).map((cell, index) => {
+        const cellStyle = this.styled.styleOf(cell);
+        if (cellStyle.display !== "table-cell") fail(cell, `has display: ${cellStyle.display} in a row; the PDF expects cells (display: table-cell) there`);
+        const box = this.blockBox(cell)!;
+        if (box.struct === "TH") box.scope = this.scopeOf(cell, kind, index);
+        else if (box.struct !== "TD") box.struct = "TD";
+        return box;
+      });
+      rows.push({ box: { element: row, style: rowStyle, dir: this.styled.dirOf(row), struct: "TR", content: { kind: "blocks", children: [] } }, cells });
+    }
+    const style = this.styled.styleOf(group);
+    const struct = kind === "header" ? "THead" : kind === "footer" ? "TFoot" : "TBody";
+    return { box: { element: group, style, dir: this.styled.dirOf(group), struct, content: { kind: "blocks", children: [] } }, kind, rows };
+  }
+
+  /** `scope` as written (col, colgroup, row, rowgroup); without it, a header cell of the table's header or not first in its row heads a column, else a row. */
+  private scopeOf(cell: Element, kind: TableGroup["kind"], index: number): "Column" | "Row" {
+    const scope = attribute(cell, "scope")?.toLowerCase();
+    if (scope === "col" || scope === "colgroup") return "Column";
+    if (scope === "row" || scope === "rowgroup") return "Row";
+    if (scope !== undefined) fail(cell, `has scope="${scope}"; expected col, colgroup, row or rowgroup`);
+    return kind === "header" || index > 0 ? "Column" : "Row";
   }
 
   private inlines(nodes: readonly ChildNode[], block: ComputedStyle, style: InlineStyle, out: Inline[]): Inline[] {

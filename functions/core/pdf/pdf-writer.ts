@@ -558,7 +558,11 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
       const element = build(child);
       if (element) children.push(element);
     }
-    return children.length > 0 ? doc.struct(node.type, node.alt !== undefined ? { alt: node.alt } : {}, children) : null;
+    if (children.length === 0) return null;
+    const element = doc.struct(node.type, node.alt !== undefined ? { alt: node.alt } : {}, children) as unknown as { dictionary: { data: Record<string, unknown> } };
+    // A header cell says which cells it heads (ISO 32000-1, 14.8.5.7, Table attributes).
+    if (node.scope) element.dictionary.data.A = { O: "Table", Scope: node.scope };
+    return element;
   };
   const document = build(root);
   if (document) doc.addStructure(document);
