@@ -1,5 +1,6 @@
 import Handlebars from "handlebars";
 import { LetterpressError } from "../errors";
+import { LETTER_WORDS, type LetterWord } from "../letter/schema";
 import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
 import { type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
@@ -32,6 +33,27 @@ export class TemplateError extends LetterpressError {
   }
 }
 
+/**
+ * The letter's own words (LETTER_WORDS) a template's sources print: every path expression of their
+ * Handlebars syntax trees whose first part names one, wherever it stands.
+ */
+function letterWordsOf(sources: readonly string[]): LetterWord[] {
+  const found = new Set<string>();
+  class PathCollector extends Handlebars.Visitor {
+    override PathExpression(path: hbs.AST.PathExpression): void {
+      if (!path.data && path.parts[0] !== undefined) found.add(path.parts[0]);
+    }
+    // A partial's name (`{{> addressee}}`) names a file, not a field of the view: only its arguments are read.
+    override PartialStatement(partial: hbs.AST.PartialStatement): void {
+      for (const param of partial.params) this.accept(param);
+      if (partial.hash) this.accept(partial.hash);
+    }
+  }
+  const collector = new PathCollector();
+  for (const source of sources) collector.accept(Handlebars.parse(source));
+  return LETTER_WORDS.filter((word) => found.has(word));
+}
+
 interface RenderContext {
   messages: MessageFormatter;
 }
@@ -45,6 +67,8 @@ export class TemplateEngine {
   private readonly handlebars = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
   private readonly formatters = new Map<LocaleId, MessageFormatter>();
+  /** The letter's own words this template prints; every language of a letter filled by it needs them. */
+  readonly letterWords: readonly LetterWord[];
 
   constructor(readonly set: TemplateSet) {
     this.handlebars.registerHelper("t", function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
@@ -56,6 +80,8 @@ export class TemplateEngine {
       this.handlebars.registerPartial(name, this.compileOrThrow(`partials/${name}`, source));
     }
     for (const [name, source] of Object.entries(set.templates)) this.compiled.set(name, this.compileOrThrow(name, source));
+    // After compiling: a source that does not parse has been reported by name already.
+    this.letterWords = letterWordsOf([...Object.values(set.templates), ...Object.values(set.partials)]);
   }
 
   private compileOrThrow(name: string, source: string): Handlebars.TemplateDelegate {
