@@ -1,0 +1,132 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
+import { type DocumentRenderer, renderDocument } from "../../functions/core/render-document";
+import { loadLetter } from "../../functions/letters/load-letters";
+import { createRenderer } from "../../functions/render/create-renderer";
+import { catalogLocales } from "../../functions/templates/load-template-set";
+import { pdfInfo, popplerPages, run, toFile } from "../core/pdf/pdf-inspect";
+import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
+import { compareEditions } from "../support/edition-comparison";
+import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
+import { DATA_DIR, TEMPLATES_DIR } from "../support/letters";
+
+/**
+ * The second shipped letter, data/committee-hearing-defenders: a coalition's letter to a
+ * parliamentary committee in its own template folder, templates/parliamentary-committee (a logo,
+ * the letter's own addressee, salutation and valediction, signatories as a table with a signature
+ * image each, Noto Sans in teal and rust on US Letter). Both editions, every language it has.
+ */
+const LETTER = "committee-hearing-defenders";
+const TEMPLATE = "parliamentary-committee";
+const LOCALES = catalogLocales(TEMPLATES_DIR, TEMPLATE);
+const MM = 72 / 25.4;
+
+/** The structure elements of a type with their /Alt, from qpdf's uncompressed output (pdfkit writes non-ASCII text as UTF-16BE hex). */
+function altTexts(file: string, type: string): (string | null)[] {
+  const text = run("qpdf", ["--qdf", "--object-streams=disable", file, "-"]);
+  return [...text.matchAll(/\d+ 0 obj\n<<([\s\S]*?)\n>>\nendobj/g)]
+    .map((m) => m[1]!)
+    .filter((dict) => new RegExp(`/S /${type}\\b`).test(dict))
+    .map((dict) => {
+      const literal = /\/Alt \(([^)]*)\)/.exec(dict)?.[1];
+      const hex = /\/Alt <feff([0-9a-f]*)>/i.exec(dict)?.[1];
+      return literal ?? (hex ? Buffer.from(hex, "hex").swap16().toString("utf16le") : null);
+    });
+}
+
+describe("the committee letter, made with its own template folder", () => {
+  let renderer: DocumentRenderer;
+  let parsed: ParsedLetter;
+  beforeAll(async () => {
+    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    parsed = await loadLetter(DATA_DIR, LETTER);
+  });
+
+  it("names its template, and has every language its template has (at least two)", () => {
+    expect(parsed.letter.facts.template).toBe(TEMPLATE);
+    expect(parsed.localeErrors.size).toBe(0);
+    expect([...parsed.letter.translations.keys()].sort()).toEqual(LOCALES);
+    expect(LOCALES.length).toBeGreaterThanOrEqual(2);
+  });
+
+  describe.each(LOCALES)("in %s", (locale) => {
+    let pdfFile: string;
+    let html: string;
+    beforeAll(async () => {
+      const request = { letterId: LETTER, locale, recipientId: null };
+      pdfFile = toFile((await renderDocument(renderer, parsed, { ...request, format: "pdf" })).bytes);
+      html = (await renderDocument(renderer, parsed, { ...request, format: "html" })).bytes.toString("utf8");
+    });
+
+    it("prints the letter's own addressee, salutation, valediction and sender kind, in both editions", () => {
+      const own = JSON.parse(readFileSync(join(DATA_DIR, LETTER, `${locale}.json`), "utf8")) as Record<string, string | string[]>;
+      const pdfText = popplerPages(pdfFile).join("\n").replace(/\s+/g, " ");
+      const htmlText = textContent(findAll(parseDocument(html), byTag("main"))[0]!).replace(/\s+/g, " ");
+      for (const words of [...(own["addressee"] as string[]), own["salutation"], own["valediction"], own["senderKind"]] as string[]) {
+        expect(pdfText).toContain(words);
+        expect(htmlText).toContain(words);
+      }
+      // No Security Council words leak in from another template.
+      expect(pdfText).not.toMatch(/Security Council|Excellenc/);
+    });
+
+    it("is set on US Letter in Noto Sans, as its print.css says (the renderer was asked for A4)", () => {
+      expect(pdfInfo(pdfFile)["Page size"]).toMatch(/^612 x 792 pts/);
+      const fonts = run("pdffonts", [pdfFile]);
+      expect(fonts).toMatch(/NotoSans-Regular/);
+      expect(fonts).not.toMatch(/NotoSerif/);
+    });
+
+    it("tags the logo and a signature per signatory as Figures with their alt text, and the signatories as a table", () => {
+      const messages = renderer.templates.get(TEMPLATE)!.messages(locale);
+      const names = parsed.letter.facts.signatories.map(({ id }) => parsed.letter.translations.get(locale)!.signatories[id]!.name);
+      expect(altTexts(pdfFile, "Figure")).toEqual([messages.format("letterhead.logo"), ...names.map((name) => messages.format("signatories.signatureOf", { name }))]);
+      expect(altTexts(pdfFile, "Table")).toHaveLength(1);
+      expect(altTexts(pdfFile, "TH")).toHaveLength(2);
+      expect(altTexts(pdfFile, "TR")).toHaveLength(1 + names.length);
+    });
+
+    it("carries the same images in the HTML edition, inline as data: URIs with their alt text, in a table", () => {
+      const document = parseDocument(html);
+      const images = findAll(document, byTag("img"));
+      expect(images).toHaveLength(1 + parsed.letter.facts.signatories.length);
+      for (const image of images) {
+        expect(attribute(image, "src")).toMatch(/^data:image\/svg\+xml;base64,/);
+        expect(attribute(image, "alt")).toBeTruthy();
+      }
+      expect(findAll(document, byTag("table"))).toHaveLength(1);
+    });
+  });
+});
+
+const describeInBrowser = browserAvailable() ? describe : describe.skip;
+
+describeInBrowser("the committee letter's HTML edition printed by Chromium and its PDF", () => {
+  let launched: LaunchedBrowser;
+  let renderer: DocumentRenderer;
+  let parsed: ParsedLetter;
+  beforeAll(async () => {
+    launched = await launchChromium();
+    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    parsed = await loadLetter(DATA_DIR, LETTER);
+  });
+  afterAll(async () => launched?.close());
+
+  it.each(LOCALES)("in %s: the same pages, line starts and line tops (issue 12 item 8's bar)", async (locale) => {
+    const request = { letterId: LETTER, locale, recipientId: null };
+    const ours = toFile((await renderDocument(renderer, parsed, { ...request, format: "pdf" })).bytes);
+    const page = await launched.browser.newPage();
+    await page.setContent((await renderDocument(renderer, parsed, { ...request, format: "html" })).bytes.toString("utf8"));
+    await page.emulateMedia({ media: "print" });
+    const chromium = toFile(await page.pdf({ preferCSSPageSize: true }));
+    await page.close();
+    // The template's bottom margin (24 mm) holds the running footer, which is left out.
+    const figures = compareEditions(ours, chromium, 24 * MM);
+    expect(figures.characters.ours).toBe(figures.characters.chromium);
+    expect({ figures, met: figures.pages.ours === figures.pages.chromium && figures.agreeing >= 0.98 && figures.samePage >= 0.99 && figures.topDifference <= 2 }).toEqual({
+      figures,
+      met: true,
+    });
+  });
+});
