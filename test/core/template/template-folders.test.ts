@@ -1,9 +1,10 @@
-import { existsSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkCatalogs } from "../../../functions/core/template/message-catalog";
 import { TemplateEngine } from "../../../functions/core/template/template-engine";
 import { listLetters, loadLetter } from "../../../functions/letters/load-letters";
-import { loadTemplateSet, templateNames } from "../../../functions/templates/load-template-set";
+import { loadPageCatalogs, loadTemplateSet, PAGE_MESSAGES_FOLDER, templateNames } from "../../../functions/templates/load-template-set";
 import { DATA_DIR, TEMPLATES_DIR } from "../../support/letters";
 
 /** The shipped templates folder: one folder per template, letterpress's own files beside them. */
@@ -17,6 +18,25 @@ describe("the shipped templates", () => {
     }
     const rootFiles = readdirSync(TEMPLATES_DIR, { withFileTypes: true }).filter((entry) => entry.isFile());
     expect(rootFiles.map((entry) => entry.name).sort()).toEqual(["CSS.md", "VOCABULARY.md", "ua.css"]);
+    const rootFolders = readdirSync(TEMPLATES_DIR, { withFileTypes: true }).filter((entry) => entry.isDirectory());
+    expect(rootFolders.map((entry) => entry.name).sort()).toEqual([...names, PAGE_MESSAGES_FOLDER].sort());
+  });
+
+  it("letterpress's own pages have their words in templates/share-pages/, in every language, and no template carries them", async () => {
+    const pages = await loadPageCatalogs(TEMPLATES_DIR);
+    expect(checkCatalogs(pages, "en").map((problem) => problem.replace(/^messages\//, "share-pages/"))).toEqual([]);
+    for (const name of names) {
+      const set = await loadTemplateSet(TEMPLATES_DIR, name);
+      for (const catalog of Object.values(set.catalogs)) expect(Object.keys(catalog ?? {}).filter((key) => key.startsWith("share."))).toEqual([]);
+    }
+  });
+
+  it("refuses a page catalog with a non-string message, naming the file and the key", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "letterpress-pages-")), "templates");
+    cpSync(join(TEMPLATES_DIR, PAGE_MESSAGES_FOLDER), join(dir, PAGE_MESSAGES_FOLDER), { recursive: true });
+    writeFileSync(join(dir, PAGE_MESSAGES_FOLDER, "de.json"), JSON.stringify({ "share.expired.title": 3 }));
+    await expect(loadPageCatalogs(dir)).rejects.toThrow("templates/share-pages/de.json: share.expired.title: expected an ICU message string, got 3");
+    rmSync(join(dir, ".."), { recursive: true, force: true });
   });
 
   it.each(names)("%s: every catalog has every key of its English one, with the same ICU arguments", async (name) => {
