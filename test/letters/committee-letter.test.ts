@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
+import { resetCaches } from "../../functions/core/pdf/render-pdf";
 import { type DocumentRenderer, renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
@@ -48,6 +49,17 @@ describe("the committee letter, made with its own template folder", () => {
     expect(parsed.localeErrors.size).toBe(0);
     expect([...parsed.letter.translations.keys()].sort()).toEqual(LOCALES);
     expect(LOCALES.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("has the same bytes cold and after the Security Council letter warmed the caches in the same process (caches keyed by what each template gives them)", async () => {
+    const request = { letterId: LETTER, locale: "en", format: "pdf" as const, recipientId: null };
+    resetCaches();
+    const cold = (await renderDocument(renderer, parsed, request)).bytes;
+    const seed = await loadLetter(DATA_DIR, "unsc-dprk-2015");
+    await renderDocument(renderer, seed, { ...request, letterId: "unsc-dprk-2015" });
+    await renderDocument(renderer, seed, { ...request, letterId: "unsc-dprk-2015", format: "html" });
+    const warm = (await renderDocument(renderer, parsed, request)).bytes;
+    expect(warm.equals(cold)).toBe(true);
   });
 
   describe.each(LOCALES)("in %s", (locale) => {
