@@ -24,14 +24,14 @@ export type TemplateAsset = { bytes: Uint8Array; problem?: undefined } | { probl
 
 /** The files of one template's assets/ folder, by path relative to the template folder ("assets/logo.png"). */
 export interface TemplateAssets {
-  /** The template folder as errors name it ("templates"). */
+  /** The template folder as errors name it ("templates/un-security-council"). */
   folder: string;
   files: ReadonlyMap<string, TemplateAsset>;
 }
 
 /** A checked image: its file, format and intrinsic size in CSS pixels. */
 export interface ImageSource {
-  /** The file as errors name it: "templates/assets/logo.png". */
+  /** The file as errors name it: "templates/<name>/assets/logo.png". */
   file: string;
   format: ImageFormat;
   mime: string;
@@ -131,7 +131,7 @@ function check(file: string, path: string, bytes: Uint8Array): ImageSource {
  * @throws LetterpressError TEMPLATE_ERROR naming the file (or the address) and what was expected
  */
 export function resolveImage(src: string, assets: TemplateAssets | undefined, where: string): ImageSource {
-  const folder = assets?.folder ?? "templates";
+  const folder = assets?.folder ?? "the template folder";
   const path = assetPath(src, folder, where);
   const file = `${folder}/${path}`;
   const asset = assets?.files.get(path);

@@ -16,9 +16,19 @@ export type OpenedImages = Map<Uint8Array, unknown>;
 
 const svgTexts = new WeakMap<Uint8Array, string>();
 
+/**
+ * The SVG as an `<img>` shows it: its root's width and height give only its intrinsic size, and the
+ * picture fills the box the layout gave the image (through its viewBox), so svg-to-pdfkit, which
+ * would draw at the root's own width and height, is given the SVG without them.
+ */
 function svgText(source: ImageSource): string {
   let text = svgTexts.get(source.bytes);
-  if (text === undefined) svgTexts.set(source.bytes, (text = Buffer.from(source.bytes).toString("utf8")));
+  if (text === undefined) {
+    text = Buffer.from(source.bytes)
+      .toString("utf8")
+      .replace(/<svg\b[^>]*>/i, (root) => root.replace(/\s(?:width|height)\s*=\s*(?:"[^"]*"|'[^']*')/g, ""));
+    svgTexts.set(source.bytes, text);
+  }
   return text;
 }
 

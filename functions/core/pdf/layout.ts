@@ -410,9 +410,11 @@ export class Composer {
       // The caption's structure element comes first in the table's, wherever it is drawn.
       node.children.unshift(node.children.pop()!);
     };
-    if (s.captionSide === "top") flowCaption();
+    // caption-side is the caption's own property (CSS 2.1 17.4.1).
+    const side = caption?.style.captionSide ?? "top";
+    if (side === "top") flowCaption();
     this.events.push({ kind: "table", table, keptIn: keep });
-    if (s.captionSide === "bottom") flowCaption();
+    if (side === "bottom") flowCaption();
     this.events.push({ kind: "close", box: frame, geometry });
   }
 

@@ -67,6 +67,8 @@ export interface TableGroup {
 export interface TableStructure {
   caption: Box | null;
   columns: ComputedStyle[];
+  /** Each column's column group (`colgroup` around its `col`), if any. */
+  columnGroups: (ComputedStyle | null)[];
   groups: TableGroup[];
 }
 
@@ -222,6 +224,7 @@ function apartFromParagraph(inline: ComputedStyle, block: ComputedStyle): string
   if (inline.color !== block.color) return "color";
   if (inline.letterSpacing !== block.letterSpacing) return "letter-spacing";
   if (inline.lineHeight.factor !== block.lineHeight.factor || inline.lineHeight.pt !== block.lineHeight.pt) return "line-height";
+  if (inline.verticalAlign !== "baseline") return "vertical-align";
   return null;
 }
 
@@ -353,7 +356,7 @@ export class BoxBuilder {
    * tbody). Anonymous table boxes are not made: a part in the wrong place is an error naming it.
    */
   private tableStructure(table: Element): TableStructure {
-    const structure: TableStructure = { caption: null, columns: [], groups: [] };
+    const structure: TableStructure = { caption: null, columns: [], columnGroups: [], groups: [] };
     let header = false;
     let footer = false;
     for (const child of this.tableChildren(table)) {
@@ -365,10 +368,23 @@ export class BoxBuilder {
           break;
         case "table-column":
           structure.columns.push(style);
+          structure.columnGroups.push(null);
           break;
         case "table-column-group": {
+          // Chromium draws a column group's collapsed borders along its edges; the PDF does not: refused rather than left out.
+          if ([style.borderTopStyle, style.borderRightStyle, style.borderBottomStyle, style.borderLeftStyle].includes("solid")) {
+            fail(child, "has a border; the PDF draws the borders of cells, rows, row groups, columns and the table, not of column groups");
+          }
           const columns = this.tableChildren(child).filter((col) => this.styled.styleOf(col).display === "table-column");
-          structure.columns.push(...(columns.length > 0 ? columns.map((col) => this.styled.styleOf(col)) : [style]));
+          if (columns.length === 0) {
+            // A column group without columns is one column (HTML's span="1").
+            structure.columns.push(style);
+            structure.columnGroups.push(null);
+          }
+          for (const col of columns) {
+            structure.columns.push(this.styled.styleOf(col));
+            structure.columnGroups.push(style);
+          }
           break;
         }
         case "table-header-group":
@@ -453,7 +469,7 @@ export class BoxBuilder {
         continue;
       }
       const apart = apartFromParagraph(computed, block);
-      if (apart) fail(node, `sets ${apart} apart from its paragraph; the PDF sets a paragraph in one size, color and spacing`);
+      if (apart) fail(node, `sets ${apart} apart from its paragraph; the PDF sets a paragraph in one size, color and spacing, on one baseline`);
       const lang = attribute(node, "lang");
       const inner: InlineStyle = { bold: computed.fontWeight >= 600, italic: computed.fontStyle === "italic", ...(lang ? { lang } : style.lang ? { lang: style.lang } : {}) };
       this.inlines(node.childNodes, block, inner, out);

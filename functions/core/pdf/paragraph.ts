@@ -355,6 +355,19 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
  * The first line's indent counts in both, as in browsers; `spec.width` is not read.
  */
 export function intrinsicWidths(fonts: FontLibrary, spec: ParagraphSpec): { min: number; max: number } {
+  const key = paragraphKey({ ...spec, width: 0 });
+  let widths = widthsCache.get(key);
+  if (!widths) {
+    widths = measureWidths(fonts, spec);
+    widthsCache.set(key, widths);
+  }
+  return widths;
+}
+
+/** A table's cells are measured on every render of it: their widths are kept like their lines. */
+const widthsCache = new LruCache<string, { min: number; max: number }>({ maxBytes: LruCache.budgets.intrinsicWidths, sizeOf: (key) => LruCache.weigh.string(key) + 64 });
+
+function measureWidths(fonts: FontLibrary, spec: ParagraphSpec): { min: number; max: number } {
   let min = 0;
   let max = 0;
   let line = spec.indent;

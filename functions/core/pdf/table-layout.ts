@@ -160,6 +160,7 @@ function outerWidths(box: Box, host: TableHost): { min: number; max: number } {
 interface Grid {
   rows: { box: Box; group: TableGroup; cells: (Box | null)[] }[];
   columns: (ComputedStyle | null)[];
+  columnGroups: (ComputedStyle | null)[];
   count: number;
 }
 
@@ -178,6 +179,7 @@ function gridOf(table: Box, structure: TableStructure): Grid {
   return {
     rows: ordered.flatMap((group) => group.rows.map((row) => ({ box: row.box, group, cells: visual(row.cells) }))),
     columns: visual(structure.columns),
+    columnGroups: visual(structure.columnGroups),
     count,
   };
 }
@@ -466,7 +468,14 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
       const content = host.layoutContent(cell, contentX, contentWidth, rowNode);
       const insetTop = border.top + padding.top;
       const insetBottom = border.bottom + padding.bottom;
-      const backgrounds = [row.group.box.style.backgroundColor, row.box.style.backgroundColor, cs.backgroundColor].filter((color): color is string => color !== null);
+      // Painted in CSS 2.1's order (17.5.1): column group, column, row group, row, cell.
+      const backgrounds = [
+        p.grid.columnGroups[c]?.backgroundColor,
+        p.grid.columns[c]?.backgroundColor,
+        row.group.box.style.backgroundColor,
+        row.box.style.backgroundColor,
+        cs.backgroundColor,
+      ].filter((color): color is string => typeof color === "string");
       laid.push({
         box: cell,
         x: cellX,
@@ -659,31 +668,33 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
   startFragment();
   const queue = [...table.body];
   let continued = false;
+  const place = (row: RowLayout, last: boolean) => {
+    drawRow(row, cursor.y, cursor.page, { first: !continued, last, artifact: false });
+    cursor.y += row.height + (last ? table.after : 0);
+    rowsHere++;
+    continued = !last;
+  };
   while (queue.length > 0) {
     const row = queue.shift()!;
-    const lastRow = queue.length === 0;
-    const room = cursor.bottom - cursor.y - footerHeight - (lastRow ? table.bottom : 0) - table.after;
+    const room = cursor.bottom - cursor.y - footerHeight - (queue.length === 0 ? table.bottom : 0) - table.after;
     if (row.height <= room + 0.01) {
-      drawRow(row, cursor.y, cursor.page, { first: !continued, last: true, artifact: false });
-      cursor.y += row.height + table.after;
-      rowsHere++;
-      continued = false;
+      place(row, true);
       continue;
     }
     const freshRoom = cursor.freshHeight - table.continuationTop - headerHeight - footerHeight - table.after;
-    if (row.height > freshRoom + 0.01 && room > 0) {
-      // Taller than any page: as much of it as fits here, the rest on the next page.
-      const [head, tail] = splitRow(row, room);
-      drawRow(head, cursor.y, cursor.page, { first: !continued, last: false, artifact: false });
-      cursor.y += head.height;
-      queue.unshift(tail);
-      continued = true;
-    } else if (rowsHere === 0 && !continued) {
-      // Nothing of the body fits after the header here, and the paginator saw to it that this happens only at a page's top: set it anyway.
-      drawRow(row, cursor.y, cursor.page, { first: true, last: true, artifact: false });
-      cursor.y += row.height + table.after;
-      rowsHere++;
-      continue;
+    // On a page this fragment began by a break with no row yet, another break gains nothing.
+    const fresh = rowsHere === 0 && !first;
+    if (row.height > freshRoom + 0.01 || fresh) {
+      // Taller than any page: as much of it as fits here, the rest on the next page; a row whose
+      // first line alone is taller than the room is set whole, past the page's foot.
+      const [head, tail] = room > 0 ? splitRow(row, room) : [null, row];
+      if (head?.cells.some((cell) => cell.items.length > 0)) {
+        place(head, false);
+        queue.unshift(tail);
+      } else if (fresh) {
+        place(row, true);
+        continue;
+      } else queue.unshift(row);
     } else queue.unshift(row);
     endFragment(false);
     cursor.breakPage();

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { editionStylesheets, fillLetter } from "../../../functions/core/html/render-html";
 import type { TemplateAssets } from "../../../functions/core/images/image-source";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
@@ -6,7 +7,8 @@ import { TemplateEngine, type TemplateSet } from "../../../functions/core/templa
 import { loadTemplateAssets } from "../../../functions/templates/template-assets";
 import { IMAGE_ERROR_CASES } from "../../fixtures/images/error-cases";
 import { IMAGE_TEMPLATE_DIR, loadImageTemplateSet } from "../../fixtures/images/fixture-template";
-import { loadSeedLetter } from "../../support/letters";
+import { loadSeedLetter, SEED_TEMPLATE_DIR } from "../../support/letters";
+import { colourBox, imageList, structureElements, words } from "./images-inspect";
 import { options, run, stylesheetsFor, toFile } from "./pdf-inspect";
 
 /**
@@ -16,93 +18,6 @@ import { options, run, stylesheetsFor, toFile } from "./pdf-inspect";
  */
 
 const MM = 72 / 25.4;
-
-interface Box {
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-}
-
-/** The pages as RGB pixels at 72 dpi: one pixel a point. */
-function pixels(file: string, page: number): { width: number; height: number; at(x: number, y: number): [number, number, number] } {
-  const ppm = Buffer.from(run("sh", ["-c", `pdftoppm -r 72 -f ${page} -l ${page} "${file}" | base64 -w0`]), "base64");
-  // P6 header: "P6\n<w> <h>\n255\n".
-  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 32).toString("latin1"))!;
-  const width = Number(header[1]);
-  const offset = header[0].length;
-  return {
-    width,
-    height: Number(header[2]),
-    at: (x, y) => {
-      const i = offset + (Math.round(y) * width + Math.round(x)) * 3;
-      return [ppm[i]!, ppm[i + 1]!, ppm[i + 2]!];
-    },
-  };
-}
-
-/** The bounding box of the pixels of one colour (within 24 of each channel). */
-function colourBox(file: string, page: number, rgb: [number, number, number]): Box | null {
-  const image = pixels(file, page);
-  let box: Box | null = null;
-  for (let y = 0; y < image.height; y++) {
-    for (let x = 0; x < image.width; x++) {
-      const p = image.at(x, y);
-      if (Math.abs(p[0] - rgb[0]) <= 24 && Math.abs(p[1] - rgb[1]) <= 24 && Math.abs(p[2] - rgb[2]) <= 24) {
-        if (!box) box = { xMin: x, yMin: y, xMax: x + 1, yMax: y + 1 };
-        else {
-          box.xMin = Math.min(box.xMin, x);
-          box.yMin = Math.min(box.yMin, y);
-          box.xMax = Math.max(box.xMax, x + 1);
-          box.yMax = Math.max(box.yMax, y + 1);
-        }
-      }
-    }
-  }
-  return box;
-}
-
-/** pdftotext's word boxes, by page. */
-function words(file: string): { page: number; text: string; box: Box }[] {
-  const out: { page: number; text: string; box: Box }[] = [];
-  run("pdftotext", ["-bbox", file, "-"])
-    .split("<page ")
-    .slice(1)
-    .forEach((page, index) => {
-      for (const m of page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
-        out.push({ page: index + 1, text: m[5]!, box: { xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]) } });
-      }
-    });
-  return out;
-}
-
-/** pdfimages -list: the image XObjects, each with its page, kind, size in pixels and encoding. */
-function imageList(file: string): { page: number; type: string; width: number; height: number; enc: string }[] {
-  return run("pdfimages", ["-list", file])
-    .split("\n")
-    .slice(2)
-    .filter((line) => line.trim() !== "")
-    .map((line) => {
-      const c = line.trim().split(/\s+/);
-      return { page: Number(c[0]), type: c[2]!, width: Number(c[3]), height: Number(c[4]), enc: c[8]! };
-    });
-}
-
-/** The structure elements of a type, with their /Alt, from qpdf's uncompressed output. */
-function structureElements(file: string, type: string): { alt: string | null }[] {
-  const out = `${file}.qdf`;
-  run("qpdf", ["--qdf", "--object-streams=disable", file, out]);
-  const text = readFileSync(out, "latin1");
-  return [...text.matchAll(/\d+ 0 obj\n<<([\s\S]*?)\n>>\nendobj/g)]
-    .map((m) => m[1]!)
-    .filter((dict) => new RegExp(`/S /${type}\\b`).test(dict))
-    .map((dict) => {
-      const literal = /\/Alt \(([^)]*)\)/.exec(dict)?.[1];
-      // pdfkit writes text outside ASCII as UTF-16BE with a byte order mark, in hex.
-      const hex = /\/Alt <feff([0-9a-f]*)>/i.exec(dict)?.[1];
-      return { alt: literal ?? (hex ? Buffer.from(hex, "hex").swap16().toString("utf16le") : null) };
-    });
-}
 
 async function renderSeed(set: TemplateSet, locale: "en" | "ar" = "en"): Promise<Buffer> {
   return (await renderSeedWithView(set, locale)).pdf;
@@ -117,9 +32,9 @@ async function renderSeedWithView(set: TemplateSet, locale: "en" | "ar" = "en") 
 }
 
 /** A one-paragraph letter around `body`, rendered with the fixture template's images and `css`. */
-function renderFragment(body: string, css = "", assets?: TemplateAssets): Promise<Buffer> {
-  const fragment = `<article class="letter" lang="en" dir="ltr">${body}</article>`;
-  const print = readFileSync(`${__dirname}/../../../templates/un-security-council/print.css`, "utf8");
+function renderFragment(body: string, css = "", assets?: TemplateAssets, dir: "ltr" | "rtl" = "ltr"): Promise<Buffer> {
+  const fragment = `<article class="letter" lang="en" dir="${dir}">${body}</article>`;
+  const print = readFileSync(join(SEED_TEMPLATE_DIR, "print.css"), "utf8");
   return (async () =>
     renderPdf(fragment, options("en", { stylesheets: stylesheetsFor("en", "A4", `${print}\n${css}`), images: assets ?? (await loadTemplateAssets(IMAGE_TEMPLATE_DIR)) })))();
 }
@@ -236,6 +151,13 @@ describe("image sizing by CSS", () => {
     expect(box.height).toBeCloseTo(10 * MM, -0.5);
   });
 
+  it("starts at the right in a right-to-left letter, as its line's text would", async () => {
+    const file = toFile(await renderFragment('<p class="logo"><img src="assets/logo.png" alt="Logo"></p><p>After.</p>', "", undefined, "rtl"));
+    const green = colourBox(file, 1, [0, 170, 0])!;
+    const after = words(file).find((w) => w.text.includes("After"))!;
+    expect(Math.abs(green.xMax - after.box.xMax)).toBeLessThanOrEqual(1.5);
+  });
+
   it("follows text-align on its line (centred, and at the end)", async () => {
     const start = await logoBox('<img src="assets/logo.png" alt="Logo">');
     const centred = await logoBox('<img src="assets/logo.png" alt="Logo">', ".logo { text-align: center; }");
@@ -246,6 +168,26 @@ describe("image sizing by CSS", () => {
 });
 
 describe("images and pages", () => {
+  it("embeds an image shown twice (on two pages) once, and tags each showing", async () => {
+    const file = toFile(
+      await renderFragment(
+        '<p><img src="assets/logo.png" alt="Logo, first"></p><p class="next"><img src="assets/logo.png" alt="Logo, second"></p>',
+        ".next { break-before: page; }",
+      ),
+    );
+    const list = imageList(file);
+    expect(list.map((image) => `${image.type} ${image.width}x${image.height}`)).toEqual(["image 240x80", "smask 240x80", "image 240x80", "smask 240x80"]);
+    // pdfimages lists an image (and its soft mask) per showing, under the object shown: one XObject.
+    const objects = run("pdfimages", ["-list", file])
+      .split("\n")
+      .slice(2)
+      .filter((line) => line.trim() !== "")
+      .map((line) => line.trim().split(/\s+/)[10]);
+    expect(new Set(objects).size).toBe(1);
+    expect(list.map((image) => image.page)).toEqual([1, 1, 2, 2]);
+    expect(structureElements(file, "Figure").map((f) => f.alt)).toEqual(["Logo, first", "Logo, second"]);
+  });
+
   it("moves an image that does not fit at the foot of a page to the next page", async () => {
     const filler = Array.from({ length: 30 }, (_, i) => `<p>Paragraph ${i + 1} of the filler.</p>`).join("");
     const file = toFile(await renderFragment(`${filler}<img class="big" src="assets/photo.jpg" alt="A blue field">`, "img.big { display: block; width: 160mm; }"));

@@ -179,7 +179,7 @@ describe("the letter vocabulary", () => {
       "filled template line 3: <strong> sets color apart from its paragraph; the PDF sets a paragraph in one size, color and spacing",
     );
     await expect(renderPdf(html, withCss("p { display: table-cell; }"))).rejects.toThrow(
-      "filled template line 2: <p> has display: table-cell; the PDF does not lay out tables yet",
+      "filled template line 2: <p> has display: table-cell outside a table; the PDF lays out table parts inside a display: table only",
     );
   });
 

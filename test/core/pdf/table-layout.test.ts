@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type LocaleId, localeInfo } from "../../../functions/core/locales";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
@@ -176,6 +177,27 @@ describe("alignment in cells", () => {
   });
 });
 
+describe("backgrounds", () => {
+  it("paints a column's, a row's and a cell's background behind the cells they cover", async () => {
+    const css =
+      "table { border-spacing: 0; } td { padding: 6pt; } col.shade { background-color: #ff0000; } tr.shade { background-color: #00ff00; } td.shade { background-color: #0000ff; }";
+    const path = await render(`<table><col><col class="shade"><tr><td>alpha</td><td>beta</td></tr><tr class="shade"><td>gamma</td><td class="shade">delta</td></tr></table>`, css);
+    const qdf = `${path}.qdf`;
+    run("qpdf", ["--qdf", "--object-streams=disable", path, qdf]);
+    const content = readFileSync(qdf, "latin1");
+    const fills = (rgb: string) =>
+      [...content.matchAll(new RegExp(`${rgb} rg ([\\d.]+) [\\d.]+ ([\\d.]+) [\\d.]+ re f`, "g"))].map((m) => ({ x: Number(m[1]), width: Number(m[2]) }));
+    const all = words(path);
+    // The column's red behind both of its cells, from the second column's left edge.
+    const red = fills("1 0 0");
+    expect(red).toHaveLength(2);
+    for (const fill of red) expect(fill.x).toBeCloseTo(find(all, "beta").xMin - 6, 0);
+    // The row's green behind both of its cells, the cell's blue over the row's in the second.
+    expect(fills("0 1 0")).toHaveLength(2);
+    expect(fills("0 0 1")).toEqual([{ x: red[0]!.x, width: red[0]!.width }]);
+  });
+});
+
 describe("structure", () => {
   let path: string;
   beforeAll(async () => {
@@ -268,6 +290,28 @@ describe("tables across pages", () => {
     expect(find(all, "after").page).toBe(lines[89]!.page);
   });
 
+  it("keeps a table that may not break whole on the next page, when it fits one (break-inside: avoid)", async () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => cells([`Member ${i + 1}`, "x"])).join("");
+    const room = 841.89 - 40 * MM - 200;
+    const all = words(await render(`<p>x</p><table class="whole">${twenty}</table>`, `${css} p { margin: 0 0 ${room}pt; } table.whole { break-inside: avoid; }`));
+    expect(find(all, "Member").page).toBe(2);
+    expect(find(all, "20").page).toBe(2);
+  });
+
+  it("repeats the footer at the foot of every page, tagged once", async () => {
+    const path = await render(`<table><thead>${cells(["Name", "Where"], "th")}</thead><tfoot>${cells(["Totals", "all"])}</tfoot><tbody>${rows}</tbody></table>`, css);
+    const all = words(path);
+    const pages = Math.max(...all.map((w) => w.page));
+    for (let page = 1; page <= pages; page++) {
+      const here = all.filter((w) => w.page === page).sort((a, b) => a.yMin - b.yMin);
+      expect(here[here.length - 2]!.text).toBe("Totals");
+    }
+    const cellsText = structure(path)
+      .flatMap((tree) => (tree ? elements(tree, "TFoot") : []))
+      .map((footer) => textOf(footer).replace(/\s/g, ""));
+    expect(cellsText.filter((text) => text !== "")).toEqual(["Totalsall"]);
+  });
+
   it("keeps a heading with the table's header and first row (break-after: avoid)", async () => {
     // The spacer leaves room for the heading but not for the table's header and first row.
     const spacer = "<p>x</p>";
@@ -309,6 +353,16 @@ describe("refused table markup and values, each named", () => {
     expect(await fails(`<table>${cells(["a"])}</table>`, "td { vertical-align: super; }")).toMatch(
       /selector td, property vertical-align: not an accepted value; expected baseline \| top \| middle \| bottom/,
     );
+  });
+
+  it("refuses a border on a column group, which the PDF does not draw", async () => {
+    expect(await fails(`<table><colgroup class="g"><col></colgroup>${cells(["a"])}</table>`, "table { border-collapse: collapse; } .g { border: 1pt solid #000; }")).toMatch(
+      /<colgroup class="g"> has a border; the PDF draws the borders of cells, rows, row groups, columns and the table, not of column groups/,
+    );
+  });
+
+  it("refuses vertical-align on an inline element, which the PDF sets on its paragraph's baseline", async () => {
+    expect(await fails("<p>a <span class='up'>b</span></p>", ".up { vertical-align: top; }")).toMatch(/<span class="up"> sets vertical-align apart from its paragraph/);
   });
 
   it("refuses a bad scope", async () => {
