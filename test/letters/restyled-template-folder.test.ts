@@ -24,6 +24,7 @@ describe("a template folder re-branded by editing it alone", () => {
   let root: string;
   let renderer: DocumentRenderer;
   let parsed: ParsedLetter;
+  let launched: LaunchedBrowser | undefined;
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "letterpress-my-org-"));
     const templates = join(root, "templates");
@@ -61,7 +62,10 @@ describe("a template folder re-branded by editing it alone", () => {
     renderer = await createRenderer({ templatesDir: templates, paper: "A4" });
     parsed = await loadLetter(join(root, "data"), LETTER);
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterAll(async () => {
+    await launched?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it.each([
     ["en", "Safety is a right, not a favour"],
@@ -78,8 +82,6 @@ describe("a template folder re-branded by editing it alone", () => {
   });
 
   const itInBrowser = browserAvailable() ? it : it.skip;
-  let launched: LaunchedBrowser | undefined;
-  afterAll(async () => launched?.close());
 
   itInBrowser.each(["en", "de"])("in %s: Chromium prints the HTML edition as our PDF sets it (issue 12 item 8's bar)", async (locale) => {
     launched ??= await launchChromium();
