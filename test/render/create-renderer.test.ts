@@ -77,6 +77,19 @@ describe("a letter names its template", () => {
     });
   });
 
+  it("says so when the default template, which a letter.json without the field gets, is not there", async () => {
+    const dir = templatesCopy();
+    made.push(dir);
+    rmSync(join(dir, SEED_TEMPLATE), { recursive: true });
+    const data = sampleNaming(undefined);
+    made.push(data);
+    const renderer = await createRenderer({ templatesDir: dir, paper: "A4" });
+    const parsed = await loadLetter(data, "sample");
+    await expect(renderDocument(renderer, parsed, { letterId: "sample", locale: "en", format: "html", recipientId: null })).rejects.toThrow(
+      'sample/letter.json: template: no template "un-security-council" (the default when letter.json names none); expected one of the folders of templates/: "parliamentary-committee"',
+    );
+  });
+
   it("is made with the folder its letter.json names, each template compiled into its own engine", async () => {
     const dir = templatesCopy();
     made.push(dir);
