@@ -37,9 +37,12 @@ export function templateNames(templatesDir: string): string[] {
 export async function loadTemplateSet(templatesDir: string, name: string): Promise<TemplateSet> {
   const folder = join(templatesDir, name);
   const { catalogs, localeOverrides } = await readCatalogFolder(join(folder, "messages"), `templates/${name}/messages`);
+  const templates = await readNamed(folder, ".hbs");
+  // The two templates the code fills: said when the folder is read, not when the first page is made.
+  for (const required of ["letter", "page"]) if (!(required in templates)) throw unreadable(join(folder, `${required}.hbs`), { code: "ENOENT" });
   return {
     name,
-    templates: await readNamed(folder, ".hbs"),
+    templates,
     partials: await readNamed(join(folder, "partials"), ".hbs"),
     catalogs,
     localeOverrides,

@@ -40,7 +40,7 @@ describe("making the renderer from a templates folder", () => {
     });
   });
 
-  it.each([`${SEED_TEMPLATE}/print.css`, "ua.css", `${SEED_TEMPLATE}/partials`, `${SEED_TEMPLATE}/messages`])(
+  it.each([`${SEED_TEMPLATE}/print.css`, "ua.css", `${SEED_TEMPLATE}/partials`, `${SEED_TEMPLATE}/messages`, `${SEED_TEMPLATE}/page.hbs`])(
     "names a missing %s instead of failing with a raw file-system error",
     async (name) => {
       const dir = templatesCopy();
