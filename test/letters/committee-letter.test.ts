@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fillLetter } from "../../functions/core/html/render-html";
 import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
 import { resetCaches } from "../../functions/core/pdf/render-pdf";
 import { type DocumentRenderer, renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { catalogLocales } from "../../functions/templates/load-template-set";
-import { pdfInfo, popplerPages, run, toFile } from "../core/pdf/pdf-inspect";
+import { footerTitle, fragmentText, normalize, pdfInfo, pdfjsPages, popplerPages, run, toFile } from "../core/pdf/pdf-inspect";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
 import { compareEditions } from "../support/edition-comparison";
 import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
@@ -81,6 +82,28 @@ describe("the committee letter, made with its own template folder", () => {
       }
       // No Security Council words leak in from another template.
       expect(pdfText).not.toMatch(/Security Council|Excellenc/);
+    });
+
+    it("copies out of the PDF, with poppler and with pdf.js, as the HTML edition's text, word for word (the running footer and list markers left out)", () => {
+      const engine = renderer.templates.get(TEMPLATE)!;
+      const { fragment } = fillLetter(engine, parsed.letter, locale);
+      const expected = normalize(fragmentText(fragment));
+      const title = normalize(footerTitle(fragment));
+      for (const pages of [popplerPages(pdfFile), pdfjsPages(pdfFile)]) {
+        const body = pages
+          .map((page, index) => {
+            let text = normalize(page);
+            for (const repeated of [normalize(engine.messages(locale).format("footer.page", { page: index + 1, pages: pages.length })), title]) {
+              const at = text.lastIndexOf(repeated);
+              if (at >= 0) text = text.slice(0, at) + text.slice(at + repeated.length);
+            }
+            return text;
+          })
+          .join("")
+          // The list's markers are the PDF's own text (tagged Lbl); the HTML's are drawn by the browser.
+          .replaceAll("•", "");
+        expect(body).toBe(expected);
+      }
     });
 
     it("is set on US Letter in Noto Sans, as its print.css says (the renderer was asked for A4)", () => {
