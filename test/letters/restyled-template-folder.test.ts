@@ -19,6 +19,12 @@ import { DATA_DIR, TEMPLATES_DIR } from "../support/letters";
  */
 const LETTER = "committee-hearing-defenders";
 const MM = 72 / 25.4;
+/** The new message of the folder, in each language its catalogs have. */
+const MOTTOS = [
+  ["de", "Sicherheit ist ein Recht, keine Gunst"],
+  ["en", "Safety is a right, not a favour"],
+  ["fr", "La sécurité est un droit, pas une faveur"],
+] as const;
 
 describe("a template folder re-branded by editing it alone", () => {
   let root: string;
@@ -49,10 +55,7 @@ describe("a template folder re-branded by editing it alone", () => {
     writeFileSync(join(folder, "partials", "motto.hbs"), '<p class="motto">{{t "letterhead.motto"}}</p>\n');
     const letterhead = readFileSync(join(folder, "partials", "letterhead.hbs"), "utf8");
     writeFileSync(join(folder, "partials", "letterhead.hbs"), letterhead.replace('<p class="sender-kind">', '{{> motto}}\n<p class="sender-kind">'));
-    for (const [locale, motto] of [
-      ["en", "Safety is a right, not a favour"],
-      ["de", "Sicherheit ist ein Recht, keine Gunst"],
-    ] as const) {
+    for (const [locale, motto] of MOTTOS) {
       const file = join(folder, "messages", `${locale}.json`);
       writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, "utf8")), "letterhead.motto": motto }));
     }
@@ -67,10 +70,7 @@ describe("a template folder re-branded by editing it alone", () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it.each([
-    ["en", "Safety is a right, not a favour"],
-    ["de", "Sicherheit ist ein Recht, keine Gunst"],
-  ])("in %s: the PDF is A5 in Noto Serif with the folder's own partial and message; the HTML has them too", async (locale, motto) => {
+  it.each(MOTTOS)("in %s: the PDF is A5 in Noto Serif with the folder's own partial and message; the HTML has them too", async (locale, motto) => {
     const request = { letterId: LETTER, locale, recipientId: null };
     const pdf = toFile((await renderDocument(renderer, parsed, { ...request, format: "pdf" })).bytes);
     expect(pdfInfo(pdf)["Page size"]).toMatch(/^419\.\d+ x 595\.\d+ pts/);
@@ -83,7 +83,7 @@ describe("a template folder re-branded by editing it alone", () => {
 
   const itInBrowser = browserAvailable() ? it : it.skip;
 
-  itInBrowser.each(["en", "de"])("in %s: Chromium prints the HTML edition as our PDF sets it (issue 12 item 8's bar)", async (locale) => {
+  itInBrowser.each(MOTTOS.map(([locale]) => locale))("in %s: Chromium prints the HTML edition as our PDF sets it (issue 12 item 8's bar)", async (locale) => {
     launched ??= await launchChromium();
     const request = { letterId: LETTER, locale, recipientId: null };
     const ours = toFile((await renderDocument(renderer, parsed, { ...request, format: "pdf" })).bytes);
