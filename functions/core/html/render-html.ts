@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { InvalidLetterDataError } from "../errors";
 import type { Letter } from "../letter/parse-letter";
 import { formattingLocale, type LocaleId, localeInfo } from "../locales";
 import { counterStyleOf } from "../style/counter-styles";
@@ -16,8 +17,18 @@ export interface FilledLetter {
   view: LetterView;
 }
 
-/** Fills the letter template for one language (and, optionally, one recipient). */
+/**
+ * Fills the letter template for one language (and, optionally, one recipient). The letter's own
+ * words the template prints must be in that language's file: one missing is an error naming the
+ * file and the field, before anything is filled.
+ */
 export function fillLetter(engine: TemplateEngine, letter: Letter, locale: LocaleId, recipientId?: string): FilledLetter {
+  const translation = letter.translations.get(locale);
+  const missing = translation ? engine.letterWords.filter((word) => translation[word] === undefined) : [];
+  if (missing.length > 0) {
+    const file = `${letter.facts.id}/${locale}.json`;
+    throw new InvalidLetterDataError(missing.map((word) => ({ file, path: word, message: `missing; the letter's template "${engine.set.name}" prints it` })));
+  }
   const view = buildLetterView(letter, locale, recipientId);
   return { fragment: engine.fill("letter", view, locale), view };
 }

@@ -214,12 +214,13 @@ describe("message catalogs", () => {
 });
 
 describe("the template engine", () => {
-  it("names the template, the key and the locale when a message is missing", async () => {
+  it("names the catalog file, the key and the source that prints it when a message is missing, as the template is loaded", async () => {
     const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
-    const { ["closing.valediction"]: _dropped, ...catalog } = set.catalogs.fr!;
-    const engine = new TemplateEngine({ ...set, catalogs: { ...set.catalogs, fr: catalog } });
-    const parsed = await loadSeedLetter();
-    expect(() => renderHtml(engine, parsed.letter, "fr")).toThrow('template "letter" (locale fr): message "closing.valediction" (locale fr): no such key in the message catalog');
+    const { ["closing.valediction"]: _dropped, ["footer.page"]: _label, ...catalog } = set.catalogs.fr!;
+    expect(() => new TemplateEngine({ ...set, catalogs: { ...set.catalogs, fr: catalog } })).toThrow(
+      "templates/un-security-council/messages/fr.json: footer.page: missing; the page label (--page-label) prints it\n" +
+        "templates/un-security-council/messages/fr.json: closing.valediction: missing; partials/body.hbs prints it",
+    );
   });
 
   it("names the template and the field when the view lacks a field", async () => {
