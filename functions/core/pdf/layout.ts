@@ -77,6 +77,21 @@ const FAMILY_NAMES: Readonly<Record<string, FamilyId>> = {
   "sans-serif": "sans",
 };
 
+/**
+ * The first family of a font stack that the font registry has: the family the PDF sets the text in
+ * (and the HTML edition embeds). A stack without one would be drawn in another face than the browser's: say so.
+ */
+export function familyOfStack(fontFamily: readonly string[]): FamilyId {
+  const family = fontFamily.map((name) => FAMILY_NAMES[name.toLowerCase()]).find((f) => f !== undefined);
+  if (!family) {
+    throw new LetterpressError(
+      "TEMPLATE_ERROR",
+      `font-family ${fontFamily.map((name) => `"${name}"`).join(", ")}: none of these families is in the font registry (${Object.keys(FAMILY_NAMES).join(", ")})`,
+    );
+  }
+  return family;
+}
+
 /** A block box placed in its containing block: its border box and content box, in points. */
 interface Geometry {
   x: number;
@@ -146,7 +161,8 @@ function alignOf(style: ComputedStyle, dir: "ltr" | "rtl"): Align {
   }
 }
 
-function markerText(style: ComputedStyle, ordinal: number): string | null {
+/** The text of a list item's marker, as the PDF draws it (the HTML edition embeds its characters too). */
+export function markerText(style: ComputedStyle, ordinal: number): string | null {
   switch (style.listStyleType) {
     case "disc":
       return "•";
@@ -206,16 +222,8 @@ export class Composer {
   // ---- break lines -------------------------------------------------------------------------
 
   private rulesOf(style: ComputedStyle): ScriptRules {
-    const family = style.fontFamily.map((name) => FAMILY_NAMES[name.toLowerCase()]).find((f) => f !== undefined);
-    // A list without a family the PDF has would be drawn in another face than the browser's: say so.
-    if (!family) {
-      throw new LetterpressError(
-        "TEMPLATE_ERROR",
-        `font-family ${style.fontFamily.map((name) => `"${name}"`).join(", ")}: none of these families is in the font registry (${Object.keys(FAMILY_NAMES).join(", ")})`,
-      );
-    }
     return {
-      primary: family,
+      primary: familyOfStack(style.fontFamily),
       keepAll: style.wordBreak === "keep-all",
       // Chinese lines have no spaces to stretch: justification spaces every character, as browsers do.
       interCharacter: this.ctx.locale.script === "Hans",
