@@ -4,7 +4,8 @@ import { formattingLocale, type LocaleId, localeInfo } from "../locales";
 import { counterStyleOf } from "../style/counter-styles";
 import { documentStylesheets, type Paper, stylesheetsAsHtmlCss } from "../style/document-stylesheets";
 import type { StylesheetSource } from "../style/stylesheet";
-import { embeddedFontCss, type WebFontSource } from "./web-fonts";
+import { marginBoxCuts } from "./margin-boxes";
+import { embeddedFontCss, styleLetter, type WebFontSource } from "./web-fonts";
 import { buildLetterView, type LetterView } from "../template/letter-view";
 import type { TemplateEngine } from "../template/template-engine";
 
@@ -57,11 +58,14 @@ export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, pap
 
 /**
  * The HTML edition of a filled letter with its fonts embedded: WOFF2 subsets of exactly the faces
- * and characters the PDF sets its text in, so the page looks the same on every machine.
+ * and characters the PDF sets its text in, so the page looks the same on every machine; and its
+ * margin boxes cut to one line as the PDF cuts them (`marginBoxCuts`).
  */
 export async function renderHtmlEdition(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource): Promise<string> {
-  const fontCss = await embeddedFontCss(webFonts, filled.fragment, editionStylesheets(engine, filled.view.locale, paper, filled.view.title));
-  return renderHtmlPage(engine, filled, paper, fontCss);
+  const letter = styleLetter(filled.fragment, editionStylesheets(engine, filled.view.locale, paper, filled.view.title));
+  const fontCss = await embeddedFontCss(webFonts, letter);
+  const cuts = marginBoxCuts(webFonts.fonts, localeInfo(filled.view.locale), letter);
+  return renderHtmlPage(engine, filled, paper, cuts === "" ? fontCss : `${cuts}\n${fontCss}`);
 }
 
 export interface RenderHtmlOptions {

@@ -2,7 +2,7 @@ import { FACE_IDS, FAMILIES, type FaceId, type FamilyId, type FontLibrary, faceO
 import { familyOfStack, markerText } from "../pdf/layout";
 import { type Box, BoxBuilder, type Inline, inlineText, parseLetter } from "../pdf/letter-tree";
 import { assignFamilies } from "../pdf/shaping";
-import { type ComputedStyle, type ContentPart, type PageBox, parseStylesheets, type StylesheetSource, styleDocument } from "../style";
+import { type ComputedStyle, type ContentPart, type PageBox, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
 import { formatCounter } from "../style/counter-styles";
 
 /**
@@ -85,19 +85,26 @@ function marginBoxText(content: readonly ContentPart[], runningStrings: Readonly
   return `${parts.join("")}\u2026`;
 }
 
+/** The filled letter parsed and styled as the PDF does it: its computed styles, page styles and boxes. */
+export interface StyledLetter {
+  styled: StyledDocument;
+  boxes: Box;
+}
+
+/** The parse and style stages of the PDF, for the HTML edition's questions about fonts and margin boxes. */
+export function styleLetter(filledTemplate: string, stylesheets: readonly StylesheetSource[]): StyledLetter {
+  const letter = parseLetter(filledTemplate);
+  const styled = styleDocument(letter.root, parseStylesheets(stylesheets));
+  return { styled, boxes: new BoxBuilder(styled).build(letter) };
+}
+
 /**
  * The characters each face of the registry sets in this document: the letter's text, list
  * markers, and the margin boxes (page label digits, running title), found as the PDF finds them:
- * the same parse and style stages, the same first family of each font stack, the same per-character
- * fallback (`assignFamilies`) and the same bold and italic faces.
- *
- * @param filledTemplate the filled letter template, as both editions are made from it
- * @param stylesheets the document's stylesheets in cascade order (`editionStylesheets`)
+ * the same parse and style stages (`styleLetter`), the same first family of each font stack, the
+ * same per-character fallback (`assignFamilies`) and the same bold and italic faces.
  */
-export function fontUsage(fonts: FontLibrary, filledTemplate: string, stylesheets: readonly StylesheetSource[]): FontUsage {
-  const letter = parseLetter(filledTemplate);
-  const styled = styleDocument(letter.root, parseStylesheets(stylesheets));
-  const root = new BoxBuilder(styled).build(letter);
+export function fontUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLetter): FontUsage {
   const collector = new UsageCollector(fonts);
   const runningStrings = new Map<string, string[]>();
 
@@ -160,8 +167,8 @@ export function fontFaceRules(subsets: ReadonlyMap<FaceId, Uint8Array>): string 
  * (`fontUsage`), subset to WOFF2 by the source, as `@font-face` rules (`fontFaceRules`).
  * Deterministic: the same document and fonts give the same string.
  */
-export async function embeddedFontCss(source: WebFontSource, filledTemplate: string, stylesheets: readonly StylesheetSource[]): Promise<string> {
-  const usage = fontUsage(source.fonts, filledTemplate, stylesheets);
+export async function embeddedFontCss(source: WebFontSource, letter: StyledLetter): Promise<string> {
+  const usage = fontUsage(source.fonts, letter);
   const subsets = new Map<FaceId, Uint8Array>();
   for (const [face, characters] of usage) subsets.set(face, await source.subset(face, characters));
   return fontFaceRules(subsets);
