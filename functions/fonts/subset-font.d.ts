@@ -2,6 +2,7 @@ declare module "subset-font" {
   interface SubsetOptions {
     targetFormat?: "sfnt" | "truetype" | "woff" | "woff2";
     noHinting?: boolean;
+    glyphNames?: boolean;
     noLayoutClosure?: boolean;
     preserveNameIds?: number[];
     keepFeatures?: string[];

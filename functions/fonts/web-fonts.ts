@@ -80,5 +80,5 @@ async function makeSubset(face: FaceId, characters: string, fontDir?: string): P
     throw new LetterpressError("CONFIG_ERROR", `font file ${path} cannot be read (${(error as Error).message})`, { cause: error });
   }
   // No hinting: browsers ignore most of it at text sizes, and it is a third of a Latin face's bytes.
-  return new Uint8Array(await subsetFont(file, characters, { targetFormat: "woff2", noHinting: true }));
+  return new Uint8Array(await subsetFont(file, characters, { targetFormat: "woff2" }));
 }
