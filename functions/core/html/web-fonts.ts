@@ -40,6 +40,13 @@ class UsageCollector {
         let characters = this.used.get(face);
         if (!characters) this.used.set(face, (characters = new Set()));
         characters.add(codePoint);
+        // A shaper may draw a character as its decomposition (HarfBuzz draws Thai SARA AM as NIKHAHIT
+        // and SARA AA): the face keeps those too, else the browser takes them from the machine's fonts.
+        const char = String.fromCodePoint(codePoint);
+        for (const part of `${char.normalize("NFD")}${char.normalize("NFKD")}`) {
+          const partCodePoint = part.codePointAt(0)!;
+          if (partCodePoint !== codePoint && !characters.has(partCodePoint) && this.fonts.shaper(face).covers(partCodePoint)) characters.add(partCodePoint);
+        }
       }
       i += codePoint > 0xffff ? 2 : 1;
     }

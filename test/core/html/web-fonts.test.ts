@@ -55,6 +55,14 @@ describe("the faces and characters the HTML edition embeds", () => {
     expect(usage.get("naskh-regular")).toContain("ئ");
   });
 
+  it("keeps the characters a shaper decomposes a character into: Thai SARA AM, a precomposed accent", () => {
+    const thai = usageOf('<article class="letter" lang="th"><p>คำแปล</p></article>', "th");
+    expect(thai.get("thai-regular")).toEqual(expect.stringContaining("\u0e32"));
+    expect(thai.get("thai-regular")).toEqual(expect.stringContaining("\u0e4d"));
+    const latin = usageOf('<article class="letter" lang="fr"><p>Été</p></article>', "fr");
+    expect(latin.get("serif-regular")).toEqual(expect.stringContaining("\u0301"));
+  });
+
   it("holds the margin boxes' characters: every digit of the page label and the ellipsis that cuts a title", () => {
     const usage = usageOf('<article class="letter" lang="en"><p>x</p></article>', "en");
     expect(usage.get("serif-regular")).toEqual(expect.stringContaining("0123456789"));
