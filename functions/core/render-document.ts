@@ -1,6 +1,7 @@
 import { type DocumentRequest, CONTENT_TYPES, type RenderedDocument, sha256Hex } from "./documents";
 import { LetterpressError } from "./errors";
-import { fillLetter, type FilledLetter, type Paper, renderHtmlPage } from "./html/render-html";
+import { fillLetter, type FilledLetter, type Paper, renderHtmlEdition, renderHtmlPage } from "./html/render-html";
+import type { WebFontSource } from "./html/web-fonts";
 import type { ParsedLetter } from "./letter/parse-letter";
 import type { TemplateEngine } from "./template/template-engine";
 
@@ -11,6 +12,8 @@ export interface DocumentRenderer {
   engine: TemplateEngine;
   pdf: PdfRenderer;
   paper: Paper;
+  /** The HTML edition's embedded fonts (`createWebFonts`); without them the page uses the reader's fonts. */
+  webFonts?: WebFontSource;
 }
 
 /**
@@ -25,6 +28,11 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
   }
   const filled = fillLetter(renderer.engine, parsed.letter, request.locale, request.recipientId ?? undefined);
   const bytes =
-    request.format === "pdf" ? await renderer.pdf(filled, renderer.paper, renderer.engine) : Buffer.from(renderHtmlPage(renderer.engine, filled, renderer.paper), "utf8");
+    request.format === "pdf"
+      ? await renderer.pdf(filled, renderer.paper, renderer.engine)
+      : Buffer.from(
+          renderer.webFonts ? await renderHtmlEdition(renderer.engine, filled, renderer.paper, renderer.webFonts) : renderHtmlPage(renderer.engine, filled, renderer.paper),
+          "utf8",
+        );
   return { request, bytes, sha256: sha256Hex(bytes), contentType: CONTENT_TYPES[request.format] };
 }

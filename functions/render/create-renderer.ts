@@ -6,6 +6,7 @@ import { renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
 import { TemplateEngine } from "../core/template/template-engine";
 import { loadFontLibrary } from "../fonts/load-font-library";
+import { createWebFonts } from "../fonts/web-fonts";
 import { loadTemplateSet } from "../templates/load-template-set";
 
 /** A letter without a date is stamped with this fixed instant, never the clock: same input, same bytes. */
@@ -46,5 +47,6 @@ export async function createRenderer(options: RendererOptions): Promise<Document
       fonts,
     });
   };
-  return { engine, paper: options.paper, pdf };
+  // The HTML edition embeds subsets of the same faces, so it looks the same on every machine.
+  return { engine, paper: options.paper, pdf, webFonts: createWebFonts(fonts, options.fontDir) };
 }
