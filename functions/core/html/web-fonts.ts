@@ -31,14 +31,24 @@ class UsageCollector {
   /** Adds a run of text set in `style`, whose font stack's first registry family is `primary`. */
   add(text: string, primary: FamilyId, style: TextStyle): void {
     if (text === "") return;
+    const key = `${primary}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
+    for (const [face, codePoints] of remember(runUsage, key, RUN_USAGE_LIMIT, () => this.facesOf(text, primary, style))) {
+      let characters = this.used.get(face);
+      if (!characters) this.used.set(face, (characters = new Set()));
+      for (const codePoint of codePoints) characters.add(codePoint);
+    }
+  }
+
+  private facesOf(text: string, primary: FamilyId, style: TextStyle): (readonly [FaceId, readonly number[]])[] {
+    const used = new Map<FaceId, Set<number>>();
     const families = assignFamilies(this.fonts, text, primary, style);
     for (let i = 0; i < text.length; ) {
       const codePoint = text.codePointAt(i)!;
       // A forced line break is no glyph.
       if (codePoint !== 0x0a) {
         const face = faceOf(families[i]!, style);
-        let characters = this.used.get(face);
-        if (!characters) this.used.set(face, (characters = new Set()));
+        let characters = used.get(face);
+        if (!characters) used.set(face, (characters = new Set()));
         characters.add(codePoint);
         // A shaper may draw a character as its decomposition (HarfBuzz draws Thai SARA AM as NIKHAHIT
         // and SARA AA): the face keeps those too, else the browser takes them from the machine's fonts.
@@ -50,6 +60,7 @@ class UsageCollector {
       }
       i += codePoint > 0xffff ? 2 : 1;
     }
+    return [...used].map(([face, characters]) => [face, [...characters]] as const);
   }
 
   /** Adds inline text of a block of `block` style, with the PDF's rule for italics. */
@@ -81,9 +92,11 @@ function styleOfBox(style: ComputedStyle): TextStyle {
   return { bold: style.fontWeight >= 600, italic: style.fontStyle === "italic" };
 }
 
+const digitsOfStyle = new Map<string, string>();
+
 /** Every digit a page counter of this style can print. */
-function counterDigits(style: string | undefined): string {
-  return Array.from({ length: 10 }, (_, digit) => formatCounter(digit, style)).join("");
+function counterDigits(style = "decimal"): string {
+  return remember(digitsOfStyle, style, 64, () => Array.from({ length: 10 }, (_, digit) => formatCounter(digit, style)).join(""));
 }
 
 /** The characters a margin box can print: its text, every digit of its counters, the running strings' texts, and the ellipsis that cuts it. */
@@ -91,6 +104,28 @@ function marginBoxText(content: readonly ContentPart[], runningStrings: Readonly
   const parts = content.map((part) => (part.kind === "text" ? part.text : part.kind === "counter" ? counterDigits(part.style) : (runningStrings.get(part.name) ?? "")));
   return `${parts.join("")}\u2026`;
 }
+
+/** Bounded memo of small maps: the oldest entry goes first (Map keeps insertion order). */
+function remember<V>(cache: Map<string, V>, key: string, limit: number, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** A template's stylesheets change only with the template: parsed once per language, paper and title (parsing is most of the cost). */
+const parsedSheets = new Map<string, ReturnType<typeof parseStylesheets>>();
+
+function parsedStylesheets(sources: readonly StylesheetSource[]) {
+  return remember(parsedSheets, JSON.stringify(sources), 32, () => parseStylesheets(sources));
+}
+
+/** The faces and characters of one run of text: a mail merge sets the same paragraphs letter after letter. */
+const runUsage = new Map<string, readonly (readonly [FaceId, readonly number[]])[]>();
+const RUN_USAGE_LIMIT = 4096;
 
 /** The filled letter parsed and styled as the PDF does it: its computed styles, page styles and boxes. */
 export interface StyledLetter {
@@ -101,7 +136,7 @@ export interface StyledLetter {
 /** The parse and style stages of the PDF, for the HTML edition's questions about fonts and margin boxes. */
 export function styleLetter(filledTemplate: string, stylesheets: readonly StylesheetSource[]): StyledLetter {
   const letter = parseLetter(filledTemplate);
-  const styled = styleDocument(letter.root, parseStylesheets(stylesheets));
+  const styled = styleDocument(letter.root, parsedStylesheets(stylesheets));
   return { styled, boxes: new BoxBuilder(styled).build(letter) };
 }
 
