@@ -172,6 +172,9 @@ function declarationsOf(block: csstree.Block, state: ParseState, selector: strin
     const text = node.value.type === "Raw" ? node.value.value : csstree.generate(node.value);
     if (!knownProperty(property, context)) throw new StyleError(`${where}: not a property of the supported CSS (templates/CSS.md)`);
     if (property === "content" && context === "element") throw new StyleError(`${where}: content is read only in @page margin boxes (and as none on ::before and ::after)`);
+    if ((property === "overflow" || property === "text-overflow") && context === "element") {
+      throw new StyleError(`${where}: ${property} is read only in @page margin boxes (a running title cut to one line)`);
+    }
     if (
       context !== "element" &&
       !["content", "size", "margin", "margin-top", "margin-right", "margin-bottom", "margin-left"].includes(property) &&

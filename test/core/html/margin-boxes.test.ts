@@ -49,3 +49,10 @@ describe("the HTML edition's cut margin boxes", () => {
     expect(cuts(css, "A long running title ".repeat(30))).toBe("");
   });
 });
+
+describe("the margin-box bounds in the stylesheet", () => {
+  it("are refused on elements, where the PDF would not cut a line the browser cuts", () => {
+    const sheets = stylesheetsFor("en", "A4", "p { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }");
+    expect(() => styleLetter(LETTER, sheets)).toThrow("templates/print.css line 1, selector p, property overflow: overflow is read only in @page margin boxes");
+  });
+});
