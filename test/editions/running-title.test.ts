@@ -1,6 +1,7 @@
 import { type FilledLetter, fillLetter, renderHtmlEdition } from "../../functions/core/html/render-html";
 import type { LocaleId } from "../../functions/core/locales";
 import type { DocumentRenderer } from "../../functions/core/render-document";
+import type { TemplateEngine } from "../../functions/core/template/template-engine";
 import { loadFontLibrary } from "../../functions/fonts/load-font-library";
 import { createWebFonts } from "../../functions/fonts/web-fonts";
 import { createRenderer } from "../../functions/render/create-renderer";
@@ -81,11 +82,12 @@ function containsAll(line: string, label: string): boolean {
 }
 
 describe("a running title of 600 characters on US Letter", () => {
-  let renderer: DocumentRenderer;
+  let renderer: DocumentRenderer & { engine: TemplateEngine };
   let parsed: Awaited<ReturnType<typeof loadSeedLetter>>;
   beforeAll(async () => {
-    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "Letter" });
+    const created = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "Letter" });
     parsed = await loadSeedLetter();
+    renderer = { ...created, engine: created.templates.forLetter(parsed.letter) };
   });
 
   const labels = (locale: LocaleId, pages: number) => Array.from({ length: pages }, (_, i) => renderer.engine.messages(locale).format("footer.page", { page: i + 1, pages }));

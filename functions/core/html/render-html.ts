@@ -8,6 +8,7 @@ import { marginBoxCuts } from "./margin-boxes";
 import { embeddedFontCss, styleLetter, type WebFontSource } from "./web-fonts";
 import { buildLetterView, type LetterView } from "../template/letter-view";
 import type { TemplateEngine } from "../template/template-engine";
+import { inlineImages } from "./inline-images";
 
 export type { Paper } from "../style/document-stylesheets";
 
@@ -32,7 +33,7 @@ export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, pap
   // The page numbers in the digits the language's messages use (its CLDR default or its "$locale" override).
   const numberingSystem = new Intl.NumberFormat(formattingLocale(locale, engine.set.localeOverrides?.[locale])).resolvedOptions().numberingSystem;
   return documentStylesheets(
-    { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet },
+    { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet, authorName: `templates/${engine.set.name}/print.css` },
     {
       script: localeInfo(locale).script,
       paper,
@@ -53,7 +54,11 @@ export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, pap
   const css = fontCss === "" ? stylesheets : `${stylesheets}\n${fontCss}`;
   const styleHash = createHash("sha256").update(css).digest("base64");
   const contentSecurityPolicy = ["default-src 'none'", `style-src 'sha256-${styleHash}'`, "img-src data:", "font-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
-  return engine.fill("page", { lang: view.lang, dir: view.dir, title: view.title, description: view.summary, contentSecurityPolicy, css, letter: filled.fragment }, view.locale);
+  return engine.fill(
+    "page",
+    { lang: view.lang, dir: view.dir, title: view.title, description: view.summary, contentSecurityPolicy, css, letter: inlineImages(filled.fragment, engine.set.assets) },
+    view.locale,
+  );
 }
 
 /**
@@ -62,7 +67,7 @@ export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, pap
  * margin boxes cut to one line as the PDF cuts them (`marginBoxCuts`).
  */
 export async function renderHtmlEdition(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource): Promise<string> {
-  const letter = styleLetter(filled.fragment, editionStylesheets(engine, filled.view.locale, paper, filled.view.title));
+  const letter = styleLetter(filled.fragment, editionStylesheets(engine, filled.view.locale, paper, filled.view.title), engine.set.assets);
   const fontCss = await embeddedFontCss(webFonts, letter);
   const cuts = marginBoxCuts(webFonts.fonts, localeInfo(filled.view.locale), letter);
   return renderHtmlPage(engine, filled, paper, cuts === "" ? fontCss : `${cuts}\n${fontCss}`);

@@ -2,6 +2,7 @@ import { FACE_IDS, FAMILIES, type FaceId, type FamilyId, type FontLibrary, faceO
 import { familyOfStack, markerText } from "../pdf/layout";
 import { type Box, BoxBuilder, type Inline, inlineText, parseLetter } from "../pdf/letter-tree";
 import { assignFamilies } from "../pdf/shaping";
+import type { TemplateAssets } from "../images/image-source";
 import { type ComputedStyle, type ContentPart, type PageBox, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
 import { formatCounter } from "../style/counter-styles";
 
@@ -134,10 +135,10 @@ export interface StyledLetter {
 }
 
 /** The parse and style stages of the PDF, for the HTML edition's questions about fonts and margin boxes. */
-export function styleLetter(filledTemplate: string, stylesheets: readonly StylesheetSource[]): StyledLetter {
+export function styleLetter(filledTemplate: string, stylesheets: readonly StylesheetSource[], images?: TemplateAssets): StyledLetter {
   const letter = parseLetter(filledTemplate);
   const styled = styleDocument(letter.root, parsedStylesheets(stylesheets));
-  return { styled, boxes: new BoxBuilder(styled).build(letter) };
+  return { styled, boxes: new BoxBuilder(styled, images).build(letter) };
 }
 
 /**
@@ -164,7 +165,13 @@ export function fontUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLet
         values.push(stringSet.value === "text" ? inlineText(box.content.inlines).replace(/\n/g, " ") : stringSet.value);
         runningStrings.set(stringSet.name, values);
       }
-    } else box.content.children.forEach(visit);
+    } else if (box.content.kind === "blocks") box.content.children.forEach(visit);
+    else if (box.content.kind === "table") {
+      const { caption, groups } = box.content.table;
+      if (caption) visit(caption);
+      for (const group of groups) for (const row of group.rows) row.cells.forEach(visit);
+    }
+    // An image draws no text: its alt text is for readers of the structure, in both editions.
   };
   visit(root);
 
