@@ -136,7 +136,8 @@ export function createWebFonts(fonts: FontLibrary, fontDir?: string, maxBytes = 
   const make = async (face: FaceId, characters: string): Promise<Uint8Array> => {
     const fontPath = assetPath(FONT_FILES[face], fontDir);
     const hb = hbSubsetAt(assetPath(HARFBUZZ_SUBSET_WASM_FILE, fontDir));
-    return compress(subsetTrueType(hb, readAsset(fontPath), characters, fontPath));
+    // wawoff2 answers with a view of its WebAssembly memory, which its next call overwrites: keep a copy.
+    return (await compress(subsetTrueType(hb, readAsset(fontPath), characters, fontPath))).slice();
   };
   return {
     fonts,

@@ -99,6 +99,16 @@ describe("the WOFF2 subsets", () => {
     }
   });
 
+  it("stay intact while other subsets are made (the encoder reuses its memory)", async () => {
+    const web = createWebFonts(fonts);
+    const first = await web.subset("serif-regular", " Testimony");
+    const copy = Buffer.from(first);
+    await web.subset("serif-bold", " Another face, other characters 0123");
+    await web.subset("naskh-regular", " ابت");
+    expect(Buffer.compare(Buffer.from(first), copy)).toBe(0);
+    expect(characterMap(first)).toBe(" Teimnosty");
+  });
+
   it("are the same bytes for the same face and characters, from a warm cache or a new process's", async () => {
     const first = await createWebFonts(fonts).subset("serif-italic", "Testimony 2015");
     const cold = await createWebFonts(fonts).subset("serif-italic", "Testimony 2015");
