@@ -108,6 +108,7 @@ describe("a running title of 600 characters on US Letter", () => {
   describeInBrowser("and in Chromium's print of the HTML edition", () => {
     let launched: LaunchedBrowser;
     const webFonts = createWebFonts(loadFontLibrary());
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: describeInBrowser is describe (or describe.skip without Chromium), a scope of its own that Biome does not recognize
     beforeAll(async () => {
       launched = await launchChromium();
     });
