@@ -67,7 +67,7 @@ const contextSchema = z
     [K.jwtIssuer]: z.url({ protocol: /^https$/ }).optional(),
     [K.jwtAudience]: list.pipe(z.array(z.string().min(1)).min(1)).optional(),
     // Leaves account concurrency for everything else and bounds the cost of a flood of render requests.
-    [K.renderReservedConcurrency]: positiveInt.min(2, { error: "must be at least 2 (the queue consumer needs two concurrent executions)" }).max(1000).default(10),
+    [K.renderReservedConcurrency]: positiveInt.min(4, { error: "must be at least 4 (the two queue consumers need two concurrent executions each)" }).max(1000).default(10),
     [K.throttleRateLimit]: positiveInt.max(10_000).default(20),
     [K.throttleBurstLimit]: positiveInt.max(5_000).default(40),
     [K.alarmEmail]: z.email().optional(),

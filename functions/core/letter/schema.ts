@@ -21,7 +21,7 @@ export const LIMITS = {
   paragraphs: 200,
   segmentsPerParagraph: 100,
   signatories: 500,
-  recipients: 10_000,
+  recipients: 2_000,
 } as const;
 
 export { SLUG_PATTERN, slug } from "./slug";
