@@ -57,10 +57,15 @@ export function copiesPerPart(translationBytes: number): number {
   return Math.max(1, Math.min(PART_SIZING.maxCopies, Math.floor(PART_SIZING.budgetMs / copyCostMs(translationBytes))));
 }
 
-/** The size of a language's text as its file has it (UTF-8 JSON); 0 for a language the letter lacks. */
+/**
+ * The size of the text a copy in this language prints (UTF-8 JSON, without whitespace): everything
+ * in its file but the recipients' entries, of which a copy prints one. 0 for a language the letter lacks.
+ */
 export function translationBytes(parsed: ParsedLetter, locale: LocaleId): number {
   const translation = parsed.letter.translations.get(locale);
-  return translation ? Buffer.byteLength(JSON.stringify(translation), "utf8") : 0;
+  if (!translation) return 0;
+  const { recipients: _each, ...printed } = translation;
+  return Buffer.byteLength(JSON.stringify(printed), "utf8");
 }
 
 /**

@@ -81,6 +81,9 @@ describe("planRenderParts", () => {
     const covered = parts.flatMap((part) => (part.recipients ?? [null]).flatMap((recipientId) => DOCUMENT_FORMATS.map((format) => `${part.locale}/${recipientId}/${format}`)));
     expect(covered.sort()).toEqual(requests.map((request) => `${request.locale}/${request.recipientId}/${request.format}`).sort());
     expect(new Set(covered).size).toBe(covered.length);
+    // A copy prints one recipient's entry, not all of them: the recipients' entries in every translation
+    // do not shrink the parts (the real letter's text allows the cap).
+    expect(Math.max(...parts.map((part) => part.recipients?.length ?? 0))).toBe(PART_SIZING.maxCopies);
     // One part per language for its letter to the Council, then ceil(recipients / part size) per language.
     const perLanguage = Math.ceil(LIMITS.recipients / locales.length);
     expect(parts.length).toBeGreaterThanOrEqual(locales.length * (1 + Math.ceil((perLanguage - 1) / PART_SIZING.maxCopies)));
