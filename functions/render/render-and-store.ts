@@ -102,13 +102,15 @@ export async function renderAndStore(
   try {
     // The store adds ours to what earlier or concurrent runs of the revision listed.
     const { completeRevision } = options;
-    result.manifest = await store.publishRevision(
+    const manifest = await store.publishRevision(
       letterId,
       revision,
       result.stored.map((stored) => stored.document),
       { pointLatest: completeRevision === undefined },
     );
-    result.latest = completeRevision ? await pointLatestWhenComplete(store, letterId, revision, result.manifest, completeRevision) : "pointed";
+    result.latest = completeRevision ? await pointLatestWhenComplete(store, letterId, revision, manifest, completeRevision) : "pointed";
+    // Only once published in full (latest.json included when due): a failure below reports every document.
+    result.manifest = manifest;
   } catch (error) {
     // The documents are stored but not listed: report every one of them, so a re-run publishes them.
     const reason = asLetterpressError(error);

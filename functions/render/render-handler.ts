@@ -62,8 +62,9 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
     return { ...report, documents: result.stored.map((stored) => stored.document) };
   }
 
-  async function renderLogged(request: RenderRequest): Promise<RenderReply> {
-    return replyOf(await (await service).render(request, logged));
+  /** `bounded`: one invocation's worth at most (every request but a whole changed letter without a part queue). */
+  async function renderLogged(request: RenderRequest, bounded = true): Promise<RenderReply> {
+    return replyOf(await (await service).render(request, { ...logged, bounded }));
   }
 
   /** One part of a changed letter: at most a part's documents (render-parts.ts), each failure named in the log. */
@@ -92,7 +93,7 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
    */
   async function renderChangedLetter(letterId: string): Promise<RenderReply[]> {
     const { parts: queue } = dependencies;
-    if (!queue) return [await renderLogged({ letterId }), await renderLogged({ letterId, recipients: true })];
+    if (!queue) return [await renderLogged({ letterId }, false), await renderLogged({ letterId, recipients: true }, false)];
     const { revision, parts, documents } = await (await service).planParts(letterId);
     await queue.send(parts);
     logger.info("letter fanned out", { letterId, revision, parts: parts.length, documents, largestPart: Math.max(0, ...parts.map(documentsOfPart)) });

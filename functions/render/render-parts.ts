@@ -52,6 +52,18 @@ export function copyCostMs(translationBytes: number): number {
   return PART_SIZING.msPerCopy + PART_SIZING.msPerTranslationKiB * (translationBytes / 1024);
 }
 
+/**
+ * The estimated cost on Lambda of some documents of a letter: a PDF costs its text and half a copy's
+ * storing, an HTML page (well under 1 ms to render) the other half. A copy in both formats costs `copyCostMs`.
+ */
+export function estimatedCostMs(parsed: ParsedLetter, requests: readonly DocumentRequest[]): number {
+  const storing = PART_SIZING.msPerCopy / 2;
+  return requests.reduce(
+    (sum, request) => sum + storing + (request.format === "pdf" ? PART_SIZING.msPerTranslationKiB * (translationBytes(parsed, request.locale) / 1024) : 0),
+    0,
+  );
+}
+
 /** How many copies of a translation of this size one part renders: at least one, within the budget and the cap. */
 export function copiesPerPart(translationBytes: number): number {
   return Math.max(1, Math.min(PART_SIZING.maxCopies, Math.floor(PART_SIZING.budgetMs / copyCostMs(translationBytes))));

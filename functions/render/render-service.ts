@@ -8,7 +8,7 @@ import type { LetterSource } from "../letters/letter-source";
 import type { DocumentStore } from "../storage/document-store";
 import { documentKey } from "../storage/object-layout";
 import type { RenderRequest } from "./events";
-import { planRenderParts, type RenderPart } from "./render-parts";
+import { estimatedCostMs, PART_SIZING, planRenderParts, type RenderPart } from "./render-parts";
 import { rendererFingerprint } from "./renderer-fingerprint";
 import { type RenderAndStoreOptions, type RenderAndStoreResult, renderAndStore } from "./render-and-store";
 
@@ -91,10 +91,25 @@ export class RenderService {
     );
   }
 
-  async render(request: RenderRequest, options: RenderAndStoreOptions = {}): Promise<RenderAndStoreResult> {
+  /**
+   * Renders what a request asks for. `bounded`: the render function's invocations (direct, or a
+   * request from the render queue) refuse a request estimated to cost more than one part may, before
+   * any work (render-parts.ts); the CLI and a whole changed letter without a part queue are not bounded.
+   */
+  async render(request: RenderRequest, options: RenderAndStoreOptions & { bounded?: boolean } = {}): Promise<RenderAndStoreResult> {
     const parsed = await this.letters.loadLetter(request.letterId);
     const revision = this.revisionOf(parsed);
-    return renderAndStore(this.renderer, this.store, parsed, this.plan(parsed, request), revision, {
+    const requests = this.plan(parsed, request);
+    if (options.bounded) {
+      const estimate = estimatedCostMs(parsed, requests);
+      if (estimate > PART_SIZING.budgetMs)
+        throw new LetterpressError(
+          "INVALID_REQUEST",
+          `letter "${request.letterId}": this request asks for ${requests.length} documents, estimated at ${Math.round(estimate / 1000)} s of rendering; ` +
+            `one invocation renders at most ${PART_SIZING.budgetMs / 1000} s: ask for fewer languages or recipients, or upload the letter's data to render all of it in parts`,
+        );
+    }
+    return renderAndStore(this.renderer, this.store, parsed, requests, revision, {
       completeRevision: this.completeRevision(parsed, revision),
       ...options,
     });

@@ -13,7 +13,8 @@ import type { DocumentRenderer } from "../../functions/core/render-document";
 import type { HandlerLogger } from "../../functions/handler-logger";
 import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { createRenderer } from "../../functions/render/create-renderer";
-import { copiesPerPart, PART_SIZING, partMessageBody, type RenderPart } from "../../functions/render/render-parts";
+import { copiesPerPart, estimatedCostMs, PART_SIZING, partMessageBody, type RenderPart } from "../../functions/render/render-parts";
+import { DOCUMENT_FORMATS, planDocuments } from "../../functions/core/documents";
 import { readPublishedLetters } from "../../functions/download/letters-page";
 import type { Delivery } from "../../local/local-queue";
 import { type LocalRuntime, wireLocalRuntime } from "../../local/runtime";
@@ -24,7 +25,9 @@ import { writeCrowdedLetter } from "./support/crowded-letter";
 const LETTER = "crowded";
 const LOCALES = ["en", "fr"] as const;
 /** Enough recipients that each language needs two parts of personalized copies (the real letter's text allows 50 a part). */
-const RECIPIENTS = 2 * (PART_SIZING.maxCopies + 5);
+const RECIPIENTS = 2 * (PART_SIZING.maxCopies + 15);
+/** A letter never rendered here: all its copies are more than one invocation may render. */
+const TOO_MANY = { letterId: "too-many-at-once", recipients: 200 };
 
 interface Invocation {
   queue: "changes" | "parts";
@@ -56,6 +59,7 @@ describe("a changed letter renders as bounded parts through the render queues", 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "letterpress-crowded-"));
     await writeCrowdedLetter(dataDir, { letterId: LETTER, locales: LOCALES, recipients: RECIPIENTS });
+    await writeCrowdedLetter(dataDir, { ...TOO_MANY, locales: LOCALES });
     harness = await startHarness();
     const wrap = (renderer: DocumentRenderer): DocumentRenderer => ({
       ...renderer,
@@ -109,7 +113,7 @@ describe("a changed letter renders as bounded parts through the render queues", 
     const changes = invocations.filter((invocation) => invocation.queue === "changes");
     expect(changes.map((invocation) => ({ messages: invocation.delivery.messageIds.length, pdfs: invocation.pdfs }))).toEqual([{ messages: 1, pdfs: 0 }]);
     const parts = partsOf(invocations);
-    // Per language: the letter to the Council, then its 55 recipients in parts of 50 and 5.
+    // Per language: the letter to the Council, then its 65 recipients in parts of 50 and 15.
     const perPart = copiesPerPart(9 * 1024);
     expect(perPart).toBe(PART_SIZING.maxCopies);
     expect(parts.map((invocation) => ({ messages: invocation.delivery.messageIds.length, failed: invocation.delivery.failed.length }))).toEqual(
@@ -118,10 +122,10 @@ describe("a changed letter renders as bounded parts through the render queues", 
     expect(parts.map(partOf).map((part) => `${part.locale}:${part.recipients === null ? "council" : part.recipients.length}`)).toEqual([
       "en:council",
       "en:50",
-      "en:5",
+      "en:15",
       "fr:council",
       "fr:50",
-      "fr:5",
+      "fr:15",
     ]);
     // The bound, by count: no invocation rendered more copies than one part may hold, and each rendered exactly its part.
     for (const invocation of parts) {
@@ -206,10 +210,32 @@ describe("a changed letter renders as bounded parts through the render queues", 
     expect((await runtime.store.getManifest(LETTER, revision))!.documents).toHaveLength(2 * (RECIPIENTS + LOCALES.length));
   }, 180_000);
 
+  test("a direct invocation asking for more than one part's work is refused before any render, naming the estimate and the bound", async () => {
+    rendered = [];
+    const parsed = await new DirectoryLetterSource(dataDir).loadLetter(TOO_MANY.letterId);
+    const all = planDocuments(parsed.letter, parsed.localeErrors, { formats: DOCUMENT_FORMATS, personalized: true });
+    expect(estimatedCostMs(parsed, all)).toBeGreaterThan(PART_SIZING.budgetMs);
+    await expect(runtime.render({ letterId: TOO_MANY.letterId, recipients: true })).rejects.toMatchObject({
+      name: "INVALID_REQUEST",
+      message: expect.stringMatching(new RegExp(`asks for ${2 * TOO_MANY.recipients} documents, estimated at \\d+ s of rendering; one invocation renders at most 30 s`)),
+    });
+    // The same through the render queue: the request's message fails each time, and nothing was rendered or published.
+    invocations.length = 0;
+    runtime.queues.changes.send([JSON.stringify({ letterId: TOO_MANY.letterId, recipients: true })]);
+    await runtime.queues.changes.drained();
+    expect(invocations.map((invocation) => invocation.delivery.failed.length)).toEqual([1, 1, 1]);
+    expect(rendered).toEqual([]);
+    expect(await runtime.store.getLatest(TOO_MANY.letterId)).toBeUndefined();
+    // Half of them fit in one invocation.
+    const half = all.filter((request) => Number(request.recipientId?.slice(1)) <= TOO_MANY.recipients / 2);
+    expect(estimatedCostMs(parsed, half)).toBeLessThanOrEqual(PART_SIZING.budgetMs);
+  }, 60_000);
+
   test("a part of a revision the data has moved past renders nothing and does not move latest.json back", async () => {
     const current = (await runtime.store.getLatest(LETTER))!.revision;
     const stale: RenderPart = { letterId: LETTER, revision: "0123456789ab", locale: "en", recipients: ["r1"], index: 0, of: 1 };
     invocations.length = 0;
+    rendered = [];
     logged.length = 0;
     runtime.queues.parts.send([partMessageBody(stale)]);
     await runtime.queues.parts.drained();
