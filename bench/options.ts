@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { isLocaleId, type LocaleId } from "../functions/core/locales";
+import { DEFAULT_TEMPLATE } from "../functions/core/letter/schema";
 import { catalogLocales } from "../functions/templates/load-template-set";
 import { REPO_ROOT } from "./bundle";
 
@@ -40,14 +41,16 @@ function count(name: string, minimum: number) {
   };
 }
 
+/** The bench letter's languages: the catalogs of its template (its letter.json names none, so the default). */
+const benchLocales = () => catalogLocales(join(REPO_ROOT, "templates"), DEFAULT_TEMPLATE);
+
 function localeList(value: string): LocaleId[] {
   const locales = value
     .split(",")
     .map((locale) => locale.trim())
     .filter(Boolean);
   const unknown = locales.filter((locale) => !isLocaleId(locale));
-  if (unknown.length > 0 || locales.length === 0)
-    throw new InvalidArgumentError(`unknown locale ${unknown.join(", ")}; expected BCP 47 tags such as ${catalogLocales(join(REPO_ROOT, "templates")).join(", ")}`);
+  if (unknown.length > 0 || locales.length === 0) throw new InvalidArgumentError(`unknown locale ${unknown.join(", ")}; expected BCP 47 tags such as ${benchLocales().join(", ")}`);
   return locales as LocaleId[];
 }
 
@@ -56,7 +59,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const program = new Command("bench")
     .description("Render the real letter in every language with letterpress and with headless Chromium; write bench/results/latest.{json,md,svg} and profile.md")
     .option("--quick", "about a minute: fewer iterations, a 200-letter batch", false)
-    .option("--locales <list>", "languages, comma-separated", localeList, catalogLocales(join(REPO_ROOT, "templates")))
+    .option("--locales <list>", "languages, comma-separated", localeList, benchLocales())
     .option("--warmups <n>", "warm-up documents per language, not measured", count("--warmups", 0))
     .option("--iterations <n>", "measured warm PDFs per language", count("--iterations", 1))
     .option("--html-iterations <n>", "measured warm HTML pages per language", count("--html-iterations", 1))

@@ -4,7 +4,7 @@ import { LetterpressError } from "./errors";
 /**
  * A language letterpress can render: a BCP 47 tag in its canonical form (`en`, `pt-BR`, `zh-Hant`,
  * `sr-Latn`). Which languages exist is decided by files, not code: a message catalog in
- * `templates/messages/<tag>.json` and a translation in `data/<letter>/<tag>.json`.
+ * `templates/<name>/messages/<tag>.json` (of the letter's template) and a translation in `data/<letter>/<tag>.json`.
  */
 export type LocaleId = string;
 

@@ -3,12 +3,14 @@ import { LetterpressError } from "./errors";
 import { fillLetter, type FilledLetter, type Paper, renderHtmlPage } from "./html/render-html";
 import type { ParsedLetter } from "./letter/parse-letter";
 import type { TemplateEngine } from "./template/template-engine";
+import type { TemplateLibrary } from "./template/template-library";
 
 /** Lays out a filled letter as PDF bytes; the composition root binds it to the PDF typesetter and its fonts. */
 export type PdfRenderer = (filled: FilledLetter, paper: Paper, engine: TemplateEngine) => Promise<Buffer>;
 
 export interface DocumentRenderer {
-  engine: TemplateEngine;
+  /** Every template, each compiled once; a letter is made with the one its letter.json names. */
+  templates: TemplateLibrary;
   pdf: PdfRenderer;
   paper: Paper;
 }
@@ -23,8 +25,8 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
   if (!parsed.letter.translations.has(request.locale)) {
     throw new LetterpressError("UNKNOWN_LOCALE", `letter "${request.letterId}" has no ${request.locale} translation`);
   }
-  const filled = fillLetter(renderer.engine, parsed.letter, request.locale, request.recipientId ?? undefined);
-  const bytes =
-    request.format === "pdf" ? await renderer.pdf(filled, renderer.paper, renderer.engine) : Buffer.from(renderHtmlPage(renderer.engine, filled, renderer.paper), "utf8");
+  const engine = renderer.templates.forLetter(parsed.letter);
+  const filled = fillLetter(engine, parsed.letter, request.locale, request.recipientId ?? undefined);
+  const bytes = request.format === "pdf" ? await renderer.pdf(filled, renderer.paper, engine) : Buffer.from(renderHtmlPage(engine, filled, renderer.paper), "utf8");
   return { request, bytes, sha256: sha256Hex(bytes), contentType: CONTENT_TYPES[request.format] };
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Paper } from "./html/render-html";
+import { assetsDigest } from "./images/image-source";
 import type { Letter } from "./letter/parse-letter";
 import type { TemplateSet } from "./template/template-engine";
 
@@ -33,6 +34,8 @@ function canonical(value: unknown): string {
  * template, paper, code or font gives a new one, so a key handed out never names other bytes.
  */
 export function revisionOf(letter: Letter, inputs: RevisionInputs): string {
-  const input = canonical({ facts: letter.facts, translations: letter.translations, templates: inputs.templates, paper: inputs.paper, renderer: inputs.renderer });
+  // The template's images by content, not by the folder they were read from (a laptop's, a Lambda's).
+  const templates = { ...inputs.templates, assets: inputs.templates.assets?.files.size ? assetsDigest(inputs.templates.assets) : undefined };
+  const input = canonical({ facts: letter.facts, translations: letter.translations, templates, paper: inputs.paper, renderer: inputs.renderer });
   return createHash("sha256").update(input).digest("hex").slice(0, 16);
 }

@@ -4,34 +4,41 @@ import { warmUp } from "../core/pdf/warm-up";
 import { parseStylesheets } from "../core/style";
 import { renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
-import { TemplateEngine } from "../core/template/template-engine";
+import type { TemplateEngine } from "../core/template/template-engine";
+import { TemplateLibrary } from "../core/template/template-library";
 import { loadFontLibrary } from "../fonts/load-font-library";
-import { loadTemplateSet } from "../templates/load-template-set";
+import { loadTemplateSets } from "../templates/load-template-set";
 
 /** A letter without a date is stamped with this fixed instant, never the clock: same input, same bytes. */
 export const UNDATED_CREATION_DATE = new Date(Date.UTC(2000, 0, 1));
 
 export interface RendererOptions {
+  /** The templates folder: one folder per template (templates/<name>/) beside letterpress's ua.css. */
   templatesDir: string;
   /** Flat folder of font files (a bundle); the npm packages under node_modules when omitted. */
   fontDir?: string;
   paper: Paper;
-  /** Languages to warm up before the first document (a Lambda's init phase): a list, or "all" the catalogs have; none by default. */
+  /** Languages to warm up before the first document (a Lambda's init phase): a list, or "all" the templates' catalogs have; none by default. */
   warmLocales?: AllowedLocales;
 }
 
-/** Binds the core to its assets: templates from disk, fonts parsed once per process. */
+/** Binds the core to its assets: every template folder from disk (each compiled once), fonts parsed once per process. */
 export async function createRenderer(options: RendererOptions): Promise<DocumentRenderer> {
-  const engine = new TemplateEngine(await loadTemplateSet(options.templatesDir));
+  const templates = new TemplateLibrary(await loadTemplateSets(options.templatesDir));
+  const engines = templates.names.map((name) => templates.get(name) as TemplateEngine);
   // CSS outside the supported table fails every document of both editions before any is made, not
-  // the PDF alone: the HTML page must never show a look the PDF refuses.
-  const anyLocale = Object.keys(engine.set.catalogs)[0];
-  if (anyLocale) parseStylesheets(editionStylesheets(engine, anyLocale, options.paper));
+  // the PDF alone: the HTML page must never show a look the PDF refuses. Each template is checked.
+  for (const engine of engines) {
+    const anyLocale = Object.keys(engine.set.catalogs)[0];
+    if (anyLocale) parseStylesheets(editionStylesheets(engine, anyLocale, options.paper));
+  }
   const fonts = loadFontLibrary(options.fontDir);
   // Parsing fonts' shaping tables and compiling the typesetter costs a few hundred ms once per process:
   // pay it at init, not in the first request. Warm-up changes no output byte.
-  const warmLocales = options.warmLocales === "all" ? Object.keys(engine.set.catalogs) : (options.warmLocales ?? []);
-  if (warmLocales.length > 0) await warmUp(fonts, warmLocales, (locale) => editionStylesheets(engine, locale, options.paper));
+  for (const engine of engines) {
+    const warmLocales = options.warmLocales === "all" ? Object.keys(engine.set.catalogs) : (options.warmLocales ?? []).filter((locale) => locale in engine.set.catalogs);
+    if (warmLocales.length > 0) await warmUp(fonts, warmLocales, (locale) => editionStylesheets(engine, locale, options.paper));
+  }
   const pdf = ({ fragment, view }: FilledLetter, paper: Paper, templates: TemplateEngine) => {
     return renderPdf(fragment, {
       locale: localeInfo(view.locale),
@@ -44,7 +51,8 @@ export async function createRenderer(options: RendererOptions): Promise<Document
         creationDate: view.date ? new Date(view.date.epochMs) : UNDATED_CREATION_DATE,
       },
       fonts,
+      images: templates.set.assets,
     });
   };
-  return { engine, paper: options.paper, pdf };
+  return { templates, paper: options.paper, pdf };
 }

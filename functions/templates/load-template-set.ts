@@ -1,15 +1,20 @@
-import { readdirSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TemplateSet } from "../core/template/template-engine";
 import { type LocaleId, type LocaleOverrides, localeOverridesSchema, parseLocaleId } from "../core/locales";
 import { LOCALE_SETTINGS_KEY, type MessageCatalog } from "../core/template/message-catalog";
 import { LetterpressError } from "../core/errors";
+import { loadTemplateAssets } from "./template-assets";
 
 /** A template folder that lacks a file or folder is a TEMPLATE_ERROR naming it, never a raw ENOENT with a stack. */
 function unreadable(path: string, error: unknown): LetterpressError {
   const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : (error as Error).message;
-  return new LetterpressError("TEMPLATE_ERROR", `${path}: cannot be read (${reason}); a template folder holds *.hbs, partials/, messages/, ua.css and print.css`, { cause: error });
+  return new LetterpressError(
+    "TEMPLATE_ERROR",
+    `${path}: cannot be read (${reason}); a template folder templates/<name>/ holds letter.hbs, page.hbs, partials/, messages/ and print.css, beside templates/ua.css`,
+    { cause: error },
+  );
 }
 
 async function readText(path: string): Promise<string> {
@@ -57,19 +62,40 @@ export function parseCatalogFile(file: string, text: string): { messages: Messag
   return { messages: messages as MessageCatalog, overrides: parsed.data };
 }
 
+/** letterpress's own stylesheet at the root of templates/: the defaults of the vocabulary's elements, for every template. */
+export const USER_AGENT_STYLESHEET = "ua.css";
+
 /**
- * Reads templates/: the main templates, the partials, the two stylesheets (ua.css, print.css) and
- * every message catalog.
- * The languages are the catalogs present: `messages/<BCP 47 tag>.json`.
+ * The templates a templates folder holds, by name (sorted): its subfolders that have a letter.hbs.
+ * What sits beside them (ua.css, CSS.md, VOCABULARY.md) is letterpress's, not a template's.
  */
-export async function loadTemplateSet(templatesDir: string): Promise<TemplateSet> {
+export function templateNames(templatesDir: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(templatesDir, { withFileTypes: true });
+  } catch (error) {
+    throw unreadable(templatesDir, error);
+  }
+  return entries
+    .filter((entry) => entry.isDirectory() && existsSync(join(templatesDir, entry.name, "letter.hbs")))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * Reads one template folder, templates/<name>/: its main templates (*.hbs), its partials, its
+ * stylesheet (print.css) and its message catalogs, with letterpress's user-agent stylesheet
+ * (templates/ua.css) read before it. The languages are the catalogs present: `messages/<BCP 47 tag>.json`.
+ */
+export async function loadTemplateSet(templatesDir: string, name: string): Promise<TemplateSet> {
+  const folder = join(templatesDir, name);
   const catalogs: Partial<Record<LocaleId, MessageCatalog>> = {};
   const localeOverrides: Partial<Record<LocaleId, LocaleOverrides>> = {};
-  for (const [name, text] of Object.entries(await readNamed(join(templatesDir, "messages"), ".json"))) {
-    const file = `templates/messages/${name}.json`;
+  for (const [tag, text] of Object.entries(await readNamed(join(folder, "messages"), ".json"))) {
+    const file = `templates/${name}/messages/${tag}.json`;
     let locale: LocaleId;
     try {
-      locale = parseLocaleId(name, file);
+      locale = parseLocaleId(tag, file);
     } catch (error) {
       throw new LetterpressError("TEMPLATE_ERROR", (error as Error).message, { cause: error });
     }
@@ -78,22 +104,35 @@ export async function loadTemplateSet(templatesDir: string): Promise<TemplateSet
     if (overrides) localeOverrides[locale] = overrides;
   }
   return {
-    templates: await readNamed(templatesDir, ".hbs"),
-    partials: await readNamed(join(templatesDir, "partials"), ".hbs"),
+    name,
+    templates: await readNamed(folder, ".hbs"),
+    partials: await readNamed(join(folder, "partials"), ".hbs"),
     catalogs,
     localeOverrides,
-    stylesheet: await readText(join(templatesDir, "print.css")),
-    userAgentStylesheet: await readText(join(templatesDir, "ua.css")),
+    stylesheet: await readText(join(folder, "print.css")),
+    userAgentStylesheet: await readText(join(templatesDir, USER_AGENT_STYLESHEET)),
+    assets: await loadTemplateAssets(folder),
   };
 }
 
+/** Every template folder of a templates folder, read (see loadTemplateSet); a folder with no template is an error naming it. */
+export async function loadTemplateSets(templatesDir: string): Promise<TemplateSet[]> {
+  const names = templateNames(templatesDir);
+  if (names.length === 0)
+    throw new LetterpressError(
+      "TEMPLATE_ERROR",
+      `${templatesDir}: no template found; a template is a folder templates/<name>/ holding letter.hbs, page.hbs, partials/, print.css and messages/`,
+    );
+  return Promise.all(names.map((name) => loadTemplateSet(templatesDir, name)));
+}
+
 /**
- * The languages a templates folder has, by its message catalogs (sorted): for tools and tests that
- * want "every language", so that no list of languages is written in code.
+ * The languages a template has, by its message catalogs (sorted): for tools and tests that want
+ * "every language", so that no list of languages is written in code.
  */
-export function catalogLocales(templatesDir: string): LocaleId[] {
-  return readdirSync(join(templatesDir, "messages"))
-    .filter((name) => name.endsWith(".json"))
-    .map((name) => parseLocaleId(name.slice(0, -".json".length), `templates/messages/${name}`))
+export function catalogLocales(templatesDir: string, name: string): LocaleId[] {
+  return readdirSync(join(templatesDir, name, "messages"))
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => parseLocaleId(file.slice(0, -".json".length), `templates/${name}/messages/${file}`))
     .sort();
 }

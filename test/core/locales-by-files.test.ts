@@ -8,7 +8,7 @@ import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { loadTemplateSet } from "../../functions/templates/load-template-set";
 import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
-import { FIXTURES_DIR, TEMPLATES_DIR } from "../support/letters";
+import { FIXTURES_DIR, SEED_TEMPLATE, TEMPLATES_DIR } from "../support/letters";
 
 /**
  * The promise of issue 13: a language is two files. A copy of the templates and of a fixture letter
@@ -21,13 +21,13 @@ describe("a language added by two files alone", () => {
     root = mkdtempSync(join(tmpdir(), "letterpress-new-language-"));
     cpSync(TEMPLATES_DIR, join(root, "templates"), { recursive: true });
     cpSync(join(FIXTURES_DIR, "letters", "sample"), join(root, "data", "sample"), { recursive: true });
-    cpSync(join(FIXTURES_DIR, "new-language", "pt-BR.messages.json"), join(root, "templates", "messages", "pt-BR.json"));
+    cpSync(join(FIXTURES_DIR, "new-language", "pt-BR.messages.json"), join(root, "templates", SEED_TEMPLATE, "messages", "pt-BR.json"));
     cpSync(join(FIXTURES_DIR, "new-language", "pt-BR.letter.json"), join(root, "data", "sample", "pt-BR.json"));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it("has every key of the source catalog, with the same arguments", async () => {
-    const set = await loadTemplateSet(join(root, "templates"));
+    const set = await loadTemplateSet(join(root, "templates"), SEED_TEMPLATE);
     expect(Object.keys(set.catalogs)).toContain("pt-BR");
     expect(checkCatalogs(set.catalogs, "en")).toEqual([]);
   });
@@ -64,17 +64,19 @@ describe("a language added by two files alone", () => {
     const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
     const parsed = await loadLetter(join(root, "data"), "sample");
     await expect(renderDocument(renderer, parsed, { letterId: "sample", locale: "pt-BR", format: "html", recipientId: null })).rejects.toThrow(
-      "no message catalog for this locale; a language needs templates/messages/pt-BR.json beside its data/<letter>/pt-BR.json",
+      "no message catalog for this locale; a language needs templates/un-security-council/messages/pt-BR.json beside its data/<letter>/pt-BR.json",
     );
   });
 
   it("refuses a catalog not named by a BCP 47 tag, naming the file", async () => {
     const templates = join(root, "templates-bad");
     cpSync(join(root, "templates"), templates, { recursive: true });
-    writeFileSync(join(templates, "messages", "pt_BR.json"), "{}");
-    await expect(loadTemplateSet(templates)).rejects.toThrow('templates/messages/pt_BR.json: "pt_BR" is not a BCP 47 language tag');
-    rmSync(join(templates, "messages", "pt_BR.json"));
-    writeFileSync(join(templates, "messages", "zh-hant.json"), "{}");
-    await expect(loadTemplateSet(templates)).rejects.toThrow('templates/messages/zh-hant.json: "zh-hant" is not in canonical form; expected "zh-Hant"');
+    writeFileSync(join(templates, SEED_TEMPLATE, "messages", "pt_BR.json"), "{}");
+    await expect(loadTemplateSet(templates, SEED_TEMPLATE)).rejects.toThrow('templates/un-security-council/messages/pt_BR.json: "pt_BR" is not a BCP 47 language tag');
+    rmSync(join(templates, SEED_TEMPLATE, "messages", "pt_BR.json"));
+    writeFileSync(join(templates, SEED_TEMPLATE, "messages", "zh-hant.json"), "{}");
+    await expect(loadTemplateSet(templates, SEED_TEMPLATE)).rejects.toThrow(
+      'templates/un-security-council/messages/zh-hant.json: "zh-hant" is not in canonical form; expected "zh-Hant"',
+    );
   });
 });

@@ -24,7 +24,7 @@ describe("the PDF edition says what the HTML edition says", () => {
     let labels: string[];
     beforeAll(async () => {
       const { bytes } = await renderDocument(renderer, parsed, { letterId: SEED_LETTER, locale, format: "pdf", recipientId: null });
-      const { fragment } = fillLetter(renderer.engine, parsed.letter, locale);
+      const { fragment } = fillLetter(renderer.templates.forLetter(parsed.letter), parsed.letter, locale);
       expected = normalize(fragmentText(fragment));
       title = footerTitle(fragment);
       const file = toFile(bytes);
@@ -33,7 +33,7 @@ describe("the PDF edition says what the HTML edition says", () => {
       } finally {
         rmSync(file, { force: true });
       }
-      const messages = renderer.engine.messages(locale);
+      const messages = renderer.templates.forLetter(parsed.letter).messages(locale);
       labels = pages.poppler.map((_page, index) => messages.format("footer.page", { page: index + 1, pages: pages.poppler.length }));
     });
 

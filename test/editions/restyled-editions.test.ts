@@ -5,7 +5,7 @@ import { TemplateEngine } from "../../functions/core/template/template-engine";
 import { loadTemplateSet } from "../../functions/templates/load-template-set";
 import { loadFontLibrary } from "../../functions/fonts/load-font-library";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
-import { loadSeedLetter, TEMPLATES_DIR } from "../support/letters";
+import { loadSeedLetter, SEED_TEMPLATE, TEMPLATES_DIR } from "../support/letters";
 import { run, toFile } from "../core/pdf/pdf-inspect";
 
 /**
@@ -92,7 +92,7 @@ describeInBrowser("the HTML edition printed by Chromium and our PDF follow the s
 
   describe.each(VARIANTS)("with $name", ({ css, bottomMargin, locales }) => {
     it.each(locales)("in %s: same pages, same line starts, same line tops", async (locale) => {
-      const set = await loadTemplateSet(TEMPLATES_DIR);
+      const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
       const engine = new TemplateEngine({ ...set, stylesheet: `${set.stylesheet}\n${css}` });
       const { letter } = await loadSeedLetter();
       const page = await launched.browser.newPage();

@@ -5,9 +5,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ENV } from "../../functions/config";
+import { DEFAULT_TEMPLATE } from "../../functions/core/letter/schema";
 import { BUNDLE_FILES } from "../../functions/fonts/font-files";
+import { templateNames } from "../../functions/templates/load-template-set";
 import { type Harness, startHarness } from "../storage/embedded-s3-harness";
 import { uploadLetterData } from "../support/lambda-env";
+import { TEMPLATES_DIR } from "../support/letters";
 import { synthStack } from "./synth-stack";
 
 /**
@@ -46,7 +49,11 @@ describe("function bundles (real local esbuild)", () => {
   it("puts index.js, templates/, every font file of functions/fonts and HarfBuzz's wasm into the render bundle", () => {
     const files = readdirSync(assets.render);
     expect(files).toEqual(expect.arrayContaining(["index.js", "index.js.map", "templates", "fonts"]));
-    expect(readdirSync(join(assets.render, "templates"))).toEqual(expect.arrayContaining(["letter.hbs", "page.hbs", "print.css", "partials", "messages"]));
+    // Every template folder of templates/, beside letterpress's user-agent stylesheet.
+    const templates = templateNames(TEMPLATES_DIR);
+    expect(readdirSync(join(assets.render, "templates"))).toEqual(expect.arrayContaining(["ua.css", ...templates]));
+    for (const template of templates)
+      expect(readdirSync(join(assets.render, "templates", template))).toEqual(expect.arrayContaining(["letter.hbs", "page.hbs", "print.css", "partials", "messages"]));
     const expectedFonts = BUNDLE_FILES.map((file) => file.fileName).sort();
     expect(expectedFonts).toContain("harfbuzz.wasm");
     expect(readdirSync(join(assets.render, "fonts")).sort()).toEqual(expectedFonts);
@@ -54,7 +61,7 @@ describe("function bundles (real local esbuild)", () => {
 
   it("puts index.js and templates/ (whose message catalogs word the refused-link pages) into the download bundle, and no fonts", () => {
     expect(readdirSync(assets.download).sort()).toEqual(["index.js", "index.js.map", "templates"]);
-    expect(readdirSync(join(assets.download, "templates", "messages"))).toEqual(expect.arrayContaining(["en.json", "fr.json"]));
+    expect(readdirSync(join(assets.download, "templates", DEFAULT_TEMPLATE, "messages"))).toEqual(expect.arrayContaining(["en.json", "fr.json"]));
     expect(existsSync(join(assets.download, "fonts"))).toBe(false);
   });
 

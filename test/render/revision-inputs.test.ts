@@ -13,7 +13,7 @@ import { createRenderer } from "../../functions/render/create-renderer";
 import { RenderService } from "../../functions/render/render-service";
 import { codeFingerprint, fingerprintFromRepository, fontsFingerprint, RENDERER_SOURCES } from "../../functions/render/renderer-fingerprint";
 import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
-import { loadSeedLetter, REPO, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
+import { loadSeedLetter, REPO, SEED_LETTER, SEED_TEMPLATE, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
 import { type LocalStack, startLocalStack } from "../support/local-stack";
 import { loadTemplateSet } from "../../functions/templates/load-template-set";
 
@@ -59,7 +59,7 @@ describe("the paper size", () => {
 describe("the revision's inputs", () => {
   it("changes with the paper, the renderer's fingerprint and any file of the template folder", async () => {
     const letter = (await loadSeedLetter()).letter;
-    const templates = await loadTemplateSet(TEMPLATES_DIR);
+    const templates = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
     const base = { templates, paper: "A4" as const, renderer: "a".repeat(64) };
     const revision = revisionOf(letter, base);
 

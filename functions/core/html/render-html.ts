@@ -6,6 +6,7 @@ import { documentStylesheets, type Paper, stylesheetsAsHtmlCss } from "../style/
 import type { StylesheetSource } from "../style/stylesheet";
 import { buildLetterView, type LetterView } from "../template/letter-view";
 import type { TemplateEngine } from "../template/template-engine";
+import { inlineImages } from "./inline-images";
 
 export type { Paper } from "../style/document-stylesheets";
 
@@ -30,7 +31,7 @@ export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, pap
   // The page numbers in the digits the language's messages use (its CLDR default or its "$locale" override).
   const numberingSystem = new Intl.NumberFormat(formattingLocale(locale, engine.set.localeOverrides?.[locale])).resolvedOptions().numberingSystem;
   return documentStylesheets(
-    { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet },
+    { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet, authorName: `templates/${engine.set.name}/print.css` },
     {
       script: localeInfo(locale).script,
       paper,
@@ -47,7 +48,11 @@ export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, pap
   const css = stylesheetsAsHtmlCss(editionStylesheets(engine, view.locale, paper, view.title));
   const styleHash = createHash("sha256").update(css).digest("base64");
   const contentSecurityPolicy = ["default-src 'none'", `style-src 'sha256-${styleHash}'`, "img-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
-  return engine.fill("page", { lang: view.lang, dir: view.dir, title: view.title, description: view.summary, contentSecurityPolicy, css, letter: filled.fragment }, view.locale);
+  return engine.fill(
+    "page",
+    { lang: view.lang, dir: view.dir, title: view.title, description: view.summary, contentSecurityPolicy, css, letter: inlineImages(filled.fragment, engine.set.assets) },
+    view.locale,
+  );
 }
 
 export interface RenderHtmlOptions {

@@ -84,9 +84,18 @@ function describeInput(input: unknown): string {
   return type === "undefined" ? "nothing" : `${type === "object" ? "an" : "a"} ${type}`;
 }
 
+/**
+ * The template of a letter that names none. The Security Council template, because every letter
+ * written before templates were folders was written for it: letters already stored in a bucket keep
+ * rendering as they did, unchanged, and a new letter chooses its look by naming another folder.
+ */
+export const DEFAULT_TEMPLATE = "un-security-council";
+
 /** letter.json: the facts that do not depend on the language. */
 export const letterFactsSchema = fields({
   id: slug,
+  /** The letter's template: a folder templates/<name>/ (checked against the folders when rendered). */
+  template: slug.default(DEFAULT_TEMPLATE),
   sourceLocale: localeId,
   /** The date the letter bears. Optional: the seed does not state it, and nothing is invented. */
   date: isoDate.optional(),

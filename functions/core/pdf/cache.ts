@@ -26,7 +26,9 @@ const MiB = 1024 * 1024;
  */
 export const CACHE_BUDGETS = {
   shapedRuns: 24 * MiB,
-  paragraphs: 16 * MiB,
+  paragraphs: 15 * MiB,
+  /** Min- and max-content widths of table cells' paragraphs: a key and two numbers each. */
+  intrinsicWidths: 1 * MiB,
   outlines: 8 * MiB,
   textPieces: 4 * MiB,
   subsets: 4 * MiB,

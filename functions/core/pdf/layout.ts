@@ -3,8 +3,10 @@ import type { LocaleInfo } from "../locales";
 import { formatCounter } from "../style/counter-styles";
 import { type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
 import { FAMILIES, FAMILY_IDS, type FamilyId, faceOf, type FontLibrary } from "./font-library";
+import { checkFitsPage, type ImageContent, imageLine, imageSize, type PlacedImage } from "./images";
 import { type Box, type Inline, inlineText, type StructType } from "./letter-tree";
-import { type Align, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
+import { type Align, intrinsicWidths, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
+import { layoutTable, placeTable, type TableHost, type TableLayout, tableHead } from "./table-layout";
 
 /**
  * Break lines and paginate: the box tree, with its computed styles, becomes pages of placed lines
@@ -17,6 +19,10 @@ import { type Align, type Line, type ParagraphSpec, type ScriptRules, setParagra
 export interface StructNode {
   type: StructType;
   children: StructNode[];
+  /** A Figure's text alternative (/Alt). */
+  alt?: string;
+  /** A table header cell's /Scope attribute. */
+  scope?: "Column" | "Row";
 }
 
 export interface PlacedLine {
@@ -38,7 +44,7 @@ export interface PlacedRule {
   color: string;
 }
 
-export type PageItem = PlacedLine | PlacedRule;
+export type PageItem = PlacedLine | PlacedRule | (PlacedImage & { node: StructNode | null });
 
 export interface Page {
   items: PageItem[];
@@ -110,9 +116,18 @@ interface LinesEvent {
   keptIn: Box | null;
   marker: { line: Line; x: number; node: StructNode } | null;
   strings: { name: string; value: string }[];
+  /** An image's line: the image, where it sits on the line, and its Figure (null for an ornament). */
+  image?: { content: ImageContent; width: number; height: number; dx: number; dy: number; node: StructNode | null };
 }
 
-type FlowEvent = OpenEvent | CloseEvent | LinesEvent;
+/** A table, laid out, that pagination puts on pages row by row. */
+interface TableEvent {
+  kind: "table";
+  table: TableLayout;
+  keptIn: Box | null;
+}
+
+type FlowEvent = OpenEvent | CloseEvent | LinesEvent | TableEvent;
 
 /** A list item whose marker is still to be placed, and the structure element it is tagged with. */
 interface ListMarker {
@@ -169,8 +184,14 @@ export class Composer {
   private readonly pageStrings: Map<string, { first: string; last: string }>[] = [];
   private readonly first: PageStyle;
   private readonly other: PageStyle;
+  /** Where the flow ended (after its last margins), on an unbounded page. */
+  private end = 0;
 
-  constructor(private readonly ctx: LayoutContext) {
+  /** `unbounded`: one endless page, for a table cell's content. */
+  constructor(
+    private readonly ctx: LayoutContext,
+    private readonly unbounded = false,
+  ) {
     this.first = ctx.styled.page(true);
     this.other = ctx.styled.page(false);
     // Lines are set once, at one width, before they are put on pages.
@@ -223,6 +244,11 @@ export class Composer {
   }
 
   private set(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent = 0): Line[] {
+    return setParagraph(this.ctx.fonts, this.paragraphSpec(inlines, style, width, dir, indent));
+  }
+
+  /** What a paragraph's lines depend on (setParagraph, and a table's intrinsic widths). */
+  private paragraphSpec(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent: number): ParagraphSpec {
     const rules = this.rulesOf(style);
     // A family without an italic face sets emphasis upright, fallback characters included.
     const italics = faceOf(rules.primary, { bold: false, italic: true }) !== faceOf(rules.primary, { bold: false, italic: false });
@@ -231,7 +257,7 @@ export class Composer {
         ? { text: "\n", style: { bold: false, italic: false } }
         : { text: inline.text, style: { bold: inline.style.bold, italic: italics && inline.style.italic } },
     );
-    const spec: ParagraphSpec = {
+    return {
       runs,
       size: style.fontSize,
       color: style.color,
@@ -244,7 +270,6 @@ export class Composer {
       noWrap: style.whiteSpace === "nowrap",
       letterSpacing: style.letterSpacing,
     };
-    return setParagraph(this.ctx.fonts, spec);
   }
 
   private geometryOf(box: Box, containerX: number, containerWidth: number, containerDir: "ltr" | "rtl"): Geometry {
@@ -281,13 +306,20 @@ export class Composer {
    * children, the box closing. `marker` is the list item whose marker goes beside the first lines.
    */
   private flow(box: Box, container: { x: number; width: number; dir: "ltr" | "rtl" }, parent: StructNode, keptIn: Box | null, marker: ListMarker | null): void {
-    const geometry = this.geometryOf(box, container.x, container.width, container.dir);
+    // A block image's width is its own (CSS 2.1 10.3.4), not its container's.
+    const blockImage = box.content.kind === "image" && !box.content.inline ? imageSize(box.content, container.width) : null;
+    const sized: Box = blockImage ? { ...box, style: { ...box.style, width: { pt: blockImage.width }, maxWidth: "none", boxSizing: "content-box" } } : box;
+    const geometry = this.geometryOf(sized, container.x, container.width, container.dir);
     let node = parent;
     if (box.struct) {
       node = { type: box.struct, children: [] };
       parent.children.push(node);
     }
     const keep = keptIn ?? (box.style.breakInside === "avoid" ? box : null);
+    if (box.content.kind === "table") {
+      this.flowTable(box, container, node, keep);
+      return;
+    }
     this.events.push({ kind: "open", box, geometry });
     let itemMarker = marker;
     let body = node;
@@ -297,7 +329,9 @@ export class Composer {
       node.children.push(label, body);
       itemMarker = { item: box, label };
     }
-    if (box.content.kind === "inline") {
+    if (box.content.kind === "image") {
+      this.flowImage(box, box.content, blockImage, geometry, body, keep, itemMarker);
+    } else if (box.content.kind === "inline") {
       const indent = resolveLength(box.style.textIndent, geometry.contentWidth);
       const lines = this.set(box.content.inlines, box.style, geometry.contentWidth, box.dir, indent);
       const strings = box.style.stringSet
@@ -321,6 +355,108 @@ export class Composer {
     this.events.push({ kind: "close", box, geometry });
   }
 
+  /** An image's one line: unbreakable, tagged as a Figure with its alt text (an artifact when decorative). */
+  private flowImage(
+    box: Box,
+    image: ImageContent,
+    blockSize: { width: number; height: number } | null,
+    geometry: Geometry,
+    body: StructNode,
+    keptIn: Box | null,
+    item: ListMarker | null,
+  ): void {
+    const size = blockSize ?? imageSize(image, geometry.contentWidth);
+    const indent = resolveLength(box.style.textIndent, geometry.contentWidth);
+    const { line, dx, dy } = imageLine(image, size, { style: box.style, dir: box.dir, contentWidth: geometry.contentWidth, indent });
+    checkFitsPage(image, line.height, Math.min(...[this.first, this.other].map((page) => page.height - page.margin.top - page.margin.bottom)));
+    let node: StructNode | null = null;
+    if (!image.decorative) {
+      node = { type: "Figure", children: [], alt: image.alt };
+      body.children.push(node);
+    }
+    const marker = item ? this.marker(item, geometry) : null;
+    // A list marker sits on its item's first baseline: an image line's is the image's bottom.
+    const shift = marker ? line.ascent - marker.line.ascent : 0;
+    if (marker && shift > 0) marker.line = { ...marker.line, ascent: marker.line.ascent + shift, height: marker.line.height + shift };
+    const placed = { content: image, ...size, dx, dy, node };
+    this.events.push({ kind: "lines", lines: [line], x: geometry.contentX, node: body, style: box.style, keptIn, marker, strings: [], image: placed });
+  }
+
+  /**
+   * A table: its box opens and closes like a block's (margins, breaks) with its borders, padding
+   * and background left to the table layout, which sets every cell (table-layout.ts); a caption
+   * flows as a block of the table's width above or below it.
+   */
+  private flowTable(box: Box, container: { x: number; width: number; dir: "ltr" | "rtl" }, node: StructNode, keep: Box | null): void {
+    const s = box.style;
+    const r = (v: Parameters<typeof resolveLength>[0]) => resolveLength(v, container.width);
+    const none = { top: 0, bottom: 0 };
+    const geometry: Geometry = {
+      x: container.x,
+      width: container.width,
+      contentX: container.x,
+      contentWidth: container.width,
+      margin: { top: r(s.marginTop), bottom: r(s.marginBottom) },
+      border: { ...none, left: 0, right: 0 },
+      padding: none,
+    };
+    const frame: Box = { ...box, style: { ...s, backgroundColor: null } };
+    this.events.push({ kind: "open", box: frame, geometry });
+    const table = layoutTable(box, container, node, this.tableHost());
+    const caption = box.content.kind === "table" ? box.content.table.caption : null;
+    const flowCaption = () => {
+      if (!caption) return;
+      this.flow(caption, { x: table.x, width: table.width, dir: box.dir }, node, keep, null);
+      // The caption's structure element comes first in the table's, wherever it is drawn.
+      node.children.unshift(node.children.pop()!);
+    };
+    // caption-side is the caption's own property (CSS 2.1 17.4.1).
+    const side = caption?.style.captionSide ?? "top";
+    if (side === "top") flowCaption();
+    this.events.push({ kind: "table", table, keptIn: keep });
+    if (side === "bottom") flowCaption();
+    this.events.push({ kind: "close", box: frame, geometry });
+  }
+
+  /** What the table layout asks of the block layout: intrinsic widths of lines, and a cell's content laid out on its own. */
+  private tableHost(): TableHost {
+    return {
+      inlineWidths: (box) => {
+        if (box.content.kind !== "inline") return { min: 0, max: 0 };
+        return intrinsicWidths(this.ctx.fonts, this.paragraphSpec(box.content.inlines, box.style, 0, box.dir, resolveLength(box.style.textIndent, 0)));
+      },
+      layoutContent: (box, x, width, row) => {
+        // The cell's own border, padding and background are the table's to draw; its content flows inside.
+        const content: Box = {
+          ...box,
+          struct: box.struct === "TH" ? "TH" : "TD",
+          style: {
+            ...box.style,
+            display: "block",
+            width: "auto",
+            maxWidth: "none",
+            backgroundColor: null,
+            ...Object.fromEntries(
+              ["Top", "Right", "Bottom", "Left"].flatMap((side) => [
+                [`margin${side}`, { pt: 0 }],
+                [`padding${side}`, { pt: 0 }],
+                [`border${side}Style`, "none"],
+              ]),
+            ),
+          },
+        };
+        const cell = new Composer(this.ctx, true);
+        cell.flow(content, { x, width, dir: box.dir }, row, null, null);
+        cell.paginate();
+        const node = row.children[row.children.length - 1]!;
+        if (box.scope) node.scope = box.scope;
+        const items = cell.pages[0]?.items ?? [];
+        const first = items.find((item): item is PlacedLine => item.kind === "line");
+        return { items, height: cell.end, baseline: first ? first.y + first.line.ascent : null };
+      },
+    };
+  }
+
   /** An outside list marker, set in the item's style and placed just before its content's start. */
   private marker({ item, label }: ListMarker, content: Geometry): LinesEvent["marker"] {
     const text = markerText(item.style, item.ordinal ?? 1);
@@ -342,10 +478,11 @@ export class Composer {
   // ---- paginate ----------------------------------------------------------------------------
 
   private top(page: number): number {
-    return this.pageStyle(page).margin.top;
+    return this.unbounded ? 0 : this.pageStyle(page).margin.top;
   }
 
   private bottom(page: number): number {
+    if (this.unbounded) return Number.POSITIVE_INFINITY;
     const style = this.pageStyle(page);
     return style.height - style.margin.bottom;
   }
@@ -358,7 +495,7 @@ export class Composer {
     let avoid = false;
     for (let i = from + 1; i < to; i++) {
       const event = this.events[i]!;
-      if (event.kind === "lines") break;
+      if (event.kind === "lines" || event.kind === "table") break;
       const { geometry, box } = event;
       if (event.kind === "close") {
         const fixed = geometry.padding.bottom + geometry.border.bottom;
@@ -384,7 +521,7 @@ export class Composer {
   }
 
   private nextLines(from: number): number {
-    for (let i = from + 1; i < this.events.length; i++) if (this.events[i]!.kind === "lines") return i;
+    for (let i = from + 1; i < this.events.length; i++) if (this.events[i]!.kind === "lines" || this.events[i]!.kind === "table") return i;
     return -1;
   }
 
@@ -393,8 +530,8 @@ export class Composer {
     const between = this.between(at, next);
     if (between.forced) return false;
     if (between.avoid) return true;
-    const kept = (this.events[at] as LinesEvent).keptIn;
-    return kept !== null && kept === (this.events[next] as LinesEvent).keptIn;
+    const kept = (this.events[at] as LinesEvent | TableEvent).keptIn;
+    return kept !== null && kept === (this.events[next] as LinesEvent | TableEvent).keptIn;
   }
 
   private heightOf(lines: readonly Line[], from = 0, to = lines.length): number {
@@ -450,7 +587,7 @@ export class Composer {
     for (let e = 0; e < this.events.length; e++) {
       const event = this.events[e]!;
       if (event.kind === "open") {
-        if (event.box.style.breakBefore === "page" && y > this.top(pageIndex) + EPSILON) forceBreak = true;
+        if (event.box.style.breakBefore === "page" && y > this.top(pageIndex) + EPSILON && !this.unbounded) forceBreak = true;
         margins.push(event.geometry.margin.top);
         const fragment: Fragment = { geometry: event.geometry, box: event.box, top: null, background: null, first: true };
         open.push(fragment);
@@ -471,14 +608,16 @@ export class Composer {
         const fragment = open.pop()!;
         if (fragment.top !== null) closeFragment(fragment, y, true);
         margins.push(event.geometry.margin.bottom);
-        if (event.box.style.breakAfter === "page") forceBreak = true;
+        if (event.box.style.breakAfter === "page" && !this.unbounded) forceBreak = true;
         continue;
       }
       if (forceBreak) breakPage();
       // What must fit with this paragraph's start: its first `orphans` lines (all when it is kept
       // whole or kept with the next), and likewise for each paragraph kept with it.
       const head = (k: number) => {
-        const lines = this.events[k] as LinesEvent;
+        const at = this.events[k] as LinesEvent | TableEvent;
+        if (at.kind === "table") return tableHead(at.table, at.keptIn !== null);
+        const lines = at;
         const kept =
           lines.keptIn !== null ||
           (() => {
@@ -493,6 +632,32 @@ export class Composer {
       }
       if (y > this.top(pageIndex) + EPSILON && y + need > this.bottom(pageIndex) + EPSILON) breakPage();
       settle();
+      if (event.kind === "table") {
+        const pageBottom = (index: number) => this.bottom(index);
+        const pageTop = (index: number) => this.top(index);
+        placeTable(event.table, {
+          get y() {
+            return y;
+          },
+          set y(value) {
+            y = value;
+          },
+          get page() {
+            return page;
+          },
+          get bottom() {
+            return pageBottom(pageIndex);
+          },
+          get freshHeight() {
+            return pageBottom(pageIndex + 1) - pageTop(pageIndex + 1);
+          },
+          breakPage: () => {
+            breakPage();
+            truncate = false;
+          },
+        });
+        continue;
+      }
       const { lines, style } = event;
       if (event.marker) page.items.push({ kind: "line", x: event.marker.x, y, line: event.marker.line, node: event.marker.node });
       this.recordStrings(pageIndex, event.strings);
@@ -511,7 +676,12 @@ export class Composer {
         if (fit === 0 && y <= this.top(pageIndex) + EPSILON) fit = Math.max(1, Math.min(remaining, fit));
         for (let j = 0; j < fit; j++) {
           const line = lines[i + j]!;
-          page.items.push({ kind: "line", x: event.x, y, line, node: event.node });
+          const { image } = event;
+          page.items.push(
+            image
+              ? { kind: "image", x: event.x + image.dx, y: y + image.dy, width: image.width, height: image.height, source: image.content.source, node: image.node }
+              : { kind: "line", x: event.x, y, line, node: event.node },
+          );
           y += line.height;
         }
         i += fit;
@@ -521,6 +691,7 @@ export class Composer {
         }
       }
     }
+    this.end = y + (truncate ? 0 : collapseMargins(margins));
   }
 
   private startFragment(fragment: { geometry: Geometry; box: Box; top: number | null; background: PlacedRule | null; first: boolean }, page: Page, y: number): void {

@@ -3,6 +3,8 @@ import type { DefaultTreeAdapterTypes } from "parse5";
 import { LetterpressError } from "../errors";
 import type { ComputedStyle, StyledDocument } from "../style";
 import { computeStyle } from "../style/cascade";
+import type { TemplateAssets } from "../images/image-source";
+import { IMAGE_ATTRIBUTES, type ImageContent, imageContent, imageInText, soleImage } from "./images";
 
 /**
  * The parse stage and the formatting structure. The filled template is parsed as the HTML
@@ -24,7 +26,51 @@ export interface InlineStyle {
 export type Inline = { kind: "text"; text: string; style: InlineStyle } | { kind: "break" };
 
 /** ISO 32000 standard structure types the layout tags content with. */
-export type StructType = "Document" | "Sect" | "Div" | "H1" | "H2" | "H3" | "P" | "BlockQuote" | "L" | "LI" | "Lbl" | "LBody" | "Note";
+export type StructType =
+  | "Document"
+  | "Sect"
+  | "Div"
+  | "H1"
+  | "H2"
+  | "H3"
+  | "P"
+  | "BlockQuote"
+  | "L"
+  | "LI"
+  | "Lbl"
+  | "LBody"
+  | "Note"
+  | "Figure"
+  | "Table"
+  | "Caption"
+  | "THead"
+  | "TBody"
+  | "TFoot"
+  | "TR"
+  | "TH"
+  | "TD";
+
+/** A table's rows, each a box (its style) and its cells, each a block box. */
+export interface TableRow {
+  box: Box;
+  cells: Box[];
+}
+
+/** A row group: the table's header or footer (repeated on every page), or a body. */
+export interface TableGroup {
+  box: Box;
+  kind: "header" | "body" | "footer";
+  rows: TableRow[];
+}
+
+/** A table's formatting structure (CSS 2.1 17.2): its caption, its columns' styles and its row groups in source order. */
+export interface TableStructure {
+  caption: Box | null;
+  columns: ComputedStyle[];
+  /** Each column's column group (`colgroup` around its `col`), if any. */
+  columnGroups: (ComputedStyle | null)[];
+  groups: TableGroup[];
+}
 
 /** A block box: an element (or an anonymous run of inline content) with its computed style. */
 export interface Box {
@@ -33,9 +79,11 @@ export interface Box {
   dir: "ltr" | "rtl";
   /** The structure element the box makes; null for boxes that only group (html, body, main, article, hr). */
   struct: StructType | null;
-  content: { kind: "inline"; inlines: Inline[] } | { kind: "blocks"; children: Box[] };
+  content: { kind: "inline"; inlines: Inline[] } | { kind: "blocks"; children: Box[] } | ImageContent | { kind: "table"; table: TableStructure };
   /** The number of a list item among its list's items (from 1). */
   ordinal?: number;
+  /** A header cell's scope (PDF's /Scope): the column below it or the row beside it. */
+  scope?: "Column" | "Row";
 }
 
 /** The parsed letter: the document's root element and the letter's language and direction. */
@@ -45,11 +93,31 @@ export interface ParsedLetter {
   dir: "ltr" | "rtl";
 }
 
-const BLOCK_TAGS = new Set(["html", "body", "main", "article", "header", "section", "footer", "div", "p", "h1", "h2", "h3", "blockquote", "address", "ul", "ol", "li", "hr"]);
-const INLINE_TAGS = new Set(["strong", "em", "b", "i", "q", "abbr", "time", "a", "span", "br", "cite"]);
+const BLOCK_TAGS = new Set([
+  "html",
+  "body",
+  "main",
+  "article",
+  "header",
+  "section",
+  "footer",
+  "div",
+  "p",
+  "h1",
+  "h2",
+  "h3",
+  "blockquote",
+  "address",
+  "ul",
+  "ol",
+  "li",
+  "hr",
+  ...["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"],
+]);
+const INLINE_TAGS = new Set(["strong", "em", "b", "i", "q", "abbr", "time", "a", "span", "br", "cite", "img"]);
 
 /** Attributes that carry no layout; `class` and `data-*` are read by the stylesheets. */
-const NEUTRAL_ATTRIBUTES = new Set(["id", "class", "lang", "dir", "role", "aria-labelledby", "aria-label", "title", "cite", "datetime", "href"]);
+const NEUTRAL_ATTRIBUTES = new Set(["id", "class", "lang", "dir", "role", "aria-labelledby", "aria-label", "title", "cite", "datetime", "href", "scope"]);
 
 function describe(element: Element): string {
   const cls = attribute(element, "class");
@@ -78,7 +146,8 @@ function checkVocabulary(element: Element): void {
   const known = BLOCK_TAGS.has(element.tagName) || INLINE_TAGS.has(element.tagName);
   if (!known) fail(element, "is not an element of the letter vocabulary (templates/VOCABULARY.md)");
   for (const { name } of element.attrs) {
-    if (!NEUTRAL_ATTRIBUTES.has(name) && !name.startsWith("data-")) fail(element, `has an attribute the PDF layout does not know: ${name}`);
+    if (!NEUTRAL_ATTRIBUTES.has(name) && !name.startsWith("data-") && !(element.tagName === "img" && IMAGE_ATTRIBUTES.has(name)))
+      fail(element, `has an attribute the PDF layout does not know: ${name}`);
   }
   for (const child of element.childNodes) if (isElement(child)) checkVocabulary(child);
 }
@@ -155,12 +224,17 @@ function apartFromParagraph(inline: ComputedStyle, block: ComputedStyle): string
   if (inline.color !== block.color) return "color";
   if (inline.letterSpacing !== block.letterSpacing) return "letter-spacing";
   if (inline.lineHeight.factor !== block.lineHeight.factor || inline.lineHeight.pt !== block.lineHeight.pt) return "line-height";
+  if (inline.verticalAlign !== "baseline") return "vertical-align";
   return null;
 }
 
 /** Builds the box tree from the styled document. */
 export class BoxBuilder {
-  constructor(private readonly styled: StyledDocument) {}
+  constructor(
+    private readonly styled: StyledDocument,
+    /** The template's images, which `<img src>` names. */
+    private readonly assets?: TemplateAssets,
+  ) {}
 
   build(letter: ParsedLetter): Box {
     const box = this.blockBox(letter.root);
@@ -174,7 +248,8 @@ export class BoxBuilder {
     if (display === "none") return "none";
     if (display === "block" || display === "list-item") return "block";
     if (display === "inline") return "inline";
-    return fail(node, `has display: ${display}; the PDF does not lay out tables yet`);
+    if (display === "table") return "block";
+    return fail(node, `has display: ${display} outside a table; the PDF lays out table parts inside a display: table only`);
   }
 
   private structOf(element: Element): StructType | null {
@@ -194,6 +269,22 @@ export class BoxBuilder {
         return "L";
       case "li":
         return "LI";
+      case "table":
+        return "Table";
+      case "caption":
+        return "Caption";
+      case "thead":
+        return "THead";
+      case "tbody":
+        return "TBody";
+      case "tfoot":
+        return "TFoot";
+      case "tr":
+        return "TR";
+      case "th":
+        return "TH";
+      case "td":
+        return "TD";
       case "header":
       case "section":
       case "footer":
@@ -209,8 +300,13 @@ export class BoxBuilder {
     if (style.display === "none") return null;
     const dir = this.styled.dirOf(element);
     const struct = this.structOf(element);
+    if (element.tagName === "img") return { element, style, dir, struct, ordinal, content: imageContent(element, style, this.assets, false) };
+    if (style.height !== "auto") fail(element, "has a height; the PDF sizes only images by height (a box is as tall as its content)");
+    if (style.display === "table") return { element, style, dir, struct, content: { kind: "table", table: this.tableStructure(element) } };
     const children = element.childNodes;
     const displays = children.map((child) => this.display(child));
+    const image = displays.includes("block") ? null : soleImage(children, isBlank);
+    if (image) return { element, style, dir, struct, ordinal, content: imageContent(image, this.styled.styleOf(image), this.assets, true) };
     if (!displays.includes("block")) {
       return {
         element,
@@ -231,6 +327,12 @@ export class BoxBuilder {
     const flush = () => {
       if (run.some((node) => !isBlank(node))) {
         const anonymous = computeStyle(new Map(), style, this.styled.styleOf(this.styled.root).fontSize);
+        const image = soleImage(run, isBlank);
+        if (image) {
+          boxes.push({ element: null, style: anonymous, dir, struct: "P", content: imageContent(image, this.styled.styleOf(image), this.assets, true) });
+          run = [];
+          return;
+        }
         const inlines = collapse(this.inlines(run, anonymous, { bold: anonymous.fontWeight >= 600, italic: anonymous.fontStyle === "italic" }, []), anonymous.whiteSpace);
         if (inlines.length > 0) boxes.push({ element: null, style: anonymous, dir, struct: "P", content: { kind: "inline", inlines } });
       }
@@ -249,6 +351,107 @@ export class BoxBuilder {
     return { element, style, dir, struct, ordinal, content: { kind: "blocks", children: boxes } };
   }
 
+  /**
+   * A table's caption, columns and row groups (HTML's parser has already put stray rows into a
+   * tbody). Anonymous table boxes are not made: a part in the wrong place is an error naming it.
+   */
+  private tableStructure(table: Element): TableStructure {
+    const structure: TableStructure = { caption: null, columns: [], columnGroups: [], groups: [] };
+    let header = false;
+    let footer = false;
+    for (const child of this.tableChildren(table)) {
+      const style = this.styled.styleOf(child);
+      switch (style.display) {
+        case "table-caption":
+          if (structure.caption) fail(child, "is a second caption of its table");
+          structure.caption = this.blockBox(child);
+          break;
+        case "table-column":
+          structure.columns.push(style);
+          structure.columnGroups.push(null);
+          break;
+        case "table-column-group": {
+          // Chromium draws a column group's collapsed borders along its edges; the PDF does not: refused rather than left out.
+          if ([style.borderTopStyle, style.borderRightStyle, style.borderBottomStyle, style.borderLeftStyle].includes("solid")) {
+            fail(child, "has a border; the PDF draws the borders of cells, rows, row groups, columns and the table, not of column groups");
+          }
+          const columns = this.tableChildren(child).filter((col) => this.styled.styleOf(col).display === "table-column");
+          if (columns.length === 0) {
+            // A column group without columns is one column (HTML's span="1").
+            structure.columns.push(style);
+            structure.columnGroups.push(null);
+          }
+          for (const col of columns) {
+            structure.columns.push(this.styled.styleOf(col));
+            structure.columnGroups.push(style);
+          }
+          break;
+        }
+        case "table-header-group":
+        case "table-row-group":
+        case "table-footer-group": {
+          // The first header and the first footer repeat on every page (CSS 2.1 17.2); others are bodies.
+          let kind: TableGroup["kind"] = "body";
+          if (style.display === "table-header-group" && !header) {
+            kind = "header";
+            header = true;
+          }
+          if (style.display === "table-footer-group" && !footer) {
+            kind = "footer";
+            footer = true;
+          }
+          structure.groups.push(this.tableGroup(child, kind));
+          break;
+        }
+        default:
+          fail(child, `has display: ${style.display} inside a table; the PDF lays out a caption, columns, row groups and rows there`);
+      }
+    }
+    return structure;
+  }
+
+  /** The element children of a table part that are displayed; text other than white space is an error. */
+  private tableChildren(element: Element): Element[] {
+    const children: Element[] = [];
+    for (const child of element.childNodes) {
+      if (!isElement(child)) {
+        if (!isBlank(child)) fail(element, "has text outside its cells");
+        continue;
+      }
+      if (this.styled.styleOf(child).display !== "none") children.push(child);
+    }
+    return children;
+  }
+
+  private tableGroup(group: Element, kind: TableGroup["kind"]): TableGroup {
+    const rows: TableRow[] = [];
+    for (const row of this.tableChildren(group)) {
+      const rowStyle = this.styled.styleOf(row);
+      if (rowStyle.display !== "table-row") fail(row, `has display: ${rowStyle.display} in a row group; the PDF expects rows (display: table-row) there`);
+      const cells = this.tableChildren(row).map((cell, index) => {
+        const cellStyle = this.styled.styleOf(cell);
+        if (cellStyle.display !== "table-cell") fail(cell, `has display: ${cellStyle.display} in a row; the PDF expects cells (display: table-cell) there`);
+        const box = this.blockBox(cell)!;
+        if (box.struct === "TH") box.scope = this.scopeOf(cell, kind, index);
+        else if (box.struct !== "TD") box.struct = "TD";
+        return box;
+      });
+      rows.push({ box: { element: row, style: rowStyle, dir: this.styled.dirOf(row), struct: "TR", content: { kind: "blocks", children: [] } }, cells });
+    }
+    const style = this.styled.styleOf(group);
+    const struct = kind === "header" ? "THead" : kind === "footer" ? "TFoot" : "TBody";
+    return { box: { element: group, style, dir: this.styled.dirOf(group), struct, content: { kind: "blocks", children: [] } }, kind, rows };
+  }
+
+  /** `scope` as written (col, colgroup, row, rowgroup); without it, a header cell of the table's header or not first in its row heads a column, else a row. */
+  private scopeOf(cell: Element, kind: TableGroup["kind"], index: number): "Column" | "Row" {
+    const scope = attribute(cell, "scope")?.toLowerCase();
+    if (scope === "col" || scope === "colgroup") return "Column";
+    if (scope === "row" || scope === "rowgroup") return "Row";
+    if (scope !== undefined) fail(cell, `has scope="${scope}"; expected col, colgroup, row or rowgroup`);
+    return kind === "header" || index > 0 ? "Column" : "Row";
+  }
+
   private inlines(nodes: readonly ChildNode[], block: ComputedStyle, style: InlineStyle, out: Inline[]): Inline[] {
     for (const node of nodes) {
       if (node.nodeName === "#comment") continue;
@@ -260,12 +463,13 @@ export class BoxBuilder {
       const computed = this.styled.styleOf(node);
       if (computed.display === "none") continue;
       if (!INLINE_TAGS.has(node.tagName)) fail(node, "is a block element inside a line of text");
+      if (node.tagName === "img") imageInText(node);
       if (node.tagName === "br") {
         out.push({ kind: "break" });
         continue;
       }
       const apart = apartFromParagraph(computed, block);
-      if (apart) fail(node, `sets ${apart} apart from its paragraph; the PDF sets a paragraph in one size, color and spacing`);
+      if (apart) fail(node, `sets ${apart} apart from its paragraph; the PDF sets a paragraph in one size, color and spacing, on one baseline`);
       const lang = attribute(node, "lang");
       const inner: InlineStyle = { bold: computed.fontWeight >= 600, italic: computed.fontStyle === "italic", ...(lang ? { lang } : style.lang ? { lang: style.lang } : {}) };
       this.inlines(node.childNodes, block, inner, out);

@@ -348,3 +348,36 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   if (current.length > 0) lines.push(buildLine(spec, current, true, lines.length === 0 ? spec.indent : 0));
   return lines;
 }
+
+/**
+ * The paragraph's min-content width (its widest unbreakable word) and max-content width (its widest
+ * line when only forced breaks end lines), for table columns sized by content (CSS 2.1 17.5.2.2).
+ * The first line's indent counts in both, as in browsers; `spec.width` is not read.
+ */
+export function intrinsicWidths(fonts: FontLibrary, spec: ParagraphSpec): { min: number; max: number } {
+  const key = paragraphKey({ ...spec, width: 0 });
+  let widths = widthsCache.get(key);
+  if (!widths) {
+    widths = measureWidths(fonts, spec);
+    widthsCache.set(key, widths);
+  }
+  return widths;
+}
+
+/** A table's cells are measured on every render of it: their widths are kept like their lines. */
+const widthsCache = new LruCache<string, { min: number; max: number }>({ maxBytes: LruCache.budgets.intrinsicWidths, sizeOf: (key) => LruCache.weigh.string(key) + 64 });
+
+function measureWidths(fonts: FontLibrary, spec: ParagraphSpec): { min: number; max: number } {
+  let min = 0;
+  let max = 0;
+  let line = spec.indent;
+  let first = true;
+  for (const word of words(fonts, { ...spec, width: Number.POSITIVE_INFINITY })) {
+    min = Math.max(min, word.width + (first ? spec.indent : 0));
+    max = Math.max(max, line + word.width);
+    line += word.fullWidth;
+    first = false;
+    if (word.forcedBreakAfter) line = 0;
+  }
+  return { min, max };
+}

@@ -6,6 +6,7 @@ import { deflateSync } from "node:zlib";
 import type { Font, Glyph } from "fontkit";
 import { LruCache } from "./cache";
 import type { FaceId, FontLibrary } from "./font-library";
+import { drawImage, type ImageCanvas, type OpenedImages } from "./image-drawing";
 import type { Page, PageGeometry, PlacedLine, StructNode } from "./layout";
 import type { PlacedRun } from "./paragraph";
 import { bidi, type ShapedGlyph } from "./shaping";
@@ -504,15 +505,20 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     return form.name;
   };
   const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm };
+  const openedImages: OpenedImages = new Map();
 
   for (const page of pages) {
     doc.addPage({ size: [geometry.width, geometry.height], margin: 0 });
     // Back to PDF coordinates (origin bottom left) for our own drawing.
     doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
     let open: StructNode | null | undefined;
-    const mark = (node: StructNode | null) => {
+    const mark = (node: StructNode | null | undefined) => {
       if (node === open) return;
       if (open !== undefined) doc.endMarkedContent();
+      if (node === undefined) {
+        open = undefined;
+        return;
+      }
       if (node) {
         const content = doc.markStructureContent(node.type);
         const existing = contents.get(node);
@@ -524,7 +530,15 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
       open = node;
     };
     for (const item of page.items) {
-      if (item.kind === "rule") {
+      if (item.kind === "image") {
+        // Images are drawn in pdfkit's own coordinates (origin top left), in a marked sequence of their own.
+        mark(undefined);
+        doc.addContent("Q");
+        mark(item.node);
+        drawImage(doc as unknown as ImageCanvas, item, openedImages);
+        mark(undefined);
+        doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
+      } else if (item.kind === "rule") {
         mark(null);
         doc.addContent(`${rgb(item.color)} rg ${num(item.x)} ${num(geometry.height - item.y - item.height)} ${num(item.width)} ${num(item.height)} re f`);
       } else {
@@ -544,7 +558,11 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
       const element = build(child);
       if (element) children.push(element);
     }
-    return children.length > 0 ? doc.struct(node.type, children) : null;
+    if (children.length === 0) return null;
+    const element = doc.struct(node.type, node.alt !== undefined ? { alt: node.alt } : {}, children) as unknown as { dictionary: { data: Record<string, unknown> } };
+    // A header cell says which cells it heads (ISO 32000-1, 14.8.5.7, Table attributes).
+    if (node.scope) element.dictionary.data.A = { O: "Table", Scope: node.scope };
+    return element;
   };
   const document = build(root);
   if (document) doc.addStructure(document);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { LocaleInfo } from "../locales";
 import { LetterpressError } from "../errors";
+import { assetsDigest, type TemplateAssets } from "../images/image-source";
 import { type ParsedStylesheets, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
 import { LruCache } from "./cache";
 import type { FontLibrary } from "./font-library";
@@ -20,6 +21,8 @@ export interface RenderPdfOptions {
   metadata: PdfMetadata;
   /** The shared, lazily loaded fonts (`loadFontLibrary` in functions/fonts). */
   fonts: FontLibrary;
+  /** The template's images, which `<img src>` names (TemplateSet.assets). */
+  images?: TemplateAssets;
 }
 
 /** A template's stylesheets change only with the template: parsed once per language and paper. */
@@ -36,11 +39,11 @@ function parsed(sources: readonly StylesheetSource[]): ParsedStylesheets {
 }
 
 /** Parse and style: the letter's box tree, each box with its computed style. */
-function formatLetter(filledTemplate: string, sheets: ParsedStylesheets): { styled: StyledDocument; boxes: Box } {
+function formatLetter(filledTemplate: string, sheets: ParsedStylesheets, images: TemplateAssets | undefined): { styled: StyledDocument; boxes: Box } {
   const format = (sourceCodeLocationInfo: boolean) => {
     const letter = parseLetter(filledTemplate, sourceCodeLocationInfo);
     const styled = styleDocument(letter.root, sheets);
-    return { styled, boxes: new BoxBuilder(styled).build(letter) };
+    return { styled, boxes: new BoxBuilder(styled, images).build(letter) };
   };
   try {
     return format(false);
@@ -62,13 +65,21 @@ function formatLetter(filledTemplate: string, sheets: ParsedStylesheets): { styl
  *   character no shipped font covers (naming its code point and context).
  */
 export async function renderPdf(filledTemplate: string, options: RenderPdfOptions): Promise<Buffer> {
-  const { styled, boxes } = formatLetter(filledTemplate, parsed(options.stylesheets));
+  const { styled, boxes } = formatLetter(filledTemplate, parsed(options.stylesheets), options.images);
   const composer = new Composer({ fonts: options.fonts, locale: options.locale, styled });
   const pages = composer.layout(boxes);
   const { metadata } = options;
   // The file identifier is derived from everything that determines the bytes, so it is stable and unique per content.
   const documentId = createHash("sha256")
-    .update(JSON.stringify([filledTemplate, options.locale, options.stylesheets, { ...metadata, creationDate: metadata.creationDate.toISOString() }]))
+    .update(
+      JSON.stringify([
+        filledTemplate,
+        options.locale,
+        options.stylesheets,
+        { ...metadata, creationDate: metadata.creationDate.toISOString() },
+        ...(options.images?.files.size ? [assetsDigest(options.images)] : []),
+      ]),
+    )
     .digest()
     .subarray(0, 16);
   return writePdf(pages, composer.root, { geometry: composer.geometry, lang: options.locale.tag, metadata, documentId, fonts: options.fonts });

@@ -9,8 +9,10 @@ export type Paper = "A4" | "Letter";
 export interface TemplateStylesheets {
   /** templates/ua.css: the defaults of the vocabulary's elements. */
   userAgent: string;
-  /** templates/print.css: the template's own look. */
+  /** templates/<name>/print.css: the template's own look. */
   author: string;
+  /** How errors name the author's stylesheet: its path, `templates/<name>/print.css` (`templates/print.css` when not given). */
+  authorName?: string;
 }
 
 /** System faces a browser without the Noto families falls back to, by the registry's body family. */
@@ -84,7 +86,7 @@ export function documentStylesheets(sheets: TemplateStylesheets, options: Docume
   return [
     { name: "templates/ua.css", origin: "user-agent", text: sheets.userAgent },
     { name: "document settings", origin: "user", text: settings },
-    { name: "templates/print.css", origin: "author", text: sheets.author },
+    { name: sheets.authorName ?? "templates/print.css", origin: "author", text: sheets.author },
   ];
 }
 

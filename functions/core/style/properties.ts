@@ -22,7 +22,9 @@ export type Display =
   | "table-footer-group"
   | "table-row"
   | "table-cell"
-  | "table-caption";
+  | "table-caption"
+  | "table-column"
+  | "table-column-group";
 /** `counter(page)` / `counter(pages)`, optionally with a numeric counter style (`counter(page, bengali)`). */
 export type ContentPart = { kind: "text"; text: string } | { kind: "counter"; name: "page" | "pages"; style?: string } | { kind: "string"; name: string };
 
@@ -65,6 +67,8 @@ export interface ComputedStyle {
   borderLeftColor: Color;
   width: LengthPercentage | "auto";
   maxWidth: LengthPercentage | "none";
+  /** Points; images only (the PDF lays out no other box of a fixed height). */
+  height: { pt: number } | "auto";
   boxSizing: "content-box" | "border-box";
   display: Display;
   listStyleType: "disc" | "circle" | "square" | "decimal" | "none";
@@ -75,6 +79,13 @@ export interface ComputedStyle {
   widows: number;
   stringSet: { name: string; value: "text" | string } | null;
   content: readonly ContentPart[] | null;
+  borderCollapse: "separate" | "collapse";
+  /** Points between the borders of adjacent cells (separated borders), across and down. */
+  borderSpacing: { horizontal: number; vertical: number };
+  tableLayout: "auto" | "fixed";
+  /** Read on table cells: where their content sits in the row's height. */
+  verticalAlign: "baseline" | "top" | "middle" | "bottom";
+  captionSide: "top" | "bottom";
 }
 
 export type StyleKey = keyof ComputedStyle;
@@ -374,12 +385,27 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
       return token.type === "ident" && token.name === "none" ? "none" : nonNegative(lengthPercentage(tokens, context));
     },
   },
+  height: {
+    key: "height",
+    inherited: false,
+    initial: "auto",
+    values: "auto | <length>",
+    compute: (tokens, context) => {
+      const token = single(tokens);
+      if (token.type === "ident" && token.name === "auto") return "auto";
+      const value = nonNegative(lengthPercentage(tokens, context));
+      // A percentage height needs a containing block of a fixed height, which the letter's boxes never have.
+      if (value.pt === undefined) throw new ValueError("a percentage height is not supported");
+      return { pt: value.pt };
+    },
+  },
   "box-sizing": { key: "boxSizing", inherited: false, initial: "content-box", values: "content-box | border-box", compute: keyword(["content-box", "border-box"] as const) },
   display: {
     key: "display",
     inherited: false,
     initial: "inline",
-    values: "block | inline | none | list-item | table | table-row-group | table-header-group | table-footer-group | table-row | table-cell | table-caption",
+    values:
+      "block | inline | none | list-item | table | table-row-group | table-header-group | table-footer-group | table-row | table-cell | table-caption | table-column | table-column-group",
     compute: keyword([
       "block",
       "inline",
@@ -392,6 +418,8 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
       "table-row",
       "table-cell",
       "table-caption",
+      "table-column",
+      "table-column-group",
     ] as const),
   },
   "list-style-type": {
@@ -430,6 +458,35 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
     values: "none | strings, counter(page), counter(pages), string(<name>) (in @page margin boxes)",
     compute: contentOf,
   },
+  "border-collapse": {
+    key: "borderCollapse",
+    inherited: true,
+    initial: "separate",
+    values: "separate | collapse",
+    compute: keyword(["separate", "collapse"] as const),
+  },
+  "border-spacing": {
+    key: "borderSpacing",
+    inherited: true,
+    initial: "0",
+    values: "<length> [<length>] (not negative)",
+    compute: (tokens, context) => {
+      const [across, down = across] = tokens.map((token) => lengthOf(token, context.font));
+      if (tokens.length > 2 || typeof across !== "number" || typeof down !== "number" || across < 0 || down < 0) {
+        throw new ValueError("expected one or two non-negative lengths");
+      }
+      return { horizontal: across, vertical: down };
+    },
+  },
+  "table-layout": { key: "tableLayout", inherited: false, initial: "auto", values: "auto | fixed", compute: keyword(["auto", "fixed"] as const) },
+  "vertical-align": {
+    key: "verticalAlign",
+    inherited: false,
+    initial: "baseline",
+    values: "baseline | top | middle | bottom (on table cells)",
+    compute: keyword(["baseline", "top", "middle", "bottom"] as const),
+  },
+  "caption-side": { key: "captionSide", inherited: true, initial: "top", values: "top | bottom", compute: keyword(["top", "bottom"] as const) },
 };
 
 function positiveInteger(tokens: readonly Token[]): number {

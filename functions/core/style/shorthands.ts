@@ -128,5 +128,6 @@ export function expandDeclaration(property: string, tokens: readonly Token[], di
   }
   if (property === "max-inline-size") return [["max-width", [...tokens]]];
   if (property === "inline-size") return [["width", [...tokens]]];
+  if (property === "block-size") return [["height", [...tokens]]];
   return all([property], tokens);
 }

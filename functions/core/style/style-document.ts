@@ -1,6 +1,7 @@
 import type { DefaultTreeAdapterTypes } from "parse5";
 import { type Cascaded, cascadeOrder, computeStyle, type CustomProperties, customPropertiesOf, specifiedValues } from "./cascade";
 import type { Element } from "./dom-adapter";
+import { presentationalHints } from "./presentational-hints";
 import type { ComputedStyle, ContentPart } from "./properties";
 import type { Direction } from "./shorthands";
 import { MARGIN_BOXES, type MarginBoxName, type ParsedStylesheets, StyleError } from "./stylesheet";
@@ -97,10 +98,11 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
     const dirAttribute = element.attrs.find((a) => a.name === "dir")?.value;
     const dir: Direction = dirAttribute === "rtl" || dirAttribute === "ltr" ? dirAttribute : parentDir;
     const rules = sheets.rules.filter((rule) => rule.matches(element));
-    const signature = `${parent?.id ?? "root"}|${dir}|${rules.map((rule) => rule.order).join(",")}`;
+    const hints = presentationalHints(element);
+    const signature = `${parent?.id ?? "root"}|${dir}|${rules.map((rule) => rule.order).join(",")}|${hints.key}`;
     let styled = cache.get(signature);
     if (!styled) {
-      const matched: Cascaded[] = [];
+      const matched: Cascaded[] = [...hints.entries];
       for (const rule of rules) {
         for (const declaration of rule.declarations) matched.push({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order });
       }

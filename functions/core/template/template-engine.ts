@@ -1,19 +1,24 @@
 import Handlebars from "handlebars";
 import { LetterpressError } from "../errors";
+import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
 import { type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
 
-/** Template sources as read from templates/: the main templates by name, partials by name, catalogs by locale. */
+/** One template's sources, as read from templates/<name>/: the main templates by name, partials by name, catalogs by locale. */
 export interface TemplateSet {
+  /** The template's folder name under templates/, which a letter names in its letter.json. */
+  name: string;
   templates: Readonly<Record<string, string>>;
   partials: Readonly<Record<string, string>>;
   catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>;
   /** Per-language settings from the catalogs' `"$locale"` entries (e.g. fa's Gregorian calendar). */
   localeOverrides?: Readonly<Partial<Record<LocaleId, LocaleOverrides>>>;
-  /** The template's stylesheet (templates/print.css), read by both editions. */
+  /** The template's stylesheet (templates/<name>/print.css), read by both editions. */
   stylesheet: string;
   /** The defaults of the vocabulary's elements (templates/ua.css), read by both editions before print.css. */
   userAgentStylesheet: string;
+  /** The images of the template's assets/ folder (a logo, signatures); none when omitted. */
+  assets?: TemplateAssets;
 }
 
 export class TemplateError extends LetterpressError {
@@ -71,7 +76,11 @@ export class TemplateEngine {
     if (!formatter) {
       const catalog = this.set.catalogs[locale];
       if (!catalog)
-        throw new TemplateError("*", locale, `no message catalog for this locale; a language needs templates/messages/${locale}.json beside its data/<letter>/${locale}.json`);
+        throw new TemplateError(
+          "*",
+          locale,
+          `no message catalog for this locale; a language needs templates/${this.set.name}/messages/${locale}.json beside its data/<letter>/${locale}.json`,
+        );
       formatter = new MessageFormatter(locale, catalog, this.set.localeOverrides?.[locale]);
       this.formatters.set(locale, formatter);
     }

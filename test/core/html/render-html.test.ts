@@ -9,7 +9,7 @@ import { loadTemplateSet } from "../../../functions/templates/load-template-set"
 import { FAMILIES, primaryFamilyOf } from "../../../functions/core/pdf/font-library";
 import { fontStackOf } from "../../../functions/core/style/document-stylesheets";
 import { attribute, byTag, findAll, hasClass, parseDocument, textContent } from "../../support/html";
-import { createEngine, loadFixtureLetter, loadSeedLetter, TEMPLATES_DIR, SHIPPED_LOCALES } from "../../support/letters";
+import { createEngine, loadFixtureLetter, loadSeedLetter, SEED_TEMPLATE, SEED_TEMPLATE_DIR, TEMPLATES_DIR, SHIPPED_LOCALES } from "../../support/letters";
 
 const collapse = (text: string) => text.replace(/\s+/g, " ").trim();
 
@@ -190,10 +190,10 @@ describe("renderHtml on optional facts", () => {
 
 describe("message catalogs", () => {
   it("give every locale every key of the English catalog, with the same ICU arguments", async () => {
-    const set = await loadTemplateSet(TEMPLATES_DIR);
+    const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
     // Every catalog file present is checked, and every language the seed letter has needs one.
     expect(Object.keys(set.catalogs).sort()).toEqual(
-      readdirSync(join(TEMPLATES_DIR, "messages"))
+      readdirSync(join(SEED_TEMPLATE_DIR, "messages"))
         .map((name) => name.replace(/\.json$/, ""))
         .sort(),
     );
@@ -203,7 +203,7 @@ describe("message catalogs", () => {
   });
 
   it("reports a catalog that lacks a key or changes an argument", async () => {
-    const set = await loadTemplateSet(TEMPLATES_DIR);
+    const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
     const { ["footer.page"]: _dropped, ...french } = set.catalogs.fr!;
     const korean = { ...set.catalogs.ko!, "signatories.cosigned": "{n}개 단체 공동 서명" };
     expect(checkCatalogs({ ...set.catalogs, fr: french, ko: korean }, "en")).toEqual([
@@ -215,7 +215,7 @@ describe("message catalogs", () => {
 
 describe("the template engine", () => {
   it("names the template, the key and the locale when a message is missing", async () => {
-    const set = await loadTemplateSet(TEMPLATES_DIR);
+    const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
     const { ["closing.valediction"]: _dropped, ...catalog } = set.catalogs.fr!;
     const engine = new TemplateEngine({ ...set, catalogs: { ...set.catalogs, fr: catalog } });
     const parsed = await loadSeedLetter();
@@ -223,7 +223,7 @@ describe("the template engine", () => {
   });
 
   it("names the template and the field when the view lacks a field", async () => {
-    const set = await loadTemplateSet(TEMPLATES_DIR);
+    const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
     const engine = new TemplateEngine({ ...set, templates: { ...set.templates, letter: "<p>{{subtitle}}</p>" } });
     expect(() => engine.fill("letter", { title: "x" }, "en")).toThrow(/^template "letter" \(locale en\): "subtitle" not defined/);
   });

@@ -9,7 +9,7 @@ import { stylesheetsFor } from "./pdf-inspect";
 
 /** The layout stage on its own: pages of placed lines and rules, read from the computed styles. */
 
-const PRINT_CSS = readFileSync(join(__dirname, "../../../templates/print.css"), "utf8");
+const PRINT_CSS = readFileSync(join(__dirname, "../../../templates/un-security-council/print.css"), "utf8");
 const fonts = loadFontLibrary();
 const MM = 72 / 25.4;
 

@@ -27,7 +27,12 @@ export const PAGE_LABEL = (page: number | string, pages: number | string) => `Pa
 const TEMPLATES = join(__dirname, "../../../templates");
 
 /** The template's stylesheets for a language, with `author` in place of templates/print.css when given. */
-export function stylesheetsFor(locale: LocaleId, paper: Paper = "A4", author = readFileSync(join(TEMPLATES, "print.css"), "utf8"), runningTitle = ""): StylesheetSource[] {
+export function stylesheetsFor(
+  locale: LocaleId,
+  paper: Paper = "A4",
+  author = readFileSync(join(TEMPLATES, "un-security-council", "print.css"), "utf8"),
+  runningTitle = "",
+): StylesheetSource[] {
   return documentStylesheets(
     { userAgent: readFileSync(join(TEMPLATES, "ua.css"), "utf8"), author },
     { script: localeInfo(locale).script, paper, pageLabel: PAGE_LABEL, runningTitle },

@@ -166,7 +166,7 @@ describe("the letter vocabulary", () => {
 
   test("sets an element of any class in the look its stylesheet gives the class", async () => {
     const html = '<article class="letter" lang="en" dir="ltr"><p class="fancy">Hello</p></article>';
-    const css = `${fixture("../../../templates/print.css")}\n.fancy { font-size: 20pt; }`;
+    const css = `${fixture("../../../templates/un-security-council/print.css")}\n.fancy { font-size: 20pt; }`;
     const path = toFile(await renderPdf(html, options("en", { stylesheets: stylesheetsFor("en", "A4", css) })));
     const word = /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">Hello<\/word>/.exec(run("pdftotext", ["-bbox", path, "-"]));
     expect(Number(word![4]) - Number(word![2])).toBeGreaterThan(20);
@@ -174,12 +174,12 @@ describe("the letter vocabulary", () => {
 
   test("names an element the stylesheet gives a look the PDF cannot set yet, with its line", async () => {
     const html = '<article class="letter" lang="en" dir="ltr">\n<p>One</p>\n<p>Two <strong>three</strong></p>\n</article>';
-    const withCss = (css: string) => options("en", { stylesheets: stylesheetsFor("en", "A4", `${fixture("../../../templates/print.css")}\n${css}`) });
+    const withCss = (css: string) => options("en", { stylesheets: stylesheetsFor("en", "A4", `${fixture("../../../templates/un-security-council/print.css")}\n${css}`) });
     await expect(renderPdf(html, withCss("strong { color: #aa0000; }"))).rejects.toThrow(
       "filled template line 3: <strong> sets color apart from its paragraph; the PDF sets a paragraph in one size, color and spacing",
     );
     await expect(renderPdf(html, withCss("p { display: table-cell; }"))).rejects.toThrow(
-      "filled template line 2: <p> has display: table-cell; the PDF does not lay out tables yet",
+      "filled template line 2: <p> has display: table-cell outside a table; the PDF lays out table parts inside a display: table only",
     );
   });
 

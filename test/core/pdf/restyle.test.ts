@@ -8,7 +8,7 @@ import { fixture, options, pdfInfo, run, stylesheetsFor, toFile } from "./pdf-in
  * pdftotext -bbox-layout), page geometry and colors follow it.
  */
 
-const PRINT_CSS = readFileSync(join(__dirname, "../../../templates/print.css"), "utf8");
+const PRINT_CSS = readFileSync(join(__dirname, "../../../templates/un-security-council/print.css"), "utf8");
 const MM = 72 / 25.4;
 
 interface Word {

@@ -6,7 +6,7 @@ import type { LocaleInfo } from "../../../functions/core/locales";
 import { fillLetter } from "../../../functions/core/html/render-html";
 import { renderDocument, type DocumentRenderer } from "../../../functions/core/render-document";
 import { createRenderer } from "../../../functions/render/create-renderer";
-import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../../support/letters";
+import { loadSeedLetter, SEED_LETTER, SEED_TEMPLATE_DIR, TEMPLATES_DIR, SHIPPED_LOCALES } from "../../support/letters";
 import { documentStylesheets } from "../../../functions/core/style/document-stylesheets";
 import { fixture, footerTitle, options, PAGE_LABEL, pdfjsPages, popplerPages, toFile } from "./pdf-inspect";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
@@ -158,9 +158,9 @@ describe("every paragraph of the seed letter copies out of the PDF exactly as th
     let texts: Record<"poppler" | "pdfjs", string>;
     beforeAll(async () => {
       const { bytes } = await renderDocument(renderer, parsed, { letterId: SEED_LETTER, locale, format: "pdf", recipientId: null });
-      const { fragment } = fillLetter(renderer.engine, parsed.letter, locale);
+      const { fragment } = fillLetter(renderer.templates.forLetter(parsed.letter), parsed.letter, locale);
       paragraphs = htmlParagraphs(fragment);
-      const messages = renderer.engine.messages(locale);
+      const messages = renderer.templates.forLetter(parsed.letter).messages(locale);
       const label = (page: number, pages: number) => messages.format("footer.page", { page, pages });
       const pages = extracted(bytes);
       texts = { poppler: documentText(pages.poppler, footerTitle(fragment), label), pdfjs: documentText(pages.pdfjs, footerTitle(fragment), label) };
@@ -191,7 +191,7 @@ describe.each(FIXTURES)("every paragraph of $file copies out exactly", ({ file, 
     const html = fixture(file);
     // As the renderer sets a document: the stylesheets of its own script, its footer's title as the running title.
     const stylesheets = documentStylesheets(
-      { userAgent: readFileSync(join(TEMPLATES_DIR, "ua.css"), "utf8"), author: readFileSync(join(TEMPLATES_DIR, "print.css"), "utf8") },
+      { userAgent: readFileSync(join(TEMPLATES_DIR, "ua.css"), "utf8"), author: readFileSync(join(SEED_TEMPLATE_DIR, "print.css"), "utf8") },
       { script: locale.script, paper: "A4", pageLabel: PAGE_LABEL, runningTitle: footerTitle(html) },
     );
     const pdf = await renderPdf(html, options("en", { locale: { id: "en", ...locale }, stylesheets }));

@@ -1,0 +1,171 @@
+import { createHash } from "node:crypto";
+import { posix } from "node:path";
+import { imageSize } from "image-size";
+import { LetterpressError } from "../errors";
+
+/**
+ * The images a template may show: files of its own `assets/` folder, checked before any work uses
+ * them. A render fetches nothing, so a remote or inline (`data:`) address, an absolute path or a
+ * path out of the folder is refused, and so is a file that is missing, unreadable, of another
+ * format than its name says, too large, or (SVG) able to reach outside itself.
+ */
+
+/** The bounds on one image: what a letter's logo or signature needs, many times over. */
+export const IMAGE_LIMITS = {
+  maxBytes: 5 * 1024 * 1024,
+  /** Pixels a side (an SVG's CSS pixels): a 10,000 px side is 85 cm at 300 dpi. */
+  maxSide: 10_000,
+} as const;
+
+export type ImageFormat = "png" | "jpeg" | "svg";
+
+/** A file of the template's assets/ folder: its bytes, or why it cannot be used (said when an image names it). */
+export type TemplateAsset = { bytes: Uint8Array; problem?: undefined } | { problem: string; bytes?: undefined };
+
+/** The files of one template's assets/ folder, by path relative to the template folder ("assets/logo.png"). */
+export interface TemplateAssets {
+  /** The template folder as errors name it ("templates/un-security-council"). */
+  folder: string;
+  files: ReadonlyMap<string, TemplateAsset>;
+}
+
+/** A checked image: its file, format and intrinsic size in CSS pixels. */
+export interface ImageSource {
+  /** The file as errors name it: "templates/<name>/assets/logo.png". */
+  file: string;
+  format: ImageFormat;
+  mime: string;
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+}
+
+const FORMATS: Readonly<Record<string, ImageFormat>> = { ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg" };
+const MIME: Readonly<Record<ImageFormat, string>> = { png: "image/png", jpeg: "image/jpeg", svg: "image/svg+xml" };
+
+/**
+ * SVG content that would make a render reach outside the file (external references, nested
+ * images, scripts, foreign HTML) or draw text in fonts the PDF does not embed. An SVG logo or
+ * signature is shapes; text in one is converted to paths by any editor ("Object to Path").
+ */
+const SVG_REFUSED: readonly { pattern: RegExp; why: string }[] = [
+  { pattern: /<\s*(?:svg:)?script\b/i, why: "has a <script>" },
+  { pattern: /<\s*(?:svg:)?foreignObject\b/i, why: "has a <foreignObject>" },
+  { pattern: /<\s*(?:svg:)?(?:image|feImage)\b/i, why: "embeds an image (<image>); use the image itself as the template's asset" },
+  { pattern: /<\s*(?:svg:)?(?:text|tspan|textPath)\b/i, why: "has <text>, which the PDF would set in a font it does not embed; convert the text to paths" },
+  { pattern: /\bhref\s*=\s*["']\s*(?!#)/i, why: "refers to another file (href not starting with #)" },
+  { pattern: /url\(\s*["']?\s*(?!#)/i, why: "refers to another file (url() not starting with #)" },
+  { pattern: /@import\b/i, why: "imports a stylesheet" },
+  { pattern: /<!ENTITY/i, why: "declares XML entities" },
+];
+
+export function imageError(file: string, why: string): LetterpressError {
+  return new LetterpressError("TEMPLATE_ERROR", `${file}: ${why}`);
+}
+
+/**
+ * The template-relative path an `<img src>` names, or an error saying why it is refused. `where`
+ * names the element in the filled template for addresses that name no file.
+ */
+function assetPath(src: string, folder: string, where: string): string {
+  const refuse = (why: string): never => {
+    throw new LetterpressError("TEMPLATE_ERROR", `${where}: src "${src.slice(0, 80)}" ${why}`);
+  };
+  if (src.trim() === "") refuse("is empty; expected a file of the template's assets/ folder, such as assets/logo.png");
+  if (/^\s*[a-z][a-z0-9+.-]*:/i.test(src) || src.trim().startsWith("//"))
+    refuse(`is not a file of the template: a render fetches nothing (no http:, https:, data: or other URL); put the file in ${folder}/assets/ and name it assets/<file>`);
+  if (/[?#\\]/.test(src)) refuse("has a query, a fragment or a backslash; expected a plain path such as assets/logo.png");
+  if (src.startsWith("/")) refuse(`is an absolute path; expected a path relative to the template folder, such as assets/logo.png`);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(src);
+  } catch {
+    return refuse("has a malformed %-escape");
+  }
+  const normal = posix.normalize(decoded);
+  if (normal === ".." || normal.startsWith("../")) refuse(`leaves the template folder ${folder}/`);
+  if (!normal.startsWith("assets/")) refuse(`is outside the template's assets/ folder; images are files of ${folder}/assets/`);
+  return normal;
+}
+
+function sniff(bytes: Uint8Array): ImageFormat | null {
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return "png";
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "jpeg";
+  const head = Buffer.from(bytes.subarray(0, 4096)).toString("utf8");
+  if (/^\uFEFF?\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(head)) return "svg";
+  return null;
+}
+
+/** Checked images by asset bytes and path: a mail merge checks each file once. */
+const checked = new WeakMap<Uint8Array, Map<string, ImageSource>>();
+
+function check(file: string, path: string, bytes: Uint8Array): ImageSource {
+  const named = FORMATS[posix.extname(path).toLowerCase()];
+  if (!named) throw imageError(file, "is not a PNG, JPEG or SVG file (by its name: .png, .jpg, .jpeg or .svg)");
+  if (bytes.length > IMAGE_LIMITS.maxBytes) throw imageError(file, `has ${bytes.length} bytes; an image may have at most 5 MB (${IMAGE_LIMITS.maxBytes} bytes)`);
+  const format = sniff(bytes);
+  if (format !== named) throw imageError(file, `is named as ${named.toUpperCase()} but its content is ${format ? format.toUpperCase() : "not a PNG, JPEG or SVG image"}`);
+  if (format === "svg") {
+    const text = Buffer.from(bytes).toString("utf8");
+    for (const { pattern, why } of SVG_REFUSED) if (pattern.test(text)) throw imageError(file, `an SVG that ${why}`);
+  }
+  let size: { width?: number; height?: number };
+  try {
+    size = imageSize(bytes);
+  } catch (error) {
+    // image-size reads an SVG's size from its width, height and viewBox attributes alone.
+    if (format === "svg") throw imageError(file, "has no size: give the <svg> a viewBox, or width and height");
+    throw imageError(file, `cannot be read as ${format.toUpperCase()} (${(error as Error).message})`);
+  }
+  const { width, height } = size;
+  if (!width || !height) throw imageError(file, format === "svg" ? "has no size: give the <svg> a viewBox, or width and height" : "has no width or height");
+  if (width > IMAGE_LIMITS.maxSide || height > IMAGE_LIMITS.maxSide)
+    throw imageError(file, `is ${width} x ${height} px; an image may have at most ${IMAGE_LIMITS.maxSide} px a side`);
+  return { file, format, mime: MIME[format], bytes, width, height };
+}
+
+/**
+ * Resolves an `<img src>` of the filled template to a checked file of the template's assets.
+ *
+ * @param where names the element for errors that name no file ("filled template line 4: <img>")
+ * @throws LetterpressError TEMPLATE_ERROR naming the file (or the address) and what was expected
+ */
+export function resolveImage(src: string, assets: TemplateAssets | undefined, where: string): ImageSource {
+  const folder = assets?.folder ?? "the template folder";
+  const path = assetPath(src, folder, where);
+  const file = `${folder}/${path}`;
+  const asset = assets?.files.get(path);
+  if (!asset) throw imageError(file, `missing (named by ${where}); an image must be a file of ${folder}/assets/`);
+  if (asset.problem !== undefined) throw imageError(file, asset.problem);
+  let byPath = checked.get(asset.bytes);
+  if (!byPath) checked.set(asset.bytes, (byPath = new Map()));
+  let source = byPath.get(file);
+  if (!source) {
+    source = check(file, path, asset.bytes);
+    byPath.set(file, source);
+  }
+  return source;
+}
+
+const dataUris = new WeakMap<Uint8Array, string>();
+
+/** The image as a `data:` URI, for the HTML edition (its CSP allows `img-src data:` and nothing else). */
+export function imageDataUri(image: ImageSource): string {
+  let uri = dataUris.get(image.bytes);
+  if (!uri) dataUris.set(image.bytes, (uri = `data:${image.mime};base64,${Buffer.from(image.bytes).toString("base64")}`));
+  return uri;
+}
+
+const digests = new WeakMap<TemplateAssets, string>();
+
+/** A digest of a template's image files, for the PDF's file identifier (which derives from everything that makes the bytes). */
+export function assetsDigest(assets: TemplateAssets | undefined): string {
+  if (!assets || assets.files.size === 0) return "";
+  let digest = digests.get(assets);
+  if (digest === undefined) {
+    const hash = createHash("sha256");
+    for (const [path, asset] of [...assets.files].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`${path}\u0000`).update(asset.bytes ?? asset.problem);
+    digests.set(assets, (digest = hash.digest("base64")));
+  }
+  return digest;
+}

@@ -1,0 +1,150 @@
+import type { DefaultTreeAdapterTypes } from "parse5";
+import { LetterpressError } from "../errors";
+import { describeImage, readImageElement } from "../images/image-element";
+import { type ImageSource, resolveImage, type TemplateAssets } from "../images/image-source";
+import { type ComputedStyle, resolveLength } from "../style";
+import type { Line } from "./paragraph";
+
+/**
+ * Images as replaced boxes of the layout: an `<img>` with `display: block` is a block box of its
+ * own; an `<img>` alone in a block (a logo in the letterhead, a signature above a name) sits on that
+ * block's one line, on the baseline of its strut, as browsers set it. Sized as CSS 2.1 sizes a
+ * replaced element (10.3.2, 10.6.2, 10.4): `width`, `height`, `max-width` and the `width`/`height`
+ * attributes (presentational hints), the intrinsic ratio kept where a dimension is `auto`.
+ */
+
+type Element = DefaultTreeAdapterTypes.Element;
+type ChildNode = DefaultTreeAdapterTypes.ChildNode;
+
+/** A box's content when it is an image. */
+export interface ImageContent {
+  kind: "image";
+  source: ImageSource;
+  alt: string;
+  decorative: boolean;
+  /** On its block's line (an inline image alone in a block), or a block box itself. */
+  inline: boolean;
+  /** The `<img>`'s own computed style (its size). */
+  style: ComputedStyle;
+}
+
+/** An image placed on a page: its content box in points from the page's top left corner. */
+export interface PlacedImage {
+  kind: "image";
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  source: ImageSource;
+}
+
+/** A CSS pixel in points. */
+const PX = 0.75;
+
+function where(img: Element): string {
+  const line = img.sourceCodeLocation?.startLine;
+  return `filled template${line ? ` line ${line}` : ""}: ${describeImage(img.attrs)}`;
+}
+
+/** The attributes an `<img>` may carry beyond the neutral ones (class, id, role, ...). */
+export const IMAGE_ATTRIBUTES: ReadonlySet<string> = new Set(["src", "alt", "width", "height"]);
+
+/** Reads and checks an `<img>` of the filled template: its alt text and its file (see image-source.ts). */
+export function imageContent(img: Element, style: ComputedStyle, assets: TemplateAssets | undefined, inline: boolean): ImageContent {
+  const at = where(img);
+  const { src, alt, decorative } = readImageElement(img.attrs, at);
+  if (inline) {
+    // On a line, the PDF places the image's content box alone; its own box model would be lost.
+    const spaced = [style.marginTop, style.marginRight, style.marginBottom, style.marginLeft, style.paddingTop, style.paddingRight, style.paddingBottom, style.paddingLeft].some(
+      (v) => (v.pt ?? v.percent) !== 0,
+    );
+    const bordered = [style.borderTopStyle, style.borderRightStyle, style.borderBottomStyle, style.borderLeftStyle].some((s) => s === "solid");
+    if (spaced || bordered)
+      throw new LetterpressError("TEMPLATE_ERROR", `${at}: an image on a line has no margin, padding or border in the PDF; give it display: block for a box of its own`);
+  }
+  return { kind: "image", source: resolveImage(src, assets, at), alt, decorative, inline, style };
+}
+
+/** The `<img>` that is the only content of a run of inline nodes (blank text and comments aside), or null. */
+export function soleImage(nodes: readonly ChildNode[], isBlank: (node: ChildNode) => boolean): Element | null {
+  const content = nodes.filter((node) => !isBlank(node));
+  const only = content[0];
+  return content.length === 1 && only && "tagName" in only && only.tagName === "img" ? only : null;
+}
+
+/** An image among text on one line: the PDF sets lines of text only. */
+export function imageInText(img: Element): never {
+  throw new LetterpressError(
+    "TEMPLATE_ERROR",
+    `${where(img)}: an image beside text on one line is not laid out by the PDF; put it alone in its block (a <p> or <div> of its own) or give it display: block`,
+  );
+}
+
+/** The size of an image's content box, in points, within a containing block `containerWidth` wide. */
+export function imageSize(image: ImageContent, containerWidth: number): { width: number; height: number } {
+  const s = image.style;
+  const intrinsic = { width: image.source.width * PX, height: image.source.height * PX };
+  const ratio = intrinsic.width / intrinsic.height;
+  // border-box sizes include the padding and border, which the content box does not.
+  const horizontal =
+    s.boxSizing === "border-box"
+      ? resolveLength(s.paddingLeft, containerWidth) +
+        resolveLength(s.paddingRight, containerWidth) +
+        (s.borderLeftStyle === "solid" ? s.borderLeftWidth : 0) +
+        (s.borderRightStyle === "solid" ? s.borderRightWidth : 0)
+      : 0;
+  const vertical =
+    s.boxSizing === "border-box"
+      ? resolveLength(s.paddingTop, containerWidth) +
+        resolveLength(s.paddingBottom, containerWidth) +
+        (s.borderTopStyle === "solid" ? s.borderTopWidth : 0) +
+        (s.borderBottomStyle === "solid" ? s.borderBottomWidth : 0)
+      : 0;
+  const specifiedWidth = s.width === "auto" ? null : Math.max(0, resolveLength(s.width, containerWidth) - horizontal);
+  const specifiedHeight = s.height === "auto" ? null : Math.max(0, s.height.pt - vertical);
+  let width = specifiedWidth ?? (specifiedHeight !== null ? specifiedHeight * ratio : intrinsic.width);
+  let height = specifiedHeight ?? (specifiedWidth !== null ? specifiedWidth / ratio : intrinsic.height);
+  if (s.maxWidth !== "none") {
+    const max = Math.max(0, resolveLength(s.maxWidth, containerWidth) - horizontal);
+    if (width > max) {
+      // With both dimensions auto the ratio holds (CSS 2.1 10.4's table); a set height stays.
+      if (specifiedHeight === null) height = max / ratio;
+      width = max;
+    }
+  }
+  return { width, height };
+}
+
+/**
+ * The line an image makes, for pagination (one unbreakable line) and where the image sits on it.
+ * A block image's line is its content box. An inline image sits with its bottom on the baseline of
+ * its block's strut: the line is as tall as the strut's ascent or the image, whichever is taller,
+ * plus the strut's descent; the image is placed along the line by `text-align`.
+ */
+export function imageLine(
+  image: ImageContent,
+  size: { width: number; height: number },
+  block: { style: ComputedStyle; dir: "ltr" | "rtl"; contentWidth: number; indent: number },
+): { line: Line; dx: number; dy: number } {
+  if (!image.inline) return { line: { runs: [], ascent: size.height, height: size.height, width: size.width }, dx: 0, dy: 0 };
+  const { style } = block;
+  // The strut of paragraph.ts's line boxes: half-leading above an ascent of 0.86 em.
+  const lineHeight = style.lineHeight.pt ?? style.fontSize * style.lineHeight.factor!;
+  const ascent = (lineHeight - style.fontSize) / 2 + style.fontSize * 0.86;
+  const descent = lineHeight - ascent;
+  const above = Math.max(ascent, size.height);
+  const free = block.contentWidth - size.width;
+  const align = style.textAlign === "left" ? (block.dir === "ltr" ? "start" : "end") : style.textAlign === "right" ? (block.dir === "ltr" ? "end" : "start") : style.textAlign;
+  const fromStart = align === "center" ? free / 2 : align === "end" ? free : Math.min(block.indent, free);
+  const dx = block.dir === "ltr" ? fromStart : free - fromStart;
+  return { line: { runs: [], ascent: above, height: above + descent, width: size.width }, dx, dy: above - size.height };
+}
+
+/** An image taller than the page area would be cut by any printer: said, never drawn differently. */
+export function checkFitsPage(image: ImageContent, height: number, pageAreaHeight: number): void {
+  if (height > pageAreaHeight + 0.01)
+    throw new LetterpressError(
+      "TEMPLATE_ERROR",
+      `${image.source.file}: drawn ${height.toFixed(1)}pt tall, taller than the page area (${pageAreaHeight.toFixed(1)}pt); set a smaller height or max-width`,
+    );
+}

@@ -1,0 +1,91 @@
+import { readFileSync } from "node:fs";
+import { run } from "./pdf-inspect";
+
+/** Reading images back from a PDF with poppler and qpdf: pixels, word boxes, image XObjects, Figures. */
+
+export interface Box {
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** The pages as RGB pixels at 72 dpi: one pixel a point. */
+export function pixels(file: string, page: number): { width: number; height: number; at(x: number, y: number): [number, number, number] } {
+  const ppm = Buffer.from(run("sh", ["-c", `pdftoppm -r 72 -f ${page} -l ${page} "${file}" | base64 -w0`]), "base64");
+  // P6 header: "P6\n<w> <h>\n255\n".
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 32).toString("latin1"))!;
+  const width = Number(header[1]);
+  const offset = header[0].length;
+  return {
+    width,
+    height: Number(header[2]),
+    at: (x, y) => {
+      const i = offset + (Math.round(y) * width + Math.round(x)) * 3;
+      return [ppm[i]!, ppm[i + 1]!, ppm[i + 2]!];
+    },
+  };
+}
+
+/** The bounding box of the pixels of one colour (within 24 of each channel). */
+export function colourBox(file: string, page: number, rgb: [number, number, number]): Box | null {
+  const image = pixels(file, page);
+  let box: Box | null = null;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const p = image.at(x, y);
+      if (Math.abs(p[0] - rgb[0]) <= 24 && Math.abs(p[1] - rgb[1]) <= 24 && Math.abs(p[2] - rgb[2]) <= 24) {
+        if (!box) box = { xMin: x, yMin: y, xMax: x + 1, yMax: y + 1 };
+        else {
+          box.xMin = Math.min(box.xMin, x);
+          box.yMin = Math.min(box.yMin, y);
+          box.xMax = Math.max(box.xMax, x + 1);
+          box.yMax = Math.max(box.yMax, y + 1);
+        }
+      }
+    }
+  }
+  return box;
+}
+
+/** pdftotext's word boxes, by page. */
+export function words(file: string): { page: number; text: string; box: Box }[] {
+  const out: { page: number; text: string; box: Box }[] = [];
+  run("pdftotext", ["-bbox", file, "-"])
+    .split("<page ")
+    .slice(1)
+    .forEach((page, index) => {
+      for (const m of page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+        out.push({ page: index + 1, text: m[5]!, box: { xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]) } });
+      }
+    });
+  return out;
+}
+
+/** pdfimages -list: the image XObjects, each with its page, kind, size in pixels and encoding. */
+export function imageList(file: string): { page: number; type: string; width: number; height: number; enc: string }[] {
+  return run("pdfimages", ["-list", file])
+    .split("\n")
+    .slice(2)
+    .filter((line) => line.trim() !== "")
+    .map((line) => {
+      const c = line.trim().split(/\s+/);
+      return { page: Number(c[0]), type: c[2]!, width: Number(c[3]), height: Number(c[4]), enc: c[8]! };
+    });
+}
+
+/** The structure elements of a type, with their /Alt, from qpdf's uncompressed output. */
+export function structureElements(file: string, type: string): { alt: string | null }[] {
+  const out = `${file}.qdf`;
+  run("qpdf", ["--qdf", "--object-streams=disable", file, out]);
+  const text = readFileSync(out, "latin1");
+  return [...text.matchAll(/\d+ 0 obj\n<<([\s\S]*?)\n>>\nendobj/g)]
+    .map((m) => m[1]!)
+    .filter((dict) => new RegExp(`/S /${type}\\b`).test(dict))
+    .map((dict) => {
+      const literal = /\/Alt \(([^)]*)\)/.exec(dict)?.[1];
+      // pdfkit writes text outside ASCII as UTF-16BE with a byte order mark, in hex.
+      const hex = /\/Alt <feff([0-9a-f]*)>/i.exec(dict)?.[1];
+      return { alt: literal ?? (hex ? Buffer.from(hex, "hex").swap16().toString("utf16le") : null) };
+    });
+}
