@@ -58,10 +58,7 @@ export function copyCostMs(translationBytes: number): number {
  */
 export function estimatedCostMs(parsed: ParsedLetter, requests: readonly DocumentRequest[]): number {
   const storing = PART_SIZING.msPerCopy / 2;
-  return requests.reduce(
-    (sum, request) => sum + storing + (request.format === "pdf" ? PART_SIZING.msPerTranslationKiB * (translationBytes(parsed, request.locale) / 1024) : 0),
-    0,
-  );
+  return requests.reduce((sum, request) => sum + storing + (request.format === "pdf" ? PART_SIZING.msPerTranslationKiB * (translationBytes(parsed, request.locale) / 1024) : 0), 0);
 }
 
 /** How many copies of a translation of this size one part renders: at least one, within the budget and the cap. */
