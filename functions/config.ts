@@ -44,6 +44,15 @@ const configSchema = z
       .min(60, { error: "expected at least 60 seconds" })
       .max(SHARE_LIFETIME_LIMIT_SECONDS, { error: `expected at most ${SHARE_LIFETIME_LIMIT_SECONDS} seconds (90 days)` })
       .default(DEFAULTS.shareLifetime.maxSeconds),
+    // People's sign-in page (the people API with its Cognito user pool): both or neither.
+    [ENV.signInDomainUrl]: z
+      .url({ protocol: /^https$/, error: "expected the hosted UI's https:// base URL, such as https://letters.auth.eu-west-1.amazoncognito.com" })
+      .refine((value) => new URL(value).pathname === "/" && !/[?#]/.test(value), { error: "expected a base URL without path, query or fragment" })
+      .optional(),
+    [ENV.signInClientId]: z
+      .string()
+      .regex(/^[A-Za-z0-9+]{1,128}$/, { error: "expected a user pool app client id" })
+      .optional(),
     // Set by Lambda itself, not by infra.
     AWS_LAMBDA_INITIALIZATION_TYPE: z.string().optional(),
   })
@@ -53,7 +62,8 @@ const configSchema = z
   .refine((env) => env[ENV.encryption] !== "kms" || env[ENV.kmsKeyId], { error: `${ENV.kmsKeyId} is required when ${ENV.encryption}=kms` })
   // Share links need both: a key to sign with and a URL to point at. Neither means share links are off.
   .refine((env) => !env[ENV.shareKeysSecretId] || env[ENV.shareLinkBaseUrl], { error: `${ENV.shareLinkBaseUrl} is required when ${ENV.shareKeysSecretId} is set` })
-  .refine((env) => !env[ENV.shareLinkBaseUrl] || env[ENV.shareKeysSecretId], { error: `${ENV.shareKeysSecretId} is required when ${ENV.shareLinkBaseUrl} is set` });
+  .refine((env) => !env[ENV.shareLinkBaseUrl] || env[ENV.shareKeysSecretId], { error: `${ENV.shareKeysSecretId} is required when ${ENV.shareLinkBaseUrl} is set` })
+  .refine((env) => !env[ENV.signInDomainUrl] === !env[ENV.signInClientId], { error: `${ENV.signInDomainUrl} and ${ENV.signInClientId} go together (both or neither)` });
 
 export interface FunctionConfig {
   bucket: string;
@@ -68,6 +78,8 @@ export interface FunctionConfig {
   assets: { templatesDir?: string; fontsDir?: string };
   /** Share links, when configured: the key ring's secret, where links point, their longest lifetime. */
   share?: { keysSecretId: string; linkBaseUrl: string; maxLifetimeSeconds: number };
+  /** People's sign-in page (`GET /signin`), when configured: the hosted UI and the app client. */
+  signIn?: { hostedUiUrl: string; clientId: string };
   /** An instance started for provisioned concurrency: nobody waits for its init, so it may warm every language up. */
   provisioned: boolean;
 }
@@ -82,6 +94,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const value = result.data;
   const keysSecretId = value[ENV.shareKeysSecretId];
   const linkBaseUrl = value[ENV.shareLinkBaseUrl];
+  const hostedUiUrl = value[ENV.signInDomainUrl];
+  const clientId = value[ENV.signInClientId];
   return {
     bucket: value[ENV.documentsBucket],
     dataPrefix: value[ENV.dataPrefix],
@@ -93,6 +107,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     s3: { region: value[ENV.region], ...(value[ENV.s3Endpoint] ? { endpoint: value[ENV.s3Endpoint] } : {}) },
     assets: { ...(value[ENV.templatesDir] ? { templatesDir: value[ENV.templatesDir] } : {}), ...(value[ENV.fontsDir] ? { fontsDir: value[ENV.fontsDir] } : {}) },
     ...(keysSecretId && linkBaseUrl ? { share: { keysSecretId, linkBaseUrl, maxLifetimeSeconds: value[ENV.shareMaxLifetime] } } : {}),
+    ...(hostedUiUrl && clientId ? { signIn: { hostedUiUrl, clientId } } : {}),
     provisioned: value.AWS_LAMBDA_INITIALIZATION_TYPE === "provisioned-concurrency",
   };
 }

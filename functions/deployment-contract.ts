@@ -37,6 +37,10 @@ export const ENV = {
   shareLinkBaseUrl: "SHARE_LINK_BASE_URL",
   /** Share links: the longest lifetime a share may ask for, in seconds (at most SHARE_LIFETIME_LIMIT_SECONDS). */
   shareMaxLifetime: "SHARE_MAX_LIFETIME_SECONDS",
+  /** People's sign-in (the people API, Cognito): the hosted UI's base URL, e.g. `https://<prefix>.auth.eu-west-1.amazoncognito.com`. */
+  signInDomainUrl: "SIGN_IN_DOMAIN_URL",
+  /** People's sign-in: the user pool app client the sign-in page asks tokens for (a public client: code flow with PKCE). */
+  signInClientId: "SIGN_IN_CLIENT_ID",
 } as const;
 
 export const DEFAULTS = {
@@ -121,12 +125,20 @@ export type ShareRouteKey = (typeof SHARE_ROUTES)[keyof typeof SHARE_ROUTES];
  */
 export const LETTERS_PAGE_ROUTE_KEY = "GET /";
 
+/**
+ * The people's sign-in page (issue 14 item 2): on AWS, the people API authorizes every data route with
+ * a JWT that a browser does not send on its own; this page (public, static, no data) obtains one from
+ * the user pool's hosted UI (authorization code flow with PKCE) and shows the letters page with it.
+ * Served only where sign-in is configured; `npm run serve` has no sign-in.
+ */
+export const SIGN_IN_ROUTE_KEY = "GET /signin";
+
 /** Every route of the download function's API, by route key: the download route, the share routes and the letters page. */
 export const API_ROUTE_KEYS = [DOWNLOAD_ROUTE_KEY, ...Object.values(SHARE_ROUTES), LETTERS_PAGE_ROUTE_KEY] as const;
 export type ApiRouteKey = (typeof API_ROUTE_KEYS)[number];
 
 /** `GET /s/{token}` as method and path, for infra (which declares routes as method + path). */
-export function splitRouteKey(routeKey: ApiRouteKey): { method: "GET" | "POST" | "DELETE"; path: string } {
+export function splitRouteKey(routeKey: ApiRouteKey | typeof SIGN_IN_ROUTE_KEY): { method: "GET" | "POST" | "DELETE"; path: string } {
   const [method, path] = routeKey.split(" ") as ["GET" | "POST" | "DELETE", string];
   return { method, path };
 }

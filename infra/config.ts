@@ -14,9 +14,14 @@ export const CONTEXT_KEYS = {
   urlTtlDefault: "urlTtlDefault",
   urlTtlMax: "urlTtlMax",
   encryption: "encryption",
+  /** Replaced by peopleSignIn (tools always call the IAM API): refused with a message saying so. */
   authorization: "authorization",
+  peopleSignIn: "peopleSignIn",
   jwtIssuer: "jwtIssuer",
   jwtAudience: "jwtAudience",
+  signInCallbackUrls: "signInCallbackUrls",
+  signInDomainPrefix: "signInDomainPrefix",
+  signInTokenMinutes: "signInTokenMinutes",
   renderReservedConcurrency: "renderReservedConcurrency",
   throttleRateLimit: "throttleRateLimit",
   throttleBurstLimit: "throttleBurstLimit",
@@ -63,9 +68,35 @@ const contextSchema = z
     [K.urlTtlDefault]: seconds.default(DEFAULTS.urlLifetime.defaultSeconds),
     [K.urlTtlMax]: seconds.default(DEFAULTS.urlLifetime.maxSeconds),
     [K.encryption]: z.enum(["s3", "kms"]).default("s3"),
-    [K.authorization]: z.enum(["iam", "jwt"]).default("iam"),
+    [K.authorization]: z
+      .undefined({
+        error: `was replaced: tools always call the IAM-authorized API; set ${K.peopleSignIn}=cognito (the default) or ${K.peopleSignIn}=jwt with ${K.jwtIssuer} and ${K.jwtAudience} for people`,
+      })
+      .optional(),
+    // How people sign in to the people API: the stack's own Cognito user pool, or an external issuer.
+    [K.peopleSignIn]: z.enum(["cognito", "jwt"]).default("cognito"),
     [K.jwtIssuer]: z.url({ protocol: /^https$/ }).optional(),
     [K.jwtAudience]: list.pipe(z.array(z.string().min(1)).min(1)).optional(),
+    // Where the hosted UI may send people back: the sign-in page's URL(s). Default: the people API's /signin.
+    [K.signInCallbackUrls]: list
+      .pipe(
+        z
+          .array(
+            z.url({ protocol: /^https$/, error: "expected an https:// URL (the sign-in page's address)" }).refine((url) => !/[?#]/.test(url), {
+              error: "expected a URL without query or fragment",
+            }),
+          )
+          .min(1),
+      )
+      .optional(),
+    // The hosted UI's domain prefix: <prefix>.auth.<region>.amazoncognito.com (globally unique per region).
+    [K.signInDomainPrefix]: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: "expected 1-63 of a-z, 0-9 and '-', not starting or ending with '-'" })
+      .refine((value) => !/aws|amazon|cognito/.test(value), { error: "must not contain aws, amazon or cognito (Cognito refuses them)" })
+      .optional(),
+    // A signed-in person's access and ID tokens live this long (and the page with them); Cognito allows 5-1440.
+    [K.signInTokenMinutes]: positiveInt.min(5).max(60, { error: "must be at most 60 minutes (a token lost stays usable that long)" }).default(60),
     // Leaves account concurrency for everything else and bounds the cost of a flood of render requests.
     [K.renderReservedConcurrency]: positiveInt.min(4, { error: "must be at least 4 (the two queue consumers need two concurrent executions each)" }).max(1000).default(10),
     [K.throttleRateLimit]: positiveInt.max(10_000).default(20),
@@ -97,9 +128,18 @@ const contextSchema = z
     if (value[K.urlTtlDefault] > value[K.urlTtlMax]) {
       ctx.addIssue({ code: "custom", path: [K.urlTtlDefault], message: `must not exceed ${K.urlTtlMax} (${value[K.urlTtlMax]})` });
     }
-    if (value[K.authorization] === "jwt") {
-      if (!value[K.jwtIssuer]) ctx.addIssue({ code: "custom", path: [K.jwtIssuer], message: `is required when ${K.authorization}=jwt` });
-      if (!value[K.jwtAudience]) ctx.addIssue({ code: "custom", path: [K.jwtAudience], message: `is required when ${K.authorization}=jwt` });
+    if (value[K.peopleSignIn] === "jwt") {
+      if (!value[K.jwtIssuer]) ctx.addIssue({ code: "custom", path: [K.jwtIssuer], message: `is required when ${K.peopleSignIn}=jwt` });
+      if (!value[K.jwtAudience]) ctx.addIssue({ code: "custom", path: [K.jwtAudience], message: `is required when ${K.peopleSignIn}=jwt` });
+    } else {
+      if (!value[K.signInDomainPrefix] && /aws|amazon|cognito/.test(value[K.stage]))
+        ctx.addIssue({
+          code: "custom",
+          path: [K.signInDomainPrefix],
+          message: `is required for stage "${value[K.stage]}": the default letterpress-<stage>-<account> would contain aws, amazon or cognito, which Cognito refuses`,
+        });
+      for (const key of [K.jwtIssuer, K.jwtAudience] as const)
+        if (value[key]) ctx.addIssue({ code: "custom", path: [key], message: `is only for ${K.peopleSignIn}=jwt (with cognito the stack's own user pool issues the tokens)` });
     }
     if (value[K.shareOpenBurstLimit] < value[K.shareOpenRateLimit]) {
       ctx.addIssue({ code: "custom", path: [K.shareOpenBurstLimit], message: `must be at least ${K.shareOpenRateLimit} (${value[K.shareOpenRateLimit]})` });
@@ -111,14 +151,26 @@ const contextSchema = z
 
 export type Locale = string;
 
-export type Authorization = { kind: "iam" } | { kind: "jwt"; issuer: string; audience: string[] };
+/**
+ * How people sign in to the people API (tools always call the IAM-authorized API): the stack's own
+ * Cognito user pool and hosted UI, or an external issuer whose front adds the token itself.
+ */
+export type PeopleSignIn =
+  | {
+      kind: "cognito";
+      /** Where the hosted UI may send people back; the people API's /signin when unset. */
+      callbackUrls?: string[];
+      domainPrefix?: string;
+      tokenMinutes: number;
+    }
+  | { kind: "jwt"; issuer: string; audience: string[] };
 
 export interface InfraConfig {
   stage: string;
   allowedLocales: AllowedLocales;
   urlLifetime: { defaultSeconds: number; maxSeconds: number };
   encryption: "s3" | "kms";
-  authorization: Authorization;
+  peopleSignIn: PeopleSignIn;
   renderReservedConcurrency: number;
   throttle: { rateLimit: number; burstLimit: number };
   alarmEmail?: string;
@@ -152,7 +204,15 @@ export function parseInfraConfig(raw: Partial<Record<keyof typeof CONTEXT_KEYS, 
     allowedLocales: v.allowedLocales ?? "all",
     urlLifetime: { defaultSeconds: v.urlTtlDefault, maxSeconds: v.urlTtlMax },
     encryption: v.encryption,
-    authorization: v.authorization === "jwt" ? { kind: "jwt", issuer: v.jwtIssuer!, audience: v.jwtAudience! } : { kind: "iam" },
+    peopleSignIn:
+      v.peopleSignIn === "jwt"
+        ? { kind: "jwt", issuer: v.jwtIssuer!, audience: v.jwtAudience! }
+        : {
+            kind: "cognito",
+            tokenMinutes: v.signInTokenMinutes,
+            ...(v.signInCallbackUrls ? { callbackUrls: v.signInCallbackUrls } : {}),
+            ...(v.signInDomainPrefix ? { domainPrefix: v.signInDomainPrefix } : {}),
+          },
     renderReservedConcurrency: v.renderReservedConcurrency,
     throttle: { rateLimit: v.throttleRateLimit, burstLimit: v.throttleBurstLimit },
     ...(v.alarmEmail ? { alarmEmail: v.alarmEmail } : {}),

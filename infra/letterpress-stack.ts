@@ -39,7 +39,8 @@ export class LetterpressStack extends Stack {
       documents,
       renderFunction: render.renderer.function,
       environment,
-      authorization: config.authorization,
+      stage: config.stage,
+      peopleSignIn: config.peopleSignIn,
       throttle: config.throttle,
       shares: config.shares,
       ...code,
@@ -60,8 +61,19 @@ export class LetterpressStack extends Stack {
 
     new CfnOutput(this, "ApiUrl", {
       value: download.url,
-      description: "GET <ApiUrl>letters/{letterId}/{locale}/{format} and the share routes, IAM-signed (SigV4) unless JWT authorization is configured; <ApiUrl>s/{token} is open",
+      description: "for tools: GET <ApiUrl>letters/{letterId}/{locale}/{format}, the share routes and the letters page, every request IAM-signed (SigV4)",
     });
+    new CfnOutput(this, "PeopleUrl", {
+      value: download.peopleUrl,
+      description: "for people: the letters page and the same routes with a signed-in person's token (JWT); <PeopleUrl>s/{token} (share links) is open",
+    });
+    if (download.signIn) {
+      new CfnOutput(this, "SignInUrl", { value: `${download.peopleUrl}signin`, description: "people sign in here (the user pool's hosted UI), then see the letters page" });
+      new CfnOutput(this, "UserPoolId", {
+        value: download.signIn.userPool.userPoolId,
+        description: "invite colleagues: aws cognito-idp admin-create-user --user-pool-id <UserPoolId> --username <email>",
+      });
+    }
     new CfnOutput(this, "ShareKeysSecretArn", { value: download.shareKeys.secret.secretArn, description: "the share links' key ring (rotate it as infra/README.md says)" });
     new CfnOutput(this, "DocumentsBucketName", { value: documents.bucket.bucketName });
     new CfnOutput(this, "RenderQueueUrl", { value: render.queue.queueUrl });

@@ -30,6 +30,7 @@ export function fromEnvironment(config: FunctionConfig, connection: Partial<S3Co
     allowedLocales: config.allowedLocales,
     urlLifetime: config.urlLifetime,
     logger,
+    ...(config.signIn ? { signIn: config.signIn } : {}),
     ...(share
       ? {
           shares: (async () =>

@@ -4,12 +4,13 @@ import type { AllowedLocales } from "../core/locales";
 import type { HandlerLogger } from "../handler-logger";
 import { callerFacing } from "../http-errors";
 import type { DocumentStore } from "../storage/document-store";
-import { LETTERS_PAGE_ROUTE_KEY } from "../deployment-contract";
+import { LETTERS_PAGE_ROUTE_KEY, SIGN_IN_ROUTE_KEY } from "../deployment-contract";
 import { DownloadService } from "./download-service";
 import { lettersPageResponse } from "./letters-page";
 import { createDownloadHttpHandler } from "./http";
 import { type RenderInvoker, renderThrough } from "./render-invoker";
 import { isShareRouteKey, logError, type ShareHandlers, sharesUnavailable } from "./share-wiring";
+import { type SignInSettings, signInPageResponse } from "./sign-in-page";
 
 /** What the download function is made of. On Lambda `fromEnvironment` builds them; locally and in tests, local parts. */
 export interface DownloadDependencies {
@@ -29,6 +30,11 @@ export interface DownloadDependencies {
    * is a configuration fault: logged once, and the share routes answer 503.
    */
   shares?: Promise<ShareHandlers>;
+  /**
+   * People's sign-in (the people API on AWS): the hosted UI and app client the sign-in page
+   * (`GET /signin`) uses. Omitted (`npm run serve`, an external JWT issuer): that route answers 404.
+   */
+  signIn?: SignInSettings;
 }
 
 export type DownloadHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -62,14 +68,23 @@ export function createDownloadHandler(dependencies: DownloadDependencies): Downl
       };
     }
   };
+  // Built once: a malformed hosted UI URL fails at start-up, naming it, not on a person's first visit.
+  const signInPage = dependencies.signIn ? signInPageResponse(dependencies.signIn) : undefined;
   return async (event) => {
     const routeKey = event.routeKey;
     if (routeKey === LETTERS_PAGE_ROUTE_KEY) return lettersPage();
+    if (routeKey === SIGN_IN_ROUTE_KEY) return signInPage ?? signInNotConfigured;
     if (!isShareRouteKey(routeKey)) return download(event);
     const handlers = (await shares)?.handlers;
     return handlers ? handlers[routeKey](event) : sharesUnavailable(routeKey, shares !== undefined);
   };
 }
+
+const signInNotConfigured: APIGatewayProxyStructuredResultV2 = {
+  statusCode: 404,
+  headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  body: "There is no sign-in here: this deployment's people sign in elsewhere, or (npm run serve) need not sign in. Open the letters page at /.",
+};
 
 function createDownloadRoute(dependencies: DownloadDependencies): DownloadHandler {
   const { logger } = dependencies;

@@ -51,49 +51,71 @@ export function escapeHtml(value: string): string {
 }
 
 /**
- * The "copy share link" control's script: a form's submit POSTs `{ recipient? }` as JSON to the share
- * route (which takes JSON only) and shows the link it answers, copying it when the browser allows.
- * It is the page's only script, allowed by its SHA-256 in the CSP: no inline script runs otherwise.
+ * The page's controls, as one function of a root element and the Authorization header to send (null
+ * where the browser needs none: `npm run serve`, or an IAM deployment behind a signing proxy). The
+ * "copy share link" form POSTs `{ recipient? }` as JSON to the share route (which takes JSON only)
+ * and shows the link it answers, copying it when the browser allows. With a token (the people API
+ * behind its JWT authorizer, see sign-in-page.ts), a download link is followed by asking the download
+ * route for the signed URL as JSON with the token, since a plain navigation carries none.
  */
-const SHARE_SCRIPT = `for (const form of document.querySelectorAll("form[data-share]")) {
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const output = form.querySelector("output");
-    const button = form.querySelector("button");
-    button.disabled = true;
-    output.textContent = "Making a link...";
-    try {
-      const recipient = form.getAttribute("data-recipient");
-      const reply = await fetch(form.action, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify(recipient ? { recipient } : {}),
-        credentials: "same-origin",
-      });
-      const answer = await reply.json().catch(() => ({}));
-      if (!reply.ok || typeof answer.url !== "string") throw new Error((answer.error && answer.error.message) || "the server answered " + reply.status);
-      const link = document.createElement("a");
-      link.href = answer.url;
-      link.textContent = answer.url;
-      output.replaceChildren(link, " (works until " + new Date(answer.expiresAt).toUTCString() + ")");
+export const LETTER_CONTROLS_SCRIPT = `function wireLetterControls(root, authorization) {
+  const authorized = (headers) => (authorization ? { ...headers, authorization } : headers);
+  for (const form of root.querySelectorAll("form[data-share]")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const output = form.querySelector("output");
+      const button = form.querySelector("button");
+      button.disabled = true;
+      output.textContent = "Making a link...";
       try {
-        await navigator.clipboard.writeText(answer.url);
-        output.append(", copied");
-      } catch {
-        // Not allowed here (no focus or permission): the link is shown, to copy by hand.
+        const recipient = form.getAttribute("data-recipient");
+        const reply = await fetch(form.action, {
+          method: "POST",
+          headers: authorized({ "content-type": "application/json", accept: "application/json" }),
+          body: JSON.stringify(recipient ? { recipient } : {}),
+          credentials: "same-origin",
+        });
+        const answer = await reply.json().catch(() => ({}));
+        if (!reply.ok || typeof answer.url !== "string") throw new Error((answer.error && answer.error.message) || answer.message || "the server answered " + reply.status);
+        const link = document.createElement("a");
+        link.href = answer.url;
+        link.textContent = answer.url;
+        output.replaceChildren(link, " (works until " + new Date(answer.expiresAt).toUTCString() + ")");
+        try {
+          await navigator.clipboard.writeText(answer.url);
+          output.append(", copied");
+        } catch {
+          // Not allowed here (no focus or permission): the link is shown, to copy by hand.
+        }
+      } catch (error) {
+        output.textContent = "No link was made: " + error.message;
+      } finally {
+        button.disabled = false;
       }
-    } catch (error) {
-      output.textContent = "No link was made: " + error.message;
-    } finally {
-      button.disabled = false;
-    }
-  });
+    });
+  }
+  if (!authorization) return;
+  for (const anchor of root.querySelectorAll("a[data-download]")) {
+    anchor.addEventListener("click", async (event) => {
+      event.preventDefault();
+      const reply = await fetch(anchor.href, { headers: authorized({ accept: "application/json" }), credentials: "same-origin" });
+      const answer = await reply.json().catch(() => ({}));
+      if (reply.ok && typeof answer.url === "string") location.assign(answer.url);
+      else anchor.after(" (not available: " + ((answer.error && answer.error.message) || answer.message || reply.status) + ")");
+    });
+  }
 }`;
 
-const STYLE =
+/** The letters page's own script: the controls over the whole page, with no token (the browser sends what it sends). */
+const LETTERS_PAGE_SCRIPT = `${LETTER_CONTROLS_SCRIPT}
+wireLetterControls(document, null);`;
+
+/** The page's stylesheet; the sign-in page, which shows the letters page's content, uses it too. */
+export const LETTERS_PAGE_STYLE =
   "body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;line-height:1.4}td,th{padding:.25rem .75rem;text-align:start;vertical-align:top}form{margin:0}output{display:block;overflow-wrap:anywhere}";
 
-const sha256Source = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+/** A CSP source allowing exactly this inline script or style. */
+export const sha256Source = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 
 /**
  * The page's Content-Security-Policy: nothing loads but its own style and script (by hash); fetch
@@ -101,8 +123,8 @@ const sha256Source = (text: string) => `'sha256-${createHash("sha256").update(te
  */
 export const LETTERS_PAGE_CSP = [
   "default-src 'none'",
-  `script-src ${sha256Source(SHARE_SCRIPT)}`,
-  `style-src ${sha256Source(STYLE)}`,
+  `script-src ${sha256Source(LETTERS_PAGE_SCRIPT)}`,
+  `style-src ${sha256Source(LETTERS_PAGE_STYLE)}`,
   "connect-src 'self'",
   "form-action 'self'",
   "base-uri 'none'",
@@ -149,7 +171,7 @@ function documentRow(letterId: string, entry: ManifestEntry): string {
   return (
     `<tr><th scope="row">${escapeHtml(languageName(entry.locale))} (${escapeHtml(entry.locale)})</th>` +
     `<td>${escapeHtml(recipient)}</td><td>${escapeHtml(format)}</td>` +
-    `<td><a href="${escapeHtml(download)}">Download ${escapeHtml(format)}</a></td>` +
+    `<td><a data-download href="${escapeHtml(download)}">Download ${escapeHtml(format)}</a></td>` +
     `<td><form data-share method="post" action="${escapeHtml(share)}"${recipientAttribute}><button type="submit">Copy share link</button><output aria-live="polite"></output></form></td></tr>`
   );
 }
@@ -173,8 +195,8 @@ function letterSection(letter: PublishedLetter): string {
  */
 export function lettersPage(letters: readonly PublishedLetter[]): string {
   const body = letters.length === 0 ? "<p>No letter has been published yet: the bucket holds no documents under letters/.</p>" : letters.map(letterSection).join("");
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>letterpress: letters</title><style>${STYLE}</style></head>
-<body><main><h1>Letters</h1><p>Each download link asks for a short-lived signed link to the document. "Copy share link" makes a link a colleague without an AWS account can open (7 days by default).</p>${body}</main><script>${SHARE_SCRIPT}</script></body></html>`;
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>letterpress: letters</title><style>${LETTERS_PAGE_STYLE}</style></head>
+<body><main><h1>Letters</h1><p>Each download link asks for a short-lived signed link to the document. "Copy share link" makes a link a colleague without an AWS account can open (7 days by default).</p>${body}</main><script>${LETTERS_PAGE_SCRIPT}</script></body></html>`;
 }
 
 /** `GET /`: the letters page, read from the bucket now; never cached, never framed. */

@@ -17,6 +17,15 @@ export interface PrefixAccess {
   write?: readonly string[];
   /** Only for the deployment of letter data, which removes files deleted from the repository. */
   delete?: readonly string[];
+  /**
+   * A GET or HEAD of a missing key must answer 404, not 403: s3:ListBucket on the bucket itself, with
+   * no condition. S3 documents the 404 only "if you have the s3:ListBucket permission on the bucket";
+   * a GET carries no `prefix` parameter, and AWS does not document whether a grant conditioned on
+   * `s3:prefix` counts for it. A caller that treats "missing" as an answer (a revocation that does not
+   * exist, a document not rendered yet) cannot rely on that. The cost: the grantee may list key names
+   * (never read objects) outside its prefixes.
+   */
+  missingKeysAre404?: boolean;
 }
 
 /**
@@ -94,7 +103,7 @@ export class DocumentsBucket extends Construct {
   /**
    * Exactly these statements, never bucket-wide: s3:GetObject on `<bucket>/<prefix>*` of each read
    * prefix, s3:PutObject on each write prefix, s3:DeleteObject on each delete prefix, s3:ListBucket on the bucket only for those prefixes
-   * (without it S3 answers 403 instead of 404 for a missing key, and the functions rely on 404), and,
+   * (or, with `missingKeysAre404`, on the bucket unconditioned: see there), and,
    * with KMS, kms:Decrypt (+ kms:GenerateDataKey to write) on this key only.
    */
   grantPrefixes(grantee: IGrantable, access: PrefixAccess): void {
@@ -112,7 +121,7 @@ export class DocumentsBucket extends Construct {
         effect: Effect.ALLOW,
         actions: ["s3:ListBucket"],
         resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { "s3:prefix": touched.map((prefix) => `${prefix}*`) } },
+        ...(access.missingKeysAre404 ? {} : { conditions: { StringLike: { "s3:prefix": touched.map((prefix) => `${prefix}*`) } } }),
       }),
       ...(this.key
         ? [new PolicyStatement({ effect: Effect.ALLOW, actions: write.length > 0 ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], resources: [this.key.keyArn] })]

@@ -1,21 +1,10 @@
 /// <reference lib="dom" />
-import type { Page } from "playwright-core";
 import { sha256Hex } from "../../functions/core/documents";
-import { browserAvailable, type LaunchedBrowser, launchChromium, seriousAxeViolations } from "../support/browser";
+import { browserAvailable, type LaunchedBrowser, launchChromium, seriousAxeViolations, watchProblems } from "../support/browser";
 import { SEED_LETTER } from "../support/letters";
 import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
-
-/** Console errors and warnings, and uncaught page errors, from the moment it is called. */
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(error.message));
-  return problems;
-}
 
 describeInBrowser("the letters page (served by the download handler through the local server) in headless Chromium", () => {
   let launched: LaunchedBrowser;

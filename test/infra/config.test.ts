@@ -12,13 +12,13 @@ function errorOf(context: Record<string, unknown>): Error {
 }
 
 describe("infra configuration from CDK context", () => {
-  it("has typed defaults: dev stage, every locale, 5 min / 1 h URLs, SSE-S3, IAM, concurrency 10, 20 rps / burst 40, environment-agnostic", () => {
+  it("has typed defaults: dev stage, every locale, 5 min / 1 h URLs, SSE-S3, people sign in with Cognito (1 h tokens), concurrency 10, 20 rps / burst 40, environment-agnostic", () => {
     expect(parseInfraConfig({})).toEqual({
       stage: "dev",
       allowedLocales: "all",
       urlLifetime: { defaultSeconds: 300, maxSeconds: 3600 },
       encryption: "s3",
-      authorization: { kind: "iam" },
+      peopleSignIn: { kind: "cognito", tokenMinutes: 60 },
       renderReservedConcurrency: 10,
       shares: { maxLifetimeSeconds: 90 * 86_400, openThrottle: { rateLimit: 5, burstLimit: 10 }, refusedAlarmThreshold: 50 },
       throttle: { rateLimit: 20, burstLimit: 40 },
@@ -32,8 +32,8 @@ describe("infra configuration from CDK context", () => {
     expect(fromCli).toMatchObject({ allowedLocales: ["en", "fr"], urlLifetime: { defaultSeconds: 600, maxSeconds: 86400 }, env: { account: "123456789012", region: "eu-west-1" } });
   });
 
-  it("reads JWT authorization with its issuer and audience", () => {
-    expect(parseInfraConfig({ authorization: "jwt", jwtIssuer: "https://issuer.example.com/", jwtAudience: "a,b" }).authorization).toEqual({
+  it("reads an external JWT issuer for people with its issuer and audience", () => {
+    expect(parseInfraConfig({ peopleSignIn: "jwt", jwtIssuer: "https://issuer.example.com/", jwtAudience: "a,b" }).peopleSignIn).toEqual({
       kind: "jwt",
       issuer: "https://issuer.example.com/",
       audience: ["a", "b"],
@@ -47,10 +47,11 @@ describe("infra configuration from CDK context", () => {
     ["allowedLocales", { allowedLocales: "en,de_DE" }, /context key "allowedLocales"/],
     ["allowedLocales", { allowedLocales: "" }, /context key "allowedLocales"/],
     ["encryption", { encryption: "aes" }, /context key "encryption"/],
-    ["authorization", { authorization: "apikey" }, /context key "authorization"/],
-    ["jwtIssuer", { authorization: "jwt", jwtAudience: "letterpress" }, /context key "jwtIssuer": is required when authorization=jwt/],
-    ["jwtAudience", { authorization: "jwt", jwtIssuer: "https://issuer.example.com/" }, /context key "jwtAudience": is required when authorization=jwt/],
-    ["jwtIssuer", { authorization: "jwt", jwtIssuer: "http://issuer.example.com/", jwtAudience: "a" }, /context key "jwtIssuer"/],
+    ["authorization", { authorization: "jwt" }, /context key "authorization": was replaced/],
+    ["peopleSignIn", { peopleSignIn: "iam" }, /context key "peopleSignIn"/],
+    ["jwtIssuer", { peopleSignIn: "jwt", jwtAudience: "letterpress" }, /context key "jwtIssuer": is required when peopleSignIn=jwt/],
+    ["jwtAudience", { peopleSignIn: "jwt", jwtIssuer: "https://issuer.example.com/" }, /context key "jwtAudience": is required when peopleSignIn=jwt/],
+    ["jwtIssuer", { peopleSignIn: "jwt", jwtIssuer: "http://issuer.example.com/", jwtAudience: "a" }, /context key "jwtIssuer"/],
     ["stage", { stage: "Prod!" }, /context key "stage"/],
     ["renderReservedConcurrency", { renderReservedConcurrency: "1" }, /context key "renderReservedConcurrency": must be at least 4/],
     ["throttleBurstLimit", { throttleRateLimit: "100", throttleBurstLimit: "10" }, /context key "throttleBurstLimit"/],

@@ -49,15 +49,19 @@ describe("functions", () => {
     });
   });
 
-  it("gives the download function the shared environment and the render function's name", () => {
-    const apiId = logicalId(stack, stack.download.api);
+  it("gives the download function the shared environment, the render function's name and the people's sign-in", () => {
+    const apiId = logicalId(stack, stack.download.peopleApi);
+    const signIn = stack.download.signIn!;
     expect(template.toJSON().Resources[downloadId].Properties.Environment.Variables).toEqual({
       ...shared,
       [ENV.renderFunctionName]: { Ref: renderId },
-      // Share links: the key ring's secret, the API's own URL (links point there), 90 days at most.
+      // Share links: the key ring's secret, the people API's URL (links point there), 90 days at most.
       [ENV.shareKeysSecretId]: { Ref: logicalId(stack, stack.download.shareKeys.secret) },
       [ENV.shareLinkBaseUrl]: { "Fn::Join": ["", ["https://", { Ref: apiId }, ".execute-api.", { Ref: "AWS::Region" }, ".", { Ref: "AWS::URLSuffix" }, "/"]] },
       [ENV.shareMaxLifetime]: "7776000",
+      // The sign-in page's hosted UI and app client (peopleSignIn=cognito, the default).
+      [ENV.signInDomainUrl]: { "Fn::Join": ["", ["https://", { Ref: logicalId(stack, signIn.domain) }, ".auth.", { Ref: "AWS::Region" }, ".amazoncognito.com"]] },
+      [ENV.signInClientId]: { Ref: logicalId(stack, signIn.client) },
     });
   });
 
@@ -94,8 +98,8 @@ describe("functions", () => {
       xray,
       { Action: "s3:GetObject", Effect: "Allow", Resource: [objects("letters/"), objects("shares/")] },
       { Action: "s3:PutObject", Effect: "Allow", Resource: objects("shares/") },
-      // Listing shares/ lists a letter's shares; with it S3 answers 404 (not 403) for a revocation that does not exist.
-      { Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": ["letters/*", "shares/*"] } } },
+      // Unconditioned, so S3 answers 404 (not 403) for a missing key: see least-privilege.test.ts.
+      { Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn },
       { Action: "secretsmanager:GetSecretValue", Effect: "Allow", Resource: { Ref: logicalId(stack, stack.download.shareKeys.secret) } },
       { Action: "lambda:InvokeFunction", Effect: "Allow", Resource: { "Fn::GetAtt": [renderId, "Arn"] } },
     ]);

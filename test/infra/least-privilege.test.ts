@@ -1,6 +1,6 @@
 import type { BucketDeployment } from "aws-cdk-lib/aws-s3-deployment";
 import { KEY_ADMINISTRATION_ACTIONS } from "../../infra/secure-defaults";
-import { logicalId, synthStack } from "./synth-stack";
+import { logicalId, roleStatements, synthStack } from "./synth-stack";
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 
@@ -91,5 +91,34 @@ describe("the documents key (encryption=kms)", () => {
   it("does not let the account create grants on the key (a grant would let a principal give itself decryption)", () => {
     expect(KEY_ADMINISTRATION_ACTIONS).not.toContain("kms:CreateGrant");
     expect(JSON.stringify(keyPolicies(synth))).not.toContain("kms:CreateGrant");
+  });
+});
+
+describe("a missing key answers 404 (not 403) to the download function", () => {
+  // S3: "If you have the s3:ListBucket permission on the bucket, Amazon S3 returns an HTTP status code
+  // 404 (Not Found) error. If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP
+  // status code 403." A GET carries no prefix parameter, so a grant conditioned on s3:prefix is not
+  // documented to count: the download function's grant must have no condition at all. It treats
+  // "missing" as an answer: a revocation that does not exist is "not revoked"; a document not stored
+  // yet is rendered on demand. With a 403 every share link would answer the 503 page.
+  const synth = synthStack();
+  const bucketArn = { "Fn::GetAtt": [logicalId(synth.stack, synth.stack.documents.bucket), "Arn"] };
+  const statements = roleStatements(synth.template, logicalId(synth.stack, synth.stack.download.downloader.function)) as Record<string, unknown>[];
+
+  it("holds s3:ListBucket on the bucket itself, with no condition, and reads (never lists into being) only letters/ and shares/", () => {
+    const listing = statements.filter((statement) => JSON.stringify(statement.Action).includes("s3:List"));
+    expect(listing).toEqual([{ Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn }]);
+    expect(statements.filter((statement) => JSON.stringify(statement.Action).includes("s3:GetObject"))).toEqual([
+      { Action: "s3:GetObject", Effect: "Allow", Resource: [{ "Fn::Join": ["", [bucketArn, "/letters/*"]] }, { "Fn::Join": ["", [bucketArn, "/shares/*"]] }] },
+    ]);
+  });
+
+  it("is not denied s3:ListBucket by the bucket policy for a request over TLS 1.2+ (the only Denies are on insecure transport)", () => {
+    const policies = Object.values(synth.template.findResources("AWS::S3::BucketPolicy") as Resources).filter(
+      (policy) => JSON.stringify(policy.Properties["Bucket"]) === JSON.stringify({ Ref: logicalId(synth.stack, synth.stack.documents.bucket) }),
+    );
+    const denies = policies.flatMap((policy) => policy.Properties["PolicyDocument"].Statement as Record<string, any>[]).filter((statement) => statement.Effect === "Deny");
+    expect(denies.length).toBeGreaterThan(0);
+    for (const deny of denies) expect([{ Bool: { "aws:SecureTransport": "false" } }, { NumericLessThan: { "s3:TlsVersion": 1.2 } }]).toContainEqual(deny.Condition);
   });
 });

@@ -4,8 +4,8 @@ import type { IConstruct } from "constructs";
 import { synthStack } from "./synth-stack";
 
 const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
-  "the defaults (SSE-S3, IAM authorization)": {},
-  "KMS encryption and JWT authorization": { encryption: "kms", authorization: "jwt", jwtIssuer: "https://issuer.example.com/", jwtAudience: "letterpress" },
+  "the defaults (SSE-S3, people sign in with the stack's Cognito user pool)": {},
+  "KMS encryption and an external JWT issuer for people": { encryption: "kms", peopleSignIn: "jwt", jwtIssuer: "https://issuer.example.com/", jwtAudience: "letterpress" },
 };
 
 /** Every acknowledgment in the tree, with the construct it sits on. */

@@ -47,3 +47,16 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
   const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ["violations"] }));
   return results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => `${violation.id}: ${violation.help}`);
 }
+
+/**
+ * Console errors and warnings, and uncaught page errors, from the moment it is called. `expected`
+ * names console messages that are the behaviour under test (a 401 from an authorizer), not a fault.
+ */
+export function watchProblems(page: Page, expected?: RegExp): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if ((message.type() === "error" || message.type() === "warning") && !expected?.test(message.text())) problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  return problems;
+}
