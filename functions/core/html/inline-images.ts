@@ -1,14 +1,10 @@
 import { type DefaultTreeAdapterTypes, parseFragment } from "parse5";
 import { describeImage, readImageElement } from "../images/image-element";
-import { imageDataUri, resolveImage, type TemplateAssets } from "../images/image-source";
+import { type ImageSource, imageDataUri, resolveImage, type TemplateAssets } from "../images/image-source";
 
 /** An `<img>` start tag: quoted attribute values may hold ">". */
 const IMG_TAG = /<img\b(?:[^>"']|"[^"]*"|'[^']*')*>/gi;
 const COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
-
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
-}
 
 /**
  * The filled template with every `<img src>` replaced by the image's bytes as a `data:` URI, so
@@ -36,33 +32,41 @@ export function inlineImages(fragment: string, assets: TemplateAssets | undefine
     counted = at;
     let tag = cache.get(match[0]);
     if (!tag) {
-      tag = inlineTag(match[0], assets, line);
+      tag = checkTag(match[0], assets, line);
       if (cache.size > 1_000) cache.clear();
       cache.set(match[0], tag);
     }
-    out += fragment.slice(from, at) + tag;
+    // A data: URI of base64 holds no character an attribute value must escape.
+    out += `${fragment.slice(from, at)}${tag.before}src="${imageDataUri(tag.image)}"${tag.after}`;
     from = at + match[0].length;
   }
   return out + fragment.slice(from);
 }
 
-/** Inlined tags by their text, per template: a mail merge shows the same logo and signatures in every letter. */
-const inlinedTags = new WeakMap<TemplateAssets, Map<string, string>>();
-const withoutAssets = new Map<string, string>();
+/** A checked `<img>` tag: its text around the src attribute, and its image. */
+interface CheckedTag {
+  before: string;
+  after: string;
+  image: ImageSource;
+}
 
-function tagsOf(assets: TemplateAssets | undefined): Map<string, string> {
+/** Checked tags by their text, per template: a mail merge shows the same logo and signatures in every letter. */
+const checkedTags = new WeakMap<TemplateAssets, Map<string, CheckedTag>>();
+const withoutAssets = new Map<string, CheckedTag>();
+
+function tagsOf(assets: TemplateAssets | undefined): Map<string, CheckedTag> {
   if (!assets) return withoutAssets;
-  let tags = inlinedTags.get(assets);
-  if (!tags) inlinedTags.set(assets, (tags = new Map()));
+  let tags = checkedTags.get(assets);
+  if (!tags) checkedTags.set(assets, (tags = new Map()));
   return tags;
 }
 
-/** One `<img>` tag with its src as a data: URI, checked (the errors name the tag's line). */
-function inlineTag(text: string, assets: TemplateAssets | undefined, line: number): string {
+/** Checks one `<img>` tag (the errors name the tag's line) and finds its src attribute. */
+function checkTag(text: string, assets: TemplateAssets | undefined, line: number): CheckedTag {
   const element = parseFragment(text, { sourceCodeLocationInfo: true }).childNodes[0] as DefaultTreeAdapterTypes.Element;
   const where = `filled template line ${line}: ${describeImage(element.attrs)}`;
   const { src } = readImageElement(element.attrs, where);
-  const uri = imageDataUri(resolveImage(src, assets, where));
+  const image = resolveImage(src, assets, where);
   const location = element.sourceCodeLocation!.attrs!.src!;
-  return `${text.slice(0, location.startOffset)}src="${escapeAttribute(uri)}"${text.slice(location.endOffset)}`;
+  return { before: text.slice(0, location.startOffset), after: text.slice(location.endOffset), image };
 }

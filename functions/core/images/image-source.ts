@@ -119,6 +119,8 @@ function check(file: string, path: string, bytes: Uint8Array): ImageSource {
   }
   const { width, height } = size;
   if (!width || !height) throw imageError(file, format === "svg" ? "has no size: give the <svg> a viewBox, or width and height" : "has no width or height");
+  // Byte 28 of a PNG is its IHDR's interlace method; pdfkit decodes an interlaced PNG's pixels after the page, out of order.
+  if (format === "png" && bytes[28] === 1) throw imageError(file, "is an interlaced PNG; save it without interlacing");
   if (width > IMAGE_LIMITS.maxSide || height > IMAGE_LIMITS.maxSide)
     throw imageError(file, `is ${width} x ${height} px; an image may have at most ${IMAGE_LIMITS.maxSide} px a side`);
   return { file, format, mime: MIME[format], bytes, width, height };

@@ -2,13 +2,24 @@
 // logo or signature stays vector (sharp at any zoom, a few KB), where rasterizing it (resvg) would
 // embed pixels at one resolution; it is plain JavaScript, so the Lambda bundle needs no native binary.
 import SVGtoPDF = require("svg-to-pdfkit");
+import { deflateSync } from "node:zlib";
+import { PNG } from "pngjs";
 import { imageError, type ImageSource } from "../images/image-source";
 import type { PlacedImage } from "./images";
 
-/** The pdfkit calls image drawing makes (pdfkit's public API: `image`, `openImage`). */
+/**
+ * The pdfkit calls image drawing makes: its public `image`, `openImage`, `save`, `translate` and
+ * `restore`; and, to draw an SVG once per process, `addContent` and `ref` (which pdfkit itself and
+ * svg-to-pdfkit write every operator and object through) and the page's resource dictionary.
+ */
 export interface ImageCanvas {
   openImage(src: Buffer): unknown;
   image(image: unknown, x: number, y: number, options: { width: number; height: number }): unknown;
+  save(): unknown;
+  translate(x: number, y: number): unknown;
+  restore(): unknown;
+  addContent(data: string): unknown;
+  ref(...args: unknown[]): unknown;
 }
 
 /** Images opened in one document, by their bytes: a logo drawn on every page is embedded once. */
@@ -38,18 +49,14 @@ function svgText(source: ImageSource): string {
  * soft mask, JPEG EXIF orientation applied as browsers do); SVG through svg-to-pdfkit. Anything
  * svg-to-pdfkit cannot draw is an error naming the file, never a silently different picture.
  */
-export function drawImage(doc: ImageCanvas, item: PlacedImage, opened: OpenedImages): void {
+/** `pageResourceCount` counts the current page's named resources (the writer's adapter reads them from pdfkit). */
+export function drawImage(doc: ImageCanvas, item: PlacedImage, opened: OpenedImages, pageResourceCount: () => number): void {
   const { source } = item;
   if (source.format === "svg") {
-    const problems: string[] = [];
-    SVGtoPDF(doc, svgText(source), item.x, item.y, {
-      width: item.width,
-      height: item.height,
-      warningCallback: (message) => problems.push(message),
-      // Nested images are refused when the file is checked; a reference that slipped through opens nothing.
-      imageCallback: () => "",
-    });
-    if (problems.length > 0) throw imageError(source.file, `cannot be drawn in the PDF: ${problems.slice(0, 3).join("; ")}`);
+    doc.save();
+    doc.translate(item.x, item.y);
+    drawSvg(doc, source, item.width, item.height, pageResourceCount);
+    doc.restore();
     return;
   }
   let image = opened.get(source.bytes);
@@ -59,7 +66,118 @@ export function drawImage(doc: ImageCanvas, item: PlacedImage, opened: OpenedIma
     } catch (error) {
       throw imageError(source.file, `cannot be read as ${source.format.toUpperCase()} (${(error as Error).message})`);
     }
+    if (source.format === "png") decodeTransparencyOnce(image as PdfkitPng, source.bytes);
     opened.set(source.bytes, image);
   }
-  doc.image(image, item.x, item.y, { width: item.width, height: item.height });
+  try {
+    doc.image(image, item.x, item.y, { width: item.width, height: item.height });
+  } catch (error) {
+    // A PNG's pixels are decoded only here, when the image is embedded.
+    throw imageError(source.file, `cannot be decoded as ${source.format.toUpperCase()} (${(error as Error).message})`);
+  }
+}
+
+/**
+ * The operators svg-to-pdfkit wrote for an SVG at a size, drawn at the origin, by the SVG's bytes:
+ * each signature of a mail merge is parsed and drawn once per process (nine of them cost about 5 ms
+ * a letter), then written again as the same operators. Only a drawing that made no object and no
+ * page resource (no gradient, pattern, opacity or mask) is kept: those are drawn afresh each time.
+ */
+const svgOperators = new WeakMap<Uint8Array, Map<string, string | null>>();
+
+function drawSvg(doc: ImageCanvas, source: ImageSource, width: number, height: number, resourceCount: () => number): void {
+  let bySize = svgOperators.get(source.bytes);
+  if (!bySize) svgOperators.set(source.bytes, (bySize = new Map()));
+  const size = `${width} ${height}`;
+  const cached = bySize.get(size);
+  if (cached) {
+    doc.addContent(cached);
+    return;
+  }
+  const problems: string[] = [];
+  const written: string[] = [];
+  const { addContent, ref } = doc;
+  let objects = 0;
+  const resources = resourceCount();
+  doc.addContent = (data: string) => {
+    written.push(data);
+    return addContent.call(doc, data);
+  };
+  doc.ref = (...args: unknown[]) => {
+    objects++;
+    return ref.apply(doc, args);
+  };
+  try {
+    SVGtoPDF(doc, svgText(source), 0, 0, {
+      width,
+      height,
+      warningCallback: (message) => problems.push(message),
+      // Nested images are refused when the file is checked; a reference that slipped through opens nothing.
+      imageCallback: () => "",
+    });
+  } finally {
+    doc.addContent = addContent;
+    doc.ref = ref;
+  }
+  if (problems.length > 0) throw imageError(source.file, `cannot be drawn in the PDF: ${problems.slice(0, 3).join("; ")}`);
+  const selfContained = objects === 0 && resourceCount() === resources && written.length > 0;
+  if (bySize.size > 16) bySize.clear();
+  bySize.set(size, selfContained ? written.join("\n") : null);
+}
+
+/** pdfkit's PNG image: the pieces its transparency handling uses (see decodeTransparencyOnce). */
+interface PdfkitPng {
+  image: { colors: number };
+  imgData: Uint8Array | null;
+  alphaChannel?: Uint8Array;
+  splitAlphaChannel?: () => unknown;
+  loadIndexedAlphaChannel?: () => unknown;
+  finalize(): unknown;
+}
+
+/** A PNG's planes as pdfkit embeds them, deflated, by the PNG's bytes: its colour (for an alpha channel) and its alpha. */
+const pngPlanes = new WeakMap<Uint8Array, { colour: Uint8Array | null; alpha: Uint8Array }>();
+
+function planesOf(bytes: Uint8Array, colors: number, withColour: boolean): { colour: Uint8Array | null; alpha: Uint8Array } {
+  let planes = pngPlanes.get(bytes);
+  if (!planes) {
+    // pngjs decodes any bit depth to 8-bit RGBA, synchronously.
+    const { data, width, height } = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const pixels = width * height;
+    const alpha = new Uint8Array(pixels);
+    const colour = withColour ? new Uint8Array(pixels * colors) : null;
+    for (let p = 0; p < pixels; p++) {
+      alpha[p] = data[p * 4 + 3]!;
+      // A grey image's one colour is any of its equal channels.
+      if (colour) for (let c = 0; c < colors; c++) colour[p * colors + c] = data[p * 4 + c]!;
+    }
+    planes = { colour: colour && deflateSync(colour), alpha: deflateSync(alpha) };
+    pngPlanes.set(bytes, planes);
+  }
+  return planes;
+}
+
+/**
+ * pdfkit embeds a PNG with transparency by decoding every pixel through png-js, asynchronously (the
+ * image is finished after the page, in whatever order zlib's threads end, so two transparent images
+ * could change places in the file), for every document (a few milliseconds for a logo). Here the
+ * planes are made synchronously by pngjs, once per process, and handed to each document's image:
+ * the bytes are the same whichever document is first.
+ */
+function decodeTransparencyOnce(image: PdfkitPng, bytes: Uint8Array): void {
+  if (typeof image.splitAlphaChannel === "function") {
+    image.splitAlphaChannel = () => {
+      const planes = planesOf(bytes, image.image.colors, true);
+      image.imgData = planes.colour;
+      image.alphaChannel = planes.alpha;
+      return image.finalize();
+    };
+  }
+  if (typeof image.loadIndexedAlphaChannel === "function") {
+    // A palette image keeps its indices as they are (interlaced PNGs are refused when checked).
+    image.loadIndexedAlphaChannel = () => {
+      image.alphaChannel = planesOf(bytes, image.image.colors, false).alpha;
+      return image.finalize();
+    };
+  }
 }

@@ -133,10 +133,11 @@ export function imageLine(
   const ascent = (lineHeight - style.fontSize) / 2 + style.fontSize * 0.86;
   const descent = lineHeight - ascent;
   const above = Math.max(ascent, size.height);
-  const free = block.contentWidth - size.width;
+  // text-indent comes first on the line, as a space would; the rest of the line is aligned.
+  const free = block.contentWidth - block.indent - size.width;
   const align = style.textAlign === "left" ? (block.dir === "ltr" ? "start" : "end") : style.textAlign === "right" ? (block.dir === "ltr" ? "end" : "start") : style.textAlign;
-  const fromStart = align === "center" ? free / 2 : align === "end" ? free : Math.min(block.indent, free);
-  const dx = block.dir === "ltr" ? fromStart : free - fromStart;
+  const fromStart = block.indent + (align === "center" ? free / 2 : align === "end" ? free : 0);
+  const dx = block.dir === "ltr" ? fromStart : block.contentWidth - size.width - fromStart;
   return { line: { runs: [], ascent: above, height: above + descent, width: size.width }, dx, dy: above - size.height };
 }
 

@@ -428,6 +428,7 @@ export class BoxBuilder {
     for (const row of this.tableChildren(group)) {
       const rowStyle = this.styled.styleOf(row);
       if (rowStyle.display !== "table-row") fail(row, `has display: ${rowStyle.display} in a row group; the PDF expects rows (display: table-row) there`);
+      if (rowStyle.height !== "auto") fail(row, "has a height; the PDF sizes only images by height (a row is as tall as its cells)");
       const cells = this.tableChildren(row).map((cell, index) => {
         const cellStyle = this.styled.styleOf(cell);
         if (cellStyle.display !== "table-cell") fail(cell, `has display: ${cellStyle.display} in a row; the PDF expects cells (display: table-cell) there`);

@@ -495,8 +495,7 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
     const baselineOf = (cell: (typeof laid)[number]) => cell.insetTop + (cell.baseline ?? cell.contentBottom);
     const baselined = laid.filter((cell) => cell.align === "baseline");
     const rowBaseline = Math.max(0, ...baselined.map(baselineOf));
-    let height = Math.max(0, ...laid.map((cell) => cell.height), ...baselined.map((cell) => rowBaseline - baselineOf(cell) + cell.height));
-    if (collapse) height = Math.max(height, 0);
+    const height = Math.max(0, ...laid.map((cell) => cell.height), ...baselined.map((cell) => rowBaseline - baselineOf(cell) + cell.height));
     const cells: CellLayout[] = laid.map((cell) => {
       const free = height - cell.height;
       const offset = cell.align === "middle" ? free / 2 : cell.align === "bottom" ? free : cell.align === "baseline" ? rowBaseline - baselineOf(cell) : 0;
@@ -559,12 +558,13 @@ function splitRow(row: RowLayout, cut: number): [RowLayout, RowLayout] {
   for (const cell of row.cells) {
     const limit = cut - cell.insetBottom;
     let cellCut = limit;
-    for (const item of cell.items) if (item.kind === "line" && item.y < limit && item.y + item.line.height > limit) cellCut = Math.min(cellCut, item.y);
+    // Lines and images are not cut; a rule (a background, a border) is.
+    const heightOf = (item: PageItem) => (item.kind === "line" ? item.line.height : item.height);
+    for (const item of cell.items) if (item.kind !== "rule" && item.y < limit && item.y + heightOf(item) > limit) cellCut = Math.min(cellCut, item.y);
     const head: PageItem[] = [];
     const tail: PageItem[] = [];
     for (const item of cell.items) {
-      const height = item.kind === "line" ? item.line.height : item.height;
-      if (item.y + height <= cellCut + 0.01) head.push(item);
+      if (item.y + heightOf(item) <= cellCut + 0.01) head.push(item);
       else if (item.kind === "rule" && item.y < cellCut) {
         head.push({ ...item, height: cellCut - item.y });
         tail.push({ ...item, y: cell.insetTop, height: item.y + item.height - cellCut });
@@ -589,7 +589,8 @@ function drawRow(row: RowLayout, top: number, page: Page, options: { first: bool
   for (const cell of row.cells) {
     for (const item of cell.items) {
       const placed = { ...item, y: item.y + top };
-      page.items.push(placed.kind === "line" && options.artifact ? { ...placed, node: null } : placed);
+      // A repeated header's lines and images are page artifacts, tagged once on the first page.
+      page.items.push(placed.kind !== "rule" && options.artifact ? { ...placed, node: null } : placed);
     }
   }
   for (const cell of row.cells) page.items.push(...cellBorders(cell, top, row.height, options));

@@ -16,10 +16,14 @@ export interface PresentationalHints {
 
 const NONE: PresentationalHints = { key: "", entries: [] };
 
-/** A dimension attribute's value: a non-negative number of CSS pixels ("120", "120.5"); anything else is ignored, as browsers do. */
-function dimension(value: string | undefined): number | null {
-  const match = value === undefined ? null : /^\s*(\d+(?:\.\d+)?)/.exec(value);
-  return match ? Number(match[1]) : null;
+/**
+ * A dimension attribute's value as CSS: a number of CSS pixels ("120", "120.5") or a percentage
+ * ("50%"), as the HTML Standard's rules for dimension values read it; anything else is ignored, as
+ * browsers do.
+ */
+function dimension(value: string | undefined): string | null {
+  const match = value === undefined ? null : /^\s*(\d+(?:\.\d+)?)(%?)/.exec(value);
+  return match ? `${Number(match[1])}${match[2] ? "%" : "px"}` : null;
 }
 
 export function presentationalHints(element: Element): PresentationalHints {
@@ -27,12 +31,12 @@ export function presentationalHints(element: Element): PresentationalHints {
   const entries: Cascaded[] = [];
   let key = "";
   for (const property of ["width", "height"] as const) {
-    const px = dimension(element.attrs.find((a) => a.name === property)?.value);
-    if (px === null) continue;
-    const text = `${px}px`;
+    const value = element.attrs.find((a) => a.name === property)?.value;
+    const text = dimension(value);
+    if (text === null) continue;
     key += `${property}=${text};`;
     entries.push({
-      declaration: { property, text, tokens: parseValue(text), important: false, where: `<img ${property}="${px}"> attribute` },
+      declaration: { property, text, tokens: parseValue(text), important: false, where: `<img ${property}="${value}"> attribute` },
       origin: "author",
       // Below any selector's specificity and before any rule, so every author rule overrides it.
       specificity: -1,

@@ -62,6 +62,29 @@ describe("inlineImages", () => {
   });
 });
 
+describe("inlineImages and the template's text", () => {
+  it("leaves an <img> inside a comment alone, as the PDF does (a commented-out missing image is no error)", async () => {
+    const assets = await loadTemplateAssets(IMAGE_TEMPLATE_DIR);
+    const fragment = '<p><!-- <img src="assets/old-logo.png" alt="Old"> --><img src="assets/logo.png" alt="Logo"></p>';
+    const out = inlineImages(fragment, assets);
+    expect(out).toContain('<!-- <img src="assets/old-logo.png" alt="Old"> -->');
+    expect(out).toMatch(/<img src="data:image\/png;base64,/);
+  });
+
+  it("names the line of the filled template the image is on", async () => {
+    const assets = await loadTemplateAssets(IMAGE_TEMPLATE_DIR);
+    expect(() => inlineImages('<article>\n<p><img src="assets/logo.png" alt="Logo"></p>\n\n<p><img src="assets/logo.png"></p>\n</article>', assets)).toThrow(
+      'filled template line 4: <img src="assets/logo.png">: has no alt',
+    );
+  });
+
+  it("reads a quoted alt holding '>' as one tag", async () => {
+    const assets = await loadTemplateAssets(IMAGE_TEMPLATE_DIR);
+    const out = inlineImages('<p><img alt="A > B" src="assets/logo.png"></p>', assets);
+    expect(out).toMatch(/^<p><img alt="A > B" src="data:image\/png;base64,[^"]+"><\/p>$/);
+  });
+});
+
 describe("images the HTML edition refuses, with the PDF's errors", () => {
   it.each(IMAGE_ERROR_CASES)("$name", async ({ img, message }) => {
     const assets = await loadTemplateAssets(IMAGE_TEMPLATE_DIR);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PNG } from "pngjs";
 import { editionStylesheets, fillLetter } from "../../../functions/core/html/render-html";
 import type { TemplateAssets } from "../../../functions/core/images/image-source";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
@@ -106,6 +107,33 @@ describe("the seed letter with a logo, a photo and a signature image per signato
     expect(run("qpdf", ["--check", file])).toMatch(/No syntax or stream encoding errors/);
   });
 
+  it("draws the signatures from the operator cache as it drew them afresh: the same bytes", async () => {
+    // A freshly read template has new image bytes, which the cache has not seen: the first render draws afresh.
+    const set = await loadImageTemplateSet();
+    const fresh = await renderSeed(set);
+    const cached = await renderSeed(set);
+    expect(cached.equals(fresh)).toBe(true);
+  });
+
+  it("decodes a PNG's transparency once per process and synchronously: a second document takes the planes of the first (same bytes)", async () => {
+    // pdfkit would decode through png-js after the page, for every document; spied, so that a pdfkit
+    // upgrade that goes around the adapter (image-drawing.ts) fails here.
+    const pngJs = require("png-js") as { prototype: { decodePixels: (...args: unknown[]) => unknown } };
+    const asyncDecode = jest.spyOn(pngJs.prototype, "decodePixels");
+    const syncDecode = jest.spyOn(PNG.sync, "read");
+    try {
+      const set = await loadImageTemplateSet();
+      const first = await renderSeed(set);
+      const second = await renderSeed(set);
+      expect(asyncDecode).not.toHaveBeenCalled();
+      expect(syncDecode).toHaveBeenCalledTimes(1);
+      expect(second.equals(first)).toBe(true);
+    } finally {
+      asyncDecode.mockRestore();
+      syncDecode.mockRestore();
+    }
+  });
+
   it("is deterministic: the same input makes the same bytes", async () => {
     const set = await loadImageTemplateSet();
     const [a, b] = await Promise.all([renderSeed(set), renderSeed(set)]);
@@ -145,6 +173,13 @@ describe("image sizing by CSS", () => {
     expect(box.height).toBeCloseTo(75, -0.5);
   });
 
+  it("reads a percentage width attribute as a percentage of the line, not as pixels", async () => {
+    const half = await logoBox('<img src="assets/logo.png" alt="Logo" width="50%">');
+    const full = await logoBox('<img src="assets/logo.png" alt="Logo" width="100%">');
+    expect(half.width).toBeCloseTo(full.width / 2, -0.6);
+    expect(full.width).toBeGreaterThan(400);
+  });
+
   it("clamps to max-width with the ratio kept", async () => {
     const box = await logoBox('<img src="assets/logo.png" alt="Logo">', ".logo img { max-width: 30mm; }");
     expect(box.width).toBeCloseTo(30 * MM, -0.5);
@@ -156,6 +191,15 @@ describe("image sizing by CSS", () => {
     const green = colourBox(file, 1, [0, 170, 0])!;
     const after = words(file).find((w) => w.text.includes("After"))!;
     expect(Math.abs(green.xMax - after.box.xMax)).toBeLessThanOrEqual(1.5);
+  });
+
+  it("comes after the line's text-indent, which shifts a centred image by half the indent (as CSS's first-line indent does)", async () => {
+    const start = await logoBox('<img src="assets/logo.png" alt="Logo">');
+    const indented = await logoBox('<img src="assets/logo.png" alt="Logo">', ".logo { text-indent: 20mm; }");
+    const centred = await logoBox('<img src="assets/logo.png" alt="Logo">', ".logo { text-align: center; }");
+    const centredIndented = await logoBox('<img src="assets/logo.png" alt="Logo">', ".logo { text-align: center; text-indent: 20mm; }");
+    expect(indented.x - start.x).toBeCloseTo(20 * MM, -0.6);
+    expect(centredIndented.x - centred.x).toBeCloseTo(10 * MM, -0.6);
   });
 
   it("follows text-align on its line (centred, and at the end)", async () => {
@@ -209,6 +253,19 @@ describe("images and pages", () => {
   });
 });
 
+describe("an SVG with a gradient (objects of its own, drawn afresh each time)", () => {
+  it("is drawn twice on a page, each with its pattern, in a file qpdf finds sound", async () => {
+    const file = toFile(await renderFragment('<p><img src="assets/gradient.svg" alt="A"></p><p><img src="assets/gradient.svg" alt="B"></p>'));
+    expect(run("qpdf", ["--check", file])).toMatch(/No syntax or stream encoding errors/);
+    run("qpdf", ["--qdf", "--object-streams=disable", file, `${file}.qdf`]);
+    const text = readFileSync(`${file}.qdf`, "latin1");
+    expect((text.match(/\/ShadingType 2/g) ?? []).length).toBe(2);
+    // Green at the gradient's end, in two places one above the other.
+    const green = colourBox(file, 1, [0, 128, 0])!;
+    expect(green.yMax - green.yMin).toBeGreaterThan(40);
+  });
+});
+
 describe("images the PDF refuses", () => {
   it.each(IMAGE_ERROR_CASES)("$name", async ({ img, message }) => {
     await expect(renderFragment(`<p>${img}</p>`)).rejects.toThrow(message);
@@ -234,6 +291,12 @@ describe("images the PDF refuses", () => {
     );
   });
 
+  it("a percentage height attribute, naming the attribute", async () => {
+    await expect(renderFragment('<p><img src="assets/logo.png" alt="Logo" height="50%"></p>')).rejects.toThrow(
+      '<img height="50%"> attribute: a percentage height is not supported',
+    );
+  });
+
   it("a height on a box that is not an image", async () => {
     await expect(renderFragment("<div class='tall'><p>Text</p></div>", ".tall { height: 30mm; }")).rejects.toThrow(
       /<div class="tall"> has a height; the PDF sizes only images by height/,
@@ -248,6 +311,16 @@ describe("images the PDF refuses", () => {
     };
     await expect(renderFragment('<p><img src="assets/big.png" alt="Logo"></p>', "", big)).rejects.toThrow(
       /template\/assets\/big\.png: has 6000000 bytes; an image may have at most 5 MB/,
+    );
+  });
+
+  it("a PNG whose chunks are whole but whose pixels are not zlib data, naming it", async () => {
+    await expect(renderFragment('<p><img src="assets/bad/corrupt.png" alt="Logo"></p>')).rejects.toThrow(/template\/assets\/bad\/corrupt\.png: cannot be decoded as PNG/);
+  });
+
+  it("a malformed SVG, naming it and what svg-to-pdfkit found", async () => {
+    await expect(renderFragment('<p><img src="assets/bad/malformed.svg" alt="Logo"></p>')).rejects.toThrow(
+      /template\/assets\/bad\/malformed\.svg: cannot be drawn in the PDF: parseXml: tag not matching/,
     );
   });
 

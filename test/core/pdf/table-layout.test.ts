@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type LocaleId, localeInfo } from "../../../functions/core/locales";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
+import { loadTemplateAssets } from "../../../functions/templates/template-assets";
+import { IMAGE_TEMPLATE_DIR } from "../../fixtures/images/fixture-template";
 import { options, run, stylesheetsFor, toFile } from "./pdf-inspect";
 
 /**
@@ -238,6 +240,37 @@ describe("structure", () => {
   });
 });
 
+describe("signatories set as a table with a signature image each", () => {
+  it("sizes the image column by the images, puts each image beside its name, and tags it a Figure inside its TD", async () => {
+    const names = ["fidh", "freedom-house", "hrnk"];
+    const rows = names.map((id) => `<tr><td><img src="assets/signatures/${id}.svg" alt="Signature for ${id}"></td><th>Name ${id}</th></tr>`).join("");
+    const css = "table { border-collapse: collapse; } td, th { padding: 4pt; border-bottom: 0.5pt solid #999; text-align: start; } img { height: 12mm; width: auto; }";
+    const { tag, dir } = localeInfo("en");
+    const html = `<article class="letter" lang="${tag}" dir="${dir}"><table>${rows}</table></article>`;
+    const path = toFile(await renderPdf(html, options("en", { stylesheets: stylesheetsFor("en", "A4", `${BASE}\n${css}`), images: await loadTemplateAssets(IMAGE_TEMPLATE_DIR) })));
+    const all = words(path);
+    // Each name stands in the second column, to the right of the widest image, on its own row.
+    const tops = names.map((id) => find(all, id).yMin);
+    expect(new Set(names.map((id) => find(all, "Name", names.indexOf(id)).xMin.toFixed(1))).size).toBe(1);
+    expect(tops[1]! - tops[0]!).toBeGreaterThan(12 * MM);
+    // The image column is as wide as an image (12 mm tall, 3:1: 36 mm) and its padding on both sides.
+    expect(find(all, "Name").xMin - LEFT).toBeCloseTo(4 + 36 * MM + 4 + 4, 0);
+    const cellsOf = structure(path).flatMap((tree) => (tree ? elements(tree, "TD") : []));
+    expect(cellsOf.map((cell) => cell.children?.map((child) => child.role))).toEqual(names.map(() => ["Figure"]));
+  });
+});
+
+describe("an empty cell", () => {
+  it("keeps its TD in the structure, so the row has as many cells as the table has columns", async () => {
+    const path = await render(`<table>${cells(["alpha", "", "gamma"])}</table>`, "td { padding: 2pt; }");
+    const json = JSON.parse(run("qpdf", ["--json", "--json-key=qpdf", path])) as { qpdf: [unknown, Record<string, { value?: { "/S"?: string } }>] };
+    const types = Object.values(json.qpdf[1]).map((o) => o.value?.["/S"]);
+    expect(types.filter((type) => type === "/TD")).toHaveLength(3);
+    expect(types.filter((type) => type === "/TR")).toHaveLength(1);
+    expect(run("qpdf", ["--check", path])).toContain("No syntax or stream encoding errors");
+  });
+});
+
 describe("tables across pages", () => {
   const rows = Array.from({ length: 70 }, (_, i) => cells([`Organization number ${i + 1}`, `Country ${i + 1}`])).join("");
   const css = "table { border-collapse: collapse; width: 100%; } th, td { border: 0.75pt solid #444; padding: 3pt 5pt; }";
@@ -363,6 +396,11 @@ describe("refused table markup and values, each named", () => {
 
   it("refuses vertical-align on an inline element, which the PDF sets on its paragraph's baseline", async () => {
     expect(await fails("<p>a <span class='up'>b</span></p>", ".up { vertical-align: top; }")).toMatch(/<span class="up"> sets vertical-align apart from its paragraph/);
+  });
+
+  it("refuses a height on a row or a cell (a row is as tall as its content)", async () => {
+    expect(await fails(`<table><tr class="tall"><td>a</td></tr></table>`, ".tall { height: 40pt; }")).toMatch(/<tr class="tall"> has a height/);
+    expect(await fails(`<table><tr><td class="tall">a</td></tr></table>`, ".tall { height: 40pt; }")).toMatch(/<td class="tall"> has a height/);
   });
 
   it("refuses a bad scope", async () => {

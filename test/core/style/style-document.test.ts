@@ -5,6 +5,7 @@ import type { DefaultTreeAdapterTypes } from "parse5";
 import { parseStylesheets, StyleError, type StylesheetSource, styleDocument } from "../../../functions/core/style";
 import { counterStyleOf, formatCounter } from "../../../functions/core/style/counter-styles";
 import { documentStylesheets, pageLabelContent } from "../../../functions/core/style/document-stylesheets";
+import { SEED_TEMPLATE_DIR } from "../../support/letters";
 
 type Element = DefaultTreeAdapterTypes.Element;
 
@@ -300,7 +301,7 @@ describe("@page", () => {
 });
 
 describe("the template's stylesheets", () => {
-  const sheets = { userAgent: readFileSync(join(TEMPLATES, "ua.css"), "utf8"), author: readFileSync(join(TEMPLATES, "print.css"), "utf8") };
+  const sheets = { userAgent: readFileSync(join(TEMPLATES, "ua.css"), "utf8"), author: readFileSync(join(SEED_TEMPLATE_DIR, "print.css"), "utf8") };
   const letter = (lang: string, dir = "ltr") =>
     rootOf(
       `<html lang="${lang}" dir="${dir}"><body><main><article class="letter" lang="${lang}" dir="${dir}"><section class="body"><p id="p1">x</p></section></article></main></body></html>`,
