@@ -29,7 +29,7 @@ export async function writeCrowdedLetter(dataDir: string, options: CrowdedLetter
   const recipients = recipientIds.map((id, index) => {
     const locale = options.locales[index % options.locales.length] as string;
     byLocale.get(locale)?.push(id);
-    return { id, country: "FR", locale, permanentMember: false };
+    return { id, country: "FR", locale };
   });
   const facts = { ...seedFacts, id: options.letterId, sourceLocale: source, recipients, ...options.facts };
   const named = (translation: Record<string, unknown>) => ({
