@@ -20,7 +20,6 @@ export interface ImageCanvas {
   restore(): unknown;
   addContent(data: string): unknown;
   ref(...args: unknown[]): unknown;
-  page: { resources: { data: Record<string, unknown> } };
 }
 
 /** Images opened in one document, by their bytes: a logo drawn on every page is embedded once. */
@@ -50,12 +49,13 @@ function svgText(source: ImageSource): string {
  * soft mask, JPEG EXIF orientation applied as browsers do); SVG through svg-to-pdfkit. Anything
  * svg-to-pdfkit cannot draw is an error naming the file, never a silently different picture.
  */
-export function drawImage(doc: ImageCanvas, item: PlacedImage, opened: OpenedImages): void {
+/** `pageResourceCount` counts the current page's named resources (the writer's adapter reads them from pdfkit). */
+export function drawImage(doc: ImageCanvas, item: PlacedImage, opened: OpenedImages, pageResourceCount: () => number): void {
   const { source } = item;
   if (source.format === "svg") {
     doc.save();
     doc.translate(item.x, item.y);
-    drawSvg(doc, source, item.width, item.height);
+    drawSvg(doc, source, item.width, item.height, pageResourceCount);
     doc.restore();
     return;
   }
@@ -85,13 +85,7 @@ export function drawImage(doc: ImageCanvas, item: PlacedImage, opened: OpenedIma
  */
 const svgOperators = new WeakMap<Uint8Array, Map<string, string | null>>();
 
-function resourceCount(doc: ImageCanvas): number {
-  let count = 0;
-  for (const value of Object.values(doc.page.resources.data)) if (value && typeof value === "object" && !Array.isArray(value)) count += Object.keys(value).length;
-  return count;
-}
-
-function drawSvg(doc: ImageCanvas, source: ImageSource, width: number, height: number): void {
+function drawSvg(doc: ImageCanvas, source: ImageSource, width: number, height: number, resourceCount: () => number): void {
   let bySize = svgOperators.get(source.bytes);
   if (!bySize) svgOperators.set(source.bytes, (bySize = new Map()));
   const size = `${width} ${height}`;
@@ -104,7 +98,7 @@ function drawSvg(doc: ImageCanvas, source: ImageSource, width: number, height: n
   const written: string[] = [];
   const { addContent, ref } = doc;
   let objects = 0;
-  const resources = resourceCount(doc);
+  const resources = resourceCount();
   doc.addContent = (data: string) => {
     written.push(data);
     return addContent.call(doc, data);
@@ -126,7 +120,7 @@ function drawSvg(doc: ImageCanvas, source: ImageSource, width: number, height: n
     doc.ref = ref;
   }
   if (problems.length > 0) throw imageError(source.file, `cannot be drawn in the PDF: ${problems.slice(0, 3).join("; ")}`);
-  const selfContained = objects === 0 && resourceCount(doc) === resources && written.length > 0;
+  const selfContained = objects === 0 && resourceCount() === resources && written.length > 0;
   if (bySize.size > 16) bySize.clear();
   bySize.set(size, selfContained ? written.join("\n") : null);
 }

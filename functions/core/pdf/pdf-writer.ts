@@ -1,90 +1,16 @@
-// `require`, not `import`: a bundler then takes pdfkit's CommonJS build, which finds its module path
-// through __filename; the ES build uses import.meta.url, which is empty in a CommonJS Lambda bundle.
-import PDFDocument = require("pdfkit");
 import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
+import type { Font } from "fontkit";
+import { LruCache } from "./cache";
+import type { FaceId, FontLibrary } from "./font-library";
+import { drawImage, type OpenedImages } from "./image-drawing";
+import type { Page, PageGeometry, PlacedLine, StructNode } from "./layout";
+import type { PlacedRun } from "./paragraph";
+import { createPdfkitDocument, type FontEmbedding, type PdfkitDocument, type PdfObject, type StructContent, type StructElement } from "./pdfkit-adapter";
+import { bidi, type ShapedGlyph } from "./shaping";
 
 /** zlib's best compression: each stream is deflated once per process (the caches below), so the extra effort is paid once. */
 const DEFLATE = { level: 9 };
-import type { Font, Glyph } from "fontkit";
-import { LruCache } from "./cache";
-import type { FaceId, FontLibrary } from "./font-library";
-import { drawImage, type ImageCanvas, type OpenedImages } from "./image-drawing";
-import type { Page, PageGeometry, PlacedLine, StructNode } from "./layout";
-import type { PlacedRun } from "./paragraph";
-import { bidi, type ShapedGlyph } from "./shaping";
-
-/* pdfkit's public typings do not describe the pieces of its font and tagging machinery used here. */
-interface PdfkitSubset {
-  glyphs: number[];
-  mapping: Record<number, number>;
-  includeGlyph(id: number): number;
-  encode(): Uint8Array;
-  /* fontkit's TrueType subset: the tables `encode` fills, one glyph at a time. */
-  _addGlyph(id: number): number;
-  glyf: Uint8Array[];
-  loca: { offsets: number[] };
-  hmtx: { metrics: { advance: number; bearing: number }[] };
-  offset: number;
-}
-
-/** fontkit's internals that copying a glyph's TrueType program needs. */
-interface FontInternals {
-  loca: { offsets: number[] };
-  _variationProcessor?: unknown;
-  _getTableStream(tag: string): { pos: number; readBuffer(length: number): Uint8Array };
-  getGlyph(id: number): Glyph & { _decode(): { numberOfContours: number; components?: { glyphID: number; pos: number }[] } | null; _getMetrics(): { leftBearing: number } };
-}
-
-/** A glyph as a TrueType subset copies it: its `glyf` bytes, the components of a compound glyph, its metrics. */
-interface GlyphProgram {
-  bytes: Uint8Array;
-  components: { glyphID: number; pos: number }[] | null;
-  advance: number;
-  bearing: number;
-}
-interface PdfkitFont {
-  id: string;
-  scale: number;
-  subset: PdfkitSubset;
-  widths: number[];
-  unicode: number[][];
-  ref(): unknown;
-  toUnicodeCmap(): unknown;
-  document: { ref(): PdfkitReference };
-}
-interface StructContent {
-  push(other: StructContent): void;
-}
-/** pdfkit's indirect object: a dictionary and, for a stream, the chunks written to it. */
-interface PdfkitReference {
-  data: Record<string, unknown>;
-  buffer: Uint8Array[];
-  compress: boolean;
-  write(chunk: Uint8Array | string): void;
-  end(chunk?: Uint8Array | string): void;
-  finalize(): void;
-}
-type Doc = Omit<PDFKit.PDFDocument, "ref" | "addContent"> & {
-  _font: PdfkitFont;
-  _id: Buffer;
-  info: Record<string, unknown>;
-  page: PDFKit.PDFPage & { fonts: Record<string, unknown>; xobjects: Record<string, unknown>; write(chunk: Uint8Array): void };
-  push(chunk: Uint8Array): boolean;
-  _offset: number;
-  _write(data: Uint8Array | string): void;
-  _addInfo(): void;
-  metadata: { getXML(): string };
-  _addColorOutputIntent(): void;
-  _root: { data: Record<string, unknown> };
-  ref(data?: Record<string, unknown>): PdfkitReference;
-  markStructureContent(tag: string): StructContent;
-  markContent(tag: string, options?: Record<string, unknown>): Doc;
-  endMarkedContent(): Doc;
-  struct(type: string, children: unknown[]): unknown;
-  addStructure(element: unknown): Doc;
-  addContent(data: string): Doc;
-};
 
 export interface PdfMetadata {
   title: string;
@@ -106,9 +32,6 @@ export interface WriteOptions {
 /** Encoded subsets by face and glyph list, shared across documents: the same letter embeds the same subset. */
 const subsetCache = new LruCache<string, Uint8Array>({ maxBytes: LruCache.budgets.subsets, sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
 
-/** Glyph programs by font and glyph id, shared across documents. */
-const glyphPrograms = new WeakMap<Font, Map<number, GlyphProgram>>();
-
 /** Empties the subset caches (tests compare cold and warm renders). */
 export function clearSubsetCache(): void {
   subsetCache.clear();
@@ -118,54 +41,6 @@ export function clearSubsetCache(): void {
 
 /** Deflated ToUnicode CMaps by their text: a letter's CMaps recur unless its glyph set changes. */
 const cmapCache = new LruCache<string, Uint8Array>({ maxBytes: LruCache.budgets.cmaps, sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
-
-function glyphProgram(font: Font, id: number): GlyphProgram {
-  let programs = glyphPrograms.get(font);
-  if (!programs) {
-    programs = new Map();
-    glyphPrograms.set(font, programs);
-  }
-  let program = programs.get(id);
-  if (!program) {
-    const internals = font as unknown as FontInternals;
-    const glyph = internals.getGlyph(id);
-    const start = internals.loca.offsets[id]!;
-    const stream = internals._getTableStream("glyf");
-    stream.pos += start;
-    const bytes = stream.readBuffer(internals.loca.offsets[id + 1]! - start);
-    // Only a compound glyph (a negative contour count) needs decoding, for the ids of its components.
-    const compound = bytes.length >= 2 && (bytes[0]! & 0x80) !== 0;
-    const components = compound ? (glyph._decode()?.components ?? []).map(({ glyphID, pos }) => ({ glyphID, pos })) : null;
-    program = { bytes, components, advance: glyph.advanceWidth, bearing: glyph._getMetrics().leftBearing };
-    programs.set(id, program);
-  }
-  return program;
-}
-
-/**
- * fontkit's TrueType subsetting, with each glyph's program read once per process: fontkit decodes
- * every glyph's outline on each encode only to tell compound glyphs apart; and with the advances of
- * text glyphs set to their clusters' advances.
- */
-function copyGlyphsOnce(subset: PdfkitSubset, font: Font, advances: readonly number[]): void {
-  if ((font as unknown as FontInternals)._variationProcessor || typeof subset._addGlyph !== "function") return;
-  subset._addGlyph = function (this: PdfkitSubset, id: number): number {
-    const program = glyphProgram(font, id);
-    // A text glyph's advance is its cluster's (see EmbeddedFace.encode); the font program says the same as the PDF's widths.
-    const advance = advances[this.glyf.length] ?? program.advance;
-    let bytes = program.bytes;
-    if (program.components) {
-      bytes = new Uint8Array(bytes);
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      for (const component of program.components) view.setUint16(component.pos, this.includeGlyph(component.glyphID));
-    }
-    this.glyf.push(bytes);
-    this.loca.offsets.push(this.offset);
-    this.hmtx.metrics.push({ advance, bearing: program.bearing });
-    this.offset += bytes.length;
-    return this.glyf.length - 1;
-  };
-}
 
 /** Four hex digits per glyph code, made once per process: a page shows thousands of glyphs. */
 const hex4Strings: string[] = [];
@@ -207,30 +82,27 @@ class EmbeddedFace {
   private readonly markedIds = new Map<string, Map<ShapedGlyph, number>>();
   private readonly invisibleByGlyph = new Map<ShapedGlyph, { before: string; after: string }>();
   private readonly texts: string[] = [""];
-  /** The advance of each subset glyph that carries text, in font units. */
-  private readonly advances: number[] = [];
-
   private readonly spaceGlyph: number;
+  readonly embedding: FontEmbedding;
 
   constructor(
     readonly face: FaceId,
-    readonly pdf: PdfkitFont,
+    doc: PdfkitDocument,
     font: Font,
   ) {
     this.spaceGlyph = font.glyphForCodePoint(0x20).id;
-    const subset = pdf.subset;
-    copyGlyphsOnce(subset, font, this.advances);
-    const encode = subset.encode.bind(subset);
-    subset.encode = () => {
-      const key = `${face}:${subset.glyphs.join(",")}:${this.advances.join(",")}`;
-      let bytes = subsetCache.get(key);
-      if (!bytes) {
-        bytes = encode();
-        subsetCache.set(key, bytes);
-      }
-      return bytes;
-    };
-    pdf.toUnicodeCmap = () => this.toUnicodeCmap();
+    this.embedding = doc.embedFont(font, {
+      fontProgram: (glyphs, advances, encode) => {
+        const key = `${face}:${glyphs.join(",")}:${advances.join(",")}`;
+        let bytes = subsetCache.get(key);
+        if (!bytes) {
+          bytes = encode();
+          subsetCache.set(key, bytes);
+        }
+        return bytes;
+      },
+      toUnicode: () => this.toUnicodeCmap(),
+    });
   }
 
   /** The subset glyph that draws a shaped glyph and stands for the main piece of its text (see `textPieces`). */
@@ -298,24 +170,15 @@ class EmbeddedFace {
     const key = `${id}\u0000${text}\u0000${advance}`;
     let gid = this.ids.get(key);
     if (gid !== undefined) return gid;
-    const subset = this.pdf.subset;
-    if (subset.mapping[id] === undefined) {
-      gid = subset.includeGlyph(id);
-    } else {
-      subset.glyphs.push(id);
-      gid = subset.glyphs.length - 1;
-    }
-    this.ids.set(key, gid);
     // A text glyph spans its whole cluster, so no extractor sees a gap inside a reordered syllable.
-    this.advances[gid] = advance;
-    this.pdf.widths[gid] = advance * this.pdf.scale;
-    this.pdf.unicode[gid] = [];
+    gid = this.embedding.addCode(id, advance);
+    this.ids.set(key, gid);
     this.texts[gid] = text;
     return gid;
   }
 
-  /** One bfchar entry per glyph; marks folded into their base and pieces of a letter map to the empty string. */
-  private toUnicodeCmap(): unknown {
+  /** One bfchar entry per glyph, deflated; marks folded into their base and pieces of a letter map to the empty string. */
+  private toUnicodeCmap(): Uint8Array {
     const entries: string[] = [];
     this.texts.forEach((text, gid) => entries.push(`<${hex4(gid)}> <${utf16Hex(text)}>`));
     const blocks: string[] = [];
@@ -332,22 +195,13 @@ class EmbeddedFace {
       bytes = deflateSync(Buffer.from(text, "latin1"), DEFLATE);
       cmapCache.set(text, bytes);
     }
-    const cmap = this.pdf.document.ref();
-    cmap.compress = false;
-    cmap.write(bytes);
-    cmap.data.Filter = "FlateDecode";
-    cmap.end();
-    return cmap;
+    return bytes;
   }
 }
 
 function rgb(hex: string): string {
   const n = Number.parseInt(hex.slice(1), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((c) => num(c / 255)).join(" ");
-}
-
-function xmlEscape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /**
@@ -384,54 +238,14 @@ function deflateContent(bytes: Buffer): Uint8Array {
 }
 
 /**
- * Changes to how pdfkit writes, none visible in the bytes: a stream written in one piece is
- * deflated through `deflateOnce`, one written in pieces (page content) through `deflateContent`,
- * and text is turned into bytes natively (pdfkit converts every string character by character;
- * ours are all Latin-1, where `Buffer.from` gives the same bytes).
- */
-function tuneOutput(doc: Doc): void {
-  const ref = doc.ref.bind(doc);
-  doc.ref = (data) => {
-    const reference = ref(data);
-    const finalize = reference.finalize;
-    reference.finalize = function (this: PdfkitReference) {
-      if (this.compress && this.buffer.length > 0) {
-        this.buffer = [this.buffer.length === 1 ? deflateOnce(this.buffer[0]!) : deflateContent(Buffer.concat(this.buffer))];
-        this.compress = false;
-      }
-      finalize.call(this);
-    };
-    return reference;
-  };
-  doc._write = function (this: Doc, data: Uint8Array | string) {
-    const bytes = typeof data === "string" ? Buffer.from(`${data}\n`, "latin1") : data;
-    this.push(bytes);
-    this._offset += bytes.length;
-  };
-  doc.addContent = function (this: Doc, data: string) {
-    this.page.write(Buffer.from(`${data}\n`, "latin1"));
-    return this;
-  };
-}
-
-/**
- * Writes laid-out pages as a tagged PDF/A-2a document. PDF/A-2a is archival and requires the tagged
- * structure (conformance level "a" = accessible), so it serves screen readers and archives at once;
- * pdfkit can identify a file as PDF/A or as PDF/UA, not both, and PDF/UA adds nothing we could check.
+ * Writes laid-out pages as a tagged PDF/A-2a document (see `createPdfkitDocument`).
  */
 export function writePdf(pages: readonly Page[], root: StructNode, options: WriteOptions): Promise<Buffer> {
   const { geometry, metadata } = options;
-  const doc = new PDFDocument({
-    // null, not undefined: pdfkit would otherwise load Helvetica's metrics, a data file a bundle lacks.
-    font: null as unknown as string,
-    autoFirstPage: false,
-    size: [geometry.width, geometry.height],
-    margin: 0,
-    pdfVersion: "1.7",
-    subset: "PDF/A-2a",
-    tagged: true,
+  const doc = createPdfkitDocument({
+    width: geometry.width,
+    height: geometry.height,
     lang: options.lang,
-    displayTitle: true,
     info: {
       Title: metadata.title,
       Author: metadata.author,
@@ -442,60 +256,25 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
       Creator: "letterpress",
       Producer: "letterpress (pdfkit)",
     },
-  } as PDFKit.PDFDocumentOptions) as unknown as Doc;
-  doc._id = options.documentId;
-  tuneOutput(doc);
-  // pdfkit reads the ICC profile relative to its own module, which a bundle does not have; the font library supplies it.
-  doc._addColorOutputIntent = function (this: Doc) {
-    const profile = options.fonts.iccProfile();
-    const profileRef = this.ref({ Length: profile.length, N: 3 });
-    profileRef.write(profile);
-    profileRef.end();
-    const intent = this.ref({
-      Type: "OutputIntent",
-      S: "GTS_PDFA1",
-      Info: new String("sRGB IEC61966-2.1"),
-      OutputConditionIdentifier: new String("sRGB IEC61966-2.1"),
-      DestOutputProfile: profileRef,
-    });
-    intent.end();
-    this._root.data.OutputIntents = [intent];
-  };
-  // RDF ignores the white space pdfkit indents its XMP with: a quarter of a stream PDF/A keeps unfiltered.
-  const xmpText = doc.metadata.getXML.bind(doc.metadata);
-  doc.metadata.getXML = () => xmpText().replace(/>\s+</g, "><");
-  // pdfkit copies the metadata into XMP without escaping it.
-  const addInfo = doc._addInfo.bind(doc);
-  doc._addInfo = () => {
-    const saved = { ...doc.info };
-    for (const key of ["Title", "Author", "Subject", "Keywords", "Creator", "Producer"]) {
-      if (typeof saved[key] === "string") doc.info[key] = xmlEscape(saved[key] as string);
-    }
-    addInfo();
-    Object.assign(doc.info, saved);
-  };
-
-  const chunks: Buffer[] = [];
-  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const finished = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
+    documentId: options.documentId,
+    // pdfkit would read the ICC profile relative to its own module, which a bundle lacks; the font library supplies it.
+    iccProfile: () => options.fonts.iccProfile(),
+    deflateOnce,
+    deflatePieces: deflateContent,
   });
 
   const faces = new Map<FaceId, EmbeddedFace>();
   const faceOf = (id: FaceId): EmbeddedFace => {
     let face = faces.get(id);
     if (!face) {
-      const font = options.fonts.face(id);
-      doc.font(font as unknown as string, id);
-      face = new EmbeddedFace(id, doc._font, font);
+      face = new EmbeddedFace(id, doc, options.fonts.face(id));
       faces.set(id, face);
     }
     return face;
   };
   const contents = new Map<StructNode, StructContent>();
   // By face, then glyph id: Arabic draws a form for every vowel mark, and a string key per mark showed in profiles.
-  const forms = new Map<FaceId, Map<number, { name: string; ref: PdfkitReference }>>();
+  const forms = new Map<FaceId, Map<number, { name: string; object: PdfObject }>>();
   let formCount = 0;
   const glyphForm = (face: FaceId, id: number): string => {
     let ofFace = forms.get(face);
@@ -503,19 +282,22 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     let form = ofFace.get(id);
     if (!form) {
       const { bbox } = options.fonts.face(face);
-      const ref = doc.ref({ Type: "XObject", Subtype: "Form", BBox: [bbox.minX, bbox.minY, bbox.maxX, bbox.maxY], Filter: "FlateDecode" });
-      ref.end(outlineOf(options.fonts, face, id));
-      form = { name: `G${++formCount}`, ref };
+      const object = doc.addStream(
+        { Type: "XObject", Subtype: "Form", BBox: [bbox.minX, bbox.minY, bbox.maxX, bbox.maxY], Filter: "FlateDecode" },
+        outlineOf(options.fonts, face, id),
+      );
+      form = { name: `G${++formCount}`, object };
       ofFace.set(id, form);
     }
-    doc.page.xobjects[form.name] ??= form.ref;
+    doc.useXObjectOnPage(form.name, form.object);
     return form.name;
   };
   const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm };
   const openedImages: OpenedImages = new Map();
 
   for (const page of pages) {
-    doc.addPage({ size: [geometry.width, geometry.height], margin: 0 });
+    const rtlPage = readsRightToLeft(page);
+    doc.addPage(geometry.width, geometry.height);
     // Back to PDF coordinates (origin bottom left) for our own drawing.
     doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
     let open: StructNode | null | undefined;
@@ -532,7 +314,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         if (existing) existing.push(content);
         else contents.set(node, content);
       } else {
-        doc.markContent("Artifact", { type: "Pagination" });
+        doc.markArtifact();
       }
       open = node;
     };
@@ -542,7 +324,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         mark(undefined);
         doc.addContent("Q");
         mark(item.node);
-        drawImage(doc as unknown as ImageCanvas, item, openedImages);
+        drawImage(doc.pdfkit, item, openedImages, () => doc.pageResourceCount());
         mark(undefined);
         doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
       } else if (item.kind === "rule") {
@@ -550,15 +332,15 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         doc.addContent(`${rgb(item.color)} rg ${num(item.x)} ${num(geometry.height - item.y - item.height)} ${num(item.width)} ${num(item.height)} re f`);
       } else {
         mark(item.node);
-        drawLine(drawing, item);
+        drawLine(drawing, item, rtlPage);
       }
     }
     if (open !== undefined) doc.endMarkedContent();
     doc.addContent("Q");
   }
 
-  const build = (node: StructNode): unknown => {
-    const children: unknown[] = [];
+  const build = (node: StructNode): StructElement | null => {
+    const children: (StructContent | StructElement)[] = [];
     const content = contents.get(node);
     if (content) children.push(content);
     for (const child of node.children) {
@@ -567,15 +349,15 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     }
     // An empty cell is kept: a reader walks a table's structure as a grid.
     if (children.length === 0 && node.type !== "TD" && node.type !== "TH") return null;
-    const element = doc.struct(node.type, node.alt !== undefined ? { alt: node.alt } : {}, children) as unknown as { dictionary: { data: Record<string, unknown> } };
-    // A header cell says which cells it heads (ISO 32000-1, 14.8.5.7, Table attributes).
-    if (node.scope) element.dictionary.data.A = { O: "Table", Scope: node.scope };
-    return element;
+    return doc.struct(node.type, children, {
+      ...(node.alt !== undefined ? { alt: node.alt } : {}),
+      // A header cell says which cells it heads (ISO 32000-1, 14.8.5.7, Table attributes).
+      ...(node.scope ? { attributes: { O: "Table", Scope: node.scope } } : {}),
+    });
   };
   const document = build(root);
   if (document) doc.addStructure(document);
-  doc.end();
-  return finished;
+  return doc.end();
 }
 
 /** Glyph outlines as the deflated content of a form XObject (PDF path operators in font units), by face and glyph id. */
@@ -666,6 +448,15 @@ function isWeakInRtl(glyph: ShapedGlyph): boolean {
   return weak;
 }
 
+/**
+ * Scripts whose marks sit over or under their base letter with no reordering (Thai, Lao, Khmer,
+ * Myanmar). Poppler orders characters by position and joins a nonspacing mark to the letter whose
+ * box holds the mark's centre: the invisible glyph of a mark drawn at its cluster's right edge (of
+ * no width) was taken for a mark of the next letter ("อาณัติ" as "อาณัตจิ"); drawn inside the
+ * cluster's box, it stays with its own letter.
+ */
+const MARKS_OVER_BASE = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
 /** Per shaped glyph (shared across documents): looked up for every glyph drawn. */
 const weakInRtl = new WeakMap<ShapedGlyph, boolean>();
 const glyphPieces = new WeakMap<ShapedGlyph, TextPieces>();
@@ -715,7 +506,7 @@ function invisiblePieces(text: string): string[] {
 
 /** What drawing a line needs from its document. */
 interface LineDrawing {
-  doc: Doc;
+  doc: PdfkitDocument;
   geometry: PageGeometry;
   faceOf(id: FaceId): EmbeddedFace;
   /** The resource name of the form XObject that draws a glyph's outline on the current page. */
@@ -752,7 +543,42 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
 }
 
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
-function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: PlacedLine): void {
+/** Strong right-to-left letters minus strong left-to-right ones in a glyph's text, as poppler counts them. */
+function rtlBalance(glyph: ShapedGlyph): number {
+  let balance = rtlBalances.get(glyph);
+  if (balance === undefined) {
+    balance = 0;
+    for (const char of glyph.text) {
+      const type = bidi.getBidiCharTypeName(char);
+      if (STRONG_RTL.has(type)) balance++;
+      else if (type === "L") balance--;
+    }
+    rtlBalances.set(glyph, balance);
+  }
+  return balance;
+}
+
+const rtlBalances = new WeakMap<ShapedGlyph, number>();
+
+/**
+ * Whether poppler reads the page right to left: it takes the direction of a whole page from the
+ * count of its strong letters (TextPage::coalesce), and then reads even a line of left-to-right
+ * text from its right end. Only a page with right-to-left text can.
+ */
+function readsRightToLeft(page: Page): boolean {
+  let balance = 0;
+  let rtl = false;
+  for (const item of page.items) {
+    if (item.kind !== "line") continue;
+    for (const placed of item.line.runs) {
+      if (placed.run.direction === "rtl") rtl = true;
+      for (const glyph of placed.run.glyphs) if (glyph.text !== "") balance += rtlBalance(glyph);
+    }
+  }
+  return rtl && balance > 0;
+}
+
+function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: PlacedLine, rtlPage: boolean): void {
   const baseline = geometry.height - (item.y + item.line.ascent);
   const out: string[] = ["BT"];
   const outlines: string[] = [];
@@ -762,7 +588,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   let textRise = 0;
   // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
   const runs = item.line.runs;
-  const rtlLine = runs.length > 0 && runs[0]!.x > runs[runs.length - 1]!.x;
+  // A line of one run (one word and its punctuation, a paragraph's last line) reads as that run does.
+  const rtlLine = runs.length > 0 && (runs.length === 1 ? runs[0]!.run.direction === "rtl" : runs[0]!.x > runs[runs.length - 1]!.x);
   const lineHasRtl = !rtlLine && runs.some((placed) => placed.run.direction === "rtl");
   // In a left-to-right line, whether right-to-left text came last, with no letter or digit since (see LTR_MARK).
   let afterRtl = false;
@@ -771,15 +598,17 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   let lastFace: EmbeddedFace | undefined;
   let lastText = "";
   let lineStart: number | undefined;
+  // Whether the text drawn last was left-to-right: the next left-to-right run continues its stretch.
+  let ltrStretchOpen = false;
   for (const placed of drawingOrder(item.line.runs)) {
     const face = faceOf(placed.run.face);
-    doc.page.fonts[face.pdf.id] ??= face.pdf.ref();
+    face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
     if (placed.color !== color) {
       out.push(`${rgb(placed.color)} rg`);
       color = placed.color;
     }
-    const selected = `/${face.pdf.id} ${num(placed.size)} Tf`;
+    const selected = `/${face.embedding.resourceName} ${num(placed.size)} Tf`;
     if (selected !== font) {
       out.push(selected);
       font = selected;
@@ -807,8 +636,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     const glyphs = placed.run.glyphs;
     const rtl = placed.run.direction === "rtl";
     let startedText = false;
-    // A left-to-right run in a line with right-to-left text starts with the mark too (see encodeMarked).
-    let startedRun = false;
+    // A stretch of left-to-right runs in a right-to-left line starts with the mark (see encodeMarked); the
+    // runs after its first (its other words and spaces) do not: a mark between them would cut the stretch
+    // into words, which both extractors then read right to left ("Watch Rights Human").
+    let startedRun = ltrStretchOpen;
     for (let i = 0; i < glyphs.length; i++) {
       const glyph = glyphs[i]!;
       const x = pen + glyph.xOffset * scale;
@@ -856,8 +687,17 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           else if (afterRtl) mark = LTR_MARK;
         }
         startedRun = true;
+        ltrStretchOpen = !rtl;
         codes += hex4(mark ? face.encodeMarked(glyph, mark) : face.encode(glyph));
-        codes += invisible.after;
+        if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
+          // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
+          const back = num((glyph.textAdvance * scale * 20) / placed.size);
+          flushCodes();
+          tj.push(back);
+          codes += invisible.after;
+          flushCodes();
+          tj.push(`-${back}`);
+        } else codes += invisible.after;
         cursorX = x + glyph.textAdvance * scale;
         lastFace = face;
         lastText = glyph.text;
@@ -870,6 +710,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     if (!rtl && rtlLine && lastFace && isWeakText(lastText)) codes += hex4(lastFace.encodeInvisible(LTR_MARK));
     flush();
   }
+  // A left-to-right line ending in punctuation ("(NKHR)", a list item in a right-to-left letter) on a
+  // page poppler reads right to left: poppler would take the closing parenthesis for right-to-left
+  // text and put it first; a left-to-right mark after it keeps it with the text before it.
+  if (rtlPage && !rtlLine && !lineHasRtl && lastFace && isWeakText(lastText)) out.push(`<${hex4(lastFace.encodeInvisible(LTR_MARK))}> Tj`);
   // A line broken after a hyphen ("long-" / "standing"): poppler takes a hyphen-minus ending a line
   // for a word it hyphenated and drops it. A word joiner after it, invisible and of no width, ends
   // the line instead; pdf.js skips a glyph whose text ends with a format character.

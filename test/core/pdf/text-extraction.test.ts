@@ -119,9 +119,6 @@ function missingParagraphs(paragraphs: readonly string[], text: string): { parag
  * `it.failing` keeps them honest: the test reports when one starts to pass.
  */
 const POPPLER_GAPS: Readonly<Record<string, string>> = {
-  ar: "a period before a closing guillemet at a paragraph's end comes out after it, and a left-to-right list item in the right-to-left letter loses its closing parenthesis to the bullet",
-  fa: "as in ar: a left-to-right list item in the right-to-left letter loses its closing parenthesis to the bullet",
-  th: "a Thai above mark (sara i, mai ek) placed by GPOS over its letter comes out after the next letter (อาณัติ as อาณัตจิ): poppler orders the glyphs by position; pdf.js reads it exactly",
   "letter-he.html":
     "a cluster with two marks (shin dot and sheva) drawn before its letter: poppler takes the letter, drawn where the invisible marks were, for a duplicate and breaks the word",
 };
@@ -131,10 +128,39 @@ const POPPLER_GAPS: Readonly<Record<string, string>> = {
  * honest by `it.failing`; each is a gap of issue 13 item 6, named in its note.
  */
 const GAPS_IN_BOTH: Readonly<Record<string, string>> = {
-  he: "a Latin phrase inside the Hebrew letter (an organization's name, set in the Latin face, which the Hebrew face lacks) extracts with its words in reverse order (Human Rights Watch as Watch Rights Human) in both extractors; in Arabic, whose face has Latin, the same phrase extracts right. Cause not found yet",
+  "rtl-latin-majority.html":
+    "right-to-left paragraphs whose lines are mostly Latin phrases: neither extractor knows a line's paragraph direction, both guess it from the letters. Poppler takes one direction for the whole page from the count of its strong letters (TextPage::coalesce; this page has more Latin than Hebrew, so it reads every line left to right and puts the Hebrew words in visual order); pdf.js takes a piece of text for left-to-right when under 30% of its characters are right-to-left (bidi.js). Only invisible right-to-left marks in the text could outvote them, which item 6 forbids",
 };
 
-const checkWith = (tool: "poppler" | "pdfjs", key: string) => ((tool === "poppler" && key in POPPLER_GAPS) || key in GAPS_IN_BOTH ? it.failing : it);
+/**
+ * Where pdf.js does not yet read our text exactly (poppler does), with the cause as far as known.
+ */
+const PDFJS_GAPS: Readonly<Record<string, string>> = {
+  "rtl-latin-phrases.html":
+    'two faults. A Hebrew line that is more than 70% Latin phrase ("ובהם ארגון Open Society Justice Initiative וארגון Transparency") is one piece of text in one face, and pdf.js reads a piece under 30% right-to-left as left-to-right (its bidi.js), so the words come out in visual order. And a space between an Arabic word and a Latin phrase in another face ("منظمة Human Rights First ومجموعة") is lost: pdf.js starts a new piece of text at every change of font, drops a space glyph at either end of a piece, and adds a space between pieces only for a forward gap, while the pieces of a right-to-left line are drawn in reading order, from the right. Giving such a space a marked text keeps it, but in the wrong place: a space drawn at the right end of a left-to-right piece is read after the phrase, though it comes before it',
+};
+
+const checkWith = (tool: "poppler" | "pdfjs", key: string) =>
+  (tool === "poppler" && key in POPPLER_GAPS) || (tool === "pdfjs" && key in PDFJS_GAPS) || key in GAPS_IN_BOTH ? it.failing : it;
+
+/** The invisible marks the writer may add for the extractors (see pdf-writer.ts); poppler's own embeddings (U+202A-U+202C) are not ours. */
+const WRITER_MARKS = /[\u061c\u200e\u200f\u2060]/gu;
+
+/**
+ * Languages whose copies still carry marks the letter does not have, with why. Issue 13 item 6 asks
+ * for none; the writer adds them where an extractor would otherwise read the text out of order.
+ */
+const RTL_MARKS =
+  "ARABIC LETTER MARKs before the first glyph of a left-to-right stretch, before punctuation and digits, and on invisible anchors before right-to-left clusters whose marks are drawn first; LEFT-TO-RIGHT MARKs after punctuation that follows right-to-left text in a left-to-right line and after a left-to-right line ending in punctuation on a right-to-left page. Poppler reorders a line by the bidi types of its characters with one direction per page, and pdf.js reorders each piece of text by its own guess of direction, so an invisible strong character is the only hold the writer has on where they put a neutral; ActualText, the form the PDF standard gives for this, pdf.js ignores in text extraction, and poppler reorders its text all the same";
+const HYPHEN_JOINER =
+  'a WORD JOINER after a hyphen that ends a line ("long-" / "standing"): poppler takes a hyphen-minus at a line end for a hyphenation of its own and drops it, so without a character after it "long-standing" copies as "longstanding"; pdf.js drops the joiner itself';
+const MARK_GAPS: Readonly<Record<string, Partial<Record<"poppler" | "pdfjs", string>>>> = {
+  ar: { poppler: RTL_MARKS, pdfjs: RTL_MARKS },
+  fa: { poppler: RTL_MARKS, pdfjs: RTL_MARKS },
+  he: { poppler: RTL_MARKS, pdfjs: RTL_MARKS },
+  en: { poppler: HYPHEN_JOINER },
+  ru: { poppler: HYPHEN_JOINER },
+};
 
 function extracted(pdf: Buffer): { poppler: string[]; pdfjs: string[] } {
   const file = toFile(pdf);
@@ -156,6 +182,7 @@ describe("every paragraph of the seed letter copies out of the PDF exactly as th
   describe.each(SHIPPED_LOCALES)("in %s", (locale) => {
     let paragraphs: string[];
     let texts: Record<"poppler" | "pdfjs", string>;
+    let raw: Record<"poppler" | "pdfjs" | "html", string>;
     beforeAll(async () => {
       const { bytes } = await renderDocument(renderer, parsed, { letterId: SEED_LETTER, locale, format: "pdf", recipientId: null });
       const { fragment } = fillLetter(renderer.templates.forLetter(parsed.letter), parsed.letter, locale);
@@ -164,7 +191,16 @@ describe("every paragraph of the seed letter copies out of the PDF exactly as th
       const label = (page: number, pages: number) => messages.format("footer.page", { page, pages });
       const pages = extracted(bytes);
       texts = { poppler: documentText(pages.poppler, footerTitle(fragment), label), pdfjs: documentText(pages.pdfjs, footerTitle(fragment), label) };
+      raw = { poppler: pages.poppler.join("\n"), pdfjs: pages.pdfjs.join("\n"), html: fragment };
     });
+
+    for (const tool of ["poppler", "pdfjs"] as const) {
+      (MARK_GAPS[locale]?.[tool] ? it.failing : it)(`copies out of ${tool} with no invisible mark the letter lacks`, () => {
+        const added = (text: string) => new Set(text.match(WRITER_MARKS) ?? []);
+        const inHtml = added(raw.html);
+        expect([...added(raw[tool])].filter((mark) => !inHtml.has(mark)).map((mark) => `U+${mark.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`)).toEqual([]);
+      });
+    }
 
     for (const tool of ["poppler", "pdfjs"] as const) {
       checkWith(tool, locale)(`with ${tool}`, () => {
@@ -182,6 +218,13 @@ const FIXTURES: readonly { file: string; locale: Omit<LocaleInfo, "id"> }[] = [
   { file: "letter-ar-harakat.html", locale: { tag: "ar", dir: "rtl", script: "Arab" } },
   { file: "ignorables.html", locale: { tag: "en", dir: "ltr", script: "Latn" } },
   { file: "mixed-scripts.html", locale: { tag: "en", dir: "ltr", script: "Latn" } },
+  // Phrases of several Latin words in Hebrew and Arabic text, left-to-right list items ending in punctuation.
+  { file: "rtl-latin-phrases.html", locale: { tag: "he", dir: "rtl", script: "Hebr" as LocaleInfo["script"] } },
+  // Lines of one right-to-left word with punctuation (a paragraph's last line, a short paragraph).
+  { file: "rtl-one-word-lines.html", locale: { tag: "ar", dir: "rtl", script: "Arab" } },
+  // Thai tone marks and vowels above and below their letters, before punctuation and quotes.
+  { file: "thai-marks.html", locale: { tag: "th", dir: "ltr", script: "Thai" } },
+  { file: "rtl-latin-majority.html", locale: { tag: "he", dir: "rtl", script: "Hebr" as LocaleInfo["script"] } },
 ];
 
 describe.each(FIXTURES)("every paragraph of $file copies out exactly", ({ file, locale }) => {
