@@ -55,7 +55,7 @@ interface CommonFlags {
 function withStorageFlags(command: Command): Command {
   return command
     .option("--data <dir>", "folder of letters", "data")
-    .option("--templates <dir>", "folder of templates and message catalogs", "templates")
+    .option("--templates <dir>", "templates folder: a folder per template (<name>/, named by a letter's letter.json) beside ua.css", "templates")
     .addOption(new Option("--paper <size>", "paper size").choices(["a4", "letter"]).default("a4"))
     .addOption(new Option("--bucket <name>", "store in this S3 bucket instead of the embedded server").env("DOCUMENTS_BUCKET"))
     .addOption(new Option("--endpoint <url>", "S3-compatible endpoint of --bucket").env("S3_ENDPOINT"))
