@@ -21,7 +21,11 @@ export const LIMITS = {
   paragraphs: 200,
   segmentsPerParagraph: 100,
   signatories: 500,
-  recipients: 10_000,
+  // A changed letter renders in bounded parts, one invocation each (functions/render/render-parts.ts);
+  // what grows with recipients is each part's publish (the manifest it re-reads and re-writes, the
+  // entries it lists): 2,000 recipients (4,006 documents, a 1.2 MB manifest) measured 1.1-3.9 s to
+  // plan and 3.8-4.9 s for a part's publish against the embedded S3 (RELIABILITY.md, issue 15 item 8).
+  recipients: 2_000,
   addresseeLines: 12,
 } as const;
 
