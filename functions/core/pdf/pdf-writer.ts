@@ -9,6 +9,9 @@ import type { PlacedRun } from "./paragraph";
 import { createPdfkitDocument, type FontEmbedding, type PdfkitDocument, type PdfObject, type StructContent, type StructElement } from "./pdfkit-adapter";
 import { bidi, type ShapedGlyph } from "./shaping";
 
+/** zlib's best compression: each stream is deflated once per process (the caches below), so the extra effort is paid once. */
+const DEFLATE = { level: 9 };
+
 export interface PdfMetadata {
   title: string;
   author: string;
@@ -189,7 +192,7 @@ class EmbeddedFace {
       `${blocks.join("\n")}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n`;
     let bytes = cmapCache.get(text);
     if (!bytes) {
-      bytes = deflateSync(Buffer.from(text, "latin1"));
+      bytes = deflateSync(Buffer.from(text, "latin1"), DEFLATE);
       cmapCache.set(text, bytes);
     }
     return bytes;
@@ -211,7 +214,7 @@ const deflated = new WeakMap<Uint8Array, Uint8Array>();
 function deflateOnce(bytes: Uint8Array): Uint8Array {
   let out = deflated.get(bytes);
   if (!out) {
-    out = deflateSync(bytes);
+    out = deflateSync(bytes, DEFLATE);
     deflated.set(bytes, out);
   }
   return out;
@@ -228,7 +231,7 @@ function deflateContent(bytes: Buffer): Uint8Array {
   const key = createHash("sha256").update(bytes).digest("base64");
   let out = contentCache.get(key);
   if (!out) {
-    out = deflateSync(bytes);
+    out = deflateSync(bytes, DEFLATE);
     contentCache.set(key, out);
   }
   return out;
@@ -383,7 +386,7 @@ function outlineOf(fonts: FontLibrary, face: FaceId, id: number): Uint8Array {
       }
     }
     parts.push("f");
-    stream = deflateSync(Buffer.from(parts.join(" "), "latin1"));
+    stream = deflateSync(Buffer.from(parts.join(" "), "latin1"), DEFLATE);
     outlineCache.set(key, stream);
   }
   return stream;
@@ -579,6 +582,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   const baseline = geometry.height - (item.y + item.line.ascent);
   const out: string[] = ["BT"];
   const outlines: string[] = [];
+  let [outlineX, outlineY] = [0, 0];
   let color = "";
   let font = "";
   let textRise = 0;
@@ -593,6 +597,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   let afterSpace = false;
   let lastFace: EmbeddedFace | undefined;
   let lastText = "";
+  let lineStart: number | undefined;
   // Whether the text drawn last was left-to-right: the next left-to-right run continues its stretch.
   let ltrStretchOpen = false;
   for (const placed of drawingOrder(item.line.runs)) {
@@ -611,7 +616,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     let pen = item.x + placed.x;
     // One text position per run: horizontal shifts are TJ adjustments and mark heights a text rise,
     // so extractors see each run as one unbroken piece of text.
-    out.push(`1 0 0 1 ${num(pen)} ${num(baseline)} Tm`);
+    // After the line's first run, a move from the run before (Td) in exact thousandths: a third of each page's deflated bytes were repeated Tm.
+    const at = Math.round(pen * 1000);
+    out.push(lineStart === undefined ? `1 0 0 1 ${num(pen)} ${num(baseline)} Tm` : `${num((at - lineStart) / 1000)} 0 Td`);
+    lineStart = at;
     let cursorX = pen;
     let tj: string[] = [];
     // Consecutive glyphs with no adjustment between them share one string: "<00120034>", not "<0012> <0034>".
@@ -640,7 +648,12 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         // A mark or a piece of a letter stands for no text of its own; drawn as a shape, it cannot
         // break the word apart in text extraction (pdf.js and poppler disagree on text-less glyphs).
         // Each outline is a form XObject, written once per document however often it is drawn.
-        outlines.push(`q ${num(scale)} 0 0 ${num(scale)} ${num(x)} ${num(baseline + rise)} cm /${glyphForm(placed.run.face, glyph.id)} Do Q`);
+        // Each from the one before (in exact thousandths, as Td above): Arabic draws hundreds of marks a page.
+        const [atX, atY] = [Math.round(x * 1000), Math.round((baseline + rise) * 1000)];
+        outlines.push(
+          `1 0 0 1 ${num((atX - outlineX) / 1000)} ${num((atY - outlineY) / 1000)} cm q ${num(scale)} 0 0 ${num(scale)} 0 0 cm /${glyphForm(placed.run.face, glyph.id)} Do Q`,
+        );
+        [outlineX, outlineY] = [atX, atY];
       } else {
         if (Math.abs(rise - textRise) > 0.001) {
           flush();
@@ -710,6 +723,6 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   // ignores ActualText and skips the glyph (its text is a format character): neither copies a hyphen.
   if (item.line.hyphenated && lastFace) out.push(`/Span <</ActualText <FEFF002D>>> BDC <${hex4(lastFace.encodeInvisible("\u2060"))}> Tj EMC`);
   if (textRise !== 0) out.push("0 Ts");
-  out.push("ET", ...outlines);
+  out.push("ET", ...(outlines.length > 0 ? ["q", ...outlines, "Q"] : []));
   doc.addContent(out.join("\n"));
 }

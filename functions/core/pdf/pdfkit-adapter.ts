@@ -168,6 +168,7 @@ type DocumentInternals = Omit<PDFKit.PDFDocument, "ref" | "addContent" | "font">
   _offset: number;
   _write(data: Uint8Array | string): void;
   _addInfo(): void;
+  metadata: { getXML(): string; getLength(): number };
   _addColorOutputIntent(): void;
   _root: { data: Record<string, unknown> };
   ref(data?: Record<string, unknown>): ReferenceInternals;
@@ -490,6 +491,11 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
     intent.end();
     this._root.data.OutputIntents = [intent];
   };
+  // RDF ignores the white space pdfkit indents its XMP with: a quarter of a stream PDF/A keeps unfiltered.
+  const xmpText = doc.metadata.getXML.bind(doc.metadata);
+  doc.metadata.getXML = () => xmpText().replace(/>\s+</g, "><");
+  // pdfkit also writes the text's length under a non-standard "/length" key: the shortened text's, not the indented one's.
+  doc.metadata.getLength = () => doc.metadata.getXML().length;
   // pdfkit copies the metadata into XMP without escaping it.
   const addInfo = doc._addInfo.bind(doc);
   doc._addInfo = () => {

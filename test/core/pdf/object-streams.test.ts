@@ -1,0 +1,146 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { editionStylesheets, fillLetter } from "../../../functions/core/html/render-html";
+import type { ParsedLetter } from "../../../functions/core/letter/parse-letter";
+import type { LocaleId } from "../../../functions/core/locales";
+import { packObjectStreams } from "../../../functions/core/pdf/object-streams";
+import { renderPdf } from "../../../functions/core/pdf/render-pdf";
+import type { TemplateEngine } from "../../../functions/core/template/template-engine";
+import { createEngine, loadSeedLetter, SHIPPED_LOCALES } from "../../support/letters";
+import { fixture, options, pdfInfo, pdfjsPages, popplerPages, run, toFile } from "./pdf-inspect";
+
+/** Every object of a file as qpdf reads it: values, stream dictionaries and raw (undecoded) stream data. */
+function qpdfObjects(file: string): Record<string, unknown> {
+  const json = JSON.parse(run("qpdf", ["--json=2", "--json-key=qpdf", "--decode-level=none", "--json-stream-data=inline", file])) as { qpdf: [unknown, Record<string, unknown>] };
+  return json.qpdf[1];
+}
+
+/** `qpdf --check`: its exit status and whole report (a warning exits 3, an error 2). */
+function qpdfCheck(file: string): { status: number | null; report: string } {
+  const result = spawnSync("qpdf", ["--check", file], { encoding: "utf8" });
+  return { status: result.status, report: result.stdout + result.stderr };
+}
+
+/** The structure tree of each page with its marked content's text, as pdf.js reads it. */
+function pdfjsStructure(file: string): unknown {
+  return JSON.parse(run(process.execPath, [join(__dirname, "table-structure.mjs"), file]));
+}
+
+function pdfinfoWithoutSize(file: string): Record<string, string> {
+  const { "File size": _size, ...rest } = pdfInfo(file);
+  return rest;
+}
+
+describe("object streams", () => {
+  let seed: ParsedLetter;
+  let engine: TemplateEngine;
+  const sizes: Record<string, [number, number]> = {};
+
+  /** The seed letter as the renderer makes it (create-renderer.ts), plain and repacked. */
+  async function seedPdf(locale: LocaleId, objectStreams: boolean): Promise<Buffer> {
+    const { fragment, view } = fillLetter(engine, seed.letter, locale);
+    return renderPdf(fragment, {
+      ...options(locale),
+      stylesheets: editionStylesheets(engine, locale, "A4", view.title),
+      metadata: { title: view.title, author: view.sender, subject: view.summary, keywords: [view.letterId], creationDate: new Date("2015-12-01T00:00:00Z") },
+      images: engine.set.assets,
+      objectStreams,
+    });
+  }
+
+  beforeAll(async () => {
+    seed = await loadSeedLetter();
+    engine = await createEngine();
+  });
+
+  afterAll(() => {
+    // The sizes show in the test log: before -> after per language, in KB of 1,000 bytes as the bench counts.
+    console.log(
+      Object.entries(sizes)
+        .map(([locale, [before, after]]) => `${locale} ${(before / 1000).toFixed(1)} KB -> ${(after / 1000).toFixed(1)} KB`)
+        .join("\n"),
+    );
+  });
+
+  it.each(SHIPPED_LOCALES)("keep every object, text, font and tag of the %s seed letter, and make it smaller", async (locale) => {
+    const plain = await seedPdf(locale, false);
+    const packed = await seedPdf(locale, true);
+    sizes[locale] = [plain.length, packed.length];
+    expect(packed.equals(packObjectStreams(plain))).toBe(true);
+    const before = toFile(plain);
+    const after = toFile(packed);
+
+    expect(qpdfCheck(after)).toEqual({ status: 0, report: expect.stringContaining("No syntax or stream encoding errors found") });
+    // Written with object streams and a cross-reference stream, no classic table left.
+    const raw = packed.toString("latin1");
+    expect(raw).toMatch(/\/Type \/ObjStm/);
+    expect(raw).toMatch(/\/Type \/XRef/);
+    expect(raw).not.toMatch(/\nxref\n|\ntrailer\n/);
+    // PDF/A wants the XMP metadata readable without decoding: it stays a plain stream.
+    expect(raw).toMatch(/<pdfaid:part>2<\/pdfaid:part>|pdfaid:part="2"/);
+    expect(raw.startsWith("%PDF-1.7\n")).toBe(true);
+
+    // Every object of the plain file, with the same number, value and stream bytes.
+    const plainObjects = qpdfObjects(before);
+    const packedObjects = qpdfObjects(after);
+    for (const [key, value] of Object.entries(plainObjects)) {
+      if (key === "trailer") continue;
+      expect({ key, value: packedObjects[key] }).toEqual({ key, value });
+    }
+    const { "/Size": _size, ...trailer } = (plainObjects["trailer"] as { value: Record<string, unknown> }).value;
+    expect((packedObjects["trailer"] as { value: Record<string, unknown> }).value).toMatchObject(trailer);
+
+    // What readers get: poppler's text, fonts, metadata and structure tree; pdf.js's text and structure tree.
+    expect(popplerPages(after)).toEqual(popplerPages(before));
+    expect(run("pdffonts", [after])).toEqual(run("pdffonts", [before]));
+    expect(pdfinfoWithoutSize(after)).toEqual(pdfinfoWithoutSize(before));
+    expect(run("pdfinfo", ["-struct-text", after])).toEqual(run("pdfinfo", ["-struct-text", before]));
+    expect(pdfjsPages(after)).toEqual(pdfjsPages(before));
+    expect(pdfjsStructure(after)).toEqual(pdfjsStructure(before));
+    expect(pdfInfo(after)).toMatchObject({ Tagged: "yes", "PDF version": "1.7" });
+    expect(packed.length).toBeLessThan(plain.length);
+  });
+
+  it("give the same bytes for the same input", async () => {
+    const first = await seedPdf("en", true);
+    const again = await seedPdf("en", true);
+    expect(again.equals(first)).toBe(true);
+  });
+
+  it("cut objects at the table's offsets, so strings that say endobj, endstream or stream mislead nothing", async () => {
+    const title = "endobj) stream\nendstream\nendobj 1 0 obj << /Type /XRef >> (trailer startxref %%EOF";
+    const plain = await renderPdf(fixture("letter-en.html"), options("en", { objectStreams: false, metadata: { ...options("en").metadata, title } }));
+    const packed = packObjectStreams(plain);
+    const file = toFile(packed);
+    expect(qpdfCheck(file).status).toBe(0);
+    const plainFile = toFile(plain);
+    expect(pdfInfo(file).Title).toContain("endobj) stream");
+    expect(pdfInfo(file)).toEqual({ ...pdfInfo(plainFile), "File size": expect.any(String) });
+    expect(popplerPages(file)).toEqual(popplerPages(plainFile));
+  });
+
+  it("refuse a file already repacked, naming why", async () => {
+    const packed = await renderPdf(fixture("letter-en.html"), options("en"));
+    expect(() => packObjectStreams(packed)).toThrow(/PDF object streams: startxref \d+ does not point at an xref table/);
+  });
+
+  it("refuse an incrementally updated file (its trailer has /Prev)", async () => {
+    const plain = await renderPdf(fixture("letter-en.html"), options("en", { objectStreams: false }));
+    const updated = Buffer.from(plain.toString("latin1").replace("trailer\n<<\n", "trailer\n<<\n/Prev 9\n"), "latin1");
+    expect(() => packObjectStreams(updated)).toThrow(/trailer has \/Prev/);
+  });
+
+  it("refuse a header below PDF 1.5, which object streams would make untrue", async () => {
+    const plain = await renderPdf(fixture("letter-en.html"), options("en", { objectStreams: false }));
+    const old = Buffer.from(plain.toString("latin1").replace("%PDF-1.7", "%PDF-1.4"), "latin1");
+    expect(() => packObjectStreams(old)).toThrow(/declares PDF 1\.4, below 1\.5/);
+  });
+
+  it("refuse a table whose offset does not start the object it names", async () => {
+    const plain = await renderPdf(fixture("letter-en.html"), options("en", { objectStreams: false }));
+    const text = plain.toString("latin1");
+    // Shift the first in-use entry's offset by one byte.
+    const broken = text.replace(/\n(\d{10}) 00000 n /, (_match, offset: string) => `\n${String(Number(offset) + 1).padStart(10, "0")} 00000 n `);
+    expect(() => packObjectStreams(Buffer.from(broken, "latin1"))).toThrow(/offset \d+ does not start object \d+ 0/);
+  });
+});
