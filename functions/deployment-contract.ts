@@ -9,6 +9,7 @@ import { DOCUMENTS_PREFIX } from "./storage/object-layout";
 export { DOCUMENTS_PREFIX };
 export { RENDER_NODE_OPTIONS } from "./render/node-options";
 export { BUNDLE_FILES, assetPath } from "./fonts/font-files";
+export { HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "./hyphenation/hyphenation-files";
 
 /** Environment variable names; infra sets them, `functions/config.ts` reads them. */
 export const ENV = {

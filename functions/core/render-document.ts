@@ -1,9 +1,10 @@
 import { type DocumentRequest, CONTENT_TYPES, type RenderedDocument, sha256Hex } from "./documents";
 import { LetterpressError } from "./errors";
-import { fillLetter, type FilledLetter, type Paper, renderHtmlPage } from "./html/render-html";
+import { editionStylesheets, fillLetter, type FilledLetter, type Paper, renderHtmlPage } from "./html/render-html";
 import type { ParsedLetter } from "./letter/parse-letter";
 import type { TemplateEngine } from "./template/template-engine";
 import type { TemplateLibrary } from "./template/template-library";
+import { type HyphenationPatterns, hyphenateFragment } from "./text/hyphenate";
 
 /** Lays out a filled letter as PDF bytes; the composition root binds it to the PDF typesetter and its fonts. */
 export type PdfRenderer = (filled: FilledLetter, paper: Paper, engine: TemplateEngine) => Promise<Buffer>;
@@ -13,6 +14,18 @@ export interface DocumentRenderer {
   templates: TemplateLibrary;
   pdf: PdfRenderer;
   paper: Paper;
+  /** Hyphenation patterns by language, for text whose style says `hyphens: auto`. */
+  hyphenation: HyphenationPatterns;
+}
+
+/**
+ * The hyphenation stage: soft hyphens where the document's stylesheets ask `hyphens: auto`, put into
+ * the filled template that both editions are made from, so both break words at the same points.
+ */
+export function hyphenateLetter(renderer: DocumentRenderer, engine: TemplateEngine, filled: FilledLetter): FilledLetter {
+  const { view } = filled;
+  const stylesheets = editionStylesheets(engine, view.locale, renderer.paper, view.title);
+  return { ...filled, fragment: hyphenateFragment(filled.fragment, stylesheets, renderer.hyphenation) };
 }
 
 /**
@@ -26,7 +39,7 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
     throw new LetterpressError("UNKNOWN_LOCALE", `letter "${request.letterId}" has no ${request.locale} translation`);
   }
   const engine = renderer.templates.forLetter(parsed.letter);
-  const filled = fillLetter(engine, parsed.letter, request.locale, request.recipientId ?? undefined);
+  const filled = hyphenateLetter(renderer, engine, fillLetter(engine, parsed.letter, request.locale, request.recipientId ?? undefined));
   const bytes = request.format === "pdf" ? await renderer.pdf(filled, renderer.paper, engine) : Buffer.from(renderHtmlPage(engine, filled, renderer.paper), "utf8");
   return { request, bytes, sha256: sha256Hex(bytes), contentType: CONTENT_TYPES[request.format] };
 }

@@ -7,6 +7,7 @@ import type { DocumentRenderer } from "../core/render-document";
 import type { TemplateEngine } from "../core/template/template-engine";
 import { TemplateLibrary } from "../core/template/template-library";
 import { loadFontLibrary } from "../fonts/load-font-library";
+import { loadHyphenation } from "../hyphenation/load-hyphenation";
 import { loadTemplateSets } from "../templates/load-template-set";
 
 /** A letter without a date is stamped with this fixed instant, never the clock: same input, same bytes. */
@@ -17,6 +18,8 @@ export interface RendererOptions {
   templatesDir: string;
   /** Flat folder of font files (a bundle); the npm packages under node_modules when omitted. */
   fontDir?: string;
+  /** The hyphen package's copy beside a bundle; the npm package when omitted. */
+  hyphenationDir?: string;
   paper: Paper;
   /** Languages to warm up before the first document (a Lambda's init phase): a list, or "all" the templates' catalogs have; none by default. */
   warmLocales?: AllowedLocales;
@@ -54,5 +57,5 @@ export async function createRenderer(options: RendererOptions): Promise<Document
       images: templates.set.assets,
     });
   };
-  return { templates, paper: options.paper, pdf };
+  return { templates, paper: options.paper, pdf, hyphenation: loadHyphenation(options.hyphenationDir) };
 }

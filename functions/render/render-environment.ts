@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { FunctionConfig } from "../config";
 import { documentStoreOf } from "../environment";
 import { createHandlerLogger } from "../handler-logger";
+import { HYPHENATION_BUNDLE_FOLDER } from "../hyphenation/hyphenation-files";
 import type { S3Connection } from "../storage/s3-client";
 import { S3LetterSource } from "../storage/s3-letter-source";
 import { createRenderer } from "./create-renderer";
@@ -20,6 +21,8 @@ export function fromEnvironment(config: FunctionConfig, connection: Partial<S3Co
     renderer: createRenderer({
       templatesDir: config.assets.templatesDir ?? join(__dirname, "templates"),
       fontDir: config.assets.fontsDir ?? join(__dirname, "fonts"),
+      // Beside the bundle as the fonts are; run from the sources (FONTS_DIR set), the npm package.
+      ...(config.assets.fontsDir ? {} : { hyphenationDir: join(__dirname, HYPHENATION_BUNDLE_FOLDER) }),
       paper: "A4",
       // Warming every language up costs about a second of CPU. An instance started for provisioned
       // concurrency does it before any request is routed to it; an on-demand cold start has a request

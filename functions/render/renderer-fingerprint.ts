@@ -16,7 +16,7 @@ import { assetPath, BUNDLE_FILES } from "../fonts/font-files";
  */
 
 /** Source folders and files whose code decides the bytes of a document, relative to the repository. */
-export const RENDERER_SOURCES = ["functions/core", "functions/fonts", "functions/templates", "functions/render/create-renderer.ts"] as const;
+export const RENDERER_SOURCES = ["functions/core", "functions/fonts", "functions/hyphenation", "functions/templates", "functions/render/create-renderer.ts"] as const;
 
 /** The esbuild `define` name a bundle carries the build-time fingerprint in. */
 export const BUILD_TIME_FINGERPRINT = "__LETTERPRESS_RENDERER_FINGERPRINT__";

@@ -5,7 +5,7 @@ import { type Code, Function as LambdaFunction } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { assetPath, BUNDLE_FILES } from "../../functions/deployment-contract";
+import { assetPath, BUNDLE_FILES, HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "../../functions/deployment-contract";
 import { FUNCTION_DEFAULTS } from "../secure-defaults";
 import { LAMBDA_BUNDLE } from "../bundling/lambda-bundle";
 
@@ -37,6 +37,8 @@ export function bundleAssetCopies(assets: LetterFunctionProps["assets"]): { from
     ...(assets.templates ? [{ from: join(REPO_ROOT, "templates"), to: "templates" }] : []),
     // The font list (and the PDF/A colour profile) belong to the font module; the bundle takes them flat.
     ...(assets.fonts ? BUNDLE_FILES.map((file) => ({ from: assetPath(file), to: join("fonts", file.fileName) })) : []),
+    // Hyphenation patterns go with the typesetter: every language's, loaded only when a document asks.
+    ...(assets.fonts ? [{ from: hyphenationDir(), to: HYPHENATION_BUNDLE_FOLDER }] : []),
   ];
 }
 

@@ -1,12 +1,14 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ENV } from "../../functions/config";
+import { HYPHENATION_BUNDLE_FOLDER } from "../../functions/deployment-contract";
 import { DEFAULT_TEMPLATE } from "../../functions/core/letter/schema";
 import { BUNDLE_FILES } from "../../functions/fonts/font-files";
+import { loadHyphenation } from "../../functions/hyphenation/load-hyphenation";
 import { templateNames } from "../../functions/templates/load-template-set";
 import { type Harness, startHarness } from "../storage/embedded-s3-harness";
 import { uploadLetterData } from "../support/lambda-env";
@@ -57,6 +59,16 @@ describe("function bundles (real local esbuild)", () => {
     const expectedFonts = BUNDLE_FILES.map((file) => file.fileName).sort();
     expect(expectedFonts).toContain("harfbuzz.wasm");
     expect(readdirSync(join(assets.render, "fonts")).sort()).toEqual(expectedFonts);
+  });
+
+  it("puts the hyphenation patterns into the render bundle, usable from the bundle's copy alone, and no pattern into index.js", () => {
+    const dir = join(assets.render, HYPHENATION_BUNDLE_FOLDER);
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(["de", "ru", "en-gb", "patterns"]));
+    // The loader the render function uses, pointed at the bundle's copy: its own files, no node_modules.
+    const hyphenate = loadHyphenation(dir).hyphenatorFor("de-AT");
+    expect(hyphenate?.("Menschenrechtsverletzungen")).toBe("Men\u00adschen\u00adrechts\u00adver\u00adlet\u00adzun\u00adgen");
+    // Loaded lazily per language: the bundle's code holds no pattern table.
+    expect(readFileSync(join(assets.render, "index.js"), "utf8")).not.toContain("hyphenationPatternsDe");
   });
 
   it("puts index.js and templates/ (whose message catalogs word the refused-link pages) into the download bundle, and no fonts", () => {

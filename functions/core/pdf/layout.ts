@@ -238,8 +238,6 @@ export class Composer {
     return {
       primary: family,
       keepAll: style.wordBreak === "keep-all",
-      // Chinese lines have no spaces to stretch: justification spaces every character, as browsers do.
-      interCharacter: this.ctx.locale.script === "Hans",
     };
   }
 
@@ -269,6 +267,7 @@ export class Composer {
       indent,
       noWrap: style.whiteSpace === "nowrap",
       letterSpacing: style.letterSpacing,
+      hyphens: style.hyphens,
     };
   }
 

@@ -1,6 +1,6 @@
 import LineBreaker from "linebreak";
 import { LruCache } from "./cache";
-import { type FaceId, type FamilyId, faceOf, type FontLibrary, type TextStyle } from "./font-library";
+import { type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
 import { assignFamilies, bidi, shape, type ShapedRun } from "./shaping";
 
 /** A run of paragraph text in one style; `\n` is a forced line break (`<br>`). */
@@ -16,8 +16,6 @@ export interface ScriptRules {
   primary: FamilyId;
   /** Korean: break only at spaces, never between the syllables of a word (CSS `word-break: keep-all`). */
   keepAll: boolean;
-  /** Chinese: justify by spacing every character, since lines have few or no spaces. */
-  interCharacter: boolean;
 }
 
 export interface ParagraphSpec {
@@ -36,6 +34,12 @@ export interface ParagraphSpec {
   noWrap: boolean;
   /** Space after every character (CSS letter-spacing), in points. */
   letterSpacing: number;
+  /**
+   * CSS `hyphens`: with `manual` or `auto` a soft hyphen (U+00AD) is a break opportunity and a line
+   * broken there ends with a drawn hyphen; with `none` soft hyphens never break. (`auto` has put
+   * its soft hyphens into the text before layout: functions/core/text/hyphenate.ts.)
+   */
+  hyphens: "none" | "manual" | "auto";
 }
 
 /** A shaped piece of one line, placed at `x` from the line's left edge. */
@@ -56,6 +60,11 @@ export interface Line {
   ascent: number;
   height: number;
   width: number;
+  /**
+   * The line ends in a word broken at a soft hyphen: the hyphen is drawn as a shape (a glyph
+   * without text), and the writer marks the line end so extractors join the word again.
+   */
+  hyphenated?: boolean;
 }
 
 interface Piece {
@@ -74,25 +83,74 @@ interface Word {
   width: number;
   fullWidth: number;
   forcedBreakAfter: boolean;
+  /** Its range in the paragraph's text. */
+  start: number;
+  end: number;
+  /** Positions inside the word just after a soft hyphen, where a line may break with a hyphen drawn. */
+  softBreaks: number[];
+  /** For the first part of a word broken at a soft hyphen: the hyphen drawn at the line's end. */
+  hyphen: { run: ShapedRun; width: number } | null;
 }
 
+/**
+ * White space: pieces of its own, taking no room at a line's end. U+FEFF (which `\s` includes) too:
+ * on a run of its own it never joins the glyphs of the word around it, which pdf.js would split
+ * there; it is no break opportunity (UAX 14 class WJ), so it never ends a line.
+ */
 const WHITESPACE = /\s/u;
+/**
+ * CSS Text 3 word-separator characters, the only ones justification stretches (besides the
+ * spacing around CJK characters): never U+202F (French digit grouping), U+2009 or U+3000.
+ */
+const WORD_SEPARATOR = /^[\u0020\u00a0\u1361\u{10100}\u{10101}\u{1039f}\u{1091f}]$/u;
+/**
+ * Characters Chromium's `text-justify: auto` expands around (its IsCJKIdeographOrSymbol): Han,
+ * kana, Bopomofo, CJK symbols and punctuation, fullwidth forms. Hangul is not among them, so
+ * Korean, like Latin text, is justified at its spaces only.
+ */
+const CJK_EXPANSION =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}\u2e80-\u2fff\u3000-\u302f\u3031-\u303f\u3200-\u33ff\ufe30-\ufe4f\uff00-\uff0c\uff0e-\uff19\uff1f-\uffef]/u;
+const SOFT_HYPHEN = "\u00ad";
+/** Fullwidth punctuation that text-spacing-trim may trim: a paragraph without any is not looked at glyph by glyph. */
+const CJK_PUNCTUATION = /[\u3001-\u3003\u3008-\u3011\u3014-\u301f\u30fb\uff01-\uff0f\uff1a-\uff1f\uff3b-\uff3d\uff5b-\uff65]/u;
 const HANGUL_OR_HAN = /[\p{Script=Hangul}\p{Script=Han}]/u;
 /** Scripts whose words are not separated by spaces and whose breaks UAX 14 leaves to a dictionary (line break class SA). */
 const COMPLEX_CONTEXT = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
+/** Quotation marks of UAX 14's class QU that open or close (ASCII's, which do neither, are left as they are). */
+const QUOTATION = /^[\p{Pi}\p{Pf}]$/u;
+const OPENING_QUOTE = /^\p{Pi}$/u;
+const EAST_ASIAN_LETTER = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]$/u;
+const EAST_ASIAN_QUOTE =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}][\p{Pi}\p{Pf}"'][\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]/u;
 
-/** Where a line may break in `text` (position -> whether the break is required), by UAX 14 and, for SA-class scripts, ICU's word dictionary. */
-export function breakPositions(text: string, rules: ScriptRules): Map<number, boolean> {
+/**
+ * Where a line may break in `text` (position -> whether the break is required), by UAX 14 and, for
+ * SA-class scripts, ICU's word dictionary. With `hyphens: none` a soft hyphen is no break.
+ */
+export function breakPositions(text: string, rules: ScriptRules, hyphens: ParagraphSpec["hyphens"] = "manual"): Map<number, boolean> {
   const breaks = new Map<number, boolean>();
   const breaker = new LineBreaker(text);
   for (let b = breaker.nextBreak(); b; b = breaker.nextBreak()) {
+    if (hyphens === "none" && !b.required && text[b.position - 1] === SOFT_HYPHEN) continue;
     if (!b.required && rules.keepAll && b.position < text.length) {
       const before = text[b.position - 1] ?? " ";
       const after = text[b.position] ?? " ";
       if (!WHITESPACE.test(before) && (HANGUL_OR_HAN.test(before) || HANGUL_OR_HAN.test(after))) continue;
     }
     breaks.set(b.position, b.required);
+  }
+  // UAX 14 since Unicode 15.1 (LB19a, as ICU and so Chromium apply it): a quotation mark between two
+  // East Asian letters no longer glues them, so "社会|“加大" may break before the opening quote and
+  // "保护”|的" after the closing one. The `linebreak` package predates the rule. Korean's keep-all
+  // keeps its words whole, quotes included.
+  if (!rules.keepAll && EAST_ASIAN_QUOTE.test(text)) {
+    for (let i = 1; i + 1 < text.length; i++) {
+      const c = text[i]!;
+      if (!QUOTATION.test(c) || !EAST_ASIAN_LETTER.test(text[i - 1]!) || !EAST_ASIAN_LETTER.test(text[i + 1]!)) continue;
+      if (OPENING_QUOTE.test(c)) breaks.set(i, false);
+      else breaks.set(i + 1, false);
+    }
   }
   // UAX 14 leaves Thai, Lao, Khmer and Myanmar (class SA) to a dictionary: without one a Thai phrase is
   // one unbreakable "word", later split at any grapheme (after a preposed vowel: "เ|กาหลี"). ICU's
@@ -117,21 +175,144 @@ function styleIndex(runs: readonly StyledText[]): { text: string; styles: TextSt
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
-function emptyWord(): Word {
-  return { pieces: [], width: 0, fullWidth: 0, forcedBreakAfter: false };
+function emptyWord(start = 0): Word {
+  return { pieces: [], width: 0, fullWidth: 0, forcedBreakAfter: false, start, end: start, softBreaks: [], hyphen: null };
 }
 
-/** A piece of text shaped in its face and bidi direction, and its width at the paragraph's size. */
+/**
+ * A piece of text shaped in its face and bidi direction, and its width at the paragraph's size.
+ * Soft hyphens are left out: they are break opportunities, never drawn inside a line.
+ */
 function shapeText(fonts: FontLibrary, spec: ParagraphSpec, face: FaceId, level: number, text: string): { run: ShapedRun; width: number } {
-  const run = shape(fonts, face, text, level % 2 === 1 ? "rtl" : "ltr");
+  const run = shape(fonts, face, text.includes(SOFT_HYPHEN) ? text.replaceAll(SOFT_HYPHEN, "") : text, level % 2 === 1 ? "rtl" : "ltr");
   const characters = spec.letterSpacing === 0 ? 0 : run.glyphs.filter((g) => g.text !== "").length;
   return { run, width: (run.advance / run.unitsPerEm) * spec.size + characters * spec.letterSpacing };
+}
+
+/**
+ * CSS `text-spacing-trim: normal` (the initial value, which Chromium applies): between two
+ * fullwidth punctuation marks the blank half of one is removed, so "，“" or "。」" take one em and a
+ * half, not two. Fullwidth closing punctuation (、。，．：； and closing brackets and quotes whose ink
+ * sits in the left half of the em) loses its blank end half before an opening mark, another closing
+ * mark or a middle mark (・ and centred commas and colons); after closing punctuation an opening
+ * mark's blank start half is the one removed, which draws the same. An opening mark after another
+ * opening or a middle mark ("（“", Japanese "：「") loses its blank start half. Whether a mark is fullwidth and where
+ * its ink sits is read from the font, as Chromium does, so Traditional Chinese's centred commas are
+ * never trimmed and Korean's proportional quotes are left alone.
+ */
+type PunctuationKind = "open" | "close" | "middle" | "other";
+
+const punctuationKinds = new Map<string, PunctuationKind>();
+const OPENING = /^[\p{Ps}\p{Pi}]$/u;
+const CLOSING = /^[\p{Pe}\p{Pf}\u3001\u3002\uff0c\uff0e\uff1a\uff1b]$/u;
+const MIDDLE = /^[\u30fb\uff1a\uff1b\u3001\u3002\uff0c\uff0e]$/u;
+
+function punctuationKind(fonts: FontLibrary, face: FaceId, glyphId: number, text: string, upem: number, advance: number): PunctuationKind {
+  if (text.length !== 1 || advance !== upem || !(OPENING.test(text) || CLOSING.test(text) || MIDDLE.test(text))) return "other";
+  const key = `${face}:${glyphId}:${text}`;
+  let kind = punctuationKinds.get(key);
+  if (kind === undefined) {
+    const { minX, maxX } = fonts.face(face).getGlyph(glyphId).bbox;
+    const half = upem / 2;
+    if (OPENING.test(text) && minX >= half * 0.9) kind = "open";
+    else if (CLOSING.test(text) && maxX <= half * 1.1) kind = "close";
+    else if (MIDDLE.test(text)) kind = "middle";
+    else kind = "other";
+    punctuationKinds.set(key, kind);
+  }
+  return kind;
+}
+
+/**
+ * Trims adjacent fullwidth punctuation (see PunctuationKind) over a paragraph's words, across word
+ * boundaries too ("、「" may break between): two marks are adjacent when no white space is between
+ * them. A piece whose glyphs change gets a copy of its run; a trimmed mark that ends a line stays
+ * half-width, as CSS allows closing punctuation at a line's end.
+ */
+function trimAdjacentPunctuation(fonts: FontLibrary, spec: ParagraphSpec, words: readonly Word[]): void {
+  let previous: { word: Word; piece: number; index: number; kind: PunctuationKind } | null = null;
+  for (const word of words) {
+    for (let p = 0; p < word.pieces.length; p++) {
+      const piece = word.pieces[p]!;
+      if (piece.space || piece.run.direction === "rtl") {
+        previous = null;
+        continue;
+      }
+      for (let index = 0; index < piece.run.glyphs.length; index++) {
+        const glyph = piece.run.glyphs[index]!;
+        if (glyph.text === "") continue;
+        const kind = punctuationKind(fonts, piece.face, glyph.id, glyph.text, piece.run.unitsPerEm, glyph.xAdvance);
+        if (previous && previous.kind === "close" && kind !== "other") trimEnd(spec, previous.word, previous.piece, previous.index);
+        else if (previous && kind === "open" && (previous.kind === "open" || previous.kind === "middle")) trimStart(spec, word, p, index);
+        previous = { word, piece: p, index, kind };
+      }
+    }
+    if (word.forcedBreakAfter) previous = null;
+  }
+}
+
+/**
+ * Removes the blank start half of a fullwidth opening mark: drawn half an em to the left; its text
+ * keeps the full em, from there, so extractors see it touch the mark before it and the one after.
+ */
+function trimStart(spec: ParagraphSpec, word: Word, p: number, index: number): void {
+  const piece = word.pieces[p]!;
+  const run = piece.run;
+  const half = run.unitsPerEm / 2;
+  const glyphs = run.glyphs.slice();
+  glyphs[index] = { ...glyphs[index]!, xOffset: glyphs[index]!.xOffset - half, xAdvance: glyphs[index]!.xAdvance - half };
+  const trimmed = (half / run.unitsPerEm) * spec.size;
+  word.pieces[p] = { ...piece, run: { ...run, glyphs, advance: run.advance - half }, width: piece.width - trimmed };
+  word.fullWidth -= trimmed;
+  word.width -= trimmed;
+}
+
+/** Removes the blank end half of a fullwidth closing mark: from its advance, and from the width its text spans for extractors. */
+function trimEnd(spec: ParagraphSpec, word: Word, p: number, index: number): void {
+  const piece = word.pieces[p]!;
+  const run = piece.run;
+  const half = run.unitsPerEm / 2;
+  const glyphs = run.glyphs.slice();
+  glyphs[index] = { ...glyphs[index]!, xAdvance: glyphs[index]!.xAdvance - half, textAdvance: glyphs[index]!.textAdvance - half };
+  const trimmed = (half / run.unitsPerEm) * spec.size;
+  word.pieces[p] = { ...piece, run: { ...run, glyphs, advance: run.advance - half }, width: piece.width - trimmed };
+  word.fullWidth -= trimmed;
+  // The piece is no white space: everything up to it counts in the word's width.
+  word.width -= trimmed;
+}
+
+/** A space shaped between the characters around it, for contextual forms; null when they do not shape as three clusters. */
+function spaceInContext(
+  fonts: FontLibrary,
+  spec: ParagraphSpec,
+  face: FaceId,
+  level: number,
+  before: string,
+  space: string,
+  after: string,
+): { run: ShapedRun; width: number } | null {
+  if (level % 2 === 1 || WHITESPACE.test(before) || WHITESPACE.test(after)) return null;
+  const { run } = shapeText(fonts, spec, face, level, `${before}${space}${after}`);
+  const carriers = run.glyphs.flatMap((glyph, i) => (glyph.text === "" ? [] : [i]));
+  if (carriers.length !== 3 || run.glyphs[carriers[1]!]!.text !== space) return null;
+  const glyphs = run.glyphs.slice(carriers[1], carriers[2]);
+  const advance = glyphs.reduce((sum, glyph) => sum + glyph.xAdvance, 0);
+  return { run: { ...run, glyphs, advance }, width: (advance / run.unitsPerEm) * spec.size + spec.letterSpacing };
 }
 
 function addPiece(word: Word, piece: Piece): void {
   word.pieces.push(piece);
   word.fullWidth += piece.width;
   if (!piece.space) word.width = word.fullWidth;
+}
+
+/**
+ * The hyphen drawn where a line breaks at a soft hyphen, in the face of the text before it: the
+ * face's HYPHEN (U+2010), or its hyphen-minus when it has none, as browsers draw it.
+ */
+function hyphenAfter(fonts: FontLibrary, spec: ParagraphSpec, piece: Piece): { run: ShapedRun; width: number } {
+  const hyphen = shapeText(fonts, spec, piece.face, piece.level, "\u2010");
+  return hyphen.run.glyphs.every((glyph) => glyph.id !== 0) ? hyphen : shapeText(fonts, spec, piece.face, piece.level, "-");
 }
 
 /**
@@ -171,10 +352,16 @@ function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string
   return parts;
 }
 
-/** Splits the paragraph into unbreakable words, each made of pieces of one face, direction and kind. */
-function words(fonts: FontLibrary, spec: ParagraphSpec): Word[] {
+/** A paragraph's text with, per UTF-16 unit, its style, bidi level and font family. */
+interface PreparedText {
+  text: string;
+  styles: TextStyle[];
+  levels: Uint8Array;
+  families: FamilyId[];
+}
+
+function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
   const { text, styles } = styleIndex(spec.runs);
-  if (text === "") return [];
   const levels = bidi.getEmbeddingLevels(text, spec.dir).levels;
   const families = new Array<FamilyId>(text.length);
   for (let start = 0; start < text.length; ) {
@@ -183,36 +370,85 @@ function words(fonts: FontLibrary, spec: ParagraphSpec): Word[] {
     assignFamilies(fonts, text.slice(start, end), spec.rules.primary, styles[start]!).forEach((f, i) => (families[start + i] = f));
     start = end;
   }
-  const breaks = breakPositions(text, spec.rules);
-  const result: Word[] = [];
-  let word = emptyWord();
-  let pieceStart = 0;
-  const flushPiece = (end: number) => {
-    if (end <= pieceStart) return;
-    let chunk = text.slice(pieceStart, end);
+  return { text, styles, levels, families };
+}
+
+/** The word over `[start, end)` of the text: pieces of one face, direction and kind, each shaped whole (kerning and ligatures across soft hyphens). */
+function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, levels, families }: PreparedText, start: number, end: number): Word {
+  const word = emptyWord(start);
+  word.end = end;
+  let pieceStart = start;
+  for (let i = start + 1; i <= end; i++) {
+    const boundary =
+      i === end || styles[i] !== styles[i - 1] || families[i] !== families[i - 1] || levels[i] !== levels[i - 1] || WHITESPACE.test(text[i]!) !== WHITESPACE.test(text[i - 1]!);
+    if (!boundary) continue;
+    let chunk = text.slice(pieceStart, i);
     const forced = chunk.endsWith("\n");
     if (forced) chunk = chunk.replace(/\n$/, "");
-    if (chunk !== "") {
+    if (chunk.replaceAll(SOFT_HYPHEN, "") !== "") {
       const level = levels[pieceStart]!;
       const face = faceOf(families[pieceStart]!, styles[pieceStart]!);
-      addPiece(word, { start: pieceStart, end, face, level, space: WHITESPACE.test(chunk[0]!), ...shapeText(fonts, spec, face, level, chunk) });
+      const space = WHITESPACE.test(chunk[0]!);
+      // In a CJK face a space between two letters of that face is shaped with them: Noto Sans KR
+      // widens the space between Hangul (0.28 em, 0.224 em alone), as a browser shaping the whole line draws it.
+      const context =
+        space && chunk === " " && isCjkFamily(families[pieceStart]!) && families[pieceStart - 1] === families[pieceStart] && families[i] === families[pieceStart]
+          ? spaceInContext(fonts, spec, face, level, text[pieceStart - 1]!, chunk, text[i]!)
+          : null;
+      addPiece(word, { start: pieceStart, end: i, face, level, space, ...(context ?? shapeText(fonts, spec, face, level, chunk)) });
     }
     if (forced) word.forcedBreakAfter = true;
-    pieceStart = end;
-  };
-  for (let i = 1; i <= text.length; i++) {
-    const atBreak = breaks.has(i) || i === text.length;
-    const boundary =
-      atBreak || styles[i] !== styles[i - 1] || families[i] !== families[i - 1] || levels[i] !== levels[i - 1] || WHITESPACE.test(text[i]!) !== WHITESPACE.test(text[i - 1]!);
-    if (!boundary) continue;
-    flushPiece(i);
-    if (atBreak) {
-      if (word.width > spec.width + 0.01) result.push(...breakOverwideWord(fonts, spec, text, word));
-      else if (word.pieces.length > 0 || word.forcedBreakAfter) result.push(word);
-      word = emptyWord();
-    }
+    pieceStart = i;
   }
+  return word;
+}
+
+/**
+ * Splits the paragraph into unbreakable words. A soft hyphen does not end a word: as in Chromium,
+ * the word is measured whole and broken there only when a line must end inside it (breakLines).
+ */
+function words(fonts: FontLibrary, spec: ParagraphSpec, prepared: PreparedText): Word[] {
+  const { text } = prepared;
+  if (text === "") return [];
+  const breaks = breakPositions(text, spec.rules, spec.hyphens);
+  const result: Word[] = [];
+  let start = 0;
+  let softBreaks: number[] = [];
+  for (let i = 1; i <= text.length; i++) {
+    if (i < text.length && !breaks.has(i)) continue;
+    if (i < text.length && text[i - 1] === SOFT_HYPHEN && !breaks.get(i)) {
+      softBreaks.push(i);
+      continue;
+    }
+    const word = buildWord(fonts, spec, prepared, start, i);
+    word.softBreaks = softBreaks;
+    if (word.width > spec.width + 0.01 && softBreaks.length === 0) result.push(...breakOverwideWord(fonts, spec, text, word));
+    else if (word.pieces.length > 0 || word.forcedBreakAfter) result.push(word);
+    start = i;
+    softBreaks = [];
+  }
+  if (CJK_PUNCTUATION.test(text)) trimAdjacentPunctuation(fonts, spec, result);
   return result;
+}
+
+/**
+ * Breaks a word at its last soft hyphen where the part before it, with the hyphen drawn, fits in
+ * `room`, as Chromium's line breaker does; null when no part fits. Each part is shaped anew.
+ */
+function hyphenateWord(fonts: FontLibrary, spec: ParagraphSpec, prepared: PreparedText, word: Word, room: number): [Word, Word] | null {
+  for (let k = word.softBreaks.length - 1; k >= 0; k--) {
+    const at = word.softBreaks[k]!;
+    const head = buildWord(fonts, spec, prepared, word.start, at);
+    const last = head.pieces[head.pieces.length - 1];
+    if (!last || last.space) continue;
+    const hyphen = hyphenAfter(fonts, spec, last);
+    if (head.width + hyphen.width > room + 0.01) continue;
+    head.hyphen = hyphen;
+    const tail = buildWord(fonts, spec, prepared, at, word.end);
+    tail.softBreaks = word.softBreaks.slice(k + 1);
+    return [head, tail];
+  }
+  return null;
 }
 
 /** UAX #9 rule L2: reverse every run at or above each level, from the highest to the lowest odd level. */
@@ -236,27 +472,66 @@ function visualOrder(pieces: Piece[]): Piece[] {
   return order;
 }
 
-function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent: number): Line {
+/** A copy of a piece with the hyphen glyphs at its logical end, marked as carrying no text. */
+function withHyphen(piece: Piece, hyphen: { run: ShapedRun; width: number }): Piece {
+  const glyphs = hyphen.run.glyphs.map((glyph) => ({ ...glyph, text: "", textAdvance: 0 }));
+  const rtl = piece.run.direction === "rtl";
+  const run: ShapedRun = {
+    ...piece.run,
+    glyphs: rtl ? [...glyphs, ...piece.run.glyphs] : [...piece.run.glyphs, ...glyphs],
+    advance: piece.run.advance + (hyphen.run.advance / hyphen.run.unitsPerEm) * piece.run.unitsPerEm,
+  };
+  return { ...piece, run, width: piece.width + hyphen.width };
+}
+
+/**
+ * Where justification may add space after each glyph of a line (pieces in logical order): after a
+ * word separator and, in a paragraph set in a CJK family, between two CJK characters
+ * (CJK_EXPANSION); never after the line's last glyph. Chromium also expands around a CJK character
+ * next to a Latin letter or parenthesis, and around CJK characters inside Latin text; the PDF does
+ * not, since extractors read such a gap as a word space ("中 国 当 局", "( 中国当局 )"). Justification
+ * only moves glyphs within a line: where lines break stays the same.
+ */
+function expansionOpportunities(pieces: readonly Piece[], cjk: boolean): Map<Piece, boolean[]> {
+  const texts = pieces.map((piece) => piece.run.glyphs.map((glyph) => glyph.text));
+  // The first character of the next glyph with text, in logical order across pieces.
+  const flat: { piece: number; glyph: number; text: string }[] = [];
+  pieces.forEach((piece, p) => {
+    const order = piece.run.direction === "rtl" ? [...piece.run.glyphs.keys()].reverse() : [...piece.run.glyphs.keys()];
+    for (const g of order) if (texts[p]![g] !== "") flat.push({ piece: p, glyph: g, text: texts[p]![g]! });
+  });
+  const gaps = new Map<Piece, boolean[]>(pieces.map((piece) => [piece, piece.run.glyphs.map(() => false)]));
+  for (let k = 0; k < flat.length - 1; k++) {
+    const { piece, glyph, text } = flat[k]!;
+    const chars = [...text];
+    const next = [...flat[k + 1]!.text][0]!;
+    const separator = chars.length === 1 && WORD_SEPARATOR.test(chars[0]!);
+    if (separator || (cjk && CJK_EXPANSION.test(chars[chars.length - 1]!) && CJK_EXPANSION.test(next))) gaps.get(pieces[piece]!)![glyph] = true;
+  }
+  return gaps;
+}
+
+function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent: number, hyphenated: boolean): Line {
   const pieces = lineWords.flatMap((w) => w.pieces);
   // Rule L1: white space at the end of a line takes no room and is not drawn.
   while (pieces.length > 0 && pieces[pieces.length - 1]!.space) pieces.pop();
+  const hyphen = hyphenated ? lineWords[lineWords.length - 1]!.hyphen : null;
+  if (hyphen && pieces.length > 0) pieces[pieces.length - 1] = withHyphen(pieces[pieces.length - 1]!, hyphen);
   const natural = pieces.reduce((sum, p) => sum + p.width, 0);
   const ordered = visualOrder(pieces);
   const slack = Math.max(0, spec.width - indent - natural);
   const justify = spec.align === "justify" && !last && slack > 0;
+  const gaps = justify ? expansionOpportunities(pieces, isCjkFamily(spec.rules.primary)) : null;
   let extraPerGap = 0;
-  const gapsOf = (piece: Piece): boolean[] => piece.run.glyphs.map((g) => (spec.rules.interCharacter ? g.text !== "" : piece.space));
-  if (justify) {
-    let gaps = ordered.reduce((n, p) => n + gapsOf(p).filter(Boolean).length, 0);
-    if (spec.rules.interCharacter) gaps -= 1;
-    extraPerGap = gaps > 0 ? slack / gaps : 0;
+  if (gaps) {
+    let count = 0;
+    for (const flags of gaps.values()) count += flags.filter(Boolean).length;
+    extraPerGap = count > 0 ? slack / count : 0;
   }
   const startAligned = spec.align === "start" || (spec.align === "justify" && (last || extraPerGap === 0));
   const rightAligned = (startAligned && spec.dir === "rtl") || (spec.align === "end" && spec.dir === "ltr");
   let x = (spec.dir === "ltr" ? indent : 0) + (spec.align === "center" ? slack / 2 : rightAligned ? slack : 0);
   const runs: PlacedRun[] = [];
-  let remainingGaps = Number.POSITIVE_INFINITY;
-  if (justify && spec.rules.interCharacter) remainingGaps = ordered.reduce((n, p) => n + gapsOf(p).filter(Boolean).length, 0) - 1;
   for (const piece of ordered) {
     let extra: Float32Array | null = null;
     let width = piece.width;
@@ -265,13 +540,12 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent
       extra = new Float32Array(piece.run.glyphs.length);
       piece.run.glyphs.forEach((g, i) => (extra![i] = g.text !== "" ? spec.letterSpacing : 0));
     }
-    if (extraPerGap > 0) {
+    if (gaps && extraPerGap > 0) {
       extra ??= new Float32Array(piece.run.glyphs.length);
-      gapsOf(piece).forEach((gap, i) => {
-        if (gap && remainingGaps > 0) {
+      gaps.get(piece)!.forEach((gap, i) => {
+        if (gap) {
           extra![i]! += extraPerGap;
           width += extraPerGap;
-          remainingGaps--;
         }
       });
     }
@@ -280,7 +554,7 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent
   }
   const height = spec.size * spec.leading;
   runs.sort((a, b) => a.logical - b.logical);
-  return { runs, ascent: (height - spec.size) / 2 + spec.size * 0.86, height, width: natural };
+  return { runs, ascent: (height - spec.size) / 2 + spec.size * 0.86, height, width: natural, hyphenated: hyphen !== null };
 }
 
 /**
@@ -301,10 +575,10 @@ function paragraphKey(spec: ParagraphSpec): string {
     spec.dir,
     rules.primary,
     rules.keepAll,
-    rules.interCharacter,
     spec.indent,
     spec.noWrap,
     spec.letterSpacing,
+    spec.hyphens,
     runs,
   ]);
 }
@@ -325,27 +599,49 @@ export function setParagraph(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
 }
 
 function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
-  const all = words(fonts, spec);
+  const prepared = prepare(fonts, spec);
+  const all = words(fonts, spec, prepared);
   const lines: Line[] = [];
   let current: Word[] = [];
   let width = 0;
-  for (let i = 0; i < all.length; i++) {
+  const indentOf = () => (lines.length === 0 ? spec.indent : 0);
+  const endLine = (hyphenated: boolean) => {
+    lines.push(buildLine(spec, current, false, indentOf(), hyphenated));
+    current = [];
+    width = 0;
+  };
+  for (let i = 0; i < all.length; ) {
     const word = all[i]!;
-    const indent = lines.length === 0 ? spec.indent : 0;
-    if (current.length > 0 && !spec.noWrap && width + word.width > spec.width - indent + 0.01) {
-      lines.push(buildLine(spec, current, false, indent));
-      current = [];
-      width = 0;
+    const room = spec.width - indentOf() - width;
+    if (!spec.noWrap && word.width > room + 0.01) {
+      // The line ends inside the word when a part of it fits, else before it.
+      const parts = word.softBreaks.length > 0 ? hyphenateWord(fonts, spec, prepared, word, room) : null;
+      if (parts) {
+        current.push(parts[0]);
+        endLine(true);
+        all[i] = parts[1];
+        continue;
+      }
+      if (current.length > 0) {
+        endLine(false);
+        continue;
+      }
+      // Alone on its line and still too wide, with no soft hyphen that helps: broken between characters.
+      if (word.softBreaks.length > 0) {
+        all.splice(i, 1, ...breakOverwideWord(fonts, spec, prepared.text, word));
+        continue;
+      }
     }
     current.push(word);
     width += word.fullWidth;
+    i++;
     if (word.forcedBreakAfter) {
-      lines.push(buildLine(spec, current, true, lines.length === 0 ? spec.indent : 0));
+      lines.push(buildLine(spec, current, true, indentOf(), false));
       current = [];
       width = 0;
     }
   }
-  if (current.length > 0) lines.push(buildLine(spec, current, true, lines.length === 0 ? spec.indent : 0));
+  if (current.length > 0) lines.push(buildLine(spec, current, true, indentOf(), false));
   return lines;
 }
 
@@ -372,7 +668,9 @@ function measureWidths(fonts: FontLibrary, spec: ParagraphSpec): { min: number; 
   let max = 0;
   let line = spec.indent;
   let first = true;
-  for (const word of words(fonts, { ...spec, width: Number.POSITIVE_INFINITY })) {
+  const unbounded = { ...spec, width: Number.POSITIVE_INFINITY };
+  // Words whole, soft hyphens or not: the narrowest a cell gets is its widest unhyphenated word.
+  for (const word of words(fonts, unbounded, prepare(fonts, unbounded))) {
     min = Math.max(min, word.width + (first ? spec.indent : 0));
     max = Math.max(max, line + word.width);
     line += word.fullWidth;

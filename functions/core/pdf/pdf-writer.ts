@@ -705,6 +705,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   // for a word it hyphenated and drops it. A word joiner after it, invisible and of no width, ends
   // the line instead; pdf.js skips a glyph whose text ends with a format character.
   if (!rtlLine && lastFace && lastText.endsWith("-")) out.push(`<${hex4(lastFace.encodeInvisible("\u2060"))}> Tj`);
+  // A line broken at a soft hyphen draws its hyphen as a shape, no text. For poppler an invisible
+  // glyph stands for "-" (ActualText), so pdftotext joins the word as it does a hyphenated one; pdf.js
+  // ignores ActualText and skips the glyph (its text is a format character): neither copies a hyphen.
+  if (item.line.hyphenated && lastFace) out.push(`/Span <</ActualText <FEFF002D>>> BDC <${hex4(lastFace.encodeInvisible("\u2060"))}> Tj EMC`);
   if (textRise !== 0) out.push("0 Ts");
   out.push("ET", ...outlines);
   doc.addContent(out.join("\n"));

@@ -5,7 +5,7 @@ import { breakPositions, type ScriptRules } from "../../../functions/core/pdf/pa
  * dictionary. Without one the merged Thai letter broke lines inside words, after a preposed vowel
  * ("ในเ|กาหลี"), which readers and extractors then saw as two words.
  */
-const RULES: ScriptRules = { primary: "thai", keepAll: false, interCharacter: false };
+const RULES: ScriptRules = { primary: "thai", keepAll: false };
 const optional = (text: string) =>
   [...breakPositions(text, RULES)]
     .filter(([position, required]) => !required && position < text.length)

@@ -21,7 +21,8 @@ import { renderPdf } from "../../../functions/core/pdf/render-pdf";
 type Node = DefaultTreeAdapterTypes.ChildNode;
 const BLOCKS = new Set(["p", "li", "h1", "h2", "h3", "address", "dt", "dd"]);
 const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u3000-\\u303f\\uff00-\\uffef";
-const BETWEEN_CJK = new RegExp(`(?<=[${CJK}]) (?=[${CJK}])`, "gu");
+/** A quotation mark between CJK characters, where a line may break (UAX 14 LB19a): before an opening one, after a closing one. */
+const BETWEEN_CJK = new RegExp(`(?<=[${CJK}]|[${CJK}][\u201d\u2019]) (?=[${CJK}]|[\u201c\u2018][${CJK}])`, "gu");
 /**
  * Thai, Lao, Khmer, Myanmar: lines break between words without a space (at the dictionary's word
  * boundaries), and extractors put a space at every line end, so a space between two of their

@@ -1,0 +1,129 @@
+import { parse } from "parse5";
+import type { DefaultTreeAdapterTypes } from "parse5";
+import { type ParsedStylesheets, parseStylesheets, type StylesheetSource, styleDocument } from "../style";
+
+/**
+ * The hyphenation stage: where the computed style says `hyphens: auto`, soft hyphens (U+00AD) go
+ * into the words of the filled template, before either edition is made. The PDF breaks lines at
+ * them and draws the hyphen; a browser honours them whether or not it has hyphenation dictionaries
+ * of its own, so both editions hyphenate at the same points.
+ */
+
+type Element = DefaultTreeAdapterTypes.Element;
+type ChildNode = DefaultTreeAdapterTypes.ChildNode;
+type TextNode = DefaultTreeAdapterTypes.TextNode;
+
+/** Puts soft hyphens between the syllables of one word (letters only, no soft hyphen in it yet). */
+export type WordHyphenator = (word: string) => string;
+
+/** Hyphenation patterns by language, loaded when a document first asks for its language (functions/hyphenation). */
+export interface HyphenationPatterns {
+  /** The hyphenator for a BCP 47 language tag, or null when no patterns cover the language: its words are left whole. */
+  hyphenatorFor(lang: string): WordHyphenator | null;
+}
+
+/**
+ * The limits of CSS `hyphenate-limit-chars: auto` as Chromium applies them: a word of at least
+ * 5 characters, at least 2 before and 2 after a break. The TeX patterns the hyphen package ships
+ * are applied with the same 2 and 2, and it is told the word length.
+ */
+export const HYPHENATE_LIMIT_CHARS = { word: 5, before: 2, after: 2 } as const;
+/** A word: letters with their marks. Digits, punctuation and soft hyphens end it. */
+const WORD = /[\p{L}\p{M}]+/gu;
+/**
+ * Scripts written without hyphens: CJK lines break between characters, and Thai, Lao, Khmer and
+ * Myanmar between dictionary words; Chromium has no hyphenation for them either.
+ */
+const UNHYPHENATED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const UPPERCASE_START = /^\p{Lu}/u;
+
+/**
+ * The words of a text with soft hyphens at the hyphenation points of the language's patterns.
+ * As Chromium, English words that start with a capital (names, acronyms) are left whole.
+ */
+export function hyphenateText(text: string, lang: string, hyphenate: WordHyphenator): string {
+  const keepCapitalized = /^en(-|$)/i.test(lang);
+  return text.replace(WORD, (word) => {
+    if (word.length < HYPHENATE_LIMIT_CHARS.word || UNHYPHENATED_SCRIPT.test(word)) return word;
+    if (keepCapitalized && UPPERCASE_START.test(word)) return word;
+    return hyphenate(word);
+  });
+}
+
+/** Whether any of the stylesheets may say `hyphens: auto` (the property appears at all): otherwise the stage has nothing to do. */
+function mayHyphenate(sources: readonly StylesheetSource[]): boolean {
+  return sources.some((source) => /\bhyphens\s*:/i.test(source.text));
+}
+
+/** The last stylesheets parsed by this stage: one template's sheets serve a whole mail merge. */
+let lastSheets: { key: string; sheets: ParsedStylesheets } | null = null;
+
+function parsedSheets(sources: readonly StylesheetSource[]): ParsedStylesheets {
+  const key = JSON.stringify(sources);
+  if (lastSheets?.key !== key) lastSheets = { key, sheets: parseStylesheets(sources) };
+  return lastSheets.sheets;
+}
+
+function isElement(node: ChildNode | DefaultTreeAdapterTypes.Node): node is Element {
+  return "tagName" in node;
+}
+
+function attribute(element: Element, name: string): string | undefined {
+  return element.attrs.find((a) => a.name === name)?.value;
+}
+
+/** Text as HTML text content: the characters that would be read as markup, and no-break spaces (kept visible in the source). */
+function escapeText(text: string): string {
+  return text.replace(/[&<>\u00a0]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&nbsp;"));
+}
+
+/**
+ * Puts soft hyphens into the filled template wherever its computed style says `hyphens: auto`, in
+ * each text's language (the nearest `lang`, else the document's). Markup outside the changed text
+ * is kept byte for byte; a template whose stylesheets never mention `hyphens` is returned as it is,
+ * without parsing. Languages without patterns are left unhyphenated.
+ *
+ * @param fragment the filled letter template (one `<article class="letter">`)
+ * @param stylesheets the document's stylesheets in cascade order, as both editions read them
+ */
+export function hyphenateFragment(fragment: string, stylesheets: readonly StylesheetSource[], patterns: HyphenationPatterns): string {
+  if (!mayHyphenate(stylesheets)) return fragment;
+  // Parsed inside the page the HTML edition wraps it in, as the PDF parses it (letter-tree.ts), so
+  // that selectors on html, body and main match alike.
+  const prefix = "<!DOCTYPE html><html><head></head><body><main>";
+  const document = parse(`${prefix}${fragment}</main></body></html>`, { sourceCodeLocationInfo: true });
+  const html = document.childNodes.find(isElement)!;
+  const article = html.childNodes
+    .find((n): n is Element => isElement(n) && n.tagName === "body")
+    ?.childNodes.find(isElement)
+    ?.childNodes.find(isElement);
+  const lang = article ? (attribute(article, "lang") ?? "") : "";
+  html.attrs.push({ name: "lang", value: lang }, { name: "dir", value: (article && attribute(article, "dir")) || "ltr" });
+  const styled = styleDocument(html, parsedSheets(stylesheets));
+
+  const edits: { start: number; end: number; text: string }[] = [];
+  const visit = (element: Element, elementLang: string) => {
+    const here = attribute(element, "lang") ?? elementLang;
+    const auto = styled.styleOf(element).hyphens === "auto";
+    const hyphenate = auto ? patterns.hyphenatorFor(here) : null;
+    for (const child of element.childNodes) {
+      if (isElement(child)) visit(child, here);
+      else if (hyphenate && child.nodeName === "#text") {
+        const node = child as TextNode;
+        const location = node.sourceCodeLocation;
+        if (!location) continue;
+        const text = hyphenateText(node.value, here, hyphenate);
+        if (text !== node.value) edits.push({ start: location.startOffset - prefix.length, end: location.endOffset - prefix.length, text: escapeText(text) });
+      }
+    }
+  };
+  visit(html, lang);
+  if (edits.length === 0) return fragment;
+  let out = "";
+  let at = 0;
+  for (const edit of edits.sort((a, b) => a.start - b.start)) {
+    out += fragment.slice(at, edit.start) + edit.text;
+    at = edit.end;
+  }
+  return out + fragment.slice(at);
+}

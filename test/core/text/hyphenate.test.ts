@@ -1,0 +1,121 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { StylesheetSource } from "../../../functions/core/style";
+import { HYPHENATE_LIMIT_CHARS, hyphenateFragment, hyphenateText, type HyphenationPatterns } from "../../../functions/core/text/hyphenate";
+import { loadHyphenation } from "../../../functions/hyphenation/load-hyphenation";
+
+/**
+ * The hyphenation stage: soft hyphens from the hyphen package's TeX patterns, by language, where
+ * the computed style says `hyphens: auto`, put into the filled template before both editions.
+ */
+
+const SHY = "\u00AD";
+const patterns = loadHyphenation();
+const unshy = (text: string) => text.replaceAll(SHY, "");
+
+describe("hyphenation patterns, found by their files", () => {
+  it.each([
+    ["de", "Menschenrechtsverletzungen"],
+    ["de-AT", "Untersuchungskommission"],
+    ["ru", "ответственность"],
+    ["uk", "відповідальність"],
+    ["fr", "gouvernement"],
+    ["en-GB", "international"],
+    ["el", "ανθρωπίνων"],
+  ])("%s hyphenates %s between syllables and keeps its letters", (lang, word) => {
+    const hyphenate = patterns.hyphenatorFor(lang);
+    expect(hyphenate).not.toBeNull();
+    const out = hyphenate!(word);
+    expect(out).toContain(SHY);
+    expect(unshy(out)).toBe(word);
+  });
+
+  it.each(["ko", "ja", "xx", "und", ""])("has no patterns for %j: its words are left whole", (lang) => {
+    expect(patterns.hyphenatorFor(lang)).toBeNull();
+  });
+
+  it("takes a language that only its files bring, with no code edit", () => {
+    const dir = mkdtempSync(join(tmpdir(), "letterpress-hyphen-"));
+    try {
+      // A package laid out as hyphen is, with one made-up language that breaks after every "a".
+      mkdirSync(join(dir, "x-test"));
+      writeFileSync(join(dir, "x-test", "index.js"), `module.exports = { hyphenateSync: (word) => word.replace(/a(?=.)/g, "a${SHY}") };`);
+      const own = loadHyphenation(dir);
+      expect(own.hyphenatorFor("x-test-ZZ")?.("banana")).toBe(`ba${SHY}na${SHY}na`);
+      expect(own.hyphenatorFor("de")).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("hyphenateText: the limits Chromium applies (hyphenate-limit-chars: auto)", () => {
+  const de = patterns.hyphenatorFor("de")!;
+  const text = "Die Untersuchungskommission empfahl dem Sicherheitsrat Maßnahmen, die Verantwortlichen zur Rechenschaft zu ziehen: 2015, DVRK, Ehe, Abend.";
+
+  it("breaks no word shorter than 5 letters and leaves 2 letters at least on each side of a break", () => {
+    const out = hyphenateText(text, "de", de);
+    expect(unshy(out)).toBe(text);
+    expect(out).toContain(`Un${SHY}ter${SHY}su${SHY}chungs${SHY}kom${SHY}mis${SHY}si${SHY}on`);
+    for (const word of out.split(/[^\p{L}\p{M}\u00ad]+/u).filter(Boolean)) {
+      const letters = unshy(word);
+      if (letters.length < HYPHENATE_LIMIT_CHARS.word) expect(word).toBe(letters);
+      const parts = word.split(SHY);
+      if (parts.length > 1) {
+        expect(parts[0]!.length).toBeGreaterThanOrEqual(HYPHENATE_LIMIT_CHARS.before);
+        expect(parts[parts.length - 1]!.length).toBeGreaterThanOrEqual(HYPHENATE_LIMIT_CHARS.after);
+      }
+    }
+  });
+
+  it("hyphenates German nouns, which start with a capital, but not a capitalized English word", () => {
+    expect(hyphenateText("Sicherheitsrat", "de", de)).toContain(SHY);
+    const en = patterns.hyphenatorFor("en")!;
+    expect(hyphenateText("Commission", "en", en)).toBe("Commission");
+    expect(hyphenateText("commission", "en", en)).toContain(SHY);
+  });
+
+  it("never hyphenates CJK, Hangul or Thai words, whatever the patterns", () => {
+    const every: (word: string) => string = (word) => [...word].join(SHY);
+    for (const word of ["安全理事会审议", "안전보장이사회는", "ว่าด้วยสถานการณ์ในเกาหลีเหนือ"]) expect(hyphenateText(word, "xx", every)).toBe(word);
+  });
+});
+
+describe("hyphenateFragment: where the computed style says hyphens: auto", () => {
+  const sheet = (text: string): StylesheetSource[] => [{ name: "print.css", origin: "author", text }];
+  const fragment =
+    '<article class="letter" lang="de" dir="ltr">\n<h1 id="t">Untersuchungskommission</h1>\n<section class="body"><p id="p1">Die Untersuchungskommission &amp; <q cite="#x">„die Verantwortlichen“</q> <span lang="en">international commission</span> &lt;Zeichen&gt;\u00a0Sicherheitsrat.</p></section>\n</article>';
+
+  it("returns the template unchanged, without parsing, when no stylesheet says hyphens", () => {
+    const counting: HyphenationPatterns = {
+      hyphenatorFor: () => {
+        throw new Error("no language should be asked for");
+      },
+    };
+    expect(hyphenateFragment(fragment, sheet(".body p { text-align: justify; }"), counting)).toBe(fragment);
+  });
+
+  it("hyphenates only text whose element's computed style is auto (inherited), each in its own language", () => {
+    const out = hyphenateFragment(fragment, sheet(".body { hyphens: auto; } .body q { hyphens: manual; }"), patterns);
+    // The heading is outside .body: whole. The quotation says manual: whole.
+    expect(out).toContain('<h1 id="t">Untersuchungskommission</h1>');
+    expect(out).toContain("„die Verantwortlichen“");
+    expect(out).toContain(`Un${SHY}ter${SHY}su${SHY}chungs`);
+    expect(out).toContain(`Si${SHY}cher${SHY}heits${SHY}rat`);
+    // The English span takes English patterns.
+    expect(out).toMatch(new RegExp(`in${SHY}ter${SHY}na${SHY}tion${SHY}al com${SHY}mis${SHY}sion`));
+  });
+
+  it("keeps the markup and the text's meaning: only soft hyphens are added, entities stay text", () => {
+    const out = hyphenateFragment(fragment, sheet("p { hyphens: auto; }"), patterns);
+    expect(unshy(out).replace("&nbsp;", "\u00a0")).toBe(fragment);
+    expect(out).toContain("&amp;");
+    expect(out).toContain("&lt;Zei");
+  });
+
+  it("leaves a language without patterns unhyphenated", () => {
+    const korean = fragment.replace('lang="de"', 'lang="ko"').replace('<span lang="en">', "<span>");
+    expect(hyphenateFragment(korean, sheet("p { hyphens: auto; }"), patterns)).toBe(korean);
+  });
+});
