@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDataJson } from "../../../functions/core/letter/parse-json";
 import { parseLetter } from "../../../functions/core/letter/parse-letter";
+import { parseCatalogFile } from "../../../functions/templates/load-template-set";
 
 const SAMPLE = join(__dirname, "../../fixtures/letters/sample");
 
@@ -43,5 +44,20 @@ describe("parseDataJson: keys written twice", () => {
     expect(() => parseLetter("sample", [{ name: "letter.json", bytes: Buffer.from(letter) }, ...files])).toThrow(
       /sample\/letter\.json: id: duplicate key "id" at line \d+; it is first written at line 2/,
     );
+  });
+});
+
+describe("a template's message catalog with a key written twice", () => {
+  it("is refused with the file, the key and both lines, in the messages and in the $locale settings", () => {
+    expect(() => parseCatalogFile("t/messages/fr.json", '{\n  "greeting": "Madame",\n  "closing": "Cordialement",\n  "greeting": "Monsieur"\n}')).toThrow(
+      't/messages/fr.json: greeting: duplicate key "greeting" at line 4; it is first written at line 2',
+    );
+    expect(() => parseCatalogFile("t/messages/fr.json", '{"a": "x",\n"$locale": {"calendar": "gregory",\n"calendar": "persian"}}')).toThrow(
+      /\$locale\.calendar: duplicate key "calendar" at line 3; it is first written at line 2/,
+    );
+  });
+
+  it("still reads a catalog whose keys are all distinct", () => {
+    expect(parseCatalogFile("t/messages/fr.json", '{"greeting": "Madame", "closing": "Cordialement"}').messages).toEqual({ greeting: "Madame", closing: "Cordialement" });
   });
 });
