@@ -102,7 +102,7 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     "## HTML edition",
     "",
-    table(["locale", "median", "p95", "first doc", "KB", "process setup (templates + letter)"], htmlRows),
+    table(["locale", "median", "p95", "first doc", "page weight KB (fonts embedded)", "process setup (templates + letter)"], htmlRows),
     "",
     "## Cold start of the bundled render code",
     "",

@@ -12,6 +12,8 @@ export const TARGETS = {
   workerPeakMb: 150,
   pdfKb: { en: 25, ko: 45, ar: 45 } as Partial<Record<LocaleId, number>>,
   htmlMs: 1,
+  /** Issue 12 item 5: the HTML page with its fonts embedded (WOFF2 subsets as data: URIs), CJK included. */
+  htmlPageKb: 400,
 } as const;
 
 const isCjk = (locale: LocaleId) => ["Hans", "Hant", "Jpan", "Kore"].includes(localeInfo(locale).script);
@@ -69,6 +71,15 @@ export function evaluateTargets(locales: readonly LocaleResult[], batch: BatchRe
           `median ${ms(ours.html.median)}, p95 ${ms(ours.html.p95)}`,
           ours.html.median < TARGETS.htmlMs / 2,
           `median ${ms(ours.html.median)} is not under half the budget`,
+        ),
+      );
+      checks.push(
+        check(
+          `HTML page with its fonts embedded <= ${TARGETS.htmlPageKb} KB`,
+          locale,
+          kb(ours.htmlBytes),
+          ours.htmlBytes <= TARGETS.htmlPageKb * 1000,
+          `${kb(ours.htmlBytes - TARGETS.htmlPageKb * 1000)} over`,
         ),
       );
       const sizeBudget = TARGETS.pdfKb[locale];

@@ -24,6 +24,7 @@ const configSchema = z
     [ENV.encryption]: z.enum(["s3", "kms", "none"]).default("s3"),
     [ENV.kmsKeyId]: z.string().min(1).optional(),
     [ENV.renderFunctionName]: z.string().min(1).optional(),
+    [ENV.renderPartQueueUrl]: z.url({ protocol: /^https$/, error: "expected an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)" }).optional(),
     [ENV.s3Endpoint]: z.url({ protocol: /^https?$/ }).optional(),
     [ENV.region]: z.string().min(1).default(DEFAULTS.region),
     [ENV.templatesDir]: z.string().min(1).optional(),
@@ -71,6 +72,8 @@ export interface FunctionConfig {
   urlLifetime: { defaultSeconds: number; maxSeconds: number };
   encryption: { mode: "s3" | "kms" | "none"; kmsKeyId?: string };
   renderFunctionName?: string;
+  /** The render function's part queue (see functions/render/render-parts.ts); set on the render function only. */
+  renderPartQueueUrl?: string;
   s3: { region: string; endpoint?: string };
   assets: { templatesDir?: string; fontsDir?: string };
   /** Share links, when configured: the key ring's secret, where links point, their longest lifetime. */
@@ -100,6 +103,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     urlLifetime: { defaultSeconds: value[ENV.urlLifetimeDefault], maxSeconds: value[ENV.urlLifetimeMax] },
     encryption: { mode: value[ENV.encryption], ...(value[ENV.kmsKeyId] ? { kmsKeyId: value[ENV.kmsKeyId] } : {}) },
     ...(value[ENV.renderFunctionName] ? { renderFunctionName: value[ENV.renderFunctionName] } : {}),
+    ...(value[ENV.renderPartQueueUrl] ? { renderPartQueueUrl: value[ENV.renderPartQueueUrl] } : {}),
     s3: { region: value[ENV.region], ...(value[ENV.s3Endpoint] ? { endpoint: value[ENV.s3Endpoint] } : {}) },
     assets: { ...(value[ENV.templatesDir] ? { templatesDir: value[ENV.templatesDir] } : {}), ...(value[ENV.fontsDir] ? { fontsDir: value[ENV.fontsDir] } : {}) },
     ...(keysSecretId && linkBaseUrl ? { share: { keysSecretId, linkBaseUrl, maxLifetimeSeconds: value[ENV.shareMaxLifetime] } } : {}),

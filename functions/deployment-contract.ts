@@ -24,6 +24,8 @@ export const ENV = {
   kmsKeyId: "DOCUMENTS_KMS_KEY_ID",
   /** The render function, which the download function invokes to make a missing document on demand. */
   renderFunctionName: "RENDER_FUNCTION_NAME",
+  /** The render part queue: the render function sends a changed letter's bounded parts to it (render function only). */
+  renderPartQueueUrl: "RENDER_PART_QUEUE_URL",
   /** Local runs only: an S3-compatible endpoint (path-style addressing is then used). */
   s3Endpoint: "S3_ENDPOINT",
   region: "AWS_REGION",
@@ -61,6 +63,21 @@ export const PRESIGN_MAX_SECONDS = 604_800;
  * on the render handler after the same time, as Lambda would.
  */
 export const RENDER_TIMEOUT_SECONDS = 60;
+
+/**
+ * The render function's two queues, as infra wires them to it and local/runtime.ts imitates them.
+ * `changes`: render requests and S3 notifications of changed letter data. A deployment uploads a
+ * letter as several files and S3 sends a message for each: waiting up to 5 s for up to 10 messages
+ * gathers them into one batch, in which the letter is planned once (a plan only reads the letter and
+ * sends its parts: cheap). `parts`: one bounded part of a changed letter per invocation
+ * (functions/render/render-parts.ts sizes a part to half the timeout). A message is tried
+ * `maxReceiveCount` times before it moves to the dead-letter queue.
+ */
+export const RENDER_QUEUES = {
+  changes: { batchSize: 10, windowSeconds: 5 },
+  parts: { batchSize: 1 },
+  maxReceiveCount: 3,
+} as const;
 
 /**
  * The download API's one route (API Gateway HTTP API, payload 2.0): infra declares it, the local

@@ -98,7 +98,7 @@ const contextSchema = z
     // A signed-in person's access and ID tokens live this long (and the page with them); Cognito allows 5-1440.
     [K.signInTokenMinutes]: positiveInt.min(5).max(60, { error: "must be at most 60 minutes (a token lost stays usable that long)" }).default(60),
     // Leaves account concurrency for everything else and bounds the cost of a flood of render requests.
-    [K.renderReservedConcurrency]: positiveInt.min(2, { error: "must be at least 2 (the queue consumer needs two concurrent executions)" }).max(1000).default(10),
+    [K.renderReservedConcurrency]: positiveInt.min(4, { error: "must be at least 4 (the two queue consumers need two concurrent executions each)" }).max(1000).default(10),
     [K.throttleRateLimit]: positiveInt.max(10_000).default(20),
     [K.throttleBurstLimit]: positiveInt.max(5_000).default(40),
     [K.alarmEmail]: z.email().optional(),

@@ -8,7 +8,8 @@ import { isLocaleId, type LocaleId } from "../functions/core/locales";
 import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments } from "./generate";
 import { ProgressTable } from "./progress-table";
-import type { RenderReply } from "../functions/render/render-reply";
+import { RENDER_QUEUES } from "../functions/deployment-contract";
+import { renderPartMessageSchema } from "../functions/render/events";
 import { watchLetterData } from "./data-watch";
 import { startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";
@@ -55,7 +56,7 @@ interface CommonFlags {
 function withStorageFlags(command: Command): Command {
   return command
     .option("--data <dir>", "folder of letters", "data")
-    .option("--templates <dir>", "folder of templates and message catalogs", "templates")
+    .option("--templates <dir>", "templates folder: a folder per template (<name>/, named by a letter's letter.json) beside ua.css", "templates")
     .addOption(new Option("--paper <size>", "paper size").choices(["a4", "letter"]).default("a4"))
     .addOption(new Option("--bucket <name>", "store in this S3 bucket instead of the embedded server").env("DOCUMENTS_BUCKET"))
     .addOption(new Option("--endpoint <url>", "S3-compatible endpoint of --bucket").env("S3_ENDPOINT"))
@@ -160,17 +161,18 @@ withStorageFlags(
   // Links follow the data as it is now, as on AWS, where a change under data/ re-renders its letter:
   // every letter is rendered once at start (what is unchanged is not stored again), then on each change.
   const renderLetter = async (letterId: string) => {
-    for (const request of [{ letterId }, { letterId, recipients: true as const }]) {
-      try {
-        const reply = (await runtime.render(request)) as RenderReply;
-        const failed =
-          reply.failures.length > 0
-            ? `, ${countOf(reply.failures.length, "document")} failed: ${reply.failures.map((f) => `${f.locale} ${f.format}${f.recipientId ? ` (${f.recipientId})` : ""}: ${f.code}`).join("; ")}`
-            : "";
-        console.log(`letter ${letterId}${request.recipients ? " (recipients)" : ""}: revision ${reply.revision}, ${reply.created} stored, ${reply.unchanged} unchanged${failed}`);
-      } catch (error) {
-        console.error(`letter ${letterId}: ${error instanceof LetterpressError ? `${error.code}: ${error.message}` : (error as Error).message}`);
-      }
+    try {
+      // As on AWS: the change goes to the render queue, the letter is planned, its parts are rendered one per invocation.
+      const { deadLetters } = await runtime.letterChanged(letterId);
+      const latest = await runtime.store.getLatest(letterId);
+      const manifest = latest ? await runtime.store.getManifest(letterId, latest.revision) : undefined;
+      const failed =
+        deadLetters.length > 0
+          ? `; ${countOf(deadLetters.length, "message")} failed ${RENDER_QUEUES.maxReceiveCount} times (${deadLetters.map((dead) => describeDeadLetter(dead.body)).join("; ")}), each failed document logged above`
+          : "";
+      console.log(`letter ${letterId}: revision ${latest?.revision ?? "(none)"} published, ${countOf(manifest?.documents.length ?? 0, "document")}${failed}`);
+    } catch (error) {
+      console.error(`letter ${letterId}: ${error instanceof LetterpressError ? `${error.code}: ${error.message}` : (error as Error).message}`);
     }
   };
   const watching = watchLetterData(flags.data, renderLetter);
@@ -187,6 +189,22 @@ withStorageFlags(
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 });
+
+/** A dead-lettered render message, for people: the part it carried, or the letter's planning. */
+function describeDeadLetter(body: string): string {
+  const parsed = renderPartMessageSchema.safeParse(
+    (() => {
+      try {
+        return JSON.parse(body);
+      } catch {
+        return undefined;
+      }
+    })(),
+  );
+  if (!parsed.success) return "planning the letter";
+  const { part } = parsed.data;
+  return `${part.locale} ${part.recipients ? `copies for ${part.recipients.join(", ")}` : "letter to the Council"}`;
+}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof LetterpressError ? `${error.code}: ${error.message}` : error);

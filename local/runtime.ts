@@ -2,10 +2,10 @@ import { join, resolve } from "node:path";
 import type { Paper } from "../functions/core/html/render-html";
 import type { AllowedLocales } from "../functions/core/locales";
 import type { DocumentRenderer } from "../functions/core/render-document";
-import { DEFAULTS, RENDER_TIMEOUT_SECONDS } from "../functions/deployment-contract";
+import { DEFAULTS, RENDER_QUEUES, RENDER_TIMEOUT_SECONDS } from "../functions/deployment-contract";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createDownloadHandler, type DownloadHandler } from "../functions/download/download-handler";
-import { renderThrough } from "../functions/download/render-invoker";
+import { type RenderInvoker, renderThrough } from "../functions/download/render-invoker";
 import { wireShareHandlers } from "../functions/download/share-wiring";
 import { loadOrCreateLocalKeyRing } from "../functions/share/local-key-file";
 import { createHandlerLogger, type HandlerLogger, type LogLevel } from "../functions/handler-logger";
@@ -16,6 +16,7 @@ import type { RenderService } from "../functions/render/render-service";
 import { createS3Client } from "../functions/storage/s3-client";
 import { S3DocumentStore, type ServerSideEncryption } from "../functions/storage/s3-document-store";
 import { localInvoker } from "./local-invoker";
+import { type DeadLetter, type Delivery, LocalQueue, localRenderPartQueue } from "./local-queue";
 import { startEmbeddedS3 } from "./s3/embedded-s3";
 
 export const REPO_ROOT = resolve(__dirname, "..");
@@ -40,6 +41,16 @@ export interface LocalParts {
   clock?: () => Date;
   /** Share links, as the download function serves them on AWS, with a key ring kept in a local folder. */
   shares?: LocalShareParts;
+  /** The render queues' event source mappings: most invocations at once per queue (2 by default), and a report of each. */
+  renderQueues?: { maxConcurrency?: number; onDelivery?(queue: keyof LocalRenderQueues, delivery: Delivery): void };
+}
+
+/** The render function's two queues (RENDER_QUEUES), in this process. */
+export interface LocalRenderQueues {
+  /** Render requests and notifications of changed letter data. */
+  changes: LocalQueue;
+  /** The bounded parts of changed letters, one per invocation. */
+  parts: LocalQueue;
 }
 
 export interface LocalShareParts {
@@ -63,6 +74,13 @@ export interface LocalRuntime {
   render: RenderHandler;
   /** The download function, built by the factory the Lambda uses; on-demand renders invoke `render` through a local invoker. */
   download: DownloadHandler;
+  queues: LocalRenderQueues;
+  /**
+   * What an upload of a letter's data does on AWS: S3's notification goes to the changes queue, the
+   * render function plans the letter's parts and sends them to the part queue, which invokes it once
+   * per part. Resolves when both queues are drained, with the messages that ended in the dead-letter list.
+   */
+  letterChanged(letterId: string): Promise<{ deadLetters: DeadLetter[] }>;
   store: S3DocumentStore;
   letters: DirectoryLetterSource;
   /** Where documents are stored, for people: `embedded S3 at http://...` or `s3://bucket`. */
@@ -78,9 +96,40 @@ export interface LocalRuntime {
 export async function wireLocalRuntime(parts: LocalParts, description: string, close: () => Promise<void>): Promise<LocalRuntime> {
   const logger = parts.logger ?? createHandlerLogger("letterpress-local", "WARN");
   const allowedLocales = parts.allowedLocales ?? "all";
-  const renderDependencies = { renderer: parts.renderer, store: parts.store, letters: parts.letters, allowedLocales, dataPrefix: DEFAULTS.dataPrefix, logger };
+  // The render function and its queues refer to each other, as on AWS: it sends parts to a queue that invokes it.
+  const invokeLate: RenderInvoker = (payload) => invokeRender(payload);
+  const queueOf = (name: keyof LocalRenderQueues, batchSize: number) =>
+    new LocalQueue({
+      name: `render-${name}`,
+      invoke: invokeLate,
+      batchSize,
+      maxConcurrency: parts.renderQueues?.maxConcurrency ?? 2,
+      maxReceiveCount: RENDER_QUEUES.maxReceiveCount,
+      onDelivery: (delivery) => parts.renderQueues?.onDelivery?.(name, delivery),
+    });
+  const queues: LocalRenderQueues = { changes: queueOf("changes", RENDER_QUEUES.changes.batchSize), parts: queueOf("parts", RENDER_QUEUES.parts.batchSize) };
+  const renderDependencies = {
+    renderer: parts.renderer,
+    store: parts.store,
+    letters: parts.letters,
+    allowedLocales,
+    dataPrefix: DEFAULTS.dataPrefix,
+    logger,
+    parts: localRenderPartQueue(queues.parts),
+  };
   const render = createRenderHandler(renderDependencies);
   const invokeRender = localInvoker(render, { timeoutSeconds: parts.renderTimeoutSeconds ?? RENDER_TIMEOUT_SECONDS });
+  const letterChanged = async (letterId: string) => {
+    const seen = { changes: queues.changes.deadLetters.length, parts: queues.parts.deadLetters.length };
+    // The message S3 sends for an object created under data/ (keys of letter ids need no URL-encoding).
+    const notification = {
+      Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: { bucket: { name: "local" }, object: { key: `${DEFAULTS.dataPrefix}${letterId}/letter.json` } } }],
+    };
+    queues.changes.send([JSON.stringify(notification)]);
+    await queues.changes.drained();
+    await queues.parts.drained();
+    return { deadLetters: [...queues.changes.deadLetters.slice(seen.changes), ...queues.parts.deadLetters.slice(seen.parts)] };
+  };
   const shares = parts.shares;
   const download = createDownloadHandler({
     store: parts.store,
@@ -112,7 +161,7 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
         }
       : {}),
   });
-  return { service: await createRenderService(renderDependencies), render, download, store: parts.store, letters: parts.letters, description, close };
+  return { service: await createRenderService(renderDependencies), render, download, queues, letterChanged, store: parts.store, letters: parts.letters, description, close };
 }
 
 export interface LocalRuntimeOptions {

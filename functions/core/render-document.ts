@@ -1,6 +1,7 @@
 import { type DocumentRequest, CONTENT_TYPES, type RenderedDocument, sha256Hex } from "./documents";
 import { LetterpressError } from "./errors";
-import { editionStylesheets, fillLetter, type FilledLetter, type Paper, renderHtmlPage } from "./html/render-html";
+import { editionStylesheets, fillLetter, type FilledLetter, type Paper, renderHtmlEdition, renderHtmlPage } from "./html/render-html";
+import type { WebFontSource } from "./html/web-fonts";
 import type { ParsedLetter } from "./letter/parse-letter";
 import type { TemplateEngine } from "./template/template-engine";
 import type { TemplateLibrary } from "./template/template-library";
@@ -16,6 +17,8 @@ export interface DocumentRenderer {
   paper: Paper;
   /** Hyphenation patterns by language, for text whose style says `hyphens: auto`. */
   hyphenation: HyphenationPatterns;
+  /** The HTML edition's embedded fonts (`createWebFonts`); without them the page uses the reader's fonts. */
+  webFonts?: WebFontSource;
 }
 
 /**
@@ -40,6 +43,9 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
   }
   const engine = renderer.templates.forLetter(parsed.letter);
   const filled = hyphenateLetter(renderer, engine, fillLetter(engine, parsed.letter, request.locale, request.recipientId ?? undefined));
-  const bytes = request.format === "pdf" ? await renderer.pdf(filled, renderer.paper, engine) : Buffer.from(renderHtmlPage(engine, filled, renderer.paper), "utf8");
+  const bytes =
+    request.format === "pdf"
+      ? await renderer.pdf(filled, renderer.paper, engine)
+      : Buffer.from(renderer.webFonts ? await renderHtmlEdition(engine, filled, renderer.paper, renderer.webFonts) : renderHtmlPage(engine, filled, renderer.paper), "utf8");
   return { request, bytes, sha256: sha256Hex(bytes), contentType: CONTENT_TYPES[request.format] };
 }

@@ -3,8 +3,7 @@ import { LetterpressError } from "../core/errors";
 import { SHARE_ROUTES, type ShareRouteKey } from "../deployment-contract";
 import type { HandlerLogger } from "../handler-logger";
 import { callerFacing } from "../http-errors";
-import { DEFAULT_TEMPLATE } from "../core/letter/schema";
-import { loadTemplateSet } from "../templates/load-template-set";
+import { loadPageCatalogs } from "../templates/page-catalogs";
 import { createShareApi, type ShareApiDependencies } from "../share/create-share-api";
 import { createEmfMetrics } from "../share/share-observability";
 
@@ -12,7 +11,7 @@ import { createEmfMetrics } from "../share/share-observability";
 export type ShareHandlers = Record<ShareRouteKey, (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>>;
 
 export interface ShareWiringOptions extends Omit<ShareApiDependencies, "catalogs" | "metrics" | "onError" | "logger"> {
-  /** templates/: the default template's message catalogs word the refused-link pages. */
+  /** templates/: letterpress's own catalogs there (templates/share-pages/) word the refused-link pages. */
   templatesDir: string;
   logger: HandlerLogger;
   /** The `Service` dimension of the share metrics. */
@@ -27,7 +26,7 @@ export interface ShareWiringOptions extends Omit<ShareApiDependencies, "catalogs
  */
 export async function wireShareHandlers(options: ShareWiringOptions): Promise<ShareHandlers> {
   const { templatesDir, logger, service, writeMetric, ...parts } = options;
-  const { catalogs } = await loadTemplateSet(templatesDir, DEFAULT_TEMPLATE);
+  const catalogs = await loadPageCatalogs(templatesDir);
   const clock = parts.clock ?? (() => new Date());
   return createShareApi({
     ...parts,

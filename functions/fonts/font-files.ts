@@ -55,8 +55,11 @@ export const ICC_PROFILE_FILE: AssetFile = asset("pdfkit", "data/sRGB_IEC61966_2
  */
 export const HARFBUZZ_WASM_FILE: AssetFile = asset("harfbuzzjs/dist/harfbuzz.wasm", "harfbuzz.wasm");
 
+/** HarfBuzz's subsetter (hb-subset), from the same harfbuzzjs build: the HTML edition's web fonts (`functions/fonts/web-fonts.ts`). */
+export const HARFBUZZ_SUBSET_WASM_FILE: AssetFile = asset("harfbuzzjs/dist/harfbuzz-subset.wasm", "harfbuzz-subset.wasm");
+
 /** Every file a bundle must copy into its font directory. */
-export const BUNDLE_FILES: readonly AssetFile[] = [...Object.values(FONT_FILES), ICC_PROFILE_FILE, HARFBUZZ_WASM_FILE];
+export const BUNDLE_FILES: readonly AssetFile[] = [...Object.values(FONT_FILES), ICC_PROFILE_FILE, HARFBUZZ_WASM_FILE, HARFBUZZ_SUBSET_WASM_FILE];
 
 /** Where a file is: flat in `fontDir` (a bundle), or inside its npm package (the repository). */
 export function assetPath(file: AssetFile, fontDir?: string): string {

@@ -8,6 +8,7 @@ import type { TemplateEngine } from "../core/template/template-engine";
 import { TemplateLibrary } from "../core/template/template-library";
 import { loadFontLibrary } from "../fonts/load-font-library";
 import { loadHyphenation } from "../hyphenation/load-hyphenation";
+import { createWebFonts } from "../fonts/web-fonts";
 import { loadTemplateSets } from "../templates/load-template-set";
 
 /** A letter without a date is stamped with this fixed instant, never the clock: same input, same bytes. */
@@ -57,5 +58,6 @@ export async function createRenderer(options: RendererOptions): Promise<Document
       images: templates.set.assets,
     });
   };
-  return { templates, paper: options.paper, pdf, hyphenation: loadHyphenation(options.hyphenationDir) };
+  // The HTML edition embeds subsets of the same faces, so it looks the same on every machine.
+  return { templates, paper: options.paper, pdf, hyphenation: loadHyphenation(options.hyphenationDir), webFonts: createWebFonts(fonts, options.fontDir) };
 }

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
+import { LIMITS } from "../core/letter/schema";
 import { slug } from "../core/letter/slug";
 import { localeIdSchema } from "../core/locales";
+import { MAX_RECIPIENTS_PER_PART, type RenderPart } from "./render-parts";
 
 /** What to render: one letter, some or all of its languages and formats, and whose copies. */
 export const renderRequestSchema = z.strictObject({
@@ -9,9 +11,31 @@ export const renderRequestSchema = z.strictObject({
   locales: z.array(localeIdSchema).min(1).max(200).optional(),
   formats: z.array(z.enum(DOCUMENT_FORMATS)).min(1).max(DOCUMENT_FORMATS.length).optional(),
   /** true: every recipient's personalized letter; a list: those recipients'; absent: one letter per language. */
-  recipients: z.union([z.literal(true), z.array(slug).min(1).max(10_000)]).optional(),
+  recipients: z.union([z.literal(true), z.array(slug).min(1).max(LIMITS.recipients)]).optional(),
 });
 export type RenderRequest = z.infer<typeof renderRequestSchema>;
+
+/**
+ * A message of the render part queue: one bounded part of a changed letter (render-parts.ts), for the
+ * revision it was planned for. Its recipients are all distinct and at most what one part may render.
+ */
+export const renderPartMessageSchema = z.strictObject({
+  part: z
+    .strictObject({
+      letterId: slug,
+      revision: z.string().regex(/^[0-9a-f]{7,64}$/, { error: "expected 7-64 lowercase hex digits" }),
+      locale: localeIdSchema,
+      recipients: z
+        .array(slug)
+        .min(1)
+        .max(MAX_RECIPIENTS_PER_PART)
+        .refine((ids) => new Set(ids).size === ids.length, { error: "expected each recipient once" })
+        .nullable(),
+      index: z.number().int().nonnegative(),
+      of: z.number().int().positive(),
+    })
+    .refine((part) => part.index < part.of, { error: "expected index below of", path: ["index"] }),
+});
 
 const sqsRecordSchema = z.object({
   messageId: z.string().min(1),
@@ -41,7 +65,7 @@ export type RenderEvent =
   | { kind: "s3"; keys: string[] };
 
 /** What one message of the render queue asks for. */
-export type RenderMessage = { kind: "request"; request: RenderRequest } | { kind: "data-changed"; keys: string[] } | { kind: "s3-test-event" };
+export type RenderMessage = { kind: "request"; request: RenderRequest } | { kind: "part"; part: RenderPart } | { kind: "data-changed"; keys: string[] } | { kind: "s3-test-event" };
 
 /** A field's path for a message, starting at `place` (the body of a message) or at the event. */
 function fieldPath(place: string | undefined, path: readonly PropertyKey[]): string {
@@ -98,6 +122,11 @@ export function classifyRenderMessage(body: string): RenderMessage | Invalid {
   }
   // A render request is a strict object with neither field, so either one means S3 wrote the message.
   const has = (field: string) => typeof value === "object" && value !== null && Object.hasOwn(value, field);
+  // Nor has it `part`: the render function wrote the message (a part of a changed letter).
+  if (has("part")) {
+    const parsed = renderPartMessageSchema.safeParse(value);
+    return parsed.success ? { kind: "part", part: parsed.data.part } : { kind: "invalid", reason: describe(parsed.error, "body") };
+  }
   if (has("Event")) {
     const parsed = s3TestEventSchema.safeParse(value);
     return parsed.success ? { kind: "s3-test-event" } : { kind: "invalid", reason: describe(parsed.error, "body") };
@@ -124,10 +153,14 @@ export function letterIdsOfDataKeys(keys: readonly string[], dataPrefix: string)
 }
 
 /** One render and the messages that asked for it: they succeed or fail with it. */
-export type RenderJob = { messageIds: string[] } & ({ kind: "request"; request: RenderRequest } | { kind: "letter-changed"; letterId: string });
+export type RenderJob = { messageIds: string[] } & (
+  | { kind: "request"; request: RenderRequest }
+  | { kind: "part"; part: RenderPart }
+  | { kind: "letter-changed"; letterId: string }
+);
 
 export interface RenderBatchPlan {
-  /** In batch order: each render request on its own; each changed letter once, with every message that named it. */
+  /** In batch order: each render request and part on its own; each changed letter once, with every message that named it. */
   jobs: RenderJob[];
   /** Messages that ask for nothing (S3's test event, a notification of no letter data): done once received. */
   skipped: { messageId: string; reason: string }[];
@@ -152,6 +185,9 @@ export function planRenderBatch(records: readonly SqsRecord[], dataPrefix: strin
         break;
       case "request":
         plan.jobs.push({ kind: "request", request: message.request, messageIds: [messageId] });
+        break;
+      case "part":
+        plan.jobs.push({ kind: "part", part: message.part, messageIds: [messageId] });
         break;
       case "data-changed": {
         const letterIds = letterIdsOfDataKeys(message.keys, dataPrefix);

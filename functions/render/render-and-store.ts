@@ -4,6 +4,7 @@ import type { ParsedLetter } from "../core/letter/parse-letter";
 import { type DocumentRenderer, renderDocument } from "../core/render-document";
 import type { DocumentStore, PutResult, StoredDocument } from "../storage/document-store";
 import type { Manifest } from "../storage/manifest";
+import { type PointerOutcome, pointLatestWhenComplete } from "./latest-pointer";
 
 export interface StoredResult {
   request: DocumentRequest;
@@ -21,11 +22,19 @@ export interface RenderAndStoreResult {
   failures: DocumentFailure[];
   /** The revision's manifest after this run; absent when nothing could be stored or published. */
   manifest?: Manifest;
+  /** Whether `latest.json` now names the revision (see latest-pointer.ts); absent when nothing was published. */
+  latest?: PointerOutcome;
 }
 
 export interface RenderAndStoreOptions {
   /** Keep each document's bytes in the result (the CLI exports them). */
   keepBytes?: boolean;
+  /**
+   * The keys of every document that makes the revision complete: `latest.json` moves to the revision
+   * only once its manifest lists them all (or the letter has none yet). Without it, every publish
+   * points `latest.json` at the revision.
+   */
+  completeRevision?: ReadonlySet<string>;
   /** Called once, before any work, with the documents about to be made. */
   onPlanned?(requests: readonly DocumentRequest[]): void;
   onStored?(result: StoredResult): void;
@@ -92,11 +101,16 @@ export async function renderAndStore(
   if (result.stored.length === 0) return result;
   try {
     // The store adds ours to what earlier or concurrent runs of the revision listed.
-    result.manifest = await store.publishRevision(
+    const { completeRevision } = options;
+    const manifest = await store.publishRevision(
       letterId,
       revision,
       result.stored.map((stored) => stored.document),
+      { pointLatest: completeRevision === undefined },
     );
+    result.latest = completeRevision ? await pointLatestWhenComplete(store, letterId, revision, manifest, completeRevision) : "pointed";
+    // Only once published in full (latest.json included when due): a failure below reports every document.
+    result.manifest = manifest;
   } catch (error) {
     // The documents are stored but not listed: report every one of them, so a re-run publishes them.
     const reason = asLetterpressError(error);

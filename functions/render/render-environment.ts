@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { FunctionConfig } from "../config";
 import { documentStoreOf } from "../environment";
 import { createHandlerLogger } from "../handler-logger";
@@ -7,11 +8,12 @@ import type { S3Connection } from "../storage/s3-client";
 import { S3LetterSource } from "../storage/s3-letter-source";
 import { createRenderer } from "./create-renderer";
 import type { RenderDependencies } from "./render-handler";
+import { sqsRenderPartQueue } from "./sqs-part-queue";
 
 /**
  * The render function's parts on Lambda, from its validated configuration: the S3 client and store,
- * letter data from the bucket's data prefix, the logger, and the renderer over the templates and
- * fonts copied beside the bundle (see infra).
+ * letter data from the bucket's data prefix, the logger, the renderer over the templates and
+ * fonts copied beside the bundle (see infra), and the render part queue a changed letter fans out to.
  */
 export function fromEnvironment(config: FunctionConfig, connection: Partial<S3Connection> = {}): RenderDependencies {
   const { client, store } = documentStoreOf(config, connection);
@@ -32,5 +34,6 @@ export function fromEnvironment(config: FunctionConfig, connection: Partial<S3Co
     allowedLocales: config.allowedLocales,
     dataPrefix: config.dataPrefix,
     logger: createHandlerLogger("letterpress-render"),
+    ...(config.renderPartQueueUrl ? { parts: sqsRenderPartQueue(new SQSClient({ region: config.s3.region }), config.renderPartQueueUrl) } : {}),
   };
 }

@@ -9,6 +9,8 @@ import type { LetterSource } from "../letters/letter-source";
 import type { DocumentStore } from "../storage/document-store";
 import { manifestKey } from "../storage/object-layout";
 import { classifyRenderEvent, letterIdsOfDataKeys, planRenderBatch, type RenderRequest, type SqsRecord } from "./events";
+import type { RenderAndStoreOptions } from "./render-and-store";
+import { documentsOfPart, type RenderPart, type RenderPartQueue } from "./render-parts";
 import type { RenderReply } from "./render-reply";
 import { reportOf, type RenderReport, RenderService } from "./render-service";
 
@@ -23,6 +25,12 @@ export interface RenderDependencies {
   /** Where letter data lives in the bucket: S3 notifications of keys under it name the letter to render. */
   dataPrefix: string;
   logger: HandlerLogger;
+  /**
+   * Where a changed letter's parts go: the render part queue, which invokes this function once per
+   * part (infra: RenderPipeline; locally: local/local-queue.ts). Without it (a deployment made before
+   * the queue existed, unit tests) the parts run one after another in the invocation that planned them.
+   */
+  parts?: RenderPartQueue;
 }
 
 export type RenderHandler = (event: unknown) => Promise<RenderReply | RenderReply[] | SQSBatchResponse>;
@@ -42,19 +50,54 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
   // A renderer that cannot be built (a broken template) fails each event with its reason, not the process.
   service.catch(() => {});
 
-  async function renderLogged(request: RenderRequest): Promise<RenderReply> {
-    const result = await (await service).render(request, {
-      onStored: ({ document, outcome }) => logger.info("document stored", { key: document.key, sha256: document.sha256, size: document.size, outcome }),
-      onFailure: ({ request: failed, error }) => logger.error("document failed", { ...failed, code: callerFacing(error).code, reason: error.message }),
-    });
+  const logged: RenderAndStoreOptions = {
+    onStored: ({ document, outcome }) => logger.info("document stored", { key: document.key, sha256: document.sha256, size: document.size, outcome }),
+    onFailure: ({ request: failed, error }) => logger.error("document failed", { ...failed, code: callerFacing(error).code, reason: error.message }),
+  };
+
+  /** A render's reply: its report with caller-facing errors, and the documents now stored. */
+  function replyOf(result: Awaited<ReturnType<RenderService["render"]>>): RenderReply {
     const failures: DocumentFailure[] = result.failures.map((failure) => ({ ...failure, error: callerFacing(failure.error) }));
     const report: RenderReport = reportOf({ ...result, failures }, result.manifest ? manifestKey(result.letterId, result.revision) : undefined);
     return { ...report, documents: result.stored.map((stored) => stored.document) };
   }
 
-  /** A letter whose data changed: every document in every language, then every recipient's copy. Once per letter, however many of its files changed. */
+  /** `bounded`: one invocation's worth at most (every request but a whole changed letter without a part queue). */
+  async function renderLogged(request: RenderRequest, bounded = true): Promise<RenderReply> {
+    return replyOf(await (await service).render(request, { ...logged, bounded }));
+  }
+
+  /** One part of a changed letter: at most a part's documents (render-parts.ts), each failure named in the log. */
+  async function renderPart(part: RenderPart): Promise<RenderReply> {
+    const result = await (await service).renderPart(part, logged);
+    const where = { letterId: part.letterId, revision: part.revision, locale: part.locale, part: `${part.index + 1}/${part.of}` };
+    if (result.superseded) {
+      logger.info("render part superseded: the letter changed since it was planned", { ...where, current: result.revision });
+    } else if (result.failures.length > 0) {
+      // Every failed document and why, in one line: the message goes back to the queue (then the dead-letter queue).
+      logger.error("render part failed", {
+        ...where,
+        failed: result.failures.map(({ request, error }) => ({ format: request.format, recipientId: request.recipientId, code: callerFacing(error).code, reason: error.message })),
+      });
+    } else {
+      logger.info("render part stored", { ...where, documents: result.stored.length, latest: result.latest });
+    }
+    return replyOf(result);
+  }
+
+  /**
+   * A letter whose data changed, once however many of its files changed: planned as bounded parts
+   * and sent to the render part queue, one invocation each. Without a part queue (a deployment made
+   * before it, tests of the handler alone) the whole letter renders in this invocation, unbounded:
+   * its documents in every language, then every recipient's copy.
+   */
   async function renderChangedLetter(letterId: string): Promise<RenderReply[]> {
-    return [await renderLogged({ letterId }), await renderLogged({ letterId, recipients: true })];
+    const { parts: queue } = dependencies;
+    if (!queue) return [await renderLogged({ letterId }, false), await renderLogged({ letterId, recipients: true }, false)];
+    const { revision, parts, documents } = await (await service).planParts(letterId);
+    await queue.send(parts);
+    logger.info("letter fanned out", { letterId, revision, parts: parts.length, documents, largestPart: Math.max(0, ...parts.map(documentsOfPart)) });
+    return [];
   }
 
   /** Each render stands alone: the messages behind one that fails, and malformed ones, are returned for retry (then the dead-letter queue). */
@@ -65,7 +108,7 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
     for (const skipped of plan.skipped) logger.info("render message skipped", { ...skipped });
     for (const job of plan.jobs) {
       try {
-        const reports = job.kind === "request" ? [await renderLogged(job.request)] : await renderChangedLetter(job.letterId);
+        const reports = job.kind === "request" ? [await renderLogged(job.request)] : job.kind === "part" ? [await renderPart(job.part)] : await renderChangedLetter(job.letterId);
         if (reports.some((report) => report.failures.length > 0)) job.messageIds.forEach((messageId) => failed.add(messageId));
       } catch (error) {
         logger.error("render message failed", { messageIds: job.messageIds, reason: (error as Error).message });

@@ -6,7 +6,9 @@ import type { DocumentRenderer } from "../core/render-document";
 import { revisionOf } from "../core/revision";
 import type { LetterSource } from "../letters/letter-source";
 import type { DocumentStore } from "../storage/document-store";
+import { documentKey } from "../storage/object-layout";
 import type { RenderRequest } from "./events";
+import { estimatedCostMs, PART_SIZING, planRenderParts, type RenderPart } from "./render-parts";
 import { rendererFingerprint } from "./renderer-fingerprint";
 import { type RenderAndStoreOptions, type RenderAndStoreResult, renderAndStore } from "./render-and-store";
 
@@ -71,8 +73,69 @@ export class RenderService {
     return planned;
   }
 
-  async render(request: RenderRequest, options: RenderAndStoreOptions = {}): Promise<RenderAndStoreResult> {
+  /** Every document of a changed letter: each served language's letter to the Council, then every recipient's copy. */
+  planLetter(parsed: ParsedLetter): DocumentRequest[] {
+    const letterId = parsed.letter.facts.id;
+    return [...this.plan(parsed, { letterId }), ...this.plan(parsed, { letterId, recipients: true })];
+  }
+
+  /**
+   * The keys of every document the letter can make in this revision: what its manifest must list
+   * before `latest.json` may name it. A language whose file is refused (invalid, stale) makes none.
+   */
+  completeRevision(parsed: ParsedLetter, revision: string): Set<string> {
+    return new Set(
+      this.planLetter(parsed)
+        .filter((request) => !parsed.localeErrors.has(request.locale))
+        .map((request) => documentKey({ ...request, revision, file: "letter" })),
+    );
+  }
+
+  /**
+   * Renders what a request asks for. `bounded`: the render function's invocations (direct, or a
+   * request from the render queue) refuse a request estimated to cost more than one part may, before
+   * any work (render-parts.ts); the CLI and a whole changed letter without a part queue are not bounded.
+   */
+  async render(request: RenderRequest, options: RenderAndStoreOptions & { bounded?: boolean } = {}): Promise<RenderAndStoreResult> {
     const parsed = await this.letters.loadLetter(request.letterId);
-    return renderAndStore(this.renderer, this.store, parsed, this.plan(parsed, request), this.revisionOf(parsed), options);
+    const revision = this.revisionOf(parsed);
+    const requests = this.plan(parsed, request);
+    if (options.bounded) {
+      const estimate = estimatedCostMs(parsed, requests);
+      if (estimate > PART_SIZING.budgetMs)
+        throw new LetterpressError(
+          "INVALID_REQUEST",
+          `letter "${request.letterId}": this request asks for ${requests.length} documents, estimated at ${Math.round(estimate / 1000)} s of rendering; ` +
+            `one invocation renders at most ${PART_SIZING.budgetMs / 1000} s: ask for fewer languages or recipients, or upload the letter's data to render all of it in parts`,
+        );
+    }
+    return renderAndStore(this.renderer, this.store, parsed, requests, revision, {
+      completeRevision: this.completeRevision(parsed, revision),
+      ...options,
+    });
+  }
+
+  /** A changed letter as bounded parts (render-parts.ts), for the revision its data is now. */
+  async planParts(letterId: string): Promise<{ revision: string; parts: RenderPart[]; documents: number }> {
+    const parsed = await this.letters.loadLetter(letterId);
+    const revision = this.revisionOf(parsed);
+    const requests = this.planLetter(parsed);
+    return { revision, parts: planRenderParts(parsed, revision, requests), documents: requests.length };
+  }
+
+  /**
+   * Renders one part of a changed letter. A part planned for another revision than the data's now is
+   * superseded: the change that made the new revision fans out its own parts, so it renders nothing.
+   */
+  async renderPart(part: RenderPart, options: RenderAndStoreOptions = {}): Promise<RenderAndStoreResult & { superseded: boolean }> {
+    const parsed = await this.letters.loadLetter(part.letterId);
+    const revision = this.revisionOf(parsed);
+    if (revision !== part.revision) return { letterId: part.letterId, revision, stored: [], failures: [], superseded: true };
+    const request: RenderRequest = { letterId: part.letterId, locales: [part.locale], ...(part.recipients ? { recipients: part.recipients } : {}) };
+    const result = await renderAndStore(this.renderer, this.store, parsed, this.plan(parsed, request), revision, {
+      completeRevision: this.completeRevision(parsed, revision),
+      ...options,
+    });
+    return { ...result, superseded: false };
   }
 }

@@ -22,7 +22,7 @@ export interface ShareApiDependencies {
   makeDocument: MakeDocument;
   /** From `loadKeyRingFromSecret` on AWS, `loadOrCreateLocalKeyRing(".local")` locally. */
   keyRing: KeyRing;
-  /** templates/messages, for the refused-link pages. */
+  /** templates/share-pages, for the refused-link pages. */
   catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>;
   allowedLocales: AllowedLocales;
   /** The API's public base URL; links are `<base>s/<token>`. */

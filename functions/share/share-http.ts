@@ -132,7 +132,7 @@ export interface ShareRoutesOptions {
   presign: PresignSharedDocument;
   /** Where links point: the API's public base URL (`https://<api>/`, or `http://127.0.0.1:8080/` locally). */
   linkBaseUrl: string;
-  /** Message catalogs (templates/messages), for the refused-link pages. */
+  /** Message catalogs (templates/share-pages), for the refused-link pages. */
   catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>;
   /** The redirect's lifetime; 300 s by default. */
   redirectSeconds?: number;

@@ -37,6 +37,15 @@ export interface ObjectInfo {
   etag: string | undefined;
 }
 
+export interface PublishOptions {
+  /**
+   * false: list the documents in the revision's manifest but leave `latest.json` as it is (a render
+   * fanned out in batches points it once the revision is complete: functions/render/latest-pointer.ts).
+   * true by default.
+   */
+  pointLatest?: boolean;
+}
+
 export interface PresignOptions {
   /** How long the link works; at most the configured maximum, otherwise `PresignExpiryError`. */
   expiresInSeconds: number;
@@ -65,7 +74,9 @@ export interface DocumentStore {
    * manifest that does not match its schema is rebuilt from the revision's stored documents.
    * Returns the manifest as written.
    */
-  publishRevision(letterId: string, revision: string, newDocuments: readonly StoredDocument[]): Promise<Manifest>;
+  publishRevision(letterId: string, revision: string, newDocuments: readonly StoredDocument[], options?: PublishOptions): Promise<Manifest>;
+  /** Points `latest.json` at a revision (which must have a manifest): the revision the letters page and downloads show. */
+  pointLatest(letterId: string, revision: string): Promise<void>;
   getManifest(letterId: string, revision: string): Promise<Manifest | undefined>;
   getLatest(letterId: string): Promise<LatestPointer | undefined>;
   /**

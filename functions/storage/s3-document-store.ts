@@ -6,7 +6,7 @@ import type { ZodType } from "zod";
 import { CONTENT_TYPES, documentFileName, sha256Hex, type RenderedDocument } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { attachmentDisposition } from "./content-disposition";
-import type { DocumentPlacement, DocumentStore, ObjectInfo, PresignOptions, PutResult, StoredDocument } from "./document-store";
+import type { DocumentPlacement, DocumentStore, ObjectInfo, PresignOptions, PublishOptions, PutResult, StoredDocument } from "./document-store";
 import { CorruptStoredRecordError, DocumentNotFoundError, ManifestContentionError, PresignExpiryError, StorageIntegrityError, StorageRequestError } from "./errors";
 import {
   latestPointerSchema,
@@ -250,14 +250,18 @@ export class S3DocumentStore implements DocumentStore {
     }
   }
 
-  async publishRevision(letterId: string, revision: string, newDocuments: readonly StoredDocument[]): Promise<Manifest> {
+  async publishRevision(letterId: string, revision: string, newDocuments: readonly StoredDocument[], options: PublishOptions = {}): Promise<Manifest> {
     await this.confirmStored(letterId, revision, newDocuments);
     const manifest = await this.mergeIntoManifest(letterId, revision, newDocuments);
-    // After the manifest, so the pointer never names a revision without one. It names a revision and
-    // nothing else, so the last writer may win.
+    // After the manifest, so the pointer never names a revision without one.
+    if (options.pointLatest !== false) await this.pointLatest(letterId, revision);
+    return manifest;
+  }
+
+  /** It names a revision and nothing else, so the last writer may win. */
+  async pointLatest(letterId: string, revision: string): Promise<void> {
     const pointer: LatestPointer = { schemaVersion: 1, letterId, revision, manifestKey: manifestKey(letterId, revision) };
     await this.writeLatestPointer({ key: latestKey(letterId), bytes: serializeLatestPointer(pointer), contentType: JSON_TYPE, cacheControl: REVALIDATE });
-    return manifest;
   }
 
   /**

@@ -1,77 +1,13 @@
 import { type Dirent, existsSync, readdirSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { TemplateSet } from "../core/template/template-engine";
-import { type LocaleId, type LocaleOverrides, localeOverridesSchema, parseLocaleId } from "../core/locales";
-import { LOCALE_SETTINGS_KEY, type MessageCatalog } from "../core/template/message-catalog";
 import { LetterpressError } from "../core/errors";
-import { findDuplicateKeys } from "../core/letter/parse-json";
+import { type LocaleId, parseLocaleId } from "../core/locales";
+import type { TemplateSet } from "../core/template/template-engine";
+import { readCatalogFolder, readNamed, readText, unreadable } from "./catalog-folder";
 import { loadTemplateAssets } from "./template-assets";
 
-/** A template folder that lacks a file or folder is a TEMPLATE_ERROR naming it, never a raw ENOENT with a stack. */
-function unreadable(path: string, error: unknown): LetterpressError {
-  const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : (error as Error).message;
-  return new LetterpressError(
-    "TEMPLATE_ERROR",
-    `${path}: cannot be read (${reason}); a template folder templates/<name>/ holds letter.hbs, page.hbs, partials/, messages/ and print.css, beside templates/ua.css`,
-    { cause: error },
-  );
-}
-
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    throw unreadable(path, error);
-  }
-}
-
-async function readNamed(dir: string, extension: string): Promise<Record<string, string>> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith(extension)).sort();
-  } catch (error) {
-    throw unreadable(dir, error);
-  }
-  const entries = await Promise.all(names.map(async (name) => [name.slice(0, -extension.length), await readText(join(dir, name))] as const));
-  return Object.fromEntries(entries);
-}
-
-/** A message written twice would lose one in silence (JSON.parse keeps the last); checked once the shape is known to be shallow. */
-function refuseDuplicateKeys(file: string, text: string): void {
-  const duplicates = findDuplicateKeys(file, text);
-  if (duplicates.length > 0) throw new LetterpressError("TEMPLATE_ERROR", duplicates.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`).join("\n"));
-}
-
-/**
- * Reads one catalog file: its messages (every value a string) and its optional `"$locale"` settings.
- * Errors name the file and the key.
- */
-export function parseCatalogFile(file: string, text: string): { messages: MessageCatalog; overrides: LocaleOverrides | undefined } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new LetterpressError("TEMPLATE_ERROR", `${file}: malformed JSON (${(error as Error).message})`, { cause: error });
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new LetterpressError("TEMPLATE_ERROR", `${file}: expected an object of message key -> ICU message`);
-  const { [LOCALE_SETTINGS_KEY]: settings, ...messages } = value as Record<string, unknown>;
-  for (const [key, message] of Object.entries(messages)) {
-    if (typeof message !== "string") throw new LetterpressError("TEMPLATE_ERROR", `${file}: ${key}: expected an ICU message string, got ${JSON.stringify(message)}`);
-  }
-  if (settings === undefined) {
-    refuseDuplicateKeys(file, text);
-    return { messages: messages as MessageCatalog, overrides: undefined };
-  }
-  const parsed = localeOverridesSchema.safeParse(settings);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${[LOCALE_SETTINGS_KEY, ...issue.path].join(".")}: ${issue.message}`);
-    throw new LetterpressError("TEMPLATE_ERROR", `${file}: ${problems.join("; ")}`);
-  }
-  refuseDuplicateKeys(file, text);
-  return { messages: messages as MessageCatalog, overrides: parsed.data };
-}
+export { parseCatalogFile } from "./catalog-folder";
+export { loadPageCatalogs, PAGE_MESSAGES_FOLDER } from "./page-catalogs";
 
 /** letterpress's own stylesheet at the root of templates/: the defaults of the vocabulary's elements, for every template. */
 export const USER_AGENT_STYLESHEET = "ua.css";
@@ -100,23 +36,13 @@ export function templateNames(templatesDir: string): string[] {
  */
 export async function loadTemplateSet(templatesDir: string, name: string): Promise<TemplateSet> {
   const folder = join(templatesDir, name);
-  const catalogs: Partial<Record<LocaleId, MessageCatalog>> = {};
-  const localeOverrides: Partial<Record<LocaleId, LocaleOverrides>> = {};
-  for (const [tag, text] of Object.entries(await readNamed(join(folder, "messages"), ".json"))) {
-    const file = `templates/${name}/messages/${tag}.json`;
-    let locale: LocaleId;
-    try {
-      locale = parseLocaleId(tag, file);
-    } catch (error) {
-      throw new LetterpressError("TEMPLATE_ERROR", (error as Error).message, { cause: error });
-    }
-    const { messages, overrides } = parseCatalogFile(file, text);
-    catalogs[locale] = messages;
-    if (overrides) localeOverrides[locale] = overrides;
-  }
+  const { catalogs, localeOverrides } = await readCatalogFolder(join(folder, "messages"), `templates/${name}/messages`);
+  const templates = await readNamed(folder, ".hbs");
+  // The two templates the code fills: said when the folder is read, not when the first page is made.
+  for (const required of ["letter", "page"]) if (!(required in templates)) throw unreadable(join(folder, `${required}.hbs`), { code: "ENOENT" });
   return {
     name,
-    templates: await readNamed(folder, ".hbs"),
+    templates,
     partials: await readNamed(join(folder, "partials"), ".hbs"),
     catalogs,
     localeOverrides,

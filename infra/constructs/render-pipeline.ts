@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { Duration, Stack, Validations } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { Code } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { EventType } from "aws-cdk-lib/aws-s3";
@@ -10,22 +11,36 @@ import { PREFIXES, RETENTION, secureQueueProps } from "../secure-defaults";
 import { BucketToQueue } from "./bucket-to-queue";
 import type { DocumentsBucket } from "./documents-bucket";
 import { LetterFunction, REPO_ROOT } from "./letter-function";
-import { RENDER_NODE_OPTIONS, RENDER_TIMEOUT_SECONDS } from "../../functions/deployment-contract";
+import { ENV, RENDER_NODE_OPTIONS, RENDER_QUEUES, RENDER_TIMEOUT_SECONDS } from "../../functions/deployment-contract";
 
-/** 1024 MB / 60 s come from first measurements of a full letter (7 locales x 2 formats); the benchmark issue refines them. */
+/**
+ * 1024 MB / 60 s: a changed letter is rendered in parts sized to half of this timeout from measured
+ * per-document costs, and a render's heap stays flat at about 65 MB after GC (peak RSS about 250 MB)
+ * with the byte-bounded caches (functions/render/render-parts.ts, RELIABILITY.md item 8).
+ */
 export const RENDER_FUNCTION_SIZING = { memorySize: 1024, timeout: Duration.seconds(RENDER_TIMEOUT_SECONDS) } as const;
 
 /** A message is tried this many times before it moves to the dead-letter queue. */
-export const MAX_RECEIVE_COUNT = 3;
+export const MAX_RECEIVE_COUNT = RENDER_QUEUES.maxReceiveCount;
 
 /**
- * How the function takes messages from the render queue. A deployment uploads a letter as eight files
- * (letter.json and seven translations) and S3 sends a message for each; waiting up to 5 s for up to
- * 10 messages gathers them into one batch, in which the letter is rendered once. Ten messages that
- * each ask for a whole letter still fit the timeout: a whole letter (44 documents) renders and stores
- * in about 1.6 s on a 2-vCPU machine (the handler against the embedded S3 server).
+ * How the function takes messages from the render queue (render requests, S3 notifications of changed
+ * letter data). A deployment uploads a letter as several files and S3 sends a message for each:
+ * waiting up to 5 s for up to 10 messages gathers them into one batch, in which the letter is planned
+ * once. Planning only reads the letter and sends its parts to the part queue, so ten fit the timeout.
  */
-export const RENDER_BATCH = { size: 10, window: Duration.seconds(5) } as const;
+export const RENDER_BATCH = { size: RENDER_QUEUES.changes.batchSize, window: Duration.seconds(RENDER_QUEUES.changes.windowSeconds) } as const;
+
+/**
+ * Most concurrent executions of each queue's consumer: together at most half the reserved
+ * concurrency, so the queues never throttle the function (a throttled batch counts as a receive and
+ * drifts to the dead-letter queue) and on-demand renders keep the other half. Planning is cheap: the
+ * changes queue gets the least AWS allows (2); the part queue, which does the rendering, the rest.
+ */
+export function queueConcurrency(reservedConcurrency: number): { changes: number; parts: number } {
+  const half = Math.floor(reservedConcurrency / 2);
+  return { changes: 2, parts: Math.max(2, half - 2) };
+}
 
 export interface RenderPipelineProps {
   documents: DocumentsBucket;
@@ -45,6 +60,8 @@ export interface RenderPipelineProps {
 export class RenderPipeline extends Construct {
   readonly renderer: LetterFunction;
   readonly queue: Queue;
+  /** One bounded part of a changed letter per message, one message per invocation (functions/render/render-parts.ts). */
+  readonly partQueue: Queue;
   readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: RenderPipelineProps) {
@@ -75,16 +92,27 @@ export class RenderPipeline extends Construct {
       visibilityTimeout: Duration.seconds(RENDER_FUNCTION_SIZING.timeout.toSeconds() * 6 + RENDER_BATCH.window.toSeconds()),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
+    const concurrency = queueConcurrency(props.reservedConcurrency);
     fn.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: RENDER_BATCH.size,
         maxBatchingWindow: RENDER_BATCH.window,
         reportBatchItemFailures: true,
-        // Below the reserved concurrency, so the queue never throttles the function (a throttled batch
-        // would count as a receive and drift to the dead-letter queue) and on-demand renders keep room.
-        maxConcurrency: Math.max(2, Math.floor(props.reservedConcurrency / 2)),
+        maxConcurrency: concurrency.changes,
       }),
     );
+
+    // The parts of a changed letter: one per invocation, so no invocation renders more than a part.
+    // A part that keeps failing ends in the same dead-letter queue (and its alarm), its body naming it for a redrive.
+    this.partQueue = new Queue(this, "PartQueue", {
+      ...secureQueueProps(),
+      visibilityTimeout: Duration.seconds(RENDER_FUNCTION_SIZING.timeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    fn.addEventSource(new SqsEventSource(this.partQueue, { batchSize: RENDER_QUEUES.parts.batchSize, reportBatchItemFailures: true, maxConcurrency: concurrency.parts }));
+    fn.addEnvironment(ENV.renderPartQueueUrl, this.partQueue.queueUrl);
+    // Sends (SendMessage covers SendMessageBatch) to its part queue and nothing else; CDK's grantSendMessages would add GetQueueUrl/GetQueueAttributes.
+    this.renderer.role.addToPrincipalPolicy(new PolicyStatement({ actions: ["sqs:SendMessage"], resources: [this.partQueue.queueArn] }));
 
     // Through the queue, not straight to the function: a letter's files are rendered together, and a
     // render that keeps failing ends in the dead-letter queue (and its alarm) instead of being dropped.

@@ -1,5 +1,8 @@
 /// <reference lib="dom" />
-import { renderHtml } from "../../functions/core/html/render-html";
+import { renderHtmlWithFonts } from "../../functions/core/html/render-html";
+import { FAMILIES } from "../../functions/core/pdf/font-library";
+import { loadFontLibrary } from "../../functions/fonts/load-font-library";
+import { createWebFonts } from "../../functions/fonts/web-fonts";
 import { localeInfo } from "../../functions/core/locales";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
 import { createEngine, loadSeedLetter, SHIPPED_LOCALES } from "../support/letters";
@@ -14,7 +17,9 @@ describeInBrowser("the HTML edition in headless Chromium", () => {
     launched = await launchChromium();
     const engine = await createEngine();
     const { letter } = await loadSeedLetter();
-    for (const locale of SHIPPED_LOCALES) pages.set(locale, renderHtml(engine, letter, locale));
+    const webFonts = createWebFonts(loadFontLibrary());
+    // The edition the service stores: the PDF's faces embedded.
+    for (const locale of SHIPPED_LOCALES) pages.set(locale, await renderHtmlWithFonts(engine, letter, locale, webFonts));
   });
   afterAll(async () => launched?.close());
 
@@ -73,5 +78,28 @@ describeInBrowser("the HTML edition in headless Chromium", () => {
     expect(requests).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it.each(SHIPPED_LOCALES)("draws every character of the %s letter in a face it embeds, none of the machine's", async (locale) => {
+    const page = await launched.browser.newPage();
+    await page.setContent(pages.get(locale)!, { waitUntil: "load" });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    // Chromium reports, per element, the fonts that drew its own text and whether each is a web font.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("DOM.enable");
+    await cdp.send("CSS.enable");
+    const { root } = await cdp.send("DOM.getDocument", { depth: -1 });
+    const { nodeIds } = await cdp.send("DOM.querySelectorAll", { nodeId: root.nodeId, selector: "body, body *" });
+    const used = new Map<string, number>();
+    for (const nodeId of nodeIds) {
+      for (const font of (await cdp.send("CSS.getPlatformFontsForNode", { nodeId })).fonts) {
+        const key = `${font.familyName}${font.isCustomFont ? "" : " (the machine's)"}`;
+        used.set(key, (used.get(key) ?? 0) + font.glyphCount);
+      }
+    }
+    await page.close();
+    const registry: string[] = Object.values(FAMILIES).map((family) => family.name);
+    expect([...used.keys()].filter((family) => !registry.includes(family))).toEqual([]);
+    expect([...used.values()].reduce((sum, glyphs) => sum + glyphs, 0)).toBeGreaterThan(1000);
   });
 });

@@ -6,6 +6,24 @@ import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../
 import { fillLetter } from "../../functions/core/html/render-html";
 
 /**
+ * The page's text without the running title as the footer prints a long one: its start, cut with an
+ * ellipsis to the margin box's width (print.css bounds it to one line), the last such on the page.
+ */
+function withoutCutTitle(page: string, title: string): string {
+  // Extractors give the ellipsis as one character or as three full stops.
+  for (const mark of ["…", "..."]) {
+    const ellipsis = page.lastIndexOf(mark);
+    if (ellipsis < 0) continue;
+    // The longest start of the title (ten characters at least) that ends right before the ellipsis.
+    for (let length = Math.min(title.length, ellipsis); length >= Math.min(10, title.length); length--) {
+      const start = title.slice(0, length).trimEnd();
+      if (page.slice(ellipsis - start.length, ellipsis) === start) return page.slice(0, ellipsis - start.length) + page.slice(ellipsis + mark.length);
+    }
+  }
+  return page;
+}
+
+/**
  * The two editions come from one filled template: what a reader extracts from the PDF must be the
  * HTML edition's text, word for word and in order, in every language (Arabic included).
  */
@@ -42,11 +60,14 @@ describe("the PDF edition says what the HTML edition says", () => {
       texts
         .map((text, index) => {
           let page = normalize(text);
-          for (const repeated of [normalize(labels[index]!), normalize(title)]) {
-            const at = page.lastIndexOf(repeated);
-            if (at >= 0) page = page.slice(0, at) + page.slice(at + repeated.length);
-          }
-          return page;
+          const label = normalize(labels[index]!);
+          const at = page.lastIndexOf(label);
+          if (at >= 0) page = page.slice(0, at) + page.slice(at + label.length);
+          // A long title is printed cut with an ellipsis; the heading above the letter keeps it whole.
+          const cut = withoutCutTitle(page, normalize(title));
+          if (cut !== page) return cut;
+          const whole = page.lastIndexOf(normalize(title));
+          return whole >= 0 ? page.slice(0, whole) + page.slice(whole + normalize(title).length) : page;
         })
         .join("");
 

@@ -6,10 +6,9 @@ import { promisify } from "node:util";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ENV } from "../../functions/config";
 import { HYPHENATION_BUNDLE_FOLDER } from "../../functions/deployment-contract";
-import { DEFAULT_TEMPLATE } from "../../functions/core/letter/schema";
 import { BUNDLE_FILES } from "../../functions/fonts/font-files";
 import { loadHyphenation } from "../../functions/hyphenation/load-hyphenation";
-import { templateNames } from "../../functions/templates/load-template-set";
+import { PAGE_MESSAGES_FOLDER, templateNames } from "../../functions/templates/load-template-set";
 import { type Harness, startHarness } from "../storage/embedded-s3-harness";
 import { uploadLetterData } from "../support/lambda-env";
 import { TEMPLATES_DIR } from "../support/letters";
@@ -73,7 +72,7 @@ describe("function bundles (real local esbuild)", () => {
 
   it("puts index.js and templates/ (whose message catalogs word the refused-link pages) into the download bundle, and no fonts", () => {
     expect(readdirSync(assets.download).sort()).toEqual(["index.js", "index.js.map", "templates"]);
-    expect(readdirSync(join(assets.download, "templates", DEFAULT_TEMPLATE, "messages"))).toEqual(expect.arrayContaining(["en.json", "fr.json"]));
+    expect(readdirSync(join(assets.download, "templates", PAGE_MESSAGES_FOLDER))).toEqual(expect.arrayContaining(["en.json", "fr.json"]));
     expect(existsSync(join(assets.download, "fonts"))).toBe(false);
   });
 

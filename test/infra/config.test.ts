@@ -57,7 +57,7 @@ describe("infra configuration from CDK context", () => {
     ["jwtAudience", { peopleSignIn: "jwt", jwtIssuer: "https://issuer.example.com/" }, /context key "jwtAudience": is required when peopleSignIn=jwt/],
     ["jwtIssuer", { peopleSignIn: "jwt", jwtIssuer: "http://issuer.example.com/", jwtAudience: "a" }, /context key "jwtIssuer"/],
     ["stage", { stage: "Prod!" }, /context key "stage"/],
-    ["renderReservedConcurrency", { renderReservedConcurrency: "1" }, /context key "renderReservedConcurrency": must be at least 2/],
+    ["renderReservedConcurrency", { renderReservedConcurrency: "1" }, /context key "renderReservedConcurrency": must be at least 4/],
     ["throttleBurstLimit", { throttleRateLimit: "100", throttleBurstLimit: "10" }, /context key "throttleBurstLimit"/],
     ["alarmEmail", { alarmEmail: "ops" }, /context key "alarmEmail"/],
     ["account", { account: "123", region: "eu-west-1" }, /context key "account"/],

@@ -41,8 +41,12 @@ describe("functions", () => {
     expect(template.toJSON().Resources[downloadId].Properties).toMatchObject({ MemorySize: 256, Timeout: 30 });
   });
 
-  it("gives the render function the shared environment, named as functions/config.ts names it", () => {
-    expect(template.toJSON().Resources[renderId].Properties.Environment.Variables).toEqual({ ...shared, NODE_OPTIONS: RENDER_NODE_OPTIONS });
+  it("gives the render function the shared environment and its part queue's URL, named as functions/config.ts names them", () => {
+    expect(template.toJSON().Resources[renderId].Properties.Environment.Variables).toEqual({
+      ...shared,
+      NODE_OPTIONS: RENDER_NODE_OPTIONS,
+      [ENV.renderPartQueueUrl]: { Ref: logicalId(stack, stack.render.partQueue) },
+    });
   });
 
   it("gives the download function the shared environment, the render function's name and the people's sign-in", () => {
@@ -71,19 +75,20 @@ describe("functions", () => {
     expect(() => synthStack({ shareMaxLifetimeSeconds: String(91 * 86_400) })).toThrow(/shareMaxLifetimeSeconds.*at most 7776000 seconds \(90 days\)/);
   });
 
-  it("lets the render function read data/, read and write letters/, list only those prefixes, and consume its queue; nothing else", () => {
+  it("lets the render function read data/, read and write letters/, list only those prefixes, consume its two queues and send to its part queue only; nothing else", () => {
     const queueArn = { "Fn::GetAtt": [logicalId(stack, stack.render.queue), "Arn"] };
+    const partQueueArn = { "Fn::GetAtt": [logicalId(stack, stack.render.partQueue), "Arn"] };
+    const consume = ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
     expect(roleStatements(template, renderId)).toEqual([
       logWrite(renderId),
       xray,
       { Action: "s3:GetObject", Effect: "Allow", Resource: [objects("letters/"), objects("data/")] },
       { Action: "s3:PutObject", Effect: "Allow", Resource: objects("letters/") },
       { Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": ["letters/*", "data/*"] } } },
-      {
-        Action: ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-        Effect: "Allow",
-        Resource: queueArn,
-      },
+      { Action: consume, Effect: "Allow", Resource: queueArn },
+      { Action: consume, Effect: "Allow", Resource: partQueueArn },
+      // The parts of a changed letter: SendMessage (which SendMessageBatch needs) on the part queue, nothing more.
+      { Action: "sqs:SendMessage", Effect: "Allow", Resource: partQueueArn },
     ]);
   });
 

@@ -42,7 +42,41 @@ describe("render pipeline", () => {
       // a deployment's eight notifications of one letter fit in one batch
       BatchSize: 10,
       MaximumBatchingWindowInSeconds: 5,
-      ScalingConfig: { MaximumConcurrency: 5 },
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  describe("the part queue: a changed letter's bounded parts", () => {
+    const partQueueId = logicalId(stack, stack.render.partQueue);
+
+    it("gives the function one part per invocation, with partial batch responses, the two consumers together within half the reserved concurrency", () => {
+      const mapping = Object.values(template.findResources("AWS::Lambda::EventSourceMapping", { Properties: { EventSourceArn: { "Fn::GetAtt": [partQueueId, "Arn"] } } }));
+      expect(mapping).toHaveLength(1);
+      expect(mapping[0]!.Properties).toEqual({
+        EventSourceArn: { "Fn::GetAtt": [partQueueId, "Arn"] },
+        FunctionName: { Ref: renderId },
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+        BatchSize: 1,
+        ScalingConfig: { MaximumConcurrency: 3 },
+      });
+    });
+
+    it("dead-letters a part after three receives into the render dead-letter queue (its alarm), hides a part six timeouts long, and is encrypted and TLS-only", () => {
+      expect(template.toJSON().Resources[partQueueId].Properties).toEqual({
+        RedrivePolicy: { deadLetterTargetArn: { "Fn::GetAtt": [dlqId, "Arn"] }, maxReceiveCount: 3 },
+        VisibilityTimeout: 360,
+        SqsManagedSseEnabled: true,
+      });
+      template.hasResourceProperties("AWS::SQS::QueuePolicy", {
+        Queues: [{ Ref: partQueueId }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } })]) },
+      });
+    });
+
+    it("lets nobody but its own account's principals use it: its policy only denies requests without TLS", () => {
+      const policies = Object.values(template.findResources("AWS::SQS::QueuePolicy", { Properties: { Queues: [{ Ref: partQueueId }] } }));
+      expect(policies).toHaveLength(1);
+      expect((policies[0]!.Properties.PolicyDocument.Statement as { Effect: string }[]).map((statement) => statement.Effect)).toEqual(["Deny"]);
     });
   });
 
@@ -103,6 +137,11 @@ describe("render pipeline", () => {
     const custom = synthStack({ renderReservedConcurrency: "4" });
     const id = logicalId(custom.stack, custom.stack.render.renderer.function);
     expect(custom.template.toJSON().Resources[id].Properties.ReservedConcurrentExecutions).toBe(4);
-    custom.template.hasResourceProperties("AWS::Lambda::EventSourceMapping", { ScalingConfig: { MaximumConcurrency: 2 } });
+    // Both consumers at the least AWS allows.
+    const mappings = Object.values(custom.template.findResources("AWS::Lambda::EventSourceMapping"));
+    expect(mappings.map((mapping) => mapping.Properties.ScalingConfig)).toEqual([{ MaximumConcurrency: 2 }, { MaximumConcurrency: 2 }]);
+    const large = synthStack({ renderReservedConcurrency: "40" });
+    const scaling = Object.values(large.template.findResources("AWS::Lambda::EventSourceMapping")).map((mapping) => mapping.Properties.ScalingConfig.MaximumConcurrency);
+    expect(scaling).toEqual([2, 18]);
   });
 });

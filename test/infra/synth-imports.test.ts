@@ -33,7 +33,7 @@ describe("the CDK app's imports", () => {
 describe("the download function's imports", () => {
   it("carry no part of the typesetter: it presigns, invokes the render function, and words refused-link pages from the message catalogs", async () => {
     const { sources, packages } = await importGraph(["functions/download/handler.ts"]);
-    // The share links' refused-link pages are worded from templates/messages (ICU messages): the
+    // The share links' refused-link pages are worded from templates/share-pages (ICU messages): the
     // catalog reader and the message formatter come along, and nothing else of the template engine;
     // of the typesetter only the font registry's data (see above).
     const typesetter = /^functions\/(core\/(pdf|html)\/|core\/template\/(?!message-catalog\.ts$)|fonts\/load-font-library|render\/(create-renderer|render-service|render-handler))/;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
+import { templateNames } from "../../functions/templates/load-template-set";
 import { FIXTURES_DIR, SEED_TEMPLATE, TEMPLATES_DIR } from "../support/letters";
 
 /** A copy of the shipped templates folder to break. */
@@ -39,7 +40,7 @@ describe("making the renderer from a templates folder", () => {
     });
   });
 
-  it.each([`${SEED_TEMPLATE}/print.css`, "ua.css", `${SEED_TEMPLATE}/partials`, `${SEED_TEMPLATE}/messages`])(
+  it.each([`${SEED_TEMPLATE}/print.css`, "ua.css", `${SEED_TEMPLATE}/partials`, `${SEED_TEMPLATE}/messages`, `${SEED_TEMPLATE}/page.hbs`])(
     "names a missing %s instead of failing with a raw file-system error",
     async (name) => {
       const dir = templatesCopy();
@@ -76,6 +77,19 @@ describe("a letter names its template", () => {
     });
   });
 
+  it("says so when the default template, which a letter.json without the field gets, is not there", async () => {
+    const dir = templatesCopy();
+    made.push(dir);
+    rmSync(join(dir, SEED_TEMPLATE), { recursive: true });
+    const data = sampleNaming(undefined);
+    made.push(data);
+    const renderer = await createRenderer({ templatesDir: dir, paper: "A4" });
+    const parsed = await loadLetter(data, "sample");
+    await expect(renderDocument(renderer, parsed, { letterId: "sample", locale: "en", format: "html", recipientId: null })).rejects.toThrow(
+      'sample/letter.json: template: no template "un-security-council" (the default when letter.json names none); expected one of the folders of templates/: "parliamentary-committee"',
+    );
+  });
+
   it("is made with the folder its letter.json names, each template compiled into its own engine", async () => {
     const dir = templatesCopy();
     made.push(dir);
@@ -83,7 +97,7 @@ describe("a letter names its template", () => {
     cpSync(join(dir, SEED_TEMPLATE), join(dir, "plain-letter"), { recursive: true });
     writeFileSync(join(dir, "plain-letter", "partials", "letterhead.hbs"), '<header class="letterhead"><p class="sender">Plain: {{sender}}</p></header>\n');
     const renderer = await createRenderer({ templatesDir: dir, paper: "A4" });
-    expect(renderer.templates.names).toEqual(["plain-letter", SEED_TEMPLATE]);
+    expect(renderer.templates.names).toEqual([...templateNames(TEMPLATES_DIR), "plain-letter"].sort());
     const html = async (template: string | undefined) => {
       const data = sampleNaming(template);
       made.push(data);

@@ -4,8 +4,7 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { createShareApi } from "../../functions/share/create-share-api";
 import { createEmfMetrics } from "../../functions/share/share-observability";
 import { SHARE_ROUTES } from "../../functions/share/share-http";
-import { DEFAULT_TEMPLATE } from "../../functions/core/letter/schema";
-import { loadTemplateSet } from "../../functions/templates/load-template-set";
+import { loadPageCatalogs } from "../../functions/templates/page-catalogs";
 import { startHarness, type Harness } from "../storage/embedded-s3-harness";
 import { LETTER, recordEvents, ringOf, storeDocument } from "./support";
 
@@ -36,7 +35,7 @@ describe("createShareApi, wired as the download handler and the local server wir
       documentStore: harness.store(),
       makeDocument: async () => Promise.reject(new Error("not here")),
       keyRing: ringOf("k1"),
-      catalogs: (await loadTemplateSet(join(__dirname, "../../templates"), DEFAULT_TEMPLATE)).catalogs,
+      catalogs: await loadPageCatalogs(join(__dirname, "../../templates")),
       allowedLocales: SHIPPED_LOCALES,
       linkBaseUrl: "http://127.0.0.1:8080",
       maxLifetimeSeconds: 90 * 86_400,

@@ -9,8 +9,7 @@ import { S3ShareStore } from "../../functions/share/s3-share-store";
 import { createShareRoutes, parseOpenShareEvent } from "../../functions/share/share-http";
 import { DAY_SECONDS, ShareService } from "../../functions/share/share-service";
 import { storedShareDocuments } from "../../functions/share/shared-documents";
-import { DEFAULT_TEMPLATE } from "../../functions/core/letter/schema";
-import { loadTemplateSet } from "../../functions/templates/load-template-set";
+import { loadPageCatalogs } from "../../functions/templates/page-catalogs";
 import { browserAvailable, type LaunchedBrowser, launchChromium, seriousAxeViolations } from "../support/browser";
 import { startHarness, type Harness } from "../storage/embedded-s3-harness";
 import { manualClock, recordEvents, ringOf, storeDocument } from "./support";
@@ -28,7 +27,7 @@ describeInBrowser("the refused-link page in headless Chromium", () => {
 
   beforeAll(async () => {
     harness = await startHarness();
-    const catalogs = (await loadTemplateSet(join(__dirname, "../../templates"), DEFAULT_TEMPLATE)).catalogs;
+    const catalogs = await loadPageCatalogs(join(__dirname, "../../templates"));
     const service = new ShareService({
       store: new S3ShareStore({ client: harness.client, bucket: harness.s3.bucket }),
       keyRing: ringOf("k1"),

@@ -9,8 +9,7 @@ import { createShareRoutes, SHARE_ROUTES, shareEventHandlers } from "../../funct
 import { REFUSAL_PAGE_CSP } from "../../functions/share/share-refusal-page";
 import { DAY_SECONDS, ShareService } from "../../functions/share/share-service";
 import { storedShareDocuments } from "../../functions/share/shared-documents";
-import { DEFAULT_TEMPLATE } from "../../functions/core/letter/schema";
-import { loadTemplateSet } from "../../functions/templates/load-template-set";
+import { loadPageCatalogs } from "../../functions/templates/page-catalogs";
 import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
 import { startHarness, type Harness } from "../storage/embedded-s3-harness";
 import { LETTER, manualClock, recordEvents, ringOf, START, storeDocument } from "./support";
@@ -37,7 +36,7 @@ const revokeEvent = (id: string) => ({ ...createSample, routeKey: SHARE_ROUTES.r
 
 describe("the share routes", () => {
   let harness: Harness;
-  let catalogs: Awaited<ReturnType<typeof loadTemplateSet>>["catalogs"];
+  let catalogs: Awaited<ReturnType<typeof loadPageCatalogs>>;
   const time = manualClock();
   const events = recordEvents();
   const errors: unknown[] = [];
@@ -65,7 +64,7 @@ describe("the share routes", () => {
 
   beforeAll(async () => {
     harness = await startHarness();
-    catalogs = (await loadTemplateSet(join(__dirname, "../../templates"), DEFAULT_TEMPLATE)).catalogs;
+    catalogs = await loadPageCatalogs(join(__dirname, "../../templates"));
     const documents = harness.store();
     await storeDocument(documents, REVISION, "fr", "pdf", "lettre en PDF", { downloadName: "Lettre conjointe des ONG" });
     await storeDocument(documents, REVISION, "fr", "html", "lettre en HTML");

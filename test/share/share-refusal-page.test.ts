@@ -4,16 +4,15 @@ import { join } from "node:path";
 import { HtmlValidate } from "html-validate";
 import { localeInfo } from "../../functions/core/locales";
 import { negotiateLocale, REFUSAL_PAGE_CSP, renderRefusalPage, type RefusalPageKind } from "../../functions/share/share-refusal-page";
-import { DEFAULT_TEMPLATE } from "../../functions/core/letter/schema";
-import { loadTemplateSet } from "../../functions/templates/load-template-set";
+import { loadPageCatalogs } from "../../functions/templates/page-catalogs";
 import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
 
 const KINDS: RefusalPageKind[] = ["expired", "revoked", "gone", "invalid", "error"];
 
 describe("the refused-link page", () => {
-  let catalogs: Awaited<ReturnType<typeof loadTemplateSet>>["catalogs"];
+  let catalogs: Awaited<ReturnType<typeof loadPageCatalogs>>;
   beforeAll(async () => {
-    catalogs = (await loadTemplateSet(join(__dirname, "../../templates"), DEFAULT_TEMPLATE)).catalogs;
+    catalogs = await loadPageCatalogs(join(__dirname, "../../templates"));
   });
 
   it.each(SHIPPED_LOCALES)("says what happened and whom to ask, in %s, for every kind of refusal", (locale) => {

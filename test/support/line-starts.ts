@@ -22,14 +22,22 @@ export function placedCharacters(path: string, bottomMargin: number): PlacedChar
     .slice(1)
     .forEach((page, index) => {
       const height = Number(/height="([\d.]+)"/.exec(page)![1]);
-      for (const line of page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([\s\S]*?)<\/line>/g)) {
-        const top = Number(line[1]);
-        if (top > height - bottomMargin - 1) continue;
-        const text = [...line[2]!.matchAll(/>([^<]*)<\/word>/g)]
+      const lines = [...page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([\s\S]*?)<\/line>/g)].map((line) => ({
+        top: Number(line[1]),
+        text: [...line[2]!.matchAll(/>([^<]*)<\/word>/g)]
           .map((m) => m[1])
           .join("")
-          .replace(/[\s•◦▪]|\p{M}|\p{Default_Ignorable_Code_Point}/gu, "");
-        for (const char of text) out.push({ char, page: index + 1, top, lineStart: false });
+          .replace(/[\s•◦▪]|\p{M}|\p{Default_Ignorable_Code_Point}/gu, ""),
+      }));
+      // Chromium draws an Arabic letter whose dots the font positions as marks (Noto Naskh Arabic 2.x)
+      // with the dot glyph first, a few points off the baseline, and poppler then reports that letter as
+      // a line of its own. A line's top is the top of the longest line within 6 pt of it (text lines are
+      // 13 pt or more apart), so one drawn line is one line in both editions.
+      const topOf = (top: number) => lines.filter((other) => Math.abs(other.top - top) < 6).reduce((best, other) => (other.text.length > best.text.length ? other : best)).top;
+      for (const line of lines) {
+        const top = topOf(line.top);
+        if (top > height - bottomMargin - 1) continue;
+        for (const char of line.text) out.push({ char, page: index + 1, top, lineStart: false });
       }
     });
   // A line starts where the line top moves: poppler may cut one justified line into several.

@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
+import { InvalidLetterDataError } from "../errors";
 import type { Letter } from "../letter/parse-letter";
 import { formattingLocale, type LocaleId, localeInfo } from "../locales";
 import { counterStyleOf } from "../style/counter-styles";
 import { documentStylesheets, type Paper, stylesheetsAsHtmlCss } from "../style/document-stylesheets";
 import type { StylesheetSource } from "../style/stylesheet";
+import { marginBoxCuts } from "./margin-boxes";
+import { embeddedFontCss, styleLetter, type WebFontSource } from "./web-fonts";
 import { buildLetterView, type LetterView } from "../template/letter-view";
 import type { TemplateEngine } from "../template/template-engine";
 import { inlineImages } from "./inline-images";
@@ -16,8 +19,18 @@ export interface FilledLetter {
   view: LetterView;
 }
 
-/** Fills the letter template for one language (and, optionally, one recipient). */
+/**
+ * Fills the letter template for one language (and, optionally, one recipient). The letter's own
+ * words the template prints must be in that language's file: one missing is an error naming the
+ * file and the field, before anything is filled.
+ */
 export function fillLetter(engine: TemplateEngine, letter: Letter, locale: LocaleId, recipientId?: string): FilledLetter {
+  const translation = letter.translations.get(locale);
+  const missing = translation ? engine.letterWords.filter((word) => translation[word] === undefined) : [];
+  if (missing.length > 0) {
+    const file = `${letter.facts.id}/${locale}.json`;
+    throw new InvalidLetterDataError(missing.map((word) => ({ file, path: word, message: `missing; the letter's template "${engine.set.name}" prints it` })));
+  }
   const view = buildLetterView(letter, locale, recipientId);
   return { fragment: engine.fill("letter", view, locale), view };
 }
@@ -42,17 +55,33 @@ export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, pap
   );
 }
 
-/** Wraps a filled letter into a standalone page: no script, no request, one inline style allowed by hash. */
-export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, paper: Paper): string {
+/**
+ * Wraps a filled letter into a standalone page: no script, no request, one inline style allowed by
+ * hash, and fonts only from that style's data: URIs (`fontCss`, see `embeddedFontCss`).
+ */
+export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, paper: Paper, fontCss = ""): string {
   const { view } = filled;
-  const css = stylesheetsAsHtmlCss(editionStylesheets(engine, view.locale, paper, view.title));
+  const stylesheets = stylesheetsAsHtmlCss(editionStylesheets(engine, view.locale, paper, view.title));
+  const css = fontCss === "" ? stylesheets : `${stylesheets}\n${fontCss}`;
   const styleHash = createHash("sha256").update(css).digest("base64");
-  const contentSecurityPolicy = ["default-src 'none'", `style-src 'sha256-${styleHash}'`, "img-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
+  const contentSecurityPolicy = ["default-src 'none'", `style-src 'sha256-${styleHash}'`, "img-src data:", "font-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
   return engine.fill(
     "page",
     { lang: view.lang, dir: view.dir, title: view.title, description: view.summary, contentSecurityPolicy, css, letter: inlineImages(filled.fragment, engine.set.assets) },
     view.locale,
   );
+}
+
+/**
+ * The HTML edition of a filled letter with its fonts embedded: WOFF2 subsets of exactly the faces
+ * and characters the PDF sets its text in, so the page looks the same on every machine; and its
+ * margin boxes cut to one line as the PDF cuts them (`marginBoxCuts`).
+ */
+export async function renderHtmlEdition(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource): Promise<string> {
+  const letter = styleLetter(filled.fragment, editionStylesheets(engine, filled.view.locale, paper, filled.view.title), engine.set.assets);
+  const fontCss = await embeddedFontCss(webFonts, letter);
+  const cuts = marginBoxCuts(webFonts.fonts, localeInfo(filled.view.locale), letter);
+  return renderHtmlPage(engine, filled, paper, cuts === "" ? fontCss : `${cuts}\n${fontCss}`);
 }
 
 export interface RenderHtmlOptions {
@@ -61,9 +90,15 @@ export interface RenderHtmlOptions {
 }
 
 /**
- * The HTML edition of a letter in one language: a standalone, accessible, print-ready page.
+ * The HTML edition of a letter in one language: a standalone, accessible, print-ready page, with
+ * its fonts embedded when a font source is given (`renderHtmlEdition`), else in the reader's fonts.
  * Pure and deterministic: the same letter, templates and options give the same string.
  */
 export function renderHtml(engine: TemplateEngine, letter: Letter, locale: LocaleId, options: RenderHtmlOptions = {}): string {
   return renderHtmlPage(engine, fillLetter(engine, letter, locale, options.recipientId), options.paper ?? "A4");
+}
+
+/** `renderHtml` with the fonts embedded (the edition the service stores). */
+export function renderHtmlWithFonts(engine: TemplateEngine, letter: Letter, locale: LocaleId, webFonts: WebFontSource, options: RenderHtmlOptions = {}): Promise<string> {
+  return renderHtmlEdition(engine, fillLetter(engine, letter, locale, options.recipientId), options.paper ?? "A4", webFonts);
 }

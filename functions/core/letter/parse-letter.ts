@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { countOf, type DataIssue, InvalidLetterDataError, LetterpressError, StaleTranslationError } from "../errors";
 import { canonicalLocale, isLocaleId, type LocaleId } from "../locales";
 import { formatJsonPath, parseDataJson } from "./parse-json";
-import { type LetterFacts, letterFactsSchema, type Translation, translationSchema } from "./schema";
+import { type LetterFacts, letterFactsSchema, RETIRED_FIELDS, type Translation, translationSchema } from "./schema";
 import { sourceFingerprint } from "./source-fingerprint";
 
 export const LETTER_FACTS_FILE = "letter.json";
@@ -75,6 +75,16 @@ export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
   return bytes.length;
 }
 
+/** "unexpected field "x"", with the reason when the field is one letter.json used to have. */
+function unexpectedFields(keys: readonly string[]): string {
+  const retired = keys.filter((key) => Object.hasOwn(RETIRED_FIELDS, key));
+  const others = keys.filter((key) => !Object.hasOwn(RETIRED_FIELDS, key));
+  return [
+    ...(others.length > 0 ? [`unexpected field${others.length > 1 ? "s" : ""} ${others.map((key) => JSON.stringify(key)).join(", ")}`] : []),
+    ...retired.map((key) => `${JSON.stringify(key)}: ${RETIRED_FIELDS[key]}`),
+  ].join("; ");
+}
+
 function validate<T>(schema: z.ZodType<T>, file: string, letterFile: LetterFile): { value?: T; issues: DataIssue[] } {
   const decoded = decode(file, letterFile);
   if (decoded.text === undefined) return { issues: decoded.issues };
@@ -88,7 +98,7 @@ function validate<T>(schema: z.ZodType<T>, file: string, letterFile: LetterFile)
       path: formatJsonPath(issue.path),
       message:
         issue.code === "unrecognized_keys"
-          ? `unexpected field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => JSON.stringify(key)).join(", ")}`
+          ? unexpectedFields(issue.keys)
           : // zod says only "Invalid key in record"; the key's own issues state the rule (test/reliability, issue 8).
             issue.code === "invalid_key"
             ? `invalid key: ${issue.issues.map((keyIssue) => keyIssue.message).join("; ")}`

@@ -21,7 +21,12 @@ export const LIMITS = {
   paragraphs: 200,
   segmentsPerParagraph: 100,
   signatories: 500,
-  recipients: 10_000,
+  // A changed letter renders in bounded parts, one invocation each (functions/render/render-parts.ts);
+  // what grows with recipients is each part's publish (the manifest it re-reads and re-writes, the
+  // entries it lists): 2,000 recipients (4,006 documents, a 1.2 MB manifest) measured 1.1-3.9 s to
+  // plan and 3.8-4.9 s for a part's publish against the embedded S3 (RELIABILITY.md, issue 15 item 8).
+  recipients: 2_000,
+  addresseeLines: 12,
 } as const;
 
 export { SLUG_PATTERN, slug } from "./slug";
@@ -112,7 +117,6 @@ export const letterFactsSchema = fields({
         id: slug,
         country: z.string().regex(/^[A-Z]{2}$/, { error: "expected an ISO 3166-1 alpha-2 country code" }),
         locale: localeId,
-        permanentMember: z.boolean(),
         /** The ambassador's name, when known. Optional: the seed names nobody. */
         representativeName: text.optional(),
       }),
@@ -150,7 +154,31 @@ export const translationSchema = fields({
     .max(LIMITS.paragraphs, { error: `expected at most ${LIMITS.paragraphs} paragraphs` }),
   signatories: recordOf("signatories", fields({ name: text, abbreviation: text.optional() })),
   recipients: recordOf("recipients", fields({ country: text, representative: text })),
+  /**
+   * The letter's own words where a template prints the letter's rather than its own messages (see
+   * LETTER_WORDS): optional here, required in every language by a template that prints them.
+   */
+  addressee: z.array(text).min(1, { error: "expected at least one line" }).max(LIMITS.addresseeLines).optional(),
+  salutation: text.optional(),
+  valediction: text.optional(),
+  senderKind: text.optional(),
 });
+
+/**
+ * The words a letter may carry itself rather than take from its template's messages: whom it is
+ * addressed to (the lines of the addressee block), how it greets and takes leave, and what kind of
+ * sender signs it. A template that prints one of them needs it in every language of a letter.
+ */
+export const LETTER_WORDS = ["addressee", "salutation", "valediction", "senderKind"] as const;
+export type LetterWord = (typeof LETTER_WORDS)[number];
+
+/**
+ * Fields letter.json once had, with why they went: an old file gets a reason, not only "unexpected
+ * field". permanentMember was required and read by nothing (issue 12).
+ */
+export const RETIRED_FIELDS: Readonly<Record<string, string>> = {
+  permanentMember: "no longer a field: it was read by nothing; remove it (a template that groups recipients would say how in its own data)",
+};
 
 export type LetterFacts = z.infer<typeof letterFactsSchema>;
 export type Translation = z.infer<typeof translationSchema>;

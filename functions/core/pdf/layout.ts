@@ -83,6 +83,21 @@ const FAMILY_NAMES: Readonly<Record<string, FamilyId>> = {
   "sans-serif": "sans",
 };
 
+/**
+ * The first family of a font stack that the font registry has: the family the PDF sets the text in
+ * (and the HTML edition embeds). A stack without one would be drawn in another face than the browser's: say so.
+ */
+export function familyOfStack(fontFamily: readonly string[]): FamilyId {
+  const family = fontFamily.map((name) => FAMILY_NAMES[name.toLowerCase()]).find((f) => f !== undefined);
+  if (!family) {
+    throw new LetterpressError(
+      "TEMPLATE_ERROR",
+      `font-family ${fontFamily.map((name) => `"${name}"`).join(", ")}: none of these families is in the font registry (${Object.keys(FAMILY_NAMES).join(", ")})`,
+    );
+  }
+  return family;
+}
+
 /** A block box placed in its containing block: its border box and content box, in points. */
 interface Geometry {
   x: number;
@@ -161,7 +176,8 @@ function alignOf(style: ComputedStyle, dir: "ltr" | "rtl"): Align {
   }
 }
 
-function markerText(style: ComputedStyle, ordinal: number): string | null {
+/** The text of a list item's marker, as the PDF draws it (the HTML edition embeds its characters too). */
+export function markerText(style: ComputedStyle, ordinal: number): string | null {
   switch (style.listStyleType) {
     case "disc":
       return "•";
@@ -174,6 +190,30 @@ function markerText(style: ComputedStyle, ordinal: number): string | null {
     case "none":
       return null;
   }
+}
+
+export type MarginBoxPosition = "left" | "center" | "right";
+
+const MARGIN_BOX_POSITIONS: readonly MarginBoxPosition[] = ["left", "center", "right"];
+
+const ELLIPSIS = "\u2026";
+
+/**
+ * The longest start of `text` (whole grapheme clusters, trailing spaces dropped) that fits `width`
+ * with `ending` after it, as CSS `text-overflow` cuts a line; just the ending when nothing fits.
+ */
+export function fitToWidth(text: string, ending: string, width: number, measure: (text: string) => number): string {
+  const graphemes = [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text)].map((s) => s.segment);
+  const candidate = (count: number) => `${graphemes.slice(0, count).join("").trimEnd()}${ending}`;
+  let low = 0;
+  let high = graphemes.length;
+  // Widths grow with the count of graphemes kept: the longest start that fits, by bisection.
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (measure(candidate(mid)) <= width) low = mid;
+    else high = mid - 1;
+  }
+  return candidate(low);
 }
 
 /** Lays the letter out into pages, then draws each page's margin boxes once the page count is known. */
@@ -227,16 +267,8 @@ export class Composer {
   // ---- break lines -------------------------------------------------------------------------
 
   private rulesOf(style: ComputedStyle): ScriptRules {
-    const family = style.fontFamily.map((name) => FAMILY_NAMES[name.toLowerCase()]).find((f) => f !== undefined);
-    // A list without a family the PDF has would be drawn in another face than the browser's: say so.
-    if (!family) {
-      throw new LetterpressError(
-        "TEMPLATE_ERROR",
-        `font-family ${style.fontFamily.map((name) => `"${name}"`).join(", ")}: none of these families is in the font registry (${Object.keys(FAMILY_NAMES).join(", ")})`,
-      );
-    }
     return {
-      primary: family,
+      primary: familyOfStack(style.fontFamily),
       keepAll: style.wordBreak === "keep-all",
     };
   }
@@ -766,24 +798,17 @@ export class Composer {
       const left = style.margin.left;
       const width = style.width - style.margin.left - style.margin.right;
       for (const edge of ["top", "bottom"] as const) {
-        const names = (["left", "center", "right"] as const).filter((position) => style.boxes[`${edge}-${position}` as MarginBoxName]);
-        if (names.length === 0) continue;
-        const texts = new Map(names.map((position) => [position, this.contentText(style.boxes[`${edge}-${position}` as MarginBoxName]!.content, index)]));
-        const natural = new Map(
-          names.map((position) => {
-            const box = style.boxes[`${edge}-${position}` as MarginBoxName]!;
-            const lines = this.set(this.textInlines(texts.get(position)!, box.style), { ...box.style, textAlign: "start", whiteSpace: "nowrap" }, width, dir);
-            return [position, Math.max(0, ...lines.map((l) => l.width))];
-          }),
-        );
-        const widths = this.marginBoxWidths(width, natural);
-        for (const position of names) {
+        const texts = new Map<MarginBoxPosition, string>();
+        for (const position of MARGIN_BOX_POSITIONS) {
+          const box = style.boxes[`${edge}-${position}` as MarginBoxName];
+          if (box) texts.set(position, this.contentText(box.content, index));
+        }
+        for (const [position, { text, width: boxWidth }] of this.marginBoxRow(style, edge, texts)) {
           const box = style.boxes[`${edge}-${position}` as MarginBoxName]!;
-          const boxWidth = widths.get(position)!;
           const x = position === "left" ? left : position === "right" ? left + width - boxWidth : left + (width - boxWidth) / 2;
           // A margin box aligns its text to its own side unless the stylesheet says otherwise.
           const textAlign = box.style.textAlign === "start" ? (position === "center" ? "center" : position) : box.style.textAlign;
-          const lines = this.set(this.textInlines(texts.get(position)!, box.style), { ...box.style, textAlign }, boxWidth, dir);
+          const lines = this.set(this.textInlines(text, box.style), { ...box.style, textAlign }, boxWidth, dir);
           const height = this.heightOf(lines);
           // Margin boxes centre their text vertically in the margin, as CSS Paged Media's defaults do.
           const area = edge === "top" ? { top: 0, height: style.margin.top } : { top: style.height - style.margin.bottom, height: style.margin.bottom };
@@ -797,6 +822,37 @@ export class Composer {
     });
   }
 
+  /**
+   * The boxes of one row of a page's margin (`edge`), given the text each prints: each box's width
+   * (`marginBoxWidths`) and its text, cut to that width where the stylesheet bounds the box to one
+   * line (`white-space: nowrap; overflow: hidden`), ending in an ellipsis with `text-overflow:
+   * ellipsis`. Nothing a box prints can then push another box's text (the page label) off the page.
+   * The HTML edition asks the same question of the same page style (`embeddedFontCss`).
+   */
+  marginBoxRow(style: PageStyle, edge: "top" | "bottom", texts: ReadonlyMap<MarginBoxPosition, string>): Map<MarginBoxPosition, { text: string; width: number }> {
+    const dir = this.ctx.styled.dirOf(this.ctx.styled.root);
+    const width = style.width - style.margin.left - style.margin.right;
+    const boxOf = (position: MarginBoxPosition) => style.boxes[`${edge}-${position}` as MarginBoxName]!;
+    const measure = (text: string, boxStyle: ComputedStyle) =>
+      Math.max(0, ...this.set(this.textInlines(text, boxStyle), { ...boxStyle, textAlign: "start", whiteSpace: "nowrap" }, width, dir).map((l) => l.width));
+    const natural = new Map([...texts].map(([position, text]) => [position, measure(text, boxOf(position).style)]));
+    const declared = new Map(
+      [...texts.keys()].flatMap((position) => {
+        const declaredWidth = boxOf(position).style.width;
+        return declaredWidth === "auto" ? [] : [[position, Math.min(width, resolveLength(declaredWidth, width))] as const];
+      }),
+    );
+    const widths = this.marginBoxWidths(width, natural, declared);
+    const row = new Map<MarginBoxPosition, { text: string; width: number }>();
+    for (const [position, text] of texts) {
+      const boxStyle = boxOf(position).style;
+      const boxWidth = widths.get(position)!;
+      const cut = boxStyle.whiteSpace === "nowrap" && boxStyle.overflow === "hidden" && natural.get(position)! > boxWidth;
+      row.set(position, { text: cut ? fitToWidth(text, boxStyle.textOverflow === "ellipsis" ? ELLIPSIS : "", boxWidth, (t) => measure(t, boxStyle)) : text, width: boxWidth });
+    }
+    return row;
+  }
+
   private textInlines(text: string, style: ComputedStyle): Inline[] {
     const inlineStyle = { bold: style.fontWeight >= 600, italic: style.fontStyle === "italic" };
     return text
@@ -805,24 +861,40 @@ export class Composer {
   }
 
   /**
-   * The widths of a row of margin boxes (CSS Paged Media 3, 5.3.2, simplified): a centre box gets its
-   * natural width and the sides share the rest equally; two side boxes share the width in
-   * proportion to their natural widths when they do not both fit.
+   * The widths of a row of margin boxes (CSS Paged Media 3, 5.3.2, simplified): a box with a
+   * declared `width` gets it; a centre box otherwise gets its natural width and the sides share
+   * the rest equally; two side boxes without declared widths share the width in proportion to
+   * their natural widths when they do not both fit, and one side beside a declared one gets the rest.
    */
-  private marginBoxWidths(width: number, natural: ReadonlyMap<"left" | "center" | "right", number>): Map<"left" | "center" | "right", number> {
-    const widths = new Map<"left" | "center" | "right", number>();
+  private marginBoxWidths(
+    width: number,
+    natural: ReadonlyMap<MarginBoxPosition, number>,
+    declared: ReadonlyMap<MarginBoxPosition, number> = new Map(),
+  ): Map<MarginBoxPosition, number> {
+    const widths = new Map<MarginBoxPosition, number>();
     const center = natural.get("center");
     if (center !== undefined) {
-      const c = Math.min(center, width);
+      const c = declared.get("center") ?? Math.min(center, width);
       widths.set("center", c);
-      for (const side of ["left", "right"] as const) if (natural.has(side)) widths.set(side, (width - c) / 2);
+      for (const side of ["left", "right"] as const) if (natural.has(side)) widths.set(side, declared.get(side) ?? (width - c) / 2);
+      return widths;
+    }
+    const sides = (["left", "right"] as const).filter((side) => natural.has(side));
+    const [one, other] = sides;
+    if (one !== undefined && other !== undefined && (declared.has(one) || declared.has(other))) {
+      for (const [side, opposite] of [
+        [one, other],
+        [other, one],
+      ] as const) {
+        widths.set(side, declared.get(side) ?? Math.max(0, width - declared.get(opposite)!));
+      }
       return widths;
     }
     const l = natural.get("left") ?? 0;
     const r = natural.get("right") ?? 0;
     const scale = l + r > width ? width / (l + r) : 1;
-    if (natural.has("left")) widths.set("left", natural.has("right") ? l * scale : width);
-    if (natural.has("right")) widths.set("right", natural.has("left") ? r * scale : width);
+    if (natural.has("left")) widths.set("left", declared.get("left") ?? (natural.has("right") ? l * scale : width));
+    if (natural.has("right")) widths.set("right", declared.get("right") ?? (natural.has("left") ? r * scale : width));
     return widths;
   }
 }

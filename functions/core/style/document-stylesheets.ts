@@ -1,5 +1,5 @@
 import type { Script } from "../locales";
-import { FAMILIES, type FamilyId, isCjkFamily, primaryFamilyOf } from "../pdf/font-library";
+import { FAMILIES, FAMILY_IDS, type FamilyId, isCjkFamily, primaryFamilyOf } from "../pdf/font-library";
 import type { StylesheetSource } from "./stylesheet";
 
 /** The paper a render asks for (the command line's `--paper`); the template's `@page size` overrides it. */
@@ -15,28 +15,21 @@ export interface TemplateStylesheets {
   authorName?: string;
 }
 
-/** System faces a browser without the Noto families falls back to, by the registry's body family. */
-const SYSTEM_FALLBACKS: Readonly<Partial<Record<FamilyId, string>>> = {
-  serif: '"Source Serif Pro", Georgia, "Times New Roman"',
-  naskh: '"Amiri", "Traditional Arabic"',
-  sc: '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"',
-  tc: '"Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC", "Microsoft JhengHei"',
-  jp: '"Noto Sans CJK JP", "Source Han Sans JP", "Hiragino Sans", "Yu Gothic"',
-  kr: '"Noto Sans CJK KR", "Source Han Sans K", "Apple SD Gothic Neo", "Malgun Gothic"',
-};
-
 /**
  * The font stack of a document script (ISO 15924), best first: the body family the font registry
- * sets it in (by its CSS name), system faces, then the registry's Latin family and a generic. Any
- * script gets a stack, so a language added by files never renders `--font-body: undefined`; the
- * PDF takes the first family of the stack its registry has.
+ * sets it in, the registry's Latin family for a script that is not Latin, then every other family
+ * of the registry in the PDF's fallback order (the large CJK faces last) and a generic. The PDF
+ * sets the text in the first family and falls back per character; the HTML edition embeds each
+ * face it falls back to under its name, so the browser finds it in this stack, not on the machine.
+ * Any script gets a stack, so a language added by files never renders `--font-body: undefined`.
  */
 export function fontStackOf(script: Script): string {
   const family = primaryFamilyOf(script);
   const sans = isCjkFamily(family) || family === "thai" || family === "sans";
-  const latin = sans ? FAMILIES.sans.name : FAMILIES.serif.name;
-  const names = [`"${FAMILIES[family].name}"`, SYSTEM_FALLBACKS[family], family === "serif" || family === "sans" ? undefined : `"${latin}"`];
-  return [...names.filter((name) => name !== undefined), sans ? "sans-serif" : "serif"].join(", ");
+  const latin: FamilyId = sans ? "sans" : "serif";
+  const fallbacks = [...FAMILY_IDS.filter((f) => !isCjkFamily(f)), ...FAMILY_IDS.filter(isCjkFamily)];
+  const order = [family, latin, ...fallbacks].filter((f, i, all) => all.indexOf(f) === i);
+  return [...order.map((f) => `"${FAMILIES[f].name}"`), sans ? "sans-serif" : "serif"].join(", ");
 }
 
 /**

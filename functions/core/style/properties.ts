@@ -45,6 +45,10 @@ export interface ComputedStyle {
   wordBreak: "normal" | "keep-all";
   hyphens: "none" | "manual" | "auto";
   whiteSpace: "normal" | "nowrap" | "pre-line";
+  /** Whether content wider than its box is cut at the box's edge (the margin boxes: a running title). */
+  overflow: "visible" | "hidden";
+  /** How a line cut by `overflow: hidden` ends: at the edge, or with an ellipsis. */
+  textOverflow: "clip" | "ellipsis";
   marginTop: LengthPercentage;
   marginRight: LengthPercentage;
   marginBottom: LengthPercentage;
@@ -345,6 +349,8 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
     values: "normal | nowrap | pre-line",
     compute: keyword(["normal", "nowrap", "pre-line"] as const),
   },
+  overflow: { key: "overflow", inherited: false, initial: "visible", values: "visible | hidden", compute: keyword(["visible", "hidden"] as const) },
+  "text-overflow": { key: "textOverflow", inherited: false, initial: "clip", values: "clip | ellipsis", compute: keyword(["clip", "ellipsis"] as const) },
   "margin-top": TOP.margin,
   "margin-right": RIGHT.margin,
   "margin-bottom": BOTTOM.margin,

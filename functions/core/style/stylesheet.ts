@@ -172,10 +172,14 @@ function declarationsOf(block: csstree.Block, state: ParseState, selector: strin
     const text = node.value.type === "Raw" ? node.value.value : csstree.generate(node.value);
     if (!knownProperty(property, context)) throw new StyleError(`${where}: not a property of the supported CSS (templates/CSS.md)`);
     if (property === "content" && context === "element") throw new StyleError(`${where}: content is read only in @page margin boxes (and as none on ::before and ::after)`);
+    if ((property === "overflow" || property === "text-overflow") && context === "element") {
+      throw new StyleError(`${where}: ${property} is read only in @page margin boxes (a running title cut to one line)`);
+    }
     if (
       context !== "element" &&
       !["content", "size", "margin", "margin-top", "margin-right", "margin-bottom", "margin-left"].includes(property) &&
       !isTextProperty(property) &&
+      !(context === "margin-box" && MARGIN_BOX_BOUNDS.includes(property)) &&
       !property.startsWith("--")
     ) {
       throw new StyleError(`${where}: not a property of @page or its margin boxes`);
@@ -196,6 +200,9 @@ function declarationsOf(block: csstree.Block, state: ParseState, selector: strin
 }
 
 /** What a margin box or the page context may set besides its content and margins. */
+/** What bounds a margin box to one line: its width and a cut line (the running title against the page label). */
+const MARGIN_BOX_BOUNDS = ["width", "overflow", "text-overflow"];
+
 function isTextProperty(property: string): boolean {
   return ["font-family", "font-size", "font-weight", "font-style", "color", "line-height", "text-align", "letter-spacing", "white-space"].includes(property);
 }

@@ -29,8 +29,13 @@ export interface LetterView {
   sources: { id: string; name: string }[];
   /** The addressee of a personalized letter; absent for the letter to the whole Council. */
   recipient: { id: string; country: string; representative: string; representativeName: string | null } | null;
-  /** The Council's members, as one list in the document's language. */
-  memberList: string;
+  /** The recipients' countries, as one list in the document's language ("France and Mexico"). */
+  recipientList: string;
+  /** The letter's own words (LETTER_WORDS), null when its file has none: a template that prints one gets it checked first. */
+  addressee: string[] | null;
+  salutation: string | null;
+  valediction: string | null;
+  senderKind: string | null;
 }
 
 /**
@@ -73,6 +78,10 @@ export function buildLetterView(letter: Letter, locale: LocaleId, recipientId?: 
     signatoryCount: facts.signatories.length,
     sources: Object.entries(translation.sources).map(([id, name]) => ({ id, name })),
     recipient: recipient ? { id: recipient.id, ...recipientText(recipient.id), representativeName: recipient.representativeName ?? null } : null,
-    memberList: new Intl.ListFormat(info.tag, { type: "conjunction", style: "long" }).format(facts.recipients.map((member) => recipientText(member.id).country)),
+    recipientList: new Intl.ListFormat(info.tag, { type: "conjunction", style: "long" }).format(facts.recipients.map((member) => recipientText(member.id).country)),
+    addressee: translation.addressee ?? null,
+    salutation: translation.salutation ?? null,
+    valediction: translation.valediction ?? null,
+    senderKind: translation.senderKind ?? null,
   };
 }

@@ -1,5 +1,6 @@
 import Handlebars from "handlebars";
 import { LetterpressError } from "../errors";
+import { LETTER_WORDS, type LetterWord } from "../letter/schema";
 import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
 import { type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
@@ -32,6 +33,53 @@ export class TemplateError extends LetterpressError {
   }
 }
 
+/** What a template's sources read, from their Handlebars syntax trees. */
+interface SourceReferences {
+  /** First parts of every path expression (the view's fields, wherever they stand). */
+  paths: Set<string>;
+  /** The message keys of `{{t "key"}}`, each with the first source that prints it. */
+  messageKeys: Map<string, string>;
+}
+
+function referencesOf(sources: Readonly<Record<string, string>>): SourceReferences {
+  const references: SourceReferences = { paths: new Set(), messageKeys: new Map() };
+  let file = "";
+  const messageKey = (call: hbs.AST.MustacheStatement | hbs.AST.SubExpression) => {
+    const [key] = call.params;
+    if (call.path.type === "PathExpression" && (call.path as hbs.AST.PathExpression).original === "t" && key?.type === "StringLiteral") {
+      const value = (key as hbs.AST.StringLiteral).value;
+      if (!references.messageKeys.has(value)) references.messageKeys.set(value, file);
+    }
+  };
+  class Collector extends Handlebars.Visitor {
+    override PathExpression(path: hbs.AST.PathExpression): void {
+      if (!path.data && path.parts[0] !== undefined) references.paths.add(path.parts[0]);
+    }
+    override MustacheStatement(mustache: hbs.AST.MustacheStatement): void {
+      messageKey(mustache);
+      super.MustacheStatement(mustache);
+    }
+    override SubExpression(sexpr: hbs.AST.SubExpression): void {
+      messageKey(sexpr);
+      super.SubExpression(sexpr);
+    }
+    // A partial's name (`{{> addressee}}`) names a file, not a field of the view: only its arguments are read.
+    override PartialStatement(partial: hbs.AST.PartialStatement): void {
+      for (const param of partial.params) this.accept(param);
+      if (partial.hash) this.accept(partial.hash);
+    }
+  }
+  const collector = new Collector();
+  for (const [name, source] of Object.entries(sources)) {
+    file = name;
+    collector.accept(Handlebars.parse(source));
+  }
+  return references;
+}
+
+/** Message keys the code formats for every template, whatever its sources print. */
+const CODE_MESSAGE_KEYS: ReadonlyMap<string, string> = new Map([["footer.page", "the page label (--page-label)"]]);
+
 interface RenderContext {
   messages: MessageFormatter;
 }
@@ -45,6 +93,8 @@ export class TemplateEngine {
   private readonly handlebars = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
   private readonly formatters = new Map<LocaleId, MessageFormatter>();
+  /** The letter's own words this template prints; every language of a letter filled by it needs them. */
+  readonly letterWords: readonly LetterWord[];
 
   constructor(readonly set: TemplateSet) {
     this.handlebars.registerHelper("t", function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
@@ -56,6 +106,28 @@ export class TemplateEngine {
       this.handlebars.registerPartial(name, this.compileOrThrow(`partials/${name}`, source));
     }
     for (const [name, source] of Object.entries(set.templates)) this.compiled.set(name, this.compileOrThrow(name, source));
+    // After compiling: a source that does not parse has been reported by name already.
+    const references = referencesOf({
+      ...Object.fromEntries(Object.entries(set.templates).map(([name, source]) => [`${name}.hbs`, source])),
+      ...Object.fromEntries(Object.entries(set.partials).map(([name, source]) => [`partials/${name}.hbs`, source])),
+    });
+    this.letterWords = LETTER_WORDS.filter((word) => references.paths.has(word));
+    this.checkCatalogs(new Map([...CODE_MESSAGE_KEYS, ...references.messageKeys]));
+  }
+
+  /**
+   * Every catalog has every message the template prints: a missing one is an error naming the
+   * catalog file, the key and what prints it, when the template is loaded, not when a letter in
+   * that language happens to be rendered.
+   */
+  private checkCatalogs(used: ReadonlyMap<string, string>): void {
+    const problems: string[] = [];
+    for (const [locale, catalog] of Object.entries(this.set.catalogs)) {
+      for (const [key, where] of used) {
+        if (!Object.hasOwn(catalog ?? {}, key)) problems.push(`templates/${this.set.name}/messages/${locale}.json: ${key}: missing; ${where} prints it`);
+      }
+    }
+    if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   }
 
   private compileOrThrow(name: string, source: string): Handlebars.TemplateDelegate {

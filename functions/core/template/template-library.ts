@@ -1,5 +1,6 @@
 import { InvalidLetterDataError } from "../errors";
 import { LETTER_FACTS_FILE, type Letter } from "../letter/parse-letter";
+import { DEFAULT_TEMPLATE } from "../letter/schema";
 import { TemplateEngine, type TemplateSet } from "./template-engine";
 
 /**
@@ -35,7 +36,7 @@ export class TemplateLibrary {
       {
         file: `${letter.facts.id}/${LETTER_FACTS_FILE}`,
         path: "template",
-        message: `no template "${name}"; expected one of the folders of templates/: ${this.names.map((known) => `"${known}"`).join(", ")}`,
+        message: `no template "${name}"${name === DEFAULT_TEMPLATE ? " (the default when letter.json names none)" : ""}; expected one of the folders of templates/: ${this.names.map((known) => `"${known}"`).join(", ")}`,
       },
     ]);
   }

@@ -200,7 +200,7 @@ export function letterFilesOf(testCase: LetterCase): LetterFile[] {
       setAt(
         data,
         edit.set,
-        Array.from({ length: edit.recipients }, (_, i) => ({ id: `r${i}`, country: "FR", locale: "en", permanentMember: false })),
+        Array.from({ length: edit.recipients }, (_, i) => ({ id: `r${i}`, country: "FR", locale: "en" })),
       );
     else if ("nested" in edit) {
       // JSON deeper than any letter: built as text, since no object here could be nested that deep and serialized.

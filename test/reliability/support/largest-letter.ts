@@ -98,7 +98,7 @@ export function largestLetterFiles({ locales, fileBytes = READER_LIMITS.maxFileB
     id: "largest",
     sourceLocale: locales[0],
     signatories: signatoryIds.map((id) => ({ id })),
-    recipients: [{ id: "gb", country: "GB", locale: locales[0], permanentMember: true }],
+    recipients: [{ id: "gb", country: "GB", locale: locales[0] }],
   };
   const [source, ...others] = locales;
   const sourceFile = translation(source!, fileBytes, signatoryIds, 1);

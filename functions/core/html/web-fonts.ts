@@ -1,0 +1,224 @@
+import { FACE_IDS, FAMILIES, type FaceId, type FamilyId, type FontLibrary, faceOf, type TextStyle } from "../pdf/font-library";
+import { familyOfStack, markerText } from "../pdf/layout";
+import { type Box, BoxBuilder, type Inline, inlineText, parseLetter } from "../pdf/letter-tree";
+import { assignFamilies } from "../pdf/shaping";
+import type { TemplateAssets } from "../images/image-source";
+import { type ComputedStyle, type ContentPart, type PageBox, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
+import { formatCounter } from "../style/counter-styles";
+
+/**
+ * The HTML edition's fonts: the faces of the font registry that the PDF sets the letter's text in,
+ * each cut down to the characters it sets, so that the browser draws every character with the same
+ * face as the PDF and never with whatever the reader's machine has installed.
+ */
+
+/** The characters each face sets, in code point order, for the faces the document uses. */
+export type FontUsage = ReadonlyMap<FaceId, string>;
+
+/** Subsets faces of the registry to WOFF2 (functions/fonts/web-fonts.ts binds it to the font files). */
+export interface WebFontSource {
+  /** The PDF's font library: which face has which character, as the PDF's fallback decides. */
+  fonts: FontLibrary;
+  /** A WOFF2 font with exactly the face's glyphs for these characters (and what shaping them needs). */
+  subset(face: FaceId, characters: string): Promise<Uint8Array>;
+}
+
+/** Collects characters per face, as the PDF's fallback assigns them. */
+class UsageCollector {
+  private readonly used = new Map<FaceId, Set<number>>();
+
+  constructor(private readonly fonts: FontLibrary) {}
+
+  /** Adds a run of text set in `style`, whose font stack's first registry family is `primary`. */
+  add(text: string, primary: FamilyId, style: TextStyle): void {
+    if (text === "") return;
+    const key = `${primary}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
+    for (const [face, codePoints] of remember(runUsage, key, RUN_USAGE_LIMIT, () => this.facesOf(text, primary, style))) {
+      let characters = this.used.get(face);
+      if (!characters) this.used.set(face, (characters = new Set()));
+      for (const codePoint of codePoints) characters.add(codePoint);
+    }
+  }
+
+  private facesOf(text: string, primary: FamilyId, style: TextStyle): (readonly [FaceId, readonly number[]])[] {
+    const used = new Map<FaceId, Set<number>>();
+    const families = assignFamilies(this.fonts, text, primary, style);
+    for (let i = 0; i < text.length; ) {
+      const codePoint = text.codePointAt(i)!;
+      // A forced line break is no glyph.
+      if (codePoint !== 0x0a) {
+        const face = faceOf(families[i]!, style);
+        let characters = used.get(face);
+        if (!characters) used.set(face, (characters = new Set()));
+        characters.add(codePoint);
+        // A shaper may draw a character as its decomposition (HarfBuzz draws Thai SARA AM as NIKHAHIT
+        // and SARA AA): the face keeps those too, else the browser takes them from the machine's fonts.
+        const char = String.fromCodePoint(codePoint);
+        for (const part of `${char.normalize("NFD")}${char.normalize("NFKD")}`) {
+          const partCodePoint = part.codePointAt(0)!;
+          if (partCodePoint !== codePoint && !characters.has(partCodePoint) && this.fonts.shaper(face).covers(partCodePoint)) characters.add(partCodePoint);
+        }
+      }
+      i += codePoint > 0xffff ? 2 : 1;
+    }
+    return [...used].map(([face, characters]) => [face, [...characters]] as const);
+  }
+
+  /** Adds inline text of a block of `block` style, with the PDF's rule for italics. */
+  addInlines(inlines: readonly Inline[], block: ComputedStyle): void {
+    const primary = familyOfStack(block.fontFamily);
+    // As the PDF does: a family without an italic face sets emphasis upright, fallback characters included.
+    const italics = faceOf(primary, { bold: false, italic: true }) !== faceOf(primary, { bold: false, italic: false });
+    for (const inline of inlines) {
+      if (inline.kind !== "text") continue;
+      const style = { bold: inline.style.bold, italic: italics && inline.style.italic };
+      // A soft hyphen prints as a hyphen where the line breaks at it; both editions may pick either form.
+      const text = inline.text.includes("\u00ad") ? `${inline.text}-\u2010` : inline.text;
+      this.add(text, primary, style);
+    }
+  }
+
+  result(): FontUsage {
+    const usage = new Map<FaceId, string>();
+    // Registry order, code point order: the same document always gives the same rules and bytes.
+    for (const face of FACE_IDS) {
+      const characters = this.used.get(face);
+      if (characters) usage.set(face, String.fromCodePoint(...[...characters].sort((a, b) => a - b)));
+    }
+    return usage;
+  }
+}
+
+function styleOfBox(style: ComputedStyle): TextStyle {
+  return { bold: style.fontWeight >= 600, italic: style.fontStyle === "italic" };
+}
+
+const digitsOfStyle = new Map<string, string>();
+
+/** Every digit a page counter of this style can print. */
+function counterDigits(style = "decimal"): string {
+  return remember(digitsOfStyle, style, 64, () => Array.from({ length: 10 }, (_, digit) => formatCounter(digit, style)).join(""));
+}
+
+/** The characters a margin box can print: its text, every digit of its counters, the running strings' texts, and the ellipsis that cuts it. */
+function marginBoxText(content: readonly ContentPart[], runningStrings: ReadonlyMap<string, string>): string {
+  const parts = content.map((part) => (part.kind === "text" ? part.text : part.kind === "counter" ? counterDigits(part.style) : (runningStrings.get(part.name) ?? "")));
+  return `${parts.join("")}\u2026`;
+}
+
+/** Bounded memo of small maps: the oldest entry goes first (Map keeps insertion order). */
+function remember<V>(cache: Map<string, V>, key: string, limit: number, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** A template's stylesheets change only with the template: parsed once per language, paper and title (parsing is most of the cost). */
+const parsedSheets = new Map<string, ReturnType<typeof parseStylesheets>>();
+
+function parsedStylesheets(sources: readonly StylesheetSource[]) {
+  return remember(parsedSheets, JSON.stringify(sources), 32, () => parseStylesheets(sources));
+}
+
+/** The faces and characters of one run of text: a mail merge sets the same paragraphs letter after letter. */
+const runUsage = new Map<string, readonly (readonly [FaceId, readonly number[]])[]>();
+const RUN_USAGE_LIMIT = 4096;
+
+/** The filled letter parsed and styled as the PDF does it: its computed styles, page styles and boxes. */
+export interface StyledLetter {
+  styled: StyledDocument;
+  boxes: Box;
+}
+
+/** The parse and style stages of the PDF, for the HTML edition's questions about fonts and margin boxes. */
+export function styleLetter(filledTemplate: string, stylesheets: readonly StylesheetSource[], images?: TemplateAssets): StyledLetter {
+  const letter = parseLetter(filledTemplate);
+  const styled = styleDocument(letter.root, parsedStylesheets(stylesheets));
+  return { styled, boxes: new BoxBuilder(styled, images).build(letter) };
+}
+
+/**
+ * The characters each face of the registry sets in this document: the letter's text, list
+ * markers, and the margin boxes (page label digits, running title), found as the PDF finds them:
+ * the same parse and style stages (`styleLetter`), the same first family of each font stack, the
+ * same per-character fallback (`assignFamilies`) and the same bold and italic faces.
+ */
+export function fontUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLetter): FontUsage {
+  const collector = new UsageCollector(fonts);
+  const runningStrings = new Map<string, string[]>();
+
+  const visit = (box: Box): void => {
+    if (box.ordinal !== undefined || box.style.display === "list-item") {
+      // Chromium draws the marker followed by a space, in the item's font.
+      const marker = markerText(box.style, box.ordinal ?? 1);
+      if (marker) collector.add(`${box.style.listStyleType === "decimal" ? counterDigits("decimal") : ""}${marker} `, familyOfStack(box.style.fontFamily), styleOfBox(box.style));
+    }
+    if (box.content.kind === "inline") {
+      collector.addInlines(box.content.inlines, box.style);
+      const stringSet = box.style.stringSet;
+      if (stringSet) {
+        const values = runningStrings.get(stringSet.name) ?? [];
+        values.push(stringSet.value === "text" ? inlineText(box.content.inlines).replace(/\n/g, " ") : stringSet.value);
+        runningStrings.set(stringSet.name, values);
+      }
+    } else if (box.content.kind === "blocks") box.content.children.forEach(visit);
+    else if (box.content.kind === "table") {
+      const { caption, groups } = box.content.table;
+      if (caption) visit(caption);
+      for (const group of groups) for (const row of group.rows) row.cells.forEach(visit);
+    }
+    // An image draws no text: its alt text is for readers of the structure, in both editions.
+  };
+  visit(root);
+
+  const strings = new Map([...runningStrings].map(([name, values]) => [name, values.join(" ")]));
+  for (const page of [styled.page(true), styled.page(false)]) {
+    for (const box of Object.values(page.boxes) as PageBox[]) {
+      collector.add(marginBoxText(box.content, strings), familyOfStack(box.style.fontFamily), styleOfBox(box.style));
+    }
+  }
+  return collector.result();
+}
+
+function faceDescriptors(face: FaceId): { family: string; weight: string; style: string } {
+  const split = face.indexOf("-");
+  const family = face.slice(0, split) as FamilyId;
+  const variant = face.slice(split + 1);
+  return {
+    family: FAMILIES[family].name,
+    // The PDF sets a weight of 600 or more in the bold face: the ranges make the browser choose alike.
+    weight: variant.startsWith("bold") ? "600 1000" : "1 599",
+    style: variant.endsWith("italic") ? "italic" : "normal",
+  };
+}
+
+/**
+ * `@font-face` rules for the subsets, under the registry's family names (the names the font
+ * stacks use), as data: URIs the page's Content-Security-Policy allows (`font-src data:`).
+ * Font synthesis is off: where the PDF has no bold or italic face it sets the regular one, and so
+ * does the browser.
+ */
+export function fontFaceRules(subsets: ReadonlyMap<FaceId, Uint8Array>): string {
+  const rules = [...subsets].map(([face, bytes]) => {
+    const { family, weight, style } = faceDescriptors(face);
+    const source = `url(data:font/woff2;base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")}) format("woff2")`;
+    return `@font-face { font-family: "${family}"; font-weight: ${weight}; font-style: ${style}; font-display: block; src: ${source}; }`;
+  });
+  return [...rules, "@layer user-agent { html { font-synthesis: none; } }"].join("\n");
+}
+
+/**
+ * The HTML edition's embedded fonts as CSS: the faces and characters the document uses
+ * (`fontUsage`), subset to WOFF2 by the source, as `@font-face` rules (`fontFaceRules`).
+ * Deterministic: the same document and fonts give the same string.
+ */
+export async function embeddedFontCss(source: WebFontSource, letter: StyledLetter): Promise<string> {
+  const usage = fontUsage(source.fonts, letter);
+  const subsets = new Map<FaceId, Uint8Array>();
+  for (const [face, characters] of usage) subsets.set(face, await source.subset(face, characters));
+  return fontFaceRules(subsets);
+}
