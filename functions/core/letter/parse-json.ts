@@ -60,8 +60,8 @@ function findForbiddenKeys(value: unknown, path: PropertyKey[], file: string, is
  */
 export function findDuplicateKeys(file: string, text: string): DataIssue[] {
   const issues: DataIssue[] = [];
-  // One map per open object: key -> the 1-based line where it was first written.
-  const open: Map<string, number>[] = [];
+  // One map per open object: key -> where it was first written (1-based line and column).
+  const open: Map<string, { line: number; column: number }>[] = [];
   visit(text, {
     onObjectBegin: () => {
       open.push(new Map());
@@ -69,18 +69,20 @@ export function findDuplicateKeys(file: string, text: string): DataIssue[] {
     onObjectEnd: () => {
       open.pop();
     },
-    onObjectProperty: (key: string, _offset: number, _length: number, startLine: number, _column: number, pathOf: () => JSONPath) => {
+    onObjectProperty: (key: string, _offset: number, _length: number, startLine: number, startColumn: number, pathOf: () => JSONPath) => {
       const seen = open[open.length - 1];
-      const line = startLine + 1;
+      const here = { line: startLine + 1, column: startColumn + 1 };
       const first = seen?.get(key);
       if (first === undefined) {
-        seen?.set(key, line);
+        seen?.set(key, here);
         return;
       }
+      // Both on one line (minified JSON): the columns tell them apart.
+      const at = (where: { line: number; column: number }) => (first.line === here.line ? `line ${where.line}, column ${where.column}` : `line ${where.line}`);
       issues.push({
         file,
         path: formatJsonPath([...pathOf(), key]),
-        message: `duplicate key "${key}" at line ${line}; it is first written at line ${first}, and only one may stay (JSON would keep the last in silence)`,
+        message: `duplicate key "${key}" at ${at(here)}; it is first written at ${at(first)}, and only one may stay (JSON would keep the last in silence)`,
       });
     },
   });

@@ -26,6 +26,12 @@ describe("parseDataJson: keys written twice", () => {
     ]);
   });
 
+  it("tells two keys on one line apart by their columns", () => {
+    expect(issuesOf('{"a": 1, "b": 2, "a": 3}').map((issue) => issue.message)).toEqual([
+      expect.stringMatching(/^duplicate key "a" at line 1, column 18; it is first written at line 1, column 2,/),
+    ]);
+  });
+
   it("treats equal keys in different objects, and keys equal only in case, as distinct", () => {
     expect(issuesOf('{"a": {"k": 1}, "b": {"k": 2}, "K": 3, "k": 4}')).toEqual([]);
   });
