@@ -185,13 +185,34 @@ export class InfraConfigError extends Error {
   override readonly name = "InfraConfigError";
 }
 
+/** What a setting expects, in words: zod's enum message ("Invalid option: expected one of "s3"|"kms"") is rewritten as a list. */
+function expectation(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_value" && issue.values.length > 0) return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+  if (issue.code === "invalid_type" && issue.expected === "number") return "expected a whole number";
+  return issue.message;
+}
+
+/**
+ * Validates the context for the CDK app's entry: a bad value is printed as one line naming the
+ * setting, the value and what is expected, and the process exits 1 (a stack trace would bury it).
+ */
+export function readInfraConfigOrExit(node: Node, report: (line: string) => void = (line) => console.error(line)): InfraConfig {
+  try {
+    return readInfraConfig(node);
+  } catch (error) {
+    if (!(error instanceof InfraConfigError)) throw error;
+    report(`error: ${error.message}`);
+    process.exit(1);
+  }
+}
+
 /** Validates raw context values (as `node.tryGetContext` returns them) into the typed configuration. */
 export function parseInfraConfig(raw: Partial<Record<keyof typeof CONTEXT_KEYS, unknown>>): InfraConfig {
   const result = contextSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? "context");
-      return `context key "${key}": ${issue.message} (got ${JSON.stringify(raw[key as keyof typeof CONTEXT_KEYS]) ?? "nothing"})`;
+      return `context key "${key}": ${expectation(issue)} (got ${JSON.stringify(raw[key as keyof typeof CONTEXT_KEYS]) ?? "nothing"})`;
     });
     throw new InfraConfigError(`invalid CDK context (cdk.json "context" or -c key=value): ${problems.join("; ")}`);
   }

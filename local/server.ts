@@ -63,9 +63,23 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
-  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-  response.end(result.body ?? "");
+  const body = result.body ?? "";
+  // The length is set here, not left to Node, so a HEAD (whose body Node never sends) has the GET's headers.
+  response.writeHead(result.statusCode ?? 200, { "content-length": String(Buffer.byteLength(body)), ...(result.headers as Record<string, string>) });
+  response.end(body);
 }
+
+/**
+ * RFC 9110 9.3.2: HEAD is GET without the body, with the same status and headers, so a HEAD is
+ * routed as the GET of its path (the handler sees method HEAD) and Node drops the body it answers.
+ */
+const routedMethod = (method: string) => (method === "HEAD" ? "GET" : method);
+
+/** What a 405 offers: a GET route answers HEAD too. */
+const allowedMethods = (routeKey: string) => {
+  const method = routeKey.split(" ")[0] as string;
+  return method === "GET" ? "GET, HEAD" : method;
+};
 
 /** Connections waiting to be accepted: a burst of clients queues in the kernel instead of being refused. */
 const LISTEN_BACKLOG = 4_096;
@@ -155,7 +169,7 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
       }
       const url = new URL(request.url ?? "/", "http://localhost");
       const method = request.method ?? "GET";
-      const route = matchApiRoute(method, url.pathname);
+      const route = matchApiRoute(routedMethod(method), url.pathname);
       // As API Gateway routes: by method and path. A path of the download route with another method
       // still goes to the handler, which answers 405 (as it always has); other routes' paths get 405 here.
       if (route && (route.methodMatches || route.routeKey === DOWNLOAD_ROUTE_KEY)) {
@@ -167,7 +181,7 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
       if (route) {
         return send(response, {
           statusCode: 405,
-          headers: { "content-type": "application/json; charset=utf-8", allow: route.routeKey.split(" ")[0] as string },
+          headers: { "content-type": "application/json; charset=utf-8", allow: allowedMethods(route.routeKey) },
           body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `this path answers only ${route.routeKey}` } }),
         });
       }

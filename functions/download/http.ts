@@ -84,10 +84,13 @@ export function parseDownloadRequest(event: APIGatewayProxyEventV2, options: Pic
 export function createDownloadHttpHandler(service: DownloadService, options: DownloadHttpOptions) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     try {
-      if (event.requestContext?.http?.method !== "GET") {
+      // HEAD is answered as GET (RFC 9110 9.3.2); whoever sends the reply drops its body. Only the local
+      // server sends HEAD here: API Gateway's HTTP API routes a HEAD to no GET route (see deployment-contract.ts).
+      const method = event.requestContext?.http?.method;
+      if (method !== "GET" && method !== "HEAD") {
         return {
-          ...json(405, { error: { code: "METHOD_NOT_ALLOWED", message: "only GET is allowed" } }),
-          headers: { allow: "GET", "content-type": "application/json; charset=utf-8" },
+          ...json(405, { error: { code: "METHOD_NOT_ALLOWED", message: "only GET and HEAD are allowed" } }),
+          headers: { allow: "GET, HEAD", "content-type": "application/json; charset=utf-8" },
         };
       }
       const query = parseDownloadRequest(event, options);

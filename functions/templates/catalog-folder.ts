@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LetterpressError } from "../core/errors";
+import { findDuplicateKeys } from "../core/letter/parse-json";
 import { type LocaleId, type LocaleOverrides, localeOverridesSchema, parseLocaleId } from "../core/locales";
 import { LOCALE_SETTINGS_KEY, type MessageCatalog } from "../core/template/message-catalog";
 
@@ -36,6 +37,12 @@ export async function readNamed(dir: string, extension: string): Promise<Record<
   return Object.fromEntries(entries);
 }
 
+/** A message written twice would lose one in silence (JSON.parse keeps the last); checked once the shape is known to be shallow. */
+function refuseDuplicateKeys(file: string, text: string): void {
+  const duplicates = findDuplicateKeys(file, text);
+  if (duplicates.length > 0) throw new LetterpressError("TEMPLATE_ERROR", duplicates.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`).join("\n"));
+}
+
 /**
  * Reads one catalog file: its messages (every value a string) and its optional `"$locale"` settings.
  * Errors name the file and the key.
@@ -53,12 +60,16 @@ export function parseCatalogFile(file: string, text: string): { messages: Messag
   for (const [key, message] of Object.entries(messages)) {
     if (typeof message !== "string") throw new LetterpressError("TEMPLATE_ERROR", `${file}: ${key}: expected an ICU message string, got ${JSON.stringify(message)}`);
   }
-  if (settings === undefined) return { messages: messages as MessageCatalog, overrides: undefined };
+  if (settings === undefined) {
+    refuseDuplicateKeys(file, text);
+    return { messages: messages as MessageCatalog, overrides: undefined };
+  }
   const parsed = localeOverridesSchema.safeParse(settings);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${[LOCALE_SETTINGS_KEY, ...issue.path].join(".")}: ${issue.message}`);
     throw new LetterpressError("TEMPLATE_ERROR", `${file}: ${problems.join("; ")}`);
   }
+  refuseDuplicateKeys(file, text);
   return { messages: messages as MessageCatalog, overrides: parsed.data };
 }
 

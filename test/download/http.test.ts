@@ -2,7 +2,8 @@ import { SHIPPED_LOCALES } from "../support/letters";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { parseDownloadRequest } from "../../functions/download/http";
+import { createDownloadHttpHandler, parseDownloadRequest } from "../../functions/download/http";
+import type { DownloadService } from "../../functions/download/download-service";
 import { LetterpressError } from "../../functions/core/errors";
 import { toHttpError, withoutServerPaths } from "../../functions/http-errors";
 import { StorageAccessDeniedError, StorageUnavailableError } from "../../functions/storage/errors";
@@ -105,5 +106,30 @@ describe("toHttpError", () => {
     const { statusCode, body } = toHttpError(new TypeError("Cannot read properties of undefined (reading 'secret') at /var/task/index.js:1:2"));
     expect(statusCode).toBe(500);
     expect(body).toEqual({ error: { code: "INTERNAL", message: "internal error" } });
+  });
+});
+
+describe("the download handler's methods", () => {
+  const expiresAt = new Date("2030-01-01T00:00:00Z");
+  const service = { link: async () => ({ url: "https://bucket.example/key?X-Amz-Signature=00", expiresAt, revision: "abcdef0" }) } as unknown as DownloadService;
+  const handler = createDownloadHttpHandler(service, OPTIONS);
+  const withMethod = (method: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 => ({
+    ...sample,
+    headers: { ...sample.headers, ...headers },
+    requestContext: { ...sample.requestContext, http: { ...sample.requestContext.http, method } },
+  });
+
+  it.each<Record<string, string>>([{}, { accept: "application/json" }])("answers HEAD with the GET's status and headers (RFC 9110 9.3.2), accept %j", async (headers) => {
+    const get = await handler(withMethod("GET", headers));
+    const head = await handler(withMethod("HEAD", headers));
+    expect(head.statusCode).toBe(get.statusCode);
+    expect(head.headers).toEqual(get.headers);
+    expect([200, 302]).toContain(head.statusCode);
+  });
+
+  it.each(["POST", "PUT", "DELETE", "OPTIONS"])("answers %s with 405 offering GET and HEAD", async (method) => {
+    const reply = await handler(withMethod(method));
+    expect(reply.statusCode).toBe(405);
+    expect(reply.headers?.allow).toBe("GET, HEAD");
   });
 });

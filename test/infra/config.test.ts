@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { InfraConfigError, parseInfraConfig } from "../../infra/config";
 import { synthStack } from "./synth-stack";
 
@@ -66,5 +70,38 @@ describe("infra configuration from CDK context", () => {
 
   it("fails the synth before any resource is created", () => {
     expect(() => synthStack({ urlTtlMax: "9999999" })).toThrow(/context key "urlTtlMax"/);
+  });
+});
+
+describe("the CDK app's entry with a bad setting (as `cdk synth -c key=value` runs it)", () => {
+  const ROOT = join(__dirname, "../..");
+
+  /** Runs infra/app.ts the way the CDK CLI does: a child process given the context in CDK_CONTEXT_JSON. */
+  function synthInChild(context: Record<string, string>) {
+    const outdir = mkdtempSync(join(tmpdir(), "letterpress-cdk-"));
+    try {
+      return spawnSync(join(ROOT, "node_modules/.bin/tsx"), ["infra/app.ts"], {
+        cwd: ROOT,
+        env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  it.each([
+    [{ encryption: "bogus" }, /^error: .*context key "encryption": expected one of "s3", "kms" \(got "bogus"\)$/],
+    [{ urlTtlMax: "an hour" }, /^error: .*context key "urlTtlMax": expected a whole number \(got "an hour"\)$/],
+    [{ peopleSignIn: "iam", stage: "Prod!" }, /^error: .*context key "stage": .*\(got "Prod!"\); context key "peopleSignIn": expected one of "cognito", "jwt" \(got "iam"\)$/],
+    [{ account: "123456789012" }, /^error: .*context keys "account" and "region" must be given together/],
+  ])("prints %j as one line naming the setting, the value and what is expected, and exits 1", (context, line) => {
+    const child = synthInChild(context);
+    expect(child.status).toBe(1);
+    const printed = child.stderr.split("\n").filter((text) => text.trim() !== "" && !text.startsWith("Note: Node"));
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toMatch(line);
+    expect(child.stderr).not.toMatch(/\bat \S+:\d+:\d+/);
   });
 });

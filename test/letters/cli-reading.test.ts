@@ -69,6 +69,19 @@ describe("the generate command", () => {
     expect(run.code).toBe(1);
   }, 120_000);
 
+  it("makes a letter's languages despite stray .json files, and lists each stray file as a failure of its own", async () => {
+    const data = join(root, "data");
+    sampleIn(join(data, "sample"));
+    copyFileSync(join(SAMPLE, "fr.json"), join(data, "sample", "xx.json"));
+    writeFileSync(join(data, "sample", "fr (old).json"), "{}");
+    const run = await generate(["--data", data, "--out", join(root, "out")]);
+    expect(run.stdout).toMatch(/^2 documents \(\d stored, \d unchanged\) exported to .*, 2 failed/m);
+    expect(run.stdout + run.stderr).toContain('sample/xx.json: "xx" names no language known to Unicode CLDR');
+    expect(run.stdout + run.stderr).toContain("sample/fr (old).json: unexpected file; expected letter.json or <locale>.json");
+    expect(run.stdout).not.toMatch(/unreadable/);
+    expect(run.code).toBe(1);
+  }, 120_000);
+
   it("prints exactly the example of README.md for the faults it describes", async () => {
     const readme = readFileSync(join(REPO, "README.md"), "utf8");
     const example = /```\n(warning: [\s\S]*?)```/.exec(readme)?.[1]?.trimEnd().split("\n");

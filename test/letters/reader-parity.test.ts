@@ -86,6 +86,13 @@ describe("the folder reader and the bucket reader", () => {
         "latin1",
       ),
     );
+    copySample(join(dataDir, "stray-files"));
+    withId(join(dataDir, "stray-files"), "stray-files");
+    // Of the kinds a person leaves behind: a tag of no language, a word that is a well-formed tag, a copy, a tag in the wrong form.
+    copyFileSync(join(SAMPLE, "fr.json"), join(dataDir, "stray-files", "xx.json"));
+    writeFileSync(join(dataDir, "stray-files", "notes.json"), '{"todo": "ask about paragraph 3"}');
+    copyFileSync(join(SAMPLE, "fr.json"), join(dataDir, "stray-files", "fr (copy).json"));
+    copyFileSync(join(SAMPLE, "fr.json"), join(dataDir, "stray-files", "fr_FR.json"));
     copySample(join(dataDir, "My Letter"));
     writeFileSync(join(dataDir, "README.md"), "# Letters\n");
     harness = await startHarness();
@@ -105,7 +112,7 @@ describe("the folder reader and the bucket reader", () => {
   it("list the same letters and name every skipped entry in the same warnings", async () => {
     const folder = await readers.folder.listLetters();
     expect(await readers.bucket.listLetters()).toEqual(folder);
-    expect(folder.letterIds).toEqual(["at-the-limit", "big-translation", "sample", "saved-as-latin"]);
+    expect(folder.letterIds).toEqual(["at-the-limit", "big-translation", "sample", "saved-as-latin", "stray-files"]);
     expect(folder.warnings.map((warning) => warning.file)).toEqual(["My Letter/", "README.md", "sample/.DS_Store", "sample/README.md", "sample/drafts/"]);
     expect(folder.warnings.find((warning) => warning.file === "My Letter/")?.message).toMatch(/^skipped: the folder's name is not a letter id/);
     expect(folder.warnings.find((warning) => warning.file === "sample/.DS_Store")?.message).toMatch(/^skipped: a hidden file/);
@@ -124,6 +131,20 @@ describe("the folder reader and the bucket reader", () => {
     expect(folder).toMatchObject({
       usable: ["en"],
       localeErrors: { fr: "big-translation/fr.json: 2,621,440 bytes; a data file may have at most 262,144 bytes (256 KiB)" },
+    });
+  });
+
+  it("read a letter with stray .json files alike: each a problem of its own file, named, and the letter's languages still usable", async () => {
+    const folder = await readingOf(readers.folder, "stray-files");
+    expect(await readingOf(readers.bucket, "stray-files")).toEqual(folder);
+    expect(folder).toMatchObject({
+      usable: ["en", "fr"],
+      localeErrors: {
+        xx: 'stray-files/xx.json: "xx" names no language known to Unicode CLDR; name a translation by its language\'s BCP 47 tag (such as en, pt-BR or zh-Hant), or move the file out of the letter folder',
+        notes: expect.stringMatching(/^stray-files\/notes\.json: "notes" names no language known/),
+        "fr (copy)": expect.stringMatching(/^stray-files\/fr \(copy\)\.json: unexpected file; expected letter\.json or <locale>\.json/),
+        fr_FR: expect.stringMatching(/^stray-files\/fr_FR\.json: unexpected file; .*"fr_FR" is not in canonical form, expected fr-FR\.json$/),
+      },
     });
   });
 

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { sha256Hex } from "../../functions/core/documents";
 import { forwarded } from "../storage/embedded-s3-harness";
 import { attribute, byTag, findAll, parseDocument } from "../support/html";
@@ -99,10 +100,46 @@ describe("the local server's download API, end to end over HTTP", () => {
     expect(JSON.stringify(body)).not.toMatch(/\bat \S+:\d+:\d+/);
   });
 
-  it("answers other methods with 405", async () => {
+  it("answers other methods with 405, offering GET and HEAD", async () => {
     const reply = await get(`/letters/${SEED_LETTER}/en/pdf`, { method: "DELETE" });
     expect(reply.status).toBe(405);
-    expect(reply.headers.get("allow")).toBe("GET");
+    expect(reply.headers.get("allow")).toBe("GET, HEAD");
+  });
+
+  /** The raw bytes of an answer, read to the socket's close: what a client really receives. */
+  function rawExchange(method: string, path: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const { hostname, port } = new URL(running.baseUrl);
+      const socket = connect(Number(port), hostname, () =>
+        socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: application/json\r\nConnection: close\r\n\r\n`),
+      );
+      const chunks: Buffer[] = [];
+      socket.on("data", (chunk) => chunks.push(chunk));
+      socket.on("end", () => resolve(Buffer.concat(chunks).toString("latin1")));
+      socket.on("error", reject);
+    });
+  }
+  const headersOf = (raw: string) =>
+    raw
+      .split("\r\n\r\n")[0]!
+      .split("\r\n")
+      .filter((line) => !/^date:/i.test(line));
+
+  // RFC 9110 9.3.2: the same status and headers as GET (the signed URL's own signature aside), and no body.
+  it.each([
+    ["the letters page", "/"],
+    ["a document link", `/letters/${SEED_LETTER}/en/pdf`],
+    ["an unknown letter", "/letters/no-such-letter/en/pdf"],
+    ["a malformed lifetime", `/letters/${SEED_LETTER}/en/pdf?expires=0`],
+    ["a share link that is not one", `/s/${"A".repeat(40)}`],
+  ])("answers HEAD on %s as GET without the body", async (_what, path) => {
+    const got = await rawExchange("GET", path);
+    const head = await rawExchange("HEAD", path);
+    const withoutSignature = (lines: string[]) => lines.map((line) => line.replace(/"url":.*|X-Amz-(Date|Signature)=[^&]+/g, ""));
+    expect(withoutSignature(headersOf(head))).toEqual(withoutSignature(headersOf(got)));
+    expect(headersOf(head)[0]).not.toMatch(/ 405 /);
+    expect(got.split("\r\n\r\n")[1]!.length).toBeGreaterThan(0);
+    expect(head.split("\r\n\r\n").slice(1).join("")).toBe("");
   });
 
   it("routes by method and path as API Gateway does: a share route's path with another method is a 405 naming the route, an unknown path a 404 listing the routes", async () => {
@@ -148,7 +185,7 @@ describe("the local server's download API, end to end over HTTP", () => {
   it("answers the letters page's path with another method 405, as API Gateway would", async () => {
     const reply = await get("/", { method: "DELETE" });
     expect(reply.status).toBe(405);
-    expect(reply.headers.get("allow")).toBe("GET");
+    expect(reply.headers.get("allow")).toBe("GET, HEAD");
   });
 
   it("refuses a request body over 4096 bytes unread (413), and one sent without a length", async () => {

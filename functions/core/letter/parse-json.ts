@@ -1,3 +1,6 @@
+// jsonc-parser (Microsoft's, the parser behind VS Code's JSON support) reports every property with
+// its line while it scans; JSON.parse silently keeps the last of two equal keys and says nothing.
+import { type JSONPath, visit } from "jsonc-parser";
 import type { DataIssue } from "../errors";
 
 /** Keys that could reach an object's prototype if data were ever merged; refused wherever they appear. */
@@ -51,8 +54,44 @@ function findForbiddenKeys(value: unknown, path: PropertyKey[], file: string, is
 }
 
 /**
+ * Finds every key written twice in one object. JSON.parse keeps the last one, so the first would be
+ * dropped in silence; each duplicate is reported with the object's JSON path and both line numbers.
+ * Only run on text JSON.parse accepted and no deeper than MAX_JSON_DEPTH (the scanner recurses).
+ */
+export function findDuplicateKeys(file: string, text: string): DataIssue[] {
+  const issues: DataIssue[] = [];
+  // One map per open object: key -> where it was first written (1-based line and column).
+  const open: Map<string, { line: number; column: number }>[] = [];
+  visit(text, {
+    onObjectBegin: () => {
+      open.push(new Map());
+    },
+    onObjectEnd: () => {
+      open.pop();
+    },
+    onObjectProperty: (key: string, _offset: number, _length: number, startLine: number, startColumn: number, pathOf: () => JSONPath) => {
+      const seen = open[open.length - 1];
+      const here = { line: startLine + 1, column: startColumn + 1 };
+      const first = seen?.get(key);
+      if (first === undefined) {
+        seen?.set(key, here);
+        return;
+      }
+      // Both on one line (minified JSON): the columns tell them apart.
+      const at = (where: { line: number; column: number }) => (first.line === here.line ? `line ${where.line}, column ${where.column}` : `line ${where.line}`);
+      issues.push({
+        file,
+        path: formatJsonPath([...pathOf(), key]),
+        message: `duplicate key "${key}" at ${at(here)}; it is first written at ${at(first)}, and only one may stay (JSON would keep the last in silence)`,
+      });
+    },
+  });
+  return issues;
+}
+
+/**
  * Parses a data file's JSON. Syntax errors name the line and column; keys that could pollute
- * prototypes are reported (all of them), never merged.
+ * prototypes and keys written twice in one object are reported (all of them), never merged.
  */
 export function parseDataJson(file: string, text: string): JsonParseResult {
   let value: unknown;
@@ -68,5 +107,7 @@ export function parseDataJson(file: string, text: string): JsonParseResult {
   }
   const issues: DataIssue[] = [];
   findForbiddenKeys(value, [], file, issues);
+  // Too deep for the scanner's recursion is already refused above; otherwise every duplicate is named.
+  if (!issues.some((issue) => issue.message.startsWith("nested deeper"))) issues.push(...findDuplicateKeys(file, text.replace(/^\uFEFF/, "")));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value };
 }

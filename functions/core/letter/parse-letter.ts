@@ -205,6 +205,13 @@ function declaredSourceLocale(letterFile: LetterFile | undefined): LocaleId | un
   }
 }
 
+const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
+
+/** A well-formed tag may still name no language ("xx", "notes"): CLDR's names of languages decide. */
+function isKnownLanguage(locale: LocaleId): boolean {
+  return languageNames.of(new Intl.Locale(locale).language) !== undefined;
+}
+
 /**
  * Validates a letter's files: `letter.json` and one `<locale>.json` per language.
  * Problems in the facts or the source language make the whole letter invalid; then every file's
@@ -231,13 +238,22 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (file.name === LETTER_FACTS_FILE) continue;
     const locale = file.name.replace(/\.json$/, "");
     if (!file.name.endsWith(".json") || !isLocaleId(locale)) {
-      const canonical = file.name.endsWith(".json") ? canonicalLocale(locale) : undefined;
+      // "fr_FR" (a POSIX locale name) is answered with the tag it means, as "pt-br" is.
+      const canonical = file.name.endsWith(".json") ? canonicalLocale(locale.replaceAll("_", "-")) : undefined;
       const expected = canonical ? `; "${locale}" is not in canonical form, expected ${canonical}.json` : "";
-      letterIssues.push({
+      // A problem of this file only (a stray "notes (copy).json" must not stop the letter's languages):
+      // it fails as a language of its own, listed with every other problem.
+      const issue = {
         file: at(file.name),
         path: "",
         message: `unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant${expected}`,
-      });
+      };
+      translations.set(locale, { file: at(file.name), issues: [issue] });
+      continue;
+    }
+    if (!isKnownLanguage(locale)) {
+      const message = `"${locale}" names no language known to Unicode CLDR; name a translation by its language's BCP 47 tag (such as en, pt-BR or zh-Hant), or move the file out of the letter folder`;
+      translations.set(locale, { file: at(file.name), issues: [{ file: at(file.name), path: "", message }] });
       continue;
     }
     const result = validate(translationSchema, at(file.name), file);

@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDataJson } from "../../../functions/core/letter/parse-json";
+import { parseLetter } from "../../../functions/core/letter/parse-letter";
+import { parseCatalogFile } from "../../../functions/templates/load-template-set";
+
+const SAMPLE = join(__dirname, "../../fixtures/letters/sample");
+
+function issuesOf(text: string) {
+  const result = parseDataJson("x/letter.json", text);
+  return result.ok ? [] : result.issues;
+}
+
+describe("parseDataJson: keys written twice", () => {
+  it("refuses a duplicate top-level key with the path and both line numbers", () => {
+    const issues = issuesOf('{\n  "id": "a",\n  "title": "t",\n  "id": "b"\n}');
+    expect(issues).toEqual([{ file: "x/letter.json", path: "id", message: expect.stringMatching(/duplicate key "id" at line 4; it is first written at line 2/) }]);
+  });
+
+  it("names the path of a duplicate deep inside arrays and objects, and reports every one", () => {
+    const text = ['{"paragraphs": [', '  {"content": "a"},', '  {"content": [{"source": "x",', '    "source": "y"}],', '   "content": "z"}', "]}"].join("\n");
+    const issues = issuesOf(text);
+    expect(issues.map((issue) => [issue.path, issue.message.replace(/; and only.*$/, "")])).toEqual([
+      ["paragraphs[1].content[0].source", expect.stringContaining("at line 4; it is first written at line 3")],
+      ["paragraphs[1].content", expect.stringContaining("at line 5; it is first written at line 3")],
+    ]);
+  });
+
+  it("tells two keys on one line apart by their columns", () => {
+    expect(issuesOf('{"a": 1, "b": 2, "a": 3}').map((issue) => issue.message)).toEqual([
+      expect.stringMatching(/^duplicate key "a" at line 1, column 18; it is first written at line 1, column 2,/),
+    ]);
+  });
+
+  it("treats equal keys in different objects, and keys equal only in case, as distinct", () => {
+    expect(issuesOf('{"a": {"k": 1}, "b": {"k": 2}, "K": 3, "k": 4}')).toEqual([]);
+  });
+
+  it("counts keys written with escapes as the key they spell", () => {
+    expect(issuesOf('{"title": 1,\n"\\u0074itle": 2}').map((issue) => issue.path)).toEqual(["title"]);
+  });
+
+  it("still reads a file with a byte order mark and no duplicates", () => {
+    expect(parseDataJson("x.json", '\uFEFF{"a": 1}')).toEqual({ ok: true, value: { a: 1 } });
+  });
+
+  it("refuses a letter whose real letter.json repeats a key, naming the file", () => {
+    const letter = readFileSync(join(SAMPLE, "letter.json"), "utf8").replace(/^\{/, '{\n  "id": "other",');
+    const files = ["en.json", "fr.json"].map((name) => ({ name, bytes: readFileSync(join(SAMPLE, name)) }));
+    expect(() => parseLetter("sample", [{ name: "letter.json", bytes: Buffer.from(letter) }, ...files])).toThrow(
+      /sample\/letter\.json: id: duplicate key "id" at line \d+; it is first written at line 2/,
+    );
+  });
+});
+
+describe("a template's message catalog with a key written twice", () => {
+  it("is refused with the file, the key and both lines, in the messages and in the $locale settings", () => {
+    expect(() => parseCatalogFile("t/messages/fr.json", '{\n  "greeting": "Madame",\n  "closing": "Cordialement",\n  "greeting": "Monsieur"\n}')).toThrow(
+      't/messages/fr.json: greeting: duplicate key "greeting" at line 4; it is first written at line 2',
+    );
+    expect(() => parseCatalogFile("t/messages/fr.json", '{"a": "x",\n"$locale": {"calendar": "gregory",\n"calendar": "persian"}}')).toThrow(
+      /\$locale\.calendar: duplicate key "calendar" at line 3; it is first written at line 2/,
+    );
+  });
+
+  it("still reads a catalog whose keys are all distinct", () => {
+    expect(parseCatalogFile("t/messages/fr.json", '{"greeting": "Madame", "closing": "Cordialement"}').messages).toEqual({ greeting: "Madame", closing: "Cordialement" });
+  });
+});
