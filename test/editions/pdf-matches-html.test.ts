@@ -1,27 +1,9 @@
 import { rmSync } from "node:fs";
 import { renderDocument, type DocumentRenderer } from "../../functions/core/render-document";
 import { createRenderer } from "../../functions/render/create-renderer";
-import { footerTitle, fragmentText, normalize, pdfjsPages, popplerPages, similarity, toFile } from "../core/pdf/pdf-inspect";
+import { footerTitle, fragmentText, normalize, pdfjsPages, popplerPages, withoutRunningTitle, similarity, toFile } from "../core/pdf/pdf-inspect";
 import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
 import { fillLetter } from "../../functions/core/html/render-html";
-
-/**
- * The page's text without the running title as the footer prints a long one: its start, cut with an
- * ellipsis to the margin box's width (print.css bounds it to one line), the last such on the page.
- */
-function withoutCutTitle(page: string, title: string): string {
-  // Extractors give the ellipsis as one character or as three full stops.
-  for (const mark of ["…", "..."]) {
-    const ellipsis = page.lastIndexOf(mark);
-    if (ellipsis < 0) continue;
-    // The longest start of the title (ten characters at least) that ends right before the ellipsis.
-    for (let length = Math.min(title.length, ellipsis); length >= Math.min(10, title.length); length--) {
-      const start = title.slice(0, length).trimEnd();
-      if (page.slice(ellipsis - start.length, ellipsis) === start) return page.slice(0, ellipsis - start.length) + page.slice(ellipsis + mark.length);
-    }
-  }
-  return page;
-}
 
 /**
  * The two editions come from one filled template: what a reader extracts from the PDF must be the
@@ -63,11 +45,7 @@ describe("the PDF edition says what the HTML edition says", () => {
           const label = normalize(labels[index]!);
           const at = page.lastIndexOf(label);
           if (at >= 0) page = page.slice(0, at) + page.slice(at + label.length);
-          // A long title is printed cut with an ellipsis; the heading above the letter keeps it whole.
-          const cut = withoutCutTitle(page, normalize(title));
-          if (cut !== page) return cut;
-          const whole = page.lastIndexOf(normalize(title));
-          return whole >= 0 ? page.slice(0, whole) + page.slice(whole + normalize(title).length) : page;
+          return withoutRunningTitle(page, normalize(title));
         })
         .join("");
 

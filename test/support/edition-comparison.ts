@@ -1,43 +1,9 @@
-import { run } from "../core/pdf/pdf-inspect";
+import { type PlacedCharacter, placedCharacters } from "./line-starts";
 
 /**
  * Issue 12 item 8's four figures for one document: Chromium printing the HTML edition against our
  * PDF, both read back by poppler's `pdftotext -bbox-layout`, characters aligned one to one.
  */
-
-interface Character {
-  char: string;
-  page: number;
-  top: number;
-  lineStart: boolean;
-}
-
-/**
- * The flow's characters above the bottom margin, without white space, list markers (Chromium draws
- * them as shapes), combining marks and default-ignorable characters (extractors order and keep them
- * differently).
- */
-export function flowCharacters(path: string, bottomMargin: number): Character[] {
-  const out: Character[] = [];
-  run("pdftotext", ["-bbox-layout", path, "-"])
-    .split("<page ")
-    .slice(1)
-    .forEach((page, index) => {
-      const height = Number(/height="([\d.]+)"/.exec(page)![1]);
-      for (const line of page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([\s\S]*?)<\/line>/g)) {
-        const top = Number(line[1]);
-        if (top > height - bottomMargin - 1) continue;
-        const text = [...line[2]!.matchAll(/>([^<]*)<\/word>/g)]
-          .map((m) => m[1])
-          .join("")
-          .replace(/[\s•◦▪]|\p{M}|\p{Default_Ignorable_Code_Point}/gu, "");
-        for (const char of text) out.push({ char, page: index + 1, top, lineStart: false });
-      }
-    });
-  // A line starts where the line top moves: poppler may cut one justified line into several.
-  out.forEach((c, i) => (c.lineStart = i === 0 || out[i - 1]!.page !== c.page || Math.abs(out[i - 1]!.top - c.top) > 2));
-  return out;
-}
 
 export interface EditionFigures {
   /** Characters each edition has (they must be equal for the alignment to mean anything). */
@@ -53,9 +19,9 @@ export interface EditionFigures {
 
 /** Compares the two PDFs (files) of one document; `bottomMargin` in points leaves the running footer out. */
 export function compareEditions(oursFile: string, chromiumFile: string, bottomMargin: number): EditionFigures {
-  const ours = flowCharacters(oursFile, bottomMargin);
-  const chromium = flowCharacters(chromiumFile, bottomMargin);
-  const pairs = ours.map((c, i) => [c, chromium[i]] as const).filter((pair): pair is readonly [Character, Character] => pair[1] !== undefined);
+  const ours = placedCharacters(oursFile, bottomMargin);
+  const chromium = placedCharacters(chromiumFile, bottomMargin);
+  const pairs = ours.map((c, i) => [c, chromium[i]] as const).filter((pair): pair is readonly [PlacedCharacter, PlacedCharacter] => pair[1] !== undefined);
   const starts = pairs.filter(([a, b]) => a.lineStart || b.lineStart);
   const both = starts.filter(([a, b]) => a.lineStart && b.lineStart);
   const tops = both.map(([a, b]) => Math.abs(a.top - b.top)).sort((a, b) => a - b);

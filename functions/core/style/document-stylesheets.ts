@@ -1,6 +1,6 @@
 import type { Script } from "../locales";
 import { FAMILIES, FAMILY_IDS, type FamilyId, isCjkFamily, primaryFamilyOf } from "../pdf/font-library";
-import type { StylesheetSource } from "./stylesheet";
+import { balancedStylesheet, type StylesheetSource } from "./stylesheet";
 
 /** The paper a render asks for (the command line's `--paper`); the template's `@page size` overrides it. */
 export type Paper = "A4" | "Letter";
@@ -90,5 +90,8 @@ export function documentStylesheets(sheets: TemplateStylesheets, options: Docume
  */
 export function stylesheetsAsHtmlCss(sources: readonly StylesheetSource[]): string {
   const layers = { "user-agent": "user-agent", user: "user" } as const;
-  return ["@layer user-agent, user;", ...sources.map((source) => (source.origin === "author" ? source.text : `@layer ${layers[source.origin]} {\n${source.text}\n}`))].join("\n");
+  return [
+    "@layer user-agent, user;",
+    ...sources.map((source) => (source.origin === "author" ? balancedStylesheet(source.text) : `@layer ${layers[source.origin]} {\n${balancedStylesheet(source.text)}\n}`)),
+  ].join("\n");
 }

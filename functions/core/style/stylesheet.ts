@@ -327,3 +327,23 @@ export function parseStylesheets(sources: readonly StylesheetSource[]): ParsedSt
   }
   return out;
 }
+
+/** Balanced forms of stylesheets already served, by source text (a template has few sheets). */
+const balancedSheets = new Map<string, string>();
+
+/**
+ * A stylesheet as the HTML edition gives it to the browser: re-serialized from css-tree's parse, so
+ * every block, string and comment is closed where the sheet ends. CSS closes what the end of a sheet
+ * leaves open (CSS Syntax 3, 5.4), so a sheet cut short means the same alone; but inside one
+ * `<style>` element an open block of the author's sheet would swallow the rules after it (the
+ * embedded `@font-face` faces), and the HTML would differ from the PDF, which parsed the sheet alone.
+ */
+export function balancedStylesheet(text: string): string {
+  let balanced = balancedSheets.get(text);
+  if (balanced === undefined) {
+    balanced = csstree.generate(csstree.parse(text));
+    if (balancedSheets.size >= 32) balancedSheets.clear();
+    balancedSheets.set(text, balanced);
+  }
+  return balanced;
+}

@@ -135,8 +135,8 @@ describe("renderHtml on the seed letter", () => {
   });
 
   it("uses US Letter paper when asked", () => {
-    expect(renderHtml(engine, parsed.letter, "en", { paper: "Letter" })).toContain("size: letter;");
-    expect(renderHtml(engine, parsed.letter, "en")).toContain("size: A4;");
+    expect(renderHtml(engine, parsed.letter, "en", { paper: "Letter" })).toMatch(/size: ?letter\b/);
+    expect(renderHtml(engine, parsed.letter, "en")).toMatch(/size: ?A4\b/);
   });
 });
 

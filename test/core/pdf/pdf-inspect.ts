@@ -115,7 +115,28 @@ export function footerTitle(html: string): string {
   return /<p class="footer-title">([^<]*)<\/p>/.exec(html)?.[1] ?? "";
 }
 
-/** Drops each page's running footer (its last occurrence of the title and the page label). */
+/**
+ * The page's text without its running title: as the footer prints a long one (its start cut with an
+ * ellipsis to the margin box's width, print.css bounding it to one line), or whole; the last such on
+ * the page, since the heading above the letter keeps the title whole. `page` and `title` normalized alike.
+ */
+export function withoutRunningTitle(page: string, title: string): string {
+  if (!title) return page;
+  // Extractors give the ellipsis as one character or as three full stops.
+  for (const mark of ["…", "..."]) {
+    const ellipsis = page.lastIndexOf(mark);
+    if (ellipsis < 0) continue;
+    // The longest start of the title (ten characters at least) that ends right before the ellipsis.
+    for (let length = Math.min(title.length, ellipsis); length >= Math.min(10, title.length); length--) {
+      const start = title.slice(0, length).trimEnd();
+      if (page.slice(ellipsis - start.length, ellipsis) === start) return page.slice(0, ellipsis - start.length) + page.slice(ellipsis + mark.length);
+    }
+  }
+  const whole = page.lastIndexOf(title);
+  return whole >= 0 ? page.slice(0, whole) + page.slice(whole + title.length) : page;
+}
+
+/** Drops each page's running footer (its last occurrence of the title, whole or cut, and the page label). */
 export function withoutFooters(pages: readonly string[], title: string): string {
   return pages
     .map((page, i) => {
@@ -123,10 +144,7 @@ export function withoutFooters(pages: readonly string[], title: string): string 
       const label = normalize(PAGE_LABEL(i + 1, pages.length));
       const at = text.lastIndexOf(label);
       if (at >= 0) text = text.slice(0, at) + text.slice(at + label.length);
-      const t = normalize(title);
-      const titleAt = t ? text.lastIndexOf(t) : -1;
-      if (titleAt >= 0) text = text.slice(0, titleAt) + text.slice(titleAt + t.length);
-      return text;
+      return withoutRunningTitle(text, normalize(title));
     })
     .join("");
 }

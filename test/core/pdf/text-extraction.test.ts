@@ -8,7 +8,7 @@ import { renderDocument, type DocumentRenderer } from "../../../functions/core/r
 import { createRenderer } from "../../../functions/render/create-renderer";
 import { loadSeedLetter, SEED_LETTER, SEED_TEMPLATE_DIR, TEMPLATES_DIR, SHIPPED_LOCALES } from "../../support/letters";
 import { documentStylesheets } from "../../../functions/core/style/document-stylesheets";
-import { fixture, footerTitle, options, PAGE_LABEL, pdfjsPages, popplerPages, toFile } from "./pdf-inspect";
+import { fixture, footerTitle, options, PAGE_LABEL, pdfjsPages, popplerPages, toFile, withoutRunningTitle } from "./pdf-inspect";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
 
 /*
@@ -86,11 +86,10 @@ function documentText(pages: readonly string[], title: string, label: (page: num
   return pages
     .map((page, i) => {
       let text = normalizeText(page);
-      for (const repeated of [normalizeText(label(i + 1, pages.length)), normalizeText(title)]) {
-        const at = repeated ? text.lastIndexOf(repeated) : -1;
-        if (at >= 0) text = text.slice(0, at) + text.slice(at + repeated.length);
-      }
-      return text;
+      const repeated = normalizeText(label(i + 1, pages.length));
+      const at = repeated ? text.lastIndexOf(repeated) : -1;
+      if (at >= 0) text = text.slice(0, at) + text.slice(at + repeated.length);
+      return withoutRunningTitle(text, normalizeText(title));
     })
     .join(" ")
     .replace(/\s+/g, " ");
