@@ -3,6 +3,7 @@ import { copyFile, cp, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { BUNDLE_FILES } from "../functions/fonts/font-files";
+import { HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "../functions/hyphenation/hyphenation-files";
 import { assetPath } from "../functions/fonts/load-font-library";
 import { BENCH_LETTER_ID } from "./workload";
 import { LAMBDA_BUNDLE } from "../infra/bundling/lambda-bundle";
@@ -52,6 +53,8 @@ export async function buildBundle(): Promise<Bundle> {
     await mkdir(fontDir);
     await Promise.all(BUNDLE_FILES.map((file) => copyFile(assetPath(file), join(fontDir, file.fileName))));
     await cp(join(REPO_ROOT, "data", BENCH_LETTER_ID), join(dataDir, BENCH_LETTER_ID), { recursive: true });
+    // The hyphenation patterns beside the code, as infra copies them into the render function's bundle.
+    await cp(hyphenationDir(), join(dir, HYPHENATION_BUNDLE_FOLDER), { recursive: true });
     const size = async (name: string) => (await stat(join(dir, name))).size;
     return {
       dir,

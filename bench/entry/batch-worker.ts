@@ -9,6 +9,7 @@ import { localeIdSchema } from "../../functions/core/locales";
 import { renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
+import { bundledHyphenation } from "./bundled-assets";
 import { downloadNameOf } from "../../functions/render/render-and-store";
 import { readConfig } from "../../functions/config";
 import { ENV } from "../../functions/deployment-contract";
@@ -67,7 +68,7 @@ function requestJobs(): Promise<BatchWorkerJob[]> {
 
 async function run(init: z.infer<typeof batchInitSchema>): Promise<void> {
   const started = performance.now();
-  const renderer = await createRenderer({ templatesDir: init.templatesDir, ...(init.fontDir ? { fontDir: init.fontDir } : {}), paper: "A4" });
+  const renderer = await createRenderer({ templatesDir: init.templatesDir, ...(init.fontDir ? { fontDir: init.fontDir, hyphenationDir: bundledHyphenation() } : {}), paper: "A4" });
   const parsed = await loadLetter(init.dataDir, BENCH_LETTER_ID);
   // The store as the render function builds it (same factory, same client settings), pointed at the harness's server.
   const config = readConfig({ [ENV.documentsBucket]: init.s3.bucket, [ENV.s3Endpoint]: init.s3.endpoint, [ENV.region]: init.s3.region, [ENV.encryption]: "none" });

@@ -16,6 +16,7 @@ import { localeIdSchema } from "../../functions/core/locales";
 import { renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
+import { bundledHyphenation } from "./bundled-assets";
 import { countPdfPages } from "../stats";
 import { BENCH_LETTER_ID, personalizedStream } from "../workload";
 
@@ -75,7 +76,7 @@ const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 async function cold(args: Extract<RenderEntryArgs, { mode: "cold" }>): Promise<void> {
   const mainStartMs = performance.now();
-  const renderer = await createRenderer({ templatesDir: args.templatesDir, ...(args.fontDir ? { fontDir: args.fontDir } : {}), paper: "A4" });
+  const renderer = await createRenderer({ templatesDir: args.templatesDir, ...(args.fontDir ? { fontDir: args.fontDir, hyphenationDir: bundledHyphenation() } : {}), paper: "A4" });
   const rendererReadyMs = performance.now();
   const parsed = await loadLetter(args.dataDir, BENCH_LETTER_ID);
   const letterLoadedMs = performance.now();
@@ -96,7 +97,7 @@ async function cold(args: Extract<RenderEntryArgs, { mode: "cold" }>): Promise<v
 
 async function warm(args: Extract<RenderEntryArgs, { mode: "warm" | "profile" }>): Promise<void> {
   const started = performance.now();
-  const renderer = await createRenderer({ templatesDir: args.templatesDir, ...(args.fontDir ? { fontDir: args.fontDir } : {}), paper: "A4" });
+  const renderer = await createRenderer({ templatesDir: args.templatesDir, ...(args.fontDir ? { fontDir: args.fontDir, hyphenationDir: bundledHyphenation() } : {}), paper: "A4" });
   const parsed = await loadLetter(args.dataDir, BENCH_LETTER_ID);
   const setupMs = performance.now() - started;
 
