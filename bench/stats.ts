@@ -41,7 +41,7 @@ export function countPdfPages(bytes: Uint8Array): number {
   const text = Buffer.from(bytes).toString("latin1");
   const pagesIn = (chunk: string) => (chunk.match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
   let pages = pagesIn(text);
-  for (const match of text.matchAll(/\/Type\s*\/ObjStm[^]*?stream\r?\n/g)) {
+  for (const match of text.matchAll(/\/Type\s*\/ObjStm[\s\S]*?stream\r?\n/g)) {
     const start = (match.index ?? 0) + match[0].length;
     const end = text.indexOf("endstream", start);
     try {
