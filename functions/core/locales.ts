@@ -147,10 +147,15 @@ export const localeOverridesSchema = z.strictObject({
   calendar: z
     .string()
     .regex(/^[a-z0-9]{3,8}(-[a-z0-9]{3,8})*$/, { error: "expected a Unicode calendar identifier such as gregory" })
+    // A well-formed name Intl does not know would be ignored in silence: refused, with the names it knows.
+    .refine((name) => Intl.supportedValuesOf("calendar").includes(name), { error: () => `expected a calendar Intl supports: ${Intl.supportedValuesOf("calendar").join(", ")}` })
     .optional(),
   numberingSystem: z
     .string()
     .regex(/^[a-z0-9]{3,8}$/, { error: "expected a Unicode numbering system such as latn or arab" })
+    .refine((name) => Intl.supportedValuesOf("numberingSystem").includes(name), {
+      error: () => `expected a numbering system Intl supports, such as latn, arab, arabext, deva, beng, thai or hanidec`,
+    })
     .optional(),
 });
 export type LocaleOverrides = z.infer<typeof localeOverridesSchema>;

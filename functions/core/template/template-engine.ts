@@ -3,7 +3,7 @@ import { LetterpressError } from "../errors";
 import { LETTER_WORDS, type LetterWord } from "../letter/schema";
 import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
-import { type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
+import { checkCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
 
 /** One template's sources, as read from templates/<name>/: the main templates by name, partials by name, catalogs by locale. */
 export interface TemplateSet {
@@ -127,6 +127,12 @@ export class TemplateEngine {
         if (!Object.hasOwn(catalog ?? {}, key)) problems.push(`templates/${this.set.name}/messages/${locale}.json: ${key}: missing; ${where} prints it`);
       }
     }
+    // The catalogs agree with each other: the same keys, each message with the same ICU arguments
+    // (a translation that drops {pages} would print "Page 1" in silence). English is the reference
+    // where the template has it, else its first catalog by tag.
+    const locales = Object.keys(this.set.catalogs).sort() as LocaleId[];
+    const reference = locales.includes("en" as LocaleId) ? ("en" as LocaleId) : locales[0];
+    if (reference) for (const problem of checkCatalogs(this.set.catalogs, reference)) problems.push(`templates/${this.set.name}/${problem}`);
     if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   }
 
