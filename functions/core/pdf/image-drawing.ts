@@ -2,7 +2,7 @@
 // logo or signature stays vector (sharp at any zoom, a few KB), where rasterizing it (resvg) would
 // embed pixels at one resolution; it is plain JavaScript, so the Lambda bundle needs no native binary.
 import SVGtoPDF = require("svg-to-pdfkit");
-import { deflateSync } from "node:zlib";
+import { deflateSync, inflateSync } from "node:zlib";
 import { PNG } from "pngjs";
 import { imageError, type ImageSource } from "../images/image-source";
 import type { PlacedImage } from "./images";
@@ -66,7 +66,10 @@ export function drawImage(doc: ImageCanvas, item: PlacedImage, opened: OpenedIma
     } catch (error) {
       throw imageError(source.file, `cannot be read as ${source.format.toUpperCase()} (${(error as Error).message})`);
     }
-    if (source.format === "png") decodeTransparencyOnce(image as PdfkitPng, source.bytes);
+    if (source.format === "png") {
+      checkPixelData(source);
+      decodeTransparencyOnce(image as PdfkitPng, source.bytes);
+    }
     opened.set(source.bytes, image);
   }
   try {
@@ -123,6 +126,33 @@ function drawSvg(doc: ImageCanvas, source: ImageSource, width: number, height: n
   const selfContained = objects === 0 && resourceCount() === resources && written.length > 0;
   if (bySize.size > 16) bySize.clear();
   bySize.set(size, selfContained ? written.join("\n") : null);
+}
+
+/** PNGs whose pixel data has inflated whole once in this process, by their bytes. */
+const inflatedPngs = new WeakSet<Uint8Array>();
+
+/**
+ * A PNG's pixel data (its IDAT chunks, in order) is one zlib stream (PNG 1.2, 10.1): inflated once
+ * here, so a file whose chunks are whole but whose pixels are not is refused by name. pdfkit copies an
+ * opaque PNG's data into the PDF without reading it, and pngjs's synchronous reader does not always
+ * report a bad stream, so neither can be relied on to notice.
+ */
+function checkPixelData(source: ImageSource): void {
+  if (inflatedPngs.has(source.bytes)) return;
+  const bytes = Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
+  const chunks: Buffer[] = [];
+  // After the 8-byte signature: length (4), type (4), data, CRC (4).
+  for (let at = 8; at + 8 <= bytes.length; ) {
+    const length = bytes.readUInt32BE(at);
+    if (bytes.toString("latin1", at + 4, at + 8) === "IDAT") chunks.push(bytes.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  try {
+    inflateSync(Buffer.concat(chunks));
+  } catch (error) {
+    throw imageError(source.file, `cannot be decoded as PNG (its pixel data: ${(error as Error).message})`);
+  }
+  inflatedPngs.add(source.bytes);
 }
 
 /** pdfkit's PNG image: the pieces its transparency handling uses (see decodeTransparencyOnce). */

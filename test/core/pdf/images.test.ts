@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PNG } from "pngjs";
+import { pngOf } from "../../fixtures/images/png";
 import { editionStylesheets, fillLetter } from "../../../functions/core/html/render-html";
 import type { TemplateAssets } from "../../../functions/core/images/image-source";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
@@ -316,6 +317,15 @@ describe("images the PDF refuses", () => {
 
   it("a PNG whose chunks are whole but whose pixels are not zlib data, naming it", async () => {
     await expect(renderFragment('<p><img src="assets/bad/corrupt.png" alt="Logo"></p>')).rejects.toThrow(/template\/assets\/bad\/corrupt\.png: cannot be decoded as PNG/);
+  });
+
+  it("an opaque PNG (which pdfkit would copy without reading) whose pixels are not zlib data, naming it", async () => {
+    const assets = await loadTemplateAssets(IMAGE_TEMPLATE_DIR);
+    const opaque: TemplateAssets = {
+      folder: assets.folder,
+      files: new Map([...assets.files, ["assets/opaque.png", { bytes: pngOf(10, 10, Buffer.from("not zlib data"), 0, 2) }]]),
+    };
+    await expect(renderFragment('<p><img src="assets/opaque.png" alt="Logo"></p>', "", opaque)).rejects.toThrow(/template\/assets\/opaque\.png: cannot be decoded as PNG/);
   });
 
   it("a malformed SVG, naming it and what svg-to-pdfkit found", async () => {
