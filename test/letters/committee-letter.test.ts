@@ -7,7 +7,7 @@ import { type DocumentRenderer, renderDocument } from "../../functions/core/rend
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { catalogLocales } from "../../functions/templates/load-template-set";
-import { footerTitle, fragmentText, normalize, pdfInfo, pdfjsPages, popplerPages, run, toFile } from "../core/pdf/pdf-inspect";
+import { footerTitle, fragmentText, normalize, pdfInfo, pdfjsPages, popplerPages, run, toFile, withoutRunningTitle } from "../core/pdf/pdf-inspect";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
 import { compareEditions } from "../support/edition-comparison";
 import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
@@ -93,11 +93,11 @@ describe("the committee letter, made with its own template folder", () => {
         const body = pages
           .map((page, index) => {
             let text = normalize(page);
-            for (const repeated of [normalize(engine.messages(locale).format("footer.page", { page: index + 1, pages: pages.length })), title]) {
-              const at = text.lastIndexOf(repeated);
-              if (at >= 0) text = text.slice(0, at) + text.slice(at + repeated.length);
-            }
-            return text;
+            const label = normalize(engine.messages(locale).format("footer.page", { page: index + 1, pages: pages.length }));
+            const at = text.lastIndexOf(label);
+            if (at >= 0) text = text.slice(0, at) + text.slice(at + label.length);
+            // The running title, whole or cut to one line with an ellipsis.
+            return withoutRunningTitle(text, title);
           })
           .join("")
           // The list's markers are the PDF's own text (tagged Lbl); the HTML's are drawn by the browser.
