@@ -2,7 +2,7 @@ import type { DefaultTreeAdapterTypes } from "parse5";
 import { LetterpressError } from "../errors";
 import { describeImage, readImageElement } from "../images/image-element";
 import { type ImageSource, resolveImage, type TemplateAssets } from "../images/image-source";
-import { type ComputedStyle, resolveLength } from "../style";
+import { borderWidthsOf, type ComputedStyle, resolveLength } from "../style";
 import type { Line } from "./paragraph";
 
 /**
@@ -86,20 +86,9 @@ export function imageSize(image: ImageContent, containerWidth: number): { width:
   const intrinsic = { width: image.source.width * PX, height: image.source.height * PX };
   const ratio = intrinsic.width / intrinsic.height;
   // border-box sizes include the padding and border, which the content box does not.
-  const horizontal =
-    s.boxSizing === "border-box"
-      ? resolveLength(s.paddingLeft, containerWidth) +
-        resolveLength(s.paddingRight, containerWidth) +
-        (s.borderLeftStyle === "solid" ? s.borderLeftWidth : 0) +
-        (s.borderRightStyle === "solid" ? s.borderRightWidth : 0)
-      : 0;
-  const vertical =
-    s.boxSizing === "border-box"
-      ? resolveLength(s.paddingTop, containerWidth) +
-        resolveLength(s.paddingBottom, containerWidth) +
-        (s.borderTopStyle === "solid" ? s.borderTopWidth : 0) +
-        (s.borderBottomStyle === "solid" ? s.borderBottomWidth : 0)
-      : 0;
+  const border = borderWidthsOf(s);
+  const horizontal = s.boxSizing === "border-box" ? resolveLength(s.paddingLeft, containerWidth) + resolveLength(s.paddingRight, containerWidth) + border.left + border.right : 0;
+  const vertical = s.boxSizing === "border-box" ? resolveLength(s.paddingTop, containerWidth) + resolveLength(s.paddingBottom, containerWidth) + border.top + border.bottom : 0;
   const specifiedWidth = s.width === "auto" ? null : Math.max(0, resolveLength(s.width, containerWidth) - horizontal);
   const specifiedHeight = s.height === "auto" ? null : Math.max(0, s.height.pt - vertical);
   let width = specifiedWidth ?? (specifiedHeight !== null ? specifiedHeight * ratio : intrinsic.width);

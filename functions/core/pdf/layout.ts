@@ -1,7 +1,7 @@
 import { LetterpressError } from "../errors";
 import type { LocaleInfo } from "../locales";
 import { formatCounter } from "../style/counter-styles";
-import { type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
+import { borderWidthsOf, type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
 import { FAMILIES, FAMILY_IDS, type FamilyId, faceOf, type FontLibrary } from "./font-library";
 import { checkFitsPage, type ImageContent, imageLine, imageSize, type PlacedImage } from "./images";
 import { type Box, type Inline, inlineText, type StructType } from "./letter-tree";
@@ -306,12 +306,7 @@ export class Composer {
   private geometryOf(box: Box, containerX: number, containerWidth: number, containerDir: "ltr" | "rtl"): Geometry {
     const s = box.style;
     const r = (v: Parameters<typeof resolveLength>[0]) => resolveLength(v, containerWidth);
-    const border = {
-      top: s.borderTopStyle === "solid" ? s.borderTopWidth : 0,
-      right: s.borderRightStyle === "solid" ? s.borderRightWidth : 0,
-      bottom: s.borderBottomStyle === "solid" ? s.borderBottomWidth : 0,
-      left: s.borderLeftStyle === "solid" ? s.borderLeftWidth : 0,
-    };
+    const border = borderWidthsOf(s);
     const padding = { top: r(s.paddingTop), right: r(s.paddingRight), bottom: r(s.paddingBottom), left: r(s.paddingLeft) };
     const marginLeft = r(s.marginLeft);
     const marginRight = r(s.marginRight);

@@ -1,5 +1,5 @@
 import { LetterpressError } from "../errors";
-import { type ComputedStyle, resolveLength } from "../style";
+import { borderWidthsOf, type ComputedStyle, resolveLength, type SideWidths } from "../style";
 import { imageSize } from "./images";
 import type { Page, PageItem, PlacedRule, StructNode } from "./layout";
 import type { Box, TableGroup, TableStructure } from "./letter-tree";
@@ -22,13 +22,6 @@ export interface TableHost {
    * the first line's baseline (null without lines).
    */
   layoutContent(box: Box, x: number, width: number, row: StructNode): { items: PageItem[]; height: number; baseline: number | null };
-}
-
-interface Edges {
-  top: number;
-  right: number;
-  bottom: number;
-  left: number;
 }
 
 /** A collapsed border: the winning side's width and color (CSS 2.1 17.6.2.1). */
@@ -77,7 +70,7 @@ export interface TableLayout {
   body: RowLayout[];
   footer: RowLayout[];
   /** The table's own border widths (separated model). */
-  border: Edges;
+  border: SideWidths;
 }
 
 /** Where the table is put: the paginator's running position, the page and a way to start the next one. */
@@ -92,15 +85,6 @@ export interface TableCursor {
 }
 
 const ZERO_BORDER: Border = { width: 0, color: "#000000" };
-
-function edgesOf(style: ComputedStyle): Edges {
-  return {
-    top: style.borderTopStyle === "solid" ? style.borderTopWidth : 0,
-    right: style.borderRightStyle === "solid" ? style.borderRightWidth : 0,
-    bottom: style.borderBottomStyle === "solid" ? style.borderBottomWidth : 0,
-    left: style.borderLeftStyle === "solid" ? style.borderLeftWidth : 0,
-  };
-}
 
 function borderOf(style: ComputedStyle, side: "Top" | "Right" | "Bottom" | "Left"): Border {
   return style[`border${side}Style`] === "solid" ? { width: style[`border${side}Width`], color: style[`border${side}Color`] } : ZERO_BORDER;
@@ -144,7 +128,7 @@ function contentWidths(box: Box, host: TableHost): { min: number; max: number } 
 /** A block's outer widths: its content's (or its specified width), plus its padding, border and margins. */
 function outerWidths(box: Box, host: TableHost): { min: number; max: number } {
   const s = box.style;
-  const e = edgesOf(s);
+  const e = borderWidthsOf(s);
   const extras = fixedLength(s.paddingLeft) + fixedLength(s.paddingRight) + e.left + e.right;
   const margins = fixedLength(s.marginLeft) + fixedLength(s.marginRight);
   const content = box.content.kind === "table" ? tableWidths(box, host) : contentWidths(box, host);
@@ -249,7 +233,7 @@ interface ColumnWidths {
 /** The horizontal space of a cell that is not content: padding and border (half the collapsed border). */
 function cellExtras(cell: Box, collapsedLeft: number | null, collapsedRight: number | null, tableWidth: number): number {
   const s = cell.style;
-  const e = edgesOf(s);
+  const e = borderWidthsOf(s);
   const left = collapsedLeft === null ? e.left : collapsedLeft / 2;
   const right = collapsedRight === null ? e.right : collapsedRight / 2;
   return resolveLength(s.paddingLeft, tableWidth) + resolveLength(s.paddingRight, tableWidth) + left + right;
@@ -281,7 +265,7 @@ function prepare(table: Box, host: TableHost): Prepared {
   const collapsed = collapse ? collapsedBorders(table, grid) : null;
   const n = grid.count;
   const spacing = collapse ? 0 : s.borderSpacing.horizontal;
-  const e = edgesOf(s);
+  const e = borderWidthsOf(s);
   const outerLeft = collapsed ? Math.max(0, ...collapsed.vertical.map((line) => line[0]!.width)) / 2 : 0;
   const outerRight = collapsed ? Math.max(0, ...collapsed.vertical.map((line) => line[n]!.width)) / 2 : 0;
   const left = collapse ? outerLeft : e.left + fixedLength(s.paddingLeft);
@@ -421,7 +405,7 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
   const { width, columns } = widthsOf(table, p, container.width, marginLeft + marginRight);
   const x = container.dir === "rtl" ? container.x + container.width - marginRight - width : container.x + marginLeft;
   const collapse = p.collapsed !== null;
-  const e = edgesOf(s);
+  const e = borderWidthsOf(s);
   // Column edges, left to right.
   const columnX: number[] = [];
   let at = x + p.left + p.spacing;
@@ -448,7 +432,7 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
       const cell = row.cells[c];
       if (!cell) continue;
       const cs = cell.style;
-      const own = edgesOf(cs);
+      const own = borderWidthsOf(cs);
       const collapsedEdges = p.collapsed
         ? { top: p.collapsed.horizontal[r]![c]!, bottom: p.collapsed.horizontal[r + 1]![c]!, left: p.collapsed.vertical[r]![c]!, right: p.collapsed.vertical[r]![c + 1]! }
         : null;
@@ -613,7 +597,7 @@ function cellBorders(cell: CellLayout, top: number, height: number, options: { f
     return rules;
   }
   const s = cell.box.style;
-  const e = edgesOf(s);
+  const e = borderWidthsOf(s);
   if (options.first) rule(cell.x, top, cell.width, e.top, s.borderTopColor);
   if (options.last) rule(cell.x, top + height - e.bottom, cell.width, e.bottom, s.borderBottomColor);
   rule(cell.x, top, e.left, height, s.borderLeftColor);

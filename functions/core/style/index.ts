@@ -4,5 +4,5 @@
  */
 export { parseStylesheets, StyleError, type StylesheetSource, type Origin, type ParsedStylesheets, type MarginBoxName } from "./stylesheet";
 export { styleDocument, type StyledDocument, type PageStyle, type PageBox } from "./style-document";
-export type { ComputedStyle, ContentPart, Display } from "./properties";
+export { borderWidthsOf, type ComputedStyle, type ContentPart, type Display, type SideWidths } from "./properties";
 export { type LengthPercentage, resolveLength } from "./units";

@@ -516,3 +516,21 @@ export const FIXED_BEHAVIOUR: Readonly<Record<string, { values: readonly string[
 
 /** Every longhand property name, in the order the stage computes them (font-size and color first). */
 export const LONGHANDS: readonly string[] = ["font-size", "color", ...Object.keys(PROPERTIES).filter((name) => name !== "font-size" && name !== "color")];
+
+/** Widths of a box's four sides in points. */
+export interface SideWidths {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+/** The used border widths of a box, in points: a side whose style is not `solid` has none (CSS Backgrounds 3, 4.3: `none` computes the width to 0). */
+export function borderWidthsOf(style: ComputedStyle): SideWidths {
+  return {
+    top: style.borderTopStyle === "solid" ? style.borderTopWidth : 0,
+    right: style.borderRightStyle === "solid" ? style.borderRightWidth : 0,
+    bottom: style.borderBottomStyle === "solid" ? style.borderBottomWidth : 0,
+    left: style.borderLeftStyle === "solid" ? style.borderLeftWidth : 0,
+  };
+}
