@@ -9,7 +9,7 @@ import { createRenderer } from "../../functions/render/create-renderer";
 import { catalogLocales } from "../../functions/templates/load-template-set";
 import { footerTitle, fragmentText, normalize, pdfInfo, pdfjsPages, popplerPages, run, toFile, withoutRunningTitle } from "../core/pdf/pdf-inspect";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
-import { compareEditions } from "../support/edition-comparison";
+import { compareEditions, printBothEditions } from "../support/edition-comparison";
 import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
 import { DATA_DIR, TEMPLATES_DIR } from "../support/letters";
 
@@ -159,12 +159,7 @@ describeInBrowser("the committee letter's HTML edition printed by Chromium and i
 
   it.each(LOCALES)("in %s: the same pages, line starts and line tops (issue 12 item 8's bar)", async (locale) => {
     const request = { letterId: LETTER, locale, recipientId: null };
-    const ours = toFile((await renderDocument(renderer, parsed, { ...request, format: "pdf" })).bytes);
-    const page = await launched.browser.newPage();
-    await page.setContent((await renderDocument(renderer, parsed, { ...request, format: "html" })).bytes.toString("utf8"));
-    await page.emulateMedia({ media: "print" });
-    const chromium = toFile(await page.pdf({ preferCSSPageSize: true }));
-    await page.close();
+    const { ours, chromium } = await printBothEditions(launched.browser, renderer, parsed, request);
     // The template's bottom margin (22 mm) holds the running footer, which is left out.
     const figures = compareEditions(ours, chromium, 22 * MM);
     expect(figures.characters.ours).toBe(figures.characters.chromium);

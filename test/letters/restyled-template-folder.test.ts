@@ -7,7 +7,7 @@ import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { pdfInfo, popplerPages, run, toFile } from "../core/pdf/pdf-inspect";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
-import { compareEditions } from "../support/edition-comparison";
+import { compareEditions, printBothEditions } from "../support/edition-comparison";
 import { DATA_DIR, TEMPLATES_DIR } from "../support/letters";
 
 /**
@@ -86,12 +86,7 @@ describe("a template folder re-branded by editing it alone", () => {
   itInBrowser.each(MOTTOS.map(([locale]) => locale))("in %s: Chromium prints the HTML edition as our PDF sets it (issue 12 item 8's bar)", async (locale) => {
     launched ??= await launchChromium();
     const request = { letterId: LETTER, locale, recipientId: null };
-    const ours = toFile((await renderDocument(renderer, parsed, { ...request, format: "pdf" })).bytes);
-    const page = await launched.browser.newPage();
-    await page.setContent((await renderDocument(renderer, parsed, { ...request, format: "html" })).bytes.toString("utf8"));
-    await page.emulateMedia({ media: "print" });
-    const chromium = toFile(await page.pdf({ preferCSSPageSize: true }));
-    await page.close();
+    const { ours, chromium } = await printBothEditions(launched.browser, renderer, parsed, request);
     const figures = compareEditions(ours, chromium, 18 * MM);
     expect(figures.characters.ours).toBe(figures.characters.chromium);
     expect({ figures, met: figures.pages.ours === figures.pages.chromium && figures.agreeing >= 0.98 && figures.samePage >= 0.99 && figures.topDifference <= 2 }).toEqual({

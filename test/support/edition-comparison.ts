@@ -1,3 +1,8 @@
+import type { Browser } from "playwright-core";
+import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
+import type { LocaleId } from "../../functions/core/locales";
+import { type DocumentRenderer, renderDocument } from "../../functions/core/render-document";
+import { toFile } from "../core/pdf/pdf-inspect";
 import { type PlacedCharacter, placedCharacters } from "./line-starts";
 
 /**
@@ -33,4 +38,25 @@ export function compareEditions(oursFile: string, chromiumFile: string, bottomMa
     samePage: round(pairs.filter(([a, b]) => a.page === b.page).length / Math.max(ours.length, 1), 3),
     topDifference: round(tops[Math.floor(tops.length / 2)] ?? Number.NaN, 1),
   };
+}
+
+/**
+ * One document's two editions as files: our PDF, and Chromium printing our HTML edition (print media,
+ * the page's own @page size), for `compareEditions`.
+ */
+export async function printBothEditions(
+  browser: Browser,
+  renderer: DocumentRenderer,
+  parsed: ParsedLetter,
+  request: { letterId: string; locale: LocaleId; recipientId: string | null },
+): Promise<{ ours: string; chromium: string }> {
+  const ours = toFile((await renderDocument(renderer, parsed, { ...request, format: "pdf" })).bytes);
+  const page = await browser.newPage();
+  try {
+    await page.setContent((await renderDocument(renderer, parsed, { ...request, format: "html" })).bytes.toString("utf8"));
+    await page.emulateMedia({ media: "print" });
+    return { ours, chromium: toFile(await page.pdf({ preferCSSPageSize: true })) };
+  } finally {
+    await page.close();
+  }
 }
