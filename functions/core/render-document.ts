@@ -2,6 +2,7 @@ import { type DocumentRequest, CONTENT_TYPES, type RenderedDocument, sha256Hex }
 import { LetterpressError } from "./errors";
 import { editionStylesheets, fillLetter, type FilledLetter, type Paper, renderHtmlEdition, renderHtmlPage } from "./html/render-html";
 import type { WebFontSource } from "./html/web-fonts";
+import type { TypesetterCaches } from "./pdf/cache";
 import type { ParsedLetter } from "./letter/parse-letter";
 import type { TemplateEngine } from "./template/template-engine";
 import type { TemplateLibrary } from "./template/template-library";
@@ -19,6 +20,8 @@ export interface DocumentRenderer {
   hyphenation: HyphenationPatterns;
   /** The HTML edition's embedded fonts (`createWebFonts`); without them the page uses the reader's fonts. */
   webFonts?: WebFontSource;
+  /** The typesetter's caches of this renderer (its font library's): `caches.clear()` makes the next document cold. */
+  caches: TypesetterCaches;
 }
 
 /**

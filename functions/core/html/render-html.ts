@@ -6,9 +6,10 @@ import { counterStyleOf } from "../style/counter-styles";
 import { documentStylesheets, type Paper, stylesheetsAsHtmlCss } from "../style/document-stylesheets";
 import type { StylesheetSource } from "../style/stylesheet";
 import { marginBoxCuts } from "./margin-boxes";
-import { embeddedFontCss, styleLetter, type WebFontSource } from "./web-fonts";
+import { fontCssOf, fontUsage, styleLetter, type WebFontSource } from "./web-fonts";
 import { buildLetterView, type LetterView } from "../template/letter-view";
 import type { TemplateEngine } from "../template/template-engine";
+import { type HtmlHead, templateStylesheets } from "../template/template-library";
 import { inlineImages } from "./inline-images";
 
 export type { Paper } from "../style/document-stylesheets";
@@ -39,7 +40,12 @@ export function fillLetter(engine: TemplateEngine, letter: Letter, locale: Local
  * The stylesheets of one document, in cascade order, as both editions read them: the template's
  * ua.css and print.css around the render's settings (paper, font stack, localized page label, title).
  */
-export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, paper: Paper, runningTitle = ""): StylesheetSource[] {
+export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, paper: Paper, runningTitle = ""): readonly StylesheetSource[] {
+  // Made once per language, paper and title and kept by the template: every recipient's letter shares them.
+  return templateStylesheets(engine).sources(`${locale}\u0000${paper}\u0000${runningTitle}`, () => makeEditionStylesheets(engine, locale, paper, runningTitle));
+}
+
+function makeEditionStylesheets(engine: TemplateEngine, locale: LocaleId, paper: Paper, runningTitle: string): StylesheetSource[] {
   const messages = engine.messages(locale);
   // The page numbers in the digits the language's messages use (its CLDR default or its "$locale" override).
   const numberingSystem = new Intl.NumberFormat(formattingLocale(locale, engine.set.localeOverrides?.[locale])).resolvedOptions().numberingSystem;
@@ -61,13 +67,21 @@ export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, pap
  */
 export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, paper: Paper, fontCss = ""): string {
   const { view } = filled;
-  const stylesheets = stylesheetsAsHtmlCss(editionStylesheets(engine, view.locale, paper, view.title));
+  return pageWithHead(engine, filled, pageHead(editionStylesheets(engine, view.locale, paper, view.title), fontCss));
+}
+
+/** The page's one `<style>`: the document's stylesheets, then what the page adds (its fonts), and the hash its CSP allows. */
+function pageHead(sources: readonly StylesheetSource[], fontCss: string): HtmlHead {
+  const stylesheets = stylesheetsAsHtmlCss(sources);
   const css = fontCss === "" ? stylesheets : `${stylesheets}\n${fontCss}`;
-  const styleHash = createHash("sha256").update(css).digest("base64");
-  const contentSecurityPolicy = ["default-src 'none'", `style-src 'sha256-${styleHash}'`, "img-src data:", "font-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
+  return { css, hash: createHash("sha256").update(css).digest("base64") };
+}
+
+function pageWithHead(engine: TemplateEngine, { fragment, view }: FilledLetter, { css, hash }: HtmlHead): string {
+  const contentSecurityPolicy = ["default-src 'none'", `style-src 'sha256-${hash}'`, "img-src data:", "font-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
   return engine.fill(
     "page",
-    { lang: view.lang, dir: view.dir, title: view.title, description: view.summary, contentSecurityPolicy, css, letter: inlineImages(filled.fragment, engine.set.assets) },
+    { lang: view.lang, dir: view.dir, title: view.title, description: view.summary, contentSecurityPolicy, css, letter: inlineImages(fragment, engine.set.assets) },
     view.locale,
   );
 }
@@ -78,10 +92,21 @@ export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, pap
  * margin boxes cut to one line as the PDF cuts them (`marginBoxCuts`).
  */
 export async function renderHtmlEdition(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource): Promise<string> {
-  const letter = styleLetter(filled.fragment, editionStylesheets(engine, filled.view.locale, paper, filled.view.title), engine.set.assets);
-  const fontCss = await embeddedFontCss(webFonts, letter);
+  const sheets = templateStylesheets(engine);
+  const sources = editionStylesheets(engine, filled.view.locale, paper, filled.view.title);
+  const letter = styleLetter(filled.fragment, sources, engine.set.assets, sheets.parsed(sources));
+  const usage = fontUsage(webFonts.fonts, letter);
   const cuts = marginBoxCuts(webFonts.fonts, localeInfo(filled.view.locale), letter);
-  return renderHtmlPage(engine, filled, paper, cuts === "" ? fontCss : `${cuts}\n${fontCss}`);
+  // The page's style is the same for every letter with the same characters per face and the same
+  // cuts: its fonts' base64 and its hash (hundreds of kilobytes) are made once for them.
+  const key = `${cuts}\u0000${[...usage].map(([face, characters]) => `${face}\u0001${characters}`).join("\u0000")}`;
+  let head = sheets.head(sources, key);
+  if (!head) {
+    const fontCss = await fontCssOf(webFonts, usage);
+    head = pageHead(sources, cuts === "" ? fontCss : `${cuts}\n${fontCss}`);
+    sheets.keepHead(sources, key, head);
+  }
+  return pageWithHead(engine, filled, head);
 }
 
 export interface RenderHtmlOptions {

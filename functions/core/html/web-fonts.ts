@@ -3,7 +3,8 @@ import { familyOfStack, markerText } from "../pdf/layout";
 import { type Box, BoxBuilder, type Inline, inlineText, parseLetter } from "../pdf/letter-tree";
 import { assignFamilies } from "../pdf/shaping";
 import type { TemplateAssets } from "../images/image-source";
-import { type ComputedStyle, type ContentPart, type PageBox, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
+import { cacheKind, LruCache } from "../pdf/cache";
+import { type ComputedStyle, type ContentPart, type PageBox, type ParsedStylesheets, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
 import { formatCounter } from "../style/counter-styles";
 
 /**
@@ -33,7 +34,10 @@ class UsageCollector {
   add(text: string, primary: FamilyId, style: TextStyle): void {
     if (text === "") return;
     const key = `${primary}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
-    for (const [face, codePoints] of remember(runUsage, key, RUN_USAGE_LIMIT, () => this.facesOf(text, primary, style))) {
+    const runUsage = this.fonts.caches.of(FACE_USAGE);
+    let faces = runUsage.get(key);
+    if (!faces) runUsage.set(key, (faces = this.facesOf(text, primary, style)));
+    for (const [face, codePoints] of faces) {
       let characters = this.used.get(face);
       if (!characters) this.used.set(face, (characters = new Set()));
       for (const codePoint of codePoints) characters.add(codePoint);
@@ -117,16 +121,10 @@ function remember<V>(cache: Map<string, V>, key: string, limit: number, make: ()
   return value;
 }
 
-/** A template's stylesheets change only with the template: parsed once per language, paper and title (parsing is most of the cost). */
-const parsedSheets = new Map<string, ReturnType<typeof parseStylesheets>>();
-
-function parsedStylesheets(sources: readonly StylesheetSource[]) {
-  return remember(parsedSheets, JSON.stringify(sources), 32, () => parseStylesheets(sources));
-}
-
-/** The faces and characters of one run of text: a mail merge sets the same paragraphs letter after letter. */
-const runUsage = new Map<string, readonly (readonly [FaceId, readonly number[]])[]>();
-const RUN_USAGE_LIMIT = 4096;
+/** The faces and characters of one run of text, in the font library's caches (the faces are its): a mail merge sets the same paragraphs letter after letter. */
+const FACE_USAGE = cacheKind<string, readonly (readonly [FaceId, readonly number[]])[]>("faceUsage", {
+  sizeOf: (key, faces) => LruCache.weigh.string(key) + faces.reduce((sum, [, codePoints]) => sum + 64 + codePoints.length * 8, 0),
+});
 
 /** The filled letter parsed and styled as the PDF does it: its computed styles, page styles and boxes. */
 export interface StyledLetter {
@@ -134,10 +132,13 @@ export interface StyledLetter {
   boxes: Box;
 }
 
-/** The parse and style stages of the PDF, for the HTML edition's questions about fonts and margin boxes. */
-export function styleLetter(filledTemplate: string, stylesheets: readonly StylesheetSource[], images?: TemplateAssets): StyledLetter {
+/**
+ * The parse and style stages of the PDF, for the HTML edition's questions about fonts and margin
+ * boxes. `parsed` is the same stylesheets already parsed by the template that owns them; parsed here when not given.
+ */
+export function styleLetter(filledTemplate: string, stylesheets: readonly StylesheetSource[], images?: TemplateAssets, parsed?: ParsedStylesheets): StyledLetter {
   const letter = parseLetter(filledTemplate);
-  const styled = styleDocument(letter.root, parsedStylesheets(stylesheets));
+  const styled = styleDocument(letter.root, parsed ?? parseStylesheets(stylesheets));
   return { styled, boxes: new BoxBuilder(styled, images).build(letter) };
 }
 
@@ -196,6 +197,9 @@ function faceDescriptors(face: FaceId): { family: string; weight: string; style:
   };
 }
 
+/** `@font-face` rules by the subset bytes they embed (which the web font source keeps), then face. */
+const faceRules = new WeakMap<Uint8Array, Map<FaceId, string>>();
+
 /**
  * `@font-face` rules for the subsets, under the registry's family names (the names the font
  * stacks use), as data: URIs the page's Content-Security-Policy allows (`font-src data:`).
@@ -204,9 +208,16 @@ function faceDescriptors(face: FaceId): { family: string; weight: string; style:
  */
 export function fontFaceRules(subsets: ReadonlyMap<FaceId, Uint8Array>): string {
   const rules = [...subsets].map(([face, bytes]) => {
+    // The web font source keeps its subsets: the same bytes give the same rule, encoded once.
+    const byFace = faceRules.get(bytes);
+    const known = byFace?.get(face);
+    if (known !== undefined) return known;
     const { family, weight, style } = faceDescriptors(face);
     const source = `url(data:font/woff2;base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")}) format("woff2")`;
-    return `@font-face { font-family: "${family}"; font-weight: ${weight}; font-style: ${style}; font-display: block; src: ${source}; }`;
+    const rule = `@font-face { font-family: "${family}"; font-weight: ${weight}; font-style: ${style}; font-display: block; src: ${source}; }`;
+    if (byFace) byFace.set(face, rule);
+    else faceRules.set(bytes, new Map([[face, rule]]));
+    return rule;
   });
   return [...rules, "@layer user-agent { html { font-synthesis: none; } }"].join("\n");
 }
@@ -217,7 +228,11 @@ export function fontFaceRules(subsets: ReadonlyMap<FaceId, Uint8Array>): string 
  * Deterministic: the same document and fonts give the same string.
  */
 export async function embeddedFontCss(source: WebFontSource, letter: StyledLetter): Promise<string> {
-  const usage = fontUsage(source.fonts, letter);
+  return fontCssOf(source, fontUsage(source.fonts, letter));
+}
+
+/** The `@font-face` rules of the subsets of a font usage (`fontUsage`). */
+export async function fontCssOf(source: WebFontSource, usage: FontUsage): Promise<string> {
   const subsets = new Map<FaceId, Uint8Array>();
   for (const [face, characters] of usage) subsets.set(face, await source.subset(face, characters));
   return fontFaceRules(subsets);

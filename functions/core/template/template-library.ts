@@ -1,7 +1,129 @@
 import { InvalidLetterDataError } from "../errors";
 import { LETTER_FACTS_FILE, type Letter } from "../letter/parse-letter";
 import { DEFAULT_TEMPLATE } from "../letter/schema";
+import { LruCache } from "../pdf/cache";
+import { type ParsedStylesheets, parseStylesheets, type StylesheetSource } from "../style";
 import { TemplateEngine, type TemplateSet } from "./template-engine";
+
+/**
+ * One template's stylesheets, parsed once: its ua.css and print.css each once for the template's
+ * life, the small per-document settings sheet (paper, font stack, page label, title) once per
+ * distinct text, and each document's cascade (the three in order) kept per combination. The
+ * template owns them, so they go with it; no render parses a sheet a render before it parsed.
+ */
+export class TemplateStylesheets {
+  /** Each sheet parsed alone, by its text, with an id for the combination's key. */
+  private readonly sheets = new Map<string, { id: number; parsed: ParsedStylesheets }>();
+  private readonly settings = new LruCache<string, { id: number; parsed: ParsedStylesheets }>({
+    maxBytes: LruCache.budgets.stylesheets / 2,
+    maxEntries: 256,
+    sizeOf: (text) => LruCache.weigh.string(text) * 4,
+  });
+  private readonly combined = new LruCache<string, ParsedStylesheets>({ maxBytes: LruCache.budgets.stylesheets / 2, maxEntries: 256, sizeOf: () => 4096 });
+  private nextId = 0;
+  /** A document's stylesheet sources by language, paper and title (`editionStylesheets`). */
+  private readonly sourcesByKey = new LruCache<string, readonly StylesheetSource[]>({
+    maxBytes: LruCache.budgets.stylesheets,
+    maxEntries: 256,
+    sizeOf: (key) => 4096 + LruCache.weigh.string(key),
+  });
+  /** The HTML edition's `<style>` text and its CSP hash, by sources, then by what the page adds (its fonts). */
+  private readonly heads = new LruCache<string, HtmlHead>({
+    maxBytes: 16 * 1024 * 1024,
+    maxEntries: 64,
+    sizeOf: (key, head) => LruCache.weigh.string(key) + LruCache.weigh.string(head.css),
+  });
+  private readonly sourceIds = new WeakMap<readonly StylesheetSource[], number>();
+
+  private headKey(sources: readonly StylesheetSource[], key: string): string {
+    let id = this.sourceIds.get(sources);
+    if (id === undefined) this.sourceIds.set(sources, (id = this.nextId++));
+    return `${id}\u0000${key}`;
+  }
+
+  /** The stylesheet sources of one document, made once per key (language, paper, title) and shared: read-only. */
+  sources(key: string, make: () => readonly StylesheetSource[]): readonly StylesheetSource[] {
+    let sources = this.sourcesByKey.get(key);
+    if (!sources) this.sourcesByKey.set(key, (sources = make()));
+    return sources;
+  }
+
+  /** The HTML page's style text and hash for these sources and what `key` names (the page's embedded fonts); undefined until kept. */
+  head(sources: readonly StylesheetSource[], key: string): HtmlHead | undefined {
+    return this.heads.get(this.headKey(sources, key));
+  }
+
+  keepHead(sources: readonly StylesheetSource[], key: string, head: HtmlHead): void {
+    this.heads.set(this.headKey(sources, key), head);
+  }
+
+  /**
+   * The stylesheets of one document parsed in cascade order: the same rules, origins and order as
+   * `parseStylesheets(sources)` gives (a test compares them), from sheets parsed once each.
+   */
+  parsed(sources: readonly StylesheetSource[]): ParsedStylesheets {
+    const parts = sources.map((source) => this.part(source));
+    const key = parts.map((part) => part.id).join(",");
+    let sheets = this.combined.get(key);
+    if (!sheets) {
+      sheets = inCascadeOrder(parts.map((part) => part.parsed));
+      this.combined.set(key, sheets);
+    }
+    return sheets;
+  }
+
+  private part(source: StylesheetSource): { id: number; parsed: ParsedStylesheets } {
+    // A template's own sheets are the same for every document; the settings sheet differs per language and title.
+    const kept = source.origin === "user" ? this.settings : this.sheets;
+    const key = `${source.origin}\u0000${source.name}\u0000${source.text}`;
+    let part = kept.get(key);
+    if (!part) {
+      part = { id: this.nextId++, parsed: parseStylesheets([source]) };
+      kept.set(key, part);
+    }
+    return part;
+  }
+}
+
+/** The HTML edition's one `<style>` text and its Content-Security-Policy hash. */
+export interface HtmlHead {
+  css: string;
+  /** base64 SHA-256 of `css`. */
+  hash: string;
+}
+
+/**
+ * Sheets parsed one by one, joined as if parsed together: each rule's and page rule's order moves
+ * past the orders of the sheets before it (parseStylesheets numbers rules and page rules of all
+ * its sheets in one sequence, which the cascade and the computed-style cache read).
+ */
+function inCascadeOrder(parts: readonly ParsedStylesheets[]): ParsedStylesheets {
+  const out: ParsedStylesheets = { rules: [], pages: [] };
+  let offset = 0;
+  for (const part of parts) {
+    let count = 0;
+    for (const rule of part.rules) {
+      out.rules.push(offset === 0 ? rule : { ...rule, order: rule.order + offset });
+      count = Math.max(count, rule.order + 1);
+    }
+    for (const page of part.pages) {
+      out.pages.push(offset === 0 ? page : { ...page, order: page.order + offset });
+      count = Math.max(count, page.order + 1);
+    }
+    offset += count;
+  }
+  return out;
+}
+
+/** Each template's parsed stylesheets, with the template: its engine's life is theirs. */
+const stylesheetsOfEngine = new WeakMap<TemplateEngine, TemplateStylesheets>();
+
+/** The parsed stylesheets a template owns (made with its engine's first document). */
+export function templateStylesheets(engine: TemplateEngine): TemplateStylesheets {
+  let sheets = stylesheetsOfEngine.get(engine);
+  if (!sheets) stylesheetsOfEngine.set(engine, (sheets = new TemplateStylesheets()));
+  return sheets;
+}
 
 /**
  * Every template of a deployment, each compiled once into its own engine, keyed by the template's
