@@ -24,14 +24,41 @@ export interface WebFontSource {
   subset(face: FaceId, characters: string): Promise<Uint8Array>;
 }
 
+/**
+ * One run of text the usage was collected from: its text, its font stack's first registry family
+ * and its face style. `inline` is the flow text it came from (null for markers and margin boxes,
+ * and for text a running header repeats), which a letter of the same shape may replace.
+ */
+export interface UsageRun {
+  text: string;
+  primary: FamilyId;
+  style: TextStyle;
+  inline: string | null;
+}
+
+/** A soft hyphen prints as a hyphen where the line breaks at it; both editions may pick either form. */
+function withHyphens(text: string): string {
+  return text.includes("\u00ad") ? `${text}-\u2010` : text;
+}
+
 /** Collects characters per face, as the PDF's fallback assigns them. */
-class UsageCollector {
+export class UsageCollector {
   private readonly used = new Map<FaceId, Set<number>>();
+  /** Every run added, in order: what `usageOfRuns` recomputes a letter's usage from. */
+  readonly runs: UsageRun[] = [];
 
   constructor(private readonly fonts: FontLibrary) {}
 
+  /** A collector holding what this one holds, to add more to. */
+  copy(): UsageCollector {
+    const copy = new UsageCollector(this.fonts);
+    for (const [face, characters] of this.used) copy.used.set(face, new Set(characters));
+    return copy;
+  }
+
   /** Adds a run of text set in `style`, whose font stack's first registry family is `primary`. */
-  add(text: string, primary: FamilyId, style: TextStyle): void {
+  add(text: string, primary: FamilyId, style: TextStyle, inline: string | null = null): void {
+    this.runs.push({ text, primary, style, inline });
     if (text === "") return;
     const key = `${primary}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
     const runUsage = this.fonts.caches.of(FACE_USAGE);
@@ -69,16 +96,14 @@ class UsageCollector {
   }
 
   /** Adds inline text of a block of `block` style, with the PDF's rule for italics. */
-  addInlines(inlines: readonly Inline[], block: ComputedStyle): void {
+  addInlines(inlines: readonly Inline[], block: ComputedStyle, repeated: boolean): void {
     const primary = familyOfStack(block.fontFamily);
     // As the PDF does: a family without an italic face sets emphasis upright, fallback characters included.
     const italics = faceOf(primary, { bold: false, italic: true }) !== faceOf(primary, { bold: false, italic: false });
     for (const inline of inlines) {
       if (inline.kind !== "text") continue;
       const style = { bold: inline.style.bold, italic: italics && inline.style.italic };
-      // A soft hyphen prints as a hyphen where the line breaks at it; both editions may pick either form.
-      const text = inline.text.includes("\u00ad") ? `${inline.text}-\u2010` : inline.text;
-      this.add(text, primary, style);
+      this.add(withHyphens(inline.text), primary, style, repeated ? null : inline.text);
     }
   }
 
@@ -148,7 +173,37 @@ export function styleLetter(filledTemplate: string, stylesheets: readonly Styles
  * the same parse and style stages (`styleLetter`), the same first family of each font stack, the
  * same per-character fallback (`assignFamilies`) and the same bold and italic faces.
  */
-export function fontUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLetter): FontUsage {
+export function fontUsage(fonts: FontLibrary, letter: StyledLetter): FontUsage {
+  return collectUsage(fonts, letter).result();
+}
+
+/** The runs of text a letter's font usage comes from (`fontUsage`), for `usageOfRuns`. */
+export function usageRuns(fonts: FontLibrary, letter: StyledLetter): { usage: FontUsage; runs: readonly UsageRun[] } {
+  const collector = collectUsage(fonts, letter);
+  return { usage: collector.result(), runs: collector.runs };
+}
+
+/** The characters per face of every run but the skipped ones (by index). */
+export function usageWithout(fonts: FontLibrary, runs: readonly UsageRun[], skipped: ReadonlySet<number>): UsageCollector {
+  const collector = new UsageCollector(fonts);
+  runs.forEach((run, i) => {
+    if (!skipped.has(i)) collector.add(run.text, run.primary, run.style, run.inline);
+  });
+  return collector;
+}
+
+/**
+ * The font usage of a letter whose runs are `runs`, some of their flow texts replaced (by run
+ * index), from `others` (`usageWithout` the replaced runs): what `fontUsage` gives for a letter
+ * of the same shape with those texts.
+ */
+export function usageOfRuns(others: UsageCollector, runs: readonly UsageRun[], replaced: ReadonlyMap<number, string>): FontUsage {
+  const collector = others.copy();
+  for (const [i, text] of replaced) collector.add(withHyphens(text), runs[i]!.primary, runs[i]!.style, text);
+  return collector.result();
+}
+
+function collectUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLetter): UsageCollector {
   const collector = new UsageCollector(fonts);
   const runningStrings = new Map<string, string[]>();
 
@@ -159,8 +214,9 @@ export function fontUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLet
       if (marker) collector.add(`${box.style.listStyleType === "decimal" ? counterDigits("decimal") : ""}${marker} `, familyOfStack(box.style.fontFamily), styleOfBox(box.style));
     }
     if (box.content.kind === "inline") {
-      collector.addInlines(box.content.inlines, box.style);
       const stringSet = box.style.stringSet;
+      // Text a running header repeats is not the flow's alone: a letter that changes it is styled anew.
+      collector.addInlines(box.content.inlines, box.style, stringSet !== null && stringSet !== undefined);
       if (stringSet) {
         const values = runningStrings.get(stringSet.name) ?? [];
         values.push(stringSet.value === "text" ? inlineText(box.content.inlines).replace(/\n/g, " ") : stringSet.value);
@@ -182,7 +238,7 @@ export function fontUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLet
       collector.add(marginBoxText(box.content, strings), familyOfStack(box.style.fontFamily), styleOfBox(box.style));
     }
   }
-  return collector.result();
+  return collector;
 }
 
 function faceDescriptors(face: FaceId): { family: string; weight: string; style: string } {

@@ -321,7 +321,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         mark(undefined);
         doc.addContent("Q");
         mark(item.node);
-        drawImage(doc.pdfkit, item, openedImages, () => doc.pageResourceCount());
+        drawImage(doc.pdfkit, item, openedImages);
         mark(undefined);
         doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
       } else if (item.kind === "rule") {

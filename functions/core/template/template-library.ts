@@ -34,6 +34,20 @@ export class TemplateStylesheets {
     sizeOf: (key, head) => LruCache.weigh.string(key) + LruCache.weigh.string(head.css),
   });
   private readonly sourceIds = new WeakMap<readonly StylesheetSource[], number>();
+  /**
+   * The HTML edition's letters by shape (their markup without their text) and sources: what the
+   * edition learned from styling one of them (render-html.ts owns the entries' type).
+   */
+  private readonly shapes = new LruCache<string, unknown>({ maxBytes: 8 * 1024 * 1024, maxEntries: 64, sizeOf: (key) => LruCache.weigh.string(key) * 4 + 16 * 1024 });
+
+  /** What the HTML edition kept for letters of this shape and sources; undefined until kept. */
+  shape(sources: readonly StylesheetSource[], shape: string): unknown {
+    return this.shapes.get(this.headKey(sources, shape));
+  }
+
+  keepShape(sources: readonly StylesheetSource[], shape: string, entry: unknown): void {
+    this.shapes.set(this.headKey(sources, shape), entry);
+  }
 
   private headKey(sources: readonly StylesheetSource[], key: string): string {
     let id = this.sourceIds.get(sources);

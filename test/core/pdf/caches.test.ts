@@ -102,6 +102,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "pdf/image-drawing.ts svgTexts": "by an image file's bytes",
   "pdf/image-drawing.ts svgOperators": "by an image file's bytes",
   "pdf/image-drawing.ts pngPlanes": "by an image file's bytes",
+  "pdf/image-drawing.ts inflatedPngs": "by an image file's bytes",
   "html/web-fonts.ts faceRules": "by a WOFF2 subset's bytes, which the web font source keeps",
   "pdf/pdf-writer.ts deflated": "by bytes that are themselves cached (a subset, the ICC profile, an outline)",
   "pdf/pdf-writer.ts weakGlyphs": "by a shaped glyph, which the library's shaped-run cache owns",
@@ -121,6 +122,8 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "text/hyphenate.ts lastSheets": "stylesheets parsed from their text, keyed by that text",
   "pdf/pdfkit-adapter.ts documentVerified": "a check of pdfkit's internals, once per process",
   "pdf/pdfkit-adapter.ts pageVerified": "a check of pdfkit's internals, once per process",
+  "pdf/pdfkit-adapter.ts pngVerified": "a check of pdfkit's internals, once per process",
+  "pdf/pdfkit-adapter.ts fontsVerified": "a check of pdfkit's internals, once per parsed font",
 };
 
 function sourceFiles(dir: string): string[] {
@@ -133,7 +136,7 @@ describe("no cache outside a renderer", () => {
   it("the core keeps no module-level map, set, cache or variable but the ones listed (with why each cannot warm a render)", () => {
     const core = join(REPO, "functions/core");
     const found = sourceFiles(core).flatMap((file) =>
-      [...readFileSync(file, "utf8").matchAll(/^(?:export )?(?:(?:const|let) (\w+)(?::[^=\n]+)? = new (?:Map|WeakMap|Set|LruCache|TypesetterCaches)\b|let (\w+))/gm)].map(
+      [...readFileSync(file, "utf8").matchAll(/^(?:export )?(?:(?:const|let) (\w+)(?::[^=\n]+)? = new (?:Map|WeakMap|Set|WeakSet|LruCache|TypesetterCaches)\b|let (\w+))/gm)].map(
         (match) => `${relative(core, file)} ${match[1] ?? match[2]}`,
       ),
     );
