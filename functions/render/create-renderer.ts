@@ -41,7 +41,14 @@ export async function createRenderer(options: RendererOptions): Promise<Document
   // pay it at init, not in the first request. Warm-up changes no output byte.
   for (const engine of engines) {
     const warmLocales = options.warmLocales === "all" ? Object.keys(engine.set.catalogs) : (options.warmLocales ?? []).filter((locale) => locale in engine.set.catalogs);
-    if (warmLocales.length > 0) await warmUp(fonts, warmLocales, (locale) => editionStylesheets(engine, locale, options.paper));
+    const sheets = templateStylesheets(engine);
+    if (warmLocales.length > 0)
+      await warmUp(
+        fonts,
+        warmLocales,
+        (locale) => editionStylesheets(engine, locale, options.paper),
+        (sources) => sheets.parsed(sources),
+      );
   }
   const pdf = ({ fragment, view }: FilledLetter, paper: Paper, templates: TemplateEngine) => {
     const stylesheets = editionStylesheets(templates, view.locale, paper, view.title);

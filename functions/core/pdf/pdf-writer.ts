@@ -69,7 +69,7 @@ function utf16Hex(text: string): string {
  */
 class EmbeddedFace {
   private readonly ids = new Map<string, number>();
-  /** The same lookup by glyph object: shaped runs come from a process-wide cache, so most glyphs repeat as objects. */
+  /** The same lookup by glyph object: shaped runs come from the font library's cache, so most glyphs repeat as objects. */
   private readonly idsByGlyph = new Map<ShapedGlyph, number>();
   /** By the marks a glyph's text starts with (see `encodeMarked`), then by glyph. */
   private readonly markedIds = new Map<string, Map<ShapedGlyph, number>>();
