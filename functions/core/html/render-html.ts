@@ -73,9 +73,13 @@ export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, pap
 
 /** The page's one `<style>`: the document's stylesheets, then what the page adds (its fonts), and the hash its CSP allows. */
 function pageHead(sources: readonly StylesheetSource[], fontCss: string): HtmlHead {
-  const stylesheets = stylesheetsAsHtmlCss(sources);
-  const css = fontCss === "" ? stylesheets : `${stylesheets}\n${fontCss}`;
+  const css = pageCss(sources, fontCss);
   return { css, hash: createHash("sha256").update(css).digest("base64") };
+}
+
+function pageCss(sources: readonly StylesheetSource[], fontCss: string): string {
+  const stylesheets = stylesheetsAsHtmlCss(sources);
+  return fontCss === "" ? stylesheets : `${stylesheets}\n${fontCss}`;
 }
 
 function pageWithHead(engine: TemplateEngine, { fragment, view }: FilledLetter, { css, hash }: HtmlHead): string {
@@ -96,16 +100,12 @@ export async function renderHtmlEdition(engine: TemplateEngine, filled: FilledLe
   const sheets = templateStylesheets(engine);
   const sources = editionStylesheets(engine, filled.view.locale, paper, filled.view.title);
   const { usage, cuts } = fontsOfLetter(engine, filled, sources, webFonts.fonts);
-  // The page's style is the same for every letter with the same characters per face and the same
-  // cuts: its fonts' base64 and its hash (hundreds of kilobytes) are made once for them.
+  // Each subset's @font-face rule is encoded once (fontFaceRules); the style's hash (hundreds of
+  // kilobytes) once per characters per face and cuts.
+  const fontCss = await fontCssOf(webFonts, usage);
+  const css = pageCss(sources, cuts === "" ? fontCss : `${cuts}\n${fontCss}`);
   const key = `${cuts}\u0000${[...usage].map(([face, characters]) => `${face}\u0001${characters}`).join("\u0000")}`;
-  let head = sheets.head(sources, key);
-  if (!head) {
-    const fontCss = await fontCssOf(webFonts, usage);
-    head = pageHead(sources, cuts === "" ? fontCss : `${cuts}\n${fontCss}`);
-    sheets.keepHead(sources, key, head);
-  }
-  return pageWithHead(engine, filled, head);
+  return pageWithHead(engine, filled, { css, hash: sheets.styleHash(sources, key, () => css) });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { InvalidLetterDataError } from "../errors";
 import { LETTER_FACTS_FILE, type Letter } from "../letter/parse-letter";
 import { DEFAULT_TEMPLATE } from "../letter/schema";
@@ -27,18 +28,22 @@ export class TemplateStylesheets {
     maxEntries: 256,
     sizeOf: (key) => 4096 + LruCache.weigh.string(key),
   });
-  /** The HTML edition's `<style>` text and its CSP hash, by sources, then by what the page adds (its fonts). */
-  private readonly heads = new LruCache<string, HtmlHead>({
-    maxBytes: 16 * 1024 * 1024,
-    maxEntries: 64,
-    sizeOf: (key, head) => LruCache.weigh.string(key) + LruCache.weigh.string(head.css),
+  /**
+   * The CSP hash of the HTML edition's `<style>` text, by sources and what the page adds (its fonts'
+   * characters per face): hashing hundreds of kilobytes of embedded fonts per letter was a third of
+   * the edition's time. The text itself is not kept: it is joined from pieces kept elsewhere.
+   */
+  private readonly hashes = new LruCache<string, string>({
+    maxBytes: 1024 * 1024,
+    maxEntries: 1024,
+    sizeOf: (key, hash) => LruCache.weigh.string(key) + LruCache.weigh.string(hash),
   });
   private readonly sourceIds = new WeakMap<readonly StylesheetSource[], number>();
   /**
    * The HTML edition's letters by shape (their markup without their text) and sources: what the
    * edition learned from styling one of them (render-html.ts owns the entries' type).
    */
-  private readonly shapes = new LruCache<string, unknown>({ maxBytes: 8 * 1024 * 1024, maxEntries: 64, sizeOf: (key) => LruCache.weigh.string(key) * 4 + 16 * 1024 });
+  private readonly shapes = new LruCache<string, unknown>({ maxBytes: 2 * 1024 * 1024, maxEntries: 64, sizeOf: (key) => LruCache.weigh.string(key) * 4 + 16 * 1024 });
 
   /** What the HTML edition kept for letters of this shape and sources; undefined until kept. */
   shape(sources: readonly StylesheetSource[], shape: string): unknown {
@@ -62,13 +67,12 @@ export class TemplateStylesheets {
     return sources;
   }
 
-  /** The HTML page's style text and hash for these sources and what `key` names (the page's embedded fonts); undefined until kept. */
-  head(sources: readonly StylesheetSource[], key: string): HtmlHead | undefined {
-    return this.heads.get(this.headKey(sources, key));
-  }
-
-  keepHead(sources: readonly StylesheetSource[], key: string, head: HtmlHead): void {
-    this.heads.set(this.headKey(sources, key), head);
+  /** The base64 SHA-256 of the HTML page's style text `css()` for these sources and what `key` names (the page's embedded fonts). */
+  styleHash(sources: readonly StylesheetSource[], key: string, css: () => string): string {
+    const at = this.headKey(sources, key);
+    let hash = this.hashes.get(at);
+    if (hash === undefined) this.hashes.set(at, (hash = createHash("sha256").update(css()).digest("base64")));
+    return hash;
   }
 
   /**
