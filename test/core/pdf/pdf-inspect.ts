@@ -82,6 +82,41 @@ export function pdfjsPages(file: string): string[] {
   return JSON.parse(run(process.execPath, [join(__dirname, "extract-text.mjs"), file])) as string[];
 }
 
+/** A word as poppler places it (`pdftotext -bbox-layout`): its page (from 1) and its box in points, y down from the page top. */
+export interface WordBox {
+  page: number;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+  text: string;
+}
+
+/** pdftotext writes a word's text as XML: these five are escaped. */
+const XML_ENTITIES: Readonly<Record<string, string>> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'" };
+
+/** Every word of the PDF with its box, page by page, in poppler's reading order. */
+export function wordBoxes(file: string): WordBox[] {
+  const out: WordBox[] = [];
+  run("pdftotext", ["-bbox-layout", file, "-"])
+    .split("<page ")
+    .slice(1)
+    .forEach((page, index) => {
+      for (const m of page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+        const text = m[5]!.replace(/&(?:amp|lt|gt|quot|apos);/g, (entity) => XML_ENTITIES[entity]!);
+        out.push({ page: index + 1, xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text });
+      }
+    });
+  return out;
+}
+
+/** The `nth` word (from 0) whose text is exactly `text`; throws naming the word when there is none. */
+export function findWord(words: readonly WordBox[], text: string, nth = 0): WordBox {
+  const word = words.filter((w) => w.text === text)[nth];
+  if (!word) throw new Error(`no word "${text}" (occurrence ${nth + 1})`);
+  return word;
+}
+
 export function pdfInfo(file: string): Record<string, string> {
   const info: Record<string, string> = {};
   for (const line of run("pdfinfo", ["-enc", "UTF-8", file]).split("\n")) {
