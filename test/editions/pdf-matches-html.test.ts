@@ -35,14 +35,10 @@ const WRITER_MARKS = /[\u061c\u200e\u200f\u2060]/gu;
  */
 const RTL_MARKS =
   "ARABIC LETTER MARKs before the first glyph of a left-to-right stretch, before punctuation and digits, and on invisible anchors before right-to-left clusters whose marks are drawn first; LEFT-TO-RIGHT MARKs after punctuation that follows right-to-left text in a left-to-right line and after a left-to-right line ending in punctuation on a right-to-left page. Poppler reorders a line by the bidi types of its characters with one direction per page, and pdf.js reorders each piece of text by its own guess of direction, so an invisible strong character is the only hold the writer has on where they put a neutral; ActualText, the form the PDF standard gives for this, pdf.js ignores in text extraction, and poppler reorders its text all the same";
-const HYPHEN_JOINER =
-  'a WORD JOINER after a hyphen that ends a line ("long-" / "standing"): poppler takes a hyphen-minus at a line end for a hyphenation of its own and drops it, so without a character after it "long-standing" copies as "longstanding"; pdf.js drops the joiner itself';
 const MARK_GAPS: Readonly<Record<string, Partial<Record<"poppler" | "pdfjs", string>>>> = {
   "unsc-dprk-2015/ar": { poppler: RTL_MARKS, pdfjs: RTL_MARKS },
   "unsc-dprk-2015/fa": { poppler: RTL_MARKS, pdfjs: RTL_MARKS },
   "unsc-dprk-2015/he": { poppler: RTL_MARKS, pdfjs: RTL_MARKS },
-  "unsc-dprk-2015/en": { poppler: HYPHEN_JOINER },
-  "unsc-dprk-2015/ru": { poppler: HYPHEN_JOINER },
 };
 
 /** Paragraphs that do not copy out exactly yet, by document and extractor, with the cause. */

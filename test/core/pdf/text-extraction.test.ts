@@ -54,6 +54,8 @@ const FIXTURES: readonly { file: string; locale: Omit<LocaleInfo, "id"> }[] = [
   { file: "rtl-one-word-lines.html", locale: { tag: "ar", dir: "rtl", script: "Arab" } },
   // Thai tone marks and vowels above and below their letters, before punctuation and quotes.
   { file: "thai-marks.html", locale: { tag: "th", dir: "ltr", script: "Thai" } },
+  // Hyphenated compounds (Latin, Cyrillic) that lines break after: poppler drops a hyphen-minus ending a line (see pdf-writer.ts).
+  { file: "hyphen-line-ends.html", locale: { tag: "en", dir: "ltr", script: "Latn" } },
   { file: "rtl-latin-majority.html", locale: { tag: "he", dir: "rtl", script: "Hebr" as LocaleInfo["script"] } },
 ];
 
@@ -86,5 +88,26 @@ describe("characters Unicode never draws", () => {
     const pdf = await renderPdf(fixture("ignorables.html"), options("en"));
     const text = extractBoth(pdf).poppler.join("\n");
     for (const char of ["\uFE0E", "\uFE0F", "\u2060", "\u200C", "\u200D"]) expect({ char, kept: text.includes(char) }).toEqual({ char, kept: true });
+  });
+});
+
+describe("a hyphen-minus that ends a line inside a compound", () => {
+  it("is kept by poppler and pdf.js, with no invisible mark after it", async () => {
+    const pdf = await renderPdf(fixture("hyphen-line-ends.html"), options("en"));
+    const { poppler, pdfjs } = extractBoth(pdf);
+    // The fixture's lines must break after hyphens, or the test would hold nothing.
+    const lineEnds = poppler
+      .join("\n")
+      .split("\n")
+      .filter((line) => /\p{L}-[\s\p{Cf}]*$/u.test(line));
+    expect(lineEnds.length).toBeGreaterThanOrEqual(4);
+    for (const [tool, pages] of [
+      ["poppler", poppler],
+      ["pdfjs", pdfjs],
+    ] as const) {
+      const text = pages.join("\n");
+      expect({ tool, wordJoiners: text.split("\u2060").length - 1 }).toEqual({ tool, wordJoiners: 0 });
+      expect({ tool, hyphenThenLineEnd: /\p{L}-\s*\n/u.test(text) }).toEqual({ tool, hyphenThenLineEnd: true });
+    }
   });
 });
