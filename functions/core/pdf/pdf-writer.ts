@@ -109,7 +109,7 @@ class EmbeddedFace {
   encode(glyph: ShapedGlyph): number {
     let gid = this.idsByGlyph.get(glyph);
     if (gid === undefined) {
-      gid = this.glyphFor(glyph.id, piecesOf(glyph).main, glyph.textAdvance);
+      gid = this.glyphFor(glyph.id, piecesOf(glyph).main, textWidth(glyph));
       this.idsByGlyph.set(glyph, gid);
     }
     return gid;
@@ -149,7 +149,7 @@ class EmbeddedFace {
     if (!byGlyph) this.markedIds.set(mark, (byGlyph = new Map()));
     let gid = byGlyph.get(glyph);
     if (gid === undefined) {
-      gid = this.glyphFor(glyph.id, mark + piecesOf(glyph).main, glyph.textAdvance);
+      gid = this.glyphFor(glyph.id, mark + piecesOf(glyph).main, textWidth(glyph));
       byGlyph.set(glyph, gid);
     }
     return gid;
@@ -163,7 +163,7 @@ class EmbeddedFace {
    * keeps it, at a line end where every extractor puts a line break anyway.
    */
   encodeLineEndHyphen(glyph: ShapedGlyph): number {
-    return this.glyphFor(glyph.id, `${piecesOf(glyph).main} `, glyph.textAdvance);
+    return this.glyphFor(glyph.id, `${piecesOf(glyph).main} `, textWidth(glyph));
   }
 
   /**
@@ -553,6 +553,15 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
   return order;
 }
 
+/**
+ * The width a text glyph is given: from where it is drawn (its pen position moved by its offset) to
+ * its cluster's end. A base letter the font shifts (Noto Serif Hebrew moves a nun under its qamats)
+ * would otherwise end short of the next cluster, and poppler takes the gap for a word break.
+ */
+function textWidth(glyph: ShapedGlyph): number {
+  return Math.max(0, glyph.textAdvance - glyph.xOffset);
+}
+
 /** The last glyph with text of a line (in drawing order) when it is a hyphen-minus (see `encodeLineEndHyphen`). */
 function hyphenEnding(order: readonly PlacedRun[]): ShapedGlyph | undefined {
   const glyphs = order[order.length - 1]?.run.glyphs ?? [];
@@ -720,7 +729,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           flushCodes();
           tj.push(`-${back}`);
         } else codes += invisible.after;
-        cursorX = x + glyph.textAdvance * scale;
+        cursorX = x + textWidth(glyph) * scale;
         lastFace = face;
         lastText = glyph.text;
       }

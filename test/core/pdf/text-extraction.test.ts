@@ -16,10 +16,7 @@ import { documentText, extractBoth, fixture, footerTitle, htmlParagraphs, missin
  * Where poppler does not yet read our right-to-left text exactly (pdf.js does), each with its cause.
  * `it.failing` keeps them honest: the test reports when one starts to pass.
  */
-const POPPLER_GAPS: Readonly<Record<string, string>> = {
-  "letter-he.html":
-    "a cluster with two marks (shin dot and sheva) drawn before its letter: poppler takes the letter, drawn where the invisible marks were, for a duplicate and breaks the word",
-};
+const POPPLER_GAPS: Readonly<Record<string, string>> = {};
 
 /**
  * Where neither extractor reads our text exactly yet, with what is known of the cause. Also kept
@@ -45,6 +42,8 @@ const checkWith = (tool: "poppler" | "pdfjs", key: string) =>
 const FIXTURES: readonly { file: string; locale: Omit<LocaleInfo, "id"> }[] = [
   { file: "letter-hi.html", locale: { tag: "hi", dir: "ltr", script: "Deva" as LocaleInfo["script"] } },
   { file: "letter-he.html", locale: { tag: "he", dir: "rtl", script: "Hebr" as LocaleInfo["script"] } },
+  // Fully pointed Hebrew: bases the font shifts under their marks (nun under qamats), shin and sin dots with a vowel.
+  { file: "hebrew-niqqud.html", locale: { tag: "he", dir: "rtl", script: "Hebr" as LocaleInfo["script"] } },
   { file: "letter-ar-harakat.html", locale: { tag: "ar", dir: "rtl", script: "Arab" } },
   { file: "ignorables.html", locale: { tag: "en", dir: "ltr", script: "Latn" } },
   { file: "mixed-scripts.html", locale: { tag: "en", dir: "ltr", script: "Latn" } },
