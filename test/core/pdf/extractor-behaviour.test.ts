@@ -69,3 +69,11 @@ describe("what the extractors do with ActualText", () => {
     expect(pdfjs.join("")).not.toContain("two");
   });
 });
+
+describe("what the extractors do with a word broken across two lines with no character at the break", () => {
+  it("pdf.js puts a line break between its parts; poppler does too", () => {
+    const { poppler, pdfjs } = extractBoth(minimalPdf("BT /F1 12 Tf 20 150 Td (an untersuchungs) Tj 0 -14 Td (kommission met) Tj ET"));
+    expect(pdfjs.join("")).toMatch(/untersuchungs\s*\n\s*kommission/);
+    expect(poppler.join("")).toMatch(/untersuchungs\s*\n\s*kommission/);
+  });
+});
