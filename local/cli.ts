@@ -4,12 +4,12 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documents";
 import { countOf, formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
-import { isLocaleId, type LocaleId } from "../functions/core/locales";
+import type { LetterSource } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments } from "./generate";
+import { describeLetterRun } from "./letter-run-report";
+import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { ProgressTable } from "./progress-table";
-import { RENDER_QUEUES } from "../functions/deployment-contract";
-import { renderPartMessageSchema } from "../functions/render/events";
 import { watchLetterData } from "./data-watch";
 import { startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";
@@ -87,24 +87,33 @@ withStorageFlags(
     .command("generate")
     .description("render letters to PDF and HTML, store them in S3 (the embedded server by default) and export them under --out")
     .option("--letter <ids>", "letter ids, comma-separated (default: every letter)", listOf("letter id", isSlug, "lowercase ids such as unsc-dprk-2015"))
-    .option(
-      "--locale <locales>",
-      "languages, comma-separated (default: every language of the letter)",
-      listOf("locale", isLocaleId, "BCP 47 language tags such as en, pt-BR, zh-Hant"),
+    .option("--locale <locales>", "languages, comma-separated (default: every language of the letter)", (value: string) =>
+      value
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean)
+        .map((item) => {
+          const asked = readAskedLocale(item);
+          if (!asked) throw new InvalidArgumentError(`"${item}" is not a language tag; expected BCP 47 tags such as en, pt-BR, zh-Hant`);
+          return asked;
+        }),
     )
     .option("--format <formats>", "formats, comma-separated", listOf("format", isFormat, "pdf and/or html"), [...DOCUMENT_FORMATS])
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),
-).action(async (flags: CommonFlags & { letter?: string[]; locale?: LocaleId[]; format: DocumentFormat[]; recipients: boolean; out: string }) => {
+).action(async (flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; out: string }) => {
   await prepareExportDirectory(resolve(flags.out));
   const runtime = await startLocalRuntime(runtimeOptions(flags));
   try {
+    // Asked languages are checked against the data before anything renders: a tag written another way
+    // (EN, pt_br) or a language the letters lack is named with the tag the data has.
+    const locales = flags.locale ? resolveAskedLocales(flags.locale, await languagesOfData(runtime.letters, flags.letter)) : undefined;
     console.log(`Storing in ${runtime.description}`);
     const table = new ProgressTable(process.stdout);
     const result = await generateDocuments(
       runtime.service,
       runtime.letters,
-      { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(flags.locale ? { locales: flags.locale } : {}), formats: flags.format, personalized: flags.recipients },
+      { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(locales ? { locales } : {}), formats: flags.format, personalized: flags.recipients },
       {
         onPlanned: (requests) => table.planned(requests.length),
         onStored: (stored) => table.stored(stored),
@@ -163,14 +172,14 @@ withStorageFlags(
   const renderLetter = async (letterId: string) => {
     try {
       // As on AWS: the change goes to the render queue, the letter is planned, its parts are rendered one per invocation.
-      const { deadLetters } = await runtime.letterChanged(letterId);
+      const { deadLetters, failures } = await runtime.letterChanged(letterId);
       const latest = await runtime.store.getLatest(letterId);
       const manifest = latest ? await runtime.store.getManifest(letterId, latest.revision) : undefined;
-      const failed =
-        deadLetters.length > 0
-          ? `; ${countOf(deadLetters.length, "message")} failed ${RENDER_QUEUES.maxReceiveCount} times (${deadLetters.map((dead) => describeDeadLetter(dead.body)).join("; ")}), each failed document logged above`
-          : "";
-      console.log(`letter ${letterId}: revision ${latest?.revision ?? "(none)"} published, ${countOf(manifest?.documents.length ?? 0, "document")}${failed}`);
+      // The letter's own title names it on the console; a letter that cannot be read has its reason among the failures.
+      const letter = (await runtime.letters.loadLetter(letterId).catch(() => undefined))?.letter;
+      const report = describeLetterRun({ letterId, letter, revision: latest?.revision, documents: manifest?.documents.length ?? 0, failures, deadLetters });
+      for (const line of report.out) console.log(line);
+      for (const line of report.err) console.error(line);
     } catch (error) {
       console.error(`letter ${letterId}: ${error instanceof LetterpressError ? `${error.code}: ${error.message}` : (error as Error).message}`);
     }
@@ -190,20 +199,15 @@ withStorageFlags(
   process.once("SIGTERM", stop);
 });
 
-/** A dead-lettered render message, for people: the part it carried, or the letter's planning. */
-function describeDeadLetter(body: string): string {
-  const parsed = renderPartMessageSchema.safeParse(
-    (() => {
-      try {
-        return JSON.parse(body);
-      } catch {
-        return undefined;
-      }
-    })(),
-  );
-  if (!parsed.success) return "planning the letter";
-  const { part } = parsed.data;
-  return `${part.locale} ${part.recipients ? `copies for ${part.recipients.join(", ")}` : "letter to the Council"}`;
+/** Every language the asked letters (or all letters) have a file for, usable or not. */
+async function languagesOfData(letters: LetterSource, letterIds: readonly string[] | undefined): Promise<Set<string>> {
+  const languages = new Set<string>();
+  for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
+    // A letter that cannot be read is reported by the run itself; its languages are unknown here.
+    const parsed = await letters.loadLetter(letterId).catch(() => undefined);
+    for (const locale of [...(parsed?.letter.translations.keys() ?? []), ...(parsed?.localeErrors.keys() ?? [])]) languages.add(locale);
+  }
+  return languages;
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
