@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-import { resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documents";
 import { countOf, formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
-import type { LetterSource } from "../functions/letters/letter-source";
+import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments } from "./generate";
 import { describeLetterRun } from "./letter-run-report";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
+import { paperConflict, templatePageSize } from "./paper-flag";
 import { ProgressTable } from "./progress-table";
 import { watchLetterData } from "./data-watch";
 import { startLocalRuntime } from "./runtime";
@@ -57,7 +59,11 @@ function withStorageFlags(command: Command): Command {
   return command
     .option("--data <dir>", "folder of letters", "data")
     .option("--templates <dir>", "templates folder: a folder per template (<name>/, named by a letter's letter.json) beside ua.css", "templates")
-    .addOption(new Option("--paper <size>", "paper size").choices(["a4", "letter"]).default("a4"))
+    .addOption(
+      new Option("--paper <size>", "paper of the templates that set no @page size (a template's own size wins; giving --paper against it is refused)")
+        .choices(["a4", "letter"])
+        .default("a4"),
+    )
     .addOption(new Option("--bucket <name>", "store in this S3 bucket instead of the embedded server").env("DOCUMENTS_BUCKET"))
     .addOption(new Option("--endpoint <url>", "S3-compatible endpoint of --bucket").env("S3_ENDPOINT"))
     .addOption(new Option("--region <region>", "region of --bucket").env("AWS_REGION"));
@@ -101,7 +107,8 @@ withStorageFlags(
     .option("--format <formats>", "formats, comma-separated", listOf("format", isFormat, "pdf and/or html"), [...DOCUMENT_FORMATS])
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),
-).action(async (flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; out: string }) => {
+).action(async (flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; out: string }, command: Command) => {
+  await checkExplicitPaper(flags, command, flags.letter);
   await prepareExportDirectory(resolve(flags.out));
   const runtime = await startLocalRuntime(runtimeOptions(flags));
   try {
@@ -155,7 +162,8 @@ withStorageFlags(
       },
       8080,
     ),
-).action(async (flags: CommonFlags & { port: number }) => {
+).action(async (flags: CommonFlags & { port: number }, command: Command) => {
+  await checkExplicitPaper(flags, command, undefined);
   // Share links point at this server, whose port is known once it listens (--port 0 picks one).
   let listening!: (baseUrl: string) => void;
   const shareLinkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
@@ -198,6 +206,30 @@ withStorageFlags(
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 });
+
+/**
+ * `--paper` given on the command line against a template that sets its own `@page { size }`: refused
+ * before anything runs, naming the stylesheet's line (paper-flag.ts has the rule). Without `--paper`
+ * each template's size wins, and A4 is the size of templates that set none.
+ */
+async function checkExplicitPaper(flags: CommonFlags, command: Command, letterIds: readonly string[] | undefined): Promise<void> {
+  if (command.getOptionValueSource("paper") !== "cli") return;
+  const letters = new DirectoryLetterSource(resolve(flags.data));
+  const byTemplate = new Map<string, string[]>();
+  for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
+    // A letter that cannot be read is reported by the run itself.
+    const parsed = await letters.loadLetter(letterId).catch(() => undefined);
+    if (parsed) byTemplate.set(parsed.letter.facts.template, [...(byTemplate.get(parsed.letter.facts.template) ?? []), letterId]);
+  }
+  const problems: string[] = [];
+  for (const [template, ids] of byTemplate) {
+    const name = join(flags.templates, template, "print.css");
+    const text = await readFile(resolve(name), "utf8").catch(() => undefined);
+    const conflict = text === undefined ? undefined : paperConflict(flags.paper, runtimeOptions(flags).paper, templatePageSize(name, text), ids);
+    if (conflict) problems.push(conflict);
+  }
+  if (problems.length > 0) throw new LetterpressError("INVALID_REQUEST", problems.join("\n"));
+}
 
 /** Every language the asked letters (or all letters) have a file for, usable or not. */
 async function languagesOfData(letters: LetterSource, letterIds: readonly string[] | undefined): Promise<Set<string>> {
