@@ -11,6 +11,9 @@ import { generateDocuments } from "./generate";
 import { describeLetterRun } from "./letter-run-report";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { paperConflict, templatePageSize } from "./paper-flag";
+import { identicalCopiesWarning } from "./mail-merge-check";
+import { TemplateEngine } from "../functions/core/template/template-engine";
+import { loadTemplateSet } from "../functions/templates/load-template-set";
 import { ProgressTable } from "./progress-table";
 import { watchLetterData } from "./data-watch";
 import { startLocalRuntime } from "./runtime";
@@ -115,6 +118,7 @@ withStorageFlags(
     // Asked languages are checked against the data before anything renders: a tag written another way
     // (EN, pt_br) or a language the letters lack is named with the tag the data has.
     const locales = flags.locale ? resolveAskedLocales(flags.locale, await languagesOfData(runtime.letters, flags.letter)) : undefined;
+    if (flags.recipients) for (const warning of await mailMergeWarnings(flags, flags.letter)) console.error(`warning: ${warning}`);
     console.log(`Storing in ${runtime.description}`);
     const table = new ProgressTable(process.stdout);
     const result = await generateDocuments(
@@ -229,6 +233,30 @@ async function checkExplicitPaper(flags: CommonFlags, command: Command, letterId
     if (conflict) problems.push(conflict);
   }
   if (problems.length > 0) throw new LetterpressError("INVALID_REQUEST", problems.join("\n"));
+}
+
+/** A mail merge of a template that prints nothing of the recipient: said once per letter (mail-merge-check.ts). */
+async function mailMergeWarnings(flags: CommonFlags, letterIds: readonly string[] | undefined): Promise<string[]> {
+  const letters = new DirectoryLetterSource(resolve(flags.data));
+  const engines = new Map<string, TemplateEngine | undefined>();
+  const warnings: string[] = [];
+  for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
+    // A letter or template that cannot be read is reported by the run itself.
+    const parsed = await letters.loadLetter(letterId).catch(() => undefined);
+    if (!parsed) continue;
+    const name = parsed.letter.facts.template;
+    if (!engines.has(name))
+      engines.set(
+        name,
+        await loadTemplateSet(resolve(flags.templates), name)
+          .then((set) => new TemplateEngine(set))
+          .catch(() => undefined),
+      );
+    const engine = engines.get(name);
+    const warning = engine ? identicalCopiesWarning(engine, parsed.letter) : undefined;
+    if (warning) warnings.push(warning);
+  }
+  return warnings;
 }
 
 /** Every language the asked letters (or all letters) have a file for, usable or not. */
