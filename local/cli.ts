@@ -117,7 +117,9 @@ withStorageFlags(
   try {
     // Asked languages are checked against the data before anything renders: a tag written another way
     // (EN, pt_br) or a language the letters lack is named with the tag the data has.
-    const locales = flags.locale ? resolveAskedLocales(flags.locale, await languagesOfData(runtime.letters, flags.letter)) : undefined;
+    const dataLocales = flags.locale ? await languagesOfData(runtime.letters, flags.letter) : undefined;
+    // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
+    const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
     if (flags.recipients) for (const warning of await mailMergeWarnings(flags, flags.letter)) console.error(`warning: ${warning}`);
     console.log(`Storing in ${runtime.description}`);
     const table = new ProgressTable(process.stdout);
@@ -259,15 +261,17 @@ async function mailMergeWarnings(flags: CommonFlags, letterIds: readonly string[
   return warnings;
 }
 
-/** Every language the asked letters (or all letters) have a file for, usable or not. */
-async function languagesOfData(letters: LetterSource, letterIds: readonly string[] | undefined): Promise<Set<string>> {
+/** Every language the asked letters (or all letters) have a file for, usable or not; undefined when none can be read. */
+async function languagesOfData(letters: LetterSource, letterIds: readonly string[] | undefined): Promise<Set<string> | undefined> {
   const languages = new Set<string>();
+  let read = 0;
   for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
     // A letter that cannot be read is reported by the run itself; its languages are unknown here.
     const parsed = await letters.loadLetter(letterId).catch(() => undefined);
+    if (parsed) read++;
     for (const locale of [...(parsed?.letter.translations.keys() ?? []), ...(parsed?.localeErrors.keys() ?? [])]) languages.add(locale);
   }
-  return languages;
+  return read > 0 ? languages : undefined;
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
