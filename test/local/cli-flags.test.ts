@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { paperConflict, templatePageSize } from "../../local/paper-flag";
-import { DATA_DIR, REPO } from "../support/letters";
+import { DATA_DIR, REPO, TEMPLATES_DIR } from "../support/letters";
 
 jest.setTimeout(120_000);
 
@@ -82,6 +82,39 @@ describe("--paper and a template's @page size", () => {
       expect(run.code).toBe(2);
     } finally {
       await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it("`generate --recipients` with a template that prints nothing of the recipient warns once, naming the template and the fields", async () => {
+    const root = await mkdtemp(join(tmpdir(), "letterpress-merge-"));
+    try {
+      await cp(TEMPLATES_DIR, join(root, "templates"), { recursive: true });
+      // The addressee says the Council to everyone: every copy would be the same.
+      await writeFile(join(root, "templates/un-security-council/partials/addressee.hbs"), '<address class="addressee">{{t "addressee.council"}}</address>\n');
+      const run = await cli([
+        "generate",
+        "--data",
+        DATA_DIR,
+        "--templates",
+        join(root, "templates"),
+        "--letter",
+        "unsc-dprk-2015",
+        "--recipients",
+        "--locale",
+        "en",
+        "--format",
+        "html",
+        "--out",
+        join(root, "out"),
+      ]);
+      const warnings = run.stderr.split("\n").filter((line) => line.startsWith("warning: unsc-dprk-2015: --recipients makes"));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(
+        'template "un-security-council" (templates/un-security-council/letter.hbs and its partials) never prints recipient.country, recipient.representative, recipient.representativeName',
+      );
+      expect(run.code).toBe(0);
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 });
