@@ -1,8 +1,10 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeLetterRun } from "../../local/letter-run-report";
-import { FIXTURES_DIR } from "../support/letters";
+import type { LocaleId } from "../../functions/core/locales";
+import { partMessageBody } from "../../functions/render/render-parts";
+import { describeDeadLetter, describeLetterRun } from "../../local/letter-run-report";
+import { FIXTURES_DIR, loadFixtureLetter } from "../support/letters";
 import { type LocalStack, startLocalStack } from "../support/local-stack";
 
 jest.setTimeout(180_000);
@@ -69,5 +71,18 @@ describe("serve, rendering a letter with a deterministic fault", () => {
     expect(failures).toEqual([expect.objectContaining({ letterId: "sample", code: "INVALID_DATA", reason: expect.stringContaining("letter.json") })]);
     const report = describeLetterRun({ letterId: "sample", letter: undefined, revision: undefined, documents: 0, failures, deadLetters });
     expect(report.err[1]).toMatch(/^ {2}the letter: INVALID_DATA: .*letter\.json/);
+  });
+});
+
+describe("a dead-lettered part, for people", () => {
+  it("names the letter by its title in the part's language, and whose copies it carried; never 'the Council'", () => {
+    const { letter } = loadFixtureLetter("sample");
+    const part = (locale: string, recipients: string[] | null) =>
+      partMessageBody({ letterId: "sample", revision: "0123456789ab", locale: locale as LocaleId, recipients, index: 0, of: 2 });
+    expect(describeDeadLetter(part("fr", null), letter)).toBe('fr "Une lettre d’exemple"');
+    expect(describeDeadLetter(part("en", ["gb"]), letter)).toBe('en copies of "A sample letter" for gb');
+    // A letter that cannot be read now: its id.
+    expect(describeDeadLetter(part("en", null), undefined)).toBe("en letter sample");
+    expect(describeDeadLetter("not json", letter)).toBe("planning the letter");
   });
 });
