@@ -97,6 +97,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "images/image-source.ts digests": "by the template's assets",
   "style/style-document.ts styleCache": "by parsed stylesheets, which the template owns",
   "template/template-library.ts stylesheetsOfEngine": "by the template's engine",
+  "template/template-engine.ts RAISED_IN": "by an error being raised (the partial it was raised in)",
   "pdf/table-layout.ts prepared": "by a box of one document",
   "pdf/pdfkit-adapter.ts glyphPrograms": "by a parsed font",
   "pdf/image-drawing.ts svgTexts": "by an image file's bytes",
