@@ -3,7 +3,7 @@ import { InvalidLetterDataError } from "../errors";
 import { LETTER_FACTS_FILE, type Letter } from "../letter/parse-letter";
 import { DEFAULT_TEMPLATE } from "../letter/schema";
 import { LruCache } from "../pdf/cache";
-import { type ParsedStylesheets, parseStylesheets, type StylesheetSource } from "../style";
+import { type ParsedStylesheets, parseStylesheets, StyleError, type StylesheetSource } from "../style";
 import { TemplateEngine, type TemplateSet } from "./template-engine";
 
 /**
@@ -80,7 +80,14 @@ export class TemplateStylesheets {
    * `parseStylesheets(sources)` gives (a test compares them), from sheets parsed once each.
    */
   parsed(sources: readonly StylesheetSource[]): ParsedStylesheets {
-    const parts = sources.map((source) => this.part(source));
+    let parts: { id: number; parsed: ParsedStylesheets }[];
+    try {
+      parts = sources.map((source) => this.part(source));
+    } catch (error) {
+      // The problems of every sheet are reported together, as parsing them together reports them.
+      if (error instanceof StyleError) parseStylesheets(sources);
+      throw error;
+    }
     const key = parts.map((part) => part.id).join(",");
     let sheets = this.combined.get(key);
     if (!sheets) {

@@ -44,6 +44,13 @@ describe("a template's parsed stylesheets", () => {
     expect(editionStylesheets(engine, "fr", "A4", "t")).not.toBe(editionStylesheets(engine, "fr", "A4", "u"));
   });
 
+  it("problems of several sheets are reported together, as parsing them together reports them", () => {
+    const broken = new TemplateEngine({ ...engine.set, name: "both-broken", userAgentStylesheet: "p { float: left; }", stylesheet: "p {\n  colour: red;\n}" });
+    const sources = editionStylesheets(broken, "en", "A4");
+    expect(() => parseStylesheets(sources)).toThrow(/float[\s\S]*colour|colour[\s\S]*float/);
+    expect(() => templateStylesheets(broken).parsed(sources)).toThrow(/float[\s\S]*colour|colour[\s\S]*float/);
+  });
+
   it("a stylesheet error still names the sheet, line and property", () => {
     const broken = new TemplateEngine({ ...engine.set, name: "broken", stylesheet: "p {\n  colour: red;\n}" });
     expect(() => templateStylesheets(broken).parsed(editionStylesheets(broken, "en", "A4"))).toThrow(/templates\/broken\/print\.css line 2.*colour/);
