@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { compress } from "wawoff2";
 import { LetterpressError } from "../core/errors";
 import type { WebFontSource } from "../core/html/web-fonts";
 import type { FaceId, FontLibrary } from "../core/pdf/font-library";
@@ -48,6 +47,13 @@ interface HbSubsetExports {
 const HB_MEMORY_MODE_WRITABLE = 2;
 const HB_SUBSET_SETS_LAYOUT_FEATURE_TAG = 6;
 const HB_SUBSET_FLAGS_NO_HINTING = 0x1;
+
+/**
+ * wawoff2, required on first use: its module decodes and compiles a 1 MB WebAssembly encoder when
+ * it is loaded, which a process that only makes PDFs (a cold start's first letter) never needs.
+ */
+let wawoff2: typeof import("wawoff2") | undefined;
+const woff2 = (): typeof import("wawoff2") => (wawoff2 ??= require("wawoff2") as typeof import("wawoff2"));
 
 /** One hb-subset instance per wasm file, for the life of the process. */
 const subsetters = new Map<string, HbSubsetExports>();
@@ -137,7 +143,7 @@ export function createWebFonts(fonts: FontLibrary, fontDir?: string, maxBytes = 
     const fontPath = assetPath(FONT_FILES[face], fontDir);
     const hb = hbSubsetAt(assetPath(HARFBUZZ_SUBSET_WASM_FILE, fontDir));
     // wawoff2 answers with a view of its WebAssembly memory, which its next call overwrites: keep a copy.
-    return (await compress(subsetTrueType(hb, readAsset(fontPath), characters, fontPath))).slice();
+    return (await woff2().compress(subsetTrueType(hb, readAsset(fontPath), characters, fontPath))).slice();
   };
   return {
     fonts,

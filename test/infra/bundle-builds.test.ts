@@ -1,0 +1,61 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { build, type Metafile } from "esbuild";
+import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
+import { REPO } from "../support/letters";
+
+/**
+ * Each package in the render Lambda's bundle once: a package that ships a CommonJS and an ES build
+ * (fontkit: dist/main.cjs and dist/module.mjs) is bundled twice when one importer requires it and
+ * another imports it, and a cold start then compiles and evaluates both copies (fontkit's decodes its
+ * Unicode tables at load). Built as infra/constructs/letter-function.ts builds it (LAMBDA_BUNDLE).
+ */
+
+/** The files a package.json declares for its root (`import "pkg"`): main, module and every condition of exports ".". */
+function declaredEntries(packageDir: string): Set<string> {
+  const manifest = JSON.parse(readFileSync(join(REPO, packageDir, "package.json"), "utf8")) as Record<string, unknown>;
+  const entries = new Set<string>();
+  const add = (value: unknown): void => {
+    if (typeof value === "string") entries.add(join(packageDir, value));
+    else if (value && typeof value === "object") for (const nested of Object.values(value)) add(nested);
+  };
+  add(manifest["main"]);
+  add(manifest["module"]);
+  const exports = manifest["exports"];
+  // Subpath exports ("./locales") are other modules of the same build; only the root's conditions are builds of one module.
+  const subpaths = exports && typeof exports === "object" && Object.keys(exports).some((key) => key.startsWith("."));
+  add(subpaths ? (exports as Record<string, unknown>)["."] : exports);
+  return entries;
+}
+
+describe("the render bundle's packages", () => {
+  let metafile: Metafile;
+  beforeAll(async () => {
+    const result = await build({
+      entryPoints: [join(REPO, "functions/render/handler.ts")],
+      bundle: true,
+      ...LAMBDA_BUNDLE,
+      mainFields: [...LAMBDA_BUNDLE.mainFields],
+      metafile: true,
+      write: false,
+      outfile: "handler.js",
+      logLevel: "silent",
+    });
+    metafile = result.metafile;
+  }, 60_000);
+
+  it("bundle no package from two of its builds (fontkit's CommonJS and ES builds were both in it)", () => {
+    const inputs = Object.keys(metafile.inputs);
+    const packageDirs = new Set(inputs.map((path) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1]).filter((dir): dir is string => dir !== undefined));
+    const twice: string[] = [];
+    for (const dir of packageDirs) {
+      if (!existsSync(join(REPO, dir, "package.json"))) continue;
+      const entries = declaredEntries(dir);
+      const bundled = inputs.filter((path) => entries.has(path));
+      if (bundled.length > 1) twice.push(`${dir}: ${bundled.join(", ")}`);
+    }
+    expect(twice).toEqual([]);
+    // The check sees fontkit at all (its entry is one of the declared ones).
+    expect(inputs.filter((path) => declaredEntries("node_modules/fontkit").has(path))).toEqual(["node_modules/fontkit/dist/main.cjs"]);
+  });
+});
