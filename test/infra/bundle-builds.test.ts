@@ -1,6 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { build, type Metafile } from "esbuild";
+import { assetPath, BUNDLE_FILES, WOFF2_ENCODER_FILE } from "../../functions/fonts/font-files";
 import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
 import { REPO } from "../support/letters";
 
@@ -28,7 +32,7 @@ function declaredEntries(packageDir: string): Set<string> {
   return entries;
 }
 
-describe("the render bundle's packages", () => {
+describe("the render bundle's code", () => {
   let metafile: Metafile;
   beforeAll(async () => {
     const result = await build({
@@ -58,4 +62,32 @@ describe("the render bundle's packages", () => {
     // The check sees fontkit at all (its entry is one of the declared ones).
     expect(inputs.filter((path) => declaredEntries("node_modules/fontkit").has(path))).toEqual(["node_modules/fontkit/dist/main.cjs"]);
   });
+
+  it("leave the WOFF2 encoder out of the code (a file beside the fonts, loaded when an HTML page needs it)", () => {
+    expect(Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/wawoff2/"))).toEqual([]);
+    expect(BUNDLE_FILES).toContain(WOFF2_ENCODER_FILE);
+  });
+
+  it("make a WOFF2 web font from a bundle's font folder alone (no node_modules beside it)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "letterpress-woff2-"));
+    try {
+      const fontDir = join(dir, "fonts");
+      mkdirSync(fontDir);
+      for (const file of BUNDLE_FILES) copyFileSync(assetPath(file), join(fontDir, file.fileName));
+      const entry = join(dir, "entry.ts");
+      writeFileSync(
+        entry,
+        `import { loadFontLibrary } from ${JSON.stringify(join(REPO, "functions/fonts/load-font-library"))};
+import { createWebFonts } from ${JSON.stringify(join(REPO, "functions/fonts/web-fonts"))};
+const fontDir = ${JSON.stringify(fontDir)};
+createWebFonts(loadFontLibrary(fontDir), fontDir).subset("serif-regular", "Excellencies").then((woff2) => process.stdout.write(Buffer.from(woff2).subarray(0, 4).toString("latin1")));
+`,
+      );
+      await build({ entryPoints: [entry], bundle: true, ...LAMBDA_BUNDLE, mainFields: [...LAMBDA_BUNDLE.mainFields], outfile: join(dir, "index.js"), logLevel: "silent" });
+      const { stdout } = await promisify(execFile)(process.execPath, [join(dir, "index.js")], { cwd: dir });
+      expect(stdout).toBe("wOF2");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
