@@ -63,6 +63,14 @@ describe("the render bundle's code", () => {
     expect(inputs.filter((path) => declaredEntries("node_modules/fontkit").has(path))).toEqual(["node_modules/fontkit/dist/main.cjs"]);
   });
 
+  it("hold no Brotli decoder (fontkit's WOFF2 reader; our faces are TrueType): its stub refuses a WOFF2 font by name", () => {
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.filter((path) => path.includes("node_modules/brotli/"))).toEqual([]);
+    expect(inputs).toContain("infra/bundling/without-brotli/decompress.js");
+    const decompress = require(join(REPO, "infra/bundling/without-brotli/decompress.js")) as () => never;
+    expect(() => decompress()).toThrow(/no Brotli decoder: fonts must be TrueType or OpenType files, not WOFF2/);
+  });
+
   it("leave the WOFF2 encoder out of the code (a file beside the fonts, loaded when an HTML page needs it)", () => {
     expect(Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/wawoff2/"))).toEqual([]);
     expect(BUNDLE_FILES).toContain(WOFF2_ENCODER_FILE);
