@@ -71,6 +71,15 @@ describe("the render bundle's code", () => {
     expect(() => decompress()).toThrow(/no Brotli decoder: fonts must be TrueType or OpenType files, not WOFF2/);
   });
 
+  it("hold no AES (pdfkit's encryption, which PDF/A forbids): its stub refuses to encrypt", () => {
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.filter((path) => path.includes("node_modules/@noble/ciphers/"))).toEqual([]);
+    expect(inputs).toContain("infra/bundling/without-encryption/aes.js");
+    const aes = require(join(REPO, "infra/bundling/without-encryption/aes.js")) as { cbc: () => never; ecb: () => never };
+    expect(() => aes.cbc()).toThrow(/no AES: a PDF\/A document is never encrypted/);
+    expect(() => aes.ecb()).toThrow(/no AES/);
+  });
+
   it("leave the WOFF2 encoder out of the code (a file beside the fonts, loaded when an HTML page needs it)", () => {
     expect(Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/wawoff2/"))).toEqual([]);
     expect(BUNDLE_FILES).toContain(WOFF2_ENCODER_FILE);

@@ -59,6 +59,7 @@ describe("function bundles (real local esbuild)", () => {
     const sources = (JSON.parse(readFileSync(join(assets.render, "index.js.map"), "utf8")) as { sources: string[] }).sources;
     expect(sources.filter((source) => source.includes("node_modules/brotli/"))).toEqual([]);
     expect(sources.some((source) => source.includes("without-brotli"))).toBe(true);
+    expect(sources.filter((source) => source.includes("node_modules/@noble/ciphers/"))).toEqual([]);
     const expectedFonts = BUNDLE_FILES.map((file) => file.fileName).sort();
     expect(expectedFonts).toContain("harfbuzz.wasm");
     expect(readdirSync(join(assets.render, "fonts")).sort()).toEqual(expectedFonts);
