@@ -6,17 +6,26 @@ import type { LocaleResult, TargetCheck } from "./results";
 export const TARGETS = {
   warmPdfMs: 15,
   speedupOverChromium: 10,
-  coldStartMs: { cjk: 400, other: 300 },
+  /** Issue 17 item 1: cold start to first PDF bytes, median (see coldStartBudget for which script gets which). */
+  coldStartMs: { complex: 250, alphabetic: 200 },
   batchLetters: 1000,
   batchSeconds: 15,
+  /** Issue 17 item 4: a worker rendering every language (the batch worker), and a worker rendering one language. */
   workerPeakMb: 150,
+  perLanguageWorkerPeakMb: 120,
   pdfKb: { en: 25, ko: 45, ar: 45 } as Partial<Record<LocaleId, number>>,
   htmlMs: 1,
   /** Issue 12 item 5: the HTML page with its fonts embedded (WOFF2 subsets as data: URIs), CJK included. */
   htmlPageKb: 400,
 } as const;
 
-const isCjk = (locale: LocaleId) => ["Hans", "Hant", "Jpan", "Kore"].includes(localeInfo(locale).script);
+/**
+ * Issue 17 budgets 200 ms for a Latin letter and 250 ms for Arabic and CJK: the alphabets set like
+ * Latin (Cyrillic, Greek) get the Latin budget; scripts that need shaping or CJK faces the other.
+ */
+export function coldStartBudget(locale: LocaleId): number {
+  return ["Latn", "Cyrl", "Grek"].includes(localeInfo(locale).script) ? TARGETS.coldStartMs.alphabetic : TARGETS.coldStartMs.complex;
+}
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 const mb = (kilobytes: number) => `${(kilobytes / 1024).toFixed(0)} MB`;
@@ -89,16 +98,16 @@ export function evaluateTargets(locales: readonly LocaleResult[], batch: BatchRe
       const peakMb = ours.maxRssKb / 1024;
       checks.push(
         check(
-          `worker peak memory < ${TARGETS.workerPeakMb} MB`,
+          `worker peak memory <= ${TARGETS.perLanguageWorkerPeakMb} MB (one language)`,
           `${locale} warm worker`,
           mb(ours.maxRssKb),
-          peakMb < TARGETS.workerPeakMb,
-          `${(peakMb - TARGETS.workerPeakMb).toFixed(0)} MB over`,
+          peakMb <= TARGETS.perLanguageWorkerPeakMb,
+          `${(peakMb - TARGETS.perLanguageWorkerPeakMb).toFixed(0)} MB over`,
         ),
       );
     }
     if (cold) {
-      const budget = isCjk(locale) ? TARGETS.coldStartMs.cjk : TARGETS.coldStartMs.other;
+      const budget = coldStartBudget(locale);
       const median = cold.toFirstBytes.median;
       checks.push(
         check(`cold start to first PDF <= ${budget} ms`, locale, `median ${ms(median)} (min ${ms(cold.toFirstBytes.min)})`, median <= budget, `${ms(median - budget)} over`),
@@ -125,10 +134,10 @@ export function evaluateTargets(locales: readonly LocaleResult[], batch: BatchRe
     const peakMb = batch.workerMaxRssKb / 1024;
     checks.push(
       check(
-        `worker peak memory < ${TARGETS.workerPeakMb} MB`,
+        `worker peak memory <= ${TARGETS.workerPeakMb} MB (every language)`,
         "batch worker",
         mb(batch.workerMaxRssKb),
-        peakMb < TARGETS.workerPeakMb,
+        peakMb <= TARGETS.workerPeakMb,
         `${(peakMb - TARGETS.workerPeakMb).toFixed(0)} MB over`,
       ),
     );

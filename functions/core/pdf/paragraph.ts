@@ -1,4 +1,5 @@
-import LineBreaker from "linebreak";
+// A require, as pdfkit requires it: esbuild bundles linebreak's one CommonJS build, not that and its ES build (each inflates its Unicode table at start).
+import LineBreaker = require("linebreak");
 import { LruCache } from "./cache";
 import { type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
 import { assignFamilies, bidi, shape, type ShapedRun } from "./shaping";
