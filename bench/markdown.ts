@@ -22,6 +22,38 @@ function chromiumNote(results: BenchResults): string {
   return "Chromium: skipped (--no-chromium).";
 }
 
+const usd = (value: number) => `$${value < 0.01 ? value.toFixed(5) : value.toFixed(4)}`;
+
+/** What 1,000 letters cost on AWS: ours beside Chromium-on-Lambda, with the prices and assumptions. */
+export function costSection(results: Pick<BenchResults, "cost">): string[] {
+  const { cost } = results;
+  if (!cost) return ["## Cost of 1,000 letters on AWS", "", "Not computed: it needs the batch.", ""];
+  return [
+    "## Cost of 1,000 letters on AWS",
+    "",
+    `One letter = its PDF and its HTML edition, rendered and stored. Chromium's memory: ${cost.chromiumMemorySource}.`,
+    "",
+    table(
+      ["pipeline", "memory MB", "ms per letter", "GB-s", "Lambda compute", "Lambda requests", "S3 requests", "S3 storage / month", "total", "basis"],
+      cost.estimates.map((estimate) => [
+        estimate.pipeline,
+        estimate.memoryMb,
+        estimate.msPerDocument.toFixed(1),
+        estimate.gbSeconds.toFixed(1),
+        usd(estimate.computeUsd),
+        usd(estimate.requestsUsd),
+        usd(estimate.s3RequestsUsd),
+        usd(estimate.storageUsdPerMonth),
+        `**${usd(estimate.totalUsd)}**`,
+        estimate.basis,
+      ]),
+    ),
+    "",
+    ...cost.assumptions.map((line) => `- ${line}`),
+    "",
+  ];
+}
+
 /** The results as the Markdown page bench/results/latest.md. */
 export function renderMarkdown(results: BenchResults): string {
   const { settings, machine } = results;
@@ -154,7 +186,8 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     "Letter i goes to recipient i mod 15 in language floor(i / 15) mod L (every available language in equal share); each letter has its own revision, so every document is a new object (HEAD, then PUT, through the SigV4-verifying front).",
     "",
-    "## Targets (issue 7)",
+    ...costSection(results),
+    "## Targets",
     "",
     table(
       ["target", "scope", "measured", "met", "gap"],

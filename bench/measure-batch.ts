@@ -36,6 +36,8 @@ export interface BatchResult {
   documentsPerSecond: number;
   /** PUT requests the embedded S3 accepted during the batch (0 when rendering only). */
   putsStored: number;
+  /** Requests the embedded S3 answered during the batch, by method (the store's round trips per document). */
+  requests: { put: number; head: number; get: number; other: number };
   /** Summed over workers: time inside renderDocument and inside store.put (uploads overlap renders). */
   renderMs: number;
   storeMs: number;
@@ -111,6 +113,7 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
       lettersPerSecond: (jobs.length / wallMs) * 1000,
       documentsPerSecond: (documents / wallMs) * 1000,
       putsStored: s3.requests.filter((request) => request.method === "PUT" && request.status === 200).length,
+      requests: countByMethod(s3.requests),
       renderMs: finished.reduce((sum, worker) => sum + worker.renderMs, 0),
       storeMs: finished.reduce((sum, worker) => sum + worker.storeMs, 0),
       workerMaxRssKb: Math.max(...finished.map((worker) => worker.maxRssKb)),
@@ -120,4 +123,15 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
     await s3.stop();
     await rm(s3Dir, { recursive: true, force: true });
   }
+}
+
+function countByMethod(requests: readonly { method: string }[]): BatchResult["requests"] {
+  const counts = { put: 0, head: 0, get: 0, other: 0 };
+  for (const { method } of requests) {
+    if (method === "PUT") counts.put += 1;
+    else if (method === "HEAD") counts.head += 1;
+    else if (method === "GET") counts.get += 1;
+    else counts.other += 1;
+  }
+  return counts;
 }

@@ -7,6 +7,8 @@ import { loadLetter } from "../functions/letters/load-letters";
 import { createRenderer } from "../functions/render/create-renderer";
 import { buildBundle, REPO_ROOT } from "./bundle";
 import { renderChart } from "./chart";
+import { costReport } from "./cost";
+import { RENDER_FUNCTION_SIZING } from "../infra/constructs/render-pipeline";
 import { renderMarkdown, renderProfileMarkdown } from "./markdown";
 import { type BatchResult, measureBatch } from "./measure-batch";
 import { type ChromiumInput, type ChromiumResult, measureChromium } from "./measure-chromium";
@@ -145,10 +147,18 @@ export async function runBench(options: BenchOptions, log: Log = () => {}, write
       locales: localeResults,
       batch,
       batchRenderOnly,
-      targets: evaluateTargets(localeResults, batch),
+      targets: [],
+      cost: costReport({
+        locales: localeResults,
+        batch,
+        batchRenderOnly,
+        renderMemoryMb: RENDER_FUNCTION_SIZING.memorySize,
+        chromiumLaunchToFirstPdfMs: chromium?.status === "measured" ? chromium.launchToFirstPdfMs : undefined,
+      }),
       profile,
       coldProfile,
     };
+    results.targets = evaluateTargets(localeResults, batch, results.cost);
     if (write) await writeResults(results, options.outDir);
     return results;
   } finally {
