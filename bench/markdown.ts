@@ -164,6 +164,9 @@ export function renderMarkdown(results: BenchResults): string {
             "PUTs accepted",
             "render s (sum over workers)",
             "store s (sum over lanes)",
+            "S3 requests per document (PUT/HEAD/GET)",
+            "worker CPU s",
+            "S3 server CPU s",
           ],
           [batch, results.batchRenderOnly]
             .filter((entry): entry is NonNullable<typeof entry> => entry !== null)
@@ -180,11 +183,16 @@ export function renderMarkdown(results: BenchResults): string {
               entry.putsStored,
               (entry.renderMs / 1000).toFixed(1),
               entry.stored ? (entry.storeMs / 1000).toFixed(1) : "—",
+              entry.stored && entry.documents > 0
+                ? [entry.requests.put, entry.requests.head, entry.requests.get].map((count) => (count / entry.documents).toFixed(1)).join(" / ")
+                : "—",
+              (entry.workerCpuMs / 1000).toFixed(1),
+              entry.stored ? (entry.serverCpuMs / 1000).toFixed(1) : "—",
             ]),
         ) + (batch.failureSamples.length ? `\n\nFailures, e.g.: ${batch.failureSamples.join("; ")}` : "")
       : "Skipped.",
     "",
-    "Letter i goes to recipient i mod 15 in language floor(i / 15) mod L (every available language in equal share); each letter has its own revision, so every document is a new object (HEAD, then PUT, through the SigV4-verifying front).",
+    "Letter i goes to recipient i mod 15 in language floor(i / 15) mod L (every available language in equal share); each letter has its own revision, so every document is a new object (HEAD, then PUT, then the confirming HEAD, through the SigV4-verifying front). CPU is user + system time of the processes: the workers' (rendering, and the S3 client's signing and HTTP when storing) and the embedded S3 server's (the harness process); the difference of the two runs' worker CPU is the client's share of storing.",
     "",
     ...costSection(results),
     "## Targets",

@@ -41,6 +41,14 @@ export interface BatchResult {
   /** Summed over workers: time inside renderDocument and inside store.put (uploads overlap renders). */
   renderMs: number;
   storeMs: number;
+  /**
+   * CPU time (user + system) the batch cost, ms: the workers' (render, and the S3 client when storing)
+   * and the embedded S3 server's (this process, otherwise idle while the batch runs). Robust where
+   * wall time is not: the machine is shared, and these say which side of the HTTP connection a change
+   * should go to.
+   */
+  workerCpuMs: number;
+  serverCpuMs: number;
   /** The largest worker's process.resourceUsage().maxRSS. */
   workerMaxRssKb: number;
 }
@@ -58,6 +66,7 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
   const children: ChildProcess[] = [];
   try {
     const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
     let readyCount = 0;
     let startupMs = 0;
     const finished = await Promise.all(
@@ -99,6 +108,7 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
       ),
     );
     const wallMs = performance.now() - started;
+    const serverCpu = process.cpuUsage(cpuAtStart);
     const documents = finished.reduce((sum, worker) => sum + worker.documents, 0);
     const failures = finished.flatMap((worker) => worker.failures);
     return {
@@ -116,6 +126,8 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
       requests: countByMethod(s3.requests),
       renderMs: finished.reduce((sum, worker) => sum + worker.renderMs, 0),
       storeMs: finished.reduce((sum, worker) => sum + worker.storeMs, 0),
+      workerCpuMs: finished.reduce((sum, worker) => sum + worker.cpuMs, 0),
+      serverCpuMs: (serverCpu.user + serverCpu.system) / 1000,
       workerMaxRssKb: Math.max(...finished.map((worker) => worker.maxRssKb)),
     };
   } finally {
