@@ -22,6 +22,49 @@ function chromiumNote(results: BenchResults): string {
   return "Chromium: skipped (--no-chromium).";
 }
 
+/** Issue 12 item 8's four figures and issue 13 item 6's extraction figure, per document. */
+export function agreementSection(results: Pick<BenchResults, "agreement">): string[] {
+  const { agreement } = results;
+  const heading = ["## Chromium agreement and text extraction, per document", ""];
+  if (agreement.status !== "measured") return [...heading, agreement.status === "skipped" ? "Skipped." : `Chromium not installed (${agreement.path}).`, ""];
+  return [
+    ...heading,
+    "Chromium prints our HTML edition (print media, its own @page size, the same embedded fonts) and both PDFs are read back with poppler's `pdftotext -bbox-layout`, characters aligned one to one (test/support/edition-comparison.ts, the tests' own code). Paragraphs exact: the HTML edition's paragraphs found, in order and word for word after white space and NFC normalization, in the text poppler (`pdftotext`) and pdf.js extract from our PDF, running footers taken off.",
+    "",
+    table(
+      [
+        "locale",
+        "document",
+        "pages ours / Chromium",
+        "characters ours / Chromium",
+        "line starts agreeing",
+        "characters on the same page",
+        "median line-top difference pt",
+        "paragraphs exact, poppler",
+        "paragraphs exact, pdf.js",
+        "first paragraph not exact",
+      ],
+      agreement.documents.map((entry) =>
+        entry.error
+          ? [entry.locale, entry.document, `failed: ${entry.error}`, "—", "—", "—", "—", "—", "—", "—"]
+          : [
+              entry.locale,
+              entry.document,
+              `${entry.pages.ours} / ${entry.pages.chromium}`,
+              `${entry.characters.ours} / ${entry.characters.chromium}`,
+              entry.lineStarts.toFixed(3),
+              entry.samePage.toFixed(3),
+              entry.topDifferencePt.toFixed(1),
+              `${entry.poppler.exact} / ${entry.poppler.paragraphs}`,
+              `${entry.pdfjs.exact} / ${entry.pdfjs.paragraphs}`,
+              (entry.poppler.firstMiss ?? entry.pdfjs.firstMiss ?? "—").replace(/\|/g, "\\|"),
+            ],
+      ),
+    ),
+    "",
+  ];
+}
+
 const usd = (value: number) => `$${value < 0.01 ? value.toFixed(5) : value.toFixed(4)}`;
 
 /** What 1,000 letters cost on AWS: ours beside Chromium-on-Lambda, with the prices and assumptions. */
@@ -194,6 +237,7 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     "Letter i goes to recipient i mod 15 in language floor(i / 15) mod L (every available language in equal share); each letter has its own revision, so every document is a new object (HEAD, then PUT, then the confirming HEAD, through the SigV4-verifying front). CPU is user + system time of the processes: the workers' (rendering, and the S3 client's signing and HTTP when storing) and the embedded S3 server's (the harness process); the difference of the two runs' worker CPU is the client's share of storing.",
     "",
+    ...agreementSection(results),
     ...costSection(results),
     "## Targets",
     "",

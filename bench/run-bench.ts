@@ -10,6 +10,7 @@ import { renderChart } from "./chart";
 import { costReport } from "./cost";
 import { RENDER_FUNCTION_SIZING } from "../infra/constructs/render-pipeline";
 import { renderMarkdown, renderProfileMarkdown } from "./markdown";
+import { type AgreementRun, measureAgreement } from "./measure-agreement";
 import { type BatchResult, measureBatch } from "./measure-batch";
 import { type ChromiumInput, type ChromiumResult, measureChromium } from "./measure-chromium";
 import { type ColdStartResult, measureColdStart, measureOursWarm, type OursWarmResult } from "./measure-ours";
@@ -64,6 +65,19 @@ export async function runBench(options: BenchOptions, log: Log = () => {}, write
       chromium = await measureChromium(await chromiumInputs(locales), { warmups: options.warmups, iterations: options.chromiumIterations });
       if (chromium.status === "not installed") log(`Chromium not installed at ${chromium.path}`);
       else for (const entry of chromium.locales) log(`Chromium ${entry.locale}: PDF median ${entry.pdf.median.toFixed(1)} ms`);
+    }
+
+    let agreement: AgreementRun | { status: "skipped" } = { status: "skipped" };
+    if (options.chromium && options.agreement && locales.length > 0) {
+      log("agreement: Chromium printing our HTML against our PDF; paragraphs in poppler and pdf.js");
+      agreement = await measureAgreement(locales);
+      if (agreement.status === "measured")
+        for (const entry of agreement.documents)
+          log(
+            entry.error
+              ? `agreement ${entry.locale}: failed: ${entry.error}`
+              : `agreement ${entry.locale}: line starts ${entry.lineStarts}, same page ${entry.samePage}, tops ${entry.topDifferencePt} pt, pages ${entry.pages.ours}/${entry.pages.chromium}; paragraphs exact poppler ${entry.poppler.exact}/${entry.poppler.paragraphs}, pdf.js ${entry.pdfjs.exact}/${entry.pdfjs.paragraphs}`,
+          );
     }
 
     const cold = new Map<LocaleId, ColdStartResult>();
@@ -147,6 +161,7 @@ export async function runBench(options: BenchOptions, log: Log = () => {}, write
       locales: localeResults,
       batch,
       batchRenderOnly,
+      agreement,
       targets: [],
       cost: costReport({
         locales: localeResults,
@@ -158,7 +173,7 @@ export async function runBench(options: BenchOptions, log: Log = () => {}, write
       profile,
       coldProfile,
     };
-    results.targets = evaluateTargets(localeResults, batch, results.cost);
+    results.targets = evaluateTargets(localeResults, batch, results.cost, agreement);
     if (write) await writeResults(results, options.outDir);
     return results;
   } finally {
