@@ -62,7 +62,10 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
   const s3Dir = await mkdtemp(join(tmpdir(), "letterpress-bench-s3-"));
   const s3 = await startEmbeddedS3({ dataDir: s3Dir });
   const runId = randomBytes(4).toString("hex");
-  const queue: BatchWorkerJob[] = jobs.map((job) => ({ ...job, revision: `${runId}${job.index.toString(16).padStart(6, "0")}` }));
+  const queues = queuesByLanguage(
+    jobs.map((job) => ({ ...job, revision: `${runId}${job.index.toString(16).padStart(6, "0")}` })),
+    options.workers,
+  );
   const children: ChildProcess[] = [];
   try {
     const started = performance.now();
@@ -87,7 +90,7 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
                 readyCount += 1;
                 if (readyCount === options.workers) startupMs = performance.now() - started;
               } else if (message.type === "want") {
-                send({ type: "jobs", jobs: queue.splice(0, options.chunk) });
+                send({ type: "jobs", jobs: nextChunk(queues, index, options.chunk) });
               } else {
                 resolve(message);
                 child.disconnect();
@@ -146,4 +149,31 @@ function countByMethod(requests: readonly { method: string }[]): BatchResult["re
     else counts.other += 1;
   }
   return counts;
+}
+
+/**
+ * The batch's jobs dealt to the workers by language: each worker gets whole languages (balanced by
+ * their number of jobs), so it loads only those languages' faces and pays their first use once, and
+ * its caches (shaped words, font subsets of the HTML edition) see each language's recipients again.
+ * Mixed languages cost every worker every face: about 250 ms of first use per language and worker,
+ * and a worker holding all seven-plus scripts' tables at once.
+ */
+export function queuesByLanguage<T extends { locale: string }>(jobs: readonly T[], workers: number): T[][] {
+  const byLanguage = new Map<string, T[]>();
+  for (const job of jobs) byLanguage.set(job.locale, [...(byLanguage.get(job.locale) ?? []), job]);
+  const queues: T[][] = Array.from({ length: workers }, () => []);
+  // Largest language first, each to the least loaded worker (greedy balancing).
+  for (const languageJobs of [...byLanguage.values()].sort((a, b) => b.length - a.length)) {
+    const lightest = queues.reduce((best, queue, index) => (queue.length < (queues[best] as T[]).length ? index : best), 0);
+    (queues[lightest] as T[]).push(...languageJobs);
+  }
+  return queues;
+}
+
+/** A worker's next jobs: from its own queue, else from the end of the longest other queue (so no worker idles while another has work). */
+export function nextChunk<T>(queues: T[][], worker: number, chunk: number): T[] {
+  const own = queues[worker] ?? [];
+  if (own.length > 0) return own.splice(0, chunk);
+  const longest = queues.reduce((best, queue) => (queue.length > best.length ? queue : best), own);
+  return longest.splice(Math.max(0, longest.length - chunk), chunk);
 }
