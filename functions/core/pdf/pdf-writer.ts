@@ -4,7 +4,7 @@ import type { Font } from "fontkit";
 import { LruCache } from "./cache";
 import type { FaceId, FontLibrary } from "./font-library";
 import { drawImage, type OpenedImages } from "./image-drawing";
-import type { Page, PageGeometry, PlacedLine, StructNode } from "./layout";
+import type { Page, PageGeometry, PlacedLine, StructNode } from "./page-model";
 import type { PlacedRun } from "./paragraph";
 import { createPdfkitDocument, type FontEmbedding, type PdfkitDocument, type PdfObject, type StructContent, type StructElement } from "./pdfkit-adapter";
 import { bidi, type ShapedGlyph } from "./shaping";
