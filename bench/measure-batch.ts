@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmbeddedS3 } from "../local/s3/embedded-s3";
 import type { Bundle } from "./bundle";
-import type { BatchWorkerJob, ParentMessage, WorkerMessage } from "./entry/batch-worker";
+import type { ParentMessage, WorkerMessage } from "./entry/batch-worker";
 import type { BatchJob } from "./workload";
 import { RENDER_NODE_OPTIONS } from "../functions/render/node-options";
 
