@@ -142,7 +142,9 @@ export const translationSchema = fields({
   /** Absent in the source language; in a translation, the source revision it was made from. */
   translationOf: fields({
     locale: localeId,
-    sourceSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 as 64 lowercase hex digits" }),
+    sourceSha256: z
+      .string({ error: (issue) => `${issue.input === undefined ? "missing; " : ""}expected a SHA-256 as 64 lowercase hex digits` })
+      .regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 as 64 lowercase hex digits" }),
   }).optional(),
   title: text,
   summary: text,
