@@ -1,3 +1,4 @@
+import type { TemplateLibrary } from "../template/template-library";
 import type { LocaleId } from "../locales";
 import type { LetterWord } from "./schema";
 
@@ -31,4 +32,14 @@ export interface LetterContext {
   /** Template folders by name. */
   templates?: ReadonlyMap<string, TemplateOffer>;
   coverage?: TextCoverage;
+}
+
+/** What each template of a library offers, by name: read from its catalogs and its letter template. */
+export function templateOffersOf(library: TemplateLibrary): Map<string, TemplateOffer> {
+  const offers = new Map<string, TemplateOffer>();
+  for (const name of library.names) {
+    const engine = library.get(name);
+    if (engine) offers.set(name, { locales: new Set(Object.keys(engine.set.catalogs)), letterWords: engine.letterWords });
+  }
+  return offers;
 }

@@ -271,10 +271,12 @@ function coverageIssues(file: string, json: unknown, coverage: TextCoverage): Da
   return stringsOf(json).flatMap(({ path, text }) => {
     const uncovered = coverage.uncovered(text);
     if (uncovered.length === 0) return [];
-    const distinct = [...new Map(uncovered.map((character) => [character.codePoint, character])).values()];
+    // Each character once, where it first occurs, counted in characters (code points) as a person counts them.
+    const seen = new Set<number>();
+    const distinct = uncovered.filter((character) => !seen.has(character.codePoint) && seen.add(character.codePoint));
     const listed = distinct
       .slice(0, 5)
-      .map((character) => `${character.description} at character ${character.index}`)
+      .map((character) => `${character.description} at character ${[...text.slice(0, character.index)].length}`)
       .join(", ");
     const more = distinct.length > 5 ? ` and ${distinct.length - 5} more` : "";
     return [{ file, path, message: `no shipped font has a glyph for ${listed}${more}; expected text the shipped fonts draw (replace or remove it)` }];
