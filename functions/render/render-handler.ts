@@ -5,8 +5,7 @@ import type { AllowedLocales } from "../core/locales";
 import type { DocumentRenderer } from "../core/render-document";
 import type { HandlerLogger } from "../handler-logger";
 import { callerFacing } from "../http-errors";
-import { templateOffersOf } from "../core/letter/letter-context";
-import { checkedAgainst, type LetterSource } from "../letters/letter-source";
+import type { LetterSource } from "../letters/letter-source";
 import type { DocumentStore } from "../storage/document-store";
 import { manifestKey } from "../storage/object-layout";
 import { classifyRenderEvent, letterIdsOfDataKeys, planRenderBatch, type RenderRequest, type SqsRecord } from "./events";
@@ -38,10 +37,7 @@ export type RenderHandler = (event: unknown) => Promise<RenderReply | RenderRepl
 
 /** The render use case over these parts: what the render function runs, and what `npm run generate` runs. */
 export async function createRenderService(dependencies: RenderDependencies): Promise<RenderService> {
-  const renderer = await dependencies.renderer;
-  // Letters are validated against this renderer's templates and fonts, with the data's other problems.
-  const letters = checkedAgainst(dependencies.letters, { templates: templateOffersOf(renderer.templates), coverage: renderer.coverage });
-  return new RenderService(renderer, dependencies.store, letters, dependencies.allowedLocales);
+  return new RenderService(await dependencies.renderer, dependencies.store, dependencies.letters, dependencies.allowedLocales);
 }
 
 /**
