@@ -129,7 +129,7 @@ const EXPECTED_TYPES: Readonly<Record<string, string>> = {
 /** What was found instead, in JSON's words. */
 function describeFound(input: unknown): string {
   if (input === null) return "null";
-  if (Array.isArray(input)) return "a list";
+  if (Array.isArray(input)) return "an array";
   if (typeof input === "string") return `the string ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)}`;
   if (typeof input === "number" || typeof input === "boolean") return `${typeof input === "number" ? "the number" : ""} ${String(input)}`.trim();
   return typeof input === "object" ? "an object" : "nothing";
@@ -138,14 +138,14 @@ function describeFound(input: unknown): string {
 /**
  * zod's messages in words a person can act on. A schema's own message (the fields an object
  * expects, the rule of an id) stands; zod's defaults ("expected string, received undefined", "Too
- * big: expected array to have <=500 items") are said as what is missing, expected and found.
+ * big: expected array to have <=500 items") are said as what is missing, expected and received.
  */
 function messageOf(issue: z.core.$ZodIssue): string {
   const own = issue.message.replace(/^Invalid input: /, "");
   if (!/^(Invalid input|Too big|Too small)/.test(issue.message)) return own;
   if (issue.code === "invalid_type") {
     const expected = EXPECTED_TYPES[issue.expected] ?? issue.expected;
-    return issue.input === undefined ? `missing; expected ${expected}` : `expected ${expected}, found ${describeFound(issue.input)}`;
+    return issue.input === undefined ? `missing; expected ${expected}` : `expected ${expected}, received ${describeFound(issue.input)}`;
   }
   if ((issue.code === "too_big" || issue.code === "too_small") && issue.origin === "array") {
     const bound = issue.code === "too_big" ? `at most ${issue.maximum}` : `at least ${issue.minimum}`;

@@ -35,16 +35,18 @@ export { SLUG_PATTERN, slug } from "./slug";
 export const localeId = localeIdSchema;
 
 /** Every human-readable text field: visible, bounded, and read in the order it is written (text-rules.ts). */
-export const text = z.string({ error: (issue) => (issue.input === undefined ? "missing; expected a string" : "expected a string") }).superRefine((value, ctx) => {
-  const problems = [
-    invisibleTextProblem(value),
-    value.length > LIMITS.textLength ? `expected at most ${LIMITS.textLength} characters` : undefined,
-    controlCharacterProblem(value),
-    bidiControlProblem(value),
-    combiningSequenceProblem(value),
-  ];
-  for (const message of problems) if (message) ctx.addIssue({ code: "custom", message });
-});
+export const text = z
+  .string({ error: (issue) => (issue.input === undefined ? "missing; expected a string" : `expected a string, received ${describeInput(issue.input)}`) })
+  .superRefine((value, ctx) => {
+    const problems = [
+      invisibleTextProblem(value),
+      value.length > LIMITS.textLength ? `expected at most ${LIMITS.textLength} characters` : undefined,
+      controlCharacterProblem(value),
+      bidiControlProblem(value),
+      combiningSequenceProblem(value),
+    ];
+    for (const message of problems) if (message) ctx.addIssue({ code: "custom", message });
+  });
 
 /** A calendar date: the format first, then whether the day exists ("2026-02-30" does not). */
 const isoDate = z.string({ error: "expected a date as YYYY-MM-DD" }).superRefine((value, ctx) => {
@@ -99,7 +101,7 @@ export const DEFAULT_TEMPLATE = "un-security-council";
 /** letter.json: the facts that do not depend on the language. */
 export const letterFactsSchema = fields({
   id: slug,
-  /** The letter's template: a folder templates/<name>/ (checked against the folders when rendered). */
+  /** The letter's template: a folder templates/<name>/ (checked against the folders there are when the letter is validated for a renderer). */
   template: slug.default(DEFAULT_TEMPLATE),
   sourceLocale: localeId,
   /** The date the letter bears. Optional: the seed does not state it, and nothing is invented. */

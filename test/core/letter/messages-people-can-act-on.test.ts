@@ -34,22 +34,22 @@ describe("letter data errors say what was expected and what was found", () => {
     [
       "a boolean given as a string",
       (l: Record<string, Json>) => void ((l["letter.json"] as Json).excerpt = "yes"),
-      'sample/letter.json: excerpt: expected true or false, found the string "yes"',
+      'sample/letter.json: excerpt: expected true or false, received the string "yes"',
     ],
     [
       "a list given as a string",
       (l: Record<string, Json>) => void ((l["letter.json"] as Json).recipients = "fr, gb"),
-      'sample/letter.json: recipients: expected a list (a JSON array [...]), found the string "fr, gb"',
+      'sample/letter.json: recipients: expected a list (a JSON array [...]), received the string "fr, gb"',
     ],
     [
       "a list given as an object",
       (l: Record<string, Json>) => void ((l["en.json"] as Json).paragraphs = {}),
-      "sample/en.json: paragraphs: expected a list (a JSON array [...]), found an object",
+      "sample/en.json: paragraphs: expected a list (a JSON array [...]), received an object",
     ],
     [
       "a string given as a number",
       (l: Record<string, Json>) => void ((l["letter.json"] as Json).recipients[0].country = 250),
-      "sample/letter.json: recipients[0].country: expected a string, found the number 250",
+      "sample/letter.json: recipients[0].country: expected a string, received the number 250",
     ],
     [
       "a missing fingerprint",

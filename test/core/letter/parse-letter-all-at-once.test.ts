@@ -73,7 +73,7 @@ describe("parseLetter reports every file's problems at once", () => {
     const problems = problemsOf(letter);
     expect(problems).toEqual(
       expect.arrayContaining([
-        "sample/fr.json: summary: expected a string",
+        "sample/fr.json: summary: expected a string, received a number",
         'sample/fr.json: sources.annex: unexpected source "annex"; it is not in en.json',
         'sample/fr.json: paragraphs[1]: missing; expected paragraph "request" (the source has 2 paragraphs)',
       ]),
