@@ -1,9 +1,9 @@
 import type { TextCoverage, UncoveredCharacter } from "../core/letter/letter-context";
-import type { FontLibrary } from "../core/pdf/font-library";
+import type { FaceId, FontLibrary } from "../core/pdf/font-library";
 import { findUncoveredCharacters } from "../core/pdf/shaping";
 
 /** A character a message may quote: one that prints as something (not a control, format or separator character). */
-const PRINTS = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+const PRINTS = /^(?!\p{Default_Ignorable_Code_Point})[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 /** C0/C1 controls and lone surrogates are refused by the text rules (text-rules.ts) with their own message. */
 const REFUSED_ELSEWHERE = /^[\p{Cc}\p{Cs}]$/u;
 
@@ -28,17 +28,21 @@ export function nameCharacter(codePoint: number): string {
 /**
  * Which characters the shipped faces draw, for validating letter data before any render: the same
  * question the typesetter's font fallback asks (shaping.ts, `findUncoveredCharacters`), answered
- * from each face's character map. A face is read only when a character is not in the faces asked
+ * from each face's character map (cmap). A face is read only when a character is not in the faces asked
  * before it (its script's own family first), so a Latin letter's check reads the Latin face and no
  * CJK face. Each code point's answer is kept, so a letter's repeated characters are asked once.
  */
 export function fontCoverage(fonts: FontLibrary): TextCoverage {
+  // fontkit reads only a face's cmap table to answer (13 ms for the 10 MB Chinese face, measured
+  // here), where a HarfBuzz shaper first copies the whole face into WebAssembly memory (about 100 ms):
+  // a language the request does not render costs its faces' character maps only.
+  const faceCovers = (face: FaceId, codePoint: number) => fonts.face(face).hasGlyphForCodePoint(codePoint);
   const covered = new Set<number>();
   return {
     uncovered(text: string): UncoveredCharacter[] {
       const unknown = [...new Set(Array.from(text, (char) => char.codePointAt(0) ?? 0))].filter((codePoint) => !covered.has(codePoint));
       if (unknown.length === 0) return [];
-      const missing = new Set(findUncoveredCharacters(fonts, String.fromCodePoint(...unknown)).map((character) => character.codePoint));
+      const missing = new Set(findUncoveredCharacters(fonts, String.fromCodePoint(...unknown), faceCovers).map((character) => character.codePoint));
       for (const codePoint of unknown) if (!missing.has(codePoint)) covered.add(codePoint);
       if (missing.size === 0) return [];
       const found: UncoveredCharacter[] = [];

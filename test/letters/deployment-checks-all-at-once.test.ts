@@ -153,7 +153,10 @@ describe("every character of the data is checked against the shipped fonts when 
     const asked = new Set<FaceId>();
     const real = loadFontLibrary();
     const recording: FontLibrary = {
-      face: (id) => real.face(id),
+      face: (id) => {
+        asked.add(id);
+        return real.face(id);
+      },
       shaper: (id) => {
         asked.add(id);
         return real.shaper(id);
