@@ -347,7 +347,9 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     translations.set(locale, { file: at(file.name), ...result, refs });
   }
 
-  const sourceLocale = factsRefs?.sourceLocale;
+  // When letter.json cannot say it (malformed, or its sourceLocale is), the translations can: the
+  // language they all say they were made from, if its file is there and is no translation itself.
+  const sourceLocale = factsRefs?.sourceLocale ?? sourceNamedByTranslations(translations);
   // Any well-formed tag is a language, so a recipient's language must be one this letter has a file for
   // (a missing source file is reported on its own, below).
   for (const { index, locale } of factsRefs?.recipientLocales ?? []) {
@@ -430,6 +432,14 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     }
   }
   return { letter: { facts: facts.value, translations: usable, sourceFingerprint: fingerprint }, localeErrors, warnings };
+}
+
+function sourceNamedByTranslations(translations: ReadonlyMap<string, { refs?: TranslationReferences }>): LocaleId | undefined {
+  const named = new Set([...translations.values()].flatMap(({ refs }) => (refs?.translationOfLocale === undefined ? [] : [refs.translationOfLocale])));
+  const [only] = named;
+  if (named.size !== 1 || only === undefined || !isLocaleId(only)) return undefined;
+  const source = translations.get(only);
+  return source?.refs && !source.refs.hasTranslationOf ? only : undefined;
 }
 
 /** Issues grouped by file, in file-name order (each file's own order kept), as people read a folder. */

@@ -98,6 +98,17 @@ describe("parseLetter reports every file's problems at once", () => {
     expect(problems).toContain('sample/fr.json: paragraphs[0].content[1].source: unknown source "rapport"; expected one of the keys of "sources"');
   });
 
+  it("compares the translations with the source their translationOf names when letter.json cannot be read", () => {
+    const letter: Record<string, Json | string> = sample();
+    (letter["fr.json"] as Json).paragraphs.pop();
+    letter["letter.json"] = '{ "id": "sample", "sourceLocale": "en", ';
+    const problems = problemsOf(letter);
+    expect(problems).toEqual([
+      'sample/fr.json: paragraphs[1]: missing; expected paragraph "request" (the source has 2 paragraphs)',
+      expect.stringMatching(/^sample\/letter\.json: : malformed JSON at line 1, column \d+/),
+    ]);
+  });
+
   it("does not call a language's ids unexpected when letter.json's own list could not be read whole", () => {
     const letter = sample();
     letter["letter.json"].signatories[1] = { website: "https://example.org" };
