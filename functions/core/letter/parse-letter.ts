@@ -4,7 +4,7 @@ import { canonicalLocale, isLocaleId, type LocaleId } from "../locales";
 import type { LetterContext, TemplateOffer, TextCoverage } from "./letter-context";
 import { factsReferences, type FactsReferences, type IdList, type QuotationReference, stringsOf, translationReferences, type TranslationReferences } from "./letter-references";
 import { formatJsonPath, parseDataJson } from "./parse-json";
-import { DEFAULT_TEMPLATE, type LetterFacts, letterFactsSchema, RETIRED_FIELDS, type Translation, translationSchema } from "./schema";
+import { DEFAULT_TEMPLATE, describeInput, type LetterFacts, letterFactsSchema, RETIRED_FIELDS, type Translation, translationSchema } from "./schema";
 import { SLUG_PATTERN } from "./slug";
 import { sourceFingerprint } from "./source-fingerprint";
 
@@ -126,13 +126,12 @@ const EXPECTED_TYPES: Readonly<Record<string, string>> = {
   object: "an object",
 };
 
-/** What was found instead, in JSON's words. */
+/** What was found instead, with its value when it is short to say: "the string "yes"", "the number 250", "an array". */
 function describeFound(input: unknown): string {
-  if (input === null) return "null";
-  if (Array.isArray(input)) return "an array";
   if (typeof input === "string") return `the string ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)}`;
-  if (typeof input === "number" || typeof input === "boolean") return `${typeof input === "number" ? "the number" : ""} ${String(input)}`.trim();
-  return typeof input === "object" ? "an object" : "nothing";
+  if (typeof input === "number") return `the number ${input}`;
+  if (typeof input === "boolean") return String(input);
+  return describeInput(input);
 }
 
 /**

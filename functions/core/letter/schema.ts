@@ -84,7 +84,7 @@ function recordOf<Value extends z.ZodType>(what: string, value: Value) {
 }
 
 /** What was found instead, in words: "a string", "an array", "null". */
-function describeInput(input: unknown): string {
+export function describeInput(input: unknown): string {
   if (input === null) return "null";
   if (Array.isArray(input)) return "an array";
   const type = typeof input;
