@@ -5,6 +5,7 @@ import { borderWidthsOf, type ComputedStyle, type ContentPart, type MarginBoxNam
 import { FAMILIES, FAMILY_IDS, type FamilyId, faceOf, type FontLibrary } from "./font-library";
 import { checkFitsPage, type ImageContent, imageLine, imageSize, type PlacedImage } from "./images";
 import { type Box, type Inline, inlineText, type StructType } from "./letter-tree";
+import { strutOf } from "./line-box";
 import { type Align, intrinsicWidths, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
 import { layoutTable, placeTable, type TableHost, type TableLayout, tableHead } from "./table-layout";
 
@@ -393,7 +394,8 @@ export class Composer {
   ): void {
     const size = blockSize ?? imageSize(image, geometry.contentWidth);
     const indent = resolveLength(box.style.textIndent, geometry.contentWidth);
-    const { line, dx, dy } = imageLine(image, size, { style: box.style, dir: box.dir, contentWidth: geometry.contentWidth, indent });
+    const strut = strutOf(this.ctx.fonts, this.rulesOf(box.style).primary, box.style.fontSize, box.style.fontSize * lineHeightFactor(box.style));
+    const { line, dx, dy } = imageLine(image, size, { style: box.style, dir: box.dir, contentWidth: geometry.contentWidth, indent, strut });
     checkFitsPage(image, line.height, Math.min(...[this.first, this.other].map((page) => page.height - page.margin.top - page.margin.bottom)));
     let node: StructNode | null = null;
     if (!image.decorative) {
