@@ -37,10 +37,12 @@ export function marginBoxCuts(fonts: FontLibrary, locale: LocaleInfo, { styled }
         if (box.content.every((part) => part.kind === "text")) plain.add(position);
       }
       const row = composer.marginBoxRow(style, edge, texts);
-      // A row whose text does not fit on one line is sized by the PDF's rule, so its plain boxes say their widths.
+      // A row whose text does not fit on one line is sized by the PDF's rule: its plain boxes without
+      // a width of the stylesheet's say the one the PDF gives them.
       const squeezed = [...row.values()].some((box) => box.squeezed);
       for (const [position, { text, width, cut }] of row) {
-        if (plain.has(position) && (cut || squeezed)) cuts.set(`${edge}-${position}`, { text: cut ? text : null, width });
+        const sized = squeezed && style.boxes[`${edge}-${position}`]!.style.width === "auto";
+        if (plain.has(position) && (cut || sized)) cuts.set(`${edge}-${position}`, { text: cut ? text : null, width });
       }
     }
     return cuts;
