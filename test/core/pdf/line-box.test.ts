@@ -30,18 +30,26 @@ describe("the line box (CSS 2.1 §10.8.1)", () => {
   });
 
   it("puts the baseline half the leading below the ascent's top, the box as tall as the line-height", () => {
-    // 10pt text, A = 0.9 em, D = 0.3 em: A+D = 12pt; line-height 18pt leaves 6pt, 3pt above.
-    expect(lineBox(10, 18, { ascent: 0.9, descent: 0.3 })).toEqual({ height: 18, baseline: 3 + 9 });
+    // 15pt text = 20px, A = 0.9 em = 18px, D = 0.3 em = 6px: A+D = 24px; line-height 30px leaves 6px, 3px above.
+    expect(lineBox(15, 22.5, { ascent: 0.9, descent: 0.3 })).toEqual({ height: 22.5, baseline: (3 + 18) * 0.75 });
     // A face taller than the line-height: the leading is negative and the baseline moves up.
-    expect(lineBox(10, 10, { ascent: 0.9, descent: 0.3 })).toEqual({ height: 10, baseline: -1 + 9 });
+    expect(lineBox(15, 15, { ascent: 0.9, descent: 0.3 })).toEqual({ height: 15, baseline: (-2 + 18) * 0.75 });
+  });
+
+  it("rounds the ascent and descent to whole CSS pixels and floors the half-leading, as Chromium places baselines", () => {
+    // Noto Serif at 14px with line-height 1.45 (20.3px): A = 14.966 -> 15px, D = 4.102 -> 4px,
+    // half-leading (20.3 - 19) / 2 = 0.65 -> 0: Chromium 156 puts the baseline 15px down.
+    expect(lineBox(10.5, 10.5 * 1.45, { ascent: 1.069, descent: 0.293 }).baseline).toBeCloseTo(15 * 0.75, 9);
+    // Noto Serif Devanagari at 16px, 1.45: A = 14.88 -> 15, D = 10, half-leading -0.91 -> -1: 14px.
+    expect(lineBox(12, 12 * 1.45, { ascent: 0.93, descent: 0.625 }).baseline).toBeCloseTo(14 * 0.75, 9);
   });
 
   it("sets a Devanagari paragraph's baseline higher than a Latin one's at the same size and line-height (its face is taller)", () => {
     const latin = strutOf(fonts, "serif", 10.5, 10.5 * 1.45);
     const devanagari = strutOf(fonts, "devanagari", 10.5, 10.5 * 1.45);
     expect(latin.height).toBeCloseTo(devanagari.height, 9);
-    // (1.45 - 1.555) / 2 + 0.93 em against (1.45 - 1.362) / 2 + 1.069 em.
-    expect(devanagari.baseline).toBeCloseTo(10.5 * 0.8775, 6);
-    expect(latin.baseline).toBeCloseTo(10.5 * 1.113, 6);
+    // 14px text: Devanagari A = 13, D = 9, half-leading -1 -> 12px; Latin 15px (above).
+    expect(devanagari.baseline).toBeCloseTo(12 * 0.75, 9);
+    expect(latin.baseline).toBeCloseTo(15 * 0.75, 9);
   });
 });
