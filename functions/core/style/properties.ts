@@ -195,9 +195,9 @@ function borderWidth(tokens: readonly Token[], context: ComputeContext): number 
 const PX_PER_PT = 96 / 72;
 
 /**
- * CSS Values 4 §6.1.1 "snap as a border width": a width under one device pixel becomes one, a
- * wider one is rounded down to whole pixels (a 2pt rule is 2px, 1.5pt). Chromium lays out and draws
- * borders so; a box's height, and every line below it, moves with it.
+ * CSS Values 4's "snap as a border width" (the <line-width> type): a width under one device pixel
+ * becomes one, a wider one is rounded down to whole pixels (a 2pt rule is 2px, 1.5pt). Chromium
+ * lays out and draws borders so; a box's height, and every line below it, moves with it.
  */
 function snapAsBorderWidth(pt: number): number {
   const px = pt * PX_PER_PT;
