@@ -2,6 +2,7 @@ import { type DocumentRequest, CONTENT_TYPES, type RenderedDocument, sha256Hex }
 import { LetterpressError } from "./errors";
 import { editionStylesheets, fillLetter, type FilledLetter, type Paper, renderHtmlEdition, renderHtmlPage } from "./html/render-html";
 import type { WebFontSource } from "./html/web-fonts";
+import type { TextCoverage } from "./letter/letter-context";
 import type { TypesetterCaches } from "./pdf/cache";
 import type { ParsedLetter } from "./letter/parse-letter";
 import type { TemplateEngine } from "./template/template-engine";
@@ -22,6 +23,8 @@ export interface DocumentRenderer {
   webFonts?: WebFontSource;
   /** The typesetter's caches of this renderer (its font library's): `caches.clear()` makes the next document cold. */
   caches: TypesetterCaches;
+  /** Which characters the PDF's fonts draw, so letter data is checked against them before any document is made. */
+  coverage?: TextCoverage;
 }
 
 /**

@@ -5,6 +5,7 @@ import { renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
 import type { TemplateEngine } from "../core/template/template-engine";
 import { TemplateLibrary, templateStylesheets } from "../core/template/template-library";
+import { fontCoverage } from "../fonts/coverage";
 import { loadFontLibrary } from "../fonts/load-font-library";
 import { loadHyphenation } from "../hyphenation/load-hyphenation";
 import { createWebFonts } from "../fonts/web-fonts";
@@ -68,5 +69,13 @@ export async function createRenderer(options: RendererOptions): Promise<Document
     });
   };
   // The HTML edition embeds subsets of the same faces, so it looks the same on every machine.
-  return { templates, paper: options.paper, pdf, caches: fonts.caches, hyphenation: loadHyphenation(options.hyphenationDir), webFonts: createWebFonts(fonts, options.fontDir) };
+  return {
+    templates,
+    paper: options.paper,
+    pdf,
+    caches: fonts.caches,
+    hyphenation: loadHyphenation(options.hyphenationDir),
+    webFonts: createWebFonts(fonts, options.fontDir),
+    coverage: fontCoverage(fonts),
+  };
 }

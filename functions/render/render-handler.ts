@@ -4,6 +4,7 @@ import { LetterpressError } from "../core/errors";
 import type { AllowedLocales } from "../core/locales";
 import type { DocumentRenderer } from "../core/render-document";
 import type { HandlerLogger } from "../handler-logger";
+import { RENDER_FAILURE_LOG } from "../deployment-contract";
 import { callerFacing } from "../http-errors";
 import type { LetterSource } from "../letters/letter-source";
 import type { DocumentStore } from "../storage/document-store";
@@ -42,7 +43,7 @@ export function mayPassOnRetry(code: string): boolean {
 }
 
 /** The log line of a part with failed documents (what `serve` reads back to print them; see RenderPartFailure). */
-export const RENDER_PART_FAILED = "render part failed";
+export const RENDER_PART_FAILED = RENDER_FAILURE_LOG.part;
 
 /** What that line carries: the part, and each failed document with its code and reason. */
 export interface RenderPartFailure {
@@ -54,7 +55,7 @@ export interface RenderPartFailure {
 }
 
 /** The log line of a render message that failed as a whole (its letter could not be read or planned). */
-export const RENDER_MESSAGE_FAILED = "render message failed";
+export const RENDER_MESSAGE_FAILED = RENDER_FAILURE_LOG.message;
 
 export interface RenderMessageFailure {
   letterId: string;

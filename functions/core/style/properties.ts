@@ -188,7 +188,22 @@ function borderWidth(tokens: readonly Token[], context: ComputeContext): number 
   if (token.type === "ident" && named[token.name] !== undefined) return named[token.name]!;
   const pt = lengthOf(token, context.font);
   if (pt === null || pt < 0) throw new ValueError("expected a non-negative length, thin, medium or thick");
-  return pt;
+  return snapAsBorderWidth(pt);
+}
+
+/** CSS pixels in a point (96px = 72pt); on paper a device pixel is a CSS pixel, as Chromium prints. */
+const PX_PER_PT = 96 / 72;
+
+/**
+ * CSS Values 4's "snap as a border width" (the <line-width> type): a width under one device pixel
+ * becomes one, a wider one is rounded down to whole pixels (a 2pt rule is 2px, 1.5pt). Chromium
+ * lays out and draws borders so; a box's height, and every line below it, moves with it.
+ */
+function snapAsBorderWidth(pt: number): number {
+  const px = pt * PX_PER_PT;
+  if (px === 0) return 0;
+  // The tolerance keeps lengths that are whole pixels (0.75pt) whole despite floating point.
+  return (px < 1 ? 1 : Math.floor(px + 1e-9)) / PX_PER_PT;
 }
 
 function contentOf(tokens: readonly Token[]): ContentPart[] | null {

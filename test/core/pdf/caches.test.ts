@@ -100,6 +100,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "template/template-engine.ts RAISED_IN": "by an error being raised (the partial it was raised in)",
   "pdf/table-layout.ts prepared": "by a box of one document",
   "pdf/pdfkit-adapter.ts glyphPrograms": "by a parsed font",
+  "pdf/line-box.ts extentsCache": "by a parsed font",
   "pdf/image-drawing.ts svgTexts": "by an image file's bytes",
   "pdf/image-drawing.ts svgOperators": "by an image file's bytes",
   "pdf/image-drawing.ts pngPlanes": "by an image file's bytes",
