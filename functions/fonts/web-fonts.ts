@@ -52,6 +52,8 @@ const HB_SUBSET_FLAGS_NO_HINTING = 0x1;
 interface Woff2Encoder {
   compress(font: Uint8Array): Uint8Array | false;
   onRuntimeInitialized?: () => void;
+  /** Emscripten sets it once the runtime has run, after which `onRuntimeInitialized` is never called again. */
+  calledRun?: boolean;
 }
 
 /** One encoder per file, each with the promise of its WebAssembly being ready (as wawoff2's own compress.js waits for it). */
@@ -63,9 +65,13 @@ function woff2EncoderAt(path: string): Promise<Woff2Encoder> {
     // Required on first use from the font directory, not bundled (see WOFF2_ENCODER_FILE): a cold
     // start that makes a PDF never compiles or instantiates it.
     const encoder = require(path) as Woff2Encoder;
-    ready = new Promise((resolve) => {
-      encoder.onRuntimeInitialized = () => resolve(encoder);
-    });
+    // A module another copy of this file required first (one process, two module registries, as
+    // jest.isolateModules makes) has already run: waiting for its callback would wait forever.
+    ready = encoder.calledRun
+      ? Promise.resolve(encoder)
+      : new Promise((resolve) => {
+          encoder.onRuntimeInitialized = () => resolve(encoder);
+        });
     encoders.set(path, ready);
   }
   return ready;
@@ -160,9 +166,21 @@ export function createWebFonts(fonts: FontLibrary, fontDir?: string, maxBytes = 
     const hb = hbSubsetAt(assetPath(HARFBUZZ_SUBSET_WASM_FILE, fontDir));
     // wawoff2 answers with a view of its WebAssembly memory, which its next call overwrites: keep a copy.
     const encoder = await woff2EncoderAt(assetPath(WOFF2_ENCODER_FILE, fontDir));
-    const woff2 = encoder.compress(subsetTrueType(hb, readAsset(fontPath), characters, fontPath));
-    if (woff2 === false) throw new LetterpressError("CONFIG_ERROR", `${fontPath}: the WOFF2 encoder refused the subset of ${face}`);
-    return woff2.slice();
+    const subset = subsetTrueType(hb, readAsset(fontPath), characters, fontPath);
+    const compressed = () => {
+      const woff2 = encoder.compress(subset);
+      if (woff2 === false) throw new LetterpressError("CONFIG_ERROR", `${fontPath}: the WOFF2 encoder refused the subset of ${face}`);
+      return woff2.slice();
+    };
+    try {
+      return compressed();
+    } catch (error) {
+      // The answer is an embind view of the encoder's memory; when that memory grew during the call
+      // (a large CJK subset), the view can come back over the old, detached buffer. The memory has
+      // grown by then, so the same call again returns a live view.
+      if (error instanceof TypeError && /detached/i.test(error.message)) return compressed();
+      throw error;
+    }
   };
   return {
     fonts,
