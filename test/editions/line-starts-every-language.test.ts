@@ -28,7 +28,6 @@ const LINE_START_BAR = 0.98;
 const BELOW_BAR: Readonly<Record<string, string>> = {
   "committee-hearing-defenders/fr": '0.95: paragraph 1\'s "… à la vie, à la liberté": Chromium fits "liberté" on the line, our PDF carries it over (cause under study)',
   "unsc-dprk-2015/bn": "0.833 (cause under study)",
-  "unsc-dprk-2015/ko": "0.911 (cause under study)",
 };
 
 /** The page's bottom margin (it holds the running footer) as the document's stylesheets give it. */
