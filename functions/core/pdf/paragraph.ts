@@ -367,7 +367,7 @@ function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string
     for (const { index, segment } of graphemes.segment(text.slice(piece.start, end))) {
       const at = piece.start + index;
       const width = widthOf(at, at + segment.length).width;
-      if (current.width + chunkWidth + width > spec.width && (chunkWidth > 0 || current.pieces.length > 0)) {
+      if (current.width + chunkWidth + width > fillWidth(spec, 0) && (chunkWidth > 0 || current.pieces.length > 0)) {
         if (at > chunkStart) addPiece(current, { ...piece, start: chunkStart, end: at, ...widthOf(chunkStart, at) });
         parts.push(current);
         current = emptyWord();
@@ -458,7 +458,7 @@ function words(fonts: FontLibrary, spec: ParagraphSpec, prepared: PreparedText):
     }
     const word = buildWord(fonts, spec, prepared, start, i);
     word.softBreaks = softBreaks;
-    if (word.width > spec.width + 0.01 && softBreaks.length === 0) result.push(...breakOverwideWord(fonts, spec, text, word));
+    if (word.width > fillWidth(spec, 0) + 0.01 && softBreaks.length === 0) result.push(...breakOverwideWord(fonts, spec, text, word));
     else if (word.pieces.length > 0 || word.forcedBreakAfter) result.push(word);
     start = i;
     softBreaks = [];
@@ -555,14 +555,18 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent
   if (hyphen && pieces.length > 0) pieces[pieces.length - 1] = withHyphen(pieces[pieces.length - 1]!, hyphen);
   const natural = pieces.reduce((sum, p) => sum + p.width, 0);
   const ordered = visualOrder(pieces);
-  const slack = Math.max(0, spec.width - indent - natural);
-  const justify = spec.align === "justify" && !last && slack > 0;
+  // Below zero where the line fits only in the browser's measure (browserAdvanceScale): a justified
+  // line then narrows its gaps by that much, any other line runs past its end by a few hundredths of a point.
+  const room = spec.width - indent - natural;
+  const slack = Math.max(0, room);
+  const fitsMeasure = room > 0 || natural <= fillWidth(spec, indent) + 0.01;
+  const justify = spec.align === "justify" && !last && room !== 0 && fitsMeasure;
   const gaps = justify ? expansionOpportunities(pieces, isCjkFamily(spec.rules.primary)) : null;
   let extraPerGap = 0;
   if (gaps) {
     let count = 0;
     for (const flags of gaps.values()) count += flags.filter(Boolean).length;
-    extraPerGap = count > 0 ? slack / count : 0;
+    extraPerGap = count > 0 ? room / count : 0;
   }
   const startAligned = spec.align === "start" || (spec.align === "justify" && (last || extraPerGap === 0));
   const rightAligned = (startAligned && spec.dir === "rtl") || (spec.align === "end" && spec.dir === "ltr");
@@ -576,7 +580,7 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent
       extra = new Float32Array(piece.run.glyphs.length);
       piece.run.glyphs.forEach((g, i) => (extra![i] = g.text !== "" ? spec.letterSpacing : 0));
     }
-    if (gaps && extraPerGap > 0) {
+    if (gaps && extraPerGap !== 0) {
       extra ??= new Float32Array(piece.run.glyphs.length);
       gaps.get(piece)!.forEach((gap, i) => {
         if (gap) {
@@ -635,6 +639,25 @@ export function setParagraph(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   return lines;
 }
 
+/**
+ * The factor from a font's advances at `size` (points) to the advances Chromium lays lines out with.
+ * Chromium (Skia over FreeType) scales a face to its size in CSS pixels truncated to 1/64 px
+ * (FreeType's 26.6 fixed point): 10pt (13.333 px) measures as 13.328 px, 11.025pt as 14.6875 px,
+ * while 10.5pt (14 px) is exact. Lines are broken with advances so scaled, so a line that fits in
+ * Chromium fits in the PDF (the Bengali letter's lines fitted a word less by 0.1 pt); they are drawn
+ * with the face's own advances, a justified line closing the difference in its gaps.
+ */
+export function browserAdvanceScale(size: number): number {
+  const px = (size * 4) / 3;
+  // The epsilon keeps sizes that are whole 64ths (14 px from 10.5pt) from rounding down a step.
+  return px > 0 ? Math.floor(px * 64 + 1e-6) / 64 / px : 1;
+}
+
+/** The width lines are filled to, in the face's own advances (see `browserAdvanceScale`). */
+function fillWidth(spec: ParagraphSpec, indent: number): number {
+  return (spec.width - indent) / browserAdvanceScale(spec.size);
+}
+
 function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   const prepared = prepare(fonts, spec);
   const all = words(fonts, spec, prepared);
@@ -649,7 +672,7 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   };
   for (let i = 0; i < all.length; ) {
     const word = all[i]!;
-    const room = spec.width - indentOf() - width;
+    const room = fillWidth(spec, indentOf()) - width;
     if (!spec.noWrap && word.width > room + 0.01) {
       // The line ends inside the word when a part of it fits, else before it.
       const parts = word.softBreaks.length > 0 ? hyphenateWord(fonts, spec, prepared, word, room) : null;
@@ -706,11 +729,13 @@ function measureWidths(fonts: FontLibrary, spec: ParagraphSpec): { min: number; 
   let line = spec.indent;
   let first = true;
   const unbounded = { ...spec, width: Number.POSITIVE_INFINITY };
+  // In the browser's measure, as lines are filled (see `browserAdvanceScale`).
+  const scale = browserAdvanceScale(spec.size);
   // Words whole, soft hyphens or not: the narrowest a cell gets is its widest unhyphenated word.
   for (const word of words(fonts, unbounded, prepare(fonts, unbounded))) {
-    min = Math.max(min, word.width + (first ? spec.indent : 0));
-    max = Math.max(max, line + word.width);
-    line += word.fullWidth;
+    min = Math.max(min, word.width * scale + (first ? spec.indent : 0));
+    max = Math.max(max, line + word.width * scale);
+    line += word.fullWidth * scale;
     first = false;
     if (word.forcedBreakAfter) line = 0;
   }
