@@ -23,12 +23,12 @@ const LINE_START_BAR = 0.98;
 
 /**
  * Documents measured below the bar, by "letter/language", with the figure and its cause. Each runs
- * as `it.failing`, so it reports as soon as it starts passing and must then leave this list.
+ * as `it.failing`, so it reports as soon as it starts passing and must then leave this list. Empty
+ * since every document agrees at 1.00; when this test was written: committee/fr 0.95, bn 0.833 and
+ * ko 0.911 (the content language in shaping, Chromium's advance scale, the page area and border
+ * widths on whole CSS pixels: see paragraph-language, paragraph-measure and css-pixels tests).
  */
-const BELOW_BAR: Readonly<Record<string, string>> = {
-  "committee-hearing-defenders/fr": '0.95: paragraph 1\'s "… à la vie, à la liberté": Chromium fits "liberté" on the line, our PDF carries it over (cause under study)',
-  "unsc-dprk-2015/bn": "0.833 (cause under study)",
-};
+const BELOW_BAR: Readonly<Record<string, string>> = {};
 
 /** The page's bottom margin (it holds the running footer) as the document's stylesheets give it. */
 function bottomMarginOf(renderer: DocumentRenderer, parsed: ParsedLetter, locale: string): number {

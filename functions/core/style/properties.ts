@@ -525,12 +525,24 @@ export interface SideWidths {
   left: number;
 }
 
+/**
+ * A border width snapped as CSS Values 4 says ("snap as a border width") and Chromium does, a CSS
+ * pixel being the printed page's device pixel: under one pixel it is one, else whole pixels rounded
+ * down (0.6pt draws as 1 px, 0.75pt), so a box's content is as wide in both editions.
+ */
+function snapBorderWidth(points: number): number {
+  if (points <= 0) return 0;
+  const px = points / 0.75;
+  // The epsilon keeps a width of whole pixels (in floating point, a hair under) from losing one.
+  return px < 1 ? 0.75 : Math.floor(px + 1e-6) * 0.75;
+}
+
 /** The used border widths of a box, in points: a side whose style is not `solid` has none (CSS Backgrounds 3, 4.3: `none` computes the width to 0). */
 export function borderWidthsOf(style: ComputedStyle): SideWidths {
   return {
-    top: style.borderTopStyle === "solid" ? style.borderTopWidth : 0,
-    right: style.borderRightStyle === "solid" ? style.borderRightWidth : 0,
-    bottom: style.borderBottomStyle === "solid" ? style.borderBottomWidth : 0,
-    left: style.borderLeftStyle === "solid" ? style.borderLeftWidth : 0,
+    top: style.borderTopStyle === "solid" ? snapBorderWidth(style.borderTopWidth) : 0,
+    right: style.borderRightStyle === "solid" ? snapBorderWidth(style.borderRightWidth) : 0,
+    bottom: style.borderBottomStyle === "solid" ? snapBorderWidth(style.borderBottomWidth) : 0,
+    left: style.borderLeftStyle === "solid" ? snapBorderWidth(style.borderLeftWidth) : 0,
   };
 }

@@ -31,6 +31,26 @@ export interface StyledDocument {
   page(first: boolean): PageStyle;
 }
 
+/** A CSS pixel, in points. */
+const CSS_PX = 0.75;
+
+/**
+ * Chromium lays a printed page out on whole CSS pixels: the content box starts at the top and left
+ * margins rounded to a pixel and is as wide and as tall as the rest of the page rounded up to a
+ * pixel (22 mm margins on A4 give a 628 px measure, not 627.4, from 83 px, not 83.15). The PDF
+ * takes the same box, so lines fill the same width in both editions (issue 12 item 8); the right
+ * and bottom margins take the difference.
+ */
+function snapToCssPixels(margin: { top: number; right: number; bottom: number; left: number }, pageWidth: number, pageHeight: number): void {
+  // The epsilon keeps a length that is whole pixels (in floating point, a hair over) from growing a pixel.
+  const contentWidth = Math.ceil((pageWidth - margin.left - margin.right) / CSS_PX - 1e-6) * CSS_PX;
+  const contentHeight = Math.ceil((pageHeight - margin.top - margin.bottom) / CSS_PX - 1e-6) * CSS_PX;
+  margin.left = Math.round(margin.left / CSS_PX) * CSS_PX;
+  margin.top = Math.round(margin.top / CSS_PX) * CSS_PX;
+  margin.right = pageWidth - margin.left - contentWidth;
+  margin.bottom = pageHeight - margin.top - contentHeight;
+}
+
 /** Paper sizes by name, in points (portrait). */
 const PAGE_SIZES: Readonly<Record<string, [number, number]>> = {
   a3: [841.89, 1190.55],
@@ -142,6 +162,7 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
       bottom: resolveLength(style.marginBottom, height),
       left: resolveLength(style.marginLeft, width),
     };
+    snapToCssPixels(margin, width, height);
     const boxes: PageStyle["boxes"] = {};
     for (const name of MARGIN_BOXES) {
       const declared = rules.flatMap((rule) =>

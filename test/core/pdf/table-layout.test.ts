@@ -13,8 +13,9 @@ import { options, run, stylesheetsFor, toFile } from "./pdf-inspect";
 
 const MM = 72 / 25.4;
 /** The page area of the test sheet: A4 with 20 mm margins. */
-const LEFT = 20 * MM;
-const RIGHT = 595.28 - 20 * MM;
+// The page area on whole CSS pixels, as Chromium prints it: 20 mm margins start it at 76 px, 643 px wide.
+const LEFT = 76 * 0.75;
+const RIGHT = (76 + 643) * 0.75;
 const BASE = `@page { size: A4; margin: 20mm; } body { margin: 0; font-family: "Noto Serif", serif; font-size: 10pt; line-height: 1.4; } p { margin: 0 0 6pt; }`;
 
 interface Word {
@@ -88,11 +89,12 @@ describe("column widths", () => {
     // The first column is as wide as its widest word: the second column starts after it, its
     // padding and border, the spacing, and the next cell's border and padding.
     const firstColumnText = Math.max(alpha.xMax, gamma.xMax);
-    expect(beta.xMin - firstColumnText).toBeCloseTo(5 + 1 + 4 + 1 + 5, 0);
+    // (A 1pt border draws one CSS pixel, 0.75pt.)
+    expect(beta.xMin - firstColumnText).toBeCloseTo(5 + 0.75 + 4 + 0.75 + 5, 0);
     // The table starts at the page area's left: border-spacing, border, padding.
-    expect(alpha.xMin - LEFT).toBeCloseTo(4 + 1 + 5, 0);
+    expect(alpha.xMin - LEFT).toBeCloseTo(4 + 0.75 + 5, 0);
     // Row two is below row one by a line, both paddings, both borders and the spacing.
-    expect(gamma.yMin - alpha.yMin).toBeCloseTo(14 + 5 + 5 + 1 + 1 + 4, 0);
+    expect(gamma.yMin - alpha.yMin).toBeCloseTo(14 + 5 + 5 + 0.75 + 0.75 + 4, 0);
   });
 
   it("shares collapsed borders between cells: one border's width between the columns' padding", async () => {
