@@ -1,61 +1,95 @@
-import { rmSync } from "node:fs";
-import { renderDocument, type DocumentRenderer } from "../../functions/core/render-document";
-import { createRenderer } from "../../functions/render/create-renderer";
-import { footerTitle, fragmentText, normalize, pdfjsPages, popplerPages, withoutRunningTitle, similarity, toFile } from "../core/pdf/pdf-inspect";
-import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fillLetter } from "../../functions/core/html/render-html";
+import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
+import { DEFAULT_TEMPLATE } from "../../functions/core/letter/schema";
+import { type DocumentRenderer, renderDocument } from "../../functions/core/render-document";
+import { loadLetter } from "../../functions/letters/load-letters";
+import { createRenderer } from "../../functions/render/create-renderer";
+import { catalogLocales } from "../../functions/templates/load-template-set";
+import { documentText, extractBoth, footerTitle, htmlParagraphs, missingParagraphs, normalize } from "../core/pdf/pdf-inspect";
+import { DATA_DIR, TEMPLATES_DIR } from "../support/letters";
 
 /**
- * The two editions come from one filled template: what a reader extracts from the PDF must be the
- * HTML edition's text, word for word and in order, in every language (Arabic included).
+ * The two editions come from one filled template: every paragraph a reader copies from the PDF, with
+ * poppler (pdftotext) and with pdf.js (Firefox's viewer), is the HTML edition's paragraph exactly, after
+ * white space and NFC normalization only (pdf-inspect.ts, `normalizeCopy`), for every letter in data/
+ * and every language its template has (issue 13 item 6: no similarity threshold).
  */
-describe("the PDF edition says what the HTML edition says", () => {
-  let renderer: DocumentRenderer;
-  let parsed: Awaited<ReturnType<typeof loadSeedLetter>>;
-  beforeAll(async () => {
-    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-    parsed = await loadSeedLetter();
+
+/** Every letter folder in data/ with the languages of its template (read from the files, no list in code). */
+const LETTERS = readdirSync(DATA_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => {
+    const facts = JSON.parse(readFileSync(join(DATA_DIR, entry.name, "letter.json"), "utf8")) as { template?: string };
+    return { letterId: entry.name, locales: catalogLocales(TEMPLATES_DIR, facts.template ?? DEFAULT_TEMPLATE) };
   });
 
-  describe.each(SHIPPED_LOCALES)("in %s", (locale) => {
-    let pages: { poppler: string[]; pdfjs: string[] };
-    let expected: string;
-    let title: string;
+/** The invisible marks the writer may add for the extractors (see pdf-writer.ts); poppler's own embeddings (U+202A-U+202C) are not ours. */
+const WRITER_MARKS = /[\u061c\u200e\u200f\u2060]/gu;
+
+/**
+ * Documents whose copies still carry marks the letter does not have, with why. Issue 13 item 6 asks
+ * for none; the writer adds them where an extractor would otherwise read the text out of order.
+ * `it.failing` keeps them honest: the test reports when one starts to pass.
+ */
+const RTL_MARKS =
+  "ARABIC LETTER MARKs before the first glyph of a left-to-right stretch, before punctuation and digits, and on invisible anchors before right-to-left clusters whose marks are drawn first; LEFT-TO-RIGHT MARKs after punctuation that follows right-to-left text in a left-to-right line and after a left-to-right line ending in punctuation on a right-to-left page. Poppler reorders a line by the bidi types of its characters with one direction per page, and pdf.js reorders each piece of text by its own guess of direction, so an invisible strong character is the only hold the writer has on where they put a neutral; ActualText, the form the PDF standard gives for this, pdf.js ignores in text extraction (extractor-behaviour.test.ts), and poppler reorders its text all the same. pdf.js needs them as much as poppler: with none, the seed letter copies out of pdf.js with its commas and full stops after the space (“حاسمة ،ولكن”, “רשמי .הנוסח”), parentheses before what they hold (“()FIDH”) and a digit against the next word (“9منظمات”), measured on 2026-11-30";
+const MARK_GAPS: Readonly<Record<string, Partial<Record<"poppler" | "pdfjs", string>>>> = {
+  "unsc-dprk-2015/ar": { poppler: RTL_MARKS, pdfjs: RTL_MARKS },
+  "unsc-dprk-2015/fa": { poppler: RTL_MARKS, pdfjs: RTL_MARKS },
+  "unsc-dprk-2015/he": { poppler: RTL_MARKS, pdfjs: RTL_MARKS },
+};
+
+/** Paragraphs that do not copy out exactly yet, by document and extractor, with the cause. */
+const PARAGRAPH_GAPS: Readonly<Record<string, Partial<Record<"poppler" | "pdfjs", string>>>> = {};
+
+const TOOLS = ["poppler", "pdfjs"] as const;
+type Tool = (typeof TOOLS)[number];
+
+const hex = (mark: string) => `U+${mark.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+
+describe.each(LETTERS)("the PDF edition of $letterId says what its HTML edition says", ({ letterId, locales }) => {
+  let renderer: DocumentRenderer;
+  let parsed: ParsedLetter;
+  beforeAll(async () => {
+    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    parsed = await loadLetter(DATA_DIR, letterId);
+  });
+
+  describe.each(locales)("in %s", (locale) => {
+    const key = `${letterId}/${locale}`;
+    let paragraphs: string[];
+    let pages: Record<Tool, string[]>;
+    let texts: Record<Tool, string>;
+    let html: string;
     let labels: string[];
     beforeAll(async () => {
-      const { bytes } = await renderDocument(renderer, parsed, { letterId: SEED_LETTER, locale, format: "pdf", recipientId: null });
+      const { bytes } = await renderDocument(renderer, parsed, { letterId, locale, format: "pdf", recipientId: null });
       const { fragment } = fillLetter(renderer.templates.forLetter(parsed.letter), parsed.letter, locale);
-      expected = normalize(fragmentText(fragment));
-      title = footerTitle(fragment);
-      const file = toFile(bytes);
-      try {
-        pages = { poppler: popplerPages(file), pdfjs: pdfjsPages(file) };
-      } finally {
-        rmSync(file, { force: true });
-      }
+      html = fragment;
+      paragraphs = htmlParagraphs(fragment);
       const messages = renderer.templates.forLetter(parsed.letter).messages(locale);
-      labels = pages.poppler.map((_page, index) => messages.format("footer.page", { page: index + 1, pages: pages.poppler.length }));
+      const label = (page: number, count: number) => messages.format("footer.page", { page, pages: count });
+      pages = extractBoth(bytes);
+      labels = pages.poppler.map((_page, index) => label(index + 1, pages.poppler.length));
+      texts = { poppler: documentText(pages.poppler, footerTitle(fragment), label), pdfjs: documentText(pages.pdfjs, footerTitle(fragment), label) };
     });
 
-    /** The text of the pages without each page's running footer (the title and "Page X of Y"). */
-    const body = (texts: string[]) =>
-      texts
-        .map((text, index) => {
-          let page = normalize(text);
-          const label = normalize(labels[index]!);
-          const at = page.lastIndexOf(label);
-          if (at >= 0) page = page.slice(0, at) + page.slice(at + label.length);
-          return withoutRunningTitle(page, normalize(title));
-        })
-        .join("");
+    for (const tool of TOOLS) {
+      (PARAGRAPH_GAPS[key]?.[tool] ? it.failing : it)(`every paragraph copies out of ${tool} exactly`, () => {
+        expect(paragraphs.length).toBeGreaterThan(5);
+        expect(missingParagraphs(paragraphs, texts[tool])).toEqual([]);
+      });
+    }
 
-    it("extracts with poppler's pdftotext as the HTML's text", () => {
-      expect(similarity(expected, body(pages.poppler))).toBeGreaterThanOrEqual(0.98);
-    });
-
-    it("extracts with pdf.js as the HTML's text", () => {
-      expect(similarity(expected, body(pages.pdfjs))).toBeGreaterThanOrEqual(0.98);
-    });
+    for (const tool of TOOLS) {
+      (MARK_GAPS[key]?.[tool] ? it.failing : it)(`copies out of ${tool} with no invisible mark the letter lacks`, () => {
+        const marks = (text: string) => new Set(text.match(WRITER_MARKS) ?? []);
+        const inHtml = marks(html);
+        expect([...marks(pages[tool].join("\n"))].filter((mark) => !inHtml.has(mark)).map(hex)).toEqual([]);
+      });
+    }
 
     it("numbers every page with the localized page label", () => {
       expect(pages.poppler.length).toBeGreaterThanOrEqual(2);

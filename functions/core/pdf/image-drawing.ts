@@ -5,7 +5,7 @@ import SVGtoPDF = require("svg-to-pdfkit");
 import { deflateSync, inflateSync } from "node:zlib";
 import { PNG } from "pngjs";
 import { imageError, type ImageSource } from "../images/image-source";
-import type { PlacedImage } from "./images";
+import type { PlacedImage } from "./page-model";
 
 /**
  * The pdfkit calls image drawing makes: its public `image`, `openImage`, `save`, `translate` and

@@ -28,16 +28,6 @@ export interface ImageContent {
   style: ComputedStyle;
 }
 
-/** An image placed on a page: its content box in points from the page's top left corner. */
-export interface PlacedImage {
-  kind: "image";
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  source: ImageSource;
-}
-
 /** A CSS pixel in points. */
 const PX = 0.75;
 

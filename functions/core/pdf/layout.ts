@@ -3,8 +3,9 @@ import type { LocaleInfo } from "../locales";
 import { formatCounter } from "../style/counter-styles";
 import { borderWidthsOf, type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
 import { FAMILIES, FAMILY_IDS, type FamilyId, faceOf, type FontLibrary } from "./font-library";
-import { checkFitsPage, type ImageContent, imageLine, imageSize, type PlacedImage } from "./images";
-import { type Box, type Inline, inlineText, type StructType } from "./letter-tree";
+import { checkFitsPage, type ImageContent, imageLine, imageSize } from "./images";
+import { type Box, type Inline, inlineText } from "./letter-tree";
+import type { Page, PageGeometry, PlacedLine, PlacedRule, StructNode } from "./page-model";
 import { type Align, intrinsicWidths, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
 import { layoutTable, placeTable, type TableHost, type TableLayout, tableHead } from "./table-layout";
 
@@ -14,47 +15,6 @@ import { layoutTable, placeTable, type TableHost, type TableLayout, tableHead } 
  * the CSS box model (margins that collapse, borders, padding, widths), fragmentation (break-*,
  * orphans, widows) and the page's margin boxes.
  */
-
-/** A node of the PDF's logical structure tree (ISO 32000 standard structure types). */
-export interface StructNode {
-  type: StructType;
-  children: StructNode[];
-  /** A Figure's text alternative (/Alt). */
-  alt?: string;
-  /** A table header cell's /Scope attribute. */
-  scope?: "Column" | "Row";
-}
-
-export interface PlacedLine {
-  kind: "line";
-  /** Left edge and top of the line box, in points from the page's top left corner. */
-  x: number;
-  y: number;
-  line: Line;
-  /** The structure element the line's text belongs to; null for page artifacts (the margin boxes). */
-  node: StructNode | null;
-}
-
-export interface PlacedRule {
-  kind: "rule";
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  color: string;
-}
-
-export type PageItem = PlacedLine | PlacedRule | (PlacedImage & { node: StructNode | null });
-
-export interface Page {
-  items: PageItem[];
-}
-
-export interface PageGeometry {
-  width: number;
-  height: number;
-  margin: { top: number; right: number; bottom: number; left: number };
-}
 
 /** Sub-point tolerance for lines that fill a page exactly. */
 const EPSILON = 0.01;

@@ -4,7 +4,7 @@ import type { Font } from "fontkit";
 import { LruCache } from "./cache";
 import type { FaceId, FontLibrary } from "./font-library";
 import { drawImage, type OpenedImages } from "./image-drawing";
-import type { Page, PageGeometry, PlacedLine, StructNode } from "./layout";
+import type { Page, PageGeometry, PlacedLine, StructNode } from "./page-model";
 import type { PlacedRun } from "./paragraph";
 import { createPdfkitDocument, type FontEmbedding, type PdfkitDocument, type PdfObject, type StructContent, type StructElement } from "./pdfkit-adapter";
 import { bidi, type ShapedGlyph } from "./shaping";
@@ -109,7 +109,7 @@ class EmbeddedFace {
   encode(glyph: ShapedGlyph): number {
     let gid = this.idsByGlyph.get(glyph);
     if (gid === undefined) {
-      gid = this.glyphFor(glyph.id, piecesOf(glyph).main, glyph.textAdvance);
+      gid = this.glyphFor(glyph.id, piecesOf(glyph).main, textWidth(glyph));
       this.idsByGlyph.set(glyph, gid);
     }
     return gid;
@@ -149,10 +149,21 @@ class EmbeddedFace {
     if (!byGlyph) this.markedIds.set(mark, (byGlyph = new Map()));
     let gid = byGlyph.get(glyph);
     if (gid === undefined) {
-      gid = this.glyphFor(glyph.id, mark + piecesOf(glyph).main, glyph.textAdvance);
+      gid = this.glyphFor(glyph.id, mark + piecesOf(glyph).main, textWidth(glyph));
       byGlyph.set(glyph, gid);
     }
     return gid;
+  }
+
+  /**
+   * The glyph of a hyphen-minus that ends a line inside a word ("long-" / "standing"), its text
+   * followed by a space. Poppler takes a line whose last character is a hyphen-minus for a word it
+   * must join, and drops the hyphen (TextLine::coalesce, `hyphenated`; it checks no other character):
+   * a space after it, in the same glyph's text (a text of only a space would just end the word),
+   * keeps it, at a line end where every extractor puts a line break anyway.
+   */
+  encodeLineEndHyphen(glyph: ShapedGlyph): number {
+    return this.glyphFor(glyph.id, `${piecesOf(glyph).main} `, textWidth(glyph));
   }
 
   /**
@@ -542,7 +553,24 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
   return order;
 }
 
-/** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
+/**
+ * The width a text glyph is given: from where it is drawn (its pen position moved by its offset) to
+ * its cluster's end. A base letter the font shifts (Noto Serif Hebrew moves a nun under its qamats)
+ * would otherwise end short of the next cluster, and poppler takes the gap for a word break.
+ */
+function textWidth(glyph: ShapedGlyph): number {
+  return Math.max(0, glyph.textAdvance - glyph.xOffset);
+}
+
+/** The last glyph with text of a line (in drawing order) when it is a hyphen-minus (see `encodeLineEndHyphen`). */
+function hyphenEnding(order: readonly PlacedRun[]): ShapedGlyph | undefined {
+  const glyphs = order[order.length - 1]?.run.glyphs ?? [];
+  for (let i = glyphs.length - 1; i >= 0; i--) {
+    if (glyphs[i]!.text !== "") return glyphs[i]!.text.endsWith("-") ? glyphs[i] : undefined;
+  }
+  return undefined;
+}
+
 /** Strong right-to-left letters minus strong left-to-right ones in a glyph's text, as poppler counts them. */
 function rtlBalance(glyph: ShapedGlyph): number {
   let balance = rtlBalances.get(glyph);
@@ -578,6 +606,7 @@ function readsRightToLeft(page: Page): boolean {
   return rtl && balance > 0;
 }
 
+/** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
 function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: PlacedLine, rtlPage: boolean): void {
   const baseline = geometry.height - (item.y + item.line.ascent);
   const out: string[] = ["BT"];
@@ -600,7 +629,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   let lineStart: number | undefined;
   // Whether the text drawn last was left-to-right: the next left-to-right run continues its stretch.
   let ltrStretchOpen = false;
-  for (const placed of drawingOrder(item.line.runs)) {
+  const order = drawingOrder(item.line.runs);
+  const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
+  for (const placed of order) {
     const face = faceOf(placed.run.face);
     face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
@@ -688,7 +719,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         }
         startedRun = true;
         ltrStretchOpen = !rtl;
-        codes += hex4(mark ? face.encodeMarked(glyph, mark) : face.encode(glyph));
+        codes += hex4(mark ? face.encodeMarked(glyph, mark) : glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : face.encode(glyph));
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
           const back = num((glyph.textAdvance * scale * 20) / placed.size);
@@ -698,7 +729,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           flushCodes();
           tj.push(`-${back}`);
         } else codes += invisible.after;
-        cursorX = x + glyph.textAdvance * scale;
+        cursorX = x + textWidth(glyph) * scale;
         lastFace = face;
         lastText = glyph.text;
       }
@@ -714,10 +745,6 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   // page poppler reads right to left: poppler would take the closing parenthesis for right-to-left
   // text and put it first; a left-to-right mark after it keeps it with the text before it.
   if (rtlPage && !rtlLine && !lineHasRtl && lastFace && isWeakText(lastText)) out.push(`<${hex4(lastFace.encodeInvisible(LTR_MARK))}> Tj`);
-  // A line broken after a hyphen ("long-" / "standing"): poppler takes a hyphen-minus ending a line
-  // for a word it hyphenated and drops it. A word joiner after it, invisible and of no width, ends
-  // the line instead; pdf.js skips a glyph whose text ends with a format character.
-  if (!rtlLine && lastFace && lastText.endsWith("-")) out.push(`<${hex4(lastFace.encodeInvisible("\u2060"))}> Tj`);
   // A line broken at a soft hyphen draws its hyphen as a shape, no text. For poppler an invisible
   // glyph stands for "-" (ActualText), so pdftotext joins the word as it does a hyphenated one; pdf.js
   // ignores ActualText and skips the glyph (its text is a format character): neither copies a hyphen.

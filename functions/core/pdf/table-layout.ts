@@ -1,7 +1,7 @@
 import { LetterpressError } from "../errors";
 import { borderWidthsOf, type ComputedStyle, resolveLength, type SideWidths } from "../style";
 import { imageSize } from "./images";
-import type { Page, PageItem, PlacedRule, StructNode } from "./layout";
+import type { Page, PageItem, PlacedRule, StructNode } from "./page-model";
 import type { Box, TableGroup, TableStructure } from "./letter-tree";
 
 /**

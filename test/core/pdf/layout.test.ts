@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type LocaleId, localeInfo } from "../../../functions/core/locales";
-import { Composer, type Page, type PlacedRule } from "../../../functions/core/pdf/layout";
+import { Composer } from "../../../functions/core/pdf/layout";
+import type { Page, PlacedRule } from "../../../functions/core/pdf/page-model";
 import { BoxBuilder, parseLetter } from "../../../functions/core/pdf/letter-tree";
 import { parseStylesheets, styleDocument } from "../../../functions/core/style";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";

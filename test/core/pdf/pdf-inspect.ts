@@ -82,6 +82,41 @@ export function pdfjsPages(file: string): string[] {
   return JSON.parse(run(process.execPath, [join(__dirname, "extract-text.mjs"), file])) as string[];
 }
 
+/** A word as poppler places it (`pdftotext -bbox-layout`): its page (from 1) and its box in points, y down from the page top. */
+export interface WordBox {
+  page: number;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+  text: string;
+}
+
+/** pdftotext writes a word's text as XML: these five are escaped. */
+const XML_ENTITIES: Readonly<Record<string, string>> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'" };
+
+/** Every word of the PDF with its box, page by page, in poppler's reading order. */
+export function wordBoxes(file: string): WordBox[] {
+  const out: WordBox[] = [];
+  run("pdftotext", ["-bbox-layout", file, "-"])
+    .split("<page ")
+    .slice(1)
+    .forEach((page, index) => {
+      for (const m of page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+        const text = m[5]!.replace(/&(?:amp|lt|gt|quot|apos);/g, (entity) => XML_ENTITIES[entity]!);
+        out.push({ page: index + 1, xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text });
+      }
+    });
+  return out;
+}
+
+/** The `nth` word (from 0) whose text is exactly `text`; throws naming the word when there is none. */
+export function findWord(words: readonly WordBox[], text: string, nth = 0): WordBox {
+  const word = words.filter((w) => w.text === text)[nth];
+  if (!word) throw new Error(`no word "${text}" (occurrence ${nth + 1})`);
+  return word;
+}
+
 export function pdfInfo(file: string): Record<string, string> {
   const info: Record<string, string> = {};
   for (const line of run("pdfinfo", ["-enc", "UTF-8", file]).split("\n")) {
@@ -108,6 +143,119 @@ export function fragmentText(html: string): string {
   };
   walk(parseFragment(html).childNodes);
   return parts.join("");
+}
+
+/*
+ * Copies compared paragraph by paragraph: what a reader copies from the PDF is what the HTML edition
+ * says, every paragraph extracted by poppler (pdftotext) and by pdf.js (Firefox's viewer) equal to the
+ * HTML paragraph exactly, after only white space is normalized (runs collapsed, and the line ends
+ * extractors put between two CJK characters, or two Thai, Lao, Khmer or Myanmar letters, dropped, as
+ * CSS does with a segment break there) and both are NFC-normalized (issue 13 item 6).
+ */
+
+const BLOCKS = new Set(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "address", "dt", "dd", "th", "td", "caption", "figcaption"]);
+const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u3000-\\u303f\\uff00-\\uffef";
+/** A quotation mark between CJK characters, where a line may break (UAX 14 LB19a): before an opening one, after a closing one. */
+const BETWEEN_CJK = new RegExp(`(?<=[${CJK}]|[${CJK}][\u201d\u2019]) (?=[${CJK}]|[\u201c\u2018][${CJK}])`, "gu");
+/**
+ * Thai, Lao, Khmer, Myanmar: lines break between words without a space (at the dictionary's word
+ * boundaries), and extractors put a space at every line end, so a space between two of their
+ * letters is dropped on both sides, as between two CJK characters; line-breaks.test.ts holds the
+ * breaks themselves to word boundaries.
+ */
+const BETWEEN_SA = /(?<=[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]) (?=[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}])/gu;
+/**
+ * Invisible bidi controls: poppler writes embeddings and marks around right-to-left text, and our
+ * lines with right-to-left text carry ARABIC LETTER and LEFT-TO-RIGHT MARKs for the extractors (see pdf-writer.ts). The HTML
+ * edition's own controls (the isolates of ignorables.html) are dropped alike.
+ */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** A line break after a hyphen is no word space: pdf.js ends the line "long-" and starts the next "standing". */
+const AFTER_HYPHEN = /(?<=\S-) (?=\S)/gu;
+/**
+ * Characters Unicode never draws. pdf.js drops a glyph whose text ends with a format character, so
+ * they are compared without; a separate test holds poppler to keeping them.
+ */
+const DEFAULT_IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+export function normalizeCopy(text: string): string {
+  return text
+    .normalize("NFC")
+    .replace(BIDI_CONTROLS, "")
+    .replace(DEFAULT_IGNORABLE, "")
+    .replace(/\s+/gu, " ")
+    .replace(BETWEEN_CJK, "")
+    .replace(BETWEEN_SA, "")
+    .replace(AFTER_HYPHEN, "")
+    .trim();
+}
+
+/** Each block of the filled template (paragraph, list item, heading) as text, footer left out. */
+export function htmlParagraphs(html: string): string[] {
+  const paragraphs: string[] = [];
+  const textOf = (nodes: readonly Node[]): string =>
+    nodes
+      .map((node) =>
+        node.nodeName === "#text" ? (node as DefaultTreeAdapterTypes.TextNode).value : "tagName" in node ? (node.tagName === "br" ? " " : textOf(node.childNodes)) : "",
+      )
+      .join("");
+  const walk = (nodes: readonly Node[]) => {
+    for (const node of nodes) {
+      if (!("tagName" in node)) continue;
+      if (node.tagName === "footer") continue;
+      const hasBlockChild = node.childNodes.some((child) => "tagName" in child && (BLOCKS.has(child.tagName) || child.tagName === "ul" || child.tagName === "ol"));
+      if (BLOCKS.has(node.tagName) && !hasBlockChild) {
+        const text = normalizeCopy(textOf(node.childNodes));
+        if (text !== "") paragraphs.push(text);
+      } else walk(node.childNodes);
+    }
+  };
+  walk(parseFragment(html).childNodes);
+  return paragraphs;
+}
+
+/** The document's text: its pages joined, each page without its running footer (title and page label). */
+export function documentText(pages: readonly string[], title: string, label: (page: number, pages: number) => string): string {
+  return pages
+    .map((page, i) => {
+      let text = normalizeCopy(page);
+      const repeated = normalizeCopy(label(i + 1, pages.length));
+      const at = repeated ? text.lastIndexOf(repeated) : -1;
+      if (at >= 0) text = text.slice(0, at) + text.slice(at + repeated.length);
+      return withoutRunningTitle(text, normalizeCopy(title));
+    })
+    .join(" ")
+    .replace(/\s+/g, " ");
+}
+
+/** The paragraphs not found, in order, in the extracted text: each one must appear whole, exactly. */
+export function missingParagraphs(paragraphs: readonly string[], text: string): { paragraph: string; near: string; differs?: string }[] {
+  const missing: { paragraph: string; near: string; differs?: string }[] = [];
+  let from = 0;
+  for (const paragraph of paragraphs) {
+    const at = text.indexOf(paragraph, from);
+    if (at < 0) {
+      const probe = paragraph.slice(0, 12);
+      const near = text.indexOf(probe, from);
+      const found = near >= 0 ? text.slice(near, near + paragraph.length + 10) : "";
+      let at = 0;
+      while (at < paragraph.length && paragraph[at] === found[at]) at++;
+      const differs = `expected "${paragraph.slice(Math.max(0, at - 15), at + 15)}", extracted "${found.slice(Math.max(0, at - 15), at + 15)}"`;
+      missing.push({ paragraph, near: found || `(no "${probe}")`, ...(found ? { differs } : {}) });
+    } else from = at + paragraph.length;
+  }
+  return missing;
+}
+
+/** The pages' texts by both extractors. */
+export function extractBoth(pdf: Buffer): { poppler: string[]; pdfjs: string[] } {
+  const file = toFile(pdf);
+  try {
+    return { poppler: popplerPages(file), pdfjs: pdfjsPages(file) };
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 /** The footer's title, the text the PDF repeats at the bottom of each page. */

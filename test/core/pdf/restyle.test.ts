@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
-import { fixture, options, pdfInfo, run, stylesheetsFor, toFile } from "./pdf-inspect";
+import { findWord, fixture, options, pdfInfo, run, stylesheetsFor, toFile, type WordBox, wordBoxes } from "./pdf-inspect";
 
 /**
  * The stylesheet drives the PDF: a restyled print.css gives a PDF whose text boxes (poppler's
@@ -10,32 +10,6 @@ import { fixture, options, pdfInfo, run, stylesheetsFor, toFile } from "./pdf-in
 
 const PRINT_CSS = readFileSync(join(__dirname, "../../../templates/un-security-council/print.css"), "utf8");
 const MM = 72 / 25.4;
-
-interface Word {
-  page: number;
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-  text: string;
-}
-
-function words(path: string): Word[] {
-  const out: Word[] = [];
-  const pages = run("pdftotext", ["-bbox-layout", path, "-"]).split("<page ").slice(1);
-  pages.forEach((page, index) => {
-    for (const m of page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
-      out.push({ page: index + 1, xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text: m[5]! });
-    }
-  });
-  return out;
-}
-
-function find(all: readonly Word[], text: string): Word {
-  const word = all.find((w) => w.text === text);
-  if (!word) throw new Error(`no word "${text}"`);
-  return word;
-}
 
 /** Uncompressed content streams, to read the fill colors the text is drawn in. */
 function content(path: string): string {
@@ -59,7 +33,7 @@ describe("editing print.css changes the PDF", () => {
   it("sets the body text at 13pt instead of 10.5pt", () => {
     // A body word's box is as tall as its font's ascent plus descent: it scales with the size.
     const height = (path: string) => {
-      const w = find(words(path), "Excellencies,");
+      const w = findWord(wordBoxes(path), "Excellencies,");
       return w.yMax - w.yMin;
     };
     expect(height(restyled) / height(plain)).toBeCloseTo(13 / 10.5, 1);
@@ -71,11 +45,11 @@ describe("editing print.css changes the PDF", () => {
   });
 
   it("puts the text inside the new page margins", () => {
-    const before = words(plain).filter((w) => w.page === 1);
-    const after = words(restyled).filter((w) => w.page === 1);
+    const before = wordBoxes(plain).filter((w) => w.page === 1);
+    const after = wordBoxes(restyled).filter((w) => w.page === 1);
     expect(Math.min(...before.map((w) => w.xMin))).toBeCloseTo(22 * MM, 0);
     expect(Math.min(...after.map((w) => w.xMin))).toBeCloseTo(40 * MM, 0);
-    const body = (list: Word[]) => list.filter((w) => w.yMax < 841.89 - 35 * MM);
+    const body = (list: WordBox[]) => list.filter((w) => w.yMax < 841.89 - 35 * MM);
     expect(Math.min(...body(after).map((w) => w.yMin))).toBeGreaterThanOrEqual(30 * MM - 1);
     expect(Math.max(...body(after).map((w) => w.xMax))).toBeLessThanOrEqual(595.28 - 40 * MM + 0.5);
     // Bigger type in a smaller page area takes more pages.
@@ -86,8 +60,8 @@ describe("editing print.css changes the PDF", () => {
 describe("the box model and fragmentation follow the stylesheet", () => {
   it("collapses adjoining vertical margins as browsers do: siblings' and a parent's with its first child's", async () => {
     const gap = async (css: string, html = '<article class="letter" lang="en" dir="ltr"><p>First</p><p class="far">Second</p></article>') => {
-      const all = words(await renderWith(`${PRINT_CSS}\n${css}`, html));
-      return find(all, "Second").yMin - find(all, "First").yMax;
+      const all = wordBoxes(await renderWith(`${PRINT_CSS}\n${css}`, html));
+      return findWord(all, "Second").yMin - findWord(all, "First").yMax;
     };
     const collapsed = await gap("p { margin: 0 0 20pt; } .far { margin-top: 30pt; }");
     const small = await gap("p { margin: 0 0 20pt; } .far { margin-top: 5pt; }");
@@ -103,23 +77,23 @@ describe("the box model and fragmentation follow the stylesheet", () => {
   });
 
   it("starts a new page at break-before: page", async () => {
-    const all = words(await renderWith(`${PRINT_CSS}\n.summary { break-before: page; }`));
-    expect(find(all, "Joint").page).toBe(1);
+    const all = wordBoxes(await renderWith(`${PRINT_CSS}\n.summary { break-before: page; }`));
+    expect(findWord(all, "Joint").page).toBe(1);
     expect(all.find((w) => w.text === "co-signers")!.page).toBe(2);
   });
 
   it("indents the first line by text-indent and aligns by text-align", async () => {
     const html = '<article class="letter" lang="en" dir="ltr"><p class="a">Alpha beta</p><p class="b">Gamma</p></article>';
-    const all = words(await renderWith(`${PRINT_CSS}\n.a { text-indent: 36pt; } .b { text-align: center; }`, html));
-    expect(find(all, "Alpha").xMin - 22 * MM).toBeCloseTo(36, 0);
-    const gamma = find(all, "Gamma");
+    const all = wordBoxes(await renderWith(`${PRINT_CSS}\n.a { text-indent: 36pt; } .b { text-align: center; }`, html));
+    expect(findWord(all, "Alpha").xMin - 22 * MM).toBeCloseTo(36, 0);
+    const gamma = findWord(all, "Gamma");
     expect((gamma.xMin + gamma.xMax) / 2).toBeCloseTo(595.28 / 2, 0);
   });
 
   it("spaces the letters by letter-spacing", async () => {
     const html = '<article class="letter" lang="en" dir="ltr"><p>Spaced</p></article>';
     const width = async (css: string) => {
-      const w = find(words(await renderWith(`${PRINT_CSS}\n${css}`, html)), "Spaced");
+      const w = findWord(wordBoxes(await renderWith(`${PRINT_CSS}\n${css}`, html)), "Spaced");
       return w.xMax - w.xMin;
     };
     // Six letters, 2pt after each; poppler's box ends at the last glyph's advance, spacing included or not.

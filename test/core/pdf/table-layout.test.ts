@@ -4,7 +4,7 @@ import { type LocaleId, localeInfo } from "../../../functions/core/locales";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
 import { loadTemplateAssets } from "../../../functions/templates/template-assets";
 import { IMAGE_TEMPLATE_DIR } from "../../fixtures/images/fixture-template";
-import { options, run, stylesheetsFor, toFile } from "./pdf-inspect";
+import { findWord, options, run, stylesheetsFor, toFile, wordBoxes } from "./pdf-inspect";
 
 /**
  * Tables in the PDF, read back with poppler (pdftotext -bbox-layout: where each word is), qpdf (the
@@ -18,38 +18,10 @@ const LEFT = 76 * 0.75;
 const RIGHT = (76 + 643) * 0.75;
 const BASE = `@page { size: A4; margin: 20mm; } body { margin: 0; font-family: "Noto Serif", serif; font-size: 10pt; line-height: 1.4; } p { margin: 0 0 6pt; }`;
 
-interface Word {
-  page: number;
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-  text: string;
-}
-
 async function render(body: string, css: string, locale: LocaleId = "en"): Promise<string> {
   const { tag, dir } = localeInfo(locale);
   const html = `<article class="letter" lang="${tag}" dir="${dir}">${body}</article>`;
   return toFile(await renderPdf(html, options(locale, { stylesheets: stylesheetsFor(locale, "A4", `${BASE}\n${css}`) })));
-}
-
-function words(path: string): Word[] {
-  const out: Word[] = [];
-  run("pdftotext", ["-bbox-layout", path, "-"])
-    .split("<page ")
-    .slice(1)
-    .forEach((page, index) => {
-      for (const m of page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
-        out.push({ page: index + 1, xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text: m[5]! });
-      }
-    });
-  return out;
-}
-
-function find(all: readonly Word[], text: string, nth = 0): Word {
-  const word = all.filter((w) => w.text === text)[nth];
-  if (!word) throw new Error(`no word "${text}" (occurrence ${nth + 1})`);
-  return word;
 }
 
 interface StructElement {
@@ -82,10 +54,10 @@ const cells = (row: readonly string[], tag = "td") => `<tr>${row.map((c) => `<${
 describe("column widths", () => {
   it("sizes an auto-width table to its content: separated borders, spacing and padding between the columns' text", async () => {
     const css = "table { border-spacing: 4pt; } td { border: 1pt solid #000; padding: 5pt; }";
-    const all = words(await render(`<table>${cells(["Alpha", "Beta"])}${cells(["Gamma", "Delta"])}</table>`, css));
-    const alpha = find(all, "Alpha");
-    const gamma = find(all, "Gamma");
-    const beta = find(all, "Beta");
+    const all = wordBoxes(await render(`<table>${cells(["Alpha", "Beta"])}${cells(["Gamma", "Delta"])}</table>`, css));
+    const alpha = findWord(all, "Alpha");
+    const gamma = findWord(all, "Gamma");
+    const beta = findWord(all, "Beta");
     // The first column is as wide as its widest word: the second column starts after it, its
     // padding and border, the spacing, and the next cell's border and padding.
     const firstColumnText = Math.max(alpha.xMax, gamma.xMax);
@@ -99,31 +71,31 @@ describe("column widths", () => {
 
   it("shares collapsed borders between cells: one border's width between the columns' padding", async () => {
     const css = "table { border-collapse: collapse; } td { border: 2pt solid #000; padding: 5pt; }";
-    const all = words(await render(`<table>${cells(["Alpha", "Beta"])}${cells(["Gamma", "Delta"])}</table>`, css));
-    const beta = find(all, "Beta");
-    expect(beta.xMin - Math.max(find(all, "Alpha").xMax, find(all, "Gamma").xMax)).toBeCloseTo(5 + 2 + 5, 0);
+    const all = wordBoxes(await render(`<table>${cells(["Alpha", "Beta"])}${cells(["Gamma", "Delta"])}</table>`, css));
+    const beta = findWord(all, "Beta");
+    expect(beta.xMin - Math.max(findWord(all, "Alpha").xMax, findWord(all, "Gamma").xMax)).toBeCloseTo(5 + 2 + 5, 0);
     // Half the outer border is inside the table's left edge, the other half too: the whole border lies in the table.
-    expect(find(all, "Alpha").xMin - LEFT).toBeCloseTo(2 + 5, 0);
-    expect(find(all, "Gamma").yMin - find(all, "Alpha").yMin).toBeCloseTo(14 + 5 + 2 + 5, 0);
+    expect(findWord(all, "Alpha").xMin - LEFT).toBeCloseTo(2 + 5, 0);
+    expect(findWord(all, "Gamma").yMin - findWord(all, "Alpha").yMin).toBeCloseTo(14 + 5 + 2 + 5, 0);
   });
 
   it("shares a wider table's extra width among its columns in proportion to their max-content widths", async () => {
     const css = "table { width: 100%; border-spacing: 0; } td { padding: 0; }";
-    const all = words(await render(`<table>${cells(["Alpha", "Beta Gamma Delta"])}</table>`, css));
-    const alpha = find(all, "Alpha");
-    const second = find(all, "Delta").xMax - find(all, "Beta").xMin;
+    const all = wordBoxes(await render(`<table>${cells(["Alpha", "Beta Gamma Delta"])}</table>`, css));
+    const alpha = findWord(all, "Alpha");
+    const second = findWord(all, "Delta").xMax - findWord(all, "Beta").xMin;
     const first = alpha.xMax - alpha.xMin;
-    expect(find(all, "Beta").xMin - LEFT).toBeCloseTo(((RIGHT - LEFT) * first) / (first + second), 0);
+    expect(findWord(all, "Beta").xMin - LEFT).toBeCloseTo(((RIGHT - LEFT) * first) / (first + second), 0);
   });
 
   it("wraps columns between their min- and max-content widths when the page is too narrow for every max-content width", async () => {
     const long = "This cell holds a sentence long enough that it cannot stand on one line of the page, so it wraps inside its column.";
     const css = "table { border-spacing: 0; } td { padding: 0 6pt 0 0; vertical-align: top; }";
-    const all = words(await render(`<table>${cells(["Label", long])}<tr><td>Unbreakableidentifierofthisrow</td><td>x</td></tr></table>`, css));
-    const first = find(all, "This");
-    const last = find(all, "column.");
+    const all = wordBoxes(await render(`<table>${cells(["Label", long])}<tr><td>Unbreakableidentifierofthisrow</td><td>x</td></tr></table>`, css));
+    const first = findWord(all, "This");
+    const last = findWord(all, "column.");
     // The first column is at least as wide as its longest word, which does not break.
-    expect(first.xMin - find(all, "Unbreakableidentifierofthisrow").xMax).toBeGreaterThanOrEqual(6 - 0.1);
+    expect(first.xMin - findWord(all, "Unbreakableidentifierofthisrow").xMax).toBeGreaterThanOrEqual(6 - 0.1);
     // The long text wraps over several lines, and the table fits the page area.
     expect(last.yMin).toBeGreaterThan(first.yMin + 10);
     expect(Math.max(...all.map((w) => w.xMax))).toBeLessThanOrEqual(RIGHT - 6 + 0.5);
@@ -132,18 +104,18 @@ describe("column widths", () => {
   it("takes fixed column widths from the columns and the first row (table-layout: fixed)", async () => {
     const css = "table { table-layout: fixed; width: 300pt; border-spacing: 0; } td { padding: 0; } col.narrow { width: 80pt; }";
     const html = `<table><colgroup><col class="narrow"><col></colgroup>${cells(["A", "B"])}${cells(["A much longer first cell", "C"])}</table>`;
-    const all = words(await render(html, css));
-    expect(find(all, "B").xMin - LEFT).toBeCloseTo(80, 0);
+    const all = wordBoxes(await render(html, css));
+    expect(findWord(all, "B").xMin - LEFT).toBeCloseTo(80, 0);
     // The first column stays 80pt even though its second row's text is wider: that text wraps.
-    expect(find(all, "C").xMin - LEFT).toBeCloseTo(80, 0);
-    expect(find(all, "cell").yMin).toBeGreaterThan(find(all, "much").yMin);
+    expect(findWord(all, "C").xMin - LEFT).toBeCloseTo(80, 0);
+    expect(findWord(all, "cell").yMin).toBeGreaterThan(findWord(all, "much").yMin);
   });
 
   it("reads a cell's width, and lays a right-to-left table's first column at the right", async () => {
     const css = "table { border-spacing: 0; } td { padding: 0; } td.wide { width: 150pt; }";
-    const ltr = words(await render(`<table><tr><td class="wide">one</td><td>two</td></tr></table>`, css));
-    expect(find(ltr, "two").xMin - LEFT).toBeCloseTo(150, 0);
-    const rtl = words(await render(`<table><tr><td class="wide">واحد</td><td>اثنان</td></tr></table>`, css, "ar"));
+    const ltr = wordBoxes(await render(`<table><tr><td class="wide">one</td><td>two</td></tr></table>`, css));
+    expect(findWord(ltr, "two").xMin - LEFT).toBeCloseTo(150, 0);
+    const rtl = wordBoxes(await render(`<table><tr><td class="wide">واحد</td><td>اثنان</td></tr></table>`, css, "ar"));
     // poppler writes Arabic words in visual order.
     const word = (text: string) => rtl.find((w) => w.text === text || w.text === [...text].reverse().join(""))!;
     const first = word("واحد");
@@ -159,24 +131,24 @@ describe("alignment in cells", () => {
   const tall = "one<br>two<br>three<br>four<br>five";
   it("aligns a cell's content to the row's middle, bottom or top (vertical-align)", async () => {
     const css = "table { border-spacing: 0; } td { padding: 0; } .m { vertical-align: middle; } .b { vertical-align: bottom; } .t { vertical-align: top; }";
-    const all = words(await render(`<table><tr><td>${tall}</td><td class="m">middle</td><td class="b">bottom</td><td class="t">top</td></tr></table>`, css));
-    expect(find(all, "middle").yMin).toBeCloseTo(find(all, "three").yMin, 0);
-    expect(find(all, "bottom").yMin).toBeCloseTo(find(all, "five").yMin, 0);
-    expect(find(all, "top").yMin).toBeCloseTo(find(all, "one").yMin, 0);
+    const all = wordBoxes(await render(`<table><tr><td>${tall}</td><td class="m">middle</td><td class="b">bottom</td><td class="t">top</td></tr></table>`, css));
+    expect(findWord(all, "middle").yMin).toBeCloseTo(findWord(all, "three").yMin, 0);
+    expect(findWord(all, "bottom").yMin).toBeCloseTo(findWord(all, "five").yMin, 0);
+    expect(findWord(all, "top").yMin).toBeCloseTo(findWord(all, "one").yMin, 0);
   });
 
   it("aligns first lines on a common baseline (vertical-align: baseline), whatever the padding", async () => {
     const css = "table { border-spacing: 0; } td { padding: 0; vertical-align: baseline; } td.padded { padding-top: 20pt; }";
-    const all = words(await render(`<table><tr><td class="padded">${tall}</td><td>beside</td></tr></table>`, css));
-    expect(find(all, "beside").yMin).toBeCloseTo(find(all, "one").yMin, 0);
-    expect(find(all, "one").yMin - LEFT).toBeCloseTo(20 + (14 - 10 * 1.07) / 2, -1);
+    const all = wordBoxes(await render(`<table><tr><td class="padded">${tall}</td><td>beside</td></tr></table>`, css));
+    expect(findWord(all, "beside").yMin).toBeCloseTo(findWord(all, "one").yMin, 0);
+    expect(findWord(all, "one").yMin - LEFT).toBeCloseTo(20 + (14 - 10 * 1.07) / 2, -1);
   });
 
   it("aligns text in a cell by text-align, th centred by the user-agent stylesheet", async () => {
     const css = "table { width: 200pt; border-spacing: 0; } td, th { padding: 0; } td.r { text-align: right; }";
-    const all = words(await render(`<table><tr><th>Head</th></tr><tr><td class="r">right</td></tr><tr><td>wide wide wide wide wide wide</td></tr></table>`, css));
-    expect(find(all, "right").xMax).toBeCloseTo(LEFT + 200, 0);
-    const head = find(all, "Head");
+    const all = wordBoxes(await render(`<table><tr><th>Head</th></tr><tr><td class="r">right</td></tr><tr><td>wide wide wide wide wide wide</td></tr></table>`, css));
+    expect(findWord(all, "right").xMax).toBeCloseTo(LEFT + 200, 0);
+    const head = findWord(all, "Head");
     expect((head.xMin + head.xMax) / 2).toBeCloseTo(LEFT + 100, 0);
   });
 });
@@ -191,11 +163,11 @@ describe("backgrounds", () => {
     const content = readFileSync(qdf, "latin1");
     const fills = (rgb: string) =>
       [...content.matchAll(new RegExp(`${rgb} rg ([\\d.]+) [\\d.]+ ([\\d.]+) [\\d.]+ re f`, "g"))].map((m) => ({ x: Number(m[1]), width: Number(m[2]) }));
-    const all = words(path);
+    const all = wordBoxes(path);
     // The column's red behind both of its cells, from the second column's left edge.
     const red = fills("1 0 0");
     expect(red).toHaveLength(2);
-    for (const fill of red) expect(fill.x).toBeCloseTo(find(all, "beta").xMin - 6, 0);
+    for (const fill of red) expect(fill.x).toBeCloseTo(findWord(all, "beta").xMin - 6, 0);
     // The row's green behind both of its cells, the cell's blue over the row's in the second.
     expect(fills("0 1 0")).toHaveLength(2);
     expect(fills("0 0 1")).toEqual([{ x: red[0]!.x, width: red[0]!.width }]);
@@ -250,13 +222,13 @@ describe("signatories set as a table with a signature image each", () => {
     const { tag, dir } = localeInfo("en");
     const html = `<article class="letter" lang="${tag}" dir="${dir}"><table>${rows}</table></article>`;
     const path = toFile(await renderPdf(html, options("en", { stylesheets: stylesheetsFor("en", "A4", `${BASE}\n${css}`), images: await loadTemplateAssets(IMAGE_TEMPLATE_DIR) })));
-    const all = words(path);
+    const all = wordBoxes(path);
     // Each name stands in the second column, to the right of the widest image, on its own row.
-    const tops = names.map((id) => find(all, id).yMin);
-    expect(new Set(names.map((id) => find(all, "Name", names.indexOf(id)).xMin.toFixed(1))).size).toBe(1);
+    const tops = names.map((id) => findWord(all, id).yMin);
+    expect(new Set(names.map((id) => findWord(all, "Name", names.indexOf(id)).xMin.toFixed(1))).size).toBe(1);
     expect(tops[1]! - tops[0]!).toBeGreaterThan(12 * MM);
     // The image column is as wide as an image (12 mm tall, 3:1: 36 mm) and its padding on both sides.
-    expect(find(all, "Name").xMin - LEFT).toBeCloseTo(4 + 36 * MM + 4 + 4, 0);
+    expect(findWord(all, "Name").xMin - LEFT).toBeCloseTo(4 + 36 * MM + 4 + 4, 0);
     const cellsOf = structure(path).flatMap((tree) => (tree ? elements(tree, "TD") : []));
     expect(cellsOf.map((cell) => cell.children?.map((child) => child.role))).toEqual(names.map(() => ["Figure"]));
   });
@@ -279,7 +251,7 @@ describe("tables across pages", () => {
 
   it("repeats the header at the top of every page, as an artifact after the first", async () => {
     const path = await render(`<p>Before the table.</p><table><thead>${cells(["Name", "Where"], "th")}</thead><tbody>${rows}</tbody></table><p>After the table.</p>`, css);
-    const all = words(path);
+    const all = wordBoxes(path);
     const pages = Math.max(...all.map((w) => w.page));
     expect(pages).toBeGreaterThanOrEqual(2);
     for (let page = 2; page <= pages; page++) {
@@ -306,7 +278,7 @@ describe("tables across pages", () => {
   it("moves a row that does not fit to the next page whole, and splits only a row taller than a page", async () => {
     const tall = Array.from({ length: 90 }, (_, i) => `Line ${i + 1} of the tall cell.`).join("<br>");
     const html = `<table><thead>${cells(["Name", "Text"], "th")}</thead><tbody>${cells(["short", "before"])}<tr><td>tall</td><td>${tall}</td></tr>${cells(["short", "after"])}</tbody></table>`;
-    const all = words(await render(html, css));
+    const all = wordBoxes(await render(html, css));
     const lines = Array.from(
       { length: 90 },
       (_, i) => all.find((w) => w.text === `${i + 1}` && all.some((o) => o.text === "Line" && o.page === w.page && Math.abs(o.yMin - w.yMin) < 1 && w.xMin > o.xMax))!,
@@ -322,20 +294,20 @@ describe("tables across pages", () => {
     // The header repeats above the rest of the split row.
     const secondPageTop = all.filter((w) => w.page === 2).sort((a, b) => a.yMin - b.yMin)[0]!;
     expect(secondPageTop.text).toBe("Name");
-    expect(find(all, "after").page).toBe(lines[89]!.page);
+    expect(findWord(all, "after").page).toBe(lines[89]!.page);
   });
 
   it("keeps a table that may not break whole on the next page, when it fits one (break-inside: avoid)", async () => {
     const twenty = Array.from({ length: 20 }, (_, i) => cells([`Member ${i + 1}`, "x"])).join("");
     const room = 841.89 - 40 * MM - 200;
-    const all = words(await render(`<p>x</p><table class="whole">${twenty}</table>`, `${css} p { margin: 0 0 ${room}pt; } table.whole { break-inside: avoid; }`));
-    expect(find(all, "Member").page).toBe(2);
-    expect(find(all, "20").page).toBe(2);
+    const all = wordBoxes(await render(`<p>x</p><table class="whole">${twenty}</table>`, `${css} p { margin: 0 0 ${room}pt; } table.whole { break-inside: avoid; }`));
+    expect(findWord(all, "Member").page).toBe(2);
+    expect(findWord(all, "20").page).toBe(2);
   });
 
   it("repeats the footer at the foot of every page, tagged once", async () => {
     const path = await render(`<table><thead>${cells(["Name", "Where"], "th")}</thead><tfoot>${cells(["Totals", "all"])}</tfoot><tbody>${rows}</tbody></table>`, css);
-    const all = words(path);
+    const all = wordBoxes(path);
     const pages = Math.max(...all.map((w) => w.page));
     for (let page = 1; page <= pages; page++) {
       const here = all.filter((w) => w.page === page).sort((a, b) => a.yMin - b.yMin);
@@ -351,14 +323,14 @@ describe("tables across pages", () => {
     // The spacer leaves room for the heading but not for the table's header and first row.
     const spacer = "<p>x</p>";
     const room = 841.89 - 40 * MM - 14 - 14 - 10;
-    const all = words(
+    const all = wordBoxes(
       await render(
         `${spacer}<h2>Signatories</h2><table><thead>${cells(["Name", "Where"], "th")}</thead><tbody>${rows}</tbody></table>`,
         `${css} p { margin: 0 0 ${room}pt; } h2 { margin: 0; font-size: 10pt; line-height: 1.4; }`,
       ),
     );
-    expect(find(all, "Signatories").page).toBe(2);
-    expect(find(all, "Name").page).toBe(2);
+    expect(findWord(all, "Signatories").page).toBe(2);
+    expect(findWord(all, "Name").page).toBe(2);
   });
 });
 

@@ -1,0 +1,63 @@
+import type { ImageSource } from "../images/image-source";
+import type { StructType } from "./letter-tree";
+import type { Line } from "./paragraph";
+
+/**
+ * The page model: what the layout produces and the writer draws. Pages of placed lines, rules and
+ * images, each tied to its node of the logical structure tree. Kept apart from the layout so the
+ * writer (and anything else that reads pages) depends on the data, not on how it was laid out.
+ */
+
+/** A node of the PDF's logical structure tree (ISO 32000 standard structure types). */
+export interface StructNode {
+  type: StructType;
+  children: StructNode[];
+  /** A Figure's text alternative (/Alt). */
+  alt?: string;
+  /** A table header cell's /Scope attribute. */
+  scope?: "Column" | "Row";
+}
+
+export interface PlacedLine {
+  kind: "line";
+  /** Left edge and top of the line box, in points from the page's top left corner. */
+  x: number;
+  y: number;
+  line: Line;
+  /** The structure element the line's text belongs to; null for page artifacts (the margin boxes). */
+  node: StructNode | null;
+}
+
+export interface PlacedRule {
+  kind: "rule";
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  color: string;
+}
+
+/** An image placed on a page: its content box in points from the page's top left corner. */
+export interface PlacedImage {
+  kind: "image";
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  source: ImageSource;
+}
+
+/** An image on a page with the structure element it is tagged with (null for an ornament: an artifact). */
+export type PlacedFigure = PlacedImage & { node: StructNode | null };
+
+export type PageItem = PlacedLine | PlacedRule | PlacedFigure;
+
+export interface Page {
+  items: PageItem[];
+}
+
+export interface PageGeometry {
+  width: number;
+  height: number;
+  margin: { top: number; right: number; bottom: number; left: number };
+}

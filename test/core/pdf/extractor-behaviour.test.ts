@@ -1,0 +1,79 @@
+import { extractBoth } from "./pdf-inspect";
+
+/*
+ * What poppler (pdftotext) and pdf.js do with text a PDF spells out, on minimal hand-written PDFs
+ * (Helvetica, no letterpress code): the behaviours pdf-writer.ts works around. Each fails loudly
+ * when an extractor changes, so the workaround can be revisited.
+ */
+
+/** A one-page PDF drawing `content` with Helvetica as /F1, with a ToUnicode CMap of `toUnicode` (bfchar entries) when given. */
+function minimalPdf(content: string, toUnicode?: Readonly<Record<string, string>>): Buffer {
+  const utf16 = (text: string) => Buffer.from(text, "utf16le").swap16().toString("hex");
+  const cmap =
+    toUnicode &&
+    "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Custom def /CMapType 2 def\n" +
+      "1 begincodespacerange <00> <ff> endcodespacerange\n" +
+      // Every letter and the space as itself, then the entries given.
+      "2 beginbfrange <20> <20> <0020> <61> <7a> <0061> endbfrange\n" +
+      `${Object.keys(toUnicode).length} beginbfchar\n${Object.entries(toUnicode)
+        .map(([char, text]) => `<${char.charCodeAt(0).toString(16).padStart(2, "0")}> <${utf16(text)}>`)
+        .join("\n")}\nendbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end`;
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+    `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding${cmap ? " /ToUnicode 6 0 R" : ""} >>`,
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    ...(cmap ? [`<< /Length ${cmap.length} >>\nstream\n${cmap}\nendstream`] : []),
+  ];
+  let pdf = "%PDF-1.7\n";
+  const offsets = objects.map((object, i) => {
+    const offset = pdf.length;
+    pdf += `${i + 1} 0 obj\n${object}\nendobj\n`;
+    return offset;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, "latin1");
+}
+
+const TWO_LINES = "BT /F1 12 Tf 20 150 Td (well-known long-) Tj 0 -14 Td (standing text) Tj ET";
+
+describe("what the extractors do with a hyphen-minus that ends a line", () => {
+  it("poppler drops it, taking the line for one it must join; pdf.js keeps it before a line break", () => {
+    const { poppler, pdfjs } = extractBoth(minimalPdf(TWO_LINES));
+    expect(poppler.join("")).toContain("well-known longstanding");
+    expect(pdfjs.join("")).toMatch(/well-known long-\s*\n\s*standing/);
+  });
+
+  it("both keep it when the hyphen's own text is followed by a space (what pdf-writer.ts writes)", () => {
+    // Code 0xAD draws Helvetica's hyphen too (WinAnsi); it stands for the hyphen that ends the line.
+    const lineEnd = "BT /F1 12 Tf 20 150 Td (well-known long\\255) Tj 0 -14 Td (standing text) Tj ET";
+    const { poppler, pdfjs } = extractBoth(minimalPdf(lineEnd, { "\u00ad": "- " }));
+    for (const text of [poppler.join(""), pdfjs.join("")]) expect(text).toMatch(/well-known long- ?\s*\n\s*standing/);
+  });
+
+  it("poppler still drops it when a glyph of only a space follows it: a space just ends the word", () => {
+    const { poppler } = extractBoth(minimalPdf("BT /F1 12 Tf 20 150 Td (well-known long- ) Tj 0 -14 Td (standing text) Tj ET"));
+    expect(poppler.join("")).toContain("longstanding");
+  });
+});
+
+describe("what the extractors do with ActualText", () => {
+  it("poppler copies a span's ActualText in place of its glyphs; pdf.js copies the glyphs", () => {
+    const { poppler, pdfjs } = extractBoth(minimalPdf("BT /F1 12 Tf 20 150 Td (one ) Tj /Span << /ActualText (two) >> BDC (xyz) Tj EMC ( three) Tj ET"));
+    expect(poppler.join("")).toContain("two");
+    expect(poppler.join("")).not.toContain("xyz");
+    expect(pdfjs.join("")).toContain("xyz");
+    expect(pdfjs.join("")).not.toContain("two");
+  });
+});
+
+describe("what the extractors do with a word broken across two lines with no character at the break", () => {
+  it("pdf.js puts a line break between its parts; poppler does too", () => {
+    const { poppler, pdfjs } = extractBoth(minimalPdf("BT /F1 12 Tf 20 150 Td (an untersuchungs) Tj 0 -14 Td (kommission met) Tj ET"));
+    expect(pdfjs.join("")).toMatch(/untersuchungs\s*\n\s*kommission/);
+    expect(poppler.join("")).toMatch(/untersuchungs\s*\n\s*kommission/);
+  });
+});
