@@ -61,12 +61,14 @@ describe("the box model", () => {
 
   it("draws each side's border, border-inline-start on the right of an Arabic letter", () => {
     const css = ".box { border-inline-start: 4pt solid #00ff00; border-block-end: 2pt solid #0000ff; padding: 3pt; }";
-    // The page area on whole CSS pixels, as Chromium prints it: from 83 px (22 mm), 628 px wide.
+    // The page area on whole CSS pixels, as Chromium prints it: 628 px wide, from 83 px (22 mm) at
+    // its start side: the left, or the right of a right-to-left letter.
     const [left, right] = [83 * 0.75, (83 + 628) * 0.75];
+    const rightToLeft = 595.28 - 83 * 0.75;
     const [start] = rules(layOut('<p class="box">نص عربي</p>', css, "ar"), "#00ff00");
     // Border widths snap to whole CSS pixels: 4pt (5.3 px) draws 5 px, 2pt (2.7 px) 2 px.
     expect(start!.width).toBe(3.75);
-    expect(start!.x + start!.width).toBeCloseTo(right, 6);
+    expect(start!.x + start!.width).toBeCloseTo(rightToLeft, 6);
     const [startLtr] = rules(layOut('<p class="box">Text</p>', css), "#00ff00");
     expect(startLtr!.x).toBeCloseTo(left, 6);
     const [bottom] = rules(layOut('<p class="box">Text</p>', css), "#0000ff");

@@ -14,8 +14,8 @@ import { borderWidthsOf, parseStylesheets, styleDocument } from "../../../functi
 type Element = DefaultTreeAdapterTypes.Element;
 const PX = 0.75;
 
-function styled(css: string, html = '<p id="box">x</p>') {
-  const root = parse(`<html><body>${html}</body></html>`).childNodes.find((n): n is Element => "tagName" in n && n.tagName === "html")!;
+function styled(css: string, html = '<p id="box">x</p>', dir = "ltr") {
+  const root = parse(`<html dir="${dir}"><body>${html}</body></html>`).childNodes.find((n): n is Element => "tagName" in n && n.tagName === "html")!;
   const document = styleDocument(root, parseStylesheets([{ name: "print.css", origin: "author", text: css }]));
   const body = root.childNodes.find((n): n is Element => "tagName" in n && n.tagName === "body")!;
   const box = body.childNodes.find((n): n is Element => "tagName" in n && n.tagName === "p")!;
@@ -36,6 +36,12 @@ describe("the page area on whole CSS pixels", () => {
     expect(page.width - page.margin.left - page.margin.right).toBeCloseTo(width * PX, 9);
     expect(page.height - page.margin.top - page.margin.bottom).toBeCloseTo(height * PX, 9);
   });
+});
+
+it("in a right-to-left document the page area starts at the right margin rounded to a pixel", () => {
+  const { page } = styled("@page { size: A4; margin: 22mm }", "<p>x</p>", "rtl");
+  expect(page.margin.right).toBeCloseTo(83 * PX, 9);
+  expect(page.width - page.margin.left - page.margin.right).toBeCloseTo(628 * PX, 9);
 });
 
 describe("border widths snapped as border widths", () => {
