@@ -16,7 +16,7 @@ module.exports = {
   },
   // Some dependencies ship ES modules only; let swc turn them into CommonJS for Jest.
   transformIgnorePatterns: [
-    "/node_modules/(?!(bidi-js|pdfjs-dist|unpdf|intl-messageformat|@formatjs|parse5|entities|css-select|css-what|domhandler|domutils|domelementtype|nth-check|boolbase|dom-serializer)/)",
+    "/node_modules/(?!(bidi-js|unicode-name|pdfjs-dist|unpdf|intl-messageformat|@formatjs|parse5|entities|css-select|css-what|domhandler|domutils|domelementtype|nth-check|boolbase|dom-serializer)/)",
   ],
   testTimeout: 60000,
   reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],

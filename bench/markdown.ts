@@ -22,6 +22,81 @@ function chromiumNote(results: BenchResults): string {
   return "Chromium: skipped (--no-chromium).";
 }
 
+/** Issue 12 item 8's four figures and issue 13 item 6's extraction figure, per document. */
+export function agreementSection(results: Pick<BenchResults, "agreement">): string[] {
+  const { agreement } = results;
+  const heading = ["## Chromium agreement and text extraction, per document", ""];
+  if (agreement.status !== "measured") return [...heading, agreement.status === "skipped" ? "Skipped." : `Chromium not installed (${agreement.path}).`, ""];
+  return [
+    ...heading,
+    "Chromium prints our HTML edition (print media, its own @page size, the same embedded fonts) and both PDFs are read back with poppler's `pdftotext -bbox-layout`, characters aligned one to one (test/support/edition-comparison.ts, the tests' own code). Paragraphs exact: the HTML edition's paragraphs found, in order and word for word after white space and NFC normalization, in the text poppler (`pdftotext`) and pdf.js extract from our PDF, running footers taken off.",
+    "",
+    table(
+      [
+        "locale",
+        "document",
+        "pages ours / Chromium",
+        "characters ours / Chromium",
+        "line starts agreeing",
+        "characters on the same page",
+        "median line-top difference pt",
+        "paragraphs exact, poppler",
+        "paragraphs exact, pdf.js",
+        "first paragraph not exact",
+      ],
+      agreement.documents.map((entry) =>
+        entry.error
+          ? [entry.locale, entry.document, `failed: ${entry.error}`, "—", "—", "—", "—", "—", "—", "—"]
+          : [
+              entry.locale,
+              entry.document,
+              `${entry.pages.ours} / ${entry.pages.chromium}`,
+              `${entry.characters.ours} / ${entry.characters.chromium}`,
+              entry.lineStarts.toFixed(3),
+              entry.samePage.toFixed(3),
+              entry.topDifferencePt.toFixed(1),
+              `${entry.poppler.exact} / ${entry.poppler.paragraphs}`,
+              `${entry.pdfjs.exact} / ${entry.pdfjs.paragraphs}`,
+              (entry.poppler.firstMiss ?? entry.pdfjs.firstMiss ?? "—").replace(/\|/g, "\\|"),
+            ],
+      ),
+    ),
+    "",
+  ];
+}
+
+const usd = (value: number) => `$${value < 0.01 ? value.toFixed(5) : value.toFixed(4)}`;
+
+/** What 1,000 letters cost on AWS: ours beside Chromium-on-Lambda, with the prices and assumptions. */
+export function costSection(results: Pick<BenchResults, "cost">): string[] {
+  const { cost } = results;
+  if (!cost) return ["## Cost of 1,000 letters on AWS", "", "Not computed: it needs the batch.", ""];
+  return [
+    "## Cost of 1,000 letters on AWS",
+    "",
+    `One letter = its PDF and its HTML edition, rendered and stored. Chromium's memory: ${cost.chromiumMemorySource}.`,
+    "",
+    table(
+      ["pipeline", "memory MB", "ms per letter", "GB-s", "Lambda compute", "Lambda requests", "S3 requests", "S3 storage / month", "total", "basis"],
+      cost.estimates.map((estimate) => [
+        estimate.pipeline,
+        estimate.memoryMb,
+        estimate.msPerDocument.toFixed(1),
+        estimate.gbSeconds.toFixed(1),
+        usd(estimate.computeUsd),
+        usd(estimate.requestsUsd),
+        usd(estimate.s3RequestsUsd),
+        usd(estimate.storageUsdPerMonth),
+        `**${usd(estimate.totalUsd)}**`,
+        estimate.basis,
+      ]),
+    ),
+    "",
+    ...cost.assumptions.map((line) => `- ${line}`),
+    "",
+  ];
+}
+
 /** The results as the Markdown page bench/results/latest.md. */
 export function renderMarkdown(results: BenchResults): string {
   const { settings, machine } = results;
@@ -132,6 +207,9 @@ export function renderMarkdown(results: BenchResults): string {
             "PUTs accepted",
             "render s (sum over workers)",
             "store s (sum over lanes)",
+            "S3 requests per document (PUT/HEAD/GET)",
+            "worker CPU s",
+            "S3 server CPU s",
           ],
           [batch, results.batchRenderOnly]
             .filter((entry): entry is NonNullable<typeof entry> => entry !== null)
@@ -148,13 +226,20 @@ export function renderMarkdown(results: BenchResults): string {
               entry.putsStored,
               (entry.renderMs / 1000).toFixed(1),
               entry.stored ? (entry.storeMs / 1000).toFixed(1) : "—",
+              entry.stored && entry.documents > 0
+                ? [entry.requests.put, entry.requests.head, entry.requests.get].map((count) => (count / entry.documents).toFixed(1)).join(" / ")
+                : "—",
+              (entry.workerCpuMs / 1000).toFixed(1),
+              entry.stored ? (entry.serverCpuMs / 1000).toFixed(1) : "—",
             ]),
         ) + (batch.failureSamples.length ? `\n\nFailures, e.g.: ${batch.failureSamples.join("; ")}` : "")
       : "Skipped.",
     "",
-    "Letter i goes to recipient i mod 15 in language floor(i / 15) mod L (every available language in equal share); each letter has its own revision, so every document is a new object (HEAD, then PUT, through the SigV4-verifying front).",
+    "Letter i goes to recipient i mod 15 in language floor(i / 15) mod L (every available language in equal share); each letter has its own revision, so every document is a new object (HEAD, then PUT, then the confirming HEAD, through the SigV4-verifying front). CPU is user + system time of the processes: the workers' (rendering, and the S3 client's signing and HTTP when storing) and the embedded S3 server's (the harness process); the difference of the two runs' worker CPU is the client's share of storing.",
     "",
-    "## Targets (issue 7)",
+    ...agreementSection(results),
+    ...costSection(results),
+    "## Targets",
     "",
     table(
       ["target", "scope", "measured", "met", "gap"],

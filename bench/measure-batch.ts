@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmbeddedS3 } from "../local/s3/embedded-s3";
 import type { Bundle } from "./bundle";
-import type { BatchWorkerJob, ParentMessage, WorkerMessage } from "./entry/batch-worker";
+import type { ParentMessage, WorkerMessage } from "./entry/batch-worker";
 import type { BatchJob } from "./workload";
 import { RENDER_NODE_OPTIONS } from "../functions/render/node-options";
 
@@ -36,9 +36,19 @@ export interface BatchResult {
   documentsPerSecond: number;
   /** PUT requests the embedded S3 accepted during the batch (0 when rendering only). */
   putsStored: number;
+  /** Requests the embedded S3 answered during the batch, by method (the store's round trips per document). */
+  requests: { put: number; head: number; get: number; other: number };
   /** Summed over workers: time inside renderDocument and inside store.put (uploads overlap renders). */
   renderMs: number;
   storeMs: number;
+  /**
+   * CPU time (user + system) the batch cost, ms: the workers' (render, and the S3 client when storing)
+   * and the embedded S3 server's (this process, otherwise idle while the batch runs). Robust where
+   * wall time is not: the machine is shared, and these say which side of the HTTP connection a change
+   * should go to.
+   */
+  workerCpuMs: number;
+  serverCpuMs: number;
   /** The largest worker's process.resourceUsage().maxRSS. */
   workerMaxRssKb: number;
 }
@@ -52,10 +62,14 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
   const s3Dir = await mkdtemp(join(tmpdir(), "letterpress-bench-s3-"));
   const s3 = await startEmbeddedS3({ dataDir: s3Dir });
   const runId = randomBytes(4).toString("hex");
-  const queue: BatchWorkerJob[] = jobs.map((job) => ({ ...job, revision: `${runId}${job.index.toString(16).padStart(6, "0")}` }));
+  const queues = queuesByLanguage(
+    jobs.map((job) => ({ ...job, revision: `${runId}${job.index.toString(16).padStart(6, "0")}` })),
+    options.workers,
+  );
   const children: ChildProcess[] = [];
   try {
     const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
     let readyCount = 0;
     let startupMs = 0;
     const finished = await Promise.all(
@@ -76,7 +90,7 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
                 readyCount += 1;
                 if (readyCount === options.workers) startupMs = performance.now() - started;
               } else if (message.type === "want") {
-                send({ type: "jobs", jobs: queue.splice(0, options.chunk) });
+                send({ type: "jobs", jobs: nextChunk(queues, index, options.chunk) });
               } else {
                 resolve(message);
                 child.disconnect();
@@ -97,6 +111,7 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
       ),
     );
     const wallMs = performance.now() - started;
+    const serverCpu = process.cpuUsage(cpuAtStart);
     const documents = finished.reduce((sum, worker) => sum + worker.documents, 0);
     const failures = finished.flatMap((worker) => worker.failures);
     return {
@@ -111,8 +126,11 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
       lettersPerSecond: (jobs.length / wallMs) * 1000,
       documentsPerSecond: (documents / wallMs) * 1000,
       putsStored: s3.requests.filter((request) => request.method === "PUT" && request.status === 200).length,
+      requests: countByMethod(s3.requests),
       renderMs: finished.reduce((sum, worker) => sum + worker.renderMs, 0),
       storeMs: finished.reduce((sum, worker) => sum + worker.storeMs, 0),
+      workerCpuMs: finished.reduce((sum, worker) => sum + worker.cpuMs, 0),
+      serverCpuMs: (serverCpu.user + serverCpu.system) / 1000,
       workerMaxRssKb: Math.max(...finished.map((worker) => worker.maxRssKb)),
     };
   } finally {
@@ -120,4 +138,42 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
     await s3.stop();
     await rm(s3Dir, { recursive: true, force: true });
   }
+}
+
+function countByMethod(requests: readonly { method: string }[]): BatchResult["requests"] {
+  const counts = { put: 0, head: 0, get: 0, other: 0 };
+  for (const { method } of requests) {
+    if (method === "PUT") counts.put += 1;
+    else if (method === "HEAD") counts.head += 1;
+    else if (method === "GET") counts.get += 1;
+    else counts.other += 1;
+  }
+  return counts;
+}
+
+/**
+ * The batch's jobs dealt to the workers by language: each worker gets whole languages (balanced by
+ * their number of jobs), so it loads only those languages' faces and pays their first use once, and
+ * its caches (shaped words, font subsets of the HTML edition) see each language's recipients again.
+ * Mixed languages cost every worker every face: about 250 ms of first use per language and worker,
+ * and a worker holding all seven-plus scripts' tables at once.
+ */
+export function queuesByLanguage<T extends { locale: string }>(jobs: readonly T[], workers: number): T[][] {
+  const byLanguage = new Map<string, T[]>();
+  for (const job of jobs) byLanguage.set(job.locale, [...(byLanguage.get(job.locale) ?? []), job]);
+  const queues: T[][] = Array.from({ length: workers }, () => []);
+  // Largest language first, each to the least loaded worker (greedy balancing).
+  for (const languageJobs of [...byLanguage.values()].sort((a, b) => b.length - a.length)) {
+    const lightest = queues.reduce((best, queue, index) => (queue.length < (queues[best] as T[]).length ? index : best), 0);
+    (queues[lightest] as T[]).push(...languageJobs);
+  }
+  return queues;
+}
+
+/** A worker's next jobs: from its own queue, else from the end of the longest other queue (so no worker idles while another has work). */
+export function nextChunk<T>(queues: T[][], worker: number, chunk: number): T[] {
+  const own = queues[worker] ?? [];
+  if (own.length > 0) return own.splice(0, chunk);
+  const longest = queues.reduce((best, queue) => (queue.length > best.length ? queue : best), own);
+  return longest.splice(Math.max(0, longest.length - chunk), chunk);
 }

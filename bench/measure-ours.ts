@@ -32,6 +32,8 @@ export interface ColdStartResult {
   toFirstBytes: Summary;
   /** Medians of the process's own phases, in milliseconds since it started. */
   phases: { mainStart: number; rendererReady: number; letterLoaded: number; pdfRendered: number };
+  /** Median CPU time of the process (every thread) up to its rendered PDF: steadier than wall time on a loaded machine. */
+  cpuMs: number;
   pdfBytes: number;
   maxRssKb: number;
 }
@@ -60,6 +62,7 @@ export async function measureColdStart(bundle: Bundle, locale: LocaleId, runs: n
       letterLoaded: median((r) => r.letterLoadedMs),
       pdfRendered: median((r) => r.pdfRenderedMs),
     },
+    cpuMs: median((r) => r.cpuMs),
     pdfBytes: reports[0]?.pdfBytes ?? 0,
     maxRssKb: Math.max(...reports.map((r) => r.maxRssKb)),
   };

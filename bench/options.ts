@@ -22,6 +22,8 @@ export interface BenchOptions extends BenchCounts {
   locales: LocaleId[];
   workers: number;
   chromium: boolean;
+  /** Chromium's printout of our HTML against our PDF, and the extractors' paragraphs, per language (needs Chromium). */
+  agreement: boolean;
   cold: boolean;
   batch: boolean;
   profile: boolean;
@@ -69,6 +71,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     .option("--profile-iterations <n>", "warm PDFs per language under the CPU profiler", count("--profile-iterations", 1))
     .option("--workers <n>", "batch worker processes", count("--workers", 1), availableParallelism())
     .option("--no-chromium", "skip Chromium")
+    .option("--no-agreement", "skip the Chromium-agreement and extraction figures")
     .option("--no-cold", "skip cold starts")
     .option("--no-batch", "skip the batch")
     .option("--no-profile", "skip the CPU profile")
@@ -76,7 +79,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
     .parse(argv, { from: "user" });
   const flags = program.opts<
-    Partial<BenchCounts> & { quick: boolean; locales: LocaleId[]; workers: number; chromium: boolean; cold: boolean; batch: boolean; profile: boolean; out: string }
+    Partial<BenchCounts> & {
+      quick: boolean;
+      locales: LocaleId[];
+      workers: number;
+      chromium: boolean;
+      agreement: boolean;
+      cold: boolean;
+      batch: boolean;
+      profile: boolean;
+      out: string;
+    }
   >();
   const preset = flags.quick ? QUICK : FULL;
   const counts = Object.fromEntries(Object.entries(preset).map(([key, value]) => [key, flags[key as keyof BenchCounts] ?? value])) as unknown as BenchCounts;
@@ -87,6 +100,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     locales: flags.locales,
     workers: flags.workers,
     chromium: flags.chromium,
+    agreement: flags.agreement,
     cold: flags.cold,
     batch: flags.batch,
     profile: flags.profile,

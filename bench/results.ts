@@ -1,4 +1,6 @@
 import type { LocaleId } from "../functions/core/locales";
+import type { CostReport } from "./cost";
+import type { AgreementRun } from "./measure-agreement";
 import type { BatchResult } from "./measure-batch";
 import type { ChromiumLocaleResult, ChromiumResult } from "./measure-chromium";
 import type { ColdStartResult, OursWarmResult } from "./measure-ours";
@@ -53,6 +55,10 @@ export interface BenchResults {
   /** The same batch and pool with nothing stored: the renderers' share of the batch's wall time. */
   batchRenderOnly: BatchResult | null;
   targets: TargetCheck[];
+  /** Per language, the general letter: Chromium printing our HTML against our PDF, and paragraphs extracted exactly (poppler, pdf.js). */
+  agreement: AgreementRun | { status: "skipped" };
+  /** What 1,000 letters cost on AWS, ours beside Chromium-on-Lambda (null without a batch). */
+  cost: CostReport | null;
   /** Warm PDF loop per language. */
   profile: ProfileSummary[];
   /** One cold start per language, process start to first PDF, mapped through the bundle's source map. */

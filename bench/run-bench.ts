@@ -7,7 +7,10 @@ import { loadLetter } from "../functions/letters/load-letters";
 import { createRenderer } from "../functions/render/create-renderer";
 import { buildBundle, REPO_ROOT } from "./bundle";
 import { renderChart } from "./chart";
+import { costReport } from "./cost";
+import { RENDER_FUNCTION_SIZING } from "../infra/constructs/render-pipeline";
 import { renderMarkdown, renderProfileMarkdown } from "./markdown";
+import { type AgreementRun, measureAgreement } from "./measure-agreement";
 import { type BatchResult, measureBatch } from "./measure-batch";
 import { type ChromiumInput, type ChromiumResult, measureChromium } from "./measure-chromium";
 import { type ColdStartResult, measureColdStart, measureOursWarm, type OursWarmResult } from "./measure-ours";
@@ -25,13 +28,16 @@ async function chromiumInputs(locales: readonly LocaleId[]): Promise<ChromiumInp
   const parsed = await loadLetter(join(REPO_ROOT, "data"), BENCH_LETTER_ID);
   const recipients = Math.max(parsed.letter.facts.recipients.length, 1);
   const html = async (request: Parameters<typeof renderDocument>[2]) => (await renderDocument(renderer, parsed, request)).bytes.toString("utf8");
-  return Promise.all(
-    locales.map(async (locale) => ({
-      locale,
-      stream: await Promise.all(personalizedStream(parsed, locale, "html", recipients).map(html)),
-      general: await html({ letterId: BENCH_LETTER_ID, locale, format: "html", recipientId: null }),
-    })),
-  );
+  // One page at a time: made concurrently, the HTML edition's font subsets failed ("detached
+  // ArrayBuffer" in functions/fonts/web-fonts.ts, WOFF2 output read after another call grew the
+  // encoder's memory). Reported; the bench does not depend on it.
+  const inputs: ChromiumInput[] = [];
+  for (const locale of locales) {
+    const stream: string[] = [];
+    for (const request of personalizedStream(parsed, locale, "html", recipients)) stream.push(await html(request));
+    inputs.push({ locale, stream, general: await html({ letterId: BENCH_LETTER_ID, locale, format: "html", recipientId: null }) });
+  }
+  return inputs;
 }
 
 /**
@@ -62,6 +68,19 @@ export async function runBench(options: BenchOptions, log: Log = () => {}, write
       chromium = await measureChromium(await chromiumInputs(locales), { warmups: options.warmups, iterations: options.chromiumIterations });
       if (chromium.status === "not installed") log(`Chromium not installed at ${chromium.path}`);
       else for (const entry of chromium.locales) log(`Chromium ${entry.locale}: PDF median ${entry.pdf.median.toFixed(1)} ms`);
+    }
+
+    let agreement: AgreementRun | { status: "skipped" } = { status: "skipped" };
+    if (options.chromium && options.agreement && locales.length > 0) {
+      log("agreement: Chromium printing our HTML against our PDF; paragraphs in poppler and pdf.js");
+      agreement = await measureAgreement(locales);
+      if (agreement.status === "measured")
+        for (const entry of agreement.documents)
+          log(
+            entry.error
+              ? `agreement ${entry.locale}: failed: ${entry.error}`
+              : `agreement ${entry.locale}: line starts ${entry.lineStarts}, same page ${entry.samePage}, tops ${entry.topDifferencePt} pt, pages ${entry.pages.ours}/${entry.pages.chromium}; paragraphs exact poppler ${entry.poppler.exact}/${entry.poppler.paragraphs}, pdf.js ${entry.pdfjs.exact}/${entry.pdfjs.paragraphs}`,
+          );
     }
 
     const cold = new Map<LocaleId, ColdStartResult>();
@@ -145,10 +164,19 @@ export async function runBench(options: BenchOptions, log: Log = () => {}, write
       locales: localeResults,
       batch,
       batchRenderOnly,
-      targets: evaluateTargets(localeResults, batch),
+      agreement,
+      targets: [],
+      cost: costReport({
+        locales: localeResults,
+        batch,
+        batchRenderOnly,
+        renderMemoryMb: RENDER_FUNCTION_SIZING.memorySize,
+        chromiumLaunchToFirstPdfMs: chromium?.status === "measured" ? chromium.launchToFirstPdfMs : undefined,
+      }),
       profile,
       coldProfile,
     };
+    results.targets = evaluateTargets(localeResults, batch, results.cost, agreement);
     if (write) await writeResults(results, options.outDir);
     return results;
   } finally {

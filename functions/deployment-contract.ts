@@ -11,6 +11,18 @@ export { RENDER_NODE_OPTIONS } from "./render/node-options";
 export { BUNDLE_FILES, assetPath } from "./fonts/font-files";
 export { HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "./hyphenation/hyphenation-files";
 
+/**
+ * The render function's log lines (Powertools' `message` field) for documents that failed in a way
+ * a retry would only repeat (data or template errors): such a message is not returned to its queue,
+ * so it never reaches the dead-letter queue, and an alarm counts these lines instead.
+ */
+export const RENDER_FAILURE_LOG = {
+  /** A part of a changed letter with failed documents (each named in the line). */
+  part: "render part failed",
+  /** A render message that failed as a whole (its letter could not be read or planned). */
+  message: "render message failed",
+} as const;
+
 /** Environment variable names; infra sets them, `functions/config.ts` reads them. */
 export const ENV = {
   documentsBucket: "DOCUMENTS_BUCKET",

@@ -48,6 +48,7 @@ export class LetterpressStack extends Stack {
     const alarms = (this.alarms = new OperationsAlarms(this, "Alarms", {
       deadLetterQueue: render.deadLetterQueue,
       functions: { Render: render.renderer.function, Download: download.downloader.function },
+      renderLogs: render.renderer.logGroup,
       refusedShareLinkThreshold: config.shares.refusedAlarmThreshold,
       ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
     }));

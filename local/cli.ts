@@ -1,15 +1,20 @@
 #!/usr/bin/env node
-import { resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documents";
 import { countOf, formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
-import { isLocaleId, type LocaleId } from "../functions/core/locales";
+import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments } from "./generate";
+import { describeLetterRun } from "./letter-run-report";
+import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
+import { paperConflict, templatePageSize } from "./paper-flag";
+import { identicalCopiesWarning } from "./mail-merge-check";
+import { TemplateEngine } from "../functions/core/template/template-engine";
+import { loadTemplateSet } from "../functions/templates/load-template-set";
 import { ProgressTable } from "./progress-table";
-import { RENDER_QUEUES } from "../functions/deployment-contract";
-import { renderPartMessageSchema } from "../functions/render/events";
 import { watchLetterData } from "./data-watch";
 import { startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";
@@ -57,7 +62,11 @@ function withStorageFlags(command: Command): Command {
   return command
     .option("--data <dir>", "folder of letters", "data")
     .option("--templates <dir>", "templates folder: a folder per template (<name>/, named by a letter's letter.json) beside ua.css", "templates")
-    .addOption(new Option("--paper <size>", "paper size").choices(["a4", "letter"]).default("a4"))
+    .addOption(
+      new Option("--paper <size>", "paper of the templates that set no @page size (a template's own size wins; giving --paper against it is refused)")
+        .choices(["a4", "letter"])
+        .default("a4"),
+    )
     .addOption(new Option("--bucket <name>", "store in this S3 bucket instead of the embedded server").env("DOCUMENTS_BUCKET"))
     .addOption(new Option("--endpoint <url>", "S3-compatible endpoint of --bucket").env("S3_ENDPOINT"))
     .addOption(new Option("--region <region>", "region of --bucket").env("AWS_REGION"));
@@ -87,24 +96,37 @@ withStorageFlags(
     .command("generate")
     .description("render letters to PDF and HTML, store them in S3 (the embedded server by default) and export them under --out")
     .option("--letter <ids>", "letter ids, comma-separated (default: every letter)", listOf("letter id", isSlug, "lowercase ids such as unsc-dprk-2015"))
-    .option(
-      "--locale <locales>",
-      "languages, comma-separated (default: every language of the letter)",
-      listOf("locale", isLocaleId, "BCP 47 language tags such as en, pt-BR, zh-Hant"),
+    .option("--locale <locales>", "languages, comma-separated (default: every language of the letter)", (value: string) =>
+      value
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean)
+        .map((item) => {
+          const asked = readAskedLocale(item);
+          if (!asked) throw new InvalidArgumentError(`"${item}" is not a language tag; expected BCP 47 tags such as en, pt-BR, zh-Hant`);
+          return asked;
+        }),
     )
     .option("--format <formats>", "formats, comma-separated", listOf("format", isFormat, "pdf and/or html"), [...DOCUMENT_FORMATS])
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),
-).action(async (flags: CommonFlags & { letter?: string[]; locale?: LocaleId[]; format: DocumentFormat[]; recipients: boolean; out: string }) => {
+).action(async (flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; out: string }, command: Command) => {
+  await checkExplicitPaper(flags, command, flags.letter);
   await prepareExportDirectory(resolve(flags.out));
   const runtime = await startLocalRuntime(runtimeOptions(flags));
   try {
+    // Asked languages are checked against the data before anything renders: a tag written another way
+    // (EN, pt_br) or a language the letters lack is named with the tag the data has.
+    const dataLocales = flags.locale ? await languagesOfData(runtime.letters, flags.letter) : undefined;
+    // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
+    const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
+    if (flags.recipients) for (const warning of await mailMergeWarnings(flags, flags.letter)) console.error(`warning: ${warning}`);
     console.log(`Storing in ${runtime.description}`);
     const table = new ProgressTable(process.stdout);
     const result = await generateDocuments(
       runtime.service,
       runtime.letters,
-      { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(flags.locale ? { locales: flags.locale } : {}), formats: flags.format, personalized: flags.recipients },
+      { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(locales ? { locales } : {}), formats: flags.format, personalized: flags.recipients },
       {
         onPlanned: (requests) => table.planned(requests.length),
         onStored: (stored) => table.stored(stored),
@@ -146,7 +168,8 @@ withStorageFlags(
       },
       8080,
     ),
-).action(async (flags: CommonFlags & { port: number }) => {
+).action(async (flags: CommonFlags & { port: number }, command: Command) => {
+  await checkExplicitPaper(flags, command, undefined);
   // Share links point at this server, whose port is known once it listens (--port 0 picks one).
   let listening!: (baseUrl: string) => void;
   const shareLinkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
@@ -163,14 +186,14 @@ withStorageFlags(
   const renderLetter = async (letterId: string) => {
     try {
       // As on AWS: the change goes to the render queue, the letter is planned, its parts are rendered one per invocation.
-      const { deadLetters } = await runtime.letterChanged(letterId);
+      const { deadLetters, failures } = await runtime.letterChanged(letterId);
       const latest = await runtime.store.getLatest(letterId);
       const manifest = latest ? await runtime.store.getManifest(letterId, latest.revision) : undefined;
-      const failed =
-        deadLetters.length > 0
-          ? `; ${countOf(deadLetters.length, "message")} failed ${RENDER_QUEUES.maxReceiveCount} times (${deadLetters.map((dead) => describeDeadLetter(dead.body)).join("; ")}), each failed document logged above`
-          : "";
-      console.log(`letter ${letterId}: revision ${latest?.revision ?? "(none)"} published, ${countOf(manifest?.documents.length ?? 0, "document")}${failed}`);
+      // The letter's own title names it on the console; a letter that cannot be read has its reason among the failures.
+      const letter = (await runtime.letters.loadLetter(letterId).catch(() => undefined))?.letter;
+      const report = describeLetterRun({ letterId, letter, revision: latest?.revision, documents: manifest?.documents.length ?? 0, failures, deadLetters });
+      for (const line of report.out) console.log(line);
+      for (const line of report.err) console.error(line);
     } catch (error) {
       console.error(`letter ${letterId}: ${error instanceof LetterpressError ? `${error.code}: ${error.message}` : (error as Error).message}`);
     }
@@ -190,20 +213,65 @@ withStorageFlags(
   process.once("SIGTERM", stop);
 });
 
-/** A dead-lettered render message, for people: the part it carried, or the letter's planning. */
-function describeDeadLetter(body: string): string {
-  const parsed = renderPartMessageSchema.safeParse(
-    (() => {
-      try {
-        return JSON.parse(body);
-      } catch {
-        return undefined;
-      }
-    })(),
-  );
-  if (!parsed.success) return "planning the letter";
-  const { part } = parsed.data;
-  return `${part.locale} ${part.recipients ? `copies for ${part.recipients.join(", ")}` : "letter to the Council"}`;
+/**
+ * `--paper` given on the command line against a template that sets its own `@page { size }`: refused
+ * before anything runs, naming the stylesheet's line (paper-flag.ts has the rule). Without `--paper`
+ * each template's size wins, and A4 is the size of templates that set none.
+ */
+async function checkExplicitPaper(flags: CommonFlags, command: Command, letterIds: readonly string[] | undefined): Promise<void> {
+  if (command.getOptionValueSource("paper") !== "cli") return;
+  const letters = new DirectoryLetterSource(resolve(flags.data));
+  const byTemplate = new Map<string, string[]>();
+  for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
+    // A letter that cannot be read is reported by the run itself.
+    const parsed = await letters.loadLetter(letterId).catch(() => undefined);
+    if (parsed) byTemplate.set(parsed.letter.facts.template, [...(byTemplate.get(parsed.letter.facts.template) ?? []), letterId]);
+  }
+  const problems: string[] = [];
+  for (const [template, ids] of byTemplate) {
+    const name = join(flags.templates, template, "print.css");
+    const text = await readFile(resolve(name), "utf8").catch(() => undefined);
+    const conflict = text === undefined ? undefined : paperConflict(flags.paper, runtimeOptions(flags).paper, templatePageSize(name, text), ids);
+    if (conflict) problems.push(conflict);
+  }
+  if (problems.length > 0) throw new LetterpressError("INVALID_REQUEST", problems.join("\n"));
+}
+
+/** A mail merge of a template that prints nothing of the recipient: said once per letter (mail-merge-check.ts). */
+async function mailMergeWarnings(flags: CommonFlags, letterIds: readonly string[] | undefined): Promise<string[]> {
+  const letters = new DirectoryLetterSource(resolve(flags.data));
+  const engines = new Map<string, TemplateEngine | undefined>();
+  const warnings: string[] = [];
+  for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
+    // A letter or template that cannot be read is reported by the run itself.
+    const parsed = await letters.loadLetter(letterId).catch(() => undefined);
+    if (!parsed) continue;
+    const name = parsed.letter.facts.template;
+    if (!engines.has(name))
+      engines.set(
+        name,
+        await loadTemplateSet(resolve(flags.templates), name)
+          .then((set) => new TemplateEngine(set))
+          .catch(() => undefined),
+      );
+    const engine = engines.get(name);
+    const warning = engine ? identicalCopiesWarning(engine, parsed.letter) : undefined;
+    if (warning) warnings.push(warning);
+  }
+  return warnings;
+}
+
+/** Every language the asked letters (or all letters) have a file for, usable or not; undefined when none can be read. */
+async function languagesOfData(letters: LetterSource, letterIds: readonly string[] | undefined): Promise<Set<string> | undefined> {
+  const languages = new Set<string>();
+  let read = 0;
+  for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
+    // A letter that cannot be read is reported by the run itself; its languages are unknown here.
+    const parsed = await letters.loadLetter(letterId).catch(() => undefined);
+    if (parsed) read++;
+    for (const locale of [...(parsed?.letter.translations.keys() ?? []), ...(parsed?.localeErrors.keys() ?? [])]) languages.add(locale);
+  }
+  return read > 0 ? languages : undefined;
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {

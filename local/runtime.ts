@@ -11,7 +11,15 @@ import { loadOrCreateLocalKeyRing } from "../functions/share/local-key-file";
 import { createHandlerLogger, type HandlerLogger, type LogLevel } from "../functions/handler-logger";
 import { DirectoryLetterSource } from "../functions/letters/letter-source";
 import { createRenderer } from "../functions/render/create-renderer";
-import { createRenderHandler, createRenderService, type RenderHandler } from "../functions/render/render-handler";
+import {
+  createRenderHandler,
+  createRenderService,
+  RENDER_MESSAGE_FAILED,
+  RENDER_PART_FAILED,
+  type RenderHandler,
+  type RenderMessageFailure,
+  type RenderPartFailure,
+} from "../functions/render/render-handler";
 import type { RenderService } from "../functions/render/render-service";
 import { createS3Client } from "../functions/storage/s3-client";
 import { S3DocumentStore, type ServerSideEncryption } from "../functions/storage/s3-document-store";
@@ -80,7 +88,7 @@ export interface LocalRuntime {
    * render function plans the letter's parts and sends them to the part queue, which invokes it once
    * per part. Resolves when both queues are drained, with the messages that ended in the dead-letter list.
    */
-  letterChanged(letterId: string): Promise<{ deadLetters: DeadLetter[] }>;
+  letterChanged(letterId: string): Promise<{ deadLetters: DeadLetter[]; failures: (RenderPartFailure | RenderMessageFailure)[] }>;
   store: S3DocumentStore;
   letters: DirectoryLetterSource;
   /** Where documents are stored, for people: `embedded S3 at http://...` or `s3://bucket`. */
@@ -94,7 +102,19 @@ export interface LocalRuntime {
  * invoke semantics: JSON payload, function errors, time limit).
  */
 export async function wireLocalRuntime(parts: LocalParts, description: string, close: () => Promise<void>): Promise<LocalRuntime> {
-  const logger = parts.logger ?? createHandlerLogger("letterpress-local", "WARN");
+  const given = parts.logger ?? createHandlerLogger("letterpress-local", "WARN");
+  // The render function says each failed part in its log, as on Lambda; `letterChanged` reads the same
+  // lines back so `serve` can print every failure and its reason at once, not only what was dead-lettered.
+  const partFailures: (RenderPartFailure | RenderMessageFailure)[] = [];
+  const logger: HandlerLogger = {
+    ...given,
+    error: (message, details) => {
+      if ((message === RENDER_PART_FAILED || message === RENDER_MESSAGE_FAILED) && details && !(details instanceof Error)) {
+        partFailures.push(details as unknown as RenderPartFailure | RenderMessageFailure);
+      }
+      given.error(message, details);
+    },
+  };
   const allowedLocales = parts.allowedLocales ?? "all";
   // The render function and its queues refer to each other, as on AWS: it sends parts to a queue that invokes it.
   const invokeLate: RenderInvoker = (payload) => invokeRender(payload);
@@ -120,7 +140,7 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   const render = createRenderHandler(renderDependencies);
   const invokeRender = localInvoker(render, { timeoutSeconds: parts.renderTimeoutSeconds ?? RENDER_TIMEOUT_SECONDS });
   const letterChanged = async (letterId: string) => {
-    const seen = { changes: queues.changes.deadLetters.length, parts: queues.parts.deadLetters.length };
+    const seen = { changes: queues.changes.deadLetters.length, parts: queues.parts.deadLetters.length, failures: partFailures.length };
     // The message S3 sends for an object created under data/ (keys of letter ids need no URL-encoding).
     const notification = {
       Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: { bucket: { name: "local" }, object: { key: `${DEFAULTS.dataPrefix}${letterId}/letter.json` } } }],
@@ -128,7 +148,10 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
     queues.changes.send([JSON.stringify(notification)]);
     await queues.changes.drained();
     await queues.parts.drained();
-    return { deadLetters: [...queues.changes.deadLetters.slice(seen.changes), ...queues.parts.deadLetters.slice(seen.parts)] };
+    return {
+      deadLetters: [...queues.changes.deadLetters.slice(seen.changes), ...queues.parts.deadLetters.slice(seen.parts)],
+      failures: partFailures.slice(seen.failures).filter((failure) => failure.letterId === letterId),
+    };
   };
   const shares = parts.shares;
   const download = createDownloadHandler({

@@ -50,7 +50,11 @@ export type WorkerMessage =
       renderMs: number;
       storeMs: number;
       maxRssKb: number;
+      /** This process's CPU time (user + system) from its start to the end of the batch. */
+      cpuMs: number;
     };
+
+const cpuMsOf = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
@@ -116,7 +120,7 @@ async function run(init: z.infer<typeof batchInitSchema>): Promise<void> {
 
   await Promise.all(Array.from({ length: init.lanes }, () => lane()));
   client.destroy();
-  send({ type: "finished", ...totals, failures, maxRssKb: process.resourceUsage().maxRSS });
+  send({ type: "finished", ...totals, failures, maxRssKb: process.resourceUsage().maxRSS, cpuMs: cpuMsOf(process.cpuUsage()) });
 }
 
 process.on("message", (raw: unknown) => {

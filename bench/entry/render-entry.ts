@@ -68,6 +68,12 @@ export interface ColdReport {
   rendererReadyMs: number;
   letterLoadedMs: number;
   pdfRenderedMs: number;
+  /**
+   * CPU time (user + system, every thread) the process had used when its PDF was rendered. On a
+   * shared machine wall times swing with the load; CPU time moves far less, so it is the figure to
+   * compare between two runs of the bench.
+   */
+  cpuMs: number;
   pdfBytes: number;
   maxRssKb: number;
 }
@@ -82,6 +88,7 @@ async function cold(args: Extract<RenderEntryArgs, { mode: "cold" }>): Promise<v
   const letterLoadedMs = performance.now();
   const document = await renderDocument(renderer, parsed, { letterId: BENCH_LETTER_ID, locale: args.locale, format: "pdf", recipientId: null });
   const pdfRenderedMs = performance.now();
+  const cpu = process.cpuUsage();
   await new Promise<void>((resolve, reject) => process.stdout.write(document.bytes, (error) => (error ? reject(error) : resolve())));
   const report: ColdReport = {
     locale: args.locale,
@@ -89,6 +96,7 @@ async function cold(args: Extract<RenderEntryArgs, { mode: "cold" }>): Promise<v
     rendererReadyMs,
     letterLoadedMs,
     pdfRenderedMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     pdfBytes: document.bytes.length,
     maxRssKb: process.resourceUsage().maxRSS,
   };

@@ -2,6 +2,7 @@ import { type DocumentRequest, CONTENT_TYPES, type RenderedDocument, sha256Hex }
 import { LetterpressError } from "./errors";
 import { editionStylesheets, fillLetter, type FilledLetter, type Paper, renderHtmlEdition, renderHtmlPage } from "./html/render-html";
 import type { WebFontSource } from "./html/web-fonts";
+import type { TextCoverage } from "./letter/letter-context";
 import type { ParsedLetter } from "./letter/parse-letter";
 import type { TemplateEngine } from "./template/template-engine";
 import type { TemplateLibrary } from "./template/template-library";
@@ -19,6 +20,8 @@ export interface DocumentRenderer {
   hyphenation: HyphenationPatterns;
   /** The HTML edition's embedded fonts (`createWebFonts`); without them the page uses the reader's fonts. */
   webFonts?: WebFontSource;
+  /** Which characters the PDF's fonts draw, so letter data is checked against them before any document is made. */
+  coverage?: TextCoverage;
 }
 
 /**

@@ -176,8 +176,32 @@ function documentRow(letterId: string, entry: ManifestEntry): string {
   );
 }
 
+/** The page's language: its headings and words are English. */
+const PAGE_LOCALE = "en";
+
+/**
+ * A letter's title as the page shows it: in the page's language where the manifest records one, else
+ * in the first language that has one (marked with its `lang`, so it is read and shaped right), else
+ * none (a manifest written before titles were recorded, or a letter that cannot be read).
+ */
+function titleOf(letter: PublishedLetter): { text: string; locale: string } | undefined {
+  if ("problem" in letter) return undefined;
+  const titled = [...letter.documents].filter((entry) => entry.title !== undefined).sort(byRecipientLocaleFormat);
+  const chosen = titled.find((entry) => entry.locale === PAGE_LOCALE) ?? titled[0];
+  return chosen ? { text: chosen.title as string, locale: chosen.locale } : undefined;
+}
+
+/** The letter's title as its heading, its id beside it as secondary text; the id alone when there is no title. */
+function letterHeading(letter: PublishedLetter): string {
+  const title = titleOf(letter);
+  const id = `<code>${escapeHtml(letter.letterId)}</code>`;
+  if (!title) return `<h2>${id}</h2>`;
+  const lang = title.locale === PAGE_LOCALE ? "" : ` lang="${escapeHtml(title.locale)}" dir="auto"`;
+  return `<h2><span${lang}>${escapeHtml(title.text)}</span></h2><p>Letter ${id}</p>`;
+}
+
 function letterSection(letter: PublishedLetter): string {
-  const heading = `<h2>${escapeHtml(letter.letterId)}</h2>`;
+  const heading = letterHeading(letter);
   if ("problem" in letter) return `<section>${heading}<p>This letter ${escapeHtml(letter.problem)}.</p></section>`;
   if (letter.documents.length === 0) return `<section>${heading}<p>Revision ${escapeHtml(letter.revision)} lists no documents yet.</p></section>`;
   const rows = [...letter.documents].sort(byRecipientLocaleFormat).map((entry) => documentRow(letter.letterId, entry));

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
-import * as fontkit from "fontkit";
+// A require, as pdfkit requires it: esbuild then bundles fontkit's one CommonJS build for both, not
+// that and its ES build beside it (two copies of 240 kB, each decoding its Unicode tables at start).
+import fontkit = require("fontkit");
 import { LetterpressError } from "../core/errors";
 import type { FaceId, FontLibrary, GlyphShaper } from "../core/pdf/font-library";
 import { assetPath, FONT_FILES, HARFBUZZ_WASM_FILE, ICC_PROFILE_FILE } from "./font-files";

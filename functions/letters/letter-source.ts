@@ -1,3 +1,4 @@
+import type { LetterContext } from "../core/letter/letter-context";
 import type { ParsedLetter } from "../core/letter/parse-letter";
 import { listLetters, loadLetter } from "./load-letters";
 import type { LetterListing } from "./reader-rules";
@@ -9,8 +10,11 @@ import type { LetterListing } from "./reader-rules";
 export interface LetterSource {
   /** The letters there are, and a warning for each entry skipped; `INVALID_DATA` when there is none. */
   listLetters(): Promise<LetterListing>;
-  /** Reads and validates one letter; `UNKNOWN_LETTER` when there is none by that id. */
-  loadLetter(letterId: string): Promise<ParsedLetter>;
+  /**
+   * Reads and validates one letter; `UNKNOWN_LETTER` when there is none by that id. With a context,
+   * the letter is checked against the deployment's templates and fonts too.
+   */
+  loadLetter(letterId: string, context?: LetterContext): Promise<ParsedLetter>;
 }
 
 export class DirectoryLetterSource implements LetterSource {
@@ -20,7 +24,19 @@ export class DirectoryLetterSource implements LetterSource {
     return listLetters(this.dataDir);
   }
 
-  loadLetter(letterId: string): Promise<ParsedLetter> {
-    return loadLetter(this.dataDir, letterId);
+  loadLetter(letterId: string, context?: LetterContext): Promise<ParsedLetter> {
+    return loadLetter(this.dataDir, letterId, context);
   }
+}
+
+/**
+ * A letter source whose letters are validated against a deployment: the template each names and
+ * the fonts that will draw it, so a problem with either is reported with the data's other problems,
+ * before any document is made (the render service reads letters through it).
+ */
+export function checkedAgainst(source: LetterSource, context: LetterContext): LetterSource {
+  return {
+    listLetters: () => source.listLetters(),
+    loadLetter: (letterId) => source.loadLetter(letterId, context),
+  };
 }

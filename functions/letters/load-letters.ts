@@ -2,6 +2,7 @@ import { lstat, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Dirent } from "node:fs";
 import { LetterpressError } from "../core/errors";
+import type { LetterContext } from "../core/letter/letter-context";
 import type { ParsedLetter } from "../core/letter/parse-letter";
 import { SLUG_PATTERN } from "../core/letter/slug";
 import { type DataEntry, type LetterListing, listLettersOf, readLetter } from "./reader-rules";
@@ -28,7 +29,7 @@ export async function listLetters(dataDir: string): Promise<LetterListing> {
 }
 
 /** Reads and validates one letter's folder under the data directory, by the shared reader rules. */
-export async function loadLetter(dataDir: string, letterId: string): Promise<ParsedLetter> {
+export async function loadLetter(dataDir: string, letterId: string, context?: LetterContext): Promise<ParsedLetter> {
   if (!SLUG_PATTERN.test(letterId)) {
     throw new LetterpressError("UNKNOWN_LETTER", `letter id ${JSON.stringify(letterId)}: expected lowercase letters, digits and hyphens`);
   }
@@ -41,5 +42,5 @@ export async function loadLetter(dataDir: string, letterId: string): Promise<Par
   const entries = await Promise.all(
     (await entriesIn(folder)).map(async (entry) => (entry.kind === "file" ? { ...entry, bytes: (await lstat(join(folder, entry.name))).size } : entry)),
   );
-  return readLetter(letterId, entries, (entry) => readFile(join(folder, entry.name)));
+  return readLetter(letterId, entries, (entry) => readFile(join(folder, entry.name)), context);
 }

@@ -1,4 +1,5 @@
 import { type DataIssue, LetterpressError } from "../core/errors";
+import type { LetterContext } from "../core/letter/letter-context";
 import { type ParsedLetter, parseLetter, type LetterFile } from "../core/letter/parse-letter";
 import { SLUG_PATTERN } from "../core/letter/slug";
 
@@ -116,8 +117,9 @@ export async function listLettersOf(where: string, top: readonly DataEntry[], en
  * language with the reason, and a refused letter.json the letter.
  *
  * @param read the bytes of one entry to read; at most READER_LIMITS.maxFileBytes are kept
+ * @param context the deployment's templates and fonts the letter is checked against (parseLetter)
  */
-export async function readLetter(letterId: string, entries: readonly DataEntry[], read: (entry: DataEntry) => Promise<Uint8Array>): Promise<ParsedLetter> {
+export async function readLetter(letterId: string, entries: readonly DataEntry[], read: (entry: DataEntry) => Promise<Uint8Array>, context?: LetterContext): Promise<ParsedLetter> {
   const warnings: DataIssue[] = [];
   const toRead: DataEntry[] = [];
   const refused: LetterFile[] = [];
@@ -137,7 +139,7 @@ export async function readLetter(letterId: string, entries: readonly DataEntry[]
       return bytes.length > READER_LIMITS.maxFileBytes ? { name: entry.name, refused: tooLarge(bytes.length) } : { name: entry.name, bytes };
     }),
   );
-  return parseLetter(letterId, [...files, ...refused].sort(byName), warnings);
+  return parseLetter(letterId, [...files, ...refused].sort(byName), warnings, context);
 }
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

@@ -6,6 +6,7 @@ import { renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
 import type { TemplateEngine } from "../core/template/template-engine";
 import { TemplateLibrary } from "../core/template/template-library";
+import { fontCoverage } from "../fonts/coverage";
 import { loadFontLibrary } from "../fonts/load-font-library";
 import { loadHyphenation } from "../hyphenation/load-hyphenation";
 import { createWebFonts } from "../fonts/web-fonts";
@@ -59,5 +60,12 @@ export async function createRenderer(options: RendererOptions): Promise<Document
     });
   };
   // The HTML edition embeds subsets of the same faces, so it looks the same on every machine.
-  return { templates, paper: options.paper, pdf, hyphenation: loadHyphenation(options.hyphenationDir), webFonts: createWebFonts(fonts, options.fontDir) };
+  return {
+    templates,
+    paper: options.paper,
+    pdf,
+    hyphenation: loadHyphenation(options.hyphenationDir),
+    webFonts: createWebFonts(fonts, options.fontDir),
+    coverage: fontCoverage(fonts),
+  };
 }

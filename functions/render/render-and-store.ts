@@ -88,7 +88,8 @@ export async function renderAndStore(
     const started = performance.now();
     try {
       const rendered: RenderedDocument = await renderDocument(renderer, parsed, request);
-      const put = await store.put(rendered, { revision, downloadName: downloadNameOf(parsed, request) });
+      const title = parsed.letter.translations.get(request.locale)?.title;
+      const put = await store.put(rendered, { revision, downloadName: downloadNameOf(parsed, request), ...(title === undefined ? {} : { title }) });
       const stored: StoredResult = { request, ...put, milliseconds: performance.now() - started, ...(options.keepBytes ? { bytes: rendered.bytes } : {}) };
       result.stored.push(stored);
       options.onStored?.(stored);

@@ -4,6 +4,7 @@ import { LetterpressError } from "../core/errors";
 import type { AllowedLocales } from "../core/locales";
 import type { DocumentRenderer } from "../core/render-document";
 import type { HandlerLogger } from "../handler-logger";
+import { RENDER_FAILURE_LOG } from "../deployment-contract";
 import { callerFacing } from "../http-errors";
 import type { LetterSource } from "../letters/letter-source";
 import type { DocumentStore } from "../storage/document-store";
@@ -31,6 +32,36 @@ export interface RenderDependencies {
    * the queue existed, unit tests) the parts run one after another in the invocation that planned them.
    */
   parts?: RenderPartQueue;
+}
+
+/**
+ * Whether a failure can pass on a retry: storage that was unavailable, or a fault we cannot classify.
+ * Data, template, request and configuration errors are the same on every try.
+ */
+export function mayPassOnRetry(code: string): boolean {
+  return code === "STORAGE_ERROR" || code === "RENDER_ERROR" || code === "INTERNAL";
+}
+
+/** The log line of a part with failed documents (what `serve` reads back to print them; see RenderPartFailure). */
+export const RENDER_PART_FAILED = RENDER_FAILURE_LOG.part;
+
+/** What that line carries: the part, and each failed document with its code and reason. */
+export interface RenderPartFailure {
+  letterId: string;
+  revision: string;
+  locale: string;
+  part: string;
+  failed: { format: string; recipientId: string | null; code: string; reason: string }[];
+}
+
+/** The log line of a render message that failed as a whole (its letter could not be read or planned). */
+export const RENDER_MESSAGE_FAILED = RENDER_FAILURE_LOG.message;
+
+export interface RenderMessageFailure {
+  letterId: string;
+  messageIds: string[];
+  code: string;
+  reason: string;
 }
 
 export type RenderHandler = (event: unknown) => Promise<RenderReply | RenderReply[] | SQSBatchResponse>;
@@ -75,10 +106,10 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
       logger.info("render part superseded: the letter changed since it was planned", { ...where, current: result.revision });
     } else if (result.failures.length > 0) {
       // Every failed document and why, in one line: the message goes back to the queue (then the dead-letter queue).
-      logger.error("render part failed", {
+      logger.error(RENDER_PART_FAILED, {
         ...where,
         failed: result.failures.map(({ request, error }) => ({ format: request.format, recipientId: request.recipientId, code: callerFacing(error).code, reason: error.message })),
-      });
+      } satisfies RenderPartFailure);
     } else {
       logger.info("render part stored", { ...where, documents: result.stored.length, latest: result.latest });
     }
@@ -100,7 +131,11 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
     return [];
   }
 
-  /** Each render stands alone: the messages behind one that fails, and malformed ones, are returned for retry (then the dead-letter queue). */
+  /**
+   * Each render stands alone: the messages behind one that may pass on a retry (storage, an unknown
+   * fault), and malformed ones, are returned for retry (then the dead-letter queue). A failure the
+   * data or the template determines fails at once, logged with its reason: a retry would only repeat it.
+   */
   async function renderBatch(records: SqsRecord[]): Promise<SQSBatchResponse> {
     const plan = planRenderBatch(records, dataPrefix);
     const failed = new Set(plan.invalid.map((invalid) => invalid.messageId));
@@ -109,10 +144,12 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
     for (const job of plan.jobs) {
       try {
         const reports = job.kind === "request" ? [await renderLogged(job.request)] : job.kind === "part" ? [await renderPart(job.part)] : await renderChangedLetter(job.letterId);
-        if (reports.some((report) => report.failures.length > 0)) job.messageIds.forEach((messageId) => failed.add(messageId));
+        if (reports.some((report) => report.failures.some((failure) => mayPassOnRetry(failure.code)))) job.messageIds.forEach((messageId) => failed.add(messageId));
       } catch (error) {
-        logger.error("render message failed", { messageIds: job.messageIds, reason: (error as Error).message });
-        job.messageIds.forEach((messageId) => failed.add(messageId));
+        const letterId = job.kind === "request" ? job.request.letterId : job.kind === "part" ? job.part.letterId : job.letterId;
+        const failure = { letterId, messageIds: job.messageIds, code: error instanceof LetterpressError ? callerFacing(error).code : "INTERNAL", reason: (error as Error).message };
+        logger.error(RENDER_MESSAGE_FAILED, failure satisfies RenderMessageFailure);
+        if (mayPassOnRetry(failure.code)) job.messageIds.forEach((messageId) => failed.add(messageId));
       }
     }
     return { batchItemFailures: records.filter((record) => failed.has(record.messageId)).map((record) => ({ itemIdentifier: record.messageId })) };

@@ -4,7 +4,8 @@ import type { ParsedLetter } from "../core/letter/parse-letter";
 import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, type LocaleId } from "../core/locales";
 import type { DocumentRenderer } from "../core/render-document";
 import { revisionOf } from "../core/revision";
-import type { LetterSource } from "../letters/letter-source";
+import { templateOffersOf } from "../core/letter/letter-context";
+import { checkedAgainst, type LetterSource } from "../letters/letter-source";
 import type { DocumentStore } from "../storage/document-store";
 import { documentKey } from "../storage/object-layout";
 import type { RenderRequest } from "./events";
@@ -44,12 +45,17 @@ export function reportOf(result: RenderAndStoreResult, manifestKey?: string): Re
  * `npm run generate` runs too (see createRenderService in render-handler.ts).
  */
 export class RenderService {
+  private readonly letters: LetterSource;
+
   constructor(
     private readonly renderer: DocumentRenderer,
     private readonly store: DocumentStore,
-    private readonly letters: LetterSource,
+    letters: LetterSource,
     private readonly allowedLocales: AllowedLocales,
-  ) {}
+  ) {
+    // Letters are validated against this renderer's templates and fonts, with the data's other problems.
+    this.letters = checkedAgainst(letters, { templates: templateOffersOf(renderer.templates), coverage: renderer.coverage });
+  }
 
   /** The revision names the data and everything that shapes the bytes: templates, paper, code and fonts. */
   revisionOf(parsed: ParsedLetter): string {

@@ -7,6 +7,8 @@ export interface DocumentPlacement {
   revision: string;
   /** The file name people see when they download it, in the document's language, without extension. */
   downloadName: string;
+  /** The letter's title in the document's language, recorded in the manifest for the letters page. */
+  title?: string;
   /** The key's file segment (a slug); `letter` when omitted. */
   file?: string;
 }

@@ -12,6 +12,8 @@ export const manifestEntrySchema = z.object({
   /** null for the letter to the whole Council. */
   recipientId: z.string().nullable(),
   contentType: z.string().min(1),
+  /** The letter's title in the document's language, for the letters page (absent in manifests written before it was recorded). */
+  title: z.string().optional(),
 });
 export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
 

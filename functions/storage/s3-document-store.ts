@@ -115,7 +115,8 @@ function listsAll(manifest: Manifest, documents: readonly StoredDocument[]): boo
   const listed = new Map(manifest.documents.map((entry) => [entry.key, entry]));
   return documents.every((doc) => {
     const entry = listed.get(doc.key);
-    return entry !== undefined && entry.sha256 === doc.sha256 && entry.size === doc.size && entry.contentType === doc.contentType;
+    // The title too: a concurrent publisher lists others' documents from their entry keys, which carry none.
+    return entry !== undefined && entry.sha256 === doc.sha256 && entry.size === doc.size && entry.contentType === doc.contentType && entry.title === doc.title;
   });
 }
 
@@ -206,6 +207,7 @@ export class S3DocumentStore implements DocumentStore {
       format: request.format,
       recipientId: request.recipientId,
       contentType: document.contentType,
+      ...(placement.title === undefined ? {} : { title: placement.title }),
     };
     return { document: stored, outcome };
   }

@@ -1,5 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from "@aws-sdk/client-s3";
 import { LetterpressError } from "../core/errors";
+import type { LetterContext } from "../core/letter/letter-context";
 import type { ParsedLetter } from "../core/letter/parse-letter";
 import { SLUG_PATTERN } from "../core/letter/slug";
 import type { LetterSource } from "../letters/letter-source";
@@ -49,7 +50,7 @@ export class S3LetterSource implements LetterSource {
     return listLettersOf(`s3://${this.bucket}/${this.dataPrefix}`, [...top.values()], async (letterId) => [...(inLetter.get(letterId)?.values() ?? [])]);
   }
 
-  async loadLetter(letterId: string): Promise<ParsedLetter> {
+  async loadLetter(letterId: string, context?: LetterContext): Promise<ParsedLetter> {
     if (!SLUG_PATTERN.test(letterId)) throw new LetterpressError("UNKNOWN_LETTER", `letter id ${JSON.stringify(letterId)}: expected lowercase letters, digits and hyphens`);
     const prefix = `${this.dataPrefix}${letterId}/`;
     const listing = await this.send("list", prefix, () =>
@@ -64,11 +65,16 @@ export class S3LetterSource implements LetterSource {
       ...(listing.CommonPrefixes ?? []).filter(({ Prefix }) => Prefix).map(({ Prefix }) => ({ name: (Prefix as string).slice(prefix.length, -1), kind: "folder" as const })),
     ];
     if (entries.length === 0) throw new LetterpressError("UNKNOWN_LETTER", `no letter "${letterId}"`);
-    return readLetter(letterId, entries, async (entry) => {
-      const key = `${prefix}${entry.name}`;
-      const object = await this.send("get", key, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
-      return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
-    });
+    return readLetter(
+      letterId,
+      entries,
+      async (entry) => {
+        const key = `${prefix}${entry.name}`;
+        const object = await this.send("get", key, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
+        return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+      },
+      context,
+    );
   }
 
   private async send<T>(operation: "list" | "get", key: string, call: () => Promise<T>): Promise<T> {

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { BUILD_TIME_FINGERPRINT, fingerprintFromRepository } from "../../functions/render/renderer-fingerprint";
 
 /**
@@ -12,6 +13,9 @@ export const LAMBDA_BUNDLE = {
   format: "cjs",
   mainFields: ["module", "main"],
   minify: true,
+  // fontkit requires brotli's decoder for WOFF2 font files only; ours are TrueType (see the stub's comment).
+  // pdfkit requires AES only to encrypt, which PDF/A forbids (see that stub's comment).
+  alias: { brotli: join(__dirname, "without-brotli"), "@noble/ciphers": join(__dirname, "without-encryption") },
   // The renderer's code and font fingerprint, computed now from the sources the bundle is made of:
   // part of every revision, and the sources are not in the bundle (functions/render/renderer-fingerprint.ts).
   define: { [BUILD_TIME_FINGERPRINT]: JSON.stringify(fingerprintFromRepository()) },

@@ -97,6 +97,8 @@ export class LetterFunction extends Construct {
         format: LAMBDA_BUNDLE.format === "cjs" ? OutputFormat.CJS : OutputFormat.ESM,
         mainFields: [...LAMBDA_BUNDLE.mainFields],
         define: { ...LAMBDA_BUNDLE.define },
+        // LAMBDA_BUNDLE's aliases as esbuild's command line takes them (NodejsFunction has no alias option).
+        esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to])),
         // The AWS SDK is bundled too: the function runs the SDK versions the tests ran, not the runtime's.
         externalModules: [],
         commandHooks: {

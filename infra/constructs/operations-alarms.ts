@@ -1,20 +1,29 @@
 import { Duration } from "aws-cdk-lib";
 import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
-import { DOWNLOAD_SERVICE_NAME, SHARE_METRICS_NAMESPACE } from "../../functions/deployment-contract";
+import { DOWNLOAD_SERVICE_NAME, RENDER_FAILURE_LOG, SHARE_METRICS_NAMESPACE } from "../../functions/deployment-contract";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import { FilterPattern, type ILogGroup, MetricFilter } from "aws-cdk-lib/aws-logs";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { administeredKeyPolicy } from "../secure-defaults";
 
+/** Where the render failure metric (counted from the render function's log) lives. */
+export const RENDER_METRICS_NAMESPACE = "Letterpress/Render";
+
 export interface OperationsAlarmsProps {
   deadLetterQueue: IQueue;
   /** Functions whose errors and throttles raise an alarm, by a short name used in the alarm's id. */
   functions: Record<string, IFunction>;
+  /**
+   * The render function's log group: documents that failed for their data or template are logged
+   * there (RENDER_FAILURE_LOG) and not retried, so they never reach the dead-letter queue.
+   */
+  renderLogs?: ILogGroup;
   /** Share links refused (expired, revoked, tampered...) in 5 minutes above which the topic hears of it; no alarm when omitted. */
   refusedShareLinkThreshold?: number;
   /** Subscribed to the topic when given; anyone can subscribe later. */
@@ -22,7 +31,8 @@ export interface OperationsAlarmsProps {
 }
 
 /**
- * What someone should look at: a message in the dead-letter queue, a function error, a throttle.
+ * What someone should look at: a message in the dead-letter queue, a document that failed for its
+ * data or template, a function error, a throttle.
  * Every alarm notifies one encrypted SNS topic.
  */
 export class OperationsAlarms extends Construct {
@@ -58,6 +68,24 @@ export class OperationsAlarms extends Construct {
       "Render messages (requests or changed letter data) failed three times and wait in the dead-letter queue.",
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: "Maximum" }),
     );
+    if (props.renderLogs) {
+      // One metric for both failure lines; a line is one failed message or part, however many documents it names.
+      const failures = new MetricFilter(this, "RenderFailureLines", {
+        logGroup: props.renderLogs,
+        filterPattern: FilterPattern.any(
+          FilterPattern.stringValue("$.message", "=", RENDER_FAILURE_LOG.part),
+          FilterPattern.stringValue("$.message", "=", RENDER_FAILURE_LOG.message),
+        ),
+        metricNamespace: RENDER_METRICS_NAMESPACE,
+        metricName: "RenderFailures",
+        metricValue: "1",
+      });
+      raise(
+        "RenderFailures",
+        "Documents failed for their data or template (a stale or invalid translation, a template error). They are not retried, so they never reach the dead-letter queue: the render function's log names each one.",
+        failures.metric({ period: Duration.minutes(5), statistic: "Sum" }),
+      );
+    }
     for (const [name, fn] of Object.entries(props.functions)) {
       raise(`${name}Errors`, `The ${name} function reported errors.`, fn.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }));
       raise(`${name}Throttles`, `The ${name} function was throttled.`, fn.metricThrottles({ period: Duration.minutes(5), statistic: "Sum" }));

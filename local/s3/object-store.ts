@@ -177,10 +177,13 @@ export class ObjectStore {
   async put(meta: Omit<ObjectMeta, "lastModified">, body: Buffer, condition?: WriteCondition): Promise<PutOutcome> {
     const file = this.fileOf(meta.key);
     const temp = join(this.tmpDir, `${randomUUID()}.tmp`);
+    // Set once the temporary file is the object: then there is nothing left to clean up.
+    let renamed = false;
     try {
+      const stored: ObjectMeta = { ...meta, lastModified: new Date().toISOString() };
       const handle = await open(temp, "wx");
       try {
-        await handle.writeFile(Buffer.concat([Buffer.from(`${JSON.stringify({ ...meta, lastModified: new Date().toISOString() })}\n`, "utf8"), body]));
+        await handle.writeFile(Buffer.concat([Buffer.from(`${JSON.stringify(stored)}\n`, "utf8"), body]));
         await handle.sync();
       } finally {
         await handle.close();
@@ -207,13 +210,14 @@ export class ObjectStore {
         }
         if (!(await stillHeld())) throw new Error(`the lock on ${meta.key} was broken as stale while held`);
         await rename(temp, file);
+        renamed = true;
         await fsyncFolder(folder);
-        const written = await this.readMeta(file);
-        if (written === undefined) throw new Error(`${meta.key} vanished after its rename`);
-        return { written: true, meta: written };
+        // The metadata line just written and fsynced is the version now in place (under the key's lock):
+        // no need to open and parse it again.
+        return { written: true, meta: stored };
       });
     } finally {
-      await unlink(temp).catch(() => undefined);
+      if (!renamed) await unlink(temp).catch(() => undefined);
     }
   }
 

@@ -127,11 +127,13 @@ function encryptionOf(req: IncomingMessage): Encryption {
   return { algorithm: "AES256" };
 }
 
-function checkDigests(req: IncomingMessage, body: Buffer): void {
+/** Checks the body against the digests the request sent; returns the body's MD5 (hex), computed once for the check and the ETag. */
+function checkDigests(req: IncomingMessage, body: Buffer): string {
+  const bodyMd5 = createHash("md5").update(body).digest();
   const md5 = header(req, "content-md5");
   if (md5 !== undefined) {
     if (!/^[A-Za-z0-9+/]{22}==$/.test(md5)) throw new S3Failure(S3Errors.invalidDigest());
-    if (!createHash("md5").update(body).digest().equals(Buffer.from(md5, "base64"))) throw new S3Failure(S3Errors.badDigest("Content-MD5"));
+    if (!bodyMd5.equals(Buffer.from(md5, "base64"))) throw new S3Failure(S3Errors.badDigest("Content-MD5"));
   }
   for (const name of Object.keys(req.headers)) {
     if (!name.startsWith("x-amz-checksum-") || name === "x-amz-checksum-type") continue;
@@ -139,6 +141,7 @@ function checkDigests(req: IncomingMessage, body: Buffer): void {
     if (createHash("sha256").update(body).digest("base64") !== header(req, name)) throw new S3Failure(S3Errors.badDigest("SHA256"));
   }
   if (header(req, "x-amz-trailer") !== undefined) throw new S3Failure(S3Errors.notImplemented("trailing checksums"));
+  return bodyMd5.toString("hex");
 }
 
 function userMetadataOf(req: IncomingMessage): Record<string, string> {
@@ -231,7 +234,7 @@ export function createS3Api(options: S3ApiOptions): S3Api {
     store.fileOf(key); // refuses an unstorable key before the body is read
     const body = received ?? (await readBody(req, options.maxObjectBytes));
     if (body.length > options.maxObjectBytes) throw new S3Failure(S3Errors.entityTooLarge(options.maxObjectBytes));
-    checkDigests(req, body);
+    const md5Hex = checkDigests(req, body);
     const headers: Record<string, string> = {};
     for (const name of STORED_HEADERS) {
       const value = header(req, name);
@@ -241,7 +244,7 @@ export function createS3Api(options: S3ApiOptions): S3Api {
       {
         key,
         // Under SSE-KMS S3's ETag is not the MD5 of the bytes; clients must not rely on it being so.
-        etag: encryption.algorithm === "aws:kms" ? randomBytes(16).toString("hex") : createHash("md5").update(body).digest("hex"),
+        etag: encryption.algorithm === "aws:kms" ? randomBytes(16).toString("hex") : md5Hex,
         size: body.length,
         contentType: header(req, "content-type") ?? "binary/octet-stream",
         headers,

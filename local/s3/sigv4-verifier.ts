@@ -93,8 +93,22 @@ function hmac(key: Buffer | string, data: string): Buffer {
   return createHmac("sha256", key).update(data, "utf8").digest();
 }
 
+/**
+ * Derived keys of the last few (secret, date, region, service) scopes: a key changes once a day, and
+ * deriving it is four HMACs per request (as SDKs cache it on their side). Bounded, so a flood of
+ * made-up scopes cannot grow it.
+ */
+const signingKeys = new Map<string, Buffer>();
+const MAX_CACHED_SIGNING_KEYS = 64;
+
 export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), "aws4_request");
+  const id = JSON.stringify([secret, date, region, service]);
+  const cached = signingKeys.get(id);
+  if (cached) return cached;
+  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), "aws4_request");
+  if (signingKeys.size >= MAX_CACHED_SIGNING_KEYS) signingKeys.delete(signingKeys.keys().next().value as string);
+  signingKeys.set(id, key);
+  return key;
 }
 
 /** `yyyyMMddTHHmmssZ` as a Date, or undefined. */

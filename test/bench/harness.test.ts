@@ -60,6 +60,25 @@ describe("the benchmark harness", () => {
     positive(results.batch?.documentsPerSecond);
   });
 
+  it("prices the batch on Lambda arm64 and counts the S3 requests and CPU it took", () => {
+    const batch = results.batch;
+    // Every stored document: HEAD, PUT, confirming HEAD (counted, not assumed).
+    expect(batch?.requests).toMatchObject({ put: 6, head: 12 });
+    positive(batch?.workerCpuMs);
+    positive(batch?.serverCpuMs);
+    const ours = results.cost?.estimates[0];
+    expect(ours).toMatchObject({ pipeline: expect.stringContaining("letterpress"), memoryMb: 1024, s3PutsPerDocument: 2, s3GetsPerDocument: 4 });
+    positive(ours?.totalUsd);
+    // Without Chromium there is nothing to compare with: the target says so rather than passing.
+    expect(results.targets.find((target) => target.target.startsWith("cost of 1,000"))?.met).toBe(false);
+    expect(renderMarkdown(results)).toContain("## Cost of 1,000 letters on AWS");
+  });
+
+  it("skips the Chromium-agreement figures without Chromium, and says so", () => {
+    expect(results.agreement).toEqual({ status: "skipped" });
+    expect(results.targets.find((target) => target.target.startsWith("Chromium agreement"))?.met).toBeNull();
+  });
+
   it("summarizes the CPU profiles by package and file", () => {
     expect(results.profile).toHaveLength(1);
     expect(results.coldProfile).toHaveLength(1);

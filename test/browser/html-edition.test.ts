@@ -4,7 +4,7 @@ import { FAMILIES } from "../../functions/core/pdf/font-library";
 import { loadFontLibrary } from "../../functions/fonts/load-font-library";
 import { createWebFonts } from "../../functions/fonts/web-fonts";
 import { localeInfo } from "../../functions/core/locales";
-import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
+import { browserAvailable, type LaunchedBrowser, launchChromium, openOfflinePage } from "../support/browser";
 import { createEngine, loadSeedLetter, SHIPPED_LOCALES } from "../support/letters";
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
@@ -24,19 +24,8 @@ describeInBrowser("the HTML edition in headless Chromium", () => {
   afterAll(async () => launched?.close());
 
   it.each(SHIPPED_LOCALES)("shows the %s letter with no error, no request and no overflow, and prints it", async (locale) => {
-    const context = await launched.browser.newContext({ viewport: { width: 900, height: 1200 }, offline: true });
-    const page = await context.newPage();
-    const requests: string[] = [];
-    const problems: string[] = [];
     // Any request beyond the page itself is recorded and refused: the page must be self-contained.
-    await page.route("**/*", (route) => {
-      requests.push(route.request().url());
-      return route.abort();
-    });
-    page.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
+    const { page, context, requests, problems } = await openOfflinePage(launched.browser, { viewport: { width: 900, height: 1200 } });
 
     await page.setContent(pages.get(locale)!, { waitUntil: "load" });
 

@@ -74,6 +74,34 @@ describe("the letters page (pure)", () => {
     expect(textContent(document)).toContain(`cannot be read: ${hostile}`);
   });
 
+  it("heads each letter with its title in the page's language (English), its id beside it as secondary text", () => {
+    const titled = (locale: string, title: string, recipientId: string | null = null): ManifestEntry => ({ ...entry(locale, "pdf", recipientId), title });
+    const document = parseDocument(
+      lettersPage([
+        { letterId: "alpha", revision: "aaaaaaaaaaaa", documents: [titled("fr", "Lettre ouverte"), titled("en", "An open letter"), titled("en", "An open letter", "gb")] },
+        // No English document: the first language's title, marked with its language.
+        { letterId: "beta", revision: "bbbbbbbbbbbb", documents: [titled("ru", "Открытое письмо"), titled("de", "Offener Brief")] },
+        // A manifest written before titles were recorded: the id is the heading.
+        { letterId: "gamma", revision: "cccccccccccc", documents: [entry("en", "pdf", null)] },
+        { letterId: "delta", problem: "not published yet: it has no latest.json" },
+      ]),
+    );
+    const headings = findAll(document, byTag("h2"));
+    expect(headings.map(textContent)).toEqual(["An open letter", "Offener Brief", "gamma", "delta"]);
+    expect(findAll(headings[0]!, byTag("span")).map((span) => attribute(span, "lang"))).toEqual([undefined]);
+    expect(attribute(findAll(headings[1]!, byTag("span"))[0]!, "lang")).toBe("de");
+    expect(findAll(document, byTag("code")).map(textContent)).toEqual(["alpha", "beta", "gamma", "delta"]);
+    expect(textContent(document)).toContain("Letter alpha");
+  });
+
+  it("escapes a title from the bucket", () => {
+    const hostile = `</h2><script>alert(1)</script><img src=x onerror=alert(2)>`;
+    const document = parseDocument(lettersPage([{ letterId: "alpha", revision: "aaaaaaaaaaaa", documents: [{ ...entry("en", "pdf", null), title: hostile }] }]));
+    expect(findAll(document, byTag("h2")).map(textContent)).toEqual([hostile]);
+    expect(findAll(document, byTag("script"))).toHaveLength(1);
+    expect(findAll(document, byTag("img"))).toHaveLength(0);
+  });
+
   it("says so when the bucket holds no letter, and when a letter's latest revision lists no documents", () => {
     const empty = parseDocument(lettersPage([]));
     expect(textContent(empty)).toContain("No letter has been published yet");

@@ -1,18 +1,17 @@
-import { type LocaleId, localeInfo } from "../../functions/core/locales";
-import { editionStylesheets, fillLetter, renderHtmlWithFonts } from "../../functions/core/html/render-html";
-import { createWebFonts } from "../../functions/fonts/web-fonts";
-import { renderPdf } from "../../functions/core/pdf/render-pdf";
-import { loadFontLibrary } from "../../functions/fonts/load-font-library";
+import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
+import type { LocaleId } from "../../functions/core/locales";
+import type { DocumentRenderer } from "../../functions/core/render-document";
+import { loadLetter } from "../../functions/letters/load-letters";
+import { createRenderer } from "../../functions/render/create-renderer";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
-import { createEngine, loadSeedLetter } from "../support/letters";
-import { lineStartAgreement, placedCharacters } from "../support/line-starts";
-import { toFile } from "../core/pdf/pdf-inspect";
+import { compareEditions, printBothEditions } from "../support/edition-comparison";
+import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
 
 /**
  * Issue 12 item 8's CJK rules: Chromium printing the HTML edition and our PDF start the same lines
  * in Chinese and Japanese (fullwidth punctuation trimmed in pairs, quotation marks between CJK
- * letters breakable, Japanese justified between characters). Line tops are left to
- * restyled-editions.test.ts, which lists them.
+ * letters breakable, Japanese justified between characters). restyled-editions.test.ts holds the
+ * other figures for every language and variant.
  */
 
 const BOTTOM_MARGIN = (26 * 72) / 25.4;
@@ -28,34 +27,19 @@ const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
 describeInBrowser("CJK lines start where Chromium starts them", () => {
   let launched: LaunchedBrowser;
-  const fonts = loadFontLibrary();
-  // The page carries the PDF's own faces, as the shipped HTML edition does.
-  const webFonts = createWebFonts(fonts);
+  let renderer: DocumentRenderer;
+  let parsed: ParsedLetter;
   beforeAll(async () => {
     launched = await launchChromium();
+    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    parsed = await loadLetter(DATA_DIR, SEED_LETTER);
   });
   afterAll(async () => launched?.close());
 
   it.each(BARS)("in %s: at least %f of line starts agree", async (locale, bar) => {
-    const engine = await createEngine();
-    const { letter } = await loadSeedLetter();
-    const page = await launched.browser.newPage();
-    await page.setContent(await renderHtmlWithFonts(engine, letter, locale, webFonts));
-    await page.emulateMedia({ media: "print" });
-    const chromium = placedCharacters(toFile(await page.pdf({ preferCSSPageSize: true })), BOTTOM_MARGIN);
-    await page.close();
-    const { fragment, view } = fillLetter(engine, letter, locale);
-    const metadata = { title: "t", author: "a", subject: "s", keywords: [], creationDate: new Date(0) };
-    const pdf = await renderPdf(fragment, {
-      locale: localeInfo(locale),
-      stylesheets: editionStylesheets(engine, locale, "A4", view.title),
-      metadata,
-      fonts,
-      images: engine.set.assets,
-    });
-    const ours = placedCharacters(toFile(pdf), BOTTOM_MARGIN);
-    expect(ours.length).toBe(chromium.length);
-    const agreeing = Number(lineStartAgreement(ours, chromium).toFixed(3));
+    const { ours, chromium } = await printBothEditions(launched.browser, renderer, parsed, { letterId: SEED_LETTER, locale, recipientId: null });
+    const { characters, agreeing } = compareEditions(ours, chromium, BOTTOM_MARGIN);
+    expect(characters.ours).toBe(characters.chromium);
     expect({ agreeing, met: agreeing >= bar }).toEqual({ agreeing, met: true });
   });
 });

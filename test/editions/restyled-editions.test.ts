@@ -1,110 +1,116 @@
-import { type LocaleId, localeInfo } from "../../functions/core/locales";
-import { editionStylesheets, fillLetter, renderHtmlWithFonts } from "../../functions/core/html/render-html";
-import { createWebFonts } from "../../functions/fonts/web-fonts";
-import { renderPdf } from "../../functions/core/pdf/render-pdf";
-import { TemplateEngine } from "../../functions/core/template/template-engine";
-import { loadTemplateSet } from "../../functions/templates/load-template-set";
-import { loadFontLibrary } from "../../functions/fonts/load-font-library";
+import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
+import type { LocaleId } from "../../functions/core/locales";
+import type { DocumentRenderer } from "../../functions/core/render-document";
+import { createRenderer } from "../../functions/render/create-renderer";
+import { loadLetter } from "../../functions/letters/load-letters";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
-import { loadSeedLetter, SEED_TEMPLATE, TEMPLATES_DIR } from "../support/letters";
-import { toFile } from "../core/pdf/pdf-inspect";
-import { placedCharacters } from "../support/line-starts";
+import { compareEditions, printBothEditions, restyled } from "../support/edition-comparison";
+import { DATA_DIR, SEED_LETTER, SEED_TEMPLATE, SHIPPED_LOCALES, TEMPLATES_DIR } from "../support/letters";
 
 /**
- * Both editions follow the stylesheet: Chromium printing the HTML edition and our PDF, for the
- * template's print.css and restyled variants of it, break the same lines onto the same pages at
- * the same heights (line boxes of poppler's pdftotext -bbox-layout).
+ * Both editions follow the stylesheet: Chromium printing the HTML edition (the PDF's faces
+ * embedded) and our PDF, for the template's print.css and restyled variants of it, in every
+ * language the template ships that the seed letter is translated into, break the same lines onto
+ * the same pages at the same heights (issue 12 item 8: line boxes of poppler's pdftotext -bbox-layout).
  */
 
 const MM = 72 / 25.4;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
+/** Issue 12 item 8's bar. */
+const BAR = { agreeing: 0.98, samePage: 0.99, topDifference: 2 };
 
-/**
- * The variants and the languages in which the two editions meet issue 12's bar (at least 0.98 of
- * line starts agreeing, 0.99 of the characters on the same page, line tops within 2 pt at the
- * median, the same page count). Measured below the bar with the fonts embedded, and so not
- * asserted yet (line starts, same page, median top difference in pt):
- * - zh and ja, every variant: 1.00, 1.00, 7-9 pt (line starts agree since CJK punctuation trimming and
- *   LB19a quotation breaks, from 0.85 for zh; the line tops differ with the CJK faces' heights);
- * - ko: 0.91 with the template's print.css and the author's class, 1.00 on US Letter, 1.00, 7-9 pt
- *   (from 0.85: Chromium's system Noto Sans CJK KR sets every word space 0.28 em in Korean, the
- *   PDF's Noto Sans KR only between two Hangul syllables);
- * - es and ru with the larger body on US Letter: 0.97, 1.00, 0.6 pt;
- * - ar with the larger body: 1.00, 1.00, 2.2 pt; ar with the author's class: 0.96, 1.00, 1.6 pt.
- */
-const VARIANTS: readonly { name: string; css: string; bottomMargin: number; locales: readonly LocaleId[] }[] = [
-  { name: "the template's print.css", css: "", bottomMargin: 26 * MM, locales: ["en", "fr", "es", "ru", "ar"] },
+/** The variants; `bottomMargin` (points) holds the running footer, which the comparison leaves out. */
+const VARIANTS = [
+  { name: "the template's print.css", css: "", bottomMargin: 26 * MM },
   {
     name: "a larger body on US Letter with other margins",
     css: "body { font-size: 12pt; }\n@page { size: letter; margin: 30mm 25mm 32mm; }",
     bottomMargin: 32 * MM,
-    locales: ["en", "fr"],
   },
   {
     name: "a class of the author's own, boxed and indented",
     css: ".body p:first-of-type { border-inline-start: 3pt solid #2255aa; padding-inline-start: 8pt; text-indent: 2em; }\nh1 { color: #aa2222; letter-spacing: 0.5pt; }",
     bottomMargin: 26 * MM,
-    locales: ["en", "fr", "es", "ru"],
   },
-];
+  {
+    name: "A5 with narrow margins and a smaller, looser body",
+    css: "@page { size: A5; margin: 14mm 12mm 18mm; }\nbody { font-size: 9.5pt; line-height: 1.55; }",
+    bottomMargin: 18 * MM,
+  },
+] as const;
+
+type VariantName = (typeof VARIANTS)[number]["name"];
+
+/**
+ * What is still below the bar, measured (Chromium 156, fonts embedded), with the floor asserted
+ * meanwhile; every figure not listed is asserted at the bar. Line tops are within 0.4 pt (at the
+ * median) in every language and variant since line boxes follow CSS 2.1 §10.8.1 with each face's
+ * own ascent and descent, in whole pixels as Chromium places them (functions/core/pdf/line-box.ts;
+ * before: hi 2.2-2.7 pt, ar and fa 1.5-2.1, he, th and bn up to 1.3, CJK 0.4-0.8), except where a
+ * paragraph has one line more than Chromium's. What
+ * remains is where lines break (paragraph.ts's line breaker, not the vertical placement), and the
+ * page and line positions that follow from it:
+ */
+const BELOW_BAR: Partial<Record<VariantName, Partial<Record<LocaleId, { agreeing?: number; samePage?: number; topDifference?: number }>>>> = {
+  // Korean: Chromium's word spaces (see cjk-line-starts.test.ts); Bengali: conjuncts measured apart.
+  "the template's print.css": { bn: { agreeing: 0.833 }, ko: { agreeing: 0.911 } },
+  // Greek: every line starts alike, but Chromium ends page 2 inside the first source (one line of
+  // its two, against orphans: 2) where our PDF moves the heading and the item on; Spanish ends its
+  // page 2 elsewhere too.
+  "a larger body on US Letter with other margins": {
+    ar: { agreeing: 0.842 },
+    el: { samePage: 0.97 },
+    es: { agreeing: 0.968, samePage: 0.949 },
+    fa: { agreeing: 0.629 },
+    he: { agreeing: 0.917 },
+    hi: { agreeing: 0.957 },
+    th: { agreeing: 0.96 },
+    uk: { agreeing: 0.966 },
+  },
+  "a class of the author's own, boxed and indented": { ar: { agreeing: 0.957 }, bn: { agreeing: 0.837 }, ko: { agreeing: 0.911 } },
+  "A5 with narrow margins and a smaller, looser body": {
+    ar: { agreeing: 0.922 },
+    // English and Chinese: one paragraph set in one more line than Chromium sets it moves every
+    // line after it down by a line, so their tops differ by a line's height past it.
+    en: { agreeing: 0.947, samePage: 0.976, topDifference: 14.7 },
+    es: { agreeing: 0.97 },
+    hi: { agreeing: 0.885 },
+    th: { agreeing: 0.71, samePage: 0.999 },
+    zh: { agreeing: 0.891, samePage: 0.927, topDifference: 15.5 },
+  },
+};
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
 describeInBrowser("the HTML edition printed by Chromium and our PDF follow the same stylesheet", () => {
   let launched: LaunchedBrowser;
-  const fonts = loadFontLibrary();
-  // The HTML edition as the service stores it: the PDF's faces embedded, none of the machine's.
-  const webFonts = createWebFonts(fonts);
+  let renderer: DocumentRenderer;
+  let parsed: ParsedLetter;
   beforeAll(async () => {
     launched = await launchChromium();
+    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    parsed = await loadLetter(DATA_DIR, SEED_LETTER);
   });
   afterAll(async () => launched?.close());
 
-  describe.each(VARIANTS)("with $name", ({ css, bottomMargin, locales }) => {
-    it.each(locales)("in %s: same pages, same line starts, same line tops", async (locale) => {
-      const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
-      const engine = new TemplateEngine({ ...set, stylesheet: `${set.stylesheet}\n${css}` });
-      const { letter } = await loadSeedLetter();
-      const page = await launched.browser.newPage();
-      await page.setContent(await renderHtmlWithFonts(engine, letter, locale, webFonts));
-      await page.emulateMedia({ media: "print" });
-      const chromium = placedCharacters(toFile(await page.pdf({ preferCSSPageSize: true })), bottomMargin);
-      await page.close();
-      const { fragment } = fillLetter(engine, letter, locale);
-      const metadata = { title: "t", author: "a", subject: "s", keywords: [], creationDate: new Date(0) };
-      const ours = placedCharacters(
-        toFile(
-          await renderPdf(fragment, {
-            locale: localeInfo(locale),
-            stylesheets: editionStylesheets(engine, locale, "A4", fillLetter(engine, letter, locale).view.title),
-            metadata,
-            fonts,
-          }),
-        ),
-        bottomMargin,
-      );
+  it("covers every language the seed template ships (a letter translated into fewer would leave some out)", () => {
+    expect(SHIPPED_LOCALES.length).toBeGreaterThan(0);
+    expect(SHIPPED_LOCALES.filter((locale) => !parsed.letter.translations.has(locale))).toEqual([]);
+  });
 
+  describe.each(VARIANTS)("with $name", ({ name, css, bottomMargin }) => {
+    it.each(SHIPPED_LOCALES)("in %s: same pages, same line starts, same line tops", async (locale) => {
+      const request = { letterId: SEED_LETTER, locale, recipientId: null };
+      const { ours, chromium } = await printBothEditions(launched.browser, restyled(renderer, SEED_TEMPLATE, css), parsed, request);
+      const figures = compareEditions(ours, chromium, bottomMargin);
       // The same text in the same order, so characters align one to one.
-      expect(ours.length).toBe(chromium.length);
-      const starts = ours.map((c, i) => [c, chromium[i]!] as const).filter(([a, b]) => a.lineStart || b.lineStart);
-      const agreeing = starts.filter(([a, b]) => a.lineStart && b.lineStart).length / starts.length;
-      const samePage = ours.filter((c, i) => c.page === chromium[i]!.page).length / ours.length;
-      const topDifference = median(starts.filter(([a, b]) => a.lineStart && b.lineStart).map(([a, b]) => Math.abs(a.top - b.top)));
-      // The measures show in a failure's message.
-      const measured = {
-        pages: ours[ours.length - 1]!.page,
-        agreeing: Number(agreeing.toFixed(3)),
-        samePage: Number(samePage.toFixed(3)),
-        topDifference: Number(topDifference.toFixed(1)),
-      };
-      expect({
-        measured,
-        met: measured.agreeing >= 0.98 && measured.samePage >= 0.99 && measured.topDifference <= 2 && measured.pages === chromium[chromium.length - 1]!.page,
-      }).toEqual({ measured, met: true });
+      expect(figures.characters.ours).toBe(figures.characters.chromium);
+      const floor = { ...BAR, ...BELOW_BAR[name]?.[locale] };
+      const met =
+        figures.pages.ours === figures.pages.chromium && figures.agreeing >= floor.agreeing && figures.samePage >= floor.samePage && figures.topDifference <= floor.topDifference;
+      // The figures show in a failure's message, on one line.
+      const measured = `line starts ${figures.agreeing}, same page ${figures.samePage}, line tops ${figures.topDifference} pt, pages ${figures.pages.ours}/${figures.pages.chromium}`;
+      expect({ measured, met }).toEqual({ measured, met: true });
     });
   });
 });

@@ -1,4 +1,5 @@
 import { Match } from "aws-cdk-lib/assertions";
+import { RENDER_MESSAGE_FAILED, RENDER_PART_FAILED } from "../../functions/render/render-handler";
 import { logicalId, synthStack } from "./synth-stack";
 
 describe("operations alarms", () => {
@@ -31,7 +32,24 @@ describe("operations alarms", () => {
         expect(alarm).toMatchObject({ Namespace: "AWS/Lambda", Statistic: "Sum", Threshold: 0, ComparisonOperator: "GreaterThanThreshold", AlarmActions: [{ Ref: topicId }] });
       }
     }
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
+  });
+
+  it("alarms on documents that failed for their data or template, counted from the render function's log (they are not retried, so never dead-lettered)", () => {
+    const renderLogs = logicalId(stack, stack.render.renderer.logGroup);
+    const filters = Object.values(template.findResources("AWS::Logs::MetricFilter")).map((filter) => filter["Properties"]);
+    const failures = filters.find((filter) => filter.MetricTransformations[0].MetricName === "RenderFailures");
+    expect(failures).toMatchObject({ LogGroupName: { Ref: renderLogs }, MetricTransformations: [{ MetricNamespace: "Letterpress/Render", MetricValue: "1" }] });
+    // The pattern matches the exact lines the render handler writes.
+    expect(failures.FilterPattern).toContain(`$.message = "${RENDER_PART_FAILED}"`);
+    expect(failures.FilterPattern).toContain(`$.message = "${RENDER_MESSAGE_FAILED}"`);
+    expect(alarms.find((alarm) => alarm.MetricName === "RenderFailures")).toMatchObject({
+      Namespace: "Letterpress/Render",
+      Statistic: "Sum",
+      Threshold: 0,
+      ComparisonOperator: "GreaterThanThreshold",
+      AlarmActions: [{ Ref: topicId }],
+    });
   });
 
   it("alarms on a spike of refused share links (the download function's ShareRefused metric, by Service), into the same topic", () => {

@@ -221,11 +221,16 @@ describe("a changed letter renders as bounded parts through the render queues", 
       name: "INVALID_REQUEST",
       message: expect.stringMatching(new RegExp(`asks for ${2 * TOO_MANY.recipients} documents, estimated at \\d+ s of rendering; one invocation renders at most 30 s`)),
     });
-    // The same through the render queue: the request's message fails each time, and nothing was rendered or published.
+    // The same through the render queue: the request fails at once, logged with its code (a retry would
+    // only repeat it), and nothing was rendered or published.
     invocations.length = 0;
+    logged.length = 0;
     runtime.queues.changes.send([JSON.stringify({ letterId: TOO_MANY.letterId, recipients: true })]);
     await runtime.queues.changes.drained();
-    expect(invocations.map((invocation) => invocation.delivery.failed.length)).toEqual([1, 1, 1]);
+    expect(invocations.map((invocation) => invocation.delivery.failed.length)).toEqual([0]);
+    expect(logged.filter((line) => line.message === "render message failed").map((line) => line.attributes)).toEqual([
+      expect.objectContaining({ letterId: TOO_MANY.letterId, code: "INVALID_REQUEST" }),
+    ]);
     expect(rendered).toEqual([]);
     expect(await runtime.store.getLatest(TOO_MANY.letterId)).toBeUndefined();
     // Half of them fit in one invocation.

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import axe from "axe-core";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -59,4 +59,30 @@ export function watchProblems(page: Page, expected?: RegExp): string[] {
   });
   page.on("pageerror", (error) => problems.push(error.message));
   return problems;
+}
+
+/** A page with nothing to reach: what a self-contained document is shown in, and what it tried to fetch. */
+export interface OfflinePage {
+  page: Page;
+  context: BrowserContext;
+  /** Every request beyond the page itself, recorded and refused. */
+  requests: string[];
+  /** Console errors and warnings, and uncaught page errors (watchProblems). */
+  problems: string[];
+}
+
+/**
+ * An offline context's page on which every request is recorded and refused, and every console error
+ * collected: the page must show itself from its own bytes (a document's HTML edition, inline images
+ * and fonts included). Close it with `context.close()`.
+ */
+export async function openOfflinePage(browser: Browser, options: BrowserContextOptions = {}): Promise<OfflinePage> {
+  const context = await browser.newContext({ ...options, offline: true });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  await page.route("**/*", (route) => {
+    requests.push(route.request().url());
+    return route.abort();
+  });
+  return { page, context, requests, problems: watchProblems(page) };
 }

@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
 import type { LocaleId } from "../../functions/core/locales";
 import { type DocumentRenderer, renderDocument } from "../../functions/core/render-document";
+import { TemplateLibrary } from "../../functions/core/template/template-library";
 import { toFile } from "../core/pdf/pdf-inspect";
 import { type PlacedCharacter, placedCharacters } from "./line-starts";
 
@@ -18,7 +19,7 @@ export interface EditionFigures {
   agreeing: number;
   /** Share of characters on the same page. */
   samePage: number;
-  /** Median distance of the tops of lines that start in both, in points. */
+  /** Median distance of the tops of lines that start in both on the same page, in points. */
   topDifference: number;
 }
 
@@ -29,7 +30,11 @@ export function compareEditions(oursFile: string, chromiumFile: string, bottomMa
   const pairs = ours.map((c, i) => [c, chromium[i]] as const).filter((pair): pair is readonly [PlacedCharacter, PlacedCharacter] => pair[1] !== undefined);
   const starts = pairs.filter(([a, b]) => a.lineStart || b.lineStart);
   const both = starts.filter(([a, b]) => a.lineStart && b.lineStart);
-  const tops = both.map(([a, b]) => Math.abs(a.top - b.top)).sort((a, b) => a - b);
+  // A line the two editions put on different pages has no top to compare: samePage counts it.
+  const tops = both
+    .filter(([a, b]) => a.page === b.page)
+    .map(([a, b]) => Math.abs(a.top - b.top))
+    .sort((a, b) => a - b);
   const round = (value: number, digits: number) => Number(value.toFixed(digits));
   return {
     characters: { ours: ours.length, chromium: chromium.length },
@@ -38,6 +43,19 @@ export function compareEditions(oursFile: string, chromiumFile: string, bottomMa
     samePage: round(pairs.filter(([a, b]) => a.page === b.page).length / Math.max(ours.length, 1), 3),
     topDifference: round(tops[Math.floor(tops.length / 2)] ?? Number.NaN, 1),
   };
+}
+
+/**
+ * The renderer with one template restyled: `css` appended to the template's print.css, as an
+ * organization editing its folder would, every other template and asset as they are. Both editions
+ * of `printBothEditions` then follow the variant.
+ */
+export function restyled(renderer: DocumentRenderer, template: string, css: string): DocumentRenderer {
+  const sets = renderer.templates.names.map((name) => {
+    const { set } = renderer.templates.get(name)!;
+    return name === template ? { ...set, stylesheet: `${set.stylesheet}\n${css}` } : set;
+  });
+  return { ...renderer, templates: new TemplateLibrary(sets) };
 }
 
 /**

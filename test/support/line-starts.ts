@@ -45,8 +45,63 @@ export function placedCharacters(path: string, bottomMargin: number): PlacedChar
   return out;
 }
 
-/** The share of line starts (of either PDF) that both PDFs start a line at, the characters aligned one to one. */
-export function lineStartAgreement(ours: readonly PlacedCharacter[], theirs: readonly PlacedCharacter[]): number {
-  const starts = ours.map((c, i) => [c, theirs[i]!] as const).filter(([a, b]) => a.lineStart || b?.lineStart);
-  return starts.filter(([a, b]) => a.lineStart && b?.lineStart).length / starts.length;
+/** One drawn line of a page's bottom margin: its text (pieces joined by spaces) and its extent, in points from the page's top. */
+export interface FooterLine {
+  text: string;
+  top: number;
+  bottom: number;
+}
+
+/**
+ * Each page's drawn lines that reach into the bottom margin (`bottomMargin` points tall) by more than
+ * a point, top to bottom, with the page's height: a footer that grew over the body shows as a line
+ * whose top is above the margin. Poppler reports the left and right margin boxes as lines of
+ * their own, and a letter whose dots Chromium draws off the baseline (Noto Naskh Arabic) as one more:
+ * lines within 6 pt of each other are one drawn line.
+ */
+export function footerLines(path: string, bottomMargin: number): { height: number; lines: FooterLine[] }[] {
+  return run("pdftotext", ["-bbox-layout", path, "-"])
+    .split("<page ")
+    .slice(1)
+    .map((page) => {
+      const height = Number(/height="([\d.]+)"/.exec(page)![1]);
+      const rows: { top: number; bottom: number; parts: string[] }[] = [];
+      for (const line of page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)) {
+        const top = Number(line[1]);
+        const bottom = Number(line[2]);
+        if (bottom <= height - bottomMargin + 1) continue;
+        const text = [...line[3]!.matchAll(/>([^<]*)<\/word>/g)].map((m) => m[1]).join(" ");
+        const row = rows.find((r) => Math.abs(r.top - top) < 6);
+        if (row) {
+          row.parts.push(text);
+          row.bottom = Math.max(row.bottom, bottom);
+        } else rows.push({ top, bottom, parts: [text] });
+      }
+      return { height, lines: rows.sort((a, b) => a.top - b.top).map((row) => ({ text: row.parts.join(" "), top: row.top, bottom: row.bottom })) };
+    });
+}
+
+/** A line's characters in code point order, without spaces, marks and controls: the same text whatever order an extractor reads its pieces in. */
+export function characters(text: string): string {
+  return [...text.replace(/\s|\p{M}|\p{Default_Ignorable_Code_Point}/gu, "")].sort().join("");
+}
+
+/**
+ * Whether a footer line holds the page label: as a phrase, or, where the extractor cuts and reorders
+ * right-to-left words (Chromium's Arabic), as every one of its characters.
+ */
+export function containsLabel(line: string, label: string): boolean {
+  const clean = (text: string) =>
+    text
+      .replace(/\p{Default_Ignorable_Code_Point}/gu, "")
+      .replace(/\s+/g, " ")
+      .trim();
+  if (clean(line).includes(clean(label))) return true;
+  const available = [...characters(line)];
+  return [...characters(label)].every((char) => {
+    const at = available.indexOf(char);
+    if (at < 0) return false;
+    available.splice(at, 1);
+    return true;
+  });
 }

@@ -14,30 +14,46 @@ import type { StyledLetter } from "./web-fonts";
  */
 
 /**
- * `@page` rules that replace the content of every margin box the stylesheet bounds to one line
- * (`white-space: nowrap; overflow: hidden`) and whose text does not fit, with the text the PDF
- * prints there. Only boxes of plain text are cut here: a box with page counters or running
- * strings prints other text on each page, which a stylesheet cannot say page by page.
+ * `@page` rules that make Chromium print the margin boxes the PDF prints: every box of plain text
+ * whose text the PDF cuts (bounded by the stylesheet to one line, `white-space: nowrap; overflow:
+ * hidden`, or taller than its margin area when wrapped) prints the cut text, on one line; and in a
+ * row whose text does not fit on one line, each box of plain text has the width the PDF gives it
+ * (`Composer.marginBoxWidths`), the others take the rest. Only boxes of plain text are changed
+ * here: a box with page counters or running strings prints other text on each page, which a
+ * stylesheet cannot say page by page.
  */
 export function marginBoxCuts(fonts: FontLibrary, locale: LocaleInfo, { styled }: StyledLetter): string {
   const composer = new Composer({ fonts, locale, styled });
   const cutsOf = (style: PageStyle) => {
-    const cuts = new Map<MarginBoxName, string>();
+    const cuts = new Map<MarginBoxName, { text: string | null; width: number }>();
     for (const edge of ["top", "bottom"] as const) {
       const texts = new Map<MarginBoxPosition, string>();
+      const plain = new Set<MarginBoxPosition>();
       for (const position of ["left", "center", "right"] as const) {
         const box = style.boxes[`${edge}-${position}`];
-        if (box?.content.every((part) => part.kind === "text")) texts.set(position, box.content.map((part) => (part.kind === "text" ? part.text : "")).join(""));
+        if (!box) continue;
+        // A box with counters is sized as the PDF sizes it, though only plain text can be cut here.
+        texts.set(position, composer.marginBoxTextBeforeLayout(box.content));
+        if (box.content.every((part) => part.kind === "text")) plain.add(position);
       }
-      for (const [position, { text }] of composer.marginBoxRow(style, edge, texts)) {
-        if (text !== texts.get(position)) cuts.set(`${edge}-${position}`, text);
+      const row = composer.marginBoxRow(style, edge, texts);
+      // A row whose text does not fit on one line is sized by the PDF's rule: its plain boxes without
+      // a width of the stylesheet's say the one the PDF gives them.
+      const squeezed = [...row.values()].some((box) => box.squeezed);
+      for (const [position, { text, width, cut }] of row) {
+        const sized = squeezed && style.boxes[`${edge}-${position}`]!.style.width === "auto";
+        if (plain.has(position) && (cut || sized)) cuts.set(`${edge}-${position}`, { text: cut ? text : null, width });
       }
     }
     return cuts;
   };
   const first = cutsOf(styled.page(true));
   const other = cutsOf(styled.page(false));
-  const rule = (selector: string, cuts: ReadonlyMap<MarginBoxName, string>) =>
-    cuts.size === 0 ? [] : [`${selector} { ${[...cuts].map(([name, text]) => `@${name} { content: ${cssString(text)}; }`).join(" ")} }`];
+  // The cut text on one line, in the width the PDF gave it: Chromium sizes the row's other boxes
+  // from it as the PDF does (a side box beside a declared one takes the rest).
+  const box = ({ text, width }: { text: string | null; width: number }) =>
+    `${text === null ? "" : `content: ${cssString(text)}; white-space: nowrap; `}width: ${width.toFixed(3)}pt;`;
+  const rule = (selector: string, cuts: ReadonlyMap<MarginBoxName, { text: string | null; width: number }>) =>
+    cuts.size === 0 ? [] : [`${selector} { ${[...cuts].map(([name, cut]) => `@${name} { ${box(cut)} }`).join(" ")} }`];
   return [...rule("@page", other), ...rule("@page :first", first)].join("\n");
 }

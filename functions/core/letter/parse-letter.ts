@@ -1,8 +1,11 @@
 import type { z } from "zod";
 import { countOf, type DataIssue, InvalidLetterDataError, LetterpressError, StaleTranslationError } from "../errors";
 import { canonicalLocale, isLocaleId, type LocaleId } from "../locales";
+import type { LetterContext, TemplateOffer, TextCoverage } from "./letter-context";
+import { factsReferences, type FactsReferences, type IdList, type QuotationReference, stringsOf, translationReferences, type TranslationReferences } from "./letter-references";
 import { formatJsonPath, parseDataJson } from "./parse-json";
-import { type LetterFacts, letterFactsSchema, RETIRED_FIELDS, type Translation, translationSchema } from "./schema";
+import { DEFAULT_TEMPLATE, describeInput, type LetterFacts, letterFactsSchema, RETIRED_FIELDS, type Translation, translationSchema } from "./schema";
+import { SLUG_PATTERN } from "./slug";
 import { sourceFingerprint } from "./source-fingerprint";
 
 export const LETTER_FACTS_FILE = "letter.json";
@@ -85,14 +88,17 @@ function unexpectedFields(keys: readonly string[]): string {
   ].join("; ");
 }
 
-function validate<T>(schema: z.ZodType<T>, file: string, letterFile: LetterFile): { value?: T; issues: DataIssue[] } {
+function validate<T>(schema: z.ZodType<T>, file: string, letterFile: LetterFile): { value?: T; json?: unknown; issues: DataIssue[] } {
   const decoded = decode(file, letterFile);
   if (decoded.text === undefined) return { issues: decoded.issues };
   const parsed = parseDataJson(file, decoded.text);
   if (!parsed.ok) return { issues: parsed.issues };
-  const result = schema.safeParse(parsed.value);
-  if (result.success) return { value: result.data, issues: [] };
+  // The input is reported so that a message can say what was found ("found 501").
+  const result = schema.safeParse(parsed.value, { reportInput: true });
+  if (result.success) return { value: result.data, json: parsed.value, issues: [] };
   return {
+    // The parsed JSON is kept: the checks between files read what did parse (letter-references.ts).
+    json: parsed.value,
     issues: result.error.issues.map((issue) => ({
       file,
       path: formatJsonPath(issue.path),
@@ -102,107 +108,178 @@ function validate<T>(schema: z.ZodType<T>, file: string, letterFile: LetterFile)
           : // zod says only "Invalid key in record"; the key's own issues state the rule (test/reliability, issue 8).
             issue.code === "invalid_key"
             ? `invalid key: ${issue.issues.map((keyIssue) => keyIssue.message).join("; ")}`
-            : issue.message.replace(/^Invalid input: /, ""),
+            : messageOf(issue),
     })),
   };
 }
 
-function compareKeys(file: string, path: string, actual: Iterable<string>, expected: Iterable<string>, what: string): DataIssue[] {
-  const actualSet = new Set(actual);
-  const expectedSet = new Set(expected);
+/**
+ * Ids in one file against the ids another file defines. An id is "unexpected" only when the other
+ * file's whole list could be read; a "missing" one needs only the ids that were.
+ */
+/** JSON's words for what a field holds, for zod's type names. */
+const EXPECTED_TYPES: Readonly<Record<string, string>> = {
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+  array: "a list (a JSON array [...])",
+  object: "an object",
+};
+
+/** What was found instead, with its value when it is short to say: "the string "yes"", "the number 250", "an array". */
+function describeFound(input: unknown): string {
+  if (typeof input === "string") return `the string ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)}`;
+  if (typeof input === "number") return `the number ${input}`;
+  if (typeof input === "boolean") return String(input);
+  return describeInput(input);
+}
+
+/**
+ * zod's messages in words a person can act on. A schema's own message (the fields an object
+ * expects, the rule of an id) stands; zod's defaults ("expected string, received undefined", "Too
+ * big: expected array to have <=500 items") are said as what is missing, expected and received.
+ */
+function messageOf(issue: z.core.$ZodIssue): string {
+  const own = issue.message.replace(/^Invalid input: /, "");
+  if (!/^(Invalid input|Too big|Too small)/.test(issue.message)) return own;
+  if (issue.code === "invalid_type") {
+    const expected = EXPECTED_TYPES[issue.expected] ?? issue.expected;
+    return issue.input === undefined ? `missing; expected ${expected}` : `expected ${expected}, received ${describeFound(issue.input)}`;
+  }
+  if ((issue.code === "too_big" || issue.code === "too_small") && issue.origin === "array") {
+    const bound = issue.code === "too_big" ? `at most ${issue.maximum}` : `at least ${issue.minimum}`;
+    const found = Array.isArray(issue.input) ? `, found ${issue.input.length}` : "";
+    return `expected ${bound} item${bound.endsWith(" 1") ? "" : "s"}${found}`;
+  }
+  return own;
+}
+
+function compareKeys(file: string, path: string, actual: IdList | undefined, expected: IdList | undefined, what: string, where = LETTER_FACTS_FILE): DataIssue[] {
+  if (!actual || !expected) return [];
+  const actualSet = new Set(actual.ids);
+  const expectedSet = new Set(expected.ids);
   const issues: DataIssue[] = [];
   for (const key of expectedSet) if (!actualSet.has(key)) issues.push({ file, path: `${path}.${key}`, message: `missing; expected the ${what} "${key}"` });
-  for (const key of actualSet) if (!expectedSet.has(key)) issues.push({ file, path: `${path}.${key}`, message: `unexpected ${what} "${key}"; it is not in ${LETTER_FACTS_FILE}` });
+  if (expected.complete) {
+    for (const key of actualSet) if (!expectedSet.has(key)) issues.push({ file, path: `${path}.${key}`, message: `unexpected ${what} "${key}"; it is not in ${where}` });
+  }
   return issues;
 }
 
-const quoteSources = (paragraph: Translation["paragraphs"][number]): string =>
-  paragraph.content
-    .flatMap((segment) => ("quote" in segment ? [segment.source] : []))
+const quoteSources = (quotations: readonly QuotationReference[]): string =>
+  quotations
+    .map((quotation) => quotation.source)
     .sort()
     .join(", ");
 
 /** Checks within one file: every quotation's source is one of the file's own sources. */
-function ownChecks(file: string, translation: Translation): DataIssue[] {
-  const issues: DataIssue[] = [];
-  translation.paragraphs.forEach((paragraph, p) =>
-    paragraph.content.forEach((segment, s) => {
-      if ("quote" in segment && !Object.hasOwn(translation.sources, segment.source)) {
-        issues.push({ file, path: `paragraphs[${p}].content[${s}].source`, message: `unknown source "${segment.source}"; expected one of the keys of "sources"` });
-      }
-    }),
+function ownChecks(file: string, refs: TranslationReferences): DataIssue[] {
+  const sources = refs.sources;
+  // With a key the schema refused, a quotation may name the source that key meant.
+  if (!sources?.complete) return [];
+  const known = new Set(sources.ids);
+  return (refs.paragraphs ?? []).flatMap((paragraph) =>
+    (paragraph.quotations ?? [])
+      .filter((quotation) => !known.has(quotation.source))
+      .map((quotation) => ({ file, path: quotation.path, message: `unknown source "${quotation.source}"; expected one of the keys of "sources"` })),
   );
-  return issues;
 }
 
 /** Checks that tie a language file to letter.json: the same signatories and recipients. */
-function factsChecks(file: string, translation: Translation, facts: LetterFacts): DataIssue[] {
+function factsChecks(file: string, refs: TranslationReferences, facts: FactsReferences): DataIssue[] {
   return [
-    ...compareKeys(
-      file,
-      "signatories",
-      Object.keys(translation.signatories),
-      facts.signatories.map((s) => s.id),
-      "signatory",
-    ),
-    ...compareKeys(
-      file,
-      "recipients",
-      Object.keys(translation.recipients),
-      facts.recipients.map((r) => r.id),
-      "recipient",
-    ),
+    ...compareKeys(file, "signatories", refs.signatories, facts.signatories, "signatory"),
+    ...compareKeys(file, "recipients", refs.recipients, facts.recipients, "recipient"),
   ];
 }
 
-/** Checks that tie a translation to its source: the same sources, paragraphs and quotations. */
-function sourceChecks(file: string, translation: Translation, source: Translation, sourceLocale: LocaleId, fingerprint: string | undefined): DataIssue[] {
+/** Checks that tie a translation to its source: the same sources, paragraphs and quotations, as far as each file could be read. */
+function sourceChecks(file: string, refs: TranslationReferences, source: TranslationReferences, sourceLocale: LocaleId, fingerprint: string | undefined): DataIssue[] {
   const issues: DataIssue[] = [];
-  if (!translation.translationOf) {
+  if (!refs.hasTranslationOf) {
     // The fingerprint is printed here, so a new translation can record it without guessing one first.
     const expected = fingerprint
       ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"} (the fingerprint of the current ${sourceLocale}.json)`
       : `{"locale": "${sourceLocale}", "sourceSha256": "<fingerprint>"} (printed here once ${sourceLocale}.json is valid)`;
     issues.push({ file, path: "translationOf", message: `missing; expected ${expected}` });
-  } else if (translation.translationOf.locale !== sourceLocale) {
+  } else if (refs.translationOfLocale !== undefined && isLocaleId(refs.translationOfLocale) && refs.translationOfLocale !== sourceLocale) {
     issues.push({ file, path: "translationOf.locale", message: `expected "${sourceLocale}", the letter's source language` });
   }
-  // Compared with a source that has problems of its own, every translation would repeat them.
-  if (!fingerprint) return issues;
-  issues.push(...compareKeys(file, "sources", Object.keys(translation.sources), Object.keys(source.sources), "source"));
-  source.paragraphs.forEach((expected, p) => {
-    const actual = translation.paragraphs[p];
+  const sourceFile = `${sourceLocale}.json`;
+  issues.push(...compareKeys(file, "sources", refs.sources, source.sources, "source", sourceFile));
+  const expectedParagraphs = source.paragraphs;
+  const actualParagraphs = refs.paragraphs;
+  if (!expectedParagraphs || !actualParagraphs) return issues;
+  const count = countOf(expectedParagraphs.length, "paragraph");
+  // A source quotation naming no source of its own is the source's error; translations are not held to it.
+  const knownSources = new Set(source.sources?.ids ?? []);
+  const quotationsReadable = (quotations: readonly QuotationReference[] | undefined): quotations is readonly QuotationReference[] =>
+    quotations !== undefined && source.sources !== undefined && quotations.every((quotation) => knownSources.has(quotation.source));
+  expectedParagraphs.forEach((expected, p) => {
+    const actual = actualParagraphs[p];
+    // A source paragraph without a readable id has its own error; the translations are not held to it.
+    if (expected.id === undefined) return;
     if (!actual) {
-      issues.push({ file, path: `paragraphs[${p}]`, message: `missing; expected paragraph "${expected.id}" (the source has ${countOf(source.paragraphs.length, "paragraph")})` });
-    } else if (actual.id !== expected.id) {
+      issues.push({ file, path: `paragraphs[${p}]`, message: `missing; expected paragraph "${expected.id}" (the source has ${count})` });
+    } else if (actual.id !== undefined && actual.id !== expected.id) {
       issues.push({ file, path: `paragraphs[${p}].id`, message: `expected paragraph "${expected.id}" here, found "${actual.id}"` });
-    } else if (quoteSources(actual) !== quoteSources(expected)) {
+    } else if (actual.id !== undefined && actual.quotations && quotationsReadable(expected.quotations) && quoteSources(actual.quotations) !== quoteSources(expected.quotations)) {
       issues.push({
         file,
         path: `paragraphs[${p}].content`,
-        message: `expected the source's quotations (${quoteSources(expected) || "none"}), found (${quoteSources(actual) || "none"})`,
+        message: `expected the source's quotations (${quoteSources(expected.quotations) || "none"}), found (${quoteSources(actual.quotations) || "none"})`,
       });
     }
   });
-  for (let p = source.paragraphs.length; p < translation.paragraphs.length; p++) {
+  for (let p = expectedParagraphs.length; p < actualParagraphs.length; p++) {
     issues.push({
       file,
       path: `paragraphs[${p}]`,
-      message: `unexpected paragraph "${translation.paragraphs[p]?.id}"; the source has ${countOf(source.paragraphs.length, "paragraph")}`,
+      message: `unexpected paragraph${actualParagraphs[p]?.id === undefined ? "" : ` "${actualParagraphs[p]?.id}"`}; the source has ${count}`,
     });
   }
   return issues;
 }
 
-/** letter.json's source language even when the file fails validation, so the language files can still be checked. */
-function declaredSourceLocale(letterFile: LetterFile | undefined): LocaleId | undefined {
-  if (!letterFile || "refused" in letterFile) return undefined;
-  try {
-    const value = (JSON.parse(new TextDecoder().decode(letterFile.bytes)) as { sourceLocale?: unknown } | null)?.sourceLocale;
-    return typeof value === "string" && isLocaleId(value) ? value : undefined;
-  } catch {
-    return undefined;
+/**
+ * Checks against the deployment (LetterContext): the template letter.json names exists, it has a
+ * message catalog for each language, each language file has the letter's own words it prints, and
+ * every character of every file has a glyph in some shipped face.
+ */
+function templateIssue(at: (name: string) => string, name: string | undefined, templates: ReadonlyMap<string, TemplateOffer>): DataIssue | undefined {
+  if (name === undefined || templates.has(name)) return undefined;
+  const names = [...templates.keys()].sort();
+  return {
+    file: at(LETTER_FACTS_FILE),
+    path: "template",
+    message: `no template "${name}"${name === DEFAULT_TEMPLATE ? " (the default when letter.json names none)" : ""}; expected one of the folders of templates/: ${names.map((known) => `"${known}"`).join(", ")}`,
+  };
+}
+
+function languageTemplateIssues(file: string, locale: LocaleId, refs: TranslationReferences | undefined, name: string, offer: TemplateOffer): DataIssue[] {
+  if (!offer.locales.has(locale)) {
+    const has = [...offer.locales].sort().join(", ");
+    return [
+      { file, path: "", message: `the letter's template "${name}" has no messages in this language; expected templates/${name}/messages/${locale}.json (it has ${has || "none"})` },
+    ];
   }
+  return offer.letterWords.filter((word) => refs && !refs.fields.has(word)).map((word) => ({ file, path: word, message: `missing; the letter's template "${name}" prints it` }));
+}
+
+function coverageIssues(file: string, json: unknown, coverage: TextCoverage): DataIssue[] {
+  return stringsOf(json).flatMap(({ path, text }) => {
+    const uncovered = coverage.uncovered(text);
+    if (uncovered.length === 0) return [];
+    // Each character once, where it first occurs, counted in characters (code points) as a person counts them.
+    const seen = new Set<number>();
+    const distinct = uncovered.filter((character) => !seen.has(character.codePoint) && seen.add(character.codePoint));
+    const listed = distinct
+      .slice(0, 5)
+      .map((character) => `${character.description} at character ${[...text.slice(0, character.index)].length}`)
+      .join(", ");
+    const more = distinct.length > 5 ? ` and ${distinct.length - 5} more` : "";
+    return [{ file, path, message: `no shipped font has a glyph for ${listed}${more}; expected text the shipped fonts draw (replace or remove it)` }];
+  });
 }
 
 const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
@@ -216,12 +293,14 @@ function isKnownLanguage(locale: LocaleId): boolean {
  * Validates a letter's files: `letter.json` and one `<locale>.json` per language.
  * Problems in the facts or the source language make the whole letter invalid; then every file's
  * problems are reported at once, the language files' included. A translation that is invalid or out
- * of date disables only its language.
+ * of date disables only its language. The checks between files run on whatever parts of each file
+ * could be read, so a schema error in one file hides no problem of another.
  *
  * @param folder the letter's folder name, which must equal its id; file names in errors start with it
  * @param warnings what the reader skipped, passed through to the result
+ * @param context the deployment's templates and fonts, checked now rather than first at render
  */
-export function parseLetter(folder: string, files: readonly LetterFile[], warnings: readonly DataIssue[] = []): ParsedLetter {
+export function parseLetter(folder: string, files: readonly LetterFile[], warnings: readonly DataIssue[] = [], context: LetterContext = {}): ParsedLetter {
   const at = (name: string) => `${folder}/${name}`;
   const letterIssues: DataIssue[] = [];
   const factsFile = files.find((file) => file.name === LETTER_FACTS_FILE);
@@ -229,11 +308,12 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
 
   const facts = factsFile ? validate(letterFactsSchema, at(LETTER_FACTS_FILE), factsFile) : { issues: [] as DataIssue[] };
   letterIssues.push(...facts.issues);
-  if (facts.value && facts.value.id !== folder) {
+  const factsRefs = facts.json === undefined ? undefined : factsReferences(facts.json);
+  if (factsRefs?.id !== undefined && SLUG_PATTERN.test(factsRefs.id) && factsRefs.id !== folder) {
     letterIssues.push({ file: at(LETTER_FACTS_FILE), path: "id", message: `expected "${folder}", the name of the letter's folder` });
   }
 
-  const translations = new Map<LocaleId, { file: string; value?: Translation; issues: DataIssue[] }>();
+  const translations = new Map<LocaleId, { file: string; value?: Translation; json?: unknown; refs?: TranslationReferences; issues: DataIssue[] }>();
   for (const file of files) {
     if (file.name === LETTER_FACTS_FILE) continue;
     const locale = file.name.replace(/\.json$/, "");
@@ -257,50 +337,72 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       continue;
     }
     const result = validate(translationSchema, at(file.name), file);
-    if (result.value && result.value.locale !== locale) {
+    const refs = result.json === undefined ? undefined : translationReferences(result.json);
+    if (refs?.locale !== undefined && isLocaleId(refs.locale) && refs.locale !== locale) {
       result.issues.push({ file: at(file.name), path: "locale", message: `expected "${locale}", the file's name` });
     }
-    if (result.value) result.issues.push(...ownChecks(at(file.name), result.value));
-    if (result.value && facts.value) result.issues.push(...factsChecks(at(file.name), result.value, facts.value));
-    translations.set(locale, { file: at(file.name), ...result });
+    if (refs) result.issues.push(...ownChecks(at(file.name), refs));
+    if (refs && factsRefs) result.issues.push(...factsChecks(at(file.name), refs, factsRefs));
+    translations.set(locale, { file: at(file.name), ...result, refs });
   }
 
+  // When letter.json cannot say it (malformed, or its sourceLocale is), the translations can: the
+  // language they all say they were made from, if its file is there and is no translation itself.
+  const sourceLocale = factsRefs?.sourceLocale ?? sourceNamedByTranslations(translations);
   // Any well-formed tag is a language, so a recipient's language must be one this letter has a file for
   // (a missing source file is reported on its own, below).
-  for (const [index, recipient] of (facts.value?.recipients ?? []).entries()) {
-    if (!translations.has(recipient.locale) && recipient.locale !== facts.value?.sourceLocale) {
+  for (const { index, locale } of factsRefs?.recipientLocales ?? []) {
+    if (!translations.has(locale) && locale !== sourceLocale) {
       letterIssues.push({
         file: at(LETTER_FACTS_FILE),
         path: `recipients[${index}].locale`,
-        message: `"${recipient.locale}" is not a language of this letter (no ${recipient.locale}.json); expected one of ${[...translations.keys()].sort().join(", ")}`,
+        message: `"${locale}" is not a language of this letter (no ${locale}.json); expected one of ${[...translations.keys()].sort().join(", ")}`,
       });
     }
   }
 
-  const sourceLocale = facts.value?.sourceLocale ?? declaredSourceLocale(factsFile);
   const source = sourceLocale ? translations.get(sourceLocale) : undefined;
   if (factsFile && sourceLocale && !source) {
     letterIssues.push({ file: at(`${sourceLocale}.json`), path: "", message: `missing; the letter's source language is "${sourceLocale}"` });
   }
-  if (source?.value?.translationOf) source.issues.push({ file: source.file, path: "translationOf", message: "the source language's own file must not have translationOf" });
+  if (source?.refs?.hasTranslationOf) source.issues.push({ file: source.file, path: "translationOf", message: "the source language's own file must not have translationOf" });
   const fingerprint = source?.value && source.issues.length === 0 ? sourceFingerprint(source.value) : undefined;
+
+  // Checks against the deployment, after the fingerprint: a missing catalog or glyph is no fault of the source's text.
+  const deploymentIssues = new Map<LocaleId, DataIssue[]>();
+  const name = factsRefs?.template;
+  const offer = name === undefined ? undefined : context.templates?.get(name);
+  if (context.templates) {
+    const unknown = templateIssue(at, name, context.templates);
+    if (unknown) letterIssues.push(unknown);
+  }
+  if (context.coverage && facts.json !== undefined) letterIssues.push(...coverageIssues(at(LETTER_FACTS_FILE), facts.json, context.coverage));
+  for (const [locale, translation] of translations) {
+    // A file named by no language has that problem already, and no template could have its catalog.
+    if (!isLocaleId(locale) || !isKnownLanguage(locale)) continue;
+    const issues: DataIssue[] = [];
+    if (offer && name !== undefined) issues.push(...languageTemplateIssues(translation.file, locale, translation.refs, name, offer));
+    if (context.coverage && translation.json !== undefined) issues.push(...coverageIssues(translation.file, translation.json, context.coverage));
+    deploymentIssues.set(locale, issues);
+  }
 
   // Every translation is checked against the source, whether or not the letter as a whole is valid.
   const translationIssues = new Map<LocaleId, DataIssue[]>();
   for (const [locale, translation] of translations) {
     if (locale === sourceLocale) continue;
     const issues = [...translation.issues];
-    if (translation.value && source?.value && sourceLocale) issues.push(...sourceChecks(translation.file, translation.value, source.value, sourceLocale, fingerprint));
+    if (translation.refs && source?.refs && sourceLocale) issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint));
     if (fingerprint) {
       // A malformed fingerprint is answered with the right one.
       for (const issue of issues) {
         if (issue.path.startsWith("translationOf") && !issue.message.includes(fingerprint)) issue.message += `; the current ${sourceLocale}.json's fingerprint is ${fingerprint}`;
       }
     }
+    issues.push(...(deploymentIssues.get(locale) ?? []));
     translationIssues.set(locale, issues);
   }
 
-  if (source) letterIssues.push(...source.issues);
+  if (source) letterIssues.push(...source.issues, ...(sourceLocale ? (deploymentIssues.get(sourceLocale) ?? []) : []));
   if (letterIssues.length > 0 || !facts.value || !source?.value || !sourceLocale || !fingerprint) {
     const everyIssue = [...letterIssues, ...[...translationIssues.values()].flat()];
     throw new InvalidLetterDataError(sortByFile(everyIssue));
@@ -329,6 +431,14 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     }
   }
   return { letter: { facts: facts.value, translations: usable, sourceFingerprint: fingerprint }, localeErrors, warnings };
+}
+
+function sourceNamedByTranslations(translations: ReadonlyMap<string, { refs?: TranslationReferences }>): LocaleId | undefined {
+  const named = new Set([...translations.values()].flatMap(({ refs }) => (refs?.translationOfLocale === undefined ? [] : [refs.translationOfLocale])));
+  const [only] = named;
+  if (named.size !== 1 || only === undefined || !isLocaleId(only)) return undefined;
+  const source = translations.get(only);
+  return source?.refs && !source.refs.hasTranslationOf ? only : undefined;
 }
 
 /** Issues grouped by file, in file-name order (each file's own order kept), as people read a folder. */

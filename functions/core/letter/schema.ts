@@ -35,16 +35,18 @@ export { SLUG_PATTERN, slug } from "./slug";
 export const localeId = localeIdSchema;
 
 /** Every human-readable text field: visible, bounded, and read in the order it is written (text-rules.ts). */
-export const text = z.string({ error: (issue) => (issue.input === undefined ? "missing; expected a string" : "expected a string") }).superRefine((value, ctx) => {
-  const problems = [
-    invisibleTextProblem(value),
-    value.length > LIMITS.textLength ? `expected at most ${LIMITS.textLength} characters` : undefined,
-    controlCharacterProblem(value),
-    bidiControlProblem(value),
-    combiningSequenceProblem(value),
-  ];
-  for (const message of problems) if (message) ctx.addIssue({ code: "custom", message });
-});
+export const text = z
+  .string({ error: (issue) => (issue.input === undefined ? "missing; expected a string" : `expected a string, received ${describeInput(issue.input)}`) })
+  .superRefine((value, ctx) => {
+    const problems = [
+      invisibleTextProblem(value),
+      value.length > LIMITS.textLength ? `expected at most ${LIMITS.textLength} characters` : undefined,
+      controlCharacterProblem(value),
+      bidiControlProblem(value),
+      combiningSequenceProblem(value),
+    ];
+    for (const message of problems) if (message) ctx.addIssue({ code: "custom", message });
+  });
 
 /** A calendar date: the format first, then whether the day exists ("2026-02-30" does not). */
 const isoDate = z.string({ error: "expected a date as YYYY-MM-DD" }).superRefine((value, ctx) => {
@@ -82,7 +84,7 @@ function recordOf<Value extends z.ZodType>(what: string, value: Value) {
 }
 
 /** What was found instead, in words: "a string", "an array", "null". */
-function describeInput(input: unknown): string {
+export function describeInput(input: unknown): string {
   if (input === null) return "null";
   if (Array.isArray(input)) return "an array";
   const type = typeof input;
@@ -99,7 +101,7 @@ export const DEFAULT_TEMPLATE = "un-security-council";
 /** letter.json: the facts that do not depend on the language. */
 export const letterFactsSchema = fields({
   id: slug,
-  /** The letter's template: a folder templates/<name>/ (checked against the folders when rendered). */
+  /** The letter's template: a folder templates/<name>/ (checked against the folders there are when the letter is validated for a renderer). */
   template: slug.default(DEFAULT_TEMPLATE),
   sourceLocale: localeId,
   /** The date the letter bears. Optional: the seed does not state it, and nothing is invented. */
@@ -142,7 +144,9 @@ export const translationSchema = fields({
   /** Absent in the source language; in a translation, the source revision it was made from. */
   translationOf: fields({
     locale: localeId,
-    sourceSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 as 64 lowercase hex digits" }),
+    sourceSha256: z
+      .string({ error: (issue) => `${issue.input === undefined ? "missing; " : ""}expected a SHA-256 as 64 lowercase hex digits` })
+      .regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 as 64 lowercase hex digits" }),
   }).optional(),
   title: text,
   summary: text,

@@ -5,6 +5,7 @@ import { z } from "zod";
 
 /** Ids become S3 keys, file names and URL segments: lowercase letters, digits and inner hyphens only. */
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-export const slug = z.string().regex(SLUG_PATTERN, {
-  error: "expected an id of lowercase letters, digits and hyphens (1-64 characters, no leading or trailing hyphen)",
-});
+const SLUG_RULE = "an id of lowercase letters, digits and hyphens (1-64 characters, no leading or trailing hyphen)";
+export const slug = z
+  .string({ error: (issue) => (issue.input === undefined ? `missing; expected ${SLUG_RULE}` : `expected ${SLUG_RULE}`) })
+  .regex(SLUG_PATTERN, { error: `expected ${SLUG_RULE}` });

@@ -3,6 +3,7 @@ import { LetterpressError } from "../errors";
 import { describeImage, readImageElement } from "../images/image-element";
 import { type ImageSource, resolveImage, type TemplateAssets } from "../images/image-source";
 import { borderWidthsOf, type ComputedStyle, resolveLength } from "../style";
+import type { LineBox } from "./line-box";
 import type { Line } from "./paragraph";
 
 /**
@@ -103,14 +104,12 @@ export function imageSize(image: ImageContent, containerWidth: number): { width:
 export function imageLine(
   image: ImageContent,
   size: { width: number; height: number },
-  block: { style: ComputedStyle; dir: "ltr" | "rtl"; contentWidth: number; indent: number },
+  block: { style: ComputedStyle; dir: "ltr" | "rtl"; contentWidth: number; indent: number; strut: LineBox },
 ): { line: Line; dx: number; dy: number } {
   if (!image.inline) return { line: { runs: [], ascent: size.height, height: size.height, width: size.width }, dx: 0, dy: 0 };
-  const { style } = block;
-  // The strut of paragraph.ts's line boxes: half-leading above an ascent of 0.86 em.
-  const lineHeight = style.lineHeight.pt ?? style.fontSize * style.lineHeight.factor!;
-  const ascent = (lineHeight - style.fontSize) / 2 + style.fontSize * 0.86;
-  const descent = lineHeight - ascent;
+  const { style, strut } = block;
+  const ascent = strut.baseline;
+  const descent = strut.height - strut.baseline;
   const above = Math.max(ascent, size.height);
   // text-indent comes first on the line, as a space would; the rest of the line is aligned.
   const free = block.contentWidth - block.indent - size.width;

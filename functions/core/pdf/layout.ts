@@ -5,6 +5,7 @@ import { borderWidthsOf, type ComputedStyle, type ContentPart, type MarginBoxNam
 import { FAMILIES, FAMILY_IDS, type FamilyId, faceOf, type FontLibrary } from "./font-library";
 import { checkFitsPage, type ImageContent, imageLine, imageSize } from "./images";
 import { type Box, type Inline, inlineText } from "./letter-tree";
+import { strutOf } from "./line-box";
 import type { Page, PageGeometry, PlacedLine, PlacedRule, StructNode } from "./page-model";
 import { type Align, intrinsicWidths, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
 import { layoutTable, placeTable, type TableHost, type TableLayout, tableHead } from "./table-layout";
@@ -155,6 +156,18 @@ export function markerText(style: ComputedStyle, ordinal: number): string | null
 export type MarginBoxPosition = "left" | "center" | "right";
 
 const MARGIN_BOX_POSITIONS: readonly MarginBoxPosition[] = ["left", "center", "right"];
+
+/** A margin box of a row, sized and bounded (`Composer.marginBoxRow`). */
+export interface MarginBoxText {
+  /** What the box prints: its text, or the start of it that fits, ending in an ellipsis. */
+  text: string;
+  /** Its width, in points. */
+  width: number;
+  /** Whether `text` was cut. */
+  cut: boolean;
+  /** Whether the box is narrower than its text on one line (it wraps, or was cut). */
+  squeezed: boolean;
+}
 
 const ELLIPSIS = "\u2026";
 
@@ -354,7 +367,8 @@ export class Composer {
   ): void {
     const size = blockSize ?? imageSize(image, geometry.contentWidth);
     const indent = resolveLength(box.style.textIndent, geometry.contentWidth);
-    const { line, dx, dy } = imageLine(image, size, { style: box.style, dir: box.dir, contentWidth: geometry.contentWidth, indent });
+    const strut = strutOf(this.ctx.fonts, this.rulesOf(box.style).primary, box.style.fontSize, box.style.fontSize * lineHeightFactor(box.style));
+    const { line, dx, dy } = imageLine(image, size, { style: box.style, dir: box.dir, contentWidth: geometry.contentWidth, indent, strut });
     checkFitsPage(image, line.height, Math.min(...[this.first, this.other].map((page) => page.height - page.margin.top - page.margin.bottom)));
     let node: StructNode | null = null;
     if (!image.decorative) {
@@ -747,6 +761,15 @@ export class Composer {
       .join("");
   }
 
+  /**
+   * A margin box's text before the letter is laid out, for the HTML edition's sizing of its margin
+   * boxes (`marginBoxCuts`): page counters as on the first of one page (our faces' figures are
+   * tabular, so as wide as on any page of a letter of fewer than ten), running strings empty.
+   */
+  marginBoxTextBeforeLayout(parts: readonly ContentPart[]): string {
+    return parts.map((part) => (part.kind === "text" ? part.text : part.kind === "counter" ? formatCounter(1, part.style) : "")).join("");
+  }
+
   private drawMarginBoxes(): void {
     const dir = this.ctx.styled.dirOf(this.ctx.styled.root);
     this.pages.forEach((page, index) => {
@@ -782,10 +805,15 @@ export class Composer {
    * The boxes of one row of a page's margin (`edge`), given the text each prints: each box's width
    * (`marginBoxWidths`) and its text, cut to that width where the stylesheet bounds the box to one
    * line (`white-space: nowrap; overflow: hidden`), ending in an ellipsis with `text-overflow:
-   * ellipsis`. Nothing a box prints can then push another box's text (the page label) off the page.
-   * The HTML edition asks the same question of the same page style (`embeddedFontCss`).
+   * ellipsis`. Every other box is bounded to its margin area too (CSS Paged Media 3 §5.3: a top or
+   * bottom box is as tall as the page margin): text that, wrapped to the box's width, would be taller
+   * than the margin is cut to one line ending in an ellipsis, whatever the stylesheet says, so that
+   * nothing a box prints can run over the body, off the page, or push another box's text (the page
+   * label) away. `cut` says which texts were cut, `squeezed` which boxes are narrower than their text
+   * on one line. The HTML edition asks the same question of the same
+   * page style (`marginBoxCuts`).
    */
-  marginBoxRow(style: PageStyle, edge: "top" | "bottom", texts: ReadonlyMap<MarginBoxPosition, string>): Map<MarginBoxPosition, { text: string; width: number }> {
+  marginBoxRow(style: PageStyle, edge: "top" | "bottom", texts: ReadonlyMap<MarginBoxPosition, string>): Map<MarginBoxPosition, MarginBoxText> {
     const dir = this.ctx.styled.dirOf(this.ctx.styled.root);
     const width = style.width - style.margin.left - style.margin.right;
     const boxOf = (position: MarginBoxPosition) => style.boxes[`${edge}-${position}` as MarginBoxName]!;
@@ -799,12 +827,25 @@ export class Composer {
       }),
     );
     const widths = this.marginBoxWidths(width, natural, declared);
-    const row = new Map<MarginBoxPosition, { text: string; width: number }>();
+    const areaHeight = style.margin[edge];
+    const row = new Map<MarginBoxPosition, MarginBoxText>();
     for (const [position, text] of texts) {
       const boxStyle = boxOf(position).style;
       const boxWidth = widths.get(position)!;
-      const cut = boxStyle.whiteSpace === "nowrap" && boxStyle.overflow === "hidden" && natural.get(position)! > boxWidth;
-      row.set(position, { text: cut ? fitToWidth(text, boxStyle.textOverflow === "ellipsis" ? ELLIPSIS : "", boxWidth, (t) => measure(t, boxStyle)) : text, width: boxWidth });
+      const squeezed = natural.get(position)! > boxWidth;
+      const oneLine = boxStyle.whiteSpace === "nowrap" && boxStyle.overflow === "hidden";
+      if (oneLine) {
+        row.set(position, {
+          text: squeezed ? fitToWidth(text, boxStyle.textOverflow === "ellipsis" ? ELLIPSIS : "", boxWidth, (t) => measure(t, boxStyle)) : text,
+          width: boxWidth,
+          cut: squeezed,
+          squeezed,
+        });
+        continue;
+      }
+      const overflows = this.heightOf(this.set(this.textInlines(text, boxStyle), boxStyle, boxWidth, dir)) > areaHeight + EPSILON;
+      const cut = overflows ? fitToWidth(text.replace(/\s+/g, " "), ELLIPSIS, boxWidth, (t) => measure(t, boxStyle)) : text;
+      row.set(position, { text: cut, width: boxWidth, cut: overflows, squeezed });
     }
     return row;
   }
@@ -830,7 +871,9 @@ export class Composer {
     const widths = new Map<MarginBoxPosition, number>();
     const center = natural.get("center");
     if (center !== undefined) {
-      const c = declared.get("center") ?? Math.min(center, width);
+      // A long centre box leaves each side what the wider side needs (a page label), when it can.
+      const sideNeed = Math.max(0, ...(["left", "right"] as const).map((side) => (natural.has(side) ? (declared.get(side) ?? natural.get(side)!) : 0)));
+      const c = declared.get("center") ?? Math.min(center, Math.max(0, width - 2 * sideNeed));
       widths.set("center", c);
       for (const side of ["left", "right"] as const) if (natural.has(side)) widths.set(side, declared.get(side) ?? (width - c) / 2);
       return widths;
@@ -848,6 +891,15 @@ export class Composer {
     }
     const l = natural.get("left") ?? 0;
     const r = natural.get("right") ?? 0;
+    if (natural.has("left") && natural.has("right") && l + r > width && Math.min(l, r) <= width / 2) {
+      // A short box beside one too long for the row (a page label beside a long running title) keeps
+      // its natural width, and the long one, which marginBoxRow then cuts, takes the rest. §5.3.2's
+      // flex rule would leave the short box little more than its min-content width and wrap the
+      // label over several lines; the HTML edition declares the long box's width, so both agree.
+      widths.set(l <= r ? "left" : "right", Math.min(l, r));
+      widths.set(l <= r ? "right" : "left", width - Math.min(l, r));
+      return widths;
+    }
     const scale = l + r > width ? width / (l + r) : 1;
     if (natural.has("left")) widths.set("left", declared.get("left") ?? (natural.has("right") ? l * scale : width));
     if (natural.has("right")) widths.set("right", declared.get("right") ?? (natural.has("left") ? r * scale : width));

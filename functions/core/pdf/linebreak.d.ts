@@ -3,8 +3,9 @@ declare module "linebreak" {
     position: number;
     required: boolean;
   }
-  export default class LineBreaker {
+  class LineBreaker {
     constructor(text: string);
     nextBreak(): Break | null;
   }
+  export = LineBreaker;
 }

@@ -1,6 +1,8 @@
-import LineBreaker from "linebreak";
+// A require, as pdfkit requires it: esbuild bundles linebreak's one CommonJS build, not that and its ES build (each inflates its Unicode table at start).
+import LineBreaker = require("linebreak");
 import { LruCache } from "./cache";
 import { type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
+import { type LineBox, strutOf } from "./line-box";
 import { assignFamilies, bidi, shape, type ShapedRun } from "./shaping";
 
 /** A run of paragraph text in one style; `\n` is a forced line break (`<br>`). */
@@ -547,7 +549,7 @@ function expansionOpportunities(pieces: readonly Piece[], cjk: boolean): Map<Pie
   return gaps;
 }
 
-function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent: number, hyphenated: boolean): Line {
+function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: boolean, indent: number, hyphenated: boolean): Line {
   const pieces = lineWords.flatMap((w) => w.pieces);
   // Rule L1: white space at the end of a line takes no room and is not drawn.
   while (pieces.length > 0 && pieces[pieces.length - 1]!.space) pieces.pop();
@@ -592,9 +594,8 @@ function buildLine(spec: ParagraphSpec, lineWords: Word[], last: boolean, indent
     runs.push({ x, run: piece.run, size: spec.size, color: spec.color, extra, logical: pieces.indexOf(piece) });
     x += width;
   }
-  const height = spec.size * spec.leading;
   runs.sort((a, b) => a.logical - b.logical);
-  return { runs, ascent: (height - spec.size) / 2 + spec.size * 0.86, height, width: natural, hyphenated: hyphen !== null };
+  return { runs, ascent: box.baseline, height: box.height, width: natural, hyphenated: hyphen !== null };
 }
 
 /**
@@ -662,11 +663,13 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   const prepared = prepare(fonts, spec);
   const all = words(fonts, spec, prepared);
   const lines: Line[] = [];
+  // Every line of the paragraph has its strut's box (line-box.ts: one family and size per paragraph).
+  const box = strutOf(fonts, spec.rules.primary, spec.size, spec.size * spec.leading);
   let current: Word[] = [];
   let width = 0;
   const indentOf = () => (lines.length === 0 ? spec.indent : 0);
   const endLine = (hyphenated: boolean) => {
-    lines.push(buildLine(spec, current, false, indentOf(), hyphenated));
+    lines.push(buildLine(spec, box, current, false, indentOf(), hyphenated));
     current = [];
     width = 0;
   };
@@ -696,12 +699,12 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
     width += word.fullWidth;
     i++;
     if (word.forcedBreakAfter) {
-      lines.push(buildLine(spec, current, true, indentOf(), false));
+      lines.push(buildLine(spec, box, current, true, indentOf(), false));
       current = [];
       width = 0;
     }
   }
-  if (current.length > 0) lines.push(buildLine(spec, current, true, indentOf(), false));
+  if (current.length > 0) lines.push(buildLine(spec, box, current, true, indentOf(), false));
   return lines;
 }
 

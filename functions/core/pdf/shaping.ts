@@ -271,10 +271,16 @@ export interface UncoveredCharacter {
  * Every character of a text that no shipped face covers, for validating letter data before any
  * render (so the HTML edition fails on it too). Characters Unicode never draws are never uncovered;
  * only a character the usual families lack makes the large CJK faces load.
+ *
+ * @param faceCovers whether a face's character map has the code point; by default its shaper's
  */
-export function findUncoveredCharacters(fonts: FontLibrary, text: string): UncoveredCharacter[] {
+export function findUncoveredCharacters(
+  fonts: FontLibrary,
+  text: string,
+  faceCovers: (face: FaceId, codePoint: number) => boolean = (face, codePoint) => fonts.shaper(face).covers(codePoint),
+): UncoveredCharacter[] {
   const uncovered: UncoveredCharacter[] = [];
-  const covers = (family: FamilyId, codePoint: number) => fonts.shaper(faceOf(family, { bold: false, italic: false })).covers(codePoint);
+  const covers = (family: FamilyId, codePoint: number) => faceCovers(faceOf(family, { bold: false, italic: false }), codePoint);
   for (let i = 0; i < text.length; ) {
     const codePoint = text.codePointAt(i)!;
     const char = String.fromCodePoint(codePoint);

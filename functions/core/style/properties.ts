@@ -188,7 +188,22 @@ function borderWidth(tokens: readonly Token[], context: ComputeContext): number 
   if (token.type === "ident" && named[token.name] !== undefined) return named[token.name]!;
   const pt = lengthOf(token, context.font);
   if (pt === null || pt < 0) throw new ValueError("expected a non-negative length, thin, medium or thick");
-  return pt;
+  return snapAsBorderWidth(pt);
+}
+
+/** CSS pixels in a point (96px = 72pt); on paper a device pixel is a CSS pixel, as Chromium prints. */
+const PX_PER_PT = 96 / 72;
+
+/**
+ * CSS Values 4's "snap as a border width" (the <line-width> type): a width under one device pixel
+ * becomes one, a wider one is rounded down to whole pixels (a 2pt rule is 2px, 1.5pt). Chromium
+ * lays out and draws borders so; a box's height, and every line below it, moves with it.
+ */
+function snapAsBorderWidth(pt: number): number {
+  const px = pt * PX_PER_PT;
+  if (px === 0) return 0;
+  // The tolerance keeps lengths that are whole pixels (0.75pt) whole despite floating point.
+  return (px < 1 ? 1 : Math.floor(px + 1e-9)) / PX_PER_PT;
 }
 
 function contentOf(tokens: readonly Token[]): ContentPart[] | null {
@@ -525,24 +540,12 @@ export interface SideWidths {
   left: number;
 }
 
-/**
- * A border width snapped as CSS Values 4 says ("snap as a border width") and Chromium does, a CSS
- * pixel being the printed page's device pixel: under one pixel it is one, else whole pixels rounded
- * down (0.6pt draws as 1 px, 0.75pt), so a box's content is as wide in both editions.
- */
-function snapBorderWidth(points: number): number {
-  if (points <= 0) return 0;
-  const px = points / 0.75;
-  // The epsilon keeps a width of whole pixels (in floating point, a hair under) from losing one.
-  return px < 1 ? 0.75 : Math.floor(px + 1e-6) * 0.75;
-}
-
 /** The used border widths of a box, in points: a side whose style is not `solid` has none (CSS Backgrounds 3, 4.3: `none` computes the width to 0). */
 export function borderWidthsOf(style: ComputedStyle): SideWidths {
   return {
-    top: style.borderTopStyle === "solid" ? snapBorderWidth(style.borderTopWidth) : 0,
-    right: style.borderRightStyle === "solid" ? snapBorderWidth(style.borderRightWidth) : 0,
-    bottom: style.borderBottomStyle === "solid" ? snapBorderWidth(style.borderBottomWidth) : 0,
-    left: style.borderLeftStyle === "solid" ? snapBorderWidth(style.borderLeftWidth) : 0,
+    top: style.borderTopStyle === "solid" ? style.borderTopWidth : 0,
+    right: style.borderRightStyle === "solid" ? style.borderRightWidth : 0,
+    bottom: style.borderBottomStyle === "solid" ? style.borderBottomWidth : 0,
+    left: style.borderLeftStyle === "solid" ? style.borderLeftWidth : 0,
   };
 }

@@ -64,8 +64,12 @@ export interface ParsedStylesheets {
 }
 
 export class StyleError extends LetterpressError {
-  constructor(message: string) {
-    super("TEMPLATE_ERROR", message);
+  /** Every problem found, one line each (a stylesheet's problems are reported together). */
+  readonly problems: readonly string[];
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === "string" ? [problems] : problems;
+    super("TEMPLATE_ERROR", list.join("\n"));
+    this.problems = list;
   }
 }
 
@@ -161,6 +165,8 @@ interface ParseState {
   source: StylesheetSource;
   out: ParsedStylesheets;
   order: { next: number };
+  /** Every problem of the stylesheets, in order: what cannot be read is skipped and said, and reading goes on. */
+  problems: string[];
 }
 
 function declarationsOf(block: csstree.Block, state: ParseState, selector: string, context: "element" | "page" | "margin-box"): Declaration[] {
@@ -170,10 +176,11 @@ function declarationsOf(block: csstree.Block, state: ParseState, selector: strin
     const property = node.property.toLowerCase();
     const where = `${state.source.name} ${lineOf(node.loc)}, selector ${selector}, property ${property}`;
     const text = node.value.type === "Raw" ? node.value.value : csstree.generate(node.value);
-    if (!knownProperty(property, context)) throw new StyleError(`${where}: not a property of the supported CSS (templates/CSS.md)`);
-    if (property === "content" && context === "element") throw new StyleError(`${where}: content is read only in @page margin boxes (and as none on ::before and ::after)`);
+    const problem = (detail: string) => state.problems.push(`${where}: ${detail}`);
+    if (!knownProperty(property, context)) return problem("not a property of the supported CSS (templates/CSS.md)");
+    if (property === "content" && context === "element") return problem("content is read only in @page margin boxes (and as none on ::before and ::after)");
     if ((property === "overflow" || property === "text-overflow") && context === "element") {
-      throw new StyleError(`${where}: ${property} is read only in @page margin boxes (a running title cut to one line)`);
+      return problem(`${property} is read only in @page margin boxes (a running title cut to one line)`);
     }
     if (
       context !== "element" &&
@@ -182,7 +189,7 @@ function declarationsOf(block: csstree.Block, state: ParseState, selector: strin
       !(context === "margin-box" && MARGIN_BOX_BOUNDS.includes(property)) &&
       !property.startsWith("--")
     ) {
-      throw new StyleError(`${where}: not a property of @page or its margin boxes`);
+      return problem("not a property of @page or its margin boxes");
     }
     let tokens: Token[] | null = null;
     if (!property.startsWith("--") && !hasVariables(text)) {
@@ -190,7 +197,7 @@ function declarationsOf(block: csstree.Block, state: ParseState, selector: strin
         tokens = parseValue(text);
         if (property !== "size") checkDeclaration(property, tokens);
       } catch (error) {
-        if (error instanceof ValueError) throw new StyleError(`${where}: ${error.message}`);
+        if (error instanceof ValueError) return problem(error.message);
         throw error;
       }
     }
@@ -208,7 +215,10 @@ function isTextProperty(property: string): boolean {
 }
 
 function readRule(rule: csstree.Rule, state: ParseState): void {
-  if (rule.prelude.type !== "SelectorList") throw new StyleError(`${state.source.name} ${lineOf(rule.loc)}: a rule without selectors`);
+  if (rule.prelude.type !== "SelectorList") {
+    state.problems.push(`${state.source.name} ${lineOf(rule.loc)}: a rule without selectors`);
+    return;
+  }
   const loc = rule.prelude.loc;
   // Errors quote the selector list as written; its declarations are read once for all its selectors.
   const written = loc ? state.source.text.slice(loc.start.offset, loc.end.offset).replace(/\s+/g, " ").trim() : csstree.generate(rule.prelude);
@@ -222,7 +232,7 @@ function readRule(rule: csstree.Rule, state: ParseState): void {
         if (node.type !== "Declaration") return;
         const value = csstree.generate(node.value).trim();
         if (node.property !== "content" || value !== "none") {
-          throw new StyleError(`${state.source.name} ${lineOf(node.loc)}, selector ${written}, property ${node.property}: pseudo-elements may only say content: none`);
+          state.problems.push(`${state.source.name} ${lineOf(node.loc)}, selector ${written}, property ${node.property}: pseudo-elements may only say content: none`);
         }
       });
       return;
@@ -231,7 +241,8 @@ function readRule(rule: csstree.Rule, state: ParseState): void {
     try {
       matches = compile<unknown, Element>(selector, { adapter: PARSE5_ADAPTER as never, xmlMode: false }) as (element: Element) => boolean;
     } catch (error) {
-      throw new StyleError(`${state.source.name} ${lineOf(selectorNode.loc)}, selector ${selector}: not a selector the PDF can match (${(error as Error).message})`);
+      state.problems.push(`${state.source.name} ${lineOf(selectorNode.loc)}, selector ${selector}: not a selector the PDF can match (${(error as Error).message})`);
+      return;
     }
     const [a, b, c] = specificityOf(selectorNode);
     state.out.rules.push({
@@ -256,9 +267,10 @@ function appliesToPrint(prelude: csstree.AtrulePrelude | csstree.Raw | null, sta
     let selectsPrint = type === "print" || type === "all";
     if (query.modifier === "not") selectsPrint = !selectsPrint;
     if (selectsPrint && query.condition) {
-      throw new StyleError(
+      state.problems.push(
         `${state.source.name} ${lineOf(loc)}: @media ${csstree.generate(prelude)}: the PDF does not evaluate media features; write @media screen and (...) for rules of the screen`,
       );
+      selectsPrint = false;
     }
     applies ||= selectsPrint;
   });
@@ -268,7 +280,8 @@ function appliesToPrint(prelude: csstree.AtrulePrelude | csstree.Raw | null, sta
 function readPage(atrule: csstree.Atrule, state: ParseState): void {
   const prelude = atrule.prelude ? csstree.generate(atrule.prelude).trim() : "";
   if (prelude !== "" && prelude !== ":first") {
-    throw new StyleError(`${state.source.name} ${lineOf(atrule.loc)}: @page ${prelude}: the PDF reads @page and @page :first`);
+    state.problems.push(`${state.source.name} ${lineOf(atrule.loc)}: @page ${prelude}: the PDF reads @page and @page :first`);
+    return;
   }
   const selector = `@page${prelude ? ` ${prelude}` : ""}`;
   const block = atrule.block as csstree.Block;
@@ -277,7 +290,8 @@ function readPage(atrule: csstree.Atrule, state: ParseState): void {
     if (node.type !== "Atrule") return;
     const name = node.name.toLowerCase() as MarginBoxName;
     if (!MARGIN_BOXES.includes(name) || !node.block) {
-      throw new StyleError(`${state.source.name} ${lineOf(node.loc)}: @${node.name}: the PDF reads the margin boxes ${MARGIN_BOXES.map((m) => `@${m}`).join(", ")}`);
+      state.problems.push(`${state.source.name} ${lineOf(node.loc)}: @${node.name}: the PDF reads the margin boxes ${MARGIN_BOXES.map((m) => `@${m}`).join(", ")}`);
+      return;
     }
     marginBoxes[name] = [...(marginBoxes[name] ?? []), ...declarationsOf(node.block, state, `${selector} @${name}`, "margin-box")];
   });
@@ -299,32 +313,36 @@ function readChildren(children: csstree.List<csstree.CssNode>, state: ParseState
       if (name === "media") {
         if (node.block && appliesToPrint(node.prelude, state, node.loc)) readChildren(node.block.children, state);
       } else if (name === "page") readPage(node, state);
-      else throw new StyleError(`${state.source.name} ${lineOf(node.loc)}: @${node.name} is not supported (the PDF reads @media and @page)`);
+      else state.problems.push(`${state.source.name} ${lineOf(node.loc)}: @${node.name} is not supported (the PDF reads @media and @page)`);
     }
   });
 }
 
 /**
- * Parses stylesheets in cascade order. Errors name the stylesheet, the line, the selector and the
- * property, and say what was expected.
+ * Parses stylesheets in cascade order. Every problem of every sheet is reported together, in one
+ * StyleError: each names the stylesheet, the line, the selector and the property, and says what was
+ * expected, so an author fixes a sheet in one pass rather than one error per run.
  */
 export function parseStylesheets(sources: readonly StylesheetSource[]): ParsedStylesheets {
   const out: ParsedStylesheets = { rules: [], pages: [] };
   const order = { next: 0 };
+  const problems: string[] = [];
   for (const source of sources) {
-    let failure: string | null = null;
+    const syntax: string[] = [];
     const ast = csstree.parse(source.text, {
       positions: true,
       filename: source.name,
       parseCustomProperty: false,
       onParseError: (error) => {
         const at = error as unknown as { line?: number; message: string };
-        failure ??= `${source.name} line ${at.line ?? "?"}: ${at.message}`;
+        syntax.push(`${source.name} line ${at.line ?? "?"}: ${at.message}`);
       },
     });
-    if (failure) throw new StyleError(failure);
-    readChildren((ast as csstree.StyleSheet).children, { source, out, order });
+    problems.push(...syntax);
+    // A sheet that does not parse is not read further: what css-tree recovered from it may not be what its author wrote.
+    if (syntax.length === 0) readChildren((ast as csstree.StyleSheet).children, { source, out, order, problems });
   }
+  if (problems.length > 0) throw new StyleError(problems);
   return out;
 }
 

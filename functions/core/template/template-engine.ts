@@ -77,6 +77,9 @@ function referencesOf(sources: Readonly<Record<string, string>>): SourceReferenc
   return references;
 }
 
+/** The partial file an error was raised in (the innermost, when partials nest), for the error's message. */
+const RAISED_IN = new WeakMap<Error, string>();
+
 /** Message keys the code formats for every template, whatever its sources print. */
 const CODE_MESSAGE_KEYS: ReadonlyMap<string, string> = new Map([["footer.page", "the page label (--page-label)"]]);
 
@@ -103,7 +106,19 @@ export class TemplateEngine {
       return context.messages.format(key, options.hash as MessageValues);
     });
     for (const [name, source] of Object.entries(set.partials)) {
-      this.handlebars.registerPartial(name, this.compileOrThrow(`partials/${name}`, source));
+      const compiled = this.compileOrThrow(`partials/${name}`, source);
+      const file = `partials/${name}.hbs`;
+      // Handlebars reports a line of the innermost source but not which source: each partial marks
+      // the errors raised inside it (the innermost mark stays), so `fill` can name the partial's file.
+      const partial = (context: unknown, options?: Handlebars.RuntimeOptions) => {
+        try {
+          return compiled(context, options);
+        } catch (error) {
+          if (error instanceof Error && !RAISED_IN.has(error)) RAISED_IN.set(error, file);
+          throw error;
+        }
+      };
+      this.handlebars.registerPartial(name, partial as Handlebars.TemplateDelegate);
     }
     for (const [name, source] of Object.entries(set.templates)) this.compiled.set(name, this.compileOrThrow(name, source));
     // After compiling: a source that does not parse has been reported by name already.
@@ -173,9 +188,16 @@ export class TemplateEngine {
     try {
       return template({ ...view, __context: { messages } satisfies RenderContext });
     } catch (error) {
-      if (error instanceof MessageError) throw new TemplateError(name, locale, error.message, { cause: error });
-      const detail = (error as Error).message.replace(/ in \[object Object\]/, " in the view");
-      throw new TemplateError(name, locale, detail, { cause: error });
+      const file = `templates/${this.set.name}/${(error instanceof Error && RAISED_IN.get(error)) || `${name}.hbs`}`;
+      if (error instanceof MessageError) throw new TemplateError(name, locale, `${error.message}, in ${file}`, { cause: error });
+      // Handlebars ends its message with " - line:column" of the innermost source, which it does not name.
+      const { lineNumber, column } = error as { lineNumber?: number; column?: number };
+      const detail = (error as Error).message
+        .replace(/ in \[object Object\]/, " in the view")
+        .replace(/ in undefined/, " (what should hold it is not set)")
+        .replace(/ - \d+:\d+$/, "");
+      const at = lineNumber === undefined ? file : `${file} line ${lineNumber}${column === undefined ? "" : `, column ${column + 1}`}`;
+      throw new TemplateError(name, locale, `${detail}, at ${at}`, { cause: error });
     }
   }
 }

@@ -3,7 +3,7 @@ import { editionStylesheets, fillLetter, renderHtml } from "../../../functions/c
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
 import { TemplateEngine } from "../../../functions/core/template/template-engine";
 import { loadImageTemplateSet } from "../../fixtures/images/fixture-template";
-import { browserAvailable, type LaunchedBrowser, launchChromium, seriousAxeViolations } from "../../support/browser";
+import { browserAvailable, type LaunchedBrowser, launchChromium, openOfflinePage, seriousAxeViolations } from "../../support/browser";
 import { loadSeedLetter } from "../../support/letters";
 import { options, toFile } from "../pdf/pdf-inspect";
 import { colourBox } from "../pdf/images-inspect";
@@ -31,17 +31,7 @@ describeInBrowser("images of the HTML edition in headless Chromium", () => {
   afterAll(async () => launched?.close());
 
   it("shows every image (decoded, naturalWidth > 0) with no request and no console error, at the stylesheet's sizes", async () => {
-    const context = await launched.browser.newContext({ viewport: { width: 900, height: 1200 }, offline: true });
-    const page = await context.newPage();
-    const requests: string[] = [];
-    const problems: string[] = [];
-    await page.route("**/*", (route) => {
-      requests.push(route.request().url());
-      return route.abort();
-    });
-    page.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
-    });
+    const { page, context, requests, problems } = await openOfflinePage(launched.browser, { viewport: { width: 900, height: 1200 } });
     await page.setContent(html, { waitUntil: "load" });
     expect(await seriousAxeViolations(page)).toEqual([]);
     const images = await page.evaluate(() =>

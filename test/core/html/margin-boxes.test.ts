@@ -36,12 +36,19 @@ describe("the HTML edition's cut margin boxes", () => {
   it("gives a bounded box whose text does not fit the text the PDF prints there, cut with an ellipsis", () => {
     const css = "@bottom-left { content: var(--running-title); width: 50%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }";
     const rules = cuts(css, "A long running title ".repeat(30));
-    expect(rules).toMatch(/^@page \{ @bottom-left \{ content: "A long running title [^"]*…"; \} \}\n@page :first \{ @bottom-left \{ content: "[^"]*…"; \} \}$/);
+    expect(rules).toMatch(
+      /^@page \{ @bottom-left \{ content: "A long running title [^"]*…"; white-space: nowrap; width: [\d.]+pt; \} \}\n@page :first \{ @bottom-left \{ content: "[^"]*…"; white-space: nowrap; width: [\d.]+pt; \} \}$/,
+    );
   });
 
-  it("leaves alone a title that fits, and a box the stylesheet does not bound", () => {
+  it("leaves alone a title that fits, and one the stylesheet lets wrap while the lines fit the margin", () => {
     expect(cuts("@bottom-left { content: var(--running-title); width: 50%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }", "Short")).toBe("");
-    expect(cuts("@bottom-left { content: var(--running-title); width: 50%; }", "A long running title ".repeat(30))).toBe("");
+    expect(cuts("@bottom-left { content: var(--running-title); width: 50%; }", "A long running title ".repeat(3))).toBe("");
+  });
+
+  it("cuts to one line a box the stylesheet lets wrap whose lines the margin cannot hold, as the PDF does", () => {
+    const rules = cuts("@bottom-left { content: var(--running-title); width: 50%; }", "A long running title ".repeat(30));
+    expect(rules).toMatch(/^@page \{ @bottom-left \{ content: "A long running title [^"]*…"; white-space: nowrap; width: [\d.]+pt; \} \}\n/);
   });
 
   it("does not cut a box whose text changes from page to page (page counters)", () => {

@@ -66,13 +66,16 @@ describe("the box model", () => {
     const [left, right] = [83 * 0.75, (83 + 628) * 0.75];
     const rightToLeft = 595.28 - 83 * 0.75;
     const [start] = rules(layOut('<p class="box">نص عربي</p>', css, "ar"), "#00ff00");
-    // Border widths snap to whole CSS pixels: 4pt (5.3 px) draws 5 px, 2pt (2.7 px) 2 px.
+    // Widths snap as border widths (CSS Values 4), as Chromium's do: 4pt = 5.33px -> 5px, 2pt = 2.67px -> 2px.
     expect(start!.width).toBe(3.75);
     expect(start!.x + start!.width).toBeCloseTo(rightToLeft, 6);
     const [startLtr] = rules(layOut('<p class="box">Text</p>', css), "#00ff00");
     expect(startLtr!.x).toBeCloseTo(left, 6);
     const [bottom] = rules(layOut('<p class="box">Text</p>', css), "#0000ff");
     expect(bottom!.height).toBe(1.5);
+    // Under a pixel: one pixel.
+    const [hairline] = rules(layOut('<p class="box">Text</p>', ".box { border-block-end: 0.3pt solid #0000ff; }"), "#0000ff");
+    expect(hairline!.height).toBe(0.75);
     expect(bottom!.width).toBeCloseTo(right - left, 6);
   });
 

@@ -63,7 +63,7 @@ describe("column widths", () => {
     // The first column is as wide as its widest word: the second column starts after it, its
     // padding and border, the spacing, and the next cell's border and padding.
     const firstColumnText = Math.max(alpha.xMax, gamma.xMax);
-    // (A 1pt border draws one CSS pixel, 0.75pt.)
+    // (A 1pt border is 1.33px, snapped to 1px: 0.75pt.)
     expect(beta.xMin - firstColumnText).toBeCloseTo(5 + 0.75 + 4 + 0.75 + 5, 0);
     // The table starts at the page area's left: border-spacing, border, padding.
     expect(alpha.xMin - LEFT).toBeCloseTo(4 + 0.75 + 5, 0);
@@ -75,10 +75,11 @@ describe("column widths", () => {
     const css = "table { border-collapse: collapse; } td { border: 2pt solid #000; padding: 5pt; }";
     const all = wordBoxes(await render(`<table>${cells(["Alpha", "Beta"])}${cells(["Gamma", "Delta"])}</table>`, css));
     const beta = findWord(all, "Beta");
-    expect(beta.xMin - Math.max(findWord(all, "Alpha").xMax, findWord(all, "Gamma").xMax)).toBeCloseTo(5 + 2 + 5, 0);
+    // (A 2pt border is 2.67px, snapped to 2px: 1.5pt.)
+    expect(beta.xMin - Math.max(findWord(all, "Alpha").xMax, findWord(all, "Gamma").xMax)).toBeCloseTo(5 + 1.5 + 5, 0);
     // Half the outer border is inside the table's left edge, the other half too: the whole border lies in the table.
-    expect(findWord(all, "Alpha").xMin - LEFT).toBeCloseTo(2 + 5, 0);
-    expect(findWord(all, "Gamma").yMin - findWord(all, "Alpha").yMin).toBeCloseTo(14 + 5 + 2 + 5, 0);
+    expect(findWord(all, "Alpha").xMin - LEFT).toBeCloseTo(1.5 + 5, 0);
+    expect(findWord(all, "Gamma").yMin - findWord(all, "Alpha").yMin).toBeCloseTo(14 + 5 + 1.5 + 5, 0);
   });
 
   it("shares a wider table's extra width among its columns in proportion to their max-content widths", async () => {

@@ -1,0 +1,76 @@
+import { countOf } from "../functions/core/errors";
+import type { Letter } from "../functions/core/letter/parse-letter";
+import type { LocaleId } from "../functions/core/locales";
+import { RENDER_QUEUES } from "../functions/deployment-contract";
+import { renderPartMessageSchema } from "../functions/render/events";
+import type { RenderMessageFailure, RenderPartFailure } from "../functions/render/render-handler";
+import type { DeadLetter } from "./local-queue";
+
+/** What `serve` knows after rendering one letter: what is published, what failed and why. */
+export interface LetterRun {
+  letterId: string;
+  /** The letter as read now, for its own title; undefined when it cannot be read. */
+  letter: Letter | undefined;
+  revision: string | undefined;
+  documents: number;
+  failures: readonly (RenderPartFailure | RenderMessageFailure)[];
+  deadLetters: readonly DeadLetter[];
+}
+
+/**
+ * The letter's own title, as people know it: in English where the letter has it (the console's
+ * language), else in its source language; the id when the letter cannot be read.
+ */
+export function titleOf(letter: Letter | undefined, locale?: string): string {
+  if (!letter) return "";
+  const translations = letter.translations;
+  const title = translations.get(locale as LocaleId)?.title ?? translations.get("en" as LocaleId)?.title ?? translations.get(letter.facts.sourceLocale)?.title;
+  return title ?? "";
+}
+
+/** "letter unsc-dprk-2015 ("Open letter on..."): " for the start of each console line. */
+function named(run: LetterRun): string {
+  const title = titleOf(run.letter);
+  return title ? `letter ${run.letterId} ("${title}")` : `letter ${run.letterId}`;
+}
+
+/** A dead-lettered render message, for people: the part it carried by the letter's title, or the letter's planning. */
+export function describeDeadLetter(body: string, letter: Letter | undefined): string {
+  let parsed: ReturnType<typeof renderPartMessageSchema.safeParse> | undefined;
+  try {
+    parsed = renderPartMessageSchema.safeParse(JSON.parse(body));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed?.success) return "planning the letter";
+  const { part } = parsed.data;
+  const title = titleOf(letter, part.locale);
+  const which = title ? `"${title}"` : `letter ${part.letterId}`;
+  return `${part.locale} ${part.recipients ? `copies of ${which} for ${part.recipients.join(", ")}` : which}`;
+}
+
+/** Each failed document (or the whole letter) in one line: which, its code and its reason. */
+function failureLines(failure: RenderPartFailure | RenderMessageFailure): string[] {
+  if (!("failed" in failure)) return [`the letter: ${failure.code}: ${failure.reason}`];
+  return failure.failed.map(
+    (document) => `${failure.locale} ${document.format.toUpperCase()}${document.recipientId ? ` (copy for ${document.recipientId})` : ""}: ${document.code}: ${document.reason}`,
+  );
+}
+
+/**
+ * What `serve` prints for a letter it rendered: a line saying what is published, then every failed
+ * document with its reason (a data or template error fails at once, with its message), then what
+ * failed even after the queue's retries.
+ */
+export function describeLetterRun(run: LetterRun): { out: string[]; err: string[] } {
+  const failed = run.failures.flatMap(failureLines);
+  const published = `${named(run)}: revision ${run.revision ?? "(none)"} published, ${countOf(run.documents, "document")}`;
+  const err: string[] = [];
+  if (failed.length > 0) err.push(`${named(run)}: ${countOf(failed.length, "failure")}:`, ...failed.map((line) => `  ${line}`));
+  if (run.deadLetters.length > 0) {
+    err.push(
+      `${named(run)}: ${countOf(run.deadLetters.length, "message")} failed ${RENDER_QUEUES.maxReceiveCount} times: ${run.deadLetters.map((dead) => describeDeadLetter(dead.body, run.letter)).join("; ")}`,
+    );
+  }
+  return { out: [published], err };
+}

@@ -1,0 +1,44 @@
+import type { Letter } from "../functions/core/letter/parse-letter";
+import type { LocaleId } from "../functions/core/locales";
+import { buildLetterView, type LetterView } from "../functions/core/template/letter-view";
+import type { TemplateEngine } from "../functions/core/template/template-engine";
+
+type RecipientView = NonNullable<LetterView["recipient"]>;
+
+/** The recipient's fields a template can print (its id is a key, not text of the letter). */
+const RECIPIENT_FIELDS = ["country", "representative", "representativeName"] as const satisfies readonly (keyof RecipientView)[];
+
+/**
+ * The recipient fields a template prints, found by filling it: each field in turn is given a value
+ * of its own, and a field whose value changes nothing in the filled letter is never printed. Filling
+ * sees through partials, `{{#with}}` and helpers alike, where reading the template's source would not.
+ */
+export function recipientFieldsPrinted(engine: TemplateEngine, letter: Letter): { printed: string[]; neverPrinted: string[] } | undefined {
+  const recipient = letter.facts.recipients.find((candidate) => letter.translations.has(candidate.locale as LocaleId));
+  if (!recipient) return undefined;
+  const locale = recipient.locale as LocaleId;
+  const view = buildLetterView(letter, locale, recipient.id);
+  const filled = engine.fill("letter", view, locale);
+  const printed: string[] = [];
+  const neverPrinted: string[] = [];
+  for (const field of RECIPIENT_FIELDS) {
+    const changed = { ...view, recipient: { ...(view.recipient as RecipientView), [field]: `\uE000mail-merge ${field} probe\uE001` } };
+    (engine.fill("letter", changed, locale) === filled ? neverPrinted : printed).push(`recipient.${field}`);
+  }
+  return { printed, neverPrinted };
+}
+
+/**
+ * A mail merge whose template prints nothing of the recipient makes identical copies: said once per
+ * letter, naming the template and the fields it never prints. Undefined when the copies differ (or
+ * the letter has no recipient to merge).
+ */
+export function identicalCopiesWarning(engine: TemplateEngine, letter: Letter): string | undefined {
+  const fields = recipientFieldsPrinted(engine, letter);
+  if (!fields || fields.printed.length > 0) return undefined;
+  const copies = letter.facts.recipients.length;
+  return (
+    `${letter.facts.id}: --recipients makes ${copies} ${copies === 1 ? "copy" : "copies"} that say nothing of their recipient: template "${engine.set.name}" ` +
+    `(templates/${engine.set.name}/letter.hbs and its partials) never prints ${fields.neverPrinted.join(", ")}; print one of them (as un-security-council's partials/addressee.hbs does) or leave out --recipients`
+  );
+}

@@ -1,0 +1,129 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { DataIssue } from "../../../functions/core/errors";
+import { type LetterFile, parseLetter } from "../../../functions/core/letter/parse-letter";
+
+/**
+ * A schema error in one file must not hide the checks between files that need its parsed value
+ * (issue 15 item 9): each case below breaks one file's schema and, at the same time, a reference
+ * between files, and expects both problems in one report.
+ */
+const SAMPLE = join(__dirname, "../../fixtures/letters/sample");
+
+type Json = Record<string, any>;
+type SampleFile = "letter.json" | "en.json" | "fr.json";
+
+/** The sample letter's files as JSON, for a test to break. */
+function sample(): Record<SampleFile, Json> {
+  return Object.fromEntries(readdirSync(SAMPLE).map((name) => [name, JSON.parse(readFileSync(join(SAMPLE, name), "utf8")) as Json])) as Record<SampleFile, Json>;
+}
+
+function filesOf(letter: Record<string, Json | string>): LetterFile[] {
+  return Object.entries(letter)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, value]) => ({ name, bytes: new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value)) }));
+}
+
+const formatted = (issues: readonly DataIssue[]) => issues.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
+
+/**
+ * Every problem of a letter, as "file: path: message": those of an invalid letter, or those that
+ * disable a translation's language (a translation's problems do not stop the others).
+ */
+function problemsOf(letter: Record<string, Json | string>): string[] {
+  let parsed: ReturnType<typeof parseLetter>;
+  try {
+    parsed = parseLetter("sample", filesOf(letter));
+  } catch (error) {
+    return formatted((error as { issues?: DataIssue[] }).issues ?? []);
+  }
+  const problems = [...parsed.localeErrors.values()].flatMap((error) => formatted((error as { issues?: DataIssue[] }).issues ?? []));
+  if (problems.length === 0) throw new Error("expected problems in the letter");
+  return problems;
+}
+
+describe("parseLetter reports every file's problems at once", () => {
+  it("reports a signatory missing from the source language together with that file's missing title", () => {
+    const letter = sample();
+    delete letter["en.json"].title;
+    delete letter["en.json"].signatories["second-ngo"];
+    const problems = problemsOf(letter);
+    expect(problems).toContain("sample/en.json: title: missing; expected a string");
+    expect(problems).toContain('sample/en.json: signatories.second-ngo: missing; expected the signatory "second-ngo"');
+  });
+
+  it("checks every language's signatories and recipients against letter.json while letter.json has a schema error elsewhere", () => {
+    const letter = sample();
+    letter["letter.json"].date = "2026-13-01";
+    letter["fr.json"].signatories["third-ngo"] = { name: "Troisième ONG" };
+    delete letter["en.json"].recipients.gb;
+    const problems = problemsOf(letter);
+    expect(problems).toEqual([
+      'sample/en.json: recipients.gb: missing; expected the recipient "gb"',
+      'sample/fr.json: signatories.third-ngo: unexpected signatory "third-ngo"; it is not in letter.json',
+      'sample/letter.json: date: "2026-13-01" is not a calendar date: there is no month 13; expected YYYY-MM-DD',
+    ]);
+  });
+
+  it("compares a translation with a schema error of its own with the source: paragraphs and sources", () => {
+    const letter = sample();
+    letter["fr.json"].summary = 42;
+    letter["fr.json"].paragraphs.pop();
+    letter["fr.json"].sources.annex = "Une annexe";
+    const problems = problemsOf(letter);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "sample/fr.json: summary: expected a string, received a number",
+        'sample/fr.json: sources.annex: unexpected source "annex"; it is not in en.json',
+        'sample/fr.json: paragraphs[1]: missing; expected paragraph "request" (the source has 2 paragraphs)',
+      ]),
+    );
+  });
+
+  it("compares the translations with a source that has a schema error elsewhere", () => {
+    const letter = sample();
+    letter["en.json"].sender = "";
+    letter["fr.json"].paragraphs[1].id = "closing";
+    const problems = problemsOf(letter);
+    expect(problems).toContain("sample/en.json: sender: expected non-empty text");
+    expect(problems).toContain('sample/fr.json: paragraphs[1].id: expected paragraph "request" here, found "closing"');
+  });
+
+  it("reports an unknown quotation source in a file whose schema fails elsewhere", () => {
+    const letter = sample();
+    letter["fr.json"].extra = true;
+    letter["fr.json"].paragraphs[0].content[1].source = "rapport";
+    const problems = problemsOf(letter);
+    expect(problems).toContain('sample/fr.json: : unexpected field "extra"');
+    expect(problems).toContain('sample/fr.json: paragraphs[0].content[1].source: unknown source "rapport"; expected one of the keys of "sources"');
+  });
+
+  it("compares the translations with the source their translationOf names when letter.json cannot be read", () => {
+    const letter: Record<string, Json | string> = sample();
+    (letter["fr.json"] as Json).paragraphs.pop();
+    letter["letter.json"] = '{ "id": "sample", "sourceLocale": "en", ';
+    const problems = problemsOf(letter);
+    expect(problems).toEqual([
+      'sample/fr.json: paragraphs[1]: missing; expected paragraph "request" (the source has 2 paragraphs)',
+      expect.stringMatching(/^sample\/letter\.json: : malformed JSON at line 1, column \d+/),
+    ]);
+  });
+
+  it("does not call a language's ids unexpected when letter.json's own list could not be read whole", () => {
+    const letter = sample();
+    letter["letter.json"].signatories[1] = { website: "https://example.org" };
+    const problems = problemsOf(letter);
+    expect(problems).toEqual([
+      "sample/letter.json: signatories[1].id: missing; expected an id of lowercase letters, digits and hyphens (1-64 characters, no leading or trailing hyphen)",
+    ]);
+  });
+
+  it("keeps checking the languages against letter.json when a recipient's language is malformed", () => {
+    const letter = sample();
+    letter["letter.json"].recipients[0].locale = "French";
+    delete letter["fr.json"].recipients.fr;
+    const problems = problemsOf(letter);
+    expect(problems.some((problem) => problem.startsWith("sample/letter.json: recipients[0].locale:"))).toBe(true);
+    expect(problems).toContain('sample/fr.json: recipients.fr: missing; expected the recipient "fr"');
+  });
+});

@@ -1,0 +1,110 @@
+import { execFile } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { build, type Metafile } from "esbuild";
+import { assetPath, BUNDLE_FILES, WOFF2_ENCODER_FILE } from "../../functions/fonts/font-files";
+import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
+import { REPO } from "../support/letters";
+
+/**
+ * Each package in the render Lambda's bundle once: a package that ships a CommonJS and an ES build
+ * (fontkit: dist/main.cjs and dist/module.mjs) is bundled twice when one importer requires it and
+ * another imports it, and a cold start then compiles and evaluates both copies (fontkit's decodes its
+ * Unicode tables at load). Built as infra/constructs/letter-function.ts builds it (LAMBDA_BUNDLE).
+ */
+
+/** The files a package.json declares for its root (`import "pkg"`): main, module and every condition of exports ".". */
+function declaredEntries(packageDir: string): Set<string> {
+  const manifest = JSON.parse(readFileSync(join(REPO, packageDir, "package.json"), "utf8")) as Record<string, unknown>;
+  const entries = new Set<string>();
+  const add = (value: unknown): void => {
+    if (typeof value === "string") entries.add(join(packageDir, value));
+    else if (value && typeof value === "object") for (const nested of Object.values(value)) add(nested);
+  };
+  add(manifest["main"]);
+  add(manifest["module"]);
+  const exports = manifest["exports"];
+  // Subpath exports ("./locales") are other modules of the same build; only the root's conditions are builds of one module.
+  const subpaths = exports && typeof exports === "object" && Object.keys(exports).some((key) => key.startsWith("."));
+  add(subpaths ? (exports as Record<string, unknown>)["."] : exports);
+  return entries;
+}
+
+describe("the render bundle's code", () => {
+  let metafile: Metafile;
+  beforeAll(async () => {
+    const result = await build({
+      entryPoints: [join(REPO, "functions/render/handler.ts")],
+      bundle: true,
+      ...LAMBDA_BUNDLE,
+      mainFields: [...LAMBDA_BUNDLE.mainFields],
+      metafile: true,
+      write: false,
+      outfile: "handler.js",
+      logLevel: "silent",
+    });
+    metafile = result.metafile;
+  }, 60_000);
+
+  it("bundle no package from two of its builds (fontkit's CommonJS and ES builds were both in it)", () => {
+    const inputs = Object.keys(metafile.inputs);
+    const packageDirs = new Set(inputs.map((path) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1]).filter((dir): dir is string => dir !== undefined));
+    const twice: string[] = [];
+    for (const dir of packageDirs) {
+      if (!existsSync(join(REPO, dir, "package.json"))) continue;
+      const entries = declaredEntries(dir);
+      const bundled = inputs.filter((path) => entries.has(path));
+      if (bundled.length > 1) twice.push(`${dir}: ${bundled.join(", ")}`);
+    }
+    expect(twice).toEqual([]);
+    // The check sees fontkit at all (its entry is one of the declared ones).
+    expect(inputs.filter((path) => declaredEntries("node_modules/fontkit").has(path))).toEqual(["node_modules/fontkit/dist/main.cjs"]);
+  });
+
+  it("hold no Brotli decoder (fontkit's WOFF2 reader; our faces are TrueType): its stub refuses a WOFF2 font by name", () => {
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.filter((path) => path.includes("node_modules/brotli/"))).toEqual([]);
+    expect(inputs).toContain("infra/bundling/without-brotli/decompress.js");
+    const decompress = require(join(REPO, "infra/bundling/without-brotli/decompress.js")) as () => never;
+    expect(() => decompress()).toThrow(/no Brotli decoder: fonts must be TrueType or OpenType files, not WOFF2/);
+  });
+
+  it("hold no AES (pdfkit's encryption, which PDF/A forbids): its stub refuses to encrypt", () => {
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.filter((path) => path.includes("node_modules/@noble/ciphers/"))).toEqual([]);
+    expect(inputs).toContain("infra/bundling/without-encryption/aes.js");
+    const aes = require(join(REPO, "infra/bundling/without-encryption/aes.js")) as { cbc: () => never; ecb: () => never };
+    expect(() => aes.cbc()).toThrow(/no AES: a PDF\/A document is never encrypted/);
+    expect(() => aes.ecb()).toThrow(/no AES/);
+  });
+
+  it("leave the WOFF2 encoder out of the code (a file beside the fonts, loaded when an HTML page needs it)", () => {
+    expect(Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/wawoff2/"))).toEqual([]);
+    expect(BUNDLE_FILES).toContain(WOFF2_ENCODER_FILE);
+  });
+
+  it("make a WOFF2 web font from a bundle's font folder alone (no node_modules beside it)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "letterpress-woff2-"));
+    try {
+      const fontDir = join(dir, "fonts");
+      mkdirSync(fontDir);
+      for (const file of BUNDLE_FILES) copyFileSync(assetPath(file), join(fontDir, file.fileName));
+      const entry = join(dir, "entry.ts");
+      writeFileSync(
+        entry,
+        `import { loadFontLibrary } from ${JSON.stringify(join(REPO, "functions/fonts/load-font-library"))};
+import { createWebFonts } from ${JSON.stringify(join(REPO, "functions/fonts/web-fonts"))};
+const fontDir = ${JSON.stringify(fontDir)};
+createWebFonts(loadFontLibrary(fontDir), fontDir).subset("serif-regular", "Excellencies").then((woff2) => process.stdout.write(Buffer.from(woff2).subarray(0, 4).toString("latin1")));
+`,
+      );
+      await build({ entryPoints: [entry], bundle: true, ...LAMBDA_BUNDLE, mainFields: [...LAMBDA_BUNDLE.mainFields], outfile: join(dir, "index.js"), logLevel: "silent" });
+      const { stdout } = await promisify(execFile)(process.execPath, [join(dir, "index.js")], { cwd: dir });
+      expect(stdout).toBe("wOF2");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

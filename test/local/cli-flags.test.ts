@@ -1,0 +1,120 @@
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { paperConflict, templatePageSize } from "../../local/paper-flag";
+import { DATA_DIR, REPO, TEMPLATES_DIR } from "../support/letters";
+
+jest.setTimeout(120_000);
+
+const TSX = join(REPO, "node_modules/.bin/tsx");
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(TSX, [join(REPO, "local/cli.ts"), ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/**
+ * --paper against a template's own page size (issue 12 follow-up, item 1). The rule: a template
+ * that sets `@page { size }` decides its letters' paper; --paper is the paper of templates that set
+ * none; --paper given explicitly against a template's size is refused, naming the stylesheet line.
+ */
+describe("--paper and a template's @page size", () => {
+  const sheet = (body: string) => templatePageSize("brand/print.css", body);
+
+  it("finds the size a template sets, with its line, and none when it sets none", () => {
+    expect(sheet("p { margin: 0 }\n\n@page {\n  margin: 2cm;\n  size: letter;\n}")).toEqual({ where: "brand/print.css line 5, selector @page, property size", value: "letter" });
+    expect(sheet("@page { margin: 2cm }\np { color: red }")).toBeUndefined();
+    // The cascade keeps the last @page size; a :first page's size counts only when there is no other.
+    expect(sheet("@page { size: A4 }\n@page :first { size: A5 }\n@page { size: 210mm 297mm }")?.value).toBe("210mm 297mm");
+    expect(sheet("@page :first { size: legal }")?.value).toBe("legal");
+  });
+
+  it.each([
+    ["a4", "A4", "@page { size: letter }"],
+    ["letter", "Letter", "@page { size: A4 }"],
+    ["a4", "A4", "@page { size: A4 landscape }"],
+    ["letter", "Letter", "@page { size: 8.5in 11in }"],
+    ["a4", "A4", "@page { size: A5 }"],
+  ] as const)("refuses --paper %s (%s) against %s", (flag, paper, css) => {
+    const message = paperConflict(flag, paper, sheet(css), ["my-letter"]);
+    expect(message).toMatch(
+      new RegExp(
+        `^--paper ${flag}: brand/print\\.css line 1, selector @page, property size: the template sets @page \\{ size: .+ \\}, which decides the paper of its letters \\(my-letter\\); leave out --paper`,
+      ),
+    );
+  });
+
+  it.each([
+    ["a4", "A4", "@page { size: a4 }"],
+    ["a4", "A4", "@page { size: A4 portrait }"],
+    ["letter", "Letter", "@page { size: LETTER }"],
+    ["letter", "Letter", "@page { margin: 1in }"],
+  ] as const)("takes --paper %s (%s) with %s", (flag, paper, css) => {
+    expect(paperConflict(flag, paper, sheet(css), ["my-letter"])).toBeUndefined();
+  });
+
+  it("`generate --paper a4` for the committee letter, whose template sets letter, exits 2 naming the template's line, before anything is stored", async () => {
+    const out = await mkdtemp(join(tmpdir(), "letterpress-paper-"));
+    try {
+      const run = await cli(["generate", "--data", DATA_DIR, "--letter", "committee-hearing-defenders", "--paper", "a4", "--out", out]);
+      expect(run.stderr).toMatch(
+        /^INVALID_REQUEST: --paper a4: templates\/parliamentary-committee\/print\.css line \d+, selector @page, property size: the template sets @page \{ size: letter \}, which decides the paper of its letters \(committee-hearing-defenders\)/,
+      );
+      expect(run.stdout).not.toContain("Storing in");
+      expect(run.code).toBe(2);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it("`generate --locale EN` exits 2 suggesting the data's tag, before anything is rendered", async () => {
+    const out = await mkdtemp(join(tmpdir(), "letterpress-locale-"));
+    try {
+      const run = await cli(["generate", "--data", DATA_DIR, "--letter", "unsc-dprk-2015", "--locale", "EN,pt_br", "--out", out]);
+      expect(run.stderr).toContain('UNKNOWN_LOCALE: --locale EN: the data\'s tag is "en"');
+      expect(run.stderr).toContain("did you mean --locale en?");
+      expect(run.stderr).toContain("--locale pt_br: the letters have no pt-BR translation");
+      expect(run.stdout).not.toMatch(/documents? \(/);
+      expect(run.code).toBe(2);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it("`generate --recipients` with a template that prints nothing of the recipient warns once, naming the template and the fields", async () => {
+    const root = await mkdtemp(join(tmpdir(), "letterpress-merge-"));
+    try {
+      await cp(TEMPLATES_DIR, join(root, "templates"), { recursive: true });
+      // The addressee says the Council to everyone: every copy would be the same.
+      await writeFile(join(root, "templates/un-security-council/partials/addressee.hbs"), '<address class="addressee">{{t "addressee.council"}}</address>\n');
+      const run = await cli([
+        "generate",
+        "--data",
+        DATA_DIR,
+        "--templates",
+        join(root, "templates"),
+        "--letter",
+        "unsc-dprk-2015",
+        "--recipients",
+        "--locale",
+        "en",
+        "--format",
+        "html",
+        "--out",
+        join(root, "out"),
+      ]);
+      const warnings = run.stderr.split("\n").filter((line) => line.startsWith("warning: unsc-dprk-2015: --recipients makes"));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(
+        'template "un-security-council" (templates/un-security-council/letter.hbs and its partials) never prints recipient.country, recipient.representative, recipient.representativeName',
+      );
+      expect(run.code).toBe(0);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

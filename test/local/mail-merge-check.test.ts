@@ -1,0 +1,55 @@
+import { identicalCopiesWarning, recipientFieldsPrinted } from "../../local/mail-merge-check";
+import { TemplateEngine } from "../../functions/core/template/template-engine";
+import { loadTemplateSet } from "../../functions/templates/load-template-set";
+import { loadFixtureLetter, loadSeedLetter, SEED_TEMPLATE, TEMPLATES_DIR } from "../support/letters";
+
+/**
+ * A mail merge whose template prints nothing of the recipient (issue 12 follow-up, item 3): found by
+ * filling the template, so a field printed through a partial, `{{#with}}` or a message argument counts,
+ * and a recipient used only in `{{#if}}` does not.
+ */
+describe("a mail merge that says nothing of its recipient", () => {
+  const withAddressee = async (addressee: string) => {
+    const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
+    return new TemplateEngine({ ...set, partials: { ...set.partials, addressee } });
+  };
+
+  it("finds the fields the seed template prints (through its addressee partial), and warns of nothing", async () => {
+    const engine = await withAddressee((await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE)).partials["addressee"] as string);
+    const { letter } = await loadSeedLetter();
+    expect(recipientFieldsPrinted(engine, letter)?.printed).toEqual(expect.arrayContaining(["recipient.representative", "recipient.representativeName"]));
+    expect(identicalCopiesWarning(engine, letter)).toBeUndefined();
+  });
+
+  it("warns once, naming the template and every field it never prints, when the recipient only chooses a branch", async () => {
+    // The recipient decides which words are printed, but none of its fields is: every copy is the same.
+    const engine = await withAddressee(
+      '{{#if recipient}}<address class="addressee">{{t "addressee.council"}}</address>{{else}}<address class="addressee">{{t "addressee.council"}}<br>{{t "addressee.members" members=recipientList}}</address>{{/if}}',
+    );
+    const { letter } = await loadSeedLetter();
+    const warning = identicalCopiesWarning(engine, letter);
+    expect(warning).toBe(
+      `unsc-dprk-2015: --recipients makes ${letter.facts.recipients.length} copies that say nothing of their recipient: template "un-security-council" ` +
+        "(templates/un-security-council/letter.hbs and its partials) never prints recipient.country, recipient.representative, recipient.representativeName; " +
+        "print one of them (as un-security-council's partials/addressee.hbs does) or leave out --recipients",
+    );
+  });
+
+  it.each([
+    ["{{#with recipient}}<address>{{country}}</address>{{/with}}", "recipient.country"],
+    ['<address>{{t "addressee.honorific" name=recipient.representative}}</address>', "recipient.representative"],
+    ["{{#if recipient.representativeName}}<address>Dear colleague</address>{{/if}}", "recipient.representativeName"],
+  ])("counts a field printed or tested however the template reaches it: %s", async (addressee, field) => {
+    const engine = await withAddressee(addressee);
+    const parsed = loadFixtureLetter("sample");
+    expect(recipientFieldsPrinted(engine, parsed.letter)?.printed).toEqual([field]);
+    expect(identicalCopiesWarning(engine, parsed.letter)).toBeUndefined();
+  });
+
+  it("says nothing of a letter without recipients", async () => {
+    const engine = await withAddressee("<address></address>");
+    const { letter } = await loadSeedLetter();
+    const alone = { ...letter, facts: { ...letter.facts, recipients: [] } };
+    expect(identicalCopiesWarning(engine, alone)).toBeUndefined();
+  });
+});
