@@ -110,9 +110,8 @@ describe("@page", () => {
     const many = Array.from({ length: 12 }, () => `<p>${LONG}</p>`).join("");
     const pages = layOut(many, "@page :first { margin-top: 60mm; }");
     const firstTop = (page: Page) => Math.min(...page.items.filter((i) => i.kind === "line" && i.node !== null).map((i) => i.y));
-    // Margins on whole CSS pixels, as Chromium prints: 60 mm is 227 px, 22 mm 83 px.
-    expect(firstTop(pages[0]!)).toBeCloseTo(227 * 0.75, 6);
-    expect(firstTop(pages[1]!)).toBeCloseTo(83 * 0.75, 6);
+    expect(firstTop(pages[0]!)).toBeCloseTo(60 * MM, 6);
+    expect(firstTop(pages[1]!)).toBeCloseTo(22 * MM, 6);
   });
 
   it("draws the margin boxes in the page margin with the page counters and a running string", () => {
