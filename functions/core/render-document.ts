@@ -3,6 +3,7 @@ import { LetterpressError } from "./errors";
 import { editionStylesheets, fillLetter, type FilledLetter, type Paper, renderHtmlEdition, renderHtmlPage } from "./html/render-html";
 import type { WebFontSource } from "./html/web-fonts";
 import type { TextCoverage } from "./letter/letter-context";
+import type { TypesetterCaches } from "./pdf/cache";
 import type { ParsedLetter } from "./letter/parse-letter";
 import type { TemplateEngine } from "./template/template-engine";
 import type { TemplateLibrary } from "./template/template-library";
@@ -20,6 +21,8 @@ export interface DocumentRenderer {
   hyphenation: HyphenationPatterns;
   /** The HTML edition's embedded fonts (`createWebFonts`); without them the page uses the reader's fonts. */
   webFonts?: WebFontSource;
+  /** The typesetter's caches of this renderer (its font library's): `caches.clear()` makes the next document cold. */
+  caches: TypesetterCaches;
   /** Which characters the PDF's fonts draw, so letter data is checked against them before any document is made. */
   coverage?: TextCoverage;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 // that and its ES build beside it (two copies of 240 kB, each decoding its Unicode tables at start).
 import fontkit = require("fontkit");
 import { LetterpressError } from "../core/errors";
+import { TypesetterCaches } from "../core/pdf/cache";
 import type { FaceId, FontLibrary, GlyphShaper } from "../core/pdf/font-library";
 import { assetPath, FONT_FILES, HARFBUZZ_WASM_FILE, ICC_PROFILE_FILE } from "./font-files";
 import { type HarfBuzz, instantiateHarfBuzz } from "./harfbuzz";
@@ -61,6 +62,8 @@ export function loadFontLibrary(fontDir?: string): FontLibrary {
   let profile: Uint8Array | undefined;
   let harfBuzz: HarfBuzz | undefined;
   return {
+    // The parsed files above are shared by the process (read-only); the typesetter's caches are this library's own.
+    caches: new TypesetterCaches(),
     face(id: FaceId): fontkit.Font {
       let font = faces.get(id);
       if (font) return font;

@@ -1,11 +1,10 @@
 import { editionStylesheets, type FilledLetter, type Paper } from "../core/html/render-html";
 import { type AllowedLocales, localeInfo } from "../core/locales";
 import { warmUp } from "../core/pdf/warm-up";
-import { parseStylesheets } from "../core/style";
 import { renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
 import type { TemplateEngine } from "../core/template/template-engine";
-import { TemplateLibrary } from "../core/template/template-library";
+import { TemplateLibrary, templateStylesheets } from "../core/template/template-library";
 import { fontCoverage } from "../fonts/coverage";
 import { loadFontLibrary } from "../fonts/load-font-library";
 import { loadHyphenation } from "../hyphenation/load-hyphenation";
@@ -35,19 +34,29 @@ export async function createRenderer(options: RendererOptions): Promise<Document
   // the PDF alone: the HTML page must never show a look the PDF refuses. Each template is checked.
   for (const engine of engines) {
     const anyLocale = Object.keys(engine.set.catalogs)[0];
-    if (anyLocale) parseStylesheets(editionStylesheets(engine, anyLocale, options.paper));
+    // Parsed by the sheets the template owns: its documents reuse this parse of ua.css and print.css.
+    if (anyLocale) templateStylesheets(engine).parsed(editionStylesheets(engine, anyLocale, options.paper));
   }
   const fonts = loadFontLibrary(options.fontDir);
   // Parsing fonts' shaping tables and compiling the typesetter costs a few hundred ms once per process:
   // pay it at init, not in the first request. Warm-up changes no output byte.
   for (const engine of engines) {
     const warmLocales = options.warmLocales === "all" ? Object.keys(engine.set.catalogs) : (options.warmLocales ?? []).filter((locale) => locale in engine.set.catalogs);
-    if (warmLocales.length > 0) await warmUp(fonts, warmLocales, (locale) => editionStylesheets(engine, locale, options.paper));
+    const sheets = templateStylesheets(engine);
+    if (warmLocales.length > 0)
+      await warmUp(
+        fonts,
+        warmLocales,
+        (locale) => editionStylesheets(engine, locale, options.paper),
+        (sources) => sheets.parsed(sources),
+      );
   }
   const pdf = ({ fragment, view }: FilledLetter, paper: Paper, templates: TemplateEngine) => {
+    const stylesheets = editionStylesheets(templates, view.locale, paper, view.title);
     return renderPdf(fragment, {
       locale: localeInfo(view.locale),
-      stylesheets: editionStylesheets(templates, view.locale, paper, view.title),
+      stylesheets,
+      parsedStylesheets: templateStylesheets(templates).parsed(stylesheets),
       metadata: {
         title: view.title,
         author: view.sender,
@@ -64,6 +73,7 @@ export async function createRenderer(options: RendererOptions): Promise<Document
     templates,
     paper: options.paper,
     pdf,
+    caches: fonts.caches,
     hyphenation: loadHyphenation(options.hyphenationDir),
     webFonts: createWebFonts(fonts, options.fontDir),
     coverage: fontCoverage(fonts),

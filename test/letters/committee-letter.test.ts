@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fillLetter } from "../../functions/core/html/render-html";
 import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
-import { resetCaches } from "../../functions/core/pdf/render-pdf";
 import { type DocumentRenderer, renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
@@ -54,7 +53,7 @@ describe("the committee letter, made with its own template folder", () => {
 
   it("has the same bytes cold and after the Security Council letter warmed the caches in the same process (caches keyed by what each template gives them)", async () => {
     const request = { letterId: LETTER, locale: "en", format: "pdf" as const, recipientId: null };
-    resetCaches();
+    renderer.caches.clear();
     const cold = (await renderDocument(renderer, parsed, request)).bytes;
     const seed = await loadLetter(DATA_DIR, "unsc-dprk-2015");
     await renderDocument(renderer, seed, { ...request, letterId: "unsc-dprk-2015" });

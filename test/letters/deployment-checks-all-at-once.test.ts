@@ -162,6 +162,7 @@ describe("every character of the data is checked against the shipped fonts when 
         return real.shaper(id);
       },
       iccProfile: () => real.iccProfile(),
+      caches: real.caches,
     };
     const letter = sample();
     parseLetter("sample", filesOf(letter), [], { ...context, coverage: fontCoverage(recording) });

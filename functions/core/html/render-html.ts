@@ -6,9 +6,11 @@ import { counterStyleOf } from "../style/counter-styles";
 import { documentStylesheets, type Paper, stylesheetsAsHtmlCss } from "../style/document-stylesheets";
 import type { StylesheetSource } from "../style/stylesheet";
 import { marginBoxCuts } from "./margin-boxes";
-import { embeddedFontCss, styleLetter, type WebFontSource } from "./web-fonts";
+import type { FontLibrary } from "../pdf/font-library";
+import { type FontUsage, fontCssOf, styleLetter, type UsageCollector, type UsageRun, usageOfRuns, usageRuns, usageWithout, type WebFontSource } from "./web-fonts";
 import { buildLetterView, type LetterView } from "../template/letter-view";
 import type { TemplateEngine } from "../template/template-engine";
+import { type HtmlHead, templateStylesheets } from "../template/template-library";
 import { inlineImages } from "./inline-images";
 
 export type { Paper } from "../style/document-stylesheets";
@@ -39,7 +41,12 @@ export function fillLetter(engine: TemplateEngine, letter: Letter, locale: Local
  * The stylesheets of one document, in cascade order, as both editions read them: the template's
  * ua.css and print.css around the render's settings (paper, font stack, localized page label, title).
  */
-export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, paper: Paper, runningTitle = ""): StylesheetSource[] {
+export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, paper: Paper, runningTitle = ""): readonly StylesheetSource[] {
+  // Made once per language, paper and title and kept by the template: every recipient's letter shares them.
+  return templateStylesheets(engine).sources(`${locale}\u0000${paper}\u0000${runningTitle}`, () => makeEditionStylesheets(engine, locale, paper, runningTitle));
+}
+
+function makeEditionStylesheets(engine: TemplateEngine, locale: LocaleId, paper: Paper, runningTitle: string): StylesheetSource[] {
   const messages = engine.messages(locale);
   // The page numbers in the digits the language's messages use (its CLDR default or its "$locale" override).
   const numberingSystem = new Intl.NumberFormat(formattingLocale(locale, engine.set.localeOverrides?.[locale])).resolvedOptions().numberingSystem;
@@ -61,13 +68,25 @@ export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, pap
  */
 export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, paper: Paper, fontCss = ""): string {
   const { view } = filled;
-  const stylesheets = stylesheetsAsHtmlCss(editionStylesheets(engine, view.locale, paper, view.title));
-  const css = fontCss === "" ? stylesheets : `${stylesheets}\n${fontCss}`;
-  const styleHash = createHash("sha256").update(css).digest("base64");
-  const contentSecurityPolicy = ["default-src 'none'", `style-src 'sha256-${styleHash}'`, "img-src data:", "font-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
+  return pageWithHead(engine, filled, pageHead(editionStylesheets(engine, view.locale, paper, view.title), fontCss));
+}
+
+/** The page's one `<style>`: the document's stylesheets, then what the page adds (its fonts), and the hash its CSP allows. */
+function pageHead(sources: readonly StylesheetSource[], fontCss: string): HtmlHead {
+  const css = pageCss(sources, fontCss);
+  return { css, hash: createHash("sha256").update(css).digest("base64") };
+}
+
+function pageCss(sources: readonly StylesheetSource[], fontCss: string): string {
+  const stylesheets = stylesheetsAsHtmlCss(sources);
+  return fontCss === "" ? stylesheets : `${stylesheets}\n${fontCss}`;
+}
+
+function pageWithHead(engine: TemplateEngine, { fragment, view }: FilledLetter, { css, hash }: HtmlHead): string {
+  const contentSecurityPolicy = ["default-src 'none'", `style-src 'sha256-${hash}'`, "img-src data:", "font-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
   return engine.fill(
     "page",
-    { lang: view.lang, dir: view.dir, title: view.title, description: view.summary, contentSecurityPolicy, css, letter: inlineImages(filled.fragment, engine.set.assets) },
+    { lang: view.lang, dir: view.dir, title: view.title, description: view.summary, contentSecurityPolicy, css, letter: inlineImages(fragment, engine.set.assets) },
     view.locale,
   );
 }
@@ -78,10 +97,95 @@ export function renderHtmlPage(engine: TemplateEngine, filled: FilledLetter, pap
  * margin boxes cut to one line as the PDF cuts them (`marginBoxCuts`).
  */
 export async function renderHtmlEdition(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource): Promise<string> {
-  const letter = styleLetter(filled.fragment, editionStylesheets(engine, filled.view.locale, paper, filled.view.title), engine.set.assets);
-  const fontCss = await embeddedFontCss(webFonts, letter);
-  const cuts = marginBoxCuts(webFonts.fonts, localeInfo(filled.view.locale), letter);
-  return renderHtmlPage(engine, filled, paper, cuts === "" ? fontCss : `${cuts}\n${fontCss}`);
+  const sheets = templateStylesheets(engine);
+  const sources = editionStylesheets(engine, filled.view.locale, paper, filled.view.title);
+  const { usage, cuts } = fontsOfLetter(engine, filled, sources, webFonts.fonts);
+  // Each subset's @font-face rule is encoded once (fontFaceRules); the style's hash (hundreds of
+  // kilobytes) once per characters per face and cuts.
+  const fontCss = await fontCssOf(webFonts, usage);
+  const css = pageCss(sources, cuts === "" ? fontCss : `${cuts}\n${fontCss}`);
+  const key = `${cuts}\u0000${[...usage].map(([face, characters]) => `${face}\u0001${characters}`).join("\u0000")}`;
+  return pageWithHead(engine, filled, { css, hash: sheets.styleHash(sources, key, () => css) });
+}
+
+/**
+ * What styling one letter taught about every letter of its shape (the same markup, other text: a
+ * mail merge's letters differ in an addressee's words): its text pieces, the runs its font usage
+ * came from, which piece each replaceable run is, and its margin boxes' cuts.
+ */
+interface LetterShape {
+  fonts: FontLibrary;
+  texts: readonly string[];
+  runs: readonly UsageRun[];
+  /** Text piece index -> run index, for the pieces that are exactly one run's whole flow text. */
+  runOfText: ReadonlyMap<number, number>;
+  usage: FontUsage;
+  cuts: string;
+  /** The characters per face of all runs but the replaced ones, by the replaced runs' indices (a merge replaces the same ones each time). */
+  others: Map<string, UsageCollector>;
+}
+
+/** Markup and text: a tag, or the text between two tags. */
+const TAG = /(<[^>]*>)/;
+
+/** Text a run holds unchanged (no white space to collapse, no entity, no soft hyphen): a piece of it may stand for the run. */
+const PLAIN_TEXT = /^[^\s&<>\u00ad]+(?: [^\s&<>\u00ad]+)*$/u;
+
+/**
+ * The letter's embedded fonts (characters per face) and margin-box cuts. A letter of a shape seen
+ * before (same markup and stylesheets) whose changed text pieces are each one run's whole plain
+ * text is not parsed or styled again: the runs of the first are reused with those texts, so
+ * per recipient only the changed runs' faces are looked up. Any other change styles the letter
+ * anew. A test compares both ways in every language (test/core/html/html-caches.test.ts).
+ */
+function fontsOfLetter(engine: TemplateEngine, filled: FilledLetter, sources: readonly StylesheetSource[], fonts: FontLibrary): { usage: FontUsage; cuts: string } {
+  const sheets = templateStylesheets(engine);
+  const parts = filled.fragment.split(TAG);
+  const texts = parts.filter((_, i) => i % 2 === 0);
+  const shapeKey = parts.filter((_, i) => i % 2 === 1).join("\u0000");
+  const known = sheets.shape(sources, shapeKey) as LetterShape | undefined;
+  if (known?.fonts === fonts) {
+    const replaced = new Map<number, string>();
+    let reusable = true;
+    for (let i = 0; i < texts.length && reusable; i++) {
+      if (texts[i] === known.texts[i]) continue;
+      const run = known.runOfText.get(i);
+      if (run === undefined || !PLAIN_TEXT.test(texts[i]!)) reusable = false;
+      else replaced.set(run, texts[i]!);
+    }
+    if (reusable) {
+      if (replaced.size === 0) return { usage: known.usage, cuts: known.cuts };
+      const which = [...replaced.keys()].join(",");
+      let others = known.others.get(which);
+      if (!others) {
+        if (known.others.size >= 8) known.others.clear();
+        known.others.set(which, (others = usageWithout(fonts, known.runs, new Set(replaced.keys()))));
+      }
+      return { usage: usageOfRuns(others, known.runs, replaced), cuts: known.cuts };
+    }
+  }
+  const letter = styleLetter(filled.fragment, sources, engine.set.assets, sheets.parsed(sources));
+  const { usage, runs } = usageRuns(fonts, letter);
+  const cuts = marginBoxCuts(fonts, localeInfo(filled.view.locale), letter);
+  if (!known || known.fonts !== fonts)
+    sheets.keepShape(sources, shapeKey, { fonts, texts, runs, runOfText: runsOfTexts(texts, runs), usage, cuts, others: new Map() } satisfies LetterShape);
+  return { usage, cuts };
+}
+
+/** Text pieces that are plain, appear once, and are exactly the flow text of one run: the run's index by piece. */
+function runsOfTexts(texts: readonly string[], runs: readonly UsageRun[]): Map<number, number> {
+  const pieces = new Map<string, number | null>();
+  texts.forEach((text, i) => pieces.set(text, pieces.has(text) ? null : i));
+  const runOf = new Map<string, number | null>();
+  runs.forEach((run, i) => {
+    if (run.inline !== null) runOf.set(run.inline, runOf.has(run.inline) ? null : i);
+  });
+  const out = new Map<number, number>();
+  for (const [text, piece] of pieces) {
+    const run = runOf.get(text);
+    if (piece !== null && run !== undefined && run !== null && PLAIN_TEXT.test(text)) out.set(piece, run);
+  }
+  return out;
 }
 
 export interface RenderHtmlOptions {

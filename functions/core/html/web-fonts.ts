@@ -3,7 +3,8 @@ import { familyOfStack, markerText } from "../pdf/layout";
 import { type Box, BoxBuilder, type Inline, inlineText, parseLetter } from "../pdf/letter-tree";
 import { assignFamilies } from "../pdf/shaping";
 import type { TemplateAssets } from "../images/image-source";
-import { type ComputedStyle, type ContentPart, type PageBox, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
+import { cacheKind, LruCache } from "../pdf/cache";
+import { type ComputedStyle, type ContentPart, type PageBox, type ParsedStylesheets, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
 import { formatCounter } from "../style/counter-styles";
 
 /**
@@ -23,17 +24,47 @@ export interface WebFontSource {
   subset(face: FaceId, characters: string): Promise<Uint8Array>;
 }
 
+/**
+ * One run of text the usage was collected from: its text, its font stack's first registry family
+ * and its face style. `inline` is the flow text it came from (null for markers and margin boxes,
+ * and for text a running header repeats), which a letter of the same shape may replace.
+ */
+export interface UsageRun {
+  text: string;
+  primary: FamilyId;
+  style: TextStyle;
+  inline: string | null;
+}
+
+/** A soft hyphen prints as a hyphen where the line breaks at it; both editions may pick either form. */
+function withHyphens(text: string): string {
+  return text.includes("\u00ad") ? `${text}-\u2010` : text;
+}
+
 /** Collects characters per face, as the PDF's fallback assigns them. */
-class UsageCollector {
+export class UsageCollector {
   private readonly used = new Map<FaceId, Set<number>>();
+  /** Every run added, in order: what `usageOfRuns` recomputes a letter's usage from. */
+  readonly runs: UsageRun[] = [];
 
   constructor(private readonly fonts: FontLibrary) {}
 
+  /** A collector holding what this one holds, to add more to. */
+  copy(): UsageCollector {
+    const copy = new UsageCollector(this.fonts);
+    for (const [face, characters] of this.used) copy.used.set(face, new Set(characters));
+    return copy;
+  }
+
   /** Adds a run of text set in `style`, whose font stack's first registry family is `primary`. */
-  add(text: string, primary: FamilyId, style: TextStyle): void {
+  add(text: string, primary: FamilyId, style: TextStyle, inline: string | null = null): void {
+    this.runs.push({ text, primary, style, inline });
     if (text === "") return;
     const key = `${primary}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
-    for (const [face, codePoints] of remember(runUsage, key, RUN_USAGE_LIMIT, () => this.facesOf(text, primary, style))) {
+    const runUsage = this.fonts.caches.of(FACE_USAGE);
+    let faces = runUsage.get(key);
+    if (!faces) runUsage.set(key, (faces = this.facesOf(text, primary, style)));
+    for (const [face, codePoints] of faces) {
       let characters = this.used.get(face);
       if (!characters) this.used.set(face, (characters = new Set()));
       for (const codePoint of codePoints) characters.add(codePoint);
@@ -65,16 +96,14 @@ class UsageCollector {
   }
 
   /** Adds inline text of a block of `block` style, with the PDF's rule for italics. */
-  addInlines(inlines: readonly Inline[], block: ComputedStyle): void {
+  addInlines(inlines: readonly Inline[], block: ComputedStyle, repeated: boolean): void {
     const primary = familyOfStack(block.fontFamily);
     // As the PDF does: a family without an italic face sets emphasis upright, fallback characters included.
     const italics = faceOf(primary, { bold: false, italic: true }) !== faceOf(primary, { bold: false, italic: false });
     for (const inline of inlines) {
       if (inline.kind !== "text") continue;
       const style = { bold: inline.style.bold, italic: italics && inline.style.italic };
-      // A soft hyphen prints as a hyphen where the line breaks at it; both editions may pick either form.
-      const text = inline.text.includes("\u00ad") ? `${inline.text}-\u2010` : inline.text;
-      this.add(text, primary, style);
+      this.add(withHyphens(inline.text), primary, style, repeated ? null : inline.text);
     }
   }
 
@@ -117,16 +146,10 @@ function remember<V>(cache: Map<string, V>, key: string, limit: number, make: ()
   return value;
 }
 
-/** A template's stylesheets change only with the template: parsed once per language, paper and title (parsing is most of the cost). */
-const parsedSheets = new Map<string, ReturnType<typeof parseStylesheets>>();
-
-function parsedStylesheets(sources: readonly StylesheetSource[]) {
-  return remember(parsedSheets, JSON.stringify(sources), 32, () => parseStylesheets(sources));
-}
-
-/** The faces and characters of one run of text: a mail merge sets the same paragraphs letter after letter. */
-const runUsage = new Map<string, readonly (readonly [FaceId, readonly number[]])[]>();
-const RUN_USAGE_LIMIT = 4096;
+/** The faces and characters of one run of text, in the font library's caches (the faces are its): a mail merge sets the same paragraphs letter after letter. */
+const FACE_USAGE = cacheKind<string, readonly (readonly [FaceId, readonly number[]])[]>("faceUsage", {
+  sizeOf: (key, faces) => LruCache.weigh.string(key) + faces.reduce((sum, [, codePoints]) => sum + 64 + codePoints.length * 8, 0),
+});
 
 /** The filled letter parsed and styled as the PDF does it: its computed styles, page styles and boxes. */
 export interface StyledLetter {
@@ -134,10 +157,13 @@ export interface StyledLetter {
   boxes: Box;
 }
 
-/** The parse and style stages of the PDF, for the HTML edition's questions about fonts and margin boxes. */
-export function styleLetter(filledTemplate: string, stylesheets: readonly StylesheetSource[], images?: TemplateAssets): StyledLetter {
+/**
+ * The parse and style stages of the PDF, for the HTML edition's questions about fonts and margin
+ * boxes. `parsed` is the same stylesheets already parsed by the template that owns them; parsed here when not given.
+ */
+export function styleLetter(filledTemplate: string, stylesheets: readonly StylesheetSource[], images?: TemplateAssets, parsed?: ParsedStylesheets): StyledLetter {
   const letter = parseLetter(filledTemplate);
-  const styled = styleDocument(letter.root, parsedStylesheets(stylesheets));
+  const styled = styleDocument(letter.root, parsed ?? parseStylesheets(stylesheets));
   return { styled, boxes: new BoxBuilder(styled, images).build(letter) };
 }
 
@@ -147,7 +173,37 @@ export function styleLetter(filledTemplate: string, stylesheets: readonly Styles
  * the same parse and style stages (`styleLetter`), the same first family of each font stack, the
  * same per-character fallback (`assignFamilies`) and the same bold and italic faces.
  */
-export function fontUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLetter): FontUsage {
+export function fontUsage(fonts: FontLibrary, letter: StyledLetter): FontUsage {
+  return collectUsage(fonts, letter).result();
+}
+
+/** The runs of text a letter's font usage comes from (`fontUsage`), for `usageOfRuns`. */
+export function usageRuns(fonts: FontLibrary, letter: StyledLetter): { usage: FontUsage; runs: readonly UsageRun[] } {
+  const collector = collectUsage(fonts, letter);
+  return { usage: collector.result(), runs: collector.runs };
+}
+
+/** The characters per face of every run but the skipped ones (by index). */
+export function usageWithout(fonts: FontLibrary, runs: readonly UsageRun[], skipped: ReadonlySet<number>): UsageCollector {
+  const collector = new UsageCollector(fonts);
+  runs.forEach((run, i) => {
+    if (!skipped.has(i)) collector.add(run.text, run.primary, run.style, run.inline);
+  });
+  return collector;
+}
+
+/**
+ * The font usage of a letter whose runs are `runs`, some of their flow texts replaced (by run
+ * index), from `others` (`usageWithout` the replaced runs): what `fontUsage` gives for a letter
+ * of the same shape with those texts.
+ */
+export function usageOfRuns(others: UsageCollector, runs: readonly UsageRun[], replaced: ReadonlyMap<number, string>): FontUsage {
+  const collector = others.copy();
+  for (const [i, text] of replaced) collector.add(withHyphens(text), runs[i]!.primary, runs[i]!.style, text);
+  return collector.result();
+}
+
+function collectUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLetter): UsageCollector {
   const collector = new UsageCollector(fonts);
   const runningStrings = new Map<string, string[]>();
 
@@ -158,8 +214,9 @@ export function fontUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLet
       if (marker) collector.add(`${box.style.listStyleType === "decimal" ? counterDigits("decimal") : ""}${marker} `, familyOfStack(box.style.fontFamily), styleOfBox(box.style));
     }
     if (box.content.kind === "inline") {
-      collector.addInlines(box.content.inlines, box.style);
       const stringSet = box.style.stringSet;
+      // Text a running header repeats is not the flow's alone: a letter that changes it is styled anew.
+      collector.addInlines(box.content.inlines, box.style, stringSet !== null && stringSet !== undefined);
       if (stringSet) {
         const values = runningStrings.get(stringSet.name) ?? [];
         values.push(stringSet.value === "text" ? inlineText(box.content.inlines).replace(/\n/g, " ") : stringSet.value);
@@ -181,7 +238,7 @@ export function fontUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLet
       collector.add(marginBoxText(box.content, strings), familyOfStack(box.style.fontFamily), styleOfBox(box.style));
     }
   }
-  return collector.result();
+  return collector;
 }
 
 function faceDescriptors(face: FaceId): { family: string; weight: string; style: string } {
@@ -196,6 +253,9 @@ function faceDescriptors(face: FaceId): { family: string; weight: string; style:
   };
 }
 
+/** `@font-face` rules by the subset bytes they embed (which the web font source keeps), then face. */
+const faceRules = new WeakMap<Uint8Array, Map<FaceId, string>>();
+
 /**
  * `@font-face` rules for the subsets, under the registry's family names (the names the font
  * stacks use), as data: URIs the page's Content-Security-Policy allows (`font-src data:`).
@@ -204,9 +264,16 @@ function faceDescriptors(face: FaceId): { family: string; weight: string; style:
  */
 export function fontFaceRules(subsets: ReadonlyMap<FaceId, Uint8Array>): string {
   const rules = [...subsets].map(([face, bytes]) => {
+    // The web font source keeps its subsets: the same bytes give the same rule, encoded once.
+    const byFace = faceRules.get(bytes);
+    const known = byFace?.get(face);
+    if (known !== undefined) return known;
     const { family, weight, style } = faceDescriptors(face);
     const source = `url(data:font/woff2;base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")}) format("woff2")`;
-    return `@font-face { font-family: "${family}"; font-weight: ${weight}; font-style: ${style}; font-display: block; src: ${source}; }`;
+    const rule = `@font-face { font-family: "${family}"; font-weight: ${weight}; font-style: ${style}; font-display: block; src: ${source}; }`;
+    if (byFace) byFace.set(face, rule);
+    else faceRules.set(bytes, new Map([[face, rule]]));
+    return rule;
   });
   return [...rules, "@layer user-agent { html { font-synthesis: none; } }"].join("\n");
 }
@@ -217,7 +284,11 @@ export function fontFaceRules(subsets: ReadonlyMap<FaceId, Uint8Array>): string 
  * Deterministic: the same document and fonts give the same string.
  */
 export async function embeddedFontCss(source: WebFontSource, letter: StyledLetter): Promise<string> {
-  const usage = fontUsage(source.fonts, letter);
+  return fontCssOf(source, fontUsage(source.fonts, letter));
+}
+
+/** The `@font-face` rules of the subsets of a font usage (`fontUsage`). */
+export async function fontCssOf(source: WebFontSource, usage: FontUsage): Promise<string> {
   const subsets = new Map<FaceId, Uint8Array>();
   for (const [face, characters] of usage) subsets.set(face, await source.subset(face, characters));
   return fontFaceRules(subsets);

@@ -1,15 +1,16 @@
 /**
- * The typesetter's process-wide caches. A mail merge renders one letter to many recipients, so
- * nearly every word, paragraph, subset and stream of a document was already made for the one
- * before; each cache is keyed by everything its value depends on, so a warm render gives the same
- * bytes as a cold one (the tests compare them after `resetCaches`).
+ * The typesetter's caches. A mail merge renders one letter to many recipients, so nearly every
+ * word, paragraph, subset and stream of a document was already made for the one before; each cache
+ * is keyed by everything its value depends on, so a warm render gives the same bytes as a cold one.
+ *
+ * The caches belong to a font library (`FontLibrary.caches`, one `TypesetterCaches` each) and are
+ * handed down with it to every stage that uses them: no module keeps a cache of its own, a new font
+ * library starts truly cold, and `TypesetterCaches.clear` is the one way to empty them.
  *
  * Every cache is bounded by bytes, not only by entries: a count cap lets a letter of long paragraphs
  * keep hundreds of megabytes alive (issue 15 item 8: 237 -> 793 MB of heap after GC over seven
  * 2 MB translations, out of memory at the fifth PDF with a 512 MB heap).
  */
-
-const caches: { clear(): void; readonly bytes: number }[] = [];
 
 const MiB = 1024 * 1024;
 
@@ -30,7 +31,9 @@ export const CACHE_BUDGETS = {
   /** Min- and max-content widths of table cells' paragraphs: a key and two numbers each. */
   intrinsicWidths: 1 * MiB,
   outlines: 8 * MiB,
-  textPieces: 4 * MiB,
+  textPieces: 3 * MiB,
+  /** The HTML edition's faces per run of text (which face sets which character): a key and a few code points each. */
+  faceUsage: 1 * MiB,
   subsets: 4 * MiB,
   contents: 4 * MiB,
   cmaps: 2 * MiB,
@@ -77,9 +80,7 @@ export class LruCache<K, V> {
   private readonly entries = new Map<K, { value: V; bytes: number }>();
   private totalBytes = 0;
 
-  constructor(private readonly bounds: CacheBounds<K, V>) {
-    caches.push(this);
-  }
+  constructor(private readonly bounds: CacheBounds<K, V>) {}
 
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
@@ -130,12 +131,48 @@ export class LruCache<K, V> {
   }
 }
 
-/** Empties every cache of the typesetter, so the next render is as cold as a new process's (fonts stay parsed). */
-export function resetCaches(): void {
-  for (const cache of caches) cache.clear();
+/** One kind of cache the typesetter keeps (shaped runs, set paragraphs...): its name and bounds, declared where it is used. */
+export interface CacheKind<K, V> {
+  readonly name: keyof typeof CACHE_BUDGETS;
+  readonly bounds: CacheBounds<K, V>;
 }
 
-/** The estimated bytes every cache of the typesetter holds now: at most `TOTAL_CACHE_BUDGET`. */
-export function cachedBytes(): number {
-  return caches.reduce((sum, cache) => sum + cache.bytes, 0);
+/** Declares a kind of cache; each `TypesetterCaches` holds one cache of each kind, made on first use. */
+export function cacheKind<K, V>(name: keyof typeof CACHE_BUDGETS, bounds: Omit<CacheBounds<K, V>, "maxBytes">): CacheKind<K, V> {
+  return { name, bounds: { ...bounds, maxBytes: CACHE_BUDGETS[name] } };
+}
+
+/**
+ * The caches of one renderer: one bounded cache per kind, owned by its font library and handed down
+ * with it. A new set is cold; `clear` empties every cache of it (the one way to do so).
+ */
+export class TypesetterCaches {
+  private readonly byKind = new Map<CacheKind<unknown, unknown>, LruCache<unknown, unknown>>();
+
+  /** The cache of one kind, made empty on first use. */
+  of<K, V>(kind: CacheKind<K, V>): LruCache<K, V> {
+    let cache = this.byKind.get(kind as CacheKind<unknown, unknown>);
+    if (!cache) {
+      cache = new LruCache(kind.bounds as CacheBounds<unknown, unknown>);
+      this.byKind.set(kind as CacheKind<unknown, unknown>, cache);
+    }
+    return cache as LruCache<K, V>;
+  }
+
+  /** Empties every cache, so the next render is as cold as a new font library's. */
+  clear(): void {
+    for (const cache of this.byKind.values()) cache.clear();
+  }
+
+  /** The estimated bytes every cache holds now: at most `TOTAL_CACHE_BUDGET`. */
+  get bytes(): number {
+    let sum = 0;
+    for (const cache of this.byKind.values()) sum += cache.bytes;
+    return sum;
+  }
+
+  /** The entries kept, by kind name: all zero (or absent) when the set is cold. */
+  get entries(): Record<string, number> {
+    return Object.fromEntries([...this.byKind].map(([kind, cache]) => [kind.name, cache.size]));
+  }
 }

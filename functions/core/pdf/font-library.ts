@@ -1,5 +1,6 @@
 import type { Font } from "fontkit";
 import type { Script } from "../locales";
+import type { TypesetterCaches } from "./cache";
 
 /**
  * The font families the typesetter can use, as data: which scripts each sets and which styles it
@@ -73,6 +74,12 @@ export interface FontLibrary {
   shaper(id: FaceId): GlyphShaper;
   /** The sRGB ICC profile a PDF/A output intent embeds. */
   iccProfile(): Uint8Array;
+  /**
+   * The typesetter's caches for documents set in these fonts (shaped runs, paragraphs, subsets,
+   * streams), handed down with the library to every stage: a new library starts cold, and
+   * `caches.clear()` is the one way to empty them.
+   */
+  readonly caches: TypesetterCaches;
 }
 
 export interface TextStyle {

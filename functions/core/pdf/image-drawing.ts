@@ -6,24 +6,13 @@ import { deflateSync, inflateSync } from "node:zlib";
 import { PNG } from "pngjs";
 import { imageError, type ImageSource } from "../images/image-source";
 import type { PlacedImage } from "./page-model";
+import { type OpenedImage, openPdfkitImage, type PdfkitPublic, type PngPlanes, recordPdfkitDrawing } from "./pdfkit-adapter";
 
-/**
- * The pdfkit calls image drawing makes: its public `image`, `openImage`, `save`, `translate` and
- * `restore`; and, to draw an SVG once per process, `addContent` and `ref` (which pdfkit itself and
- * svg-to-pdfkit write every operator and object through) and the page's resource dictionary.
- */
-export interface ImageCanvas {
-  openImage(src: Buffer): unknown;
-  image(image: unknown, x: number, y: number, options: { width: number; height: number }): unknown;
-  save(): unknown;
-  translate(x: number, y: number): unknown;
-  restore(): unknown;
-  addContent(data: string): unknown;
-  ref(...args: unknown[]): unknown;
-}
+/** pdfkit's public drawing API; its internals (content and object recording, PNG transparency) are the adapter's. */
+export type ImageCanvas = PdfkitPublic;
 
 /** Images opened in one document, by their bytes: a logo drawn on every page is embedded once. */
-export type OpenedImages = Map<Uint8Array, unknown>;
+export type OpenedImages = Map<Uint8Array, OpenedImage>;
 
 const svgTexts = new WeakMap<Uint8Array, string>();
 
@@ -49,27 +38,25 @@ function svgText(source: ImageSource): string {
  * soft mask, JPEG EXIF orientation applied as browsers do); SVG through svg-to-pdfkit. Anything
  * svg-to-pdfkit cannot draw is an error naming the file, never a silently different picture.
  */
-/** `pageResourceCount` counts the current page's named resources (the writer's adapter reads them from pdfkit). */
-export function drawImage(doc: ImageCanvas, item: PlacedImage, opened: OpenedImages, pageResourceCount: () => number): void {
+export function drawImage(doc: ImageCanvas, item: PlacedImage, opened: OpenedImages): void {
   const { source } = item;
   if (source.format === "svg") {
     doc.save();
     doc.translate(item.x, item.y);
-    drawSvg(doc, source, item.width, item.height, pageResourceCount);
+    drawSvg(doc, source, item.width, item.height);
     doc.restore();
     return;
   }
   let image = opened.get(source.bytes);
   if (!image) {
+    const bytes = Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
     try {
-      image = doc.openImage(Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength));
+      // A PNG's transparency comes from planes decoded once per process (see planesOf), the same in every document.
+      image = openPdfkitImage(doc, bytes, source.format === "png" ? (colors, withColour) => planesOf(source.bytes, colors, withColour) : undefined);
     } catch (error) {
       throw imageError(source.file, `cannot be read as ${source.format.toUpperCase()} (${(error as Error).message})`);
     }
-    if (source.format === "png") {
-      checkPixelData(source);
-      decodeTransparencyOnce(image as PdfkitPng, source.bytes);
-    }
+    if (source.format === "png") checkPixelData(source);
     opened.set(source.bytes, image);
   }
   try {
@@ -88,7 +75,7 @@ export function drawImage(doc: ImageCanvas, item: PlacedImage, opened: OpenedIma
  */
 const svgOperators = new WeakMap<Uint8Array, Map<string, string | null>>();
 
-function drawSvg(doc: ImageCanvas, source: ImageSource, width: number, height: number, resourceCount: () => number): void {
+function drawSvg(doc: ImageCanvas, source: ImageSource, width: number, height: number): void {
   let bySize = svgOperators.get(source.bytes);
   if (!bySize) svgOperators.set(source.bytes, (bySize = new Map()));
   const size = `${width} ${height}`;
@@ -98,34 +85,19 @@ function drawSvg(doc: ImageCanvas, source: ImageSource, width: number, height: n
     return;
   }
   const problems: string[] = [];
-  const written: string[] = [];
-  const { addContent, ref } = doc;
-  let objects = 0;
-  const resources = resourceCount();
-  doc.addContent = (data: string) => {
-    written.push(data);
-    return addContent.call(doc, data);
-  };
-  doc.ref = (...args: unknown[]) => {
-    objects++;
-    return ref.apply(doc, args);
-  };
-  try {
+  const drawing = recordPdfkitDrawing(doc, () =>
     SVGtoPDF(doc, svgText(source), 0, 0, {
       width,
       height,
       warningCallback: (message) => problems.push(message),
       // Nested images are refused when the file is checked; a reference that slipped through opens nothing.
       imageCallback: () => "",
-    });
-  } finally {
-    doc.addContent = addContent;
-    doc.ref = ref;
-  }
+    }),
+  );
   if (problems.length > 0) throw imageError(source.file, `cannot be drawn in the PDF: ${problems.slice(0, 3).join("; ")}`);
-  const selfContained = objects === 0 && resourceCount() === resources && written.length > 0;
+  const selfContained = drawing.objects === 0 && drawing.resources === 0 && drawing.operators.length > 0;
   if (bySize.size > 16) bySize.clear();
-  bySize.set(size, selfContained ? written.join("\n") : null);
+  bySize.set(size, selfContained ? drawing.operators.join("\n") : null);
 }
 
 /** PNGs whose pixel data has inflated whole once in this process, by their bytes. */
@@ -155,20 +127,10 @@ function checkPixelData(source: ImageSource): void {
   inflatedPngs.add(source.bytes);
 }
 
-/** pdfkit's PNG image: the pieces its transparency handling uses (see decodeTransparencyOnce). */
-interface PdfkitPng {
-  image: { colors: number };
-  imgData: Uint8Array | null;
-  alphaChannel?: Uint8Array;
-  splitAlphaChannel?: () => unknown;
-  loadIndexedAlphaChannel?: () => unknown;
-  finalize(): unknown;
-}
-
 /** A PNG's planes as pdfkit embeds them, deflated, by the PNG's bytes: its colour (for an alpha channel) and its alpha. */
-const pngPlanes = new WeakMap<Uint8Array, { colour: Uint8Array | null; alpha: Uint8Array }>();
+const pngPlanes = new WeakMap<Uint8Array, PngPlanes>();
 
-function planesOf(bytes: Uint8Array, colors: number, withColour: boolean): { colour: Uint8Array | null; alpha: Uint8Array } {
+function planesOf(bytes: Uint8Array, colors: number, withColour: boolean): PngPlanes {
   let planes = pngPlanes.get(bytes);
   if (!planes) {
     // pngjs decodes any bit depth to 8-bit RGBA, synchronously.
@@ -185,29 +147,4 @@ function planesOf(bytes: Uint8Array, colors: number, withColour: boolean): { col
     pngPlanes.set(bytes, planes);
   }
   return planes;
-}
-
-/**
- * pdfkit embeds a PNG with transparency by decoding every pixel through png-js, asynchronously (the
- * image is finished after the page, in whatever order zlib's threads end, so two transparent images
- * could change places in the file), for every document (a few milliseconds for a logo). Here the
- * planes are made synchronously by pngjs, once per process, and handed to each document's image:
- * the bytes are the same whichever document is first.
- */
-function decodeTransparencyOnce(image: PdfkitPng, bytes: Uint8Array): void {
-  if (typeof image.splitAlphaChannel === "function") {
-    image.splitAlphaChannel = () => {
-      const planes = planesOf(bytes, image.image.colors, true);
-      image.imgData = planes.colour;
-      image.alphaChannel = planes.alpha;
-      return image.finalize();
-    };
-  }
-  if (typeof image.loadIndexedAlphaChannel === "function") {
-    // A palette image keeps its indices as they are (interlaced PNGs are refused when checked).
-    image.loadIndexedAlphaChannel = () => {
-      image.alphaChannel = planesOf(bytes, image.image.colors, false).alpha;
-      return image.finalize();
-    };
-  }
 }

@@ -1,6 +1,6 @@
 // A require, as pdfkit requires it: esbuild bundles linebreak's one CommonJS build, not that and its ES build (each inflates its Unicode table at start).
 import LineBreaker = require("linebreak");
-import { LruCache } from "./cache";
+import { cacheKind, LruCache } from "./cache";
 import { type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
 import { type LineBox, strutOf } from "./line-box";
 import { assignFamilies, bidi, shape, type ShapedRun } from "./shaping";
@@ -600,9 +600,9 @@ function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: b
 
 /**
  * Set paragraphs by everything their lines depend on; the lines are never changed once set, so
- * documents share them. Like shaped runs, they assume one font per face id in a process.
+ * documents share them. Like shaped runs, they assume one font per face id in a font library (whose caches they are).
  */
-const paragraphCache = new LruCache<string, Line[]>({ maxBytes: LruCache.budgets.paragraphs, sizeOf: (key, lines) => LruCache.weigh.string(key) + LruCache.weigh.lines(lines) });
+const PARAGRAPHS = cacheKind<string, Line[]>("paragraphs", { sizeOf: (key, lines) => LruCache.weigh.string(key) + LruCache.weigh.lines(lines) });
 
 function paragraphKey(spec: ParagraphSpec): string {
   const { rules } = spec;
@@ -632,6 +632,7 @@ function paragraphKey(spec: ParagraphSpec): string {
  */
 export function setParagraph(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   const key = paragraphKey(spec);
+  const paragraphCache = fonts.caches.of(PARAGRAPHS);
   let lines = paragraphCache.get(key);
   if (!lines) {
     lines = breakLines(fonts, spec);
@@ -715,6 +716,7 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
  */
 export function intrinsicWidths(fonts: FontLibrary, spec: ParagraphSpec): { min: number; max: number } {
   const key = paragraphKey({ ...spec, width: 0 });
+  const widthsCache = fonts.caches.of(INTRINSIC_WIDTHS);
   let widths = widthsCache.get(key);
   if (!widths) {
     widths = measureWidths(fonts, spec);
@@ -724,7 +726,7 @@ export function intrinsicWidths(fonts: FontLibrary, spec: ParagraphSpec): { min:
 }
 
 /** A table's cells are measured on every render of it: their widths are kept like their lines. */
-const widthsCache = new LruCache<string, { min: number; max: number }>({ maxBytes: LruCache.budgets.intrinsicWidths, sizeOf: (key) => LruCache.weigh.string(key) + 64 });
+const INTRINSIC_WIDTHS = cacheKind<string, { min: number; max: number }>("intrinsicWidths", { sizeOf: (key) => LruCache.weigh.string(key) + 64 });
 
 function measureWidths(fonts: FontLibrary, spec: ParagraphSpec): { min: number; max: number } {
   let min = 0;

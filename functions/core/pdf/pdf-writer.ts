@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
 import type { Font } from "fontkit";
-import { LruCache } from "./cache";
+import { cacheKind, LruCache, type TypesetterCaches } from "./cache";
 import type { FaceId, FontLibrary } from "./font-library";
 import { drawImage, type OpenedImages } from "./image-drawing";
 import type { Page, PageGeometry, PlacedLine, StructNode } from "./page-model";
@@ -30,17 +30,10 @@ export interface WriteOptions {
 }
 
 /** Encoded subsets by face and glyph list, shared across documents: the same letter embeds the same subset. */
-const subsetCache = new LruCache<string, Uint8Array>({ maxBytes: LruCache.budgets.subsets, sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
-
-/** Empties the subset caches (tests compare cold and warm renders). */
-export function clearSubsetCache(): void {
-  subsetCache.clear();
-  outlineCache.clear();
-  cmapCache.clear();
-}
+const SUBSETS = cacheKind<string, Uint8Array>("subsets", { sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
 
 /** Deflated ToUnicode CMaps by their text: a letter's CMaps recur unless its glyph set changes. */
-const cmapCache = new LruCache<string, Uint8Array>({ maxBytes: LruCache.budgets.cmaps, sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
+const CMAPS = cacheKind<string, Uint8Array>("cmaps", { sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
 
 /** Four hex digits per glyph code, made once per process: a page shows thousands of glyphs. */
 const hex4Strings: string[] = [];
@@ -76,7 +69,7 @@ function utf16Hex(text: string): string {
  */
 class EmbeddedFace {
   private readonly ids = new Map<string, number>();
-  /** The same lookup by glyph object: shaped runs come from a process-wide cache, so most glyphs repeat as objects. */
+  /** The same lookup by glyph object: shaped runs come from the font library's cache, so most glyphs repeat as objects. */
   private readonly idsByGlyph = new Map<ShapedGlyph, number>();
   /** By the marks a glyph's text starts with (see `encodeMarked`), then by glyph. */
   private readonly markedIds = new Map<string, Map<ShapedGlyph, number>>();
@@ -89,7 +82,9 @@ class EmbeddedFace {
     readonly face: FaceId,
     doc: PdfkitDocument,
     font: Font,
+    readonly caches: TypesetterCaches,
   ) {
+    const subsetCache = caches.of(SUBSETS);
     this.spaceGlyph = font.glyphForCodePoint(0x20).id;
     this.embedding = doc.embedFont(font, {
       fontProgram: (glyphs, advances, encode) => {
@@ -109,7 +104,7 @@ class EmbeddedFace {
   encode(glyph: ShapedGlyph): number {
     let gid = this.idsByGlyph.get(glyph);
     if (gid === undefined) {
-      gid = this.glyphFor(glyph.id, piecesOf(glyph).main, textWidth(glyph));
+      gid = this.glyphFor(glyph.id, piecesOf(this.caches, glyph).main, textWidth(glyph));
       this.idsByGlyph.set(glyph, gid);
     }
     return gid;
@@ -127,7 +122,7 @@ class EmbeddedFace {
   invisibleCodes(glyph: ShapedGlyph): { before: string; after: string } {
     let codes = this.invisibleByGlyph.get(glyph);
     if (!codes) {
-      const pieces = piecesOf(glyph);
+      const pieces = piecesOf(this.caches, glyph);
       const hex = (texts: readonly string[]) => texts.map((text) => hex4(this.encodeInvisible(text))).join("");
       codes = { before: hex(pieces.before), after: hex(pieces.after) };
       this.invisibleByGlyph.set(glyph, codes);
@@ -149,7 +144,7 @@ class EmbeddedFace {
     if (!byGlyph) this.markedIds.set(mark, (byGlyph = new Map()));
     let gid = byGlyph.get(glyph);
     if (gid === undefined) {
-      gid = this.glyphFor(glyph.id, mark + piecesOf(glyph).main, textWidth(glyph));
+      gid = this.glyphFor(glyph.id, mark + piecesOf(this.caches, glyph).main, textWidth(glyph));
       byGlyph.set(glyph, gid);
     }
     return gid;
@@ -163,7 +158,7 @@ class EmbeddedFace {
    * keeps it, at a line end where every extractor puts a line break anyway.
    */
   encodeLineEndHyphen(glyph: ShapedGlyph): number {
-    return this.glyphFor(glyph.id, `${piecesOf(glyph).main} `, textWidth(glyph));
+    return this.glyphFor(glyph.id, `${piecesOf(this.caches, glyph).main} `, textWidth(glyph));
   }
 
   /**
@@ -201,6 +196,7 @@ class EmbeddedFace {
       "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
       "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n" +
       `${blocks.join("\n")}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n`;
+    const cmapCache = this.caches.of(CMAPS);
     let bytes = cmapCache.get(text);
     if (!bytes) {
       bytes = deflateSync(Buffer.from(text, "latin1"), DEFLATE);
@@ -236,10 +232,11 @@ function deflateOnce(bytes: Uint8Array): Uint8Array {
  * little else, so the later pages' content streams repeat byte for byte from one recipient to the
  * next; hashing them costs a tenth of deflating them.
  */
-const contentCache = new LruCache<string, Uint8Array>({ maxBytes: LruCache.budgets.contents, sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
+const CONTENTS = cacheKind<string, Uint8Array>("contents", { sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
 
-function deflateContent(bytes: Buffer): Uint8Array {
+function deflateContent(caches: TypesetterCaches, bytes: Buffer): Uint8Array {
   const key = createHash("sha256").update(bytes).digest("base64");
+  const contentCache = caches.of(CONTENTS);
   let out = contentCache.get(key);
   if (!out) {
     out = deflateSync(bytes, DEFLATE);
@@ -271,14 +268,14 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     // pdfkit would read the ICC profile relative to its own module, which a bundle lacks; the font library supplies it.
     iccProfile: () => options.fonts.iccProfile(),
     deflateOnce,
-    deflatePieces: deflateContent,
+    deflatePieces: (bytes) => deflateContent(options.fonts.caches, bytes),
   });
 
   const faces = new Map<FaceId, EmbeddedFace>();
   const faceOf = (id: FaceId): EmbeddedFace => {
     let face = faces.get(id);
     if (!face) {
-      face = new EmbeddedFace(id, doc, options.fonts.face(id));
+      face = new EmbeddedFace(id, doc, options.fonts.face(id), options.fonts.caches);
       faces.set(id, face);
     }
     return face;
@@ -335,7 +332,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         mark(undefined);
         doc.addContent("Q");
         mark(item.node);
-        drawImage(doc.pdfkit, item, openedImages, () => doc.pageResourceCount());
+        drawImage(doc.pdfkit, item, openedImages);
         mark(undefined);
         doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
       } else if (item.kind === "rule") {
@@ -372,10 +369,11 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
 }
 
 /** Glyph outlines as the deflated content of a form XObject (PDF path operators in font units), by face and glyph id. */
-const outlineCache = new LruCache<string, Uint8Array>({ maxBytes: LruCache.budgets.outlines, sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
+const OUTLINES = cacheKind<string, Uint8Array>("outlines", { sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
 
 function outlineOf(fonts: FontLibrary, face: FaceId, id: number): Uint8Array {
   const key = `${face}:${id}`;
+  const outlineCache = fonts.caches.of(OUTLINES);
   let stream = outlineCache.get(key);
   if (stream === undefined) {
     const parts: string[] = [];
@@ -409,8 +407,8 @@ interface TextPieces {
   after: readonly string[];
 }
 
-const pieceCache = new LruCache<string, TextPieces>({
-  maxBytes: LruCache.budgets.textPieces,
+/** Text pieces by text, in the font library's caches: glyphs of different runs share their cluster's text. */
+const TEXT_PIECES = cacheKind<string, TextPieces>("textPieces", {
   sizeOf: (key, pieces) => LruCache.weigh.string(key) + [pieces.main, ...pieces.before, ...pieces.after].reduce((sum, text) => sum + LruCache.weigh.string(text), 0),
 });
 const RTL_MARK = "\u061C";
@@ -472,9 +470,9 @@ const MARKS_OVER_BASE = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script
 const weakInRtl = new WeakMap<ShapedGlyph, boolean>();
 const glyphPieces = new WeakMap<ShapedGlyph, TextPieces>();
 
-function piecesOf(glyph: ShapedGlyph): TextPieces {
+function piecesOf(caches: TypesetterCaches, glyph: ShapedGlyph): TextPieces {
   let pieces = glyphPieces.get(glyph);
-  if (!pieces) glyphPieces.set(glyph, (pieces = textPieces(glyph.text)));
+  if (!pieces) glyphPieces.set(glyph, (pieces = textPieces(caches, glyph.text)));
   return pieces;
 }
 /** pdf.js takes a glyph whose text holds any nonspacing mark for a zero-width diacritic, and skips one whose text ends in a format character. */
@@ -486,7 +484,8 @@ const MARK_OR_FORMAT = /[\p{Mn}\p{Cf}]/u;
  * other character on its own invisible glyph of no width, before or after it in the same order.
  * A cluster's text on one glyph would make pdf.js give the whole cluster no width ("सं", "سَ").
  */
-function textPieces(text: string): TextPieces {
+function textPieces(caches: TypesetterCaches, text: string): TextPieces {
+  const pieceCache = caches.of(TEXT_PIECES);
   let pieces = pieceCache.get(text);
   if (!pieces) {
     const chars = [...text];
@@ -696,7 +695,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           tj.push(num(((cursorX - x) * 1000) / placed.size));
         }
         // Text of one code unit is never split: no lookup for the common case.
-        const pieces = glyph.text.length < 2 ? SINGLE : piecesOf(glyph);
+        const pieces = glyph.text.length < 2 ? SINGLE : piecesOf(face.caches, glyph);
         if (pieces.before.length > 0 && (!startedText || afterSpace)) {
           codes += hex4(face.encodeRtlAnchor());
           flushCodes();

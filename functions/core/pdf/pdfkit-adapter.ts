@@ -79,7 +79,10 @@ export interface FontEmbedding {
 }
 
 /** pdfkit's public document API; `openImage` (opens an image once, to draw it many times) is public but missing from @types/pdfkit. */
-export type PdfkitPublic = PDFKit.PDFDocument & { openImage(src: Buffer): unknown };
+export type PdfkitPublic = PDFKit.PDFDocument & { openImage(src: Buffer): OpenedImage };
+
+/** An image pdfkit opened, which its `image` draws. */
+export type OpenedImage = Parameters<PDFKit.PDFDocument["image"]>[0];
 
 /** A PDF/A-2a tagged document being written: pages, content, fonts, form XObjects and structure. */
 export interface PdfkitDocument {
@@ -90,8 +93,6 @@ export interface PdfkitDocument {
   addStream(dictionary: Record<string, unknown>, bytes: Uint8Array): PdfObject;
   /** Lists a form XObject in the current page's resources under `name`. */
   useXObjectOnPage(name: string, object: PdfObject): void;
-  /** How many named resources (fonts, XObjects, graphics states, patterns...) the current page lists. */
-  pageResourceCount(): number;
   embedFont(font: Font, hooks: FontEmbeddingHooks): FontEmbedding;
   /** Opens marked content for a structure element of `type`; its content is returned for the structure tree. */
   markStructureContent(type: string): StructContent;
@@ -176,7 +177,21 @@ type DocumentInternals = Omit<PDFKit.PDFDocument, "ref" | "addContent" | "font">
 };
 
 /** Where an internal is found, for the check and its error message. */
-type Owner = "PDFDocument" | "PDFReference" | "PDFStructureElement" | "EmbeddedFont" | "TTFSubset" | "TTFFont" | "TTFGlyph";
+type Owner = "PDFDocument" | "PDFReference" | "PDFStructureElement" | "EmbeddedFont" | "TTFSubset" | "TTFFont" | "TTFGlyph" | "PNGImage";
+
+/** pdfkit's PNGImage (an opened PNG): what its transparency handling reads and calls. */
+interface PngImageInternals {
+  /** png-js's decoder of the file: `colors` is the colour channels without alpha. */
+  image: { colors: number };
+  imgData: Uint8Array | null;
+  alphaChannel?: Uint8Array;
+  /** Decodes every pixel (asynchronously) to split an alpha channel off the colour: replaced by `openPdfkitImage`. */
+  splitAlphaChannel(): unknown;
+  /** Decodes a palette image's transparency (asynchronously): replaced by `openPdfkitImage`. */
+  loadIndexedAlphaChannel(): unknown;
+  /** Writes the image object from `imgData` and `alphaChannel`. */
+  finalize(): unknown;
+}
 
 /** pdfkit's PDFStructureElement: its dictionary takes the attribute object. */
 interface StructElementInternals {
@@ -192,8 +207,8 @@ export const INTERNALS: readonly {
   owner: Owner;
   member: string;
   kind: "function" | "object" | "number" | "string" | "boolean" | "array" | "optional";
-  /** Set only once a font is selected (checked with the fonts' members) or a page added. */
-  once?: "font" | "page";
+  /** Set only once a font is selected (checked with the fonts' members), a page added, or on an opened PNG. */
+  once?: "font" | "page" | "png";
   /** Used only for a TrueType-outlined font (a `glyf` table): a CFF font keeps fontkit's own subsetting. */
   trueType?: true;
 }[] = [
@@ -231,6 +246,11 @@ export const INTERNALS: readonly {
   { owner: "TTFFont", member: "_variationProcessor", kind: "optional", trueType: true },
   { owner: "TTFGlyph", member: "_decode", kind: "function", trueType: true },
   { owner: "TTFGlyph", member: "_getMetrics", kind: "function", trueType: true },
+  { owner: "PNGImage", member: "image", kind: "object", once: "png" },
+  { owner: "PNGImage", member: "imgData", kind: "object", once: "png" },
+  { owner: "PNGImage", member: "splitAlphaChannel", kind: "function", once: "png" },
+  { owner: "PNGImage", member: "loadIndexedAlphaChannel", kind: "function", once: "png" },
+  { owner: "PNGImage", member: "finalize", kind: "function", once: "png" },
 ];
 
 /** A pdfkit or fontkit upgrade changed something this adapter relies on. */
@@ -282,9 +302,18 @@ function verifyFontInternals(doc: DocumentInternals, font: Font): void {
   } as Record<Owner, object>;
   const trueType = !isCff(doc._font.subset);
   for (const { owner, member, kind, once, trueType: onlyTrueType } of INTERNALS) {
-    if ((!DOCUMENT_OWNERS.has(owner) || once === "font") && (trueType || !onlyTrueType)) check(objects, owner, member, kind);
+    if (((!DOCUMENT_OWNERS.has(owner) && once !== "png") || once === "font") && (trueType || !onlyTrueType)) check(objects, owner, member, kind);
   }
 }
+
+/** Checks an opened PNG's members of `INTERNALS` (and png-js's channel count under `image`). */
+function verifyPngInternals(image: PngImageInternals): void {
+  for (const { owner, member, kind, once } of INTERNALS) if (once === "png") check({ PNGImage: image } as Record<Owner, object>, owner, member, kind);
+  if (typeof image.image.colors !== "number") throw new PdfkitInternalsChanged("PNGImage", "image.colors", "a number", typeof image.image.colors);
+}
+
+/** A 2x1 PNG with an alpha channel, to check PNGImage's members on a real one. */
+const CHECK_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAAEUlEQVR4nGM4wcXVwHWC6z8ADN4DOLqqrZIAAAAASUVORK5CYII=", "base64");
 
 /** Whether fontkit subsets the font as CFF (pdfkit's own test, in EmbeddedFont.embed). */
 function isCff(subset: SubsetInternals): boolean {
@@ -307,11 +336,98 @@ export function verifyInternals(font: Font): void {
   verifyPageInternals(doc);
   doc.font(font, "Check");
   verifyFontInternals(doc, font);
+  verifyPngInternals((doc as unknown as PdfkitPublic).openImage(CHECK_PNG) as unknown as PngImageInternals);
 }
 
 /** Whether this process checked the internals already: once is enough, and the check builds objects. */
 let documentVerified = false;
 let pageVerified = false;
+let pngVerified = false;
+
+/** A PNG's planes as the PDF embeds them, deflated: its colour without alpha (null for a palette image) and its alpha. */
+export interface PngPlanes {
+  colour: Uint8Array | null;
+  alpha: Uint8Array;
+}
+
+/**
+ * Opens an image (PNG or JPEG) with pdfkit's public `openImage`, to draw with its `image`. pdfkit
+ * embeds a PNG with transparency by decoding every pixel through png-js asynchronously, after the
+ * page, in whatever order zlib's threads end (two transparent images could change places in the
+ * file), for every document. Given `planes`, such a PNG takes its colour and alpha planes from it,
+ * synchronously, instead: the bytes are the same whichever document is first. `planes` receives
+ * the PNG's colour channel count and whether the colour is wanted (not for a palette image).
+ */
+export function openPdfkitImage(pdfkit: PdfkitPublic, bytes: Buffer, planes?: (colors: number, withColour: boolean) => PngPlanes): OpenedImage {
+  const image = pdfkit.openImage(bytes);
+  if (!planes || !isPng(bytes)) return image;
+  const png = image as unknown as PngImageInternals;
+  if (!pngVerified) {
+    verifyPngInternals(png);
+    pngVerified = true;
+  }
+  png.splitAlphaChannel = () => {
+    const { colour, alpha } = planes(png.image.colors, true);
+    png.imgData = colour;
+    png.alphaChannel = alpha;
+    return png.finalize();
+  };
+  // A palette image keeps its indices as they are.
+  png.loadIndexedAlphaChannel = () => {
+    png.alphaChannel = planes(png.image.colors, false).alpha;
+    return png.finalize();
+  };
+  return image;
+}
+
+function isPng(bytes: Buffer): boolean {
+  return bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47;
+}
+
+/** What a drawing wrote: its content operators in order, how many objects it made, and how many page resources it added. */
+export interface RecordedDrawing {
+  operators: string[];
+  objects: number;
+  resources: number;
+}
+
+/**
+ * Runs `draw` on pdfkit's public API (svg-to-pdfkit draws an SVG through it) and records what it
+ * wrote: every content operator (through `addContent`, which pdfkit and svg-to-pdfkit write each
+ * operator through), every object made (`ref`) and the page resources added. A drawing that made
+ * no object and no resource can be written again as the same operators.
+ */
+export function recordPdfkitDrawing(pdfkit: PdfkitPublic, draw: () => void): RecordedDrawing {
+  const doc = pdfkit as unknown as DocumentInternals;
+  const operators: string[] = [];
+  let objects = 0;
+  const resourcesBefore = pageResources(doc);
+  const { addContent, ref } = doc;
+  doc.addContent = (data: string) => {
+    operators.push(data);
+    return addContent.call(doc, data);
+  };
+  doc.ref = (...args: Parameters<typeof ref>) => {
+    objects++;
+    return ref.apply(doc, args);
+  };
+  try {
+    draw();
+  } finally {
+    doc.addContent = addContent;
+    doc.ref = ref;
+  }
+  return { operators, objects, resources: pageResources(doc) - resourcesBefore };
+}
+
+/** How many named resources (fonts, XObjects, graphics states, patterns...) the current page lists. */
+function pageResources(doc: DocumentInternals): number {
+  const data = doc.page?.resources?.data;
+  if (!data || typeof data !== "object") throw new PdfkitInternalsChanged("PDFPage", "resources.data", "an object", typeof data);
+  let count = 0;
+  for (const value of Object.values(data)) if (value && typeof value === "object" && !Array.isArray(value)) count += Object.keys(value).length;
+  return count;
+}
 const fontsVerified = new WeakSet<Font>();
 
 /** A glyph as a TrueType subset copies it: its `glyf` bytes, the components of a compound glyph, its metrics. */
@@ -535,13 +651,6 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
     },
     useXObjectOnPage(name, object) {
       doc.page.xobjects[name] ??= object;
-    },
-    pageResourceCount() {
-      const data = doc.page.resources?.data;
-      if (!data || typeof data !== "object") throw new PdfkitInternalsChanged("PDFPage", "resources.data", "an object", typeof data);
-      let count = 0;
-      for (const value of Object.values(data)) if (value && typeof value === "object" && !Array.isArray(value)) count += Object.keys(value).length;
-      return count;
     },
     embedFont(font, hooks) {
       doc.font(font, `F${++fontCount}`);

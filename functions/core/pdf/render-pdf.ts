@@ -3,14 +3,12 @@ import type { LocaleInfo } from "../locales";
 import { LetterpressError } from "../errors";
 import { assetsDigest, type TemplateAssets } from "../images/image-source";
 import { type ParsedStylesheets, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
-import { LruCache } from "./cache";
 import type { FontLibrary } from "./font-library";
 import { Composer } from "./layout";
 import { type Box, BoxBuilder, parseLetter } from "./letter-tree";
 import { packObjectStreams } from "./object-streams";
 import { type PdfMetadata, writePdf } from "./pdf-writer";
 
-export { resetCaches } from "./cache";
 export type { FontLibrary } from "./font-library";
 export type { PdfMetadata } from "./pdf-writer";
 
@@ -18,6 +16,11 @@ export interface RenderPdfOptions {
   locale: LocaleInfo;
   /** The document's stylesheets in cascade order: ua.css, the render's settings, print.css (`editionStylesheets`). */
   stylesheets: readonly StylesheetSource[];
+  /**
+   * The same stylesheets already parsed, by the template that owns them (`templateStylesheets`):
+   * a mail merge parses its template's sheets once. Parsed here when not given.
+   */
+  parsedStylesheets?: ParsedStylesheets;
   /** Document metadata; the creation date comes from the letter, never the clock. */
   metadata: PdfMetadata;
   /** The shared, lazily loaded fonts (`loadFontLibrary` in functions/fonts). */
@@ -26,19 +29,6 @@ export interface RenderPdfOptions {
   images?: TemplateAssets;
   /** false: pdfkit's plain objects and xref table, for comparing a repacked file with what it repacked. */
   objectStreams?: boolean;
-}
-
-/** A template's stylesheets change only with the template: parsed once per language and paper. */
-const parsedSheets = new LruCache<string, ParsedStylesheets>({ maxBytes: LruCache.budgets.stylesheets, maxEntries: 32, sizeOf: (key) => LruCache.weigh.string(key) * 4 });
-
-function parsed(sources: readonly StylesheetSource[]): ParsedStylesheets {
-  const key = JSON.stringify(sources);
-  let sheets = parsedSheets.get(key);
-  if (!sheets) {
-    sheets = parseStylesheets(sources);
-    parsedSheets.set(key, sheets);
-  }
-  return sheets;
 }
 
 /** Parse and style: the letter's box tree, each box with its computed style. */
@@ -68,7 +58,7 @@ function formatLetter(filledTemplate: string, sheets: ParsedStylesheets, images:
  *   character no shipped font covers (naming its code point and context).
  */
 export async function renderPdf(filledTemplate: string, options: RenderPdfOptions): Promise<Buffer> {
-  const { styled, boxes } = formatLetter(filledTemplate, parsed(options.stylesheets), options.images);
+  const { styled, boxes } = formatLetter(filledTemplate, options.parsedStylesheets ?? parseStylesheets(options.stylesheets), options.images);
   const composer = new Composer({ fonts: options.fonts, locale: options.locale, styled });
   const pages = composer.layout(boxes);
   const { metadata } = options;

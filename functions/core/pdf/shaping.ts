@@ -1,6 +1,6 @@
 import bidiFactory from "bidi-js";
 import { LetterpressError } from "../errors";
-import { LruCache } from "./cache";
+import { cacheKind, LruCache } from "./cache";
 import { FAMILIES, FAMILY_IDS, type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
 
 export const bidi = bidiFactory();
@@ -38,16 +38,10 @@ export interface ShapedRun {
   unitsPerEm: number;
 }
 
-/** Shaped runs of every document of the process, keyed by (face, direction, text). */
-const shapeCache = new LruCache<string, ShapedRun>({
-  maxBytes: LruCache.budgets.shapedRuns,
+/** Shaped runs of every document set in one font library, keyed by (face, direction, text): `fonts.caches`. */
+const SHAPED_RUNS = cacheKind<string, ShapedRun>("shapedRuns", {
   sizeOf: (key, run) => LruCache.weigh.string(key) + LruCache.weigh.glyphs(run.glyphs.length),
 });
-
-/** Empties the shaping cache; tests use it to compare cold and warm renders. */
-export function clearShapeCache(): void {
-  shapeCache.clear();
-}
 
 /**
  * Shapes one run of text in one face and direction with HarfBuzz; the result is shared across
@@ -56,6 +50,7 @@ export function clearShapeCache(): void {
  */
 export function shape(fonts: FontLibrary, face: FaceId, text: string, direction: "ltr" | "rtl", language = ""): ShapedRun {
   const key = `${face}\u0000${direction}\u0000${language}\u0000${text}`;
+  const shapeCache = fonts.caches.of(SHAPED_RUNS);
   const cached = shapeCache.get(key);
   if (cached) return cached;
   const shaper = fonts.shaper(face);

@@ -1,6 +1,6 @@
 import { type LocaleId, localeInfo } from "../locales";
 import type { FontLibrary } from "./font-library";
-import type { StylesheetSource } from "../style";
+import { type ParsedStylesheets, parseStylesheets, type StylesheetSource } from "../style";
 import { renderPdf } from "./render-pdf";
 
 /** A sentence in each script, long enough to reach the kerning and joining tables of its faces. */
@@ -37,12 +37,20 @@ function sampleLetter(locale: LocaleId): string {
  * pays its one-time costs (parsing fonts and their shaping tables, compiling the typesetter's hot
  * code) before its first request. A Lambda handler calls it at init, with the fonts it renders
  * with and the stylesheets of each language. Documents rendered afterwards have the same bytes as without it.
+ * `parse` parses them (the template's own parse, which its documents then reuse); parsed here when not given.
  */
-export async function warmUp(fonts: FontLibrary, locales: readonly LocaleId[], stylesheets: (locale: LocaleId) => readonly StylesheetSource[]): Promise<void> {
+export async function warmUp(
+  fonts: FontLibrary,
+  locales: readonly LocaleId[],
+  stylesheets: (locale: LocaleId) => readonly StylesheetSource[],
+  parse: (sources: readonly StylesheetSource[]) => ParsedStylesheets = parseStylesheets,
+): Promise<void> {
   for (const locale of locales) {
+    const sources = stylesheets(locale);
     await renderPdf(sampleLetter(locale), {
       locale: localeInfo(locale),
-      stylesheets: stylesheets(locale),
+      stylesheets: sources,
+      parsedStylesheets: parse(sources),
       metadata: { title: "warm-up", author: "letterpress", subject: "warm-up", keywords: [], creationDate: new Date(0) },
       fonts,
     });

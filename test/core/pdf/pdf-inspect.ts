@@ -39,6 +39,9 @@ export function stylesheetsFor(
   );
 }
 
+/** One font library (and its caches) for a test file's renders, as a render worker has; a test wanting cold caches makes its own. */
+const SHARED_FONTS = loadFontLibrary();
+
 export function options(locale: LocaleId, overrides: Partial<RenderPdfOptions> = {}): RenderPdfOptions {
   return {
     locale: localeInfo(locale),
@@ -50,7 +53,7 @@ export function options(locale: LocaleId, overrides: Partial<RenderPdfOptions> =
       keywords: ["DPRK", "Security Council", locale],
       creationDate: new Date("2015-12-01T09:00:00Z"),
     },
-    fonts: loadFontLibrary(),
+    fonts: SHARED_FONTS,
     ...overrides,
   };
 }

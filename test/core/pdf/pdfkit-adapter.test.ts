@@ -1,9 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
-import { deflateSync } from "node:zlib";
+import { crc32, deflateSync } from "node:zlib";
 import * as fontkit from "fontkit";
 import type { Font } from "fontkit";
-import { createPdfkitDocument, INTERNALS, PdfkitInternalsChanged, verifyInternals } from "../../../functions/core/pdf/pdfkit-adapter";
+import {
+  createPdfkitDocument,
+  INTERNALS,
+  openPdfkitImage,
+  type PdfkitDocument,
+  PdfkitInternalsChanged,
+  recordPdfkitDrawing,
+  verifyInternals,
+} from "../../../functions/core/pdf/pdfkit-adapter";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
 import { pdfjsPages, toFile } from "./pdf-inspect";
 
@@ -232,5 +240,124 @@ describe("the pdfkit adapter", () => {
     const again = await writeSample();
     rmSync(again.file, { force: true });
     expect(again.pdf.equals(sample.pdf)).toBe(true);
+  });
+});
+
+/** A PNG file of the given header fields, pixel rows (filter byte included) and extra chunks before IDAT. */
+function png(width: number, height: number, colourType: number, rows: Buffer, extra: [string, Buffer][] = []): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, colourType, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    ...extra.map(([type, data]) => chunk(type, data)),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+/** A document of one 100 x 100 page, with the adapter's defaults. */
+function pageDocument(): PdfkitDocument {
+  const doc = createPdfkitDocument({
+    width: 100,
+    height: 100,
+    lang: "en",
+    info: { Title: "t", Author: "a", Subject: "s", Keywords: "k", Creator: "c", Producer: "p", CreationDate: new Date(0), ModDate: new Date(0) },
+    documentId: DOCUMENT_ID,
+    iccProfile: () => fonts.iccProfile(),
+    deflateOnce: (bytes) => deflateSync(bytes),
+    deflatePieces: (bytes) => deflateSync(bytes),
+  });
+  doc.addPage(100, 100);
+  return doc;
+}
+
+describe("the pdfkit adapter's image drawing (openPdfkitImage, recordPdfkitDrawing)", () => {
+  // Two pixels, RGBA: red half transparent, green opaque.
+  const RGBA = png(2, 1, 6, Buffer.from([0, 200, 10, 10, 128, 10, 200, 10, 255]));
+  // Two pixels of a palette of two colours, the first half transparent (tRNS).
+  const PALETTE = png(2, 1, 3, Buffer.from([0, 0, 1]), [
+    ["PLTE", Buffer.from([200, 10, 10, 10, 200, 10])],
+    ["tRNS", Buffer.from([128])],
+  ]);
+
+  it("names PNGImage's member, loudly, when an upgrade removes one", () => {
+    jest.isolateModules(() => {
+      const PDFDocument = require("pdfkit") as new (options: object) => { openImage(src: Buffer): object };
+      const prototype = Object.getPrototypeOf(new PDFDocument({ autoFirstPage: false, font: null }).openImage(RGBA)) as Record<string, unknown>;
+      const saved = prototype.splitAlphaChannel;
+      delete prototype.splitAlphaChannel;
+      try {
+        const adapter = require("../../../functions/core/pdf/pdfkit-adapter") as typeof import("../../../functions/core/pdf/pdfkit-adapter");
+        expect(() => adapter.verifyInternals(serif)).toThrow("PNGImage.splitAlphaChannel should be a function, found undefined");
+      } finally {
+        prototype.splitAlphaChannel = saved;
+      }
+    });
+    expect(INTERNALS.filter((internal) => internal.owner === "PNGImage").map((internal) => internal.member)).toEqual([
+      "image",
+      "imgData",
+      "splitAlphaChannel",
+      "loadIndexedAlphaChannel",
+      "finalize",
+    ]);
+  });
+
+  it.each([
+    ["an alpha channel (splitAlphaChannel)", RGBA, { colors: 3, withColour: true }],
+    ["a palette with transparency (loadIndexedAlphaChannel)", PALETTE, { colors: 1, withColour: false }],
+  ] as const)("embeds a PNG with %s with the caller's planes, synchronously: its soft mask is the caller's alpha", async (_kind, file, expected) => {
+    const doc = pageDocument();
+    const asked: { colors: number; withColour: boolean }[] = [];
+    const alpha = Buffer.from([7, 250]);
+    const image = openPdfkitImage(doc.pdfkit, file, (colors, withColour) => {
+      asked.push({ colors, withColour });
+      return { colour: withColour ? deflateSync(Buffer.from([1, 2, 3, 4, 5, 6])) : null, alpha: deflateSync(alpha) };
+    });
+    doc.pdfkit.image(image, 0, 0, { width: 20, height: 10 });
+    const written = toFile(await doc.end());
+    try {
+      expect(asked).toEqual([expected]);
+      const objects = qpdfObjects(written);
+      const mask = streamWith(objects, (dict) => dict["/Subtype"] === "/Image" && dict["/ColorSpace"] === "/DeviceGray" && dict["/SMask"] === undefined);
+      expect([...mask]).toEqual([...alpha]);
+      if (expected.withColour) expect([...streamWith(objects, (dict) => dict["/Subtype"] === "/Image" && dict["/SMask"] !== undefined)]).toEqual([1, 2, 3, 4, 5, 6]);
+    } finally {
+      rmSync(written, { force: true });
+    }
+  });
+
+  it("records a drawing's operators (addContent), the objects it made (ref) and the page resources it added", async () => {
+    const doc = pageDocument();
+    const plain = recordPdfkitDrawing(doc.pdfkit, () => {
+      doc.pdfkit.rect(10, 10, 20, 20).fill("#c00000");
+    });
+    expect(plain.objects).toBe(0);
+    expect(plain.resources).toBe(0);
+    expect(plain.operators.join("\n")).toMatch(/re/);
+    const translucent = recordPdfkitDrawing(doc.pdfkit, () => {
+      doc.pdfkit.fillOpacity(0.5).rect(40, 40, 20, 20).fill("#00c000");
+    });
+    expect(translucent.objects).toBeGreaterThan(0);
+    expect(translucent.resources).toBeGreaterThan(0);
+    // What was recorded is what the page's content stream holds, and the page is written as usual afterwards.
+    doc.addContent("0 0 1 1 re f");
+    const written = toFile(await doc.end());
+    try {
+      const content = streamWith(qpdfObjects(written), (dict) => !("/Type" in dict) && !("/Subtype" in dict) && !("/Length1" in dict) && !("/N" in dict)).toString("latin1");
+      for (const operator of [...plain.operators, ...translucent.operators, "0 0 1 1 re f"]) expect(content).toContain(operator);
+    } finally {
+      rmSync(written, { force: true });
+    }
   });
 });

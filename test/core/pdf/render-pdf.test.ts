@@ -3,8 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LocaleId } from "../../../functions/core/locales";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
-import { clearSubsetCache } from "../../../functions/core/pdf/pdf-writer";
-import { clearShapeCache } from "../../../functions/core/pdf/shaping";
 import { BUNDLE_FILES } from "../../../functions/fonts/font-files";
 import { assetPath, loadFontLibrary } from "../../../functions/fonts/load-font-library";
 import {
@@ -108,10 +106,10 @@ describe("deterministic bytes", () => {
   });
 
   test("a render with cold caches equals one with warm caches", async () => {
-    const warm = await render("letter-zh.html", "zh");
-    clearShapeCache();
-    clearSubsetCache();
-    const cold = await render("letter-zh.html", "zh");
+    const fonts = loadFontLibrary();
+    const warm = await renderPdf(fixture("letter-zh.html"), options("zh", { fonts }));
+    fonts.caches.clear();
+    const cold = await renderPdf(fixture("letter-zh.html"), options("zh", { fonts }));
     expect(cold.equals(warm)).toBe(true);
   });
 

@@ -8,7 +8,7 @@
 import { parseLetter } from "../../../functions/core/letter/parse-letter";
 import { renderDocument } from "../../../functions/core/render-document";
 import { createRenderer } from "../../../functions/render/create-renderer";
-import { cachedBytes, TOTAL_CACHE_BUDGET } from "../../../functions/core/pdf/cache";
+import { TOTAL_CACHE_BUDGET } from "../../../functions/core/pdf/cache";
 import type { LocaleId } from "../../../functions/core/locales";
 import { TEMPLATES_DIR } from "../../support/letters";
 import { largestLetterFiles } from "./largest-letter";
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
           ms: Math.round(ms),
           heapAfterGc: process.memoryUsage().heapUsed,
           maxRss: process.resourceUsage().maxRSS * 1024,
-          cachedBytes: cachedBytes(),
+          cachedBytes: renderer.caches.bytes,
         });
       }
     }

@@ -1,0 +1,36 @@
+/**
+ * The HTML edition's warm time per personalized letter, per language (issue 12 item 9: under 1 ms).
+ * A measurement script, not a test: `npx tsx bench/html-warm.ts [iterations]`. Prints the median
+ * and the 90th percentile per language of the letters the bench measures and the committee letter.
+ */
+import { join } from "node:path";
+import { renderDocument } from "../functions/core/render-document";
+import { loadLetter } from "../functions/letters/load-letters";
+import { createRenderer } from "../functions/render/create-renderer";
+import { personalizedStream } from "./workload";
+
+const REPO = join(__dirname, "..");
+const iterations = Number(process.argv[2] ?? 200);
+
+async function main(): Promise<void> {
+  const renderer = await createRenderer({ templatesDir: join(REPO, "templates"), paper: "A4" });
+  for (const letterId of ["unsc-dprk-2015", "committee-hearing-defenders"]) {
+    const parsed = await loadLetter(join(REPO, "data"), letterId);
+    for (const locale of parsed.letter.translations.keys()) {
+      const stream = personalizedStream(parsed, locale, "html", iterations);
+      // Warm: one round of every recipient first (subsets, styles), as a mail merge's second pass.
+      for (const request of stream.slice(0, Math.min(stream.length, 40))) await renderDocument(renderer, parsed, request);
+      const times: number[] = [];
+      for (const request of stream) {
+        const start = performance.now();
+        await renderDocument(renderer, parsed, request);
+        times.push(performance.now() - start);
+      }
+      times.sort((a, b) => a - b);
+      const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(3);
+      process.stdout.write(`${letterId} ${locale}: median ${at(0.5)} ms, p90 ${at(0.9)} ms\n`);
+    }
+  }
+}
+
+void main();
