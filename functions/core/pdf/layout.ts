@@ -258,7 +258,7 @@ export class Composer {
     const runs: StyledText[] = inlines.map((inline) =>
       inline.kind === "break"
         ? { text: "\n", style: { bold: false, italic: false } }
-        : { text: inline.text, style: { bold: inline.style.bold, italic: italics && inline.style.italic } },
+        : { text: inline.text, style: { bold: inline.style.bold, italic: italics && inline.style.italic }, ...(inline.style.lang ? { lang: inline.style.lang } : {}) },
     );
     return {
       runs,
@@ -273,6 +273,7 @@ export class Composer {
       noWrap: style.whiteSpace === "nowrap",
       letterSpacing: style.letterSpacing,
       hyphens: style.hyphens,
+      language: this.ctx.locale.tag,
     };
   }
 

@@ -9,6 +9,8 @@ import { assignFamilies, bidi, shape, type ShapedRun } from "./shaping";
 export interface StyledText {
   text: string;
   style: TextStyle;
+  /** The run's own language (BCP 47, an inline `lang`) where it differs from the paragraph's. */
+  lang?: string;
 }
 
 export type Align = "start" | "end" | "justify" | "center";
@@ -42,6 +44,12 @@ export interface ParagraphSpec {
    * its soft hyphens into the text before layout: functions/core/text/hyphenate.ts.)
    */
   hyphens: "none" | "manual" | "auto";
+  /**
+   * The content language (BCP 47, the letter's `lang`): text is shaped in it, as browsers shape an
+   * element's text in its `lang`, so a face's language forms (OpenType `locl`) are the same in both
+   * editions. Noto Sans KR's Korean space is 0.28 em, its default one 0.224 em. Empty: none.
+   */
+  language?: string;
 }
 
 /** A shaped piece of one line, placed at `x` from the line's left edge. */
@@ -74,6 +82,8 @@ interface Piece {
   end: number;
   face: FaceId;
   level: number;
+  /** The language it is shaped in. */
+  language: string;
   space: boolean;
   run: ShapedRun;
   width: number;
@@ -165,14 +175,18 @@ export function breakPositions(text: string, rules: ScriptRules, hyphens: Paragr
   return breaks;
 }
 
-function styleIndex(runs: readonly StyledText[]): { text: string; styles: TextStyle[] } {
+function styleIndex(runs: readonly StyledText[], language: string): { text: string; styles: TextStyle[]; languages: string[] } {
   let text = "";
   const styles: TextStyle[] = [];
+  const languages: string[] = [];
   for (const run of runs) {
     text += run.text;
-    for (let i = 0; i < run.text.length; i++) styles.push(run.style);
+    for (let i = 0; i < run.text.length; i++) {
+      styles.push(run.style);
+      languages.push(run.lang ?? language);
+    }
   }
-  return { text, styles };
+  return { text, styles, languages };
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
@@ -185,8 +199,8 @@ function emptyWord(start = 0): Word {
  * A piece of text shaped in its face and bidi direction, and its width at the paragraph's size.
  * Soft hyphens are left out: they are break opportunities, never drawn inside a line.
  */
-function shapeText(fonts: FontLibrary, spec: ParagraphSpec, face: FaceId, level: number, text: string): { run: ShapedRun; width: number } {
-  const run = shape(fonts, face, text.includes(SOFT_HYPHEN) ? text.replaceAll(SOFT_HYPHEN, "") : text, level % 2 === 1 ? "rtl" : "ltr");
+function shapeText(fonts: FontLibrary, spec: ParagraphSpec, face: FaceId, level: number, language: string, text: string): { run: ShapedRun; width: number } {
+  const run = shape(fonts, face, text.includes(SOFT_HYPHEN) ? text.replaceAll(SOFT_HYPHEN, "") : text, level % 2 === 1 ? "rtl" : "ltr", language);
   const characters = spec.letterSpacing === 0 ? 0 : run.glyphs.filter((g) => g.text !== "").length;
   return { run, width: (run.advance / run.unitsPerEm) * spec.size + characters * spec.letterSpacing };
 }
@@ -283,23 +297,40 @@ function trimEnd(spec: ParagraphSpec, word: Word, p: number, index: number): voi
   word.width -= trimmed;
 }
 
-/** A space shaped between the characters around it, for contextual forms; null when they do not shape as three clusters. */
+/**
+ * A space shaped between the characters around it, for contextual and language forms; null where
+ * there is no character on a side, the face lacks one of them, or they do not shape as three clusters.
+ */
 function spaceInContext(
   fonts: FontLibrary,
   spec: ParagraphSpec,
   face: FaceId,
   level: number,
+  language: string,
   before: string,
   space: string,
   after: string,
 ): { run: ShapedRun; width: number } | null {
-  if (level % 2 === 1 || WHITESPACE.test(before) || WHITESPACE.test(after)) return null;
-  const { run } = shapeText(fonts, spec, face, level, `${before}${space}${after}`);
+  if (level % 2 === 1 || before === "" || after === "" || WHITESPACE.test(before) || WHITESPACE.test(after)) return null;
+  const { run } = shapeText(fonts, spec, face, level, language, `${before}${space}${after}`);
   const carriers = run.glyphs.flatMap((glyph, i) => (glyph.text === "" ? [] : [i]));
-  if (carriers.length !== 3 || run.glyphs[carriers[1]!]!.text !== space) return null;
+  if (carriers.length !== 3 || run.glyphs[carriers[1]!]!.text !== space || carriers.some((i) => run.glyphs[i]!.id === 0)) return null;
   const glyphs = run.glyphs.slice(carriers[1], carriers[2]);
   const advance = glyphs.reduce((sum, glyph) => sum + glyph.xAdvance, 0);
   return { run: { ...run, glyphs, advance }, width: (advance / run.unitsPerEm) * spec.size + spec.letterSpacing };
+}
+
+/** The whole code point that ends before `index` (a surrogate pair's two units), or "". */
+function codePointBefore(text: string, index: number): string {
+  if (index <= 0) return "";
+  const low = text.charCodeAt(index - 1);
+  return low >= 0xdc00 && low <= 0xdfff && index >= 2 ? text.slice(index - 2, index) : text.slice(index - 1, index);
+}
+
+/** The whole code point that starts at `index`, or "". */
+function codePointAt(text: string, index: number): string {
+  const codePoint = text.codePointAt(index);
+  return codePoint === undefined ? "" : String.fromCodePoint(codePoint);
 }
 
 function addPiece(word: Word, piece: Piece): void {
@@ -313,8 +344,8 @@ function addPiece(word: Word, piece: Piece): void {
  * face's HYPHEN (U+2010), or its hyphen-minus when it has none, as browsers draw it.
  */
 function hyphenAfter(fonts: FontLibrary, spec: ParagraphSpec, piece: Piece): { run: ShapedRun; width: number } {
-  const hyphen = shapeText(fonts, spec, piece.face, piece.level, "\u2010");
-  return hyphen.run.glyphs.every((glyph) => glyph.id !== 0) ? hyphen : shapeText(fonts, spec, piece.face, piece.level, "-");
+  const hyphen = shapeText(fonts, spec, piece.face, piece.level, piece.language, "\u2010");
+  return hyphen.run.glyphs.every((glyph) => glyph.id !== 0) ? hyphen : shapeText(fonts, spec, piece.face, piece.level, piece.language, "-");
 }
 
 /**
@@ -332,13 +363,13 @@ function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string
     }
     // A word that ends a line with <br> keeps the "\n" in its range, not in its text.
     const end = text[piece.end - 1] === "\n" ? piece.end - 1 : piece.end;
-    const widthOf = (from: number, to: number) => shapeText(fonts, spec, piece.face, piece.level, text.slice(from, to));
+    const widthOf = (from: number, to: number) => shapeText(fonts, spec, piece.face, piece.level, piece.language, text.slice(from, to));
     let chunkStart = piece.start;
     let chunkWidth = 0;
     for (const { index, segment } of graphemes.segment(text.slice(piece.start, end))) {
       const at = piece.start + index;
       const width = widthOf(at, at + segment.length).width;
-      if (current.width + chunkWidth + width > spec.width && (chunkWidth > 0 || current.pieces.length > 0)) {
+      if (current.width + chunkWidth + width > fillWidth(spec, 0) && (chunkWidth > 0 || current.pieces.length > 0)) {
         if (at > chunkStart) addPiece(current, { ...piece, start: chunkStart, end: at, ...widthOf(chunkStart, at) });
         parts.push(current);
         current = emptyWord();
@@ -358,12 +389,13 @@ function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string
 interface PreparedText {
   text: string;
   styles: TextStyle[];
+  languages: string[];
   levels: Uint8Array;
   families: FamilyId[];
 }
 
 function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
-  const { text, styles } = styleIndex(spec.runs);
+  const { text, styles, languages } = styleIndex(spec.runs, spec.language ?? "");
   const levels = bidi.getEmbeddingLevels(text, spec.dir).levels;
   const families = new Array<FamilyId>(text.length);
   for (let start = 0; start < text.length; ) {
@@ -372,17 +404,22 @@ function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
     assignFamilies(fonts, text.slice(start, end), spec.rules.primary, styles[start]!).forEach((f, i) => (families[start + i] = f));
     start = end;
   }
-  return { text, styles, levels, families };
+  return { text, styles, languages, levels, families };
 }
 
 /** The word over `[start, end)` of the text: pieces of one face, direction and kind, each shaped whole (kerning and ligatures across soft hyphens). */
-function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, levels, families }: PreparedText, start: number, end: number): Word {
+function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, languages, levels, families }: PreparedText, start: number, end: number): Word {
   const word = emptyWord(start);
   word.end = end;
   let pieceStart = start;
   for (let i = start + 1; i <= end; i++) {
     const boundary =
-      i === end || styles[i] !== styles[i - 1] || families[i] !== families[i - 1] || levels[i] !== levels[i - 1] || WHITESPACE.test(text[i]!) !== WHITESPACE.test(text[i - 1]!);
+      i === end ||
+      styles[i] !== styles[i - 1] ||
+      languages[i] !== languages[i - 1] ||
+      families[i] !== families[i - 1] ||
+      levels[i] !== levels[i - 1] ||
+      WHITESPACE.test(text[i]!) !== WHITESPACE.test(text[i - 1]!);
     if (!boundary) continue;
     let chunk = text.slice(pieceStart, i);
     const forced = chunk.endsWith("\n");
@@ -390,14 +427,13 @@ function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, leve
     if (chunk.replaceAll(SOFT_HYPHEN, "") !== "") {
       const level = levels[pieceStart]!;
       const face = faceOf(families[pieceStart]!, styles[pieceStart]!);
+      const language = languages[pieceStart]!;
       const space = WHITESPACE.test(chunk[0]!);
-      // In a CJK face a space between two letters of that face is shaped with them: Noto Sans KR
-      // widens the space between Hangul (0.28 em, 0.224 em alone), as a browser shaping the whole line draws it.
-      const context =
-        space && chunk === " " && isCjkFamily(families[pieceStart]!) && families[pieceStart - 1] === families[pieceStart] && families[i] === families[pieceStart]
-          ? spaceInContext(fonts, spec, face, level, text[pieceStart - 1]!, chunk, text[i]!)
-          : null;
-      addPiece(word, { start: pieceStart, end: i, face, level, space, ...(context ?? shapeText(fonts, spec, face, level, chunk)) });
+      // A space is shaped between the characters around it, in its own face, as a browser shaping
+      // the whole line shapes it: the face's contextual and language forms then apply (Noto Sans KR
+      // widens a space between Hangul to 0.28 em, and every space of Korean text; 0.224 em alone).
+      const context = space && chunk === " " ? spaceInContext(fonts, spec, face, level, language, codePointBefore(text, pieceStart), chunk, codePointAt(text, i)) : null;
+      addPiece(word, { start: pieceStart, end: i, face, level, language, space, ...(context ?? shapeText(fonts, spec, face, level, language, chunk)) });
     }
     if (forced) word.forcedBreakAfter = true;
     pieceStart = i;
@@ -424,7 +460,7 @@ function words(fonts: FontLibrary, spec: ParagraphSpec, prepared: PreparedText):
     }
     const word = buildWord(fonts, spec, prepared, start, i);
     word.softBreaks = softBreaks;
-    if (word.width > spec.width + 0.01 && softBreaks.length === 0) result.push(...breakOverwideWord(fonts, spec, text, word));
+    if (word.width > fillWidth(spec, 0) + 0.01 && softBreaks.length === 0) result.push(...breakOverwideWord(fonts, spec, text, word));
     else if (word.pieces.length > 0 || word.forcedBreakAfter) result.push(word);
     start = i;
     softBreaks = [];
@@ -521,14 +557,18 @@ function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: b
   if (hyphen && pieces.length > 0) pieces[pieces.length - 1] = withHyphen(pieces[pieces.length - 1]!, hyphen);
   const natural = pieces.reduce((sum, p) => sum + p.width, 0);
   const ordered = visualOrder(pieces);
-  const slack = Math.max(0, spec.width - indent - natural);
-  const justify = spec.align === "justify" && !last && slack > 0;
+  // Below zero where the line fits only in the browser's measure (browserAdvanceScale): a justified
+  // line then narrows its gaps by that much, any other line runs past its end by a few hundredths of a point.
+  const room = spec.width - indent - natural;
+  const slack = Math.max(0, room);
+  const fitsMeasure = room > 0 || natural <= fillWidth(spec, indent) + 0.01;
+  const justify = spec.align === "justify" && !last && room !== 0 && fitsMeasure;
   const gaps = justify ? expansionOpportunities(pieces, isCjkFamily(spec.rules.primary)) : null;
   let extraPerGap = 0;
   if (gaps) {
     let count = 0;
     for (const flags of gaps.values()) count += flags.filter(Boolean).length;
-    extraPerGap = count > 0 ? slack / count : 0;
+    extraPerGap = count > 0 ? room / count : 0;
   }
   const startAligned = spec.align === "start" || (spec.align === "justify" && (last || extraPerGap === 0));
   const rightAligned = (startAligned && spec.dir === "rtl") || (spec.align === "end" && spec.dir === "ltr");
@@ -542,7 +582,7 @@ function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: b
       extra = new Float32Array(piece.run.glyphs.length);
       piece.run.glyphs.forEach((g, i) => (extra![i] = g.text !== "" ? spec.letterSpacing : 0));
     }
-    if (gaps && extraPerGap > 0) {
+    if (gaps && extraPerGap !== 0) {
       extra ??= new Float32Array(piece.run.glyphs.length);
       gaps.get(piece)!.forEach((gap, i) => {
         if (gap) {
@@ -566,7 +606,7 @@ const PARAGRAPHS = cacheKind<string, Line[]>("paragraphs", { sizeOf: (key, lines
 
 function paragraphKey(spec: ParagraphSpec): string {
   const { rules } = spec;
-  const runs = spec.runs.map((run) => [run.text, run.style.bold, run.style.italic]);
+  const runs = spec.runs.map((run) => [run.text, run.style.bold, run.style.italic, run.lang ?? null]);
   return JSON.stringify([
     spec.size,
     spec.color,
@@ -580,6 +620,7 @@ function paragraphKey(spec: ParagraphSpec): string {
     spec.noWrap,
     spec.letterSpacing,
     spec.hyphens,
+    spec.language ?? "",
     runs,
   ]);
 }
@@ -600,6 +641,25 @@ export function setParagraph(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   return lines;
 }
 
+/**
+ * The factor from a font's advances at `size` (points) to the advances Chromium lays lines out with.
+ * Chromium (Skia over FreeType) scales a face to its size in CSS pixels truncated to 1/64 px
+ * (FreeType's 26.6 fixed point): 10pt (13.333 px) measures as 13.328 px, 11.025pt as 14.6875 px,
+ * while 10.5pt (14 px) is exact. Lines are broken with advances so scaled, so a line that fits in
+ * Chromium fits in the PDF (the Bengali letter's lines fitted a word less by 0.1 pt); they are drawn
+ * with the face's own advances, a justified line closing the difference in its gaps.
+ */
+export function browserAdvanceScale(size: number): number {
+  const px = (size * 4) / 3;
+  // The epsilon keeps sizes that are whole 64ths (14 px from 10.5pt) from rounding down a step.
+  return px > 0 ? Math.floor(px * 64 + 1e-6) / 64 / px : 1;
+}
+
+/** The width lines are filled to, in the face's own advances (see `browserAdvanceScale`). */
+function fillWidth(spec: ParagraphSpec, indent: number): number {
+  return (spec.width - indent) / browserAdvanceScale(spec.size);
+}
+
 function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   const prepared = prepare(fonts, spec);
   const all = words(fonts, spec, prepared);
@@ -616,7 +676,7 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   };
   for (let i = 0; i < all.length; ) {
     const word = all[i]!;
-    const room = spec.width - indentOf() - width;
+    const room = fillWidth(spec, indentOf()) - width;
     if (!spec.noWrap && word.width > room + 0.01) {
       // The line ends inside the word when a part of it fits, else before it.
       const parts = word.softBreaks.length > 0 ? hyphenateWord(fonts, spec, prepared, word, room) : null;
@@ -674,11 +734,13 @@ function measureWidths(fonts: FontLibrary, spec: ParagraphSpec): { min: number; 
   let line = spec.indent;
   let first = true;
   const unbounded = { ...spec, width: Number.POSITIVE_INFINITY };
+  // In the browser's measure, as lines are filled (see `browserAdvanceScale`).
+  const scale = browserAdvanceScale(spec.size);
   // Words whole, soft hyphens or not: the narrowest a cell gets is its widest unhyphenated word.
   for (const word of words(fonts, unbounded, prepare(fonts, unbounded))) {
-    min = Math.max(min, word.width + (first ? spec.indent : 0));
-    max = Math.max(max, line + word.width);
-    line += word.fullWidth;
+    min = Math.max(min, word.width * scale + (first ? spec.indent : 0));
+    max = Math.max(max, line + word.width * scale);
+    line += word.fullWidth * scale;
     first = false;
     if (word.forcedBreakAfter) line = 0;
   }

@@ -31,6 +31,29 @@ export interface StyledDocument {
   page(first: boolean): PageStyle;
 }
 
+/** A CSS pixel, in points. */
+const CSS_PX = 0.75;
+
+/**
+ * Chromium lays a printed page out on whole CSS pixels: the content box is as wide as the rest of
+ * the page rounded up to a pixel, and starts at the start margin (left, or right in a right-to-left
+ * document) rounded to a pixel (22 mm margins on A4 give a 628 px measure, not 627.4, from 83 px,
+ * not 83.15; the end margin takes the difference). Measured in its printed PDFs. The PDF takes the
+ * same measure, so lines fill the same width in both editions (issue 12 item 8). Vertical placement
+ * is left to the line boxes (functions/core/pdf/line-box.ts).
+ */
+function snapToCssPixels(margin: { right: number; left: number }, pageWidth: number, dir: Direction): void {
+  // The epsilon keeps a length that is whole pixels (in floating point, a hair over) from growing a pixel.
+  const contentWidth = Math.ceil((pageWidth - margin.left - margin.right) / CSS_PX - 1e-6) * CSS_PX;
+  if (dir === "rtl") {
+    margin.right = Math.round(margin.right / CSS_PX) * CSS_PX;
+    margin.left = pageWidth - margin.right - contentWidth;
+  } else {
+    margin.left = Math.round(margin.left / CSS_PX) * CSS_PX;
+    margin.right = pageWidth - margin.left - contentWidth;
+  }
+}
+
 /** Paper sizes by name, in points (portrait). */
 const PAGE_SIZES: Readonly<Record<string, [number, number]>> = {
   a3: [841.89, 1190.55],
@@ -142,6 +165,7 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
       bottom: resolveLength(style.marginBottom, height),
       left: resolveLength(style.marginLeft, width),
     };
+    snapToCssPixels(margin, width, dirs.get(root) ?? "ltr");
     const boxes: PageStyle["boxes"] = {};
     for (const name of MARGIN_BOXES) {
       const declared = rules.flatMap((rule) =>

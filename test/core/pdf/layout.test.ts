@@ -61,19 +61,22 @@ describe("the box model", () => {
 
   it("draws each side's border, border-inline-start on the right of an Arabic letter", () => {
     const css = ".box { border-inline-start: 4pt solid #00ff00; border-block-end: 2pt solid #0000ff; padding: 3pt; }";
-    const right = 595.28 - 22 * MM;
+    // The page area on whole CSS pixels, as Chromium prints it: 628 px wide, from 83 px (22 mm) at
+    // its start side: the left, or the right of a right-to-left letter.
+    const [left, right] = [83 * 0.75, (83 + 628) * 0.75];
+    const rightToLeft = 595.28 - 83 * 0.75;
     const [start] = rules(layOut('<p class="box">نص عربي</p>', css, "ar"), "#00ff00");
     // Widths snap as border widths (CSS Values 4), as Chromium's do: 4pt = 5.33px -> 5px, 2pt = 2.67px -> 2px.
     expect(start!.width).toBe(3.75);
-    expect(start!.x + start!.width).toBeCloseTo(right, 6);
+    expect(start!.x + start!.width).toBeCloseTo(rightToLeft, 6);
     const [startLtr] = rules(layOut('<p class="box">Text</p>', css), "#00ff00");
-    expect(startLtr!.x).toBeCloseTo(22 * MM, 6);
+    expect(startLtr!.x).toBeCloseTo(left, 6);
     const [bottom] = rules(layOut('<p class="box">Text</p>', css), "#0000ff");
     expect(bottom!.height).toBe(1.5);
     // Under a pixel: one pixel.
     const [hairline] = rules(layOut('<p class="box">Text</p>', ".box { border-block-end: 0.3pt solid #0000ff; }"), "#0000ff");
     expect(hairline!.height).toBe(0.75);
-    expect(bottom!.width).toBeCloseTo(595.28 - 44 * MM, 6);
+    expect(bottom!.width).toBeCloseTo(right - left, 6);
   });
 
   it("narrows a box to its max-width and fills its background", () => {

@@ -13,8 +13,11 @@ import { findWord, options, run, stylesheetsFor, toFile, wordBoxes } from "./pdf
 
 const MM = 72 / 25.4;
 /** The page area of the test sheet: A4 with 20 mm margins. */
-const LEFT = 20 * MM;
-const RIGHT = 595.28 - 20 * MM;
+// The page area on whole CSS pixels, as Chromium prints it: 643 px wide, 20 mm margins start it 76 px
+// from the left, or from the right in a right-to-left letter.
+const LEFT = 76 * 0.75;
+const RIGHT = (76 + 643) * 0.75;
+const RIGHT_TO_LEFT_END = 595.28 - 76 * 0.75;
 const BASE = `@page { size: A4; margin: 20mm; } body { margin: 0; font-family: "Noto Serif", serif; font-size: 10pt; line-height: 1.4; } p { margin: 0 0 6pt; }`;
 
 async function render(body: string, css: string, locale: LocaleId = "en"): Promise<string> {
@@ -122,8 +125,8 @@ describe("column widths", () => {
     const second = word("اثنان");
     expect(first.xMin).toBeGreaterThan(second.xMax);
     // The first (widest) column ends at the page area's right edge, the second starts 150pt to its left.
-    expect(first.xMax).toBeCloseTo(RIGHT, 0);
-    expect(RIGHT - second.xMax).toBeCloseTo(150, 0);
+    expect(first.xMax).toBeCloseTo(RIGHT_TO_LEFT_END, 0);
+    expect(RIGHT_TO_LEFT_END - second.xMax).toBeCloseTo(150, 0);
   });
 });
 
