@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fillLetter } from "../../functions/core/html/render-html";
 import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
 import { DEFAULT_TEMPLATE } from "../../functions/core/letter/schema";
@@ -7,7 +8,7 @@ import { type DocumentRenderer, renderDocument } from "../../functions/core/rend
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { catalogLocales } from "../../functions/templates/load-template-set";
-import { documentText, extractBoth, footerTitle, htmlParagraphs, missingParagraphs, normalize } from "../core/pdf/pdf-inspect";
+import { documentText, extractBoth, footerTitle, htmlParagraphs, missingParagraphs, normalize, toFile } from "../core/pdf/pdf-inspect";
 import { DATA_DIR, TEMPLATES_DIR } from "../support/letters";
 
 /**
@@ -64,6 +65,7 @@ describe.each(LETTERS)("the PDF edition of $letterId says what its HTML edition 
     let texts: Record<Tool, string>;
     let html: string;
     let labels: string[];
+    let pdf: Buffer;
     beforeAll(async () => {
       const { bytes } = await renderDocument(renderer, parsed, { letterId, locale, format: "pdf", recipientId: null });
       const { fragment } = fillLetter(renderer.templates.forLetter(parsed.letter), parsed.letter, locale);
@@ -71,6 +73,7 @@ describe.each(LETTERS)("the PDF edition of $letterId says what its HTML edition 
       paragraphs = htmlParagraphs(fragment);
       const messages = renderer.templates.forLetter(parsed.letter).messages(locale);
       const label = (page: number, count: number) => messages.format("footer.page", { page, pages: count });
+      pdf = bytes;
       pages = extractBoth(bytes);
       labels = pages.poppler.map((_page, index) => label(index + 1, pages.poppler.length));
       texts = { poppler: documentText(pages.poppler, footerTitle(fragment), label), pdfjs: documentText(pages.pdfjs, footerTitle(fragment), label) };
@@ -90,6 +93,19 @@ describe.each(LETTERS)("the PDF edition of $letterId says what its HTML edition 
         expect([...marks(pages[tool].join("\n"))].filter((mark) => !inHtml.has(mark)).map(hex)).toEqual([]);
       });
     }
+
+    // Poppler draws every page and complains of any resource a content stream names that its page
+    // lacks (e.g. a graphics state an image's drawing sets on a page that does not define it).
+    it("is drawn by poppler without a syntax error", () => {
+      const file = toFile(pdf);
+      try {
+        const drawn = spawnSync("pdftoppm", ["-r", "20", "-png", file, `${file}-page`], { encoding: "utf8" });
+        expect({ status: drawn.status, complaints: drawn.stderr.trim() }).toEqual({ status: 0, complaints: "" });
+      } finally {
+        for (const name of readdirSync(dirname(file)).filter((name) => join(dirname(file), name).startsWith(`${file}-page`))) rmSync(join(dirname(file), name));
+        rmSync(file, { force: true });
+      }
+    });
 
     it("numbers every page with the localized page label", () => {
       expect(pages.poppler.length).toBeGreaterThanOrEqual(2);

@@ -75,6 +75,13 @@ export function drawImage(doc: ImageCanvas, item: PlacedImage, opened: OpenedIma
  */
 const svgOperators = new WeakMap<Uint8Array, Map<string, string | null>>();
 
+/** Operators that name an entry of the page's resources: `/Gs1 gs`, `/Im1 Do`, `/P1 scn`, `/Sh1 sh`, `/F1 Tf`, `/CS0 cs` (the device colour spaces and `/Pattern` are not resources). */
+const RESOURCE_OPERAND = /\/(?!(?:DeviceRGB|DeviceGray|DeviceCMYK|Pattern)\s)[^\s/[\]<>(){}%]+\s+(?:gs|Do|sh|Tf|scn|SCN|cs|CS)\b/;
+
+function namesPageResource(operators: string): boolean {
+  return RESOURCE_OPERAND.test(operators);
+}
+
 function drawSvg(doc: ImageCanvas, source: ImageSource, width: number, height: number): void {
   let bySize = svgOperators.get(source.bytes);
   if (!bySize) svgOperators.set(source.bytes, (bySize = new Map()));
@@ -95,7 +102,10 @@ function drawSvg(doc: ImageCanvas, source: ImageSource, width: number, height: n
     }),
   );
   if (problems.length > 0) throw imageError(source.file, `cannot be drawn in the PDF: ${problems.slice(0, 3).join("; ")}`);
-  const selfContained = drawing.objects === 0 && drawing.resources === 0 && drawing.operators.length > 0;
+  // A drawing that names a page resource (a graphics state for opacity, a pattern, a shading) is
+  // never replayed: the resource it names is on the page and in the document it was first drawn in
+  // (pdfkit registers a graphics state once per document and adds it to a page only when it makes it).
+  const selfContained = drawing.objects === 0 && drawing.resources === 0 && drawing.operators.length > 0 && !drawing.operators.some(namesPageResource);
   if (bySize.size > 16) bySize.clear();
   bySize.set(size, selfContained ? drawing.operators.join("\n") : null);
 }
