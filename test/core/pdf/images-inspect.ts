@@ -10,9 +10,9 @@ export interface Box {
   yMax: number;
 }
 
-/** The pages as RGB pixels at 72 dpi: one pixel a point. */
-export function pixels(file: string, page: number): { width: number; height: number; at(x: number, y: number): [number, number, number] } {
-  const ppm = Buffer.from(run("sh", ["-c", `pdftoppm -r 72 -f ${page} -l ${page} "${file}" | base64 -w0`]), "base64");
+/** The pages as RGB pixels, at 72 dpi by default: one pixel a point. */
+export function pixels(file: string, page: number, dpi = 72): { width: number; height: number; at(x: number, y: number): [number, number, number] } {
+  const ppm = Buffer.from(run("sh", ["-c", `pdftoppm -r ${dpi} -f ${page} -l ${page} "${file}" | base64 -w0`]), "base64");
   // P6 header: "P6\n<w> <h>\n255\n".
   const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 32).toString("latin1"))!;
   const width = Number(header[1]);
@@ -28,8 +28,8 @@ export function pixels(file: string, page: number): { width: number; height: num
 }
 
 /** The bounding box of the pixels of one colour (within 24 of each channel). */
-export function colourBox(file: string, page: number, rgb: [number, number, number]): Box | null {
-  const image = pixels(file, page);
+export function colourBox(file: string, page: number, rgb: [number, number, number], dpi = 72): Box | null {
+  const image = pixels(file, page, dpi);
   let box: Box | null = null;
   for (let y = 0; y < image.height; y++) {
     for (let x = 0; x < image.width; x++) {
@@ -45,7 +45,9 @@ export function colourBox(file: string, page: number, rgb: [number, number, numb
       }
     }
   }
-  return box;
+  // In points: a finer raster keeps an image's edge column, which a 72 dpi one may resample away.
+  const pt = 72 / dpi;
+  return box && { xMin: box.xMin * pt, yMin: box.yMin * pt, xMax: box.xMax * pt, yMax: box.yMax * pt };
 }
 
 /** pdftotext's word boxes, by page. */
