@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { build, type Metafile } from "esbuild";
 import { assetPath, BUNDLE_FILES, WOFF2_ENCODER_FILE } from "../../functions/fonts/font-files";
-import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
 import { REPO } from "../support/letters";
+import { buildRenderBundle } from "../support/render-bundle";
+import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
 
 /**
  * Each package in the render Lambda's bundle once: a package that ships a CommonJS and an ES build
@@ -35,16 +36,7 @@ function declaredEntries(packageDir: string): Set<string> {
 describe("the render bundle's code", () => {
   let metafile: Metafile;
   beforeAll(async () => {
-    const result = await build({
-      entryPoints: [join(REPO, "functions/render/handler.ts")],
-      bundle: true,
-      ...LAMBDA_BUNDLE,
-      mainFields: [...LAMBDA_BUNDLE.mainFields],
-      metafile: true,
-      write: false,
-      outfile: "handler.js",
-      logLevel: "silent",
-    });
+    const result = await buildRenderBundle("handler.js", { write: false });
     metafile = result.metafile;
   }, 60_000);
 
@@ -78,6 +70,14 @@ describe("the render bundle's code", () => {
     const aes = require(join(REPO, "infra/bundling/without-encryption/aes.js")) as { cbc: () => never; ecb: () => never };
     expect(() => aes.cbc()).toThrow(/no AES: a PDF\/A document is never encrypted/);
     expect(() => aes.ecb()).toThrow(/no AES/);
+  });
+
+  it("hold no table of Unicode character names (2.2 MB, for the message of a refused letter only): its stub names nothing, and the message keeps the code point", () => {
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.filter((path) => path.includes("node_modules/unicode-name/"))).toEqual([]);
+    expect(inputs).toContain("infra/bundling/without-unicode-names/index.js");
+    const stub = require(join(REPO, "infra/bundling/without-unicode-names/index.js")) as { unicodeName: (char: string) => string | undefined };
+    expect(stub.unicodeName("\u{13000}")).toBeUndefined();
   });
 
   it("leave the WOFF2 encoder out of the code (a file beside the fonts, loaded when an HTML page needs it)", () => {

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256Hex } from "../../functions/core/documents";
+import type { DocumentStore } from "../../functions/storage/document-store";
 import { RenderService } from "../../functions/render/render-service";
 import { startHarness } from "../storage/embedded-s3-harness";
 import { ERROR_CODES } from "../../functions/core/errors";
@@ -41,7 +42,8 @@ import { type ServedStack, startServedStack } from "./support/served-stack";
 
 const corpus = loadCorpus();
 const ofKind = <K extends HostileCase["kind"]>(kind: K) => corpus.filter((testCase): testCase is Extract<HostileCase, { kind: K }> => testCase.kind === kind);
-const CASE_TIME_LIMIT_MS = 10_000;
+/** A hostile case's bound on work: CPU time of this process (user + system), which waiting for a busy machine does not count. */
+const CASE_CPU_LIMIT_MS = 10_000;
 const STACK_TRACE = /\bat \S+ \(?\S+:\d+:\d+\)?|node_modules|\/work\/|TypeError|RangeError|URIError|SyntaxError: Unexpected/;
 
 const actual: Record<string, unknown> = {};
@@ -53,17 +55,36 @@ afterAll(() => {
     cases: corpus.length,
     byKind: Object.fromEntries(["letter", "api", "event", "letterId"].map((kind) => [kind, corpus.filter((testCase) => testCase.kind === kind).length])),
     outcomesChecked: Object.keys(actual).length,
-    slowestCaseMs: Math.round(Math.max(...timings)),
+    mostCpuOfACaseMs: Math.round(Math.max(...timings)),
   });
 });
 
+/** Runs a case and bounds the work it caused in this process (a CPU time, not a wall-clock one: the suite runs on busy machines). */
 async function timed<T>(run: () => Promise<T>): Promise<T> {
-  const started = performance.now();
+  const started = process.cpuUsage();
   const result = await run();
-  const elapsed = performance.now() - started;
-  timings.push(elapsed);
-  expect(elapsed).toBeLessThan(CASE_TIME_LIMIT_MS);
+  const used = process.cpuUsage(started);
+  const cpuMs = (used.user + used.system) / 1000;
+  timings.push(cpuMs);
+  expect(cpuMs).toBeLessThan(CASE_CPU_LIMIT_MS);
   return result;
+}
+
+/** A hostile letter case written as the folder "sample", rendered through the service into a fresh embedded S3 server. */
+async function withSampleLetter(id: string, check: (store: DocumentStore, service: RenderService) => Promise<void>): Promise<void> {
+  const testCase = ofKind("letter").find((candidate) => candidate.id === id)!;
+  const dataDir = await mkdtemp(join(tmpdir(), "letterpress-hostile-"));
+  mkdirSync(join(dataDir, "sample"));
+  for (const file of letterFilesOf(testCase)) writeFileSync(join(dataDir, "sample", file.name), "bytes" in file ? file.bytes : "");
+  const harness = await startHarness();
+  try {
+    const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    const store = harness.store();
+    await check(store, new RenderService(renderer, store, new DirectoryLetterSource(dataDir), SHIPPED_LOCALES));
+  } finally {
+    await harness.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }
 
 describe("the hostile-input corpus", () => {
@@ -99,15 +120,8 @@ describe("hostile letters through the render service into the bucket", () => {
   // Characters no shipped face has are refused when the letter is validated, with their file and
   // JSON path, before any document of either edition is made (issue 13 item 3): nothing is stored.
   it("letter/scripts-no-font-covers: refuses the letter before any render, naming each text with a character no font draws", async () => {
-    const testCase = ofKind("letter").find((candidate) => candidate.id === "letter/scripts-no-font-covers")!;
-    const dataDir = await mkdtemp(join(tmpdir(), "letterpress-hostile-"));
-    mkdirSync(join(dataDir, "sample"));
-    for (const file of letterFilesOf(testCase)) writeFileSync(join(dataDir, "sample", file.name), "bytes" in file ? file.bytes : "");
-    const harness = await startHarness();
-    try {
-      const store = harness.store();
-      const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-      const rendering = new RenderService(renderer, store, new DirectoryLetterSource(dataDir), SHIPPED_LOCALES).render({ letterId: "sample" });
+    await withSampleLetter("letter/scripts-no-font-covers", async (store, service) => {
+      const rendering = service.render({ letterId: "sample" });
       await expect(rendering).rejects.toMatchObject({ code: "INVALID_DATA" });
       const message = await rendering.catch((error: Error) => error.message);
       expect(message).toMatch(
@@ -116,10 +130,7 @@ describe("hostile letters through the render service into the bucket", () => {
       expect(message).toMatch(/^sample\/fr\.json: paragraphs\[0\]\.content\[0\]\.text: no shipped font has a glyph for U\+13000/m);
       expect(message).toMatch(/^sample\/letter\.json: recipients\[1\]\.representativeName: no shipped font has a glyph for U\+13000/m);
       expect(await store.listLetterIds()).toEqual([]);
-    } finally {
-      await harness.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it.each([
@@ -128,15 +139,8 @@ describe("hostile letters through the render service into the bucket", () => {
     // the HTML edition carries the PDF's faces (issue 12 item 5), so it cannot draw them either.
     ["letter/emoji", []],
   ])("%s: stores what renders, reports what does not, lists only what is stored", async (id, failures) => {
-    const testCase = ofKind("letter").find((candidate) => candidate.id === id)!;
-    const dataDir = await mkdtemp(join(tmpdir(), "letterpress-hostile-"));
-    mkdirSync(join(dataDir, "sample"));
-    for (const file of letterFilesOf(testCase)) writeFileSync(join(dataDir, "sample", file.name), "bytes" in file ? file.bytes : "");
-    const harness = await startHarness();
-    try {
-      const store = harness.store();
-      const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-      const result = await new RenderService(renderer, store, new DirectoryLetterSource(dataDir), SHIPPED_LOCALES).render({ letterId: "sample" });
+    await withSampleLetter(id, async (store, service) => {
+      const result = await service.render({ letterId: "sample" });
       expect(result.stored.length + result.failures.length).toBe(4);
       // Documents render concurrently: failures are compared in a fixed order.
       const order = (rows: readonly (readonly string[])[]) => [...rows].sort((a, b) => a.join().localeCompare(b.join()));
@@ -146,10 +150,7 @@ describe("hostile letters through the render service into the bucket", () => {
         result.stored.map((stored) => `${stored.request.locale}.${stored.request.format}`).sort(),
       );
       for (const entry of result.manifest?.documents ?? []) expect(sha256Hex((await store.get(entry.key)).bytes)).toBe(entry.sha256);
-    } finally {
-      await harness.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 

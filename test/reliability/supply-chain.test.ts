@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build, type Metafile } from "esbuild";
+import type { Metafile } from "esbuild";
 import { REPO } from "../support/letters";
+import { buildRenderBundle } from "../support/render-bundle";
 import { recordFigures } from "./support/figures";
-import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
 
 /**
  * What we ship and where it comes from, checked without the network: the lockfile pins every
@@ -94,15 +94,7 @@ describe("the render Lambda's bundle", () => {
     dir = await mkdtemp(join(tmpdir(), "letterpress-bundle-"));
     bundle = join(dir, "handler.js");
     // As infra/constructs/letter-function.ts bundles it: one minified CommonJS file for Node 22, nothing external.
-    const result = await build({
-      entryPoints: [join(REPO, "functions/render/handler.ts")],
-      bundle: true,
-      ...LAMBDA_BUNDLE,
-      mainFields: [...LAMBDA_BUNDLE.mainFields],
-      metafile: true,
-      outfile: bundle,
-      logLevel: "silent",
-    });
+    const result = await buildRenderBundle(bundle);
     metafile = result.metafile;
   }, 60_000);
   afterAll(async () => rm(dir, { recursive: true, force: true }));
