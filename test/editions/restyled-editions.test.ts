@@ -52,30 +52,22 @@ type VariantName = (typeof VARIANTS)[number]["name"];
  * page and line positions that follow from it:
  */
 const BELOW_BAR: Partial<Record<VariantName, Partial<Record<LocaleId, { agreeing?: number; samePage?: number; topDifference?: number }>>>> = {
-  // Korean: Chromium's word spaces (see cjk-line-starts.test.ts); Bengali: conjuncts measured apart.
-  "the template's print.css": { bn: { agreeing: 0.833 }, ko: { agreeing: 0.911 } },
-  // Greek: every line starts alike, but Chromium ends page 2 inside the first source (one line of
-  // its two, against orphans: 2) where our PDF moves the heading and the item on; Spanish ends its
-  // page 2 elsewhere too.
+  // Measured 2026-11-30 after the line starts of every language met the bar with the template's own
+  // print.css (content language in shaping, Chromium's 1/64 px advances, whole-pixel page widths).
+  // Arabic and Persian at 12pt: where justified lines break (the line breaker, paragraph.ts).
+  // Greek and Spanish: every line starts alike, but Chromium ends a page inside a list item (one line
+  // of its two, against orphans: 2) where our PDF moves the heading and the item on.
   "a larger body on US Letter with other margins": {
     ar: { agreeing: 0.842 },
     el: { samePage: 0.97 },
-    es: { agreeing: 0.968, samePage: 0.949 },
-    fa: { agreeing: 0.629 },
-    he: { agreeing: 0.917 },
-    hi: { agreeing: 0.957 },
-    th: { agreeing: 0.96 },
-    uk: { agreeing: 0.966 },
+    es: { samePage: 0.949 },
+    fa: { agreeing: 0.676 },
   },
-  "a class of the author's own, boxed and indented": { ar: { agreeing: 0.957 }, bn: { agreeing: 0.837 }, ko: { agreeing: 0.911 } },
+  "a class of the author's own, boxed and indented": { ar: { agreeing: 0.957 } },
   "A5 with narrow margins and a smaller, looser body": {
-    ar: { agreeing: 0.922 },
-    // English and Chinese: one paragraph set in one more line than Chromium sets it moves every
-    // line after it down by a line, so their tops differ by a line's height past it.
-    en: { agreeing: 0.947, samePage: 0.976, topDifference: 14.7 },
-    es: { agreeing: 0.97 },
-    hi: { agreeing: 0.885 },
-    th: { agreeing: 0.71, samePage: 0.999 },
+    th: { agreeing: 0.891 },
+    // Chinese: one paragraph set in one more line than Chromium sets it moves every line after it
+    // down by a line, so the tops differ by a line's height past it.
     zh: { agreeing: 0.891, samePage: 0.927, topDifference: 15.5 },
   },
 };
