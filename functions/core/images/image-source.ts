@@ -15,6 +15,12 @@ export const IMAGE_LIMITS = {
   maxBytes: 5 * 1024 * 1024,
   /** Pixels a side (an SVG's CSS pixels): a 10,000 px side is 85 cm at 300 dpi. */
   maxSide: 10_000,
+  /**
+   * Pixels in all, of a PNG or JPEG: what decoding costs in memory, which its file size does not
+   * bound (a 389 KB PNG of 9,999 x 9,999 zeros decodes to 400 MB). 16 megapixels is 64 MB as RGBA,
+   * and more than a full A4 page at 300 dpi (8.7 megapixels).
+   */
+  maxPixels: 16_000_000,
 } as const;
 
 export type ImageFormat = "png" | "jpeg" | "svg";
@@ -123,6 +129,11 @@ function check(file: string, path: string, bytes: Uint8Array): ImageSource {
   if (format === "png" && bytes[28] === 1) throw imageError(file, "is an interlaced PNG; save it without interlacing");
   if (width > IMAGE_LIMITS.maxSide || height > IMAGE_LIMITS.maxSide)
     throw imageError(file, `is ${width} x ${height} px; an image may have at most ${IMAGE_LIMITS.maxSide} px a side`);
+  if (format !== "svg" && width * height > IMAGE_LIMITS.maxPixels)
+    throw imageError(
+      file,
+      `is ${width} x ${height} px (${(width * height).toLocaleString("en")} pixels); a PNG or JPEG may have at most ${IMAGE_LIMITS.maxPixels.toLocaleString("en")} pixels, which decoded take 64 MB: scale it down`,
+    );
   return { file, format, mime: MIME[format], bytes, width, height };
 }
 
