@@ -54,6 +54,25 @@ function snapToCssPixels(margin: { right: number; left: number }, pageWidth: num
   }
 }
 
+/** The smallest page area (the page less its margins) a letter is set in, each way: one inch. */
+const MIN_PAGE_AREA_PT = 72;
+
+/**
+ * Refuses a page whose size is not positive or whose margins leave less than an inch of page area
+ * each way (`margin: 120mm` on US Letter set a 211-page PDF of one character a line), naming the
+ * declaration that decided it.
+ */
+function checkPageArea(width: number, height: number, margin: PageStyle["margin"], where: { size: string | undefined; margin: string | undefined }): void {
+  const pt = (value: number) => `${Number(value.toFixed(1))}pt`;
+  if (!(width > 0 && height > 0)) throw new StyleError(`${where.size ?? "@page"}: a page must have a positive width and height; this one is ${pt(width)} x ${pt(height)}`);
+  const areaWidth = width - margin.left - margin.right;
+  const areaHeight = height - margin.top - margin.bottom;
+  if (areaWidth < MIN_PAGE_AREA_PT || areaHeight < MIN_PAGE_AREA_PT)
+    throw new StyleError(
+      `${where.margin ?? where.size ?? "@page"}: the page margins leave a page area of ${pt(areaWidth)} x ${pt(areaHeight)} on a ${pt(width)} x ${pt(height)} page; a letter needs at least ${MIN_PAGE_AREA_PT}pt (one inch) each way`,
+    );
+}
+
 /** Paper sizes by name, in points (portrait). */
 const PAGE_SIZES: Readonly<Record<string, [number, number]>> = {
   a3: [841.89, 1190.55],
@@ -165,6 +184,10 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
       bottom: resolveLength(style.marginBottom, height),
       left: resolveLength(style.marginLeft, width),
     };
+    checkPageArea(width, height, margin, {
+      size: sizeDeclaration?.declaration.where,
+      margin: [...ordered].reverse().find((entry) => entry.declaration.property.startsWith("margin"))?.declaration.where,
+    });
     snapToCssPixels(margin, width, dirs.get(root) ?? "ltr");
     const boxes: PageStyle["boxes"] = {};
     for (const name of MARGIN_BOXES) {

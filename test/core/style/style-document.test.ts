@@ -256,6 +256,23 @@ describe("@page", () => {
     expect(custom.width).toBeCloseTo(283.46, 2);
   });
 
+  it("refuses margins that leave less than an inch of page area, and a page of no size, naming the declaration", () => {
+    expect(errorOf(() => page("@page { size: letter; margin: 120mm; }").page(false)).message).toBe(
+      "test.css line 1, selector @page, property margin: the page margins leave a page area of -68.3pt x 111.7pt on a 612pt x 792pt page; a letter needs at least 72pt (one inch) each way",
+    );
+    expect(errorOf(() => page("@page { margin: 60%; }").page(false)).message).toMatch(
+      /^test\.css line 1, selector @page, property margin: the page margins leave a page area of -119\.1pt x -168\.4pt/,
+    );
+    expect(errorOf(() => page("@page { size: A5; }\n@page :first { margin-top: 590pt; }").page(true)).message).toMatch(
+      /^test\.css line 2, selector @page :first, property margin-top: the page margins leave a page area of/,
+    );
+    expect(errorOf(() => page("@page { size: 0 0; }").page(false)).message).toMatch(
+      /^test\.css line 1, selector @page, property size: a page must have a positive width and height; this one is 0pt x 0pt/,
+    );
+    // An inch each way is enough.
+    expect(page("@page { size: 3in 3in; margin: 1in; }").page(false).width).toBe(216);
+  });
+
   it("lets @page :first override the first page only", () => {
     const document = page("@page { margin: 10pt }\n@page :first { margin-top: 30pt }");
     expect(document.page(true).margin.top).toBe(30);
