@@ -98,6 +98,21 @@ export function describeInput(input: unknown): string {
  */
 export const DEFAULT_TEMPLATE = "un-security-council";
 
+/**
+ * Ids of one list are unique: a second paragraph, signatory or recipient with an id already used
+ * would give two elements one HTML id, and a translation could not say which it translates.
+ */
+function uniqueIds(list: string) {
+  return (items: readonly { id: string }[], ctx: z.RefinementCtx) => {
+    const first = new Map<string, number>();
+    items.forEach((item, index) => {
+      const earlier = first.get(item.id);
+      if (earlier === undefined) first.set(item.id, index);
+      else ctx.addIssue({ code: "custom", path: [index, "id"], message: `"${item.id}" is already the id of ${list}[${earlier}]; expected an id of its own` });
+    });
+  };
+}
+
 /** letter.json: the facts that do not depend on the language. */
 export const letterFactsSchema = fields({
   id: slug,
@@ -112,7 +127,8 @@ export const letterFactsSchema = fields({
     // The error states the rule; zod's default is only "Invalid URL" (test/reliability, issue 8).
     .array(fields({ id: slug, website: z.url({ protocol: /^https$/, error: "expected an https:// URL" }).optional() }))
     .min(1, { error: "expected at least one signatory" })
-    .max(LIMITS.signatories),
+    .max(LIMITS.signatories)
+    .superRefine(uniqueIds("signatories")),
   recipients: z
     .array(
       fields({
@@ -123,7 +139,8 @@ export const letterFactsSchema = fields({
         representativeName: text.optional(),
       }),
     )
-    .max(LIMITS.recipients),
+    .max(LIMITS.recipients)
+    .superRefine(uniqueIds("recipients")),
 });
 
 export const textSegmentSchema = fields({ text: text });
@@ -155,7 +172,8 @@ export const translationSchema = fields({
   paragraphs: z
     .array(paragraphSchema)
     .min(1, { error: "expected at least one paragraph" })
-    .max(LIMITS.paragraphs, { error: `expected at most ${LIMITS.paragraphs} paragraphs` }),
+    .max(LIMITS.paragraphs, { error: `expected at most ${LIMITS.paragraphs} paragraphs` })
+    .superRefine(uniqueIds("paragraphs")),
   signatories: recordOf("signatories", fields({ name: text, abbreviation: text.optional() })),
   recipients: recordOf("recipients", fields({ country: text, representative: text })),
   /**

@@ -76,6 +76,21 @@ describe("letter data errors say what was expected and what was found", () => {
       (l: Record<string, Json>) => void ((l["en.json"] as Json).signatories["first-ngo"] = "First NGO"),
       'sample/en.json: signatories.first-ngo: expected an object with the fields "name", "abbreviation"? (? marks an optional one), received a string',
     ],
+    [
+      "a paragraph id used twice in the source",
+      (l: Record<string, Json>) => void ((l["en.json"] as Json).paragraphs[1].id = "opening"),
+      'sample/en.json: paragraphs[1].id: "opening" is already the id of paragraphs[0]; expected an id of its own',
+    ],
+    [
+      "a signatory id used twice",
+      (l: Record<string, Json>) => void ((l["letter.json"] as Json).signatories[1].id = "first-ngo"),
+      'sample/letter.json: signatories[1].id: "first-ngo" is already the id of signatories[0]; expected an id of its own',
+    ],
+    [
+      "a recipient id used twice",
+      (l: Record<string, Json>) => void ((l["letter.json"] as Json).recipients[1].id = "fr"),
+      'sample/letter.json: recipients[1].id: "fr" is already the id of recipients[0]; expected an id of its own',
+    ],
   ])("%s", (_name, edit, expected) => {
     const problems = problemsAfter(edit);
     expect(problems).toContain(expected);
