@@ -63,8 +63,11 @@ function withStorageFlags(command: Command): Command {
     .option("--data <dir>", "folder of letters", "data")
     .option("--templates <dir>", "templates folder: a folder per template (<name>/, named by a letter's letter.json) beside ua.css", "templates")
     .addOption(
-      new Option("--paper <size>", "paper of the templates that set no @page size (a template's own size wins; giving --paper against it is refused)")
-        .choices(["a4", "letter"])
+      new Option(
+        "--paper <size>",
+        "paper of the templates that set no @page size (a template's own size wins; giving --paper against it is refused): a4 or letter, in any case as in CSS",
+      )
+        .argParser(paperSize)
         .default("a4"),
     )
     .addOption(new Option("--bucket <name>", "store in this S3 bucket instead of the embedded server").env("DOCUMENTS_BUCKET"))
@@ -212,6 +215,13 @@ withStorageFlags(
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 });
+
+/** `--paper`: a4 or letter, read case-insensitively as CSS reads `size: A4`. */
+function paperSize(value: string): "a4" | "letter" {
+  const size = value.toLowerCase();
+  if (size === "a4" || size === "letter") return size;
+  throw new InvalidArgumentError(`expected a4 or letter (in any case), got "${value}"`);
+}
 
 /**
  * `--paper` given on the command line against a template that sets its own `@page { size }`: refused

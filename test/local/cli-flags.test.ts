@@ -60,7 +60,8 @@ describe("--paper and a template's @page size", () => {
   it("`generate --paper a4` for the committee letter, whose template sets letter, exits 2 naming the template's line, before anything is stored", async () => {
     const out = await mkdtemp(join(tmpdir(), "letterpress-paper-"));
     try {
-      const run = await cli(["generate", "--data", DATA_DIR, "--letter", "committee-hearing-defenders", "--paper", "a4", "--out", out]);
+      // "A4" as CSS writes it: the flag reads paper sizes in any case.
+      const run = await cli(["generate", "--data", DATA_DIR, "--letter", "committee-hearing-defenders", "--paper", "A4", "--out", out]);
       expect(run.stderr).toMatch(
         /^INVALID_REQUEST: --paper a4: templates\/parliamentary-committee\/print\.css line \d+, selector @page, property size: the template sets @page \{ size: letter \}, which decides the paper of its letters \(committee-hearing-defenders\)/,
       );
