@@ -141,10 +141,18 @@ function isBlank(node: ChildNode): boolean {
   return node.nodeName === "#comment" || (node.nodeName === "#text" && !/\S/.test((node as DefaultTreeAdapterTypes.TextNode).value));
 }
 
+/** Attributes that hold a URL: an `https:` address or a `#fragment` of the page, nothing a browser would run or fetch otherwise. */
+const URL_ATTRIBUTES = new Set(["href", "cite"]);
+const ALLOWED_URL = /^\s*(?:https:|#)/i;
+
 /** Every element is of the vocabulary, with attributes that carry no layout of their own. */
 function checkVocabulary(element: Element): void {
   const known = BLOCK_TAGS.has(element.tagName) || INLINE_TAGS.has(element.tagName);
   if (!known) fail(element, "is not an element of the letter vocabulary (templates/VOCABULARY.md)");
+  for (const { name, value } of element.attrs) {
+    if (URL_ATTRIBUTES.has(name) && !ALLOWED_URL.test(value))
+      fail(element, `has ${name}="${value.length > 60 ? `${value.slice(0, 60)}...` : value}": expected an https: address or a #fragment (templates/VOCABULARY.md)`);
+  }
   for (const { name } of element.attrs) {
     if (!NEUTRAL_ATTRIBUTES.has(name) && !name.startsWith("data-") && !(element.tagName === "img" && IMAGE_ATTRIBUTES.has(name)))
       fail(element, `has an attribute the PDF layout does not know: ${name}`);

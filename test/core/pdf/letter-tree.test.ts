@@ -32,6 +32,25 @@ describe("parseLetter", () => {
     );
   });
 
+  it.each([
+    ['<a href="javascript:alert(1)">x</a>', 'has href="javascript:alert(1)"'],
+    ['<a href=" JavaScript:alert(1)">x</a>', 'has href=" JavaScript:alert(1)"'],
+    ['<a href="http://example.org/">x</a>', 'has href="http://example.org/"'],
+    ['<a href="data:text/html,<b>x</b>">x</a>', 'has href="data:text/html,<b>x</b>"'],
+    ['<a href="mailto:x@example.org">x</a>', 'has href="mailto:x@example.org"'],
+    ['<a href="../other.html">x</a>', 'has href="../other.html"'],
+    ['<q cite="http://example.org/">x</q>', 'has cite="http://example.org/"'],
+  ])("refuses a URL that is not https: or a #fragment, as VOCABULARY.md says: %s", (markup, what) => {
+    const error = errorOf(() => parseLetter(`<article class="letter" lang="en">\n<p>${markup}</p>\n</article>`, true));
+    expect(error.message).toBe(`filled template line 2: <${markup.slice(1, 2)}> ${what}: expected an https: address or a #fragment (templates/VOCABULARY.md)`);
+  });
+
+  it("takes https: addresses and #fragments", () => {
+    expect(() =>
+      parseLetter('<article class="letter" lang="en"><p><a href="https://example.org/">x</a> <a href="#sources">y</a> <q cite="#source-x">z</q></p></article>'),
+    ).not.toThrow();
+  });
+
   it("accepts any class and data attribute: the stylesheets give them their look", () => {
     expect(() => parseLetter('<article class="letter" lang="en"><p class="fancy" data-kind="x">Hello</p></article>')).not.toThrow();
   });
