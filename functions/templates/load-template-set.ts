@@ -1,5 +1,5 @@
 import { type Dirent, existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { LetterpressError } from "../core/errors";
 import { type LocaleId, parseLocaleId } from "../core/locales";
 import type { TemplateSet } from "../core/template/template-engine";
@@ -29,6 +29,12 @@ export function templateNames(templatesDir: string): string[] {
     .sort();
 }
 
+/** A folder as a person would type it: relative to the working directory when inside it, with forward slashes. */
+function folderLabel(folder: string): string {
+  const fromHere = relative(process.cwd(), folder);
+  return (fromHere && !fromHere.startsWith("..") && !isAbsolute(fromHere) ? fromHere : folder).split(sep).join("/");
+}
+
 /**
  * Reads one template folder, templates/<name>/: its main templates (*.hbs), its partials, its
  * stylesheet (print.css) and its message catalogs, with letterpress's user-agent stylesheet
@@ -36,12 +42,15 @@ export function templateNames(templatesDir: string): string[] {
  */
 export async function loadTemplateSet(templatesDir: string, name: string): Promise<TemplateSet> {
   const folder = join(templatesDir, name);
-  const { catalogs, localeOverrides } = await readCatalogFolder(join(folder, "messages"), `templates/${name}/messages`);
+  // Errors name the folder as given on the command line (`--templates scratch/tpl`), not as templates/.
+  const label = folderLabel(folder);
+  const { catalogs, localeOverrides } = await readCatalogFolder(join(folder, "messages"), `${label}/messages`);
   const templates = await readNamed(folder, ".hbs");
   // The two templates the code fills: said when the folder is read, not when the first page is made.
   for (const required of ["letter", "page"]) if (!(required in templates)) throw unreadable(join(folder, `${required}.hbs`), { code: "ENOENT" });
   return {
     name,
+    folder: label,
     templates,
     partials: await readNamed(join(folder, "partials"), ".hbs"),
     catalogs,

@@ -51,7 +51,7 @@ function makeEditionStylesheets(engine: TemplateEngine, locale: LocaleId, paper:
   // The page numbers in the digits the language's messages use (its CLDR default or its "$locale" override).
   const numberingSystem = new Intl.NumberFormat(formattingLocale(locale, engine.set.localeOverrides?.[locale])).resolvedOptions().numberingSystem;
   return documentStylesheets(
-    { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet, authorName: `templates/${engine.set.name}/print.css` },
+    { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet, authorName: `${engine.folder}/print.css` },
     {
       script: localeInfo(locale).script,
       paper,

@@ -9,6 +9,11 @@ import { checkCatalogs, type MessageCatalog, MessageError, MessageFormatter, typ
 export interface TemplateSet {
   /** The template's folder name under templates/, which a letter names in its letter.json. */
   name: string;
+  /**
+   * How errors name the template's folder, as the person who ran the tool would find it
+   * (`scratch/tpl/my-org` under `--templates scratch/tpl`); `templates/<name>` when not given.
+   */
+  folder?: string;
   templates: Readonly<Record<string, string>>;
   partials: Readonly<Record<string, string>>;
   catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>;
@@ -99,6 +104,11 @@ export class TemplateEngine {
   /** The letter's own words this template prints; every language of a letter filled by it needs them. */
   readonly letterWords: readonly LetterWord[];
 
+  /** How errors name the template's folder (see TemplateSet.folder). */
+  get folder(): string {
+    return this.set.folder ?? `templates/${this.set.name}`;
+  }
+
   constructor(readonly set: TemplateSet) {
     this.handlebars.registerHelper("t", function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
       const context = options.data.root?.__context as RenderContext | undefined;
@@ -139,7 +149,7 @@ export class TemplateEngine {
     const problems: string[] = [];
     for (const [locale, catalog] of Object.entries(this.set.catalogs)) {
       for (const [key, where] of used) {
-        if (!Object.hasOwn(catalog ?? {}, key)) problems.push(`templates/${this.set.name}/messages/${locale}.json: ${key}: missing; ${where} prints it`);
+        if (!Object.hasOwn(catalog ?? {}, key)) problems.push(`${this.folder}/messages/${locale}.json: ${key}: missing; ${where} prints it`);
       }
     }
     // The catalogs agree with each other: the same keys, each message with the same ICU arguments
@@ -147,7 +157,7 @@ export class TemplateEngine {
     // where the template has it, else its first catalog by tag.
     const locales = Object.keys(this.set.catalogs).sort() as LocaleId[];
     const reference = locales.includes("en" as LocaleId) ? ("en" as LocaleId) : locales[0];
-    if (reference) for (const problem of checkCatalogs(this.set.catalogs, reference)) problems.push(`templates/${this.set.name}/${problem}`);
+    if (reference) for (const problem of checkCatalogs(this.set.catalogs, reference)) problems.push(`${this.folder}/${problem}`);
     if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   }
 
@@ -169,11 +179,7 @@ export class TemplateEngine {
     if (!formatter) {
       const catalog = this.set.catalogs[locale];
       if (!catalog)
-        throw new TemplateError(
-          "*",
-          locale,
-          `no message catalog for this locale; a language needs templates/${this.set.name}/messages/${locale}.json beside its data/<letter>/${locale}.json`,
-        );
+        throw new TemplateError("*", locale, `no message catalog for this locale; a language needs ${this.folder}/messages/${locale}.json beside its data/<letter>/${locale}.json`);
       formatter = new MessageFormatter(locale, catalog, this.set.localeOverrides?.[locale]);
       this.formatters.set(locale, formatter);
     }
@@ -188,7 +194,7 @@ export class TemplateEngine {
     try {
       return template({ ...view, __context: { messages } satisfies RenderContext });
     } catch (error) {
-      const file = `templates/${this.set.name}/${(error instanceof Error && RAISED_IN.get(error)) || `${name}.hbs`}`;
+      const file = `${this.folder}/${(error instanceof Error && RAISED_IN.get(error)) || `${name}.hbs`}`;
       if (error instanceof MessageError) throw new TemplateError(name, locale, `${error.message}, in ${file}`, { cause: error });
       // Handlebars ends its message with " - line:column" of the innermost source, which it does not name.
       const { lineNumber, column } = error as { lineNumber?: number; column?: number };

@@ -52,7 +52,7 @@ describe("a template's parsed stylesheets", () => {
   });
 
   it("a stylesheet error still names the sheet, line and property", () => {
-    const broken = new TemplateEngine({ ...engine.set, name: "broken", stylesheet: "p {\n  colour: red;\n}" });
+    const broken = new TemplateEngine({ ...engine.set, name: "broken", folder: "templates/broken", stylesheet: "p {\n  colour: red;\n}" });
     expect(() => templateStylesheets(broken).parsed(editionStylesheets(broken, "en", "A4"))).toThrow(/templates\/broken\/print\.css line 2.*colour/);
   });
 });
