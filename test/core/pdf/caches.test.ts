@@ -83,6 +83,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "pdf/letter-tree.ts BLOCK_TAGS": "constant",
   "pdf/letter-tree.ts INLINE_TAGS": "constant",
   "pdf/letter-tree.ts NEUTRAL_ATTRIBUTES": "constant",
+  "pdf/letter-tree.ts URL_ATTRIBUTES": "constant",
   "pdf/pdfkit-adapter.ts DOCUMENT_OWNERS": "constant",
   "pdf/object-streams.ts WHITESPACE": "constant",
   "pdf/pdf-writer.ts STRONG_RTL": "constant",
