@@ -7,6 +7,7 @@ import { HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "../functions/hyphenat
 import { assetPath } from "../functions/fonts/load-font-library";
 import { BENCH_LETTER_ID } from "./workload";
 import { LAMBDA_BUNDLE } from "../infra/bundling/lambda-bundle";
+import { PREPARED_TEMPLATES_FILE, writePreparedTemplates } from "../infra/bundling/prepare-templates";
 
 export const REPO_ROOT = resolve(__dirname, "..");
 
@@ -50,6 +51,8 @@ export async function buildBundle(): Promise<Bundle> {
     const fontDir = join(dir, "fonts");
     const dataDir = join(dir, "data");
     await cp(join(REPO_ROOT, "templates"), templatesDir, { recursive: true });
+    // Templates precompiled and stylesheets and messages parsed at bundling time, beside the code, as infra ships them.
+    await writePreparedTemplates(templatesDir, join(dir, PREPARED_TEMPLATES_FILE));
     await mkdir(fontDir);
     await Promise.all(BUNDLE_FILES.map((file) => copyFile(assetPath(file), join(fontDir, file.fileName))));
     await cp(join(REPO_ROOT, "data", BENCH_LETTER_ID), join(dataDir, BENCH_LETTER_ID), { recursive: true });

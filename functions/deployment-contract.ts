@@ -8,6 +8,7 @@ import { DOCUMENTS_PREFIX } from "./storage/object-layout";
 
 export { DOCUMENTS_PREFIX };
 export { RENDER_NODE_OPTIONS } from "./render/node-options";
+export { PREPARED_TEMPLATES_FILE } from "./render/prepared-file";
 export { BUNDLE_FILES, assetPath } from "./fonts/font-files";
 export { HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "./hyphenation/hyphenation-files";
 

@@ -4,12 +4,14 @@ import { warmUp } from "../core/pdf/warm-up";
 import { renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
 import type { TemplateEngine } from "../core/template/template-engine";
+import type { PreparedTemplates } from "../core/template/prepared-templates";
 import { TemplateLibrary, templateStylesheets } from "../core/template/template-library";
 import { fontCoverage } from "../fonts/coverage";
 import { loadFontLibrary } from "../fonts/load-font-library";
 import { loadHyphenation } from "../hyphenation/load-hyphenation";
 import { createWebFonts } from "../fonts/web-fonts";
 import { loadTemplateSets } from "../templates/load-template-set";
+import { preparedBesideCode } from "./prepared-beside-code";
 
 /** A letter without a date is stamped with this fixed instant, never the clock: same input, same bytes. */
 export const UNDATED_CREATION_DATE = new Date(Date.UTC(2000, 0, 1));
@@ -24,11 +26,17 @@ export interface RendererOptions {
   paper: Paper;
   /** Languages to warm up before the first document (a Lambda's init phase): a list, or "all" the templates' catalogs have; none by default. */
   warmLocales?: AllowedLocales;
+  /**
+   * Templates precompiled, stylesheets and messages parsed at bundling time: by default the file
+   * beside the bundle's code when there is one (preparedBesideCode). A source that differs from the
+   * one prepared is compiled at run time, as every source is without it.
+   */
+  prepared?: PreparedTemplates;
 }
 
 /** Binds the core to its assets: every template folder from disk (each compiled once), fonts parsed once per process. */
 export async function createRenderer(options: RendererOptions): Promise<DocumentRenderer> {
-  const templates = new TemplateLibrary(await loadTemplateSets(options.templatesDir));
+  const templates = new TemplateLibrary(await loadTemplateSets(options.templatesDir), options.prepared ?? preparedBesideCode());
   const engines = templates.names.map((name) => templates.get(name) as TemplateEngine);
   // CSS outside the supported table fails every document of both editions before any is made, not
   // the PDF alone: the HTML page must never show a look the PDF refuses. Each template is checked.

@@ -5,13 +5,26 @@ import { type Code, Function as LambdaFunction } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { assetPath, BUNDLE_FILES, HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "../../functions/deployment-contract";
+import { assetPath, BUNDLE_FILES, HYPHENATION_BUNDLE_FOLDER, hyphenationDir, PREPARED_TEMPLATES_FILE } from "../../functions/deployment-contract";
 import { FUNCTION_DEFAULTS } from "../secure-defaults";
 import { LAMBDA_BUNDLE } from "../bundling/lambda-bundle";
 
 /** The repository root: entries, templates/ and package-lock.json are found from here. */
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 const COPY_ASSETS_SCRIPT = join(REPO_ROOT, "infra", "bundling", "copy-assets.cjs");
+const PREPARE_TEMPLATES_SCRIPT = join(REPO_ROOT, "infra", "bundling", "prepare-templates-cli.ts");
+
+/**
+ * The commands run after esbuild: the assets copied beside index.js, and for a function that renders
+ * (templates and fonts) the templates precompiled beside it (PREPARED_TEMPLATES_FILE, read at its cold start).
+ */
+export function afterBundlingCommands(assets: LetterFunctionProps["assets"], outputDir: string): string[] {
+  const copies = Buffer.from(JSON.stringify(bundleAssetCopies(assets))).toString("base64");
+  const commands = [`node "${COPY_ASSETS_SCRIPT}" "${outputDir}" ${copies}`];
+  if (assets.templates && assets.fonts)
+    commands.push(`node "${require.resolve("tsx/cli")}" "${PREPARE_TEMPLATES_SCRIPT}" "${join(REPO_ROOT, "templates")}" "${join(outputDir, PREPARED_TEMPLATES_FILE)}"`);
+  return commands;
+}
 
 export interface LetterFunctionProps {
   /** The handler module, relative to the repository root, e.g. `functions/render/handler.ts`. */
@@ -82,7 +95,6 @@ export class LetterFunction extends Construct {
       this.function = new LambdaFunction(this, "Function", { ...common, code: props.codeOverride, handler: "index.handler" });
       return;
     }
-    const copies = Buffer.from(JSON.stringify(bundleAssetCopies(props.assets))).toString("base64");
     this.function = new NodejsFunction(this, "Function", {
       ...common,
       entry: join(REPO_ROOT, props.entry),
@@ -104,7 +116,7 @@ export class LetterFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => [`node "${COPY_ASSETS_SCRIPT}" "${outputDir}" ${copies}`],
+          afterBundling: (_inputDir: string, outputDir: string) => afterBundlingCommands(props.assets, outputDir),
         },
       },
     });

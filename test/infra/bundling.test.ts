@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ENV } from "../../functions/config";
-import { HYPHENATION_BUNDLE_FOLDER } from "../../functions/deployment-contract";
+import { HYPHENATION_BUNDLE_FOLDER, PREPARED_TEMPLATES_FILE } from "../../functions/deployment-contract";
 import { BUNDLE_FILES } from "../../functions/fonts/font-files";
 import { loadHyphenation } from "../../functions/hyphenation/load-hyphenation";
 import { PAGE_MESSAGES_FOLDER, templateNames } from "../../functions/templates/load-template-set";
@@ -49,7 +49,8 @@ describe("function bundles (real local esbuild)", () => {
 
   it("puts index.js, templates/, every font file of functions/fonts and HarfBuzz's wasm into the render bundle", () => {
     const files = readdirSync(assets.render);
-    expect(files).toEqual(expect.arrayContaining(["index.js", "index.js.map", "templates", "fonts"]));
+    // prepared-templates.js: the templates precompiled at bundling time (test/infra/prepared-templates.test.ts).
+    expect(files).toEqual(expect.arrayContaining(["index.js", "index.js.map", "templates", "fonts", PREPARED_TEMPLATES_FILE]));
     // Every template folder of templates/, beside letterpress's user-agent stylesheet.
     const templates = templateNames(TEMPLATES_DIR);
     expect(readdirSync(join(assets.render, "templates"))).toEqual(expect.arrayContaining(["ua.css", ...templates]));

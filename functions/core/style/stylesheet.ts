@@ -214,6 +214,11 @@ function isTextProperty(property: string): boolean {
   return ["font-family", "font-size", "font-weight", "font-style", "color", "line-height", "text-align", "letter-spacing", "white-space"].includes(property);
 }
 
+/** A selector compiled to the function that tells whether it matches an element of the parsed letter. */
+export function compileSelector(selector: string): (element: Element) => boolean {
+  return compile<unknown, Element>(selector, { adapter: PARSE5_ADAPTER as never, xmlMode: false }) as (element: Element) => boolean;
+}
+
 function readRule(rule: csstree.Rule, state: ParseState): void {
   if (rule.prelude.type !== "SelectorList") {
     state.problems.push(`${state.source.name} ${lineOf(rule.loc)}: a rule without selectors`);
@@ -239,7 +244,7 @@ function readRule(rule: csstree.Rule, state: ParseState): void {
     }
     let matches: (element: Element) => boolean;
     try {
-      matches = compile<unknown, Element>(selector, { adapter: PARSE5_ADAPTER as never, xmlMode: false }) as (element: Element) => boolean;
+      matches = compileSelector(selector);
     } catch (error) {
       state.problems.push(`${state.source.name} ${lineOf(selectorNode.loc)}, selector ${selector}: not a selector the PDF can match (${(error as Error).message})`);
       return;

@@ -1,4 +1,4 @@
-import { parse } from "@formatjs/icu-messageformat-parser";
+import { type MessageFormatElement, parse } from "@formatjs/icu-messageformat-parser";
 import { IntlMessageFormat } from "intl-messageformat";
 import { LetterpressError } from "../errors";
 import { formattingLocale, type LocaleId, type LocaleOverrides } from "../locales";
@@ -30,6 +30,11 @@ const FORMATS = {
   },
 } as const;
 
+/** A message's ICU syntax tree made earlier (at bundling time), exactly what `parse(message)` gives; undefined when there is none. */
+export type ParsedMessageLookup = (message: string) => MessageFormatElement[] | undefined;
+
+const noParsedMessages: ParsedMessageLookup = () => undefined;
+
 /** Formats a locale's messages; each message is compiled once, on first use. */
 export class MessageFormatter {
   private readonly compiled = new Map<string, IntlMessageFormat>();
@@ -43,6 +48,7 @@ export class MessageFormatter {
     readonly locale: LocaleId,
     private readonly catalog: MessageCatalog,
     overrides: LocaleOverrides = {},
+    private readonly parsed: ParsedMessageLookup = noParsedMessages,
   ) {
     this.intlLocale = formattingLocale(locale, overrides);
   }
@@ -52,7 +58,8 @@ export class MessageFormatter {
   private localizeNumbers(key: string, values: MessageValues): MessageValues {
     let names = this.simpleArguments.get(key);
     if (!names) {
-      names = plainArgumentNames(parse(this.catalog[key] as string) as unknown as IcuNode[]);
+      const message = this.catalog[key] as string;
+      names = plainArgumentNames((this.parsed(message) ?? parse(message)) as unknown as IcuNode[]);
       this.simpleArguments.set(key, names);
     }
     const numeric = [...names].filter((name) => typeof values[name] === "number");
@@ -72,6 +79,8 @@ export class MessageFormatter {
     if (!message) {
       if (!this.has(key)) throw new MessageError(this.locale, key, "no such key in the message catalog");
       try {
+        // Parsed here, not from the prepared tree: IntlMessageFormat parses with the locale, and quotes the
+        // text in its errors only when it parsed it. One language's messages, each once: the catalogs' check is what parses them all.
         message = new IntlMessageFormat(this.catalog[key] as string, this.intlLocale, FORMATS);
       } catch (error) {
         throw new MessageError(this.locale, key, `malformed ICU message (${(error as Error).message})`, { cause: error });
@@ -119,13 +128,13 @@ export const LOCALE_SETTINGS_KEY = "$locale";
  * Checks that every locale's catalog has exactly the source catalog's keys, that each message is
  * valid ICU and that it uses the same arguments as the source's. Returns one line per problem.
  */
-export function checkCatalogs(catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>, sourceLocale: LocaleId): string[] {
+export function checkCatalogs(catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>, sourceLocale: LocaleId, parsed: ParsedMessageLookup = noParsedMessages): string[] {
   const problems: string[] = [];
   const source = catalogs[sourceLocale];
   if (!source) return [`messages/${sourceLocale}.json: missing; it is the source catalog`];
   const argumentsOf = (locale: string, key: string, message: string): Set<string> | undefined => {
     try {
-      return argumentNames(parse(message) as unknown as IcuNode[]);
+      return argumentNames((parsed(message) ?? parse(message)) as unknown as IcuNode[]);
     } catch (error) {
       problems.push(`messages/${locale}.json: ${key}: malformed ICU message (${(error as Error).message})`);
       return undefined;

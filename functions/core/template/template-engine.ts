@@ -4,6 +4,8 @@ import { LETTER_WORDS, type LetterWord } from "../letter/schema";
 import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
 import { checkCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
+import { messageKey, type PreparedTemplates, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
+import { sourceReferences } from "./template-references";
 
 /** One template's sources, as read from templates/<name>/: the main templates by name, partials by name, catalogs by locale. */
 export interface TemplateSet {
@@ -46,38 +48,13 @@ interface SourceReferences {
   messageKeys: Map<string, string>;
 }
 
-function referencesOf(sources: Readonly<Record<string, string>>): SourceReferences {
+/** Every source's references, from its prepared entry when there is one (no parse), else parsed now. */
+function referencesOf(sources: Readonly<Record<string, string>>, prepared: PreparedTemplates | undefined): SourceReferences {
   const references: SourceReferences = { paths: new Set(), messageKeys: new Map() };
-  let file = "";
-  const messageKey = (call: hbs.AST.MustacheStatement | hbs.AST.SubExpression) => {
-    const [key] = call.params;
-    if (call.path.type === "PathExpression" && (call.path as hbs.AST.PathExpression).original === "t" && key?.type === "StringLiteral") {
-      const value = (key as hbs.AST.StringLiteral).value;
-      if (!references.messageKeys.has(value)) references.messageKeys.set(value, file);
-    }
-  };
-  class Collector extends Handlebars.Visitor {
-    override PathExpression(path: hbs.AST.PathExpression): void {
-      if (!path.data && path.parts[0] !== undefined) references.paths.add(path.parts[0]);
-    }
-    override MustacheStatement(mustache: hbs.AST.MustacheStatement): void {
-      messageKey(mustache);
-      super.MustacheStatement(mustache);
-    }
-    override SubExpression(sexpr: hbs.AST.SubExpression): void {
-      messageKey(sexpr);
-      super.SubExpression(sexpr);
-    }
-    // A partial's name (`{{> addressee}}`) names a file, not a field of the view: only its arguments are read.
-    override PartialStatement(partial: hbs.AST.PartialStatement): void {
-      for (const param of partial.params) this.accept(param);
-      if (partial.hash) this.accept(partial.hash);
-    }
-  }
-  const collector = new Collector();
-  for (const [name, source] of Object.entries(sources)) {
-    file = name;
-    collector.accept(Handlebars.parse(source));
+  for (const [file, source] of Object.entries(sources)) {
+    const { paths, messageKeys } = prepared?.templates[templateKey(source)] ?? sourceReferences(source);
+    for (const path of paths) references.paths.add(path);
+    for (const key of messageKeys) if (!references.messageKeys.has(key)) references.messageKeys.set(key, file);
   }
   return references;
 }
@@ -94,8 +71,9 @@ interface RenderContext {
 
 /**
  * A private Handlebars instance in strict mode with one helper, `t`, which formats a message of the
- * document's locale. Templates are compiled once, when the engine is created. Data reaches the
- * output only through `{{ }}`, which escapes it.
+ * document's locale. Templates are compiled once, when the engine is created, or taken precompiled
+ * from `prepared` (the bundle's, made at bundling time) when their source is the one prepared. Data
+ * reaches the output only through `{{ }}`, which escapes it.
  */
 export class TemplateEngine {
   private readonly handlebars = Handlebars.create();
@@ -109,7 +87,11 @@ export class TemplateEngine {
     return this.set.folder ?? `templates/${this.set.name}`;
   }
 
-  constructor(readonly set: TemplateSet) {
+  constructor(
+    readonly set: TemplateSet,
+    /** Work done at bundling time (see prepared-templates.ts); what it lacks is done here. */
+    readonly prepared?: PreparedTemplates,
+  ) {
     this.handlebars.registerHelper("t", function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
       const context = options.data.root?.__context as RenderContext | undefined;
       if (typeof key !== "string" || !context) throw new Error("t expects a message key");
@@ -132,10 +114,13 @@ export class TemplateEngine {
     }
     for (const [name, source] of Object.entries(set.templates)) this.compiled.set(name, this.compileOrThrow(name, source));
     // After compiling: a source that does not parse has been reported by name already.
-    const references = referencesOf({
-      ...Object.fromEntries(Object.entries(set.templates).map(([name, source]) => [`${name}.hbs`, source])),
-      ...Object.fromEntries(Object.entries(set.partials).map(([name, source]) => [`partials/${name}.hbs`, source])),
-    });
+    const references = referencesOf(
+      {
+        ...Object.fromEntries(Object.entries(set.templates).map(([name, source]) => [`${name}.hbs`, source])),
+        ...Object.fromEntries(Object.entries(set.partials).map(([name, source]) => [`partials/${name}.hbs`, source])),
+      },
+      prepared,
+    );
     this.letterWords = LETTER_WORDS.filter((word) => references.paths.has(word));
     this.checkCatalogs(new Map([...CODE_MESSAGE_KEYS, ...references.messageKeys]));
   }
@@ -157,12 +142,18 @@ export class TemplateEngine {
     // where the template has it, else its first catalog by tag.
     const locales = Object.keys(this.set.catalogs).sort() as LocaleId[];
     const reference = locales.includes("en" as LocaleId) ? ("en" as LocaleId) : locales[0];
-    if (reference) for (const problem of checkCatalogs(this.set.catalogs, reference)) problems.push(`${this.folder}/${problem}`);
+    if (reference) for (const problem of checkCatalogs(this.set.catalogs, reference, this.parsedMessage)) problems.push(`${this.folder}/${problem}`);
     if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   }
 
+  /** A message's ICU syntax tree as prepared at bundling time (what `parse(message)` gives); undefined when not prepared. */
+  private readonly parsedMessage = (message: string) => this.prepared?.messages[messageKey(message)];
+
   private compileOrThrow(name: string, source: string): Handlebars.TemplateDelegate {
-    const options = { strict: true, noEscape: false, preventIndent: true, knownHelpers: { t: true }, knownHelpersOnly: false };
+    // Precompiled at bundling time from this very source (the key is its hash): Handlebars' parse and code generation skipped.
+    const precompiled = this.prepared?.templates[templateKey(source)];
+    if (precompiled) return this.handlebars.template(precompiled.spec);
+    const options = { ...TEMPLATE_COMPILE_OPTIONS, knownHelpers: { ...TEMPLATE_COMPILE_OPTIONS.knownHelpers } };
     try {
       const template = this.handlebars.compile(source, options);
       // compile() is lazy: a template that does not parse would otherwise fail on first render.
@@ -180,7 +171,7 @@ export class TemplateEngine {
       const catalog = this.set.catalogs[locale];
       if (!catalog)
         throw new TemplateError("*", locale, `no message catalog for this locale; a language needs ${this.folder}/messages/${locale}.json beside its data/<letter>/${locale}.json`);
-      formatter = new MessageFormatter(locale, catalog, this.set.localeOverrides?.[locale]);
+      formatter = new MessageFormatter(locale, catalog, this.set.localeOverrides?.[locale], this.parsedMessage);
       this.formatters.set(locale, formatter);
     }
     return formatter;

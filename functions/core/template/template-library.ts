@@ -4,6 +4,7 @@ import { LETTER_FACTS_FILE, type Letter } from "../letter/parse-letter";
 import { DEFAULT_TEMPLATE } from "../letter/schema";
 import { LruCache } from "../pdf/cache";
 import { type ParsedStylesheets, parseStylesheets, StyleError, type StylesheetSource } from "../style";
+import { parsePreparedStylesheet, type PreparedTemplates } from "./prepared-templates";
 import { TemplateEngine, type TemplateSet } from "./template-engine";
 
 /**
@@ -22,6 +23,10 @@ export class TemplateStylesheets {
   });
   private readonly combined = new LruCache<string, ParsedStylesheets>({ maxBytes: LruCache.budgets.stylesheets / 2, maxEntries: 256, sizeOf: () => 4096 });
   private nextId = 0;
+
+  /** `prepared`: the bundle's stylesheets parsed at bundling time, taken by their text instead of parsing it again. */
+  constructor(private readonly prepared?: PreparedTemplates) {}
+
   /** A document's stylesheet sources by language, paper and title (`editionStylesheets`). */
   private readonly sourcesByKey = new LruCache<string, readonly StylesheetSource[]>({
     maxBytes: LruCache.budgets.stylesheets,
@@ -103,7 +108,7 @@ export class TemplateStylesheets {
     const key = `${source.origin}\u0000${source.name}\u0000${source.text}`;
     let part = kept.get(key);
     if (!part) {
-      part = { id: this.nextId++, parsed: parseStylesheets([source]) };
+      part = { id: this.nextId++, parsed: parsePreparedStylesheet(source, this.prepared) };
       kept.set(key, part);
     }
     return part;
@@ -146,7 +151,7 @@ const stylesheetsOfEngine = new WeakMap<TemplateEngine, TemplateStylesheets>();
 /** The parsed stylesheets a template owns (made with its engine's first document). */
 export function templateStylesheets(engine: TemplateEngine): TemplateStylesheets {
   let sheets = stylesheetsOfEngine.get(engine);
-  if (!sheets) stylesheetsOfEngine.set(engine, (sheets = new TemplateStylesheets()));
+  if (!sheets) stylesheetsOfEngine.set(engine, (sheets = new TemplateStylesheets(engine.prepared)));
   return sheets;
 }
 
@@ -157,8 +162,9 @@ export function templateStylesheets(engine: TemplateEngine): TemplateStylesheets
 export class TemplateLibrary {
   private readonly engines: ReadonlyMap<string, TemplateEngine>;
 
-  constructor(sets: readonly TemplateSet[]) {
-    this.engines = new Map(sets.map((set) => [set.name, new TemplateEngine(set)]));
+  /** `prepared`: work on the templates done at bundling time (prepared-templates.ts), used where a source is the one prepared. */
+  constructor(sets: readonly TemplateSet[], prepared?: PreparedTemplates) {
+    this.engines = new Map(sets.map((set) => [set.name, new TemplateEngine(set, prepared)]));
   }
 
   /** The templates' names, sorted. */

@@ -1,0 +1,44 @@
+import Handlebars from "handlebars";
+
+/** What one Handlebars source reads, from its syntax tree. */
+export interface SourceReferences {
+  /** First parts of every path expression (the view's fields, wherever they stand), in order of first use. */
+  paths: string[];
+  /** The message keys of `{{t "key"}}`, in order of first use. */
+  messageKeys: string[];
+}
+
+/**
+ * The fields and message keys a template source reads. Computed when a template is compiled at run
+ * time, and kept beside the precompiled template when it is prepared at bundling time (one function, so both agree).
+ */
+export function sourceReferences(source: string): SourceReferences {
+  const paths = new Set<string>();
+  const messageKeys = new Set<string>();
+  const messageKey = (call: hbs.AST.MustacheStatement | hbs.AST.SubExpression) => {
+    const [key] = call.params;
+    if (call.path.type === "PathExpression" && (call.path as hbs.AST.PathExpression).original === "t" && key?.type === "StringLiteral") {
+      messageKeys.add((key as hbs.AST.StringLiteral).value);
+    }
+  };
+  class Collector extends Handlebars.Visitor {
+    override PathExpression(path: hbs.AST.PathExpression): void {
+      if (!path.data && path.parts[0] !== undefined) paths.add(path.parts[0]);
+    }
+    override MustacheStatement(mustache: hbs.AST.MustacheStatement): void {
+      messageKey(mustache);
+      super.MustacheStatement(mustache);
+    }
+    override SubExpression(sexpr: hbs.AST.SubExpression): void {
+      messageKey(sexpr);
+      super.SubExpression(sexpr);
+    }
+    // A partial's name (`{{> addressee}}`) names a file, not a field of the view: only its arguments are read.
+    override PartialStatement(partial: hbs.AST.PartialStatement): void {
+      for (const param of partial.params) this.accept(param);
+      if (partial.hash) this.accept(partial.hash);
+    }
+  }
+  new Collector().accept(Handlebars.parse(source));
+  return { paths: [...paths], messageKeys: [...messageKeys] };
+}

@@ -1,0 +1,23 @@
+/**
+ * The render function's afterBundling step (infra/constructs/letter-function.ts): writes the
+ * prepared-templates module of a templates folder beside the bundle's index.js. Run with tsx, as
+ * the CDK app itself runs.
+ *   tsx infra/bundling/prepare-templates-cli.ts <templatesDir> <outFile>
+ */
+import { writePreparedTemplates } from "./prepare-templates";
+
+const [templatesDir, outFile] = process.argv.slice(2);
+if (!templatesDir || !outFile) {
+  process.stderr.write("usage: prepare-templates-cli.ts <templatesDir> <outFile>\n");
+  process.exit(2);
+}
+writePreparedTemplates(templatesDir, outFile).then(
+  (summary) => {
+    // A source left out is compiled at run time (and fails there as it would have): said, not fatal.
+    if (summary.skipped.length > 0) process.stderr.write(`prepare-templates: left to run time (they do not compile or parse): ${summary.skipped.join(", ")}\n`);
+  },
+  (error: unknown) => {
+    process.stderr.write(`prepare-templates: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

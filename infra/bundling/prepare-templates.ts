@@ -1,0 +1,112 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { parse as parseMessage } from "@formatjs/icu-messageformat-parser";
+import { transform } from "esbuild";
+import Handlebars from "handlebars";
+import { type Origin, parseStylesheets } from "../../functions/core/style/stylesheet";
+import {
+  messageKey,
+  PREPARED_FORMAT,
+  PREPARED_TEMPLATES_FILE,
+  type PreparedStylesheet,
+  prepareStylesheet,
+  stylesheetKey,
+  TEMPLATE_COMPILE_OPTIONS,
+  templateKey,
+} from "../../functions/core/template/prepared-templates";
+import { sourceReferences } from "../../functions/core/template/template-references";
+import { loadTemplateSets } from "../../functions/templates/load-template-set";
+
+export { PREPARED_TEMPLATES_FILE };
+
+/** What preparing a templates folder made, for the build's log and the tests. */
+export interface PreparedSummary {
+  templates: number;
+  stylesheets: number;
+  messages: number;
+  /** Sources left to run time (they do not compile or parse: run time reports them as it does without this file). */
+  skipped: string[];
+}
+
+/** The name a prepared sheet is parsed under; each declaration's place is kept without it (see prepareStylesheet). */
+const SHEET_PLACEHOLDER = "stylesheet";
+
+/**
+ * The prepared-templates module of a templates folder (see functions/core/template/prepared-templates.ts):
+ * every Handlebars source of every template precompiled with what it reads, ua.css and each
+ * print.css parsed and checked, every catalog message parsed to its ICU tree. A source that does
+ * not compile or parse is left out, so run time reports it exactly as it would without this file.
+ * Data as `JSON.parse` of a string literal: V8 reads that faster than the same object literal.
+ * Minified by esbuild, as the bundle is (its header comment goes with the minification).
+ */
+export async function preparedTemplatesModule(templatesDir: string): Promise<{ text: string; summary: PreparedSummary }> {
+  const sets = await loadTemplateSets(templatesDir);
+  const templates = new Map<string, string>();
+  const stylesheets = new Map<string, PreparedStylesheet>();
+  const messages = new Map<string, unknown>();
+  const skipped: string[] = [];
+  for (const set of sets) {
+    const sources = [
+      ...Object.entries(set.templates).map(([name, source]) => [`${set.name}/${name}.hbs`, source] as const),
+      ...Object.entries(set.partials).map(([name, source]) => [`${set.name}/partials/${name}.hbs`, source] as const),
+    ];
+    for (const [file, source] of sources) {
+      const key = templateKey(source);
+      if (templates.has(key)) continue;
+      try {
+        const options = { ...TEMPLATE_COMPILE_OPTIONS, knownHelpers: { ...TEMPLATE_COMPILE_OPTIONS.knownHelpers } };
+        const spec = Handlebars.precompile(source, options) as string;
+        const { paths, messageKeys } = sourceReferences(source);
+        templates.set(key, `{spec:${spec},paths:${JSON.stringify(paths)},messageKeys:${JSON.stringify(messageKeys)}}`);
+      } catch {
+        skipped.push(file);
+      }
+    }
+    const sheets: [string, Origin, string][] = [
+      ["ua.css", "user-agent", set.userAgentStylesheet],
+      [`${set.name}/print.css`, "author", set.stylesheet],
+    ];
+    for (const [file, origin, text] of sheets) {
+      const key = stylesheetKey(origin, text);
+      if (stylesheets.has(key)) continue;
+      try {
+        stylesheets.set(key, prepareStylesheet(parseStylesheets([{ name: SHEET_PLACEHOLDER, origin, text }]), SHEET_PLACEHOLDER));
+      } catch {
+        skipped.push(file);
+      }
+    }
+    for (const [locale, catalog] of Object.entries(set.catalogs)) {
+      for (const [name, message] of Object.entries(catalog ?? {})) {
+        const key = messageKey(message);
+        if (messages.has(key)) continue;
+        try {
+          messages.set(key, parseMessage(message));
+        } catch {
+          skipped.push(`${set.name}/messages/${locale}.json: ${name}`);
+        }
+      }
+    }
+  }
+  const json = (value: unknown) => `JSON.parse(${JSON.stringify(JSON.stringify(value))})`;
+  const text = [
+    '"use strict";',
+    "// Generated at bundling time by infra/bundling/prepare-templates.ts from the templates folder; see",
+    "// functions/core/template/prepared-templates.ts. Entries are keyed by hashes of their sources.",
+    `module.exports = {format:${PREPARED_FORMAT},`,
+    `templates:{${[...templates].map(([key, entry]) => `${JSON.stringify(key)}:${entry}`).join(",\n")}},`,
+    `stylesheets:${json(Object.fromEntries(stylesheets))},`,
+    `messages:${json(Object.fromEntries(messages))}};`,
+    "",
+  ].join("\n");
+  // Minified as the bundle is: less for V8 to read at a cold start (the precompiled templates are indented code).
+  const minified = await transform(text, { loader: "js", format: "cjs", minify: true, target: "node22" });
+  return { text: `${minified.code}`, summary: { templates: templates.size, stylesheets: stylesheets.size, messages: messages.size, skipped } };
+}
+
+/** Writes the prepared-templates module of `templatesDir` to `outFile` (beside a bundle's index.js: PREPARED_TEMPLATES_FILE). */
+export async function writePreparedTemplates(templatesDir: string, outFile: string): Promise<PreparedSummary> {
+  const { text, summary } = await preparedTemplatesModule(templatesDir);
+  await mkdir(dirname(outFile), { recursive: true });
+  await writeFile(outFile, text);
+  return summary;
+}

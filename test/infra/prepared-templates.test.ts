@@ -1,0 +1,253 @@
+import { execFile } from "node:child_process";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import { renderDocument } from "../../functions/core/render-document";
+import { parseStylesheets, type ParsedStylesheets } from "../../functions/core/style/stylesheet";
+import { buildLetterView } from "../../functions/core/template/letter-view";
+import { checkCatalogs } from "../../functions/core/template/message-catalog";
+import {
+  asPreparedTemplates,
+  messageKey,
+  PREPARED_TEMPLATES_FILE,
+  type PreparedStylesheet,
+  type PreparedTemplates,
+  parsePreparedStylesheet,
+  stylesheetKey,
+  templateKey,
+} from "../../functions/core/template/prepared-templates";
+import { TemplateEngine, type TemplateSet } from "../../functions/core/template/template-engine";
+import { TemplateLibrary, templateStylesheets } from "../../functions/core/template/template-library";
+import { assetPath, BUNDLE_FILES } from "../../functions/fonts/font-files";
+import { HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "../../functions/hyphenation/hyphenation-files";
+import { createRenderer } from "../../functions/render/create-renderer";
+import { preparedBesideCode } from "../../functions/render/prepared-beside-code";
+import { loadTemplateSet, loadTemplateSets } from "../../functions/templates/load-template-set";
+import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
+import { preparedTemplatesModule, writePreparedTemplates } from "../../infra/bundling/prepare-templates";
+import { DATA_DIR, loadSeedLetter, REPO, SEED_LETTER, SEED_TEMPLATE, SHIPPED_LOCALES, TEMPLATES_DIR } from "../support/letters";
+
+/**
+ * Issue 17 item 1 (cold start): templates precompiled, stylesheets parsed and catalog messages
+ * parsed at bundling time (infra/bundling/prepare-templates.ts), shipped beside the bundle and
+ * taken by hash of their source. What a prepared template, sheet or message gives must be what
+ * compiling or parsing it at run time gives; an edited template is compiled at run time.
+ */
+
+/** The module's exports, evaluated as Node evaluates the file beside a bundle. */
+function evaluate(text: string): PreparedTemplates {
+  const module = { exports: {} as unknown };
+  new Function("module", "exports", "require", text)(module, module.exports, require);
+  const prepared = asPreparedTemplates(module.exports);
+  if (!prepared) throw new Error("not a prepared-templates module");
+  return prepared;
+}
+
+async function preparedOf(templatesDir: string): Promise<PreparedTemplates> {
+  return evaluate((await preparedTemplatesModule(templatesDir)).text);
+}
+
+/** A parse without its compiled selectors, which are functions (compared by what they match elsewhere). */
+const withoutMatchers = (parsed: ParsedStylesheets) => ({ ...parsed, rules: parsed.rules.map(({ matches: _matches, ...rule }) => rule) });
+
+describe("templates prepared at bundling time", () => {
+  let prepared: PreparedTemplates;
+  let sets: TemplateSet[];
+  beforeAll(async () => {
+    prepared = await preparedOf(TEMPLATES_DIR);
+    sets = await loadTemplateSets(TEMPLATES_DIR);
+  }, 60_000);
+
+  it("cover every source, stylesheet and message of templates/, leaving nothing to run time", async () => {
+    const { summary } = await preparedTemplatesModule(TEMPLATES_DIR);
+    expect(summary.skipped).toEqual([]);
+    for (const set of sets) {
+      for (const source of [...Object.values(set.templates), ...Object.values(set.partials)]) expect(prepared.templates[templateKey(source)]).toBeDefined();
+      expect(summary.stylesheets).toBeGreaterThanOrEqual(2);
+    }
+    const messages = new Set(sets.flatMap((set) => Object.values(set.catalogs).flatMap((catalog) => Object.values(catalog ?? {}))));
+    expect(summary.messages).toBe(messages.size);
+  });
+
+  it("fill every template in every language as templates compiled at run time do", async () => {
+    const { letter } = await loadSeedLetter();
+    const set = sets.find((candidate) => candidate.name === SEED_TEMPLATE) as TemplateSet;
+    const compiled = new TemplateEngine(set);
+    const precompiled = new TemplateEngine(set, prepared);
+    expect(precompiled.letterWords).toEqual(compiled.letterWords);
+    for (const locale of SHIPPED_LOCALES) {
+      const view = buildLetterView(letter, locale);
+      expect(precompiled.fill("letter", view, locale)).toBe(compiled.fill("letter", view, locale));
+    }
+  });
+
+  it("parse each template's stylesheets to the rules parsing them at run time gives, named by this run's sheet names", () => {
+    for (const set of sets) {
+      for (const source of [
+        { name: "templates/ua.css", origin: "user-agent" as const, text: set.userAgentStylesheet },
+        { name: `${set.folder}/print.css`, origin: "author" as const, text: set.stylesheet },
+      ]) {
+        const revived = parsePreparedStylesheet(source, prepared);
+        const parsed = parseStylesheets([source]);
+        expect(withoutMatchers(revived)).toEqual(withoutMatchers(parsed));
+        expect(revived.rules.map((rule) => rule.selector)).toEqual(parsed.rules.map((rule) => rule.selector));
+        // Rules of one selector list share one declaration list, as the parse shares it.
+        const shared = (sheets: ParsedStylesheets) => sheets.rules.map((rule) => sheets.rules.findIndex((other) => other.declarations === rule.declarations));
+        expect(shared(revived)).toEqual(shared(parsed));
+      }
+    }
+  });
+
+  it("render the same PDF and HTML bytes as a renderer without them", async () => {
+    const parsed = await loadSeedLetter();
+    const without = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    const withPrepared = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4", prepared });
+    for (const locale of ["en", "ar"] as const) {
+      for (const format of ["pdf", "html"] as const) {
+        const request = { letterId: SEED_LETTER, locale, format, recipientId: null };
+        const a = await renderDocument(without, parsed, request);
+        const b = await renderDocument(withPrepared, parsed, request);
+        expect(Buffer.from(b.bytes).equals(Buffer.from(a.bytes))).toBe(true);
+      }
+    }
+  }, 120_000);
+
+  it("report a template error with the same file, line and column when the failing template was precompiled", async () => {
+    const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
+    const changed = { ...set, partials: { ...set.partials, sources: "<section>\n  <h2>Sources</h2>\n  <p>{{sourcesHeading}}</p>\n</section>" } };
+    const dir = mkdtempSync(join(tmpdir(), "letterpress-prepared-"));
+    try {
+      cpSync(TEMPLATES_DIR, dir, { recursive: true });
+      writeFileSync(join(dir, SEED_TEMPLATE, "partials", "sources.hbs"), changed.partials.sources);
+      const preparedChanged = await preparedOf(dir);
+      expect(preparedChanged.templates[templateKey(changed.partials.sources)]).toBeDefined();
+      const { letter } = await loadSeedLetter();
+      const errorOf = (engine: TemplateEngine) => {
+        try {
+          engine.fill("letter", buildLetterView(letter, "en"), "en");
+        } catch (error) {
+          return (error as Error).message;
+        }
+        throw new Error("filled without an error");
+      };
+      expect(errorOf(new TemplateEngine(changed, preparedChanged))).toBe(
+        'template "letter" (locale en): "sourcesHeading" not defined in the view, at templates/un-security-council/partials/sources.hbs line 3, column 8',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("take a source's precompiled template by its hash, and compile an edited source at run time", async () => {
+    const { letter } = await loadSeedLetter();
+    const set = sets.find((candidate) => candidate.name === SEED_TEMPLATE) as TemplateSet;
+    const edited = set.templates["letter"]?.replace('<p class="summary">', '<p class="summary">Edited after bundling: ') as string;
+    expect(edited).toContain("Edited after bundling");
+    const view = buildLetterView(letter, "en");
+    // The edited source is not the prepared one: compiled now, the edit shows.
+    const engine = new TemplateEngine({ ...set, templates: { ...set.templates, letter: edited } }, prepared);
+    expect(engine.fill("letter", view, "en")).toContain("Edited after bundling: ");
+    // The prepared entry is what runs when the hash matches: under the edited source's key, the original's spec prints no edit.
+    const original = prepared.templates[templateKey(set.templates["letter"] as string)];
+    const forged: PreparedTemplates = { ...prepared, templates: { ...prepared.templates, [templateKey(edited)]: original as NonNullable<typeof original> } };
+    expect(new TemplateEngine({ ...set, templates: { ...set.templates, letter: edited } }, forged).fill("letter", view, "en")).not.toContain("Edited after bundling");
+  });
+
+  it("give a template's documents the prepared parse of its stylesheets (a place changed in the prepared entry shows)", () => {
+    const set = sets.find((candidate) => candidate.name === SEED_TEMPLATE) as TemplateSet;
+    const key = stylesheetKey("author", set.stylesheet);
+    const entry = prepared.stylesheets[key] as PreparedStylesheet;
+    const forged: PreparedTemplates = {
+      ...prepared,
+      stylesheets: {
+        ...prepared.stylesheets,
+        [key]: { ...entry, lists: entry.lists.map((list) => list.map((declaration) => ({ ...declaration, whereInSheet: `forged ${declaration.whereInSheet}` }))) },
+      },
+    };
+    const engine = new TemplateLibrary([set], forged).get(SEED_TEMPLATE) as TemplateEngine;
+    const source = { name: `${engine.folder}/print.css`, origin: "author" as const, text: set.stylesheet };
+    const parsed = templateStylesheets(engine).parsed([source]);
+    expect(parsed.rules.length).toBeGreaterThan(0);
+    for (const rule of parsed.rules) for (const declaration of rule.declarations) expect(declaration.where).toMatch(/^templates\/un-security-council\/print\.css forged line \d+/);
+  });
+
+  it("parse an edited stylesheet at run time: its problems are reported as without the prepared file", () => {
+    const set = sets.find((candidate) => candidate.name === SEED_TEMPLATE) as TemplateSet;
+    const engine = new TemplateLibrary([{ ...set, stylesheet: `${set.stylesheet}\nh1 { float: left; }\n` }], prepared).get(SEED_TEMPLATE) as TemplateEngine;
+    const source = { name: `${engine.folder}/print.css`, origin: "author" as const, text: engine.set.stylesheet };
+    expect(() => templateStylesheets(engine).parsed([source])).toThrow(/print\.css line \d+, selector h1, property float: not a property of the supported CSS/);
+  });
+
+  it("check the catalogs with the prepared message trees as with trees parsed now", () => {
+    for (const set of sets) {
+      const locales = Object.keys(set.catalogs);
+      const broken = { ...set.catalogs, [locales[1] as string]: { ...set.catalogs[locales[1] as never], "footer.page": "Page {page}" } };
+      const lookup = (message: string) => prepared.messages[messageKey(message)];
+      expect(checkCatalogs(broken, locales[0] as never, lookup)).toEqual(checkCatalogs(broken, locales[0] as never));
+      expect(checkCatalogs(set.catalogs, locales[0] as never, lookup)).toEqual([]);
+    }
+  });
+
+  it("are read from beside the code only: none beside the sources", () => {
+    expect(preparedBesideCode(join(REPO, "functions/render"))).toBeUndefined();
+  });
+});
+
+describe("the render bundle with its prepared templates", () => {
+  let dir: string;
+  const run = async (templatesDir: string) => {
+    const out = join(dir, "out.pdf");
+    await promisify(execFile)(process.execPath, [join(dir, "index.js"), templatesDir, join(dir, "fonts"), join(dir, HYPHENATION_BUNDLE_FOLDER), DATA_DIR, out], { cwd: dir });
+    const { stdout } = await promisify(execFile)("pdftotext", ["-enc", "UTF-8", out, "-"]);
+    return stdout.replace(/\s+/g, " ");
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "letterpress-prepared-bundle-"));
+    const entry = join(dir, "entry.ts");
+    writeFileSync(
+      entry,
+      `import { writeFileSync } from "node:fs";
+import { renderDocument } from ${JSON.stringify(join(REPO, "functions/core/render-document"))};
+import { loadLetter } from ${JSON.stringify(join(REPO, "functions/letters/load-letters"))};
+import { createRenderer } from ${JSON.stringify(join(REPO, "functions/render/create-renderer"))};
+const [templatesDir, fontDir, hyphenationDir, dataDir, out] = process.argv.slice(2) as [string, string, string, string, string];
+(async () => {
+  const renderer = await createRenderer({ templatesDir, fontDir, hyphenationDir, paper: "A4" });
+  const parsed = await loadLetter(dataDir, ${JSON.stringify(SEED_LETTER)});
+  writeFileSync(out, (await renderDocument(renderer, parsed, { letterId: ${JSON.stringify(SEED_LETTER)}, locale: "en", format: "pdf", recipientId: null })).bytes);
+})().catch((error) => { console.error(error); process.exit(1); });
+`,
+    );
+    await build({ entryPoints: [entry], bundle: true, ...LAMBDA_BUNDLE, mainFields: [...LAMBDA_BUNDLE.mainFields], outfile: join(dir, "index.js"), logLevel: "silent" });
+    cpSync(TEMPLATES_DIR, join(dir, "templates"), { recursive: true });
+    cpSync(hyphenationDir(), join(dir, HYPHENATION_BUNDLE_FOLDER), { recursive: true });
+    cpSync(join(REPO, "templates"), join(dir, "edited-templates"), { recursive: true });
+    const letterFile = join(dir, "edited-templates", SEED_TEMPLATE, "letter.hbs");
+    writeFileSync(letterFile, readFileSync(letterFile, "utf8").replace('<p class="summary">', '<p class="summary">Edited after bundling '));
+    mkdirSync(join(dir, "fonts"));
+    for (const file of BUNDLE_FILES) copyFileSync(assetPath(file), join(dir, "fonts", file.fileName));
+    await writePreparedTemplates(join(dir, "templates"), join(dir, PREPARED_TEMPLATES_FILE));
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("runs the precompiled templates beside it (a marker put into the prepared file prints), and an edited template folder as edited", async () => {
+    const preparedFile = join(dir, PREPARED_TEMPLATES_FILE);
+    const text = readFileSync(preparedFile, "utf8");
+    expect(text).toContain('class="summary">');
+    copyFileSync(preparedFile, `${preparedFile}.orig`);
+    try {
+      writeFileSync(preparedFile, text.replaceAll('class="summary">', 'class="summary">Prepared marker '));
+      expect(await run(join(dir, "templates"))).toContain("Prepared marker");
+      // The edited folder's letter.hbs is not the prepared source: compiled at run time, the edit prints and the marker does not.
+      const edited = await run(join(dir, "edited-templates"));
+      expect(edited).toContain("Edited after bundling");
+      expect(edited).not.toContain("Prepared marker");
+    } finally {
+      copyFileSync(`${preparedFile}.orig`, preparedFile);
+    }
+    expect(await run(join(dir, "templates"))).not.toContain("Prepared marker");
+  }, 120_000);
+});
