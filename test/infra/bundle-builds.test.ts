@@ -80,6 +80,12 @@ describe("the render bundle's code", () => {
     expect(stub.unicodeName("\u{13000}")).toBeUndefined();
   });
 
+  it("hold css-tree's parser, generator and walker without its lexer and mdn-data's syntax tables (built at load, read by nothing)", () => {
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs).toContain("node_modules/css-tree/cjs/parser/index.cjs");
+    expect(inputs.filter((path) => path.includes("node_modules/mdn-data/") || path.includes("node_modules/css-tree/cjs/lexer/"))).toEqual([]);
+  });
+
   it("leave the WOFF2 encoder out of the code (a file beside the fonts, loaded when an HTML page needs it)", () => {
     expect(Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/wawoff2/"))).toEqual([]);
     expect(BUNDLE_FILES).toContain(WOFF2_ENCODER_FILE);

@@ -1,7 +1,6 @@
 import { compile } from "css-select";
-// `require`, not `import`: a bundler then takes css-tree's CommonJS build, whose data files are
-// static requires; its ES build finds them through import.meta.url, which a CommonJS Lambda bundle lacks.
-import csstree = require("css-tree");
+// css-tree's parser, generator and walker without its lexer (see css-tree-parts.ts).
+import * as csstree from "./css-tree-parts";
 import { LetterpressError } from "../errors";
 import { type Element, PARSE5_ADAPTER } from "./dom-adapter";
 import { FIXED_BEHAVIOUR, PROPERTIES } from "./properties";

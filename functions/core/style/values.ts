@@ -1,6 +1,5 @@
-// `require`, not `import`: a bundler then takes css-tree's CommonJS build, whose data files are
-// static requires; its ES build finds them through import.meta.url, which a CommonJS Lambda bundle lacks.
-import csstree = require("css-tree");
+// css-tree's parser, generator and walker without its lexer (see css-tree-parts.ts).
+import * as csstree from "./css-tree-parts";
 
 /** A component value of a declaration, in the few shapes the supported properties use. */
 export type Token =
