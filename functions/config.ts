@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { LetterpressError } from "./core/errors";
 import { type AllowedLocales, localeIdSchema } from "./core/locales";
 import { DEFAULTS, ENV, PRESIGN_MAX_SECONDS, SHARE_LIFETIME_LIMIT_SECONDS } from "./deployment-contract";

@@ -1,5 +1,5 @@
 import type { Node } from "constructs";
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULTS, PRESIGN_MAX_SECONDS, SHARE_LIFETIME_LIMIT_SECONDS } from "../functions/deployment-contract";
 import { type AllowedLocales, localeIdSchema } from "../functions/core/locales";
 

@@ -3,7 +3,7 @@
  * pulling personalized letters from the harness over IPC, rendering each as PDF and HTML and
  * storing both in the embedded S3 over HTTP.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { DocumentFormat } from "../../functions/core/documents";
 import { localeIdSchema } from "../../functions/core/locales";
 import { renderDocument } from "../../functions/core/render-document";

@@ -11,7 +11,7 @@
  *   profile  like warm, and print the measured loop's window on the monotonic clock, so the
  *            harness can cut the warm loop out of a `node --cpu-prof` profile
  */
-import { z } from "zod";
+import * as z from "zod";
 import { localeIdSchema } from "../../functions/core/locales";
 import { renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";

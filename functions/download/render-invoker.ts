@@ -1,5 +1,5 @@
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import type { DocumentRequest } from "../core/documents";
 import { ERROR_CODES, type ErrorCode, LetterpressError } from "../core/errors";
 import { functionErrorSchema, renderReplySchema } from "../render/render-reply";

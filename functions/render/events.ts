@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
 import { LIMITS } from "../core/letter/schema";
 import { slug } from "../core/letter/slug";

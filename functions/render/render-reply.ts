@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { localeIdSchema } from "../core/locales";
 import { manifestEntrySchema } from "../storage/manifest";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { LetterpressError } from "../core/errors";
 import { KEY_ID_PATTERN } from "./share-token";
 

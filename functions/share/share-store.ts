@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
 import { slug } from "../core/letter/slug";
 import { localeIdSchema } from "../core/locales";

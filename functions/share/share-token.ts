@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../core/documents";
 import { SLUG_PATTERN } from "../core/letter/slug";
 import { type LocaleId, localeIdSchema } from "../core/locales";

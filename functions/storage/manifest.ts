@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
 import { localeIdSchema } from "../core/locales";
 

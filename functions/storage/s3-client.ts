@@ -1,5 +1,5 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Everything needed to reach the documents bucket; the one place an S3 client is built from configuration. */
 export const s3ConnectionSchema = z.object({

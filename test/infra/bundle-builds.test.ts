@@ -86,6 +86,49 @@ describe("the render bundle's code", () => {
     expect(inputs.filter((path) => path.includes("node_modules/mdn-data/") || path.includes("node_modules/css-tree/cjs/lexer/"))).toEqual([]);
   });
 
+  it("hold zod's English messages only: every module imports zod as a namespace (import * as z), so the bundler keeps what is used, not zod's 40-odd locales and JSON Schema converters", () => {
+    // What reached the output (esbuild lists every file it read among the inputs, shaken out or not).
+    const output = Object.values(metafile.outputs).find((candidate) => candidate.entryPoint !== undefined) as Metafile["outputs"][string];
+    const zod = Object.entries(output.inputs).filter(([path, input]) => path.includes("node_modules/zod/") && input.bytesInOutput > 0);
+    const inputs = zod.map(([path]) => path);
+    expect(inputs).toContain("node_modules/zod/v4/locales/en.js");
+    expect(inputs.filter((path) => path.includes("/locales/") && !path.endsWith("/locales/en.js"))).toEqual([]);
+    expect(inputs.filter((path) => /from-json-schema/.test(path))).toEqual([]);
+    const zodBytes = zod.reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+    expect(zodBytes).toBeLessThan(150_000);
+  });
+
+  it("word zod's errors in English in a bundle shaken of its other locales, as from the sources", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "letterpress-zod-"));
+    try {
+      const probe = `import * as z from "zod";
+const schema = z.object({ id: z.string().min(2), pages: z.number().int(), kind: z.enum(["pdf", "html"]) });
+const result = schema.safeParse({ id: "x", pages: 1.5, kind: "png" });
+process.stdout.write(JSON.stringify(result.success ? [] : result.error.issues.map((issue) => issue.message)));
+`;
+      writeFileSync(join(dir, "entry.ts"), probe);
+      await build({
+        entryPoints: [join(dir, "entry.ts")],
+        bundle: true,
+        ...LAMBDA_BUNDLE,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        outfile: join(dir, "index.js"),
+        logLevel: "silent",
+        nodePaths: [join(REPO, "node_modules")],
+      });
+      const { stdout } = await promisify(execFile)(process.execPath, [join(dir, "index.js")], { cwd: dir });
+      const z = await import("zod");
+      const expected = z
+        .object({ id: z.string().min(2), pages: z.number().int(), kind: z.enum(["pdf", "html"]) })
+        .safeParse({ id: "x", pages: 1.5, kind: "png" })
+        .error?.issues.map((issue) => issue.message);
+      expect(JSON.parse(stdout)).toEqual(expected);
+      expect(stdout).toMatch(/Too small|expected/i);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("leave the WOFF2 encoder out of the code (a file beside the fonts, loaded when an HTML page needs it)", () => {
     expect(Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/wawoff2/"))).toEqual([]);
     expect(BUNDLE_FILES).toContain(WOFF2_ENCODER_FILE);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { slug } from "./slug";
 import { localeIdSchema } from "../locales";
 import { bidiControlProblem, combiningSequenceProblem, controlCharacterProblem, invisibleTextProblem } from "./text-rules";

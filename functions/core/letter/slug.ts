@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // Apart from the letter schema: object keys, routes and the deployment contract need the id rule,
 // not the text rules (and bidi-js) that the schema brings.
