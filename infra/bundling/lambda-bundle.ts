@@ -16,10 +16,12 @@ export const LAMBDA_BUNDLE = {
   // fontkit requires brotli's decoder for WOFF2 font files only; ours are TrueType (see the stub's comment).
   // pdfkit requires AES only to encrypt, which PDF/A forbids (see that stub's comment).
   // unicode-name's 2.2 MB table names characters in the message of a refused letter only (see that stub's comment).
+  // unicode-trie's tries are inflated on first lookup, not at load: fontkit's shapers' are never read (see that module's comment).
   alias: {
     brotli: join(__dirname, "without-brotli"),
     "@noble/ciphers": join(__dirname, "without-encryption"),
     "unicode-name": join(__dirname, "without-unicode-names"),
+    "unicode-trie": join(__dirname, "lazy-unicode-trie"),
   },
   // The renderer's code and font fingerprint, computed now from the sources the bundle is made of:
   // part of every revision, and the sources are not in the bundle (functions/render/renderer-fingerprint.ts).

@@ -129,6 +129,12 @@ process.stdout.write(JSON.stringify(result.success ? [] : result.error.issues.ma
     }
   }, 60_000);
 
+  it("build its Unicode tries through the lazy unicode-trie (inflated on first lookup, not at load)", () => {
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs).toContain("infra/bundling/lazy-unicode-trie/index.js");
+    expect(inputs).toContain("node_modules/unicode-trie/index.js");
+  });
+
   it("leave the WOFF2 encoder out of the code (a file beside the fonts, loaded when an HTML page needs it)", () => {
     expect(Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/wawoff2/"))).toEqual([]);
     expect(BUNDLE_FILES).toContain(WOFF2_ENCODER_FILE);
@@ -156,4 +162,23 @@ createWebFonts(loadFontLibrary(fontDir), fontDir).subset("serif-regular", "Excel
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe("the render bundle's lazy Unicode tries (infra/bundling/lazy-unicode-trie)", () => {
+  const UnicodeTrie = require(join(REPO, "node_modules/unicode-trie/index.js")) as new (data: Uint8Array) => { get(codePoint: number): number };
+  const LazyUnicodeTrie = require(join(REPO, "infra/bundling/lazy-unicode-trie/index.js")) as (new (data: Uint8Array) => { get(codePoint: number): number }) & { inflated: number };
+
+  it("answer every code point as the tries inflated at load do (fontkit's shapers' data)", () => {
+    for (const file of ["data.trie", "indic.trie", "use.trie"]) {
+      const data = readFileSync(join(REPO, "node_modules/fontkit/src/opentype/shapers", file));
+      const eager = new UnicodeTrie(data);
+      const before = LazyUnicodeTrie.inflated;
+      const lazy = new LazyUnicodeTrie(data);
+      expect(LazyUnicodeTrie.inflated).toBe(before);
+      const differing: number[] = [];
+      for (let codePoint = 0; codePoint <= 0x10ffff; codePoint++) if (lazy.get(codePoint) !== eager.get(codePoint)) differing.push(codePoint);
+      expect(differing).toEqual([]);
+      expect(LazyUnicodeTrie.inflated).toBe(before + 1);
+    }
+  });
 });

@@ -195,14 +195,20 @@ describe("templates prepared at bundling time", () => {
   });
 });
 
-describe("the render bundle with its prepared templates", () => {
+describe("the render bundle at a cold start", () => {
   let dir: string;
-  const run = async (templatesDir: string) => {
+  /** The bundle run on a templates folder: its PDF's text, and how many Unicode tries it inflated. */
+  const render = async (templatesDir: string, locale = "en") => {
     const out = join(dir, "out.pdf");
-    await promisify(execFile)(process.execPath, [join(dir, "index.js"), templatesDir, join(dir, "fonts"), join(dir, HYPHENATION_BUNDLE_FOLDER), DATA_DIR, out], { cwd: dir });
+    const { stdout: report } = await promisify(execFile)(
+      process.execPath,
+      [join(dir, "index.js"), templatesDir, join(dir, "fonts"), join(dir, HYPHENATION_BUNDLE_FOLDER), DATA_DIR, out, locale],
+      { cwd: dir },
+    );
     const { stdout } = await promisify(execFile)("pdftotext", ["-enc", "UTF-8", out, "-"]);
-    return stdout.replace(/\s+/g, " ");
+    return { text: stdout.replace(/\s+/g, " "), tries: JSON.parse(report) as { inflatedAtStart: number; inflatedAfterPdf: number } };
   };
+  const run = async (templatesDir: string) => (await render(templatesDir)).text;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "letterpress-prepared-bundle-"));
@@ -213,15 +219,27 @@ describe("the render bundle with its prepared templates", () => {
 import { renderDocument } from ${JSON.stringify(join(REPO, "functions/core/render-document"))};
 import { loadLetter } from ${JSON.stringify(join(REPO, "functions/letters/load-letters"))};
 import { createRenderer } from ${JSON.stringify(join(REPO, "functions/render/create-renderer"))};
-const [templatesDir, fontDir, hyphenationDir, dataDir, out] = process.argv.slice(2) as [string, string, string, string, string];
+// The bundle's unicode-trie is infra/bundling/lazy-unicode-trie (LAMBDA_BUNDLE's alias), which counts the tries it inflated.
+const tries = require("unicode-trie") as { inflated: number };
+const [templatesDir, fontDir, hyphenationDir, dataDir, out, locale] = process.argv.slice(2) as [string, string, string, string, string, string];
 (async () => {
   const renderer = await createRenderer({ templatesDir, fontDir, hyphenationDir, paper: "A4" });
+  const inflatedAtStart = tries.inflated;
   const parsed = await loadLetter(dataDir, ${JSON.stringify(SEED_LETTER)});
-  writeFileSync(out, (await renderDocument(renderer, parsed, { letterId: ${JSON.stringify(SEED_LETTER)}, locale: "en", format: "pdf", recipientId: null })).bytes);
+  writeFileSync(out, (await renderDocument(renderer, parsed, { letterId: ${JSON.stringify(SEED_LETTER)}, locale: locale as never, format: "pdf", recipientId: null })).bytes);
+  process.stdout.write(JSON.stringify({ inflatedAtStart, inflatedAfterPdf: tries.inflated }));
 })().catch((error) => { console.error(error); process.exit(1); });
 `,
     );
-    await build({ entryPoints: [entry], bundle: true, ...LAMBDA_BUNDLE, mainFields: [...LAMBDA_BUNDLE.mainFields], outfile: join(dir, "index.js"), logLevel: "silent" });
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      ...LAMBDA_BUNDLE,
+      mainFields: [...LAMBDA_BUNDLE.mainFields],
+      outfile: join(dir, "index.js"),
+      logLevel: "silent",
+      nodePaths: [join(REPO, "node_modules")],
+    });
     cpSync(TEMPLATES_DIR, join(dir, "templates"), { recursive: true });
     cpSync(hyphenationDir(), join(dir, HYPHENATION_BUNDLE_FOLDER), { recursive: true });
     cpSync(join(REPO, "templates"), join(dir, "edited-templates"), { recursive: true });
@@ -249,5 +267,15 @@ const [templatesDir, fontDir, hyphenationDir, dataDir, out] = process.argv.slice
       copyFileSync(`${preparedFile}.orig`, preparedFile);
     }
     expect(await run(join(dir, "templates"))).not.toContain("Prepared marker");
+  }, 120_000);
+
+  it("inflates no Unicode trie when it loads, and only the ones its first PDF reads (line breaking, character properties), not fontkit's shapers'", async () => {
+    for (const locale of ["en", "ar"]) {
+      const { tries } = await render(join(dir, "templates"), locale);
+      expect(tries.inflatedAtStart).toBe(0);
+      // Five tries are built when the bundle loads: fontkit's three shapers', unicode-properties' and linebreak's.
+      expect(tries.inflatedAfterPdf).toBeGreaterThan(0);
+      expect(tries.inflatedAfterPdf).toBeLessThanOrEqual(2);
+    }
   }, 120_000);
 });
