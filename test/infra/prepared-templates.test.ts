@@ -3,6 +3,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { parse as parseIcu } from "@formatjs/icu-messageformat-parser";
 import { build } from "esbuild";
 import { renderDocument } from "../../functions/core/render-document";
 import { parseStylesheets, type ParsedStylesheets } from "../../functions/core/style/stylesheet";
@@ -10,7 +11,7 @@ import { buildLetterView } from "../../functions/core/template/letter-view";
 import { checkCatalogs } from "../../functions/core/template/message-catalog";
 import {
   asPreparedTemplates,
-  messageKey,
+  preparedMessage,
   PREPARED_TEMPLATES_FILE,
   type PreparedStylesheet,
   type PreparedTemplates,
@@ -184,10 +185,16 @@ describe("templates prepared at bundling time", () => {
     for (const set of sets) {
       const locales = Object.keys(set.catalogs);
       const broken = { ...set.catalogs, [locales[1] as string]: { ...set.catalogs[locales[1] as never], "footer.page": "Page {page}" } };
-      const lookup = (message: string) => prepared.messages[messageKey(message)];
+      const lookup = (message: string) => preparedMessage(prepared, message);
       expect(checkCatalogs(broken, locales[0] as never, lookup)).toEqual(checkCatalogs(broken, locales[0] as never));
       expect(checkCatalogs(set.catalogs, locales[0] as never, lookup)).toEqual([]);
     }
+  });
+
+  it("take a message's tree by its own text only: a message that is the name of an Object property finds none", () => {
+    for (const message of ["__proto__", "constructor", "toString", "hasOwnProperty"]) expect(preparedMessage(prepared, message)).toBeUndefined();
+    const message = Object.values(sets[0]?.catalogs ?? {})[0]?.["footer.page"] as string;
+    expect(preparedMessage(prepared, message)).toEqual(parseIcu(message));
   });
 
   it("are read from beside the code only: none beside the sources", () => {

@@ -81,9 +81,17 @@ export function stylesheetKey(origin: Origin, text: string): string {
   return hash("css", origin, text);
 }
 
-/** An ICU message's key: its text. */
+/**
+ * An ICU message's key: its text itself. Messages are many and short (every language's catalog is
+ * checked when a template loads): a lookup by the text costs no hash per message.
+ */
 export function messageKey(message: string): string {
-  return hash("icu", message);
+  return message;
+}
+
+/** A message's prepared ICU tree, if it was prepared (own keys only: a message may be any text, `__proto__` too). */
+export function preparedMessage(prepared: PreparedTemplates | undefined, message: string): MessageFormatElement[] | undefined {
+  return prepared && Object.hasOwn(prepared.messages, message) ? prepared.messages[message] : undefined;
 }
 
 /** A file's content as prepared templates, or none when it is not of this format. */

@@ -4,7 +4,7 @@ import { LETTER_WORDS, type LetterWord } from "../letter/schema";
 import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
 import { checkCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
-import { messageKey, type PreparedTemplates, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
+import { type PreparedTemplates, preparedMessage, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
 import { sourceReferences } from "./template-references";
 
 /** One template's sources, as read from templates/<name>/: the main templates by name, partials by name, catalogs by locale. */
@@ -147,7 +147,7 @@ export class TemplateEngine {
   }
 
   /** A message's ICU syntax tree as prepared at bundling time (what `parse(message)` gives); undefined when not prepared. */
-  private readonly parsedMessage = (message: string) => this.prepared?.messages[messageKey(message)];
+  private readonly parsedMessage = (message: string) => preparedMessage(this.prepared, message);
 
   private compileOrThrow(name: string, source: string): Handlebars.TemplateDelegate {
     // Precompiled at bundling time from this very source (the key is its hash): Handlebars' parse and code generation skipped.
