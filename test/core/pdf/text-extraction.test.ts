@@ -39,6 +39,17 @@ const PDFJS_GAPS: Readonly<Record<string, string>> = {
     'two faults. A Hebrew line that is more than 70% Latin phrase ("ובהם ארגון Open Society Justice Initiative וארגון Transparency") is one piece of text in one face, and pdf.js reads a piece under 30% right-to-left as left-to-right (its bidi.js), so the words come out in visual order. And a space between an Arabic word and a Latin phrase in another face ("منظمة Human Rights First ومجموعة") is lost: pdf.js starts a new piece of text at every change of font, drops a space glyph at either end of a piece, and adds a space between pieces only for a forward gap, while the pieces of a right-to-left line are drawn in reading order, from the right (extractor-behaviour.test.ts: a space before a move back is dropped). Giving such a space a marked text keeps it, but in the wrong place: a space drawn at the right end of a left-to-right piece is read after the phrase, though it comes before it',
 };
 
+/** The invisible marks the writer may add for the extractors (see pdf-writer.ts). */
+const WRITER_MARKS = /[\u061c\u200e\u200f\u2060]/gu;
+
+/** Fixtures whose pdf.js copy still carries a mark the fixture lacks, with why (`it.failing`, as above). */
+const PDFJS_MARKS: Readonly<Record<string, string>> = {
+  "letter-ar-harakat.html": "ARABIC LETTER MARKs on the anchors before vowelled clusters at a word's start (see PDFJS_ANCHORS in test/editions/pdf-matches-html.test.ts)",
+  "hebrew-niqqud.html": "ARABIC LETTER MARKs on the anchors before pointed clusters whose marks are drawn first (as letter-ar-harakat.html)",
+  "letter-he.html":
+    "the anchors of pointed clusters, and an ARABIC LETTER MARK in the text of the first glyph of 'DPRK' after the opening quote „, which pdf.js's bidi.js takes for a Latin letter (pdf-writer.ts, readsAsLatinInPdfjs): without it pdf.js copies 'בְּ־„ DPRKחֲמוּרוֹת'",
+};
+
 const checkWith = (tool: "poppler" | "pdfjs", key: string) =>
   (tool === "poppler" && key in POPPLER_GAPS) || (tool === "pdfjs" && key in PDFJS_GAPS) || key in GAPS_IN_BOTH ? it.failing : it;
 
@@ -69,8 +80,10 @@ const FIXTURES: readonly { file: string; locale: Omit<LocaleInfo, "id"> }[] = [
 describe.each(FIXTURES)("every paragraph of $file copies out exactly", ({ file, locale }) => {
   let paragraphs: string[];
   let texts: Record<"poppler" | "pdfjs", string>;
+  let html: string;
+  let pdfjsPages: string[];
   beforeAll(async () => {
-    const html = fixture(file);
+    html = fixture(file);
     // As the renderer sets a document: the stylesheets of its own script, its footer's title as the running title.
     const stylesheets = documentStylesheets(
       { userAgent: readFileSync(join(TEMPLATES_DIR, "ua.css"), "utf8"), author: readFileSync(join(SEED_TEMPLATE_DIR, "print.css"), "utf8") },
@@ -79,6 +92,7 @@ describe.each(FIXTURES)("every paragraph of $file copies out exactly", ({ file, 
     const pdf = await renderPdf(html, options("en", { locale: { id: "en", ...locale }, stylesheets }));
     paragraphs = htmlParagraphs(html);
     const pages = extractBoth(pdf);
+    pdfjsPages = pages.pdfjs;
     texts = { poppler: documentText(pages.poppler, footerTitle(html), PAGE_LABEL), pdfjs: documentText(pages.pdfjs, footerTitle(html), PAGE_LABEL) };
   });
 
@@ -88,6 +102,13 @@ describe.each(FIXTURES)("every paragraph of $file copies out exactly", ({ file, 
       expect(missingParagraphs(paragraphs, texts[tool])).toEqual([]);
     });
   }
+
+  // Poppler's marks are glyphs of their own that pdf.js skips (pdf-writer.ts); the test of the seed letters says why poppler keeps them.
+  (file in PDFJS_MARKS ? it.failing : it)("copies out of pdfjs with no invisible mark the fixture lacks", () => {
+    const marks = (text: string) => new Set(text.match(WRITER_MARKS) ?? []);
+    const inHtml = marks(html);
+    expect([...marks(pdfjsPages.join("\n"))].filter((mark) => !inHtml.has(mark))).toEqual([]);
+  });
 });
 
 describe("characters Unicode never draws", () => {
