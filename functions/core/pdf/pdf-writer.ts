@@ -532,6 +532,22 @@ function readsAsLatinInPdfjs(char: string): boolean {
   return bidi.getBidiCharTypeName(char) !== "L";
 }
 
+/** Whether pdf.js's bidi.js reads a character as left-to-right: a Latin letter or digit, or a neutral it misreads (see readsAsLatinInPdfjs). */
+function isLatinInPdfjs(char: string): boolean {
+  if (char === "") return false;
+  const type = bidi.getBidiCharTypeName(char);
+  return type === "L" || type === "EN" || readsAsLatinInPdfjs(char);
+}
+
+/** The first character of the next glyph drawn after glyph `i` of run `index` (in drawing order) that is not a space, or "". */
+function nextShown(order: readonly PlacedRun[], index: number, i: number): string {
+  for (let k = index, from = i + 1; k < order.length; k++, from = 0) {
+    const glyphs = order[k]!.run.glyphs;
+    for (let j = from; j < glyphs.length; j++) if (glyphs[j]!.text !== "" && !/^\s*$/u.test(glyphs[j]!.text)) return [...glyphs[j]!.text][0]!;
+  }
+  return "";
+}
+
 /** What drawing a line needs from its document. */
 interface LineDrawing {
   doc: PdfkitDocument;
@@ -759,10 +775,14 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         // A mark for poppler's reordering (see RTL_MARK and LTR_MARK), on an invisible glyph of its own
         // that pdf.js skips (its text is a format character): pdf.js reads these lines right without it.
         let mark = "";
-        // pdf.js wants the mark too, in the glyph's own text, after a neutral it takes for a Latin letter (see readsAsLatinInPdfjs).
+        // pdf.js wants the mark too, in the glyph's own text, between Latin text and a neutral it takes for
+        // a Latin letter (see readsAsLatinInPdfjs): on the neutral beside Latin text, on Latin text after one.
         let markForPdfjs = false;
         if (rtl) {
-          if (rtlLine && isWeakInRtl(glyph)) mark = RTL_MARK;
+          if (rtlLine && isWeakInRtl(glyph)) {
+            mark = RTL_MARK;
+            markForPdfjs = readsAsLatinInPdfjs(glyph.text) && (isLatinInPdfjs(lastShown) || isLatinInPdfjs(nextShown(order, index, i)));
+          }
           afterRtl = true;
         } else if (rtlLine) {
           if (!startedRun) {
