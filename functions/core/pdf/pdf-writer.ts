@@ -539,6 +539,11 @@ function isLatinInPdfjs(char: string): boolean {
   return type === "L" || type === "EN" || readsAsLatinInPdfjs(char);
 }
 
+/** The last character of a text, a surrogate pair whole. */
+function lastCharacter(text: string): string {
+  return text.length > 1 && (text.codePointAt(text.length - 2) ?? 0) > 0xffff ? text.slice(-2) : text.slice(-1);
+}
+
 /** The first character of the next glyph drawn after glyph `i` of run `index` (in drawing order) that is not a space, or "". */
 function nextShown(order: readonly PlacedRun[], index: number, i: number): string {
   for (let k = index, from = i + 1; k < order.length; k++, from = 0) {
@@ -814,7 +819,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           tj.push(`-${back}`);
         } else codes += invisible.after;
         cursorX = x + textWidth(glyph) * scale;
-        if (!/^\s*$/u.test(glyph.text)) lastShown = [...glyph.text].at(-1)!;
+        // Only right-to-left lines look back (see markForPdfjs): no work for the glyphs of other lines.
+        if (rtlLine && glyph.text !== " " && !/^\s*$/u.test(glyph.text)) lastShown = lastCharacter(glyph.text);
         lastFace = face;
         lastText = glyph.text;
       }
