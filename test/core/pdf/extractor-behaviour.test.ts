@@ -140,3 +140,13 @@ describe("what pdf.js does with a space before a move back", () => {
     expect(popplerText(poppler)).toBe("אב גד");
   });
 });
+
+describe("what the extractors do with ReversedChars, the PDF's own tag for text drawn in reverse order", () => {
+  it("neither reads it: both copy the characters in the order drawn (Skia's PDF backend tags reversed runs so; it would not help here)", () => {
+    const { poppler, pdfjs } = extractBoth(minimalPdf("/ReversedChars BMC BT /F1 12 Tf 20 150 Td (olleh) Tj ET EMC"));
+    for (const text of [poppler.join(""), pdfjs.join("")]) {
+      expect(text).toContain("olleh");
+      expect(text).not.toContain("hello");
+    }
+  });
+});
