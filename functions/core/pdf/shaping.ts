@@ -291,9 +291,9 @@ export function assignFamilies(fonts: FontLibrary, text: string, primary: Family
       // faces of the document's scripts, before the CJK faces a Latin letter must never load).
       if (presentation === "text") preferred = preferred.filter((f) => f !== "emoji");
       const order = [...preferred, ...FALLBACK_ORDER].filter((f, k, all) => all.indexOf(f) === k);
-      // A CJK face is tried only where the document or the base asks for one, so a Latin letter never
-      // loads a 10 MB face for a stray combining mark.
-      const near = order.filter((candidate) => !isCjkFamily(candidate) || preferred.includes(candidate));
+      // A CJK face is tried only where the document is set in it or the base asks for one, so a Latin
+      // letter never loads a 10 MB face for a stray combining mark.
+      const near = order.filter((candidate) => !isCjkFamily(candidate) || candidate === primary || preferred.includes(candidate));
       const whole = near.find((candidate) => drawn.every((codePoint) => covers(candidate, codePoint)));
       if (whole) family = whole;
       else {
