@@ -126,51 +126,81 @@ function hangulType(codePoint: number): "L" | "V" | "T" | "LV" | "LVT" | null {
   return null;
 }
 
-/** Whether UAX #29 keeps the code point at `index` in the cluster that `clusterStart` opens. */
-function continuesCluster(text: string, clusterStart: number, index: number): boolean {
-  const codePoint = text.codePointAt(index)!;
-  const char = String.fromCodePoint(codePoint);
-  const previousIndex = index - (index >= 2 && /[\uDC00-\uDFFF]/.test(text[index - 1]!) && /[\uD800-\uDBFF]/.test(text[index - 2]!) ? 2 : 1);
-  const previousCodePoint = text.codePointAt(previousIndex)!;
-  const previous = String.fromCodePoint(previousCodePoint);
+/** A code point's grapheme-break classes as bits, worked out once per code point (the regular expressions cost more than the scan). */
+const IS_EXTEND = 1;
+const IS_CONTROL = 2;
+const IS_PREPEND = 4;
+const IS_PICTOGRAPHIC = 8;
+const IS_REGIONAL_INDICATOR = 16;
+const IS_LINKER = 32;
+const IS_CONSONANT = 64;
+const IS_HANGUL = 128;
+const IS_IGNORABLE = 256;
+const breakClasses = new Map<number, number>();
+
+function breakClassOf(codePoint: number): number {
+  let classes = breakClasses.get(codePoint);
+  if (classes === undefined) {
+    const char = String.fromCodePoint(codePoint);
+    classes =
+      (EXTEND.test(char) ? IS_EXTEND : 0) |
+      (CONTROL.test(char) && !EXTEND.test(char) && codePoint !== 0x200c && !PREPEND.test(char) ? IS_CONTROL : 0) |
+      (PREPEND.test(char) ? IS_PREPEND : 0) |
+      (PICTOGRAPHIC.test(char) ? IS_PICTOGRAPHIC : 0) |
+      (REGIONAL_INDICATOR.test(char) ? IS_REGIONAL_INDICATOR : 0) |
+      (CONJUNCT_LINKER.test(char) ? IS_LINKER : 0) |
+      (CONJUNCT_CONSONANT.test(char) ? IS_CONSONANT : 0) |
+      (hangulType(codePoint) !== null ? IS_HANGUL : 0) |
+      (DEFAULT_IGNORABLE.test(char) ? IS_IGNORABLE : 0);
+    breakClasses.set(codePoint, classes);
+  }
+  return classes;
+}
+
+/** Whether UAX #29 keeps `codePoint` (at `index`) in the cluster that `clusterStart` opens, after `previousCodePoint` (at `previousIndex`). */
+function continuesCluster(text: string, clusterStart: number, previousIndex: number, previousCodePoint: number, index: number, codePoint: number): boolean {
   // GB3-GB5: CR LF together; nothing else joins a control, a CR or a LF.
-  if (previous === "\r") return char === "\n";
-  if (previous === "\n" || char === "\r" || char === "\n") return false;
-  if (CONTROL.test(previous) && previous !== "\u200D" && previous !== "\u200C" && !EXTEND.test(previous) && !PREPEND.test(previous)) return false;
-  if (CONTROL.test(char) && char !== "\u200D" && char !== "\u200C" && !EXTEND.test(char)) return false;
+  if (previousCodePoint === 0x0d) return codePoint === 0x0a;
+  if (previousCodePoint === 0x0a || codePoint === 0x0d || codePoint === 0x0a) return false;
+  // Below the combining marks nothing extends a cluster: Latin text takes no property lookup.
+  if (codePoint < 0x0300 && previousCodePoint < 0x0300) return false;
+  const before = breakClassOf(previousCodePoint);
+  const after = breakClassOf(codePoint);
+  if (before & IS_CONTROL || after & IS_CONTROL) return false;
   // GB6-GB8: Hangul syllables of conjoining jamo.
-  const before = hangulType(previousCodePoint);
-  const after = hangulType(codePoint);
-  if (before === "L" && after !== null && after !== "T") return true;
-  if ((before === "LV" || before === "V") && (after === "V" || after === "T")) return true;
-  if ((before === "LVT" || before === "T") && after === "T") return true;
+  if (before & IS_HANGUL && after & IS_HANGUL) {
+    const [b, a] = [hangulType(previousCodePoint), hangulType(codePoint)];
+    if (b === "L" && a !== "T") return true;
+    if ((b === "LV" || b === "V") && (a === "V" || a === "T")) return true;
+    if ((b === "LVT" || b === "T") && a === "T") return true;
+  }
   // GB9, GB9a, GB9b.
-  if (EXTEND.test(char) || PREPEND.test(previous)) return true;
+  if (after & IS_EXTEND || before & IS_PREPEND) return true;
   // GB9c: consonant (Extend | Linker)* Linker (Extend | Linker)* × consonant.
-  if (CONJUNCT_CONSONANT.test(char)) {
+  if (after & IS_CONSONANT) {
     let linked = false;
     for (let k = index - 1; k >= clusterStart; k--) {
-      const c = text[k]!;
-      if (CONJUNCT_LINKER.test(c)) linked = true;
-      else if (CONJUNCT_CONSONANT.test(c)) return linked;
-      else if (!EXTEND.test(c)) return false;
+      const c = breakClassOf(text.charCodeAt(k));
+      if (c & IS_LINKER) linked = true;
+      else if (c & IS_CONSONANT) return linked;
+      else if (!(c & IS_EXTEND)) return false;
     }
     return false;
   }
   // GB11: an emoji ZWJ sequence (Extended_Pictographic Extend* ZWJ × Extended_Pictographic).
-  if (previous === "\u200D" && PICTOGRAPHIC.test(char)) {
+  if (previousCodePoint === 0x200d && after & IS_PICTOGRAPHIC) {
     for (let k = previousIndex - 1; k >= clusterStart; k--) {
-      const c = String.fromCodePoint(text.codePointAt(k)!);
-      if (/[\uDC00-\uDFFF]/.test(text[k]!) && k > clusterStart) continue;
-      if (PICTOGRAPHIC.test(c)) return true;
-      if (!EXTEND.test(c)) return false;
+      if (k > clusterStart && /[\uDC00-\uDFFF]/.test(text[k]!) && /[\uD800-\uDBFF]/.test(text[k - 1]!)) continue;
+      const c = breakClassOf(text.codePointAt(k)!);
+      if (c & IS_PICTOGRAPHIC) return true;
+      if (!(c & IS_EXTEND)) return false;
     }
     return false;
   }
   // GB12, GB13: regional indicators in pairs.
-  if (REGIONAL_INDICATOR.test(previous) && REGIONAL_INDICATOR.test(char)) {
+  if (before & IS_REGIONAL_INDICATOR && after & IS_REGIONAL_INDICATOR) {
     let count = 0;
-    for (let k = previousIndex; k >= clusterStart && REGIONAL_INDICATOR.test(String.fromCodePoint(text.codePointAt(k)!)); k -= 2) count++;
+    for (let k = previousIndex; k >= clusterStart && breakClassOf(text.codePointAt(k)!) & IS_REGIONAL_INDICATOR; k -= 2) count++;
     return count % 2 === 1;
   }
   return false;
@@ -178,8 +208,16 @@ function continuesCluster(text: string, clusterStart: number, index: number): bo
 
 /** The UTF-16 offset where the grapheme cluster that starts at `start` ends. */
 export function graphemeClusterEnd(text: string, start: number): number {
-  let end = start + (text.codePointAt(start)! > 0xffff ? 2 : 1);
-  while (end < text.length && continuesCluster(text, start, end)) end += text.codePointAt(end)! > 0xffff ? 2 : 1;
+  let previousIndex = start;
+  let previousCodePoint = text.codePointAt(start)!;
+  let end = start + (previousCodePoint > 0xffff ? 2 : 1);
+  while (end < text.length) {
+    const codePoint = text.codePointAt(end)!;
+    if (!continuesCluster(text, start, previousIndex, previousCodePoint, end, codePoint)) break;
+    previousIndex = end;
+    previousCodePoint = codePoint;
+    end += codePoint > 0xffff ? 2 : 1;
+  }
   return end;
 }
 
@@ -240,9 +278,12 @@ function nextScriptFamily(text: string, from: number): FamilyId | null {
 /** The code points of a cluster that a face must draw: all but the ones Unicode never draws, which HarfBuzz hides. */
 function drawnCodePoints(cluster: string): number[] {
   const drawn: number[] = [];
-  for (const char of cluster) if (!DEFAULT_IGNORABLE.test(char)) drawn.push(char.codePointAt(0)!);
+  for (const char of cluster) if (!(breakClassOf(char.codePointAt(0)!) & IS_IGNORABLE)) drawn.push(char.codePointAt(0)!);
   return drawn;
 }
+
+/** The characters a presentation sequence needs one of: VS15, VS16, ZWJ, the keycap, and the leading surrogates of skin tones, regional indicators and tags. */
+const MAY_ASK_PRESENTATION = /[\u200D\u20E3\uFE0E\uFE0F\uD83C\uDB40]/;
 
 /**
  * How a multi-character cluster asks to be presented (UTS #51): as an emoji (VS16, a keycap, a skin
@@ -273,10 +314,31 @@ export function assignFamilies(fonts: FontLibrary, text: string, primary: Family
   let previous: FamilyId = primary;
   for (let i = 0; i < text.length; ) {
     const end = graphemeClusterEnd(text, i);
+    const codePoint = text.codePointAt(i)!;
+    // One code point, the usual cluster: its candidates, then the fallback order (the CJK faces last).
+    if (end - i === (codePoint > 0xffff ? 2 : 1)) {
+      let family: FamilyId;
+      if (codePoint === 0x0a) family = primary;
+      else if (breakClassOf(codePoint) & IS_IGNORABLE) family = previous;
+      else {
+        const char = String.fromCodePoint(codePoint);
+        const preferred = candidates(char, codePoint, primary, previous);
+        if (scriptFamilyOf(char, codePoint) === null && previous !== primary && previous !== "emoji" && nextScriptFamily(text, end) === previous) preferred.unshift(previous);
+        const found = preferred.find((candidate) => covers(candidate, codePoint)) ?? FALLBACK_ORDER.find((candidate) => covers(candidate, codePoint));
+        if (!found) throw uncoveredCharacter(text, i, codePoint);
+        family = found;
+        previous = family;
+      }
+      families[i] = family;
+      if (end - i === 2) families[i + 1] = family;
+      i = end;
+      continue;
+    }
     const cluster = text.slice(i, end);
     const drawn = drawnCodePoints(cluster);
     let family: FamilyId;
-    if (cluster === "\n" || cluster === "\r\n") family = primary;
+    let partly = false;
+    if (cluster === "\r\n") family = primary;
     else if (drawn.length === 0) family = previous;
     else {
       const base = drawn[0]!;
@@ -285,16 +347,19 @@ export function assignFamilies(fonts: FontLibrary, text: string, primary: Family
       // Spaces and punctuation inside a phrase of another script stay in that script's family, so the
       // phrase is one run of one face (a right-to-left phrase then extracts as one piece, spaces kept).
       if (scriptFamilyOf(baseChar, base) === null && previous !== primary && previous !== "emoji" && nextScriptFamily(text, end) === previous) preferred.unshift(previous);
-      const presentation = drawn.length > 1 || cluster.length > baseChar.length ? presentationOf(cluster) : null;
+      const presentation = MAY_ASK_PRESENTATION.test(cluster) ? presentationOf(cluster) : null;
       if (presentation === "emoji") preferred.unshift("emoji");
       // Text presentation: the emoji face only where it falls in the fallback order (after the other
       // faces of the document's scripts, before the CJK faces a Latin letter must never load).
       if (presentation === "text") preferred = preferred.filter((f) => f !== "emoji");
-      const order = [...preferred, ...FALLBACK_ORDER].filter((f, k, all) => all.indexOf(f) === k);
+      const coversAll = (candidate: FamilyId) => drawn.every((codePoint) => covers(candidate, codePoint));
+      // The usual case first (a letter and its marks in the document's face), without the fallback order.
+      let whole = preferred.find(coversAll);
+      const order = whole ? [] : [...preferred, ...FALLBACK_ORDER].filter((f, k, all) => all.indexOf(f) === k);
       // A CJK face is tried only where the document is set in it or the base asks for one, so a Latin
       // letter never loads a 10 MB face for a stray combining mark.
       const near = order.filter((candidate) => !isCjkFamily(candidate) || candidate === primary || preferred.includes(candidate));
-      const whole = near.find((candidate) => drawn.every((codePoint) => covers(candidate, codePoint)));
+      whole ??= near.find(coversAll);
       if (whole) family = whole;
       else {
         let withBase = near.filter((candidate) => covers(candidate, base));
@@ -303,11 +368,12 @@ export function assignFamilies(fonts: FontLibrary, text: string, primary: Family
         // The face with the base and the most of the rest; the first of equals.
         const coverage = (candidate: FamilyId) => drawn.filter((codePoint) => covers(candidate, codePoint)).length;
         family = withBase.reduce((best, candidate) => (coverage(candidate) > coverage(best) ? candidate : best));
+        partly = true;
       }
     }
     for (let k = i; k < end; k++) families[k] = family;
-    if (drawn.length > 1 && !drawn.every((codePoint) => covers(family, codePoint))) fallBackInside(text, i, end, families, covers, [...FALLBACK_ORDER]);
-    if (drawn.length > 0 && cluster !== "\n" && cluster !== "\r\n") previous = family;
+    if (partly) fallBackInside(text, i, end, families, covers, [...FALLBACK_ORDER]);
+    if (drawn.length > 0 && cluster !== "\r\n") previous = family;
     i = end;
   }
   return families;
