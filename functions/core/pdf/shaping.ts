@@ -3,7 +3,27 @@ import { LetterpressError } from "../errors";
 import { cacheKind, LruCache } from "./cache";
 import { FAMILIES, FAMILY_IDS, type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
 
-export const bidi = bidiFactory();
+const bidiJs = bidiFactory();
+
+/**
+ * The Unicode bidi algorithm's levels of a paragraph's text (bidi-js), one level per grapheme
+ * cluster: its first character's. A joiner, a variation selector or a tag (boundary neutrals and
+ * nonspacing marks) may resolve to another level than the character it joins, and the line was cut
+ * there: 👩🏽‍⚖️ in an Arabic line came out as two emoji, shaped apart.
+ */
+function embeddingLevels(text: string, direction?: "ltr" | "rtl" | "auto"): ReturnType<typeof bidiJs.getEmbeddingLevels> {
+  const result = bidiJs.getEmbeddingLevels(text, direction as "ltr" | "rtl");
+  const { levels } = result;
+  for (let i = 0; i < text.length; ) {
+    const end = graphemeClusterEnd(text, i);
+    for (let k = i + 1; k < end; k++) levels[k] = levels[i]!;
+    i = end;
+  }
+  return result;
+}
+
+/** bidi-js, its levels one per grapheme cluster (see `embeddingLevels`). */
+export const bidi: typeof bidiJs = { ...bidiJs, getEmbeddingLevels: embeddingLevels };
 
 /** One glyph of a shaped run, in font units, with the text it stands for in the ToUnicode map. */
 export interface ShapedGlyph {
@@ -76,7 +96,11 @@ export function shape(fonts: FontLibrary, face: FaceId, text: string, direction:
     // Extractors read a right-to-left run's glyphs in visual order and reverse the whole string, the
     // text of each glyph included; store a glyph's letters reversed so that reversal restores them.
     if (direction === "rtl") clusterText = [...clusterText].reverse().join("");
-    const carrier = logical(k);
+    // The text goes on the cluster's first glyph in logical order, or, where that glyph draws nothing
+    // (the empty glyph of the VS16 of ❤️ or 1️⃣ in a right-to-left line comes first), on its first glyph
+    // with an advance: the glyph extractors then see drawn, with the cluster's width.
+    let carrier = logical(k);
+    for (let j = k + 1; j < next && result.xAdvances[carrier] === 0; j++) if (result.xAdvances[logical(j)]! > 0) carrier = logical(j);
     glyphs[carrier]!.text = clusterText;
     // The cluster's glyphs are contiguous in visual order: sum from the carrier to the cluster's right end.
     let textAdvance = 0;
