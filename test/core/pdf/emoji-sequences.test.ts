@@ -113,6 +113,24 @@ describe("emoji sequences in the font fallback", () => {
     expect([...asked].filter((face) => isCjkFamily(face.slice(0, face.indexOf("-")) as FamilyId))).toEqual([]);
   });
 
+  it("has one glyph in Noto Emoji for every RGI flag, keycap, skin-tone sequence and subdivision flag", () => {
+    // RGI_Emoji (a property of strings, the v flag) says which sequences Unicode recommends; ZWJ
+    // sequences cannot be listed from it, LIGATURES above samples them.
+    const rgi = /^\p{RGI_Emoji}$/v;
+    const tag = (letters: string) => [...letters].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join("");
+    const candidates = [
+      ...Array.from({ length: 26 * 26 }, (_, i) => String.fromCodePoint(0x1f1e6 + Math.floor(i / 26), 0x1f1e6 + (i % 26))),
+      ..."0123456789#*".split("").map((key) => `${key}\uFE0F\u20E3`),
+      ...Array.from({ length: 0x1faff - 0x2600 }, (_, i) => String.fromCodePoint(0x2600 + i))
+        .filter((base) => /\p{Emoji_Modifier_Base}/u.test(base))
+        .flatMap((base) => [0x1f3fb, 0x1f3fc, 0x1f3fd, 0x1f3fe, 0x1f3ff].map((tone) => base + String.fromCodePoint(tone))),
+      ...["gbeng", "gbsct", "gbwls"].map((region) => `🏴${tag(region)}\u{E007F}`),
+    ].filter((text) => rgi.test(text));
+    // 259 flags, 12 keycaps, 665 skin-tone sequences and 3 subdivision flags with Node 20's Unicode data.
+    expect(candidates.length).toBeGreaterThan(900);
+    expect(candidates.filter((text) => drawnByHarfBuzz("emoji-regular", text) !== 1)).toEqual([]);
+  });
+
   it("has a ligature in Noto Emoji for each sequence listed as one, and none for the others", () => {
     expect(LIGATURES.map(({ text }) => [text, drawnByHarfBuzz("emoji-regular", text)])).toEqual(LIGATURES.map(({ text }) => [text, 1]));
     expect(WITHOUT_LIGATURE.map(({ text }) => [text, drawnByHarfBuzz("emoji-regular", text)])).toEqual([
