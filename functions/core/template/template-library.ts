@@ -4,6 +4,7 @@ import { LETTER_FACTS_FILE, type Letter } from "../letter/parse-letter";
 import { DEFAULT_TEMPLATE } from "../letter/schema";
 import { LruCache } from "../pdf/cache";
 import { type ParsedStylesheets, parseStylesheets, StyleError, type StylesheetSource } from "../style";
+import { checkFontFamilies } from "../style/font-families";
 import { TemplateEngine, type TemplateSet } from "./template-engine";
 
 /**
@@ -92,6 +93,10 @@ export class TemplateStylesheets {
     let sheets = this.combined.get(key);
     if (!sheets) {
       sheets = inCascadeOrder(parts.map((part) => part.parsed));
+      // Families are checked across the sheets, as parseStylesheets checks them: print.css's var(--font-body) reads the settings' stack.
+      const families = checkFontFamilies(sheets);
+      if (families.errors.length > 0) throw new StyleError(families.errors);
+      if (families.warnings.length > 0) sheets.warnings = families.warnings;
       this.combined.set(key, sheets);
     }
     return sheets;
