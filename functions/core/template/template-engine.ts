@@ -3,6 +3,7 @@ import { LetterpressError } from "../errors";
 import { LETTER_WORDS, type LetterWord } from "../letter/schema";
 import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
+import { templateSyntaxProblem } from "./template-syntax";
 import { checkCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
 
 /** One template's sources, as read from templates/<name>/: the main templates by name, partials by name, catalogs by locale. */
@@ -115,6 +116,14 @@ export class TemplateEngine {
       if (typeof key !== "string" || !context) throw new Error("t expects a message key");
       return context.messages.format(key, options.hash as MessageValues);
     });
+    // Every source that does not parse is named at once, with its file, line and column.
+    const syntax = [
+      ...Object.entries(set.partials).map(([name, source]) => this.syntaxProblem(`partials/${name}.hbs`, source)),
+      ...Object.entries(set.templates).map(([name, source]) => this.syntaxProblem(`${name}.hbs`, source)),
+    ]
+      .filter((problem) => problem !== undefined)
+      .sort();
+    if (syntax.length > 0) throw new LetterpressError("TEMPLATE_ERROR", syntax.join("\n"));
     for (const [name, source] of Object.entries(set.partials)) {
       const compiled = this.compileOrThrow(`partials/${name}`, source);
       const file = `partials/${name}.hbs`;
@@ -159,6 +168,16 @@ export class TemplateEngine {
     const reference = locales.includes("en" as LocaleId) ? ("en" as LocaleId) : locales[0];
     if (reference) for (const problem of checkCatalogs(this.set.catalogs, reference)) problems.push(`${this.folder}/${problem}`);
     if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
+  }
+
+  /** The line naming where a source fails to parse; undefined when it parses. */
+  private syntaxProblem(file: string, source: string): string | undefined {
+    try {
+      Handlebars.parse(source);
+      return undefined;
+    } catch (error) {
+      return templateSyntaxProblem(`${this.folder}/${file}`, source, error);
+    }
   }
 
   private compileOrThrow(name: string, source: string): Handlebars.TemplateDelegate {
