@@ -4,7 +4,7 @@ import { LETTER_WORDS, type LetterWord } from "../letter/schema";
 import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
 import { templateSyntaxProblem } from "./template-syntax";
-import { checkCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
+import { checkTemplateCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues, type PrintedMessage } from "./message-catalog";
 
 /** One template's sources, as read from templates/<name>/: the main templates by name, partials by name, catalogs by locale. */
 export interface TemplateSet {
@@ -43,19 +43,26 @@ export class TemplateError extends LetterpressError {
 interface SourceReferences {
   /** First parts of every path expression (the view's fields, wherever they stand). */
   paths: Set<string>;
-  /** The message keys of `{{t "key"}}`, each with the first source that prints it. */
-  messageKeys: Map<string, string>;
+  /** The message keys of `{{t "key"}}`, each with the first source that prints it and the arguments every call of it passes. */
+  messageKeys: Map<string, PrintedMessage>;
+  /** Whether a `{{t}}` names its key other than by a string literal (from data): then which keys print is not known. */
+  dynamicKeys: boolean;
 }
 
 function referencesOf(sources: Readonly<Record<string, string>>): SourceReferences {
-  const references: SourceReferences = { paths: new Set(), messageKeys: new Map() };
+  const references: SourceReferences = { paths: new Set(), messageKeys: new Map(), dynamicKeys: false };
   let file = "";
   const messageKey = (call: hbs.AST.MustacheStatement | hbs.AST.SubExpression) => {
+    if (call.path.type !== "PathExpression" || (call.path as hbs.AST.PathExpression).original !== "t") return;
     const [key] = call.params;
-    if (call.path.type === "PathExpression" && (call.path as hbs.AST.PathExpression).original === "t" && key?.type === "StringLiteral") {
-      const value = (key as hbs.AST.StringLiteral).value;
-      if (!references.messageKeys.has(value)) references.messageKeys.set(value, file);
+    if (key?.type !== "StringLiteral") {
+      references.dynamicKeys = true;
+      return;
     }
+    const value = (key as hbs.AST.StringLiteral).value;
+    const passed = new Set((call.hash?.pairs ?? []).map((pair) => pair.key));
+    const calls = references.messageKeys.get(value)?.calls ?? [];
+    references.messageKeys.set(value, { calls: [...calls, { where: file, arguments: passed }] });
   };
   class Collector extends Handlebars.Visitor {
     override PathExpression(path: hbs.AST.PathExpression): void {
@@ -86,8 +93,10 @@ function referencesOf(sources: Readonly<Record<string, string>>): SourceReferenc
 /** The partial file an error was raised in (the innermost, when partials nest), for the error's message. */
 const RAISED_IN = new WeakMap<Error, string>();
 
-/** Message keys the code formats for every template, whatever its sources print. */
-const CODE_MESSAGE_KEYS: ReadonlyMap<string, string> = new Map([["footer.page", "the page label (--page-label)"]]);
+/** Message keys the code formats for every template, whatever its sources print, with the arguments the code passes. */
+const CODE_MESSAGE_KEYS: ReadonlyMap<string, PrintedMessage> = new Map([
+  ["footer.page", { calls: [{ where: "the page label (--page-label)", arguments: new Set(["page", "pages"]) }] }],
+]);
 
 interface RenderContext {
   messages: MessageFormatter;
@@ -146,27 +155,18 @@ export class TemplateEngine {
       ...Object.fromEntries(Object.entries(set.partials).map(([name, source]) => [`partials/${name}.hbs`, source])),
     });
     this.letterWords = LETTER_WORDS.filter((word) => references.paths.has(word));
-    this.checkCatalogs(new Map([...CODE_MESSAGE_KEYS, ...references.messageKeys]));
+    this.checkCatalogs(new Map([...CODE_MESSAGE_KEYS, ...references.messageKeys]), references.dynamicKeys);
   }
 
   /**
-   * Every catalog has every message the template prints: a missing one is an error naming the
-   * catalog file, the key and what prints it, when the template is loaded, not when a letter in
-   * that language happens to be rendered.
+   * Every catalog has every message the template prints, with the arguments the template passes, and
+   * no key that nothing prints: each problem names the catalog file, the key and what prints it, when
+   * the template is loaded, not when a letter in that language happens to be rendered. The reference
+   * is the template's sources, never one of the catalogs, so the advice for one file does not flip
+   * when another changes (checkTemplateCatalogs).
    */
-  private checkCatalogs(used: ReadonlyMap<string, string>): void {
-    const problems: string[] = [];
-    for (const [locale, catalog] of Object.entries(this.set.catalogs)) {
-      for (const [key, where] of used) {
-        if (!Object.hasOwn(catalog ?? {}, key)) problems.push(`${this.folder}/messages/${locale}.json: ${key}: missing; ${where} prints it`);
-      }
-    }
-    // The catalogs agree with each other: the same keys, each message with the same ICU arguments
-    // (a translation that drops {pages} would print "Page 1" in silence). English is the reference
-    // where the template has it, else its first catalog by tag.
-    const locales = Object.keys(this.set.catalogs).sort() as LocaleId[];
-    const reference = locales.includes("en" as LocaleId) ? ("en" as LocaleId) : locales[0];
-    if (reference) for (const problem of checkCatalogs(this.set.catalogs, reference)) problems.push(`${this.folder}/${problem}`);
+  private checkCatalogs(printed: ReadonlyMap<string, PrintedMessage>, dynamicKeys: boolean): void {
+    const problems = checkTemplateCatalogs(this.set.catalogs, printed, dynamicKeys).map((problem) => `${this.folder}/${problem}`);
     if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   }
 
