@@ -3,6 +3,7 @@ import { LetterpressError } from "../errors";
 import { LETTER_WORDS, type LetterWord } from "../letter/schema";
 import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
+import { templateMarkupProblems } from "./template-markup";
 import { templateSyntaxProblem } from "./template-syntax";
 import { checkTemplateCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues, type PrintedMessage } from "./message-catalog";
 
@@ -155,7 +156,13 @@ export class TemplateEngine {
       ...Object.fromEntries(Object.entries(set.partials).map(([name, source]) => [`partials/${name}.hbs`, source])),
     });
     this.letterWords = LETTER_WORDS.filter((word) => references.paths.has(word));
-    this.checkCatalogs(new Map([...CODE_MESSAGE_KEYS, ...references.messageKeys]), references.dynamicKeys);
+    // The letter's markup (not page.hbs: the HTML page around it) against the vocabulary, with the catalogs: every problem at once.
+    const markup = templateMarkupProblems({
+      ...("letter" in set.templates ? { [`${this.folder}/letter.hbs`]: set.templates["letter"]! } : {}),
+      ...Object.fromEntries(Object.entries(set.partials).map(([name, source]) => [`${this.folder}/partials/${name}.hbs`, source])),
+    });
+    const problems = [...markup, ...this.catalogProblems(new Map([...CODE_MESSAGE_KEYS, ...references.messageKeys]), references.dynamicKeys)];
+    if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   }
 
   /**
@@ -165,9 +172,8 @@ export class TemplateEngine {
    * is the template's sources, never one of the catalogs, so the advice for one file does not flip
    * when another changes (checkTemplateCatalogs).
    */
-  private checkCatalogs(printed: ReadonlyMap<string, PrintedMessage>, dynamicKeys: boolean): void {
-    const problems = checkTemplateCatalogs(this.set.catalogs, printed, dynamicKeys).map((problem) => `${this.folder}/${problem}`);
-    if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
+  private catalogProblems(printed: ReadonlyMap<string, PrintedMessage>, dynamicKeys: boolean): string[] {
+    return checkTemplateCatalogs(this.set.catalogs, printed, dynamicKeys).map((problem) => `${this.folder}/${problem}`);
   }
 
   /** The line naming where a source fails to parse; undefined when it parses. */
