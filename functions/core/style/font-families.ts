@@ -31,6 +31,9 @@ function knownNames(): string {
   return [...FAMILY_IDS.map((id) => `"${FAMILIES[id].name}"`), "serif", "sans-serif"].join(", ");
 }
 
+/** How the render's own settings sheet is named (document-stylesheets.ts). */
+const SETTINGS_SHEET = "document settings";
+
 /** What the check found: errors fail the template; warnings name a family the list skips. */
 export interface FontFamilyReport {
   errors: string[];
@@ -107,7 +110,13 @@ function readingsOf(text: string, settings: ReadonlyMap<string, readonly Declara
       const used: string[] = [];
       const substituted = substituteVariables(text, (name) => {
         const option = chosen.get(name);
-        if (option) used.push(`${name} is ${option.text.trim()} (${option.where.replace(/, property --.*$/, "")})`);
+        // The render's own settings (the document's font stack) differ per language: named, not quoted.
+        if (option)
+          used.push(
+            option.where.startsWith(`${SETTINGS_SHEET} `)
+              ? `${name} is the render's setting for the document's language`
+              : `${name} is ${option.text.trim()} (${option.where.replace(/, property --.*$/, "")})`,
+          );
         return option?.text;
       });
       readings.push({ text: substituted, via: used });
@@ -177,7 +186,7 @@ export function checkFontFamilies(sheets: ParsedStylesheets): FontFamilyReport {
         const used = names.find((name) => registryFamilyOf(name) !== undefined)!;
         say(
           report.warnings,
-          `${declaration.where}: ${quoted} ${missing.length === 1 ? "is" : "are"} not in the font registry${through}; the text is set in "${used}", the list's first family that is (the registry has ${knownNames()})`,
+          `${declaration.where}: ${quoted} ${missing.length === 1 ? "is" : "are"} not in the font registry${through}; the text is set in the list's first family that is${via.length === 0 ? ` ("${used}")` : ""} (the registry has ${knownNames()})`,
         );
       }
     }
