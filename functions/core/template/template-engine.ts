@@ -99,6 +99,13 @@ const CODE_MESSAGE_KEYS: ReadonlyMap<string, PrintedMessage> = new Map([
   ["footer.page", { calls: [{ where: "the page label (--page-label)", arguments: new Set(["page", "pages"]) }] }],
 ]);
 
+/** Every key printed, by the code and by the sources, each with every place that prints it. */
+function printedMessages(fromSources: ReadonlyMap<string, PrintedMessage>): Map<string, PrintedMessage> {
+  const printed = new Map(CODE_MESSAGE_KEYS);
+  for (const [key, { calls }] of fromSources) printed.set(key, { calls: [...(printed.get(key)?.calls ?? []), ...calls] });
+  return printed;
+}
+
 interface RenderContext {
   messages: MessageFormatter;
 }
@@ -161,7 +168,7 @@ export class TemplateEngine {
       ...("letter" in set.templates ? { [`${this.folder}/letter.hbs`]: set.templates["letter"]! } : {}),
       ...Object.fromEntries(Object.entries(set.partials).map(([name, source]) => [`${this.folder}/partials/${name}.hbs`, source])),
     });
-    const problems = [...markup, ...this.catalogProblems(new Map([...CODE_MESSAGE_KEYS, ...references.messageKeys]), references.dynamicKeys)];
+    const problems = [...markup, ...this.catalogProblems(printedMessages(references.messageKeys), references.dynamicKeys)];
     if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   }
 

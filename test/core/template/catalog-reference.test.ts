@@ -83,6 +83,11 @@ describe("the reference of a template's catalogs is what the template prints", (
     expect(problems).toEqual([`${committee}/fr.json: translation.label: uses {source}, which partials/translation-notice.hbs does not pass (it passes none)`]);
   });
 
+  it("a source that passes fewer arguments than the code to a key both print is named, the code never", async () => {
+    const problems = await problemsOf("parliamentary-committee", () => undefined, { partials: { extra: '<p>{{t "footer.page" page=1}}</p>' } });
+    expect(problems).toEqual([`templates/parliamentary-committee/partials/extra.hbs: {{t "footer.page"}} passes {page}, but every catalog's message uses {pages}: pass it there`]);
+  });
+
   it("when a {{t}} names its key from data, every catalog needs every key of the others", async () => {
     const problems = await problemsOf("parliamentary-committee", drop("letterhead.logo", "fr"), { partials: { extra: "<p>{{t title}}</p>" } });
     // letterhead.logo is printed by a literal key too: missing in fr, by the partial that prints it.
