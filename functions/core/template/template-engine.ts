@@ -140,7 +140,12 @@ export class TemplateEngine {
     ]
       .filter((problem) => problem !== undefined)
       .sort();
-    if (syntax.length > 0) throw new LetterpressError("TEMPLATE_ERROR", syntax.join("\n"));
+    // The letter's markup (not page.hbs: the HTML page around it) against the vocabulary, in every source that parses.
+    const markup = templateMarkupProblems({
+      ...("letter" in set.templates ? { [`${this.folder}/letter.hbs`]: set.templates["letter"]! } : {}),
+      ...Object.fromEntries(Object.entries(set.partials).map(([name, source]) => [`${this.folder}/partials/${name}.hbs`, source])),
+    });
+    if (syntax.length > 0) throw new LetterpressError("TEMPLATE_ERROR", [...syntax, ...markup].join("\n"));
     for (const [name, source] of Object.entries(set.partials)) {
       const compiled = this.compileOrThrow(`partials/${name}`, source);
       const file = `partials/${name}.hbs`;
@@ -163,11 +168,7 @@ export class TemplateEngine {
       ...Object.fromEntries(Object.entries(set.partials).map(([name, source]) => [`partials/${name}.hbs`, source])),
     });
     this.letterWords = LETTER_WORDS.filter((word) => references.paths.has(word));
-    // The letter's markup (not page.hbs: the HTML page around it) against the vocabulary, with the catalogs: every problem at once.
-    const markup = templateMarkupProblems({
-      ...("letter" in set.templates ? { [`${this.folder}/letter.hbs`]: set.templates["letter"]! } : {}),
-      ...Object.fromEntries(Object.entries(set.partials).map(([name, source]) => [`${this.folder}/partials/${name}.hbs`, source])),
-    });
+    // With the catalogs: every problem at once.
     const problems = [...markup, ...this.catalogProblems(printedMessages(references.messageKeys), references.dynamicKeys)];
     if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   }

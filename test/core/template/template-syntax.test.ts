@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TemplateEngine } from "../../../functions/core/template/template-engine";
+import { TemplateLibrary } from "../../../functions/core/template/template-library";
 import { loadTemplateSet } from "../../../functions/templates/load-template-set";
 import { SEED_TEMPLATE, SEED_TEMPLATE_DIR, TEMPLATES_DIR } from "../../support/letters";
 
@@ -51,4 +52,36 @@ describe("a template source that does not parse", () => {
       expect.stringMatching(/^templates\/parliamentary-committee\/partials\/sources\.hbs line 1, column 4: expected /),
     ]);
   });
+
+  it("comes with the markup problems of the sources that do parse", async () => {
+    const load = await loadWith({ partials: { footer: "<footer>{{#if a}}</footer>", extra: "<p>\n<blink>x</blink></p>" } });
+    expect(errorOf(load).split("\n")).toEqual([
+      expect.stringMatching(/partials\/footer\.hbs line 1, column 9: \{\{#if a\}\} is not closed/),
+      `templates/${SEED_TEMPLATE}/partials/extra.hbs line 2, column 1: <blink> is not an element of the letter vocabulary (templates/VOCABULARY.md)`,
+    ]);
+  });
+
+  it("hides no other template's problems: a library reports every template's at once", async () => {
+    const seed = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
+    const committee = await loadTemplateSet(TEMPLATES_DIR, "parliamentary-committee");
+    const { ["footer.page"]: _dropped, ...english } = committee.catalogs.en!;
+    const library = () =>
+      new TemplateLibrary([
+        { ...committee, catalogs: { ...committee.catalogs, en: english } },
+        { ...seed, partials: { ...seed.partials, footer: "{{#each x}}" } },
+      ]);
+    expect(errorOf(library).split("\n")).toEqual([
+      "templates/parliamentary-committee/messages/en.json: footer.page: missing; the page label (--page-label) prints it",
+      `templates/${SEED_TEMPLATE}/partials/footer.hbs line 1, column 1: {{#each x}} is not closed; expected {{/each}} before the end of the file`,
+    ]);
+  });
 });
+
+function errorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("expected an error");
+}
