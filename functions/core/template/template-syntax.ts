@@ -59,6 +59,32 @@ function caretColumn(lineText: string, excerpt: string, caret: number): number |
   return columns.length === 1 ? columns[0] : undefined;
 }
 
+/** What the parser's token names stand for in a template (Handlebars' grammar, handlebars.yy). */
+const TOKENS: Readonly<Record<string, string>> = {
+  EOF: "the end of the file",
+  INVERSE: "{{else}}",
+  OPEN_INVERSE_CHAIN: "{{else ...}}",
+  OPEN_ENDBLOCK: "a closing {{/...}}",
+  CLOSE: "}}",
+  CLOSE_UNESCAPED: "}}}",
+  INVALID: "a character Handlebars does not read there",
+  ID: "a name",
+  STRING: "a string",
+  NUMBER: "a number",
+  EQUALS: "=",
+  CONTENT: "text",
+};
+
+/** "Expecting 'ID', 'STRING', ..., got 'INVERSE'" as a person reads it: what was found, then what could stand there. */
+function readable(expected: string): string {
+  const parts = /^Expecting (.*), got '([^']+)'$/.exec(expected);
+  if (!parts) return expected;
+  const names = [...parts[1]!.matchAll(/'([^']+)'/g)].map((match) => match[1]!);
+  const known = [...new Set(names.map((name) => TOKENS[name]).filter((text) => text !== undefined))];
+  const found = TOKENS[parts[2]!] ?? parts[2]!;
+  return `found ${found}${known.length > 0 ? `; expected ${known.join(", ")}` : ""}`;
+}
+
 /**
  * One line naming the file, the line and column, and what is wrong, for a source Handlebars could
  * not parse. `file` is how the person finds it (`templates/<name>/partials/body.hbs`).
@@ -82,5 +108,5 @@ export function templateSyntaxProblem(file: string, source: string, error: unkno
   const line = Number(parse[1]);
   const lineText = (source.split("\n")[line - 1] ?? "").replace(/\r$/, "");
   const at = caretColumn(lineText, parse[2]!, parse[3]!.length);
-  return `${file} line ${line}${at === undefined ? "" : `, column ${at}`}: ${expected.replace(/^Expecting /, "expected ")} (${parse[2]!.trim()})`;
+  return `${file} line ${line}${at === undefined ? "" : `, column ${at}`}: ${readable(expected)} (at "${parse[2]!.trim()}")`;
 }

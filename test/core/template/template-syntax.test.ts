@@ -36,7 +36,7 @@ describe("a template source that does not parse", () => {
     const letter = shipped("letter.hbs").replace('<h1 id="letter-title">{{title}}</h1>', '<h1 id="letter-title">{{title}</h1>');
     const line = letter.split("\n").findIndex((text) => text.includes("{{title}<")) + 1;
     const load = await loadWith({ templates: { letter } });
-    expect(load).toThrow(new RegExp(`^templates/${SEED_TEMPLATE}/letter\\.hbs line ${line}, column 30: expected .*got 'INVALID'`));
+    expect(load).toThrow(new RegExp(`^templates/${SEED_TEMPLATE}/letter\\.hbs line ${line}, column 30: found a character Handlebars does not read there; expected \\}\\}, `));
   });
 
   it("reports every source that does not parse at once, each by its own file", async () => {
@@ -49,7 +49,9 @@ describe("a template source that does not parse", () => {
     }
     expect(message.split("\n")).toEqual([
       expect.stringMatching(/^templates\/parliamentary-committee\/partials\/footer\.hbs line 1, column 9: \{\{#if a\}\} is not closed/),
-      expect.stringMatching(/^templates\/parliamentary-committee\/partials\/sources\.hbs line 1, column 4: expected /),
+      expect.stringMatching(
+        /^templates\/parliamentary-committee\/partials\/sources\.hbs line 1, column 4: found \{\{else\}\}; expected the end of the file \(at "<p>\{\{else\}\}<\/p>"\)$/,
+      ),
     ]);
   });
 
