@@ -1,7 +1,11 @@
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { editionStylesheets } from "../../../functions/core/html/render-html";
 import { parseStylesheets, StyleError, type StylesheetSource } from "../../../functions/core/style";
 import { TemplateEngine } from "../../../functions/core/template/template-engine";
 import { templateStylesheets } from "../../../functions/core/template/template-library";
+import { createRenderer } from "../../../functions/render/create-renderer";
 import { loadTemplateSet } from "../../../functions/templates/load-template-set";
 import { SEED_TEMPLATE, TEMPLATES_DIR } from "../../support/letters";
 
@@ -123,6 +127,26 @@ describe("font-family at template load", () => {
     for (const name of ["un-security-council", "parliamentary-committee"]) {
       const engine = new TemplateEngine(await loadTemplateSet(TEMPLATES_DIR, name));
       expect(templateStylesheets(engine).parsed(editionStylesheets(engine, "en", "A4")).warnings ?? []).toEqual([]);
+    }
+  });
+
+  it("the renderer refuses every template's unknown families at once, before any document", async () => {
+    const root = mkdtempSync(join(tmpdir(), "letterpress-families-"));
+    try {
+      cpSync(TEMPLATES_DIR, join(root, "templates"), { recursive: true });
+      appendFileSync(join(root, "templates", "un-security-council", "print.css"), '\nh1 { font-family: "Brand Serif"; }\n');
+      appendFileSync(join(root, "templates", "parliamentary-committee", "print.css"), '\nh2 { font-family: "Brand Sans"; }\n');
+      const error = await createRenderer({ templatesDir: join(root, "templates"), paper: "A4" }).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      expect(error).toBeInstanceOf(StyleError);
+      expect((error as StyleError).problems).toEqual([
+        expect.stringMatching(/parliamentary-committee\/print\.css line \d+, selector h2, property font-family: the family "Brand Sans" is not in the font registry/),
+        expect.stringMatching(/un-security-council\/print\.css line \d+, selector h1, property font-family: the family "Brand Serif" is not in the font registry/),
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
