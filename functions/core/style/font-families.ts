@@ -186,7 +186,7 @@ export function checkFontFamilies(sheets: ParsedStylesheets): FontFamilyReport {
         const used = names.find((name) => registryFamilyOf(name) !== undefined)!;
         say(
           report.warnings,
-          `${declaration.where}: ${quoted} ${missing.length === 1 ? "is" : "are"} not in the font registry${through}; the text is set in the list's first family that is${via.length === 0 ? ` ("${used}")` : ""} (the registry has ${knownNames()})`,
+          `${declaration.where}: ${quoted} ${missing.length === 1 ? "is" : "are"} not in the font registry${through}; the PDF sets the text in the list's first family that is${via.length === 0 ? ` ("${used}")` : ""}, as does the HTML page wherever the reader has no font of ${missing.length === 1 ? "that name" : "those names"} installed (the registry has ${knownNames()})`,
         );
       }
     }

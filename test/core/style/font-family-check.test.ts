@@ -82,10 +82,10 @@ describe("font-family against the font registry", () => {
     expect(problems).toEqual([]);
     expect(warnings).toEqual([
       expect.stringMatching(
-        /^x\/print\.css line 1, selector h1, property font-family: "Brand Sans" is not in the font registry; the text is set in the list's first family that is \("Noto Serif"\)/,
+        /^x\/print\.css line 1, selector h1, property font-family: "Brand Sans" is not in the font registry; the PDF sets the text in the list's first family that is \("Noto Serif"\), as does the HTML page wherever the reader has no font of that name installed/,
       ),
       expect.stringMatching(
-        /^x\/print\.css line 2, selector p, property font-family: "Georgia", "Palatino" are not in the font registry; the text is set in the list's first family that is \("serif"\)/,
+        /^x\/print\.css line 2, selector p, property font-family: "Georgia", "Palatino" are not in the font registry; the PDF sets the text in the list's first family that is \("serif"\)/,
       ),
     ]);
   });
@@ -118,7 +118,7 @@ describe("font-family at template load", () => {
     const parsed = templateStylesheets(engine).parsed(editionStylesheets(engine, "ar", "A4"));
     expect(parsed.warnings).toEqual([
       expect.stringMatching(
-        /print\.css line \d+, selector \.letter h1, property font-family: "Brand Sans" is not in the font registry \(through --font-body is the render's setting for the document's language\); the text is set in the list's first family that is \(the registry has/,
+        /print\.css line \d+, selector \.letter h1, property font-family: "Brand Sans" is not in the font registry \(through --font-body is the render's setting for the document's language\); the PDF sets the text in the list's first family that is, as does the HTML page/,
       ),
     ]);
   });
