@@ -89,8 +89,11 @@ describe("markup a field of the letter carries into it", () => {
     writeFileSync(segment, readFileSync(segment, "utf8").replace("{{else}}{{text}}{{/if}}", "{{else}}{{{text}}}{{/if}}"));
     writeFileSync(
       join(folder, "partials", "sources.hbs"),
-      '<section class="sources">\n<ul>\n{{#each sources}}\n<li id="source-{{id}}"><a href="{{name}}">{{name}}</a></li>\n{{/each}}\n</ul>\n</section>\n',
+      '<section class="sources">\n<h2>{{{t "sources.heading"}}}</h2>\n<ul>\n{{#each sources}}\n<li id="source-{{id}}"><a href="{{name}}">{{name}}</a></li>\n{{/each}}\n</ul>\n</section>\n',
     );
+    // A message with markup (ICU's quoted "<", so not read as a rich-text tag), printed unescaped: the German catalog's.
+    const german = join(folder, "messages", "de.json");
+    writeFileSync(german, JSON.stringify({ ...JSON.parse(readFileSync(german, "utf8")), "sources.heading": "Quellen '<'marquee>!'<'/marquee>" }));
     cpSync(join(DATA_DIR, LETTER), join(root, "data", LETTER), { recursive: true });
     const facts = join(root, "data", LETTER, "letter.json");
     writeFileSync(facts, JSON.stringify({ ...JSON.parse(readFileSync(facts, "utf8")), template: "raw-org" }));
@@ -125,5 +128,15 @@ describe("markup a field of the letter carries into it", () => {
     // The English sources are names too: the link the template makes of them fails there as well, by its field.
     expect(english).toBeInstanceOf(InvalidLetterDataError);
     expect((english as InvalidLetterDataError).issues.map((issue) => `${issue.file}: ${issue.path}`)).toEqual([`${LETTER}/en.json: sources.udhr`]);
+  });
+
+  it("names a template's message that carries markup by its catalog file and key, beside the data fields, as a template error", async () => {
+    const error = await renderDocument(renderer, parsed, { letterId: LETTER, locale: "de", recipientId: null, format: "pdf" }).catch((failure: Error) => failure);
+    expect(error).not.toBeInstanceOf(InvalidLetterDataError);
+    expect((error as { code?: string }).code).toBe("TEMPLATE_ERROR");
+    expect((error as Error).message.split("\n").map((line) => line.split(";")[0])).toEqual([
+      expect.stringMatching(/templates\/raw-org\/messages\/de\.json: sources\.heading: <marquee> is not an element of the letter vocabulary \(templates\/VOCABULARY\.md\)$/),
+      expect.stringMatching(new RegExp(`^${LETTER}/de\\.json: sources\\.udhr: <a> has href=`)),
+    ]);
   });
 });

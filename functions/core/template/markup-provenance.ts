@@ -34,7 +34,9 @@ function fieldsOf(letter: Letter, locale: LocaleId, engine: TemplateEngine): Fie
   const fields: Field[] = [];
   stringsOf(letter.translations.get(locale), `${letter.facts.id}/${locale}.json`, "", fields);
   stringsOf(letter.facts, `${letter.facts.id}/${LETTER_FACTS_FILE}`, "", fields);
-  stringsOf(engine.set.catalogs[locale], `${engine.folder}/messages/${locale}.json`, "", fields);
+  // A message's text as printed, near enough to find markup in: ICU quotes a "<" as '<'.
+  const messages = stringsOf(engine.set.catalogs[locale], `${engine.folder}/messages/${locale}.json`, "", []);
+  for (const message of messages) fields.push({ ...message, text: message.text.replace(/'([<{}#|])'?/g, "$1").replace(/''/g, "'") });
   return fields;
 }
 
