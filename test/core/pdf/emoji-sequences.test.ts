@@ -99,6 +99,21 @@ describe("emoji sequences in the font fallback", () => {
     expect(assignFamilies(fonts, "™️©️", "serif", REGULAR)).toEqual(["emoji", "emoji", "emoji", "emoji"]);
   });
 
+  it("sets a space between two emoji in the document's face, as the browser does (Noto Emoji's space is 1.27 em wide)", () => {
+    expect(assignFamilies(fonts, "😀 👩🏽\u200D⚖️ 🇺🇳", "serif", REGULAR)).toEqual([
+      "emoji",
+      "emoji",
+      "serif",
+      ...Array(7).fill("emoji"),
+      "serif",
+      "emoji",
+      "emoji",
+      "emoji",
+      "emoji",
+    ]);
+    expect(assignFamilies(fonts, "سلام 😀 😀", "naskh", REGULAR)[7]).toBe("naskh");
+  });
+
   it("sets a text presentation sequence (VS15) in a text face where one has it", () => {
     expect(assignFamilies(fonts, "™︎ ©︎", "serif", REGULAR)).toEqual(["serif", "serif", "serif", "serif", "serif"]);
     // No text face of a Latin document has the arrow: the emoji face draws it, no CJK face is loaded.
