@@ -14,6 +14,7 @@ import {
   TEMPLATE_COMPILE_OPTIONS,
   templateKey,
 } from "../../functions/core/template/prepared-templates";
+import { templateMarkupProblems } from "../../functions/core/template/template-markup";
 import { sourceReferences } from "../../functions/core/template/template-references";
 import { loadTemplateSets } from "../../functions/templates/load-template-set";
 
@@ -56,8 +57,10 @@ export async function preparedTemplatesModule(templatesDir: string): Promise<{ t
       try {
         const options = { ...TEMPLATE_COMPILE_OPTIONS, knownHelpers: { ...TEMPLATE_COMPILE_OPTIONS.knownHelpers } };
         const spec = Handlebars.precompile(source, options) as string;
-        const { paths, messageKeys } = sourceReferences(source);
-        templates.set(key, `{spec:${spec},paths:${JSON.stringify(paths)},messageKeys:${JSON.stringify(messageKeys)}}`);
+        const { paths, calls, dynamicKeys } = sourceReferences(source);
+        // A source whose markup has problems is checked again at run time, which names its file there.
+        const markupChecked = templateMarkupProblems({ [file]: source }).length === 0;
+        templates.set(key, `{spec:${spec},paths:${JSON.stringify(paths)},calls:${JSON.stringify(calls)},dynamicKeys:${dynamicKeys},markupChecked:${markupChecked}}`);
       } catch {
         skipped.push(file);
       }

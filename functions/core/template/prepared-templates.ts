@@ -32,7 +32,7 @@ export interface PreparedTemplates {
 }
 
 /** Bumped when the shape of an entry, or what makes one, changes (a file of another format is ignored whole). */
-export const PREPARED_FORMAT = 1;
+export const PREPARED_FORMAT = 2;
 
 /** The file beside the bundle's index.js (written by infra/bundling/prepare-templates.ts). */
 export { PREPARED_TEMPLATES_FILE } from "../../render/prepared-file";
@@ -48,8 +48,12 @@ export interface PreparedTemplate {
   spec: TemplateSpecification;
   /** First parts of the source's path expressions (the view's fields it reads). */
   paths: readonly string[];
-  /** The message keys of its `{{t "key"}}`, in order of first use. */
-  messageKeys: readonly string[];
+  /** Its `{{t "key"}}` calls in order, each with the names of the arguments it passes. */
+  calls: readonly { key: string; arguments: readonly string[] }[];
+  /** Whether a `{{t}}` of it names its key other than by a string literal. */
+  dynamicKeys: boolean;
+  /** Its markup was checked against the vocabulary (template-markup.ts) and had no problem: not checked again. */
+  markupChecked: boolean;
 }
 
 /** Handlebars' precompiled template object (its typings call it TemplateSpecification without exporting a usable type). */

@@ -4,8 +4,10 @@ import Handlebars from "handlebars";
 export interface SourceReferences {
   /** First parts of every path expression (the view's fields, wherever they stand), in order of first use. */
   paths: string[];
-  /** The message keys of `{{t "key"}}`, in order of first use. */
-  messageKeys: string[];
+  /** Every `{{t "key"}}` call, in order, with the names of the arguments it passes. */
+  calls: { key: string; arguments: string[] }[];
+  /** Whether a `{{t}}` names its key other than by a string literal (from data). */
+  dynamicKeys: boolean;
 }
 
 /**
@@ -14,12 +16,16 @@ export interface SourceReferences {
  */
 export function sourceReferences(source: string): SourceReferences {
   const paths = new Set<string>();
-  const messageKeys = new Set<string>();
+  const calls: SourceReferences["calls"] = [];
+  let dynamicKeys = false;
   const messageKey = (call: hbs.AST.MustacheStatement | hbs.AST.SubExpression) => {
+    if (call.path.type !== "PathExpression" || (call.path as hbs.AST.PathExpression).original !== "t") return;
     const [key] = call.params;
-    if (call.path.type === "PathExpression" && (call.path as hbs.AST.PathExpression).original === "t" && key?.type === "StringLiteral") {
-      messageKeys.add((key as hbs.AST.StringLiteral).value);
+    if (key?.type !== "StringLiteral") {
+      dynamicKeys = true;
+      return;
     }
+    calls.push({ key: (key as hbs.AST.StringLiteral).value, arguments: [...new Set((call.hash?.pairs ?? []).map((pair) => pair.key))] });
   };
   class Collector extends Handlebars.Visitor {
     override PathExpression(path: hbs.AST.PathExpression): void {
@@ -40,5 +46,5 @@ export function sourceReferences(source: string): SourceReferences {
     }
   }
   new Collector().accept(Handlebars.parse(source));
-  return { paths: [...paths], messageKeys: [...messageKeys] };
+  return { paths: [...paths], calls, dynamicKeys };
 }
