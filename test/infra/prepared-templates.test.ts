@@ -141,6 +141,41 @@ describe("templates prepared at bundling time", () => {
     }
   }, 60_000);
 
+  it("refuse markup outside the vocabulary, and catalogs that disagree with the sources, with the same lines when the sources were prepared", async () => {
+    const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
+    const locales = Object.keys(set.catalogs);
+    const changed: TemplateSet = {
+      ...set,
+      templates: { ...set.templates, letter: (set.templates["letter"] as string).replace('<p class="summary">', '<p class="summary" style="color: red">') },
+      partials: { ...set.partials, motto: '<div class="motto">\n  <p>{{t "letterhead.logo" extra=title}} <blink>now</blink></p>\n</div>' },
+      catalogs: { ...set.catalogs, [locales[1] as string]: { ...set.catalogs[locales[1] as never], "footer.page": "Page {page}" } },
+    };
+    const dir = mkdtempSync(join(tmpdir(), "letterpress-prepared-markup-"));
+    try {
+      cpSync(TEMPLATES_DIR, dir, { recursive: true });
+      writeFileSync(join(dir, SEED_TEMPLATE, "letter.hbs"), changed.templates["letter"] as string);
+      writeFileSync(join(dir, SEED_TEMPLATE, "partials", "motto.hbs"), changed.partials["motto"] as string);
+      const preparedChanged = await preparedOf(dir);
+      // Prepared (they compile), and their markup left to run time.
+      expect(preparedChanged.templates[templateKey(changed.partials["motto"] as string)]?.markupChecked).toBe(false);
+      expect(preparedChanged.templates[templateKey(set.partials["body"] as string)]?.markupChecked).toBe(true);
+      const errorOf = (make: () => TemplateEngine) => {
+        try {
+          make();
+        } catch (error) {
+          return (error as Error).message;
+        }
+        throw new Error("loaded without an error");
+      };
+      const without = errorOf(() => new TemplateEngine(changed));
+      expect(without).toMatch(/<blink> is not an element of the letter vocabulary/);
+      expect(without).toMatch(/footer\.page/);
+      expect(errorOf(() => new TemplateEngine(changed, preparedChanged))).toBe(without);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("take a source's precompiled template by its hash, and compile an edited source at run time", async () => {
     const { letter } = await loadSeedLetter();
     const set = sets.find((candidate) => candidate.name === SEED_TEMPLATE) as TemplateSet;
