@@ -7,7 +7,7 @@
  */
 import type * as CssTree from "css-tree";
 
-export type { Atrule, AtrulePrelude, Block, CssLocation, CssNode, List, MediaQuery, Raw, Rule, Selector, StyleSheet } from "css-tree";
+export type { Atrule, AtrulePrelude, Block, CssLocation, CssNode, List, MediaQuery, Raw, Rule, Selector, StyleSheet, Value } from "css-tree";
 
 // `require`, not `import`: a bundler then takes css-tree's CommonJS build, whose data files are
 // static requires; its ES build finds them through import.meta.url, which a CommonJS Lambda bundle lacks.

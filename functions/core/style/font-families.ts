@@ -1,5 +1,5 @@
-// `require`, not `import`: a bundler then takes css-tree's CommonJS build (see stylesheet.ts).
-import csstree = require("css-tree");
+// css-tree's parser without its lexer (see css-tree-parts.ts).
+import * as csstree from "./css-tree-parts";
 import { FAMILIES, FAMILY_IDS, type FamilyId } from "../pdf/font-library";
 import { PROPERTIES } from "./properties";
 import type { Declaration, ParsedStylesheets } from "./stylesheet";
