@@ -8,6 +8,7 @@ import { templateOffersOf } from "../core/letter/letter-context";
 import { checkedAgainst, type LetterSource } from "../letters/letter-source";
 import type { DocumentStore } from "../storage/document-store";
 import { documentKey } from "../storage/object-layout";
+import { localeProblem, REQUEST_WORDING } from "../locale-suggestion";
 import type { RenderRequest } from "./events";
 import { estimatedCostMs, PART_SIZING, planRenderParts, type RenderPart } from "./render-parts";
 import { rendererFingerprint } from "./renderer-fingerprint";
@@ -115,10 +116,20 @@ export class RenderService {
             `one invocation renders at most ${PART_SIZING.budgetMs / 1000} s: ask for fewer languages or recipients, or upload the letter's data to render all of it in parts`,
         );
     }
-    return renderAndStore(this.renderer, this.store, parsed, requests, revision, {
+    // A language the letter lacks fails as its documents, worded as the download and share routes word
+    // a tag written otherwise: the letter's tags of that language suggested, its languages listed.
+    const letterLocales = [...new Set([...parsed.letter.translations.keys(), ...parsed.localeErrors.keys()])];
+    const reworded = (failure: DocumentFailure): DocumentFailure =>
+      failure.error.code === "UNKNOWN_LOCALE" && !letterLocales.includes(failure.request.locale)
+        ? { ...failure, error: new LetterpressError("UNKNOWN_LOCALE", localeProblem(failure.request.locale, letterLocales, REQUEST_WORDING) ?? failure.error.message) }
+        : failure;
+    const { onFailure } = options;
+    const result = await renderAndStore(this.renderer, this.store, parsed, requests, revision, {
       completeRevision: this.completeRevision(parsed, revision),
       ...options,
+      ...(onFailure ? { onFailure: (failure: DocumentFailure) => onFailure(reworded(failure)) } : {}),
     });
+    return { ...result, failures: result.failures.map(reworded) };
   }
 
   /** A changed letter as bounded parts (render-parts.ts), for the revision its data is now. */
