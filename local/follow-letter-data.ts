@@ -1,7 +1,8 @@
-import { formatDataIssue, LetterpressError } from "../functions/core/errors";
+import { formatDataIssue } from "../functions/core/errors";
 import { type LetterDataWatch, type LetterDataWatchOptions, watchLetterData } from "./data-watch";
 import { describeLetterRun } from "./letter-run-report";
 import type { LocalRuntime } from "./runtime";
+import { describeError } from "./server";
 
 export interface FollowLetterDataOptions extends Omit<LetterDataWatchOptions, "log"> {
   /** Where what is published goes (`console.log` by default). */
@@ -31,8 +32,8 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
       for (const line of report.out) out(line);
       for (const line of report.err) err(line);
     } catch (error) {
-      // A fault outside the render queues (reading back what was published): the letter and the reason.
-      err(`letter ${letterId}: ${error instanceof LetterpressError ? `${error.code}: ${error.message}` : (error as Error).message}`);
+      // A fault outside the render queues (reading back what was published): the letter, the reason and its causes.
+      err(`letter ${letterId}: ${describeError(error)}`);
     }
   };
   const watching = watchLetterData(dataDir, renderLetter, { ...watchOptions, log: err });
