@@ -6,8 +6,11 @@ import { describeError } from "./server";
 export interface LetterDataWatch {
   /** Resolves once the data folder is being watched (changes made before may go unseen). */
   ready: Promise<void>;
-  /** Renders a letter now, in its turn (after a render of it under way), as a change to its files would. */
-  renderNow(letterId: string): void;
+  /**
+   * Renders a letter now, in its turn (after a render of it under way), as a change to its files would.
+   * Resolves when that render has ended (or is no longer waited for); it never rejects.
+   */
+  renderNow(letterId: string): Promise<void>;
   /** Stops watching; renders under way run to their end, nothing new starts. */
   close(): Promise<void>;
 }
@@ -32,11 +35,11 @@ export interface LetterDataWatchOptions {
  */
 export const DEFAULT_RENDER_LIFETIME_MS = 15 * 60_000;
 
-/** One letter's renders: the one under way, and whether a save came in meanwhile. */
+/** One letter's renders: the one under way, and the one asked for meanwhile (saves, or `renderNow`). */
 interface LetterRenders {
   settling?: NodeJS.Timeout;
   running?: Promise<void>;
-  again: boolean;
+  again?: { promise: Promise<void>; resolve: () => void };
 }
 
 /**
@@ -63,7 +66,7 @@ export function watchLetterData(dataDir: string, onLetterChanged: (letterId: str
 
   const stateOf = (letterId: string): LetterRenders => {
     let state = letters.get(letterId);
-    if (!state) letters.set(letterId, (state = { again: false }));
+    if (!state) letters.set(letterId, (state = {}));
     return state;
   };
 
@@ -95,20 +98,26 @@ export function watchLetterData(dataDir: string, onLetterChanged: (letterId: str
     }
   };
 
-  const renderNow = (letterId: string): void => {
-    if (closed) return;
+  const renderNow = (letterId: string): Promise<void> => {
+    if (closed) return Promise.resolve();
     const state = stateOf(letterId);
     if (state.running) {
-      state.again = true;
-      return;
-    }
-    state.running = renderOnce(letterId).finally(() => {
-      state.running = undefined;
-      if (state.again) {
-        state.again = false;
-        renderNow(letterId);
+      // However many asks come meanwhile, one render follows, of the data as it is then.
+      if (!state.again) {
+        let resolve!: () => void;
+        state.again = { promise: new Promise<void>((settle) => (resolve = settle)), resolve };
       }
+      return state.again.promise;
+    }
+    // renderOnce never rejects: its failures are logged there.
+    const running = renderOnce(letterId).finally(() => {
+      state.running = undefined;
+      const again = state.again;
+      state.again = undefined;
+      if (again) void renderNow(letterId).then(again.resolve);
     });
+    state.running = running;
+    return running;
   };
 
   const changed = (letterId: string): void => {
@@ -116,7 +125,7 @@ export function watchLetterData(dataDir: string, onLetterChanged: (letterId: str
     clearTimeout(state.settling);
     state.settling = setTimeout(() => {
       state.settling = undefined;
-      renderNow(letterId);
+      void renderNow(letterId);
     }, settleMs);
   };
 

@@ -42,8 +42,9 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
     const listing = await runtime.letters.listLetters();
     // The letters page lists what the bucket holds; a data file skipped here is said on the console.
     for (const warning of listing.warnings) err(`warning: ${formatDataIssue(warning)}`);
-    // In the watch's turn: a save during a letter's first render makes one more render after it, never two at once.
-    for (const letterId of listing.letterIds) watching.renderNow(letterId);
+    // One letter after another, each in the watch's turn: a save during a letter's first render makes one
+    // more render after it, never two at once.
+    for (const letterId of listing.letterIds) await watching.renderNow(letterId);
   })().catch((error: unknown) => err(`reading ${dataDir}: ${(error as Error).message}`));
   return watching;
 }
