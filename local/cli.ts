@@ -15,6 +15,7 @@ import { TemplateEngine } from "../functions/core/template/template-engine";
 import { loadTemplateSet } from "../functions/templates/load-template-set";
 import { ProgressTable } from "./progress-table";
 import { followLetterData } from "./follow-letter-data";
+import { templateStylesheetWarnings } from "../functions/templates/stylesheet-warnings";
 import { startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";
 
@@ -123,6 +124,7 @@ withStorageFlags(
     // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
     const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
     if (flags.recipients) for (const warning of await mailMergeWarnings(flags, flags.letter)) console.error(`warning: ${warning}`);
+    for (const warning of await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper)) console.error(`warning: ${warning}`);
     console.log(`Storing in ${runtime.description}`);
     const table = new ProgressTable(process.stdout);
     const result = await generateDocuments(
@@ -176,6 +178,7 @@ withStorageFlags(
   let listening!: (baseUrl: string) => void;
   const shareLinkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
   const runtime = await startLocalRuntime({ ...runtimeOptions(flags), shareLinkBaseUrl });
+  for (const warning of await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper)) console.error(`warning: ${warning}`);
   const server = createLocalServer(runtime);
   const port = await listenLocalServer(server, flags.port).catch(async (error: unknown) => {
     await runtime.close();
