@@ -24,17 +24,19 @@ export function fromEnvironment(config: FunctionConfig, connection: Partial<S3Co
     store,
     letters: new S3LetterSource(client, config.bucket, config.dataPrefix),
     // `prebuilt`: the renderer a startup snapshot restored (runtime/render-snapshot-entry.ts), built with the same options but no warm-up.
-    renderer: prebuilt ?? createRenderer({
-      templatesDir: config.assets.templatesDir ?? join(__dirname, "templates"),
-      fontDir: config.assets.fontsDir ?? join(__dirname, "fonts"),
-      // Beside the bundle as the fonts are; run from the sources (FONTS_DIR set), the npm package.
-      ...(config.assets.fontsDir ? {} : { hyphenationDir: join(__dirname, HYPHENATION_BUNDLE_FOLDER) }),
-      paper: "A4",
-      // Warming every language up costs about a second of CPU. An instance started for provisioned
-      // concurrency does it before any request is routed to it; an on-demand cold start has a request
-      // waiting, which would wait for every language instead of paying only for its own.
-      warmLocales: config.provisioned ? config.allowedLocales : [],
-    }),
+    renderer:
+      prebuilt ??
+      createRenderer({
+        templatesDir: config.assets.templatesDir ?? join(__dirname, "templates"),
+        fontDir: config.assets.fontsDir ?? join(__dirname, "fonts"),
+        // Beside the bundle as the fonts are; run from the sources (FONTS_DIR set), the npm package.
+        ...(config.assets.fontsDir ? {} : { hyphenationDir: join(__dirname, HYPHENATION_BUNDLE_FOLDER) }),
+        paper: "A4",
+        // Warming every language up costs about a second of CPU. An instance started for provisioned
+        // concurrency does it before any request is routed to it; an on-demand cold start has a request
+        // waiting, which would wait for every language instead of paying only for its own.
+        warmLocales: config.provisioned ? config.allowedLocales : [],
+      }),
     allowedLocales: config.allowedLocales,
     dataPrefix: config.dataPrefix,
     logger: createHandlerLogger("letterpress-render"),

@@ -32,7 +32,14 @@ export interface RuntimeError {
 
 export function runtimeErrorOf(error: unknown): RuntimeError {
   if (error instanceof Error) {
-    return { errorType: error.name || "Error", errorMessage: error.message, stackTrace: (error.stack ?? "").split("\n").slice(1).map((line) => line.trim()) };
+    return {
+      errorType: error.name || "Error",
+      errorMessage: error.message,
+      stackTrace: (error.stack ?? "")
+        .split("\n")
+        .slice(1)
+        .map((line) => line.trim()),
+    };
   }
   return { errorType: "Error", errorMessage: String(error), stackTrace: [] };
 }
@@ -90,19 +97,19 @@ export class RuntimeApiClient {
   private async post(path: string, body: string, headers?: Record<string, string>): Promise<void> {
     const reply = await this.call("POST", path, body, headers);
     // 202 Accepted; 413 (response too large) and 4xx/5xx are the API's refusals: the process cannot go on sanely.
-    if (reply.status !== 202) throw new LetterpressError("INTERNAL", `Runtime API refused POST ${path}: ${reply.status} ${reply.body.slice(0, 500)}`);
+    if (reply.status !== 202) throw new Error(`Runtime API refused POST ${path}: ${reply.status} ${reply.body.slice(0, 500)}`);
   }
 
   /** Waits for the next invocation (the Runtime API holds the request until there is one). */
   async next(): Promise<Invocation> {
     const reply = await this.call("GET", "/runtime/invocation/next");
-    if (reply.status !== 200) throw new LetterpressError("INTERNAL", `Runtime API answered ${reply.status} to the next invocation: ${reply.body.slice(0, 500)}`);
+    if (reply.status !== 200) throw new Error(`Runtime API answered ${reply.status} to the next invocation: ${reply.body.slice(0, 500)}`);
     const header = (name: string): string | undefined => {
       const value = reply.headers[name];
       return Array.isArray(value) ? value[0] : value;
     };
     const requestId = header("lambda-runtime-aws-request-id");
-    if (!requestId) throw new LetterpressError("INTERNAL", "Runtime API sent an invocation without Lambda-Runtime-Aws-Request-Id");
+    if (!requestId) throw new Error("Runtime API sent an invocation without Lambda-Runtime-Aws-Request-Id");
     return {
       requestId,
       deadlineMs: Number(header("lambda-runtime-deadline-ms") ?? Number.NaN),

@@ -28,7 +28,10 @@ describe("the custom runtime's Runtime API loop, against a real HTTP server spea
       },
     );
     expect(seen).toEqual([{ letterId: "first", locales: ["en"] }, { letterId: "second" }]);
-    expect(api.posted.map((post) => post.path)).toEqual(["/2018-06-01/runtime/invocation/req-1/response", `/2018-06-01/runtime/invocation/${encodeURIComponent("req 2/ü")}/response`]);
+    expect(api.posted.map((post) => post.path)).toEqual([
+      "/2018-06-01/runtime/invocation/req-1/response",
+      `/2018-06-01/runtime/invocation/${encodeURIComponent("req 2/ü")}/response`,
+    ]);
     expect(JSON.parse(api.posted[0]?.body ?? "")).toEqual({ rendered: "first", documents: [1, 2] });
     expect(api.posted[0]?.headers["content-type"]).toBe("application/json");
   });
