@@ -7,6 +7,7 @@ import { HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "../functions/hyphenat
 import { assetPath } from "../functions/fonts/load-font-library";
 import { BENCH_LETTER_ID } from "./workload";
 import { LAMBDA_BUNDLE } from "../infra/bundling/lambda-bundle";
+import { SNAPSHOT_BUNDLE } from "../functions/render/runtime/snapshot-bundling";
 import { SNAPSHOT_ENV } from "../functions/render/runtime/snapshot-renderer";
 import { RENDER_NODE_OPTIONS } from "../functions/render/node-options";
 import { spawn } from "node:child_process";
@@ -41,7 +42,6 @@ export async function buildBundle(): Promise<Bundle> {
       entryPoints: {
         "render-entry": join(REPO_ROOT, "bench/entry/render-entry.ts"),
         "batch-worker": join(REPO_ROOT, "bench/entry/batch-worker.ts"),
-        "snapshot-entry": join(REPO_ROOT, "bench/entry/snapshot-entry.ts"),
         handler: join(REPO_ROOT, "functions/render/handler.ts"),
       },
       outdir: dir,
@@ -50,6 +50,16 @@ export async function buildBundle(): Promise<Bundle> {
       mainFields: [...LAMBDA_BUNDLE.mainFields],
       // Beside the bundle, read only by the cold-start profile; node does not load it (no --enable-source-maps).
       sourcemap: true,
+      logLevel: "error",
+    });
+    // The snapshot entry as the custom runtime's is bundled (SNAPSHOT_BUNDLE: what a snapshot build needs).
+    await build({
+      entryPoints: { "snapshot-entry": join(REPO_ROOT, "bench/entry/snapshot-entry.ts") },
+      outdir: dir,
+      bundle: true,
+      ...LAMBDA_BUNDLE,
+      mainFields: [...LAMBDA_BUNDLE.mainFields],
+      ...SNAPSHOT_BUNDLE,
       logLevel: "error",
     });
     const templatesDir = join(dir, "templates");

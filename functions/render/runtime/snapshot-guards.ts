@@ -92,8 +92,56 @@ function captureNoStacksWhileBuilding(): void {
   });
 }
 
+/*
+ * Node 20's snapshot builder runs the entry without the array methods V8 adds on context creation
+ * (toSorted, toReversed, toSpliced, with): node:http calls `toSorted` at load. While building, the
+ * missing ones are plain equivalents; they are removed before the heap is written, and the restored
+ * context has V8's own (Node 22's builder has them, and nothing is added there).
+ */
+function arrayCopyMethodsWhileBuilding(): void {
+  const prototype = Array.prototype as unknown as Record<string, unknown>;
+  const equivalents: Record<string, (this: unknown[], ...args: never[]) => unknown[]> = {
+    toSorted(this: unknown[], compare?: (a: unknown, b: unknown) => number) {
+      return Array.from(this).sort(compare);
+    },
+    toReversed(this: unknown[]) {
+      return Array.from(this).reverse();
+    },
+    toSpliced(this: unknown[], start: number, deleteCount?: number, ...items: unknown[]) {
+      const copy = Array.from(this);
+      if (deleteCount === undefined) copy.splice(start);
+      else copy.splice(start, deleteCount, ...items);
+      return copy;
+    },
+    with(this: unknown[], index: number, value: unknown) {
+      const copy = Array.from(this);
+      copy[index < 0 ? copy.length + index : index] = value;
+      return copy;
+    },
+  };
+  const added = Object.keys(equivalents).filter((name) => typeof prototype[name] !== "function");
+  for (const name of added) Object.defineProperty(prototype, name, { value: equivalents[name], writable: true, configurable: true });
+  startupSnapshot.addSerializeCallback(() => {
+    for (const name of added) Reflect.deleteProperty(prototype, name);
+  });
+}
+
+/*
+ * In a process restored from a snapshot, `require("node:console").Console` is undefined (Node 20 and
+ * 22): the logger the handler makes (Powertools) constructs one. The class is there while building;
+ * it is put back on the console once the snapshot is restored.
+ */
+function consoleClassAfterRestore(): void {
+  const { Console } = require("node:console") as typeof import("node:console");
+  startupSnapshot.addDeserializeCallback(() => {
+    if (typeof console.Console !== "function") Object.defineProperty(console, "Console", { value: Console, writable: true, configurable: true });
+  });
+}
+
 /**
- * While `node --build-snapshot` runs the entry: errors capture no stack trace (see above), and every `new Intl.X(...)` until the heap is written makes
+ * While `node --build-snapshot` runs the entry: errors capture no stack trace, the console keeps its
+ * Console class after restore, Node 20 gets the array
+ * methods node:http needs (both above), and every `new Intl.X(...)` until the heap is written makes
  * a stand-in (see above), and the real constructors are back once the snapshot is restored. Call it
  * before any module that makes an Intl object at load. Outside a snapshot build it does nothing.
  */
@@ -101,6 +149,8 @@ export function guardSnapshotBuild(): void {
   if (installed || !startupSnapshot.isBuildingSnapshot()) return;
   installed = true;
   captureNoStacksWhileBuilding();
+  arrayCopyMethodsWhileBuilding();
+  consoleClassAfterRestore();
   const intl = Intl as unknown as Record<string, IntlConstructor | undefined>;
   const originals = new Map<string, IntlConstructor>();
   for (const name of INTL_CONSTRUCTORS) {
