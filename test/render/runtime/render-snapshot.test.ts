@@ -7,7 +7,7 @@ import { fromEnvironment } from "../../../functions/render/render-environment";
 import { createRenderHandler } from "../../../functions/render/render-handler";
 import type { RenderReply } from "../../../functions/render/render-reply";
 import { RENDER_NODE_OPTIONS } from "../../../functions/render/node-options";
-import { bundleRenderSnapshot } from "../../../infra/bundling/snapshot/render-snapshot-bundle";
+import { armNodeRunner, bundleRenderSnapshot, RENDER_SNAPSHOT } from "../../../infra/bundling/snapshot/render-snapshot-bundle";
 import { bundleAssetCopies } from "../../../infra/constructs/letter-function";
 import { type Harness, startHarness } from "../../storage/embedded-s3-harness";
 import { flatFontDir, lambdaEnvironment, QUIET_LOGGER, uploadLetterData } from "../../support/lambda-env";
@@ -16,11 +16,37 @@ import { RuntimeApiServer } from "./runtime-api-server";
 
 /**
  * The render function's custom runtime, end to end on this machine: the snapshot built by
- * bundleRenderSnapshot as infra builds it (with this machine's node instead of the shipped arm64 one),
+ * bundleRenderSnapshot as infra builds it, with this machine's node and, where it is installed, with
+ * the arm64 node the Lambda bundle ships (under qemu-user-static, as infra builds the deployed blob),
  * a node process started from it against a real HTTP server speaking the Runtime API, storing in the
  * embedded S3 server: an event in, the handler's reply out, bad events reported as the API wants.
  */
-describe("the render function started from its V8 startup snapshot", () => {
+/** How the snapshot is built and its process started: this machine's node, or the shipped arm64 node under qemu-user-static. */
+interface Runner {
+  name: string;
+  node: string;
+  emulate: boolean;
+}
+
+const hostNode: Runner = { name: "this machine's node", node: process.execPath, emulate: false };
+
+/** The arm64 node the Lambda bundle ships, when it is installed here and qemu can run it (not in a plain checkout: see infra/bundling/snapshot/). */
+function armNode(): Runner | undefined {
+  try {
+    return { name: `the shipped arm64 node (${RENDER_SNAPSHOT.armNode}) under qemu-user-static`, node: RENDER_SNAPSHOT.armNode, ...armNodeRunner() };
+  } catch {
+    return undefined;
+  }
+}
+
+function command(runner: Runner, args: string[]): [string, string[]] {
+  return runner.emulate ? [RENDER_SNAPSHOT.emulator.command, ["-L", RENDER_SNAPSHOT.emulator.libraries, runner.node, ...args]] : [runner.node, args];
+}
+
+const arm = armNode();
+const runners = arm ? [hostNode, arm] : [hostNode];
+
+describe.each(runners)("the render function started from its V8 startup snapshot, with $name", (runner) => {
   let bundleDir: string;
   let harness: Harness;
   let fonts: Awaited<ReturnType<typeof flatFontDir>>;
@@ -33,10 +59,10 @@ describe("the render function started from its V8 startup snapshot", () => {
     bundleDir = await mkdtemp(join(tmpdir(), "letterpress-render-snapshot-"));
     bundleRenderSnapshot({
       outputDir: bundleDir,
-      node: process.execPath,
+      node: runner.node,
       taskRoot: bundleDir,
       ship: false,
-      emulate: false,
+      emulate: runner.emulate,
       assets: bundleAssetCopies({ templates: true, fonts: true }),
     });
     harness = await startHarness();
@@ -52,7 +78,8 @@ describe("the render function started from its V8 startup snapshot", () => {
     // The runtime's own environment, as Lambda sets it; no TEMPLATES_DIR or FONTS_DIR: the snapshot has its own.
     delete environment["TEMPLATES_DIR"];
     delete environment["FONTS_DIR"];
-    child = spawn(process.execPath, ["--snapshot-blob", join(bundleDir, "render.blob")], {
+    const [program, args] = command(runner, ["--snapshot-blob", join(bundleDir, "render.blob")]);
+    child = spawn(program, args, {
       cwd: bundleDir,
       env: {
         PATH: process.env["PATH"] ?? "/usr/bin:/bin",
@@ -76,7 +103,7 @@ describe("the render function started from its V8 startup snapshot", () => {
         }
       }, 50);
     });
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill();
