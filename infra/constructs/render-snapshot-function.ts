@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import { AssetHashType, DockerImage } from "aws-cdk-lib";
 import { Code, type FunctionProps, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
-import { armNodeRunner, bundleRenderSnapshot, RENDER_SNAPSHOT } from "../bundling/snapshot/render-snapshot-bundle";
+import { armNodeRunner, bundleRenderSnapshot, RENDER_SNAPSHOT, renderSnapshotAssetHash } from "../bundling/snapshot/render-snapshot-bundle";
 
 const REPO_ROOT = resolve(__dirname, "..", "..");
 
@@ -28,8 +28,9 @@ export function renderSnapshotFunction(
   const code =
     props.codeOverride ??
     Code.fromAsset(join(REPO_ROOT, "functions", "render", "runtime"), {
-      // The deployed bytes decide the asset, as for the esbuild bundles of the managed functions.
-      assetHashType: AssetHashType.OUTPUT,
+      // From the inputs: the blob is not the same bytes twice (see renderSnapshotAssetHash).
+      assetHashType: AssetHashType.CUSTOM,
+      assetHash: renderSnapshotAssetHash(assets),
       bundling: {
         // Never pulled: local bundling below builds the asset or throws with what is missing.
         image: DockerImage.fromRegistry("letterpress/local-bundling-only"),

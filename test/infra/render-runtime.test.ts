@@ -1,8 +1,9 @@
 import { App, Duration, Stack } from "aws-cdk-lib";
 import { parseInfraConfig } from "../../infra/config";
-import { LetterFunction } from "../../infra/constructs/letter-function";
+import { join } from "node:path";
+import { bundleAssetCopies, LetterFunction } from "../../infra/constructs/letter-function";
 import { RENDER_NODE_OPTIONS } from "../../functions/render/node-options";
-import { BOOTSTRAP, RENDER_SNAPSHOT } from "../../infra/bundling/snapshot/render-snapshot-bundle";
+import { BOOTSTRAP, RENDER_SNAPSHOT, renderSnapshotAssetHash } from "../../infra/bundling/snapshot/render-snapshot-bundle";
 import { logicalId, roleStatements, STUB_BOOTSTRAP_CODE, STUB_CODE, synthStack } from "./synth-stack";
 
 describe("the render function's runtime option (context renderRuntime)", () => {
@@ -50,6 +51,14 @@ describe("the render function's runtime option (context renderRuntime)", () => {
         codeOverride: STUB_CODE,
       });
     expect(make).toThrow(/runtime "snapshot" runs the render function only \(functions\/render\/handler\.ts\), not functions\/download\/handler\.ts/);
+  });
+
+  it("names the custom runtime's asset by its inputs: the same inputs give the same hash, another run-time file another", () => {
+    const assets = bundleAssetCopies({ templates: true, fonts: false });
+    const first = renderSnapshotAssetHash(assets);
+    expect(renderSnapshotAssetHash(assets)).toBe(first);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(renderSnapshotAssetHash([...assets, { from: join(__dirname, "render-runtime.test.ts"), to: "extra.ts" }])).not.toBe(first);
   });
 
   it("starts node from the blob in the task root, with nothing but the function's own environment", () => {

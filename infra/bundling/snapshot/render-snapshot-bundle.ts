@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { arch } from "node:os";
+import { createHash, type Hash } from "node:crypto";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { arch, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { buildSync } from "esbuild";
 import { RENDER_NODE_OPTIONS } from "../../../functions/deployment-contract";
@@ -70,6 +71,48 @@ export function armNodeRunner(): { emulate: boolean } {
   return { emulate: true };
 }
 
+function snapshotEntryBuild(write: boolean, outfile: string) {
+  return buildSync({
+    entryPoints: [RENDER_SNAPSHOT.entry],
+    outfile,
+    bundle: true,
+    ...LAMBDA_BUNDLE,
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    ...SNAPSHOT_BUNDLE,
+    write,
+    logLevel: "error",
+  });
+}
+
+function hashTree(hash: Hash, path: string): void {
+  const stats = statSync(path);
+  if (stats.isDirectory()) {
+    for (const name of readdirSync(path).sort()) hashTree(hash, join(path, name));
+    return;
+  }
+  hash.update(`${path}\0${stats.size}\0`);
+  hash.update(readFileSync(path));
+}
+
+/**
+ * The asset's identity, computed before bundling from everything the bundle is made of: the bundled
+ * code (esbuild's output is deterministic), the run-time files, the Node binary, the V8 flags and
+ * the bootstrap. The blob itself differs from build to build (V8 writes addresses and hash seeds), so
+ * hashing the output would make every synth a new deployment.
+ */
+export function renderSnapshotAssetHash(assets: { from: string; to: string }[]): string {
+  const hash = createHash("sha256");
+  hash.update(snapshotEntryBuild(false, join(tmpdir(), RENDER_SNAPSHOT.builderFile)).outputFiles?.[0]?.contents ?? new Uint8Array());
+  for (const { from, to } of assets) {
+    hash.update(`\0${to}\0`);
+    hashTree(hash, from);
+  }
+  // The Node binary, as pinned (version and integrity) by this folder's lockfile.
+  hash.update(readFileSync(join(__dirname, "package-lock.json")));
+  hash.update(`${RENDER_NODE_OPTIONS}\0${BOOTSTRAP}`);
+  return hash.digest("hex");
+}
+
 /**
  * Bundles the render function for the custom runtime into `outputDir`: the snapshot entry (esbuild,
  * LAMBDA_BUNDLE, as the managed runtime's handler), templates, fonts and patterns beside it, then the
@@ -79,15 +122,7 @@ export function armNodeRunner(): { emulate: boolean } {
 export function bundleRenderSnapshot(build: RenderSnapshotBuild): { blobBytes: number } {
   const { outputDir } = build;
   mkdirSync(outputDir, { recursive: true });
-  buildSync({
-    entryPoints: [RENDER_SNAPSHOT.entry],
-    outfile: join(outputDir, RENDER_SNAPSHOT.builderFile),
-    bundle: true,
-    ...LAMBDA_BUNDLE,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    ...SNAPSHOT_BUNDLE,
-    logLevel: "error",
-  });
+  snapshotEntryBuild(true, join(outputDir, RENDER_SNAPSHOT.builderFile));
   for (const { from, to } of build.assets) {
     mkdirSync(dirname(join(outputDir, to)), { recursive: true });
     cpSync(from, join(outputDir, to), { recursive: true, force: true });
