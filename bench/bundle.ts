@@ -8,7 +8,7 @@ import { assetPath } from "../functions/fonts/load-font-library";
 import { BENCH_LETTER_ID } from "./workload";
 import { LAMBDA_BUNDLE } from "../infra/bundling/lambda-bundle";
 import { SNAPSHOT_BUNDLE } from "../functions/render/runtime/snapshot-bundling";
-import { SNAPSHOT_ENV } from "../functions/render/runtime/snapshot-renderer";
+import { SNAPSHOT_ENV } from "../functions/render/runtime/snapshot-env";
 import { RENDER_NODE_OPTIONS } from "../functions/render/node-options";
 import { spawn } from "node:child_process";
 

@@ -4,13 +4,9 @@ import { LetterpressError } from "../../core/errors";
 import type { DocumentRenderer } from "../../core/render-document";
 import { HYPHENATION_BUNDLE_FOLDER } from "../../hyphenation/hyphenation-files";
 import { createRenderer } from "../create-renderer";
+import { SNAPSHOT_ENV } from "./snapshot-env";
 
-/**
- * The build's environment: where the bundle's `templates/` is now (read and compiled into the
- * snapshot), and where the restored process will find its `fonts/` and `hyphen/` (read on first use,
- * by absolute path: on Lambda /var/task, not the folder the bundle is built in).
- */
-export const SNAPSHOT_ENV = { assetsDir: "LETTERPRESS_SNAPSHOT_ASSETS", taskRoot: "LETTERPRESS_SNAPSHOT_TASK_ROOT" } as const;
+export { SNAPSHOT_ENV } from "./snapshot-env";
 
 /** Where the restored process reads fonts and hyphenation patterns, as the snapshot was built for. */
 export interface SnapshotLayout {

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { buildSync } from "esbuild";
 import { RENDER_NODE_OPTIONS } from "../../../functions/deployment-contract";
 import { SNAPSHOT_BUNDLE } from "../../../functions/render/runtime/snapshot-bundling";
-import { SNAPSHOT_ENV } from "../../../functions/render/runtime/snapshot-renderer";
+import { SNAPSHOT_ENV } from "../../../functions/render/runtime/snapshot-env";
 import { LAMBDA_BUNDLE } from "../lambda-bundle";
 
 const REPO_ROOT = resolve(__dirname, "..", "..", "..");
