@@ -156,7 +156,9 @@ export function renderMarkdown(results: BenchResults): string {
         ms(restored.phases.letterLoaded),
         ms(restored.phases.pdfRendered),
         mb(restored.maxRssKb),
-        restored.sameBytes ? "yes" : "**NO**",
+        restored.sameBytes
+          ? "yes"
+          : `**NO**: ${restored.differing} of ${restored.toFirstBytes.n} differ; the bundle's own runs ${restored.bundleRunsAgree ? "agree" : "differ too"}`,
       ];
     });
   const snapshotSection =

@@ -66,7 +66,14 @@ function coldResult(locale: LocaleId, runs: { toFirstBytes: number; report: Cold
 export interface ColdStartsResult {
   bundle: ColdStartResult;
   /** The same starts from the V8 startup snapshot, when one was built; `sameBytes`: every PDF equal to the bundle's. */
-  snapshot?: ColdStartResult & { sameBytes: boolean };
+  snapshot?: ColdStartResult & SnapshotBytes;
+}
+
+/** Whether the snapshot's PDFs are the bundle's: when not, how many differ, and whether the bundle's own runs agreed (which side varies). */
+export interface SnapshotBytes {
+  sameBytes: boolean;
+  differing: number;
+  bundleRunsAgree: boolean;
 }
 
 /**
@@ -87,6 +94,15 @@ export async function measureColdStart(bundle: Bundle, locale: LocaleId, runs: n
   const reference = plain[0]?.pdf;
   return {
     bundle: coldResult(locale, plain),
-    ...(snapshot ? { snapshot: { ...coldResult(locale, restored), sameBytes: restored.every((run) => reference !== undefined && run.pdf.equals(reference)) } } : {}),
+    ...(snapshot
+      ? {
+          snapshot: {
+            ...coldResult(locale, restored),
+            sameBytes: restored.every((run) => reference !== undefined && run.pdf.equals(reference)),
+            differing: restored.filter((run) => reference === undefined || !run.pdf.equals(reference)).length,
+            bundleRunsAgree: plain.every((run) => reference !== undefined && run.pdf.equals(reference)),
+          },
+        }
+      : {}),
   };
 }

@@ -3,7 +3,7 @@ import type { CostReport } from "./cost";
 import type { AgreementRun } from "./measure-agreement";
 import type { BatchResult } from "./measure-batch";
 import type { ChromiumLocaleResult, ChromiumResult } from "./measure-chromium";
-import type { ColdStartResult, OursWarmResult } from "./measure-ours";
+import type { ColdStartResult, OursWarmResult, SnapshotBytes } from "./measure-ours";
 import type { ProfileSummary } from "./profile";
 import type { Summary } from "./stats";
 
@@ -31,7 +31,7 @@ export interface LocaleResult {
   ratio?: number;
   cold?: ColdStartResult;
   /** The same cold starts from a V8 startup snapshot (the render function's custom runtime), run in turn with `cold`. */
-  coldSnapshot?: ColdStartResult & { sameBytes: boolean };
+  coldSnapshot?: ColdStartResult & SnapshotBytes;
 }
 
 export interface TargetCheck {
@@ -76,7 +76,7 @@ export function combineLocale(
   chromium: ChromiumResult | undefined,
   cold: ColdStartResult | undefined,
   stream: string | undefined,
-  coldSnapshot?: ColdStartResult & { sameBytes: boolean },
+  coldSnapshot?: ColdStartResult & SnapshotBytes,
 ): LocaleResult {
   const browser = chromium?.status === "measured" ? chromium.locales.find((entry) => entry.locale === availability.locale) : undefined;
   const result: LocaleResult = { locale: availability.locale, available: availability.available };
