@@ -8,7 +8,7 @@ import { startupSnapshot } from "node:v8";
  * number formats), so none of them can simply be left out. While a snapshot is being built, each
  * Intl constructor makes a stand-in instead: it answers every property of the real object, made on
  * first use; the real objects are dropped just before the heap is written and made again on first
- * use after the snapshot is restored, where the Intl constructors are the real ones again.
+ * use after the snapshot is restored, where the Intl constructors make real objects again.
  */
 
 /** The Intl constructors whose instances hold an ICU object. */
@@ -86,6 +86,8 @@ function standInFor(Real: IntlConstructor, args: unknown[]): object {
  */
 function captureNoStacksWhileBuilding(): void {
   const limit = Error.stackTraceLimit;
+  // Node 20's builder has already taken the limit away itself (and gives it back after the restore).
+  if (typeof limit !== "number") return;
   Reflect.deleteProperty(Error, "stackTraceLimit");
   startupSnapshot.addDeserializeCallback(() => {
     Error.stackTraceLimit = limit;
@@ -142,7 +144,7 @@ function consoleClassAfterRestore(): void {
  * While `node --build-snapshot` runs the entry: errors capture no stack trace, the console keeps its
  * Console class after restore, Node 20 gets the array
  * methods node:http needs (both above), and every `new Intl.X(...)` until the heap is written makes
- * a stand-in (see above), and the real constructors are back once the snapshot is restored. Call it
+ * a stand-in (see above); once the snapshot is restored they make real objects again. Call it
  * before any module that makes an Intl object at load. Outside a snapshot build it does nothing.
  */
 export function guardSnapshotBuild(): void {
@@ -152,22 +154,25 @@ export function guardSnapshotBuild(): void {
   arrayCopyMethodsWhileBuilding();
   consoleClassAfterRestore();
   const intl = Intl as unknown as Record<string, IntlConstructor | undefined>;
-  const originals = new Map<string, IntlConstructor>();
+  let building = true;
   for (const name of INTL_CONSTRUCTORS) {
     const Real = intl[name];
     if (!Real) continue;
-    originals.set(name, Real);
-    // Collator, DateTimeFormat and NumberFormat may also be called without `new`.
-    intl[name] = new Proxy(Real, { construct: (_target, args: unknown[]) => standInFor(Real, args), apply: (_target, _this, args: unknown[]) => standInFor(Real, args) });
+    // After the restore the constructors make real objects again, from real arguments: a stand-in
+    // Locale kept from the build and given to `new Intl.NumberFormat(locale)` is not a Locale to V8
+    // (it would be read as an empty list of locales, the default locale). Collator, DateTimeFormat and
+    // NumberFormat may also be called without `new`.
+    const make = (args: unknown[]) => (building ? standInFor(Real, args) : new Real(...args.map(realOf)));
+    intl[name] = new Proxy(Real, { construct: (_target, args: unknown[]) => make(args), apply: (_target, _this, args: unknown[]) => make(args) });
   }
   startupSnapshot.addSerializeCallback(() => {
+    building = false;
     for (const standIn of allStandIns) {
       standIn.real = undefined;
       standIn.methods.clear();
     }
     // Each live stand-in keeps its own record; the list would only keep the dead ones' arguments in the heap.
     allStandIns = [];
-    for (const [name, Real] of originals) intl[name] = Real;
   });
 }
 
