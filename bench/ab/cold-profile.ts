@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     dir,
     renderEntry: join(dir, "render-entry.js"),
     batchWorker: join(dir, "batch-worker.js"),
+    snapshotEntry: join(dir, "snapshot-entry.js"),
     templatesDir: join(dir, "templates"),
     fontDir: join(dir, "fonts"),
     dataDir: join(dir, "data"),
