@@ -52,6 +52,7 @@ describe("the WOFF2 encoder", () => {
     const web = createWebFonts(loadFontLibrary());
     await web.subset("sc-regular", "中华人民共和国常驻联合国代表团大使阁下尊敬的主席先生我们写信是为了");
     await web.subset("serif-regular", "Testimony of the Committee 2015");
-    expect(process.memoryUsage().external - before).toBeLessThan((65 + 16) * 1024 * 1024);
+    // Measured 75.5 MB: hb-subset's 65 MB and the Chinese face's 10 MB file, read for the subset (97 MB with wawoff2).
+    expect(process.memoryUsage().external - before).toBeLessThan((65 + 20) * 1024 * 1024);
   });
 });
