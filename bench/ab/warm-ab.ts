@@ -7,7 +7,8 @@
  *
  *   npx tsx bench/ab/warm-ab.ts [--base REV] [--locales en,ar] [--formats pdf,html] [--docs 30] [--rounds 5] [--warmups 5] [--mixed]
  *
- * --mixed renders every listed language in one process (the batch worker's situation), each
+ * WARM_AB_NODE_PATH adds a folder of packages the base needs and the tree no longer has (a package
+ * uninstalled since). --mixed renders every listed language in one process (the batch worker's situation), each
  * document to the next recipient in the next language.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -62,7 +63,7 @@ function run(script: string, root: string, locales: string[]): LoopReport {
   const args = { root, locales, formats: values.formats.split(","), warmups: Number(values.warmups), docs: Number(values.docs) };
   const child = spawnSync(process.execPath, ["--expose-gc", script, JSON.stringify(args)], {
     // The bundle sits outside the tree: packages it resolves at run time (fonts, patterns) come from the tree's node_modules.
-    env: { ...process.env, NODE_OPTIONS: RENDER_NODE_OPTIONS, NODE_PATH: join(root, "node_modules") },
+    env: { ...process.env, NODE_OPTIONS: RENDER_NODE_OPTIONS, NODE_PATH: [join(root, "node_modules"), process.env.WARM_AB_NODE_PATH].filter(Boolean).join(":") },
     // Template folders are named relative to the working directory (in messages and in the stylesheets' names).
     cwd: root,
     encoding: "utf8",
