@@ -159,14 +159,12 @@ function mergeUsage(
   if (!known || known.letter !== merge.letter || known.sources !== sources || known.fonts !== fonts) {
     const usages: FontUsage[] = [];
     for (const recipient of merge.letter.facts.recipients) {
-      let other: FilledLetter;
       try {
-        other = merge.fill(recipient.id);
+        usages.push(fontsOfLetter(engine, merge.fill(recipient.id), sources, fonts).usage);
       } catch {
-        // A recipient whose letter cannot be made fails its own documents, not the others'.
-        continue;
+        // A recipient whose letter cannot be made (a field's markup, say) fails its own documents,
+        // naming its field, not the others': this page has its own characters either way.
       }
-      usages.push(fontsOfLetter(engine, other, sources, fonts).usage);
     }
     known = { letter: merge.letter, sources, fonts, usage: unionOfUsages(usages) };
     cache.set(key, known);
