@@ -120,6 +120,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "style/cascade.ts valueCache": "a CSS value's tokens",
   "style/cascade.ts initialTokens": "a property's initial value's tokens",
   "pdf/shaping.ts scriptFamilyCache": "a code point's Unicode script",
+  "pdf/shaping.ts breakClasses": "a code point's grapheme-break classes (UAX #29)",
   "pdf/paragraph.ts punctuationKinds": "a glyph's box in a font file, which a process parses once",
   "locales.ts derived": "a locale's facts",
   "letter/text-rules.ts bidi": "the bidi algorithm's tables",
