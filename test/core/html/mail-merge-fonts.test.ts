@@ -29,9 +29,9 @@ async function countingRenderer(): Promise<{ renderer: DocumentRenderer; request
   return { renderer, requested };
 }
 
-/** The page's @font-face rules, in order. */
+/** The page's @font-face rules that embed a face, in order (not the empty ones that only claim a family's name). */
 function fontFaces(html: string): string[] {
-  return html.match(/@font-face \{[^}]*\}/g) ?? [];
+  return (html.match(/@font-face \{[^}]*\}/g) ?? []).filter((rule) => /base64,[A-Za-z0-9+/]/.test(rule));
 }
 
 /** The characters of every WOFF2 font the page embeds, read back with fontkit. */
