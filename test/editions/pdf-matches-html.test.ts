@@ -34,12 +34,14 @@ const WRITER_MARKS = /[\u061c\u200e\u200f\u2060]/gu;
  * for none; the writer adds them where an extractor would otherwise read the text out of order.
  * `it.failing` keeps them honest: the test reports when one starts to pass.
  */
-const RTL_MARKS =
-  "ARABIC LETTER MARKs before the first glyph of a left-to-right stretch, before punctuation and digits, and on invisible anchors before right-to-left clusters whose marks are drawn first; LEFT-TO-RIGHT MARKs after punctuation that follows right-to-left text in a left-to-right line and after a left-to-right line ending in punctuation on a right-to-left page. Poppler reorders a line by the bidi types of its characters with one direction per page, and pdf.js reorders each piece of text by its own guess of direction, so an invisible strong character is the only hold the writer has on where they put a neutral; ActualText, the form the PDF standard gives for this, pdf.js ignores in text extraction (extractor-behaviour.test.ts), and poppler reorders its text all the same. pdf.js needs them as much as poppler: with none, the seed letter copies out of pdf.js with its commas and full stops after the space (“حاسمة ،ولكن”, “רשמי .הנוסח”), parentheses before what they hold (“()FIDH”) and a digit against the next word (“9منظمات”), measured on 2026-11-30";
+const POPPLER_MARKS =
+  "ARABIC LETTER MARKs before punctuation and digits in right-to-left lines and before each left-to-right stretch in them, LEFT-TO-RIGHT MARKs after left-to-right text ending in punctuation: poppler reorders a line by the bidi types of its characters alone (TextOutputDev's reorderText, one direction per page), and takes '.,:-/+' for digits, which it keeps in a left-to-right piece with the spaces beside them, so no drawing order or position copies 'רשמי. הנוסח' other than 'רשמי .הנוסח' (extractor-behaviour.test.ts proves it on a hand-written PDF). An invisible strong character is the only hold a PDF has on poppler's order. The marks are glyphs of their own whose text is only the mark, which pdf.js skips, so they reach poppler alone; measured 2026-11-30, poppler 22.12";
+const PDFJS_ANCHORS =
+  "ARABIC LETTER MARKs on the invisible anchors before a right-to-left cluster whose vowel marks are drawn before its letter (vowelled Arabic: 'مجلسَ', 'حالةً'): pdf.js holds a word space back, or starts a new line, at the next glyph it positions, which a vowel mark is not, so with no anchor the space lands between the mark and its letter ('مجلس َ', measured 2026-11-30); the anchor needs text pdf.js does not take for white space, and a space after a strong right-to-left mark is the only such text that copies as a space in a right-to-left word";
 const MARK_GAPS: Readonly<Record<string, Partial<Record<"poppler" | "pdfjs", string>>>> = {
-  "unsc-dprk-2015/ar": { poppler: RTL_MARKS, pdfjs: RTL_MARKS },
-  "unsc-dprk-2015/fa": { poppler: RTL_MARKS, pdfjs: RTL_MARKS },
-  "unsc-dprk-2015/he": { poppler: RTL_MARKS, pdfjs: RTL_MARKS },
+  "unsc-dprk-2015/ar": { poppler: POPPLER_MARKS, pdfjs: PDFJS_ANCHORS },
+  "unsc-dprk-2015/fa": { poppler: POPPLER_MARKS },
+  "unsc-dprk-2015/he": { poppler: POPPLER_MARKS },
 };
 
 /** Paragraphs that do not copy out exactly yet, by document and extractor, with the cause. */

@@ -131,13 +131,9 @@ class EmbeddedFace {
   }
 
   /**
-   * A glyph whose text starts with an ARABIC LETTER MARK (invisible, strongly right-to-left), for
-   * the two readers of right-to-left lines. pdf.js holds a plain space back until the next glyph it
-   * positions, and a right-to-left word drawn from the left often starts with marks it does not
-   * position, so the space would land between a mark and its letter; text that starts with the mark
-   * is taken at once (pdf.js reads U+200F RLM as left-to-right, so it would not do). Poppler reverses
-   * every stretch of characters that are not right-to-left letters (spaces, punctuation, digits,
-   * Latin) in a right-to-left line as one piece; the mark ends each such stretch where it belongs.
+   * A glyph whose text starts with a mark, for the one case pdf.js needs a mark in a glyph's own
+   * text (see `readsAsLatinInPdfjs`). Every other mark goes on a glyph of its own that pdf.js skips
+   * (`encodeInvisible`), for poppler alone.
    */
   encodeMarked(glyph: ShapedGlyph, mark: string): number {
     let byGlyph = this.markedIds.get(mark);
@@ -411,6 +407,14 @@ interface TextPieces {
 const TEXT_PIECES = cacheKind<string, TextPieces>("textPieces", {
   sizeOf: (key, pieces) => LruCache.weigh.string(key) + [pieces.main, ...pieces.before, ...pieces.after].reduce((sum, text) => sum + LruCache.weigh.string(text), 0),
 });
+/**
+ * The ARABIC LETTER MARK (invisible, strongly right-to-left). Poppler reorders a right-to-left line by
+ * bidi types alone (TextOutputDev's reorderText): it reverses every stretch of characters that are
+ * not right-to-left letters (spaces, punctuation, digits, Latin) as one piece, and takes ".,:-/+" for
+ * digits, so no drawing order or position can copy "רשמי. הנוסח" other than "רשמי .הנוסח"
+ * (extractor-behaviour.test.ts); the mark before each such character ends the stretch where it
+ * belongs. pdf.js reads U+200F RLM as left-to-right, so that mark would not do for it.
+ */
 const RTL_MARK = "\u061C";
 const NO_INVISIBLE = { before: "", after: "" };
 /** The pieces of any text of one code unit: all main (see `textPieces`). */
@@ -419,8 +423,9 @@ const STRONG_RTL = new Set(["R", "AL"]);
 /**
  * In a left-to-right line with right-to-left text, poppler reverses each right-to-left stretch
  * together with the spaces and punctuation after it, up to the next Latin letter or digit
- * ("(أبدًا), was" comes out "()أبدًا, was"); a LEFT-TO-RIGHT MARK (invisible) before each space or
+ * ("(أبدًا), was" comes out "()أبدًا, was"); a LEFT-TO-RIGHT MARK (invisible) before the first space or
  * punctuation that follows right-to-left text ends the stretch where the right-to-left text does.
+ * Like RTL_MARK, for poppler only: on a glyph of its own that pdf.js skips.
  * In a right-to-left line, left-to-right text ending in punctuation ("(NKHR)") is followed by one.
  */
 const LTR_MARK = "\u200E";
@@ -514,6 +519,40 @@ function invisiblePieces(text: string): string[] {
   return [head, trailing].filter((piece) => piece !== "");
 }
 
+/**
+ * Whether pdf.js's bidi.js takes a character for a strong left-to-right letter that Unicode calls
+ * neutral: it knows the bidi classes of Latin-1, Hebrew and Arabic only, and takes every other
+ * character for "L" (the Hebrew opening quote „, dashes, curly quotes, the ellipsis). Beside a Latin
+ * phrase in a right-to-left line ("בְּ־DPRK „חֲמוּרוֹת") it joins the phrase, and pdf.js copies it on
+ * the phrase's wrong side ("בְּ־„ DPRKחֲמוּרוֹת") unless a right-to-left mark stands between them.
+ */
+function readsAsLatinInPdfjs(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  if (code <= 0xff || (code >= 0x590 && code <= 0x8ac) || (code >= 0xfb50 && code <= 0xfdff) || (code >= 0xfe70 && code <= 0xfeff)) return false;
+  return bidi.getBidiCharTypeName(char) !== "L";
+}
+
+/** Whether pdf.js's bidi.js reads a character as left-to-right: a Latin letter or digit, or a neutral it misreads (see readsAsLatinInPdfjs). */
+function isLatinInPdfjs(char: string): boolean {
+  if (char === "") return false;
+  const type = bidi.getBidiCharTypeName(char);
+  return type === "L" || type === "EN" || readsAsLatinInPdfjs(char);
+}
+
+/** The last character of a text, a surrogate pair whole. */
+function lastCharacter(text: string): string {
+  return text.length > 1 && (text.codePointAt(text.length - 2) ?? 0) > 0xffff ? text.slice(-2) : text.slice(-1);
+}
+
+/** The first character of the next glyph drawn after glyph `i` of run `index` (in drawing order) that is not a space, or "". */
+function nextShown(order: readonly PlacedRun[], index: number, i: number): string {
+  for (let k = index, from = i + 1; k < order.length; k++, from = 0) {
+    const glyphs = order[k]!.run.glyphs;
+    for (let j = from; j < glyphs.length; j++) if (glyphs[j]!.text !== "" && !/^\s*$/u.test(glyphs[j]!.text)) return [...glyphs[j]!.text][0]!;
+  }
+  return "";
+}
+
 /** What drawing a line needs from its document. */
 interface LineDrawing {
   doc: PdfkitDocument;
@@ -550,6 +589,32 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
     start = end;
   }
   return order;
+}
+
+/** Where each glyph of a run is drawn from (before its offset): the run's pen, advanced by each glyph and its justification. */
+function penPositions(placed: PlacedRun, start: number, scale: number): number[] {
+  const pens: number[] = [];
+  let pen = start;
+  placed.run.glyphs.forEach((glyph, i) => {
+    pens.push(pen);
+    pen += glyph.xAdvance * scale + (placed.extra?.[i] ?? 0);
+  });
+  return pens;
+}
+
+/**
+ * Whether a run's glyphs are drawn from its right end: a right-to-left run of punctuation alone in
+ * its face ("«", "»." around a Hebrew word the Latin face draws them for). pdf.js reads a piece of
+ * text with no right-to-left letter in the order it is drawn (its bidi.js leaves it as is), so drawn
+ * from the left it would copy "».", reversed; drawn from the right, each glyph is a piece of its own
+ * (pdf.js starts one at every move back), in reading order. Poppler orders by position either way.
+ * Not for a run with a space: pdf.js drops a space before a move back.
+ */
+function readsBackwards(order: readonly PlacedRun[], index: number): boolean {
+  const placed = order[index]!;
+  if (placed.run.direction !== "rtl" || placed.run.glyphs.length < 2) return false;
+  const alone = order[index - 1]?.run.face !== placed.run.face && order[index + 1]?.run.face !== placed.run.face;
+  return alone && placed.run.glyphs.every((glyph) => glyph.text === "" || (isWeak(glyph) && !/\s/u.test(glyph.text)));
 }
 
 /**
@@ -625,12 +690,14 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   let afterSpace = false;
   let lastFace: EmbeddedFace | undefined;
   let lastText = "";
+  // The last character drawn before this glyph, spaces aside (see readsAsLatinInPdfjs).
+  let lastShown = "";
   let lineStart: number | undefined;
   // Whether the text drawn last was left-to-right: the next left-to-right run continues its stretch.
   let ltrStretchOpen = false;
   const order = drawingOrder(item.line.runs);
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
-  for (const placed of order) {
+  for (const [index, placed] of order.entries()) {
     const face = faceOf(placed.run.face);
     face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
@@ -643,7 +710,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
       out.push(selected);
       font = selected;
     }
-    let pen = item.x + placed.x;
+    const pen = item.x + placed.x;
     // One text position per run: horizontal shifts are TJ adjustments and mark heights a text rise,
     // so extractors see each run as one unbroken piece of text.
     // After the line's first run, a move from the run before (Td) in exact thousandths: a third of each page's deflated bytes were repeated Tm.
@@ -670,9 +737,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     // runs after its first (its other words and spaces) do not: a mark between them would cut the stretch
     // into words, which both extractors then read right to left ("Watch Rights Human").
     let startedRun = ltrStretchOpen;
-    for (let i = 0; i < glyphs.length; i++) {
+    // Each glyph's pen, worked out ahead only for a run drawn from its right end (see readsBackwards).
+    const pens = readsBackwards(order, index) ? penPositions(placed, pen, scale) : undefined;
+    let forwardPen = pen;
+    for (let k = 0; k < glyphs.length; k++) {
+      const i = pens ? glyphs.length - 1 - k : k;
       const glyph = glyphs[i]!;
-      const x = pen + glyph.xOffset * scale;
+      const x = (pens ? pens[i]! : forwardPen) + glyph.xOffset * scale;
       const rise = glyph.yOffset * scale;
       if (glyph.text === "") {
         // A mark or a piece of a letter stands for no text of its own; drawn as a shape, it cannot
@@ -706,19 +777,38 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         // Most glyphs have no marks to carry: no lookup, no allocation for them.
         const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
         codes += invisible.before;
+        // A mark for poppler's reordering (see RTL_MARK and LTR_MARK), on an invisible glyph of its own
+        // that pdf.js skips (its text is a format character): pdf.js reads these lines right without it.
         let mark = "";
+        // pdf.js wants the mark too, in the glyph's own text, between Latin text and a neutral it takes for
+        // a Latin letter (see readsAsLatinInPdfjs): on the neutral beside Latin text, on Latin text after one.
+        let markForPdfjs = false;
         if (rtl) {
-          if (rtlLine && isWeakInRtl(glyph)) mark = RTL_MARK;
+          if (rtlLine && isWeakInRtl(glyph)) {
+            mark = RTL_MARK;
+            markForPdfjs = readsAsLatinInPdfjs(glyph.text) && (isLatinInPdfjs(lastShown) || isLatinInPdfjs(nextShown(order, index, i)));
+          }
           afterRtl = true;
         } else if (rtlLine) {
-          if (!startedRun) mark = RTL_MARK;
+          if (!startedRun) {
+            mark = RTL_MARK;
+            markForPdfjs = readsAsLatinInPdfjs(lastShown);
+          }
         } else if (lineHasRtl) {
           if (!isWeak(glyph)) afterRtl = false;
-          else if (afterRtl) mark = LTR_MARK;
+          else if (afterRtl) {
+            // One mark ends the right-to-left stretch for poppler; digits after it ("אבג 123") need none.
+            mark = LTR_MARK;
+            afterRtl = false;
+          }
         }
         startedRun = true;
         ltrStretchOpen = !rtl;
-        codes += hex4(mark ? face.encodeMarked(glyph, mark) : glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : face.encode(glyph));
+        if (markForPdfjs) codes += hex4(face.encodeMarked(glyph, mark));
+        else {
+          if (mark) codes += hex4(face.encodeInvisible(mark));
+          codes += hex4(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : face.encode(glyph));
+        }
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
           const back = num((glyph.textAdvance * scale * 20) / placed.size);
@@ -729,10 +819,12 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           tj.push(`-${back}`);
         } else codes += invisible.after;
         cursorX = x + textWidth(glyph) * scale;
+        // Only right-to-left lines look back (see markForPdfjs): no work for the glyphs of other lines.
+        if (rtlLine && glyph.text !== " " && !/^\s*$/u.test(glyph.text)) lastShown = lastCharacter(glyph.text);
         lastFace = face;
         lastText = glyph.text;
       }
-      pen += glyph.xAdvance * scale + (placed.extra?.[i] ?? 0);
+      forwardPen += glyph.xAdvance * scale + (placed.extra?.[i] ?? 0);
     }
     // Left-to-right text ending in punctuation ("(NKHR)") in a line poppler reads right to left: the
     // mark before the parenthesis does not hold it, one after it does. A glyph whose text is only a

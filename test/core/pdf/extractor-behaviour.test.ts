@@ -77,3 +77,76 @@ describe("what the extractors do with a word broken across two lines with no cha
     expect(poppler.join("")).toMatch(/untersuchungs\s*\n\s*kommission/);
   });
 });
+
+/*
+ * A right-to-left line "אב. גד" (two Hebrew words, a full stop after the first): Helvetica draws
+ * stand-ins, its ToUnicode map gives the Hebrew letters. Poppler takes the page for right-to-left
+ * (it has more right-to-left letters than Latin ones) and reorders each line by bidi types alone.
+ */
+const HEBREW = { A: "א", B: "ב", C: "ג", D: "ד", "|": "\u061c" };
+/** Poppler's text without the embeddings it writes around right-to-left text (U+202A-U+202C), white space collapsed. */
+const popplerText = (pages: readonly string[]) =>
+  pages
+    .join("")
+    .replace(/[\u202a-\u202c]/gu, "")
+    .replace(/\s+/gu, " ")
+    .trim();
+
+/** Helvetica's advances (per 1000) of the characters drawn below. */
+const ADVANCE: Readonly<Record<string, number>> = { A: 667, B: 667, C: 722, D: 722, " ": 278, ".": 278 };
+
+/** Text showing operators that draw `glyphs` (left to right on the page, from x = 20) in the order `order` gives, each at its place. */
+function drawnInOrder(visual: string, order: readonly number[]): string {
+  const xs: number[] = [];
+  let x = 20;
+  for (const char of visual) {
+    xs.push(x);
+    x += (ADVANCE[char]! * 12) / 1000;
+  }
+  return `BT /F1 12 Tf ${order.map((i) => `1 0 0 1 ${xs[i]!.toFixed(3)} 150 Tm (${visual[i]}) Tj`).join(" ")} ET`;
+}
+
+describe("what the extractors do with a full stop and a space in a right-to-left line", () => {
+  // On the page, from the left: the second word "גד" (ד first), a space, the full stop, the first word "אב".
+  const visual = "DC .BA";
+
+  it("poppler copies the full stop after the space whether the line is drawn from the left or from the right", () => {
+    const fromLeft = [0, 1, 2, 3, 4, 5];
+    const fromRight = [5, 4, 3, 2, 1, 0];
+    for (const order of [fromLeft, fromRight]) {
+      const { poppler } = extractBoth(minimalPdf(drawnInOrder(visual, order), HEBREW));
+      expect({ order, copied: popplerText(poppler) }).toEqual({ order, copied: "אב .גד" });
+    }
+  });
+
+  it("poppler copies it in place with an invisible ARABIC LETTER MARK before it, which pdf.js skips (what pdf-writer.ts writes)", () => {
+    // The mark: a glyph of no advance (drawn invisibly, at the full stop's place) whose text is only the mark.
+    const fullStopAt = 20 + ((722 + 722 + 278) * 12) / 1000;
+    const marked = drawnInOrder(visual, [0, 1, 2, 3, 4, 5]).replace(
+      " (.) Tj",
+      ` 3 Tr 1 0 0 1 ${fullStopAt.toFixed(3)} 150 Tm (|) Tj 0 Tr 1 0 0 1 ${fullStopAt.toFixed(3)} 150 Tm (.) Tj`,
+    );
+    const { poppler, pdfjs } = extractBoth(minimalPdf(marked, HEBREW));
+    expect(popplerText(poppler).replaceAll("\u061c", "")).toBe("אב. גד");
+    expect(pdfjs.join("").trim()).toBe("אב. גד");
+  });
+});
+
+describe("what pdf.js does with a space before a move back", () => {
+  it("drops it: two right-to-left words drawn in reading order (the first on the right) copy as one", () => {
+    // "אב גד" drawn word by word in reading order: "אב" on the right, then "גד" to its left.
+    const { poppler, pdfjs } = extractBoth(minimalPdf(drawnInOrder("DC BA", [4, 3, 2, 1, 0]), HEBREW));
+    expect(pdfjs.join("").trim()).toBe("אבגד");
+    expect(popplerText(poppler)).toBe("אב גד");
+  });
+});
+
+describe("what the extractors do with ReversedChars, the PDF's own tag for text drawn in reverse order", () => {
+  it("neither reads it: both copy the characters in the order drawn (Skia's PDF backend tags reversed runs so; it would not help here)", () => {
+    const { poppler, pdfjs } = extractBoth(minimalPdf("/ReversedChars BMC BT /F1 12 Tf 20 150 Td (olleh) Tj ET EMC"));
+    for (const text of [poppler.join(""), pdfjs.join("")]) {
+      expect(text).toContain("olleh");
+      expect(text).not.toContain("hello");
+    }
+  });
+});

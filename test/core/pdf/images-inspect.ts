@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { run } from "./pdf-inspect";
+import { run, wordBoxes } from "./pdf-inspect";
 
 /** Reading images back from a PDF with poppler and qpdf: pixels, word boxes, image XObjects, Figures. */
 
@@ -50,18 +50,9 @@ export function colourBox(file: string, page: number, rgb: [number, number, numb
   return box && { xMin: box.xMin * pt, yMin: box.yMin * pt, xMax: box.xMax * pt, yMax: box.yMax * pt };
 }
 
-/** pdftotext's word boxes, by page. */
+/** pdftotext's word boxes, by page, each with its box apart (from pdf-inspect's `wordBoxes`). */
 export function words(file: string): { page: number; text: string; box: Box }[] {
-  const out: { page: number; text: string; box: Box }[] = [];
-  run("pdftotext", ["-bbox", file, "-"])
-    .split("<page ")
-    .slice(1)
-    .forEach((page, index) => {
-      for (const m of page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
-        out.push({ page: index + 1, text: m[5]!, box: { xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]) } });
-      }
-    });
-  return out;
+  return wordBoxes(file).map(({ page, text, xMin, yMin, xMax, yMax }) => ({ page, text, box: { xMin, yMin, xMax, yMax } }));
 }
 
 /** pdfimages -list: the image XObjects, each with its page, kind, size in pixels and encoding. */

@@ -1,3 +1,4 @@
+import { paragraphSpec } from "./paragraph-spec";
 import { type FamilyId, faceOf } from "../../../functions/core/pdf/font-library";
 import { breakPositions, type Line, setParagraph } from "../../../functions/core/pdf/paragraph";
 import { shape } from "../../../functions/core/pdf/shaping";
@@ -13,20 +14,7 @@ const fonts = loadFontLibrary();
 const SIZE = 10;
 
 function line(text: string, primary: FamilyId, keepAll = false): Line {
-  return setParagraph(fonts, {
-    runs: [{ text, style: { bold: false, italic: false } }],
-    size: SIZE,
-    color: "#000000",
-    leading: 1.5,
-    width: 5000,
-    align: "start",
-    dir: "ltr",
-    rules: { primary, keepAll },
-    indent: 0,
-    noWrap: false,
-    letterSpacing: 0,
-    hyphens: "manual",
-  })[0]!;
+  return setParagraph(fonts, paragraphSpec(text, { size: SIZE, leading: 1.5, width: 5000, rules: { primary, keepAll } }))[0]!;
 }
 
 /** Each character's advance on the line, in ems. */

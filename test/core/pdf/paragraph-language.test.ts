@@ -1,3 +1,4 @@
+import { PLAIN, paragraphSpec } from "./paragraph-spec";
 import { type FamilyId, faceOf } from "../../../functions/core/pdf/font-library";
 import { type Line, type ParagraphSpec, setParagraph, type StyledText } from "../../../functions/core/pdf/paragraph";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
@@ -11,26 +12,10 @@ import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
  */
 
 const fonts = loadFontLibrary();
-const PLAIN = { bold: false, italic: false };
 const ITALIC = { bold: false, italic: true };
 
 function paragraph(runs: StyledText[], primary: FamilyId, language: string, overrides: Partial<ParagraphSpec> = {}): Line[] {
-  return setParagraph(fonts, {
-    runs,
-    size: 10,
-    color: "#000000",
-    leading: 1.4,
-    width: 10_000,
-    align: "start",
-    dir: "ltr",
-    rules: { primary, keepAll: primary === "kr" },
-    indent: 0,
-    noWrap: false,
-    letterSpacing: 0,
-    hyphens: "manual",
-    language,
-    ...overrides,
-  });
+  return setParagraph(fonts, paragraphSpec("", { runs, rules: { primary, keepAll: primary === "kr" }, language, ...overrides }));
 }
 
 /** The advance of every space glyph the lines draw in Noto Sans KR, in em (a space after Latin letters is set in the Latin face). */

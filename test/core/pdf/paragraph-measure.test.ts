@@ -1,3 +1,4 @@
+import { paragraphSpec } from "./paragraph-spec";
 import { browserAdvanceScale, type Line, type ParagraphSpec, setParagraph } from "../../../functions/core/pdf/paragraph";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
 
@@ -9,25 +10,9 @@ import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
  */
 
 const fonts = loadFontLibrary();
-const PLAIN = { bold: false, italic: false };
 
 function paragraph(text: string, overrides: Partial<ParagraphSpec>): Line[] {
-  return setParagraph(fonts, {
-    runs: [{ text, style: PLAIN }],
-    size: 11.025,
-    color: "#000000",
-    leading: 1.4,
-    width: 10_000,
-    align: "start",
-    dir: "ltr",
-    rules: { primary: "bengali", keepAll: false },
-    indent: 0,
-    noWrap: false,
-    letterSpacing: 0,
-    hyphens: "manual",
-    language: "bn",
-    ...overrides,
-  });
+  return setParagraph(fonts, paragraphSpec(text, { size: 11.025, rules: { primary: "bengali", keepAll: false }, language: "bn", ...overrides }));
 }
 
 /** The text of a line's runs, in drawing order. */

@@ -1,3 +1,4 @@
+import { PLAIN, paragraphSpec } from "./paragraph-spec";
 import { type FamilyId, faceOf } from "../../../functions/core/pdf/font-library";
 import { type Line, type ParagraphSpec, setParagraph } from "../../../functions/core/pdf/paragraph";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
@@ -9,25 +10,10 @@ import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
  */
 
 const fonts = loadFontLibrary();
-const PLAIN = { bold: false, italic: false };
 
 function paragraph(text: string, overrides: Partial<ParagraphSpec> & { primary?: FamilyId } = {}): Line[] {
   const { primary = "serif", ...rest } = overrides;
-  return setParagraph(fonts, {
-    runs: [{ text, style: PLAIN }],
-    size: 10,
-    color: "#000000",
-    leading: 1.4,
-    width: 200,
-    align: "justify",
-    dir: "ltr",
-    rules: { primary, keepAll: false },
-    indent: 0,
-    noWrap: false,
-    letterSpacing: 0,
-    hyphens: "manual",
-    ...rest,
-  });
+  return setParagraph(fonts, paragraphSpec(text, { width: 200, align: "justify", rules: { primary, keepAll: false }, ...rest }));
 }
 
 /** Every glyph of a line in logical order with its text and the space justification added after it. */
