@@ -62,12 +62,10 @@ const BELOW_BAR: Partial<Record<VariantName, Partial<Record<LocaleId, { agreeing
     fa: { agreeing: 0.676 },
   },
   "a class of the author's own, boxed and indented": { ar: { agreeing: 0.957 } },
-  "A5 with narrow margins and a smaller, looser body": {
-    th: { agreeing: 0.891 },
-    // Chinese: one paragraph set in one more line than Chromium sets it moves every line after it
-    // down by a line, so the tops differ by a line's height past it.
-    zh: { agreeing: 0.891, samePage: 0.927, topDifference: 15.5 },
-  },
+  // (Chinese, 0.891 of line starts, 0.927 of characters on the same page and tops 15.5 pt apart before,
+  // meets the bar since a closing quote that ends a line is set half-width when only so it fits, as
+  // Chromium sets it: paragraph.ts, closingQuoteTrimmedAtLineEnd.)
+  "A5 with narrow margins and a smaller, looser body": { th: { agreeing: 0.891 } },
 };
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
