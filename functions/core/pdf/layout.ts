@@ -21,6 +21,31 @@ import { layoutTable, placeTable, type TableHost, type TableLayout, tableHead } 
 /** Sub-point tolerance for lines that fill a page exactly. */
 const EPSILON = 0.01;
 
+/**
+ * How good a place to break a page is, higher is better: CSS Fragmentation 3 §4.4's rules, ranked
+ * as Chromium ranks their violations (break_appeal.h), so that both editions relax the same rule
+ * when no break keeps them all. `none`: no break point at all.
+ */
+const APPEAL = { none: -1, lastResort: 0, violatingAvoid: 1, violatingOrphansWidows: 2, perfect: 3 } as const;
+type Appeal = (typeof APPEAL)[keyof typeof APPEAL];
+
+/** A place to break: before line `line` of the lines event `event` (0: before the event), or inside a table. */
+interface BreakAt {
+  event: number;
+  line: number;
+}
+
+/** A break point pagination may choose, with the boxes it is in: inside `path`'s first `depth` boxes. */
+interface BreakCandidate extends BreakAt {
+  appeal: Appeal;
+  path: readonly Box[];
+  depth: number;
+}
+type Candidate = BreakCandidate;
+
+/** `BreakAt.line` of a break between a table's rows, which the table layout places (placeTable). */
+const TABLE_ROWS = -1;
+
 /** The space between an outside list marker and the item's text, in ems: Chromium's marker suffix is a space. */
 const MARKER_GAP_EM = 0.5;
 
@@ -512,13 +537,151 @@ export class Composer {
     return -1;
   }
 
-  /** Whether the lines event `at` must stay on the page with the next one: break-after/before: avoid between them, or one box around both avoids breaks inside. */
-  private keptWithNext(at: number, next: number): boolean {
-    const between = this.between(at, next);
-    if (between.forced) return false;
-    if (between.avoid) return true;
-    const kept = (this.events[at] as LinesEvent | TableEvent).keptIn;
-    return kept !== null && kept === (this.events[next] as LinesEvent | TableEvent).keptIn;
+  private previousLines(from: number): number {
+    for (let i = from - 1; i >= 0; i--) if (this.events[i]!.kind === "lines" || this.events[i]!.kind === "table") return i;
+    return -1;
+  }
+
+  /**
+   * The appeal of a break between the lines (or table) events `at` and `next` (a class A break point,
+   * CSS Fragmentation 3 §4.4 rule 1): lower where break-after or break-before: avoid meet there.
+   * Rule 2 (break-inside: avoid) lowers it where it is weighed against breaks outside that box.
+   */
+  private appealBetween(at: number, next: number): Appeal {
+    return this.between(at, next).avoid ? APPEAL.violatingAvoid : APPEAL.perfect;
+  }
+
+  /**
+   * The best place to break between two of a block's `count` lines when they all fit (class B,
+   * §4.4 rule 3), as Chromium weighs it (block_layout_algorithm.cc, UpdateEarlyBreakBetweenLines):
+   * as late as leaves `widows` lines after it and `orphans` before; where the block is too short for
+   * both, before its last line, with lower appeal.
+   */
+  private breakBetweenLines(count: number, style: ComputedStyle): { line: number; appeal: Appeal } {
+    const line = Math.max(count - style.widows, Math.min(count - 1, style.orphans));
+    if (line >= style.orphans && count - line >= style.widows) return { line, appeal: APPEAL.perfect };
+    return { line: count - 1, appeal: APPEAL.violatingOrphansWidows };
+  }
+
+  /** The boxes open around each lines or table event, outermost first, the event's own block last. */
+  private ancestorsOfEvents(): (readonly Box[])[] {
+    const open: Box[] = [];
+    return this.events.map((event) => {
+      if (event.kind === "open") open.push(event.box);
+      else if (event.kind === "close") open.pop();
+      return [...open];
+    });
+  }
+
+  /**
+   * Where this page breaks: the flow from event `e`'s line `from` (whose top is at `y`, on page
+   * `pageIndex`) is followed to where it first runs over the page, collecting every break point
+   * on the way, and the break is chosen among them as CSS Fragmentation 3 §4.4 relaxes its rules
+   * and as Chromium (LayoutNG) weighs them, so that both editions break alike: from the innermost
+   * box out, a box keeps the break found inside its child unless breaking before that child, or
+   * at the best earlier break inside the box (highest appeal, then latest), is more appealing; an
+   * earlier break taken that way counts as perfect further out, as Chromium lays the box out again
+   * with it. Null when nothing runs over the page (the flow ends, or a forced break comes first).
+   */
+  private chooseBreak(e: number, from: number, y: number, pageIndex: number, paths: readonly (readonly Box[])[]): BreakAt | null {
+    const bottom = this.bottom(pageIndex) + EPSILON;
+    const candidates: Candidate[] = [];
+    // The break before the first event counts unless it is the page's top: a break there makes no progress.
+    if (from === 0 && y > this.top(pageIndex) + EPSILON) {
+      const previous = this.previousLines(e);
+      if (previous !== -1) candidates.push(this.classA(previous, e, paths));
+    }
+    let overflow: Candidate | null = null;
+    for (let k = e, start = from; overflow === null; ) {
+      const event = this.events[k] as LinesEvent | TableEvent;
+      const path = paths[k]!;
+      if (event.kind === "table") {
+        // A table breaks between its rows (placeTable) once its first row is on the page.
+        const whole = tableHead(event.table, true);
+        if (y + whole > bottom) {
+          const inside = y + tableHead(event.table, false) <= bottom;
+          overflow = { event: k, line: inside ? TABLE_ROWS : 0, appeal: inside ? APPEAL.perfect : APPEAL.none, path, depth: path.length };
+          break;
+        }
+        y += whole;
+      } else {
+        const { lines, style } = event;
+        let fit = start;
+        while (fit < lines.length && y + lines[fit]!.height <= bottom) y += lines[fit++]!.height;
+        if (fit < lines.length) {
+          // Lines run over the page. Chromium breaks after `orphans` of them or more (after a break
+          // before them too, as many as `widows`), leaving `widows` for the next page where the block
+          // is long enough and breaking after `orphans` where it is not, and counts either as good
+          // as any (FinalizeForFragmentation); fewer than `orphans` violate rule 3.
+          const here = fit - start;
+          const minimum = start === 0 ? style.orphans : Math.max(style.orphans, style.widows);
+          const count = lines.length - start;
+          let line = fit;
+          let appeal: Appeal = here === 0 ? APPEAL.none : APPEAL.violatingOrphansWidows;
+          if (here >= minimum) {
+            appeal = APPEAL.perfect;
+            if (count - here < style.widows) line = start + Math.max(count - style.widows, Math.min(count, style.orphans));
+          }
+          overflow = { event: k, line, appeal, path, depth: path.length };
+          break;
+        }
+        if (lines.length - start >= 2) {
+          const between = this.breakBetweenLines(lines.length - start, style);
+          candidates.push({ event: k, line: start + between.line, appeal: between.appeal, path, depth: path.length });
+        }
+      }
+      const next = this.nextLines(k);
+      if (next === -1) return null;
+      const between = this.between(k, next);
+      if (between.forced) return null;
+      candidates.push(this.classA(k, next, paths));
+      y += between.space;
+      k = next;
+      start = 0;
+    }
+    return this.resolveBreak(overflow!, candidates);
+  }
+
+  /** The class A break point between events `at` and `next`: inside every box open across it. */
+  private classA(at: number, next: number, paths: readonly (readonly Box[])[]): Candidate {
+    const before = paths[at]!;
+    const path = paths[next]!;
+    let depth = 0;
+    while (depth < before.length && depth < path.length && before[depth] === path[depth]) depth++;
+    return { event: next, line: 0, appeal: this.appealBetween(at, next), path, depth };
+  }
+
+  /** Chromium's choice of break, from the box that holds where the page runs over out to the root (see chooseBreak). */
+  private resolveBreak(overflow: Candidate, candidates: readonly Candidate[]): BreakAt {
+    const avoidsInside = (box: Box) => box.style.breakInside === "avoid";
+    let chosen: BreakAt = overflow;
+    let appeal: Appeal = overflow.appeal;
+    const path = overflow.path;
+    for (let level = overflow.depth - 2; level >= 0; level--) {
+      const box = path[level]!;
+      const child = path[level + 1]!;
+      // Rule 2: a break inside a child that avoids breaks inside is worse, seen from outside it.
+      if (avoidsInside(child)) appeal = Math.min(appeal, APPEAL.violatingAvoid) as Appeal;
+      const before = candidates.find((c) => c.depth === level + 1 && c.path[level] === box && c.path[level + 1] === child);
+      const beforeAppeal: Appeal = before ? before.appeal : APPEAL.lastResort;
+      let earlier: { at: Candidate; appeal: Appeal } | null = null;
+      for (const c of candidates) {
+        if (c.depth < level + 1 || c.path[level] !== box || c.path[level + 1] === child) continue;
+        let effective = c.appeal;
+        for (let d = level + 1; d < c.depth; d++) if (avoidsInside(c.path[d]!)) effective = Math.min(effective, APPEAL.violatingAvoid) as Appeal;
+        if (earlier === null || effective >= earlier.appeal) earlier = { at: c, appeal: effective };
+      }
+      const earlierAppeal = earlier?.appeal ?? APPEAL.none;
+      if (appeal >= beforeAppeal && appeal >= earlierAppeal) continue;
+      if (earlier !== null && earlierAppeal > beforeAppeal) {
+        chosen = earlier.at;
+        appeal = APPEAL.perfect;
+      } else if (before) {
+        chosen = before;
+        appeal = beforeAppeal;
+      }
+    }
+    return { event: chosen.event, line: chosen.line };
   }
 
   private heightOf(lines: readonly Line[], from = 0, to = lines.length): number {
@@ -535,6 +698,10 @@ export class Composer {
     let truncate = false;
     let margins: number[] = [];
     let forceBreak = false;
+    // Where the current page is to break, chosen when the page's flow is first looked at (undefined:
+    // not yet; null: nothing runs over this page).
+    let target: BreakAt | null | undefined;
+    const paths = this.ancestorsOfEvents();
     interface Fragment {
       geometry: Geometry;
       box: Box;
@@ -562,6 +729,7 @@ export class Composer {
       truncate = true;
       margins = [];
       forceBreak = false;
+      target = undefined;
       // Boxes split by the break continue at the new page's top, without their top border or padding.
       for (const fragment of open) {
         fragment.first = false;
@@ -599,25 +767,13 @@ export class Composer {
         continue;
       }
       if (forceBreak) breakPage();
-      // What must fit with this paragraph's start: its first `orphans` lines (all when it is kept
-      // whole or kept with the next), and likewise for each paragraph kept with it.
-      const head = (k: number) => {
-        const at = this.events[k] as LinesEvent | TableEvent;
-        if (at.kind === "table") return tableHead(at.table, at.keptIn !== null);
-        const lines = at;
-        const kept =
-          lines.keptIn !== null ||
-          (() => {
-            const next = this.nextLines(k);
-            return next !== -1 && this.keptWithNext(k, next);
-          })();
-        return kept ? this.heightOf(lines.lines) : this.heightOf(lines.lines, 0, Math.min(lines.style.orphans, lines.lines.length));
-      };
-      let need = (truncate ? 0 : collapseMargins(margins)) + head(e);
-      for (let k = e, next = this.nextLines(k); next !== -1 && this.keptWithNext(k, next); k = next, next = this.nextLines(k)) {
-        need += this.between(k, next).space + head(next);
+      // A break chosen before this event that did not happen (a table placed its rows otherwise) is chosen again.
+      if (target && target.event < e) target = undefined;
+      if (target === undefined) target = this.unbounded ? null : this.chooseBreak(e, 0, y + (truncate ? 0 : collapseMargins(margins)), pageIndex, paths);
+      if (target && target.event === e && target.line === 0 && y > this.top(pageIndex) + EPSILON) {
+        breakPage();
+        target = this.chooseBreak(e, 0, y, pageIndex, paths);
       }
-      if (y > this.top(pageIndex) + EPSILON && y + need > this.bottom(pageIndex) + EPSILON) breakPage();
       settle();
       if (event.kind === "table") {
         const pageBottom = (index: number) => this.bottom(index);
@@ -645,7 +801,7 @@ export class Composer {
         });
         continue;
       }
-      const { lines, style } = event;
+      const { lines } = event;
       if (event.marker) page.items.push({ kind: "line", x: event.marker.x, y, line: event.marker.line, node: event.marker.node });
       this.recordStrings(pageIndex, event.strings);
       let i = 0;
@@ -654,12 +810,8 @@ export class Composer {
         let fit = 0;
         let h = 0;
         while (fit < remaining && y + h + lines[i + fit]!.height <= this.bottom(pageIndex) + EPSILON) h += lines[i + fit++]!.height;
-        if (fit < remaining && event.keptIn === null) {
-          // Widows: leave at least `widows` lines for the next page; orphans: at least `orphans` at this one's foot.
-          if (remaining - fit < style.widows) fit = Math.max(0, remaining - style.widows);
-          if (fit < style.orphans && i === 0) fit = 0;
-        }
-        if (fit < remaining && event.keptIn !== null && y > this.top(pageIndex) + EPSILON && i === 0) fit = 0;
+        // The chosen break, when it is in these lines (the lines that fit bound it, whatever happens).
+        if (target && target.event === e) fit = Math.min(fit, target.line - i);
         if (fit === 0 && y <= this.top(pageIndex) + EPSILON) fit = Math.max(1, Math.min(remaining, fit));
         for (let j = 0; j < fit; j++) {
           const line = lines[i + j]!;
@@ -675,6 +827,7 @@ export class Composer {
         if (i < lines.length) {
           breakPage();
           truncate = false;
+          target = this.chooseBreak(e, i, y, pageIndex, paths);
         }
       }
     }

@@ -68,20 +68,33 @@ export function fontExtents(font: Font): FontExtents {
 /** CSS pixels in a point (CSS Values 4 §6.2: 96px = 72pt = 1in), the unit Blink rounds font metrics in. */
 const PX_PER_PT = 96 / 72;
 
+/** Blink's layout unit: 1/64 of a CSS pixel. */
+const LAYOUT_UNITS_PER_PX = 64;
+
+/**
+ * A length (points) in whole layout units, rounded down, as Blink holds a used line-height
+ * (ComputedStyle::ComputedLineHeightAsFixed, LayoutUnit::FromFloatFloor): 1.45 x 12pt is 23.2 px,
+ * 23.1875 px in layout units. A letter's lines add the difference up over a page: without it, a
+ * line that ends a page in Chromium by a fraction of a point ran over ours.
+ */
+function layoutUnits(length: number): number {
+  return Math.floor(length * PX_PER_PT * LAYOUT_UNITS_PER_PX) / LAYOUT_UNITS_PER_PX / PX_PER_PT;
+}
+
 /**
  * The line box of a line whose inline boxes all have `extents` at `fontSize` and the used
  * `lineHeight` (both in points): the line-height tall, the baseline half the leading below the
  * ascent's top (CSS 2.1 §10.8.1), in whole CSS pixels as Chromium places it: Blink rounds the
  * font's ascent and descent to whole pixels (its FontMetrics) and floors the half-leading above the
  * ascent (CalculateLeadingSpace), so its baseline sits a whole number of pixels below the line's
- * top. Measured against Chromium 156 for six of our faces at three sizes and three line-heights:
+ * top; the line-height itself in whole layout units (`layoutUnits`). Measured against Chromium 156 for six of our faces at three sizes and three line-heights:
  * the same baseline in every case, where the unrounded formula was up to 0.9 px (0.7 pt) lower.
  */
 export function lineBox(fontSize: number, lineHeight: number, extents: FontExtents): LineBox {
   const ascent = Math.round(extents.ascent * fontSize * PX_PER_PT);
   const descent = Math.round(extents.descent * fontSize * PX_PER_PT);
   const halfLeading = Math.floor((lineHeight * PX_PER_PT - (ascent + descent)) / 2);
-  return { height: lineHeight, baseline: (halfLeading + ascent) / PX_PER_PT };
+  return { height: layoutUnits(lineHeight), baseline: (halfLeading + ascent) / PX_PER_PT };
 }
 
 /** Each face's extents, read once per parsed font. */

@@ -626,6 +626,31 @@ function paragraphKey(spec: ParagraphSpec): string {
 }
 
 /**
+ * The word with its fullwidth closing quotation mark (see PunctuationKind) set half-width, when that
+ * is what makes it fit the line's `room`, as Chromium sets it ("侵犯”" ends a line that the full em
+ * would not hold; CSS Text 4 §8.3's allow-end, which `text-spacing-trim: normal` includes). Measured
+ * in Chromium 156 for closing quotes only: its other closing punctuation (，。、) keeps the full em.
+ * Null when the word ends otherwise or does not fit either way.
+ */
+function closingQuoteTrimmedAtLineEnd(fonts: FontLibrary, spec: ParagraphSpec, word: Word, room: number): Word | null {
+  let p = word.pieces.length - 1;
+  while (p >= 0 && word.pieces[p]!.space) p--;
+  const piece = word.pieces[p];
+  if (!piece || piece.run.direction === "rtl") return null;
+  let index = piece.run.glyphs.length - 1;
+  while (index >= 0 && piece.run.glyphs[index]!.text === "") index--;
+  const glyph = piece.run.glyphs[index];
+  if (!glyph || !CLOSING_QUOTE.test(glyph.text) || punctuationKind(fonts, piece.face, glyph.id, glyph.text, piece.run.unitsPerEm, glyph.xAdvance) !== "close") return null;
+  if (word.width - spec.size / 2 > room + 0.01) return null;
+  // A copy: the paragraph's words may be read again at another width.
+  const copy: Word = { ...word, pieces: word.pieces.slice() };
+  trimEnd(spec, copy, p, index);
+  return copy;
+}
+
+const CLOSING_QUOTE = /^\p{Pf}$/u;
+
+/**
  * Sets a paragraph into lines: break opportunities by UAX #14 (keep-all for Korean), greedy filling,
  * then per line the bidi reordering of UAX #9, alignment and justification. The lines are shared
  * with every other paragraph of the same text and style: treat them as read-only.
@@ -675,9 +700,11 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
     width = 0;
   };
   for (let i = 0; i < all.length; ) {
-    const word = all[i]!;
+    let word = all[i]!;
     const room = fillWidth(spec, indentOf()) - width;
-    if (!spec.noWrap && word.width > room + 0.01) {
+    const trimmedAtEnd = !spec.noWrap && word.width > room + 0.01 ? closingQuoteTrimmedAtLineEnd(fonts, spec, word, room) : null;
+    if (trimmedAtEnd) all[i] = trimmedAtEnd;
+    else if (!spec.noWrap && word.width > room + 0.01) {
       // The line ends inside the word when a part of it fits, else before it.
       const parts = word.softBreaks.length > 0 ? hyphenateWord(fonts, spec, prepared, word, room) : null;
       if (parts) {
@@ -696,6 +723,7 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
         continue;
       }
     }
+    word = all[i]!;
     current.push(word);
     width += word.fullWidth;
     i++;

@@ -37,23 +37,20 @@ export interface StyledDocument {
 const CSS_PX = 0.75;
 
 /**
- * Chromium lays a printed page out on whole CSS pixels: the content box is as wide as the rest of
- * the page rounded up to a pixel, and starts at the start margin (left, or right in a right-to-left
- * document) rounded to a pixel (22 mm margins on A4 give a 628 px measure, not 627.4, from 83 px,
- * not 83.15; the end margin takes the difference). Measured in its printed PDFs. The PDF takes the
- * same measure, so lines fill the same width in both editions (issue 12 item 8). Vertical placement
- * is left to the line boxes (functions/core/pdf/line-box.ts).
+ * Chromium lays a printed page out on whole CSS pixels: the page area is as wide and as tall as the
+ * rest of the page rounded up to a pixel, and starts at the start margin (left, or right in a
+ * right-to-left document; the top margin) rounded to a pixel (22 mm margins on A4 give a 628 px
+ * measure, not 627.4, from 83 px, not 83.15; the end margin takes the difference). Measured in its
+ * printed PDFs. The PDF takes the same page area, so lines fill the same width and pages the same
+ * height in both editions (issue 12 item 8: 27 mm and 32 mm margins on US Letter leave 833.008 px,
+ * which Chromium makes 834 px, and a line that ended its page ran over ours).
  */
-function snapToCssPixels(margin: { right: number; left: number }, pageWidth: number, dir: Direction): void {
+function snapToCssPixels<Start extends string, End extends string>(margin: Record<Start | End, number>, pageSize: number, dir: Direction, start: Start, end: End): void {
   // The epsilon keeps a length that is whole pixels (in floating point, a hair over) from growing a pixel.
-  const contentWidth = Math.ceil((pageWidth - margin.left - margin.right) / CSS_PX - 1e-6) * CSS_PX;
-  if (dir === "rtl") {
-    margin.right = Math.round(margin.right / CSS_PX) * CSS_PX;
-    margin.left = pageWidth - margin.right - contentWidth;
-  } else {
-    margin.left = Math.round(margin.left / CSS_PX) * CSS_PX;
-    margin.right = pageWidth - margin.left - contentWidth;
-  }
+  const content = Math.ceil((pageSize - margin[start] - margin[end]) / CSS_PX - 1e-6) * CSS_PX;
+  const [from, to] = dir === "rtl" ? [end, start] : [start, end];
+  margin[from] = Math.round(margin[from] / CSS_PX) * CSS_PX;
+  margin[to] = pageSize - margin[from] - content;
 }
 
 /** The smallest page area (the page less its margins) a letter is set in, each way: one inch. */
@@ -205,7 +202,8 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
       size: sizeDeclaration?.declaration.where,
       margin: [...ordered].reverse().find((entry) => entry.declaration.property.startsWith("margin"))?.declaration.where,
     });
-    snapToCssPixels(margin, width, dirs.get(root) ?? "ltr");
+    snapToCssPixels(margin, width, dirs.get(root) ?? "ltr", "left", "right");
+    snapToCssPixels(margin, height, "ltr", "top", "bottom");
     const boxes: PageStyle["boxes"] = {};
     for (const name of MARGIN_BOXES) {
       const declared = rules.flatMap((rule) =>
