@@ -16,6 +16,7 @@ import { TemplateEngine } from "../functions/core/template/template-engine";
 import { loadTemplateSet } from "../functions/templates/load-template-set";
 import { ProgressTable } from "./progress-table";
 import { watchLetterData } from "./data-watch";
+import { templateStylesheetWarnings } from "../functions/templates/stylesheet-warnings";
 import { startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";
 
@@ -124,6 +125,7 @@ withStorageFlags(
     // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
     const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
     if (flags.recipients) for (const warning of await mailMergeWarnings(flags, flags.letter)) console.error(`warning: ${warning}`);
+    for (const warning of await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper)) console.error(`warning: ${warning}`);
     console.log(`Storing in ${runtime.description}`);
     const table = new ProgressTable(process.stdout);
     const result = await generateDocuments(
@@ -177,6 +179,7 @@ withStorageFlags(
   let listening!: (baseUrl: string) => void;
   const shareLinkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
   const runtime = await startLocalRuntime({ ...runtimeOptions(flags), shareLinkBaseUrl });
+  for (const warning of await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper)) console.error(`warning: ${warning}`);
   const server = createLocalServer(runtime);
   const port = await listenLocalServer(server, flags.port).catch(async (error: unknown) => {
     await runtime.close();

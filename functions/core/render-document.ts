@@ -5,6 +5,8 @@ import type { WebFontSource } from "./html/web-fonts";
 import type { TextCoverage } from "./letter/letter-context";
 import type { TypesetterCaches } from "./pdf/cache";
 import type { ParsedLetter } from "./letter/parse-letter";
+import { MarkupError } from "./pdf/letter-tree";
+import { markupErrorOfLetter } from "./template/markup-provenance";
 import type { TemplateEngine } from "./template/template-engine";
 import type { TemplateLibrary } from "./template/template-library";
 import { type HyphenationPatterns, hyphenateFragment } from "./text/hyphenate";
@@ -49,9 +51,15 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
   }
   const engine = renderer.templates.forLetter(parsed.letter);
   const filled = hyphenateLetter(renderer, engine, fillLetter(engine, parsed.letter, request.locale, request.recipientId ?? undefined));
-  const bytes =
-    request.format === "pdf"
-      ? await renderer.pdf(filled, renderer.paper, engine)
-      : Buffer.from(renderer.webFonts ? await renderHtmlEdition(engine, filled, renderer.paper, renderer.webFonts) : renderHtmlPage(engine, filled, renderer.paper), "utf8");
+  let bytes: Buffer;
+  try {
+    bytes =
+      request.format === "pdf"
+        ? await renderer.pdf(filled, renderer.paper, engine)
+        : Buffer.from(renderer.webFonts ? await renderHtmlEdition(engine, filled, renderer.paper, renderer.webFonts) : renderHtmlPage(engine, filled, renderer.paper), "utf8");
+  } catch (error) {
+    // The template's own markup was checked at load: what is left came from a field, named by its file and JSON path.
+    throw error instanceof MarkupError ? markupErrorOfLetter(error, parsed.letter, request.locale, engine) : error;
+  }
   return { request, bytes, sha256: sha256Hex(bytes), contentType: CONTENT_TYPES[request.format] };
 }

@@ -1,6 +1,7 @@
 import { editionStylesheets, type FilledLetter, type Paper } from "../core/html/render-html";
 import { type AllowedLocales, localeInfo } from "../core/locales";
 import { warmUp } from "../core/pdf/warm-up";
+import { StyleError } from "../core/style";
 import { renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
 import type { TemplateEngine } from "../core/template/template-engine";
@@ -32,11 +33,19 @@ export async function createRenderer(options: RendererOptions): Promise<Document
   const engines = templates.names.map((name) => templates.get(name) as TemplateEngine);
   // CSS outside the supported table fails every document of both editions before any is made, not
   // the PDF alone: the HTML page must never show a look the PDF refuses. Each template is checked.
+  const problems = new Set<string>();
   for (const engine of engines) {
     const anyLocale = Object.keys(engine.set.catalogs)[0];
     // Parsed by the sheets the template owns: its documents reuse this parse of ua.css and print.css.
-    if (anyLocale) templateStylesheets(engine).parsed(editionStylesheets(engine, anyLocale, options.paper));
+    try {
+      if (anyLocale) templateStylesheets(engine).parsed(editionStylesheets(engine, anyLocale, options.paper));
+    } catch (error) {
+      // Every template's stylesheet problems at once (ua.css's, shared, once).
+      if (!(error instanceof StyleError)) throw error;
+      for (const problem of error.problems) problems.add(problem);
+    }
   }
+  if (problems.size > 0) throw new StyleError([...problems]);
   const fonts = loadFontLibrary(options.fontDir);
   // Parsing fonts' shaping tables and compiling the typesetter costs a few hundred ms once per process:
   // pay it at init, not in the first request. Warm-up changes no output byte.

@@ -2,7 +2,8 @@ import { LetterpressError } from "../errors";
 import type { LocaleInfo } from "../locales";
 import { formatCounter } from "../style/counter-styles";
 import { borderWidthsOf, type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
-import { FAMILIES, FAMILY_IDS, type FamilyId, faceOf, type FontLibrary } from "./font-library";
+import { FAMILY_NAMES, registryFamilyOf } from "../style/font-families";
+import { type FamilyId, faceOf, type FontLibrary } from "./font-library";
 import { checkFitsPage, type ImageContent, imageLine, imageSize } from "./images";
 import { type Box, type Inline, inlineText } from "./letter-tree";
 import { strutOf } from "./line-box";
@@ -30,26 +31,11 @@ export interface LayoutContext {
 }
 
 /**
- * The font registry's families by the names stylesheets give them (lowercase): each family's own CSS
- * name from the registry (so a script added there is known here too), plus the generic names and
- * the CJK aliases the template's stacks use.
- */
-const FAMILY_NAMES: Readonly<Record<string, FamilyId>> = {
-  ...Object.fromEntries(FAMILY_IDS.map((id) => [FAMILIES[id].name.toLowerCase(), id])),
-  serif: "serif",
-  "noto sans cjk sc": "sc",
-  "noto sans cjk tc": "tc",
-  "noto sans cjk jp": "jp",
-  "noto sans cjk kr": "kr",
-  "sans-serif": "sans",
-};
-
-/**
  * The first family of a font stack that the font registry has: the family the PDF sets the text in
  * (and the HTML edition embeds). A stack without one would be drawn in another face than the browser's: say so.
  */
 export function familyOfStack(fontFamily: readonly string[]): FamilyId {
-  const family = fontFamily.map((name) => FAMILY_NAMES[name.toLowerCase()]).find((f) => f !== undefined);
+  const family = fontFamily.map(registryFamilyOf).find((f) => f !== undefined);
   if (!family) {
     throw new LetterpressError(
       "TEMPLATE_ERROR",

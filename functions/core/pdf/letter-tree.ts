@@ -119,7 +119,7 @@ const INLINE_TAGS = new Set(["strong", "em", "b", "i", "q", "abbr", "time", "a",
 /** Attributes that carry no layout; `class` and `data-*` are read by the stylesheets. */
 const NEUTRAL_ATTRIBUTES = new Set(["id", "class", "lang", "dir", "role", "aria-labelledby", "aria-label", "title", "cite", "datetime", "href", "scope"]);
 
-function describe(element: Element): string {
+export function describe(element: Element): string {
   const cls = attribute(element, "class");
   return `<${element.tagName}${cls ? ` class="${cls}"` : ""}>`;
 }
@@ -129,8 +129,7 @@ function attribute(element: Element, name: string): string | undefined {
 }
 
 function fail(element: Element, why: string): never {
-  const line = element.sourceCodeLocation?.startLine;
-  throw new LetterpressError("TEMPLATE_ERROR", `filled template${line ? ` line ${line}` : ""}: ${describe(element)} ${why}`);
+  throw new LetterpressError("TEMPLATE_ERROR", `${where(element)}: ${describe(element)} ${why}`);
 }
 
 function isElement(node: ChildNode | DefaultTreeAdapterTypes.Node): node is Element {
@@ -145,19 +144,69 @@ function isBlank(node: ChildNode): boolean {
 const URL_ATTRIBUTES = new Set(["href", "cite"]);
 const ALLOWED_URL = /^\s*(?:https:|#)/i;
 
-/** Every element is of the vocabulary, with attributes that carry no layout of their own. */
+/** One way an element is outside the letter vocabulary: the element, and the attribute at fault if one is. */
+export interface VocabularyProblem {
+  element: Element;
+  /** The attribute at fault, with its value; none when the element itself is unknown. */
+  attribute?: { name: string; value: string };
+  /** What is wrong, after the element's description: "is not an element of the letter vocabulary (...)". */
+  detail: string;
+}
+
+/**
+ * Every element under `root` (itself included) is of the vocabulary, with attributes that carry no
+ * layout of their own: every problem, in document order, so that a template or a letter is fixed in
+ * one pass. `unknownText` marks text that comes from elsewhere (a template's `{{ }}` before it is filled):
+ * a URL that could still become an allowed one there is not judged.
+ */
+export function vocabularyProblems(root: Element, unknownText?: string): VocabularyProblem[] {
+  const problems: VocabularyProblem[] = [];
+  const visit = (element: Element) => {
+    const known = BLOCK_TAGS.has(element.tagName) || INLINE_TAGS.has(element.tagName);
+    if (!known && !(unknownText && element.tagName.includes(unknownText))) {
+      problems.push({ element, detail: "is not an element of the letter vocabulary (templates/VOCABULARY.md)" });
+    }
+    for (const { name, value } of element.attrs) {
+      if (unknownText && name.includes(unknownText)) continue;
+      if (URL_ATTRIBUTES.has(name) && !ALLOWED_URL.test(value)) {
+        // Text still to come (a template's {{ }}) may yet make an https: address of what is written before it.
+        const written = unknownText ? value.split(unknownText)[0]!.trim().toLowerCase() : null;
+        if (written !== null && value.includes(unknownText!) && "https:".startsWith(written)) continue;
+        problems.push({
+          element,
+          attribute: { name, value },
+          detail: `has ${name}="${value.length > 60 ? `${value.slice(0, 60)}...` : value}": expected an https: address or a #fragment (templates/VOCABULARY.md)`,
+        });
+      }
+    }
+    for (const { name, value } of element.attrs) {
+      if (unknownText && name.includes(unknownText)) continue;
+      if (!NEUTRAL_ATTRIBUTES.has(name) && !name.startsWith("data-") && !(element.tagName === "img" && IMAGE_ATTRIBUTES.has(name))) {
+        problems.push({ element, attribute: { name, value }, detail: `has an attribute the PDF layout does not know: ${name}` });
+      }
+    }
+    for (const child of element.childNodes) if (isElement(child)) visit(child);
+  };
+  visit(root);
+  return problems;
+}
+
+/** The letter's markup outside the vocabulary: every problem at once, each naming its line of the filled template. */
+export class MarkupError extends LetterpressError {
+  constructor(readonly problems: readonly VocabularyProblem[]) {
+    super("TEMPLATE_ERROR", problems.map((problem) => `${where(problem.element)}: ${describe(problem.element)} ${problem.detail}`).join("\n"));
+  }
+}
+
+function where(element: Element): string {
+  const line = element.sourceCodeLocation?.startLine;
+  return `filled template${line ? ` line ${line}` : ""}`;
+}
+
+/** The letter's markup that is outside the vocabulary, as one error naming every problem. */
 function checkVocabulary(element: Element): void {
-  const known = BLOCK_TAGS.has(element.tagName) || INLINE_TAGS.has(element.tagName);
-  if (!known) fail(element, "is not an element of the letter vocabulary (templates/VOCABULARY.md)");
-  for (const { name, value } of element.attrs) {
-    if (URL_ATTRIBUTES.has(name) && !ALLOWED_URL.test(value))
-      fail(element, `has ${name}="${value.length > 60 ? `${value.slice(0, 60)}...` : value}": expected an https: address or a #fragment (templates/VOCABULARY.md)`);
-  }
-  for (const { name } of element.attrs) {
-    if (!NEUTRAL_ATTRIBUTES.has(name) && !name.startsWith("data-") && !(element.tagName === "img" && IMAGE_ATTRIBUTES.has(name)))
-      fail(element, `has an attribute the PDF layout does not know: ${name}`);
-  }
-  for (const child of element.childNodes) if (isElement(child)) checkVocabulary(child);
+  const problems = vocabularyProblems(element);
+  if (problems.length > 0) throw new MarkupError(problems);
 }
 
 /**

@@ -4,6 +4,7 @@ import { compile } from "css-select";
 import csstree = require("css-tree");
 import { LetterpressError } from "../errors";
 import { type Element, PARSE5_ADAPTER } from "./dom-adapter";
+import { checkFontFamilies } from "./font-families";
 import { FIXED_BEHAVIOUR, PROPERTIES } from "./properties";
 import { expandDeclaration } from "./shorthands";
 import { hasVariables, parseValue, type Token, ValueError } from "./values";
@@ -61,6 +62,8 @@ export interface PageRule {
 export interface ParsedStylesheets {
   rules: StyleRule[];
   pages: PageRule[];
+  /** What is drawn as written but not as meant, one line each with its location (a font-family naming a family the registry lacks before one it has). */
+  warnings?: readonly string[];
 }
 
 export class StyleError extends LetterpressError {
@@ -342,7 +345,11 @@ export function parseStylesheets(sources: readonly StylesheetSource[]): ParsedSt
     // A sheet that does not parse is not read further: what css-tree recovered from it may not be what its author wrote.
     if (syntax.length === 0) readChildren((ast as csstree.StyleSheet).children, { source, out, order, problems });
   }
+  // Families are checked across the sheets: a var() of print.css may read what another sheet sets.
+  const families = checkFontFamilies(out);
+  problems.push(...families.errors);
   if (problems.length > 0) throw new StyleError(problems);
+  if (families.warnings.length > 0) out.warnings = families.warnings;
   return out;
 }
 

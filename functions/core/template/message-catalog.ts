@@ -150,3 +150,98 @@ export function checkCatalogs(catalogs: Readonly<Partial<Record<LocaleId, Messag
   }
   return problems;
 }
+
+/** One place that prints a message: a source file (or the code), and the argument names it passes (`{{t "key" name=...}}`). */
+export interface MessageCall {
+  where: string;
+  arguments: ReadonlySet<string>;
+}
+
+/** A message key the template prints: every place that prints it, the first first. */
+export interface PrintedMessage {
+  calls: readonly MessageCall[];
+}
+
+function listed(names: Iterable<string>): string {
+  const sorted = [...names].sort();
+  return sorted.length === 0 ? "none" : `{${sorted.join("}, {")}}`;
+}
+
+/**
+ * Checks a template's catalogs against what the template prints, not against one catalog of them:
+ * the reference is the template's sources (and the code's own keys), the same for every file, so
+ * following the advice for one catalog never makes another wrong. A key the template prints is
+ * missing wherever a catalog lacks it; its message must use exactly the arguments the template
+ * passes; a key nothing prints, held by some catalogs and not others, is unexpected where it is
+ * (remove it). When a `{{t}}` names its key from data (`dynamicKeys`), which keys are printed is
+ * not known: every catalog then needs every key another has. Returns one line per problem, each
+ * naming `messages/<tag>.json` and the key.
+ */
+export function checkTemplateCatalogs(catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>, printed: ReadonlyMap<string, PrintedMessage>, dynamicKeys = false): string[] {
+  const problems: string[] = [];
+  const locales = (Object.keys(catalogs) as LocaleId[]).sort();
+  const file = (locale: string) => `messages/${locale}.json`;
+  // Arguments a message uses that a place printing it does not pass, by key and place: one line for the place when every catalog uses them.
+  const unpassedBy = new Map<string, { locale: LocaleId; names: string[]; call: MessageCall }[]>();
+  const holders = new Map<string, LocaleId[]>();
+  for (const locale of locales) for (const key of Object.keys(catalogs[locale] ?? {})) holders.set(key, [...(holders.get(key) ?? []), locale]);
+  for (const locale of locales) {
+    const catalog = catalogs[locale] ?? {};
+    for (const [key, { calls }] of printed) if (!Object.hasOwn(catalog, key)) problems.push(`${file(locale)}: ${key}: missing; ${calls[0]!.where} prints it`);
+    for (const [key, message] of Object.entries(catalog)) {
+      let used: Set<string>;
+      try {
+        used = argumentNames(parse(message) as unknown as IcuNode[]);
+      } catch (error) {
+        problems.push(`${file(locale)}: ${key}: malformed ICU message (${(error as Error).message})`);
+        continue;
+      }
+      const print = printed.get(key);
+      if (print) {
+        const passed = print.calls.map((call) => listed(call.arguments));
+        // Every place passes the same arguments: the message uses exactly those (a dropped {pages} would print "Page 1" in silence).
+        if (passed.every((names) => names === passed[0])) {
+          if (passed[0] !== listed(used))
+            problems.push(`${file(locale)}: ${key}: expected the arguments ${passed[0]}, found ${listed(used)}; ${print.calls[0]!.where} passes them`);
+          continue;
+        }
+        // Places that pass different arguments: the message may use only what each passes.
+        for (const call of print.calls) {
+          const unpassed = [...used].filter((name) => !call.arguments.has(name));
+          if (unpassed.length === 0) continue;
+          const at = `${key}\u0000${call.where}`;
+          unpassedBy.set(at, [...(unpassedBy.get(at) ?? []), { locale, names: unpassed, call }]);
+        }
+        continue;
+      }
+      const having = holders.get(key) ?? [];
+      if (having.length === locales.length) continue;
+      const lacking = locales.filter((other) => !having.includes(other));
+      if (!dynamicKeys) {
+        problems.push(
+          `${file(locale)}: ${key}: unexpected key; no source of the template prints it and ${lacking.map(file).join(", ")} ${lacking.length === 1 ? "lacks" : "lack"} it: remove it (or print it, and add it to every catalog)`,
+        );
+      }
+    }
+    if (dynamicKeys) {
+      for (const [key, having] of holders) {
+        if (printed.has(key) || having.includes(locale)) continue;
+        problems.push(
+          `${file(locale)}: ${key}: missing; ${having.map(file).join(", ")} ${having.length === 1 ? "has" : "have"} it, and a {{t}} of the template names its key from data, so every catalog needs every key of the others`,
+        );
+      }
+    }
+  }
+  for (const [at, found] of unpassedBy) {
+    const key = at.split("\u0000")[0]!;
+    const { call } = found[0]!;
+    const names = listed(new Set(found.flatMap((entry) => entry.names)));
+    // Only a source file can be told to pass more; what the code passes is fixed, so the catalogs are at fault.
+    if (found.length === locales.length && call.where.endsWith(".hbs"))
+      problems.push(`${call.where}: {{t "${key}"}} passes ${listed(call.arguments)}, but every catalog's message uses ${names}: pass it there`);
+    else
+      for (const { locale, names: own } of found)
+        problems.push(`${file(locale)}: ${key}: uses ${listed(own)}, which ${call.where} does not pass (it passes ${listed(call.arguments)})`);
+  }
+  return problems;
+}

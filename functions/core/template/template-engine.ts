@@ -3,7 +3,9 @@ import { LetterpressError } from "../errors";
 import { LETTER_WORDS, type LetterWord } from "../letter/schema";
 import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
-import { checkCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues } from "./message-catalog";
+import { templateMarkupProblems } from "./template-markup";
+import { templateSyntaxProblem } from "./template-syntax";
+import { checkTemplateCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues, type PrintedMessage } from "./message-catalog";
 
 /** One template's sources, as read from templates/<name>/: the main templates by name, partials by name, catalogs by locale. */
 export interface TemplateSet {
@@ -42,19 +44,26 @@ export class TemplateError extends LetterpressError {
 interface SourceReferences {
   /** First parts of every path expression (the view's fields, wherever they stand). */
   paths: Set<string>;
-  /** The message keys of `{{t "key"}}`, each with the first source that prints it. */
-  messageKeys: Map<string, string>;
+  /** The message keys of `{{t "key"}}`, each with the first source that prints it and the arguments every call of it passes. */
+  messageKeys: Map<string, PrintedMessage>;
+  /** Whether a `{{t}}` names its key other than by a string literal (from data): then which keys print is not known. */
+  dynamicKeys: boolean;
 }
 
 function referencesOf(sources: Readonly<Record<string, string>>): SourceReferences {
-  const references: SourceReferences = { paths: new Set(), messageKeys: new Map() };
+  const references: SourceReferences = { paths: new Set(), messageKeys: new Map(), dynamicKeys: false };
   let file = "";
   const messageKey = (call: hbs.AST.MustacheStatement | hbs.AST.SubExpression) => {
+    if (call.path.type !== "PathExpression" || (call.path as hbs.AST.PathExpression).original !== "t") return;
     const [key] = call.params;
-    if (call.path.type === "PathExpression" && (call.path as hbs.AST.PathExpression).original === "t" && key?.type === "StringLiteral") {
-      const value = (key as hbs.AST.StringLiteral).value;
-      if (!references.messageKeys.has(value)) references.messageKeys.set(value, file);
+    if (key?.type !== "StringLiteral") {
+      references.dynamicKeys = true;
+      return;
     }
+    const value = (key as hbs.AST.StringLiteral).value;
+    const passed = new Set((call.hash?.pairs ?? []).map((pair) => pair.key));
+    const calls = references.messageKeys.get(value)?.calls ?? [];
+    references.messageKeys.set(value, { calls: [...calls, { where: file, arguments: passed }] });
   };
   class Collector extends Handlebars.Visitor {
     override PathExpression(path: hbs.AST.PathExpression): void {
@@ -85,8 +94,17 @@ function referencesOf(sources: Readonly<Record<string, string>>): SourceReferenc
 /** The partial file an error was raised in (the innermost, when partials nest), for the error's message. */
 const RAISED_IN = new WeakMap<Error, string>();
 
-/** Message keys the code formats for every template, whatever its sources print. */
-const CODE_MESSAGE_KEYS: ReadonlyMap<string, string> = new Map([["footer.page", "the page label (--page-label)"]]);
+/** Message keys the code formats for every template, whatever its sources print, with the arguments the code passes. */
+const CODE_MESSAGE_KEYS: ReadonlyMap<string, PrintedMessage> = new Map([
+  ["footer.page", { calls: [{ where: "the page label (--page-label)", arguments: new Set(["page", "pages"]) }] }],
+]);
+
+/** Every key printed, by the code and by the sources, each with every place that prints it. */
+function printedMessages(fromSources: ReadonlyMap<string, PrintedMessage>): Map<string, PrintedMessage> {
+  const printed = new Map(CODE_MESSAGE_KEYS);
+  for (const [key, { calls }] of fromSources) printed.set(key, { calls: [...(printed.get(key)?.calls ?? []), ...calls] });
+  return printed;
+}
 
 interface RenderContext {
   messages: MessageFormatter;
@@ -115,6 +133,19 @@ export class TemplateEngine {
       if (typeof key !== "string" || !context) throw new Error("t expects a message key");
       return context.messages.format(key, options.hash as MessageValues);
     });
+    // Every source that does not parse is named at once, with its file, line and column.
+    const syntax = [
+      ...Object.entries(set.partials).map(([name, source]) => this.syntaxProblem(`partials/${name}.hbs`, source)),
+      ...Object.entries(set.templates).map(([name, source]) => this.syntaxProblem(`${name}.hbs`, source)),
+    ]
+      .filter((problem) => problem !== undefined)
+      .sort();
+    // The letter's markup (not page.hbs: the HTML page around it) against the vocabulary, in every source that parses.
+    const markup = templateMarkupProblems({
+      ...("letter" in set.templates ? { [`${this.folder}/letter.hbs`]: set.templates["letter"]! } : {}),
+      ...Object.fromEntries(Object.entries(set.partials).map(([name, source]) => [`${this.folder}/partials/${name}.hbs`, source])),
+    });
+    if (syntax.length > 0) throw new LetterpressError("TEMPLATE_ERROR", [...syntax, ...markup].join("\n"));
     for (const [name, source] of Object.entries(set.partials)) {
       const compiled = this.compileOrThrow(`partials/${name}`, source);
       const file = `partials/${name}.hbs`;
@@ -137,28 +168,30 @@ export class TemplateEngine {
       ...Object.fromEntries(Object.entries(set.partials).map(([name, source]) => [`partials/${name}.hbs`, source])),
     });
     this.letterWords = LETTER_WORDS.filter((word) => references.paths.has(word));
-    this.checkCatalogs(new Map([...CODE_MESSAGE_KEYS, ...references.messageKeys]));
+    // With the catalogs: every problem at once.
+    const problems = [...markup, ...this.catalogProblems(printedMessages(references.messageKeys), references.dynamicKeys)];
+    if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   }
 
   /**
-   * Every catalog has every message the template prints: a missing one is an error naming the
-   * catalog file, the key and what prints it, when the template is loaded, not when a letter in
-   * that language happens to be rendered.
+   * Every catalog has every message the template prints, with the arguments the template passes, and
+   * no key that nothing prints: each problem names the catalog file, the key and what prints it, when
+   * the template is loaded, not when a letter in that language happens to be rendered. The reference
+   * is the template's sources, never one of the catalogs, so the advice for one file does not flip
+   * when another changes (checkTemplateCatalogs).
    */
-  private checkCatalogs(used: ReadonlyMap<string, string>): void {
-    const problems: string[] = [];
-    for (const [locale, catalog] of Object.entries(this.set.catalogs)) {
-      for (const [key, where] of used) {
-        if (!Object.hasOwn(catalog ?? {}, key)) problems.push(`${this.folder}/messages/${locale}.json: ${key}: missing; ${where} prints it`);
-      }
+  private catalogProblems(printed: ReadonlyMap<string, PrintedMessage>, dynamicKeys: boolean): string[] {
+    return checkTemplateCatalogs(this.set.catalogs, printed, dynamicKeys).map((problem) => `${this.folder}/${problem}`);
+  }
+
+  /** The line naming where a source fails to parse; undefined when it parses. */
+  private syntaxProblem(file: string, source: string): string | undefined {
+    try {
+      Handlebars.parse(source);
+      return undefined;
+    } catch (error) {
+      return templateSyntaxProblem(`${this.folder}/${file}`, source, error);
     }
-    // The catalogs agree with each other: the same keys, each message with the same ICU arguments
-    // (a translation that drops {pages} would print "Page 1" in silence). English is the reference
-    // where the template has it, else its first catalog by tag.
-    const locales = Object.keys(this.set.catalogs).sort() as LocaleId[];
-    const reference = locales.includes("en" as LocaleId) ? ("en" as LocaleId) : locales[0];
-    if (reference) for (const problem of checkCatalogs(this.set.catalogs, reference)) problems.push(`${this.folder}/${problem}`);
-    if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   }
 
   private compileOrThrow(name: string, source: string): Handlebars.TemplateDelegate {

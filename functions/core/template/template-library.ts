@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { InvalidLetterDataError } from "../errors";
+import { InvalidLetterDataError, LetterpressError } from "../errors";
 import { LETTER_FACTS_FILE, type Letter } from "../letter/parse-letter";
 import { DEFAULT_TEMPLATE } from "../letter/schema";
 import { LruCache } from "../pdf/cache";
 import { type ParsedStylesheets, parseStylesheets, StyleError, type StylesheetSource } from "../style";
+import { checkFontFamilies } from "../style/font-families";
 import { TemplateEngine, type TemplateSet } from "./template-engine";
 
 /**
@@ -92,6 +93,10 @@ export class TemplateStylesheets {
     let sheets = this.combined.get(key);
     if (!sheets) {
       sheets = inCascadeOrder(parts.map((part) => part.parsed));
+      // Families are checked across the sheets, as parseStylesheets checks them: print.css's var(--font-body) reads the settings' stack.
+      const families = checkFontFamilies(sheets);
+      if (families.errors.length > 0) throw new StyleError(families.errors);
+      if (families.warnings.length > 0) sheets.warnings = families.warnings;
       this.combined.set(key, sheets);
     }
     return sheets;
@@ -158,7 +163,19 @@ export class TemplateLibrary {
   private readonly engines: ReadonlyMap<string, TemplateEngine>;
 
   constructor(sets: readonly TemplateSet[]) {
-    this.engines = new Map(sets.map((set) => [set.name, new TemplateEngine(set)]));
+    const engines = new Map<string, TemplateEngine>();
+    // Every template's problems at once: a broken template hides none of another's.
+    const problems: string[] = [];
+    for (const set of sets) {
+      try {
+        engines.set(set.name, new TemplateEngine(set));
+      } catch (error) {
+        if (!(error instanceof LetterpressError) || error.code !== "TEMPLATE_ERROR") throw error;
+        problems.push(error.message);
+      }
+    }
+    if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
+    this.engines = engines;
   }
 
   /** The templates' names, sorted. */

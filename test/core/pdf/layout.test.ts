@@ -101,7 +101,9 @@ describe("the box model", () => {
 describe("fonts", () => {
   it("sets the first family of the list the font registry has, and refuses a list without one", () => {
     expect(() => layOut("<p>Text</p>", 'p { font-family: "Comic Sans", "Noto Sans"; }')).not.toThrow();
-    expect(() => layOut("<p>Text</p>", 'p { font-family: "Comic Sans", Georgia; }')).toThrow('font-family "Comic Sans", "georgia": none of these families is in the font registry');
+    expect(() => layOut("<p>Text</p>", 'p { font-family: "Comic Sans", Georgia; }')).toThrow(
+      /property font-family: none of the families "Comic Sans", "Georgia" is in the font registry/,
+    );
   });
 });
 

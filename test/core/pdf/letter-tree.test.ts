@@ -32,6 +32,22 @@ describe("parseLetter", () => {
     );
   });
 
+  it("names every problem of the letter at once, in document order", () => {
+    const error = errorOf(() =>
+      parseLetter(
+        '<article class="letter" lang="en">\n<p style="x">one <blink>two</blink></p>\n<center>three</center>\n<p><a href="http://x.org/" target="_top">4</a></p>\n</article>',
+        true,
+      ),
+    );
+    expect(error.message.split("\n")).toEqual([
+      "filled template line 2: <p> has an attribute the PDF layout does not know: style",
+      "filled template line 2: <blink> is not an element of the letter vocabulary (templates/VOCABULARY.md)",
+      "filled template line 3: <center> is not an element of the letter vocabulary (templates/VOCABULARY.md)",
+      'filled template line 4: <a> has href="http://x.org/": expected an https: address or a #fragment (templates/VOCABULARY.md)',
+      "filled template line 4: <a> has an attribute the PDF layout does not know: target",
+    ]);
+  });
+
   it.each([
     ['<a href="javascript:alert(1)">x</a>', 'has href="javascript:alert(1)"'],
     ['<a href=" JavaScript:alert(1)">x</a>', 'has href=" JavaScript:alert(1)"'],

@@ -1,0 +1,195 @@
+// `require`, not `import`: a bundler then takes css-tree's CommonJS build (see stylesheet.ts).
+import csstree = require("css-tree");
+import { FAMILIES, FAMILY_IDS, type FamilyId } from "../pdf/font-library";
+import { PROPERTIES } from "./properties";
+import type { Declaration, ParsedStylesheets } from "./stylesheet";
+import { hasVariables, parseValue, substituteVariables, ValueError } from "./values";
+
+/**
+ * The font registry's families by the names stylesheets give them (lowercase): each family's own CSS
+ * name from the registry (so a script added there is known here too), plus the generic names and
+ * the CJK aliases the template's stacks use.
+ */
+export const FAMILY_NAMES: Readonly<Record<string, FamilyId>> = {
+  ...Object.fromEntries(FAMILY_IDS.map((id) => [FAMILIES[id].name.toLowerCase(), id])),
+  serif: "serif",
+  "noto sans cjk sc": "sc",
+  "noto sans cjk tc": "tc",
+  "noto sans cjk jp": "jp",
+  "noto sans cjk kr": "kr",
+  "sans-serif": "sans",
+};
+
+/** The family a `font-family` name stands for in the registry; undefined when no registry entry provides it. */
+export function registryFamilyOf(name: string): FamilyId | undefined {
+  const key = name.toLowerCase();
+  return Object.hasOwn(FAMILY_NAMES, key) ? FAMILY_NAMES[key] : undefined;
+}
+
+/** The names an author may write, for error messages: the registry's families, then the generics. */
+function knownNames(): string {
+  return [...FAMILY_IDS.map((id) => `"${FAMILIES[id].name}"`), "serif", "sans-serif"].join(", ");
+}
+
+/** How the render's own settings sheet is named (document-stylesheets.ts). */
+const SETTINGS_SHEET = "document settings";
+
+/** What the check found: errors fail the template; warnings name a family the list skips. */
+export interface FontFamilyReport {
+  errors: string[];
+  warnings: string[];
+}
+
+/** At most this many substitutions of one declaration's var()s are tried (each var may be set by several rules). */
+const MAX_READINGS = 64;
+
+/** Every `font-family` declaration of the sheets: rules, `@page` and its margin boxes. */
+function fontFamilyDeclarations(sheets: ParsedStylesheets): Declaration[] {
+  const all: Declaration[] = [];
+  const take = (declarations: readonly Declaration[]) => {
+    for (const declaration of declarations) if (declaration.property === "font-family") all.push(declaration);
+  };
+  for (const rule of sheets.rules) take(rule.declarations);
+  for (const page of sheets.pages) {
+    take(page.declarations);
+    for (const box of Object.values(page.marginBoxes)) take(box ?? []);
+  }
+  return all;
+}
+
+/** Every value each custom property is given anywhere in the sheets (any selector may set it for the element that reads it). */
+function customPropertyValues(sheets: ParsedStylesheets): Map<string, Declaration[]> {
+  const values = new Map<string, Declaration[]>();
+  const take = (declarations: readonly Declaration[]) => {
+    for (const declaration of declarations) {
+      if (!declaration.property.startsWith("--")) continue;
+      values.set(declaration.property, [...(values.get(declaration.property) ?? []), declaration]);
+    }
+  };
+  for (const rule of sheets.rules) take(rule.declarations);
+  for (const page of sheets.pages) {
+    take(page.declarations);
+    for (const box of Object.values(page.marginBoxes)) take(box ?? []);
+  }
+  return values;
+}
+
+/** One way a value may read once its var()s are substituted, and which settings it took. */
+interface Reading {
+  text: string;
+  via: string[];
+}
+
+/**
+ * The texts a value may take, one per combination of the settings of the custom properties it reads,
+ * directly or through others (a custom property set by two rules gives two readings). A combination
+ * that leaves a var() unset without a fallback, or runs in a cycle, gives no reading: a sheet checked
+ * alone may read what the document's other sheets set, and the cascade reports the rest.
+ */
+function readingsOf(text: string, settings: ReadonlyMap<string, readonly Declaration[]>): Reading[] {
+  if (!hasVariables(text)) return [{ text, via: [] }];
+  const names: string[] = [];
+  const visit = (value: string) => {
+    for (const match of value.matchAll(/var\(\s*(--[^\s,)]+)/gi)) {
+      const name = match[1]!;
+      if (names.includes(name)) continue;
+      names.push(name);
+      for (const option of settings.get(name) ?? []) visit(option.text);
+    }
+  };
+  visit(text);
+  let combinations: Map<string, Declaration>[] = [new Map()];
+  for (const name of names) {
+    const options = settings.get(name) ?? [];
+    if (options.length === 0) continue;
+    combinations = combinations.flatMap((chosen) => options.map((option) => new Map([...chosen, [name, option]]))).slice(0, MAX_READINGS);
+  }
+  const readings: Reading[] = [];
+  for (const chosen of combinations) {
+    try {
+      const used: string[] = [];
+      const substituted = substituteVariables(text, (name) => {
+        const option = chosen.get(name);
+        // The render's own settings (the document's font stack) differ per language: named, not quoted.
+        if (option)
+          used.push(
+            option.where.startsWith(`${SETTINGS_SHEET} `)
+              ? `${name} is the render's setting for the document's language`
+              : `${name} is ${option.text.trim()} (${option.where.replace(/, property --.*$/, "")})`,
+          );
+        return option?.text;
+      });
+      readings.push({ text: substituted, via: used });
+    } catch (error) {
+      if (!(error instanceof ValueError)) throw error;
+    }
+  }
+  return readings;
+}
+
+/** The family names of a font-family value as written (case kept, for messages), as CSS reads the list; null for a CSS-wide keyword. */
+function familyNames(text: string): string[] | null {
+  const tokens = parseValue(text);
+  if (tokens.length === 1 && tokens[0]!.type === "ident" && ["inherit", "initial", "unset"].includes(tokens[0]!.name)) return null;
+  // The property's own reading validates the list (and throws what it refuses); the names are re-read with their case.
+  const lowercase = PROPERTIES["font-family"]!.compute(tokens, { font: { em: 12, rem: 12 }, color: "#000000" }) as string[];
+  const names: string[] = [];
+  let current: string[] = [];
+  const value = csstree.parse(text, { context: "value" }) as csstree.Value;
+  value.children.forEach((node) => {
+    if (node.type === "Operator" && node.value === ",") {
+      names.push(current.join(" "));
+      current = [];
+    } else if (node.type === "Identifier") current.push(node.name);
+    else if (node.type === "String") current.push(node.value);
+  });
+  names.push(current.join(" "));
+  return names.length === lowercase.length ? names : lowercase;
+}
+
+/**
+ * Checks every `font-family` of the sheets against the font registry, through the custom properties
+ * it reads: a list no family of which the registry provides is an error (the PDF could set the text
+ * in no face the HTML edition embeds); a list whose first available family comes after others
+ * names those others in a warning, as CSS takes the first family available and skips the rest.
+ * Each line names the stylesheet, line, selector and property.
+ */
+export function checkFontFamilies(sheets: ParsedStylesheets): FontFamilyReport {
+  const report: FontFamilyReport = { errors: [], warnings: [] };
+  const settings = customPropertyValues(sheets);
+  const seen = new Set<string>();
+  const say = (list: string[], line: string) => {
+    if (!seen.has(line)) list.push(line);
+    seen.add(line);
+  };
+  for (const declaration of fontFamilyDeclarations(sheets)) {
+    for (const { text, via } of readingsOf(declaration.text, settings)) {
+      let names: string[] | null;
+      try {
+        names = familyNames(text);
+      } catch (error) {
+        // A value that does not read is the cascade's error to report, with this same location.
+        if (error instanceof ValueError) continue;
+        throw error;
+      }
+      if (names === null) continue;
+      const through = via.length > 0 ? ` (through ${via.join("; ")})` : "";
+      const missing = names.filter((name) => registryFamilyOf(name) === undefined);
+      if (missing.length === 0) continue;
+      const quoted = missing.map((name) => `"${name}"`).join(", ");
+      if (missing.length === names.length) {
+        say(
+          report.errors,
+          `${declaration.where}: ${missing.length === 1 ? `the family ${quoted} is not` : `none of the families ${quoted} is`} in the font registry${through}; expected one of ${knownNames()}`,
+        );
+      } else {
+        const used = names.find((name) => registryFamilyOf(name) !== undefined)!;
+        say(
+          report.warnings,
+          `${declaration.where}: ${quoted} ${missing.length === 1 ? "is" : "are"} not in the font registry${through}; the PDF sets the text in the list's first family that is${via.length === 0 ? ` ("${used}")` : ""}, as does the HTML page wherever the reader has no font of ${missing.length === 1 ? "that name" : "those names"} installed (the registry has ${knownNames()})`,
+        );
+      }
+    }
+  }
+  return report;
+}
