@@ -7,6 +7,10 @@ import { HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "../functions/hyphenat
 import { assetPath } from "../functions/fonts/load-font-library";
 import { BENCH_LETTER_ID } from "./workload";
 import { LAMBDA_BUNDLE } from "../infra/bundling/lambda-bundle";
+import { SNAPSHOT_BUNDLE } from "../functions/render/runtime/snapshot-bundling";
+import { SNAPSHOT_ENV } from "../functions/render/runtime/snapshot-env";
+import { RENDER_NODE_OPTIONS } from "../functions/render/node-options";
+import { spawn } from "node:child_process";
 
 export const REPO_ROOT = resolve(__dirname, "..");
 
@@ -15,6 +19,8 @@ export interface Bundle {
   dir: string;
   renderEntry: string;
   batchWorker: string;
+  /** The bundled snapshot entry (bench/entry/snapshot-entry.ts): `node --build-snapshot` runs it (buildSnapshot). */
+  snapshotEntry: string;
   templatesDir: string;
   fontDir: string;
   dataDir: string;
@@ -46,6 +52,16 @@ export async function buildBundle(): Promise<Bundle> {
       sourcemap: true,
       logLevel: "error",
     });
+    // The snapshot entry as the custom runtime's is bundled (SNAPSHOT_BUNDLE: what a snapshot build needs).
+    await build({
+      entryPoints: { "snapshot-entry": join(REPO_ROOT, "bench/entry/snapshot-entry.ts") },
+      outdir: dir,
+      bundle: true,
+      ...LAMBDA_BUNDLE,
+      mainFields: [...LAMBDA_BUNDLE.mainFields],
+      ...SNAPSHOT_BUNDLE,
+      logLevel: "error",
+    });
     const templatesDir = join(dir, "templates");
     const fontDir = join(dir, "fonts");
     const dataDir = join(dir, "data");
@@ -60,6 +76,7 @@ export async function buildBundle(): Promise<Bundle> {
       dir,
       renderEntry: join(dir, "render-entry.js"),
       batchWorker: join(dir, "batch-worker.js"),
+      snapshotEntry: join(dir, "snapshot-entry.js"),
       templatesDir,
       fontDir,
       dataDir,
@@ -70,4 +87,36 @@ export async function buildBundle(): Promise<Bundle> {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** A V8 startup snapshot of the bench's render code, built beside its bundle. */
+export interface Snapshot {
+  blob: string;
+  bytes: number;
+  /** Wall time of `node --build-snapshot`, for the table (a build step, not part of a cold start). */
+  buildMs: number;
+}
+
+/**
+ * Builds the startup snapshot of `bundle.snapshotEntry` with the node that runs the bench: a blob
+ * loads only in the node binary (version, architecture, V8 flags) that wrote it, so it is built with
+ * the render function's NODE_OPTIONS, as the processes that start from it run.
+ */
+export async function buildSnapshot(bundle: Bundle): Promise<Snapshot> {
+  const blob = join(bundle.dir, "render.blob");
+  const started = performance.now();
+  const stderr: Buffer[] = [];
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--snapshot-blob", blob, "--build-snapshot", bundle.snapshotEntry], {
+      cwd: bundle.dir,
+      env: { ...process.env, NODE_OPTIONS: RENDER_NODE_OPTIONS, [SNAPSHOT_ENV.assetsDir]: bundle.dir },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", reject);
+    child.on("close", resolve);
+  });
+  const buildMs = performance.now() - started;
+  if (code !== 0) throw new Error(`node --build-snapshot ${bundle.snapshotEntry} exited with ${code}:\n${Buffer.concat(stderr).toString("utf8").slice(-2000)}`);
+  return { blob, bytes: (await stat(blob)).size, buildMs };
 }

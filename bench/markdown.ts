@@ -138,6 +138,56 @@ export function renderMarkdown(results: BenchResults): string {
       mb(cold.maxRssKb),
     ];
   });
+  // Each language's starts from the snapshot ran in turn with its starts on the bundle: the same machine load.
+  const snapshotRows = results.locales
+    .filter((result) => result.available && result.cold && result.coldSnapshot)
+    .map((result) => {
+      const plain = result.cold!;
+      const restored = result.coldSnapshot!;
+      return [
+        result.locale,
+        ms(plain.toFirstBytes.median),
+        ms(restored.toFirstBytes.median),
+        (restored.toFirstBytes.median / plain.toFirstBytes.median).toFixed(2),
+        ms(plain.cpuMs),
+        ms(restored.cpuMs),
+        (restored.cpuMs / plain.cpuMs).toFixed(2),
+        ms(restored.phases.mainStart),
+        ms(restored.phases.letterLoaded),
+        ms(restored.phases.pdfRendered),
+        mb(restored.maxRssKb),
+        restored.sameBytes
+          ? "yes"
+          : `**NO**: ${restored.differing} of ${restored.toFirstBytes.n} differ; the bundle's own runs ${restored.bundleRunsAgree ? "agree" : "differ too"}`,
+      ];
+    });
+  const snapshotSection =
+    snapshotRows.length > 0
+      ? [
+          "",
+          "### Cold start from a V8 startup snapshot (the render function's custom runtime)",
+          "",
+          `\`node --snapshot-blob render.blob\`: the same render code with the bundle already evaluated and the renderer already built (templates compiled, stylesheets parsed) in a ${results.snapshot ? `${(results.snapshot.bytes / 1e6).toFixed(1)} MB` : ""} snapshot written by the same node (\`bench/entry/snapshot-entry.ts\`, \`functions/render/runtime/\`). Each run starts a process on the bundle and then one from the snapshot, in turn; CPU is user + system time up to the rendered PDF. Phases from the process's own clock: snapshot restored (main function called), letter loaded, PDF rendered. *same PDF* compares every PDF from the snapshot with the bundle's, byte for byte.`,
+          "",
+          table(
+            [
+              "locale",
+              "bundle median",
+              "snapshot median",
+              "snapshot/bundle",
+              "bundle CPU",
+              "snapshot CPU",
+              "CPU snapshot/bundle",
+              "restored",
+              "letter loaded",
+              "PDF rendered",
+              "peak RSS MB",
+              "same PDF",
+            ],
+            snapshotRows,
+          ),
+        ]
+      : [];
   const memoryRows = results.locales.filter((result) => result.available).map((result) => [result.locale, mb(result.ours?.maxRssKb), mb(result.cold?.maxRssKb)]);
   const batch = results.batch;
   const lines = [
@@ -184,6 +234,7 @@ export function renderMarkdown(results: BenchResults): string {
     `\`node\` spawned on the esbuild bundle with templates/ and fonts/ beside it (as on Lambda; letter data read from a folder), timed from spawn to the first PDF bytes on its stdout; ${settings["coldRuns"] ?? "?"} runs per language. Phases are the process's own clock (ms since it started): bundle loaded and evaluated, renderer created, letter read and validated, PDF rendered.`,
     "",
     table(["locale", "to first PDF bytes (median)", "min", "p95", "bundle loaded", "renderer ready", "letter loaded", "PDF rendered", "peak RSS MB"], coldRows),
+    ...snapshotSection,
     "",
     "## Peak memory (maxRSS)",
     "",

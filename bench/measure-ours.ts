@@ -1,7 +1,7 @@
 import type { LocaleId } from "../functions/core/locales";
-import type { Bundle } from "./bundle";
+import type { Bundle, Snapshot } from "./bundle";
 import type { ColdReport, RenderEntryArgs, WarmReport } from "./entry/render-entry";
-import { assertExited, lastJsonLine, runNode } from "./processes";
+import { assertExited, lastJsonLine, type NodeRun, runNode, runNodeFromSnapshot } from "./processes";
 import { summarize, type Summary } from "./stats";
 
 export interface WarmCounts {
@@ -38,24 +38,19 @@ export interface ColdStartResult {
   maxRssKb: number;
 }
 
-/** Cold starts of the bundled render code: `runs` fresh processes, each to its first PDF. */
-export async function measureColdStart(bundle: Bundle, locale: LocaleId, runs: number): Promise<ColdStartResult> {
-  const args: RenderEntryArgs = { mode: "cold", locale, templatesDir: bundle.templatesDir, fontDir: bundle.fontDir, dataDir: bundle.dataDir };
-  const totals: number[] = [];
-  const reports: ColdReport[] = [];
-  for (let run = 0; run < runs; run++) {
-    const result = await runNode(bundle.renderEntry, args);
-    assertExited(result, `cold start ${locale}`);
-    if (result.firstStdoutAt === undefined || !result.stdout.subarray(0, 5).equals(Buffer.from("%PDF-"))) {
-      throw new Error(`cold start ${locale}: the process wrote no PDF`);
-    }
-    totals.push(result.firstStdoutAt - result.spawnedAt);
-    reports.push(lastJsonLine<ColdReport>(result.stderr, `cold start ${locale}`));
-  }
+/** One start's figures, read from its run. */
+function coldRun(run: NodeRun, what: string): { toFirstBytes: number; report: ColdReport; pdf: Buffer } {
+  assertExited(run, what);
+  if (run.firstStdoutAt === undefined || !run.stdout.subarray(0, 5).equals(Buffer.from("%PDF-"))) throw new Error(`${what}: the process wrote no PDF`);
+  return { toFirstBytes: run.firstStdoutAt - run.spawnedAt, report: lastJsonLine<ColdReport>(run.stderr, what), pdf: run.stdout };
+}
+
+function coldResult(locale: LocaleId, runs: { toFirstBytes: number; report: ColdReport }[]): ColdStartResult {
+  const reports = runs.map((run) => run.report);
   const median = (pick: (report: ColdReport) => number) => summarize(reports.map(pick)).median;
   return {
     locale,
-    toFirstBytes: summarize(totals),
+    toFirstBytes: summarize(runs.map((run) => run.toFirstBytes)),
     phases: {
       mainStart: median((r) => r.mainStartMs),
       rendererReady: median((r) => r.rendererReadyMs),
@@ -65,5 +60,49 @@ export async function measureColdStart(bundle: Bundle, locale: LocaleId, runs: n
     cpuMs: median((r) => r.cpuMs),
     pdfBytes: reports[0]?.pdfBytes ?? 0,
     maxRssKb: Math.max(...reports.map((r) => r.maxRssKb)),
+  };
+}
+
+export interface ColdStartsResult {
+  bundle: ColdStartResult;
+  /** The same starts from the V8 startup snapshot, when one was built; `sameBytes`: every PDF equal to the bundle's. */
+  snapshot?: ColdStartResult & SnapshotBytes;
+}
+
+/** Whether the snapshot's PDFs are the bundle's: when not, how many differ, and whether the bundle's own runs agreed (which side varies). */
+export interface SnapshotBytes {
+  sameBytes: boolean;
+  differing: number;
+  bundleRunsAgree: boolean;
+}
+
+/**
+ * Cold starts of the bundled render code: `runs` fresh processes, each to its first PDF. With a
+ * snapshot, each run starts one process on the bundle and then one from the snapshot, in turn, so
+ * both see the same machine load; the snapshot's PDFs are compared byte for byte with the bundle's.
+ */
+export async function measureColdStart(bundle: Bundle, locale: LocaleId, runs: number, snapshot?: Snapshot): Promise<ColdStartsResult> {
+  const args: RenderEntryArgs = { mode: "cold", locale, templatesDir: bundle.templatesDir, fontDir: bundle.fontDir, dataDir: bundle.dataDir };
+  const plain: ReturnType<typeof coldRun>[] = [];
+  const restored: ReturnType<typeof coldRun>[] = [];
+  for (let run = 0; run < runs; run++) {
+    // In the bundle's folder, as Lambda runs a function in its task root: stylesheets are named
+    // relative to the working folder, and their names are part of the PDF's /ID.
+    plain.push(coldRun(await runNode(bundle.renderEntry, args, { cwd: bundle.dir }), `cold start ${locale}`));
+    if (snapshot) restored.push(coldRun(await runNodeFromSnapshot(snapshot.blob, args, bundle.dir), `cold start ${locale} from the snapshot`));
+  }
+  const reference = plain[0]?.pdf;
+  return {
+    bundle: coldResult(locale, plain),
+    ...(snapshot
+      ? {
+          snapshot: {
+            ...coldResult(locale, restored),
+            sameBytes: restored.every((run) => reference !== undefined && run.pdf.equals(reference)),
+            differing: restored.filter((run) => reference === undefined || !run.pdf.equals(reference)).length,
+            bundleRunsAgree: plain.every((run) => reference !== undefined && run.pdf.equals(reference)),
+          },
+        }
+      : {}),
   };
 }

@@ -25,6 +25,8 @@ export interface BenchOptions extends BenchCounts {
   /** Chromium's printout of our HTML against our PDF, and the extractors' paragraphs, per language (needs Chromium). */
   agreement: boolean;
   cold: boolean;
+  /** Cold starts from a V8 startup snapshot too, each beside a start on the bundle (needs cold). */
+  snapshot: boolean;
   batch: boolean;
   profile: boolean;
   outDir: string;
@@ -73,6 +75,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     .option("--no-chromium", "skip Chromium")
     .option("--no-agreement", "skip the Chromium-agreement and extraction figures")
     .option("--no-cold", "skip cold starts")
+    .option("--no-snapshot", "skip the cold starts from a V8 startup snapshot")
     .option("--no-batch", "skip the batch")
     .option("--no-profile", "skip the CPU profile")
     .addOption(new Option("--out <dir>", "where results are written").default(join(REPO_ROOT, "bench", "results")))
@@ -86,6 +89,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       chromium: boolean;
       agreement: boolean;
       cold: boolean;
+      snapshot: boolean;
       batch: boolean;
       profile: boolean;
       out: string;
@@ -102,6 +106,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     chromium: flags.chromium,
     agreement: flags.agreement,
     cold: flags.cold,
+    snapshot: flags.snapshot,
     batch: flags.batch,
     profile: flags.profile,
     outDir: flags.out,

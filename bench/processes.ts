@@ -15,16 +15,25 @@ export interface NodeRun {
  * (tsx's loader stays out of the measured process unless asked for in nodeArgs).
  */
 export function runNode(script: string, args: unknown, options: { nodeArgs?: string[]; cwd?: string } = {}): Promise<NodeRun> {
+  return spawnNode([...(options.nodeArgs ?? []), script, JSON.stringify(args)], options.cwd);
+}
+
+/** Runs `node --snapshot-blob blob jsonArgs`: the process starts from the snapshot's heap, with no script to load. */
+export function runNodeFromSnapshot(blob: string, args: unknown, cwd?: string): Promise<NodeRun> {
+  return spawnNode(["--snapshot-blob", blob, JSON.stringify(args)], cwd);
+}
+
+function spawnNode(argv: string[], cwd?: string): Promise<NodeRun> {
   return new Promise((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let firstStdoutAt: number | undefined;
     const spawnedAt = performance.now();
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, JSON.stringify(args)], {
+    const child = spawn(process.execPath, argv, {
       // The render Lambda's V8 flags, as it sets them.
       env: { ...process.env, NODE_OPTIONS: RENDER_NODE_OPTIONS },
       stdio: ["ignore", "pipe", "pipe"],
-      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(cwd ? { cwd } : {}),
     });
     child.stdout.on("data", (chunk: Buffer) => {
       firstStdoutAt ??= performance.now();

@@ -3,7 +3,7 @@ import type { CostReport } from "./cost";
 import type { AgreementRun } from "./measure-agreement";
 import type { BatchResult } from "./measure-batch";
 import type { ChromiumLocaleResult, ChromiumResult } from "./measure-chromium";
-import type { ColdStartResult, OursWarmResult } from "./measure-ours";
+import type { ColdStartResult, OursWarmResult, SnapshotBytes } from "./measure-ours";
 import type { ProfileSummary } from "./profile";
 import type { Summary } from "./stats";
 
@@ -30,6 +30,8 @@ export interface LocaleResult {
   /** ours / Chromium, warm PDF medians of this run; below 1 means we are faster. */
   ratio?: number;
   cold?: ColdStartResult;
+  /** The same cold starts from a V8 startup snapshot (the render function's custom runtime), run in turn with `cold`. */
+  coldSnapshot?: ColdStartResult & SnapshotBytes;
 }
 
 export interface TargetCheck {
@@ -49,6 +51,8 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; node: string; platform: string; totalMemoryMb: number; loadAverageAtStart: number[] };
   letterId: string;
   bundleBytes: { renderEntry: number; batchWorker: number; handler: number };
+  /** The V8 startup snapshot the cold starts also ran from (null when not built). */
+  snapshot?: { bytes: number; buildMs: number } | null;
   chromium: { status: "measured"; version: string; launchToFirstPdfMs: number } | { status: "not installed"; path: string } | { status: "skipped" };
   locales: LocaleResult[];
   batch: BatchResult | null;
@@ -72,6 +76,7 @@ export function combineLocale(
   chromium: ChromiumResult | undefined,
   cold: ColdStartResult | undefined,
   stream: string | undefined,
+  coldSnapshot?: ColdStartResult & SnapshotBytes,
 ): LocaleResult {
   const browser = chromium?.status === "measured" ? chromium.locales.find((entry) => entry.locale === availability.locale) : undefined;
   const result: LocaleResult = { locale: availability.locale, available: availability.available };
@@ -95,5 +100,6 @@ export function combineLocale(
   if (browser) result.chromium = browser;
   if (ours && browser) result.ratio = ours.pdf.median / browser.pdf.median;
   if (cold) result.cold = cold;
+  if (coldSnapshot) result.coldSnapshot = coldSnapshot;
   return result;
 }

@@ -5,7 +5,7 @@ import type { LocaleId } from "../functions/core/locales";
 import { renderDocument } from "../functions/core/render-document";
 import { loadLetter } from "../functions/letters/load-letters";
 import { createRenderer } from "../functions/render/create-renderer";
-import { buildBundle, REPO_ROOT } from "./bundle";
+import { buildBundle, buildSnapshot, REPO_ROOT, type Snapshot } from "./bundle";
 import { renderChart } from "./chart";
 import { costReport } from "./cost";
 import { RENDER_FUNCTION_SIZING } from "../infra/constructs/render-pipeline";
@@ -13,7 +13,7 @@ import { renderMarkdown, renderProfileMarkdown } from "./markdown";
 import { type AgreementRun, measureAgreement } from "./measure-agreement";
 import { type BatchResult, measureBatch } from "./measure-batch";
 import { type ChromiumInput, type ChromiumResult, measureChromium } from "./measure-chromium";
-import { type ColdStartResult, measureColdStart, measureOursWarm, type OursWarmResult } from "./measure-ours";
+import { type ColdStartsResult, measureColdStart, measureOursWarm, type OursWarmResult } from "./measure-ours";
 import type { BenchOptions } from "./options";
 import { type ProfileSummary, profileColdStart, profileLocale } from "./profile";
 import { type BenchResults, combineLocale } from "./results";
@@ -83,12 +83,21 @@ export async function runBench(options: BenchOptions, log: Log = () => {}, write
           );
     }
 
-    const cold = new Map<LocaleId, ColdStartResult>();
+    const cold = new Map<LocaleId, ColdStartsResult>();
+    let snapshot: Snapshot | undefined;
+    if (options.cold && options.snapshot && locales.length > 0) {
+      log("building a V8 startup snapshot of the render code");
+      snapshot = await buildSnapshot(bundle);
+      log(`snapshot: ${(snapshot.bytes / 1e6).toFixed(1)} MB in ${(snapshot.buildMs / 1000).toFixed(1)} s`);
+    }
     if (options.cold) {
       for (const locale of locales) {
-        const result = await measureColdStart(bundle, locale, options.coldRuns);
+        const result = await measureColdStart(bundle, locale, options.coldRuns, snapshot);
         cold.set(locale, result);
-        log(`cold start ${locale}: median ${result.toFirstBytes.median.toFixed(0)} ms to first PDF bytes`);
+        const fromSnapshot = result.snapshot
+          ? `; from the snapshot ${result.snapshot.toFirstBytes.median.toFixed(0)} ms${result.snapshot.sameBytes ? "" : " (PDF bytes DIFFER from the bundle's)"}`
+          : "";
+        log(`cold start ${locale}: median ${result.bundle.toFirstBytes.median.toFixed(0)} ms to first PDF bytes${fromSnapshot}`);
       }
     }
 
@@ -130,7 +139,9 @@ export async function runBench(options: BenchOptions, log: Log = () => {}, write
 
     const recipients = parsed.letter.facts.recipients.length;
     const stream = recipients > 0 ? `${recipients} recipients in turn` : "general letter (no recipients)";
-    const localeResults = availability.map((entry) => combineLocale(entry, ours.get(entry.locale), chromium, cold.get(entry.locale), entry.available ? stream : undefined));
+    const localeResults = availability.map((entry) =>
+      combineLocale(entry, ours.get(entry.locale), chromium, cold.get(entry.locale)?.bundle, entry.available ? stream : undefined, cold.get(entry.locale)?.snapshot),
+    );
     const results: BenchResults = {
       schemaVersion: 1,
       generatedAt: new Date().toISOString(),
@@ -155,6 +166,7 @@ export async function runBench(options: BenchOptions, log: Log = () => {}, write
       },
       letterId: BENCH_LETTER_ID,
       bundleBytes: bundle.sizes,
+      snapshot: snapshot ? { bytes: snapshot.bytes, buildMs: snapshot.buildMs } : null,
       chromium:
         chromium === undefined
           ? { status: "skipped" }

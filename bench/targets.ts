@@ -116,6 +116,20 @@ export function evaluateTargets(
         ),
       );
     }
+    if (result.coldSnapshot) {
+      const budget = coldStartBudget(locale);
+      const { toFirstBytes, sameBytes } = result.coldSnapshot;
+      const median = toFirstBytes.median;
+      checks.push(
+        check(
+          `cold start to first PDF <= ${budget} ms, from a V8 startup snapshot (custom runtime)`,
+          locale,
+          `median ${ms(median)} (min ${ms(toFirstBytes.min)})${sameBytes ? "" : ", PDF differs from the bundle's"}`,
+          median <= budget && sameBytes,
+          sameBytes ? `${ms(median - budget)} over` : "its PDF is not the bundle's",
+        ),
+      );
+    }
     if (cold) {
       const budget = coldStartBudget(locale);
       const median = cold.toFirstBytes.median;

@@ -23,6 +23,7 @@ export const CONTEXT_KEYS = {
   signInDomainPrefix: "signInDomainPrefix",
   signInTokenMinutes: "signInTokenMinutes",
   renderReservedConcurrency: "renderReservedConcurrency",
+  renderRuntime: "renderRuntime",
   throttleRateLimit: "throttleRateLimit",
   throttleBurstLimit: "throttleBurstLimit",
   alarmEmail: "alarmEmail",
@@ -99,6 +100,8 @@ const contextSchema = z
     [K.signInTokenMinutes]: positiveInt.min(5).max(60, { error: "must be at most 60 minutes (a token lost stays usable that long)" }).default(60),
     // Leaves account concurrency for everything else and bounds the cost of a flood of render requests.
     [K.renderReservedConcurrency]: positiveInt.min(4, { error: "must be at least 4 (the two queue consumers need two concurrent executions each)" }).max(1000).default(10),
+    // "snapshot": the render function on a custom runtime started from a V8 startup snapshot (infra/bundling/snapshot/); opt-in.
+    [K.renderRuntime]: z.enum(["managed", "snapshot"]).default("managed"),
     [K.throttleRateLimit]: positiveInt.max(10_000).default(20),
     [K.throttleBurstLimit]: positiveInt.max(5_000).default(40),
     [K.alarmEmail]: z.email().optional(),
@@ -172,6 +175,8 @@ export interface InfraConfig {
   encryption: "s3" | "kms";
   peopleSignIn: PeopleSignIn;
   renderReservedConcurrency: number;
+  /** "managed": Node.js 22 (the default); "snapshot": provided.al2023, node from a startup snapshot of the render code. */
+  renderRuntime: "managed" | "snapshot";
   throttle: { rateLimit: number; burstLimit: number };
   alarmEmail?: string;
   /** Share links: longest lifetime, optional public base URL, the open route's throttling, the refused-links alarm. */
@@ -235,6 +240,7 @@ export function parseInfraConfig(raw: Partial<Record<keyof typeof CONTEXT_KEYS, 
             ...(v.signInDomainPrefix ? { domainPrefix: v.signInDomainPrefix } : {}),
           },
     renderReservedConcurrency: v.renderReservedConcurrency,
+    renderRuntime: v.renderRuntime,
     throttle: { rateLimit: v.throttleRateLimit, burstLimit: v.throttleBurstLimit },
     ...(v.alarmEmail ? { alarmEmail: v.alarmEmail } : {}),
     shares: {

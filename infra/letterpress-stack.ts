@@ -34,7 +34,13 @@ export class LetterpressStack extends Stack {
       [ENV.urlLifetimeMax]: String(config.urlLifetime.maxSeconds),
     };
 
-    const render = (this.render = new RenderPipeline(this, "Render", { documents, environment, reservedConcurrency: config.renderReservedConcurrency, ...code }));
+    const render = (this.render = new RenderPipeline(this, "Render", {
+      documents,
+      environment,
+      reservedConcurrency: config.renderReservedConcurrency,
+      runtime: config.renderRuntime,
+      ...code,
+    }));
     const download = (this.download = new DownloadApi(this, "Download", {
       documents,
       renderFunction: render.renderer.function,

@@ -8,14 +8,13 @@ import { SLUG_PATTERN } from "../functions/core/letter/schema";
 import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments } from "./generate";
-import { describeLetterRun } from "./letter-run-report";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { paperConflict, templatePageSize } from "./paper-flag";
 import { identicalCopiesWarning } from "./mail-merge-check";
 import { TemplateEngine } from "../functions/core/template/template-engine";
 import { loadTemplateSet } from "../functions/templates/load-template-set";
 import { ProgressTable } from "./progress-table";
-import { watchLetterData } from "./data-watch";
+import { followLetterData } from "./follow-letter-data";
 import { templateStylesheetWarnings } from "../functions/templates/stylesheet-warnings";
 import { startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";
@@ -187,33 +186,11 @@ withStorageFlags(
   });
   listening(`http://127.0.0.1:${port}/`);
   console.log(`letterpress is serving http://127.0.0.1:${port}/ (documents in ${runtime.description}); Ctrl-C stops it`);
-  // Links follow the data as it is now, as on AWS, where a change under data/ re-renders its letter:
-  // every letter is rendered once at start (what is unchanged is not stored again), then on each change.
-  const renderLetter = async (letterId: string) => {
-    try {
-      // As on AWS: the change goes to the render queue, the letter is planned, its parts are rendered one per invocation.
-      const { deadLetters, failures } = await runtime.letterChanged(letterId);
-      const latest = await runtime.store.getLatest(letterId);
-      const manifest = latest ? await runtime.store.getManifest(letterId, latest.revision) : undefined;
-      // The letter's own title names it on the console; a letter that cannot be read has its reason among the failures.
-      const letter = (await runtime.letters.loadLetter(letterId).catch(() => undefined))?.letter;
-      const report = describeLetterRun({ letterId, letter, revision: latest?.revision, documents: manifest?.documents.length ?? 0, failures, deadLetters });
-      for (const line of report.out) console.log(line);
-      for (const line of report.err) console.error(line);
-    } catch (error) {
-      console.error(`letter ${letterId}: ${error instanceof LetterpressError ? `${error.code}: ${error.message}` : (error as Error).message}`);
-    }
-  };
-  const watching = watchLetterData(flags.data, renderLetter);
-  void (async () => {
-    const listing = await runtime.letters.listLetters();
-    // The letters page lists what the bucket holds; a data file skipped here is said on the console.
-    for (const warning of listing.warnings) console.error(`warning: ${formatDataIssue(warning)}`);
-    for (const letterId of listing.letterIds) await renderLetter(letterId);
-  })().catch((error: unknown) => console.error(`reading ${flags.data}: ${(error as Error).message}`));
+  // Links follow the data as it is now, as on AWS, where a change under data/ re-renders its letter.
+  const watching = followLetterData(runtime, flags.data);
   const stop = () => {
-    watching.close();
-    server.close(() => void runtime.close().then(() => process.exit(0)));
+    const unwatched = watching.close();
+    server.close(() => void unwatched.then(() => runtime.close()).then(() => process.exit(0)));
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

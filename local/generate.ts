@@ -51,7 +51,8 @@ export async function generateDocuments(service: RenderService, letters: LetterS
     try {
       const run = await service.render(
         { letterId, ...(options.locales ? { locales: [...options.locales] } : {}), formats: [...options.formats], ...(options.personalized ? { recipients: true as const } : {}) },
-        { keepBytes: true, ...progress },
+        // Every language of the letter is checked against the fonts, as where data changes on AWS: the run reports them all.
+        { keepBytes: true, checkEveryLanguage: true, ...progress },
       );
       result.stored.push(...run.stored.map((stored) => ({ ...stored, revision: run.revision })));
       result.failures.push(...run.failures);

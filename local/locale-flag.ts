@@ -1,5 +1,6 @@
 import { LetterpressError } from "../functions/core/errors";
-import { canonicalLocale, type LocaleId } from "../functions/core/locales";
+import type { LocaleId } from "../functions/core/locales";
+import { FLAG_WORDING, localeProblem, readWrittenLocale } from "../functions/locale-suggestion";
 
 /** A language as written after `--locale`, and the BCP 47 tag it stands for (`en_GB` -> `en-GB`, `EN` -> `en`). */
 export interface AskedLocale {
@@ -13,34 +14,23 @@ export interface AskedLocale {
  * is no language tag at all is refused here, with the expected form.
  */
 export function readAskedLocale(written: string): AskedLocale | undefined {
-  const tag = canonicalLocale(written.replaceAll("_", "-"));
+  const tag = readWrittenLocale(written);
   return tag === undefined ? undefined : { written, tag };
 }
 
-/** The primary language subtag (`pt` of `pt-BR`), for suggesting a tag of the same language. */
-const languageOf = (tag: string) => new Intl.Locale(tag).language;
-
 /**
  * The asked languages as tags the data has, or one error listing every item that is not: written
- * in another form (`EN`, `pt_br`: "write it pt-BR"), or a language the letters do not have, with the
- * data's tags of the same language suggested first (`en-GB` when the data has `en`).
+ * in another form (`EN`, `pt_br`: "did you mean --locale pt-BR"), or a language the letters do not
+ * have, with the data's tags of the same language suggested first (`en-GB` when the data has `en`).
+ * The wording is the download and share routes' too (functions/locale-suggestion.ts).
  */
 export function resolveAskedLocales(asked: readonly AskedLocale[], dataLocales: ReadonlySet<string>): LocaleId[] {
   const problems: string[] = [];
   const resolved: LocaleId[] = [];
   for (const { written, tag } of asked) {
-    if (dataLocales.has(tag)) {
-      if (written === tag) resolved.includes(tag) || resolved.push(tag);
-      else problems.push(`--locale ${written}: the data's tag is "${tag}" (BCP 47, as the translation file ${tag}.json is named); did you mean --locale ${tag}?`);
-      continue;
-    }
-    const sameLanguage = [...dataLocales].filter((locale) => languageOf(locale) === languageOf(tag)).sort();
-    const available = [...dataLocales].sort().join(", ") || "none";
-    problems.push(
-      sameLanguage.length > 0
-        ? `--locale ${written}: the letters have no ${tag} translation; did you mean ${sameLanguage.map((locale) => `--locale ${locale}`).join(" or ")}? (languages of the data: ${available})`
-        : `--locale ${written}: the letters have no ${tag} translation (languages of the data: ${available})`,
-    );
+    const problem = localeProblem(written, dataLocales, FLAG_WORDING);
+    if (problem !== undefined) problems.push(problem);
+    else if (!resolved.includes(tag)) resolved.push(tag);
   }
   if (problems.length > 0) throw new LetterpressError("UNKNOWN_LOCALE", problems.join("\n"));
   return resolved;

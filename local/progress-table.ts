@@ -49,7 +49,9 @@ export class ProgressTable {
   failed(failure: DocumentFailure): void {
     this.count++;
     this.bar?.update(this.count);
-    const line = `  ${describeDocument(failure.request).padEnd(38)} FAILED: ${failure.error.message.split("\n")[0]}\n`;
+    // Every line of the message: a language's invalid data lists each field's problem on a line of its own.
+    const [first, ...rest] = failure.error.message.split("\n");
+    const line = `  ${describeDocument(failure.request).padEnd(38)} FAILED: ${first}\n${rest.map((more) => `    ${more}\n`).join("")}`;
     if (this.bar) this.bar.stop();
     this.out.write(line);
     if (this.bar) this.bar.start(this.total, this.count);

@@ -148,8 +148,9 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
     queues.changes.send([JSON.stringify(notification)]);
     await queues.changes.drained();
     await queues.parts.drained();
+    // Other letters may have been rendering meanwhile: only this letter's messages are its own to report.
     return {
-      deadLetters: [...queues.changes.deadLetters.slice(seen.changes), ...queues.parts.deadLetters.slice(seen.parts)],
+      deadLetters: [...queues.changes.deadLetters.slice(seen.changes), ...queues.parts.deadLetters.slice(seen.parts)].filter((dead) => letterOfMessage(dead.body) === letterId),
       failures: partFailures.slice(seen.failures).filter((failure) => failure.letterId === letterId),
     };
   };
@@ -185,6 +186,19 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
       : {}),
   });
   return { service: await createRenderService(renderDependencies), render, download, queues, letterChanged, store: parts.store, letters: parts.letters, description, close };
+}
+
+/** The letter a render queue's message is about: a part's, a render request's, or an S3 notification's key under data/. */
+export function letterOfMessage(body: string): string | undefined {
+  try {
+    const message = JSON.parse(body) as { part?: { letterId?: unknown }; letterId?: unknown; Records?: { s3?: { object?: { key?: unknown } } }[] };
+    const named = message.part?.letterId ?? message.letterId;
+    if (typeof named === "string") return named;
+    const key = message.Records?.[0]?.s3?.object?.key;
+    return typeof key === "string" && key.startsWith(DEFAULTS.dataPrefix) ? key.slice(DEFAULTS.dataPrefix.length).split("/")[0] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface LocalRuntimeOptions {

@@ -7,37 +7,21 @@
  *
  *   cold     render one PDF, write its bytes to stdout as soon as they exist (the parent times
  *            spawn -> first byte), then the process's own phase timings as JSON on stderr
+ *            (./cold-run.ts; ./snapshot-entry.ts does the same from a V8 startup snapshot)
  *   warm     render a stream of personalized letters; print the timings as one JSON line
  *   profile  like warm, and print the measured loop's window on the monotonic clock, so the
  *            harness can cut the warm loop out of a `node --cpu-prof` profile
  */
 import { z } from "zod";
-import { localeIdSchema } from "../../functions/core/locales";
 import { renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
-import { createRenderer } from "../../functions/render/create-renderer";
+import { createRenderer, type RendererOptions } from "../../functions/render/create-renderer";
 import { bundledHyphenation } from "./bundled-assets";
+import { type RenderEntryArgs, renderCold, renderEntryArgsSchema } from "./cold-run";
 import { countPdfPages } from "../stats";
 import { BENCH_LETTER_ID, personalizedStream } from "../workload";
 
-const assetsSchema = z.object({
-  templatesDir: z.string().min(1),
-  /** Flat font folder of a bundle; fonts from node_modules when absent. */
-  fontDir: z.string().min(1).optional(),
-  dataDir: z.string().min(1),
-  locale: localeIdSchema,
-});
-
-export const renderEntryArgsSchema = z.discriminatedUnion("mode", [
-  assetsSchema.extend({ mode: z.literal("cold") }),
-  assetsSchema.extend({
-    mode: z.enum(["warm", "profile"]),
-    warmups: z.number().int().min(0),
-    iterations: z.number().int().min(1),
-    htmlIterations: z.number().int().min(1),
-  }),
-]);
-export type RenderEntryArgs = z.infer<typeof renderEntryArgsSchema>;
+export { type RenderEntryArgs, renderEntryArgsSchema } from "./cold-run";
 
 /** What a warm (or profile) run prints: one JSON line on stdout. */
 export interface WarmReport {
@@ -61,51 +45,18 @@ export interface WarmReport {
   window: { startUs: number; endUs: number };
 }
 
-export interface ColdReport {
-  locale: string;
-  /** Milliseconds since the process started (performance.timeOrigin). */
-  mainStartMs: number;
-  rendererReadyMs: number;
-  letterLoadedMs: number;
-  pdfRenderedMs: number;
-  /**
-   * CPU time (user + system, every thread) the process had used when its PDF was rendered. On a
-   * shared machine wall times swing with the load; CPU time moves far less, so it is the figure to
-   * compare between two runs of the bench.
-   */
-  cpuMs: number;
-  pdfBytes: number;
-  maxRssKb: number;
+export type { ColdReport } from "./cold-run";
+
+/** The renderer options of a bench process: the render function's (A4; the bundle's flat font folder and hyphenation patterns). */
+function rendererOptions(args: RenderEntryArgs): RendererOptions {
+  return { templatesDir: args.templatesDir, ...(args.fontDir ? { fontDir: args.fontDir, hyphenationDir: bundledHyphenation() } : {}), paper: "A4" };
 }
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
-async function cold(args: Extract<RenderEntryArgs, { mode: "cold" }>): Promise<void> {
-  const mainStartMs = performance.now();
-  const renderer = await createRenderer({ templatesDir: args.templatesDir, ...(args.fontDir ? { fontDir: args.fontDir, hyphenationDir: bundledHyphenation() } : {}), paper: "A4" });
-  const rendererReadyMs = performance.now();
-  const parsed = await loadLetter(args.dataDir, BENCH_LETTER_ID);
-  const letterLoadedMs = performance.now();
-  const document = await renderDocument(renderer, parsed, { letterId: BENCH_LETTER_ID, locale: args.locale, format: "pdf", recipientId: null });
-  const pdfRenderedMs = performance.now();
-  const cpu = process.cpuUsage();
-  await new Promise<void>((resolve, reject) => process.stdout.write(document.bytes, (error) => (error ? reject(error) : resolve())));
-  const report: ColdReport = {
-    locale: args.locale,
-    mainStartMs,
-    rendererReadyMs,
-    letterLoadedMs,
-    pdfRenderedMs,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    pdfBytes: document.bytes.length,
-    maxRssKb: process.resourceUsage().maxRSS,
-  };
-  process.stderr.write(`${JSON.stringify(report)}\n`);
-}
-
 async function warm(args: Extract<RenderEntryArgs, { mode: "warm" | "profile" }>): Promise<void> {
   const started = performance.now();
-  const renderer = await createRenderer({ templatesDir: args.templatesDir, ...(args.fontDir ? { fontDir: args.fontDir, hyphenationDir: bundledHyphenation() } : {}), paper: "A4" });
+  const renderer = await createRenderer(rendererOptions(args));
   const parsed = await loadLetter(args.dataDir, BENCH_LETTER_ID);
   const setupMs = performance.now() - started;
 
@@ -165,8 +116,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const args = parsedArgs.data;
-  if (args.mode === "cold") await cold(args);
-  else await warm(args);
+  if (args.mode === "cold") {
+    const mainStartMs = performance.now();
+    await renderCold(createRenderer(rendererOptions(args)), args, mainStartMs);
+  } else await warm(args);
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { type DocumentRequest, CONTENT_TYPES, type RenderedDocument, sha256Hex } from "./documents";
 import { LetterpressError } from "./errors";
-import { editionStylesheets, fillLetter, type FilledLetter, type Paper, renderHtmlEdition, renderHtmlPage } from "./html/render-html";
+import { editionStylesheets, fillLetter, type FilledLetter, type MailMerge, type Paper, renderHtmlEdition, renderHtmlPage } from "./html/render-html";
 import type { WebFontSource } from "./html/web-fonts";
 import type { TextCoverage } from "./letter/letter-context";
 import type { TypesetterCaches } from "./pdf/cache";
@@ -50,13 +50,19 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
     throw new LetterpressError("UNKNOWN_LOCALE", `letter "${request.letterId}" has no ${request.locale} translation`);
   }
   const engine = renderer.templates.forLetter(parsed.letter);
-  const filled = hyphenateLetter(renderer, engine, fillLetter(engine, parsed.letter, request.locale, request.recipientId ?? undefined));
+  const fill = (recipientId?: string) => hyphenateLetter(renderer, engine, fillLetter(engine, parsed.letter, request.locale, recipientId));
+  const filled = fill(request.recipientId ?? undefined);
+  // A personalized page's fonts hold every recipient's characters: one subset per face serves the whole merge.
+  const merge: MailMerge = { letter: parsed.letter, fill, fillKind: "hyphenated" };
   let bytes: Buffer;
   try {
     bytes =
       request.format === "pdf"
         ? await renderer.pdf(filled, renderer.paper, engine)
-        : Buffer.from(renderer.webFonts ? await renderHtmlEdition(engine, filled, renderer.paper, renderer.webFonts) : renderHtmlPage(engine, filled, renderer.paper), "utf8");
+        : Buffer.from(
+            renderer.webFonts ? await renderHtmlEdition(engine, filled, renderer.paper, renderer.webFonts, merge) : renderHtmlPage(engine, filled, renderer.paper),
+            "utf8",
+          );
   } catch (error) {
     // The template's own markup was checked at load: what is left came from a field, named by its file and JSON path.
     throw error instanceof MarkupError ? markupErrorOfLetter(error, parsed.letter, request.locale, engine) : error;

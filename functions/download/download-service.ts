@@ -3,6 +3,7 @@ import { LetterpressError } from "../core/errors";
 import type { LocaleId } from "../core/locales";
 import type { DocumentStore, StoredDocument } from "../storage/document-store";
 import { parseDocumentKey } from "../storage/object-layout";
+import { publishedLanguages } from "../locale-suggestion";
 
 export interface DownloadQuery {
   letterId: string;
@@ -66,6 +67,11 @@ export class DownloadService {
       this.rendering.set(id, pending);
     }
     return pending;
+  }
+
+  /** The languages of the letter's published documents (latest revision), for a refusal to list; undefined when unknown. */
+  publishedLanguages(letterId: string): Promise<LocaleId[] | undefined> {
+    return publishedLanguages(this.options.store, letterId);
   }
 
   async link(query: DownloadQuery): Promise<DownloadLink> {

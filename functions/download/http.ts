@@ -3,17 +3,21 @@ import { z } from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { slug } from "../core/letter/slug";
-import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, isLocaleId } from "../core/locales";
+import { type AllowedLocales, describeAllowedLocales, isAllowedLocale } from "../core/locales";
+import { LocaleWrittenOtherwiseError, readWrittenLocale, withLanguages } from "../locale-suggestion";
 import type { DownloadRouteParameter } from "../deployment-contract";
 import { toHttpError } from "../http-errors";
 import { type DownloadLink, type DownloadQuery, type DownloadService, lifetimeExpectation } from "./download-service";
+
+const LOCALE_EXPECTATION = "expected a language code such as fr or pt-BR";
 
 // Well-formed but unknown values (a locale we do not serve, a format we do not make) are 404s;
 // anything malformed is a 400 and never reaches a key. One schema per parameter of the route
 // (functions/deployment-contract.ts): a parameter renamed there and not here fails to compile.
 const pathSchema = z.strictObject({
   letterId: slug,
-  locale: z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, { error: "expected a language code such as fr" }),
+  // Any case and underscores pass here, to be read as the tag they stand for and answered with it (404, "did you mean").
+  locale: z.string().regex(/^[A-Za-z0-9_-]{1,35}$/, { error: LOCALE_EXPECTATION }),
   format: z.string().regex(/^[a-z0-9]{1,10}$/, { error: "expected a format such as pdf" }),
 } satisfies Record<DownloadRouteParameter, z.ZodType<string>>);
 
@@ -63,7 +67,11 @@ export function parseDownloadRequest(event: APIGatewayProxyEventV2, options: Pic
   const query = querySchemaFor(options.maxLifetimeSeconds).safeParse(event.queryStringParameters ?? {});
   if (!query.success) throw new LetterpressError("INVALID_REQUEST", describe(query.error, "query"));
   const { letterId, locale, format } = path.data;
-  if (!isLocaleId(locale) || !isAllowedLocale(allowedLocales, locale))
+  const tag = readWrittenLocale(locale);
+  if (tag === undefined) throw new LetterpressError("INVALID_REQUEST", `path locale: ${LOCALE_EXPECTATION}`);
+  // `pt-br`, `EN`, `pt_BR`: a 404 saying the tag (the handler adds the letter's languages).
+  if (tag !== locale) throw new LocaleWrittenOtherwiseError(letterId, locale);
+  if (!isAllowedLocale(allowedLocales, locale))
     throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${locale}"; available: ${describeAllowedLocales(allowedLocales)}`);
   if (!(DOCUMENT_FORMATS as readonly string[]).includes(format))
     throw new LetterpressError("NOT_FOUND", `no documents in format "${format}"; available: ${DOCUMENT_FORMATS.join(", ")}`);
@@ -99,7 +107,8 @@ export function createDownloadHttpHandler(service: DownloadService, options: Dow
       const accept = event.headers?.accept ?? event.headers?.Accept ?? "";
       if (/\bapplication\/json\b/.test(accept)) return json(200, { url, expiresAt: link.expiresAt.toISOString(), revision: link.revision });
       return { statusCode: 302, headers: { location: url, "cache-control": "no-store" }, body: "" };
-    } catch (error) {
+    } catch (thrown) {
+      const error = thrown instanceof LocaleWrittenOtherwiseError ? withLanguages(thrown, await service.publishedLanguages(thrown.letterId)) : thrown;
       options.onError?.(error);
       const { statusCode, body } = toHttpError(error);
       return json(statusCode, body);

@@ -58,16 +58,8 @@ export const HARFBUZZ_WASM_FILE: AssetFile = asset("harfbuzzjs/dist/harfbuzz.was
 /** HarfBuzz's subsetter (hb-subset), from the same harfbuzzjs build: the HTML edition's web fonts (`functions/fonts/web-fonts.ts`). */
 export const HARFBUZZ_SUBSET_WASM_FILE: AssetFile = asset("harfbuzzjs/dist/harfbuzz-subset.wasm", "harfbuzz-subset.wasm");
 
-/**
- * Google's WOFF2 encoder as wawoff2 builds it (Emscripten, its WebAssembly inlined): the HTML
- * edition's web fonts. Shipped as a file beside the fonts and required on first use
- * (`functions/fonts/web-fonts.ts`) rather than bundled: its 950 kB would be compiled by every cold
- * start, and a process that only makes PDFs never runs it.
- */
-export const WOFF2_ENCODER_FILE: AssetFile = asset("wawoff2/package.json", "build/compress_binding.js");
-
 /** Every file a bundle must copy into its font directory. */
-export const BUNDLE_FILES: readonly AssetFile[] = [...Object.values(FONT_FILES), ICC_PROFILE_FILE, HARFBUZZ_WASM_FILE, HARFBUZZ_SUBSET_WASM_FILE, WOFF2_ENCODER_FILE];
+export const BUNDLE_FILES: readonly AssetFile[] = [...Object.values(FONT_FILES), ICC_PROFILE_FILE, HARFBUZZ_WASM_FILE, HARFBUZZ_SUBSET_WASM_FILE];
 
 /** Where a file is: flat in `fontDir` (a bundle), or inside its npm package (the repository). */
 export function assetPath(file: AssetFile, fontDir?: string): string {

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { LetterpressError } from "../core/errors";
 import type { WebFontSource } from "../core/html/web-fonts";
 import type { FaceId, FontLibrary } from "../core/pdf/font-library";
-import { assetPath, FONT_FILES, HARFBUZZ_SUBSET_WASM_FILE, WOFF2_ENCODER_FILE } from "./font-files";
+import { assetPath, FONT_FILES, HARFBUZZ_SUBSET_WASM_FILE } from "./font-files";
+import { encodeWoff2 } from "./woff2";
 
 /**
  * The most bytes of WOFF2 subsets a process keeps. A CJK letter's subsets weigh a few hundred kB;
@@ -13,8 +14,8 @@ export const WEB_FONT_CACHE_BYTES = 16 * 1024 * 1024;
 /*
  * Subsetting is HarfBuzz's own (hb-subset, the harfbuzz-subset.wasm of the harfbuzzjs build the PDF
  * shapes with): it keeps the layout tables a face's characters need (Arabic joining forms,
- * Devanagari conjuncts, CJK localized forms). WOFF2 is Google's reference encoder (wawoff2's
- * WebAssembly build, wasm inlined, loaded from the font directory on first use). The calls follow the subset-font package, which cannot be
+ * Devanagari conjuncts, CJK localized forms). The WOFF2 container is ours, on Node's Brotli
+ * (functions/fonts/woff2.ts: why not wawoff2's WebAssembly). The calls follow the subset-font package, which cannot be
  * bundled: it finds the wasm with require.resolve, and a Lambda bundle has no node_modules, so this
  * adapter reads the file from the font directory as functions/fonts/harfbuzz.ts does for shaping.
  */
@@ -47,35 +48,6 @@ interface HbSubsetExports {
 const HB_MEMORY_MODE_WRITABLE = 2;
 const HB_SUBSET_SETS_LAYOUT_FEATURE_TAG = 6;
 const HB_SUBSET_FLAGS_NO_HINTING = 0x1;
-
-/** wawoff2's Emscripten module: `compress` answers the WOFF2 bytes, or false when the font is refused. */
-interface Woff2Encoder {
-  compress(font: Uint8Array): Uint8Array | false;
-  onRuntimeInitialized?: () => void;
-  /** Emscripten sets it once the runtime has run, after which `onRuntimeInitialized` is never called again. */
-  calledRun?: boolean;
-}
-
-/** One encoder per file, each with the promise of its WebAssembly being ready (as wawoff2's own compress.js waits for it). */
-const encoders = new Map<string, Promise<Woff2Encoder>>();
-
-function woff2EncoderAt(path: string): Promise<Woff2Encoder> {
-  let ready = encoders.get(path);
-  if (!ready) {
-    // Required on first use from the font directory, not bundled (see WOFF2_ENCODER_FILE): a cold
-    // start that makes a PDF never compiles or instantiates it.
-    const encoder = require(path) as Woff2Encoder;
-    // A module another copy of this file required first (one process, two module registries, as
-    // jest.isolateModules makes) has already run: waiting for its callback would wait forever.
-    ready = encoder.calledRun
-      ? Promise.resolve(encoder)
-      : new Promise((resolve) => {
-          encoder.onRuntimeInitialized = () => resolve(encoder);
-        });
-    encoders.set(path, ready);
-  }
-  return ready;
-}
 
 /** One hb-subset instance per wasm file, for the life of the process. */
 const subsetters = new Map<string, HbSubsetExports>();
@@ -164,23 +136,7 @@ export function createWebFonts(fonts: FontLibrary, fontDir?: string, maxBytes = 
   const make = async (face: FaceId, characters: string): Promise<Uint8Array> => {
     const fontPath = assetPath(FONT_FILES[face], fontDir);
     const hb = hbSubsetAt(assetPath(HARFBUZZ_SUBSET_WASM_FILE, fontDir));
-    // wawoff2 answers with a view of its WebAssembly memory, which its next call overwrites: keep a copy.
-    const encoder = await woff2EncoderAt(assetPath(WOFF2_ENCODER_FILE, fontDir));
-    const subset = subsetTrueType(hb, readAsset(fontPath), characters, fontPath);
-    const compressed = () => {
-      const woff2 = encoder.compress(subset);
-      if (woff2 === false) throw new LetterpressError("CONFIG_ERROR", `${fontPath}: the WOFF2 encoder refused the subset of ${face}`);
-      return woff2.slice();
-    };
-    try {
-      return compressed();
-    } catch (error) {
-      // The answer is an embind view of the encoder's memory; when that memory grew during the call
-      // (a large CJK subset), the view can come back over the old, detached buffer. The memory has
-      // grown by then, so the same call again returns a live view.
-      if (error instanceof TypeError && /detached/i.test(error.message)) return compressed();
-      throw error;
-    }
+    return encodeWoff2(subsetTrueType(hb, readAsset(fontPath), characters, fontPath), fontPath);
   };
   return {
     fonts,

@@ -1,13 +1,14 @@
 import { DOCUMENT_FORMATS, type DocumentFailure, type DocumentRequest, planDocuments } from "../core/documents";
-import { LetterpressError } from "../core/errors";
+import { InvalidLetterDataError, LetterpressError } from "../core/errors";
 import type { ParsedLetter } from "../core/letter/parse-letter";
 import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, type LocaleId } from "../core/locales";
 import type { DocumentRenderer } from "../core/render-document";
 import { revisionOf } from "../core/revision";
-import { templateOffersOf } from "../core/letter/letter-context";
-import { checkedAgainst, type LetterSource } from "../letters/letter-source";
+import { type LetterContext, templateOffersOf } from "../core/letter/letter-context";
+import type { LetterSource } from "../letters/letter-source";
 import type { DocumentStore } from "../storage/document-store";
 import { documentKey } from "../storage/object-layout";
+import { localeProblem, REQUEST_WORDING } from "../locale-suggestion";
 import type { RenderRequest } from "./events";
 import { estimatedCostMs, PART_SIZING, planRenderParts, type RenderPart } from "./render-parts";
 import { rendererFingerprint } from "./renderer-fingerprint";
@@ -45,16 +46,33 @@ export function reportOf(result: RenderAndStoreResult, manifestKey?: string): Re
  * `npm run generate` runs too (see createRenderService in render-handler.ts).
  */
 export class RenderService {
-  private readonly letters: LetterSource;
+  /** This renderer's templates and fonts: letters are validated against them, with the data's other problems. */
+  private readonly context: LetterContext;
 
   constructor(
     private readonly renderer: DocumentRenderer,
     private readonly store: DocumentStore,
-    letters: LetterSource,
+    private readonly letters: LetterSource,
     private readonly allowedLocales: AllowedLocales,
   ) {
-    // Letters are validated against this renderer's templates and fonts, with the data's other problems.
-    this.letters = checkedAgainst(letters, { templates: templateOffersOf(renderer.templates), coverage: renderer.coverage });
+    this.context = { templates: templateOffersOf(renderer.templates), coverage: renderer.coverage };
+  }
+
+  /**
+   * Reads a letter, checked against this renderer's templates and fonts: the text of every language,
+   * or of `languages` only (letter.json's and the source language's always), so that a render of an
+   * English document reads no CJK face's character map. The revision names the same languages either
+   * way: those the data makes valid, a language refused for a glyph no font has included, so a render
+   * that checks only its own languages stores under the revision the whole letter's render does.
+   */
+  private async load(letterId: string, languages: readonly LocaleId[] | "all"): Promise<{ parsed: ParsedLetter; revision: string }> {
+    const checked = languages === "all" ? undefined : new Set(languages);
+    const parsed = await this.letters.loadLetter(letterId, checked ? { ...this.context, coverageLocales: checked } : this.context);
+    // A language refused by its data is refused in both readings; one checked against the fonts may be refused by them alone.
+    const refusedWhereChecked =
+      this.context.coverage !== undefined && [...parsed.localeErrors].some(([locale, error]) => error instanceof InvalidLetterDataError && (checked?.has(locale) ?? true));
+    const basis = refusedWhereChecked ? await this.letters.loadLetter(letterId, { ...this.context, coverageLocales: new Set() }) : parsed;
+    return { parsed, revision: this.revisionOf(basis) };
   }
 
   /** The revision names the data and everything that shapes the bytes: templates, paper, code and fonts. */
@@ -102,9 +120,11 @@ export class RenderService {
    * request from the render queue) refuse a request estimated to cost more than one part may, before
    * any work (render-parts.ts); the CLI and a whole changed letter without a part queue are not bounded.
    */
-  async render(request: RenderRequest, options: RenderAndStoreOptions & { bounded?: boolean } = {}): Promise<RenderAndStoreResult> {
-    const parsed = await this.letters.loadLetter(request.letterId);
-    const revision = this.revisionOf(parsed);
+  async render(request: RenderRequest, options: RenderAndStoreOptions & { bounded?: boolean; checkEveryLanguage?: boolean } = {}): Promise<RenderAndStoreResult> {
+    // The languages asked for are checked against the fonts; `generate` (checkEveryLanguage) checks every one,
+    // as the data-change render does. Unchecked languages count as makeable for `latest.json`, which then
+    // waits for the data-change render to name a revision whose language some font cannot draw.
+    const { parsed, revision } = await this.load(request.letterId, request.locales && !options.checkEveryLanguage ? request.locales : "all");
     const requests = this.plan(parsed, request);
     if (options.bounded) {
       const estimate = estimatedCostMs(parsed, requests);
@@ -115,16 +135,25 @@ export class RenderService {
             `one invocation renders at most ${PART_SIZING.budgetMs / 1000} s: ask for fewer languages or recipients, or upload the letter's data to render all of it in parts`,
         );
     }
-    return renderAndStore(this.renderer, this.store, parsed, requests, revision, {
+    // A language the letter lacks fails as its documents, worded as the download and share routes word
+    // a tag written otherwise: the letter's tags of that language suggested, its languages listed.
+    const letterLocales = [...new Set([...parsed.letter.translations.keys(), ...parsed.localeErrors.keys()])];
+    const reworded = (failure: DocumentFailure): DocumentFailure =>
+      failure.error.code === "UNKNOWN_LOCALE" && !letterLocales.includes(failure.request.locale)
+        ? { ...failure, error: new LetterpressError("UNKNOWN_LOCALE", localeProblem(failure.request.locale, letterLocales, REQUEST_WORDING) ?? failure.error.message) }
+        : failure;
+    const { onFailure } = options;
+    const result = await renderAndStore(this.renderer, this.store, parsed, requests, revision, {
       completeRevision: this.completeRevision(parsed, revision),
       ...options,
+      ...(onFailure ? { onFailure: (failure: DocumentFailure) => onFailure(reworded(failure)) } : {}),
     });
+    return { ...result, failures: result.failures.map(reworded) };
   }
 
   /** A changed letter as bounded parts (render-parts.ts), for the revision its data is now. */
   async planParts(letterId: string): Promise<{ revision: string; parts: RenderPart[]; documents: number }> {
-    const parsed = await this.letters.loadLetter(letterId);
-    const revision = this.revisionOf(parsed);
+    const { parsed, revision } = await this.load(letterId, "all");
     const requests = this.planLetter(parsed);
     return { revision, parts: planRenderParts(parsed, revision, requests), documents: requests.length };
   }
@@ -134,8 +163,8 @@ export class RenderService {
    * superseded: the change that made the new revision fans out its own parts, so it renders nothing.
    */
   async renderPart(part: RenderPart, options: RenderAndStoreOptions = {}): Promise<RenderAndStoreResult & { superseded: boolean }> {
-    const parsed = await this.letters.loadLetter(part.letterId);
-    const revision = this.revisionOf(parsed);
+    // Part of the data-change render: every language is checked, so the part that completes the revision knows which are refused.
+    const { parsed, revision } = await this.load(part.letterId, "all");
     if (revision !== part.revision) return { letterId: part.letterId, revision, stored: [], failures: [], superseded: true };
     const request: RenderRequest = { letterId: part.letterId, locales: [part.locale], ...(part.recipients ? { recipients: part.recipients } : {}) };
     const result = await renderAndStore(this.renderer, this.store, parsed, this.plan(parsed, request), revision, {

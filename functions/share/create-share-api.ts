@@ -9,6 +9,7 @@ import { createShareRoutes, shareEventHandlers } from "./share-http";
 import type { KeyRing } from "./share-key-ring";
 import type { ShareLogger, ShareMetrics } from "./share-observability";
 import { ShareService } from "./share-service";
+import { publishedLanguages } from "../locale-suggestion";
 import { storedShareDocuments, type MakeDocument } from "./shared-documents";
 
 /** Everything the share API needs, made once by the download handler (AWS) or the local server. */
@@ -60,6 +61,10 @@ export function createShareApi(dependencies: ShareApiDependencies) {
     catalogs: dependencies.catalogs,
     ...(dependencies.onError ? { onError: dependencies.onError } : {}),
   });
-  const handlers = shareEventHandlers(routes, { allowedLocales: dependencies.allowedLocales, ...(dependencies.onError ? { onError: dependencies.onError } : {}) });
+  const handlers = shareEventHandlers(routes, {
+    allowedLocales: dependencies.allowedLocales,
+    publishedLanguages: (letterId) => publishedLanguages(dependencies.documentStore, letterId),
+    ...(dependencies.onError ? { onError: dependencies.onError } : {}),
+  });
   return { service, routes, handlers };
 }

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { CONTENT_TYPES, DOCUMENT_FORMATS, documentFileName, type DocumentFormat } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { slug } from "../core/letter/slug";
-import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, isLocaleId, type LocaleId, localeInfo } from "../core/locales";
+import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, type LocaleId, localeInfo } from "../core/locales";
+import { LocaleWrittenOtherwiseError, readWrittenLocale, withLanguages } from "../locale-suggestion";
 import type { MessageCatalog } from "../core/template/message-catalog";
 import { SHARE_ROUTES } from "../deployment-contract";
 import { toHttpError } from "../http-errors";
@@ -40,9 +41,11 @@ export interface OpenShareHttpRequest {
   acceptLanguage: string | undefined;
 }
 
+const LOCALE_EXPECTATION = "expected a language code such as fr or pt-BR";
 const documentPathSchema = z.strictObject({
   letterId: slug,
-  locale: z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, { error: "expected a language code such as fr" }),
+  // Any case and underscores pass here, to be read as the tag they stand for and answered with it (404, "did you mean").
+  locale: z.string().regex(/^[A-Za-z0-9_-]{1,35}$/, { error: LOCALE_EXPECTATION }),
   format: z.string().regex(/^[a-z0-9]{1,10}$/, { error: "expected a format such as pdf" }),
 });
 const letterPathSchema = z.strictObject({ letterId: slug });
@@ -96,7 +99,11 @@ function readJsonBody(event: APIGatewayProxyEventV2): unknown {
 export function parseCreateShareEvent(event: APIGatewayProxyEventV2, allowedLocales: AllowedLocales): CreateShareHttpRequest {
   const path = parseWith(documentPathSchema, event.pathParameters ?? {}, "path");
   const body = parseWith(createShareBodySchema, readJsonBody(event), "body");
-  if (!isLocaleId(path.locale) || !isAllowedLocale(allowedLocales, path.locale))
+  const tag = readWrittenLocale(path.locale);
+  if (tag === undefined) throw new LetterpressError("INVALID_REQUEST", `path locale: ${LOCALE_EXPECTATION}`);
+  // As the download route answers it: a 404 saying the tag, with the letter's languages where they can be read.
+  if (tag !== path.locale) throw new LocaleWrittenOtherwiseError(path.letterId, path.locale);
+  if (!isAllowedLocale(allowedLocales, path.locale))
     throw new LetterpressError("UNKNOWN_LOCALE", `no documents in locale "${path.locale}"; available: ${describeAllowedLocales(allowedLocales)}`);
   if (!(DOCUMENT_FORMATS as readonly string[]).includes(path.format))
     throw new LetterpressError("NOT_FOUND", `no documents in format "${path.format}"; available: ${DOCUMENT_FORMATS.join(", ")}`);
@@ -236,13 +243,22 @@ export type ShareRoutes = ReturnType<typeof createShareRoutes>;
  * The same routes taking raw API Gateway events: parse (a bad request is a 400 naming the field),
  * call, and map our errors to statuses with `toHttpError` (never a stack or an SDK message).
  */
-export function shareEventHandlers(routes: ShareRoutes, options: { allowedLocales: AllowedLocales; onError?(error: unknown): void }) {
+export function shareEventHandlers(
+  routes: ShareRoutes,
+  options: {
+    allowedLocales: AllowedLocales;
+    onError?(error: unknown): void;
+    /** The languages of a letter's published documents, listed when a language was written in another form. */
+    publishedLanguages?(letterId: string): Promise<readonly string[] | undefined>;
+  },
+) {
   const guarded =
     <R>(parse: (event: APIGatewayProxyEventV2) => R, route: (request: R) => Promise<Result>) =>
     async (event: APIGatewayProxyEventV2): Promise<Result> => {
       try {
         return await route(parse(event));
-      } catch (error) {
+      } catch (thrown) {
+        const error = thrown instanceof LocaleWrittenOtherwiseError ? withLanguages(thrown, await options.publishedLanguages?.(thrown.letterId)) : thrown;
         const { statusCode, body } = toHttpError(error);
         if (statusCode >= 500) options.onError?.(error);
         return json(statusCode, body);

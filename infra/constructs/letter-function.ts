@@ -8,6 +8,7 @@ import { Construct } from "constructs";
 import { assetPath, BUNDLE_FILES, HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "../../functions/deployment-contract";
 import { FUNCTION_DEFAULTS } from "../secure-defaults";
 import { LAMBDA_BUNDLE } from "../bundling/lambda-bundle";
+import { renderSnapshotFunction } from "./render-snapshot-function";
 
 /** The repository root: entries, templates/ and package-lock.json are found from here. */
 export const REPO_ROOT = resolve(__dirname, "..", "..");
@@ -23,6 +24,12 @@ export interface LetterFunctionProps {
   /** Run-time files copied next to index.js: `templates/` and/or the font files in `fonts/`. */
   assets: { templates: boolean; fonts: boolean };
   reservedConcurrentExecutions?: number;
+  /**
+   * "managed" (default): Node.js 22, bundled by NodejsFunction. "snapshot": a custom runtime
+   * (provided.al2023) whose bootstrap starts node from a V8 startup snapshot of the render code
+   * (infra/bundling/snapshot/; the render function only: `entry` must be functions/render/handler.ts).
+   */
+  runtime?: "managed" | "snapshot";
   /**
    * TESTS ONLY: use this code instead of bundling `entry` with esbuild (e.g. `Code.fromInline(...)`),
    * so template assertions do not bundle on every synth. Everything else (runtime, architecture,
@@ -78,6 +85,10 @@ export class LetterFunction extends Construct {
       reason: "Node.js 22 is the runtime the project targets and tests (esbuild target node22); moving to a newer runtime is a deliberate upgrade, not a drift.",
     });
 
+    if (props.runtime === "snapshot") {
+      this.function = renderSnapshotFunction(this, "Function", common, props, bundleAssetCopies(props.assets));
+      return;
+    }
     if (props.codeOverride) {
       this.function = new LambdaFunction(this, "Function", { ...common, code: props.codeOverride, handler: "index.handler" });
       return;

@@ -47,6 +47,8 @@ export interface RenderPipelineProps {
   /** The variables both functions share (bucket, prefixes, locales, URL lifetimes, encryption). */
   environment: Record<string, string>;
   reservedConcurrency: number;
+  /** The render function's runtime: see `LetterFunctionProps.runtime` (managed by default). */
+  runtime?: "managed" | "snapshot";
   /** TESTS ONLY: see `LetterFunctionProps.codeOverride`. */
   codeOverride?: Code;
 }
@@ -75,6 +77,7 @@ export class RenderPipeline extends Construct {
       environment: { ...props.environment, NODE_OPTIONS: RENDER_NODE_OPTIONS },
       assets: { templates: true, fonts: true },
       reservedConcurrentExecutions: props.reservedConcurrency,
+      ...(props.runtime ? { runtime: props.runtime } : {}),
       ...(props.codeOverride ? { codeOverride: props.codeOverride } : {}),
     });
     const fn = this.renderer.function;

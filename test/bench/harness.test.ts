@@ -54,6 +54,17 @@ describe("the benchmark harness", () => {
     expect(cold?.phases.pdfRendered).toBeGreaterThan(cold?.phases.mainStart ?? Infinity);
   });
 
+  it("times cold starts from a V8 startup snapshot beside the bundle's, each PDF the bundle's byte for byte", () => {
+    const [en] = results.locales;
+    expect(results.snapshot?.bytes).toBeGreaterThan(1_000_000);
+    expect(en?.coldSnapshot?.toFirstBytes.n).toBe(1);
+    expect(en?.coldSnapshot?.sameBytes).toBe(true);
+    expect(en?.coldSnapshot?.pdfBytes).toBe(en?.cold?.pdfBytes);
+    positive(en?.coldSnapshot?.cpuMs);
+    expect(results.targets.some((target) => target.target.includes("from a V8 startup snapshot"))).toBe(true);
+    expect(renderMarkdown(results)).toContain("### Cold start from a V8 startup snapshot");
+  });
+
   it("renders and stores a batch in the embedded S3, and renders it again without storing", () => {
     expect(results.batch).toMatchObject({ stored: true, letters: 3, documents: 6, failures: 0, putsStored: 6 });
     expect(results.batchRenderOnly).toMatchObject({ stored: false, letters: 3, documents: 6, putsStored: 0 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { build, type Metafile } from "esbuild";
-import { assetPath, BUNDLE_FILES, WOFF2_ENCODER_FILE } from "../../functions/fonts/font-files";
+import { assetPath, BUNDLE_FILES } from "../../functions/fonts/font-files";
 import { REPO } from "../support/letters";
 import { buildRenderBundle } from "../support/render-bundle";
 import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
@@ -80,9 +80,9 @@ describe("the render bundle's code", () => {
     expect(stub.unicodeName("\u{13000}")).toBeUndefined();
   });
 
-  it("leave the WOFF2 encoder out of the code (a file beside the fonts, loaded when an HTML page needs it)", () => {
+  it("carry no WebAssembly WOFF2 encoder, in the code or beside the fonts (WOFF2 is written with Node's Brotli, functions/fonts/woff2.ts)", () => {
     expect(Object.keys(metafile.inputs).filter((path) => path.includes("node_modules/wawoff2/"))).toEqual([]);
-    expect(BUNDLE_FILES).toContain(WOFF2_ENCODER_FILE);
+    expect(BUNDLE_FILES.map((file) => file.fileName).filter((name) => /woff2|compress_binding/i.test(name))).toEqual([]);
   });
 
   it("make a WOFF2 web font from a bundle's font folder alone (no node_modules beside it)", async () => {

@@ -24,6 +24,7 @@ describe("infra configuration from CDK context", () => {
       encryption: "s3",
       peopleSignIn: { kind: "cognito", tokenMinutes: 60 },
       renderReservedConcurrency: 10,
+      renderRuntime: "managed",
       shares: { maxLifetimeSeconds: 90 * 86_400, openThrottle: { rateLimit: 5, burstLimit: 10 }, refusedAlarmThreshold: 50 },
       throttle: { rateLimit: 20, burstLimit: 40 },
     });

@@ -1,5 +1,6 @@
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
+import { join } from "node:path";
 import { Code } from "aws-cdk-lib/aws-lambda";
 import { readInfraConfig } from "../../infra/config";
 import { LetterpressStack } from "../../infra/letterpress-stack";
@@ -8,12 +9,15 @@ import cdkJson from "../../cdk.json";
 /** A stand-in for the esbuild bundles: these tests assert the template, not the bundle (see bundling.test.ts). */
 export const STUB_CODE = Code.fromInline("exports.handler = async () => ({});");
 
+/** A stand-in for the custom runtime's bundle: Lambda refuses inline code for provided.al2023. */
+export const STUB_BOOTSTRAP_CODE = Code.fromAsset(join(__dirname, "..", "fixtures", "custom-runtime-stub"));
+
 /** Synthesizes the stack as `cdk synth -c key=value ...` would, with stub code unless `bundle` is set. */
-export function synthStack(context: Record<string, unknown> = {}, options: { bundle?: boolean; outdir?: string } = {}) {
+export function synthStack(context: Record<string, unknown> = {}, options: { bundle?: boolean; outdir?: string; code?: Code } = {}) {
   // cdk.json's context (defaults and feature flags) first, then -c values, as the CDK CLI does.
   const app = new App({ context: { ...cdkJson.context, ...context }, ...(options.outdir ? { outdir: options.outdir } : {}) });
   const config = readInfraConfig(app.node);
-  const stack = new LetterpressStack(app, `Letterpress-${config.stage}`, { config, ...(options.bundle ? {} : { codeOverride: STUB_CODE }) });
+  const stack = new LetterpressStack(app, `Letterpress-${config.stage}`, { config, ...(options.bundle ? {} : { codeOverride: options.code ?? STUB_CODE }) });
   return { app, stack, template: Template.fromStack(stack) };
 }
 

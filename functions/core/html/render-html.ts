@@ -6,7 +6,8 @@ import { counterStyleOf } from "../style/counter-styles";
 import { documentStylesheets, type Paper, stylesheetsAsHtmlCss } from "../style/document-stylesheets";
 import type { StylesheetSource } from "../style/stylesheet";
 import { marginBoxCuts } from "./margin-boxes";
-import type { FontLibrary } from "../pdf/font-library";
+import { FACE_IDS, type FaceId, type FontLibrary } from "../pdf/font-library";
+import { cacheKind, LruCache } from "../pdf/cache";
 import { type FontUsage, fontCssOf, styleLetter, type UsageCollector, type UsageRun, usageOfRuns, usageRuns, usageWithout, type WebFontSource } from "./web-fonts";
 import { buildLetterView, type LetterView } from "../template/letter-view";
 import type { TemplateEngine } from "../template/template-engine";
@@ -19,6 +20,18 @@ export interface FilledLetter {
   /** The filled letter template: the one source both editions are made from. */
   fragment: string;
   view: LetterView;
+}
+
+/**
+ * A mail merge in one language: the same letter filled for each of its recipients. The HTML edition
+ * of a personalized letter embeds the characters of every letter of its merge (`renderHtmlEdition`).
+ */
+export interface MailMerge {
+  letter: Letter;
+  /** One recipient's letter, filled as the document's own was (template, hyphenation). */
+  fill(recipientId: string): FilledLetter;
+  /** Names how `fill` fills (e.g. with or without hyphenation): merges filled differently keep their fonts apart. */
+  fillKind: string;
 }
 
 /**
@@ -96,16 +109,85 @@ function pageWithHead(engine: TemplateEngine, { fragment, view }: FilledLetter, 
  * and characters the PDF sets its text in, so the page looks the same on every machine; and its
  * margin boxes cut to one line as the PDF cuts them (`marginBoxCuts`).
  */
-export async function renderHtmlEdition(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource): Promise<string> {
+export async function renderHtmlEdition(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource, merge?: MailMerge): Promise<string> {
   const sheets = templateStylesheets(engine);
   const sources = editionStylesheets(engine, filled.view.locale, paper, filled.view.title);
-  const { usage, cuts } = fontsOfLetter(engine, filled, sources, webFonts.fonts);
+  const own = fontsOfLetter(engine, filled, sources, webFonts.fonts);
+  const { cuts } = own;
+  const usage = merge && filled.view.recipient ? mergeUsage(engine, filled, paper, sources, webFonts.fonts, merge, own.usage) : own.usage;
   // Each subset's @font-face rule is encoded once (fontFaceRules); the style's hash (hundreds of
   // kilobytes) once per characters per face and cuts.
   const fontCss = await fontCssOf(webFonts, usage);
   const css = pageCss(sources, cuts === "" ? fontCss : `${cuts}\n${fontCss}`);
   const key = `${cuts}\u0000${[...usage].map(([face, characters]) => `${face}\u0001${characters}`).join("\u0000")}`;
   return pageWithHead(engine, filled, { css, hash: sheets.styleHash(sources, key, () => css) });
+}
+
+/** A merge's characters per face, with what they were made from (a letter read again is a new object). */
+interface MergeFonts {
+  letter: Letter;
+  sources: readonly StylesheetSource[];
+  fonts: FontLibrary;
+  usage: FontUsage;
+}
+
+const MERGE_USAGE = cacheKind<string, MergeFonts>("mergeUsage", {
+  sizeOf: (key, merge) => LruCache.weigh.string(key) + [...merge.usage.values()].reduce((sum, characters) => sum + 64 + LruCache.weigh.string(characters), 0),
+});
+
+/**
+ * The characters per face of every letter of a mail merge in one language (each recipient's, and
+ * this document's own): the embedded subsets of a personalized letter. A subset per recipient
+ * would differ from the next by the characters of a name, and its WOFF2 encoding (Brotli at its
+ * best, in WebAssembly) cost three quarters of a batch of personalized letters in every language
+ * (tens to hundreds of ms per subset, one per recipient and face); with the merge's characters
+ * each face is encoded once per language. The page weighs the merge's few extra glyphs more, and
+ * is the same for the same letter data, whichever recipients were made before.
+ */
+function mergeUsage(
+  engine: TemplateEngine,
+  filled: FilledLetter,
+  paper: Paper,
+  sources: readonly StylesheetSource[],
+  fonts: FontLibrary,
+  merge: MailMerge,
+  own: FontUsage,
+): FontUsage {
+  const cache = fonts.caches.of(MERGE_USAGE);
+  const key = `${merge.letter.facts.id}\u0000${merge.fillKind}\u0000${filled.view.locale}\u0000${paper}\u0000${engine.folder}`;
+  let known = cache.get(key);
+  if (!known || known.letter !== merge.letter || known.sources !== sources || known.fonts !== fonts) {
+    const usages: FontUsage[] = [];
+    for (const recipient of merge.letter.facts.recipients) {
+      try {
+        usages.push(fontsOfLetter(engine, merge.fill(recipient.id), sources, fonts).usage);
+      } catch {
+        // A recipient whose letter cannot be made (a field's markup, say) fails its own documents,
+        // naming its field, not the others': this page has its own characters either way.
+      }
+    }
+    known = { letter: merge.letter, sources, fonts, usage: unionOfUsages(usages) };
+    cache.set(key, known);
+  }
+  // The document's own characters too: a merge made by another `fill` could lack none, but the page must never lack one.
+  return unionOfUsages([known.usage, own]);
+}
+
+/** Each face's characters in any of the usages, faces in registry order and characters in code point order (as `UsageCollector.result`). */
+function unionOfUsages(usages: readonly FontUsage[]): FontUsage {
+  const union = new Map<FaceId, string>();
+  for (const face of FACE_IDS) {
+    const texts = usages.map((usage) => usage.get(face)).filter((text): text is string => text !== undefined);
+    if (texts.length === 0) continue;
+    if (texts.every((text) => text === texts[0])) {
+      union.set(face, texts[0]!);
+      continue;
+    }
+    const codePoints = new Set<number>();
+    for (const text of texts) for (const char of text) codePoints.add(char.codePointAt(0)!);
+    union.set(face, String.fromCodePoint(...[...codePoints].sort((a, b) => a - b)));
+  }
+  return union;
 }
 
 /**
@@ -204,5 +286,6 @@ export function renderHtml(engine: TemplateEngine, letter: Letter, locale: Local
 
 /** `renderHtml` with the fonts embedded (the edition the service stores). */
 export function renderHtmlWithFonts(engine: TemplateEngine, letter: Letter, locale: LocaleId, webFonts: WebFontSource, options: RenderHtmlOptions = {}): Promise<string> {
-  return renderHtmlEdition(engine, fillLetter(engine, letter, locale, options.recipientId), options.paper ?? "A4", webFonts);
+  const merge: MailMerge = { letter, fill: (recipientId) => fillLetter(engine, letter, locale, recipientId), fillKind: "unhyphenated" };
+  return renderHtmlEdition(engine, fillLetter(engine, letter, locale, options.recipientId), options.paper ?? "A4", webFonts, merge);
 }

@@ -1,4 +1,4 @@
-import { FACE_IDS, FAMILIES, type FaceId, type FamilyId, type FontLibrary, faceOf, type TextStyle } from "../pdf/font-library";
+import { FACE_IDS, FAMILIES, FAMILY_IDS, type FaceId, type FamilyId, type FontLibrary, faceOf, type TextStyle } from "../pdf/font-library";
 import { familyOfStack, markerText } from "../pdf/layout";
 import { type Box, BoxBuilder, type Inline, inlineText, parseLetter } from "../pdf/letter-tree";
 import { assignFamilies } from "../pdf/shaping";
@@ -275,7 +275,15 @@ export function fontFaceRules(subsets: ReadonlyMap<FaceId, Uint8Array>): string 
     else faceRules.set(bytes, new Map([[face, rule]]));
     return rule;
   });
-  return [...rules, "@layer user-agent { html { font-synthesis: none; } }"].join("\n");
+  // A family of the font stacks that embeds no face would be looked up among the reader's installed
+  // fonts (Chromium does, even past an @font-face whose source fails): the installed Noto Sans then drew
+  // "™️" that the PDF sets in Noto Emoji. A face that covers only U+10FFFF (a noncharacter no letter
+  // holds, so it is never loaded) claims the name, and the browser moves on to the next family.
+  const embedded = new Set([...subsets.keys()].map((face) => faceDescriptors(face).family));
+  const masks = FAMILY_IDS.filter((family) => !embedded.has(FAMILIES[family].name)).map(
+    (family) => `@font-face { font-family: "${FAMILIES[family].name}"; src: url(data:font/woff2;base64,); unicode-range: U+10FFFF; }`,
+  );
+  return [...rules, ...masks, "@layer user-agent { html { font-synthesis: none; } }"].join("\n");
 }
 
 /**

@@ -32,6 +32,11 @@ export interface LetterContext {
   /** Template folders by name. */
   templates?: ReadonlyMap<string, TemplateOffer>;
   coverage?: TextCoverage;
+  /**
+   * The languages whose text `coverage` checks (letter.json's and the source language's always are):
+   * a render of some languages reads only their fonts. Every language when absent.
+   */
+  coverageLocales?: ReadonlySet<LocaleId>;
 }
 
 /** What each template of a library offers, by name: read from its catalogs and its letter template. */

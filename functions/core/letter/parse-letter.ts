@@ -382,7 +382,8 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (!isLocaleId(locale) || !isKnownLanguage(locale)) continue;
     const issues: DataIssue[] = [];
     if (offer && name !== undefined) issues.push(...languageTemplateIssues(translation.file, locale, translation.refs, name, offer));
-    if (context.coverage && translation.json !== undefined) issues.push(...coverageIssues(translation.file, translation.json, context.coverage));
+    const checksCoverage = locale === sourceLocale || context.coverageLocales === undefined || context.coverageLocales.has(locale);
+    if (context.coverage && checksCoverage && translation.json !== undefined) issues.push(...coverageIssues(translation.file, translation.json, context.coverage));
     deploymentIssues.set(locale, issues);
   }
 

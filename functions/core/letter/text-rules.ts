@@ -12,11 +12,30 @@ let bidi: ReturnType<typeof bidiFactory> | undefined;
 const codePoint = (char: string) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 
 // C0/C1 controls have no place in letter text, and an unpaired surrogate is not text.
-const CONTROL_OR_LONE_SURROGATE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
+const CONTROL_OR_LONE_SURROGATE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu;
 
+/** How many offending characters of one field a message lists; the rest are counted. */
+export const MAX_LISTED_CHARACTERS = 10;
+
+/**
+ * Every control character and unpaired surrogate of the text, each where it is (in characters, code
+ * points, as a person counts them), so that one round of corrections removes them all: the first
+ * `MAX_LISTED_CHARACTERS`, then how many more.
+ */
 export function controlCharacterProblem(value: string): string | undefined {
-  const match = CONTROL_OR_LONE_SURROGATE.exec(value);
-  return match ? `contains a control or unpaired surrogate character (${codePoint(match[0])} at character ${match.index}); remove it` : undefined;
+  const found: string[] = [];
+  // Code points before each match, counted on from the match before (hostile text may hold thousands).
+  let characters = 0;
+  let counted = 0;
+  for (const match of value.matchAll(CONTROL_OR_LONE_SURROGATE)) {
+    characters += [...value.slice(counted, match.index)].length;
+    counted = match.index;
+    found.push(`${codePoint(match[0])} at character ${characters}`);
+  }
+  if (found.length === 0) return undefined;
+  if (found.length === 1) return `contains a control or unpaired surrogate character (${found[0]}); remove it`;
+  const more = found.length > MAX_LISTED_CHARACTERS ? ` and ${found.length - MAX_LISTED_CHARACTERS} more` : "";
+  return `contains ${found.length} control or unpaired surrogate characters (${found.slice(0, MAX_LISTED_CHARACTERS).join(", ")}${more}); remove them`;
 }
 
 /*

@@ -33,7 +33,9 @@ export const CACHE_BUDGETS = {
   outlines: 8 * MiB,
   textPieces: 3 * MiB,
   /** The HTML edition's faces per run of text (which face sets which character): a key and a few code points each. */
-  faceUsage: 1 * MiB,
+  faceUsage: 0.75 * MiB,
+  /** The characters per face of a mail merge's letters in one language (the HTML edition's subsets): a few kB each. */
+  mergeUsage: 0.25 * MiB,
   subsets: 4 * MiB,
   contents: 4 * MiB,
   cmaps: 2 * MiB,

@@ -2,7 +2,6 @@ import { parse } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
 import { LetterpressError } from "../errors";
 import type { ComputedStyle, StyledDocument } from "../style";
-import { computeStyle } from "../style/cascade";
 import type { TemplateAssets } from "../images/image-source";
 import { IMAGE_ATTRIBUTES, type ImageContent, imageContent, imageInText, soleImage } from "./images";
 
@@ -383,7 +382,7 @@ export class BoxBuilder {
     let items = 0;
     const flush = () => {
       if (run.some((node) => !isBlank(node))) {
-        const anonymous = computeStyle(new Map(), style, this.styled.styleOf(this.styled.root).fontSize);
+        const anonymous = this.styled.anonymousStyle(style);
         const image = soleImage(run, isBlank);
         if (image) {
           boxes.push({ element: null, style: anonymous, dir, struct: "P", content: imageContent(image, this.styled.styleOf(image), this.assets, true) });

@@ -162,10 +162,11 @@ function readObjects(pdf: Buffer, entries: readonly XrefEntry[], xrefOffset: num
     if (end <= entry.offset || end > pdf.length) fail(`object ${entry.number} at offset ${entry.offset} overlaps the next one`);
     const whole = trimEnd(pdf.subarray(entry.offset, end));
     const head = heads[index] as string;
-    const text = whole.toString("latin1");
-    if (!text.endsWith("endobj")) fail(`object ${entry.number} does not end with endobj`);
+    // Only the object's ends are read as text: a font program's tens of kilobytes need not be.
+    const tail = whole.subarray(Math.max(0, whole.length - 64)).toString("latin1");
+    if (!tail.endsWith("endobj")) fail(`object ${entry.number} does not end with endobj`);
     // A stream's data ends with an end-of-line and "endstream" (PDF 32000-1 7.3.8.1).
-    const isStream = /[\r\n]endstream\s*endobj$/.test(text.slice(-64)) && /^\d+\s+\d+\s+obj\s*<</.test(text.slice(0, 64));
+    const isStream = /[\r\n]endstream\s*endobj$/.test(tail) && /^\d+\s+\d+\s+obj\s*<</.test(whole.subarray(0, 64).toString("latin1"));
     const value = isStream ? null : trimStart(trimEnd(whole.subarray(head.length, whole.length - "endobj".length)));
     objects.set(entry.number, { number: entry.number, generation: entry.generation, whole, value });
   });

@@ -3,7 +3,27 @@ import { LetterpressError } from "../errors";
 import { cacheKind, LruCache } from "./cache";
 import { FAMILIES, FAMILY_IDS, type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
 
-export const bidi = bidiFactory();
+const bidiJs = bidiFactory();
+
+/**
+ * The Unicode bidi algorithm's levels of a paragraph's text (bidi-js), one level per grapheme
+ * cluster: its first character's. A joiner, a variation selector or a tag (boundary neutrals and
+ * nonspacing marks) may resolve to another level than the character it joins, and the line was cut
+ * there: 👩🏽‍⚖️ in an Arabic line came out as two emoji, shaped apart.
+ */
+function embeddingLevels(text: string, direction?: "ltr" | "rtl" | "auto"): ReturnType<typeof bidiJs.getEmbeddingLevels> {
+  const result = bidiJs.getEmbeddingLevels(text, direction as "ltr" | "rtl");
+  const { levels } = result;
+  for (let i = 0; i < text.length; ) {
+    const end = graphemeClusterEnd(text, i);
+    for (let k = i + 1; k < end; k++) levels[k] = levels[i]!;
+    i = end;
+  }
+  return result;
+}
+
+/** bidi-js, its levels one per grapheme cluster (see `embeddingLevels`). */
+export const bidi: typeof bidiJs = { ...bidiJs, getEmbeddingLevels: embeddingLevels };
 
 /** One glyph of a shaped run, in font units, with the text it stands for in the ToUnicode map. */
 export interface ShapedGlyph {
@@ -76,7 +96,11 @@ export function shape(fonts: FontLibrary, face: FaceId, text: string, direction:
     // Extractors read a right-to-left run's glyphs in visual order and reverse the whole string, the
     // text of each glyph included; store a glyph's letters reversed so that reversal restores them.
     if (direction === "rtl") clusterText = [...clusterText].reverse().join("");
-    const carrier = logical(k);
+    // The text goes on the cluster's first glyph in logical order, or, where that glyph draws nothing
+    // (the empty glyph of the VS16 of ❤️ or 1️⃣ in a right-to-left line comes first), on its first glyph
+    // with an advance: the glyph extractors then see drawn, with the cluster's width.
+    let carrier = logical(k);
+    for (let j = k + 1; j < next && result.xAdvances[carrier] === 0; j++) if (result.xAdvances[logical(j)]! > 0) carrier = logical(j);
     glyphs[carrier]!.text = clusterText;
     // The cluster's glyphs are contiguous in visual order: sum from the carrier to the cluster's right end.
     let textAdvance = 0;
@@ -91,9 +115,135 @@ export function shape(fonts: FontLibrary, face: FaceId, text: string, direction:
 
 /** Characters that Unicode says are never drawn (variation selectors, joiners, bidi controls, BOM): they stay with their neighbour's run. */
 const DEFAULT_IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
-const MARK = /\p{M}/u;
 const EMOJI = /\p{Emoji_Presentation}/u;
 const HAN_LIKE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}]/u;
+
+/*
+ * Grapheme clusters (UAX #29, extended): what a reader takes for one character, and what a browser
+ * never splits across fonts. Intl.Segmenter knows them, but costs 2-17 ms for a letter's text
+ * (measured on the seed letter, 2026-11-30) where this scan costs a tenth of a millisecond; the
+ * rules are few and kept here, checked against Intl.Segmenter by test/core/pdf/grapheme-clusters.test.ts.
+ */
+/**
+ * Grapheme_Cluster_Break Extend, SpacingMark and ZWJ: never a cluster's start (GB9, GB9a). SpacingMark
+ * is the spacing combining marks (Mc), less the few UAX #29 leaves out, plus Thai and Lao SARA AM.
+ */
+const EXTEND =
+  /(?![\u102B\u102C\u1038\u1062-\u1064\u1067-\u106D\u1083\u1087-\u108C\u108F\u109A-\u109C\u1A61\u1A63\u1A64\uAA7B\uAA7D\u{11720}\u{11721}])[\p{Grapheme_Extend}\p{Emoji_Modifier}\p{Mc}\u0E33\u0EB3\u200D]/u;
+/** Control (GB4, GB5): a cluster of its own, whatever follows; ZWNJ and ZWJ extend, tags are Extend. */
+const CONTROL = /[\p{Cc}\p{Zl}\p{Zp}\p{Cf}]/u;
+const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
+const REGIONAL_INDICATOR = /\p{Regional_Indicator}/u;
+/** Prepended concatenation marks and other Prepend characters (GB9b): they join what follows. */
+const PREPEND = /[\u0600-\u0605\u06DD\u070F\u0890\u0891\u08E2\u0D4E\u{110BD}\u{110CD}\u{111C2}\u{111C3}]/u;
+/** Indic conjunct break (GB9c, Unicode 15.1): a virama between two consonants of these scripts joins them. */
+const CONJUNCT_LINKER = /[\u094D\u09CD\u0ACD\u0B4D\u0C4D\u0D4D]/u;
+const CONJUNCT_CONSONANT =
+  /[\u0915-\u0939\u0958-\u095F\u0978-\u097F\u0995-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09DC\u09DD\u09DF\u09F0\u09F1\u0A95-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0AF9\u0B15-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B5C\u0B5D\u0B5F\u0B71\u0C15-\u0C28\u0C2A-\u0C39\u0C58-\u0C5A\u0D15-\u0D3A]/u;
+
+/** Hangul syllable type (GB6-GB8): L, V, T, LV or LVT, or null. */
+function hangulType(codePoint: number): "L" | "V" | "T" | "LV" | "LVT" | null {
+  if ((codePoint >= 0x1100 && codePoint <= 0x115f) || (codePoint >= 0xa960 && codePoint <= 0xa97c)) return "L";
+  if ((codePoint >= 0x1160 && codePoint <= 0x11a7) || (codePoint >= 0xd7b0 && codePoint <= 0xd7c6)) return "V";
+  if ((codePoint >= 0x11a8 && codePoint <= 0x11ff) || (codePoint >= 0xd7cb && codePoint <= 0xd7fb)) return "T";
+  if (codePoint >= 0xac00 && codePoint <= 0xd7a3) return (codePoint - 0xac00) % 28 === 0 ? "LV" : "LVT";
+  return null;
+}
+
+/** A code point's grapheme-break classes as bits, worked out once per code point (the regular expressions cost more than the scan). */
+const IS_EXTEND = 1;
+const IS_CONTROL = 2;
+const IS_PREPEND = 4;
+const IS_PICTOGRAPHIC = 8;
+const IS_REGIONAL_INDICATOR = 16;
+const IS_LINKER = 32;
+const IS_CONSONANT = 64;
+const IS_HANGUL = 128;
+const IS_IGNORABLE = 256;
+const breakClasses = new Map<number, number>();
+
+function breakClassOf(codePoint: number): number {
+  let classes = breakClasses.get(codePoint);
+  if (classes === undefined) {
+    const char = String.fromCodePoint(codePoint);
+    classes =
+      (EXTEND.test(char) ? IS_EXTEND : 0) |
+      (CONTROL.test(char) && !EXTEND.test(char) && codePoint !== 0x200c && !PREPEND.test(char) ? IS_CONTROL : 0) |
+      (PREPEND.test(char) ? IS_PREPEND : 0) |
+      (PICTOGRAPHIC.test(char) ? IS_PICTOGRAPHIC : 0) |
+      (REGIONAL_INDICATOR.test(char) ? IS_REGIONAL_INDICATOR : 0) |
+      (CONJUNCT_LINKER.test(char) ? IS_LINKER : 0) |
+      (CONJUNCT_CONSONANT.test(char) ? IS_CONSONANT : 0) |
+      (hangulType(codePoint) !== null ? IS_HANGUL : 0) |
+      (DEFAULT_IGNORABLE.test(char) ? IS_IGNORABLE : 0);
+    breakClasses.set(codePoint, classes);
+  }
+  return classes;
+}
+
+/** Whether UAX #29 keeps `codePoint` (at `index`) in the cluster that `clusterStart` opens, after `previousCodePoint` (at `previousIndex`). */
+function continuesCluster(text: string, clusterStart: number, previousIndex: number, previousCodePoint: number, index: number, codePoint: number): boolean {
+  // GB3-GB5: CR LF together; nothing else joins a control, a CR or a LF.
+  if (previousCodePoint === 0x0d) return codePoint === 0x0a;
+  if (previousCodePoint === 0x0a || codePoint === 0x0d || codePoint === 0x0a) return false;
+  // Below the combining marks nothing extends a cluster: Latin text takes no property lookup.
+  if (codePoint < 0x0300 && previousCodePoint < 0x0300) return false;
+  const before = breakClassOf(previousCodePoint);
+  const after = breakClassOf(codePoint);
+  if (before & IS_CONTROL || after & IS_CONTROL) return false;
+  // GB6-GB8: Hangul syllables of conjoining jamo.
+  if (before & IS_HANGUL && after & IS_HANGUL) {
+    const [b, a] = [hangulType(previousCodePoint), hangulType(codePoint)];
+    if (b === "L" && a !== "T") return true;
+    if ((b === "LV" || b === "V") && (a === "V" || a === "T")) return true;
+    if ((b === "LVT" || b === "T") && a === "T") return true;
+  }
+  // GB9, GB9a, GB9b.
+  if (after & IS_EXTEND || before & IS_PREPEND) return true;
+  // GB9c: consonant (Extend | Linker)* Linker (Extend | Linker)* × consonant.
+  if (after & IS_CONSONANT) {
+    let linked = false;
+    for (let k = index - 1; k >= clusterStart; k--) {
+      const c = breakClassOf(text.charCodeAt(k));
+      if (c & IS_LINKER) linked = true;
+      else if (c & IS_CONSONANT) return linked;
+      else if (!(c & IS_EXTEND)) return false;
+    }
+    return false;
+  }
+  // GB11: an emoji ZWJ sequence (Extended_Pictographic Extend* ZWJ × Extended_Pictographic).
+  if (previousCodePoint === 0x200d && after & IS_PICTOGRAPHIC) {
+    for (let k = previousIndex - 1; k >= clusterStart; k--) {
+      if (k > clusterStart && /[\uDC00-\uDFFF]/.test(text[k]!) && /[\uD800-\uDBFF]/.test(text[k - 1]!)) continue;
+      const c = breakClassOf(text.codePointAt(k)!);
+      if (c & IS_PICTOGRAPHIC) return true;
+      if (!(c & IS_EXTEND)) return false;
+    }
+    return false;
+  }
+  // GB12, GB13: regional indicators in pairs.
+  if (before & IS_REGIONAL_INDICATOR && after & IS_REGIONAL_INDICATOR) {
+    let count = 0;
+    for (let k = previousIndex; k >= clusterStart && breakClassOf(text.codePointAt(k)!) & IS_REGIONAL_INDICATOR; k -= 2) count++;
+    return count % 2 === 1;
+  }
+  return false;
+}
+
+/** The UTF-16 offset where the grapheme cluster that starts at `start` ends. */
+export function graphemeClusterEnd(text: string, start: number): number {
+  let previousIndex = start;
+  let previousCodePoint = text.codePointAt(start)!;
+  let end = start + (previousCodePoint > 0xffff ? 2 : 1);
+  while (end < text.length) {
+    const codePoint = text.codePointAt(end)!;
+    if (!continuesCluster(text, start, previousIndex, previousCodePoint, end, codePoint)) break;
+    previousIndex = end;
+    previousCodePoint = codePoint;
+    end += codePoint > 0xffff ? 2 : 1;
+  }
+  return end;
+}
 
 /** Each Unicode script a family's row lists, as a pattern; rows also list document scripts (Hans, Jpan) that are no Unicode script. */
 const SCRIPT_FAMILIES: readonly { pattern: RegExp; family: FamilyId }[] = FAMILY_IDS.flatMap((family) =>
@@ -149,36 +299,122 @@ function nextScriptFamily(text: string, from: number): FamilyId | null {
   return null;
 }
 
+/** The code points of a cluster that a face must draw: all but the ones Unicode never draws, which HarfBuzz hides. */
+function drawnCodePoints(cluster: string): number[] {
+  const drawn: number[] = [];
+  for (const char of cluster) if (!(breakClassOf(char.codePointAt(0)!) & IS_IGNORABLE)) drawn.push(char.codePointAt(0)!);
+  return drawn;
+}
+
+/** The characters a presentation sequence needs one of: VS15, VS16, ZWJ, the keycap, and the leading surrogates of skin tones, regional indicators and tags. */
+const MAY_ASK_PRESENTATION = /[\u200D\u20E3\uFE0E\uFE0F\uD83C\uDB40]/;
+
 /**
- * Chooses the family each character is set in (see `candidates`), else any shipped family that
- * has it. Marks stay with their base letter and characters Unicode never draws with the text
- * around them (HarfBuzz shapes or hides them). A character no family covers is an error naming
- * it, never a .notdef box on the page.
+ * How a multi-character cluster asks to be presented (UTS #51): as an emoji (VS16, a keycap, a skin
+ * tone, a flag, a tag sequence, a ZWJ sequence of pictographs), as text (VS15), or as it comes.
+ */
+function presentationOf(cluster: string): "emoji" | "text" | null {
+  if (cluster.includes("\uFE0E")) return "text";
+  if (/[\uFE0F\u20E3\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}]/u.test(cluster)) return "emoji";
+  if (/\p{Regional_Indicator}{2}/u.test(cluster)) return "emoji";
+  if (/\p{Extended_Pictographic}.*\u200D\p{Extended_Pictographic}/u.test(cluster)) return "emoji";
+  return null;
+}
+
+/**
+ * Chooses the family each grapheme cluster is set in, and gives every character of the cluster that
+ * family, so that no cluster is split across faces (a browser shapes a cluster in one font, and the
+ * emoji face's ligatures must see the whole of 👩🏽‍⚖️, 🇺🇳 or 1️⃣). The cluster's family is the first
+ * candidate (see `candidates`, for its first drawn character) that has every character of it drawn;
+ * an emoji presentation sequence tries the emoji face first, a text presentation one (VS15) the emoji
+ * face only where the fallback order has it. Where no face has the whole cluster, the face with its first character and most of the
+ * rest sets it, and any character that face lacks falls back alone, drawn, never a .notdef box.
+ * Characters Unicode never draws alone (joiners, variation selectors, bidi controls) stay with the
+ * text around them. A character no family covers is an error naming it.
  */
 export function assignFamilies(fonts: FontLibrary, text: string, primary: FamilyId, style: TextStyle): FamilyId[] {
   const families: FamilyId[] = new Array<FamilyId>(text.length);
   const covers = (family: FamilyId, codePoint: number) => fonts.shaper(faceOf(family, style)).covers(codePoint);
   let previous: FamilyId = primary;
   for (let i = 0; i < text.length; ) {
+    const end = graphemeClusterEnd(text, i);
     const codePoint = text.codePointAt(i)!;
-    const char = String.fromCodePoint(codePoint);
-    let family: FamilyId | undefined;
-    if (char === "\n" || DEFAULT_IGNORABLE.test(char)) family = char === "\n" ? primary : previous;
-    else if (MARK.test(char) && covers(previous, codePoint)) family = previous;
+    // One code point, the usual cluster: its candidates, then the fallback order (the CJK faces last).
+    if (end - i === (codePoint > 0xffff ? 2 : 1)) {
+      let family: FamilyId;
+      if (codePoint === 0x0a) family = primary;
+      else if (breakClassOf(codePoint) & IS_IGNORABLE) family = previous;
+      else {
+        const char = String.fromCodePoint(codePoint);
+        const preferred = candidates(char, codePoint, primary, previous);
+        if (scriptFamilyOf(char, codePoint) === null && previous !== primary && previous !== "emoji" && nextScriptFamily(text, end) === previous) preferred.unshift(previous);
+        const found = preferred.find((candidate) => covers(candidate, codePoint)) ?? FALLBACK_ORDER.find((candidate) => covers(candidate, codePoint));
+        if (!found) throw uncoveredCharacter(text, i, codePoint);
+        family = found;
+        previous = family;
+      }
+      families[i] = family;
+      if (end - i === 2) families[i + 1] = family;
+      i = end;
+      continue;
+    }
+    const cluster = text.slice(i, end);
+    const drawn = drawnCodePoints(cluster);
+    let family: FamilyId;
+    let partly = false;
+    if (cluster === "\r\n") family = primary;
+    else if (drawn.length === 0) family = previous;
     else {
-      const preferred = candidates(char, codePoint, primary, previous);
+      const base = drawn[0]!;
+      const baseChar = String.fromCodePoint(base);
+      let preferred = candidates(baseChar, base, primary, previous);
       // Spaces and punctuation inside a phrase of another script stay in that script's family, so the
       // phrase is one run of one face (a right-to-left phrase then extracts as one piece, spaces kept).
-      if (scriptFamilyOf(char, codePoint) === null && previous !== primary && nextScriptFamily(text, i + char.length) === previous) preferred.unshift(previous);
-      family = [...preferred, ...FALLBACK_ORDER].find((candidate) => covers(candidate, codePoint));
+      if (scriptFamilyOf(baseChar, base) === null && previous !== primary && previous !== "emoji" && nextScriptFamily(text, end) === previous) preferred.unshift(previous);
+      const presentation = MAY_ASK_PRESENTATION.test(cluster) ? presentationOf(cluster) : null;
+      if (presentation === "emoji") preferred.unshift("emoji");
+      // Text presentation: the emoji face only where it falls in the fallback order (after the other
+      // faces of the document's scripts, before the CJK faces a Latin letter must never load).
+      if (presentation === "text") preferred = preferred.filter((f) => f !== "emoji");
+      const coversAll = (candidate: FamilyId) => drawn.every((codePoint) => covers(candidate, codePoint));
+      // The usual case first (a letter and its marks in the document's face), without the fallback order.
+      let whole = preferred.find(coversAll);
+      const order = whole ? [] : [...preferred, ...FALLBACK_ORDER].filter((f, k, all) => all.indexOf(f) === k);
+      // A CJK face is tried only where the document is set in it or the base asks for one, so a Latin
+      // letter never loads a 10 MB face for a stray combining mark.
+      const near = order.filter((candidate) => !isCjkFamily(candidate) || candidate === primary || preferred.includes(candidate));
+      whole ??= near.find(coversAll);
+      if (whole) family = whole;
+      else {
+        let withBase = near.filter((candidate) => covers(candidate, base));
+        if (withBase.length === 0) withBase = order.filter((candidate) => covers(candidate, base));
+        if (withBase.length === 0) throw uncoveredCharacter(text, i, base);
+        // The face with the base and the most of the rest; the first of equals.
+        const coverage = (candidate: FamilyId) => drawn.filter((codePoint) => covers(candidate, codePoint)).length;
+        family = withBase.reduce((best, candidate) => (coverage(candidate) > coverage(best) ? candidate : best));
+        partly = true;
+      }
     }
-    if (!family) throw uncoveredCharacter(text, i, codePoint);
-    families[i] = family;
-    if (char.length === 2) families[i + 1] = family;
-    if (!MARK.test(char) && !DEFAULT_IGNORABLE.test(char)) previous = family;
-    i += char.length;
+    for (let k = i; k < end; k++) families[k] = family;
+    if (partly) fallBackInside(text, i, end, families, covers, [...FALLBACK_ORDER]);
+    if (drawn.length > 0 && cluster !== "\r\n") previous = family;
+    i = end;
   }
   return families;
+}
+
+/** The characters of a cluster its face lacks, each in the first family that has it (drawn beside the rest, as no face draws the whole). */
+function fallBackInside(text: string, start: number, end: number, families: FamilyId[], covers: (family: FamilyId, codePoint: number) => boolean, order: FamilyId[]): void {
+  for (let k = start; k < end; ) {
+    const codePoint = text.codePointAt(k)!;
+    const size = codePoint > 0xffff ? 2 : 1;
+    if (!DEFAULT_IGNORABLE.test(String.fromCodePoint(codePoint)) && !covers(families[k]!, codePoint)) {
+      const family = order.find((candidate) => covers(candidate, codePoint));
+      if (!family) throw uncoveredCharacter(text, k, codePoint);
+      for (let j = k; j < k + size; j++) families[j] = family;
+    }
+    k += size;
+  }
 }
 
 /** Unicode scripts (UAX #24 names) an error may name; a character of any other script is named by its kind only. */

@@ -29,6 +29,8 @@ export interface StyledDocument {
   dirOf(element: Element): Direction;
   /** The first page's style, or every other page's. */
   page(first: boolean): PageStyle;
+  /** The style of an anonymous block box inside `parent` (a run of inline content beside blocks): inheritance alone. */
+  anonymousStyle(parent: ComputedStyle): ComputedStyle;
 }
 
 /** A CSS pixel, in points. */
@@ -114,11 +116,23 @@ interface StyledElement {
   custom: CustomProperties;
 }
 
+/** What one set of parsed stylesheets has computed, for every document styled by them. */
+interface SheetStyles {
+  /** Element styles by signature. */
+  elements: Map<string, StyledElement>;
+  /** Page styles by the root element's signature id and first or other page: they depend on nothing else. */
+  pages: Map<string, PageStyle>;
+  /** Anonymous block styles by their parent's style (an object of `elements`). */
+  anonymous: WeakMap<ComputedStyle, ComputedStyle>;
+}
+
 /**
  * Computed styles by signature, per parsed stylesheets: an element's style depends only on its
  * parent's, its direction and the rules it matches, so a mail merge styles each kind of element once.
+ * Page styles and anonymous boxes' styles are kept beside them: each was computed anew for every
+ * document (a margin box's declarations expanded and computed per page style per letter).
  */
-const styleCache = new WeakMap<ParsedStylesheets, Map<string, StyledElement>>();
+const styleCache = new WeakMap<ParsedStylesheets, SheetStyles>();
 const STYLE_CACHE_LIMIT = 20_000;
 
 /**
@@ -130,11 +144,14 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
   const elements = new Map<Element, StyledElement>();
   const dirs = new Map<Element, Direction>();
   let rootFontSize: number | null = null;
-  let cache = styleCache.get(sheets);
-  if (!cache || cache.size > STYLE_CACHE_LIMIT) {
-    cache = new Map();
-    styleCache.set(sheets, cache);
+  let sheetStyles = styleCache.get(sheets);
+  if (!sheetStyles || sheetStyles.elements.size > STYLE_CACHE_LIMIT) {
+    // Ids restart with a new map: the page styles keyed by them go with it.
+    sheetStyles = { elements: new Map(), pages: new Map(), anonymous: new WeakMap() };
+    styleCache.set(sheets, sheetStyles);
   }
+  const cache = sheetStyles.elements;
+  const { pages: pageCache, anonymous } = sheetStyles;
 
   const visit = (element: Element, parent: StyledElement | null, parentDir: Direction) => {
     const dirAttribute = element.attrs.find((a) => a.name === "dir")?.value;
@@ -213,10 +230,20 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
     page(first) {
       let page = pages.get(first);
       if (!page) {
-        page = pageStyle(first);
+        const key = `${elements.get(root)!.id}|${first}`;
+        page = pageCache.get(key);
+        if (!page) {
+          page = pageStyle(first);
+          pageCache.set(key, page);
+        }
         pages.set(first, page);
       }
       return page;
+    },
+    anonymousStyle(parent) {
+      let style = anonymous.get(parent);
+      if (!style) anonymous.set(parent, (style = computeStyle(new Map(), parent, rootFontSize)));
+      return style;
     },
   };
 }

@@ -115,10 +115,12 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   // Memos of functions of their key alone (no font, template or document in them).
   "html/inline-images.ts withoutAssets": "an <img> tag checked against no assets",
   "html/web-fonts.ts digitsOfStyle": "a counter style's ten digits",
+  "style/counter-styles.ts counterFormats": "an Intl number format per numbering system",
   "style/stylesheet.ts balancedSheets": "a stylesheet's text re-serialized",
   "style/cascade.ts valueCache": "a CSS value's tokens",
   "style/cascade.ts initialTokens": "a property's initial value's tokens",
   "pdf/shaping.ts scriptFamilyCache": "a code point's Unicode script",
+  "pdf/shaping.ts breakClasses": "a code point's grapheme-break classes (UAX #29)",
   "pdf/paragraph.ts punctuationKinds": "a glyph's box in a font file, which a process parses once",
   "locales.ts derived": "a locale's facts",
   "letter/text-rules.ts bidi": "the bidi algorithm's tables",

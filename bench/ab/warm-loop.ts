@@ -1,0 +1,69 @@
+/**
+ * One measured process of the warm A/B (bench/ab/warm-ab.ts): a renderer made as the bench's render
+ * entry makes it, then a stream of personalized letters of one language. It prints one JSON line:
+ * the CPU time of the measured loop (user + system, every thread: the steadier figure on a shared
+ * machine), each document's wall time, a digest of every byte it made (A and B must agree unless a
+ * change is meant to change output), and the process's memory after a full GC.
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import type { DocumentFormat } from "../../functions/core/documents";
+import type { LocaleId } from "../../functions/core/locales";
+import { renderDocument } from "../../functions/core/render-document";
+import { loadLetter } from "../../functions/letters/load-letters";
+import { createRenderer } from "../../functions/render/create-renderer";
+
+interface LoopArgs {
+  root: string;
+  locales: LocaleId[];
+  formats: DocumentFormat[];
+  warmups: number;
+  docs: number;
+}
+
+const args = JSON.parse(process.argv[2] ?? "{}") as LoopArgs;
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
+async function main(): Promise<void> {
+  const renderer = await createRenderer({ templatesDir: join(args.root, "templates"), paper: "A4" });
+  const parsed = await loadLetter(join(args.root, "data"), "unsc-dprk-2015");
+  const recipients = parsed.letter.facts.recipients.map((recipient) => recipient.id);
+  const digest = createHash("sha256");
+  const requests = (count: number, offset: number) =>
+    Array.from({ length: count }, (_, i) =>
+      args.locales.flatMap((locale) =>
+        args.formats.map((format) => ({ letterId: "unsc-dprk-2015", locale, format, recipientId: recipients[(offset + i) % recipients.length] ?? null })),
+      ),
+    ).flat();
+  for (const request of requests(1 + args.warmups, 0)) await renderDocument(renderer, parsed, request);
+  const wallMs: number[] = [];
+  const startUs = Number(process.hrtime.bigint() / 1000n);
+  const before = process.cpuUsage();
+  for (const request of requests(args.docs, 1 + args.warmups)) {
+    const start = performance.now();
+    const document = await renderDocument(renderer, parsed, request);
+    wallMs.push(performance.now() - start);
+    digest.update(document.bytes);
+  }
+  const cpu = cpuMs(process.cpuUsage(before));
+  const window = { startUs, endUs: Number(process.hrtime.bigint() / 1000n) };
+  (globalThis as { gc?: () => void }).gc?.();
+  const memory = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
+  process.stdout.write(
+    `${JSON.stringify({
+      documents: wallMs.length,
+      cpuMsPerDoc: cpu / wallMs.length,
+      wallMs,
+      window,
+      digest: digest.digest("hex").slice(0, 16),
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      afterGc: { rss: mb(memory.rss), heapUsed: mb(memory.heapUsed), heapTotal: mb(memory.heapTotal), external: mb(memory.external), arrayBuffers: mb(memory.arrayBuffers) },
+    })}\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`warm-loop: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

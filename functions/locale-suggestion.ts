@@ -1,0 +1,106 @@
+import { LetterpressError } from "./core/errors";
+import { canonicalLocale, type LocaleId } from "./core/locales";
+import type { DocumentStore } from "./storage/document-store";
+
+/**
+ * What a person asks for by language, and what they are told when it is not one there is: one
+ * suggestion for the command line (`--locale`), the download and share routes (`/letters/<id>/pt-br/...`)
+ * and the render function's own refusal, worded by each for its reader.
+ */
+
+/** Longest language tag read from a request (BCP 47's longest well-formed tags are shorter); longer is no tag. */
+const MAX_WRITTEN_TAG = 35;
+
+/**
+ * The BCP 47 tag a written language stands for: underscores (POSIX locales such as `pt_BR`) and any
+ * letter case are read as the tag (`EN` -> `en`, `pt_br` -> `pt-BR`), so the person can be told how
+ * the data writes it. Undefined for what is no language tag at all (never echoed back then).
+ */
+export function readWrittenLocale(written: string): LocaleId | undefined {
+  if (written.length === 0 || written.length > MAX_WRITTEN_TAG || !/^[A-Za-z0-9_-]+$/.test(written)) return undefined;
+  return canonicalLocale(written.replaceAll("_", "-"));
+}
+
+/** How one reader is spoken to: the command line names flags, the HTTP routes name a letter's tags. */
+export interface LocaleWording {
+  /** The asked value, as the message starts: `--locale pt_br`, `locale "pt-br"`. */
+  asked(written: string): string;
+  /** A tag to use instead: `--locale pt-BR`, `"pt-BR"`. */
+  suggested(tag: LocaleId): string;
+  /** Whose languages they are: `the data` / `the letters`, `this letter` / `this letter`. */
+  owner: { possessive: string; has: string; of: string };
+}
+
+/** The command line's wording (`generate --locale`). */
+export const FLAG_WORDING: LocaleWording = {
+  asked: (written) => `--locale ${written}`,
+  suggested: (tag) => `--locale ${tag}`,
+  owner: { possessive: "the data's", has: "the letters have", of: "the data" },
+};
+
+/** The download and share routes' wording, and the render function's (whose refusals reach their callers). */
+export const REQUEST_WORDING: LocaleWording = {
+  asked: (written) => `locale "${written}"`,
+  suggested: (tag) => `"${tag}"`,
+  owner: { possessive: "this letter's", has: "this letter has", of: "this letter" },
+};
+
+/** The primary language subtag (`pt` of `pt-BR`), for suggesting a tag of the same language. */
+const languageOf = (tag: string) => new Intl.Locale(tag).language;
+
+/**
+ * What is wrong with a language asked for, against the languages there are (`undefined`: not known
+ * here); undefined when it is one of them, as written. Written another way (`EN`, `pt_br`, `pt-br`):
+ * the tag is suggested. A language not there: the ones of the same language are suggested first
+ * (`en` for `en-GB`). The languages there are follow, when known.
+ */
+export function localeProblem(written: string, available: Iterable<string> | undefined, wording: LocaleWording): string | undefined {
+  const tag = readWrittenLocale(written);
+  const known = available === undefined ? undefined : [...new Set(available)].sort();
+  const listed = known === undefined ? "" : ` (languages of ${wording.owner.of}: ${known.join(", ") || "none"})`;
+  if (tag === undefined) return `${wording.asked("…")}: not a language tag; expected a BCP 47 tag such as en, pt-BR or zh-Hant${listed}`;
+  if (known === undefined || known.includes(tag)) {
+    if (written === tag) return undefined;
+    const whose =
+      known === undefined ? `a language tag is written "${tag}" (BCP 47)` : `${wording.owner.possessive} tag is "${tag}" (BCP 47, as its translation file ${tag}.json is named)`;
+    return `${wording.asked(written)}: ${whose}; did you mean ${wording.suggested(tag)}?${listed}`;
+  }
+  const sameLanguage = known.filter((locale) => languageOf(locale) === languageOf(tag));
+  const suggestion = sameLanguage.length > 0 ? `; did you mean ${sameLanguage.map(wording.suggested).join(" or ")}?` : "";
+  return `${wording.asked(written)}: ${wording.owner.has} no ${tag} translation${suggestion}${listed}`;
+}
+
+/**
+ * A request's language written in another form than its tag (`pt-br`, `EN`, `pt_BR`): a 404 that says
+ * the tag. The handler that can read the letter's languages words it again with them (`withLanguages`).
+ */
+export class LocaleWrittenOtherwiseError extends LetterpressError {
+  constructor(
+    readonly letterId: string,
+    readonly written: string,
+  ) {
+    super("UNKNOWN_LOCALE", localeProblem(written, undefined, REQUEST_WORDING) ?? `locale "${written}": not a language of this letter`);
+    this.name = "LocaleWrittenOtherwiseError";
+  }
+}
+
+/**
+ * The languages a letter's published documents are in (its latest revision's manifest), as the
+ * download function knows them from the bucket; undefined when none is published or the store does
+ * not answer (the refusal then goes without the list).
+ */
+export async function publishedLanguages(store: Pick<DocumentStore, "getLatest" | "getManifest">, letterId: string): Promise<LocaleId[] | undefined> {
+  try {
+    const latest = await store.getLatest(letterId);
+    const manifest = latest ? await store.getManifest(letterId, latest.revision) : undefined;
+    return manifest ? [...new Set(manifest.documents.map((document) => document.locale))].sort() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The refusal of a language written otherwise, worded again with the letter's languages when they are known. */
+export function withLanguages(error: LocaleWrittenOtherwiseError, languages: readonly string[] | undefined): LetterpressError {
+  const message = languages === undefined ? undefined : localeProblem(error.written, languages, REQUEST_WORDING);
+  return message === undefined ? error : new LetterpressError("UNKNOWN_LOCALE", message);
+}

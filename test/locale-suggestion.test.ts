@@ -1,0 +1,64 @@
+import { FLAG_WORDING, localeProblem, readWrittenLocale, REQUEST_WORDING } from "../functions/locale-suggestion";
+
+/** One suggestion for every reader (issue 15 item 2): `--locale`, the download and share routes, the render function. */
+describe("what a person is told about a language asked for", () => {
+  const letter = ["ar", "en", "fr", "pt-BR", "sr-Latn", "zh", "zh-Hant"];
+
+  it.each([
+    ["EN", "en"],
+    ["pt-br", "pt-BR"],
+    ["PT_BR", "pt-BR"],
+    ["pt_br", "pt-BR"],
+    ["Sr-LATN", "sr-Latn"],
+    ["zh-hant", "zh-Hant"],
+    ["Ar", "ar"],
+  ])("says %s is written %s, and lists the letter's languages", (written, tag) => {
+    expect(localeProblem(written, letter, REQUEST_WORDING)).toBe(
+      `locale "${written}": this letter's tag is "${tag}" (BCP 47, as its translation file ${tag}.json is named); did you mean "${tag}"? ` +
+        "(languages of this letter: ar, en, fr, pt-BR, sr-Latn, zh, zh-Hant)",
+    );
+  });
+
+  it.each([
+    ["en-GB", "en-GB", '"en"'],
+    ["en_us", "en-US", '"en"'],
+    ["pt", "pt", '"pt-BR"'],
+    ["pt-PT", "pt-PT", '"pt-BR"'],
+    ["zh-hans", "zh-Hans", '"zh" or "zh-Hant"'],
+    ["sr-Cyrl", "sr-Cyrl", '"sr-Latn"'],
+  ])("says the letter has no %s translation, suggesting its tags of the same language", (written, tag, suggested) => {
+    expect(localeProblem(written, letter, REQUEST_WORDING)).toBe(
+      `locale "${written}": this letter has no ${tag} translation; did you mean ${suggested}? (languages of this letter: ar, en, fr, pt-BR, sr-Latn, zh, zh-Hant)`,
+    );
+  });
+
+  it("names a language the letter lacks entirely with the languages it has", () => {
+    expect(localeProblem("de", letter, REQUEST_WORDING)).toBe('locale "de": this letter has no de translation (languages of this letter: ar, en, fr, pt-BR, sr-Latn, zh, zh-Hant)');
+    expect(localeProblem("de", [], REQUEST_WORDING)).toBe('locale "de": this letter has no de translation (languages of this letter: none)');
+  });
+
+  it("takes a language the letter has, as written, without a word", () => {
+    for (const tag of letter) expect(localeProblem(tag, letter, REQUEST_WORDING)).toBeUndefined();
+  });
+
+  it("says the tag of a language written otherwise even when the letter's languages are not known", () => {
+    expect(localeProblem("pt-br", undefined, REQUEST_WORDING)).toBe('locale "pt-br": a language tag is written "pt-BR" (BCP 47); did you mean "pt-BR"?');
+    expect(localeProblem("fr", undefined, REQUEST_WORDING)).toBeUndefined();
+  });
+
+  it("words the same suggestion for the command line", () => {
+    expect(localeProblem("pt_br", ["en", "pt-BR"], FLAG_WORDING)).toBe(
+      '--locale pt_br: the data\'s tag is "pt-BR" (BCP 47, as its translation file pt-BR.json is named); did you mean --locale pt-BR? (languages of the data: en, pt-BR)',
+    );
+    expect(localeProblem("en-GB", ["en", "pt-BR"], FLAG_WORDING)).toBe(
+      "--locale en-GB: the letters have no en-GB translation; did you mean --locale en? (languages of the data: en, pt-BR)",
+    );
+  });
+
+  it.each(["<script>", "../x", "en/fr", "e n", "", "a".repeat(36), "en\u0000", "ｅｎ", "en-", "-en", "en--GB"])("reads %j as no language tag, and never echoes it", (written) => {
+    expect(readWrittenLocale(written)).toBeUndefined();
+    const problem = localeProblem(written, letter, REQUEST_WORDING)!;
+    expect(problem).toContain("not a language tag");
+    if (written.length > 0) expect(problem).not.toContain(written);
+  });
+});
