@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { editionStylesheets, fillLetter } from "../../../functions/core/html/render-html";
 import type { ParsedLetter } from "../../../functions/core/letter/parse-letter";
 import type { LocaleId } from "../../../functions/core/locales";
@@ -7,7 +8,7 @@ import { packObjectStreams } from "../../../functions/core/pdf/object-streams";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
 import type { TemplateEngine } from "../../../functions/core/template/template-engine";
 import { createEngine, loadSeedLetter, SHIPPED_LOCALES } from "../../support/letters";
-import { fixture, options, pdfInfo, pdfjsPages, popplerPages, run, toFile } from "./pdf-inspect";
+import { fixture, options, pdfInfo, popplerPages, run, toFile } from "./pdf-inspect";
 
 /** Every object of a file as qpdf reads it: values, stream dictionaries and raw (undecoded) stream data. */
 function qpdfObjects(file: string): Record<string, unknown> {
@@ -21,14 +22,37 @@ function qpdfCheck(file: string): { status: number | null; report: string } {
   return { status: result.status, report: result.stdout + result.stderr };
 }
 
-/** The structure tree of each page with its marked content's text, as pdf.js reads it. */
-function pdfjsStructure(file: string): unknown {
-  return JSON.parse(run(process.execPath, [join(__dirname, "table-structure.mjs"), file]));
+const execFileAsync = promisify(execFile);
+
+/** A command's standard output, as pdf-inspect's `run` gives it, without blocking the test while it runs. */
+async function output(command: string, args: string[]): Promise<string> {
+  return (await execFileAsync(command, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })).stdout;
 }
 
-function pdfinfoWithoutSize(file: string): Record<string, string> {
-  const { "File size": _size, ...rest } = pdfInfo(file);
-  return rest;
+/**
+ * What each reader makes of a file: poppler's text (as popplerPages splits it), fonts, metadata and
+ * structure tree; pdf.js's text (extract-text.mjs, as pdfjsPages runs it) and structure tree
+ * (table-structure.mjs). Each reader is its own process, so they run at once: one after another
+ * they left the second core idle while Jest runs in one worker (pdfinfo -struct-text alone takes seconds).
+ */
+async function readings(file: string) {
+  const [poppler, fonts, info, structText, pdfjsText, pdfjsTree] = await Promise.all([
+    output("pdftotext", ["-enc", "UTF-8", file, "-"]),
+    output("pdffonts", [file]),
+    output("pdfinfo", ["-enc", "UTF-8", file]),
+    output("pdfinfo", ["-struct-text", file]),
+    output(process.execPath, [join(__dirname, "extract-text.mjs"), file]),
+    output(process.execPath, [join(__dirname, "table-structure.mjs"), file]),
+  ]);
+  return {
+    popplerPages: poppler.split("\f").slice(0, -1),
+    pdffonts: fonts,
+    // The sizes differ by design (the packed file is smaller); every other line must not.
+    pdfinfoWithoutSize: info.replace(/^File size:.*\n/m, ""),
+    structText,
+    pdfjsPages: JSON.parse(pdfjsText) as string[],
+    pdfjsStructure: JSON.parse(pdfjsTree) as unknown,
+  };
 }
 
 describe("object streams", () => {
@@ -91,12 +115,13 @@ describe("object streams", () => {
     expect((packedObjects["trailer"] as { value: Record<string, unknown> }).value).toMatchObject(trailer);
 
     // What readers get: poppler's text, fonts, metadata and structure tree; pdf.js's text and structure tree.
-    expect(popplerPages(after)).toEqual(popplerPages(before));
-    expect(run("pdffonts", [after])).toEqual(run("pdffonts", [before]));
-    expect(pdfinfoWithoutSize(after)).toEqual(pdfinfoWithoutSize(before));
-    expect(run("pdfinfo", ["-struct-text", after])).toEqual(run("pdfinfo", ["-struct-text", before]));
-    expect(pdfjsPages(after)).toEqual(pdfjsPages(before));
-    expect(pdfjsStructure(after)).toEqual(pdfjsStructure(before));
+    const [read, readPlain] = await Promise.all([readings(after), readings(before)]);
+    expect(read.popplerPages).toEqual(readPlain.popplerPages);
+    expect(read.pdffonts).toEqual(readPlain.pdffonts);
+    expect(read.pdfinfoWithoutSize).toEqual(readPlain.pdfinfoWithoutSize);
+    expect(read.structText).toEqual(readPlain.structText);
+    expect(read.pdfjsPages).toEqual(readPlain.pdfjsPages);
+    expect(read.pdfjsStructure).toEqual(readPlain.pdfjsStructure);
     expect(pdfInfo(after)).toMatchObject({ Tagged: "yes", "PDF version": "1.7" });
     expect(packed.length).toBeLessThan(plain.length);
   });

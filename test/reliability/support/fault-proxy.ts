@@ -151,6 +151,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         return;
     }
   });
+  // Idle connections kept as long as the verifying front keeps them: with Node's default 5 s the proxy
+  // can close a client's socket left idle through a slow render just as the client reuses it, and a
+  // document no fault touched then fails with a reset connection (seen on a busy machine).
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = server.keepAliveTimeout + 5_000;
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));

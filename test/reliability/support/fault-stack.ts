@@ -12,7 +12,7 @@ import { documentStoreOf } from "../../../functions/environment";
 import { createS3Client } from "../../../functions/storage/s3-client";
 import { S3DocumentStore } from "../../../functions/storage/s3-document-store";
 import { manifestSchema } from "../../../functions/storage/manifest";
-import { type EmbeddedS3, startEmbeddedS3 } from "../../../local/s3/embedded-s3";
+import { type EmbeddedS3, LOCAL_STORE_CONNECTION, startEmbeddedS3 } from "../../../local/s3/embedded-s3";
 import { type FaultProxy, startFaultProxy } from "./fault-proxy";
 
 /**
@@ -36,8 +36,17 @@ export interface FaultStack {
 export interface FaultStackOptions {
   /** The SDK's attempts per request through the proxy: 1 shows every fault, 3 is the SDK's default retry. */
   maxAttempts: number;
+  /** The store under test's request timeout; the local store's (60 s) by default. */
   requestTimeoutMs?: number;
 }
+
+/**
+ * The local runtime's timeouts (60 s): a fault here is injected, never a timeout's luck. With the
+ * old 1 s connection timeout (the SDK counts the wait for a pooled socket into it), a machine busy
+ * with other work failed documents no fault touched, and the scenarios' counts with them. A server
+ * that is down still fails at once: on loopback its port refuses.
+ */
+const { connectionTimeoutMs, requestTimeoutMs } = LOCAL_STORE_CONNECTION;
 
 export async function startFaultStack(options: FaultStackOptions): Promise<FaultStack> {
   const dataDir = await mkdtemp(join(tmpdir(), "letterpress-faults-"));
@@ -51,10 +60,10 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   const { client, store } = documentStoreOf(config, {
     credentials,
     maxAttempts: options.maxAttempts,
-    connectionTimeoutMs: 1_000,
-    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
+    connectionTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs ?? requestTimeoutMs,
   });
-  const directClient = createS3Client({ region, endpoint, forcePathStyle: true, credentials, maxAttempts: 1, connectionTimeoutMs: 1_000, requestTimeoutMs: 5_000 });
+  const directClient = createS3Client({ region, endpoint, forcePathStyle: true, credentials, maxAttempts: 1, connectionTimeoutMs, requestTimeoutMs });
   return {
     proxy,
     store,
