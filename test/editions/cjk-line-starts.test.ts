@@ -1,11 +1,7 @@
-import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
 import type { LocaleId } from "../../functions/core/locales";
-import type { DocumentRenderer } from "../../functions/core/render-document";
-import { loadLetter } from "../../functions/letters/load-letters";
-import { createRenderer } from "../../functions/render/create-renderer";
-import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
-import { compareEditions, printBothEditions } from "../support/edition-comparison";
-import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
+import { browserAvailable } from "../support/browser";
+import { chromiumWithLetter, compareEditions, printBothEditions } from "../support/edition-comparison";
+import { SEED_LETTER } from "../support/letters";
 
 /**
  * Issue 12 item 8's CJK rules: Chromium printing the HTML edition and our PDF start the same lines
@@ -26,18 +22,10 @@ const BARS: readonly [LocaleId, number][] = [
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
 describeInBrowser("CJK lines start where Chromium starts them", () => {
-  let launched: LaunchedBrowser;
-  let renderer: DocumentRenderer;
-  let parsed: ParsedLetter;
-  beforeAll(async () => {
-    launched = await launchChromium();
-    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-    parsed = await loadLetter(DATA_DIR, SEED_LETTER);
-  });
-  afterAll(async () => launched?.close());
+  const setup = chromiumWithLetter(SEED_LETTER);
 
   it.each(BARS)("in %s: at least %f of line starts agree", async (locale, bar) => {
-    const { ours, chromium } = await printBothEditions(launched.browser, renderer, parsed, { letterId: SEED_LETTER, locale, recipientId: null });
+    const { ours, chromium } = await printBothEditions(setup.launched.browser, setup.renderer, setup.parsed, { letterId: SEED_LETTER, locale, recipientId: null });
     const { characters, agreeing } = compareEditions(ours, chromium, BOTTOM_MARGIN);
     expect(characters.ours).toBe(characters.chromium);
     expect({ agreeing, met: agreeing >= bar }).toEqual({ agreeing, met: true });

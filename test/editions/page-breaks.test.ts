@@ -1,11 +1,8 @@
 import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
 import type { LocaleId } from "../../functions/core/locales";
-import type { DocumentRenderer } from "../../functions/core/render-document";
-import { loadLetter } from "../../functions/letters/load-letters";
-import { createRenderer } from "../../functions/render/create-renderer";
-import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
-import { compareEditions, printBothEditions, restyled } from "../support/edition-comparison";
-import { DATA_DIR, SEED_LETTER, SEED_TEMPLATE, TEMPLATES_DIR } from "../support/letters";
+import { browserAvailable } from "../support/browser";
+import { chromiumWithLetter, compareEditions, printBothEditions, restyled } from "../support/edition-comparison";
+import { SEED_LETTER, SEED_TEMPLATE } from "../support/letters";
 
 /**
  * Where pages break, in both editions (issue 12 items 7 and 8): our PDF and Chromium printing the
@@ -100,20 +97,12 @@ function withTitle(parsed: ParsedLetter, locale: LocaleId, title: string): Parse
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
 describeInBrowser("our PDF breaks pages where Chromium printing the HTML edition does", () => {
-  let launched: LaunchedBrowser;
-  let renderer: DocumentRenderer;
-  let parsed: ParsedLetter;
-  beforeAll(async () => {
-    launched = await launchChromium();
-    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-    parsed = await loadLetter(DATA_DIR, SEED_LETTER);
-  });
-  afterAll(async () => launched?.close());
+  const setup = chromiumWithLetter(SEED_LETTER);
 
   it.each(CASES)("$name", async ({ locale, css, bottomMargin, title }) => {
-    const letter = title === undefined ? parsed : withTitle(parsed, locale, title);
+    const letter = title === undefined ? setup.parsed : withTitle(setup.parsed, locale, title);
     const request = { letterId: SEED_LETTER, locale, recipientId: null };
-    const { ours, chromium } = await printBothEditions(launched.browser, restyled(renderer, SEED_TEMPLATE, css), letter, request);
+    const { ours, chromium } = await printBothEditions(setup.launched.browser, restyled(setup.renderer, SEED_TEMPLATE, css), letter, request);
     const figures = compareEditions(ours, chromium, bottomMargin);
     expect(figures.characters.ours).toBe(figures.characters.chromium);
     const measured = `pages ${figures.pages.ours}/${figures.pages.chromium}, same page ${figures.samePage}, line starts ${figures.agreeing}`;

@@ -1,11 +1,7 @@
-import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
 import type { LocaleId } from "../../functions/core/locales";
-import type { DocumentRenderer } from "../../functions/core/render-document";
-import { createRenderer } from "../../functions/render/create-renderer";
-import { loadLetter } from "../../functions/letters/load-letters";
-import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
-import { compareEditions, printBothEditions, restyled } from "../support/edition-comparison";
-import { DATA_DIR, SEED_LETTER, SEED_TEMPLATE, SHIPPED_LOCALES, TEMPLATES_DIR } from "../support/letters";
+import { browserAvailable } from "../support/browser";
+import { chromiumWithLetter, compareEditions, printBothEditions, restyled } from "../support/edition-comparison";
+import { SEED_LETTER, SEED_TEMPLATE, SHIPPED_LOCALES } from "../support/letters";
 
 /**
  * Both editions follow the stylesheet: Chromium printing the HTML edition (the PDF's faces
@@ -71,25 +67,17 @@ const BELOW_BAR: Partial<Record<VariantName, Partial<Record<LocaleId, { agreeing
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
 describeInBrowser("the HTML edition printed by Chromium and our PDF follow the same stylesheet", () => {
-  let launched: LaunchedBrowser;
-  let renderer: DocumentRenderer;
-  let parsed: ParsedLetter;
-  beforeAll(async () => {
-    launched = await launchChromium();
-    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-    parsed = await loadLetter(DATA_DIR, SEED_LETTER);
-  });
-  afterAll(async () => launched?.close());
+  const setup = chromiumWithLetter(SEED_LETTER);
 
   it("covers every language the seed template ships (a letter translated into fewer would leave some out)", () => {
     expect(SHIPPED_LOCALES.length).toBeGreaterThan(0);
-    expect(SHIPPED_LOCALES.filter((locale) => !parsed.letter.translations.has(locale))).toEqual([]);
+    expect(SHIPPED_LOCALES.filter((locale) => !setup.parsed.letter.translations.has(locale))).toEqual([]);
   });
 
   describe.each(VARIANTS)("with $name", ({ name, css, bottomMargin }) => {
     it.each(SHIPPED_LOCALES)("in %s: same pages, same line starts, same line tops", async (locale) => {
       const request = { letterId: SEED_LETTER, locale, recipientId: null };
-      const { ours, chromium } = await printBothEditions(launched.browser, restyled(renderer, SEED_TEMPLATE, css), parsed, request);
+      const { ours, chromium } = await printBothEditions(setup.launched.browser, restyled(setup.renderer, SEED_TEMPLATE, css), setup.parsed, request);
       const figures = compareEditions(ours, chromium, bottomMargin);
       // The same text in the same order, so characters align one to one.
       expect(figures.characters.ours).toBe(figures.characters.chromium);

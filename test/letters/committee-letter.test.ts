@@ -7,8 +7,8 @@ import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { catalogLocales } from "../../functions/templates/load-template-set";
 import { footerTitle, fragmentText, normalize, pdfInfo, pdfjsPages, popplerPages, run, toFile, withoutRunningTitle } from "../core/pdf/pdf-inspect";
-import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
-import { compareEditions, printBothEditions } from "../support/edition-comparison";
+import { browserAvailable } from "../support/browser";
+import { chromiumWithLetter, compareEditions, printBothEditions } from "../support/edition-comparison";
 import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
 import { DATA_DIR, TEMPLATES_DIR } from "../support/letters";
 
@@ -137,15 +137,7 @@ describe("the committee letter, made with its own template folder", () => {
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
 describeInBrowser("the committee letter's HTML edition printed by Chromium and its PDF", () => {
-  let launched: LaunchedBrowser;
-  let renderer: DocumentRenderer;
-  let parsed: ParsedLetter;
-  beforeAll(async () => {
-    launched = await launchChromium();
-    renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
-    parsed = await loadLetter(DATA_DIR, LETTER);
-  });
-  afterAll(async () => launched?.close());
+  const setup = chromiumWithLetter(LETTER);
 
   /**
    * Languages measured below issue 12 item 8's line-start bar, with the figure (every other figure
@@ -156,7 +148,7 @@ describeInBrowser("the committee letter's HTML edition printed by Chromium and i
 
   it.each(LOCALES)("in %s: the same pages, line starts and line tops (issue 12 item 8's bar)", async (locale) => {
     const request = { letterId: LETTER, locale, recipientId: null };
-    const { ours, chromium } = await printBothEditions(launched.browser, renderer, parsed, request);
+    const { ours, chromium } = await printBothEditions(setup.launched.browser, setup.renderer, setup.parsed, request);
     // The template's bottom margin (22 mm) holds the running footer, which is left out.
     const figures = compareEditions(ours, chromium, 22 * MM);
     expect(figures.characters.ours).toBe(figures.characters.chromium);

@@ -3,7 +3,11 @@ import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
 import type { LocaleId } from "../../functions/core/locales";
 import { type DocumentRenderer, renderDocument } from "../../functions/core/render-document";
 import { TemplateLibrary } from "../../functions/core/template/template-library";
+import { loadLetter } from "../../functions/letters/load-letters";
+import { createRenderer } from "../../functions/render/create-renderer";
 import { toFile } from "../core/pdf/pdf-inspect";
+import { type LaunchedBrowser, launchChromium } from "./browser";
+import { DATA_DIR, TEMPLATES_DIR } from "./letters";
 import { type PlacedCharacter, placedCharacters } from "./line-starts";
 
 /**
@@ -77,4 +81,28 @@ export async function printBothEditions(
   } finally {
     await page.close();
   }
+}
+
+/** What `chromiumWithLetter` sets up: filled in by its `beforeAll`, so read it inside tests only. */
+export interface ChromiumWithLetter {
+  launched: LaunchedBrowser;
+  renderer: DocumentRenderer;
+  parsed: ParsedLetter;
+}
+
+/**
+ * Registers, in the calling `describe`, a `beforeAll` that launches Chromium, creates the renderer
+ * of the shipped templates (A4 unless a stylesheet says otherwise) and loads `letterId` from data/,
+ * and an `afterAll` that closes the browser. The returned object holds the three once `beforeAll`
+ * has run.
+ */
+export function chromiumWithLetter(letterId: string): ChromiumWithLetter {
+  const setup = {} as ChromiumWithLetter;
+  beforeAll(async () => {
+    setup.launched = await launchChromium();
+    setup.renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    setup.parsed = await loadLetter(DATA_DIR, letterId);
+  });
+  afterAll(async () => setup.launched?.close());
+  return setup;
 }
