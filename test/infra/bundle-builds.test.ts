@@ -3,11 +3,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { build, type Metafile } from "esbuild";
+import type { Metafile } from "esbuild";
 import { assetPath, BUNDLE_FILES } from "../../functions/fonts/font-files";
 import { REPO } from "../support/letters";
-import { buildRenderBundle } from "../support/render-bundle";
-import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
+import { buildRenderBundle, bundleLikeLambda } from "../support/render-bundle";
 
 /**
  * Each package in the render Lambda's bundle once: a package that ships a CommonJS and an ES build
@@ -107,15 +106,7 @@ const result = schema.safeParse({ id: "x", pages: 1.5, kind: "png" });
 process.stdout.write(JSON.stringify(result.success ? [] : result.error.issues.map((issue) => issue.message)));
 `;
       writeFileSync(join(dir, "entry.ts"), probe);
-      await build({
-        entryPoints: [join(dir, "entry.ts")],
-        bundle: true,
-        ...LAMBDA_BUNDLE,
-        mainFields: [...LAMBDA_BUNDLE.mainFields],
-        outfile: join(dir, "index.js"),
-        logLevel: "silent",
-        nodePaths: [join(REPO, "node_modules")],
-      });
+      await bundleLikeLambda(join(dir, "entry.ts"), join(dir, "index.js"), { nodePaths: [join(REPO, "node_modules")] });
       const { stdout } = await promisify(execFile)(process.execPath, [join(dir, "index.js")], { cwd: dir });
       const z = await import("zod");
       const expected = z
@@ -155,7 +146,7 @@ const fontDir = ${JSON.stringify(fontDir)};
 createWebFonts(loadFontLibrary(fontDir), fontDir).subset("serif-regular", "Excellencies").then((woff2) => process.stdout.write(Buffer.from(woff2).subarray(0, 4).toString("latin1")));
 `,
       );
-      await build({ entryPoints: [entry], bundle: true, ...LAMBDA_BUNDLE, mainFields: [...LAMBDA_BUNDLE.mainFields], outfile: join(dir, "index.js"), logLevel: "silent" });
+      await bundleLikeLambda(entry, join(dir, "index.js"));
       const { stdout } = await promisify(execFile)(process.execPath, [join(dir, "index.js")], { cwd: dir });
       expect(stdout).toBe("wOF2");
     } finally {

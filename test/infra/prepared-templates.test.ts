@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parse as parseIcu } from "@formatjs/icu-messageformat-parser";
-import { build } from "esbuild";
 import { renderDocument } from "../../functions/core/render-document";
 import { parseStylesheets, type ParsedStylesheets } from "../../functions/core/style/stylesheet";
 import { buildLetterView } from "../../functions/core/template/letter-view";
@@ -26,9 +25,9 @@ import { HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "../../functions/hyphe
 import { createRenderer } from "../../functions/render/create-renderer";
 import { preparedBesideCode } from "../../functions/render/prepared-beside-code";
 import { loadTemplateSet, loadTemplateSets } from "../../functions/templates/load-template-set";
-import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
 import { preparedTemplatesModule, writePreparedTemplates } from "../../infra/bundling/prepare-templates";
 import { DATA_DIR, loadSeedLetter, REPO, SEED_LETTER, SEED_TEMPLATE, SHIPPED_LOCALES, TEMPLATES_DIR } from "../support/letters";
+import { bundleLikeLambda } from "../support/render-bundle";
 
 /**
  * Issue 17 item 1 (cold start): templates precompiled, stylesheets parsed and catalog messages
@@ -273,15 +272,7 @@ const [templatesDir, fontDir, hyphenationDir, dataDir, out, locale] = process.ar
 })().catch((error) => { console.error(error); process.exit(1); });
 `,
     );
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      ...LAMBDA_BUNDLE,
-      mainFields: [...LAMBDA_BUNDLE.mainFields],
-      outfile: join(dir, "index.js"),
-      logLevel: "silent",
-      nodePaths: [join(REPO, "node_modules")],
-    });
+    await bundleLikeLambda(entry, join(dir, "index.js"), { nodePaths: [join(REPO, "node_modules")] });
     cpSync(TEMPLATES_DIR, join(dir, "templates"), { recursive: true });
     cpSync(hyphenationDir(), join(dir, HYPHENATION_BUNDLE_FOLDER), { recursive: true });
     cpSync(join(REPO, "templates"), join(dir, "edited-templates"), { recursive: true });

@@ -1,10 +1,9 @@
 import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
-import type { FaceId } from "../../functions/core/pdf/font-library";
-import { FONT_FILES } from "../../functions/fonts/font-files";
+import { facesOf, faceFilesRead } from "../support/font-faces";
 import { DATA_DIR, SEED_LETTER } from "../support/letters";
 import { type LocalStack, startLocalStack } from "../support/local-stack";
 
@@ -15,18 +14,9 @@ const PROBE = join(__dirname, "support/render-service-probe.ts");
 async function probe(how: string): Promise<{ outcome: { stored?: number; failures?: string[]; parts?: number }; fonts: string[] }> {
   const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", PROBE, how], { cwd: join(__dirname, "../.."), maxBuffer: 16 * 1024 * 1024 });
   const { outcome, filesRead } = JSON.parse(stdout.trim().split("\n").pop() as string) as { outcome: never; filesRead: string[] };
-  return { outcome, fonts: filesRead.map((path) => basename(path)).filter((name) => ALL_FACES.has(name)) };
+  return { outcome, fonts: faceFilesRead(filesRead) };
 }
 
-/** The face files (by flat file name) of the families given. */
-function facesOf(...families: string[]): Set<string> {
-  return new Set(
-    (Object.entries(FONT_FILES) as [FaceId, (typeof FONT_FILES)[FaceId]][])
-      .filter(([face]) => families.includes(face.slice(0, face.indexOf("-"))))
-      .map(([, file]) => file.fileName),
-  );
-}
-const ALL_FACES = facesOf(...new Set(Object.keys(FONT_FILES).map((face) => face.slice(0, face.indexOf("-")))));
 const CJK = facesOf("sc", "tc", "jp", "kr");
 const LATIN = facesOf("serif", "sans", "symbols");
 

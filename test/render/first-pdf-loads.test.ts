@@ -1,8 +1,7 @@
 import { execFile } from "node:child_process";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
-import { FONT_FILES } from "../../functions/fonts/font-files";
-import type { FaceId } from "../../functions/core/pdf/font-library";
+import { faceFilesRead, facesOf } from "../support/font-faces";
 
 /**
  * What a fresh process reads and loads to make its first PDF: a cold start pays for every file and
@@ -23,17 +22,7 @@ async function firstPdf(locale: string): Promise<Probe> {
   return JSON.parse(stdout.trim().split("\n").pop() as string) as Probe;
 }
 
-/** The face files (by flat file name) of the families given. */
-function facesOf(...families: string[]): Set<string> {
-  return new Set(
-    (Object.entries(FONT_FILES) as [FaceId, (typeof FONT_FILES)[FaceId]][])
-      .filter(([face]) => families.includes(face.slice(0, face.indexOf("-"))))
-      .map(([, file]) => file.fileName),
-  );
-}
-
-const ALL_FACES = facesOf(...new Set(Object.keys(FONT_FILES).map((face) => face.slice(0, face.indexOf("-")))));
-const fontsRead = (probe: Probe) => probe.filesRead.map((path) => basename(path)).filter((name) => ALL_FACES.has(name));
+const fontsRead = (probe: Probe) => faceFilesRead(probe.filesRead);
 
 describe("a fresh process's first PDF reads only what its letter needs", () => {
   it("an English letter opens Latin faces only (no CJK, Arabic, Hebrew, Indic or Thai face) and never loads the WOFF2 encoder", async () => {

@@ -4,13 +4,13 @@ import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
 import { REPO } from "./letters";
 
 /**
- * The render function's bundle as infra/constructs/letter-function.ts makes it (one minified
+ * `entryPoint` bundled as infra/constructs/letter-function.ts bundles a function (one minified
  * CommonJS file for Node 22, nothing external), with its metafile: written to `outfile`, or kept in
  * memory when `write` is false.
  */
-export function buildRenderBundle(outfile: string, overrides: Pick<BuildOptions, "write"> = {}) {
+export function bundleLikeLambda(entryPoint: string, outfile: string, overrides: Pick<BuildOptions, "write" | "nodePaths"> = {}) {
   return build({
-    entryPoints: [join(REPO, "functions/render/handler.ts")],
+    entryPoints: [entryPoint],
     bundle: true,
     ...LAMBDA_BUNDLE,
     mainFields: [...LAMBDA_BUNDLE.mainFields],
@@ -19,4 +19,9 @@ export function buildRenderBundle(outfile: string, overrides: Pick<BuildOptions,
     logLevel: "silent",
     ...overrides,
   });
+}
+
+/** The render function's bundle (see `bundleLikeLambda`). */
+export function buildRenderBundle(outfile: string, overrides: Pick<BuildOptions, "write"> = {}) {
+  return bundleLikeLambda(join(REPO, "functions/render/handler.ts"), outfile, overrides);
 }
