@@ -187,7 +187,7 @@ withStorageFlags(
   listening(`http://127.0.0.1:${port}/`);
   console.log(`letterpress is serving http://127.0.0.1:${port}/ (documents in ${runtime.description}); Ctrl-C stops it`);
   // Links follow the data as it is now, as on AWS, where a change under data/ re-renders its letter.
-  const watching = followLetterData(runtime, flags.data);
+  const watching = followLetterData(runtime, flags.data, { templatesDir: resolve(flags.templates) });
   const stop = () => {
     const unwatched = watching.close();
     server.close(() => void unwatched.then(() => runtime.close()).then(() => process.exit(0)));

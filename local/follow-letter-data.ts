@@ -1,4 +1,6 @@
-import { formatDataIssue } from "../functions/core/errors";
+import { relative, sep } from "node:path";
+import { watch } from "chokidar";
+import { formatDataIssue, LetterpressError } from "../functions/core/errors";
 import { type LetterDataWatch, type LetterDataWatchOptions, watchLetterData } from "./data-watch";
 import { describeLetterRun } from "./letter-run-report";
 import type { LocalRuntime } from "./runtime";
@@ -9,6 +11,18 @@ export interface FollowLetterDataOptions extends Omit<LetterDataWatchOptions, "l
   out?: (line: string) => void;
   /** Where failures and warnings go (`console.error` by default). */
   err?: (line: string) => void;
+  /**
+   * The templates folder the runtime's renderer was built from: followed too, so a change under it
+   * (a message catalog added, a stylesheet edited) builds the renderer again and renders the letters
+   * of the changed templates. Not followed when omitted.
+   */
+  templatesDir?: string;
+}
+
+/** A template problem as `serve` says it at start (cli.ts): the code, then the message, every line of it. */
+function templateProblemLines(error: unknown): string[] {
+  const text = error instanceof LetterpressError ? `${error.code}: ${error.message}` : describeError(error);
+  return text.split("\n").map((line) => `  ${line}`);
 }
 
 /**
@@ -17,10 +31,11 @@ export interface FollowLetterDataOptions extends Omit<LetterDataWatchOptions, "l
  * whenever a file in its folder changes, so links always lead to the current text. Each render goes
  * through the render queues, as an upload does on AWS, and says on the console what it published and
  * every failed document with its reason; a render that fails or hangs is said too, and never stops
- * the letter's later saves (data-watch.ts).
+ * the letter's later saves (data-watch.ts). With `templatesDir`, the templates are followed too: a
+ * change there builds the renderer again and renders the letters of the changed templates.
  */
 export function followLetterData(runtime: LocalRuntime, dataDir: string, options: FollowLetterDataOptions = {}): LetterDataWatch {
-  const { out = (line: string) => console.log(line), err = (line: string) => console.error(line), ...watchOptions } = options;
+  const { out = (line: string) => console.log(line), err = (line: string) => console.error(line), templatesDir, ...watchOptions } = options;
   const renderLetter = async (letterId: string) => {
     try {
       const { deadLetters, failures } = await runtime.letterChanged(letterId);
@@ -46,5 +61,79 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
     // more render after it, never two at once.
     for (const letterId of listing.letterIds) await watching.renderNow(letterId);
   })().catch((error: unknown) => err(`reading ${dataDir}: ${(error as Error).message}`));
-  return watching;
+  if (!templatesDir) return watching;
+  const templates = followTemplates(runtime, templatesDir, watching, { out, err, settleMs: watchOptions.settleMs ?? 300 });
+  return {
+    ready: Promise.all([watching.ready, templates.ready]).then(() => undefined),
+    renderNow: watching.renderNow,
+    close: async () => {
+      await templates.close();
+      await watching.close();
+    },
+  };
+}
+
+/**
+ * The templates folder, followed as the data folder is: once a burst of changes is quiet, the renderer
+ * is built again (one build at a time); a template that does not load is said in full, as at start, and
+ * the renderer before stays in use. Once built, every letter of a changed template is rendered again in
+ * its turn, and every letter that cannot be read (a letter may be refused for its template: a language
+ * it has no messages for). A file beside the templates (ua.css) changes every letter's documents.
+ */
+function followTemplates(
+  runtime: LocalRuntime,
+  templatesDir: string,
+  letters: LetterDataWatch,
+  { out, err, settleMs }: { out: (line: string) => void; err: (line: string) => void; settleMs: number },
+): { ready: Promise<void>; close(): Promise<void> } {
+  const changed = new Set<string>();
+  let everyTemplate = false;
+  let settling: NodeJS.Timeout | undefined;
+  let reloading: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const reload = async () => {
+    const names = new Set(changed);
+    const all = everyTemplate;
+    changed.clear();
+    everyTemplate = false;
+    const which = all ? "every template" : [...names].sort().join(", ");
+    try {
+      await runtime.reloadRenderer();
+    } catch (error) {
+      err(`templates (${which} changed): not reloaded; documents are still made with the templates loaded before:`);
+      for (const line of templateProblemLines(error)) err(line);
+      return;
+    }
+    out(`templates reloaded (${which} changed)`);
+    const listing = await runtime.letters.listLetters();
+    for (const letterId of listing.letterIds) {
+      if (closed) return;
+      const template = (await runtime.letters.loadLetter(letterId).catch(() => undefined))?.letter.facts.template;
+      if (all || template === undefined || names.has(template)) void letters.renderNow(letterId);
+    }
+  };
+
+  const watcher = watch(templatesDir, { ignoreInitial: true, followSymlinks: false });
+  watcher.on("all", (event, path) => {
+    const [first, ...rest] = relative(templatesDir, path).split(sep);
+    if (!first || first.startsWith("..")) return;
+    if (rest.length === 0 && event !== "addDir" && event !== "unlinkDir") everyTemplate = true;
+    else changed.add(first);
+    clearTimeout(settling);
+    settling = setTimeout(() => {
+      settling = undefined;
+      reloading = reloading.then(reload).catch((error: unknown) => err(`templates: ${describeError(error)}`));
+    }, settleMs);
+  });
+  watcher.on("error", (error) => err(`watching ${templatesDir}: ${describeError(error)}; template changes may go unseen until serve restarts`));
+  return {
+    ready: new Promise<void>((resolve) => watcher.once("ready", () => resolve())),
+    close: async () => {
+      closed = true;
+      clearTimeout(settling);
+      await watcher.close();
+      await reloading;
+    },
+  };
 }

@@ -49,28 +49,44 @@ export function describeDeadLetter(body: string, letter: Letter | undefined): st
   return `${part.locale} ${part.recipients ? `copies of ${which} for ${part.recipients.join(", ")}` : which}`;
 }
 
-/** Each failed document (or the whole letter) in one line: which, its code and its reason. */
-function failureLines(failure: RenderPartFailure | RenderMessageFailure): string[] {
-  if (!("failed" in failure)) return [`the letter: ${failure.code}: ${failure.reason}`];
+/** Each failed document in one line: which, its code and its reason. */
+function failureLines(failure: RenderPartFailure): string[] {
   return failure.failed.map(
     (document) => `${failure.locale} ${document.format.toUpperCase()}${document.recipientId ? ` (copy for ${document.recipientId})` : ""}: ${document.code}: ${document.reason}`,
   );
 }
 
+/** Why the letter as a whole failed, in generate's words: its code, then each problem (a file and field each) on its own line. */
+function letterFailureLines(failure: RenderMessageFailure): string[] {
+  const why = failure.code === "INVALID_DATA" ? "its data is invalid" : "it could not be planned";
+  return [`${why} (${failure.code}):`, ...failure.reason.split("\n").map((line) => `  ${line}`)];
+}
+
 /**
  * What `serve` prints for a letter it rendered: a line saying what is published, then every failed
  * document with its reason (a data or template error fails at once, with its message), then what
- * failed even after the queue's retries.
+ * failed even after the queue's retries. A letter that could not be read or planned is said to be
+ * not published, with every problem as `generate` words it, and what its links still lead to.
  */
 export function describeLetterRun(run: LetterRun): { out: string[]; err: string[] } {
-  const failed = run.failures.flatMap(failureLines);
-  const published = `${named(run)}: revision ${run.revision ?? "(none)"} published, ${countOf(run.documents, "document")}`;
+  const wholeLetter = run.failures.filter((failure): failure is RenderMessageFailure => !("failed" in failure));
+  const failed = run.failures.filter((failure): failure is RenderPartFailure => "failed" in failure).flatMap(failureLines);
+  const out: string[] = [];
   const err: string[] = [];
+  const before = run.revision ? `its links still lead to revision ${run.revision}, published before` : "nothing of it is published";
+  if (wholeLetter.length > 0) {
+    const [first, ...rest] = wholeLetter.flatMap(letterFailureLines);
+    err.push(`${named(run)}: not published (${before}): ${first}`, ...rest);
+  } else if (run.revision === undefined) {
+    err.push(`${named(run)}: not published: ${failed.length > 0 ? "none of its documents could be made (below)" : "no revision of it is complete"}`);
+  } else {
+    out.push(`${named(run)}: revision ${run.revision} published, ${countOf(run.documents, "document")}`);
+  }
   if (failed.length > 0) err.push(`${named(run)}: ${countOf(failed.length, "failure")}:`, ...failed.map((line) => `  ${line}`));
   if (run.deadLetters.length > 0) {
     err.push(
       `${named(run)}: ${countOf(run.deadLetters.length, "message")} failed ${RENDER_QUEUES.maxReceiveCount} times: ${run.deadLetters.map((dead) => describeDeadLetter(dead.body, run.letter)).join("; ")}`,
     );
   }
-  return { out: [published], err };
+  return { out, err };
 }

@@ -38,6 +38,8 @@ export interface LocalParts {
   store: S3DocumentStore;
   letters: DirectoryLetterSource;
   renderer: DocumentRenderer | Promise<DocumentRenderer>;
+  /** Builds the renderer again from the templates as they are now (`serve` follows the templates folder); without it they are never reloaded. */
+  makeRenderer?: () => Promise<DocumentRenderer>;
   urlLifetime?: { defaultSeconds: number; maxSeconds: number };
   /** The languages served: every language the data has by default, as a deployment without ALLOWED_LOCALES. */
   allowedLocales?: AllowedLocales;
@@ -93,6 +95,12 @@ export interface LocalRuntime {
   letters: DirectoryLetterSource;
   /** Where documents are stored, for people: `embedded S3 at http://...` or `s3://bucket`. */
   description: string;
+  /**
+   * Builds the renderer again from the templates as they are now and, once it is built, renders every
+   * later invocation with it (renders under way end with the one they began with). Rejects with the
+   * templates' problems when it cannot be built, and then the renderer before stays in use.
+   */
+  reloadRenderer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -117,7 +125,8 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   };
   const allowedLocales = parts.allowedLocales ?? "all";
   // The render function and its queues refer to each other, as on AWS: it sends parts to a queue that invokes it.
-  const invokeLate: RenderInvoker = (payload) => invokeRender(payload);
+  // Every caller (queues, download, shares) invokes the render function wired last: reloaded templates reach them all.
+  const invokeLate: RenderInvoker = (payload) => current.invoke(payload);
   const queueOf = (name: keyof LocalRenderQueues, batchSize: number) =>
     new LocalQueue({
       name: `render-${name}`,
@@ -128,17 +137,23 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
       onDelivery: (delivery) => parts.renderQueues?.onDelivery?.(name, delivery),
     });
   const queues: LocalRenderQueues = { changes: queueOf("changes", RENDER_QUEUES.changes.batchSize), parts: queueOf("parts", RENDER_QUEUES.parts.batchSize) };
-  const renderDependencies = {
-    renderer: parts.renderer,
+  const renderDependencies = (renderer: DocumentRenderer | Promise<DocumentRenderer>) => ({
+    renderer,
     store: parts.store,
     letters: parts.letters,
     allowedLocales,
     dataPrefix: DEFAULTS.dataPrefix,
     logger,
     parts: localRenderPartQueue(queues.parts),
+  });
+  /** The render function over one renderer, and its local invoker. */
+  const wireRender = (renderer: DocumentRenderer | Promise<DocumentRenderer>) => {
+    const dependencies = renderDependencies(renderer);
+    const handler = createRenderHandler(dependencies);
+    return { dependencies, handler, invoke: localInvoker(handler, { timeoutSeconds: parts.renderTimeoutSeconds ?? RENDER_TIMEOUT_SECONDS }) };
   };
-  const render = createRenderHandler(renderDependencies);
-  const invokeRender = localInvoker(render, { timeoutSeconds: parts.renderTimeoutSeconds ?? RENDER_TIMEOUT_SECONDS });
+  let current = wireRender(parts.renderer);
+  const invokeRender = invokeLate;
   const letterChanged = async (letterId: string) => {
     const seen = { changes: queues.changes.deadLetters.length, parts: queues.parts.deadLetters.length, failures: partFailures.length };
     // The message S3 sends for an object created under data/ (keys of letter ids need no URL-encoding).
@@ -185,7 +200,27 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
         }
       : {}),
   });
-  return { service: await createRenderService(renderDependencies), render, download, queues, letterChanged, store: parts.store, letters: parts.letters, description, close };
+  const runtime: LocalRuntime = {
+    service: await createRenderService(current.dependencies),
+    render: (event) => current.handler(event),
+    download,
+    queues,
+    letterChanged,
+    store: parts.store,
+    letters: parts.letters,
+    description,
+    reloadRenderer: async () => {
+      if (!parts.makeRenderer) throw new Error("this runtime was made without makeRenderer: its templates cannot be reloaded");
+      // Built in full before anything changes: a template that does not load leaves the renderer before in use.
+      const renderer = await parts.makeRenderer();
+      const next = wireRender(renderer);
+      const service = await createRenderService(next.dependencies);
+      current = next;
+      runtime.service = service;
+    },
+    close,
+  };
+  return runtime;
 }
 
 /** The letter a render queue's message is about: a part's, a render request's, or an S3 notification's key under data/. */
@@ -238,6 +273,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         store,
         letters: new DirectoryLetterSource(options.dataDir),
         renderer: createRenderer({ templatesDir: options.templatesDir, paper: options.paper }),
+        makeRenderer: () => createRenderer({ templatesDir: options.templatesDir, paper: options.paper }),
         urlLifetime,
         ...(options.shareLinkBaseUrl
           ? {

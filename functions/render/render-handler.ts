@@ -9,7 +9,7 @@ import { callerFacing } from "../http-errors";
 import type { LetterSource } from "../letters/letter-source";
 import type { DocumentStore } from "../storage/document-store";
 import { manifestKey } from "../storage/object-layout";
-import { classifyRenderEvent, letterIdsOfDataKeys, planRenderBatch, type RenderRequest, type SqsRecord } from "./events";
+import { classifyRenderEvent, letterIdsOfDataKeys, planRenderBatch, type RenderRequest, renderPartMessageSchema, type SqsRecord } from "./events";
 import type { RenderAndStoreOptions } from "./render-and-store";
 import { documentsOfPart, type RenderPart, type RenderPartQueue } from "./render-parts";
 import type { RenderReply } from "./render-reply";
@@ -126,9 +126,15 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
     const { parts: queue } = dependencies;
     if (!queue) return [await renderLogged({ letterId }, false), await renderLogged({ letterId, recipients: true }, false)];
     const { revision, parts, documents } = await (await service).planParts(letterId);
-    await queue.send(parts);
-    logger.info("letter fanned out", { letterId, revision, parts: parts.length, documents, largestPart: Math.max(0, ...parts.map(documentsOfPart)) });
-    return [];
+    // A part its message cannot carry (a language file named otherwise than by its tag: EN.json, fr_FR.json)
+    // would be refused by the part queue's consumer, retried to the dead-letter queue and its reason lost:
+    // it runs here instead, where its documents fail at once with the data's own words (naming the file).
+    const carried = parts.filter((part) => renderPartMessageSchema.safeParse({ part }).success);
+    await queue.send(carried);
+    logger.info("letter fanned out", { letterId, revision, parts: carried.length, documents, largestPart: Math.max(0, ...carried.map(documentsOfPart)) });
+    const replies: RenderReply[] = [];
+    for (const part of parts) if (!carried.includes(part)) replies.push(await renderPart(part));
+    return replies;
   }
 
   /**

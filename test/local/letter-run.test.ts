@@ -74,7 +74,10 @@ describe("serve, rendering a letter with a deterministic fault", () => {
     expect(logged.filter((line) => line.message === "render message failed")).toHaveLength(1);
     expect(failures).toEqual([expect.objectContaining({ letterId: "sample", code: "INVALID_DATA", reason: expect.stringContaining("letter.json") })]);
     const report = describeLetterRun({ letterId: "sample", letter: undefined, revision: undefined, documents: 0, failures, deadLetters });
-    expect(report.err[1]).toMatch(/^ {2}the letter: INVALID_DATA: .*letter\.json/);
+    // Said as not published (never "revision (none) published"), then each problem on its own line, as generate says it.
+    expect(report.out).toEqual([]);
+    expect(report.err[0]).toBe("letter sample: not published (nothing of it is published): its data is invalid (INVALID_DATA):");
+    expect(report.err[1]).toMatch(/^ {2}sample\/letter\.json: malformed JSON/);
   });
 });
 

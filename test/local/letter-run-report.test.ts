@@ -1,0 +1,39 @@
+import { describeLetterRun } from "../../local/letter-run-report";
+
+/** Issue 15 item 3: what serve prints for a letter of which nothing was published in this render. */
+describe("describeLetterRun, for a letter this render did not publish", () => {
+  const partFailure = {
+    letterId: "my-letter",
+    revision: "0123456789ab",
+    locale: "fr",
+    part: "1/1",
+    failed: [{ format: "pdf", recipientId: null, code: "TEMPLATE_ERROR", reason: "x.hbs line 2" }],
+  };
+
+  it("never says '(none) published' when every document failed and nothing was published before", () => {
+    const report = describeLetterRun({ letterId: "my-letter", letter: undefined, revision: undefined, documents: 0, failures: [partFailure], deadLetters: [] });
+    expect(report.out).toEqual([]);
+    expect(report.err).toEqual([
+      "letter my-letter: not published: none of its documents could be made (below)",
+      "letter my-letter: 1 failure:",
+      "  fr PDF: TEMPLATE_ERROR: x.hbs line 2",
+    ]);
+  });
+
+  it("says what the links still lead to when the letter cannot be read now, each problem on its own line", () => {
+    const failure = { letterId: "my-letter", messageIds: ["m1"], code: "INVALID_DATA", reason: "my-letter/letter.json: malformed JSON\nmy-letter/en.json: missing" };
+    const report = describeLetterRun({ letterId: "my-letter", letter: undefined, revision: "feedc0ffee12", documents: 6, failures: [failure], deadLetters: [] });
+    expect(report.out).toEqual([]);
+    expect(report.err).toEqual([
+      "letter my-letter: not published (its links still lead to revision feedc0ffee12, published before): its data is invalid (INVALID_DATA):",
+      "  my-letter/letter.json: malformed JSON",
+      "  my-letter/en.json: missing",
+    ]);
+  });
+
+  it("says a letter that could not be planned for another reason by its code", () => {
+    const failure = { letterId: "my-letter", messageIds: ["m1"], code: "TEMPLATE_ERROR", reason: "templates/x/letter.hbs line 1" };
+    const report = describeLetterRun({ letterId: "my-letter", letter: undefined, revision: undefined, documents: 0, failures: [failure], deadLetters: [] });
+    expect(report.err).toEqual(["letter my-letter: not published (nothing of it is published): it could not be planned (TEMPLATE_ERROR):", "  templates/x/letter.hbs line 1"]);
+  });
+});
