@@ -400,12 +400,18 @@ function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
   const { text, styles, languages } = styleIndex(spec.runs, spec.language ?? "");
   const levels = bidi.getEmbeddingLevels(text, spec.dir).levels;
   const families = new Array<FamilyId>(text.length);
+  // Han takes the face of its language (ja: JP, zh-Hant: TC): a run of one style and one such face.
+  const hanOf = new Map<string, FamilyId>();
+  const han = (i: number) => {
+    const language = languages[i]!;
+    let family = hanOf.get(language);
+    if (family === undefined) hanOf.set(language, (family = hanFamilyOf(spec.rules.cjk ?? [], language)));
+    return family;
+  };
   for (let start = 0; start < text.length; ) {
     let end = start + 1;
-    // A run of one style and one language: Han takes the face of its language (ja: JP, zh-Hant: TC).
-    while (end < text.length && styles[end] === styles[start] && languages[end] === languages[start]) end++;
-    const han = hanFamilyOf(spec.rules.cjk ?? [], languages[start]!);
-    assignFamilies(fonts, text.slice(start, end), spec.rules.primary, styles[start]!, han).forEach((f, i) => (families[start + i] = f));
+    while (end < text.length && styles[end] === styles[start] && han(end) === han(start)) end++;
+    assignFamilies(fonts, text.slice(start, end), spec.rules.primary, styles[start]!, han(start)).forEach((f, i) => (families[start + i] = f));
     start = end;
   }
   return { text, styles, languages, levels, families };
