@@ -299,6 +299,11 @@ export function cjkFamilyOfLanguage(language: string): FamilyId | null {
  * `lang`; else the first CJK family the stack names; a stack that names none takes the language's
  * family, and Noto Sans SC (the registry default) for any other language. The HTML edition agrees:
  * it embeds each character only in the face this chose, so the browser passes the other CJK faces.
+ * Where the stack names the language's face after another CJK face (`--font-body` names all four in
+ * registry order: SC first), the language's is taken, where CSS alone would take the earlier one: the
+ * earlier face's subset lacks the character, so Chromium passes it too. The limit of that: one
+ * character in spans of two languages of one document is embedded in both faces, and the browser
+ * draws both spans with the face its stack names first, where the PDF follows each span's language.
  */
 export function hanFamilyOf(named: readonly FamilyId[], language: string): FamilyId {
   const wanted = cjkFamilyOfLanguage(language);
