@@ -1,7 +1,7 @@
 import { FACE_IDS, FAMILIES, FAMILY_IDS, type FaceId, type FamilyId, type FontLibrary, faceOf, type TextStyle } from "../pdf/font-library";
-import { familyOfStack, markerText } from "../pdf/layout";
+import { cjkFamiliesOfStack, familyOfStack, markerText } from "../pdf/layout";
 import { type Box, BoxBuilder, type Inline, inlineText, parseLetter } from "../pdf/letter-tree";
-import { assignFamilies } from "../pdf/shaping";
+import { assignFamilies, hanFamilyOf } from "../pdf/shaping";
 import type { TemplateAssets } from "../images/image-source";
 import { cacheKind, LruCache } from "../pdf/cache";
 import { type ComputedStyle, type ContentPart, type PageBox, type ParsedStylesheets, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
@@ -34,6 +34,8 @@ export interface UsageRun {
   primary: FamilyId;
   style: TextStyle;
   inline: string | null;
+  /** The family of the Han characters `primary` lacks, as the PDF chooses it (`hanFamilyOf` the stack and the text's language). */
+  han: FamilyId;
 }
 
 /** A soft hyphen prints as a hyphen where the line breaks at it; both editions may pick either form. */
@@ -56,14 +58,14 @@ export class UsageCollector {
     return copy;
   }
 
-  /** Adds a run of text set in `style`, whose font stack's first registry family is `primary`. */
-  add(text: string, primary: FamilyId, style: TextStyle, inline: string | null = null): void {
-    this.runs.push({ text, primary, style, inline });
+  /** Adds a run of text set in `style`, whose font stack's first registry family is `primary` and whose Han the primary lacks is set in `han`. */
+  add(text: string, primary: FamilyId, style: TextStyle, inline: string | null = null, han: FamilyId = "sc"): void {
+    this.runs.push({ text, primary, style, inline, han });
     if (text === "") return;
-    const key = `${primary}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
+    const key = `${primary}\u0000${han}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
     const runUsage = this.fonts.caches.of(FACE_USAGE);
     let faces = runUsage.get(key);
-    if (!faces) runUsage.set(key, (faces = this.facesOf(text, primary, style)));
+    if (!faces) runUsage.set(key, (faces = this.facesOf(text, primary, style, han)));
     for (const [face, codePoints] of faces) {
       let characters = this.used.get(face);
       if (!characters) this.used.set(face, (characters = new Set()));
@@ -71,9 +73,9 @@ export class UsageCollector {
     }
   }
 
-  private facesOf(text: string, primary: FamilyId, style: TextStyle): (readonly [FaceId, readonly number[]])[] {
+  private facesOf(text: string, primary: FamilyId, style: TextStyle, han: FamilyId): (readonly [FaceId, readonly number[]])[] {
     const used = new Map<FaceId, Set<number>>();
-    const families = assignFamilies(this.fonts, text, primary, style);
+    const families = assignFamilies(this.fonts, text, primary, style, han);
     for (let i = 0; i < text.length; ) {
       const codePoint = text.codePointAt(i)!;
       // A forced line break is no glyph.
@@ -95,15 +97,16 @@ export class UsageCollector {
     return [...used].map(([face, characters]) => [face, [...characters]] as const);
   }
 
-  /** Adds inline text of a block of `block` style, with the PDF's rule for italics. */
-  addInlines(inlines: readonly Inline[], block: ComputedStyle, repeated: boolean): void {
+  /** Adds inline text of a block of `block` style in the document's `language`, with the PDF's rules for italics and for Han. */
+  addInlines(inlines: readonly Inline[], block: ComputedStyle, repeated: boolean, language = ""): void {
     const primary = familyOfStack(block.fontFamily);
+    const cjk = cjkFamiliesOfStack(block.fontFamily);
     // As the PDF does: a family without an italic face sets emphasis upright, fallback characters included.
     const italics = faceOf(primary, { bold: false, italic: true }) !== faceOf(primary, { bold: false, italic: false });
     for (const inline of inlines) {
       if (inline.kind !== "text") continue;
       const style = { bold: inline.style.bold, italic: italics && inline.style.italic };
-      this.add(withHyphens(inline.text), primary, style, repeated ? null : inline.text);
+      this.add(withHyphens(inline.text), primary, style, repeated ? null : inline.text, hanFamilyOf(cjk, inline.style.lang ?? language));
     }
   }
 
@@ -155,6 +158,8 @@ const FACE_USAGE = cacheKind<string, readonly (readonly [FaceId, readonly number
 export interface StyledLetter {
   styled: StyledDocument;
   boxes: Box;
+  /** The letter's language (its `lang`): the PDF shapes its text, and chooses the face of its Han, in it. */
+  lang?: string;
 }
 
 /**
@@ -164,7 +169,7 @@ export interface StyledLetter {
 export function styleLetter(filledTemplate: string, stylesheets: readonly StylesheetSource[], images?: TemplateAssets, parsed?: ParsedStylesheets): StyledLetter {
   const letter = parseLetter(filledTemplate);
   const styled = styleDocument(letter.root, parsed ?? parseStylesheets(stylesheets));
-  return { styled, boxes: new BoxBuilder(styled, images).build(letter) };
+  return { styled, boxes: new BoxBuilder(styled, images).build(letter), lang: letter.lang };
 }
 
 /**
@@ -187,7 +192,7 @@ export function usageRuns(fonts: FontLibrary, letter: StyledLetter): { usage: Fo
 export function usageWithout(fonts: FontLibrary, runs: readonly UsageRun[], skipped: ReadonlySet<number>): UsageCollector {
   const collector = new UsageCollector(fonts);
   runs.forEach((run, i) => {
-    if (!skipped.has(i)) collector.add(run.text, run.primary, run.style, run.inline);
+    if (!skipped.has(i)) collector.add(run.text, run.primary, run.style, run.inline, run.han);
   });
   return collector;
 }
@@ -199,24 +204,32 @@ export function usageWithout(fonts: FontLibrary, runs: readonly UsageRun[], skip
  */
 export function usageOfRuns(others: UsageCollector, runs: readonly UsageRun[], replaced: ReadonlyMap<number, string>): FontUsage {
   const collector = others.copy();
-  for (const [i, text] of replaced) collector.add(withHyphens(text), runs[i]!.primary, runs[i]!.style, text);
+  for (const [i, text] of replaced) collector.add(withHyphens(text), runs[i]!.primary, runs[i]!.style, text, runs[i]!.han);
   return collector.result();
 }
 
-function collectUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLetter): UsageCollector {
+function collectUsage(fonts: FontLibrary, { styled, boxes: root, lang = "" }: StyledLetter): UsageCollector {
   const collector = new UsageCollector(fonts);
+  const hanOf = (style: ComputedStyle) => hanFamilyOf(cjkFamiliesOfStack(style.fontFamily), lang);
   const runningStrings = new Map<string, string[]>();
 
   const visit = (box: Box): void => {
     if (box.ordinal !== undefined || box.style.display === "list-item") {
       // Chromium draws the marker followed by a space, in the item's font.
       const marker = markerText(box.style, box.ordinal ?? 1);
-      if (marker) collector.add(`${box.style.listStyleType === "decimal" ? counterDigits("decimal") : ""}${marker} `, familyOfStack(box.style.fontFamily), styleOfBox(box.style));
+      if (marker)
+        collector.add(
+          `${box.style.listStyleType === "decimal" ? counterDigits("decimal") : ""}${marker} `,
+          familyOfStack(box.style.fontFamily),
+          styleOfBox(box.style),
+          null,
+          hanOf(box.style),
+        );
     }
     if (box.content.kind === "inline") {
       const stringSet = box.style.stringSet;
       // Text a running header repeats is not the flow's alone: a letter that changes it is styled anew.
-      collector.addInlines(box.content.inlines, box.style, stringSet !== null && stringSet !== undefined);
+      collector.addInlines(box.content.inlines, box.style, stringSet !== null && stringSet !== undefined, lang);
       if (stringSet) {
         const values = runningStrings.get(stringSet.name) ?? [];
         values.push(stringSet.value === "text" ? inlineText(box.content.inlines).replace(/\n/g, " ") : stringSet.value);
@@ -235,7 +248,7 @@ function collectUsage(fonts: FontLibrary, { styled, boxes: root }: StyledLetter)
   const strings = new Map([...runningStrings].map(([name, values]) => [name, values.join(" ")]));
   for (const page of [styled.page(true), styled.page(false)]) {
     for (const box of Object.values(page.boxes) as PageBox[]) {
-      collector.add(marginBoxText(box.content, strings), familyOfStack(box.style.fontFamily), styleOfBox(box.style));
+      collector.add(marginBoxText(box.content, strings), familyOfStack(box.style.fontFamily), styleOfBox(box.style), null, hanOf(box.style));
     }
   }
   return collector;

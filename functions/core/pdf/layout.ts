@@ -3,7 +3,7 @@ import type { LocaleInfo } from "../locales";
 import { formatCounter } from "../style/counter-styles";
 import { borderWidthsOf, type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
 import { FAMILY_NAMES, registryFamilyOf } from "../style/font-families";
-import { type FamilyId, faceOf, type FontLibrary } from "./font-library";
+import { type FamilyId, faceOf, type FontLibrary, isCjkFamily } from "./font-library";
 import { checkFitsPage, type ImageContent, imageLine, imageSize } from "./images";
 import { type Box, type Inline, inlineText } from "./letter-tree";
 import { strutOf } from "./line-box";
@@ -68,6 +68,11 @@ export function familyOfStack(fontFamily: readonly string[]): FamilyId {
     );
   }
   return family;
+}
+
+/** The CJK families a font stack names, in order: where Han goes that the stack's first family lacks (`hanFamilyOf`). */
+export function cjkFamiliesOfStack(fontFamily: readonly string[]): FamilyId[] {
+  return fontFamily.map(registryFamilyOf).filter((family): family is FamilyId => family !== undefined && isCjkFamily(family));
 }
 
 /** A block box placed in its containing block: its border box and content box, in points. */
@@ -254,6 +259,7 @@ export class Composer {
     return {
       primary: familyOfStack(style.fontFamily),
       keepAll: style.wordBreak === "keep-all",
+      cjk: cjkFamiliesOfStack(style.fontFamily),
     };
   }
 

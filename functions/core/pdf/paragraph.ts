@@ -3,7 +3,7 @@ import LineBreaker = require("linebreak");
 import { cacheKind, LruCache } from "./cache";
 import { type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
 import { type LineBox, strutOf } from "./line-box";
-import { assignFamilies, bidi, shape, type ShapedRun } from "./shaping";
+import { assignFamilies, bidi, hanFamilyOf, shape, type ShapedRun } from "./shaping";
 
 /** A run of paragraph text in one style; `\n` is a forced line break (`<br>`). */
 export interface StyledText {
@@ -20,6 +20,8 @@ export interface ScriptRules {
   primary: FamilyId;
   /** Korean: break only at spaces, never between the syllables of a word (CSS `word-break: keep-all`). */
   keepAll: boolean;
+  /** The CJK families the font stack names, in order: with the content language they choose the face of Han the primary family lacks (`hanFamilyOf`). */
+  cjk?: readonly FamilyId[];
 }
 
 export interface ParagraphSpec {
@@ -398,10 +400,18 @@ function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
   const { text, styles, languages } = styleIndex(spec.runs, spec.language ?? "");
   const levels = bidi.getEmbeddingLevels(text, spec.dir).levels;
   const families = new Array<FamilyId>(text.length);
+  // Han takes the face of its language (ja: JP, zh-Hant: TC): a run of one style and one such face.
+  const hanOf = new Map<string, FamilyId>();
+  const han = (i: number) => {
+    const language = languages[i]!;
+    let family = hanOf.get(language);
+    if (family === undefined) hanOf.set(language, (family = hanFamilyOf(spec.rules.cjk ?? [], language)));
+    return family;
+  };
   for (let start = 0; start < text.length; ) {
     let end = start + 1;
-    while (end < text.length && styles[end] === styles[start]) end++;
-    assignFamilies(fonts, text.slice(start, end), spec.rules.primary, styles[start]!).forEach((f, i) => (families[start + i] = f));
+    while (end < text.length && styles[end] === styles[start] && han(end) === han(start)) end++;
+    assignFamilies(fonts, text.slice(start, end), spec.rules.primary, styles[start]!, han(start)).forEach((f, i) => (families[start + i] = f));
     start = end;
   }
   return { text, styles, languages, levels, families };
@@ -616,6 +626,7 @@ function paragraphKey(spec: ParagraphSpec): string {
     spec.dir,
     rules.primary,
     rules.keepAll,
+    rules.cjk ?? [],
     spec.indent,
     spec.noWrap,
     spec.letterSpacing,

@@ -272,6 +272,52 @@ function scriptFamilyOf(char: string, codePoint: number): FamilyId | null {
 }
 
 /**
+ * The CJK family whose glyph forms a content language (BCP 47) writes Han characters in: Japanese
+ * (ja) in Noto Sans JP, Korean Hanja (ko) in Noto Sans KR, Traditional Chinese (zh-Hant, and zh of
+ * Taiwan, Hong Kong or Macao, yue) in Noto Sans TC, Chinese otherwise (zh, zh-Hans) in Noto Sans SC;
+ * null for a language that is none of these. 直, 骨 and 今 are drawn differently in each.
+ */
+export function cjkFamilyOfLanguage(language: string): FamilyId | null {
+  const [lang = "", ...subtags] = language.toLowerCase().split(/[-_]/);
+  if (lang === "ja") return "jp";
+  if (lang === "ko") return "kr";
+  if (lang !== "zh" && lang !== "yue") return null;
+  if (subtags.includes("hant")) return "tc";
+  if (subtags.includes("hans")) return "sc";
+  if (subtags.some((subtag) => subtag === "tw" || subtag === "hk" || subtag === "mo")) return "tc";
+  return lang === "yue" ? "tc" : "sc";
+}
+
+/**
+ * The family that sets Han characters (and Bopomofo) which the first family of a font stack lacks:
+ * a script several languages share, whose glyph forms follow the content language. `named` is the
+ * CJK families the font stack names, in order (the render's `--font-body` names all four). Decided
+ * here, as CSS Fonts 4 §5 and browsers do it: a family the stack names wins over the registry's
+ * default, so `"Noto Sans", var(--font-body)` sets Japanese Han in Noto Sans JP, not in Noto Sans's
+ * generic CJK fallback (Simplified Chinese forms); where the stack names the language's own family
+ * (ja: JP, zh-Hant: TC, ko: KR, zh: SC) that one is taken, as a browser's system fallback follows
+ * `lang`; else the first CJK family the stack names; a stack that names none takes the language's
+ * family, and Noto Sans SC (the registry default) for any other language. The HTML edition agrees:
+ * it embeds each character only in the face this chose, so the browser passes the other CJK faces.
+ * Where the stack names the language's face after another CJK face (`--font-body` names all four in
+ * registry order: SC first), the language's is taken, where CSS alone would take the earlier one: the
+ * earlier face's subset lacks the character, so Chromium passes it too. The limit of that: one
+ * character in spans of two languages of one document is embedded in both faces, and the browser
+ * draws both spans with the face its stack names first, where the PDF follows each span's language.
+ */
+export function hanFamilyOf(named: readonly FamilyId[], language: string): FamilyId {
+  const wanted = cjkFamilyOfLanguage(language);
+  if (wanted !== null && named.includes(wanted)) return wanted;
+  return named.find(isCjkFamily) ?? wanted ?? "sc";
+}
+
+/** A character's own family (`scriptFamilyOf`), Han and Bopomofo in `han` (`hanFamilyOf`) rather than the registry's default. */
+function ownFamilyOf(char: string, codePoint: number, han: FamilyId): FamilyId | null {
+  const own = scriptFamilyOf(char, codePoint);
+  return own === "sc" ? han : own;
+}
+
+/**
  * The families to try for a character, best first. As in a browser, the document's family comes
  * first when it has the glyph (Noto Naskh Arabic sets the Latin inside Arabic text), then the family
  * made for the character's script. A CJK document differs: it sets Han and kana in its own family
@@ -279,8 +325,8 @@ function scriptFamilyOf(char: string, codePoint: number): FamilyId | null {
  * shared by scripts (punctuation, digits, spaces) in the family of the text before them, so the
  * apostrophe of "Citizens’" is the Latin face's, not a full-width CJK glyph.
  */
-function candidates(char: string, codePoint: number, primary: FamilyId, previous: FamilyId): FamilyId[] {
-  const own = scriptFamilyOf(char, codePoint);
+function candidates(char: string, codePoint: number, primary: FamilyId, previous: FamilyId, han: FamilyId): FamilyId[] {
+  const own = ownFamilyOf(char, codePoint, han);
   if (!isCjkFamily(primary)) return own === null ? [primary, previous] : [primary, own];
   if (own === null) return [previous, primary];
   if (HAN_LIKE.test(char)) return [primary, own];
@@ -288,11 +334,11 @@ function candidates(char: string, codePoint: number, primary: FamilyId, previous
 }
 
 /** The family of the next character that belongs to a script, looking a few characters ahead. */
-function nextScriptFamily(text: string, from: number): FamilyId | null {
+function nextScriptFamily(text: string, from: number, han: FamilyId): FamilyId | null {
   for (let i = from; i < Math.min(text.length, from + 32); ) {
     const codePoint = text.codePointAt(i)!;
     const char = String.fromCodePoint(codePoint);
-    const family = scriptFamilyOf(char, codePoint);
+    const family = ownFamilyOf(char, codePoint, han);
     if (family !== null) return family;
     i += char.length;
   }
@@ -330,9 +376,10 @@ function presentationOf(cluster: string): "emoji" | "text" | null {
  * face only where the fallback order has it. Where no face has the whole cluster, the face with its first character and most of the
  * rest sets it, and any character that face lacks falls back alone, drawn, never a .notdef box.
  * Characters Unicode never draws alone (joiners, variation selectors, bidi controls) stay with the
- * text around them. A character no family covers is an error naming it.
+ * text around them. A character no family covers is an error naming it. `han` sets the Han
+ * characters (and Bopomofo) the primary family lacks: `hanFamilyOf` the stack and content language.
  */
-export function assignFamilies(fonts: FontLibrary, text: string, primary: FamilyId, style: TextStyle): FamilyId[] {
+export function assignFamilies(fonts: FontLibrary, text: string, primary: FamilyId, style: TextStyle, han: FamilyId = "sc"): FamilyId[] {
   const families: FamilyId[] = new Array<FamilyId>(text.length);
   const covers = (family: FamilyId, codePoint: number) => fonts.shaper(faceOf(family, style)).covers(codePoint);
   let previous: FamilyId = primary;
@@ -346,8 +393,8 @@ export function assignFamilies(fonts: FontLibrary, text: string, primary: Family
       else if (breakClassOf(codePoint) & IS_IGNORABLE) family = previous;
       else {
         const char = String.fromCodePoint(codePoint);
-        const preferred = candidates(char, codePoint, primary, previous);
-        if (scriptFamilyOf(char, codePoint) === null && previous !== primary && previous !== "emoji" && nextScriptFamily(text, end) === previous) preferred.unshift(previous);
+        const preferred = candidates(char, codePoint, primary, previous, han);
+        if (scriptFamilyOf(char, codePoint) === null && previous !== primary && previous !== "emoji" && nextScriptFamily(text, end, han) === previous) preferred.unshift(previous);
         const found = preferred.find((candidate) => covers(candidate, codePoint)) ?? FALLBACK_ORDER.find((candidate) => covers(candidate, codePoint));
         if (!found) throw uncoveredCharacter(text, i, codePoint);
         family = found;
@@ -367,10 +414,10 @@ export function assignFamilies(fonts: FontLibrary, text: string, primary: Family
     else {
       const base = drawn[0]!;
       const baseChar = String.fromCodePoint(base);
-      let preferred = candidates(baseChar, base, primary, previous);
+      let preferred = candidates(baseChar, base, primary, previous, han);
       // Spaces and punctuation inside a phrase of another script stay in that script's family, so the
       // phrase is one run of one face (a right-to-left phrase then extracts as one piece, spaces kept).
-      if (scriptFamilyOf(baseChar, base) === null && previous !== primary && previous !== "emoji" && nextScriptFamily(text, end) === previous) preferred.unshift(previous);
+      if (scriptFamilyOf(baseChar, base) === null && previous !== primary && previous !== "emoji" && nextScriptFamily(text, end, han) === previous) preferred.unshift(previous);
       const presentation = MAY_ASK_PRESENTATION.test(cluster) ? presentationOf(cluster) : null;
       if (presentation === "emoji") preferred.unshift("emoji");
       // Text presentation: the emoji face only where it falls in the fallback order (after the other
