@@ -91,7 +91,7 @@ export class TemplateStylesheets {
       parts = sources.map((source) => this.part(source));
     } catch (error) {
       // The problems of every sheet are reported together, as parsing them together reports them.
-      if (error instanceof StyleError) parseStylesheets(sources, { wholeDocument: true });
+      if (error instanceof StyleError) parseStylesheets(sources, { wholeDocument: isWholeDocument(sources) });
       throw error;
     }
     const key = parts.map((part) => part.id).join(",");
@@ -100,7 +100,8 @@ export class TemplateStylesheets {
       sheets = inCascadeOrder(parts.map((part) => part.parsed));
       // What reads the sheets together is checked here, as parseStylesheets checks a whole document: print.css's
       // var(--font-body) reads the settings' stack, ua.css may give the page size and print.css its margins.
-      const across = checkAcrossSheets(sheets, true);
+      // A document's cascade always holds the render's settings sheet (the user origin); sheets without it are not a whole document.
+      const across = checkAcrossSheets(sheets, isWholeDocument(sources));
       if (across.errors.length > 0)
         throw new StyleError(
           inLineOrder(
@@ -125,6 +126,11 @@ export class TemplateStylesheets {
     }
     return part;
   }
+}
+
+/** Whether sources are a document's whole cascade: it always holds the render's settings sheet (document-stylesheets.ts), the user origin. */
+function isWholeDocument(sources: readonly StylesheetSource[]): boolean {
+  return sources.some((source) => source.origin === "user");
 }
 
 /** The HTML edition's one `<style>` text and its Content-Security-Policy hash. */
