@@ -1,7 +1,11 @@
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { editionStylesheets } from "../../../functions/core/html/render-html";
 import { parseStylesheets, StyleError, type StylesheetSource } from "../../../functions/core/style";
 import { TemplateEngine } from "../../../functions/core/template/template-engine";
 import { templateStylesheets } from "../../../functions/core/template/template-library";
+import { createRenderer } from "../../../functions/render/create-renderer";
 import { loadTemplateSet } from "../../../functions/templates/load-template-set";
 import { SEED_TEMPLATE, TEMPLATES_DIR } from "../../support/letters";
 
@@ -135,5 +139,26 @@ describe("problems in sheet and line order", () => {
       "x/print.css line 1",
       "x/print.css line 2",
     ]);
+  });
+});
+
+describe("the renderer at load", () => {
+  it("refuses a var() value and a page too large before any document, each with its line", async () => {
+    const root = mkdtempSync(join(tmpdir(), "letterpress-load-checks-"));
+    try {
+      cpSync(TEMPLATES_DIR, join(root, "templates"), { recursive: true });
+      appendFileSync(join(root, "templates", SEED_TEMPLATE, "print.css"), "\n.callout { border: 1pt dashed var(--warm) }\n@page { size: 6000mm 6000mm }\n");
+      const error = await createRenderer({ templatesDir: join(root, "templates"), paper: "A4" }).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      expect(error).toBeInstanceOf(StyleError);
+      expect((error as StyleError).problems).toEqual([
+        expect.stringMatching(/print\.css line \d+, selector \.callout, property border: var\(--warm\) is not set and has no fallback$/),
+        expect.stringMatching(/print\.css line \d+, selector @page, property size: a PDF page may be at most 14400pt/),
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
