@@ -2,7 +2,7 @@
 import * as csstree from "./css-tree-parts";
 import { FAMILIES, FAMILY_IDS, type FamilyId } from "../pdf/font-library";
 import { PROPERTIES } from "./properties";
-import { checkDeclaration, type Declaration, type ParsedStylesheets } from "./stylesheet";
+import { checkDeclaration, type Declaration, type ParsedStylesheets, pageSizeOf } from "./stylesheet";
 import { hasVariables, parseValue, substituteVariables, ValueError } from "./values";
 
 /**
@@ -170,7 +170,8 @@ export function checkVariableValues(sheets: ParsedStylesheets): string[] {
     for (const { text, via } of readingsOf(declaration.text, settings, failures, true)) {
       try {
         const tokens = parseValue(text);
-        if (declaration.property !== "size") checkDeclaration(declaration.property, tokens);
+        if (declaration.property === "size") pageSizeOf(tokens, { em: 12, rem: 12 });
+        else checkDeclaration(declaration.property, tokens);
       } catch (error) {
         if (!(error instanceof ValueError)) throw error;
         problems.add(`${declaration.where}: ${error.message}${via.length > 0 ? ` (through ${via.join("; ")})` : ""}`);

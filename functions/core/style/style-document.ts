@@ -4,9 +4,9 @@ import type { Element } from "./dom-adapter";
 import { presentationalHints } from "./presentational-hints";
 import type { ComputedStyle, ContentPart } from "./properties";
 import type { Direction } from "./shorthands";
-import { MARGIN_BOXES, type MarginBoxName, PAGE_SIZES, type ParsedStylesheets, pageAreaProblem, pageSizeOf, StyleError } from "./stylesheet";
+import { type Declaration, MARGIN_BOXES, type MarginBoxName, PAGE_SIZES, type ParsedStylesheets, pageAreaProblem, pageSizeOf, StyleError } from "./stylesheet";
 import { resolveLength } from "./units";
-import { type Token, ValueError } from "./values";
+import { parseValue, substituteVariables, type Token, ValueError } from "./values";
 
 export interface PageBox {
   style: ComputedStyle;
@@ -156,7 +156,16 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
     const specified = specifiedValues(context, rootCustom, "ltr");
     const style = computeStyle(specified, rootStyle, rootFontSize);
     const font = { em: style.fontSize, rem: rootFontSize ?? style.fontSize };
-    const [width, height] = sizeDeclaration ? pageSize(sizeDeclaration.declaration.tokens ?? [], sizeDeclaration.declaration.where, font) : PAGE_SIZES.a4!;
+    // A size through var() reads the root's custom properties, as the page's other values do (it was read as none: A4).
+    const sizeTokens = (declaration: Declaration): readonly Token[] => {
+      try {
+        return declaration.tokens ?? parseValue(substituteVariables(declaration.text, (name) => rootCustom.get(name)));
+      } catch (error) {
+        if (error instanceof ValueError) throw new StyleError(`${declaration.where}: ${error.message}`);
+        throw error;
+      }
+    };
+    const [width, height] = sizeDeclaration ? pageSize(sizeTokens(sizeDeclaration.declaration), sizeDeclaration.declaration.where, font) : PAGE_SIZES.a4!;
     // Page margins in percent refer to the page's width (left, right) and height (top, bottom).
     const margin = {
       top: resolveLength(style.marginTop, height),

@@ -2,7 +2,9 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { editionStylesheets } from "../../../functions/core/html/render-html";
-import { parseStylesheets, StyleError, type StylesheetSource } from "../../../functions/core/style";
+import { parseFragment } from "parse5";
+import { parseStylesheets, StyleError, type StylesheetSource, styleDocument } from "../../../functions/core/style";
+import type { Element } from "../../../functions/core/style/dom-adapter";
 import { TemplateEngine } from "../../../functions/core/template/template-engine";
 import { templateStylesheets } from "../../../functions/core/template/template-library";
 import { createRenderer } from "../../../functions/render/create-renderer";
@@ -95,6 +97,18 @@ describe("the page's size and margins, checked at load", () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^x\/print\.css line 3, selector @page, property size: /);
     expect(problems[0]).toMatch(expected);
+  });
+
+  it("reads a size through var() as the page's other values are read: checked at load, drawn at render", () => {
+    expect(problemsOf([["x/print.css", ":root { --paper: 6000mm 10mm }\n@page { size: var(--paper) }"]])).toEqual([
+      expect.stringMatching(/^x\/print\.css line 2, selector @page, property size: a PDF page may be at most 14400pt .* \(through --paper is 6000mm 10mm/),
+    ]);
+    // At render it was read as no size at all (A4).
+    const sheets = parseStylesheets([{ name: "x/print.css", origin: "author", text: ":root { --paper: 100mm 150mm }\n@page { size: var(--paper) }" }], { wholeDocument: true });
+    const root = parseFragment("<div><p>x</p></div>").childNodes[0] as unknown as Element;
+    const page = styleDocument(root, sheets).page(false);
+    expect(page.width).toBeCloseTo(283.46, 2);
+    expect(page.height).toBeCloseTo(425.2, 1);
   });
 
   it("accepts PDF's largest page, and the named sizes", () => {
