@@ -2,7 +2,7 @@
 import * as csstree from "./css-tree-parts";
 import { FAMILIES, FAMILY_IDS, type FamilyId } from "../pdf/font-library";
 import { PROPERTIES } from "./properties";
-import type { Declaration, ParsedStylesheets } from "./stylesheet";
+import { checkDeclaration, type Declaration, type ParsedStylesheets, pageSizeOf } from "./stylesheet";
 import { hasVariables, parseValue, substituteVariables, ValueError } from "./values";
 
 /**
@@ -74,6 +74,9 @@ function customPropertyValues(sheets: ParsedStylesheets): Map<string, Declaratio
   return values;
 }
 
+/** A custom property chosen as set by no rule: its var() reads its fallback. */
+const UNSET: unique symbol = Symbol("unset");
+
 /** One way a value may read once its var()s are substituted, and which settings it took. */
 interface Reading {
   text: string;
@@ -86,7 +89,7 @@ interface Reading {
  * that leaves a var() unset without a fallback, or runs in a cycle, gives no reading: a sheet checked
  * alone may read what the document's other sheets set, and the cascade reports the rest.
  */
-function readingsOf(text: string, settings: ReadonlyMap<string, readonly Declaration[]>): Reading[] {
+function readingsOf(text: string, settings: ReadonlyMap<string, readonly Declaration[]>, failures?: string[], withFallbacks = false): Reading[] {
   if (!hasVariables(text)) return [{ text, via: [] }];
   const names: string[] = [];
   const visit = (value: string) => {
@@ -98,18 +101,25 @@ function readingsOf(text: string, settings: ReadonlyMap<string, readonly Declara
     }
   };
   visit(text);
-  let combinations: Map<string, Declaration>[] = [new Map()];
+  let combinations: Map<string, Declaration | typeof UNSET>[] = [new Map()];
   for (const name of names) {
-    const options = settings.get(name) ?? [];
+    const options: (Declaration | typeof UNSET)[] = [...(settings.get(name) ?? [])];
     if (options.length === 0) continue;
-    combinations = combinations.flatMap((chosen) => options.map((option) => new Map([...chosen, [name, option]]))).slice(0, MAX_READINGS);
+    // An element no rule setting the property reaches reads the var()'s fallback.
+    if (withFallbacks) options.push(UNSET);
+    combinations = combinations.flatMap((chosen) => options.map((option) => new Map<string, Declaration | typeof UNSET>([...chosen, [name, option]]))).slice(0, MAX_READINGS);
   }
   const readings: Reading[] = [];
   for (const chosen of combinations) {
     try {
       const used: string[] = [];
       const substituted = substituteVariables(text, (name) => {
-        const option = chosen.get(name);
+        const chosenOption = chosen.get(name);
+        if (chosenOption === UNSET) {
+          used.push(`${name} is not set where it is read`);
+          return undefined;
+        }
+        const option = chosenOption;
         // The render's own settings (the document's font stack) differ per language: named, not quoted.
         if (option)
           used.push(
@@ -122,9 +132,59 @@ function readingsOf(text: string, settings: ReadonlyMap<string, readonly Declara
       readings.push({ text: substituted, via: used });
     } catch (error) {
       if (!(error instanceof ValueError)) throw error;
+      failures?.push(error.message);
     }
   }
   return readings;
+}
+
+/** Every declaration of the sheets that reads a custom property: its value is known only once substituted. */
+function variableDeclarations(sheets: ParsedStylesheets): Declaration[] {
+  const all: Declaration[] = [];
+  const take = (declarations: readonly Declaration[]) => {
+    for (const declaration of declarations) if (!declaration.property.startsWith("--") && declaration.tokens === null) all.push(declaration);
+  };
+  for (const rule of sheets.rules) take(rule.declarations);
+  for (const page of sheets.pages) {
+    take(page.declarations);
+    for (const box of Object.values(page.marginBoxes)) take(box ?? []);
+  }
+  return all;
+}
+
+/**
+ * Checks every value that reads custom properties as the cascade would read it, at load rather than
+ * once per document at render: substituted with every value each property is given anywhere in the
+ * sheets (and its fallback), each reading checked as a value written out is (`border: 1pt dashed
+ * var(--warm)` with `--warm: 12pt` is refused here, as `border: 1pt dashed 12pt` is). A var() no
+ * rule sets and without a fallback is refused too. `sheets` must be a document's whole cascade.
+ * Each line names the stylesheet, line, selector and property, and the settings read.
+ */
+export function checkVariableValues(sheets: ParsedStylesheets): string[] {
+  const problems = new Set<string>();
+  const settings = customPropertyValues(sheets);
+  for (const declaration of variableDeclarations(sheets)) {
+    // font-family has its own check, against the font registry (checkFontFamilies).
+    if (declaration.property === "font-family") continue;
+    const failures: string[] = [];
+    for (const { text, via } of readingsOf(declaration.text, settings, failures, true)) {
+      try {
+        const tokens = parseValue(text);
+        if (declaration.property === "size") pageSizeOf(tokens, { em: 12, rem: 12 });
+        else checkDeclaration(declaration.property, tokens);
+      } catch (error) {
+        if (!(error instanceof ValueError)) throw error;
+        problems.add(`${declaration.where}: ${error.message}${via.length > 0 ? ` (through ${via.join("; ")})` : ""}`);
+      }
+    }
+    for (const failure of failures) {
+      // A property some rule sets, tried unset for its fallback, is an error only where no rule sets it: the cascade's to report.
+      const unset = /^var\((--[^)]+)\) is not set/.exec(failure);
+      if (unset && settings.has(unset[1]!)) continue;
+      problems.add(`${declaration.where}: ${failure}`);
+    }
+  }
+  return [...problems];
 }
 
 /** The family names of a font-family value as written (case kept, for messages), as CSS reads the list; null for a CSS-wide keyword. */

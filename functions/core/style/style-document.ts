@@ -4,9 +4,9 @@ import type { Element } from "./dom-adapter";
 import { presentationalHints } from "./presentational-hints";
 import type { ComputedStyle, ContentPart } from "./properties";
 import type { Direction } from "./shorthands";
-import { MARGIN_BOXES, type MarginBoxName, type ParsedStylesheets, StyleError } from "./stylesheet";
-import { lengthPercentageOf, resolveLength } from "./units";
-import { type Token, ValueError } from "./values";
+import { type Declaration, MARGIN_BOXES, type MarginBoxName, PAGE_SIZES, type ParsedStylesheets, pageAreaProblem, pageSizeOf, StyleError } from "./stylesheet";
+import { resolveLength } from "./units";
+import { parseValue, substituteVariables, type Token, ValueError } from "./values";
 
 export interface PageBox {
   style: ComputedStyle;
@@ -53,57 +53,23 @@ function snapToCssPixels<Start extends string, End extends string>(margin: Recor
   margin[to] = pageSize - margin[from] - content;
 }
 
-/** The smallest page area (the page less its margins) a letter is set in, each way: one inch. */
-const MIN_PAGE_AREA_PT = 72;
-
-/**
- * Refuses a page whose size is not positive or whose margins leave less than an inch of page area
- * each way (`margin: 120mm` on US Letter set a 211-page PDF of one character a line), naming the
- * declaration that decided it.
- */
+/** Refuses a page that pageAreaProblem refuses, naming the declaration that decided it. */
 function checkPageArea(width: number, height: number, margin: PageStyle["margin"], where: { size: string | undefined; margin: string | undefined }): void {
-  const pt = (value: number) => `${Number(value.toFixed(1))}pt`;
-  if (!(width > 0 && height > 0)) throw new StyleError(`${where.size ?? "@page"}: a page must have a positive width and height; this one is ${pt(width)} x ${pt(height)}`);
-  const areaWidth = width - margin.left - margin.right;
-  const areaHeight = height - margin.top - margin.bottom;
-  if (areaWidth < MIN_PAGE_AREA_PT || areaHeight < MIN_PAGE_AREA_PT)
-    throw new StyleError(
-      `${where.margin ?? where.size ?? "@page"}: the page margins leave a page area of ${pt(areaWidth)} x ${pt(areaHeight)} on a ${pt(width)} x ${pt(height)} page; a letter needs at least ${MIN_PAGE_AREA_PT}pt (one inch) each way`,
-    );
+  const problem = pageAreaProblem(width, height, margin);
+  if (problem) throw new StyleError(`${(problem.by === "size" ? where.size : (where.margin ?? where.size)) ?? "@page"}: ${problem.detail}`);
 }
-
-/** Paper sizes by name, in points (portrait). */
-const PAGE_SIZES: Readonly<Record<string, [number, number]>> = {
-  a3: [841.89, 1190.55],
-  a4: [595.28, 841.89],
-  a5: [419.53, 595.28],
-  b5: [498.9, 708.66],
-  letter: [612, 792],
-  legal: [612, 1008],
-};
 
 function isElement(node: DefaultTreeAdapterTypes.Node): node is Element {
   return "tagName" in node;
 }
 
 function pageSize(tokens: readonly Token[], where: string, font: { em: number; rem: number }): [number, number] {
-  let size: [number, number] | null = null;
-  let orientation: string | null = null;
-  const lengths: number[] = [];
-  for (const token of tokens) {
-    if (token.type === "ident" && PAGE_SIZES[token.name]) size = [...PAGE_SIZES[token.name]!];
-    else if (token.type === "ident" && (token.name === "portrait" || token.name === "landscape")) orientation = token.name;
-    else {
-      const length = lengthPercentageOf(token, font);
-      if (!length || length.pt === undefined) throw new StyleError(`${where}: expected a page size (A3, A4, A5, B5, letter, legal), portrait or landscape, or one or two lengths`);
-      lengths.push(length.pt);
-    }
+  try {
+    return pageSizeOf(tokens, font);
+  } catch (error) {
+    if (error instanceof ValueError) throw new StyleError(`${where}: ${error.message}`);
+    throw error;
   }
-  if (lengths.length > 0) size = [lengths[0]!, lengths[1] ?? lengths[0]!];
-  size ??= [...PAGE_SIZES.a4!];
-  if (orientation === "landscape") size = [Math.max(...size), Math.min(...size)];
-  if (orientation === "portrait") size = [Math.min(...size), Math.max(...size)];
-  return size;
 }
 
 interface StyledElement {
@@ -190,7 +156,16 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
     const specified = specifiedValues(context, rootCustom, "ltr");
     const style = computeStyle(specified, rootStyle, rootFontSize);
     const font = { em: style.fontSize, rem: rootFontSize ?? style.fontSize };
-    const [width, height] = sizeDeclaration ? pageSize(sizeDeclaration.declaration.tokens ?? [], sizeDeclaration.declaration.where, font) : PAGE_SIZES.a4!;
+    // A size through var() reads the root's custom properties, as the page's other values do (it was read as none: A4).
+    const sizeTokens = (declaration: Declaration): readonly Token[] => {
+      try {
+        return declaration.tokens ?? parseValue(substituteVariables(declaration.text, (name) => rootCustom.get(name)));
+      } catch (error) {
+        if (error instanceof ValueError) throw new StyleError(`${declaration.where}: ${error.message}`);
+        throw error;
+      }
+    };
+    const [width, height] = sizeDeclaration ? pageSize(sizeTokens(sizeDeclaration.declaration), sizeDeclaration.declaration.where, font) : PAGE_SIZES.a4!;
     // Page margins in percent refer to the page's width (left, right) and height (top, bottom).
     const margin = {
       top: resolveLength(style.marginTop, height),

@@ -3,9 +3,11 @@ import { compile } from "css-select";
 import * as csstree from "./css-tree-parts";
 import { LetterpressError } from "../errors";
 import { type Element, PARSE5_ADAPTER } from "./dom-adapter";
-import { checkFontFamilies } from "./font-families";
+import { cascadeOrder } from "./cascade";
+import { checkFontFamilies, checkVariableValues } from "./font-families";
 import { FIXED_BEHAVIOUR, PROPERTIES } from "./properties";
 import { expandDeclaration } from "./shorthands";
+import { lengthPercentageOf, resolveLength } from "./units";
 import { hasVariables, parseValue, type Token, ValueError } from "./values";
 
 /**
@@ -163,6 +165,163 @@ export function checkDeclaration(property: string, tokens: readonly Token[]): vo
   }
 }
 
+/** Paper sizes by name, in points (portrait). */
+export const PAGE_SIZES: Readonly<Record<string, [number, number]>> = {
+  a3: [841.89, 1190.55],
+  a4: [595.28, 841.89],
+  a5: [419.53, 595.28],
+  b5: [498.9, 708.66],
+  letter: [612, 792],
+  legal: [612, 1008],
+};
+
+/** PDF's largest page side: 14,400 units (200 in), ISO 32000-1 Annex C; a larger page is no longer PDF/A. */
+const MAX_PAGE_SIDE_PT = 14_400;
+
+/**
+ * The page size a `size` value gives, in points: a named size, one or two lengths, and an orientation.
+ * Throws ValueError for a value that is not one, or whose sides are not positive or exceed PDF's limit.
+ */
+export function pageSizeOf(tokens: readonly Token[], font: { em: number; rem: number }): [number, number] {
+  let size: [number, number] | null = null;
+  let orientation: string | null = null;
+  const lengths: number[] = [];
+  for (const token of tokens) {
+    if (token.type === "ident" && PAGE_SIZES[token.name]) size = [...PAGE_SIZES[token.name]!];
+    else if (token.type === "ident" && (token.name === "portrait" || token.name === "landscape")) orientation = token.name;
+    else {
+      const length = lengthPercentageOf(token, font);
+      if (!length || length.pt === undefined) throw new ValueError("expected a page size (A3, A4, A5, B5, letter, legal), portrait or landscape, or one or two lengths");
+      lengths.push(length.pt);
+    }
+  }
+  if (lengths.length > 2) throw new ValueError("expected at most two lengths, the page's width and height");
+  if (lengths.length > 0) size = [lengths[0]!, lengths[1] ?? lengths[0]!];
+  size ??= [...PAGE_SIZES.a4!];
+  if (orientation === "landscape") size = [Math.max(...size), Math.min(...size)];
+  if (orientation === "portrait") size = [Math.min(...size), Math.max(...size)];
+  if (!(size[0] > 0 && size[1] > 0)) throw new ValueError(`a page must have a positive width and height; this one is ${pt(size[0])} x ${pt(size[1])}`);
+  if (size[0] > MAX_PAGE_SIDE_PT || size[1] > MAX_PAGE_SIDE_PT)
+    throw new ValueError(`a PDF page may be at most ${MAX_PAGE_SIDE_PT}pt (200in) each way (ISO 32000-1 Annex C); this one is ${pt(size[0])} x ${pt(size[1])}`);
+  return size;
+}
+
+function pt(value: number): string {
+  return `${Number(value.toFixed(1))}pt`;
+}
+
+/** The smallest page area (the page less its margins) a letter is set in, each way: one inch. */
+const MIN_PAGE_AREA_PT = 72;
+
+/**
+ * What is wrong with a page's geometry, if anything: a side not positive (`by: "size"`), or margins
+ * that leave less than an inch of page area each way (`margin: 120mm` on US Letter set a 211-page PDF
+ * of one character a line).
+ */
+export function pageAreaProblem(
+  width: number,
+  height: number,
+  margin: { top: number; right: number; bottom: number; left: number },
+): { by: "size" | "margin"; detail: string } | undefined {
+  if (!(width > 0 && height > 0)) return { by: "size", detail: `a page must have a positive width and height; this one is ${pt(width)} x ${pt(height)}` };
+  const areaWidth = width - margin.left - margin.right;
+  const areaHeight = height - margin.top - margin.bottom;
+  if (areaWidth < MIN_PAGE_AREA_PT || areaHeight < MIN_PAGE_AREA_PT)
+    return {
+      by: "margin",
+      detail: `the page margins leave a page area of ${pt(areaWidth)} x ${pt(areaHeight)} on a ${pt(width)} x ${pt(height)} page; a letter needs at least ${MIN_PAGE_AREA_PT}pt (one inch) each way`,
+    };
+  return undefined;
+}
+
+const SIDES = ["top", "right", "bottom", "left"] as const;
+
+/**
+ * The first page's and the other pages' geometry from the sheets' @page rules, checked at load as the
+ * render checks it (pageAreaProblem). A margin in em or through var() is known only at render (it
+ * reads the page's font and the letter's custom properties), so a page that has one is left to it.
+ */
+function pageGeometryProblems(sheets: ParsedStylesheets): string[] {
+  const problems: string[] = [];
+  for (const first of [true, false]) {
+    const ordered = cascadeOrder(
+      sheets.pages
+        .filter((rule) => first || !rule.first)
+        .flatMap((rule) => rule.declarations.map((declaration) => ({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order }))),
+    );
+    const size = [...ordered].reverse().find((entry) => entry.declaration.property === "size")?.declaration;
+    // A size through var() is read at render.
+    if (size && size.tokens === null) continue;
+    let width: number;
+    let height: number;
+    try {
+      [width, height] = size ? pageSizeOf(size.tokens!, CHECK_CONTEXT.font) : PAGE_SIZES.a4!;
+    } catch {
+      continue; // Its declaration's own check has said what is wrong.
+    }
+    const margin = { top: 0, right: 0, bottom: 0, left: 0 };
+    let lastMargin: Declaration | undefined;
+    let known = true;
+    for (const { declaration } of ordered) {
+      if (!declaration.property.startsWith("margin")) continue;
+      lastMargin = declaration;
+      if (declaration.tokens === null) {
+        known = false;
+        continue;
+      }
+      for (const [name, value] of expandDeclaration(declaration.property, declaration.tokens, "ltr")) {
+        const side = SIDES.find((s) => name === `margin-${s}`);
+        const token = value[0];
+        if (!side || value.length !== 1 || !token) continue;
+        if (token.type === "dimension" && (token.unit === "em" || token.unit === "rem")) {
+          known = false;
+          continue;
+        }
+        const length = lengthPercentageOf(token, CHECK_CONTEXT.font);
+        if (!length) {
+          known = false;
+          continue;
+        }
+        margin[side] = resolveLength(length, side === "left" || side === "right" ? width : height);
+      }
+    }
+    if (!known) continue;
+    const problem = pageAreaProblem(width, height, margin);
+    if (problem) problems.push(`${(problem.by === "size" ? size?.where : (lastMargin?.where ?? size?.where)) ?? "@page"}: ${problem.detail}`);
+  }
+  return [...new Set(problems)];
+}
+
+/**
+ * The checks that read sheets together (a var() of print.css may read what another sheet sets;
+ * ua.css may give the size and print.css the margins): font families always, and, when the sheets
+ * are a document's whole cascade (`wholeDocument`), every value through the custom properties it
+ * reads and the page's geometry, which a sheet read alone cannot decide. Errors fail the
+ * stylesheets; warnings do not.
+ */
+export function checkAcrossSheets(sheets: ParsedStylesheets, wholeDocument: boolean): { errors: string[]; warnings: string[] } {
+  const families = checkFontFamilies(sheets);
+  const whole = wholeDocument ? [...checkVariableValues(sheets), ...pageGeometryProblems(sheets)] : [];
+  return { errors: [...families.errors, ...whole], warnings: families.warnings };
+}
+
+/**
+ * Problems sorted by stylesheet (in cascade order) and line, so an author reads them top to bottom;
+ * problems of the same line keep the order they were found in.
+ */
+export function inLineOrder(problems: readonly string[], sourceNames: readonly string[]): string[] {
+  const key = (problem: string): [number, number] => {
+    const at = /^(.*?) line (\d+)\b/.exec(problem);
+    if (!at) return [sourceNames.length, 0];
+    const sheet = sourceNames.indexOf(at[1]!);
+    return [sheet === -1 ? sourceNames.length : sheet, Number(at[2])];
+  };
+  return problems
+    .map((problem, index) => ({ problem, index, key: key(problem) }))
+    .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.index - b.index)
+    .map(({ problem }) => problem);
+}
+
 interface ParseState {
   source: StylesheetSource;
   out: ParsedStylesheets;
@@ -177,7 +336,7 @@ function declarationsOf(block: csstree.Block, state: ParseState, selector: strin
     if (node.type !== "Declaration") return;
     const property = node.property.toLowerCase();
     const where = `${state.source.name} ${lineOf(node.loc)}, selector ${selector}, property ${property}`;
-    const text = node.value.type === "Raw" ? node.value.value : csstree.generate(node.value);
+    const text = node.value.type === "Raw" ? node.value.value : valueText(node.value, state.source.text);
     const problem = (detail: string) => state.problems.push(`${where}: ${detail}`);
     if (!knownProperty(property, context)) return problem("not a property of the supported CSS (templates/CSS.md)");
     if (property === "content" && context === "element") return problem("content is read only in @page margin boxes (and as none on ::before and ::after)");
@@ -197,7 +356,8 @@ function declarationsOf(block: csstree.Block, state: ParseState, selector: strin
     if (!property.startsWith("--") && !hasVariables(text)) {
       try {
         tokens = parseValue(text);
-        if (property !== "size") checkDeclaration(property, tokens);
+        if (property === "size") pageSizeOf(tokens, CHECK_CONTEXT.font);
+        else checkDeclaration(property, tokens);
       } catch (error) {
         if (error instanceof ValueError) return problem(error.message);
         throw error;
@@ -208,7 +368,17 @@ function declarationsOf(block: csstree.Block, state: ParseState, selector: strin
   return declarations;
 }
 
-/** What a margin box or the page context may set besides its content and margins. */
+/**
+ * A declaration's value as its sheet writes it when it reads var(): css-tree's generate drops the
+ * space between a function and what follows (`var(--gap) 0` became `var(--gap)0`, read as "4mm0"
+ * once substituted), and substitution works on the text. Other values are generated as before.
+ */
+function valueText(value: csstree.CssNode, sheet: string): string {
+  const generated = csstree.generate(value);
+  if (!hasVariables(generated) || !value.loc) return generated;
+  return sheet.slice(value.loc.start.offset, value.loc.end.offset).trim();
+}
+
 /** What bounds a margin box to one line: its width and a cut line (the running title against the page label). */
 const MARGIN_BOX_BOUNDS = ["width", "overflow", "text-overflow"];
 
@@ -327,10 +497,12 @@ function readChildren(children: csstree.List<csstree.CssNode>, state: ParseState
 
 /**
  * Parses stylesheets in cascade order. Every problem of every sheet is reported together, in one
- * StyleError: each names the stylesheet, the line, the selector and the property, and says what was
- * expected, so an author fixes a sheet in one pass rather than one error per run.
+ * StyleError, sorted by sheet and line: each names the stylesheet, the line, the selector and the
+ * property, and says what was expected, so an author fixes a sheet in one pass rather than one error
+ * per run. `wholeDocument`: the sources are a document's whole cascade, so what needs every sheet
+ * (checkAcrossSheets) is checked too.
  */
-export function parseStylesheets(sources: readonly StylesheetSource[]): ParsedStylesheets {
+export function parseStylesheets(sources: readonly StylesheetSource[], options: { wholeDocument?: boolean } = {}): ParsedStylesheets {
   const out: ParsedStylesheets = { rules: [], pages: [] };
   const order = { next: 0 };
   const problems: string[] = [];
@@ -349,11 +521,17 @@ export function parseStylesheets(sources: readonly StylesheetSource[]): ParsedSt
     // A sheet that does not parse is not read further: what css-tree recovered from it may not be what its author wrote.
     if (syntax.length === 0) readChildren((ast as csstree.StyleSheet).children, { source, out, order, problems });
   }
-  // Families are checked across the sheets: a var() of print.css may read what another sheet sets.
-  const families = checkFontFamilies(out);
-  problems.push(...families.errors);
-  if (problems.length > 0) throw new StyleError(problems);
-  if (families.warnings.length > 0) out.warnings = families.warnings;
+  // Some checks read the sheets together: a var() of print.css may read what another sheet sets.
+  const across = checkAcrossSheets(out, options.wholeDocument === true);
+  problems.push(...across.errors);
+  if (problems.length > 0)
+    throw new StyleError(
+      inLineOrder(
+        problems,
+        sources.map((source) => source.name),
+      ),
+    );
+  if (across.warnings.length > 0) out.warnings = across.warnings;
   return out;
 }
 

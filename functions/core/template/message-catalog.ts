@@ -83,7 +83,7 @@ export class MessageFormatter {
         // text in its errors only when it parsed it. One language's messages, each once: the catalogs' check is what parses them all.
         message = new IntlMessageFormat(this.catalog[key] as string, this.intlLocale, FORMATS);
       } catch (error) {
-        throw new MessageError(this.locale, key, `malformed ICU message (${(error as Error).message})`, { cause: error });
+        throw new MessageError(this.locale, key, malformed(error, this.catalog[key] as string), { cause: error });
       }
       this.compiled.set(key, message);
     }
@@ -95,7 +95,52 @@ export class MessageFormatter {
   }
 }
 
-type IcuNode = { type: number; value?: string; options?: Record<string, { value: IcuNode[] }>; children?: IcuNode[] };
+type IcuNode = { type: number; value?: string; options?: Record<string, { value: IcuNode[] }>; children?: IcuNode[]; pluralType?: "cardinal" | "ordinal" };
+
+/**
+ * "malformed ICU message (...)" with where the parser stopped: formatjs's SyntaxError carries only its
+ * kind ("EXPECT_ARGUMENT_CLOSING_BRACE") in its message and the position in `location`.
+ */
+function malformed(error: unknown, message: string): string {
+  const { location } = error as { location?: { start: { offset: number; line: number; column: number } } };
+  const kind = (error as Error).message;
+  const readable = /^[A-Z_]+$/.test(kind) ? kind.toLowerCase().replace(/_/g, " ") : kind;
+  if (!location) return `malformed ICU message (${readable})`;
+  const { offset, line, column } = location.start;
+  const near = message.slice(Math.max(0, offset - 12), offset + 12).replace(/\n/g, "\\n");
+  return `malformed ICU message (${readable}, at line ${line}, column ${column}, offset ${offset}: near "${near}")`;
+}
+
+/**
+ * Plural categories a message names that its language never selects (French has no `few`): such a
+ * branch is never printed, and is most often a branch meant for another language. What the language
+ * has comes from Intl.PluralRules (cardinal for plural, ordinal for selectordinal), with `other` and
+ * exact `=n` matches always allowed.
+ */
+function pluralCategoryProblems(nodes: readonly IcuNode[], locale: string, problems: string[] = []): string[] {
+  for (const node of nodes) {
+    // Type 6 is plural (and selectordinal, with pluralType "ordinal").
+    if (node.type === 6 && node.options) {
+      const type = node.pluralType === "ordinal" ? "ordinal" : "cardinal";
+      const has = new Set<string>([...new Intl.PluralRules(locale, { type }).resolvedOptions().pluralCategories, "other"]);
+      for (const category of Object.keys(node.options)) {
+        if (has.has(category) || /^=\d+(\.\d+)?$/.test(category)) continue;
+        problems.push(
+          `{${node.value}, ${type === "ordinal" ? "selectordinal" : "plural"}} has a branch "${category}", a category ${locale} never selects; expected ${[...has].join(", ")} or an exact =n`,
+        );
+      }
+    }
+    for (const option of Object.values(node.options ?? {})) pluralCategoryProblems(option.value, locale, problems);
+    if (node.children) pluralCategoryProblems(node.children, locale, problems);
+  }
+  return problems;
+}
+
+/** A catalog message read for the checks: the arguments it uses and what is wrong with it besides; throws what the parser throws. */
+function readMessage(locale: string, message: string, parsed: ParsedMessageLookup): { names: Set<string>; problems: string[] } {
+  const tree = (parsed(message) ?? parse(message)) as unknown as IcuNode[];
+  return { names: argumentNames(tree), problems: pluralCategoryProblems(tree, locale) };
+}
 
 function argumentNames(nodes: readonly IcuNode[], names = new Set<string>()): Set<string> {
   for (const node of nodes) {
@@ -134,9 +179,11 @@ export function checkCatalogs(catalogs: Readonly<Partial<Record<LocaleId, Messag
   if (!source) return [`messages/${sourceLocale}.json: missing; it is the source catalog`];
   const argumentsOf = (locale: string, key: string, message: string): Set<string> | undefined => {
     try {
-      return argumentNames((parsed(message) ?? parse(message)) as unknown as IcuNode[]);
+      const read = readMessage(locale, message, parsed);
+      for (const problem of read.problems) problems.push(`messages/${locale}.json: ${key}: ${problem}`);
+      return read.names;
     } catch (error) {
-      problems.push(`messages/${locale}.json: ${key}: malformed ICU message (${(error as Error).message})`);
+      problems.push(`messages/${locale}.json: ${key}: ${malformed(error, message)}`);
       return undefined;
     }
   };
@@ -205,9 +252,11 @@ export function checkTemplateCatalogs(
     for (const [key, message] of Object.entries(catalog)) {
       let used: Set<string>;
       try {
-        used = argumentNames((parsed(message) ?? parse(message)) as unknown as IcuNode[]);
+        const read = readMessage(locale, message, parsed);
+        for (const problem of read.problems) problems.push(`${file(locale)}: ${key}: ${problem}`);
+        used = read.names;
       } catch (error) {
-        problems.push(`${file(locale)}: ${key}: malformed ICU message (${(error as Error).message})`);
+        problems.push(`${file(locale)}: ${key}: ${malformed(error, message)}`);
         continue;
       }
       const print = printed.get(key);

@@ -4,7 +4,7 @@ import { LETTER_WORDS, type LetterWord } from "../letter/schema";
 import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
 import { templateMarkupProblems } from "./template-markup";
-import { templateSyntaxProblem } from "./template-syntax";
+import { inlinePartialNames, missingPartialProblems, templateSyntaxProblem, withBlocksClosed } from "./template-syntax";
 import { checkTemplateCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues, type PrintedMessage } from "./message-catalog";
 import { type PreparedTemplates, preparedMessage, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
 import { sourceReferences } from "./template-references";
@@ -130,7 +130,25 @@ export class TemplateEngine {
         ]),
       ),
     );
-    if (syntax.length > 0) throw new LetterpressError("TEMPLATE_ERROR", [...syntax, ...markup].join("\n"));
+    // Every source as the checks below read it: one whose only fault is a block left open is read closed at its end;
+    // one that does not parse otherwise is left out (its syntax problem is reported), and then which messages print is not known.
+    const readable: Record<string, string> = {};
+    let unreadable = false;
+    for (const [file, source] of [
+      ...Object.entries(set.templates).map(([name, source]): [string, string] => [`${name}.hbs`, source]),
+      ...Object.entries(set.partials).map(([name, source]): [string, string] => [`partials/${name}.hbs`, source]),
+    ]) {
+      const read = syntax.some((problem) => problem.startsWith(`${this.folder}/${file} `) || problem.startsWith(`${this.folder}/${file}:`)) ? withBlocksClosed(source) : source;
+      if (read === undefined) unreadable = true;
+      else readable[file] = read;
+    }
+    const partials = this.partialProblems(readable);
+    if (syntax.length > 0) {
+      // The other sources' problems and the catalogs' come with the syntax errors, not on the next run.
+      const references = referencesOf(readable, undefined);
+      const catalogs = this.catalogProblems(printedMessages(references.messageKeys), references.dynamicKeys || unreadable);
+      throw new LetterpressError("TEMPLATE_ERROR", [...syntax, ...markup, ...partials, ...catalogs].join("\n"));
+    }
     for (const [name, source] of Object.entries(set.partials)) {
       const compiled = this.compileOrThrow(`partials/${name}`, source);
       const file = `partials/${name}.hbs`;
@@ -157,7 +175,7 @@ export class TemplateEngine {
     );
     this.letterWords = LETTER_WORDS.filter((word) => references.paths.has(word));
     // With the catalogs: every problem at once.
-    const problems = [...markup, ...this.catalogProblems(printedMessages(references.messageKeys), references.dynamicKeys)];
+    const problems = [...markup, ...partials, ...this.catalogProblems(printedMessages(references.messageKeys), references.dynamicKeys)];
     if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   }
 
@@ -170,6 +188,17 @@ export class TemplateEngine {
    */
   private catalogProblems(printed: ReadonlyMap<string, PrintedMessage>, dynamicKeys: boolean): string[] {
     return checkTemplateCatalogs(this.set.catalogs, printed, dynamicKeys, this.parsedMessage).map((problem) => `${this.folder}/${problem}`);
+  }
+
+  /**
+   * Every `{{> name}}` naming no partial, with its file, line and column (missingPartialProblems), in
+   * the sources not prepared at bundling time (bundling loads the template unprepared, so checks them).
+   */
+  private partialProblems(readable: Readonly<Record<string, string>>): string[] {
+    const own = Object.entries(readable).filter(([, source]) => this.prepared?.templates[templateKey(source)] === undefined);
+    if (own.length === 0) return [];
+    const names = new Set([...Object.keys(this.set.partials), ...Object.values(readable).flatMap((source) => inlinePartialNames(source))]);
+    return own.flatMap(([file, source]) => missingPartialProblems(`${this.folder}/${file}`, source, names));
   }
 
   /** A message's ICU syntax tree as prepared at bundling time (what `parse(message)` gives); undefined when not prepared. */

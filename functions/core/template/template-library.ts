@@ -4,7 +4,7 @@ import { LETTER_FACTS_FILE, type Letter } from "../letter/parse-letter";
 import { DEFAULT_TEMPLATE } from "../letter/schema";
 import { LruCache } from "../pdf/cache";
 import { type ParsedStylesheets, parseStylesheets, StyleError, type StylesheetSource } from "../style";
-import { checkFontFamilies } from "../style/font-families";
+import { checkAcrossSheets, inLineOrder } from "../style/stylesheet";
 import { parsePreparedStylesheet, type PreparedTemplates } from "./prepared-templates";
 import { TemplateEngine, type TemplateSet } from "./template-engine";
 
@@ -91,17 +91,25 @@ export class TemplateStylesheets {
       parts = sources.map((source) => this.part(source));
     } catch (error) {
       // The problems of every sheet are reported together, as parsing them together reports them.
-      if (error instanceof StyleError) parseStylesheets(sources);
+      if (error instanceof StyleError) parseStylesheets(sources, { wholeDocument: isWholeDocument(sources) });
       throw error;
     }
     const key = parts.map((part) => part.id).join(",");
     let sheets = this.combined.get(key);
     if (!sheets) {
       sheets = inCascadeOrder(parts.map((part) => part.parsed));
-      // Families are checked across the sheets, as parseStylesheets checks them: print.css's var(--font-body) reads the settings' stack.
-      const families = checkFontFamilies(sheets);
-      if (families.errors.length > 0) throw new StyleError(families.errors);
-      if (families.warnings.length > 0) sheets.warnings = families.warnings;
+      // What reads the sheets together is checked here, as parseStylesheets checks a whole document: print.css's
+      // var(--font-body) reads the settings' stack, ua.css may give the page size and print.css its margins.
+      // A document's cascade always holds the render's settings sheet (the user origin); sheets without it are not a whole document.
+      const across = checkAcrossSheets(sheets, isWholeDocument(sources));
+      if (across.errors.length > 0)
+        throw new StyleError(
+          inLineOrder(
+            across.errors,
+            sources.map((source) => source.name),
+          ),
+        );
+      if (across.warnings.length > 0) sheets.warnings = across.warnings;
       this.combined.set(key, sheets);
     }
     return sheets;
@@ -118,6 +126,11 @@ export class TemplateStylesheets {
     }
     return part;
   }
+}
+
+/** Whether sources are a document's whole cascade: it always holds the render's settings sheet (document-stylesheets.ts), the user origin. */
+function isWholeDocument(sources: readonly StylesheetSource[]): boolean {
+  return sources.some((source) => source.origin === "user");
 }
 
 /** The HTML edition's one `<style>` text and its Content-Security-Policy hash. */

@@ -1,6 +1,7 @@
 import Handlebars from "handlebars";
 import { type DefaultTreeAdapterTypes, parseFragment } from "parse5";
 import { vocabularyProblems } from "../pdf/letter-tree";
+import { withBlocksClosed } from "./template-syntax";
 
 /**
  * The letter vocabulary checked in the template's own markup, when the template is loaded: each
@@ -87,8 +88,9 @@ function described(element: DefaultTreeAdapterTypes.Element): string {
 /**
  * Every element and attribute of a template's sources outside the letter vocabulary
  * (templates/VOCABULARY.md), one line each: `<file> line L, column C: <blink> is not an element of
- * the letter vocabulary`. `sources` maps how the person finds each file to its text; a source that
- * does not parse is left to the syntax check.
+ * the letter vocabulary`. `sources` maps how the person finds each file to its text; a source whose
+ * only fault is a block left open is read as if closed at its end, any other that does not parse is
+ * left to the syntax check.
  */
 export function templateMarkupProblems(sources: Readonly<Record<string, string>>): string[] {
   const problems: string[] = [];
@@ -97,7 +99,10 @@ export function templateMarkupProblems(sources: Readonly<Record<string, string>>
     try {
       skeleton = skeletonOf(source);
     } catch {
-      continue;
+      // A block left open hides none of the source's markup: read with its closings added at the end.
+      const closed = withBlocksClosed(source);
+      if (closed === undefined) continue;
+      skeleton = skeletonOf(closed);
     }
     // A fragment in a template's context: a partial may hold table rows or list items alone.
     const fragment = parseFragment(skeleton.text, { sourceCodeLocationInfo: true });

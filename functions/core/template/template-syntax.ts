@@ -1,3 +1,5 @@
+import Handlebars from "handlebars";
+
 /**
  * Where a Handlebars source fails to parse, as a person would look for it: the file, the line and
  * the column. Handlebars says "Parse error on line 3" with a 20-character excerpt, and for a block
@@ -26,16 +28,83 @@ function withoutComments(source: string): string {
     .replace(/(\{\{\{\{[^}]*\}\}\}\})([\s\S]*?)(\{\{\{\{\/)/g, (_match, open: string, inner: string, close: string) => open + blank(inner) + close);
 }
 
-/** The innermost block opened (`{{#name}}`, `{{^name}}`, `{{#> partial}}`, `{{#*inline}}`) and never closed; undefined when every block closes. */
-export function unclosedBlock(source: string): { name: string; opening: string; at: Position } | undefined {
+/** The blocks opened (`{{#name}}`, `{{^name}}`, `{{#> partial}}`, `{{#*inline}}`) and never closed, outermost first. */
+function openBlocks(source: string): { name: string; opening: string; offset: number }[] {
   const text = withoutComments(source);
   const open: { name: string; opening: string; offset: number }[] = [];
   for (const match of text.matchAll(/\{\{~?\s*(?:([#^])\s*[>*]?\s*([^\s}~()]+)[^}]*\}\}|\/\s*([^\s}~]+)\s*~?\}\})/g)) {
     if (match[2] !== undefined) open.push({ name: match[2], opening: match[0], offset: match.index });
     else if (open.at(-1)?.name === match[3]) open.pop();
   }
-  const last = open.at(-1);
+  return open;
+}
+
+/** The innermost block opened (`{{#name}}`, `{{^name}}`, `{{#> partial}}`, `{{#*inline}}`) and never closed; undefined when every block closes. */
+export function unclosedBlock(source: string): { name: string; opening: string; at: Position } | undefined {
+  const last = openBlocks(source).at(-1);
   return last && { name: last.name, opening: last.opening, at: positionOf(source, last.offset) };
+}
+
+/**
+ * A source whose only fault is blocks left open, with their closings added at its end, so that the
+ * checks that read the rest of it (its markup, the messages it prints) still can: positions in it
+ * are the source's own. Undefined when nothing is left open or the closed source still does not parse.
+ */
+export function withBlocksClosed(source: string): string | undefined {
+  const open = openBlocks(source);
+  if (open.length === 0) return undefined;
+  const closed =
+    source +
+    open
+      .reverse()
+      .map((block) => `{{/${block.name}}}`)
+      .join("");
+  try {
+    Handlebars.parse(closed);
+    return closed;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every `{{> name}}` of a source naming no partial the template has (its partials/ files, and the
+ * inline partials its sources define): one line each with the file, line and column, at load rather
+ * than Handlebars' "The partial ... could not be found", without a place, at render. A partial block
+ * (`{{#> name}}fallback{{/name}}`) draws its fallback, and a partial named from data (`{{> (name)}}`)
+ * is known only at render; neither is checked.
+ */
+export function missingPartialProblems(file: string, source: string, partials: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  const known = [...partials].sort();
+  class Partials extends Handlebars.Visitor {
+    override PartialStatement(partial: hbs.AST.PartialStatement): void {
+      // The types say a path or a subexpression; the parser also gives a string literal for `{{> "name"}}`.
+      const node = partial.name as hbs.AST.PathExpression | hbs.AST.SubExpression | hbs.AST.StringLiteral;
+      const name = node.type === "PathExpression" ? node.original : node.type === "StringLiteral" ? node.value : undefined;
+      if (name !== undefined && !partials.has(name)) {
+        problems.push(
+          `${file} line ${partial.loc.start.line}, column ${partial.loc.start.column + 1}: {{> ${name}}} names no partial of the template; expected ${known.length === 0 ? `a file partials/${name}.hbs` : `one of ${known.join(", ")} (partials/<name>.hbs)`}`,
+        );
+      }
+    }
+  }
+  new Partials().accept(Handlebars.parse(source));
+  return problems;
+}
+
+/** The names of the inline partials (`{{#*inline "name"}}`) a source defines. */
+export function inlinePartialNames(source: string): string[] {
+  const names: string[] = [];
+  class Inline extends Handlebars.Visitor {
+    override DecoratorBlock(block: hbs.AST.DecoratorBlock): void {
+      const [name] = block.params;
+      if ((block.path as hbs.AST.PathExpression).original === "inline" && name?.type === "StringLiteral") names.push((name as hbs.AST.StringLiteral).value);
+      super.DecoratorBlock(block);
+    }
+  }
+  new Inline().accept(Handlebars.parse(source));
+  return names;
 }
 
 /**

@@ -1,0 +1,53 @@
+import { checkCatalogs, checkTemplateCatalogs } from "../../../functions/core/template/message-catalog";
+import { TemplateEngine } from "../../../functions/core/template/template-engine";
+import { loadTemplateSet } from "../../../functions/templates/load-template-set";
+import { SEED_TEMPLATE, TEMPLATES_DIR } from "../../support/letters";
+
+/**
+ * A catalog's ICU errors say where they are (issue 15 item 9.4), and a plural branch the language
+ * never selects (French `few`) is refused at load rather than ignored: Intl.PluralRules says which
+ * categories a language has, `other` and exact `=n` matches always stand.
+ */
+const printed = (key: string, ...names: string[]) => new Map([[key, { calls: [{ where: "letter.hbs", arguments: new Set(names) }] }]]);
+
+describe("catalog message syntax and plural categories", () => {
+  it("gives the line, column and offset of an ICU syntax error, with the text around it", () => {
+    const problems = checkTemplateCatalogs({ en: { greeting: "Dear {name,\nwith {count" } }, printed("greeting", "name", "count"));
+    expect(problems).toEqual(['messages/en.json: greeting: malformed ICU message (invalid argument type, at line 2, column 1, offset 12: near "Dear {name,\\nwith {count")']);
+    const [unclosed] = checkTemplateCatalogs({ fr: { note: "Bonjour\n{n, plural, one {#} other {#}" } }, printed("note", "n"));
+    expect(unclosed).toMatch(/^messages\/fr\.json: note: malformed ICU message \(.*, at line 2, column \d+, offset \d+/);
+  });
+
+  it("refuses a plural category the language does not have, cardinal and ordinal, however deep", () => {
+    const problems = checkTemplateCatalogs(
+      {
+        fr: { items: "{n, plural, one {# pièce} few {# pièces} other {# pièces}}" },
+        en: { items: "{n, plural, =0 {none} one {# item} other {# items}}" },
+        ja: { items: "{n, plural, other {{n, selectordinal, one {#st} other {#}}}}" },
+        ru: { items: "{n, plural, one {#} few {#} many {#} other {#}}" },
+      },
+      printed("items", "n"),
+    );
+    expect(problems).toEqual([
+      'messages/fr.json: items: {n, plural} has a branch "few", a category fr never selects; expected many, one, other or an exact =n',
+      'messages/ja.json: items: {n, selectordinal} has a branch "one", a category ja never selects; expected other or an exact =n',
+    ]);
+  });
+
+  it("refuses it in the source-catalog check too", () => {
+    expect(checkCatalogs({ en: { k: "{n, plural, one {a} two {b} other {c}}" } }, "en")).toEqual([
+      'messages/en.json: k: {n, plural} has a branch "two", a category en never selects; expected one, other or an exact =n',
+    ]);
+  });
+
+  it("the template refuses French few when it loads", async () => {
+    const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
+    const catalogs = Object.fromEntries(Object.entries(set.catalogs).map(([tag, catalog]) => [tag, { ...catalog }]));
+    const key = Object.keys(catalogs["fr"]!).find((name) => catalogs["fr"]![name]!.includes("plural"));
+    expect(key).toBeDefined();
+    catalogs["fr"]![key!] = catalogs["fr"]![key!]!.replace(/\bother\s*\{/, "few {x} other {");
+    expect(() => new TemplateEngine({ ...set, catalogs })).toThrow(
+      new RegExp(`templates/${SEED_TEMPLATE}/messages/fr\\.json: ${key!.replace(/\./g, "\\.")}: \\{\\w+, plural\\} has a branch "few", a category fr never selects`),
+    );
+  });
+});
