@@ -52,18 +52,8 @@ export function serializeManifest(manifest: Manifest): Buffer {
  */
 export function mergeManifestDocuments(listed: readonly ManifestEntry[], added: readonly ManifestEntry[]): ManifestEntry[] {
   const merged = new Map(listed.map((document) => [document.key, document]));
-  for (const document of added) merged.set(document.key, withKnownTitle(document, merged.get(document.key)));
+  for (const document of added) merged.set(document.key, document);
   return [...merged.values()].sort(byKey);
-}
-
-/**
- * `entry`, with the title of `other` when both name the same bytes and only `other` knows it: an
- * entry listed from a stored object's key carries no title, and must not drop the one its publisher
- * recorded.
- */
-export function withKnownTitle(entry: ManifestEntry, other: ManifestEntry | undefined): ManifestEntry {
-  if (entry.title !== undefined || other?.title === undefined) return entry;
-  return other.sha256 === entry.sha256 && other.size === entry.size ? { ...entry, title: other.title } : entry;
 }
 
 export function serializeLatestPointer(pointer: LatestPointer): Buffer {

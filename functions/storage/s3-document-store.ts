@@ -13,7 +13,6 @@ import {
   type ManifestEntry,
   manifestSchema,
   mergeManifestDocuments,
-  withKnownTitle,
   serializeLatestPointer,
   serializeManifest,
   type LatestPointer,
@@ -116,16 +115,10 @@ function listsAll(manifest: Manifest, documents: readonly StoredDocument[]): boo
   const listed = new Map(manifest.documents.map((entry) => [entry.key, entry]));
   return documents.every((doc) => {
     const entry = listed.get(doc.key);
-    // The title too: a publisher that lists others' documents reads their titles from their entry
-    // objects (withRecordedTitles), so a manifest that lists a document without its title was not
-    // written by this protocol's merge, and is written again.
-    return (
-      entry !== undefined &&
-      entry.sha256 === doc.sha256 &&
-      entry.size === doc.size &&
-      entry.contentType === doc.contentType &&
-      (doc.title === undefined || entry.title === doc.title)
-    );
+    // Not the title: a concurrent publisher lists others' documents from their entry keys, which carry
+    // none, so asking for it made publishers re-merge each other's documents until they gave up
+    // (ManifestContentionError). The letters page takes a letter's title from any entry that has one.
+    return entry !== undefined && entry.sha256 === doc.sha256 && entry.size === doc.size && entry.contentType === doc.contentType;
   });
 }
 
@@ -393,11 +386,7 @@ export class S3DocumentStore implements DocumentStore {
       const documents =
         current.state === "corrupt"
           ? mergeManifestDocuments(await this.rebuildFromStoredDocuments(letterId, revision), newDocuments)
-          : await this.resolveEntries(
-              current.state === "valid" ? current.stored.record.documents : [],
-              await this.withRecordedTitles(await this.listEntries(letterId, revision), [...(current.state === "valid" ? current.stored.record.documents : []), ...newDocuments]),
-              newDocuments,
-            );
+          : await this.resolveEntries(current.state === "valid" ? current.stored.record.documents : [], await this.listEntries(letterId, revision), newDocuments);
       const bytes = serializeManifest({ schemaVersion: 1, letterId, revision, documents });
       const manifest = manifestSchema.parse(JSON.parse(bytes.toString("utf8")));
       // No confirming HEAD afterwards: another publisher may already have replaced it with more.
@@ -436,26 +425,6 @@ export class S3DocumentStore implements DocumentStore {
     });
   }
 
-  /**
-   * `entries` (listed from their keys, which carry no title) with the title their publisher recorded
-   * in each entry object, read for those `known` does not already give a title for the same bytes.
-   * Without it, a publisher that lists another's documents before that one has written the manifest
-   * would list them untitled, and the letters page would head the letter with another language's
-   * title (found by the fresh user).
-   */
-  private async withRecordedTitles(entries: readonly ManifestEntry[], known: readonly ManifestEntry[]): Promise<ManifestEntry[]> {
-    const titled = new Map(known.filter((entry) => entry.title !== undefined).map((entry) => [entry.key, entry]));
-    const out = entries.map((entry) => withKnownTitle(entry, titled.get(entry.key)));
-    const untitled = out.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.title === undefined);
-    await forEachBounded(untitled, PUBLISH_CONCURRENCY, async ({ entry, index }) => {
-      const { bytes } = await this.get(publishedEntryKey(entry));
-      const recorded = JSON.parse(bytes.toString("utf8")) as Partial<ManifestEntry>;
-      // Only a title recorded for these very bytes; the entry object is ours, but a damaged one names nothing.
-      if (typeof recorded.title === "string" && recorded.sha256 === entry.sha256 && recorded.size === entry.size) out[index] = { ...entry, title: recorded.title };
-    });
-    return out;
-  }
-
   /** Every published entry of a revision, as manifest entries (read from the keys alone). */
   private async listEntries(letterId: string, revision: string): Promise<ManifestEntry[]> {
     const entries: ManifestEntry[] = [];
@@ -484,9 +453,7 @@ export class S3DocumentStore implements DocumentStore {
     const candidates = new Map<string, ManifestEntry[]>();
     for (const entry of [...listed, ...entries]) {
       const known = candidates.get(entry.key) ?? [];
-      const same = known.findIndex((other) => other.sha256 === entry.sha256 && other.size === entry.size);
-      if (same === -1) candidates.set(entry.key, [...known, entry]);
-      else known[same] = withKnownTitle(known[same] as ManifestEntry, entry);
+      if (!known.some((other) => other.sha256 === entry.sha256 && other.size === entry.size)) candidates.set(entry.key, [...known, entry]);
     }
     const resolved: ManifestEntry[] = [];
     for (const [key, versions] of candidates) {
