@@ -1,7 +1,7 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { renderedDocument, REVISION, startHarness, type Harness } from "./embedded-s3-harness";
 
-jest.setTimeout(30_000);
+jest.setTimeout(300_000);
 
 let h: Harness;
 beforeEach(async () => {
