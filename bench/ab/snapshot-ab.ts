@@ -31,10 +31,10 @@ async function main(): Promise<void> {
     }
     const median = (values: number[]) => summarize(values).median.toFixed(1);
     process.stdout.write(`\n${locale} (${values.runs} runs each, interleaved; same PDF bytes: ${pdfs.size === 1 ? "yes" : `NO, ${pdfs.size} different`})\n`);
-    process.stdout.write("variant  first-bytes  cpu  restored  letter-loaded  pdf-rendered  maxRSS-MB\n");
+    process.stdout.write("variant  first-bytes  cpu  restored  letter-loaded  pdf-rendered  maxRSS-MB | CPU: to-main  letter  pdf\n");
     for (const [label, list] of samples) {
       process.stdout.write(
-        `${label.padEnd(8)} ${median(list.map((s) => s.wallMs)).padStart(11)} ${median(list.map((s) => s.cpuMs)).padStart(6)} ${median(list.map((s) => s.mainStartMs)).padStart(9)} ${median(list.map((s) => s.letterLoadedMs)).padStart(14)} ${median(list.map((s) => s.pdfRenderedMs)).padStart(13)} ${median(list.map((s) => s.maxRssKb / 1024)).padStart(10)}\n`,
+        `${label.padEnd(8)} ${median(list.map((s) => s.wallMs)).padStart(11)} ${median(list.map((s) => s.cpuMs)).padStart(6)} ${median(list.map((s) => s.mainStartMs)).padStart(9)} ${median(list.map((s) => s.letterLoadedMs)).padStart(14)} ${median(list.map((s) => s.pdfRenderedMs)).padStart(13)} ${median(list.map((s) => s.maxRssKb / 1024)).padStart(10)} | ${median(list.map((s) => s.cpuAtMs.mainStart)).padStart(12)} ${median(list.map((s) => s.cpuAtMs.letterLoaded - s.cpuAtMs.rendererReady)).padStart(7)} ${median(list.map((s) => s.cpuMs - s.cpuAtMs.letterLoaded)).padStart(5)}\n`,
       );
     }
   }
