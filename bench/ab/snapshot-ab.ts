@@ -6,16 +6,21 @@
  * first PDF bytes, of the process's CPU and of its own phases, and whether every PDF is the same bytes.
  *
  *   npx tsx bench/ab/snapshot-ab.ts --runs 9 --locales en,ar --variant before=/tmp/ab/before --variant after=/tmp/ab/after
+ *     [--variant "gc=/tmp/ab/after|--single-threaded-gc"]
  */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ColdReport } from "../entry/cold-run";
-import { lastJsonLine, runNodeFromSnapshot } from "../processes";
+import { lastJsonLine, runNode, runNodeFromSnapshot } from "../processes";
 import { summarize } from "../stats";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: "string", default: "7" }, locales: { type: "string", default: "en" }, variant: { type: "string", multiple: true } } });
-  const variants = (values.variant ?? []).map((text) => ({ label: text.slice(0, text.indexOf("=")), dir: resolve(text.slice(text.indexOf("=") + 1)) }));
+  // label=DIR, or label=DIR|node flags (before --snapshot-blob: V8 flags NODE_OPTIONS refuses).
+  const variants = (values.variant ?? []).map((text) => {
+    const [head = "", flags = ""] = text.split("|");
+    return { label: head.slice(0, head.indexOf("=")), dir: resolve(head.slice(head.indexOf("=") + 1)), nodeArgs: flags.split(" ").filter(Boolean) };
+  });
   if (variants.length < 2) throw new Error("usage: snapshot-ab.ts --variant a=DIR --variant b=DIR [--runs 7] [--locales en,ar]");
   for (const locale of (values.locales ?? "en").split(",")) {
     const samples = new Map(variants.map((variant) => [variant.label, [] as (ColdReport & { wallMs: number })[]]));
@@ -23,7 +28,10 @@ async function main(): Promise<void> {
     for (let run = 0; run < Number(values.runs); run++) {
       for (const variant of run % 2 === 0 ? variants : [...variants].reverse()) {
         const args = { mode: "cold", locale, templatesDir: join(variant.dir, "templates"), fontDir: join(variant.dir, "fonts"), dataDir: join(variant.dir, "data") };
-        const result = await runNodeFromSnapshot(join(variant.dir, "render.blob"), args, variant.dir);
+        const result =
+          variant.nodeArgs.length === 0
+            ? await runNodeFromSnapshot(join(variant.dir, "render.blob"), args, variant.dir)
+            : await runNode(join(variant.dir, "render.blob"), args, { nodeArgs: [...variant.nodeArgs, "--snapshot-blob"], cwd: variant.dir });
         if (result.code !== 0 || result.firstStdoutAt === undefined) throw new Error(`${variant.label} ${locale}: ${result.stderr.slice(-2000)}`);
         samples.get(variant.label)?.push({ ...lastJsonLine<ColdReport>(result.stderr, variant.label), wallMs: result.firstStdoutAt - result.spawnedAt });
         pdfs.add(result.stdout.toString("base64"));
