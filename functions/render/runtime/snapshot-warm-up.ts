@@ -12,9 +12,10 @@ import type { DocumentRenderer } from "../../core/render-document";
  * itself (HarfBuzz is WebAssembly, which a snapshot build does not define, and the font files are read
  * after the restore), so the warm-up runs what comes before and beside it, on a letter of its own:
  * the letter read and validated (zod builds each schema's parser on first use), the letter template
- * filled (Handlebars), the Unicode tables of line breaking and bidi inflated. Profiled from the
- * snapshot (bench/ab/snapshot-profile.ts), that is ~60-90 ms of a cold start's CPU. Nothing of the
- * warm-up stays in a cache a document reads: its letter is its own, and its output is dropped.
+ * filled (Handlebars), the Unicode tables of line breaking and bidi inflated. With the templates
+ * precompiled (preparedBesideCode), 6-14% less CPU to the first PDF (bench/README.md). Its output is
+ * dropped; the one cache it fills that documents read (the template's message formatters of en and
+ * ar) is filled the same way by any document (test/render/runtime/snapshot-warm-up.test.ts).
  */
 
 const WARM_UP_LETTER_ID = "snapshot-warm-up";
