@@ -155,6 +155,8 @@ export function renderMarkdown(results: BenchResults): string {
         ms(restored.phases.mainStart),
         ms(restored.phases.letterLoaded),
         ms(restored.phases.pdfRendered),
+        // Results of a run before the split was measured have none.
+        restored.cpuPhases ? `${ms(restored.cpuPhases.toMain)} / ${ms(restored.cpuPhases.letter)} / ${ms(restored.cpuPhases.pdf)}` : "—",
         mb(restored.maxRssKb),
         restored.sameBytes
           ? "yes"
@@ -167,7 +169,7 @@ export function renderMarkdown(results: BenchResults): string {
           "",
           "### Cold start from a V8 startup snapshot (the render function's custom runtime)",
           "",
-          `\`node --snapshot-blob render.blob\`: the same render code with the bundle already evaluated and the renderer already built (templates compiled, stylesheets parsed) in a ${results.snapshot ? `${(results.snapshot.bytes / 1e6).toFixed(1)} MB` : ""} snapshot written by the same node (\`bench/entry/snapshot-entry.ts\`, \`functions/render/runtime/\`). Each run starts a process on the bundle and then one from the snapshot, in turn; CPU is user + system time up to the rendered PDF. Phases from the process's own clock: snapshot restored (main function called), letter loaded, PDF rendered. *same PDF* compares every PDF from the snapshot with the bundle's, byte for byte.`,
+          `\`node --snapshot-blob render.blob\`: the same render code with the bundle already evaluated and the renderer already built (templates compiled, stylesheets parsed) in a ${results.snapshot ? `${(results.snapshot.bytes / 1e6).toFixed(1)} MB` : ""} snapshot written by the same node (\`bench/entry/snapshot-entry.ts\`, \`functions/render/runtime/\`). Each run starts a process on the bundle and then one from the snapshot, in turn; CPU is user + system time up to the rendered PDF. Phases from the process's own clock: snapshot restored (main function called), letter loaded, PDF rendered; and the CPU time of each (node started and the snapshot restored, the letter read and validated, the first PDF), the split to read on a loaded machine. *same PDF* compares every PDF from the snapshot with the bundle's, byte for byte.`,
           "",
           table(
             [
@@ -181,6 +183,7 @@ export function renderMarkdown(results: BenchResults): string {
               "restored",
               "letter loaded",
               "PDF rendered",
+              "CPU: restore / letter / PDF",
               "peak RSS MB",
               "same PDF",
             ],
