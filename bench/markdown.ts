@@ -124,7 +124,7 @@ export function renderMarkdown(results: BenchResults): string {
       : [result.locale, ms(result.ours.html.median), ms(result.ours.html.p95), ms(result.ours.firstHtmlMs), kb(result.ours.htmlBytes), ms(result.ours.setupMs)],
   );
   const coldRows = results.locales.map((result) => {
-    if (!result.available || !result.cold) return unavailable(result, 9);
+    if (!result.available || !result.cold) return unavailable(result, 10);
     const { cold } = result;
     return [
       result.locale,
@@ -135,6 +135,7 @@ export function renderMarkdown(results: BenchResults): string {
       ms(cold.phases.rendererReady),
       ms(cold.phases.letterLoaded),
       ms(cold.phases.pdfRendered),
+      cold.cpuPhases ? `${ms(cold.cpuPhases.toMain)} / ${ms(cold.cpuPhases.renderer)} / ${ms(cold.cpuPhases.letter)} / ${ms(cold.cpuPhases.pdf)}` : "—",
       mb(cold.maxRssKb),
     ];
   });
@@ -234,9 +235,23 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     "## Cold start of the bundled render code",
     "",
-    `\`node\` spawned on the esbuild bundle with templates/ and fonts/ beside it (as on Lambda; letter data read from a folder), timed from spawn to the first PDF bytes on its stdout; ${settings["coldRuns"] ?? "?"} runs per language. Phases are the process's own clock (ms since it started): bundle loaded and evaluated, renderer created, letter read and validated, PDF rendered.`,
+    `\`node\` spawned on the esbuild bundle with templates/ and fonts/ beside it (as on Lambda; letter data read from a folder), timed from spawn to the first PDF bytes on its stdout; ${settings["coldRuns"] ?? "?"} runs per language. Phases are the process's own clock (ms since it started): bundle loaded and evaluated, renderer created, letter read and validated, PDF rendered; then the CPU time each took (the split to read on a loaded machine).`,
     "",
-    table(["locale", "to first PDF bytes (median)", "min", "p95", "bundle loaded", "renderer ready", "letter loaded", "PDF rendered", "peak RSS MB"], coldRows),
+    table(
+      [
+        "locale",
+        "to first PDF bytes (median)",
+        "min",
+        "p95",
+        "bundle loaded",
+        "renderer ready",
+        "letter loaded",
+        "PDF rendered",
+        "CPU: load / renderer / letter / PDF",
+        "peak RSS MB",
+      ],
+      coldRows,
+    ),
     ...snapshotSection,
     "",
     "## Peak memory (maxRSS)",

@@ -66,6 +66,8 @@ describe("the benchmark harness", () => {
     for (const phase of [split?.toMain, split?.letter, split?.pdf]) positive(phase);
     expect((split?.toMain ?? 0) + (split?.letter ?? 0) + (split?.pdf ?? 0)).toBeLessThanOrEqual((en?.coldSnapshot?.cpuMs ?? 0) + 0.001);
     expect(renderMarkdown(results)).toContain("CPU: restore / letter / PDF");
+    expect(renderMarkdown(results)).toContain("CPU: load / renderer / letter / PDF");
+    positive(en?.cold?.cpuPhases.renderer);
     expect(results.targets.some((target) => target.target.includes("from a V8 startup snapshot"))).toBe(true);
     expect(renderMarkdown(results)).toContain("### Cold start from a V8 startup snapshot");
   });
