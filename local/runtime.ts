@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import type { Paper } from "../functions/core/html/render-html";
 import type { AllowedLocales } from "../functions/core/locales";
@@ -152,7 +153,10 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   const wireRender = (renderer: DocumentRenderer | Promise<DocumentRenderer>) => {
     const dependencies = renderDependencies(renderer);
     const handler = createRenderHandler(dependencies);
-    return { dependencies, handler, invoke: localInvoker(handler, { timeoutSeconds: parts.renderTimeoutSeconds ?? RENDER_TIMEOUT_SECONDS }) };
+    // One sandbox per core: renders are CPU-bound and share this process, so more at once only split
+    // the CPU between them until each runs out its time limit waiting (500s in a burst under load).
+    const invoke = localInvoker(handler, { timeoutSeconds: parts.renderTimeoutSeconds ?? RENDER_TIMEOUT_SECONDS, sandboxes: availableParallelism() });
+    return { dependencies, handler, invoke };
   };
   let current = wireRender(parts.renderer);
   const invokeRender = invokeLate;
