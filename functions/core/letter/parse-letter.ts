@@ -10,6 +10,9 @@ import { sourceFingerprint } from "./source-fingerprint";
 
 export const LETTER_FACTS_FILE = "letter.json";
 
+/** A fingerprint as translationOf.sourceSha256 records it (the schema's rule); any other value is the schema's error. */
+const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+
 /**
  * A data file as a reader found it: its name within the letter's folder and its bytes, or the reason
  * the reader refused to read it (a symbolic link, too large), which is reported like any other problem.
@@ -389,6 +392,8 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
 
   // Every translation is checked against the source, whether or not the letter as a whole is valid.
   const translationIssues = new Map<LocaleId, DataIssue[]>();
+  // A translation whose only problem is being out of date fails with its own code, STALE_TRANSLATION.
+  const staleTranslations = new Map<LocaleId, StaleTranslationError>();
   for (const [locale, translation] of translations) {
     if (locale === sourceLocale) continue;
     const issues = [...translation.issues];
@@ -400,6 +405,13 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       }
     }
     issues.push(...(deploymentIssues.get(locale) ?? []));
+    // Out of date is said with the file's other problems and the letter's, not first once they are all fixed.
+    const recorded = translation.refs?.translationOfSha256;
+    if (fingerprint && sourceLocale && recorded !== undefined && SHA256_PATTERN.test(recorded) && recorded !== fingerprint) {
+      const stale = new StaleTranslationError(translation.file, recorded, fingerprint);
+      staleTranslations.set(locale, stale);
+      issues.push({ file: translation.file, path: "translationOf.sourceSha256", message: stale.reason });
+    }
     translationIssues.set(locale, issues);
   }
 
@@ -414,10 +426,11 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   for (const [locale, translation] of translations) {
     if (locale === sourceLocale) continue;
     const issues = translationIssues.get(locale) ?? [];
-    if (issues.length > 0 || !translation.value) {
+    const stale = staleTranslations.get(locale);
+    if (stale && issues.length === 1) {
+      localeErrors.set(locale, stale);
+    } else if (issues.length > 0 || !translation.value) {
       localeErrors.set(locale, new InvalidLetterDataError(issues));
-    } else if (translation.value.translationOf?.sourceSha256 !== fingerprint) {
-      localeErrors.set(locale, new StaleTranslationError(translation.file, translation.value.translationOf?.sourceSha256 ?? "", fingerprint));
     } else {
       usable.set(locale, translation.value);
     }
