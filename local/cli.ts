@@ -3,11 +3,11 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documents";
-import { countOf, formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
+import { formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
 import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
-import { generateDocuments } from "./generate";
+import { generateDocuments, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { paperConflict, templatePageSize } from "./paper-flag";
 import { identicalCopiesWarning } from "./mail-merge-check";
@@ -123,8 +123,14 @@ withStorageFlags(
     const dataLocales = flags.locale ? await languagesOfData(runtime.letters, flags.letter) : undefined;
     // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
     const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
-    if (flags.recipients) for (const warning of await mailMergeWarnings(flags, flags.letter)) console.error(`warning: ${warning}`);
-    for (const warning of await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper)) console.error(`warning: ${warning}`);
+    // Every warning goes through here, so the closing line counts what was printed (runSummary).
+    const warnings: string[] = [];
+    const warn = (warning: string) => {
+      warnings.push(warning);
+      console.error(`warning: ${warning}`);
+    };
+    if (flags.recipients) for (const warning of await mailMergeWarnings(flags, flags.letter)) warn(warning);
+    for (const warning of await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper)) warn(warning);
     console.log(`Storing in ${runtime.description}`);
     const table = new ProgressTable(process.stdout);
     const result = await generateDocuments(
@@ -139,19 +145,14 @@ withStorageFlags(
       },
     );
     table.finish();
-    const manifest = await exportDocuments(resolve(flags.out), result);
-    for (const warning of result.warnings) console.error(`warning: ${formatDataIssue(warning)}`);
+    const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn);
+    for (const warning of result.warnings) warn(formatDataIssue(warning));
     for (const { letterId, error } of result.letterFailures) {
       console.error(`letter ${letterId}: ${error.code}`);
       const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : [error.message];
       for (const line of lines) console.error(`  ${line}`);
     }
-    const created = result.stored.filter((stored) => stored.outcome !== "unchanged").length;
-    console.log(
-      `${countOf(result.stored.length, "document")} (${created} stored, ${result.stored.length - created} unchanged) exported to ${flags.out}/ (${manifest.documents.length} there in all), ` +
-        `${result.failures.length} failed${result.letterFailures.length ? `, ${countOf(result.letterFailures.length, "letter")} unreadable` : ""}` +
-        `${result.warnings.length ? `, ${countOf(result.warnings.length, "warning")}` : ""}`,
-    );
+    console.log(runSummary(result, warnings, { dir: flags.out, documents: manifest.documents.length }));
     process.exitCode = result.failures.length + result.letterFailures.length > 0 ? 1 : 0;
   } finally {
     await runtime.close();
