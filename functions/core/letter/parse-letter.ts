@@ -1,12 +1,13 @@
 import type { z } from "zod";
 import { countOf, type DataIssue, InvalidLetterDataError, LetterpressError, StaleTranslationError } from "../errors";
-import { canonicalLocale, isLocaleId, type LocaleId } from "../locales";
+import { isLocaleId, type LocaleId } from "../locales";
 import type { LetterContext, TemplateOffer, TextCoverage } from "./letter-context";
 import { factsReferences, type FactsReferences, type IdList, type QuotationReference, stringsOf, translationReferences, type TranslationReferences } from "./letter-references";
 import { formatJsonPath, parseDataJson } from "./parse-json";
 import { DEFAULT_TEMPLATE, describeInput, type LetterFacts, letterFactsSchema, RETIRED_FIELDS, type Translation, translationSchema } from "./schema";
 import { SLUG_PATTERN } from "./slug";
 import { sourceFingerprint } from "./source-fingerprint";
+import { misnamedFileOf, translationFileNameProblem } from "./translation-file-name";
 
 export const LETTER_FACTS_FILE = "letter.json";
 
@@ -285,13 +286,6 @@ function coverageIssues(file: string, json: unknown, coverage: TextCoverage): Da
   });
 }
 
-const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
-
-/** A well-formed tag may still name no language ("xx", "notes"): CLDR's names of languages decide. */
-function isKnownLanguage(locale: LocaleId): boolean {
-  return languageNames.of(new Intl.Locale(locale).language) !== undefined;
-}
-
 /**
  * Validates a letter's files: `letter.json` and one `<locale>.json` per language.
  * Problems in the facts or the source language make the whole letter invalid; then every file's
@@ -317,28 +311,16 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   }
 
   const translations = new Map<LocaleId, { file: string; value?: Translation; json?: unknown; refs?: TranslationReferences; issues: DataIssue[] }>();
+  const skipped: DataIssue[] = [];
   for (const file of files) {
     if (file.name === LETTER_FACTS_FILE) continue;
-    const locale = file.name.replace(/\.json$/, "");
-    if (!file.name.endsWith(".json") || !isLocaleId(locale)) {
-      // "fr_FR" (a POSIX locale name) is answered with the tag it means, as "pt-br" is.
-      const canonical = file.name.endsWith(".json") ? canonicalLocale(locale.replaceAll("_", "-")) : undefined;
-      const expected = canonical ? `; "${locale}" is not in canonical form, expected ${canonical}.json` : "";
-      // A problem of this file only (a stray "notes (copy).json" must not stop the letter's languages):
-      // it fails as a language of its own, listed with every other problem.
-      const issue = {
-        file: at(file.name),
-        path: "",
-        message: `unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant${expected}`,
-      };
-      translations.set(locale, { file: at(file.name), issues: [issue] });
+    // A file named by no language is no language of the letter: skipped with a warning (as the readers do).
+    const nameProblem = translationFileNameProblem(file.name);
+    if (nameProblem !== undefined) {
+      skipped.push({ file: at(file.name), path: "", message: `skipped: ${nameProblem}` });
       continue;
     }
-    if (!isKnownLanguage(locale)) {
-      const message = `"${locale}" names no language known to Unicode CLDR; name a translation by its language's BCP 47 tag (such as en, pt-BR or zh-Hant), or move the file out of the letter folder`;
-      translations.set(locale, { file: at(file.name), issues: [{ file: at(file.name), path: "", message }] });
-      continue;
-    }
+    const locale = file.name.replace(/\.json$/, "") as LocaleId;
     const result = validate(translationSchema, at(file.name), file);
     const refs = result.json === undefined ? undefined : translationReferences(result.json);
     if (refs?.locale !== undefined && isLocaleId(refs.locale) && refs.locale !== locale) {
@@ -348,6 +330,14 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (refs && factsRefs) result.issues.push(...factsChecks(at(file.name), refs, factsRefs));
     translations.set(locale, { file: at(file.name), ...result, refs });
   }
+
+  const everyWarning = [...warnings, ...skipped];
+  // A skipped file that would be a language's file in canonical form ("EN.json") is named where that language is missed.
+  const skippedNames = everyWarning.filter((warning) => warning.file.startsWith(at(""))).map((warning) => warning.file.slice(at("").length));
+  const misnamed = (locale: string): string => {
+    const name = misnamedFileOf(locale, skippedNames);
+    return name ? `; ${name} is skipped: "${name.replace(/\.json$/, "")}" is not in canonical form, expected ${locale}.json` : "";
+  };
 
   // When letter.json cannot say it (malformed, or its sourceLocale is), the translations can: the
   // language they all say they were made from, if its file is there and is no translation itself.
@@ -359,14 +349,14 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       letterIssues.push({
         file: at(LETTER_FACTS_FILE),
         path: `recipients[${index}].locale`,
-        message: `"${locale}" is not a language of this letter (no ${locale}.json); expected one of ${[...translations.keys()].sort().join(", ")}`,
+        message: `"${locale}" is not a language of this letter (no ${locale}.json${misnamed(locale)}); expected one of ${[...translations.keys()].sort().join(", ")}`,
       });
     }
   }
 
   const source = sourceLocale ? translations.get(sourceLocale) : undefined;
   if (factsFile && sourceLocale && !source) {
-    letterIssues.push({ file: at(`${sourceLocale}.json`), path: "", message: `missing; the letter's source language is "${sourceLocale}"` });
+    letterIssues.push({ file: at(`${sourceLocale}.json`), path: "", message: `missing; the letter's source language is "${sourceLocale}"${misnamed(sourceLocale)}` });
   }
   if (source?.refs?.hasTranslationOf) source.issues.push({ file: source.file, path: "translationOf", message: "the source language's own file must not have translationOf" });
   const fingerprint = source?.value && source.issues.length === 0 ? sourceFingerprint(source.value) : undefined;
@@ -381,8 +371,6 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   }
   if (context.coverage && facts.json !== undefined) letterIssues.push(...coverageIssues(at(LETTER_FACTS_FILE), facts.json, context.coverage));
   for (const [locale, translation] of translations) {
-    // A file named by no language has that problem already, and no template could have its catalog.
-    if (!isLocaleId(locale) || !isKnownLanguage(locale)) continue;
     const issues: DataIssue[] = [];
     if (offer && name !== undefined) issues.push(...languageTemplateIssues(translation.file, locale, translation.refs, name, offer));
     const checksCoverage = locale === sourceLocale || context.coverageLocales === undefined || context.coverageLocales.has(locale);
@@ -440,11 +428,14 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (!translations.has(recipient.locale) && !localeErrors.has(recipient.locale)) {
       localeErrors.set(
         recipient.locale,
-        new LetterpressError("UNKNOWN_LOCALE", `${at(`${recipient.locale}.json`)}: missing; recipient "${recipient.id}" is to receive the letter in this language`),
+        new LetterpressError(
+          "UNKNOWN_LOCALE",
+          `${at(`${recipient.locale}.json`)}: missing; recipient "${recipient.id}" is to receive the letter in this language${misnamed(recipient.locale)}`,
+        ),
       );
     }
   }
-  return { letter: { facts: facts.value, translations: usable, sourceFingerprint: fingerprint }, localeErrors, warnings };
+  return { letter: { facts: facts.value, translations: usable, sourceFingerprint: fingerprint }, localeErrors, warnings: everyWarning };
 }
 
 function sourceNamedByTranslations(translations: ReadonlyMap<string, { refs?: TranslationReferences }>): LocaleId | undefined {
