@@ -20,6 +20,8 @@ const SHA256_PATTERN = /^[0-9a-f]{64}$/;
  */
 export type LetterFile = { name: string; bytes: Uint8Array } | { name: string; refused: string };
 
+const isJsonObject = (value: unknown): boolean => value !== null && typeof value === "object" && !Array.isArray(value);
+
 /** A letter whose facts and every usable translation passed validation. */
 export interface Letter {
   facts: LetterFacts;
@@ -322,7 +324,8 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     }
     const locale = file.name.replace(/\.json$/, "") as LocaleId;
     const result = validate(translationSchema, at(file.name), file);
-    const refs = result.json === undefined ? undefined : translationReferences(result.json);
+    // A file that is no JSON object (an array, a string) has that one problem: nothing in it to compare.
+    const refs = isJsonObject(result.json) ? translationReferences(result.json) : undefined;
     if (refs?.locale !== undefined && isLocaleId(refs.locale) && refs.locale !== locale) {
       result.issues.push({ file: at(file.name), path: "locale", message: `expected "${locale}", the file's name` });
     }

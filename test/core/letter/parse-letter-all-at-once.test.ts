@@ -186,3 +186,10 @@ describe("parseLetter reports an out-of-date translation with the letter's other
     expect(problems.join("\n")).not.toContain("has changed since");
   });
 });
+
+describe("parseLetter on a translation that is no JSON object", () => {
+  it.each([["[]"], ['"hello"'], ["42"], ["null"]])("reports only what %s is, not the fields it lacks (translationOf and the others)", (text) => {
+    const problems = problemsOf({ ...sample(), "fr.json": text });
+    expect(problems).toEqual([expect.stringMatching(/^sample\/fr\.json: : expected an object with the fields "locale", "translationOf"\?, "title", .*, received /)]);
+  });
+});
