@@ -118,6 +118,7 @@ withStorageFlags(
   await prepareExportDirectory(resolve(flags.out));
   const runtime = await startLocalRuntime(runtimeOptions(flags));
   try {
+    if (flags.letter) await checkAskedLetters(runtime.letters, flags.letter, flags.data);
     // Asked languages are checked against the data before anything renders: a tag written another way
     // (EN, pt_br) or a language the letters lack is named with the tag the data has.
     const dataLocales = flags.locale ? await languagesOfData(runtime.letters, flags.letter) : undefined;
@@ -250,6 +251,21 @@ async function mailMergeWarnings(flags: CommonFlags, letterIds: readonly string[
     if (warning) warnings.push(warning);
   }
   return warnings;
+}
+
+/**
+ * `--letter` ids the data has no letter for are refused before anything renders (exit 2), as unknown
+ * `--locale` tags are, naming the letters there are; a folder the reader skipped says why.
+ */
+async function checkAskedLetters(letters: LetterSource, letterIds: readonly string[], dataDir: string): Promise<void> {
+  const listing = await letters.listLetters();
+  const problems = letterIds
+    .filter((letterId) => !listing.letterIds.includes(letterId))
+    .map((letterId) => {
+      const skipped = listing.warnings.find((warning) => warning.file === `${letterId}/` || warning.file === letterId);
+      return `--letter ${letterId}: no letter "${letterId}" in ${dataDir}${skipped ? ` (${skipped.file}: ${skipped.message})` : ""}; the letters there: ${listing.letterIds.join(", ")}`;
+    });
+  if (problems.length > 0) throw new LetterpressError("UNKNOWN_LETTER", problems.join("\n"));
 }
 
 /** Every language the asked letters (or all letters) have a file for, usable or not; undefined when none can be read. */
