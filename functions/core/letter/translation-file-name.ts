@@ -3,7 +3,7 @@ import { canonicalLocale, isLocaleId, type LocaleId } from "../locales";
 const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
 
 /** A well-formed tag may still name no language ("xx", "notes"): CLDR's names of languages decide. */
-function isKnownLanguage(locale: LocaleId): boolean {
+export function isKnownLanguage(locale: LocaleId): boolean {
   return languageNames.of(new Intl.Locale(locale).language) !== undefined;
 }
 

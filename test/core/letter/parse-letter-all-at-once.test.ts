@@ -193,3 +193,29 @@ describe("parseLetter on a translation that is no JSON object", () => {
     expect(problems).toEqual([expect.stringMatching(/^sample\/fr\.json: : expected an object with the fields "locale", "translationOf"\?, "title", .*, received /)]);
   });
 });
+
+describe("parseLetter says what a language or date field holds and what to write", () => {
+  it.each([
+    ["EN", '; write "en"'],
+    ["pt_br", '; write "pt-BR"'],
+    ["zh-hant", '; write "zh-Hant"'],
+    ["English", ""],
+  ])("sourceLocale %j", (value, hint) => {
+    const letter = sample();
+    letter["letter.json"].sourceLocale = value;
+    expect(problemsOf(letter)).toContain(
+      `sample/letter.json: sourceLocale: expected a BCP 47 language tag in canonical form (e.g. en, pt-BR, zh-Hant), got ${JSON.stringify(value)}${hint}`,
+    );
+  });
+
+  it.each([
+    [20150101, 'expected a date as "YYYY-MM-DD" (a string), got 20150101'],
+    [null, 'expected a date as "YYYY-MM-DD" (a string), got null'],
+    ["1 March 2015", 'expected a date as YYYY-MM-DD, got "1 March 2015"'],
+    ["2015-3-1", 'expected a date as YYYY-MM-DD, got "2015-3-1"'],
+  ])("date %j", (value, message) => {
+    const letter = sample();
+    letter["letter.json"].date = value;
+    expect(problemsOf(letter)).toContain(`sample/letter.json: date: ${message}`);
+  });
+});
