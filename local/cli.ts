@@ -110,7 +110,12 @@ withStorageFlags(
           return asked;
         }),
     )
-    .option("--format <formats>", "formats, comma-separated", listOf("format", isFormat, "pdf and/or html"), [...DOCUMENT_FORMATS])
+    // The default said as it is typed (commander would print the array as JSON).
+    .addOption(
+      new Option("--format <formats>", "formats, comma-separated: pdf and/or html")
+        .argParser(listOf("format", isFormat, "pdf and/or html"))
+        .default([...DOCUMENT_FORMATS], DOCUMENT_FORMATS.join(",")),
+    )
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),
 ).action(async (flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; out: string }, command: Command) => {

@@ -144,3 +144,13 @@ describe("--letter and --data that name nothing", () => {
     expect(run.code).toBe(2);
   });
 });
+
+describe("generate --help", () => {
+  it("says each default as it would be typed, not as JSON", async () => {
+    const run = await cli(["generate", "--help"]);
+    const help = run.stdout.replace(/\s+/g, " ");
+    expect(help).toContain("--format <formats> formats, comma-separated: pdf and/or html (default: pdf,html)");
+    expect(help).not.toMatch(/default: \[/);
+    expect(run.code).toBe(0);
+  });
+});
