@@ -383,6 +383,9 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
 
   // Every translation is checked against the source, whether or not the letter as a whole is valid.
   const translationIssues = new Map<LocaleId, DataIssue[]>();
+  // A source with a problem of its own (its file's, or a glyph or word the deployment lacks) will change
+  // before it is right: what a translation should record is known only then, so no staleness is claimed.
+  const sourceSettled = sourceLocale !== undefined && (deploymentIssues.get(sourceLocale) ?? []).length === 0;
   // A translation whose only problem is being out of date fails with its own code, STALE_TRANSLATION.
   const staleTranslations = new Map<LocaleId, StaleTranslationError>();
   for (const [locale, translation] of translations) {
@@ -398,7 +401,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     issues.push(...(deploymentIssues.get(locale) ?? []));
     // Out of date is said with the file's other problems and the letter's, not first once they are all fixed.
     const recorded = translation.refs?.translationOfSha256;
-    if (fingerprint && sourceLocale && recorded !== undefined && SHA256_PATTERN.test(recorded) && recorded !== fingerprint) {
+    if (sourceSettled && fingerprint && sourceLocale && recorded !== undefined && SHA256_PATTERN.test(recorded) && recorded !== fingerprint) {
       const stale = new StaleTranslationError(translation.file, recorded, fingerprint);
       staleTranslations.set(locale, stale);
       issues.push({ file: translation.file, path: "translationOf.sourceSha256", message: stale.reason });
