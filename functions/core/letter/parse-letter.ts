@@ -303,7 +303,14 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   const at = (name: string) => `${folder}/${name}`;
   const letterIssues: DataIssue[] = [];
   const factsFile = files.find((file) => file.name === LETTER_FACTS_FILE);
-  if (!factsFile) letterIssues.push({ file: at(LETTER_FACTS_FILE), path: "", message: "missing; every letter folder needs a letter.json" });
+  // A letter.json written another way ("Letter.json", "letter.JSON") was skipped by the reader: named here.
+  const factsNamedOtherwise = [...files.map((file) => file.name), ...warnings.map((warning) => warning.file.slice(`${folder}/`.length))].find(
+    (name) => name !== LETTER_FACTS_FILE && name.toLowerCase() === LETTER_FACTS_FILE,
+  );
+  if (!factsFile) {
+    const hint = factsNamedOtherwise ? `; ${factsNamedOtherwise} is skipped: rename it ${LETTER_FACTS_FILE} (names are read as written, in lower case)` : "";
+    letterIssues.push({ file: at(LETTER_FACTS_FILE), path: "", message: `missing; every letter folder needs a letter.json${hint}` });
+  }
 
   const facts = factsFile ? validate(letterFactsSchema, at(LETTER_FACTS_FILE), factsFile) : { issues: [] as DataIssue[] };
   letterIssues.push(...facts.issues);
@@ -339,7 +346,9 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   const skippedNames = everyWarning.filter((warning) => warning.file.startsWith(at(""))).map((warning) => warning.file.slice(at("").length));
   const misnamed = (locale: string): string => {
     const name = misnamedFileOf(locale, skippedNames);
-    return name ? `; ${name} is skipped: "${name.replace(/\.json$/, "")}" is not in canonical form, expected ${locale}.json` : "";
+    if (!name) return "";
+    const why = name.endsWith(".json") ? `"${name.slice(0, -".json".length)}" is not in canonical form` : "the extension is read in lower case";
+    return `; ${name} is skipped: ${why}, expected ${locale}.json`;
   };
 
   // When letter.json cannot say it (malformed, or its sourceLocale is), the translations can: the

@@ -34,5 +34,11 @@ export function translationFileNameProblem(name: string): string | undefined {
 
 /** The file among `names` (base names) that would be `<locale>.json` in canonical form: "EN.json" for en. */
 export function misnamedFileOf(locale: string, names: readonly string[]): string | undefined {
-  return names.find((name) => name.endsWith(".json") && name !== `${locale}.json` && meantLocale(name.replace(/\.json$/, "")) === locale);
+  const wanted = `${locale}.json`;
+  return names.find((name) => name !== wanted && (name.toLowerCase() === wanted.toLowerCase() || (name.endsWith(".json") && meantLocale(name.replace(/\.json$/, "")) === locale)));
+}
+
+/** The name a file would have with its extension in lower case ("en.JSON" -> en.json); undefined when it has none such. */
+export function withLowerCaseJson(name: string): string | undefined {
+  return /\.json$/i.test(name) && !name.endsWith(".json") ? `${name.slice(0, -".json".length)}.json` : undefined;
 }

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type LetterFile, parseLetter } from "../../../functions/core/letter/parse-letter";
+import { parseLetter } from "../../../functions/core/letter/parse-letter";
 import { translationFileNameProblem } from "../../../functions/core/letter/translation-file-name";
+import { listLettersOf, readLetter } from "../../../functions/letters/reader-rules";
 
 const SAMPLE = join(__dirname, "../../fixtures/letters/sample");
 
 /** The sample letter's files, with some renamed (from -> to). */
-function sampleFiles(renames: Record<string, string> = {}): LetterFile[] {
+function sampleFiles(renames: Record<string, string> = {}): { name: string; bytes: Uint8Array }[] {
   return readdirSync(SAMPLE)
     .map((name) => ({ name: renames[name] ?? name, bytes: readFileSync(join(SAMPLE, name)) }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -49,5 +50,35 @@ describe("a letter's .json files named by no language", () => {
     expect(() => parseLetter("sample", sampleFiles({ "fr.json": "FR.json" }))).toThrow(
       `"fr" is not a language of this letter (no fr.json; FR.json is skipped: "FR" is not in canonical form, expected fr.json); expected one of en`,
     );
+  });
+});
+
+describe("a letter's files named with capitals the reader does not read", () => {
+  /** The sample letter read by the shared reader rules from memory, its files renamed (from -> to). */
+  async function readRenamed(renames: Record<string, string>) {
+    const files = sampleFiles(renames);
+    const entries = files.map((file) => ({ name: file.name, kind: "file" as const, bytes: file.bytes.length }));
+    const bytesOf = new Map(files.map((file) => [file.name, file.bytes]));
+    return readLetter("sample", entries, async (entry) => bytesOf.get(entry.name) as Uint8Array);
+  }
+
+  it("names Letter.json where letter.json is missed", async () => {
+    await expect(readRenamed({ "letter.json": "Letter.json" })).rejects.toThrow(
+      "sample/letter.json: missing; every letter folder needs a letter.json; Letter.json is skipped: rename it letter.json (names are read as written, in lower case)",
+    );
+  });
+
+  it("skips fr.JSON with a warning saying the name to give it, and names it where its language is missed", async () => {
+    await expect(readRenamed({ "fr.json": "fr.JSON" })).rejects.toThrow(
+      '"fr" is not a language of this letter (no fr.json; fr.JSON is skipped: the extension is read in lower case, expected fr.json)',
+    );
+    const listing = await listLettersOf("data", [{ name: "sample", kind: "folder" }], async () => [{ name: "fr.JSON", kind: "file" }]);
+    expect(listing.warnings).toEqual([
+      {
+        file: "sample/fr.JSON",
+        path: "",
+        message: "skipped: not a .json file (the extension is read in lower case: rename it fr.json); only letter.json and <locale>.json are read",
+      },
+    ]);
   });
 });
