@@ -16,33 +16,82 @@ export interface PlacedCharacter {
  * to one.
  */
 export function placedCharacters(path: string, bottomMargin: number): PlacedCharacter[] {
+  return placedCharactersOfLayout(run("pdftotext", ["-bbox-layout", path, "-"]), bottomMargin);
+}
+
+/** One of poppler's lines: a piece of a drawn line, or all of it. */
+interface PopplerLine {
+  top: number;
+  bottom: number;
+  text: string;
+}
+
+/**
+ * `placedCharacters` of a `pdftotext -bbox-layout` document. Each drawn line of a page is the
+ * poppler lines that stand on it, its characters together in the order poppler reads them, at the
+ * place poppler reads its first one; a line starts each drawn line. Poppler cuts drawn lines in two
+ * ways that depend on nothing the two editions differ in: a justified line with a wide gap becomes
+ * two flows, read in whatever order its column analysis finds (a Thai line's last word read after
+ * the paragraph in one edition, in place in the other); and an Arabic letter whose dots the font
+ * positions as marks (Noto Naskh Arabic's ن, drawn by Chromium dot first, half an em off the
+ * baseline) becomes a line of its own. So a poppler line belongs to the drawn line of the longest
+ * line it overlaps by more than half its own height: pieces of one line overlap almost wholly (the
+ * dotted letter by 0.8 or more at any size), while two lines of text, set at least 1.2 em apart,
+ * overlap by less than half even in faces as tall as Naskh's (measured at most 0.47).
+ */
+export function placedCharactersOfLayout(layout: string, bottomMargin: number): PlacedCharacter[] {
   const out: PlacedCharacter[] = [];
-  run("pdftotext", ["-bbox-layout", path, "-"])
+  layout
     .split("<page ")
     .slice(1)
     .forEach((page, index) => {
       const height = Number(/height="([\d.]+)"/.exec(page)![1]);
-      const lines = [...page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([\s\S]*?)<\/line>/g)].map((line) => ({
+      const lines: PopplerLine[] = [...page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)].map((line) => ({
         top: Number(line[1]),
-        text: [...line[2]!.matchAll(/>([^<]*)<\/word>/g)]
+        bottom: Number(line[2]),
+        text: [...line[3]!.matchAll(/>([^<]*)<\/word>/g)]
           .map((m) => m[1])
           .join("")
           .replace(/[\s•◦▪]|\p{M}|\p{Default_Ignorable_Code_Point}/gu, ""),
       }));
-      // Chromium draws an Arabic letter whose dots the font positions as marks (Noto Naskh Arabic 2.x)
-      // with the dot glyph first, a few points off the baseline, and poppler then reports that letter as
-      // a line of its own. A line's top is the top of the longest line within 6 pt of it (text lines are
-      // 13 pt or more apart), so one drawn line is one line in both editions.
-      const topOf = (top: number) => lines.filter((other) => Math.abs(other.top - top) < 6).reduce((best, other) => (other.text.length > best.text.length ? other : best)).top;
-      for (const line of lines) {
-        const top = topOf(line.top);
-        if (top > height - bottomMargin - 1) continue;
-        for (const char of line.text) out.push({ char, page: index + 1, top, lineStart: false });
+      for (const drawn of drawnLines(lines)) {
+        if (drawn.top > height - bottomMargin - 1) continue;
+        // Its first character starts it (a piece left without text, a list marker alone, starts nothing).
+        let first = true;
+        for (const piece of drawn.pieces) {
+          for (const char of piece.text) {
+            out.push({ char, page: index + 1, top: drawn.top, lineStart: first });
+            first = false;
+          }
+        }
       }
     });
-  // A line starts where the line top moves: poppler may cut one justified line into several.
-  out.forEach((c, i) => (c.lineStart = i === 0 || out[i - 1]!.page !== c.page || Math.abs(out[i - 1]!.top - c.top) > 2));
   return out;
+}
+
+/** The lines of text of a page as drawn (see `placedCharactersOfLayout`), in the order poppler reads their first piece. */
+function drawnLines(lines: readonly PopplerLine[]): { top: number; pieces: PopplerLine[] }[] {
+  const overlap = (a: PopplerLine, b: PopplerLine) => Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+  // The longest lines first: a piece then finds the line it belongs to already there.
+  const anchors: PopplerLine[] = [];
+  const anchorOf = new Map<PopplerLine, PopplerLine>();
+  for (const line of [...lines].sort((a, b) => b.text.length - a.text.length)) {
+    let best: PopplerLine | undefined;
+    for (const anchor of anchors) if (overlap(line, anchor) > (line.bottom - line.top) / 2 && (!best || overlap(line, anchor) > overlap(line, best))) best = anchor;
+    if (best) anchorOf.set(line, best);
+    else {
+      anchors.push(line);
+      anchorOf.set(line, line);
+    }
+  }
+  const drawn = new Map<PopplerLine, { top: number; pieces: PopplerLine[] }>();
+  for (const line of lines) {
+    const anchor = anchorOf.get(line)!;
+    const entry = drawn.get(anchor) ?? { top: anchor.top, pieces: [] };
+    entry.pieces.push(line);
+    drawn.set(anchor, entry);
+  }
+  return [...drawn.values()];
 }
 
 /** One drawn line of a page's bottom margin: its text (pieces joined by spaces) and its extent, in points from the page's top. */
