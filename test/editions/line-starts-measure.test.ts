@@ -1,5 +1,5 @@
 import { compareCharacters } from "../support/edition-comparison";
-import { placedCharactersOfLayout } from "../support/line-starts";
+import { footerLinesOfLayout, placedCharactersOfLayout } from "../support/line-starts";
 
 /**
  * The line-start measure reads drawn lines, not poppler's pieces of them. Two ways poppler cut the
@@ -86,5 +86,17 @@ describe("line starts are counted on drawn lines", () => {
     ]);
     // Three line starts between them (both start the first line; each starts the second at another word), one agreeing.
     expect(compareCharacters(ours, chromium).agreeing).toBe(0.333);
+  });
+
+  it("reads a footer's dotted Arabic letter, however far below its line at its size, as part of that line", () => {
+    // A 13pt running title: the dot 6.7 pt off (more than the 6 pt the footer rows were once grouped within).
+    const footer = layout([
+      [
+        { top: 800, bottom: 822.1, text: "رسالة مشتركة" },
+        { top: 806.7, bottom: 828.8, text: "ن" },
+        { top: 801, bottom: 812, text: "Page 1 of 2" },
+      ],
+    ]);
+    expect(footerLinesOfLayout(footer, 60)).toEqual([{ height: PAGE_HEIGHT, lines: [{ text: "رسالة مشتركة ن Page 1 of 2", top: 800, bottom: 828.8 }] }]);
   });
 });

@@ -19,11 +19,22 @@ export function placedCharacters(path: string, bottomMargin: number): PlacedChar
   return placedCharactersOfLayout(run("pdftotext", ["-bbox-layout", path, "-"]), bottomMargin);
 }
 
-/** One of poppler's lines: a piece of a drawn line, or all of it. */
+/** One of poppler's lines: a piece of a drawn line, or all of it; `text` is its words joined. */
 interface PopplerLine {
   top: number;
   bottom: number;
+  words: string[];
   text: string;
+}
+
+/** A page's height and poppler's lines on it, in the order poppler reads them. */
+function popplerLines(page: string): { height: number; lines: PopplerLine[] } {
+  const height = Number(/height="([\d.]+)"/.exec(page)![1]);
+  const lines = [...page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)].map((line) => {
+    const words = [...line[3]!.matchAll(/>([^<]*)<\/word>/g)].map((m) => m[1]!);
+    return { top: Number(line[1]), bottom: Number(line[2]), words, text: words.join("") };
+  });
+  return { height, lines };
 }
 
 /**
@@ -45,21 +56,13 @@ export function placedCharactersOfLayout(layout: string, bottomMargin: number): 
     .split("<page ")
     .slice(1)
     .forEach((page, index) => {
-      const height = Number(/height="([\d.]+)"/.exec(page)![1]);
-      const lines: PopplerLine[] = [...page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)].map((line) => ({
-        top: Number(line[1]),
-        bottom: Number(line[2]),
-        text: [...line[3]!.matchAll(/>([^<]*)<\/word>/g)]
-          .map((m) => m[1])
-          .join("")
-          .replace(/[\s•◦▪]|\p{M}|\p{Default_Ignorable_Code_Point}/gu, ""),
-      }));
+      const { height, lines } = popplerLines(page);
       for (const drawn of drawnLines(lines)) {
         if (drawn.top > height - bottomMargin - 1) continue;
         // Its first character starts it (a piece left without text, a list marker alone, starts nothing).
         let first = true;
         for (const piece of drawn.pieces) {
-          for (const char of piece.text) {
+          for (const char of piece.text.replace(/[\s•◦▪]|\p{M}|\p{Default_Ignorable_Code_Point}/gu, "")) {
             out.push({ char, page: index + 1, top: drawn.top, lineStart: first });
             first = false;
           }
@@ -106,27 +109,26 @@ export interface FooterLine {
  * a point, top to bottom, with the page's height: a footer that grew over the body shows as a line
  * whose top is above the margin. Poppler reports the left and right margin boxes as lines of
  * their own, and a letter whose dots Chromium draws off the baseline (Noto Naskh Arabic) as one more:
- * lines within 6 pt of each other are one drawn line.
+ * they are one drawn line, as in `placedCharactersOfLayout`.
  */
 export function footerLines(path: string, bottomMargin: number): { height: number; lines: FooterLine[] }[] {
-  return run("pdftotext", ["-bbox-layout", path, "-"])
+  return footerLinesOfLayout(run("pdftotext", ["-bbox-layout", path, "-"]), bottomMargin);
+}
+
+/** `footerLines` of a `pdftotext -bbox-layout` document. */
+export function footerLinesOfLayout(layout: string, bottomMargin: number): { height: number; lines: FooterLine[] }[] {
+  return layout
     .split("<page ")
     .slice(1)
     .map((page) => {
-      const height = Number(/height="([\d.]+)"/.exec(page)![1]);
-      const rows: { top: number; bottom: number; parts: string[] }[] = [];
-      for (const line of page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)) {
-        const top = Number(line[1]);
-        const bottom = Number(line[2]);
-        if (bottom <= height - bottomMargin + 1) continue;
-        const text = [...line[3]!.matchAll(/>([^<]*)<\/word>/g)].map((m) => m[1]).join(" ");
-        const row = rows.find((r) => Math.abs(r.top - top) < 6);
-        if (row) {
-          row.parts.push(text);
-          row.bottom = Math.max(row.bottom, bottom);
-        } else rows.push({ top, bottom, parts: [text] });
-      }
-      return { height, lines: rows.sort((a, b) => a.top - b.top).map((row) => ({ text: row.parts.join(" "), top: row.top, bottom: row.bottom })) };
+      const { height, lines } = popplerLines(page);
+      const drawn = drawnLines(lines.filter((line) => line.bottom > height - bottomMargin + 1));
+      const footer = drawn.map(({ top, pieces }) => ({
+        text: pieces.map((piece) => piece.words.join(" ")).join(" "),
+        top,
+        bottom: Math.max(...pieces.map((piece) => piece.bottom)),
+      }));
+      return { height, lines: footer.sort((a, b) => a.top - b.top) };
     });
 }
 
