@@ -129,7 +129,14 @@ const CJK_EXPANSION =
 const SOFT_HYPHEN = "\u00ad";
 /** Fullwidth punctuation that text-spacing-trim may trim: a paragraph without any is not looked at glyph by glyph. */
 const CJK_PUNCTUATION = /[\u3001-\u3003\u3008-\u3011\u3014-\u301f\u30fb\uff01-\uff0f\uff1a-\uff1f\uff3b-\uff3d\uff5b-\uff65]/u;
-const HANGUL_OR_HAN = /[\p{Script=Hangul}\p{Script=Han}]/u;
+/**
+ * What `word-break: keep-all` keeps together, as Blink decides it (ShouldKeepAfterKeepAll): a break
+ * between two letters or numbers (general categories L and N, a mark counting as the letter it
+ * follows), neither of a complex-context script. A break next to punctuation stays: Chromium breaks
+ * Korean "조선민주주의인민공화국|(북한)" before the parenthesis, which the PDF once kept to the word.
+ */
+const KEEP_ALL_UNIT = /^[\p{L}\p{N}]$/u;
+const COMBINING_MARK = /^\p{M}$/u;
 /** Scripts whose words are not separated by spaces and whose breaks UAX 14 leaves to a dictionary (line break class SA). */
 const COMPLEX_CONTEXT = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
@@ -149,11 +156,7 @@ export function breakPositions(text: string, rules: ScriptRules, hyphens: Paragr
   const breaker = new LineBreaker(text);
   for (let b = breaker.nextBreak(); b; b = breaker.nextBreak()) {
     if (hyphens === "none" && !b.required && text[b.position - 1] === SOFT_HYPHEN) continue;
-    if (!b.required && rules.keepAll && b.position < text.length) {
-      const before = text[b.position - 1] ?? " ";
-      const after = text[b.position] ?? " ";
-      if (!WHITESPACE.test(before) && (HANGUL_OR_HAN.test(before) || HANGUL_OR_HAN.test(after))) continue;
-    }
+    if (!b.required && rules.keepAll && b.position < text.length && keptByKeepAll(text, b.position)) continue;
     breaks.set(b.position, b.required);
   }
   // UAX 14 since Unicode 15.1 (LB19a, as ICU and so Chromium apply it): a quotation mark between two
@@ -177,6 +180,18 @@ export function breakPositions(text: string, rules: ScriptRules, hyphens: Paragr
     }
   }
   return breaks;
+}
+
+/** Whether `word-break: keep-all` suppresses the break opportunity before `position` (see KEEP_ALL_UNIT). */
+function keptByKeepAll(text: string, position: number): boolean {
+  let at = position;
+  let before = codePointBefore(text, at);
+  while (COMBINING_MARK.test(before) && at > before.length) {
+    at -= before.length;
+    before = codePointBefore(text, at);
+  }
+  const after = codePointAt(text, position);
+  return KEEP_ALL_UNIT.test(before) && KEEP_ALL_UNIT.test(after) && !COMPLEX_CONTEXT.test(before) && !COMPLEX_CONTEXT.test(after);
 }
 
 function styleIndex(runs: readonly StyledText[], language: string): { text: string; styles: TextStyle[]; languages: string[] } {
