@@ -59,10 +59,21 @@ export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, pap
   return templateStylesheets(engine).sources(`${locale}\u0000${paper}\u0000${runningTitle}`, () => makeEditionStylesheets(engine, locale, paper, runningTitle));
 }
 
+// A language's default digits, found once per formatting locale: making an Intl object loads locale data.
+const numberingSystems = new Map<string, string>();
+function numberingSystemOf(formattingTag: string): string {
+  let system = numberingSystems.get(formattingTag);
+  if (system === undefined) {
+    system = new Intl.NumberFormat(formattingTag).resolvedOptions().numberingSystem;
+    numberingSystems.set(formattingTag, system);
+  }
+  return system;
+}
+
 function makeEditionStylesheets(engine: TemplateEngine, locale: LocaleId, paper: Paper, runningTitle: string): StylesheetSource[] {
   const messages = engine.messages(locale);
   // The page numbers in the digits the language's messages use (its CLDR default or its "$locale" override).
-  const numberingSystem = new Intl.NumberFormat(formattingLocale(locale, engine.set.localeOverrides?.[locale])).resolvedOptions().numberingSystem;
+  const numberingSystem = numberingSystemOf(formattingLocale(locale, engine.set.localeOverrides?.[locale]));
   return documentStylesheets(
     { userAgent: engine.set.userAgentStylesheet, author: engine.set.stylesheet, authorName: `${engine.folder}/print.css` },
     {

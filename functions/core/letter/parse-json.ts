@@ -90,6 +90,28 @@ export function findDuplicateKeys(file: string, text: string): DataIssue[] {
 }
 
 /**
+ * Every string of JSON text JSON.parse accepted, in order (outside strings there is no quote), with
+ * the colon that makes it a key. The regular expression is compiled by V8 and far faster than a scan in JS.
+ */
+const STRING_OR_KEY = /"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?/g;
+
+/** How many object keys the text writes (a key written twice counts twice). Only for text JSON.parse accepted. */
+function keysWritten(text: string): number {
+  let count = 0;
+  for (const match of text.matchAll(STRING_OR_KEY)) if (match[1] !== undefined) count++;
+  return count;
+}
+
+/** How many object keys the parsed value holds; fewer than keysWritten means some key was written twice. */
+function keysKept(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + keysKept(item), 0);
+  if (value === null || typeof value !== "object") return 0;
+  let count = 0;
+  for (const key of Object.keys(value)) count += 1 + keysKept((value as Record<string, unknown>)[key]);
+  return count;
+}
+
+/**
  * Parses a data file's JSON. Syntax errors name the line and column; keys that could pollute
  * prototypes and keys written twice in one object are reported (all of them), never merged.
  */
@@ -117,6 +139,7 @@ export function parseDataJson(file: string, withBom: string): JsonParseResult {
   const issues: DataIssue[] = [];
   findForbiddenKeys(value, [], file, issues);
   // Too deep for the scanner's recursion is already refused above; otherwise every duplicate is named.
-  if (!issues.some((issue) => issue.message.startsWith("nested deeper"))) issues.push(...findDuplicateKeys(file, text));
+  // The position-tracking scan is slow on a cold start; it runs only when the text has more keys than the value kept.
+  if (!issues.some((issue) => issue.message.startsWith("nested deeper")) && keysWritten(text) !== keysKept(value)) issues.push(...findDuplicateKeys(file, text));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value };
 }

@@ -187,12 +187,15 @@ export interface MarginBoxText {
 
 const ELLIPSIS = "\u2026";
 
+// One segmenter for every call: making an Intl object loads locale data, which costs more than the cut itself.
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
 /**
  * The longest start of `text` (whole grapheme clusters, trailing spaces dropped) that fits `width`
  * with `ending` after it, as CSS `text-overflow` cuts a line; just the ending when nothing fits.
  */
 export function fitToWidth(text: string, ending: string, width: number, measure: (text: string) => number): string {
-  const graphemes = [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text)].map((s) => s.segment);
+  const graphemes = [...GRAPHEMES.segment(text)].map((s) => s.segment);
   const candidate = (count: number) => `${graphemes.slice(0, count).join("").trimEnd()}${ending}`;
   let low = 0;
   let high = graphemes.length;

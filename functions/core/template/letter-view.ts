@@ -38,6 +38,17 @@ export interface LetterView {
   senderKind: string | null;
 }
 
+// One list format per language, made on first use: making an Intl object loads locale data, each time.
+const listFormats = new Map<string, Intl.ListFormat>();
+function listFormatOf(tag: string): Intl.ListFormat {
+  let format = listFormats.get(tag);
+  if (format === undefined) {
+    format = new Intl.ListFormat(tag, { type: "conjunction", style: "long" });
+    listFormats.set(tag, format);
+  }
+  return format;
+}
+
 /**
  * Builds the view of a letter in one language, optionally personalized for one recipient.
  * Lists are joined with `Intl.ListFormat`, so "A, B and C" reads right in every language.
@@ -78,7 +89,7 @@ export function buildLetterView(letter: Letter, locale: LocaleId, recipientId?: 
     signatoryCount: facts.signatories.length,
     sources: Object.entries(translation.sources).map(([id, name]) => ({ id, name })),
     recipient: recipient ? { id: recipient.id, ...recipientText(recipient.id), representativeName: recipient.representativeName ?? null } : null,
-    recipientList: new Intl.ListFormat(info.tag, { type: "conjunction", style: "long" }).format(facts.recipients.map((member) => recipientText(member.id).country)),
+    recipientList: listFormatOf(info.tag).format(facts.recipients.map((member) => recipientText(member.id).country)),
     addressee: translation.addressee ?? null,
     salutation: translation.salutation ?? null,
     valediction: translation.valediction ?? null,

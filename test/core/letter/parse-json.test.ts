@@ -40,6 +40,19 @@ describe("parseDataJson: keys written twice", () => {
     expect(issuesOf('{"title": 1,\n"\\u0074itle": 2}').map((issue) => issue.path)).toEqual(["title"]);
   });
 
+  // The position-tracking scan runs only when the text writes more keys than the parsed value holds;
+  // strings that look like keys, escaped quotes and keys in arrays must not hide a duplicate or invent one.
+  it.each([
+    ['{"a": "\\"b\\": 1", "a": 2}', ["a"]],
+    ['{"a": "x\\\\", "b": ":", "a": ":"}', ["a"]],
+    ['[{"k": 1, "k": 2}, {"k": 3}]', ["[0].k"]],
+    ['{"l": [1, "two", {"m": {}, "m" : []}], "n": null}', ["l[2].m"]],
+    ['{"a": "\\"a\\":", "b": {"a": "a:"}}', []],
+    ['{"" : 1, "": 2}', ['[""]']],
+  ])("finds the duplicates of %s and no others", (text, paths) => {
+    expect(issuesOf(text).map((issue) => issue.path)).toEqual(paths);
+  });
+
   it("still reads a file with a byte order mark and no duplicates", () => {
     expect(parseDataJson("x.json", '\uFEFF{"a": 1}')).toEqual({ ok: true, value: { a: 1 } });
   });
