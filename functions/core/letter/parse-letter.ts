@@ -39,11 +39,14 @@ export interface ParsedLetter {
   warnings: readonly DataIssue[];
 }
 
+/** One strict decoder for every file (decode is stateless without `stream`): made once, not per file. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /** The text of a file, or why it has none: letter data is UTF-8, and a byte that is not is refused, not replaced. */
 function decode(file: string, letterFile: LetterFile): { text?: string; issues: DataIssue[] } {
   if ("refused" in letterFile) return { issues: [{ file, path: "", message: letterFile.refused }] };
   try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(letterFile.bytes), issues: [] };
+    return { text: UTF8.decode(letterFile.bytes), issues: [] };
   } catch {
     const offset = firstInvalidUtf8Offset(letterFile.bytes);
     const byte = (letterFile.bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");

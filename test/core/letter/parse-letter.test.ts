@@ -28,6 +28,16 @@ describe("parseLetter", () => {
     expect(letter.facts.date).toBeUndefined();
   });
 
+  // One decoder reads every file: a file it refused must not spoil the files read after it.
+  it("reads the files after one that is not UTF-8 as any other", () => {
+    const files = readLetterFolder(join(FIXTURES, "letters/sample"));
+    const latin1 = { name: "de.json", bytes: Uint8Array.from([0x7b, 0x22, 0x74, 0x22, 0x3a, 0x22, 0x92, 0x22, 0x7d]) };
+    const { letter, localeErrors } = parseLetter("sample", [latin1, ...files]);
+    expect([...letter.translations.keys()]).toEqual(["en", "fr"]);
+    expect([...localeErrors.keys()]).toEqual(["de"]);
+    expect(localeErrors.get("de")?.message).toMatch(/sample\/de\.json: not UTF-8: byte 0x92 at byte offset 6/);
+  });
+
   const badCases = readdirSync(join(FIXTURES, "bad-letters")).sort();
 
   it("has a fixture for each kind of bad data", () => {
