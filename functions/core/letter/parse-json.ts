@@ -40,15 +40,26 @@ function findForbiddenKeys(value: unknown, path: PropertyKey[], file: string, is
     issues.push({ file, path: formatJsonPath(path.slice(0, MAX_JSON_DEPTH)), message: `nested deeper than ${MAX_JSON_DEPTH} levels; letter data is never that deep` });
     return;
   }
+  // One path array, pushed and popped, not a copy per value: this walk runs over every file on a cold start.
   if (Array.isArray(value)) {
-    value.forEach((item, index) => findForbiddenKeys(item, [...path, index], file, issues));
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      if (item === null || typeof item !== "object") continue;
+      path.push(index);
+      findForbiddenKeys(item, path, file, issues);
+      path.pop();
+    }
   } else if (value !== null && typeof value === "object") {
     for (const key of Object.keys(value)) {
       if (FORBIDDEN_KEYS.has(key)) {
         issues.push({ file, path: formatJsonPath([...path, key]), message: `the key "${key}" is not allowed in letter data` });
-      } else {
-        findForbiddenKeys((value as Record<string, unknown>)[key], [...path, key], file, issues);
+        continue;
       }
+      const child = (value as Record<string, unknown>)[key];
+      if (child === null || typeof child !== "object") continue;
+      path.push(key);
+      findForbiddenKeys(child, path, file, issues);
+      path.pop();
     }
   }
 }

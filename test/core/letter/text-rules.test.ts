@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseLetter } from "../../../functions/core/letter/parse-letter";
 import { translationSchema } from "../../../functions/core/letter/schema";
-import { bidiControlProblem, combiningSequenceProblem, invisibleTextProblem } from "../../../functions/core/letter/text-rules";
+import { bidiControlProblem, combiningSequenceProblem, controlCharacterProblem, invisibleTextProblem } from "../../../functions/core/letter/text-rules";
 
 const bidi = bidiFactory();
 const SAMPLE = join(__dirname, "../../fixtures/letters/sample");
@@ -18,6 +18,25 @@ function displayedStrongText(text: string, direction: "ltr" | "rtl"): string {
     .join("");
 }
 const strongText = (text: string) => [...text].filter((char) => /^(L|R|AL)$/.test(bidi.getBidiCharTypeName(char))).join("");
+
+// The quick test that lets text without controls or surrogates skip the full search must let each kind through.
+describe("control characters and unpaired surrogates, at the edges of their ranges", () => {
+  it.each([
+    ["a\u0000b", "U+0000 at character 1"],
+    ["ab\u001f", "U+001F at character 2"],
+    ["\u007f", "U+007F at character 0"],
+    ["x\u0085", "U+0085 at character 1"],
+    ["\u009f.", "U+009F at character 0"],
+    ["\u{20000}\ud800", "U+D800 at character 1"],
+    ["\udfff\u{1F600}", "U+DFFF at character 0"],
+  ])("finds it in %j", (text, where) => {
+    expect(controlCharacterProblem(text)).toContain(where);
+  });
+
+  it.each(["plain", "\u00a0no-break, \u00a0é", "\u{20000}\u{1F600} paired surrogates", "\u2028\ufffd"])("finds none in %j", (text) => {
+    expect(controlCharacterProblem(text)).toBeUndefined();
+  });
+});
 
 describe("bidi controls in letter text", () => {
   // Each refused text really does display its letters in another order than it is written (checked
