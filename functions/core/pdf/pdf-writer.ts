@@ -27,6 +27,8 @@ export interface WriteOptions {
   /** 16 bytes identifying the document, derived from its content. */
   documentId: Buffer;
   fonts: FontLibrary;
+  /** Object streams and a cross-reference stream (see `createPdfkitDocument`); pdfkit's plain file when false. */
+  objectStreams: boolean;
 }
 
 /** Encoded subsets by face and glyph list, shared across documents: the same letter embeds the same subset. */
@@ -265,6 +267,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     iccProfile: () => options.fonts.iccProfile(),
     deflateOnce,
     deflatePieces: (bytes) => deflateContent(options.fonts.caches, bytes),
+    objectStreams: options.objectStreams,
   });
 
   const faces = new Map<FaceId, EmbeddedFace>();
