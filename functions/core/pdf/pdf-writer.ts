@@ -58,6 +58,14 @@ export function num(n: number): string {
   return `${thousandths < 0 ? "-" : ""}${Math.floor(magnitude / 1000)}${FRACTIONS[magnitude % 1000]}`;
 }
 
+/** What makes a subset glyph: the font glyph, the text it stands for and its advance. */
+function glyphKey(id: number, text: string, advance: number): string {
+  return `${id}\u0000${text}\u0000${advance}`;
+}
+
+/** `glyphKey` of each shaped glyph's main glyph (see `EmbeddedFace.encode`), shared across documents as the glyphs are. */
+const glyphKeys = new WeakMap<ShapedGlyph, string>();
+
 function utf16Hex(text: string): string {
   let out = "";
   for (let i = 0; i < text.length; i++) out += hex4(text.charCodeAt(i));
@@ -76,6 +84,7 @@ class EmbeddedFace {
   /** By the marks a glyph's text starts with (see `encodeMarked`), then by glyph. */
   private readonly markedIds = new Map<string, Map<ShapedGlyph, number>>();
   private readonly invisibleByGlyph = new Map<ShapedGlyph, { before: string; after: string }>();
+  private readonly invisibleIds = new Map<string, number>();
   private readonly texts: string[] = [""];
   private readonly spaceGlyph: number;
   readonly embedding: FontEmbedding;
@@ -106,7 +115,10 @@ class EmbeddedFace {
   encode(glyph: ShapedGlyph): number {
     let gid = this.idsByGlyph.get(glyph);
     if (gid === undefined) {
-      gid = this.glyphFor(glyph.id, piecesOf(this.caches, glyph).main, textWidth(glyph));
+      // The key is made once per shaped glyph and process: each document looks every glyph up anew.
+      let key = glyphKeys.get(glyph);
+      if (key === undefined) glyphKeys.set(glyph, (key = glyphKey(glyph.id, piecesOf(this.caches, glyph).main, textWidth(glyph))));
+      gid = this.glyphFor(glyph.id, piecesOf(this.caches, glyph).main, textWidth(glyph), key);
       this.idsByGlyph.set(glyph, gid);
     }
     return gid;
@@ -117,7 +129,13 @@ class EmbeddedFace {
    * the marks and format characters of a cluster, given their own glyphs for pdf.js (see `textPieces`).
    */
   encodeInvisible(text: string): number {
-    return this.glyphFor(this.spaceGlyph, text, 0);
+    // Drawn for every mark poppler needs (a right-to-left line's spaces and punctuation): by text, no key to make.
+    let gid = this.invisibleIds.get(text);
+    if (gid === undefined) {
+      gid = this.glyphFor(this.spaceGlyph, text, 0);
+      this.invisibleIds.set(text, gid);
+    }
+    return gid;
   }
 
   /** The invisible glyphs of a shaped glyph's marks, before and after its main glyph, as hex codes. */
@@ -170,8 +188,7 @@ class EmbeddedFace {
     return this.glyphFor(this.spaceGlyph, `${RTL_MARK} `, 1);
   }
 
-  private glyphFor(id: number, text: string, advance: number): number {
-    const key = `${id}\u0000${text}\u0000${advance}`;
+  private glyphFor(id: number, text: string, advance: number, key = glyphKey(id, text, advance)): number {
     let gid = this.ids.get(key);
     if (gid !== undefined) return gid;
     // A text glyph spans its whole cluster, so no extractor sees a gap inside a reordered syllable.

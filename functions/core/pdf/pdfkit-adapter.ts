@@ -594,11 +594,12 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): void {
 function writeObjectStreams(doc: DocumentInternals): void {
   // pdfkit writes the header in its constructor, then nothing but objects (each ending in `_refEnd`) until `_finalize`.
   /** The pieces pdfkit wrote since the last object ended: the object being finalized. */
-  let pieces: Uint8Array[] = [];
+  let pieces: (Uint8Array | string)[] = [];
   const streams: { number: number; generation: number; whole: Buffer }[] = [];
-  const values: { number: number; value: Buffer }[] = [];
+  const values: { number: number; value: string }[] = [];
+  // Text stays text until written: most objects go into an object stream, made of one string.
   doc._write = (data: Uint8Array | string) => {
-    pieces.push(typeof data === "string" ? Buffer.from(`${data}\n`, "latin1") : data);
+    pieces.push(data);
   };
   const refEnd = doc._refEnd;
   doc._refEnd = function (this: DocumentInternals, reference: ReferenceInternals) {
@@ -609,8 +610,13 @@ function writeObjectStreams(doc: DocumentInternals): void {
       throw new PdfkitInternalsChanged("PDFReference", "finalize", "3 or 6 writes per object", `${written.length} for object ${reference.id}`);
     }
     const isStream = written.length === 6;
-    if (isStream || reference.gen !== 0) streams.push({ number: reference.id, generation: reference.gen, whole: Buffer.concat(written) });
-    else values.push({ number: reference.id, value: trimmedValue(written[1] as Uint8Array) });
+    if (isStream || reference.gen !== 0) {
+      const whole = Buffer.concat(written.map((piece) => (typeof piece === "string" ? Buffer.from(`${piece}\n`, "latin1") : piece)));
+      streams.push({ number: reference.id, generation: reference.gen, whole });
+    } else {
+      const value = written[1] as Uint8Array | string;
+      values.push({ number: reference.id, value: trimmedValue(typeof value === "string" ? value : Buffer.from(value).toString("latin1")) });
+    }
     refEnd.call(this, reference);
   };
   doc._finalize = function (this: DocumentInternals) {
@@ -633,14 +639,12 @@ function writeObjectStreams(doc: DocumentInternals): void {
   };
 }
 
-/** An object's value as `packObjectStreams` cuts it: the dictionary's text without the newline `_write` added. */
-function trimmedValue(bytes: Uint8Array): Buffer {
-  let end = bytes.length;
-  while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x20 || bytes[end - 1] === 0x0d || bytes[end - 1] === 0x09)) end--;
-  let start = 0;
-  while (start < end && (bytes[start] === 0x0a || bytes[start] === 0x20 || bytes[start] === 0x0d || bytes[start] === 0x09)) start++;
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+/** An object's value as `packObjectStreams` cuts it: without the white space (PDF's six characters) around it. */
+function trimmedValue(text: string): string {
+  return text.replace(PDF_WHITESPACE_AT_ENDS, "");
 }
+
+const PDF_WHITESPACE_AT_ENDS = /^[\0\t\n\f\r ]+|[\0\t\n\f\r ]+$/g;
 
 function xmlEscape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
