@@ -172,7 +172,7 @@ type DocumentInternals = Omit<PDFKit.PDFDocument, "ref" | "addContent" | "font">
   _font: EmbeddedFontInternals;
   _id: Buffer;
   info: Record<string, unknown>;
-  page: PDFKit.PDFPage & { fonts: Record<string, unknown>; xobjects: Record<string, unknown>; resources: { data: Record<string, unknown> }; write(chunk: Uint8Array): void };
+  page: PageInternals;
   push(chunk: Uint8Array): boolean;
   _offset: number;
   _write(data: Uint8Array | string): void;
@@ -188,8 +188,19 @@ type DocumentInternals = Omit<PDFKit.PDFDocument, "ref" | "addContent" | "font">
   addContent(data: string): DocumentInternals;
 };
 
+/** pdfkit's PDFPage. */
+type PageInternals = PDFKit.PDFPage & {
+  fonts: Record<string, unknown>;
+  xobjects: Record<string, unknown>;
+  resources: { data: Record<string, unknown> };
+  /** The page's content stream. */
+  content: ReferenceInternals;
+  write(chunk: Uint8Array | string): void;
+  end(): void;
+};
+
 /** Where an internal is found, for the check and its error message. */
-type Owner = "PDFDocument" | "PDFReference" | "PDFStructureElement" | "EmbeddedFont" | "TTFSubset" | "TTFFont" | "TTFGlyph" | "PNGImage";
+type Owner = "PDFDocument" | "PDFPage" | "PDFReference" | "PDFStructureElement" | "EmbeddedFont" | "TTFSubset" | "TTFFont" | "TTFGlyph" | "PNGImage";
 
 /** pdfkit's PNGImage (an opened PNG): what its transparency handling reads and calls. */
 interface PngImageInternals {
@@ -239,6 +250,9 @@ export const INTERNALS: readonly {
   { owner: "PDFDocument", member: "addContent", kind: "function" },
   { owner: "PDFDocument", member: "_font", kind: "object", once: "font" },
   { owner: "PDFDocument", member: "page", kind: "object", once: "page" },
+  { owner: "PDFPage", member: "content", kind: "object", once: "page" },
+  { owner: "PDFPage", member: "write", kind: "function", once: "page" },
+  { owner: "PDFPage", member: "end", kind: "function", once: "page" },
   { owner: "PDFReference", member: "buffer", kind: "array" },
   { owner: "PDFReference", member: "compress", kind: "boolean" },
   { owner: "PDFReference", member: "finalize", kind: "function" },
@@ -319,7 +333,7 @@ function verifyFontInternals(doc: DocumentInternals, font: Font): void {
   } as Record<Owner, object>;
   const trueType = !isCff(doc._font.subset);
   for (const { owner, member, kind, once, trueType: onlyTrueType } of INTERNALS) {
-    if (((!DOCUMENT_OWNERS.has(owner) && once !== "png") || once === "font") && (trueType || !onlyTrueType)) check(objects, owner, member, kind);
+    if (((!DOCUMENT_OWNERS.has(owner) && once !== "png" && once !== "page") || once === "font") && (trueType || !onlyTrueType)) check(objects, owner, member, kind);
   }
 }
 
@@ -339,7 +353,7 @@ function isCff(subset: SubsetInternals): boolean {
 
 /** Checks the document's members that exist once it has a page. */
 function verifyPageInternals(doc: DocumentInternals): void {
-  for (const { owner, member, kind, once } of INTERNALS) if (once === "page") check({ PDFDocument: doc } as Record<Owner, object>, owner, member, kind);
+  for (const { owner, member, kind, once } of INTERNALS) if (once === "page") check({ PDFDocument: doc, PDFPage: doc.page } as Record<Owner, object>, owner, member, kind);
 }
 
 /**
@@ -559,13 +573,15 @@ class Embedding implements FontEmbedding {
  * character by character; ours are all Latin-1, where `Buffer.from` gives the same bytes).
  */
 function tuneOutput(doc: DocumentInternals, options: DocumentOptions): void {
+  /** Page content streams, written in one piece (see `pageContent`) but deflated as content (`deflatePieces`). */
+  const pageContents = new WeakSet<ReferenceInternals>();
   const ref = doc.ref.bind(doc);
   doc.ref = (data) => {
     const reference = ref(data);
     const finalize = reference.finalize;
     reference.finalize = function (this: ReferenceInternals) {
       if (this.compress && this.buffer.length > 0) {
-        this.buffer = [this.buffer.length === 1 ? options.deflateOnce(this.buffer[0]!) : options.deflatePieces(Buffer.concat(this.buffer))];
+        this.buffer = [this.buffer.length === 1 && !pageContents.has(this) ? options.deflateOnce(this.buffer[0]!) : options.deflatePieces(Buffer.concat(this.buffer))];
         this.compress = false;
       }
       finalize.call(this);
@@ -577,8 +593,32 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): void {
     this.push(bytes);
     this._offset += bytes.length;
   };
+  /** Each page's operators as text, turned into bytes once when the page ends: a buffer per line drawn showed in profiles. */
+  const pendingContent = new WeakMap<PageInternals, string[]>();
+  const pageContent = (page: PageInternals): string[] => {
+    let pending = pendingContent.get(page);
+    if (!pending) {
+      const operators: string[] = [];
+      pending = operators;
+      pendingContent.set(page, operators);
+      // pdfkit writes to a page's content directly too (closing marked content at its end): in the same order.
+      page.write = (chunk) => {
+        operators.push(typeof chunk === "string" ? `${chunk}\n` : Buffer.from(chunk).toString("latin1"));
+      };
+      const end = page.end;
+      page.end = function (this: PageInternals) {
+        if (operators.length > 0) {
+          pageContents.add(this.content);
+          this.content.write(Buffer.from(operators.join(""), "latin1"));
+          operators.length = 0;
+        }
+        return end.call(this);
+      };
+    }
+    return pending;
+  };
   doc.addContent = function (this: DocumentInternals, data: string) {
-    this.page.write(Buffer.from(`${data}\n`, "latin1"));
+    pageContent(this.page).push(`${data}\n`);
     return this;
   };
   if (options.objectStreams) writeObjectStreams(doc);
