@@ -63,8 +63,8 @@ function glyphKey(id: number, text: string, advance: number): string {
   return `${id}\u0000${text}\u0000${advance}`;
 }
 
-/** `glyphKey` of each shaped glyph's main glyph (see `EmbeddedFace.encode`), shared across documents as the glyphs are. */
-const glyphKeys = new WeakMap<ShapedGlyph, string>();
+/** Each shaped glyph's main glyph: its text, advance and `glyphKey` (see `EmbeddedFace.encode`), shared across documents as the glyphs are. */
+const mainGlyphs = new WeakMap<ShapedGlyph, { text: string; advance: number; key: string }>();
 
 function utf16Hex(text: string): string {
   let out = "";
@@ -116,9 +116,14 @@ class EmbeddedFace {
     let gid = this.idsByGlyph.get(glyph);
     if (gid === undefined) {
       // The key is made once per shaped glyph and process: each document looks every glyph up anew.
-      let key = glyphKeys.get(glyph);
-      if (key === undefined) glyphKeys.set(glyph, (key = glyphKey(glyph.id, piecesOf(this.caches, glyph).main, textWidth(glyph))));
-      gid = this.glyphFor(glyph.id, piecesOf(this.caches, glyph).main, textWidth(glyph), key);
+      let main = mainGlyphs.get(glyph);
+      if (main === undefined) {
+        const text = piecesOf(this.caches, glyph).main;
+        const advance = textWidth(glyph);
+        main = { text, advance, key: glyphKey(glyph.id, text, advance) };
+        mainGlyphs.set(glyph, main);
+      }
+      gid = this.glyphFor(glyph.id, main.text, main.advance, main.key);
       this.idsByGlyph.set(glyph, gid);
     }
     return gid;

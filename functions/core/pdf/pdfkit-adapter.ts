@@ -681,10 +681,18 @@ function writeObjectStreams(doc: DocumentInternals): void {
 
 /** An object's value as `packObjectStreams` cuts it: without the white space (PDF's six characters) around it. */
 function trimmedValue(text: string): string {
-  return text.replace(PDF_WHITESPACE_AT_ENDS, "");
+  // By character codes: a regular expression anchored at the end tried every position of each value.
+  let start = 0;
+  let end = text.length;
+  while (end > 0 && isPdfWhitespace(text.charCodeAt(end - 1))) end--;
+  while (start < end && isPdfWhitespace(text.charCodeAt(start))) start++;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
-const PDF_WHITESPACE_AT_ENDS = /^[\0\t\n\f\r ]+|[\0\t\n\f\r ]+$/g;
+/** PDF's white-space characters (ISO 32000-1, 7.2.2): NUL, tab, line feed, form feed, carriage return, space. */
+function isPdfWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09 || code === 0x0c || code === 0x00;
+}
 
 function xmlEscape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
