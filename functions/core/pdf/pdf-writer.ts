@@ -683,16 +683,15 @@ const rtlBalances = new WeakMap<ShapedGlyph, number>();
  * text from its right end. Only a page with right-to-left text can.
  */
 function readsRightToLeft(page: Page): boolean {
+  // A page without right-to-left text reads left to right: no glyph to count (most pages of most letters).
+  const rtl = page.items.some((item) => item.kind === "line" && item.line.runs.some((placed) => placed.run.direction === "rtl"));
+  if (!rtl) return false;
   let balance = 0;
-  let rtl = false;
   for (const item of page.items) {
     if (item.kind !== "line") continue;
-    for (const placed of item.line.runs) {
-      if (placed.run.direction === "rtl") rtl = true;
-      for (const glyph of placed.run.glyphs) if (glyph.text !== "") balance += rtlBalance(glyph);
-    }
+    for (const placed of item.line.runs) for (const glyph of placed.run.glyphs) if (glyph.text !== "") balance += rtlBalance(glyph);
   }
-  return rtl && balance > 0;
+  return balance > 0;
 }
 
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
