@@ -248,6 +248,11 @@ describe("emoji sequences in the PDF", () => {
 
   // pdf.js drops a glyph whose text ends with a format character (pdf-writer.ts, `invisiblePieces`):
   // the tag characters of a subdivision flag are all format characters, so it copies the black flag alone.
+  // Measured in the pdf.js unpdf bundles (node_modules/unpdf/dist/pdfjs.mjs): each glyph's text is
+  // matched with /^(\s)|(\p{Mn})|(\p{Cf})$/u and one that ends in \p{Cf} is skipped (`isInvisibleFormatMark`),
+  // text and advance alike. A tag sequence ends in CANCEL TAG (U+E007F, Cf) by definition, so any glyph
+  // holding its tail is skipped; only moving the tags onto the next character's glyph would keep them,
+  // which fails where the flag ends a line or a paragraph (no next glyph, and no character to add).
   const TAGS = new Set(["🏴󠁧󠁢󠁳󠁣󠁴󠁿", "🏴󠁵󠁳󠁴󠁸󠁿"]);
   it("copies each sequence back exactly with pdf.js, joiners and selectors included", () => {
     const copied = bracketed(pdfjsTexts(file));
