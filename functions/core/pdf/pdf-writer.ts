@@ -581,7 +581,6 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
     let max = min;
     let end = start + 1;
     for (let j = start + 1; j < runs.length && runs[j]!.run.face === runs[start]!.run.face && runs[j]!.size === runs[start]!.size; j++) {
-      if (readsOutOfOrder(runs, start, j)) break;
       min = Math.min(min, place.get(runs[j]!)!);
       max = Math.max(max, place.get(runs[j]!)!);
       if (max - min === j - start) end = j + 1;
@@ -590,34 +589,6 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
     start = end;
   }
   return order;
-}
-
-/**
- * Whether run `j` would be read out of order in one piece with runs `start`..`j - 1`: an extractor
- * reads a right-to-left piece from its right and a left-to-right one from its left, so a run after
- * one of its direction must stand on that side of it. Bidi isolates break that (two right-to-left
- * names isolated apart in a left-to-right line read left to right; a number after an isolated Latin
- * phrase in a right-to-left line stands on the phrase's left): such a run starts a piece of its own.
- */
-function readsOutOfOrder(runs: readonly PlacedRun[], start: number, j: number): boolean {
-  const run = runs[j]!;
-  const rtl = run.run.direction === "rtl";
-  for (let k = j - 1; k >= start; k--) {
-    if (runs[k]!.run.direction !== run.run.direction) continue;
-    // Only after letters of the direction: numbers in a right-to-left line ("2094 (2013)") read from the right without isolates, and the extractors know it.
-    if (!runs[k]!.run.glyphs.some((glyph) => hasStrong(glyph, rtl))) return false;
-    return rtl ? run.x > runs[k]!.x : run.x < runs[k]!.x;
-  }
-  return false;
-}
-
-/** Whether a glyph's text has a strong letter of the direction (R or AL for right to left, L for left to right). */
-function hasStrong(glyph: ShapedGlyph, rtl: boolean): boolean {
-  for (const char of glyph.text) {
-    const type = bidi.getBidiCharTypeName(char);
-    if (rtl ? STRONG_RTL.has(type) : type === "L") return true;
-  }
-  return false;
 }
 
 /** Where each glyph of a run is drawn from (before its offset): the run's pen, advanced by each glyph and its justification. */
