@@ -61,6 +61,13 @@ describe("the benchmark harness", () => {
     expect(en?.coldSnapshot?.sameBytes).toBe(true);
     expect(en?.coldSnapshot?.pdfBytes).toBe(en?.cold?.pdfBytes);
     positive(en?.coldSnapshot?.cpuMs);
+    // Where its CPU went: node and the restore, the letter, the PDF; together no more than the whole.
+    const split = en?.coldSnapshot?.cpuPhases;
+    for (const phase of [split?.toMain, split?.letter, split?.pdf]) positive(phase);
+    expect((split?.toMain ?? 0) + (split?.letter ?? 0) + (split?.pdf ?? 0)).toBeLessThanOrEqual((en?.coldSnapshot?.cpuMs ?? 0) + 0.001);
+    expect(renderMarkdown(results)).toContain("CPU: restore / letter / PDF");
+    expect(renderMarkdown(results)).toContain("CPU: load / renderer / letter / PDF");
+    positive(en?.cold?.cpuPhases.renderer);
     expect(results.targets.some((target) => target.target.includes("from a V8 startup snapshot"))).toBe(true);
     expect(renderMarkdown(results)).toContain("### Cold start from a V8 startup snapshot");
   });
