@@ -352,8 +352,8 @@ describe("refused table markup and values, each named", () => {
     expect(await fails("<div class='row'>x</div>", ".row { display: table-row; }")).toMatch(/<div class="row"> has display: table-row outside a table/);
   });
 
-  it("refuses spanning cells (colspan is not laid out) by naming the attribute", async () => {
-    expect(await fails(`<table><tr><td colspan="2">a</td></tr></table>`, "")).toMatch(/<td> has an attribute the PDF layout does not know: colspan/);
+  it("refuses a colspan that is not a whole number within HTML's limits, naming the attribute and its value", async () => {
+    expect(await fails(`<table><tr><td colspan="0">a</td></tr></table>`, "")).toMatch(/<td> has colspan="0": expected a whole number from 1 to 1000/);
   });
 
   it("refuses a negative border-spacing and an unknown vertical-align, naming the stylesheet, selector and property", async () => {
