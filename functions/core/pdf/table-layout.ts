@@ -602,7 +602,9 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
   grid.rows.forEach((_, r) => {
     if (ascents[r] !== null) heights[r] = Math.max(heights[r]!, ascents[r]! + descents[r]!);
   });
-  const rowspanStarts = grid.rows.map((_, r) => grid.cells.some((cell) => cell.row === r && cell.rows > 1));
+  const startingIn = grid.rows.map((): GridCell[] => []);
+  for (const cell of grid.cells) startingIn[cell.row]!.push(cell);
+  const rowspanStarts = startingIn.map((cells) => cells.some((cell) => cell.rows > 1));
   for (const cell of laid.filter((c) => c.cell.rows > 1).sort((a, b) => a.cell.rows - b.cell.rows)) {
     growRows(heights, cell.cell, cell.height, vSpacing, rowspanStarts);
   }
@@ -613,10 +615,12 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
     const group = grid.rows[r]!.group;
     let to = r;
     if (group.box.style.breakInside === "avoid") while (grid.rows[to + 1]?.group === group) to++;
-    for (let k = r; k <= to; k++) for (const cell of grid.cells) if (cell.row === k) to = Math.max(to, k + cell.rows - 1);
+    for (let k = r; k <= to; k++) for (const cell of startingIn[k]!) to = Math.max(to, k + cell.rows - 1);
     blocks.push({ from: r, to });
     r = to + 1;
   }
+  const laidIn = grid.rows.map((): typeof laid => []);
+  for (const cell of laid) laidIn[cell.cell.row]!.push(cell);
   const layBlock = ({ from, to }: { from: number; to: number }): RowBlock => {
     const tops: number[] = [];
     let y = 0;
@@ -629,7 +633,7 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
     const rule = (list: PlacedRule[], rx: number, ry: number, rw: number, rh: number, color: string) => {
       if (rw > 0 && rh > 0) list.push({ kind: "rule", x: rx, y: ry, width: rw, height: rh, color });
     };
-    for (const cell of laid.filter((c) => c.cell.row >= from && c.cell.row <= to)) {
+    for (const cell of laidIn.slice(from, to + 1).flat()) {
       const { row, column, rows, columns: span } = cell.cell;
       const last = row + rows - 1;
       const top = tops[row]!;

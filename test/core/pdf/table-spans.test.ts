@@ -1,7 +1,14 @@
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderHtml } from "../../../functions/core/html/render-html";
 import { type LocaleId, localeInfo } from "../../../functions/core/locales";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
+import { TemplateEngine } from "../../../functions/core/template/template-engine";
 import { templateMarkupProblems } from "../../../functions/core/template/template-markup";
+import { loadLetter } from "../../../functions/letters/load-letters";
+import { loadTemplateSet } from "../../../functions/templates/load-template-set";
+import { DATA_DIR, TEMPLATES_DIR } from "../../support/letters";
 import { findWord, options, run, stylesheetsFor, toFile, type WordBox, wordBoxes } from "./pdf-inspect";
 
 /**
@@ -296,5 +303,38 @@ describe("colspan and rowspan values, checked", () => {
     expect(templateMarkupProblems({ "templates/budget/letter.hbs": source })).toEqual([
       'templates/budget/letter.hbs line 3, column 46: <td> has colspan="0": expected a whole number from 1 to 1000 (templates/VOCABULARY.md)',
     ]);
+  });
+});
+
+describe("a template's spanning cells in the HTML edition", () => {
+  const TEMPLATE = "parliamentary-committee";
+  const HEADER = '<tr><th scope="col">{{t "signatories.organization"}}</th>';
+  let templates: string;
+  beforeAll(() => {
+    templates = mkdtempSync(join(tmpdir(), "table-spans-"));
+    cpSync(TEMPLATES_DIR, templates, { recursive: true });
+  });
+  afterAll(() => rmSync(templates, { recursive: true, force: true }));
+
+  /** The committee template with a first header row of the given markup, its engine as a renderer compiles it. */
+  const withHeaderRow = async (row: string) => {
+    const path = join(templates, TEMPLATE, "partials", "signatories.hbs");
+    const source = readFileSync(join(TEMPLATES_DIR, TEMPLATE, "partials", "signatories.hbs"), "utf8");
+    expect(source).toContain(HEADER);
+    writeFileSync(path, source.replace(HEADER, `${row}\n${HEADER}`));
+    return new TemplateEngine(await loadTemplateSet(templates, TEMPLATE));
+  };
+
+  it("keeps colspan and rowspan on the page it writes", async () => {
+    const engine = await withHeaderRow('<tr><th colspan="2" rowspan="1" scope="colgroup">{{t "signatories.heading"}}</th></tr>');
+    const { letter } = await loadLetter(DATA_DIR, "committee-hearing-defenders");
+    const html = renderHtml(engine, letter, "en");
+    expect(html).toMatch(/<th colspan="2" rowspan="1" scope="colgroup">[^<]+<\/th><\/tr>/);
+  });
+
+  it("refuses the template when it loads, naming the partial, line, column and value", async () => {
+    await expect(withHeaderRow('<tr><th colspan="1001">{{t "signatories.heading"}}</th></tr>')).rejects.toThrow(
+      /partials\/signatories\.hbs line 5, column 9: <th> has colspan="1001": expected a whole number from 1 to 1000/,
+    );
   });
 });
