@@ -100,6 +100,17 @@ function winner(candidates: readonly Border[]): Border {
   return best;
 }
 
+/** Points in a CSS pixel. */
+const CSS_PIXEL = 0.75;
+
+/**
+ * Border spacing in whole CSS pixels, cut down, as Chromium keeps it (an integer in its computed
+ * style): 4pt (5.33px) spaces cells 5px (3.75pt) apart there, and must here too.
+ */
+function wholeCssPixels(pt: number): number {
+  return Math.floor(pt / CSS_PIXEL + 1e-6) * CSS_PIXEL;
+}
+
 /** A length in points where a percentage of an unknown width counts as nothing (intrinsic widths). */
 function fixedLength(value: ComputedStyle["paddingLeft"]): number {
   return value.pt ?? 0;
@@ -331,7 +342,7 @@ function prepare(table: Box, host: TableHost): Prepared {
   const collapse = s.borderCollapse === "collapse";
   const collapsed = collapse ? collapsedBorders(table, grid) : null;
   const n = grid.count;
-  const spacing = collapse ? 0 : s.borderSpacing.horizontal;
+  const spacing = collapse ? 0 : wholeCssPixels(s.borderSpacing.horizontal);
   const e = borderWidthsOf(s);
   const outerLeft = collapsed ? Math.max(0, ...collapsed.vertical.map((line) => line[0]!.width)) / 2 : 0;
   const outerRight = collapsed ? Math.max(0, ...collapsed.vertical.map((line) => line[n]!.width)) / 2 : 0;
@@ -536,7 +547,7 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
     at += w + p.spacing;
   }
   const columnRight = (c: number) => columnX[c]! + columns[c]!;
-  const vSpacing = collapse ? 0 : s.borderSpacing.vertical;
+  const vSpacing = collapse ? 0 : wholeCssPixels(s.borderSpacing.vertical);
   const { grid } = p;
   // The structure: row groups and rows in the table's order, each cell in its first row's TR.
   const groupNodes = new Map<TableGroup, StructNode>();

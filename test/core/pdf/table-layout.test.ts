@@ -71,6 +71,15 @@ describe("column widths", () => {
     expect(gamma.yMin - alpha.yMin).toBeCloseTo(14 + 5 + 5 + 0.75 + 0.75 + 4, 0);
   });
 
+  it("spaces cells by border-spacing in whole CSS pixels, cut down, as Chromium keeps it (4pt: 5px, 3.75pt; 2pt: 2px, 1.5pt)", async () => {
+    const css = "table { border-spacing: 4pt 2pt; } td { padding: 0; }";
+    const all = wordBoxes(await render(`<table>${cells(["Alpha", "Beta"])}${cells(["Gamma", "Delta"])}</table>`, css));
+    const firstColumnText = Math.max(findWord(all, "Alpha").xMax, findWord(all, "Gamma").xMax);
+    expect(findWord(all, "Beta").xMin - firstColumnText).toBeCloseTo(3.75, 1);
+    expect(findWord(all, "Alpha").xMin - LEFT).toBeCloseTo(3.75, 1);
+    expect(findWord(all, "Gamma").yMin - findWord(all, "Alpha").yMin).toBeCloseTo(14 + 1.5, 1);
+  });
+
   it("shares collapsed borders between cells: one border's width between the columns' padding", async () => {
     const css = "table { border-collapse: collapse; } td { border: 2pt solid #000; padding: 5pt; }";
     const all = wordBoxes(await render(`<table>${cells(["Alpha", "Beta"])}${cells(["Gamma", "Delta"])}</table>`, css));
