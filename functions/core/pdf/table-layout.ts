@@ -5,11 +5,13 @@ import type { Page, PageItem, PlacedRule, StructNode } from "./page-model";
 import type { Box, TableGroup, TableStructure } from "./letter-tree";
 
 /**
- * Tables (CSS 2.1 chapter 17, as Chromium's table layout reads it): column widths by content (the
- * automatic algorithm's min/max-content widths, distributed as CSS Tables 3 describes) or fixed
- * (`table-layout: fixed`), separated borders with `border-spacing` or collapsed borders resolved
- * per edge, cells aligned by `vertical-align`; then rows put on pages, the header (and footer)
- * repeated on every page, a row split only when it is taller than a page.
+ * Tables (CSS 2.1 chapter 17, as Chromium's table layout reads it): cells on the slot grid of the
+ * HTML Standard's table model (`colspan`, `rowspan`), column widths by content (the automatic
+ * algorithm's min/max-content widths, spanning cells' spread over their columns, distributed as
+ * CSS Tables 3 describes) or fixed (`table-layout: fixed`), separated borders with
+ * `border-spacing` or collapsed borders resolved per slot edge, cells aligned by `vertical-align`;
+ * then rows put on pages in blocks (a row, or the rows a rowspan cell binds), the header (and
+ * footer) repeated on every page, a block split only when it is taller than a page.
  */
 
 /** What the table needs from the block layout around it: the intrinsic widths and the lines of a cell's content. */
@@ -871,27 +873,27 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
     rowsHere++;
   };
   while (queue.length > 0) {
-    const row = queue.shift()!;
+    const block = queue.shift()!;
     const room = cursor.bottom - cursor.y - footerHeight - (queue.length === 0 ? table.bottom : 0) - table.after;
-    if (row.height <= room + 0.01) {
-      place(row, true);
+    if (block.height <= room + 0.01) {
+      place(block, true);
       continue;
     }
     const freshRoom = cursor.freshHeight - table.continuationTop - headerHeight - footerHeight - table.after;
     // On a page this fragment began by a break with no row yet, another break gains nothing.
     const fresh = rowsHere === 0 && !first;
-    if (row.height > freshRoom + 0.01 || fresh) {
-      // Taller than any page: as much of it as fits here, the rest on the next page; a row whose
+    if (block.height > freshRoom + 0.01 || fresh) {
+      // Taller than any page: as much of it as fits here, the rest on the next page; a block whose
       // first line alone is taller than the room is set whole, past the page's foot.
-      const [head, tail] = room > 0 ? splitBlock(row, room) : [null, row];
+      const [head, tail] = room > 0 ? splitBlock(block, room) : [null, block];
       if (head?.cells.some((cell) => cell.items.some((item) => item.kind !== "rule"))) {
         place(head, false);
         queue.unshift(tail);
       } else if (fresh) {
-        place(row, true);
+        place(block, true);
         continue;
-      } else queue.unshift(row);
-    } else queue.unshift(row);
+      } else queue.unshift(block);
+    } else queue.unshift(block);
     endFragment(false);
     cursor.breakPage();
     first = false;
