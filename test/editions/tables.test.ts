@@ -97,6 +97,7 @@ const VARIANTS: readonly Variant[] = [
     pages: 1,
   },
   { name: "signatories by country in Arabic, right to left, with colspan and rowspan", html: "signatories-spans-ar.html", css: "collapsed-ar.css", locale: "ar", pages: 1 },
+  { name: "a spanning header cell 60% wide, its percentage shared by the columns it spans", html: "percent-spans.html", css: "percent-spans.css", locale: "en", pages: 1 },
   { name: "members by country over three pages, each country a rowspan cell in a row group kept whole", html: "by-country.html", css: "by-country.css", locale: "en", pages: 3 },
 ];
 

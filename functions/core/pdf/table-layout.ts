@@ -390,6 +390,13 @@ function prepare(table: Box, host: TableHost): Prepared {
     const widths = cellWidths(cell);
     const spanned = columns.slice(cell.column, cell.column + cell.columns);
     const inside = spacing * (cell.columns - 1);
+    if (widths.percent !== null) {
+      // A spanning cell's percentage, less its columns' own, goes to its columns without one, by their max-content widths.
+      const surplus = widths.percent - spanned.reduce((sum, column) => sum + (column.percent ?? 0), 0);
+      const open = spanned.filter((column) => column.percent === null);
+      const openMax = open.reduce((sum, column) => sum + column.max, 0);
+      if (surplus > 0) for (const column of open) column.percent = openMax > 0 ? (surplus * column.max) / openMax : surplus / open.length;
+    }
     const mins = distribute(spanned, widths.min - inside);
     spanned.forEach((column, i) => {
       column.min = Math.max(column.min, mins[i]!);
