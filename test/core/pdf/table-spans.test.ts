@@ -188,6 +188,24 @@ describe("pages and rowspan", () => {
     }
   });
 
+  it("repeats a header of two rows bound by rowspan and colspan cells on every page", async () => {
+    const header = "<thead><tr><th rowspan='2'>Name</th><th colspan='2'>Money</th></tr><tr><th>Asked</th><th>Given</th></tr></thead>";
+    const body = Array.from({ length: 80 }, (_, i) => `<tr><td>Member ${i + 1}</td><td>${i}</td><td>${i * 2}</td></tr>`).join("");
+    const all = wordBoxes(await render(`<table>${header}<tbody>${body}</tbody></table>`, `${css} th { text-align: start; }`));
+    const pages = Math.max(...all.map((w) => w.page));
+    expect(pages).toBeGreaterThanOrEqual(2);
+    for (let page = 1; page <= pages; page++) {
+      const words = all.filter((w) => w.page === page);
+      const [name, money, asked] = ["Name", "Money", "Asked"].map((text) => findWord(words, text));
+      // Name spans both header rows: it stands above Asked's row; Money spans the two money columns above Asked and Given.
+      expect(name!.yMin).toBeCloseTo(money!.yMin, 0);
+      expect(asked!.yMin).toBeGreaterThan(money!.yMax);
+      expect(money!.xMin).toBeCloseTo(asked!.xMin, 0);
+      const firstMember = words.filter((w) => w.text === "Member").sort((a, b) => a.yMin - b.yMin)[0]!;
+      expect(firstMember.yMin).toBeGreaterThan(asked!.yMax);
+    }
+  });
+
   it("splits the rows of a rowspan cell taller than a page between its rows, the cell's lines carried on", async () => {
     const tall = Array.from({ length: 80 }, (_, i) => `Line ${i + 1}`).join("<br>");
     const rows = Array.from({ length: 6 }, (_, i) => `<tr>${i === 0 ? `<td rowspan="6">${tall}</td>` : ""}<td>Row ${i + 1}.0</td></tr>`).join("");
