@@ -3,11 +3,11 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documents";
-import { countOf, formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
+import { formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
 import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
-import { generateDocuments } from "./generate";
+import { generateDocuments, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { paperConflict, templatePageSize } from "./paper-flag";
 import { identicalCopiesWarning } from "./mail-merge-check";
@@ -110,7 +110,12 @@ withStorageFlags(
           return asked;
         }),
     )
-    .option("--format <formats>", "formats, comma-separated", listOf("format", isFormat, "pdf and/or html"), [...DOCUMENT_FORMATS])
+    // The default said as it is typed (commander would print the array as JSON).
+    .addOption(
+      new Option("--format <formats>", "formats, comma-separated: pdf and/or html")
+        .argParser(listOf("format", isFormat, "pdf and/or html"))
+        .default([...DOCUMENT_FORMATS], DOCUMENT_FORMATS.join(",")),
+    )
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),
 ).action(async (flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; out: string }, command: Command) => {
@@ -118,13 +123,20 @@ withStorageFlags(
   await prepareExportDirectory(resolve(flags.out));
   const runtime = await startLocalRuntime(runtimeOptions(flags));
   try {
+    if (flags.letter) await checkAskedLetters(runtime.letters, flags.letter, flags.data);
     // Asked languages are checked against the data before anything renders: a tag written another way
     // (EN, pt_br) or a language the letters lack is named with the tag the data has.
     const dataLocales = flags.locale ? await languagesOfData(runtime.letters, flags.letter) : undefined;
     // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
     const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
-    if (flags.recipients) for (const warning of await mailMergeWarnings(flags, flags.letter)) console.error(`warning: ${warning}`);
-    for (const warning of await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper)) console.error(`warning: ${warning}`);
+    // Every warning goes through here, so the closing line counts what was printed (runSummary).
+    const warnings: string[] = [];
+    const warn = (warning: string) => {
+      warnings.push(warning);
+      console.error(`warning: ${warning}`);
+    };
+    if (flags.recipients) for (const warning of await mailMergeWarnings(flags, flags.letter)) warn(warning);
+    for (const warning of await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper)) warn(warning);
     console.log(`Storing in ${runtime.description}`);
     const table = new ProgressTable(process.stdout);
     const result = await generateDocuments(
@@ -139,19 +151,14 @@ withStorageFlags(
       },
     );
     table.finish();
-    const manifest = await exportDocuments(resolve(flags.out), result);
-    for (const warning of result.warnings) console.error(`warning: ${formatDataIssue(warning)}`);
+    const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn);
+    for (const warning of result.warnings) warn(formatDataIssue(warning));
     for (const { letterId, error } of result.letterFailures) {
       console.error(`letter ${letterId}: ${error.code}`);
       const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : [error.message];
       for (const line of lines) console.error(`  ${line}`);
     }
-    const created = result.stored.filter((stored) => stored.outcome !== "unchanged").length;
-    console.log(
-      `${countOf(result.stored.length, "document")} (${created} stored, ${result.stored.length - created} unchanged) exported to ${flags.out}/ (${manifest.documents.length} there in all), ` +
-        `${result.failures.length} failed${result.letterFailures.length ? `, ${countOf(result.letterFailures.length, "letter")} unreadable` : ""}` +
-        `${result.warnings.length ? `, ${countOf(result.warnings.length, "warning")}` : ""}`,
-    );
+    console.log(runSummary(result, warnings, { dir: flags.out, documents: manifest.documents.length }));
     process.exitCode = result.failures.length + result.letterFailures.length > 0 ? 1 : 0;
   } finally {
     await runtime.close();
@@ -249,6 +256,21 @@ async function mailMergeWarnings(flags: CommonFlags, letterIds: readonly string[
     if (warning) warnings.push(warning);
   }
   return warnings;
+}
+
+/**
+ * `--letter` ids the data has no letter for are refused before anything renders (exit 2), as unknown
+ * `--locale` tags are, naming the letters there are; a folder the reader skipped says why.
+ */
+async function checkAskedLetters(letters: LetterSource, letterIds: readonly string[], dataDir: string): Promise<void> {
+  const listing = await letters.listLetters();
+  const problems = letterIds
+    .filter((letterId) => !listing.letterIds.includes(letterId))
+    .map((letterId) => {
+      const skipped = listing.warnings.find((warning) => warning.file === `${letterId}/` || warning.file === letterId);
+      return `--letter ${letterId}: no letter "${letterId}" in ${dataDir}${skipped ? ` (${skipped.file}: ${skipped.message})` : ""}; the letters there: ${listing.letterIds.join(", ")}`;
+    });
+  if (problems.length > 0) throw new LetterpressError("UNKNOWN_LETTER", problems.join("\n"));
 }
 
 /** Every language the asked letters (or all letters) have a file for, usable or not; undefined when none can be read. */

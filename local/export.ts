@@ -72,9 +72,11 @@ export async function exportDocuments(
   outDir: string,
   result: Pick<GenerateResult, "stored" | "failures" | "letters" | "allLetters">,
   say: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  // The CLI passes its own, so that its closing count of warnings includes these.
+  warn: (warning: string) => void = (warning) => say(`warning: ${warning}`),
 ): Promise<ExportManifest> {
   const report = await exportCurrentState(outDir, result);
-  for (const warning of report.warnings) say(`warning: ${warning}`);
+  for (const warning of report.warnings) warn(warning);
   if (report.removed.length > 0) {
     say(`removed ${report.removed.length} file${report.removed.length === 1 ? "" : "s"} from ${outDir} that no longer match the data:`);
     for (const { path, reason } of report.removed) say(`  ${path}: ${reason}`);

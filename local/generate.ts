@@ -1,5 +1,5 @@
 import type { DocumentFailure, DocumentFormat, DocumentRequest } from "../functions/core/documents";
-import type { DataIssue, LetterpressError } from "../functions/core/errors";
+import { countOf, type DataIssue, type LetterpressError } from "../functions/core/errors";
 import type { LocaleId } from "../functions/core/locales";
 import type { LetterSource } from "../functions/letters/letter-source";
 import { asLetterpressError, type PublishFailure, type StoredResult } from "../functions/render/render-and-store";
@@ -63,4 +63,19 @@ export async function generateDocuments(service: RenderService, letters: LetterS
     }
   }
   return result;
+}
+
+/**
+ * The run's closing line. Every count is taken from the lists the run printed: the documents and
+ * failures of the result, and `warnings`, every warning line the command printed (stylesheet,
+ * mail merge, data and export alike), so the line never says "1 warning" under two.
+ */
+export function runSummary(result: Pick<GenerateResult, "stored" | "failures" | "letterFailures">, warnings: readonly string[], out: { dir: string; documents: number }): string {
+  const created = result.stored.filter((stored) => stored.outcome !== "unchanged").length;
+  return (
+    `${countOf(result.stored.length, "document")} (${created} stored, ${result.stored.length - created} unchanged) exported to ${out.dir}/ (${out.documents} there in all), ` +
+    `${result.failures.length} failed` +
+    `${result.letterFailures.length ? `, ${countOf(result.letterFailures.length, "letter")} unreadable` : ""}` +
+    `${warnings.length ? `, ${countOf(warnings.length, "warning")}` : ""}`
+  );
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import type { Paper } from "../functions/core/html/render-html";
 import type { AllowedLocales } from "../functions/core/locales";
@@ -6,7 +7,8 @@ import { DEFAULTS, RENDER_QUEUES, RENDER_TIMEOUT_SECONDS } from "../functions/de
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createDownloadHandler, type DownloadHandler } from "../functions/download/download-handler";
 import { type RenderInvoker, renderThrough } from "../functions/download/render-invoker";
-import { wireShareHandlers } from "../functions/download/share-wiring";
+import { type ShareHandlers, wireShareHandlers } from "../functions/download/share-wiring";
+import type { ShareRouteKey } from "../functions/deployment-contract";
 import { loadOrCreateLocalKeyRing } from "../functions/share/local-key-file";
 import { createHandlerLogger, type HandlerLogger, type LogLevel } from "../functions/handler-logger";
 import { DirectoryLetterSource } from "../functions/letters/letter-source";
@@ -96,9 +98,10 @@ export interface LocalRuntime {
   /** Where documents are stored, for people: `embedded S3 at http://...` or `s3://bucket`. */
   description: string;
   /**
-   * Builds the renderer again from the templates as they are now and, once it is built, renders every
-   * later invocation with it (renders under way end with the one they began with). Rejects with the
-   * templates' problems when it cannot be built, and then the renderer before stays in use.
+   * Builds the renderer (and the share pages' catalogs, templates/share-pages) again from the
+   * templates as they are now and, once both are built, renders every later invocation and answers
+   * every later share request with them (renders under way end with the one they began with).
+   * Rejects with the templates' problems when either cannot be built, and then those before stay in use.
    */
   reloadRenderer(): Promise<void>;
   close(): Promise<void>;
@@ -150,7 +153,10 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   const wireRender = (renderer: DocumentRenderer | Promise<DocumentRenderer>) => {
     const dependencies = renderDependencies(renderer);
     const handler = createRenderHandler(dependencies);
-    return { dependencies, handler, invoke: localInvoker(handler, { timeoutSeconds: parts.renderTimeoutSeconds ?? RENDER_TIMEOUT_SECONDS }) };
+    // One sandbox per core: renders are CPU-bound and share this process, so more at once only split
+    // the CPU between them until each runs out its time limit waiting (500s in a burst under load).
+    const invoke = localInvoker(handler, { timeoutSeconds: parts.renderTimeoutSeconds ?? RENDER_TIMEOUT_SECONDS, sandboxes: availableParallelism() });
+    return { dependencies, handler, invoke };
   };
   let current = wireRender(parts.renderer);
   const invokeRender = invokeLate;
@@ -170,6 +176,34 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
     };
   };
   const shares = parts.shares;
+  const wireShares = async (): Promise<ShareHandlers> => {
+    if (!shares) throw new Error("this runtime was made without share links");
+    return wireShareHandlers({
+      client: shares.client,
+      bucket: shares.bucket,
+      ...(shares.encryption ? { encryption: shares.encryption } : {}),
+      documentStore: parts.store,
+      makeDocument: renderThrough(invokeRender),
+      keyRing: await loadOrCreateLocalKeyRing(shares.keyDir),
+      templatesDir: shares.templatesDir,
+      allowedLocales,
+      linkBaseUrl: await shares.linkBaseUrl,
+      maxLifetimeSeconds: shares.maxLifetimeSeconds ?? DEFAULTS.shareLifetime.maxSeconds,
+      logger,
+      service: "letterpress-local",
+      // No CloudWatch here: the metric lines go to the log, at its level (silent in tests).
+      writeMetric: (line) => logger.info("share metric", JSON.parse(line) as Record<string, unknown>),
+      ...(parts.clock ? { clock: parts.clock } : {}),
+    });
+  };
+  // The share pages' words (templates/share-pages) are read when the share handlers are wired; the
+  // download function calls the ones wired last, so a reload reaches the next request, as for letters.
+  let currentShares: Promise<ShareHandlers> | undefined = shares ? wireShares() : undefined;
+  const sharesLate = currentShares?.then((first) => {
+    const late = {} as ShareHandlers;
+    for (const route of Object.keys(first) as ShareRouteKey[]) late[route] = async (event) => (await (currentShares as Promise<ShareHandlers>))[route](event);
+    return late;
+  });
   const download = createDownloadHandler({
     store: parts.store,
     invokeRender,
@@ -177,28 +211,7 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
     urlLifetime: parts.urlLifetime ?? DEFAULTS.urlLifetime,
     logger,
     ...(parts.clock ? { clock: parts.clock } : {}),
-    ...(shares
-      ? {
-          shares: (async () =>
-            wireShareHandlers({
-              client: shares.client,
-              bucket: shares.bucket,
-              ...(shares.encryption ? { encryption: shares.encryption } : {}),
-              documentStore: parts.store,
-              makeDocument: renderThrough(invokeRender),
-              keyRing: await loadOrCreateLocalKeyRing(shares.keyDir),
-              templatesDir: shares.templatesDir,
-              allowedLocales,
-              linkBaseUrl: await shares.linkBaseUrl,
-              maxLifetimeSeconds: shares.maxLifetimeSeconds ?? DEFAULTS.shareLifetime.maxSeconds,
-              logger,
-              service: "letterpress-local",
-              // No CloudWatch here: the metric lines go to the log, at its level (silent in tests).
-              writeMetric: (line) => logger.info("share metric", JSON.parse(line) as Record<string, unknown>),
-              ...(parts.clock ? { clock: parts.clock } : {}),
-            }))(),
-        }
-      : {}),
+    ...(sharesLate ? { shares: sharesLate } : {}),
   });
   const runtime: LocalRuntime = {
     service: await createRenderService(current.dependencies),
@@ -215,8 +228,11 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
       const renderer = await parts.makeRenderer();
       const next = wireRender(renderer);
       const service = await createRenderService(next.dependencies);
+      // The share pages' catalogs too, read in full before either changes (their problems reject here).
+      const nextShares = currentShares ? await wireShares() : undefined;
       current = next;
       runtime.service = service;
+      if (nextShares) currentShares = Promise.resolve(nextShares);
     },
     close,
   };

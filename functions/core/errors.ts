@@ -50,16 +50,18 @@ export class InvalidLetterDataError extends LetterpressError {
 
 /** A translation made from an older revision of the source text. */
 export class StaleTranslationError extends LetterpressError {
+  /** The message without its file and field, for a list of data issues that names them (parse-letter.ts). */
+  readonly reason: string;
   constructor(
     readonly file: string,
     readonly recordedFingerprint: string,
     readonly currentFingerprint: string,
   ) {
-    super(
-      "STALE_TRANSLATION",
-      `${file}: translationOf.sourceSha256: the translation was made from source revision ${recordedFingerprint.slice(0, 12)}, ` +
-        `but the source text has changed since; update the translation, then record "sourceSha256": "${currentFingerprint}"`,
-    );
+    const reason =
+      `the translation was made from source revision ${recordedFingerprint.slice(0, 12)}, ` +
+      `but the source text has changed since; update the translation, then record "sourceSha256": "${currentFingerprint}"`;
+    super("STALE_TRANSLATION", `${file}: translationOf.sourceSha256: ${reason}`);
+    this.reason = reason;
   }
 }
 

@@ -9,7 +9,21 @@ import type { ManifestEntry } from "../storage/manifest";
  * why it cannot show them. Built from the bucket alone (the latest pointer and the manifest), so the
  * download function needs neither the letter data nor the typesetter to serve the page.
  */
-export type PublishedLetter = { letterId: string; revision: string; documents: readonly ManifestEntry[] } | { letterId: string; problem: string };
+export type PublishedLetter =
+  | {
+      letterId: string;
+      revision: string;
+      documents: readonly ManifestEntry[];
+      /** The heading's title read from its published entry, where the manifest lists that entry untitled. */
+      recordedTitle?: LetterTitle;
+    }
+  | { letterId: string; problem: string };
+
+/** A letter's title in one language, as the page heads the letter with it. */
+export interface LetterTitle {
+  text: string;
+  locale: string;
+}
 
 /** How many letters are read from the bucket at once (two small GETs each). */
 const READ_CONCURRENCY = 8;
@@ -36,9 +50,31 @@ async function readLetter(store: DocumentStore, letterId: string): Promise<Publi
     if (!latest) return { letterId, problem: "not published yet: it has no latest.json" };
     const manifest = await store.getManifest(letterId, latest.revision);
     if (!manifest) return { letterId, problem: `revision ${latest.revision} has no manifest` };
-    return { letterId, revision: latest.revision, documents: manifest.documents };
+    const recordedTitle = await readMissingTitle(store, manifest.documents);
+    return { letterId, revision: latest.revision, documents: manifest.documents, ...(recordedTitle === undefined ? {} : { recordedTitle }) };
   } catch (error) {
     return { letterId, problem: `cannot be read: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * The title of the language the page heads a letter with, read from that language's published entry
+ * when the manifest lists it without one. Concurrent publishers list each other's documents from
+ * their entry keys, which carry no title, and the protocol does not read titles while merging (that
+ * made publishing quadratic in GETs under contention). So the reader fills the gap: at most one GET
+ * per letter shown, only when its title is missing. All of a language's documents in one revision
+ * share its title (the revision is a digest of the data), so any one entry of it will do.
+ */
+async function readMissingTitle(store: DocumentStore, documents: readonly ManifestEntry[]): Promise<LetterTitle | undefined> {
+  const shown = headingLanguageDocuments(documents);
+  const first = shown[0];
+  if (first === undefined || shown.some((entry) => entry.title !== undefined)) return undefined;
+  try {
+    const text = await store.recordedTitle(first);
+    return text === undefined ? undefined : { text, locale: first.locale };
+  } catch {
+    // Only the heading is at stake: the letter's documents are still listed, under another language's title or its id.
+    return undefined;
   }
 }
 
@@ -179,16 +215,26 @@ function documentRow(letterId: string, entry: ManifestEntry): string {
 /** The page's language: its headings and words are English. */
 const PAGE_LOCALE = "en";
 
+/** The documents in the language a letter is headed in: the page's language where the letter has it, else the first by tag. */
+function headingLanguageDocuments(documents: readonly ManifestEntry[]): ManifestEntry[] {
+  const locales = new Set(documents.map((entry) => entry.locale));
+  const locale = locales.has(PAGE_LOCALE) ? PAGE_LOCALE : [...locales].sort()[0];
+  return documents.filter((entry) => entry.locale === locale).sort(byRecipientLocaleFormat);
+}
+
 /**
- * A letter's title as the page shows it: in the page's language where the manifest records one, else
- * in the first language that has one (marked with its `lang`, so it is read and shaped right), else
- * none (a manifest written before titles were recorded, or a letter that cannot be read).
+ * A letter's title as the page shows it: in the page's language where the manifest or its published
+ * entry records one, else in the first language that has one (marked with its `lang`, so it is read
+ * and shaped right), else none (a manifest written before titles were recorded, or a letter that
+ * cannot be read).
  */
-function titleOf(letter: PublishedLetter): { text: string; locale: string } | undefined {
+function titleOf(letter: PublishedLetter): LetterTitle | undefined {
   if ("problem" in letter) return undefined;
-  const titled = [...letter.documents].filter((entry) => entry.title !== undefined).sort(byRecipientLocaleFormat);
-  const chosen = titled.find((entry) => entry.locale === PAGE_LOCALE) ?? titled[0];
-  return chosen ? { text: chosen.title as string, locale: chosen.locale } : undefined;
+  const listed = headingLanguageDocuments(letter.documents).find((entry) => entry.title !== undefined);
+  if (listed) return { text: listed.title as string, locale: listed.locale };
+  if (letter.recordedTitle) return letter.recordedTitle;
+  const titled = [...letter.documents].filter((entry) => entry.title !== undefined).sort(byRecipientLocaleFormat)[0];
+  return titled ? { text: titled.title as string, locale: titled.locale } : undefined;
 }
 
 /** The letter's title as its heading, its id beside it as secondary text; the id alone when there is no title. */

@@ -28,15 +28,3 @@ export class DirectoryLetterSource implements LetterSource {
     return loadLetter(this.dataDir, letterId, context);
   }
 }
-
-/**
- * A letter source whose letters are validated against a deployment: the template each names and
- * the fonts that will draw it, so a problem with either is reported with the data's other problems,
- * before any document is made (the render service reads letters through it).
- */
-export function checkedAgainst(source: LetterSource, context: LetterContext): LetterSource {
-  return {
-    listLetters: () => source.listLetters(),
-    loadLetter: (letterId) => source.loadLetter(letterId, context),
-  };
-}

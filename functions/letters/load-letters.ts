@@ -23,7 +23,12 @@ export async function listLetters(dataDir: string): Promise<LetterListing> {
   try {
     top = await entriesIn(dataDir);
   } catch (error) {
-    throw new LetterpressError("INVALID_DATA", `${dataDir}: cannot read the data directory (${(error as NodeJS.ErrnoException).code ?? "error"})`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such folder" : code === "ENOTDIR" ? "a file, not a folder" : code === "EACCES" || code === "EPERM" ? "not readable (permission denied)" : code;
+    throw new LetterpressError("INVALID_DATA", `${dataDir}: cannot read the data directory (${why ?? "error"}); expected a folder of letters, one folder <id>/ per letter`, {
+      cause: error,
+    });
   }
   return listLettersOf(dataDir, top, (letterId) => entriesIn(join(dataDir, letterId)));
 }

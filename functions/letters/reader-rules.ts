@@ -1,6 +1,7 @@
 import { type DataIssue, LetterpressError } from "../core/errors";
 import type { LetterContext } from "../core/letter/letter-context";
-import { type ParsedLetter, parseLetter, type LetterFile } from "../core/letter/parse-letter";
+import { LETTER_FACTS_FILE, type ParsedLetter, parseLetter, type LetterFile } from "../core/letter/parse-letter";
+import { translationFileNameProblem, withLowerCaseJson } from "../core/letter/translation-file-name";
 import { SLUG_PATTERN } from "../core/letter/slug";
 
 /**
@@ -72,7 +73,13 @@ function letterEntryVerdict(letterId: string, entry: DataEntry): LetterEntryVerd
   });
   if (entry.name.startsWith(".")) return skipped(`a hidden ${entry.kind === "folder" ? "folder" : "file"} (such as .DS_Store); ${READ}`);
   if (entry.kind === "folder") return skipped(`a folder inside a letter folder; ${READ}`);
-  if (!entry.name.endsWith(".json")) return skipped(`not a .json file; ${READ}`);
+  if (!entry.name.endsWith(".json")) {
+    const renamed = withLowerCaseJson(entry.name);
+    return skipped(`not a .json file${renamed ? ` (the extension is read in lower case: rename it ${renamed})` : ""}; ${READ}`);
+  }
+  // A .json file named by no language ("fr (copy).json", "de_DE.json", "xx.json") is no language of the letter.
+  const nameProblem = entry.name === LETTER_FACTS_FILE ? undefined : translationFileNameProblem(entry.name);
+  if (nameProblem !== undefined) return skipped(nameProblem);
   if (entry.kind === "symlink") return { refused: SYMLINK };
   if (entry.kind !== "file") return { refused: "not a regular file" };
   if (entry.bytes !== undefined && entry.bytes > READER_LIMITS.maxFileBytes) return { refused: tooLarge(entry.bytes) };

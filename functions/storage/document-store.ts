@@ -80,6 +80,12 @@ export interface DocumentStore {
   /** Points `latest.json` at a revision (which must have a manifest): the revision the letters page and downloads show. */
   pointLatest(letterId: string, revision: string): Promise<void>;
   getManifest(letterId: string, revision: string): Promise<Manifest | undefined>;
+  /**
+   * The title the publisher of a listed document recorded with it (in its published entry), for a
+   * manifest entry that lacks one: a publisher that lists another's documents from their entry keys
+   * lists them untitled. One GET; undefined when no title was recorded for these very bytes.
+   */
+  recordedTitle(entry: ManifestEntry): Promise<string | undefined>;
   getLatest(letterId: string): Promise<LatestPointer | undefined>;
   /**
    * The letters the store holds documents of (each folder under `letters/`), sorted; a folder whose

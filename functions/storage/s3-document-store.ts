@@ -11,6 +11,7 @@ import { CorruptStoredRecordError, DocumentNotFoundError, ManifestContentionErro
 import {
   latestPointerSchema,
   type ManifestEntry,
+  manifestEntrySchema,
   manifestSchema,
   mergeManifestDocuments,
   serializeLatestPointer,
@@ -117,7 +118,8 @@ function listsAll(manifest: Manifest, documents: readonly StoredDocument[]): boo
     const entry = listed.get(doc.key);
     // Not the title: a concurrent publisher lists others' documents from their entry keys, which carry
     // none, so asking for it made publishers re-merge each other's documents until they gave up
-    // (ManifestContentionError). The letters page takes a letter's title from any entry that has one.
+    // (ManifestContentionError). A reader that finds the title it shows missing reads it from that one
+    // entry object (recordedTitle), which keeps publishing linear in requests.
     return entry !== undefined && entry.sha256 === doc.sha256 && entry.size === doc.size && entry.contentType === doc.contentType;
   });
 }
@@ -283,6 +285,30 @@ export class S3DocumentStore implements DocumentStore {
       if (entries.length === 0) throw error;
       return manifestSchema.parse(JSON.parse(serializeManifest({ schemaVersion: 1, letterId, revision, documents: await this.resolveEntries([], entries, []) }).toString("utf8")));
     }
+  }
+
+  /**
+   * Read on demand, never during a merge: reading every untitled entry in each merge made publishing
+   * quadratic in GETs under contention (commit 6609aa2, reverted). A reader that needs a title reads
+   * the one entry it shows, and only when the manifest lacks it.
+   */
+  async recordedTitle(entry: ManifestEntry): Promise<string | undefined> {
+    const key = publishedEntryKey(entry);
+    let bytes: Buffer;
+    try {
+      ({ bytes } = await this.get(key));
+    } catch (error) {
+      if (error instanceof DocumentNotFoundError) return undefined;
+      throw error;
+    }
+    let recorded: ManifestEntry;
+    try {
+      recorded = manifestEntrySchema.parse(JSON.parse(bytes.toString("utf8")));
+    } catch (cause) {
+      throw new CorruptStoredRecordError(key, cause);
+    }
+    // Only a title recorded for these very bytes: the key names them, but the record is what we trust.
+    return recorded.key === entry.key && recorded.sha256 === entry.sha256 && recorded.size === entry.size ? recorded.title : undefined;
   }
 
   async getLatest(letterId: string): Promise<LatestPointer | undefined> {

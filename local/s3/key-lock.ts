@@ -16,7 +16,8 @@ import { setTimeout as sleep } from "node:timers/promises";
  * busy 2-core machine a blocked event loop lets a live holder's lock go stale, and its default
  * handler then throws from a timer. Our holders are on this machine (the data directory is local),
  * so whether a holder is alive is known exactly from its pid; an age limit remains only for locks
- * whose holder cannot be checked (another host, an unreadable file) or a pid reused since.
+ * whose holder cannot be checked (another host, an unreadable file) and, ten times longer, for a
+ * live holder (a pid reused since).
  * The lock is held only around "read current version, rename new file into place": milliseconds.
  */
 
@@ -74,29 +75,66 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Read errors worth a second try: the machine is out of file handles or busy for a moment. */
+const TRANSIENT_READ_ERRORS = new Set(["EMFILE", "ENFILE", "EAGAIN", "EBUSY", "EINTR"]);
+
+/**
+ * The lock's record; undefined when there is no lock file or it holds no record (being written, or
+ * not ours). Any other read error is thrown: a read that failed says nothing about who holds the lock.
+ */
 async function readRecord(lockPath: string): Promise<LockRecord | undefined> {
+  let text: string;
   try {
-    const parsed = JSON.parse(await readFile(lockPath, "utf8")) as Partial<LockRecord>;
+    text = await readFile(lockPath, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<LockRecord>;
     return typeof parsed.pid === "number" && typeof parsed.host === "string" && typeof parsed.token === "string" ? (parsed as LockRecord) : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** `readRecord`, tried again a few times over transient errors (a loaded machine runs out of handles under many writers). */
+async function readRecordSteadily(lockPath: string): Promise<LockRecord | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readRecord(lockPath);
+    } catch (error) {
+      if (attempt >= 8 || !TRANSIENT_READ_ERRORS.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
+      await sleep(5 * attempt);
+    }
+  }
+}
+
+/**
+ * A live holder on this host keeps its lock this many times the age limit: a loaded machine can keep
+ * a holder from its commit for longer than the age limit, and breaking a live holder's lock fails its
+ * write. Only a reused pid needs an age limit at all here.
+ */
+const LIVE_HOLDER_STALE_FACTOR = 10;
+
 /** Removes the lock if it is stale; true when the caller should try to take it again at once. */
 async function breakIfStale(lockPath: string, staleMs: number): Promise<boolean> {
   let ageMs: number;
+  let record: LockRecord | undefined;
   try {
     ageMs = Date.now() - (await stat(lockPath)).mtimeMs;
-  } catch {
-    return true; // released in the meantime
+    record = await readRecord(lockPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return true; // released in the meantime
+    return false; // unreadable for now: wait and look again
   }
-  const record = await readRecord(lockPath);
-  const holderDied = record !== undefined && record.host === HOST && record.pid !== process.pid && !isAlive(record.pid);
-  if (!holderDied && ageMs <= staleMs) return false;
+  const onThisHost = record !== undefined && record.host === HOST;
+  const holderDied = onThisHost && record!.pid !== process.pid && !isAlive(record!.pid);
+  const holderLives = onThisHost && !holderDied;
+  if (!holderDied && ageMs <= (holderLives ? staleMs * LIVE_HOLDER_STALE_FACTOR : staleMs)) return false;
   // Only the lock judged stale is removed: if another waiter broke it and took it since, its token differs.
-  const again = await readRecord(lockPath);
-  if (record !== undefined && again?.token !== record.token) return true;
+  const again = await readRecord(lockPath).catch(() => null);
+  if (again === null || (record !== undefined && again?.token !== record.token)) return again !== null;
   await unlink(lockPath).catch(() => undefined);
   return true;
 }
@@ -128,11 +166,11 @@ export async function withKeyLock<T>(lockPath: string, work: (stillHeld: () => P
       await sleep(pause * (0.5 + Math.random()));
       pause = Math.min(25, pause * 2);
     }
-    const stillHeld = async () => (await readRecord(lockPath))?.token === token;
+    const stillHeld = async () => (await readRecordSteadily(lockPath))?.token === token;
     try {
       return await work(stillHeld);
     } finally {
-      if (await stillHeld()) await unlink(lockPath).catch(() => undefined);
+      if (await stillHeld().catch(() => false)) await unlink(lockPath).catch(() => undefined);
     }
   });
 }

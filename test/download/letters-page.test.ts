@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { PutObjectCommand, type PutObjectCommandInput } from "@aws-sdk/client-s3";
 import type { RenderedDocument } from "../../functions/core/documents";
 import { createDownloadHandler } from "../../functions/download/download-handler";
 import type { InvokeReply } from "../../functions/download/render-invoker";
@@ -8,7 +8,7 @@ import { createHandlerLogger } from "../../functions/handler-logger";
 import type { ManifestEntry } from "../../functions/storage/manifest";
 import { createS3Client } from "../../functions/storage/s3-client";
 import { S3DocumentStore } from "../../functions/storage/s3-document-store";
-import { type Harness, renderedDocument, startHarness } from "../storage/embedded-s3-harness";
+import { type Harness, REVISION, renderedDocument, startHarness } from "../storage/embedded-s3-harness";
 import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
 
 jest.setTimeout(30_000);
@@ -198,4 +198,107 @@ describe("the letters page from the bucket (embedded S3)", () => {
     expect(refused.body).toContain("cannot be listed right now");
     expect(refused.body).not.toContain("ECONNREFUSED");
   });
+});
+
+describe("the letters page's titles when publishers of one revision list each other's documents", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const MANIFEST = `letters/unsc-dprk-2015/${REVISION}/manifest.json`;
+  /** Titles of our own, one per language; each publisher records its language's title with its documents. */
+  const TITLES: Record<string, string> = {
+    en: "Letter on the resolution, as adopted",
+    de: "Brief zur Resolution, wie angenommen",
+    fr: "Lettre sur la résolution adoptée",
+    ar: "رسالة بشأن القرار بصيغته المعتمدة",
+  };
+
+  const heading = (html: string) => textContent(findAll(parseDocument(html), byTag("h2"))[0]!);
+
+  it("heads the letter with the English title when another publisher listed the English documents, untitled, before theirs wrote", async () => {
+    // The English publisher is held after storing its entries, before it reads the manifest again;
+    // meanwhile the German one publishes and lists the English documents from their entry keys (no
+    // title). The English publisher then finds its documents listed and writes nothing.
+    const client = createS3Client({ ...h.s3.connection, maxAttempts: 1 });
+    const german = h.store();
+    let entriesStored = false;
+    let germanPublished = false;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const key = (args.input as PutObjectCommandInput).Key ?? "";
+        if (context.commandName === "PutObjectCommand" && key.includes("/published/")) entriesStored = true;
+        if (context.commandName === "GetObjectCommand" && key === MANIFEST && entriesStored && !germanPublished) {
+          germanPublished = true;
+          const documents = await Promise.all(
+            (["pdf", "html"] as const).map(
+              async (format) => (await german.put(renderedDocument("de", format, "Brief"), { revision: REVISION, downloadName: "Brief", title: TITLES.de })).document,
+            ),
+          );
+          await german.publishRevision("unsc-dprk-2015", REVISION, documents);
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "germanPublisherInBetween" },
+    );
+    const english = new S3DocumentStore({ client, bucket: h.s3.bucket, maxPresignExpirySeconds: 3_600 });
+    try {
+      const documents = await Promise.all(
+        (["pdf", "html"] as const).map(
+          async (format) => (await english.put(renderedDocument("en", format, "Letter"), { revision: REVISION, downloadName: "Letter", title: TITLES.en })).document,
+        ),
+      );
+      await english.publishRevision("unsc-dprk-2015", REVISION, documents);
+    } finally {
+      client.destroy();
+    }
+    expect(germanPublished).toBe(true);
+    // The fault's precondition, as the protocol leaves it: the English documents are listed untitled.
+    const manifest = await h.store().getManifest("unsc-dprk-2015", REVISION);
+    expect(manifest?.documents.filter((d) => d.locale === "en").map((d) => d.title)).toEqual([undefined, undefined]);
+
+    const gets = h.s3.requests.filter((r) => r.method === "GET").length;
+    const page = lettersPage(await readPublishedLetters(h.store()));
+
+    expect(heading(page)).toBe(TITLES.en);
+    // Bounded: one read of the English entry on top of listing, the pointer and the manifest.
+    expect(h.s3.requests.filter((r) => r.method === "GET").length - gets).toBeLessThanOrEqual(4);
+  });
+
+  it("heads each letter with its own language's title when 32 publishers of every language publish one revision of each at once", async () => {
+    // Two letters: one with English (headed in English), one without (headed in its first language, Arabic).
+    const letters = { "with-english": Object.keys(TITLES), "without-english": Object.keys(TITLES).filter((l) => l !== "en") };
+    const publishers = await Promise.all(
+      Object.entries(letters).flatMap(([letterId, locales]) =>
+        Array.from({ length: 32 }, async (_, i) => {
+          const locale = locales[i % locales.length] as string;
+          const client = createS3Client({ ...h.s3.connection, maxAttempts: 1 });
+          const store = new S3DocumentStore({ client, bucket: h.s3.bucket, maxPresignExpirySeconds: 3_600 });
+          const rendered = renderedDocument(locale, i % 2 ? "pdf" : "html", `copy ${i}`, `member-${i}`);
+          const { document } = await store.put(
+            { ...rendered, request: { ...rendered.request, letterId } },
+            { revision: REVISION, downloadName: "Letter", title: TITLES[locale] as string },
+          );
+          return { letterId, client, store, document };
+        }),
+      ),
+    );
+    try {
+      await Promise.all(publishers.map(({ letterId, store, document }) => store.publishRevision(letterId, REVISION, [document])));
+    } finally {
+      for (const { client } of publishers) client.destroy();
+    }
+
+    const document = parseDocument(lettersPage(await readPublishedLetters(h.store())));
+    const headings = findAll(document, byTag("h2")).map((h2) => ({ text: textContent(h2), lang: findAll(h2, byTag("span")).map((span) => attribute(span, "lang"))[0] }));
+    expect(headings).toEqual([
+      { text: TITLES.en, lang: undefined },
+      { text: TITLES.ar, lang: "ar" },
+    ]);
+    // 64 publishers over HTTP on a shared 2-core machine: room for load, not a speed requirement.
+  }, 240_000);
 });

@@ -69,17 +69,24 @@ describe("the generate command", () => {
     expect(run.code).toBe(1);
   }, 120_000);
 
-  it("makes a letter's languages despite stray .json files, and lists each stray file as a failure of its own", async () => {
+  it("makes a letter's languages despite stray .json files, naming each in a warning and never as a language", async () => {
     const data = join(root, "data");
     sampleIn(join(data, "sample"));
     copyFileSync(join(SAMPLE, "fr.json"), join(data, "sample", "xx.json"));
     writeFileSync(join(data, "sample", "fr (old).json"), "{}");
+    copyFileSync(join(SAMPLE, "fr.json"), join(data, "sample", "fr_FR.json"));
     const run = await generate(["--data", data, "--out", join(root, "out")]);
-    expect(run.stdout).toMatch(/^2 documents \(\d stored, \d unchanged\) exported to .*, 2 failed/m);
-    expect(run.stdout + run.stderr).toContain('sample/xx.json: "xx" names no language known to Unicode CLDR');
-    expect(run.stdout + run.stderr).toContain("sample/fr (old).json: unexpected file; expected letter.json or <locale>.json");
-    expect(run.stdout).not.toMatch(/unreadable/);
-    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^2 documents \(\d stored, \d unchanged\) exported to .*, 0 failed, 3 warnings$/m);
+    expect(run.stderr).toContain('warning: sample/xx.json: skipped: "xx" names no language known to Unicode CLDR');
+    expect(run.stderr).toContain("warning: sample/fr (old).json: skipped: unexpected file; expected letter.json or <locale>.json");
+    expect(run.stderr).toContain(
+      'warning: sample/fr_FR.json: skipped: unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant; "fr_FR" is not in canonical form, expected fr-FR.json',
+    );
+    // Not a language anywhere: no document line, no failure, nothing in the manifest.
+    expect(run.stdout).not.toMatch(/sample (xx|fr \(old\)|fr_FR) /);
+    const manifest = JSON.parse(readFileSync(join(root, "out", "manifest.json"), "utf8")) as { documents: { locale: string }[] };
+    expect(new Set(manifest.documents.map((document) => document.locale))).toEqual(new Set(["en", "fr"]));
+    expect(run.code).toBe(0);
   }, 120_000);
 
   it("prints exactly the example of README.md for the faults it describes", async () => {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { DataIssue } from "../../functions/core/errors";
 import { type LetterContext, templateOffersOf } from "../../functions/core/letter/letter-context";
 import { type LetterFile, parseLetter } from "../../functions/core/letter/parse-letter";
+import { sourceFingerprint } from "../../functions/core/letter/source-fingerprint";
 import type { FaceId, FontLibrary } from "../../functions/core/pdf/font-library";
 import { TemplateLibrary } from "../../functions/core/template/template-library";
 import { fontCoverage } from "../../functions/fonts/coverage";
@@ -70,6 +71,8 @@ describe("a letter's template is checked when the letter is validated", () => {
     letter["letter.json"].template = "parliamentary-committee";
     for (const name of ["en.json", "fr.json"] as const)
       Object.assign(letter[name], { addressee: ["The Committee"], salutation: "Dear members,", valediction: "Yours,", senderKind: "NGOs" });
+    // Made from the English as changed here, so that the template's problem is its only one.
+    letter["fr.json"].translationOf.sourceSha256 = sourceFingerprint(letter["en.json"]);
     const parsed = parseLetter("sample", filesOf({ ...letter, "sw.json": { ...letter["fr.json"], locale: "sw" } }), [], context);
     expect(parsed.letter.translations.has("en")).toBe(true);
     expect(parsed.localeErrors.get("sw")?.message).toBe(
@@ -96,6 +99,7 @@ describe("a letter's template is checked when the letter is validated", () => {
     const letter = sample();
     letter["letter.json"].template = "parliamentary-committee";
     Object.assign(letter["en.json"], { addressee: ["The Committee"], salutation: "Dear members,", valediction: "Yours,", senderKind: "NGOs" });
+    letter["fr.json"].translationOf.sourceSha256 = sourceFingerprint(letter["en.json"]);
     const problems = problemsOf(letter);
     expect(problems).toEqual(
       ["addressee", "salutation", "valediction", "senderKind"].map((word) => `sample/fr.json: ${word}: missing; the letter's template "parliamentary-committee" prints it`),

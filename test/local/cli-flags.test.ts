@@ -119,3 +119,38 @@ describe("--paper and a template's @page size", () => {
     }
   });
 });
+
+/** --letter and --data naming what is not there: refused before anything is stored, saying what is there. */
+describe("--letter and --data that name nothing", () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), "letterpress-asked-"));
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it("refuses --letter ids the data has no letter for (exit 2), naming the letters there, before any document", async () => {
+    const run = await cli(["generate", "--data", DATA_DIR, "--letter", "unsc-dprk-2015,no-such-letter,committee-hearing", "--format", "html", "--out", join(root, "out")]);
+    expect(run.stderr).toContain(
+      `UNKNOWN_LETTER: --letter no-such-letter: no letter "no-such-letter" in ${DATA_DIR}; the letters there: committee-hearing-defenders, unsc-dprk-2015`,
+    );
+    expect(run.stderr).toContain('--letter committee-hearing: no letter "committee-hearing"');
+    expect(run.stdout).not.toContain("unsc-dprk-2015 en");
+    expect(run.code).toBe(2);
+  });
+
+  it("says a --data folder that does not exist is no such folder", async () => {
+    const run = await cli(["generate", "--data", join(root, "nowhere"), "--format", "html", "--out", join(root, "out")]);
+    expect(run.stderr).toContain(`INVALID_DATA: ${join(root, "nowhere")}: cannot read the data directory (no such folder); expected a folder of letters`);
+    expect(run.code).toBe(2);
+  });
+});
+
+describe("generate --help", () => {
+  it("says each default as it would be typed, not as JSON", async () => {
+    const run = await cli(["generate", "--help"]);
+    const help = run.stdout.replace(/\s+/g, " ");
+    expect(help).toContain("--format <formats> formats, comma-separated: pdf and/or html (default: pdf,html)");
+    expect(help).not.toMatch(/default: \[/);
+    expect(run.code).toBe(0);
+  });
+});

@@ -2,15 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { watchLetterData } from "../../local/data-watch";
-
-/** Waits for a condition without asserting how fast it comes (the machine may be busy). */
-async function eventually(condition: () => boolean, limitMs = 60_000): Promise<void> {
-  const until = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { eventually } from "../support/eventually";
 
 jest.setTimeout(120_000);
 
@@ -55,7 +47,7 @@ describe("watching the data folder under `npm run serve` (the local stand-in for
       writeFileSync(join(dataDir, "sample", "en.json"), "{}");
       writeFileSync(join(dataDir, "sample", "fr.json"), "{}");
       writeFileSync(join(dataDir, "sample", "en.json"), '{"title": "changed"}');
-      await eventually(() => rendered.length > 0);
+      await eventually(() => rendered.length > 0, "the first render");
       // Quiet for longer than the settling time: nothing more comes.
       await pause(3_000);
       expect(rendered).toEqual(["sample"]);
@@ -82,9 +74,9 @@ describe("watching the data folder under `npm run serve` (the local stand-in for
     try {
       await watch.ready;
       writeFileSync(join(dataDir, "sample", "en.json"), "{}");
-      await eventually(() => active === 1 || rendered.length > 0);
+      await eventually(() => active === 1 || rendered.length > 0, "a render under way");
       writeFileSync(join(dataDir, "sample", "en.json"), '{"title": "again"}');
-      await eventually(() => rendered.length === 2);
+      await eventually(() => rendered.length === 2, "the second render");
       expect(overlapped).toBe(false);
       expect(rendered).toEqual(["sample", "sample"]);
     } finally {
@@ -110,7 +102,7 @@ describe("watching the data folder under `npm run serve` (the local stand-in for
       ];
       for (const [how, mark] of sequence) {
         saves[how](file, `{"save": "${mark}"}`);
-        await eventually(() => seen.includes(`{"save": "${mark}"}`));
+        await eventually(() => seen.includes(`{"save": "${mark}"}`), `the save ${mark} rendered`);
       }
       expect(seen).toEqual(expect.arrayContaining(sequence.map(([, mark]) => `{"save": "${mark}"}`)));
     } finally {
@@ -156,9 +148,12 @@ describe("watching the data folder under `npm run serve` (the local stand-in for
       ];
       for (const [index, [how, kind]] of sequence.entries()) {
         saves[how](file, kind);
-        await eventually(() => rendered.filter((seen) => seen === kind).length >= sequence.slice(0, index + 1).filter(([, earlier]) => earlier === kind).length);
+        await eventually(
+          () => rendered.filter((seen) => seen === kind).length >= sequence.slice(0, index + 1).filter(([, earlier]) => earlier === kind).length,
+          `the ${kind} save rendered`,
+        );
         // Its outcome is said before the next save (a hang: once it is no longer waited for).
-        if (kind !== "fine") await eventually(() => lines.length >= index + 1);
+        if (kind !== "fine") await eventually(() => lines.length >= index + 1, `the ${kind} save reported`);
       }
       const log = lines.join("\n");
       expect(log).toContain("letter sample: render failed after");
@@ -189,14 +184,14 @@ describe("watching the data folder under `npm run serve` (the local stand-in for
     try {
       await watch.ready;
       writeFileSync(file, "1");
-      await eventually(() => rendered.length === 1);
+      await eventually(() => rendered.length === 1, "one render");
       // Three saves while the first render is held, each (on an idle machine) a burst of its own.
       for (const text of ["2", "3", "4"]) {
         writeFileSync(file, text);
         await pause(600);
       }
       release();
-      await eventually(() => rendered.length >= 2);
+      await eventually(() => rendered.length >= 2, "a second render");
       // Quiet: no render of the saves in between comes after.
       await pause(2_000);
       expect(rendered).toEqual(["1", "4"]);

@@ -80,4 +80,46 @@ describe("the local invoker (Lambda's invoke semantics, in process)", () => {
     expect(second.functionError).toBeUndefined();
     expect(body(second)).toEqual({ ok: 2 });
   });
+
+  it("with sandboxes, runs that many invocations at once and lets the others in one by one as they finish", async () => {
+    let running = 0;
+    let most = 0;
+    const releases: (() => void)[] = [];
+    const invoke = localInvoker(
+      async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running--;
+        return "done";
+      },
+      { timeoutSeconds: 30, sandboxes: 2 },
+    );
+    const replies = Array.from({ length: 5 }, () => invoke(json({})));
+    // Release the running ones one by one; each release lets exactly one waiting invocation in.
+    for (let released = 0; released < 5; released++) {
+      while (releases.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      expect(running).toBeLessThanOrEqual(2);
+      releases.shift()!();
+    }
+    const bodies = (await Promise.all(replies)).map(body);
+    expect(bodies).toEqual(["done", "done", "done", "done", "done"]);
+    expect(most).toBe(2);
+  });
+
+  it("with sandboxes, starts an invocation's time limit when it runs, not while it waits for a sandbox", async () => {
+    const releases: (() => void)[] = [];
+    const invoke = localInvoker(() => new Promise<string>((resolve) => releases.push(() => resolve("done"))), { timeoutSeconds: 2, sandboxes: 1 });
+    // The first never finishes: it holds the one sandbox for its whole time limit, and the second waits that long.
+    const first = invoke(json({}));
+    const second = invoke(json({}));
+    expect((body(await first) as { errorType: string }).errorType).toBe("Sandbox.Timedout");
+    while (releases.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    releases[1]!();
+    expect(body(await second)).toBe("done");
+  });
+
+  it("refuses a number of sandboxes that is not a whole number of at least 1", () => {
+    expect(() => localInvoker(async () => undefined, { timeoutSeconds: 5, sandboxes: 0 })).toThrow("sandboxes must be a whole number of at least 1, got 0");
+  });
 });

@@ -3,19 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LetterDataWatch } from "../../local/data-watch";
 import { followLetterData } from "../../local/follow-letter-data";
+import { eventually } from "../support/eventually";
 import { DATA_DIR } from "../support/letters";
 import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
 
 jest.setTimeout(600_000);
-
-/** Waits for a condition without asserting how fast it comes (the machine may be busy). */
-async function eventually(condition: () => boolean, what: string, limitMs = 300_000): Promise<void> {
-  const until = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`not seen in time: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const LETTER = "committee-hearing-defenders";
 

@@ -1,25 +1,14 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createHandlerLogger } from "../../functions/handler-logger";
-import { DirectoryLetterSource } from "../../functions/letters/letter-source";
-import { createRenderer } from "../../functions/render/create-renderer";
 import type { LetterDataWatch } from "../../local/data-watch";
 import { followLetterData } from "../../local/follow-letter-data";
-import { type LocalRuntime, wireLocalRuntime } from "../../local/runtime";
-import { type Harness, startHarness } from "../storage/embedded-s3-harness";
+import { eventually } from "../support/eventually";
 import { DATA_DIR, TEMPLATES_DIR } from "../support/letters";
+import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
+import { byTag, findAll, parseDocument, textContent } from "../support/html";
 
 jest.setTimeout(600_000);
-
-/** Waits for a condition without asserting how fast it comes (the machine may be busy). */
-async function eventually(condition: () => boolean, what: string, limitMs = 300_000): Promise<void> {
-  const until = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`not seen in time: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const LETTER = "committee-hearing-defenders";
 const TEMPLATE = "parliamentary-committee";
@@ -27,13 +16,14 @@ const TEMPLATE = "parliamentary-committee";
 /**
  * Issue 15 item 1, over the serve runtime (its render queues, a real embedded S3, real template and
  * data folders): a message catalog added to a template while serve ran was still reported missing,
- * because serve never read the templates folder again.
+ * because serve never read the templates folder again. The share pages' own words
+ * (templates/share-pages) were read once at start, and are followed too.
  */
 describe("`npm run serve` following the templates folder", () => {
   let templatesDir: string;
   let dataDir: string;
-  let harness: Harness;
-  let runtime: LocalRuntime;
+  let stack: LocalStack;
+  let running: RunningServer;
   let watching: LetterDataWatch;
   const out: string[] = [];
   const err: string[] = [];
@@ -45,24 +35,14 @@ describe("`npm run serve` following the templates folder", () => {
     // The German catalog is added only later, while serve runs.
     rmSync(join(templatesDir, TEMPLATE, "messages/de.json"));
     cpSync(join(DATA_DIR, LETTER), join(dataDir, LETTER), { recursive: true });
-    harness = await startHarness();
-    const makeRenderer = () => createRenderer({ templatesDir, paper: "A4" });
-    runtime = await wireLocalRuntime(
-      {
-        store: harness.store({ maxPresignExpirySeconds: 3_600 }),
-        letters: new DirectoryLetterSource(dataDir),
-        renderer: makeRenderer(),
-        makeRenderer,
-        logger: createHandlerLogger("letterpress-test", "SILENT"),
-      },
-      "embedded S3 (test)",
-      async () => {},
-    );
-    watching = followLetterData(runtime, dataDir, { templatesDir, out: (line) => out.push(line), err: (line) => err.push(line), settleMs: 300 });
+    stack = await startLocalStack({ dataDir, templatesDir });
+    running = await stack.listen();
+    watching = followLetterData(stack.runtime, dataDir, { templatesDir, out: (line) => out.push(line), err: (line) => err.push(line), settleMs: 300 });
   });
   afterAll(async () => {
     await watching?.close();
-    await harness?.stop();
+    await running?.close();
+    await stack?.stop();
     rmSync(templatesDir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -70,8 +50,8 @@ describe("`npm run serve` following the templates folder", () => {
   const published = () => out.filter((line) => line.startsWith(`letter ${LETTER} `) && line.includes(" published, "));
   const revisionOf = (line: string | undefined) => /revision ([0-9a-f]+) published/.exec(line ?? "")?.[1];
   const manifestLocales = async () => {
-    const latest = await runtime.store.getLatest(LETTER);
-    const manifest = latest ? await runtime.store.getManifest(LETTER, latest.revision) : undefined;
+    const latest = await stack.runtime.store.getLatest(LETTER);
+    const manifest = latest ? await stack.runtime.store.getManifest(LETTER, latest.revision) : undefined;
     return [...new Set((manifest?.documents ?? []).map((document) => document.locale))].sort();
   };
 
@@ -105,5 +85,24 @@ describe("`npm run serve` following the templates folder", () => {
     expect(await manifestLocales()).toEqual(["de", "en", "fr"]);
     expect(published().at(-1)).toMatch(/published, 6 documents$/);
     expect(err.slice(errorsBefore).join("\n")).not.toContain("messages/de.json");
+  });
+
+  it("words the share pages with templates/share-pages as they are now, on the next request after a save", async () => {
+    // A link that is not one: the refusal page, worded by the share pages' English catalog.
+    const refusalHeading = async () => {
+      const reply = await fetch(`${running.baseUrl}/s/not-a-token`, { headers: { "accept-language": "en" } });
+      return findAll(parseDocument(await reply.text()), byTag("h1")).map(textContent);
+    };
+    const catalogFile = join(templatesDir, "share-pages", "en.json");
+    const catalog = JSON.parse(readFileSync(catalogFile, "utf8")) as Record<string, string>;
+    expect(await refusalHeading()).toEqual([catalog["share.invalid.title"]]);
+
+    const reloads = out.filter((line) => line.startsWith("templates reloaded")).length;
+    const reworded = "This link cannot be opened (reworded while serve ran)";
+    writeFileSync(catalogFile, `${JSON.stringify({ ...catalog, "share.invalid.title": reworded }, null, 2)}\n`);
+    await eventually(() => out.filter((line) => line.startsWith("templates reloaded")).length > reloads, "the templates reloaded after the share page's catalog changed");
+
+    expect(out.filter((line) => line.startsWith("templates reloaded")).at(-1)).toBe("templates reloaded (share-pages changed)");
+    expect(await refusalHeading()).toEqual([reworded]);
   });
 });

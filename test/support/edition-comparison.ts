@@ -29,8 +29,11 @@ export interface EditionFigures {
 
 /** Compares the two PDFs (files) of one document; `bottomMargin` in points leaves the running footer out. */
 export function compareEditions(oursFile: string, chromiumFile: string, bottomMargin: number): EditionFigures {
-  const ours = placedCharacters(oursFile, bottomMargin);
-  const chromium = placedCharacters(chromiumFile, bottomMargin);
+  return compareCharacters(placedCharacters(oursFile, bottomMargin), placedCharacters(chromiumFile, bottomMargin));
+}
+
+/** The four figures of two editions' placed characters (`placedCharacters`), aligned one to one. */
+export function compareCharacters(ours: readonly PlacedCharacter[], chromium: readonly PlacedCharacter[]): EditionFigures {
   const pairs = ours.map((c, i) => [c, chromium[i]] as const).filter((pair): pair is readonly [PlacedCharacter, PlacedCharacter] => pair[1] !== undefined);
   const starts = pairs.filter(([a, b]) => a.lineStart || b.lineStart);
   const both = starts.filter(([a, b]) => a.lineStart && b.lineStart);

@@ -16,33 +16,85 @@ export interface PlacedCharacter {
  * to one.
  */
 export function placedCharacters(path: string, bottomMargin: number): PlacedCharacter[] {
+  return placedCharactersOfLayout(run("pdftotext", ["-bbox-layout", path, "-"]), bottomMargin);
+}
+
+/** One of poppler's lines: a piece of a drawn line, or all of it; `text` is its words joined. */
+interface PopplerLine {
+  top: number;
+  bottom: number;
+  words: string[];
+  text: string;
+}
+
+/** A page's height and poppler's lines on it, in the order poppler reads them. */
+function popplerLines(page: string): { height: number; lines: PopplerLine[] } {
+  const height = Number(/height="([\d.]+)"/.exec(page)![1]);
+  const lines = [...page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)].map((line) => {
+    const words = [...line[3]!.matchAll(/>([^<]*)<\/word>/g)].map((m) => m[1]!);
+    return { top: Number(line[1]), bottom: Number(line[2]), words, text: words.join("") };
+  });
+  return { height, lines };
+}
+
+/**
+ * `placedCharacters` of a `pdftotext -bbox-layout` document. Each drawn line of a page is the
+ * poppler lines that stand on it, its characters together in the order poppler reads them, at the
+ * place poppler reads its first one; a line starts each drawn line. Poppler cuts drawn lines in two
+ * ways that depend on nothing the two editions differ in: a justified line with a wide gap becomes
+ * two flows, read in whatever order its column analysis finds (a Thai line's last word read after
+ * the paragraph in one edition, in place in the other); and an Arabic letter whose dots the font
+ * positions as marks (Noto Naskh Arabic's ن, drawn by Chromium dot first, half an em off the
+ * baseline) becomes a line of its own. So a poppler line belongs to the drawn line of the longest
+ * line it overlaps by more than half its own height: pieces of one line overlap almost wholly (the
+ * dotted letter by 0.8 or more at any size), while two lines of text, set at least 1.2 em apart,
+ * overlap by less than half even in faces as tall as Naskh's (measured at most 0.47).
+ */
+export function placedCharactersOfLayout(layout: string, bottomMargin: number): PlacedCharacter[] {
   const out: PlacedCharacter[] = [];
-  run("pdftotext", ["-bbox-layout", path, "-"])
+  layout
     .split("<page ")
     .slice(1)
     .forEach((page, index) => {
-      const height = Number(/height="([\d.]+)"/.exec(page)![1]);
-      const lines = [...page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([\s\S]*?)<\/line>/g)].map((line) => ({
-        top: Number(line[1]),
-        text: [...line[2]!.matchAll(/>([^<]*)<\/word>/g)]
-          .map((m) => m[1])
-          .join("")
-          .replace(/[\s•◦▪]|\p{M}|\p{Default_Ignorable_Code_Point}/gu, ""),
-      }));
-      // Chromium draws an Arabic letter whose dots the font positions as marks (Noto Naskh Arabic 2.x)
-      // with the dot glyph first, a few points off the baseline, and poppler then reports that letter as
-      // a line of its own. A line's top is the top of the longest line within 6 pt of it (text lines are
-      // 13 pt or more apart), so one drawn line is one line in both editions.
-      const topOf = (top: number) => lines.filter((other) => Math.abs(other.top - top) < 6).reduce((best, other) => (other.text.length > best.text.length ? other : best)).top;
-      for (const line of lines) {
-        const top = topOf(line.top);
-        if (top > height - bottomMargin - 1) continue;
-        for (const char of line.text) out.push({ char, page: index + 1, top, lineStart: false });
+      const { height, lines } = popplerLines(page);
+      for (const drawn of drawnLines(lines)) {
+        if (drawn.top > height - bottomMargin - 1) continue;
+        // Its first character starts it (a piece left without text, a list marker alone, starts nothing).
+        let first = true;
+        for (const piece of drawn.pieces) {
+          for (const char of piece.text.replace(/[\s•◦▪]|\p{M}|\p{Default_Ignorable_Code_Point}/gu, "")) {
+            out.push({ char, page: index + 1, top: drawn.top, lineStart: first });
+            first = false;
+          }
+        }
       }
     });
-  // A line starts where the line top moves: poppler may cut one justified line into several.
-  out.forEach((c, i) => (c.lineStart = i === 0 || out[i - 1]!.page !== c.page || Math.abs(out[i - 1]!.top - c.top) > 2));
   return out;
+}
+
+/** The lines of text of a page as drawn (see `placedCharactersOfLayout`), in the order poppler reads their first piece. */
+function drawnLines(lines: readonly PopplerLine[]): { top: number; pieces: PopplerLine[] }[] {
+  const overlap = (a: PopplerLine, b: PopplerLine) => Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+  // The longest lines first: a piece then finds the line it belongs to already there.
+  const anchors: PopplerLine[] = [];
+  const anchorOf = new Map<PopplerLine, PopplerLine>();
+  for (const line of [...lines].sort((a, b) => b.text.length - a.text.length)) {
+    let best: PopplerLine | undefined;
+    for (const anchor of anchors) if (overlap(line, anchor) > (line.bottom - line.top) / 2 && (!best || overlap(line, anchor) > overlap(line, best))) best = anchor;
+    if (best) anchorOf.set(line, best);
+    else {
+      anchors.push(line);
+      anchorOf.set(line, line);
+    }
+  }
+  const drawn = new Map<PopplerLine, { top: number; pieces: PopplerLine[] }>();
+  for (const line of lines) {
+    const anchor = anchorOf.get(line)!;
+    const entry = drawn.get(anchor) ?? { top: anchor.top, pieces: [] };
+    entry.pieces.push(line);
+    drawn.set(anchor, entry);
+  }
+  return [...drawn.values()];
 }
 
 /** One drawn line of a page's bottom margin: its text (pieces joined by spaces) and its extent, in points from the page's top. */
@@ -57,27 +109,26 @@ export interface FooterLine {
  * a point, top to bottom, with the page's height: a footer that grew over the body shows as a line
  * whose top is above the margin. Poppler reports the left and right margin boxes as lines of
  * their own, and a letter whose dots Chromium draws off the baseline (Noto Naskh Arabic) as one more:
- * lines within 6 pt of each other are one drawn line.
+ * they are one drawn line, as in `placedCharactersOfLayout`.
  */
 export function footerLines(path: string, bottomMargin: number): { height: number; lines: FooterLine[] }[] {
-  return run("pdftotext", ["-bbox-layout", path, "-"])
+  return footerLinesOfLayout(run("pdftotext", ["-bbox-layout", path, "-"]), bottomMargin);
+}
+
+/** `footerLines` of a `pdftotext -bbox-layout` document. */
+export function footerLinesOfLayout(layout: string, bottomMargin: number): { height: number; lines: FooterLine[] }[] {
+  return layout
     .split("<page ")
     .slice(1)
     .map((page) => {
-      const height = Number(/height="([\d.]+)"/.exec(page)![1]);
-      const rows: { top: number; bottom: number; parts: string[] }[] = [];
-      for (const line of page.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)) {
-        const top = Number(line[1]);
-        const bottom = Number(line[2]);
-        if (bottom <= height - bottomMargin + 1) continue;
-        const text = [...line[3]!.matchAll(/>([^<]*)<\/word>/g)].map((m) => m[1]).join(" ");
-        const row = rows.find((r) => Math.abs(r.top - top) < 6);
-        if (row) {
-          row.parts.push(text);
-          row.bottom = Math.max(row.bottom, bottom);
-        } else rows.push({ top, bottom, parts: [text] });
-      }
-      return { height, lines: rows.sort((a, b) => a.top - b.top).map((row) => ({ text: row.parts.join(" "), top: row.top, bottom: row.bottom })) };
+      const { height, lines } = popplerLines(page);
+      const drawn = drawnLines(lines.filter((line) => line.bottom > height - bottomMargin + 1));
+      const footer = drawn.map(({ top, pieces }) => ({
+        text: pieces.map((piece) => piece.words.join(" ")).join(" "),
+        top,
+        bottom: Math.max(...pieces.map((piece) => piece.bottom)),
+      }));
+      return { height, lines: footer.sort((a, b) => a.top - b.top) };
     });
 }
 

@@ -38,6 +38,13 @@ export interface LocalStack {
 
 export interface LocalStackOptions {
   dataDir?: string;
+  /** The templates folder the renderer and the share pages read (the repository's by default). */
+  templatesDir?: string;
+  /**
+   * Builds the renderer again from the templates as they are now (`runtime.reloadRenderer`, as `serve`
+   * does on a template change); by default from `templatesDir`, A4.
+   */
+  makeRenderer?: () => Promise<DocumentRenderer>;
   lifetime?: { defaultSeconds: number; maxSeconds: number };
   /** The S3 front's clock: when it takes a signed link to have expired. */
   clock?: EmbeddedS3Options["clock"];
@@ -65,7 +72,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const lifetime = options.lifetime ?? { defaultSeconds: 300, maxSeconds: 3_600 };
   const harness = await startHarness(options.clock ? { clock: options.clock } : {});
   const store = harness.store({ maxPresignExpirySeconds: lifetime.maxSeconds });
-  const renderer = createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+  const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
+  const makeRenderer = options.makeRenderer ?? (() => createRenderer({ templatesDir, paper: "A4" }));
+  const wrapped = () => (options.wrapRenderer ? makeRenderer().then(options.wrapRenderer) : makeRenderer());
+  const renderer = wrapped();
   const servers: RunningServer[] = [];
   const keyDir = options.keyDir ?? (await mkdtemp(join(tmpdir(), "letterpress-share-keys-")));
   /** The functions as a cold start makes them: the key ring is read once, here; links point at the next server to listen. */
@@ -76,13 +86,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       {
         store,
         letters: new DirectoryLetterSource(options.dataDir ?? DATA_DIR),
-        renderer: options.wrapRenderer ? renderer.then(options.wrapRenderer) : renderer,
+        renderer,
+        makeRenderer: wrapped,
         urlLifetime: lifetime,
         logger: options.logger ?? createHandlerLogger("letterpress-test", "SILENT"),
         ...(options.renderTimeoutSeconds === undefined ? {} : { renderTimeoutSeconds: options.renderTimeoutSeconds }),
         ...(options.functionClock ? { clock: options.functionClock } : {}),
         ...(options.allowedLocales === undefined ? {} : { allowedLocales: options.allowedLocales }),
-        shares: { client: harness.client, bucket: harness.s3.bucket, keyDir, linkBaseUrl, templatesDir: TEMPLATES_DIR },
+        shares: { client: harness.client, bucket: harness.s3.bucket, keyDir, linkBaseUrl, templatesDir },
       },
       `embedded S3 at ${harness.s3.endpoint}`,
       async () => {},

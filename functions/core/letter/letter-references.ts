@@ -100,6 +100,8 @@ export interface TranslationReferences {
   locale?: string;
   hasTranslationOf: boolean;
   translationOfLocale?: string;
+  /** The source fingerprint the translation records, as written (checked against the current one even when other fields fail). */
+  translationOfSha256?: string;
   sources?: IdList;
   signatories?: IdList;
   recipients?: IdList;
@@ -114,6 +116,7 @@ export function translationReferences(json: unknown): TranslationReferences {
     locale: stringAt(json, "locale"),
     hasTranslationOf: own(json, "translationOf") !== undefined,
     translationOfLocale: stringAt(own(json, "translationOf"), "locale"),
+    translationOfSha256: stringAt(own(json, "translationOf"), "sourceSha256"),
     sources: keysOf(own(json, "sources")),
     signatories: keysOf(own(json, "signatories")),
     recipients: keysOf(own(json, "recipients")),

@@ -93,21 +93,30 @@ export function findDuplicateKeys(file: string, text: string): DataIssue[] {
  * Parses a data file's JSON. Syntax errors name the line and column; keys that could pollute
  * prototypes and keys written twice in one object are reported (all of them), never merged.
  */
-export function parseDataJson(file: string, text: string): JsonParseResult {
+export function parseDataJson(file: string, withBom: string): JsonParseResult {
+  // A byte-order mark (as some Windows editors save UTF-8) is no part of the JSON; positions count without it.
+  const text = withBom.replace(/^\uFEFF/, "");
+  // JSON.parse would say only "Unexpected end of JSON input" of a file with nothing in it.
+  if (text.trim() === "")
+    return { ok: false, issues: [{ file, path: "", message: `the file is empty${text === "" ? "" : " (only white space)"}; expected a JSON object { ... }` }] };
   let value: unknown;
   try {
     // JSON.parse defines "__proto__" as an own property (it does not set the prototype), so the scan below sees it.
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+    value = JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const offset = /position (\d+)/.exec(message)?.[1];
+    // V8 gives no position when the text stops mid-value: the file's end is the place to look.
+    const cutOff = /^Unexpected end of JSON input/.test(message);
+    const offset = cutOff ? String(text.trimEnd().length) : /position (\d+)/.exec(message)?.[1];
     const where = offset === undefined ? "" : (({ line, column }) => ` at line ${line}, column ${column}`)(lineAndColumn(text, Number(offset)));
-    const reason = message.replace(/ in JSON at position \d+.*$/s, "").replace(/^JSON\.parse: /, "");
+    const reason = cutOff
+      ? "the file ends before its JSON does (a value, a closing ] or } is missing)"
+      : message.replace(/ in JSON at position \d+.*$/s, "").replace(/^JSON\.parse: /, "");
     return { ok: false, issues: [{ file, path: "", message: `malformed JSON${where}: ${reason}` }] };
   }
   const issues: DataIssue[] = [];
   findForbiddenKeys(value, [], file, issues);
   // Too deep for the scanner's recursion is already refused above; otherwise every duplicate is named.
-  if (!issues.some((issue) => issue.message.startsWith("nested deeper"))) issues.push(...findDuplicateKeys(file, text.replace(/^\uFEFF/, "")));
+  if (!issues.some((issue) => issue.message.startsWith("nested deeper"))) issues.push(...findDuplicateKeys(file, text));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value };
 }

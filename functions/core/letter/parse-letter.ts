@@ -1,20 +1,26 @@
 import type { z } from "zod";
 import { countOf, type DataIssue, InvalidLetterDataError, LetterpressError, StaleTranslationError } from "../errors";
-import { canonicalLocale, isLocaleId, type LocaleId } from "../locales";
+import { isLocaleId, type LocaleId } from "../locales";
 import type { LetterContext, TemplateOffer, TextCoverage } from "./letter-context";
 import { factsReferences, type FactsReferences, type IdList, type QuotationReference, stringsOf, translationReferences, type TranslationReferences } from "./letter-references";
 import { formatJsonPath, parseDataJson } from "./parse-json";
 import { DEFAULT_TEMPLATE, describeInput, type LetterFacts, letterFactsSchema, RETIRED_FIELDS, type Translation, translationSchema } from "./schema";
 import { SLUG_PATTERN } from "./slug";
 import { sourceFingerprint } from "./source-fingerprint";
+import { misnamedFileOf, translationFileNameProblem } from "./translation-file-name";
 
 export const LETTER_FACTS_FILE = "letter.json";
+
+/** A fingerprint as translationOf.sourceSha256 records it (the schema's rule); any other value is the schema's error. */
+const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 
 /**
  * A data file as a reader found it: its name within the letter's folder and its bytes, or the reason
  * the reader refused to read it (a symbolic link, too large), which is reported like any other problem.
  */
 export type LetterFile = { name: string; bytes: Uint8Array } | { name: string; refused: string };
+
+const isJsonObject = (value: unknown): boolean => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** A letter whose facts and every usable translation passed validation. */
 export interface Letter {
@@ -282,13 +288,6 @@ function coverageIssues(file: string, json: unknown, coverage: TextCoverage): Da
   });
 }
 
-const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
-
-/** A well-formed tag may still name no language ("xx", "notes"): CLDR's names of languages decide. */
-function isKnownLanguage(locale: LocaleId): boolean {
-  return languageNames.of(new Intl.Locale(locale).language) !== undefined;
-}
-
 /**
  * Validates a letter's files: `letter.json` and one `<locale>.json` per language.
  * Problems in the facts or the source language make the whole letter invalid; then every file's
@@ -304,7 +303,14 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   const at = (name: string) => `${folder}/${name}`;
   const letterIssues: DataIssue[] = [];
   const factsFile = files.find((file) => file.name === LETTER_FACTS_FILE);
-  if (!factsFile) letterIssues.push({ file: at(LETTER_FACTS_FILE), path: "", message: "missing; every letter folder needs a letter.json" });
+  // A letter.json written another way ("Letter.json", "letter.JSON") was skipped by the reader: named here.
+  const factsNamedOtherwise = [...files.map((file) => file.name), ...warnings.map((warning) => warning.file.slice(`${folder}/`.length))].find(
+    (name) => name !== LETTER_FACTS_FILE && name.toLowerCase() === LETTER_FACTS_FILE,
+  );
+  if (!factsFile) {
+    const hint = factsNamedOtherwise ? `; ${factsNamedOtherwise} is skipped: rename it ${LETTER_FACTS_FILE} (names are read as written, in lower case)` : "";
+    letterIssues.push({ file: at(LETTER_FACTS_FILE), path: "", message: `missing; every letter folder needs a letter.json${hint}` });
+  }
 
   const facts = factsFile ? validate(letterFactsSchema, at(LETTER_FACTS_FILE), factsFile) : { issues: [] as DataIssue[] };
   letterIssues.push(...facts.issues);
@@ -314,30 +320,19 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   }
 
   const translations = new Map<LocaleId, { file: string; value?: Translation; json?: unknown; refs?: TranslationReferences; issues: DataIssue[] }>();
+  const skipped: DataIssue[] = [];
   for (const file of files) {
     if (file.name === LETTER_FACTS_FILE) continue;
-    const locale = file.name.replace(/\.json$/, "");
-    if (!file.name.endsWith(".json") || !isLocaleId(locale)) {
-      // "fr_FR" (a POSIX locale name) is answered with the tag it means, as "pt-br" is.
-      const canonical = file.name.endsWith(".json") ? canonicalLocale(locale.replaceAll("_", "-")) : undefined;
-      const expected = canonical ? `; "${locale}" is not in canonical form, expected ${canonical}.json` : "";
-      // A problem of this file only (a stray "notes (copy).json" must not stop the letter's languages):
-      // it fails as a language of its own, listed with every other problem.
-      const issue = {
-        file: at(file.name),
-        path: "",
-        message: `unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant${expected}`,
-      };
-      translations.set(locale, { file: at(file.name), issues: [issue] });
+    // A file named by no language is no language of the letter: skipped with a warning (as the readers do).
+    const nameProblem = translationFileNameProblem(file.name);
+    if (nameProblem !== undefined) {
+      skipped.push({ file: at(file.name), path: "", message: `skipped: ${nameProblem}` });
       continue;
     }
-    if (!isKnownLanguage(locale)) {
-      const message = `"${locale}" names no language known to Unicode CLDR; name a translation by its language's BCP 47 tag (such as en, pt-BR or zh-Hant), or move the file out of the letter folder`;
-      translations.set(locale, { file: at(file.name), issues: [{ file: at(file.name), path: "", message }] });
-      continue;
-    }
+    const locale = file.name.replace(/\.json$/, "") as LocaleId;
     const result = validate(translationSchema, at(file.name), file);
-    const refs = result.json === undefined ? undefined : translationReferences(result.json);
+    // A file that is no JSON object (an array, a string) has that one problem: nothing in it to compare.
+    const refs = isJsonObject(result.json) ? translationReferences(result.json) : undefined;
     if (refs?.locale !== undefined && isLocaleId(refs.locale) && refs.locale !== locale) {
       result.issues.push({ file: at(file.name), path: "locale", message: `expected "${locale}", the file's name` });
     }
@@ -345,6 +340,16 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (refs && factsRefs) result.issues.push(...factsChecks(at(file.name), refs, factsRefs));
     translations.set(locale, { file: at(file.name), ...result, refs });
   }
+
+  const everyWarning = [...warnings, ...skipped];
+  // A skipped file that would be a language's file in canonical form ("EN.json") is named where that language is missed.
+  const skippedNames = everyWarning.filter((warning) => warning.file.startsWith(at(""))).map((warning) => warning.file.slice(at("").length));
+  const misnamed = (locale: string): string => {
+    const name = misnamedFileOf(locale, skippedNames);
+    if (!name) return "";
+    const why = name.endsWith(".json") ? `"${name.slice(0, -".json".length)}" is not in canonical form` : "the extension is read in lower case";
+    return `; ${name} is skipped: ${why}, expected ${locale}.json`;
+  };
 
   // When letter.json cannot say it (malformed, or its sourceLocale is), the translations can: the
   // language they all say they were made from, if its file is there and is no translation itself.
@@ -356,14 +361,14 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       letterIssues.push({
         file: at(LETTER_FACTS_FILE),
         path: `recipients[${index}].locale`,
-        message: `"${locale}" is not a language of this letter (no ${locale}.json); expected one of ${[...translations.keys()].sort().join(", ")}`,
+        message: `"${locale}" is not a language of this letter (no ${locale}.json${misnamed(locale)}); expected one of ${[...translations.keys()].sort().join(", ")}`,
       });
     }
   }
 
   const source = sourceLocale ? translations.get(sourceLocale) : undefined;
   if (factsFile && sourceLocale && !source) {
-    letterIssues.push({ file: at(`${sourceLocale}.json`), path: "", message: `missing; the letter's source language is "${sourceLocale}"` });
+    letterIssues.push({ file: at(`${sourceLocale}.json`), path: "", message: `missing; the letter's source language is "${sourceLocale}"${misnamed(sourceLocale)}` });
   }
   if (source?.refs?.hasTranslationOf) source.issues.push({ file: source.file, path: "translationOf", message: "the source language's own file must not have translationOf" });
   const fingerprint = source?.value && source.issues.length === 0 ? sourceFingerprint(source.value) : undefined;
@@ -378,8 +383,6 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   }
   if (context.coverage && facts.json !== undefined) letterIssues.push(...coverageIssues(at(LETTER_FACTS_FILE), facts.json, context.coverage));
   for (const [locale, translation] of translations) {
-    // A file named by no language has that problem already, and no template could have its catalog.
-    if (!isLocaleId(locale) || !isKnownLanguage(locale)) continue;
     const issues: DataIssue[] = [];
     if (offer && name !== undefined) issues.push(...languageTemplateIssues(translation.file, locale, translation.refs, name, offer));
     const checksCoverage = locale === sourceLocale || context.coverageLocales === undefined || context.coverageLocales.has(locale);
@@ -389,6 +392,11 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
 
   // Every translation is checked against the source, whether or not the letter as a whole is valid.
   const translationIssues = new Map<LocaleId, DataIssue[]>();
+  // A source with a problem of its own (its file's, or a glyph or word the deployment lacks) will change
+  // before it is right: what a translation should record is known only then, so no staleness is claimed.
+  const sourceSettled = sourceLocale !== undefined && (deploymentIssues.get(sourceLocale) ?? []).length === 0;
+  // A translation whose only problem is being out of date fails with its own code, STALE_TRANSLATION.
+  const staleTranslations = new Map<LocaleId, StaleTranslationError>();
   for (const [locale, translation] of translations) {
     if (locale === sourceLocale) continue;
     const issues = [...translation.issues];
@@ -400,6 +408,13 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       }
     }
     issues.push(...(deploymentIssues.get(locale) ?? []));
+    // Out of date is said with the file's other problems and the letter's, not first once they are all fixed.
+    const recorded = translation.refs?.translationOfSha256;
+    if (sourceSettled && fingerprint && sourceLocale && recorded !== undefined && SHA256_PATTERN.test(recorded) && recorded !== fingerprint) {
+      const stale = new StaleTranslationError(translation.file, recorded, fingerprint);
+      staleTranslations.set(locale, stale);
+      issues.push({ file: translation.file, path: "translationOf.sourceSha256", message: stale.reason });
+    }
     translationIssues.set(locale, issues);
   }
 
@@ -414,10 +429,11 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   for (const [locale, translation] of translations) {
     if (locale === sourceLocale) continue;
     const issues = translationIssues.get(locale) ?? [];
-    if (issues.length > 0 || !translation.value) {
+    const stale = staleTranslations.get(locale);
+    if (stale && issues.length === 1) {
+      localeErrors.set(locale, stale);
+    } else if (issues.length > 0 || !translation.value) {
       localeErrors.set(locale, new InvalidLetterDataError(issues));
-    } else if (translation.value.translationOf?.sourceSha256 !== fingerprint) {
-      localeErrors.set(locale, new StaleTranslationError(translation.file, translation.value.translationOf?.sourceSha256 ?? "", fingerprint));
     } else {
       usable.set(locale, translation.value);
     }
@@ -427,11 +443,14 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (!translations.has(recipient.locale) && !localeErrors.has(recipient.locale)) {
       localeErrors.set(
         recipient.locale,
-        new LetterpressError("UNKNOWN_LOCALE", `${at(`${recipient.locale}.json`)}: missing; recipient "${recipient.id}" is to receive the letter in this language`),
+        new LetterpressError(
+          "UNKNOWN_LOCALE",
+          `${at(`${recipient.locale}.json`)}: missing; recipient "${recipient.id}" is to receive the letter in this language${misnamed(recipient.locale)}`,
+        ),
       );
     }
   }
-  return { letter: { facts: facts.value, translations: usable, sourceFingerprint: fingerprint }, localeErrors, warnings };
+  return { letter: { facts: facts.value, translations: usable, sourceFingerprint: fingerprint }, localeErrors, warnings: everyWarning };
 }
 
 function sourceNamedByTranslations(translations: ReadonlyMap<string, { refs?: TranslationReferences }>): LocaleId | undefined {

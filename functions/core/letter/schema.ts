@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { slug } from "./slug";
-import { localeIdSchema } from "../locales";
+import { canonicalLocale, isLocaleId } from "../locales";
+import { isKnownLanguage } from "./translation-file-name";
 import { bidiControlProblem, combiningSequenceProblem, controlCharacterProblem, invisibleTextProblem } from "./text-rules";
 
 /**
@@ -31,8 +32,15 @@ export const LIMITS = {
 
 export { SLUG_PATTERN, slug } from "./slug";
 
+/** What a language field expects, with the tag meant when the value is one written another way ("EN", "pt_BR"). */
+function expectedLocale(input: unknown): string {
+  const expected = `expected a BCP 47 language tag in canonical form (e.g. en, pt-BR, zh-Hant), got ${JSON.stringify(input) ?? "nothing"}`;
+  const meant = typeof input === "string" ? canonicalLocale(input.replaceAll("_", "-")) : undefined;
+  return meant !== undefined && meant !== input && isKnownLanguage(meant) ? `${expected}; write "${meant}"` : expected;
+}
+
 /** A language: a BCP 47 tag in canonical form; which ones exist is decided by the files present. */
-export const localeId = localeIdSchema;
+export const localeId = z.string({ error: (issue) => expectedLocale(issue.input) }).refine(isLocaleId, { error: (issue) => expectedLocale(issue.input) });
 
 /** Every human-readable text field: visible, bounded, and read in the order it is written (text-rules.ts). */
 export const text = z
@@ -49,17 +57,24 @@ export const text = z
   });
 
 /** A calendar date: the format first, then whether the day exists ("2026-02-30" does not). */
-const isoDate = z.string({ error: "expected a date as YYYY-MM-DD" }).superRefine((value, ctx) => {
-  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!parts) return void ctx.addIssue({ code: "custom", message: "expected a date as YYYY-MM-DD" });
-  const [year, month, day] = parts.slice(1).map(Number) as [number, number, number];
-  if (month < 1 || month > 12) return void ctx.addIssue({ code: "custom", message: `"${value}" is not a calendar date: there is no month ${month}; expected YYYY-MM-DD` });
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day < 1 || day > daysInMonth) {
-    const monthName = new Intl.DateTimeFormat("en", { month: "long", timeZone: "UTC" }).format(Date.UTC(year, month - 1, 1));
-    ctx.addIssue({ code: "custom", message: `"${value}" is not a calendar date: ${monthName} ${year} has ${daysInMonth} days` });
-  }
-});
+const isoDate = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? "missing; expected a date as YYYY-MM-DD"
+        : `expected a date as "YYYY-MM-DD" (a string), got ${JSON.stringify(issue.input) ?? describeInput(issue.input)}`,
+  })
+  .superRefine((value, ctx) => {
+    const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (!parts) return void ctx.addIssue({ code: "custom", message: `expected a date as YYYY-MM-DD, got ${JSON.stringify(value)}` });
+    const [year, month, day] = parts.slice(1).map(Number) as [number, number, number];
+    if (month < 1 || month > 12) return void ctx.addIssue({ code: "custom", message: `"${value}" is not a calendar date: there is no month ${month}; expected YYYY-MM-DD` });
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (day < 1 || day > daysInMonth) {
+      const monthName = new Intl.DateTimeFormat("en", { month: "long", timeZone: "UTC" }).format(Date.UTC(year, month - 1, 1));
+      ctx.addIssue({ code: "custom", message: `"${value}" is not a calendar date: ${monthName} ${year} has ${daysInMonth} days` });
+    }
+  });
 
 /**
  * An object with exactly these fields. When something else is found, the error lists the fields it

@@ -87,6 +87,8 @@ interface Piece {
   /** The language it is shaped in. */
   language: string;
   space: boolean;
+  /** Whether CSS letter-spacing is added after its characters (not between the letters of a cursive script: `letterSpacedCharacters`). */
+  letterSpaced: boolean;
   run: ShapedRun;
   width: number;
 }
@@ -127,7 +129,14 @@ const CJK_EXPANSION =
 const SOFT_HYPHEN = "\u00ad";
 /** Fullwidth punctuation that text-spacing-trim may trim: a paragraph without any is not looked at glyph by glyph. */
 const CJK_PUNCTUATION = /[\u3001-\u3003\u3008-\u3011\u3014-\u301f\u30fb\uff01-\uff0f\uff1a-\uff1f\uff3b-\uff3d\uff5b-\uff65]/u;
-const HANGUL_OR_HAN = /[\p{Script=Hangul}\p{Script=Han}]/u;
+/**
+ * What `word-break: keep-all` keeps together, as Blink decides it (ShouldKeepAfterKeepAll): a break
+ * between two letters or numbers (general categories L and N, a mark counting as the letter it
+ * follows), neither of a complex-context script. A break next to punctuation stays: Chromium breaks
+ * Korean "조선민주주의인민공화국|(북한)" before the parenthesis, which the PDF once kept to the word.
+ */
+const KEEP_ALL_UNIT = /^[\p{L}\p{N}]$/u;
+const COMBINING_MARK = /^\p{M}$/u;
 /** Scripts whose words are not separated by spaces and whose breaks UAX 14 leaves to a dictionary (line break class SA). */
 const COMPLEX_CONTEXT = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
@@ -147,11 +156,7 @@ export function breakPositions(text: string, rules: ScriptRules, hyphens: Paragr
   const breaker = new LineBreaker(text);
   for (let b = breaker.nextBreak(); b; b = breaker.nextBreak()) {
     if (hyphens === "none" && !b.required && text[b.position - 1] === SOFT_HYPHEN) continue;
-    if (!b.required && rules.keepAll && b.position < text.length) {
-      const before = text[b.position - 1] ?? " ";
-      const after = text[b.position] ?? " ";
-      if (!WHITESPACE.test(before) && (HANGUL_OR_HAN.test(before) || HANGUL_OR_HAN.test(after))) continue;
-    }
+    if (!b.required && rules.keepAll && b.position < text.length && keptByKeepAll(text, b.position)) continue;
     breaks.set(b.position, b.required);
   }
   // UAX 14 since Unicode 15.1 (LB19a, as ICU and so Chromium apply it): a quotation mark between two
@@ -175,6 +180,18 @@ export function breakPositions(text: string, rules: ScriptRules, hyphens: Paragr
     }
   }
   return breaks;
+}
+
+/** Whether `word-break: keep-all` suppresses the break opportunity before `position` (see KEEP_ALL_UNIT). */
+function keptByKeepAll(text: string, position: number): boolean {
+  let at = position;
+  let before = codePointBefore(text, at);
+  while (COMBINING_MARK.test(before) && at > before.length) {
+    at -= before.length;
+    before = codePointBefore(text, at);
+  }
+  const after = codePointAt(text, position);
+  return KEEP_ALL_UNIT.test(before) && KEEP_ALL_UNIT.test(after) && !COMPLEX_CONTEXT.test(before) && !COMPLEX_CONTEXT.test(after);
 }
 
 function styleIndex(runs: readonly StyledText[], language: string): { text: string; styles: TextStyle[]; languages: string[] } {
@@ -201,9 +218,9 @@ function emptyWord(start = 0): Word {
  * A piece of text shaped in its face and bidi direction, and its width at the paragraph's size.
  * Soft hyphens are left out: they are break opportunities, never drawn inside a line.
  */
-function shapeText(fonts: FontLibrary, spec: ParagraphSpec, face: FaceId, level: number, language: string, text: string): { run: ShapedRun; width: number } {
+function shapeText(fonts: FontLibrary, spec: ParagraphSpec, face: FaceId, level: number, language: string, text: string, letterSpaced = true): { run: ShapedRun; width: number } {
   const run = shape(fonts, face, text.includes(SOFT_HYPHEN) ? text.replaceAll(SOFT_HYPHEN, "") : text, level % 2 === 1 ? "rtl" : "ltr", language);
-  const characters = spec.letterSpacing === 0 ? 0 : run.glyphs.filter((g) => g.text !== "").length;
+  const characters = spec.letterSpacing === 0 || !letterSpaced ? 0 : run.glyphs.filter((g) => g.text !== "").length;
   return { run, width: (run.advance / run.unitsPerEm) * spec.size + characters * spec.letterSpacing };
 }
 
@@ -346,8 +363,8 @@ function addPiece(word: Word, piece: Piece): void {
  * face's HYPHEN (U+2010), or its hyphen-minus when it has none, as browsers draw it.
  */
 function hyphenAfter(fonts: FontLibrary, spec: ParagraphSpec, piece: Piece): { run: ShapedRun; width: number } {
-  const hyphen = shapeText(fonts, spec, piece.face, piece.level, piece.language, "\u2010");
-  return hyphen.run.glyphs.every((glyph) => glyph.id !== 0) ? hyphen : shapeText(fonts, spec, piece.face, piece.level, piece.language, "-");
+  const hyphen = shapeText(fonts, spec, piece.face, piece.level, piece.language, "\u2010", piece.letterSpaced);
+  return hyphen.run.glyphs.every((glyph) => glyph.id !== 0) ? hyphen : shapeText(fonts, spec, piece.face, piece.level, piece.language, "-", piece.letterSpaced);
 }
 
 /**
@@ -365,7 +382,7 @@ function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string
     }
     // A word that ends a line with <br> keeps the "\n" in its range, not in its text.
     const end = text[piece.end - 1] === "\n" ? piece.end - 1 : piece.end;
-    const widthOf = (from: number, to: number) => shapeText(fonts, spec, piece.face, piece.level, piece.language, text.slice(from, to));
+    const widthOf = (from: number, to: number) => shapeText(fonts, spec, piece.face, piece.level, piece.language, text.slice(from, to), piece.letterSpaced);
     let chunkStart = piece.start;
     let chunkWidth = 0;
     for (const { index, segment } of graphemes.segment(text.slice(piece.start, end))) {
@@ -394,6 +411,48 @@ interface PreparedText {
   languages: string[];
   levels: Uint8Array;
   families: FamilyId[];
+  /** Per UTF-16 unit, whether letter-spacing follows it (`letterSpacedCharacters`); null without letter-spacing. */
+  letterSpaced: Uint8Array | null;
+}
+
+/**
+ * Scripts whose letters join (CSS Text 3 §8.2, cursive scripts), as Blink lists them
+ * (Character::IsCursiveScript): spacing between their letters would break the joins, so Chromium
+ * adds no letter-spacing in a run of them (CSS: a UA that cannot stretch the joins "must not apply
+ * spacing between any pair of that script's typographic letter units").
+ */
+const CURSIVE_SCRIPT = /[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mandaic}\p{Script=Mongolian}\p{Script=Phags_Pa}\p{Script=Hanifi_Rohingya}]/u;
+/** Characters of no script of their own: they take the script of the run they stand in. */
+const SCRIPT_NEUTRAL = /[\p{Script=Common}\p{Script=Inherited}]/u;
+const OPENING_BRACKET = /^\p{Ps}$/u;
+const CLOSING_BRACKET = /^\p{Pe}$/u;
+
+/**
+ * Per UTF-16 unit of `text`, 1 where CSS letter-spacing is added after the character, as Chromium
+ * 156 adds it (measured character by character): never in a run of a cursive script, where
+ * punctuation, brackets, quotes and digits that stand in the run count as its script ("«كوريا»",
+ * "كوريا، 2015" take none), and always after white space, even between Arabic words ("كوريا في"
+ * takes it once, at the space). A neutral character takes the script before it; at the start, the
+ * first one after it, and a closing bracket its opening one's ("abc (كوريا)": both brackets take it).
+ */
+function letterSpacedCharacters(text: string): Uint8Array {
+  const cursive = new Array<boolean | null>(text.length).fill(null);
+  let current: boolean | null = null;
+  // Opening brackets' places: a closing bracket takes its opening one's script, as ICU's script runs pair them.
+  const open: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    const char = codePointAt(text, i);
+    let value = current;
+    if (!SCRIPT_NEUTRAL.test(char)) value = current = CURSIVE_SCRIPT.test(char);
+    else if (OPENING_BRACKET.test(char)) open.push(i);
+    else if (CLOSING_BRACKET.test(char) && open.length > 0) value = cursive[open.pop()!] ?? null;
+    for (let k = 0; k < char.length; k++) cursive[i + k] = value;
+    i += char.length;
+  }
+  const first = cursive.find((value) => value !== null) ?? false;
+  const spaced = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) spaced[i] = WHITESPACE.test(text[i]!) || !(cursive[i] ?? first) ? 1 : 0;
+  return spaced;
 }
 
 function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
@@ -414,11 +473,11 @@ function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
     assignFamilies(fonts, text.slice(start, end), spec.rules.primary, styles[start]!, han(start)).forEach((f, i) => (families[start + i] = f));
     start = end;
   }
-  return { text, styles, languages, levels, families };
+  return { text, styles, languages, levels, families, letterSpaced: spec.letterSpacing === 0 ? null : letterSpacedCharacters(text) };
 }
 
 /** The word over `[start, end)` of the text: pieces of one face, direction and kind, each shaped whole (kerning and ligatures across soft hyphens). */
-function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, languages, levels, families }: PreparedText, start: number, end: number): Word {
+function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, languages, levels, families, letterSpaced }: PreparedText, start: number, end: number): Word {
   const word = emptyWord(start);
   word.end = end;
   let pieceStart = start;
@@ -429,6 +488,7 @@ function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, lang
       languages[i] !== languages[i - 1] ||
       families[i] !== families[i - 1] ||
       levels[i] !== levels[i - 1] ||
+      (letterSpaced !== null && letterSpaced[i] !== letterSpaced[i - 1]) ||
       WHITESPACE.test(text[i]!) !== WHITESPACE.test(text[i - 1]!);
     if (!boundary) continue;
     let chunk = text.slice(pieceStart, i);
@@ -443,7 +503,17 @@ function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, lang
       // the whole line shapes it: the face's contextual and language forms then apply (Noto Sans KR
       // widens a space between Hangul to 0.28 em, and every space of Korean text; 0.224 em alone).
       const context = space && chunk === " " ? spaceInContext(fonts, spec, face, level, language, codePointBefore(text, pieceStart), chunk, codePointAt(text, i)) : null;
-      addPiece(word, { start: pieceStart, end: i, face, level, language, space, ...(context ?? shapeText(fonts, spec, face, level, language, chunk)) });
+      const spaced = letterSpaced === null || letterSpaced[pieceStart] === 1;
+      addPiece(word, {
+        start: pieceStart,
+        end: i,
+        face,
+        level,
+        language,
+        space,
+        letterSpaced: spaced,
+        ...(context ?? shapeText(fonts, spec, face, level, language, chunk, spaced)),
+      });
     }
     if (forced) word.forcedBreakAfter = true;
     pieceStart = i;
@@ -587,7 +657,7 @@ function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: b
   for (const piece of ordered) {
     let extra: Float32Array | null = null;
     let width = piece.width;
-    if (spec.letterSpacing !== 0) {
+    if (spec.letterSpacing !== 0 && piece.letterSpaced) {
       // The spacing is already in the piece's width; the writer adds it after each character's glyph.
       extra = new Float32Array(piece.run.glyphs.length);
       piece.run.glyphs.forEach((g, i) => (extra![i] = g.text !== "" ? spec.letterSpacing : 0));

@@ -67,3 +67,29 @@ describe("a template's message catalog with a key written twice", () => {
     expect(parseCatalogFile("t/messages/fr.json", '{"greeting": "Madame", "closing": "Cordialement"}').messages).toEqual({ greeting: "Madame", closing: "Cordialement" });
   });
 });
+
+describe("parseDataJson on a file with nothing in it", () => {
+  it.each([
+    ["", "the file is empty; expected a JSON object { ... }"],
+    ["\uFEFF", "the file is empty; expected a JSON object { ... }"],
+    [" \r\n\t\n", "the file is empty (only white space); expected a JSON object { ... }"],
+  ])("says the file %j is empty, not that its JSON ended unexpectedly", (text, message) => {
+    expect(parseDataJson("sample/de.json", text)).toEqual({ ok: false, issues: [{ file: "sample/de.json", path: "", message }] });
+  });
+
+  it("reads a file saved with a byte-order mark and CRLF line ends as any other", () => {
+    expect(parseDataJson("sample/de.json", '\uFEFF{\r\n  "locale": "de"\r\n}\r\n')).toEqual({ ok: true, value: { locale: "de" } });
+  });
+});
+
+describe("parseDataJson on a file cut off in the middle", () => {
+  it.each([
+    ['{\n  "id": "sample",\n  "sourceLocale": ', 3, 18],
+    ['{ "paragraphs": [', 1, 18],
+    ['{\r\n  "title":\r\n\r\n', 2, 11],
+  ])('names where the file ends instead of "Unexpected end of JSON input" (%j)', (text, line, column) => {
+    expect(issuesOf(text)).toEqual([
+      { file: "x/letter.json", path: "", message: `malformed JSON at line ${line}, column ${column}: the file ends before its JSON does (a value, a closing ] or } is missing)` },
+    ]);
+  });
+});

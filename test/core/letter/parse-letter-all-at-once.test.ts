@@ -127,3 +127,95 @@ describe("parseLetter reports every file's problems at once", () => {
     expect(problems).toContain('sample/fr.json: recipients.fr: missing; expected the recipient "fr"');
   });
 });
+
+/**
+ * An out-of-date translation is one more problem of the letter (the fresh user's finding): it is said
+ * in the same run as every other problem, naming the file, the field and the fingerprint to record,
+ * not first once everything else is fixed.
+ */
+describe("parseLetter reports an out-of-date translation with the letter's other problems", () => {
+  const OLD = "0".repeat(64);
+  /** The current fingerprint, as the sample's own (valid) reading computes it. */
+  const current = () => parseLetter("sample", filesOf(sample())).letter.sourceFingerprint;
+  const staleLine = (file: string) =>
+    `sample/${file}: translationOf.sourceSha256: the translation was made from source revision ${OLD.slice(0, 12)}, but the source text has changed since; update the translation, then record "sourceSha256": "${current()}"`;
+
+  it("while letter.json has a schema error", () => {
+    const letter = sample();
+    letter["fr.json"].translationOf.sourceSha256 = OLD;
+    letter["letter.json"].date = "2026-02-30";
+    const problems = problemsOf(letter);
+    expect(problems).toContain(staleLine("fr.json"));
+    expect(problems.some((problem) => problem.startsWith("sample/letter.json: date:"))).toBe(true);
+  });
+
+  it("while the same translation has a schema error of its own", () => {
+    const letter = sample();
+    letter["fr.json"].translationOf.sourceSha256 = OLD;
+    letter["fr.json"].title = 5;
+    expect(problemsOf(letter)).toEqual(["sample/fr.json: title: expected a string, received a number", staleLine("fr.json")]);
+  });
+
+  it("in every stale language at once, beside another language's unrelated problem and letter.json's", () => {
+    const letter: Record<string, Json> = sample();
+    letter["de.json"] = { ...structuredClone(letter["fr.json"] as Json), locale: "de" };
+    letter["it.json"] = { ...structuredClone(letter["fr.json"] as Json), locale: "it" };
+    (letter["de.json"] as Json).translationOf.sourceSha256 = OLD;
+    (letter["fr.json"] as Json).translationOf.sourceSha256 = OLD;
+    delete (letter["it.json"] as Json).summary;
+    (letter["letter.json"] as Json).date = "30 February 2026";
+    const problems = problemsOf(letter);
+    expect(problems).toEqual(expect.arrayContaining([staleLine("de.json"), staleLine("fr.json"), "sample/it.json: summary: missing; expected a string"]));
+    expect(problems.filter((problem) => problem.includes("has changed since"))).toHaveLength(2);
+  });
+
+  it("alone: the language fails as STALE_TRANSLATION with the fingerprint to record, the others are made", () => {
+    const letter = sample();
+    letter["fr.json"].translationOf.sourceSha256 = OLD;
+    const parsed = parseLetter("sample", filesOf(letter));
+    expect([...parsed.letter.translations.keys()]).toEqual(["en"]);
+    expect(parsed.localeErrors.get("fr" as never)).toMatchObject({ code: "STALE_TRANSLATION", message: staleLine("fr.json") });
+  });
+
+  it("claims nothing while the source itself is invalid: its fingerprint is not known yet", () => {
+    const letter = sample();
+    letter["fr.json"].translationOf.sourceSha256 = OLD;
+    delete letter["en.json"].title;
+    const problems = problemsOf(letter);
+    expect(problems).toContain("sample/en.json: title: missing; expected a string");
+    expect(problems.join("\n")).not.toContain("has changed since");
+  });
+});
+
+describe("parseLetter on a translation that is no JSON object", () => {
+  it.each([["[]"], ['"hello"'], ["42"], ["null"]])("reports only what %s is, not the fields it lacks (translationOf and the others)", (text) => {
+    const problems = problemsOf({ ...sample(), "fr.json": text });
+    expect(problems).toEqual([expect.stringMatching(/^sample\/fr\.json: : expected an object with the fields "locale", "translationOf"\?, "title", .*, received /)]);
+  });
+});
+
+describe("parseLetter says what a language or date field holds and what to write", () => {
+  it.each([
+    ["EN", '; write "en"'],
+    ["pt_br", '; write "pt-BR"'],
+    ["zh-hant", '; write "zh-Hant"'],
+    ["English", ""],
+  ])("sourceLocale %j", (value, hint) => {
+    const letter = sample();
+    letter["letter.json"].sourceLocale = value;
+    expect(problemsOf(letter)).toContain(
+      `sample/letter.json: sourceLocale: expected a BCP 47 language tag in canonical form (e.g. en, pt-BR, zh-Hant), got ${JSON.stringify(value)}${hint}`,
+    );
+  });
+
+  it.each([
+    [20150101, 'expected a date as "YYYY-MM-DD" (a string), got 20150101'],
+    [null, 'expected a date as "YYYY-MM-DD" (a string), got null'],
+    ["1 March 2015", 'expected a date as YYYY-MM-DD, got "1 March 2015"'],
+    ["2015-3-1", 'expected a date as YYYY-MM-DD, got "2015-3-1"'],
+  ])("date %j", (value, message) => {
+    const letter = sample();
+    letter["letter.json"].date = value;
+    expect(problemsOf(letter)).toContain(`sample/letter.json: date: ${message}`);
+  });
+});

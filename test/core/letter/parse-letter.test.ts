@@ -15,6 +15,8 @@ interface BadLetterCase {
   description: string;
   letterErrors: string[];
   localeErrors: Record<string, string[]>;
+  /** The files skipped with a warning, as "file: message" (checked when the case lists them). */
+  warnings?: string[];
 }
 
 describe("parseLetter", () => {
@@ -47,9 +49,10 @@ describe("parseLetter", () => {
           expect((error as Error).message).toBe(spec.letterErrors.join("\n"));
         }
       } else {
-        const { localeErrors } = parseLetter("sample", files);
+        const { localeErrors, warnings } = parseLetter("sample", files);
         const actual = Object.fromEntries([...localeErrors].map(([locale, error]) => [locale, error.message.split("\n")]));
         expect(actual).toEqual(spec.localeErrors);
+        if (spec.warnings) expect(warnings.map((warning) => `${warning.file}: ${warning.message}`)).toEqual(spec.warnings);
       }
     });
   });

@@ -48,6 +48,18 @@ describe("the per-key lock", () => {
     await expect(withKeyLock(lock, async () => "ran", { waitMs: 5_000, staleMs: 60_000 })).resolves.toBe("ran");
   });
 
+  it("keeps a live holder's lock past the age limit (a loaded machine can delay its commit), and breaks it only at ten times that age", async () => {
+    const lock = path.join(dir, "key.lock");
+    // Our parent process: alive, on this host, not us.
+    await writeFile(lock, JSON.stringify({ pid: process.ppid, host: hostname(), token: "slow-holder" }));
+    const old = new Date(Date.now() - 120_000);
+    await utimes(lock, old, old);
+    await expect(withKeyLock(lock, async () => "ran", { waitMs: 200, staleMs: 60_000 })).rejects.toBeInstanceOf(LockTimeoutError);
+    expect(await readdir(dir)).toEqual(["key.lock"]);
+
+    await expect(withKeyLock(lock, async () => "ran", { waitMs: 5_000, staleMs: 10_000 })).resolves.toBe("ran");
+  });
+
   it("tells the holder when its lock was taken from it", async () => {
     const lock = path.join(dir, "key.lock");
     const seen = await withKeyLock(lock, async (stillHeld) => {

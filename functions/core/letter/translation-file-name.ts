@@ -1,0 +1,44 @@
+import { canonicalLocale, isLocaleId, type LocaleId } from "../locales";
+
+const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
+
+/** A well-formed tag may still name no language ("xx", "notes"): CLDR's names of languages decide. */
+export function isKnownLanguage(locale: LocaleId): boolean {
+  return languageNames.of(new Intl.Locale(locale).language) !== undefined;
+}
+
+/** The language a name would be in canonical form ("fr_FR" -> fr-FR, "EN" -> en), if any. */
+function meantLocale(locale: string): LocaleId | undefined {
+  return canonicalLocale(locale.replaceAll("_", "-"));
+}
+
+/**
+ * Why a `.json` file of a letter folder (other than letter.json) is not a translation: its name is
+ * not a language's BCP 47 tag in canonical form. The readers skip such a file with this reason as
+ * a warning (reader-rules.ts), so it is never taken for a language of the letter; undefined when the
+ * name is a language's tag.
+ */
+export function translationFileNameProblem(name: string): string | undefined {
+  const locale = name.replace(/\.json$/, "");
+  if (!name.endsWith(".json") || !isLocaleId(locale)) {
+    // "fr_FR" (a POSIX locale name) is answered with the tag it means, as "pt-br" is.
+    const canonical = name.endsWith(".json") ? meantLocale(locale) : undefined;
+    const expected = canonical ? `; "${locale}" is not in canonical form, expected ${canonical}.json` : "";
+    return `unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant${expected}`;
+  }
+  if (!isKnownLanguage(locale)) {
+    return `"${locale}" names no language known to Unicode CLDR; name a translation by its language's BCP 47 tag (such as en, pt-BR or zh-Hant), or move the file out of the letter folder`;
+  }
+  return undefined;
+}
+
+/** The file among `names` (base names) that would be `<locale>.json` in canonical form: "EN.json" for en. */
+export function misnamedFileOf(locale: string, names: readonly string[]): string | undefined {
+  const wanted = `${locale}.json`;
+  return names.find((name) => name !== wanted && (name.toLowerCase() === wanted.toLowerCase() || (name.endsWith(".json") && meantLocale(name.replace(/\.json$/, "")) === locale)));
+}
+
+/** The name a file would have with its extension in lower case ("en.JSON" -> en.json); undefined when it has none such. */
+export function withLowerCaseJson(name: string): string | undefined {
+  return /\.json$/i.test(name) && !name.endsWith(".json") ? `${name.slice(0, -".json".length)}.json` : undefined;
+}
