@@ -124,7 +124,7 @@ export function renderMarkdown(results: BenchResults): string {
       : [result.locale, ms(result.ours.html.median), ms(result.ours.html.p95), ms(result.ours.firstHtmlMs), kb(result.ours.htmlBytes), ms(result.ours.setupMs)],
   );
   const coldRows = results.locales.map((result) => {
-    if (!result.available || !result.cold) return unavailable(result, 9);
+    if (!result.available || !result.cold) return unavailable(result, 10);
     const { cold } = result;
     return [
       result.locale,
@@ -135,6 +135,7 @@ export function renderMarkdown(results: BenchResults): string {
       ms(cold.phases.rendererReady),
       ms(cold.phases.letterLoaded),
       ms(cold.phases.pdfRendered),
+      cold.cpuPhases ? `${ms(cold.cpuPhases.toMain)} / ${ms(cold.cpuPhases.renderer)} / ${ms(cold.cpuPhases.letter)} / ${ms(cold.cpuPhases.pdf)}` : "—",
       mb(cold.maxRssKb),
     ];
   });
@@ -155,6 +156,8 @@ export function renderMarkdown(results: BenchResults): string {
         ms(restored.phases.mainStart),
         ms(restored.phases.letterLoaded),
         ms(restored.phases.pdfRendered),
+        // Results of a run before the split was measured have none.
+        restored.cpuPhases ? `${ms(restored.cpuPhases.toMain)} / ${ms(restored.cpuPhases.letter)} / ${ms(restored.cpuPhases.pdf)}` : "—",
         mb(restored.maxRssKb),
         restored.sameBytes
           ? "yes"
@@ -167,7 +170,7 @@ export function renderMarkdown(results: BenchResults): string {
           "",
           "### Cold start from a V8 startup snapshot (the render function's custom runtime)",
           "",
-          `\`node --snapshot-blob render.blob\`: the same render code with the bundle already evaluated and the renderer already built (templates compiled, stylesheets parsed) in a ${results.snapshot ? `${(results.snapshot.bytes / 1e6).toFixed(1)} MB` : ""} snapshot written by the same node (\`bench/entry/snapshot-entry.ts\`, \`functions/render/runtime/\`). Each run starts a process on the bundle and then one from the snapshot, in turn; CPU is user + system time up to the rendered PDF. Phases from the process's own clock: snapshot restored (main function called), letter loaded, PDF rendered. *same PDF* compares every PDF from the snapshot with the bundle's, byte for byte.`,
+          `\`node --snapshot-blob render.blob\`: the same render code with the bundle already evaluated and the renderer already built (templates compiled, stylesheets parsed) in a ${results.snapshot ? `${(results.snapshot.bytes / 1e6).toFixed(1)} MB` : ""} snapshot written by the same node (\`bench/entry/snapshot-entry.ts\`, \`functions/render/runtime/\`). Each run starts a process on the bundle and then one from the snapshot, in turn; CPU is user + system time up to the rendered PDF. Phases from the process's own clock: snapshot restored (main function called), letter loaded, PDF rendered; and the CPU time of each (node started and the snapshot restored, the letter read and validated, the first PDF), the split to read on a loaded machine. *same PDF* compares every PDF from the snapshot with the bundle's, byte for byte.`,
           "",
           table(
             [
@@ -181,6 +184,7 @@ export function renderMarkdown(results: BenchResults): string {
               "restored",
               "letter loaded",
               "PDF rendered",
+              "CPU: restore / letter / PDF",
               "peak RSS MB",
               "same PDF",
             ],
@@ -231,9 +235,23 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     "## Cold start of the bundled render code",
     "",
-    `\`node\` spawned on the esbuild bundle with templates/ and fonts/ beside it (as on Lambda; letter data read from a folder), timed from spawn to the first PDF bytes on its stdout; ${settings["coldRuns"] ?? "?"} runs per language. Phases are the process's own clock (ms since it started): bundle loaded and evaluated, renderer created, letter read and validated, PDF rendered.`,
+    `\`node\` spawned on the esbuild bundle with templates/ and fonts/ beside it (as on Lambda; letter data read from a folder), timed from spawn to the first PDF bytes on its stdout; ${settings["coldRuns"] ?? "?"} runs per language. Phases are the process's own clock (ms since it started): bundle loaded and evaluated, renderer created, letter read and validated, PDF rendered; then the CPU time each took (the split to read on a loaded machine).`,
     "",
-    table(["locale", "to first PDF bytes (median)", "min", "p95", "bundle loaded", "renderer ready", "letter loaded", "PDF rendered", "peak RSS MB"], coldRows),
+    table(
+      [
+        "locale",
+        "to first PDF bytes (median)",
+        "min",
+        "p95",
+        "bundle loaded",
+        "renderer ready",
+        "letter loaded",
+        "PDF rendered",
+        "CPU: load / renderer / letter / PDF",
+        "peak RSS MB",
+      ],
+      coldRows,
+    ),
     ...snapshotSection,
     "",
     "## Peak memory (maxRSS)",
@@ -286,7 +304,7 @@ export function renderMarkdown(results: BenchResults): string {
         ) + (batch.failureSamples.length ? `\n\nFailures, e.g.: ${batch.failureSamples.join("; ")}` : "")
       : "Skipped.",
     "",
-    "Letter i goes to recipient i mod 15 in language floor(i / 15) mod L (every available language in equal share); each letter has its own revision, so every document is a new object (HEAD, then PUT, then the confirming HEAD, through the SigV4-verifying front). CPU is user + system time of the processes: the workers' (rendering, and the S3 client's signing and HTTP when storing) and the embedded S3 server's (the harness process); the difference of the two runs' worker CPU is the client's share of storing.",
+    "Letter i goes to recipient i mod 15 in language floor(i / 15) mod L (every available language in equal share); each letter has its own revision, so every document is a new object: one If-None-Match PUT through the SigV4-verifying front, confirmed by its answer (ETag, the MD5 of what arrived). CPU is user + system time of the processes: the workers' (rendering, and the S3 client's signing and HTTP when storing) and the embedded S3 server's (the harness process); the difference of the two runs' worker CPU is the client's share of storing.",
     "",
     ...agreementSection(results),
     ...costSection(results),

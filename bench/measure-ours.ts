@@ -34,6 +34,8 @@ export interface ColdStartResult {
   phases: { mainStart: number; rendererReady: number; letterLoaded: number; pdfRendered: number };
   /** Median CPU time of the process (every thread) up to its rendered PDF: steadier than wall time on a loaded machine. */
   cpuMs: number;
+  /** Medians of the CPU time each phase took: to the main function (node started, bundle loaded or snapshot restored), the renderer made (none from a snapshot), the letter read and validated, the first PDF rendered. */
+  cpuPhases: { toMain: number; renderer: number; letter: number; pdf: number };
   pdfBytes: number;
   maxRssKb: number;
 }
@@ -58,6 +60,12 @@ function coldResult(locale: LocaleId, runs: { toFirstBytes: number; report: Cold
       pdfRendered: median((r) => r.pdfRenderedMs),
     },
     cpuMs: median((r) => r.cpuMs),
+    cpuPhases: {
+      toMain: median((r) => r.cpuAtMs.mainStart),
+      renderer: median((r) => r.cpuAtMs.rendererReady - r.cpuAtMs.mainStart),
+      letter: median((r) => r.cpuAtMs.letterLoaded - r.cpuAtMs.rendererReady),
+      pdf: median((r) => r.cpuMs - r.cpuAtMs.letterLoaded),
+    },
     pdfBytes: reports[0]?.pdfBytes ?? 0,
     maxRssKb: Math.max(...reports.map((r) => r.maxRssKb)),
   };

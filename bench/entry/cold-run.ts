@@ -37,6 +37,8 @@ export interface ColdReport {
    * compare between two runs of the bench.
    */
   cpuMs: number;
+  /** The same CPU time at each phase's end (restored or bundle loaded, letter loaded): where a cold start's CPU goes, steady under load. */
+  cpuAtMs: { mainStart: number; rendererReady: number; letterLoaded: number };
   pdfBytes: number;
   maxRssKb: number;
 }
@@ -47,10 +49,17 @@ export interface ColdReport {
  * soon as they exist (the parent times spawn -> first byte), then the process's own timings as JSON on stderr.
  */
 export async function renderCold(rendererReady: Promise<DocumentRenderer>, args: Extract<RenderEntryArgs, { mode: "cold" }>, mainStartMs: number): Promise<void> {
+  const cpuNow = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  const mainStartCpu = cpuNow();
   const renderer = await rendererReady;
   const rendererReadyMs = performance.now();
+  const rendererReadyCpu = cpuNow();
   const parsed = await loadLetter(args.dataDir, BENCH_LETTER_ID);
   const letterLoadedMs = performance.now();
+  const letterLoadedCpu = cpuNow();
   const document = await renderDocument(renderer, parsed, { letterId: BENCH_LETTER_ID, locale: args.locale, format: "pdf", recipientId: null });
   const pdfRenderedMs = performance.now();
   const cpu = process.cpuUsage();
@@ -62,6 +71,7 @@ export async function renderCold(rendererReady: Promise<DocumentRenderer>, args:
     letterLoadedMs,
     pdfRenderedMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    cpuAtMs: { mainStart: mainStartCpu, rendererReady: rendererReadyCpu, letterLoaded: letterLoadedCpu },
     pdfBytes: document.bytes.length,
     maxRssKb: process.resourceUsage().maxRSS,
   };

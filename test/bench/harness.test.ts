@@ -61,6 +61,13 @@ describe("the benchmark harness", () => {
     expect(en?.coldSnapshot?.sameBytes).toBe(true);
     expect(en?.coldSnapshot?.pdfBytes).toBe(en?.cold?.pdfBytes);
     positive(en?.coldSnapshot?.cpuMs);
+    // Where its CPU went: node and the restore, the letter, the PDF; together no more than the whole.
+    const split = en?.coldSnapshot?.cpuPhases;
+    for (const phase of [split?.toMain, split?.letter, split?.pdf]) positive(phase);
+    expect((split?.toMain ?? 0) + (split?.letter ?? 0) + (split?.pdf ?? 0)).toBeLessThanOrEqual((en?.coldSnapshot?.cpuMs ?? 0) + 0.001);
+    expect(renderMarkdown(results)).toContain("CPU: restore / letter / PDF");
+    expect(renderMarkdown(results)).toContain("CPU: load / renderer / letter / PDF");
+    positive(en?.cold?.cpuPhases.renderer);
     expect(results.targets.some((target) => target.target.includes("from a V8 startup snapshot"))).toBe(true);
     expect(renderMarkdown(results)).toContain("### Cold start from a V8 startup snapshot");
   });
@@ -73,12 +80,12 @@ describe("the benchmark harness", () => {
 
   it("prices the batch on Lambda arm64 and counts the S3 requests and CPU it took", () => {
     const batch = results.batch;
-    // Every stored document: HEAD, PUT, confirming HEAD (counted, not assumed).
-    expect(batch?.requests).toMatchObject({ put: 6, head: 12 });
+    // Every stored document: one PUT, confirmed by its answer (counted, not assumed).
+    expect(batch?.requests).toMatchObject({ put: 6, head: 0, get: 0 });
     positive(batch?.workerCpuMs);
     positive(batch?.serverCpuMs);
     const ours = results.cost?.estimates[0];
-    expect(ours).toMatchObject({ pipeline: expect.stringContaining("letterpress"), memoryMb: 1024, s3PutsPerDocument: 2, s3GetsPerDocument: 4 });
+    expect(ours).toMatchObject({ pipeline: expect.stringContaining("letterpress"), memoryMb: 1024, s3PutsPerDocument: 2, s3GetsPerDocument: 0 });
     positive(ours?.totalUsd);
     // Without Chromium there is nothing to compare with: the target says so rather than passing.
     expect(results.targets.find((target) => target.target.startsWith("cost of 1,000"))?.met).toBe(false);

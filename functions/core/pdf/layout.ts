@@ -275,7 +275,12 @@ export class Composer {
     const runs: StyledText[] = inlines.map((inline) =>
       inline.kind === "break"
         ? { text: "\n", style: { bold: false, italic: false } }
-        : { text: inline.text, style: { bold: inline.style.bold, italic: italics && inline.style.italic }, ...(inline.style.lang ? { lang: inline.style.lang } : {}) },
+        : {
+            text: inline.text,
+            style: { bold: inline.style.bold, italic: italics && inline.style.italic },
+            ...(inline.style.lang ? { lang: inline.style.lang } : {}),
+            ...(inline.style.isolates ? { isolates: inline.style.isolates } : {}),
+          },
     );
     return {
       runs,

@@ -3,6 +3,7 @@ import type { DefaultTreeAdapterTypes } from "parse5";
 import { LetterpressError } from "../errors";
 import type { ComputedStyle, StyledDocument } from "../style";
 import type { TemplateAssets } from "../images/image-source";
+import type { BidiIsolate } from "./paragraph";
 import { IMAGE_ATTRIBUTES, type ImageContent, imageContent, imageInText, soleImage } from "./images";
 
 /**
@@ -20,6 +21,8 @@ export interface InlineStyle {
   italic: boolean;
   /** The run's language when it differs from the letter's (`span lang`). */
   lang?: string;
+  /** The bidi isolates the run is inside, outermost first: one per element of `unicode-bidi: isolate` (HTML's user-agent sheet: every `[dir]`, `bdi`). */
+  isolates?: readonly BidiIsolate[];
 }
 
 export type Inline = { kind: "text"; text: string; style: InlineStyle } | { kind: "break" };
@@ -136,7 +139,7 @@ const BLOCK_TAGS = new Set([
   "hr",
   ...["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"],
 ]);
-const INLINE_TAGS = new Set(["strong", "em", "b", "i", "q", "abbr", "time", "a", "span", "br", "cite", "img"]);
+const INLINE_TAGS = new Set(["strong", "em", "b", "i", "q", "abbr", "time", "a", "span", "bdi", "br", "cite", "img"]);
 
 /** Attributes that carry no layout; `class` and `data-*` are read by the stylesheets. */
 const NEUTRAL_ATTRIBUTES = new Set(["id", "class", "lang", "dir", "role", "aria-labelledby", "aria-label", "title", "cite", "datetime", "href", "scope"]);
@@ -552,6 +555,13 @@ export class BoxBuilder {
     return kind === "header" || index > 0 ? "Column" : "Row";
   }
 
+  /** The isolate an inline element opens: in its `dir` (`auto` and `bdi` without one: its first strong letter's), or as `plaintext` asks. */
+  private isolateOf(element: Element, computed: ComputedStyle): BidiIsolate {
+    const dir = attribute(element, "dir")?.toLowerCase();
+    if (computed.unicodeBidi === "plaintext" || dir === "auto" || (dir === undefined && element.tagName === "bdi")) return { dir: "auto" };
+    return { dir: this.styled.dirOf(element) };
+  }
+
   private inlines(nodes: readonly ChildNode[], block: ComputedStyle, style: InlineStyle, out: Inline[]): Inline[] {
     for (const node of nodes) {
       if (node.nodeName === "#comment") continue;
@@ -571,7 +581,13 @@ export class BoxBuilder {
       const apart = apartFromParagraph(computed, block);
       if (apart) fail(node, `sets ${apart} apart from its paragraph; the PDF sets a paragraph in one size, color and spacing, on one baseline`);
       const lang = attribute(node, "lang");
-      const inner: InlineStyle = { bold: computed.fontWeight >= 600, italic: computed.fontStyle === "italic", ...(lang ? { lang } : style.lang ? { lang: style.lang } : {}) };
+      const isolates = computed.unicodeBidi === "normal" ? style.isolates : [...(style.isolates ?? []), this.isolateOf(node, computed)];
+      const inner: InlineStyle = {
+        bold: computed.fontWeight >= 600,
+        italic: computed.fontStyle === "italic",
+        ...(lang ? { lang } : style.lang ? { lang: style.lang } : {}),
+        ...(isolates ? { isolates } : {}),
+      };
       this.inlines(node.childNodes, block, inner, out);
     }
     return out;

@@ -32,6 +32,8 @@ interface PlainObject {
   value: Buffer | null;
 }
 
+const NEWLINE = Buffer.from("\n", "latin1");
+
 const WHITESPACE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
 
 function fail(detail: string): never {
@@ -174,18 +176,19 @@ function readObjects(pdf: Buffer, entries: readonly XrefEntry[], xrefOffset: num
 }
 
 /** One object stream: "number offset" pairs, then the objects' values (PDF 32000-1 7.5.7). */
-function objectStream(members: readonly PlainObject[]): { dictionary: string; data: Buffer } {
+function objectStream(members: readonly { number: number; value: string }[]): { dictionary: string; data: Buffer } {
   const pairs: string[] = [];
-  const values: Buffer[] = [];
+  const values: string[] = [];
   let offset = 0;
   for (const member of members) {
-    const value = member.value as Buffer;
     pairs.push(`${member.number} ${offset}`);
-    values.push(value, Buffer.from("\n", "latin1"));
-    offset += value.length + 1;
+    values.push(member.value);
+    // Latin-1 text: one byte a character.
+    offset += member.value.length + 1;
   }
-  const index = Buffer.from(`${pairs.join(" ")}\n`, "latin1");
-  const data = deflateSync(Buffer.concat([index, ...values]), { level: 9 });
+  const index = `${pairs.join(" ")}\n`;
+  // One string, one buffer: a buffer per object was a tenth of the writer's allocations.
+  const data = deflateSync(Buffer.from(`${index}${values.join("\n")}\n`, "latin1"), { level: 9 });
   return { dictionary: `<< /Type /ObjStm /N ${members.length} /First ${index.length} /Filter /FlateDecode /Length ${data.length} >>`, data };
 }
 
@@ -218,17 +221,57 @@ export function packObjectStreams(pdf: Buffer): Buffer {
   // Only generation-0 non-stream objects may live in an object stream (PDF 32000-1 7.5.7).
   const packable = objects.filter((object) => object.value !== null && object.generation === 0);
   const kept = objects.filter((object) => !packable.includes(object));
-  let nextNumber = entries.length;
-  const chunks: { number: number; members: PlainObject[] }[] = [];
+  const free = entries.filter((entry) => !entry.inUse).map(({ number, generation }) => ({ number, generation }));
+  const carried = trailerEntries.filter(([key]) => key !== "/Size").map(([key, value]) => `${key} ${value}`);
+  return Buffer.concat(
+    writePackedBody({
+      head: pdf.subarray(0, first),
+      kept,
+      packable: packable.map(({ number, value }) => ({ number, value: (value as Buffer).toString("latin1") })),
+      free,
+      objectCount: entries.length,
+      trailer: carried,
+    }),
+  );
+}
+
+/** What `writePackedBody` writes: a single-revision file's objects, as its writer made them. */
+export interface PackedBodyInput {
+  /** Everything before the first object not yet written: the header and its binary comment. */
+  head: Buffer;
+  /** Bytes of the file written before `head` (the header, when the caller has written it): where positions start. */
+  written?: number;
+  /** Objects written as they are (streams, and any of a generation above 0), in object-number order. */
+  kept: readonly { number: number; generation: number; whole: Buffer }[];
+  /** Non-stream generation-0 objects, each its value (the text between `obj` and `endobj`, Latin-1), in object-number order. */
+  packable: readonly { number: number; value: string }[];
+  /** Free entries of the cross-reference table (object 0 among them, generation 65535). */
+  free: readonly { number: number; generation: number }[];
+  /** Entries of the cross-reference table, free and in use (the old trailer's /Size). */
+  objectCount: number;
+  /** The trailer's entries other than /Size, each `/Key value` as written. */
+  trailer: readonly string[];
+}
+
+/**
+ * The pieces of a repacked file: the head, the kept objects, the object streams, then a
+ * cross-reference stream carrying the trailer's entries. `packObjectStreams` gives it what it cut
+ * out of a finished file; the pdfkit adapter gives it the objects as pdfkit wrote them, so a
+ * rendered PDF is never parsed back (the same bytes either way, which the tests hold).
+ */
+export function writePackedBody(input: PackedBodyInput): Buffer[] {
+  const { head, kept, packable } = input;
+  let nextNumber = input.objectCount;
+  const chunks: { number: number; members: (typeof packable)[number][] }[] = [];
   for (let i = 0; i < packable.length; i += OBJECTS_PER_STREAM) chunks.push({ number: nextNumber++, members: packable.slice(i, i + OBJECTS_PER_STREAM) });
   const xrefNumber = nextNumber++;
   const size = nextNumber;
 
   // [type, field 2, field 3] per object number: 0 free, 1 at an offset, 2 in an object stream.
   const rows: [number, number, number][] = Array.from({ length: size }, () => [0, 0, 0]);
-  for (const entry of entries) if (!entry.inUse) rows[entry.number] = [0, 0, entry.generation];
-  const parts: Buffer[] = [pdf.subarray(0, first)];
-  let position = first;
+  for (const entry of input.free) rows[entry.number] = [0, 0, entry.generation];
+  const parts: Buffer[] = [head];
+  let position = (input.written ?? 0) + head.length;
   const emit = (bytes: Buffer) => {
     parts.push(bytes);
     position += bytes.length;
@@ -236,7 +279,7 @@ export function packObjectStreams(pdf: Buffer): Buffer {
   for (const object of kept) {
     rows[object.number] = [1, position, object.generation];
     emit(object.whole);
-    emit(Buffer.from("\n", "latin1"));
+    emit(NEWLINE);
   }
   for (const { number, members } of chunks) {
     members.forEach((member, index) => {
@@ -251,30 +294,35 @@ export function packObjectStreams(pdf: Buffer): Buffer {
   const xrefOffsetOut = position;
   rows[xrefNumber] = [1, xrefOffsetOut, 0];
 
-  const widths = [1, widthOf(Math.max(...rows.map((row) => row[1]))), widthOf(Math.max(...rows.map((row) => row[2])))] as const;
+  let maxField2 = 0;
+  let maxField3 = 0;
+  for (const row of rows) {
+    if (row[1] > maxField2) maxField2 = row[1];
+    if (row[2] > maxField3) maxField3 = row[2];
+  }
+  const widths = [1, widthOf(maxField2), widthOf(maxField3)] as const;
   const rowLength = widths[0] + widths[1] + widths[2];
   // PNG "Up" prediction (each row minus the one above) turns the table's slowly rising offsets into near-zeros that deflate well.
   const table = Buffer.alloc(size * (rowLength + 1));
+  const raw = Buffer.alloc(rowLength);
   const previous = Buffer.alloc(rowLength);
   rows.forEach((row, index) => {
-    const raw = Buffer.alloc(rowLength);
     let at = 0;
-    row.forEach((value, field) => {
-      raw.writeUIntBE(value, at, widths[field] as number);
+    for (let field = 0; field < 3; field++) {
+      raw.writeUIntBE(row[field] as number, at, widths[field] as number);
       at += widths[field] as number;
-    });
+    }
     const start = index * (rowLength + 1);
     table[start] = 2;
     for (let b = 0; b < rowLength; b++) table[start + 1 + b] = ((raw[b] as number) - (previous[b] as number)) & 0xff;
     raw.copy(previous);
   });
   const data = deflateSync(table, { level: 9 });
-  const carried = trailerEntries.filter(([key]) => key !== "/Size").map(([key, value]) => `${key} ${value}`);
   const dictionary = [
     "<< /Type /XRef",
     `/Size ${size}`,
     `/W [${widths.join(" ")}]`,
-    ...carried,
+    ...input.trailer,
     "/Filter /FlateDecode",
     `/DecodeParms << /Predictor 12 /Columns ${rowLength} >>`,
     `/Length ${data.length} >>`,
@@ -282,5 +330,5 @@ export function packObjectStreams(pdf: Buffer): Buffer {
   emit(Buffer.from(`${xrefNumber} 0 obj\n${dictionary}\nstream\n`, "latin1"));
   emit(data);
   emit(Buffer.from(`\nendstream\nendobj\nstartxref\n${xrefOffsetOut}\n%%EOF\n`, "latin1"));
-  return Buffer.concat(parts);
+  return parts;
 }

@@ -11,6 +11,16 @@ export interface StyledText {
   style: TextStyle;
   /** The run's own language (BCP 47, an inline `lang`) where it differs from the paragraph's. */
   lang?: string;
+  /**
+   * The bidi isolates the run is inside, outermost first (CSS `unicode-bidi: isolate`): runs that
+   * share an isolate share the object, so two isolates side by side stay two.
+   */
+  isolates?: readonly BidiIsolate[];
+}
+
+/** An isolate of UAX #9 (X5a-X5c): its text gets its bidi levels apart from the text around it, in `dir` (`auto`: its first strong letter's). */
+export interface BidiIsolate {
+  dir: "ltr" | "rtl" | "auto";
 }
 
 export type Align = "start" | "end" | "justify" | "center";
@@ -457,7 +467,7 @@ function letterSpacedCharacters(text: string): Uint8Array {
 
 function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
   const { text, styles, languages } = styleIndex(spec.runs, spec.language ?? "");
-  const levels = bidi.getEmbeddingLevels(text, spec.dir).levels;
+  const levels = bidiLevels(spec, text);
   const families = new Array<FamilyId>(text.length);
   // Han takes the face of its language (ja: JP, zh-Hant: TC): a run of one style and one such face.
   const hanOf = new Map<string, FamilyId>();
@@ -467,13 +477,66 @@ function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
     if (family === undefined) hanOf.set(language, (family = hanFamilyOf(spec.rules.cjk ?? [], language)));
     return family;
   };
+  // Runs of one weight and slant are one stretch, whichever inline elements (spans, isolates) cut them:
+  // a space between two words of another script stays in their face only when it sees both.
+  const sameFaces = (a: TextStyle, b: TextStyle) => a === b || (a.bold === b.bold && a.italic === b.italic);
   for (let start = 0; start < text.length; ) {
     let end = start + 1;
-    while (end < text.length && styles[end] === styles[start] && han(end) === han(start)) end++;
+    while (end < text.length && sameFaces(styles[end]!, styles[start]!) && han(end) === han(start)) end++;
     assignFamilies(fonts, text.slice(start, end), spec.rules.primary, styles[start]!, han(start)).forEach((f, i) => (families[start + i] = f));
     start = end;
   }
+  keepSpacesBetweenDirectionsInPrimary(text, levels, families, spec.rules.primary);
   return { text, styles, languages, levels, families, letterSpaced: spec.letterSpacing === 0 ? null : letterSpacedCharacters(text) };
+}
+
+/**
+ * A space between two words of another script is set in their face (assignFamilies), so the phrase
+ * is one piece for the extractors. Not when the space reads in another direction than the words
+ * beside it, as between two right-to-left isolates in a left-to-right line ("Names <span dir=rtl>שרה</span>
+ * <span dir=rtl>דוד</span>"): one piece of both words would be read right to left, the second name
+ * first; in the paragraph's own face the space keeps them two pieces, each read apart.
+ */
+function keepSpacesBetweenDirectionsInPrimary(text: string, levels: Uint8Array, families: FamilyId[], primary: FamilyId): void {
+  for (let i = 0; i < text.length; i++) {
+    if (families[i] === primary || !SPACE_BETWEEN_WORDS.test(text[i]!)) continue;
+    let before = i - 1;
+    while (before >= 0 && SPACE_BETWEEN_WORDS.test(text[before]!)) before--;
+    let after = i + 1;
+    while (after < text.length && SPACE_BETWEEN_WORDS.test(text[after]!)) after++;
+    const direction = levels[i]! % 2;
+    if ((before >= 0 && levels[before]! % 2 !== direction) || (after < text.length && levels[after]! % 2 !== direction)) families[i] = primary;
+  }
+}
+
+const SPACE_BETWEEN_WORDS = /^[ \u00a0]$/u;
+
+const ISOLATE_INITIATOR: Readonly<Record<BidiIsolate["dir"], string>> = { ltr: "\u2066", rtl: "\u2067", auto: "\u2068" };
+const POP_DIRECTIONAL_ISOLATE = "\u2069";
+
+/**
+ * The bidi level of each UTF-16 unit of the paragraph's text. Isolates are left to bidi-js, as
+ * UAX #9 defines them: it reads the text with an LRI, RLI or FSI where an isolate opens and a PDI
+ * where it closes. Only the levels are taken back, so the controls are never drawn nor copied.
+ */
+function bidiLevels(spec: ParagraphSpec, text: string): Uint8Array {
+  if (!spec.runs.some((run) => run.isolates?.length)) return bidi.getEmbeddingLevels(text, spec.dir).levels;
+  let withControls = "";
+  const indexInControlled: number[] = [];
+  let open: readonly BidiIsolate[] = [];
+  for (const run of spec.runs) {
+    const isolates = run.isolates ?? [];
+    let shared = 0;
+    while (shared < open.length && shared < isolates.length && open[shared] === isolates[shared]) shared++;
+    withControls += POP_DIRECTIONAL_ISOLATE.repeat(open.length - shared);
+    for (const isolate of isolates.slice(shared)) withControls += ISOLATE_INITIATOR[isolate.dir];
+    for (let i = 0; i < run.text.length; i++) indexInControlled.push(withControls.length + i);
+    withControls += run.text;
+    open = isolates;
+  }
+  withControls += POP_DIRECTIONAL_ISOLATE.repeat(open.length);
+  const levels = bidi.getEmbeddingLevels(withControls, spec.dir).levels;
+  return Uint8Array.from(indexInControlled, (index) => levels[index]!);
 }
 
 /** The word over `[start, end)` of the text: pieces of one face, direction and kind, each shaped whole (kerning and ligatures across soft hyphens). */
@@ -686,7 +749,10 @@ const PARAGRAPHS = cacheKind<string, Line[]>("paragraphs", { sizeOf: (key, lines
 
 function paragraphKey(spec: ParagraphSpec): string {
   const { rules } = spec;
-  const runs = spec.runs.map((run) => [run.text, run.style.bold, run.style.italic, run.lang ?? null]);
+  // An isolate by its place among the paragraph's isolates, so that its runs key alike and two neighbours apart.
+  const isolateIds = new Map<BidiIsolate, number>();
+  const isolates = (run: StyledText) => (run.isolates ?? []).map((isolate) => `${isolate.dir}${isolateIds.get(isolate) ?? isolateIds.set(isolate, isolateIds.size).size - 1}`);
+  const runs = spec.runs.map((run) => [run.text, run.style.bold, run.style.italic, run.lang ?? null, isolates(run)]);
   return JSON.stringify([
     spec.size,
     spec.color,

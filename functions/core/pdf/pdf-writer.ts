@@ -27,6 +27,8 @@ export interface WriteOptions {
   /** 16 bytes identifying the document, derived from its content. */
   documentId: Buffer;
   fonts: FontLibrary;
+  /** Object streams and a cross-reference stream (see `createPdfkitDocument`); pdfkit's plain file when false. */
+  objectStreams: boolean;
 }
 
 /** Encoded subsets by face and glyph list, shared across documents: the same letter embeds the same subset. */
@@ -56,6 +58,14 @@ export function num(n: number): string {
   return `${thousandths < 0 ? "-" : ""}${Math.floor(magnitude / 1000)}${FRACTIONS[magnitude % 1000]}`;
 }
 
+/** What makes a subset glyph: the font glyph, the text it stands for and its advance. */
+function glyphKey(id: number, text: string, advance: number): string {
+  return `${id}\u0000${text}\u0000${advance}`;
+}
+
+/** Each shaped glyph's main glyph: its text, advance and `glyphKey` (see `EmbeddedFace.encode`), shared across documents as the glyphs are. */
+const mainGlyphs = new WeakMap<ShapedGlyph, { text: string; advance: number; key: string }>();
+
 function utf16Hex(text: string): string {
   let out = "";
   for (let i = 0; i < text.length; i++) out += hex4(text.charCodeAt(i));
@@ -74,6 +84,7 @@ class EmbeddedFace {
   /** By the marks a glyph's text starts with (see `encodeMarked`), then by glyph. */
   private readonly markedIds = new Map<string, Map<ShapedGlyph, number>>();
   private readonly invisibleByGlyph = new Map<ShapedGlyph, { before: string; after: string }>();
+  private readonly invisibleIds = new Map<string, number>();
   private readonly texts: string[] = [""];
   private readonly spaceGlyph: number;
   readonly embedding: FontEmbedding;
@@ -104,7 +115,15 @@ class EmbeddedFace {
   encode(glyph: ShapedGlyph): number {
     let gid = this.idsByGlyph.get(glyph);
     if (gid === undefined) {
-      gid = this.glyphFor(glyph.id, piecesOf(this.caches, glyph).main, textWidth(glyph));
+      // The key is made once per shaped glyph and process: each document looks every glyph up anew.
+      let main = mainGlyphs.get(glyph);
+      if (main === undefined) {
+        const text = piecesOf(this.caches, glyph).main;
+        const advance = textWidth(glyph);
+        main = { text, advance, key: glyphKey(glyph.id, text, advance) };
+        mainGlyphs.set(glyph, main);
+      }
+      gid = this.glyphFor(glyph.id, main.text, main.advance, main.key);
       this.idsByGlyph.set(glyph, gid);
     }
     return gid;
@@ -115,7 +134,13 @@ class EmbeddedFace {
    * the marks and format characters of a cluster, given their own glyphs for pdf.js (see `textPieces`).
    */
   encodeInvisible(text: string): number {
-    return this.glyphFor(this.spaceGlyph, text, 0);
+    // Drawn for every mark poppler needs (a right-to-left line's spaces and punctuation): by text, no key to make.
+    let gid = this.invisibleIds.get(text);
+    if (gid === undefined) {
+      gid = this.glyphFor(this.spaceGlyph, text, 0);
+      this.invisibleIds.set(text, gid);
+    }
+    return gid;
   }
 
   /** The invisible glyphs of a shaped glyph's marks, before and after its main glyph, as hex codes. */
@@ -168,8 +193,7 @@ class EmbeddedFace {
     return this.glyphFor(this.spaceGlyph, `${RTL_MARK} `, 1);
   }
 
-  private glyphFor(id: number, text: string, advance: number): number {
-    const key = `${id}\u0000${text}\u0000${advance}`;
+  private glyphFor(id: number, text: string, advance: number, key = glyphKey(id, text, advance)): number {
     let gid = this.ids.get(key);
     if (gid !== undefined) return gid;
     // A text glyph spans its whole cluster, so no extractor sees a gap inside a reordered syllable.
@@ -265,6 +289,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     iccProfile: () => options.fonts.iccProfile(),
     deflateOnce,
     deflatePieces: (bytes) => deflateContent(options.fonts.caches, bytes),
+    objectStreams: options.objectStreams,
   });
 
   const faces = new Map<FaceId, EmbeddedFace>();
@@ -671,16 +696,15 @@ const rtlBalances = new WeakMap<ShapedGlyph, number>();
  * text from its right end. Only a page with right-to-left text can.
  */
 function readsRightToLeft(page: Page): boolean {
+  // A page without right-to-left text reads left to right: no glyph to count (most pages of most letters).
+  const rtl = page.items.some((item) => item.kind === "line" && item.line.runs.some((placed) => placed.run.direction === "rtl"));
+  if (!rtl) return false;
   let balance = 0;
-  let rtl = false;
   for (const item of page.items) {
     if (item.kind !== "line") continue;
-    for (const placed of item.line.runs) {
-      if (placed.run.direction === "rtl") rtl = true;
-      for (const glyph of placed.run.glyphs) if (glyph.text !== "") balance += rtlBalance(glyph);
-    }
+    for (const placed of item.line.runs) for (const glyph of placed.run.glyphs) if (glyph.text !== "") balance += rtlBalance(glyph);
   }
-  return rtl && balance > 0;
+  return balance > 0;
 }
 
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */

@@ -2,6 +2,7 @@
 // through __filename; the ES build uses import.meta.url, which is empty in a CommonJS Lambda bundle.
 import PDFDocument = require("pdfkit");
 import type { Font, Glyph } from "fontkit";
+import { writePackedBody } from "./object-streams";
 
 /*
  * The one module that reaches into pdfkit's and fontkit's internals. pdfkit stays the PDF library
@@ -54,6 +55,11 @@ export interface DocumentOptions {
   deflateOnce: (bytes: Uint8Array) => Uint8Array;
   /** Deflates a stream written in pieces (page content). */
   deflatePieces: (bytes: Buffer) => Uint8Array;
+  /**
+   * true: the file is written with object streams and a cross-reference stream (object-streams.ts),
+   * from the objects as pdfkit writes them; false or absent: pdfkit's plain objects and cross-reference table.
+   */
+  objectStreams?: boolean;
 }
 
 /** What the typesetter decides for a font it embeds; the adapter asks when the document ends. */
@@ -151,6 +157,8 @@ interface EmbeddedFontInternals {
 
 /** pdfkit's PDFReference: a dictionary and, for a stream, the chunks written to it. */
 interface ReferenceInternals {
+  id: number;
+  gen: number;
   data: Record<string, unknown>;
   buffer: Uint8Array[];
   compress: boolean;
@@ -164,7 +172,7 @@ type DocumentInternals = Omit<PDFKit.PDFDocument, "ref" | "addContent" | "font">
   _font: EmbeddedFontInternals;
   _id: Buffer;
   info: Record<string, unknown>;
-  page: PDFKit.PDFPage & { fonts: Record<string, unknown>; xobjects: Record<string, unknown>; resources: { data: Record<string, unknown> }; write(chunk: Uint8Array): void };
+  page: PageInternals;
   push(chunk: Uint8Array): boolean;
   _offset: number;
   _write(data: Uint8Array | string): void;
@@ -172,12 +180,27 @@ type DocumentInternals = Omit<PDFKit.PDFDocument, "ref" | "addContent" | "font">
   metadata: { getXML(): string; getLength(): number };
   _addColorOutputIntent(): void;
   _root: { data: Record<string, unknown> };
+  _info: unknown;
+  _offsets: unknown[];
+  _refEnd(ref: ReferenceInternals): void;
+  _finalize(): void;
   ref(data?: Record<string, unknown>): ReferenceInternals;
   addContent(data: string): DocumentInternals;
 };
 
+/** pdfkit's PDFPage. */
+type PageInternals = PDFKit.PDFPage & {
+  fonts: Record<string, unknown>;
+  xobjects: Record<string, unknown>;
+  resources: { data: Record<string, unknown> };
+  /** The page's content stream. */
+  content: ReferenceInternals;
+  write(chunk: Uint8Array | string): void;
+  end(): void;
+};
+
 /** Where an internal is found, for the check and its error message. */
-type Owner = "PDFDocument" | "PDFReference" | "PDFStructureElement" | "EmbeddedFont" | "TTFSubset" | "TTFFont" | "TTFGlyph" | "PNGImage";
+type Owner = "PDFDocument" | "PDFPage" | "PDFReference" | "PDFStructureElement" | "EmbeddedFont" | "TTFSubset" | "TTFFont" | "TTFGlyph" | "PNGImage";
 
 /** pdfkit's PNGImage (an opened PNG): what its transparency handling reads and calls. */
 interface PngImageInternals {
@@ -219,15 +242,23 @@ export const INTERNALS: readonly {
   { owner: "PDFDocument", member: "_addInfo", kind: "function" },
   { owner: "PDFDocument", member: "_addColorOutputIntent", kind: "function" },
   { owner: "PDFDocument", member: "_root", kind: "object" },
+  { owner: "PDFDocument", member: "_offsets", kind: "array" },
+  { owner: "PDFDocument", member: "_refEnd", kind: "function" },
+  { owner: "PDFDocument", member: "_finalize", kind: "function" },
   { owner: "PDFDocument", member: "info", kind: "object" },
   { owner: "PDFDocument", member: "ref", kind: "function" },
   { owner: "PDFDocument", member: "addContent", kind: "function" },
   { owner: "PDFDocument", member: "_font", kind: "object", once: "font" },
   { owner: "PDFDocument", member: "page", kind: "object", once: "page" },
+  { owner: "PDFPage", member: "content", kind: "object", once: "page" },
+  { owner: "PDFPage", member: "write", kind: "function", once: "page" },
+  { owner: "PDFPage", member: "end", kind: "function", once: "page" },
   { owner: "PDFReference", member: "buffer", kind: "array" },
   { owner: "PDFReference", member: "compress", kind: "boolean" },
   { owner: "PDFReference", member: "finalize", kind: "function" },
   { owner: "PDFReference", member: "data", kind: "object" },
+  { owner: "PDFReference", member: "id", kind: "number" },
+  { owner: "PDFReference", member: "gen", kind: "number" },
   { owner: "PDFStructureElement", member: "dictionary", kind: "object" },
   { owner: "EmbeddedFont", member: "id", kind: "string" },
   { owner: "EmbeddedFont", member: "scale", kind: "number" },
@@ -302,7 +333,7 @@ function verifyFontInternals(doc: DocumentInternals, font: Font): void {
   } as Record<Owner, object>;
   const trueType = !isCff(doc._font.subset);
   for (const { owner, member, kind, once, trueType: onlyTrueType } of INTERNALS) {
-    if (((!DOCUMENT_OWNERS.has(owner) && once !== "png") || once === "font") && (trueType || !onlyTrueType)) check(objects, owner, member, kind);
+    if (((!DOCUMENT_OWNERS.has(owner) && once !== "png" && once !== "page") || once === "font") && (trueType || !onlyTrueType)) check(objects, owner, member, kind);
   }
 }
 
@@ -322,7 +353,7 @@ function isCff(subset: SubsetInternals): boolean {
 
 /** Checks the document's members that exist once it has a page. */
 function verifyPageInternals(doc: DocumentInternals): void {
-  for (const { owner, member, kind, once } of INTERNALS) if (once === "page") check({ PDFDocument: doc } as Record<Owner, object>, owner, member, kind);
+  for (const { owner, member, kind, once } of INTERNALS) if (once === "page") check({ PDFDocument: doc, PDFPage: doc.page } as Record<Owner, object>, owner, member, kind);
 }
 
 /**
@@ -542,13 +573,15 @@ class Embedding implements FontEmbedding {
  * character by character; ours are all Latin-1, where `Buffer.from` gives the same bytes).
  */
 function tuneOutput(doc: DocumentInternals, options: DocumentOptions): void {
+  /** Page content streams, written in one piece (see `pageContent`) but deflated as content (`deflatePieces`). */
+  const pageContents = new WeakSet<ReferenceInternals>();
   const ref = doc.ref.bind(doc);
   doc.ref = (data) => {
     const reference = ref(data);
     const finalize = reference.finalize;
     reference.finalize = function (this: ReferenceInternals) {
       if (this.compress && this.buffer.length > 0) {
-        this.buffer = [this.buffer.length === 1 ? options.deflateOnce(this.buffer[0]!) : options.deflatePieces(Buffer.concat(this.buffer))];
+        this.buffer = [this.buffer.length === 1 && !pageContents.has(this) ? options.deflateOnce(this.buffer[0]!) : options.deflatePieces(Buffer.concat(this.buffer))];
         this.compress = false;
       }
       finalize.call(this);
@@ -560,10 +593,105 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): void {
     this.push(bytes);
     this._offset += bytes.length;
   };
+  /** Each page's operators as text, turned into bytes once when the page ends: a buffer per line drawn showed in profiles. */
+  const pendingContent = new WeakMap<PageInternals, string[]>();
+  const pageContent = (page: PageInternals): string[] => {
+    let pending = pendingContent.get(page);
+    if (!pending) {
+      const operators: string[] = [];
+      pending = operators;
+      pendingContent.set(page, operators);
+      // pdfkit writes to a page's content directly too (closing marked content at its end): in the same order.
+      page.write = (chunk) => {
+        operators.push(typeof chunk === "string" ? `${chunk}\n` : Buffer.from(chunk).toString("latin1"));
+      };
+      const end = page.end;
+      page.end = function (this: PageInternals) {
+        if (operators.length > 0) {
+          pageContents.add(this.content);
+          this.content.write(Buffer.from(operators.join(""), "latin1"));
+          operators.length = 0;
+        }
+        return end.call(this);
+      };
+    }
+    return pending;
+  };
   doc.addContent = function (this: DocumentInternals, data: string) {
-    this.page.write(Buffer.from(`${data}\n`, "latin1"));
+    pageContent(this.page).push(`${data}\n`);
     return this;
   };
+  if (options.objectStreams) writeObjectStreams(doc);
+}
+
+/**
+ * Writes the document as `packObjectStreams` would repack pdfkit's plain file, without the plain
+ * file: each object pdfkit finalizes is kept (its pieces as pdfkit writes them) instead of being
+ * written, and at the end the header is followed by the stream objects, the object streams and the
+ * cross-reference stream (`writePackedBody`). Parsing the finished file back cost a twentieth of a
+ * warm render. The bytes are those `packObjectStreams` makes of the plain file (the tests compare).
+ */
+function writeObjectStreams(doc: DocumentInternals): void {
+  // pdfkit writes the header in its constructor, then nothing but objects (each ending in `_refEnd`) until `_finalize`.
+  /** The pieces pdfkit wrote since the last object ended: the object being finalized. */
+  let pieces: (Uint8Array | string)[] = [];
+  const streams: { number: number; generation: number; whole: Buffer }[] = [];
+  const values: { number: number; value: string }[] = [];
+  // Text stays text until written: most objects go into an object stream, made of one string.
+  doc._write = (data: Uint8Array | string) => {
+    pieces.push(data);
+  };
+  const refEnd = doc._refEnd;
+  doc._refEnd = function (this: DocumentInternals, reference: ReferenceInternals) {
+    const written = pieces;
+    pieces = [];
+    // pdfkit writes "n g obj", the dictionary, ["stream", the bytes, "\nendstream"], "endobj", each a piece.
+    if (written.length !== 3 && written.length !== 6) {
+      throw new PdfkitInternalsChanged("PDFReference", "finalize", "3 or 6 writes per object", `${written.length} for object ${reference.id}`);
+    }
+    const isStream = written.length === 6;
+    if (isStream || reference.gen !== 0) {
+      const whole = Buffer.concat(written.map((piece) => (typeof piece === "string" ? Buffer.from(`${piece}\n`, "latin1") : piece)));
+      streams.push({ number: reference.id, generation: reference.gen, whole });
+    } else {
+      const value = written[1] as Uint8Array | string;
+      values.push({ number: reference.id, value: trimmedValue(typeof value === "string" ? value : Buffer.from(value).toString("latin1")) });
+    }
+    refEnd.call(this, reference);
+  };
+  doc._finalize = function (this: DocumentInternals) {
+    const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
+    // Trailing newline of the last piece ("endobj\n") stands for the one packObjectStreams adds after each kept object.
+    const kept = streams.sort(byNumber).map((object) => ({ ...object, whole: object.whole.subarray(0, object.whole.length - 1) }));
+    const id = `<${this._id.toString("hex")}>`;
+    const body = writePackedBody({
+      // The header is written already: positions count from the file's start.
+      head: Buffer.alloc(0),
+      written: this._offset,
+      kept,
+      packable: values.sort(byNumber),
+      free: [{ number: 0, generation: 65535 }],
+      objectCount: this._offsets.length + 1,
+      trailer: [`/Root ${this._root}`, `/Info ${this._info}`, `/ID [${id} ${id}]`],
+    });
+    for (const bytes of body) this.push(bytes);
+    this.push(null);
+  };
+}
+
+/** An object's value as `packObjectStreams` cuts it: without the white space (PDF's six characters) around it. */
+function trimmedValue(text: string): string {
+  // By character codes: a regular expression anchored at the end tried every position of each value.
+  let start = 0;
+  let end = text.length;
+  while (end > 0 && isPdfWhitespace(text.charCodeAt(end - 1))) end--;
+  while (start < end && isPdfWhitespace(text.charCodeAt(start))) start++;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/** PDF's white-space characters (ISO 32000-1, 7.2.2): NUL, tab, line feed, form feed, carriage return, space. */
+function isPdfWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09 || code === 0x0c || code === 0x00;
 }
 
 function xmlEscape(text: string): string {

@@ -6,7 +6,6 @@ import { type ParsedStylesheets, parseStylesheets, type StyledDocument, type Sty
 import type { FontLibrary } from "./font-library";
 import { Composer } from "./layout";
 import { type Box, BoxBuilder, parseLetter } from "./letter-tree";
-import { packObjectStreams } from "./object-streams";
 import { type PdfMetadata, writePdf } from "./pdf-writer";
 
 export type { FontLibrary } from "./font-library";
@@ -75,7 +74,13 @@ export async function renderPdf(filledTemplate: string, options: RenderPdfOption
     )
     .digest()
     .subarray(0, 16);
-  const plain = await writePdf(pages, composer.root, { geometry: composer.geometry, lang: options.locale.tag, metadata, documentId, fonts: options.fonts });
-  // Object streams take a fifth to a third off a tagged letter (object-streams.ts).
-  return options.objectStreams === false ? plain : packObjectStreams(plain);
+  // Object streams take a fifth to a third off a tagged letter (object-streams.ts), written as pdfkit makes the objects.
+  return writePdf(pages, composer.root, {
+    geometry: composer.geometry,
+    lang: options.locale.tag,
+    metadata,
+    documentId,
+    fonts: options.fonts,
+    objectStreams: options.objectStreams !== false,
+  });
 }

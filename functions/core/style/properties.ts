@@ -45,6 +45,12 @@ export interface ComputedStyle {
   wordBreak: "normal" | "keep-all";
   hyphens: "none" | "manual" | "auto";
   whiteSpace: "normal" | "nowrap" | "pre-line";
+  /**
+   * Inline elements: `isolate` sets the element's text apart in the bidi algorithm (UAX #9
+   * isolates, in its `dir` direction), `plaintext` the same with the direction of its first strong
+   * letter; `normal` leaves it in its paragraph's flow.
+   */
+  unicodeBidi: "normal" | "isolate" | "plaintext";
   /** Whether content wider than its box is cut at the box's edge (the margin boxes: a running title). */
   overflow: "visible" | "hidden";
   /** How a line cut by `overflow: hidden` ends: at the edge, or with an ellipsis. */
@@ -363,6 +369,14 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
     initial: "normal",
     values: "normal | nowrap | pre-line",
     compute: keyword(["normal", "nowrap", "pre-line"] as const),
+  },
+  // Not inherited (CSS Writing Modes); the user-agent sheet isolates [dir] and bdi, as HTML's does.
+  "unicode-bidi": {
+    key: "unicodeBidi",
+    inherited: false,
+    initial: "normal",
+    values: "normal | isolate | plaintext",
+    compute: keyword(["normal", "isolate", "plaintext"] as const),
   },
   overflow: { key: "overflow", inherited: false, initial: "visible", values: "visible | hidden", compute: keyword(["visible", "hidden"] as const) },
   "text-overflow": { key: "textOverflow", inherited: false, initial: "clip", values: "clip | ellipsis", compute: keyword(["clip", "ellipsis"] as const) },

@@ -5,6 +5,7 @@ import type { DocumentRenderer } from "../../core/render-document";
 import { HYPHENATION_BUNDLE_FOLDER } from "../../hyphenation/hyphenation-files";
 import { createRenderer } from "../create-renderer";
 import { SNAPSHOT_ENV } from "./snapshot-env";
+import { warmUpForSnapshot } from "./snapshot-warm-up";
 
 export { SNAPSHOT_ENV } from "./snapshot-env";
 
@@ -33,17 +34,23 @@ export function snapshotLayout(env: NodeJS.ProcessEnv = process.env): SnapshotLa
  * bundle's flat font folder). What a first document loads lazily stays lazy: font files, HarfBuzz
  * (WebAssembly is not even defined while a snapshot is built) and hyphenation patterns (user-land
  * `require` is not either), read from the task root after the snapshot is restored.
+ * Once built, the part of a first document a snapshot can hold is run (warmUpForSnapshot).
  * A renderer that cannot be built fails the build, never a restored process.
  */
 export function buildSnapshotRenderer(layout: SnapshotLayout = snapshotLayout()): Promise<DocumentRenderer> {
   if (!startupSnapshot.isBuildingSnapshot()) {
     throw new LetterpressError("CONFIG_ERROR", "buildSnapshotRenderer runs only under node --build-snapshot; a plain process uses createRenderer");
   }
-  const renderer = createRenderer({
+  const built = createRenderer({
     templatesDir: join(layout.assetsDir, "templates"),
     fontDir: join(layout.taskRoot, "fonts"),
     hyphenationDir: join(layout.taskRoot, HYPHENATION_BUNDLE_FOLDER),
     paper: "A4",
+  });
+  // Then the first document's work that a snapshot can hold (snapshot-warm-up.ts), so the restored process skips it.
+  const renderer = built.then((ready) => {
+    warmUpForSnapshot(ready);
+    return ready;
   });
   // Unhandled, a rejection ends the build with its reason: no snapshot of a broken renderer is written.
   void renderer.then(undefined, (error: unknown) => {

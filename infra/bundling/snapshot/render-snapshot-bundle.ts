@@ -4,12 +4,13 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, re
 import { arch, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { buildSync } from "esbuild";
-import { RENDER_NODE_OPTIONS } from "../../../functions/deployment-contract";
+import { PREPARED_TEMPLATES_FILE, RENDER_NODE_OPTIONS } from "../../../functions/deployment-contract";
 import { SNAPSHOT_BUNDLE } from "../../../functions/render/runtime/snapshot-bundling";
 import { SNAPSHOT_ENV } from "../../../functions/render/runtime/snapshot-env";
 import { LAMBDA_BUNDLE } from "../lambda-bundle";
 
 const REPO_ROOT = resolve(__dirname, "..", "..", "..");
+const PREPARE_TEMPLATES_SCRIPT = join(REPO_ROOT, "infra", "bundling", "prepare-templates-cli.ts");
 
 /**
  * The render function on its custom runtime (provided.al2023, arm64): a Node binary from npm, a V8
@@ -114,9 +115,26 @@ export function renderSnapshotAssetHash(assets: { from: string; to: string }[]):
 }
 
 /**
+ * The templates precompiled beside the snapshot entry, as beside the managed runtime's index.js
+ * (afterBundlingCommands): the build reads them into the snapshot (preparedBesideCode), so the
+ * restored process's first document does not compile its templates (Handlebars compiles lazily, on a
+ * template's first use). Written from the templates copied into the bundle, with the same CLI, by
+ * this process's node (it runs tsx, as the CDK app does); the file stays in the asset (~150 kB; it
+ * names what the blob's templates were made from).
+ */
+function prepareTemplatesBeside(outputDir: string): void {
+  const templatesDir = join(outputDir, "templates");
+  if (!existsSync(templatesDir)) return;
+  const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), PREPARE_TEMPLATES_SCRIPT, templatesDir, join(outputDir, PREPARED_TEMPLATES_FILE)], {
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`preparing the templates of the render snapshot failed (exit ${run.status ?? run.signal}):\n${run.stderr.slice(-3000)}`);
+}
+
+/**
  * Bundles the render function for the custom runtime into `outputDir`: the snapshot entry (esbuild,
- * LAMBDA_BUNDLE, as the managed runtime's handler), templates, fonts and patterns beside it, then the
- * blob, built in outputDir (stylesheets are named relative to the working folder, as in /var/task)
+ * LAMBDA_BUNDLE, as the managed runtime's handler), templates, fonts and patterns beside it, the
+ * templates precompiled (prepareTemplatesBeside), then the blob, built in outputDir (stylesheets are named relative to the working folder, as in /var/task)
  * with the function's NODE_OPTIONS. Synchronous, as CDK's local bundling is. Returns the blob's size.
  */
 export function bundleRenderSnapshot(build: RenderSnapshotBuild): { blobBytes: number } {
@@ -127,6 +145,7 @@ export function bundleRenderSnapshot(build: RenderSnapshotBuild): { blobBytes: n
     mkdirSync(dirname(join(outputDir, to)), { recursive: true });
     cpSync(from, join(outputDir, to), { recursive: true, force: true });
   }
+  prepareTemplatesBeside(outputDir);
   const blob = join(outputDir, RENDER_SNAPSHOT.blobFile);
   rmSync(blob, { force: true });
   const nodeArgs = ["--snapshot-blob", blob, "--build-snapshot", RENDER_SNAPSHOT.builderFile];

@@ -12,6 +12,7 @@ import {
   recordPdfkitDrawing,
   verifyInternals,
 } from "../../../functions/core/pdf/pdfkit-adapter";
+import { packObjectStreams } from "../../../functions/core/pdf/object-streams";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
 import { pdfjsPages, toFile } from "./pdf-inspect";
 
@@ -67,7 +68,7 @@ interface Sample {
   fontPrograms: { glyphs: number[]; advances: number[] }[];
 }
 
-async function writeSample(font: Font = serif): Promise<Sample> {
+async function writeSample(font: Font = serif, objectStreams = false): Promise<Sample> {
   const sample = { deflatedOnce: 0, deflatedPieces: 0, fontPrograms: [] as Sample["fontPrograms"], codes: [] as number[] };
   const doc = createPdfkitDocument({
     width: 200,
@@ -93,6 +94,7 @@ async function writeSample(font: Font = serif): Promise<Sample> {
       sample.deflatedPieces++;
       return deflateSync(bytes);
     },
+    objectStreams,
   });
   const texts: string[] = [""];
   const embedding = doc.embedFont(font, {
@@ -234,6 +236,22 @@ describe("the pdfkit adapter", () => {
     const element = dictWith(objects, (dict) => dict["/S"] === "/P");
     expect(element["/Alt"]).toBe("u:a sample");
     expect(element["/A"]).toEqual({ "/O": "/Table", "/Scope": "/Column" });
+  });
+
+  it("writes object streams as pdfkit ends each object (_write, _refEnd, _finalize): the bytes packObjectStreams makes of the plain file", async () => {
+    const packed = await writeSample(serif, true);
+    try {
+      // Written directly, never parsed back: the same file as repacking the plain one.
+      expect(packed.pdf.equals(packObjectStreams(sample.pdf))).toBe(true);
+      expect(packed.pdf.toString("latin1")).toMatch(/\/Type \/ObjStm/);
+      expect(packed.pdf.toString("latin1")).not.toMatch(/\nxref\n|\ntrailer\n/);
+      expect(execFileSync("qpdf", ["--check", packed.file], { encoding: "utf8" })).toContain("No syntax or stream encoding errors found");
+      // Every object of the plain file, decoded, with the same number and value.
+      const repacked = qpdfObjects(packed.file);
+      for (const [key, value] of Object.entries(objects)) if (key !== "trailer") expect({ key, value: repacked[key] }).toEqual({ key, value });
+    } finally {
+      rmSync(packed.file, { force: true });
+    }
   });
 
   it("writes the same bytes twice for the same input", async () => {

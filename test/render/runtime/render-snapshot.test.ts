@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +8,7 @@ import { fromEnvironment } from "../../../functions/render/render-environment";
 import { createRenderHandler } from "../../../functions/render/render-handler";
 import type { RenderReply } from "../../../functions/render/render-reply";
 import { RENDER_NODE_OPTIONS } from "../../../functions/render/node-options";
+import { PREPARED_TEMPLATES_FILE } from "../../../functions/render/prepared-file";
 import { armNodeRunner, bundleRenderSnapshot, RENDER_SNAPSHOT } from "../../../infra/bundling/snapshot/render-snapshot-bundle";
 import { bundleAssetCopies } from "../../../infra/constructs/letter-function";
 import { type Harness, startHarness } from "../../storage/embedded-s3-harness";
@@ -136,6 +138,11 @@ describe.each(runners)("the render function started from its V8 startup snapshot
     expect(fromBundle.created).toBe(0);
     const stored = await harness.store().getManifest(SEED_LETTER, fromSnapshot.revision);
     for (const document of fromSnapshot.documents) expect(stored?.documents).toContainEqual(document);
+  });
+
+  it("was built with the templates precompiled beside its entry, as the managed runtime's bundle has them", () => {
+    // Read into the snapshot at build time (preparedBesideCode): the restored process compiles no template.
+    expect(existsSync(join(bundleDir, PREPARED_TEMPLATES_FILE))).toBe(true);
   });
 
   it("reports an invalid event as that invocation's error, with the handler's message, and goes on to the next", () => {
