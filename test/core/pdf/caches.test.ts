@@ -92,6 +92,8 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "locales.ts RTL_SCRIPTS": "constant",
   "template/template-engine.ts CODE_MESSAGE_KEYS": "constant",
   // Keyed weakly by an object a renderer, a template or a document owns: they go with it.
+  "html/render-html.ts numberingSystems": "by a formatting locale: an Intl default, the same for every render",
+  "template/letter-view.ts listFormats": "by a language tag: an Intl.ListFormat, the same for every render",
   "html/inline-images.ts checkedTags": "by the template's assets",
   "images/image-source.ts checked": "by an image file's bytes (the template's)",
   "images/image-source.ts dataUris": "by an image file's bytes (the template's)",
