@@ -304,7 +304,7 @@ export function renderMarkdown(results: BenchResults): string {
         ) + (batch.failureSamples.length ? `\n\nFailures, e.g.: ${batch.failureSamples.join("; ")}` : "")
       : "Skipped.",
     "",
-    "Letter i goes to recipient i mod 15 in language floor(i / 15) mod L (every available language in equal share); each letter has its own revision, so every document is a new object (HEAD, then PUT, then the confirming HEAD, through the SigV4-verifying front). CPU is user + system time of the processes: the workers' (rendering, and the S3 client's signing and HTTP when storing) and the embedded S3 server's (the harness process); the difference of the two runs' worker CPU is the client's share of storing.",
+    "Letter i goes to recipient i mod 15 in language floor(i / 15) mod L (every available language in equal share); each letter has its own revision, so every document is a new object: one If-None-Match PUT through the SigV4-verifying front, confirmed by its answer (ETag, the MD5 of what arrived). CPU is user + system time of the processes: the workers' (rendering, and the S3 client's signing and HTTP when storing) and the embedded S3 server's (the harness process); the difference of the two runs' worker CPU is the client's share of storing.",
     "",
     ...agreementSection(results),
     ...costSection(results),

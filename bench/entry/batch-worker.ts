@@ -9,6 +9,7 @@ import { localeIdSchema } from "../../functions/core/locales";
 import { renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
+import { releaseFontFaces } from "../../functions/fonts/load-font-library";
 import { bundledHyphenation } from "./bundled-assets";
 import { downloadNameOf } from "../../functions/render/render-and-store";
 import { readConfig } from "../../functions/config";
@@ -85,7 +86,16 @@ async function run(init: z.infer<typeof batchInitSchema>): Promise<void> {
   let exhausted = false;
   let pending: Promise<BatchWorkerJob[]> | undefined;
 
+  let language: string | undefined;
   async function nextJob(): Promise<BatchWorkerJob | undefined> {
+    const job = await takeJob();
+    // Jobs come in whole languages (queuesByLanguage): the last language's faces are not needed again.
+    if (job !== undefined && language !== undefined && job.locale !== language) releaseFontFaces();
+    language = job?.locale ?? language;
+    return job;
+  }
+
+  async function takeJob(): Promise<BatchWorkerJob | undefined> {
     while (queue.length === 0 && !exhausted) {
       pending ??= requestJobs().then((jobs) => {
         pending = undefined;

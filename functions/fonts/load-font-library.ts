@@ -14,21 +14,51 @@ const parsedFonts = new Map<string, fontkit.Font>();
 const shapers = new Map<string, GlyphShaper>();
 const harfBuzzes = new Map<string, HarfBuzz>();
 const iccProfiles = new Map<string, Uint8Array>();
+/** Bumped by `releaseFontFaces`: a library whose faces are of an older generation lets them go. */
+let faceGeneration = 0;
+
+/**
+ * Lets go of the parsed fonts (fontkit) and the font files every font library of the process holds;
+ * their HarfBuzz faces stay (a few hundred kB each without outlines, see functions/fonts/harfbuzz.ts).
+ * A worker that has finished one language's letters calls it before the next language's, so it does
+ * not hold every script's faces at once (a CJK face is 10 MB of file, kept while parsed). A face used
+ * again is read and parsed again; a document being rendered keeps the fonts it already has.
+ */
+export function releaseFontFaces(): void {
+  // Every file read so far: the faces', and the wasm and ICC files, already made into what is kept.
+  fileBytes.clear();
+  parsedFonts.clear();
+  faceGeneration += 1;
+}
 
 // assetPath lives with the file list, which infra reads without loading fontkit.
 export { assetPath };
 
+/** A font or asset file's bytes, read once per process and shared by fontkit and HarfBuzz. */
 function readAsset(path: string): Buffer {
   let bytes = fileBytes.get(path);
   if (!bytes) {
-    try {
-      bytes = readFileSync(path);
-    } catch (error) {
-      throw new LetterpressError("CONFIG_ERROR", `font file ${path} cannot be read (${(error as Error).message})`, { cause: error });
-    }
+    bytes = readFile(path);
     fileBytes.set(path, bytes);
   }
   return bytes;
+}
+
+/**
+ * A font file's bytes for a reader that does not keep them (the HTML edition's subsetter): the copy
+ * the PDF's faces hold when there is one (a CJK face is 10 MB, and a second copy beside it was 10 MB
+ * more resident), else read for this use only, so an HTML-only process does not keep every face.
+ */
+export function fontFileBytes(path: string): Buffer {
+  return fileBytes.get(path) ?? readFile(path);
+}
+
+function readFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new LetterpressError("CONFIG_ERROR", `font file ${path} cannot be read (${(error as Error).message})`, { cause: error });
+  }
 }
 
 function harfBuzzAt(path: string): HarfBuzz {
@@ -61,10 +91,15 @@ export function loadFontLibrary(fontDir?: string): FontLibrary {
   };
   let profile: Uint8Array | undefined;
   let harfBuzz: HarfBuzz | undefined;
+  let generation = faceGeneration;
   return {
     // The parsed files above are shared by the process (read-only); the typesetter's caches are this library's own.
     caches: new TypesetterCaches(),
     face(id: FaceId): fontkit.Font {
+      if (generation !== faceGeneration) {
+        faces.clear();
+        generation = faceGeneration;
+      }
       let font = faces.get(id);
       if (font) return font;
       const path = pathOf(id);

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { LetterpressError } from "../core/errors";
 import type { WebFontSource } from "../core/html/web-fonts";
 import type { FaceId, FontLibrary } from "../core/pdf/font-library";
 import { assetPath, FONT_FILES, HARFBUZZ_SUBSET_WASM_FILE } from "./font-files";
+import { fontFileBytes } from "./load-font-library";
 import { encodeWoff2 } from "./woff2";
 
 /**
@@ -56,20 +56,12 @@ function hbSubsetAt(path: string): HbSubsetExports {
   let hb = subsetters.get(path);
   if (!hb) {
     // The module needs no imports; compiling it synchronously takes a few milliseconds, once.
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(readAsset(path) as Uint8Array<ArrayBuffer>), {});
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(fontFileBytes(path) as Uint8Array<ArrayBuffer>), {});
     hb = instance.exports as unknown as HbSubsetExports;
     hb._initialize();
     subsetters.set(path, hb);
   }
   return hb;
-}
-
-function readAsset(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new LetterpressError("CONFIG_ERROR", `font file ${path} cannot be read (${(error as Error).message})`, { cause: error });
-  }
 }
 
 /**
@@ -136,7 +128,7 @@ export function createWebFonts(fonts: FontLibrary, fontDir?: string, maxBytes = 
   const make = async (face: FaceId, characters: string): Promise<Uint8Array> => {
     const fontPath = assetPath(FONT_FILES[face], fontDir);
     const hb = hbSubsetAt(assetPath(HARFBUZZ_SUBSET_WASM_FILE, fontDir));
-    return encodeWoff2(subsetTrueType(hb, readAsset(fontPath), characters, fontPath), fontPath);
+    return encodeWoff2(subsetTrueType(hb, fontFileBytes(fontPath), characters, fontPath), fontPath);
   };
   return {
     fonts,

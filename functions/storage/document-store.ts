@@ -60,7 +60,8 @@ export interface PresignOptions {
 export interface DocumentStore {
   /**
    * Stores a document under `letters/{letterId}/{revision}/{locale}/[{recipientId}/]{file}.{format}`.
-   * Identical bytes already stored are not uploaded again; a write is confirmed before it is reported.
+   * Identical bytes already stored are not written again (the write is refused, the object untouched);
+   * a write is confirmed before it is reported.
    */
   put(document: RenderedDocument, placement: DocumentPlacement): Promise<PutResult>;
   /** undefined when nothing is stored at `key`. */

@@ -7,7 +7,7 @@ import type { RenderAndStoreResult } from "../../functions/render/render-and-sto
 import { RenderService } from "../../functions/render/render-service";
 import { documentKey } from "../../functions/storage/object-layout";
 import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
-import { DROP, delay, type Fault, INTERNAL_ERROR, type ProxiedRequest, requestTo, SERVICE_UNAVAILABLE, SLOW_DOWN } from "./support/fault-proxy";
+import { DROP, delay, type Fault, INTERNAL_ERROR, LOSE_ANSWER, type ProxiedRequest, requestTo, SERVICE_UNAVAILABLE, SLOW_DOWN } from "./support/fault-proxy";
 import { accountFor, documentId, type FaultStack, type FaultStackOptions, manifestEntriesNotThere, startFaultStack } from "./support/fault-stack";
 import { recordFigures } from "./support/figures";
 
@@ -149,10 +149,10 @@ describe("a render batch when S3 fails in the middle", () => {
       expect(stack.proxy.injected().length).toBeGreaterThanOrEqual(5);
     }));
 
-  it("reports a document whose confirming HEAD lost its connection, though its bytes landed; the re-run finds them unchanged", async () =>
+  it("reports a document whose upload's answer was lost, though its bytes landed; the re-run finds them unchanged", async () =>
     withStack({ maxAttempts: 1 }, async (stack) => {
-      // Each new document is HEAD (absent), PUT, HEAD (confirm): the fourth HEAD confirms the second document.
-      stack.proxy.schedule({ match: requestTo("HEAD", DOCUMENT_KEY), after: 3, times: 1, fault: DROP });
+      // Each new document is one PUT, confirmed by its answer: the second one's answer never arrives.
+      stack.proxy.schedule({ match: requestTo("PUT", DOCUMENT_KEY), after: 1, times: 1, fault: LOSE_ANSWER });
       const first = await runBatch(stack, ["html"]);
       await expectAccountedFor(stack, first);
       expect(failedIds(first)).toEqual([[documentId(first.planned[1]!), "STORAGE_ERROR"]]);
@@ -251,7 +251,7 @@ describe("a render batch when the S3 server stops and restarts", () => {
       expect(first.result.manifest).toBeUndefined();
       expect(first.result.stored).toEqual([]);
       expect(first.result.failures.map((failure) => failure.error.message)).toEqual([
-        ...first.planned.slice(1).map(() => expect.stringMatching(/^storage unavailable during head of letters\//)),
+        ...first.planned.slice(1).map(() => expect.stringMatching(/^storage unavailable during put of letters\//)),
         // Publishing first confirms the new document is stored: that HEAD meets the stopped server.
         expect.stringMatching(/^stored, but the manifest could not be published: storage unavailable during head of letters\/.*\/letter\.pdf$/),
       ]);

@@ -67,17 +67,75 @@ describe("S3DocumentStore against the embedded server", () => {
     expect(dispositionFileName(head.ContentDisposition ?? "")).toBe(`${name}.${format}`);
   });
 
-  it("uploads nothing when the same bytes are stored again", async () => {
+  it("writes nothing when the same bytes are stored again: every write of the re-run is refused by its If-None-Match", async () => {
     const store = h.store();
     const docs = [renderedDocument("en", "pdf", "one"), renderedDocument("fr", "html", "deux")];
     for (const doc of docs) await store.put(doc, { revision: REVISION, downloadName: "Letter" });
-    const putsAfterFirstRun = forwarded(h.s3, "PUT");
-    expect(putsAfterFirstRun).toBe(2);
+    const written = () => h.s3.requests.filter((r) => r.method === "PUT" && r.status === 200).length;
+    expect(written()).toBe(2);
+    const before = h.s3.requests.length;
 
     const rerun = await Promise.all(docs.map((doc) => store.put(doc, { revision: REVISION, downloadName: "Letter" })));
 
     expect(rerun.map((r) => r.outcome)).toEqual(["unchanged", "unchanged"]);
-    expect(forwarded(h.s3, "PUT")).toBe(putsAfterFirstRun);
+    expect(written()).toBe(2);
+    const rerunPuts = h.s3.requests.slice(before).filter((r) => r.method === "PUT");
+    expect(rerunPuts.map((r) => r.status)).toEqual([412, 412]);
+  });
+
+  it("stores a new document with one request: the PUT's answer (its ETag, the MD5 of what arrived) confirms it", async () => {
+    const store = h.store();
+    const result = await store.put(renderedDocument("ko", "pdf", "one request"), { revision: REVISION, downloadName: "Letter" });
+
+    expect(result.outcome).toBe("created");
+    expect(h.s3.requests.map((r) => r.method)).toEqual(["PUT"]);
+    expect((await store.get(result.document.key)).bytes.toString("utf8")).toContain("one request");
+  });
+
+  it("confirms by HEAD when the PUT's answer does not vouch for the bytes, and reports the store that kept other bytes", async () => {
+    const doc = renderedDocument("en", "html", "ours");
+    // A store that answers 200 but then holds something else: the answer's ETag is not our MD5.
+    const client = createS3Client({ ...h.s3.connection, maxAttempts: 1 });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName !== "PutObjectCommand") return result;
+        const input = args.input as PutObjectCommandInput;
+        await h.client.send(new PutObjectCommand({ Bucket: input.Bucket, Key: input.Key, Body: "theirs", Metadata: input.Metadata }));
+        (result.output as { ETag?: string }).ETag = '"00000000000000000000000000000000"';
+        return result;
+      },
+      { step: "initialize", name: "storeKeepsOtherBytes" },
+    );
+    const store = new S3DocumentStore({ client, bucket: h.s3.bucket, maxPresignExpirySeconds: 3_600 });
+    try {
+      await expect(store.put(doc, { revision: REVISION, downloadName: "Letter" })).rejects.toBeInstanceOf(StorageIntegrityError);
+      expect(h.s3.requests.filter((r) => r.method === "HEAD")).toHaveLength(1);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("reports a write whose answer carries a SHA-256 other than ours, without asking again", async () => {
+    const client = createS3Client({ ...h.s3.connection, maxAttempts: 1 });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === "PutObjectCommand") (result.output as { ChecksumSHA256?: string }).ChecksumSHA256 = createHash("sha256").update("other bytes").digest("base64");
+        return result;
+      },
+      { step: "initialize", name: "answerWithOtherChecksum" },
+    );
+    const store = new S3DocumentStore({ client, bucket: h.s3.bucket, maxPresignExpirySeconds: 3_600 });
+    try {
+      await expect(store.put(renderedDocument("fr", "pdf", "x"), { revision: REVISION, downloadName: "Lettre" })).rejects.toMatchObject({
+        name: "StorageIntegrityError",
+        key: `letters/unsc-dprk-2015/${REVISION}/fr/letter.pdf`,
+      });
+      expect(h.s3.requests.map((r) => r.method)).toEqual(["PUT"]);
+    } finally {
+      client.destroy();
+    }
   });
 
   it("replaces a document whose stored bytes differ, and confirms the new bytes", async () => {
@@ -335,7 +393,7 @@ describe("S3DocumentStore against the embedded server", () => {
     const attempt = store.put(doc, { revision: REVISION, downloadName: "Letter" });
 
     await expect(attempt).rejects.toBeInstanceOf(StorageUnavailableError);
-    await expect(attempt).rejects.toMatchObject({ code: "STORAGE_ERROR", key: `letters/unsc-dprk-2015/${REVISION}/en/letter.pdf`, operation: "head" });
+    await expect(attempt).rejects.toMatchObject({ code: "STORAGE_ERROR", key: `letters/unsc-dprk-2015/${REVISION}/en/letter.pdf`, operation: "put" });
   });
 });
 

@@ -7,14 +7,16 @@ import { s3ErrorXml } from "../../../local/s3/s3-xml";
  * A fault-injecting HTTP proxy on loopback, put between an S3 client and the embedded server's
  * verifying front. Headers (Host included) pass unchanged, so SigV4 signatures made for the proxy's
  * address verify at the front. A programmable schedule decides, request by request, whether to pass
- * it on, delay it, answer an S3 XML 500/503 itself, or drop the connection without an answer.
+ * it on, delay it, answer an S3 XML 500/503 itself, drop the connection without an answer, or pass it
+ * on and drop the connection when the answer comes (the request took effect; the client never hears).
  */
 
 export type Fault =
   | { kind: "pass" }
   | { kind: "delay"; ms: number }
   | { kind: "status"; status: 500 | 503; code: "InternalError" | "ServiceUnavailable" | "SlowDown" }
-  | { kind: "drop" };
+  | { kind: "drop" }
+  | { kind: "lose-answer" };
 
 export interface ProxiedRequest {
   /** 0-based, in order of arrival. */
@@ -60,6 +62,7 @@ export const INTERNAL_ERROR: Fault = { kind: "status", status: 500, code: "Inter
 export const SERVICE_UNAVAILABLE: Fault = { kind: "status", status: 503, code: "ServiceUnavailable" };
 export const SLOW_DOWN: Fault = { kind: "status", status: 503, code: "SlowDown" };
 export const DROP: Fault = { kind: "drop" };
+export const LOSE_ANSWER: Fault = { kind: "lose-answer" };
 export const delay = (ms: number): Fault => ({ kind: "delay", ms });
 
 /** Matches requests by method and a test on the path (query excluded). */
@@ -103,7 +106,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     },
   };
 
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, record: FaultRecord) => {
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse, record: FaultRecord, loseAnswer = false) => {
     const target = new URL(proxy.upstream);
     const headers: string[] = [];
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
@@ -111,6 +114,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     }
     const upstreamRequest = http.request({ agent, host: target.hostname, port: target.port, method: req.method, path: req.url, headers });
     upstreamRequest.on("response", (up) => {
+      if (loseAnswer) {
+        up.resume();
+        req.socket.destroy();
+        return;
+      }
       const responseHeaders: string[] = [];
       for (let i = 0; i + 1 < up.rawHeaders.length; i += 2) {
         if (!HOP_BY_HOP.has((up.rawHeaders[i] as string).toLowerCase())) responseHeaders.push(up.rawHeaders[i] as string, up.rawHeaders[i + 1] as string);
@@ -149,6 +157,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       case "drop":
         req.socket.destroy();
         return;
+      case "lose-answer":
+        return forward(req, res, record, true);
     }
   });
   // Idle connections kept as long as the verifying front keeps them: with Node's default 5 s the proxy
