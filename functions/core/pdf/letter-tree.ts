@@ -86,6 +86,29 @@ export interface Box {
   ordinal?: number;
   /** A header cell's scope (PDF's /Scope): the column below it or the row beside it. */
   scope?: "Column" | "Row";
+  /** A table cell's `colspan` and `rowspan` as written (rows 0: to the end of its row group). */
+  span?: CellSpan;
+}
+
+/** How many columns and rows a table cell spans, as its attributes say (HTML's table model). */
+export interface CellSpan {
+  columns: number;
+  /** 0: every row to the end of the cell's row group. */
+  rows: number;
+}
+
+/** HTML's limits (the HTML Standard, "the td element"): colspan 1 to 1000, rowspan 0 to 65534. */
+const SPAN_LIMITS: Readonly<Record<string, { min: number; max: number }>> = { colspan: { min: 1, max: 1000 }, rowspan: { min: 0, max: 65534 } };
+
+/**
+ * What is wrong with a cell's `colspan` or `rowspan` value, or null when it is a whole number within
+ * HTML's limits. A browser would quietly read "2.5" as 2 and "0" as 1: here both are refused.
+ */
+export function spanProblem(name: "colspan" | "rowspan", value: string): string | null {
+  const { min, max } = SPAN_LIMITS[name]!;
+  if (/^[0-9]+$/.test(value.trim()) && Number(value) >= min && Number(value) <= max) return null;
+  const meaning = name === "rowspan" ? " (0: to the end of the row group)" : "";
+  return `has ${name}="${value.length > 20 ? `${value.slice(0, 20)}...` : value}": expected a whole number from ${min} to ${max}${meaning} (templates/VOCABULARY.md)`;
 }
 
 /** The parsed letter: the document's root element and the letter's language and direction. */
@@ -183,6 +206,13 @@ export function vocabularyProblems(root: Element, unknownText?: string): Vocabul
     }
     for (const { name, value } of element.attrs) {
       if (unknownText && name.includes(unknownText)) continue;
+      // A table cell's spans, which the table layout reads.
+      if ((name === "colspan" || name === "rowspan") && (element.tagName === "td" || element.tagName === "th")) {
+        // A value still to come from data is judged once filled.
+        const problem = unknownText && value.includes(unknownText) ? null : spanProblem(name, value);
+        if (problem) problems.push({ element, attribute: { name, value }, detail: problem });
+        continue;
+      }
       if (!NEUTRAL_ATTRIBUTES.has(name) && !name.startsWith("data-") && !(element.tagName === "img" && IMAGE_ATTRIBUTES.has(name))) {
         problems.push({ element, attribute: { name, value }, detail: `has an attribute the PDF layout does not know: ${name}` });
       }
@@ -492,6 +522,7 @@ export class BoxBuilder {
         const cellStyle = this.styled.styleOf(cell);
         if (cellStyle.display !== "table-cell") fail(cell, `has display: ${cellStyle.display} in a row; the PDF expects cells (display: table-cell) there`);
         const box = this.blockBox(cell)!;
+        box.span = this.spanOf(cell);
         if (box.struct === "TH") box.scope = this.scopeOf(cell, kind, index);
         else if (box.struct !== "TD") box.struct = "TD";
         return box;
@@ -501,6 +532,18 @@ export class BoxBuilder {
     const style = this.styled.styleOf(group);
     const struct = kind === "header" ? "THead" : kind === "footer" ? "TFoot" : "TBody";
     return { box: { element: group, style, dir: this.styled.dirOf(group), struct, content: { kind: "blocks", children: [] } }, kind, rows };
+  }
+
+  /** A cell's `colspan` and `rowspan` (checked with the vocabulary; checked again here, where the layout reads them). */
+  private spanOf(cell: Element): CellSpan {
+    const read = (name: "colspan" | "rowspan", fallback: number) => {
+      const value = attribute(cell, name);
+      if (value === undefined) return fallback;
+      const problem = spanProblem(name, value);
+      if (problem) fail(cell, problem);
+      return Number(value);
+    };
+    return { columns: read("colspan", 1), rows: read("rowspan", 1) };
   }
 
   /** `scope` as written (col, colgroup, row, rowgroup); without it, a header cell of the table's header or not first in its row heads a column, else a row. */

@@ -16,6 +16,9 @@ export interface StructNode {
   alt?: string;
   /** A table header cell's /Scope attribute. */
   scope?: "Column" | "Row";
+  /** A table cell's /ColSpan and /RowSpan attributes, when it spans more than one column or row. */
+  colSpan?: number;
+  rowSpan?: number;
 }
 
 export interface PlacedLine {

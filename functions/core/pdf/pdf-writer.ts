@@ -378,15 +378,28 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     }
     // An empty cell is kept: a reader walks a table's structure as a grid.
     if (children.length === 0 && node.type !== "TD" && node.type !== "TH") return null;
+    const table = tableAttributes(node);
     return doc.struct(node.type, children, {
       ...(node.alt !== undefined ? { alt: node.alt } : {}),
-      // A header cell says which cells it heads (ISO 32000-1, 14.8.5.7, Table attributes).
-      ...(node.scope ? { attributes: { O: "Table", Scope: node.scope } } : {}),
+      ...(table ? { attributes: table } : {}),
     });
   };
   const document = build(root);
   if (document) doc.addStructure(document);
   return doc.end();
+}
+
+/**
+ * A table cell's attributes (ISO 32000-1, 14.8.5.7, Table 384): a header cell says which cells it
+ * heads (/Scope), a cell spanning more than one row or column says how many (/RowSpan, /ColSpan,
+ * 1 when left out), so a reader rebuilds the table's grid.
+ */
+function tableAttributes(node: StructNode): Record<string, string | number> | null {
+  const attributes: Record<string, string | number> = {};
+  if (node.scope) attributes.Scope = node.scope;
+  if (node.rowSpan !== undefined && node.rowSpan > 1) attributes.RowSpan = node.rowSpan;
+  if (node.colSpan !== undefined && node.colSpan > 1) attributes.ColSpan = node.colSpan;
+  return Object.keys(attributes).length > 0 ? { O: "Table", ...attributes } : null;
 }
 
 /** Glyph outlines as the deflated content of a form XObject (PDF path operators in font units), by face and glyph id. */

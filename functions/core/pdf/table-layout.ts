@@ -5,11 +5,13 @@ import type { Page, PageItem, PlacedRule, StructNode } from "./page-model";
 import type { Box, TableGroup, TableStructure } from "./letter-tree";
 
 /**
- * Tables (CSS 2.1 chapter 17, as Chromium's table layout reads it): column widths by content (the
- * automatic algorithm's min/max-content widths, distributed as CSS Tables 3 describes) or fixed
- * (`table-layout: fixed`), separated borders with `border-spacing` or collapsed borders resolved
- * per edge, cells aligned by `vertical-align`; then rows put on pages, the header (and footer)
- * repeated on every page, a row split only when it is taller than a page.
+ * Tables (CSS 2.1 chapter 17, as Chromium's table layout reads it): cells on the slot grid of the
+ * HTML Standard's table model (`colspan`, `rowspan`), column widths by content (the automatic
+ * algorithm's min/max-content widths, spanning cells' spread over their columns, distributed as
+ * CSS Tables 3 describes) or fixed (`table-layout: fixed`), separated borders with
+ * `border-spacing` or collapsed borders resolved per slot edge, cells aligned by `vertical-align`;
+ * then rows put on pages in blocks (a row, or the rows a rowspan cell binds), the header (and
+ * footer) repeated on every page, a block split only when it is taller than a page.
  */
 
 /** What the table needs from the block layout around it: the intrinsic widths and the lines of a cell's content. */
@@ -30,27 +32,30 @@ interface Border {
   color: string;
 }
 
+/** A cell laid out inside its block of rows: where it stands and its content, y from the block's top. */
 interface CellLayout {
-  box: Box;
-  /** The cell's left edge and width: its border box (separated) or between its grid lines (collapsed). */
-  x: number;
-  width: number;
+  /** The cell's top and height in its block (a rowspan cell covers several rows). */
+  top: number;
+  height: number;
   /** The space above and below the content inside the cell: border (or half the collapsed border) and padding. */
   insetTop: number;
   insetBottom: number;
-  /** Content items, y from the row's top. */
+  /** Content items, y from the block's top. */
   items: PageItem[];
-  /** Where the content ends, from the row's top. */
-  contentBottom: number;
-  /** Collapsed borders of the cell's four edges (collapsed model only). */
-  collapsed: { top: Border; right: Border; bottom: Border; left: Border } | null;
-  /** Backgrounds behind the cell: its row group's, its row's and its own, in painting order. */
-  backgrounds: string[];
 }
 
-interface RowLayout {
+/**
+ * Rows that go on a page together: one row, or the rows a rowspan cell binds (a page breaks
+ * between them only when they are taller than a page). Backgrounds and borders are rules drawn
+ * under and over the cells' content, y from the block's top.
+ */
+interface RowBlock {
   height: number;
   cells: CellLayout[];
+  under: PlacedRule[];
+  over: PlacedRule[];
+  /** The tops of the block's rows after its first, where a block taller than a page is best cut. */
+  boundaries: number[];
 }
 
 /** A table laid out, ready to be put on pages. */
@@ -66,9 +71,9 @@ export interface TableLayout {
   /** Space after each row (the vertical border spacing). */
   after: number;
   bottom: number;
-  header: RowLayout[];
-  body: RowLayout[];
-  footer: RowLayout[];
+  header: RowBlock[];
+  body: RowBlock[];
+  footer: RowBlock[];
   /** The table's own border widths (separated model). */
   border: SideWidths;
 }
@@ -95,6 +100,17 @@ function winner(candidates: readonly Border[]): Border {
   let best = ZERO_BORDER;
   for (const candidate of candidates) if (candidate.width > best.width) best = candidate;
   return best;
+}
+
+/** Points in a CSS pixel. */
+const CSS_PIXEL = 0.75;
+
+/**
+ * Border spacing in whole CSS pixels, cut down, as Chromium keeps it (an integer in its computed
+ * style): 4pt (5.33px) spaces cells 5px (3.75pt) apart there, and must here too.
+ */
+function wholeCssPixels(pt: number): number {
+  return Math.floor(pt / CSS_PIXEL + 1e-6) * CSS_PIXEL;
 }
 
 /** A length in points where a percentage of an unknown width counts as nothing (intrinsic widths). */
@@ -140,9 +156,26 @@ function outerWidths(box: Box, host: TableHost): { min: number; max: number } {
   return { min: content.min + extras + margins, max: content.max + extras + margins };
 }
 
-/** The table's grid: rows of cells in visual order (left to right), with their row, group and column styles. */
+/**
+ * A cell on the table's slot grid (the HTML Standard's "forming a table"): its first row, its
+ * leftmost visual column, and how many columns and rows it covers.
+ */
+interface GridCell {
+  box: Box;
+  row: number;
+  column: number;
+  columns: number;
+  /** Rows covered: `rowspan` cut at the end of its row group (0 reaches that end), as browsers do. */
+  rows: number;
+}
+
+/** The table's grid: its rows (with their group), its cells and the cell covering each slot, in visual order (left to right). */
 interface Grid {
-  rows: { box: Box; group: TableGroup; cells: (Box | null)[] }[];
+  rows: { box: Box; group: TableGroup }[];
+  /** Cells row by row, each row's in reading order. */
+  cells: GridCell[];
+  /** The cell covering each slot, by row and visual column; null for a slot no cell covers. */
+  slots: (GridCell | null)[][];
   columns: (ComputedStyle | null)[];
   columnGroups: (ComputedStyle | null)[];
   count: number;
@@ -154,21 +187,47 @@ function gridOf(table: Box, structure: TableStructure): Grid {
     ...structure.groups.filter((g) => g.kind === "body"),
     ...structure.groups.filter((g) => g.kind === "footer"),
   ];
-  const count = Math.max(structure.columns.length, ...ordered.flatMap((g) => g.rows.map((r) => r.cells.length)), 0);
+  const rows: Grid["rows"] = [];
+  const cells: GridCell[] = [];
+  // Logical columns first: each cell takes the first slot of its row that no cell above still covers.
+  const covered: boolean[][] = [];
+  for (const group of ordered) {
+    const first = rows.length;
+    const end = first + group.rows.length;
+    for (const row of group.rows) {
+      const r = rows.length;
+      rows.push({ box: row.box, group });
+      covered[r] ??= [];
+      let column = 0;
+      for (const box of row.cells) {
+        while (covered[r]![column]) column++;
+        const span = box.span ?? { columns: 1, rows: 1 };
+        const rowsCovered = span.rows === 0 ? end - r : Math.min(span.rows, end - r);
+        for (let y = r; y < r + rowsCovered; y++) for (let x = column; x < column + span.columns; x++) (covered[y] ??= [])[x] = true;
+        cells.push({ box, row: r, column, columns: span.columns, rows: rowsCovered });
+        column += span.columns;
+      }
+    }
+  }
+  const count = Math.max(structure.columns.length, ...cells.map((cell) => cell.column + cell.columns), 0);
   const rtl = table.dir === "rtl";
+  // A right-to-left table's first column is at the right: visual columns count from the left.
+  if (rtl) for (const cell of cells) cell.column = count - cell.column - cell.columns;
+  const slots: (GridCell | null)[][] = rows.map(() => new Array<GridCell | null>(count).fill(null));
+  for (const cell of cells) {
+    for (let y = cell.row; y < cell.row + cell.rows; y++) for (let x = cell.column; x < cell.column + cell.columns; x++) slots[y]![x] = cell;
+  }
   const visual = <T>(list: readonly T[]): (T | null)[] => {
     const padded: (T | null)[] = [...list, ...new Array<null>(count - list.length).fill(null)];
     return rtl ? padded.reverse() : padded;
   };
-  return {
-    rows: ordered.flatMap((group) => group.rows.map((row) => ({ box: row.box, group, cells: visual(row.cells) }))),
-    columns: visual(structure.columns),
-    columnGroups: visual(structure.columnGroups),
-    count,
-  };
+  return { rows, cells, slots, columns: visual(structure.columns), columnGroups: visual(structure.columnGroups), count };
 }
 
-/** Collapsed borders: each horizontal edge (rows + 1 lines of `count` edges) and vertical edge (rows of `count + 1` edges). */
+/**
+ * Collapsed borders: each horizontal edge (rows + 1 lines of `count` edges) and vertical edge
+ * (rows of `count + 1` edges) of the slot grid; an edge inside a spanning cell has none.
+ */
 function collapsedBorders(table: Box, grid: Grid): { horizontal: Border[][]; vertical: Border[][] } {
   const t = table.style;
   const n = grid.count;
@@ -179,12 +238,16 @@ function collapsedBorders(table: Box, grid: Grid): { horizontal: Border[][]; ver
     const below = rows[r];
     const line: Border[] = [];
     for (let c = 0; c < n; c++) {
+      const upper = grid.slots[r - 1]?.[c] ?? null;
+      const lower = grid.slots[r]?.[c] ?? null;
+      if (upper && upper === lower) {
+        line.push(ZERO_BORDER);
+        continue;
+      }
       const candidates: Border[] = [];
       // Cells, then rows, then row groups (at a group's edge), then columns and the table at the outer edges.
-      const upper = above?.cells[c];
-      const lower = below?.cells[c];
-      if (upper) candidates.push(borderOf(upper.style, "Bottom"));
-      if (lower) candidates.push(borderOf(lower.style, "Top"));
+      if (upper) candidates.push(borderOf(upper.box.style, "Bottom"));
+      if (lower) candidates.push(borderOf(lower.box.style, "Top"));
       if (above) candidates.push(borderOf(above.box.style, "Bottom"));
       if (below) candidates.push(borderOf(below.box.style, "Top"));
       if (above && above.group !== below?.group) candidates.push(borderOf(above.group.box.style, "Bottom"));
@@ -197,14 +260,18 @@ function collapsedBorders(table: Box, grid: Grid): { horizontal: Border[][]; ver
     }
     horizontal.push(line);
   }
-  const vertical = rows.map((row) => {
+  const vertical = rows.map((row, r) => {
     const line: Border[] = [];
     for (let c = 0; c <= n; c++) {
-      const left = row.cells[c - 1];
-      const right = row.cells[c];
+      const left = grid.slots[r]![c - 1] ?? null;
+      const right = grid.slots[r]![c] ?? null;
+      if (left && left === right) {
+        line.push(ZERO_BORDER);
+        continue;
+      }
       const candidates: Border[] = [];
-      if (left) candidates.push(borderOf(left.style, "Right"));
-      if (right) candidates.push(borderOf(right.style, "Left"));
+      if (left) candidates.push(borderOf(left.box.style, "Right"));
+      if (right) candidates.push(borderOf(right.box.style, "Left"));
       if (c === 0 || c === n) {
         const side = c === 0 ? "Left" : "Right";
         candidates.push(borderOf(row.box.style, side), borderOf(row.group.box.style, side));
@@ -220,6 +287,19 @@ function collapsedBorders(table: Box, grid: Grid): { horizontal: Border[][]; ver
     return line;
   });
   return { horizontal, vertical };
+}
+
+/** The widest collapsed border along each side of a cell (the half inside it is its border for layout). */
+function collapsedSides(collapsed: ReturnType<typeof collapsedBorders>, cell: GridCell): { top: number; right: number; bottom: number; left: number } {
+  const along = (edges: readonly Border[]) => Math.max(0, ...edges.map((edge) => edge.width));
+  const columns = Array.from({ length: cell.columns }, (_, i) => cell.column + i);
+  const rows = Array.from({ length: cell.rows }, (_, i) => cell.row + i);
+  return {
+    top: along(columns.map((c) => collapsed.horizontal[cell.row]![c]!)),
+    bottom: along(columns.map((c) => collapsed.horizontal[cell.row + cell.rows]![c]!)),
+    left: along(rows.map((r) => collapsed.vertical[r]![cell.column]!)),
+    right: along(rows.map((r) => collapsed.vertical[r]![cell.column + cell.columns]!)),
+  };
 }
 
 interface ColumnWidths {
@@ -264,7 +344,7 @@ function prepare(table: Box, host: TableHost): Prepared {
   const collapse = s.borderCollapse === "collapse";
   const collapsed = collapse ? collapsedBorders(table, grid) : null;
   const n = grid.count;
-  const spacing = collapse ? 0 : s.borderSpacing.horizontal;
+  const spacing = collapse ? 0 : wholeCssPixels(s.borderSpacing.horizontal);
   const e = borderWidthsOf(s);
   const outerLeft = collapsed ? Math.max(0, ...collapsed.vertical.map((line) => line[0]!.width)) / 2 : 0;
   const outerRight = collapsed ? Math.max(0, ...collapsed.vertical.map((line) => line[n]!.width)) / 2 : 0;
@@ -276,26 +356,57 @@ function prepare(table: Box, host: TableHost): Prepared {
     const width = column && column.width !== "auto" ? column.width : null;
     return { min: 0, max: 0, fixed: width?.pt ?? null, percent: width?.percent ?? null };
   });
-  grid.rows.forEach((row, r) => {
-    row.cells.forEach((cell, c) => {
-      if (!cell) return;
-      const extras = cellExtras(cell, collapsed ? collapsed.vertical[r]![c]!.width : null, collapsed ? collapsed.vertical[r]![c + 1]!.width : null, 0);
-      const content = contentWidths(cell, host);
-      const column = columns[c]!;
-      column.min = Math.max(column.min, content.min + extras);
-      const width = cell.style.width;
-      if (width !== "auto" && width.pt !== undefined) {
-        const outer = cell.style.boxSizing === "border-box" ? Math.max(width.pt, extras) : width.pt + extras;
-        column.fixed = Math.max(column.fixed ?? 0, outer);
-      } else if (width !== "auto" && width.percent !== undefined) column.percent = Math.max(column.percent ?? 0, width.percent);
-      column.max = Math.max(column.max, content.max + extras);
-    });
-  });
-  for (const column of columns) {
-    // A column given a width is as wide as that unless its content cannot fit (CSS Tables 3, 3.9.2).
-    if (column.fixed !== null) column.max = Math.max(column.min, column.fixed);
-    column.max = Math.max(column.max, column.min);
+  const settle = () => {
+    for (const column of columns) {
+      // A column given a width is as wide as that unless its content cannot fit (CSS Tables 3, 3.9.2).
+      if (column.fixed !== null) column.max = Math.max(column.min, column.fixed);
+      column.max = Math.max(column.max, column.min);
+    }
+  };
+  // A cell's own min- and max-content widths, its padding and border included.
+  const cellWidths = (cell: GridCell) => {
+    const sides = collapsed ? collapsedSides(collapsed, cell) : null;
+    const extras = cellExtras(cell.box, sides?.left ?? null, sides?.right ?? null, 0);
+    const content = contentWidths(cell.box, host);
+    const width = cell.box.style.width;
+    const outer = width !== "auto" && width.pt !== undefined ? (cell.box.style.boxSizing === "border-box" ? Math.max(width.pt, extras) : width.pt + extras) : null;
+    return { min: content.min + extras, max: content.max + extras, outer, percent: width !== "auto" ? (width.percent ?? null) : null };
+  };
+  // Cells of one column first; then spanning cells, narrowest span first, spread over the columns
+  // they span (CSS Tables 3, 3.9.1, as Chromium distributes them: their min-content and then their
+  // max-content width, less the spacing inside, by the same distribution as the table's width).
+  for (const cell of grid.cells) {
+    if (cell.columns !== 1) continue;
+    const widths = cellWidths(cell);
+    const column = columns[cell.column]!;
+    column.min = Math.max(column.min, widths.min);
+    if (widths.outer !== null) column.fixed = Math.max(column.fixed ?? 0, widths.outer);
+    else if (widths.percent !== null) column.percent = Math.max(column.percent ?? 0, widths.percent);
+    column.max = Math.max(column.max, widths.max);
   }
+  settle();
+  const spanning = grid.cells.filter((cell) => cell.columns > 1).sort((a, b) => a.columns - b.columns);
+  for (const cell of spanning) {
+    const widths = cellWidths(cell);
+    const spanned = columns.slice(cell.column, cell.column + cell.columns);
+    const inside = spacing * (cell.columns - 1);
+    if (widths.percent !== null) {
+      // A spanning cell's percentage, less its columns' own, goes to its columns without one, by their max-content widths.
+      const surplus = widths.percent - spanned.reduce((sum, column) => sum + (column.percent ?? 0), 0);
+      const open = spanned.filter((column) => column.percent === null);
+      const openMax = open.reduce((sum, column) => sum + column.max, 0);
+      if (surplus > 0) for (const column of open) column.percent = openMax > 0 ? (surplus * column.max) / openMax : surplus / open.length;
+    }
+    const mins = distribute(spanned, widths.min - inside);
+    spanned.forEach((column, i) => {
+      column.min = Math.max(column.min, mins[i]!);
+    });
+    const maxs = distribute(spanned, (widths.outer !== null ? Math.max(widths.min, widths.outer) : widths.max) - inside);
+    spanned.forEach((column, i) => {
+      column.max = Math.max(column.min, column.max, maxs[i]!);
+    });
+  }
+  settle();
   const min = columns.reduce((sum, c) => sum + c.min, 0) + chrome;
   const max = columns.reduce((sum, c) => sum + c.max, 0) + chrome;
   const result = { grid, collapsed, columns, chrome, left, spacing, min, max };
@@ -361,13 +472,19 @@ function fixedColumns(p: Prepared, available: number): number[] {
   const n = p.grid.count;
   const widths: (number | null)[] = p.grid.columns.map((column) => (column && column.width !== "auto" ? resolveLength(column.width, available) : null));
   while (widths.length < n) widths.push(null);
-  const first = p.grid.rows[0];
-  first?.cells.forEach((cell, c) => {
-    if (!cell || widths[c] !== null || cell.style.width === "auto") return;
-    const extras = cellExtras(cell, p.collapsed ? p.collapsed.vertical[0]![c]!.width : null, p.collapsed ? p.collapsed.vertical[0]![c + 1]!.width : null, available);
-    const width = resolveLength(cell.style.width, available);
-    widths[c] = cell.style.boxSizing === "border-box" ? Math.max(width, extras) : width + extras;
-  });
+  // A first-row cell spanning columns shares its width equally among those still without one.
+  for (const cell of p.grid.cells) {
+    if (cell.row !== 0 || cell.box.style.width === "auto") continue;
+    const spanned = Array.from({ length: cell.columns }, (_, i) => cell.column + i);
+    const open = spanned.filter((c) => widths[c] === null);
+    if (open.length === 0) continue;
+    const sides = p.collapsed ? collapsedSides(p.collapsed, cell) : null;
+    const extras = cellExtras(cell.box, sides?.left ?? null, sides?.right ?? null, available);
+    const specified = resolveLength(cell.box.style.width, available);
+    const outer = cell.box.style.boxSizing === "border-box" ? Math.max(specified, extras) : specified + extras;
+    const taken = spanned.reduce((sum, c) => sum + (widths[c] ?? 0), 0) + p.spacing * (cell.columns - 1);
+    for (const c of open) widths[c] = Math.max(0, outer - taken) / open.length;
+  }
   const given = widths.reduce<number>((sum, w) => sum + (w ?? 0), 0);
   const open = widths.filter((w) => w === null).length;
   if (open > 0) return widths.map((w) => w ?? Math.max(0, available - given) / open);
@@ -394,8 +511,33 @@ function widthsOf(table: Box, p: Prepared, containerWidth: number, margins: numb
 }
 
 /**
+ * Grows the rows a rowspan cell covers when it is taller than they are, as Chromium does (CSS
+ * Tables 3 leaves it open, csswg-drafts#4418): the excess goes in equal shares to the rows after
+ * the first where another rowspan cell begins, else to the rows with height in proportion to it,
+ * else to the last row.
+ */
+function growRows(heights: number[], cell: GridCell, needed: number, spacing: number, rowspanStarts: readonly boolean[]): void {
+  const range = Array.from({ length: cell.rows }, (_, i) => cell.row + i);
+  const total = range.reduce((sum, r) => sum + heights[r]!, 0);
+  const excess = needed - spacing * (cell.rows - 1) - total;
+  if (excess <= 0) return;
+  const starting = range.filter((r) => r !== cell.row && rowspanStarts[r]);
+  if (starting.length > 0) {
+    for (const r of starting) heights[r]! += excess / starting.length;
+    return;
+  }
+  const filled = range.filter((r) => heights[r]! > 0);
+  if (filled.length > 0) {
+    for (const r of filled) heights[r]! += (excess * heights[r]!) / total;
+    return;
+  }
+  heights[range[range.length - 1]!]! += excess;
+}
+
+/**
  * Lays the table out at the width its container gives: column widths, every cell's lines, the
- * rows' heights and the cells' vertical alignment. `node` is the table's structure element.
+ * rows' heights (a rowspan cell's height spread over its rows) and the cells' vertical alignment,
+ * in blocks of rows that rowspan cells bind together. `node` is the table's structure element.
  */
 export function layoutTable(table: Box, container: { x: number; width: number; dir: "ltr" | "rtl" }, node: StructNode, host: TableHost): TableLayout {
   const p = prepare(table, host);
@@ -413,10 +555,12 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
     columnX.push(at);
     at += w + p.spacing;
   }
-  const vSpacing = collapse ? 0 : s.borderSpacing.vertical;
+  const columnRight = (c: number) => columnX[c]! + columns[c]!;
+  const vSpacing = collapse ? 0 : wholeCssPixels(s.borderSpacing.vertical);
+  const { grid } = p;
+  // The structure: row groups and rows in the table's order, each cell in its first row's TR.
   const groupNodes = new Map<TableGroup, StructNode>();
-  const rowsOf = (kind: TableGroup["kind"]) => p.grid.rows.map((row, r) => ({ row, r })).filter(({ row }) => row.group.kind === kind);
-  const layRow = ({ row, r }: { row: Grid["rows"][number]; r: number }): RowLayout => {
+  const rowNodes = grid.rows.map((row) => {
     let groupNode = groupNodes.get(row.group);
     if (!groupNode) {
       groupNode = { type: row.group.box.struct ?? "TBody", children: [] };
@@ -425,86 +569,153 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
     }
     const rowNode: StructNode = { type: "TR", children: [] };
     groupNode.children.push(rowNode);
-    // Cells in reading order for the structure tree, visual order for drawing.
-    const order = table.dir === "rtl" ? [...row.cells.keys()].reverse() : [...row.cells.keys()];
-    const laid: (CellLayout & { baseline: number | null; height: number; align: ComputedStyle["verticalAlign"] })[] = [];
-    for (const c of order) {
-      const cell = row.cells[c];
-      if (!cell) continue;
-      const cs = cell.style;
-      const own = borderWidthsOf(cs);
-      const collapsedEdges = p.collapsed
-        ? { top: p.collapsed.horizontal[r]![c]!, bottom: p.collapsed.horizontal[r + 1]![c]!, left: p.collapsed.vertical[r]![c]!, right: p.collapsed.vertical[r]![c + 1]! }
-        : null;
-      const border = collapsedEdges
-        ? { top: collapsedEdges.top.width / 2, right: collapsedEdges.right.width / 2, bottom: collapsedEdges.bottom.width / 2, left: collapsedEdges.left.width / 2 }
-        : own;
-      const padding = {
-        top: resolveLength(cs.paddingTop, width),
-        right: resolveLength(cs.paddingRight, width),
-        bottom: resolveLength(cs.paddingBottom, width),
-        left: resolveLength(cs.paddingLeft, width),
-      };
-      const cellX = columnX[c]!;
-      const cellWidth = columns[c]!;
-      const contentX = cellX + border.left + padding.left;
-      const contentWidth = Math.max(0, cellWidth - border.left - border.right - padding.left - padding.right);
-      const content = host.layoutContent(cell, contentX, contentWidth, rowNode);
-      const insetTop = border.top + padding.top;
-      const insetBottom = border.bottom + padding.bottom;
-      // Painted in CSS 2.1's order (17.5.1): column group, column, row group, row, cell.
-      const backgrounds = [
-        p.grid.columnGroups[c]?.backgroundColor,
-        p.grid.columns[c]?.backgroundColor,
-        row.group.box.style.backgroundColor,
-        row.box.style.backgroundColor,
-        cs.backgroundColor,
-      ].filter((color): color is string => typeof color === "string");
-      laid.push({
-        box: cell,
-        x: cellX,
-        width: cellWidth,
-        insetTop,
-        insetBottom,
-        items: content.items,
-        contentBottom: content.height,
-        collapsed: collapsedEdges,
-        backgrounds,
-        baseline: content.baseline,
-        height: insetTop + content.height + insetBottom,
-        align: cs.verticalAlign,
-      });
+    return rowNode;
+  });
+  const laid = grid.cells.map((cell) => {
+    const cs = cell.box.style;
+    const sides = p.collapsed ? collapsedSides(p.collapsed, cell) : null;
+    const border = sides ? { top: sides.top / 2, right: sides.right / 2, bottom: sides.bottom / 2, left: sides.left / 2 } : borderWidthsOf(cs);
+    const padding = {
+      top: resolveLength(cs.paddingTop, width),
+      right: resolveLength(cs.paddingRight, width),
+      bottom: resolveLength(cs.paddingBottom, width),
+      left: resolveLength(cs.paddingLeft, width),
+    };
+    const cellX = columnX[cell.column]!;
+    const cellWidth = columnRight(cell.column + cell.columns - 1) - cellX;
+    const contentX = cellX + border.left + padding.left;
+    const contentWidth = Math.max(0, cellWidth - border.left - border.right - padding.left - padding.right);
+    const rowNode = rowNodes[cell.row]!;
+    const content = host.layoutContent(cell.box, contentX, contentWidth, rowNode);
+    // A spanning cell says so in its TD or TH (ISO 32000-1, 14.8.5.7): its rows as laid out, cut at its row group's end.
+    const cellNode = rowNode.children[rowNode.children.length - 1]!;
+    if (cell.columns > 1) cellNode.colSpan = cell.columns;
+    if (cell.rows > 1) cellNode.rowSpan = cell.rows;
+    const insetTop = border.top + padding.top;
+    const insetBottom = border.bottom + padding.bottom;
+    return {
+      cell,
+      x: cellX,
+      width: cellWidth,
+      insetTop,
+      insetBottom,
+      items: content.items,
+      contentHeight: content.height,
+      baseline: content.baseline,
+      height: insetTop + content.height + insetBottom,
+      align: cs.verticalAlign,
+    };
+  });
+  // Row heights: the cells of one row, their baselines shared (CSS 2.1 17.5.3; a rowspan cell's
+  // first line is on its first row's baseline), then each rowspan cell's height spread over its rows.
+  const baselineOf = (cell: (typeof laid)[number]) => cell.insetTop + (cell.baseline ?? cell.contentHeight);
+  const heights = grid.rows.map(() => 0);
+  const ascents = grid.rows.map((): number | null => null);
+  const descents = grid.rows.map(() => 0);
+  for (const cell of laid) {
+    const r = cell.cell.row;
+    if (cell.cell.rows === 1) heights[r] = Math.max(heights[r]!, cell.height);
+    if (cell.align !== "baseline") continue;
+    ascents[r] = Math.max(ascents[r] ?? 0, baselineOf(cell));
+    if (cell.cell.rows === 1) descents[r] = Math.max(descents[r]!, cell.height - baselineOf(cell));
+  }
+  grid.rows.forEach((_, r) => {
+    if (ascents[r] !== null) heights[r] = Math.max(heights[r]!, ascents[r]! + descents[r]!);
+  });
+  const startingIn = grid.rows.map((): GridCell[] => []);
+  for (const cell of grid.cells) startingIn[cell.row]!.push(cell);
+  const rowspanStarts = startingIn.map((cells) => cells.some((cell) => cell.rows > 1));
+  for (const cell of laid.filter((c) => c.cell.rows > 1).sort((a, b) => a.cell.rows - b.cell.rows)) {
+    growRows(heights, cell.cell, cell.height, vSpacing, rowspanStarts);
+  }
+  // Blocks: from a row, every row that a rowspan cell begun in the block still covers, or the
+  // whole row group when it may not break (break-inside: avoid).
+  const blocks: { from: number; to: number }[] = [];
+  for (let r = 0; r < grid.rows.length; ) {
+    const group = grid.rows[r]!.group;
+    let to = r;
+    if (group.box.style.breakInside === "avoid") while (grid.rows[to + 1]?.group === group) to++;
+    for (let k = r; k <= to; k++) for (const cell of startingIn[k]!) to = Math.max(to, k + cell.rows - 1);
+    blocks.push({ from: r, to });
+    r = to + 1;
+  }
+  const laidIn = grid.rows.map((): typeof laid => []);
+  for (const cell of laid) laidIn[cell.cell.row]!.push(cell);
+  const layBlock = ({ from, to }: { from: number; to: number }): RowBlock => {
+    const tops: number[] = [];
+    let y = 0;
+    for (let r = from; r <= to; r++) {
+      tops[r] = y;
+      y += heights[r]! + (r < to ? vSpacing : 0);
     }
-    // Baseline-aligned cells share the row's baseline (CSS 2.1 17.5.3); a cell without lines aligns its content's bottom.
-    const baselineOf = (cell: (typeof laid)[number]) => cell.insetTop + (cell.baseline ?? cell.contentBottom);
-    const baselined = laid.filter((cell) => cell.align === "baseline");
-    const rowBaseline = Math.max(0, ...baselined.map(baselineOf));
-    const height = Math.max(0, ...laid.map((cell) => cell.height), ...baselined.map((cell) => rowBaseline - baselineOf(cell) + cell.height));
-    const cells: CellLayout[] = laid.map((cell) => {
+    const bottomOf = (r: number) => tops[r]! + heights[r]!;
+    const block: RowBlock = { height: y, cells: [], under: [], over: [], boundaries: tops.slice(from + 1) };
+    const rule = (list: PlacedRule[], rx: number, ry: number, rw: number, rh: number, color: string) => {
+      if (rw > 0 && rh > 0) list.push({ kind: "rule", x: rx, y: ry, width: rw, height: rh, color });
+    };
+    for (const cell of laidIn.slice(from, to + 1).flat()) {
+      const { row, column, rows, columns: span } = cell.cell;
+      const last = row + rows - 1;
+      const top = tops[row]!;
+      const height = bottomOf(last) - top;
       const free = height - cell.height;
-      const offset = cell.align === "middle" ? free / 2 : cell.align === "bottom" ? free : cell.align === "baseline" ? rowBaseline - baselineOf(cell) : 0;
-      const shift = cell.insetTop + offset;
-      return {
-        box: cell.box,
-        x: cell.x,
-        width: cell.width,
-        insetTop: cell.insetTop,
-        insetBottom: cell.insetBottom,
-        items: cell.items.map((item) => ({ ...item, y: item.y + shift })),
-        contentBottom: cell.contentBottom + shift,
-        collapsed: cell.collapsed,
-        backgrounds: cell.backgrounds,
+      const offset = cell.align === "middle" ? free / 2 : cell.align === "bottom" ? free : cell.align === "baseline" ? (ascents[row] ?? 0) - baselineOf(cell) : 0;
+      const shift = top + cell.insetTop + offset;
+      block.cells.push({ top, height, insetTop: cell.insetTop, insetBottom: cell.insetBottom, items: cell.items.map((item) => ({ ...item, y: item.y + shift })) });
+      // Painted in CSS 2.1's order (17.5.1): column group, column (each over its part of the cell), row group, row, cell.
+      const spanned = Array.from({ length: span }, (_, i) => column + i);
+      const sliceOf = (c: number) => {
+        const left = c === column ? cell.x : columnX[c]!;
+        return { left, width: (c === column + span - 1 ? cell.x + cell.width : columnX[c + 1]!) - left };
       };
-    });
-    // Drawn left to right; the structure already has reading order.
-    cells.sort((a, b) => a.x - b.x);
-    return { height, cells };
+      for (const styles of [grid.columnGroups, grid.columns]) {
+        for (const c of spanned) {
+          const color = styles[c]?.backgroundColor;
+          if (color) rule(block.under, sliceOf(c).left, top, sliceOf(c).width, height, color);
+        }
+      }
+      const rowBox = grid.rows[row]!;
+      for (const color of [rowBox.group.box.style.backgroundColor, rowBox.box.style.backgroundColor, cell.cell.box.style.backgroundColor]) {
+        if (color) rule(block.under, cell.x, top, cell.width, height, color);
+      }
+      if (p.collapsed) {
+        // Collapsed borders are centred on the grid lines; a cell draws every edge it has, each slot's winner.
+        const { horizontal, vertical } = p.collapsed;
+        const leftEdge = (r: number) => vertical[r]![column]!;
+        const rightEdge = (r: number) => vertical[r]![column + span]!;
+        for (const [r, edgeRow, atY] of [
+          [row, row, top],
+          [last, last + 1, top + height],
+        ] as const) {
+          for (const c of spanned) {
+            const b = horizontal[edgeRow]![c]!;
+            const left = c === column ? cell.x - leftEdge(r).width / 2 : columnX[c]!;
+            const right = c === column + span - 1 ? cell.x + cell.width + rightEdge(r).width / 2 : columnRight(c);
+            rule(block.over, left, atY - b.width / 2, right - left, b.width, b.color);
+          }
+        }
+        for (let r = row; r <= last; r++) {
+          const rowHeight = bottomOf(r) - tops[r]!;
+          rule(block.over, cell.x - leftEdge(r).width / 2, tops[r]!, leftEdge(r).width, rowHeight, leftEdge(r).color);
+          rule(block.over, cell.x + cell.width - rightEdge(r).width / 2, tops[r]!, rightEdge(r).width, rowHeight, rightEdge(r).color);
+        }
+      } else {
+        const cs = cell.cell.box.style;
+        const b = borderWidthsOf(cs);
+        rule(block.over, cell.x, top, cell.width, b.top, cs.borderTopColor);
+        rule(block.over, cell.x, top + height - b.bottom, cell.width, b.bottom, cs.borderBottomColor);
+        rule(block.over, cell.x, top, b.left, height, cs.borderLeftColor);
+        rule(block.over, cell.x + cell.width - b.right, top, b.right, height, cs.borderRightColor);
+      }
+    }
+    return block;
   };
-  const header = rowsOf("header").map(layRow);
-  const body = rowsOf("body").map(layRow);
-  const footer = rowsOf("footer").map(layRow);
+  const blocksOf = (kind: TableGroup["kind"]) => blocks.filter((b) => grid.rows[b.from]!.group.kind === kind).map(layBlock);
+  const header = blocksOf("header");
+  const body = blocksOf("body");
+  const footer = blocksOf("footer");
   const collapsedTop = p.collapsed ? Math.max(0, ...(p.collapsed.horizontal[0] ?? []).map((b) => b.width)) / 2 : 0;
-  const collapsedBottom = p.collapsed ? Math.max(0, ...(p.collapsed.horizontal[p.grid.rows.length] ?? []).map((b) => b.width)) / 2 : 0;
+  const collapsedBottom = p.collapsed ? Math.max(0, ...(p.collapsed.horizontal[grid.rows.length] ?? []).map((b) => b.width)) / 2 : 0;
   return {
     box: table,
     x,
@@ -521,88 +732,98 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
   };
 }
 
-function rowsHeight(table: TableLayout, rows: readonly RowLayout[]): number {
-  return rows.reduce((sum, row) => sum + row.height + table.after, 0);
+function rowsHeight(table: TableLayout, blocks: readonly RowBlock[]): number {
+  return blocks.reduce((sum, block) => sum + block.height + table.after, 0);
 }
 
-/** What must fit on a page for the table to start there: its top, header, first row and footer (the whole table when it may not break). */
+/** What must fit on a page for the table to start there: its top, header, first rows and footer (the whole table when it may not break). */
 export function tableHead(table: TableLayout, whole: boolean): number {
-  const rows = whole ? table.body : table.body.slice(0, 1);
-  return table.top + rowsHeight(table, table.header) + rowsHeight(table, rows) + rowsHeight(table, table.footer) + table.bottom;
+  const blocks = whole ? table.body : table.body.slice(0, 1);
+  return table.top + rowsHeight(table, table.header) + rowsHeight(table, blocks) + rowsHeight(table, table.footer) + table.bottom;
+}
+
+const EPSILON = 0.01;
+
+function itemHeight(item: PageItem): number {
+  return item.kind === "line" ? item.line.height : item.height;
 }
 
 /**
- * Splits a row taller than a page at `cut` points from its top: each cell keeps the lines that end
- * above the cut and carries the rest, from its first line that does not fit, to the row's remainder.
+ * Splits a block taller than a page within `room` points of its top: between its rows where one
+ * ends in the room, else inside them. Each cell cut keeps the lines that end above the cut and
+ * carries the rest, from its first line that does not fit, to the remainder, which starts after
+ * the padding of the cell so cut; backgrounds and borders are cut and stretched with it.
  */
-function splitRow(row: RowLayout, cut: number): [RowLayout, RowLayout] {
-  const heads: CellLayout[] = [];
-  const tails: CellLayout[] = [];
-  let tailHeight = 0;
-  for (const cell of row.cells) {
+function splitBlock(block: RowBlock, room: number): [RowBlock, RowBlock] {
+  const cut = Math.max(0, ...block.boundaries.filter((b) => b <= room + EPSILON)) || room;
+  const cuts = new Map<CellLayout, number>();
+  let lift = 0;
+  for (const cell of block.cells) {
+    if (cell.top >= cut - EPSILON || cell.top + cell.height <= cut + EPSILON) continue;
     const limit = cut - cell.insetBottom;
     let cellCut = limit;
     // Lines and images are not cut; a rule (a background, a border) is.
-    const heightOf = (item: PageItem) => (item.kind === "line" ? item.line.height : item.height);
-    for (const item of cell.items) if (item.kind !== "rule" && item.y < limit && item.y + heightOf(item) > limit) cellCut = Math.min(cellCut, item.y);
-    const head: PageItem[] = [];
-    const tail: PageItem[] = [];
-    for (const item of cell.items) {
-      if (item.y + heightOf(item) <= cellCut + 0.01) head.push(item);
-      else if (item.kind === "rule" && item.y < cellCut) {
-        head.push({ ...item, height: cellCut - item.y });
-        tail.push({ ...item, y: cell.insetTop, height: item.y + item.height - cellCut });
-      } else tail.push({ ...item, y: item.y - cellCut + cell.insetTop });
-    }
-    const rest = Math.max(0, cell.contentBottom - cellCut);
-    heads.push({ ...cell, items: head, contentBottom: Math.min(cell.contentBottom, cellCut) });
-    tails.push({ ...cell, items: tail, contentBottom: cell.insetTop + rest });
-    tailHeight = Math.max(tailHeight, cell.insetTop + rest + cell.insetBottom);
+    for (const item of cell.items) if (item.kind !== "rule" && item.y < limit && item.y + itemHeight(item) > limit) cellCut = Math.min(cellCut, item.y);
+    cuts.set(cell, cellCut);
+    if (cell.items.some((item) => item.y + itemHeight(item) > cellCut + EPSILON)) lift = Math.max(lift, cut - cellCut + cell.insetTop);
   }
-  return [
-    { height: cut, cells: heads },
-    { height: tailHeight, cells: tails },
-  ];
+  const move = (y: number) => y - cut + lift;
+  // A rule across the cut goes on from `tailTop` in the remainder.
+  const splitRules = (rules: readonly PlacedRule[], at: number, tailTop: number, head: PlacedRule[], tail: PlacedRule[]) => {
+    for (const rule of rules) {
+      if (rule.y + rule.height <= at + EPSILON) head.push(rule);
+      else if (rule.y >= at - EPSILON) tail.push({ ...rule, y: move(rule.y) });
+      else {
+        head.push({ ...rule, height: at - rule.y });
+        tail.push({ ...rule, y: tailTop, height: move(rule.y + rule.height) - tailTop });
+      }
+    }
+  };
+  const head: RowBlock = { height: cut, cells: [], under: [], over: [], boundaries: block.boundaries.filter((b) => b < cut - EPSILON) };
+  const tail: RowBlock = { height: move(block.height), cells: [], under: [], over: [], boundaries: block.boundaries.filter((b) => b > cut + EPSILON).map(move) };
+  for (const cell of block.cells) {
+    const cellCut = cuts.get(cell);
+    if (cellCut === undefined) {
+      if (cell.top < cut - EPSILON) head.cells.push(cell);
+      else tail.cells.push({ ...cell, top: move(cell.top), items: cell.items.map((item) => ({ ...item, y: move(item.y) })) });
+      continue;
+    }
+    const above: PageItem[] = [];
+    const below: PageItem[] = [];
+    const aboveRules: PlacedRule[] = [];
+    const belowRules: PlacedRule[] = [];
+    for (const item of cell.items) {
+      if (item.kind === "rule") continue;
+      if (item.y + itemHeight(item) <= cellCut + EPSILON) above.push(item);
+      else below.push({ ...item, y: move(item.y) });
+    }
+    splitRules(
+      cell.items.filter((item): item is PlacedRule => item.kind === "rule"),
+      cellCut,
+      move(cellCut),
+      aboveRules,
+      belowRules,
+    );
+    head.cells.push({ ...cell, height: cut - cell.top, items: [...aboveRules, ...above] });
+    tail.cells.push({ ...cell, top: 0, height: move(cell.top + cell.height), items: [...belowRules, ...below] });
+  }
+  // The remainder's backgrounds and borders start at its top, stretched by what the cut cells carry over.
+  splitRules(block.under, cut, 0, head.under, tail.under);
+  splitRules(block.over, cut, 0, head.over, tail.over);
+  return [head, tail];
 }
 
-/** Draws a row (or a fragment of one) at `top`: backgrounds, content, borders. Repeated rows are artifacts, not structure. */
-function drawRow(row: RowLayout, top: number, page: Page, options: { first: boolean; last: boolean; artifact: boolean }): void {
-  for (const cell of row.cells) {
-    for (const color of cell.backgrounds) page.items.push({ kind: "rule", x: cell.x, y: top, width: cell.width, height: row.height, color });
-  }
-  for (const cell of row.cells) {
+/** Draws a block of rows (or a fragment of one) at `top`: backgrounds, content, borders. Repeated rows are artifacts, not structure. */
+function drawBlock(block: RowBlock, top: number, page: Page, artifact: boolean): void {
+  for (const rule of block.under) page.items.push({ ...rule, y: rule.y + top });
+  for (const cell of block.cells) {
     for (const item of cell.items) {
       const placed = { ...item, y: item.y + top };
       // A repeated header's lines and images are page artifacts, tagged once on the first page.
-      page.items.push(placed.kind !== "rule" && options.artifact ? { ...placed, node: null } : placed);
+      page.items.push(placed.kind !== "rule" && artifact ? { ...placed, node: null } : placed);
     }
   }
-  for (const cell of row.cells) page.items.push(...cellBorders(cell, top, row.height, options));
-}
-
-function cellBorders(cell: CellLayout, top: number, height: number, options: { first: boolean; last: boolean }): PlacedRule[] {
-  const rules: PlacedRule[] = [];
-  const rule = (x: number, y: number, width: number, h: number, color: string) => {
-    if (width > 0 && h > 0) rules.push({ kind: "rule", x, y, width, height: h, color });
-  };
-  if (cell.collapsed) {
-    // Collapsed borders are centred on the grid lines; each cell draws the four edges it shares.
-    const { top: t, right: r, bottom: b, left: l } = cell.collapsed;
-    const left = cell.x - l.width / 2;
-    const right = cell.x + cell.width + r.width / 2;
-    if (options.first) rule(left, top - t.width / 2, right - left, t.width, t.color);
-    if (options.last) rule(left, top + height - b.width / 2, right - left, b.width, b.color);
-    rule(cell.x - l.width / 2, top, l.width, height, l.color);
-    rule(cell.x + cell.width - r.width / 2, top, r.width, height, r.color);
-    return rules;
-  }
-  const s = cell.box.style;
-  const e = borderWidthsOf(s);
-  if (options.first) rule(cell.x, top, cell.width, e.top, s.borderTopColor);
-  if (options.last) rule(cell.x, top + height - e.bottom, cell.width, e.bottom, s.borderBottomColor);
-  rule(cell.x, top, e.left, height, s.borderLeftColor);
-  rule(cell.x + cell.width - e.right, top, e.right, height, s.borderRightColor);
-  return rules;
+  for (const rule of block.over) page.items.push({ ...rule, y: rule.y + top });
 }
 
 /** The table box's own background and (separated) borders on one page's fragment. */
@@ -623,7 +844,8 @@ function drawTableFragment(table: TableLayout, page: Page, top: number, bottom: 
 /**
  * Puts the table on pages from the cursor's position: the header at the top of every fragment
  * (tagged content on the first page, artifacts after), then the rows that fit, the footer at the
- * foot of every fragment. A row moves whole to the next page unless it is taller than a page.
+ * foot of every fragment. A row, or the rows a rowspan cell binds, moves whole to the next page
+ * unless it is taller than a page.
  */
 export function placeTable(table: TableLayout, cursor: TableCursor): void {
   const footerHeight = rowsHeight(table, table.footer);
@@ -636,51 +858,49 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
     fragmentTop = cursor.y;
     backgroundAt = cursor.page.items.length;
     cursor.y += first ? table.top : table.continuationTop;
-    for (const row of table.header) {
-      drawRow(row, cursor.y, cursor.page, { first: true, last: true, artifact: !first });
-      cursor.y += row.height + table.after;
+    for (const block of table.header) {
+      drawBlock(block, cursor.y, cursor.page, !first);
+      cursor.y += block.height + table.after;
     }
     rowsHere = 0;
   };
   const endFragment = (last: boolean) => {
-    for (const row of table.footer) {
-      drawRow(row, cursor.y, cursor.page, { first: true, last: true, artifact: !last });
-      cursor.y += row.height + table.after;
+    for (const block of table.footer) {
+      drawBlock(block, cursor.y, cursor.page, !last);
+      cursor.y += block.height + table.after;
     }
     if (last) cursor.y += table.bottom;
     drawTableFragment(table, cursor.page, fragmentTop, cursor.y, first, last, backgroundAt);
   };
   startFragment();
   const queue = [...table.body];
-  let continued = false;
-  const place = (row: RowLayout, last: boolean) => {
-    drawRow(row, cursor.y, cursor.page, { first: !continued, last, artifact: false });
-    cursor.y += row.height + (last ? table.after : 0);
+  const place = (block: RowBlock, last: boolean) => {
+    drawBlock(block, cursor.y, cursor.page, false);
+    cursor.y += block.height + (last ? table.after : 0);
     rowsHere++;
-    continued = !last;
   };
   while (queue.length > 0) {
-    const row = queue.shift()!;
+    const block = queue.shift()!;
     const room = cursor.bottom - cursor.y - footerHeight - (queue.length === 0 ? table.bottom : 0) - table.after;
-    if (row.height <= room + 0.01) {
-      place(row, true);
+    if (block.height <= room + 0.01) {
+      place(block, true);
       continue;
     }
     const freshRoom = cursor.freshHeight - table.continuationTop - headerHeight - footerHeight - table.after;
     // On a page this fragment began by a break with no row yet, another break gains nothing.
     const fresh = rowsHere === 0 && !first;
-    if (row.height > freshRoom + 0.01 || fresh) {
-      // Taller than any page: as much of it as fits here, the rest on the next page; a row whose
+    if (block.height > freshRoom + 0.01 || fresh) {
+      // Taller than any page: as much of it as fits here, the rest on the next page; a block whose
       // first line alone is taller than the room is set whole, past the page's foot.
-      const [head, tail] = room > 0 ? splitRow(row, room) : [null, row];
-      if (head?.cells.some((cell) => cell.items.length > 0)) {
+      const [head, tail] = room > 0 ? splitBlock(block, room) : [null, block];
+      if (head?.cells.some((cell) => cell.items.some((item) => item.kind !== "rule"))) {
         place(head, false);
         queue.unshift(tail);
       } else if (fresh) {
-        place(row, true);
+        place(block, true);
         continue;
-      } else queue.unshift(row);
-    } else queue.unshift(row);
+      } else queue.unshift(block);
+    } else queue.unshift(block);
     endFragment(false);
     cursor.breakPage();
     first = false;
