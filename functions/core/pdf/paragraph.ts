@@ -652,8 +652,8 @@ function kernAcrossWords(fonts: FontLibrary, spec: ParagraphSpec, all: Word[]): 
     const alone = [shape(fonts, left.face, before, "ltr", left.language), shape(fonts, left.face, after, "ltr", left.language)];
     const pair = shape(fonts, left.face, before + after, "ltr", left.language);
     // Only a pure positioning adjustment: a ligature or contextual form across the boundary is left alone.
-    if (pair.glyphs.length !== alone[0]!.glyphs.length + alone[1]!.glyphs.length || pair.glyphs.some((glyph, i) => glyph.id !== [...alone[0]!.glyphs, ...alone[1]!.glyphs][i]!.id))
-      continue;
+    const separate = [...alone[0]!.glyphs, ...alone[1]!.glyphs];
+    if (pair.glyphs.length !== separate.length || pair.glyphs.some((glyph, i) => glyph.id !== separate[i]!.id)) continue;
     const delta = pair.advance - alone[0]!.advance - alone[1]!.advance;
     if (delta === 0) continue;
     const kerned = glyphs.slice();
