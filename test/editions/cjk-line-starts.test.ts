@@ -1,7 +1,7 @@
 import type { LocaleId } from "../../functions/core/locales";
 import { browserAvailable } from "../support/browser";
-import { chromiumWithLetter, compareEditions, printBothEditions } from "../support/edition-comparison";
-import { SEED_LETTER } from "../support/letters";
+import { chromiumWithLetter, compareEditions, printBothEditions, restyled } from "../support/edition-comparison";
+import { SEED_LETTER, SEED_TEMPLATE } from "../support/letters";
 
 /**
  * Issue 12 item 8's CJK rules: Chromium printing the HTML edition and our PDF start the same lines
@@ -29,5 +29,43 @@ describeInBrowser("CJK lines start where Chromium starts them", () => {
     const { characters, agreeing } = compareEditions(ours, chromium, BOTTOM_MARGIN);
     expect(characters.ours).toBe(characters.chromium);
     expect({ agreeing, met: agreeing >= bar }).toEqual({ agreeing, met: true });
+  });
+});
+
+/**
+ * A B5 page with a 10.2pt body: Noto Sans JP kerns kana pairs (アニ −0.2 pt, スペ −0.71 pt), which
+ * Chromium applies between characters that are each a break opportunity, shaping the run whole.
+ * Measured 2026-11-30 before the PDF kerned across them (paragraph.ts, kernAcrossWords): a
+ * 40-character Japanese line 401.80 pt in Chromium, 403.31 pt in the PDF, which fitted one character less.
+ */
+const B5 = { css: "@page { size: B5; margin: 20mm 18mm 24mm; }\nbody { font-size: 10.2pt; }", bottomMargin: (24 * 72) / 25.4 };
+
+describeInBrowser("CJK lines start where Chromium starts them on B5 with a 10.2pt body (kerning between characters)", () => {
+  const setup = chromiumWithLetter(SEED_LETTER);
+
+  const agreeingOnB5 = async (locale: LocaleId) => {
+    const renderer = restyled(setup.renderer, SEED_TEMPLATE, B5.css);
+    const { ours, chromium } = await printBothEditions(setup.launched.browser, renderer, setup.parsed, { letterId: SEED_LETTER, locale, recipientId: null });
+    const { characters, agreeing } = compareEditions(ours, chromium, B5.bottomMargin);
+    expect(characters.ours).toBe(characters.chromium);
+    return agreeing;
+  };
+
+  /** Measured: ja 1.00 (0.737 before the kerning), ko 1.00. */
+  it.each(BARS.filter(([locale]) => locale !== "zh"))("in %s: at least %f of line starts agree", async (locale, bar) => {
+    const agreeing = await agreeingOnB5(locale);
+    expect({ agreeing, met: agreeing >= bar }).toEqual({ agreeing, met: true });
+  });
+
+  /**
+   * Measured 0.907, before and after the kerning: not a kerning fault. Chromium 156 ends three
+   * paragraphs' lines between a fullwidth full stop and the closing quote after it ("国家。" then "”"
+   * alone on the next line, the quote ending the paragraph; "群体。”" ending a line, "特别" starting
+   * the next) where the PDF keeps "。”" together and trims the pair to fit (paragraph.ts,
+   * trimAdjacentPunctuation and closingQuoteTrimmedAtLineEnd); UAX 14 LB15b forbids a break before a
+   * final quote at the end of the text, so Chromium's rule here is still to be found.
+   */
+  it.failing("in zh: at least 0.98 of line starts agree (Chromium breaks between 。 and a closing quote)", async () => {
+    expect(await agreeingOnB5("zh")).toBeGreaterThanOrEqual(0.98);
   });
 });

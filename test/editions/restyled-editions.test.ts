@@ -40,16 +40,27 @@ const VARIANTS = [
     css: "@page { size: A5; margin: 14mm 12mm 18mm; }\nbody { font-size: 9.5pt; line-height: 1.55; }",
     bottomMargin: 18 * MM,
   },
+  {
+    // Noto Sans JP kerns kana pairs (アニ, スペ) between characters that are each a break opportunity:
+    // Japanese lines fitted a character less than Chromium's until the PDF kerned across them (0.737).
+    name: "B5 with a 10.2pt body",
+    css: "@page { size: B5; margin: 20mm 18mm 24mm; }\nbody { font-size: 10.2pt; }",
+    bottomMargin: 24 * MM,
+  },
 ] as const;
 
 type VariantName = (typeof VARIANTS)[number]["name"];
 
 /**
  * What is still below the bar, measured (Chromium 156, fonts embedded), with the floor asserted
- * meanwhile; every figure not listed is asserted at the bar. Nothing is: every language meets the
- * bar in every variant (measured 2026-11-30: 1.00 of line starts and of characters on the same
- * page, line tops 0.1-0.2 pt apart at the median, the same page count). The last three below it
- * were the measure's and the line breaker's:
+ * meanwhile; every figure not listed is asserted at the bar. One is: Chinese on B5 with a 10.2pt
+ * body, 0.907 of line starts (measured 2026-11-30, the same before and after the PDF kerned between
+ * CJK characters): Chromium ends lines between a fullwidth full stop and the closing quote after it
+ * ("国家。", then "”" alone, ending the paragraph) where the PDF keeps "。”" together, trimmed to fit;
+ * the rule Chromium follows there is still to be found (test/editions/cjk-line-starts.test.ts marks
+ * it as failing). Every other language meets the bar in every variant (measured 2026-11-30: 1.00 of
+ * line starts and of characters on the same page, line tops 0.1-0.2 pt apart at the median, the
+ * same page count). The last three below it before were the measure's and the line breaker's:
  * - Arabic and Persian with a larger body (0.842, 0.676) and Thai on A5 (0.891) broke every line at
  *   the same word in both editions; poppler cut some lines into pieces differently (a dotted Arabic
  *   letter half an em off its line, a justified line's last word read after the paragraph), and the
@@ -62,7 +73,9 @@ type VariantName = (typeof VARIANTS)[number]["name"];
  * since a closing quote that ends a line is set half-width when only so it fits (paragraph.ts,
  * closingQuoteTrimmedAtLineEnd).
  */
-const BELOW_BAR: Partial<Record<VariantName, Partial<Record<LocaleId, { agreeing?: number; samePage?: number; topDifference?: number }>>>> = {};
+const BELOW_BAR: Partial<Record<VariantName, Partial<Record<LocaleId, { agreeing?: number; samePage?: number; topDifference?: number }>>>> = {
+  "B5 with a 10.2pt body": { zh: { agreeing: 0.907 } },
+};
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
