@@ -31,6 +31,24 @@ export interface Bundle {
 }
 
 /**
+ * Bundles the bench's snapshot entry into `dir` (snapshot-entry.js) as the custom runtime's is
+ * bundled (LAMBDA_BUNDLE with SNAPSHOT_BUNDLE: what a snapshot build needs); with `sourcemap`, a
+ * source map beside it for profiles.
+ */
+export async function bundleSnapshotEntry(dir: string, options: { sourcemap?: boolean } = {}): Promise<void> {
+  await build({
+    entryPoints: { "snapshot-entry": join(REPO_ROOT, "bench/entry/snapshot-entry.ts") },
+    outdir: dir,
+    bundle: true,
+    ...LAMBDA_BUNDLE,
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    ...SNAPSHOT_BUNDLE,
+    sourcemap: options.sourcemap ?? false,
+    logLevel: "error",
+  });
+}
+
+/**
  * Bundles the bench entries (and functions/render/handler.ts, for its size) with esbuild as a
  * Lambda deployment does (LAMBDA_BUNDLE: platform node, target node22, CommonJS, ES builds of
  * packages preferred, minified, every dependency inlined). Templates, the flat font folder (BUNDLE_FILES) and the bench letter's data are copied
@@ -53,16 +71,7 @@ export async function buildBundle(): Promise<Bundle> {
       sourcemap: true,
       logLevel: "error",
     });
-    // The snapshot entry as the custom runtime's is bundled (SNAPSHOT_BUNDLE: what a snapshot build needs).
-    await build({
-      entryPoints: { "snapshot-entry": join(REPO_ROOT, "bench/entry/snapshot-entry.ts") },
-      outdir: dir,
-      bundle: true,
-      ...LAMBDA_BUNDLE,
-      mainFields: [...LAMBDA_BUNDLE.mainFields],
-      ...SNAPSHOT_BUNDLE,
-      logLevel: "error",
-    });
+    await bundleSnapshotEntry(dir);
     const templatesDir = join(dir, "templates");
     const fontDir = join(dir, "fonts");
     const dataDir = join(dir, "data");

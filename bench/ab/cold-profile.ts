@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import type { LocaleId } from "../../functions/core/locales";
 import type { Bundle } from "../bundle";
 import { profileColdStart } from "../profile";
+import { ProfileTotals } from "./profile-totals";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -29,21 +30,9 @@ async function main(): Promise<void> {
     remove: async () => {},
   };
   for (const locale of (values.locales ?? "en").split(",") as LocaleId[]) {
-    const totals = new Map<string, number>();
-    const functions = new Map<string, number>();
-    let total = 0;
-    const runs = Number(values.runs);
-    for (let run = 0; run < runs; run++) {
-      const summary = await profileColdStart(bundle, locale);
-      for (const entry of summary.functions) functions.set(`${entry.name} ${entry.location}`, (functions.get(`${entry.name} ${entry.location}`) ?? 0) + entry.ms);
-      total += summary.totalMs;
-      for (const category of summary.categories) totals.set(category.name, (totals.get(category.name) ?? 0) + category.ms);
-    }
-    process.stdout.write(`\n${locale}: ${(total / runs).toFixed(0)} ms of samples per process (mean of ${runs})\n`);
-    for (const [name, ms] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)))
-      process.stdout.write(`${(ms / runs).toFixed(1).padStart(8)} ms ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${name}\n`);
-    process.stdout.write("top functions (each run's top 15, summed):\n");
-    for (const [name, ms] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stdout.write(`${(ms / runs).toFixed(1).padStart(8)} ms  ${name}\n`);
+    const totals = new ProfileTotals();
+    for (let run = 0; run < Number(values.runs); run++) totals.add(await profileColdStart(bundle, locale));
+    totals.print(locale, Number(values.top), 25);
   }
 }
 

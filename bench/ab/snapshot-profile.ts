@@ -6,7 +6,6 @@
  *
  *   npx tsx bench/ab/snapshot-profile.ts --bundle /tmp/ab/after --locales en,ar --runs 3 [--top 25]
  */
-import { build } from "esbuild";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,11 +13,10 @@ import { SourceMap } from "node:module";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { LocaleId } from "../../functions/core/locales";
-import { SNAPSHOT_BUNDLE } from "../../functions/render/runtime/snapshot-bundling";
-import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
-import { buildSnapshot, type Bundle, REPO_ROOT } from "../bundle";
+import { buildSnapshot, type Bundle, bundleSnapshotEntry } from "../bundle";
 import { type CpuProfile, summarizeProfile } from "../profile";
 import { runNode } from "../processes";
+import { ProfileTotals } from "./profile-totals";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -27,24 +25,13 @@ async function main(): Promise<void> {
   if (!values.bundle) throw new Error("usage: snapshot-profile.ts --bundle DIR [--locales en,zh] [--runs 3]");
   const dir = resolve(values.bundle);
   const snapshotEntry = join(dir, "snapshot-entry.js");
-  await build({
-    entryPoints: { "snapshot-entry": join(REPO_ROOT, "bench/entry/snapshot-entry.ts") },
-    outdir: dir,
-    bundle: true,
-    ...LAMBDA_BUNDLE,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    ...SNAPSHOT_BUNDLE,
-    sourcemap: true,
-    logLevel: "error",
-  });
+  await bundleSnapshotEntry(dir, { sourcemap: true });
   const bundle = { dir, snapshotEntry } as Bundle;
   const snapshot = await buildSnapshot(bundle);
   const map = new SourceMap(JSON.parse(await readFile(`${snapshotEntry}.map`, "utf8")));
   const entryUrl = pathToFileURL(snapshotEntry).href;
   for (const locale of (values.locales ?? "en").split(",") as LocaleId[]) {
-    const totals = new Map<string, number>();
-    const functions = new Map<string, number>();
-    let total = 0;
+    const totals = new ProfileTotals();
     const runs = Number(values.runs);
     for (let run = 0; run < runs; run++) {
       const profDir = await mkdtemp(join(tmpdir(), "letterpress-snapshot-profile-"));
@@ -67,15 +54,9 @@ async function main(): Promise<void> {
           return { functionName: (entry as { name?: string }).name ?? frame.functionName, url: source, lineNumber: entry.originalLine };
         },
       });
-      for (const entry of summary.functions) functions.set(`${entry.name} ${entry.location}`, (functions.get(`${entry.name} ${entry.location}`) ?? 0) + entry.ms);
-      total += summary.totalMs;
-      for (const category of summary.categories) totals.set(category.name, (totals.get(category.name) ?? 0) + category.ms);
+      totals.add(summary);
     }
-    process.stdout.write(`\n${locale}: ${(total / runs).toFixed(0)} ms of samples per process (mean of ${runs})\n`);
-    for (const [name, ms] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)))
-      process.stdout.write(`${(ms / runs).toFixed(1).padStart(8)} ms ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${name}\n`);
-    process.stdout.write("top functions (each run's top 40, summed):\n");
-    for (const [name, ms] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, 40)) process.stdout.write(`${(ms / runs).toFixed(1).padStart(8)} ms  ${name}\n`);
+    totals.print(locale, Number(values.top), 40);
   }
 }
 

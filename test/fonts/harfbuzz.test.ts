@@ -2,18 +2,7 @@ import { readFileSync } from "node:fs";
 import { FACE_IDS, type FaceId, type ShapingResult } from "../../functions/core/pdf/font-library";
 import { assetPath, FONT_FILES, HARFBUZZ_WASM_FILE } from "../../functions/fonts/font-files";
 import { instantiateHarfBuzz, shapingTables } from "../../functions/fonts/harfbuzz";
-
-/** The tables of an sfnt by tag (its own bytes). */
-function sfntTables(font: Uint8Array): Map<string, Buffer> {
-  const bytes = Buffer.from(font.buffer, font.byteOffset, font.byteLength);
-  const tables = new Map<string, Buffer>();
-  for (let i = 0; i < bytes.readUInt16BE(4); i++) {
-    const record = 12 + i * 16;
-    const offset = bytes.readUInt32BE(record + 8);
-    tables.set(bytes.toString("latin1", record, record + 4), bytes.subarray(offset, offset + bytes.readUInt32BE(record + 12)));
-  }
-  return tables;
-}
+import { sfntTables } from "../support/font-faces";
 
 /** Text each family sets, with marks, ligatures, joining forms, conjuncts and localized forms where its script has them. */
 const SAMPLES: Record<string, { text: string; language: string; direction: "ltr" | "rtl" }> = {

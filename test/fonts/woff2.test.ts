@@ -5,18 +5,7 @@ import { assetPath, FONT_FILES } from "../../functions/fonts/font-files";
 import { loadFontLibrary } from "../../functions/fonts/load-font-library";
 import { createWebFonts } from "../../functions/fonts/web-fonts";
 import { encodeWoff2 } from "../../functions/fonts/woff2";
-
-/** The tables of an sfnt by tag (its own bytes). */
-function sfntTables(font: Uint8Array): Map<string, Buffer> {
-  const bytes = Buffer.from(font.buffer, font.byteOffset, font.byteLength);
-  const tables = new Map<string, Buffer>();
-  for (let i = 0; i < bytes.readUInt16BE(4); i++) {
-    const record = 12 + i * 16;
-    const offset = bytes.readUInt32BE(record + 8);
-    tables.set(bytes.toString("latin1", record, record + 4), bytes.subarray(offset, offset + bytes.readUInt32BE(record + 12)));
-  }
-  return tables;
-}
+import { sfntTables } from "../support/font-faces";
 
 describe("the WOFF2 encoder", () => {
   it.each(["serif-regular", "naskh-bold", "thai-regular"] as FaceId[])("keeps every glyph, outline, advance and character of %s, as fontkit's WOFF2 reader decodes it", (face) => {
