@@ -1,7 +1,7 @@
 import { type DataIssue, LetterpressError } from "../core/errors";
 import type { LetterContext } from "../core/letter/letter-context";
 import { LETTER_FACTS_FILE, type ParsedLetter, parseLetter, type LetterFile } from "../core/letter/parse-letter";
-import { translationFileNameProblem, withLowerCaseJson } from "../core/letter/translation-file-name";
+import { printableFileName, translationFileNameProblem, withLowerCaseJson } from "../core/letter/translation-file-name";
 import { SLUG_PATTERN } from "../core/letter/slug";
 
 /**
@@ -56,7 +56,7 @@ const formatBytes = (bytes: number) => new Intl.NumberFormat("en").format(bytes)
 /** What becomes of an entry at the top of the data folder: a letter, or a warning naming it. */
 function topLevelVerdict(entry: DataEntry): { letterId: string } | { warning: DataIssue } {
   const skipped = (message: string): { warning: DataIssue } => ({
-    warning: { file: entry.kind === "folder" ? `${entry.name}/` : entry.name, path: "", message: `skipped: ${message}` },
+    warning: { file: entry.kind === "folder" ? `${printableFileName(entry.name)}/` : printableFileName(entry.name), path: "", message: `skipped: ${message}` },
   });
   if (entry.kind === "symlink") return skipped(SYMLINK);
   if (entry.kind !== "folder") return skipped("not in a letter folder; each letter is a folder <id>/ holding letter.json and <locale>.json");
@@ -69,7 +69,7 @@ type LetterEntryVerdict = { read: true } | { refused: string } | { warning: Data
 /** What becomes of an entry inside a letter folder: read, refused with a reason (an error), or skipped with a warning. */
 function letterEntryVerdict(letterId: string, entry: DataEntry): LetterEntryVerdict {
   const skipped = (message: string): LetterEntryVerdict => ({
-    warning: { file: `${letterId}/${entry.name}${entry.kind === "folder" ? "/" : ""}`, path: "", message: `skipped: ${message}` },
+    warning: { file: `${letterId}/${printableFileName(entry.name)}${entry.kind === "folder" ? "/" : ""}`, path: "", message: `skipped: ${message}` },
   });
   if (entry.name.startsWith(".")) return skipped(`a hidden ${entry.kind === "folder" ? "folder" : "file"} (such as .DS_Store); ${READ}`);
   if (entry.kind === "folder") return skipped(`a folder inside a letter folder; ${READ}`);

@@ -104,5 +104,13 @@ describe("`npm run serve` following the templates folder", () => {
 
     expect(out.filter((line) => line.startsWith("templates reloaded")).at(-1)).toBe("templates reloaded (share-pages changed)");
     expect(await refusalHeading()).toEqual([reworded]);
+
+    // A message that cannot be printed (the fresh user's "{x" answered every refused link 503): refused
+    // at the reload, naming the file and key, and the words before stay in use.
+    const refusalsBefore = err.filter((line) => line.includes("not reloaded")).length;
+    writeFileSync(catalogFile, `${JSON.stringify({ ...catalog, "share.invalid.title": "{x" }, null, 2)}\n`);
+    await eventually(() => err.filter((line) => line.includes("not reloaded")).length > refusalsBefore, "the broken share-page catalog said");
+    expect(err.join("\n")).toContain("templates/share-pages/en.json: share.invalid.title: malformed ICU message");
+    expect(await refusalHeading()).toEqual([reworded]);
   });
 });

@@ -1,5 +1,7 @@
 import { SHIPPED_LOCALES } from "../support/letters";
 import { createHash } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HtmlValidate } from "html-validate";
 import { localeInfo } from "../../functions/core/locales";
@@ -87,5 +89,32 @@ describe("the refused-link page", () => {
     const hostile = { ...catalogs.en!, "share.invalid.title": `a < b & "c" > d` };
     const page = renderRefusalPage("invalid", "en", { ...catalogs, en: hostile });
     expect(page.html).toContain("<h1>a &lt; b &amp; &quot;c&quot; &gt; d</h1>");
+  });
+
+  it("refuses share-page catalogs that would fail or fall back when printed, naming every file and key at once", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "letterpress-share-pages-"));
+    try {
+      cpSync(join(__dirname, "../../templates/share-pages"), join(copy, "share-pages"), { recursive: true });
+      const edit = (locale: string, change: (catalog: Record<string, string>) => void) => {
+        const file = join(copy, "share-pages", `${locale}.json`);
+        const catalog = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+        change(catalog);
+        writeFileSync(file, JSON.stringify(catalog));
+      };
+      // The fresh user's three: a malformed message and a rich-text tag answered 503; a missing key fell back to English in silence.
+      edit("he", (catalog) => {
+        catalog["share.revoked.title"] = "{x";
+        catalog["share.expired.title"] = "<b>פג תוקף</b>";
+      });
+      edit("fr", (catalog) => {
+        delete catalog["share.gone.body"];
+      });
+      const refused = loadPageCatalogs(copy);
+      await expect(refused).rejects.toThrow("templates/share-pages/he.json: share.revoked.title: malformed ICU message");
+      await expect(refused).rejects.toThrow("templates/share-pages/he.json: share.expired.title: <b> is a rich-text tag");
+      await expect(refused).rejects.toThrow("templates/share-pages/fr.json: share.gone.body: missing");
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

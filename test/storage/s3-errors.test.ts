@@ -79,8 +79,8 @@ describe("S3DocumentStore error paths", () => {
 
   it("treats a lost If-None-Match race with identical bytes as unchanged, without a second upload, trusting S3's own SHA-256", async () => {
     const md5 = createHash("md5").update(doc.bytes).digest("hex");
-    const { client, commands } = scriptedClient((command, call) => {
-      if (command instanceof HeadObjectCommand && call === 1) return sdkError("NotFound", 404);
+    // A new document is one If-None-Match PUT (no HEAD before it); refused, one HEAD decides.
+    const { client, commands } = scriptedClient((command) => {
       if (command instanceof PutObjectCommand) return sdkError("PreconditionFailed", 412);
       return {
         ContentLength: doc.bytes.length,
@@ -96,15 +96,18 @@ describe("S3DocumentStore error paths", () => {
     expect(commands.filter((c) => c instanceof PutObjectCommand)).toHaveLength(1);
     // The checksum S3 computed vouches for the bytes: nothing is read back.
     expect(commands.filter((c) => c instanceof GetObjectCommand)).toHaveLength(0);
-    expect(commands.filter((c) => c instanceof HeadObjectCommand).map((c) => (c as HeadObjectCommand).input.ChecksumMode)).toEqual(["ENABLED", "ENABLED"]);
+    expect(commands.filter((c) => c instanceof HeadObjectCommand).map((c) => (c as HeadObjectCommand).input.ChecksumMode)).toEqual(["ENABLED"]);
   });
 
   it("does not call an object unchanged when S3's own SHA-256 differs, though size, metadata and ETag agree", async () => {
     const md5 = createHash("md5").update(doc.bytes).digest("hex");
     const other = Buffer.from("y".repeat(doc.bytes.length));
+    // The If-None-Match PUT is refused (an object is there), the HEAD finds other bytes under the same
+    // size, metadata and ETag, the PUT that replaces them lands, and the HEAD after it (SSE-KMS: the PUT's
+    // answer proves nothing) finds ours.
     const { client, commands } = scriptedClient((command, call) => {
-      if (command instanceof PutObjectCommand) return {};
-      const checksum = call === 1 ? other : doc.bytes;
+      if (command instanceof PutObjectCommand) return call === 1 ? sdkError("PreconditionFailed", 412) : {};
+      const checksum = call === 2 ? other : doc.bytes;
       return {
         ContentLength: doc.bytes.length,
         Metadata: { sha256: doc.sha256 },
@@ -116,7 +119,7 @@ describe("S3DocumentStore error paths", () => {
     const store = new S3DocumentStore({ client, bucket: "b", maxPresignExpirySeconds: 60, encryption: { mode: "SSE-KMS", kmsKeyId: "k" } });
 
     await expect(store.put(doc, placement)).resolves.toMatchObject({ outcome: "replaced" });
-    expect(commands.filter((c) => c instanceof PutObjectCommand)).toHaveLength(1);
+    expect(commands.filter((c) => c instanceof PutObjectCommand).map((c) => (c as PutObjectCommand).input.IfNoneMatch)).toEqual(["*", undefined]);
   });
 
   it("reports a refused upload as StorageAccessDeniedError naming the key", async () => {

@@ -2,9 +2,39 @@ import { canonicalLocale, isLocaleId, type LocaleId } from "../locales";
 
 const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
 
-/** A well-formed tag may still name no language ("xx", "notes"): CLDR's names of languages decide. */
+/**
+ * ISO 639-2's special codes: well-formed tags that name no language a letter is written in
+ * (undetermined, uncoded, multiple, no linguistic content). `Intl.Locale("und").language` is even
+ * undefined in Node 20, which made `DisplayNames.of` throw.
+ */
+const NOT_A_LANGUAGE = new Set(["und", "mis", "mul", "zxx"]);
+
+/** A well-formed tag may still name no language ("xx", "notes", "und"): CLDR's names of languages decide. */
 export function isKnownLanguage(locale: LocaleId): boolean {
-  return languageNames.of(new Intl.Locale(locale).language) !== undefined;
+  let language: string | undefined;
+  try {
+    language = new Intl.Locale(locale).language;
+  } catch {
+    return false;
+  }
+  if (!language || NOT_A_LANGUAGE.has(language)) return false;
+  try {
+    return languageNames.of(language) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A file name as it may be printed: with its control and format characters (a newline, a bidi
+ * override) escaped as JSON escapes them, so a name cannot break or fake a line of a report.
+ */
+export function printableFileName(name: string): string {
+  return /[\p{Cc}\p{Cf}\u2028\u2029]/u.test(name)
+    ? JSON.stringify(name)
+        .slice(1, -1)
+        .replace(/[\p{Cf}\u2028\u2029]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`)
+    : name;
 }
 
 /** The language a name would be in canonical form ("fr_FR" -> fr-FR, "EN" -> en), if any. */
@@ -20,14 +50,15 @@ function meantLocale(locale: string): LocaleId | undefined {
  */
 export function translationFileNameProblem(name: string): string | undefined {
   const locale = name.replace(/\.json$/, "");
+  const shown = printableFileName(locale);
   if (!name.endsWith(".json") || !isLocaleId(locale)) {
     // "fr_FR" (a POSIX locale name) is answered with the tag it means, as "pt-br" is.
     const canonical = name.endsWith(".json") ? meantLocale(locale) : undefined;
-    const expected = canonical ? `; "${locale}" is not in canonical form, expected ${canonical}.json` : "";
+    const expected = canonical ? `; "${shown}" is not in canonical form, expected ${canonical}.json` : "";
     return `unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant${expected}`;
   }
   if (!isKnownLanguage(locale)) {
-    return `"${locale}" names no language known to Unicode CLDR; name a translation by its language's BCP 47 tag (such as en, pt-BR or zh-Hant), or move the file out of the letter folder`;
+    return `"${shown}" names no language known to Unicode CLDR; name a translation by its language's BCP 47 tag (such as en, pt-BR or zh-Hant), or move the file out of the letter folder`;
   }
   return undefined;
 }

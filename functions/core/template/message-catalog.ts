@@ -139,7 +139,25 @@ function pluralCategoryProblems(nodes: readonly IcuNode[], locale: string, probl
 /** A catalog message read for the checks: the arguments it uses and what is wrong with it besides; throws what the parser throws. */
 function readMessage(locale: string, message: string, parsed: ParsedMessageLookup): { names: Set<string>; problems: string[] } {
   const tree = (parsed(message) ?? parse(message)) as unknown as IcuNode[];
-  return { names: argumentNames(tree), problems: pluralCategoryProblems(tree, locale) };
+  return { names: argumentNames(tree), problems: [...pluralCategoryProblems(tree, locale), ...tagProblems(tree)] };
+}
+
+/**
+ * Rich-text tags (`<b>...</b>`): formatjs reads them as calls to a function the caller passes, which
+ * no template or page passes, so the message would fail each time it is printed (the fresh user's
+ * share page answered 503). Styling is the template's markup; a literal "<" is written '<'.
+ */
+function tagProblems(nodes: readonly IcuNode[], problems: string[] = []): string[] {
+  for (const node of nodes) {
+    // Type 8 is a tag.
+    if (node.type === 8)
+      problems.push(
+        `<${node.value}> is a rich-text tag, which nothing here fills; write the words plain (styling belongs to the template's markup), or quote a literal "<" as '<'`,
+      );
+    for (const option of Object.values(node.options ?? {})) tagProblems(option.value, problems);
+    if (node.children) tagProblems(node.children, problems);
+  }
+  return problems;
 }
 
 function argumentNames(nodes: readonly IcuNode[], names = new Set<string>()): Set<string> {

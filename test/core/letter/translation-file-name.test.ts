@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseLetter } from "../../../functions/core/letter/parse-letter";
-import { translationFileNameProblem } from "../../../functions/core/letter/translation-file-name";
+import { printableFileName, translationFileNameProblem } from "../../../functions/core/letter/translation-file-name";
 import { listLettersOf, readLetter } from "../../../functions/letters/reader-rules";
 
 const SAMPLE = join(__dirname, "../../fixtures/letters/sample");
@@ -24,6 +24,26 @@ describe("a letter's .json files named by no language", () => {
 
   it.each(["en.json", "pt-BR.json", "zh-Hant.json", "sr-Latn.json", "de-CH.json"])("takes %s as a translation's name", (name) => {
     expect(translationFileNameProblem(name)).toBeUndefined();
+  });
+
+  // ISO 639-2's special codes are well-formed tags of no language; "und" made Intl.DisplayNames throw
+  // (Intl.Locale("und").language is undefined in Node 20), which crashed generate and serve (the fresh user).
+  it.each(["und.json", "und-Latn.json", "und-AQ.json", "mul.json", "zxx.json", "mis.json"])("refuses %s (a special code, no language) without throwing", (name) => {
+    expect(translationFileNameProblem(name)).toMatch(/names no language known to Unicode CLDR/);
+  });
+
+  it("skips und.json in a letter with a warning, the letter's languages still read", () => {
+    const parsed = parseLetter("sample", [...sampleFiles(), { name: "und.json", bytes: readFileSync(join(SAMPLE, "fr.json")) }]);
+    expect([...parsed.letter.translations.keys()].sort()).toEqual(["en", "fr"]);
+    expect(parsed.warnings.map((warning) => warning.file)).toEqual(["sample/und.json"]);
+  });
+
+  it("names a file with a line break or a bidi override in it escaped, so the name cannot break or fake a report line", () => {
+    const name = "fr\nwarning: all good \u202Eevil.json";
+    const problem = translationFileNameProblem(name) ?? "";
+    expect(problem).not.toMatch(/[\n\u202e]/u);
+    expect(printableFileName(name)).toBe("fr\\nwarning: all good \\u202eevil.json");
+    expect(printableFileName("fr (copy).json")).toBe("fr (copy).json");
   });
 
   it("skips them with a warning each, and keeps them out of the letter's languages and failed languages", () => {
