@@ -77,6 +77,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "letter/source-fingerprint.ts BOOKKEEPING_FIELDS": "constant",
   "letter/text-rules.ts ISOLATE_DIRECTION": "constant",
   "letter/parse-json.ts FORBIDDEN_KEYS": "constant",
+  "letter/translation-file-name.ts NOT_A_LANGUAGE": "constant",
   "style/shorthands.ts WIDE_KEYWORDS": "constant",
   "style/shorthands.ts BORDER_STYLES": "constant",
   "style/shorthands.ts BORDER_WIDTHS": "constant",
