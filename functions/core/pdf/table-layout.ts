@@ -40,6 +40,11 @@ interface CellLayout {
   /** The space above and below the content inside the cell: border (or half the collapsed border) and padding. */
   insetTop: number;
   insetBottom: number;
+  /**
+   * How far `vertical-align: middle` or `bottom` moved the content down. A cell cut by a page break
+   * drops it, as Chromium does (its content starts at the top of its first fragment).
+   */
+  alignShift: number;
   /** Content items, y from the block's top. */
   items: PageItem[];
 }
@@ -56,6 +61,12 @@ interface RowBlock {
   over: PlacedRule[];
   /** The tops of the block's rows after its first, where a block taller than a page is best cut. */
   boundaries: number[];
+  /**
+   * Whether a page may break between its rows when they fit a page: rows that only a rowspan cell
+   * binds break between them as Chromium's do (the cell cut across the pages); a row group with
+   * `break-inside: avoid` does not.
+   */
+  breakable: boolean;
 }
 
 /** A table laid out, ready to be put on pages. */
@@ -630,18 +641,19 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
   }
   // Blocks: from a row, every row that a rowspan cell begun in the block still covers, or the
   // whole row group when it may not break (break-inside: avoid).
-  const blocks: { from: number; to: number }[] = [];
+  const blocks: { from: number; to: number; breakable: boolean }[] = [];
   for (let r = 0; r < grid.rows.length; ) {
     const group = grid.rows[r]!.group;
     let to = r;
-    if (group.box.style.breakInside === "avoid") while (grid.rows[to + 1]?.group === group) to++;
+    const avoid = group.box.style.breakInside === "avoid";
+    if (avoid) while (grid.rows[to + 1]?.group === group) to++;
     for (let k = r; k <= to; k++) for (const cell of startingIn[k]!) to = Math.max(to, k + cell.rows - 1);
-    blocks.push({ from: r, to });
+    blocks.push({ from: r, to, breakable: !avoid });
     r = to + 1;
   }
   const laidIn = grid.rows.map((): typeof laid => []);
   for (const cell of laid) laidIn[cell.cell.row]!.push(cell);
-  const layBlock = ({ from, to }: { from: number; to: number }): RowBlock => {
+  const layBlock = ({ from, to, breakable }: { from: number; to: number; breakable: boolean }): RowBlock => {
     const tops: number[] = [];
     let y = 0;
     for (let r = from; r <= to; r++) {
@@ -649,7 +661,7 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
       y += heights[r]! + (r < to ? vSpacing : 0);
     }
     const bottomOf = (r: number) => tops[r]! + heights[r]!;
-    const block: RowBlock = { height: y, cells: [], under: [], over: [], boundaries: tops.slice(from + 1) };
+    const block: RowBlock = { height: y, cells: [], under: [], over: [], boundaries: tops.slice(from + 1), breakable };
     const rule = (list: PlacedRule[], rx: number, ry: number, rw: number, rh: number, color: string) => {
       if (rw > 0 && rh > 0) list.push({ kind: "rule", x: rx, y: ry, width: rw, height: rh, color });
     };
@@ -661,7 +673,14 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
       const free = height - cell.height;
       const offset = cell.align === "middle" ? free / 2 : cell.align === "bottom" ? free : cell.align === "baseline" ? (ascents[row] ?? 0) - baselineOf(cell) : 0;
       const shift = top + cell.insetTop + offset;
-      block.cells.push({ top, height, insetTop: cell.insetTop, insetBottom: cell.insetBottom, items: cell.items.map((item) => ({ ...item, y: item.y + shift })) });
+      block.cells.push({
+        top,
+        height,
+        insetTop: cell.insetTop,
+        insetBottom: cell.insetBottom,
+        alignShift: cell.align === "middle" || cell.align === "bottom" ? offset : 0,
+        items: cell.items.map((item) => ({ ...item, y: item.y + shift })),
+      });
       // Painted in CSS 2.1's order (17.5.1): column group, column (each over its part of the cell), row group, row, cell.
       const spanned = Array.from({ length: span }, (_, i) => column + i);
       const sliceOf = (c: number) => {
@@ -749,38 +768,60 @@ function itemHeight(item: PageItem): number {
 }
 
 /**
- * Splits a block taller than a page within `room` points of its top: between its rows where one
- * ends in the room, else inside them. Each cell cut keeps the lines that end above the cut and
- * carries the rest, from its first line that does not fit, to the remainder, which starts after
- * the padding of the cell so cut; backgrounds and borders are cut and stretched with it.
+ * Splits a block within `room` points of its top: between its rows where one ends in the room,
+ * else inside them (a row taller than a page). Between rows, as Chromium fragments a rowspan cell:
+ * a cell cut there keeps its lines down to the page's end (`room`), past its rows on this page,
+ * and carries the rest to its remainder's top (no padding there, as boxes are sliced); the rows
+ * after the cut keep their heights unless the carried lines need more. Inside a row, each cell cut
+ * keeps the lines that end above the cut and its padding, and carries the rest to the remainder,
+ * which starts after the padding of the cell so cut. Backgrounds and borders are cut and
+ * stretched with them.
  */
-function splitBlock(block: RowBlock, room: number): [RowBlock, RowBlock] {
-  const cut = Math.max(0, ...block.boundaries.filter((b) => b <= room + EPSILON)) || room;
+function splitBlock(whole: RowBlock, room: number): [RowBlock, RowBlock] {
+  const boundary = Math.max(0, ...whole.boundaries.filter((b) => b <= room + EPSILON));
+  const betweenRows = boundary > 0;
+  const cut = boundary || room;
+  const crosses = (cell: CellLayout) => cell.top < cut - EPSILON && cell.top + cell.height > cut + EPSILON;
+  // A cell cut by the break is set from its top: its vertical alignment is dropped, as Chromium drops it.
+  const block: RowBlock = {
+    ...whole,
+    cells: whole.cells.map((cell) =>
+      crosses(cell) && cell.alignShift !== 0 ? { ...cell, alignShift: 0, items: cell.items.map((item) => ({ ...item, y: item.y - cell.alignShift })) } : cell,
+    ),
+  };
   const cuts = new Map<CellLayout, number>();
   let lift = 0;
   for (const cell of block.cells) {
-    if (cell.top >= cut - EPSILON || cell.top + cell.height <= cut + EPSILON) continue;
-    const limit = cut - cell.insetBottom;
+    if (!crosses(cell)) continue;
+    const limit = betweenRows ? room : cut - cell.insetBottom;
     let cellCut = limit;
     // Lines and images are not cut; a rule (a background, a border) is.
     for (const item of cell.items) if (item.kind !== "rule" && item.y < limit && item.y + itemHeight(item) > limit) cellCut = Math.min(cellCut, item.y);
     cuts.set(cell, cellCut);
-    if (cell.items.some((item) => item.y + itemHeight(item) > cellCut + EPSILON)) lift = Math.max(lift, cut - cellCut + cell.insetTop);
+    const carried = cell.items.filter((item) => item.y + itemHeight(item) > cellCut + EPSILON);
+    if (carried.length === 0) continue;
+    if (!betweenRows) lift = Math.max(lift, cut - cellCut + cell.insetTop);
+    else {
+      // Carried lines taller than the cell's rows after the cut make those rows taller (not measured against Chromium).
+      const needed = Math.max(...carried.map((item) => item.y + itemHeight(item))) - cellCut + cell.insetBottom;
+      lift = Math.max(lift, needed - (cell.top + cell.height - cut));
+    }
   }
   const move = (y: number) => y - cut + lift;
   // A rule across the cut goes on from `tailTop` in the remainder.
-  const splitRules = (rules: readonly PlacedRule[], at: number, tailTop: number, head: PlacedRule[], tail: PlacedRule[]) => {
+  const splitRules = (rules: readonly PlacedRule[], at: number, tailTop: number, shift: (y: number) => number, head: PlacedRule[], tail: PlacedRule[]) => {
     for (const rule of rules) {
       if (rule.y + rule.height <= at + EPSILON) head.push(rule);
-      else if (rule.y >= at - EPSILON) tail.push({ ...rule, y: move(rule.y) });
+      else if (rule.y >= at - EPSILON) tail.push({ ...rule, y: shift(rule.y) });
       else {
         head.push({ ...rule, height: at - rule.y });
-        tail.push({ ...rule, y: tailTop, height: move(rule.y + rule.height) - tailTop });
+        tail.push({ ...rule, y: tailTop, height: shift(rule.y + rule.height) - tailTop });
       }
     }
   };
-  const head: RowBlock = { height: cut, cells: [], under: [], over: [], boundaries: block.boundaries.filter((b) => b < cut - EPSILON) };
-  const tail: RowBlock = { height: move(block.height), cells: [], under: [], over: [], boundaries: block.boundaries.filter((b) => b > cut + EPSILON).map(move) };
+  const { breakable } = block;
+  const head: RowBlock = { height: cut, cells: [], under: [], over: [], boundaries: block.boundaries.filter((b) => b < cut - EPSILON), breakable };
+  const tail: RowBlock = { height: move(block.height), cells: [], under: [], over: [], boundaries: block.boundaries.filter((b) => b > cut + EPSILON).map(move), breakable };
   for (const cell of block.cells) {
     const cellCut = cuts.get(cell);
     if (cellCut === undefined) {
@@ -788,6 +829,8 @@ function splitBlock(block: RowBlock, room: number): [RowBlock, RowBlock] {
       else tail.cells.push({ ...cell, top: move(cell.top), items: cell.items.map((item) => ({ ...item, y: move(item.y) })) });
       continue;
     }
+    // Between rows the carried lines start at the remainder's top; inside a row, after the padding.
+    const carry = betweenRows ? (y: number) => y - cellCut : move;
     const above: PageItem[] = [];
     const below: PageItem[] = [];
     const aboveRules: PlacedRule[] = [];
@@ -795,12 +838,13 @@ function splitBlock(block: RowBlock, room: number): [RowBlock, RowBlock] {
     for (const item of cell.items) {
       if (item.kind === "rule") continue;
       if (item.y + itemHeight(item) <= cellCut + EPSILON) above.push(item);
-      else below.push({ ...item, y: move(item.y) });
+      else below.push({ ...item, y: carry(item.y) });
     }
     splitRules(
       cell.items.filter((item): item is PlacedRule => item.kind === "rule"),
       cellCut,
-      move(cellCut),
+      carry(cellCut),
+      carry,
       aboveRules,
       belowRules,
     );
@@ -808,8 +852,8 @@ function splitBlock(block: RowBlock, room: number): [RowBlock, RowBlock] {
     tail.cells.push({ ...cell, top: 0, height: move(cell.top + cell.height), items: [...belowRules, ...below] });
   }
   // The remainder's backgrounds and borders start at its top, stretched by what the cut cells carry over.
-  splitRules(block.under, cut, 0, head.under, tail.under);
-  splitRules(block.over, cut, 0, head.over, tail.over);
+  splitRules(block.under, cut, 0, move, head.under, tail.under);
+  splitRules(block.over, cut, 0, move, head.over, tail.over);
   return [head, tail];
 }
 
@@ -884,6 +928,18 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
     const room = cursor.bottom - cursor.y - footerHeight - (queue.length === 0 ? table.bottom : 0) - table.after;
     if (block.height <= room + 0.01) {
       place(block, true);
+      continue;
+    }
+    // Rows a rowspan cell binds break between them where one ends in the room, as Chromium breaks
+    // them: the spanning cell is cut, its lines that fit here stay, the rest go on the next page.
+    if (block.breakable && block.boundaries.some((b) => b <= room + EPSILON)) {
+      const [head, tail] = splitBlock(block, room);
+      place(head, false);
+      queue.unshift(tail);
+      endFragment(false);
+      cursor.breakPage();
+      first = false;
+      startFragment();
       continue;
     }
     const freshRoom = cursor.freshHeight - table.continuationTop - headerHeight - footerHeight - table.after;
