@@ -21,9 +21,12 @@ export interface TableHost {
   /**
    * Lays a cell's content out at `x`, `width` points wide, its TH or TD structure element (with its
    * scope) added to `row`: the placed items (y from the content's top), the content's height and
-   * the first line's baseline (null without lines).
+   * the first line's baseline (null without lines) and where a page may first break inside it
+   * (below its first paragraph's first `orphans` lines; null without lines), and every place a page
+   * may break in it without leaving fewer than `orphans` or `widows` lines of a paragraph (y from the
+   * content's top).
    */
-  layoutContent(box: Box, x: number, width: number, row: StructNode): { items: PageItem[]; height: number; baseline: number | null };
+  layoutContent(box: Box, x: number, width: number, row: StructNode): { items: PageItem[]; height: number; baseline: number | null; firstBreak: number | null; breaks: number[] };
 }
 
 /** A collapsed border: the winning side's width and color (CSS 2.1 17.6.2.1). */
@@ -45,6 +48,10 @@ interface CellLayout {
    * drops it, as Chromium does (its content starts at the top of its first fragment).
    */
   alignShift: number;
+  /** Where a page may first break in the cell's content set from its top (its first `orphans` lines), y from the block's top; null without lines. */
+  firstBreak: number | null;
+  /** Where a page may break in the cell's content set from its top, honouring `orphans` and `widows`, y from the block's top. */
+  breaks: number[];
   /** Content items, y from the block's top. */
   items: PageItem[];
 }
@@ -613,6 +620,8 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
       items: content.items,
       contentHeight: content.height,
       baseline: content.baseline,
+      firstBreak: content.firstBreak,
+      breaks: content.breaks,
       height: insetTop + content.height + insetBottom,
       align: cs.verticalAlign,
     };
@@ -679,6 +688,8 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
         insetTop: cell.insetTop,
         insetBottom: cell.insetBottom,
         alignShift: cell.align === "middle" || cell.align === "bottom" ? offset : 0,
+        firstBreak: cell.firstBreak === null ? null : top + cell.insetTop + cell.firstBreak,
+        breaks: cell.breaks.map((b) => top + cell.insetTop + b),
         items: cell.items.map((item) => ({ ...item, y: item.y + shift })),
       });
       // Painted in CSS 2.1's order (17.5.1): column group, column (each over its part of the cell), row group, row, cell.
@@ -755,10 +766,39 @@ function rowsHeight(table: TableLayout, blocks: readonly RowBlock[]): number {
   return blocks.reduce((sum, block) => sum + block.height + table.after, 0);
 }
 
-/** What must fit on a page for the table to start there: its top, header, first rows and footer (the whole table when it may not break). */
-export function tableHead(table: TableLayout, whole: boolean): number {
+/**
+ * Chromium repeats a header (or footer) on the pages after the first only when it takes at most a
+ * quarter of the page area (measured on A4, 717.2 pt: a header of 179.1 pt repeated, 181.4 pt not),
+ * so that a tall one does not leave rows no room.
+ */
+const REPEATABLE_SHARE = 0.25;
+
+/** The header or footer rows repeated on the pages after the first: all of them, or none when they are too tall. */
+function repeated(table: TableLayout, blocks: readonly RowBlock[], freshHeight: number): readonly RowBlock[] {
+  return rowsHeight(table, blocks) <= freshHeight * REPEATABLE_SHARE + EPSILON ? blocks : [];
+}
+
+/** The room for body rows on a page after a break, below the repeated header and above the repeated footer. */
+function freshRoom(table: TableLayout, freshHeight: number): number {
+  const repeats = [...repeated(table, table.header, freshHeight), ...repeated(table, table.footer, freshHeight)];
+  return freshHeight - table.continuationTop - rowsHeight(table, repeats) - table.after;
+}
+
+/**
+ * What must fit on a page for the table to start there: its top, header, first rows and footer
+ * (the whole table when it may not break). First rows taller than a page after a break
+ * (`freshHeight`) are cut on any page, so Chromium starts them where it is: then only the first
+ * lines of every cell (as many as its `orphans`) must fit.
+ */
+export function tableHead(table: TableLayout, whole: boolean, freshHeight = Number.POSITIVE_INFINITY): number {
   const blocks = whole ? table.body : table.body.slice(0, 1);
-  return table.top + rowsHeight(table, table.header) + rowsHeight(table, blocks) + rowsHeight(table, table.footer) + table.bottom;
+  let rows = rowsHeight(table, blocks);
+  const first = table.body[0];
+  if (!whole && first && first.height > freshRoom(table, freshHeight) + EPSILON) {
+    const starts = first.cells.flatMap((cell) => (cell.firstBreak === null ? [] : [cell.firstBreak]));
+    rows = starts.length > 0 ? Math.max(...starts) : 0;
+  }
+  return table.top + rowsHeight(table, table.header) + rows + rowsHeight(table, table.footer) + table.bottom;
 }
 
 const EPSILON = 0.01;
@@ -769,18 +809,14 @@ function itemHeight(item: PageItem): number {
 
 /**
  * Splits a block within `room` points of its top: between its rows where one ends in the room,
- * else inside them (a row taller than a page). Between rows, as Chromium fragments a rowspan cell:
- * a cell cut there keeps its lines down to the page's end (`room`), past its rows on this page,
- * and carries the rest to its remainder's top (no padding there, as boxes are sliced); the rows
- * after the cut keep their heights unless the carried lines need more. Inside a row, each cell cut
- * keeps the lines that end above the cut and its padding, and carries the rest to the remainder,
- * which starts after the padding of the cell so cut. Backgrounds and borders are cut and
- * stretched with them.
+ * else inside them (a row taller than a page), as Chromium fragments a table. A cell cut (a
+ * rowspan cell between rows, every cell of a row taller than a page) keeps its lines down to the
+ * page's end (`room`), past its rows on this page, and carries the rest to its remainder's top
+ * (no padding at the cut either side: boxes are sliced); the rows after the cut keep their heights
+ * unless the carried lines need more. Backgrounds and borders are cut and stretched with them.
  */
 function splitBlock(whole: RowBlock, room: number): [RowBlock, RowBlock] {
-  const boundary = Math.max(0, ...whole.boundaries.filter((b) => b <= room + EPSILON));
-  const betweenRows = boundary > 0;
-  const cut = boundary || room;
+  const cut = Math.max(0, ...whole.boundaries.filter((b) => b <= room + EPSILON)) || room;
   const crosses = (cell: CellLayout) => cell.top < cut - EPSILON && cell.top + cell.height > cut + EPSILON;
   // A cell cut by the break is set from its top: its vertical alignment is dropped, as Chromium drops it.
   const block: RowBlock = {
@@ -793,19 +829,19 @@ function splitBlock(whole: RowBlock, room: number): [RowBlock, RowBlock] {
   let lift = 0;
   for (const cell of block.cells) {
     if (!crosses(cell)) continue;
-    const limit = betweenRows ? room : cut - cell.insetBottom;
-    let cellCut = limit;
+    let cellCut = room;
     // Lines and images are not cut; a rule (a background, a border) is.
-    for (const item of cell.items) if (item.kind !== "rule" && item.y < limit && item.y + itemHeight(item) > limit) cellCut = Math.min(cellCut, item.y);
+    for (const item of cell.items) if (item.kind !== "rule" && item.y < room && item.y + itemHeight(item) > room) cellCut = Math.min(cellCut, item.y);
+    // At the last break that leaves a paragraph `orphans` and `widows` lines, when there is one here.
+    const overflows = cell.items.some((item) => item.kind !== "rule" && item.y + itemHeight(item) > cellCut + EPSILON);
+    const allowed = cell.breaks.filter((b) => b > cell.top + cell.insetTop + EPSILON && b <= cellCut + EPSILON);
+    if (overflows && allowed.length > 0) cellCut = Math.max(...allowed);
     cuts.set(cell, cellCut);
     const carried = cell.items.filter((item) => item.y + itemHeight(item) > cellCut + EPSILON);
     if (carried.length === 0) continue;
-    if (!betweenRows) lift = Math.max(lift, cut - cellCut + cell.insetTop);
-    else {
-      // Carried lines taller than the cell's rows after the cut make those rows taller (not measured against Chromium).
-      const needed = Math.max(...carried.map((item) => item.y + itemHeight(item))) - cellCut + cell.insetBottom;
-      lift = Math.max(lift, needed - (cell.top + cell.height - cut));
-    }
+    // Carried lines taller than what is left of the cell's rows make the remainder taller.
+    const needed = Math.max(...carried.map((item) => item.y + itemHeight(item))) - cellCut + cell.insetBottom;
+    lift = Math.max(lift, needed - (cell.top + cell.height - cut));
   }
   const move = (y: number) => y - cut + lift;
   // A rule across the cut goes on from `tailTop` in the remainder.
@@ -826,11 +862,18 @@ function splitBlock(whole: RowBlock, room: number): [RowBlock, RowBlock] {
     const cellCut = cuts.get(cell);
     if (cellCut === undefined) {
       if (cell.top < cut - EPSILON) head.cells.push(cell);
-      else tail.cells.push({ ...cell, top: move(cell.top), items: cell.items.map((item) => ({ ...item, y: move(item.y) })) });
+      else
+        tail.cells.push({
+          ...cell,
+          top: move(cell.top),
+          firstBreak: cell.firstBreak === null ? null : move(cell.firstBreak),
+          breaks: cell.breaks.map(move),
+          items: cell.items.map((item) => ({ ...item, y: move(item.y) })),
+        });
       continue;
     }
-    // Between rows the carried lines start at the remainder's top; inside a row, after the padding.
-    const carry = betweenRows ? (y: number) => y - cellCut : move;
+    // The carried lines start at the remainder's top.
+    const carry = (y: number) => y - cellCut;
     const above: PageItem[] = [];
     const below: PageItem[] = [];
     const aboveRules: PlacedRule[] = [];
@@ -848,8 +891,9 @@ function splitBlock(whole: RowBlock, room: number): [RowBlock, RowBlock] {
       aboveRules,
       belowRules,
     );
-    head.cells.push({ ...cell, height: cut - cell.top, items: [...aboveRules, ...above] });
-    tail.cells.push({ ...cell, top: 0, height: move(cell.top + cell.height), items: [...belowRules, ...below] });
+    head.cells.push({ ...cell, height: cut - cell.top, breaks: cell.breaks.filter((b) => b <= cellCut + EPSILON), items: [...aboveRules, ...above] });
+    const breaks = cell.breaks.filter((b) => b > cellCut + EPSILON).map(carry);
+    tail.cells.push({ ...cell, top: 0, height: move(cell.top + cell.height), firstBreak: null, breaks, items: [...belowRules, ...below] });
   }
   // The remainder's backgrounds and borders start at its top, stretched by what the cut cells carry over.
   splitRules(block.under, cut, 0, move, head.under, tail.under);
@@ -888,12 +932,15 @@ function drawTableFragment(table: TableLayout, page: Page, top: number, bottom: 
 /**
  * Puts the table on pages from the cursor's position: the header at the top of every fragment
  * (tagged content on the first page, artifacts after), then the rows that fit, the footer at the
- * foot of every fragment. A row, or the rows a rowspan cell binds, moves whole to the next page
- * unless it is taller than a page.
+ * foot of every fragment (each repeated only when it takes at most a quarter of the page). A row
+ * moves whole to the next page unless it is taller than a page; rows a rowspan cell binds break
+ * between them (rows of a row group with `break-inside: avoid` do not, when they fit a page).
  */
 export function placeTable(table: TableLayout, cursor: TableCursor): void {
+  const header = repeated(table, table.header, cursor.freshHeight);
+  const footer = repeated(table, table.footer, cursor.freshHeight);
   const footerHeight = rowsHeight(table, table.footer);
-  const headerHeight = rowsHeight(table, table.header);
+  const repeatedFooterHeight = rowsHeight(table, footer);
   let first = true;
   let fragmentTop = cursor.y;
   let backgroundAt = cursor.page.items.length;
@@ -902,14 +949,14 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
     fragmentTop = cursor.y;
     backgroundAt = cursor.page.items.length;
     cursor.y += first ? table.top : table.continuationTop;
-    for (const block of table.header) {
+    for (const block of first ? table.header : header) {
       drawBlock(block, cursor.y, cursor.page, !first);
       cursor.y += block.height + table.after;
     }
     rowsHere = 0;
   };
   const endFragment = (last: boolean) => {
-    for (const block of table.footer) {
+    for (const block of last ? table.footer : footer) {
       drawBlock(block, cursor.y, cursor.page, !last);
       cursor.y += block.height + table.after;
     }
@@ -925,7 +972,9 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
   };
   while (queue.length > 0) {
     const block = queue.shift()!;
-    const room = cursor.bottom - cursor.y - footerHeight - (queue.length === 0 ? table.bottom : 0) - table.after;
+    const room = cursor.bottom - cursor.y - (queue.length === 0 ? footerHeight + table.bottom : repeatedFooterHeight) - table.after;
+    // A block cut here does not end the table on this page: the table's bottom edge is not in the way.
+    const cutRoom = room + (queue.length === 0 ? table.bottom : 0);
     if (block.height <= room + 0.01) {
       place(block, true);
       continue;
@@ -933,7 +982,7 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
     // Rows a rowspan cell binds break between them where one ends in the room, as Chromium breaks
     // them: the spanning cell is cut, its lines that fit here stay, the rest go on the next page.
     if (block.breakable && block.boundaries.some((b) => b <= room + EPSILON)) {
-      const [head, tail] = splitBlock(block, room);
+      const [head, tail] = splitBlock(block, cutRoom);
       place(head, false);
       queue.unshift(tail);
       endFragment(false);
@@ -942,13 +991,13 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
       startFragment();
       continue;
     }
-    const freshRoom = cursor.freshHeight - table.continuationTop - headerHeight - footerHeight - table.after;
+    const roomAfterBreak = freshRoom(table, cursor.freshHeight);
     // On a page this fragment began by a break with no row yet, another break gains nothing.
     const fresh = rowsHere === 0 && !first;
-    if (block.height > freshRoom + 0.01 || fresh) {
+    if (block.height > roomAfterBreak + 0.01 || fresh) {
       // Taller than any page: as much of it as fits here, the rest on the next page; a block whose
       // first line alone is taller than the room is set whole, past the page's foot.
-      const [head, tail] = room > 0 ? splitBlock(block, room) : [null, block];
+      const [head, tail] = cutRoom > 0 ? splitBlock(block, cutRoom) : [null, block];
       if (head?.cells.some((cell) => cell.items.some((item) => item.kind !== "rule"))) {
         place(head, false);
         queue.unshift(tail);
