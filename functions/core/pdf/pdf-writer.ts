@@ -63,8 +63,21 @@ function glyphKey(id: number, text: string, advance: number): string {
   return `${id}\u0000${text}\u0000${advance}`;
 }
 
-/** Each shaped glyph's main glyph: its text, advance and `glyphKey` (see `EmbeddedFace.encode`), shared across documents as the glyphs are. */
-const mainGlyphs = new WeakMap<ShapedGlyph, { text: string; advance: number; key: string }>();
+/**
+ * A shaped glyph's main glyph: its text, advance and `glyphKey` (see `EmbeddedFace.encode`), shared
+ * across documents as the glyphs are; and the subset glyph the face that last encoded it gave it.
+ */
+interface MainGlyph {
+  text: string;
+  advance: number;
+  key: string;
+  /** The `EmbeddedFace.identity` of the face (in one document) that last encoded the glyph: `gid` is that face's. */
+  owner: symbol | undefined;
+  gid: number;
+}
+
+/** Each shaped glyph's main glyph (see `MainGlyph`). */
+const mainGlyphs = new WeakMap<ShapedGlyph, MainGlyph>();
 
 function utf16Hex(text: string): string {
   let out = "";
@@ -79,8 +92,13 @@ function utf16Hex(text: string): string {
  */
 class EmbeddedFace {
   private readonly ids = new Map<string, number>();
-  /** The same lookup by glyph object: shaped runs come from the font library's cache, so most glyphs repeat as objects. */
-  private readonly idsByGlyph = new Map<ShapedGlyph, number>();
+  /**
+   * This face in this document, as the glyphs it encoded remember it (`MainGlyph.owner`): shaped runs
+   * come from the font library's cache, so most glyphs repeat as objects, and the glyph's own record
+   * answers without a map of the document's (growing it to thousands of entries per face showed as garbage).
+   * A symbol, not the face: the records outlive the document and must not hold it.
+   */
+  private readonly identity = Symbol("EmbeddedFace");
   /** By the marks a glyph's text starts with (see `encodeMarked`), then by glyph. */
   private readonly markedIds = new Map<string, Map<ShapedGlyph, number>>();
   private readonly invisibleByGlyph = new Map<ShapedGlyph, { before: string; after: string }>();
@@ -113,20 +131,19 @@ class EmbeddedFace {
 
   /** The subset glyph that draws a shaped glyph and stands for the main piece of its text (see `textPieces`). */
   encode(glyph: ShapedGlyph): number {
-    let gid = this.idsByGlyph.get(glyph);
-    if (gid === undefined) {
+    let main = mainGlyphs.get(glyph);
+    if (main === undefined) {
       // The key is made once per shaped glyph and process: each document looks every glyph up anew.
-      let main = mainGlyphs.get(glyph);
-      if (main === undefined) {
-        const text = piecesOf(this.caches, glyph).main;
-        const advance = textWidth(glyph);
-        main = { text, advance, key: glyphKey(glyph.id, text, advance) };
-        mainGlyphs.set(glyph, main);
-      }
-      gid = this.glyphFor(glyph.id, main.text, main.advance, main.key);
-      this.idsByGlyph.set(glyph, gid);
+      const text = piecesOf(this.caches, glyph).main;
+      const advance = textWidth(glyph);
+      main = { text, advance, key: glyphKey(glyph.id, text, advance), owner: undefined, gid: 0 };
+      mainGlyphs.set(glyph, main);
     }
-    return gid;
+    if (main.owner !== this.identity) {
+      main.gid = this.glyphFor(glyph.id, main.text, main.advance, main.key);
+      main.owner = this.identity;
+    }
+    return main.gid;
   }
 
   /**
@@ -321,7 +338,13 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     doc.useXObjectOnPage(form.name, form.object);
     return form.name;
   };
-  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm };
+  const fills = new Map<string, string>();
+  const fill = (color: string): string => {
+    let operator = fills.get(color);
+    if (operator === undefined) fills.set(color, (operator = `${rgb(color)} rg`));
+    return operator;
+  };
+  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, fill };
   const openedImages: OpenedImages = new Map();
 
   for (const page of pages) {
@@ -358,7 +381,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
       } else if (item.kind === "rule") {
         mark(null);
-        doc.addContent(`${rgb(item.color)} rg ${num(item.x)} ${num(geometry.height - item.y - item.height)} ${num(item.width)} ${num(item.height)} re f`);
+        doc.addContent(`${fill(item.color)} ${num(item.x)} ${num(geometry.height - item.y - item.height)} ${num(item.width)} ${num(item.height)} re f`);
       } else {
         mark(item.node);
         drawLine(drawing, item, rtlPage);
@@ -598,6 +621,8 @@ interface LineDrawing {
   faceOf(id: FaceId): EmbeddedFace;
   /** The resource name of the form XObject that draws a glyph's outline on the current page. */
   glyphForm(face: FaceId, id: number): string;
+  /** The operator that sets a fill colour (`#rrggbb`), made once per colour and document. */
+  fill(color: string): string;
 }
 
 /**
@@ -708,13 +733,14 @@ function readsRightToLeft(page: Page): boolean {
 }
 
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
-function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: PlacedLine, rtlPage: boolean): void {
+function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item: PlacedLine, rtlPage: boolean): void {
   const baseline = geometry.height - (item.y + item.line.ascent);
   const out: string[] = ["BT"];
   const outlines: string[] = [];
   let [outlineX, outlineY] = [0, 0];
   let color = "";
-  let font = "";
+  let fontFace: EmbeddedFace | undefined;
+  let fontSize = 0;
   let textRise = 0;
   // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
   const runs = item.line.runs;
@@ -739,13 +765,14 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
     if (placed.color !== color) {
-      out.push(`${rgb(placed.color)} rg`);
+      out.push(fill(placed.color));
       color = placed.color;
     }
-    const selected = `/${face.embedding.resourceName} ${num(placed.size)} Tf`;
-    if (selected !== font) {
-      out.push(selected);
-      font = selected;
+    // Compared before it is written: a string per run showed as garbage. Sizes that print alike are alike.
+    if (face !== fontFace || (placed.size !== fontSize && num(placed.size) !== num(fontSize))) {
+      out.push(`/${face.embedding.resourceName} ${num(placed.size)} Tf`);
+      fontFace = face;
+      fontSize = placed.size;
     }
     const pen = item.x + placed.x;
     // One text position per run: horizontal shifts are TJ adjustments and mark heights a text rise,

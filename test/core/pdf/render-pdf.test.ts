@@ -113,6 +113,23 @@ describe("deterministic bytes", () => {
     expect(cold.equals(warm)).toBe(true);
   });
 
+  test("a letter's bytes do not depend on the letters the process rendered before it", async () => {
+    // Shaped glyphs are shared across documents and remember the subset glyph their last document
+    // gave them (pdf-writer's MainGlyph): a letter drawing other words first numbers its glyphs
+    // otherwise, and must not leave its numbers to the next letter.
+    const html = fixture("letter-en.html");
+    const other = html.replace("Excellencies,", "Zoë’s jukebox quietly vexed few Excellencies,");
+    expect(other).not.toBe(html);
+    const alone = await renderPdf(html, options("en", { fonts: loadFontLibrary() }));
+    const fonts = loadFontLibrary();
+    const before = await renderPdf(other, options("en", { fonts }));
+    const after = await renderPdf(html, options("en", { fonts }));
+    const again = await renderPdf(other, options("en", { fonts }));
+    expect(after.equals(alone)).toBe(true);
+    expect(again.equals(before)).toBe(true);
+    expect(before.equals(alone)).toBe(false);
+  });
+
   test("one comma more changes the bytes and the document ID", async () => {
     const html = fixture("letter-en.html");
     const changed = html.replace("Excellencies,", "Excellencies,,");
