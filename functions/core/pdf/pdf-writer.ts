@@ -74,6 +74,22 @@ interface MainGlyph {
   /** The `EmbeddedFace.identity` of the face (in one document) that last encoded the glyph: `gid` is that face's. */
   owner: symbol | undefined;
   gid: number;
+  /** The same for the invisible glyphs of its marks (`EmbeddedFace.invisibleCodes`). */
+  invisibleOwner: symbol | undefined;
+  invisible: { before: string; after: string };
+}
+
+/** A shaped glyph's record, made the first time any document draws it (see `MainGlyph`). */
+function mainGlyphOf(caches: TypesetterCaches, glyph: ShapedGlyph): MainGlyph {
+  let main = mainGlyphs.get(glyph);
+  if (main === undefined) {
+    // The key is made once per shaped glyph and process: each document looks every glyph up anew.
+    const text = piecesOf(caches, glyph).main;
+    const advance = textWidth(glyph);
+    main = { text, advance, key: glyphKey(glyph.id, text, advance), owner: undefined, gid: 0, invisibleOwner: undefined, invisible: NO_INVISIBLE };
+    mainGlyphs.set(glyph, main);
+  }
+  return main;
 }
 
 /** Each shaped glyph's main glyph (see `MainGlyph`). */
@@ -101,7 +117,6 @@ class EmbeddedFace {
   private readonly identity = Symbol("EmbeddedFace");
   /** By the marks a glyph's text starts with (see `encodeMarked`), then by glyph. */
   private readonly markedIds = new Map<string, Map<ShapedGlyph, number>>();
-  private readonly invisibleByGlyph = new Map<ShapedGlyph, { before: string; after: string }>();
   private readonly invisibleIds = new Map<string, number>();
   private readonly texts: string[] = [""];
   private readonly spaceGlyph: number;
@@ -131,14 +146,7 @@ class EmbeddedFace {
 
   /** The subset glyph that draws a shaped glyph and stands for the main piece of its text (see `textPieces`). */
   encode(glyph: ShapedGlyph): number {
-    let main = mainGlyphs.get(glyph);
-    if (main === undefined) {
-      // The key is made once per shaped glyph and process: each document looks every glyph up anew.
-      const text = piecesOf(this.caches, glyph).main;
-      const advance = textWidth(glyph);
-      main = { text, advance, key: glyphKey(glyph.id, text, advance), owner: undefined, gid: 0 };
-      mainGlyphs.set(glyph, main);
-    }
+    const main = mainGlyphOf(this.caches, glyph);
     if (main.owner !== this.identity) {
       main.gid = this.glyphFor(glyph.id, main.text, main.advance, main.key);
       main.owner = this.identity;
@@ -162,14 +170,15 @@ class EmbeddedFace {
 
   /** The invisible glyphs of a shaped glyph's marks, before and after its main glyph, as hex codes. */
   invisibleCodes(glyph: ShapedGlyph): { before: string; after: string } {
-    let codes = this.invisibleByGlyph.get(glyph);
-    if (!codes) {
+    // By the glyph's own record, as `encode`: no map of the document's.
+    const main = mainGlyphOf(this.caches, glyph);
+    if (main.invisibleOwner !== this.identity) {
       const pieces = piecesOf(this.caches, glyph);
       const hex = (texts: readonly string[]) => texts.map((text) => hex4(this.encodeInvisible(text))).join("");
-      codes = { before: hex(pieces.before), after: hex(pieces.after) };
-      this.invisibleByGlyph.set(glyph, codes);
+      main.invisible = { before: hex(pieces.before), after: hex(pieces.after) };
+      main.invisibleOwner = this.identity;
     }
-    return codes;
+    return main.invisible;
   }
 
   /**
