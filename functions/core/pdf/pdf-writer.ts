@@ -746,7 +746,22 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
   const baseline = geometry.height - (item.y + item.line.ascent);
   const out: string[] = ["BT"];
   const outlines: string[] = [];
-  let [outlineX, outlineY] = [0, 0];
+  let outlineX = 0;
+  let outlineY = 0;
+  // The current run's TJ array and its pending glyph codes; both flushed into `out` (see flush).
+  let tj: string[] = [];
+  // Consecutive glyphs with no adjustment between them share one string: "<00120034>", not "<0012> <0034>".
+  let codes = "";
+  // Declared once per line, not per run: closures over a run's variables were allocated with each run.
+  const flushCodes = () => {
+    if (codes !== "") tj.push(`<${codes}>`);
+    codes = "";
+  };
+  const flush = () => {
+    flushCodes();
+    if (tj.length > 0) out.push(`[${tj.join(" ")}] TJ`);
+    tj = [];
+  };
   let color = "";
   let fontFace: EmbeddedFace | undefined;
   let fontSize = 0;
@@ -769,7 +784,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
   let ltrStretchOpen = false;
   const order = drawingOrder(item.line.runs);
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
-  for (const [index, placed] of order.entries()) {
+  for (let index = 0; index < order.length; index++) {
+    const placed = order[index]!;
     const face = faceOf(placed.run.face);
     face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
@@ -791,18 +807,6 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
     out.push(lineStart === undefined ? `1 0 0 1 ${num(pen)} ${num(baseline)} Tm` : `${num((at - lineStart) / 1000)} 0 Td`);
     lineStart = at;
     let cursorX = pen;
-    let tj: string[] = [];
-    // Consecutive glyphs with no adjustment between them share one string: "<00120034>", not "<0012> <0034>".
-    let codes = "";
-    const flushCodes = () => {
-      if (codes !== "") tj.push(`<${codes}>`);
-      codes = "";
-    };
-    const flush = () => {
-      flushCodes();
-      if (tj.length > 0) out.push(`[${tj.join(" ")}] TJ`);
-      tj = [];
-    };
     const glyphs = placed.run.glyphs;
     const rtl = placed.run.direction === "rtl";
     let startedText = false;
@@ -823,11 +827,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
         // break the word apart in text extraction (pdf.js and poppler disagree on text-less glyphs).
         // Each outline is a form XObject, written once per document however often it is drawn.
         // Each from the one before (in exact thousandths, as Td above): Arabic draws hundreds of marks a page.
-        const [atX, atY] = [Math.round(x * 1000), Math.round((baseline + rise) * 1000)];
+        const atX = Math.round(x * 1000);
+        const atY = Math.round((baseline + rise) * 1000);
         outlines.push(
           `1 0 0 1 ${num((atX - outlineX) / 1000)} ${num((atY - outlineY) / 1000)} cm q ${num(scale)} 0 0 ${num(scale)} 0 0 cm /${glyphForm(placed.run.face, glyph.id)} Do Q`,
         );
-        [outlineX, outlineY] = [atX, atY];
+        outlineX = atX;
+        outlineY = atY;
       } else {
         if (Math.abs(rise - textRise) > 0.001) {
           flush();
