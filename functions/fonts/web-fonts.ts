@@ -49,46 +49,17 @@ const HB_MEMORY_MODE_WRITABLE = 2;
 const HB_SUBSET_SETS_LAYOUT_FEATURE_TAG = 6;
 const HB_SUBSET_FLAGS_NO_HINTING = 0x1;
 
-/**
- * A face file larger than this is subset in an hb-subset instance of its own, dropped afterwards.
- * hb-subset's WebAssembly memory is 64 MiB from the start and never shrinks: the pages a subset
- * touches stay resident with the instance. Subsetting a CJK face (5-10 MB) touches 30-50 MB of
- * them, which a kept instance would hold for the life of the worker (issue 17 item 4); a Latin,
- * Arabic or Indic face (under 1 MB) touches a few MB, and a kept instance spares it the ~0.7 ms of
- * a new one.
- */
-export const DROPPED_INSTANCE_FACE_BYTES = 1024 * 1024;
+/** One hb-subset instance per wasm file, for the life of the process. */
+const subsetters = new Map<string, HbSubsetExports>();
 
-/** hb-subset compiled once per wasm file, and the instance small faces share, for the life of the process. */
-const subsetModules = new Map<string, WebAssembly.Module>();
-const sharedSubsetters = new Map<string, HbSubsetExports>();
-
-/** A new hb-subset instance of the module: its own memory, which goes when nothing holds the instance. */
-function newSubsetter(module: WebAssembly.Module): HbSubsetExports {
-  // The module needs no imports.
-  const hb = new WebAssembly.Instance(module, {}).exports as unknown as HbSubsetExports;
-  hb._initialize();
-  return hb;
-}
-
-/** How many hb-subset instances the process keeps (one per wasm file, once a small face was subset): for tests. */
-export function keptSubsetterCount(): number {
-  return sharedSubsetters.size;
-}
-
-/** The hb-subset instance to subset a face of `faceBytes` with: the shared one, or a new one for a face over `dropAbove` bytes. */
-function hbSubsetFor(path: string, faceBytes: number, dropAbove: number): HbSubsetExports {
-  let module = subsetModules.get(path);
-  if (!module) {
-    // Compiling the module synchronously takes a few milliseconds, once.
-    module = new WebAssembly.Module(fontFileBytes(path) as Uint8Array<ArrayBuffer>);
-    subsetModules.set(path, module);
-  }
-  if (faceBytes > dropAbove) return newSubsetter(module);
-  let hb = sharedSubsetters.get(path);
+function hbSubsetAt(path: string): HbSubsetExports {
+  let hb = subsetters.get(path);
   if (!hb) {
-    hb = newSubsetter(module);
-    sharedSubsetters.set(path, hb);
+    // The module needs no imports; compiling it synchronously takes a few milliseconds, once.
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(fontFileBytes(path) as Uint8Array<ArrayBuffer>), {});
+    hb = instance.exports as unknown as HbSubsetExports;
+    hb._initialize();
+    subsetters.set(path, hb);
   }
   return hb;
 }
@@ -137,14 +108,8 @@ function subsetTrueType(hb: HbSubsetExports, font: Uint8Array, characters: strin
  *
  * @param fonts the PDF's font library, whose fallback decides which face sets which character
  * @param fontDir the flat font directory of a bundle (`BUNDLE_FILES`); the npm packages when omitted
- * @param droppedInstanceFaceBytes faces larger than this are subset in an hb-subset instance of their own
  */
-export function createWebFonts(
-  fonts: FontLibrary,
-  fontDir?: string,
-  maxBytes = WEB_FONT_CACHE_BYTES,
-  droppedInstanceFaceBytes = DROPPED_INSTANCE_FACE_BYTES,
-): WebFontSource & { readonly cachedBytes: number } {
+export function createWebFonts(fonts: FontLibrary, fontDir?: string, maxBytes = WEB_FONT_CACHE_BYTES): WebFontSource & { readonly cachedBytes: number } {
   // Settled subsets, least recently used first (Map keeps insertion order), and the ones being made.
   const done = new Map<string, Uint8Array>();
   const pending = new Map<string, Promise<Uint8Array>>();
@@ -162,9 +127,8 @@ export function createWebFonts(
   };
   const make = async (face: FaceId, characters: string): Promise<Uint8Array> => {
     const fontPath = assetPath(FONT_FILES[face], fontDir);
-    const font = fontFileBytes(fontPath);
-    const hb = hbSubsetFor(assetPath(HARFBUZZ_SUBSET_WASM_FILE, fontDir), font.byteLength, droppedInstanceFaceBytes);
-    return encodeWoff2(subsetTrueType(hb, font, characters, fontPath), fontPath);
+    const hb = hbSubsetAt(assetPath(HARFBUZZ_SUBSET_WASM_FILE, fontDir));
+    return encodeWoff2(subsetTrueType(hb, fontFileBytes(fontPath), characters, fontPath), fontPath);
   };
   return {
     fonts,

@@ -1,12 +1,10 @@
-import { statSync } from "node:fs";
 import * as fontkit from "fontkit";
 import { fillLetter, renderHtmlWithFonts } from "../../../functions/core/html/render-html";
 import { fontFaceRules, fontUsage, styleLetter } from "../../../functions/core/html/web-fonts";
 import type { LocaleId } from "../../../functions/core/locales";
 import { FAMILIES, type FaceId } from "../../../functions/core/pdf/font-library";
-import { assetPath, FONT_FILES } from "../../../functions/fonts/font-files";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
-import { createWebFonts, DROPPED_INSTANCE_FACE_BYTES } from "../../../functions/fonts/web-fonts";
+import { createWebFonts } from "../../../functions/fonts/web-fonts";
 import { fixture, fragmentText, stylesheetsFor } from "../pdf/pdf-inspect";
 import { createEngine, loadSeedLetter } from "../../support/letters";
 
@@ -17,11 +15,6 @@ function characterMap(woff2: Uint8Array): string {
   const font = fontkit.create(Buffer.from(woff2)) as fontkit.Font;
   // U+FFFF is the end marker of a format 4 cmap's last segment, which fontkit lists; it maps to no glyph.
   return String.fromCodePoint(...[...font.characterSet].filter((c) => c !== 0xffff).sort((a, b) => a - b));
-}
-
-/** The size of a face's font file. */
-function faceFileBytes(face: FaceId): number {
-  return statSync(assetPath(FONT_FILES[face])).size;
 }
 
 function usageOf(html: string, locale: LocaleId) {
@@ -120,27 +113,6 @@ describe("the WOFF2 subsets", () => {
     const first = await createWebFonts(fonts).subset("serif-italic", "Testimony 2015");
     const cold = await createWebFonts(fonts).subset("serif-italic", "Testimony 2015");
     expect(Buffer.compare(Buffer.from(first), Buffer.from(cold))).toBe(0);
-  });
-
-  it("of a big face are made in an hb-subset instance that is not kept, and are the bytes a kept instance makes", async () => {
-    // hb-subset's memory never shrinks: a kept instance would hold the pages a CJK face's subset touched for the life of the worker.
-    let fresh: typeof import("../../../functions/fonts/web-fonts") | undefined;
-    jest.isolateModules(() => {
-      fresh = require("../../../functions/fonts/web-fonts");
-    });
-    const own = fresh!;
-    expect(own.keptSubsetterCount()).toBe(0);
-    const characters = " 가국김는다한";
-    const dropped = await own.createWebFonts(fonts).subset("kr-regular", characters);
-    expect(own.keptSubsetterCount()).toBe(0);
-    // A Korean face is several MB; a Latin face is under the bound and shares the kept instance.
-    expect(faceFileBytes("kr-regular")).toBeGreaterThan(DROPPED_INSTANCE_FACE_BYTES);
-    expect(faceFileBytes("serif-regular")).toBeLessThan(DROPPED_INSTANCE_FACE_BYTES);
-    await own.createWebFonts(fonts).subset("serif-regular", "Testimony");
-    expect(own.keptSubsetterCount()).toBe(1);
-    const kept = await own.createWebFonts(fonts, undefined, undefined, Number.POSITIVE_INFINITY).subset("kr-regular", characters);
-    expect(Buffer.compare(Buffer.from(dropped), Buffer.from(kept))).toBe(0);
-    expect(characterMap(dropped)).toBe(characters);
   });
 
   it("keep no more bytes than their budget, however many documents ask", async () => {
