@@ -157,6 +157,18 @@ describe("what poppler does with ActualText over a right-to-left line with a ful
   });
 });
 
+describe("what pdf.js does with a glyph whose ToUnicode text is empty", () => {
+  // The anchors before vowelled right-to-left clusters (pdf-writer.ts, encodeRtlAnchor) need a glyph
+  // pdf.js positions (not white space, not a mark) that adds nothing to the copy. An empty text is not
+  // one: pdf.js takes a falsy ToUnicode entry for none and copies the character code itself
+  // (`this.toUnicode.get(charcode) || charcode` in its fonts.js), so the anchor keeps a text of its own.
+  it("copies the character code in its place; poppler copies no character for it (its width reads as a word gap)", () => {
+    const { poppler, pdfjs } = extractBoth(minimalPdf("BT /F1 12 Tf 20 150 Td (ab|cd) Tj ET", { "|": "" }));
+    expect(pdfjs.join("").trim()).toBe("ab|cd");
+    expect(popplerText(poppler)).toBe("ab cd");
+  });
+});
+
 describe("what pdf.js does with a space before a move back", () => {
   it("drops it: two right-to-left words drawn in reading order (the first on the right) copy as one", () => {
     // "אב גד" drawn word by word in reading order: "אב" on the right, then "גד" to its left.
