@@ -309,6 +309,19 @@ describe("tables across pages", () => {
     expect(findWord(all, "after").page).toBe(lines[89]!.page);
   });
 
+  it("repeats a header only when it takes at most a quarter of the page area, as Chromium does", async () => {
+    // The page area is 728.5 pt (A4, 20 mm margins): a quarter is 182.1 pt. The header row is its
+    // line (14 pt), its padding and borders; padding-bottom makes it 170 or 195 pt tall.
+    const pagesWithHeader = async (padding: number) => {
+      const all = wordBoxes(await render(`<table><thead>${cells(["Name", "Where"], "th")}</thead><tbody>${rows}</tbody></table>`, `${css} th { padding-bottom: ${padding}pt; }`));
+      expect(Math.max(...all.map((w) => w.page))).toBeGreaterThanOrEqual(2);
+      return [...new Set(all.filter((w) => w.text === "Name").map((w) => w.page))];
+    };
+    const lower = await pagesWithHeader(170 - 14 - 3 - 1.5);
+    const higher = await pagesWithHeader(195 - 14 - 3 - 1.5);
+    expect({ lower: lower.length > 1, higher }).toEqual({ lower: true, higher: [1] });
+  });
+
   it("keeps a table that may not break whole on the next page, when it fits one (break-inside: avoid)", async () => {
     const twenty = Array.from({ length: 20 }, (_, i) => cells([`Member ${i + 1}`, "x"])).join("");
     const room = 841.89 - 40 * MM - 200;
