@@ -973,15 +973,16 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
   while (queue.length > 0) {
     const block = queue.shift()!;
     const room = cursor.bottom - cursor.y - (queue.length === 0 ? footerHeight + table.bottom : repeatedFooterHeight) - table.after;
-    // A block cut here does not end the table on this page: the table's bottom edge is not in the way.
-    const cutRoom = room + (queue.length === 0 ? table.bottom : 0);
+    // A block cut here does not end the table on this page: the table's bottom edge is not in the
+    // way, and a cut between rows keeps the spacing after the last row here (a row boundary is the next row's top).
+    const cutRoom = room + (queue.length === 0 ? table.bottom : 0) + table.after;
     if (block.height <= room + 0.01) {
       place(block, true);
       continue;
     }
     // Rows a rowspan cell binds break between them where one ends in the room, as Chromium breaks
     // them: the spanning cell is cut, its lines that fit here stay, the rest go on the next page.
-    if (block.breakable && block.boundaries.some((b) => b <= room + EPSILON)) {
+    if (block.breakable && block.boundaries.some((b) => b <= cutRoom + EPSILON)) {
       const [head, tail] = splitBlock(block, cutRoom);
       place(head, false);
       queue.unshift(tail);
