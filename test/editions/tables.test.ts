@@ -119,6 +119,13 @@ const VARIANTS: readonly Variant[] = [
     pages: 3,
   },
   { name: "members by country without a header: a page breaks inside a rowspan", html: "rowspan-no-thead.html", css: "rowspan-pages.css", locale: "en", pages: 3 },
+  {
+    name: "members by country in one row group, separated borders and spacing, US Letter: a page breaks inside a rowspan",
+    html: "by-country-ungrouped.html",
+    css: "rowspan-pages-separate.css",
+    locale: "en",
+    pages: 4,
+  },
   { name: 'members by region, rowspan="0" in each row group: a page breaks inside the group', html: "rowspan-zero.html", css: "rowspan-pages.css", locale: "en", pages: 3 },
   { name: "a spanning cell whose own text goes on on the next page, beside the next row", html: "rowspan-tall.html", css: "rowspan-pages.css", locale: "en", pages: 3 },
   { name: "a heading that stays with the header row and first row on the next page", html: "pagination-heading.html", css: "pagination.css", locale: "en", pages: 2 },
