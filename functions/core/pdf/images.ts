@@ -3,8 +3,10 @@ import { LetterpressError } from "../errors";
 import { describeImage, readImageElement } from "../images/image-element";
 import { type ImageSource, resolveImage, type TemplateAssets } from "../images/image-source";
 import { borderWidthsOf, type ComputedStyle, resolveLength } from "../style";
-import type { LineBox } from "./line-box";
-import type { Line } from "./paragraph";
+import type { InlineStyle } from "./letter-tree";
+import type { AtomicInline, LineBox } from "./line-box";
+import type { PlacedFigure, StructNode } from "./page-model";
+import { type Line, OBJECT_REPLACEMENT, type StyledText } from "./paragraph";
 
 /**
  * Images as replaced boxes of the layout: an `<img>` with `display: block` is a block box of its
@@ -63,14 +65,6 @@ export function soleImage(nodes: readonly ChildNode[], isBlank: (node: ChildNode
   return content.length === 1 && only && "tagName" in only && only.tagName === "img" ? only : null;
 }
 
-/** An image among text on one line: the PDF sets lines of text only. */
-export function imageInText(img: Element): never {
-  throw new LetterpressError(
-    "TEMPLATE_ERROR",
-    `${where(img)}: an image beside text on one line is not laid out by the PDF; put it alone in its block (a <p> or <div> of its own) or give it display: block`,
-  );
-}
-
 /** The size of an image's content box, in points, within a containing block `containerWidth` wide. */
 export function imageSize(image: ImageContent, containerWidth: number): { width: number; height: number } {
   const s = image.style;
@@ -126,4 +120,43 @@ export function checkFitsPage(image: ImageContent, height: number, pageAreaHeigh
       "TEMPLATE_ERROR",
       `${image.source.file}: drawn ${height.toFixed(1)}pt tall, taller than the page area (${pageAreaHeight.toFixed(1)}pt); set a smaller height or max-width`,
     );
+}
+
+/**
+ * An inline image as a run of its paragraph: one U+FFFC (what browsers hold an atomic inline as
+ * for line breaking and bidi) carrying its box, sized within the paragraph's `containerWidth`.
+ */
+export function atomicImageRun(image: ImageContent, inline: InlineStyle, containerWidth: number): StyledText {
+  const { width, height } = imageSize(image, containerWidth);
+  // Lines are cached across documents: the key names everything of the image a line keeps.
+  const key = JSON.stringify([image.source.digest, image.source.file, image.alt, image.decorative]);
+  return {
+    text: OBJECT_REPLACEMENT,
+    style: { bold: false, italic: false },
+    ...(inline.lang ? { lang: inline.lang } : {}),
+    ...(inline.isolates ? { isolates: inline.isolates } : {}),
+    image: { width, height, align: image.style.verticalAlign, key, content: image } satisfies AtomicInline<ImageContent>,
+  };
+}
+
+/** Per line, a Figure with its alt text for each inline image (an artifact, null, for a decorative one), added to the paragraph's `node`; undefined when no line holds an image. */
+export function lineFigures(lines: readonly Line[], node: StructNode): (StructNode | null)[][] | undefined {
+  if (!lines.some((line) => line.images)) return undefined;
+  return lines.map((line) =>
+    (line.images ?? []).map(({ box }) => {
+      const image = box.content as ImageContent;
+      if (image.decorative) return null;
+      const figure: StructNode = { type: "Figure", children: [], alt: image.alt };
+      node.children.push(figure);
+      return figure;
+    }),
+  );
+}
+
+/** A line's inline images placed on the page, the line box's top left at (`x`, `y`). */
+export function placeLineImages(line: Line, x: number, y: number, figures: readonly (StructNode | null)[]): PlacedFigure[] {
+  return (line.images ?? []).map((placed, i) => {
+    const image = placed.box.content as ImageContent;
+    return { kind: "image", x: x + placed.x, y: y + placed.top, width: placed.box.width, height: placed.box.height, source: image.source, node: figures[i] ?? null };
+  });
 }
