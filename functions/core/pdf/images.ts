@@ -160,3 +160,8 @@ export function placeLineImages(line: Line, x: number, y: number, figures: reado
     return { kind: "image", x: x + placed.x, y: y + placed.top, width: placed.box.width, height: placed.box.height, source: image.source, node: figures[i] ?? null };
   });
 }
+
+/** A line grown by its images past the page area would be cut as a block image would: said, naming the image (`checkFitsPage`). */
+export function checkLinesFitPage(lines: readonly Line[], pageAreaHeight: number): void {
+  for (const line of lines) for (const placed of line.images ?? []) checkFitsPage(placed.box.content as ImageContent, line.height, pageAreaHeight);
+}

@@ -4,7 +4,7 @@ import { formatCounter } from "../style/counter-styles";
 import { borderWidthsOf, type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
 import { FAMILY_NAMES, registryFamilyOf } from "../style/font-families";
 import { type FamilyId, faceOf, type FontLibrary, isCjkFamily } from "./font-library";
-import { atomicImageRun, checkFitsPage, type ImageContent, imageLine, imageSize, lineFigures, placeLineImages } from "./images";
+import { atomicImageRun, checkFitsPage, checkLinesFitPage, type ImageContent, imageLine, imageSize, lineFigures, placeLineImages } from "./images";
 import { type Box, type Inline, inlineText } from "./letter-tree";
 import { strutOf } from "./line-box";
 import type { Page, PageGeometry, PlacedLine, PlacedRule, StructNode } from "./page-model";
@@ -374,6 +374,7 @@ export class Composer {
         }
         const placedMarker = itemMarker ? this.marker(itemMarker, geometry) : null;
         const figures = lineFigures(lines, target);
+        if (figures) checkLinesFitPage(lines, Math.min(...[this.first, this.other].map((page) => page.height - page.margin.top - page.margin.bottom)));
         this.events.push({
           kind: "lines",
           lines,

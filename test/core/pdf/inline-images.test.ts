@@ -149,6 +149,12 @@ describe("inline images in the PDF", () => {
     expect(icon.xMin).toBeGreaterThan(second.xMax);
   });
 
+  it("refuses an image beside text whose line would be taller than the page area, naming the file", async () => {
+    await expect(render('<p>Before <img src="assets/tall-icon.png" alt="Marker" height="1200"> after.</p>')).rejects.toThrow(
+      /template\/assets\/tall-icon\.png: drawn \d+\.\dpt tall, taller than the page area/,
+    );
+  });
+
   it("accepts display: inline-block on an image (an atomic inline either way) and refuses it on text", async () => {
     await expect(render(`<p>Before ${ICON} after.</p>`, "img { display: inline-block; }")).resolves.toBeInstanceOf(Buffer);
     await expect(render("<p>Before <span>x</span> after.</p>", "span { display: inline-block; }")).rejects.toThrow(/<span>.*display: inline-block/);
