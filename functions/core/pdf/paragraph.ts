@@ -846,14 +846,12 @@ function paragraphKey(spec: ParagraphSpec): string {
   // An isolate by its place among the paragraph's isolates, so that its runs key alike and two neighbours apart.
   const isolateIds = new Map<BidiIsolate, number>();
   const isolates = (run: StyledText) => (run.isolates ?? []).map((isolate) => `${isolate.dir}${isolateIds.get(isolate) ?? isolateIds.set(isolate, isolateIds.size).size - 1}`);
-  const runs = spec.runs.map((run) => [
-    run.text,
-    run.style.bold,
-    run.style.italic,
-    run.lang ?? null,
-    isolates(run),
-    run.image ? [run.image.key, run.image.width, run.image.height, run.image.align] : null,
-  ]);
+  // An image's run adds its box; a text run's key is as it was without images.
+  const runs = spec.runs.map((run) =>
+    run.image
+      ? [run.text, run.style.bold, run.style.italic, run.lang ?? null, isolates(run), run.image.key, run.image.width, run.image.height, run.image.align]
+      : [run.text, run.style.bold, run.style.italic, run.lang ?? null, isolates(run)],
+  );
   return JSON.stringify([
     spec.size,
     spec.color,

@@ -149,6 +149,19 @@ describe("inline images in the PDF", () => {
     expect(icon.xMin).toBeGreaterThan(second.xMax);
   });
 
+  it("draws each template's own file when two templates' images share a name, size and alt (set paragraphs are shared, keyed by the image's bytes)", async () => {
+    const body = `<p>Before ${ICON} after.</p>`;
+    const magenta = toFile(await render(body));
+    // Another template whose assets/icon.png is an orange square: the same paragraph, another picture.
+    const orange = assets.files.get("assets/tall-icon.png")!;
+    const other: TemplateAssets = { folder: "templates/other", files: new Map([["assets/icon.png", orange]]) };
+    const fragment = `<article class="letter" lang="en" dir="ltr">${body}</article>`;
+    const second = toFile(await renderPdf(fragment, options("en", { stylesheets: stylesheetsFor("en", "A4", print), images: other })));
+    expect(colourBox(magenta, 1, [255, 0, 255])).not.toBeNull();
+    expect(colourBox(second, 1, [255, 0, 255])).toBeNull();
+    expect(colourBox(second, 1, [255, 136, 0])).not.toBeNull();
+  });
+
   it("refuses an image beside text whose line would be taller than the page area, naming the file", async () => {
     await expect(render('<p>Before <img src="assets/tall-icon.png" alt="Marker" height="1200"> after.</p>')).rejects.toThrow(
       /template\/assets\/tall-icon\.png: drawn \d+\.\dpt tall, taller than the page area/,
