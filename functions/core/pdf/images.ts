@@ -11,7 +11,9 @@ import { type Line, OBJECT_REPLACEMENT, type StyledText } from "./paragraph";
 /**
  * Images as replaced boxes of the layout: an `<img>` with `display: block` is a block box of its
  * own; an `<img>` alone in a block (a logo in the letterhead, a signature above a name) sits on that
- * block's one line, on the baseline of its strut, as browsers set it. Sized as CSS 2.1 sizes a
+ * block's one line, on the baseline of its strut, as browsers set it; an `<img>` beside text is an
+ * atomic inline box of its paragraph (`atomicImageRun`; paragraph.ts sets it, line-box.ts grows its
+ * line). Sized as CSS 2.1 sizes a
  * replaced element (10.3.2, 10.6.2, 10.4): `width`, `height`, `max-width` and the `width`/`height`
  * attributes (presentational hints), the intrinsic ratio kept where a dimension is `auto`.
  */
