@@ -7,7 +7,7 @@ import { formatDataIssue, InvalidLetterDataError, LetterpressError } from "../fu
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
 import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
-import { generateDocuments, runSummary } from "./generate";
+import { generateDocuments, missingLocaleLines, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { paperConflict, templatePageSize } from "./paper-flag";
 import { identicalCopiesWarning } from "./mail-merge-check";
@@ -153,6 +153,7 @@ withStorageFlags(
     table.finish();
     const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn);
     for (const warning of result.warnings) warn(formatDataIssue(warning));
+    for (const line of missingLocaleLines(result.missingLocales)) console.error(line);
     for (const { letterId, error } of result.letterFailures) {
       console.error(`letter ${letterId}: ${error.code}`);
       const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : [error.message];
