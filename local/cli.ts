@@ -16,7 +16,8 @@ import { loadTemplateSet } from "../functions/templates/load-template-set";
 import { ProgressTable } from "./progress-table";
 import { followLetterData } from "./follow-letter-data";
 import { templateStylesheetWarnings } from "../functions/templates/stylesheet-warnings";
-import { startLocalRuntime } from "./runtime";
+import { PublishOrigins } from "./publish-origins";
+import { PUBLISH_ORIGINS_FILE, startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";
 
 /** Parses a comma-separated flag value, checking each item. */
@@ -152,6 +153,14 @@ withStorageFlags(
     );
     table.finish();
     const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn);
+    // A letter published here before from another --data folder (a scratch copy under the same id) is said.
+    if (!flags.bucket) {
+      const origins = new PublishOrigins(PUBLISH_ORIGINS_FILE);
+      for (const letterId of new Set(result.stored.map((stored) => stored.request.letterId))) {
+        const takenOver = await origins.published(letterId, resolve(flags.data));
+        if (takenOver) warn(takenOver);
+      }
+    }
     for (const warning of result.warnings) warn(formatDataIssue(warning));
     for (const line of missingLocaleLines(result.missingLocales)) console.error(line);
     for (const { letterId, error } of result.letterFailures) {
@@ -195,7 +204,10 @@ withStorageFlags(
   listening(`http://127.0.0.1:${port}/`);
   console.log(`letterpress is serving http://127.0.0.1:${port}/ (documents in ${runtime.description}); Ctrl-C stops it`);
   // Links follow the data as it is now, as on AWS, where a change under data/ re-renders its letter.
-  const watching = followLetterData(runtime, flags.data, { templatesDir: resolve(flags.templates) });
+  const watching = followLetterData(runtime, flags.data, {
+    templatesDir: resolve(flags.templates),
+    ...(flags.bucket ? {} : { publishOrigins: new PublishOrigins(PUBLISH_ORIGINS_FILE) }),
+  });
   const stop = () => {
     const unwatched = watching.close();
     server.close(() => void unwatched.then(() => runtime.close()).then(() => process.exit(0)));

@@ -1,9 +1,10 @@
-import { relative, sep } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { watch } from "chokidar";
 import { formatDataIssue, LetterpressError } from "../functions/core/errors";
 import { dataWarnings } from "../functions/letters/letter-source";
 import { type LetterDataWatch, type LetterDataWatchOptions, watchLetterData } from "./data-watch";
 import { describeLetterRun } from "./letter-run-report";
+import type { PublishOrigins } from "./publish-origins";
 import type { LocalRuntime } from "./runtime";
 import { describeError } from "./server";
 
@@ -18,6 +19,8 @@ export interface FollowLetterDataOptions extends Omit<LetterDataWatchOptions, "l
    * of the changed templates. Not followed when omitted.
    */
   templatesDir?: string;
+  /** Where the data folder each letter was last published from is kept, to say a publish over another folder's (embedded S3 only). */
+  publishOrigins?: PublishOrigins;
 }
 
 /** A template problem as `serve` says it at start (cli.ts): the code, then the message, every line of it. */
@@ -36,7 +39,7 @@ function templateProblemLines(error: unknown): string[] {
  * change there builds the renderer again and renders the letters of the changed templates.
  */
 export function followLetterData(runtime: LocalRuntime, dataDir: string, options: FollowLetterDataOptions = {}): LetterDataWatch {
-  const { out = (line: string) => console.log(line), err = (line: string) => console.error(line), templatesDir, ...watchOptions } = options;
+  const { out = (line: string) => console.log(line), err = (line: string) => console.error(line), templatesDir, publishOrigins, ...watchOptions } = options;
   // Every warning about the data said once while its file is there, at start and whenever a reload
   // reads the folder again, in generate's words (dataWarnings): a file added while serve runs is named
   // when its letter is read again; one removed and added again is named again. One at a time, so two
@@ -66,6 +69,9 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
       const report = describeLetterRun({ letterId, letter, revision: latest?.revision, documents: manifest?.documents.length ?? 0, failures, deadLetters });
       for (const line of report.out) out(line);
       for (const line of report.err) err(line);
+      // Only a render that published (its line is out): a failed one leaves what was there.
+      const takenOver = report.out.length > 0 ? await publishOrigins?.published(letterId, resolve(dataDir)) : undefined;
+      if (takenOver) err(`warning: ${takenOver}`);
     } catch (error) {
       // A fault outside the render queues (reading back what was published): the letter, the reason and its causes.
       err(`letter ${letterId}: ${describeError(error)}`);
