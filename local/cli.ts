@@ -156,8 +156,10 @@ withStorageFlags(
     // A letter published here before from another --data folder (a scratch copy under the same id) is said.
     if (!flags.bucket) {
       const origins = new PublishOrigins(PUBLISH_ORIGINS_FILE);
-      for (const letterId of new Set(result.stored.map((stored) => stored.request.letterId))) {
-        const takenOver = await origins.published(letterId, resolve(flags.data));
+      const published = new Set(result.stored.map((stored) => stored.request.letterId));
+      for (const { letterId, revision } of result.letters) {
+        if (!published.has(letterId) || revision === undefined) continue;
+        const takenOver = await origins.published(letterId, resolve(flags.data), revision);
         if (takenOver) warn(takenOver);
       }
     }

@@ -70,7 +70,7 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
       for (const line of report.out) out(line);
       for (const line of report.err) err(line);
       // Only a render that published (its line is out): a failed one leaves what was there.
-      const takenOver = report.out.length > 0 ? await publishOrigins?.published(letterId, resolve(dataDir)) : undefined;
+      const takenOver = latest && report.out.length > 0 ? await publishOrigins?.published(letterId, resolve(dataDir), latest.revision) : undefined;
       if (takenOver) err(`warning: ${takenOver}`);
     } catch (error) {
       // A fault outside the render queues (reading back what was published): the letter, the reason and its causes.

@@ -70,11 +70,20 @@ describe("publishing a letter from another data folder into the same local store
   it("keeps letter ids as data (an id such as constructor), and starts anew from a damaged record", async () => {
     const file = join(root, "origins.json");
     const origins = new PublishOrigins(file);
-    expect(await origins.published("constructor", "/a")).toBeUndefined();
-    expect(await origins.published("constructor", "/b")).toMatch(/^letter constructor: published from \/b, over what \/a published before/);
-    expect(await origins.published("__proto__", "/a")).toBeUndefined();
+    expect(await origins.published("constructor", "/a", "r1")).toBeUndefined();
+    expect(await origins.published("constructor", "/b", "r2")).toMatch(/^letter constructor: published from \/b, over what \/a published before/);
+    expect(await origins.published("__proto__", "/a", "r1")).toBeUndefined();
     writeFileSync(file, "{ half a record");
-    expect(await origins.published("constructor", "/c")).toBeUndefined();
-    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ constructor: "/c" });
+    expect(await origins.published("constructor", "/c", "r3")).toBeUndefined();
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ constructor: { dataDir: "/c", revision: "r3" } });
+  });
+
+  it("says nothing when another folder publishes the same revision (the same bytes: nothing is taken over)", async () => {
+    const origins = new PublishOrigins(join(root, "same.json"));
+    expect(await origins.published("sample", "/a", "r1")).toBeUndefined();
+    expect(await origins.published("sample", "/b", "r1")).toBeUndefined();
+    // The same bytes from /b: /b is now where it came from, and its next edit is its own.
+    expect(await origins.published("sample", "/b", "r2")).toBeUndefined();
+    expect(await origins.published("sample", "/a", "r3")).toMatch(/over what \/b published before/);
   });
 });
