@@ -591,6 +591,42 @@ function nextShown(order: readonly PlacedRun[], index: number, i: number): strin
   return "";
 }
 
+/** An emoji sequence's characters: a pictograph, a regional indicator, a keycap. */
+const EMOJI_SEQUENCE = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
+
+/**
+ * Whether poppler would copy an emoji sequence of a right-to-left line out of order, so it is drawn
+ * inside an ActualText span. Poppler reverses a stretch of neutrals beside right-to-left text and
+ * calls every character beyond U+FFFF neutral (TextOutputDev.cc, reorderText:
+ * `!(unicodeTypeL(text[j]) || unicodeTypeNum(text[j]))`; its type table ends at U+FFFF): 🇮🇱 copied as
+ * 🇱🇮, 👨‍👩‍👧 with its joiners moved, the digit of 1️⃣ after its keycap. The span's text is the
+ * sequence in logical order, then a LEFT-TO-RIGHT MARK and an ARABIC LETTER MARK; after the
+ * writer's ARABIC LETTER MARK (before left-to-right text or a neutral in a right-to-left line, see
+ * RTL_MARK, kept outside the span) also an ARABIC LETTER MARK and a LEFT-TO-RIGHT MARK before it.
+ * Reading a line right to left (the page has more right-to-left letters), poppler starts a
+ * left-to-right stretch at a strong left-to-right character, the mark after the sequence, and
+ * carries it leftwards up to the next right-to-left character: the marks before it, or the
+ * right-to-left text itself, so a Latin word before the sequence stays in its stretch ("UN 🇺🇳").
+ * Reading left to right, it reverses a right-to-left stretch up to the next left-to-right
+ * character, which the mark before the sequence is. As many marks of each direction: poppler takes
+ * the page's direction from their count (TextPage::coalesce), which the span leaves as it was. The
+ * marks are what an extractor without bidi rules needs; the emoji tests take them out.
+ */
+function popplerMisorders(text: string): boolean {
+  if (text.length < 2 || !EMOJI_SEQUENCE.test(text)) return false;
+  let count = 0;
+  for (const char of text) {
+    count++;
+    if (STRONG_RTL.has(bidi.getBidiCharTypeName(char))) return false;
+  }
+  return count > 1;
+}
+
+/** A text string for a PDF dictionary: UTF-16BE with its byte-order mark, in hex. */
+function pdfTextString(text: string): string {
+  return `<FEFF${utf16Hex(text)}>`;
+}
+
 /** What drawing a line needs from its document. */
 interface LineDrawing {
   doc: PdfkitDocument;
@@ -653,6 +689,20 @@ function readsBackwards(order: readonly PlacedRun[], index: number): boolean {
   if (placed.run.direction !== "rtl" || placed.run.glyphs.length < 2) return false;
   const alone = order[index - 1]?.run.face !== placed.run.face && order[index + 1]?.run.face !== placed.run.face;
   return alone && placed.run.glyphs.every((glyph) => glyph.text === "" || (isWeak(glyph) && !/\s/u.test(glyph.text)));
+}
+
+/**
+ * Whether pdf.js reads a right-to-left run's glyph texts as drawn, unreversed: a run alone in its
+ * face (pdf.js starts a new piece of text at every change of font) with no letter, such as an emoji
+ * sequence starting with a neutral (❤️ in a right-to-left line). Its bidi.js leaves a piece with no
+ * right-to-left letter as it is, so a cluster stored reversed (shaping.ts) would copy reversed
+ * ("\uFE0F❤"); such a run's clusters are given their text in logical order.
+ */
+function readsAsDrawnInPdfjs(order: readonly PlacedRun[], index: number): boolean {
+  const placed = order[index]!;
+  if (placed.run.direction !== "rtl") return false;
+  const alone = order[index - 1]?.run.face !== placed.run.face && order[index + 1]?.run.face !== placed.run.face;
+  return alone && placed.run.glyphs.every((glyph) => glyph.text === "" || isWeak(glyph));
 }
 
 /**
@@ -776,10 +826,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     let startedRun = ltrStretchOpen;
     // Each glyph's pen, worked out ahead only for a run drawn from its right end (see readsBackwards).
     const pens = readsBackwards(order, index) ? penPositions(placed, pen, scale) : undefined;
+    const asDrawn = readsAsDrawnInPdfjs(order, index);
     let forwardPen = pen;
     for (let k = 0; k < glyphs.length; k++) {
       const i = pens ? glyphs.length - 1 - k : k;
-      const glyph = glyphs[i]!;
+      const shaped = glyphs[i]!;
+      // Text pdf.js reads as drawn: the cluster's characters in logical order (see readsAsDrawnInPdfjs).
+      const glyph = asDrawn && shaped.text.length > 1 ? { ...shaped, text: [...shaped.text].reverse().join("") } : shaped;
       const x = (pens ? pens[i]! : forwardPen) + glyph.xOffset * scale;
       const rise = glyph.yOffset * scale;
       if (glyph.text === "") {
@@ -813,6 +866,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         afterSpace = glyph.text === " ";
         // Most glyphs have no marks to carry: no lookup, no allocation for them.
         const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
+        // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span.
+        const emojiSpan = rtlLine && popplerMisorders(glyph.text);
+        const openSpan = (afterMark: boolean) => {
+          flush();
+          const logical = rtl && glyph === shaped ? [...glyph.text].reverse().join("") : glyph.text;
+          out.push(`/Span <</ActualText ${pdfTextString(`${afterMark ? RTL_MARK + LTR_MARK : ""}${logical}${LTR_MARK}${RTL_MARK}`)}>> BDC`);
+        };
         codes += invisible.before;
         // A mark for poppler's reordering (see RTL_MARK and LTR_MARK), on an invisible glyph of its own
         // that pdf.js skips (its text is a format character): pdf.js reads these lines right without it.
@@ -841,9 +901,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         }
         startedRun = true;
         ltrStretchOpen = !rtl;
-        if (markForPdfjs) codes += hex4(face.encodeMarked(glyph, mark));
-        else {
+        if (markForPdfjs) {
+          if (emojiSpan) openSpan(true);
+          codes += hex4(face.encodeMarked(glyph, mark));
+        } else {
           if (mark) codes += hex4(face.encodeInvisible(mark));
+          // The writer's mark stays outside the span: it ends the stretch before the sequence.
+          if (emojiSpan) openSpan(mark === RTL_MARK);
           codes += hex4(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : face.encode(glyph));
         }
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
@@ -855,6 +919,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           flushCodes();
           tj.push(`-${back}`);
         } else codes += invisible.after;
+        if (emojiSpan) {
+          flush();
+          out.push("EMC");
+        }
         cursorX = x + textWidth(glyph) * scale;
         // Only right-to-left lines look back (see markForPdfjs): no work for the glyphs of other lines.
         if (rtlLine && glyph.text !== " " && !/^\s*$/u.test(glyph.text)) lastShown = lastCharacter(glyph.text);
