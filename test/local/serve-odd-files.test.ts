@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LetterDataWatch } from "../../local/data-watch";
 import { followLetterData } from "../../local/follow-letter-data";
+import { PublishOrigins } from "../../local/publish-origins";
 import { eventually } from "../support/eventually";
 import { FIXTURES_DIR, REPO } from "../support/letters";
 import { type LocalStack, startLocalStack } from "../support/local-stack";
@@ -96,5 +97,32 @@ describe("`npm run serve` and odd files added to the data folder while it runs",
     writeFileSync(file("es.json"), `${padded}${" ".repeat(300 * 1024)}}`);
     const tooLarge = /sample\/es\.json: [\d,]+ bytes; a data file may have at most 262,144 bytes/;
     await eventually(() => err.some((line) => tooLarge.test(line)), `the too-large es.json said, in:\n${err.join("\n")}`, 120_000);
+  });
+});
+
+describe("`npm run serve` publishing a letter another data folder published before", () => {
+  it("says so once it has published, naming the folder the letter came from before", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "letterpress-serve-origin-"));
+    cpSync(join(FIXTURES_DIR, "letters/sample"), join(dataDir, LETTER), { recursive: true });
+    const originsDir = mkdtempSync(join(tmpdir(), "letterpress-serve-origins-"));
+    const publishOrigins = new PublishOrigins(join(originsDir, "letter-origins.json"));
+    // A scratch copy published it first, another revision.
+    await publishOrigins.published(LETTER, "/home/someone/scratch-data", "0123456789abcdef");
+    const stack = await startLocalStack({ dataDir });
+    const out: string[] = [];
+    const err: string[] = [];
+    const watching = followLetterData(stack.runtime, dataDir, { out: (line) => out.push(line), err: (line) => err.push(line), settleMs: 300, publishOrigins });
+    try {
+      await eventually(() => out.some((line) => line.includes(" published, ")), "the first render at start");
+      await eventually(
+        () => err.some((line) => line.startsWith(`warning: letter ${LETTER}: published from ${dataDir}, over what /home/someone/scratch-data published before`)),
+        "the warning",
+      );
+    } finally {
+      await watching.close();
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(originsDir, { recursive: true, force: true });
+    }
   });
 });
