@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { access, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+
+const stillHolds = (dataDir: string, letterId: string) =>
+  access(join(dataDir, letterId)).then(
+    () => true,
+    () => false,
+  );
 
 interface Origin {
   dataDir: string;
@@ -32,6 +38,8 @@ export class PublishOrigins {
     origins.set(letterId, { dataDir, revision });
     await this.write(origins);
     if (before === undefined || before.dataDir === dataDir || before.revision === revision) return undefined;
+    // A copy since deleted (a scratch folder removed, a test's temporary data) has nothing left to take back.
+    if (!(await stillHolds(before.dataDir, letterId))) return undefined;
     return (
       `letter ${letterId}: published from ${dataDir}, over what ${before.dataDir} published before under the same id: ` +
       `the links serve hands out for ${letterId} now lead to this copy (publish from ${before.dataDir} again to bring it back, or give the copy its own id)`

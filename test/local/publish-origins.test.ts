@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,23 +67,37 @@ describe("publishing a letter from another data folder into the same local store
     expect(takeover(back.stderr)).toEqual([expect.stringContaining(`over what ${join(root, "scratch")} published before`)]);
   });
 
+  /** A data folder under the test's root that holds `letterIds` (a warning names only a folder still there). */
+  const folderWith = (name: string, ...letterIds: string[]) => {
+    for (const letterId of letterIds) mkdirSync(join(root, name, letterId), { recursive: true });
+    return join(root, name);
+  };
+
   it("keeps letter ids as data (an id such as constructor), and starts anew from a damaged record", async () => {
     const file = join(root, "origins.json");
     const origins = new PublishOrigins(file);
-    expect(await origins.published("constructor", "/a", "r1")).toBeUndefined();
-    expect(await origins.published("constructor", "/b", "r2")).toMatch(/^letter constructor: published from \/b, over what \/a published before/);
-    expect(await origins.published("__proto__", "/a", "r1")).toBeUndefined();
+    const [a, b, c] = [folderWith("a", "constructor", "__proto__"), folderWith("b", "constructor"), folderWith("c", "constructor")];
+    expect(await origins.published("constructor", a, "r1")).toBeUndefined();
+    expect(await origins.published("constructor", b, "r2")).toBe(
+      `letter constructor: published from ${b}, over what ${a} published before under the same id: ` +
+        `the links serve hands out for constructor now lead to this copy (publish from ${a} again to bring it back, or give the copy its own id)`,
+    );
+    expect(await origins.published("__proto__", a, "r1")).toBeUndefined();
     writeFileSync(file, "{ half a record");
-    expect(await origins.published("constructor", "/c", "r3")).toBeUndefined();
-    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ constructor: { dataDir: "/c", revision: "r3" } });
+    expect(await origins.published("constructor", c, "r3")).toBeUndefined();
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ constructor: { dataDir: c, revision: "r3" } });
   });
 
-  it("says nothing when another folder publishes the same revision (the same bytes: nothing is taken over)", async () => {
+  it("says nothing when another folder publishes the same revision, or when the folder before is gone", async () => {
     const origins = new PublishOrigins(join(root, "same.json"));
-    expect(await origins.published("sample", "/a", "r1")).toBeUndefined();
-    expect(await origins.published("sample", "/b", "r1")).toBeUndefined();
-    // The same bytes from /b: /b is now where it came from, and its next edit is its own.
-    expect(await origins.published("sample", "/b", "r2")).toBeUndefined();
-    expect(await origins.published("sample", "/a", "r3")).toMatch(/over what \/b published before/);
+    const [a, b] = [folderWith("same-a", "sample"), folderWith("same-b", "sample")];
+    expect(await origins.published("sample", a, "r1")).toBeUndefined();
+    expect(await origins.published("sample", b, "r1")).toBeUndefined();
+    // The same bytes from b: b is now where it came from, and its next edit is its own.
+    expect(await origins.published("sample", b, "r2")).toBeUndefined();
+    expect(await origins.published("sample", a, "r3")).toMatch(new RegExp(`over what ${b} published before`));
+    // A scratch copy since deleted has nothing left to take back.
+    rmSync(a, { recursive: true });
+    expect(await origins.published("sample", b, "r4")).toBeUndefined();
   });
 });

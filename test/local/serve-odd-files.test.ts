@@ -107,17 +107,16 @@ describe("`npm run serve` publishing a letter another data folder published befo
     const originsDir = mkdtempSync(join(tmpdir(), "letterpress-serve-origins-"));
     const publishOrigins = new PublishOrigins(join(originsDir, "letter-origins.json"));
     // A scratch copy published it first, another revision.
-    await publishOrigins.published(LETTER, "/home/someone/scratch-data", "0123456789abcdef");
+    const scratch = join(originsDir, "scratch-data");
+    cpSync(join(FIXTURES_DIR, "letters/sample"), join(scratch, LETTER), { recursive: true });
+    await publishOrigins.published(LETTER, scratch, "0123456789abcdef");
     const stack = await startLocalStack({ dataDir });
     const out: string[] = [];
     const err: string[] = [];
     const watching = followLetterData(stack.runtime, dataDir, { out: (line) => out.push(line), err: (line) => err.push(line), settleMs: 300, publishOrigins });
     try {
       await eventually(() => out.some((line) => line.includes(" published, ")), "the first render at start");
-      await eventually(
-        () => err.some((line) => line.startsWith(`warning: letter ${LETTER}: published from ${dataDir}, over what /home/someone/scratch-data published before`)),
-        "the warning",
-      );
+      await eventually(() => err.some((line) => line.startsWith(`warning: letter ${LETTER}: published from ${dataDir}, over what ${scratch} published before`)), "the warning");
     } finally {
       await watching.close();
       await stack.stop();
