@@ -866,7 +866,7 @@ export class Composer {
           page.items.push(
             image
               ? { kind: "image", x: event.x + image.dx, y: y + image.dy, width: image.width, height: image.height, source: image.content.source, node: image.node }
-              : { kind: "line", x: event.x, y, line, node: event.node },
+              : { kind: "line", x: event.x, y, line, node: event.node, ...(line.images && event.figures ? { figures: event.figures[i + j] } : {}) },
           );
           if (line.images) page.items.push(...placeLineImages(line, event.x, y, event.figures?.[i + j] ?? []));
           y += line.height;

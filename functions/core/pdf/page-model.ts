@@ -29,6 +29,8 @@ export interface PlacedLine {
   line: Line;
   /** The structure element the line's text belongs to; null for page artifacts (the margin boxes). */
   node: StructNode | null;
+  /** The Figure of each of the line's inline images (`line.images`' order; null for an ornament): the writer puts each in `node` between the words it stands between. */
+  figures?: readonly (StructNode | null)[];
 }
 
 export interface PlacedRule {

@@ -98,6 +98,8 @@ export interface LineImage {
   box: AtomicInline;
   x: number;
   top: number;
+  /** Its place in reading order among the line's runs (their `logical`): the writer tags its Figure between the words it stands between. */
+  logical: number;
 }
 
 interface Piece {
@@ -804,10 +806,10 @@ function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: b
   const rightAligned = (startAligned && spec.dir === "rtl") || (spec.align === "end" && spec.dir === "ltr");
   let x = (spec.dir === "ltr" ? indent : 0) + (spec.align === "center" ? slack / 2 : rightAligned ? slack : 0);
   const runs: PlacedRun[] = [];
-  const images: { box: AtomicInline; x: number }[] = [];
+  const images: { box: AtomicInline; x: number; logical: number }[] = [];
   for (const piece of ordered) {
     if (piece.image) {
-      images.push({ box: piece.image, x });
+      images.push({ box: piece.image, x, logical: pieces.indexOf(piece) });
       x += piece.width;
       continue;
     }
@@ -1047,7 +1049,7 @@ function atomicPiece(spec: ParagraphSpec, image: AtomicInline, at: number, level
 }
 
 /** The line with its atomic inline boxes placed and its line box grown to hold them (line-box.ts `lineBoxWith`). */
-function withAtomicInlines(line: Line, strut: LineBox, parent: ParentFont, images: readonly { box: AtomicInline; x: number }[]): Line {
+function withAtomicInlines(line: Line, strut: LineBox, parent: ParentFont, images: readonly { box: AtomicInline; x: number; logical: number }[]): Line {
   const { box, tops } = lineBoxWith(
     strut,
     parent,

@@ -327,7 +327,16 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     }
     return face;
   };
-  const contents = new Map<StructNode, StructContent>();
+  // Each element's marked content and the inline Figures among it, in reading order (see addKid).
+  const kids = new Map<StructNode, (StructContent | StructNode)[]>();
+  const addKid = (node: StructNode, kid: StructContent | StructNode) => {
+    let list = kids.get(node);
+    if (!list) kids.set(node, (list = []));
+    const last = list[list.length - 1];
+    // Content after content is one run of marked content references; a Figure between them parts them.
+    if (last !== undefined && !isStructNode(last) && !isStructNode(kid)) last.push(kid);
+    else list.push(kid);
+  };
   // By face, then glyph id: Arabic draws a form for every vowel mark, and a string key per mark showed in profiles.
   const forms = new Map<FaceId, Map<number, { name: string; object: PdfObject }>>();
   let formCount = 0;
@@ -370,10 +379,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         return;
       }
       if (node) {
-        const content = doc.markStructureContent(node.type);
-        const existing = contents.get(node);
-        if (existing) existing.push(content);
-        else contents.set(node, content);
+        addKid(node, doc.markStructureContent(node.type));
       } else {
         doc.markArtifact();
       }
@@ -391,6 +397,9 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
       } else if (item.kind === "rule") {
         mark(null);
         doc.addContent(`${fill(item.color)} ${num(item.x)} ${num(geometry.height - item.y - item.height)} ${num(item.width)} ${num(item.height)} re f`);
+      } else if (item.node && item.figures && item.line.images) {
+        mark(undefined);
+        drawLineWithFigures(drawing, item, item.node, item.figures, rtlPage, addKid);
       } else {
         mark(item.node);
         drawLine(drawing, item, rtlPage);
@@ -402,9 +411,17 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
 
   const build = (node: StructNode): StructElement | null => {
     const children: (StructContent | StructElement)[] = [];
-    const content = contents.get(node);
-    if (content) children.push(content);
+    const ordered = kids.get(node) ?? [];
+    for (const kid of ordered) {
+      if (!isStructNode(kid)) children.push(kid);
+      else {
+        const element = build(kid);
+        if (element) children.push(element);
+      }
+    }
+    // Children not placed among the content (all but inline Figures) follow it.
     for (const child of node.children) {
+      if (ordered.includes(child)) continue;
       const element = build(child);
       if (element) children.push(element);
     }
@@ -419,6 +436,51 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
   const document = build(root);
   if (document) doc.addStructure(document);
   return doc.end();
+}
+
+function isStructNode(kid: StructContent | StructNode): kid is StructNode {
+  return "children" in kid && "type" in kid;
+}
+
+/**
+ * A line holding inline images, its element's content parted at each image: the words before the
+ * image, its Figure, the words after it, in reading order (ISO 32000-1 14.8.2.3, PDF/UA-1 7.1), so a
+ * reader says the alt text where the image stands, not after the paragraph. Each part is a marked
+ * sequence of its own in its own text object (a sequence cannot cross BT/ET); a right-to-left line
+ * may draw its parts out of reading order, so they are put in the element by their place, not as drawn.
+ */
+function drawLineWithFigures(
+  drawing: LineDrawing,
+  item: PlacedLine,
+  node: StructNode,
+  figures: readonly (StructNode | null)[],
+  rtlPage: boolean,
+  addKid: (node: StructNode, kid: StructContent | StructNode) => void,
+): void {
+  const images = item.line.images!;
+  const parts: StructContent[][] = images.map(() => []);
+  parts.push([]);
+  let part = -1;
+  drawLine(drawing, item, rtlPage, {
+    partOf: (placed) => images.filter((image) => image.logical < placed.logical).length,
+    open: (next) => {
+      if (part !== -1) drawing.doc.endMarkedContent();
+      parts[next]!.push(drawing.doc.markStructureContent(node.type));
+      part = next;
+    },
+  });
+  if (part !== -1) drawing.doc.endMarkedContent();
+  parts.forEach((contents, i) => {
+    for (const content of contents) addKid(node, content);
+    const figure = figures[i];
+    if (figure) addKid(node, figure);
+  });
+}
+
+/** How a line's text is parted into marked sequences: the part of each run, and the opening of a part's sequence. */
+interface LineParts {
+  partOf(placed: PlacedRun): number;
+  open(part: number): void;
 }
 
 /**
@@ -792,7 +854,7 @@ function readsRightToLeft(page: Page): boolean {
 }
 
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
-function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item: PlacedLine, rtlPage: boolean): void {
+function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
   const baseline = geometry.height - (item.y + item.line.ascent);
   const out: string[] = ["BT"];
   const outlines: string[] = [];
@@ -834,8 +896,23 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
   let ltrStretchOpen = false;
   const order = drawingOrder(item.line.runs);
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
+  // Parted text (see drawLineWithFigures): the first part opens before BT; each next one in a text object of its own.
+  let part = parts ? (order.length > 0 ? parts.partOf(order[0]!) : 0) : 0;
+  parts?.open(part);
   for (let index = 0; index < order.length; index++) {
     const placed = order[index]!;
+    if (parts && parts.partOf(placed) !== part) {
+      out.push("ET", ...(outlines.length > 0 ? ["q", ...outlines, "Q"] : []));
+      doc.addContent(out.join("\n"));
+      out.length = 0;
+      outlines.length = 0;
+      outlineX = outlineY = 0;
+      part = parts.partOf(placed);
+      parts.open(part);
+      // A new text object starts from the identity matrix: the next run sets its place (Tm) again.
+      out.push("BT");
+      lineStart = undefined;
+    }
     const face = faceOf(placed.run.face);
     face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { TemplateAssets } from "../../../functions/core/images/image-source";
 import { type InlineAlign, lineBoxWith } from "../../../functions/core/pdf/line-box";
@@ -95,6 +96,81 @@ describe("inline images in the PDF", () => {
       expect(text.replace(/\s+/g, " ")).toMatch(/Signed: Jane Doe for the coalition\./);
       expect(text).not.toMatch(/Warning sign|\ufffc/);
     }
+  });
+
+  /**
+   * Each structure element holding a Figure, as pdf.js reads the tree back (table-structure.mjs): its
+   * children in order, marked content as its text (pdf.js's copy), a Figure as "[Figure]".
+   */
+  function elementsWithFigures(pdf: Buffer): { role: string; children: string[] }[] {
+    type Node = { role?: string; text?: string; children?: Node[] };
+    const file = toFile(pdf);
+    try {
+      const pages = JSON.parse(execFileSync(process.execPath, [join(__dirname, "table-structure.mjs"), file], { encoding: "utf8" })) as (Node | null)[];
+      const found: { role: string; children: string[] }[] = [];
+      const walk = (node: Node) => {
+        const children = node.children ?? [];
+        if (children.some((child) => child.role === "Figure")) {
+          found.push({
+            role: node.role!,
+            children: children.map((child) => (child.role === "Figure" ? "[Figure]" : child.role ? `[${child.role}]` : child.text!.trim())).filter((text) => text !== ""),
+          });
+        }
+        children.forEach(walk);
+      };
+      for (const page of pages) if (page) walk(page);
+      return found;
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+
+  describe("an inline image's Figure in reading order (ISO 32000-1 14.8.2.3, PDF/UA-1 7.1): between the words it stands between", () => {
+    it("a left-to-right paragraph: the words before, the Figure, the words after, on each line", async () => {
+      const pdf = await render(`<p>Before ${ICON} after the first.</p><p>${"word ".repeat(40)}middle ${ICON} end ${ICON}</p>`);
+      expect(elementsWithFigures(pdf)).toEqual([
+        { role: "P", children: ["Before", "[Figure]", "after the first."] },
+        { role: "P", children: [expect.stringMatching(/^(word ?)+$/), expect.stringMatching(/^(word )*middle$/), "[Figure]", "end", "[Figure]"] },
+      ]);
+      const { poppler, pdfjs } = extractBoth(pdf);
+      for (const text of [poppler.join("\n"), pdfjs.join("\n")]) expect(text.replace(/\s+/g, " ")).toMatch(/Before after the first\. (word ){40}middle end/);
+    });
+
+    it("a right-to-left paragraph: the first word read, the Figure, the next (in reading order, whatever the drawing order)", async () => {
+      const pdf = await render(`<p>שלום ${ICON} עולם טוב</p>`, "", "rtl", "he");
+      expect(elementsWithFigures(pdf)).toEqual([{ role: "P", children: [expect.stringContaining("שלום"), "[Figure]", expect.stringMatching(/עולם.*טוב|טוב.*עולם/)] }]);
+      expect(structureElements(toFile(pdf), "Figure")).toEqual([{ alt: "Warning sign" }]);
+      const { poppler, pdfjs } = extractBoth(pdf);
+      // Bidi embeddings and marks aside (the writer's, for poppler's reordering): the words in reading order, as
+      // before the Figure moved. pdf.js joins the two words around the image (no space: known, the copy unchanged by the tree).
+      expect(
+        poppler
+          .join(" ")
+          .replace(/[\u200e\u200f\u202a-\u202e]/g, "")
+          .replace(/\s+/g, " ")
+          .trim(),
+      ).toMatch(/^שלום עולם טוב/);
+      expect(pdfjs.join(" ").replace(/\s+/g, " ").trim()).toMatch(/^שלום ?עולם טוב/);
+    });
+
+    it("a signature image after a name in a table cell: the name, the Figure, the role after it", async () => {
+      const pdf = await render(
+        '<table><tbody><tr><td>Jane Doe <img src="assets/signatures/fidh.svg" alt="Signature of Jane Doe" width="80" height="30"> Director</td></tr></tbody></table>',
+      );
+      const [cell] = elementsWithFigures(pdf);
+      expect(cell!.children).toEqual(["Jane Doe", "[Figure]", "Director"]);
+      const { poppler, pdfjs } = extractBoth(pdf);
+      for (const text of [poppler.join("\n"), pdfjs.join("\n")]) expect(text.replace(/\s+/g, " ")).toMatch(/Jane Doe Director/);
+    });
+
+    it("keeps the file valid (qpdf --check): each part of the line its own marked sequence in its own text object", async () => {
+      const file = toFile(await render(`<p>Before ${ICON} after.</p><p dir="rtl" lang="he">שלום ${ICON} עולם</p>`));
+      try {
+        expect(execFileSync("qpdf", ["--check", file], { encoding: "utf8" })).toMatch(/No syntax or stream encoding errors/);
+      } finally {
+        rmSync(file, { force: true });
+      }
+    });
   });
 
   it('tags a decorative image (alt="") as an artifact: no Figure', async () => {
