@@ -134,10 +134,18 @@ export function atomicImageRun(image: ImageContent, inline: InlineStyle, contain
   const key = JSON.stringify([image.source.digest, image.source.file, image.alt, image.decorative]);
   return {
     text: OBJECT_REPLACEMENT,
-    style: { bold: false, italic: false },
+    // The parent's style, as the image inherits it: it keys the set paragraph, and vertical-align reads its face.
+    style: { bold: inline.bold, italic: inline.italic },
     ...(inline.lang ? { lang: inline.lang } : {}),
     ...(inline.isolates ? { isolates: inline.isolates } : {}),
-    image: { width, height, align: image.style.verticalAlign, key, content: image } satisfies AtomicInline<ImageContent>,
+    image: {
+      width,
+      height,
+      align: image.style.verticalAlign,
+      key,
+      content: image,
+      parentStyle: { bold: inline.bold, italic: inline.italic },
+    } satisfies AtomicInline<ImageContent>,
   };
 }
 

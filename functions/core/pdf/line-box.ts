@@ -131,6 +131,8 @@ export interface AtomicInline<Content = unknown> {
   /** What a set paragraph holding it is cached by: its content's identity (the image's digest). */
   key: string;
   content: Content;
+  /** Its parent's style (an image inherits font-weight and font-style): `vertical-align` reads that face, a bold paragraph's bold face. */
+  parentStyle?: { bold: boolean; italic: boolean };
 }
 
 /** The parent's font as `vertical-align` reads it, in points: its content area's ascent and descent above and below the baseline, and its x-height. */
@@ -145,8 +147,8 @@ export interface ParentFont {
  * content area's ascent and descent rounded to whole CSS pixels as Blink's FontMetrics holds them
  * (as `lineBox` does), and the face's x-height (`xHeightOf`) unrounded.
  */
-export function parentFontOf(fonts: FontLibrary, family: FamilyId, fontSize: number): ParentFont {
-  const font = fonts.face(faceOf(family, { bold: false, italic: false }));
+export function parentFontOf(fonts: FontLibrary, family: FamilyId, fontSize: number, style: { bold: boolean; italic: boolean } = { bold: false, italic: false }): ParentFont {
+  const font = fonts.face(faceOf(family, style));
   let extents = extentsCache.get(font);
   if (!extents) {
     extents = fontExtents(font);
@@ -182,11 +184,15 @@ function xHeightOf(font: Font): number {
  * line's `top` or `bottom` taller than the line so far grows it downward (top) or upward (bottom),
  * as browsers do. Returns the line box and each box's top, in points from the line box's top.
  */
-export function lineBoxWith(strut: LineBox, parent: ParentFont, boxes: readonly { height: number; align: InlineAlign }[]): { box: LineBox; tops: number[] } {
+export function lineBoxWith(
+  strut: LineBox,
+  paragraphFont: ParentFont,
+  boxes: readonly { height: number; align: InlineAlign; parent?: ParentFont }[],
+): { box: LineBox; tops: number[] } {
   let above = strut.baseline;
   let below = strut.height - strut.baseline;
   // Each box's height above the baseline (null: aligned to the line box, placed once it is known).
-  const raised = boxes.map(({ height, align }): number | null => {
+  const raised = boxes.map(({ height, align, parent = paragraphFont }): number | null => {
     switch (align) {
       case "baseline":
         return height;

@@ -778,7 +778,7 @@ function expansionOpportunities(pieces: readonly Piece[], cjk: boolean): Map<Pie
   return gaps;
 }
 
-function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: boolean, indent: number, hyphenated: boolean, parent: ParentFont | null = null): Line {
+function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: boolean, indent: number, hyphenated: boolean, parent: ParentFontOf | null = null): Line {
   const pieces = lineWords.flatMap((w) => w.pieces);
   const lastWord = lineWords[lineWords.length - 1];
   // The next word is on the next line: no kerning toward it (kernAcrossWords).
@@ -940,7 +940,7 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   // Every line of the paragraph has its strut's box (line-box.ts: one family and size per paragraph).
   const box = strutOf(fonts, spec.rules.primary, spec.size, spec.size * spec.leading);
   // What vertical-align reads of the paragraph's font, when the paragraph holds images.
-  const parent = prepared.images ? parentFontOf(fonts, spec.rules.primary, spec.size) : null;
+  const parent: ParentFontOf | null = prepared.images ? (style) => parentFontOf(fonts, spec.rules.primary, spec.size, style) : null;
   let current: Word[] = [];
   let width = 0;
   const indentOf = () => (lines.length === 0 ? spec.indent : 0);
@@ -1048,12 +1048,17 @@ function atomicPiece(spec: ParagraphSpec, image: AtomicInline, at: number, level
   return { start: at, end: at + 1, face, level, language, space: false, letterSpaced: false, run, width: image.width, image };
 }
 
+/** What `vertical-align` reads of the paragraph's family in one style (line-box.ts `parentFontOf`). */
+type ParentFontOf = (style: { bold: boolean; italic: boolean }) => ParentFont;
+
 /** The line with its atomic inline boxes placed and its line box grown to hold them (line-box.ts `lineBoxWith`). */
-function withAtomicInlines(line: Line, strut: LineBox, parent: ParentFont, images: readonly { box: AtomicInline; x: number; logical: number }[]): Line {
+function withAtomicInlines(line: Line, strut: LineBox, parent: ParentFontOf, images: readonly { box: AtomicInline; x: number; logical: number }[]): Line {
+  const regular = { bold: false, italic: false };
   const { box, tops } = lineBoxWith(
     strut,
-    parent,
-    images.map((image) => image.box),
+    parent(regular),
+    // Each image reads its parent's face (a bold paragraph's bold x-height), as Chromium does.
+    images.map(({ box }) => ({ height: box.height, align: box.align, parent: parent(box.parentStyle ?? regular) })),
   );
   return { ...line, ascent: box.baseline, height: box.height, images: images.map((image, i) => ({ ...image, top: tops[i]! })) };
 }

@@ -2,7 +2,10 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { TemplateAssets } from "../../../functions/core/images/image-source";
-import { type InlineAlign, lineBoxWith } from "../../../functions/core/pdf/line-box";
+import { type AtomicInline, type InlineAlign, lineBoxWith } from "../../../functions/core/pdf/line-box";
+import { OBJECT_REPLACEMENT, setParagraph } from "../../../functions/core/pdf/paragraph";
+import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
+import { paragraphSpec } from "./paragraph-spec";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
 import { loadTemplateAssets } from "../../../functions/templates/template-assets";
 import { IMAGE_TEMPLATE_DIR } from "../../fixtures/images/fixture-template";
@@ -54,6 +57,36 @@ describe("the line box grown by atomic inline boxes (CSS 2.1 §10.8.1)", () => {
         { height: 30, align: "top" },
       ]),
     ).toEqual({ box: { height: 36, baseline: 30 }, tops: [0, 0] });
+  });
+});
+
+describe("vertical-align: middle reads the x-height of the image's parent's face (CSS 2.1 10.8.1: the parent's x-height)", () => {
+  const fonts = loadFontLibrary();
+  // Noto Sans is the family whose bold face's x-height (OS/2 sxHeight 546) differs most from its regular's (536).
+  const xHeightOf = (face: "sans-regular" | "sans-bold") => (fonts.face(face) as unknown as { "OS/2": { xHeight: number } })["OS/2"].xHeight / fonts.face(face).unitsPerEm;
+  function middleOf(bold: boolean): number {
+    const style = { bold, italic: false };
+    const image: AtomicInline = { width: 40, height: 40, align: "middle", key: "square", content: null, parentStyle: style };
+    const [line] = setParagraph(
+      fonts,
+      paragraphSpec("", {
+        size: 100,
+        rules: { primary: "sans", keepAll: false },
+        runs: [
+          { text: "Name ", style },
+          { text: OBJECT_REPLACEMENT, style, image },
+        ],
+      }),
+    );
+    const placed = line!.images![0]!;
+    // How far above the baseline the image's middle stands.
+    return line!.ascent - (placed.top + placed.box.height / 2);
+  }
+
+  it("half the bold face's x-height in a bold paragraph, half the regular's in a regular one", () => {
+    expect(xHeightOf("sans-bold")).not.toBeCloseTo(xHeightOf("sans-regular"), 3);
+    expect(middleOf(true)).toBeCloseTo((xHeightOf("sans-bold") * 100) / 2, 3);
+    expect(middleOf(false)).toBeCloseTo((xHeightOf("sans-regular") * 100) / 2, 3);
   });
 });
 
