@@ -67,6 +67,21 @@ export function soleImage(nodes: readonly ChildNode[], isBlank: (node: ChildNode
   return content.length === 1 && only && "tagName" in only && only.tagName === "img" ? only : null;
 }
 
+/**
+ * The image as a table's max-content measure sees it (CSS Sizing 3, 5.2.2: a percentage-sized
+ * replaced element is compressible): a percentage `width` or `max-width` counts as `auto` or `none`,
+ * its own size stands. Chromium's cell with "Jane Doe <img style="width: 50%">" (a 240px image) is
+ * the text and 240px wide, the image then half of it; its min-content measure resolves the
+ * percentage against zero (`imageSize` with a zero container), as ours does.
+ */
+export function forMaxContent(image: ImageContent): ImageContent {
+  const { width, maxWidth } = image.style;
+  const percentWidth = width !== "auto" && width.percent !== undefined;
+  const percentMax = maxWidth !== "none" && maxWidth.percent !== undefined;
+  if (!percentWidth && !percentMax) return image;
+  return { ...image, style: { ...image.style, ...(percentWidth ? { width: "auto" } : {}), ...(percentMax ? { maxWidth: "none" } : {}) } };
+}
+
 /** The size of an image's content box, in points, within a containing block `containerWidth` wide. */
 export function imageSize(image: ImageContent, containerWidth: number): { width: number; height: number } {
   const s = image.style;

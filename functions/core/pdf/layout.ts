@@ -4,7 +4,7 @@ import { formatCounter } from "../style/counter-styles";
 import { borderWidthsOf, type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
 import { FAMILY_NAMES, registryFamilyOf } from "../style/font-families";
 import { type FamilyId, faceOf, type FontLibrary, isCjkFamily } from "./font-library";
-import { atomicImageRun, checkFitsPage, checkLinesFitPage, type ImageContent, imageLine, imageSize, lineFigures, placeLineImages } from "./images";
+import { atomicImageRun, checkFitsPage, forMaxContent, checkLinesFitPage, type ImageContent, imageLine, imageSize, lineFigures, placeLineImages } from "./images";
 import { type Box, type Inline, inlineText } from "./letter-tree";
 import { strutOf } from "./line-box";
 import type { Page, PageGeometry, PlacedLine, PlacedRule, StructNode } from "./page-model";
@@ -465,7 +465,14 @@ export class Composer {
     return {
       inlineWidths: (box) => {
         if (box.content.kind !== "inline") return { min: 0, max: 0 };
-        return intrinsicWidths(this.ctx.fonts, this.paragraphSpec(box.content.inlines, box.style, 0, box.dir, resolveLength(box.style.textIndent, 0)));
+        const widthsOf = (inlines: readonly Inline[]) =>
+          intrinsicWidths(this.ctx.fonts, this.paragraphSpec(inlines, box.style, 0, box.dir, resolveLength(box.style.textIndent, 0)));
+        const { inlines } = box.content;
+        const widths = widthsOf(inlines);
+        // A percentage-sized image counts as nothing in the min-content width, as its own size in the max-content one (forMaxContent).
+        if (!inlines.some((inline) => inline.kind === "image" && forMaxContent(inline.image) !== inline.image)) return widths;
+        const maxContent = inlines.map((inline) => (inline.kind === "image" ? { ...inline, image: forMaxContent(inline.image) } : inline));
+        return { min: widths.min, max: widthsOf(maxContent).max };
       },
       layoutContent: (box, x, width, row) => {
         // The cell's own border, padding and background are the table's to draw; its content flows inside.

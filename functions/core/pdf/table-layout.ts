@@ -1,6 +1,6 @@
 import { LetterpressError } from "../errors";
 import { borderWidthsOf, type ComputedStyle, resolveLength, type SideWidths } from "../style";
-import { imageSize } from "./images";
+import { forMaxContent, imageSize } from "./images";
 import type { Page, PageItem, PlacedRule, StructNode } from "./page-model";
 import type { Box, TableGroup, TableStructure } from "./letter-tree";
 
@@ -147,7 +147,8 @@ function contentWidths(box: Box, host: TableHost): { min: number; max: number } 
     // An image's contribution is its own size; a percentage of a width not yet known counts as
     // nothing (CSS Sizing 3, 5.2.2: percentages of replaced elements are compressible).
     const { width } = imageSize({ ...box.content, style: { ...box.content.style, maxWidth: "none" } }, 0);
-    return { min: width, max: width };
+    // Its max-content contribution is its own size, a percentage counting as auto (forMaxContent).
+    return { min: width, max: imageSize(forMaxContent(box.content), 0).width };
   }
   let min = 0;
   let max = 0;

@@ -206,6 +206,45 @@ describe("inline images in the PDF", () => {
     });
   });
 
+  describe("a percentage-sized image in a table cell as Chromium measures the cell (CSS Sizing 3 5.2.2, compressible replaced elements)", () => {
+    // Measured in Chromium (playwright, 16px serif, padding 0): "Jane Doe <img style="width: 50%">" of a
+    // 240px image makes the cell 311.36px, the text (71.36px) and the image's own 240px, and the image
+    // 155.67px, half of it; with display: block the cell is 240px and the image 120px. Squeezed into a
+    // 100px container both shrink (the image counts as 0 in the min-content width). Before, a percentage
+    // counted as 0 in the max-content width too: the cell was as wide as its text, the image half of that.
+    const LOGO_RED = [204, 0, 0] as const;
+    const LOGO_GREEN = [0, 170, 0] as const;
+    const logoBox = (file: string) => {
+      const red = colourBox(file, 1, [...LOGO_RED], 288)!;
+      const green = colourBox(file, 1, [...LOGO_GREEN], 288)!;
+      return { xMin: Math.min(red.xMin, green.xMin), xMax: Math.max(red.xMax, green.xMax) };
+    };
+    const table = (img: string) => `<table class="auto"><tbody><tr><td>Jane Doe ${img}</td><td>x</td></tr></tbody></table>`;
+    const css =
+      "table.auto { width: auto; border-collapse: collapse; } table.auto td { padding: 0; border: none; } img.half { width: 50%; } img.block { display: block; } img.fit { max-width: 100%; }";
+
+    it("on a line: the cell is its text and the image's own width, the image a percentage of that", async () => {
+      const file = toFile(await render(table('<img class="half" src="assets/logo.png" alt="Logo">'), css));
+      const jane = findWord(wordBoxes(file), "Jane");
+      const logo = logoBox(file);
+      // The cell's content: the text before the image, then the image's own 240px (180pt).
+      const cell = logo.xMin - jane.xMin + 180;
+      expect(logo.xMax - logo.xMin).toBeCloseTo(cell / 2, 0);
+    });
+
+    it("as a block: the cell is the image's own width, the image half of it", async () => {
+      const file = toFile(await render(table('<img class="half block" src="assets/logo.png" alt="Logo">'), css));
+      const logo = logoBox(file);
+      expect(logo.xMax - logo.xMin).toBeCloseTo(90, 0);
+    });
+
+    it("max-width: 100% counts as none in the max-content width: the image keeps its own size", async () => {
+      const file = toFile(await render(table('<img class="fit" src="assets/logo.png" alt="Logo">'), css));
+      const logo = logoBox(file);
+      expect(logo.xMax - logo.xMin).toBeCloseTo(180, 0);
+    });
+  });
+
   it('tags a decorative image (alt="") as an artifact: no Figure', async () => {
     const file = toFile(await render('<p>Before <img src="assets/icon.png" alt="" role="presentation" width="16" height="16"> after.</p>'));
     expect(structureElements(file, "Figure")).toEqual([]);
