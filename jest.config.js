@@ -16,7 +16,7 @@ module.exports = {
   },
   // Some dependencies ship ES modules only; let swc turn them into CommonJS for Jest.
   transformIgnorePatterns: [
-    "/node_modules/(?!(bidi-js|unicode-name|pdfjs-dist|unpdf|intl-messageformat|@formatjs|parse5|entities|css-select|css-what|domhandler|domutils|domelementtype|nth-check|boolbase|dom-serializer)/)",
+    "/node_modules/(?!(bidi-js|get-east-asian-width|unicode-name|pdfjs-dist|unpdf|intl-messageformat|@formatjs|parse5|entities|css-select|css-what|domhandler|domutils|domelementtype|nth-check|boolbase|dom-serializer)/)",
   ],
   testTimeout: 60000,
   // Two workers on the 2-core machine: Jest's default (cores - 1) ran one, in band, and left the

@@ -3,6 +3,7 @@ import LineBreaker = require("linebreak");
 import { cacheKind, LruCache } from "./cache";
 import { type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
 import { type LineBox, strutOf } from "./line-box";
+import { quotationBreaks } from "../text/quotation-breaks";
 import { assignFamilies, bidi, hanFamilyOf, shape, type ShapedRun } from "./shaping";
 
 /** A run of paragraph text in one style; `\n` is a forced line break (`<br>`). */
@@ -155,12 +156,6 @@ const COMBINING_MARK = /^\p{M}$/u;
 /** Scripts whose words are not separated by spaces and whose breaks UAX 14 leaves to a dictionary (line break class SA). */
 const COMPLEX_CONTEXT = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
-/** Quotation marks of UAX 14's class QU that open or close (ASCII's, which do neither, are left as they are). */
-const QUOTATION = /^[\p{Pi}\p{Pf}]$/u;
-const OPENING_QUOTE = /^\p{Pi}$/u;
-const EAST_ASIAN_LETTER = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]$/u;
-const EAST_ASIAN_QUOTE =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}][\p{Pi}\p{Pf}"'][\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]/u;
 
 /**
  * Where a line may break in `text` (position -> whether the break is required), by UAX 14 and, for
@@ -174,18 +169,10 @@ export function breakPositions(text: string, rules: ScriptRules, hyphens: Paragr
     if (!b.required && rules.keepAll && b.position < text.length && keptByKeepAll(text, b.position)) continue;
     breaks.set(b.position, b.required);
   }
-  // UAX 14 since Unicode 15.1 (LB19a, as ICU and so Chromium apply it): a quotation mark between two
-  // East Asian letters no longer glues them, so "社会|“加大" may break before the opening quote and
-  // "保护”|的" after the closing one. The `linebreak` package predates the rule. Korean's keep-all
-  // keeps its words whole, quotes included.
-  if (!rules.keepAll && EAST_ASIAN_QUOTE.test(text)) {
-    for (let i = 1; i + 1 < text.length; i++) {
-      const c = text[i]!;
-      if (!QUOTATION.test(c) || !EAST_ASIAN_LETTER.test(text[i - 1]!) || !EAST_ASIAN_LETTER.test(text[i + 1]!)) continue;
-      if (OPENING_QUOTE.test(c)) breaks.set(i, false);
-      else breaks.set(i + 1, false);
-    }
-  }
+  // UAX 14 since Unicode 15.1 (LB19a, as ICU and so Chromium apply it): beside a quotation mark
+  // between East Asian characters a line may break, "社会|“加大", "保护”|的", "群体。”|特别". The
+  // `linebreak` package predates the rule. Korean's keep-all keeps its words whole, quotes included.
+  if (!rules.keepAll) for (const position of quotationBreaks(text)) if (!breaks.has(position)) breaks.set(position, false);
   // UAX 14 leaves Thai, Lao, Khmer and Myanmar (class SA) to a dictionary: without one a Thai phrase is
   // one unbreakable "word", later split at any grapheme (after a preposed vowel: "เ|กาหลี"). ICU's
   // dictionary, through Intl.Segmenter, gives the word boundaries browsers break at.
@@ -842,13 +829,14 @@ function paragraphKey(spec: ParagraphSpec): string {
 }
 
 /**
- * The word with its fullwidth closing quotation mark (see PunctuationKind) set half-width, when that
- * is what makes it fit the line's `room`, as Chromium sets it ("侵犯”" ends a line that the full em
- * would not hold; CSS Text 4 §8.3's allow-end, which `text-spacing-trim: normal` includes). Measured
- * in Chromium 156 for closing quotes only: its other closing punctuation (，。、) keeps the full em.
+ * The word with its fullwidth closing quotation mark or bracket (see PunctuationKind) set
+ * half-width, when that is what makes it fit the line's `room`, as Chromium sets it ("侵犯”" and
+ * "谁能否认？』" end lines that the full em would not hold; CSS Text 4 §8.3's allow-end, which
+ * `text-spacing-trim: normal` includes). Measured in Chromium 156 for closing quotes (Pf) and closing
+ * brackets (Pe: 」』）): its other closing punctuation (，。、) keeps the full em.
  * Null when the word ends otherwise or does not fit either way.
  */
-function closingQuoteTrimmedAtLineEnd(fonts: FontLibrary, spec: ParagraphSpec, word: Word, room: number): Word | null {
+function closingMarkTrimmedAtLineEnd(fonts: FontLibrary, spec: ParagraphSpec, word: Word, room: number): Word | null {
   let p = word.pieces.length - 1;
   while (p >= 0 && word.pieces[p]!.space) p--;
   const piece = word.pieces[p];
@@ -856,7 +844,7 @@ function closingQuoteTrimmedAtLineEnd(fonts: FontLibrary, spec: ParagraphSpec, w
   let index = piece.run.glyphs.length - 1;
   while (index >= 0 && piece.run.glyphs[index]!.text === "") index--;
   const glyph = piece.run.glyphs[index];
-  if (!glyph || !CLOSING_QUOTE.test(glyph.text) || punctuationKind(fonts, piece.face, glyph.id, glyph.text, piece.run.unitsPerEm, glyph.xAdvance) !== "close") return null;
+  if (!glyph || !TRIMMED_AT_LINE_END.test(glyph.text) || punctuationKind(fonts, piece.face, glyph.id, glyph.text, piece.run.unitsPerEm, glyph.xAdvance) !== "close") return null;
   if (word.width - spec.size / 2 > room + 0.01) return null;
   // A copy: the paragraph's words may be read again at another width.
   const copy: Word = { ...word, pieces: word.pieces.slice() };
@@ -864,7 +852,8 @@ function closingQuoteTrimmedAtLineEnd(fonts: FontLibrary, spec: ParagraphSpec, w
   return copy;
 }
 
-const CLOSING_QUOTE = /^\p{Pf}$/u;
+/** Closing quotes and brackets: the closing punctuation Chromium trims at a line's end (closingMarkTrimmedAtLineEnd). */
+const TRIMMED_AT_LINE_END = /^[\p{Pe}\p{Pf}]$/u;
 
 /**
  * Sets a paragraph into lines: break opportunities by UAX #14 (keep-all for Korean), greedy filling,
@@ -918,7 +907,7 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   for (let i = 0; i < all.length; ) {
     let word = all[i]!;
     const room = fillWidth(spec, indentOf()) - width;
-    const trimmedAtEnd = !spec.noWrap && word.width > room + 0.01 ? closingQuoteTrimmedAtLineEnd(fonts, spec, word, room) : null;
+    const trimmedAtEnd = !spec.noWrap && word.width > room + 0.01 ? closingMarkTrimmedAtLineEnd(fonts, spec, word, room) : null;
     if (trimmedAtEnd) all[i] = trimmedAtEnd;
     else if (!spec.noWrap && word.width > room + 0.01) {
       // The line ends inside the word when a part of it fits, else before it.
