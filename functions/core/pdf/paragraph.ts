@@ -961,6 +961,8 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
         current.push(parts[0]);
         endLine(true);
         all[i] = parts[1];
+        // The tail is shaped anew: the kerning toward a word touching it ("schlag-|Team") too.
+        kernAcrossWords(fonts, spec, all.slice(i, i + 2));
         continue;
       }
       if (current.length > 0) {
@@ -969,7 +971,10 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
       }
       // Alone on its line and still too wide, with no soft hyphen that helps: broken between characters.
       if (word.softBreaks.length > 0) {
-        all.splice(i, 1, ...breakOverwideWord(fonts, spec, prepared.text, word));
+        const parts = breakOverwideWord(fonts, spec, prepared.text, word);
+        all.splice(i, 1, ...parts);
+        // Its last part is shaped anew too: the kerning toward a word touching it as well.
+        kernAcrossWords(fonts, spec, all.slice(i + parts.length - 1, i + parts.length + 1));
         continue;
       }
     }
