@@ -63,8 +63,37 @@ function glyphKey(id: number, text: string, advance: number): string {
   return `${id}\u0000${text}\u0000${advance}`;
 }
 
-/** Each shaped glyph's main glyph: its text, advance and `glyphKey` (see `EmbeddedFace.encode`), shared across documents as the glyphs are. */
-const mainGlyphs = new WeakMap<ShapedGlyph, { text: string; advance: number; key: string }>();
+/**
+ * A shaped glyph's main glyph: its text, advance and `glyphKey` (see `EmbeddedFace.encode`), shared
+ * across documents as the glyphs are; and the subset glyph the face that last encoded it gave it.
+ */
+interface MainGlyph {
+  text: string;
+  advance: number;
+  key: string;
+  /** The `EmbeddedFace.identity` of the face (in one document) that last encoded the glyph: `gid` is that face's. */
+  owner: symbol | undefined;
+  gid: number;
+  /** The same for the invisible glyphs of its marks (`EmbeddedFace.invisibleCodes`). */
+  invisibleOwner: symbol | undefined;
+  invisible: { before: string; after: string };
+}
+
+/** A shaped glyph's record, made the first time any document draws it (see `MainGlyph`). */
+function mainGlyphOf(caches: TypesetterCaches, glyph: ShapedGlyph): MainGlyph {
+  let main = mainGlyphs.get(glyph);
+  if (main === undefined) {
+    // The key is made once per shaped glyph and process: each document looks every glyph up anew.
+    const text = piecesOf(caches, glyph).main;
+    const advance = textWidth(glyph);
+    main = { text, advance, key: glyphKey(glyph.id, text, advance), owner: undefined, gid: 0, invisibleOwner: undefined, invisible: NO_INVISIBLE };
+    mainGlyphs.set(glyph, main);
+  }
+  return main;
+}
+
+/** Each shaped glyph's main glyph (see `MainGlyph`). */
+const mainGlyphs = new WeakMap<ShapedGlyph, MainGlyph>();
 
 function utf16Hex(text: string): string {
   let out = "";
@@ -79,11 +108,15 @@ function utf16Hex(text: string): string {
  */
 class EmbeddedFace {
   private readonly ids = new Map<string, number>();
-  /** The same lookup by glyph object: shaped runs come from the font library's cache, so most glyphs repeat as objects. */
-  private readonly idsByGlyph = new Map<ShapedGlyph, number>();
+  /**
+   * This face in this document, as the glyphs it encoded remember it (`MainGlyph.owner`): shaped runs
+   * come from the font library's cache, so most glyphs repeat as objects, and the glyph's own record
+   * answers without a map of the document's (growing it to thousands of entries per face showed as garbage).
+   * A symbol, not the face: the records outlive the document and must not hold it.
+   */
+  private readonly identity = Symbol("EmbeddedFace");
   /** By the marks a glyph's text starts with (see `encodeMarked`), then by glyph. */
   private readonly markedIds = new Map<string, Map<ShapedGlyph, number>>();
-  private readonly invisibleByGlyph = new Map<ShapedGlyph, { before: string; after: string }>();
   private readonly invisibleIds = new Map<string, number>();
   private readonly texts: string[] = [""];
   private readonly spaceGlyph: number;
@@ -113,20 +146,12 @@ class EmbeddedFace {
 
   /** The subset glyph that draws a shaped glyph and stands for the main piece of its text (see `textPieces`). */
   encode(glyph: ShapedGlyph): number {
-    let gid = this.idsByGlyph.get(glyph);
-    if (gid === undefined) {
-      // The key is made once per shaped glyph and process: each document looks every glyph up anew.
-      let main = mainGlyphs.get(glyph);
-      if (main === undefined) {
-        const text = piecesOf(this.caches, glyph).main;
-        const advance = textWidth(glyph);
-        main = { text, advance, key: glyphKey(glyph.id, text, advance) };
-        mainGlyphs.set(glyph, main);
-      }
-      gid = this.glyphFor(glyph.id, main.text, main.advance, main.key);
-      this.idsByGlyph.set(glyph, gid);
+    const main = mainGlyphOf(this.caches, glyph);
+    if (main.owner !== this.identity) {
+      main.gid = this.glyphFor(glyph.id, main.text, main.advance, main.key);
+      main.owner = this.identity;
     }
-    return gid;
+    return main.gid;
   }
 
   /**
@@ -145,14 +170,15 @@ class EmbeddedFace {
 
   /** The invisible glyphs of a shaped glyph's marks, before and after its main glyph, as hex codes. */
   invisibleCodes(glyph: ShapedGlyph): { before: string; after: string } {
-    let codes = this.invisibleByGlyph.get(glyph);
-    if (!codes) {
+    // By the glyph's own record, as `encode`: no map of the document's.
+    const main = mainGlyphOf(this.caches, glyph);
+    if (main.invisibleOwner !== this.identity) {
       const pieces = piecesOf(this.caches, glyph);
       const hex = (texts: readonly string[]) => texts.map((text) => hex4(this.encodeInvisible(text))).join("");
-      codes = { before: hex(pieces.before), after: hex(pieces.after) };
-      this.invisibleByGlyph.set(glyph, codes);
+      main.invisible = { before: hex(pieces.before), after: hex(pieces.after) };
+      main.invisibleOwner = this.identity;
     }
-    return codes;
+    return main.invisible;
   }
 
   /**
@@ -321,7 +347,13 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     doc.useXObjectOnPage(form.name, form.object);
     return form.name;
   };
-  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm };
+  const fills = new Map<string, string>();
+  const fill = (color: string): string => {
+    let operator = fills.get(color);
+    if (operator === undefined) fills.set(color, (operator = `${rgb(color)} rg`));
+    return operator;
+  };
+  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, fill };
   const openedImages: OpenedImages = new Map();
 
   for (const page of pages) {
@@ -358,7 +390,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
       } else if (item.kind === "rule") {
         mark(null);
-        doc.addContent(`${rgb(item.color)} rg ${num(item.x)} ${num(geometry.height - item.y - item.height)} ${num(item.width)} ${num(item.height)} re f`);
+        doc.addContent(`${fill(item.color)} ${num(item.x)} ${num(geometry.height - item.y - item.height)} ${num(item.width)} ${num(item.height)} re f`);
       } else {
         mark(item.node);
         drawLine(drawing, item, rtlPage);
@@ -591,6 +623,42 @@ function nextShown(order: readonly PlacedRun[], index: number, i: number): strin
   return "";
 }
 
+/** An emoji sequence's characters: a pictograph, a regional indicator, a keycap. */
+const EMOJI_SEQUENCE = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
+
+/**
+ * Whether poppler would copy an emoji sequence of a right-to-left line out of order, so it is drawn
+ * inside an ActualText span. Poppler reverses a stretch of neutrals beside right-to-left text and
+ * calls every character beyond U+FFFF neutral (TextOutputDev.cc, reorderText:
+ * `!(unicodeTypeL(text[j]) || unicodeTypeNum(text[j]))`; its type table ends at U+FFFF): 🇮🇱 copied as
+ * 🇱🇮, 👨‍👩‍👧 with its joiners moved, the digit of 1️⃣ after its keycap. The span's text is the
+ * sequence in logical order, then a LEFT-TO-RIGHT MARK and an ARABIC LETTER MARK; after the
+ * writer's ARABIC LETTER MARK (before left-to-right text or a neutral in a right-to-left line, see
+ * RTL_MARK, kept outside the span) also an ARABIC LETTER MARK and a LEFT-TO-RIGHT MARK before it.
+ * Reading a line right to left (the page has more right-to-left letters), poppler starts a
+ * left-to-right stretch at a strong left-to-right character, the mark after the sequence, and
+ * carries it leftwards up to the next right-to-left character: the marks before it, or the
+ * right-to-left text itself, so a Latin word before the sequence stays in its stretch ("UN 🇺🇳").
+ * Reading left to right, it reverses a right-to-left stretch up to the next left-to-right
+ * character, which the mark before the sequence is. As many marks of each direction: poppler takes
+ * the page's direction from their count (TextPage::coalesce), which the span leaves as it was. The
+ * marks are what an extractor without bidi rules needs; the emoji tests take them out.
+ */
+function popplerMisorders(text: string): boolean {
+  if (text.length < 2 || !EMOJI_SEQUENCE.test(text)) return false;
+  let count = 0;
+  for (const char of text) {
+    count++;
+    if (STRONG_RTL.has(bidi.getBidiCharTypeName(char))) return false;
+  }
+  return count > 1;
+}
+
+/** A text string for a PDF dictionary: UTF-16BE with its byte-order mark, in hex. */
+function pdfTextString(text: string): string {
+  return `<FEFF${utf16Hex(text)}>`;
+}
+
 /** What drawing a line needs from its document. */
 interface LineDrawing {
   doc: PdfkitDocument;
@@ -598,6 +666,8 @@ interface LineDrawing {
   faceOf(id: FaceId): EmbeddedFace;
   /** The resource name of the form XObject that draws a glyph's outline on the current page. */
   glyphForm(face: FaceId, id: number): string;
+  /** The operator that sets a fill colour (`#rrggbb`), made once per colour and document. */
+  fill(color: string): string;
 }
 
 /**
@@ -656,6 +726,20 @@ function readsBackwards(order: readonly PlacedRun[], index: number): boolean {
 }
 
 /**
+ * Whether pdf.js reads a right-to-left run's glyph texts as drawn, unreversed: a run alone in its
+ * face (pdf.js starts a new piece of text at every change of font) with no letter, such as an emoji
+ * sequence starting with a neutral (❤️ in a right-to-left line). Its bidi.js leaves a piece with no
+ * right-to-left letter as it is, so a cluster stored reversed (shaping.ts) would copy reversed
+ * ("\uFE0F❤"); such a run's clusters are given their text in logical order.
+ */
+function readsAsDrawnInPdfjs(order: readonly PlacedRun[], index: number): boolean {
+  const placed = order[index]!;
+  if (placed.run.direction !== "rtl") return false;
+  const alone = order[index - 1]?.run.face !== placed.run.face && order[index + 1]?.run.face !== placed.run.face;
+  return alone && placed.run.glyphs.every((glyph) => glyph.text === "" || isWeak(glyph));
+}
+
+/**
  * The width a text glyph is given: from where it is drawn (its pen position moved by its offset) to
  * its cluster's end. A base letter the font shifts (Noto Serif Hebrew moves a nun under its qamats)
  * would otherwise end short of the next cluster, and poppler takes the gap for a word break.
@@ -708,13 +792,29 @@ function readsRightToLeft(page: Page): boolean {
 }
 
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
-function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: PlacedLine, rtlPage: boolean): void {
+function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item: PlacedLine, rtlPage: boolean): void {
   const baseline = geometry.height - (item.y + item.line.ascent);
   const out: string[] = ["BT"];
   const outlines: string[] = [];
-  let [outlineX, outlineY] = [0, 0];
+  let outlineX = 0;
+  let outlineY = 0;
+  // The current run's TJ array and its pending glyph codes; both flushed into `out` (see flush).
+  let tj: string[] = [];
+  // Consecutive glyphs with no adjustment between them share one string: "<00120034>", not "<0012> <0034>".
+  let codes = "";
+  // Declared once per line, not per run: closures over a run's variables were allocated with each run.
+  const flushCodes = () => {
+    if (codes !== "") tj.push(`<${codes}>`);
+    codes = "";
+  };
+  const flush = () => {
+    flushCodes();
+    if (tj.length > 0) out.push(`[${tj.join(" ")}] TJ`);
+    tj = [];
+  };
   let color = "";
-  let font = "";
+  let fontFace: EmbeddedFace | undefined;
+  let fontSize = 0;
   let textRise = 0;
   // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
   const runs = item.line.runs;
@@ -734,18 +834,20 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   let ltrStretchOpen = false;
   const order = drawingOrder(item.line.runs);
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
-  for (const [index, placed] of order.entries()) {
+  for (let index = 0; index < order.length; index++) {
+    const placed = order[index]!;
     const face = faceOf(placed.run.face);
     face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
     if (placed.color !== color) {
-      out.push(`${rgb(placed.color)} rg`);
+      out.push(fill(placed.color));
       color = placed.color;
     }
-    const selected = `/${face.embedding.resourceName} ${num(placed.size)} Tf`;
-    if (selected !== font) {
-      out.push(selected);
-      font = selected;
+    // Compared before it is written: a string per run showed as garbage. Sizes that print alike are alike.
+    if (face !== fontFace || (placed.size !== fontSize && num(placed.size) !== num(fontSize))) {
+      out.push(`/${face.embedding.resourceName} ${num(placed.size)} Tf`);
+      fontFace = face;
+      fontSize = placed.size;
     }
     const pen = item.x + placed.x;
     // One text position per run: horizontal shifts are TJ adjustments and mark heights a text rise,
@@ -755,18 +857,6 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     out.push(lineStart === undefined ? `1 0 0 1 ${num(pen)} ${num(baseline)} Tm` : `${num((at - lineStart) / 1000)} 0 Td`);
     lineStart = at;
     let cursorX = pen;
-    let tj: string[] = [];
-    // Consecutive glyphs with no adjustment between them share one string: "<00120034>", not "<0012> <0034>".
-    let codes = "";
-    const flushCodes = () => {
-      if (codes !== "") tj.push(`<${codes}>`);
-      codes = "";
-    };
-    const flush = () => {
-      flushCodes();
-      if (tj.length > 0) out.push(`[${tj.join(" ")}] TJ`);
-      tj = [];
-    };
     const glyphs = placed.run.glyphs;
     const rtl = placed.run.direction === "rtl";
     let startedText = false;
@@ -776,10 +866,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     let startedRun = ltrStretchOpen;
     // Each glyph's pen, worked out ahead only for a run drawn from its right end (see readsBackwards).
     const pens = readsBackwards(order, index) ? penPositions(placed, pen, scale) : undefined;
+    const asDrawn = readsAsDrawnInPdfjs(order, index);
     let forwardPen = pen;
     for (let k = 0; k < glyphs.length; k++) {
       const i = pens ? glyphs.length - 1 - k : k;
-      const glyph = glyphs[i]!;
+      const shaped = glyphs[i]!;
+      // Text pdf.js reads as drawn: the cluster's characters in logical order (see readsAsDrawnInPdfjs).
+      const glyph = asDrawn && shaped.text.length > 1 ? { ...shaped, text: [...shaped.text].reverse().join("") } : shaped;
       const x = (pens ? pens[i]! : forwardPen) + glyph.xOffset * scale;
       const rise = glyph.yOffset * scale;
       if (glyph.text === "") {
@@ -787,11 +880,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         // break the word apart in text extraction (pdf.js and poppler disagree on text-less glyphs).
         // Each outline is a form XObject, written once per document however often it is drawn.
         // Each from the one before (in exact thousandths, as Td above): Arabic draws hundreds of marks a page.
-        const [atX, atY] = [Math.round(x * 1000), Math.round((baseline + rise) * 1000)];
+        const atX = Math.round(x * 1000);
+        const atY = Math.round((baseline + rise) * 1000);
         outlines.push(
           `1 0 0 1 ${num((atX - outlineX) / 1000)} ${num((atY - outlineY) / 1000)} cm q ${num(scale)} 0 0 ${num(scale)} 0 0 cm /${glyphForm(placed.run.face, glyph.id)} Do Q`,
         );
-        [outlineX, outlineY] = [atX, atY];
+        outlineX = atX;
+        outlineY = atY;
       } else {
         if (Math.abs(rise - textRise) > 0.001) {
           flush();
@@ -813,6 +908,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         afterSpace = glyph.text === " ";
         // Most glyphs have no marks to carry: no lookup, no allocation for them.
         const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
+        // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span.
+        const emojiSpan = rtlLine && popplerMisorders(glyph.text);
+        const openSpan = (afterMark: boolean) => {
+          flush();
+          const logical = rtl && glyph === shaped ? [...glyph.text].reverse().join("") : glyph.text;
+          out.push(`/Span <</ActualText ${pdfTextString(`${afterMark ? RTL_MARK + LTR_MARK : ""}${logical}${LTR_MARK}${RTL_MARK}`)}>> BDC`);
+        };
         codes += invisible.before;
         // A mark for poppler's reordering (see RTL_MARK and LTR_MARK), on an invisible glyph of its own
         // that pdf.js skips (its text is a format character): pdf.js reads these lines right without it.
@@ -841,9 +943,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         }
         startedRun = true;
         ltrStretchOpen = !rtl;
-        if (markForPdfjs) codes += hex4(face.encodeMarked(glyph, mark));
-        else {
+        if (markForPdfjs) {
+          if (emojiSpan) openSpan(true);
+          codes += hex4(face.encodeMarked(glyph, mark));
+        } else {
           if (mark) codes += hex4(face.encodeInvisible(mark));
+          // The writer's mark stays outside the span: it ends the stretch before the sequence.
+          if (emojiSpan) openSpan(mark === RTL_MARK);
           codes += hex4(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : face.encode(glyph));
         }
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
@@ -855,6 +961,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
           flushCodes();
           tj.push(`-${back}`);
         } else codes += invisible.after;
+        if (emojiSpan) {
+          flush();
+          out.push("EMC");
+        }
         cursorX = x + textWidth(glyph) * scale;
         // Only right-to-left lines look back (see markForPdfjs): no work for the glyphs of other lines.
         if (rtlLine && glyph.text !== " " && !/^\s*$/u.test(glyph.text)) lastShown = lastCharacter(glyph.text);

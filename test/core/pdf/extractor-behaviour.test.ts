@@ -132,6 +132,43 @@ describe("what the extractors do with a full stop and a space in a right-to-left
   });
 });
 
+describe("what poppler does with ActualText over a right-to-left line with a full stop", () => {
+  // An ActualText span puts its own text in place of the glyphs (see above), spread over their box, and
+  // poppler reorders that text like any other: TextOutputDev.cc's reorderText, reading a right-to-left
+  // page, copies a left-to-right stretch (one that starts at a digit or a letter, and takes '.' for a
+  // digit) up to the next right-to-left letter in the order drawn, so a copy where a full stop is
+  // followed by a space and a right-to-left letter ("אב. גד") comes out of no text at all, whatever
+  // the span holds: a stretch copied forward ends at its digit or letter, never at the space. Neither
+  // the logical nor the visual order of the line's text in a span copies right; only a strong
+  // character between the full stop and the space (the writer's invisible mark) does, see above.
+  const line = drawnInOrder("DC .BA", [0, 1, 2, 3, 4, 5]);
+  const spanned = (text: string) =>
+    minimalPdf(line.replace("BT ", `/Span << /ActualText <FEFF${Buffer.from(text, "utf16le").swap16().toString("hex")}> >> BDC BT `).replace(" ET", " ET EMC"), HEBREW);
+
+  it.each([
+    ["the line's logical text", "אב. גד"],
+    ["its visual order", "דג .בא"],
+    ["its visual order with the words read forward", "גד .אב"],
+  ])("copies a span holding %s out of order", (_name, text) => {
+    const copied = popplerText(extractBoth(spanned(text)).poppler);
+    // The span's characters, all of them (poppler read the span), in another order.
+    expect([...copied].sort()).toEqual([..."אב. גד"].sort());
+    expect(copied).not.toBe("אב. גד");
+  });
+});
+
+describe("what pdf.js does with a glyph whose ToUnicode text is empty", () => {
+  // The anchors before vowelled right-to-left clusters (pdf-writer.ts, encodeRtlAnchor) need a glyph
+  // pdf.js positions (not white space, not a mark) that adds nothing to the copy. An empty text is not
+  // one: pdf.js takes a falsy ToUnicode entry for none and copies the character code itself
+  // (`this.toUnicode.get(charcode) || charcode` in its fonts.js), so the anchor keeps a text of its own.
+  it("copies the character code in its place; poppler copies no character for it (its width reads as a word gap)", () => {
+    const { poppler, pdfjs } = extractBoth(minimalPdf("BT /F1 12 Tf 20 150 Td (ab|cd) Tj ET", { "|": "" }));
+    expect(pdfjs.join("").trim()).toBe("ab|cd");
+    expect(popplerText(poppler)).toBe("ab cd");
+  });
+});
+
 describe("what pdf.js does with a space before a move back", () => {
   it("drops it: two right-to-left words drawn in reading order (the first on the right) copy as one", () => {
     // "אב גד" drawn word by word in reading order: "אב" on the right, then "גד" to its left.
