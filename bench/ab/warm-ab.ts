@@ -57,6 +57,8 @@ interface LoopReport {
   digest: string;
   maxRssMb: number;
   afterGc: Record<string, number>;
+  /** Garbage collections per document in the measured loop (scavenges: what a document allocates). */
+  perDoc?: { scavenges: number; majorGcs: number; gcMs: number };
 }
 
 function run(script: string, root: string, locales: string[]): LoopReport {
@@ -88,8 +90,10 @@ async function main(): Promise<void> {
     console.log(
       `A = ${values.base} (${execFileSync("git", ["-C", REPO, "rev-parse", "--short", values.base], { encoding: "utf8" }).trim()}), B = working tree; ${values.formats}, ${values.docs} docs x ${rounds} rounds`,
     );
-    console.log("| locales | CPU ms/doc A | CPU ms/doc B | B/A CPU | wall median A | wall median B | B/A wall | bytes | maxRSS A / B MB | after GC A (heap/ext/ab) | after GC B |");
-    console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    console.log(
+      "| locales | CPU ms/doc A | CPU ms/doc B | B/A CPU | wall median A | wall median B | B/A wall | bytes | maxRSS A / B MB | after GC A (heap/ext/ab) | after GC B | scavenges/doc A / B | GC ms/doc A / B |",
+    );
+    console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (const locales of groups) {
       const a: LoopReport[] = [];
       const b: LoopReport[] = [];
@@ -107,9 +111,12 @@ async function main(): Promise<void> {
       const wallA = median(a.map((r) => median(r.wallMs)));
       const wallB = median(b.map((r) => median(r.wallMs)));
       const same = a.every((r) => r.digest === a[0]?.digest) && b.every((r) => r.digest === a[0]?.digest);
+      // Medians over rounds; "-" for a loop that did not report them.
+      const perDoc = (reports: LoopReport[], key: "scavenges" | "gcMs") =>
+        reports.every((r) => r.perDoc) ? median(reports.map((r) => (r.perDoc as NonNullable<LoopReport["perDoc"]>)[key])).toFixed(2) : "-";
       const gc = (r: LoopReport) => `${r.afterGc.heapUsed}/${r.afterGc.external}/${r.afterGc.arrayBuffers}`;
       console.log(
-        `| ${locales.join(",")} | ${cpuA.toFixed(2)} | ${cpuB.toFixed(2)} | ${(cpuB / cpuA).toFixed(3)} | ${wallA.toFixed(2)} | ${wallB.toFixed(2)} | ${(wallB / wallA).toFixed(3)} | ${same ? "identical" : `DIFFER ${a[0]?.digest} ${b[0]?.digest}`} | ${median(a.map((r) => r.maxRssMb))} / ${median(b.map((r) => r.maxRssMb))} | ${gc(a[0] as LoopReport)} | ${gc(b[0] as LoopReport)} |`,
+        `| ${locales.join(",")} | ${cpuA.toFixed(2)} | ${cpuB.toFixed(2)} | ${(cpuB / cpuA).toFixed(3)} | ${wallA.toFixed(2)} | ${wallB.toFixed(2)} | ${(wallB / wallA).toFixed(3)} | ${same ? "identical" : `DIFFER ${a[0]?.digest} ${b[0]?.digest}`} | ${median(a.map((r) => r.maxRssMb))} / ${median(b.map((r) => r.maxRssMb))} | ${gc(a[0] as LoopReport)} | ${gc(b[0] as LoopReport)} | ${perDoc(a, "scavenges")} / ${perDoc(b, "scavenges")} | ${perDoc(a, "gcMs")} / ${perDoc(b, "gcMs")} |`,
       );
     }
   } finally {

@@ -3,10 +3,13 @@
  * entry makes it, then a stream of personalized letters of one language. It prints one JSON line:
  * the CPU time of the measured loop (user + system, every thread: the steadier figure on a shared
  * machine), each document's wall time, a digest of every byte it made (A and B must agree unless a
- * change is meant to change output), and the process's memory after a full GC.
+ * change is meant to change output), the process's memory after a full GC, and the garbage
+ * collections of the measured loop per document: scavenges of the young generation (its size is fixed
+ * by RENDER_NODE_OPTIONS, so their count measures what a document allocates, whatever the machine's load).
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import type { DocumentFormat } from "../../functions/core/documents";
 import type { LocaleId } from "../../functions/core/locales";
 import { renderDocument } from "../../functions/core/render-document";
@@ -37,6 +40,17 @@ async function main(): Promise<void> {
     ).flat();
   for (const request of requests(1 + args.warmups, 0)) await renderDocument(renderer, parsed, request);
   const wallMs: number[] = [];
+  const collections = { scavenges: 0, major: 0, gcMs: 0 };
+  const count = (entries: readonly PerformanceEntry[]) => {
+    for (const entry of entries) {
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) collections.scavenges++;
+      else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) collections.major++;
+      collections.gcMs += entry.duration;
+    }
+  };
+  const observer = new PerformanceObserver((list) => count(list.getEntries()));
+  observer.observe({ entryTypes: ["gc"] });
   const startUs = Number(process.hrtime.bigint() / 1000n);
   const before = process.cpuUsage();
   for (const request of requests(args.docs, 1 + args.warmups)) {
@@ -46,6 +60,11 @@ async function main(): Promise<void> {
     digest.update(document.bytes);
   }
   const cpu = cpuMs(process.cpuUsage(before));
+  // Node queues each collection's entry for the event loop's next turn, which a loop of promises never reaches.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  count(observer.takeRecords());
+  observer.disconnect();
   const window = { startUs, endUs: Number(process.hrtime.bigint() / 1000n) };
   (globalThis as { gc?: () => void }).gc?.();
   const memory = process.memoryUsage();
@@ -57,6 +76,7 @@ async function main(): Promise<void> {
       wallMs,
       window,
       digest: digest.digest("hex").slice(0, 16),
+      perDoc: { scavenges: collections.scavenges / wallMs.length, majorGcs: collections.major / wallMs.length, gcMs: collections.gcMs / wallMs.length },
       maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       afterGc: { rss: mb(memory.rss), heapUsed: mb(memory.heapUsed), heapTotal: mb(memory.heapTotal), external: mb(memory.external), arrayBuffers: mb(memory.arrayBuffers) },
     })}\n`,

@@ -6,7 +6,7 @@
  * access to an ES module's export into a getter call (parse5's `unicode.js get` at 10% of a warm
  * PDF under tsx is that, and not there in the bundle), and its keepNames adds `__name` calls.
  *
- *   npx tsx bench/ab/warm-profile.ts [--locales en] [--formats pdf] [--docs 40] [--top 40]
+ *   npx tsx bench/ab/warm-profile.ts [--locales en] [--formats pdf] [--docs 40] [--top 40] [--lines drawLine,writePdf]
  */
 import { spawnSync } from "node:child_process";
 import { build } from "esbuild";
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     docs: { type: "string", default: "40" },
     warmups: { type: "string", default: "10" },
     top: { type: "string", default: "40" },
+    /** Functions whose own samples are printed by source line (the whole run's, warm-ups too): where inside a hot function the time goes. */
+    lines: { type: "string", default: "" },
     /** Functions whose inclusive time (their callees counted) is printed: the stages. */
     stages: {
       type: "string",
@@ -101,6 +103,13 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (values.lines)
+      printLines(profile, new Set(values.lines.split(",")), (line) => {
+        const entry = map.findEntry(line - 1, 0);
+        return "originalLine" in entry && typeof entry.originalLine === "number"
+          ? `${entry.originalSource.replace(/^.*\/(functions|node_modules)\//, "$1/")}:${entry.originalLine + 1}`
+          : `bundle:${line}`;
+      });
     console.log("inclusive (stages):");
     for (const [name, us] of [...inclusive].sort((a, b) => b[1] - a[1])) console.log(`${((us / totalUs) * 100).toFixed(1).padStart(5)}% ${perDoc(us / 1000).padStart(7)}  ${name}`);
     console.log("");
@@ -111,6 +120,23 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The samples of the named functions by source line (V8's positionTicks; bundle lines mapped back), most first. */
+function printLines(profile: CpuProfile, names: ReadonlySet<string>, sourceOf: (bundleLine: number) => string): void {
+  const ticks = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes as (CpuProfile["nodes"][number] & { positionTicks?: { line: number; ticks: number }[] })[]) {
+    if (!names.has(node.callFrame.functionName)) continue;
+    for (const { line, ticks: count } of node.positionTicks ?? []) {
+      const key = `${node.callFrame.functionName} ${sourceOf(line)}`;
+      ticks.set(key, (ticks.get(key) ?? 0) + count);
+      total += count;
+    }
+  }
+  console.log(`own samples by line (${[...names].join(", ")}; ${total} samples):`);
+  for (const [key, count] of [...ticks].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${((count / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  console.log("");
 }
 
 main().catch((error: unknown) => {

@@ -63,8 +63,37 @@ function glyphKey(id: number, text: string, advance: number): string {
   return `${id}\u0000${text}\u0000${advance}`;
 }
 
-/** Each shaped glyph's main glyph: its text, advance and `glyphKey` (see `EmbeddedFace.encode`), shared across documents as the glyphs are. */
-const mainGlyphs = new WeakMap<ShapedGlyph, { text: string; advance: number; key: string }>();
+/**
+ * A shaped glyph's main glyph: its text, advance and `glyphKey` (see `EmbeddedFace.encode`), shared
+ * across documents as the glyphs are; and the subset glyph the face that last encoded it gave it.
+ */
+interface MainGlyph {
+  text: string;
+  advance: number;
+  key: string;
+  /** The `EmbeddedFace.identity` of the face (in one document) that last encoded the glyph: `gid` is that face's. */
+  owner: symbol | undefined;
+  gid: number;
+  /** The same for the invisible glyphs of its marks (`EmbeddedFace.invisibleCodes`). */
+  invisibleOwner: symbol | undefined;
+  invisible: { before: string; after: string };
+}
+
+/** A shaped glyph's record, made the first time any document draws it (see `MainGlyph`). */
+function mainGlyphOf(caches: TypesetterCaches, glyph: ShapedGlyph): MainGlyph {
+  let main = mainGlyphs.get(glyph);
+  if (main === undefined) {
+    // The key is made once per shaped glyph and process: each document looks every glyph up anew.
+    const text = piecesOf(caches, glyph).main;
+    const advance = textWidth(glyph);
+    main = { text, advance, key: glyphKey(glyph.id, text, advance), owner: undefined, gid: 0, invisibleOwner: undefined, invisible: NO_INVISIBLE };
+    mainGlyphs.set(glyph, main);
+  }
+  return main;
+}
+
+/** Each shaped glyph's main glyph (see `MainGlyph`). */
+const mainGlyphs = new WeakMap<ShapedGlyph, MainGlyph>();
 
 function utf16Hex(text: string): string {
   let out = "";
@@ -79,11 +108,15 @@ function utf16Hex(text: string): string {
  */
 class EmbeddedFace {
   private readonly ids = new Map<string, number>();
-  /** The same lookup by glyph object: shaped runs come from the font library's cache, so most glyphs repeat as objects. */
-  private readonly idsByGlyph = new Map<ShapedGlyph, number>();
+  /**
+   * This face in this document, as the glyphs it encoded remember it (`MainGlyph.owner`): shaped runs
+   * come from the font library's cache, so most glyphs repeat as objects, and the glyph's own record
+   * answers without a map of the document's (growing it to thousands of entries per face showed as garbage).
+   * A symbol, not the face: the records outlive the document and must not hold it.
+   */
+  private readonly identity = Symbol("EmbeddedFace");
   /** By the marks a glyph's text starts with (see `encodeMarked`), then by glyph. */
   private readonly markedIds = new Map<string, Map<ShapedGlyph, number>>();
-  private readonly invisibleByGlyph = new Map<ShapedGlyph, { before: string; after: string }>();
   private readonly invisibleIds = new Map<string, number>();
   private readonly texts: string[] = [""];
   private readonly spaceGlyph: number;
@@ -113,20 +146,12 @@ class EmbeddedFace {
 
   /** The subset glyph that draws a shaped glyph and stands for the main piece of its text (see `textPieces`). */
   encode(glyph: ShapedGlyph): number {
-    let gid = this.idsByGlyph.get(glyph);
-    if (gid === undefined) {
-      // The key is made once per shaped glyph and process: each document looks every glyph up anew.
-      let main = mainGlyphs.get(glyph);
-      if (main === undefined) {
-        const text = piecesOf(this.caches, glyph).main;
-        const advance = textWidth(glyph);
-        main = { text, advance, key: glyphKey(glyph.id, text, advance) };
-        mainGlyphs.set(glyph, main);
-      }
-      gid = this.glyphFor(glyph.id, main.text, main.advance, main.key);
-      this.idsByGlyph.set(glyph, gid);
+    const main = mainGlyphOf(this.caches, glyph);
+    if (main.owner !== this.identity) {
+      main.gid = this.glyphFor(glyph.id, main.text, main.advance, main.key);
+      main.owner = this.identity;
     }
-    return gid;
+    return main.gid;
   }
 
   /**
@@ -145,14 +170,15 @@ class EmbeddedFace {
 
   /** The invisible glyphs of a shaped glyph's marks, before and after its main glyph, as hex codes. */
   invisibleCodes(glyph: ShapedGlyph): { before: string; after: string } {
-    let codes = this.invisibleByGlyph.get(glyph);
-    if (!codes) {
+    // By the glyph's own record, as `encode`: no map of the document's.
+    const main = mainGlyphOf(this.caches, glyph);
+    if (main.invisibleOwner !== this.identity) {
       const pieces = piecesOf(this.caches, glyph);
       const hex = (texts: readonly string[]) => texts.map((text) => hex4(this.encodeInvisible(text))).join("");
-      codes = { before: hex(pieces.before), after: hex(pieces.after) };
-      this.invisibleByGlyph.set(glyph, codes);
+      main.invisible = { before: hex(pieces.before), after: hex(pieces.after) };
+      main.invisibleOwner = this.identity;
     }
-    return codes;
+    return main.invisible;
   }
 
   /**
@@ -321,7 +347,13 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     doc.useXObjectOnPage(form.name, form.object);
     return form.name;
   };
-  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm };
+  const fills = new Map<string, string>();
+  const fill = (color: string): string => {
+    let operator = fills.get(color);
+    if (operator === undefined) fills.set(color, (operator = `${rgb(color)} rg`));
+    return operator;
+  };
+  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, fill };
   const openedImages: OpenedImages = new Map();
 
   for (const page of pages) {
@@ -358,7 +390,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
       } else if (item.kind === "rule") {
         mark(null);
-        doc.addContent(`${rgb(item.color)} rg ${num(item.x)} ${num(geometry.height - item.y - item.height)} ${num(item.width)} ${num(item.height)} re f`);
+        doc.addContent(`${fill(item.color)} ${num(item.x)} ${num(geometry.height - item.y - item.height)} ${num(item.width)} ${num(item.height)} re f`);
       } else {
         mark(item.node);
         drawLine(drawing, item, rtlPage);
@@ -634,6 +666,8 @@ interface LineDrawing {
   faceOf(id: FaceId): EmbeddedFace;
   /** The resource name of the form XObject that draws a glyph's outline on the current page. */
   glyphForm(face: FaceId, id: number): string;
+  /** The operator that sets a fill colour (`#rrggbb`), made once per colour and document. */
+  fill(color: string): string;
 }
 
 /**
@@ -758,13 +792,29 @@ function readsRightToLeft(page: Page): boolean {
 }
 
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
-function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: PlacedLine, rtlPage: boolean): void {
+function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item: PlacedLine, rtlPage: boolean): void {
   const baseline = geometry.height - (item.y + item.line.ascent);
   const out: string[] = ["BT"];
   const outlines: string[] = [];
-  let [outlineX, outlineY] = [0, 0];
+  let outlineX = 0;
+  let outlineY = 0;
+  // The current run's TJ array and its pending glyph codes; both flushed into `out` (see flush).
+  let tj: string[] = [];
+  // Consecutive glyphs with no adjustment between them share one string: "<00120034>", not "<0012> <0034>".
+  let codes = "";
+  // Declared once per line, not per run: closures over a run's variables were allocated with each run.
+  const flushCodes = () => {
+    if (codes !== "") tj.push(`<${codes}>`);
+    codes = "";
+  };
+  const flush = () => {
+    flushCodes();
+    if (tj.length > 0) out.push(`[${tj.join(" ")}] TJ`);
+    tj = [];
+  };
   let color = "";
-  let font = "";
+  let fontFace: EmbeddedFace | undefined;
+  let fontSize = 0;
   let textRise = 0;
   // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
   const runs = item.line.runs;
@@ -784,18 +834,20 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
   let ltrStretchOpen = false;
   const order = drawingOrder(item.line.runs);
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
-  for (const [index, placed] of order.entries()) {
+  for (let index = 0; index < order.length; index++) {
+    const placed = order[index]!;
     const face = faceOf(placed.run.face);
     face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
     if (placed.color !== color) {
-      out.push(`${rgb(placed.color)} rg`);
+      out.push(fill(placed.color));
       color = placed.color;
     }
-    const selected = `/${face.embedding.resourceName} ${num(placed.size)} Tf`;
-    if (selected !== font) {
-      out.push(selected);
-      font = selected;
+    // Compared before it is written: a string per run showed as garbage. Sizes that print alike are alike.
+    if (face !== fontFace || (placed.size !== fontSize && num(placed.size) !== num(fontSize))) {
+      out.push(`/${face.embedding.resourceName} ${num(placed.size)} Tf`);
+      fontFace = face;
+      fontSize = placed.size;
     }
     const pen = item.x + placed.x;
     // One text position per run: horizontal shifts are TJ adjustments and mark heights a text rise,
@@ -805,18 +857,6 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
     out.push(lineStart === undefined ? `1 0 0 1 ${num(pen)} ${num(baseline)} Tm` : `${num((at - lineStart) / 1000)} 0 Td`);
     lineStart = at;
     let cursorX = pen;
-    let tj: string[] = [];
-    // Consecutive glyphs with no adjustment between them share one string: "<00120034>", not "<0012> <0034>".
-    let codes = "";
-    const flushCodes = () => {
-      if (codes !== "") tj.push(`<${codes}>`);
-      codes = "";
-    };
-    const flush = () => {
-      flushCodes();
-      if (tj.length > 0) out.push(`[${tj.join(" ")}] TJ`);
-      tj = [];
-    };
     const glyphs = placed.run.glyphs;
     const rtl = placed.run.direction === "rtl";
     let startedText = false;
@@ -840,11 +880,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm }: LineDrawing, item: Place
         // break the word apart in text extraction (pdf.js and poppler disagree on text-less glyphs).
         // Each outline is a form XObject, written once per document however often it is drawn.
         // Each from the one before (in exact thousandths, as Td above): Arabic draws hundreds of marks a page.
-        const [atX, atY] = [Math.round(x * 1000), Math.round((baseline + rise) * 1000)];
+        const atX = Math.round(x * 1000);
+        const atY = Math.round((baseline + rise) * 1000);
         outlines.push(
           `1 0 0 1 ${num((atX - outlineX) / 1000)} ${num((atY - outlineY) / 1000)} cm q ${num(scale)} 0 0 ${num(scale)} 0 0 cm /${glyphForm(placed.run.face, glyph.id)} Do Q`,
         );
-        [outlineX, outlineY] = [atX, atY];
+        outlineX = atX;
+        outlineY = atY;
       } else {
         if (Math.abs(rise - textRise) > 0.001) {
           flush();

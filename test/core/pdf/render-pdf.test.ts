@@ -113,6 +113,30 @@ describe("deterministic bytes", () => {
     expect(cold.equals(warm)).toBe(true);
   });
 
+  test("a letter's bytes do not depend on the letters the process rendered before it", async () => {
+    // Shaped glyphs are shared across documents and remember the subset glyph their last document
+    // gave them (pdf-writer's MainGlyph): a letter drawing other words first numbers its glyphs
+    // otherwise, and must not leave its numbers to the next letter.
+    // Arabic with vowel marks: a cluster's marks are invisible glyphs the record remembers too (invisibleCodes).
+    const cases: readonly [LocaleId, string, string, string][] = [
+      ["en", "letter-en.html", "Excellencies,", "Zoë’s jukebox quietly vexed few Excellencies,"],
+      ["ar", "letter-ar.html", "سعادة", "بِسْمِ الْكَلِمَاتِ الْمُشَكَّلَةِ سعادة"],
+    ];
+    for (const [locale, file, word, words] of cases) {
+      const html = fixture(file);
+      const other = html.replace(word, words);
+      expect(other).not.toBe(html);
+      const alone = await renderPdf(html, options(locale, { fonts: loadFontLibrary() }));
+      const fonts = loadFontLibrary();
+      const before = await renderPdf(other, options(locale, { fonts }));
+      const after = await renderPdf(html, options(locale, { fonts }));
+      const again = await renderPdf(other, options(locale, { fonts }));
+      expect(after.equals(alone)).toBe(true);
+      expect(again.equals(before)).toBe(true);
+      expect(before.equals(alone)).toBe(false);
+    }
+  });
+
   test("one comma more changes the bytes and the document ID", async () => {
     const html = fixture("letter-en.html");
     const changed = html.replace("Excellencies,", "Excellencies,,");
