@@ -1,12 +1,12 @@
 import { editionStylesheets, type FilledLetter, type Paper } from "../core/html/render-html";
 import { type AllowedLocales, localeInfo } from "../core/locales";
 import { warmUp } from "../core/pdf/warm-up";
-import { StyleError } from "../core/style";
 import { renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
 import type { TemplateEngine } from "../core/template/template-engine";
 import type { PreparedTemplates } from "../core/template/prepared-templates";
-import { TemplateLibrary, templateStylesheets } from "../core/template/template-library";
+import { templateStylesheets } from "../core/template/template-library";
+import { checkedTemplateLibrary } from "../templates/check-templates";
 import { fontCoverage } from "../fonts/coverage";
 import { loadFontLibrary } from "../fonts/load-font-library";
 import { loadHyphenation } from "../hyphenation/load-hyphenation";
@@ -37,23 +37,11 @@ export interface RendererOptions {
 
 /** Binds the core to its assets: every template folder from disk (each compiled once), fonts parsed once per process. */
 export async function createRenderer(options: RendererOptions): Promise<DocumentRenderer> {
-  const templates = new TemplateLibrary(await loadTemplateSets(options.templatesDir), options.prepared ?? preparedBesideCode());
-  const engines = templates.names.map((name) => templates.get(name) as TemplateEngine);
   // CSS outside the supported table fails every document of both editions before any is made, not
-  // the PDF alone: the HTML page must never show a look the PDF refuses. Each template is checked.
-  const problems = new Set<string>();
-  for (const engine of engines) {
-    const anyLocale = Object.keys(engine.set.catalogs)[0];
-    // Parsed by the sheets the template owns: its documents reuse this parse of ua.css and print.css.
-    try {
-      if (anyLocale) templateStylesheets(engine).parsed(editionStylesheets(engine, anyLocale, options.paper));
-    } catch (error) {
-      // Every template's stylesheet problems at once (ua.css's, shared, once).
-      if (!(error instanceof StyleError)) throw error;
-      for (const problem of error.problems) problems.add(problem);
-    }
-  }
-  if (problems.size > 0) throw new StyleError([...problems]);
+  // the PDF alone: the HTML page must never show a look the PDF refuses. Every template's problems
+  // (sources, catalogs, stylesheets) come in one error (checkedTemplateLibrary).
+  const templates = checkedTemplateLibrary(await loadTemplateSets(options.templatesDir), options.prepared ?? preparedBesideCode(), options.paper);
+  const engines = templates.names.map((name) => templates.get(name) as TemplateEngine);
   const fonts = loadFontLibrary(options.fontDir);
   // Parsing fonts' shaping tables and compiling the typesetter costs a few hundred ms once per process:
   // pay it at init, not in the first request. Warm-up changes no output byte.

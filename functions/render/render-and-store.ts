@@ -59,6 +59,27 @@ export function asLetterpressError(error: unknown): LetterpressError {
   return new LetterpressError("RENDER_ERROR", error instanceof Error ? error.message : String(error), { cause: error });
 }
 
+/** The requests grouped by the document they are editions of (letter, language, recipient), in the order first asked for. */
+function editionsOfEachDocument(requests: readonly DocumentRequest[]): DocumentRequest[][] {
+  const documents = new Map<string, DocumentRequest[]>();
+  for (const request of requests) {
+    const key = `${request.letterId}\u0000${request.locale}\u0000${request.recipientId ?? ""}`;
+    const editions = documents.get(key);
+    if (editions) editions.push(request);
+    else documents.set(key, [request]);
+  }
+  return [...documents.values()];
+}
+
+/** Why an edition that was made is not stored: another edition of the same document failed, with that failure's cause. */
+function notAlone(failure: DocumentFailure): LetterpressError {
+  return new LetterpressError(
+    failure.error.code,
+    `not stored: the ${failure.request.format.toUpperCase()} edition of the same document failed, and one edition is never published without the other (${failure.error.message})`,
+    { cause: failure.error },
+  );
+}
+
 /** The file name people see when they download a document, in its language. */
 export function downloadNameOf(parsed: ParsedLetter, request: DocumentRequest): string {
   const translation = parsed.letter.translations.get(request.locale);
@@ -84,19 +105,38 @@ export async function renderAndStore(
   const letterId = parsed.letter.facts.id;
   const result: RenderAndStoreResult = { letterId, revision, stored: [], failures: [] };
   options.onPlanned?.(requests);
-  for (const request of requests) {
-    const started = performance.now();
-    try {
-      const rendered: RenderedDocument = await renderDocument(renderer, parsed, request);
-      const title = parsed.letter.translations.get(request.locale)?.title;
-      const put = await store.put(rendered, { revision, downloadName: downloadNameOf(parsed, request), ...(title === undefined ? {} : { title }) });
-      const stored: StoredResult = { request, ...put, milliseconds: performance.now() - started, ...(options.keepBytes ? { bytes: rendered.bytes } : {}) };
-      result.stored.push(stored);
-      options.onStored?.(stored);
-    } catch (error) {
-      const failure = { request, error: asLetterpressError(error) };
+  // The editions of one document (a language, a recipient) are made together and stored only if all of them were
+  // made: a PDF that fails must not leave its HTML edition published alone, nor the other way round.
+  for (const editions of editionsOfEachDocument(requests)) {
+    const made: { request: DocumentRequest; rendered: RenderedDocument; started: number }[] = [];
+    const failed: DocumentFailure[] = [];
+    for (const request of editions) {
+      const started = performance.now();
+      try {
+        made.push({ request, rendered: await renderDocument(renderer, parsed, request), started });
+      } catch (error) {
+        failed.push({ request, error: asLetterpressError(error) });
+      }
+    }
+    const fail = (failure: DocumentFailure) => {
       result.failures.push(failure);
       options.onFailure?.(failure);
+    };
+    for (const failure of failed) fail(failure);
+    for (const { request, rendered, started } of made) {
+      if (failed.length > 0) {
+        fail({ request, error: notAlone(failed[0]!) });
+        continue;
+      }
+      try {
+        const title = parsed.letter.translations.get(request.locale)?.title;
+        const put = await store.put(rendered, { revision, downloadName: downloadNameOf(parsed, request), ...(title === undefined ? {} : { title }) });
+        const stored: StoredResult = { request, ...put, milliseconds: performance.now() - started, ...(options.keepBytes ? { bytes: rendered.bytes } : {}) };
+        result.stored.push(stored);
+        options.onStored?.(stored);
+      } catch (error) {
+        fail({ request, error: asLetterpressError(error) });
+      }
     }
   }
   if (result.stored.length === 0) return result;

@@ -80,20 +80,25 @@ export function parseCatalogFile(file: string, text: string): { messages: Messag
 export async function readCatalogFolder(
   dir: string,
   label: string,
+  /** When given, a file that cannot be read is left out and its problem added here (the caller says it with the others); else every file's problems are thrown together. */
+  collect?: string[],
 ): Promise<{ catalogs: Partial<Record<LocaleId, MessageCatalog>>; localeOverrides: Partial<Record<LocaleId, LocaleOverrides>> }> {
   const catalogs: Partial<Record<LocaleId, MessageCatalog>> = {};
   const localeOverrides: Partial<Record<LocaleId, LocaleOverrides>> = {};
+  // Every file's problem at once: a malformed fr.json hides no problem of es.json.
+  const problems: string[] = collect ?? [];
   for (const [tag, text] of Object.entries(await readNamed(dir, ".json"))) {
     const file = `${label}/${tag}.json`;
-    let locale: LocaleId;
     try {
-      locale = parseLocaleId(tag, file);
+      const locale = parseLocaleId(tag, file);
+      const { messages, overrides } = parseCatalogFile(file, text);
+      catalogs[locale] = messages;
+      if (overrides) localeOverrides[locale] = overrides;
     } catch (error) {
-      throw new LetterpressError("TEMPLATE_ERROR", (error as Error).message, { cause: error });
+      if (!(error instanceof LetterpressError)) throw error;
+      problems.push(...(error as Error).message.split("\n"));
     }
-    const { messages, overrides } = parseCatalogFile(file, text);
-    catalogs[locale] = messages;
-    if (overrides) localeOverrides[locale] = overrides;
   }
+  if (collect === undefined && problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   return { catalogs, localeOverrides };
 }

@@ -44,21 +44,34 @@ export async function loadTemplateSet(templatesDir: string, name: string): Promi
   const folder = join(templatesDir, name);
   // Errors name the folder as given on the command line (`--templates scratch/tpl`), not as templates/.
   const label = folderLabel(folder);
-  const { catalogs, localeOverrides } = await readCatalogFolder(join(folder, "messages"), `${label}/messages`);
-  const templates = await readNamed(folder, ".hbs");
+  // What cannot be read is said with every other problem of the template (its markup, its catalogs, its
+  // stylesheets) when it loads, not alone on this run and the rest on the next.
+  const problems: string[] = [];
+  const orNothing = async <T>(read: Promise<T>, nothing: T): Promise<T> => {
+    try {
+      return await read;
+    } catch (error) {
+      if (!(error instanceof LetterpressError)) throw error;
+      problems.push(...error.message.split("\n"));
+      return nothing;
+    }
+  };
+  const { catalogs, localeOverrides } = await orNothing(readCatalogFolder(join(folder, "messages"), `${label}/messages`, problems), { catalogs: {}, localeOverrides: {} });
+  const templates = await orNothing(readNamed(folder, ".hbs"), {});
   // The two templates the code fills: said when the folder is read, not when the first page is made.
-  for (const required of ["letter", "page"]) if (!(required in templates)) throw unreadable(join(folder, `${required}.hbs`), { code: "ENOENT" });
-  return {
+  for (const required of ["letter", "page"]) if (!(required in templates)) problems.push(unreadable(join(folder, `${required}.hbs`), { code: "ENOENT" }).message);
+  const set: TemplateSet = {
     name,
     folder: label,
     templates,
-    partials: await readNamed(join(folder, "partials"), ".hbs"),
+    partials: await orNothing(readNamed(join(folder, "partials"), ".hbs"), {}),
     catalogs,
     localeOverrides,
-    stylesheet: await readText(join(folder, "print.css")),
-    userAgentStylesheet: await readText(join(templatesDir, USER_AGENT_STYLESHEET)),
-    assets: await loadTemplateAssets(folder),
+    stylesheet: await orNothing(readText(join(folder, "print.css")), ""),
+    userAgentStylesheet: await orNothing(readText(join(templatesDir, USER_AGENT_STYLESHEET)), ""),
+    assets: await orNothing(loadTemplateAssets(folder), undefined),
   };
+  return problems.length > 0 ? { ...set, problems } : set;
 }
 
 /** Every template folder of a templates folder, read (see loadTemplateSet); a folder with no template is an error naming it. */

@@ -5,6 +5,7 @@ import { type Code, Function as LambdaFunction } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { CHECKED_PAGE_CATALOGS_FILE } from "../../functions/templates/page-catalogs";
 import { assetPath, BUNDLE_FILES, HYPHENATION_BUNDLE_FOLDER, hyphenationDir, PREPARED_TEMPLATES_FILE } from "../../functions/deployment-contract";
 import { FUNCTION_DEFAULTS } from "../secure-defaults";
 import { LAMBDA_BUNDLE } from "../bundling/lambda-bundle";
@@ -14,6 +15,7 @@ import { renderSnapshotFunction } from "./render-snapshot-function";
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 const COPY_ASSETS_SCRIPT = join(REPO_ROOT, "infra", "bundling", "copy-assets.cjs");
 const PREPARE_TEMPLATES_SCRIPT = join(REPO_ROOT, "infra", "bundling", "prepare-templates-cli.ts");
+const CHECK_PAGE_CATALOGS_SCRIPT = join(REPO_ROOT, "infra", "bundling", "check-page-catalogs-cli.ts");
 
 /**
  * The commands run after esbuild: the assets copied beside index.js, and for a function that renders
@@ -24,6 +26,9 @@ export function afterBundlingCommands(assets: LetterFunctionProps["assets"], out
   const commands = [`node "${COPY_ASSETS_SCRIPT}" "${outputDir}" ${copies}`];
   if (assets.templates && assets.fonts)
     commands.push(`node "${require.resolve("tsx/cli")}" "${PREPARE_TEMPLATES_SCRIPT}" "${join(REPO_ROOT, "templates")}" "${join(outputDir, PREPARED_TEMPLATES_FILE)}"`);
+  // The share pages' catalogs checked when bundled, not at every cold start (page-catalogs.ts).
+  if (assets.templates)
+    commands.push(`node "${require.resolve("tsx/cli")}" "${CHECK_PAGE_CATALOGS_SCRIPT}" "${join(REPO_ROOT, "templates")}" "${join(outputDir, CHECKED_PAGE_CATALOGS_FILE)}"`);
   return commands;
 }
 

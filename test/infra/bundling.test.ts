@@ -9,6 +9,7 @@ import { HYPHENATION_BUNDLE_FOLDER, PREPARED_TEMPLATES_FILE } from "../../functi
 import { BUNDLE_FILES } from "../../functions/fonts/font-files";
 import { loadHyphenation } from "../../functions/hyphenation/load-hyphenation";
 import { PAGE_MESSAGES_FOLDER, templateNames } from "../../functions/templates/load-template-set";
+import { CHECKED_PAGE_CATALOGS_FILE } from "../../functions/templates/page-catalogs";
 import { type Harness, startHarness } from "../storage/embedded-s3-harness";
 import { uploadLetterData } from "../support/lambda-env";
 import { TEMPLATES_DIR } from "../support/letters";
@@ -77,7 +78,8 @@ describe("function bundles (real local esbuild)", () => {
   });
 
   it("puts index.js and templates/ (whose message catalogs word the refused-link pages) into the download bundle, and no fonts", () => {
-    expect(readdirSync(assets.download).sort()).toEqual(["index.js", "index.js.map", "templates"]);
+    // page-catalogs-checked.json: the share pages' catalogs checked at bundling, not at each cold start (test/templates/page-catalogs-at-build.test.ts).
+    expect(readdirSync(assets.download).sort()).toEqual(["index.js", "index.js.map", CHECKED_PAGE_CATALOGS_FILE, "templates"].sort());
     expect(readdirSync(join(assets.download, "templates", PAGE_MESSAGES_FOLDER))).toEqual(expect.arrayContaining(["en.json", "fr.json"]));
     expect(existsSync(join(assets.download, "fonts"))).toBe(false);
   });

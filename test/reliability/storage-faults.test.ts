@@ -263,7 +263,7 @@ describe("a render batch when the S3 server stops and restarts", () => {
 });
 
 describe("a render batch when one language's PDF layout throws", () => {
-  it("reports ko's PDF as failed with the reason, stores and lists the rest, and a re-run with a working renderer completes it", async () =>
+  it("reports ko's PDF as failed with the reason and its HTML edition as not stored alone, stores and lists the rest, and a re-run with a working renderer completes it", async () =>
     withStack({ maxAttempts: 1 }, async (stack) => {
       expect(batchLocales).toContain("ko");
       const throwing: DocumentRenderer = {
@@ -277,9 +277,14 @@ describe("a render batch when one language's PDF layout throws", () => {
       await expectAccountedFor(stack, first);
       expect(first.result.failures.map((failure) => [documentId(failure.request), failure.error.code, failure.error.message])).toEqual([
         ["ko/-/pdf", "RENDER_ERROR", "layout failed: no glyphs for ko"],
+        // One edition is never published without the other (issue 15 item 9): the HTML was made, and not stored.
+        [
+          "ko/-/html",
+          "RENDER_ERROR",
+          "not stored: the PDF edition of the same document failed, and one edition is never published without the other (layout failed: no glyphs for ko)",
+        ],
       ]);
-      expect(first.result.manifest?.documents.some((entry) => entry.locale === "ko" && entry.format === "pdf")).toBe(false);
-      expect(first.result.manifest?.documents.some((entry) => entry.locale === "ko" && entry.format === "html")).toBe(true);
+      expect(first.result.manifest?.documents.some((entry) => entry.locale === "ko")).toBe(false);
       await expectRerunCompletes(stack, first, ["pdf", "html"]);
       expect(await manifestEntriesNotThere(stack.direct)).toEqual([]);
     }));

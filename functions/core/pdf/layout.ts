@@ -4,7 +4,7 @@ import { formatCounter } from "../style/counter-styles";
 import { borderWidthsOf, type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
 import { FAMILY_NAMES, registryFamilyOf } from "../style/font-families";
 import { type FamilyId, faceOf, type FontLibrary, isCjkFamily } from "./font-library";
-import { checkFitsPage, type ImageContent, imageLine, imageSize } from "./images";
+import { atomicImageRun, checkFitsPage, checkLinesFitPage, type ImageContent, imageLine, imageSize, lineFigures, placeLineImages } from "./images";
 import { type Box, type Inline, inlineText } from "./letter-tree";
 import { strutOf } from "./line-box";
 import type { Page, PageGeometry, PlacedLine, PlacedRule, StructNode } from "./page-model";
@@ -110,6 +110,8 @@ interface LinesEvent {
   strings: { name: string; value: string }[];
   /** An image's line: the image, where it sits on the line, and its Figure (null for an ornament). */
   image?: { content: ImageContent; width: number; height: number; dx: number; dy: number; node: StructNode | null };
+  /** Per line, the Figure of each of its inline images (null for an ornament), made once as the lines flow. */
+  figures?: (StructNode | null)[][];
 }
 
 /** A table, laid out, that pagination puts on pages row by row. */
@@ -278,12 +280,14 @@ export class Composer {
     const runs: StyledText[] = inlines.map((inline) =>
       inline.kind === "break"
         ? { text: "\n", style: { bold: false, italic: false } }
-        : {
-            text: inline.text,
-            style: { bold: inline.style.bold, italic: italics && inline.style.italic },
-            ...(inline.style.lang ? { lang: inline.style.lang } : {}),
-            ...(inline.style.isolates ? { isolates: inline.style.isolates } : {}),
-          },
+        : inline.kind === "image"
+          ? atomicImageRun(inline.image, inline.style, width)
+          : {
+              text: inline.text,
+              style: { bold: inline.style.bold, italic: italics && inline.style.italic },
+              ...(inline.style.lang ? { lang: inline.style.lang } : {}),
+              ...(inline.style.isolates ? { isolates: inline.style.isolates } : {}),
+            },
     );
     return {
       runs,
@@ -369,7 +373,19 @@ export class Composer {
           body.children.push(target);
         }
         const placedMarker = itemMarker ? this.marker(itemMarker, geometry) : null;
-        this.events.push({ kind: "lines", lines, x: geometry.contentX, node: target, style: box.style, keptIn: keep, marker: placedMarker, strings });
+        const figures = lineFigures(lines, target);
+        if (figures) checkLinesFitPage(lines, Math.min(...[this.first, this.other].map((page) => page.height - page.margin.top - page.margin.bottom)));
+        this.events.push({
+          kind: "lines",
+          lines,
+          x: geometry.contentX,
+          node: target,
+          style: box.style,
+          keptIn: keep,
+          marker: placedMarker,
+          strings,
+          ...(figures ? { figures } : {}),
+        });
       }
     } else {
       for (const child of box.content.children) {
@@ -835,6 +851,7 @@ export class Composer {
               ? { kind: "image", x: event.x + image.dx, y: y + image.dy, width: image.width, height: image.height, source: image.content.source, node: image.node }
               : { kind: "line", x: event.x, y, line, node: event.node },
           );
+          if (line.images) page.items.push(...placeLineImages(line, event.x, y, event.figures?.[i + j] ?? []));
           y += line.height;
         }
         i += fit;

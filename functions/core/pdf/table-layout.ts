@@ -603,7 +603,8 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
       contentHeight: content.height,
       baseline: content.baseline,
       height: insetTop + content.height + insetBottom,
-      align: cs.verticalAlign,
+      // CSS 2.1 17.5.3: a cell's other values (text-top, text-bottom) act as baseline.
+      align: cs.verticalAlign === "text-top" || cs.verticalAlign === "text-bottom" ? "baseline" : cs.verticalAlign,
     };
   });
   // Row heights: the cells of one row, their baselines shared (CSS 2.1 17.5.3; a rowspan cell's

@@ -9,6 +9,7 @@ import { FIXED_BEHAVIOUR, PROPERTIES } from "./properties";
 import { expandDeclaration } from "./shorthands";
 import { lengthPercentageOf, resolveLength } from "./units";
 import { hasVariables, parseValue, type Token, ValueError } from "./values";
+import { checkValueRange } from "./value-ranges";
 
 /**
  * Stage one of styling: stylesheets parsed (css-tree, with positions) into rules whose selectors are
@@ -156,6 +157,8 @@ export function checkDeclaration(property: string, tokens: readonly Token[]): vo
       continue;
     }
     const definition = PROPERTIES[name]!;
+    // A value of the right kind but beyond what a letter can have fails here, for both editions, not in the PDF's layout alone.
+    checkValueRange(name, value);
     try {
       definition.compute(value, CHECK_CONTEXT);
     } catch (error) {

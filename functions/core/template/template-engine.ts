@@ -8,6 +8,8 @@ import { inlinePartialNames, missingPartialProblems, templateSyntaxProblem, with
 import { checkTemplateCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues, type PrintedMessage } from "./message-catalog";
 import { type PreparedTemplates, preparedMessage, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
 import { sourceReferences } from "./template-references";
+import { unknownHelperProblems } from "./template-helpers";
+import { FilledImages, templateImageProblems, templateImages } from "./template-images";
 
 /** One template's sources, as read from templates/<name>/: the main templates by name, partials by name, catalogs by locale. */
 export interface TemplateSet {
@@ -29,6 +31,11 @@ export interface TemplateSet {
   userAgentStylesheet: string;
   /** The images of the template's assets/ folder (a logo, signatures); none when omitted. */
   assets?: TemplateAssets;
+  /**
+   * What could not be read of the folder (a malformed catalog, a missing print.css), one line each:
+   * the engine reports them with every other problem of the template, so none hides another.
+   */
+  problems?: readonly string[];
 }
 
 export class TemplateError extends LetterpressError {
@@ -96,6 +103,8 @@ export class TemplateEngine {
   private readonly formatters = new Map<LocaleId, MessageFormatter>();
   /** The letter's own words this template prints; every language of a letter filled by it needs them. */
   readonly letterWords: readonly LetterWord[];
+  /** The images whose src a `{{ }}` makes, checked when the letter is filled (template-images.ts). */
+  private readonly filledImages: FilledImages;
 
   /** How errors name the template's folder (see TemplateSet.folder). */
   get folder(): string {
@@ -130,6 +139,23 @@ export class TemplateEngine {
         ]),
       ),
     );
+    // Helpers the template does not have, in every source (page.hbs too), and the images the letter's sources write:
+    // found now, all at once, rather than one per run when a line that calls them is filled.
+    const helpers = [
+      ...Object.entries(set.templates).map(([name, source]): [string, string] => [`${name}.hbs`, source]),
+      ...Object.entries(set.partials).map(([name, source]): [string, string] => [`partials/${name}.hbs`, source]),
+    ]
+      .filter(([, source]) => this.prepared?.templates[templateKey(source)] === undefined)
+      .flatMap(([file, source]) => unknownHelperProblems(`${this.folder}/${file}`, source));
+    const letterSources: Record<string, string> = Object.fromEntries(
+      [
+        ...("letter" in set.templates ? [[`${this.folder}/letter.hbs`, set.templates["letter"]!] as [string, string]] : []),
+        ...Object.entries(set.partials).map(([name, source]): [string, string] => [`${this.folder}/partials/${name}.hbs`, source]),
+      ].filter(([, source]) => /<img/i.test(source)),
+    );
+    const images = templateImages(letterSources);
+    this.filledImages = new FilledImages(images, set.assets);
+    markup.push(...helpers, ...templateImageProblems(images, set.assets));
     // Every source as the checks below read it: one whose only fault is a block left open is read closed at its end;
     // one that does not parse otherwise is left out (its syntax problem is reported), and then which messages print is not known.
     const readable: Record<string, string> = {};
@@ -147,7 +173,7 @@ export class TemplateEngine {
       // The other sources' problems and the catalogs' come with the syntax errors, not on the next run.
       const references = referencesOf(readable, undefined);
       const catalogs = this.catalogProblems(printedMessages(references.messageKeys), references.dynamicKeys || unreadable);
-      throw new LetterpressError("TEMPLATE_ERROR", [...syntax, ...markup, ...partials, ...catalogs].join("\n"));
+      throw new LetterpressError("TEMPLATE_ERROR", [...(set.problems ?? []), ...syntax, ...markup, ...partials, ...catalogs].join("\n"));
     }
     for (const [name, source] of Object.entries(set.partials)) {
       const compiled = this.compileOrThrow(`partials/${name}`, source);
@@ -175,7 +201,7 @@ export class TemplateEngine {
     );
     this.letterWords = LETTER_WORDS.filter((word) => references.paths.has(word));
     // With the catalogs: every problem at once.
-    const problems = [...markup, ...partials, ...this.catalogProblems(printedMessages(references.messageKeys), references.dynamicKeys)];
+    const problems = [...(set.problems ?? []), ...markup, ...partials, ...this.catalogProblems(printedMessages(references.messageKeys), references.dynamicKeys)];
     if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   }
 
@@ -248,8 +274,9 @@ export class TemplateEngine {
     const template = this.compiled.get(name);
     if (!template) throw new TemplateError(name, locale, "no such template");
     const messages = this.messages(locale);
+    let filled: string;
     try {
-      return template({ ...view, __context: { messages } satisfies RenderContext });
+      filled = template({ ...view, __context: { messages } satisfies RenderContext });
     } catch (error) {
       const file = `${this.folder}/${(error instanceof Error && RAISED_IN.get(error)) || `${name}.hbs`}`;
       if (error instanceof MessageError) throw new TemplateError(name, locale, `${error.message}, in ${file}`, { cause: error });
@@ -262,5 +289,11 @@ export class TemplateEngine {
       const at = lineNumber === undefined ? file : `${file} line ${lineNumber}${column === undefined ? "" : `, column ${column + 1}`}`;
       throw new TemplateError(name, locale, `${detail}, at ${at}`, { cause: error });
     }
+    // The letter's images whose src a `{{ }}` made, named by their source line; the same for both editions.
+    if (name === "letter") {
+      const problems = this.filledImages.problems(filled);
+      if (problems.length > 0) throw new TemplateError(name, locale, problems.join("\n"));
+    }
+    return filled;
   }
 }

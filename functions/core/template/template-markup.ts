@@ -15,7 +15,7 @@ import { withBlocksClosed } from "./template-syntax";
  */
 
 /** Stands for text a `{{ }}` puts in (a private-use character no template writes). */
-const FROM_DATA = "\uE000";
+export const FROM_DATA = "\uE000";
 
 type Node = hbs.AST.Node;
 
@@ -29,7 +29,7 @@ interface Segment {
 }
 
 /** The source as markup: its content as written, each mustache a placeholder; and where each run of it stands in the source. */
-function skeletonOf(source: string): { text: string; segments: Segment[] } {
+export function skeletonOf(source: string): { text: string; segments: Segment[] } {
   let text = "";
   const segments: Segment[] = [];
   const visit = (node: Node | undefined | null) => {
@@ -67,7 +67,7 @@ function skeletonOf(source: string): { text: string; segments: Segment[] } {
 }
 
 /** The source line and column (from 1) of a skeleton offset. */
-function positionOf(segments: readonly Segment[], offset: number): { line: number; column: number } {
+export function positionOf(segments: readonly Segment[], offset: number): { line: number; column: number } {
   let segment = segments[0];
   for (const candidate of segments) {
     if (candidate.at > offset) break;

@@ -78,6 +78,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "letter/text-rules.ts ISOLATE_DIRECTION": "constant",
   "letter/parse-json.ts FORBIDDEN_KEYS": "constant",
   "letter/translation-file-name.ts NOT_A_LANGUAGE": "constant",
+  "template/template-helpers.ts KNOWN_HELPERS": "constant",
   "style/shorthands.ts WIDE_KEYWORDS": "constant",
   "style/shorthands.ts BORDER_STYLES": "constant",
   "style/shorthands.ts BORDER_WIDTHS": "constant",

@@ -1,0 +1,137 @@
+import { type DefaultTreeAdapterTypes, parseFragment } from "parse5";
+import { LetterpressError } from "../errors";
+import { readImageElement } from "../images/image-element";
+import { resolveImage, type TemplateAssets } from "../images/image-source";
+import { FROM_DATA, positionOf, skeletonOf } from "./template-markup";
+import { withBlocksClosed } from "./template-syntax";
+
+/**
+ * The `<img>` elements a template's sources write, found in their Handlebars syntax trees when the
+ * template loads: an image whose src is written out (`assets/logo.svg`) is checked then (its file
+ * present, readable, within the limits, no remote address, its alt text), every one at once; an
+ * image whose src a `{{ }}` makes (`assets/signatures/{{id}}.svg`) is checked when the letter is
+ * filled, and named by its source file and line, not by a line of the filled output. Both editions
+ * fill the letter, so both meet every problem, whichever is asked for.
+ */
+
+/** One `<img>` a source writes: where it stands, and its attributes as written (each `{{ }}` as FROM_DATA). */
+export interface TemplateImage {
+  /** `templates/x/partials/letterhead.hbs line 2, column 19: <img src="assets/logo.svg">` */
+  where: string;
+  attrs: readonly { name: string; value: string }[];
+  /** For a src a `{{ }}` makes: which filled src values it can give (the written parts, anything between them). */
+  pattern?: RegExp;
+}
+
+type Element = DefaultTreeAdapterTypes.Element;
+
+function imagesIn(node: DefaultTreeAdapterTypes.ParentNode, out: Element[]): Element[] {
+  for (const child of node.childNodes) {
+    if (!("tagName" in child)) continue;
+    if (child.tagName === "img") out.push(child);
+    imagesIn(child, out);
+  }
+  return out;
+}
+
+const shown = (text: string) => text.replaceAll(FROM_DATA, "{{…}}");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Every `<img>` of the sources (file name -> text), in source order. A source that does not parse is left to the syntax check. */
+export function templateImages(sources: Readonly<Record<string, string>>): TemplateImage[] {
+  const images: TemplateImage[] = [];
+  for (const [file, source] of Object.entries(sources)) {
+    let skeleton: ReturnType<typeof skeletonOf>;
+    try {
+      skeleton = skeletonOf(source);
+    } catch {
+      const closed = withBlocksClosed(source);
+      if (closed === undefined) continue;
+      skeleton = skeletonOf(closed);
+    }
+    for (const element of imagesIn(parseFragment(skeleton.text, { sourceCodeLocationInfo: true }), [])) {
+      const { line, column } = positionOf(skeleton.segments, element.sourceCodeLocation?.startOffset ?? 0);
+      const src = element.attrs.find((attribute) => attribute.name === "src")?.value;
+      images.push({
+        where: `${file} line ${line}, column ${column}: <img${src === undefined ? "" : ` src="${shown(src).slice(0, 80)}"`}>`,
+        attrs: element.attrs,
+        pattern: src?.includes(FROM_DATA) ? new RegExp(`^${src.split(FROM_DATA).map(escapeRegExp).join("[\\s\\S]*")}$`) : undefined,
+      });
+    }
+  }
+  return images;
+}
+
+/** The problem of one image, or undefined: its attributes (alt text), then its file. */
+function imageProblem(attrs: readonly { name: string; value: string }[], assets: TemplateAssets | undefined, where: string, withFile = true): string | undefined {
+  try {
+    const { src } = readImageElement(attrs, where);
+    if (withFile) resolveImage(src, assets, where);
+    return undefined;
+  } catch (error) {
+    // A file's own problem names the file alone: the element that names it is said too.
+    if (error instanceof LetterpressError && error.code === "TEMPLATE_ERROR") return error.message.includes(where) ? error.message : `${error.message} (named by ${where})`;
+    throw error;
+  }
+}
+
+/**
+ * The problems of the images a template writes, found when it loads: every image's alt text, and
+ * the file of every src written out. A src a `{{ }}` makes is checked at fill (FilledImages).
+ */
+export function templateImageProblems(images: readonly TemplateImage[], assets: TemplateAssets | undefined): string[] {
+  const problems: string[] = [];
+  for (const image of images) {
+    // A src made by a `{{ }}`: its alt text and role are checked now, its file at fill.
+    const problem = imageProblem(image.attrs, assets, image.where, image.pattern === undefined);
+    if (problem !== undefined) problems.push(problem);
+  }
+  return problems;
+}
+
+/** At most this many filled `<img>` tags are remembered per template (a letter has a few; mail merges repeat them). */
+const MAX_REMEMBERED = 1024;
+
+/**
+ * The check at fill of the images whose src a `{{ }}` makes: each `<img>` of the filled letter is
+ * matched to the source image that can write it, and its file checked (present, readable, within
+ * the limits, no remote address), the error naming that source's file and line and the src filled.
+ */
+export class FilledImages {
+  private readonly dynamic: readonly TemplateImage[];
+  /** Each filled tag checked once: its problem, or "" when it has none. */
+  private readonly checked = new Map<string, string>();
+
+  constructor(
+    images: readonly TemplateImage[],
+    private readonly assets: TemplateAssets | undefined,
+  ) {
+    this.dynamic = images.filter((image) => image.pattern !== undefined);
+  }
+
+  /** The problems of a filled letter's images made by a `{{ }}`, each naming its source; none when every one is fine. */
+  problems(filled: string): string[] {
+    if (this.dynamic.length === 0 || !filled.includes("<img")) return [];
+    const problems: string[] = [];
+    for (const [tag] of filled.matchAll(/<img\b[^>]*>/gi)) {
+      let problem = this.checked.get(tag);
+      if (problem === undefined) {
+        problem = this.check(tag) ?? "";
+        if (this.checked.size >= MAX_REMEMBERED) this.checked.clear();
+        this.checked.set(tag, problem);
+      }
+      if (problem !== "" && !problems.includes(problem)) problems.push(problem);
+    }
+    return problems;
+  }
+
+  private check(tag: string): string | undefined {
+    const element = parseFragment(tag).childNodes[0] as Element | undefined;
+    const src = element?.attrs.find((attribute) => attribute.name === "src")?.value;
+    if (!element || src === undefined) return undefined;
+    const source = this.dynamic.find((image) => image.pattern!.test(src));
+    // An image no source writes with a `{{ }}` src: written out (checked at load) or put in by data (the render's checks name it).
+    if (!source) return undefined;
+    return imageProblem(element.attrs, this.assets, `${source.where} (src filled as "${src.slice(0, 80)}")`);
+  }
+}

@@ -1,0 +1,60 @@
+import { editionStylesheets } from "../core/html/render-html";
+import { LetterpressError } from "../core/errors";
+import { localeInfo, type LocaleId } from "../core/locales";
+import { parseStylesheets, StyleError } from "../core/style";
+import { documentStylesheets, type Paper } from "../core/style/document-stylesheets";
+import type { PreparedTemplates } from "../core/template/prepared-templates";
+import type { TemplateSet } from "../core/template/template-engine";
+import { TemplateLibrary, templateStylesheets } from "../core/template/template-library";
+
+/**
+ * Every template of a deployment compiled and checked whole, before any document is made: each
+ * folder's unreadable files, Handlebars syntax, markup against the vocabulary, helpers, images,
+ * partials and catalogs (the engines), and its stylesheets (ua.css and print.css as a document
+ * reads them), every problem of every template in one error. A template whose sources fail still
+ * has its stylesheets checked, so that a syntax error does not hide them until the next run.
+ *
+ * @throws LetterpressError TEMPLATE_ERROR, one line per problem, each naming its file and line
+ */
+export function checkedTemplateLibrary(sets: readonly TemplateSet[], prepared: PreparedTemplates | undefined, paper: Paper): TemplateLibrary {
+  let library: TemplateLibrary | undefined;
+  const problems = new Set<string>();
+  try {
+    library = new TemplateLibrary(sets, prepared);
+  } catch (error) {
+    if (!(error instanceof LetterpressError) || error.code !== "TEMPLATE_ERROR") throw error;
+    for (const problem of error.message.split("\n")) problems.add(problem);
+  }
+  const style = new Set<string>();
+  // ua.css is shared by every template: its problems are said once (a Set).
+  for (const set of sets) for (const problem of stylesheetProblems(set, library, paper)) style.add(problem);
+  // Only the stylesheets' problems: the StyleError they have always been.
+  if (problems.size === 0 && style.size > 0) throw new StyleError([...style]);
+  if (problems.size > 0) throw new LetterpressError("TEMPLATE_ERROR", [...problems, ...style].join("\n"));
+  return library as TemplateLibrary;
+}
+
+/**
+ * The problems of one template's stylesheets, read as a document of its first language reads them.
+ * With a working engine, parsed by the sheets the template owns (its documents reuse the parse);
+ * without one (the template's sources fail), with a page label of no words, so the sheets are
+ * checked whatever the messages say.
+ */
+function stylesheetProblems(set: TemplateSet, library: TemplateLibrary | undefined, paper: Paper): readonly string[] {
+  const anyLocale = Object.keys(set.catalogs)[0] as LocaleId | undefined;
+  const engine = library?.get(set.name);
+  try {
+    if (engine && anyLocale) templateStylesheets(engine).parsed(editionStylesheets(engine, anyLocale, paper));
+    else if (!engine) {
+      const sources = documentStylesheets(
+        { userAgent: set.userAgentStylesheet, author: set.stylesheet, authorName: `${set.folder ?? `templates/${set.name}`}/print.css` },
+        { script: localeInfo(anyLocale ?? ("en" as LocaleId)).script, paper, pageLabel: () => "" },
+      );
+      parseStylesheets(sources, { wholeDocument: true });
+    }
+  } catch (error) {
+    if (!(error instanceof StyleError)) throw error;
+    return error.problems;
+  }
+  return [];
+}
