@@ -24,5 +24,9 @@ module.exports = {
   // poppler; 104 tests) run side by side with each setting beside the other builders' load (load
   // average 15-26): one worker 577 s, two 448 s, both green. \`npx jest -w 1\` still runs in band.
   maxWorkers: 2,
+  // A local state folder (.local/) per worker and run: see test/support/local-dir-per-worker.js.
+  globalSetup: "<rootDir>/test/support/local-dir-setup.js",
+  setupFiles: ["<rootDir>/test/support/local-dir-per-worker.js"],
+  globalTeardown: "<rootDir>/test/support/local-dir-teardown.js",
   reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
 };

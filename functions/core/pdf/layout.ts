@@ -494,7 +494,24 @@ export class Composer {
         if (box.scope) node.scope = box.scope;
         const items = cell.pages[0]?.items ?? [];
         const first = items.find((item): item is PlacedLine => item.kind === "line");
-        return { items, height: cell.end, baseline: first ? first.y + first.line.ascent : null };
+        // Where a page may break inside the content: before a paragraph, or between its lines with
+        // at least `orphans` before and `widows` after (the content's items are its events' lines, in order).
+        const breaks: number[] = [];
+        const placed = items.filter((item) => item.kind !== "rule");
+        let at = 0;
+        for (const event of cell.events) {
+          if (event.kind !== "lines") continue;
+          if (event.marker) at++;
+          const lines = placed.slice(at, at + event.lines.length);
+          at += event.lines.length;
+          if (lines.length === 0) continue;
+          breaks.push(lines[0]!.y);
+          const { orphans, widows } = event.style;
+          for (let i = orphans; i <= lines.length - widows; i++) if (i > 0 && i < lines.length) breaks.push(lines[i]!.y);
+        }
+        const lead = cell.events.find((event): event is LinesEvent => event.kind === "lines");
+        const firstBreak = first && lead ? first.y + lead.lines.slice(0, lead.style.orphans).reduce((sum, line) => sum + line.height, 0) : null;
+        return { items, height: cell.end, baseline: first ? first.y + first.line.ascent : null, firstBreak, breaks };
       },
     };
   }
@@ -629,7 +646,7 @@ export class Composer {
         // A table breaks between its rows (placeTable) once its first row is on the page.
         const whole = tableHead(event.table, true);
         if (y + whole > bottom) {
-          const inside = y + tableHead(event.table, false) <= bottom;
+          const inside = y + tableHead(event.table, false, this.bottom(pageIndex + 1) - this.top(pageIndex + 1)) <= bottom;
           overflow = { event: k, line: inside ? TABLE_ROWS : 0, appeal: inside ? APPEAL.perfect : APPEAL.none, path, depth: path.length };
           break;
         }
