@@ -68,7 +68,10 @@ export async function runBench(options: BenchOptions, log: Log = () => {}, write
     let chromium: ChromiumResult | undefined;
     if (options.chromium && locales.length > 0) {
       log("Chromium: printing the same HTML pages");
-      chromium = await measureChromium(await chromiumInputs(locales, 1 + options.warmups + options.chromiumIterations), { warmups: options.warmups, iterations: options.chromiumIterations });
+      chromium = await measureChromium(await chromiumInputs(locales, 1 + options.warmups + options.chromiumIterations), {
+        warmups: options.warmups,
+        iterations: options.chromiumIterations,
+      });
       if (chromium.status === "not installed") log(`Chromium not installed at ${chromium.path}`);
       else for (const entry of chromium.locales) log(`Chromium ${entry.locale}: PDF median ${entry.pdf.median.toFixed(1)} ms`);
     }
