@@ -7,7 +7,7 @@ import { formatDataIssue, InvalidLetterDataError, LetterpressError } from "../fu
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
 import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
-import { generateDocuments, runSummary } from "./generate";
+import { generateDocuments, missingLocaleLines, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { paperConflict, templatePageSize } from "./paper-flag";
 import { identicalCopiesWarning } from "./mail-merge-check";
@@ -16,7 +16,8 @@ import { loadTemplateSet } from "../functions/templates/load-template-set";
 import { ProgressTable } from "./progress-table";
 import { followLetterData } from "./follow-letter-data";
 import { templateStylesheetWarnings } from "../functions/templates/stylesheet-warnings";
-import { startLocalRuntime } from "./runtime";
+import { PublishOrigins } from "./publish-origins";
+import { PUBLISH_ORIGINS_FILE, startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";
 
 /** Parses a comma-separated flag value, checking each item. */
@@ -152,7 +153,18 @@ withStorageFlags(
     );
     table.finish();
     const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn);
+    // A letter published here before from another --data folder (a scratch copy under the same id) is said.
+    if (!flags.bucket) {
+      const origins = new PublishOrigins(PUBLISH_ORIGINS_FILE);
+      const published = new Set(result.stored.map((stored) => stored.request.letterId));
+      for (const { letterId, revision } of result.letters) {
+        if (!published.has(letterId) || revision === undefined) continue;
+        const takenOver = await origins.published(letterId, resolve(flags.data), revision);
+        if (takenOver) warn(takenOver);
+      }
+    }
     for (const warning of result.warnings) warn(formatDataIssue(warning));
+    for (const line of missingLocaleLines(result.missingLocales)) console.error(line);
     for (const { letterId, error } of result.letterFailures) {
       console.error(`letter ${letterId}: ${error.code}`);
       const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : [error.message];
@@ -194,7 +206,10 @@ withStorageFlags(
   listening(`http://127.0.0.1:${port}/`);
   console.log(`letterpress is serving http://127.0.0.1:${port}/ (documents in ${runtime.description}); Ctrl-C stops it`);
   // Links follow the data as it is now, as on AWS, where a change under data/ re-renders its letter.
-  const watching = followLetterData(runtime, flags.data, { templatesDir: resolve(flags.templates) });
+  const watching = followLetterData(runtime, flags.data, {
+    templatesDir: resolve(flags.templates),
+    ...(flags.bucket ? {} : { publishOrigins: new PublishOrigins(PUBLISH_ORIGINS_FILE) }),
+  });
   const stop = () => {
     const unwatched = watching.close();
     server.close(() => void unwatched.then(() => runtime.close()).then(() => process.exit(0)));

@@ -26,6 +26,11 @@ export interface LetterDataWatchOptions {
   renderLifetimeMs?: number;
   /** Where a failed, hung or late render and a fault of the watcher are said; `console.error` by default. */
   log?: (line: string) => void;
+  /**
+   * A change under the data folder outside any letter folder (a README.md beside the letters, a folder
+   * whose name is no id): no letter to render, but the reader's warnings may have changed.
+   */
+  onOutsideLetters?: () => void;
 }
 
 /**
@@ -120,6 +125,12 @@ export function watchLetterData(dataDir: string, onLetterChanged: (letterId: str
     return running;
   };
 
+  let outsideSettling: NodeJS.Timeout | undefined;
+  const outsideLetters = (): void => {
+    clearTimeout(outsideSettling);
+    outsideSettling = setTimeout(() => !closed && options.onOutsideLetters?.(), settleMs);
+  };
+
   const changed = (letterId: string): void => {
     const state = stateOf(letterId);
     clearTimeout(state.settling);
@@ -134,6 +145,7 @@ export function watchLetterData(dataDir: string, onLetterChanged: (letterId: str
   watcher.on("all", (_event, path) => {
     const letterId = relative(dataDir, path).split(sep)[0];
     if (letterId && SLUG_PATTERN.test(letterId)) changed(letterId);
+    else if (letterId && !letterId.startsWith("..")) outsideLetters();
   });
   watcher.on("error", (error) => log(`watching ${dataDir}: ${describeError(error)}; changes may go unseen until serve restarts`));
   const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
@@ -144,6 +156,7 @@ export function watchLetterData(dataDir: string, onLetterChanged: (letterId: str
     close: async () => {
       closed = true;
       for (const state of letters.values()) clearTimeout(state.settling);
+      clearTimeout(outsideSettling);
       await watcher.close();
     },
   };

@@ -1,8 +1,10 @@
-import { relative, sep } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { watch } from "chokidar";
 import { formatDataIssue, LetterpressError } from "../functions/core/errors";
+import { dataWarnings } from "../functions/letters/letter-source";
 import { type LetterDataWatch, type LetterDataWatchOptions, watchLetterData } from "./data-watch";
 import { describeLetterRun } from "./letter-run-report";
+import type { PublishOrigins } from "./publish-origins";
 import type { LocalRuntime } from "./runtime";
 import { describeError } from "./server";
 
@@ -17,6 +19,8 @@ export interface FollowLetterDataOptions extends Omit<LetterDataWatchOptions, "l
    * of the changed templates. Not followed when omitted.
    */
   templatesDir?: string;
+  /** Where the data folder each letter was last published from is kept, to say a publish over another folder's (embedded S3 only). */
+  publishOrigins?: PublishOrigins;
 }
 
 /** A template problem as `serve` says it at start (cli.ts): the code, then the message, every line of it. */
@@ -35,8 +39,27 @@ function templateProblemLines(error: unknown): string[] {
  * change there builds the renderer again and renders the letters of the changed templates.
  */
 export function followLetterData(runtime: LocalRuntime, dataDir: string, options: FollowLetterDataOptions = {}): LetterDataWatch {
-  const { out = (line: string) => console.log(line), err = (line: string) => console.error(line), templatesDir, ...watchOptions } = options;
+  const { out = (line: string) => console.log(line), err = (line: string) => console.error(line), templatesDir, publishOrigins, ...watchOptions } = options;
+  // Every warning about the data said once while its file is there, at start and whenever a reload
+  // reads the folder again, in generate's words (dataWarnings): a file added while serve runs is named
+  // when its letter is read again; one removed and added again is named again. One at a time, so two
+  // letters' reloads never say a warning twice.
+  const said = new Set<string>();
+  let sayingWarnings: Promise<void> = Promise.resolve();
+  const sayNewWarnings = (): Promise<void> =>
+    (sayingWarnings = sayingWarnings
+      .then(async () => {
+        const listing = await runtime.letters.listLetters().catch(() => undefined);
+        // No letter at all is the render's to report.
+        if (!listing) return;
+        const now = (await dataWarnings(runtime.letters, listing)).map(formatDataIssue);
+        for (const warning of now) if (!said.has(warning)) err(`warning: ${warning}`);
+        said.clear();
+        for (const warning of now) said.add(warning);
+      })
+      .catch((error: unknown) => err(`reading ${dataDir}: ${describeError(error)}`)));
   const renderLetter = async (letterId: string) => {
+    await sayNewWarnings();
     try {
       const { deadLetters, failures } = await runtime.letterChanged(letterId);
       const latest = await runtime.store.getLatest(letterId);
@@ -46,17 +69,20 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
       const report = describeLetterRun({ letterId, letter, revision: latest?.revision, documents: manifest?.documents.length ?? 0, failures, deadLetters });
       for (const line of report.out) out(line);
       for (const line of report.err) err(line);
+      // Only a render that published (its line is out): a failed one leaves what was there.
+      const takenOver = latest && report.out.length > 0 ? await publishOrigins?.published(letterId, resolve(dataDir), latest.revision) : undefined;
+      if (takenOver) err(`warning: ${takenOver}`);
     } catch (error) {
       // A fault outside the render queues (reading back what was published): the letter, the reason and its causes.
       err(`letter ${letterId}: ${describeError(error)}`);
     }
   };
-  const watching = watchLetterData(dataDir, renderLetter, { ...watchOptions, log: err });
+  const watching = watchLetterData(dataDir, renderLetter, { ...watchOptions, log: err, onOutsideLetters: () => void sayNewWarnings() });
   void (async () => {
     await watching.ready;
     const listing = await runtime.letters.listLetters();
     // The letters page lists what the bucket holds; a data file skipped here is said on the console.
-    for (const warning of listing.warnings) err(`warning: ${formatDataIssue(warning)}`);
+    await sayNewWarnings();
     // One letter after another, each in the watch's turn: a save during a letter's first render makes one
     // more render after it, never two at once.
     for (const letterId of listing.letterIds) await watching.renderNow(letterId);

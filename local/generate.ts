@@ -1,7 +1,7 @@
 import type { DocumentFailure, DocumentFormat, DocumentRequest } from "../functions/core/documents";
 import { countOf, type DataIssue, type LetterpressError } from "../functions/core/errors";
 import type { LocaleId } from "../functions/core/locales";
-import type { LetterSource } from "../functions/letters/letter-source";
+import { dataWarnings, type LetterSource } from "../functions/letters/letter-source";
 import { asLetterpressError, type PublishFailure, type StoredResult } from "../functions/render/render-and-store";
 import type { RenderService } from "../functions/render/render-service";
 
@@ -28,6 +28,11 @@ export interface GenerateResult {
   allLetters: boolean;
   /** Files and folders of the data the reader skipped, each named (never skipped in silence). */
   warnings: DataIssue[];
+  /**
+   * Asked languages (`--locale`) a letter has no file for: not made and not failed, since that letter
+   * was never written in them; named and counted apart (exit 0 when nothing else failed).
+   */
+  missingLocales: { letterId: string; locale: LocaleId; letterLocales: LocaleId[] }[];
 }
 
 export interface GenerateProgress {
@@ -44,13 +49,15 @@ export interface GenerateProgress {
 export async function generateDocuments(service: RenderService, letters: LetterSource, options: GenerateOptions, progress: GenerateProgress = {}): Promise<GenerateResult> {
   const listing = await letters.listLetters();
   const asked = options.letterIds;
-  // Warnings about the asked-for letters, or about everything when every letter is asked for.
-  const warnings = asked ? listing.warnings.filter((warning) => asked.some((letterId) => warning.file.startsWith(`${letterId}/`))) : listing.warnings;
-  const result: GenerateResult = { stored: [], failures: [], letterFailures: [], letters: [], allLetters: asked === undefined, warnings };
+  // Warnings about the asked-for letters, or about everything when every letter is asked for (serve says the same ones).
+  const warnings = await dataWarnings(letters, listing, asked);
+  const result: GenerateResult = { stored: [], failures: [], letterFailures: [], letters: [], allLetters: asked === undefined, warnings, missingLocales: [] };
   for (const letterId of asked ?? listing.letterIds) {
     try {
+      const locales = options.locales ? await localesOfLetter(letters, letterId, options.locales, result.missingLocales) : undefined;
+      // A letter with none of the asked languages is still read (no documents): its revision keeps its exported files current.
       const run = await service.render(
-        { letterId, ...(options.locales ? { locales: [...options.locales] } : {}), formats: [...options.formats], ...(options.personalized ? { recipients: true as const } : {}) },
+        { letterId, ...(locales ? { locales } : {}), formats: [...options.formats], ...(options.personalized ? { recipients: true as const } : {}) },
         // Every language of the letter is checked against the fonts, as where data changes on AWS: the run reports them all.
         { keepBytes: true, checkEveryLanguage: true, ...progress },
       );
@@ -66,15 +73,45 @@ export async function generateDocuments(service: RenderService, letters: LetterS
 }
 
 /**
+ * The asked languages the letter has a file for (usable or not: a broken file still fails, with its
+ * reason); the others are recorded in `missing`. A letter that cannot be read keeps every asked
+ * language, so its run reports why it cannot be read.
+ */
+async function localesOfLetter(letters: LetterSource, letterId: string, asked: readonly LocaleId[], missing: GenerateResult["missingLocales"]): Promise<LocaleId[]> {
+  const parsed = await letters.loadLetter(letterId).catch(() => undefined);
+  if (!parsed) return [...asked];
+  const has = [...new Set([...parsed.letter.translations.keys(), ...parsed.localeErrors.keys()])].sort();
+  for (const locale of asked) if (!has.includes(locale)) missing.push({ letterId, locale, letterLocales: has });
+  return asked.filter((locale) => has.includes(locale));
+}
+
+/** "letter committee-hearing-defenders: no he translation, skipped (its languages: de, en, fr)", a line per letter and language. */
+export function missingLocaleLines(missing: GenerateResult["missingLocales"]): string[] {
+  return missing.map(({ letterId, locale, letterLocales }) => `letter ${letterId}: no ${locale} translation, skipped (its languages: ${letterLocales.join(", ")})`);
+}
+
+/**
  * The run's closing line. Every count is taken from the lists the run printed: the documents and
  * failures of the result, and `warnings`, every warning line the command printed (stylesheet,
  * mail merge, data and export alike), so the line never says "1 warning" under two.
  */
-export function runSummary(result: Pick<GenerateResult, "stored" | "failures" | "letterFailures">, warnings: readonly string[], out: { dir: string; documents: number }): string {
+export function runSummary(
+  result: Pick<GenerateResult, "stored" | "failures" | "letterFailures"> & Partial<Pick<GenerateResult, "missingLocales">>,
+  warnings: readonly string[],
+  out: { dir: string; documents: number },
+): string {
+  const missing = result.missingLocales ?? [];
+  // Counted apart from the failures: "2 skipped (no he translation: 1 letter; no de translation: 1 letter)".
+  const byLocale = new Map<string, number>();
+  for (const { locale } of missing) byLocale.set(locale, (byLocale.get(locale) ?? 0) + 1);
+  const skipped = missing.length
+    ? `, ${missing.length} skipped (${[...byLocale].map(([locale, letters]) => `no ${locale} translation: ${countOf(letters, "letter")}`).join("; ")})`
+    : "";
   const created = result.stored.filter((stored) => stored.outcome !== "unchanged").length;
   return (
     `${countOf(result.stored.length, "document")} (${created} stored, ${result.stored.length - created} unchanged) exported to ${out.dir}/ (${out.documents} there in all), ` +
     `${result.failures.length} failed` +
+    skipped +
     `${result.letterFailures.length ? `, ${countOf(result.letterFailures.length, "letter")} unreadable` : ""}` +
     `${warnings.length ? `, ${countOf(warnings.length, "warning")}` : ""}`
   );

@@ -34,6 +34,8 @@ export const REPO_ROOT = resolve(__dirname, "..");
 export const LOCAL_DIR = join(REPO_ROOT, ".local");
 /** Where the embedded S3 server keeps its objects between runs (git-ignored). */
 export const EMBEDDED_S3_DIR = join(LOCAL_DIR, "s3");
+/** Which data folder last published each letter into the embedded S3 (publish-origins.ts). */
+export const PUBLISH_ORIGINS_FILE = join(LOCAL_DIR, "letter-origins.json");
 
 /** The local parts the two functions are made of, instead of the bucket's letter data and the Lambda API. */
 export interface LocalParts {

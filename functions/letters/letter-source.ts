@@ -1,3 +1,4 @@
+import { type DataIssue, formatDataIssue } from "../core/errors";
 import type { LetterContext } from "../core/letter/letter-context";
 import type { ParsedLetter } from "../core/letter/parse-letter";
 import { listLetters, loadLetter } from "./load-letters";
@@ -27,4 +28,21 @@ export class DirectoryLetterSource implements LetterSource {
   loadLetter(letterId: string, context?: LetterContext): Promise<ParsedLetter> {
     return loadLetter(this.dataDir, letterId, context);
   }
+}
+
+/**
+ * Every warning about the data as one list, in the words both `generate` and `serve` print: each
+ * entry the reader skipped (listLetters) and what reading each letter skipped besides (a recipient
+ * whose language's file was skipped), once each. With `letterIds`, only those letters' warnings.
+ * A letter that cannot be read adds none: its run reports it.
+ */
+export async function dataWarnings(letters: LetterSource, listing: LetterListing, letterIds?: readonly string[]): Promise<DataIssue[]> {
+  const ofAsked = (warning: DataIssue) => letterIds === undefined || letterIds.some((letterId) => warning.file.startsWith(`${letterId}/`));
+  const said = new Map<string, DataIssue>();
+  for (const warning of listing.warnings.filter(ofAsked)) said.set(formatDataIssue(warning), warning);
+  for (const letterId of letterIds ?? listing.letterIds) {
+    const parsed = await letters.loadLetter(letterId).catch(() => undefined);
+    for (const warning of parsed?.warnings ?? []) if (!said.has(formatDataIssue(warning))) said.set(formatDataIssue(warning), warning);
+  }
+  return [...said.values()];
 }

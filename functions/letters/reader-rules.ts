@@ -72,6 +72,9 @@ function letterEntryVerdict(letterId: string, entry: DataEntry): LetterEntryVerd
     warning: { file: `${letterId}/${printableFileName(entry.name)}${entry.kind === "folder" ? "/" : ""}`, path: "", message: `skipped: ${message}` },
   });
   if (entry.name.startsWith(".")) return skipped(`a hidden ${entry.kind === "folder" ? "folder" : "file"} (such as .DS_Store); ${READ}`);
+  // A link is skipped, never read or failed: the deployed copy holds no links, so the letter publishes
+  // without it there, and here too (with its name said), whatever it points at.
+  if (entry.kind === "symlink") return skipped(SYMLINK);
   if (entry.kind === "folder") return skipped(`a folder inside a letter folder; ${READ}`);
   if (!entry.name.endsWith(".json")) {
     const renamed = withLowerCaseJson(entry.name);
@@ -80,8 +83,7 @@ function letterEntryVerdict(letterId: string, entry: DataEntry): LetterEntryVerd
   // A .json file named by no language ("fr (copy).json", "de_DE.json", "xx.json") is no language of the letter.
   const nameProblem = entry.name === LETTER_FACTS_FILE ? undefined : translationFileNameProblem(entry.name);
   if (nameProblem !== undefined) return skipped(nameProblem);
-  if (entry.kind === "symlink") return { refused: SYMLINK };
-  if (entry.kind !== "file") return { refused: "not a regular file" };
+  if (entry.kind !== "file") return skipped(`not a regular file (a device, pipe or socket); ${READ}`);
   if (entry.bytes !== undefined && entry.bytes > READER_LIMITS.maxFileBytes) return { refused: tooLarge(entry.bytes) };
   return { read: true };
 }
@@ -119,8 +121,8 @@ export async function listLettersOf(where: string, top: readonly DataEntry[], en
 }
 
 /**
- * Reads one letter folder's entries by the rules and validates the letter. Refused files (a symbolic
- * link, too large) are reported as problems of that file, so a refused translation disables its
+ * Reads one letter folder's entries by the rules and validates the letter. Refused files (too large)
+ * are reported as problems of that file, so a refused translation disables its
  * language with the reason, and a refused letter.json the letter.
  *
  * @param read the bytes of one entry to read; at most READER_LIMITS.maxFileBytes are kept

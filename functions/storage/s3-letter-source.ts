@@ -64,7 +64,9 @@ export class S3LetterSource implements LetterSource {
         .map(({ Key, Size }) => ({ name: (Key as string).slice(prefix.length), kind: "file" as const, bytes: Size ?? 0 })),
       ...(listing.CommonPrefixes ?? []).filter(({ Prefix }) => Prefix).map(({ Prefix }) => ({ name: (Prefix as string).slice(prefix.length, -1), kind: "folder" as const })),
     ];
-    if (entries.length === 0) throw new LetterpressError("UNKNOWN_LETTER", `no letter "${letterId}"`);
+    // The marker of an empty folder ("data/<id>/") is a letter folder without files, as an empty folder on disk is.
+    const folderMarked = (listing.Contents ?? []).some(({ Key }) => Key === prefix);
+    if (entries.length === 0 && !folderMarked) throw new LetterpressError("UNKNOWN_LETTER", `no letter "${letterId}"`);
     return readLetter(
       letterId,
       entries,

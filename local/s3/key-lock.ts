@@ -134,7 +134,11 @@ async function breakIfStale(lockPath: string, staleMs: number): Promise<boolean>
   if (!holderDied && ageMs <= (holderLives ? staleMs * LIVE_HOLDER_STALE_FACTOR : staleMs)) return false;
   // Only the lock judged stale is removed: if another waiter broke it and took it since, its token differs.
   const again = await readRecord(lockPath).catch(() => null);
-  if (again === null || (record !== undefined && again?.token !== record.token)) return again !== null;
+  // The re-read failed for now: wait and look again.
+  if (again === null) return false;
+  // Released since, or broken and taken by another waiter (another token): not ours to remove; try to take it.
+  if (record !== undefined && again?.token !== record.token) return true;
+  // Still the lock judged stale (or a record unreadable both times): removed.
   await unlink(lockPath).catch(() => undefined);
   return true;
 }

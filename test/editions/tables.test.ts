@@ -75,12 +75,24 @@ interface Variant {
 /*
  * Spanning cells: a budget (colspan and rowspan, rowspan="0", auto column widths that the spanning
  * cells widen) and members listed by country over three pages. Chromium breaks a page between the
- * rows a rowspan cell covers, where the PDF keeps them together (templates/CSS.md): the same list
- * in one tbody (fixtures/tables/by-country-ungrouped.html) put one country's first three rows on
- * different pages, 0.963 of the characters on the same page when measured; one tbody per country
- * with break-inside: avoid keeps them together in both. The separated budget words one header cell
+ * rows a rowspan cell covers, and so does the PDF: the rowspan-pages.css variants keep no row group
+ * whole, and each crosses a page inside a rowspan (with the header repeated and without a header,
+ * rowspan="0" in row groups, and a spanning cell whose own text goes on on the next page beside the
+ * next row). Before the PDF broke there (it moved a rowspan's rows whole), the four had 0.963, 0.919,
+ * 0.919 and 0.58 of the characters on the same page (measured 2026-11-30); one tbody per country with
+ * break-inside: avoid keeps a country together in both. The separated budget words one header cell
  * otherwise than budget.html: there "a coordinator for the whole programme" ended within 0.1 pt of
  * its column's edge, and fitted the line in Chromium but not in the PDF (columns 0.1 pt apart at worst).
+ */
+/*
+ * Pagination (pagination.css, orphans and widows 4 in a cell's paragraph). Chromium cuts a row taller
+ * than a page at the page's end with no padding at the cut either side, starts a table whose first
+ * row is taller than a page where it is when the first orphans lines of every cell fit, leaves the
+ * widows of a cell's paragraph, and repeats a header only when it takes at most a quarter of the
+ * page. Before these, the PDF kept each cell's padding at the cut (0.989), moved such a table to the
+ * next page (0.328) or started it with 3 lines under orphans 4 (0.919), left 3 widows (0.988) and
+ * repeated the tall header (0.433 of the characters on the same page; measured 2026-11-30 on these
+ * fixtures, each step's figure before its fix). The heading case agreed already.
  */
 const VARIANTS: readonly Variant[] = [
   { name: "signatories, collapsed borders, caption above", html: "signatories.html", css: "collapsed.css", locale: "en", pages: 1 },
@@ -99,6 +111,29 @@ const VARIANTS: readonly Variant[] = [
   { name: "signatories by country in Arabic, right to left, with colspan and rowspan", html: "signatories-spans-ar.html", css: "collapsed-ar.css", locale: "ar", pages: 1 },
   { name: "a spanning header cell 60% wide, its percentage shared by the columns it spans", html: "percent-spans.html", css: "percent-spans.css", locale: "en", pages: 1 },
   { name: "members by country over three pages, each country a rowspan cell in a row group kept whole", html: "by-country.html", css: "by-country.css", locale: "en", pages: 3 },
+  {
+    name: "members by country in one row group: a page breaks inside a rowspan, the header repeated",
+    html: "by-country-ungrouped.html",
+    css: "rowspan-pages.css",
+    locale: "en",
+    pages: 3,
+  },
+  { name: "members by country without a header: a page breaks inside a rowspan", html: "rowspan-no-thead.html", css: "rowspan-pages.css", locale: "en", pages: 3 },
+  {
+    name: "members by country in one row group, separated borders and spacing, US Letter: a page breaks inside a rowspan",
+    html: "by-country-ungrouped.html",
+    css: "rowspan-pages-separate.css",
+    locale: "en",
+    pages: 4,
+  },
+  { name: 'members by region, rowspan="0" in each row group: a page breaks inside the group', html: "rowspan-zero.html", css: "rowspan-pages.css", locale: "en", pages: 3 },
+  { name: "a spanning cell whose own text goes on on the next page, beside the next row", html: "rowspan-tall.html", css: "rowspan-pages.css", locale: "en", pages: 3 },
+  { name: "a heading that stays with the header row and first row on the next page", html: "pagination-heading.html", css: "pagination.css", locale: "en", pages: 2 },
+  { name: "a row taller than a page after short rows, cut at the page's end", html: "pagination-tall-row.html", css: "pagination.css", locale: "en", pages: 2 },
+  { name: "a first row taller than a page, started on the page where the table is", html: "pagination-first-row-tall.html", css: "pagination.css", locale: "en", pages: 2 },
+  { name: "a first row taller than a page whose orphans do not fit: the table moves", html: "pagination-orphans.html", css: "pagination.css", locale: "en", pages: 3 },
+  { name: "a row taller than a page cut to leave its paragraph's widows", html: "pagination-widows.html", css: "pagination.css", locale: "en", pages: 3 },
+  { name: "a header taller than a quarter of the page, not repeated", html: "pagination-tall-header.html", css: "pagination.css", locale: "en", pages: 2 },
 ];
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;

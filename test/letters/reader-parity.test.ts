@@ -95,10 +95,19 @@ describe("the folder reader and the bucket reader", () => {
     copyFileSync(join(SAMPLE, "fr.json"), join(dataDir, "stray-files", "fr_FR.json"));
     copySample(join(dataDir, "My Letter"));
     writeFileSync(join(dataDir, "README.md"), "# Letters\n");
+    // More odd folders of the kind (issue 15 item 2): an empty file, names in other cases, a deep folder, an empty letter folder.
+    copySample(join(dataDir, "odd-names"));
+    withId(join(dataDir, "odd-names"), "odd-names");
+    writeFileSync(join(dataDir, "odd-names", "de.json"), "");
+    copyFileSync(join(SAMPLE, "fr.json"), join(dataDir, "odd-names", "FR.JSON"));
+    copyFileSync(join(SAMPLE, "fr.json"), join(dataDir, "odd-names", "fr.json.bak"));
+    mkdirSync(join(dataDir, "odd-names", "old", "2019"), { recursive: true });
+    copyFileSync(join(SAMPLE, "fr.json"), join(dataDir, "odd-names", "old", "2019", "fr.json"));
+    mkdirSync(join(dataDir, "empty-letter"));
     harness = await startHarness();
     await uploadTree(harness, dataDir);
     // The empty "folder" objects a console writes: folders, not files, so nothing to warn of.
-    for (const key of ["data/", "data/sample/"]) await harness.client.send(new PutObjectCommand({ Bucket: harness.s3.bucket, Key: key, Body: "" }));
+    for (const key of ["data/", "data/sample/", "data/empty-letter/"]) await harness.client.send(new PutObjectCommand({ Bucket: harness.s3.bucket, Key: key, Body: "" }));
     const keys = (await harness.client.send(new ListObjectsV2Command({ Bucket: harness.s3.bucket, Prefix: "data/sample/" }))).Contents?.map((object) => object.Key);
     expect(keys).toContain("data/sample/");
     readers = { folder: new DirectoryLetterSource(dataDir), bucket: new S3LetterSource(harness.client, harness.s3.bucket, "data/") };
@@ -112,10 +121,13 @@ describe("the folder reader and the bucket reader", () => {
   it("list the same letters and name every skipped entry in the same warnings", async () => {
     const folder = await readers.folder.listLetters();
     expect(await readers.bucket.listLetters()).toEqual(folder);
-    expect(folder.letterIds).toEqual(["at-the-limit", "big-translation", "sample", "saved-as-latin", "stray-files"]);
+    expect(folder.letterIds).toEqual(["at-the-limit", "big-translation", "empty-letter", "odd-names", "sample", "saved-as-latin", "stray-files"]);
     expect(folder.warnings.map((warning) => warning.file)).toEqual([
       "My Letter/",
       "README.md",
+      "odd-names/FR.JSON",
+      "odd-names/fr.json.bak",
+      "odd-names/old/",
       "sample/.DS_Store",
       "sample/README.md",
       "sample/drafts/",
@@ -172,6 +184,25 @@ describe("the folder reader and the bucket reader", () => {
     expect(folder).toMatchObject({ usable: ["en", "fr"], localeErrors: {} });
   });
 
+  it("read an empty file, names in other cases and a deep folder alike, each skipped entry named", async () => {
+    const folder = await readingOf(readers.folder, "odd-names");
+    expect(await readingOf(readers.bucket, "odd-names")).toEqual(folder);
+    // An empty file is its language's problem, said as such; the other entries are skipped, each named.
+    expect(folder).toMatchObject({ usable: ["en", "fr"], localeErrors: { de: "odd-names/de.json: the file is empty; expected a JSON object { ... }" } });
+    expect((folder as unknown as { warnings: { file: string; message: string }[] }).warnings.map((warning) => `${warning.file}: ${warning.message}`)).toEqual([
+      expect.stringMatching(/^odd-names\/FR\.JSON: skipped: not a \.json file \(the extension is read in lower case: rename it FR\.json\)/),
+      expect.stringMatching(/^odd-names\/fr\.json\.bak: skipped: not a \.json file; only letter\.json and <locale>\.json are read$/),
+      expect.stringMatching(/^odd-names\/old\/: skipped: a folder inside a letter folder/),
+    ]);
+  });
+
+  it("read an empty letter folder alike", async () => {
+    // Listed as a letter by both (on disk a folder, in the bucket the marker a console writes), so read as one by both.
+    const folder = await readingOf(readers.folder, "empty-letter");
+    expect(await readingOf(readers.bucket, "empty-letter")).toEqual(folder);
+    expect(folder).toEqual({ error: "INVALID_DATA: empty-letter/letter.json: missing; every letter folder needs a letter.json" });
+  });
+
   it("answer an unknown letter alike", async () => {
     for (const reader of Object.values(readers))
       expect(await readingOf(reader, "no-such-letter")).toEqual({ error: expect.stringMatching(/^UNKNOWN_LETTER: no letter "no-such-letter"/) });
@@ -209,28 +240,53 @@ describe("a data folder with no letters", () => {
 
 describe("symbolic links in a data folder (the bucket holds none)", () => {
   let root: string;
+  let harness: Harness;
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "letterpress-links-"));
     copySample(join(root, "elsewhere"));
+    writeFileSync(join(root, "elsewhere", "de.json"), readFileSync(join(SAMPLE, "fr.json"), "utf8").replace('"locale": "fr"', '"locale": "de"'));
     mkdirSync(join(root, "data", "linked"), { recursive: true });
     for (const name of ["letter.json", "en.json"]) copyFileSync(join(SAMPLE, name), join(root, "data", "linked", name));
     withId(join(root, "data", "linked"), "linked");
+    // A translation a recipient reads, and one no recipient reads, each a link to a file elsewhere.
     symlinkSync(join(root, "elsewhere", "fr.json"), join(root, "data", "linked", "fr.json"));
+    symlinkSync(join(root, "elsewhere", "de.json"), join(root, "data", "linked", "de.json"));
     symlinkSync(join(root, "elsewhere"), join(root, "data", "sample"));
+    harness = await startHarness();
+    await uploadTree(harness, join(root, "data"));
   });
-  afterAll(() => rm(root, { recursive: true, force: true }));
+  afterAll(async () => {
+    await harness?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
 
-  it("refuses a symlinked translation with a message instead of skipping it", async () => {
+  it("skips a symlinked translation with a warning naming it, and the letter's other languages stay usable", async () => {
     const parsed = await new DirectoryLetterSource(join(root, "data")).loadLetter("linked");
     expect([...parsed.letter.translations.keys()]).toEqual(["en"]);
-    expect(parsed.localeErrors.get("fr")?.message).toMatch(/^linked\/fr\.json: a symbolic link; letter data must be regular files/);
+    // Neither failed: a link is skipped, not a language with a problem.
+    expect([...parsed.localeErrors.keys()]).toEqual([]);
+    expect(parsed.warnings.map((warning) => `${warning.file}: ${warning.path ? `${warning.path}: ` : ""}${warning.message}`)).toEqual([
+      expect.stringMatching(/^linked\/de\.json: skipped: a symbolic link; letter data must be regular files/),
+      expect.stringMatching(/^linked\/fr\.json: skipped: a symbolic link; letter data must be regular files/),
+      "linked/letter.json: recipients[0].locale: no copy is made for this recipient: fr.json is skipped (said above); expected one of en",
+    ]);
+  });
+
+  it("differs from a copy without the links (the bucket) only by the letter's own rule: a recipient's language needs its file", async () => {
+    // Where the links are left out of the copy, fr.json is no longer there at all, and a recipient reads French:
+    // that is a letter without its recipient's language, refused by both readers alike (an upload through
+    // CDK follows links, aws-cdk#9251, so there fr.json arrives as a file and is read).
+    const folder = await readingOf(new DirectoryLetterSource(join(root, "data")), "linked");
+    const bucket = await readingOf(new S3LetterSource(harness.client, harness.s3.bucket, "data/"), "linked");
+    expect(folder).toMatchObject({ usable: ["en"], localeErrors: {} });
+    expect(bucket).toEqual({ error: expect.stringMatching(/^INVALID_DATA: linked\/letter\.json: recipients\[0\]\.locale: "fr" is not a language of this letter \(no fr\.json\)/) });
   });
 
   it("names a symlinked letter folder in a warning, and refuses to load it with the reason", async () => {
     const source = new DirectoryLetterSource(join(root, "data"));
     const listing = await source.listLetters();
     expect(listing.letterIds).toEqual(["linked"]);
-    expect(listing.warnings).toEqual([{ file: "sample", path: "", message: expect.stringMatching(/^skipped: a symbolic link/) }]);
+    expect(listing.warnings.map((warning) => warning.file)).toEqual(["sample", "linked/de.json", "linked/fr.json"]);
     await expect(source.loadLetter("sample")).rejects.toThrow(/no letter "sample" .*: it is a symbolic link/);
   });
 });

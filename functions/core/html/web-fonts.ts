@@ -104,10 +104,22 @@ export class UsageCollector {
     // As the PDF does: a family without an italic face sets emphasis upright, fallback characters included.
     const italics = faceOf(primary, { bold: false, italic: true }) !== faceOf(primary, { bold: false, italic: false });
     for (const inline of inlines) {
+      if (inline.kind === "image" && inline.image.style.verticalAlign === "middle") this.keepXHeight(primary);
       if (inline.kind !== "text") continue;
       const style = { bold: inline.style.bold, italic: italics && inline.style.italic };
       this.add(withHyphens(inline.text), primary, style, repeated ? null : inline.text, hanFamilyOf(cjk, inline.style.lang ?? language));
     }
+  }
+
+  /**
+   * An image aligned `middle` sits half the parent's x-height above the baseline, which Chromium
+   * (Skia) reads from the face's OS/2 sxHeight or, without one, from the outline of its "x". Noto
+   * Naskh Arabic has no sxHeight: a subset without "x" gave Chromium another x-height than the
+   * whole face gives the PDF (0.536 em), and the image's line was 3pt taller. The subset keeps "x".
+   */
+  private keepXHeight(primary: FamilyId): void {
+    // A run of its own, so that the usage of runs (`usageWithout`) keeps it too.
+    if (this.fonts.shaper(faceOf(primary, { bold: false, italic: false })).covers(0x78)) this.add("x", primary, { bold: false, italic: false });
   }
 
   result(): FontUsage {

@@ -44,6 +44,8 @@ export interface ImageSource {
   bytes: Uint8Array;
   width: number;
   height: number;
+  /** A digest of the bytes: what a set paragraph holding the image is cached by (another file of the same name is another image). */
+  digest: string;
 }
 
 const FORMATS: Readonly<Record<string, ImageFormat>> = { ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg" };
@@ -134,7 +136,7 @@ function check(file: string, path: string, bytes: Uint8Array): ImageSource {
       file,
       `is ${width} x ${height} px (${(width * height).toLocaleString("en")} pixels); a PNG or JPEG may have at most ${IMAGE_LIMITS.maxPixels.toLocaleString("en")} pixels, which decoded take 64 MB: scale it down`,
     );
-  return { file, format, mime: MIME[format], bytes, width, height };
+  return { file, format, mime: MIME[format], bytes, width, height, digest: createHash("sha256").update(bytes).digest("base64") };
 }
 
 /**

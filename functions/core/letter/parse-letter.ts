@@ -361,6 +361,16 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   // (a missing source file is reported on its own, below).
   for (const { index, locale } of factsRefs?.recipientLocales ?? []) {
     if (!translations.has(locale) && locale !== sourceLocale) {
+      // Its file is there but the reader skipped it (a symbolic link), and said so: the recipient has no
+      // copy, said beside it, and the letter's other languages still publish.
+      if (skippedNames.includes(`${locale}.json`)) {
+        everyWarning.push({
+          file: at(LETTER_FACTS_FILE),
+          path: `recipients[${index}].locale`,
+          message: `no copy is made for this recipient: ${locale}.json is skipped (said above); expected one of ${[...translations.keys()].sort().join(", ")}`,
+        });
+        continue;
+      }
       letterIssues.push({
         file: at(LETTER_FACTS_FILE),
         path: `recipients[${index}].locale`,
@@ -443,7 +453,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   }
   // A recipient's language without a translation yet disables only that language's documents.
   for (const recipient of facts.value.recipients) {
-    if (!translations.has(recipient.locale) && !localeErrors.has(recipient.locale)) {
+    if (!translations.has(recipient.locale) && !localeErrors.has(recipient.locale) && !skippedNames.includes(`${recipient.locale}.json`)) {
       localeErrors.set(
         recipient.locale,
         new LetterpressError(

@@ -3,13 +3,17 @@ import { LetterpressError } from "../errors";
 import { describeImage, readImageElement } from "../images/image-element";
 import { type ImageSource, resolveImage, type TemplateAssets } from "../images/image-source";
 import { borderWidthsOf, type ComputedStyle, resolveLength } from "../style";
-import type { LineBox } from "./line-box";
-import type { Line } from "./paragraph";
+import type { InlineStyle } from "./letter-tree";
+import type { AtomicInline, LineBox } from "./line-box";
+import type { PlacedFigure, StructNode } from "./page-model";
+import { type Line, OBJECT_REPLACEMENT, type StyledText } from "./paragraph";
 
 /**
  * Images as replaced boxes of the layout: an `<img>` with `display: block` is a block box of its
  * own; an `<img>` alone in a block (a logo in the letterhead, a signature above a name) sits on that
- * block's one line, on the baseline of its strut, as browsers set it. Sized as CSS 2.1 sizes a
+ * block's one line, on the baseline of its strut, as browsers set it; an `<img>` beside text is an
+ * atomic inline box of its paragraph (`atomicImageRun`; paragraph.ts sets it, line-box.ts grows its
+ * line). Sized as CSS 2.1 sizes a
  * replaced element (10.3.2, 10.6.2, 10.4): `width`, `height`, `max-width` and the `width`/`height`
  * attributes (presentational hints), the intrinsic ratio kept where a dimension is `auto`.
  */
@@ -61,14 +65,6 @@ export function soleImage(nodes: readonly ChildNode[], isBlank: (node: ChildNode
   const content = nodes.filter((node) => !isBlank(node));
   const only = content[0];
   return content.length === 1 && only && "tagName" in only && only.tagName === "img" ? only : null;
-}
-
-/** An image among text on one line: the PDF sets lines of text only. */
-export function imageInText(img: Element): never {
-  throw new LetterpressError(
-    "TEMPLATE_ERROR",
-    `${where(img)}: an image beside text on one line is not laid out by the PDF; put it alone in its block (a <p> or <div> of its own) or give it display: block`,
-  );
 }
 
 /** The size of an image's content box, in points, within a containing block `containerWidth` wide. */
@@ -126,4 +122,48 @@ export function checkFitsPage(image: ImageContent, height: number, pageAreaHeigh
       "TEMPLATE_ERROR",
       `${image.source.file}: drawn ${height.toFixed(1)}pt tall, taller than the page area (${pageAreaHeight.toFixed(1)}pt); set a smaller height or max-width`,
     );
+}
+
+/**
+ * An inline image as a run of its paragraph: one U+FFFC (what browsers hold an atomic inline as
+ * for line breaking and bidi) carrying its box, sized within the paragraph's `containerWidth`.
+ */
+export function atomicImageRun(image: ImageContent, inline: InlineStyle, containerWidth: number): StyledText {
+  const { width, height } = imageSize(image, containerWidth);
+  // Lines are cached across documents: the key names everything of the image a line keeps.
+  const key = JSON.stringify([image.source.digest, image.source.file, image.alt, image.decorative]);
+  return {
+    text: OBJECT_REPLACEMENT,
+    style: { bold: false, italic: false },
+    ...(inline.lang ? { lang: inline.lang } : {}),
+    ...(inline.isolates ? { isolates: inline.isolates } : {}),
+    image: { width, height, align: image.style.verticalAlign, key, content: image } satisfies AtomicInline<ImageContent>,
+  };
+}
+
+/** Per line, a Figure with its alt text for each inline image (an artifact, null, for a decorative one), added to the paragraph's `node`; undefined when no line holds an image. */
+export function lineFigures(lines: readonly Line[], node: StructNode): (StructNode | null)[][] | undefined {
+  if (!lines.some((line) => line.images)) return undefined;
+  return lines.map((line) =>
+    (line.images ?? []).map(({ box }) => {
+      const image = box.content as ImageContent;
+      if (image.decorative) return null;
+      const figure: StructNode = { type: "Figure", children: [], alt: image.alt };
+      node.children.push(figure);
+      return figure;
+    }),
+  );
+}
+
+/** A line's inline images placed on the page, the line box's top left at (`x`, `y`). */
+export function placeLineImages(line: Line, x: number, y: number, figures: readonly (StructNode | null)[]): PlacedFigure[] {
+  return (line.images ?? []).map((placed, i) => {
+    const image = placed.box.content as ImageContent;
+    return { kind: "image", x: x + placed.x, y: y + placed.top, width: placed.box.width, height: placed.box.height, source: image.source, node: figures[i] ?? null };
+  });
+}
+
+/** A line grown by its images past the page area would be cut as a block image would: said, naming the image (`checkFitsPage`). */
+export function checkLinesFitPage(lines: readonly Line[], pageAreaHeight: number): void {
+  for (const line of lines) for (const placed of line.images ?? []) checkFitsPage(placed.box.content as ImageContent, line.height, pageAreaHeight);
 }

@@ -4,7 +4,7 @@ import { formatCounter } from "../style/counter-styles";
 import { borderWidthsOf, type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
 import { FAMILY_NAMES, registryFamilyOf } from "../style/font-families";
 import { type FamilyId, faceOf, type FontLibrary, isCjkFamily } from "./font-library";
-import { checkFitsPage, type ImageContent, imageLine, imageSize } from "./images";
+import { atomicImageRun, checkFitsPage, checkLinesFitPage, type ImageContent, imageLine, imageSize, lineFigures, placeLineImages } from "./images";
 import { type Box, type Inline, inlineText } from "./letter-tree";
 import { strutOf } from "./line-box";
 import type { Page, PageGeometry, PlacedLine, PlacedRule, StructNode } from "./page-model";
@@ -110,6 +110,8 @@ interface LinesEvent {
   strings: { name: string; value: string }[];
   /** An image's line: the image, where it sits on the line, and its Figure (null for an ornament). */
   image?: { content: ImageContent; width: number; height: number; dx: number; dy: number; node: StructNode | null };
+  /** Per line, the Figure of each of its inline images (null for an ornament), made once as the lines flow. */
+  figures?: (StructNode | null)[][];
 }
 
 /** A table, laid out, that pagination puts on pages row by row. */
@@ -278,12 +280,14 @@ export class Composer {
     const runs: StyledText[] = inlines.map((inline) =>
       inline.kind === "break"
         ? { text: "\n", style: { bold: false, italic: false } }
-        : {
-            text: inline.text,
-            style: { bold: inline.style.bold, italic: italics && inline.style.italic },
-            ...(inline.style.lang ? { lang: inline.style.lang } : {}),
-            ...(inline.style.isolates ? { isolates: inline.style.isolates } : {}),
-          },
+        : inline.kind === "image"
+          ? atomicImageRun(inline.image, inline.style, width)
+          : {
+              text: inline.text,
+              style: { bold: inline.style.bold, italic: italics && inline.style.italic },
+              ...(inline.style.lang ? { lang: inline.style.lang } : {}),
+              ...(inline.style.isolates ? { isolates: inline.style.isolates } : {}),
+            },
     );
     return {
       runs,
@@ -369,7 +373,19 @@ export class Composer {
           body.children.push(target);
         }
         const placedMarker = itemMarker ? this.marker(itemMarker, geometry) : null;
-        this.events.push({ kind: "lines", lines, x: geometry.contentX, node: target, style: box.style, keptIn: keep, marker: placedMarker, strings });
+        const figures = lineFigures(lines, target);
+        if (figures) checkLinesFitPage(lines, Math.min(...[this.first, this.other].map((page) => page.height - page.margin.top - page.margin.bottom)));
+        this.events.push({
+          kind: "lines",
+          lines,
+          x: geometry.contentX,
+          node: target,
+          style: box.style,
+          keptIn: keep,
+          marker: placedMarker,
+          strings,
+          ...(figures ? { figures } : {}),
+        });
       }
     } else {
       for (const child of box.content.children) {
@@ -478,7 +494,24 @@ export class Composer {
         if (box.scope) node.scope = box.scope;
         const items = cell.pages[0]?.items ?? [];
         const first = items.find((item): item is PlacedLine => item.kind === "line");
-        return { items, height: cell.end, baseline: first ? first.y + first.line.ascent : null };
+        // Where a page may break inside the content: before a paragraph, or between its lines with
+        // at least `orphans` before and `widows` after (the content's items are its events' lines, in order).
+        const breaks: number[] = [];
+        const placed = items.filter((item) => item.kind !== "rule");
+        let at = 0;
+        for (const event of cell.events) {
+          if (event.kind !== "lines") continue;
+          if (event.marker) at++;
+          const lines = placed.slice(at, at + event.lines.length);
+          at += event.lines.length;
+          if (lines.length === 0) continue;
+          breaks.push(lines[0]!.y);
+          const { orphans, widows } = event.style;
+          for (let i = orphans; i <= lines.length - widows; i++) if (i > 0 && i < lines.length) breaks.push(lines[i]!.y);
+        }
+        const lead = cell.events.find((event): event is LinesEvent => event.kind === "lines");
+        const firstBreak = first && lead ? first.y + lead.lines.slice(0, lead.style.orphans).reduce((sum, line) => sum + line.height, 0) : null;
+        return { items, height: cell.end, baseline: first ? first.y + first.line.ascent : null, firstBreak, breaks };
       },
     };
   }
@@ -613,7 +646,7 @@ export class Composer {
         // A table breaks between its rows (placeTable) once its first row is on the page.
         const whole = tableHead(event.table, true);
         if (y + whole > bottom) {
-          const inside = y + tableHead(event.table, false) <= bottom;
+          const inside = y + tableHead(event.table, false, this.bottom(pageIndex + 1) - this.top(pageIndex + 1)) <= bottom;
           overflow = { event: k, line: inside ? TABLE_ROWS : 0, appeal: inside ? APPEAL.perfect : APPEAL.none, path, depth: path.length };
           break;
         }
@@ -835,6 +868,7 @@ export class Composer {
               ? { kind: "image", x: event.x + image.dx, y: y + image.dy, width: image.width, height: image.height, source: image.content.source, node: image.node }
               : { kind: "line", x: event.x, y, line, node: event.node },
           );
+          if (line.images) page.items.push(...placeLineImages(line, event.x, y, event.figures?.[i + j] ?? []));
           y += line.height;
         }
         i += fit;

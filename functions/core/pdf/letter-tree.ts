@@ -4,7 +4,7 @@ import { LetterpressError } from "../errors";
 import type { ComputedStyle, StyledDocument } from "../style";
 import type { TemplateAssets } from "../images/image-source";
 import type { BidiIsolate } from "./paragraph";
-import { IMAGE_ATTRIBUTES, type ImageContent, imageContent, imageInText, soleImage } from "./images";
+import { IMAGE_ATTRIBUTES, type ImageContent, imageContent, soleImage } from "./images";
 
 /**
  * The parse stage and the formatting structure. The filled template is parsed as the HTML
@@ -25,7 +25,8 @@ export interface InlineStyle {
   isolates?: readonly BidiIsolate[];
 }
 
-export type Inline = { kind: "text"; text: string; style: InlineStyle } | { kind: "break" };
+/** A run of text, a forced break (`<br>`), or an inline image (an atomic inline box, with the isolates and language it sits in). */
+export type Inline = { kind: "text"; text: string; style: InlineStyle } | { kind: "break" } | { kind: "image"; image: ImageContent; style: InlineStyle };
 
 /** ISO 32000 standard structure types the layout tags content with. */
 export type StructType =
@@ -286,6 +287,11 @@ function collapse(inlines: readonly Inline[], whiteSpace: ComputedStyle["whiteSp
   const out: Inline[] = [];
   let atLineStart = true;
   for (const inline of split) {
+    if (inline.kind === "image") {
+      out.push(inline);
+      atLineStart = false;
+      continue;
+    }
     if (inline.kind === "break") {
       const last = out[out.length - 1];
       if (last?.kind === "text") last.text = last.text.replace(/ +$/, "");
@@ -337,8 +343,16 @@ export class BoxBuilder {
     if (display === "none") return "none";
     if (display === "block" || display === "list-item") return "block";
     if (display === "inline") return "inline";
+    // A replaced element is an atomic inline either way: inline-block changes nothing for an <img>.
+    if (display === "inline-block" && node.tagName === "img") return "inline";
     if (display === "table") return "block";
     return fail(node, `has display: ${display} outside a table; the PDF lays out table parts inside a display: table only`);
+  }
+
+  /** An image alone in its block, on the baseline: its block's one line (images.ts `imageLine`); other alignments are set as paragraphs. */
+  private soleBaselineImage(nodes: readonly ChildNode[]): Element | null {
+    const image = soleImage(nodes, isBlank);
+    return image && this.styled.styleOf(image).verticalAlign === "baseline" ? image : null;
   }
 
   private structOf(element: Element): StructType | null {
@@ -394,7 +408,7 @@ export class BoxBuilder {
     if (style.display === "table") return { element, style, dir, struct, content: { kind: "table", table: this.tableStructure(element) } };
     const children = element.childNodes;
     const displays = children.map((child) => this.display(child));
-    const image = displays.includes("block") ? null : soleImage(children, isBlank);
+    const image = displays.includes("block") ? null : this.soleBaselineImage(children);
     if (image) return { element, style, dir, struct, ordinal, content: imageContent(image, this.styled.styleOf(image), this.assets, true) };
     if (!displays.includes("block")) {
       return {
@@ -416,7 +430,7 @@ export class BoxBuilder {
     const flush = () => {
       if (run.some((node) => !isBlank(node))) {
         const anonymous = this.styled.anonymousStyle(style);
-        const image = soleImage(run, isBlank);
+        const image = this.soleBaselineImage(run);
         if (image) {
           boxes.push({ element: null, style: anonymous, dir, struct: "P", content: imageContent(image, this.styled.styleOf(image), this.assets, true) });
           run = [];
@@ -573,7 +587,10 @@ export class BoxBuilder {
       const computed = this.styled.styleOf(node);
       if (computed.display === "none") continue;
       if (!INLINE_TAGS.has(node.tagName)) fail(node, "is a block element inside a line of text");
-      if (node.tagName === "img") imageInText(node);
+      if (node.tagName === "img") {
+        out.push({ kind: "image", image: imageContent(node, computed, this.assets, true), style });
+        continue;
+      }
       if (node.tagName === "br") {
         out.push({ kind: "break" });
         continue;
@@ -596,5 +613,5 @@ export class BoxBuilder {
 
 /** The plain text of inlines (a running string's value, tests). */
 export function inlineText(inlines: readonly Inline[]): string {
-  return inlines.map((i) => (i.kind === "break" ? "\n" : i.text)).join("");
+  return inlines.map((i) => (i.kind === "break" ? "\n" : i.kind === "image" ? "" : i.text)).join("");
 }

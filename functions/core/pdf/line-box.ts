@@ -115,3 +115,111 @@ export function strutOf(fonts: FontLibrary, family: FamilyId, fontSize: number, 
   }
   return lineBox(fontSize, lineHeight, extents);
 }
+
+/**
+ * `vertical-align` of an atomic inline box (an inline image), the values CSS 2.1 §10.8.1 defines
+ * without a length or a percentage. `sub`, `super`, lengths and percentages are refused by the
+ * stylesheet (templates/CSS.md).
+ */
+export type InlineAlign = "baseline" | "middle" | "top" | "bottom" | "text-top" | "text-bottom";
+
+/** An atomic inline box on a line: its content box in points and how it aligns; the layout's `image` rides along. */
+export interface AtomicInline<Content = unknown> {
+  width: number;
+  height: number;
+  align: InlineAlign;
+  /** What a set paragraph holding it is cached by: its content's identity (the image's digest). */
+  key: string;
+  content: Content;
+}
+
+/** The parent's font as `vertical-align` reads it, in points: its content area's ascent and descent above and below the baseline, and its x-height. */
+export interface ParentFont {
+  ascent: number;
+  descent: number;
+  xHeight: number;
+}
+
+/**
+ * The parent font `vertical-align` reads for a paragraph set in `family` at `fontSize` (points): the
+ * content area's ascent and descent rounded to whole CSS pixels as Blink's FontMetrics holds them
+ * (as `lineBox` does), and the face's x-height (`xHeightOf`) unrounded.
+ */
+export function parentFontOf(fonts: FontLibrary, family: FamilyId, fontSize: number): ParentFont {
+  const font = fonts.face(faceOf(family, { bold: false, italic: false }));
+  let extents = extentsCache.get(font);
+  if (!extents) {
+    extents = fontExtents(font);
+    extentsCache.set(font, extents);
+  }
+  const xHeight = xHeightOf(font);
+  return {
+    ascent: Math.round(extents.ascent * fontSize * PX_PER_PT) / PX_PER_PT,
+    descent: Math.round(extents.descent * fontSize * PX_PER_PT) / PX_PER_PT,
+    xHeight: xHeight * fontSize,
+  };
+}
+
+/**
+ * A face's x-height in ems as Chromium reads it on Linux (Skia's FreeType backend): the OS/2 sxHeight
+ * when the face sets one, else the top of its "x" glyph's outline (Noto Naskh Arabic has sxHeight 0
+ * and an "x" 0.536 em tall: with 0 the `middle` image sat 2pt off Chromium's), else Blink's fallback
+ * of 0.56 of the ascent.
+ */
+function xHeightOf(font: Font): number {
+  const em = font.unitsPerEm;
+  const table = (font as unknown as { "OS/2"?: { xHeight?: number } })["OS/2"];
+  if (table?.xHeight) return table.xHeight / em;
+  const x = font.glyphForCodePoint(0x78);
+  if (x && x.id !== 0 && x.bbox.maxY > 0) return x.bbox.maxY / em;
+  return 0.56 * fontExtents(font).ascent;
+}
+
+/**
+ * A line box grown to contain its atomic inline boxes (CSS 2.1 §10.8 "Line height calculations"):
+ * each box aligned to the baseline (`baseline`, `middle`, `text-top`, `text-bottom`) extends the
+ * strut's height above and below the baseline where it reaches further; then a box aligned to the
+ * line's `top` or `bottom` taller than the line so far grows it downward (top) or upward (bottom),
+ * as browsers do. Returns the line box and each box's top, in points from the line box's top.
+ */
+export function lineBoxWith(strut: LineBox, parent: ParentFont, boxes: readonly { height: number; align: InlineAlign }[]): { box: LineBox; tops: number[] } {
+  let above = strut.baseline;
+  let below = strut.height - strut.baseline;
+  // Each box's height above the baseline (null: aligned to the line box, placed once it is known).
+  const raised = boxes.map(({ height, align }): number | null => {
+    switch (align) {
+      case "baseline":
+        return height;
+      case "middle":
+        return height / 2 + parent.xHeight / 2;
+      case "text-top":
+        return parent.ascent;
+      case "text-bottom":
+        return height - parent.descent;
+      default:
+        return null;
+    }
+  });
+  boxes.forEach(({ height }, i) => {
+    const up = raised[i];
+    if (up === null || up === undefined) return;
+    above = Math.max(above, up);
+    below = Math.max(below, height - up);
+  });
+  let height = above + below;
+  for (const box of boxes) {
+    if (box.align === "top" && box.height > height) {
+      below += box.height - height;
+      height = box.height;
+    } else if (box.align === "bottom" && box.height > height) {
+      above += box.height - height;
+      height = box.height;
+    }
+  }
+  const tops = boxes.map((box, i) => {
+    const up = raised[i];
+    if (up !== null && up !== undefined) return above - up;
+    return box.align === "top" ? 0 : height - box.height;
+  });
+  return { box: { height, baseline: above }, tops };
+}

@@ -2,7 +2,7 @@
 import LineBreaker = require("linebreak");
 import { cacheKind, LruCache } from "./cache";
 import { type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
-import { type LineBox, strutOf } from "./line-box";
+import { type AtomicInline, type LineBox, lineBoxWith, type ParentFont, parentFontOf, strutOf } from "./line-box";
 import { assignFamilies, bidi, hanFamilyOf, shape, type ShapedRun } from "./shaping";
 
 /** A run of paragraph text in one style; `\n` is a forced line break (`<br>`). */
@@ -16,6 +16,8 @@ export interface StyledText {
    * share an isolate share the object, so two isolates side by side stay two.
    */
   isolates?: readonly BidiIsolate[];
+  /** An atomic inline box (an inline image): the run's text is one U+FFFC, which stands for it in line breaking and bidi as in browsers. */
+  image?: AtomicInline;
 }
 
 /** An isolate of UAX #9 (X5a-X5c): its text gets its bidi levels apart from the text around it, in `dir` (`auto`: its first strong letter's). */
@@ -87,6 +89,15 @@ export interface Line {
    * without text), and the writer marks the line end so extractors join the word again.
    */
   hyphenated?: boolean;
+  /** The line's atomic inline boxes (inline images): x from the line's left edge, top from the line box's top. */
+  images?: LineImage[];
+}
+
+/** An atomic inline box placed on its line. */
+export interface LineImage {
+  box: AtomicInline;
+  x: number;
+  top: number;
 }
 
 interface Piece {
@@ -101,6 +112,8 @@ interface Piece {
   letterSpaced: boolean;
   run: ShapedRun;
   width: number;
+  /** An atomic inline box: no glyphs, its width the box's. */
+  image?: AtomicInline;
 }
 
 interface Word {
@@ -421,6 +434,8 @@ function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string
 
 /** A paragraph's text with, per UTF-16 unit, its style, bidi level and font family. */
 interface PreparedText {
+  /** The atomic inline boxes by their U+FFFC's index in the text (null: none). */
+  images: Map<number, AtomicInline> | null;
   text: string;
   styles: TextStyle[];
   languages: string[];
@@ -492,7 +507,7 @@ function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
     start = end;
   }
   keepSpacesBetweenDirectionsInPrimary(text, levels, families, spec.rules.primary);
-  return { text, styles, languages, levels, families, letterSpaced: spec.letterSpacing === 0 ? null : letterSpacedCharacters(text) };
+  return { text, styles, languages, levels, families, letterSpaced: spec.letterSpacing === 0 ? null : letterSpacedCharacters(text), images: atomicInlinesByIndex(spec.runs) };
 }
 
 /**
@@ -545,7 +560,7 @@ function bidiLevels(spec: ParagraphSpec, text: string): Uint8Array {
 }
 
 /** The word over `[start, end)` of the text: pieces of one face, direction and kind, each shaped whole (kerning and ligatures across soft hyphens). */
-function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, languages, levels, families, letterSpaced }: PreparedText, start: number, end: number): Word {
+function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, languages, levels, families, letterSpaced, images }: PreparedText, start: number, end: number): Word {
   const word = emptyWord(start);
   word.end = end;
   let pieceStart = start;
@@ -557,12 +572,15 @@ function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, lang
       families[i] !== families[i - 1] ||
       levels[i] !== levels[i - 1] ||
       (letterSpaced !== null && letterSpaced[i] !== letterSpaced[i - 1]) ||
+      (images !== null && (images.has(i) || images.has(i - 1))) ||
       WHITESPACE.test(text[i]!) !== WHITESPACE.test(text[i - 1]!);
     if (!boundary) continue;
     let chunk = text.slice(pieceStart, i);
     const forced = chunk.endsWith("\n");
     if (forced) chunk = chunk.replace(/\n$/, "");
-    if (chunk.replaceAll(SOFT_HYPHEN, "") !== "") {
+    const image = images?.get(pieceStart);
+    if (image) addPiece(word, atomicPiece(spec, image, pieceStart, levels[pieceStart]!, languages[pieceStart]!));
+    else if (chunk.replaceAll(SOFT_HYPHEN, "") !== "") {
       const level = levels[pieceStart]!;
       const face = faceOf(families[pieceStart]!, styles[pieceStart]!);
       const language = languages[pieceStart]!;
@@ -608,7 +626,7 @@ function words(fonts: FontLibrary, spec: ParagraphSpec, prepared: PreparedText):
     }
     const word = buildWord(fonts, spec, prepared, start, i);
     word.softBreaks = softBreaks;
-    if (word.width > fillWidth(spec, 0) + 0.01 && softBreaks.length === 0) result.push(...breakOverwideWord(fonts, spec, text, word));
+    if (word.width > fillWidth(spec, 0) + 0.01 && softBreaks.length === 0 && !word.pieces.some((piece) => piece.image)) result.push(...breakOverwideWord(fonts, spec, text, word));
     else if (word.pieces.length > 0 || word.forcedBreakAfter) result.push(word);
     start = i;
     softBreaks = [];
@@ -758,7 +776,7 @@ function expansionOpportunities(pieces: readonly Piece[], cjk: boolean): Map<Pie
   return gaps;
 }
 
-function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: boolean, indent: number, hyphenated: boolean): Line {
+function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: boolean, indent: number, hyphenated: boolean, parent: ParentFont | null = null): Line {
   const pieces = lineWords.flatMap((w) => w.pieces);
   const lastWord = lineWords[lineWords.length - 1];
   // The next word is on the next line: no kerning toward it (kernAcrossWords).
@@ -786,7 +804,13 @@ function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: b
   const rightAligned = (startAligned && spec.dir === "rtl") || (spec.align === "end" && spec.dir === "ltr");
   let x = (spec.dir === "ltr" ? indent : 0) + (spec.align === "center" ? slack / 2 : rightAligned ? slack : 0);
   const runs: PlacedRun[] = [];
+  const images: { box: AtomicInline; x: number }[] = [];
   for (const piece of ordered) {
+    if (piece.image) {
+      images.push({ box: piece.image, x });
+      x += piece.width;
+      continue;
+    }
     let extra: Float32Array | null = null;
     let width = piece.width;
     if (spec.letterSpacing !== 0 && piece.letterSpaced) {
@@ -807,6 +831,7 @@ function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: b
     x += width;
   }
   runs.sort((a, b) => a.logical - b.logical);
+  if (images.length > 0 && parent) return withAtomicInlines({ runs, ascent: box.baseline, height: box.height, width: natural, hyphenated: hyphen !== null }, box, parent, images);
   return { runs, ascent: box.baseline, height: box.height, width: natural, hyphenated: hyphen !== null };
 }
 
@@ -821,7 +846,12 @@ function paragraphKey(spec: ParagraphSpec): string {
   // An isolate by its place among the paragraph's isolates, so that its runs key alike and two neighbours apart.
   const isolateIds = new Map<BidiIsolate, number>();
   const isolates = (run: StyledText) => (run.isolates ?? []).map((isolate) => `${isolate.dir}${isolateIds.get(isolate) ?? isolateIds.set(isolate, isolateIds.size).size - 1}`);
-  const runs = spec.runs.map((run) => [run.text, run.style.bold, run.style.italic, run.lang ?? null, isolates(run)]);
+  // An image's run adds its box; a text run's key is as it was without images.
+  const runs = spec.runs.map((run) =>
+    run.image
+      ? [run.text, run.style.bold, run.style.italic, run.lang ?? null, isolates(run), run.image.key, run.image.width, run.image.height, run.image.align]
+      : [run.text, run.style.bold, run.style.italic, run.lang ?? null, isolates(run)],
+  );
   return JSON.stringify([
     spec.size,
     spec.color,
@@ -907,11 +937,13 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   const lines: Line[] = [];
   // Every line of the paragraph has its strut's box (line-box.ts: one family and size per paragraph).
   const box = strutOf(fonts, spec.rules.primary, spec.size, spec.size * spec.leading);
+  // What vertical-align reads of the paragraph's font, when the paragraph holds images.
+  const parent = prepared.images ? parentFontOf(fonts, spec.rules.primary, spec.size) : null;
   let current: Word[] = [];
   let width = 0;
   const indentOf = () => (lines.length === 0 ? spec.indent : 0);
   const endLine = (hyphenated: boolean) => {
-    lines.push(buildLine(spec, box, current, false, indentOf(), hyphenated));
+    lines.push(buildLine(spec, box, current, false, indentOf(), hyphenated, parent));
     current = [];
     width = 0;
   };
@@ -944,12 +976,12 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
     width += word.fullWidth;
     i++;
     if (word.forcedBreakAfter) {
-      lines.push(buildLine(spec, box, current, true, indentOf(), false));
+      lines.push(buildLine(spec, box, current, true, indentOf(), false, parent));
       current = [];
       width = 0;
     }
   }
-  if (current.length > 0) lines.push(buildLine(spec, box, current, true, indentOf(), false));
+  if (current.length > 0) lines.push(buildLine(spec, box, current, true, indentOf(), false, parent));
   return lines;
 }
 
@@ -989,4 +1021,37 @@ function measureWidths(fonts: FontLibrary, spec: ParagraphSpec): { min: number; 
     if (word.forcedBreakAfter) line = 0;
   }
   return { min, max };
+}
+
+// ---- atomic inline boxes (inline images) -------------------------------------------------------
+
+/** The object replacement character: an atomic inline's place in the text, as browsers hold it (UAX 14 class CB: a break opportunity on both sides; bidi class ON). */
+export const OBJECT_REPLACEMENT = "\ufffc";
+
+/** The runs' atomic inline boxes by their character's index in the paragraph's text, or null when there are none. */
+function atomicInlinesByIndex(runs: readonly StyledText[]): Map<number, AtomicInline> | null {
+  let images: Map<number, AtomicInline> | null = null;
+  let at = 0;
+  for (const run of runs) {
+    if (run.image) (images ??= new Map()).set(at, run.image);
+    at += run.text.length;
+  }
+  return images;
+}
+
+/** An atomic inline's piece: no glyphs (nothing to copy, as Chromium's printed PDF has no text for an image), its box's width, its bidi level from its U+FFFC. */
+function atomicPiece(spec: ParagraphSpec, image: AtomicInline, at: number, level: number, language: string): Piece {
+  const face = faceOf(spec.rules.primary, { bold: false, italic: false });
+  const run: ShapedRun = { face, direction: level % 2 === 1 ? "rtl" : "ltr", glyphs: [], advance: 0, unitsPerEm: 1000 };
+  return { start: at, end: at + 1, face, level, language, space: false, letterSpaced: false, run, width: image.width, image };
+}
+
+/** The line with its atomic inline boxes placed and its line box grown to hold them (line-box.ts `lineBoxWith`). */
+function withAtomicInlines(line: Line, strut: LineBox, parent: ParentFont, images: readonly { box: AtomicInline; x: number }[]): Line {
+  const { box, tops } = lineBoxWith(
+    strut,
+    parent,
+    images.map((image) => image.box),
+  );
+  return { ...line, ascent: box.baseline, height: box.height, images: images.map((image, i) => ({ ...image, top: tops[i]! })) };
 }

@@ -21,9 +21,12 @@ export interface TableHost {
   /**
    * Lays a cell's content out at `x`, `width` points wide, its TH or TD structure element (with its
    * scope) added to `row`: the placed items (y from the content's top), the content's height and
-   * the first line's baseline (null without lines).
+   * the first line's baseline (null without lines) and where a page may first break inside it
+   * (below its first paragraph's first `orphans` lines; null without lines), and every place a page
+   * may break in it without leaving fewer than `orphans` or `widows` lines of a paragraph (y from the
+   * content's top).
    */
-  layoutContent(box: Box, x: number, width: number, row: StructNode): { items: PageItem[]; height: number; baseline: number | null };
+  layoutContent(box: Box, x: number, width: number, row: StructNode): { items: PageItem[]; height: number; baseline: number | null; firstBreak: number | null; breaks: number[] };
 }
 
 /** A collapsed border: the winning side's width and color (CSS 2.1 17.6.2.1). */
@@ -40,6 +43,15 @@ interface CellLayout {
   /** The space above and below the content inside the cell: border (or half the collapsed border) and padding. */
   insetTop: number;
   insetBottom: number;
+  /**
+   * How far `vertical-align: middle` or `bottom` moved the content down. A cell cut by a page break
+   * drops it, as Chromium does (its content starts at the top of its first fragment).
+   */
+  alignShift: number;
+  /** Where a page may first break in the cell's content set from its top (its first `orphans` lines), y from the block's top; null without lines. */
+  firstBreak: number | null;
+  /** Where a page may break in the cell's content set from its top, honouring `orphans` and `widows`, y from the block's top. */
+  breaks: number[];
   /** Content items, y from the block's top. */
   items: PageItem[];
 }
@@ -56,6 +68,12 @@ interface RowBlock {
   over: PlacedRule[];
   /** The tops of the block's rows after its first, where a block taller than a page is best cut. */
   boundaries: number[];
+  /**
+   * Whether a page may break between its rows when they fit a page: rows that only a rowspan cell
+   * binds break between them as Chromium's do (the cell cut across the pages); a row group with
+   * `break-inside: avoid` does not.
+   */
+  breakable: boolean;
 }
 
 /** A table laid out, ready to be put on pages. */
@@ -602,8 +620,11 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
       items: content.items,
       contentHeight: content.height,
       baseline: content.baseline,
+      firstBreak: content.firstBreak,
+      breaks: content.breaks,
       height: insetTop + content.height + insetBottom,
-      align: cs.verticalAlign,
+      // CSS 2.1 17.5.3: a cell's other values (text-top, text-bottom) act as baseline.
+      align: cs.verticalAlign === "text-top" || cs.verticalAlign === "text-bottom" ? "baseline" : cs.verticalAlign,
     };
   });
   // Row heights: the cells of one row, their baselines shared (CSS 2.1 17.5.3; a rowspan cell's
@@ -630,18 +651,19 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
   }
   // Blocks: from a row, every row that a rowspan cell begun in the block still covers, or the
   // whole row group when it may not break (break-inside: avoid).
-  const blocks: { from: number; to: number }[] = [];
+  const blocks: { from: number; to: number; breakable: boolean }[] = [];
   for (let r = 0; r < grid.rows.length; ) {
     const group = grid.rows[r]!.group;
     let to = r;
-    if (group.box.style.breakInside === "avoid") while (grid.rows[to + 1]?.group === group) to++;
+    const avoid = group.box.style.breakInside === "avoid";
+    if (avoid) while (grid.rows[to + 1]?.group === group) to++;
     for (let k = r; k <= to; k++) for (const cell of startingIn[k]!) to = Math.max(to, k + cell.rows - 1);
-    blocks.push({ from: r, to });
+    blocks.push({ from: r, to, breakable: !avoid });
     r = to + 1;
   }
   const laidIn = grid.rows.map((): typeof laid => []);
   for (const cell of laid) laidIn[cell.cell.row]!.push(cell);
-  const layBlock = ({ from, to }: { from: number; to: number }): RowBlock => {
+  const layBlock = ({ from, to, breakable }: { from: number; to: number; breakable: boolean }): RowBlock => {
     const tops: number[] = [];
     let y = 0;
     for (let r = from; r <= to; r++) {
@@ -649,7 +671,7 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
       y += heights[r]! + (r < to ? vSpacing : 0);
     }
     const bottomOf = (r: number) => tops[r]! + heights[r]!;
-    const block: RowBlock = { height: y, cells: [], under: [], over: [], boundaries: tops.slice(from + 1) };
+    const block: RowBlock = { height: y, cells: [], under: [], over: [], boundaries: tops.slice(from + 1), breakable };
     const rule = (list: PlacedRule[], rx: number, ry: number, rw: number, rh: number, color: string) => {
       if (rw > 0 && rh > 0) list.push({ kind: "rule", x: rx, y: ry, width: rw, height: rh, color });
     };
@@ -661,7 +683,16 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
       const free = height - cell.height;
       const offset = cell.align === "middle" ? free / 2 : cell.align === "bottom" ? free : cell.align === "baseline" ? (ascents[row] ?? 0) - baselineOf(cell) : 0;
       const shift = top + cell.insetTop + offset;
-      block.cells.push({ top, height, insetTop: cell.insetTop, insetBottom: cell.insetBottom, items: cell.items.map((item) => ({ ...item, y: item.y + shift })) });
+      block.cells.push({
+        top,
+        height,
+        insetTop: cell.insetTop,
+        insetBottom: cell.insetBottom,
+        alignShift: cell.align === "middle" || cell.align === "bottom" ? offset : 0,
+        firstBreak: cell.firstBreak === null ? null : top + cell.insetTop + cell.firstBreak,
+        breaks: cell.breaks.map((b) => top + cell.insetTop + b),
+        items: cell.items.map((item) => ({ ...item, y: item.y + shift })),
+      });
       // Painted in CSS 2.1's order (17.5.1): column group, column (each over its part of the cell), row group, row, cell.
       const spanned = Array.from({ length: span }, (_, i) => column + i);
       const sliceOf = (c: number) => {
@@ -736,10 +767,39 @@ function rowsHeight(table: TableLayout, blocks: readonly RowBlock[]): number {
   return blocks.reduce((sum, block) => sum + block.height + table.after, 0);
 }
 
-/** What must fit on a page for the table to start there: its top, header, first rows and footer (the whole table when it may not break). */
-export function tableHead(table: TableLayout, whole: boolean): number {
+/**
+ * Chromium repeats a header (or footer) on the pages after the first only when it takes at most a
+ * quarter of the page area (measured on A4, 717.2 pt: a header of 179.1 pt repeated, 181.4 pt not),
+ * so that a tall one does not leave rows no room.
+ */
+const REPEATABLE_SHARE = 0.25;
+
+/** The header or footer rows repeated on the pages after the first: all of them, or none when they are too tall. */
+function repeated(table: TableLayout, blocks: readonly RowBlock[], freshHeight: number): readonly RowBlock[] {
+  return rowsHeight(table, blocks) <= freshHeight * REPEATABLE_SHARE + EPSILON ? blocks : [];
+}
+
+/** The room for body rows on a page after a break, below the repeated header and above the repeated footer. */
+function freshRoom(table: TableLayout, freshHeight: number): number {
+  const repeats = [...repeated(table, table.header, freshHeight), ...repeated(table, table.footer, freshHeight)];
+  return freshHeight - table.continuationTop - rowsHeight(table, repeats) - table.after;
+}
+
+/**
+ * What must fit on a page for the table to start there: its top, header, first rows and footer
+ * (the whole table when it may not break). First rows taller than a page after a break
+ * (`freshHeight`) are cut on any page, so Chromium starts them where it is: then only the first
+ * lines of every cell (as many as its `orphans`) must fit.
+ */
+export function tableHead(table: TableLayout, whole: boolean, freshHeight = Number.POSITIVE_INFINITY): number {
   const blocks = whole ? table.body : table.body.slice(0, 1);
-  return table.top + rowsHeight(table, table.header) + rowsHeight(table, blocks) + rowsHeight(table, table.footer) + table.bottom;
+  let rows = rowsHeight(table, blocks);
+  const first = table.body[0];
+  if (!whole && first && first.height > freshRoom(table, freshHeight) + EPSILON) {
+    const starts = first.cells.flatMap((cell) => (cell.firstBreak === null ? [] : [cell.firstBreak]));
+    rows = starts.length > 0 ? Math.max(...starts) : 0;
+  }
+  return table.top + rowsHeight(table, table.header) + rows + rowsHeight(table, table.footer) + table.bottom;
 }
 
 const EPSILON = 0.01;
@@ -749,45 +809,72 @@ function itemHeight(item: PageItem): number {
 }
 
 /**
- * Splits a block taller than a page within `room` points of its top: between its rows where one
- * ends in the room, else inside them. Each cell cut keeps the lines that end above the cut and
- * carries the rest, from its first line that does not fit, to the remainder, which starts after
- * the padding of the cell so cut; backgrounds and borders are cut and stretched with it.
+ * Splits a block within `room` points of its top: between its rows where one ends in the room,
+ * else inside them (a row taller than a page), as Chromium fragments a table. A cell cut (a
+ * rowspan cell between rows, every cell of a row taller than a page) keeps its lines down to the
+ * page's end (`room`), past its rows on this page, and carries the rest to its remainder's top
+ * (no padding at the cut either side: boxes are sliced); the rows after the cut keep their heights
+ * unless the carried lines need more. Backgrounds and borders are cut and stretched with them.
  */
-function splitBlock(block: RowBlock, room: number): [RowBlock, RowBlock] {
-  const cut = Math.max(0, ...block.boundaries.filter((b) => b <= room + EPSILON)) || room;
+function splitBlock(whole: RowBlock, room: number): [RowBlock, RowBlock] {
+  const cut = Math.max(0, ...whole.boundaries.filter((b) => b <= room + EPSILON)) || room;
+  const crosses = (cell: CellLayout) => cell.top < cut - EPSILON && cell.top + cell.height > cut + EPSILON;
+  // A cell cut by the break is set from its top: its vertical alignment is dropped, as Chromium drops it.
+  const block: RowBlock = {
+    ...whole,
+    cells: whole.cells.map((cell) =>
+      crosses(cell) && cell.alignShift !== 0 ? { ...cell, alignShift: 0, items: cell.items.map((item) => ({ ...item, y: item.y - cell.alignShift })) } : cell,
+    ),
+  };
   const cuts = new Map<CellLayout, number>();
   let lift = 0;
   for (const cell of block.cells) {
-    if (cell.top >= cut - EPSILON || cell.top + cell.height <= cut + EPSILON) continue;
-    const limit = cut - cell.insetBottom;
-    let cellCut = limit;
+    if (!crosses(cell)) continue;
+    let cellCut = room;
     // Lines and images are not cut; a rule (a background, a border) is.
-    for (const item of cell.items) if (item.kind !== "rule" && item.y < limit && item.y + itemHeight(item) > limit) cellCut = Math.min(cellCut, item.y);
+    for (const item of cell.items) if (item.kind !== "rule" && item.y < room && item.y + itemHeight(item) > room) cellCut = Math.min(cellCut, item.y);
+    // At the last break that leaves a paragraph `orphans` and `widows` lines, when there is one here.
+    const overflows = cell.items.some((item) => item.kind !== "rule" && item.y + itemHeight(item) > cellCut + EPSILON);
+    const allowed = cell.breaks.filter((b) => b > cell.top + cell.insetTop + EPSILON && b <= cellCut + EPSILON);
+    if (overflows && allowed.length > 0) cellCut = Math.max(...allowed);
     cuts.set(cell, cellCut);
-    if (cell.items.some((item) => item.y + itemHeight(item) > cellCut + EPSILON)) lift = Math.max(lift, cut - cellCut + cell.insetTop);
+    const carried = cell.items.filter((item) => item.y + itemHeight(item) > cellCut + EPSILON);
+    if (carried.length === 0) continue;
+    // Carried lines taller than what is left of the cell's rows make the remainder taller.
+    const needed = Math.max(...carried.map((item) => item.y + itemHeight(item))) - cellCut + cell.insetBottom;
+    lift = Math.max(lift, needed - (cell.top + cell.height - cut));
   }
   const move = (y: number) => y - cut + lift;
   // A rule across the cut goes on from `tailTop` in the remainder.
-  const splitRules = (rules: readonly PlacedRule[], at: number, tailTop: number, head: PlacedRule[], tail: PlacedRule[]) => {
+  const splitRules = (rules: readonly PlacedRule[], at: number, tailTop: number, shift: (y: number) => number, head: PlacedRule[], tail: PlacedRule[]) => {
     for (const rule of rules) {
       if (rule.y + rule.height <= at + EPSILON) head.push(rule);
-      else if (rule.y >= at - EPSILON) tail.push({ ...rule, y: move(rule.y) });
+      else if (rule.y >= at - EPSILON) tail.push({ ...rule, y: shift(rule.y) });
       else {
         head.push({ ...rule, height: at - rule.y });
-        tail.push({ ...rule, y: tailTop, height: move(rule.y + rule.height) - tailTop });
+        tail.push({ ...rule, y: tailTop, height: shift(rule.y + rule.height) - tailTop });
       }
     }
   };
-  const head: RowBlock = { height: cut, cells: [], under: [], over: [], boundaries: block.boundaries.filter((b) => b < cut - EPSILON) };
-  const tail: RowBlock = { height: move(block.height), cells: [], under: [], over: [], boundaries: block.boundaries.filter((b) => b > cut + EPSILON).map(move) };
+  const { breakable } = block;
+  const head: RowBlock = { height: cut, cells: [], under: [], over: [], boundaries: block.boundaries.filter((b) => b < cut - EPSILON), breakable };
+  const tail: RowBlock = { height: move(block.height), cells: [], under: [], over: [], boundaries: block.boundaries.filter((b) => b > cut + EPSILON).map(move), breakable };
   for (const cell of block.cells) {
     const cellCut = cuts.get(cell);
     if (cellCut === undefined) {
       if (cell.top < cut - EPSILON) head.cells.push(cell);
-      else tail.cells.push({ ...cell, top: move(cell.top), items: cell.items.map((item) => ({ ...item, y: move(item.y) })) });
+      else
+        tail.cells.push({
+          ...cell,
+          top: move(cell.top),
+          firstBreak: cell.firstBreak === null ? null : move(cell.firstBreak),
+          breaks: cell.breaks.map(move),
+          items: cell.items.map((item) => ({ ...item, y: move(item.y) })),
+        });
       continue;
     }
+    // The carried lines start at the remainder's top.
+    const carry = (y: number) => y - cellCut;
     const above: PageItem[] = [];
     const below: PageItem[] = [];
     const aboveRules: PlacedRule[] = [];
@@ -795,21 +882,23 @@ function splitBlock(block: RowBlock, room: number): [RowBlock, RowBlock] {
     for (const item of cell.items) {
       if (item.kind === "rule") continue;
       if (item.y + itemHeight(item) <= cellCut + EPSILON) above.push(item);
-      else below.push({ ...item, y: move(item.y) });
+      else below.push({ ...item, y: carry(item.y) });
     }
     splitRules(
       cell.items.filter((item): item is PlacedRule => item.kind === "rule"),
       cellCut,
-      move(cellCut),
+      carry(cellCut),
+      carry,
       aboveRules,
       belowRules,
     );
-    head.cells.push({ ...cell, height: cut - cell.top, items: [...aboveRules, ...above] });
-    tail.cells.push({ ...cell, top: 0, height: move(cell.top + cell.height), items: [...belowRules, ...below] });
+    head.cells.push({ ...cell, height: cut - cell.top, breaks: cell.breaks.filter((b) => b <= cellCut + EPSILON), items: [...aboveRules, ...above] });
+    const breaks = cell.breaks.filter((b) => b > cellCut + EPSILON).map(carry);
+    tail.cells.push({ ...cell, top: 0, height: move(cell.top + cell.height), firstBreak: null, breaks, items: [...belowRules, ...below] });
   }
   // The remainder's backgrounds and borders start at its top, stretched by what the cut cells carry over.
-  splitRules(block.under, cut, 0, head.under, tail.under);
-  splitRules(block.over, cut, 0, head.over, tail.over);
+  splitRules(block.under, cut, 0, move, head.under, tail.under);
+  splitRules(block.over, cut, 0, move, head.over, tail.over);
   return [head, tail];
 }
 
@@ -844,12 +933,15 @@ function drawTableFragment(table: TableLayout, page: Page, top: number, bottom: 
 /**
  * Puts the table on pages from the cursor's position: the header at the top of every fragment
  * (tagged content on the first page, artifacts after), then the rows that fit, the footer at the
- * foot of every fragment. A row, or the rows a rowspan cell binds, moves whole to the next page
- * unless it is taller than a page.
+ * foot of every fragment (each repeated only when it takes at most a quarter of the page). A row
+ * moves whole to the next page unless it is taller than a page; rows a rowspan cell binds break
+ * between them (rows of a row group with `break-inside: avoid` do not, when they fit a page).
  */
 export function placeTable(table: TableLayout, cursor: TableCursor): void {
+  const header = repeated(table, table.header, cursor.freshHeight);
+  const footer = repeated(table, table.footer, cursor.freshHeight);
   const footerHeight = rowsHeight(table, table.footer);
-  const headerHeight = rowsHeight(table, table.header);
+  const repeatedFooterHeight = rowsHeight(table, footer);
   let first = true;
   let fragmentTop = cursor.y;
   let backgroundAt = cursor.page.items.length;
@@ -858,14 +950,14 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
     fragmentTop = cursor.y;
     backgroundAt = cursor.page.items.length;
     cursor.y += first ? table.top : table.continuationTop;
-    for (const block of table.header) {
+    for (const block of first ? table.header : header) {
       drawBlock(block, cursor.y, cursor.page, !first);
       cursor.y += block.height + table.after;
     }
     rowsHere = 0;
   };
   const endFragment = (last: boolean) => {
-    for (const block of table.footer) {
+    for (const block of last ? table.footer : footer) {
       drawBlock(block, cursor.y, cursor.page, !last);
       cursor.y += block.height + table.after;
     }
@@ -881,18 +973,33 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
   };
   while (queue.length > 0) {
     const block = queue.shift()!;
-    const room = cursor.bottom - cursor.y - footerHeight - (queue.length === 0 ? table.bottom : 0) - table.after;
+    const room = cursor.bottom - cursor.y - (queue.length === 0 ? footerHeight + table.bottom : repeatedFooterHeight) - table.after;
+    // A block cut here does not end the table on this page: the table's bottom edge is not in the
+    // way, and a cut between rows keeps the spacing after the last row here (a row boundary is the next row's top).
+    const cutRoom = room + (queue.length === 0 ? table.bottom : 0) + table.after;
     if (block.height <= room + 0.01) {
       place(block, true);
       continue;
     }
-    const freshRoom = cursor.freshHeight - table.continuationTop - headerHeight - footerHeight - table.after;
+    // Rows a rowspan cell binds break between them where one ends in the room, as Chromium breaks
+    // them: the spanning cell is cut, its lines that fit here stay, the rest go on the next page.
+    if (block.breakable && block.boundaries.some((b) => b <= cutRoom + EPSILON)) {
+      const [head, tail] = splitBlock(block, cutRoom);
+      place(head, false);
+      queue.unshift(tail);
+      endFragment(false);
+      cursor.breakPage();
+      first = false;
+      startFragment();
+      continue;
+    }
+    const roomAfterBreak = freshRoom(table, cursor.freshHeight);
     // On a page this fragment began by a break with no row yet, another break gains nothing.
     const fresh = rowsHere === 0 && !first;
-    if (block.height > freshRoom + 0.01 || fresh) {
+    if (block.height > roomAfterBreak + 0.01 || fresh) {
       // Taller than any page: as much of it as fits here, the rest on the next page; a block whose
       // first line alone is taller than the room is set whole, past the page's foot.
-      const [head, tail] = room > 0 ? splitBlock(block, room) : [null, block];
+      const [head, tail] = cutRoom > 0 ? splitBlock(block, cutRoom) : [null, block];
       if (head?.cells.some((cell) => cell.items.some((item) => item.kind !== "rule"))) {
         place(head, false);
         queue.unshift(tail);

@@ -14,6 +14,7 @@ export type BorderStyle = "none" | "solid";
 export type Display =
   | "block"
   | "inline"
+  | "inline-block"
   | "none"
   | "list-item"
   | "table"
@@ -93,8 +94,8 @@ export interface ComputedStyle {
   /** Points between the borders of adjacent cells (separated borders), across and down. */
   borderSpacing: { horizontal: number; vertical: number };
   tableLayout: "auto" | "fixed";
-  /** Read on table cells: where their content sits in the row's height. */
-  verticalAlign: "baseline" | "top" | "middle" | "bottom";
+  /** Read on table cells (where their content sits in the row's height; text-top and text-bottom act as baseline) and on inline images. */
+  verticalAlign: "baseline" | "top" | "middle" | "bottom" | "text-top" | "text-bottom";
   captionSide: "top" | "bottom";
 }
 
@@ -440,10 +441,11 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
     inherited: false,
     initial: "inline",
     values:
-      "block | inline | none | list-item | table | table-row-group | table-header-group | table-footer-group | table-row | table-cell | table-caption | table-column | table-column-group",
+      "block | inline | inline-block (images) | none | list-item | table | table-row-group | table-header-group | table-footer-group | table-row | table-cell | table-caption | table-column | table-column-group",
     compute: keyword([
       "block",
       "inline",
+      "inline-block",
       "none",
       "list-item",
       "table",
@@ -518,8 +520,8 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
     key: "verticalAlign",
     inherited: false,
     initial: "baseline",
-    values: "baseline | top | middle | bottom (on table cells)",
-    compute: keyword(["baseline", "top", "middle", "bottom"] as const),
+    values: "baseline | top | middle | bottom | text-top | text-bottom (on table cells and images)",
+    compute: keyword(["baseline", "top", "middle", "bottom", "text-top", "text-bottom"] as const),
   },
   "caption-side": { key: "captionSide", inherited: true, initial: "top", values: "top | bottom", compute: keyword(["top", "bottom"] as const) },
 };

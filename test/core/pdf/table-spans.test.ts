@@ -171,20 +171,49 @@ describe("pages and rowspan", () => {
     ).join("");
   const rowWord = (all: readonly WordBox[], g: number, i: number) => findWord(all, `${g}.${i}`);
 
-  it("moves the rows a rowspan cell covers to the next page together", async () => {
+  /** Every "Row g.i" in reading order of the table: its group, row and where it stands. */
+  const rowsOf = (all: readonly WordBox[]) =>
+    Array.from({ length: 30 }, (_, g) => Array.from({ length: 4 }, (_, i) => ({ g: g + 1, i: i + 1, word: rowWord(all, g + 1, i + 1) }))).flat();
+
+  it("breaks between the rows a rowspan cell covers where the page is full, as Chromium does, the cell cut across the pages", async () => {
     const all = wordBoxes(await render(`<table><thead><tr><th>Group</th><th>Row</th></tr></thead><tbody>${groups(30)}</tbody></table>`, css));
     const pages = Math.max(...all.map((w) => w.page));
     expect(pages).toBeGreaterThanOrEqual(2);
-    // 120 rows of about 19pt do not fit one page: some group starts a page, and no group is cut.
-    for (let g = 1; g <= 30; g++) {
-      const page = findWord(all, `Group${g}`).page;
-      for (let i = 1; i <= 4; i++) expect({ group: g, row: i, page: rowWord(all, g, i).page }).toEqual({ group: g, row: i, page });
+    const rows = rowsOf(all);
+    // Rows in order; a page ends with the last row that fits (less than a row's height left), so
+    // a group's rows go on two pages: its label stays on its first row's page, set at its top.
+    const rowHeight = rows[1]!.word.yMin - rows[0]!.word.yMin;
+    const pageBottom = 842 - 20 * (72 / 25.4);
+    let cut = 0;
+    for (let k = 1; k < rows.length; k++) {
+      const [before, after] = [rows[k - 1]!, rows[k]!];
+      expect(after.word.page > before.word.page || after.word.yMin > before.word.yMin).toBe(true);
+      if (after.word.page === before.word.page) continue;
+      expect(pageBottom - before.word.yMax).toBeLessThan(1.5 * rowHeight);
+      if (after.i > 1) {
+        cut++;
+        const label = findWord(all, `Group${after.g}`);
+        expect(label.page).toBe(rows.find((r) => r.g === after.g && r.i === 1)!.word.page);
+        expect(label.yMin).toBeCloseTo(rows.find((r) => r.g === after.g && r.i === 1)!.word.yMin, 0);
+      }
     }
-    // Each page after the first starts with the repeated header, then a group's first row.
+    expect(cut).toBeGreaterThan(0);
+    // Each page after the first starts with the repeated header, then the next row.
     for (let page = 2; page <= pages; page++) {
       const words = all.filter((w) => w.page === page).sort((a, b) => a.yMin - b.yMin);
       expect(words[0]!.text).toBe("Group");
-      expect(words.find((w) => w.text.startsWith("Group") && w.text !== "Group")!.yMin).toBeLessThan(findWord(words, "Row", 1).yMin + 1);
+    }
+  });
+
+  it("keeps the rows of a row group with break-inside: avoid together, moving them whole to the next page", async () => {
+    const body = groups(30)
+      .replace(/<tr><th/g, "</tbody><tbody><tr><th")
+      .replace(/^<\/tbody>/, "");
+    const all = wordBoxes(await render(`<table><thead><tr><th>Group</th><th>Row</th></tr></thead><tbody>${body}</tbody></table>`, `${css} tbody { break-inside: avoid; }`));
+    expect(Math.max(...all.map((w) => w.page))).toBeGreaterThanOrEqual(2);
+    for (let g = 1; g <= 30; g++) {
+      const page = findWord(all, `Group${g}`).page;
+      for (let i = 1; i <= 4; i++) expect({ group: g, row: i, page: rowWord(all, g, i).page }).toEqual({ group: g, row: i, page });
     }
   });
 
