@@ -779,10 +779,21 @@ function repeated(table: TableLayout, blocks: readonly RowBlock[], freshHeight: 
   return rowsHeight(table, blocks) <= freshHeight * REPEATABLE_SHARE + EPSILON ? blocks : [];
 }
 
+/**
+ * The space above the first row on a page after a break. Separated borders: Chromium sets a
+ * repeated header at the fragment's top, with no spacing above it (measured on US Letter with
+ * border-spacing 3pt: its header 3.3 pt higher than ours with the spacing), but keeps the spacing
+ * above a body row that begins the fragment (no header, or one too tall to repeat).
+ */
+function continuationTop(table: TableLayout, header: readonly RowBlock[]): number {
+  return !table.collapse && header.length > 0 ? 0 : table.continuationTop;
+}
+
 /** The room for body rows on a page after a break, below the repeated header and above the repeated footer. */
 function freshRoom(table: TableLayout, freshHeight: number): number {
-  const repeats = [...repeated(table, table.header, freshHeight), ...repeated(table, table.footer, freshHeight)];
-  return freshHeight - table.continuationTop - rowsHeight(table, repeats) - table.after;
+  const header = repeated(table, table.header, freshHeight);
+  const repeats = [...header, ...repeated(table, table.footer, freshHeight)];
+  return freshHeight - continuationTop(table, header) - rowsHeight(table, repeats) - table.after;
 }
 
 /**
@@ -816,7 +827,7 @@ function itemHeight(item: PageItem): number {
  * (no padding at the cut either side: boxes are sliced); the rows after the cut keep their heights
  * unless the carried lines need more. Backgrounds and borders are cut and stretched with them.
  */
-function splitBlock(whole: RowBlock, room: number): [RowBlock, RowBlock] {
+function splitBlock(whole: RowBlock, room: number): [RowBlock, RowBlock, boolean] {
   const cut = Math.max(0, ...whole.boundaries.filter((b) => b <= room + EPSILON)) || room;
   const crosses = (cell: CellLayout) => cell.top < cut - EPSILON && cell.top + cell.height > cut + EPSILON;
   // A cell cut by the break is set from its top: its vertical alignment is dropped, as Chromium drops it.
@@ -828,6 +839,8 @@ function splitBlock(whole: RowBlock, room: number): [RowBlock, RowBlock] {
   };
   const cuts = new Map<CellLayout, number>();
   let lift = 0;
+  // Whether a cell is cut where its paragraph's `orphans` or `widows` forbid (or before its first line).
+  let forced = false;
   for (const cell of block.cells) {
     if (!crosses(cell)) continue;
     let cellCut = room;
@@ -837,6 +850,7 @@ function splitBlock(whole: RowBlock, room: number): [RowBlock, RowBlock] {
     const overflows = cell.items.some((item) => item.kind !== "rule" && item.y + itemHeight(item) > cellCut + EPSILON);
     const allowed = cell.breaks.filter((b) => b > cell.top + cell.insetTop + EPSILON && b <= cellCut + EPSILON);
     if (overflows && allowed.length > 0) cellCut = Math.max(...allowed);
+    else if (overflows) forced = true;
     cuts.set(cell, cellCut);
     const carried = cell.items.filter((item) => item.y + itemHeight(item) > cellCut + EPSILON);
     if (carried.length === 0) continue;
@@ -899,7 +913,7 @@ function splitBlock(whole: RowBlock, room: number): [RowBlock, RowBlock] {
   // The remainder's backgrounds and borders start at its top, stretched by what the cut cells carry over.
   splitRules(block.under, cut, 0, move, head.under, tail.under);
   splitRules(block.over, cut, 0, move, head.over, tail.over);
-  return [head, tail];
+  return [head, tail, forced];
 }
 
 /** Draws a block of rows (or a fragment of one) at `top`: backgrounds, content, borders. Repeated rows are artifacts, not structure. */
@@ -949,7 +963,7 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
   const startFragment = () => {
     fragmentTop = cursor.y;
     backgroundAt = cursor.page.items.length;
-    cursor.y += first ? table.top : table.continuationTop;
+    cursor.y += first ? table.top : continuationTop(table, header);
     for (const block of first ? table.header : header) {
       drawBlock(block, cursor.y, cursor.page, !first);
       cursor.y += block.height + table.after;
@@ -983,10 +997,23 @@ export function placeTable(table: TableLayout, cursor: TableCursor): void {
     }
     // Rows a rowspan cell binds break between them where one ends in the room, as Chromium breaks
     // them: the spanning cell is cut, its lines that fit here stay, the rest go on the next page.
+    // When none ends there (rows made tall by a spanning cell's height), Chromium starts the rows
+    // and cuts inside the first when every cell cut there keeps its `orphans` and `widows` (a cell
+    // whose lines all fit is not cut, only its row's height goes on); else the rows move.
     if (block.breakable && block.boundaries.some((b) => b <= cutRoom + EPSILON)) {
       const [head, tail] = splitBlock(block, cutRoom);
       place(head, false);
       queue.unshift(tail);
+      endFragment(false);
+      cursor.breakPage();
+      first = false;
+      startFragment();
+      continue;
+    }
+    const inside = block.breakable && block.boundaries.length > 0 && cutRoom > 0 && rowsHere > 0 ? splitBlock(block, cutRoom) : null;
+    if (inside && !inside[2] && inside[0].cells.some((cell) => cell.items.some((item) => item.kind !== "rule"))) {
+      place(inside[0], false);
+      queue.unshift(inside[1]);
       endFragment(false);
       cursor.breakPage();
       first = false;
