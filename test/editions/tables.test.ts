@@ -78,7 +78,10 @@ interface Variant {
   css: string;
   locale: LocaleId;
   pages: number;
-  /** Whether the first line of every page after the first is held within a point of Chromium's (where a table goes on). */
+  /**
+   * Whether the first line of every page after the first is held within a point of Chromium's (where
+   * a table goes on), and every line of a text found once in each edition within 1.5 pt.
+   */
   pageTops?: boolean;
 }
 
@@ -96,7 +99,11 @@ interface Variant {
  * With separated borders (rowspan-pages-separate.css), rows that the spanning cell's height made
  * tall, taller than the room left, are started and cut inside the first (before: moved whole, 0.894
  * of the characters on the same page), and a repeated header has no spacing above it at a page's top
- * (before: 3.3 pt lower than Chromium's; measured 2026-11-30).
+ * (before: 3.3 pt lower than Chromium's; measured 2026-11-30). Rows that go on after a break between
+ * a rowspan cell's rows stand one spacing lower again (2.8 pt), and the rows after a cut spanning cell
+ * are not lowered for the room its lines left unused at the page's end (before: 9.4-10 pt lower).
+ * The footer (pagination-footer-*) is repeated, as the header, only when it takes at most a quarter
+ * of the page area: 174 pt repeated, 182 pt and 189 pt printed once, in both editions (agreeing before).
  */
 /*
  * Pagination (pagination.css, orphans and widows 4 in a cell's paragraph). Chromium cuts a row taller
@@ -164,6 +171,9 @@ const VARIANTS: readonly Variant[] = [
   { name: "a first row taller than a page, started on the page where the table is", html: "pagination-first-row-tall.html", css: "pagination.css", locale: "en", pages: 2 },
   { name: "a first row taller than a page whose orphans do not fit: the table moves", html: "pagination-orphans.html", css: "pagination.css", locale: "en", pages: 3 },
   { name: "a row taller than a page cut to leave its paragraph's widows", html: "pagination-widows.html", css: "pagination.css", locale: "en", pages: 3 },
+  { name: "a footer of 174 pt, under a quarter of the page area (179.3 pt), repeated", html: "pagination-footer-repeated.html", css: "pagination.css", locale: "en", pages: 4 },
+  { name: "a footer of 189 pt, over a quarter of the page area, printed once", html: "pagination-footer-tall.html", css: "pagination.css", locale: "en", pages: 3 },
+  { name: "a footer of 182 pt, just over a quarter of the page area, printed once", html: "pagination-footer-over.html", css: "pagination.css", locale: "en", pages: 3 },
   { name: "a header taller than a quarter of the page, not repeated", html: "pagination-tall-header.html", css: "pagination.css", locale: "en", pages: 2 },
 ];
 
@@ -211,6 +221,15 @@ describeInBrowser("a table printed by Chromium and in our PDF", () => {
           ...pairs.filter(([a]) => a.page > 1 && a.top === Math.min(...ours.filter((l) => l.page === a.page).map((l) => l.top))).map(([a, b]) => Math.abs(a.top - b.top)),
         ).toFixed(1),
       ),
+      // Lines whose text occurs once in each edition (no pairing doubt): the worst top difference.
+      worstUniqueTop: Number(
+        Math.max(
+          0,
+          ...pairs
+            .filter(([a]) => ours.filter((l) => l.text === a.text).length === 1 && chromium.filter((l) => l.text === a.text).length === 1)
+            .map(([a, b]) => Math.abs(a.top - b.top)),
+        ).toFixed(1),
+      ),
     };
     // Issue 12's bar for line starts, pages and tops; columns within a point at the median, two at
     // worst. Measured when written: line tops 0.3-0.8 pt apart at the median, column edges 0.1-0.4 pt
@@ -227,7 +246,7 @@ describeInBrowser("a table printed by Chromium and in our PDF", () => {
         measured.topDifference <= (locale === "ar" ? 3 : 2) &&
         measured.leftDifference <= 1 &&
         measured.worstLeft <= 2 &&
-        (!pageTops || measured.worstPageTop <= 1),
+        (!pageTops || (measured.worstPageTop <= 1 && measured.worstUniqueTop <= 1.5)),
     }).toEqual({ measured, met: true });
   });
 });
