@@ -16,7 +16,7 @@ module.exports = {
   },
   // Some dependencies ship ES modules only; let swc turn them into CommonJS for Jest.
   transformIgnorePatterns: [
-    "/node_modules/(?!(bidi-js|unicode-name|pdfjs-dist|unpdf|intl-messageformat|@formatjs|parse5|entities|css-select|css-what|domhandler|domutils|domelementtype|nth-check|boolbase|dom-serializer)/)",
+    "/node_modules/(?!(bidi-js|get-east-asian-width|unicode-name|pdfjs-dist|unpdf|intl-messageformat|@formatjs|parse5|entities|css-select|css-what|domhandler|domutils|domelementtype|nth-check|boolbase|dom-serializer)/)",
   ],
   testTimeout: 60000,
   // Two workers on the 2-core machine: Jest's default (cores - 1) ran one, in band, and left the
@@ -24,5 +24,9 @@ module.exports = {
   // poppler; 104 tests) run side by side with each setting beside the other builders' load (load
   // average 15-26): one worker 577 s, two 448 s, both green. \`npx jest -w 1\` still runs in band.
   maxWorkers: 2,
+  // A local state folder (.local/) per worker and run: see test/support/local-dir-per-worker.js.
+  globalSetup: "<rootDir>/test/support/local-dir-setup.js",
+  setupFiles: ["<rootDir>/test/support/local-dir-per-worker.js"],
+  globalTeardown: "<rootDir>/test/support/local-dir-teardown.js",
   reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
 };

@@ -208,7 +208,7 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     "## Warm PDF render, ours vs Chromium",
     "",
-    "Each language in a fresh process; its first document, then warm-ups, then the measured stream of personalized letters (one per recipient, in turn). Chromium prints the same HTML pages. Sizes are of the general letter (no recipient).",
+    "Each language in a fresh process; its first document, then warm-ups, then the measured stream of personalized letters, each to a reader the process has not rendered before: a synthetic mail merge made in bench code (bench/workload.ts; nothing added to data/), recipient n being the letter's real recipient (n - 1) mod 15 with the ordinal n after its translated country and representative, so the typesetter's caches cannot hit on a repeated reader's words as they did when the stream cycled the 15 real recipients. Chromium prints the same readers' HTML pages. Sizes are of the general letter (no recipient).",
     "",
     table(
       [
@@ -304,7 +304,7 @@ export function renderMarkdown(results: BenchResults): string {
         ) + (batch.failureSamples.length ? `\n\nFailures, e.g.: ${batch.failureSamples.join("; ")}` : "")
       : "Skipped.",
     "",
-    "Letter i goes to recipient i mod 15 in language floor(i / 15) mod L (every available language in equal share); each letter has its own revision, so every document is a new object: one If-None-Match PUT through the SigV4-verifying front, confirmed by its answer (ETag, the MD5 of what arrived). CPU is user + system time of the processes: the workers' (rendering, and the S3 client's signing and HTTP when storing) and the embedded S3 server's (the harness process); the difference of the two runs' worker CPU is the client's share of storing.",
+    "Letter i goes to synthetic recipient i + 1 (a reader of its own, derived from real recipient i mod 15: see the warm method) in language floor(i / 15) mod L (every available language in equal share; each language's letters one mail merge); each letter has its own revision, so every document is a new object: one If-None-Match PUT through the SigV4-verifying front, confirmed by its answer (ETag, the MD5 of what arrived). CPU is user + system time of the processes: the workers' (rendering, and the S3 client's signing and HTTP when storing) and the embedded S3 server's (the harness process); the difference of the two runs' worker CPU is the client's share of storing.",
     "",
     ...agreementSection(results),
     ...costSection(results),

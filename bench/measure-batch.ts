@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { startEmbeddedS3 } from "../local/s3/embedded-s3";
 import type { Bundle } from "./bundle";
 import type { ParentMessage, WorkerMessage } from "./entry/batch-worker";
-import type { BatchJob } from "./workload";
+import { type BatchJob, batchMergeOrdinals } from "./workload";
 import { RENDER_NODE_OPTIONS } from "../functions/render/node-options";
 
 export interface BatchOptions {
@@ -105,6 +105,7 @@ export async function measureBatch(bundle: Bundle, jobs: readonly BatchJob[], op
               dataDir: bundle.dataDir,
               lanes: options.lanes,
               store: options.store,
+              mailMerge: batchMergeOrdinals(jobs),
               s3: { endpoint: s3.endpoint, region: s3.region, bucket: s3.bucket, credentials: s3.credentials },
             });
           }),

@@ -30,8 +30,12 @@ import { type DeadLetter, type Delivery, LocalQueue, localRenderPartQueue } from
 import { startEmbeddedS3 } from "./s3/embedded-s3";
 
 export const REPO_ROOT = resolve(__dirname, "..");
-/** Local state (git-ignored): the embedded S3 server's objects, the share key ring. */
-export const LOCAL_DIR = join(REPO_ROOT, ".local");
+/**
+ * Local state (git-ignored): the embedded S3 server's objects, the share key ring, which folder
+ * published each letter. `LETTERPRESS_LOCAL_DIR` puts it elsewhere (the tests give each Jest worker
+ * its own, so two test files never publish over each other's letters).
+ */
+export const LOCAL_DIR = process.env.LETTERPRESS_LOCAL_DIR ? resolve(process.env.LETTERPRESS_LOCAL_DIR) : join(REPO_ROOT, ".local");
 /** Where the embedded S3 server keeps its objects between runs (git-ignored). */
 export const EMBEDDED_S3_DIR = join(LOCAL_DIR, "s3");
 /** Which data folder last published each letter into the embedded S3 (publish-origins.ts). */

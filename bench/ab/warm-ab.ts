@@ -8,8 +8,10 @@
  *   npx tsx bench/ab/warm-ab.ts [--base REV] [--locales en,ar] [--formats pdf,html] [--docs 30] [--rounds 5] [--warmups 5] [--mixed]
  *
  * WARM_AB_NODE_PATH adds a folder of packages the base needs and the tree no longer has (a package
- * uninstalled since). --mixed renders every listed language in one process (the batch worker's situation), each
- * document to the next recipient in the next language.
+ * uninstalled since). --mixed renders every listed language in one process (the batch worker's situation).
+ * Every document goes to a reader of its own (the synthetic mail merge of bench/workload.ts). --cycled-a
+ * runs A on the old stream instead, cycling the letter's 15 real recipients (pair it with --base HEAD
+ * to see how much repeated readers flattered the warm figure: issue 17).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { build } from "esbuild";
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "5" },
     warmups: { type: "string", default: "5" },
     mixed: { type: "boolean", default: false },
+    "cycled-a": { type: "boolean", default: false },
   },
 });
 
@@ -61,8 +64,8 @@ interface LoopReport {
   perDoc?: { scavenges: number; majorGcs: number; gcMs: number };
 }
 
-function run(script: string, root: string, locales: string[]): LoopReport {
-  const args = { root, locales, formats: values.formats.split(","), warmups: Number(values.warmups), docs: Number(values.docs) };
+function run(script: string, root: string, locales: string[], stream: "fresh" | "cycled" = "fresh"): LoopReport {
+  const args = { root, locales, formats: values.formats.split(","), warmups: Number(values.warmups), docs: Number(values.docs), stream };
   const child = spawnSync(process.execPath, ["--expose-gc", script, JSON.stringify(args)], {
     // The bundle sits outside the tree: packages it resolves at run time (fonts, patterns) come from the tree's node_modules.
     env: { ...process.env, NODE_OPTIONS: RENDER_NODE_OPTIONS, NODE_PATH: [join(root, "node_modules"), process.env.WARM_AB_NODE_PATH].filter(Boolean).join(":") },
@@ -82,13 +85,16 @@ async function main(): Promise<void> {
     const rootA = join(work, "a");
     execFileSync("sh", ["-c", `mkdir -p ${rootA} && git -C ${REPO} archive ${values.base} | tar -x -C ${rootA}`]);
     cpSync(join(REPO, "bench/ab/warm-loop.ts"), join(rootA, "bench/ab/warm-loop.ts"));
+    // The loop's mail merge (types only from functions/), so both sides render the same readers.
+    cpSync(join(REPO, "bench/workload.ts"), join(rootA, "bench/workload.ts"));
     symlinkSync(join(REPO, "node_modules"), join(rootA, "node_modules"));
     const scriptA = await bundle(rootA, join(work, "bundle-a"));
     const scriptB = await bundle(REPO, join(work, "bundle-b"));
     const groups = values.mixed ? [values.locales.split(",")] : values.locales.split(",").map((locale) => [locale]);
     const rounds = Number(values.rounds);
+    const streamA = values["cycled-a"] ? "cycled" : "fresh";
     console.log(
-      `A = ${values.base} (${execFileSync("git", ["-C", REPO, "rev-parse", "--short", values.base], { encoding: "utf8" }).trim()}), B = working tree; ${values.formats}, ${values.docs} docs x ${rounds} rounds`,
+      `A = ${values.base} (${execFileSync("git", ["-C", REPO, "rev-parse", "--short", values.base], { encoding: "utf8" }).trim()}), B = working tree; A's stream ${streamA}, B's fresh; ${values.formats}, ${values.docs} docs x ${rounds} rounds`,
     );
     console.log(
       "| locales | CPU ms/doc A | CPU ms/doc B | B/A CPU | wall median A | wall median B | B/A wall | bytes | maxRSS A / B MB | after GC A (heap/ext/ab) | after GC B | scavenges/doc A / B | GC ms/doc A / B |",
@@ -99,11 +105,11 @@ async function main(): Promise<void> {
       const b: LoopReport[] = [];
       for (let round = 0; round < rounds; round++) {
         if (round % 2 === 0) {
-          a.push(run(scriptA, rootA, locales));
+          a.push(run(scriptA, rootA, locales, streamA));
           b.push(run(scriptB, REPO, locales));
         } else {
           b.push(run(scriptB, REPO, locales));
-          a.push(run(scriptA, rootA, locales));
+          a.push(run(scriptA, rootA, locales, streamA));
         }
       }
       const cpuA = median(a.map((r) => r.cpuMsPerDoc));

@@ -15,6 +15,7 @@ import type { LocaleId } from "../../functions/core/locales";
 import { renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
+import { mailMergeLetter, ordinalRange } from "../workload";
 
 interface LoopArgs {
   root: string;
@@ -22,6 +23,8 @@ interface LoopArgs {
   formats: DocumentFormat[];
   warmups: number;
   docs: number;
+  /** fresh (default): each document to a new synthetic reader; cycled: the old stream, the letter's real recipients in turn. */
+  stream?: "fresh" | "cycled";
 }
 
 const args = JSON.parse(process.argv[2] ?? "{}") as LoopArgs;
@@ -29,13 +32,23 @@ const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 async function main(): Promise<void> {
   const renderer = await createRenderer({ templatesDir: join(args.root, "templates"), paper: "A4" });
-  const parsed = await loadLetter(join(args.root, "data"), "unsc-dprk-2015");
-  const recipients = parsed.letter.facts.recipients.map((recipient) => recipient.id);
+  const real = await loadLetter(join(args.root, "data"), "unsc-dprk-2015");
+  const perRound = args.locales.length * args.formats.length;
+  // Every document to a reader this process has not rendered (a synthetic mail merge, bench/workload.ts):
+  // document n of the run goes to synthetic recipient n + 1, whatever its language and format.
+  const parsed = args.stream === "cycled" ? real : mailMergeLetter(real, ordinalRange(1, (1 + args.warmups + args.docs) * perRound));
+  const ids = parsed.letter.facts.recipients.map((recipient) => recipient.id);
+  const recipients = args.stream === "cycled" ? ordinalRange(0, (1 + args.warmups + args.docs) * perRound).map((n) => ids[Math.floor(n / perRound) % ids.length] as string) : ids;
   const digest = createHash("sha256");
   const requests = (count: number, offset: number) =>
     Array.from({ length: count }, (_, i) =>
-      args.locales.flatMap((locale) =>
-        args.formats.map((format) => ({ letterId: "unsc-dprk-2015", locale, format, recipientId: recipients[(offset + i) % recipients.length] ?? null })),
+      args.locales.flatMap((locale, l) =>
+        args.formats.map((format, f) => ({
+          letterId: "unsc-dprk-2015",
+          locale,
+          format,
+          recipientId: recipients[(offset + i) * perRound + l * args.formats.length + f] ?? null,
+        })),
       ),
     ).flat();
   for (const request of requests(1 + args.warmups, 0)) await renderDocument(renderer, parsed, request);

@@ -15,7 +15,7 @@ import { downloadNameOf } from "../../functions/render/render-and-store";
 import { readConfig } from "../../functions/config";
 import { ENV } from "../../functions/deployment-contract";
 import { documentStoreOf } from "../../functions/environment";
-import { BENCH_LETTER_ID } from "../workload";
+import { BENCH_LETTER_ID, batchLetters } from "../workload";
 
 export const batchInitSchema = z.object({
   type: z.literal("init"),
@@ -26,6 +26,8 @@ export const batchInitSchema = z.object({
   lanes: z.number().int().min(1).max(16),
   /** false: render only, to tell the renderers' throughput from the store's. */
   store: z.boolean(),
+  /** Each language's mail merge: the ordinals of its synthetic recipients (bench/workload.ts batchMergeOrdinals). */
+  mailMerge: z.record(z.string(), z.array(z.number().int().min(1))),
   s3: z.object({
     endpoint: z.url(),
     region: z.string().min(1),
@@ -74,7 +76,7 @@ function requestJobs(): Promise<BatchWorkerJob[]> {
 async function run(init: z.infer<typeof batchInitSchema>): Promise<void> {
   const started = performance.now();
   const renderer = await createRenderer({ templatesDir: init.templatesDir, ...(init.fontDir ? { fontDir: init.fontDir, hyphenationDir: bundledHyphenation() } : {}), paper: "A4" });
-  const parsed = await loadLetter(init.dataDir, BENCH_LETTER_ID);
+  const letters = batchLetters(await loadLetter(init.dataDir, BENCH_LETTER_ID), init.mailMerge);
   // The store as the render function builds it (same factory, same client settings), pointed at the harness's server.
   const config = readConfig({ [ENV.documentsBucket]: init.s3.bucket, [ENV.s3Endpoint]: init.s3.endpoint, [ENV.region]: init.s3.region, [ENV.encryption]: "none" });
   const { client, store } = documentStoreOf(config, { credentials: init.s3.credentials });
@@ -113,6 +115,8 @@ async function run(init: z.infer<typeof batchInitSchema>): Promise<void> {
       for (const format of ["pdf", "html"] as const) {
         const request = { letterId: BENCH_LETTER_ID, locale: job.locale, format, recipientId: job.recipientId };
         try {
+          const parsed = letters.get(job.locale);
+          if (!parsed) throw new Error(`no mail merge for ${job.locale} in the worker's init`);
           const renderStart = performance.now();
           const document = await renderDocument(renderer, parsed, request);
           const storeStart = performance.now();

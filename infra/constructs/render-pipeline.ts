@@ -12,6 +12,7 @@ import { BucketToQueue } from "./bucket-to-queue";
 import type { DocumentsBucket } from "./documents-bucket";
 import { LetterFunction, REPO_ROOT } from "./letter-function";
 import { ENV, RENDER_NODE_OPTIONS, RENDER_QUEUES, RENDER_TIMEOUT_SECONDS } from "../../functions/deployment-contract";
+import { symbolicLinksUnder } from "../letter-data-links";
 
 /**
  * 1024 MB / 60 s: a changed letter is rendered in parts sized to half of this timeout from measured
@@ -123,7 +124,8 @@ export class RenderPipeline extends Construct {
     documents.bucket.addEventNotification(EventType.OBJECT_CREATED, new BucketToQueue(this.queue), { prefix: PREFIXES.data, suffix: ".json" });
 
     const deployment = new BucketDeployment(this, "LetterData", {
-      sources: [Source.asset(join(REPO_ROOT, "data"))],
+      // Links left out, as the local readers skip them: the bucket holds the files they read.
+      sources: [Source.asset(join(REPO_ROOT, "data"), { exclude: symbolicLinksUnder(join(REPO_ROOT, "data")) })],
       // Its helper may list, put and delete under data/ only, not everywhere in the bucket.
       destinationBucket: documents.deploymentDestination(PREFIXES.data),
       destinationKeyPrefix: PREFIXES.data,

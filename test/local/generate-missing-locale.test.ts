@@ -94,7 +94,7 @@ describe("generate --locale over letters that lack an asked language", () => {
     }
   });
 
-  it("takes a symlinked translation for a skipped file, named, not a failure: the letter's other languages publish", async () => {
+  it("takes a symlinked translation for absent, as the deployed copy has it: the link is named, and a recipient's language without its file refuses the letter", async () => {
     const linked = sampleAs(data, "linked");
     const elsewhere = join(root, "shared-fr.json");
     cpSync(join(linked, "fr.json"), elsewhere);
@@ -103,14 +103,9 @@ describe("generate --locale over letters that lack an asked language", () => {
     try {
       const run = await generate(["--data", data, "--out", out, "--letter", "linked"]);
       const warnings = run.stderr.split("\n").filter((line) => line.startsWith("warning: "));
-      expect(warnings).toEqual([
-        expect.stringMatching(/^warning: linked\/fr\.json: skipped: a symbolic link; letter data must be regular files/),
-        expect.stringMatching(/^warning: linked\/letter\.json: recipients\[0\]\.locale: no copy is made for this recipient: fr\.json is skipped/),
-      ]);
-      expect(run.stdout).toMatch(/linked en html +[\d.]+ KB/);
-      expect(run.stdout).not.toMatch(/FAILED/);
-      expect(closingLine(run.stdout)).toMatch(/, 0 failed, 2 warnings$/);
-      expect(run.code).toBe(0);
+      expect(warnings).toEqual([expect.stringMatching(/^warning: linked\/fr\.json: skipped: a symbolic link; letter data must be regular files/)]);
+      expect(`${run.stdout}${run.stderr}`).toMatch(/linked\/letter\.json: recipients\[0\]\.locale: "fr" is not a language of this letter \(fr\.json is skipped: see its warning\)/);
+      expect(run.code).not.toBe(0);
     } finally {
       rmSync(linked, { recursive: true, force: true });
     }

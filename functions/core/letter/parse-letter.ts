@@ -361,20 +361,12 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   // (a missing source file is reported on its own, below).
   for (const { index, locale } of factsRefs?.recipientLocales ?? []) {
     if (!translations.has(locale) && locale !== sourceLocale) {
-      // Its file is there but the reader skipped it (a symbolic link), and said so: the recipient has no
-      // copy, said beside it, and the letter's other languages still publish.
-      if (skippedNames.includes(`${locale}.json`)) {
-        everyWarning.push({
-          file: at(LETTER_FACTS_FILE),
-          path: `recipients[${index}].locale`,
-          message: `no copy is made for this recipient: ${locale}.json is skipped (said above); expected one of ${[...translations.keys()].sort().join(", ")}`,
-        });
-        continue;
-      }
       letterIssues.push({
         file: at(LETTER_FACTS_FILE),
         path: `recipients[${index}].locale`,
-        message: `"${locale}" is not a language of this letter (no ${locale}.json${misnamed(locale)}); expected one of ${[...translations.keys()].sort().join(", ")}`,
+        // A file the reader skipped (a symbolic link) counts as absent, as in the bucket, which holds none:
+        // the same letter reads the same from both; the reason is named here and in the skip's warning.
+        message: `"${locale}" is not a language of this letter (${skippedNames.includes(`${locale}.json`) ? `${locale}.json is skipped: see its warning` : `no ${locale}.json${misnamed(locale)}`}); expected one of ${[...translations.keys()].sort().join(", ")}`,
       });
     }
   }
@@ -453,7 +445,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   }
   // A recipient's language without a translation yet disables only that language's documents.
   for (const recipient of facts.value.recipients) {
-    if (!translations.has(recipient.locale) && !localeErrors.has(recipient.locale) && !skippedNames.includes(`${recipient.locale}.json`)) {
+    if (!translations.has(recipient.locale) && !localeErrors.has(recipient.locale)) {
       localeErrors.set(
         recipient.locale,
         new LetterpressError(

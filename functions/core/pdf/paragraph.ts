@@ -3,6 +3,7 @@ import LineBreaker = require("linebreak");
 import { cacheKind, LruCache } from "./cache";
 import { type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
 import { type AtomicInline, type LineBox, lineBoxWith, type ParentFont, parentFontOf, strutOf } from "./line-box";
+import { quotationBreaks } from "../text/quotation-breaks";
 import { assignFamilies, bidi, hanFamilyOf, shape, type ShapedRun } from "./shaping";
 
 /** A run of paragraph text in one style; `\n` is a forced line break (`<br>`). */
@@ -168,12 +169,6 @@ const COMBINING_MARK = /^\p{M}$/u;
 /** Scripts whose words are not separated by spaces and whose breaks UAX 14 leaves to a dictionary (line break class SA). */
 const COMPLEX_CONTEXT = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
-/** Quotation marks of UAX 14's class QU that open or close (ASCII's, which do neither, are left as they are). */
-const QUOTATION = /^[\p{Pi}\p{Pf}]$/u;
-const OPENING_QUOTE = /^\p{Pi}$/u;
-const EAST_ASIAN_LETTER = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]$/u;
-const EAST_ASIAN_QUOTE =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}][\p{Pi}\p{Pf}"'][\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]/u;
 
 /**
  * Where a line may break in `text` (position -> whether the break is required), by UAX 14 and, for
@@ -187,18 +182,10 @@ export function breakPositions(text: string, rules: ScriptRules, hyphens: Paragr
     if (!b.required && rules.keepAll && b.position < text.length && keptByKeepAll(text, b.position)) continue;
     breaks.set(b.position, b.required);
   }
-  // UAX 14 since Unicode 15.1 (LB19a, as ICU and so Chromium apply it): a quotation mark between two
-  // East Asian letters no longer glues them, so "社会|“加大" may break before the opening quote and
-  // "保护”|的" after the closing one. The `linebreak` package predates the rule. Korean's keep-all
-  // keeps its words whole, quotes included.
-  if (!rules.keepAll && EAST_ASIAN_QUOTE.test(text)) {
-    for (let i = 1; i + 1 < text.length; i++) {
-      const c = text[i]!;
-      if (!QUOTATION.test(c) || !EAST_ASIAN_LETTER.test(text[i - 1]!) || !EAST_ASIAN_LETTER.test(text[i + 1]!)) continue;
-      if (OPENING_QUOTE.test(c)) breaks.set(i, false);
-      else breaks.set(i + 1, false);
-    }
-  }
+  // UAX 14 since Unicode 15.1 (LB19a, as ICU and so Chromium apply it): beside a quotation mark
+  // between East Asian characters a line may break, "社会|“加大", "保护”|的", "群体。”|特别". The
+  // `linebreak` package predates the rule. Korean's keep-all keeps its words whole, quotes included.
+  if (!rules.keepAll) for (const position of quotationBreaks(text)) if (!breaks.has(position)) breaks.set(position, false);
   // UAX 14 leaves Thai, Lao, Khmer and Myanmar (class SA) to a dictionary: without one a Thai phrase is
   // one unbreakable "word", later split at any grapheme (after a preposed vowel: "เ|กาหลี"). ICU's
   // dictionary, through Intl.Segmenter, gives the word boundaries browsers break at.
@@ -398,7 +385,13 @@ function hyphenAfter(fonts: FontLibrary, spec: ParagraphSpec, piece: Piece): { r
 /**
  * CSS `overflow-wrap: break-word`, as the HTML edition's stylesheet asks: a word wider than the line
  * (a long link, an identifier) is broken between grapheme clusters into pieces that each fit a line,
- * instead of running past the margin. Each piece is shaped on its own, as a browser does.
+ * instead of running past the margin. Each piece is shaped on its own, as a browser does. Where a
+ * part ends follows Chromium's ShapingLineBreaker (chromiumBreak): positions are those of the piece
+ * shaped whole, kerning included, so "AVAV…" in Noto Serif at 10pt fits 14 letters on a 90pt line
+ * where graphemes summed alone fitted 13 (AV kerns −0.08 em); a part after a boundary with no
+ * kerning across it (safe to break) is checked shaped alone; a part with none is taken as measured
+ * whole, so it may draw a little wider than the line (Chromium 156: 18 letters 110.56pt wide on a
+ * 110pt line). Pairs and parts are shaped through the run cache.
  */
 function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string, word: Word): Word[] {
   const parts: Word[] = [];
@@ -411,21 +404,60 @@ function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string
     // A word that ends a line with <br> keeps the "\n" in its range, not in its text.
     const end = text[piece.end - 1] === "\n" ? piece.end - 1 : piece.end;
     const widthOf = (from: number, to: number) => shapeText(fonts, spec, piece.face, piece.level, piece.language, text.slice(from, to), piece.letterSpaced);
-    let chunkStart = piece.start;
-    let chunkWidth = 0;
-    for (const { index, segment } of graphemes.segment(text.slice(piece.start, end))) {
-      const at = piece.start + index;
-      const width = widthOf(at, at + segment.length).width;
-      if (current.width + chunkWidth + width > fillWidth(spec, 0) && (chunkWidth > 0 || current.pieces.length > 0)) {
-        if (at > chunkStart) addPiece(current, { ...piece, start: chunkStart, end: at, ...widthOf(chunkStart, at) });
+    // Grapheme boundaries: grapheme g is [bounds[g], bounds[g + 1]).
+    const bounds = [piece.start, ...[...graphemes.segment(text.slice(piece.start, end))].map(({ index, segment }) => piece.start + index + segment.length)];
+    const count = bounds.length - 1;
+    const alone = bounds.slice(0, count).map((from, g) => widthOf(from, bounds[g + 1]!).width);
+    // x[b]: the position of boundary b in the piece shaped whole, each grapheme's advance carrying
+    // its kerning toward the next (HarfBuzz puts a pair's kern on the first glyph). A boundary with
+    // no kerning across it is safe to break: the parts either side shape as they do in the whole.
+    const x = [0];
+    const safe = [true];
+    for (let g = 0; g < count; g++) {
+      const kern = g + 1 < count ? widthOf(bounds[g]!, bounds[g + 2]!).width - alone[g]! - alone[g + 1]! : 0;
+      x.push(x[g]! + alone[g]! + kern);
+      safe.push(Math.abs(kern) < 1e-9);
+    }
+    let start = 0;
+    while (start < count) {
+      const room = fillWidth(spec, 0) + 0.01 - current.width;
+      // The candidate: the furthest boundary whose position fits.
+      let candidate = start;
+      while (candidate < count && x[candidate + 1]! - x[start]! <= room) candidate++;
+      if (candidate === count) break;
+      const breakAt = chromiumBreak(start, candidate, room);
+      if (breakAt <= start && current.pieces.length > 0) {
         parts.push(current);
         current = emptyWord();
-        chunkStart = at;
-        chunkWidth = 0;
+        continue;
       }
-      chunkWidth += width;
+      // Not one grapheme fits an empty line: it overflows it.
+      const chunkEnd = Math.max(breakAt, start + 1);
+      addPiece(current, { ...piece, start: bounds[start]!, end: bounds[chunkEnd]!, ...widthOf(bounds[start]!, bounds[chunkEnd]!) });
+      parts.push(current);
+      current = emptyWord();
+      start = chunkEnd;
     }
-    if (end > chunkStart) addPiece(current, { ...piece, start: chunkStart, end, ...widthOf(chunkStart, end) });
+    if (end > bounds[start]!) addPiece(current, { ...piece, start: bounds[start]!, end, ...widthOf(bounds[start]!, end) });
+
+    /**
+     * Where Chromium's ShapingLineBreaker::ShapeLine ends a line that starts at `from`, back from
+     * the candidate: at a safe boundary as measured whole; when no safe boundary follows the line's
+     * start before the break, the line is shaped anew and taken as measured whole (its last kern
+     * counted, so it may draw a little wider); else the part after the last safe boundary, shaped
+     * alone, must fit.
+     */
+    function chromiumBreak(from: number, candidate: number, room: number): number {
+      let firstSafe = from;
+      while (firstSafe < count && !safe[firstSafe]) firstSafe++;
+      for (let at = candidate; at > from; at--) {
+        if (safe[at] || firstSafe >= at) return at;
+        let lastSafe = at;
+        while (!safe[lastSafe]) lastSafe--;
+        if (widthOf(bounds[lastSafe]!, bounds[at]!).width <= x[from]! + room - x[lastSafe]!) return at;
+      }
+      return from;
+    }
   }
   current.forcedBreakAfter = word.forcedBreakAfter;
   parts.push(current);
@@ -872,13 +904,14 @@ function paragraphKey(spec: ParagraphSpec): string {
 }
 
 /**
- * The word with its fullwidth closing quotation mark (see PunctuationKind) set half-width, when that
- * is what makes it fit the line's `room`, as Chromium sets it ("侵犯”" ends a line that the full em
- * would not hold; CSS Text 4 §8.3's allow-end, which `text-spacing-trim: normal` includes). Measured
- * in Chromium 156 for closing quotes only: its other closing punctuation (，。、) keeps the full em.
+ * The word with its fullwidth closing quotation mark or bracket (see PunctuationKind) set
+ * half-width, when that is what makes it fit the line's `room`, as Chromium sets it ("侵犯”" and
+ * "谁能否认？』" end lines that the full em would not hold; CSS Text 4 §8.3's allow-end, which
+ * `text-spacing-trim: normal` includes). Measured in Chromium 156 for closing quotes (Pf) and closing
+ * brackets (Pe: 」』）): its other closing punctuation (，。、) keeps the full em.
  * Null when the word ends otherwise or does not fit either way.
  */
-function closingQuoteTrimmedAtLineEnd(fonts: FontLibrary, spec: ParagraphSpec, word: Word, room: number): Word | null {
+function closingMarkTrimmedAtLineEnd(fonts: FontLibrary, spec: ParagraphSpec, word: Word, room: number): Word | null {
   let p = word.pieces.length - 1;
   while (p >= 0 && word.pieces[p]!.space) p--;
   const piece = word.pieces[p];
@@ -886,7 +919,7 @@ function closingQuoteTrimmedAtLineEnd(fonts: FontLibrary, spec: ParagraphSpec, w
   let index = piece.run.glyphs.length - 1;
   while (index >= 0 && piece.run.glyphs[index]!.text === "") index--;
   const glyph = piece.run.glyphs[index];
-  if (!glyph || !CLOSING_QUOTE.test(glyph.text) || punctuationKind(fonts, piece.face, glyph.id, glyph.text, piece.run.unitsPerEm, glyph.xAdvance) !== "close") return null;
+  if (!glyph || !TRIMMED_AT_LINE_END.test(glyph.text) || punctuationKind(fonts, piece.face, glyph.id, glyph.text, piece.run.unitsPerEm, glyph.xAdvance) !== "close") return null;
   if (word.width - spec.size / 2 > room + 0.01) return null;
   // A copy: the paragraph's words may be read again at another width.
   const copy: Word = { ...word, pieces: word.pieces.slice() };
@@ -894,7 +927,8 @@ function closingQuoteTrimmedAtLineEnd(fonts: FontLibrary, spec: ParagraphSpec, w
   return copy;
 }
 
-const CLOSING_QUOTE = /^\p{Pf}$/u;
+/** Closing quotes and brackets: the closing punctuation Chromium trims at a line's end (closingMarkTrimmedAtLineEnd). */
+const TRIMMED_AT_LINE_END = /^[\p{Pe}\p{Pf}]$/u;
 
 /**
  * Sets a paragraph into lines: break opportunities by UAX #14 (keep-all for Korean), greedy filling,
@@ -950,7 +984,7 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   for (let i = 0; i < all.length; ) {
     let word = all[i]!;
     const room = fillWidth(spec, indentOf()) - width;
-    const trimmedAtEnd = !spec.noWrap && word.width > room + 0.01 ? closingQuoteTrimmedAtLineEnd(fonts, spec, word, room) : null;
+    const trimmedAtEnd = !spec.noWrap && word.width > room + 0.01 ? closingMarkTrimmedAtLineEnd(fonts, spec, word, room) : null;
     if (trimmedAtEnd) all[i] = trimmedAtEnd;
     else if (!spec.noWrap && word.width > room + 0.01) {
       // The line ends inside the word when a part of it fits, else before it.
@@ -959,6 +993,8 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
         current.push(parts[0]);
         endLine(true);
         all[i] = parts[1];
+        // The tail is shaped anew: the kerning toward a word touching it ("schlag-|Team") too.
+        kernAcrossWords(fonts, spec, all.slice(i, i + 2));
         continue;
       }
       if (current.length > 0) {
@@ -967,7 +1003,10 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
       }
       // Alone on its line and still too wide, with no soft hyphen that helps: broken between characters.
       if (word.softBreaks.length > 0) {
-        all.splice(i, 1, ...breakOverwideWord(fonts, spec, prepared.text, word));
+        const parts = breakOverwideWord(fonts, spec, prepared.text, word);
+        all.splice(i, 1, ...parts);
+        // Its last part is shaped anew too: the kerning toward a word touching it as well.
+        kernAcrossWords(fonts, spec, all.slice(i + parts.length - 1, i + parts.length + 1));
         continue;
       }
     }

@@ -2,6 +2,7 @@ import { type ComputedStyle, type ComputeContext, LONGHANDS, PROPERTIES } from "
 import { type Direction, expandDeclaration } from "./shorthands";
 import { checkDeclaration, type Declaration, type Origin, StyleError } from "./stylesheet";
 import { parseValue, substituteVariables, type Token, ValueError } from "./values";
+import { FONT_SIZE_RANGE_PT } from "./value-ranges";
 
 /**
  * The cascade (origin and importance, specificity, order), inheritance, custom properties and
@@ -125,7 +126,15 @@ export function computeStyle(specified: ReadonlyMap<string, Specified>, parent: 
       }
     }
     if (property === "font-size") {
-      context.font = { em: style.fontSize as number, rem: rootFontSize ?? (style.fontSize as number) };
+      // Each declaration is in range, but em and % compound through nesting (12em inside 12em):
+      // the computed size is held to the same range, so no edition is made of a size the PDF cannot set.
+      const size = style.fontSize as number;
+      if (given && !(size >= FONT_SIZE_RANGE_PT[0] && size <= FONT_SIZE_RANGE_PT[1])) {
+        throw new StyleError(
+          `${given.where}: computes to ${Number(size.toPrecision(6))}pt here, through the font sizes it is relative to; expected a computed font size from ${FONT_SIZE_RANGE_PT[0]}pt to ${FONT_SIZE_RANGE_PT[1]}pt (templates/CSS.md, Ranges)`,
+        );
+      }
+      context.font = { em: size, rem: rootFontSize ?? size };
     }
     if (property === "color") context.color = style.color as string;
   }

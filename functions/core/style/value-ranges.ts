@@ -30,11 +30,14 @@ const BOX: ValueRange = {
   why: "no box of a letter is larger than the largest PDF page, 14400pt (200in) a side",
 };
 
+/** The font sizes a letter can have, in points: as written, and as computed through nested em and %. */
+export const FONT_SIZE_RANGE_PT: readonly [number, number] = [1, 144];
+
 const RANGES: readonly { matches: (property: string) => boolean; range: ValueRange }[] = [
   {
     matches: (p) => p === "font-size",
     range: {
-      pt: [1, 144],
+      pt: FONT_SIZE_RANGE_PT,
       em: [0.1, 12],
       percent: [10, 1200],
       why: "from 1pt, below which no print can be read, to 144pt (2in), above a poster's heading: a line of a letter must fit its page",

@@ -334,8 +334,8 @@ describe("emoji sequences in the PDF", () => {
       expect(text).toContain("👨\u200D👩\u200D👧");
     });
 
-    // pdf.js loses the word spaces at a change of face (text-extraction.test.ts, PDFJS_GAPS), so only the
-    // sequences' own characters and order are compared here.
+    // pdf.js loses the word spaces at a change of face (text-extraction.test.ts, PDFJS_GAPS; no drawing form
+    // keeps them, extractor-behaviour.test.ts), so only the sequences' own characters and order are compared here.
     it("copies each sequence between right-to-left words back whole with pdf.js", () => {
       const text = withoutMarks(pdfjsTexts(words).join("\n")).replace(/\s+/gu, "");
       for (const line of IN_WORDS) expect(text).toContain(line.replace(/\s+/gu, ""));

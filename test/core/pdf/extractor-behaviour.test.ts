@@ -6,7 +6,10 @@ import { extractBoth } from "./pdf-inspect";
  * when an extractor changes, so the workaround can be revisited.
  */
 
-/** A one-page PDF drawing `content` with Helvetica as /F1, with a ToUnicode CMap of `toUnicode` (bfchar entries) when given. */
+/**
+ * A one-page PDF drawing `content` with Helvetica as /F1, Courier as /F2 (another face) and Helvetica again as
+ * /F3 (another font resource of the same name), all with a ToUnicode CMap of `toUnicode` (bfchar entries) when given.
+ */
 function minimalPdf(content: string, toUnicode?: Readonly<Record<string, string>>): Buffer {
   const utf16 = (text: string) => Buffer.from(text, "utf16le").swap16().toString("hex");
   const cmap =
@@ -21,10 +24,12 @@ function minimalPdf(content: string, toUnicode?: Readonly<Record<string, string>
   const objects = [
     "<< /Type /Catalog /Pages 2 0 R >>",
     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-    `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding${cmap ? " /ToUnicode 6 0 R" : ""} >>`,
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Resources << /Font << /F1 4 0 R /F2 5 0 R /F3 8 0 R >> >> /Contents 6 0 R >>",
+    `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding${cmap ? " /ToUnicode 7 0 R" : ""} >>`,
+    `<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding${cmap ? " /ToUnicode 7 0 R" : ""} >>`,
     `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    ...(cmap ? [`<< /Length ${cmap.length} >>\nstream\n${cmap}\nendstream`] : []),
+    `<< /Length ${cmap?.length ?? 0} >>\nstream\n${cmap ?? ""}\nendstream`,
+    `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding${cmap ? " /ToUnicode 7 0 R" : ""} >>`,
   ];
   let pdf = "%PDF-1.7\n";
   const offsets = objects.map((object, i) => {
@@ -185,5 +190,50 @@ describe("what the extractors do with ReversedChars, the PDF's own tag for text 
       expect(text).toContain("olleh");
       expect(text).not.toContain("hello");
     }
+  });
+});
+
+/*
+ * The space where the face changes in a right-to-left line ("אב גד", the second word in another face,
+ * as a Latin phrase in the Latin face beside Hebrew words): on the page from the left "גד" (Courier,
+ * /F2), the space, "אב" (Helvetica, /F1). pdf.js (src/core/evaluator.js, getTextContent) starts a new
+ * piece of text at a change of font unless both fonts have one name (buildTextContentItem compares
+ * `font.name`, the font's BaseFont), never gives a white-space glyph text of its own (buildTextContentItem
+ * skips it: `category.isWhitespace`, which unicode.js's SpecialCharRegExp `^(\s)` sets for any text that
+ * starts with white space, so even a space joined to a letter goes, letter and all), and adds a space
+ * between pieces only for a forward gap (compareWithLastPosition: a move back, `advanceX <
+ * negativeSpaceMax`, resets the last characters and flushes; a forward gap pushes a white-space item).
+ */
+describe("what pdf.js does with a space where the face changes in a right-to-left line", () => {
+  const firstWord = "1 0 0 1 37.736 150 Tm"; // "אב" at the right, after a Courier "גד" and a Helvetica space
+  const space = "1 0 0 1 34.4 150 Tm";
+  const secondWord = "1 0 0 1 20 150 Tm";
+
+  it.each([
+    ["with the space drawn in neither face", `BT /F1 12 Tf ${firstWord} (BA) Tj /F2 12 Tf ${secondWord} (DC) Tj ET`],
+    ["with the space at the start of the first word's piece", `BT /F1 12 Tf ${space} ( BA) Tj /F2 12 Tf ${secondWord} (DC) Tj ET`],
+    ["with the space a glyph of its own in the first word's face", `BT /F1 12 Tf ${firstWord} (BA) Tj ${space} ( ) Tj /F2 12 Tf ${secondWord} (DC) Tj ET`],
+    ["with the space a glyph of its own in the second word's face", `BT /F1 12 Tf ${firstWord} (BA) Tj /F2 12 Tf ${space} ( ) Tj ${secondWord} (DC) Tj ET`],
+    ["with the space at the end of the second word's piece", `BT /F1 12 Tf ${firstWord} (BA) Tj /F2 12 Tf ${secondWord} (DC ) Tj ET`],
+  ])("drops it when the pieces are drawn in reading order (from the right) %s; poppler keeps it", (_name, content) => {
+    const { poppler, pdfjs } = extractBoth(minimalPdf(content, HEBREW));
+    expect({ poppler: popplerText(poppler), pdfjs: pdfjs.join("").trim() }).toEqual({ poppler: "אב גד", pdfjs: "אבגד" });
+  });
+
+  it("keeps it when the pieces are drawn from the left, but copies them in that order, the words reversed", () => {
+    const { poppler, pdfjs } = extractBoth(minimalPdf(`BT /F2 12 Tf ${secondWord} (DC) Tj /F1 12 Tf ${space} ( BA) Tj ET`, HEBREW));
+    expect({ poppler: popplerText(poppler), pdfjs: pdfjs.join("").trim() }).toEqual({ poppler: "אב גד", pdfjs: "גד אב" });
+  });
+
+  it("copies it in place when the two faces have one font name and the line is drawn from the left (one piece, reordered by its bidi.js)", () => {
+    // /F3 is Helvetica again as another font resource: its name equals /F1's, so pdf.js keeps one piece.
+    const { poppler, pdfjs } = extractBoth(minimalPdf(`BT /F3 12 Tf ${secondWord} (DC) Tj /F1 12 Tf 1 0 0 1 37.328 150 Tm ( BA) Tj ET`, HEBREW));
+    expect({ poppler: popplerText(poppler), pdfjs: pdfjs.join("").trim() }).toEqual({ poppler: "אב גד", pdfjs: "אב גד" });
+  });
+
+  it("drops a glyph whose text starts with the space, the letter with it (a space cannot ride on the next glyph)", () => {
+    // E's text is " ב": drawn before "א" it stands for the space and the letter after it in reading order.
+    const { pdfjs } = extractBoth(minimalPdf("BT /F1 12 Tf 20 150 Td (EA) Tj ET", { ...HEBREW, E: " \u05d1" }));
+    expect(pdfjs.join("").trim()).toBe("א");
   });
 });

@@ -33,3 +33,17 @@ describe("a closing quote at a line's end", () => {
     expect(lineTexts(comma, 12.6 * SIZE)[0]!.endsWith("，")).toBe(false);
   });
 });
+
+describe("a closing bracket at a line's end", () => {
+  // "后又问『谁能否认？』": ten em, nine and a half with "』" half-width. Chromium 156 ended a line of
+  // 13 em with "合。」此后又问『谁能否认？』" (13.5 em at full width; test/editions/cjk-quote-breaks.test.ts).
+  const text = "后又问『谁能否认？』这一问题";
+
+  it("ends the line half-width when the full em would not fit, as a closing quote does", () => {
+    expect(lineTexts(text, 9.6 * SIZE)[0]).toBe("后又问『谁能否认？』");
+  });
+
+  it("takes the letter before it along when even half an em is too much", () => {
+    expect(lineTexts(text, 9.4 * SIZE)[0]).toBe("后又问『谁能否");
+  });
+});

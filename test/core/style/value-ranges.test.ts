@@ -2,8 +2,10 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseStylesheets, StyleError } from "../../../functions/core/style";
+import type { LocaleId } from "../../../functions/core/locales";
+import { renderDocument } from "../../../functions/core/render-document";
 import { createRenderer } from "../../../functions/render/create-renderer";
-import { SEED_TEMPLATE, TEMPLATES_DIR } from "../../support/letters";
+import { loadSeedLetter, SEED_LETTER, SEED_TEMPLATE, TEMPLATES_DIR } from "../../support/letters";
 
 /**
  * Values of the right kind but beyond what a letter can have (issue 15 item 9): `font-size: 1e9pt`
@@ -66,6 +68,18 @@ describe("neither edition is made when one would fail", () => {
     appendFileSync(join(dir, SEED_TEMPLATE, "print.css"), "\n.summary { font-size: 1e9pt }\n");
     await expect(createRenderer({ templatesDir: dir, paper: "A4" })).rejects.toThrow(
       /print\.css line \d+, selector \.summary, property font-size: 1000000000pt is outside the range/,
+    );
+  });
+
+  // Each declaration in range, but em compounding through nesting: 12em of the initial 12pt is the
+  // range's top (144pt), and anything larger than 1em inside it is beyond (the seed's .sender at 1.1em: 158.4pt). Before, the HTML edition was made of it
+  // and the PDF failed at layout; now the computed size is held to the same range, for both editions.
+  it.each(["html", "pdf"] as const)("a font size compounded through nesting beyond the range is refused for the %s edition, naming the declaration", async (format) => {
+    appendFileSync(join(dir, SEED_TEMPLATE, "print.css"), "\nbody { font-size: 12em }\np { font-size: 12em }\n");
+    const renderer = await createRenderer({ templatesDir: dir, paper: "A4" });
+    const parsed = await loadSeedLetter();
+    await expect(renderDocument(renderer, parsed, { letterId: SEED_LETTER, locale: "en" as LocaleId, format, recipientId: null })).rejects.toThrow(
+      /print\.css line \d+, selector [^,]+, property font-size: computes to (1[5-9]\d|[2-9]\d\d|\d{4,})(\.\d+)?pt here, through the font sizes it is relative to; expected a computed font size from 1pt to 144pt/,
     );
   });
 });
