@@ -46,13 +46,21 @@ function lines(path: string): Line[] {
   return out;
 }
 
-/** Pairs each line of ours with the first unpaired line of the same text in Chromium's, in page order. */
+/**
+ * Pairs each line of ours with the nearest unpaired line of the same text in Chromium's: on the
+ * nearest page, then the nearest in position. Short texts recur ("14" ends both "Session 14" and
+ * "Speaker 14" when those wrap), and poppler's order of a row's lines is no guide to which is which.
+ */
 function pair(ours: readonly Line[], theirs: readonly Line[]): { pairs: [Line, Line][]; unpaired: number } {
   const left = [...theirs];
   const pairs: [Line, Line][] = [];
   let unpaired = 0;
+  const distance = (a: Line, b: Line) => Math.abs(a.page - b.page) * 1e6 + Math.abs(a.left - b.left) + Math.abs(a.top - b.top);
   for (const line of ours) {
-    const at = left.findIndex((other) => other.text === line.text);
+    let at = -1;
+    left.forEach((other, i) => {
+      if (other.text === line.text && (at === -1 || distance(line, other) < distance(line, left[at]!))) at = i;
+    });
     if (at === -1) unpaired++;
     else pairs.push([line, left.splice(at, 1)[0]!]);
   }
@@ -70,6 +78,11 @@ interface Variant {
   css: string;
   locale: LocaleId;
   pages: number;
+  /**
+   * Whether the first line of every page after the first is held within a point of Chromium's (where
+   * a table goes on), and every line of a text found once in each edition within 1.5 pt.
+   */
+  pageTops?: boolean;
 }
 
 /*
@@ -83,6 +96,14 @@ interface Variant {
  * break-inside: avoid keeps a country together in both. The separated budget words one header cell
  * otherwise than budget.html: there "a coordinator for the whole programme" ended within 0.1 pt of
  * its column's edge, and fitted the line in Chromium but not in the PDF (columns 0.1 pt apart at worst).
+ * With separated borders (rowspan-pages-separate.css), rows that the spanning cell's height made
+ * tall, taller than the room left, are started and cut inside the first (before: moved whole, 0.894
+ * of the characters on the same page), and a repeated header has no spacing above it at a page's top
+ * (before: 3.3 pt lower than Chromium's; measured 2026-11-30). Rows that go on after a break between
+ * a rowspan cell's rows stand one spacing lower again (2.8 pt), and the rows after a cut spanning cell
+ * are not lowered for the room its lines left unused at the page's end (before: 9.4-10 pt lower).
+ * The footer (pagination-footer-*) is repeated, as the header, only when it takes at most a quarter
+ * of the page area: 174 pt repeated, 182 pt and 189 pt printed once, in both editions (agreeing before).
  */
 /*
  * Pagination (pagination.css, orphans and widows 4 in a cell's paragraph). Chromium cuts a row taller
@@ -125,14 +146,34 @@ const VARIANTS: readonly Variant[] = [
     css: "rowspan-pages-separate.css",
     locale: "en",
     pages: 4,
+    pageTops: true,
+  },
+  {
+    name: "members by country without a header, separated borders and spacing, US Letter: the spacing above a page's first row",
+    html: "rowspan-no-thead.html",
+    css: "rowspan-pages-separate.css",
+    locale: "en",
+    pages: 4,
+    pageTops: true,
   },
   { name: 'members by region, rowspan="0" in each row group: a page breaks inside the group', html: "rowspan-zero.html", css: "rowspan-pages.css", locale: "en", pages: 3 },
   { name: "a spanning cell whose own text goes on on the next page, beside the next row", html: "rowspan-tall.html", css: "rowspan-pages.css", locale: "en", pages: 3 },
+  {
+    name: "a spanning cell whose own text goes on on the next page, separated borders and spacing, US Letter",
+    html: "rowspan-tall.html",
+    css: "rowspan-pages-separate.css",
+    locale: "en",
+    pages: 3,
+    pageTops: true,
+  },
   { name: "a heading that stays with the header row and first row on the next page", html: "pagination-heading.html", css: "pagination.css", locale: "en", pages: 2 },
   { name: "a row taller than a page after short rows, cut at the page's end", html: "pagination-tall-row.html", css: "pagination.css", locale: "en", pages: 2 },
   { name: "a first row taller than a page, started on the page where the table is", html: "pagination-first-row-tall.html", css: "pagination.css", locale: "en", pages: 2 },
   { name: "a first row taller than a page whose orphans do not fit: the table moves", html: "pagination-orphans.html", css: "pagination.css", locale: "en", pages: 3 },
   { name: "a row taller than a page cut to leave its paragraph's widows", html: "pagination-widows.html", css: "pagination.css", locale: "en", pages: 3 },
+  { name: "a footer of 174 pt, under a quarter of the page area (179.3 pt), repeated", html: "pagination-footer-repeated.html", css: "pagination.css", locale: "en", pages: 4 },
+  { name: "a footer of 189 pt, over a quarter of the page area, printed once", html: "pagination-footer-tall.html", css: "pagination.css", locale: "en", pages: 3 },
+  { name: "a footer of 182 pt, just over a quarter of the page area, printed once", html: "pagination-footer-over.html", css: "pagination.css", locale: "en", pages: 3 },
   { name: "a header taller than a quarter of the page, not repeated", html: "pagination-tall-header.html", css: "pagination.css", locale: "en", pages: 2 },
 ];
 
@@ -146,7 +187,7 @@ describeInBrowser("a table printed by Chromium and in our PDF", () => {
   });
   afterAll(async () => launched?.close());
 
-  it.each(VARIANTS)("$name: same pages, line starts, line tops and column edges", async ({ html, css, locale, pages }) => {
+  it.each(VARIANTS)("$name: same pages, line starts, line tops and column edges", async ({ html, css, locale, pages, pageTops }) => {
     const fragment = readFileSync(join(FIXTURES, html), "utf8");
     const { script, tag, dir } = localeInfo(locale);
     const stylesheets = documentStylesheets(
@@ -173,6 +214,22 @@ describeInBrowser("a table printed by Chromium and in our PDF", () => {
       topDifference: Number(median(pairs.map(([a, b]) => Math.abs(a.top - b.top))).toFixed(1)),
       leftDifference: Number(median(pairs.map(([a, b]) => Math.abs(a.left - b.left))).toFixed(1)),
       worstLeft: Number(Math.max(...pairs.map(([a, b]) => Math.abs(a.left - b.left))).toFixed(1)),
+      // The top line of each later page (a repeated header's, or the first row's) against its pair.
+      worstPageTop: Number(
+        Math.max(
+          0,
+          ...pairs.filter(([a]) => a.page > 1 && a.top === Math.min(...ours.filter((l) => l.page === a.page).map((l) => l.top))).map(([a, b]) => Math.abs(a.top - b.top)),
+        ).toFixed(1),
+      ),
+      // Lines whose text occurs once in each edition (no pairing doubt): the worst top difference.
+      worstUniqueTop: Number(
+        Math.max(
+          0,
+          ...pairs
+            .filter(([a]) => ours.filter((l) => l.text === a.text).length === 1 && chromium.filter((l) => l.text === a.text).length === 1)
+            .map(([a, b]) => Math.abs(a.top - b.top)),
+        ).toFixed(1),
+      ),
     };
     // Issue 12's bar for line starts, pages and tops; columns within a point at the median, two at
     // worst. Measured when written: line tops 0.3-0.8 pt apart at the median, column edges 0.1-0.4 pt
@@ -188,7 +245,8 @@ describeInBrowser("a table printed by Chromium and in our PDF", () => {
         measured.samePage >= 0.99 &&
         measured.topDifference <= (locale === "ar" ? 3 : 2) &&
         measured.leftDifference <= 1 &&
-        measured.worstLeft <= 2,
+        measured.worstLeft <= 2 &&
+        (!pageTops || (measured.worstPageTop <= 1 && measured.worstUniqueTop <= 1.5)),
     }).toEqual({ measured, met: true });
   });
 });
