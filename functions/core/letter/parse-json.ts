@@ -6,7 +6,11 @@ import type { DataIssue } from "../errors";
 /** Keys that could reach an object's prototype if data were ever merged; refused wherever they appear. */
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-export type JsonParseResult = { ok: true; value: unknown } | { ok: false; issues: DataIssue[] };
+/**
+ * A data file's JSON: its value, or its issues; with keys written twice, the issues and the value
+ * JSON.parse kept (the last of each), so the file's other problems can be found in the same run.
+ */
+export type JsonParseResult = { ok: true; value: unknown } | { ok: false; issues: DataIssue[]; keptValue?: unknown };
 
 /** Line and column (1-based) of a character offset, for error messages people can act on. */
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -151,6 +155,8 @@ export function parseDataJson(file: string, withBom: string): JsonParseResult {
   findForbiddenKeys(value, [], file, issues);
   // Too deep for the scanner's recursion is already refused above; otherwise every duplicate is named.
   // The position-tracking scan is slow on a cold start; it runs only when the text has more keys than the value kept.
-  if (!issues.some((issue) => issue.message.startsWith("nested deeper")) && keysWritten(text) !== keysKept(value)) issues.push(...findDuplicateKeys(file, text));
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, value };
+  const duplicates = !issues.some((issue) => issue.message.startsWith("nested deeper")) && keysWritten(text) !== keysKept(value) ? findDuplicateKeys(file, text) : [];
+  // A value with keys that could pollute prototypes is read no further; one with keys written twice is.
+  if (issues.length > 0) return { ok: false, issues: [...issues, ...duplicates] };
+  return duplicates.length > 0 ? { ok: false, issues: duplicates, keptValue: value } : { ok: true, value };
 }

@@ -101,24 +101,31 @@ function validate<T>(schema: z.ZodType<T>, file: string, letterFile: LetterFile)
   const decoded = decode(file, letterFile);
   if (decoded.text === undefined) return { issues: decoded.issues };
   const parsed = parseDataJson(file, decoded.text);
-  if (!parsed.ok) return { issues: parsed.issues };
+  // Keys written twice are the file's problem, and the rest of it is still read (with the value JSON
+  // kept), so its other problems come in the same run; the file is never usable until the key is fixed.
+  if (!parsed.ok && parsed.keptValue === undefined) return { issues: parsed.issues };
+  const json = parsed.ok ? parsed.value : parsed.keptValue;
+  const before = parsed.ok ? [] : parsed.issues;
   // The input is reported so that a message can say what was found ("found 501").
-  const result = schema.safeParse(parsed.value, { reportInput: true });
-  if (result.success) return { value: result.data, json: parsed.value, issues: [] };
+  const result = schema.safeParse(json, { reportInput: true });
+  if (result.success) return before.length > 0 ? { json, issues: before } : { value: result.data, json, issues: [] };
   return {
     // The parsed JSON is kept: the checks between files read what did parse (letter-references.ts).
-    json: parsed.value,
-    issues: result.error.issues.map((issue) => ({
-      file,
-      path: formatJsonPath(issue.path),
-      message:
-        issue.code === "unrecognized_keys"
-          ? unexpectedFields(issue.keys)
-          : // zod says only "Invalid key in record"; the key's own issues state the rule (test/reliability, issue 8).
-            issue.code === "invalid_key"
-            ? `invalid key: ${issue.issues.map((keyIssue) => keyIssue.message).join("; ")}`
-            : messageOf(issue),
-    })),
+    json,
+    issues: [
+      ...before,
+      ...result.error.issues.map((issue) => ({
+        file,
+        path: formatJsonPath(issue.path),
+        message:
+          issue.code === "unrecognized_keys"
+            ? unexpectedFields(issue.keys)
+            : // zod says only "Invalid key in record"; the key's own issues state the rule (test/reliability, issue 8).
+              issue.code === "invalid_key"
+              ? `invalid key: ${issue.issues.map((keyIssue) => keyIssue.message).join("; ")}`
+              : messageOf(issue),
+      })),
+    ],
   };
 }
 

@@ -218,4 +218,23 @@ describe("parseLetter says what a language or date field holds and what to write
     letter["letter.json"].date = value;
     expect(problemsOf(letter)).toContain(`sample/letter.json: date: ${message}`);
   });
+
+  // A key written twice used to be the only problem said of its file: the rest of the file was read
+  // only once it was fixed (found by trying it). Now the file is read on with the value JSON kept.
+  it("reports a key written twice together with the same file's other problems, and the other files'", () => {
+    const letter = sample();
+    delete letter["fr.json"].signatories["second-ngo"];
+    delete letter["en.json"].title;
+    // "title" twice, the second (which JSON keeps) with a control character in it.
+    const fr = JSON.stringify(letter["fr.json"], null, 2).replace(/\n {2}"title": "/, '\n  "title": "Un autre titre",\n  "title": "\\u0007');
+    const problems = problemsOf({ ...letter, "fr.json": fr });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^sample\/fr\.json: title: duplicate key "title" at line \d+; it is first written at line \d+/),
+        expect.stringMatching(/^sample\/fr\.json: signatories\.second-ngo: missing/),
+        expect.stringMatching(/^sample\/fr\.json: title: .*U\+0007/),
+        "sample/en.json: title: missing; expected a string",
+      ]),
+    );
+  });
 });
