@@ -101,6 +101,8 @@ describe("markup a field of the letter carries into it", () => {
     const fr = JSON.parse(readFileSync(french, "utf8"));
     fr.paragraphs[0].content[0].text = `${fr.paragraphs[0].content[0].text} <blink>urgent</blink>`;
     fr.paragraphs[1].content[0].text = `<font color="red">${fr.paragraphs[1].content[0].text}</font>`;
+    // An attribute whose value is a letter found in nearly every field: only the field that writes it is named.
+    fr.paragraphs[2].content[0].text = `${fr.paragraphs[2].content[0].text} <b onclick="e">gras</b>`;
     writeFileSync(french, JSON.stringify(fr, null, 2));
     renderer = await createRenderer({ templatesDir: templates, paper: "A4" });
     parsed = await loadLetter(join(root, "data"), LETTER);
@@ -118,6 +120,7 @@ describe("markup a field of the letter carries into it", () => {
       `${LETTER}/fr.json: paragraphs[0].content[0].text: <blink> is not an element of the letter vocabulary (templates/VOCABULARY.md)`,
       `${LETTER}/fr.json: paragraphs[1].content[0].text: <font> is not an element of the letter vocabulary (templates/VOCABULARY.md)`,
       `${LETTER}/fr.json: paragraphs[1].content[0].text: <font> has an attribute the PDF layout does not know: color`,
+      `${LETTER}/fr.json: paragraphs[2].content[0].text: <b> has an attribute the PDF layout does not know: onclick`,
       `${LETTER}/fr.json: sources.udhr: <a> has href="Déclaration universelle des droits de l’homme, article 3": expected an https: address or a #fragment (templates/VOCABULARY.md)`,
     ]);
     expect((error as InvalidLetterDataError).issues[0]!.message).toMatch(/; the template \S*templates\/raw-org puts this text into the letter's markup: write plain text here$/);

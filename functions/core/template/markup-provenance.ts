@@ -40,15 +40,30 @@ function fieldsOf(letter: Letter, locale: LocaleId, engine: TemplateEngine): Fie
   return fields;
 }
 
-/** The fields whose text carries the problem: the element written as markup, or the attribute's value. */
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * The fields whose text carries the problem, by the most specific evidence: the element written as
+ * markup with that attribute in a field's text; else the field whose whole text is the attribute's
+ * value, or the longest fields the value is made of (the template writes `href="https://{{id}}"`).
+ * Any field that merely contains the value is not evidence: a value such as "e" is in nearly every
+ * field, and each was blamed.
+ */
 function carriers(problem: VocabularyProblem, fields: readonly Field[]): Field[] {
   const tag = `<${problem.element.tagName}`;
   const byElement = fields.filter((field) => field.text.toLowerCase().includes(tag));
   if (!problem.attribute) return byElement;
   const { name, value } = problem.attribute;
-  // An attribute's value a field fills, or the attribute written in a field's markup.
-  const byValue = value.trim() === "" ? [] : fields.filter((field) => field.text.includes(value.trim()));
-  return byValue.length > 0 ? byValue : byElement.filter((field) => field.text.toLowerCase().includes(`${name}=`));
+  const written = new RegExp(`${escapeRegExp(tag)}\\b[^>]*\\s${escapeRegExp(name)}\\s*(=|>|/|\\s|$)`, "i");
+  const inMarkup = byElement.filter((field) => written.test(field.text));
+  if (inMarkup.length > 0) return inMarkup;
+  const filled = value.trim();
+  if (filled === "") return [];
+  const whole = fields.filter((field) => field.text.trim() === filled);
+  if (whole.length > 0) return whole;
+  const parts = fields.filter((field) => field.text.trim() !== "" && filled.includes(field.text.trim()));
+  const longest = Math.max(0, ...parts.map((field) => field.text.trim().length));
+  return parts.filter((field) => field.text.trim().length === longest);
 }
 
 /**
