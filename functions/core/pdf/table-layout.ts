@@ -802,7 +802,8 @@ function freshRoom(table: TableLayout, freshHeight: number): number {
 
 /**
  * What must fit on a page for the table to start there: its top, header, first rows and footer
- * (the whole table when it may not break). First rows taller than a page after a break
+ * (the whole table when it may not break; only the first row of rows a rowspan cell binds, which
+ * break between them). First rows taller than a page after a break
  * (`freshHeight`) are cut on any page, so Chromium starts them where it is: then only the first
  * lines of every cell (as many as its `orphans`) must fit.
  */
@@ -810,7 +811,13 @@ export function tableHead(table: TableLayout, whole: boolean, freshHeight = Numb
   const blocks = whole ? table.body : table.body.slice(0, 1);
   let rows = rowsHeight(table, blocks);
   const first = table.body[0];
-  if (!whole && first && first.height > freshRoom(table, freshHeight) + EPSILON) {
+  if (!whole && first?.breakable && first.boundaries.length > 0 && first.boundaries[0]! <= freshRoom(table, freshHeight) + table.after + EPSILON) {
+    // Rows only a rowspan cell binds break between them (placeTable): the first row starts them,
+    // as in Chromium; counting all of them (or every cell's first lines, later rows' too) moved a
+    // table with a 40-row rowspan whole to the next page (issue 12 item 7). The first boundary is
+    // the second row's top, so it counts the spacing below the first row, as rowsHeight does.
+    rows = Math.min(rows, first.boundaries[0]!);
+  } else if (!whole && first && first.height > freshRoom(table, freshHeight) + EPSILON) {
     const starts = first.cells.flatMap((cell) => (cell.firstBreak === null ? [] : [cell.firstBreak]));
     rows = starts.length > 0 ? Math.max(...starts) : 0;
   }
