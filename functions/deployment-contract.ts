@@ -9,6 +9,12 @@ import { DOCUMENTS_PREFIX } from "./storage/object-layout";
 export { DOCUMENTS_PREFIX };
 export { RENDER_NODE_OPTIONS } from "./render/node-options";
 export { PREPARED_TEMPLATES_FILE } from "./render/prepared-file";
+
+/**
+ * The file beside a bundle's index.js naming the page catalogs checked when it was bundled
+ * (infra/bundling/check-page-catalogs-cli.ts): their digest, so the cold start skips the check.
+ */
+export const CHECKED_PAGE_CATALOGS_FILE = "page-catalogs-checked.json";
 export { BUNDLE_FILES, assetPath } from "./fonts/font-files";
 export { HYPHENATION_BUNDLE_FOLDER, hyphenationDir } from "./hyphenation/hyphenation-files";
 

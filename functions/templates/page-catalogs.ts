@@ -10,11 +10,10 @@ import { readCatalogFolder } from "./catalog-folder";
 /** letterpress's own pages' words at the root of templates/ (the refused share links' pages), not any template's. */
 export const PAGE_MESSAGES_FOLDER = "share-pages";
 
-/**
- * The file beside a bundle's index.js naming the page catalogs checked when it was bundled
- * (infra/bundling/check-page-catalogs-cli.ts): their digest, so the cold start skips the check.
- */
-export const CHECKED_PAGE_CATALOGS_FILE = "page-catalogs-checked.json";
+// Named in the deployment contract, which the CDK app reads without loading this module's parsers.
+import { CHECKED_PAGE_CATALOGS_FILE } from "../deployment-contract";
+
+export { CHECKED_PAGE_CATALOGS_FILE };
 
 /** The catalog every other language's page catalog is checked against (the same keys and arguments). */
 const PAGE_SOURCE_LOCALE = "en" as LocaleId;
