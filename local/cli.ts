@@ -159,6 +159,9 @@ withStorageFlags(
       const published = new Set(result.stored.map((stored) => stored.request.letterId));
       for (const { letterId, revision } of result.letters) {
         if (!published.has(letterId) || revision === undefined) continue;
+        // Only a publish that moved latest.json (every document of the revision stored) changes what
+        // serve's links lead to; one format alone (--format pdf) stores documents but leaves latest.json.
+        if ((await runtime.store.getLatest(letterId))?.revision !== revision) continue;
         const takenOver = await origins.published(letterId, resolve(flags.data), revision);
         if (takenOver) warn(takenOver);
       }

@@ -12,20 +12,36 @@ const TSX = join(REPO, "node_modules/.bin/tsx");
 
 function generate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, [join(REPO, "local/cli.ts"), "generate", "--format", "html", ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) =>
+    // Both formats (the default): only a run that stores every document of the revision moves latest.json.
+    execFile(TSX, [join(REPO, "local/cli.ts"), "generate", ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
-/** The sample letter under `letterId` in `dataDir`, its summary marked so each folder's copy has its own revision (French is then stale: English only is made). */
+/**
+ * Publishes a letter whole, as serve would link to it: its general letters, then its personalized
+ * ones; `latest.json` moves when the second run completes the revision. The second run's output,
+ * both runs' warnings.
+ */
+async function publishWhole(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const general = await generate(args);
+  const personalized = await generate([...args, "--recipients"]);
+  return { code: Math.max(general.code, personalized.code), stdout: personalized.stdout, stderr: `${general.stderr}${personalized.stderr}` };
+}
+
+/**
+ * The sample letter under `letterId` in `dataDir`, a recipient's name marked so each folder's copy has
+ * its own revision (letter.json only: both translations stay current, so a run publishes whole).
+ */
 function sampleIn(dataDir: string, letterId: string, mark: string): void {
   const folder = join(dataDir, letterId);
   cpSync(join(FIXTURES_DIR, "letters/sample"), folder, { recursive: true });
-  const facts = JSON.parse(readFileSync(join(folder, "letter.json"), "utf8")) as { id: string };
-  writeFileSync(join(folder, "letter.json"), JSON.stringify({ ...facts, id: letterId }, null, 2));
-  const english = JSON.parse(readFileSync(join(folder, "en.json"), "utf8")) as { summary: string };
-  writeFileSync(join(folder, "en.json"), JSON.stringify({ ...english, summary: `${english.summary} (${mark})` }, null, 2));
+  const facts = JSON.parse(readFileSync(join(folder, "letter.json"), "utf8")) as { id: string; recipients: { representativeName?: string }[] };
+  const recipients = facts.recipients.map((recipient) =>
+    recipient.representativeName ? { ...recipient, representativeName: `${recipient.representativeName} ${mark}` } : recipient,
+  );
+  writeFileSync(join(folder, "letter.json"), JSON.stringify({ ...facts, id: letterId, recipients }, null, 2));
 }
 
 /**
@@ -39,19 +55,20 @@ describe("publishing a letter from another data folder into the same local store
   const letterId = `takeover-${Math.random().toString(36).slice(2, 10)}`;
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "letterpress-origins-"));
-    sampleIn(join(root, "data"), letterId, "the real one");
-    sampleIn(join(root, "scratch"), letterId, "a scratch copy");
+    sampleIn(join(root, "data"), letterId, "Real");
+    sampleIn(join(root, "scratch"), letterId, "Scratch");
+    sampleIn(join(root, "scratch-partial"), letterId, "Partial");
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   const takeover = (stderr: string) => stderr.split("\n").filter((line) => line.startsWith(`warning: letter ${letterId}: published from`));
 
   it("warns when a copy takes a letter over, naming the folder it came from before, and again when it is taken back", async () => {
-    const first = await generate(["--data", join(root, "data"), "--out", join(root, "out"), "--letter", letterId, "--locale", "en"]);
+    const first = await publishWhole(["--data", join(root, "data"), "--out", join(root, "out"), "--letter", letterId]);
     expect(first.code).toBe(0);
     expect(takeover(first.stderr)).toEqual([]);
 
-    const scratch = await generate(["--data", join(root, "scratch"), "--out", join(root, "out-scratch"), "--letter", letterId, "--locale", "en"]);
+    const scratch = await publishWhole(["--data", join(root, "scratch"), "--out", join(root, "out-scratch"), "--letter", letterId]);
     expect(takeover(scratch.stderr)).toEqual([
       `warning: letter ${letterId}: published from ${join(root, "scratch")}, over what ${join(root, "data")} published before under the same id: ` +
         `the links serve hands out for ${letterId} now lead to this copy (publish from ${join(root, "data")} again to bring it back, or give the copy its own id)`,
@@ -60,11 +77,25 @@ describe("publishing a letter from another data folder into the same local store
     expect(scratch.code).toBe(0);
 
     // The same folder again: nothing to say.
-    const again = await generate(["--data", join(root, "scratch"), "--out", join(root, "out-scratch"), "--letter", letterId, "--locale", "en"]);
+    const again = await publishWhole(["--data", join(root, "scratch"), "--out", join(root, "out-scratch"), "--letter", letterId]);
     expect(takeover(again.stderr)).toEqual([]);
 
-    const back = await generate(["--data", join(root, "data"), "--out", join(root, "out"), "--letter", letterId, "--locale", "en"]);
+    const back = await publishWhole(["--data", join(root, "data"), "--out", join(root, "out"), "--letter", letterId]);
     expect(takeover(back.stderr)).toEqual([expect.stringContaining(`over what ${join(root, "scratch")} published before`)]);
+  });
+
+  // What the fresh user found: a copy published in one format stored its documents but left
+  // latest.json (and so serve's links) where it was, and was still said to have taken the letter over.
+  it("says nothing of a copy's publish that did not move latest.json (one format, or general letters only)", async () => {
+    // A copy of its own revision, never published whole.
+    const partial = await generate(["--data", join(root, "scratch-partial"), "--out", join(root, "out-partial"), "--letter", letterId, "--format", "pdf"]);
+    expect(partial.code).toBe(0);
+    expect(takeover(partial.stderr)).toEqual([]);
+    const general = await generate(["--data", join(root, "scratch-partial"), "--out", join(root, "out-partial"), "--letter", letterId]);
+    expect(takeover(general.stderr)).toEqual([]);
+    // The real folder still owns what serve links to: publishing from it again is no takeover.
+    const real = await publishWhole(["--data", join(root, "data"), "--out", join(root, "out"), "--letter", letterId]);
+    expect(takeover(real.stderr)).toEqual([]);
   });
 
   /** A data folder under the test's root that holds `letterIds` (a warning names only a folder still there). */
