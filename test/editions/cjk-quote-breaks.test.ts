@@ -1,14 +1,7 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { embeddedFontCss, styleLetter } from "../../functions/core/html/web-fonts";
-import { localeInfo } from "../../functions/core/locales";
-import { renderPdf } from "../../functions/core/pdf/render-pdf";
-import { documentStylesheets, stylesheetsAsHtmlCss } from "../../functions/core/style/document-stylesheets";
+import type { LocaleId } from "../../functions/core/locales";
 import { loadFontLibrary } from "../../functions/fonts/load-font-library";
-import { createWebFonts } from "../../functions/fonts/web-fonts";
-import { toFile } from "../core/pdf/pdf-inspect";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
-import { compareEditions } from "../support/edition-comparison";
+import { paragraphsAtWidths } from "../support/edition-comparison";
 
 /**
  * Closing and opening punctuation in sequence at Chinese line ends, Chromium's print against our PDF.
@@ -22,7 +15,6 @@ import { compareEditions } from "../support/edition-comparison";
  * end when only so it fits, as Chromium sets closing brackets (paragraph.ts, closingMarkTrimmedAtLineEnd).
  */
 
-const TEMPLATES = join(__dirname, "../../templates");
 const PARAGRAPHS = [
   "委员会认为，“严重侵权行为仍在大规模发生，尤其影响到最弱势群体。”特别报告员还呼吁国际社会“加大努力保护”朝鲜民众。",
   "他在报告中写道：“我们必须立即行动！”各国代表随后表示赞同，并指出「这绝非巧合。」此后又问『谁能否认？』这一问题仍然存在。",
@@ -30,7 +22,6 @@ const PARAGRAPHS = [
 ];
 /** Widths in em of the body size: a sequence at a line's end in one is inside a line in the next. */
 const WIDTHS = [9, 10.5, 11, 12.5, 13, 14.5, 15, 16.5, 17, 19.5, 21];
-const BOTTOM_MARGIN = 0;
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
@@ -43,31 +34,7 @@ describeInBrowser("Chinese punctuation in sequence at line ends: Chromium and ou
   afterAll(async () => launched?.close());
 
   it.each(["start", "justify"])("text-align: %s, every width", async (align) => {
-    const { script, tag, dir } = localeInfo("zh");
-    const paragraphs = WIDTHS.map((_, w) => PARAGRAPHS.map((text) => `<p class="w${w}">${text}</p>`).join("")).join("");
-    const fragment = `<article class="letter" lang="${tag}" dir="${dir}">${paragraphs}</article>`;
-    const author = [
-      "@page { size: A4; margin: 15mm; }",
-      "body { font-family: var(--font-body); font-size: 10pt; line-height: 1.6; }",
-      `p { margin: 0 0 6pt; text-align: ${align}; }`,
-      ...WIDTHS.map((width, w) => `.w${w} { width: ${width}em; }`),
-    ].join("\n");
-    const stylesheets = documentStylesheets(
-      { userAgent: readFileSync(join(TEMPLATES, "ua.css"), "utf8"), author },
-      { script, paper: "A4", pageLabel: (page, count) => `${page}/${count}` },
-    );
-    // The page carries the PDF's fonts, as the HTML edition does: the system's fonts draw other quotes.
-    const fontCss = await embeddedFontCss(createWebFonts(fonts), styleLetter(fragment, stylesheets));
-    const page = await launched.browser.newPage();
-    await page.setContent(
-      `<!DOCTYPE html><html lang="${tag}" dir="${dir}"><head><meta charset="utf-8"><style>${fontCss}\n${stylesheetsAsHtmlCss(stylesheets)}</style></head><body>${fragment}</body></html>`,
-    );
-    await page.emulateMedia({ media: "print" });
-    const chromium = toFile(await page.pdf({ preferCSSPageSize: true }));
-    await page.close();
-    const metadata = { title: "t", author: "a", subject: "s", keywords: [], creationDate: new Date(0) };
-    const ours = toFile(await renderPdf(fragment, { locale: localeInfo("zh"), stylesheets, metadata, fonts }));
-    const figures = compareEditions(ours, chromium, BOTTOM_MARGIN);
+    const figures = await paragraphsAtWidths(launched.browser, fonts, { locale: "zh" as LocaleId, paragraphs: PARAGRAPHS, widths: WIDTHS, align });
     expect(figures.characters.ours).toBe(figures.characters.chromium);
     expect({ agreeing: figures.agreeing, pages: figures.pages.ours }).toEqual({ agreeing: 1, pages: figures.pages.chromium });
   });

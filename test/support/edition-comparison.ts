@@ -1,8 +1,15 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser } from "playwright-core";
+import { embeddedFontCss, styleLetter } from "../../functions/core/html/web-fonts";
 import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
-import type { LocaleId } from "../../functions/core/locales";
+import { type LocaleId, localeInfo } from "../../functions/core/locales";
+import { renderPdf } from "../../functions/core/pdf/render-pdf";
 import { type DocumentRenderer, renderDocument } from "../../functions/core/render-document";
+import { documentStylesheets, stylesheetsAsHtmlCss } from "../../functions/core/style/document-stylesheets";
 import { TemplateLibrary } from "../../functions/core/template/template-library";
+import type { FontLibrary } from "../../functions/core/pdf/font-library";
+import { createWebFonts } from "../../functions/fonts/web-fonts";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { toFile } from "../core/pdf/pdf-inspect";
@@ -108,4 +115,42 @@ export function chromiumWithLetter(letterId: string): ChromiumWithLetter {
   });
   afterAll(async () => setup.launched?.close());
   return setup;
+}
+
+/**
+ * Paragraphs each set at several widths (in em of a 10pt body, one class per width), printed by
+ * Chromium with the PDF's fonts embedded (as the HTML edition carries them) and laid out by our PDF
+ * with the same stylesheets: the figures of the two, for line-breaking cases that must meet line
+ * ends in many places. `bodyCss` adds declarations to the body rule.
+ */
+export async function paragraphsAtWidths(
+  browser: Browser,
+  fonts: FontLibrary,
+  options: { locale: LocaleId; paragraphs: readonly string[]; widths: readonly number[]; align: string; bodyCss?: string },
+): Promise<EditionFigures> {
+  const { script, tag, dir } = localeInfo(options.locale);
+  const paragraphs = options.widths.map((_, w) => options.paragraphs.map((text) => `<p class="w${w}">${text}</p>`).join("")).join("");
+  const fragment = `<article class="letter" lang="${tag}" dir="${dir}">${paragraphs}</article>`;
+  const author = [
+    "@page { size: A4; margin: 15mm; }",
+    `body { font-family: var(--font-body); font-size: 10pt; line-height: 1.6;${options.bodyCss ? ` ${options.bodyCss}` : ""} }`,
+    `p { margin: 0 0 6pt; text-align: ${options.align}; }`,
+    ...options.widths.map((width, w) => `.w${w} { width: ${width}em; }`),
+  ].join("\n");
+  const stylesheets = documentStylesheets(
+    { userAgent: readFileSync(join(TEMPLATES_DIR, "ua.css"), "utf8"), author },
+    { script, paper: "A4", pageLabel: (page, count) => `${page}/${count}` },
+  );
+  // The page carries the PDF's fonts, as the HTML edition does: the system's fonts draw other glyphs.
+  const fontCss = await embeddedFontCss(createWebFonts(fonts), styleLetter(fragment, stylesheets));
+  const page = await browser.newPage();
+  await page.setContent(
+    `<!DOCTYPE html><html lang="${tag}" dir="${dir}"><head><meta charset="utf-8"><style>${fontCss}\n${stylesheetsAsHtmlCss(stylesheets)}</style></head><body>${fragment}</body></html>`,
+  );
+  await page.emulateMedia({ media: "print" });
+  const chromium = toFile(await page.pdf({ preferCSSPageSize: true }));
+  await page.close();
+  const metadata = { title: "t", author: "a", subject: "s", keywords: [], creationDate: new Date(0) };
+  const ours = toFile(await renderPdf(fragment, { locale: localeInfo(options.locale), stylesheets, metadata, fonts }));
+  return compareEditions(ours, chromium, 0);
 }

@@ -2,8 +2,7 @@ import { type DefaultTreeAdapterTypes, parseFragment } from "parse5";
 import { LetterpressError } from "../errors";
 import { readImageElement } from "../images/image-element";
 import { resolveImage, type TemplateAssets } from "../images/image-source";
-import { FROM_DATA, positionOf, skeletonOf } from "./template-markup";
-import { withBlocksClosed } from "./template-syntax";
+import { FROM_DATA, positionOf, readableSkeletonOf } from "./template-markup";
 
 /**
  * The `<img>` elements a template's sources write, found in their Handlebars syntax trees when the
@@ -41,14 +40,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
 export function templateImages(sources: Readonly<Record<string, string>>): TemplateImage[] {
   const images: TemplateImage[] = [];
   for (const [file, source] of Object.entries(sources)) {
-    let skeleton: ReturnType<typeof skeletonOf>;
-    try {
-      skeleton = skeletonOf(source);
-    } catch {
-      const closed = withBlocksClosed(source);
-      if (closed === undefined) continue;
-      skeleton = skeletonOf(closed);
-    }
+    const skeleton = readableSkeletonOf(source);
+    if (!skeleton) continue;
     for (const element of imagesIn(parseFragment(skeleton.text, { sourceCodeLocationInfo: true }), [])) {
       const { line, column } = positionOf(skeleton.segments, element.sourceCodeLocation?.startOffset ?? 0);
       const src = element.attrs.find((attribute) => attribute.name === "src")?.value;

@@ -28,6 +28,20 @@ interface Segment {
   column: number;
 }
 
+/**
+ * The skeleton of a source whose markup can be read: as written, or, when its only fault is a block
+ * left open (which hides none of its markup), as if closed at its end; undefined for any other source
+ * that does not parse (left to the syntax check).
+ */
+export function readableSkeletonOf(source: string): ReturnType<typeof skeletonOf> | undefined {
+  try {
+    return skeletonOf(source);
+  } catch {
+    const closed = withBlocksClosed(source);
+    return closed === undefined ? undefined : skeletonOf(closed);
+  }
+}
+
 /** The source as markup: its content as written, each mustache a placeholder; and where each run of it stands in the source. */
 export function skeletonOf(source: string): { text: string; segments: Segment[] } {
   let text = "";
@@ -95,15 +109,8 @@ function described(element: DefaultTreeAdapterTypes.Element): string {
 export function templateMarkupProblems(sources: Readonly<Record<string, string>>): string[] {
   const problems: string[] = [];
   for (const [file, source] of Object.entries(sources)) {
-    let skeleton: ReturnType<typeof skeletonOf>;
-    try {
-      skeleton = skeletonOf(source);
-    } catch {
-      // A block left open hides none of the source's markup: read with its closings added at the end.
-      const closed = withBlocksClosed(source);
-      if (closed === undefined) continue;
-      skeleton = skeletonOf(closed);
-    }
+    const skeleton = readableSkeletonOf(source);
+    if (!skeleton) continue;
     // A fragment in a template's context: a partial may hold table rows or list items alone.
     const fragment = parseFragment(skeleton.text, { sourceCodeLocationInfo: true });
     for (const node of fragment.childNodes) {
