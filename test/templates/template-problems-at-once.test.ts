@@ -100,6 +100,20 @@ describe("unknown helpers, found when the template loads", () => {
     ]);
   });
 
+  // Found by trying it: an unknown helper in a source with a block left open came only once the
+  // block was closed. The source is read as if closed at its end, as the markup check reads it.
+  it("in a source whose only fault is a block left open, in the same run as that fault", async () => {
+    const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
+    let message = "";
+    try {
+      new TemplateEngine({ ...set, partials: { ...set.partials, open: "{{#if a}}\n<p>{{shout b}}</p>\n" } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/partials\/open\.hbs line 2, column 4: \{\{shout …\}\} calls a helper the template does not have/);
+    expect(message).toMatch(/open\.hbs.*if/);
+  });
+
   it("the shipped templates call only helpers they have", async () => {
     for (const name of ["un-security-council", "parliamentary-committee"]) expect(new TemplateEngine(await loadTemplateSet(TEMPLATES_DIR, name))).toBeInstanceOf(TemplateEngine);
   });

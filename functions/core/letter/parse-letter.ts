@@ -282,6 +282,9 @@ function languageTemplateIssues(file: string, locale: LocaleId, refs: Translatio
   return offer.letterWords.filter((word) => refs && !refs.fields.has(word)).map((word) => ({ file, path: word, message: `missing; the letter's template "${name}" prints it` }));
 }
 
+/** How many uncovered characters past the first five a coverage problem names by code point (a bound on its length). */
+const MAX_NAMED_BY_CODE_POINT = 100;
+
 function coverageIssues(file: string, json: unknown, coverage: TextCoverage): DataIssue[] {
   return stringsOf(json).flatMap(({ path, text }) => {
     const uncovered = coverage.uncovered(text);
@@ -289,11 +292,15 @@ function coverageIssues(file: string, json: unknown, coverage: TextCoverage): Da
     // Each character once, where it first occurs, counted in characters (code points) as a person counts them.
     const seen = new Set<number>();
     const distinct = uncovered.filter((character) => !seen.has(character.codePoint) && seen.add(character.codePoint));
+    // The first five described where they stand; the rest named by code point, so that one run
+    // names every character to replace (a cap of five hid a script behind "and 3 more").
     const listed = distinct
       .slice(0, 5)
       .map((character) => `${character.description} at character ${[...text.slice(0, character.index)].length}`)
       .join(", ");
-    const more = distinct.length > 5 ? ` and ${distinct.length - 5} more` : "";
+    const rest = distinct.slice(5, 5 + MAX_NAMED_BY_CODE_POINT).map((character) => `U+${character.codePoint.toString(16).toUpperCase().padStart(4, "0")}`);
+    const unnamed = distinct.length - 5 - rest.length;
+    const more = rest.length > 0 ? `, and ${rest.join(", ")}${unnamed > 0 ? ` and ${unnamed} more` : ""}` : "";
     return [{ file, path, message: `no shipped font has a glyph for ${listed}${more}; expected text the shipped fonts draw (replace or remove it)` }];
   });
 }

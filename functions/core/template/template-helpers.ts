@@ -1,4 +1,5 @@
 import Handlebars from "handlebars";
+import { withBlocksClosed } from "./template-syntax";
 
 /**
  * Handlebars' own helpers and letterpress's one (`t`): every name a template may call with
@@ -21,8 +22,12 @@ export function unknownHelperProblems(file: string, source: string, known: Reado
   try {
     program = Handlebars.parseWithoutProcessing(source);
   } catch {
-    // A source that does not parse is named by the syntax check.
-    return [];
+    // A block left open hides none of the source's calls: read with its closings added at the end
+    // (as the markup check does), so an unknown helper is said in the same run as the open block.
+    // Any other source that does not parse is named by the syntax check.
+    const closed = withBlocksClosed(source);
+    if (closed === undefined) return [];
+    program = Handlebars.parseWithoutProcessing(closed);
   }
   const problems: string[] = [];
   const expected = [...known].join(", ");
