@@ -259,7 +259,7 @@ function fontsOfLetter(engine: TemplateEngine, filled: FilledLetter, sources: re
   }
   const letter = styleLetter(filled.fragment, sources, engine.set.assets, sheets.parsed(sources));
   const { usage, runs } = usageRuns(fonts, letter);
-  const cuts = marginBoxCuts(fonts, localeInfo(filled.view.locale), letter);
+  const cuts = marginBoxCuts(fonts, localeInfo(filled.view.locale), letter, engine.set.assets);
   if (!known || known.fonts !== fonts)
     sheets.keepShape(sources, shapeKey, { fonts, texts, runs, runOfText: runsOfTexts(texts, runs), usage, cuts, others: new Map() } satisfies LetterShape);
   return { usage, cuts };

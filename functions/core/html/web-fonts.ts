@@ -146,7 +146,9 @@ function counterDigits(style = "decimal"): string {
 
 /** The characters a margin box can print: its text, every digit of its counters, the running strings' texts, and the ellipsis that cuts it. */
 function marginBoxText(content: readonly ContentPart[], runningStrings: ReadonlyMap<string, string>): string {
-  const parts = content.map((part) => (part.kind === "text" ? part.text : part.kind === "counter" ? counterDigits(part.style) : (runningStrings.get(part.name) ?? "")));
+  const parts = content.map((part) =>
+    part.kind === "text" ? part.text : part.kind === "counter" ? counterDigits(part.style) : part.kind === "string" ? (runningStrings.get(part.name) ?? "") : "",
+  );
   return `${parts.join("")}\u2026`;
 }
 

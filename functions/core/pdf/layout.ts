@@ -1,4 +1,5 @@
 import { LetterpressError } from "../errors";
+import { type ImageSource, resolveImage, type TemplateAssets } from "../images/image-source";
 import type { LocaleInfo } from "../locales";
 import { formatCounter } from "../style/counter-styles";
 import { borderWidthsOf, type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
@@ -53,6 +54,8 @@ export interface LayoutContext {
   fonts: FontLibrary;
   locale: LocaleInfo;
   styled: StyledDocument;
+  /** The template's images, which a margin box's `content: url()` names (TemplateSet.assets). */
+  images?: TemplateAssets;
 }
 
 /**
@@ -175,6 +178,16 @@ export type MarginBoxPosition = "left" | "center" | "right";
 
 const MARGIN_BOX_POSITIONS: readonly MarginBoxPosition[] = ["left", "center", "right"];
 
+/** A margin box's image (`content: url()`): the checked file, and its size and place within the box. */
+export interface MarginBoxImage {
+  source: ImageSource;
+  /** Points. */
+  width: number;
+  height: number;
+  /** Its side of the box (the box's `text-align`, else the box's own side). */
+  align: "left" | "center" | "right";
+}
+
 /** A margin box of a row, sized and bounded (`Composer.marginBoxRow`). */
 export interface MarginBoxText {
   /** What the box prints: its text, or the start of it that fits, ending in an ellipsis. */
@@ -185,6 +198,22 @@ export interface MarginBoxText {
   cut: boolean;
   /** Whether the box is narrower than its text on one line (it wraps, or was cut). */
   squeezed: boolean;
+  /** The box's image, when its content is a `url()` (its text is then empty). */
+  image?: MarginBoxImage;
+}
+
+/** Points in a CSS pixel: an image's intrinsic size is in CSS pixels. */
+export const PT_PER_PX = 0.75;
+
+/**
+ * The size of a margin box's image in a box `width` wide and `height` high: its intrinsic ratio,
+ * as large as fits (as `background-size: contain`) when the stylesheet sizes the box (`grow`),
+ * else its intrinsic size, scaled down only to fit.
+ */
+function imageInBox(image: ImageSource, width: number, height: number, grow: boolean): { width: number; height: number } {
+  const [intrinsicWidth, intrinsicHeight] = [image.width * PT_PER_PX, image.height * PT_PER_PX];
+  const scale = Math.min(width / intrinsicWidth, height / intrinsicHeight, grow ? Number.POSITIVE_INFINITY : 1);
+  return { width: intrinsicWidth * scale, height: intrinsicHeight * scale };
 }
 
 const ELLIPSIS = "\u2026";
@@ -950,7 +979,9 @@ export class Composer {
           ? part.text
           : part.kind === "counter"
             ? formatCounter(part.name === "page" ? pageIndex + 1 : this.pages.length, part.style)
-            : this.stringOn(pageIndex, part.name),
+            : part.kind === "string"
+              ? this.stringOn(pageIndex, part.name)
+              : "",
       )
       .join("");
   }
@@ -962,6 +993,18 @@ export class Composer {
    */
   marginBoxTextBeforeLayout(parts: readonly ContentPart[]): string {
     return parts.map((part) => (part.kind === "text" ? part.text : part.kind === "counter" ? formatCounter(1, part.style) : "")).join("");
+  }
+
+  /**
+   * The image a margin box shows (`content: url("assets/logo.svg")`), checked as an `<img>`'s file
+   * is (a file of the template's assets, within the limits, no remote address); null for a box of text.
+   *
+   * @throws LetterpressError TEMPLATE_ERROR naming the file, or the margin box for an address that names none
+   */
+  marginBoxImageOf(name: MarginBoxName, content: readonly ContentPart[]): ImageSource | null {
+    const part = content[0];
+    if (part?.kind !== "image") return null;
+    return resolveImage(part.src, this.ctx.images, `@page @${name} content: url("${part.src.slice(0, 80)}")`);
   }
 
   private drawMarginBoxes(): void {
@@ -976,16 +1019,29 @@ export class Composer {
           const box = style.boxes[`${edge}-${position}` as MarginBoxName];
           if (box) texts.set(position, this.contentText(box.content, index));
         }
-        for (const [position, { text, width: boxWidth }] of this.marginBoxRow(style, edge, texts)) {
+        // Margin boxes centre their content vertically in the margin, as CSS Paged Media's defaults do.
+        const area = edge === "top" ? { top: 0, height: style.margin.top } : { top: style.height - style.margin.bottom, height: style.margin.bottom };
+        for (const [position, { text, width: boxWidth, image }] of this.marginBoxRow(style, edge, texts)) {
           const box = style.boxes[`${edge}-${position}` as MarginBoxName]!;
           const x = position === "left" ? left : position === "right" ? left + width - boxWidth : left + (width - boxWidth) / 2;
+          if (image) {
+            const offset = image.align === "left" ? 0 : image.align === "right" ? boxWidth - image.width : (boxWidth - image.width) / 2;
+            // A running logo is the page's decoration: an artifact (node null: /Artifact of type Pagination), no Figure.
+            page.items.push({
+              kind: "image",
+              x: x + offset,
+              y: area.top + (area.height - image.height) / 2,
+              width: image.width,
+              height: image.height,
+              source: image.source,
+              node: null,
+            });
+            continue;
+          }
           // A margin box aligns its text to its own side unless the stylesheet says otherwise.
           const textAlign = box.style.textAlign === "start" ? (position === "center" ? "center" : position) : box.style.textAlign;
           const lines = this.set(this.textInlines(text, box.style), { ...box.style, textAlign }, boxWidth, dir);
-          const height = this.heightOf(lines);
-          // Margin boxes centre their text vertically in the margin, as CSS Paged Media's defaults do.
-          const area = edge === "top" ? { top: 0, height: style.margin.top } : { top: style.height - style.margin.bottom, height: style.margin.bottom };
-          let y = area.top + (area.height - height) / 2;
+          let y = area.top + (area.height - this.heightOf(lines)) / 2;
           for (const line of lines) {
             page.items.push({ kind: "line", x, y, line, node: null });
             y += line.height;
@@ -1013,7 +1069,29 @@ export class Composer {
     const boxOf = (position: MarginBoxPosition) => style.boxes[`${edge}-${position}` as MarginBoxName]!;
     const measure = (text: string, boxStyle: ComputedStyle) =>
       Math.max(0, ...this.set(this.textInlines(text, boxStyle), { ...boxStyle, textAlign: "start", whiteSpace: "nowrap" }, width, dir).map((l) => l.width));
-    const natural = new Map([...texts].map(([position, text]) => [position, measure(text, boxOf(position).style)]));
+    const areaHeight = style.margin[edge];
+    // An image's box: its image bounded by the box's height (at most the margin's) and by the row.
+    const images = new Map(
+      [...texts.keys()].flatMap((position) => {
+        const { style: boxStyle, content } = boxOf(position);
+        if (boxStyle.height !== "auto" && content[0]?.kind !== "image") {
+          throw new LetterpressError(
+            "TEMPLATE_ERROR",
+            `@page @${edge}-${position}: height bounds a margin box's image (content: url()); a box of text is as tall as the page margin`,
+          );
+        }
+        const source = this.marginBoxImageOf(`${edge}-${position}` as MarginBoxName, content);
+        if (!source) return [];
+        const height = boxStyle.height === "auto" ? areaHeight : Math.min(boxStyle.height.pt, areaHeight);
+        return [[position, { source, height, grow: boxStyle.width !== "auto" || boxStyle.height !== "auto" }] as const];
+      }),
+    );
+    const natural = new Map(
+      [...texts].map(([position, text]) => {
+        const image = images.get(position);
+        return [position, image ? imageInBox(image.source, width, image.height, image.grow).width : measure(text, boxOf(position).style)];
+      }),
+    );
     const declared = new Map(
       [...texts.keys()].flatMap((position) => {
         const declaredWidth = boxOf(position).style.width;
@@ -1021,11 +1099,17 @@ export class Composer {
       }),
     );
     const widths = this.marginBoxWidths(width, natural, declared);
-    const areaHeight = style.margin[edge];
     const row = new Map<MarginBoxPosition, MarginBoxText>();
     for (const [position, text] of texts) {
       const boxStyle = boxOf(position).style;
       const boxWidth = widths.get(position)!;
+      const image = images.get(position);
+      if (image) {
+        const align = boxStyle.textAlign === "left" || boxStyle.textAlign === "right" || boxStyle.textAlign === "center" ? boxStyle.textAlign : position;
+        const size = imageInBox(image.source, boxWidth, image.height, image.grow);
+        row.set(position, { text: "", width: boxWidth, cut: false, squeezed: natural.get(position)! > boxWidth, image: { source: image.source, ...size, align } });
+        continue;
+      }
       const squeezed = natural.get(position)! > boxWidth;
       const oneLine = boxStyle.whiteSpace === "nowrap" && boxStyle.overflow === "hidden";
       if (oneLine) {

@@ -58,7 +58,7 @@ function formatLetter(filledTemplate: string, sheets: ParsedStylesheets, images:
  */
 export async function renderPdf(filledTemplate: string, options: RenderPdfOptions): Promise<Buffer> {
   const { styled, boxes } = formatLetter(filledTemplate, options.parsedStylesheets ?? parseStylesheets(options.stylesheets), options.images);
-  const composer = new Composer({ fonts: options.fonts, locale: options.locale, styled });
+  const composer = new Composer({ fonts: options.fonts, locale: options.locale, styled, images: options.images });
   const pages = composer.layout(boxes);
   const { metadata } = options;
   // The file identifier is derived from everything that determines the bytes, so it is stable and unique per content.

@@ -27,7 +27,12 @@ export type Display =
   | "table-column"
   | "table-column-group";
 /** `counter(page)` / `counter(pages)`, optionally with a numeric counter style (`counter(page, bengali)`). */
-export type ContentPart = { kind: "text"; text: string } | { kind: "counter"; name: "page" | "pages"; style?: string } | { kind: "string"; name: string };
+export type ContentPart =
+  | { kind: "text"; text: string }
+  | { kind: "counter"; name: "page" | "pages"; style?: string }
+  | { kind: "string"; name: string }
+  /** `url("assets/logo.svg")`, alone in a margin box: a running logo, drawn as the page's decoration. */
+  | { kind: "image"; src: string };
 
 export interface ComputedStyle {
   fontFamily: readonly string[];
@@ -215,6 +220,12 @@ function snapAsBorderWidth(pt: number): number {
 
 function contentOf(tokens: readonly Token[]): ContentPart[] | null {
   if (tokens.length === 1 && tokens[0]!.type === "ident" && tokens[0]!.name === "none") return null;
+  // An image beside text in one margin box is laid out by Chromium 156 on lines of its own, wider
+  // than the box; a logo and a text are two boxes (`@top-left` and `@top-right`).
+  if (tokens.some((token) => token.type === "url")) {
+    if (tokens.length !== 1) throw new ValueError("url() stands alone in a margin box's content: put text beside an image in another margin box");
+    return [{ kind: "image", src: (tokens[0] as { value: string }).value }];
+  }
   return tokens.map((token): ContentPart => {
     if (token.type === "string") return { kind: "text", text: token.value };
     if (token.type === "function" && token.args.length === 1 && token.args[0]!.type === "ident") {
@@ -229,7 +240,7 @@ function contentOf(tokens: readonly Token[]): ContentPart[] | null {
       if ((counter === "page" || counter === "pages") && isNumericCounterStyle(style)) return { kind: "counter", name: counter, style };
       if (counter === "page" || counter === "pages") throw new ValueError(`counter style "${style}": expected one of ${NUMERIC_COUNTER_STYLES.join(", ")}`);
     }
-    throw new ValueError("expected strings, counter(page), counter(pages) (optionally with a numeric counter style) and string(name)");
+    throw new ValueError("expected strings, counter(page), counter(pages) (optionally with a numeric counter style) and string(name), or one url()");
   });
 }
 
@@ -492,7 +503,7 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
     key: "content",
     inherited: false,
     initial: "none",
-    values: "none | strings, counter(page), counter(pages), string(<name>) (in @page margin boxes)",
+    values: "none | strings, counter(page), counter(pages), string(<name>); or one url() of the template's assets (in @page margin boxes)",
     compute: contentOf,
   },
   "border-collapse": {

@@ -382,8 +382,8 @@ function valueText(value: csstree.CssNode, sheet: string): string {
   return sheet.slice(value.loc.start.offset, value.loc.end.offset).trim();
 }
 
-/** What bounds a margin box to one line: its width and a cut line (the running title against the page label). */
-const MARGIN_BOX_BOUNDS = ["width", "overflow", "text-overflow"];
+/** What bounds a margin box: its width and a cut line (the running title against the page label), and the height its image may take. */
+const MARGIN_BOX_BOUNDS = ["width", "height", "overflow", "text-overflow"];
 
 function isTextProperty(property: string): boolean {
   return ["font-family", "font-size", "font-weight", "font-style", "color", "line-height", "text-align", "letter-spacing", "white-space"].includes(property);

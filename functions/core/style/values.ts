@@ -8,6 +8,8 @@ export type Token =
   | { type: "dimension"; value: number; unit: string }
   | { type: "percentage"; value: number }
   | { type: "string"; value: string }
+  /** `url(...)`: an image of the template's assets/ folder (margin boxes' `content`). */
+  | { type: "url"; value: string }
   | { type: "hash"; value: string }
   | { type: "function"; name: string; args: Token[] }
   | { type: "operator"; value: string };
@@ -27,6 +29,8 @@ function tokenOf(node: csstree.CssNode): Token | null {
       return { type: "percentage", value: Number(node.value) };
     case "String":
       return { type: "string", value: node.value };
+    case "Url":
+      return { type: "url", value: node.value };
     case "Hash":
       return { type: "hash", value: node.value.toLowerCase() };
     case "Function":
