@@ -5,7 +5,7 @@ import { cacheKind, LruCache, type TypesetterCaches } from "./cache";
 import type { FaceId, FontLibrary } from "./font-library";
 import { drawImage, type OpenedImages } from "./image-drawing";
 import type { Page, PageGeometry, PlacedLine, StructNode } from "./page-model";
-import type { PlacedRun } from "./paragraph";
+import type { LineImage, PlacedRun } from "./paragraph";
 import { createPdfkitDocument, type FontEmbedding, type PdfkitDocument, type PdfObject, type StructContent, type StructElement } from "./pdfkit-adapter";
 import { bidi, type ShapedGlyph } from "./shaping";
 
@@ -853,6 +853,36 @@ function readsRightToLeft(page: Page): boolean {
   return balance > 0;
 }
 
+/**
+ * Poppler (pdftotext) takes the gap an inline image leaves between two words for a gap between
+ * columns, and reads the text after it as a block of its own, on a line of its own (pdf.js does not).
+ * So the first word after an image, in a left-to-right line, is put in an ActualText span that starts
+ * with an invisible glyph a word space into the image: poppler copies the span's text (the word itself)
+ * over the image's width, and reads the line as one; pdf.js ignores ActualText and skips the glyph.
+ * `imageBefore` is the left edge (from the line's) of the image just before the run, `wordFrom` the
+ * word starting at a glyph: its text, and how many glyphs with text it takes.
+ */
+function imageBefore(item: PlacedLine, placed: PlacedRun): number | undefined {
+  let before: LineImage | undefined;
+  for (const image of item.line.images ?? []) if (image.logical < placed.logical && (!before || image.logical > before.logical)) before = image;
+  // A word space into the image (at most its width): a word that ends at the image's edge ("text<img> word") stays a word of its own.
+  return before && before.x + Math.min(before.box.width, WORD_GAP_EM * placed.size);
+}
+
+/** The gap poppler reads as a space between words (more than a tenth of an em), and well under its gap between columns. */
+const WORD_GAP_EM = 0.25;
+
+function wordFrom(glyphs: readonly ShapedGlyph[], from: number): { text: string; glyphs: number } {
+  let text = "";
+  let count = 0;
+  for (let i = from; i < glyphs.length && !/^\s+$/u.test(glyphs[i]!.text); i++) {
+    if (glyphs[i]!.text === "") continue;
+    text += glyphs[i]!.text;
+    count++;
+  }
+  return { text, glyphs: count };
+}
+
 /** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
 function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
   const baseline = geometry.height - (item.y + item.line.ascent);
@@ -898,6 +928,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
   // Parted text (see drawLineWithFigures): the first part opens before BT; each next one in a text object of its own.
   let part = parts ? (order.length > 0 ? parts.partOf(order[0]!) : 0) : 0;
+  // The first word after an inline image, spanned over the image for poppler (see bridgeOverImage):
+  // the image's left edge until the word is met, then the glyphs of the word left to draw.
+  let bridgeFrom: number | undefined;
+  let bridgeLeft = 0;
   parts?.open(part);
   for (let index = 0; index < order.length; index++) {
     const placed = order[index]!;
@@ -912,6 +946,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
       // A new text object starts from the identity matrix: the next run sets its place (Tm) again.
       out.push("BT");
       lineStart = undefined;
+      bridgeFrom = rtlLine || lineHasRtl ? undefined : imageBefore(item, placed);
     }
     const face = faceOf(placed.run.face);
     face.embedding.useOnPage();
@@ -973,6 +1008,19 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
         if (Math.abs(x - cursorX) > 0.001) {
           flushCodes();
           tj.push(num(((cursorX - x) * 1000) / placed.size));
+        }
+        if (bridgeFrom !== undefined && !/^\s*$/u.test(glyph.text)) {
+          const word = wordFrom(glyphs, i);
+          flush();
+          out.push(`/Span <</ActualText ${pdfTextString(word.text)}>> BDC`);
+          // An invisible glyph over the image (its text a format character, which pdf.js skips), then back.
+          const back = ((cursorX - (item.x + bridgeFrom)) * 1000) / placed.size;
+          tj.push(num(back));
+          codes += hex4(face.encodeInvisible("\u2060"));
+          flushCodes();
+          tj.push(num(-back));
+          bridgeFrom = undefined;
+          bridgeLeft = word.glyphs;
         }
         // Text of one code unit is never split: no lookup for the common case.
         const pieces = glyph.text.length < 2 ? SINGLE : piecesOf(face.caches, glyph);
@@ -1039,6 +1087,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
           tj.push(`-${back}`);
         } else codes += invisible.after;
         if (emojiSpan) {
+          flush();
+          out.push("EMC");
+        }
+        if (bridgeLeft > 0 && --bridgeLeft === 0) {
           flush();
           out.push("EMC");
         }

@@ -16,7 +16,8 @@ for (let p = 1; p <= pdf.numPages; p++) {
     if (item.type === "beginMarkedContentProps" || item.type === "beginMarkedContent") open.push(item.id ?? null);
     else if (item.type === "endMarkedContent") open.pop();
     else if (typeof item.str === "string") {
-      const id = open[open.length - 1];
+      // A span inside a sequence (an ActualText span of the writer's) is part of the sequence around it (ISO 32000-1 14.6).
+      const id = open.findLast((mcid) => mcid !== null);
       if (id) texts.set(id, (texts.get(id) ?? "") + item.str);
     }
   }

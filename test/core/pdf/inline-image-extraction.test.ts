@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { TemplateAssets } from "../../../functions/core/images/image-source";
+import { renderPdf } from "../../../functions/core/pdf/render-pdf";
+import { loadTemplateAssets } from "../../../functions/templates/template-assets";
+import { IMAGE_TEMPLATE_DIR } from "../../fixtures/images/fixture-template";
+import { SEED_TEMPLATE_DIR } from "../../support/letters";
+import { extractBoth, run, toFile } from "./pdf-inspect";
+import { options, stylesheetsFor } from "./pdf-inspect";
+
+/**
+ * A line holding inline images copies as one line, its words in order, from both extractors.
+ * Poppler (pdftotext) took the gap an image leaves between two words for a gap between columns and
+ * read the words after it as a block of its own, on a line of its own; the writer now spans the first
+ * word after each image over the image (an ActualText span, which pdf.js ignores): pdf-writer.ts
+ * `imageBefore`. The inputs: icons of several widths, two images on a line, an image right after a
+ * word with no space, an image before punctuation, a wide logo, lines of a wrapped paragraph, a
+ * table cell, and a paragraph of Chinese (no spaces).
+ */
+
+describe("the text of a line holding inline images, as poppler and pdf.js copy it", () => {
+  let assets: TemplateAssets;
+  beforeAll(async () => {
+    assets = await loadTemplateAssets(IMAGE_TEMPLATE_DIR);
+  });
+  const print = readFileSync(join(SEED_TEMPLATE_DIR, "print.css"), "utf8");
+  const CSS = "p { text-align: left; } img.w8 { width: 8pt; } img.w30 { width: 30pt; } img.logo { height: 14pt; } table.t td { border: 1px solid #000; padding: 2pt; }";
+  async function copies(body: string, lang = "en"): Promise<{ poppler: string; pdfjs: string; layout: string }> {
+    const fragment = `<article class="letter" lang="${lang}" dir="ltr">${body}</article>`;
+    const pdf = await renderPdf(
+      fragment,
+      options(lang === "zh" ? "zh" : "en", { stylesheets: stylesheetsFor(lang === "zh" ? "zh" : "en", "A4", `${print}\n${CSS}`), images: assets }),
+    );
+    const { poppler, pdfjs } = extractBoth(pdf);
+    const layout = run("pdftotext", ["-layout", "-enc", "UTF-8", toFile(pdf), "-"]);
+    // The running footer left out.
+    const body_ = (pages: string[]) =>
+      pages
+        .join("\n")
+        .replace(/\s*Page 1 of 1\s*$/, "")
+        .trim();
+    return { poppler: body_(poppler), pdfjs: body_(pdfjs), layout };
+  }
+  const ICON = (cls = "") => `<img${cls ? ` class="${cls}"` : ""} src="assets/icon.png" alt="Warning sign">`;
+
+  it.each([
+    ["an icon between two words", `Signed: Jane Doe ${ICON()} for the coalition.`, "Signed: Jane Doe for the coalition."],
+    ["a narrow icon", `A narrow ${ICON("w8")} icon here.`, "A narrow icon here."],
+    ["a wide icon", `A wide ${ICON("w30")} icon here.`, "A wide icon here."],
+    ["two images on one line", `One ${ICON()} two ${ICON("w30")} three.`, "One two three."],
+    ["an image right after a word, no space before it", `organizations${ICON()} Amnesty International`, "organizations Amnesty International"],
+    ["an image before punctuation", `The sign ${ICON()}, then words.`, "The sign , then words."],
+    ["a logo taller than the line", `Coalition <img class="logo" src="assets/logo.png" alt="Logo of the coalition"> for human rights.`, "Coalition for human rights."],
+  ])("%s: one line, the words in order, in both", async (_, html, text) => {
+    const { poppler, pdfjs } = await copies(`<p>${html}</p>`);
+    expect({ poppler, pdfjs }).toEqual({ poppler: text, pdfjs: text });
+  });
+
+  it("a wrapped paragraph with an image on each of its lines: each line one line, in both", async () => {
+    const words = "words of a paragraph long enough to wrap over several lines of the page";
+    const { poppler, pdfjs } = await copies(`<p>${[1, 2, 3, 4].map((n) => `${words} ${ICON()} number ${n}`).join(" ")}.</p>`);
+    for (const text of [poppler, pdfjs]) {
+      // As many lines as the paragraph sets (no line split at an image), and its words in order.
+      expect(text.replace(/\s+/g, " ")).toBe(`${[1, 2, 3, 4].map((n) => `${words} number ${n}`).join(" ")}.`);
+    }
+    expect(poppler.split("\n")).toEqual(pdfjs.split("\n"));
+  });
+
+  it("a signature after a name in a table cell: the cell's line is one line", async () => {
+    const { poppler, pdfjs } = await copies(
+      `<table class="t"><tbody><tr><td>Jane Doe <img src="assets/signatures/fidh.svg" alt="Signature of Jane Doe"> Director</td><td>Other cell</td></tr></tbody></table>`,
+    );
+    for (const text of [poppler, pdfjs]) expect(text).toMatch(/^Jane Doe Director\b/m);
+  });
+
+  it("Chinese: the characters after an image follow those before it on one line", async () => {
+    const { poppler, pdfjs } = await copies(`<p>联合国安全理事会${ICON()}成员国的来信。</p>`, "zh");
+    for (const text of [poppler, pdfjs]) expect(text.replace(/ /g, "")).toBe("联合国安全理事会成员国的来信。");
+  });
+
+  it("pdftotext -layout keeps the words of the line on one line, as it did before the span", async () => {
+    const { layout } = await copies(`<p>Signed: Jane Doe ${ICON()} for the coalition.</p>`);
+    expect(layout).toMatch(/Signed: Jane Doe\s+for the coalition\./);
+    expect(layout.split("\n").filter((line) => /Jane Doe|coalition/.test(line))).toHaveLength(1);
+  });
+});
