@@ -818,7 +818,10 @@ export function tableHead(table: TableLayout, whole: boolean, freshHeight = Numb
     // the second row's top, so it counts the spacing below the first row, as rowsHeight does.
     rows = Math.min(rows, first.boundaries[0]!);
   } else if (!whole && first && first.height > freshRoom(table, freshHeight) + EPSILON) {
-    const starts = first.cells.flatMap((cell) => (cell.firstBreak === null ? [] : [cell.firstBreak]));
+    // The cells of the first row: a later row of rows a rowspan cell binds starts below a first row
+    // that is cut (taller than a page), so its cells' first lines are never on this page. Counting
+    // them moved a heading kept with such a table to a page of its own, and the table to the next.
+    const starts = first.cells.flatMap((cell) => (cell.firstBreak === null || cell.top > EPSILON ? [] : [cell.firstBreak]));
     rows = starts.length > 0 ? Math.max(...starts) : 0;
   }
   return table.top + rowsHeight(table, table.header) + rows + rowsHeight(table, table.footer) + table.bottom;
