@@ -75,6 +75,19 @@ describe("images in @page margin boxes, in the PDF", () => {
     expect(small.yMin).toBeGreaterThanOrEqual(-0.5);
   });
 
+  it("draws a logo of @page :first on the first page only, and each page's own box where :first and the others differ", async () => {
+    const file = toFile(
+      await render('@page { margin-top: 30mm; @top-right { content: "Continued"; } } @page :first { @top-right { content: url("assets/logo.png"); width: 30mm; } }'),
+    );
+    const pages = popplerPages(file);
+    expect(logoOn(file, 1)!.xMax - logoOn(file, 1)!.xMin).toBeCloseTo(30 * MM, 0);
+    expect(pages[0]).not.toContain("Continued");
+    for (let page = 2; page <= pages.length; page++) {
+      expect(logoOn(file, page)).toBeNull();
+      expect(pages[page - 1]).toContain("Continued");
+    }
+  });
+
   it("tags the logo as a page artifact (/Artifact of type Pagination), not as a Figure, and leaves the text as it was", async () => {
     const css = '@page { @bottom-left { content: url("assets/logo.png"); height: 10mm; } }';
     const file = toFile(await render(css, "<p>Words of the letter.</p>"));
