@@ -40,8 +40,7 @@ function imageOfSize({ source, width, height }: MarginBoxImage): string {
  * stylesheet cannot say page by page.
  *
  * A margin box of an image (`content: url("assets/logo.svg")`) is drawn by Chromium 156 only beside
- * text, at the image's intrinsic size (a lone `url()` draws nothing, and CSS cannot size a content
- * image). So its rule becomes what Chromium draws as the PDF does (measured): the image as a `data:`
+ * text, at a size CSS cannot set (a lone `url()` draws nothing; a content image takes no `width`). So its rule becomes what Chromium draws as the PDF does (measured): the image as a `data:`
  * URI of the PDF's size (`imageOfSize`), then a no-break space
  * of a tenth of a pixel (Chromium generates no margin box without text; pdftotext and pdf.js copy
  * nothing of it), on lines of no height (the line is the image's height, centred in the margin), in

@@ -220,8 +220,8 @@ function snapAsBorderWidth(pt: number): number {
 
 function contentOf(tokens: readonly Token[]): ContentPart[] | null {
   if (tokens.length === 1 && tokens[0]!.type === "ident" && tokens[0]!.name === "none") return null;
-  // An image beside text in one margin box is laid out by Chromium 156 on lines of its own, wider
-  // than the box; a logo and a text are two boxes (`@top-left` and `@top-right`).
+  // Chromium 156 draws an image beside text in one margin box at a size CSS cannot set, the text
+  // below it in a narrow box (measured); a logo and a text are two boxes (`@top-left`, `@top-right`).
   if (tokens.some((token) => token.type === "url")) {
     if (tokens.length !== 1) throw new ValueError("url() stands alone in a margin box's content: put text beside an image in another margin box");
     return [{ kind: "image", src: (tokens[0] as { value: string }).value }];
