@@ -2,18 +2,27 @@
  * The PDF size targets' figures (issue 17: en <= 25 KB, ar and ko <= 45 KB), as the bench measures
  * them: the general letter (no recipient) of each language, rendered in-process from this tree; with
  * `--base REV`, the same from that revision's tree (its sources, this tree's node_modules) beside it.
- * KB are of 1,000 bytes, as the bench's table.
+ * KB are of 1,000 bytes, as the bench's table. With `--out DIR`, each PDF is written there too
+ * (`<locale>.tree.pdf`, `<locale>.base.pdf`), to compare them decoded (`qpdf --qdf --stream-data=uncompress`).
  *
- *   npx tsx bench/ab/pdf-sizes.ts [--locales en,ar,ko] [--base HEAD]
+ *   npx tsx bench/ab/pdf-sizes.ts [--locales en,ar,ko] [--base HEAD] [--out DIR]
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 const REPO = resolve(__dirname, "../..");
-const { values } = parseArgs({ options: { locales: { type: "string", default: "en,ar,ko" }, base: { type: "string" }, root: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    locales: { type: "string", default: "en,ar,ko" },
+    base: { type: "string" },
+    root: { type: "string" },
+    out: { type: "string" },
+    label: { type: "string", default: "tree" },
+  },
+});
 
 async function sizes(root: string, locales: string[]): Promise<Record<string, number>> {
   const { createRenderer } = await import(join(root, "functions/render/create-renderer"));
@@ -25,6 +34,7 @@ async function sizes(root: string, locales: string[]): Promise<Record<string, nu
   for (const locale of locales) {
     const document = await renderDocument(renderer, parsed, { letterId: "unsc-dprk-2015", locale, format: "pdf", recipientId: null });
     out[locale] = document.bytes.length;
+    if (values.out) writeFileSync(join(values.out, `${locale}.${values.label}.pdf`), document.bytes);
   }
   return out;
 }
@@ -43,10 +53,25 @@ async function main(): Promise<void> {
     try {
       execFileSync("sh", ["-c", `git -C ${REPO} archive ${values.base} | tar -x -C ${work}`]);
       symlinkSync(join(REPO, "node_modules"), join(work, "node_modules"));
-      const output = execFileSync(process.execPath, ["--import", "tsx", join(REPO, "bench/ab/pdf-sizes.ts"), "--root", work, "--locales", values.locales], {
-        cwd: work,
-        encoding: "utf8",
-      });
+      const output = execFileSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          join(REPO, "bench/ab/pdf-sizes.ts"),
+          "--root",
+          work,
+          "--locales",
+          values.locales,
+          "--label",
+          "base",
+          ...(values.out ? ["--out", resolve(values.out)] : []),
+        ],
+        {
+          cwd: work,
+          encoding: "utf8",
+        },
+      );
       base = JSON.parse(output.trim().split("\n").pop() as string) as Record<string, number>;
     } finally {
       rmSync(work, { recursive: true, force: true });

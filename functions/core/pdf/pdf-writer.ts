@@ -954,6 +954,17 @@ const OPEN_HEX = 0x3c;
 const CLOSE_HEX = 0x3e;
 const MINUS_SIGN = 0x2d;
 
+/**
+ * Opens the ActualText span of an emoji sequence poppler would misorder (see popplerMisorders): its
+ * text in logical order (`reversed`: the cluster is stored reversed), between the marks. A function,
+ * not a closure made for every glyph drawn.
+ */
+function openEmojiSpan(show: TextShow, out: ContentStream, reversed: boolean, text: string, afterMark: boolean): void {
+  show.flush();
+  const logical = reversed ? [...text].reverse().join("") : text;
+  out.line(`/Span <</ActualText ${pdfTextString(`${afterMark ? RTL_MARK + LTR_MARK : ""}${logical}${LTR_MARK}${RTL_MARK}`)}>> BDC`);
+}
+
 /** Writes the end of a text object and the outlines of the text-less glyphs drawn in it, then starts over. */
 function endTextObject(out: ContentStream, outlines: ContentStream): void {
   out.line("ET");
@@ -1086,11 +1097,6 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
         // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span.
         const emojiSpan = rtlLine && popplerMisorders(glyph.text);
-        const openSpan = (afterMark: boolean) => {
-          show.flush();
-          const logical = rtl && glyph === shaped ? [...glyph.text].reverse().join("") : glyph.text;
-          out.line(`/Span <</ActualText ${pdfTextString(`${afterMark ? RTL_MARK + LTR_MARK : ""}${logical}${LTR_MARK}${RTL_MARK}`)}>> BDC`);
-        };
         show.hexCodes(invisible.before);
         // A mark for poppler's reordering (see RTL_MARK and LTR_MARK), on an invisible glyph of its own
         // that pdf.js skips (its text is a format character): pdf.js reads these lines right without it.
@@ -1120,12 +1126,12 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         startedRun = true;
         ltrStretchOpen = !rtl;
         if (markForPdfjs) {
-          if (emojiSpan) openSpan(true);
+          if (emojiSpan) openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, true);
           show.code(face.encodeMarked(glyph, mark));
         } else {
           if (mark) show.code(face.encodeInvisible(mark));
           // The writer's mark stays outside the span: it ends the stretch before the sequence.
-          if (emojiSpan) openSpan(mark === RTL_MARK);
+          if (emojiSpan) openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, mark === RTL_MARK);
           show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : face.encode(glyph));
         }
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
