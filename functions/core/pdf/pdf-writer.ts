@@ -297,6 +297,15 @@ function deflateContent(caches: TypesetterCaches, bytes: Buffer): Uint8Array {
 }
 
 /**
+ * The buffers page content and a line's glyph outlines are written into, one per process: writePdf
+ * writes a document's pages synchronously (no await between its first page and its end), so
+ * documents never share them at once, and each is grown once instead of allocated per document
+ * (a 64 KB buffer per letter kept more native memory resident).
+ */
+const PAGE_CONTENT = new ContentStream();
+const LINE_OUTLINES = new ContentStream(1 << 12);
+
+/**
  * Writes laid-out pages as a tagged PDF/A-2a document (see `createPdfkitDocument`).
  */
 export function writePdf(pages: readonly Page[], root: StructNode, options: WriteOptions): Promise<Buffer> {
@@ -321,6 +330,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     deflateOnce,
     deflatePieces: (bytes) => deflateContent(options.fonts.caches, bytes),
     objectStreams: options.objectStreams,
+    contentBuffer: PAGE_CONTENT,
   });
 
   const faces = new Map<FaceId, EmbeddedFace>();
@@ -367,7 +377,9 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     if (operator === undefined) fills.set(color, (operator = `${rgb(color)} rg`));
     return operator;
   };
-  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, fill, outlines: new ContentStream(1 << 12) };
+  // Empty unless a document before this one stopped with an error inside a line.
+  LINE_OUTLINES.reset();
+  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, fill, outlines: LINE_OUTLINES };
   const openedImages: OpenedImages = new Map();
 
   for (const page of pages) {

@@ -61,6 +61,12 @@ export interface DocumentOptions {
    * from the objects as pdfkit writes them; false or absent: pdfkit's plain objects and cross-reference table.
    */
   objectStreams?: boolean;
+  /**
+   * The buffer pages' content is written into (reset here), when the caller keeps one across
+   * documents: a document's pages are written synchronously, so one buffer serves every document of
+   * a process, grown once, where a buffer per document was a 64 KB allocation each. A new one when absent.
+   */
+  contentBuffer?: ContentStream;
 }
 
 /** What the typesetter decides for a font it embeds; the adapter asks when the document ends. */
@@ -603,7 +609,8 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => Con
    * Each page's operators written as bytes into one stream (reset at each page's end), handed to the
    * page's content object when the page ends: a string per operator, joined, showed in profiles.
    */
-  const stream = new ContentStream();
+  const stream = options.contentBuffer ?? new ContentStream();
+  stream.reset();
   const installed = new WeakSet<PageInternals>();
   const pageContent = (page: PageInternals): ContentStream => {
     if (!installed.has(page)) {
