@@ -51,7 +51,7 @@ export interface WriteOptions {
 /** Encoded subsets by face and glyph list, shared across documents: the same letter embeds the same subset. */
 const SUBSETS = cacheKind<string, Uint8Array>("subsets", { sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
 
-/** Deflated ToUnicode CMaps by the digest of their text: a letter's CMaps recur unless its glyph set changes. */
+/** Deflated ToUnicode CMaps by their text: a letter's CMaps recur unless its glyph set changes. */
 const CMAPS = cacheKind<string, Uint8Array>("cmaps", { sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
 
 /** Four hex digits per glyph code, made once per process: a page shows thousands of glyphs. */
@@ -236,44 +236,26 @@ class EmbeddedFace {
 
   /** One bfchar entry per glyph, deflated; marks folded into their base and pieces of a letter map to the empty string. */
   private toUnicodeCmap(): Uint8Array {
-    // Written as bytes, keyed by their digest: a string per entry, joined, and the whole map's text as
-    // the cache's key were made for every face of every letter.
-    const out = CMAP_BUFFER;
-    out.reset();
-    out.text(CMAP_HEAD);
-    let entries = 0;
-    this.texts.forEach(() => entries++);
-    let index = 0;
-    this.texts.forEach((text, gid) => {
-      // Blocks of 100 entries (the most a bfchar block may hold), each "<code> <UTF-16BE>" on a line.
-      if (index % 100 === 0) {
-        if (index > 0) out.text("\nendbfchar\n");
-        out.text(String(Math.min(100, entries - index))).text(" beginbfchar\n");
-      } else out.byte(0x0a);
-      out.byte(0x3c).hex4(gid).text("> <");
-      for (let i = 0; i < text.length; i++) out.hex4(text.charCodeAt(i));
-      out.byte(0x3e);
-      index++;
-    });
-    out.text(CMAP_TAIL);
-    const key = createHash("sha256").update(out.bytes()).digest("base64");
+    const entries: string[] = [];
+    this.texts.forEach((text, gid) => entries.push(`<${hex4(gid)}> <${utf16Hex(text)}>`));
+    const blocks: string[] = [];
+    for (let i = 0; i < entries.length; i += 100) {
+      const chunk = entries.slice(i, i + 100);
+      blocks.push(`${chunk.length} beginbfchar\n${chunk.join("\n")}\nendbfchar`);
+    }
+    const text =
+      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
+      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n" +
+      `${blocks.join("\n")}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n`;
     const cmapCache = this.caches.of(CMAPS);
-    let bytes = cmapCache.get(key);
+    let bytes = cmapCache.get(text);
     if (!bytes) {
-      bytes = deflateSync(out.bytes(), DEFLATE);
-      cmapCache.set(key, bytes);
+      bytes = deflateSync(Buffer.from(text, "latin1"), DEFLATE);
+      cmapCache.set(text, bytes);
     }
     return bytes;
   }
 }
-
-/** A ToUnicode CMap's text around its bfchar blocks. */
-const CMAP_HEAD =
-  "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
-  "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n";
-const CMAP_TAIL = "\nendbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-/** The buffer ToUnicode CMaps are written into, one per process (each is written and deflated at once, synchronously). */
-const CMAP_BUFFER = new ContentStream(1 << 14);
 
 function rgb(hex: string): string {
   const n = Number.parseInt(hex.slice(1), 16);
