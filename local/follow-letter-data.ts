@@ -42,24 +42,38 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
   const { out = (line: string) => console.log(line), err = (line: string) => console.error(line), templatesDir, publishOrigins, ...watchOptions } = options;
   // Every warning about the data said once while its file is there, at start and whenever a reload
   // reads the folder again, in generate's words (dataWarnings): a file added while serve runs is named
-  // when its letter is read again; one removed and added again is named again. One at a time, so two
-  // letters' reloads never say a warning twice.
-  const said = new Set<string>();
+  // when its letter is read again; one removed and added again is named again. What is said is kept
+  // per letter ("" for the top of the data folder), so a letter's reload reads its own folder's
+  // entries only: never a file, and never the other letters (with many letters, each render read them
+  // all). One at a time, so two letters' reloads never say a warning twice.
+  const said = new Map<string, Set<string>>();
+  const sayNew = (scope: string, now: readonly string[]) => {
+    const before = said.get(scope);
+    for (const warning of now) if (!before?.has(warning)) err(`warning: ${warning}`);
+    said.set(scope, new Set(now));
+  };
   let sayingWarnings: Promise<void> = Promise.resolve();
+  const inTurn = (say: () => Promise<void>): Promise<void> =>
+    (sayingWarnings = sayingWarnings.then(say).catch((error: unknown) => err(`reading ${dataDir}: ${describeError(error)}`)));
+  /** Every warning of the data, from a listing (entries only, no letter parsed): at start, and on a change beside the letters. */
   const sayNewWarnings = (): Promise<void> =>
-    (sayingWarnings = sayingWarnings
-      .then(async () => {
-        const listing = await runtime.letters.listLetters().catch(() => undefined);
-        // No letter at all is the render's to report.
-        if (!listing) return;
-        const now = (await dataWarnings(runtime.letters, listing)).map(formatDataIssue);
-        for (const warning of now) if (!said.has(warning)) err(`warning: ${warning}`);
-        said.clear();
-        for (const warning of now) said.add(warning);
-      })
-      .catch((error: unknown) => err(`reading ${dataDir}: ${describeError(error)}`)));
+    inTurn(async () => {
+      const listing = await runtime.letters.listLetters().catch(() => undefined);
+      // No letter at all is the render's to report.
+      if (!listing) return;
+      const byScope = new Map<string, string[]>([["", []], ...listing.letterIds.map((letterId): [string, string[]] => [letterId, []])]);
+      for (const warning of dataWarnings(listing)) {
+        const letterId = listing.letterIds.find((id) => warning.file.startsWith(`${id}/`)) ?? "";
+        byScope.get(letterId)?.push(formatDataIssue(warning));
+      }
+      // A letter folder gone since is said nothing more; added again, its warnings are said again.
+      for (const scope of said.keys()) if (!byScope.has(scope)) said.delete(scope);
+      for (const [scope, now] of byScope) sayNew(scope, now);
+    });
+  /** One letter's warnings, from its own folder's entries, before its render. */
+  const sayNewWarningsOf = (letterId: string): Promise<void> => inTurn(async () => sayNew(letterId, (await runtime.letters.skippedIn(letterId)).map(formatDataIssue)));
   const renderLetter = async (letterId: string) => {
-    await sayNewWarnings();
+    await sayNewWarningsOf(letterId);
     try {
       const { deadLetters, failures } = await runtime.letterChanged(letterId);
       const latest = await runtime.store.getLatest(letterId);

@@ -10,7 +10,7 @@ import type { LetterSource } from "../letters/letter-source";
 import type { DocumentStore } from "../storage/document-store";
 import { manifestKey } from "../storage/object-layout";
 import { classifyRenderEvent, letterIdsOfDataKeys, planRenderBatch, type RenderRequest, renderPartMessageSchema, type SqsRecord } from "./events";
-import type { RenderAndStoreOptions } from "./render-and-store";
+import type { RenderAndStoreOptions, RenderAndStoreResult } from "./render-and-store";
 import { documentsOfPart, type RenderPart, type RenderPartQueue } from "./render-parts";
 import type { RenderReply } from "./render-reply";
 import { reportOf, type RenderReport, RenderService } from "./render-service";
@@ -87,7 +87,7 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
   };
 
   /** A render's reply: its report with caller-facing errors, and the documents now stored. */
-  function replyOf(result: Awaited<ReturnType<RenderService["render"]>>): RenderReply {
+  function replyOf(result: RenderAndStoreResult): RenderReply {
     const failures: DocumentFailure[] = result.failures.map((failure) => ({ ...failure, error: callerFacing(failure.error) }));
     const report: RenderReport = reportOf({ ...result, failures }, result.manifest ? manifestKey(result.letterId, result.revision) : undefined);
     return { ...report, documents: result.stored.map((stored) => stored.document) };
