@@ -75,16 +75,20 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
   const renderLetter = async (letterId: string) => {
     await sayNewWarningsOf(letterId);
     try {
-      const { deadLetters, failures } = await runtime.letterChanged(letterId);
+      const { deadLetters, failures, revision } = await runtime.letterChanged(letterId);
       const latest = await runtime.store.getLatest(letterId);
       const manifest = latest ? await runtime.store.getManifest(letterId, latest.revision) : undefined;
       // The letter's own title names it on the console; a letter that cannot be read has its reason among the failures.
       const letter = (await runtime.letters.loadLetter(letterId).catch(() => undefined))?.letter;
-      const report = describeLetterRun({ letterId, letter, revision: latest?.revision, documents: manifest?.documents.length ?? 0, failures, deadLetters });
+      const report = describeLetterRun({ letterId, letter, revision: latest?.revision, rendered: revision, documents: manifest?.documents.length ?? 0, failures, deadLetters });
       for (const line of report.out) out(line);
       for (const line of report.err) err(line);
-      // Only a render that published (its line is out): a failed one leaves what was there.
-      const takenOver = latest && report.out.length > 0 ? await publishOrigins?.published(letterId, resolve(dataDir), latest.revision) : undefined;
+      // Only a render that moved latest.json, which is what the links follow (as generate checks): one
+      // whose revision is incomplete (a document failed) leaves latest.json naming what another folder may have published.
+      const takenOver =
+        latest && revision !== undefined && latest.revision === revision && report.out.length > 0
+          ? await publishOrigins?.published(letterId, resolve(dataDir), latest.revision)
+          : undefined;
       if (takenOver) err(`warning: ${takenOver}`);
     } catch (error) {
       // A fault outside the render queues (reading back what was published): the letter, the reason and its causes.

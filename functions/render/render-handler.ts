@@ -45,6 +45,15 @@ export function mayPassOnRetry(code: string): boolean {
 /** The log line of a part with failed documents (what `serve` reads back to print them; see RenderPartFailure). */
 export const RENDER_PART_FAILED = RENDER_FAILURE_LOG.part;
 
+/** The log line of a changed letter planned as parts, with the revision they render (`serve` reads it back: see LetterFannedOut). */
+export const LETTER_FANNED_OUT = "letter fanned out";
+
+/** What that line carries, besides the counts. */
+export interface LetterFannedOut {
+  letterId: string;
+  revision: string;
+}
+
 /** What that line carries: the part, and each failed document with its code and reason. */
 export interface RenderPartFailure {
   letterId: string;
@@ -131,7 +140,7 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
     // it runs here instead, where its documents fail at once with the data's own words (naming the file).
     const carried = parts.filter((part) => renderPartMessageSchema.safeParse({ part }).success);
     await queue.send(carried);
-    logger.info("letter fanned out", { letterId, revision, parts: carried.length, documents, largestPart: Math.max(0, ...carried.map(documentsOfPart)) });
+    logger.info(LETTER_FANNED_OUT, { letterId, revision, parts: carried.length, documents, largestPart: Math.max(0, ...carried.map(documentsOfPart)) });
     const replies: RenderReply[] = [];
     for (const part of parts) if (!carried.includes(part)) replies.push(await renderPart(part));
     return replies;
