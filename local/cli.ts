@@ -37,6 +37,24 @@ function listOf<T extends string>(what: string, isValid: (value: string) => valu
   };
 }
 
+/**
+ * A list flag given more than once asks for every value given, as one comma-separated list would
+ * (`--locale zh --locale ar`: both; before, the last one alone was kept, silently). The first value
+ * given replaces the flag's default rather than adding to it.
+ */
+function repeatable<T>(parse: (value: string) => T[], byDefault?: readonly T[]) {
+  return (value: string, previous: T[] | undefined): T[] => {
+    const before = previous === undefined || previous === byDefault ? [] : previous;
+    const all = [...before, ...parse(value)];
+    // The same item twice is asked once (`--format pdf --format pdf`); items that are objects are compared as written.
+    const keyOf = (item: T) => JSON.stringify(item);
+    return all.filter((item, index) => all.findIndex((other) => keyOf(other) === keyOf(item)) === index);
+  };
+}
+
+/** `--format`'s default, one array, so the first `--format` given is known to replace it (repeatable). */
+const DEFAULT_FORMATS: DocumentFormat[] = [...DOCUMENT_FORMATS];
+
 const isFormat = (value: string): value is DocumentFormat => (DOCUMENT_FORMATS as readonly string[]).includes(value);
 const isSlug = (value: string): value is string => SLUG_PATTERN.test(value);
 
@@ -99,23 +117,31 @@ withStorageFlags(
   program
     .command("generate")
     .description("render letters to PDF and HTML, store them in S3 (the embedded server by default) and export them under --out")
-    .option("--letter <ids>", "letter ids, comma-separated (default: every letter)", listOf("letter id", isSlug, "lowercase ids such as unsc-dprk-2015"))
-    .option("--locale <locales>", "languages, comma-separated (default: every language of the letter)", (value: string) =>
-      value
-        .split(",")
-        .map((item) => item.trim())
-        .filter(Boolean)
-        .map((item) => {
-          const asked = readAskedLocale(item);
-          if (!asked) throw new InvalidArgumentError(`"${item}" is not a language tag; expected BCP 47 tags such as en, pt-BR, zh-Hant`);
-          return asked;
-        }),
+    .option(
+      "--letter <ids>",
+      "letter ids, comma-separated or the flag repeated (default: every letter)",
+      repeatable(listOf("letter id", isSlug, "lowercase ids such as unsc-dprk-2015")),
+    )
+    .option(
+      "--locale <locales>",
+      "languages, comma-separated or the flag repeated (default: every language of the letter)",
+      repeatable((value: string) =>
+        value
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean)
+          .map((item) => {
+            const asked = readAskedLocale(item);
+            if (!asked) throw new InvalidArgumentError(`"${item}" is not a language tag; expected BCP 47 tags such as en, pt-BR, zh-Hant`);
+            return asked;
+          }),
+      ),
     )
     // The default said as it is typed (commander would print the array as JSON).
     .addOption(
-      new Option("--format <formats>", "formats, comma-separated: pdf and/or html")
-        .argParser(listOf("format", isFormat, "pdf and/or html"))
-        .default([...DOCUMENT_FORMATS], DOCUMENT_FORMATS.join(",")),
+      new Option("--format <formats>", "formats, comma-separated or the flag repeated: pdf and/or html")
+        .argParser(repeatable(listOf("format", isFormat, "pdf and/or html"), DEFAULT_FORMATS))
+        .default(DEFAULT_FORMATS, DOCUMENT_FORMATS.join(",")),
     )
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),
