@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documents";
 import { formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
-import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
+import { DirectoryLetterSource, type LetterSource, readingOnce } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments, missingLocaleLines, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
@@ -146,14 +146,16 @@ withStorageFlags(
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),
 ).action(async (flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; out: string }, command: Command) => {
-  await checkExplicitPaper(flags, command, flags.letter);
+  // The checks before the run read each letter once between them; the run reads it again, once, as it renders.
+  const checked = readingOnce(new DirectoryLetterSource(resolve(flags.data)));
+  await checkExplicitPaper(checked, flags, command, flags.letter);
   await prepareExportDirectory(resolve(flags.out));
   const runtime = await startLocalRuntime(runtimeOptions(flags));
   try {
-    if (flags.letter) await checkAskedLetters(runtime.letters, flags.letter, flags.data);
+    if (flags.letter) await checkAskedLetters(checked, flags.letter, flags.data);
     // Asked languages are checked against the data before anything renders: a tag written another way
     // (EN, pt_br) or a language the letters lack is named with the tag the data has.
-    const dataLocales = flags.locale ? await languagesOfData(runtime.letters, flags.letter) : undefined;
+    const dataLocales = flags.locale ? await languagesOfData(checked, flags.letter) : undefined;
     // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
     const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
     // Every warning goes through here, so the closing line counts what was printed (runSummary).
@@ -162,7 +164,7 @@ withStorageFlags(
       warnings.push(warning);
       console.error(`warning: ${warning}`);
     };
-    if (flags.recipients) for (const warning of await mailMergeWarnings(flags, flags.letter)) warn(warning);
+    if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter)) warn(warning);
     for (const warning of await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper)) warn(warning);
     console.log(`Storing in ${runtime.description}`);
     const table = new ProgressTable(process.stdout);
@@ -221,7 +223,7 @@ withStorageFlags(
       8080,
     ),
 ).action(async (flags: CommonFlags & { port: number }, command: Command) => {
-  await checkExplicitPaper(flags, command, undefined);
+  await checkExplicitPaper(new DirectoryLetterSource(resolve(flags.data)), flags, command, undefined);
   // Share links point at this server, whose port is known once it listens (--port 0 picks one).
   let listening!: (baseUrl: string) => void;
   const shareLinkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
@@ -259,9 +261,8 @@ function paperSize(value: string): "a4" | "letter" {
  * before anything runs, naming the stylesheet's line (paper-flag.ts has the rule). Without `--paper`
  * each template's size wins, and A4 is the size of templates that set none.
  */
-async function checkExplicitPaper(flags: CommonFlags, command: Command, letterIds: readonly string[] | undefined): Promise<void> {
+async function checkExplicitPaper(letters: LetterSource, flags: CommonFlags, command: Command, letterIds: readonly string[] | undefined): Promise<void> {
   if (command.getOptionValueSource("paper") !== "cli") return;
-  const letters = new DirectoryLetterSource(resolve(flags.data));
   const byTemplate = new Map<string, string[]>();
   for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
     // A letter that cannot be read is reported by the run itself.
@@ -279,8 +280,7 @@ async function checkExplicitPaper(flags: CommonFlags, command: Command, letterId
 }
 
 /** A mail merge of a template that prints nothing of the recipient: said once per letter (mail-merge-check.ts). */
-async function mailMergeWarnings(flags: CommonFlags, letterIds: readonly string[] | undefined): Promise<string[]> {
-  const letters = new DirectoryLetterSource(resolve(flags.data));
+async function mailMergeWarnings(letters: LetterSource, flags: CommonFlags, letterIds: readonly string[] | undefined): Promise<string[]> {
   const engines = new Map<string, TemplateEngine | undefined>();
   const warnings: string[] = [];
   for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {

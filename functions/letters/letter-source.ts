@@ -36,6 +36,25 @@ export class DirectoryLetterSource implements LetterSource {
 }
 
 /**
+ * The source, reading each letter (and the listing) once: for the checks a command makes before it
+ * runs (the paper, the languages asked, a mail merge's copies), which all read the same data. A read
+ * with a context (the render's, against the templates and fonts) is not kept: it is another reading.
+ */
+export function readingOnce(source: LetterSource): LetterSource {
+  const letters = new Map<string, Promise<ParsedLetter>>();
+  let listing: Promise<LetterListing> | undefined;
+  return {
+    listLetters: () => (listing ??= source.listLetters()),
+    loadLetter: (letterId, context) => {
+      if (context) return source.loadLetter(letterId, context);
+      let letter = letters.get(letterId);
+      if (!letter) letters.set(letterId, (letter = source.loadLetter(letterId)));
+      return letter;
+    },
+  };
+}
+
+/**
  * Every warning about the data as one list, in the words both `generate` and `serve` print: each
  * entry the reader skipped, at the top of the data and inside each letter folder, once each. With
  * `letterIds`, only those letters' warnings. Taken from the listing alone, which names every entry

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatDataIssue } from "../../functions/core/errors";
+import { DirectoryLetterSource, readingOnce } from "../../functions/letters/letter-source";
 import type { LetterDataWatch } from "../../local/data-watch";
 import { followLetterData } from "../../local/follow-letter-data";
 import { generateDocuments } from "../../local/generate";
@@ -123,5 +124,31 @@ describe("reading letters once per render", () => {
       expect(new Set(reads.slice(before.reads))).toEqual(new Set(["beta"]));
       expect(warnings().slice(before.warnings)).toEqual(["warning: beta/notes.txt: skipped: not a .json file; only letter.json and <locale>.json are read"]);
     });
+  });
+});
+
+/** generate's checks before its run (--paper, --locale, --recipients) each read every letter again; they share one reading now. */
+describe("readingOnce, the checks' reading of the data", () => {
+  it("reads each letter and the listing once however often the checks ask, and passes a render's reading (with a context) through", async () => {
+    const dataDir = dataWithOddFiles();
+    try {
+      const source = new DirectoryLetterSource(dataDir);
+      const loads = jest.spyOn(source, "loadLetter");
+      const listings = jest.spyOn(source, "listLetters");
+      const checked = readingOnce(source);
+      const [first, again] = [await checked.loadLetter("alpha"), await checked.loadLetter("alpha")];
+      expect(again).toBe(first);
+      expect((await checked.loadLetter("beta")).letter.facts.id).toBe("beta");
+      await checked.listLetters();
+      await checked.listLetters();
+      expect(loads.mock.calls.map(([letterId]) => letterId)).toEqual(["alpha", "beta"]);
+      expect(listings).toHaveBeenCalledTimes(1);
+      await checked.loadLetter("alpha", {});
+      expect(loads.mock.calls.map(([letterId]) => letterId)).toEqual(["alpha", "beta", "alpha"]);
+      // A letter that cannot be read fails each time it is asked for, with its reason.
+      await expect(checked.loadLetter("no-such-letter")).rejects.toThrow(/no letter "no-such-letter"/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
