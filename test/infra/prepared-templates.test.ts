@@ -49,6 +49,16 @@ async function preparedOf(templatesDir: string): Promise<PreparedTemplates> {
   return evaluate((await preparedTemplatesModule(templatesDir)).text);
 }
 
+/** The message a template's engine is refused with when it loads. */
+function errorOf(make: () => TemplateEngine): string {
+  try {
+    make();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("loaded without an error");
+}
+
 /** A parse without its compiled selectors, which are functions (compared by what they match elsewhere). */
 const withoutMatchers = (parsed: ParsedStylesheets) => ({ ...parsed, rules: parsed.rules.map(({ matches: _matches, ...rule }) => rule) });
 
@@ -158,14 +168,6 @@ describe("templates prepared at bundling time", () => {
       // Prepared (they compile), and their markup left to run time.
       expect(preparedChanged.templates[templateKey(changed.partials["motto"] as string)]?.markupChecked).toBe(false);
       expect(preparedChanged.templates[templateKey(set.partials["body"] as string)]?.markupChecked).toBe(true);
-      const errorOf = (make: () => TemplateEngine) => {
-        try {
-          make();
-        } catch (error) {
-          return (error as Error).message;
-        }
-        throw new Error("loaded without an error");
-      };
       const without = errorOf(() => new TemplateEngine(changed));
       expect(without).toMatch(/<blink> is not an element of the letter vocabulary/);
       expect(without).toMatch(/footer\.page/);
@@ -189,14 +191,6 @@ describe("templates prepared at bundling time", () => {
     const withoutLogo: TemplateSet = {
       ...committee,
       assets: { ...committee.assets!, files: new Map([...committee.assets!.files].filter(([path]) => path !== "assets/logo.svg")) },
-    };
-    const errorOf = (make: () => TemplateEngine) => {
-      try {
-        make();
-      } catch (error) {
-        return (error as Error).message;
-      }
-      throw new Error("loaded without an error");
     };
     const walked = errorOf(() => new TemplateEngine(withoutLogo));
     expect(walked).toContain('partials/letterhead.hbs line 2, column 17: <img src="assets/logo.svg">');
@@ -222,14 +216,6 @@ describe("templates prepared at bundling time", () => {
       const preparedChanged = await preparedOf(dir);
       // It compiles (an unknown helper is refused only when its line is filled): prepared, its helpers left to run time.
       expect(preparedChanged.templates[templateKey(motto)]?.helpersChecked).toBe(false);
-      const errorOf = (make: () => TemplateEngine) => {
-        try {
-          make();
-        } catch (error) {
-          return (error as Error).message;
-        }
-        throw new Error("loaded without an error");
-      };
       const without = errorOf(() => new TemplateEngine(changed));
       expect(without).toContain("partials/motto.hbs line 2, column 6: {{shout …}} calls a helper the template does not have");
       expect(errorOf(() => new TemplateEngine(changed, preparedChanged))).toBe(without);
