@@ -75,11 +75,11 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
   const renderLetter = async (letterId: string) => {
     await sayNewWarningsOf(letterId);
     try {
-      const { deadLetters, failures, revision } = await runtime.letterChanged(letterId);
+      // The letter's own title names it on the console, from the render's own reading (not read once more);
+      // a letter the render could not read has its reason among the failures.
+      const { deadLetters, failures, revision, letter } = await runtime.letterChanged(letterId);
       const latest = await runtime.store.getLatest(letterId);
       const manifest = latest ? await runtime.store.getManifest(letterId, latest.revision) : undefined;
-      // The letter's own title names it on the console; a letter that cannot be read has its reason among the failures.
-      const letter = (await runtime.letters.loadLetter(letterId).catch(() => undefined))?.letter;
       const report = describeLetterRun({ letterId, letter, revision: latest?.revision, rendered: revision, documents: manifest?.documents.length ?? 0, failures, deadLetters });
       for (const line of report.out) out(line);
       for (const line of report.err) err(line);

@@ -27,16 +27,22 @@ function dataWithOddFiles(): string {
   return dataDir;
 }
 
-/** Every letter read through the runtime's letter source, in order: the render's own reads and any other. */
-function recordReads(stack: LocalStack): { reads: string[]; stop(): void } {
+/**
+ * Every letter read through the runtime's letter source, in order: the render's own reads and any other.
+ * `unchecked`: the reads without a context (templates and fonts), which no render makes: a letter read
+ * only to be named (its title), not to be rendered.
+ */
+function recordReads(stack: LocalStack): { reads: string[]; unchecked: string[]; stop(): void } {
   const reads: string[] = [];
+  const unchecked: string[] = [];
   const letters = stack.runtime.letters;
   const loadLetter = letters.loadLetter.bind(letters);
   const spy = jest.spyOn(letters, "loadLetter").mockImplementation((letterId, context) => {
     reads.push(letterId);
+    if (!context) unchecked.push(letterId);
     return loadLetter(letterId, context);
   });
-  return { reads, stop: () => spy.mockRestore() };
+  return { reads, unchecked, stop: () => spy.mockRestore() };
 }
 
 const countsOf = (reads: readonly string[]) => Object.fromEntries(LETTERS.map((letterId) => [letterId, reads.filter((read) => read === letterId).length]));
@@ -95,9 +101,10 @@ describe("reading letters once per render", () => {
     const out: string[] = [];
     const err: string[] = [];
     let reads: string[];
+    let unchecked: string[];
     let stopRecording: () => void;
     beforeAll(() => {
-      ({ reads, stop: stopRecording } = recordReads(stack));
+      ({ reads, unchecked, stop: stopRecording } = recordReads(stack));
       watching = followLetterData(stack.runtime, dataDir, { out: (line) => out.push(line), err: (line) => err.push(line), settleMs: 300 });
     });
     afterAll(async () => {
@@ -115,6 +122,16 @@ describe("reading letters once per render", () => {
       expect([...warnings()].sort()).toEqual(expectedWarnings.map((warning) => `warning: ${warning}`).sort());
     });
 
+    // After each render, serve read the letter once more only to print its title: the render's own reading names it now.
+    it("names each letter by its title from its render's own reading, never reading it once more to name it", async () => {
+      await eventually(() => LETTERS.every((letterId) => published(letterId) >= 1), "every letter's first render");
+      const title = JSON.parse(readFileSync(join(dataDir, "alpha", "en.json"), "utf8")).title as string;
+      expect(title).toBeTruthy();
+      for (const letterId of LETTERS)
+        expect(out.find((line) => line.startsWith(`letter ${letterId} `))).toMatch(new RegExp(`^letter ${letterId} \\("${title}"\\): revision [0-9a-f]+ published, `));
+      expect(unchecked).toEqual([]);
+    });
+
     it("reads no other letter when one letter's data changes, and names a file added to it once", async () => {
       const before = { published: published("beta"), reads: reads.length, warnings: warnings().length };
       writeFileSync(join(dataDir, "beta", "notes.txt"), "for translators");
@@ -122,6 +139,7 @@ describe("reading letters once per render", () => {
       writeFileSync(file, readFileSync(file));
       await eventually(() => published("beta") > before.published, "beta's render after the save");
       expect(new Set(reads.slice(before.reads))).toEqual(new Set(["beta"]));
+      expect(unchecked).toEqual([]);
       expect(warnings().slice(before.warnings)).toEqual(["warning: beta/notes.txt: skipped: not a .json file; only letter.json and <locale>.json are read"]);
     });
   });
