@@ -1,6 +1,6 @@
 import { type DocumentRequest, CONTENT_TYPES, type RenderedDocument, sha256Hex } from "./documents";
 import { LetterpressError } from "./errors";
-import { editionStylesheets, fillLetter, type FilledLetter, type MailMerge, type Paper, renderHtmlEdition, renderHtmlPage } from "./html/render-html";
+import { editionStylesheets, fillLetter, type FilledLetter, type MailMerge, type Paper, renderHtmlEditionBytes, renderHtmlPage } from "./html/render-html";
 import type { WebFontSource } from "./html/web-fonts";
 import type { TextCoverage } from "./letter/letter-context";
 import type { TypesetterCaches } from "./pdf/cache";
@@ -59,10 +59,9 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
     bytes =
       request.format === "pdf"
         ? await renderer.pdf(filled, renderer.paper, engine)
-        : Buffer.from(
-            renderer.webFonts ? await renderHtmlEdition(engine, filled, renderer.paper, renderer.webFonts, merge) : renderHtmlPage(engine, filled, renderer.paper),
-            "utf8",
-          );
+        : renderer.webFonts
+          ? await renderHtmlEditionBytes(engine, filled, renderer.paper, renderer.webFonts, merge)
+          : Buffer.from(renderHtmlPage(engine, filled, renderer.paper), "utf8");
   } catch (error) {
     // The template's own markup was checked at load: what is left came from a field, named by its file and JSON path.
     throw error instanceof MarkupError ? markupErrorOfLetter(error, parsed.letter, request.locale, engine) : error;

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { InvalidLetterDataError } from "../errors";
 import type { Letter } from "../letter/parse-letter";
 import { formattingLocale, type LocaleId, localeInfo } from "../locales";
@@ -8,7 +8,7 @@ import type { StylesheetSource } from "../style/stylesheet";
 import { marginBoxCuts } from "./margin-boxes";
 import { FACE_IDS, type FaceId, type FontLibrary } from "../pdf/font-library";
 import { cacheKind, LruCache } from "../pdf/cache";
-import { type FontUsage, fontCssOf, styleLetter, type UsageCollector, type UsageRun, usageOfRuns, usageRuns, usageWithout, type WebFontSource } from "./web-fonts";
+import { type FontUsage, fontCssBytesOf, styleLetter, type UsageCollector, type UsageRun, usageOfRuns, usageRuns, usageKey, usageWithout, type WebFontSource } from "./web-fonts";
 import { buildLetterView, type LetterView } from "../template/letter-view";
 import type { TemplateEngine } from "../template/template-engine";
 import { type HtmlHead, templateStylesheets } from "../template/template-library";
@@ -121,17 +121,40 @@ function pageWithHead(engine: TemplateEngine, { fragment, view }: FilledLetter, 
  * margin boxes cut to one line as the PDF cuts them (`marginBoxCuts`).
  */
 export async function renderHtmlEdition(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource, merge?: MailMerge): Promise<string> {
+  return (await renderHtmlEditionBytes(engine, filled, paper, webFonts, merge)).toString("utf8");
+}
+
+/**
+ * `renderHtmlEdition` as the UTF-8 bytes of the page: the same bytes. The embedded fonts' rules are
+ * hundreds of kilobytes, the same for every letter of a merge: kept as bytes by the font source,
+ * they are copied into the page, not joined, flattened and encoded again for each letter.
+ */
+export async function renderHtmlEditionBytes(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource, merge?: MailMerge): Promise<Buffer> {
   const sheets = templateStylesheets(engine);
   const sources = editionStylesheets(engine, filled.view.locale, paper, filled.view.title);
   const own = fontsOfLetter(engine, filled, sources, webFonts.fonts);
   const { cuts } = own;
   const usage = merge && filled.view.recipient ? mergeUsage(engine, filled, paper, sources, webFonts.fonts, merge, own.usage) : own.usage;
-  // Each subset's @font-face rule is encoded once (fontFaceRules); the style's hash (hundreds of
-  // kilobytes) once per characters per face and cuts.
-  const fontCss = await fontCssOf(webFonts, usage);
-  const css = pageCss(sources, cuts === "" ? fontCss : `${cuts}\n${fontCss}`);
-  const key = `${cuts}\u0000${[...usage].map(([face, characters]) => `${face}\u0001${characters}`).join("\u0000")}`;
-  return pageWithHead(engine, filled, { css, hash: sheets.styleHash(sources, key, () => css) });
+  const fontsKey = usageKey(usage);
+  const fontCss = await fontCssBytesOf(webFonts, usage, fontsKey);
+  // The page's style: the stylesheets, the margin boxes' cuts, then the fonts (as `pageCss` joins them).
+  const leading = pageCss(sources, cuts === "" ? "" : `${cuts}\n`);
+  const stylesBefore = cuts === "" ? `${leading}\n` : leading;
+  // The style's hash (hundreds of kilobytes) once per characters per face and cuts.
+  const hash = sheets.styleHash(sources, `${cuts}\u0000${fontsKey}`, () => `${stylesBefore}${Buffer.from(fontCss).toString("utf8")}`);
+  return pageBytesWithHead(engine, filled, hash, Buffer.from(stylesBefore, "utf8"), fontCss);
+}
+
+/** Stands for the page's style in the filled page template until its bytes are put in (no letter or template holds it). */
+const STYLE_PLACE = `\u0000letterpress-style-${randomUUID()}\u0000`;
+
+/** The page around the letter with its style's bytes put in where the template prints `css` (`pageWithHead`). */
+function pageBytesWithHead(engine: TemplateEngine, filled: FilledLetter, hash: string, stylesBefore: Buffer, fontCss: Uint8Array): Buffer {
+  const parts = pageWithHead(engine, filled, { css: STYLE_PLACE, hash }).split(STYLE_PLACE);
+  if (parts.length === 2) return Buffer.concat([Buffer.from(parts[0]!, "utf8"), stylesBefore, fontCss, Buffer.from(parts[1]!, "utf8")]);
+  // A page template that prints the style other than once: filled with the text itself.
+  const css = `${stylesBefore.toString("utf8")}${Buffer.from(fontCss).toString("utf8")}`;
+  return Buffer.from(parts.join(css), "utf8");
 }
 
 /** A merge's characters per face, with what they were made from (a letter read again is a new object). */

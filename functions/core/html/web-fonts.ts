@@ -22,6 +22,12 @@ export interface WebFontSource {
   fonts: FontLibrary;
   /** A WOFF2 font with exactly the face's glyphs for these characters (and what shaping them needs). */
   subset(face: FaceId, characters: string): Promise<Uint8Array>;
+  /**
+   * The UTF-8 bytes `rules` makes for the font usage `usageKey` names (`usageKey`), kept with the
+   * subsets: a mail merge's pages embed the same rules, hundreds of kilobytes, letter after letter.
+   * Without it they are made for every page.
+   */
+  ruleBytes?(usageKey: string, rules: () => Promise<Uint8Array>): Promise<Uint8Array>;
 }
 
 /**
@@ -318,6 +324,17 @@ export function fontFaceRules(subsets: ReadonlyMap<FaceId, Uint8Array>): string 
  */
 export async function embeddedFontCss(source: WebFontSource, letter: StyledLetter): Promise<string> {
   return fontCssOf(source, fontUsage(source.fonts, letter));
+}
+
+/** Names a font usage: the same faces with the same characters, the same key. */
+export function usageKey(usage: FontUsage): string {
+  return [...usage].map(([face, characters]) => `${face}\u0001${characters}`).join("\u0000");
+}
+
+/** The `@font-face` rules of a font usage as UTF-8 (`fontCssOf`), kept by the source when it keeps them. */
+export function fontCssBytesOf(source: WebFontSource, usage: FontUsage, key = usageKey(usage)): Promise<Uint8Array> {
+  const rules = async () => Buffer.from(await fontCssOf(source, usage), "utf8");
+  return source.ruleBytes ? source.ruleBytes(key, rules) : rules();
 }
 
 /** The `@font-face` rules of the subsets of a font usage (`fontUsage`). */
