@@ -163,6 +163,8 @@ interface MergeFonts {
   sources: readonly StylesheetSource[];
   fonts: FontLibrary;
   usage: FontUsage;
+  /** The last letter usage found held. */
+  held?: FontUsage;
 }
 
 const MERGE_USAGE = cacheKind<string, MergeFonts>("mergeUsage", {
@@ -204,7 +206,33 @@ function mergeUsage(
     cache.set(key, known);
   }
   // The document's own characters too: a merge made by another `fill` could lack none, but the page must never lack one.
-  return unionOfUsages([known.usage, own]);
+  return mergeHolds(known, own) ? known.usage : unionOfUsages([known.usage, own]);
+}
+
+/** Whether a merge's characters hold every character of a letter's (nearly always: the letter is one of the merge's). */
+function mergeHolds(merge: MergeFonts, own: FontUsage): boolean {
+  if (merge.held === own) return true;
+  for (const [face, characters] of own) {
+    const known = merge.usage.get(face);
+    if (known === characters) continue;
+    if (known === undefined || !sortedHolds(known, characters)) return false;
+  }
+  // A letter of the same words as the last (a reader who adds no character) has the same usage object.
+  merge.held = own;
+  return true;
+}
+
+/** Whether every character of `part` is in `whole`, both in code point order (as a usage holds them): one walk, nothing made. */
+function sortedHolds(whole: string, part: string): boolean {
+  let at = 0;
+  for (let i = 0; i < part.length; ) {
+    const wanted = part.codePointAt(i)!;
+    let found = -1;
+    while (at < whole.length && (found = whole.codePointAt(at)!) < wanted) at += found > 0xffff ? 2 : 1;
+    if (found !== wanted) return false;
+    i += wanted > 0xffff ? 2 : 1;
+  }
+  return true;
 }
 
 /** Each face's characters in any of the usages, faces in registry order and characters in code point order (as `UsageCollector.result`). */

@@ -67,16 +67,31 @@ export class UsageCollector {
   /** Adds a run of text set in `style`, whose font stack's first registry family is `primary` and whose Han the primary lacks is set in `han`. */
   add(text: string, primary: FamilyId, style: TextStyle, inline: string | null = null, han: FamilyId = "sc"): void {
     this.runs.push({ text, primary, style, inline, han });
+    this.settled = undefined;
     if (text === "") return;
-    const key = `${primary}\u0000${han}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
-    const runUsage = this.fonts.caches.of(FACE_USAGE);
-    let faces = runUsage.get(key);
-    if (!faces) runUsage.set(key, (faces = this.facesOf(text, primary, style, han)));
-    for (const [face, codePoints] of faces) {
+    for (const [face, codePoints] of this.facesOfRun(text, primary, style, han)) {
       let characters = this.used.get(face);
       if (!characters) this.used.set(face, (characters = new Set()));
       for (const codePoint of codePoints) characters.add(codePoint);
     }
+  }
+
+  /** Whether this collector already holds every character of the run, in the face the run sets it in: adding it would change nothing. */
+  holds(text: string, primary: FamilyId, style: TextStyle, han: FamilyId): boolean {
+    if (text === "") return true;
+    return this.facesOfRun(text, primary, style, han).every(([face, codePoints]) => {
+      const characters = this.used.get(face);
+      return characters !== undefined && codePoints.every((codePoint) => characters.has(codePoint));
+    });
+  }
+
+  /** The faces and characters of one run, from the font library's cache. */
+  private facesOfRun(text: string, primary: FamilyId, style: TextStyle, han: FamilyId): readonly (readonly [FaceId, readonly number[]])[] {
+    const key = `${primary}\u0000${han}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
+    const runUsage = this.fonts.caches.of(FACE_USAGE);
+    let faces = runUsage.get(key);
+    if (!faces) runUsage.set(key, (faces = this.facesOf(text, primary, style, han)));
+    return faces;
   }
 
   private facesOf(text: string, primary: FamilyId, style: TextStyle, han: FamilyId): (readonly [FaceId, readonly number[]])[] {
@@ -128,7 +143,16 @@ export class UsageCollector {
     if (this.fonts.shaper(faceOf(primary, { bold: false, italic: false })).covers(0x78)) this.add("x", primary, { bold: false, italic: false });
   }
 
+  /** The result as of the last `add`: the same object until more is added. */
+  private settled: FontUsage | undefined;
+
   result(): FontUsage {
+    if (this.settled) return this.settled;
+    this.settled = this.collect();
+    return this.settled;
+  }
+
+  private collect(): FontUsage {
     const usage = new Map<FaceId, string>();
     // Registry order, code point order: the same document always gives the same rules and bytes.
     for (const face of FACE_IDS) {
@@ -221,6 +245,8 @@ export function usageWithout(fonts: FontLibrary, runs: readonly UsageRun[], skip
  * of the same shape with those texts.
  */
 export function usageOfRuns(others: UsageCollector, runs: readonly UsageRun[], replaced: ReadonlyMap<number, string>): FontUsage {
+  // A reader whose words bring no character the rest of the letter lacks: the rest's usage, the same object each time.
+  if ([...replaced].every(([i, text]) => others.holds(withHyphens(text), runs[i]!.primary, runs[i]!.style, runs[i]!.han))) return others.result();
   const collector = others.copy();
   for (const [i, text] of replaced) collector.add(withHyphens(text), runs[i]!.primary, runs[i]!.style, text, runs[i]!.han);
   return collector.result();
@@ -326,9 +352,14 @@ export async function embeddedFontCss(source: WebFontSource, letter: StyledLette
   return fontCssOf(source, fontUsage(source.fonts, letter));
 }
 
+/** The keys of usages the caches keep (a merge's, a letter shape's): each made once. */
+const usageKeys = new WeakMap<FontUsage, string>();
+
 /** Names a font usage: the same faces with the same characters, the same key. */
 export function usageKey(usage: FontUsage): string {
-  return [...usage].map(([face, characters]) => `${face}\u0001${characters}`).join("\u0000");
+  let key = usageKeys.get(usage);
+  if (key === undefined) usageKeys.set(usage, (key = [...usage].map(([face, characters]) => `${face}\u0001${characters}`).join("\u0000")));
+  return key;
 }
 
 /** The `@font-face` rules of a font usage as UTF-8 (`fontCssOf`), kept by the source when it keeps them. */
