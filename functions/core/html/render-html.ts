@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, type Hash, randomUUID } from "node:crypto";
 import { InvalidLetterDataError } from "../errors";
 import type { Letter } from "../letter/parse-letter";
 import { formattingLocale, type LocaleId, localeInfo } from "../locales";
@@ -121,15 +121,22 @@ function pageWithHead(engine: TemplateEngine, { fragment, view }: FilledLetter, 
  * margin boxes cut to one line as the PDF cuts them (`marginBoxCuts`).
  */
 export async function renderHtmlEdition(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource, merge?: MailMerge): Promise<string> {
-  return (await renderHtmlEditionBytes(engine, filled, paper, webFonts, merge)).toString("utf8");
+  return (await renderHtmlEditionBytes(engine, filled, paper, webFonts, merge)).bytes.toString("utf8");
+}
+
+/** An HTML edition as its bytes and their SHA-256 (hex), which the stored document carries. */
+export interface HtmlEditionBytes {
+  bytes: Buffer;
+  sha256: string;
 }
 
 /**
- * `renderHtmlEdition` as the UTF-8 bytes of the page: the same bytes. The embedded fonts' rules are
- * hundreds of kilobytes, the same for every letter of a merge: kept as bytes by the font source,
- * they are copied into the page, not joined, flattened and encoded again for each letter.
+ * `renderHtmlEdition` as the UTF-8 bytes of the page, with their SHA-256: the same bytes. The
+ * embedded fonts' rules are hundreds of kilobytes, the same for every letter of a merge: kept as
+ * bytes by the font source, they are copied into the page, not joined, flattened and encoded again
+ * for each letter, and the digest of the page up to the letter is taken once (`pagePrefix`).
  */
-export async function renderHtmlEditionBytes(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource, merge?: MailMerge): Promise<Buffer> {
+export async function renderHtmlEditionBytes(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource, merge?: MailMerge): Promise<HtmlEditionBytes> {
   const sheets = templateStylesheets(engine);
   const sources = editionStylesheets(engine, filled.view.locale, paper, filled.view.title);
   const own = fontsOfLetter(engine, filled, sources, webFonts.fonts);
@@ -142,19 +149,48 @@ export async function renderHtmlEditionBytes(engine: TemplateEngine, filled: Fil
   const stylesBefore = cuts === "" ? `${leading}\n` : leading;
   // The style's hash (hundreds of kilobytes) once per characters per face and cuts.
   const hash = sheets.styleHash(sources, `${cuts}\u0000${fontsKey}`, () => `${stylesBefore}${Buffer.from(fontCss).toString("utf8")}`);
-  return pageBytesWithHead(engine, filled, hash, Buffer.from(stylesBefore, "utf8"), fontCss);
+  return pageBytesWithHead(engine, filled, hash, stylesBefore, fontCss);
 }
 
 /** Stands for the page's style in the filled page template until its bytes are put in (no letter or template holds it). */
 const STYLE_PLACE = `\u0000letterpress-style-${randomUUID()}\u0000`;
 
+/** The page up to the end of its style: its head and stylesheets as bytes, and the digest of them and the fonts' rules. */
+interface PagePrefix {
+  head: string;
+  stylesBefore: string;
+  headBytes: Buffer;
+  stylesBytes: Buffer;
+  digest: Hash;
+}
+
+/**
+ * The last page prefix made with each fonts' rules (kept weakly by the rules' bytes, which the web font source keeps;
+ * a prefix is a few kilobytes against their hundreds): the letters of a merge share their head, style and fonts.
+ */
+const pagePrefixes = new WeakMap<Uint8Array, PagePrefix>();
+
+function pagePrefix(head: string, stylesBefore: string, fontCss: Uint8Array): PagePrefix {
+  const known = pagePrefixes.get(fontCss);
+  if (known !== undefined && known.head === head && known.stylesBefore === stylesBefore) return known;
+  const headBytes = Buffer.from(head, "utf8");
+  const stylesBytes = Buffer.from(stylesBefore, "utf8");
+  const prefix = { head, stylesBefore, headBytes, stylesBytes, digest: createHash("sha256").update(headBytes).update(stylesBytes).update(fontCss) };
+  pagePrefixes.set(fontCss, prefix);
+  return prefix;
+}
+
 /** The page around the letter with its style's bytes put in where the template prints `css` (`pageWithHead`). */
-function pageBytesWithHead(engine: TemplateEngine, filled: FilledLetter, hash: string, stylesBefore: Buffer, fontCss: Uint8Array): Buffer {
+function pageBytesWithHead(engine: TemplateEngine, filled: FilledLetter, hash: string, stylesBefore: string, fontCss: Uint8Array): HtmlEditionBytes {
   const parts = pageWithHead(engine, filled, { css: STYLE_PLACE, hash }).split(STYLE_PLACE);
-  if (parts.length === 2) return Buffer.concat([Buffer.from(parts[0]!, "utf8"), stylesBefore, fontCss, Buffer.from(parts[1]!, "utf8")]);
+  if (parts.length === 2) {
+    const prefix = pagePrefix(parts[0]!, stylesBefore, fontCss);
+    const rest = Buffer.from(parts[1]!, "utf8");
+    return { bytes: Buffer.concat([prefix.headBytes, prefix.stylesBytes, fontCss, rest]), sha256: prefix.digest.copy().update(rest).digest("hex") };
+  }
   // A page template that prints the style other than once: filled with the text itself.
-  const css = `${stylesBefore.toString("utf8")}${Buffer.from(fontCss).toString("utf8")}`;
-  return Buffer.from(parts.join(css), "utf8");
+  const bytes = Buffer.from(parts.join(`${stylesBefore}${Buffer.from(fontCss).toString("utf8")}`), "utf8");
+  return { bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 /** A merge's characters per face, with what they were made from (a letter read again is a new object). */
