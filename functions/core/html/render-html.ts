@@ -101,8 +101,12 @@ function pageHead(sources: readonly StylesheetSource[], fontCss: string): HtmlHe
   return { css, hash: createHash("sha256").update(css).digest("base64") };
 }
 
+/** The stylesheets' text as the page carries it, by the sources (which the template keeps): the same for every letter of a language. */
+const htmlCssOfSources = new WeakMap<readonly StylesheetSource[], string>();
+
 function pageCss(sources: readonly StylesheetSource[], fontCss: string): string {
-  const stylesheets = stylesheetsAsHtmlCss(sources);
+  let stylesheets = htmlCssOfSources.get(sources);
+  if (stylesheets === undefined) htmlCssOfSources.set(sources, (stylesheets = stylesheetsAsHtmlCss(sources)));
   return fontCss === "" ? stylesheets : `${stylesheets}\n${fontCss}`;
 }
 

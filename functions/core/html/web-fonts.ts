@@ -57,13 +57,6 @@ export class UsageCollector {
 
   constructor(private readonly fonts: FontLibrary) {}
 
-  /** A collector holding what this one holds, to add more to. */
-  copy(): UsageCollector {
-    const copy = new UsageCollector(this.fonts);
-    for (const [face, characters] of this.used) copy.used.set(face, new Set(characters));
-    return copy;
-  }
-
   /** Adds a run of text set in `style`, whose font stack's first registry family is `primary` and whose Han the primary lacks is set in `han`. */
   add(text: string, primary: FamilyId, style: TextStyle, inline: string | null = null, han: FamilyId = "sc"): void {
     this.runs.push({ text, primary, style, inline, han });
@@ -150,6 +143,41 @@ export class UsageCollector {
     if (this.settled) return this.settled;
     this.settled = this.collect();
     return this.settled;
+  }
+
+  /**
+   * What `result` would give after adding these runs, without adding them: the characters they bring
+   * merged into the result's (a mail merge's reader brings a few; copying every face's set was most of it).
+   */
+  resultWith(runs: readonly Pick<UsageRun, "text" | "primary" | "style" | "han">[]): FontUsage {
+    const brought = new Map<FaceId, Set<number>>();
+    for (const run of runs) {
+      if (run.text === "") continue;
+      for (const [face, codePoints] of this.facesOfRun(run.text, run.primary, run.style, run.han)) {
+        const held = this.used.get(face);
+        for (const codePoint of codePoints) {
+          if (held?.has(codePoint)) continue;
+          let extra = brought.get(face);
+          if (!extra) brought.set(face, (extra = new Set()));
+          extra.add(codePoint);
+        }
+      }
+    }
+    const base = this.result();
+    if (brought.size === 0) return base;
+    const usage = new Map<FaceId, string>();
+    for (const face of FACE_IDS) {
+      const characters = base.get(face);
+      const extra = brought.get(face);
+      if (!extra) {
+        if (characters !== undefined) usage.set(face, characters);
+        continue;
+      }
+      const codePoints = [...extra];
+      if (characters !== undefined) for (const char of characters) codePoints.push(char.codePointAt(0)!);
+      usage.set(face, String.fromCodePoint(...codePoints.sort((a, b) => a - b)));
+    }
+    return usage;
   }
 
   private collect(): FontUsage {
@@ -247,9 +275,7 @@ export function usageWithout(fonts: FontLibrary, runs: readonly UsageRun[], skip
 export function usageOfRuns(others: UsageCollector, runs: readonly UsageRun[], replaced: ReadonlyMap<number, string>): FontUsage {
   // A reader whose words bring no character the rest of the letter lacks: the rest's usage, the same object each time.
   if ([...replaced].every(([i, text]) => others.holds(withHyphens(text), runs[i]!.primary, runs[i]!.style, runs[i]!.han))) return others.result();
-  const collector = others.copy();
-  for (const [i, text] of replaced) collector.add(withHyphens(text), runs[i]!.primary, runs[i]!.style, text, runs[i]!.han);
-  return collector.result();
+  return others.resultWith([...replaced].map(([i, text]) => ({ ...runs[i]!, text: withHyphens(text) })));
 }
 
 function collectUsage(fonts: FontLibrary, { styled, boxes: root, lang = "" }: StyledLetter): UsageCollector {

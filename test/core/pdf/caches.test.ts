@@ -114,6 +114,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "html/web-fonts.ts faceRules": "by a WOFF2 subset's bytes, which the web font source keeps",
   "html/web-fonts.ts usageKeys": "by a font usage, which a merge or a letter shape in the font library's caches keeps",
   "html/render-html.ts pagePrefixes": "by the bytes of a usage's @font-face rules, which the web font source keeps",
+  "html/render-html.ts htmlCssOfSources": "by a document's stylesheet sources, which the template keeps",
   "pdf/pdf-writer.ts deflated": "by bytes that are themselves cached (a subset, the ICC profile, an outline)",
   "pdf/pdf-writer.ts weakGlyphs": "by a shaped glyph, which the library's shaped-run cache owns",
   "pdf/pdf-writer.ts weakInRtl": "by a shaped glyph, which the library's shaped-run cache owns",
