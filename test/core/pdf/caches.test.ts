@@ -96,6 +96,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   // Keyed weakly by an object a renderer, a template or a document owns: they go with it.
   "html/render-html.ts numberingSystems": "by a formatting locale: an Intl default, the same for every render",
   "template/letter-view.ts listFormats": "by a language tag: an Intl.ListFormat, the same for every render",
+  "template/letter-view.ts recipientLists": "by a letter's recipients (the letter's), checked against the translation it was made from",
   "html/inline-images.ts checkedTags": "by the template's assets",
   "images/image-source.ts checked": "by an image file's bytes (the template's)",
   "images/image-source.ts dataUris": "by an image file's bytes (the template's)",
@@ -111,6 +112,9 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "pdf/image-drawing.ts pngPlanes": "by an image file's bytes",
   "pdf/image-drawing.ts inflatedPngs": "by an image file's bytes",
   "html/web-fonts.ts faceRules": "by a WOFF2 subset's bytes, which the web font source keeps",
+  "html/web-fonts.ts usageKeys": "by a font usage, which a merge or a letter shape in the font library's caches keeps",
+  "html/render-html.ts pagePrefixes": "by the bytes of a usage's @font-face rules, which the web font source keeps",
+  "html/render-html.ts htmlCssOfSources": "by a document's stylesheet sources, which the template keeps",
   "pdf/pdf-writer.ts deflated": "by bytes that are themselves cached (a subset, the ICC profile, an outline)",
   "pdf/pdf-writer.ts weakGlyphs": "by a shaped glyph, which the library's shaped-run cache owns",
   "pdf/pdf-writer.ts weakInRtl": "by a shaped glyph, which the library's shaped-run cache owns",
