@@ -15,6 +15,10 @@ import { IMAGE_ATTRIBUTES, type ImageContent, imageContent, soleImage } from "./
 
 type Element = DefaultTreeAdapterTypes.Element;
 type ChildNode = DefaultTreeAdapterTypes.ChildNode;
+export type TextNode = DefaultTreeAdapterTypes.TextNode;
+
+/** Text nodes read as other text: a letter of a known shape, its tree reused with another reader's words (render-pdf.ts). */
+export type TextReplacements = ReadonlyMap<TextNode, string>;
 
 export interface InlineStyle {
   bold: boolean;
@@ -242,13 +246,16 @@ function checkVocabulary(element: Element): void {
   if (problems.length > 0) throw new MarkupError(problems);
 }
 
+/** What the filled template is parsed inside, before it: source offsets of the parsed letter are this much past the fragment's. */
+export const LETTER_PAGE_START = "<!DOCTYPE html><html><head></head><body><main>";
+
 /**
  * Parses the filled template (one `<article class="letter">`) inside the page the HTML edition
  * wraps it in, so that selectors on html, body and main match in both editions.
  */
 export function parseLetter(filledTemplate: string, sourceCodeLocationInfo = false): ParsedLetter {
   // The wrapper is on the fragment's first line, so source lines are the fragment's own.
-  const document = parse(`<!DOCTYPE html><html><head></head><body><main>${filledTemplate}</main></body></html>`, { sourceCodeLocationInfo });
+  const document = parse(`${LETTER_PAGE_START}${filledTemplate}</main></body></html>`, { sourceCodeLocationInfo });
   const html = document.childNodes.find(isElement)!;
   const body = html.childNodes.find((n): n is Element => isElement(n) && n.tagName === "body")!;
   const main = body.childNodes.find(isElement)!;
@@ -329,6 +336,8 @@ export class BoxBuilder {
     private readonly styled: StyledDocument,
     /** The template's images, which `<img src>` names. */
     private readonly assets?: TemplateAssets,
+    /** Text nodes whose text this letter replaces (a reused tree, see `TextReplacements`). */
+    private readonly replacements?: TextReplacements,
   ) {}
 
   build(letter: ParsedLetter): Box {
@@ -580,7 +589,8 @@ export class BoxBuilder {
     for (const node of nodes) {
       if (node.nodeName === "#comment") continue;
       if (node.nodeName === "#text") {
-        out.push({ kind: "text", text: (node as DefaultTreeAdapterTypes.TextNode).value, style });
+        const text = node as TextNode;
+        out.push({ kind: "text", text: this.replacements?.get(text) ?? text.value, style });
         continue;
       }
       if (!isElement(node)) continue;

@@ -5,7 +5,8 @@ import { assetsDigest, type TemplateAssets } from "../images/image-source";
 import { type ParsedStylesheets, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
 import type { FontLibrary } from "./font-library";
 import { Composer } from "./layout";
-import { type Box, BoxBuilder, parseLetter } from "./letter-tree";
+import { cacheKind, type TypesetterCaches } from "./cache";
+import { type Box, BoxBuilder, LETTER_PAGE_START, type ParsedLetter, parseLetter, type TextNode } from "./letter-tree";
 import { type PdfMetadata, writePdf } from "./pdf-writer";
 
 export type { FontLibrary } from "./font-library";
@@ -30,21 +31,120 @@ export interface RenderPdfOptions {
   objectStreams?: boolean;
 }
 
+/**
+ * What parsing and styling one letter taught about every letter of its shape (the same markup, other
+ * words: a mail merge's letters differ in a reader's words): its tree and computed styles, its text
+ * between tags, and the text nodes that are exactly one such piece of plain text.
+ */
+interface LetterShape {
+  sheets: ParsedStylesheets;
+  letter: ParsedLetter;
+  styled: StyledDocument;
+  texts: readonly string[];
+  /** Text piece index -> the text node made of exactly that piece, for pieces of plain text. */
+  nodeOfText: ReadonlyMap<number, TextNode>;
+}
+
+/** A tag (or comment) of the markup, or the text between two tags: `split` keeps the tags at odd indices. */
+const TAG = /(<[^>]*>)/;
+
+/**
+ * Text that parses the same wherever another such text stood: something other than white space (so
+ * a table's text is moved out of it alike, and `:empty` matches alike), nothing that starts markup or
+ * a character reference, no white space but single inner spaces (nothing to collapse or trim), no
+ * soft hyphen, no NUL. A text node of it has exactly its characters as value.
+ */
+const PLAIN_TEXT = /^[^\s&<>\u00ad\u0000]+(?: [^\s&<>\u00ad\u0000]+)*$/u;
+
+/** Selectors that read an element's text (css-select's `:contains`, `:icontains`): a style that may change with the words. */
+const TEXT_SELECTOR = /:i?contains\b/i;
+
+/**
+ * Estimated heap of a shape per character of its letter: its tree, styles, markup and texts
+ * (measured 24 to 32 bytes per character on the seed letter's fixture, bench/ab/shape-memory.ts).
+ */
+const SHAPE_BYTES_PER_CHARACTER = 32;
+
+const LETTER_SHAPES = cacheKind<string, LetterShape>("letterShapes", {
+  sizeOf: (skeleton, shape) => 256 + SHAPE_BYTES_PER_CHARACTER * shape.texts.reduce((sum, text) => sum + text.length, skeleton.length),
+});
+
 /** Parse and style: the letter's box tree, each box with its computed style. */
-function formatLetter(filledTemplate: string, sheets: ParsedStylesheets, images: TemplateAssets | undefined): { styled: StyledDocument; boxes: Box } {
-  const format = (sourceCodeLocationInfo: boolean) => {
-    const letter = parseLetter(filledTemplate, sourceCodeLocationInfo);
-    const styled = styleDocument(letter.root, sheets);
-    return { styled, boxes: new BoxBuilder(styled, images).build(letter) };
+function parseAndStyle(filledTemplate: string, sheets: ParsedStylesheets, images: TemplateAssets | undefined, sourceCodeLocationInfo: boolean) {
+  const letter = parseLetter(filledTemplate, sourceCodeLocationInfo);
+  const styled = styleDocument(letter.root, sheets);
+  return { letter, styled, boxes: new BoxBuilder(styled, images).build(letter) };
+}
+
+/**
+ * The text nodes each made of exactly one text piece of plain text, by piece index: the source
+ * range of the node is the piece's (so no other text joined it) and its value is the piece as written.
+ */
+function textNodesOfPieces(letter: ParsedLetter, parts: readonly string[]): Map<number, TextNode> {
+  const pieceAt = new Map<number, { index: number; end: number }>();
+  let offset = LETTER_PAGE_START.length;
+  parts.forEach((part, i) => {
+    if (i % 2 === 0 && PLAIN_TEXT.test(part)) pieceAt.set(offset, { index: i / 2, end: offset + part.length });
+    offset += part.length;
+  });
+  const out = new Map<number, TextNode>();
+  const visit = (node: { childNodes?: unknown[] }) => {
+    for (const child of (node.childNodes ?? []) as (TextNode & { childNodes?: unknown[] })[]) {
+      if (child.nodeName === "#text") {
+        const location = child.sourceCodeLocation;
+        const piece = location ? pieceAt.get(location.startOffset) : undefined;
+        if (piece && location && piece.end === location.endOffset && child.value === parts[piece.index * 2]) out.set(piece.index, child);
+      } else visit(child);
+    }
   };
-  try {
-    return format(false);
-  } catch (error) {
-    // Source locations cost parse5 a tenth of its time on every render; only an error in the
-    // markup needs them, so the template is read again with them to name the line.
-    if (error instanceof LetterpressError && error.message.startsWith("filled template")) return format(true);
-    throw error;
+  visit(letter.root);
+  return out;
+}
+
+/**
+ * Parse and style, once per shape of letter. A letter of a shape seen before (same markup, same
+ * parsed stylesheets) whose changed texts are each a whole text node of plain text (PLAIN_TEXT) is
+ * not parsed or styled again: the first letter's tree and styles serve, its changed text nodes read
+ * as this letter's (the box tree is built anew). A style cannot depend on the words (no selector
+ * reads text), and plain text in place of plain text parses to the same tree, so the boxes are the
+ * ones a parse would give: a test renders a mail merge both ways (test/core/pdf/letter-shapes.test.ts).
+ * Any other letter is parsed and styled, and its shape kept when no selector reads text.
+ */
+export function formatLetter(
+  filledTemplate: string,
+  sheets: ParsedStylesheets,
+  images: TemplateAssets | undefined,
+  caches: TypesetterCaches,
+): { styled: StyledDocument; boxes: Box } {
+  const parts = filledTemplate.split(TAG);
+  const texts = parts.filter((_, i) => i % 2 === 0);
+  // Each tag ends at its only ">": the tags joined are the markup, unambiguously.
+  const skeleton = parts.filter((_, i) => i % 2 === 1).join("");
+  const shapes = caches.of(LETTER_SHAPES);
+  const known = shapes.get(skeleton);
+  if (known?.sheets === sheets) {
+    const replacements = new Map<TextNode, string>();
+    let reusable = true;
+    for (let i = 0; i < texts.length && reusable; i++) {
+      if (texts[i] === known.texts[i]) continue;
+      const node = known.nodeOfText.get(i);
+      if (node === undefined || !PLAIN_TEXT.test(texts[i]!)) reusable = false;
+      else replacements.set(node, texts[i]!);
+    }
+    if (reusable) return { styled: known.styled, boxes: new BoxBuilder(known.styled, images, replacements).build(known.letter) };
   }
+  const shapeable = !sheets.rules.some((rule) => TEXT_SELECTOR.test(rule.selector));
+  let formatted: ReturnType<typeof parseAndStyle>;
+  try {
+    // Source locations cost parse5 a tenth of its time; a shape kept needs them once, to find its text nodes.
+    formatted = parseAndStyle(filledTemplate, sheets, images, shapeable);
+  } catch (error) {
+    // Only an error in the markup needs source locations to name the line: the template is read again with them.
+    if (!shapeable && error instanceof LetterpressError && error.message.startsWith("filled template")) formatted = parseAndStyle(filledTemplate, sheets, images, true);
+    else throw error;
+  }
+  if (shapeable) shapes.set(skeleton, { sheets, letter: formatted.letter, styled: formatted.styled, texts, nodeOfText: textNodesOfPieces(formatted.letter, parts) });
+  return { styled: formatted.styled, boxes: formatted.boxes };
 }
 
 /**
@@ -57,7 +157,7 @@ function formatLetter(filledTemplate: string, sheets: ParsedStylesheets, images:
  *   character no shipped font covers (naming its code point and context).
  */
 export async function renderPdf(filledTemplate: string, options: RenderPdfOptions): Promise<Buffer> {
-  const { styled, boxes } = formatLetter(filledTemplate, options.parsedStylesheets ?? parseStylesheets(options.stylesheets), options.images);
+  const { styled, boxes } = formatLetter(filledTemplate, options.parsedStylesheets ?? parseStylesheets(options.stylesheets), options.images, options.fonts.caches);
   const composer = new Composer({ fonts: options.fonts, locale: options.locale, styled });
   const pages = composer.layout(boxes);
   const { metadata } = options;
