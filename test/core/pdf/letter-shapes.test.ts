@@ -1,13 +1,14 @@
+import { createHash } from "node:crypto";
 import type { DocumentRequest } from "../../../functions/core/documents";
 import type { LocaleId } from "../../../functions/core/locales";
 import { type Box, inlineText } from "../../../functions/core/pdf/letter-tree";
 import { TypesetterCaches } from "../../../functions/core/pdf/cache";
-import { formatLetter } from "../../../functions/core/pdf/render-pdf";
+import { formatLetter, renderPdf } from "../../../functions/core/pdf/render-pdf";
 import { renderDocument } from "../../../functions/core/render-document";
 import { parseStylesheets } from "../../../functions/core/style";
 import { createRenderer } from "../../../functions/render/create-renderer";
 import { loadSeedLetter, TEMPLATES_DIR } from "../../support/letters";
-import { fixture, stylesheetsFor } from "./pdf-inspect";
+import { fixture, options, stylesheetsFor } from "./pdf-inspect";
 
 /**
  * A letter of a shape seen before (the same markup, other words: a mail merge) is not parsed and
@@ -108,5 +109,32 @@ describe("a mail merge of the seed letter", () => {
       renderer.caches.clear();
       expect((await renderDocument(renderer, parsed, request(reader))).bytes.equals(warm[i]!)).toBe(true);
     }
+  });
+});
+
+describe("the document ID", () => {
+  const id = (pdf: Buffer) => /\/ID \[<([0-9a-f]+)>/.exec(pdf.toString("latin1"))?.[1];
+
+  test("is the first 16 bytes of the SHA-256 of [letter, locale, stylesheets, metadata] as JSON, the stylesheets' JSON kept between letters", async () => {
+    const stylesheets = stylesheetsFor("en");
+    const sheets = parseStylesheets(stylesheets);
+    for (const text of ["Dear Ambassador Zhang,", "Dear Ambassador Delattre,"]) {
+      const letter = withSalutation(text);
+      const made = options("en", { stylesheets, parsedStylesheets: sheets });
+      const { metadata } = made;
+      const expected = createHash("sha256")
+        .update(JSON.stringify([letter, made.locale, stylesheets, { ...metadata, creationDate: metadata.creationDate.toISOString() }]))
+        .digest()
+        .subarray(0, 16)
+        .toString("hex");
+      expect(id(await renderPdf(letter, made))).toBe(expected);
+    }
+  });
+
+  test("changes with the stylesheets' text", async () => {
+    const letter = withSalutation("Dear Ambassador Zhang,");
+    const plain = await renderPdf(letter, options("en"));
+    const other = stylesheetsFor("en").map((sheet, i) => (i === 0 ? { ...sheet, text: `${sheet.text}\n/* another sheet */` } : sheet));
+    expect(id(await renderPdf(letter, options("en", { stylesheets: other })))).not.toBe(id(plain));
   });
 });
