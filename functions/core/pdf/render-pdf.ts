@@ -6,7 +6,7 @@ import { type ParsedStylesheets, parseStylesheets, type StyledDocument, type Sty
 import type { FontLibrary } from "./font-library";
 import { Composer } from "./layout";
 import { cacheKind, type TypesetterCaches } from "./cache";
-import { type Box, BoxBuilder, LETTER_PAGE_START, type ParsedLetter, parseLetter, type TextNode } from "./letter-tree";
+import { type Box, BoxBuilder, markupPieces, PLAIN_TEXT, type ParsedLetter, parseLetter, type TextNode, textNodesOfPieces } from "./letter-tree";
 import { type PdfMetadata, writePdf } from "./pdf-writer";
 
 export type { FontLibrary } from "./font-library";
@@ -45,17 +45,6 @@ interface LetterShape {
   nodeOfText: ReadonlyMap<number, TextNode>;
 }
 
-/** A tag (or comment) of the markup, or the text between two tags: `split` keeps the tags at odd indices. */
-const TAG = /(<[^>]*>)/;
-
-/**
- * Text that parses the same wherever another such text stood: something other than white space (so
- * a table's text is moved out of it alike, and `:empty` matches alike), nothing that starts markup or
- * a character reference, no white space but single inner spaces (nothing to collapse or trim), no
- * soft hyphen, no NUL. A text node of it has exactly its characters as value.
- */
-const PLAIN_TEXT = /^[^\s&<>\u00ad\u0000]+(?: [^\s&<>\u00ad\u0000]+)*$/u;
-
 /** Selectors that read an element's text (css-select's `:contains`, `:icontains`): a style that may change with the words. */
 const TEXT_SELECTOR = /:i?contains\b/i;
 
@@ -77,31 +66,6 @@ function parseAndStyle(filledTemplate: string, sheets: ParsedStylesheets, images
 }
 
 /**
- * The text nodes each made of exactly one text piece of plain text, by piece index: the source
- * range of the node is the piece's (so no other text joined it) and its value is the piece as written.
- */
-function textNodesOfPieces(letter: ParsedLetter, parts: readonly string[]): Map<number, TextNode> {
-  const pieceAt = new Map<number, { index: number; end: number }>();
-  let offset = LETTER_PAGE_START.length;
-  parts.forEach((part, i) => {
-    if (i % 2 === 0 && PLAIN_TEXT.test(part)) pieceAt.set(offset, { index: i / 2, end: offset + part.length });
-    offset += part.length;
-  });
-  const out = new Map<number, TextNode>();
-  const visit = (node: { childNodes?: unknown[] }) => {
-    for (const child of (node.childNodes ?? []) as (TextNode & { childNodes?: unknown[] })[]) {
-      if (child.nodeName === "#text") {
-        const location = child.sourceCodeLocation;
-        const piece = location ? pieceAt.get(location.startOffset) : undefined;
-        if (piece && location && piece.end === location.endOffset && child.value === parts[piece.index * 2]) out.set(piece.index, child);
-      } else visit(child);
-    }
-  };
-  visit(letter.root);
-  return out;
-}
-
-/**
  * Parse and style, once per shape of letter. A letter of a shape seen before (same markup, same
  * parsed stylesheets) whose changed texts are each a whole text node of plain text (PLAIN_TEXT) is
  * not parsed or styled again: the first letter's tree and styles serve, its changed text nodes read
@@ -116,10 +80,7 @@ export function formatLetter(
   images: TemplateAssets | undefined,
   caches: TypesetterCaches,
 ): { styled: StyledDocument; boxes: Box } {
-  const parts = filledTemplate.split(TAG);
-  const texts = parts.filter((_, i) => i % 2 === 0);
-  // Each tag ends at its only ">": the tags joined are the markup, unambiguously.
-  const skeleton = parts.filter((_, i) => i % 2 === 1).join("");
+  const { parts, texts, skeleton } = markupPieces(filledTemplate);
   const shapes = caches.of(LETTER_SHAPES);
   const known = shapes.get(skeleton);
   if (known?.sheets === sheets) {
@@ -143,7 +104,7 @@ export function formatLetter(
     if (!shapeable && error instanceof LetterpressError && error.message.startsWith("filled template")) formatted = parseAndStyle(filledTemplate, sheets, images, true);
     else throw error;
   }
-  if (shapeable) shapes.set(skeleton, { sheets, letter: formatted.letter, styled: formatted.styled, texts, nodeOfText: textNodesOfPieces(formatted.letter, parts) });
+  if (shapeable) shapes.set(skeleton, { sheets, letter: formatted.letter, styled: formatted.styled, texts, nodeOfText: textNodesOfPieces(formatted.letter.root, parts) });
   return { styled: formatted.styled, boxes: formatted.boxes };
 }
 

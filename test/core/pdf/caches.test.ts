@@ -132,6 +132,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "locales.ts derived": "a locale's facts",
   "letter/text-rules.ts bidi": "the bidi algorithm's tables",
   "text/hyphenate.ts lastSheets": "stylesheets parsed from their text, keyed by that text",
+  "text/hyphenate.ts lastShape": "where one shape of letter (markup, sheets) is hyphenated, keyed by both",
   "pdf/pdfkit-adapter.ts documentVerified": "a check of pdfkit's internals, once per process",
   "pdf/pdfkit-adapter.ts pageVerified": "a check of pdfkit's internals, once per process",
   "pdf/pdfkit-adapter.ts pngVerified": "a check of pdfkit's internals, once per process",

@@ -53,7 +53,6 @@ describe("the parse and style stage, once per shape of letter", () => {
     ["a character reference", "Dear Smith &amp; Jones,"],
     ["white space to collapse", "Dear  Ambassador,"],
     ["a leading space", " Dear Ambassador,"],
-    ["a soft hyphen", "Dear Ambas\u00adsador,"],
     ["white space only", "   "],
   ])("a text with %s is parsed anew, and read as a parse reads it", (_, text) => {
     const caches = new TypesetterCaches();
@@ -61,6 +60,16 @@ describe("the parse and style stage, once per shape of letter", () => {
     const second = formatLetter(withSalutation(text), sheets, undefined, caches);
     expect(second.styled).not.toBe(first.styled);
     expect(textsOf(second.boxes)).toEqual(textsOf(formatLetter(withSalutation(text), sheets, undefined, new TypesetterCaches()).boxes));
+  });
+
+  test("a text with soft hyphens (a hyphenated letter) reuses the shape too", () => {
+    const caches = new TypesetterCaches();
+    const first = formatLetter(withSalutation("Dear Am\u00adbas\u00adsa\u00addor Zhang,"), sheets, undefined, caches);
+    const second = formatLetter(withSalutation("Dear Am\u00adbas\u00adsa\u00addor De\u00adlat\u00adtre,"), sheets, undefined, caches);
+    expect(second.styled).toBe(first.styled);
+    expect(textsOf(second.boxes)).toEqual(
+      textsOf(formatLetter(withSalutation("Dear Am\u00adbas\u00adsa\u00addor De\u00adlat\u00adtre,"), sheets, undefined, new TypesetterCaches()).boxes),
+    );
   });
 
   test("other markup, or other stylesheets, is parsed and styled anew", () => {
