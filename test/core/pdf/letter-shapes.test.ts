@@ -7,7 +7,8 @@ import { formatLetter, renderPdf } from "../../../functions/core/pdf/render-pdf"
 import { renderDocument } from "../../../functions/core/render-document";
 import { parseStylesheets } from "../../../functions/core/style";
 import { createRenderer } from "../../../functions/render/create-renderer";
-import { loadSeedLetter, TEMPLATES_DIR } from "../../support/letters";
+import { loadLetter } from "../../../functions/letters/load-letters";
+import { DATA_DIR, loadSeedLetter, TEMPLATES_DIR } from "../../support/letters";
 import { fixture, options, stylesheetsFor } from "./pdf-inspect";
 
 /**
@@ -118,6 +119,21 @@ describe("a mail merge of the seed letter", () => {
       renderer.caches.clear();
       expect((await renderDocument(renderer, parsed, request(reader))).bytes.equals(warm[i]!)).toBe(true);
     }
+  });
+});
+
+describe("a general letter with images (the committee letter: no recipients)", () => {
+  test.each<LocaleId>(["en", "de"])("%s: made again from its kept shape, it is byte for byte the one made with nothing cached", async (locale) => {
+    const renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
+    const parsed = await loadLetter(DATA_DIR, "committee-hearing-defenders");
+    const request: DocumentRequest = { letterId: parsed.letter.facts.id, locale, format: "pdf", recipientId: null };
+    const first = (await renderDocument(renderer, parsed, request)).bytes;
+    const again = (await renderDocument(renderer, parsed, request)).bytes;
+    expect(renderer.caches.entries.letterShapes).toBe(1);
+    renderer.caches.clear();
+    const cold = (await renderDocument(renderer, parsed, request)).bytes;
+    expect(again.equals(cold)).toBe(true);
+    expect(first.equals(cold)).toBe(true);
   });
 });
 
