@@ -362,7 +362,8 @@ function collapse(inlines: readonly Inline[], whiteSpace: ComputedStyle["whiteSp
     let text = inline.text.replace(/[\t\n\r\f ]+/g, " ");
     if (atLineStart) text = text.replace(/^ +/, "");
     if (text === "") continue;
-    out.push({ kind: "text", text, style: inline.style });
+    // A text that collapses to itself stays the same inline, which `BoxBuilder`'s sources name.
+    out.push(text === inline.text ? inline : { kind: "text", text, style: inline.style });
     atLineStart = text.endsWith(" ");
   }
   const last = out[out.length - 1];
@@ -391,6 +392,8 @@ export class BoxBuilder {
     private readonly assets?: TemplateAssets,
     /** Text nodes whose text this letter replaces (a reused tree, see `TextReplacements`). */
     private readonly replacements?: TextReplacements,
+    /** Filled in when given: the text node each text inline was read from. */
+    private readonly sources?: Map<Inline, TextNode>,
   ) {}
 
   build(letter: ParsedLetter): Box {
@@ -643,7 +646,9 @@ export class BoxBuilder {
       if (node.nodeName === "#comment") continue;
       if (node.nodeName === "#text") {
         const text = node as TextNode;
-        out.push({ kind: "text", text: this.replacements?.get(text) ?? text.value, style });
+        const inline: Inline = { kind: "text", text: this.replacements?.get(text) ?? text.value, style };
+        this.sources?.set(inline, text);
+        out.push(inline);
         continue;
       }
       if (!isElement(node)) continue;
@@ -672,6 +677,60 @@ export class BoxBuilder {
     }
     return out;
   }
+}
+
+/** A text inline. */
+export type TextInline = Extract<Inline, { kind: "text" }>;
+
+/**
+ * A copy of a box tree, every box, table part and inline new (layout may key its work by a box),
+ * each text inline's text as `textOf` gives it: a kept letter shape's boxes with another reader's words.
+ */
+export function copyBoxes(root: Box, textOf: (inline: TextInline) => string): Box {
+  const copyInline = (inline: Inline): Inline => (inline.kind === "text" ? { ...inline, text: textOf(inline) } : { ...inline });
+  const copyTable = (table: TableStructure): TableStructure => ({
+    caption: table.caption && copy(table.caption),
+    columns: table.columns,
+    columnGroups: table.columnGroups,
+    groups: table.groups.map((group) => ({ box: copy(group.box), kind: group.kind, rows: group.rows.map((row) => ({ box: copy(row.box), cells: row.cells.map(copy) })) })),
+  });
+  const copy = (box: Box): Box => {
+    const { content } = box;
+    switch (content.kind) {
+      case "inline":
+        return { ...box, content: { kind: "inline", inlines: content.inlines.map(copyInline) } };
+      case "blocks":
+        return { ...box, content: { kind: "blocks", children: content.children.map(copy) } };
+      case "table":
+        return { ...box, content: { kind: "table", table: copyTable(content.table) } };
+      default:
+        return { ...box, content: { ...content } };
+    }
+  };
+  return copy(root);
+}
+
+/** Every text inline of a box tree, in tree order. */
+export function textInlines(root: Box): TextInline[] {
+  const out: TextInline[] = [];
+  const visit = (box: Box | null) => {
+    if (!box) return;
+    const { content } = box;
+    if (content.kind === "inline") for (const inline of content.inlines) if (inline.kind === "text") out.push(inline);
+    if (content.kind === "blocks") content.children.forEach(visit);
+    if (content.kind === "table") {
+      visit(content.table.caption);
+      for (const group of content.table.groups) {
+        visit(group.box);
+        for (const row of group.rows) {
+          visit(row.box);
+          row.cells.forEach(visit);
+        }
+      }
+    }
+  };
+  visit(root);
+  return out;
 }
 
 /** The plain text of inlines (a running string's value, tests). */

@@ -6,7 +6,20 @@ import { type ParsedStylesheets, parseStylesheets, type StyledDocument, type Sty
 import type { FontLibrary } from "./font-library";
 import { Composer } from "./layout";
 import { cacheKind, type TypesetterCaches } from "./cache";
-import { type Box, BoxBuilder, markupPieces, PLAIN_TEXT, type ParsedLetter, parseLetter, type TextNode, textNodesOfPieces } from "./letter-tree";
+import {
+  type Box,
+  BoxBuilder,
+  copyBoxes,
+  type Inline,
+  markupPieces,
+  PLAIN_TEXT,
+  type ParsedLetter,
+  parseLetter,
+  type TextInline,
+  type TextNode,
+  textInlines,
+  textNodesOfPieces,
+} from "./letter-tree";
 import { type PdfMetadata, writePdf } from "./pdf-writer";
 
 export type { FontLibrary } from "./font-library";
@@ -43,6 +56,11 @@ interface LetterShape {
   texts: readonly string[];
   /** Text piece index -> the text node made of exactly that piece, for pieces of plain text. */
   nodeOfText: ReadonlyMap<number, TextNode>;
+  /** The images the boxes were built with, and the boxes, never handed out (each letter gets a copy). */
+  images: TemplateAssets | undefined;
+  boxes: Box;
+  /** The text inline each plain text node became (its text the node's, as written). */
+  inlineOfNode: ReadonlyMap<TextNode, TextInline>;
 }
 
 /** Selectors that read an element's text (css-select's `:contains`, `:icontains`): a style that may change with the words. */
@@ -50,7 +68,7 @@ const TEXT_SELECTOR = /:i?contains\b/i;
 
 /**
  * Estimated heap of a shape per character of its letter: its tree, styles, markup and texts
- * (measured 24 to 32 bytes per character on the seed letter's fixture, bench/ab/shape-memory.ts).
+ * (measured 24 to 33 bytes per character, the boxes kept too, on the seed letter's fixture, bench/ab/shape-memory.ts).
  */
 const SHAPE_BYTES_PER_CHARACTER = 32;
 
@@ -62,7 +80,8 @@ const LETTER_SHAPES = cacheKind<string, LetterShape>("letterShapes", {
 function parseAndStyle(filledTemplate: string, sheets: ParsedStylesheets, images: TemplateAssets | undefined, sourceCodeLocationInfo: boolean) {
   const letter = parseLetter(filledTemplate, sourceCodeLocationInfo);
   const styled = styleDocument(letter.root, sheets);
-  return { letter, styled, boxes: new BoxBuilder(styled, images).build(letter) };
+  const sources = new Map<Inline, TextNode>();
+  return { letter, styled, boxes: new BoxBuilder(styled, images, undefined, sources).build(letter), sources };
 }
 
 /**
@@ -92,7 +111,18 @@ export function formatLetter(
       if (node === undefined || !PLAIN_TEXT.test(texts[i]!)) reusable = false;
       else replacements.set(node, texts[i]!);
     }
-    if (reusable) return { styled: known.styled, boxes: new BoxBuilder(known.styled, images, replacements).build(known.letter) };
+    if (reusable) {
+      // The kept boxes, copied with this letter's words, when each replaced node is one inline of them; else built anew.
+      const byInline = new Map<Inline, string>();
+      for (const [node, text] of replacements) {
+        const inline = known.inlineOfNode.get(node);
+        if (inline) byInline.set(inline, text);
+      }
+      if (known.images === images && byInline.size === replacements.size) {
+        return { styled: known.styled, boxes: copyBoxes(known.boxes, (inline) => byInline.get(inline) ?? inline.text) };
+      }
+      return { styled: known.styled, boxes: new BoxBuilder(known.styled, images, replacements).build(known.letter) };
+    }
   }
   const shapeable = !sheets.rules.some((rule) => TEXT_SELECTOR.test(rule.selector));
   let formatted: ReturnType<typeof parseAndStyle>;
@@ -104,8 +134,17 @@ export function formatLetter(
     if (!shapeable && error instanceof LetterpressError && error.message.startsWith("filled template")) formatted = parseAndStyle(filledTemplate, sheets, images, true);
     else throw error;
   }
-  if (shapeable) shapes.set(skeleton, { sheets, letter: formatted.letter, styled: formatted.styled, texts, nodeOfText: textNodesOfPieces(formatted.letter.root, parts) });
-  return { styled: formatted.styled, boxes: formatted.boxes };
+  if (!shapeable) return { styled: formatted.styled, boxes: formatted.boxes };
+  const nodeOfText = textNodesOfPieces(formatted.letter.root, parts);
+  const plainNodes = new Set(nodeOfText.values());
+  const inlineOfNode = new Map<TextNode, TextInline>();
+  for (const inline of textInlines(formatted.boxes)) {
+    const node = formatted.sources.get(inline);
+    if (node && plainNodes.has(node) && inline.text === node.value) inlineOfNode.set(node, inline);
+  }
+  const { letter, styled, boxes } = formatted;
+  shapes.set(skeleton, { sheets, letter, styled, texts, nodeOfText, images, boxes, inlineOfNode });
+  return { styled, boxes: copyBoxes(boxes, (inline) => inline.text) };
 }
 
 /** The stylesheets as JSON, once per sources array (the template keeps one per language, paper and title): each letter's identifier hashes them. */

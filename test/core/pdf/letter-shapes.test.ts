@@ -41,6 +41,9 @@ describe("the parse and style stage, once per shape of letter", () => {
     const first = formatLetter(withSalutation("Dear Ambassador Zhang,"), sheets, undefined, caches);
     const second = formatLetter(withSalutation("Dear Ambassador Delattre,"), sheets, undefined, caches);
     expect(second.styled).toBe(first.styled);
+    // Boxes of its own: layout may key its work by a box.
+    expect(second.boxes).not.toBe(first.boxes);
+    expect(second.boxes.content).not.toBe(first.boxes.content);
     expect(textsOf(second.boxes)).toContain("Dear Ambassador Delattre,");
     expect(textsOf(second.boxes)).not.toContain("Dear Ambassador Zhang,");
     // The boxes are what a parse of the second letter alone gives.
