@@ -5,7 +5,7 @@ import { assetsDigest, type TemplateAssets } from "../images/image-source";
 import { type ParsedStylesheets, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
 import type { FontLibrary } from "./font-library";
 import { Composer } from "./layout";
-import { cacheKind, type TypesetterCaches } from "./cache";
+import { CACHE_BUDGETS, cacheKind, type TypesetterCaches } from "./cache";
 import {
   type Box,
   BoxBuilder,
@@ -71,9 +71,10 @@ const TEXT_SELECTOR = /:i?contains\b/i;
  * (measured 24 to 33 bytes per character, the boxes kept too, on the seed letter's fixture, bench/ab/shape-memory.ts).
  */
 const SHAPE_BYTES_PER_CHARACTER = 32;
+const shapeBytes = (characters: number) => 256 + SHAPE_BYTES_PER_CHARACTER * characters;
 
 const LETTER_SHAPES = cacheKind<string, LetterShape>("letterShapes", {
-  sizeOf: (skeleton, shape) => 256 + SHAPE_BYTES_PER_CHARACTER * shape.texts.reduce((sum, text) => sum + text.length, skeleton.length),
+  sizeOf: (skeleton, shape) => shapeBytes(shape.texts.reduce((sum, text) => sum + text.length, skeleton.length)),
 });
 
 /** Parse and style: the letter's box tree, each box with its computed style. */
@@ -124,7 +125,8 @@ export function formatLetter(
       return { styled: known.styled, boxes: new BoxBuilder(known.styled, images, replacements).build(known.letter) };
     }
   }
-  const shapeable = !sheets.rules.some((rule) => TEXT_SELECTOR.test(rule.selector));
+  // A letter too large for the cache's budget is not kept: its parse needs no source locations.
+  const shapeable = shapeBytes(filledTemplate.length) <= CACHE_BUDGETS.letterShapes && !sheets.rules.some((rule) => TEXT_SELECTOR.test(rule.selector));
   let formatted: ReturnType<typeof parseAndStyle>;
   try {
     // Source locations cost parse5 a tenth of its time; a shape kept needs them once, to find its text nodes.

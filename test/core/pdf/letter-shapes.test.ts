@@ -99,6 +99,16 @@ describe("the parse and style stage, once per shape of letter", () => {
     expect(salutation(second.boxes)?.style.fontWeight).toBe(700);
   });
 
+  test("a letter too large for the cache's budget is not kept, and is read as a parse reads it", () => {
+    const caches = new TypesetterCaches();
+    // About 80,000 characters: at 32 bytes each, over the 2 MiB the shapes may take.
+    const long = LETTER.replace(SALUTATION, `<p class="salutation">${"Excellencies and members of the Council, ".repeat(2000)}</p>`);
+    const first = formatLetter(long, sheets, undefined, caches);
+    expect(caches.entries.letterShapes ?? 0).toBe(0);
+    expect(formatLetter(long, sheets, undefined, caches).styled).not.toBe(first.styled);
+    expect(textsOf(first.boxes)).toEqual(textsOf(formatLetter(long, sheets, undefined, new TypesetterCaches()).boxes));
+  });
+
   test("markup outside the vocabulary is named by its line, as without the shapes", () => {
     const caches = new TypesetterCaches();
     const bad = LETTER.replace(SALUTATION, '<p class="salutation"><marquee>Hi</marquee></p>');
