@@ -371,7 +371,7 @@ export function renderProfileMarkdown(results: BenchResults): string {
     lines.push(
       "## Warm PDF render",
       "",
-      `\`node --cpu-prof --cpu-prof-interval=100\` on the warm PDF loop of each language (${results.settings["profileIterations"]} personalized letters after ${results.settings["warmups"]} warm-ups; the render entry run from the TypeScript sources through tsx so frames keep their file and function names; line numbers are left out because tsx's transform moves them). Only the samples of the measured loop count. Share of the loop, and in brackets ms per document.`,
+      `\`node --cpu-prof --cpu-prof-interval=100\` on the warm PDF loop of each language (${results.settings["profileIterations"]} personalized letters after ${results.settings["warmups"]} warm-ups; the render entry bundled as the Lambda is but not minified, so frames keep their function names, and mapped back to their files and lines through its source map; not through tsx, whose \`__name\` calls and export getters are not in the deployed code). Only the samples of the measured loop count. Share of the loop, and in brackets ms per document.`,
       "",
       ...profileTables(results.profile, "per doc"),
     );

@@ -14,8 +14,8 @@ export interface NodeRun {
  * Runs `node [nodeArgs] script jsonArgs` with nothing inherited from the harness's own node flags
  * (tsx's loader stays out of the measured process unless asked for in nodeArgs).
  */
-export function runNode(script: string, args: unknown, options: { nodeArgs?: string[]; cwd?: string } = {}): Promise<NodeRun> {
-  return spawnNode([...(options.nodeArgs ?? []), script, JSON.stringify(args)], options.cwd);
+export function runNode(script: string, args: unknown, options: { nodeArgs?: string[]; cwd?: string; env?: Record<string, string> } = {}): Promise<NodeRun> {
+  return spawnNode([...(options.nodeArgs ?? []), script, JSON.stringify(args)], options.cwd, options.env);
 }
 
 /** Runs `node --snapshot-blob blob jsonArgs`: the process starts from the snapshot's heap, with no script to load. */
@@ -23,7 +23,7 @@ export function runNodeFromSnapshot(blob: string, args: unknown, cwd?: string): 
   return spawnNode(["--snapshot-blob", blob, JSON.stringify(args)], cwd);
 }
 
-function spawnNode(argv: string[], cwd?: string): Promise<NodeRun> {
+function spawnNode(argv: string[], cwd?: string, env: Record<string, string> = {}): Promise<NodeRun> {
   return new Promise((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -31,7 +31,7 @@ function spawnNode(argv: string[], cwd?: string): Promise<NodeRun> {
     const spawnedAt = performance.now();
     const child = spawn(process.execPath, argv, {
       // The render Lambda's V8 flags, as it sets them.
-      env: { ...process.env, NODE_OPTIONS: RENDER_NODE_OPTIONS },
+      env: { ...process.env, ...env, NODE_OPTIONS: RENDER_NODE_OPTIONS },
       stdio: ["ignore", "pipe", "pipe"],
       ...(cwd ? { cwd } : {}),
     });

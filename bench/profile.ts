@@ -4,6 +4,8 @@ import { SourceMap } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { LocaleId } from "../functions/core/locales";
+import { build } from "esbuild";
+import { LAMBDA_BUNDLE } from "../infra/bundling/lambda-bundle";
 import { type Bundle, REPO_ROOT } from "./bundle";
 import type { RenderEntryArgs, WarmReport } from "./entry/render-entry";
 import type { WarmCounts } from "./measure-ours";
@@ -115,25 +117,61 @@ export function summarizeProfile(profile: CpuProfile, locale: LocaleId, document
 }
 
 /**
- * Profiles the warm PDF loop of one language: the render entry run from the TypeScript sources
- * (through tsx, so frames keep their names and files) under `node --cpu-prof`, sampling every
- * 100 µs, and only the samples of the measured loop summarized.
+ * Profiles the warm PDF loop of one language: the render entry bundled as the Lambda is
+ * (LAMBDA_BUNDLE) but not minified, so frames keep their function names, with a source map that
+ * maps them back to their files and lines; run under `node --cpu-prof`, sampling every 100 µs, and
+ * only the samples of the measured loop summarized. Not through tsx: its keepNames transform wraps
+ * every nested function in a `__name` call made each time the function is created (0.4-0.8 ms of a
+ * warm letter charged to pdf-writer.ts), and its CommonJS interop turns each access to an ES
+ * module's export into a getter call (parse5's `get`); neither is in the deployed bundle.
  */
 export async function profileLocale(locale: LocaleId, counts: WarmCounts): Promise<ProfileSummary> {
   const dir = await mkdtemp(join(tmpdir(), "letterpress-profile-"));
   try {
+    const script = join(dir, "render-entry.js");
+    await build({
+      entryPoints: { "render-entry": join(REPO_ROOT, "bench/entry/render-entry.ts") },
+      outdir: dir,
+      bundle: true,
+      ...LAMBDA_BUNDLE,
+      mainFields: [...LAMBDA_BUNDLE.mainFields],
+      minify: false,
+      sourcemap: true,
+      logLevel: "error",
+    });
     const args: RenderEntryArgs = { mode: "profile", locale, templatesDir: join(REPO_ROOT, "templates"), dataDir: join(REPO_ROOT, "data"), ...counts };
-    const run = await runNode(join(REPO_ROOT, "bench/entry/render-entry.ts"), args, {
-      nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-interval=100", "--import", "tsx"],
+    // The bundle sits outside the tree: packages it resolves at run time (fonts, patterns) come from the tree's node_modules.
+    const run = await runNode(script, args, {
+      nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-interval=100"],
       cwd: REPO_ROOT,
+      env: { NODE_PATH: join(REPO_ROOT, "node_modules") },
     });
     assertExited(run, `profile ${locale}`);
     const report = lastJsonLine<WarmReport>(run.stdout.toString("utf8"), `profile ${locale}`);
     const profile = await readProfile(dir, `profile ${locale}`);
-    return summarizeProfile(profile, locale, counts.iterations, { window: report.window });
+    return summarizeProfile(profile, locale, counts.iterations, { window: report.window, withLines: true, resolveFrame: await sourceMapped(script, dir, { keepNames: true }) });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Maps a frame of a bundle back to its source through the bundle's source map (`${script}.map`).
+ * With `keepNames` (a bundle that is not minified) the frame's own function name is kept; else the
+ * map's name where Node gives one, the minified name otherwise (the file and line then say where).
+ */
+async function sourceMapped(script: string, dir: string, options: { keepNames: boolean }): Promise<(frame: CallFrame) => CallFrame> {
+  const map = new SourceMap(JSON.parse(await readFile(`${script}.map`, "utf8")));
+  const scriptUrl = pathToFileURL(script).href;
+  return (frame) => {
+    if (frame.url !== scriptUrl && frame.url !== script) return frame;
+    const entry = map.findEntry(frame.lineNumber, frame.columnNumber ?? 0);
+    // Node 20 answers {} for a position without a mapping, and may leave the source out.
+    if (!("originalSource" in entry) || typeof entry.originalSource !== "string") return frame;
+    const source = entry.originalSource.startsWith("file://") ? entry.originalSource : pathToFileURL(resolve(dir, entry.originalSource)).href;
+    const name = options.keepNames ? frame.functionName : ((entry as { name?: string }).name ?? frame.functionName);
+    return { functionName: name, url: source, lineNumber: entry.originalLine };
+  };
 }
 
 async function readProfile(dir: string, what: string): Promise<CpuProfile> {
@@ -150,24 +188,12 @@ async function readProfile(dir: string, what: string): Promise<CpuProfile> {
 export async function profileColdStart(bundle: Bundle, locale: LocaleId): Promise<ProfileSummary> {
   const dir = await mkdtemp(join(tmpdir(), "letterpress-profile-"));
   try {
-    const map = new SourceMap(JSON.parse(await readFile(`${bundle.renderEntry}.map`, "utf8")));
-    const bundleUrl = pathToFileURL(bundle.renderEntry).href;
     const args: RenderEntryArgs = { mode: "cold", locale, templatesDir: bundle.templatesDir, fontDir: bundle.fontDir, dataDir: bundle.dataDir };
     const run = await runNode(bundle.renderEntry, args, { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-interval=100"] });
     assertExited(run, `cold profile ${locale}`);
     const profile = await readProfile(dir, `cold profile ${locale}`);
-    return summarizeProfile(profile, locale, 1, {
-      withLines: true,
-      resolveFrame: (frame) => {
-        if (frame.url !== bundleUrl && frame.url !== bundle.renderEntry) return frame;
-        const entry = map.findEntry(frame.lineNumber, frame.columnNumber ?? 0);
-        // Node 20 answers {} for a position without a mapping, and may leave the source out.
-        if (!("originalSource" in entry) || typeof entry.originalSource !== "string") return frame;
-        const source = entry.originalSource.startsWith("file://") ? entry.originalSource : pathToFileURL(resolve(bundle.dir, entry.originalSource)).href;
-        // Minified names say nothing; the original name when the map has one (newer Node), else the file and line do.
-        return { functionName: (entry as { name?: string }).name ?? frame.functionName, url: source, lineNumber: entry.originalLine };
-      },
-    });
+    // Minified names say nothing; the original name when the map has one (newer Node), else the file and line do.
+    return summarizeProfile(profile, locale, 1, { withLines: true, resolveFrame: await sourceMapped(bundle.renderEntry, bundle.dir, { keepNames: false }) });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

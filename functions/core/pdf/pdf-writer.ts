@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { deflateSync } from "node:zlib";
+import { constants as zlibConstants, deflateSync } from "node:zlib";
 import type { Font } from "fontkit";
 import { cacheKind, LruCache, type TypesetterCaches } from "./cache";
 import type { FaceId, FontLibrary } from "./font-library";
+import { ContentStream, num } from "./content-stream";
 import { drawImage, type OpenedImages } from "./image-drawing";
 import type { Page, PageGeometry, PlacedLine, StructNode } from "./page-model";
 import type { PlacedRun } from "./paragraph";
@@ -11,6 +12,22 @@ import { bidi, type ShapedGlyph } from "./shaping";
 
 /** zlib's best compression: each stream is deflated once per process (the caches below), so the extra effort is paid once. */
 const DEFLATE = { level: 9 };
+
+/**
+ * Page content, the one stream a personalized letter deflates anew on every page (a new glyph on page
+ * one renumbers the glyph codes of the pages after it): level 7 with the filtered strategy (shorter
+ * matches, more Huffman coding) took half of level 9's time for bytes within 0.1 KB a letter of it
+ * (bench/ab/deflate-probe.ts: en, ar, ko, zh), and filtered at 9 would save no time.
+ */
+const PAGE_CONTENT_DEFLATE = { level: 7, strategy: zlibConstants.Z_FILTERED };
+
+/**
+ * Font programs (and the other bytes `deflateOnce` takes): a personalized letter's subset differs
+ * from the last letter's (its glyphs are numbered in the order first drawn), so one is deflated per
+ * letter. Level 6 with zlib's largest hash table (memLevel 9) made the same bytes within 0.04 KB
+ * as level 9, in 0.8-0.97 of its time (bench/ab/deflate-probe.ts: zh 1.28 -> 1.05 ms, ar 0.26 -> 0.23).
+ */
+const FONT_PROGRAM_DEFLATE = { level: 6, memLevel: 9 };
 
 export interface PdfMetadata {
   title: string;
@@ -44,19 +61,7 @@ function hex4(n: number): string {
   return (hex4Strings[n] ??= n.toString(16).padStart(4, "0"));
 }
 
-/** ".001" to ".999" without trailing zeros, the fraction part of `num`. */
-const FRACTIONS = Array.from({ length: 1000 }, (_, f) => (f === 0 ? "" : `.${String(f).padStart(3, "0").replace(/0+$/, "")}`));
-
-/**
- * A coordinate rounded to 0.001, as `(Math.round(n * 1000) / 1000).toString()` writes it, from
- * integers: V8's shortest-decimal conversion of a fraction was a twentieth of an Arabic render.
- */
-export function num(n: number): string {
-  const thousandths = Math.round(n * 1000);
-  if (thousandths % 1000 === 0) return String(thousandths / 1000);
-  const magnitude = Math.abs(thousandths);
-  return `${thousandths < 0 ? "-" : ""}${Math.floor(magnitude / 1000)}${FRACTIONS[magnitude % 1000]}`;
-}
+export { num } from "./content-stream";
 
 /** What makes a subset glyph: the font glyph, the text it stands for and its advance. */
 function glyphKey(id: number, text: string, advance: number): string {
@@ -267,7 +272,7 @@ const deflated = new WeakMap<Uint8Array, Uint8Array>();
 function deflateOnce(bytes: Uint8Array): Uint8Array {
   let out = deflated.get(bytes);
   if (!out) {
-    out = deflateSync(bytes, DEFLATE);
+    out = deflateSync(bytes, FONT_PROGRAM_DEFLATE);
     deflated.set(bytes, out);
   }
   return out;
@@ -285,11 +290,20 @@ function deflateContent(caches: TypesetterCaches, bytes: Buffer): Uint8Array {
   const contentCache = caches.of(CONTENTS);
   let out = contentCache.get(key);
   if (!out) {
-    out = deflateSync(bytes, DEFLATE);
+    out = deflateSync(bytes, PAGE_CONTENT_DEFLATE);
     contentCache.set(key, out);
   }
   return out;
 }
+
+/**
+ * The buffers page content and a line's glyph outlines are written into, one per process: writePdf
+ * writes a document's pages synchronously (no await between its first page and its end), so
+ * documents never share them at once, and each is grown once instead of allocated per document
+ * (a 64 KB buffer per letter kept more native memory resident).
+ */
+const PAGE_CONTENT = new ContentStream();
+const LINE_OUTLINES = new ContentStream(1 << 12);
 
 /**
  * Writes laid-out pages as a tagged PDF/A-2a document (see `createPdfkitDocument`).
@@ -316,6 +330,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     deflateOnce,
     deflatePieces: (bytes) => deflateContent(options.fonts.caches, bytes),
     objectStreams: options.objectStreams,
+    contentBuffer: PAGE_CONTENT,
   });
 
   const faces = new Map<FaceId, EmbeddedFace>();
@@ -362,7 +377,9 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     if (operator === undefined) fills.set(color, (operator = `${rgb(color)} rg`));
     return operator;
   };
-  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, fill };
+  // Empty unless a document before this one stopped with an error inside a line.
+  LINE_OUTLINES.reset();
+  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, fill, outlines: LINE_OUTLINES };
   const openedImages: OpenedImages = new Map();
 
   for (const page of pages) {
@@ -587,7 +604,7 @@ function isWeakInRtl(glyph: ShapedGlyph): boolean {
   if (weak === undefined) {
     // Spaces between right-to-left words need no mark: poppler keeps them in place, and a mark
     // between words would keep a search for two words from finding them.
-    weak = !/^\s*$/u.test(glyph.text);
+    weak = !isBlank(glyph.text);
     for (const char of glyph.text) if (STRONG_RTL.has(bidi.getBidiCharTypeName(char))) weak = false;
     weakInRtl.set(glyph, weak);
   }
@@ -602,6 +619,33 @@ function isWeakInRtl(glyph: ShapedGlyph): boolean {
  * cluster's box, it stays with its own letter.
  */
 const MARKS_OVER_BASE = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/**
+ * Whether a text is empty or white space only, as `/^\s*$/u` tests it (the same characters: ECMAScript's
+ * WhiteSpace and LineTerminator), by character codes: the regular expression ran for every glyph of a
+ * right-to-left line and showed in profiles.
+ */
+export function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x20 || (code >= 0x09 && code <= 0x0d)) continue;
+    if (code < 0xa0) return false;
+    if (
+      code === 0xa0 ||
+      code === 0x1680 ||
+      (code >= 0x2000 && code <= 0x200a) ||
+      code === 0x2028 ||
+      code === 0x2029 ||
+      code === 0x202f ||
+      code === 0x205f ||
+      code === 0x3000 ||
+      code === 0xfeff
+    )
+      continue;
+    return false;
+  }
+  return true;
+}
 
 /** Per shaped glyph (shared across documents): looked up for every glyph drawn. */
 const weakInRtl = new WeakMap<ShapedGlyph, boolean>();
@@ -680,7 +724,7 @@ function lastCharacter(text: string): string {
 function nextShown(order: readonly PlacedRun[], index: number, i: number): string {
   for (let k = index, from = i + 1; k < order.length; k++, from = 0) {
     const glyphs = order[k]!.run.glyphs;
-    for (let j = from; j < glyphs.length; j++) if (glyphs[j]!.text !== "" && !/^\s*$/u.test(glyphs[j]!.text)) return [...glyphs[j]!.text][0]!;
+    for (let j = from; j < glyphs.length; j++) if (glyphs[j]!.text !== "" && !isBlank(glyphs[j]!.text)) return [...glyphs[j]!.text][0]!;
   }
   return "";
 }
@@ -730,6 +774,8 @@ interface LineDrawing {
   glyphForm(face: FaceId, id: number): string;
   /** The operator that sets a fill colour (`#rrggbb`), made once per colour and document. */
   fill(color: string): string;
+  /** The outlines of a text object's text-less glyphs, written after it (see `endTextObject`): empty between lines. */
+  outlines: ContentStream;
 }
 
 /**
@@ -853,27 +899,103 @@ function readsRightToLeft(page: Page): boolean {
   return balance > 0;
 }
 
-/** Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments. */
-function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
+/**
+ * A text object's TJ arrays, written into the page's content stream as they are drawn: glyph codes
+ * in runs of hex digits ("<00120034>"), adjustments between them, "[...] TJ" around each array.
+ */
+class TextShow {
+  /** Whether a "[" is written and its array not yet closed. */
+  private arrayOpen = false;
+  /** Whether a "<" is written and its codes not yet closed. */
+  private codesOpen = false;
+
+  constructor(private readonly stream: ContentStream) {}
+
+  private item(): void {
+    this.stream.byte(this.arrayOpen ? SPACE : OPEN_ARRAY);
+    this.arrayOpen = true;
+  }
+
+  private openCodes(): void {
+    if (this.codesOpen) return;
+    this.item();
+    this.stream.byte(OPEN_HEX);
+    this.codesOpen = true;
+  }
+
+  /** A glyph code: consecutive glyphs with no adjustment between them share one string. */
+  code(code: number): void {
+    this.openCodes();
+    this.stream.hex4(code);
+  }
+
+  /** Glyph codes already in hex (a glyph's invisible pieces); nothing for "". */
+  hexCodes(hex: string): void {
+    if (hex === "") return;
+    this.openCodes();
+    this.stream.text(hex);
+  }
+
+  /** Ends the current string of codes: the next code starts a new one. */
+  endCodes(): void {
+    if (!this.codesOpen) return;
+    this.stream.byte(CLOSE_HEX);
+    this.codesOpen = false;
+  }
+
+  /** An adjustment (thousandths of the font size, positive moves left), negated when `negative`. */
+  adjust(value: number, negative = false): void {
+    this.endCodes();
+    this.item();
+    if (negative) this.stream.byte(MINUS_SIGN);
+    this.stream.number(value);
+  }
+
+  /** Ends the array with its operator, if one is open. */
+  flush(): void {
+    this.endCodes();
+    if (!this.arrayOpen) return;
+    this.stream.line("] TJ");
+    this.arrayOpen = false;
+  }
+}
+
+const SPACE = 0x20;
+const OPEN_ARRAY = 0x5b;
+const OPEN_HEX = 0x3c;
+const CLOSE_HEX = 0x3e;
+const MINUS_SIGN = 0x2d;
+
+/**
+ * Opens the ActualText span of an emoji sequence poppler would misorder (see popplerMisorders): its
+ * text in logical order (`reversed`: the cluster is stored reversed), between the marks. A function,
+ * not a closure made for every glyph drawn.
+ */
+function openEmojiSpan(show: TextShow, out: ContentStream, reversed: boolean, text: string, afterMark: boolean): void {
+  show.flush();
+  const logical = reversed ? [...text].reverse().join("") : text;
+  out.line(`/Span <</ActualText ${pdfTextString(`${afterMark ? RTL_MARK + LTR_MARK : ""}${logical}${LTR_MARK}${RTL_MARK}`)}>> BDC`);
+}
+
+/** Writes the end of a text object and the outlines of the text-less glyphs drawn in it, then starts over. */
+function endTextObject(out: ContentStream, outlines: ContentStream): void {
+  out.line("ET");
+  if (outlines.size > 0) {
+    out.line("q").append(outlines.bytes()).line("Q");
+    outlines.reset();
+  }
+}
+
+/**
+ * Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments.
+ * Written as bytes into the page's content stream (`PdfkitDocument.content`) as it goes.
+ */
+function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDrawing, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
   const baseline = geometry.height - (item.y + item.line.ascent);
-  const out: string[] = ["BT"];
-  const outlines: string[] = [];
+  const out = doc.content();
   let outlineX = 0;
   let outlineY = 0;
-  // The current run's TJ array and its pending glyph codes; both flushed into `out` (see flush).
-  let tj: string[] = [];
-  // Consecutive glyphs with no adjustment between them share one string: "<00120034>", not "<0012> <0034>".
-  let codes = "";
-  // Declared once per line, not per run: closures over a run's variables were allocated with each run.
-  const flushCodes = () => {
-    if (codes !== "") tj.push(`<${codes}>`);
-    codes = "";
-  };
-  const flush = () => {
-    flushCodes();
-    if (tj.length > 0) out.push(`[${tj.join(" ")}] TJ`);
-    tj = [];
-  };
+  const show = new TextShow(out);
   let color = "";
   let fontFace: EmbeddedFace | undefined;
   let fontSize = 0;
@@ -899,30 +1021,28 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
   // Parted text (see drawLineWithFigures): the first part opens before BT; each next one in a text object of its own.
   let part = parts ? (order.length > 0 ? parts.partOf(order[0]!) : 0) : 0;
   parts?.open(part);
+  out.line("BT");
   for (let index = 0; index < order.length; index++) {
     const placed = order[index]!;
     if (parts && parts.partOf(placed) !== part) {
-      out.push("ET", ...(outlines.length > 0 ? ["q", ...outlines, "Q"] : []));
-      doc.addContent(out.join("\n"));
-      out.length = 0;
-      outlines.length = 0;
+      endTextObject(out, outlines);
       outlineX = outlineY = 0;
       part = parts.partOf(placed);
       parts.open(part);
       // A new text object starts from the identity matrix: the next run sets its place (Tm) again.
-      out.push("BT");
+      out.line("BT");
       lineStart = undefined;
     }
     const face = faceOf(placed.run.face);
     face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
     if (placed.color !== color) {
-      out.push(fill(placed.color));
+      out.line(fill(placed.color));
       color = placed.color;
     }
     // Compared before it is written: a string per run showed as garbage. Sizes that print alike are alike.
     if (face !== fontFace || (placed.size !== fontSize && num(placed.size) !== num(fontSize))) {
-      out.push(`/${face.embedding.resourceName} ${num(placed.size)} Tf`);
+      out.byte(SLASH).text(face.embedding.resourceName).byte(SPACE).number(placed.size).line(" Tf");
       fontFace = face;
       fontSize = placed.size;
     }
@@ -931,7 +1051,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
     // so extractors see each run as one unbroken piece of text.
     // After the line's first run, a move from the run before (Td) in exact thousandths: a third of each page's deflated bytes were repeated Tm.
     const at = Math.round(pen * 1000);
-    out.push(lineStart === undefined ? `1 0 0 1 ${num(pen)} ${num(baseline)} Tm` : `${num((at - lineStart) / 1000)} 0 Td`);
+    if (lineStart === undefined) out.text("1 0 0 1 ").number(pen).byte(SPACE).number(baseline).line(" Tm");
+    else out.number((at - lineStart) / 1000).line(" 0 Td");
     lineStart = at;
     let cursorX = pen;
     const glyphs = placed.run.glyphs;
@@ -959,27 +1080,28 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
         // Each from the one before (in exact thousandths, as Td above): Arabic draws hundreds of marks a page.
         const atX = Math.round(x * 1000);
         const atY = Math.round((baseline + rise) * 1000);
-        outlines.push(
-          `1 0 0 1 ${num((atX - outlineX) / 1000)} ${num((atY - outlineY) / 1000)} cm q ${num(scale)} 0 0 ${num(scale)} 0 0 cm /${glyphForm(placed.run.face, glyph.id)} Do Q`,
-        );
+        const form = glyphForm(placed.run.face, glyph.id);
+        outlines
+          .text("1 0 0 1 ")
+          .number((atX - outlineX) / 1000)
+          .byte(SPACE)
+          .number((atY - outlineY) / 1000)
+          .text(" cm q ");
+        outlines.number(scale).text(" 0 0 ").number(scale).text(" 0 0 cm /").text(form).line(" Do Q");
         outlineX = atX;
         outlineY = atY;
       } else {
         if (Math.abs(rise - textRise) > 0.001) {
-          flush();
-          out.push(`${num(rise)} Ts`);
+          show.flush();
+          out.number(rise).line(" Ts");
           textRise = rise;
         }
-        if (Math.abs(x - cursorX) > 0.001) {
-          flushCodes();
-          tj.push(num(((cursorX - x) * 1000) / placed.size));
-        }
+        if (Math.abs(x - cursorX) > 0.001) show.adjust(((cursorX - x) * 1000) / placed.size);
         // Text of one code unit is never split: no lookup for the common case.
         const pieces = glyph.text.length < 2 ? SINGLE : piecesOf(face.caches, glyph);
         if (pieces.before.length > 0 && (!startedText || afterSpace)) {
-          codes += hex4(face.encodeRtlAnchor());
-          flushCodes();
-          tj.push(num((scale * 1000) / placed.size));
+          show.code(face.encodeRtlAnchor());
+          show.adjust((scale * 1000) / placed.size);
         }
         startedText = true;
         afterSpace = glyph.text === " ";
@@ -987,12 +1109,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
         const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
         // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span.
         const emojiSpan = rtlLine && popplerMisorders(glyph.text);
-        const openSpan = (afterMark: boolean) => {
-          flush();
-          const logical = rtl && glyph === shaped ? [...glyph.text].reverse().join("") : glyph.text;
-          out.push(`/Span <</ActualText ${pdfTextString(`${afterMark ? RTL_MARK + LTR_MARK : ""}${logical}${LTR_MARK}${RTL_MARK}`)}>> BDC`);
-        };
-        codes += invisible.before;
+        show.hexCodes(invisible.before);
         // A mark for poppler's reordering (see RTL_MARK and LTR_MARK), on an invisible glyph of its own
         // that pdf.js skips (its text is a format character): pdf.js reads these lines right without it.
         let mark = "";
@@ -1021,30 +1138,28 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
         startedRun = true;
         ltrStretchOpen = !rtl;
         if (markForPdfjs) {
-          if (emojiSpan) openSpan(true);
-          codes += hex4(face.encodeMarked(glyph, mark));
+          if (emojiSpan) openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, true);
+          show.code(face.encodeMarked(glyph, mark));
         } else {
-          if (mark) codes += hex4(face.encodeInvisible(mark));
+          if (mark) show.code(face.encodeInvisible(mark));
           // The writer's mark stays outside the span: it ends the stretch before the sequence.
-          if (emojiSpan) openSpan(mark === RTL_MARK);
-          codes += hex4(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : face.encode(glyph));
+          if (emojiSpan) openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, mark === RTL_MARK);
+          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : face.encode(glyph));
         }
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
-          const back = num((glyph.textAdvance * scale * 20) / placed.size);
-          flushCodes();
-          tj.push(back);
-          codes += invisible.after;
-          flushCodes();
-          tj.push(`-${back}`);
-        } else codes += invisible.after;
+          const back = (glyph.textAdvance * scale * 20) / placed.size;
+          show.adjust(back);
+          show.hexCodes(invisible.after);
+          show.adjust(back, true);
+        } else show.hexCodes(invisible.after);
         if (emojiSpan) {
-          flush();
-          out.push("EMC");
+          show.flush();
+          out.line("EMC");
         }
         cursorX = x + textWidth(glyph) * scale;
         // Only right-to-left lines look back (see markForPdfjs): no work for the glyphs of other lines.
-        if (rtlLine && glyph.text !== " " && !/^\s*$/u.test(glyph.text)) lastShown = lastCharacter(glyph.text);
+        if (rtlLine && glyph.text !== " " && !isBlank(glyph.text)) lastShown = lastCharacter(glyph.text);
         lastFace = face;
         lastText = glyph.text;
       }
@@ -1053,18 +1168,19 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill }: LineDrawing, item:
     // Left-to-right text ending in punctuation ("(NKHR)") in a line poppler reads right to left: the
     // mark before the parenthesis does not hold it, one after it does. A glyph whose text is only a
     // format character: pdf.js skips it, poppler reads the mark.
-    if (!rtl && rtlLine && lastFace && isWeakText(lastText)) codes += hex4(lastFace.encodeInvisible(LTR_MARK));
-    flush();
+    if (!rtl && rtlLine && lastFace && isWeakText(lastText)) show.code(lastFace.encodeInvisible(LTR_MARK));
+    show.flush();
   }
   // A left-to-right line ending in punctuation ("(NKHR)", a list item in a right-to-left letter) on a
   // page poppler reads right to left: poppler would take the closing parenthesis for right-to-left
   // text and put it first; a left-to-right mark after it keeps it with the text before it.
-  if (rtlPage && !rtlLine && !lineHasRtl && lastFace && isWeakText(lastText)) out.push(`<${hex4(lastFace.encodeInvisible(LTR_MARK))}> Tj`);
+  if (rtlPage && !rtlLine && !lineHasRtl && lastFace && isWeakText(lastText)) out.byte(OPEN_HEX).hex4(lastFace.encodeInvisible(LTR_MARK)).line("> Tj");
   // A line broken at a soft hyphen draws its hyphen as a shape, no text. For poppler an invisible
   // glyph stands for "-" (ActualText), so pdftotext joins the word as it does a hyphenated one; pdf.js
   // ignores ActualText and skips the glyph (its text is a format character): neither copies a hyphen.
-  if (item.line.hyphenated && lastFace) out.push(`/Span <</ActualText <FEFF002D>>> BDC <${hex4(lastFace.encodeInvisible("\u2060"))}> Tj EMC`);
-  if (textRise !== 0) out.push("0 Ts");
-  out.push("ET", ...(outlines.length > 0 ? ["q", ...outlines, "Q"] : []));
-  doc.addContent(out.join("\n"));
+  if (item.line.hyphenated && lastFace) out.text("/Span <</ActualText <FEFF002D>>> BDC <").hex4(lastFace.encodeInvisible("\u2060")).line("> Tj EMC");
+  if (textRise !== 0) out.line("0 Ts");
+  endTextObject(out, outlines);
 }
+
+const SLASH = 0x2f;

@@ -2,6 +2,7 @@
 // through __filename; the ES build uses import.meta.url, which is empty in a CommonJS Lambda bundle.
 import PDFDocument = require("pdfkit");
 import type { Font, Glyph } from "fontkit";
+import { ContentStream } from "./content-stream";
 import { writePackedBody } from "./object-streams";
 
 /*
@@ -60,6 +61,12 @@ export interface DocumentOptions {
    * from the objects as pdfkit writes them; false or absent: pdfkit's plain objects and cross-reference table.
    */
   objectStreams?: boolean;
+  /**
+   * The buffer pages' content is written into (reset here), when the caller keeps one across
+   * documents: a document's pages are written synchronously, so one buffer serves every document of
+   * a process, grown once, where a buffer per document was a 64 KB allocation each. A new one when absent.
+   */
+  contentBuffer?: ContentStream;
 }
 
 /** What the typesetter decides for a font it embeds; the adapter asks when the document ends. */
@@ -95,6 +102,11 @@ export interface PdfkitDocument {
   addPage(width: number, height: number): void;
   /** Appends operators (Latin-1 text) to the current page's content stream. */
   addContent(operators: string): void;
+  /**
+   * The current page's content stream, to write operators into as bytes (what `addContent` and
+   * pdfkit's own drawing write into too, in the order written). Valid until the next `addPage`.
+   */
+  content(): ContentStream;
   /** A stream object written at once: `dictionary` plus `bytes` (deflate them first if the dictionary says so). */
   addStream(dictionary: Record<string, unknown>, bytes: Uint8Array): PdfObject;
   /** Lists a form XObject in the current page's resources under `name`. */
@@ -570,9 +582,9 @@ class Embedding implements FontEmbedding {
 /**
  * Changes to how pdfkit writes, none visible in the bytes: a stream is deflated by the caller's
  * functions (which cache), and text is turned into bytes natively (pdfkit converts every string
- * character by character; ours are all Latin-1, where `Buffer.from` gives the same bytes).
+ * character by character; ours are all Latin-1, written as bytes by a ContentStream). Returns the current page's content stream.
  */
-function tuneOutput(doc: DocumentInternals, options: DocumentOptions): void {
+function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => ContentStream {
   /** Page content streams, written in one piece (see `pageContent`) but deflated as content (`deflatePieces`). */
   const pageContents = new WeakSet<ReferenceInternals>();
   const ref = doc.ref.bind(doc);
@@ -593,35 +605,45 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): void {
     this.push(bytes);
     this._offset += bytes.length;
   };
-  /** Each page's operators as text, turned into bytes once when the page ends: a buffer per line drawn showed in profiles. */
-  const pendingContent = new WeakMap<PageInternals, string[]>();
-  const pageContent = (page: PageInternals): string[] => {
-    let pending = pendingContent.get(page);
-    if (!pending) {
-      const operators: string[] = [];
-      pending = operators;
-      pendingContent.set(page, operators);
+  /**
+   * Each page's operators written as bytes into one stream (reset at each page's end), handed to the
+   * page's content object when the page ends: a string per operator, joined, showed in profiles.
+   */
+  const stream = options.contentBuffer ?? new ContentStream();
+  stream.reset();
+  const installed = new WeakSet<PageInternals>();
+  const pageContent = (page: PageInternals): ContentStream => {
+    if (!installed.has(page)) {
+      installed.add(page);
       // pdfkit writes to a page's content directly too (closing marked content at its end): in the same order.
       page.write = (chunk) => {
-        operators.push(typeof chunk === "string" ? `${chunk}\n` : Buffer.from(chunk).toString("latin1"));
+        if (typeof chunk === "string") stream.line(chunk);
+        else stream.append(chunk);
       };
       const end = page.end;
       page.end = function (this: PageInternals) {
-        if (operators.length > 0) {
+        if (stream.size > 0) {
           pageContents.add(this.content);
-          this.content.write(Buffer.from(operators.join(""), "latin1"));
-          operators.length = 0;
+          // The content object copies the bytes when it ends, below (Buffer.concat, then deflated: see finalize
+          // above); an object kept uncompressed would keep the view of a buffer the next page overwrites.
+          const bytes = stream.bytes();
+          this.content.write(this.content.compress ? bytes : bytes.slice());
         }
-        return end.call(this);
+        try {
+          return end.call(this);
+        } finally {
+          stream.reset();
+        }
       };
     }
-    return pending;
+    return stream;
   };
   doc.addContent = function (this: DocumentInternals, data: string) {
-    pageContent(this.page).push(`${data}\n`);
+    pageContent(this.page).line(data);
     return this;
   };
   if (options.objectStreams) writeObjectStreams(doc);
+  return () => pageContent(doc.page);
 }
 
 /**
@@ -718,7 +740,7 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
     info: options.info,
   } as PDFKit.PDFDocumentOptions) as unknown as DocumentInternals;
   doc._id = options.documentId;
-  tuneOutput(doc, options);
+  const pageContent = tuneOutput(doc, options);
   // pdfkit reads the ICC profile relative to its own module, which a bundle does not have.
   doc._addColorOutputIntent = function (this: DocumentInternals) {
     const profile = options.iccProfile();
@@ -769,6 +791,9 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
     },
     addContent(operators) {
       doc.addContent(operators);
+    },
+    content() {
+      return pageContent();
     },
     addStream(dictionary, bytes) {
       const reference = doc.ref(dictionary);
