@@ -101,7 +101,10 @@ describe("a mail merge's HTML pages", () => {
     const en = parsed.letter.translations.get("en")!;
     const renamed = {
       ...parsed.letter,
-      translations: new Map([...parsed.letter.translations, ["en", { ...en, recipients: { ...en.recipients, [reader]: { country: "Poland", representative: "Žofia Ďurčová of Łódź" } } }]]),
+      translations: new Map([
+        ...parsed.letter.translations,
+        ["en", { ...en, recipients: { ...en.recipients, [reader]: { country: "Poland", representative: "Žofia Ďurčová of Łódź" } } }],
+      ]),
     } as typeof parsed.letter;
     const merge: MailMerge = { letter: parsed.letter, fill: (id) => fillLetter(engine, parsed.letter, "en", id), fillKind: "test" };
     const own = await renderHtmlEdition(engine, fillLetter(engine, renamed, "en", reader), "A4", renderer.webFonts!, merge);
