@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { DocumentRequest } from "../../../functions/core/documents";
 import type { LocaleId } from "../../../functions/core/locales";
 import { type Box, inlineText } from "../../../functions/core/pdf/letter-tree";
-import { TypesetterCaches } from "../../../functions/core/pdf/cache";
+import { CACHE_BUDGETS, TypesetterCaches } from "../../../functions/core/pdf/cache";
 import { formatLetter, renderPdf } from "../../../functions/core/pdf/render-pdf";
 import { renderDocument } from "../../../functions/core/render-document";
 import { parseStylesheets } from "../../../functions/core/style";
@@ -101,8 +101,9 @@ describe("the parse and style stage, once per shape of letter", () => {
 
   test("a letter too large for the cache's budget is not kept, and is read as a parse reads it", () => {
     const caches = new TypesetterCaches();
-    // About 80,000 characters: at 32 bytes each, over the 2 MiB the shapes may take.
-    const long = LETTER.replace(SALUTATION, `<p class="salutation">${"Excellencies and members of the Council, ".repeat(2000)}</p>`);
+    // At 32 bytes a character (render-pdf.ts), more than the shapes' whole budget.
+    const words = "Excellencies and members of the Council, ";
+    const long = LETTER.replace(SALUTATION, `<p class="salutation">${words.repeat(Math.ceil(CACHE_BUDGETS.letterShapes / 32 / words.length))}</p>`);
     const first = formatLetter(long, sheets, undefined, caches);
     expect(caches.entries.letterShapes ?? 0).toBe(0);
     expect(formatLetter(long, sheets, undefined, caches).styled).not.toBe(first.styled);
