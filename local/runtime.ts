@@ -16,6 +16,8 @@ import { createRenderer } from "../functions/render/create-renderer";
 import {
   createRenderHandler,
   createRenderService,
+  LETTER_FANNED_OUT,
+  type LetterFannedOut,
   RENDER_MESSAGE_FAILED,
   RENDER_PART_FAILED,
   type RenderHandler,
@@ -96,9 +98,10 @@ export interface LocalRuntime {
   /**
    * What an upload of a letter's data does on AWS: S3's notification goes to the changes queue, the
    * render function plans the letter's parts and sends them to the part queue, which invokes it once
-   * per part. Resolves when both queues are drained, with the messages that ended in the dead-letter list.
+   * per part. Resolves when both queues are drained, with the messages that ended in the dead-letter list,
+   * the failures, and the revision the render planned (undefined when the letter could not be planned).
    */
-  letterChanged(letterId: string): Promise<{ deadLetters: DeadLetter[]; failures: (RenderPartFailure | RenderMessageFailure)[] }>;
+  letterChanged(letterId: string): Promise<{ deadLetters: DeadLetter[]; failures: (RenderPartFailure | RenderMessageFailure)[]; revision: string | undefined }>;
   store: S3DocumentStore;
   letters: DirectoryLetterSource;
   /** Where documents are stored, for people: `embedded S3 at http://...` or `s3://bucket`. */
@@ -123,8 +126,14 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   // The render function says each failed part in its log, as on Lambda; `letterChanged` reads the same
   // lines back so `serve` can print every failure and its reason at once, not only what was dead-lettered.
   const partFailures: (RenderPartFailure | RenderMessageFailure)[] = [];
+  // And the revision each changed letter's render planned, so `serve` can tell whether latest.json names it.
+  const planned: LetterFannedOut[] = [];
   const logger: HandlerLogger = {
     ...given,
+    info: (message, details) => {
+      if (message === LETTER_FANNED_OUT && details && !(details instanceof Error)) planned.push(details as unknown as LetterFannedOut);
+      given.info(message, details);
+    },
     error: (message, details) => {
       if ((message === RENDER_PART_FAILED || message === RENDER_MESSAGE_FAILED) && details && !(details instanceof Error)) {
         partFailures.push(details as unknown as RenderPartFailure | RenderMessageFailure);
@@ -167,7 +176,7 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   let current = wireRender(parts.renderer);
   const invokeRender = invokeLate;
   const letterChanged = async (letterId: string) => {
-    const seen = { changes: queues.changes.deadLetters.length, parts: queues.parts.deadLetters.length, failures: partFailures.length };
+    const seen = { changes: queues.changes.deadLetters.length, parts: queues.parts.deadLetters.length, failures: partFailures.length, planned: planned.length };
     // The message S3 sends for an object created under data/ (keys of letter ids need no URL-encoding).
     const notification = {
       Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: { bucket: { name: "local" }, object: { key: `${DEFAULTS.dataPrefix}${letterId}/letter.json` } } }],
@@ -179,6 +188,10 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
     return {
       deadLetters: [...queues.changes.deadLetters.slice(seen.changes), ...queues.parts.deadLetters.slice(seen.parts)].filter((dead) => letterOfMessage(dead.body) === letterId),
       failures: partFailures.slice(seen.failures).filter((failure) => failure.letterId === letterId),
+      revision: planned
+        .slice(seen.planned)
+        .filter((plan) => plan.letterId === letterId)
+        .at(-1)?.revision,
     };
   };
   const shares = parts.shares;

@@ -36,4 +36,35 @@ describe("describeLetterRun, for a letter this render did not publish", () => {
     const report = describeLetterRun({ letterId: "my-letter", letter: undefined, revision: undefined, documents: 0, failures: [failure], deadLetters: [] });
     expect(report.err).toEqual(["letter my-letter: not published (nothing of it is published): it could not be planned (TEMPLATE_ERROR):", "  templates/x/letter.hbs line 1"]);
   });
+
+  // Review of issue 15's fix: a render whose own revision did not complete (a PDF failed) was said as
+  // "revision <the one published before> published", as if this render had published it.
+  it("says a revision that did not complete is not published, and what the links still lead to", () => {
+    const report = describeLetterRun({
+      letterId: "my-letter",
+      letter: undefined,
+      revision: "feedc0ffee12",
+      rendered: "0123456789ab",
+      documents: 6,
+      failures: [partFailure],
+      deadLetters: [],
+    });
+    expect(report.out).toEqual([]);
+    expect(report.err).toEqual([
+      "letter my-letter: revision 0123456789ab not published (its links still lead to revision feedc0ffee12, published before): some of its documents could not be made (below)",
+      "letter my-letter: 1 failure:",
+      "  fr PDF: TEMPLATE_ERROR: x.hbs line 2",
+    ]);
+    // The revision it made, once latest.json names it, is published.
+    const published = describeLetterRun({
+      letterId: "my-letter",
+      letter: undefined,
+      revision: "0123456789ab",
+      rendered: "0123456789ab",
+      documents: 6,
+      failures: [],
+      deadLetters: [],
+    });
+    expect(published.out).toEqual(["letter my-letter: revision 0123456789ab published, 6 documents"]);
+  });
 });
