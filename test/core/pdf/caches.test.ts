@@ -45,8 +45,8 @@ describe("the typesetter's caches", () => {
     const first = loadFontLibrary();
     const second = loadFontLibrary();
     const before = await renderPdf(html, options("ar", { fonts: first }));
-    // Every kind the PDF's typesetter keeps was used by this render: shaped runs, paragraphs, subsets, CMaps, streams, outlines (Arabic marks), text pieces.
-    expect(Object.keys(first.caches.entries).sort()).toEqual(["cmaps", "contents", "outlines", "paragraphs", "shapedRuns", "subsets", "textPieces"]);
+    // Every kind the PDF's typesetter keeps was used by this render: the letter's shape (parsed and styled), shaped runs, paragraphs, subsets, CMaps, streams, outlines (Arabic marks), text pieces.
+    expect(Object.keys(first.caches.entries).sort()).toEqual(["cmaps", "contents", "letterShapes", "outlines", "paragraphs", "shapedRuns", "subsets", "textPieces"]);
     expect(Object.values(first.caches.entries).every((count) => count > 0)).toBe(true);
     expectCold(second);
     first.caches.clear();
@@ -102,6 +102,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "images/image-source.ts dataUris": "by an image file's bytes (the template's)",
   "images/image-source.ts digests": "by the template's assets",
   "style/style-document.ts styleCache": "by parsed stylesheets, which the template owns",
+  "pdf/render-pdf.ts stylesheetsJson": "by the document's stylesheets, which the template owns: their JSON, the same for every render",
   "template/template-library.ts stylesheetsOfEngine": "by the template's engine",
   "template/template-engine.ts RAISED_IN": "by an error being raised (the partial it was raised in)",
   "pdf/table-layout.ts prepared": "by a box of one document",
@@ -129,11 +130,13 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "style/cascade.ts valueCache": "a CSS value's tokens",
   "style/cascade.ts initialTokens": "a property's initial value's tokens",
   "pdf/shaping.ts scriptFamilyCache": "a code point's Unicode script",
+  "style/font-families.ts familyOfWrittenName": "a font-family name's registry family",
   "pdf/shaping.ts breakClasses": "a code point's grapheme-break classes (UAX #29)",
   "pdf/paragraph.ts punctuationKinds": "a glyph's box in a font file, which a process parses once",
   "locales.ts derived": "a locale's facts",
   "letter/text-rules.ts bidi": "the bidi algorithm's tables",
   "text/hyphenate.ts lastSheets": "stylesheets parsed from their text, keyed by that text",
+  "text/hyphenate.ts lastShape": "where one shape of letter (markup, sheets) is hyphenated, keyed by both",
   "pdf/pdfkit-adapter.ts documentVerified": "a check of pdfkit's internals, once per process",
   "pdf/pdfkit-adapter.ts pageVerified": "a check of pdfkit's internals, once per process",
   "pdf/pdfkit-adapter.ts pngVerified": "a check of pdfkit's internals, once per process",
