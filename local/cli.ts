@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documents";
 import { formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
-import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
+import { DirectoryLetterSource, type LetterSource, readingOnce } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments, missingLocaleLines, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
@@ -36,6 +36,24 @@ function listOf<T extends string>(what: string, isValid: (value: string) => valu
     return valid;
   };
 }
+
+/**
+ * A list flag given more than once asks for every value given, as one comma-separated list would
+ * (`--locale zh --locale ar`: both; before, the last one alone was kept, silently). The first value
+ * given replaces the flag's default rather than adding to it.
+ */
+function repeatable<T>(parse: (value: string) => T[], byDefault?: readonly T[]) {
+  return (value: string, previous: T[] | undefined): T[] => {
+    const before = previous === undefined || previous === byDefault ? [] : previous;
+    const all = [...before, ...parse(value)];
+    // The same item twice is asked once (`--format pdf --format pdf`); items that are objects are compared as written.
+    const keyOf = (item: T) => JSON.stringify(item);
+    return all.filter((item, index) => all.findIndex((other) => keyOf(other) === keyOf(item)) === index);
+  };
+}
+
+/** `--format`'s default, one array, so the first `--format` given is known to replace it (repeatable). */
+const DEFAULT_FORMATS: DocumentFormat[] = [...DOCUMENT_FORMATS];
 
 const isFormat = (value: string): value is DocumentFormat => (DOCUMENT_FORMATS as readonly string[]).includes(value);
 const isSlug = (value: string): value is string => SLUG_PATTERN.test(value);
@@ -99,35 +117,45 @@ withStorageFlags(
   program
     .command("generate")
     .description("render letters to PDF and HTML, store them in S3 (the embedded server by default) and export them under --out")
-    .option("--letter <ids>", "letter ids, comma-separated (default: every letter)", listOf("letter id", isSlug, "lowercase ids such as unsc-dprk-2015"))
-    .option("--locale <locales>", "languages, comma-separated (default: every language of the letter)", (value: string) =>
-      value
-        .split(",")
-        .map((item) => item.trim())
-        .filter(Boolean)
-        .map((item) => {
-          const asked = readAskedLocale(item);
-          if (!asked) throw new InvalidArgumentError(`"${item}" is not a language tag; expected BCP 47 tags such as en, pt-BR, zh-Hant`);
-          return asked;
-        }),
+    .option(
+      "--letter <ids>",
+      "letter ids, comma-separated or the flag repeated (default: every letter)",
+      repeatable(listOf("letter id", isSlug, "lowercase ids such as unsc-dprk-2015")),
+    )
+    .option(
+      "--locale <locales>",
+      "languages, comma-separated or the flag repeated (default: every language of the letter)",
+      repeatable((value: string) =>
+        value
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean)
+          .map((item) => {
+            const asked = readAskedLocale(item);
+            if (!asked) throw new InvalidArgumentError(`"${item}" is not a language tag; expected BCP 47 tags such as en, pt-BR, zh-Hant`);
+            return asked;
+          }),
+      ),
     )
     // The default said as it is typed (commander would print the array as JSON).
     .addOption(
-      new Option("--format <formats>", "formats, comma-separated: pdf and/or html")
-        .argParser(listOf("format", isFormat, "pdf and/or html"))
-        .default([...DOCUMENT_FORMATS], DOCUMENT_FORMATS.join(",")),
+      new Option("--format <formats>", "formats, comma-separated or the flag repeated: pdf and/or html")
+        .argParser(repeatable(listOf("format", isFormat, "pdf and/or html"), DEFAULT_FORMATS))
+        .default(DEFAULT_FORMATS, DOCUMENT_FORMATS.join(",")),
     )
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),
 ).action(async (flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; out: string }, command: Command) => {
-  await checkExplicitPaper(flags, command, flags.letter);
+  // The checks before the run read each letter once between them; the run reads it again, once, as it renders.
+  const checked = readingOnce(new DirectoryLetterSource(resolve(flags.data)));
+  await checkExplicitPaper(checked, flags, command, flags.letter);
   await prepareExportDirectory(resolve(flags.out));
   const runtime = await startLocalRuntime(runtimeOptions(flags));
   try {
-    if (flags.letter) await checkAskedLetters(runtime.letters, flags.letter, flags.data);
+    if (flags.letter) await checkAskedLetters(checked, flags.letter, flags.data);
     // Asked languages are checked against the data before anything renders: a tag written another way
     // (EN, pt_br) or a language the letters lack is named with the tag the data has.
-    const dataLocales = flags.locale ? await languagesOfData(runtime.letters, flags.letter) : undefined;
+    const dataLocales = flags.locale ? await languagesOfData(checked, flags.letter) : undefined;
     // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
     const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
     // Every warning goes through here, so the closing line counts what was printed (runSummary).
@@ -136,7 +164,7 @@ withStorageFlags(
       warnings.push(warning);
       console.error(`warning: ${warning}`);
     };
-    if (flags.recipients) for (const warning of await mailMergeWarnings(flags, flags.letter)) warn(warning);
+    if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter)) warn(warning);
     for (const warning of await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper)) warn(warning);
     console.log(`Storing in ${runtime.description}`);
     const table = new ProgressTable(process.stdout);
@@ -195,7 +223,7 @@ withStorageFlags(
       8080,
     ),
 ).action(async (flags: CommonFlags & { port: number }, command: Command) => {
-  await checkExplicitPaper(flags, command, undefined);
+  await checkExplicitPaper(new DirectoryLetterSource(resolve(flags.data)), flags, command, undefined);
   // Share links point at this server, whose port is known once it listens (--port 0 picks one).
   let listening!: (baseUrl: string) => void;
   const shareLinkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
@@ -233,9 +261,8 @@ function paperSize(value: string): "a4" | "letter" {
  * before anything runs, naming the stylesheet's line (paper-flag.ts has the rule). Without `--paper`
  * each template's size wins, and A4 is the size of templates that set none.
  */
-async function checkExplicitPaper(flags: CommonFlags, command: Command, letterIds: readonly string[] | undefined): Promise<void> {
+async function checkExplicitPaper(letters: LetterSource, flags: CommonFlags, command: Command, letterIds: readonly string[] | undefined): Promise<void> {
   if (command.getOptionValueSource("paper") !== "cli") return;
-  const letters = new DirectoryLetterSource(resolve(flags.data));
   const byTemplate = new Map<string, string[]>();
   for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
     // A letter that cannot be read is reported by the run itself.
@@ -253,8 +280,7 @@ async function checkExplicitPaper(flags: CommonFlags, command: Command, letterId
 }
 
 /** A mail merge of a template that prints nothing of the recipient: said once per letter (mail-merge-check.ts). */
-async function mailMergeWarnings(flags: CommonFlags, letterIds: readonly string[] | undefined): Promise<string[]> {
-  const letters = new DirectoryLetterSource(resolve(flags.data));
+async function mailMergeWarnings(letters: LetterSource, flags: CommonFlags, letterIds: readonly string[] | undefined): Promise<string[]> {
   const engines = new Map<string, TemplateEngine | undefined>();
   const warnings: string[] = [];
   for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {

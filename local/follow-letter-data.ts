@@ -42,35 +42,53 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
   const { out = (line: string) => console.log(line), err = (line: string) => console.error(line), templatesDir, publishOrigins, ...watchOptions } = options;
   // Every warning about the data said once while its file is there, at start and whenever a reload
   // reads the folder again, in generate's words (dataWarnings): a file added while serve runs is named
-  // when its letter is read again; one removed and added again is named again. One at a time, so two
-  // letters' reloads never say a warning twice.
-  const said = new Set<string>();
+  // when its letter is read again; one removed and added again is named again. What is said is kept
+  // per letter ("" for the top of the data folder), so a letter's reload reads its own folder's
+  // entries only: never a file, and never the other letters (with many letters, each render read them
+  // all). One at a time, so two letters' reloads never say a warning twice.
+  const said = new Map<string, Set<string>>();
+  const sayNew = (scope: string, now: readonly string[]) => {
+    const before = said.get(scope);
+    for (const warning of now) if (!before?.has(warning)) err(`warning: ${warning}`);
+    said.set(scope, new Set(now));
+  };
   let sayingWarnings: Promise<void> = Promise.resolve();
+  const inTurn = (say: () => Promise<void>): Promise<void> =>
+    (sayingWarnings = sayingWarnings.then(say).catch((error: unknown) => err(`reading ${dataDir}: ${describeError(error)}`)));
+  /** Every warning of the data, from a listing (entries only, no letter parsed): at start, and on a change beside the letters. */
   const sayNewWarnings = (): Promise<void> =>
-    (sayingWarnings = sayingWarnings
-      .then(async () => {
-        const listing = await runtime.letters.listLetters().catch(() => undefined);
-        // No letter at all is the render's to report.
-        if (!listing) return;
-        const now = (await dataWarnings(runtime.letters, listing)).map(formatDataIssue);
-        for (const warning of now) if (!said.has(warning)) err(`warning: ${warning}`);
-        said.clear();
-        for (const warning of now) said.add(warning);
-      })
-      .catch((error: unknown) => err(`reading ${dataDir}: ${describeError(error)}`)));
+    inTurn(async () => {
+      const listing = await runtime.letters.listLetters().catch(() => undefined);
+      // No letter at all is the render's to report.
+      if (!listing) return;
+      const byScope = new Map<string, string[]>([["", []], ...listing.letterIds.map((letterId): [string, string[]] => [letterId, []])]);
+      for (const warning of dataWarnings(listing)) {
+        const letterId = listing.letterIds.find((id) => warning.file.startsWith(`${id}/`)) ?? "";
+        byScope.get(letterId)?.push(formatDataIssue(warning));
+      }
+      // A letter folder gone since is said nothing more; added again, its warnings are said again.
+      for (const scope of said.keys()) if (!byScope.has(scope)) said.delete(scope);
+      for (const [scope, now] of byScope) sayNew(scope, now);
+    });
+  /** One letter's warnings, from its own folder's entries, before its render. */
+  const sayNewWarningsOf = (letterId: string): Promise<void> => inTurn(async () => sayNew(letterId, (await runtime.letters.skippedIn(letterId)).map(formatDataIssue)));
   const renderLetter = async (letterId: string) => {
-    await sayNewWarnings();
+    await sayNewWarningsOf(letterId);
     try {
-      const { deadLetters, failures } = await runtime.letterChanged(letterId);
+      // The letter's own title names it on the console, from the render's own reading (not read once more);
+      // a letter the render could not read has its reason among the failures.
+      const { deadLetters, failures, revision, letter } = await runtime.letterChanged(letterId);
       const latest = await runtime.store.getLatest(letterId);
       const manifest = latest ? await runtime.store.getManifest(letterId, latest.revision) : undefined;
-      // The letter's own title names it on the console; a letter that cannot be read has its reason among the failures.
-      const letter = (await runtime.letters.loadLetter(letterId).catch(() => undefined))?.letter;
-      const report = describeLetterRun({ letterId, letter, revision: latest?.revision, documents: manifest?.documents.length ?? 0, failures, deadLetters });
+      const report = describeLetterRun({ letterId, letter, revision: latest?.revision, rendered: revision, documents: manifest?.documents.length ?? 0, failures, deadLetters });
       for (const line of report.out) out(line);
       for (const line of report.err) err(line);
-      // Only a render that published (its line is out): a failed one leaves what was there.
-      const takenOver = latest && report.out.length > 0 ? await publishOrigins?.published(letterId, resolve(dataDir), latest.revision) : undefined;
+      // Only a render that moved latest.json, which is what the links follow (as generate checks): one
+      // whose revision is incomplete (a document failed) leaves latest.json naming what another folder may have published.
+      const takenOver =
+        latest && revision !== undefined && latest.revision === revision && report.out.length > 0
+          ? await publishOrigins?.published(letterId, resolve(dataDir), latest.revision)
+          : undefined;
       if (takenOver) err(`warning: ${takenOver}`);
     } catch (error) {
       // A fault outside the render queues (reading back what was published): the letter, the reason and its causes.

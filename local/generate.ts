@@ -50,17 +50,19 @@ export async function generateDocuments(service: RenderService, letters: LetterS
   const listing = await letters.listLetters();
   const asked = options.letterIds;
   // Warnings about the asked-for letters, or about everything when every letter is asked for (serve says the same ones).
-  const warnings = await dataWarnings(letters, listing, asked);
+  const warnings = dataWarnings(listing, asked);
   const result: GenerateResult = { stored: [], failures: [], letterFailures: [], letters: [], allLetters: asked === undefined, warnings, missingLocales: [] };
   for (const letterId of asked ?? listing.letterIds) {
     try {
-      const locales = options.locales ? await localesOfLetter(letters, letterId, options.locales, result.missingLocales) : undefined;
-      // A letter with none of the asked languages is still read (no documents): its revision keeps its exported files current.
+      // The letter is read once, by the render: asked languages it lacks are told apart from that reading
+      // (skipLocalesTheLetterLacks), and a letter with none of them is still read (no documents): its
+      // revision keeps its exported files current.
       const run = await service.render(
-        { letterId, ...(locales ? { locales } : {}), formats: [...options.formats], ...(options.personalized ? { recipients: true as const } : {}) },
+        { letterId, ...(options.locales ? { locales: [...options.locales] } : {}), formats: [...options.formats], ...(options.personalized ? { recipients: true as const } : {}) },
         // Every language of the letter is checked against the fonts, as where data changes on AWS: the run reports them all.
-        { keepBytes: true, checkEveryLanguage: true, ...progress },
+        { keepBytes: true, checkEveryLanguage: true, skipLocalesTheLetterLacks: true, ...progress },
       );
+      for (const locale of run.lackedLocales) result.missingLocales.push({ letterId, locale, letterLocales: run.letterLocales });
       result.stored.push(...run.stored.map((stored) => ({ ...stored, revision: run.revision })));
       result.failures.push(...run.failures);
       result.letters.push({ letterId, revision: run.revision });
@@ -70,19 +72,6 @@ export async function generateDocuments(service: RenderService, letters: LetterS
     }
   }
   return result;
-}
-
-/**
- * The asked languages the letter has a file for (usable or not: a broken file still fails, with its
- * reason); the others are recorded in `missing`. A letter that cannot be read keeps every asked
- * language, so its run reports why it cannot be read.
- */
-async function localesOfLetter(letters: LetterSource, letterId: string, asked: readonly LocaleId[], missing: GenerateResult["missingLocales"]): Promise<LocaleId[]> {
-  const parsed = await letters.loadLetter(letterId).catch(() => undefined);
-  if (!parsed) return [...asked];
-  const has = [...new Set([...parsed.letter.translations.keys(), ...parsed.localeErrors.keys()])].sort();
-  for (const locale of asked) if (!has.includes(locale)) missing.push({ letterId, locale, letterLocales: has });
-  return asked.filter((locale) => has.includes(locale));
 }
 
 /** "letter committee-hearing-defenders: no he translation, skipped (its languages: de, en, fr)", a line per letter and language. */

@@ -11,7 +11,13 @@ export interface LetterRun {
   letterId: string;
   /** The letter as read now, for its own title; undefined when it cannot be read. */
   letter: Letter | undefined;
+  /** The revision latest.json names after the render: what the letter's links lead to. */
   revision: string | undefined;
+  /**
+   * The revision this render made, when known: when latest.json names another, this one did not complete
+   * (a document of it failed) and is not published, whatever was published before.
+   */
+  rendered?: string | undefined;
   documents: number;
   failures: readonly (RenderPartFailure | RenderMessageFailure)[];
   deadLetters: readonly DeadLetter[];
@@ -79,6 +85,10 @@ export function describeLetterRun(run: LetterRun): { out: string[]; err: string[
     err.push(`${named(run)}: not published (${before}): ${first}`, ...rest);
   } else if (run.revision === undefined) {
     err.push(`${named(run)}: not published: ${failed.length > 0 ? "none of its documents could be made (below)" : "no revision of it is complete"}`);
+  } else if (run.rendered !== undefined && run.rendered !== run.revision) {
+    err.push(
+      `${named(run)}: revision ${run.rendered} not published (${before}): ${failed.length > 0 ? "some of its documents could not be made (below)" : "not every document of it is stored"}`,
+    );
   } else {
     out.push(`${named(run)}: revision ${run.revision} published, ${countOf(run.documents, "document")}`);
   }

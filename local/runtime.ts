@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import type { Paper } from "../functions/core/html/render-html";
+import type { Letter } from "../functions/core/letter/parse-letter";
 import type { AllowedLocales } from "../functions/core/locales";
 import type { DocumentRenderer } from "../functions/core/render-document";
 import { DEFAULTS, RENDER_QUEUES, RENDER_TIMEOUT_SECONDS } from "../functions/deployment-contract";
@@ -11,11 +12,13 @@ import { type ShareHandlers, wireShareHandlers } from "../functions/download/sha
 import type { ShareRouteKey } from "../functions/deployment-contract";
 import { loadOrCreateLocalKeyRing } from "../functions/share/local-key-file";
 import { createHandlerLogger, type HandlerLogger, type LogLevel } from "../functions/handler-logger";
-import { DirectoryLetterSource } from "../functions/letters/letter-source";
+import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
 import { createRenderer } from "../functions/render/create-renderer";
 import {
   createRenderHandler,
   createRenderService,
+  LETTER_FANNED_OUT,
+  type LetterFannedOut,
   RENDER_MESSAGE_FAILED,
   RENDER_PART_FAILED,
   type RenderHandler,
@@ -96,9 +99,14 @@ export interface LocalRuntime {
   /**
    * What an upload of a letter's data does on AWS: S3's notification goes to the changes queue, the
    * render function plans the letter's parts and sends them to the part queue, which invokes it once
-   * per part. Resolves when both queues are drained, with the messages that ended in the dead-letter list.
+   * per part. Resolves when both queues are drained, with the messages that ended in the dead-letter list,
+   * the failures, the revision the render planned (undefined when the letter could not be planned), and
+   * the letter as the render last read it, for its title (undefined when the render could not read it):
+   * `serve` names the letter by it rather than reading the letter once more.
    */
-  letterChanged(letterId: string): Promise<{ deadLetters: DeadLetter[]; failures: (RenderPartFailure | RenderMessageFailure)[] }>;
+  letterChanged(
+    letterId: string,
+  ): Promise<{ deadLetters: DeadLetter[]; failures: (RenderPartFailure | RenderMessageFailure)[]; revision: string | undefined; letter: Letter | undefined }>;
   store: S3DocumentStore;
   letters: DirectoryLetterSource;
   /** Where documents are stored, for people: `embedded S3 at http://...` or `s3://bucket`. */
@@ -123,8 +131,14 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   // The render function says each failed part in its log, as on Lambda; `letterChanged` reads the same
   // lines back so `serve` can print every failure and its reason at once, not only what was dead-lettered.
   const partFailures: (RenderPartFailure | RenderMessageFailure)[] = [];
+  // And the revision each changed letter's render planned, so `serve` can tell whether latest.json names it.
+  const planned: LetterFannedOut[] = [];
   const logger: HandlerLogger = {
     ...given,
+    info: (message, details) => {
+      if (message === LETTER_FANNED_OUT && details && !(details instanceof Error)) planned.push(details as unknown as LetterFannedOut);
+      given.info(message, details);
+    },
     error: (message, details) => {
       if ((message === RENDER_PART_FAILED || message === RENDER_MESSAGE_FAILED) && details && !(details instanceof Error)) {
         partFailures.push(details as unknown as RenderPartFailure | RenderMessageFailure);
@@ -133,6 +147,20 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
     },
   };
   const allowedLocales = parts.allowedLocales ?? "all";
+  // The letter each render reads, kept only while a `letterChanged` of that letter waits for its render
+  // (nothing is kept for the download's on-demand renders or generate's): the render's own reading,
+  // handed over so `serve` names the letter without parsing it once more. Read through `parts.letters`
+  // at each call, so what reads the letters is still the one source (the tests count its reads).
+  const readingsWaitedFor = new Map<string, { letter: Letter | undefined; waits: number }>();
+  const letters: LetterSource = {
+    listLetters: () => parts.letters.listLetters(),
+    loadLetter: async (letterId, context) => {
+      const parsed = await parts.letters.loadLetter(letterId, context);
+      const waiting = readingsWaitedFor.get(letterId);
+      if (waiting) waiting.letter = parsed.letter;
+      return parsed;
+    },
+  };
   // The render function and its queues refer to each other, as on AWS: it sends parts to a queue that invokes it.
   // Every caller (queues, download, shares) invokes the render function wired last: reloaded templates reach them all.
   const invokeLate: RenderInvoker = (payload) => current.invoke(payload);
@@ -149,7 +177,7 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   const renderDependencies = (renderer: DocumentRenderer | Promise<DocumentRenderer>) => ({
     renderer,
     store: parts.store,
-    letters: parts.letters,
+    letters,
     allowedLocales,
     dataPrefix: DEFAULTS.dataPrefix,
     logger,
@@ -167,18 +195,31 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   let current = wireRender(parts.renderer);
   const invokeRender = invokeLate;
   const letterChanged = async (letterId: string) => {
-    const seen = { changes: queues.changes.deadLetters.length, parts: queues.parts.deadLetters.length, failures: partFailures.length };
+    const seen = { changes: queues.changes.deadLetters.length, parts: queues.parts.deadLetters.length, failures: partFailures.length, planned: planned.length };
     // The message S3 sends for an object created under data/ (keys of letter ids need no URL-encoding).
+    // Two waits for one letter at once (serve renders a letter one at a time; a test may not) share its latest reading.
+    const reading = readingsWaitedFor.get(letterId) ?? { letter: undefined, waits: 0 };
+    reading.waits++;
+    readingsWaitedFor.set(letterId, reading);
     const notification = {
       Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: { bucket: { name: "local" }, object: { key: `${DEFAULTS.dataPrefix}${letterId}/letter.json` } } }],
     };
     queues.changes.send([JSON.stringify(notification)]);
-    await queues.changes.drained();
-    await queues.parts.drained();
+    try {
+      await queues.changes.drained();
+      await queues.parts.drained();
+    } finally {
+      if (--reading.waits === 0) readingsWaitedFor.delete(letterId);
+    }
     // Other letters may have been rendering meanwhile: only this letter's messages are its own to report.
     return {
       deadLetters: [...queues.changes.deadLetters.slice(seen.changes), ...queues.parts.deadLetters.slice(seen.parts)].filter((dead) => letterOfMessage(dead.body) === letterId),
       failures: partFailures.slice(seen.failures).filter((failure) => failure.letterId === letterId),
+      revision: planned
+        .slice(seen.planned)
+        .filter((plan) => plan.letterId === letterId)
+        .at(-1)?.revision,
+      letter: reading.letter,
     };
   };
   const shares = parts.shares;

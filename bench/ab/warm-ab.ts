@@ -11,11 +11,13 @@
  * uninstalled since). --mixed renders every listed language in one process (the batch worker's situation).
  * Every document goes to a reader of its own (the synthetic mail merge of bench/workload.ts). --cycled-a
  * runs A on the old stream instead, cycling the letter's 15 real recipients (pair it with --base HEAD
- * to see how much repeated readers flattered the warm figure: issue 17).
+ * to see how much repeated readers flattered the warm figure: issue 17). --append-css TEXT appends a
+ * rule to the seed letter's print.css on both sides (e.g. ".letter p { hyphens: auto; }" to measure
+ * the hyphenation stage, which the shipped templates do not ask for); B then runs from a copy of the tree's templates.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { build } from "esbuild";
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -23,6 +25,8 @@ import { LAMBDA_BUNDLE } from "../../infra/bundling/lambda-bundle";
 import { RENDER_NODE_OPTIONS } from "../../functions/render/node-options";
 
 const REPO = resolve(__dirname, "../..");
+/** The seed letter's stylesheet, which --append-css extends. */
+const SEED_TEMPLATE_CSS = "un-security-council/print.css";
 const { values } = parseArgs({
   options: {
     base: { type: "string", default: "HEAD" },
@@ -33,6 +37,7 @@ const { values } = parseArgs({
     warmups: { type: "string", default: "5" },
     mixed: { type: "boolean", default: false },
     "cycled-a": { type: "boolean", default: false },
+    "append-css": { type: "string" },
   },
 });
 
@@ -90,6 +95,16 @@ async function main(): Promise<void> {
     symlinkSync(join(REPO, "node_modules"), join(rootA, "node_modules"));
     const scriptA = await bundle(rootA, join(work, "bundle-a"));
     const scriptB = await bundle(REPO, join(work, "bundle-b"));
+    // B's root: the tree itself, or a copy of its templates with the rule appended (data and packages linked).
+    let rootB = REPO;
+    const extraCss = values["append-css"];
+    if (extraCss) {
+      rootB = join(work, "b");
+      cpSync(join(REPO, "templates"), join(rootB, "templates"), { recursive: true });
+      symlinkSync(join(REPO, "data"), join(rootB, "data"));
+      symlinkSync(join(REPO, "node_modules"), join(rootB, "node_modules"));
+      for (const root of [rootA, rootB]) appendFileSync(join(root, "templates", SEED_TEMPLATE_CSS), `\n${extraCss}\n`);
+    }
     const groups = values.mixed ? [values.locales.split(",")] : values.locales.split(",").map((locale) => [locale]);
     const rounds = Number(values.rounds);
     const streamA = values["cycled-a"] ? "cycled" : "fresh";
@@ -106,9 +121,9 @@ async function main(): Promise<void> {
       for (let round = 0; round < rounds; round++) {
         if (round % 2 === 0) {
           a.push(run(scriptA, rootA, locales, streamA));
-          b.push(run(scriptB, REPO, locales));
+          b.push(run(scriptB, rootB, locales));
         } else {
-          b.push(run(scriptB, REPO, locales));
+          b.push(run(scriptB, rootB, locales));
           a.push(run(scriptA, rootA, locales, streamA));
         }
       }

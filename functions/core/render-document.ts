@@ -1,6 +1,6 @@
 import { type DocumentRequest, CONTENT_TYPES, type RenderedDocument, sha256Hex } from "./documents";
 import { LetterpressError } from "./errors";
-import { editionStylesheets, fillLetter, type FilledLetter, type MailMerge, type Paper, renderHtmlEdition, renderHtmlPage } from "./html/render-html";
+import { editionStylesheets, fillLetter, type FilledLetter, type MailMerge, type Paper, renderHtmlEditionBytes, renderHtmlPage } from "./html/render-html";
 import type { WebFontSource } from "./html/web-fonts";
 import type { TextCoverage } from "./letter/letter-context";
 import type { TypesetterCaches } from "./pdf/cache";
@@ -55,17 +55,15 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
   // A personalized page's fonts hold every recipient's characters: one subset per face serves the whole merge.
   const merge: MailMerge = { letter: parsed.letter, fill, fillKind: "hyphenated" };
   let bytes: Buffer;
+  // The HTML edition's digest comes with it: most of its bytes are the same for every letter of a merge.
+  let sha256: string | undefined;
   try {
-    bytes =
-      request.format === "pdf"
-        ? await renderer.pdf(filled, renderer.paper, engine)
-        : Buffer.from(
-            renderer.webFonts ? await renderHtmlEdition(engine, filled, renderer.paper, renderer.webFonts, merge) : renderHtmlPage(engine, filled, renderer.paper),
-            "utf8",
-          );
+    if (request.format === "pdf") bytes = await renderer.pdf(filled, renderer.paper, engine);
+    else if (renderer.webFonts) ({ bytes, sha256 } = await renderHtmlEditionBytes(engine, filled, renderer.paper, renderer.webFonts, merge));
+    else bytes = Buffer.from(renderHtmlPage(engine, filled, renderer.paper), "utf8");
   } catch (error) {
     // The template's own markup was checked at load: what is left came from a field, named by its file and JSON path.
     throw error instanceof MarkupError ? markupErrorOfLetter(error, parsed.letter, request.locale, engine) : error;
   }
-  return { request, bytes, sha256: sha256Hex(bytes), contentType: CONTENT_TYPES[request.format] };
+  return { request, bytes, sha256: sha256 ?? sha256Hex(bytes), contentType: CONTENT_TYPES[request.format] };
 }

@@ -103,8 +103,9 @@ function subsetTrueType(hb: HbSubsetExports, font: Uint8Array, characters: strin
 }
 
 /**
- * The WOFF2 subsets of the HTML edition, cached per (face, characters) and bounded by bytes: a mail
- * merge subsets each face once per character set.
+ * The WOFF2 subsets of the HTML edition, cached per (face, characters), and the UTF-8 `@font-face`
+ * rules that embed them, cached per font usage; one budget of bytes for both: a mail merge subsets
+ * each face once per character set and encodes its rules once.
  *
  * @param fonts the PDF's font library, whose fallback decides which face sets which character
  * @param fontDir the flat font directory of a bundle (`BUNDLE_FILES`); the npm packages when omitted
@@ -125,41 +126,43 @@ export function createWebFonts(fonts: FontLibrary, fontDir?: string, maxBytes = 
       bytes -= value.byteLength;
     }
   };
-  const make = async (face: FaceId, characters: string): Promise<Uint8Array> => {
+  const makeSubset = async (face: FaceId, characters: string): Promise<Uint8Array> => {
     const fontPath = assetPath(FONT_FILES[face], fontDir);
     const hb = hbSubsetAt(assetPath(HARFBUZZ_SUBSET_WASM_FILE, fontDir));
     return encodeWoff2(subsetTrueType(hb, fontFileBytes(fontPath), characters, fontPath), fontPath);
+  };
+  // One cache for both kinds of bytes: a subset by its face and characters, a usage's rules by "rules" and its key.
+  const remembered = (key: string, make: () => Promise<Uint8Array>): Promise<Uint8Array> => {
+    const cached = done.get(key);
+    if (cached) {
+      done.delete(key);
+      done.set(key, cached);
+      return Promise.resolve(cached);
+    }
+    let making = pending.get(key);
+    if (!making) {
+      making = make().then(
+        (value) => {
+          pending.delete(key);
+          keep(key, value);
+          return value;
+        },
+        (error: unknown) => {
+          // A failure is not kept: the next document asks again.
+          pending.delete(key);
+          throw error;
+        },
+      );
+      pending.set(key, making);
+    }
+    return making;
   };
   return {
     fonts,
     get cachedBytes() {
       return bytes;
     },
-    subset(face: FaceId, characters: string): Promise<Uint8Array> {
-      const key = `${face}\u0000${characters}`;
-      const cached = done.get(key);
-      if (cached) {
-        done.delete(key);
-        done.set(key, cached);
-        return Promise.resolve(cached);
-      }
-      let making = pending.get(key);
-      if (!making) {
-        making = make(face, characters).then(
-          (subset) => {
-            pending.delete(key);
-            keep(key, subset);
-            return subset;
-          },
-          (error: unknown) => {
-            // A failure is not kept: the next document asks again.
-            pending.delete(key);
-            throw error;
-          },
-        );
-        pending.set(key, making);
-      }
-      return making;
-    },
+    subset: (face: FaceId, characters: string): Promise<Uint8Array> => remembered(`${face}\u0000${characters}`, () => makeSubset(face, characters)),
+    ruleBytes: (usageKey: string, rules: () => Promise<Uint8Array>): Promise<Uint8Array> => remembered(`rules\u0000${usageKey}`, rules),
   };
 }

@@ -1,7 +1,7 @@
 import { type DataIssue, formatDataIssue } from "../core/errors";
 import type { LetterContext } from "../core/letter/letter-context";
 import type { ParsedLetter } from "../core/letter/parse-letter";
-import { listLetters, loadLetter } from "./load-letters";
+import { listLetters, loadLetter, skippedInLetterFolder } from "./load-letters";
 import type { LetterListing } from "./reader-rules";
 
 /**
@@ -28,21 +28,43 @@ export class DirectoryLetterSource implements LetterSource {
   loadLetter(letterId: string, context?: LetterContext): Promise<ParsedLetter> {
     return loadLetter(this.dataDir, letterId, context);
   }
+
+  /** What the reader skips in one letter's folder, as `listLetters` names it, without reading a file (none when the folder is gone). */
+  skippedIn(letterId: string): Promise<DataIssue[]> {
+    return skippedInLetterFolder(this.dataDir, letterId);
+  }
+}
+
+/**
+ * The source, reading each letter (and the listing) once: for the checks a command makes before it
+ * runs (the paper, the languages asked, a mail merge's copies), which all read the same data. A read
+ * with a context (the render's, against the templates and fonts) is not kept: it is another reading.
+ */
+export function readingOnce(source: LetterSource): LetterSource {
+  const letters = new Map<string, Promise<ParsedLetter>>();
+  let listing: Promise<LetterListing> | undefined;
+  return {
+    listLetters: () => (listing ??= source.listLetters()),
+    loadLetter: (letterId, context) => {
+      if (context) return source.loadLetter(letterId, context);
+      let letter = letters.get(letterId);
+      if (!letter) letters.set(letterId, (letter = source.loadLetter(letterId)));
+      return letter;
+    },
+  };
 }
 
 /**
  * Every warning about the data as one list, in the words both `generate` and `serve` print: each
- * entry the reader skipped (listLetters) and what reading each letter skipped besides (a recipient
- * whose language's file was skipped), once each. With `letterIds`, only those letters' warnings.
- * A letter that cannot be read adds none: its run reports it.
+ * entry the reader skipped, at the top of the data and inside each letter folder, once each. With
+ * `letterIds`, only those letters' warnings. Taken from the listing alone, which names every entry
+ * by the rules `loadLetter` reads by (reader-rules.ts): no letter is parsed for its warnings, so a run
+ * parses each letter only where it renders it. A recipient whose language's file is skipped is no
+ * warning: its letter is refused, and the run reports that with the skipped file named.
  */
-export async function dataWarnings(letters: LetterSource, listing: LetterListing, letterIds?: readonly string[]): Promise<DataIssue[]> {
+export function dataWarnings(listing: LetterListing, letterIds?: readonly string[]): DataIssue[] {
   const ofAsked = (warning: DataIssue) => letterIds === undefined || letterIds.some((letterId) => warning.file.startsWith(`${letterId}/`));
   const said = new Map<string, DataIssue>();
   for (const warning of listing.warnings.filter(ofAsked)) said.set(formatDataIssue(warning), warning);
-  for (const letterId of letterIds ?? listing.letterIds) {
-    const parsed = await letters.loadLetter(letterId).catch(() => undefined);
-    for (const warning of parsed?.warnings ?? []) if (!said.has(formatDataIssue(warning))) said.set(formatDataIssue(warning), warning);
-  }
   return [...said.values()];
 }

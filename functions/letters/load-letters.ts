@@ -1,11 +1,11 @@
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Dirent } from "node:fs";
-import { LetterpressError } from "../core/errors";
+import { type DataIssue, LetterpressError } from "../core/errors";
 import type { LetterContext } from "../core/letter/letter-context";
 import type { ParsedLetter } from "../core/letter/parse-letter";
 import { SLUG_PATTERN } from "../core/letter/slug";
-import { type DataEntry, type LetterListing, listLettersOf, readLetter } from "./reader-rules";
+import { type DataEntry, type LetterListing, listLettersOf, readLetter, skippedInLetter } from "./reader-rules";
 
 /** A directory entry as the shared reader rules see it; a link is never followed. */
 function entryOf(dirent: Dirent): DataEntry {
@@ -31,6 +31,14 @@ export async function listLetters(dataDir: string): Promise<LetterListing> {
     });
   }
   return listLettersOf(dataDir, top, (letterId) => entriesIn(join(dataDir, letterId)));
+}
+
+/** The entries of one letter folder the reader skips, each named as `listLetters` names it; none when the folder is gone. */
+export async function skippedInLetterFolder(dataDir: string, letterId: string): Promise<DataIssue[]> {
+  const folder = join(dataDir, letterId);
+  // Only a real letter folder: a link at the top is the listing's to name.
+  if (!SLUG_PATTERN.test(letterId) || !(await lstat(folder).catch(() => undefined))?.isDirectory()) return [];
+  return skippedInLetter(letterId, await entriesIn(folder).catch(() => []));
 }
 
 /** Reads and validates one letter's folder under the data directory, by the shared reader rules. */

@@ -107,17 +107,22 @@ export async function listLettersOf(where: string, top: readonly DataEntry[], en
     if ("warning" in verdict) warnings.push(verdict.warning);
     else letterIds.push(verdict.letterId);
   }
-  for (const letterId of letterIds) {
-    for (const entry of [...(await entriesOf(letterId))].sort(byName)) {
-      const verdict = letterEntryVerdict(letterId, entry);
-      if ("warning" in verdict) warnings.push(verdict.warning);
-    }
-  }
+  for (const letterId of letterIds) warnings.push(...skippedInLetter(letterId, await entriesOf(letterId)));
   if (letterIds.length === 0) {
     const skipped = warnings.map((warning) => `\n  ${warning.file}: ${warning.message}`).join("");
     throw new LetterpressError("INVALID_DATA", `${where}: no letters; expected a folder per letter, named by its id, holding letter.json and <locale>.json${skipped}`);
   }
   return { letterIds, warnings };
+}
+
+/** The entries of one letter folder the rules skip, each named in a warning, in name order. */
+export function skippedInLetter(letterId: string, entries: readonly DataEntry[]): DataIssue[] {
+  const warnings: DataIssue[] = [];
+  for (const entry of [...entries].sort(byName)) {
+    const verdict = letterEntryVerdict(letterId, entry);
+    if ("warning" in verdict) warnings.push(verdict.warning);
+  }
+  return warnings;
 }
 
 /**

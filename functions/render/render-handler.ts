@@ -10,7 +10,7 @@ import type { LetterSource } from "../letters/letter-source";
 import type { DocumentStore } from "../storage/document-store";
 import { manifestKey } from "../storage/object-layout";
 import { classifyRenderEvent, letterIdsOfDataKeys, planRenderBatch, type RenderRequest, renderPartMessageSchema, type SqsRecord } from "./events";
-import type { RenderAndStoreOptions } from "./render-and-store";
+import type { RenderAndStoreOptions, RenderAndStoreResult } from "./render-and-store";
 import { documentsOfPart, type RenderPart, type RenderPartQueue } from "./render-parts";
 import type { RenderReply } from "./render-reply";
 import { reportOf, type RenderReport, RenderService } from "./render-service";
@@ -44,6 +44,15 @@ export function mayPassOnRetry(code: string): boolean {
 
 /** The log line of a part with failed documents (what `serve` reads back to print them; see RenderPartFailure). */
 export const RENDER_PART_FAILED = RENDER_FAILURE_LOG.part;
+
+/** The log line of a changed letter planned as parts, with the revision they render (`serve` reads it back: see LetterFannedOut). */
+export const LETTER_FANNED_OUT = "letter fanned out";
+
+/** What that line carries, besides the counts. */
+export interface LetterFannedOut {
+  letterId: string;
+  revision: string;
+}
 
 /** What that line carries: the part, and each failed document with its code and reason. */
 export interface RenderPartFailure {
@@ -87,7 +96,7 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
   };
 
   /** A render's reply: its report with caller-facing errors, and the documents now stored. */
-  function replyOf(result: Awaited<ReturnType<RenderService["render"]>>): RenderReply {
+  function replyOf(result: RenderAndStoreResult): RenderReply {
     const failures: DocumentFailure[] = result.failures.map((failure) => ({ ...failure, error: callerFacing(failure.error) }));
     const report: RenderReport = reportOf({ ...result, failures }, result.manifest ? manifestKey(result.letterId, result.revision) : undefined);
     return { ...report, documents: result.stored.map((stored) => stored.document) };
@@ -131,7 +140,7 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
     // it runs here instead, where its documents fail at once with the data's own words (naming the file).
     const carried = parts.filter((part) => renderPartMessageSchema.safeParse({ part }).success);
     await queue.send(carried);
-    logger.info("letter fanned out", { letterId, revision, parts: carried.length, documents, largestPart: Math.max(0, ...carried.map(documentsOfPart)) });
+    logger.info(LETTER_FANNED_OUT, { letterId, revision, parts: carried.length, documents, largestPart: Math.max(0, ...carried.map(documentsOfPart)) });
     const replies: RenderReply[] = [];
     for (const part of parts) if (!carried.includes(part)) replies.push(await renderPart(part));
     return replies;

@@ -119,13 +119,24 @@ export class RenderService {
    * Renders what a request asks for. `bounded`: the render function's invocations (direct, or a
    * request from the render queue) refuse a request estimated to cost more than one part may, before
    * any work (render-parts.ts); the CLI and a whole changed letter without a part queue are not bounded.
+   * `skipLocalesTheLetterLacks`: asked languages the letter has no file for are left out and returned
+   * in `lackedLocales` (with the letter's languages), not failed.
    */
-  async render(request: RenderRequest, options: RenderAndStoreOptions & { bounded?: boolean; checkEveryLanguage?: boolean } = {}): Promise<RenderAndStoreResult> {
+  async render(
+    request: RenderRequest,
+    options: RenderAndStoreOptions & { bounded?: boolean; checkEveryLanguage?: boolean; skipLocalesTheLetterLacks?: boolean } = {},
+  ): Promise<RenderAndStoreResult & { lackedLocales: LocaleId[]; letterLocales: LocaleId[] }> {
     // The languages asked for are checked against the fonts; `generate` (checkEveryLanguage) checks every one,
     // as the data-change render does. Unchecked languages count as makeable for `latest.json`, which then
     // waits for the data-change render to name a revision whose language some font cannot draw.
     const { parsed, revision } = await this.load(request.letterId, request.locales && !options.checkEveryLanguage ? request.locales : "all");
-    const requests = this.plan(parsed, request);
+    // Every language the letter has a file for, usable or not (a broken file still fails, with its reason).
+    const letterLocales = [...new Set([...parsed.letter.translations.keys(), ...parsed.localeErrors.keys()])].sort();
+    // `generate --locale he` over letters of which some were never written in Hebrew: those are told
+    // apart from this same reading of the letter, rather than failed (nor read once more to find out).
+    const lackedLocales = options.skipLocalesTheLetterLacks ? (request.locales ?? []).filter((locale) => !letterLocales.includes(locale)) : [];
+    const asked = lackedLocales.length > 0 ? { ...request, locales: (request.locales ?? []).filter((locale) => letterLocales.includes(locale)) } : request;
+    const requests = this.plan(parsed, asked);
     if (options.bounded) {
       const estimate = estimatedCostMs(parsed, requests);
       if (estimate > PART_SIZING.budgetMs)
@@ -137,7 +148,6 @@ export class RenderService {
     }
     // A language the letter lacks fails as its documents, worded as the download and share routes word
     // a tag written otherwise: the letter's tags of that language suggested, its languages listed.
-    const letterLocales = [...new Set([...parsed.letter.translations.keys(), ...parsed.localeErrors.keys()])];
     const reworded = (failure: DocumentFailure): DocumentFailure =>
       failure.error.code === "UNKNOWN_LOCALE" && !letterLocales.includes(failure.request.locale)
         ? { ...failure, error: new LetterpressError("UNKNOWN_LOCALE", localeProblem(failure.request.locale, letterLocales, REQUEST_WORDING) ?? failure.error.message) }
@@ -148,7 +158,7 @@ export class RenderService {
       ...options,
       ...(onFailure ? { onFailure: (failure: DocumentFailure) => onFailure(reworded(failure)) } : {}),
     });
-    return { ...result, failures: result.failures.map(reworded) };
+    return { ...result, failures: result.failures.map(reworded), lackedLocales, letterLocales };
   }
 
   /** A changed letter as bounded parts (render-parts.ts), for the revision its data is now. */

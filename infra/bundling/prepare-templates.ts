@@ -14,6 +14,8 @@ import {
   TEMPLATE_COMPILE_OPTIONS,
   templateKey,
 } from "../../functions/core/template/prepared-templates";
+import { unknownHelperProblems } from "../../functions/core/template/template-helpers";
+import { sourceImages } from "../../functions/core/template/template-images";
 import { templateMarkupProblems } from "../../functions/core/template/template-markup";
 import { sourceReferences } from "../../functions/core/template/template-references";
 import { loadTemplateSets } from "../../functions/templates/load-template-set";
@@ -58,9 +60,16 @@ export async function preparedTemplatesModule(templatesDir: string): Promise<{ t
         const options = { ...TEMPLATE_COMPILE_OPTIONS, knownHelpers: { ...TEMPLATE_COMPILE_OPTIONS.knownHelpers } };
         const spec = Handlebars.precompile(source, options) as string;
         const { paths, calls, dynamicKeys } = sourceReferences(source);
-        // A source whose markup has problems is checked again at run time, which names its file there.
+        // A source whose markup has problems, or that calls a helper the template does not have, is checked again
+        // at run time, which names its file there; its images are found here, once (the engine checks them against the assets).
         const markupChecked = templateMarkupProblems({ [file]: source }).length === 0;
-        templates.set(key, `{spec:${spec},paths:${JSON.stringify(paths)},calls:${JSON.stringify(calls)},dynamicKeys:${dynamicKeys},markupChecked:${markupChecked}}`);
+        const helpersChecked = unknownHelperProblems(file, source).length === 0;
+        const images = sourceImages(source);
+        templates.set(
+          key,
+          `{spec:${spec},paths:${JSON.stringify(paths)},calls:${JSON.stringify(calls)},dynamicKeys:${dynamicKeys},markupChecked:${markupChecked},` +
+            `helpersChecked:${helpersChecked},images:${JSON.stringify(images)}}`,
+        );
       } catch {
         skipped.push(file);
       }

@@ -1,5 +1,8 @@
 /// <reference lib="dom" />
+import * as fontkit from "fontkit";
 import { renderHtmlWithFonts } from "../../functions/core/html/render-html";
+import type { Letter } from "../../functions/core/letter/parse-letter";
+import type { LocaleId } from "../../functions/core/locales";
 import { FAMILIES } from "../../functions/core/pdf/font-library";
 import { loadFontLibrary } from "../../functions/fonts/load-font-library";
 import { createWebFonts } from "../../functions/fonts/web-fonts";
@@ -92,5 +95,84 @@ describeInBrowser("the HTML edition in headless Chromium", () => {
     const registry: string[] = Object.values(FAMILIES).map((family) => family.name);
     expect([...used.keys()].filter((family) => !registry.includes(family))).toEqual([]);
     expect([...used.values()].reduce((sum, glyphs) => sum + glyphs, 0)).toBeGreaterThan(1000);
+  });
+});
+
+/** Per family name, the characters the page's embedded faces map (their WOFF2 data: URIs decoded with fontkit). */
+function embeddedCharacters(html: string): Map<string, Set<number>> {
+  const byFamily = new Map<string, Set<number>>();
+  for (const [, family, base64] of html.matchAll(/@font-face \{ font-family: "([^"]+)";[^}]*?url\(data:font\/woff2;base64,([A-Za-z0-9+/=]+)\)/g)) {
+    const font = fontkit.create(Buffer.from(base64!, "base64")) as fontkit.Font;
+    const characters = byFamily.get(family!) ?? new Set<number>();
+    for (const codePoint of font.characterSet) characters.add(codePoint);
+    byFamily.set(family!, characters);
+  }
+  return byFamily;
+}
+
+/**
+ * Readers whose names hold characters the letter's own text lacks: rare Han in Chinese and Japanese,
+ * Bengali letters and a conjunct the Bengali letter does not use. (Names of no real person.)
+ */
+const NEW_CHARACTERS: Partial<Record<LocaleId, { country: string; representative: string }>> = {
+  zh: { country: "鑫淼国", representative: "鑫淼犇骉龘" },
+  ja: { country: "鑫淼国", representative: "鑫淼犇骉龘さん" },
+  bn: { country: "ঔৠৡ দেশ", representative: "ঔৠৡ ঋক্ষ্মঞ্ঝ ঢ়ৎ" },
+};
+
+describeInBrowser("the HTML edition to a reader whose name adds characters the letter lacks", () => {
+  let launched: LaunchedBrowser;
+  let letter: Letter;
+  const webFonts = createWebFonts(loadFontLibrary());
+
+  beforeAll(async () => {
+    launched = await launchChromium();
+    const seed = (await loadSeedLetter()).letter;
+    const reader = seed.facts.recipients[0]!.id;
+    // The same letter with one reader renamed in each of these languages.
+    const translations = new Map(seed.translations);
+    for (const [locale, names] of Object.entries(NEW_CHARACTERS) as [LocaleId, { country: string; representative: string }][]) {
+      const translation = seed.translations.get(locale)!;
+      translations.set(locale, { ...translation, recipients: { ...translation.recipients, [reader]: names } });
+    }
+    letter = { ...seed, translations };
+  });
+  afterAll(async () => launched?.close());
+
+  it.each(Object.keys(NEW_CHARACTERS) as LocaleId[])("draws the new %s characters of the reader's name with the embedded faces", async (locale) => {
+    const engine = await createEngine();
+    const reader = letter.facts.recipients[0]!.id;
+    const names = NEW_CHARACTERS[locale]!;
+    // The addressee of a personalized letter is its representative (the country is in the letter to everyone).
+    const added = [...new Set([...names.representative].filter((c) => c.trim() !== ""))];
+    // The letter to everyone lacks them: the reader's page has to bring them.
+    const general = embeddedCharacters(await renderHtmlWithFonts(engine, letter, locale, webFonts));
+    const inGeneral = new Set([...general.values()].flatMap((characters) => [...characters]));
+    expect(added.filter((c) => !inGeneral.has(c.codePointAt(0)!)).length).toBeGreaterThan(0);
+
+    const html = await renderHtmlWithFonts(engine, letter, locale, webFonts, { recipientId: reader });
+    const embedded = embeddedCharacters(html);
+    const page = await launched.browser.newPage();
+    await page.setContent(html, { waitUntil: "load" });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    const address = await page.evaluate(() => document.querySelector("address")?.textContent ?? "");
+    expect(address).toContain(names.representative);
+    // Chromium names, for the addressee, each font that drew its text and whether it is a web font.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("DOM.enable");
+    await cdp.send("CSS.enable");
+    const { root } = await cdp.send("DOM.getDocument", { depth: -1 });
+    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector: "address" });
+    const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+    // And the faces that loaded: every face of the families that drew it, with the new characters in its subset.
+    const loaded = await page.evaluate(() => [...document.fonts].filter((face) => face.status === "loaded").map((face) => face.family.replace(/"/g, "")));
+    await page.close();
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.filter((font) => !font.isCustomFont)).toEqual([]);
+    const drawing = fonts.map((font) => font.familyName);
+    for (const family of drawing) expect(loaded).toContain(family);
+    // Each new character is in the subset of a family that drew the addressee.
+    const missing = added.filter((c) => !drawing.some((family) => embedded.get(family)?.has(c.codePointAt(0)!)));
+    expect(missing).toEqual([]);
   });
 });

@@ -49,6 +49,16 @@ async function preparedOf(templatesDir: string): Promise<PreparedTemplates> {
   return evaluate((await preparedTemplatesModule(templatesDir)).text);
 }
 
+/** The message a template's engine is refused with when it loads. */
+function errorOf(make: () => TemplateEngine): string {
+  try {
+    make();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("loaded without an error");
+}
+
 /** A parse without its compiled selectors, which are functions (compared by what they match elsewhere). */
 const withoutMatchers = (parsed: ParsedStylesheets) => ({ ...parsed, rules: parsed.rules.map(({ matches: _matches, ...rule }) => rule) });
 
@@ -158,17 +168,56 @@ describe("templates prepared at bundling time", () => {
       // Prepared (they compile), and their markup left to run time.
       expect(preparedChanged.templates[templateKey(changed.partials["motto"] as string)]?.markupChecked).toBe(false);
       expect(preparedChanged.templates[templateKey(set.partials["body"] as string)]?.markupChecked).toBe(true);
-      const errorOf = (make: () => TemplateEngine) => {
-        try {
-          make();
-        } catch (error) {
-          return (error as Error).message;
-        }
-        throw new Error("loaded without an error");
-      };
       const without = errorOf(() => new TemplateEngine(changed));
       expect(without).toMatch(/<blink> is not an element of the letter vocabulary/);
       expect(without).toMatch(/footer\.page/);
+      expect(errorOf(() => new TemplateEngine(changed, preparedChanged))).toBe(without);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  // Review of issue 15's template checks: the engine walked every source for unknown helpers and <img> at each
+  // construction, a Lambda's cold start included. Bundling walks them once now; a prepared source is not walked again.
+  it("walk each source for helpers and images once, at bundling: the engine takes what was found there", async () => {
+    const committee = sets.find((candidate) => candidate.name === "parliamentary-committee") as TemplateSet;
+    const letterhead = committee.partials["letterhead"] as string;
+    const signatories = committee.partials["signatories"] as string;
+    const entry = (source: string) => prepared.templates[templateKey(source)] as NonNullable<PreparedTemplates["templates"][string]>;
+    expect(entry(letterhead).helpersChecked).toBe(true);
+    expect(entry(letterhead).images).toEqual([{ at: 'line 2, column 17: <img src="assets/logo.svg">', attrs: expect.any(Array) }]);
+    expect(entry(signatories).images).toEqual([expect.objectContaining({ pattern: expect.stringMatching(/^\^assets\/signatures\//) })]);
+    // The images as prepared are what the engine checks, not a walk of the source: a place changed in the entry shows.
+    const withoutLogo: TemplateSet = {
+      ...committee,
+      assets: { ...committee.assets!, files: new Map([...committee.assets!.files].filter(([path]) => path !== "assets/logo.svg")) },
+    };
+    const walked = errorOf(() => new TemplateEngine(withoutLogo));
+    expect(walked).toContain('partials/letterhead.hbs line 2, column 17: <img src="assets/logo.svg">');
+    expect(errorOf(() => new TemplateEngine(withoutLogo, prepared))).toBe(walked);
+    const forged: PreparedTemplates = {
+      ...prepared,
+      templates: {
+        ...prepared.templates,
+        [templateKey(letterhead)]: { ...entry(letterhead), images: entry(letterhead).images.map((image) => ({ ...image, at: image.at.replace("line 2", "line 99") })) },
+      },
+    };
+    expect(errorOf(() => new TemplateEngine(withoutLogo, forged))).toContain("partials/letterhead.hbs line 99, column 17");
+  });
+
+  it("report a prepared source's unknown helper at load, as without the prepared file (before, it was found only when filled)", async () => {
+    const set = await loadTemplateSet(TEMPLATES_DIR, SEED_TEMPLATE);
+    const motto = '<div class="motto">\n  <p>{{shout title}}</p>\n</div>';
+    const changed: TemplateSet = { ...set, partials: { ...set.partials, motto } };
+    const dir = mkdtempSync(join(tmpdir(), "letterpress-prepared-helpers-"));
+    try {
+      cpSync(TEMPLATES_DIR, dir, { recursive: true });
+      writeFileSync(join(dir, SEED_TEMPLATE, "partials", "motto.hbs"), motto);
+      const preparedChanged = await preparedOf(dir);
+      // It compiles (an unknown helper is refused only when its line is filled): prepared, its helpers left to run time.
+      expect(preparedChanged.templates[templateKey(motto)]?.helpersChecked).toBe(false);
+      const without = errorOf(() => new TemplateEngine(changed));
+      expect(without).toContain("partials/motto.hbs line 2, column 6: {{shout …}} calls a helper the template does not have");
       expect(errorOf(() => new TemplateEngine(changed, preparedChanged))).toBe(without);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { paperConflict, templatePageSize } from "../../local/paper-flag";
-import { DATA_DIR, REPO, TEMPLATES_DIR } from "../support/letters";
+import { DATA_DIR, FIXTURES_DIR, REPO, TEMPLATES_DIR } from "../support/letters";
 
 jest.setTimeout(120_000);
 
@@ -149,8 +149,65 @@ describe("generate --help", () => {
   it("says each default as it would be typed, not as JSON", async () => {
     const run = await cli(["generate", "--help"]);
     const help = run.stdout.replace(/\s+/g, " ");
-    expect(help).toContain("--format <formats> formats, comma-separated: pdf and/or html (default: pdf,html)");
+    expect(help).toContain("--format <formats> formats, comma-separated or the flag repeated: pdf and/or html (default: pdf,html)");
     expect(help).not.toMatch(/default: \[/);
     expect(run.code).toBe(0);
+  });
+});
+
+/**
+ * Review of issue 15's fixes: `generate --locale zh --locale ar` made only ar documents, silently (the
+ * last flag given replaced the others). A list flag repeated now asks for every value given, as a
+ * comma-separated list does: --locale, --letter and --format alike.
+ */
+describe("list flags given more than once", () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "letterpress-repeated-flags-"));
+    for (const letterId of ["alpha", "beta", "gamma"]) {
+      await cp(join(FIXTURES_DIR, "letters/sample"), join(root, "data", letterId), { recursive: true });
+      const facts = join(root, "data", letterId, "letter.json");
+      await writeFile(facts, (await readFile(facts, "utf8")).replace('"id": "sample"', `"id": "${letterId}"`));
+    }
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it("asks for every value of every repetition (--locale fr --locale en: both), each once, the first replacing the default", async () => {
+    const out = join(root, "out");
+    const run = await cli([
+      "generate",
+      "--data",
+      join(root, "data"),
+      "--letter",
+      "alpha",
+      "--letter",
+      "gamma,alpha",
+      "--locale",
+      "fr",
+      "--locale",
+      "en",
+      "--format",
+      "html",
+      "--format",
+      "html",
+      "--out",
+      out,
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(out, "manifest.json"), "utf8")) as { documents: { letterId: string; locale: string; format: string }[] };
+    // Both languages of both letters, in HTML alone (the first --format replaced the default pdf,html).
+    expect(manifest.documents.map((document) => `${document.letterId} ${document.locale} ${document.format}`).sort()).toEqual([
+      "alpha en html",
+      "alpha fr html",
+      "gamma en html",
+      "gamma fr html",
+    ]);
+  });
+
+  it("still refuses a bad value in any repetition, naming it", async () => {
+    const run = await cli(["generate", "--data", join(root, "data"), "--locale", "fr", "--locale", "not a tag", "--out", join(root, "out-bad")]);
+    expect(run.stderr).toContain('"not a tag" is not a language tag');
+    expect(run.code).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LetterpressError } from "../../functions/core/errors";
 import type { LetterDataWatch } from "../../local/data-watch";
 import { followLetterData } from "../../local/follow-letter-data";
 import { PublishOrigins } from "../../local/publish-origins";
@@ -122,6 +123,72 @@ describe("`npm run serve` publishing a letter another data folder published befo
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(originsDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * Review of issue 15's fix: serve recorded its folder as a letter's origin whenever a render printed
+ * a published line, naming the revision latest.json held, even when that render's own revision was
+ * incomplete (a document failed) and latest.json still named what another folder published. Now, as
+ * generate checks, only a render whose revision latest.json names records its folder.
+ */
+describe("`npm run serve` rendering a copy whose revision does not complete", () => {
+  it("records no origin, and says no takeover, until latest.json names the revision it made", async () => {
+    const root = mkdtempSync(join(tmpdir(), "letterpress-serve-incomplete-"));
+    const real = join(root, "real");
+    const copy = join(root, "copy");
+    cpSync(join(FIXTURES_DIR, "letters/sample"), join(real, LETTER), { recursive: true });
+    cpSync(join(FIXTURES_DIR, "letters/sample"), join(copy, LETTER), { recursive: true });
+    const originsFile = join(root, "letter-origins.json");
+    const publishOrigins = new PublishOrigins(originsFile);
+    let pdfFails = false;
+    const stack = await startLocalStack({
+      dataDir: copy,
+      wrapRenderer: (renderer) => ({
+        ...renderer,
+        // A fault the data decides (no retry): the copy's PDFs fail while pdfFails holds.
+        pdf: (...args) => (pdfFails ? Promise.reject(new LetterpressError("INVALID_DATA", "this PDF fails in the test")) : renderer.pdf(...args)),
+      }),
+    });
+    const out: string[] = [];
+    const err: string[] = [];
+    let watching: LetterDataWatch | undefined;
+    try {
+      // The real folder published the letter whole: latest.json names its revision.
+      const general = await stack.runtime.service.render({ letterId: LETTER });
+      await stack.runtime.service.render({ letterId: LETTER, recipients: true });
+      const published = (await stack.store.getLatest(LETTER))?.revision;
+      expect(published).toBe(general.revision);
+      await publishOrigins.published(LETTER, real, published as string);
+      // The copy is edited (another revision), and its PDFs fail: its revision cannot complete.
+      const facts = join(copy, LETTER, "letter.json");
+      writeFileSync(facts, readFileSync(facts, "utf8").replace("Jane Example", "Jane Copy"));
+      pdfFails = true;
+      watching = followLetterData(stack.runtime, copy, { out: (line) => out.push(line), err: (line) => err.push(line), settleMs: 300, publishOrigins });
+      await eventually(() => err.some((line) => line.includes("this PDF fails in the test")), "the copy's failed PDFs");
+      expect((await stack.store.getLatest(LETTER))?.revision).toBe(published);
+      expect(JSON.parse(readFileSync(originsFile, "utf8"))).toEqual({ [LETTER]: { dataDir: real, revision: published } });
+      expect(err.filter((line) => line.includes("published from"))).toEqual([]);
+      // Nor is the copy said to have published what the real folder did.
+      expect(out.filter((line) => line.includes(" published, "))).toEqual([]);
+      expect(err).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^letter ${LETTER} \\("[^"]+"\\): revision [0-9a-f]+ not published \\(its links still lead to revision ${published}, published before\\)`),
+        ),
+      );
+
+      // Once its PDFs are made, the copy's revision completes: it is the origin now, and that is said.
+      pdfFails = false;
+      writeFileSync(facts, readFileSync(facts));
+      await eventually(() => err.some((line) => line.startsWith(`warning: letter ${LETTER}: published from ${copy}, over what ${real} published before`)), "the takeover");
+      const now = (await stack.store.getLatest(LETTER))?.revision;
+      expect(now).not.toBe(published);
+      expect(JSON.parse(readFileSync(originsFile, "utf8"))).toEqual({ [LETTER]: { dataDir: copy, revision: now } });
+    } finally {
+      await watching?.close();
+      await stack.stop();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

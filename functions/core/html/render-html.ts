@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash, randomUUID } from "node:crypto";
 import { InvalidLetterDataError } from "../errors";
 import type { Letter } from "../letter/parse-letter";
 import { formattingLocale, type LocaleId, localeInfo } from "../locales";
@@ -8,7 +8,7 @@ import type { StylesheetSource } from "../style/stylesheet";
 import { marginBoxCuts } from "./margin-boxes";
 import { FACE_IDS, type FaceId, type FontLibrary } from "../pdf/font-library";
 import { cacheKind, LruCache } from "../pdf/cache";
-import { type FontUsage, fontCssOf, styleLetter, type UsageCollector, type UsageRun, usageOfRuns, usageRuns, usageWithout, type WebFontSource } from "./web-fonts";
+import { type FontUsage, fontCssBytesOf, styleLetter, type UsageCollector, type UsageRun, usageOfRuns, usageRuns, usageKey, usageWithout, type WebFontSource } from "./web-fonts";
 import { buildLetterView, type LetterView } from "../template/letter-view";
 import type { TemplateEngine } from "../template/template-engine";
 import { type HtmlHead, templateStylesheets } from "../template/template-library";
@@ -101,8 +101,12 @@ function pageHead(sources: readonly StylesheetSource[], fontCss: string): HtmlHe
   return { css, hash: createHash("sha256").update(css).digest("base64") };
 }
 
+/** The stylesheets' text as the page carries it, by the sources (which the template keeps): the same for every letter of a language. */
+const htmlCssOfSources = new WeakMap<readonly StylesheetSource[], string>();
+
 function pageCss(sources: readonly StylesheetSource[], fontCss: string): string {
-  const stylesheets = stylesheetsAsHtmlCss(sources);
+  let stylesheets = htmlCssOfSources.get(sources);
+  if (stylesheets === undefined) htmlCssOfSources.set(sources, (stylesheets = stylesheetsAsHtmlCss(sources)));
   return fontCss === "" ? stylesheets : `${stylesheets}\n${fontCss}`;
 }
 
@@ -121,17 +125,76 @@ function pageWithHead(engine: TemplateEngine, { fragment, view }: FilledLetter, 
  * margin boxes cut to one line as the PDF cuts them (`marginBoxCuts`).
  */
 export async function renderHtmlEdition(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource, merge?: MailMerge): Promise<string> {
+  return (await renderHtmlEditionBytes(engine, filled, paper, webFonts, merge)).bytes.toString("utf8");
+}
+
+/** An HTML edition as its bytes and their SHA-256 (hex), which the stored document carries. */
+export interface HtmlEditionBytes {
+  bytes: Buffer;
+  sha256: string;
+}
+
+/**
+ * `renderHtmlEdition` as the UTF-8 bytes of the page, with their SHA-256: the same bytes. The
+ * embedded fonts' rules are hundreds of kilobytes, the same for every letter of a merge: kept as
+ * bytes by the font source, they are copied into the page, not joined, flattened and encoded again
+ * for each letter, and the digest of the page up to the letter is taken once (`pagePrefix`).
+ */
+export async function renderHtmlEditionBytes(engine: TemplateEngine, filled: FilledLetter, paper: Paper, webFonts: WebFontSource, merge?: MailMerge): Promise<HtmlEditionBytes> {
   const sheets = templateStylesheets(engine);
   const sources = editionStylesheets(engine, filled.view.locale, paper, filled.view.title);
   const own = fontsOfLetter(engine, filled, sources, webFonts.fonts);
   const { cuts } = own;
   const usage = merge && filled.view.recipient ? mergeUsage(engine, filled, paper, sources, webFonts.fonts, merge, own.usage) : own.usage;
-  // Each subset's @font-face rule is encoded once (fontFaceRules); the style's hash (hundreds of
-  // kilobytes) once per characters per face and cuts.
-  const fontCss = await fontCssOf(webFonts, usage);
-  const css = pageCss(sources, cuts === "" ? fontCss : `${cuts}\n${fontCss}`);
-  const key = `${cuts}\u0000${[...usage].map(([face, characters]) => `${face}\u0001${characters}`).join("\u0000")}`;
-  return pageWithHead(engine, filled, { css, hash: sheets.styleHash(sources, key, () => css) });
+  const fontsKey = usageKey(usage);
+  const fontCss = await fontCssBytesOf(webFonts, usage, fontsKey);
+  // The page's style: the stylesheets, the margin boxes' cuts, then the fonts (as `pageCss` joins them).
+  const leading = pageCss(sources, cuts === "" ? "" : `${cuts}\n`);
+  const stylesBefore = cuts === "" ? `${leading}\n` : leading;
+  // The style's hash (hundreds of kilobytes) once per characters per face and cuts.
+  const hash = sheets.styleHash(sources, `${cuts}\u0000${fontsKey}`, () => `${stylesBefore}${Buffer.from(fontCss).toString("utf8")}`);
+  return pageBytesWithHead(engine, filled, hash, stylesBefore, fontCss);
+}
+
+/** Stands for the page's style in the filled page template until its bytes are put in (no letter or template holds it). */
+const STYLE_PLACE = `\u0000letterpress-style-${randomUUID()}\u0000`;
+
+/** The page up to the end of its style: its head and stylesheets as bytes, and the digest of them and the fonts' rules. */
+interface PagePrefix {
+  head: string;
+  stylesBefore: string;
+  headBytes: Buffer;
+  stylesBytes: Buffer;
+  digest: Hash;
+}
+
+/**
+ * The last page prefix made with each fonts' rules (kept weakly by the rules' bytes, which the web font source keeps;
+ * a prefix is a few kilobytes against their hundreds): the letters of a merge share their head, style and fonts.
+ */
+const pagePrefixes = new WeakMap<Uint8Array, PagePrefix>();
+
+function pagePrefix(head: string, stylesBefore: string, fontCss: Uint8Array): PagePrefix {
+  const known = pagePrefixes.get(fontCss);
+  if (known !== undefined && known.head === head && known.stylesBefore === stylesBefore) return known;
+  const headBytes = Buffer.from(head, "utf8");
+  const stylesBytes = Buffer.from(stylesBefore, "utf8");
+  const prefix = { head, stylesBefore, headBytes, stylesBytes, digest: createHash("sha256").update(headBytes).update(stylesBytes).update(fontCss) };
+  pagePrefixes.set(fontCss, prefix);
+  return prefix;
+}
+
+/** The page around the letter with its style's bytes put in where the template prints `css` (`pageWithHead`). */
+function pageBytesWithHead(engine: TemplateEngine, filled: FilledLetter, hash: string, stylesBefore: string, fontCss: Uint8Array): HtmlEditionBytes {
+  const parts = pageWithHead(engine, filled, { css: STYLE_PLACE, hash }).split(STYLE_PLACE);
+  if (parts.length === 2) {
+    const prefix = pagePrefix(parts[0]!, stylesBefore, fontCss);
+    const rest = Buffer.from(parts[1]!, "utf8");
+    return { bytes: Buffer.concat([prefix.headBytes, prefix.stylesBytes, fontCss, rest]), sha256: prefix.digest.copy().update(rest).digest("hex") };
+  }
+  // A page template that prints the style other than once: filled with the text itself.
+  const bytes = Buffer.from(parts.join(`${stylesBefore}${Buffer.from(fontCss).toString("utf8")}`), "utf8");
+  return { bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 /** A merge's characters per face, with what they were made from (a letter read again is a new object). */
@@ -140,6 +203,8 @@ interface MergeFonts {
   sources: readonly StylesheetSource[];
   fonts: FontLibrary;
   usage: FontUsage;
+  /** The last letter usage found held. */
+  held?: FontUsage;
 }
 
 const MERGE_USAGE = cacheKind<string, MergeFonts>("mergeUsage", {
@@ -181,7 +246,33 @@ function mergeUsage(
     cache.set(key, known);
   }
   // The document's own characters too: a merge made by another `fill` could lack none, but the page must never lack one.
-  return unionOfUsages([known.usage, own]);
+  return mergeHolds(known, own) ? known.usage : unionOfUsages([known.usage, own]);
+}
+
+/** Whether a merge's characters hold every character of a letter's (nearly always: the letter is one of the merge's). */
+function mergeHolds(merge: MergeFonts, own: FontUsage): boolean {
+  if (merge.held === own) return true;
+  for (const [face, characters] of own) {
+    const known = merge.usage.get(face);
+    if (known === characters) continue;
+    if (known === undefined || !sortedHolds(known, characters)) return false;
+  }
+  // A letter of the same words as the last (a reader who adds no character) has the same usage object.
+  merge.held = own;
+  return true;
+}
+
+/** Whether every character of `part` is in `whole`, both in code point order (as a usage holds them): one walk, nothing made. */
+function sortedHolds(whole: string, part: string): boolean {
+  let at = 0;
+  for (let i = 0; i < part.length; ) {
+    const wanted = part.codePointAt(i)!;
+    let found = -1;
+    while (at < whole.length && (found = whole.codePointAt(at)!) < wanted) at += found > 0xffff ? 2 : 1;
+    if (found !== wanted) return false;
+    i += wanted > 0xffff ? 2 : 1;
+  }
+  return true;
 }
 
 /** Each face's characters in any of the usages, faces in registry order and characters in code point order (as `UsageCollector.result`). */

@@ -22,6 +22,12 @@ export interface WebFontSource {
   fonts: FontLibrary;
   /** A WOFF2 font with exactly the face's glyphs for these characters (and what shaping them needs). */
   subset(face: FaceId, characters: string): Promise<Uint8Array>;
+  /**
+   * The UTF-8 bytes `rules` makes for the font usage `usageKey` names (`usageKey`), kept with the
+   * subsets: a mail merge's pages embed the same rules, hundreds of kilobytes, letter after letter.
+   * Without it they are made for every page.
+   */
+  ruleBytes?(usageKey: string, rules: () => Promise<Uint8Array>): Promise<Uint8Array>;
 }
 
 /**
@@ -51,26 +57,34 @@ export class UsageCollector {
 
   constructor(private readonly fonts: FontLibrary) {}
 
-  /** A collector holding what this one holds, to add more to. */
-  copy(): UsageCollector {
-    const copy = new UsageCollector(this.fonts);
-    for (const [face, characters] of this.used) copy.used.set(face, new Set(characters));
-    return copy;
-  }
-
   /** Adds a run of text set in `style`, whose font stack's first registry family is `primary` and whose Han the primary lacks is set in `han`. */
   add(text: string, primary: FamilyId, style: TextStyle, inline: string | null = null, han: FamilyId = "sc"): void {
     this.runs.push({ text, primary, style, inline, han });
+    this.settled = undefined;
     if (text === "") return;
-    const key = `${primary}\u0000${han}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
-    const runUsage = this.fonts.caches.of(FACE_USAGE);
-    let faces = runUsage.get(key);
-    if (!faces) runUsage.set(key, (faces = this.facesOf(text, primary, style, han)));
-    for (const [face, codePoints] of faces) {
+    for (const [face, codePoints] of this.facesOfRun(text, primary, style, han)) {
       let characters = this.used.get(face);
       if (!characters) this.used.set(face, (characters = new Set()));
       for (const codePoint of codePoints) characters.add(codePoint);
     }
+  }
+
+  /** Whether this collector already holds every character of the run, in the face the run sets it in: adding it would change nothing. */
+  holds(text: string, primary: FamilyId, style: TextStyle, han: FamilyId): boolean {
+    if (text === "") return true;
+    return this.facesOfRun(text, primary, style, han).every(([face, codePoints]) => {
+      const characters = this.used.get(face);
+      return characters !== undefined && codePoints.every((codePoint) => characters.has(codePoint));
+    });
+  }
+
+  /** The faces and characters of one run, from the font library's cache. */
+  private facesOfRun(text: string, primary: FamilyId, style: TextStyle, han: FamilyId): readonly (readonly [FaceId, readonly number[]])[] {
+    const key = `${primary}\u0000${han}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
+    const runUsage = this.fonts.caches.of(FACE_USAGE);
+    let faces = runUsage.get(key);
+    if (!faces) runUsage.set(key, (faces = this.facesOf(text, primary, style, han)));
+    return faces;
   }
 
   private facesOf(text: string, primary: FamilyId, style: TextStyle, han: FamilyId): (readonly [FaceId, readonly number[]])[] {
@@ -122,7 +136,51 @@ export class UsageCollector {
     if (this.fonts.shaper(faceOf(primary, { bold: false, italic: false })).covers(0x78)) this.add("x", primary, { bold: false, italic: false });
   }
 
+  /** The result as of the last `add`: the same object until more is added. */
+  private settled: FontUsage | undefined;
+
   result(): FontUsage {
+    if (this.settled) return this.settled;
+    this.settled = this.collect();
+    return this.settled;
+  }
+
+  /**
+   * What `result` would give after adding these runs, without adding them: the characters they bring
+   * merged into the result's (a mail merge's reader brings a few; copying every face's set was most of it).
+   */
+  resultWith(runs: readonly Pick<UsageRun, "text" | "primary" | "style" | "han">[]): FontUsage {
+    const brought = new Map<FaceId, Set<number>>();
+    for (const run of runs) {
+      if (run.text === "") continue;
+      for (const [face, codePoints] of this.facesOfRun(run.text, run.primary, run.style, run.han)) {
+        const held = this.used.get(face);
+        for (const codePoint of codePoints) {
+          if (held?.has(codePoint)) continue;
+          let extra = brought.get(face);
+          if (!extra) brought.set(face, (extra = new Set()));
+          extra.add(codePoint);
+        }
+      }
+    }
+    const base = this.result();
+    if (brought.size === 0) return base;
+    const usage = new Map<FaceId, string>();
+    for (const face of FACE_IDS) {
+      const characters = base.get(face);
+      const extra = brought.get(face);
+      if (!extra) {
+        if (characters !== undefined) usage.set(face, characters);
+        continue;
+      }
+      const codePoints = [...extra];
+      if (characters !== undefined) for (const char of characters) codePoints.push(char.codePointAt(0)!);
+      usage.set(face, String.fromCodePoint(...codePoints.sort((a, b) => a - b)));
+    }
+    return usage;
+  }
+
+  private collect(): FontUsage {
     const usage = new Map<FaceId, string>();
     // Registry order, code point order: the same document always gives the same rules and bytes.
     for (const face of FACE_IDS) {
@@ -217,9 +275,9 @@ export function usageWithout(fonts: FontLibrary, runs: readonly UsageRun[], skip
  * of the same shape with those texts.
  */
 export function usageOfRuns(others: UsageCollector, runs: readonly UsageRun[], replaced: ReadonlyMap<number, string>): FontUsage {
-  const collector = others.copy();
-  for (const [i, text] of replaced) collector.add(withHyphens(text), runs[i]!.primary, runs[i]!.style, text, runs[i]!.han);
-  return collector.result();
+  // A reader whose words bring no character the rest of the letter lacks: the rest's usage, the same object each time.
+  if ([...replaced].every(([i, text]) => others.holds(withHyphens(text), runs[i]!.primary, runs[i]!.style, runs[i]!.han))) return others.result();
+  return others.resultWith([...replaced].map(([i, text]) => ({ ...runs[i]!, text: withHyphens(text) })));
 }
 
 function collectUsage(fonts: FontLibrary, { styled, boxes: root, lang = "" }: StyledLetter): UsageCollector {
@@ -320,6 +378,22 @@ export function fontFaceRules(subsets: ReadonlyMap<FaceId, Uint8Array>): string 
  */
 export async function embeddedFontCss(source: WebFontSource, letter: StyledLetter): Promise<string> {
   return fontCssOf(source, fontUsage(source.fonts, letter));
+}
+
+/** The keys of usages the caches keep (a merge's, a letter shape's): each made once. */
+const usageKeys = new WeakMap<FontUsage, string>();
+
+/** Names a font usage: the same faces with the same characters, the same key. */
+export function usageKey(usage: FontUsage): string {
+  let key = usageKeys.get(usage);
+  if (key === undefined) usageKeys.set(usage, (key = [...usage].map(([face, characters]) => `${face}\u0001${characters}`).join("\u0000")));
+  return key;
+}
+
+/** The `@font-face` rules of a font usage as UTF-8 (`fontCssOf`), kept by the source when it keeps them. */
+export function fontCssBytesOf(source: WebFontSource, usage: FontUsage, key = usageKey(usage)): Promise<Uint8Array> {
+  const rules = async () => Buffer.from(await fontCssOf(source, usage), "utf8");
+  return source.ruleBytes ? source.ruleBytes(key, rules) : rules();
 }
 
 /** The `@font-face` rules of the subsets of a font usage (`fontUsage`). */

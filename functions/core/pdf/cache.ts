@@ -26,7 +26,7 @@ const MiB = 1024 * 1024;
  * glyph); the PDF streams are compressed and small.
  */
 export const CACHE_BUDGETS = {
-  shapedRuns: 24 * MiB,
+  shapedRuns: 22 * MiB,
   paragraphs: 15 * MiB,
   /** Min- and max-content widths of table cells' paragraphs: a key and two numbers each. */
   intrinsicWidths: 1 * MiB,
@@ -40,6 +40,8 @@ export const CACHE_BUDGETS = {
   contents: 4 * MiB,
   cmaps: 2 * MiB,
   stylesheets: 2 * MiB,
+  /** Parsed and styled letters, one per shape of letter (markup and stylesheets; render-pdf.ts): 32 bytes per character of the letter, the seed letter's 15 languages 1.84 MiB. */
+  letterShapes: 2 * MiB,
 } as const;
 
 /** The sum of every cache's budget: the most memory the typesetter's caches hold in a process. */

@@ -15,6 +15,10 @@ import { IMAGE_ATTRIBUTES, type ImageContent, imageContent, soleImage } from "./
 
 type Element = DefaultTreeAdapterTypes.Element;
 type ChildNode = DefaultTreeAdapterTypes.ChildNode;
+export type TextNode = DefaultTreeAdapterTypes.TextNode;
+
+/** Text nodes read as other text: a letter of a known shape, its tree reused with another reader's words (render-pdf.ts). */
+export type TextReplacements = ReadonlyMap<TextNode, string>;
 
 export interface InlineStyle {
   bold: boolean;
@@ -242,13 +246,69 @@ function checkVocabulary(element: Element): void {
   if (problems.length > 0) throw new MarkupError(problems);
 }
 
+/** What the filled template is parsed inside, before it: source offsets of the parsed letter are this much past the fragment's. */
+export const LETTER_PAGE_START = "<!DOCTYPE html><html><head></head><body><main>";
+
+/** A filled template cut at its tags: `parts` alternate text and tag (tags at odd indices), `texts` are its text pieces, `skeleton` its tags joined. */
+export interface MarkupPieces {
+  parts: string[];
+  texts: string[];
+  /** The markup without its text: each tag ends at its only ">", so the tags joined stand for the markup unambiguously. */
+  skeleton: string;
+}
+
+/** A tag (or comment) of the markup, or the text between two tags: `split` keeps the tags at odd indices. */
+const TAG = /(<[^>]*>)/;
+
+/** The filled template cut at its tags (`MarkupPieces`): letters of one shape (a mail merge) have the same skeleton. */
+export function markupPieces(fragment: string): MarkupPieces {
+  const parts = fragment.split(TAG);
+  return { parts, texts: parts.filter((_, i) => i % 2 === 0), skeleton: parts.filter((_, i) => i % 2 === 1).join("") };
+}
+
+/**
+ * Text that parses the same wherever another such text stood: something other than white space (so
+ * a table's text is moved out of it alike, and `:empty` matches alike), nothing that starts markup or
+ * a character reference, no white space but single inner spaces (nothing to collapse or trim), no
+ * NUL. A text node of it has exactly its characters as value. (Soft hyphens are letters here.)
+ */
+export const PLAIN_TEXT = /^[^\s&<>\u0000]+(?: [^\s&<>\u0000]+)*$/u;
+
+/**
+ * The text nodes each made of exactly one text piece of plain text, by piece index (in `texts`),
+ * in a tree parsed with source locations from the fragment inside LETTER_PAGE_START: the node's
+ * source range is the piece's (so no other text joined it) and its value is the piece as written.
+ */
+export function textNodesOfPieces(root: Element, parts: readonly string[]): Map<number, TextNode> {
+  const pieceAt = new Map<number, { index: number; end: number }>();
+  let offset = LETTER_PAGE_START.length;
+  parts.forEach((part, i) => {
+    if (i % 2 === 0 && PLAIN_TEXT.test(part)) pieceAt.set(offset, { index: i / 2, end: offset + part.length });
+    offset += part.length;
+  });
+  const out = new Map<number, TextNode>();
+  const visit = (element: Element) => {
+    for (const child of element.childNodes) {
+      if (isElement(child)) visit(child);
+      else if (child.nodeName === "#text") {
+        const text = child as TextNode;
+        const location = text.sourceCodeLocation;
+        const piece = location ? pieceAt.get(location.startOffset) : undefined;
+        if (piece && location && piece.end === location.endOffset && text.value === parts[piece.index * 2]) out.set(piece.index, text);
+      }
+    }
+  };
+  visit(root);
+  return out;
+}
+
 /**
  * Parses the filled template (one `<article class="letter">`) inside the page the HTML edition
  * wraps it in, so that selectors on html, body and main match in both editions.
  */
 export function parseLetter(filledTemplate: string, sourceCodeLocationInfo = false): ParsedLetter {
   // The wrapper is on the fragment's first line, so source lines are the fragment's own.
-  const document = parse(`<!DOCTYPE html><html><head></head><body><main>${filledTemplate}</main></body></html>`, { sourceCodeLocationInfo });
+  const document = parse(`${LETTER_PAGE_START}${filledTemplate}</main></body></html>`, { sourceCodeLocationInfo });
   const html = document.childNodes.find(isElement)!;
   const body = html.childNodes.find((n): n is Element => isElement(n) && n.tagName === "body")!;
   const main = body.childNodes.find(isElement)!;
@@ -302,7 +362,8 @@ function collapse(inlines: readonly Inline[], whiteSpace: ComputedStyle["whiteSp
     let text = inline.text.replace(/[\t\n\r\f ]+/g, " ");
     if (atLineStart) text = text.replace(/^ +/, "");
     if (text === "") continue;
-    out.push({ kind: "text", text, style: inline.style });
+    // A text that collapses to itself stays the same inline, which `BoxBuilder`'s sources name.
+    out.push(text === inline.text ? inline : { kind: "text", text, style: inline.style });
     atLineStart = text.endsWith(" ");
   }
   const last = out[out.length - 1];
@@ -329,6 +390,10 @@ export class BoxBuilder {
     private readonly styled: StyledDocument,
     /** The template's images, which `<img src>` names. */
     private readonly assets?: TemplateAssets,
+    /** Text nodes whose text this letter replaces (a reused tree, see `TextReplacements`). */
+    private readonly replacements?: TextReplacements,
+    /** Filled in when given: the text node each text inline was read from. */
+    private readonly sources?: Map<Inline, TextNode>,
   ) {}
 
   build(letter: ParsedLetter): Box {
@@ -580,7 +645,10 @@ export class BoxBuilder {
     for (const node of nodes) {
       if (node.nodeName === "#comment") continue;
       if (node.nodeName === "#text") {
-        out.push({ kind: "text", text: (node as DefaultTreeAdapterTypes.TextNode).value, style });
+        const text = node as TextNode;
+        const inline: Inline = { kind: "text", text: this.replacements?.get(text) ?? text.value, style };
+        this.sources?.set(inline, text);
+        out.push(inline);
         continue;
       }
       if (!isElement(node)) continue;
@@ -609,6 +677,60 @@ export class BoxBuilder {
     }
     return out;
   }
+}
+
+/** A text inline. */
+export type TextInline = Extract<Inline, { kind: "text" }>;
+
+/**
+ * A copy of a box tree, every box, table part and inline new (layout may key its work by a box),
+ * each text inline's text as `textOf` gives it: a kept letter shape's boxes with another reader's words.
+ */
+export function copyBoxes(root: Box, textOf: (inline: TextInline) => string): Box {
+  const copyInline = (inline: Inline): Inline => (inline.kind === "text" ? { ...inline, text: textOf(inline) } : { ...inline });
+  const copyTable = (table: TableStructure): TableStructure => ({
+    caption: table.caption && copy(table.caption),
+    columns: table.columns,
+    columnGroups: table.columnGroups,
+    groups: table.groups.map((group) => ({ box: copy(group.box), kind: group.kind, rows: group.rows.map((row) => ({ box: copy(row.box), cells: row.cells.map(copy) })) })),
+  });
+  const copy = (box: Box): Box => {
+    const { content } = box;
+    switch (content.kind) {
+      case "inline":
+        return { ...box, content: { kind: "inline", inlines: content.inlines.map(copyInline) } };
+      case "blocks":
+        return { ...box, content: { kind: "blocks", children: content.children.map(copy) } };
+      case "table":
+        return { ...box, content: { kind: "table", table: copyTable(content.table) } };
+      default:
+        return { ...box, content: { ...content } };
+    }
+  };
+  return copy(root);
+}
+
+/** Every text inline of a box tree, in tree order. */
+export function textInlines(root: Box): TextInline[] {
+  const out: TextInline[] = [];
+  const visit = (box: Box | null) => {
+    if (!box) return;
+    const { content } = box;
+    if (content.kind === "inline") for (const inline of content.inlines) if (inline.kind === "text") out.push(inline);
+    if (content.kind === "blocks") content.children.forEach(visit);
+    if (content.kind === "table") {
+      visit(content.table.caption);
+      for (const group of content.table.groups) {
+        visit(group.box);
+        for (const row of group.rows) {
+          visit(row.box);
+          row.cells.forEach(visit);
+        }
+      }
+    }
+  };
+  visit(root);
+  return out;
 }
 
 /** The plain text of inlines (a running string's value, tests). */

@@ -11,10 +11,12 @@ import {
   type StyleRule,
   type StylesheetSource,
 } from "../style/stylesheet";
+import type { SourceImage } from "./template-images";
 
 /**
  * Work on the templates done when the render function is bundled instead of at every cold start:
- * each Handlebars source precompiled (with what it reads: the view's fields and message keys), each
+ * each Handlebars source precompiled (with what it reads: the view's fields and message keys, and
+ * checked: its markup, the helpers it calls, the images it writes), each
  * template stylesheet parsed and checked, each message of the catalogs parsed to its ICU syntax tree.
  * Every entry is keyed by a hash of its source (and of what else shapes it), so a template edited
  * after bundling, or a templates folder the bundle never saw, misses and is compiled at run time
@@ -32,7 +34,7 @@ export interface PreparedTemplates {
 }
 
 /** Bumped when the shape of an entry, or what makes one, changes (a file of another format is ignored whole). */
-export const PREPARED_FORMAT = 2;
+export const PREPARED_FORMAT = 3;
 
 /** The file beside the bundle's index.js (written by infra/bundling/prepare-templates.ts). */
 export { PREPARED_TEMPLATES_FILE } from "../../render/prepared-file";
@@ -54,6 +56,13 @@ export interface PreparedTemplate {
   dynamicKeys: boolean;
   /** Its markup was checked against the vocabulary (template-markup.ts) and had no problem: not checked again. */
   markupChecked: boolean;
+  /** It was walked for helpers the template does not have (template-helpers.ts) and calls none: not walked again. */
+  helpersChecked: boolean;
+  /**
+   * The `<img>` elements it writes, found by walking its markup at bundling time (template-images.ts):
+   * the engine checks their alt text and files against the template's assets when it loads, without the walk.
+   */
+  images: readonly SourceImage[];
 }
 
 /** Handlebars' precompiled template object (its typings call it TemplateSpecification without exporting a usable type). */

@@ -9,7 +9,7 @@ import { checkTemplateCatalogs, type MessageCatalog, MessageError, MessageFormat
 import { type PreparedTemplates, preparedMessage, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
 import { sourceReferences } from "./template-references";
 import { unknownHelperProblems } from "./template-helpers";
-import { FilledImages, templateImageProblems, templateImages } from "./template-images";
+import { FilledImages, imagesOfSource, sourceImages, templateImageProblems } from "./template-images";
 
 /** One template's sources, as read from templates/<name>/: the main templates by name, partials by name, catalogs by locale. */
 export interface TemplateSet {
@@ -140,20 +140,19 @@ export class TemplateEngine {
       ),
     );
     // Helpers the template does not have, in every source (page.hbs too), and the images the letter's sources write:
-    // found now, all at once, rather than one per run when a line that calls them is filled.
+    // found now, all at once, rather than one per run when a line that calls them is filled. A source prepared at
+    // bundling time was walked for both there (a Lambda's cold start does not walk them again): one that calls no
+    // unknown helper is not walked again, and its images are taken as found there.
     const helpers = [
       ...Object.entries(set.templates).map(([name, source]): [string, string] => [`${name}.hbs`, source]),
       ...Object.entries(set.partials).map(([name, source]): [string, string] => [`partials/${name}.hbs`, source]),
     ]
-      .filter(([, source]) => this.prepared?.templates[templateKey(source)] === undefined)
+      .filter(([, source]) => this.prepared?.templates[templateKey(source)]?.helpersChecked !== true)
       .flatMap(([file, source]) => unknownHelperProblems(`${this.folder}/${file}`, source));
-    const letterSources: Record<string, string> = Object.fromEntries(
-      [
-        ...("letter" in set.templates ? [[`${this.folder}/letter.hbs`, set.templates["letter"]!] as [string, string]] : []),
-        ...Object.entries(set.partials).map(([name, source]): [string, string] => [`${this.folder}/partials/${name}.hbs`, source]),
-      ].filter(([, source]) => /<img/i.test(source)),
-    );
-    const images = templateImages(letterSources);
+    const images = [
+      ...("letter" in set.templates ? [[`${this.folder}/letter.hbs`, set.templates["letter"]!] as [string, string]] : []),
+      ...Object.entries(set.partials).map(([name, source]): [string, string] => [`${this.folder}/partials/${name}.hbs`, source]),
+    ].flatMap(([file, source]) => imagesOfSource(file, this.prepared?.templates[templateKey(source)]?.images ?? sourceImages(source)));
     this.filledImages = new FilledImages(images, set.assets);
     markup.push(...helpers, ...templateImageProblems(images, set.assets));
     // Every source as the checks below read it: one whose only fault is a block left open is read closed at its end;

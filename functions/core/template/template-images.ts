@@ -36,23 +36,38 @@ function imagesIn(node: DefaultTreeAdapterTypes.ParentNode, out: Element[]): Ele
 const shown = (text: string) => text.replaceAll(FROM_DATA, "{{…}}");
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/** One `<img>` of one source, as bundling keeps it (prepared-templates.ts): where in the source, its attributes, its src's pattern. */
+export interface SourceImage {
+  /** `line 2, column 19: <img src="assets/logo.svg">`: where stands after the source's file name. */
+  at: string;
+  attrs: readonly { name: string; value: string }[];
+  /** The source of TemplateImage.pattern, when a `{{ }}` makes the src. */
+  pattern?: string;
+}
+
+/** Every `<img>` of one source, in source order, by walking its markup; none when it does not parse (left to the syntax check). */
+export function sourceImages(source: string): SourceImage[] {
+  const skeleton = /<img/i.test(source) ? readableSkeletonOf(source) : undefined;
+  if (!skeleton) return [];
+  return imagesIn(parseFragment(skeleton.text, { sourceCodeLocationInfo: true }), []).map((element) => {
+    const { line, column } = positionOf(skeleton.segments, element.sourceCodeLocation?.startOffset ?? 0);
+    const src = element.attrs.find((attribute) => attribute.name === "src")?.value;
+    return {
+      at: `line ${line}, column ${column}: <img${src === undefined ? "" : ` src="${shown(src).slice(0, 80)}"`}>`,
+      attrs: element.attrs.map(({ name, value }) => ({ name, value })),
+      ...(src?.includes(FROM_DATA) ? { pattern: `^${src.split(FROM_DATA).map(escapeRegExp).join("[\\s\\S]*")}$` } : {}),
+    };
+  });
+}
+
+/** A source's images named by its file: from `sourceImages`, or as bundling kept them. */
+export function imagesOfSource(file: string, images: readonly SourceImage[]): TemplateImage[] {
+  return images.map((image) => ({ where: `${file} ${image.at}`, attrs: image.attrs, pattern: image.pattern === undefined ? undefined : new RegExp(image.pattern) }));
+}
+
 /** Every `<img>` of the sources (file name -> text), in source order. A source that does not parse is left to the syntax check. */
 export function templateImages(sources: Readonly<Record<string, string>>): TemplateImage[] {
-  const images: TemplateImage[] = [];
-  for (const [file, source] of Object.entries(sources)) {
-    const skeleton = readableSkeletonOf(source);
-    if (!skeleton) continue;
-    for (const element of imagesIn(parseFragment(skeleton.text, { sourceCodeLocationInfo: true }), [])) {
-      const { line, column } = positionOf(skeleton.segments, element.sourceCodeLocation?.startOffset ?? 0);
-      const src = element.attrs.find((attribute) => attribute.name === "src")?.value;
-      images.push({
-        where: `${file} line ${line}, column ${column}: <img${src === undefined ? "" : ` src="${shown(src).slice(0, 80)}"`}>`,
-        attrs: element.attrs,
-        pattern: src?.includes(FROM_DATA) ? new RegExp(`^${src.split(FROM_DATA).map(escapeRegExp).join("[\\s\\S]*")}$`) : undefined,
-      });
-    }
-  }
-  return images;
+  return Object.entries(sources).flatMap(([file, source]) => imagesOfSource(file, sourceImages(source)));
 }
 
 /** The problem of one image, or undefined: its attributes (alt text), then its file. */

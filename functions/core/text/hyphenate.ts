@@ -1,5 +1,6 @@
 import { parse } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
+import { LETTER_PAGE_START, markupPieces, PLAIN_TEXT, textNodesOfPieces } from "../pdf/letter-tree";
 import { type ParsedStylesheets, parseStylesheets, type StylesheetSource, styleDocument } from "../style";
 
 /**
@@ -56,12 +57,69 @@ function mayHyphenate(sources: readonly StylesheetSource[]): boolean {
 }
 
 /** The last stylesheets parsed by this stage: one template's sheets serve a whole mail merge. */
-let lastSheets: { key: string; sheets: ParsedStylesheets } | null = null;
+let lastSheets: { sources: readonly StylesheetSource[]; key: string; sheets: ParsedStylesheets } | null = null;
 
 function parsedSheets(sources: readonly StylesheetSource[]): ParsedStylesheets {
+  // The same sources array (the template keeps one per language, paper and title) needs no key made.
+  if (lastSheets?.sources === sources) return lastSheets.sheets;
   const key = JSON.stringify(sources);
-  if (lastSheets?.key !== key) lastSheets = { key, sheets: parseStylesheets(sources) };
+  if (lastSheets?.key !== key) lastSheets = { sources, key, sheets: parseStylesheets(sources) };
+  else lastSheets = { ...lastSheets, sources };
   return lastSheets.sheets;
+}
+
+/** Where a text node is in the fragment: a part of its `markupPieces` and an offset in it (a text changed elsewhere moves it). */
+interface PartOffset {
+  part: number;
+  at: number;
+}
+
+/** A text node the stage hyphenates: its source range, its value and language, and the text piece it is exactly, if one. */
+interface HyphenatedNode {
+  start: PartOffset;
+  end: PartOffset;
+  value: string;
+  lang: string;
+  /** The index (in `texts`) of the plain text piece the node is made of alone; null for any other text node. */
+  piece: number | null;
+}
+
+/**
+ * What hyphenating one letter taught about every letter of its shape (same markup, same sheets,
+ * other words: a mail merge): the text nodes the style hyphenates and in which language, and which
+ * text pieces are whole text nodes of plain text, so another letter's words are hyphenated without
+ * parsing and styling it again (as the PDF's letter shapes, render-pdf.ts formatLetter).
+ */
+interface HyphenationShape {
+  sheets: ParsedStylesheets;
+  skeleton: string;
+  texts: readonly string[];
+  nodes: readonly HyphenatedNode[];
+  /** Text pieces that are whole text nodes of plain text, hyphenated or not: only these may differ in a letter of this shape. */
+  wholeNodes: ReadonlySet<number>;
+}
+
+/** The last shape hyphenated: a mail merge hyphenates one shape per language. */
+let lastShape: HyphenationShape | null = null;
+
+/** The offset of each part in the fragment, and one past its end. */
+function partStarts(parts: readonly string[]): number[] {
+  const starts = [0];
+  for (const part of parts) starts.push(starts[starts.length - 1]! + part.length);
+  return starts;
+}
+
+/** Where a fragment offset is, as a part and an offset in it; an end offset (`end`) is placed at the end of its part, not the start of the next. */
+function partOffset(starts: readonly number[], offset: number, end: boolean): PartOffset {
+  let low = 0;
+  let high = starts.length - 2;
+  // The last part starting before the offset (at or before it for a start).
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (end ? starts[mid]! < offset : starts[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { part: low, at: offset - starts[low]! };
 }
 
 function isElement(node: ChildNode | DefaultTreeAdapterTypes.Node): node is Element {
@@ -88,36 +146,28 @@ function escapeText(text: string): string {
  */
 export function hyphenateFragment(fragment: string, stylesheets: readonly StylesheetSource[], patterns: HyphenationPatterns): string {
   if (!mayHyphenate(stylesheets)) return fragment;
-  // Parsed inside the page the HTML edition wraps it in, as the PDF parses it (letter-tree.ts), so
-  // that selectors on html, body and main match alike.
-  const prefix = "<!DOCTYPE html><html><head></head><body><main>";
-  const document = parse(`${prefix}${fragment}</main></body></html>`, { sourceCodeLocationInfo: true });
-  const html = document.childNodes.find(isElement)!;
-  const article = html.childNodes
-    .find((n): n is Element => isElement(n) && n.tagName === "body")
-    ?.childNodes.find(isElement)
-    ?.childNodes.find(isElement);
-  const lang = article ? (attribute(article, "lang") ?? "") : "";
-  html.attrs.push({ name: "lang", value: lang }, { name: "dir", value: (article && attribute(article, "dir")) || "ltr" });
-  const styled = styleDocument(html, parsedSheets(stylesheets));
-
+  const sheets = parsedSheets(stylesheets);
+  const { parts, texts, skeleton } = markupPieces(fragment);
+  const known = lastShape;
+  const shape =
+    known?.sheets === sheets && known.skeleton === skeleton && texts.every((text, i) => text === known.texts[i] || (known.wholeNodes.has(i) && PLAIN_TEXT.test(text)))
+      ? known
+      : (lastShape = hyphenationShape(fragment, parts, texts, skeleton, sheets));
+  const starts = partStarts(parts);
   const edits: { start: number; end: number; text: string }[] = [];
-  const visit = (element: Element, elementLang: string) => {
-    const here = attribute(element, "lang") ?? elementLang;
-    const auto = styled.styleOf(element).hyphens === "auto";
-    const hyphenate = auto ? patterns.hyphenatorFor(here) : null;
-    for (const child of element.childNodes) {
-      if (isElement(child)) visit(child, here);
-      else if (hyphenate && child.nodeName === "#text") {
-        const node = child as TextNode;
-        const location = node.sourceCodeLocation;
-        if (!location) continue;
-        const text = hyphenateText(node.value, here, hyphenate);
-        if (text !== node.value) edits.push({ start: location.startOffset - prefix.length, end: location.endOffset - prefix.length, text: escapeText(text) });
-      }
-    }
-  };
-  visit(html, lang);
+  for (const node of shape.nodes) {
+    const hyphenate = patterns.hyphenatorFor(node.lang);
+    if (!hyphenate) continue;
+    const value = node.piece === null ? node.value : texts[node.piece]!;
+    const text = hyphenateText(value, node.lang, hyphenate);
+    if (text === value) continue;
+    // A node that is a whole piece is as long as this letter's piece; any other is as the first letter had it, where its parts now start.
+    const range =
+      node.piece === null
+        ? { start: starts[node.start.part]! + node.start.at, end: starts[node.end.part]! + node.end.at }
+        : { start: starts[node.piece * 2]!, end: starts[node.piece * 2 + 1]! };
+    edits.push({ ...range, text: escapeText(text) });
+  }
   if (edits.length === 0) return fragment;
   let out = "";
   let at = 0;
@@ -126,4 +176,45 @@ export function hyphenateFragment(fragment: string, stylesheets: readonly Styles
     at = edit.end;
   }
   return out + fragment.slice(at);
+}
+
+/** Parses and styles the letter to find the text nodes its style hyphenates, in which language each (`HyphenationShape`). */
+function hyphenationShape(fragment: string, parts: readonly string[], texts: readonly string[], skeleton: string, sheets: ParsedStylesheets): HyphenationShape {
+  // Parsed inside the page the HTML edition wraps it in, as the PDF parses it (letter-tree.ts), so
+  // that selectors on html, body and main match alike.
+  const prefix = LETTER_PAGE_START;
+  const document = parse(`${prefix}${fragment}</main></body></html>`, { sourceCodeLocationInfo: true });
+  const html = document.childNodes.find(isElement)!;
+  const article = html.childNodes
+    .find((n): n is Element => isElement(n) && n.tagName === "body")
+    ?.childNodes.find(isElement)
+    ?.childNodes.find(isElement);
+  const lang = article ? (attribute(article, "lang") ?? "") : "";
+  html.attrs.push({ name: "lang", value: lang }, { name: "dir", value: (article && attribute(article, "dir")) || "ltr" });
+  const styled = styleDocument(html, sheets);
+  const wholeNodes = textNodesOfPieces(html, parts);
+  const pieceOf = new Map([...wholeNodes].map(([piece, node]) => [node, piece]));
+  const starts = partStarts(parts);
+  const nodes: HyphenatedNode[] = [];
+  const visit = (element: Element, elementLang: string) => {
+    const here = attribute(element, "lang") ?? elementLang;
+    const auto = styled.styleOf(element).hyphens === "auto";
+    for (const child of element.childNodes) {
+      if (isElement(child)) visit(child, here);
+      else if (auto && child.nodeName === "#text") {
+        const node = child as TextNode;
+        const location = node.sourceCodeLocation;
+        if (!location) continue;
+        nodes.push({
+          start: partOffset(starts, location.startOffset - prefix.length, false),
+          end: partOffset(starts, location.endOffset - prefix.length, true),
+          value: node.value,
+          lang: here,
+          piece: pieceOf.get(node) ?? null,
+        });
+      }
+    }
+  };
+  visit(html, lang);
+  return { sheets, skeleton, texts, nodes, wholeNodes: new Set(wholeNodes.keys()) };
 }

@@ -1,6 +1,7 @@
 import * as fontkit from "fontkit";
 import type { LocaleId } from "../../../functions/core/locales";
 import type { FaceId } from "../../../functions/core/pdf/font-library";
+import { fillLetter, type MailMerge, renderHtmlEdition } from "../../../functions/core/html/render-html";
 import { type DocumentRenderer, renderDocument } from "../../../functions/core/render-document";
 import type { ParsedLetter } from "../../../functions/core/letter/parse-letter";
 import { createRenderer } from "../../../functions/render/create-renderer";
@@ -90,5 +91,28 @@ describe("a mail merge's HTML pages", () => {
     const backwardLast = await pageOf(backward, last);
     expect((await pageOf(forward, last)).equals(backwardLast)).toBe(true);
     expect((await pageOf(backward, first)).equals(forwardFirst)).toBe(true);
+  }, 120_000);
+
+  it("embed a page's own characters that its merge's letters lack, beside the merge's", async () => {
+    // The page's letter names its reader (the addressee, which the template prints) with letters no other letter of the merge has; the merge fills the letter as read.
+    const { renderer } = await countingRenderer();
+    const engine = renderer.templates.forLetter(parsed.letter);
+    const reader = parsed.letter.facts.recipients[0]!.id;
+    const en = parsed.letter.translations.get("en")!;
+    const renamed = {
+      ...parsed.letter,
+      translations: new Map([
+        ...parsed.letter.translations,
+        ["en", { ...en, recipients: { ...en.recipients, [reader]: { country: "Poland", representative: "Žofia Ďurčová of Łódź" } } }],
+      ]),
+    } as typeof parsed.letter;
+    const merge: MailMerge = { letter: parsed.letter, fill: (id) => fillLetter(engine, parsed.letter, "en", id), fillKind: "test" };
+    const own = await renderHtmlEdition(engine, fillLetter(engine, renamed, "en", reader), "A4", renderer.webFonts!, merge);
+    const embedded = embeddedCharacters(own);
+    expect([..."ŁóźŽĎčá"].filter((char) => !embedded.has(char.codePointAt(0)!))).toEqual([]);
+    // And a page of the merge as read has the merge's fonts, without those letters.
+    const other = await renderHtmlEdition(engine, fillLetter(engine, parsed.letter, "en", reader), "A4", renderer.webFonts!, merge);
+    expect(embeddedCharacters(other).has("Ł".codePointAt(0)!)).toBe(false);
+    expect(fontFaces(other).length).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import * as fontkit from "fontkit";
 import { fillLetter, renderHtmlWithFonts } from "../../../functions/core/html/render-html";
-import { fontFaceRules, fontUsage, styleLetter } from "../../../functions/core/html/web-fonts";
+import { fontFaceRules, fontUsage, styleLetter, usageOfRuns, usageRuns, usageWithout } from "../../../functions/core/html/web-fonts";
 import type { LocaleId } from "../../../functions/core/locales";
 import { FAMILIES, type FaceId } from "../../../functions/core/pdf/font-library";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
@@ -82,6 +82,24 @@ describe("the faces and characters the HTML edition embeds", () => {
     );
     expect(css).toContain(`font-family: "${FAMILIES.kr.name}"; font-weight: 1 599; font-style: normal;`);
     expect(css).toContain("font-synthesis: none");
+  });
+});
+
+describe("a letter's usage from the runs of another of its shape (a mail merge's next reader)", () => {
+  const letterTo = (name: string) => `<article class="letter" lang="zh"><p>致${name}</p><p>安全理事会成员：中国和法国。致意。</p></article>`;
+  const usageOfLetter = (name: string) => fontUsage(fonts, styleLetter(letterTo(name), stylesheetsFor("zh", "A4")));
+
+  it("is the letter's own usage, whether the reader's name adds characters or not, and the same object for readers who add none", () => {
+    const { runs } = usageRuns(fonts, styleLetter(letterTo("甲"), stylesheetsFor("zh", "A4")));
+    const nameRun = runs.findIndex((run) => run.inline === "致甲");
+    expect(nameRun).toBeGreaterThanOrEqual(0);
+    const others = usageWithout(fonts, runs, new Set([nameRun]));
+    for (const name of ["中国", "法国和中国", "鑫淼", "中国鑫"]) {
+      expect(usageOfRuns(others, runs, new Map([[nameRun, `致${name}`]]))).toEqual(usageOfLetter(name));
+    }
+    // Words of characters the rest of the letter has: nothing to add, nothing made.
+    expect(usageOfRuns(others, runs, new Map([[nameRun, "致中国"]]))).toBe(usageOfRuns(others, runs, new Map([[nameRun, "致法国"]])));
+    expect([...usageOfRuns(others, runs, new Map([[nameRun, "致鑫淼"]])).values()].join("")).toContain("鑫");
   });
 });
 

@@ -45,8 +45,8 @@ describe("the typesetter's caches", () => {
     const first = loadFontLibrary();
     const second = loadFontLibrary();
     const before = await renderPdf(html, options("ar", { fonts: first }));
-    // Every kind the PDF's typesetter keeps was used by this render: shaped runs, paragraphs, subsets, CMaps, streams, outlines (Arabic marks), text pieces.
-    expect(Object.keys(first.caches.entries).sort()).toEqual(["cmaps", "contents", "outlines", "paragraphs", "shapedRuns", "subsets", "textPieces"]);
+    // Every kind the PDF's typesetter keeps was used by this render: the letter's shape (parsed and styled), shaped runs, paragraphs, subsets, CMaps, streams, outlines (Arabic marks), text pieces.
+    expect(Object.keys(first.caches.entries).sort()).toEqual(["cmaps", "contents", "letterShapes", "outlines", "paragraphs", "shapedRuns", "subsets", "textPieces"]);
     expect(Object.values(first.caches.entries).every((count) => count > 0)).toBe(true);
     expectCold(second);
     first.caches.clear();
@@ -96,11 +96,13 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   // Keyed weakly by an object a renderer, a template or a document owns: they go with it.
   "html/render-html.ts numberingSystems": "by a formatting locale: an Intl default, the same for every render",
   "template/letter-view.ts listFormats": "by a language tag: an Intl.ListFormat, the same for every render",
+  "template/letter-view.ts recipientLists": "by a letter's recipients (the letter's), checked against the translation it was made from",
   "html/inline-images.ts checkedTags": "by the template's assets",
   "images/image-source.ts checked": "by an image file's bytes (the template's)",
   "images/image-source.ts dataUris": "by an image file's bytes (the template's)",
   "images/image-source.ts digests": "by the template's assets",
   "style/style-document.ts styleCache": "by parsed stylesheets, which the template owns",
+  "pdf/render-pdf.ts stylesheetsJson": "by the document's stylesheets, which the template owns: their JSON, the same for every render",
   "template/template-library.ts stylesheetsOfEngine": "by the template's engine",
   "template/template-engine.ts RAISED_IN": "by an error being raised (the partial it was raised in)",
   "pdf/table-layout.ts prepared": "by a box of one document",
@@ -111,6 +113,9 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "pdf/image-drawing.ts pngPlanes": "by an image file's bytes",
   "pdf/image-drawing.ts inflatedPngs": "by an image file's bytes",
   "html/web-fonts.ts faceRules": "by a WOFF2 subset's bytes, which the web font source keeps",
+  "html/web-fonts.ts usageKeys": "by a font usage, which a merge or a letter shape in the font library's caches keeps",
+  "html/render-html.ts pagePrefixes": "by the bytes of a usage's @font-face rules, which the web font source keeps",
+  "html/render-html.ts htmlCssOfSources": "by a document's stylesheet sources, which the template keeps",
   "pdf/pdf-writer.ts deflated": "by bytes that are themselves cached (a subset, the ICC profile, an outline)",
   "pdf/pdf-writer.ts weakGlyphs": "by a shaped glyph, which the library's shaped-run cache owns",
   "pdf/pdf-writer.ts weakInRtl": "by a shaped glyph, which the library's shaped-run cache owns",
@@ -125,11 +130,13 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "style/cascade.ts valueCache": "a CSS value's tokens",
   "style/cascade.ts initialTokens": "a property's initial value's tokens",
   "pdf/shaping.ts scriptFamilyCache": "a code point's Unicode script",
+  "style/font-families.ts familyOfWrittenName": "a font-family name's registry family",
   "pdf/shaping.ts breakClasses": "a code point's grapheme-break classes (UAX #29)",
   "pdf/paragraph.ts punctuationKinds": "a glyph's box in a font file, which a process parses once",
   "locales.ts derived": "a locale's facts",
   "letter/text-rules.ts bidi": "the bidi algorithm's tables",
   "text/hyphenate.ts lastSheets": "stylesheets parsed from their text, keyed by that text",
+  "text/hyphenate.ts lastShape": "where one shape of letter (markup, sheets) is hyphenated, keyed by both",
   "pdf/pdfkit-adapter.ts documentVerified": "a check of pdfkit's internals, once per process",
   "pdf/pdfkit-adapter.ts pageVerified": "a check of pdfkit's internals, once per process",
   "pdf/pdfkit-adapter.ts pngVerified": "a check of pdfkit's internals, once per process",

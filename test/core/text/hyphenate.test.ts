@@ -119,3 +119,48 @@ describe("hyphenateFragment: where the computed style says hyphens: auto", () =>
     expect(hyphenateFragment(korean, sheet("p { hyphens: auto; }"), patterns)).toBe(korean);
   });
 });
+
+/**
+ * A letter of a shape hyphenated before (same markup and sheets, other words: a mail merge) is not
+ * parsed and styled again (hyphenate.ts HyphenationShape): its words are hyphenated where the first
+ * letter's text nodes were. Each letter must come out as it does when it is the first of its shape.
+ */
+describe("hyphenateFragment over a mail merge", () => {
+  const sheets: StylesheetSource[] = [{ name: "print.css", origin: "author", text: ".body { hyphens: auto; } .body q { hyphens: manual; }" }];
+  const letter = (name: string, representative: string) =>
+    `<article class="letter" lang="de" dir="ltr">\n<address class="addressee">${name}</address>\n<section class="body"><p>Sehr geehrte ${name},</p><p><span class="name">${representative}</span> &amp; die Untersuchungskommission <q>„die Verantwortlichen“</q> <span lang="en">${representative}</span> Sicherheitsrat.</p></section>\n</article>`;
+  /** A letter of another shape: made in between, it makes the next letter the first of its shape. */
+  const other = '<article class="letter" lang="de"><section class="body"><p>Menschenrechtsverletzungen</p></section></article>';
+  const first = (fragment: string) => {
+    hyphenateFragment(other, sheets, patterns);
+    return hyphenateFragment(fragment, sheets, patterns);
+  };
+
+  it("gives each reader's letter, made after others of its shape, what it gives made first", () => {
+    const readers = [
+      letter("Botschafterin Zhang", "Ständige Vertreterin Chinas"),
+      // Longer and shorter words than the first reader's: every offset after them moves.
+      letter("Botschafter Delattre-Untersuchungsausschussvorsitzender", "Ständiger Vertreter Frankreichs bei den Vereinten Nationen"),
+      letter("Frau Li", "Vertreter"),
+      // Text that is not plain (a character reference) takes the whole stage again.
+      letter("Herr M&amp;M", "Ständiger Vertreter"),
+      letter("Botschafterin Zhang", "Ständige Vertreterin Chinas"),
+    ];
+    const expected = readers.map(first);
+    hyphenateFragment(other, sheets, patterns);
+    const merged = readers.map((fragment) => hyphenateFragment(fragment, sheets, patterns));
+    expect(merged).toEqual(expected);
+    expect(merged[1]).toContain(`Frank${SHY}reichs`);
+    expect(merged[1]).toContain(`Un${SHY}ter${SHY}su${SHY}chungs`);
+    // The addressee is outside .body: whole, whatever its length.
+    expect(merged[1]).toContain('<address class="addressee">Botschafter Delattre-Untersuchungsausschussvorsitzender</address>');
+  });
+
+  it("reads the markup anew when it changes", () => {
+    const plain = letter("Frau Li", "Vertreter");
+    const quoted = plain.replace('<span class="name">Vertreter</span>', "<q>Untersuchungskommission</q>");
+    hyphenateFragment(plain, sheets, patterns);
+    expect(hyphenateFragment(quoted, sheets, patterns)).toBe(first(quoted));
+    expect(hyphenateFragment(quoted, sheets, patterns)).toContain("<q>Untersuchungskommission</q>");
+  });
+});
