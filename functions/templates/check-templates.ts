@@ -1,16 +1,17 @@
 import { editionStylesheets } from "../core/html/render-html";
 import { LetterpressError } from "../core/errors";
 import { localeInfo, type LocaleId } from "../core/locales";
-import { parseStylesheets, StyleError } from "../core/style";
+import { marginBoxUrls, parseStylesheets, StyleError } from "../core/style";
 import { documentStylesheets, type Paper } from "../core/style/document-stylesheets";
 import type { PreparedTemplates } from "../core/template/prepared-templates";
+import { marginBoxImageProblems } from "../core/template/template-images";
 import type { TemplateSet } from "../core/template/template-engine";
 import { TemplateLibrary, templateStylesheets } from "../core/template/template-library";
 
 /**
  * Every template of a deployment compiled and checked whole, before any document is made: each
  * folder's unreadable files, Handlebars syntax, markup against the vocabulary, helpers, images,
- * partials and catalogs (the engines), and its stylesheets (ua.css and print.css as a document
+ * partials and catalogs (the engines), the images of its `@page` margin boxes, and its stylesheets (ua.css and print.css as a document
  * reads them), every problem of every template in one error. A template whose sources fail still
  * has its stylesheets checked, so that a syntax error does not hide them until the next run.
  *
@@ -28,10 +29,20 @@ export function checkedTemplateLibrary(sets: readonly TemplateSet[], prepared: P
   const style = new Set<string>();
   // ua.css is shared by every template: its problems are said once (a Set).
   for (const set of sets) for (const problem of stylesheetProblems(set, library, paper)) style.add(problem);
+  // The margin boxes' images, with the template's other image problems (<img> files come from the engines).
+  for (const set of sets) for (const problem of marginBoxImageProblems(stylesheetMarginBoxUrls(set), set.assets)) problems.add(problem);
   // Only the stylesheets' problems: the StyleError they have always been.
   if (problems.size === 0 && style.size > 0) throw new StyleError([...style]);
   if (problems.size > 0) throw new LetterpressError("TEMPLATE_ERROR", [...problems, ...style].join("\n"));
   return library as TemplateLibrary;
+}
+
+/** The `url()`s of the margin boxes of a template's sheets (ua.css and its print.css), named as documentStylesheets names them. */
+function stylesheetMarginBoxUrls(set: TemplateSet) {
+  return [
+    ...marginBoxUrls({ name: "templates/ua.css", text: set.userAgentStylesheet }),
+    ...marginBoxUrls({ name: `${set.folder ?? `templates/${set.name}`}/print.css`, text: set.stylesheet }),
+  ];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fillLetter } from "../../functions/core/html/render-html";
@@ -7,6 +7,7 @@ import { TemplateEngine } from "../../functions/core/template/template-engine";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { loadTemplateSet } from "../../functions/templates/load-template-set";
 import { IMAGE_ERROR_CASES } from "../fixtures/images/error-cases";
+import { IMAGE_TEMPLATE_DIR } from "../fixtures/images/fixture-template";
 import { loadImageTemplateSet } from "../fixtures/images/fixture-template";
 import { loadSeedLetter, SEED_TEMPLATE, TEMPLATES_DIR } from "../support/letters";
 
@@ -157,5 +158,71 @@ describe("images, found when the template loads", () => {
   it("the images of the shipped templates and of the image fixture fill without a problem", async () => {
     expect(fillLetter(new TemplateEngine(await loadImageTemplateSet()), letter, "en").fragment).toContain("<img");
     expect(new TemplateEngine(await loadTemplateSet(TEMPLATES_DIR, "parliamentary-committee"))).toBeInstanceOf(TemplateEngine);
+  });
+});
+
+describe("margin-box images, found when the template loads (not first when a letter is drawn)", () => {
+  // Each url() a margin box may write that no render can draw, with what its problem says.
+  const cases: readonly { box: string; src: string; message: string }[] = [
+    {
+      box: "@page @top-left",
+      src: "assets/nowhere.svg",
+      message: 'assets/nowhere\\.svg: missing \\(named by .*print\\.css line {line}, selector @page @top-left, property content: url\\("assets/nowhere\\.svg"\\)\\)',
+    },
+    {
+      box: "@page @top-right",
+      src: "https://example.org/logo.png",
+      message: 'print\\.css line {line}, selector @page @top-right, property content: url\\("https://example\\.org/logo\\.png"\\): src .* a render fetches nothing',
+    },
+    {
+      box: "@page :first @bottom-left",
+      src: "assets/bad/huge.png",
+      message: "assets/bad/huge\\.png: is 20000 x 10 px.* \\(named by .*print\\.css line {line}, selector @page :first @bottom-left, property content",
+    },
+    {
+      box: "@page @bottom-center",
+      src: "assets/bad/script.svg",
+      message: "assets/bad/script\\.svg: an SVG that has a <script>.*\\(named by .*print\\.css line {line}, selector @page @bottom-center",
+    },
+    {
+      box: "@page @bottom-right",
+      src: "../../package.json",
+      message: 'print\\.css line {line}, selector @page @bottom-right, property content: url\\("\\.\\./\\.\\./package\\.json"\\): .*leaves the template folder',
+    },
+  ];
+
+  it("serve and generate refuse them at start, every one, with the template's other errors, each by stylesheet, line, margin box and file", async () => {
+    const seed = folder(SEED_TEMPLATE);
+    cpSync(join(IMAGE_TEMPLATE_DIR, "assets", "bad"), join(seed, "assets", "bad"), { recursive: true });
+    const rules = cases.map(({ box, src }) => {
+      const [page, margin] = box.includes(":first") ? ["@page :first", box.split(" ")[2]] : ["@page", box.split(" ")[1]];
+      return `${page} {\n  ${margin} {\n    content: url("${src}");\n  }\n}`;
+    });
+    const css = `${readFileSync(join(seed, "print.css"), "utf8")}\nh1 { colour: red; }\n${rules.join("\n")}\n`;
+    writeFileSync(join(seed, "print.css"), css);
+    const letter = readFileSync(join(seed, "letter.hbs"), "utf8").replace("{{title}}</h1>", '{{title}}</h1>\n<p><img src="assets/nowhere.png" alt="Logo"></p>');
+    writeFileSync(join(seed, "letter.hbs"), letter);
+
+    const problems = await problemsOfRenderer();
+    const cssLines = css.split("\n");
+    for (const { src, message } of cases) {
+      const line = cssLines.findIndex((text) => text.includes(`url("${src}")`)) + 1;
+      expect(problems).toContainEqual(expect.stringMatching(new RegExp(message.replace("{line}", String(line)))));
+    }
+    // The template's other problems in the same run: an <img>'s file and a property of its stylesheet.
+    expect(problems).toContainEqual(expect.stringMatching(/assets\/nowhere\.png: missing \(named by .*letter\.hbs line \d+, column 4: <img/));
+    expect(problems).toContainEqual(expect.stringMatching(/print\.css line \d+, selector h1, property colour/));
+    expect(problems.filter((problem) => problem.includes("property content"))).toHaveLength(cases.length);
+  });
+
+  it("a margin box's sound image loads, and a url() outside a margin box is left to the stylesheet's check", async () => {
+    const seed = folder(SEED_TEMPLATE);
+    mkdirSync(join(seed, "assets"), { recursive: true });
+    cpSync(join(IMAGE_TEMPLATE_DIR, "assets", "logo.png"), join(seed, "assets", "logo.png"));
+    appendFileSync(join(seed, "print.css"), '\n@page { @top-left { content: url("assets/logo.png"); height: 8mm; } }\n');
+    await expect(createRenderer({ templatesDir: dir, paper: "A4" })).resolves.toBeDefined();
+    appendFileSync(join(seed, "print.css"), '\nh1 { content: url("assets/elsewhere.png"); }\n');
+    const problems = await problemsOfRenderer();
+    expect(problems).toEqual([expect.stringMatching(/selector h1, property content: content is read only in @page margin boxes/)]);
   });
 });

@@ -485,6 +485,55 @@ function readPage(atrule: csstree.Atrule, state: ParseState): void {
   });
 }
 
+/** One `url()` a margin box's `content` writes, and where: its file is checked when the template loads (`marginBoxImageProblems`). */
+export interface MarginBoxUrl {
+  /** `templates/x/print.css line 4, selector @page @top-left, property content`, as a problem of the declaration names it. */
+  where: string;
+  src: string;
+}
+
+/**
+ * Every `url()` a stylesheet writes in the `content` of an `@page` margin box, in source order, read
+ * from the sheet's syntax tree alone: a template's running logo is checked when the template loads,
+ * whatever else its sheets say (every problem at once), rather than first when a letter is drawn.
+ * None when the sheet does not parse: parseStylesheets says its syntax error.
+ */
+export function marginBoxUrls(source: Pick<StylesheetSource, "name" | "text">): MarginBoxUrl[] {
+  if (!/url\(/i.test(source.text)) return [];
+  let broken = false;
+  const ast = csstree.parse(source.text, {
+    positions: true,
+    parseCustomProperty: false,
+    onParseError: () => {
+      broken = true;
+    },
+  });
+  if (broken) return [];
+  const urls: MarginBoxUrl[] = [];
+  csstree.walk(ast, {
+    visit: "Atrule",
+    enter(page) {
+      if (page.name.toLowerCase() !== "page" || !page.block) return;
+      const prelude = page.prelude ? csstree.generate(page.prelude).trim() : "";
+      page.block.children.forEach((box) => {
+        const name = box.type === "Atrule" ? box.name.toLowerCase() : "";
+        if (box.type !== "Atrule" || !box.block || !MARGIN_BOXES.includes(name as MarginBoxName)) return;
+        box.block.children.forEach((node) => {
+          if (node.type !== "Declaration" || node.property.toLowerCase() !== "content") return;
+          const where = `${source.name} ${lineOf(node.loc)}, selector @page${prelude ? ` ${prelude}` : ""} @${name}, property content`;
+          csstree.walk(node.value, {
+            visit: "Url",
+            enter(url) {
+              urls.push({ where, src: url.value });
+            },
+          });
+        });
+      });
+    },
+  });
+  return urls;
+}
+
 function readChildren(children: csstree.List<csstree.CssNode>, state: ParseState): void {
   children.forEach((node) => {
     if (node.type === "Rule") readRule(node, state);

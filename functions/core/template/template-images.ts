@@ -1,5 +1,6 @@
 import { type DefaultTreeAdapterTypes, parseFragment } from "parse5";
 import { LetterpressError } from "../errors";
+import type { MarginBoxUrl } from "../style";
 import { readImageElement } from "../images/image-element";
 import { resolveImage, type TemplateAssets } from "../images/image-source";
 import { FROM_DATA, positionOf, readableSkeletonOf } from "./template-markup";
@@ -72,15 +73,39 @@ export function templateImages(sources: Readonly<Record<string, string>>): Templ
 
 /** The problem of one image, or undefined: its attributes (alt text), then its file. */
 function imageProblem(attrs: readonly { name: string; value: string }[], assets: TemplateAssets | undefined, where: string, withFile = true): string | undefined {
-  try {
+  return problemOf(() => {
     const { src } = readImageElement(attrs, where);
     if (withFile) resolveImage(src, assets, where);
+  }, where);
+}
+
+/** The template error a check throws, as one line that names `where`; undefined when it passes. */
+function problemOf(check: () => void, where: string): string | undefined {
+  try {
+    check();
     return undefined;
   } catch (error) {
     // A file's own problem names the file alone: the element that names it is said too.
     if (error instanceof LetterpressError && error.code === "TEMPLATE_ERROR") return error.message.includes(where) ? error.message : `${error.message} (named by ${where})`;
     throw error;
   }
+}
+
+/**
+ * The problems of the images a template's stylesheets show in `@page` margin boxes (`content:
+ * url("assets/logo.svg")`, `marginBoxUrls`), found when the template loads with the same checks as
+ * an `<img>`'s file (present, readable, within the limits, no remote address, a safe SVG), each
+ * naming the file, the stylesheet, its line and the margin box. The render checks them again when it
+ * draws them (`Composer.marginBoxImageOf`), for a template that never went through this check.
+ */
+export function marginBoxImageProblems(urls: readonly MarginBoxUrl[], assets: TemplateAssets | undefined): string[] {
+  const problems: string[] = [];
+  for (const { where, src } of urls) {
+    const named = `${where}: url("${src.slice(0, 80)}")`;
+    const problem = problemOf(() => resolveImage(src, assets, named), named);
+    if (problem !== undefined && !problems.includes(problem)) problems.push(problem);
+  }
+  return problems;
 }
 
 /**
