@@ -45,14 +45,27 @@ export const REQUEST_WORDING: LocaleWording = {
   owner: { possessive: "this letter's", has: "this letter has", of: "this letter" },
 };
 
-/** The primary language subtag (`pt` of `pt-BR`), for suggesting a tag of the same language. */
-const languageOf = (tag: string) => new Intl.Locale(tag).language;
+/**
+ * Whether a language there is can stand in for one asked for without changing what the asked tag's
+ * subtags mean: the same language in the same script (each as its likely subtags fill it in, so `zh`
+ * is Simplified, `zh-TW` Traditional, `sr` Cyrillic), and no other region than one the asked tag
+ * names. So `en` for `en-GB` and `pt-BR` for `pt`, but never `zh` for `zh-Hant`, `sr-Latn` for
+ * `sr-Cyrl` or `pt-BR` for `pt-PT`.
+ */
+function standsInFor(candidate: string, asked: string): boolean {
+  const have = new Intl.Locale(candidate);
+  const want = new Intl.Locale(asked);
+  const haveFull = have.maximize();
+  const wantFull = want.maximize();
+  if (haveFull.language !== wantFull.language || haveFull.script !== wantFull.script) return false;
+  return have.region === undefined || want.region === undefined || have.region === want.region;
+}
 
 /**
  * What is wrong with a language asked for, against the languages there are (`undefined`: not known
  * here); undefined when it is one of them, as written. Written another way (`EN`, `pt_br`, `pt-br`):
- * the tag is suggested. A language not there: the ones of the same language are suggested first
- * (`en` for `en-GB`). The languages there are follow, when known.
+ * the tag is suggested. A language not there: the ones of the same language and script, in no other
+ * region, are suggested (`en` for `en-GB`; none for `zh-Hant` when only `zh` is there). The languages there are follow, when known.
  */
 export function localeProblem(written: string, available: Iterable<string> | undefined, wording: LocaleWording): string | undefined {
   const tag = readWrittenLocale(written);
@@ -65,8 +78,8 @@ export function localeProblem(written: string, available: Iterable<string> | und
       known === undefined ? `a language tag is written "${tag}" (BCP 47)` : `${wording.owner.possessive} tag is "${tag}" (BCP 47, as its translation file ${tag}.json is named)`;
     return `${wording.asked(written)}: ${whose}; did you mean ${wording.suggested(tag)}?${listed}`;
   }
-  const sameLanguage = known.filter((locale) => languageOf(locale) === languageOf(tag));
-  const suggestion = sameLanguage.length > 0 ? `; did you mean ${sameLanguage.map(wording.suggested).join(" or ")}?` : "";
+  const standIns = known.filter((locale) => standsInFor(locale, tag));
+  const suggestion = standIns.length > 0 ? `; did you mean ${standIns.map(wording.suggested).join(" or ")}?` : "";
   return `${wording.asked(written)}: ${wording.owner.has} no ${tag} translation${suggestion}${listed}`;
 }
 

@@ -23,12 +23,39 @@ describe("what a person is told about a language asked for", () => {
     ["en-GB", "en-GB", '"en"'],
     ["en_us", "en-US", '"en"'],
     ["pt", "pt", '"pt-BR"'],
-    ["pt-PT", "pt-PT", '"pt-BR"'],
-    ["zh-hans", "zh-Hans", '"zh" or "zh-Hant"'],
-    ["sr-Cyrl", "sr-Cyrl", '"sr-Latn"'],
-  ])("says the letter has no %s translation, suggesting its tags of the same language", (written, tag, suggested) => {
+    ["zh-hans", "zh-Hans", '"zh"'],
+    ["zh-TW", "zh-TW", '"zh-Hant"'],
+    ["zh-HK", "zh-HK", '"zh-Hant"'],
+    ["zh-CN", "zh-CN", '"zh"'],
+    ["sr-Latn-RS", "sr-Latn-RS", '"sr-Latn"'],
+  ])("says the letter has no %s translation, suggesting its tags of the same language and script", (written, tag, suggested) => {
     expect(localeProblem(written, letter, REQUEST_WORDING)).toBe(
       `locale "${written}": this letter has no ${tag} translation; did you mean ${suggested}? (languages of this letter: ar, en, fr, pt-BR, sr-Latn, zh, zh-Hant)`,
+    );
+  });
+
+  /** fresh7 item 13: `--locale zh-Hant` was told `--locale zh` (Simplified): a suggestion never changes the script or the region. */
+  it.each([
+    ["zh-Hant", ["zh", "en"]],
+    ["zh-TW", ["zh", "zh-Hans"]],
+    ["zh-Hans", ["zh-Hant", "zh-TW"]],
+    ["sr-Cyrl", ["sr-Latn", "en"]],
+    ["sr-Latn", ["sr", "sr-Cyrl"]],
+    ["pt-PT", ["pt-BR", "en"]],
+    ["en-GB", ["en-US", "en-AU"]],
+    ["az-Arab", ["az", "az-Latn"]],
+  ])("suggests nothing for %s when only another script or region is there", (written, languages) => {
+    expect(localeProblem(written, languages, FLAG_WORDING)).toBe(
+      `--locale ${written}: the letters have no ${written} translation (languages of the data: ${[...languages].sort().join(", ")})`,
+    );
+  });
+
+  it("suggests only the tags of the asked script among several of one language", () => {
+    expect(localeProblem("zh-Hant-TW", ["zh", "zh-Hant", "zh-Hans-SG", "zh-HK"], FLAG_WORDING)).toBe(
+      "--locale zh-Hant-TW: the letters have no zh-Hant-TW translation; did you mean --locale zh-Hant? (languages of the data: zh, zh-HK, zh-Hans-SG, zh-Hant)",
+    );
+    expect(localeProblem("sr", ["sr-Cyrl", "sr-Latn"], FLAG_WORDING)).toBe(
+      "--locale sr: the letters have no sr translation; did you mean --locale sr-Cyrl? (languages of the data: sr-Cyrl, sr-Latn)",
     );
   });
 
