@@ -148,24 +148,29 @@ withStorageFlags(
 ).action(async (flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; out: string }, command: Command) => {
   // The checks before the run read each letter once between them; the run reads it again, once, as it renders.
   const checked = readingOnce(new DirectoryLetterSource(resolve(flags.data)));
+  // Every argument is checked before the embedded S3 server starts (fresh7 item 14): a refused run
+  // neither starts a server nor says where it would have stored. First the --data folder itself.
+  await checked.listLetters();
   await checkExplicitPaper(checked, flags, command, flags.letter);
+  if (flags.letter) await checkAskedLetters(checked, flags.letter, flags.data);
+  // Asked languages are checked against the data before anything renders: a tag written another way
+  // (EN, pt_br) or a language the letters lack is named with the tag the data has.
+  const dataLocales = flags.locale ? await languagesOfData(checked, flags.letter) : undefined;
+  // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
+  const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
+  // Every warning goes through here, so the closing line counts what was printed (runSummary).
+  const warnings: string[] = [];
+  const warn = (warning: string) => {
+    warnings.push(warning);
+    console.error(`warning: ${warning}`);
+  };
+  // Reading the templates' stylesheets also refuses a --templates folder that is not there.
+  const stylesheetWarnings = await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
+  if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter)) warn(warning);
+  for (const warning of stylesheetWarnings) warn(warning);
   await prepareExportDirectory(resolve(flags.out));
   const runtime = await startLocalRuntime(runtimeOptions(flags));
   try {
-    if (flags.letter) await checkAskedLetters(checked, flags.letter, flags.data);
-    // Asked languages are checked against the data before anything renders: a tag written another way
-    // (EN, pt_br) or a language the letters lack is named with the tag the data has.
-    const dataLocales = flags.locale ? await languagesOfData(checked, flags.letter) : undefined;
-    // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
-    const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
-    // Every warning goes through here, so the closing line counts what was printed (runSummary).
-    const warnings: string[] = [];
-    const warn = (warning: string) => {
-      warnings.push(warning);
-      console.error(`warning: ${warning}`);
-    };
-    if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter)) warn(warning);
-    for (const warning of await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper)) warn(warning);
     console.log(`Storing in ${runtime.description}`);
     const table = new ProgressTable(process.stdout);
     const result = await generateDocuments(
@@ -223,12 +228,16 @@ withStorageFlags(
       8080,
     ),
 ).action(async (flags: CommonFlags & { port: number }, command: Command) => {
-  await checkExplicitPaper(new DirectoryLetterSource(resolve(flags.data)), flags, command, undefined);
+  const letters = new DirectoryLetterSource(resolve(flags.data));
+  // The --data and --templates folders are checked before the embedded S3 server starts (fresh7 item 14).
+  await letters.listLetters();
+  await checkExplicitPaper(letters, flags, command, undefined);
+  const stylesheetWarnings = await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
   // Share links point at this server, whose port is known once it listens (--port 0 picks one).
   let listening!: (baseUrl: string) => void;
   const shareLinkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
   const runtime = await startLocalRuntime({ ...runtimeOptions(flags), shareLinkBaseUrl });
-  for (const warning of await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper)) console.error(`warning: ${warning}`);
+  for (const warning of stylesheetWarnings) console.error(`warning: ${warning}`);
   const server = createLocalServer(runtime);
   const port = await listenLocalServer(server, flags.port).catch(async (error: unknown) => {
     await runtime.close();

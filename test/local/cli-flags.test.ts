@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { paperConflict, templatePageSize } from "../../local/paper-flag";
@@ -9,9 +9,9 @@ jest.setTimeout(120_000);
 
 const TSX = join(REPO, "node_modules/.bin/tsx");
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, [join(REPO, "local/cli.ts"), ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) =>
+    execFile(TSX, [join(REPO, "local/cli.ts"), ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 90_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -142,6 +142,29 @@ describe("--letter and --data that name nothing", () => {
     const run = await cli(["generate", "--data", join(root, "nowhere"), "--format", "html", "--out", join(root, "out")]);
     expect(run.stderr).toContain(`INVALID_DATA: ${join(root, "nowhere")}: cannot read the data directory (no such folder); expected a folder of letters`);
     expect(run.code).toBe(2);
+  });
+
+  /**
+   * fresh7 item 14: `--data /nonexistent` started the embedded S3 server (and said "Storing in ...")
+   * before it was refused. Each refused argument here is refused with no server started: the server
+   * makes its folder under LETTERPRESS_LOCAL_DIR as it starts, and that folder stays absent.
+   */
+  it.each([
+    ["a --data folder that does not exist", (dir: string) => ["generate", "--data", join(dir, "nowhere"), "--format", "html"], "INVALID_DATA: "],
+    ["a --data path that is a file", (dir: string) => ["generate", "--data", join(DATA_DIR, "unsc-dprk-2015/en.json"), "--format", "html"], "INVALID_DATA: "],
+    ["a --letter the data lacks", () => ["generate", "--data", DATA_DIR, "--letter", "no-such-letter", "--format", "html"], "UNKNOWN_LETTER: "],
+    ["a --locale the data lacks", () => ["generate", "--data", DATA_DIR, "--letter", "unsc-dprk-2015", "--locale", "xx", "--format", "html"], "UNKNOWN_LOCALE: "],
+    ["a --templates folder that does not exist", (dir: string) => ["generate", "--data", DATA_DIR, "--templates", join(dir, "nowhere"), "--format", "html"], "TEMPLATE_ERROR: "],
+    ["serve with a --data folder that does not exist", (dir: string) => ["serve", "--port", "0", "--data", join(dir, "nowhere")], "INVALID_DATA: "],
+    ["serve with a --templates folder that does not exist", (dir: string) => ["serve", "--port", "0", "--templates", join(dir, "nowhere")], "TEMPLATE_ERROR: "],
+  ])("refuses %s before the embedded S3 server starts", async (_what, args, code) => {
+    const local = join(root, "local");
+    const run = await cli([...args(root), ...(args(root)[0] === "generate" ? ["--out", join(root, "out")] : [])], { LETTERPRESS_LOCAL_DIR: local });
+    expect(run.stderr).toContain(code);
+    expect(run.stdout).not.toContain("Storing in");
+    expect(run.stdout).not.toContain("serving");
+    expect(run.code).toBe(2);
+    await expect(stat(join(local, "s3"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 });
 
