@@ -305,7 +305,7 @@ async function mailMergeWarnings(letters: LetterSource, flags: CommonFlags, lett
           .catch(() => undefined),
       );
     const engine = engines.get(name);
-    const warning = engine ? identicalCopiesWarning(engine, parsed.letter) : undefined;
+    const warning = engine ? identicalCopiesWarning(engine, parsed.letter, flags.templates) : undefined;
     if (warning) warnings.push(warning);
   }
   return warnings;

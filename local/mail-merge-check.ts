@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { Letter } from "../functions/core/letter/parse-letter";
 import type { LocaleId } from "../functions/core/locales";
 import { buildLetterView, type LetterView } from "../functions/core/template/letter-view";
@@ -30,15 +31,15 @@ export function recipientFieldsPrinted(engine: TemplateEngine, letter: Letter): 
 
 /**
  * A mail merge whose template prints nothing of the recipient makes identical copies: said once per
- * letter, naming the template and the fields it never prints. Undefined when the copies differ (or
+ * letter, naming the template (under `templatesDir`, the --templates folder as written) and the fields it never prints. Undefined when the copies differ (or
  * the letter has no recipient to merge).
  */
-export function identicalCopiesWarning(engine: TemplateEngine, letter: Letter): string | undefined {
+export function identicalCopiesWarning(engine: TemplateEngine, letter: Letter, templatesDir = "templates"): string | undefined {
   const fields = recipientFieldsPrinted(engine, letter);
   if (!fields || fields.printed.length > 0) return undefined;
   const copies = letter.facts.recipients.length;
   return (
     `${letter.facts.id}: --recipients makes ${copies} ${copies === 1 ? "copy" : "copies"} that say nothing of their recipient: template "${engine.set.name}" ` +
-    `(templates/${engine.set.name}/letter.hbs and its partials) never prints ${fields.neverPrinted.join(", ")}; print one of them (as un-security-council's partials/addressee.hbs does) or leave out --recipients`
+    `(${join(templatesDir, engine.set.name, "letter.hbs")} and its partials) never prints ${fields.neverPrinted.join(", ")}; print one of them (as un-security-council's partials/addressee.hbs does) or leave out --recipients`
   );
 }
