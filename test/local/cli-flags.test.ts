@@ -152,7 +152,7 @@ describe("--letter and --data that name nothing", () => {
    */
   it.each([
     ["a --data folder that does not exist", (dir: string) => ["generate", "--data", join(dir, "nowhere"), "--format", "html"], "INVALID_DATA: "],
-    ["a --data path that is a file", (dir: string) => ["generate", "--data", join(DATA_DIR, "unsc-dprk-2015/en.json"), "--format", "html"], "INVALID_DATA: "],
+    ["a --data path that is a file", (_dir: string) => ["generate", "--data", join(DATA_DIR, "unsc-dprk-2015/en.json"), "--format", "html"], "INVALID_DATA: "],
     ["a --letter the data lacks", () => ["generate", "--data", DATA_DIR, "--letter", "no-such-letter", "--format", "html"], "UNKNOWN_LETTER: "],
     ["a --locale the data lacks", () => ["generate", "--data", DATA_DIR, "--letter", "unsc-dprk-2015", "--locale", "xx", "--format", "html"], "UNKNOWN_LOCALE: "],
     ["a --templates folder that does not exist", (dir: string) => ["generate", "--data", DATA_DIR, "--templates", join(dir, "nowhere"), "--format", "html"], "TEMPLATE_ERROR: "],
