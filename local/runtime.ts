@@ -335,7 +335,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       {
         store,
         letters: new DirectoryLetterSource(options.dataDir),
-        renderer: createRenderer({ templatesDir: options.templatesDir, paper: options.paper }),
+        // At start, a broken template folder is set aside, not every letter (fresh user 7, item 4). A reload
+        // (serve following templates/) stays strict: a template broken while editing keeps the renderer before.
+        renderer: createRenderer({ templatesDir: options.templatesDir, paper: options.paper, brokenTemplates: "set-aside" }),
         makeRenderer: () => createRenderer({ templatesDir: options.templatesDir, paper: options.paper }),
         urlLifetime,
         ...(options.shareLinkBaseUrl

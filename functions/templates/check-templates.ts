@@ -5,7 +5,7 @@ import { marginBoxUrls, parseStylesheets, StyleError } from "../core/style";
 import { documentStylesheets, type Paper } from "../core/style/document-stylesheets";
 import type { PreparedTemplates } from "../core/template/prepared-templates";
 import { marginBoxImageProblems } from "../core/template/template-images";
-import type { TemplateSet } from "../core/template/template-engine";
+import type { TemplateEngine, TemplateSet } from "../core/template/template-engine";
 import { TemplateLibrary, templateStylesheets } from "../core/template/template-library";
 
 /**
@@ -15,9 +15,35 @@ import { TemplateLibrary, templateStylesheets } from "../core/template/template-
  * reads them), every problem of every template in one error. A template whose sources fail still
  * has its stylesheets checked, so that a syntax error does not hide them until the next run.
  *
+ * `broken`: "refuse" (the default; the Lambda's) throws for any template's problem; "set-aside" checks each
+ * template alone and keeps the ones that load, the others in the library's `broken` with their problems, so
+ * one broken folder does not stop the letters of the others (a local run: the letter is at hand, the folder
+ * may be someone's work in progress). A problem of the shared ua.css is every template's, so none loads.
+ *
  * @throws LetterpressError TEMPLATE_ERROR, one line per problem, each naming its file and line
  */
-export function checkedTemplateLibrary(sets: readonly TemplateSet[], prepared: PreparedTemplates | undefined, paper: Paper): TemplateLibrary {
+export function checkedTemplateLibrary(
+  sets: readonly TemplateSet[],
+  prepared: PreparedTemplates | undefined,
+  paper: Paper,
+  broken: "refuse" | "set-aside" = "refuse",
+): TemplateLibrary {
+  if (broken === "refuse") return strictLibrary(sets, prepared, paper);
+  const engines: TemplateEngine[] = [];
+  const setAside = new Map<string, string>();
+  for (const set of sets) {
+    try {
+      engines.push(strictLibrary([set], prepared, paper).get(set.name) as TemplateEngine);
+    } catch (error) {
+      if (!(error instanceof LetterpressError) || error.code !== "TEMPLATE_ERROR") throw error;
+      setAside.set(set.name, error.message);
+    }
+  }
+  return new TemplateLibrary({ engines, broken: setAside });
+}
+
+/** Every template's problems, all at once, or the library of them all. */
+function strictLibrary(sets: readonly TemplateSet[], prepared: PreparedTemplates | undefined, paper: Paper): TemplateLibrary {
   let library: TemplateLibrary | undefined;
   const problems = new Set<string>();
   try {
