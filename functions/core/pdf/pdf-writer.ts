@@ -997,6 +997,28 @@ const CLOSE_HEX = 0x3e;
 const MINUS_SIGN = 0x2d;
 
 /**
+ * Whether a right-to-left word space (glyph `i` of run `index`, in drawing order) is followed by a
+ * cluster whose marks are drawn before its letter (stored reversed: "بٌ", "שֶׁ", "هٔ"), in the same
+ * face, which pdf.js must not take its held-back space into (see `encodeRtlAnchor`). Such a space is
+ * given the text ARABIC LETTER MARK and space, so pdf.js positions it at once, as it does the anchor,
+ * and the anchor is left out: drawn after the space, its own space copied beside the word space, the
+ * mark between them ("كتابٌ \u061C جميلٌ"), in both extractors. Across a change of face the anchor stays
+ * (pdf.js starts a new piece of text there).
+ */
+function spaceAnchorsNext(order: readonly PlacedRun[], index: number, i: number): boolean {
+  const face = order[index]!.run.face;
+  for (let k = index, from = i + 1; k < order.length; k++, from = 0) {
+    const run = order[k]!.run;
+    for (let j = from; j < run.glyphs.length; j++) {
+      const text = run.glyphs[j]!.text;
+      if (text === "") continue;
+      return (run.face === face || order[index]!.run.direction !== "rtl") && run.direction === "rtl" && text.length > 1 && MARK_OR_FORMAT.test(text[0]!);
+    }
+  }
+  return false;
+}
+
+/**
  * Opens the ActualText span of an emoji sequence poppler would misorder (see popplerMisorders): its
  * text in logical order (`reversed`: the cluster is stored reversed), between the marks. A function,
  * not a closure made for every glyph drawn.
@@ -1039,6 +1061,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   let afterRtl = false;
   // Whether the glyph drawn last was a word space: pdf.js holds it back (see encodeRtlAnchor).
   let afterSpace = false;
+  // Whether that space carried the anchor of the cluster after it (see spaceAnchorsNext).
+  let afterAnchorSpace: "rtl" | "ltr" | undefined;
   let lastFace: EmbeddedFace | undefined;
   let lastText = "";
   // The last character drawn before this glyph, spaces aside (see readsAsLatinInPdfjs).
@@ -1146,12 +1170,16 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         }
         // Text of one code unit is never split: no lookup for the common case.
         const pieces = glyph.text.length < 2 ? SINGLE : piecesOf(face.caches, glyph);
-        if (pieces.before.length > 0 && (!startedText || afterSpace)) {
-          show.code(face.encodeRtlAnchor());
+        if (pieces.before.length > 0 && afterAnchorSpace !== "rtl" && (!startedText || afterSpace)) {
+          // After a left-to-right space that pdf.js positions (see spaceAnchorsNext), poppler alone needs the mark.
+          show.code(afterAnchorSpace === "ltr" ? face.encodeInvisible(RTL_MARK) : face.encodeRtlAnchor());
           show.adjust((scale * 1000) / placed.size);
         }
         startedText = true;
+        // A right-to-left word space before such a cluster is its anchor itself (see spaceAnchorsNext).
+        const anchorSpace = glyph.text === " " && spaceAnchorsNext(order, index, i);
         afterSpace = glyph.text === " ";
+        afterAnchorSpace = anchorSpace ? placed.run.direction : undefined;
         // Most glyphs have no marks to carry: no lookup, no allocation for them.
         const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
         // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span.
@@ -1191,7 +1219,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
           if (mark) show.code(face.encodeInvisible(mark));
           // The writer's mark stays outside the span: it ends the stretch before the sequence.
           if (emojiSpan) openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, mark === RTL_MARK);
-          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : face.encode(glyph));
+          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : anchorSpace ? face.encodeMarked(glyph, rtl ? RTL_MARK : LTR_MARK) : face.encode(glyph));
         }
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
