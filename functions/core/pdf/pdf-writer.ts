@@ -1170,21 +1170,24 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         }
         // Text of one code unit is never split: no lookup for the common case.
         const pieces = glyph.text.length < 2 ? SINGLE : piecesOf(face.caches, glyph);
-        if (pieces.before.length > 0 && afterAnchorSpace !== "rtl" && (!startedText || afterSpace)) {
+        // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span.
+        const emojiSpan = rtlLine && popplerMisorders(glyph.text);
+        // Inside an emoji sequence's span, for pdf.js alone: poppler copied its space beside the word space.
+        const anchorInSpan = emojiSpan && pieces.before.length > 0 && (!startedText || afterSpace);
+        if (pieces.before.length > 0 && !emojiSpan && afterAnchorSpace !== "rtl" && (!startedText || afterSpace)) {
           // After a left-to-right space that pdf.js positions (see spaceAnchorsNext), poppler alone needs the mark.
           show.code(afterAnchorSpace === "ltr" ? face.encodeInvisible(RTL_MARK) : face.encodeRtlAnchor());
           show.adjust((scale * 1000) / placed.size);
         }
         startedText = true;
-        // A right-to-left word space before such a cluster is its anchor itself (see spaceAnchorsNext).
+        // A word space before such a cluster is its anchor itself (see spaceAnchorsNext).
         const anchorSpace = glyph.text === " " && spaceAnchorsNext(order, index, i);
         afterSpace = glyph.text === " ";
         afterAnchorSpace = anchorSpace ? placed.run.direction : undefined;
         // Most glyphs have no marks to carry: no lookup, no allocation for them.
         const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
-        // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span.
-        const emojiSpan = rtlLine && popplerMisorders(glyph.text);
-        show.hexCodes(invisible.before);
+        // Inside an emoji sequence's span, its marks too ("\uFE0F❤" stored reversed): poppler copied the VS16 twice.
+        if (!emojiSpan) show.hexCodes(invisible.before);
         // A mark for poppler's reordering (see RTL_MARK and LTR_MARK), on an invisible glyph of its own
         // that pdf.js skips (its text is a format character): pdf.js reads these lines right without it.
         let mark = "";
@@ -1213,12 +1216,26 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         startedRun = true;
         ltrStretchOpen = !rtl;
         if (markForPdfjs) {
-          if (emojiSpan) openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, true);
+          if (emojiSpan) {
+            openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, true);
+            if (anchorInSpan) {
+              show.code(face.encodeRtlAnchor());
+              show.adjust((scale * 1000) / placed.size);
+            }
+            show.hexCodes(invisible.before);
+          }
           show.code(face.encodeMarked(glyph, mark));
         } else {
           if (mark) show.code(face.encodeInvisible(mark));
           // The writer's mark stays outside the span: it ends the stretch before the sequence.
-          if (emojiSpan) openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, mark === RTL_MARK);
+          if (emojiSpan) {
+            openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, mark === RTL_MARK);
+            if (anchorInSpan) {
+              show.code(face.encodeRtlAnchor());
+              show.adjust((scale * 1000) / placed.size);
+            }
+            show.hexCodes(invisible.before);
+          }
           show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : anchorSpace ? face.encodeMarked(glyph, rtl ? RTL_MARK : LTR_MARK) : face.encode(glyph));
         }
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {

@@ -55,3 +55,24 @@ describe.each(CASES)("a word space after a combining mark copies as one space: $
     expect(text).not.toMatch(/ {2}/u);
   });
 });
+
+/**
+ * An emoji with VARIATION SELECTOR-16 before a space in a right-to-left line (fresh7 item 2): the
+ * selector, stored before its pictograph in the reversed cluster, was drawn outside the sequence's
+ * ActualText span and copied by poppler a second time; the hair-wide anchor before it added a space.
+ * The order of the sequences in such a line is another matter (fresh7 item 3), not held here.
+ */
+describe("an emoji sequence with U+FE0F before a space in a right-to-left line copies its selector once and one space", () => {
+  const paragraphs = ["שלום 😀👍🏿❤️ עולם", "مرحبا ❤️ عالم", "שָׁלוֹם ✌🏽❤️ עולם"];
+  let pages: { poppler: string[]; pdfjs: string[] };
+  beforeAll(async () => {
+    pages = extractBoth(await renderPdf(letter("he", "rtl", paragraphs), options("he")));
+  });
+
+  it.each(["poppler", "pdfjs"] as const)("by %s", (extractor) => {
+    const text = copied(pages[extractor].join("\n"));
+    const selectors = (s: string) => [...s].filter((char) => char === "\uFE0F").length;
+    expect(selectors(text)).toBe(selectors(paragraphs.join("")));
+    expect(text).not.toMatch(/ {2}/u);
+  });
+});
