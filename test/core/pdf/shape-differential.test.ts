@@ -6,12 +6,19 @@ import type { LocaleId } from "../../../functions/core/locales";
 import { type ParsedLetter, parseLetter } from "../../../functions/core/letter/parse-letter";
 import { sourceFingerprint } from "../../../functions/core/letter/source-fingerprint";
 import { type DocumentRenderer, renderDocument } from "../../../functions/core/render-document";
+import * as letterTree from "../../../functions/core/pdf/letter-tree";
 import { TemplateLibrary } from "../../../functions/core/template/template-library";
 import { hyphenateFragment } from "../../../functions/core/text/hyphenate";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
 import { createRenderer } from "../../../functions/render/create-renderer";
 import { loadTemplateSets } from "../../../functions/templates/load-template-set";
 import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR } from "../../support/letters";
+
+// The PDF's parses, counted: the warm round must take the kept shapes' way for many letters.
+jest.mock("../../../functions/core/pdf/letter-tree", () => {
+  const actual = jest.requireActual("../../../functions/core/pdf/letter-tree");
+  return { ...actual, parseLetter: jest.fn(actual.parseLetter) };
+});
 
 /**
  * A differential test of the caches that reuse one letter's work for another (the PDF's letter
@@ -36,15 +43,11 @@ function generator(seed: number): () => number {
   };
 }
 
-const WORDS = [
+/** Words a merge's texts are made of: plain text, which the letter shapes take in place of other plain text. */
+const PLAIN_WORDS = [
   "Ambassador",
   "Delattre",
   "Zhang",
-  "O'Brien",
-  '"Excellency"',
-  "Smith & Jones",
-  "a<b>c",
-  "x > y",
   "Am\u00adbas\u00adsa\u00addor",
   "Re\u00adpre\u00adsen\u00adta\u00adtive",
   "السفير",
@@ -58,23 +61,29 @@ const WORDS = [
   "🇫🇷",
   "Müller-Lüdenscheidt",
   "internationalization",
+  "responsibilities",
   "I",
   "—",
   "1948",
 ];
 
-/** A text of about `length` characters, of words from WORDS, with a space now and then doubled or at an end. */
+/** Text that is not plain (escaped by the template, or white space that collapses): such a letter is parsed anew. */
+const HAZARDS = ["O'Brien", '"Excellency"', "Smith & Jones", "a<b>c", "x > y", "  "];
+
+/** A text of about `length` characters of PLAIN_WORDS; now and then a hazard, or a space at an end. */
 function textOf(random: () => number, length: number): string {
+  const hazard = random() < 0.12;
   let out = "";
-  while (out.length < length) {
-    const word = WORDS[Math.floor(random() * WORDS.length)]!;
-    const gap = random() < 0.08 ? "  " : " ";
-    out = out ? `${out}${gap}${word}` : word;
-  }
+  while (out.length < length) out = out ? `${out} ${PLAIN_WORDS[Math.floor(random() * PLAIN_WORDS.length)]!}` : PLAIN_WORDS[Math.floor(random() * PLAIN_WORDS.length)]!;
   // Cut at a code point (never half a surrogate pair): the data's own check refuses those.
-  out = Array.from(out).slice(0, Math.max(1, length)).join("");
-  if (random() < 0.05) out = ` ${out}`;
-  if (random() < 0.05) out = `${out} `;
+  out = Array.from(out).slice(0, Math.max(1, length)).join("").trim() || "I";
+  if (hazard) {
+    const points = Array.from(out);
+    points.splice(Math.floor(random() * points.length), 0, HAZARDS[Math.floor(random() * HAZARDS.length)]!);
+    out = points.join("");
+  }
+  if (random() < 0.03) out = ` ${out}`;
+  if (random() < 0.03) out = `${out} `;
   return out;
 }
 
@@ -153,7 +162,8 @@ describe("a cached render differs in no byte from an uncached one", () => {
   };
 
   // Seeds found to differ are kept here as cases of their own, beside the generated ones.
-  const SEEDS = [1, 2, 3];
+  // SHAPE_CHECK_SEEDS="4,5,6" hunts with other seeds (run by hand; the suite keeps its run short).
+  const SEEDS = process.env.SHAPE_CHECK_SEEDS ? process.env.SHAPE_CHECK_SEEDS.split(",").map(Number) : [1, 2];
   const READERS = 4;
 
   test.each(SEEDS)("seed %i: every reader's PDF and HTML, made warm and interleaved, equals the one made cold", async (seed) => {
@@ -172,8 +182,15 @@ describe("a cached render differs in no byte from an uncached one", () => {
     // Half the PDFs are checked (a cold PDF costs a full parse, style and font cache); every HTML page is.
     const checked = requests.filter(({ request }) => request.format === "html" || random() < 0.5);
     const warm = new Map<(typeof requests)[number], Outcome>();
+    // The PDF's parses (render-pdf.ts passes whether it wants source locations; the HTML's web-fonts.ts does not).
+    const parsing = letterTree.parseLetter as jest.MockedFunction<typeof letterTree.parseLetter>;
+    parsing.mockClear();
+    const pdfParses = () => parsing.mock.calls.filter((call) => call.length === 2).length;
+    let reused = 0;
     for (const made of requests) {
+      const before = pdfParses();
       const outcome = await outcomeOf(() => renderDocument(renderer, made.parsed, made.request));
+      if (made.request.format === "pdf" && "bytes" in outcome && pdfParses() === before) reused++;
       if (checked.includes(made)) warm.set(made, outcome);
     }
     const differing: string[] = [];
@@ -192,9 +209,12 @@ describe("a cached render differs in no byte from an uncached one", () => {
       if (!same(warm.get(made)!, outcome)) differing.push(`seed ${seed}: ${request.letterId} ${request.locale} ${request.recipientId} ${request.format}`);
     }
     void cold;
+    if (process.env.SHAPE_CHECK_DEBUG) console.log(`seed ${seed}: ${requests.length} made warm, ${checked.length} compared, ${reused} PDFs from a kept shape`);
     if (process.env.SHAPE_CHECK_DEBUG) for (const o of warm.values()) if ("error" in o) console.log(o.error.slice(0, 300));
     expect(differing).toEqual([]);
     // The generated data was renderable: the comparison was of documents, not of errors alone.
     expect([...warm.values()].filter((outcome) => "bytes" in outcome).length).toBeGreaterThan(checked.length / 2);
+    // And the shapes served: a good part of the warm PDFs were made from a kept shape, not parsed.
+    expect(reused).toBeGreaterThanOrEqual(4);
   }, 300_000);
 });
