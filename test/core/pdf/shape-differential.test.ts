@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, appendFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DocumentRequest } from "../../../functions/core/documents";
@@ -227,3 +227,49 @@ describe("a cached render differs in no byte from an uncached one", () => {
     300_000,
   );
 });
+
+describe("a reader's text that only a hidden element shows, equal to another text's flow text", () => {
+  // The HTML's shapes matched a text piece to the font run of the same text: a hidden piece ("Ω Ψ",
+  // no run of its own) took the run of a visible text that collapses to it ("Ω  Ψ"), and a later
+  // reader's hidden words were counted as that visible text's characters.
+  let templatesDir: string;
+  let renderer: DocumentRenderer;
+  beforeAll(async () => {
+    templatesDir = mkdtempSync(join(tmpdir(), "shape-check-hidden-"));
+    cpSync(TEMPLATES_DIR, templatesDir, { recursive: true });
+    const addressee = join(templatesDir, "un-security-council", "partials", "addressee.hbs");
+    writeFileSync(addressee, readFileSync(addressee, "utf8").replace("{{recipient.representative}}</address>", '{{recipient.representative}}<span class="hidden-country">{{recipient.country}}</span></address>'));
+    appendFileSync(join(templatesDir, "un-security-council", "print.css"), "\n.hidden-country { display: none; }\n");
+    renderer = await createRenderer({ templatesDir, paper: "A4" });
+  }, 120_000);
+  afterAll(() => rmSync(templatesDir, { recursive: true, force: true }));
+
+  test("every reader's HTML made after another reader's equals the one made first", async () => {
+    const readers = [
+      { id: "r0", representative: "Ωmega  Ψ", country: "Ωmega Ψ" },
+      { id: "r1", representative: "Ωmega  Ψ", country: "Жук" },
+    ];
+    const folder = join(DATA_DIR, SEED_LETTER);
+    const facts = JSON.parse(readFileSync(join(folder, "letter.json"), "utf8"));
+    facts.id = "shape-check-hidden";
+    facts.recipients = readers.map(({ id }) => ({ id, country: "FR", locale: "en" }));
+    const en = JSON.parse(readFileSync(join(folder, "en.json"), "utf8"));
+    en.recipients = Object.fromEntries(readers.map(({ id, representative, country }) => [id, { representative, country }]));
+    const parsed = parseLetter(facts.id, [
+      { name: "letter.json", bytes: Buffer.from(JSON.stringify(facts)) },
+      { name: "en.json", bytes: Buffer.from(JSON.stringify(en)) },
+    ]);
+    const request = (recipientId: string): DocumentRequest => ({ letterId: facts.id, locale: "en", format: "html", recipientId });
+    const coldRenderer = async (): Promise<DocumentRenderer> => {
+      const fonts = loadFontLibrary();
+      return { ...renderer, templates: new TemplateLibrary(await loadTemplateSets(templatesDir)), caches: fonts.caches, webFonts: { fonts, subset: renderer.webFonts!.subset } };
+    };
+    for (const order of [["r0", "r1"], ["r1", "r0"]]) {
+      const warm = await coldRenderer();
+      const made = new Map<string, Buffer>();
+      for (const id of order) made.set(id, (await renderDocument(warm, parsed, request(id))).bytes);
+      for (const id of order) expect({ id, same: made.get(id)!.equals((await renderDocument(await coldRenderer(), parsed, request(id))).bytes) }).toEqual({ id, same: true });
+    }
+  }, 300_000);
+});
+
