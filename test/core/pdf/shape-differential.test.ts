@@ -238,7 +238,13 @@ describe("a reader's text that only a hidden element shows, equal to another tex
     templatesDir = mkdtempSync(join(tmpdir(), "shape-check-hidden-"));
     cpSync(TEMPLATES_DIR, templatesDir, { recursive: true });
     const addressee = join(templatesDir, "un-security-council", "partials", "addressee.hbs");
-    writeFileSync(addressee, readFileSync(addressee, "utf8").replace("{{recipient.representative}}</address>", '{{recipient.representative}}<span class="hidden-country">{{recipient.country}}</span></address>'));
+    writeFileSync(
+      addressee,
+      readFileSync(addressee, "utf8").replace(
+        "{{recipient.representative}}</address>",
+        '{{recipient.representative}}<span class="hidden-country">{{recipient.country}}</span></address>',
+      ),
+    );
     appendFileSync(join(templatesDir, "un-security-council", "print.css"), "\n.hidden-country { display: none; }\n");
     renderer = await createRenderer({ templatesDir, paper: "A4" });
   }, 120_000);
@@ -264,7 +270,10 @@ describe("a reader's text that only a hidden element shows, equal to another tex
       const fonts = loadFontLibrary();
       return { ...renderer, templates: new TemplateLibrary(await loadTemplateSets(templatesDir)), caches: fonts.caches, webFonts: { fonts, subset: renderer.webFonts!.subset } };
     };
-    for (const order of [["r0", "r1"], ["r1", "r0"]]) {
+    for (const order of [
+      ["r0", "r1"],
+      ["r1", "r0"],
+    ]) {
       const warm = await coldRenderer();
       const made = new Map<string, Buffer>();
       for (const id of order) made.set(id, (await renderDocument(warm, parsed, request(id))).bytes);
@@ -272,4 +281,3 @@ describe("a reader's text that only a hidden element shows, equal to another tex
     }
   }, 300_000);
 });
-
