@@ -36,9 +36,9 @@ export interface RendererOptions {
   /**
    * A template folder that does not load: "refuse" (the default, the Lambda's: a deployment ships no
    * broken template) stops the renderer; "set-aside" (a local run) keeps the others, and a letter that
-   * names it fails with its problems (checkedTemplateLibrary).
+   * names it fails with its problems; a set of names sets aside those alone (checkedTemplateLibrary).
    */
-  brokenTemplates?: "refuse" | "set-aside";
+  brokenTemplates?: "refuse" | "set-aside" | ReadonlySet<string>;
 }
 
 /** Binds the core to its assets: every template folder from disk (each compiled once), fonts parsed once per process. */

@@ -18,7 +18,9 @@ import { TemplateLibrary, templateStylesheets } from "../core/template/template-
  * `broken`: "refuse" (the default; the Lambda's) throws for any template's problem; "set-aside" checks each
  * template alone and keeps the ones that load, the others in the library's `broken` with their problems, so
  * one broken folder does not stop the letters of the others (a local run: the letter is at hand, the folder
- * may be someone's work in progress). A problem of the shared ua.css is every template's, so none loads.
+ * may be someone's work in progress). A set of names sets aside only those templates and refuses the
+ * others' problems (serve's reload: a folder set aside at start stays aside, a template broken while
+ * editing keeps the renderer before). A problem of the shared ua.css is every template's, so none loads.
  *
  * @throws LetterpressError TEMPLATE_ERROR, one line per problem, each naming its file and line
  */
@@ -26,19 +28,23 @@ export function checkedTemplateLibrary(
   sets: readonly TemplateSet[],
   prepared: PreparedTemplates | undefined,
   paper: Paper,
-  broken: "refuse" | "set-aside" = "refuse",
+  broken: "refuse" | "set-aside" | ReadonlySet<string> = "refuse",
 ): TemplateLibrary {
   if (broken === "refuse") return strictLibrary(sets, prepared, paper);
+  const mayBeSetAside = (name: string) => broken === "set-aside" || (broken as ReadonlySet<string>).has(name);
   const engines: TemplateEngine[] = [];
   const setAside = new Map<string, string>();
+  const refused: string[] = [];
   for (const set of sets) {
     try {
       engines.push(strictLibrary([set], prepared, paper).get(set.name) as TemplateEngine);
     } catch (error) {
       if (!(error instanceof LetterpressError) || error.code !== "TEMPLATE_ERROR") throw error;
-      setAside.set(set.name, error.message);
+      if (mayBeSetAside(set.name)) setAside.set(set.name, error.message);
+      else refused.push(error.message);
     }
   }
+  if (refused.length > 0) throw new LetterpressError("TEMPLATE_ERROR", refused.join("\n"));
   return new TemplateLibrary({ engines, broken: setAside });
 }
 

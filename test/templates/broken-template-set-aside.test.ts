@@ -83,6 +83,15 @@ describe("a broken template folder in a local run", () => {
     expect(said.find((warning) => warning.startsWith('template "badstyle"'))).toMatch(/badstyle\/print\.css/);
   });
 
+  it("set aside by name (serve's reload: the folders set aside at start), the others' problems still refuse the renderer", async () => {
+    const onlyShouting = createRenderer({ templatesDir: dir, paper: "A4", brokenTemplates: new Set(["shouting"]) });
+    await expect(onlyShouting).rejects.toThrow(/badstyle\/print\.css/);
+    await expect(onlyShouting).rejects.not.toThrow(/shouting/);
+    const both = await createRenderer({ templatesDir: dir, paper: "A4", brokenTemplates: new Set(["shouting", "badstyle"]) });
+    expect(both.templates.names).toEqual(["parliamentary-committee", "un-security-council"]);
+    expect([...both.templates.broken.keys()].sort()).toEqual(["badstyle", "shouting"]);
+  });
+
   it("stops the Lambda's renderer (the default), naming every broken template's problems", async () => {
     await expect(createRenderer({ templatesDir: dir, paper: "A4" })).rejects.toThrow(/shouting\/letter\.hbs line \d+/);
     await expect(createRenderer({ templatesDir: dir, paper: "A4" })).rejects.toThrow(/badstyle\/print\.css/);
