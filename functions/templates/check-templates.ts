@@ -20,7 +20,8 @@ import { TemplateLibrary, templateStylesheets } from "../core/template/template-
  * one broken folder does not stop the letters of the others (a local run: the letter is at hand, the folder
  * may be someone's work in progress). A set of names sets aside only those templates and refuses the
  * others' problems (serve's reload: a folder set aside at start stays aside, a template broken while
- * editing keeps the renderer before). A problem of the shared ua.css is every template's, so none loads.
+ * editing keeps the renderer before). When no template loads (a problem of the shared ua.css is every
+ * template's), nothing is set aside: the run is refused with every problem.
  *
  * @throws LetterpressError TEMPLATE_ERROR, one line per problem, each naming its file and line
  */
@@ -44,6 +45,8 @@ export function checkedTemplateLibrary(
       else refused.push(error.message);
     }
   }
+  // No template loads (ua.css, which all share, or every folder broken): nothing could be made, so the run is refused as before.
+  if (engines.length === 0 && setAside.size > 0) refused.push(...setAside.values());
   if (refused.length > 0) throw new LetterpressError("TEMPLATE_ERROR", refused.join("\n"));
   return new TemplateLibrary({ engines, broken: setAside });
 }

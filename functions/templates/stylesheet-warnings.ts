@@ -22,7 +22,10 @@ export async function templateStylesheetWarnings(templatesDir: string, paper: Pa
     } catch (error) {
       if (!(error instanceof LetterpressError) || error.code !== "TEMPLATE_ERROR") throw error;
       warnings.add(
-        `template "${set.name}" (${set.folder ?? `templates/${set.name}`}) does not load and is set aside: its letters fail, the others are made. Its problems:\n${error.message}`,
+        `template "${set.name}" (${set.folder ?? `templates/${set.name}`}) does not load and is set aside: its letters fail, the others are made. Its problems:\n${error.message
+          .split("\n")
+          .map((line) => `  ${line}`)
+          .join("\n")}`,
       );
       continue;
     }

@@ -92,6 +92,11 @@ describe("a broken template folder in a local run", () => {
     expect([...both.templates.broken.keys()].sort()).toEqual(["badstyle", "shouting"]);
   });
 
+  it("is not set aside when no template would load (ua.css, which every template reads): the run is refused as before", async () => {
+    writeFileSync(join(dir, "ua.css"), `${readFileSync(join(dir, "ua.css"), "utf8")}\np { colour: red; }\n`);
+    await expect(createRenderer({ templatesDir: dir, paper: "A4", brokenTemplates: "set-aside" })).rejects.toThrow(/ua\.css line \d+, selector p, property colour/);
+  });
+
   it("stops the Lambda's renderer (the default), naming every broken template's problems", async () => {
     await expect(createRenderer({ templatesDir: dir, paper: "A4" })).rejects.toThrow(/shouting\/letter\.hbs line \d+/);
     await expect(createRenderer({ templatesDir: dir, paper: "A4" })).rejects.toThrow(/badstyle\/print\.css/);
