@@ -330,13 +330,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     client.destroy();
     await embedded?.stop();
   };
+  const startRenderer = createRenderer({ templatesDir: options.templatesDir, paper: options.paper, brokenTemplates: "set-aside" });
   try {
     return await wireLocalRuntime(
       {
         store,
         letters: new DirectoryLetterSource(options.dataDir),
-        renderer: createRenderer({ templatesDir: options.templatesDir, paper: options.paper }),
-        makeRenderer: () => createRenderer({ templatesDir: options.templatesDir, paper: options.paper }),
+        // At start, a broken template folder is set aside, not every letter (fresh user 7, item 4). A reload
+        // (serve following templates/) sets aside only those: a template broken while editing keeps the renderer before.
+        renderer: startRenderer,
+        makeRenderer: async () =>
+          createRenderer({ templatesDir: options.templatesDir, paper: options.paper, brokenTemplates: new Set((await startRenderer).templates.broken.keys()) }),
         urlLifetime,
         ...(options.shareLinkBaseUrl
           ? {

@@ -33,6 +33,12 @@ export interface RendererOptions {
    * one prepared is compiled at run time, as every source is without it.
    */
   prepared?: PreparedTemplates;
+  /**
+   * A template folder that does not load: "refuse" (the default, the Lambda's: a deployment ships no
+   * broken template) stops the renderer; "set-aside" (a local run) keeps the others, and a letter that
+   * names it fails with its problems; a set of names sets aside those alone (checkedTemplateLibrary).
+   */
+  brokenTemplates?: "refuse" | "set-aside" | ReadonlySet<string>;
 }
 
 /** Binds the core to its assets: every template folder from disk (each compiled once), fonts parsed once per process. */
@@ -40,7 +46,7 @@ export async function createRenderer(options: RendererOptions): Promise<Document
   // CSS outside the supported table fails every document of both editions before any is made, not
   // the PDF alone: the HTML page must never show a look the PDF refuses. Every template's problems
   // (sources, catalogs, stylesheets) come in one error (checkedTemplateLibrary).
-  const templates = checkedTemplateLibrary(await loadTemplateSets(options.templatesDir), options.prepared ?? preparedBesideCode(), options.paper);
+  const templates = checkedTemplateLibrary(await loadTemplateSets(options.templatesDir), options.prepared ?? preparedBesideCode(), options.paper, options.brokenTemplates);
   const engines = templates.names.map((name) => templates.get(name) as TemplateEngine);
   const fonts = loadFontLibrary(options.fontDir);
   // Parsing fonts' shaping tables and compiling the typesetter costs a few hundred ms once per process:

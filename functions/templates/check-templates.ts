@@ -5,7 +5,7 @@ import { marginBoxUrls, parseStylesheets, StyleError } from "../core/style";
 import { documentStylesheets, type Paper } from "../core/style/document-stylesheets";
 import type { PreparedTemplates } from "../core/template/prepared-templates";
 import { marginBoxImageProblems } from "../core/template/template-images";
-import type { TemplateSet } from "../core/template/template-engine";
+import type { TemplateEngine, TemplateSet } from "../core/template/template-engine";
 import { TemplateLibrary, templateStylesheets } from "../core/template/template-library";
 
 /**
@@ -15,9 +15,44 @@ import { TemplateLibrary, templateStylesheets } from "../core/template/template-
  * reads them), every problem of every template in one error. A template whose sources fail still
  * has its stylesheets checked, so that a syntax error does not hide them until the next run.
  *
+ * `broken`: "refuse" (the default; the Lambda's) throws for any template's problem; "set-aside" checks each
+ * template alone and keeps the ones that load, the others in the library's `broken` with their problems, so
+ * one broken folder does not stop the letters of the others (a local run: the letter is at hand, the folder
+ * may be someone's work in progress). A set of names sets aside only those templates and refuses the
+ * others' problems (serve's reload: a folder set aside at start stays aside, a template broken while
+ * editing keeps the renderer before). When no template loads (a problem of the shared ua.css is every
+ * template's), nothing is set aside: the run is refused with every problem.
+ *
  * @throws LetterpressError TEMPLATE_ERROR, one line per problem, each naming its file and line
  */
-export function checkedTemplateLibrary(sets: readonly TemplateSet[], prepared: PreparedTemplates | undefined, paper: Paper): TemplateLibrary {
+export function checkedTemplateLibrary(
+  sets: readonly TemplateSet[],
+  prepared: PreparedTemplates | undefined,
+  paper: Paper,
+  broken: "refuse" | "set-aside" | ReadonlySet<string> = "refuse",
+): TemplateLibrary {
+  if (broken === "refuse") return strictLibrary(sets, prepared, paper);
+  const mayBeSetAside = (name: string) => broken === "set-aside" || (broken as ReadonlySet<string>).has(name);
+  const engines: TemplateEngine[] = [];
+  const setAside = new Map<string, string>();
+  const refused: string[] = [];
+  for (const set of sets) {
+    try {
+      engines.push(strictLibrary([set], prepared, paper).get(set.name) as TemplateEngine);
+    } catch (error) {
+      if (!(error instanceof LetterpressError) || error.code !== "TEMPLATE_ERROR") throw error;
+      if (mayBeSetAside(set.name)) setAside.set(set.name, error.message);
+      else refused.push(error.message);
+    }
+  }
+  // No template loads (ua.css, which all share, or every folder broken): nothing could be made, so the run is refused as before.
+  if (engines.length === 0 && setAside.size > 0) refused.push(...setAside.values());
+  if (refused.length > 0) throw new LetterpressError("TEMPLATE_ERROR", refused.join("\n"));
+  return new TemplateLibrary({ engines, broken: setAside });
+}
+
+/** Every template's problems, all at once, or the library of them all. */
+function strictLibrary(sets: readonly TemplateSet[], prepared: PreparedTemplates | undefined, paper: Paper): TemplateLibrary {
   let library: TemplateLibrary | undefined;
   const problems = new Set<string>();
   try {

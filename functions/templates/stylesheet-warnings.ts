@@ -1,18 +1,34 @@
 import { editionStylesheets } from "../core/html/render-html";
 import type { Paper } from "../core/style/document-stylesheets";
-import { TemplateEngine } from "../core/template/template-engine";
+import { LetterpressError } from "../core/errors";
+import type { TemplateEngine } from "../core/template/template-engine";
+import { checkedTemplateLibrary } from "./check-templates";
 import { templateStylesheets } from "../core/template/template-library";
 import { loadTemplateSets } from "./load-template-set";
 
 /**
  * What the templates' stylesheets draw as written but not as meant (a font-family naming a family
  * the registry lacks before one it has), each said once, for the command line to print before a run:
- * every language's document sheets are read, as the renderer reads them.
+ * every language's document sheets are read, as the renderer reads them. A template folder that does
+ * not load is said here too, with its problems: a local run sets it aside and makes the other
+ * templates' letters (checkedTemplateLibrary "set-aside"), and must not do so without a word.
  */
 export async function templateStylesheetWarnings(templatesDir: string, paper: Paper): Promise<string[]> {
   const warnings = new Set<string>();
   for (const set of await loadTemplateSets(templatesDir)) {
-    const engine = new TemplateEngine(set);
+    let engine: TemplateEngine;
+    try {
+      engine = checkedTemplateLibrary([set], undefined, paper).get(set.name) as TemplateEngine;
+    } catch (error) {
+      if (!(error instanceof LetterpressError) || error.code !== "TEMPLATE_ERROR") throw error;
+      warnings.add(
+        `template "${set.name}" (${set.folder ?? `templates/${set.name}`}) does not load and is set aside: its letters fail, the others are made. Its problems:\n${error.message
+          .split("\n")
+          .map((line) => `  ${line}`)
+          .join("\n")}`,
+      );
+      continue;
+    }
     for (const locale of Object.keys(set.catalogs) as (keyof typeof set.catalogs)[]) {
       for (const warning of templateStylesheets(engine).parsed(editionStylesheets(engine, locale, paper)).warnings ?? []) warnings.add(warning);
     }

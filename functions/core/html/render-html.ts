@@ -8,7 +8,20 @@ import type { StylesheetSource } from "../style/stylesheet";
 import { marginBoxCuts } from "./margin-boxes";
 import { FACE_IDS, type FaceId, type FontLibrary } from "../pdf/font-library";
 import { cacheKind, LruCache } from "../pdf/cache";
-import { type FontUsage, fontCssBytesOf, styleLetter, type UsageCollector, type UsageRun, usageOfRuns, usageRuns, usageKey, usageWithout, type WebFontSource } from "./web-fonts";
+import {
+  type FontUsage,
+  fontCssBytesOf,
+  type StyledLetter,
+  styleLetter,
+  type UsageCollector,
+  type UsageRun,
+  usageOfRuns,
+  usageRuns,
+  usageKey,
+  usageWithout,
+  type WebFontSource,
+} from "./web-fonts";
+import { type TextNode, textNodesOfPieces } from "../pdf/letter-tree";
 import { buildLetterView, type LetterView } from "../template/letter-view";
 import type { TemplateEngine } from "../template/template-engine";
 import { type HtmlHead, templateStylesheets } from "../template/template-library";
@@ -348,26 +361,32 @@ function fontsOfLetter(engine: TemplateEngine, filled: FilledLetter, sources: re
       return { usage: usageOfRuns(others, known.runs, replaced), cuts: known.cuts };
     }
   }
-  const letter = styleLetter(filled.fragment, sources, engine.set.assets, sheets.parsed(sources));
+  // With source locations when the shape is kept: its pieces are matched to runs by text node.
+  const keeping = !known || known.fonts !== fonts;
+  const letter = styleLetter(filled.fragment, sources, engine.set.assets, sheets.parsed(sources), keeping);
   const { usage, runs } = usageRuns(fonts, letter);
   const cuts = marginBoxCuts(fonts, localeInfo(filled.view.locale), letter, engine.set.assets);
-  if (!known || known.fonts !== fonts)
-    sheets.keepShape(sources, shapeKey, { fonts, texts, runs, runOfText: runsOfTexts(texts, runs), usage, cuts, others: new Map() } satisfies LetterShape);
+  if (keeping) sheets.keepShape(sources, shapeKey, { fonts, texts, runs, runOfText: runsOfTexts(parts, runs, letter), usage, cuts, others: new Map() } satisfies LetterShape);
   return { usage, cuts };
 }
 
-/** Text pieces that are plain, appear once, and are exactly the flow text of one run: the run's index by piece. */
-function runsOfTexts(texts: readonly string[], runs: readonly UsageRun[]): Map<number, number> {
-  const pieces = new Map<string, number | null>();
-  texts.forEach((text, i) => pieces.set(text, pieces.has(text) ? null : i));
-  const runOf = new Map<string, number | null>();
-  runs.forEach((run, i) => {
-    if (run.inline !== null) runOf.set(run.inline, runOf.has(run.inline) ? null : i);
-  });
+/**
+ * Text pieces that are plain and are exactly the flow text of one run read from them: the run's index
+ * by piece. Matched by text node, never by equal strings: a piece with no run of its own (hidden) must
+ * not take the run of another text that reads the same once collapsed (test/core/pdf/shape-differential.test.ts).
+ */
+function runsOfTexts(parts: readonly string[], runs: readonly UsageRun[], letter: StyledLetter): Map<number, number> {
   const out = new Map<number, number>();
-  for (const [text, piece] of pieces) {
-    const run = runOf.get(text);
-    if (piece !== null && run !== undefined && run !== null && PLAIN_TEXT.test(text)) out.set(piece, run);
+  if (!letter.root || !letter.sources) return out;
+  const runOfNode = new Map<TextNode, number | null>();
+  runs.forEach((run, i) => {
+    const node = run.from && letter.sources!.get(run.from);
+    if (node && run.inline !== null) runOfNode.set(node, runOfNode.has(node) ? null : i);
+  });
+  for (const [piece, node] of textNodesOfPieces(letter.root, parts)) {
+    const run = runOfNode.get(node);
+    const text = parts[piece * 2]!;
+    if (run !== undefined && run !== null && PLAIN_TEXT.test(text) && runs[run]!.inline === text) out.set(piece, run);
   }
   return out;
 }

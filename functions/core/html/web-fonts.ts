@@ -1,6 +1,6 @@
 import { FACE_IDS, FAMILIES, FAMILY_IDS, type FaceId, type FamilyId, type FontLibrary, faceOf, type TextStyle } from "../pdf/font-library";
 import { cjkFamiliesOfStack, familyOfStack, markerText } from "../pdf/layout";
-import { type Box, BoxBuilder, type Inline, inlineText, parseLetter } from "../pdf/letter-tree";
+import { type Box, BoxBuilder, type Inline, inlineText, type ParsedLetter, parseLetter, type TextNode } from "../pdf/letter-tree";
 import { assignFamilies, hanFamilyOf } from "../pdf/shaping";
 import type { TemplateAssets } from "../images/image-source";
 import { cacheKind, LruCache } from "../pdf/cache";
@@ -40,6 +40,8 @@ export interface UsageRun {
   primary: FamilyId;
   style: TextStyle;
   inline: string | null;
+  /** The text inline the run was read from (null where `inline` is): `StyledLetter.sources` names its text node. */
+  from: Inline | null;
   /** The family of the Han characters `primary` lacks, as the PDF chooses it (`hanFamilyOf` the stack and the text's language). */
   han: FamilyId;
 }
@@ -58,8 +60,8 @@ export class UsageCollector {
   constructor(private readonly fonts: FontLibrary) {}
 
   /** Adds a run of text set in `style`, whose font stack's first registry family is `primary` and whose Han the primary lacks is set in `han`. */
-  add(text: string, primary: FamilyId, style: TextStyle, inline: string | null = null, han: FamilyId = "sc"): void {
-    this.runs.push({ text, primary, style, inline, han });
+  add(text: string, primary: FamilyId, style: TextStyle, inline: string | null = null, han: FamilyId = "sc", from: Inline | null = null): void {
+    this.runs.push({ text, primary, style, inline, from, han });
     this.settled = undefined;
     if (text === "") return;
     for (const [face, codePoints] of this.facesOfRun(text, primary, style, han)) {
@@ -121,7 +123,7 @@ export class UsageCollector {
       if (inline.kind === "image" && inline.image.style.verticalAlign === "middle") this.keepXHeight(primary);
       if (inline.kind !== "text") continue;
       const style = { bold: inline.style.bold, italic: italics && inline.style.italic };
-      this.add(withHyphens(inline.text), primary, style, repeated ? null : inline.text, hanFamilyOf(cjk, inline.style.lang ?? language));
+      this.add(withHyphens(inline.text), primary, style, repeated ? null : inline.text, hanFamilyOf(cjk, inline.style.lang ?? language), repeated ? null : inline);
     }
   }
 
@@ -232,16 +234,27 @@ export interface StyledLetter {
   boxes: Box;
   /** The letter's language (its `lang`): the PDF shapes its text, and chooses the face of its Han, in it. */
   lang?: string;
+  /** Given `withSources`: the parsed root (with source locations) and the text node each text inline was read from. */
+  root?: ParsedLetter["root"];
+  sources?: ReadonlyMap<Inline, TextNode>;
 }
 
 /**
  * The parse and style stages of the PDF, for the HTML edition's questions about fonts and margin
  * boxes. `parsed` is the same stylesheets already parsed by the template that owns them; parsed here when not given.
  */
-export function styleLetter(filledTemplate: string, stylesheets: readonly StylesheetSource[], images?: TemplateAssets, parsed?: ParsedStylesheets): StyledLetter {
-  const letter = parseLetter(filledTemplate);
+export function styleLetter(
+  filledTemplate: string,
+  stylesheets: readonly StylesheetSource[],
+  images?: TemplateAssets,
+  parsed?: ParsedStylesheets,
+  withSources = false,
+): StyledLetter {
+  const letter = parseLetter(filledTemplate, withSources);
   const styled = styleDocument(letter.root, parsed ?? parseStylesheets(stylesheets));
-  return { styled, boxes: new BoxBuilder(styled, images).build(letter), lang: letter.lang };
+  const sources = withSources ? new Map<Inline, TextNode>() : undefined;
+  const boxes = new BoxBuilder(styled, images, undefined, sources).build(letter);
+  return { styled, boxes, lang: letter.lang, ...(sources ? { root: letter.root, sources } : {}) };
 }
 
 /**
@@ -264,7 +277,7 @@ export function usageRuns(fonts: FontLibrary, letter: StyledLetter): { usage: Fo
 export function usageWithout(fonts: FontLibrary, runs: readonly UsageRun[], skipped: ReadonlySet<number>): UsageCollector {
   const collector = new UsageCollector(fonts);
   runs.forEach((run, i) => {
-    if (!skipped.has(i)) collector.add(run.text, run.primary, run.style, run.inline, run.han);
+    if (!skipped.has(i)) collector.add(run.text, run.primary, run.style, run.inline, run.han, run.from);
   });
   return collector;
 }

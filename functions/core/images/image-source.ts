@@ -113,30 +113,47 @@ function check(file: string, path: string, bytes: Uint8Array): ImageSource {
   if (bytes.length > IMAGE_LIMITS.maxBytes) throw imageError(file, `has ${bytes.length} bytes; an image may have at most 5 MB (${IMAGE_LIMITS.maxBytes} bytes)`);
   const format = sniff(bytes);
   if (format !== named) throw imageError(file, `is named as ${named.toUpperCase()} but its content is ${format ? format.toUpperCase() : "not a PNG, JPEG or SVG image"}`);
-  if (format === "svg") {
-    const text = Buffer.from(bytes).toString("utf8");
-    for (const { pattern, why } of SVG_REFUSED) if (pattern.test(text)) throw imageError(file, `an SVG that ${why}`);
-  }
+  if (format === "svg") return checkSvg(file, bytes);
   let size: { width?: number; height?: number };
   try {
     size = imageSize(bytes);
   } catch (error) {
-    // image-size reads an SVG's size from its width, height and viewBox attributes alone.
-    if (format === "svg") throw imageError(file, "has no size: give the <svg> a viewBox, or width and height");
     throw imageError(file, `cannot be read as ${format.toUpperCase()} (${(error as Error).message})`);
   }
   const { width, height } = size;
-  if (!width || !height) throw imageError(file, format === "svg" ? "has no size: give the <svg> a viewBox, or width and height" : "has no width or height");
+  if (!width || !height) throw imageError(file, "has no width or height");
   // Byte 28 of a PNG is its IHDR's interlace method; pdfkit decodes an interlaced PNG's pixels after the page, out of order.
   if (format === "png" && bytes[28] === 1) throw imageError(file, "is an interlaced PNG; save it without interlacing");
   if (width > IMAGE_LIMITS.maxSide || height > IMAGE_LIMITS.maxSide)
     throw imageError(file, `is ${width} x ${height} px; an image may have at most ${IMAGE_LIMITS.maxSide} px a side`);
-  if (format !== "svg" && width * height > IMAGE_LIMITS.maxPixels)
+  if (width * height > IMAGE_LIMITS.maxPixels)
     throw imageError(
       file,
       `is ${width} x ${height} px (${(width * height).toLocaleString("en")} pixels); a PNG or JPEG may have at most ${IMAGE_LIMITS.maxPixels.toLocaleString("en")} pixels, which decoded take 64 MB: scale it down`,
     );
   return { file, format, mime: MIME[format], bytes, width, height, digest: createHash("sha256").update(bytes).digest("base64") };
+}
+
+/**
+ * An SVG's problems, all at once (fresh user 7, item 9: one with a <script> and an <image> named only
+ * the <script>): each refused element or reference, and its size, one line each naming the file.
+ */
+function checkSvg(file: string, bytes: Uint8Array): ImageSource {
+  const text = Buffer.from(bytes).toString("utf8");
+  const problems = SVG_REFUSED.filter(({ pattern }) => pattern.test(text)).map(({ why }) => `an SVG that ${why}`);
+  const noSize = "has no size: give the <svg> a viewBox, or width and height";
+  let width: number | undefined;
+  let height: number | undefined;
+  try {
+    // image-size reads an SVG's size from its width, height and viewBox attributes alone.
+    ({ width, height } = imageSize(bytes));
+  } catch {
+    // Said below as no size.
+  }
+  if (!width || !height) problems.push(noSize);
+  else if (width > IMAGE_LIMITS.maxSide || height > IMAGE_LIMITS.maxSide) problems.push(`is ${width} x ${height} px; an image may have at most ${IMAGE_LIMITS.maxSide} px a side`);
+  if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.map((why) => `${file}: ${why}`).join("\n"));
+  return { file, format: "svg", mime: MIME.svg, bytes, width: width as number, height: height as number, digest: createHash("sha256").update(bytes).digest("base64") };
 }
 
 /**

@@ -6,6 +6,8 @@ import type { LetterWord } from "./schema";
 export interface TemplateOffer {
   locales: ReadonlySet<LocaleId>;
   letterWords: readonly LetterWord[];
+  /** A template folder set aside because it does not load (a local run): a letter naming it is checked against nothing here and fails at render with the template's problems. */
+  setAside?: true;
 }
 
 /** A character of a text that no shipped face draws. */
@@ -46,5 +48,6 @@ export function templateOffersOf(library: TemplateLibrary): Map<string, Template
     const engine = library.get(name);
     if (engine) offers.set(name, { locales: new Set(Object.keys(engine.set.catalogs)), letterWords: engine.letterWords });
   }
+  for (const name of library.broken.keys()) offers.set(name, { locales: new Set(), letterWords: [], setAside: true });
   return offers;
 }

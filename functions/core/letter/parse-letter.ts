@@ -264,7 +264,7 @@ function sourceChecks(file: string, refs: TranslationReferences, source: Transla
  */
 function templateIssue(at: (name: string) => string, name: string | undefined, templates: ReadonlyMap<string, TemplateOffer>): DataIssue | undefined {
   if (name === undefined || templates.has(name)) return undefined;
-  const names = [...templates.keys()].sort();
+  const names = [...templates.keys()].filter((known) => templates.get(known)?.setAside !== true).sort();
   return {
     file: at(LETTER_FACTS_FILE),
     path: "template",
@@ -403,7 +403,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   if (context.coverage && facts.json !== undefined) letterIssues.push(...coverageIssues(at(LETTER_FACTS_FILE), facts.json, context.coverage));
   for (const [locale, translation] of translations) {
     const issues: DataIssue[] = [];
-    if (offer && name !== undefined) issues.push(...languageTemplateIssues(translation.file, locale, translation.refs, name, offer));
+    if (offer && !offer.setAside && name !== undefined) issues.push(...languageTemplateIssues(translation.file, locale, translation.refs, name, offer));
     const checksCoverage = locale === sourceLocale || context.coverageLocales === undefined || context.coverageLocales.has(locale);
     if (context.coverage && checksCoverage && translation.json !== undefined) issues.push(...coverageIssues(translation.file, translation.json, context.coverage));
     deploymentIssues.set(locale, issues);

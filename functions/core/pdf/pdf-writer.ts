@@ -807,6 +807,32 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
   return order;
 }
 
+/** Whether a line's text is right-to-left letters, marks, spaces and punctuation alone: no digit, no left-to-right letter. */
+function plainRightToLeft(runs: readonly PlacedRun[]): boolean {
+  for (const placed of runs) {
+    if (placed.run.direction !== "rtl") return false;
+    for (const glyph of placed.run.glyphs) {
+      for (const char of glyph.text) {
+        const type = bidi.getBidiCharTypeName(char);
+        if (type === "L" || type === "EN" || type === "AN") return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** The drawing order of a line parted at its images: its parts in reading order, each drawn as drawingOrder draws a line. */
+function partedDrawingOrder(runs: readonly PlacedRun[], parts: LineParts): readonly PlacedRun[] {
+  const order: PlacedRun[] = [];
+  for (let start = 0; start < runs.length; ) {
+    let end = start + 1;
+    while (end < runs.length && parts.partOf(runs[end]!) === parts.partOf(runs[start]!)) end++;
+    order.push(...drawingOrder(runs.slice(start, end)));
+    start = end;
+  }
+  return order;
+}
+
 /** Where each glyph of a run is drawn from (before its offset): the run's pen, advanced by each glyph and its justification. */
 function penPositions(placed: PlacedRun, start: number, scale: number): number[] {
   const pens: number[] = [];
@@ -915,6 +941,32 @@ function imageBefore(item: PlacedLine, placed: PlacedRun): number | undefined {
   return before && before.x + Math.min(before.box.width, WORD_GAP_EM * placed.size);
 }
 
+interface RtlBridge {
+  /** The part's glyph texts as drawn (left to right): poppler places the span's text so and orders it itself. */
+  text: string;
+  /** Where the span's invisible glyph goes, from the line's left edge; none for the first part. */
+  to: number | undefined;
+}
+
+/**
+ * The bridge over an image in a right-to-left line (`imageBefore` mirrored): the text after the image
+ * stands left of it, drawn left to right (see partedDrawingOrder), so its first word is drawn last.
+ * The span covers the whole part, not that word: pdf.js ends a piece of text at each marked-content
+ * operator, and a piece started inside the part would be read before the part's other words. It runs
+ * from the part's left end to an invisible glyph a word space into the image from its right edge.
+ */
+function rtlBridgeOf(item: PlacedLine, order: readonly PlacedRun[], from: number, parts: LineParts): RtlBridge | undefined {
+  const placed = order[from]!;
+  let before: LineImage | undefined;
+  for (const image of item.line.images ?? []) if (image.logical < placed.logical && (!before || image.logical > before.logical)) before = image;
+  const part = parts.partOf(placed);
+  let text = "";
+  for (let r = from; r < order.length && parts.partOf(order[r]!) === part; r++) for (const glyph of order[r]!.run.glyphs) text += glyph.text;
+  text = text.trim();
+  if (text === "") return undefined;
+  return { text, to: before ? before.x + before.box.width - Math.min(before.box.width, WORD_GAP_EM * placed.size) : undefined };
+}
+
 /** The gap poppler reads as a space between words (more than a tenth of an em), and well under its gap between columns. */
 const WORD_GAP_EM = 0.25;
 
@@ -997,6 +1049,30 @@ const CLOSE_HEX = 0x3e;
 const MINUS_SIGN = 0x2d;
 
 /**
+ * Whether a right-to-left word space (glyph `i` of run `index`, in drawing order) is followed by a
+ * cluster whose marks are drawn before its letter (stored reversed: "بٌ", "שֶׁ", "هٔ"), in the same
+ * face, which pdf.js must not take its held-back space into (see `encodeRtlAnchor`). Such a space is
+ * given the text ARABIC LETTER MARK and space, so pdf.js positions it at once, as it does the anchor,
+ * and the anchor is left out: drawn after the space, its own space copied beside the word space, the
+ * mark between them ("كتابٌ \u061C جميلٌ"), in both extractors. Across a change of face the anchor stays
+ * (pdf.js starts a new piece of text there).
+ */
+function spaceAnchorsNext(order: readonly PlacedRun[], index: number, i: number, parts?: LineParts): boolean {
+  const face = order[index]!.run.face;
+  for (let k = index, from = i + 1; k < order.length; k++, from = 0) {
+    // A part after an image starts a text object of its own, with its own anchor (see drawLineWithFigures).
+    if (parts && parts.partOf(order[k]!) !== parts.partOf(order[index]!)) return false;
+    const run = order[k]!.run;
+    for (let j = from; j < run.glyphs.length; j++) {
+      const text = run.glyphs[j]!.text;
+      if (text === "") continue;
+      return (run.face === face || order[index]!.run.direction !== "rtl") && run.direction === "rtl" && text.length > 1 && MARK_OR_FORMAT.test(text[0]!);
+    }
+  }
+  return false;
+}
+
+/**
  * Opens the ActualText span of an emoji sequence poppler would misorder (see popplerMisorders): its
  * text in logical order (`reversed`: the cluster is stored reversed), between the marks. A function,
  * not a closure made for every glyph drawn.
@@ -1039,6 +1115,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   let afterRtl = false;
   // Whether the glyph drawn last was a word space: pdf.js holds it back (see encodeRtlAnchor).
   let afterSpace = false;
+  // Whether that space carried the anchor of the cluster after it (see spaceAnchorsNext).
+  let afterAnchorSpace: "rtl" | "ltr" | undefined;
   let lastFace: EmbeddedFace | undefined;
   let lastText = "";
   // The last character drawn before this glyph, spaces aside (see readsAsLatinInPdfjs).
@@ -1046,7 +1124,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   let lineStart: number | undefined;
   // Whether the text drawn last was left-to-right: the next left-to-right run continues its stretch.
   let ltrStretchOpen = false;
-  const order = drawingOrder(item.line.runs);
+  // A line parted at its images (see drawLineWithFigures) is drawn part by part in reading order, each
+  // part's stretches as drawingOrder draws them: pdf.js reads each text object apart and joins them as
+  // drawn, so a right-to-left stretch drawn across an image put the words after the image first.
+  // Only for a right-to-left line of right-to-left words alone: the span takes the writer's marks from
+  // poppler, which a line with digits or Latin text needs (such a line is drawn as before, see templates/CSS.md).
+  const bridgeRtl = rtlLine && parts !== undefined && plainRightToLeft(runs);
+  const order = bridgeRtl ? partedDrawingOrder(runs, parts) : drawingOrder(runs);
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
   // Parted text (see drawLineWithFigures): the first part opens before BT; each next one in a text object of its own.
   let part = parts ? (order.length > 0 ? parts.partOf(order[0]!) : 0) : 0;
@@ -1054,8 +1138,14 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   // the image's left edge until the word is met, then the glyphs of the word left to draw.
   let bridgeFrom: number | undefined;
   let bridgeLeft = 0;
+  // In a right-to-left line, the word after an image is the last drawn of its part, left of the image (see rtlBridgeOf).
+  let rtlBridge: RtlBridge | undefined;
+  let spaceAtPartEnd = false;
   parts?.open(part);
   out.line("BT");
+  rtlBridge = bridgeRtl ? rtlBridgeOf(item, order, 0, parts) : undefined;
+  // Opened at the part's first letter, so the span's box leaves out a word space at its left end.
+  let rtlSpanOpen = false;
   for (let index = 0; index < order.length; index++) {
     const placed = order[index]!;
     if (parts && parts.partOf(placed) !== part) {
@@ -1067,7 +1157,11 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
       out.line("BT");
       lineStart = undefined;
       bridgeFrom = rtlLine || lineHasRtl ? undefined : imageBefore(item, placed);
+      rtlBridge = bridgeRtl ? rtlBridgeOf(item, order, index, parts) : undefined;
+      rtlSpanOpen = false;
     }
+    // The first word of a part in a right-to-left line, with another part after it (see encodeRtlAnchor below).
+    if (bridgeRtl && (index === 0 || parts.partOf(order[index - 1]!) !== part)) spaceAtPartEnd = order.slice(index + 1).some((run) => parts.partOf(run) !== part);
     const face = faceOf(placed.run.face);
     face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
@@ -1132,6 +1226,12 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
           textRise = rise;
         }
         if (Math.abs(x - cursorX) > 0.001) show.adjust(((cursorX - x) * 1000) / placed.size);
+        if (rtlBridge && !rtlSpanOpen && !isBlank(glyph.text)) {
+          // No text is drawn in the object before it: pdf.js ends its piece at the operator, an empty one.
+          show.flush();
+          out.line(`/Span <</ActualText ${pdfTextString(rtlBridge.text)}>> BDC`);
+          rtlSpanOpen = true;
+        }
         if (bridgeFrom !== undefined && !isBlank(glyph.text)) {
           const word = wordFrom(glyphs, i);
           show.flush();
@@ -1146,17 +1246,29 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         }
         // Text of one code unit is never split: no lookup for the common case.
         const pieces = glyph.text.length < 2 ? SINGLE : piecesOf(face.caches, glyph);
-        if (pieces.before.length > 0 && (!startedText || afterSpace)) {
-          show.code(face.encodeRtlAnchor());
+        // A part's text in a right-to-left line is a piece of its own for pdf.js (it starts at a move back),
+        // which drops the part's word space at the image (a space at a piece's start) and joins the parts'
+        // words: the anchor at its first letter (its left end) gives it its logical end's space.
+        const keepSpace = spaceAtPartEnd && !isBlank(glyph.text);
+        if (keepSpace) spaceAtPartEnd = false;
+        // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span.
+        const emojiSpan = rtlLine && popplerMisorders(glyph.text);
+        // Inside an emoji sequence's span, for pdf.js alone: poppler copied its space beside the word space.
+        const anchorInSpan = emojiSpan && !keepSpace && pieces.before.length > 0 && (!startedText || afterSpace);
+        if (keepSpace || (pieces.before.length > 0 && !emojiSpan && afterAnchorSpace !== "rtl" && (!startedText || afterSpace))) {
+          // After a left-to-right space that pdf.js positions (see spaceAnchorsNext), poppler alone needs the mark.
+          show.code(!keepSpace && afterAnchorSpace === "ltr" ? face.encodeInvisible(RTL_MARK) : face.encodeRtlAnchor());
           show.adjust((scale * 1000) / placed.size);
         }
         startedText = true;
+        // A word space before such a cluster is its anchor itself (see spaceAnchorsNext).
+        const anchorSpace = glyph.text === " " && spaceAnchorsNext(order, index, i, parts);
         afterSpace = glyph.text === " ";
+        afterAnchorSpace = anchorSpace ? placed.run.direction : undefined;
         // Most glyphs have no marks to carry: no lookup, no allocation for them.
         const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
-        // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span.
-        const emojiSpan = rtlLine && popplerMisorders(glyph.text);
-        show.hexCodes(invisible.before);
+        // Inside an emoji sequence's span, its marks too ("\uFE0F❤" stored reversed): poppler copied the VS16 twice.
+        if (!emojiSpan) show.hexCodes(invisible.before);
         // A mark for poppler's reordering (see RTL_MARK and LTR_MARK), on an invisible glyph of its own
         // that pdf.js skips (its text is a format character): pdf.js reads these lines right without it.
         let mark = "";
@@ -1185,13 +1297,27 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         startedRun = true;
         ltrStretchOpen = !rtl;
         if (markForPdfjs) {
-          if (emojiSpan) openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, true);
+          if (emojiSpan) {
+            openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, true);
+            if (anchorInSpan) {
+              show.code(face.encodeRtlAnchor());
+              show.adjust((scale * 1000) / placed.size);
+            }
+            show.hexCodes(invisible.before);
+          }
           show.code(face.encodeMarked(glyph, mark));
         } else {
           if (mark) show.code(face.encodeInvisible(mark));
           // The writer's mark stays outside the span: it ends the stretch before the sequence.
-          if (emojiSpan) openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, mark === RTL_MARK);
-          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : face.encode(glyph));
+          if (emojiSpan) {
+            openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, mark === RTL_MARK);
+            if (anchorInSpan) {
+              show.code(face.encodeRtlAnchor());
+              show.adjust((scale * 1000) / placed.size);
+            }
+            show.hexCodes(invisible.before);
+          }
+          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : anchorSpace ? face.encodeMarked(glyph, rtl ? RTL_MARK : LTR_MARK) : face.encode(glyph));
         }
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
@@ -1220,6 +1346,16 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     // mark before the parenthesis does not hold it, one after it does. A glyph whose text is only a
     // format character: pdf.js skips it, poppler reads the mark.
     if (!rtl && rtlLine && lastFace && isWeakText(lastText)) show.code(lastFace.encodeInvisible(LTR_MARK));
+    if (rtlBridge && rtlSpanOpen && (index === order.length - 1 || parts!.partOf(order[index + 1]!) !== part)) {
+      if (rtlBridge.to !== undefined) {
+        // The span's invisible glyph a word space into the image, on its right (see rtlBridgeOf).
+        show.adjust(((cursorX - (item.x + rtlBridge.to)) * 1000) / placed.size);
+        show.code(face.encodeInvisible("\u2060"));
+      }
+      show.flush();
+      out.line("EMC");
+      rtlBridge = undefined;
+    }
     show.flush();
   }
   // A left-to-right line ending in punctuation ("(NKHR)", a list item in a right-to-left letter) on a

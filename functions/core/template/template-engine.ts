@@ -8,7 +8,7 @@ import { inlinePartialNames, missingPartialProblems, templateSyntaxProblem, with
 import { checkTemplateCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues, type PrintedMessage } from "./message-catalog";
 import { type PreparedTemplates, preparedMessage, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
 import { sourceReferences } from "./template-references";
-import { unknownHelperProblems } from "./template-helpers";
+import { FORBIDDEN_HELPERS, unknownHelperProblems } from "./template-helpers";
 import { FilledImages, imagesOfSource, sourceImages, templateImageProblems } from "./template-images";
 
 /** One template's sources, as read from templates/<name>/: the main templates by name, partials by name, catalogs by locale. */
@@ -116,6 +116,8 @@ export class TemplateEngine {
     /** Work done at bundling time (see prepared-templates.ts); what it lacks is done here. */
     readonly prepared?: PreparedTemplates,
   ) {
+    // Refused when the template loads (FORBIDDEN_HELPERS); unregistered too, so no path reaches the console.
+    for (const name of Object.keys(FORBIDDEN_HELPERS)) this.handlebars.unregisterHelper(name);
     this.handlebars.registerHelper("t", function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
       const context = options.data.root?.__context as RenderContext | undefined;
       if (typeof key !== "string" || !context) throw new Error("t expects a message key");

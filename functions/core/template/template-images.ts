@@ -86,7 +86,12 @@ function problemOf(check: () => void, where: string): string | undefined {
     return undefined;
   } catch (error) {
     // A file's own problem names the file alone: the element that names it is said too.
-    if (error instanceof LetterpressError && error.code === "TEMPLATE_ERROR") return error.message.includes(where) ? error.message : `${error.message} (named by ${where})`;
+    // An SVG's problems come one a line (resolveImage): each line says the element.
+    if (error instanceof LetterpressError && error.code === "TEMPLATE_ERROR")
+      return error.message
+        .split("\n")
+        .map((line) => (line.includes(where) ? line : `${line} (named by ${where})`))
+        .join("\n");
     throw error;
   }
 }

@@ -179,13 +179,29 @@ export function templateStylesheets(engine: TemplateEngine): TemplateStylesheets
  */
 export class TemplateLibrary {
   private readonly engines: ReadonlyMap<string, TemplateEngine>;
+  /**
+   * Templates set aside because they do not load, by name, with their problems (one TEMPLATE_ERROR
+   * message each): a local run makes the letters of the sound templates, and a letter that names one
+   * of these fails with its problems. Empty for a library that refuses a broken template (the Lambda's).
+   */
+  readonly broken: ReadonlyMap<string, string>;
 
-  /** `prepared`: work on the templates done at bundling time (prepared-templates.ts), used where a source is the one prepared. */
-  constructor(sets: readonly TemplateSet[], prepared?: PreparedTemplates) {
+  /**
+   * `prepared`: work on the templates done at bundling time (prepared-templates.ts), used where a source is the one prepared.
+   * Given engines already made and the templates set aside (`checkedTemplateLibrary`'s "set-aside"), it keeps them as they are.
+   */
+  constructor(sets: readonly TemplateSet[] | { engines: readonly TemplateEngine[]; broken: ReadonlyMap<string, string> }, prepared?: PreparedTemplates) {
+    if (!Array.isArray(sets)) {
+      const made = sets as { engines: readonly TemplateEngine[]; broken: ReadonlyMap<string, string> };
+      this.engines = new Map(made.engines.map((engine) => [engine.set.name, engine]));
+      this.broken = made.broken;
+      return;
+    }
+    this.broken = new Map();
     const engines = new Map<string, TemplateEngine>();
     // Every template's problems at once: a broken template hides none of another's.
     const problems: string[] = [];
-    for (const set of sets) {
+    for (const set of sets as readonly TemplateSet[]) {
       try {
         engines.set(set.name, new TemplateEngine(set, prepared));
       } catch (error) {
@@ -208,13 +224,17 @@ export class TemplateLibrary {
   }
 
   /**
-   * The engine of the template a letter names. An unknown name is an error in the letter's data,
+   * The engine of the template a letter names. A template set aside fails with its problems
+   * (TEMPLATE_ERROR). An unknown name is an error in the letter's data,
    * naming letter.json, the field and the templates there are.
    */
   forLetter(letter: Letter): TemplateEngine {
     const name = letter.facts.template;
     const engine = this.engines.get(name);
     if (engine) return engine;
+    // A template set aside: the letter fails with that template's problems, as a strict run would.
+    const broken = this.broken.get(name);
+    if (broken !== undefined) throw new LetterpressError("TEMPLATE_ERROR", broken);
     throw new InvalidLetterDataError([
       {
         file: `${letter.facts.id}/${LETTER_FACTS_FILE}`,

@@ -84,3 +84,61 @@ describe("the text of a line holding inline images, as poppler and pdf.js copy i
     expect(layout.split("\n").filter((line) => /Jane Doe|coalition/.test(line))).toHaveLength(1);
   });
 });
+
+/**
+ * Right-to-left lines holding inline images. Poppler read the words after an image (left of it) as a
+ * block of their own, and pdf.js put them first: the writer drew the line's text as one stretch left to
+ * right, parted into text objects at the images, and pdf.js reads each object apart, in the order drawn.
+ * Now each part is drawn in reading order, spanned for poppler (pdf-writer.ts `rtlBridgeOf`), with an
+ * anchor that keeps its word space for pdf.js. The extractors' direction marks are taken out, as the
+ * other right-to-left tests do.
+ */
+describe("the text of a right-to-left line holding inline images, as poppler and pdf.js copy it", () => {
+  let assets: TemplateAssets;
+  beforeAll(async () => {
+    assets = await loadTemplateAssets(IMAGE_TEMPLATE_DIR);
+  });
+  const print = readFileSync(join(SEED_TEMPLATE_DIR, "print.css"), "utf8");
+  const MARKS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+  async function copies(body: string, lang: "ar" | "he" | "fa"): Promise<{ poppler: string; pdfjs: string }> {
+    const pdf = await renderPdf(
+      `<article class="letter" lang="${lang}" dir="rtl">${body}</article>`,
+      options(lang, { stylesheets: stylesheetsFor(lang, "A4", `${print}\np { text-align: right; }`), images: assets }),
+    );
+    const { poppler, pdfjs } = extractBoth(pdf);
+    const body_ = (pages: string[]) =>
+      pages
+        .join("\n")
+        .replace(MARKS, "")
+        .replace(/\s*Page 1 of 1\s*$/, "")
+        .trim();
+    return { poppler: body_(poppler), pdfjs: body_(pdfjs) };
+  }
+  const ICON = `<img src="assets/icon.png" alt="Warning sign">`;
+
+  it.each([
+    ["Arabic, one image", "ar", `وقّع السيد ${ICON} باسم التحالف.`, "وقّع السيد باسم التحالف."],
+    ["Hebrew, one image", "he", `חתם מר כהן ${ICON} בשם הקואליציה.`, "חתם מר כהן בשם הקואליציה."],
+    ["Hebrew, two images", "he", `אחד ${ICON} שניים ${ICON} שלושה.`, "אחד שניים שלושה."],
+    ["Arabic, two images", "ar", `رسالة ${ICON} من ${ICON} المنظمات غير الحكومية.`, "رسالة من المنظمات غير الحكومية."],
+    ["Arabic, an image at the line's start", "ar", `${ICON} في بداية السطر.`, "في بداية السطر."],
+    ["Hebrew, an image at the line's end", "he", `בסוף השורה ${ICON}`, "בסוף השורה"],
+    ["Arabic, an image right after a word, no space", "ar", `المنظمات${ICON} الدولية`, "المنظمات الدولية"],
+    // Words without a zero-width non-joiner: pdf.js drops it from any line (a trait of its own, images aside).
+    ["Persian, one image", "fa", `نامه ما از ${ICON} سازمان حقوق بشر.`, "نامه ما از سازمان حقوق بشر."],
+  ] as const)("%s: one line, the words in order, in both", async (_, lang, html, text) => {
+    const { poppler, pdfjs } = await copies(`<p>${html}</p>`, lang);
+    expect({ poppler, pdfjs }).toEqual({ poppler: text, pdfjs: text });
+  });
+
+  it.each([
+    ["Hebrew", "he", "מילים של פסקה ארוכה מספיק כדי לגלוש על פני כמה שורות של הדף", "מספר", ["א", "ב", "ג", "ד"]],
+    ["Arabic", "ar", "كلمات فقرة طويلة بما يكفي لتمتد على عدة أسطر من الصفحة", "رقم", ["أ", "ب", "ج", "د"]],
+  ] as const)("a wrapped %s paragraph with an image on each of its lines: each line one line, in both", async (_, lang, words, number, n) => {
+    const { poppler, pdfjs } = await copies(`<p>${n.map((k) => `${words} ${ICON} ${number} ${k}`).join(" ")}.</p>`, lang);
+    for (const text of [poppler, pdfjs]) expect(text.replace(/\s+/g, " ")).toBe(`${n.map((k) => `${words} ${number} ${k}`).join(" ")}.`);
+    // More than one line, and as many lines in each (no line split at an image).
+    expect(pdfjs.split("\n").length).toBeGreaterThan(1);
+    expect(poppler.split("\n").filter(Boolean)).toEqual(pdfjs.split("\n"));
+  });
+});

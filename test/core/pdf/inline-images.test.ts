@@ -182,15 +182,16 @@ describe("inline images in the PDF", () => {
       expect(structureElements(toFile(pdf), "Figure")).toEqual([{ alt: "Warning sign" }]);
       const { poppler, pdfjs } = extractBoth(pdf);
       // Bidi embeddings and marks aside (the writer's, for poppler's reordering): the words in reading order, as
-      // before the Figure moved. pdf.js joins the two words around the image (no space: known, the copy unchanged by the tree).
-      expect(
-        poppler
-          .join(" ")
-          .replace(/[\u200e\u200f\u202a-\u202e]/g, "")
-          .replace(/\s+/g, " ")
-          .trim(),
-      ).toMatch(/^שלום עולם טוב/);
-      expect(pdfjs.join(" ").replace(/\s+/g, " ").trim()).toMatch(/^שלום ?עולם טוב/);
+      // before the Figure moved (pdf.js keeps the space at the image: see inline-image-extraction.test.ts).
+      for (const text of [poppler, pdfjs]) {
+        expect(
+          text
+            .join(" ")
+            .replace(/[\u061c\u200e\u200f\u202a-\u202e]/g, "")
+            .replace(/\s+/g, " ")
+            .trim(),
+        ).toMatch(/^שלום עולם טוב/);
+      }
     });
 
     it("a signature image after a name in a table cell: the name, the Figure, the role after it", async () => {
@@ -301,7 +302,11 @@ describe("inline images in the PDF", () => {
     const second = words.find((w) => w.text === visual("עולם"))!;
     const icon = colourBox(file, 1, [255, 0, 255], 288)!;
     expect(first.xMin).toBeGreaterThan(icon.xMax);
-    expect(icon.xMin).toBeGreaterThan(second.xMax);
+    // Poppler's box of the word after the image ends a word space into the image (the writer's span
+    // over it, pdf-writer.ts rtlBridgeOf): the word itself is left of the image.
+    expect(second.xMin).toBeLessThan(icon.xMin);
+    expect(second.xMax).toBeGreaterThan(icon.xMin);
+    expect(second.xMax).toBeLessThan(icon.xMax);
   });
 
   it("draws each template's own file when two templates' images share a name, size and alt (set paragraphs are shared, keyed by the image's bytes)", async () => {
