@@ -11,6 +11,7 @@ import { type RenderInvoker, renderThrough } from "../functions/download/render-
 import { type ShareHandlers, wireShareHandlers } from "../functions/download/share-wiring";
 import type { ShareRouteKey } from "../functions/deployment-contract";
 import { loadOrCreateLocalKeyRing } from "../functions/share/local-key-file";
+import { createLogFileLogger } from "./log-file";
 import { createHandlerLogger, type HandlerLogger, type LogLevel } from "../functions/handler-logger";
 import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
 import { createRenderer } from "../functions/render/create-renderer";
@@ -41,6 +42,8 @@ export const REPO_ROOT = resolve(__dirname, "..");
 export const LOCAL_DIR = process.env.LETTERPRESS_LOCAL_DIR ? resolve(process.env.LETTERPRESS_LOCAL_DIR) : join(REPO_ROOT, ".local");
 /** Where the embedded S3 server keeps its objects between runs (git-ignored). */
 export const EMBEDDED_S3_DIR = join(LOCAL_DIR, "s3");
+/** Where the local functions' JSON log lines go (Lambda's go to CloudWatch): not among serve's and generate's human lines. */
+export const FUNCTIONS_LOG_FILE = join(LOCAL_DIR, "functions.log");
 /** Which data folder last published each letter into the embedded S3 (publish-origins.ts). */
 export const PUBLISH_ORIGINS_FILE = join(LOCAL_DIR, "letter-origins.json");
 
@@ -54,7 +57,7 @@ export interface LocalParts {
   urlLifetime?: { defaultSeconds: number; maxSeconds: number };
   /** The languages served: every language the data has by default, as a deployment without ALLOWED_LOCALES. */
   allowedLocales?: AllowedLocales;
-  /** Both functions log through it; by default errors and warnings only, as JSON lines on stdout. */
+  /** Both functions log through it; by default errors and warnings only, as JSON lines in `.local/functions.log`. */
   logger?: HandlerLogger;
   /** How long the download function waits for an on-demand render: the render function's timeout by default. */
   renderTimeoutSeconds?: number;
@@ -127,7 +130,7 @@ export interface LocalRuntime {
  * invoke semantics: JSON payload, function errors, time limit).
  */
 export async function wireLocalRuntime(parts: LocalParts, description: string, close: () => Promise<void>): Promise<LocalRuntime> {
-  const given = parts.logger ?? createHandlerLogger("letterpress-local", "WARN");
+  const given = parts.logger ?? createLogFileLogger(FUNCTIONS_LOG_FILE, "letterpress-local", "WARN");
   // The render function says each failed part in its log, as on Lambda; `letterChanged` reads the same
   // lines back so `serve` can print every failure and its reason at once, not only what was dead-lettered.
   const partFailures: (RenderPartFailure | RenderMessageFailure)[] = [];
