@@ -23,7 +23,8 @@ export function templatePageSize(name: string, text: string): TemplatePageSize |
   }
   const sizes = pages.flatMap((page) => page.declarations.filter((declaration) => declaration.property === "size").map((declaration) => ({ first: page.first, declaration })));
   const chosen = sizes.filter((size) => !size.first).at(-1) ?? sizes.at(-1);
-  return chosen ? { where: chosen.declaration.where, value: chosen.declaration.text.trim() } : undefined;
+  // `size: auto` asks for the run's paper: it sets none of its own.
+  return chosen && chosen.declaration.text.trim().toLowerCase() !== "auto" ? { where: chosen.declaration.where, value: chosen.declaration.text.trim() } : undefined;
 }
 
 /** Whether a size as written is the paper asked for (`a4`, `A4 portrait`, `letter`). */

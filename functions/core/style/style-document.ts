@@ -151,7 +151,10 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
       rules.flatMap((rule) => rule.declarations.map((declaration) => ({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order }))),
     );
     // `size` is a property of the page alone; the rest computes like an element's style.
-    const sizeDeclaration = [...ordered].reverse().find((entry) => entry.declaration.property === "size");
+    // `size: auto` is the run's paper: the render's own (user-origin) size declaration.
+    const sizes = ordered.filter((entry) => entry.declaration.property === "size");
+    const lastSize = sizes.at(-1);
+    const sizeDeclaration = lastSize && lastSize.declaration.text.trim().toLowerCase() === "auto" ? sizes.filter((entry) => entry.origin === "user").at(-1) : lastSize;
     const context = cascadeOrder(ordered.filter((entry) => entry.declaration.property !== "size"));
     const specified = specifiedValues(context, rootCustom, "ltr");
     const style = computeStyle(specified, rootStyle, rootFontSize);

@@ -189,12 +189,14 @@ export function pageSizeOf(tokens: readonly Token[], font: { em: number; rem: nu
   let size: [number, number] | null = null;
   let orientation: string | null = null;
   const lengths: number[] = [];
+  // `auto` (CSS Paged Media 3: the UA's default, here the run's paper) stands alone; its size is the caller's (isAutoPageSize).
+  if (isAutoPageSize(tokens)) return [...PAGE_SIZES.a4!];
   for (const token of tokens) {
     if (token.type === "ident" && PAGE_SIZES[token.name]) size = [...PAGE_SIZES[token.name]!];
     else if (token.type === "ident" && (token.name === "portrait" || token.name === "landscape")) orientation = token.name;
     else {
       const length = lengthPercentageOf(token, font);
-      if (!length || length.pt === undefined) throw new ValueError("expected a page size (A3, A4, A5, B5, letter, legal), portrait or landscape, or one or two lengths");
+      if (!length || length.pt === undefined) throw new ValueError("expected auto, a page size (A3, A4, A5, B5, letter, legal), portrait or landscape, or one or two lengths");
       lengths.push(length.pt);
     }
   }
@@ -207,6 +209,11 @@ export function pageSizeOf(tokens: readonly Token[], font: { em: number; rem: nu
   if (size[0] > MAX_PAGE_SIDE_PT || size[1] > MAX_PAGE_SIDE_PT)
     throw new ValueError(`a PDF page may be at most ${MAX_PAGE_SIDE_PT}pt (200in) each way (ISO 32000-1 Annex C); this one is ${pt(size[0])} x ${pt(size[1])}`);
   return size;
+}
+
+/** Whether a `size` value is `auto`: the page size of the run's paper (the `--paper` the render asks for). */
+export function isAutoPageSize(tokens: readonly Token[]): boolean {
+  return tokens.length === 1 && tokens[0]!.type === "ident" && tokens[0]!.name === "auto";
 }
 
 function pt(value: number): string {

@@ -357,6 +357,19 @@ describe("the template's stylesheets", () => {
     expect(page.boxes["bottom-right"]?.style.fontSize).toBe(8);
     expect(page.boxes["bottom-left"]?.content).toEqual([{ kind: "text", text: 'A "title" </style>' }]);
   });
+
+  // Fresh user 7, item 12: `size: auto` (CSS Paged Media 3: the UA's default size) was refused; it is the run's paper.
+  it("read `@page { size: auto }` as the paper the run uses, even over a size the template set before", () => {
+    const root = letter("en");
+    const sizeOf = (author: string, paper: "A4" | "Letter") => {
+      const page = styleDocument(root, parseStylesheets(documentStylesheets({ ...sheets, author }, { script: "Latn", paper, pageLabel: (p, n) => `${p} / ${n}` }))).page(false);
+      return [page.width, page.height];
+    };
+    expect(sizeOf("@page { size: auto; margin: 20mm }", "Letter")).toEqual([612, 792]);
+    expect(sizeOf("@page { size: AUTO }", "A4")).toEqual([595.28, 841.89]);
+    expect(sizeOf("@page { size: A5 }\n@page { size: auto }", "Letter")).toEqual([612, 792]);
+    expect(() => parseStylesheets([{ name: "print.css", text: "@page { size: auto landscape }", origin: "author" }])).toThrow(/expected auto, a page size/);
+  });
 });
 
 describe("page numbers in the language's digits", () => {
