@@ -165,9 +165,14 @@ describe("--out", () => {
   });
 
   it("the generate command exits 2 with the message and no stack when --out is a file", async () => {
+    // Run from another folder, so the templates are named: the folders are checked before --out is prepared.
     const file = join(work, "out.txt");
     await writeFile(file, "x");
-    const attempt = promisify(execFile)(join(REPO, "node_modules/.bin/tsx"), [join(REPO, "local/cli.ts"), "generate", "--data", dataDir, "--out", file], { cwd: work });
+    const attempt = promisify(execFile)(
+      join(REPO, "node_modules/.bin/tsx"),
+      [join(REPO, "local/cli.ts"), "generate", "--data", dataDir, "--templates", join(REPO, "templates"), "--out", file],
+      { cwd: work },
+    );
     await expect(attempt).rejects.toMatchObject({ code: 2, stderr: `INVALID_REQUEST: --out ${file}: is a file, not a folder; name a folder (it is created if missing)\n` });
   });
 });
