@@ -380,8 +380,11 @@ describe("a template's spanning cells in the HTML edition", () => {
   });
 
   it("refuses the template when it loads, naming the partial, line, column and value", async () => {
+    // The row goes in on the header row's line of the shipped partial, wherever the partial has it.
+    const source = readFileSync(join(TEMPLATES_DIR, TEMPLATE, "partials", "signatories.hbs"), "utf8");
+    const line = source.slice(0, source.indexOf(HEADER)).split("\n").length;
     await expect(withHeaderRow('<tr><th colspan="1001">{{t "signatories.heading"}}</th></tr>')).rejects.toThrow(
-      /partials\/signatories\.hbs line 5, column 9: <th> has colspan="1001": expected a whole number from 1 to 1000/,
+      `partials/signatories.hbs line ${line}, column 9: <th> has colspan="1001": expected a whole number from 1 to 1000`,
     );
   });
 });
