@@ -62,13 +62,20 @@ function strictLibrary(sets: readonly TemplateSet[], prepared: PreparedTemplates
     for (const problem of error.message.split("\n")) problems.add(problem);
   }
   const style = new Set<string>();
+  const styleWarnings = new Set<string>();
   // ua.css is shared by every template: its problems are said once (a Set).
-  for (const set of sets) for (const problem of stylesheetProblems(set, library, paper)) style.add(problem);
+  for (const set of sets) {
+    const found = stylesheetProblems(set, library, paper);
+    for (const problem of found.problems) style.add(problem);
+    for (const warning of found.warnings) styleWarnings.add(warning);
+  }
   // The margin boxes' images, with the template's other image problems (<img> files come from the engines).
   for (const set of sets) for (const problem of marginBoxImageProblems(stylesheetMarginBoxUrls(set), set.assets)) problems.add(problem);
   // Only the stylesheets' problems: the StyleError they have always been.
-  if (problems.size === 0 && style.size > 0) throw new StyleError([...style]);
-  if (problems.size > 0) throw new LetterpressError("TEMPLATE_ERROR", [...problems, ...style].join("\n"));
+  // The sheets' warnings with their errors: said alone when the sheets load, they must not go unsaid when they do not.
+  if (problems.size === 0 && style.size > 0) throw new StyleError([...style], [...styleWarnings]);
+  if (problems.size > 0)
+    throw new LetterpressError("TEMPLATE_ERROR", [...problems, ...new StyleError([...style], [...styleWarnings]).message.split("\n").filter(Boolean)].join("\n"));
   return library as TemplateLibrary;
 }
 
@@ -86,7 +93,7 @@ function stylesheetMarginBoxUrls(set: TemplateSet) {
  * without one (the template's sources fail), with a page label of no words, so the sheets are
  * checked whatever the messages say.
  */
-function stylesheetProblems(set: TemplateSet, library: TemplateLibrary | undefined, paper: Paper): readonly string[] {
+function stylesheetProblems(set: TemplateSet, library: TemplateLibrary | undefined, paper: Paper): { problems: readonly string[]; warnings: readonly string[] } {
   const anyLocale = Object.keys(set.catalogs)[0] as LocaleId | undefined;
   const engine = library?.get(set.name);
   try {
@@ -100,7 +107,7 @@ function stylesheetProblems(set: TemplateSet, library: TemplateLibrary | undefin
     }
   } catch (error) {
     if (!(error instanceof StyleError)) throw error;
-    return error.problems;
+    return { problems: error.problems, warnings: error.warnings };
   }
-  return [];
+  return { problems: [], warnings: [] };
 }
