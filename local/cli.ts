@@ -185,7 +185,9 @@ withStorageFlags(
       },
     );
     table.finish();
-    const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn);
+    const paper = runtimeOptions(flags).paper;
+    const revisionOnPaper = runtime.revisionOnPaper;
+    const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn, revisionOnPaper ? { run: paper, revisionOn: revisionOnPaper } : undefined);
     // A letter published here before from another --data folder (a scratch copy under the same id) is said.
     if (!flags.bucket) {
       const origins = new PublishOrigins(PUBLISH_ORIGINS_FILE);
