@@ -1,7 +1,7 @@
 import { editionStylesheets } from "../core/html/render-html";
 import { LetterpressError } from "../core/errors";
 import { localeInfo, type LocaleId } from "../core/locales";
-import { marginBoxUrls, parseStylesheets, StyleError } from "../core/style";
+import { marginBoxUrlsOf, parseStylesheets, StyleError } from "../core/style";
 import { documentStylesheets, type Paper } from "../core/style/document-stylesheets";
 import type { PreparedTemplates } from "../core/template/prepared-templates";
 import { marginBoxImageProblems } from "../core/template/template-images";
@@ -81,10 +81,11 @@ function strictLibrary(sets: readonly TemplateSet[], prepared: PreparedTemplates
 
 /** The `url()`s of the margin boxes of a template's sheets (ua.css and its print.css), named as documentStylesheets names them. */
 function stylesheetMarginBoxUrls(set: TemplateSet) {
-  return [
-    ...marginBoxUrls({ name: "templates/ua.css", text: set.userAgentStylesheet }),
-    ...marginBoxUrls({ name: `${set.folder ?? `templates/${set.name}`}/print.css`, text: set.stylesheet }),
-  ];
+  // Together: a content of print.css may read a --logo: url(...) that ua.css sets, or the other way round.
+  return marginBoxUrlsOf([
+    { name: "templates/ua.css", text: set.userAgentStylesheet },
+    { name: `${set.folder ?? `templates/${set.name}`}/print.css`, text: set.stylesheet },
+  ]);
 }
 
 /**

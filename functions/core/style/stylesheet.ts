@@ -514,39 +514,84 @@ export interface MarginBoxUrl {
  * None when the sheet does not parse: parseStylesheets says its syntax error.
  */
 export function marginBoxUrls(source: Pick<StylesheetSource, "name" | "text">): MarginBoxUrl[] {
-  if (!/url\(/i.test(source.text)) return [];
-  let broken = false;
-  const ast = csstree.parse(source.text, {
-    positions: true,
-    parseCustomProperty: false,
-    onParseError: () => {
-      broken = true;
-    },
-  });
-  if (broken) return [];
+  return marginBoxUrlsOf([source]);
+}
+
+/**
+ * The margin boxes' `url()`s of a document's sheets read together: those written in `content`, and
+ * those a `content` reaches through `var(--name)` (a logo set once as `--logo: url(...)`, in any rule
+ * of any of the sheets, or a var()'s fallback), which the render draws as it draws a url() written out
+ * and so are checked when the template loads too. Each names the content declaration and, through a
+ * var(), the custom property's sheet and line.
+ */
+export function marginBoxUrlsOf(sources: readonly Pick<StylesheetSource, "name" | "text">[]): MarginBoxUrl[] {
+  const trees = sources
+    .filter((source) => /url\(/i.test(source.text))
+    .flatMap((source) => {
+      let broken = false;
+      const ast = csstree.parse(source.text, {
+        positions: true,
+        parseCustomProperty: false,
+        onParseError: () => {
+          broken = true;
+        },
+      });
+      return broken ? [] : [{ source, ast }];
+    });
+  if (trees.length === 0) return [];
+  // Every custom property that holds a url(), by name, wherever it is set: which rule applies is the render's business; each may.
+  const customUrls = new Map<string, { where: string; src: string }[]>();
+  for (const { source, ast } of trees) {
+    csstree.walk(ast, {
+      visit: "Declaration",
+      enter(node) {
+        if (!node.property.startsWith("--")) return;
+        const text = node.value.type === "Raw" ? node.value.value : csstree.generate(node.value);
+        for (const src of urlsIn(text)) customUrls.set(node.property, [...(customUrls.get(node.property) ?? []), { where: `${source.name} ${lineOf(node.loc)}`, src }]);
+      },
+    });
+  }
   const urls: MarginBoxUrl[] = [];
-  csstree.walk(ast, {
-    visit: "Atrule",
-    enter(page) {
-      if (page.name.toLowerCase() !== "page" || !page.block) return;
-      const prelude = page.prelude ? csstree.generate(page.prelude).trim() : "";
-      page.block.children.forEach((box) => {
-        const name = box.type === "Atrule" ? box.name.toLowerCase() : "";
-        if (box.type !== "Atrule" || !box.block || !MARGIN_BOXES.includes(name as MarginBoxName)) return;
-        box.block.children.forEach((node) => {
-          if (node.type !== "Declaration" || node.property.toLowerCase() !== "content") return;
-          const where = `${source.name} ${lineOf(node.loc)}, selector @page${prelude ? ` ${prelude}` : ""} @${name}, property content`;
-          csstree.walk(node.value, {
-            visit: "Url",
-            enter(url) {
-              urls.push({ where, src: url.value });
-            },
+  for (const { source, ast } of trees) {
+    csstree.walk(ast, {
+      visit: "Atrule",
+      enter(page) {
+        if (page.name.toLowerCase() !== "page" || !page.block) return;
+        const prelude = page.prelude ? csstree.generate(page.prelude).trim() : "";
+        page.block.children.forEach((box) => {
+          const name = box.type === "Atrule" ? box.name.toLowerCase() : "";
+          if (box.type !== "Atrule" || !box.block || !MARGIN_BOXES.includes(name as MarginBoxName)) return;
+          box.block.children.forEach((node) => {
+            if (node.type !== "Declaration" || node.property.toLowerCase() !== "content") return;
+            const where = `${source.name} ${lineOf(node.loc)}, selector @page${prelude ? ` ${prelude}` : ""} @${name}, property content`;
+            const text = node.value.type === "Raw" ? node.value.value : csstree.generate(node.value);
+            // Written out, and var() fallbacks (`var(--logo, url(...))`): both are in the value's own text.
+            for (const src of urlsIn(text)) urls.push({ where, src });
+            for (const [, property] of text.matchAll(/var\(\s*(--[\w-]+)/g))
+              for (const custom of customUrls.get(property!) ?? []) urls.push({ where: `${where} (var(${property}), set at ${custom.where})`, src: custom.src });
           });
         });
-      });
-    },
-  });
+      },
+    });
+  }
   return urls;
+}
+
+/** The url()s of a value's text, read by css-tree (a custom property's value is kept raw). */
+function urlsIn(text: string): string[] {
+  if (!/url\(/i.test(text)) return [];
+  const found: string[] = [];
+  try {
+    csstree.walk(csstree.parse(text, { context: "value", parseCustomProperty: true }), {
+      visit: "Url",
+      enter(url) {
+        found.push(url.value);
+      },
+    });
+  } catch {
+    // A value css-tree cannot read is said by the stylesheet's own checks.
+  }
+  return found;
 }
 
 function readChildren(children: csstree.List<csstree.CssNode>, state: ParseState): void {
