@@ -178,7 +178,7 @@ withStorageFlags(
       runtime.letters,
       { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(locales ? { locales } : {}), formats: flags.format, personalized: flags.recipients },
       {
-        onPlanned: (requests) => table.planned(requests.length),
+        onPlanned: (requests) => table.planned(requests),
         onStored: (stored) => table.stored(stored),
         onFailure: (failure) => table.failed(failure),
         onPublishFailure: (failure) => table.publishFailed(failure),
