@@ -193,17 +193,27 @@ export const LOCALE_SETTINGS_KEY = "$locale";
  * Checks that every locale's catalog has exactly the source catalog's keys, that each message is
  * valid ICU and that it uses the same arguments as the source's. Returns one line per problem.
  */
-export function checkCatalogs(catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>, sourceLocale: LocaleId, parsed: ParsedMessageLookup = noParsedMessages): string[] {
+export function checkCatalogs(
+  catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>,
+  sourceLocale: LocaleId,
+  parsed: ParsedMessageLookup = noParsedMessages,
+  /** How each catalog file is written: a problem of a key it writes names the key's line and column. */
+  layouts: Readonly<Partial<Record<LocaleId, CatalogLayout>>> = {},
+): string[] {
   const problems: string[] = [];
+  const keyAt = (locale: string, key: string) => {
+    const position = layouts[locale as LocaleId]?.positions[key];
+    return `messages/${locale}.json${position ? ` line ${position.line}, column ${position.column}` : ""}: ${key}`;
+  };
   const source = catalogs[sourceLocale];
   if (!source) return [`messages/${sourceLocale}.json: missing; it is the source catalog`];
   const argumentsOf = (locale: string, key: string, message: string): Set<string> | undefined => {
     try {
       const read = readMessage(locale, message, parsed);
-      for (const problem of read.problems) problems.push(`messages/${locale}.json: ${key}: ${problem}`);
+      for (const problem of read.problems) problems.push(`${keyAt(locale, key)}: ${problem}`);
       return read.names;
     } catch (error) {
-      problems.push(`messages/${locale}.json: ${key}: ${malformed(error, message)}`);
+      problems.push(`${keyAt(locale, key)}: ${malformed(error, message)}`);
       return undefined;
     }
   };
@@ -214,7 +224,7 @@ export function checkCatalogs(catalogs: Readonly<Partial<Record<LocaleId, Messag
       if (!Object.hasOwn(catalog, key)) problems.push(`messages/${locale}.json: ${key}: missing; every locale needs every key of messages/${sourceLocale}.json`);
     for (const [key, message] of Object.entries(catalog)) {
       if (!Object.hasOwn(source, key)) {
-        problems.push(`messages/${locale}.json: ${key}: unexpected key; it is not in messages/${sourceLocale}.json`);
+        problems.push(`${keyAt(locale, key)}: unexpected key; it is not in messages/${sourceLocale}.json`);
         continue;
       }
       const expected = sourceArguments.get(key);
@@ -227,7 +237,7 @@ export function checkCatalogs(catalogs: Readonly<Partial<Record<LocaleId, Messag
             : found === "no arguments"
               ? `uses no arguments, but messages/${sourceLocale}.json's message uses ${want}`
               : `expected the arguments ${want}, found ${found}`;
-        problems.push(`messages/${locale}.json: ${key}: ${detail}`);
+        problems.push(`${keyAt(locale, key)}: ${detail}`);
       }
     }
   }

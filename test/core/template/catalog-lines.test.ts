@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TemplateEngine } from "../../../functions/core/template/template-engine";
-import { loadTemplateSet } from "../../../functions/templates/load-template-set";
+import { loadPageCatalogs, loadTemplateSet, PAGE_MESSAGES_FOLDER } from "../../../functions/templates/load-template-set";
 import { TEMPLATES_DIR } from "../../support/letters";
 
 /**
@@ -94,5 +94,16 @@ describe("arguments in words", () => {
     expect(await problems()).toEqual([
       `en.json line ${en["footer.page"]}, column 3: footer.page: uses no arguments, but the page label (--page-label) passes {page}, {pages}: the message should use them`,
     ]);
+  });
+});
+
+describe("the share pages' catalogs", () => {
+  it("name the line of a message's problem too", async () => {
+    const de = join(dir, PAGE_MESSAGES_FOLDER, "de.json");
+    const messages = JSON.parse(readFileSync(join(dir, PAGE_MESSAGES_FOLDER, "en.json"), "utf8")) as Record<string, string>;
+    messages["share.expired.title"] = "Abgelaufen am {day";
+    writeFileSync(de, `${JSON.stringify(messages, null, 2)}\n`);
+    const line = Object.keys(messages).indexOf("share.expired.title") + 2;
+    await expect(loadPageCatalogs(dir)).rejects.toThrow(`templates/${PAGE_MESSAGES_FOLDER}/de.json line ${line}, column 3: share.expired.title: malformed ICU message`);
   });
 });
