@@ -636,7 +636,12 @@ export function parseStylesheets(sources: readonly StylesheetSource[], options: 
     wellFormed &&= syntax.length === 0;
     // What css-tree recovered around a syntax error is read, but not a rule or at-rule that holds one: its
     // text may not be what its author meant (an unclosed block holds the rest of the sheet), so it is left out, unchecked.
-    const holdsError = (node: csstree.CssNode) => node.loc !== undefined && syntax.some((error) => error.offset >= node.loc!.start.offset && error.offset <= node.loc!.end.offset);
+    // A node's end is the offset after it: an error there is the next node's, unless the sheet ends there.
+    const holdsError = (node: csstree.CssNode) =>
+      node.loc !== undefined &&
+      syntax.some(
+        (error) => error.offset >= node.loc!.start.offset && (error.offset < node.loc!.end.offset || (error.offset === node.loc!.end.offset && error.offset >= source.text.length)),
+      );
     readChildren((ast as csstree.StyleSheet).children, { source, out, order, problems, holdsError });
   }
   // Some checks read the sheets together: a var() of print.css may read what another sheet sets. Those

@@ -67,6 +67,14 @@ describe("other openings left open", () => {
     ]);
   });
 
+  it("a stray } after a rule leaves that rule checked", () => {
+    const error = refusal(["b.css", "p { zoom: 2 }}\nh3 { color: red }"]);
+    expect(error.problems).toEqual([
+      'b.css line 1, column 14: Selector is expected at "}"',
+      "b.css line 1, selector p, property zoom: not a property of the supported CSS (templates/CSS.md)",
+    ]);
+  });
+
   it("a syntax error in a closed rule gives its line, column and the text there; the rules after it are checked", () => {
     const error = refusal(["c.css", "p { color: red }\n\np { : red }\nh3 { cursor: pointer }"]);
     expect(error.problems).toEqual([
