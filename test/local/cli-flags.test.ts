@@ -129,6 +129,8 @@ describe("`generate --recipients --locale` in languages no recipient reads", () 
       const run = await cli(["generate", "--letter", "unsc-dprk-2015", "--recipients", "--locale", "el", "--locale", "fr", "--format", "html", "--out", out]);
       expect(run.stderr).toContain("warning: unsc-dprk-2015: --recipients makes no copy in el: no recipient reads el (its recipients read ar, en, es, fr, ru, zh)\n");
       expect(run.code).toBe(0);
+      // fresh user 8a, item 9: the embedded S3 server's folder as LETTERPRESS_LOCAL_DIR places it (the tests' is per worker, outside the project).
+      expect(run.stdout).toContain(`data in ${join(process.env.LETTERPRESS_LOCAL_DIR!, "s3")}\n`);
     } finally {
       await rm(out, { recursive: true, force: true });
     }
