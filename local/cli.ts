@@ -204,7 +204,7 @@ withStorageFlags(
     for (const line of missingLocaleLines(result.missingLocales)) console.error(line);
     for (const { letterId, error } of result.letterFailures) {
       console.error(`letter ${letterId}: ${error.code}`);
-      const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : [error.message];
+      const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : error.message.split("\n");
       for (const line of lines) console.error(`  ${line}`);
     }
     console.log(runSummary(result, warnings, { dir: flags.out, documents: manifest.documents.length }));
