@@ -132,6 +132,7 @@ class EmbeddedFace {
     doc: PdfkitDocument,
     font: Font,
     readonly caches: TypesetterCaches,
+    pieceName?: string,
   ) {
     const subsetCache = caches.of(SUBSETS);
     this.spaceGlyph = font.glyphForCodePoint(0x20).id;
@@ -146,6 +147,7 @@ class EmbeddedFace {
         return bytes;
       },
       toUnicode: () => this.toUnicodeCmap(),
+      ...(pieceName !== undefined ? { pieceName } : {}),
     });
   }
 
@@ -334,10 +336,12 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
   });
 
   const faces = new Map<FaceId, EmbeddedFace>();
+  // Only a document with right-to-left text draws a line's faces as one piece for pdf.js (see PIECE_NAME).
+  const pieceName = pages.some(hasRightToLeft) ? PIECE_NAME : undefined;
   const faceOf = (id: FaceId): EmbeddedFace => {
     let face = faces.get(id);
     if (!face) {
-      face = new EmbeddedFace(id, doc, options.fonts.face(id), options.fonts.caches);
+      face = new EmbeddedFace(id, doc, options.fonts.face(id), options.fonts.caches, pieceName);
       faces.set(id, face);
     }
     return face;
@@ -779,11 +783,46 @@ interface LineDrawing {
 }
 
 /**
+ * The name every face of a document with right-to-left text gives pdf.js (its CIDFont's BaseFont and
+ * FontName; the Type0 font keeps the face's own subset name, which pdffonts lists). pdf.js starts a
+ * new piece of text at a change of font unless the two fonts have one name, drops a space at either
+ * end of a piece drawn after a move back, and runs its bidi algorithm on each piece alone: the word
+ * space where the face changes in a right-to-left line ("בדוח تقرير", an Arabic phrase in a Hebrew
+ * line; "منظمة Human Rights", a Latin phrase in an Arabic one) was lost, since the pieces of such a
+ * line are drawn in reading order, from the right. Under one name a stretch of runs in several faces
+ * is one piece, drawn left to right, and keeps its spaces (measured on our PDFs: text-extraction.test.ts,
+ * bidi-isolates-rtl.html and rtl-latin-punctuation.html; extractor-behaviour.test.ts shows the same with
+ * two standard fonts of one BaseFont). pdf.js takes the CIDFont's name. No tag: it names no subset of its own.
+ */
+const PIECE_NAME = "Letterpress";
+
+/** Whether a page has a right-to-left run. */
+function hasRightToLeft(page: Page): boolean {
+  return page.items.some((item) => item.kind === "line" && item.line.runs.some((placed) => placed.run.direction === "rtl"));
+}
+
+/**
+ * Whether a run (of a line's runs, in reading order) is drawn as a piece of text of its own for
+ * pdf.js, so no stretch of drawingOrder takes it in: an emoji sequence in an ActualText span of its
+ * own (see popplerMisorders; pdf.js ends its piece at marked content), or right-to-left punctuation
+ * alone in its face, drawn from its right end (see readsBackwards).
+ */
+function drawnApart(runs: readonly PlacedRun[], index: number): boolean {
+  return spansEmoji(runs[index]!) || readsBackwards(runs, index);
+}
+
+function spansEmoji(placed: PlacedRun): boolean {
+  return placed.run.glyphs.some((glyph) => popplerMisorders(glyph.text));
+}
+
+/**
  * The order a line's runs are drawn in, which is the order pdf.js extracts them in: reading order,
- * except that a stretch of runs in one face that sits together on the line (a right-to-left phrase
- * with its spaces, digits and Latin) is drawn left to right. pdf.js then reads the stretch as one
- * piece, keeps its word spaces, and puts it in logical order with its own bidi algorithm; drawn
- * word by word from the right, each word would start a new piece and the spaces would be lost.
+ * except that a stretch of runs of one size that sits together on the line (a right-to-left phrase
+ * with its spaces, digits and Latin, in any of the document's faces: see PIECE_NAME) is drawn left
+ * to right. pdf.js then reads the stretch as one piece, keeps its word spaces, and puts it in
+ * logical order with its own bidi algorithm; drawn word by word from the right, each word would
+ * start a new piece and the spaces would be lost. An emoji sequence in a span of its own is a piece
+ * of its own (pdf.js ends a piece at marked content), so a stretch ends at it.
  * Poppler orders text by position and reads either way.
  */
 function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
@@ -791,12 +830,18 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
   if (!runs.some((placed) => placed.run.direction === "rtl")) return runs;
   const visual = [...runs].sort((a, b) => a.x - b.x);
   const place = new Map(visual.map((run, i) => [run, i]));
+  const emoji = runs.some(spansEmoji);
   const order: PlacedRun[] = [];
   for (let start = 0; start < runs.length; ) {
     let min = place.get(runs[start]!)!;
     let max = min;
     let end = start + 1;
-    for (let j = start + 1; j < runs.length && runs[j]!.run.face === runs[start]!.run.face && runs[j]!.size === runs[start]!.size; j++) {
+    // A line with an emoji sequence in a span keeps its stretches to one face: the stretch beside the span drawn
+    // from the left put poppler's copy of the line out of order (measured on "שלום 😀👍🏿❤️ עולם"), and pdf.js loses
+    // the spaces beside the span either way.
+    const joins = (j: number) =>
+      runs[j]!.size === runs[start]!.size && (emoji ? runs[j]!.run.face === runs[start]!.run.face : !drawnApart(runs, j) && !drawnApart(runs, j - 1));
+    for (let j = start + 1; j < runs.length && joins(j); j++) {
       min = Math.min(min, place.get(runs[j]!)!);
       max = Math.max(max, place.get(runs[j]!)!);
       if (max - min === j - start) end = j + 1;
@@ -1131,6 +1176,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   // poppler, which a line with digits or Latin text needs (such a line is drawn as before, see templates/CSS.md).
   const bridgeRtl = rtlLine && parts !== undefined && plainRightToLeft(runs);
   const order = bridgeRtl ? partedDrawingOrder(runs, parts) : drawingOrder(runs);
+  // Decided on the runs in reading order, as drawingOrder decides what it draws apart.
+  const backwards = rtlLine || lineHasRtl ? new Set(runs.filter((_placed, i) => readsBackwards(runs, i))) : NO_RUNS;
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
   // Parted text (see drawLineWithFigures): the first part opens before BT; each next one in a text object of its own.
   let part = parts ? (order.length > 0 ? parts.partOf(order[0]!) : 0) : 0;
@@ -1171,6 +1218,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     }
     // Compared before it is written: a string per run showed as garbage. Sizes that print alike are alike.
     if (face !== fontFace || (placed.size !== fontSize && num(placed.size) !== num(fontSize))) {
+      // A left-to-right line with right-to-left text keeps a piece of text per face for pdf.js, as before
+      // its faces took one name (see PIECE_NAME): its bidi.js reads each piece alone, and read whole, a line
+      // a third right-to-left would be read right to left. Marked content ends a piece; poppler ignores it.
+      if (lineHasRtl && fontFace !== undefined && face !== fontFace) out.line("/Span BMC EMC");
       out.byte(SLASH).text(face.embedding.resourceName).byte(SPACE).number(placed.size).line(" Tf");
       fontFace = face;
       fontSize = placed.size;
@@ -1192,7 +1243,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     // into words, which both extractors then read right to left ("Watch Rights Human").
     let startedRun = ltrStretchOpen;
     // Each glyph's pen, worked out ahead only for a run drawn from its right end (see readsBackwards).
-    const pens = readsBackwards(order, index) ? penPositions(placed, pen, scale) : undefined;
+    const pens = backwards.has(placed) ? penPositions(placed, pen, scale) : undefined;
     const asDrawn = readsAsDrawnInPdfjs(order, index);
     let forwardPen = pen;
     for (let k = 0; k < glyphs.length; k++) {
@@ -1371,3 +1422,4 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
 }
 
 const SLASH = 0x2f;
+const NO_RUNS: ReadonlySet<PlacedRun> = new Set();
