@@ -839,8 +839,7 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
     // A line with an emoji sequence in a span keeps its stretches to one face: the stretch beside the span drawn
     // from the left put poppler's copy of the line out of order (measured on "שלום 😀👍🏿❤️ עולם"), and pdf.js loses
     // the spaces beside the span either way.
-    const joins = (j: number) =>
-      runs[j]!.size === runs[start]!.size && (emoji ? runs[j]!.run.face === runs[start]!.run.face : !drawnApart(runs, j) && !drawnApart(runs, j - 1));
+    const joins = (j: number) => runs[j]!.size === runs[start]!.size && (emoji ? runs[j]!.run.face === runs[start]!.run.face : !drawnApart(runs, j) && !drawnApart(runs, j - 1));
     for (let j = start + 1; j < runs.length && joins(j); j++) {
       min = Math.min(min, place.get(runs[j]!)!);
       max = Math.max(max, place.get(runs[j]!)!);
@@ -1177,7 +1176,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   const bridgeRtl = rtlLine && parts !== undefined && plainRightToLeft(runs);
   const order = bridgeRtl ? partedDrawingOrder(runs, parts) : drawingOrder(runs);
   // Decided on the runs in reading order, as drawingOrder decides what it draws apart.
-  const backwards = rtlLine || lineHasRtl ? new Set(runs.filter((_placed, i) => readsBackwards(runs, i))) : NO_RUNS;
+  const backwards = rtlLine || lineHasRtl ? new Set(runs.filter((_placed, i) => readsBackwards(runs, i))) : undefined;
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
   // Parted text (see drawLineWithFigures): the first part opens before BT; each next one in a text object of its own.
   let part = parts ? (order.length > 0 ? parts.partOf(order[0]!) : 0) : 0;
@@ -1243,7 +1242,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     // into words, which both extractors then read right to left ("Watch Rights Human").
     let startedRun = ltrStretchOpen;
     // Each glyph's pen, worked out ahead only for a run drawn from its right end (see readsBackwards).
-    const pens = backwards.has(placed) ? penPositions(placed, pen, scale) : undefined;
+    const pens = backwards?.has(placed) ? penPositions(placed, pen, scale) : undefined;
     const asDrawn = readsAsDrawnInPdfjs(order, index);
     let forwardPen = pen;
     for (let k = 0; k < glyphs.length; k++) {
@@ -1422,4 +1421,3 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
 }
 
 const SLASH = 0x2f;
-const NO_RUNS: ReadonlySet<PlacedRun> = new Set();
