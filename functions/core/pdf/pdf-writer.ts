@@ -790,9 +790,9 @@ interface LineDrawing {
  * space where the face changes in a right-to-left line ("בדוח تقرير", an Arabic phrase in a Hebrew
  * line; "منظمة Human Rights", a Latin phrase in an Arabic one) was lost, since the pieces of such a
  * line are drawn in reading order, from the right. Under one name a stretch of runs in several faces
- * is one piece, drawn left to right, and keeps its spaces (measured on our PDFs: text-extraction.test.ts,
- * bidi-isolates-rtl.html and rtl-latin-punctuation.html; extractor-behaviour.test.ts shows the same with
- * two standard fonts of one BaseFont). pdf.js takes the CIDFont's name. No tag: it names no subset of its own.
+ * is one piece, drawn left to right, and keeps its spaces (extractor-behaviour.test.ts, "two composite
+ * fonts whose CIDFonts have one name"; text-extraction.test.ts, bidi-isolates-rtl.html). pdf.js takes
+ * the CIDFont's name, not the Type0 font's. No subset tag: the name stands for no one subset.
  */
 const PIECE_NAME = "Letterpress";
 
