@@ -1127,6 +1127,79 @@ function openEmojiSpan(show: TextShow, out: ContentStream, reversed: boolean, te
   out.line(`/Span <</ActualText ${pdfTextString(`${afterMark ? RTL_MARK + LTR_MARK : ""}${logical}${LTR_MARK}${RTL_MARK}`)}>> BDC`);
 }
 
+/**
+ * The emoji sequences drawn one after another from glyph `i` of run `index` (in drawing order) of a
+ * right-to-left line, with the word spaces between them: their text in reading order (right to
+ * left on the line, each cluster's characters in logical order) and how many glyphs with text after
+ * the first the group takes, up to its last sequence; none for a sequence alone. Poppler misorders
+ * adjacent spans of one sequence each ("👩🏽‍⚖️ 🇺🇳" copied around "NGO 2026"), so the group is one span.
+ */
+function emojiGroup(item: PlacedLine, order: readonly PlacedRun[], index: number, i: number): EmojiGroup | undefined {
+  const found: { at: number; text: string; left: number; right: number }[] = [];
+  let after = 0;
+  let taken = -1;
+  let sequences = 0;
+  let keycaps = 0;
+  scan: for (let k = index, from = i; k < order.length; k++, from = 0) {
+    const placed = order[k]!;
+    const count = placed.run.glyphs.length;
+    const scale = placed.size / placed.run.unitsPerEm;
+    const pens = penPositions(placed, item.x + placed.x, scale);
+    for (let j = from; j < count; j++) {
+      const text = placed.run.glyphs[j]!.text;
+      if (text === "") continue;
+      const blank = isBlank(text);
+      // Keycaps: a group with two ("1️⃣ 2️⃣") or with #️⃣ or *️⃣ ("🇺🇳 #️⃣") was put on a line of its own by
+      // poppler (measured 2026-11-30; "🇺🇳 1️⃣" and "😀👍🏿❤️ 1️⃣" were not): such keycaps stay spans of their own.
+      const keycap = text.includes("\u20E3");
+      if (!blank && (!EMOJI_SEQUENCE.test(text) || (keycap && (keycaps > 0 || !/^\d/u.test(text))))) break scan;
+      if (keycap) keycaps++;
+      taken++;
+      // Reading order: the run's place among the line's runs, then the glyph's in the run (a right-to-left run's glyphs are stored left to right).
+      const rtl = placed.run.direction === "rtl";
+      const glyph = placed.run.glyphs[j]!;
+      found.push({
+        at: placed.logical * 1e6 + (rtl ? count - 1 - j : j),
+        text: rtl ? [...text].reverse().join("") : text,
+        left: pens[j]!,
+        right: pens[j]! + glyph.xAdvance * scale,
+      });
+      if (!blank) {
+        sequences++;
+        after = taken;
+      }
+    }
+  }
+  if (sequences < 2) return undefined;
+  const inSpan = found.slice(0, after + 1);
+  const text = [...inSpan]
+    .sort((a, b) => a.at - b.at)
+    .map((glyph) => glyph.text)
+    .join("");
+  return { text, after, left: Math.min(...inSpan.map((glyph) => glyph.left)), right: Math.max(...inSpan.map((glyph) => glyph.right)) };
+}
+
+/**
+ * A group of emoji sequences in one span (see emojiGroup): its text, the glyphs with text it takes
+ * after its first, and its left and right edges on the page. Poppler spreads a span's text from where
+ * its first glyph is drawn to where its last one ends, so a span drawn from the right (as pdf.js needs
+ * the sequences, in reading order) starts and ends with an invisible glyph at its left and right edges.
+ */
+interface EmojiGroup {
+  text: string;
+  after: number;
+  left: number;
+  right: number;
+}
+
+/** An invisible glyph of no width at `to` (from the pen at `from`), the pen then back at `from`. */
+function edgeGlyph(show: TextShow, face: EmbeddedFace, from: number, to: number, size: number): void {
+  const back = ((from - to) * 1000) / size;
+  show.adjust(back);
+  show.code(face.encodeInvisible("\u2060"));
+  show.adjust(-back);
+}
+
 /** Writes the end of a text object and the outlines of the text-less glyphs drawn in it, then starts over. */
 function endTextObject(out: ContentStream, outlines: ContentStream): void {
   out.line("ET");
@@ -1157,6 +1230,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   const lineHasRtl = !rtlLine && runs.some((placed) => placed.run.direction === "rtl");
   // In a left-to-right line, whether right-to-left text came last, with no letter or digit since (see LTR_MARK).
   let afterRtl = false;
+  // Glyphs with text the open span of a group of emoji sequences still takes (see emojiGroup).
+  let emojiGroupLeft = 0;
+  let openGroup: EmojiGroup | undefined;
   // Whether the glyph drawn last was a word space: pdf.js holds it back (see encodeRtlAnchor).
   let afterSpace = false;
   // Whether that space carried the anchor of the cluster after it (see spaceAnchorsNext).
@@ -1301,8 +1377,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         // words: the anchor at its first letter (its left end) gives it its logical end's space.
         const keepSpace = spaceAtPartEnd && !isBlank(glyph.text);
         if (keepSpace) spaceAtPartEnd = false;
-        // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span.
-        const emojiSpan = rtlLine && popplerMisorders(glyph.text);
+        // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span; sequences
+        // drawn one after another share one (see emojiGroup), opened at the first and closed after the last.
+        const inGroup = emojiGroupLeft > 0;
+        const group = rtlLine && !inGroup && EMOJI_SEQUENCE.test(glyph.text) ? emojiGroup(item, order, index, i) : undefined;
+        const emojiSpan = !inGroup && (group !== undefined || (rtlLine && popplerMisorders(glyph.text)));
+        const spanText = group ? group.text : glyph.text;
+        const spanReversed = group ? false : rtl && glyph === shaped;
         // Inside an emoji sequence's span, for pdf.js alone: poppler copied its space beside the word space.
         const anchorInSpan = emojiSpan && !keepSpace && pieces.before.length > 0 && (!startedText || afterSpace);
         if (keepSpace || (pieces.before.length > 0 && !emojiSpan && afterAnchorSpace !== "rtl" && (!startedText || afterSpace))) {
@@ -1348,7 +1429,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         ltrStretchOpen = !rtl;
         if (markForPdfjs) {
           if (emojiSpan) {
-            openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, true);
+            openEmojiSpan(show, out, spanReversed, spanText, true);
+            if (group) edgeGlyph(show, face, x, group.left, placed.size);
             if (anchorInSpan) {
               show.code(face.encodeRtlAnchor());
               show.adjust((scale * 1000) / placed.size);
@@ -1360,7 +1442,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
           if (mark) show.code(face.encodeInvisible(mark));
           // The writer's mark stays outside the span: it ends the stretch before the sequence.
           if (emojiSpan) {
-            openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, mark === RTL_MARK);
+            openEmojiSpan(show, out, spanReversed, spanText, mark === RTL_MARK);
+            if (group) edgeGlyph(show, face, x, group.left, placed.size);
             if (anchorInSpan) {
               show.code(face.encodeRtlAnchor());
               show.adjust((scale * 1000) / placed.size);
@@ -1376,7 +1459,15 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
           show.hexCodes(invisible.after);
           show.adjust(back, true);
         } else show.hexCodes(invisible.after);
-        if (emojiSpan) {
+        if (group) {
+          emojiGroupLeft = group.after;
+          openGroup = group;
+        } else if (emojiSpan || (inGroup && --emojiGroupLeft === 0)) {
+          if (inGroup && openGroup) {
+            // The span's last glyph at its right edge (see EmojiGroup), of no width.
+            edgeGlyph(show, face, x + textWidth(glyph) * scale, openGroup.right, placed.size);
+            openGroup = undefined;
+          }
           show.flush();
           out.line("EMC");
         }
