@@ -184,3 +184,23 @@ describe("a number or phrase after an isolated phrase in a right-to-left line", 
     expect(unspaced.filter((paragraph) => !text.includes(paragraph))).toEqual([]);
   });
 });
+
+describe("a word space where the face changes in a right-to-left line", () => {
+  // Each line in two or three faces: an Arabic, Greek or Devanagari phrase in a Hebrew line, Hebrew in an
+  // Arabic one. pdf.js copied them with no space at the changes of face ("העד אמרتقرير اللجنةואז",
+  // measured 2026-11-30 before the faces took one name for it, pdf-writer.ts PIECE_NAME).
+  const paragraphs = ["העד אמר تقرير اللجنة ואז הלך הביתה", "המילה Ελληνικά כתובה כאן", "השם हिन्दी נכתב כך", "بالعربية שלום عليكم يا صديقي"];
+  const hebrew = "אנו הארגונים החתומים מטה פונים אליכם בבקשה לקיים דיון נוסף בנושא מצב זכויות האדם במדינה ולפרסם את ממצאי הוועדה.";
+  let texts: Record<"poppler" | "pdfjs", string>;
+  beforeAll(async () => {
+    const html = `<article class="letter" lang="he" dir="rtl" aria-labelledby="t"><h1 id="t">שפות</h1><section class="body">${[...paragraphs, hebrew]
+      .map((text) => `<p>${text}</p>`)
+      .join("\n")}</section></article>`;
+    const pages = extractBoth(await renderPdf(html, options("he")));
+    texts = { poppler: documentText(pages.poppler, "", PAGE_LABEL), pdfjs: documentText(pages.pdfjs, "", PAGE_LABEL) };
+  });
+
+  it.each(["poppler", "pdfjs"] as const)("copies out of %s with the space", (tool) => {
+    expect(missingParagraphs(htmlParagraphs(paragraphs.map((text) => `<p>${text}</p>`).join("")), texts[tool])).toEqual([]);
+  });
+});
