@@ -49,7 +49,7 @@ const PDFJS_MARKS: Readonly<Record<string, string>> = {
   "letter-ar-harakat.html": "ARABIC LETTER MARKs on the anchors before vowelled clusters at a word's start (see PDFJS_ANCHORS in test/editions/pdf-matches-html.test.ts)",
   "hebrew-niqqud.html": "ARABIC LETTER MARKs on the anchors before pointed clusters whose marks are drawn first (as letter-ar-harakat.html)",
   "rtl-latin-punctuation.html":
-    "ARABIC LETTER MARKs between a Latin phrase and the quotes or dashes beside it, which pdf.js's bidi.js takes for Latin letters (pdf-writer.ts, readsAsLatinInPdfjs)",
+    "ARABIC LETTER MARKs between a Latin phrase and the quotes or dashes beside it, which pdf.js's bidi.js takes for Latin letters (pdf-writer.ts, readsAsLatinInPdfjs). Measured 2026-11-30 with the line one piece (PIECE_NAME): without the marks pdf.js copies every paragraph wrong ('הדוח ”Human Rights Watch„', 'ראו גם: — Human Rights Watch סיכום', the Arabic line reversed whole); a mark-free form would draw each such neutral as a piece of its own, which loses the spaces beside it (a space before a move back, extractor-behaviour.test.ts)",
   "letter-he.html":
     "the anchors of pointed clusters, and an ARABIC LETTER MARK in the text of the first glyph of 'DPRK' after the opening quote „, which pdf.js's bidi.js takes for a Latin letter (pdf-writer.ts, readsAsLatinInPdfjs): without it pdf.js copies 'בְּ־„ DPRKחֲמוּרוֹת'",
 };
