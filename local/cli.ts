@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import type { LocaleId } from "../functions/core/locales";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -10,12 +11,12 @@ import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments, missingLocaleLines, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { paperConflict, templatePageSize } from "./paper-flag";
-import { identicalCopiesWarning } from "./mail-merge-check";
+import { identicalCopiesWarning, unreadLocalesWarning } from "./mail-merge-check";
 import { TemplateEngine } from "../functions/core/template/template-engine";
 import { loadTemplateSet } from "../functions/templates/load-template-set";
 import { ProgressTable } from "./progress-table";
 import { followLetterData } from "./follow-letter-data";
-import { templateStylesheetWarnings } from "../functions/templates/stylesheet-warnings";
+import { templateLoadAndStylesheetWarnings } from "../functions/templates/stylesheet-warnings";
 import { PublishOrigins } from "./publish-origins";
 import { PUBLISH_ORIGINS_FILE, startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";
@@ -165,9 +166,9 @@ withStorageFlags(
     console.error(`warning: ${warning}`);
   };
   // Reading the templates' stylesheets also refuses a --templates folder that is not there.
-  const stylesheetWarnings = await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
-  if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter)) warn(warning);
-  for (const warning of stylesheetWarnings) warn(warning);
+  const templateWarnings = await templateLoadAndStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
+  if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter, locales)) warn(warning);
+  for (const warning of templateWarnings) warn(warning);
   await prepareExportDirectory(resolve(flags.out));
   const runtime = await startLocalRuntime(runtimeOptions(flags));
   try {
@@ -178,7 +179,7 @@ withStorageFlags(
       runtime.letters,
       { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(locales ? { locales } : {}), formats: flags.format, personalized: flags.recipients },
       {
-        onPlanned: (requests) => table.planned(requests.length),
+        onPlanned: (requests) => table.planned(requests),
         onStored: (stored) => table.stored(stored),
         onFailure: (failure) => table.failed(failure),
         onPublishFailure: (failure) => table.publishFailed(failure),
@@ -232,12 +233,12 @@ withStorageFlags(
   // The --data and --templates folders are checked before the embedded S3 server starts (fresh7 item 14).
   await letters.listLetters();
   await checkExplicitPaper(letters, flags, command, undefined);
-  const stylesheetWarnings = await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
+  const templateWarnings = await templateLoadAndStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
   // Share links point at this server, whose port is known once it listens (--port 0 picks one).
   let listening!: (baseUrl: string) => void;
   const shareLinkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
   const runtime = await startLocalRuntime({ ...runtimeOptions(flags), shareLinkBaseUrl });
-  for (const warning of stylesheetWarnings) console.error(`warning: ${warning}`);
+  for (const warning of templateWarnings) console.error(`warning: ${warning}`);
   const server = createLocalServer(runtime);
   const port = await listenLocalServer(server, flags.port).catch(async (error: unknown) => {
     await runtime.close();
@@ -288,14 +289,19 @@ async function checkExplicitPaper(letters: LetterSource, flags: CommonFlags, com
   if (problems.length > 0) throw new LetterpressError("INVALID_REQUEST", problems.join("\n"));
 }
 
-/** A mail merge of a template that prints nothing of the recipient: said once per letter (mail-merge-check.ts). */
-async function mailMergeWarnings(letters: LetterSource, flags: CommonFlags, letterIds: readonly string[] | undefined): Promise<string[]> {
+/**
+ * A mail merge of a template that prints nothing of the recipient, or limited to languages no recipient
+ * reads: said once per letter (mail-merge-check.ts).
+ */
+async function mailMergeWarnings(letters: LetterSource, flags: CommonFlags, letterIds: readonly string[] | undefined, locales: readonly LocaleId[] | undefined): Promise<string[]> {
   const engines = new Map<string, TemplateEngine | undefined>();
   const warnings: string[] = [];
   for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
     // A letter or template that cannot be read is reported by the run itself.
     const parsed = await letters.loadLetter(letterId).catch(() => undefined);
     if (!parsed) continue;
+    const unread = unreadLocalesWarning(parsed.letter, locales);
+    if (unread) warnings.push(unread);
     const name = parsed.letter.facts.template;
     if (!engines.has(name))
       engines.set(
