@@ -132,6 +132,7 @@ class EmbeddedFace {
     doc: PdfkitDocument,
     font: Font,
     readonly caches: TypesetterCaches,
+    pieceName?: string,
   ) {
     const subsetCache = caches.of(SUBSETS);
     this.spaceGlyph = font.glyphForCodePoint(0x20).id;
@@ -146,6 +147,7 @@ class EmbeddedFace {
         return bytes;
       },
       toUnicode: () => this.toUnicodeCmap(),
+      ...(pieceName !== undefined ? { pieceName } : {}),
     });
   }
 
@@ -334,10 +336,12 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
   });
 
   const faces = new Map<FaceId, EmbeddedFace>();
+  // Only a document with right-to-left text draws a line's faces as one piece for pdf.js (see PIECE_NAME).
+  const pieceName = pages.some(hasRightToLeft) ? PIECE_NAME : undefined;
   const faceOf = (id: FaceId): EmbeddedFace => {
     let face = faces.get(id);
     if (!face) {
-      face = new EmbeddedFace(id, doc, options.fonts.face(id), options.fonts.caches);
+      face = new EmbeddedFace(id, doc, options.fonts.face(id), options.fonts.caches, pieceName);
       faces.set(id, face);
     }
     return face;
@@ -779,11 +783,46 @@ interface LineDrawing {
 }
 
 /**
+ * The name every face of a document with right-to-left text gives pdf.js (its CIDFont's BaseFont and
+ * FontName; the Type0 font keeps the face's own subset name, which pdffonts lists). pdf.js starts a
+ * new piece of text at a change of font unless the two fonts have one name, drops a space at either
+ * end of a piece drawn after a move back, and runs its bidi algorithm on each piece alone: the word
+ * space where the face changes in a right-to-left line ("בדוח تقرير", an Arabic phrase in a Hebrew
+ * line; "منظمة Human Rights", a Latin phrase in an Arabic one) was lost, since the pieces of such a
+ * line are drawn in reading order, from the right. Under one name a stretch of runs in several faces
+ * is one piece, drawn left to right, and keeps its spaces (extractor-behaviour.test.ts, "two composite
+ * fonts whose CIDFonts have one name"; text-extraction.test.ts, bidi-isolates-rtl.html). pdf.js takes
+ * the CIDFont's name, not the Type0 font's. No subset tag: the name stands for no one subset.
+ */
+const PIECE_NAME = "Letterpress";
+
+/** Whether a page has a right-to-left run. */
+function hasRightToLeft(page: Page): boolean {
+  return page.items.some((item) => item.kind === "line" && item.line.runs.some((placed) => placed.run.direction === "rtl"));
+}
+
+/**
+ * Whether a run (of a line's runs, in reading order) is drawn as a piece of text of its own for
+ * pdf.js, so no stretch of drawingOrder takes it in: an emoji sequence in an ActualText span of its
+ * own (see popplerMisorders; pdf.js ends its piece at marked content), or right-to-left punctuation
+ * alone in its face, drawn from its right end (see readsBackwards).
+ */
+function drawnApart(runs: readonly PlacedRun[], index: number): boolean {
+  return spansEmoji(runs[index]!) || readsBackwards(runs, index);
+}
+
+function spansEmoji(placed: PlacedRun): boolean {
+  return placed.run.glyphs.some((glyph) => popplerMisorders(glyph.text));
+}
+
+/**
  * The order a line's runs are drawn in, which is the order pdf.js extracts them in: reading order,
- * except that a stretch of runs in one face that sits together on the line (a right-to-left phrase
- * with its spaces, digits and Latin) is drawn left to right. pdf.js then reads the stretch as one
- * piece, keeps its word spaces, and puts it in logical order with its own bidi algorithm; drawn
- * word by word from the right, each word would start a new piece and the spaces would be lost.
+ * except that a stretch of runs of one size that sits together on the line (a right-to-left phrase
+ * with its spaces, digits and Latin, in any of the document's faces: see PIECE_NAME) is drawn left
+ * to right. pdf.js then reads the stretch as one piece, keeps its word spaces, and puts it in
+ * logical order with its own bidi algorithm; drawn word by word from the right, each word would
+ * start a new piece and the spaces would be lost. An emoji sequence in a span of its own is a piece
+ * of its own (pdf.js ends a piece at marked content), so a stretch ends at it.
  * Poppler orders text by position and reads either way.
  */
 function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
@@ -791,12 +830,17 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
   if (!runs.some((placed) => placed.run.direction === "rtl")) return runs;
   const visual = [...runs].sort((a, b) => a.x - b.x);
   const place = new Map(visual.map((run, i) => [run, i]));
+  const emoji = runs.some(spansEmoji);
   const order: PlacedRun[] = [];
   for (let start = 0; start < runs.length; ) {
     let min = place.get(runs[start]!)!;
     let max = min;
     let end = start + 1;
-    for (let j = start + 1; j < runs.length && runs[j]!.run.face === runs[start]!.run.face && runs[j]!.size === runs[start]!.size; j++) {
+    // A line with an emoji sequence in a span keeps its stretches to one face: the stretch beside the span drawn
+    // from the left put poppler's copy of the line out of order (measured on "שלום 😀👍🏿❤️ עולם"), and pdf.js loses
+    // the spaces beside the span either way.
+    const joins = (j: number) => runs[j]!.size === runs[start]!.size && (emoji ? runs[j]!.run.face === runs[start]!.run.face : !drawnApart(runs, j) && !drawnApart(runs, j - 1));
+    for (let j = start + 1; j < runs.length && joins(j); j++) {
       min = Math.min(min, place.get(runs[j]!)!);
       max = Math.max(max, place.get(runs[j]!)!);
       if (max - min === j - start) end = j + 1;
@@ -1083,6 +1127,79 @@ function openEmojiSpan(show: TextShow, out: ContentStream, reversed: boolean, te
   out.line(`/Span <</ActualText ${pdfTextString(`${afterMark ? RTL_MARK + LTR_MARK : ""}${logical}${LTR_MARK}${RTL_MARK}`)}>> BDC`);
 }
 
+/**
+ * The emoji sequences drawn one after another from glyph `i` of run `index` (in drawing order) of a
+ * right-to-left line, with the word spaces between them: their text in reading order (right to
+ * left on the line, each cluster's characters in logical order) and how many glyphs with text after
+ * the first the group takes, up to its last sequence; none for a sequence alone. Poppler misorders
+ * adjacent spans of one sequence each ("👩🏽‍⚖️ 🇺🇳" copied around "NGO 2026"), so the group is one span.
+ */
+function emojiGroup(item: PlacedLine, order: readonly PlacedRun[], index: number, i: number): EmojiGroup | undefined {
+  const found: { at: number; text: string; left: number; right: number }[] = [];
+  let after = 0;
+  let taken = -1;
+  let sequences = 0;
+  let keycaps = 0;
+  scan: for (let k = index, from = i; k < order.length; k++, from = 0) {
+    const placed = order[k]!;
+    const count = placed.run.glyphs.length;
+    const scale = placed.size / placed.run.unitsPerEm;
+    const pens = penPositions(placed, item.x + placed.x, scale);
+    for (let j = from; j < count; j++) {
+      const text = placed.run.glyphs[j]!.text;
+      if (text === "") continue;
+      const blank = isBlank(text);
+      // Keycaps: a group with two ("1️⃣ 2️⃣") or with #️⃣ or *️⃣ ("🇺🇳 #️⃣") was put on a line of its own by
+      // poppler (measured 2026-11-30; "🇺🇳 1️⃣" and "😀👍🏿❤️ 1️⃣" were not): such keycaps stay spans of their own.
+      const keycap = text.includes("\u20E3");
+      if (!blank && (!EMOJI_SEQUENCE.test(text) || (keycap && (keycaps > 0 || !/^\d/u.test(text))))) break scan;
+      if (keycap) keycaps++;
+      taken++;
+      // Reading order: the run's place among the line's runs, then the glyph's in the run (a right-to-left run's glyphs are stored left to right).
+      const rtl = placed.run.direction === "rtl";
+      const glyph = placed.run.glyphs[j]!;
+      found.push({
+        at: placed.logical * 1e6 + (rtl ? count - 1 - j : j),
+        text: rtl ? [...text].reverse().join("") : text,
+        left: pens[j]!,
+        right: pens[j]! + glyph.xAdvance * scale,
+      });
+      if (!blank) {
+        sequences++;
+        after = taken;
+      }
+    }
+  }
+  if (sequences < 2) return undefined;
+  const inSpan = found.slice(0, after + 1);
+  const text = [...inSpan]
+    .sort((a, b) => a.at - b.at)
+    .map((glyph) => glyph.text)
+    .join("");
+  return { text, after, left: Math.min(...inSpan.map((glyph) => glyph.left)), right: Math.max(...inSpan.map((glyph) => glyph.right)) };
+}
+
+/**
+ * A group of emoji sequences in one span (see emojiGroup): its text, the glyphs with text it takes
+ * after its first, and its left and right edges on the page. Poppler spreads a span's text from where
+ * its first glyph is drawn to where its last one ends, so a span drawn from the right (as pdf.js needs
+ * the sequences, in reading order) starts and ends with an invisible glyph at its left and right edges.
+ */
+interface EmojiGroup {
+  text: string;
+  after: number;
+  left: number;
+  right: number;
+}
+
+/** An invisible glyph of no width at `to` (from the pen at `from`), the pen then back at `from`. */
+function edgeGlyph(show: TextShow, face: EmbeddedFace, from: number, to: number, size: number): void {
+  const back = ((from - to) * 1000) / size;
+  show.adjust(back);
+  show.code(face.encodeInvisible("\u2060"));
+  show.adjust(-back);
+}
+
 /** Writes the end of a text object and the outlines of the text-less glyphs drawn in it, then starts over. */
 function endTextObject(out: ContentStream, outlines: ContentStream): void {
   out.line("ET");
@@ -1113,6 +1230,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   const lineHasRtl = !rtlLine && runs.some((placed) => placed.run.direction === "rtl");
   // In a left-to-right line, whether right-to-left text came last, with no letter or digit since (see LTR_MARK).
   let afterRtl = false;
+  // Glyphs with text the open span of a group of emoji sequences still takes (see emojiGroup).
+  let emojiGroupLeft = 0;
+  let openGroup: EmojiGroup | undefined;
   // Whether the glyph drawn last was a word space: pdf.js holds it back (see encodeRtlAnchor).
   let afterSpace = false;
   // Whether that space carried the anchor of the cluster after it (see spaceAnchorsNext).
@@ -1131,6 +1251,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   // poppler, which a line with digits or Latin text needs (such a line is drawn as before, see templates/CSS.md).
   const bridgeRtl = rtlLine && parts !== undefined && plainRightToLeft(runs);
   const order = bridgeRtl ? partedDrawingOrder(runs, parts) : drawingOrder(runs);
+  // Decided on the runs in reading order, as drawingOrder decides what it draws apart.
+  const backwards = rtlLine || lineHasRtl ? new Set(runs.filter((_placed, i) => readsBackwards(runs, i))) : undefined;
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
   // Parted text (see drawLineWithFigures): the first part opens before BT; each next one in a text object of its own.
   let part = parts ? (order.length > 0 ? parts.partOf(order[0]!) : 0) : 0;
@@ -1171,6 +1293,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     }
     // Compared before it is written: a string per run showed as garbage. Sizes that print alike are alike.
     if (face !== fontFace || (placed.size !== fontSize && num(placed.size) !== num(fontSize))) {
+      // A left-to-right line with right-to-left text keeps a piece of text per face for pdf.js, as before
+      // its faces took one name (see PIECE_NAME): its bidi.js reads each piece alone, and read whole, a line
+      // a third right-to-left would be read right to left. Marked content ends a piece; poppler ignores it.
+      if (lineHasRtl && fontFace !== undefined && face !== fontFace) out.line("/Span BMC EMC");
       out.byte(SLASH).text(face.embedding.resourceName).byte(SPACE).number(placed.size).line(" Tf");
       fontFace = face;
       fontSize = placed.size;
@@ -1192,7 +1318,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     // into words, which both extractors then read right to left ("Watch Rights Human").
     let startedRun = ltrStretchOpen;
     // Each glyph's pen, worked out ahead only for a run drawn from its right end (see readsBackwards).
-    const pens = readsBackwards(order, index) ? penPositions(placed, pen, scale) : undefined;
+    const pens = backwards?.has(placed) ? penPositions(placed, pen, scale) : undefined;
     const asDrawn = readsAsDrawnInPdfjs(order, index);
     let forwardPen = pen;
     for (let k = 0; k < glyphs.length; k++) {
@@ -1251,8 +1377,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         // words: the anchor at its first letter (its left end) gives it its logical end's space.
         const keepSpace = spaceAtPartEnd && !isBlank(glyph.text);
         if (keepSpace) spaceAtPartEnd = false;
-        // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span.
-        const emojiSpan = rtlLine && popplerMisorders(glyph.text);
+        // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span; sequences
+        // drawn one after another share one (see emojiGroup), opened at the first and closed after the last.
+        const inGroup = emojiGroupLeft > 0;
+        const group = rtlLine && !inGroup && EMOJI_SEQUENCE.test(glyph.text) ? emojiGroup(item, order, index, i) : undefined;
+        const emojiSpan = !inGroup && (group !== undefined || (rtlLine && popplerMisorders(glyph.text)));
+        const spanText = group ? group.text : glyph.text;
+        const spanReversed = group ? false : rtl && glyph === shaped;
         // Inside an emoji sequence's span, for pdf.js alone: poppler copied its space beside the word space.
         const anchorInSpan = emojiSpan && !keepSpace && pieces.before.length > 0 && (!startedText || afterSpace);
         if (keepSpace || (pieces.before.length > 0 && !emojiSpan && afterAnchorSpace !== "rtl" && (!startedText || afterSpace))) {
@@ -1298,7 +1429,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         ltrStretchOpen = !rtl;
         if (markForPdfjs) {
           if (emojiSpan) {
-            openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, true);
+            openEmojiSpan(show, out, spanReversed, spanText, true);
+            if (group) edgeGlyph(show, face, x, group.left, placed.size);
             if (anchorInSpan) {
               show.code(face.encodeRtlAnchor());
               show.adjust((scale * 1000) / placed.size);
@@ -1310,7 +1442,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
           if (mark) show.code(face.encodeInvisible(mark));
           // The writer's mark stays outside the span: it ends the stretch before the sequence.
           if (emojiSpan) {
-            openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, mark === RTL_MARK);
+            openEmojiSpan(show, out, spanReversed, spanText, mark === RTL_MARK);
+            if (group) edgeGlyph(show, face, x, group.left, placed.size);
             if (anchorInSpan) {
               show.code(face.encodeRtlAnchor());
               show.adjust((scale * 1000) / placed.size);
@@ -1326,7 +1459,15 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
           show.hexCodes(invisible.after);
           show.adjust(back, true);
         } else show.hexCodes(invisible.after);
-        if (emojiSpan) {
+        if (group) {
+          emojiGroupLeft = group.after;
+          openGroup = group;
+        } else if (emojiSpan || (inGroup && --emojiGroupLeft === 0)) {
+          if (inGroup && openGroup) {
+            // The span's last glyph at its right edge (see EmojiGroup), of no width.
+            edgeGlyph(show, face, x + textWidth(glyph) * scale, openGroup.right, placed.size);
+            openGroup = undefined;
+          }
           show.flush();
           out.line("EMC");
         }
