@@ -8,7 +8,7 @@ import { drawImage, type OpenedImages } from "./image-drawing";
 import type { Page, PageGeometry, PlacedLine, StructNode } from "./page-model";
 import type { LineImage, PlacedRun } from "./paragraph";
 import { createPdfkitDocument, type FontEmbedding, type PdfkitDocument, type PdfObject, type StructContent, type StructElement } from "./pdfkit-adapter";
-import { bidi, type ShapedGlyph } from "./shaping";
+import { bidi, type ShapedGlyph, type ShapedRun } from "./shaping";
 
 /** zlib's best compression: each stream is deflated once per process (the caches below), so the extra effort is paid once. */
 const DEFLATE = { level: 9 };
@@ -73,6 +73,8 @@ function glyphKey(id: number, text: string, advance: number): string {
  * across documents as the glyphs are; and the subset glyph the face that last encoded it gave it.
  */
 interface MainGlyph {
+  /** The font glyph. */
+  id: number;
   text: string;
   advance: number;
   key: string;
@@ -91,7 +93,7 @@ function mainGlyphOf(caches: TypesetterCaches, glyph: ShapedGlyph): MainGlyph {
     // The key is made once per shaped glyph and process: each document looks every glyph up anew.
     const text = piecesOf(caches, glyph).main;
     const advance = textWidth(glyph);
-    main = { text, advance, key: glyphKey(glyph.id, text, advance), owner: undefined, gid: 0, invisibleOwner: undefined, invisible: NO_INVISIBLE };
+    main = { id: glyph.id, text, advance, key: glyphKey(glyph.id, text, advance), owner: undefined, gid: 0, invisibleOwner: undefined, invisible: NO_INVISIBLE };
     mainGlyphs.set(glyph, main);
   }
   return main;
@@ -99,6 +101,48 @@ function mainGlyphOf(caches: TypesetterCaches, glyph: ShapedGlyph): MainGlyph {
 
 /** Each shaped glyph's main glyph (see `MainGlyph`). */
 const mainGlyphs = new WeakMap<ShapedGlyph, MainGlyph>();
+
+/** A shaped run's glyphs as `numberGlyphsFromTheEnd` numbers them, each once, from the run's end. */
+interface RunGlyphs {
+  /** Its text glyphs' main glyphs. */
+  mains: readonly MainGlyph[];
+  /** The texts of its marks' invisible glyphs (see `EmbeddedFace.invisibleCodes`). */
+  invisible: readonly string[];
+  /** Its text-less glyphs, drawn as outlines (see `glyphForm` in `writePdf`). */
+  outlines: readonly number[];
+}
+
+/**
+ * A shaped run's glyphs to number (see `RunGlyphs`): runs come from the font library's cache and
+ * recur in every letter, so numbering a document walks a short list per run instead of looking up
+ * each of its thousands of glyphs.
+ */
+function runGlyphsOf(caches: TypesetterCaches, run: ShapedRun): RunGlyphs {
+  let glyphs = runGlyphs.get(run);
+  if (glyphs === undefined) {
+    const mains = new Set<MainGlyph>();
+    const invisible = new Set<string>();
+    const outlines = new Set<number>();
+    for (let g = run.glyphs.length - 1; g >= 0; g--) {
+      const glyph = run.glyphs[g]!;
+      if (glyph.text === "") {
+        outlines.add(glyph.id);
+        continue;
+      }
+      mains.add(mainGlyphOf(caches, glyph));
+      if (glyph.text.length < 2) continue;
+      const pieces = piecesOf(caches, glyph);
+      for (let i = pieces.after.length - 1; i >= 0; i--) invisible.add(pieces.after[i]!);
+      for (let i = pieces.before.length - 1; i >= 0; i--) invisible.add(pieces.before[i]!);
+    }
+    glyphs = { mains: [...mains], invisible: [...invisible], outlines: [...outlines] };
+    runGlyphs.set(run, glyphs);
+  }
+  return glyphs;
+}
+
+/** Each shaped run's glyphs to number (see `runGlyphsOf`). */
+const runGlyphs = new WeakMap<ShapedRun, RunGlyphs>();
 
 function utf16Hex(text: string): string {
   let out = "";
@@ -159,6 +203,24 @@ class EmbeddedFace {
       main.owner = this.identity;
     }
     return main.gid;
+  }
+
+  /**
+   * Gives a run's text glyphs, and the invisible glyphs of their marks, their codes ahead of drawing,
+   * from the run's end (see `numberGlyphsFromTheEnd`): the codes `encode` and `encodeInvisible` then
+   * return for them. Returns the run's text-less glyphs, for their outlines' names.
+   */
+  reserveRun(run: ShapedRun): readonly number[] {
+    const { mains, invisible, outlines } = runGlyphsOf(this.caches, run);
+    for (let i = 0; i < mains.length; i++) {
+      const main = mains[i]!;
+      if (main.owner !== this.identity) {
+        main.gid = this.glyphFor(main.id, main.text, main.advance, main.key);
+        main.owner = this.identity;
+      }
+    }
+    for (let i = 0; i < invisible.length; i++) this.encodeInvisible(invisible[i]!);
+    return outlines;
   }
 
   /**
@@ -357,20 +419,24 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     else list.push(kid);
   };
   // By face, then glyph id: Arabic draws a form for every vowel mark, and a string key per mark showed in profiles.
-  const forms = new Map<FaceId, Map<number, { name: string; object: PdfObject }>>();
+  // Named ahead of drawing (numberGlyphsFromTheEnd), the object written at the first drawing.
+  const forms = new Map<FaceId, Map<number, { name: string; object: PdfObject | undefined }>>();
   let formCount = 0;
-  const glyphForm = (face: FaceId, id: number): string => {
+  const formOf = (face: FaceId, id: number): { name: string; object: PdfObject | undefined } => {
     let ofFace = forms.get(face);
     if (!ofFace) forms.set(face, (ofFace = new Map()));
     let form = ofFace.get(id);
-    if (!form) {
+    if (!form) ofFace.set(id, (form = { name: `G${++formCount}`, object: undefined }));
+    return form;
+  };
+  const glyphForm = (face: FaceId, id: number): string => {
+    const form = formOf(face, id);
+    if (!form.object) {
       const { bbox } = options.fonts.face(face);
-      const object = doc.addStream(
+      form.object = doc.addStream(
         { Type: "XObject", Subtype: "Form", BBox: [bbox.minX, bbox.minY, bbox.maxX, bbox.maxY], Filter: "FlateDecode" },
         outlineOf(options.fonts, face, id),
       );
-      form = { name: `G${++formCount}`, object };
-      ofFace.set(id, form);
     }
     doc.useXObjectOnPage(form.name, form.object);
     return form.name;
@@ -381,6 +447,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     if (operator === undefined) fills.set(color, (operator = `${rgb(color)} rg`));
     return operator;
   };
+  numberGlyphsFromTheEnd(pages, faceOf, formOf);
   // Empty unless a document before this one stopped with an error inside a line.
   LINE_OUTLINES.reset();
   const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, fill, outlines: LINE_OUTLINES };
@@ -457,6 +524,33 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
   const document = build(root);
   if (document) doc.addStructure(document);
   return doc.end();
+}
+
+/**
+ * Numbers the glyphs of a document from its end: each glyph's code is given at its last occurrence,
+ * walking the pages, lines, runs and glyphs backwards, before anything is drawn. A glyph's code used to
+ * be its order of first drawing, so a reader's name at the top of page one renumbered every later
+ * page, the font subset and its ToUnicode map, and none of their cached bytes could serve the next
+ * letter of a mail merge. Numbered from the end, the later pages' codes depend on those pages alone,
+ * and a reader whose words bring no glyph of their own leaves the whole numbering as it was: the later
+ * pages' deflated content, the subset and the ToUnicode map then repeat. It depends on the document
+ * alone (a warm render makes the bytes of a cold one). Glyphs drawn otherwise than by `encode` (the
+ * marks' invisible glyphs, anchors, a line-end hyphen) are still numbered as drawn, after these.
+ */
+function numberGlyphsFromTheEnd(pages: readonly Page[], faceOf: (id: FaceId) => EmbeddedFace, nameOutline: (face: FaceId, id: number) => void): void {
+  for (let p = pages.length - 1; p >= 0; p--) {
+    const items = pages[p]!.items;
+    for (let n = items.length - 1; n >= 0; n--) {
+      const item = items[n]!;
+      if (item.kind === "image" || item.kind === "rule") continue;
+      const runs = item.line.runs;
+      for (let r = runs.length - 1; r >= 0; r--) {
+        const run = runs[r]!.run;
+        const outlines = faceOf(run.face).reserveRun(run);
+        for (let i = 0; i < outlines.length; i++) nameOutline(run.face, outlines[i]!);
+      }
+    }
+  }
 }
 
 function isStructNode(kid: StructContent | StructNode): kid is StructNode {
