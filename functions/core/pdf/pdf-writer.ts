@@ -931,14 +931,41 @@ function readsRightToLeft(page: Page): boolean {
  * So the first word after an image, in a left-to-right line, is put in an ActualText span that starts
  * with an invisible glyph a word space into the image: poppler copies the span's text (the word itself)
  * over the image's width, and reads the line as one; pdf.js ignores ActualText and skips the glyph.
- * `imageBefore` is the left edge (from the line's) of the image just before the run, `wordFrom` the
+ * `imageBefore` is the left edge (from the line's) of the images just before the run, `wordFrom` the
  * word starting at a glyph: its text, and how many glyphs with text it takes.
  */
 function imageBefore(item: PlacedLine, placed: PlacedRun): number | undefined {
-  let before: LineImage | undefined;
-  for (const image of item.line.images ?? []) if (image.logical < placed.logical && (!before || image.logical > before.logical)) before = image;
+  const gap = imageGapBefore(item, placed);
   // A word space into the image (at most its width): a word that ends at the image's edge ("text<img> word") stays a word of its own.
-  return before && before.x + Math.min(before.box.width, WORD_GAP_EM * placed.size);
+  return gap && gap.left + Math.min(gap.right - gap.left, WORD_GAP_EM * placed.size);
+}
+
+/**
+ * The stretch of the line the images between a run and the text before it take (from the line's
+ * left edge): one image, or several side by side ("<img><img>", "<img> <img>"), which leave one gap
+ * between the words around them. A bridge over only the image next to the run left the others' gap,
+ * and poppler split the line there ("Two" / "images adjacent.").
+ */
+function imageGapBefore(item: PlacedLine, placed: PlacedRun): { left: number; right: number } | undefined {
+  // The image nearest before the run in reading order, then the last run with text before that image:
+  // the images after that text stand in the gap. (The run may be any of its part's: a right-to-left
+  // part is drawn from its last word.)
+  const images: readonly LineImage[] = item.line.images ?? [];
+  let nearest = -1;
+  for (const image of images) if (image.logical < placed.logical) nearest = Math.max(nearest, image.logical);
+  if (nearest === -1) return undefined;
+  let textBefore = -1;
+  for (const run of item.line.runs) {
+    if (run.logical < nearest && run.logical > textBefore && run.run.glyphs.some((glyph) => glyph.text !== "" && !isBlank(glyph.text))) textBefore = run.logical;
+  }
+  let gap: { left: number; right: number } | undefined;
+  for (const image of images) {
+    if (image.logical > placed.logical || image.logical < textBefore) continue;
+    const left = image.x;
+    const right = image.x + image.box.width;
+    gap = gap ? { left: Math.min(gap.left, left), right: Math.max(gap.right, right) } : { left, right };
+  }
+  return gap;
 }
 
 interface RtlBridge {
@@ -957,14 +984,13 @@ interface RtlBridge {
  */
 function rtlBridgeOf(item: PlacedLine, order: readonly PlacedRun[], from: number, parts: LineParts): RtlBridge | undefined {
   const placed = order[from]!;
-  let before: LineImage | undefined;
-  for (const image of item.line.images ?? []) if (image.logical < placed.logical && (!before || image.logical > before.logical)) before = image;
+  const gap = imageGapBefore(item, placed);
   const part = parts.partOf(placed);
   let text = "";
   for (let r = from; r < order.length && parts.partOf(order[r]!) === part; r++) for (const glyph of order[r]!.run.glyphs) text += glyph.text;
   text = text.trim();
   if (text === "") return undefined;
-  return { text, to: before ? before.x + before.box.width - Math.min(before.box.width, WORD_GAP_EM * placed.size) : undefined };
+  return { text, to: gap ? gap.right - Math.min(gap.right - gap.left, WORD_GAP_EM * placed.size) : undefined };
 }
 
 /** The gap poppler reads as a space between words (more than a tenth of an em), and well under its gap between columns. */

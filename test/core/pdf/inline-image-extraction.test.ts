@@ -51,6 +51,13 @@ describe("the text of a line holding inline images, as poppler and pdf.js copy i
     ["an image right after a word, no space before it", `organizations${ICON()} Amnesty International`, "organizations Amnesty International"],
     ["an image before punctuation", `The sign ${ICON()}, then words.`, "The sign , then words."],
     ["a logo taller than the line", `Coalition <img class="logo" src="assets/logo.png" alt="Logo of the coalition"> for human rights.`, "Coalition for human rights."],
+    // Images side by side leave one gap between the words around them: the span starts over the first.
+    ["two images side by side", `Two ${ICON()}${ICON()} images adjacent.`, "Two images adjacent."],
+    ["two images with a space between them", `Two ${ICON()} ${ICON("w30")} images apart.`, "Two images apart."],
+    ["three images in a row, of three widths", `Three ${ICON("w8")}${ICON("w30")}${ICON()} in a row.`, "Three in a row."],
+    ["a narrow and a tall image side by side", `Mixed ${ICON("w8")}<img class="logo" src="assets/logo.png" alt="Logo"> sizes here.`, "Mixed sizes here."],
+    ["two images at the line's start", `${ICON()}${ICON()} Images first.`, "Images first."],
+    ["two images at the line's end", `Images last ${ICON()} ${ICON()}`, "Images last"],
   ])("%s: one line, the words in order, in both", async (_, html, text) => {
     const { poppler, pdfjs } = await copies(`<p>${html}</p>`);
     expect({ poppler, pdfjs }).toEqual({ poppler: text, pdfjs: text });
@@ -126,6 +133,11 @@ describe("the text of a right-to-left line holding inline images, as poppler and
     ["Arabic, an image right after a word, no space", "ar", `المنظمات${ICON} الدولية`, "المنظمات الدولية"],
     // Words without a zero-width non-joiner: pdf.js drops it from any line (a trait of its own, images aside).
     ["Persian, one image", "fa", `نامه ما از ${ICON} سازمان حقوق بشر.`, "نامه ما از سازمان حقوق بشر."],
+    ["Hebrew, two images side by side", "he", `אחד ${ICON}${ICON} שניים שלושה.`, "אחד שניים שלושה."],
+    ["Arabic, two images with a space between them", "ar", `رسالة ${ICON} ${ICON} من المنظمات.`, "رسالة من المنظمات."],
+    ["Hebrew, three images in a row", "he", `מכתב ${ICON}${ICON}${ICON} של הארגונים.`, "מכתב של הארגונים."],
+    ["Arabic, two images at the line's start", "ar", `${ICON}${ICON} في بداية السطر.`, "في بداية السطر."],
+    ["Hebrew, two images at the line's end", "he", `בסוף השורה ${ICON} ${ICON}`, "בסוף השורה"],
   ] as const)("%s: one line, the words in order, in both", async (_, lang, html, text) => {
     const { poppler, pdfjs } = await copies(`<p>${html}</p>`, lang);
     expect({ poppler, pdfjs }).toEqual({ poppler: text, pdfjs: text });
