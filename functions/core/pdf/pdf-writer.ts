@@ -807,27 +807,46 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
   return order;
 }
 
-/** Whether a line's text is right-to-left letters, marks, spaces and punctuation alone: no digit, no left-to-right letter. */
-function plainRightToLeft(runs: readonly PlacedRun[]): boolean {
+/**
+ * Whether pdf.js's bidi.js would read a part's text, drawn as one piece, as left-to-right: it does when
+ * fewer than 30% of a piece's characters are right-to-left (and the piece is longer than 4), or none
+ * is. A part of a right-to-left line that is mostly a Latin phrase ("הארגון Human Rights Watch" before
+ * an image) then copied in visual order ("Human Rights Watch הארגון").
+ */
+function readsLeftToRightInPdfjs(runs: readonly PlacedRun[]): boolean {
+  let rtl = 0;
+  let all = 0;
   for (const placed of runs) {
-    if (placed.run.direction !== "rtl") return false;
     for (const glyph of placed.run.glyphs) {
       for (const char of glyph.text) {
+        all++;
         const type = bidi.getBidiCharTypeName(char);
-        if (type === "L" || type === "EN" || type === "AN") return false;
+        if (type === "R" || type === "AL" || type === "AN") rtl++;
       }
     }
   }
-  return true;
+  return all > 0 && rtl / all < 0.3 && (all > 4 || rtl === 0);
 }
 
-/** The drawing order of a line parted at its images: its parts in reading order, each drawn as drawingOrder draws a line. */
+/**
+ * The drawing order of a line parted at its images: its parts in reading order, each drawn as
+ * drawingOrder draws a line; a part pdf.js would read left to right, stretch of one direction by
+ * stretch, in reading order (pdf.js starts a piece at each move back and joins the pieces as drawn).
+ */
 function partedDrawingOrder(runs: readonly PlacedRun[], parts: LineParts): readonly PlacedRun[] {
   const order: PlacedRun[] = [];
   for (let start = 0; start < runs.length; ) {
     let end = start + 1;
     while (end < runs.length && parts.partOf(runs[end]!) === parts.partOf(runs[start]!)) end++;
-    order.push(...drawingOrder(runs.slice(start, end)));
+    const part = runs.slice(start, end);
+    if (readsLeftToRightInPdfjs(part)) {
+      for (let from = 0; from < part.length; ) {
+        let to = from + 1;
+        while (to < part.length && part[to]!.run.direction === part[from]!.run.direction) to++;
+        order.push(...drawingOrder(part.slice(from, to)));
+        from = to;
+      }
+    } else order.push(...drawingOrder(part));
     start = end;
   }
   return order;
@@ -973,6 +992,12 @@ interface RtlBridge {
   text: string;
   /** Where the span's invisible glyph goes, from the line's left edge; none for the first part. */
   to: number | undefined;
+  /**
+   * Whether an anchor after the part's last glyph gives it its word space at the image: the part ends
+   * (on its left) in left-to-right text drawn as a piece of its own (see partedDrawingOrder), which
+   * pdf.js reads left to right; the anchor at the part's first letter goes to the piece drawn first.
+   */
+  anchorAtEnd: boolean;
 }
 
 /**
@@ -986,11 +1011,41 @@ function rtlBridgeOf(item: PlacedLine, order: readonly PlacedRun[], from: number
   const placed = order[from]!;
   const gap = imageGapBefore(item, placed);
   const part = parts.partOf(placed);
-  let text = "";
-  for (let r = from; r < order.length && parts.partOf(order[r]!) === part; r++) for (const glyph of order[r]!.run.glyphs) text += glyph.text;
-  text = text.trim();
+  let end = from;
+  while (end < order.length && parts.partOf(order[end]!) === part) end++;
+  const runs = order.slice(from, end);
+  const text = popplerTextOf(runs);
   if (text === "") return undefined;
-  return { text, to: gap ? gap.right - Math.min(gap.right - gap.left, WORD_GAP_EM * placed.size) : undefined };
+  const last = runs.findLast((run) => run.run.glyphs.some((glyph) => glyph.text !== "" && !isBlank(glyph.text)));
+  const anchorAtEnd = end < order.length && last?.run.direction !== "rtl" && readsLeftToRightInPdfjs(runs);
+  return { text, to: gap ? gap.right - Math.min(gap.right - gap.left, WORD_GAP_EM * placed.size) : undefined, anchorAtEnd };
+}
+
+/**
+ * A part of a right-to-left line as poppler would read its glyphs, for the span that stands for them:
+ * their texts left to right (poppler lays a span's text out evenly over its box and orders the line
+ * itself), with the marks the writer draws for poppler's reordering (see RTL_MARK and LTR_MARK, in
+ * drawLine), which the span would otherwise take away: before digits and punctuation of right-to-left
+ * text, before each stretch of left-to-right text, after such a stretch ending in punctuation.
+ * Without them a word space beside digits or Latin text moved to the stretch's other side
+ * ("בשנת  2015נכתב"). White space at either end is left out.
+ */
+function popplerTextOf(runs: readonly PlacedRun[]): string {
+  let text = "";
+  let ltrOpen = false;
+  for (const placed of [...runs].sort((a, b) => a.x - b.x)) {
+    const rtl = placed.run.direction === "rtl";
+    let last = "";
+    for (const glyph of placed.run.glyphs) {
+      if (glyph.text === "") continue;
+      if (rtl ? isWeakInRtl(glyph) : !ltrOpen) text += RTL_MARK;
+      ltrOpen = !rtl;
+      text += glyph.text;
+      last = glyph.text;
+    }
+    if (!rtl && isWeakText(last)) text += LTR_MARK;
+  }
+  return text.replace(/^\s+|\s+$/gu, "");
 }
 
 /** The gap poppler reads as a space between words (more than a tenth of an em), and well under its gap between columns. */
@@ -1153,9 +1208,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   // A line parted at its images (see drawLineWithFigures) is drawn part by part in reading order, each
   // part's stretches as drawingOrder draws them: pdf.js reads each text object apart and joins them as
   // drawn, so a right-to-left stretch drawn across an image put the words after the image first.
-  // Only for a right-to-left line of right-to-left words alone: the span takes the writer's marks from
-  // poppler, which a line with digits or Latin text needs (such a line is drawn as before, see templates/CSS.md).
-  const bridgeRtl = rtlLine && parts !== undefined && plainRightToLeft(runs);
+  // The span takes the writer's marks from poppler, so its text carries them (see popplerTextOf).
+  const bridgeRtl = rtlLine && parts !== undefined;
   const order = bridgeRtl ? partedDrawingOrder(runs, parts) : drawingOrder(runs);
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
   // Parted text (see drawLineWithFigures): the first part opens before BT; each next one in a text object of its own.
@@ -1373,6 +1427,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     // format character: pdf.js skips it, poppler reads the mark.
     if (!rtl && rtlLine && lastFace && isWeakText(lastText)) show.code(lastFace.encodeInvisible(LTR_MARK));
     if (rtlBridge && rtlSpanOpen && (index === order.length - 1 || parts!.partOf(order[index + 1]!) !== part)) {
+      if (rtlBridge.anchorAtEnd) {
+        show.code(face.encodeRtlAnchor());
+        show.adjust((scale * 1000) / placed.size);
+      }
       if (rtlBridge.to !== undefined) {
         // The span's invisible glyph a word space into the image, on its right (see rtlBridgeOf).
         show.adjust(((cursorX - (item.x + rtlBridge.to)) * 1000) / placed.size);

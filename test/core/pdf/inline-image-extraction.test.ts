@@ -138,6 +138,44 @@ describe("the text of a right-to-left line holding inline images, as poppler and
     ["Hebrew, three images in a row", "he", `מכתב ${ICON}${ICON}${ICON} של הארגונים.`, "מכתב של הארגונים."],
     ["Arabic, two images at the line's start", "ar", `${ICON}${ICON} في بداية السطر.`, "في بداية السطر."],
     ["Hebrew, two images at the line's end", "he", `בסוף השורה ${ICON} ${ICON}`, "בסוף השורה"],
+    // Digits and Latin text beside an image: the line's parts drawn in reading order too, each span's text
+    // carrying the marks the writer draws for poppler's reordering (`popplerTextOf`).
+    ["Hebrew, digits before an image", "he", `בשנת 2015 ${ICON} נכתב המכתב.`, "בשנת 2015 נכתב המכתב."],
+    ["Hebrew, digits touching an image", "he", `בשנת 2015${ICON} נכתב המכתב.`, "בשנת 2015 נכתב המכתב."],
+    ["Hebrew, digits after an image", "he", `המכתב נכתב ${ICON} 2015 בז'נבה.`, "המכתב נכתב 2015 בז'נבה."],
+    ["Hebrew, digits at the line's start, then an image", "he", `${ICON} 2015 היא השנה.`, "2015 היא השנה."],
+    ["Hebrew, digits at the line's end, after an image", "he", `המכתב נכתב בשנת 2015 ${ICON}`, "המכתב נכתב בשנת 2015"],
+    ["Hebrew, digits, then two images side by side", "he", `בשנת 2015 ${ICON}${ICON} נכתב המכתב.`, "בשנת 2015 נכתב המכתב."],
+    ["Hebrew, a date and a time around an image", "he", `ב־1 בדצמבר 2015 ${ICON} ב־10:00 נפגשה המועצה.`, "ב־1 בדצמבר 2015 ב־10:00 נפגשה המועצה."],
+    ["Arabic, digits before an image", "ar", `في عام 2015 ${ICON} كتبت الرسالة.`, "في عام 2015 كتبت الرسالة."],
+    ["Arabic, digits after an image", "ar", `كتبت الرسالة ${ICON} في عام 2015 في جنيف.`, "كتبت الرسالة في عام 2015 في جنيف."],
+    ["Arabic, Arabic-Indic digits before an image", "ar", `في عام ٢٠١٥ ${ICON} كتبت الرسالة.`, "في عام ٢٠١٥ كتبت الرسالة."],
+    ["Persian, Persian digits before an image", "fa", `در سال ۱۳۹۴ ${ICON} نامه نوشته شد.`, "در سال ۱۳۹۴ نامه نوشته شد."],
+    // A Latin phrase of several words by an image leaves a part pdf.js reads left to right (see readsLeftToRightInPdfjs).
+    [
+      "Hebrew, a Latin phrase before an image",
+      "he",
+      `הארגון Human Rights Watch ${ICON} חתם היום על המכתב המשותף של הארגונים.`,
+      "הארגון Human Rights Watch חתם היום על המכתב המשותף של הארגונים.",
+    ],
+    ["Hebrew, a Latin phrase after an image", "he", `המכתב נחתם ${ICON} Human Rights Watch על ידי הארגונים הרבים.`, "המכתב נחתם Human Rights Watch על ידי הארגונים הרבים."],
+    ["Hebrew, a Latin word before an image", "he", `מועצת הביטחון של UN ${ICON} קיבלה את המכתב.`, "מועצת הביטחון של UN קיבלה את המכתב."],
+    ["Hebrew, a Latin word after an image", "he", `מועצת הביטחון ${ICON} UN קיבלה את המכתב.`, "מועצת הביטחון UN קיבלה את המכתב."],
+    ["Hebrew, a Latin word at the line's start, then an image", "he", `DPRK ${ICON} היא הקיצור של שם המדינה בצפון.`, "DPRK היא הקיצור של שם המדינה בצפון."],
+    ["Hebrew, a Latin word at the line's end, after an image", "he", `המכתב נחתם על ידי ${ICON} UN`, "המכתב נחתם על ידי UN"],
+    ["Hebrew, a Latin acronym in parentheses before an image", "he", `הוועדה (NKHR) ${ICON} שלחה את המכתב לכל חברי המועצה.`, "הוועדה (NKHR) שלחה את המכתב לכל חברי המועצה."],
+    [
+      "Arabic, a Latin phrase before an image",
+      "ar",
+      `وقّعت منظمة Amnesty International ${ICON} على الرسالة المشتركة إلى أعضاء مجلس الأمن.`,
+      "وقّعت منظمة Amnesty International على الرسالة المشتركة إلى أعضاء مجلس الأمن.",
+    ],
+    [
+      "Arabic, a Latin phrase before two images",
+      "ar",
+      `منظمة Human Rights Watch ${ICON} ${ICON} وقعت على الرسالة المشتركة إلى مجلس الأمن الدولي.`,
+      "منظمة Human Rights Watch وقعت على الرسالة المشتركة إلى مجلس الأمن الدولي.",
+    ],
   ] as const)("%s: one line, the words in order, in both", async (_, lang, html, text) => {
     const { poppler, pdfjs } = await copies(`<p>${html}</p>`, lang);
     expect({ poppler, pdfjs }).toEqual({ poppler: text, pdfjs: text });
