@@ -951,7 +951,10 @@ function readsRightToLeft(page: Page): boolean {
  * with an invisible glyph a word space into the image: poppler copies the span's text (the word itself)
  * over the image's width, and reads the line as one; pdf.js ignores ActualText and skips the glyph.
  * `imageBefore` is the left edge (from the line's) of the images just before the run, `wordFrom` the
- * word starting at a glyph: its text, and how many glyphs with text it takes.
+ * word starting at a glyph: its text, and how many glyphs with text it takes. In a line with
+ * right-to-left text too, the words after an image are spanned only when they hold no right-to-left
+ * letter (partHasRightToLeft): pdf.js reads the span as a piece of its own and orders it apart from
+ * the rest of its stretch ("המיוחדת הוועדה", "( הוועדה)"); poppler still splits such a line (templates/CSS.md).
  */
 function imageBefore(item: PlacedLine, placed: PlacedRun): number | undefined {
   const gap = imageGapBefore(item, placed);
@@ -1046,6 +1049,15 @@ function popplerTextOf(runs: readonly PlacedRun[]): string {
     if (!rtl && isWeakText(last)) text += LTR_MARK;
   }
   return text.replace(/^\s+|\s+$/gu, "");
+}
+
+/** Whether the part a run starts (in drawing order) holds a right-to-left letter. */
+function partHasRightToLeft(order: readonly PlacedRun[], from: number, parts: LineParts): boolean {
+  const part = parts.partOf(order[from]!);
+  for (let r = from; r < order.length && parts.partOf(order[r]!) === part; r++) {
+    for (const glyph of order[r]!.run.glyphs) for (const char of glyph.text) if (STRONG_RTL.has(bidi.getBidiCharTypeName(char))) return true;
+  }
+  return false;
 }
 
 /** The gap poppler reads as a space between words (more than a tenth of an em), and well under its gap between columns. */
@@ -1236,7 +1248,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
       // A new text object starts from the identity matrix: the next run sets its place (Tm) again.
       out.line("BT");
       lineStart = undefined;
-      bridgeFrom = rtlLine || lineHasRtl ? undefined : imageBefore(item, placed);
+      bridgeFrom = rtlLine || (lineHasRtl && partHasRightToLeft(order, index, parts)) ? undefined : imageBefore(item, placed);
       rtlBridge = bridgeRtl ? rtlBridgeOf(item, order, index, parts) : undefined;
       rtlSpanOpen = false;
     }

@@ -63,6 +63,17 @@ describe("the text of a line holding inline images, as poppler and pdf.js copy i
     expect({ poppler, pdfjs }).toEqual({ poppler: text, pdfjs: text });
   });
 
+  // A left-to-right line with right-to-left words before the image: spanned as any other. (Right-to-left
+  // words after it are not: see pdf-writer.ts `imageBefore`.) The direction marks and embeddings taken out.
+  it.each([
+    ["Hebrew words before an image", `The committee הוועדה המיוחדת ${ICON()} signed the letter.`, "The committee הוועדה המיוחדת signed the letter."],
+    ["an Arabic word before two images", `Signed in جنيف ${ICON()}${ICON("w30")} on 1 December.`, "Signed in جنيف on 1 December."],
+  ])("a left-to-right line, %s: one line, the words in order, in both", async (_, html, text) => {
+    const { poppler, pdfjs } = await copies(`<p>${html}</p>`);
+    const marks = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+    expect({ poppler: poppler.replace(marks, ""), pdfjs: pdfjs.replace(marks, "") }).toEqual({ poppler: text, pdfjs: text });
+  });
+
   it("a wrapped paragraph with an image on each of its lines: each line one line, in both", async () => {
     const words = "words of a paragraph long enough to wrap over several lines of the page";
     const { poppler, pdfjs } = await copies(`<p>${[1, 2, 3, 4].map((n) => `${words} ${ICON()} number ${n}`).join(" ")}.</p>`);
