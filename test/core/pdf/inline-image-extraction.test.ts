@@ -192,6 +192,21 @@ describe("the text of a right-to-left line holding inline images, as poppler and
     expect({ poppler, pdfjs }).toEqual({ poppler: text, pdfjs: text });
   });
 
+  it("a Hebrew table cell with digits beside an image: the cell's line is one line, in order, in both", async () => {
+    const { poppler, pdfjs } = await copies(`<table><tbody><tr><td>נחתם בשנת 2015 ${ICON} על ידי הוועדה</td><td>תא אחר</td></tr></tbody></table>`, "he");
+    // The next cell's text follows on the same line (pdf.js joins the two cells with no space, image or not).
+    for (const text of [poppler, pdfjs]) expect(text).toMatch(/^נחתם בשנת 2015 על ידי הוועדה ?תא אחר$/);
+  });
+
+  it("a wrapped Hebrew paragraph with digits and Latin text, and images side by side: the same lines in both, in order", async () => {
+    const before = "מילים של פסקה ארוכה מספיק כדי לגלוש על פני כמה שורות של הדף בשנת 2015 ";
+    const after = "ועוד מילים של ארגון UN בסוף הפסקה הארוכה הזאת ";
+    const { poppler, pdfjs } = await copies(`<p>${before.repeat(3)}${ICON}${ICON} ${after.repeat(3)}</p>`, "he");
+    for (const text of [poppler, pdfjs]) expect(text.replace(/\s+/g, " ")).toBe(`${before.repeat(3)}${after.repeat(3)}`.trim());
+    expect(pdfjs.split("\n").length).toBeGreaterThan(1);
+    expect(poppler.split("\n").filter(Boolean)).toEqual(pdfjs.split("\n"));
+  });
+
   it.each([
     ["Hebrew", "he", "מילים של פסקה ארוכה מספיק כדי לגלוש על פני כמה שורות של הדף", "מספר", ["א", "ב", "ג", "ד"]],
     ["Arabic", "ar", "كلمات فقرة طويلة بما يكفي لتمتد على عدة أسطر من الصفحة", "رقم", ["أ", "ب", "ج", "د"]],
