@@ -15,7 +15,7 @@ import { TemplateEngine } from "../functions/core/template/template-engine";
 import { loadTemplateSet } from "../functions/templates/load-template-set";
 import { ProgressTable } from "./progress-table";
 import { followLetterData } from "./follow-letter-data";
-import { templateStylesheetWarnings } from "../functions/templates/stylesheet-warnings";
+import { templateLoadAndStylesheetWarnings } from "../functions/templates/stylesheet-warnings";
 import { PublishOrigins } from "./publish-origins";
 import { PUBLISH_ORIGINS_FILE, startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";
@@ -165,9 +165,9 @@ withStorageFlags(
     console.error(`warning: ${warning}`);
   };
   // Reading the templates' stylesheets also refuses a --templates folder that is not there.
-  const stylesheetWarnings = await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
+  const templateWarnings = await templateLoadAndStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
   if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter)) warn(warning);
-  for (const warning of stylesheetWarnings) warn(warning);
+  for (const warning of templateWarnings) warn(warning);
   await prepareExportDirectory(resolve(flags.out));
   const runtime = await startLocalRuntime(runtimeOptions(flags));
   try {
@@ -232,12 +232,12 @@ withStorageFlags(
   // The --data and --templates folders are checked before the embedded S3 server starts (fresh7 item 14).
   await letters.listLetters();
   await checkExplicitPaper(letters, flags, command, undefined);
-  const stylesheetWarnings = await templateStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
+  const templateWarnings = await templateLoadAndStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
   // Share links point at this server, whose port is known once it listens (--port 0 picks one).
   let listening!: (baseUrl: string) => void;
   const shareLinkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
   const runtime = await startLocalRuntime({ ...runtimeOptions(flags), shareLinkBaseUrl });
-  for (const warning of stylesheetWarnings) console.error(`warning: ${warning}`);
+  for (const warning of templateWarnings) console.error(`warning: ${warning}`);
   const server = createLocalServer(runtime);
   const port = await listenLocalServer(server, flags.port).catch(async (error: unknown) => {
     await runtime.close();

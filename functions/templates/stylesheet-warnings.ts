@@ -7,13 +7,14 @@ import { templateStylesheets } from "../core/template/template-library";
 import { loadTemplateSets } from "./load-template-set";
 
 /**
- * What the templates' stylesheets draw as written but not as meant (a font-family naming a family
- * the registry lacks before one it has), each said once, for the command line to print before a run:
- * every language's document sheets are read, as the renderer reads them. A template folder that does
- * not load is said here too, with its problems: a local run sets it aside and makes the other
- * templates' letters (checkedTemplateLibrary "set-aside"), and must not do so without a word.
+ * The warnings about the templates folder the command line prints before a run, each said once:
+ * - each template folder that does not load, with its problems: a local run sets it aside and makes
+ *   the other templates' letters (checkedTemplateLibrary "set-aside"), and must not do so without a word;
+ * - for the templates that load, what their stylesheets draw as written but not as meant (a
+ *   font-family naming a family the registry lacks before one it has): every language's document
+ *   sheets are read, as the renderer reads them.
  */
-export async function templateStylesheetWarnings(templatesDir: string, paper: Paper): Promise<string[]> {
+export async function templateLoadAndStylesheetWarnings(templatesDir: string, paper: Paper): Promise<string[]> {
   const warnings = new Set<string>();
   for (const set of await loadTemplateSets(templatesDir)) {
     let engine: TemplateEngine;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { templateOffersOf } from "../../functions/core/letter/letter-context";
 import { parseLetter } from "../../functions/core/letter/parse-letter";
 import { createRenderer } from "../../functions/render/create-renderer";
-import { templateStylesheetWarnings } from "../../functions/templates/stylesheet-warnings";
+import { templateLoadAndStylesheetWarnings } from "../../functions/templates/stylesheet-warnings";
 import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
 
 /**
@@ -76,7 +76,7 @@ describe("a broken template folder in a local run", () => {
   });
 
   it("is said before the run, with its problems (generate and serve print these warnings)", async () => {
-    const warnings = await templateStylesheetWarnings(dir, "A4");
+    const warnings = await templateLoadAndStylesheetWarnings(dir, "A4");
     const said = warnings.filter((warning) => warning.includes("is set aside"));
     expect(said).toHaveLength(2);
     expect(said.find((warning) => warning.startsWith('template "shouting"'))).toMatch(/does not load and is set aside[\s\S]*\{\{shout …\}\}/);

@@ -21,7 +21,8 @@ import {
   usageWithout,
   type WebFontSource,
 } from "./web-fonts";
-import { type TextNode, textNodesOfPieces } from "../pdf/letter-tree";
+import type { TextNode } from "../pdf/letter-tree";
+import { changedPlainPieces, markupPieces, textNodesOfPieces } from "../template/markup-pieces";
 import { buildLetterView, type LetterView } from "../template/letter-view";
 import type { TemplateEngine } from "../template/template-engine";
 import { type HtmlHead, templateStylesheets } from "../template/template-library";
@@ -322,11 +323,11 @@ interface LetterShape {
   others: Map<string, UsageCollector>;
 }
 
-/** Markup and text: a tag, or the text between two tags. */
-const TAG = /(<[^>]*>)/;
-
-/** Text a run holds unchanged (no white space to collapse, no entity, no soft hyphen): a piece of it may stand for the run. */
-const PLAIN_TEXT = /^[^\s&<>\u00ad]+(?: [^\s&<>\u00ad]+)*$/u;
+/**
+ * A text piece with a soft hyphen never stands for a run, kept or new: a run holds such text changed
+ * (web-fonts.ts `withHyphens` adds the hyphens it may print). Otherwise a piece is plain text (PLAIN_TEXT), as for the PDF's shapes.
+ */
+const SOFT_HYPHEN = "\u00ad";
 
 /**
  * The letter's embedded fonts (characters per face) and margin-box cuts. A letter of a shape seen
@@ -337,36 +338,25 @@ const PLAIN_TEXT = /^[^\s&<>\u00ad]+(?: [^\s&<>\u00ad]+)*$/u;
  */
 function fontsOfLetter(engine: TemplateEngine, filled: FilledLetter, sources: readonly StylesheetSource[], fonts: FontLibrary): { usage: FontUsage; cuts: string } {
   const sheets = templateStylesheets(engine);
-  const parts = filled.fragment.split(TAG);
-  const texts = parts.filter((_, i) => i % 2 === 0);
-  const shapeKey = parts.filter((_, i) => i % 2 === 1).join("\u0000");
-  const known = sheets.shape(sources, shapeKey) as LetterShape | undefined;
-  if (known?.fonts === fonts) {
-    const replaced = new Map<number, string>();
-    let reusable = true;
-    for (let i = 0; i < texts.length && reusable; i++) {
-      if (texts[i] === known.texts[i]) continue;
-      const run = known.runOfText.get(i);
-      if (run === undefined || !PLAIN_TEXT.test(texts[i]!)) reusable = false;
-      else replaced.set(run, texts[i]!);
+  const { parts, texts, skeleton } = markupPieces(filled.fragment);
+  const known = sheets.shape(sources, skeleton) as LetterShape | undefined;
+  const replaced = known?.fonts === fonts ? changedPlainPieces(texts, known.texts, (piece, text) => (text.includes(SOFT_HYPHEN) ? undefined : known.runOfText.get(piece))) : null;
+  if (known && replaced) {
+    if (replaced.size === 0) return { usage: known.usage, cuts: known.cuts };
+    const which = [...replaced.keys()].join(",");
+    let others = known.others.get(which);
+    if (!others) {
+      if (known.others.size >= 8) known.others.clear();
+      known.others.set(which, (others = usageWithout(fonts, known.runs, new Set(replaced.keys()))));
     }
-    if (reusable) {
-      if (replaced.size === 0) return { usage: known.usage, cuts: known.cuts };
-      const which = [...replaced.keys()].join(",");
-      let others = known.others.get(which);
-      if (!others) {
-        if (known.others.size >= 8) known.others.clear();
-        known.others.set(which, (others = usageWithout(fonts, known.runs, new Set(replaced.keys()))));
-      }
-      return { usage: usageOfRuns(others, known.runs, replaced), cuts: known.cuts };
-    }
+    return { usage: usageOfRuns(others, known.runs, replaced), cuts: known.cuts };
   }
   // With source locations when the shape is kept: its pieces are matched to runs by text node.
   const keeping = !known || known.fonts !== fonts;
   const letter = styleLetter(filled.fragment, sources, engine.set.assets, sheets.parsed(sources), keeping);
   const { usage, runs } = usageRuns(fonts, letter);
   const cuts = marginBoxCuts(fonts, localeInfo(filled.view.locale), letter, engine.set.assets);
-  if (keeping) sheets.keepShape(sources, shapeKey, { fonts, texts, runs, runOfText: runsOfTexts(parts, runs, letter), usage, cuts, others: new Map() } satisfies LetterShape);
+  if (keeping) sheets.keepShape(sources, skeleton, { fonts, texts, runs, runOfText: runsOfTexts(parts, runs, letter), usage, cuts, others: new Map() } satisfies LetterShape);
   return { usage, cuts };
 }
 
@@ -386,7 +376,7 @@ function runsOfTexts(parts: readonly string[], runs: readonly UsageRun[], letter
   for (const [piece, node] of textNodesOfPieces(letter.root, parts)) {
     const run = runOfNode.get(node);
     const text = parts[piece * 2]!;
-    if (run !== undefined && run !== null && PLAIN_TEXT.test(text) && runs[run]!.inline === text) out.set(piece, run);
+    if (run !== undefined && run !== null && !text.includes(SOFT_HYPHEN) && runs[run]!.inline === text) out.set(piece, run);
   }
   return out;
 }

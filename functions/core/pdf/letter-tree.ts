@@ -5,6 +5,7 @@ import type { ComputedStyle, StyledDocument } from "../style";
 import type { TemplateAssets } from "../images/image-source";
 import type { BidiIsolate } from "./paragraph";
 import { IMAGE_ATTRIBUTES, type ImageContent, imageContent, soleImage } from "./images";
+import { LETTER_PAGE_START } from "../template/markup-pieces";
 
 /**
  * The parse stage and the formatting structure. The filled template is parsed as the HTML
@@ -244,62 +245,6 @@ function where(element: Element): string {
 function checkVocabulary(element: Element): void {
   const problems = vocabularyProblems(element);
   if (problems.length > 0) throw new MarkupError(problems);
-}
-
-/** What the filled template is parsed inside, before it: source offsets of the parsed letter are this much past the fragment's. */
-export const LETTER_PAGE_START = "<!DOCTYPE html><html><head></head><body><main>";
-
-/** A filled template cut at its tags: `parts` alternate text and tag (tags at odd indices), `texts` are its text pieces, `skeleton` its tags joined. */
-export interface MarkupPieces {
-  parts: string[];
-  texts: string[];
-  /** The markup without its text: each tag ends at its only ">", so the tags joined stand for the markup unambiguously. */
-  skeleton: string;
-}
-
-/** A tag (or comment) of the markup, or the text between two tags: `split` keeps the tags at odd indices. */
-const TAG = /(<[^>]*>)/;
-
-/** The filled template cut at its tags (`MarkupPieces`): letters of one shape (a mail merge) have the same skeleton. */
-export function markupPieces(fragment: string): MarkupPieces {
-  const parts = fragment.split(TAG);
-  return { parts, texts: parts.filter((_, i) => i % 2 === 0), skeleton: parts.filter((_, i) => i % 2 === 1).join("") };
-}
-
-/**
- * Text that parses the same wherever another such text stood: something other than white space (so
- * a table's text is moved out of it alike, and `:empty` matches alike), nothing that starts markup or
- * a character reference, no white space but single inner spaces (nothing to collapse or trim), no
- * NUL. A text node of it has exactly its characters as value. (Soft hyphens are letters here.)
- */
-export const PLAIN_TEXT = /^[^\s&<>\u0000]+(?: [^\s&<>\u0000]+)*$/u;
-
-/**
- * The text nodes each made of exactly one text piece of plain text, by piece index (in `texts`),
- * in a tree parsed with source locations from the fragment inside LETTER_PAGE_START: the node's
- * source range is the piece's (so no other text joined it) and its value is the piece as written.
- */
-export function textNodesOfPieces(root: Element, parts: readonly string[]): Map<number, TextNode> {
-  const pieceAt = new Map<number, { index: number; end: number }>();
-  let offset = LETTER_PAGE_START.length;
-  parts.forEach((part, i) => {
-    if (i % 2 === 0 && PLAIN_TEXT.test(part)) pieceAt.set(offset, { index: i / 2, end: offset + part.length });
-    offset += part.length;
-  });
-  const out = new Map<number, TextNode>();
-  const visit = (element: Element) => {
-    for (const child of element.childNodes) {
-      if (isElement(child)) visit(child);
-      else if (child.nodeName === "#text") {
-        const text = child as TextNode;
-        const location = text.sourceCodeLocation;
-        const piece = location ? pieceAt.get(location.startOffset) : undefined;
-        if (piece && location && piece.end === location.endOffset && text.value === parts[piece.index * 2]) out.set(piece.index, text);
-      }
-    }
-  };
-  visit(root);
-  return out;
 }
 
 /**

@@ -6,20 +6,8 @@ import { type ParsedStylesheets, parseStylesheets, type StyledDocument, type Sty
 import type { FontLibrary } from "./font-library";
 import { Composer } from "./layout";
 import { CACHE_BUDGETS, cacheKind, type TypesetterCaches } from "./cache";
-import {
-  type Box,
-  BoxBuilder,
-  copyBoxes,
-  type Inline,
-  markupPieces,
-  PLAIN_TEXT,
-  type ParsedLetter,
-  parseLetter,
-  type TextInline,
-  type TextNode,
-  textInlines,
-  textNodesOfPieces,
-} from "./letter-tree";
+import { type Box, BoxBuilder, copyBoxes, type Inline, type ParsedLetter, parseLetter, type TextInline, type TextNode, textInlines } from "./letter-tree";
+import { changedPlainPieces, markupPieces, textNodesOfPieces } from "../template/markup-pieces";
 import { type PdfMetadata, writePdf } from "./pdf-writer";
 
 export type { FontLibrary } from "./font-library";
@@ -103,27 +91,18 @@ export function formatLetter(
   const { parts, texts, skeleton } = markupPieces(filledTemplate);
   const shapes = caches.of(LETTER_SHAPES);
   const known = shapes.get(skeleton);
-  if (known?.sheets === sheets) {
-    const replacements = new Map<TextNode, string>();
-    let reusable = true;
-    for (let i = 0; i < texts.length && reusable; i++) {
-      if (texts[i] === known.texts[i]) continue;
-      const node = known.nodeOfText.get(i);
-      if (node === undefined || !PLAIN_TEXT.test(texts[i]!)) reusable = false;
-      else replacements.set(node, texts[i]!);
+  const replacements = known?.sheets === sheets ? changedPlainPieces(texts, known.texts, (piece) => known.nodeOfText.get(piece)) : null;
+  if (known && replacements) {
+    // The kept boxes, copied with this letter's words, when each replaced node is one inline of them; else built anew.
+    const byInline = new Map<Inline, string>();
+    for (const [node, text] of replacements) {
+      const inline = known.inlineOfNode.get(node);
+      if (inline) byInline.set(inline, text);
     }
-    if (reusable) {
-      // The kept boxes, copied with this letter's words, when each replaced node is one inline of them; else built anew.
-      const byInline = new Map<Inline, string>();
-      for (const [node, text] of replacements) {
-        const inline = known.inlineOfNode.get(node);
-        if (inline) byInline.set(inline, text);
-      }
-      if (known.images === images && byInline.size === replacements.size) {
-        return { styled: known.styled, boxes: copyBoxes(known.boxes, (inline) => byInline.get(inline) ?? inline.text) };
-      }
-      return { styled: known.styled, boxes: new BoxBuilder(known.styled, images, replacements).build(known.letter) };
+    if (known.images === images && byInline.size === replacements.size) {
+      return { styled: known.styled, boxes: copyBoxes(known.boxes, (inline) => byInline.get(inline) ?? inline.text) };
     }
+    return { styled: known.styled, boxes: new BoxBuilder(known.styled, images, replacements).build(known.letter) };
   }
   // A letter too large for the cache's budget is not kept: its parse needs no source locations.
   const shapeable = shapeBytes(filledTemplate.length) <= CACHE_BUDGETS.letterShapes && !sheets.rules.some((rule) => TEXT_SELECTOR.test(rule.selector));

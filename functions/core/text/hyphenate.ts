@@ -1,6 +1,6 @@
 import { parse } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
-import { LETTER_PAGE_START, markupPieces, PLAIN_TEXT, textNodesOfPieces } from "../pdf/letter-tree";
+import { changedPlainPieces, LETTER_PAGE_START, markupPieces, textNodesOfPieces } from "../template/markup-pieces";
 import { type ParsedStylesheets, parseStylesheets, type StylesheetSource, styleDocument } from "../style";
 
 /**
@@ -150,7 +150,7 @@ export function hyphenateFragment(fragment: string, stylesheets: readonly Styles
   const { parts, texts, skeleton } = markupPieces(fragment);
   const known = lastShape;
   const shape =
-    known?.sheets === sheets && known.skeleton === skeleton && texts.every((text, i) => text === known.texts[i] || (known.wholeNodes.has(i) && PLAIN_TEXT.test(text)))
+    known?.sheets === sheets && known.skeleton === skeleton && changedPlainPieces(texts, known.texts, (piece) => (known.wholeNodes.has(piece) ? piece : undefined)) !== null
       ? known
       : (lastShape = hyphenationShape(fragment, parts, texts, skeleton, sheets));
   const starts = partStarts(parts);
