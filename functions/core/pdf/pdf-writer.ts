@@ -1409,7 +1409,11 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
             }
             show.hexCodes(invisible.before);
           }
-          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : anchorSpace ? face.encodeMarked(glyph, rtl ? RTL_MARK : LTR_MARK) : face.encode(glyph));
+          // A part's anchor before European digits (see keepSpace) would make pdf.js read them as Arabic ones, and
+          // move a "%" after them: a LEFT-TO-RIGHT MARK in the digit's own text keeps them European.
+          const digitAfterAnchor = keepSpace && bidi.getBidiCharTypeName(glyph.text[0]!) === "EN";
+          const marked = anchorSpace ? (rtl ? RTL_MARK : LTR_MARK) : digitAfterAnchor ? LTR_MARK : "";
+          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : marked ? face.encodeMarked(glyph, marked) : face.encode(glyph));
         }
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).

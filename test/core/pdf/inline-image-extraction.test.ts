@@ -161,6 +161,9 @@ describe("the text of a right-to-left line holding inline images, as poppler and
     ["Arabic, digits before an image", "ar", `في عام 2015 ${ICON} كتبت الرسالة.`, "في عام 2015 كتبت الرسالة."],
     ["Arabic, digits after an image", "ar", `كتبت الرسالة ${ICON} في عام 2015 في جنيف.`, "كتبت الرسالة في عام 2015 في جنيف."],
     ["Arabic, Arabic-Indic digits before an image", "ar", `في عام ٢٠١٥ ${ICON} كتبت الرسالة.`, "في عام ٢٠١٥ كتبت الرسالة."],
+    // The anchor's ARABIC LETTER MARK before European digits made pdf.js read them as Arabic ones ("מ־%40").
+    ["Hebrew, a percentage before an image", "he", `יותר מ־40% ${ICON} מהתושבים סובלים מרעב.`, "יותר מ־40% מהתושבים סובלים מרעב."],
+    ["Arabic, a percentage before an image", "ar", `أكثر من 25% ${ICON} من السكان يعانون من الجوع.`, "أكثر من 25% من السكان يعانون من الجوع."],
     ["Persian, Persian digits before an image", "fa", `در سال ۱۳۹۴ ${ICON} نامه نوشته شد.`, "در سال ۱۳۹۴ نامه نوشته شد."],
     // A Latin phrase of several words by an image leaves a part pdf.js reads left to right (see readsLeftToRightInPdfjs).
     [
