@@ -945,27 +945,46 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
   return order;
 }
 
-/** Whether a line's text is right-to-left letters, marks, spaces and punctuation alone: no digit, no left-to-right letter. */
-function plainRightToLeft(runs: readonly PlacedRun[]): boolean {
+/**
+ * Whether pdf.js's bidi.js would read a part's text, drawn as one piece, as left-to-right: it does when
+ * fewer than 30% of a piece's characters are right-to-left (and the piece is longer than 4), or none
+ * is. A part of a right-to-left line that is mostly a Latin phrase ("הארגון Human Rights Watch" before
+ * an image) then copied in visual order ("Human Rights Watch הארגון").
+ */
+function readsLeftToRightInPdfjs(runs: readonly PlacedRun[]): boolean {
+  let rtl = 0;
+  let all = 0;
   for (const placed of runs) {
-    if (placed.run.direction !== "rtl") return false;
     for (const glyph of placed.run.glyphs) {
       for (const char of glyph.text) {
+        all++;
         const type = bidi.getBidiCharTypeName(char);
-        if (type === "L" || type === "EN" || type === "AN") return false;
+        if (type === "R" || type === "AL" || type === "AN") rtl++;
       }
     }
   }
-  return true;
+  return all > 0 && rtl / all < 0.3 && (all > 4 || rtl === 0);
 }
 
-/** The drawing order of a line parted at its images: its parts in reading order, each drawn as drawingOrder draws a line. */
+/**
+ * The drawing order of a line parted at its images: its parts in reading order, each drawn as
+ * drawingOrder draws a line; a part pdf.js would read left to right, stretch of one direction by
+ * stretch, in reading order (pdf.js starts a piece at each move back and joins the pieces as drawn).
+ */
 function partedDrawingOrder(runs: readonly PlacedRun[], parts: LineParts): readonly PlacedRun[] {
   const order: PlacedRun[] = [];
   for (let start = 0; start < runs.length; ) {
     let end = start + 1;
     while (end < runs.length && parts.partOf(runs[end]!) === parts.partOf(runs[start]!)) end++;
-    order.push(...drawingOrder(runs.slice(start, end)));
+    const part = runs.slice(start, end);
+    if (readsLeftToRightInPdfjs(part)) {
+      for (let from = 0; from < part.length; ) {
+        let to = from + 1;
+        while (to < part.length && part[to]!.run.direction === part[from]!.run.direction) to++;
+        order.push(...drawingOrder(part.slice(from, to)));
+        from = to;
+      }
+    } else order.push(...drawingOrder(part));
     start = end;
   }
   return order;
@@ -1069,14 +1088,44 @@ function readsRightToLeft(page: Page): boolean {
  * So the first word after an image, in a left-to-right line, is put in an ActualText span that starts
  * with an invisible glyph a word space into the image: poppler copies the span's text (the word itself)
  * over the image's width, and reads the line as one; pdf.js ignores ActualText and skips the glyph.
- * `imageBefore` is the left edge (from the line's) of the image just before the run, `wordFrom` the
- * word starting at a glyph: its text, and how many glyphs with text it takes.
+ * `imageBefore` is the left edge (from the line's) of the images just before the run, `wordFrom` the
+ * word starting at a glyph: its text, and how many glyphs with text it takes. In a line with
+ * right-to-left text too, the words after an image are spanned only when they hold no right-to-left
+ * letter (partHasRightToLeft): pdf.js reads the span as a piece of its own and orders it apart from
+ * the rest of its stretch ("המיוחדת הוועדה", "( הוועדה)"); poppler still splits such a line (templates/CSS.md).
  */
 function imageBefore(item: PlacedLine, placed: PlacedRun): number | undefined {
-  let before: LineImage | undefined;
-  for (const image of item.line.images ?? []) if (image.logical < placed.logical && (!before || image.logical > before.logical)) before = image;
+  const gap = imageGapBefore(item, placed);
   // A word space into the image (at most its width): a word that ends at the image's edge ("text<img> word") stays a word of its own.
-  return before && before.x + Math.min(before.box.width, WORD_GAP_EM * placed.size);
+  return gap && gap.left + Math.min(gap.right - gap.left, WORD_GAP_EM * placed.size);
+}
+
+/**
+ * The stretch of the line the images between a run and the text before it take (from the line's
+ * left edge): one image, or several side by side ("<img><img>", "<img> <img>"), which leave one gap
+ * between the words around them. A bridge over only the image next to the run left the others' gap,
+ * and poppler split the line there ("Two" / "images adjacent.").
+ */
+function imageGapBefore(item: PlacedLine, placed: PlacedRun): { left: number; right: number } | undefined {
+  // The image nearest before the run in reading order, then the last run with text before that image:
+  // the images after that text stand in the gap. (The run may be any of its part's: a right-to-left
+  // part is drawn from its last word.)
+  const images: readonly LineImage[] = item.line.images ?? [];
+  let nearest = -1;
+  for (const image of images) if (image.logical < placed.logical) nearest = Math.max(nearest, image.logical);
+  if (nearest === -1) return undefined;
+  let textBefore = -1;
+  for (const run of item.line.runs) {
+    if (run.logical < nearest && run.logical > textBefore && run.run.glyphs.some((glyph) => glyph.text !== "" && !isBlank(glyph.text))) textBefore = run.logical;
+  }
+  let gap: { left: number; right: number } | undefined;
+  for (const image of images) {
+    if (image.logical > placed.logical || image.logical < textBefore) continue;
+    const left = image.x;
+    const right = image.x + image.box.width;
+    gap = gap ? { left: Math.min(gap.left, left), right: Math.max(gap.right, right) } : { left, right };
+  }
+  return gap;
 }
 
 interface RtlBridge {
@@ -1084,6 +1133,12 @@ interface RtlBridge {
   text: string;
   /** Where the span's invisible glyph goes, from the line's left edge; none for the first part. */
   to: number | undefined;
+  /**
+   * Whether an anchor after the part's last glyph gives it its word space at the image: the part ends
+   * (on its left) in left-to-right text drawn as a piece of its own (see partedDrawingOrder), which
+   * pdf.js reads left to right; the anchor at the part's first letter goes to the piece drawn first.
+   */
+  anchorAtEnd: boolean;
 }
 
 /**
@@ -1095,14 +1150,52 @@ interface RtlBridge {
  */
 function rtlBridgeOf(item: PlacedLine, order: readonly PlacedRun[], from: number, parts: LineParts): RtlBridge | undefined {
   const placed = order[from]!;
-  let before: LineImage | undefined;
-  for (const image of item.line.images ?? []) if (image.logical < placed.logical && (!before || image.logical > before.logical)) before = image;
+  const gap = imageGapBefore(item, placed);
   const part = parts.partOf(placed);
-  let text = "";
-  for (let r = from; r < order.length && parts.partOf(order[r]!) === part; r++) for (const glyph of order[r]!.run.glyphs) text += glyph.text;
-  text = text.trim();
+  let end = from;
+  while (end < order.length && parts.partOf(order[end]!) === part) end++;
+  const runs = order.slice(from, end);
+  const text = popplerTextOf(runs);
   if (text === "") return undefined;
-  return { text, to: before ? before.x + before.box.width - Math.min(before.box.width, WORD_GAP_EM * placed.size) : undefined };
+  const last = runs.findLast((run) => run.run.glyphs.some((glyph) => glyph.text !== "" && !isBlank(glyph.text)));
+  const anchorAtEnd = end < order.length && last?.run.direction !== "rtl" && readsLeftToRightInPdfjs(runs);
+  return { text, to: gap ? gap.right - Math.min(gap.right - gap.left, WORD_GAP_EM * placed.size) : undefined, anchorAtEnd };
+}
+
+/**
+ * A part of a right-to-left line as poppler would read its glyphs, for the span that stands for them:
+ * their texts left to right (poppler lays a span's text out evenly over its box and orders the line
+ * itself), with the marks the writer draws for poppler's reordering (see RTL_MARK and LTR_MARK, in
+ * drawLine), which the span would otherwise take away: before digits and punctuation of right-to-left
+ * text, before each stretch of left-to-right text, after such a stretch ending in punctuation.
+ * Without them a word space beside digits or Latin text moved to the stretch's other side
+ * ("בשנת  2015נכתב"). White space at either end is left out.
+ */
+function popplerTextOf(runs: readonly PlacedRun[]): string {
+  let text = "";
+  let ltrOpen = false;
+  for (const placed of [...runs].sort((a, b) => a.x - b.x)) {
+    const rtl = placed.run.direction === "rtl";
+    let last = "";
+    for (const glyph of placed.run.glyphs) {
+      if (glyph.text === "") continue;
+      if (rtl ? isWeakInRtl(glyph) : !ltrOpen) text += RTL_MARK;
+      ltrOpen = !rtl;
+      text += glyph.text;
+      last = glyph.text;
+    }
+    if (!rtl && isWeakText(last)) text += LTR_MARK;
+  }
+  return text.replace(/^\s+|\s+$/gu, "");
+}
+
+/** Whether the part a run starts (in drawing order) holds a right-to-left letter. */
+function partHasRightToLeft(order: readonly PlacedRun[], from: number, parts: LineParts): boolean {
+  const part = parts.partOf(order[from]!);
+  for (let r = from; r < order.length && parts.partOf(order[r]!) === part; r++) {
+    for (const glyph of order[r]!.run.glyphs) for (const char of glyph.text) if (STRONG_RTL.has(bidi.getBidiCharTypeName(char))) return true;
+  }
+  return false;
 }
 
 /** The gap poppler reads as a space between words (more than a tenth of an em), and well under its gap between columns. */
@@ -1341,9 +1434,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   // A line parted at its images (see drawLineWithFigures) is drawn part by part in reading order, each
   // part's stretches as drawingOrder draws them: pdf.js reads each text object apart and joins them as
   // drawn, so a right-to-left stretch drawn across an image put the words after the image first.
-  // Only for a right-to-left line of right-to-left words alone: the span takes the writer's marks from
-  // poppler, which a line with digits or Latin text needs (such a line is drawn as before, see templates/CSS.md).
-  const bridgeRtl = rtlLine && parts !== undefined && plainRightToLeft(runs);
+  // The span takes the writer's marks from poppler, so its text carries them (see popplerTextOf).
+  const bridgeRtl = rtlLine && parts !== undefined;
   const order = bridgeRtl ? partedDrawingOrder(runs, parts) : drawingOrder(runs);
   // Decided on the runs in reading order, as drawingOrder decides what it draws apart.
   const backwards = rtlLine || lineHasRtl ? new Set(runs.filter((_placed, i) => readsBackwards(runs, i))) : undefined;
@@ -1372,7 +1464,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
       // A new text object starts from the identity matrix: the next run sets its place (Tm) again.
       out.line("BT");
       lineStart = undefined;
-      bridgeFrom = rtlLine || lineHasRtl ? undefined : imageBefore(item, placed);
+      bridgeFrom = rtlLine || (lineHasRtl && partHasRightToLeft(order, index, parts)) ? undefined : imageBefore(item, placed);
       rtlBridge = bridgeRtl ? rtlBridgeOf(item, order, index, parts) : undefined;
       rtlSpanOpen = false;
     }
@@ -1544,7 +1636,11 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
             }
             show.hexCodes(invisible.before);
           }
-          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : anchorSpace ? face.encodeMarked(glyph, rtl ? RTL_MARK : LTR_MARK) : face.encode(glyph));
+          // A part's anchor before European digits (see keepSpace) would make pdf.js read them as Arabic ones, and
+          // move a "%" after them: a LEFT-TO-RIGHT MARK in the digit's own text keeps them European.
+          const digitAfterAnchor = keepSpace && bidi.getBidiCharTypeName(glyph.text[0]!) === "EN";
+          const marked = anchorSpace ? (rtl ? RTL_MARK : LTR_MARK) : digitAfterAnchor ? LTR_MARK : "";
+          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : marked ? face.encodeMarked(glyph, marked) : face.encode(glyph));
         }
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
@@ -1582,6 +1678,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     // format character: pdf.js skips it, poppler reads the mark.
     if (!rtl && rtlLine && lastFace && isWeakText(lastText)) show.code(lastFace.encodeInvisible(LTR_MARK));
     if (rtlBridge && rtlSpanOpen && (index === order.length - 1 || parts!.partOf(order[index + 1]!) !== part)) {
+      if (rtlBridge.anchorAtEnd) {
+        show.code(face.encodeRtlAnchor());
+        show.adjust((scale * 1000) / placed.size);
+      }
       if (rtlBridge.to !== undefined) {
         // The span's invisible glyph a word space into the image, on its right (see rtlBridgeOf).
         show.adjust(((cursorX - (item.x + rtlBridge.to)) * 1000) / placed.size);
