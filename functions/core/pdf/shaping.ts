@@ -531,9 +531,23 @@ export function describeCharacter(codePoint: number): string {
   return `U+${hex} (${/^[AEIOU]/i.test(described) ? "an" : "a"} ${described}, "${char}")`;
 }
 
-function uncoveredCharacter(text: string, index: number, codePoint: number): LetterpressError {
-  const context = text.slice(Math.max(0, index - 20), index + 22).replace(/\s+/g, " ");
-  return new LetterpressError("RENDER_ERROR", `no shipped font has a glyph for ${describeCharacter(codePoint)} in "…${context}…"`);
+/**
+ * A character no shipped face draws, met while typesetting (validation checks a letter's text first,
+ * so this is text it could not see). The text determines it: a retry would only repeat it, so it is a
+ * data error, which the document stage names by its file and field (render-document.ts).
+ */
+export class UncoveredCharacterError extends LetterpressError {
+  constructor(
+    readonly codePoint: number,
+    /** Up to 20 characters either side of it. */
+    readonly context: string,
+  ) {
+    super("INVALID_DATA", `no shipped font has a glyph for ${describeCharacter(codePoint)} in "…${context}…"`);
+  }
+}
+
+function uncoveredCharacter(text: string, index: number, codePoint: number): UncoveredCharacterError {
+  return new UncoveredCharacterError(codePoint, text.slice(Math.max(0, index - 20), index + 22).replace(/\s+/g, " "));
 }
 
 /** A character of a text that no shipped face has a glyph for. */
