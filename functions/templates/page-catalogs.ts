@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LocaleId } from "../core/locales";
 import { LetterpressError } from "../core/errors";
-import { checkCatalogs, type MessageCatalog } from "../core/template/message-catalog";
+import { type CatalogLayout, checkCatalogs, type MessageCatalog } from "../core/template/message-catalog";
 import { readCatalogFolder } from "./catalog-folder";
 
 /** letterpress's own pages' words at the root of templates/ (the refused share links' pages), not any template's. */
@@ -26,8 +26,8 @@ export function pageCatalogsDigest(catalogs: PageCatalogs): string {
 }
 
 /** Every problem of the page catalogs (file and key), or none. */
-function problemsOf(catalogs: PageCatalogs): string[] {
-  return checkCatalogs(catalogs, PAGE_SOURCE_LOCALE).map((problem) => problem.replace(/^messages\//, `templates/${PAGE_MESSAGES_FOLDER}/`));
+function problemsOf(catalogs: PageCatalogs, layouts: Partial<Record<LocaleId, CatalogLayout>> = {}): string[] {
+  return checkCatalogs(catalogs, PAGE_SOURCE_LOCALE, undefined, layouts).map((problem) => problem.replace(/^messages\//, `templates/${PAGE_MESSAGES_FOLDER}/`));
 }
 
 /** The digests the bundle's page catalogs were checked under, from beside the code; none when run from the sources. */
@@ -47,10 +47,10 @@ function checkedBesideCode(dir: string): readonly string[] {
  * function's cold start then skips the check, while `serve`, run from the sources, checks every reload.
  */
 export async function loadPageCatalogs(templatesDir: string, codeDir: string = __dirname): Promise<PageCatalogs> {
-  const { catalogs } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), `templates/${PAGE_MESSAGES_FOLDER}`);
+  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), `templates/${PAGE_MESSAGES_FOLDER}`);
   const checked = checkedBesideCode(codeDir);
   if (checked.length > 0 && checked.includes(pageCatalogsDigest(catalogs))) return catalogs;
-  const problems = problemsOf(catalogs);
+  const problems = problemsOf(catalogs, layouts);
   if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   return catalogs;
 }
@@ -60,8 +60,8 @@ export async function loadPageCatalogs(templatesDir: string, codeDir: string = _
  * file and key, so the build fails) and writes their digest to `outFile` beside the bundle.
  */
 export async function writeCheckedPageCatalogs(templatesDir: string, outFile: string): Promise<string> {
-  const { catalogs } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), `templates/${PAGE_MESSAGES_FOLDER}`);
-  const problems = problemsOf(catalogs);
+  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), `templates/${PAGE_MESSAGES_FOLDER}`);
+  const problems = problemsOf(catalogs, layouts);
   if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   const digest = pageCatalogsDigest(catalogs);
   await writeFile(outFile, `${JSON.stringify({ digests: [digest] })}\n`);
