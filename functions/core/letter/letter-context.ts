@@ -6,7 +6,7 @@ import type { Letter } from "./parse-letter";
 import type { LetterWord } from "./schema";
 
 /** A message as a letter's document prints it: its key and its text, formatted (Intl's dates, numbers and lists in it). */
-export interface PrintedMessage {
+export interface PrintedMessageText {
   key: string;
   text: string;
 }
@@ -26,7 +26,7 @@ export interface TemplateOffer {
    * letter's date, counts and lists is in no file, and is checked against the fonts from these.
    * Throws what filling the template throws.
    */
-  printedMessages?(letter: Letter, locale: LocaleId): PrintedMessage[];
+  printedMessages?(letter: Letter, locale: LocaleId): PrintedMessageText[];
 }
 
 /** A character of a text that no shipped face draws. */
@@ -77,7 +77,7 @@ export function templateOffersOf(library: TemplateLibrary): Map<string, Template
       folder: engine.folder,
       catalog: (locale) => engine.set.catalogs[locale],
       printedMessages(letter, locale) {
-        const printed = new Map<string, PrintedMessage>();
+        const printed = new Map<string, PrintedMessageText>();
         const keep = (key: string, text: string) => printed.set(`${key}\u0000${text}`, { key, text });
         engine.fill("letter", buildLetterView(letter, locale), locale, keep);
         // The page label the stylesheets print, with every digit a page number may have.
