@@ -125,10 +125,14 @@ function pluralCategoryProblems(nodes: readonly IcuNode[], locale: string, probl
     if (node.type === 6 && node.options) {
       const type = node.pluralType === "ordinal" ? "ordinal" : "cardinal";
       const has = new Set<string>([...new Intl.PluralRules(locale, { type }).resolvedOptions().pluralCategories, "other"]);
+      const kind = type === "ordinal" ? "selectordinal" : "plural";
       for (const category of Object.keys(node.options)) {
         if (has.has(category) || /^=\d+(\.\d+)?$/.test(category)) continue;
+        problems.push(`{${node.value}, ${kind}} has a branch "${category}", a category ${locale} never selects; expected ${[...has].join(", ")} or an exact =n`);
+      }
+      for (const { category, counts } of missingCategories(node.options, locale, type)) {
         problems.push(
-          `{${node.value}, ${type === "ordinal" ? "selectordinal" : "plural"}} has a branch "${category}", a category ${locale} never selects; expected ${[...has].join(", ")} or an exact =n`,
+          `{${node.value}, ${kind}} has no branch "${category}", which ${locale} selects for ${counts}: those counts would print the "other" branch; add a "${category}" branch (or exact =n branches for them)`,
         );
       }
     }
@@ -136,6 +140,30 @@ function pluralCategoryProblems(nodes: readonly IcuNode[], locale: string, probl
     if (node.children) pluralCategoryProblems(node.children, locale, problems);
   }
   return problems;
+}
+
+/** The whole counts a missing category is looked for among: every category CLDR gives a whole number shows below 1,000. */
+const COUNTS_CHECKED = 1000;
+
+/**
+ * The categories the language selects for some whole count (the counts a letter prints: signatories,
+ * pages) that a message has no branch for and no exact `=n` for each such count: those counts would
+ * print the `other` branch, worded for another number (Serbian "few" for 2-4 falling back to "other").
+ * Categories for fractions only (CLDR's `many` in French) are not asked for. Counts are from
+ * Intl.PluralRules (Unicode TR35, Language Plural Rules), the first few named.
+ */
+function missingCategories(options: Record<string, unknown>, locale: string, type: "cardinal" | "ordinal"): { category: string; counts: string }[] {
+  const rules = new Intl.PluralRules(locale, { type });
+  const byCategory = new Map<string, number[]>();
+  for (let count = 0; count < COUNTS_CHECKED; count++) {
+    const category = rules.select(count);
+    if (category in options || `=${count}` in options) continue;
+    let counts = byCategory.get(category);
+    if (!counts) byCategory.set(category, (counts = []));
+    counts.push(count);
+  }
+  byCategory.delete("other");
+  return [...byCategory].map(([category, counts]) => ({ category, counts: counts.length > 4 ? `${counts.slice(0, 4).join(", ")}, …` : counts.join(", ") }));
 }
 
 /** A catalog message read for the checks: the arguments it uses and what is wrong with it besides; throws what the parser throws. */

@@ -34,6 +34,31 @@ describe("catalog message syntax and plural categories", () => {
     ]);
   });
 
+  // fresh user 8a, item 6: the check was one-sided; a branch the language needs was never asked for.
+  it("refuses a message with no branch for a category the language selects for whole counts, naming the counts", () => {
+    const problems = checkTemplateCatalogs(
+      {
+        "sr-Latn": { items: "{n, plural, one {# stavka} other {# stavki}}" },
+        ru: { items: "{n, plural, one {# пункт} many {# пунктов} other {# пункта}}" },
+        // Exact matches cover a category of one count (Arabic zero and two); French many is for a million and more.
+        ar: { items: "{n, plural, =0 {لا شيء} one {#} =2 {#} few {#} many {#} other {#}}" },
+        fr: { items: "{n, plural, one {# pièce} other {# pièces}}" },
+        en: { items: "{n, selectordinal, one {#st} two {#nd} few {#rd} other {#th}}" },
+        he: { items: "{n, selectordinal, other {#}}" },
+      },
+      printed("items", "n"),
+    );
+    expect(problems).toEqual([
+      'messages/ru.json: items: {n, plural} has no branch "few", which ru selects for 2, 3, 4, 22, …: those counts would print the "other" branch; add a "few" branch (or exact =n branches for them)',
+      'messages/sr-Latn.json: items: {n, plural} has no branch "few", which sr-Latn selects for 2, 3, 4, 22, …: those counts would print the "other" branch; add a "few" branch (or exact =n branches for them)',
+    ]);
+    const ordinal = checkTemplateCatalogs({ en: { items: "{n, selectordinal, one {#st} other {#th}}" } }, printed("items", "n"));
+    expect(ordinal).toEqual([
+      'messages/en.json: items: {n, selectordinal} has no branch "two", which en selects for 2, 22, 32, 42, …: those counts would print the "other" branch; add a "two" branch (or exact =n branches for them)',
+      'messages/en.json: items: {n, selectordinal} has no branch "few", which en selects for 3, 23, 33, 43, …: those counts would print the "other" branch; add a "few" branch (or exact =n branches for them)',
+    ]);
+  });
+
   it("refuses it in the source-catalog check too", () => {
     expect(checkCatalogs({ en: { k: "{n, plural, one {a} two {b} other {c}}" } }, "en")).toEqual([
       'messages/en.json: k: {n, plural} has a branch "two", a category en never selects; expected one, other or an exact =n',
