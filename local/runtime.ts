@@ -4,12 +4,11 @@ import type { Paper } from "../functions/core/html/render-html";
 import type { Letter } from "../functions/core/letter/parse-letter";
 import type { AllowedLocales } from "../functions/core/locales";
 import type { DocumentRenderer } from "../functions/core/render-document";
-import { DEFAULTS, RENDER_QUEUES, RENDER_TIMEOUT_SECONDS } from "../functions/deployment-contract";
+import { DEFAULTS, RENDER_QUEUES, RENDER_TIMEOUT_SECONDS, SHARE_ROUTES, type ShareRouteKey } from "../functions/deployment-contract";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createDownloadHandler, type DownloadHandler } from "../functions/download/download-handler";
 import { type RenderInvoker, renderThrough } from "../functions/download/render-invoker";
-import { type ShareHandlers, wireShareHandlers } from "../functions/download/share-wiring";
-import type { ShareRouteKey } from "../functions/deployment-contract";
+import { logError, type ShareHandlers, sharesUnavailable, wireShareHandlers } from "../functions/download/share-wiring";
 import { loadOrCreateLocalKeyRing } from "../functions/share/local-key-file";
 import { createLogFileLogger } from "./log-file";
 import { createHandlerLogger, type HandlerLogger, type LogLevel } from "../functions/handler-logger";
@@ -248,12 +247,27 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   };
   // The share pages' words (templates/share-pages) are read when the share handlers are wired; the
   // download function calls the ones wired last, so a reload reaches the next request, as for letters.
+  // Share links that failed to start (the English page catalog broken, the key ring unreadable) answer
+  // 503 until a reload wires them: the routes are the download function's from the start, each request
+  // taking the handlers wired last (before, a failed start stayed failed after the file was fixed).
   let currentShares: Promise<ShareHandlers> | undefined = shares ? wireShares() : undefined;
-  const sharesLate = currentShares?.then((first) => {
-    const late = {} as ShareHandlers;
-    for (const route of Object.keys(first) as ShareRouteKey[]) late[route] = async (event) => (await (currentShares as Promise<ShareHandlers>))[route](event);
-    return late;
-  });
+  // Said per request (as on Lambda, at its cold start); never an unhandled rejection meanwhile.
+  currentShares?.catch(() => undefined);
+  const shareRoute =
+    (route: ShareRouteKey): ShareHandlers[ShareRouteKey] =>
+    async (event) => {
+      let handlers: ShareHandlers;
+      try {
+        handlers = await (currentShares as Promise<ShareHandlers>);
+      } catch (error) {
+        logError(logger, "share links unavailable: configuration error", error);
+        return sharesUnavailable(route, true);
+      }
+      return handlers[route](event);
+    };
+  const sharesLate = currentShares
+    ? Promise.resolve(Object.fromEntries((Object.values(SHARE_ROUTES) as ShareRouteKey[]).map((route) => [route, shareRoute(route)])) as ShareHandlers)
+    : undefined;
   const download = createDownloadHandler({
     store: parts.store,
     invokeRender,
