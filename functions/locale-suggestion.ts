@@ -61,6 +61,27 @@ function standsInFor(candidate: string, asked: string): boolean {
   return have.region === undefined || want.region === undefined || have.region === want.region;
 }
 
+/** English names of scripts (`Latn` -> "Latin"), for saying which script a suggested tag is written in. */
+const SCRIPT_NAMES = new Intl.DisplayNames(["en"], { type: "script" });
+
+/** A tag's script as its likely subtags fill it in, named and coded: `sr` -> "Cyrillic, Cyrl". */
+function scriptOf(tag: string): string {
+  const script = new Intl.Locale(tag).maximize().script ?? "Zyyy";
+  return `${SCRIPT_NAMES.of(script) ?? script}, ${script}`;
+}
+
+/**
+ * The same language written in another script (`sr-Latn` for `sr`, which is Cyrillic; `zh` for
+ * `zh-Hant`): never a stand-in (the text differs), but worth naming, with the script, when no stand-in exists.
+ */
+function otherScriptsOf(known: readonly string[], asked: string): string[] {
+  const want = new Intl.Locale(asked).maximize();
+  return known.filter((candidate) => {
+    const have = new Intl.Locale(candidate).maximize();
+    return have.language === want.language && have.script !== want.script;
+  });
+}
+
 /**
  * What is wrong with a language asked for, against the languages there are (`undefined`: not known
  * here); undefined when it is one of them, as written. Written another way (`EN`, `pt_br`, `pt-br`):
@@ -79,7 +100,14 @@ export function localeProblem(written: string, available: Iterable<string> | und
     return `${wording.asked(written)}: ${whose}; did you mean ${wording.suggested(tag)}?${listed}`;
   }
   const standIns = known.filter((locale) => standsInFor(locale, tag));
-  const suggestion = standIns.length > 0 ? `; did you mean ${standIns.map(wording.suggested).join(" or ")}?` : "";
+  const otherScripts = standIns.length > 0 ? [] : otherScriptsOf(known, tag);
+  const inScript = (locale: string) => `${wording.suggested(locale)} (${scriptOf(locale)})`;
+  const suggestion =
+    standIns.length > 0
+      ? `; did you mean ${standIns.map(wording.suggested).join(" or ")}?`
+      : otherScripts.length > 0
+        ? `; ${wording.owner.has} it in another script than ${tag}'s ${scriptOf(tag)}: ${otherScripts.map(inScript).join(" or ")}`
+        : "";
   return `${wording.asked(written)}: ${wording.owner.has} no ${tag} translation${suggestion}${listed}`;
 }
 

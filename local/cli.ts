@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import type { LocaleId } from "../functions/core/locales";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -10,7 +11,7 @@ import { exportDocuments, prepareExportDirectory } from "./export";
 import { generateDocuments, missingLocaleLines, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { paperConflict, templatePageSize } from "./paper-flag";
-import { identicalCopiesWarning } from "./mail-merge-check";
+import { identicalCopiesWarning, unreadLocalesWarning } from "./mail-merge-check";
 import { TemplateEngine } from "../functions/core/template/template-engine";
 import { loadTemplateSet } from "../functions/templates/load-template-set";
 import { ProgressTable } from "./progress-table";
@@ -166,7 +167,7 @@ withStorageFlags(
   };
   // Reading the templates' stylesheets also refuses a --templates folder that is not there.
   const templateWarnings = await templateLoadAndStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
-  if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter)) warn(warning);
+  if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter, locales)) warn(warning);
   for (const warning of templateWarnings) warn(warning);
   await prepareExportDirectory(resolve(flags.out));
   const runtime = await startLocalRuntime(runtimeOptions(flags));
@@ -178,7 +179,7 @@ withStorageFlags(
       runtime.letters,
       { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(locales ? { locales } : {}), formats: flags.format, personalized: flags.recipients },
       {
-        onPlanned: (requests) => table.planned(requests.length),
+        onPlanned: (requests) => table.planned(requests),
         onStored: (stored) => table.stored(stored),
         onFailure: (failure) => table.failed(failure),
         onPublishFailure: (failure) => table.publishFailed(failure),
@@ -203,7 +204,7 @@ withStorageFlags(
     for (const line of missingLocaleLines(result.missingLocales)) console.error(line);
     for (const { letterId, error } of result.letterFailures) {
       console.error(`letter ${letterId}: ${error.code}`);
-      const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : [error.message];
+      const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : error.message.split("\n");
       for (const line of lines) console.error(`  ${line}`);
     }
     console.log(runSummary(result, warnings, { dir: flags.out, documents: manifest.documents.length }));
@@ -288,14 +289,19 @@ async function checkExplicitPaper(letters: LetterSource, flags: CommonFlags, com
   if (problems.length > 0) throw new LetterpressError("INVALID_REQUEST", problems.join("\n"));
 }
 
-/** A mail merge of a template that prints nothing of the recipient: said once per letter (mail-merge-check.ts). */
-async function mailMergeWarnings(letters: LetterSource, flags: CommonFlags, letterIds: readonly string[] | undefined): Promise<string[]> {
+/**
+ * A mail merge of a template that prints nothing of the recipient, or limited to languages no recipient
+ * reads: said once per letter (mail-merge-check.ts).
+ */
+async function mailMergeWarnings(letters: LetterSource, flags: CommonFlags, letterIds: readonly string[] | undefined, locales: readonly LocaleId[] | undefined): Promise<string[]> {
   const engines = new Map<string, TemplateEngine | undefined>();
   const warnings: string[] = [];
   for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
     // A letter or template that cannot be read is reported by the run itself.
     const parsed = await letters.loadLetter(letterId).catch(() => undefined);
     if (!parsed) continue;
+    const unread = unreadLocalesWarning(parsed.letter, locales);
+    if (unread) warnings.push(unread);
     const name = parsed.letter.facts.template;
     if (!engines.has(name))
       engines.set(

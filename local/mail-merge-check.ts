@@ -43,3 +43,18 @@ export function identicalCopiesWarning(engine: TemplateEngine, letter: Letter, t
     `(${join(templatesDir, engine.set.name, "letter.hbs")} and its partials) never prints ${fields.neverPrinted.join(", ")}; print one of them (as un-security-council's partials/addressee.hbs does) or leave out --recipients`
   );
 }
+
+/**
+ * A mail merge limited to languages no recipient of the letter reads (`--recipients --locale sr-Latn`)
+ * makes no copy of it, or none in some of them: said, with the languages its recipients do read,
+ * rather than a silent "0 documents". Undefined when every asked language has a reader.
+ */
+export function unreadLocalesWarning(letter: Letter, locales: readonly LocaleId[] | undefined): string | undefined {
+  if (!locales) return undefined;
+  const read = new Set(letter.facts.recipients.map((recipient) => recipient.locale));
+  const unread = locales.filter((locale) => !read.has(locale));
+  if (unread.length === 0) return undefined;
+  const readers = read.size === 0 ? "it has no recipients" : `its recipients read ${[...read].sort().join(", ")}`;
+  const none = unread.length === locales.length;
+  return `${letter.facts.id}: --recipients makes ${none ? "no copy" : `no copy in ${unread.join(", ")}`}: no recipient reads ${unread.join(" or ")} (${readers})`;
+}

@@ -1,5 +1,5 @@
 import { SingleBar } from "cli-progress";
-import { type DocumentFailure, describeDocument } from "../functions/core/documents";
+import { type DocumentFailure, type DocumentRequest, describeDocument } from "../functions/core/documents";
 import type { PublishFailure, StoredResult } from "../functions/render/render-and-store";
 
 /** Sizes in KB of 1,000 bytes, as the bench reports them (bench/markdown.ts), so the two figures compare. */
@@ -14,12 +14,15 @@ export class ProgressTable {
   private count = 0;
   private total = 0;
   private headerWritten = false;
+  /** The document column's width: the longest name of the first planned documents (a long language tag, a reader's id). */
+  private nameWidth = 38;
 
   constructor(private readonly out: NodeJS.WriteStream) {}
 
   /** More documents are about to be made; a long run on a terminal switches to a progress bar. */
-  planned(count: number): void {
-    this.total += count;
+  planned(requests: readonly DocumentRequest[]): void {
+    this.total += requests.length;
+    if (!this.headerWritten) this.nameWidth = Math.max(this.nameWidth, ...requests.map((request) => describeDocument(request).length));
     if (this.bar) {
       this.bar.setTotal(this.total);
       return;
@@ -29,7 +32,7 @@ export class ProgressTable {
       this.bar.start(this.total, this.count);
     } else if (!this.headerWritten) {
       this.headerWritten = true;
-      this.out.write(`  ${"document".padEnd(38)} ${"size".padStart(9)} ${"time".padStart(8)}  outcome\n`);
+      this.out.write(`  ${"document".padEnd(this.nameWidth)} ${"size".padStart(9)} ${"time".padStart(8)}  outcome\n`);
     }
   }
 
@@ -42,7 +45,7 @@ export class ProgressTable {
     // "replaced": the key held other bytes (damaged, or overwritten), and now holds these.
     const outcome = result.outcome === "unchanged" ? "unchanged" : result.outcome === "replaced" ? "replaced (the stored bytes differed)" : "stored";
     this.out.write(
-      `  ${describeDocument(result.request).padEnd(38)} ${kilobytes(result.document.size).padStart(9)} ${`${result.milliseconds.toFixed(0)} ms`.padStart(8)}  ${outcome}\n`,
+      `  ${describeDocument(result.request).padEnd(this.nameWidth)} ${kilobytes(result.document.size).padStart(9)} ${`${result.milliseconds.toFixed(0)} ms`.padStart(8)}  ${outcome}\n`,
     );
   }
 
@@ -51,7 +54,7 @@ export class ProgressTable {
     this.bar?.update(this.count);
     // Every line of the message: a language's invalid data lists each field's problem on a line of its own.
     const [first, ...rest] = failure.error.message.split("\n");
-    const line = `  ${describeDocument(failure.request).padEnd(38)} FAILED: ${first}\n${rest.map((more) => `    ${more}\n`).join("")}`;
+    const line = `  ${describeDocument(failure.request).padEnd(this.nameWidth)} FAILED: ${first}\n${rest.map((more) => `    ${more}\n`).join("")}`;
     if (this.bar) this.bar.stop();
     this.out.write(line);
     if (this.bar) this.bar.start(this.total, this.count);

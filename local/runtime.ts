@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Paper } from "../functions/core/html/render-html";
 import type { Letter } from "../functions/core/letter/parse-letter";
 import type { AllowedLocales } from "../functions/core/locales";
@@ -41,6 +41,12 @@ export const REPO_ROOT = resolve(__dirname, "..");
 export const LOCAL_DIR = process.env.LETTERPRESS_LOCAL_DIR ? resolve(process.env.LETTERPRESS_LOCAL_DIR) : join(REPO_ROOT, ".local");
 /** Where the embedded S3 server keeps its objects between runs (git-ignored). */
 export const EMBEDDED_S3_DIR = join(LOCAL_DIR, "s3");
+
+/** A folder as the user can find it: relative to where they ran the command when it is under it (`.local/s3`), else absolute. */
+function shownPath(path: string): string {
+  const below = relative(process.cwd(), path);
+  return below && !below.startsWith("..") && !isAbsolute(below) ? below : path;
+}
 /** Where the local functions' JSON log lines go (Lambda's go to CloudWatch): not among serve's and generate's human lines. */
 export const FUNCTIONS_LOG_FILE = join(LOCAL_DIR, "functions.log");
 /** Which data folder last published each letter into the embedded S3 (publish-origins.ts). */
@@ -373,7 +379,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           : {}),
         ...(options.logLevel ? { logger: createHandlerLogger("letterpress-local", options.logLevel) } : {}),
       },
-      embedded ? `embedded S3 at ${embedded.endpoint}, bucket ${bucket}, data in .local/s3` : `s3://${bucket}`,
+      embedded ? `embedded S3 at ${embedded.endpoint}, bucket ${bucket}, data in ${shownPath(EMBEDDED_S3_DIR)}` : `s3://${bucket}`,
       close,
     );
   } catch (error) {

@@ -9,7 +9,7 @@ import { catalogLocales } from "../../functions/templates/load-template-set";
 import { footerTitle, fragmentText, normalize, pdfInfo, pdfjsPages, popplerPages, run, toFile, withoutRunningTitle } from "../core/pdf/pdf-inspect";
 import { browserAvailable } from "../support/browser";
 import { chromiumWithLetter, compareEditions, printBothEditions } from "../support/edition-comparison";
-import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
+import { attribute, byTag, findAll, parseDocument, readingText } from "../support/html";
 import { DATA_DIR, TEMPLATES_DIR } from "../support/letters";
 
 /**
@@ -74,7 +74,7 @@ describe("the committee letter, made with its own template folder", () => {
     it("prints the letter's own addressee, salutation, valediction and sender kind, in both editions", () => {
       const own = JSON.parse(readFileSync(join(DATA_DIR, LETTER, `${locale}.json`), "utf8")) as Record<string, string | string[]>;
       const pdfText = popplerPages(pdfFile).join("\n").replace(/\s+/g, " ");
-      const htmlText = textContent(findAll(parseDocument(html), byTag("main"))[0]!).replace(/\s+/g, " ");
+      const htmlText = readingText(findAll(parseDocument(html), byTag("main"))[0]!).replace(/\s+/g, " ");
       for (const words of [...(own["addressee"] as string[]), own["salutation"], own["valediction"], own["senderKind"]] as string[]) {
         expect(pdfText).toContain(words);
         expect(htmlText).toContain(words);

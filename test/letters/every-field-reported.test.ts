@@ -130,8 +130,9 @@ describe("the command line's report of a language it cannot make", () => {
     let printed = "";
     out.on("data", (chunk: Buffer) => void (printed += chunk.toString("utf8")));
     const table = new ProgressTable(out as unknown as NodeJS.WriteStream);
-    table.planned(1);
-    table.failed({ request: { letterId: "sample", locale: "fr", format: "html", recipientId: null }, error });
+    const request = { letterId: "sample", locale: "fr", format: "html", recipientId: null } as const;
+    table.planned([request]);
+    table.failed({ request, error });
     const lines = printed.split("\n").slice(1, -1);
     expect(lines).toEqual([
       `  ${"sample fr html".padEnd(38)} FAILED: sample/fr.json: sender: contains a control or unpaired surrogate character (U+0007 at character 3); remove it`,

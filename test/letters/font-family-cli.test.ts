@@ -48,6 +48,18 @@ describe("a font family the registry lacks, on the command line", () => {
     expect(result.code).toBe(1);
   }, 120_000);
 
+  // fresh user 8a, item 10: only the first problem of a multi-line template error was indented under its letter.
+  it("lists every problem of the set-aside template under its letter, each indented", async () => {
+    appendFileSync(printCss, '\n.letter h1 { font-family: "Brand Sans"; }\n.letter h2 { font-family: "Brand Serif"; }\n');
+    const result = await run();
+    const lines = result.stderr.split("\n");
+    const head = lines.indexOf("letter font-family-sample: TEMPLATE_ERROR");
+    expect(head).toBeGreaterThanOrEqual(0);
+    const listed = lines.slice(head + 1).filter((text) => text.includes('"Brand S'));
+    expect(listed).toEqual([expect.stringMatching(/^ {2}\S.*"Brand Sans"/), expect.stringMatching(/^ {2}\S.*"Brand Serif"/)]);
+    expect(result.code).toBe(1);
+  }, 120_000);
+
   it("before the document's own stack is a warning, said once for every language, and the letter is made", async () => {
     appendFileSync(printCss, '\n.letter h1 { font-family: "Brand Sans", var(--font-body); }\n');
     const result = await run();

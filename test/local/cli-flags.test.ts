@@ -121,6 +121,22 @@ describe("--paper and a template's @page size", () => {
   });
 });
 
+/** fresh user 8a, item 8: a mail merge limited to languages no recipient reads made "0 documents" and said nothing. */
+describe("`generate --recipients --locale` in languages no recipient reads", () => {
+  it("says which asked languages no recipient reads, and the languages its recipients do read", async () => {
+    const out = await mkdtemp(join(tmpdir(), "letterpress-unread-"));
+    try {
+      const run = await cli(["generate", "--letter", "unsc-dprk-2015", "--recipients", "--locale", "el", "--locale", "fr", "--format", "html", "--out", out]);
+      expect(run.stderr).toContain("warning: unsc-dprk-2015: --recipients makes no copy in el: no recipient reads el (its recipients read ar, en, es, fr, ru, zh)\n");
+      expect(run.code).toBe(0);
+      // fresh user 8a, item 9: the embedded S3 server's folder as LETTERPRESS_LOCAL_DIR places it (the tests' is per worker, outside the project).
+      expect(run.stdout).toContain(`data in ${join(process.env.LETTERPRESS_LOCAL_DIR!, "s3")}\n`);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
+
 /** --letter and --data naming what is not there: refused before anything is stored, saying what is there. */
 describe("--letter and --data that name nothing", () => {
   let root: string;

@@ -207,7 +207,7 @@ describe("the console when publishing fails", () => {
         new DirectoryLetterSource(dataDir),
         { formats: ["html"], locales: ["en", "ru"], personalized: false },
         {
-          onPlanned: (requests) => table.planned(requests.length),
+          onPlanned: (requests) => table.planned(requests),
           onStored: (stored) => table.stored(stored),
           onFailure: (failure) => table.failed(failure),
           onPublishFailure: (failure) => table.publishFailed(failure),

@@ -1,4 +1,4 @@
-import { identicalCopiesWarning, recipientFieldsPrinted } from "../../local/mail-merge-check";
+import { identicalCopiesWarning, recipientFieldsPrinted, unreadLocalesWarning } from "../../local/mail-merge-check";
 import { TemplateEngine } from "../../functions/core/template/template-engine";
 import { loadTemplateSet } from "../../functions/templates/load-template-set";
 import { loadFixtureLetter, loadSeedLetter, SEED_TEMPLATE, TEMPLATES_DIR } from "../support/letters";
@@ -51,5 +51,21 @@ describe("a mail merge that says nothing of its recipient", () => {
     const { letter } = await loadSeedLetter();
     const alone = { ...letter, facts: { ...letter.facts, recipients: [] } };
     expect(identicalCopiesWarning(engine, alone)).toBeUndefined();
+  });
+});
+
+describe("a mail merge limited to languages no recipient reads", () => {
+  it("says no copy is made when no recipient reads any asked language, and nothing when one does", async () => {
+    const { letter } = await loadSeedLetter();
+    expect(unreadLocalesWarning(letter, ["el", "ko"])).toBe("unsc-dprk-2015: --recipients makes no copy: no recipient reads el or ko (its recipients read ar, en, es, fr, ru, zh)");
+    expect(unreadLocalesWarning(letter, ["fr", "ar"])).toBeUndefined();
+    expect(unreadLocalesWarning(letter, undefined)).toBeUndefined();
+  });
+
+  it("names a letter without recipients as such", async () => {
+    const { letter } = await loadSeedLetter();
+    expect(unreadLocalesWarning({ ...letter, facts: { ...letter.facts, recipients: [] } }, ["en"])).toBe(
+      "unsc-dprk-2015: --recipients makes no copy: no recipient reads en (it has no recipients)",
+    );
   });
 });

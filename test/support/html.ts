@@ -39,6 +39,15 @@ export function hasClass(element: HtmlElement, className: string): boolean {
 }
 
 /** The text of a node as a reader gets it: character data joined, `<br>` as a line break. */
+/**
+ * The text a reader sees and copies: `textContent` without soft hyphens (U+00AD), which a stylesheet's
+ * `hyphens: auto` puts into the filled template and which are invisible unless a line breaks there.
+ * For tests that compare a letter's words with the page, whatever the template's hyphenation.
+ */
+export function readingText(node: HtmlNode): string {
+  return textContent(node).replaceAll("\u00ad", "");
+}
+
 export function textContent(node: HtmlNode): string {
   if (node.nodeName === "#text") return (node as DefaultTreeAdapterMap["textNode"]).value;
   if (isElement(node) && node.tagName === "br") return "\n";

@@ -8,7 +8,7 @@ import { drawImage, type OpenedImages } from "./image-drawing";
 import type { Page, PageGeometry, PlacedLine, StructNode } from "./page-model";
 import type { LineImage, PlacedRun } from "./paragraph";
 import { createPdfkitDocument, type FontEmbedding, type PdfkitDocument, type PdfObject, type StructContent, type StructElement } from "./pdfkit-adapter";
-import { bidi, type ShapedGlyph } from "./shaping";
+import { bidi, type ShapedGlyph, type ShapedRun } from "./shaping";
 
 /** zlib's best compression: each stream is deflated once per process (the caches below), so the extra effort is paid once. */
 const DEFLATE = { level: 9 };
@@ -73,6 +73,8 @@ function glyphKey(id: number, text: string, advance: number): string {
  * across documents as the glyphs are; and the subset glyph the face that last encoded it gave it.
  */
 interface MainGlyph {
+  /** The font glyph. */
+  id: number;
   text: string;
   advance: number;
   key: string;
@@ -91,7 +93,7 @@ function mainGlyphOf(caches: TypesetterCaches, glyph: ShapedGlyph): MainGlyph {
     // The key is made once per shaped glyph and process: each document looks every glyph up anew.
     const text = piecesOf(caches, glyph).main;
     const advance = textWidth(glyph);
-    main = { text, advance, key: glyphKey(glyph.id, text, advance), owner: undefined, gid: 0, invisibleOwner: undefined, invisible: NO_INVISIBLE };
+    main = { id: glyph.id, text, advance, key: glyphKey(glyph.id, text, advance), owner: undefined, gid: 0, invisibleOwner: undefined, invisible: NO_INVISIBLE };
     mainGlyphs.set(glyph, main);
   }
   return main;
@@ -99,6 +101,48 @@ function mainGlyphOf(caches: TypesetterCaches, glyph: ShapedGlyph): MainGlyph {
 
 /** Each shaped glyph's main glyph (see `MainGlyph`). */
 const mainGlyphs = new WeakMap<ShapedGlyph, MainGlyph>();
+
+/** A shaped run's glyphs as `numberGlyphsFromTheEnd` numbers them, each once, from the run's end. */
+interface RunGlyphs {
+  /** Its text glyphs' main glyphs. */
+  mains: readonly MainGlyph[];
+  /** The texts of its marks' invisible glyphs (see `EmbeddedFace.invisibleCodes`). */
+  invisible: readonly string[];
+  /** Its text-less glyphs, drawn as outlines (see `glyphForm` in `writePdf`). */
+  outlines: readonly number[];
+}
+
+/**
+ * A shaped run's glyphs to number (see `RunGlyphs`): runs come from the font library's cache and
+ * recur in every letter, so numbering a document walks a short list per run instead of looking up
+ * each of its thousands of glyphs.
+ */
+function runGlyphsOf(caches: TypesetterCaches, run: ShapedRun): RunGlyphs {
+  let glyphs = runGlyphs.get(run);
+  if (glyphs === undefined) {
+    const mains = new Set<MainGlyph>();
+    const invisible = new Set<string>();
+    const outlines = new Set<number>();
+    for (let g = run.glyphs.length - 1; g >= 0; g--) {
+      const glyph = run.glyphs[g]!;
+      if (glyph.text === "") {
+        outlines.add(glyph.id);
+        continue;
+      }
+      mains.add(mainGlyphOf(caches, glyph));
+      if (glyph.text.length < 2) continue;
+      const pieces = piecesOf(caches, glyph);
+      for (let i = pieces.after.length - 1; i >= 0; i--) invisible.add(pieces.after[i]!);
+      for (let i = pieces.before.length - 1; i >= 0; i--) invisible.add(pieces.before[i]!);
+    }
+    glyphs = { mains: [...mains], invisible: [...invisible], outlines: [...outlines] };
+    runGlyphs.set(run, glyphs);
+  }
+  return glyphs;
+}
+
+/** Each shaped run's glyphs to number (see `runGlyphsOf`). */
+const runGlyphs = new WeakMap<ShapedRun, RunGlyphs>();
 
 function utf16Hex(text: string): string {
   let out = "";
@@ -132,6 +176,7 @@ class EmbeddedFace {
     doc: PdfkitDocument,
     font: Font,
     readonly caches: TypesetterCaches,
+    pieceName?: string,
   ) {
     const subsetCache = caches.of(SUBSETS);
     this.spaceGlyph = font.glyphForCodePoint(0x20).id;
@@ -146,6 +191,7 @@ class EmbeddedFace {
         return bytes;
       },
       toUnicode: () => this.toUnicodeCmap(),
+      ...(pieceName !== undefined ? { pieceName } : {}),
     });
   }
 
@@ -157,6 +203,24 @@ class EmbeddedFace {
       main.owner = this.identity;
     }
     return main.gid;
+  }
+
+  /**
+   * Gives a run's text glyphs, and the invisible glyphs of their marks, their codes ahead of drawing,
+   * from the run's end (see `numberGlyphsFromTheEnd`): the codes `encode` and `encodeInvisible` then
+   * return for them. Returns the run's text-less glyphs, for their outlines' names.
+   */
+  reserveRun(run: ShapedRun): readonly number[] {
+    const { mains, invisible, outlines } = runGlyphsOf(this.caches, run);
+    for (let i = 0; i < mains.length; i++) {
+      const main = mains[i]!;
+      if (main.owner !== this.identity) {
+        main.gid = this.glyphFor(main.id, main.text, main.advance, main.key);
+        main.owner = this.identity;
+      }
+    }
+    for (let i = 0; i < invisible.length; i++) this.encodeInvisible(invisible[i]!);
+    return outlines;
   }
 
   /**
@@ -334,10 +398,12 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
   });
 
   const faces = new Map<FaceId, EmbeddedFace>();
+  // Only a document with right-to-left text draws a line's faces as one piece for pdf.js (see PIECE_NAME).
+  const pieceName = pages.some(hasRightToLeft) ? PIECE_NAME : undefined;
   const faceOf = (id: FaceId): EmbeddedFace => {
     let face = faces.get(id);
     if (!face) {
-      face = new EmbeddedFace(id, doc, options.fonts.face(id), options.fonts.caches);
+      face = new EmbeddedFace(id, doc, options.fonts.face(id), options.fonts.caches, pieceName);
       faces.set(id, face);
     }
     return face;
@@ -353,20 +419,24 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     else list.push(kid);
   };
   // By face, then glyph id: Arabic draws a form for every vowel mark, and a string key per mark showed in profiles.
-  const forms = new Map<FaceId, Map<number, { name: string; object: PdfObject }>>();
+  // Named ahead of drawing (numberGlyphsFromTheEnd), the object written at the first drawing.
+  const forms = new Map<FaceId, Map<number, { name: string; object: PdfObject | undefined }>>();
   let formCount = 0;
-  const glyphForm = (face: FaceId, id: number): string => {
+  const formOf = (face: FaceId, id: number): { name: string; object: PdfObject | undefined } => {
     let ofFace = forms.get(face);
     if (!ofFace) forms.set(face, (ofFace = new Map()));
     let form = ofFace.get(id);
-    if (!form) {
+    if (!form) ofFace.set(id, (form = { name: `G${++formCount}`, object: undefined }));
+    return form;
+  };
+  const glyphForm = (face: FaceId, id: number): string => {
+    const form = formOf(face, id);
+    if (!form.object) {
       const { bbox } = options.fonts.face(face);
-      const object = doc.addStream(
+      form.object = doc.addStream(
         { Type: "XObject", Subtype: "Form", BBox: [bbox.minX, bbox.minY, bbox.maxX, bbox.maxY], Filter: "FlateDecode" },
         outlineOf(options.fonts, face, id),
       );
-      form = { name: `G${++formCount}`, object };
-      ofFace.set(id, form);
     }
     doc.useXObjectOnPage(form.name, form.object);
     return form.name;
@@ -377,6 +447,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     if (operator === undefined) fills.set(color, (operator = `${rgb(color)} rg`));
     return operator;
   };
+  numberGlyphsFromTheEnd(pages, faceOf, formOf);
   // Empty unless a document before this one stopped with an error inside a line.
   LINE_OUTLINES.reset();
   const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, fill, outlines: LINE_OUTLINES };
@@ -453,6 +524,33 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
   const document = build(root);
   if (document) doc.addStructure(document);
   return doc.end();
+}
+
+/**
+ * Numbers the glyphs of a document from its end: each glyph's code is given at its last occurrence,
+ * walking the pages, lines, runs and glyphs backwards, before anything is drawn. A glyph's code used to
+ * be its order of first drawing, so a reader's name at the top of page one renumbered every later
+ * page, the font subset and its ToUnicode map, and none of their cached bytes could serve the next
+ * letter of a mail merge. Numbered from the end, the later pages' codes depend on those pages alone,
+ * and a reader whose words bring no glyph of their own leaves the whole numbering as it was: the later
+ * pages' deflated content, the subset and the ToUnicode map then repeat. It depends on the document
+ * alone (a warm render makes the bytes of a cold one). Glyphs drawn otherwise than by `encode` (the
+ * marks' invisible glyphs, anchors, a line-end hyphen) are still numbered as drawn, after these.
+ */
+function numberGlyphsFromTheEnd(pages: readonly Page[], faceOf: (id: FaceId) => EmbeddedFace, nameOutline: (face: FaceId, id: number) => void): void {
+  for (let p = pages.length - 1; p >= 0; p--) {
+    const items = pages[p]!.items;
+    for (let n = items.length - 1; n >= 0; n--) {
+      const item = items[n]!;
+      if (item.kind === "image" || item.kind === "rule") continue;
+      const runs = item.line.runs;
+      for (let r = runs.length - 1; r >= 0; r--) {
+        const run = runs[r]!.run;
+        const outlines = faceOf(run.face).reserveRun(run);
+        for (let i = 0; i < outlines.length; i++) nameOutline(run.face, outlines[i]!);
+      }
+    }
+  }
 }
 
 function isStructNode(kid: StructContent | StructNode): kid is StructNode {
@@ -779,11 +877,46 @@ interface LineDrawing {
 }
 
 /**
+ * The name every face of a document with right-to-left text gives pdf.js (its CIDFont's BaseFont and
+ * FontName; the Type0 font keeps the face's own subset name, which pdffonts lists). pdf.js starts a
+ * new piece of text at a change of font unless the two fonts have one name, drops a space at either
+ * end of a piece drawn after a move back, and runs its bidi algorithm on each piece alone: the word
+ * space where the face changes in a right-to-left line ("בדוח تقرير", an Arabic phrase in a Hebrew
+ * line; "منظمة Human Rights", a Latin phrase in an Arabic one) was lost, since the pieces of such a
+ * line are drawn in reading order, from the right. Under one name a stretch of runs in several faces
+ * is one piece, drawn left to right, and keeps its spaces (extractor-behaviour.test.ts, "two composite
+ * fonts whose CIDFonts have one name"; text-extraction.test.ts, bidi-isolates-rtl.html). pdf.js takes
+ * the CIDFont's name, not the Type0 font's. No subset tag: the name stands for no one subset.
+ */
+const PIECE_NAME = "Letterpress";
+
+/** Whether a page has a right-to-left run. */
+function hasRightToLeft(page: Page): boolean {
+  return page.items.some((item) => item.kind === "line" && item.line.runs.some((placed) => placed.run.direction === "rtl"));
+}
+
+/**
+ * Whether a run (of a line's runs, in reading order) is drawn as a piece of text of its own for
+ * pdf.js, so no stretch of drawingOrder takes it in: an emoji sequence in an ActualText span of its
+ * own (see popplerMisorders; pdf.js ends its piece at marked content), or right-to-left punctuation
+ * alone in its face, drawn from its right end (see readsBackwards).
+ */
+function drawnApart(runs: readonly PlacedRun[], index: number): boolean {
+  return spansEmoji(runs[index]!) || readsBackwards(runs, index);
+}
+
+function spansEmoji(placed: PlacedRun): boolean {
+  return placed.run.glyphs.some((glyph) => popplerMisorders(glyph.text));
+}
+
+/**
  * The order a line's runs are drawn in, which is the order pdf.js extracts them in: reading order,
- * except that a stretch of runs in one face that sits together on the line (a right-to-left phrase
- * with its spaces, digits and Latin) is drawn left to right. pdf.js then reads the stretch as one
- * piece, keeps its word spaces, and puts it in logical order with its own bidi algorithm; drawn
- * word by word from the right, each word would start a new piece and the spaces would be lost.
+ * except that a stretch of runs of one size that sits together on the line (a right-to-left phrase
+ * with its spaces, digits and Latin, in any of the document's faces: see PIECE_NAME) is drawn left
+ * to right. pdf.js then reads the stretch as one piece, keeps its word spaces, and puts it in
+ * logical order with its own bidi algorithm; drawn word by word from the right, each word would
+ * start a new piece and the spaces would be lost. An emoji sequence in a span of its own is a piece
+ * of its own (pdf.js ends a piece at marked content), so a stretch ends at it.
  * Poppler orders text by position and reads either way.
  */
 function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
@@ -791,12 +924,17 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
   if (!runs.some((placed) => placed.run.direction === "rtl")) return runs;
   const visual = [...runs].sort((a, b) => a.x - b.x);
   const place = new Map(visual.map((run, i) => [run, i]));
+  const emoji = runs.some(spansEmoji);
   const order: PlacedRun[] = [];
   for (let start = 0; start < runs.length; ) {
     let min = place.get(runs[start]!)!;
     let max = min;
     let end = start + 1;
-    for (let j = start + 1; j < runs.length && runs[j]!.run.face === runs[start]!.run.face && runs[j]!.size === runs[start]!.size; j++) {
+    // A line with an emoji sequence in a span keeps its stretches to one face: the stretch beside the span drawn
+    // from the left put poppler's copy of the line out of order (measured on "שלום 😀👍🏿❤️ עולם"), and pdf.js loses
+    // the spaces beside the span either way.
+    const joins = (j: number) => runs[j]!.size === runs[start]!.size && (emoji ? runs[j]!.run.face === runs[start]!.run.face : !drawnApart(runs, j) && !drawnApart(runs, j - 1));
+    for (let j = start + 1; j < runs.length && joins(j); j++) {
       min = Math.min(min, place.get(runs[j]!)!);
       max = Math.max(max, place.get(runs[j]!)!);
       if (max - min === j - start) end = j + 1;
@@ -807,27 +945,46 @@ function drawingOrder(runs: readonly PlacedRun[]): readonly PlacedRun[] {
   return order;
 }
 
-/** Whether a line's text is right-to-left letters, marks, spaces and punctuation alone: no digit, no left-to-right letter. */
-function plainRightToLeft(runs: readonly PlacedRun[]): boolean {
+/**
+ * Whether pdf.js's bidi.js would read a part's text, drawn as one piece, as left-to-right: it does when
+ * fewer than 30% of a piece's characters are right-to-left (and the piece is longer than 4), or none
+ * is. A part of a right-to-left line that is mostly a Latin phrase ("הארגון Human Rights Watch" before
+ * an image) then copied in visual order ("Human Rights Watch הארגון").
+ */
+function readsLeftToRightInPdfjs(runs: readonly PlacedRun[]): boolean {
+  let rtl = 0;
+  let all = 0;
   for (const placed of runs) {
-    if (placed.run.direction !== "rtl") return false;
     for (const glyph of placed.run.glyphs) {
       for (const char of glyph.text) {
+        all++;
         const type = bidi.getBidiCharTypeName(char);
-        if (type === "L" || type === "EN" || type === "AN") return false;
+        if (type === "R" || type === "AL" || type === "AN") rtl++;
       }
     }
   }
-  return true;
+  return all > 0 && rtl / all < 0.3 && (all > 4 || rtl === 0);
 }
 
-/** The drawing order of a line parted at its images: its parts in reading order, each drawn as drawingOrder draws a line. */
+/**
+ * The drawing order of a line parted at its images: its parts in reading order, each drawn as
+ * drawingOrder draws a line; a part pdf.js would read left to right, stretch of one direction by
+ * stretch, in reading order (pdf.js starts a piece at each move back and joins the pieces as drawn).
+ */
 function partedDrawingOrder(runs: readonly PlacedRun[], parts: LineParts): readonly PlacedRun[] {
   const order: PlacedRun[] = [];
   for (let start = 0; start < runs.length; ) {
     let end = start + 1;
     while (end < runs.length && parts.partOf(runs[end]!) === parts.partOf(runs[start]!)) end++;
-    order.push(...drawingOrder(runs.slice(start, end)));
+    const part = runs.slice(start, end);
+    if (readsLeftToRightInPdfjs(part)) {
+      for (let from = 0; from < part.length; ) {
+        let to = from + 1;
+        while (to < part.length && part[to]!.run.direction === part[from]!.run.direction) to++;
+        order.push(...drawingOrder(part.slice(from, to)));
+        from = to;
+      }
+    } else order.push(...drawingOrder(part));
     start = end;
   }
   return order;
@@ -931,14 +1088,44 @@ function readsRightToLeft(page: Page): boolean {
  * So the first word after an image, in a left-to-right line, is put in an ActualText span that starts
  * with an invisible glyph a word space into the image: poppler copies the span's text (the word itself)
  * over the image's width, and reads the line as one; pdf.js ignores ActualText and skips the glyph.
- * `imageBefore` is the left edge (from the line's) of the image just before the run, `wordFrom` the
- * word starting at a glyph: its text, and how many glyphs with text it takes.
+ * `imageBefore` is the left edge (from the line's) of the images just before the run, `wordFrom` the
+ * word starting at a glyph: its text, and how many glyphs with text it takes. In a line with
+ * right-to-left text too, the words after an image are spanned only when they hold no right-to-left
+ * letter (partHasRightToLeft): pdf.js reads the span as a piece of its own and orders it apart from
+ * the rest of its stretch ("המיוחדת הוועדה", "( הוועדה)"); poppler still splits such a line (templates/CSS.md).
  */
 function imageBefore(item: PlacedLine, placed: PlacedRun): number | undefined {
-  let before: LineImage | undefined;
-  for (const image of item.line.images ?? []) if (image.logical < placed.logical && (!before || image.logical > before.logical)) before = image;
+  const gap = imageGapBefore(item, placed);
   // A word space into the image (at most its width): a word that ends at the image's edge ("text<img> word") stays a word of its own.
-  return before && before.x + Math.min(before.box.width, WORD_GAP_EM * placed.size);
+  return gap && gap.left + Math.min(gap.right - gap.left, WORD_GAP_EM * placed.size);
+}
+
+/**
+ * The stretch of the line the images between a run and the text before it take (from the line's
+ * left edge): one image, or several side by side ("<img><img>", "<img> <img>"), which leave one gap
+ * between the words around them. A bridge over only the image next to the run left the others' gap,
+ * and poppler split the line there ("Two" / "images adjacent.").
+ */
+function imageGapBefore(item: PlacedLine, placed: PlacedRun): { left: number; right: number } | undefined {
+  // The image nearest before the run in reading order, then the last run with text before that image:
+  // the images after that text stand in the gap. (The run may be any of its part's: a right-to-left
+  // part is drawn from its last word.)
+  const images: readonly LineImage[] = item.line.images ?? [];
+  let nearest = -1;
+  for (const image of images) if (image.logical < placed.logical) nearest = Math.max(nearest, image.logical);
+  if (nearest === -1) return undefined;
+  let textBefore = -1;
+  for (const run of item.line.runs) {
+    if (run.logical < nearest && run.logical > textBefore && run.run.glyphs.some((glyph) => glyph.text !== "" && !isBlank(glyph.text))) textBefore = run.logical;
+  }
+  let gap: { left: number; right: number } | undefined;
+  for (const image of images) {
+    if (image.logical > placed.logical || image.logical < textBefore) continue;
+    const left = image.x;
+    const right = image.x + image.box.width;
+    gap = gap ? { left: Math.min(gap.left, left), right: Math.max(gap.right, right) } : { left, right };
+  }
+  return gap;
 }
 
 interface RtlBridge {
@@ -946,6 +1133,12 @@ interface RtlBridge {
   text: string;
   /** Where the span's invisible glyph goes, from the line's left edge; none for the first part. */
   to: number | undefined;
+  /**
+   * Whether an anchor after the part's last glyph gives it its word space at the image: the part ends
+   * (on its left) in left-to-right text drawn as a piece of its own (see partedDrawingOrder), which
+   * pdf.js reads left to right; the anchor at the part's first letter goes to the piece drawn first.
+   */
+  anchorAtEnd: boolean;
 }
 
 /**
@@ -957,14 +1150,52 @@ interface RtlBridge {
  */
 function rtlBridgeOf(item: PlacedLine, order: readonly PlacedRun[], from: number, parts: LineParts): RtlBridge | undefined {
   const placed = order[from]!;
-  let before: LineImage | undefined;
-  for (const image of item.line.images ?? []) if (image.logical < placed.logical && (!before || image.logical > before.logical)) before = image;
+  const gap = imageGapBefore(item, placed);
   const part = parts.partOf(placed);
-  let text = "";
-  for (let r = from; r < order.length && parts.partOf(order[r]!) === part; r++) for (const glyph of order[r]!.run.glyphs) text += glyph.text;
-  text = text.trim();
+  let end = from;
+  while (end < order.length && parts.partOf(order[end]!) === part) end++;
+  const runs = order.slice(from, end);
+  const text = popplerTextOf(runs);
   if (text === "") return undefined;
-  return { text, to: before ? before.x + before.box.width - Math.min(before.box.width, WORD_GAP_EM * placed.size) : undefined };
+  const last = runs.findLast((run) => run.run.glyphs.some((glyph) => glyph.text !== "" && !isBlank(glyph.text)));
+  const anchorAtEnd = end < order.length && last?.run.direction !== "rtl" && readsLeftToRightInPdfjs(runs);
+  return { text, to: gap ? gap.right - Math.min(gap.right - gap.left, WORD_GAP_EM * placed.size) : undefined, anchorAtEnd };
+}
+
+/**
+ * A part of a right-to-left line as poppler would read its glyphs, for the span that stands for them:
+ * their texts left to right (poppler lays a span's text out evenly over its box and orders the line
+ * itself), with the marks the writer draws for poppler's reordering (see RTL_MARK and LTR_MARK, in
+ * drawLine), which the span would otherwise take away: before digits and punctuation of right-to-left
+ * text, before each stretch of left-to-right text, after such a stretch ending in punctuation.
+ * Without them a word space beside digits or Latin text moved to the stretch's other side
+ * ("בשנת  2015נכתב"). White space at either end is left out.
+ */
+function popplerTextOf(runs: readonly PlacedRun[]): string {
+  let text = "";
+  let ltrOpen = false;
+  for (const placed of [...runs].sort((a, b) => a.x - b.x)) {
+    const rtl = placed.run.direction === "rtl";
+    let last = "";
+    for (const glyph of placed.run.glyphs) {
+      if (glyph.text === "") continue;
+      if (rtl ? isWeakInRtl(glyph) : !ltrOpen) text += RTL_MARK;
+      ltrOpen = !rtl;
+      text += glyph.text;
+      last = glyph.text;
+    }
+    if (!rtl && isWeakText(last)) text += LTR_MARK;
+  }
+  return text.replace(/^\s+|\s+$/gu, "");
+}
+
+/** Whether the part a run starts (in drawing order) holds a right-to-left letter. */
+function partHasRightToLeft(order: readonly PlacedRun[], from: number, parts: LineParts): boolean {
+  const part = parts.partOf(order[from]!);
+  for (let r = from; r < order.length && parts.partOf(order[r]!) === part; r++) {
+    for (const glyph of order[r]!.run.glyphs) for (const char of glyph.text) if (STRONG_RTL.has(bidi.getBidiCharTypeName(char))) return true;
+  }
+  return false;
 }
 
 /** The gap poppler reads as a space between words (more than a tenth of an em), and well under its gap between columns. */
@@ -1083,6 +1314,79 @@ function openEmojiSpan(show: TextShow, out: ContentStream, reversed: boolean, te
   out.line(`/Span <</ActualText ${pdfTextString(`${afterMark ? RTL_MARK + LTR_MARK : ""}${logical}${LTR_MARK}${RTL_MARK}`)}>> BDC`);
 }
 
+/**
+ * The emoji sequences drawn one after another from glyph `i` of run `index` (in drawing order) of a
+ * right-to-left line, with the word spaces between them: their text in reading order (right to
+ * left on the line, each cluster's characters in logical order) and how many glyphs with text after
+ * the first the group takes, up to its last sequence; none for a sequence alone. Poppler misorders
+ * adjacent spans of one sequence each ("👩🏽‍⚖️ 🇺🇳" copied around "NGO 2026"), so the group is one span.
+ */
+function emojiGroup(item: PlacedLine, order: readonly PlacedRun[], index: number, i: number): EmojiGroup | undefined {
+  const found: { at: number; text: string; left: number; right: number }[] = [];
+  let after = 0;
+  let taken = -1;
+  let sequences = 0;
+  let keycaps = 0;
+  scan: for (let k = index, from = i; k < order.length; k++, from = 0) {
+    const placed = order[k]!;
+    const count = placed.run.glyphs.length;
+    const scale = placed.size / placed.run.unitsPerEm;
+    const pens = penPositions(placed, item.x + placed.x, scale);
+    for (let j = from; j < count; j++) {
+      const text = placed.run.glyphs[j]!.text;
+      if (text === "") continue;
+      const blank = isBlank(text);
+      // Keycaps: a group with two ("1️⃣ 2️⃣") or with #️⃣ or *️⃣ ("🇺🇳 #️⃣") was put on a line of its own by
+      // poppler (measured 2026-11-30; "🇺🇳 1️⃣" and "😀👍🏿❤️ 1️⃣" were not): such keycaps stay spans of their own.
+      const keycap = text.includes("\u20E3");
+      if (!blank && (!EMOJI_SEQUENCE.test(text) || (keycap && (keycaps > 0 || !/^\d/u.test(text))))) break scan;
+      if (keycap) keycaps++;
+      taken++;
+      // Reading order: the run's place among the line's runs, then the glyph's in the run (a right-to-left run's glyphs are stored left to right).
+      const rtl = placed.run.direction === "rtl";
+      const glyph = placed.run.glyphs[j]!;
+      found.push({
+        at: placed.logical * 1e6 + (rtl ? count - 1 - j : j),
+        text: rtl ? [...text].reverse().join("") : text,
+        left: pens[j]!,
+        right: pens[j]! + glyph.xAdvance * scale,
+      });
+      if (!blank) {
+        sequences++;
+        after = taken;
+      }
+    }
+  }
+  if (sequences < 2) return undefined;
+  const inSpan = found.slice(0, after + 1);
+  const text = [...inSpan]
+    .sort((a, b) => a.at - b.at)
+    .map((glyph) => glyph.text)
+    .join("");
+  return { text, after, left: Math.min(...inSpan.map((glyph) => glyph.left)), right: Math.max(...inSpan.map((glyph) => glyph.right)) };
+}
+
+/**
+ * A group of emoji sequences in one span (see emojiGroup): its text, the glyphs with text it takes
+ * after its first, and its left and right edges on the page. Poppler spreads a span's text from where
+ * its first glyph is drawn to where its last one ends, so a span drawn from the right (as pdf.js needs
+ * the sequences, in reading order) starts and ends with an invisible glyph at its left and right edges.
+ */
+interface EmojiGroup {
+  text: string;
+  after: number;
+  left: number;
+  right: number;
+}
+
+/** An invisible glyph of no width at `to` (from the pen at `from`), the pen then back at `from`. */
+function edgeGlyph(show: TextShow, face: EmbeddedFace, from: number, to: number, size: number): void {
+  const back = ((from - to) * 1000) / size;
+  show.adjust(back);
+  show.code(face.encodeInvisible("\u2060"));
+  show.adjust(-back);
+}
+
 /** Writes the end of a text object and the outlines of the text-less glyphs drawn in it, then starts over. */
 function endTextObject(out: ContentStream, outlines: ContentStream): void {
   out.line("ET");
@@ -1113,6 +1417,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   const lineHasRtl = !rtlLine && runs.some((placed) => placed.run.direction === "rtl");
   // In a left-to-right line, whether right-to-left text came last, with no letter or digit since (see LTR_MARK).
   let afterRtl = false;
+  // Glyphs with text the open span of a group of emoji sequences still takes (see emojiGroup).
+  let emojiGroupLeft = 0;
+  let openGroup: EmojiGroup | undefined;
   // Whether the glyph drawn last was a word space: pdf.js holds it back (see encodeRtlAnchor).
   let afterSpace = false;
   // Whether that space carried the anchor of the cluster after it (see spaceAnchorsNext).
@@ -1127,10 +1434,11 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   // A line parted at its images (see drawLineWithFigures) is drawn part by part in reading order, each
   // part's stretches as drawingOrder draws them: pdf.js reads each text object apart and joins them as
   // drawn, so a right-to-left stretch drawn across an image put the words after the image first.
-  // Only for a right-to-left line of right-to-left words alone: the span takes the writer's marks from
-  // poppler, which a line with digits or Latin text needs (such a line is drawn as before, see templates/CSS.md).
-  const bridgeRtl = rtlLine && parts !== undefined && plainRightToLeft(runs);
+  // The span takes the writer's marks from poppler, so its text carries them (see popplerTextOf).
+  const bridgeRtl = rtlLine && parts !== undefined;
   const order = bridgeRtl ? partedDrawingOrder(runs, parts) : drawingOrder(runs);
+  // Decided on the runs in reading order, as drawingOrder decides what it draws apart.
+  const backwards = rtlLine || lineHasRtl ? new Set(runs.filter((_placed, i) => readsBackwards(runs, i))) : undefined;
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
   // Parted text (see drawLineWithFigures): the first part opens before BT; each next one in a text object of its own.
   let part = parts ? (order.length > 0 ? parts.partOf(order[0]!) : 0) : 0;
@@ -1156,7 +1464,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
       // A new text object starts from the identity matrix: the next run sets its place (Tm) again.
       out.line("BT");
       lineStart = undefined;
-      bridgeFrom = rtlLine || lineHasRtl ? undefined : imageBefore(item, placed);
+      bridgeFrom = rtlLine || (lineHasRtl && partHasRightToLeft(order, index, parts)) ? undefined : imageBefore(item, placed);
       rtlBridge = bridgeRtl ? rtlBridgeOf(item, order, index, parts) : undefined;
       rtlSpanOpen = false;
     }
@@ -1171,6 +1479,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     }
     // Compared before it is written: a string per run showed as garbage. Sizes that print alike are alike.
     if (face !== fontFace || (placed.size !== fontSize && num(placed.size) !== num(fontSize))) {
+      // A left-to-right line with right-to-left text keeps a piece of text per face for pdf.js, as before
+      // its faces took one name (see PIECE_NAME): its bidi.js reads each piece alone, and read whole, a line
+      // a third right-to-left would be read right to left. Marked content ends a piece; poppler ignores it.
+      if (lineHasRtl && fontFace !== undefined && face !== fontFace) out.line("/Span BMC EMC");
       out.byte(SLASH).text(face.embedding.resourceName).byte(SPACE).number(placed.size).line(" Tf");
       fontFace = face;
       fontSize = placed.size;
@@ -1192,7 +1504,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     // into words, which both extractors then read right to left ("Watch Rights Human").
     let startedRun = ltrStretchOpen;
     // Each glyph's pen, worked out ahead only for a run drawn from its right end (see readsBackwards).
-    const pens = readsBackwards(order, index) ? penPositions(placed, pen, scale) : undefined;
+    const pens = backwards?.has(placed) ? penPositions(placed, pen, scale) : undefined;
     const asDrawn = readsAsDrawnInPdfjs(order, index);
     let forwardPen = pen;
     for (let k = 0; k < glyphs.length; k++) {
@@ -1251,8 +1563,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         // words: the anchor at its first letter (its left end) gives it its logical end's space.
         const keepSpace = spaceAtPartEnd && !isBlank(glyph.text);
         if (keepSpace) spaceAtPartEnd = false;
-        // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span.
-        const emojiSpan = rtlLine && popplerMisorders(glyph.text);
+        // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span; sequences
+        // drawn one after another share one (see emojiGroup), opened at the first and closed after the last.
+        const inGroup = emojiGroupLeft > 0;
+        const group = rtlLine && !inGroup && EMOJI_SEQUENCE.test(glyph.text) ? emojiGroup(item, order, index, i) : undefined;
+        const emojiSpan = !inGroup && (group !== undefined || (rtlLine && popplerMisorders(glyph.text)));
+        const spanText = group ? group.text : glyph.text;
+        const spanReversed = group ? false : rtl && glyph === shaped;
         // Inside an emoji sequence's span, for pdf.js alone: poppler copied its space beside the word space.
         const anchorInSpan = emojiSpan && !keepSpace && pieces.before.length > 0 && (!startedText || afterSpace);
         if (keepSpace || (pieces.before.length > 0 && !emojiSpan && afterAnchorSpace !== "rtl" && (!startedText || afterSpace))) {
@@ -1298,7 +1615,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         ltrStretchOpen = !rtl;
         if (markForPdfjs) {
           if (emojiSpan) {
-            openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, true);
+            openEmojiSpan(show, out, spanReversed, spanText, true);
+            if (group) edgeGlyph(show, face, x, group.left, placed.size);
             if (anchorInSpan) {
               show.code(face.encodeRtlAnchor());
               show.adjust((scale * 1000) / placed.size);
@@ -1310,14 +1628,19 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
           if (mark) show.code(face.encodeInvisible(mark));
           // The writer's mark stays outside the span: it ends the stretch before the sequence.
           if (emojiSpan) {
-            openEmojiSpan(show, out, rtl && glyph === shaped, glyph.text, mark === RTL_MARK);
+            openEmojiSpan(show, out, spanReversed, spanText, mark === RTL_MARK);
+            if (group) edgeGlyph(show, face, x, group.left, placed.size);
             if (anchorInSpan) {
               show.code(face.encodeRtlAnchor());
               show.adjust((scale * 1000) / placed.size);
             }
             show.hexCodes(invisible.before);
           }
-          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : anchorSpace ? face.encodeMarked(glyph, rtl ? RTL_MARK : LTR_MARK) : face.encode(glyph));
+          // A part's anchor before European digits (see keepSpace) would make pdf.js read them as Arabic ones, and
+          // move a "%" after them: a LEFT-TO-RIGHT MARK in the digit's own text keeps them European.
+          const digitAfterAnchor = keepSpace && bidi.getBidiCharTypeName(glyph.text[0]!) === "EN";
+          const marked = anchorSpace ? (rtl ? RTL_MARK : LTR_MARK) : digitAfterAnchor ? LTR_MARK : "";
+          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : marked ? face.encodeMarked(glyph, marked) : face.encode(glyph));
         }
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
@@ -1326,7 +1649,15 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
           show.hexCodes(invisible.after);
           show.adjust(back, true);
         } else show.hexCodes(invisible.after);
-        if (emojiSpan) {
+        if (group) {
+          emojiGroupLeft = group.after;
+          openGroup = group;
+        } else if (emojiSpan || (inGroup && --emojiGroupLeft === 0)) {
+          if (inGroup && openGroup) {
+            // The span's last glyph at its right edge (see EmojiGroup), of no width.
+            edgeGlyph(show, face, x + textWidth(glyph) * scale, openGroup.right, placed.size);
+            openGroup = undefined;
+          }
           show.flush();
           out.line("EMC");
         }
@@ -1347,6 +1678,10 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     // format character: pdf.js skips it, poppler reads the mark.
     if (!rtl && rtlLine && lastFace && isWeakText(lastText)) show.code(lastFace.encodeInvisible(LTR_MARK));
     if (rtlBridge && rtlSpanOpen && (index === order.length - 1 || parts!.partOf(order[index + 1]!) !== part)) {
+      if (rtlBridge.anchorAtEnd) {
+        show.code(face.encodeRtlAnchor());
+        show.adjust((scale * 1000) / placed.size);
+      }
       if (rtlBridge.to !== undefined) {
         // The span's invisible glyph a word space into the image, on its right (see rtlBridgeOf).
         show.adjust(((cursorX - (item.x + rtlBridge.to)) * 1000) / placed.size);

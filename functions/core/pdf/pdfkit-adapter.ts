@@ -75,6 +75,12 @@ export interface FontEmbeddingHooks {
   toUnicode(): Uint8Array;
   /** The subset's font program: `encode` makes it; the caller may return cached bytes for the same glyph list and advances. */
   fontProgram(glyphs: readonly number[], advances: readonly number[], encode: () => Uint8Array): Uint8Array;
+  /**
+   * When given, the name the CIDFont dictionary (BaseFont) and its descriptor (FontName) carry instead of
+   * the face's subset name; the Type0 font keeps the subset name, which pdffonts and viewers list.
+   * pdf.js joins text drawn in two fonts into one piece when these names are equal (see pdf-writer.ts, PIECE_NAME).
+   */
+  pieceName?: string;
 }
 
 /** One font as embedded in one document: a CIDFontType2 with Identity-H codes the typesetter hands out. */
@@ -531,6 +537,29 @@ function copyGlyphsOnce(subset: SubsetInternals, font: Font, advances: readonly 
   };
 }
 
+/**
+ * Gives the CIDFont dictionary and the font descriptor pdfkit writes for `pdf` the name `name` (see
+ * `FontEmbeddingHooks.pieceName`): pdfkit names them in `embed`, with no option, so the dictionaries
+ * are renamed as `embed` makes them.
+ */
+function renameDescendant(doc: DocumentInternals, pdf: EmbeddedFontInternals, name: string): void {
+  const internals = pdf as unknown as { embed(): unknown };
+  const embed = internals.embed.bind(pdf);
+  internals.embed = () => {
+    const ref = doc.ref;
+    doc.ref = (data) => {
+      if (data?.Type === "FontDescriptor") data.FontName = name;
+      else if (data?.Subtype === "CIDFontType2" || data?.Subtype === "CIDFontType0") data.BaseFont = name;
+      return ref.call(doc, data);
+    };
+    try {
+      return embed();
+    } finally {
+      doc.ref = ref;
+    }
+  };
+}
+
 class Embedding implements FontEmbedding {
   /** The advance of each code, in font units. */
   private readonly advances: number[] = [];
@@ -545,6 +574,7 @@ class Embedding implements FontEmbedding {
     if (!isCff(subset)) copyGlyphsOnce(subset, font, this.advances);
     const encode = subset.encode.bind(subset);
     subset.encode = () => hooks.fontProgram(subset.glyphs, this.advances, encode);
+    if (hooks.pieceName !== undefined) renameDescendant(doc, pdf, hooks.pieceName);
     pdf.toUnicodeCmap = () => {
       const cmap = doc.ref({ Filter: "FlateDecode" });
       cmap.compress = false;

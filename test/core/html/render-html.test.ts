@@ -8,7 +8,7 @@ import { TemplateEngine } from "../../../functions/core/template/template-engine
 import { loadTemplateSet } from "../../../functions/templates/load-template-set";
 import { FAMILIES, primaryFamilyOf } from "../../../functions/core/pdf/font-library";
 import { fontStackOf } from "../../../functions/core/style/document-stylesheets";
-import { attribute, byTag, findAll, hasClass, parseDocument, textContent } from "../../support/html";
+import { attribute, byTag, findAll, hasClass, parseDocument, readingText } from "../../support/html";
 import { createEngine, loadFixtureLetter, loadSeedLetter, SEED_TEMPLATE, SEED_TEMPLATE_DIR, TEMPLATES_DIR, SHIPPED_LOCALES } from "../../support/letters";
 
 const collapse = (text: string) => text.replace(/\s+/g, " ").trim();
@@ -44,7 +44,7 @@ describe("renderHtml on the seed letter", () => {
       expect(bodyParagraphs.map((p) => attribute(p, "id"))).toEqual(translation.paragraphs.map((p) => p.id));
       translation.paragraphs.forEach((paragraph, index) => {
         const element = bodyParagraphs[index]!;
-        const text = textContent(element);
+        const text = readingText(element);
         let position = 0;
         for (const segment of paragraph.content) {
           const expected = "quote" in segment ? segment.quote : segment.text;
@@ -57,7 +57,7 @@ describe("renderHtml on the seed letter", () => {
         expect(quotes).toHaveLength(expectedQuotes.length);
         quotes.forEach((quote, q) => {
           const segment = expectedQuotes[q] as { quote: string; source: string };
-          expect(textContent(quote)).toContain(segment.quote);
+          expect(readingText(quote)).toContain(segment.quote);
           expect(attribute(quote, "cite")).toBe(`#source-${segment.source}`);
         });
       });
@@ -67,7 +67,7 @@ describe("renderHtml on the seed letter", () => {
       const translation = parsed.letter.translations.get(locale)!;
       const document = parseDocument(html);
       const [signatories] = findAll(document, (element) => element.tagName === "section" && hasClass(element, "signatories"));
-      const items = findAll(signatories!, byTag("li")).map((li) => collapse(textContent(li)));
+      const items = findAll(signatories!, byTag("li")).map((li) => collapse(readingText(li)));
       expect(items).toEqual(
         parsed.letter.facts.signatories.map(({ id }) => {
           const { name, abbreviation } = translation.signatories[id]!;
@@ -75,16 +75,16 @@ describe("renderHtml on the seed letter", () => {
         }),
       );
       const sourceItems = findAll(document, (element) => element.tagName === "li" && (attribute(element, "id") ?? "").startsWith("source-"));
-      expect(sourceItems.map((li) => textContent(li))).toEqual(Object.values(translation.sources));
+      expect(sourceItems.map((li) => readingText(li))).toEqual(Object.values(translation.sources));
     });
 
     it("has a title, a description and one h1 in the document's language", () => {
       const translation = parsed.letter.translations.get(locale)!;
       const document = parseDocument(html);
-      expect(textContent(findAll(document, byTag("title"))[0]!)).toBe(translation.title);
+      expect(readingText(findAll(document, byTag("title"))[0]!)).toBe(translation.title);
       const description = findAll(document, (element) => element.tagName === "meta" && attribute(element, "name") === "description")[0]!;
       expect(attribute(description, "content")).toBe(translation.summary);
-      expect(findAll(document, byTag("h1")).map(textContent)).toEqual([translation.title]);
+      expect(findAll(document, byTag("h1")).map(readingText)).toEqual([translation.title]);
       expect(findAll(document, byTag("main"))).toHaveLength(1);
     });
 
@@ -130,7 +130,7 @@ describe("renderHtml on the seed letter", () => {
     for (const recipient of parsed.letter.facts.recipients) {
       const html = renderHtml(engine, parsed.letter, recipient.locale, { recipientId: recipient.id });
       const [address] = findAll(parseDocument(html), byTag("address"));
-      expect(textContent(address!)).toBe(parsed.letter.translations.get(recipient.locale)!.recipients[recipient.id]!.representative);
+      expect(readingText(address!)).toBe(parsed.letter.translations.get(recipient.locale)!.recipients[recipient.id]!.representative);
     }
   });
 
@@ -189,9 +189,9 @@ describe("renderHtml on optional facts", () => {
     const engine = await createEngine();
     const { letter } = loadFixtureLetter("sample");
     const [named] = findAll(parseDocument(renderHtml(engine, letter, "en", { recipientId: "gb" })), byTag("address"));
-    expect(textContent(named!)).toBe("H.E. Jane Example\nPermanent Representative of the United Kingdom to the United Nations");
+    expect(readingText(named!)).toBe("H.E. Jane Example\nPermanent Representative of the United Kingdom to the United Nations");
     const [unnamed] = findAll(parseDocument(renderHtml(engine, letter, "fr", { recipientId: "fr" })), byTag("address"));
-    expect(textContent(unnamed!)).toBe("Représentant permanent de la France auprès de l’Organisation des Nations Unies");
+    expect(readingText(unnamed!)).toBe("Représentant permanent de la France auprès de l’Organisation des Nations Unies");
   });
 
   it("counts co-signers with the language's plural rules", async () => {
@@ -257,7 +257,7 @@ describe("the template engine", () => {
           .flatMap((element) => element.attrs.map((attr) => attr.name))
           .filter((name) => name.startsWith("on")),
       ).toEqual([]);
-      const text = textContent(findAll(document, byTag("main"))[0]!);
+      const text = readingText(findAll(document, byTag("main"))[0]!);
       expect(text).toContain("<script>alert('title')</script>");
       expect(text).toContain("{{constructor.constructor 'alert(1)'}}");
       expect(text).toContain("{{{x}}} & <b>bold</b>");

@@ -321,6 +321,28 @@ describe("emoji sequences in the PDF", () => {
       for (const text of IN_WORDS) expect(lines).toContain(`[${text}]`);
     });
 
+    // Several sequences side by side in a right-to-left line, each in a span of its own: poppler misordered
+    // the spans ("ו-NGO 2026 👩🏽‍⚖️ 🇺🇳" copied "ו- 🇺🇳 NGO 2026 👩🏽‍⚖️", "🇮🇱 🇺🇳" as "🇺🇳🇮🇱", and "Emoji 😀👍🏿❤️ 1️⃣"
+    // on three lines: a fresh user's letter, measured 2026-11-30 before pdf-writer.ts's emojiGroup). One span
+    // over adjacent sequences and the spaces between them keeps them in order; the keycap pairs that stay
+    // spans of their own (see emojiGroup) are held here too.
+    it("copies adjacent sequences of a right-to-left line back in order with poppler", async () => {
+      const adjacent = [
+        "מכתב בדיקה: UN Security Council ו-NGO 2026 👩🏽\u200D⚖️ 🇺🇳",
+        "Emoji 😀👍🏿❤️ 1️⃣ נגמר.",
+        "דגלים 🇮🇱 🇺🇳 ו 1️⃣ #️⃣ סוף",
+        "מספר 🇺🇳 1️⃣ ומשפחה 👨\u200D👩\u200D👧 👩🏽\u200D⚖️ כאן",
+        "מקשים 1️⃣ 2️⃣ ו #️⃣ 🇺🇳 סוף",
+      ];
+      const hebrew = "אנו הארגונים החתומים מטה פונים אליכם בבקשה לקיים דיון נוסף בנושא מצב זכויות האדם במדינה ולפרסם את ממצאי הוועדה.";
+      const page = await ourPdf(letterOf([...adjacent, hebrew, hebrew], "he"), "he");
+      const lines = popplerPages(page)
+        .join("\n")
+        .split("\n")
+        .map((line) => withoutMarks(line).replace(/\s+/gu, " "));
+      expect(adjacent.filter((text) => !lines.includes(`[${text}]`))).toEqual([]);
+    });
+
     // A page with more Latin letters than right-to-left ones: poppler reads it left to right (and a
     // right-to-left line in visual order, word by word), and reversed a sequence beside right-to-left
     // text all the same (measured 2026-11-30: 🇱🇮).

@@ -237,3 +237,77 @@ describe("what pdf.js does with a space where the face changes in a right-to-lef
     expect(pdfjs.join("").trim()).toBe("א");
   });
 });
+
+/**
+ * A one-page PDF drawing `content` with two composite fonts, /F1 and /F2 (Type0, Identity-H, no font
+ * program: the extractors read the text through ToUnicode and place it by the widths), as pdf-writer.ts
+ * embeds its faces: Type0 fonts of their own names whose CIDFonts (BaseFont and descriptor FontName)
+ * are named `cidFontName` both, or each after its Type0 font when not given. Codes 1-4 stand for
+ * א ב ג ד (0.6 em), code 5 for a space (a quarter em).
+ */
+function compositePdf(content: string, cidFontName?: string): Buffer {
+  const utf16 = (text: string) => Buffer.from(text, "utf16le").swap16().toString("hex");
+  const texts = ["א", "ב", "ג", "ד", " "];
+  const cmap =
+    "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Custom def /CMapType 2 def\n" +
+    `1 begincodespacerange <0000> <ffff> endcodespacerange\n${texts.length} beginbfchar\n` +
+    `${texts.map((text, i) => `<${(i + 1).toString(16).padStart(4, "0")}> <${utf16(text)}>`).join("\n")}\nendbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end`;
+  const cidFont = (own: string, descriptor: number) =>
+    `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /${cidFontName ?? own} /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} 0 R /DW 600 /W [5 [250]] /CIDToGIDMap /Identity >>`;
+  const descriptor = (own: string) =>
+    `<< /Type /FontDescriptor /FontName /${cidFontName ?? own} /Flags 32 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >>`;
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>",
+    "<< /Type /Font /Subtype /Type0 /BaseFont /AAAAAA+StandInSerif /Encoding /Identity-H /DescendantFonts [8 0 R] /ToUnicode 7 0 R >>",
+    "<< /Type /Font /Subtype /Type0 /BaseFont /BAAAAA+StandInEmoji /Encoding /Identity-H /DescendantFonts [9 0 R] /ToUnicode 7 0 R >>",
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    `<< /Length ${cmap.length} >>\nstream\n${cmap}\nendstream`,
+    cidFont("AAAAAA+StandInSerif", 10),
+    cidFont("BAAAAA+StandInEmoji", 11),
+    descriptor("AAAAAA+StandInSerif"),
+    descriptor("BAAAAA+StandInEmoji"),
+  ];
+  let pdf = "%PDF-1.7\n";
+  const offsets = objects.map((object, i) => {
+    const offset = pdf.length;
+    pdf += `${i + 1} 0 obj\n${object}\nendobj\n`;
+    return offset;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, "latin1");
+}
+
+/*
+ * "אב גד" in a right-to-left line, the second word in another font: on the page from the left "גד"
+ * (/F2: ד then ג), the space and "אב" (/F1: the space, ב, א). pdf.js names a composite font by its
+ * CIDFont (the BaseFont, or the descriptor's FontName where they differ), not by its Type0 font, and
+ * keeps one piece of text across a change of font of one name (buildTextContentItem).
+ */
+describe("what the extractors do with two composite fonts whose CIDFonts have one name (pdf-writer.ts, PIECE_NAME)", () => {
+  const fromLeft = "BT /F2 12 Tf 1 0 0 1 20 150 Tm <00040003> Tj /F1 12 Tf 1 0 0 1 34.4 150 Tm <000500020001> Tj ET";
+
+  it("pdf.js copies the space in place when the line is drawn from the left: one piece, reordered by its bidi.js; poppler as ever", () => {
+    const { poppler, pdfjs } = extractBoth(compositePdf(fromLeft, "Letterpress"));
+    expect({ poppler: popplerText(poppler), pdfjs: pdfjs.join("").trim() }).toEqual({ poppler: "אב גד", pdfjs: "אב גד" });
+  });
+
+  it("pdf.js copies the words reversed when each CIDFont has a name of its own (two pieces, in the order drawn)", () => {
+    const { pdfjs } = extractBoth(compositePdf(fromLeft));
+    expect(pdfjs.join("").trim()).toBe("גד אב");
+  });
+
+  it("pdf.js ends the piece at marked content even under one name (an emoji sequence's ActualText span), the words reversed again", () => {
+    const { pdfjs } = extractBoth(compositePdf(fromLeft.replace(" /F1 ", " /Span BMC EMC /F1 "), "Letterpress"));
+    expect(pdfjs.join("").trim()).toBe("גד אב");
+  });
+
+  it("pdf.js drops the space when the line is drawn in reading order, from the right, under one name too", () => {
+    const fromRight = "BT /F1 12 Tf 1 0 0 1 34.4 150 Tm <000500020001> Tj /F2 12 Tf 1 0 0 1 20 150 Tm <00040003> Tj ET";
+    const { poppler, pdfjs } = extractBoth(compositePdf(fromRight, "Letterpress"));
+    expect({ poppler: popplerText(poppler), pdfjs: pdfjs.join("").trim() }).toEqual({ poppler: "אב גד", pdfjs: "אבגד" });
+  });
+});

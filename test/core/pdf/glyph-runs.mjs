@@ -4,8 +4,40 @@
 // the text its ToUnicode entry gives, its width in the PDF's width array) or as a shape (kind
 // "shape": a form XObject, as our PDF draws a glyph that stands for no text; `width` is 1 when
 // it draws a path, 0 for an empty outline). `y` is the baseline's height on the page, in points.
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { getDocumentProxy, getResolvedPDFJS } from "unpdf";
+
+/**
+ * The font each page's text operators (Tf) select, in order, named as pdffonts names it (the Type0
+ * font's BaseFont). pdf.js names a font by its CIDFont's BaseFont, which our PDFs with right-to-left
+ * text give every face alike (pdf-writer.ts, PIECE_NAME): read from the file as qpdf writes it out
+ * uncompressed. pdf.js's operator list has one setFont for each Tf, in the same order.
+ */
+function fontsSelected(file) {
+  const dir = mkdtempSync(join(tmpdir(), "glyph-runs-"));
+  try {
+    const qdf = join(dir, "qdf.pdf");
+    execFileSync("qpdf", ["--qdf", "--object-streams=disable", file, qdf]);
+    const text = readFileSync(qdf, "latin1");
+    const objects = new Map([...text.matchAll(/\n(\d+) 0 obj\n([\s\S]*?)\nendobj/g)].map((m) => [m[1], m[2]]));
+    const pages = [];
+    for (const body of objects.values()) {
+      if (!/\/Type \/Page\b/.test(body)) continue;
+      const resources = /\/Resources (\d+) 0 R/.exec(body)?.[1];
+      const fontDict = /\/Font <<([\s\S]*?)>>/.exec(resources ? (objects.get(resources) ?? "") : body)?.[1] ?? "";
+      const baseFont = new Map([...fontDict.matchAll(/\/(\S+) (\d+) 0 R/g)].map((m) => [m[1], /\/BaseFont \/(\S+)/.exec(objects.get(m[2]) ?? "")?.[1] ?? m[1]]));
+      const contents = /\/Contents (\d+) 0 R/.exec(body)?.[1];
+      const content = objects.get(contents) ?? "";
+      pages.push([...content.matchAll(/\/(\S+) [\d.]+ Tf/g)].map((m) => baseFont.get(m[1]) ?? m[1]));
+    }
+    return pages;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 // pdf.js's operator lists transfer buffers with ArrayBuffer.prototype.transferToFixedLength (Node 21+);
 // on Node 20 a copy does what the transfer would.
@@ -32,12 +64,14 @@ const IDENTITY = [1, 0, 0, 1, 0, 0];
 
 const { OPS } = await getResolvedPDFJS();
 const pdf = await getDocumentProxy(new Uint8Array(readFileSync(process.argv[2])), { fontExtraProperties: true });
+const selected = fontsSelected(process.argv[2]);
 const pages = [];
 for (let p = 1; p <= pdf.numPages; p++) {
   const page = await pdf.getPage(p);
   const list = await page.getOperatorList();
   const glyphs = [];
   let font = "";
+  let fonts = 0;
   let ctm = IDENTITY;
   const stack = [];
   let lineMatrix = IDENTITY;
@@ -61,7 +95,7 @@ for (let p = 1; p <= pdf.numPages; p++) {
     else if (op === OPS.nextLine) moveText(0, -leading);
     else if (op === OPS.setFont) {
       const loaded = page.commonObjs.has(args[0]) ? page.commonObjs.get(args[0]) : undefined;
-      font = loaded?.name ?? String(args[0]);
+      font = selected[p - 1]?.[fonts++] ?? loaded?.name ?? String(args[0]);
     } else if (op === OPS.showText) {
       const y = multiply(lineMatrix, ctm)[5];
       for (const glyph of args[0]) {

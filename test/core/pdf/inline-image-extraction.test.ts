@@ -51,9 +51,27 @@ describe("the text of a line holding inline images, as poppler and pdf.js copy i
     ["an image right after a word, no space before it", `organizations${ICON()} Amnesty International`, "organizations Amnesty International"],
     ["an image before punctuation", `The sign ${ICON()}, then words.`, "The sign , then words."],
     ["a logo taller than the line", `Coalition <img class="logo" src="assets/logo.png" alt="Logo of the coalition"> for human rights.`, "Coalition for human rights."],
+    // Images side by side leave one gap between the words around them: the span starts over the first.
+    ["two images side by side", `Two ${ICON()}${ICON()} images adjacent.`, "Two images adjacent."],
+    ["two images with a space between them", `Two ${ICON()} ${ICON("w30")} images apart.`, "Two images apart."],
+    ["three images in a row, of three widths", `Three ${ICON("w8")}${ICON("w30")}${ICON()} in a row.`, "Three in a row."],
+    ["a narrow and a tall image side by side", `Mixed ${ICON("w8")}<img class="logo" src="assets/logo.png" alt="Logo"> sizes here.`, "Mixed sizes here."],
+    ["two images at the line's start", `${ICON()}${ICON()} Images first.`, "Images first."],
+    ["two images at the line's end", `Images last ${ICON()} ${ICON()}`, "Images last"],
   ])("%s: one line, the words in order, in both", async (_, html, text) => {
     const { poppler, pdfjs } = await copies(`<p>${html}</p>`);
     expect({ poppler, pdfjs }).toEqual({ poppler: text, pdfjs: text });
+  });
+
+  // A left-to-right line with right-to-left words before the image: spanned as any other. (Right-to-left
+  // words after it are not: see pdf-writer.ts `imageBefore`.) The direction marks and embeddings taken out.
+  it.each([
+    ["Hebrew words before an image", `The committee הוועדה המיוחדת ${ICON()} signed the letter.`, "The committee הוועדה המיוחדת signed the letter."],
+    ["an Arabic word before two images", `Signed in جنيف ${ICON()}${ICON("w30")} on 1 December.`, "Signed in جنيف on 1 December."],
+  ])("a left-to-right line, %s: one line, the words in order, in both", async (_, html, text) => {
+    const { poppler, pdfjs } = await copies(`<p>${html}</p>`);
+    const marks = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+    expect({ poppler: poppler.replace(marks, ""), pdfjs: pdfjs.replace(marks, "") }).toEqual({ poppler: text, pdfjs: text });
   });
 
   it("a wrapped paragraph with an image on each of its lines: each line one line, in both", async () => {
@@ -126,9 +144,70 @@ describe("the text of a right-to-left line holding inline images, as poppler and
     ["Arabic, an image right after a word, no space", "ar", `المنظمات${ICON} الدولية`, "المنظمات الدولية"],
     // Words without a zero-width non-joiner: pdf.js drops it from any line (a trait of its own, images aside).
     ["Persian, one image", "fa", `نامه ما از ${ICON} سازمان حقوق بشر.`, "نامه ما از سازمان حقوق بشر."],
+    ["Hebrew, two images side by side", "he", `אחד ${ICON}${ICON} שניים שלושה.`, "אחד שניים שלושה."],
+    ["Arabic, two images with a space between them", "ar", `رسالة ${ICON} ${ICON} من المنظمات.`, "رسالة من المنظمات."],
+    ["Hebrew, three images in a row", "he", `מכתב ${ICON}${ICON}${ICON} של הארגונים.`, "מכתב של הארגונים."],
+    ["Arabic, two images at the line's start", "ar", `${ICON}${ICON} في بداية السطر.`, "في بداية السطر."],
+    ["Hebrew, two images at the line's end", "he", `בסוף השורה ${ICON} ${ICON}`, "בסוף השורה"],
+    // Digits and Latin text beside an image: the line's parts drawn in reading order too, each span's text
+    // carrying the marks the writer draws for poppler's reordering (`popplerTextOf`).
+    ["Hebrew, digits before an image", "he", `בשנת 2015 ${ICON} נכתב המכתב.`, "בשנת 2015 נכתב המכתב."],
+    ["Hebrew, digits touching an image", "he", `בשנת 2015${ICON} נכתב המכתב.`, "בשנת 2015 נכתב המכתב."],
+    ["Hebrew, digits after an image", "he", `המכתב נכתב ${ICON} 2015 בז'נבה.`, "המכתב נכתב 2015 בז'נבה."],
+    ["Hebrew, digits at the line's start, then an image", "he", `${ICON} 2015 היא השנה.`, "2015 היא השנה."],
+    ["Hebrew, digits at the line's end, after an image", "he", `המכתב נכתב בשנת 2015 ${ICON}`, "המכתב נכתב בשנת 2015"],
+    ["Hebrew, digits, then two images side by side", "he", `בשנת 2015 ${ICON}${ICON} נכתב המכתב.`, "בשנת 2015 נכתב המכתב."],
+    ["Hebrew, a date and a time around an image", "he", `ב־1 בדצמבר 2015 ${ICON} ב־10:00 נפגשה המועצה.`, "ב־1 בדצמבר 2015 ב־10:00 נפגשה המועצה."],
+    ["Arabic, digits before an image", "ar", `في عام 2015 ${ICON} كتبت الرسالة.`, "في عام 2015 كتبت الرسالة."],
+    ["Arabic, digits after an image", "ar", `كتبت الرسالة ${ICON} في عام 2015 في جنيف.`, "كتبت الرسالة في عام 2015 في جنيف."],
+    ["Arabic, Arabic-Indic digits before an image", "ar", `في عام ٢٠١٥ ${ICON} كتبت الرسالة.`, "في عام ٢٠١٥ كتبت الرسالة."],
+    // The anchor's ARABIC LETTER MARK before European digits made pdf.js read them as Arabic ones ("מ־%40").
+    ["Hebrew, a percentage before an image", "he", `יותר מ־40% ${ICON} מהתושבים סובלים מרעב.`, "יותר מ־40% מהתושבים סובלים מרעב."],
+    ["Arabic, a percentage before an image", "ar", `أكثر من 25% ${ICON} من السكان يعانون من الجوع.`, "أكثر من 25% من السكان يعانون من الجوع."],
+    ["Persian, Persian digits before an image", "fa", `در سال ۱۳۹۴ ${ICON} نامه نوشته شد.`, "در سال ۱۳۹۴ نامه نوشته شد."],
+    // A Latin phrase of several words by an image leaves a part pdf.js reads left to right (see readsLeftToRightInPdfjs).
+    [
+      "Hebrew, a Latin phrase before an image",
+      "he",
+      `הארגון Human Rights Watch ${ICON} חתם היום על המכתב המשותף של הארגונים.`,
+      "הארגון Human Rights Watch חתם היום על המכתב המשותף של הארגונים.",
+    ],
+    ["Hebrew, a Latin phrase after an image", "he", `המכתב נחתם ${ICON} Human Rights Watch על ידי הארגונים הרבים.`, "המכתב נחתם Human Rights Watch על ידי הארגונים הרבים."],
+    ["Hebrew, a Latin word before an image", "he", `מועצת הביטחון של UN ${ICON} קיבלה את המכתב.`, "מועצת הביטחון של UN קיבלה את המכתב."],
+    ["Hebrew, a Latin word after an image", "he", `מועצת הביטחון ${ICON} UN קיבלה את המכתב.`, "מועצת הביטחון UN קיבלה את המכתב."],
+    ["Hebrew, a Latin word at the line's start, then an image", "he", `DPRK ${ICON} היא הקיצור של שם המדינה בצפון.`, "DPRK היא הקיצור של שם המדינה בצפון."],
+    ["Hebrew, a Latin word at the line's end, after an image", "he", `המכתב נחתם על ידי ${ICON} UN`, "המכתב נחתם על ידי UN"],
+    ["Hebrew, a Latin acronym in parentheses before an image", "he", `הוועדה (NKHR) ${ICON} שלחה את המכתב לכל חברי המועצה.`, "הוועדה (NKHR) שלחה את המכתב לכל חברי המועצה."],
+    [
+      "Arabic, a Latin phrase before an image",
+      "ar",
+      `وقّعت منظمة Amnesty International ${ICON} على الرسالة المشتركة إلى أعضاء مجلس الأمن.`,
+      "وقّعت منظمة Amnesty International على الرسالة المشتركة إلى أعضاء مجلس الأمن.",
+    ],
+    [
+      "Arabic, a Latin phrase before two images",
+      "ar",
+      `منظمة Human Rights Watch ${ICON} ${ICON} وقعت على الرسالة المشتركة إلى مجلس الأمن الدولي.`,
+      "منظمة Human Rights Watch وقعت على الرسالة المشتركة إلى مجلس الأمن الدولي.",
+    ],
   ] as const)("%s: one line, the words in order, in both", async (_, lang, html, text) => {
     const { poppler, pdfjs } = await copies(`<p>${html}</p>`, lang);
     expect({ poppler, pdfjs }).toEqual({ poppler: text, pdfjs: text });
+  });
+
+  it("a Hebrew table cell with digits beside an image: the cell's line is one line, in order, in both", async () => {
+    const { poppler, pdfjs } = await copies(`<table><tbody><tr><td>נחתם בשנת 2015 ${ICON} על ידי הוועדה</td><td>תא אחר</td></tr></tbody></table>`, "he");
+    // The next cell's text follows on the same line (pdf.js joins the two cells with no space, image or not).
+    for (const text of [poppler, pdfjs]) expect(text).toMatch(/^נחתם בשנת 2015 על ידי הוועדה ?תא אחר$/);
+  });
+
+  it("a wrapped Hebrew paragraph with digits and Latin text, and images side by side: the same lines in both, in order", async () => {
+    const before = "מילים של פסקה ארוכה מספיק כדי לגלוש על פני כמה שורות של הדף בשנת 2015 ";
+    const after = "ועוד מילים של ארגון UN בסוף הפסקה הארוכה הזאת ";
+    const { poppler, pdfjs } = await copies(`<p>${before.repeat(3)}${ICON}${ICON} ${after.repeat(3)}</p>`, "he");
+    for (const text of [poppler, pdfjs]) expect(text.replace(/\s+/g, " ")).toBe(`${before.repeat(3)}${after.repeat(3)}`.trim());
+    expect(pdfjs.split("\n").length).toBeGreaterThan(1);
+    expect(poppler.split("\n").filter(Boolean)).toEqual(pdfjs.split("\n"));
   });
 
   it.each([
