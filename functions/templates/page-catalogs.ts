@@ -95,6 +95,11 @@ export function setAsidePageCatalogWarning({ file, problems }: SetAsidePageCatal
  * None when the catalogs are sound. (A deployment refuses any problem at bundling: writeCheckedPageCatalogs.)
  */
 export async function pageCatalogWarnings(templatesDir: string): Promise<string[]> {
+  const folder = join(templatesDir, PAGE_MESSAGES_FOLDER);
+  if (!existsSync(folder))
+    return [
+      `${folder}: missing: share links are unavailable (every request answers 503) without it; it holds ${PAGE_SOURCE_LOCALE}.json, the words of the pages a refused share link shows (copy it from letterpress's templates/${PAGE_MESSAGES_FOLDER})`,
+    ];
   try {
     return (await loadUsablePageCatalogs(templatesDir)).setAside.map(setAsidePageCatalogWarning);
   } catch (error) {

@@ -108,6 +108,9 @@ describe("a share page catalog with a problem", () => {
     expect(warning).toContain("  templates/share-pages/sr-Latn.json: share.error.contact: unexpected key");
     // The shipped catalogs: nothing to say.
     expect(await pageCatalogWarnings(TEMPLATES_DIR)).toEqual([]);
+    // No share-pages folder at all: said as missing, with what it holds.
+    const without = made(mkdtempSync(join(tmpdir(), "lp-no-share-pages-")));
+    expect(await pageCatalogWarnings(without)).toEqual([expect.stringMatching(/share-pages: missing: share links are unavailable .* it holds en\.json/)]);
     // A broken English catalog: share links are off, and the warning says so.
     writeFile(dir, "en.json", "not json");
     expect((await pageCatalogWarnings(dir))[0]).toMatch(/^templates\/share-pages: share links are unavailable \(every request answers 503\) until this is fixed/);
