@@ -119,6 +119,8 @@ export interface LocalRuntime {
   letters: DirectoryLetterSource;
   /** Where documents are stored, for people: `embedded S3 at http://...` or `s3://bucket`. */
   description: string;
+  /** Where the functions' log lines (a failure's cause) go, for people: the log file, or "the functions' log" when a logger was given. */
+  functionsLog: string;
   /**
    * Builds the renderer (and the share pages' catalogs, templates/share-pages) again from the
    * templates as they are now and, once both are built, renders every later invocation and answers
@@ -292,6 +294,7 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
     store: parts.store,
     letters: parts.letters,
     description,
+    functionsLog: parts.logger ? "the functions' log" : shownPath(FUNCTIONS_LOG_FILE),
     reloadRenderer: async () => {
       if (!parts.makeRenderer) throw new Error("this runtime was made without makeRenderer: its templates cannot be reloaded");
       // Built in full before anything changes: a template that does not load leaves the renderer before in use.
