@@ -186,7 +186,9 @@ withStorageFlags(
       },
     );
     table.finish();
-    const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn);
+    const paper = runtimeOptions(flags).paper;
+    const revisionOnPaper = runtime.revisionOnPaper;
+    const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn, revisionOnPaper ? { run: paper, revisionOn: revisionOnPaper } : undefined);
     // A letter published here before from another --data folder (a scratch copy under the same id) is said.
     if (!flags.bucket) {
       const origins = new PublishOrigins(PUBLISH_ORIGINS_FILE);
@@ -204,6 +206,7 @@ withStorageFlags(
     for (const line of missingLocaleLines(result.missingLocales)) console.error(line);
     for (const { letterId, error } of result.letterFailures) {
       console.error(`letter ${letterId}: ${error.code}`);
+      // A TEMPLATE_ERROR is one problem a line: each indented under its letter, not the first alone.
       const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : error.message.split("\n");
       for (const line of lines) console.error(`  ${line}`);
     }

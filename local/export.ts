@@ -5,6 +5,7 @@ import { DOCUMENT_FORMATS, type DocumentFailure, documentFileName, type Document
 import { LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
 import { isLocaleId, localeIdSchema } from "../functions/core/locales";
+import type { Paper } from "../functions/core/style/document-stylesheets";
 import type { GenerateResult } from "./generate";
 
 /** Where a document goes under the output folder: `<letter>/<locale>/[<recipient>/]<file>`. */
@@ -22,6 +23,8 @@ const exportedDocumentSchema = z.object({
   sha256: z.string(),
   key: z.string(),
   revision: z.string(),
+  /** The run's paper (`--paper`), part of the revision; absent in manifests of runs before it was recorded. */
+  paper: z.enum(["A4", "Letter"]).optional(),
 });
 export type ExportedDocument = z.infer<typeof exportedDocumentSchema>;
 
@@ -54,6 +57,17 @@ export async function prepareExportDirectory(outDir: string): Promise<void> {
   if (manifest?.isDirectory()) throw new LetterpressError("INVALID_REQUEST", `--out ${outDir}: ${EXPORT_MANIFEST} there is a folder; the export writes its manifest file there`);
 }
 
+/**
+ * The run's paper, and the revision a letter's documents have on another paper (undefined when it
+ * cannot be read): a file an earlier run made on another paper is kept while its data is unchanged,
+ * since this run did not make it (a `--paper letter --locale ar` run leaves the A4 editions of the
+ * other languages), and a file the run does replace is said to be of another paper, not of other data.
+ */
+export interface ExportPapers {
+  run: Paper;
+  revisionOn(letterId: string, paper: Paper): Promise<string | undefined>;
+}
+
 /** What an export changed besides writing this run's documents. */
 export interface ExportReport {
   manifest: ExportManifest;
@@ -74,8 +88,9 @@ export async function exportDocuments(
   say: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   // The CLI passes its own, so that its closing count of warnings includes these.
   warn: (warning: string) => void = (warning) => say(`warning: ${warning}`),
+  papers?: ExportPapers,
 ): Promise<ExportManifest> {
-  const report = await exportCurrentState(outDir, result);
+  const report = await exportCurrentState(outDir, result, papers);
   for (const warning of report.warnings) warn(warning);
   if (report.removed.length > 0) {
     say(`removed ${report.removed.length} file${report.removed.length === 1 ? "" : "s"} from ${outDir} that no longer match the data:`);
@@ -84,7 +99,11 @@ export async function exportDocuments(
   return report.manifest;
 }
 
-export async function exportCurrentState(outDir: string, result: Pick<GenerateResult, "stored" | "failures" | "letters" | "allLetters">): Promise<ExportReport> {
+export async function exportCurrentState(
+  outDir: string,
+  result: Pick<GenerateResult, "stored" | "failures" | "letters" | "allLetters">,
+  papers?: ExportPapers,
+): Promise<ExportReport> {
   await mkdir(outDir, { recursive: true });
   const warnings: string[] = [];
   const previous = await readPreviousManifest(outDir, warnings);
@@ -95,7 +114,15 @@ export async function exportCurrentState(outDir: string, result: Pick<GenerateRe
     const path = exportPath(stored.request);
     await mkdir(dirname(join(outDir, path)), { recursive: true });
     await writeFile(join(outDir, path), stored.bytes);
-    documents.set(path, { ...stored.request, path, bytes: stored.document.size, sha256: stored.document.sha256, key: stored.document.key, revision: stored.revision });
+    documents.set(path, {
+      ...stored.request,
+      path,
+      bytes: stored.document.size,
+      sha256: stored.document.sha256,
+      key: stored.document.key,
+      revision: stored.revision,
+      ...(papers ? { paper: papers.run } : {}),
+    });
   }
 
   const revisions = new Map(result.letters.map(({ letterId, revision }) => [letterId, revision]));
@@ -107,9 +134,9 @@ export async function exportCurrentState(outDir: string, result: Pick<GenerateRe
   for (const earlier of previous) {
     if (documents.has(earlier.path) || !isOwnLayout(earlier.path)) continue;
     const inScope = revisions.has(earlier.letterId) || result.allLetters;
-    const reason = failed.get(earlier.path) ?? (inScope ? outdatedBecause(earlier, revisions.get(earlier.letterId)) : undefined);
-    if (reason) remove(earlier.path, reason);
-    else if (await holdsBytes(join(outDir, earlier.path), earlier.sha256)) documents.set(earlier.path, earlier);
+    const state = failed.has(earlier.path) ? { reason: failed.get(earlier.path) } : inScope ? await currentState(earlier, revisions.get(earlier.letterId), papers) : {};
+    if (state.reason) remove(earlier.path, state.reason);
+    else if (await holdsBytes(join(outDir, earlier.path), earlier.sha256)) documents.set(earlier.path, state.paper ? { ...earlier, paper: state.paper } : earlier);
     else if (await exists(join(outDir, earlier.path))) remove(earlier.path, "its bytes are not the ones listed");
   }
   // A failed document's file from any earlier run is not this data's document.
@@ -130,10 +157,24 @@ export async function exportCurrentState(outDir: string, result: Pick<GenerateRe
   return { manifest, removed: [...removals].map(([path, reason]) => ({ path, reason })).sort((a, b) => (a.path < b.path ? -1 : 1)), warnings };
 }
 
-function outdatedBecause(earlier: ExportedDocument, current: string | undefined): string | undefined {
-  if (current === undefined) return "its letter is no longer in the data, or cannot be read";
-  return earlier.revision === current ? undefined : `made from revision ${earlier.revision}; the data is now revision ${current}`;
+/**
+ * Why an earlier file (one this run did not replace) is no longer its letter's current state, or
+ * undefined when it still is. The revision names the data, the template, the paper and the renderer:
+ * a file made on another paper is current while the letter's revision on that paper is still its own.
+ */
+async function currentState(earlier: ExportedDocument, current: string | undefined, papers: ExportPapers | undefined): Promise<{ reason?: string; paper?: Paper }> {
+  if (current === undefined) return { reason: "its letter is no longer in the data, or cannot be read" };
+  if (earlier.revision === current) return {};
+  // The paper it was made on, or, for a manifest that did not record it, each paper this run did not use.
+  const otherPapers = papers ? (earlier.paper ? [earlier.paper] : PAPERS).filter((paper) => paper !== papers.run) : [];
+  for (const paper of otherPapers) if ((await papers?.revisionOn(earlier.letterId, paper)) === earlier.revision) return { paper };
+  if (earlier.paper && otherPapers.length > 0)
+    return { reason: `made on ${earlier.paper} paper from revision ${earlier.revision}; the letter's data, template or renderer changed since, so it is outdated on either paper` };
+  const cause = earlier.paper ? "its data, template or renderer changed" : "its data, template or renderer changed, or the paper";
+  return { reason: `made from revision ${earlier.revision}; the letter is now revision ${current} (${cause})` };
 }
+
+const PAPERS: readonly Paper[] = ["A4", "Letter"];
 
 async function readPreviousManifest(outDir: string, warnings: string[]): Promise<ExportedDocument[]> {
   let text: string;

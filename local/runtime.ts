@@ -25,7 +25,7 @@ import {
   type RenderMessageFailure,
   type RenderPartFailure,
 } from "../functions/render/render-handler";
-import type { RenderService } from "../functions/render/render-service";
+import { RenderService } from "../functions/render/render-service";
 import { createS3Client } from "../functions/storage/s3-client";
 import { S3DocumentStore, type ServerSideEncryption } from "../functions/storage/s3-document-store";
 import { localInvoker } from "./local-invoker";
@@ -128,6 +128,12 @@ export interface LocalRuntime {
    * Rejects with the templates' problems when either cannot be built, and then those before stay in use.
    */
   reloadRenderer(): Promise<void>;
+  /**
+   * The revision a letter's documents have on a paper (undefined when the letter cannot be read): an
+   * export keeps a file an earlier run made on another paper while it is still that paper's current
+   * state. Another paper's renderer is built on first use only (startLocalRuntime; absent elsewhere).
+   */
+  revisionOnPaper?(letterId: string, paper: Paper): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -358,7 +364,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
   const startRenderer = createRenderer({ templatesDir: options.templatesDir, paper: options.paper, brokenTemplates: "set-aside" });
   try {
-    return await wireLocalRuntime(
+    const runtime = await wireLocalRuntime(
       {
         store,
         letters: new DirectoryLetterSource(options.dataDir),
@@ -385,6 +391,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       embedded ? `embedded S3 at ${embedded.endpoint}, bucket ${bucket}, data in ${shownPath(EMBEDDED_S3_DIR)}` : `s3://${bucket}`,
       close,
     );
+    // Other papers' services, made when an export first asks (the revision is read, nothing rendered).
+    const otherPapers = new Map<Paper, Promise<RenderService>>();
+    runtime.revisionOnPaper = async (letterId, paper) => {
+      let service = paper === options.paper ? Promise.resolve(runtime.service) : otherPapers.get(paper);
+      if (!service) {
+        service = createRenderer({ templatesDir: options.templatesDir, paper, brokenTemplates: "set-aside" }).then(
+          (renderer) => new RenderService(renderer, store, new DirectoryLetterSource(options.dataDir), "all"),
+        );
+        otherPapers.set(paper, service);
+      }
+      try {
+        return (await (await service).planParts(letterId)).revision;
+      } catch {
+        return undefined;
+      }
+    };
+    return runtime;
   } catch (error) {
     // Unreadable templates: nothing runs, so nothing may keep the process alive.
     await close();

@@ -35,8 +35,13 @@ function canonical(value: unknown): string {
  */
 export function revisionOf(letter: Letter, inputs: RevisionInputs): string {
   // The template's images by content, not by the folder they were read from (a laptop's, a Lambda's);
-  // the folder's name in error messages (`folder`) shapes no byte.
-  const templates = { ...inputs.templates, folder: undefined, assets: inputs.templates.assets?.files.size ? assetsDigest(inputs.templates.assets) : undefined };
+  // the folder's name in error messages (`folder`) and where the catalogs write their keys (`catalogLayouts`) shape no byte.
+  const templates = {
+    ...inputs.templates,
+    folder: undefined,
+    catalogLayouts: undefined,
+    assets: inputs.templates.assets?.files.size ? assetsDigest(inputs.templates.assets) : undefined,
+  };
   const input = canonical({ facts: letter.facts, translations: letter.translations, templates, paper: inputs.paper, renderer: inputs.renderer });
   return createHash("sha256").update(input).digest("hex").slice(0, 16);
 }

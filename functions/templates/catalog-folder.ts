@@ -1,9 +1,10 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LetterpressError } from "../core/errors";
-import { findDuplicateKeys } from "../core/letter/parse-json";
+import { visit } from "jsonc-parser";
+import { findDuplicateKeys, parseDataJson } from "../core/letter/parse-json";
 import { type LocaleId, type LocaleOverrides, localeOverridesSchema, parseLocaleId } from "../core/locales";
-import { LOCALE_SETTINGS_KEY, type MessageCatalog } from "../core/template/message-catalog";
+import { type CatalogLayout, LOCALE_SETTINGS_KEY, type MessageCatalog } from "../core/template/message-catalog";
 
 // Reading files of templates/ by name, and message catalogs: apart from the template loader, so
 // that the download function (which words refused-link pages) bundles no template engine or images.
@@ -37,40 +38,75 @@ export async function readNamed(dir: string, extension: string): Promise<Record<
   return Object.fromEntries(entries);
 }
 
-/** A message written twice would lose one in silence (JSON.parse keeps the last); checked once the shape is known to be shallow. */
-function refuseDuplicateKeys(file: string, text: string): void {
-  const duplicates = findDuplicateKeys(file, text);
-  if (duplicates.length > 0) throw new LetterpressError("TEMPLATE_ERROR", duplicates.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`).join("\n"));
-}
-
 /**
  * Reads one catalog file: its messages (every value a string) and its optional `"$locale"` settings.
  * Errors name the file and the key.
  */
 export function parseCatalogFile(file: string, text: string): { messages: MessageCatalog; overrides: LocaleOverrides | undefined } {
+  const read = readCatalogFile(file, text);
+  if (read.problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", read.problems.join("\n"));
+  return { messages: read.messages, overrides: read.overrides };
+}
+
+/**
+ * One catalog file read as far as it can be, with every problem of it: a value that is not a message
+ * string is said (with its line) and left out, the file's other messages kept, so the checks of every
+ * catalog still read this one (a fr.json with one bad value hid its missing keys, and the other files'
+ * "lacks it" lines left it out). Malformed JSON is said with its line and column; nothing of it is known.
+ */
+export function readCatalogFile(file: string, text: string): { messages: MessageCatalog; overrides: LocaleOverrides | undefined; layout: CatalogLayout; problems: string[] } {
+  const unreadable = (problem: string) => ({ messages: {}, overrides: undefined, layout: { positions: {}, unreadable: true }, problems: [`${file}: ${problem}`] });
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    throw new LetterpressError("TEMPLATE_ERROR", `${file}: malformed JSON (${(error as Error).message})`, { cause: error });
+  } catch {
+    // The letters' reader words JSON.parse's error with the line and column ("at position 812" alone is of no help).
+    const issue = (parseDataJson(file, text) as { issues?: { message: string }[] }).issues?.[0];
+    return unreadable(issue?.message ?? "malformed JSON");
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new LetterpressError("TEMPLATE_ERROR", `${file}: expected an object of message key -> ICU message`);
-  const { [LOCALE_SETTINGS_KEY]: settings, ...messages } = value as Record<string, unknown>;
-  for (const [key, message] of Object.entries(messages)) {
-    if (typeof message !== "string") throw new LetterpressError("TEMPLATE_ERROR", `${file}: ${key}: expected an ICU message string, got ${JSON.stringify(message)}`);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return unreadable("expected an object of message key -> ICU message");
+  const positions = keyPositions(text);
+  const where = (key: string) => (positions[key] ? ` line ${positions[key].line}, column ${positions[key].column}` : "");
+  // A message written twice would lose one in silence (JSON.parse keeps the last).
+  const problems: string[] = findDuplicateKeys(file, text).map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
+  const { [LOCALE_SETTINGS_KEY]: settings, ...written } = value as Record<string, unknown>;
+  const messages: Record<string, string> = {};
+  const unreadableKeys: string[] = [];
+  for (const [key, message] of Object.entries(written)) {
+    if (typeof message === "string") messages[key] = message;
+    else {
+      unreadableKeys.push(key);
+      problems.push(`${file}${where(key)}: ${key}: expected an ICU message string, got ${JSON.stringify(message)}`);
+    }
   }
-  if (settings === undefined) {
-    refuseDuplicateKeys(file, text);
-    return { messages: messages as MessageCatalog, overrides: undefined };
+  let overrides: LocaleOverrides | undefined;
+  if (settings !== undefined) {
+    const parsed = localeOverridesSchema.safeParse(settings);
+    if (parsed.success) overrides = parsed.data;
+    else
+      problems.push(
+        `${file}${where(LOCALE_SETTINGS_KEY)}: ${parsed.error.issues.map((issue) => `${[LOCALE_SETTINGS_KEY, ...issue.path].join(".")}: ${issue.message}`).join("; ")}`,
+      );
   }
-  const parsed = localeOverridesSchema.safeParse(settings);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${[LOCALE_SETTINGS_KEY, ...issue.path].join(".")}: ${issue.message}`);
-    throw new LetterpressError("TEMPLATE_ERROR", `${file}: ${problems.join("; ")}`);
-  }
-  refuseDuplicateKeys(file, text);
-  return { messages: messages as MessageCatalog, overrides: parsed.data };
+  return { messages, overrides, layout: { positions, unreadableKeys }, problems };
+}
+
+/** Where the file writes each key of its top-level object (1-based line and column of the key's name), by jsonc-parser's scan. */
+function keyPositions(text: string): Record<string, { line: number; column: number }> {
+  const positions: Record<string, { line: number; column: number }> = {};
+  let depth = 0;
+  visit(text, {
+    onObjectBegin: () => {
+      depth++;
+    },
+    onObjectEnd: () => {
+      depth--;
+    },
+    onObjectProperty: (key, _offset, _length, startLine, startColumn) => {
+      if (depth === 1 && !Object.hasOwn(positions, key)) positions[key] = { line: startLine + 1, column: startColumn + 1 };
+    },
+  });
+  return positions;
 }
 
 /**
@@ -82,23 +118,31 @@ export async function readCatalogFolder(
   label: string,
   /** When given, a file that cannot be read is left out and its problem added here (the caller says it with the others); else every file's problems are thrown together. */
   collect?: string[],
-): Promise<{ catalogs: Partial<Record<LocaleId, MessageCatalog>>; localeOverrides: Partial<Record<LocaleId, LocaleOverrides>> }> {
+): Promise<{
+  catalogs: Partial<Record<LocaleId, MessageCatalog>>;
+  localeOverrides: Partial<Record<LocaleId, LocaleOverrides>>;
+  layouts: Partial<Record<LocaleId, CatalogLayout>>;
+}> {
   const catalogs: Partial<Record<LocaleId, MessageCatalog>> = {};
   const localeOverrides: Partial<Record<LocaleId, LocaleOverrides>> = {};
+  const layouts: Partial<Record<LocaleId, CatalogLayout>> = {};
   // Every file's problem at once: a malformed fr.json hides no problem of es.json.
   const problems: string[] = collect ?? [];
   for (const [tag, text] of Object.entries(await readNamed(dir, ".json"))) {
     const file = `${label}/${tag}.json`;
     try {
       const locale = parseLocaleId(tag, file);
-      const { messages, overrides } = parseCatalogFile(file, text);
-      catalogs[locale] = messages;
-      if (overrides) localeOverrides[locale] = overrides;
+      const read = readCatalogFile(file, text);
+      problems.push(...read.problems);
+      layouts[locale] = read.layout;
+      if (read.layout.unreadable) continue;
+      catalogs[locale] = read.messages;
+      if (read.overrides) localeOverrides[locale] = read.overrides;
     } catch (error) {
       if (!(error instanceof LetterpressError)) throw error;
       problems.push(...(error as Error).message.split("\n"));
     }
   }
   if (collect === undefined && problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
-  return { catalogs, localeOverrides };
+  return { catalogs, localeOverrides, layouts };
 }

@@ -1,7 +1,7 @@
 import { editionStylesheets } from "../core/html/render-html";
 import { LetterpressError } from "../core/errors";
 import { localeInfo, type LocaleId } from "../core/locales";
-import { marginBoxUrls, parseStylesheets, StyleError } from "../core/style";
+import { marginBoxUrlsOf, parseStylesheets, StyleError } from "../core/style";
 import { documentStylesheets, type Paper } from "../core/style/document-stylesheets";
 import type { PreparedTemplates } from "../core/template/prepared-templates";
 import { marginBoxImageProblems } from "../core/template/template-images";
@@ -62,22 +62,30 @@ function strictLibrary(sets: readonly TemplateSet[], prepared: PreparedTemplates
     for (const problem of error.message.split("\n")) problems.add(problem);
   }
   const style = new Set<string>();
+  const styleWarnings = new Set<string>();
   // ua.css is shared by every template: its problems are said once (a Set).
-  for (const set of sets) for (const problem of stylesheetProblems(set, library, paper)) style.add(problem);
+  for (const set of sets) {
+    const found = stylesheetProblems(set, library, paper);
+    for (const problem of found.problems) style.add(problem);
+    for (const warning of found.warnings) styleWarnings.add(warning);
+  }
   // The margin boxes' images, with the template's other image problems (<img> files come from the engines).
   for (const set of sets) for (const problem of marginBoxImageProblems(stylesheetMarginBoxUrls(set), set.assets)) problems.add(problem);
   // Only the stylesheets' problems: the StyleError they have always been.
-  if (problems.size === 0 && style.size > 0) throw new StyleError([...style]);
-  if (problems.size > 0) throw new LetterpressError("TEMPLATE_ERROR", [...problems, ...style].join("\n"));
+  // The sheets' warnings with their errors: said alone when the sheets load, they must not go unsaid when they do not.
+  if (problems.size === 0 && style.size > 0) throw new StyleError([...style], [...styleWarnings]);
+  if (problems.size > 0)
+    throw new LetterpressError("TEMPLATE_ERROR", [...problems, ...new StyleError([...style], [...styleWarnings]).message.split("\n").filter(Boolean)].join("\n"));
   return library as TemplateLibrary;
 }
 
 /** The `url()`s of the margin boxes of a template's sheets (ua.css and its print.css), named as documentStylesheets names them. */
 function stylesheetMarginBoxUrls(set: TemplateSet) {
-  return [
-    ...marginBoxUrls({ name: "templates/ua.css", text: set.userAgentStylesheet }),
-    ...marginBoxUrls({ name: `${set.folder ?? `templates/${set.name}`}/print.css`, text: set.stylesheet }),
-  ];
+  // Together: a content of print.css may read a --logo: url(...) that ua.css sets, or the other way round.
+  return marginBoxUrlsOf([
+    { name: "templates/ua.css", text: set.userAgentStylesheet },
+    { name: `${set.folder ?? `templates/${set.name}`}/print.css`, text: set.stylesheet },
+  ]);
 }
 
 /**
@@ -86,7 +94,7 @@ function stylesheetMarginBoxUrls(set: TemplateSet) {
  * without one (the template's sources fail), with a page label of no words, so the sheets are
  * checked whatever the messages say.
  */
-function stylesheetProblems(set: TemplateSet, library: TemplateLibrary | undefined, paper: Paper): readonly string[] {
+function stylesheetProblems(set: TemplateSet, library: TemplateLibrary | undefined, paper: Paper): { problems: readonly string[]; warnings: readonly string[] } {
   const anyLocale = Object.keys(set.catalogs)[0] as LocaleId | undefined;
   const engine = library?.get(set.name);
   try {
@@ -100,7 +108,7 @@ function stylesheetProblems(set: TemplateSet, library: TemplateLibrary | undefin
     }
   } catch (error) {
     if (!(error instanceof StyleError)) throw error;
-    return error.problems;
+    return { problems: error.problems, warnings: error.warnings };
   }
-  return [];
+  return { problems: [], warnings: [] };
 }

@@ -56,7 +56,11 @@ export async function loadTemplateSet(templatesDir: string, name: string): Promi
       return nothing;
     }
   };
-  const { catalogs, localeOverrides } = await orNothing(readCatalogFolder(join(folder, "messages"), `${label}/messages`, problems), { catalogs: {}, localeOverrides: {} });
+  const { catalogs, localeOverrides, layouts } = await orNothing(readCatalogFolder(join(folder, "messages"), `${label}/messages`, problems), {
+    catalogs: {},
+    localeOverrides: {},
+    layouts: {},
+  });
   const templates = await orNothing(readNamed(folder, ".hbs"), {});
   // The two templates the code fills: said when the folder is read, not when the first page is made.
   for (const required of ["letter", "page"]) if (!(required in templates)) problems.push(unreadable(join(folder, `${required}.hbs`), { code: "ENOENT" }).message);
@@ -67,6 +71,7 @@ export async function loadTemplateSet(templatesDir: string, name: string): Promi
     partials: await orNothing(readNamed(join(folder, "partials"), ".hbs"), {}),
     catalogs,
     localeOverrides,
+    catalogLayouts: layouts,
     stylesheet: await orNothing(readText(join(folder, "print.css")), ""),
     userAgentStylesheet: await orNothing(readText(join(templatesDir, USER_AGENT_STYLESHEET)), ""),
     assets: await orNothing(loadTemplateAssets(folder), undefined),

@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LocaleId } from "../core/locales";
 import { LetterpressError } from "../core/errors";
-import { checkCatalogs, type MessageCatalog } from "../core/template/message-catalog";
+import { type CatalogLayout, checkCatalogs, type MessageCatalog } from "../core/template/message-catalog";
 import { REFUSAL_PAGE_KEYS } from "../share/share-refusal-page";
 import { readCatalogFolder } from "./catalog-folder";
 
@@ -29,11 +29,11 @@ export function pageCatalogsDigest(catalogs: PageCatalogs): string {
 /** Where the page catalogs are, as problems name them. */
 const PAGE_CATALOGS_LABEL = `templates/${PAGE_MESSAGES_FOLDER}`;
 
-/** A problem line of one catalog file: its file and the file's language tag. */
-const PROBLEM_OF_A_FILE = new RegExp(`^(${PAGE_CATALOGS_LABEL}/([^/:]+)\\.json):`);
+/** A problem line of one catalog file (`<file>: ` or `<file> line 3, column 5: `): its file and the file's language tag. */
+const PROBLEM_OF_A_FILE = new RegExp(`^(${PAGE_CATALOGS_LABEL}/([^/: ]+)\\.json)[ :]`);
 
 /** Every problem of the page catalogs (file and key), or none; each catalog named by its place (checkCatalogs says messages/). */
-function problemsOf(catalogs: PageCatalogs): string[] {
+function problemsOf(catalogs: PageCatalogs, layouts: Partial<Record<LocaleId, CatalogLayout>> = {}): string[] {
   const source = catalogs[PAGE_SOURCE_LOCALE];
   // The pages print these keys; the source catalog is the one every page falls back to, so a key it lacks is a page that cannot be worded.
   const missingFromSource = source
@@ -42,7 +42,7 @@ function problemsOf(catalogs: PageCatalogs): string[] {
           `${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json: ${key}: missing; every refused-link page falls back to this catalog, which needs each of ${REFUSAL_PAGE_KEYS.join(", ")}`,
       )
     : [];
-  const checked = checkCatalogs(catalogs, PAGE_SOURCE_LOCALE).map((problem) =>
+  const checked = checkCatalogs(catalogs, PAGE_SOURCE_LOCALE, undefined, layouts).map((problem) =>
     problem.replace(/^messages\//, `${PAGE_CATALOGS_LABEL}/`).replaceAll(` messages/${PAGE_SOURCE_LOCALE}.json`, ` ${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json`),
   );
   return [...missingFromSource, ...checked];
@@ -67,10 +67,10 @@ export interface SetAsidePageCatalog {
  */
 export async function loadUsablePageCatalogs(templatesDir: string, codeDir: string = __dirname): Promise<{ catalogs: PageCatalogs; setAside: SetAsidePageCatalog[] }> {
   const unreadable: string[] = [];
-  const { catalogs } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), PAGE_CATALOGS_LABEL, unreadable);
+  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), PAGE_CATALOGS_LABEL, unreadable);
   const checked = checkedBesideCode(codeDir);
   if (unreadable.length === 0 && checked.length > 0 && checked.includes(pageCatalogsDigest(catalogs))) return { catalogs, setAside: [] };
-  const problems = [...unreadable, ...problemsOf(catalogs)];
+  const problems = [...unreadable, ...problemsOf(catalogs, layouts)];
   const sourceFile = `${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json`;
   const byFile = new Map<string, string[]>();
   const usable: PageCatalogs = { ...catalogs };
@@ -130,10 +130,10 @@ function checkedBesideCode(dir: string): readonly string[] {
  * function's cold start then skips the check, while `serve`, run from the sources, checks every reload.
  */
 export async function loadPageCatalogs(templatesDir: string, codeDir: string = __dirname): Promise<PageCatalogs> {
-  const { catalogs } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), PAGE_CATALOGS_LABEL);
+  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), PAGE_CATALOGS_LABEL);
   const checked = checkedBesideCode(codeDir);
   if (checked.length > 0 && checked.includes(pageCatalogsDigest(catalogs))) return catalogs;
-  const problems = problemsOf(catalogs);
+  const problems = problemsOf(catalogs, layouts);
   if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   return catalogs;
 }
@@ -143,8 +143,8 @@ export async function loadPageCatalogs(templatesDir: string, codeDir: string = _
  * file and key, so the build fails) and writes their digest to `outFile` beside the bundle.
  */
 export async function writeCheckedPageCatalogs(templatesDir: string, outFile: string): Promise<string> {
-  const { catalogs } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), PAGE_CATALOGS_LABEL);
-  const problems = problemsOf(catalogs);
+  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), PAGE_CATALOGS_LABEL);
+  const problems = problemsOf(catalogs, layouts);
   if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   const digest = pageCatalogsDigest(catalogs);
   await writeFile(outFile, `${JSON.stringify({ digests: [digest] })}\n`);

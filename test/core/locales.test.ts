@@ -98,10 +98,12 @@ describe("formatting per language, with a catalog's explicit overrides", () => {
     expect(messages).toEqual({ a: "b" });
     expect(overrides).toEqual({ calendar: "gregory" });
     expect(() => parseCatalogFile("templates/messages/fa.json", JSON.stringify({ $locale: { calendar: "Gregorian!" } }))).toThrow(
-      "templates/messages/fa.json: $locale.calendar: expected a Unicode calendar identifier",
+      "templates/messages/fa.json line 1, column 2: $locale.calendar: expected a Unicode calendar identifier",
     );
-    expect(() => parseCatalogFile("templates/messages/fa.json", JSON.stringify({ $locale: { weekStart: 6 } }))).toThrow("templates/messages/fa.json: $locale");
-    expect(() => parseCatalogFile("templates/messages/fa.json", JSON.stringify({ a: 3 }))).toThrow("templates/messages/fa.json: a: expected an ICU message string, got 3");
+    expect(() => parseCatalogFile("templates/messages/fa.json", JSON.stringify({ $locale: { weekStart: 6 } }))).toThrow("templates/messages/fa.json line 1, column 2: $locale");
+    expect(() => parseCatalogFile("templates/messages/fa.json", JSON.stringify({ a: 3 }))).toThrow(
+      "templates/messages/fa.json line 1, column 2: a: expected an ICU message string, got 3",
+    );
   });
 });
 

@@ -53,7 +53,7 @@ describe("a share page catalog with a problem", () => {
         file: "templates/share-pages/sr-Latn.json",
         problems: [
           "templates/share-pages/sr-Latn.json: share.error.ask: missing; every locale needs every key of templates/share-pages/en.json",
-          "templates/share-pages/sr-Latn.json: share.error.contact: unexpected key; it is not in templates/share-pages/en.json",
+          "templates/share-pages/sr-Latn.json line 13, column 3: share.error.contact: unexpected key; it is not in templates/share-pages/en.json",
         ],
       },
     ]);
@@ -69,7 +69,7 @@ describe("a share page catalog with a problem", () => {
     expect(setAside.map((entry) => entry.file).sort()).toEqual(["templates/share-pages/es.json", "templates/share-pages/fr.json"]);
     expect(setAside.find((entry) => entry.file.endsWith("es.json"))?.problems[0]).toMatch(/^templates\/share-pages\/es\.json: malformed JSON/);
     expect(setAside.find((entry) => entry.file.endsWith("fr.json"))?.problems).toEqual([
-      "templates/share-pages/fr.json: share.revoked.title: expected the arguments {}, found {name}",
+      "templates/share-pages/fr.json line 4, column 3: share.revoked.title: takes no arguments, as in templates/share-pages/en.json, but uses {name}",
     ]);
   });
 
@@ -78,9 +78,9 @@ describe("a share page catalog with a problem", () => {
     const dir = made(templatesWith({ "en.json": rest, "sr-Latn.json": serbianMissingOneAndOneExtra() }));
     await expect(loadUsablePageCatalogs(dir)).rejects.toThrow("templates/share-pages/en.json: share.gone.body: missing; every refused-link page falls back to this catalog");
     // With every other problem, so that one run shows them all.
-    await expect(loadUsablePageCatalogs(dir)).rejects.toThrow(/templates\/share-pages\/sr-Latn\.json: share\.error\.contact: unexpected key/);
+    await expect(loadUsablePageCatalogs(dir)).rejects.toThrow(/templates\/share-pages\/sr-Latn\.json line \d+, column \d+: share\.error\.contact: unexpected key/);
     writeFile(dir, "en.json", '{"share.expired.title": "{oops"}');
-    await expect(loadUsablePageCatalogs(dir)).rejects.toThrow(/templates\/share-pages\/en\.json: share\.expired\.title/);
+    await expect(loadUsablePageCatalogs(dir)).rejects.toThrow(/templates\/share-pages\/en\.json line 1, column \d+: share\.expired\.title/);
   });
 
   it("is refused when a key the pages print is missing from every catalog, English too (before, the catalogs agreed and passed)", async () => {
@@ -105,7 +105,7 @@ describe("a share page catalog with a problem", () => {
     expect(warning).toBeDefined();
     expect(warning).toContain("refused share links in its language show the English pages");
     expect(warning).toContain("  templates/share-pages/sr-Latn.json: share.error.ask: missing; every locale needs every key of templates/share-pages/en.json");
-    expect(warning).toContain("  templates/share-pages/sr-Latn.json: share.error.contact: unexpected key");
+    expect(warning).toContain("  templates/share-pages/sr-Latn.json line 13, column 3: share.error.contact: unexpected key");
     // The shipped catalogs: nothing to say.
     expect(await pageCatalogWarnings(TEMPLATES_DIR)).toEqual([]);
     // No share-pages folder at all: said as missing, with what it holds.

@@ -15,3 +15,5 @@ export const parse = require("css-tree/parser") as typeof CssTree.parse;
 export const generate = require("css-tree/generator") as typeof CssTree.generate;
 export const walk = require("css-tree/walker") as typeof CssTree.walk & { find: typeof CssTree.find };
 export const find = walk.find;
+/** css-tree's tokenizer (CSS Syntax 3 tokens with their offsets): which blocks a sheet leaves open, for its syntax errors. */
+export const tokenize = (require("css-tree/tokenizer") as typeof CssTree).tokenize;

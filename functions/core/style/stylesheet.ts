@@ -71,10 +71,16 @@ export interface ParsedStylesheets {
 export class StyleError extends LetterpressError {
   /** Every problem found, one line each (a stylesheet's problems are reported together). */
   readonly problems: readonly string[];
-  constructor(problems: string | readonly string[]) {
+  /**
+   * The sheets' warnings (`ParsedStylesheets.warnings`), said after the problems, each marked
+   * "warning: ": an author who fixes the errors should not meet a warning first on the next run.
+   */
+  readonly warnings: readonly string[];
+  constructor(problems: string | readonly string[], warnings: readonly string[] = []) {
     const list = typeof problems === "string" ? [problems] : problems;
-    super("TEMPLATE_ERROR", list.join("\n"));
+    super("TEMPLATE_ERROR", [...list, ...warnings.map((warning) => `warning: ${warning}`)].join("\n"));
     this.problems = list;
+    this.warnings = warnings;
   }
 }
 
@@ -338,6 +344,8 @@ interface ParseState {
   order: { next: number };
   /** Every problem of the stylesheets, in order: what cannot be read is skipped and said, and reading goes on. */
   problems: string[];
+  /** Whether a rule or at-rule holds a syntax error of its sheet (it is not read). */
+  holdsError?: (node: csstree.CssNode) => boolean;
 }
 
 function declarationsOf(block: csstree.Block, state: ParseState, selector: string, context: "element" | "page" | "margin-box"): Declaration[] {
@@ -506,43 +514,90 @@ export interface MarginBoxUrl {
  * None when the sheet does not parse: parseStylesheets says its syntax error.
  */
 export function marginBoxUrls(source: Pick<StylesheetSource, "name" | "text">): MarginBoxUrl[] {
-  if (!/url\(/i.test(source.text)) return [];
-  let broken = false;
-  const ast = csstree.parse(source.text, {
-    positions: true,
-    parseCustomProperty: false,
-    onParseError: () => {
-      broken = true;
-    },
-  });
-  if (broken) return [];
+  return marginBoxUrlsOf([source]);
+}
+
+/**
+ * The margin boxes' `url()`s of a document's sheets read together: those written in `content`, and
+ * those a `content` reaches through `var(--name)` (a logo set once as `--logo: url(...)`, in any rule
+ * of any of the sheets, or a var()'s fallback), which the render draws as it draws a url() written out
+ * and so are checked when the template loads too. Each names the content declaration and, through a
+ * var(), the custom property's sheet and line.
+ */
+export function marginBoxUrlsOf(sources: readonly Pick<StylesheetSource, "name" | "text">[]): MarginBoxUrl[] {
+  const trees = sources
+    .filter((source) => /url\(/i.test(source.text))
+    .flatMap((source) => {
+      let broken = false;
+      const ast = csstree.parse(source.text, {
+        positions: true,
+        parseCustomProperty: false,
+        onParseError: () => {
+          broken = true;
+        },
+      });
+      return broken ? [] : [{ source, ast }];
+    });
+  if (trees.length === 0) return [];
+  // Every custom property that holds a url(), by name, wherever it is set: which rule applies is the render's business; each may.
+  const customUrls = new Map<string, { where: string; src: string }[]>();
+  for (const { source, ast } of trees) {
+    csstree.walk(ast, {
+      visit: "Declaration",
+      enter(node) {
+        if (!node.property.startsWith("--")) return;
+        const text = node.value.type === "Raw" ? node.value.value : csstree.generate(node.value);
+        for (const src of urlsIn(text)) customUrls.set(node.property, [...(customUrls.get(node.property) ?? []), { where: `${source.name} ${lineOf(node.loc)}`, src }]);
+      },
+    });
+  }
   const urls: MarginBoxUrl[] = [];
-  csstree.walk(ast, {
-    visit: "Atrule",
-    enter(page) {
-      if (page.name.toLowerCase() !== "page" || !page.block) return;
-      const prelude = page.prelude ? csstree.generate(page.prelude).trim() : "";
-      page.block.children.forEach((box) => {
-        const name = box.type === "Atrule" ? box.name.toLowerCase() : "";
-        if (box.type !== "Atrule" || !box.block || !MARGIN_BOXES.includes(name as MarginBoxName)) return;
-        box.block.children.forEach((node) => {
-          if (node.type !== "Declaration" || node.property.toLowerCase() !== "content") return;
-          const where = `${source.name} ${lineOf(node.loc)}, selector @page${prelude ? ` ${prelude}` : ""} @${name}, property content`;
-          csstree.walk(node.value, {
-            visit: "Url",
-            enter(url) {
-              urls.push({ where, src: url.value });
-            },
+  for (const { source, ast } of trees) {
+    csstree.walk(ast, {
+      visit: "Atrule",
+      enter(page) {
+        if (page.name.toLowerCase() !== "page" || !page.block) return;
+        const prelude = page.prelude ? csstree.generate(page.prelude).trim() : "";
+        page.block.children.forEach((box) => {
+          const name = box.type === "Atrule" ? box.name.toLowerCase() : "";
+          if (box.type !== "Atrule" || !box.block || !MARGIN_BOXES.includes(name as MarginBoxName)) return;
+          box.block.children.forEach((node) => {
+            if (node.type !== "Declaration" || node.property.toLowerCase() !== "content") return;
+            const where = `${source.name} ${lineOf(node.loc)}, selector @page${prelude ? ` ${prelude}` : ""} @${name}, property content`;
+            const text = node.value.type === "Raw" ? node.value.value : csstree.generate(node.value);
+            // Written out, and var() fallbacks (`var(--logo, url(...))`): both are in the value's own text.
+            for (const src of urlsIn(text)) urls.push({ where, src });
+            for (const [, property] of text.matchAll(/var\(\s*(--[\w-]+)/g))
+              for (const custom of customUrls.get(property!) ?? []) urls.push({ where: `${where} (var(${property}), set at ${custom.where})`, src: custom.src });
           });
         });
-      });
-    },
-  });
+      },
+    });
+  }
   return urls;
+}
+
+/** The url()s of a value's text, read by css-tree (a custom property's value is kept raw). */
+function urlsIn(text: string): string[] {
+  if (!/url\(/i.test(text)) return [];
+  const found: string[] = [];
+  try {
+    csstree.walk(csstree.parse(text, { context: "value", parseCustomProperty: true }), {
+      visit: "Url",
+      enter(url) {
+        found.push(url.value);
+      },
+    });
+  } catch {
+    // A value css-tree cannot read is said by the stylesheet's own checks.
+  }
+  return found;
 }
 
 function readChildren(children: csstree.List<csstree.CssNode>, state: ParseState): void {
   children.forEach((node) => {
+    // An @media around a syntax error: its other rules are still read.
+    if (state.holdsError?.(node) && !(node.type === "Atrule" && node.name.toLowerCase() === "media" && node.block)) return;
     if (node.type === "Rule") readRule(node, state);
     else if (node.type === "Atrule") {
       const name = node.name.toLowerCase();
@@ -565,23 +620,34 @@ export function parseStylesheets(sources: readonly StylesheetSource[], options: 
   const out: ParsedStylesheets = { rules: [], pages: [] };
   const order = { next: 0 };
   const problems: string[] = [];
+  let wellFormed = true;
   for (const source of sources) {
-    const syntax: string[] = [];
+    const syntax: SyntaxProblem[] = [];
     const ast = csstree.parse(source.text, {
       positions: true,
       filename: source.name,
       parseCustomProperty: false,
       onParseError: (error) => {
-        const at = error as unknown as { line?: number; message: string };
-        syntax.push(`${source.name} line ${at.line ?? "?"}: ${at.message}`);
+        const at = error as unknown as { offset?: number; line?: number; column?: number; message: string };
+        syntax.push({ offset: at.offset ?? source.text.length, line: at.line ?? 0, column: at.column ?? 0, message: at.message });
       },
     });
-    problems.push(...syntax);
-    // A sheet that does not parse is not read further: what css-tree recovered from it may not be what its author wrote.
-    if (syntax.length === 0) readChildren((ast as csstree.StyleSheet).children, { source, out, order, problems });
+    problems.push(...syntaxProblems(source, ast, syntax));
+    wellFormed &&= syntax.length === 0;
+    // What css-tree recovered around a syntax error is read, but not a rule or at-rule that holds one: its
+    // text may not be what its author meant (an unclosed block holds the rest of the sheet), so it is left out, unchecked.
+    // A node's end is the offset after it: an error there is the next node's, unless the sheet ends there.
+    const holdsError = (node: csstree.CssNode) =>
+      node.loc !== undefined &&
+      syntax.some(
+        (error) => error.offset >= node.loc!.start.offset && (error.offset < node.loc!.end.offset || (error.offset === node.loc!.end.offset && error.offset >= source.text.length)),
+      );
+    readChildren((ast as csstree.StyleSheet).children, { source, out, order, problems, holdsError });
   }
-  // Some checks read the sheets together: a var() of print.css may read what another sheet sets.
-  const across = checkAcrossSheets(out, options.wholeDocument === true);
+  // Some checks read the sheets together: a var() of print.css may read what another sheet sets. Those
+  // of the whole document (custom properties, the page's geometry) only when every sheet parsed: a rule
+  // left out at a syntax error could be the one that sets the property or the margin.
+  const across = checkAcrossSheets(out, options.wholeDocument === true && wellFormed);
   problems.push(...across.errors);
   if (problems.length > 0)
     throw new StyleError(
@@ -589,9 +655,110 @@ export function parseStylesheets(sources: readonly StylesheetSource[], options: 
         problems,
         sources.map((source) => source.name),
       ),
+      across.warnings,
     );
   if (across.warnings.length > 0) out.warnings = across.warnings;
   return out;
+}
+
+/** A syntax error css-tree reports while it parses on (its `onParseError`). */
+interface SyntaxProblem {
+  offset: number;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Where a sheet opens a block, a parenthesis or a string it never closes (CSS closes them at its end, CSS Syntax 3, 5.4). */
+interface Unclosed {
+  offset: number;
+  kind: "{" | "(" | "[" | "string";
+}
+
+// css-tree's token types (CSS Syntax 3, in css-tree/tokenizer's numbering).
+const TOKEN = { function: 2, badString: 6, leftSquare: 19, rightSquare: 20, leftParenthesis: 21, rightParenthesis: 22, leftCurly: 23, rightCurly: 24 } as const;
+
+/**
+ * What a sheet leaves open, read from css-tree's tokens as CSS Syntax 3 matches them: a closing
+ * bracket closes the innermost open one when it matches it and is ignored otherwise (a `}` inside an
+ * open `(` closes nothing); a string cut by the end of its line is a bad string.
+ */
+function unclosedOpenings(text: string): Unclosed[] {
+  const open: { offset: number; kind: "{" | "(" | "["; closer: number }[] = [];
+  const badStrings: Unclosed[] = [];
+  csstree.tokenize(text, (type, start, end) => {
+    if (type === TOKEN.leftCurly) open.push({ offset: start, kind: "{", closer: TOKEN.rightCurly });
+    else if (type === TOKEN.leftParenthesis || type === TOKEN.function) open.push({ offset: end - 1, kind: "(", closer: TOKEN.rightParenthesis });
+    else if (type === TOKEN.leftSquare) open.push({ offset: start, kind: "[", closer: TOKEN.rightSquare });
+    else if (type === TOKEN.badString) badStrings.push({ offset: start, kind: "string" });
+    else if (open.length > 0 && type === open.at(-1)!.closer) open.pop();
+  });
+  return [...open.map(({ offset, kind }) => ({ offset, kind })), ...badStrings].sort((a, b) => a.offset - b.offset);
+}
+
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
+}
+
+/** The sheet's text from an offset to the end of its line, shortened: what the author looks for. */
+function excerpt(text: string, offset: number): string {
+  const rest = text.slice(offset).split("\n")[0]!.trim();
+  return rest.length > 32 ? `${rest.slice(0, 31)}…` : rest;
+}
+
+/**
+ * A sheet's syntax errors said so that an author finds the cause: a block, parenthesis or string left
+ * open is named with where it opens (`the block ".z {" opened at line 95 is never closed`), and the
+ * errors css-tree meets after it, which it causes, are said with it; any other error with its line,
+ * column and the text there. An opening closed only by the end of the sheet, with no error after it,
+ * is what CSS makes of it too (the sheet's end closes it) and is not said.
+ */
+function syntaxProblems(source: StylesheetSource, ast: csstree.CssNode, errors: readonly SyntaxProblem[]): string[] {
+  if (errors.length === 0) return [];
+  const { name, text } = source;
+  // An error at a bad string's first character is the string's (css-tree stops where the string starts).
+  const follows = (error: SyntaxProblem, opening: Unclosed) => error.offset > opening.offset || (opening.kind === "string" && error.offset === opening.offset);
+  const openings = unclosedOpenings(text);
+  // Rules and at-rules by where their block opens: a block's heading is its selector or at-rule prelude as written.
+  const headings = new Map<number, string>();
+  csstree.walk(ast, (node) => {
+    const block = (node as { block?: csstree.Block | null }).block;
+    if ((node.type === "Rule" || node.type === "Atrule") && block?.loc && node.loc)
+      headings.set(block.loc.start.offset, text.slice(node.loc.start.offset, block.loc.start.offset).replace(/\s+/g, " ").trim());
+  });
+  const consequences = new Map<Unclosed, SyntaxProblem[]>();
+  const problems: string[] = [];
+  for (const error of errors) {
+    // The innermost opening before the error (the latest) is what the error comes from.
+    const cause = openings.filter((opening) => follows(error, opening)).at(-1);
+    if (cause) consequences.set(cause, [...(consequences.get(cause) ?? []), error]);
+    else problems.push(`${name} line ${error.line}, column ${error.column}: ${error.message}${excerpt(text, error.offset) ? ` at "${excerpt(text, error.offset)}"` : ""}`);
+  }
+  // Only the openings errors come from: an outer block left open by an inner one is said by the inner one.
+  for (const [cause, caused] of consequences) {
+    const { line, column } = positionOf(text, cause.offset);
+    const after = caused.map((error) => `line ${error.line}, column ${error.column}: ${error.message}`);
+    const then = ` (css-tree then reads ${after.join("; ")})`;
+    if (cause.kind === "string") {
+      problems.push(
+        `${name} line ${line}, column ${column}: the string ${excerpt(text, cause.offset)} is never closed: a string ends on its own line; add its closing quote${then}`,
+      );
+      continue;
+    }
+    if (cause.kind === "{") {
+      const heading = headings.get(cause.offset) ?? text.slice(text.lastIndexOf("\n", cause.offset) + 1, cause.offset).trim();
+      problems.push(
+        `${name} line ${line}: the block \`${heading ? `${heading} ` : ""}{\` opened at line ${line} is never closed: a "}" is missing (its own, or that of a block inside it), so the rest of the sheet is read as part of it${then}`,
+      );
+      continue;
+    }
+    const closer = cause.kind === "(" ? ")" : "]";
+    problems.push(
+      `${name} line ${line}, column ${column}: the "${cause.kind}" opened here is never closed: a "${closer}" is missing, so what follows it (a "}" too) is read inside it${then}`,
+    );
+  }
+  return problems;
 }
 
 /** Balanced forms of stylesheets already served, by source text (a template has few sheets). */

@@ -108,7 +108,9 @@ function malformed(error: unknown, message: string): string {
   if (!location) return `malformed ICU message (${readable})`;
   const { offset, line, column } = location.start;
   const near = message.slice(Math.max(0, offset - 12), offset + 12).replace(/\n/g, "\\n");
-  return `malformed ICU message (${readable}, at line ${line}, column ${column}, offset ${offset}: near "${near}")`;
+  // Where in the message, not in its file: a message of one line is told by its column alone.
+  const within = message.includes("\n") ? `line ${line}, column ${column} of the message` : `column ${column} of the message`;
+  return `malformed ICU message (${readable}, at ${within}: near "${near}")`;
 }
 
 /**
@@ -191,17 +193,27 @@ export const LOCALE_SETTINGS_KEY = "$locale";
  * Checks that every locale's catalog has exactly the source catalog's keys, that each message is
  * valid ICU and that it uses the same arguments as the source's. Returns one line per problem.
  */
-export function checkCatalogs(catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>, sourceLocale: LocaleId, parsed: ParsedMessageLookup = noParsedMessages): string[] {
+export function checkCatalogs(
+  catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>,
+  sourceLocale: LocaleId,
+  parsed: ParsedMessageLookup = noParsedMessages,
+  /** How each catalog file is written: a problem of a key it writes names the key's line and column. */
+  layouts: Readonly<Partial<Record<LocaleId, CatalogLayout>>> = {},
+): string[] {
   const problems: string[] = [];
+  const keyAt = (locale: string, key: string) => {
+    const position = layouts[locale as LocaleId]?.positions[key];
+    return `messages/${locale}.json${position ? ` line ${position.line}, column ${position.column}` : ""}: ${key}`;
+  };
   const source = catalogs[sourceLocale];
   if (!source) return [`messages/${sourceLocale}.json: missing; it is the source catalog`];
   const argumentsOf = (locale: string, key: string, message: string): Set<string> | undefined => {
     try {
       const read = readMessage(locale, message, parsed);
-      for (const problem of read.problems) problems.push(`messages/${locale}.json: ${key}: ${problem}`);
+      for (const problem of read.problems) problems.push(`${keyAt(locale, key)}: ${problem}`);
       return read.names;
     } catch (error) {
-      problems.push(`messages/${locale}.json: ${key}: ${malformed(error, message)}`);
+      problems.push(`${keyAt(locale, key)}: ${malformed(error, message)}`);
       return undefined;
     }
   };
@@ -212,17 +224,36 @@ export function checkCatalogs(catalogs: Readonly<Partial<Record<LocaleId, Messag
       if (!Object.hasOwn(catalog, key)) problems.push(`messages/${locale}.json: ${key}: missing; every locale needs every key of messages/${sourceLocale}.json`);
     for (const [key, message] of Object.entries(catalog)) {
       if (!Object.hasOwn(source, key)) {
-        problems.push(`messages/${locale}.json: ${key}: unexpected key; it is not in messages/${sourceLocale}.json`);
+        problems.push(`${keyAt(locale, key)}: unexpected key; it is not in messages/${sourceLocale}.json`);
         continue;
       }
       const expected = sourceArguments.get(key);
       const actual = argumentsOf(locale, key, message);
       if (expected && actual && [...expected].sort().join() !== [...actual].sort().join()) {
-        problems.push(`messages/${locale}.json: ${key}: expected the arguments {${[...expected].sort().join("}, {")}}, found {${[...actual].sort().join("}, {")}}`);
+        const [want, found] = [listed(expected), listed(actual)];
+        const detail =
+          want === "no arguments"
+            ? `takes no arguments, as in messages/${sourceLocale}.json, but uses ${found}`
+            : found === "no arguments"
+              ? `uses no arguments, but messages/${sourceLocale}.json's message uses ${want}`
+              : `expected the arguments ${want}, found ${found}`;
+        problems.push(`${keyAt(locale, key)}: ${detail}`);
       }
     }
   }
   return problems;
+}
+
+/**
+ * How a catalog file is written, for its problems to name lines: where each key is (1-based line and
+ * column of its name), and what of it could not be read, which its reader has said already.
+ */
+export interface CatalogLayout {
+  positions: Readonly<Record<string, { line: number; column: number }>>;
+  /** Keys whose value is not a message string: left out of the catalog, but not missing from the file. */
+  unreadableKeys?: readonly string[];
+  /** The whole file could not be read (malformed JSON): no key of it is known. */
+  unreadable?: boolean;
 }
 
 /** One place that prints a message: a source file (or the code), and the argument names it passes (`{{t "key" name=...}}`). */
@@ -238,7 +269,14 @@ export interface PrintedMessage {
 
 function listed(names: Iterable<string>): string {
   const sorted = [...names].sort();
-  return sorted.length === 0 ? "none" : `{${sorted.join("}, {")}}`;
+  return sorted.length === 0 ? "no arguments" : `{${sorted.join("}, {")}}`;
+}
+
+/** A message that uses other arguments than the ones passed, said in words (never "expected the arguments none"). */
+function argumentMismatch(passed: string, used: string, by: string): string {
+  if (passed === "no arguments") return `takes no arguments, since ${by} passes none, but uses ${used}`;
+  if (used === "no arguments") return `uses no arguments, but ${by} passes ${passed}: the message should use them`;
+  return `expected the arguments ${passed}, found ${used}; ${by} passes them`;
 }
 
 /**
@@ -256,25 +294,38 @@ export function checkTemplateCatalogs(
   printed: ReadonlyMap<string, PrintedMessage>,
   dynamicKeys = false,
   parsed: ParsedMessageLookup = noParsedMessages,
+  /** How each catalog file is written (catalog-folder.ts): its problems then name the key's line and column. */
+  layouts: Readonly<Partial<Record<LocaleId, CatalogLayout>>> = {},
 ): string[] {
   const problems: string[] = [];
   const locales = (Object.keys(catalogs) as LocaleId[]).sort();
   const file = (locale: string) => `messages/${locale}.json`;
+  // `messages/fr.json line 12, column 3: footer.page`: the key where the file writes it, when its layout is known.
+  const keyAt = (locale: LocaleId, key: string) => {
+    const position = layouts[locale]?.positions[key];
+    return `${file(locale)}${position ? ` line ${position.line}, column ${position.column}` : ""}: ${key}`;
+  };
+  // Files that do not parse: not counted among those that lack a key (nobody knows what they hold); their own error is said by their reader.
+  const unknown = (Object.keys(layouts) as LocaleId[]).filter((locale) => layouts[locale]?.unreadable && !catalogs[locale]).sort();
+  const uncounted = unknown.length === 0 ? "" : ` (${unknown.map(file).join(", ")}, which cannot be read, ${unknown.length === 1 ? "is" : "are"} not counted)`;
   // Arguments a message uses that a place printing it does not pass, by key and place: one line for the place when every catalog uses them.
   const unpassedBy = new Map<string, { locale: LocaleId; names: string[]; call: MessageCall }[]>();
   const holders = new Map<string, LocaleId[]>();
-  for (const locale of locales) for (const key of Object.keys(catalogs[locale] ?? {})) holders.set(key, [...(holders.get(key) ?? []), locale]);
+  // A key whose value is not a string is held by its file (its reader says what is wrong with it), not missing from it.
+  const written = (locale: LocaleId) => [...Object.keys(catalogs[locale] ?? {}), ...(layouts[locale]?.unreadableKeys ?? [])];
+  for (const locale of locales) for (const key of new Set(written(locale))) holders.set(key, [...(holders.get(key) ?? []), locale]);
   for (const locale of locales) {
     const catalog = catalogs[locale] ?? {};
-    for (const [key, { calls }] of printed) if (!Object.hasOwn(catalog, key)) problems.push(`${file(locale)}: ${key}: missing; ${calls[0]!.where} prints it`);
+    const held = new Set(written(locale));
+    for (const [key, { calls }] of printed) if (!held.has(key)) problems.push(`${file(locale)}: ${key}: missing; ${calls[0]!.where} prints it`);
     for (const [key, message] of Object.entries(catalog)) {
       let used: Set<string>;
       try {
         const read = readMessage(locale, message, parsed);
-        for (const problem of read.problems) problems.push(`${file(locale)}: ${key}: ${problem}`);
+        for (const problem of read.problems) problems.push(`${keyAt(locale, key)}: ${problem}`);
         used = read.names;
       } catch (error) {
-        problems.push(`${file(locale)}: ${key}: ${malformed(error, message)}`);
+        problems.push(`${keyAt(locale, key)}: ${malformed(error, message)}`);
         continue;
       }
       const print = printed.get(key);
@@ -282,8 +333,7 @@ export function checkTemplateCatalogs(
         const passed = print.calls.map((call) => listed(call.arguments));
         // Every place passes the same arguments: the message uses exactly those (a dropped {pages} would print "Page 1" in silence).
         if (passed.every((names) => names === passed[0])) {
-          if (passed[0] !== listed(used))
-            problems.push(`${file(locale)}: ${key}: expected the arguments ${passed[0]}, found ${listed(used)}; ${print.calls[0]!.where} passes them`);
+          if (passed[0] !== listed(used)) problems.push(`${keyAt(locale, key)}: ${argumentMismatch(passed[0]!, listed(used), print.calls[0]!.where)}`);
           continue;
         }
         // Places that pass different arguments: the message may use only what each passes.
@@ -300,7 +350,7 @@ export function checkTemplateCatalogs(
       const lacking = locales.filter((other) => !having.includes(other));
       if (!dynamicKeys) {
         problems.push(
-          `${file(locale)}: ${key}: unexpected key; no source of the template prints it and ${lacking.map(file).join(", ")} ${lacking.length === 1 ? "lacks" : "lack"} it: remove it (or print it, and add it to every catalog)`,
+          `${keyAt(locale, key)}: unexpected key; no source of the template prints it and ${lacking.map(file).join(", ")} ${lacking.length === 1 ? "lacks" : "lack"} it${uncounted}: remove it (or print it, and add it to every catalog)`,
         );
       }
     }
@@ -322,7 +372,7 @@ export function checkTemplateCatalogs(
       problems.push(`${call.where}: {{t "${key}"}} passes ${listed(call.arguments)}, but every catalog's message uses ${names}: pass it there`);
     else
       for (const { locale, names: own } of found)
-        problems.push(`${file(locale)}: ${key}: uses ${listed(own)}, which ${call.where} does not pass (it passes ${listed(call.arguments)})`);
+        problems.push(`${keyAt(locale, key)}: uses ${listed(own)}, which ${call.where} does not pass (it passes ${listed(call.arguments)})`);
   }
   return problems;
 }

@@ -5,7 +5,7 @@ import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
 import { templateMarkupProblems } from "./template-markup";
 import { inlinePartialNames, missingPartialProblems, templateSyntaxProblem, withBlocksClosed } from "./template-syntax";
-import { checkTemplateCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues, type PrintedMessage } from "./message-catalog";
+import { type CatalogLayout, checkTemplateCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues, type PrintedMessage } from "./message-catalog";
 import { type PreparedTemplates, preparedMessage, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
 import { sourceReferences } from "./template-references";
 import { FORBIDDEN_HELPERS, unknownHelperProblems } from "./template-helpers";
@@ -25,6 +25,8 @@ export interface TemplateSet {
   catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>;
   /** Per-language settings from the catalogs' `"$locale"` entries (e.g. fa's Gregorian calendar). */
   localeOverrides?: Readonly<Partial<Record<LocaleId, LocaleOverrides>>>;
+  /** How each catalog file is written (where its keys are), when read from files: the catalogs' problems name their lines. */
+  catalogLayouts?: Readonly<Partial<Record<LocaleId, CatalogLayout>>>;
   /** The template's stylesheet (templates/<name>/print.css), read by both editions. */
   stylesheet: string;
   /** The defaults of the vocabulary's elements (templates/ua.css), read by both editions before print.css. */
@@ -214,7 +216,7 @@ export class TemplateEngine {
    * when another changes (checkTemplateCatalogs).
    */
   private catalogProblems(printed: ReadonlyMap<string, PrintedMessage>, dynamicKeys: boolean): string[] {
-    return checkTemplateCatalogs(this.set.catalogs, printed, dynamicKeys, this.parsedMessage).map((problem) => `${this.folder}/${problem}`);
+    return checkTemplateCatalogs(this.set.catalogs, printed, dynamicKeys, this.parsedMessage, this.set.catalogLayouts).map((problem) => `${this.folder}/${problem}`);
   }
 
   /**

@@ -108,6 +108,7 @@ export class TemplateStylesheets {
             across.errors,
             sources.map((source) => source.name),
           ),
+          across.warnings,
         );
       if (across.warnings.length > 0) sheets.warnings = across.warnings;
       this.combined.set(key, sheets);

@@ -236,7 +236,7 @@ describe("errors", () => {
   });
 
   it("reports a stylesheet that does not parse with its line", () => {
-    expect(errorOf(() => styled("<p>x</p>", "p { color: red }\n\np { : red }")).message).toBe("test.css line 3: Identifier is expected");
+    expect(errorOf(() => styled("<p>x</p>", "p { color: red }\n\np { : red }")).message).toBe('test.css line 3, column 5: Identifier is expected at ": red }"');
   });
 });
 

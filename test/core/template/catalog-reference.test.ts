@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { TemplateEngine } from "../../../functions/core/template/template-engine";
 import { loadTemplateSet } from "../../../functions/templates/load-template-set";
 import { TEMPLATES_DIR } from "../../support/letters";
@@ -21,6 +23,12 @@ async function problemsOf(template: string, edit: (catalogs: Catalogs) => void, 
   }
   return [];
 }
+
+/** The line a shipped catalog writes a key on: its problems name it. */
+const keyLine = (template: string, locale: string, key: string) =>
+  readFileSync(join(TEMPLATES_DIR, template, "messages", `${locale}.json`), "utf8")
+    .split("\n")
+    .findIndex((line) => line.includes(`"${key}"`)) + 1;
 
 const drop =
   (key: string, ...locales: string[]) =>
@@ -51,7 +59,9 @@ describe("the reference of a template's catalogs is what the template prints", (
     const some = await problemsOf("un-security-council", drop("letterhead.from", "en"));
     expect(some).toHaveLength(14);
     for (const line of some)
-      expect(line).toMatch(/messages\/[a-z]+\.json: letterhead\.from: unexpected key; no source of the template prints it and messages\/en\.json lacks it: remove it/);
+      expect(line).toMatch(
+        /messages\/[a-z]+\.json line \d+, column 3: letterhead\.from: unexpected key; no source of the template prints it and messages\/en\.json lacks it: remove it/,
+      );
     const set = await loadTemplateSet(TEMPLATES_DIR, "un-security-council");
     expect(await problemsOf("un-security-council", drop("letterhead.from", ...Object.keys(set.catalogs)))).toEqual([]);
   });
@@ -69,7 +79,9 @@ describe("the reference of a template's catalogs is what the template prints", (
     const problems = await problemsOf("parliamentary-committee", (catalogs) => {
       catalogs["en"]!["footer.page"] = "Page {page}";
     });
-    expect(problems).toEqual([`${committee}/en.json: footer.page: expected the arguments {page}, {pages}, found {page}; the page label (--page-label) passes them`]);
+    expect(problems).toEqual([
+      `${committee}/en.json line ${keyLine("parliamentary-committee", "en", "footer.page")}, column 3: footer.page: expected the arguments {page}, {pages}, found {page}; the page label (--page-label) passes them`,
+    ]);
   });
 
   it("a message using an argument one place does not pass names that place, per catalog when only some use it", async () => {
@@ -80,7 +92,9 @@ describe("the reference of a template's catalogs is what the template prints", (
       },
       { partials: { extra: '<p>{{t "translation.label" source=sourceLocale}}</p>' } },
     );
-    expect(problems).toEqual([`${committee}/fr.json: translation.label: uses {source}, which partials/translation-notice.hbs does not pass (it passes none)`]);
+    expect(problems).toEqual([
+      `${committee}/fr.json line ${keyLine("parliamentary-committee", "fr", "translation.label")}, column 3: translation.label: uses {source}, which partials/translation-notice.hbs does not pass (it passes no arguments)`,
+    ]);
   });
 
   it("a source that passes fewer arguments than the code to a key both print is named, the code never", async () => {

@@ -46,7 +46,7 @@ describe("template errors name the source file and its line", () => {
   it("names a partial whose message is missing an argument, when the template is loaded", async () => {
     // Every catalog's message uses {count}, which this place does not pass: the partial is at fault, named once.
     await expect(engineWith({ partials: { sources: '<p>{{t "signatories.cosigned"}}</p>' } })).rejects.toThrow(
-      'templates/un-security-council/partials/sources.hbs: {{t "signatories.cosigned"}} passes none, but every catalog\'s message uses {count}: pass it there',
+      'templates/un-security-council/partials/sources.hbs: {{t "signatories.cosigned"}} passes no arguments, but every catalog\'s message uses {count}: pass it there',
     );
   });
 });

@@ -35,7 +35,7 @@ describe("the shipped templates", () => {
     const dir = join(mkdtempSync(join(tmpdir(), "letterpress-pages-")), "templates");
     cpSync(join(TEMPLATES_DIR, PAGE_MESSAGES_FOLDER), join(dir, PAGE_MESSAGES_FOLDER), { recursive: true });
     writeFileSync(join(dir, PAGE_MESSAGES_FOLDER, "de.json"), JSON.stringify({ "share.expired.title": 3 }));
-    await expect(loadPageCatalogs(dir)).rejects.toThrow("templates/share-pages/de.json: share.expired.title: expected an ICU message string, got 3");
+    await expect(loadPageCatalogs(dir)).rejects.toThrow("templates/share-pages/de.json line 1, column 2: share.expired.title: expected an ICU message string, got 3");
     rmSync(join(dir, ".."), { recursive: true, force: true });
   });
 
