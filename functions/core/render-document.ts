@@ -6,6 +6,8 @@ import type { TextCoverage } from "./letter/letter-context";
 import type { TypesetterCaches } from "./pdf/cache";
 import type { ParsedLetter } from "./letter/parse-letter";
 import { MarkupError } from "./pdf/letter-tree";
+import { UncoveredCharacterError } from "./pdf/shaping";
+import { uncoveredCharacterOfLetter } from "./letter/uncovered-at-render";
 import { markupErrorOfLetter } from "./template/markup-provenance";
 import type { TemplateEngine } from "./template/template-engine";
 import type { TemplateLibrary } from "./template/template-library";
@@ -63,7 +65,10 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
     else bytes = Buffer.from(renderHtmlPage(engine, filled, renderer.paper), "utf8");
   } catch (error) {
     // The template's own markup was checked at load: what is left came from a field, named by its file and JSON path.
-    throw error instanceof MarkupError ? markupErrorOfLetter(error, parsed.letter, request.locale, engine) : error;
+    if (error instanceof MarkupError) throw markupErrorOfLetter(error, parsed.letter, request.locale, engine);
+    // A glyph no font has is the text's fault, named by the field that holds it: a retry would only repeat it.
+    if (error instanceof UncoveredCharacterError) throw uncoveredCharacterOfLetter(error, parsed.letter, request.locale, request.recipientId, engine, renderer.coverage);
+    throw error;
   }
   return { request, bytes, sha256: sha256 ?? sha256Hex(bytes), contentType: CONTENT_TYPES[request.format] };
 }

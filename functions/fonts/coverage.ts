@@ -39,6 +39,7 @@ export function fontCoverage(fonts: FontLibrary): TextCoverage {
   const faceCovers = (face: FaceId, codePoint: number) => fonts.face(face).hasGlyphForCodePoint(codePoint);
   const covered = new Set<number>();
   return {
+    describe: nameCharacter,
     uncovered(text: string): UncoveredCharacter[] {
       const unknown = [...new Set(Array.from(text, (char) => char.codePointAt(0) ?? 0))].filter((codePoint) => !covered.has(codePoint));
       if (unknown.length === 0) return [];

@@ -1,6 +1,15 @@
+import { buildLetterView } from "../template/letter-view";
+import type { MessageCatalog } from "../template/message-catalog";
 import type { TemplateLibrary } from "../template/template-library";
 import type { LocaleId } from "../locales";
+import type { Letter } from "./parse-letter";
 import type { LetterWord } from "./schema";
+
+/** A message as a letter's document prints it: its key and its text, formatted (Intl's dates, numbers and lists in it). */
+export interface PrintedMessageText {
+  key: string;
+  text: string;
+}
 
 /** What a template offers a letter: the languages of its message catalogs and the letter's own words it prints. */
 export interface TemplateOffer {
@@ -8,6 +17,16 @@ export interface TemplateOffer {
   letterWords: readonly LetterWord[];
   /** A template folder set aside because it does not load (a local run): a letter naming it is checked against nothing here and fails at render with the template's problems. */
   setAside?: true;
+  /** The folder errors name, `templates/<name>`: a catalog is `<folder>/messages/<tag>.json`. */
+  folder?: string;
+  /** The template's own words in a language (its message catalog), checked against the fonts like the letter's words. */
+  catalog?(locale: LocaleId): MessageCatalog | undefined;
+  /**
+   * The messages the template prints for a letter in a language, as formatted: what `Intl` makes of the
+   * letter's date, counts and lists is in no file, and is checked against the fonts from these.
+   * Throws what filling the template throws.
+   */
+  printedMessages?(letter: Letter, locale: LocaleId): PrintedMessageText[];
 }
 
 /** A character of a text that no shipped face draws. */
@@ -23,6 +42,8 @@ export interface UncoveredCharacter {
 export interface TextCoverage {
   /** Every character of the text no shipped face covers; default-ignorable code points never are. */
   uncovered(text: string): UncoveredCharacter[];
+  /** A character as errors name it, `U+13000 EGYPTIAN HIEROGLYPH A001 "𓀀"`. */
+  describe?(codePoint: number): string;
 }
 
 /**
@@ -41,12 +62,30 @@ export interface LetterContext {
   coverageLocales?: ReadonlySet<LocaleId>;
 }
 
+/** The message the page label is (render-html.ts makes the page stylesheet's label of it). */
+const PAGE_LABEL = "footer.page";
+
 /** What each template of a library offers, by name: read from its catalogs and its letter template. */
 export function templateOffersOf(library: TemplateLibrary): Map<string, TemplateOffer> {
   const offers = new Map<string, TemplateOffer>();
   for (const name of library.names) {
     const engine = library.get(name);
-    if (engine) offers.set(name, { locales: new Set(Object.keys(engine.set.catalogs)), letterWords: engine.letterWords });
+    if (!engine) continue;
+    offers.set(name, {
+      locales: new Set(Object.keys(engine.set.catalogs)),
+      letterWords: engine.letterWords,
+      folder: engine.folder,
+      catalog: (locale) => engine.set.catalogs[locale],
+      printedMessages(letter, locale) {
+        const printed = new Map<string, PrintedMessageText>();
+        const keep = (key: string, text: string) => printed.set(`${key}\u0000${text}`, { key, text });
+        engine.fill("letter", buildLetterView(letter, locale), locale, keep);
+        // The page label the stylesheets print, with every digit a page number may have.
+        const messages = engine.messages(locale);
+        if (messages.has(PAGE_LABEL)) keep(PAGE_LABEL, messages.format(PAGE_LABEL, { page: 12345, pages: 67890 }));
+        return [...printed.values()];
+      },
+    });
   }
   for (const name of library.broken.keys()) offers.set(name, { locales: new Set(), letterWords: [], setAside: true });
   return offers;

@@ -285,23 +285,82 @@ function languageTemplateIssues(file: string, locale: LocaleId, refs: Translatio
 /** How many uncovered characters past the first five a coverage problem names by code point (a bound on its length). */
 const MAX_NAMED_BY_CODE_POINT = 100;
 
+/** What a coverage problem says: each character no shipped face draws, where it first stands in the text; undefined when there is none. */
+function uncoveredInText(text: string, coverage: TextCoverage): string | undefined {
+  const uncovered = coverage.uncovered(text);
+  if (uncovered.length === 0) return undefined;
+  // Each character once, where it first occurs, counted in characters (code points) as a person counts them.
+  const seen = new Set<number>();
+  const distinct = uncovered.filter((character) => !seen.has(character.codePoint) && seen.add(character.codePoint));
+  // The first five described where they stand; the rest named by code point, so that one run
+  // names every character to replace (a cap of five hid a script behind "and 3 more").
+  const listed = distinct
+    .slice(0, 5)
+    .map((character) => `${character.description} at character ${[...text.slice(0, character.index)].length}`)
+    .join(", ");
+  const rest = distinct.slice(5, 5 + MAX_NAMED_BY_CODE_POINT).map((character) => `U+${character.codePoint.toString(16).toUpperCase().padStart(4, "0")}`);
+  const unnamed = distinct.length - 5 - rest.length;
+  const more = rest.length > 0 ? `, and ${rest.join(", ")}${unnamed > 0 ? ` and ${unnamed} more` : ""}` : "";
+  return `no shipped font has a glyph for ${listed}${more}`;
+}
+
 function coverageIssues(file: string, json: unknown, coverage: TextCoverage): DataIssue[] {
   return stringsOf(json).flatMap(({ path, text }) => {
-    const uncovered = coverage.uncovered(text);
-    if (uncovered.length === 0) return [];
-    // Each character once, where it first occurs, counted in characters (code points) as a person counts them.
-    const seen = new Set<number>();
-    const distinct = uncovered.filter((character) => !seen.has(character.codePoint) && seen.add(character.codePoint));
-    // The first five described where they stand; the rest named by code point, so that one run
-    // names every character to replace (a cap of five hid a script behind "and 3 more").
-    const listed = distinct
-      .slice(0, 5)
-      .map((character) => `${character.description} at character ${[...text.slice(0, character.index)].length}`)
-      .join(", ");
-    const rest = distinct.slice(5, 5 + MAX_NAMED_BY_CODE_POINT).map((character) => `U+${character.codePoint.toString(16).toUpperCase().padStart(4, "0")}`);
-    const unnamed = distinct.length - 5 - rest.length;
-    const more = rest.length > 0 ? `, and ${rest.join(", ")}${unnamed > 0 ? ` and ${unnamed} more` : ""}` : "";
-    return [{ file, path, message: `no shipped font has a glyph for ${listed}${more}; expected text the shipped fonts draw (replace or remove it)` }];
+    const uncovered = uncoveredInText(text, coverage);
+    return uncovered ? [{ file, path, message: `${uncovered}; expected text the shipped fonts draw (replace or remove it)` }] : [];
+  });
+}
+
+/** The template's own words in a language, its catalog's messages, against the fonts: named by the catalog file and the key. */
+function catalogCoverageIssues(offer: TemplateOffer, locale: LocaleId, coverage: TextCoverage): DataIssue[] {
+  const catalog = offer.catalog?.(locale);
+  if (!catalog || offer.folder === undefined) return [];
+  const file = `${offer.folder}/messages/${locale}.json`;
+  return Object.entries(catalog).flatMap(([key, text]) => {
+    const uncovered = uncoveredInText(text, coverage);
+    return uncovered ? [{ file, path: key, message: `${uncovered}; expected words the shipped fonts draw (replace or remove them)` }] : [];
+  });
+}
+
+/** What of a message Intl formats, said from its ICU arguments: `{date, date, long}` is the date, `{members}` a list. */
+function formattedPart(message: string | undefined, locale: LocaleId): string {
+  if (message !== undefined && /\{\s*[\w-]+\s*,\s*(date|time)\b/.test(message)) return `the date as Intl formats it for ${locale}`;
+  if (message !== undefined && /\{\s*[\w-]+\s*,\s*(number|plural|selectordinal)\b/.test(message)) return `a number as Intl formats it for ${locale}`;
+  // A plain argument holds a string the view made: the data's are checked as data, so what is left is a list Intl joined (the recipients').
+  if (message !== undefined && /\{\s*[\w-]+\s*\}/.test(message)) return `a list as Intl joins it for ${locale}`;
+  return `what Intl formats for ${locale}`;
+}
+
+/**
+ * What the template prints for a letter in a language that no file holds, against the fonts: the
+ * date, numbers and lists as `Intl` formats them in the language ("24 டிசம்பர், 2026" for ta), named
+ * by the message that prints them. Run on a language whose files passed every check, so a character
+ * left uncovered here is Intl's, not the catalog's or the data's.
+ */
+function printedCoverageIssues(offer: TemplateOffer, letter: Letter, locale: LocaleId, coverage: TextCoverage): DataIssue[] {
+  if (!offer.printedMessages || offer.folder === undefined) return [];
+  let printed: ReturnType<NonNullable<TemplateOffer["printedMessages"]>>;
+  try {
+    printed = offer.printedMessages(letter, locale);
+  } catch {
+    // A template that does not fill this letter fails at render with its own error (file and line); nothing to check here.
+    return [];
+  }
+  const file = `${offer.folder}/messages/${locale}.json`;
+  const catalog = offer.catalog?.(locale);
+  const seen = new Set<string>();
+  return printed.flatMap(({ key, text }) => {
+    const uncovered = uncoveredInText(text, coverage);
+    if (!uncovered || seen.has(`${key}\u0000${uncovered}`)) return [];
+    seen.add(`${key}\u0000${uncovered}`);
+    const what = formattedPart(catalog?.[key], locale);
+    return [
+      {
+        file,
+        path: key,
+        message: `prints ${JSON.stringify(text)} for letter "${letter.facts.id}", ${what}: ${uncovered}; expected a language whose script the shipped fonts draw (add a font for it)`,
+      },
+    ];
   });
 }
 
@@ -406,6 +465,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (offer && !offer.setAside && name !== undefined) issues.push(...languageTemplateIssues(translation.file, locale, translation.refs, name, offer));
     const checksCoverage = locale === sourceLocale || context.coverageLocales === undefined || context.coverageLocales.has(locale);
     if (context.coverage && checksCoverage && translation.json !== undefined) issues.push(...coverageIssues(translation.file, translation.json, context.coverage));
+    if (context.coverage && checksCoverage && offer && !offer.setAside) issues.push(...catalogCoverageIssues(offer, locale, context.coverage));
     deploymentIssues.set(locale, issues);
   }
 
@@ -469,7 +529,28 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       );
     }
   }
-  return { letter: { facts: facts.value, translations: usable, sourceFingerprint: fingerprint }, localeErrors, warnings: everyWarning };
+  const letter: Letter = { facts: facts.value, translations: usable, sourceFingerprint: fingerprint };
+  // Last, what Intl makes of the letter in each language whose files passed: it needs the letter filled.
+  if (context.coverage && offer && !offer.setAside) {
+    const printedIssues = new Map<LocaleId, DataIssue[]>();
+    for (const locale of usable.keys()) {
+      const checksCoverage = locale === sourceLocale || context.coverageLocales === undefined || context.coverageLocales.has(locale);
+      const issues = checksCoverage ? printedCoverageIssues(offer, letter, locale, context.coverage) : [];
+      if (issues.length > 0) printedIssues.set(locale, issues);
+    }
+    const sourceIssues = printedIssues.get(sourceLocale);
+    if (sourceIssues) {
+      const others = [...localeErrors.values()].flatMap((error) => (error instanceof InvalidLetterDataError ? error.issues : []));
+      throw new InvalidLetterDataError(
+        sortByFile([...sourceIssues, ...others, ...[...printedIssues].filter(([locale]) => locale !== sourceLocale).flatMap(([, issues]) => issues)]),
+      );
+    }
+    for (const [locale, issues] of printedIssues) {
+      usable.delete(locale);
+      localeErrors.set(locale, new InvalidLetterDataError(issues));
+    }
+  }
+  return { letter, localeErrors, warnings: everyWarning };
 }
 
 function sourceNamedByTranslations(translations: ReadonlyMap<string, { refs?: TranslationReferences }>): LocaleId | undefined {

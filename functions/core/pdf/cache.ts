@@ -65,8 +65,13 @@ export interface CacheBounds<K, V> {
 export const weigh = {
   string: (text: string): number => 32 + text.length * 2,
   bytes: (bytes: Uint8Array): number => 96 + bytes.byteLength,
-  /** A shaped glyph is an object of six fields and its cluster's text: about 120 bytes. */
-  glyphs: (count: number): number => 64 + count * 120,
+  /**
+   * A shaped glyph is an object of six fields and its cluster's text: about 120 bytes. The PDF writer
+   * keeps about 160 more beside each glyph of a cached run, for as long as the run lives (pdf-writer.ts:
+   * its `MainGlyph` and key, the weak maps' entries, its place in the run's `RunGlyphs`): counted here,
+   * so the budget bounds what the runs keep alive (test/reliability/bounded-work.test.ts measures it).
+   */
+  glyphs: (count: number): number => 64 + count * 280,
   /**
    * Set lines: each placed run, its justification array and the glyphs of its shaped run, which the
    * lines keep alive even after the shaping cache has let the run go.

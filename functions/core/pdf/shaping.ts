@@ -1,7 +1,7 @@
 import bidiFactory from "bidi-js";
 import { LetterpressError } from "../errors";
 import { cacheKind, LruCache } from "./cache";
-import { FAMILIES, FAMILY_IDS, type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
+import { FAMILIES, FAMILY_IDS, type FaceId, type FamilyId, faceOf, type FontLibrary, type GlyphShaper, isCjkFamily, type ShapingResult, type TextStyle } from "./font-library";
 
 const bidiJs = bidiFactory();
 
@@ -78,11 +78,13 @@ export function shape(fonts: FontLibrary, face: FaceId, text: string, direction:
   const result = shaper.shape(input, direction, language);
   const count = result.glyphs.length;
   const glyphs: ShapedGlyph[] = new Array<ShapedGlyph>(count);
+  hideUndrawnIgnorables(shaper, input, result);
+  const { xAdvances } = result;
   let advance = 0;
   for (let i = 0; i < count; i++) {
     const id = result.glyphs[i]!;
-    glyphs[i] = { id, xAdvance: result.xAdvances[i]!, advanceWidth: shaper.advance(id), xOffset: result.xOffsets[i]!, yOffset: result.yOffsets[i]!, text: "", textAdvance: 0 };
-    advance += result.xAdvances[i]!;
+    glyphs[i] = { id, xAdvance: xAdvances[i]!, advanceWidth: shaper.advance(id), xOffset: result.xOffsets[i]!, yOffset: result.yOffsets[i]!, text: "", textAdvance: 0 };
+    advance += xAdvances[i]!;
   }
   // Walk the glyphs in logical order (HarfBuzz returns a right-to-left run reversed): the first glyph
   // of each cluster carries the cluster's text, up to where the next cluster starts.
@@ -104,13 +106,31 @@ export function shape(fonts: FontLibrary, face: FaceId, text: string, direction:
     glyphs[carrier]!.text = clusterText;
     // The cluster's glyphs are contiguous in visual order: sum from the carrier to the cluster's right end.
     let textAdvance = 0;
-    for (let v = carrier; v < count && result.clusters[v] === cluster; v++) textAdvance += result.xAdvances[v]!;
+    for (let v = carrier; v < count && result.clusters[v] === cluster; v++) textAdvance += xAdvances[v]!;
     glyphs[carrier]!.textAdvance = textAdvance;
     k = next;
   }
   const shaped: ShapedRun = { face, direction, glyphs, advance, unitsPerEm: shaper.unitsPerEm };
   shapeCache.set(key, shaped);
   return shaped;
+}
+
+/**
+ * Makes blank each default-ignorable character of a shaped run that the face has no glyph for:
+ * HarfBuzz hides most of them (as the space glyph, no advance) but draws the Hangul fillers and the
+ * shorthand format controls (U+115F, U+1160, U+3164, U+FFA0, U+1BCA0..3, for Uniscribe's sake) as the
+ * face has them, a .notdef box where it has none. `assignFamilies` sets those in a face that has them,
+ * as Chromium's font fallback does; one no shipped face has is left blank here, as Unicode shows an
+ * unsupported ignorable, and its text stays for copying. Changes the result in place (each call's own arrays).
+ */
+function hideUndrawnIgnorables(shaper: GlyphShaper, input: string, result: ShapingResult): void {
+  let space: number | undefined;
+  for (let i = 0; i < result.glyphs.length; i++) {
+    if (result.glyphs[i] !== 0 || !DEFAULT_IGNORABLE.test(String.fromCodePoint(input.codePointAt(result.clusters[i]!) ?? 0))) continue;
+    space ??= shaper.shape(" ", "ltr", "").glyphs[0] ?? 0;
+    result.glyphs[i] = space;
+    result.xAdvances[i] = 0;
+  }
 }
 
 /** Characters that Unicode says are never drawn (variation selectors, joiners, bidi controls, BOM): they stay with their neighbour's run. */
@@ -382,6 +402,8 @@ function presentationOf(cluster: string): "emoji" | "text" | null {
 export function assignFamilies(fonts: FontLibrary, text: string, primary: FamilyId, style: TextStyle, han: FamilyId = "sc"): FamilyId[] {
   const families: FamilyId[] = new Array<FamilyId>(text.length);
   const covers = (family: FamilyId, codePoint: number) => fonts.shaper(faceOf(family, style)).covers(codePoint);
+  // Whether HarfBuzz hides a default-ignorable character in a face without it: asked of HarfBuzz itself.
+  const hiddenByShaper = (family: FamilyId, codePoint: number) => !fonts.shaper(faceOf(family, style)).shape(String.fromCodePoint(codePoint), "ltr", "").glyphs.includes(0);
   let previous: FamilyId = primary;
   for (let i = 0; i < text.length; ) {
     const end = graphemeClusterEnd(text, i);
@@ -390,8 +412,11 @@ export function assignFamilies(fonts: FontLibrary, text: string, primary: Family
     if (end - i === (codePoint > 0xffff ? 2 : 1)) {
       let family: FamilyId;
       if (codePoint === 0x0a) family = primary;
-      else if (breakClassOf(codePoint) & IS_IGNORABLE) family = previous;
-      else {
+      else if (breakClassOf(codePoint) & IS_IGNORABLE) {
+        // Never drawn, so kept with the text around it; but one HarfBuzz draws (a Hangul filler) and the
+        // face lacks falls back as a drawn character does, as Chromium's does (see hideUndrawnIgnorables).
+        family = covers(previous, codePoint) || hiddenByShaper(previous, codePoint) ? previous : (FALLBACK_ORDER.find((candidate) => covers(candidate, codePoint)) ?? previous);
+      } else {
         const char = String.fromCodePoint(codePoint);
         const preferred = candidates(char, codePoint, primary, previous, han);
         if (scriptFamilyOf(char, codePoint) === null && previous !== primary && previous !== "emoji" && nextScriptFamily(text, end, han) === previous) preferred.unshift(previous);
@@ -531,9 +556,23 @@ export function describeCharacter(codePoint: number): string {
   return `U+${hex} (${/^[AEIOU]/i.test(described) ? "an" : "a"} ${described}, "${char}")`;
 }
 
-function uncoveredCharacter(text: string, index: number, codePoint: number): LetterpressError {
-  const context = text.slice(Math.max(0, index - 20), index + 22).replace(/\s+/g, " ");
-  return new LetterpressError("RENDER_ERROR", `no shipped font has a glyph for ${describeCharacter(codePoint)} in "…${context}…"`);
+/**
+ * A character no shipped face draws, met while typesetting (validation checks a letter's text first,
+ * so this is text it could not see). The text determines it: a retry would only repeat it, so it is a
+ * data error, which the document stage names by its file and field (render-document.ts).
+ */
+export class UncoveredCharacterError extends LetterpressError {
+  constructor(
+    readonly codePoint: number,
+    /** Up to 20 characters either side of it. */
+    readonly context: string,
+  ) {
+    super("INVALID_DATA", `no shipped font has a glyph for ${describeCharacter(codePoint)} in "…${context}…"`);
+  }
+}
+
+function uncoveredCharacter(text: string, index: number, codePoint: number): UncoveredCharacterError {
+  return new UncoveredCharacterError(codePoint, text.slice(Math.max(0, index - 20), index + 22).replace(/\s+/g, " "));
 }
 
 /** A character of a text that no shipped face has a glyph for. */

@@ -91,6 +91,8 @@ function printedMessages(fromSources: ReadonlyMap<string, PrintedMessage>): Map<
 
 interface RenderContext {
   messages: MessageFormatter;
+  /** Told each message the fill prints, as formatted: validation checks the fonts draw what Intl made (template-coverage.ts). */
+  printed?: (key: string, text: string) => void;
 }
 
 /**
@@ -123,7 +125,9 @@ export class TemplateEngine {
     this.handlebars.registerHelper("t", function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
       const context = options.data.root?.__context as RenderContext | undefined;
       if (typeof key !== "string" || !context) throw new Error("t expects a message key");
-      return context.messages.format(key, options.hash as MessageValues);
+      const text = context.messages.format(key, options.hash as MessageValues);
+      context.printed?.(key, text);
+      return text;
     });
     // Every source that does not parse is named at once, with its file, line and column.
     const syntax = [
@@ -272,14 +276,17 @@ export class TemplateEngine {
     return formatter;
   }
 
-  /** Fills a template with a view; a missing field or message is an error naming the template, the key and the locale. */
-  fill(name: string, view: object, locale: LocaleId): string {
+  /**
+   * Fills a template with a view; a missing field or message is an error naming the template, the key and the locale.
+   * `printed`, when given, is told each message printed, formatted.
+   */
+  fill(name: string, view: object, locale: LocaleId, printed?: (key: string, text: string) => void): string {
     const template = this.compiled.get(name);
     if (!template) throw new TemplateError(name, locale, "no such template");
     const messages = this.messages(locale);
     let filled: string;
     try {
-      filled = template({ ...view, __context: { messages } satisfies RenderContext });
+      filled = template({ ...view, __context: { messages, printed } satisfies RenderContext });
     } catch (error) {
       const file = `${this.folder}/${(error instanceof Error && RAISED_IN.get(error)) || `${name}.hbs`}`;
       if (error instanceof MessageError) throw new TemplateError(name, locale, `${error.message}, in ${file}`, { cause: error });

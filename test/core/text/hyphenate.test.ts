@@ -35,6 +35,36 @@ describe("hyphenation patterns, found by their files", () => {
     expect(patterns.hyphenatorFor(lang)).toBeNull();
   });
 
+  // The script from the tag or from Intl.Locale maximize(): Serbian is written in both, and the package
+  // ships Latin Serbian as sh-latn, which a lookup by prefix (sr-latn -> sr, the Cyrillic set) never finds.
+  it.each([
+    ["sr-Latn", "organizacija", "or-ga-ni-za-ci-ja"],
+    ["sr-Latn-RS", "ministarstva", "mi-ni-star-stva"],
+    ["sr-ME", "organizacija", "or-ga-ni-za-ci-ja"],
+    ["sh", "organizacija", "or-ga-ni-za-ci-ja"],
+    ["sr", "организација", "ор-га-ни-за-ци-ја"],
+    ["sr-Cyrl", "организација", "ор-га-ни-за-ци-ја"],
+    ["sh-Cyrl", "организација", "ор-га-ни-за-ци-ја"],
+    ["de-CH-1996", "Menschenrechtsverletzungen", "Men-schen-rechts-ver-let-zun-gen"],
+    ["mn", "хөгжүүлэлт", "хөг-жүү-лэлт"],
+  ])("%s takes the patterns of its language in its script: %s -> %s", (lang, word, expected) => {
+    expect(patterns.hyphenatorFor(lang)?.(word).replaceAll(SHY, "-")).toBe(expected);
+  });
+
+  it.each([
+    ["ru-Latn", "a Latin Russian: the package has only Cyrillic ru"],
+    ["mn-Mong", "Mongolian in its own script: the package has only Cyrillic mn"],
+    ["zh", "Chinese in Han: the package's zh is an alias of pinyin (zh-latn-pinyin)"],
+    ["uz-Cyrl", "no Uzbek at all"],
+  ])("applies no patterns of another script to %s (%s)", (lang) => {
+    expect(patterns.hyphenatorFor(lang)).toBeNull();
+  });
+
+  it("never hyphenates Latin Serbian with the Cyrillic patterns, nor Cyrillic with the Latin ones", () => {
+    expect(patterns.hyphenatorFor("sr")?.("organizacija")).toBe("organizacija");
+    expect(patterns.hyphenatorFor("sr-Latn")?.("организација")).toBe("организација");
+  });
+
   it("takes a language that only its files bring, with no code edit", () => {
     const dir = mkdtempSync(join(tmpdir(), "letterpress-hyphen-"));
     try {

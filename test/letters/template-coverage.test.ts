@@ -1,0 +1,113 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DataIssue } from "../../functions/core/errors";
+import { type LetterContext, templateOffersOf } from "../../functions/core/letter/letter-context";
+import { type LetterFile, parseLetter } from "../../functions/core/letter/parse-letter";
+import { sourceFingerprint } from "../../functions/core/letter/source-fingerprint";
+import { TemplateLibrary } from "../../functions/core/template/template-library";
+import { fontCoverage } from "../../functions/fonts/coverage";
+import { loadFontLibrary } from "../../functions/fonts/load-font-library";
+import { loadTemplateSets } from "../../functions/templates/load-template-set";
+import { FIXTURES_DIR, TEMPLATES_DIR } from "../support/letters";
+
+/**
+ * The words a document prints that are in no letter file are checked against the fonts when the
+ * letter is validated too (issue 13 item 3): the template's catalog (messages/<tag>.json) and what
+ * Intl formats in the language (the date, counts, the recipients' list). Against a copy of the real
+ * templates with catalogs added, and the real fonts: no shipped face has Tamil or Khmer.
+ */
+const SAMPLE = join(FIXTURES_DIR, "letters/sample");
+type Json = Record<string, any>;
+
+let dir: string;
+let context: LetterContext;
+const english = JSON.parse(readFileSync(join(TEMPLATES_DIR, "un-security-council/messages/en.json"), "utf8")) as Record<string, string>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "letterpress-template-coverage-"));
+  cpSync(TEMPLATES_DIR, dir, { recursive: true });
+  const messages = join(dir, "un-security-council/messages");
+  // A language Intl formats in its own script, with the English words: only Intl's words are Tamil (or Khmer).
+  writeFileSync(join(messages, "ta.json"), JSON.stringify(english));
+  // Khmer selects no plural category but "other".
+  writeFileSync(join(messages, "km.json"), JSON.stringify({ ...english, "signatories.cosigned": "Co-signed by {count, plural, other {# organizations}}" }));
+  writeFileSync(join(messages, "de.json"), JSON.stringify(english));
+  // A catalog with one word no font draws, and one count Intl formats in Latin digits.
+  writeFileSync(join(messages, "it.json"), JSON.stringify({ ...english, "signatories.heading": "Firmatari டி", "translation.label": "Traduzione ក non ufficiale" }));
+  context = { templates: templateOffersOf(new TemplateLibrary(await loadTemplateSets(dir))), coverage: fontCoverage(loadFontLibrary()) };
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The sample letter, dated, with the languages named: each a copy of the French with its own tag. */
+function letterIn(...locales: string[]): LetterFile[] {
+  const files = Object.fromEntries(readdirSync(SAMPLE).map((name) => [name, JSON.parse(readFileSync(join(SAMPLE, name), "utf8")) as Json]));
+  files["letter.json"]!.date = "2026-12-24";
+  const fr = files["fr.json"]!;
+  fr.translationOf.sourceSha256 = sourceFingerprint(files["en.json"]!);
+  for (const locale of locales) files[`${locale}.json`] = { ...fr, locale };
+  return Object.entries(files).map(([name, value]) => ({ name, bytes: new TextEncoder().encode(JSON.stringify(value)) }));
+}
+
+const formatted = (issues: readonly DataIssue[]) => issues.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
+const issuesOf = (error: unknown) => formatted((error as { issues?: DataIssue[] }).issues ?? []);
+const folder = () => `${dir}/un-security-council`;
+
+describe("what Intl formats in a letter's language is checked against the fonts at validation", () => {
+  it("disables a language whose date Intl writes in a script no font has, naming the message, the date and each character", () => {
+    const parsed = parseLetter("sample", letterIn("ta", "km"), [], context);
+    expect(parsed.letter.translations.has("en")).toBe(true);
+    expect(parsed.letter.translations.has("fr")).toBe(true);
+    expect(issuesOf(parsed.localeErrors.get("ta"))).toEqual([
+      `${folder()}/messages/ta.json: document.date: prints "24 டிசம்பர், 2026" for letter "sample", the date as Intl formats it for ta: no shipped font has a glyph for ` +
+        'U+0B9F TAMIL LETTER TTA "ட" at character 3, U+0BBF TAMIL VOWEL SIGN I "ி" at character 4, U+0B9A TAMIL LETTER CA "ச" at character 5, ' +
+        'U+0BAE TAMIL LETTER MA "ம" at character 6, U+0BCD TAMIL SIGN VIRAMA "்" at character 7, and U+0BAA, U+0BB0; expected a language whose script the shipped fonts draw (add a font for it)',
+      // The recipients' list, joined by Intl.ListFormat with the Tamil "and".
+      `${folder()}/messages/ta.json: addressee.members: prints "Members of the Council: France மற்றும் Royaume-Uni" for letter "sample", a list as Intl joins it for ta: ` +
+        'no shipped font has a glyph for U+0BAE TAMIL LETTER MA "ம" at character 31, U+0BB1 TAMIL LETTER RRA "ற" at character 32, U+0BCD TAMIL SIGN VIRAMA "்" at character 33, ' +
+        'U+0BC1 TAMIL VOWEL SIGN U "ு" at character 35; expected a language whose script the shipped fonts draw (add a font for it)',
+    ]);
+    const km = issuesOf(parsed.localeErrors.get("km"));
+    expect(km).toHaveLength(2);
+    expect(km[0]).toMatch(
+      new RegExp(
+        `^${folder()}/messages/km\\.json: document\\.date: prints "24 ធ្នូ 2026" .* the date as Intl formats it for km: no shipped font has a glyph for U\\+1792 KHMER LETTER THO`,
+      ),
+    );
+    expect(km[1]).toMatch(/: addressee\.members: prints .* a list as Intl joins it for km: no shipped font has a glyph for U\+1793 KHMER LETTER NO/);
+  });
+
+  it("refuses the whole letter when its source language is one the fonts cannot print the date of, with the other languages' problems", () => {
+    const files = letterIn("ta").map((file) => {
+      if (!("bytes" in file) || !["letter.json", "en.json", "fr.json", "ta.json"].includes(file.name)) return file;
+      const json = JSON.parse(new TextDecoder().decode(file.bytes)) as Json;
+      if (file.name === "letter.json") json.sourceLocale = "ta";
+      if (file.name === "ta.json") delete json.translationOf;
+      else if (file.name !== "letter.json") json.translationOf = { locale: "ta", sourceSha256: "0".repeat(64) };
+      return { name: file.name, bytes: new TextEncoder().encode(JSON.stringify(json)) };
+    });
+    // en and fr become translations of ta, made from another revision: stale, and said with the source's problem.
+    let thrown: unknown;
+    try {
+      parseLetter("sample", files, [], context);
+    } catch (error) {
+      thrown = error;
+    }
+    const problems = issuesOf(thrown);
+    expect(problems.some((problem) => problem.startsWith(`${folder()}/messages/ta.json: document.date: prints "24 டிசம்பர், 2026"`))).toBe(true);
+  });
+
+  it("names a catalog's own word no font draws by its file and key, every one at once, and never formats what is refused", () => {
+    const parsed = parseLetter("sample", letterIn("it"), [], context);
+    expect(issuesOf(parsed.localeErrors.get("it"))).toEqual([
+      `${folder()}/messages/it.json: signatories.heading: no shipped font has a glyph for U+0B9F TAMIL LETTER TTA "ட" at character 10, U+0BBF TAMIL VOWEL SIGN I "ி" at character 11; expected words the shipped fonts draw (replace or remove them)`,
+      `${folder()}/messages/it.json: translation.label: no shipped font has a glyph for U+1780 KHMER LETTER KA "ក" at character 11; expected words the shipped fonts draw (replace or remove them)`,
+    ]);
+  });
+
+  it("checks only the languages asked (a render of one language reads no other's fonts) and passes a language the fonts print", () => {
+    const parsed = parseLetter("sample", letterIn("ta", "de"), [], { ...context, coverageLocales: new Set(["de"]) });
+    expect(parsed.localeErrors.size).toBe(0);
+    expect([...parsed.letter.translations.keys()].sort()).toEqual(["de", "en", "fr", "ta"]);
+  });
+});
