@@ -4,12 +4,11 @@ import type { Paper } from "../functions/core/html/render-html";
 import type { Letter } from "../functions/core/letter/parse-letter";
 import type { AllowedLocales } from "../functions/core/locales";
 import type { DocumentRenderer } from "../functions/core/render-document";
-import { DEFAULTS, RENDER_QUEUES, RENDER_TIMEOUT_SECONDS } from "../functions/deployment-contract";
+import { DEFAULTS, RENDER_QUEUES, RENDER_TIMEOUT_SECONDS, SHARE_ROUTES, type ShareRouteKey } from "../functions/deployment-contract";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createDownloadHandler, type DownloadHandler } from "../functions/download/download-handler";
 import { type RenderInvoker, renderThrough } from "../functions/download/render-invoker";
-import { type ShareHandlers, wireShareHandlers } from "../functions/download/share-wiring";
-import type { ShareRouteKey } from "../functions/deployment-contract";
+import { logError, type ShareHandlers, sharesUnavailable, wireShareHandlers } from "../functions/download/share-wiring";
 import { loadOrCreateLocalKeyRing } from "../functions/share/local-key-file";
 import { createLogFileLogger } from "./log-file";
 import { createHandlerLogger, type HandlerLogger, type LogLevel } from "../functions/handler-logger";
@@ -120,6 +119,8 @@ export interface LocalRuntime {
   letters: DirectoryLetterSource;
   /** Where documents are stored, for people: `embedded S3 at http://...` or `s3://bucket`. */
   description: string;
+  /** Where the functions' log lines (a failure's cause) go, for people: the log file, or "the functions' log" when a logger was given. */
+  functionsLog: string;
   /**
    * Builds the renderer (and the share pages' catalogs, templates/share-pages) again from the
    * templates as they are now and, once both are built, renders every later invocation and answers
@@ -260,12 +261,27 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   };
   // The share pages' words (templates/share-pages) are read when the share handlers are wired; the
   // download function calls the ones wired last, so a reload reaches the next request, as for letters.
+  // Share links that failed to start (the English page catalog broken, the key ring unreadable) answer
+  // 503 until a reload wires them: the routes are the download function's from the start, each request
+  // taking the handlers wired last (before, a failed start stayed failed after the file was fixed).
   let currentShares: Promise<ShareHandlers> | undefined = shares ? wireShares() : undefined;
-  const sharesLate = currentShares?.then((first) => {
-    const late = {} as ShareHandlers;
-    for (const route of Object.keys(first) as ShareRouteKey[]) late[route] = async (event) => (await (currentShares as Promise<ShareHandlers>))[route](event);
-    return late;
-  });
+  // Said per request (as on Lambda, at its cold start); never an unhandled rejection meanwhile.
+  currentShares?.catch(() => undefined);
+  const shareRoute =
+    (route: ShareRouteKey): ShareHandlers[ShareRouteKey] =>
+    async (event) => {
+      let handlers: ShareHandlers;
+      try {
+        handlers = await (currentShares as Promise<ShareHandlers>);
+      } catch (error) {
+        logError(logger, "share links unavailable: configuration error", error);
+        return sharesUnavailable(route, true);
+      }
+      return handlers[route](event);
+    };
+  const sharesLate = currentShares
+    ? Promise.resolve(Object.fromEntries((Object.values(SHARE_ROUTES) as ShareRouteKey[]).map((route) => [route, shareRoute(route)])) as ShareHandlers)
+    : undefined;
   const download = createDownloadHandler({
     store: parts.store,
     invokeRender,
@@ -284,6 +300,7 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
     store: parts.store,
     letters: parts.letters,
     description,
+    functionsLog: parts.logger ? "the functions' log" : shownPath(FUNCTIONS_LOG_FILE),
     reloadRenderer: async () => {
       if (!parts.makeRenderer) throw new Error("this runtime was made without makeRenderer: its templates cannot be reloaded");
       // Built in full before anything changes: a template that does not load leaves the renderer before in use.

@@ -109,13 +109,13 @@ export function describeError(error: unknown): string {
   return parts.join(" <- caused by ");
 }
 
-/** The error code a JSON error body carries, for the one-line log. */
+/** The error code a JSON error body carries, for the one-line log; a page of text (a share link's) carries none. */
 function describeBody(body: string | undefined): string {
   try {
     const parsed = JSON.parse(body ?? "") as { error?: { code?: string } };
     return parsed.error?.code ?? "no error code";
   } catch {
-    return "no error code";
+    return "a page for a person, no error code";
   }
 }
 
@@ -148,7 +148,8 @@ export function listenLocalServer(server: Server, port: number, host = "127.0.0.
  * The local server: the deployed API's routes through the download function's own handler, the
  * letters page (`GET /`) among them, as on AWS. Documents not stored yet are rendered on demand by the render function's handler,
  * which the download handler invokes as on AWS (see local/runtime.ts). Every 5xx is said in one
- * line here (status and path); its cause is in the download handler's own log line, as on Lambda.
+ * line here (status, path, error code and where the functions' log is); its cause is in the download
+ * handler's own log line there, as on Lambda.
  */
 export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line) => console.error(line)): Server {
   const download = runtime.download;
@@ -175,7 +176,7 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
       if (route && (route.methodMatches || route.routeKey === DOWNLOAD_ROUTE_KEY)) {
         const body = length > 0 ? await readBody(request) : undefined;
         const result = await download(toApiGatewayEvent(request, url, route.parameters, route.routeKey, body));
-        if ((result.statusCode ?? 200) >= 500) logServerError(log, request, result.statusCode ?? 500, `see the download handler's log line (${describeBody(result.body)})`);
+        if ((result.statusCode ?? 200) >= 500) logServerError(log, request, result.statusCode ?? 500, `${describeBody(result.body)}; its cause is in ${runtime.functionsLog}`);
         return send(response, result);
       }
       if (route) {

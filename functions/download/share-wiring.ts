@@ -3,7 +3,7 @@ import { LetterpressError } from "../core/errors";
 import { SHARE_ROUTES, type ShareRouteKey } from "../deployment-contract";
 import type { HandlerLogger } from "../handler-logger";
 import { callerFacing } from "../http-errors";
-import { loadPageCatalogs } from "../templates/page-catalogs";
+import { loadUsablePageCatalogs } from "../templates/page-catalogs";
 import { createShareApi, type ShareApiDependencies } from "../share/create-share-api";
 import { createEmfMetrics } from "../share/share-observability";
 
@@ -22,11 +22,14 @@ export interface ShareWiringOptions extends Omit<ShareApiDependencies, "catalogs
 
 /**
  * The share API from its parts, the same on Lambda (`fromEnvironment`) and under `npm run serve`
- * (local/runtime.ts): the message catalogs read once, CloudWatch EMF metrics, errors logged by code.
+ * (local/runtime.ts): the message catalogs read once (a broken language's set aside, logged), CloudWatch
+ * EMF metrics, errors logged by code.
  */
 export async function wireShareHandlers(options: ShareWiringOptions): Promise<ShareHandlers> {
   const { templatesDir, logger, service, writeMetric, ...parts } = options;
-  const catalogs = await loadPageCatalogs(templatesDir);
+  // A language's catalog with a problem is set aside (its pages in English), said in the log; only the English one's problems stop share links.
+  const { catalogs, setAside } = await loadUsablePageCatalogs(templatesDir);
+  for (const { file, problems } of setAside) logger.warn("share page catalog set aside: its language's refused-link pages are in English", { file, problems });
   const clock = parts.clock ?? (() => new Date());
   return createShareApi({
     ...parts,

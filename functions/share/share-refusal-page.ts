@@ -21,6 +21,14 @@ const PAGES: Record<RefusalPageKind, { statusCode: number; ask: "share.askSharer
   error: { statusCode: 503, ask: "share.error.ask" },
 };
 
+/** The message keys a page of `kind` prints: its title, its body and whom to ask. */
+function pageKeys(kind: RefusalPageKind): string[] {
+  return [`share.${kind}.title`, `share.${kind}.body`, PAGES[kind].ask];
+}
+
+/** Every key some refused-link page prints: the English catalog, which every page falls back to, must have each. */
+export const REFUSAL_PAGE_KEYS: readonly string[] = [...new Set((Object.keys(PAGES) as RefusalPageKind[]).flatMap(pageKeys))];
+
 export function refusalPageKind(reason: ShareRefusal): RefusalPageKind {
   switch (reason) {
     case "EXPIRED":
@@ -93,7 +101,7 @@ export interface RefusalPage {
 /** The page for `kind` in `locale`; a catalog without the page's words falls back to English. */
 export function renderRefusalPage(kind: RefusalPageKind, locale: LocaleId, catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>): RefusalPage {
   const page = PAGES[kind];
-  const keys = [`share.${kind}.title`, `share.${kind}.body`, page.ask];
+  const keys = pageKeys(kind);
   const usable = (id: LocaleId) => catalogs[id] !== undefined && keys.every((key) => Object.hasOwn(catalogs[id] as MessageCatalog, key));
   const chosen: LocaleId = usable(locale) ? locale : "en";
   const messages = new MessageFormatter(chosen, catalogs[chosen] ?? {});

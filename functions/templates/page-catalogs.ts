@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { LocaleId } from "../core/locales";
 import { LetterpressError } from "../core/errors";
 import { type CatalogLayout, checkCatalogs, type MessageCatalog } from "../core/template/message-catalog";
+import { REFUSAL_PAGE_KEYS } from "../share/share-refusal-page";
 import { readCatalogFolder } from "./catalog-folder";
 
 /** letterpress's own pages' words at the root of templates/ (the refused share links' pages), not any template's. */
@@ -25,9 +26,91 @@ export function pageCatalogsDigest(catalogs: PageCatalogs): string {
   return createHash("sha256").update(JSON.stringify(catalogs)).digest("hex");
 }
 
-/** Every problem of the page catalogs (file and key), or none. */
+/** Where the page catalogs are, as problems name them. */
+const PAGE_CATALOGS_LABEL = `templates/${PAGE_MESSAGES_FOLDER}`;
+
+/** A problem line of one catalog file (`<file>: ` or `<file> line 3, column 5: `): its file and the file's language tag. */
+const PROBLEM_OF_A_FILE = new RegExp(`^(${PAGE_CATALOGS_LABEL}/([^/: ]+)\\.json)[ :]`);
+
+/** Every problem of the page catalogs (file and key), or none; each catalog named by its place (checkCatalogs says messages/). */
 function problemsOf(catalogs: PageCatalogs, layouts: Partial<Record<LocaleId, CatalogLayout>> = {}): string[] {
-  return checkCatalogs(catalogs, PAGE_SOURCE_LOCALE, undefined, layouts).map((problem) => problem.replace(/^messages\//, `templates/${PAGE_MESSAGES_FOLDER}/`));
+  const source = catalogs[PAGE_SOURCE_LOCALE];
+  // The pages print these keys; the source catalog is the one every page falls back to, so a key it lacks is a page that cannot be worded.
+  const missingFromSource = source
+    ? REFUSAL_PAGE_KEYS.filter((key) => !Object.hasOwn(source, key)).map(
+        (key) =>
+          `${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json: ${key}: missing; every refused-link page falls back to this catalog, which needs each of ${REFUSAL_PAGE_KEYS.join(", ")}`,
+      )
+    : [];
+  const checked = checkCatalogs(catalogs, PAGE_SOURCE_LOCALE, undefined, layouts).map((problem) =>
+    problem.replace(/^messages\//, `${PAGE_CATALOGS_LABEL}/`).replaceAll(` messages/${PAGE_SOURCE_LOCALE}.json`, ` ${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json`),
+  );
+  return [...missingFromSource, ...checked];
+}
+
+/** A page catalog left out, and why: its file's problems, one a line. */
+export interface SetAsidePageCatalog {
+  file: string;
+  problems: string[];
+}
+
+/**
+ * Reads the page catalogs as the share routes use them: a language's catalog with a problem (a key
+ * missing or extra, a message that does not parse, a file that is not JSON) is left out, so that
+ * language's refused-link pages are worded in English, as for a language with no catalog, and the
+ * other languages' pages and every share link keep working (fresh user 8a, item 1: one bad optional
+ * file turned off every share link). The English catalog, which every page falls back to, is the one
+ * that must be sound: its problems are thrown, with every other problem. Catalogs checked when the
+ * bundle was made (see loadPageCatalogs) are taken as they are.
+ *
+ * @throws LetterpressError TEMPLATE_ERROR when the English catalog has a problem, naming every problem by file and key
+ */
+export async function loadUsablePageCatalogs(templatesDir: string, codeDir: string = __dirname): Promise<{ catalogs: PageCatalogs; setAside: SetAsidePageCatalog[] }> {
+  const unreadable: string[] = [];
+  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), PAGE_CATALOGS_LABEL, unreadable);
+  const checked = checkedBesideCode(codeDir);
+  if (unreadable.length === 0 && checked.length > 0 && checked.includes(pageCatalogsDigest(catalogs))) return { catalogs, setAside: [] };
+  const problems = [...unreadable, ...problemsOf(catalogs, layouts)];
+  const sourceFile = `${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json`;
+  const byFile = new Map<string, string[]>();
+  const usable: PageCatalogs = { ...catalogs };
+  for (const problem of problems) {
+    const [, file, tag] = PROBLEM_OF_A_FILE.exec(problem) ?? [];
+    // The English catalog's problem, or one that names no one file: nothing to fall back to.
+    if (!file || file === sourceFile) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
+    byFile.set(file, [...(byFile.get(file) ?? []), problem]);
+    delete usable[tag as LocaleId];
+  }
+  return { catalogs: usable, setAside: [...byFile].map(([file, fileProblems]) => ({ file, problems: fileProblems })) };
+}
+
+/** What a set-aside page catalog means, for a person: which pages change and every problem of the file. */
+export function setAsidePageCatalogWarning({ file, problems }: SetAsidePageCatalog): string {
+  return `${file} is set aside: refused share links in its language show the English pages (${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json) until it is fixed. Its problems:\n${problems.map((problem) => `  ${problem}`).join("\n")}`;
+}
+
+/**
+ * The page catalogs' problems as warnings for the start of a local run (`generate`, `serve`): each file
+ * set aside, or, when the English catalog cannot be used, that share links answer 503 until it is fixed.
+ * None when the catalogs are sound. (A deployment refuses any problem at bundling: writeCheckedPageCatalogs.)
+ */
+export async function pageCatalogWarnings(templatesDir: string): Promise<string[]> {
+  const folder = join(templatesDir, PAGE_MESSAGES_FOLDER);
+  if (!existsSync(folder))
+    return [
+      `${folder}: missing: share links are unavailable (every request answers 503) without it; it holds ${PAGE_SOURCE_LOCALE}.json, the words of the pages a refused share link shows (copy it from letterpress's templates/${PAGE_MESSAGES_FOLDER})`,
+    ];
+  try {
+    return (await loadUsablePageCatalogs(templatesDir)).setAside.map(setAsidePageCatalogWarning);
+  } catch (error) {
+    if (!(error instanceof LetterpressError)) throw error;
+    return [
+      `${PAGE_CATALOGS_LABEL}: share links are unavailable (every request answers 503) until this is fixed: the pages of refused links fall back to ${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json, which must be sound. The problems:\n${error.message
+        .split("\n")
+        .map((problem) => `  ${problem}`)
+        .join("\n")}`,
+    ];
+  }
 }
 
 /** The digests the bundle's page catalogs were checked under, from beside the code; none when run from the sources. */
@@ -47,7 +130,7 @@ function checkedBesideCode(dir: string): readonly string[] {
  * function's cold start then skips the check, while `serve`, run from the sources, checks every reload.
  */
 export async function loadPageCatalogs(templatesDir: string, codeDir: string = __dirname): Promise<PageCatalogs> {
-  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), `templates/${PAGE_MESSAGES_FOLDER}`);
+  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), PAGE_CATALOGS_LABEL);
   const checked = checkedBesideCode(codeDir);
   if (checked.length > 0 && checked.includes(pageCatalogsDigest(catalogs))) return catalogs;
   const problems = problemsOf(catalogs, layouts);
@@ -60,7 +143,7 @@ export async function loadPageCatalogs(templatesDir: string, codeDir: string = _
  * file and key, so the build fails) and writes their digest to `outFile` beside the bundle.
  */
 export async function writeCheckedPageCatalogs(templatesDir: string, outFile: string): Promise<string> {
-  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), `templates/${PAGE_MESSAGES_FOLDER}`);
+  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), PAGE_CATALOGS_LABEL);
   const problems = problemsOf(catalogs, layouts);
   if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   const digest = pageCatalogsDigest(catalogs);

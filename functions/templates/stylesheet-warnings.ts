@@ -5,6 +5,7 @@ import type { TemplateEngine } from "../core/template/template-engine";
 import { checkedTemplateLibrary } from "./check-templates";
 import { templateStylesheets } from "../core/template/template-library";
 import { loadTemplateSets } from "./load-template-set";
+import { pageCatalogWarnings } from "./page-catalogs";
 
 /**
  * The warnings about the templates folder the command line prints before a run, each said once:
@@ -12,7 +13,8 @@ import { loadTemplateSets } from "./load-template-set";
  *   the other templates' letters (checkedTemplateLibrary "set-aside"), and must not do so without a word;
  * - for the templates that load, what their stylesheets draw as written but not as meant (a
  *   font-family naming a family the registry lacks before one it has): every language's document
- *   sheets are read, as the renderer reads them.
+ *   sheets are read, as the renderer reads them;
+ * - each share page catalog set aside (templates/share-pages/<tag>.json), or that share links are off.
  */
 export async function templateLoadAndStylesheetWarnings(templatesDir: string, paper: Paper): Promise<string[]> {
   const warnings = new Set<string>();
@@ -34,5 +36,7 @@ export async function templateLoadAndStylesheetWarnings(templatesDir: string, pa
       for (const warning of templateStylesheets(engine).parsed(editionStylesheets(engine, locale, paper)).warnings ?? []) warnings.add(warning);
     }
   }
+  // And letterpress's own share pages' catalogs (templates/share-pages): a broken language's is set aside (deploycheck's hook).
+  for (const warning of await pageCatalogWarnings(templatesDir)) warnings.add(warning);
   return [...warnings];
 }

@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import { parse as parseMessage } from "@formatjs/icu-messageformat-parser";
 import { transform } from "esbuild";
 import Handlebars from "handlebars";
+import { LetterpressError } from "../../functions/core/errors";
+import type { Paper } from "../../functions/core/style/document-stylesheets";
 import { type Origin, parseStylesheets } from "../../functions/core/style/stylesheet";
 import {
   messageKey,
@@ -18,6 +20,7 @@ import { unknownHelperProblems } from "../../functions/core/template/template-he
 import { sourceImages } from "../../functions/core/template/template-images";
 import { templateMarkupProblems } from "../../functions/core/template/template-markup";
 import { sourceReferences } from "../../functions/core/template/template-references";
+import { checkedTemplateLibrary } from "../../functions/templates/check-templates";
 import { loadTemplateSets } from "../../functions/templates/load-template-set";
 
 export { PREPARED_TEMPLATES_FILE };
@@ -115,8 +118,42 @@ export async function preparedTemplatesModule(templatesDir: string): Promise<{ t
   return { text: `${minified.code}`, summary: { templates: templates.size, stylesheets: stylesheets.size, messages: messages.size, skipped } };
 }
 
-/** Writes the prepared-templates module of `templatesDir` to `outFile` (beside a bundle's index.js: PREPARED_TEMPLATES_FILE). */
-export async function writePreparedTemplates(templatesDir: string, outFile: string): Promise<PreparedSummary> {
+/** The paper the render function renders on (functions/render/render-environment.ts): a template's own `@page { size }` wins. */
+const RENDER_FUNCTION_PAPER: Paper = "A4";
+
+/**
+ * Refuses a templates folder the render function could not load: the same whole check `generate` and
+ * `serve` make (checkedTemplateLibrary: every folder's sources, partials, markup, helpers, images and
+ * every catalog, ua.css and each print.css, the margin boxes' images). The render function refuses
+ * such a folder at its cold start, so one broken template would fail every render of every letter,
+ * sound templates' too; a local run sets the folder aside with a warning, a deployment has no one to
+ * read it. The problems are the lines `generate` prints, each naming its file and line or key.
+ *
+ * @throws LetterpressError TEMPLATE_ERROR, the problems one a line
+ */
+export async function refuseUndeployableTemplates(templatesDir: string, paper: Paper = RENDER_FUNCTION_PAPER): Promise<void> {
+  const sets = await loadTemplateSets(templatesDir);
+  try {
+    checkedTemplateLibrary(sets, undefined, paper, "refuse");
+  } catch (error) {
+    if (!(error instanceof LetterpressError)) throw error;
+    throw new LetterpressError(
+      "TEMPLATE_ERROR",
+      `${templatesDir}: the render function would refuse these templates at every cold start (every letter's render would fail), so they are not bundled. Their problems:\n${error.message
+        .split("\n")
+        .map((line) => `  ${line}`)
+        .join("\n")}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Writes the prepared-templates module of `templatesDir` to `outFile` (beside a bundle's index.js:
+ * PREPARED_TEMPLATES_FILE), once the folder passes the render function's whole check (refuseUndeployableTemplates).
+ */
+export async function writePreparedTemplates(templatesDir: string, outFile: string, paper: Paper = RENDER_FUNCTION_PAPER): Promise<PreparedSummary> {
+  await refuseUndeployableTemplates(templatesDir, paper);
   const { text, summary } = await preparedTemplatesModule(templatesDir);
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, text);

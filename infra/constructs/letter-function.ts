@@ -127,7 +127,7 @@ export class LetterFunction extends Construct {
         // LAMBDA_BUNDLE's aliases as esbuild's command line takes them (NodejsFunction has no alias option).
         esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to])),
         // The AWS SDK is bundled too: the function runs the SDK versions the tests ran, not the runtime's.
-        externalModules: [],
+        externalModules: [...LAMBDA_BUNDLE.external],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -35,6 +35,8 @@ describe("the local server's failures, said plainly", () => {
     expect(reply.status).toBe(503);
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatch(new RegExp(`^\\S+Z 503 GET /letters/${SEED_LETTER}/en/pdf: .*STORAGE_ERROR`));
+    // Where the cause is (fresh user 8a: "see the download handler's log line" named no place).
+    expect(logged[0]).toMatch(/STORAGE_ERROR; its cause is in the functions' log$/);
     expect(handlerErrors).toEqual([{ message: "download failed", attributes: { code: "STORAGE_ERROR", reason: expect.stringMatching(/.{10,}/) } }]);
     expect(logged[0]).not.toContain("expires=");
     expect(logged[0]).not.toContain("\n");
