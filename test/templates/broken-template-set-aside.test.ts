@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { templateOffersOf } from "../../functions/core/letter/letter-context";
 import { parseLetter } from "../../functions/core/letter/parse-letter";
 import { createRenderer } from "../../functions/render/create-renderer";
-import { templateLoadAndStylesheetWarnings } from "../../functions/templates/stylesheet-warnings";
+import { templateLoadAndStylesheetWarnings } from "../../functions/templates/templates-folder-warnings";
 import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
 
 /**
