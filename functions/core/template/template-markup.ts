@@ -52,11 +52,18 @@ interface Placeholder {
   partial?: string;
 }
 
+/** A block with an `{{else}}`: the skeleton's ranges (start, end) of its two branches, of which a fill writes one. */
+interface Branches {
+  program: [number, number];
+  inverse: [number, number];
+}
+
 /** The source as markup: its content as written, each mustache a placeholder; and where each run of it stands in the source. */
-export function skeletonOf(source: string): { text: string; segments: Segment[]; placeholders: Placeholder[] } {
+export function skeletonOf(source: string): { text: string; segments: Segment[]; placeholders: Placeholder[]; branches: Branches[] } {
   let text = "";
   const segments: Segment[] = [];
   const placeholders: Placeholder[] = [];
+  const branches: Branches[] = [];
   const visit = (node: Node | undefined | null) => {
     if (!node) return;
     switch (node.type) {
@@ -73,8 +80,11 @@ export function skeletonOf(source: string): { text: string; segments: Segment[];
       case "DecoratorBlock":
       case "PartialBlockStatement": {
         const block = node as hbs.AST.BlockStatement;
+        const programStart = text.length;
         visit(block.program);
+        const inverseStart = text.length;
         visit(block.inverse);
+        if (block.inverse) branches.push({ program: [programStart, inverseStart], inverse: [inverseStart, text.length] });
         break;
       }
       case "MustacheStatement":
@@ -96,7 +106,7 @@ export function skeletonOf(source: string): { text: string; segments: Segment[];
   };
   // Without processing: the ContentStatements keep their text as written, so positions count in the source.
   visit(Handlebars.parseWithoutProcessing(source));
-  return { text, segments, placeholders };
+  return { text, segments, placeholders, branches };
 }
 
 /** The source line and column (from 1) of a skeleton offset. */
@@ -198,10 +208,15 @@ export function outsideLetterProblems(file: string, source: string, partials: Re
     problems.push(
       `${at(found.top.sourceCodeLocation?.startOffset ?? 0)}: ${describedNode(found.top)} around <article class="letter">: the letter is one <article class="letter"> and nothing around it`,
     );
+  // A node in the other branch of a block than the article's (`{{#if}}<article>…{{else}}<article>…{{/if}}`) is never beside it.
+  const articleAt = found.top.sourceCodeLocation?.startOffset ?? 0;
+  const inside = (offset: number, [start, end]: [number, number]) => offset >= start && offset < end;
+  const alternative = (offset: number) =>
+    skeleton.branches.some(({ program, inverse }) => (inside(articleAt, program) && inside(offset, inverse)) || (inside(articleAt, inverse) && inside(offset, program)));
   for (const node of nodes) {
     if (node === found.top || node.nodeName === "#comment") continue;
     const location = node.sourceCodeLocation;
-    if (!location) continue;
+    if (!location || alternative(location.startOffset)) continue;
     const where = location.startOffset < (found.top.sourceCodeLocation?.startOffset ?? 0) ? "before" : "after";
     if (isElement(node)) {
       const what = isLetterArticle(node) ? 'a second <article class="letter">' : describedNode(node);

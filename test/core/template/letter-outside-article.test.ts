@@ -43,6 +43,18 @@ describe('a letter.hbs that writes something beside its <article class="letter">
       blank: "{{!-- nothing --}}\n  \n",
     });
     expect(load).not.toThrow();
+    // One article or another, by a block's branches: a fill writes one of them.
+    const article = (body: string) => `<article class="letter" lang="{{lang}}" dir="{{dir}}"><h1>{{title}}</h1>${body}</article>`;
+    const branches = await engineWith(() => `{{#if isTranslation}}\n${article("{{> translation-notice}}")}\n{{else}}\n${article("")}\n{{/if}}\n`);
+    expect(branches.load).not.toThrow();
+  });
+
+  it("still names what a branch writes beside its own article", async () => {
+    const article = `<article class="letter" lang="{{lang}}" dir="{{dir}}"><h1>{{title}}</h1></article>`;
+    const { load, lineOf } = await engineWith(() => `{{#if isTranslation}}\n${article}\n<p>{{title}}</p>\n{{else}}\n${article}\n{{/if}}\n`);
+    expect(loadError(load)).toEqual([
+      `${folder}/letter.hbs line ${lineOf("<p>{{title}}</p>")}, column 1: <p> after <article class="letter">: the letter is one <article class="letter"> and nothing after it`,
+    ]);
   });
 
   it("names markup after </article>, markup before it, and text, each by line and column, all at once", async () => {
