@@ -8,6 +8,7 @@ import { formatDataIssue, InvalidLetterDataError, LetterpressError } from "../fu
 import { SLUG_PATTERN } from "../functions/core/letter/schema";
 import { DirectoryLetterSource, type LetterSource, readingOnce } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
+import { lockExportDirectory } from "./export-lock";
 import { generateDocuments, missingLocaleLines, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { paperConflict, templatePageSize } from "./paper-flag";
@@ -170,7 +171,12 @@ withStorageFlags(
   if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter, locales)) warn(warning);
   for (const warning of templateWarnings) warn(warning);
   await prepareExportDirectory(resolve(flags.out));
-  const runtime = await startLocalRuntime(runtimeOptions(flags));
+  // One run at a time exports into a folder: two at once left files and manifest.json contradicting each other (fresh user 8b).
+  const releaseOut = await lockExportDirectory(resolve(flags.out));
+  const runtime = await startLocalRuntime(runtimeOptions(flags)).catch(async (error: unknown) => {
+    await releaseOut();
+    throw error;
+  });
   try {
     console.log(`Storing in ${runtime.description}`);
     const table = new ProgressTable(process.stdout);
@@ -214,6 +220,7 @@ withStorageFlags(
     process.exitCode = result.failures.length + result.letterFailures.length > 0 ? 1 : 0;
   } finally {
     await runtime.close();
+    await releaseOut();
   }
 });
 
