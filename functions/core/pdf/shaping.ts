@@ -12,7 +12,7 @@ const bidiJs = bidiFactory();
  * there: 👩🏽‍⚖️ in an Arabic line came out as two emoji, shaped apart.
  */
 function embeddingLevels(text: string, direction?: "ltr" | "rtl" | "auto"): ReturnType<typeof bidiJs.getEmbeddingLevels> {
-  const result = bidiJs.getEmbeddingLevels(text, direction as "ltr" | "rtl");
+  const result = bidiJs.getEmbeddingLevels(withBmpStandIns(text), direction as "ltr" | "rtl");
   const { levels } = result;
   for (let i = 0; i < text.length; ) {
     const end = graphemeClusterEnd(text, i);
@@ -22,8 +22,55 @@ function embeddingLevels(text: string, direction?: "ltr" | "rtl" | "auto"): Retu
   return result;
 }
 
-/** bidi-js, its levels one per grapheme cluster (see `embeddingLevels`). */
-export const bidi: typeof bidiJs = { ...bidiJs, getEmbeddingLevels: embeddingLevels };
+/**
+ * A BMP character of each bidi class (UAX #9, Table 4), standing in for a character outside the BMP
+ * of the same class (see `withBmpStandIns`). None is a bracket (rule N0) or a control.
+ */
+const BMP_STAND_INS: Readonly<Record<string, string>> = {
+  L: "A",
+  R: "\u05D0",
+  AL: "\u0627",
+  EN: "0",
+  ES: "+",
+  ET: "#",
+  AN: "\u0660",
+  CS: ",",
+  NSM: "\u0300",
+  BN: "\u00AD",
+  S: "\t",
+  WS: " ",
+  ON: "!",
+};
+
+const OUTSIDE_THE_BMP = /[\u{10000}-\u{10FFFF}]/gu;
+const PICTOGRAPH = /^\p{Extended_Pictographic}$/u;
+
+/**
+ * A character's bidi class: bidi-js's, except that a pictograph from U+1F300 on is ON, as every one
+ * Unicode has assigned is (bidi-js's tables predate the newest emoji, 🫨, and give them L).
+ */
+function bidiClassOf(char: string): string {
+  return char.codePointAt(0)! >= 0x1f300 && PICTOGRAPH.test(char) ? "ON" : bidiJs.getBidiCharTypeName(char);
+}
+
+/**
+ * The text with each character outside the BMP replaced by two BMP characters of its bidi class.
+ * bidi-js classifies the text's UTF-16 units one by one, so each half of a surrogate pair took the
+ * class of no character, L, and an emoji between right-to-left words was set as left-to-right text
+ * (lojjic/bidi-js#9: "שלום 🙂 B" put 🙂 with B, where UAX #9 and Chromium keep it with שלום). The
+ * stand-ins keep every UTF-16 index, so the levels belong to the text as it is.
+ */
+function withBmpStandIns(text: string): string {
+  OUTSIDE_THE_BMP.lastIndex = 0;
+  if (!OUTSIDE_THE_BMP.test(text)) return text;
+  return text.replace(OUTSIDE_THE_BMP, (char) => {
+    const standIn = BMP_STAND_INS[bidiClassOf(char)] ?? "A";
+    return standIn + standIn;
+  });
+}
+
+/** bidi-js, its levels one per grapheme cluster (see `embeddingLevels`), the newest pictographs ON (see `bidiClassOf`). */
+export const bidi: typeof bidiJs = { ...bidiJs, getEmbeddingLevels: embeddingLevels, getBidiCharTypeName: bidiClassOf as typeof bidiJs.getBidiCharTypeName };
 
 /** One glyph of a shaped run, in font units, with the text it stands for in the ToUnicode map. */
 export interface ShapedGlyph {
