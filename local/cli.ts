@@ -16,7 +16,7 @@ import { TemplateEngine } from "../functions/core/template/template-engine";
 import { loadTemplateSet } from "../functions/templates/load-template-set";
 import { ProgressTable } from "./progress-table";
 import { followLetterData } from "./follow-letter-data";
-import { templateLoadAndStylesheetWarnings } from "../functions/templates/stylesheet-warnings";
+import { templateLoadAndStylesheetWarnings } from "../functions/templates/templates-folder-warnings";
 import { PublishOrigins } from "./publish-origins";
 import { PUBLISH_ORIGINS_FILE, startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";

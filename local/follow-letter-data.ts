@@ -2,6 +2,7 @@ import { relative, resolve, sep } from "node:path";
 import { watch } from "chokidar";
 import { formatDataIssue, LetterpressError } from "../functions/core/errors";
 import { dataWarnings } from "../functions/letters/letter-source";
+import { PAGE_MESSAGES_FOLDER, pageCatalogWarnings } from "../functions/templates/page-catalogs";
 import { type LetterDataWatch, type LetterDataWatchOptions, watchLetterData } from "./data-watch";
 import { describeLetterRun } from "./letter-run-report";
 import type { PublishOrigins } from "./publish-origins";
@@ -150,6 +151,9 @@ function followTemplates(
       return;
     }
     out(`templates reloaded (${which} changed)`);
+    // A share page catalog that broke is set aside by the reload, its language's pages in English: said here, as at start,
+    // not only in the functions' log (fresh user 8a).
+    if (all || names.has(PAGE_MESSAGES_FOLDER)) for (const warning of await pageCatalogWarnings(templatesDir)) err(`warning: ${warning}`);
     const listing = await runtime.letters.listLetters();
     for (const letterId of listing.letterIds) {
       if (closed) return;

@@ -5,7 +5,7 @@ import type { WebFontSource } from "./html/web-fonts";
 import type { TextCoverage } from "./letter/letter-context";
 import type { TypesetterCaches } from "./pdf/cache";
 import type { ParsedLetter } from "./letter/parse-letter";
-import { MarkupError } from "./pdf/letter-tree";
+import { LetterShapeError, MarkupError } from "./pdf/letter-tree";
 import { UncoveredCharacterError } from "./pdf/shaping";
 import { uncoveredCharacterOfLetter } from "./letter/uncovered-at-render";
 import { markupErrorOfLetter } from "./template/markup-provenance";
@@ -66,6 +66,13 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
   } catch (error) {
     // The template's own markup was checked at load: what is left came from a field, named by its file and JSON path.
     if (error instanceof MarkupError) throw markupErrorOfLetter(error, parsed.letter, request.locale, engine);
+    // The letter's shape is letter.hbs's doing: name the file the person opens.
+    if (error instanceof LetterShapeError)
+      throw new LetterpressError(
+        "TEMPLATE_ERROR",
+        `${engine.folder}/letter.hbs (as filled): expected exactly one <article class="letter"> and nothing beside it; found ${error.found}`,
+        { cause: error },
+      );
     // A glyph no font has is the text's fault, named by the field that holds it: a retry would only repeat it.
     if (error instanceof UncoveredCharacterError) throw uncoveredCharacterOfLetter(error, parsed.letter, request.locale, request.recipientId, engine, renderer.coverage);
     throw error;

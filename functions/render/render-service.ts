@@ -77,7 +77,11 @@ export class RenderService {
 
   /** The revision names the data and everything that shapes the bytes: templates, paper, code and fonts. */
   revisionOf(parsed: ParsedLetter): string {
-    return revisionOf(parsed.letter, { templates: this.renderer.templates.forLetter(parsed.letter).set, paper: this.renderer.paper, renderer: rendererFingerprint() });
+    return revisionOf(parsed.letter, {
+      templates: this.renderer.templates.forLetter(parsed.letter, parsed.localeErrors).set,
+      paper: this.renderer.paper,
+      renderer: rendererFingerprint(),
+    });
   }
 
   /** Plans the documents of a request, refusing locales this deployment does not serve. */

@@ -87,6 +87,26 @@ describe("`npm run serve` following the templates folder", () => {
     expect(err.slice(errorsBefore).join("\n")).not.toContain("messages/de.json");
   });
 
+  it('says on the console a share page catalog the reload sets aside, with its problems, beside "templates reloaded"', async () => {
+    // It was said only in .local/functions.log: the console said "templates reloaded" and nothing else (fresh user 8a).
+    const catalogFile = join(templatesDir, "share-pages", "fr.json");
+    const original = readFileSync(catalogFile, "utf8");
+    const { "share.invalid.title": _dropped, ...catalog } = JSON.parse(original) as Record<string, string>;
+    const reloads = out.filter((line) => line.startsWith("templates reloaded")).length;
+    writeFileSync(catalogFile, `${JSON.stringify({ ...catalog, "share.not.a.key": "en trop" }, null, 2)}\n`);
+    const setAsideWarnings = () => err.filter((line) => line.startsWith("warning: ") && line.includes("share-pages/fr.json is set aside"));
+    await eventually(() => setAsideWarnings().length > 0, "the set-aside fr.json said on the console");
+    expect(out.filter((line) => line.startsWith("templates reloaded")).slice(reloads)).toEqual(["templates reloaded (share-pages changed)"]);
+    const warning = setAsideWarnings();
+    expect(warning).toHaveLength(1);
+    expect(warning[0]).toMatch(/share\.invalid\.title/);
+    expect(warning[0]).toMatch(/share\.not\.a\.key/);
+    writeFileSync(catalogFile, original);
+    await eventually(() => out.filter((line) => line.startsWith("templates reloaded")).length > reloads + 1, "the templates reloaded after fr.json was restored");
+    // Sound again: nothing more said about it.
+    expect(err.filter((line) => line.includes("share-pages/fr.json is set aside"))).toHaveLength(1);
+  });
+
   it("words the share pages with templates/share-pages as they are now, on the next request after a save", async () => {
     // A link that is not one: the refusal page, worded by the share pages' English catalog.
     const refusalHeading = async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HandlerLogger } from "../../functions/handler-logger";
 import { loadPageCatalogs, loadUsablePageCatalogs, PAGE_MESSAGES_FOLDER, pageCatalogWarnings } from "../../functions/templates/page-catalogs";
-import { templateLoadAndStylesheetWarnings } from "../../functions/templates/stylesheet-warnings";
+import { templateLoadAndStylesheetWarnings } from "../../functions/templates/templates-folder-warnings";
 import { SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
 import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { templateOffersOf } from "../../functions/core/letter/letter-context";
 import { parseLetter } from "../../functions/core/letter/parse-letter";
 import { createRenderer } from "../../functions/render/create-renderer";
-import { templateLoadAndStylesheetWarnings } from "../../functions/templates/stylesheet-warnings";
+import { templateLoadAndStylesheetWarnings } from "../../functions/templates/templates-folder-warnings";
 import { DATA_DIR, SEED_LETTER, TEMPLATES_DIR } from "../support/letters";
 
 /**
@@ -38,6 +38,16 @@ function seedFilesNaming(template: string) {
     });
 }
 
+function errorMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect((error as { code?: string }).code).toBe("TEMPLATE_ERROR");
+    return (error as Error).message;
+  }
+  throw new Error("expected a template error");
+}
+
 describe("a broken template folder in a local run", () => {
   it("is set aside: the sound templates load and their letters are checked and filled", async () => {
     const renderer = await createRenderer({ templatesDir: dir, paper: "A4", brokenTemplates: "set-aside" });
@@ -66,6 +76,31 @@ describe("a broken template folder in a local run", () => {
       expect(message).toMatch(problem);
       expect(message).not.toContain(`/${other}/`);
     }
+  });
+
+  it("says the letter's data problems beside the template's, every language's, so fixing the template reveals no second list", async () => {
+    // A template error used to hide them: a translation's missing paragraph came only once the template loaded (fresh user 8a).
+    const renderer = await createRenderer({ templatesDir: dir, paper: "A4", brokenTemplates: "set-aside" });
+    const files = seedFilesNaming("shouting").map(({ name, bytes }) => {
+      const json = JSON.parse(bytes.toString("utf8"));
+      if (name === "fr.json") json.paragraphs = json.paragraphs.slice(0, -1);
+      if (name === "ru.json") delete json.signatories[Object.keys(json.signatories)[0]!];
+      return { name, bytes: Buffer.from(JSON.stringify(json)) };
+    });
+    const parsed = parseLetter(SEED_LETTER, files, [], { templates: templateOffersOf(renderer.templates) });
+    expect([...parsed.localeErrors.keys()].sort()).toEqual(["fr", "ru"]);
+    const message = errorMessage(() => renderer.templates.forLetter(parsed.letter, parsed.localeErrors));
+    const lines = message.split("\n");
+    expect(lines[0]).toMatch(/shouting\/letter\.hbs line \d+, column \d+: \{\{shout …\}\} calls a helper/);
+    const beside = lines.indexOf("and the letter's data problems, which the template's do not hide (2):");
+    expect(beside).toBeGreaterThan(0);
+    expect(lines.slice(beside + 1)).toEqual([
+      expect.stringMatching(/^ {2}unsc-dprk-2015\/fr\.json: paragraphs\[\d+\]: missing/),
+      expect.stringMatching(/^ {2}unsc-dprk-2015\/ru\.json: signatories/),
+    ]);
+    // A letter whose languages are sound: the template's problems alone, as before.
+    const sound = parseLetter(SEED_LETTER, seedFilesNaming("shouting"), [], { templates: templateOffersOf(renderer.templates) });
+    expect(errorMessage(() => renderer.templates.forLetter(sound.letter, sound.localeErrors))).not.toContain("data problems");
   });
 
   it("a template name that no folder has is still 'no template', offering only the templates that load", async () => {

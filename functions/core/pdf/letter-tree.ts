@@ -236,6 +236,17 @@ export class MarkupError extends LetterpressError {
   }
 }
 
+/**
+ * A filled letter that is not one `<article class="letter">` with nothing beside it: the template's
+ * letter.hbs wrote it (its markup is checked when it loads, so what is left came through a `{{ }}`
+ * or a partial); render-document.ts names the template's file.
+ */
+export class LetterShapeError extends LetterpressError {
+  constructor(readonly found: string) {
+    super("TEMPLATE_ERROR", `filled template: expected exactly one <article class="letter"> and nothing beside it; found ${found}`);
+  }
+}
+
 function where(element: Element): string {
   const line = element.sourceCodeLocation?.startLine;
   return `filled template${line ? ` line ${line}` : ""}`;
@@ -267,7 +278,10 @@ export function parseLetter(filledTemplate: string, sourceCodeLocationInfo = fal
     article.tagName !== "article" ||
     !attribute(article, "class")?.split(/\s+/).includes("letter")
   ) {
-    throw new LetterpressError("TEMPLATE_ERROR", 'filled template: expected exactly one <article class="letter">');
+    const stray = [...roots, ...body.childNodes.filter((n) => n !== main && !isBlank(n))].find((n) => n !== article || !isElement(n) || n.tagName !== "article");
+    throw new LetterShapeError(
+      stray === undefined ? "nothing" : isElement(stray) ? describe(stray) : `text "${(stray as DefaultTreeAdapterTypes.TextNode).value.trim().slice(0, 40)}"`,
+    );
   }
   checkVocabulary(article);
   const lang = attribute(article, "lang") ?? "";

@@ -3,7 +3,7 @@ import { LetterpressError } from "../errors";
 import { LETTER_WORDS, type LetterWord } from "../letter/schema";
 import type { TemplateAssets } from "../images/image-source";
 import type { LocaleId, LocaleOverrides } from "../locales";
-import { templateMarkupProblems } from "./template-markup";
+import { outsideLetterProblems, templateMarkupProblems } from "./template-markup";
 import { inlinePartialNames, missingPartialProblems, templateSyntaxProblem, withBlocksClosed } from "./template-syntax";
 import { type CatalogLayout, checkTemplateCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues, type PrintedMessage } from "./message-catalog";
 import { type PreparedTemplates, preparedMessage, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
@@ -147,6 +147,15 @@ export class TemplateEngine {
         ]),
       ),
     );
+    // What the filled letter would hold outside its one <article class="letter">: found now, with its file and line, not at render.
+    for (const [file, source] of unchecked("letter" in set.templates ? [[`${this.folder}/letter.hbs`, set.templates["letter"]!]] : []))
+      markup.push(
+        ...outsideLetterProblems(
+          file,
+          source,
+          Object.fromEntries(Object.entries(set.partials).map(([name, partial]) => [name, { file: `${this.folder}/partials/${name}.hbs`, source: partial }])),
+        ),
+      );
     // Helpers the template does not have, in every source (page.hbs too), and the images the letter's sources write:
     // found now, all at once, rather than one per run when a line that calls them is filled. A source prepared at
     // bundling time was walked for both there (a Lambda's cold start does not walk them again): one that calls no

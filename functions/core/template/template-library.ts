@@ -226,16 +226,17 @@ export class TemplateLibrary {
 
   /**
    * The engine of the template a letter names. A template set aside fails with its problems
-   * (TEMPLATE_ERROR). An unknown name is an error in the letter's data,
+   * (TEMPLATE_ERROR), and with the problems of the letter's languages (`localeErrors`, by locale) after them. An unknown name is an error in the letter's data,
    * naming letter.json, the field and the templates there are.
    */
-  forLetter(letter: Letter): TemplateEngine {
+  forLetter(letter: Letter, localeErrors?: ReadonlyMap<string, Error>): TemplateEngine {
     const name = letter.facts.template;
     const engine = this.engines.get(name);
     if (engine) return engine;
-    // A template set aside: the letter fails with that template's problems, as a strict run would.
+    // A template set aside: the letter fails with that template's problems, as a strict run would, and with the
+    // problems of its languages' data beside them, so fixing the template does not reveal a second list (fresh user 8a).
     const broken = this.broken.get(name);
-    if (broken !== undefined) throw new LetterpressError("TEMPLATE_ERROR", broken);
+    if (broken !== undefined) throw new LetterpressError("TEMPLATE_ERROR", [broken, ...dataProblemsBeside(localeErrors)].join("\n"));
     throw new InvalidLetterDataError([
       {
         file: `${letter.facts.id}/${LETTER_FACTS_FILE}`,
@@ -244,4 +245,15 @@ export class TemplateLibrary {
       },
     ]);
   }
+}
+
+/** The problems of a letter's languages, as lines to follow a set-aside template's: none when every language is sound. */
+function dataProblemsBeside(localeErrors: ReadonlyMap<string, Error> | undefined): string[] {
+  const lines = [...(localeErrors ?? new Map<string, Error>())]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([, error]) =>
+      (error instanceof LetterpressError && error.code !== "INVALID_DATA" && error.code !== "STALE_TRANSLATION" ? `${error.code}: ${error.message}` : error.message).split("\n"),
+    );
+  const unique = [...new Set(lines)];
+  return unique.length === 0 ? [] : [`and the letter's data problems, which the template's do not hide (${unique.length}):`, ...unique.map((line) => `  ${line}`)];
 }

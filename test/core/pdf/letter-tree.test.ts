@@ -72,6 +72,7 @@ describe("parseLetter", () => {
   });
 
   it("refuses a fragment that is not one letter article", () => {
-    expect(errorOf(() => parseLetter("<p>loose</p>")).message).toBe('filled template: expected exactly one <article class="letter">');
+    expect(errorOf(() => parseLetter("<p>loose</p>")).message).toBe('filled template: expected exactly one <article class="letter"> and nothing beside it; found <p>');
+    expect(errorOf(() => parseLetter('<article class="letter"></article>\nthanks')).message).toMatch(/found text "thanks"$/);
   });
 });
