@@ -155,24 +155,32 @@ describe("the font stack of a script", () => {
     expect(stack.endsWith(`, ${generic}`)).toBe(true);
   });
 
-  it("is the serif family's for a script the registry does not list (Ethiopic), not undefined", () => {
-    expect(fontStackOf("Ethi").startsWith(`"Noto Serif", `)).toBe(true);
+  it("is the serif family's for a script the registry does not list (Tibetan), not undefined", () => {
+    expect(fontStackOf("Tibt").startsWith(`"Noto Serif", `)).toBe(true);
   });
 
-  it.each(["Latn", "Arab", "Hans", "Kore", "Ethi"])("for %s lists every family of the registry once, the CJK families last, and no face of the reader's machine", (script) => {
-    const names = fontStackOf(script)
-      .split(", ")
-      .slice(0, -1)
-      .map((name) => JSON.parse(name) as string);
-    const registry = Object.values(FAMILIES).map((family) => family.name);
-    expect([...names].sort()).toEqual([...registry].sort());
-    // The HTML edition embeds each face the PDF falls back to; the browser finds it only in the stack.
-    expect(names[0]).toBe(FAMILIES[primaryFamilyOf(script)].name);
-    // After the body family, the large CJK faces come last, as in the PDF's fallback order.
-    const isCjk = (name: string) => /^Noto Sans (SC|TC|JP|KR)$/.test(name);
-    const rest = names.slice(1).map(isCjk);
-    expect(rest).toEqual([...rest].sort((a, b) => Number(a) - Number(b)));
+  it("starts with the script's own family where the registry has one (Ethiopic, Khmer)", () => {
+    expect(fontStackOf("Ethi").startsWith(`"Noto Sans Ethiopic", `)).toBe(true);
+    expect(fontStackOf("Khmr").startsWith(`"Noto Sans Khmer", `)).toBe(true);
   });
+
+  it.each(["Latn", "Arab", "Hans", "Kore", "Ethi", "Tibt"])(
+    "for %s lists every family of the registry once, the CJK families last, and no face of the reader's machine",
+    (script) => {
+      const names = fontStackOf(script)
+        .split(", ")
+        .slice(0, -1)
+        .map((name) => JSON.parse(name) as string);
+      const registry = Object.values(FAMILIES).map((family) => family.name);
+      expect([...names].sort()).toEqual([...registry].sort());
+      // The HTML edition embeds each face the PDF falls back to; the browser finds it only in the stack.
+      expect(names[0]).toBe(FAMILIES[primaryFamilyOf(script)].name);
+      // After the body family, the large CJK faces come last, as in the PDF's fallback order.
+      const isCjk = (name: string) => /^Noto Sans (SC|TC|JP|KR)$/.test(name);
+      const rest = names.slice(1).map(isCjk);
+      expect(rest).toEqual([...rest].sort((a, b) => Number(a) - Number(b)));
+    },
+  );
 });
 
 describe("renderHtml on optional facts", () => {
