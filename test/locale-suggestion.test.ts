@@ -34,17 +34,28 @@ describe("what a person is told about a language asked for", () => {
     );
   });
 
-  /** fresh7 item 13: `--locale zh-Hant` was told `--locale zh` (Simplified): a suggestion never changes the script or the region. */
+  /**
+   * fresh7 item 13: `--locale zh-Hant` was told `--locale zh` (Simplified): a suggestion never changes the
+   * script or the region. fresh user 8a, item 7: the same language in another script is named as such, with
+   * both scripts (`--locale sr` got no word of the data's sr-Latn), never as "did you mean".
+   */
   it.each([
-    ["zh-Hant", ["zh", "en"]],
-    ["zh-TW", ["zh", "zh-Hans"]],
-    ["zh-Hans", ["zh-Hant", "zh-TW"]],
-    ["sr-Cyrl", ["sr-Latn", "en"]],
-    ["sr-Latn", ["sr", "sr-Cyrl"]],
+    ["zh-Hant", ["zh", "en"], "zh-Hant's Traditional, Hant: --locale zh (Simplified, Hans)"],
+    ["zh-TW", ["zh", "zh-Hans"], "zh-TW's Traditional, Hant: --locale zh (Simplified, Hans) or --locale zh-Hans (Simplified, Hans)"],
+    ["zh-Hans", ["zh-Hant", "zh-TW"], "zh-Hans's Simplified, Hans: --locale zh-Hant (Traditional, Hant) or --locale zh-TW (Traditional, Hant)"],
+    ["sr-Cyrl", ["sr-Latn", "en"], "sr-Cyrl's Cyrillic, Cyrl: --locale sr-Latn (Latin, Latn)"],
+    ["sr-Latn", ["sr", "sr-Cyrl"], "sr-Latn's Latin, Latn: --locale sr (Cyrillic, Cyrl) or --locale sr-Cyrl (Cyrillic, Cyrl)"],
+    ["az-Arab", ["az", "az-Latn"], "az-Arab's Arabic, Arab: --locale az (Latin, Latn) or --locale az-Latn (Latin, Latn)"],
+  ])("suggests nothing for %s when only another script is there, and names that script", (written, languages, other) => {
+    expect(localeProblem(written, languages, FLAG_WORDING)).toBe(
+      `--locale ${written}: the letters have no ${written} translation; the letters have it in another script than ${other} (languages of the data: ${[...languages].sort().join(", ")})`,
+    );
+  });
+
+  it.each([
     ["pt-PT", ["pt-BR", "en"]],
     ["en-GB", ["en-US", "en-AU"]],
-    ["az-Arab", ["az", "az-Latn"]],
-  ])("suggests nothing for %s when only another script or region is there", (written, languages) => {
+  ])("suggests nothing for %s when only another region is there", (written, languages) => {
     expect(localeProblem(written, languages, FLAG_WORDING)).toBe(
       `--locale ${written}: the letters have no ${written} translation (languages of the data: ${[...languages].sort().join(", ")})`,
     );
