@@ -2,6 +2,7 @@ import { unlinkSync } from "node:fs";
 import { open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { LetterpressError } from "../functions/core/errors";
+import { isAlive } from "./process-alive";
 
 /** The file that says a `generate` run is exporting into a folder: its process id and start time, as JSON. */
 export const EXPORT_LOCK_FILE = ".letterpress-export.lock";
@@ -9,16 +10,6 @@ export const EXPORT_LOCK_FILE = ".letterpress-export.lock";
 interface LockHolder {
   pid: number;
   startedAt: string;
-}
-
-/** Whether a process with this id is running (signal 0 tests for it without sending anything; EPERM: it runs as another user). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function holderOf(path: string): Promise<LockHolder | undefined> {
@@ -49,7 +40,7 @@ export async function lockExportDirectory(outDir: string): Promise<() => Promise
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw error;
       const holder = await holderOf(path);
-      if (holder && holder.pid !== process.pid && isRunning(holder.pid)) {
+      if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
         throw new LetterpressError(
           "INVALID_REQUEST",
           `--out ${outDir}: another generate run (process ${holder.pid}, started ${holder.startedAt}) is exporting there; wait for it to end, or give this run another --out (${EXPORT_LOCK_FILE} there says which run holds it)`,

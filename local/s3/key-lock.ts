@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { open, readFile, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
+import { isAlive } from "../process-alive";
 
 /**
  * A lock per object key that holds across processes: `npm run serve` and `npm run generate` may
@@ -62,16 +63,6 @@ async function inProcessTurn<T>(id: string, work: () => Promise<T>): Promise<T> 
   } finally {
     done();
     if (queues.get(id) === mine) queues.delete(id);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -6,6 +6,20 @@ import { extractBoth } from "./pdf-inspect";
  * when an extractor changes, so the workaround can be revisited.
  */
 
+/** A PDF file of these objects, numbered from 1 (the first the catalog), with its cross-reference table. */
+function assembled(objects: readonly string[]): Buffer {
+  let pdf = "%PDF-1.7\n";
+  const offsets = objects.map((object, i) => {
+    const offset = pdf.length;
+    pdf += `${i + 1} 0 obj\n${object}\nendobj\n`;
+    return offset;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, "latin1");
+}
+
 /**
  * A one-page PDF drawing `content` with Helvetica as /F1, Courier as /F2 (another face) and Helvetica again as
  * /F3 (another font resource of the same name), all with a ToUnicode CMap of `toUnicode` (bfchar entries) when given.
@@ -31,16 +45,7 @@ function minimalPdf(content: string, toUnicode?: Readonly<Record<string, string>
     `<< /Length ${cmap?.length ?? 0} >>\nstream\n${cmap ?? ""}\nendstream`,
     `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding${cmap ? " /ToUnicode 7 0 R" : ""} >>`,
   ];
-  let pdf = "%PDF-1.7\n";
-  const offsets = objects.map((object, i) => {
-    const offset = pdf.length;
-    pdf += `${i + 1} 0 obj\n${object}\nendobj\n`;
-    return offset;
-  });
-  const xref = pdf.length;
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, "latin1");
+  return assembled(objects);
 }
 
 const TWO_LINES = "BT /F1 12 Tf 20 150 Td (well-known long-) Tj 0 -14 Td (standing text) Tj ET";
@@ -269,16 +274,7 @@ function compositePdf(content: string, cidFontName?: string): Buffer {
     descriptor("AAAAAA+StandInSerif"),
     descriptor("BAAAAA+StandInEmoji"),
   ];
-  let pdf = "%PDF-1.7\n";
-  const offsets = objects.map((object, i) => {
-    const offset = pdf.length;
-    pdf += `${i + 1} 0 obj\n${object}\nendobj\n`;
-    return offset;
-  });
-  const xref = pdf.length;
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, "latin1");
+  return assembled(objects);
 }
 
 /*
