@@ -65,8 +65,14 @@ export function readCatalogFile(file: string, text: string): { messages: Message
     return unreadable(issue?.message ?? "malformed JSON");
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return unreadable("expected an object of message key -> ICU message");
-  const positions = keyPositions(text);
-  const where = (key: string) => (positions[key] ? ` line ${positions[key].line}, column ${positions[key].column}` : "");
+  // Where each key is written is another scan of the file, made only when a problem is said: a sound
+  // catalog is read at every cold start and never asks.
+  let positions: Record<string, { line: number; column: number }> | undefined;
+  const positionsOf = () => (positions ??= keyPositions(text));
+  const where = (key: string) => {
+    const at = positionsOf()[key];
+    return at ? ` line ${at.line}, column ${at.column}` : "";
+  };
   // A message written twice would lose one in silence (JSON.parse keeps the last).
   const problems: string[] = findDuplicateKeys(file, text).map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
   const { [LOCALE_SETTINGS_KEY]: settings, ...written } = value as Record<string, unknown>;
@@ -88,7 +94,13 @@ export function readCatalogFile(file: string, text: string): { messages: Message
         `${file}${where(LOCALE_SETTINGS_KEY)}: ${parsed.error.issues.map((issue) => `${[LOCALE_SETTINGS_KEY, ...issue.path].join(".")}: ${issue.message}`).join("; ")}`,
       );
   }
-  return { messages, overrides, layout: { positions, unreadableKeys }, problems };
+  const layout: CatalogLayout = {
+    get positions() {
+      return positionsOf();
+    },
+    unreadableKeys,
+  };
+  return { messages, overrides, layout, problems };
 }
 
 /** Where the file writes each key of its top-level object (1-based line and column of the key's name), by jsonc-parser's scan. */

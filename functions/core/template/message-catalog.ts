@@ -251,10 +251,7 @@ export function checkCatalogs(
   layouts: Readonly<Partial<Record<LocaleId, CatalogLayout>>> = {},
 ): string[] {
   const problems: string[] = [];
-  const keyAt = (locale: string, key: string) => {
-    const position = layouts[locale as LocaleId]?.positions[key];
-    return `messages/${locale}.json${position ? ` line ${position.line}, column ${position.column}` : ""}: ${key}`;
-  };
+  const keyAt = (locale: string, key: string) => catalogKeyAt(layouts, locale as LocaleId, key);
   const source = catalogs[sourceLocale];
   if (!source) return [`messages/${sourceLocale}.json: missing; it is the source catalog`];
   const argumentsOf = (locale: string, key: string, message: string): Set<string> | undefined => {
@@ -298,7 +295,14 @@ export function checkCatalogs(
  * How a catalog file is written, for its problems to name lines: where each key is (1-based line and
  * column of its name), and what of it could not be read, which its reader has said already.
  */
+/** `messages/fr.json line 12, column 3: footer.page`: a catalog's key where its file writes it, when its layout is known. */
+function catalogKeyAt(layouts: Readonly<Partial<Record<LocaleId, CatalogLayout>>>, locale: LocaleId, key: string): string {
+  const position = layouts[locale]?.positions[key];
+  return `messages/${locale}.json${position ? ` line ${position.line}, column ${position.column}` : ""}: ${key}`;
+}
+
 export interface CatalogLayout {
+  /** The 1-based line and column of each top-level key; read from the file only when a problem asks (catalog-folder.ts). */
   positions: Readonly<Record<string, { line: number; column: number }>>;
   /** Keys whose value is not a message string: left out of the catalog, but not missing from the file. */
   unreadableKeys?: readonly string[];
@@ -350,11 +354,7 @@ export function checkTemplateCatalogs(
   const problems: string[] = [];
   const locales = (Object.keys(catalogs) as LocaleId[]).sort();
   const file = (locale: string) => `messages/${locale}.json`;
-  // `messages/fr.json line 12, column 3: footer.page`: the key where the file writes it, when its layout is known.
-  const keyAt = (locale: LocaleId, key: string) => {
-    const position = layouts[locale]?.positions[key];
-    return `${file(locale)}${position ? ` line ${position.line}, column ${position.column}` : ""}: ${key}`;
-  };
+  const keyAt = (locale: LocaleId, key: string) => catalogKeyAt(layouts, locale, key);
   // Files that do not parse: not counted among those that lack a key (nobody knows what they hold); their own error is said by their reader.
   const unknown = (Object.keys(layouts) as LocaleId[]).filter((locale) => layouts[locale]?.unreadable && !catalogs[locale]).sort();
   const uncounted = unknown.length === 0 ? "" : ` (${unknown.map(file).join(", ")}, which cannot be read, ${unknown.length === 1 ? "is" : "are"} not counted)`;
