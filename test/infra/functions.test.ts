@@ -98,8 +98,8 @@ describe("functions", () => {
       xray,
       { Action: "s3:GetObject", Effect: "Allow", Resource: [objects("letters/"), objects("shares/")] },
       { Action: "s3:PutObject", Effect: "Allow", Resource: objects("shares/") },
-      // Unconditioned, so S3 answers 404 (not 403) for a missing key: see least-privilege.test.ts.
-      { Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn },
+      // IfExists, so S3 still answers 404 (not 403) for a missing key: see least-privilege.test.ts.
+      { Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn, Condition: { StringLikeIfExists: { "s3:prefix": ["letters/*", "shares/*"] } } },
       { Action: "secretsmanager:GetSecretValue", Effect: "Allow", Resource: { Ref: logicalId(stack, stack.download.shareKeys.secret) } },
       { Action: "lambda:InvokeFunction", Effect: "Allow", Resource: { "Fn::GetAtt": [renderId, "Arn"] } },
     ]);
