@@ -1,9 +1,10 @@
-import { CfnOutput, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { Aspects, CfnOutput, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import type { Code } from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import { ENV } from "../functions/deployment-contract";
 import type { InfraConfig } from "./config";
 import { DocumentsBucket } from "./constructs/documents-bucket";
+import { FunctionLogGroups } from "./function-log-groups";
 import { DownloadApi } from "./constructs/download-api";
 import { OperationsAlarms } from "./constructs/operations-alarms";
 import { RenderPipeline } from "./constructs/render-pipeline";
@@ -23,6 +24,8 @@ export class LetterpressStack extends Stack {
 
   constructor(scope: Construct, id: string, props: LetterpressStackProps) {
     super(scope, id, props);
+    // Every function, CDK's helpers included, logs to a group with retention.
+    Aspects.of(this).add(new FunctionLogGroups());
     const { config } = props;
     const code = props.codeOverride ? { codeOverride: props.codeOverride } : {};
 
