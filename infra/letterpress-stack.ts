@@ -46,7 +46,7 @@ export class LetterpressStack extends Stack {
     }));
     const download = (this.download = new DownloadApi(this, "Download", {
       documents,
-      renderFunction: render.renderer.function,
+      renderFunction: render.onDemandRenderer.function,
       environment,
       stage: config.stage,
       peopleSignIn: config.peopleSignIn,
@@ -56,13 +56,13 @@ export class LetterpressStack extends Stack {
     }));
     const alarms = (this.alarms = new OperationsAlarms(this, "Alarms", {
       deadLetterQueue: render.deadLetterQueue,
-      functions: { Render: render.renderer.function, Download: download.downloader.function },
+      functions: { Render: render.renderer.function, OnDemandRender: render.onDemandRenderer.function, Download: download.downloader.function },
       renderLogs: render.renderer.logGroup,
       refusedShareLinkThreshold: config.shares.refusedAlarmThreshold,
       ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
     }));
 
-    for (const role of [render.renderer.role, download.downloader.role]) {
+    for (const role of [render.renderer.role, render.onDemandRenderer.role, download.downloader.role]) {
       Validations.of(role).acknowledge({
         id: "AwsSolutions-IAM5[Resource::*]",
         reason: "X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource *.",
