@@ -354,9 +354,17 @@ function deflateOnce(bytes: Uint8Array): Uint8Array {
  */
 const CONTENTS = cacheKind<string, DeflatedPiece>("contents", { sizeOf: (key, piece) => LruCache.weigh.string(key) + LruCache.weigh.bytes(piece.bytes) + 32 });
 
+/**
+ * A first page shorter than this is deflated whole: its few pieces (3-4 at 1 in 12) leave the one a
+ * reader's lines fall in and the one after most of the page, and their setup (a zlib stream and a
+ * dictionary each) cost more than they saved (zh, 20 KB: 19.7 -> 15.5 KB deflated anew, warm-ab
+ * B/A CPU 1.036-1.051, where he, th, es, ar at 26-67 KB gained 4-7%).
+ */
+const PIECES_FROM_BYTES = 24 * 1024;
+
 function deflateContent(caches: TypesetterCaches, bytes: Buffer, pageIndex: number): Uint8Array {
   const contentCache = caches.of(CONTENTS);
-  if (pageIndex === 0) return deflateInPieces(bytes, contentCache, PAGE_CONTENT_DEFLATE);
+  if (pageIndex === 0 && bytes.length >= PIECES_FROM_BYTES) return deflateInPieces(bytes, contentCache, PAGE_CONTENT_DEFLATE);
   // "page:" keeps a whole page's key apart from a piece's (two digests).
   const key = `page:${createHash("sha256").update(bytes).digest("base64")}`;
   let out = contentCache.get(key);

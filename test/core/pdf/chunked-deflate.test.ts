@@ -1,4 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { deflateRawSync, deflateSync, inflateSync, constants as zlibConstants } from "node:zlib";
+import { renderDocument } from "../../../functions/core/render-document";
+import { createRenderer } from "../../../functions/render/create-renderer";
+import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR } from "../../support/letters";
+import { run, toFile } from "./pdf-inspect";
 import { adler32, combineAdler32, contentPieces, type DeflatedPiece, deflateInPieces } from "../../../functions/core/pdf/chunked-deflate";
 
 const OPTIONS = { level: 7, strategy: zlibConstants.Z_FILTERED };
@@ -89,5 +94,29 @@ describe("Adler-32", () => {
       }
     }
     expect(adler32(Buffer.from("Wikipedia"))).toBe(0x11e60398);
+  });
+});
+
+describe("a rendered letter's page content", () => {
+  /** The raw (still deflated) content streams of each page, in page order, read with qpdf. */
+  function rawContents(pdf: Buffer): Buffer[] {
+    const file = toFile(pdf);
+    const json = JSON.parse(run("qpdf", ["--json", file])) as { pages: { contents: string[] }[] };
+    return json.pages.map((page) => execFileSync("qpdf", [`--show-object=${page.contents[0]!.split(" ")[0]}`, "--raw-stream-data", file]));
+  }
+
+  it("is page one in pieces (sync-flushed blocks, checked by inflating) and later pages whole", async () => {
+    const { bytes } = await renderDocument(await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" }), await loadSeedLetter(), {
+      letterId: SEED_LETTER,
+      locale: "ar",
+      format: "pdf",
+      recipientId: null,
+    });
+    const [first, ...later] = rawContents(bytes);
+    const syncFlush = Buffer.from([0, 0, 0xff, 0xff]);
+    expect(first!.indexOf(syncFlush)).toBeGreaterThan(0);
+    expect(inflateSync(first!).toString("latin1")).toContain("\nET\n");
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((page) => page.equals(deflateSync(inflateSync(page), OPTIONS)))).toBe(true);
   });
 });
