@@ -5,7 +5,8 @@
  * replays the measured letters' streams through each way of deflating them, with a cache that holds
  * what the warm-ups left (as a warm process's would): whole (sha256 of the page, deflated on a
  * miss: the old way) and pieces of several shapes (later pages whole). Prints per letter: pieces of
- * page one, pieces deflated anew, ms (best of `--repeat` replays: the machine is shared), and the
+ * page one / pieces deflated anew, KB of content deflated anew, ms (best of `--repeat` replays: the
+ * machine is shared; the KB are the steadier figure), and the
  * deflated KB of all pages. Same bytes in, so the figures compare the deflating alone.
  *
  *   npx tsx bench/ab/content-chunks.ts [--locales he,th,es,en,ar,zh] [--docs 25] [--repeat 7]
