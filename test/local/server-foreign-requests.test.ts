@@ -86,7 +86,11 @@ describe("the local server refuses requests other web pages make", () => {
   });
 
   it("takes a share from its own page (same Origin, JSON) and from a program (no Origin)", async () => {
-    for (const headers of [{ origin: `http://${own}`, "sec-fetch-site": "same-origin" }, {}, { origin: `http://localhost:${new URL(running.baseUrl).port}` }]) {
+    for (const headers of <Record<string, string>[]>[
+      { origin: `http://${own}`, "sec-fetch-site": "same-origin" },
+      {},
+      { origin: `http://localhost:${new URL(running.baseUrl).port}` },
+    ]) {
       const reply = await send(running.baseUrl, "POST", sharePath, { host: own, "content-type": "application/json; charset=utf-8", ...headers }, "{}");
       expect(reply.status).toBe(201);
     }
