@@ -24,7 +24,9 @@ export function toApiGatewayEvent(
       return segment ?? "";
     }
   };
-  const query = Object.fromEntries(url.searchParams);
+  // As API Gateway gives them: a parameter named twice has its values joined with commas.
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   return {
     version: "2.0",
     routeKey,

@@ -123,6 +123,12 @@ export class ShareService {
     return { defaultSeconds: this.defaultLifetimeSeconds, maxSeconds: this.maxLifetimeSeconds };
   }
 
+  /** Why a share may not live `lifetime` seconds (what was expected and what came), or undefined when it may. */
+  lifetimeRefusal(lifetime: number): string | undefined {
+    if (Number.isInteger(lifetime) && lifetime >= MIN_SHARE_LIFETIME_SECONDS && lifetime <= this.maxLifetimeSeconds) return undefined;
+    return `expected whole seconds from ${MIN_SHARE_LIFETIME_SECONDS} to ${this.maxLifetimeSeconds} (${describeDays(this.maxLifetimeSeconds)}), got ${lifetime}`;
+  }
+
   /**
    * Makes a link to one document. The lifetime is checked first (refused, never shortened), then the
    * document must exist or be made now, and the share is stored before the token is handed out, so
@@ -130,12 +136,8 @@ export class ShareService {
    */
   async create(request: CreateShareRequest): Promise<CreatedShare> {
     const lifetime = request.lifetimeSeconds ?? this.defaultLifetimeSeconds;
-    if (!Number.isInteger(lifetime) || lifetime < MIN_SHARE_LIFETIME_SECONDS || lifetime > this.maxLifetimeSeconds) {
-      throw new LetterpressError(
-        "INVALID_REQUEST",
-        `lifetimeSeconds: expected whole seconds from ${MIN_SHARE_LIFETIME_SECONDS} to ${this.maxLifetimeSeconds} (${describeDays(this.maxLifetimeSeconds)}), got ${lifetime}`,
-      );
-    }
+    const refused = this.lifetimeRefusal(lifetime);
+    if (refused !== undefined) throw new LetterpressError("INVALID_REQUEST", `lifetimeSeconds: ${refused}`);
     const { letterId, locale, format, recipientId } = request;
     const document = await this.options.documents.current({ letterId, locale, format, recipientId });
     const now = this.options.clock();
