@@ -53,7 +53,7 @@ describe("a share page catalog with a problem", () => {
         file: "templates/share-pages/sr-Latn.json",
         problems: [
           "templates/share-pages/sr-Latn.json: share.error.ask: missing; every locale needs every key of templates/share-pages/en.json",
-          "templates/share-pages/sr-Latn.json line 13, column 3: share.error.contact: unexpected key; it is not in templates/share-pages/en.json",
+          "templates/share-pages/sr-Latn.json line 15, column 3: share.error.contact: unexpected key; it is not in templates/share-pages/en.json",
         ],
       },
     ]);
@@ -105,7 +105,7 @@ describe("a share page catalog with a problem", () => {
     expect(warning).toBeDefined();
     expect(warning).toContain("refused share links in its language show the English pages");
     expect(warning).toContain("  templates/share-pages/sr-Latn.json: share.error.ask: missing; every locale needs every key of templates/share-pages/en.json");
-    expect(warning).toContain("  templates/share-pages/sr-Latn.json line 13, column 3: share.error.contact: unexpected key");
+    expect(warning).toContain("  templates/share-pages/sr-Latn.json line 15, column 3: share.error.contact: unexpected key");
     // The shipped catalogs: nothing to say.
     expect(await pageCatalogWarnings(TEMPLATES_DIR)).toEqual([]);
     // No share-pages folder at all: said as missing, with what it holds.

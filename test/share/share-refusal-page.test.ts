@@ -9,7 +9,7 @@ import { negotiateLocale, REFUSAL_PAGE_CSP, renderRefusalPage, type RefusalPageK
 import { loadPageCatalogs } from "../../functions/templates/page-catalogs";
 import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
 
-const KINDS: RefusalPageKind[] = ["expired", "revoked", "gone", "invalid", "error"];
+const KINDS: RefusalPageKind[] = ["expired", "revoked", "gone", "updating", "invalid", "error"];
 
 describe("the refused-link page", () => {
   let catalogs: Awaited<ReturnType<typeof loadPageCatalogs>>;
