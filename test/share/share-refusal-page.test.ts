@@ -31,7 +31,7 @@ describe("the refused-link page", () => {
       expect(title).toEqual(heading);
       expect(findAll(document, byTag("p")).map(textContent)).toEqual([
         catalogs[locale]![`share.${kind}.body`],
-        catalogs[locale]![kind === "error" ? "share.error.ask" : "share.askSharer"],
+        catalogs[locale]![kind === "error" || kind === "updating" ? "share.error.ask" : "share.askSharer"],
       ]);
       expect(findAll(document, byTag("main"))).toHaveLength(1);
       expect(findAll(document, (element) => ["script", "img", "link", "iframe", "form"].includes(element.tagName))).toEqual([]);
@@ -42,7 +42,7 @@ describe("the refused-link page", () => {
   });
 
   it("answers 410 for a link that was good, 404 for one that never was, 503 for our failure", () => {
-    expect(KINDS.map((kind) => renderRefusalPage(kind, "en", catalogs).statusCode)).toEqual([410, 410, 410, 404, 503]);
+    expect(KINDS.map((kind) => renderRefusalPage(kind, "en", catalogs).statusCode)).toEqual([410, 410, 410, 503, 404, 503]);
   });
 
   it("is valid HTML with no inline style the policy does not allow", async () => {
