@@ -2,7 +2,7 @@ import { SHIPPED_LOCALES } from "../support/letters";
 import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { HtmlValidate } from "html-validate";
 import { localeInfo } from "../../functions/core/locales";
 import { negotiateLocale, REFUSAL_PAGE_CSP, renderRefusalPage, type RefusalPageKind } from "../../functions/share/share-refusal-page";
@@ -92,7 +92,7 @@ describe("the refused-link page", () => {
   });
 
   it("refuses share-page catalogs that would fail or fall back when printed, naming every file and key at once", async () => {
-    const copy = mkdtempSync(join(tmpdir(), "letterpress-share-pages-"));
+    const copy = join(mkdtempSync(join(tmpdir(), "letterpress-share-pages-")), "templates");
     try {
       cpSync(join(__dirname, "../../templates/share-pages"), join(copy, "share-pages"), { recursive: true });
       const edit = (locale: string, change: (catalog: Record<string, string>) => void) => {
@@ -114,7 +114,7 @@ describe("the refused-link page", () => {
       await expect(refused).rejects.toThrow(/templates\/share-pages\/he\.json line 1, column \d+: share\.expired\.title: <b> is a rich-text tag/);
       await expect(refused).rejects.toThrow("templates/share-pages/fr.json: share.gone.body: missing");
     } finally {
-      rmSync(copy, { recursive: true, force: true });
+      rmSync(dirname(copy), { recursive: true, force: true });
     }
   });
 });
