@@ -36,6 +36,8 @@ describe("the local server refuses requests other web pages make", () => {
     stack = await startLocalStack();
     running = await stack.listen();
     own = new URL(running.baseUrl).host;
+    // The letter published (rendered on demand), so its shares can be listed (an unknown letter's are a 404).
+    expect((await send(running.baseUrl, "GET", `/letters/${SEED_LETTER}/en/pdf`, { host: own })).status).toBe(302);
   });
   afterAll(async () => {
     await running.close();
