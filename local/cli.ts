@@ -11,7 +11,7 @@ import { exportDocuments, prepareExportDirectory } from "./export";
 import { lockExportDirectory } from "./export-lock";
 import { generateDocuments, missingLocaleLines, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
-import { paperConflict, templatePageSize } from "./paper-flag";
+import { paperConflicts, type TemplatePageSize, templatePageSize } from "./paper-flag";
 import { identicalCopiesWarning, unreadLocalesWarning } from "./mail-merge-check";
 import { TemplateEngine } from "../functions/core/template/template-engine";
 import { loadTemplateSet } from "../functions/templates/load-template-set";
@@ -289,14 +289,14 @@ async function checkExplicitPaper(letters: LetterSource, flags: CommonFlags, com
     const parsed = await letters.loadLetter(letterId).catch(() => undefined);
     if (parsed) byTemplate.set(parsed.letter.facts.template, [...(byTemplate.get(parsed.letter.facts.template) ?? []), letterId]);
   }
-  const problems: string[] = [];
-  for (const [template, ids] of byTemplate) {
+  const templates: { size: TemplatePageSize | undefined; letterIds: string[] }[] = [];
+  for (const [template, letterIds] of [...byTemplate].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const name = join(flags.templates, template, "print.css");
     const text = await readFile(resolve(name), "utf8").catch(() => undefined);
-    const conflict = text === undefined ? undefined : paperConflict(flags.paper, runtimeOptions(flags).paper, templatePageSize(name, text), ids);
-    if (conflict) problems.push(conflict);
+    templates.push({ size: text === undefined ? undefined : templatePageSize(name, text), letterIds });
   }
-  if (problems.length > 0) throw new LetterpressError("INVALID_REQUEST", problems.join("\n"));
+  const conflict = paperConflicts(flags.paper, runtimeOptions(flags).paper, templates);
+  if (conflict) throw new LetterpressError("INVALID_REQUEST", conflict);
 }
 
 /**

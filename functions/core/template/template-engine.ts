@@ -8,6 +8,8 @@ import { inlinePartialNames, missingPartialProblems, templateSyntaxProblem, with
 import { type CatalogLayout, checkTemplateCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues, type PrintedMessage } from "./message-catalog";
 import { type PreparedTemplates, preparedMessage, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
 import { sourceReferences } from "./template-references";
+import type { Paper } from "../style/document-stylesheets";
+import { effectivePaper, type TemplatePageSize, templatePageSize } from "./template-page-size";
 import { FORBIDDEN_HELPERS, unknownHelperProblems } from "./template-helpers";
 import { FilledImages, imagesOfSource, sourceImages, templateImageProblems } from "./template-images";
 
@@ -113,6 +115,14 @@ export class TemplateEngine {
   /** How errors name the template's folder (see TemplateSet.folder). */
   get folder(): string {
     return this.set.folder ?? `templates/${this.set.name}`;
+  }
+
+  private pageSize: { read?: TemplatePageSize } | undefined;
+
+  /** The paper this template's documents are made on for a run on `paper` (template-page-size.ts): the template's own size wins. */
+  paperFor(paper: Paper): Paper {
+    this.pageSize ??= { read: templatePageSize(`${this.folder}/print.css`, this.set.stylesheet) };
+    return effectivePaper(this.pageSize.read, paper);
   }
 
   constructor(
