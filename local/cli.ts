@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { TemplateSetAsideError } from "../functions/core/template/template-library";
 import type { LocaleId } from "../functions/core/locales";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -211,7 +212,12 @@ withStorageFlags(
     for (const warning of result.warnings) warn(formatDataIssue(warning));
     for (const line of missingLocaleLines(result.missingLocales)) console.error(line);
     for (const { letterId, error } of result.letterFailures) {
-      console.error(`letter ${letterId}: ${error.code}`);
+      // A set-aside template is the template's fault, not the letter's: said so, with why (its problems) below.
+      console.error(
+        error instanceof TemplateSetAsideError
+          ? `letter ${letterId}: ${error.code}: not made, its template "${error.template}" was set aside, for these problems:`
+          : `letter ${letterId}: ${error.code}`,
+      );
       // A TEMPLATE_ERROR is one problem a line: each indented under its letter, not the first alone.
       const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : error.message.split("\n");
       for (const line of lines) console.error(`  ${line}`);
