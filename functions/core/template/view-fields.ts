@@ -41,8 +41,6 @@ export const LETTER_VIEW_SHAPE: FieldShape = object({
 /** What a context reads: a known shape, or unknown (inside a block helper of the template's own, or a value's fields). */
 type Context = FieldShape | "unknown";
 
-const BUILT_IN_BLOCKS = new Set(["if", "unless", "each", "with"]);
-
 /**
  * Every `{{field}}` of letter.hbs and the partials it calls that is no field of the letter's view
  * where it stands: each said with its file, line and column, when the template loads (strict mode
@@ -118,7 +116,7 @@ export function unknownViewFieldProblems(
         else if (name === "each") walk(block.program, file, [...stack, block.program.blockParams?.length ? context : item(argument)], params);
         else if (name === "with") walk(block.program, file, [...stack, block.program.blockParams?.length ? context : argument], params);
         // A block helper of the template's own: its context is not known here.
-        else if (!BUILT_IN_BLOCKS.has(name)) walk(block.program, file, [...stack, "unknown"], params);
+        else walk(block.program, file, [...stack, "unknown"], params);
         if (block.inverse) walk(block.inverse, file, stack, blockParams);
       } else if (statement.type === "PartialStatement") {
         const call = statement as hbs.AST.PartialStatement;
