@@ -74,21 +74,14 @@ export const weigh = {
   glyphs: (count: number): number => 64 + count * 280,
   /**
    * Set lines: each placed run, its justification array and the glyphs of its shaped run, which the
-   * lines keep alive even after the shaping cache has let the run go; and what the PDF writer keeps
-   * in weak maps by each line drawn (pdf-writer.ts): its plan (`LinePlan`: an object, its drawing
-   * order, a flag per run and a set of runs), about 200 bytes and 32 per run, and the line as drawn
-   * last (`DrawnLine`: its bytes, 22-23 a glyph, and what it asked of its document, 6-10 slots of 8
-   * bytes a glyph, measured on the seed letter in ar, th and zh), about 260 bytes and 100 per glyph.
+   * lines keep alive even after the shaping cache has let the run go; and the PDF writer's plan of
+   * each line drawn (pdf-writer.ts `LinePlan`, in a weak map by the line: an object, its drawing
+   * order, a flag per run and a set of runs), about 200 bytes and 32 per run.
    */
   lines: (lines: readonly { runs: readonly { run: { glyphs: readonly unknown[] }; extra: Float32Array | null }[] }[]): number =>
     lines.reduce(
       (sum, line) =>
-        sum +
-        96 +
-        200 +
-        260 +
-        line.runs.length * 32 +
-        line.runs.reduce((runs, placed) => runs + 96 + (placed.extra?.byteLength ?? 0) + weigh.glyphs(placed.run.glyphs.length) + placed.run.glyphs.length * 100, 0),
+        sum + 96 + 200 + line.runs.length * 32 + line.runs.reduce((runs, placed) => runs + 96 + (placed.extra?.byteLength ?? 0) + weigh.glyphs(placed.run.glyphs.length), 0),
       0,
     ),
 } as const;

@@ -1456,10 +1456,10 @@ interface EmojiGroup {
 }
 
 /** An invisible glyph of no width at `to` (from the pen at `from`), the pen then back at `from`. */
-function edgeGlyph(show: TextShow, effects: LineEffects, face: EmbeddedFace, from: number, to: number, size: number): void {
+function edgeGlyph(show: TextShow, face: EmbeddedFace, from: number, to: number, size: number): void {
   const back = ((from - to) * 1000) / size;
   show.adjust(back);
-  show.code(effects.encodeInvisible(face, "\u2060"));
+  show.code(face.encodeInvisible("\u2060"));
   show.adjust(-back);
 }
 
@@ -1472,220 +1472,12 @@ function endTextObject(out: ContentStream, outlines: ContentStream): void {
   }
 }
 
-/** Kinds of what drawing a line asks of its document (see `LineEffects`). */
-const USE_ON_PAGE = 0;
-const RESOURCE_NAME = 1;
-const GLYPH_FORM = 2;
-const ENCODE = 3;
-const ENCODE_MARKED = 4;
-const ENCODE_INVISIBLE = 5;
-const ENCODE_RTL_ANCHOR = 6;
-const ENCODE_LINE_END_HYPHEN = 7;
-const INVISIBLE_CODES = 8;
-/** Slots per question in `LineEffects.asked`: its kind, face, argument, second argument and answer. */
-const ASKED_SLOTS = 5;
-
-/**
- * What drawing a line asks of its document, the only part of a line's bytes that is the document's:
- * its glyph codes, font resource names, glyph forms, and the fonts and forms it puts on the page.
- * Recording, it keeps each question and its answer in order (`asked`), so that a later document can
- * ask them again, in the same order and so with the same effects, and draw the line's bytes again
- * when every answer is the same (see `drawLine`, `answersAlike`).
- */
-class LineEffects {
-  constructor(
-    private readonly drawing: LineDrawing,
-    readonly asked: unknown[] | undefined,
-  ) {}
-
-  useOnPage(face: EmbeddedFace): void {
-    face.embedding.useOnPage();
-    this.asked?.push(USE_ON_PAGE, face.face, undefined, undefined, undefined);
-  }
-
-  resourceName(face: EmbeddedFace): string {
-    const name = face.embedding.resourceName;
-    this.asked?.push(RESOURCE_NAME, face.face, undefined, undefined, name);
-    return name;
-  }
-
-  glyphForm(face: FaceId, id: number): string {
-    const name = this.drawing.glyphForm(face, id);
-    this.asked?.push(GLYPH_FORM, face, id, undefined, name);
-    return name;
-  }
-
-  encode(face: EmbeddedFace, glyph: ShapedGlyph): number {
-    const code = face.encode(glyph);
-    this.asked?.push(ENCODE, face.face, glyph, undefined, code);
-    return code;
-  }
-
-  encodeMarked(face: EmbeddedFace, glyph: ShapedGlyph, mark: string): number {
-    const code = face.encodeMarked(glyph, mark);
-    this.asked?.push(ENCODE_MARKED, face.face, glyph, mark, code);
-    return code;
-  }
-
-  encodeInvisible(face: EmbeddedFace, text: string): number {
-    const code = face.encodeInvisible(text);
-    this.asked?.push(ENCODE_INVISIBLE, face.face, text, undefined, code);
-    return code;
-  }
-
-  encodeRtlAnchor(face: EmbeddedFace): number {
-    const code = face.encodeRtlAnchor();
-    this.asked?.push(ENCODE_RTL_ANCHOR, face.face, undefined, undefined, code);
-    return code;
-  }
-
-  encodeLineEndHyphen(face: EmbeddedFace, glyph: ShapedGlyph): number {
-    const code = face.encodeLineEndHyphen(glyph);
-    this.asked?.push(ENCODE_LINE_END_HYPHEN, face.face, glyph, undefined, code);
-    return code;
-  }
-
-  invisibleCodes(face: EmbeddedFace, glyph: ShapedGlyph): { before: string; after: string } {
-    const codes = face.invisibleCodes(glyph);
-    this.asked?.push(INVISIBLE_CODES, face.face, glyph, undefined, codes);
-    return codes;
-  }
-}
-
-/**
- * Asks a line's recorded questions again (see `LineEffects`), in order: whether every answer is the
- * same. Each question has its effect as drawing would (a code given, a form written, a font put on
- * the page), and asking again is harmless: a line that answers differently is drawn anew, asking the
- * same questions in the same order, so its document ends as if it had been drawn anew outright.
- */
-function answersAlike(asked: readonly unknown[], drawing: LineDrawing): boolean {
-  let faceId: unknown;
-  let face: EmbeddedFace | undefined;
-  for (let k = 0; k < asked.length; k += ASKED_SLOTS) {
-    const kind = asked[k] as number;
-    const id = asked[k + 1] as FaceId;
-    const answer = asked[k + 4];
-    if (kind === GLYPH_FORM) {
-      if (drawing.glyphForm(id, asked[k + 2] as number) !== answer) return false;
-      continue;
-    }
-    // Every face of a document is embedded before its first line is drawn (numberGlyphsFromTheEnd): a lookup.
-    if (id !== faceId) {
-      face = drawing.faceOf(id);
-      faceId = id;
-    }
-    const f = face!;
-    switch (kind) {
-      case USE_ON_PAGE:
-        f.embedding.useOnPage();
-        break;
-      case RESOURCE_NAME:
-        if (f.embedding.resourceName !== answer) return false;
-        break;
-      case ENCODE:
-        if (f.encode(asked[k + 2] as ShapedGlyph) !== answer) return false;
-        break;
-      case ENCODE_MARKED:
-        if (f.encodeMarked(asked[k + 2] as ShapedGlyph, asked[k + 3] as string) !== answer) return false;
-        break;
-      case ENCODE_INVISIBLE:
-        if (f.encodeInvisible(asked[k + 2] as string) !== answer) return false;
-        break;
-      case ENCODE_RTL_ANCHOR:
-        if (f.encodeRtlAnchor() !== answer) return false;
-        break;
-      case ENCODE_LINE_END_HYPHEN:
-        if (f.encodeLineEndHyphen(asked[k + 2] as ShapedGlyph) !== answer) return false;
-        break;
-      default: {
-        const codes = f.invisibleCodes(asked[k + 2] as ShapedGlyph);
-        const was = answer as { before: string; after: string };
-        if (codes.before !== was.before || codes.after !== was.after) return false;
-      }
-    }
-  }
-  return true;
-}
-
-/**
- * A line as drawn last, at its place (`x`, `baseline`) on a page read one way (`rtlPage`): its bytes and
- * what drawing it asked of its document (`LineEffects`). Nothing else goes into a line's bytes: drawing
- * starts with no colour, font or text rise of the line before, and ends its text object.
- */
-interface DrawnLine {
-  x: number;
-  baseline: number;
-  rtlPage: boolean;
-  bytes: Uint8Array;
-  asked: readonly unknown[];
-}
-
-/**
- * A set line's drawings at the places it was last drawn, the latest first (a line under a reader's
- * address stands at one of a few places, by the address's length), and how many times in a row it
- * was drawn anew: its place or its answers changed.
- */
-interface DrawnPlaces {
-  drawn: DrawnLine[];
-  misses: number;
-}
-
-/** The places a line's drawings are kept for, and the misses in a row after which it is drawn without a record (see `drawLine`). */
-const DRAWN_PLACES = 1;
-const UNSTEADY_AFTER = 4;
-
-/**
- * By a set line, which the library's paragraph cache owns (weighed there: weigh.lines). Most lines of a
- * warm letter to a new reader are the last letter's, at the same place, with the same glyph codes (a
- * document numbers them from its end: numberGlyphsFromTheEnd): drawing them again per glyph (bidi
- * checks, marks, numbers) was a tenth of a warm right-to-left render.
- */
-const drawnLines = new WeakMap<SetLine, DrawnPlaces | null>();
-
 /**
  * Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments.
- * Written as bytes into the page's content stream (`PdfkitDocument.content`) as it goes. A line drawn
- * before at the same place, whose document answers what it asks alike (see `DrawnLine`), is its bytes again.
+ * Written as bytes into the page's content stream (`PdfkitDocument.content`) as it goes.
  */
-function drawLine(drawing: LineDrawing, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
-  const baseline = drawing.geometry.height - (item.y + item.line.ascent);
-  const out = drawing.doc.content();
-  // A line parted at its images opens marked content through its caller: drawn anew every time.
-  if (parts !== undefined) {
-    drawGlyphs(drawing, new LineEffects(drawing, undefined), item, baseline, rtlPage, parts);
-    return;
-  }
-  let places = drawnLines.get(item.line);
-  // A line whose place or answers keep changing: recording it cost more than it saved.
-  if (places === null) {
-    drawGlyphs(drawing, new LineEffects(drawing, undefined), item, baseline, rtlPage, undefined);
-    return;
-  }
-  if (places === undefined) drawnLines.set(item.line, (places = { drawn: [], misses: 0 }));
-  const at = places.drawn.findIndex((drawn) => drawn.x === item.x && drawn.baseline === baseline && drawn.rtlPage === rtlPage);
-  const drawn = places.drawn[at];
-  if (drawn !== undefined && answersAlike(drawn.asked, drawing)) {
-    places.misses = 0;
-    out.append(drawn.bytes);
-    return;
-  }
-  if (places.drawn.length > 0 && ++places.misses >= UNSTEADY_AFTER) {
-    drawnLines.set(item.line, null);
-    drawGlyphs(drawing, new LineEffects(drawing, undefined), item, baseline, rtlPage, undefined);
-    return;
-  }
-  const start = out.size;
-  const effects = new LineEffects(drawing, []);
-  drawGlyphs(drawing, effects, item, baseline, rtlPage, undefined);
-  // Copies of their exact length: the record lives as long as the line.
-  const record = { x: item.x, baseline, rtlPage, bytes: out.bytes().slice(start), asked: effects.asked!.slice() };
-  if (at !== -1) places.drawn.splice(at, 1);
-  places.drawn.unshift(record);
-  if (places.drawn.length > DRAWN_PLACES) places.drawn.pop();
-}
-
-/** Draws a line's glyphs (see `drawLine`), asking its document through `effects`. */
-function drawGlyphs({ doc, faceOf, fill, outlines }: LineDrawing, effects: LineEffects, item: PlacedLine, baseline: number, rtlPage: boolean, parts: LineParts | undefined): void {
+function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDrawing, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
+  const baseline = geometry.height - (item.y + item.line.ascent);
   const out = doc.content();
   let outlineX = 0;
   let outlineY = 0;
@@ -1755,7 +1547,7 @@ function drawGlyphs({ doc, faceOf, fill, outlines }: LineDrawing, effects: LineE
     // The first word of a part in a right-to-left line, with another part after it (see encodeRtlAnchor below).
     if (bridgeRtl && (index === 0 || parts.partOf(order[index - 1]!) !== part)) spaceAtPartEnd = order.slice(index + 1).some((run) => parts.partOf(run) !== part);
     const face = faceOf(placed.run.face);
-    effects.useOnPage(face);
+    face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
     if (placed.color !== color) {
       out.line(fill(placed.color));
@@ -1767,7 +1559,7 @@ function drawGlyphs({ doc, faceOf, fill, outlines }: LineDrawing, effects: LineE
       // its faces took one name (see PIECE_NAME): its bidi.js reads each piece alone, and read whole, a line
       // a third right-to-left would be read right to left. Marked content ends a piece; poppler ignores it.
       if (lineHasRtl && fontFace !== undefined && face !== fontFace) out.line("/Span BMC EMC");
-      out.byte(SLASH).text(effects.resourceName(face)).byte(SPACE).number(placed.size).line(" Tf");
+      out.byte(SLASH).text(face.embedding.resourceName).byte(SPACE).number(placed.size).line(" Tf");
       fontFace = face;
       fontSize = placed.size;
     }
@@ -1805,7 +1597,7 @@ function drawGlyphs({ doc, faceOf, fill, outlines }: LineDrawing, effects: LineE
         // Each from the one before (in exact thousandths, as Td above): Arabic draws hundreds of marks a page.
         const atX = Math.round(x * 1000);
         const atY = Math.round((baseline + rise) * 1000);
-        const form = effects.glyphForm(placed.run.face, glyph.id);
+        const form = glyphForm(placed.run.face, glyph.id);
         outlines
           .text("1 0 0 1 ")
           .number((atX - outlineX) / 1000)
@@ -1835,7 +1627,7 @@ function drawGlyphs({ doc, faceOf, fill, outlines }: LineDrawing, effects: LineE
           // An invisible glyph over the image (its text a format character, which pdf.js skips), then back.
           const back = ((x - (item.x + bridgeFrom)) * 1000) / placed.size;
           show.adjust(back);
-          show.code(effects.encodeInvisible(face, "\u2060"));
+          show.code(face.encodeInvisible("\u2060"));
           show.adjust(-back);
           bridgeFrom = undefined;
           bridgeLeft = word.glyphs;
@@ -1859,7 +1651,7 @@ function drawGlyphs({ doc, faceOf, fill, outlines }: LineDrawing, effects: LineE
         const anchorInSpan = emojiSpan && !keepSpace && pieces.before.length > 0 && (!startedText || afterSpace);
         if (keepSpace || (pieces.before.length > 0 && !emojiSpan && afterAnchorSpace !== "rtl" && (!startedText || afterSpace))) {
           // After a left-to-right space that pdf.js positions (see spaceAnchorsNext), poppler alone needs the mark.
-          show.code(!keepSpace && afterAnchorSpace === "ltr" ? effects.encodeInvisible(face, RTL_MARK) : effects.encodeRtlAnchor(face));
+          show.code(!keepSpace && afterAnchorSpace === "ltr" ? face.encodeInvisible(RTL_MARK) : face.encodeRtlAnchor());
           show.adjust((scale * 1000) / placed.size);
         }
         startedText = true;
@@ -1868,7 +1660,7 @@ function drawGlyphs({ doc, faceOf, fill, outlines }: LineDrawing, effects: LineE
         afterSpace = glyph.text === " ";
         afterAnchorSpace = anchorSpace ? placed.run.direction : undefined;
         // Most glyphs have no marks to carry: no lookup, no allocation for them.
-        const invisible = pieces.before.length + pieces.after.length > 0 ? effects.invisibleCodes(face, glyph) : NO_INVISIBLE;
+        const invisible = pieces.before.length + pieces.after.length > 0 ? face.invisibleCodes(glyph) : NO_INVISIBLE;
         // Inside an emoji sequence's span, its marks too ("\uFE0F❤" stored reversed): poppler copied the VS16 twice.
         if (!emojiSpan) show.hexCodes(invisible.before);
         // A mark for poppler's reordering (see RTL_MARK and LTR_MARK), on an invisible glyph of its own
@@ -1901,22 +1693,22 @@ function drawGlyphs({ doc, faceOf, fill, outlines }: LineDrawing, effects: LineE
         if (markForPdfjs) {
           if (emojiSpan) {
             openEmojiSpan(show, out, spanReversed, spanText, true);
-            if (group) edgeGlyph(show, effects, face, x, group.left, placed.size);
+            if (group) edgeGlyph(show, face, x, group.left, placed.size);
             if (anchorInSpan) {
-              show.code(effects.encodeRtlAnchor(face));
+              show.code(face.encodeRtlAnchor());
               show.adjust((scale * 1000) / placed.size);
             }
             show.hexCodes(invisible.before);
           }
-          show.code(effects.encodeMarked(face, glyph, mark));
+          show.code(face.encodeMarked(glyph, mark));
         } else {
-          if (mark) show.code(effects.encodeInvisible(face, mark));
+          if (mark) show.code(face.encodeInvisible(mark));
           // The writer's mark stays outside the span: it ends the stretch before the sequence.
           if (emojiSpan) {
             openEmojiSpan(show, out, spanReversed, spanText, mark === RTL_MARK);
-            if (group) edgeGlyph(show, effects, face, x, group.left, placed.size);
+            if (group) edgeGlyph(show, face, x, group.left, placed.size);
             if (anchorInSpan) {
-              show.code(effects.encodeRtlAnchor(face));
+              show.code(face.encodeRtlAnchor());
               show.adjust((scale * 1000) / placed.size);
             }
             show.hexCodes(invisible.before);
@@ -1925,7 +1717,7 @@ function drawGlyphs({ doc, faceOf, fill, outlines }: LineDrawing, effects: LineE
           // move a "%" after them: a LEFT-TO-RIGHT MARK in the digit's own text keeps them European.
           const digitAfterAnchor = keepSpace && bidi.getBidiCharTypeName(glyph.text[0]!) === "EN";
           const marked = anchorSpace ? (rtl ? RTL_MARK : LTR_MARK) : digitAfterAnchor ? LTR_MARK : "";
-          show.code(glyph === lineEndHyphen ? effects.encodeLineEndHyphen(face, glyph) : marked ? effects.encodeMarked(face, glyph, marked) : effects.encode(face, glyph));
+          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : marked ? face.encodeMarked(glyph, marked) : face.encode(glyph));
         }
         if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
@@ -1940,7 +1732,7 @@ function drawGlyphs({ doc, faceOf, fill, outlines }: LineDrawing, effects: LineE
         } else if (emojiSpan || (inGroup && --emojiGroupLeft === 0)) {
           if (inGroup && openGroup) {
             // The span's last glyph at its right edge (see EmojiGroup), of no width.
-            edgeGlyph(show, effects, face, x + textWidth(glyph) * scale, openGroup.right, placed.size);
+            edgeGlyph(show, face, x + textWidth(glyph) * scale, openGroup.right, placed.size);
             openGroup = undefined;
           }
           show.flush();
@@ -1961,16 +1753,16 @@ function drawGlyphs({ doc, faceOf, fill, outlines }: LineDrawing, effects: LineE
     // Left-to-right text ending in punctuation ("(NKHR)") in a line poppler reads right to left: the
     // mark before the parenthesis does not hold it, one after it does. A glyph whose text is only a
     // format character: pdf.js skips it, poppler reads the mark.
-    if (!rtl && rtlLine && lastFace && isWeakText(lastText)) show.code(effects.encodeInvisible(lastFace, LTR_MARK));
+    if (!rtl && rtlLine && lastFace && isWeakText(lastText)) show.code(lastFace.encodeInvisible(LTR_MARK));
     if (rtlBridge && rtlSpanOpen && (index === order.length - 1 || parts!.partOf(order[index + 1]!) !== part)) {
       if (rtlBridge.anchorAtEnd) {
-        show.code(effects.encodeRtlAnchor(face));
+        show.code(face.encodeRtlAnchor());
         show.adjust((scale * 1000) / placed.size);
       }
       if (rtlBridge.to !== undefined) {
         // The span's invisible glyph a word space into the image, on its right (see rtlBridgeOf).
         show.adjust(((cursorX - (item.x + rtlBridge.to)) * 1000) / placed.size);
-        show.code(effects.encodeInvisible(face, "\u2060"));
+        show.code(face.encodeInvisible("\u2060"));
       }
       show.flush();
       out.line("EMC");
@@ -1981,11 +1773,11 @@ function drawGlyphs({ doc, faceOf, fill, outlines }: LineDrawing, effects: LineE
   // A left-to-right line ending in punctuation ("(NKHR)", a list item in a right-to-left letter) on a
   // page poppler reads right to left: poppler would take the closing parenthesis for right-to-left
   // text and put it first; a left-to-right mark after it keeps it with the text before it.
-  if (rtlPage && !rtlLine && !lineHasRtl && lastFace && isWeakText(lastText)) out.byte(OPEN_HEX).hex4(effects.encodeInvisible(lastFace, LTR_MARK)).line("> Tj");
+  if (rtlPage && !rtlLine && !lineHasRtl && lastFace && isWeakText(lastText)) out.byte(OPEN_HEX).hex4(lastFace.encodeInvisible(LTR_MARK)).line("> Tj");
   // A line broken at a soft hyphen draws its hyphen as a shape, no text. For poppler an invisible
   // glyph stands for "-" (ActualText), so pdftotext joins the word as it does a hyphenated one; pdf.js
   // ignores ActualText and skips the glyph (its text is a format character): neither copies a hyphen.
-  if (item.line.hyphenated && lastFace) out.text("/Span <</ActualText <FEFF002D>>> BDC <").hex4(effects.encodeInvisible(lastFace, "\u2060")).line("> Tj EMC");
+  if (item.line.hyphenated && lastFace) out.text("/Span <</ActualText <FEFF002D>>> BDC <").hex4(lastFace.encodeInvisible("\u2060")).line("> Tj EMC");
   if (textRise !== 0) out.line("0 Ts");
   endTextObject(out, outlines);
 }
