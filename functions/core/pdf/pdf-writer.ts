@@ -648,6 +648,8 @@ interface TextPieces {
   before: readonly string[];
   main: string;
   after: readonly string[];
+  /** Whether the text is of a script whose marks sit over their letter (see MARKS_OVER_BASE): tested once per text, not per glyph drawn. */
+  overBase: boolean;
 }
 
 /** Text pieces by text, in the font library's caches: glyphs of different runs share their cluster's text. */
@@ -665,7 +667,7 @@ const TEXT_PIECES = cacheKind<string, TextPieces>("textPieces", {
 const RTL_MARK = "\u061C";
 const NO_INVISIBLE = { before: "", after: "" };
 /** The pieces of any text of one code unit: all main (see `textPieces`). */
-const SINGLE: Pick<TextPieces, "before" | "after"> = { before: [], after: [] };
+const SINGLE: Pick<TextPieces, "before" | "after" | "overBase"> = { before: [], after: [], overBase: false };
 const STRONG_RTL = new Set(["R", "AL"]);
 /**
  * In a left-to-right line with right-to-left text, poppler reverses each right-to-left stretch
@@ -774,8 +776,13 @@ function textPieces(caches: TypesetterCaches, text: string): TextPieces {
     while (end < chars.length && !MARK_OR_FORMAT.test(chars[end]!)) end++;
     pieces =
       first === chars.length
-        ? { before: [], main: text, after: [] }
-        : { before: invisiblePieces(chars.slice(0, first).join("")), main: chars.slice(first, end).join(""), after: invisiblePieces(chars.slice(end).join("")) };
+        ? { before: [], main: text, after: [], overBase: false }
+        : {
+            before: invisiblePieces(chars.slice(0, first).join("")),
+            main: chars.slice(first, end).join(""),
+            after: invisiblePieces(chars.slice(end).join("")),
+            overBase: MARKS_OVER_BASE.test(text),
+          };
     pieceCache.set(text, pieces);
   }
   return pieces;
@@ -1547,7 +1554,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     // The first word of a part in a right-to-left line, with another part after it (see encodeRtlAnchor below).
     if (bridgeRtl && (index === 0 || parts.partOf(order[index - 1]!) !== part)) spaceAtPartEnd = order.slice(index + 1).some((run) => parts.partOf(run) !== part);
     const face = faceOf(placed.run.face);
-    face.embedding.useOnPage();
+    // Once per face and line: the page's font resources do not change between runs of one face.
+    if (face !== fontFace) face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
     if (placed.color !== color) {
       out.line(fill(placed.color));
@@ -1583,6 +1591,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     const pens = backwards?.has(placed) ? penPositions(placed, pen, scale) : undefined;
     const asDrawn = planned ? planned.asDrawn[index]! : readsAsDrawnInPdfjs(order, index);
     let forwardPen = pen;
+    const extra = placed.extra;
     for (let k = 0; k < glyphs.length; k++) {
       const i = pens ? glyphs.length - 1 - k : k;
       const shaped = glyphs[i]!;
@@ -1719,7 +1728,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
           const marked = anchorSpace ? (rtl ? RTL_MARK : LTR_MARK) : digitAfterAnchor ? LTR_MARK : "";
           show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : marked ? face.encodeMarked(glyph, marked) : face.encode(glyph));
         }
-        if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
+        if (invisible.after !== "" && !rtl && pieces.overBase) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
           const back = (glyph.textAdvance * scale * 20) / placed.size;
           show.adjust(back);
@@ -1748,7 +1757,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         lastFace = face;
         lastText = glyph.text;
       }
-      forwardPen += glyph.xAdvance * scale + (placed.extra?.[i] ?? 0);
+      forwardPen += glyph.xAdvance * scale + (extra ? extra[i]! : 0);
     }
     // Left-to-right text ending in punctuation ("(NKHR)") in a line poppler reads right to left: the
     // mark before the parenthesis does not hold it, one after it does. A glyph whose text is only a
