@@ -1,3 +1,4 @@
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,8 +7,9 @@ import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
 import { type DocumentRenderer, renderDocument } from "../../functions/core/render-document";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
-import { downloadNameOf } from "../../functions/render/render-and-store";
+import { downloadNameOf, renderAndStore } from "../../functions/render/render-and-store";
 import { pdfInfo, popplerPages, run, toFile } from "../core/pdf/pdf-inspect";
+import { startHarness } from "../storage/embedded-s3-harness";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
 import { DATA_DIR, TEMPLATES_DIR } from "../support/letters";
 
@@ -129,6 +131,21 @@ describe("a title the template prints as markup, where only text goes", () => {
   it("the download's file name is its words", () => {
     expect(downloadNameOf(rich, { letterId: LETTER, locale: "fr", recipientId: null, format: "pdf" }, renderer.templates)).toBe(RICH_TITLE_TEXT);
   });
+
+  it("the stored title the letters page shows and the download's Content-Disposition are its words (embedded S3 over HTTP)", async () => {
+    const harness = await startHarness();
+    try {
+      const requests = (["pdf", "html"] as const).map((format) => ({ letterId: LETTER, locale: "fr" as const, recipientId: null, format }));
+      const result = await renderAndStore(renderer, harness.store(), rich, requests, "7171717171");
+      expect(result.failures).toEqual([]);
+      expect(result.stored.map((stored) => stored.document.title)).toEqual([RICH_TITLE_TEXT, RICH_TITLE_TEXT]);
+      const pdf = result.stored.find((stored) => stored.request.format === "pdf")!;
+      const head = await harness.client.send(new HeadObjectCommand({ Bucket: harness.s3.bucket, Key: pdf.document.key }));
+      expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/i.exec(head.ContentDisposition ?? "")?.[1] ?? "")).toBe(`${RICH_TITLE_TEXT}.pdf`);
+    } finally {
+      await harness.stop();
+    }
+  }, 120_000);
 
   it("a template that prints the title escaped shows its '<em>' as text, and so does every text-only place", async () => {
     const pdf = await documentOf(plain, "pdf");
