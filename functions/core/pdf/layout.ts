@@ -78,6 +78,50 @@ export function cjkFamiliesOfStack(fontFamily: readonly string[]): FamilyId[] {
   return fontFamily.map(registryFamilyOf).filter((family): family is FamilyId => family !== undefined && isCjkFamily(family));
 }
 
+/** What a stack's first registry family and its CJK families make of a paragraph (`stackRulesOf`). */
+interface StackRules {
+  normal: ScriptRules;
+  keepAll: ScriptRules;
+  /** Whether the primary family has an italic face: one without sets emphasis upright. */
+  italics: boolean;
+}
+
+/**
+ * A font stack's rules, once per stack (the styles of a letter's shape share theirs, so one memo
+ * serves every letter of a merge): per paragraph, reading the stack's names twice cost 2-5% of a
+ * warm PDF. A function of the names alone (the font registry is constant); a stack none of whose
+ * families is known throws each time and is not kept.
+ */
+const stackRules = new WeakMap<readonly string[], StackRules>();
+
+function stackRulesOf(fontFamily: readonly string[]): StackRules {
+  let rules = stackRules.get(fontFamily);
+  if (!rules) {
+    const primary = familyOfStack(fontFamily);
+    const cjk = cjkFamiliesOfStack(fontFamily);
+    rules = {
+      normal: { primary, keepAll: false, cjk },
+      keepAll: { primary, keepAll: true, cjk },
+      italics: faceOf(primary, { bold: false, italic: true }) !== faceOf(primary, { bold: false, italic: false }),
+    };
+    stackRules.set(fontFamily, rules);
+  }
+  return rules;
+}
+
+/** What `Composer.set` reads in place of the style's own value: no copy of the whole style. */
+interface SetOverride {
+  textAlign?: ComputedStyle["textAlign"];
+  whiteSpace?: ComputedStyle["whiteSpace"];
+}
+
+/** A list marker is set flush left in either direction, on one line, so that the line's width is the marker's own. */
+const MARKER_SETTING: SetOverride = { textAlign: "left", whiteSpace: "nowrap" };
+/** A margin box's text measured on one line. */
+const MEASURE_SETTING: SetOverride = { textAlign: "start", whiteSpace: "nowrap" };
+/** Text set upright and regular (a marker, a line break). */
+const UPRIGHT = { bold: false, italic: false } as const;
+
 /** A block box placed in its containing block: its border box and content box, in points. */
 interface Geometry {
   x: number;
@@ -147,14 +191,14 @@ function lineHeightFactor(style: ComputedStyle): number {
   return style.lineHeight.factor ?? style.lineHeight.pt! / style.fontSize;
 }
 
-function alignOf(style: ComputedStyle, dir: "ltr" | "rtl"): Align {
-  switch (style.textAlign) {
+function alignOf(textAlign: ComputedStyle["textAlign"], dir: "ltr" | "rtl"): Align {
+  switch (textAlign) {
     case "left":
       return dir === "ltr" ? "start" : "end";
     case "right":
       return dir === "ltr" ? "end" : "start";
     default:
-      return style.textAlign;
+      return textAlign;
   }
 }
 
@@ -290,25 +334,26 @@ export class Composer {
   // ---- break lines -------------------------------------------------------------------------
 
   private rulesOf(style: ComputedStyle): ScriptRules {
-    return {
-      primary: familyOfStack(style.fontFamily),
-      keepAll: style.wordBreak === "keep-all",
-      cjk: cjkFamiliesOfStack(style.fontFamily),
-    };
+    const stack = stackRulesOf(style.fontFamily);
+    return style.wordBreak === "keep-all" ? stack.keepAll : stack.normal;
   }
 
-  private set(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent = 0): Line[] {
-    return setParagraph(this.ctx.fonts, this.paragraphSpec(inlines, style, width, dir, indent));
+  private set(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent = 0, override?: SetOverride): Line[] {
+    return setParagraph(this.ctx.fonts, this.paragraphSpec(inlines, style, width, dir, indent, override));
   }
 
-  /** What a paragraph's lines depend on (setParagraph, and a table's intrinsic widths). */
-  private paragraphSpec(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent: number): ParagraphSpec {
+  /**
+   * What a paragraph's lines depend on (setParagraph, and a table's intrinsic widths). `override`
+   * sets it as if the style said so (a marker flush left, a margin box's alignment): a copy of the
+   * whole style per paragraph cost a list item's marker 4% of a warm PDF, and made every style read here polymorphic.
+   */
+  private paragraphSpec(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent: number, override?: SetOverride): ParagraphSpec {
     const rules = this.rulesOf(style);
     // A family without an italic face sets emphasis upright, fallback characters included.
-    const italics = faceOf(rules.primary, { bold: false, italic: true }) !== faceOf(rules.primary, { bold: false, italic: false });
+    const italics = stackRulesOf(style.fontFamily).italics;
     const runs: StyledText[] = inlines.map((inline) =>
       inline.kind === "break"
-        ? { text: "\n", style: { bold: false, italic: false } }
+        ? { text: "\n", style: UPRIGHT }
         : inline.kind === "image"
           ? atomicImageRun(inline.image, inline.style, width)
           : {
@@ -324,11 +369,11 @@ export class Composer {
       color: style.color,
       leading: lineHeightFactor(style),
       width,
-      align: alignOf(style, dir),
+      align: alignOf(override?.textAlign ?? style.textAlign, dir),
       dir,
       rules,
       indent,
-      noWrap: style.whiteSpace === "nowrap",
+      noWrap: (override?.whiteSpace ?? style.whiteSpace) === "nowrap",
       letterSpacing: style.letterSpacing,
       hyphens: style.hyphens,
       language: this.ctx.locale.tag,
@@ -557,12 +602,7 @@ export class Composer {
     const text = markerText(item.style, item.ordinal ?? 1);
     if (text === null) return null;
     // Set flush left in either direction, so that the line's width is the marker's own.
-    const [line] = this.set(
-      [{ kind: "text", text, style: { bold: false, italic: false } }],
-      { ...item.style, textAlign: "left", whiteSpace: "nowrap" },
-      content.contentWidth,
-      item.dir,
-    );
+    const [line] = this.set([{ kind: "text", text, style: UPRIGHT }], item.style, content.contentWidth, item.dir, 0, MARKER_SETTING);
     if (!line) return null;
     // Browsers put the marker's box (its text and a space) against the content's start edge.
     const gap = item.style.fontSize * MARKER_GAP_EM;
@@ -1040,7 +1080,7 @@ export class Composer {
           }
           // A margin box aligns its text to its own side unless the stylesheet says otherwise.
           const textAlign = box.style.textAlign === "start" ? (position === "center" ? "center" : position) : box.style.textAlign;
-          const lines = this.set(this.textInlines(text, box.style), { ...box.style, textAlign }, boxWidth, dir);
+          const lines = this.set(this.textInlines(text, box.style), box.style, boxWidth, dir, 0, { textAlign });
           let y = area.top + (area.height - this.heightOf(lines)) / 2;
           for (const line of lines) {
             page.items.push({ kind: "line", x, y, line, node: null });
@@ -1068,7 +1108,7 @@ export class Composer {
     const width = style.width - style.margin.left - style.margin.right;
     const boxOf = (position: MarginBoxPosition) => style.boxes[`${edge}-${position}` as MarginBoxName]!;
     const measure = (text: string, boxStyle: ComputedStyle) =>
-      Math.max(0, ...this.set(this.textInlines(text, boxStyle), { ...boxStyle, textAlign: "start", whiteSpace: "nowrap" }, width, dir).map((l) => l.width));
+      Math.max(0, ...this.set(this.textInlines(text, boxStyle), boxStyle, width, dir, 0, MEASURE_SETTING).map((l) => l.width));
     const areaHeight = style.margin[edge];
     // An image's box: its image bounded by the box's height (at most the margin's) and by the row.
     const images = new Map(
