@@ -8,7 +8,7 @@ import { type FamilyId, faceOf, type FontLibrary, isCjkFamily } from "./font-lib
 import { atomicImageRun, checkFitsPage, forMaxContent, checkLinesFitPage, type ImageContent, imageLine, imageSize, lineFigures, placeLineImages } from "./images";
 import { type Box, type Inline, inlineText } from "./letter-tree";
 import { strutOf } from "./line-box";
-import type { Page, PageGeometry, PlacedLine, PlacedRule, StructNode } from "./page-model";
+import type { Page, PageGeometry, PageItem, PlacedLine, PlacedRule, StructNode } from "./page-model";
 import { type Align, intrinsicWidths, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
 import { layoutTable, placeTable, type TableHost, type TableLayout, tableHead } from "./table-layout";
 
@@ -121,6 +121,13 @@ const MARKER_SETTING: SetOverride = { textAlign: "left", whiteSpace: "nowrap" };
 const MEASURE_SETTING: SetOverride = { textAlign: "start", whiteSpace: "nowrap" };
 /** Text set upright and regular (a marker, a line break). */
 const UPRIGHT = { bold: false, italic: false } as const;
+
+/**
+ * Per page style (the styled document's, which a letter's shape keeps), the margin-box rows already
+ * drawn (`Composer.marginBoxItems`), for one font library and one template's images.
+ */
+const marginBoxRows = new WeakMap<PageStyle, { fonts: FontLibrary; images: TemplateAssets | undefined; rows: Map<string, readonly PageItem[]> }>();
+const MARGIN_ROWS_PER_PAGE_STYLE = 64;
 
 /** A block box placed in its containing block: its border box and content box, in points. */
 interface Geometry {
@@ -1051,44 +1058,74 @@ export class Composer {
     const dir = this.ctx.styled.dirOf(this.ctx.styled.root);
     this.pages.forEach((page, index) => {
       const style = this.pageStyle(index);
-      const left = style.margin.left;
-      const width = style.width - style.margin.left - style.margin.right;
       for (const edge of ["top", "bottom"] as const) {
         const texts = new Map<MarginBoxPosition, string>();
         for (const position of MARGIN_BOX_POSITIONS) {
           const box = style.boxes[`${edge}-${position}` as MarginBoxName];
           if (box) texts.set(position, this.contentText(box.content, index));
         }
-        // Margin boxes centre their content vertically in the margin, as CSS Paged Media's defaults do.
-        const area = edge === "top" ? { top: 0, height: style.margin.top } : { top: style.height - style.margin.bottom, height: style.margin.bottom };
-        for (const [position, { text, width: boxWidth, image }] of this.marginBoxRow(style, edge, texts)) {
-          const box = style.boxes[`${edge}-${position}` as MarginBoxName]!;
-          const x = position === "left" ? left : position === "right" ? left + width - boxWidth : left + (width - boxWidth) / 2;
-          if (image) {
-            const offset = image.align === "left" ? 0 : image.align === "right" ? boxWidth - image.width : (boxWidth - image.width) / 2;
-            // A running logo is the page's decoration: an artifact (node null: /Artifact of type Pagination), no Figure.
-            page.items.push({
-              kind: "image",
-              x: x + offset,
-              y: area.top + (area.height - image.height) / 2,
-              width: image.width,
-              height: image.height,
-              source: image.source,
-              node: null,
-            });
-            continue;
-          }
-          // A margin box aligns its text to its own side unless the stylesheet says otherwise.
-          const textAlign = box.style.textAlign === "start" ? (position === "center" ? "center" : position) : box.style.textAlign;
-          const lines = this.set(this.textInlines(text, box.style), box.style, boxWidth, dir, 0, { textAlign });
-          let y = area.top + (area.height - this.heightOf(lines)) / 2;
-          for (const line of lines) {
-            page.items.push({ kind: "line", x, y, line, node: null });
-            y += line.height;
-          }
-        }
+        if (texts.size === 0) continue;
+        // Copies: a page's items are its own, the memo's are every letter's.
+        for (const item of this.marginBoxItems(style, edge, texts, dir)) page.items.push({ ...item });
       }
     });
+  }
+
+  /**
+   * The items a row of margin boxes draws, given the text each prints, once per page style, row,
+   * texts, direction, language, font library and images: every letter of a merge prints the same
+   * page labels, and sizing, cutting and setting them again per page cost ~5% of a warm PDF.
+   * Bounded: past MARGIN_ROWS_PER_PAGE_STYLE a page style's rows are forgotten and made again.
+   */
+  private marginBoxItems(style: PageStyle, edge: "top" | "bottom", texts: ReadonlyMap<MarginBoxPosition, string>, dir: "ltr" | "rtl"): readonly PageItem[] {
+    const { fonts, images, locale } = this.ctx;
+    let memo = marginBoxRows.get(style);
+    if (!memo || memo.fonts !== fonts || memo.images !== images) marginBoxRows.set(style, (memo = { fonts, images, rows: new Map() }));
+    let key = `${edge}\u0000${dir}\u0000${locale.tag}`;
+    for (const [position, text] of texts) key += `\u0000${position}\u0000${text}`;
+    let items = memo.rows.get(key);
+    if (!items) {
+      items = this.drawMarginBoxRow(style, edge, texts, dir);
+      if (memo.rows.size >= MARGIN_ROWS_PER_PAGE_STYLE) memo.rows.clear();
+      memo.rows.set(key, items);
+    }
+    return items;
+  }
+
+  /** The items of one row of margin boxes: its images, and its texts' lines centred vertically in the margin. */
+  private drawMarginBoxRow(style: PageStyle, edge: "top" | "bottom", texts: ReadonlyMap<MarginBoxPosition, string>, dir: "ltr" | "rtl"): PageItem[] {
+    const items: PageItem[] = [];
+    const left = style.margin.left;
+    const width = style.width - style.margin.left - style.margin.right;
+    // Margin boxes centre their content vertically in the margin, as CSS Paged Media's defaults do.
+    const area = edge === "top" ? { top: 0, height: style.margin.top } : { top: style.height - style.margin.bottom, height: style.margin.bottom };
+    for (const [position, { text, width: boxWidth, image }] of this.marginBoxRow(style, edge, texts)) {
+      const box = style.boxes[`${edge}-${position}` as MarginBoxName]!;
+      const x = position === "left" ? left : position === "right" ? left + width - boxWidth : left + (width - boxWidth) / 2;
+      if (image) {
+        const offset = image.align === "left" ? 0 : image.align === "right" ? boxWidth - image.width : (boxWidth - image.width) / 2;
+        // A running logo is the page's decoration: an artifact (node null: /Artifact of type Pagination), no Figure.
+        items.push({
+          kind: "image",
+          x: x + offset,
+          y: area.top + (area.height - image.height) / 2,
+          width: image.width,
+          height: image.height,
+          source: image.source,
+          node: null,
+        });
+        continue;
+      }
+      // A margin box aligns its text to its own side unless the stylesheet says otherwise.
+      const textAlign = box.style.textAlign === "start" ? (position === "center" ? "center" : position) : box.style.textAlign;
+      const lines = this.set(this.textInlines(text, box.style), box.style, boxWidth, dir, 0, { textAlign });
+      let y = area.top + (area.height - this.heightOf(lines)) / 2;
+      for (const line of lines) {
+        items.push({ kind: "line", x, y, line, node: null });
+        y += line.height;
+      }
+    }
+    return items;
   }
 
   /**
