@@ -9,7 +9,7 @@ import { atomicImageRun, checkFitsPage, forMaxContent, checkLinesFitPage, type I
 import { type Box, type Inline, inlineText } from "./letter-tree";
 import { strutOf } from "./line-box";
 import type { Page, PageGeometry, PageItem, PlacedLine, PlacedRule, StructNode } from "./page-model";
-import { type Align, intrinsicWidths, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
+import { type Align, intrinsicWidths, keptParagraph, type Line, type ParagraphSpec, type ScriptRules, setKeyedParagraph, setParagraph, type StyledText } from "./paragraph";
 import { layoutTable, placeTable, type TableHost, type TableLayout, tableHead } from "./table-layout";
 
 /**
@@ -128,6 +128,19 @@ const UPRIGHT = { bold: false, italic: false } as const;
  */
 const marginBoxRows = new WeakMap<PageStyle, { fonts: FontLibrary; images: TemplateAssets | undefined; rows: Map<string, readonly PageItem[]> }>();
 const MARGIN_ROWS_PER_PAGE_STYLE = 64;
+
+/**
+ * The paragraph key each block's inlines were last set by, and what else its spec was made of
+ * (`Composer.setBlockText`). By the inlines array, which a letter shape's kept boxes own and its
+ * letters share; the lines themselves stay in the font library's cache, under the key.
+ */
+const paragraphKeys = new WeakMap<readonly Inline[], { style: ComputedStyle; width: number; dir: "ltr" | "rtl"; indent: number; language: string; key: string }>();
+
+/**
+ * The geometry last made for a style in a container (`Composer.geometryOf`): the styles of a letter's
+ * shape are every letter's, and their boxes sit in the same containers. Read-only once made.
+ */
+const geometries = new WeakMap<ComputedStyle, { x: number; width: number; dir: "ltr" | "rtl"; geometry: Geometry }>();
 
 /** A block box placed in its containing block: its border box and content box, in points. */
 interface Geometry {
@@ -350,6 +363,25 @@ export class Composer {
   }
 
   /**
+   * A block's text set into lines, as `set` does. A mail merge's letters share the inlines of every
+   * paragraph that is the same in both (copyBoxes): such a paragraph, set before with the same
+   * style, width, direction, indent and language, is the same spec, so its lines are looked up by
+   * the key kept from then, without making its spec and key again (a JSON string of the paragraph,
+   * ~3% of a warm PDF with the cache's hashing of it). The lines stay the library cache's own.
+   */
+  private setBlockText(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent: number): Line[] {
+    const { fonts, locale } = this.ctx;
+    const known = paragraphKeys.get(inlines);
+    if (known && known.style === style && known.width === width && known.dir === dir && known.indent === indent && known.language === locale.tag) {
+      const lines = keptParagraph(fonts, known.key);
+      if (lines) return lines;
+    }
+    const { key, lines } = setKeyedParagraph(fonts, this.paragraphSpec(inlines, style, width, dir, indent));
+    paragraphKeys.set(inlines, { style, width, dir, indent, language: locale.tag, key });
+    return lines;
+  }
+
+  /**
    * What a paragraph's lines depend on (setParagraph, and a table's intrinsic widths). `override`
    * sets it as if the style said so (a marker flush left, a margin box's alignment): a copy of the
    * whole style per paragraph cost a list item's marker 4% of a warm PDF, and made every style read here polymorphic.
@@ -387,7 +419,16 @@ export class Composer {
     };
   }
 
+  /** A box's geometry in its container: a function of its style and the container alone, kept per style (`geometries`). */
   private geometryOf(box: Box, containerX: number, containerWidth: number, containerDir: "ltr" | "rtl"): Geometry {
+    const known = geometries.get(box.style);
+    if (known && known.x === containerX && known.width === containerWidth && known.dir === containerDir) return known.geometry;
+    const geometry = this.placeBox(box, containerX, containerWidth, containerDir);
+    geometries.set(box.style, { x: containerX, width: containerWidth, dir: containerDir, geometry });
+    return geometry;
+  }
+
+  private placeBox(box: Box, containerX: number, containerWidth: number, containerDir: "ltr" | "rtl"): Geometry {
     const s = box.style;
     const r = (v: Parameters<typeof resolveLength>[0]) => resolveLength(v, containerWidth);
     const border = borderWidthsOf(s);
@@ -443,7 +484,7 @@ export class Composer {
       this.flowImage(box, box.content, blockImage, geometry, body, keep, itemMarker);
     } else if (box.content.kind === "inline") {
       const indent = resolveLength(box.style.textIndent, geometry.contentWidth);
-      const lines = this.set(box.content.inlines, box.style, geometry.contentWidth, box.dir, indent);
+      const lines = this.setBlockText(box.content.inlines, box.style, geometry.contentWidth, box.dir, indent);
       const strings = box.style.stringSet
         ? [{ name: box.style.stringSet.name, value: box.style.stringSet.value === "text" ? inlineText(box.content.inlines).replace(/\n/g, " ") : box.style.stringSet.value }]
         : [];
