@@ -134,7 +134,23 @@ const MARGIN_ROWS_PER_PAGE_STYLE = 64;
  * (`Composer.setBlockText`). By the inlines array, which a letter shape's kept boxes own and its
  * letters share; the lines themselves stay in the font library's cache, under the key.
  */
-const paragraphKeys = new WeakMap<readonly Inline[], { style: ComputedStyle; width: number; dir: "ltr" | "rtl"; indent: number; language: string; key: string }>();
+const paragraphKeys = new WeakMap<
+  readonly Inline[],
+  { style: ComputedStyle; width: number; dir: "ltr" | "rtl"; indent: number; override: SetOverride | undefined; language: string; key: string }
+>();
+
+/** A list marker's text as inlines, one array per text (so `paragraphKeys` knows a marker again). Bounded: a list numbers only so far. */
+const markerInlineArrays = new Map<string, readonly Inline[]>();
+const MARKER_TEXTS_LIMIT = 256;
+
+function markerInlines(text: string): readonly Inline[] {
+  let inlines = markerInlineArrays.get(text);
+  if (!inlines) {
+    if (markerInlineArrays.size >= MARKER_TEXTS_LIMIT) markerInlineArrays.clear();
+    markerInlineArrays.set(text, (inlines = [{ kind: "text", text, style: UPRIGHT }]));
+  }
+  return inlines;
+}
 
 /**
  * The geometry last made for a style in a container (`Composer.geometryOf`): the styles of a letter's
@@ -369,15 +385,15 @@ export class Composer {
    * the key kept from then, without making its spec and key again (a JSON string of the paragraph,
    * ~3% of a warm PDF with the cache's hashing of it). The lines stay the library cache's own.
    */
-  private setBlockText(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent: number): Line[] {
+  private setBlockText(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent: number, override?: SetOverride): Line[] {
     const { fonts, locale } = this.ctx;
     const known = paragraphKeys.get(inlines);
-    if (known && known.style === style && known.width === width && known.dir === dir && known.indent === indent && known.language === locale.tag) {
+    if (known && known.style === style && known.width === width && known.dir === dir && known.indent === indent && known.override === override && known.language === locale.tag) {
       const lines = keptParagraph(fonts, known.key);
       if (lines) return lines;
     }
-    const { key, lines } = setKeyedParagraph(fonts, this.paragraphSpec(inlines, style, width, dir, indent));
-    paragraphKeys.set(inlines, { style, width, dir, indent, language: locale.tag, key });
+    const { key, lines } = setKeyedParagraph(fonts, this.paragraphSpec(inlines, style, width, dir, indent, override));
+    paragraphKeys.set(inlines, { style, width, dir, indent, override, language: locale.tag, key });
     return lines;
   }
 
@@ -650,7 +666,7 @@ export class Composer {
     const text = markerText(item.style, item.ordinal ?? 1);
     if (text === null) return null;
     // Set flush left in either direction, so that the line's width is the marker's own.
-    const [line] = this.set([{ kind: "text", text, style: UPRIGHT }], item.style, content.contentWidth, item.dir, 0, MARKER_SETTING);
+    const [line] = this.setBlockText(markerInlines(text), item.style, content.contentWidth, item.dir, 0, MARKER_SETTING);
     if (!line) return null;
     // Browsers put the marker's box (its text and a space) against the content's start edge.
     const gap = item.style.fontSize * MARKER_GAP_EM;

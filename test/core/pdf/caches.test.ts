@@ -138,6 +138,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "style/cascade.ts initialTokens": "a property's initial value's tokens",
   "pdf/shaping.ts scriptFamilyCache": "a code point's Unicode script",
   "style/font-families.ts familyOfWrittenName": "a font-family name's registry family",
+  "pdf/layout.ts markerInlineArrays": "a list marker's text as inlines",
   "pdf/layout.ts stackRules": "a font stack's registry families (by the stack's array, which a letter shape's styles share)",
   "pdf/shaping.ts breakClasses": "a code point's grapheme-break classes (UAX #29)",
   "pdf/paragraph.ts punctuationKinds": "a glyph's box in a font file, which a process parses once",
