@@ -158,6 +158,13 @@ function markerInlines(text: string): readonly Inline[] {
  */
 const geometries = new WeakMap<ComputedStyle, { x: number; width: number; dir: "ltr" | "rtl"; geometry: Geometry }>();
 
+/** The space between two events of the flow, and whether a break there is forced or to be avoided (`Composer.between`). */
+interface Between {
+  space: number;
+  forced: boolean;
+  avoid: boolean;
+}
+
 /** A block box placed in its containing block: its border box and content box, in points. */
 interface Geometry {
   x: number;
@@ -329,6 +336,8 @@ export class Composer {
   private readonly other: PageStyle;
   /** Where the flow ended (after its last margins), on an unbounded page. */
   private end = 0;
+  /** `between`'s answers, by pair of events. */
+  private readonly betweens = new Map<number, Between>();
 
   /** `unbounded`: one endless page, for a table cell's content. */
   constructor(
@@ -686,8 +695,19 @@ export class Composer {
     return style.height - style.margin.bottom;
   }
 
-  /** Space between the end of event `from` and the first line of the lines event `to`, and what forces a break in it. */
-  private between(from: number, to: number): { space: number; forced: boolean; avoid: boolean } {
+  /**
+   * Space between the end of event `from` and the first line of the lines event `to`, and what
+   * forces a break in it. Once per pair of events: choosing a page's break asks it of every pair it
+   * passes, twice (chooseBreak, classA), and the events are fixed once the flow is laid out.
+   */
+  private between(from: number, to: number): Between {
+    const key = from * (this.events.length + 1) + to;
+    let known = this.betweens.get(key);
+    if (!known) this.betweens.set(key, (known = this.measureBetween(from, to)));
+    return known;
+  }
+
+  private measureBetween(from: number, to: number): Between {
     let space = 0;
     let margins: number[] = [];
     let forced = false;
