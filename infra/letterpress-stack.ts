@@ -1,9 +1,10 @@
-import { CfnOutput, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { Aspects, CfnOutput, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import type { Code } from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import { ENV } from "../functions/deployment-contract";
 import type { InfraConfig } from "./config";
 import { DocumentsBucket } from "./constructs/documents-bucket";
+import { FunctionLogGroups } from "./function-log-groups";
 import { DownloadApi } from "./constructs/download-api";
 import { OperationsAlarms } from "./constructs/operations-alarms";
 import { RenderPipeline } from "./constructs/render-pipeline";
@@ -23,6 +24,8 @@ export class LetterpressStack extends Stack {
 
   constructor(scope: Construct, id: string, props: LetterpressStackProps) {
     super(scope, id, props);
+    // Every function, CDK's helpers included, logs to a group with retention.
+    Aspects.of(this).add(new FunctionLogGroups());
     const { config } = props;
     const code = props.codeOverride ? { codeOverride: props.codeOverride } : {};
 
@@ -43,7 +46,7 @@ export class LetterpressStack extends Stack {
     }));
     const download = (this.download = new DownloadApi(this, "Download", {
       documents,
-      renderFunction: render.renderer.function,
+      renderFunction: render.onDemandRenderer.function,
       environment,
       stage: config.stage,
       peopleSignIn: config.peopleSignIn,
@@ -53,13 +56,13 @@ export class LetterpressStack extends Stack {
     }));
     const alarms = (this.alarms = new OperationsAlarms(this, "Alarms", {
       deadLetterQueue: render.deadLetterQueue,
-      functions: { Render: render.renderer.function, Download: download.downloader.function },
+      functions: { Render: render.renderer.function, OnDemandRender: render.onDemandRenderer.function, Download: download.downloader.function },
       renderLogs: render.renderer.logGroup,
       refusedShareLinkThreshold: config.shares.refusedAlarmThreshold,
       ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
     }));
 
-    for (const role of [render.renderer.role, download.downloader.role]) {
+    for (const role of [render.renderer.role, render.onDemandRenderer.role, download.downloader.role]) {
       Validations.of(role).acknowledge({
         id: "AwsSolutions-IAM5[Resource::*]",
         reason: "X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource *.",

@@ -24,7 +24,9 @@ export function toApiGatewayEvent(
       return segment ?? "";
     }
   };
-  const query = Object.fromEntries(url.searchParams);
+  // As API Gateway gives them: a parameter named twice has its values joined with commas.
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   return {
     version: "2.0",
     routeKey,
@@ -124,6 +126,72 @@ function logServerError(log: ServerLog, request: IncomingMessage, status: number
   log(`${new Date().toISOString()} ${status} ${request.method ?? "?"} ${(request.url ?? "").split("?")[0]}: ${describeError(error)}`);
 }
 
+/** The names this server answers to: it listens on loopback only (see listenLocalServer). */
+const LOOPBACK_HOSTNAMES: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** Methods that change something (create or revoke a share): a page of another site must not be able to send them. */
+const STATE_CHANGING_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+interface ForeignRequestRefusal {
+  statusCode: 403 | 415;
+  code: "FORBIDDEN_HOST" | "FORBIDDEN_ORIGIN" | "UNSUPPORTED_MEDIA_TYPE";
+  message: string;
+}
+
+/** `host[:port]` read as a URL reads it, or undefined when it is not one. */
+function hostAndPort(value: string): { hostname: string; port: string } | undefined {
+  try {
+    const url = new URL(`http://${value}`);
+    return url.username || url.password || url.pathname !== "/" ? undefined : { hostname: url.hostname, port: url.port };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why a request that another web page may have made is refused, or undefined when it may go on.
+ * A browser lets any page send a "simple" POST (text/plain, a form) to 127.0.0.1, and a DNS-rebinding
+ * page reaches it under its own host name. So: the Host must be a loopback name with the port we
+ * listen on (rebinding sends the attacker's name); a state-changing request must come from no page or
+ * from this server's own pages (Origin, and Sec-Fetch-Site where the browser sends it), and its body
+ * must be application/json, which no page of another site can send without CORS, which we never grant.
+ */
+export function foreignRequestRefusal(request: IncomingMessage, listeningPort: number | undefined): ForeignRequestRefusal | undefined {
+  const ours = (value: string | undefined, allowMissingPort: boolean) => {
+    const parsed = value === undefined ? undefined : hostAndPort(value);
+    if (parsed === undefined || !LOOPBACK_HOSTNAMES.has(parsed.hostname)) return false;
+    // A Host with no port comes only from a program (browsers always name a port other than 80); the name is what rebinding changes.
+    if (parsed.port === "") return allowMissingPort;
+    return listeningPort === undefined || parsed.port === String(listeningPort);
+  };
+  const host = request.headers.host;
+  if (!ours(host, true))
+    return {
+      statusCode: 403,
+      code: "FORBIDDEN_HOST",
+      message: `this server answers only at 127.0.0.1 or localhost${listeningPort === undefined ? "" : ` port ${listeningPort}`}; the request named host ${JSON.stringify(host ?? "")}`,
+    };
+  if (!STATE_CHANGING_METHODS.has(request.method ?? "GET")) return undefined;
+  const origin = request.headers.origin;
+  const fetchSite = request.headers["sec-fetch-site"];
+  const originHost = origin === undefined ? undefined : /^http:\/\/([^/]+)$/.exec(origin)?.[1];
+  if ((origin !== undefined && (originHost === undefined || !ours(originHost, false))) || (fetchSite !== undefined && fetchSite !== "same-origin" && fetchSite !== "none"))
+    return {
+      statusCode: 403,
+      code: "FORBIDDEN_ORIGIN",
+      message: `a ${request.method} is taken only from this server's own pages or from a program (no Origin); it came from ${JSON.stringify(origin ?? fetchSite ?? "")}`,
+    };
+  const length = Number(request.headers["content-length"] ?? 0);
+  const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (length > 0 && type !== "application/json")
+    return {
+      statusCode: 415,
+      code: "UNSUPPORTED_MEDIA_TYPE",
+      message: `a ${request.method} body must be sent as content-type application/json; it came as ${JSON.stringify(request.headers["content-type"] ?? "nothing")}`,
+    };
+  return undefined;
+}
+
 /**
  * Listens on loopback with a deep backlog. A port already in use is a CONFIG_ERROR naming it, which
  * the CLI prints as one line, not a stack.
@@ -166,6 +234,17 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
           body: JSON.stringify({ error: { code: "PAYLOAD_TOO_LARGE", message } }),
         });
         request.destroy();
+        return;
+      }
+      const refusal = foreignRequestRefusal(request, (server.address() as AddressInfo | null)?.port);
+      if (refusal) {
+        send(response, {
+          statusCode: refusal.statusCode,
+          headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+          body: JSON.stringify({ error: { code: refusal.code, message: refusal.message } }),
+        });
+        // The body (at most MAX_BODY_BYTES, checked above) is drained unread so the reply reaches the client.
+        request.resume();
         return;
       }
       const url = new URL(request.url ?? "/", "http://localhost");

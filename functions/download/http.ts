@@ -59,11 +59,22 @@ function describe(error: z.ZodError, where: string): string {
     .join("; ");
 }
 
+/** The query parameters named more than once in a raw query string (`?recipient=a&recipient=b`). */
+export function repeatedParameters(rawQueryString: string | undefined): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const name of new URLSearchParams(rawQueryString ?? "").keys()) (seen.has(name) ? repeated : seen).add(name);
+  return [...repeated];
+}
+
 /** Parses and validates a download request: every value is checked before anything is looked up. */
 export function parseDownloadRequest(event: APIGatewayProxyEventV2, options: Pick<DownloadHttpOptions, "allowedLocales" | "maxLifetimeSeconds">): DownloadQuery {
   const { allowedLocales } = options;
   const path = pathSchema.safeParse(event.pathParameters ?? {});
   if (!path.success) throw new LetterpressError("INVALID_REQUEST", describe(path.error, "path"));
+  // API Gateway joins a repeated parameter's values with commas; which one was meant is not ours to guess.
+  const repeated = repeatedParameters(event.rawQueryString);
+  if (repeated.length > 0) throw new LetterpressError("INVALID_REQUEST", repeated.map((name) => `query ${name}: given more than once; expected one value`).join("; "));
   const query = querySchemaFor(options.maxLifetimeSeconds).safeParse(event.queryStringParameters ?? {});
   if (!query.success) throw new LetterpressError("INVALID_REQUEST", describe(query.error, "query"));
   const { letterId, locale, format } = path.data;

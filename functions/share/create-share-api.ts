@@ -58,6 +58,7 @@ export function createShareApi(dependencies: ShareApiDependencies) {
     service,
     presign: s3SharedDocumentPresigner({ client: dependencies.client, bucket: dependencies.bucket, clock }),
     linkBaseUrl: dependencies.linkBaseUrl,
+    letterExists: async (letterId) => (await dependencies.documentStore.getLatest(letterId)) !== undefined,
     catalogs: dependencies.catalogs,
     ...(dependencies.onError ? { onError: dependencies.onError } : {}),
   });

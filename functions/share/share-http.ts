@@ -88,11 +88,25 @@ function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   if (event.body === undefined || event.body === null || event.body === "") return {};
   const text = event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
   if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw new LetterpressError("INVALID_REQUEST", `body: at most ${MAX_BODY_BYTES} bytes`);
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
-    throw new LetterpressError("INVALID_REQUEST", 'body: not JSON; expected {"recipient"?, "lifetimeSeconds"?, "follow"?}');
+    throw new LetterpressError("INVALID_REQUEST", `body: not JSON; expected ${BODY_SHAPE}`);
   }
+  // zod would say "expected object, received array"; a person is told the shape and what came instead.
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new LetterpressError("INVALID_REQUEST", `body: expected a JSON object ${BODY_SHAPE} (or no body), got ${jsonKind(parsed)}`);
+  return parsed;
+}
+
+const BODY_SHAPE = '{"recipient"?, "lifetimeSeconds"?, "follow"?}';
+
+/** What a JSON value is, in words: "an array", "null", "a number"... */
+function jsonKind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "string" ? "a string" : typeof value === "number" ? "a number" : typeof value === "boolean" ? `${value}` : typeof value;
 }
 
 /** `POST /letters/{letterId}/{locale}/{format}/shares`: every value checked before anything is looked up. */
@@ -141,6 +155,8 @@ export interface ShareRoutesOptions {
   linkBaseUrl: string;
   /** Message catalogs (templates/share-pages), for the refused-link pages. */
   catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>;
+  /** Whether a letter has documents (a latest revision); a list of no shares for a letter that has none is a 404. */
+  letterExists?(letterId: string): Promise<boolean>;
   /** The redirect's lifetime; 300 s by default. */
   redirectSeconds?: number;
   /** Called with an error that became a 5xx; never given the token. */
@@ -196,6 +212,9 @@ export function createShareRoutes(options: ShareRoutesOptions) {
   return {
     /** 201 `{ id, url, expiresAt, revision, follow }`. */
     async createShare(request: CreateShareHttpRequest): Promise<Result> {
+      // Checked here too so the API words it as every other body field ("body lifetimeSeconds: ...").
+      const refused = request.lifetimeSeconds === null ? undefined : service.lifetimeRefusal(request.lifetimeSeconds);
+      if (refused !== undefined) throw new LetterpressError("INVALID_REQUEST", `body lifetimeSeconds: ${refused}`);
       const created = await service.create(request);
       const url = new URL(`s/${created.token}`, base).toString();
       return json(201, { id: created.id, url, expiresAt: created.expiresAt.toISOString(), revision: created.revision, follow: created.follow });
@@ -203,7 +222,11 @@ export function createShareRoutes(options: ShareRoutesOptions) {
 
     /** 200 `{ letterId, shares: [...] }`, newest first, each with its status. */
     async listShares(request: ListSharesHttpRequest): Promise<Result> {
-      return json(200, { letterId: request.letterId, shares: await service.list(request.letterId) });
+      const shares = await service.list(request.letterId);
+      // A letter with no shares and no documents is a letter we do not know (a typo), not an empty list.
+      if (shares.length === 0 && options.letterExists !== undefined && !(await options.letterExists(request.letterId)))
+        throw new LetterpressError("UNKNOWN_LETTER", `no letter "${request.letterId}" has documents or shares here; GET / lists the letters`);
+      return json(200, { letterId: request.letterId, shares });
     },
 
     /** 204 once revoked (also when it already was); 404 for an unknown id. */

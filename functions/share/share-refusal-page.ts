@@ -10,13 +10,15 @@ import type { ShareRefusal } from "./share-service";
  */
 
 /** What the page says; several refusal reasons read the same to a person. */
-export type RefusalPageKind = "expired" | "revoked" | "gone" | "invalid" | "error";
+export type RefusalPageKind = "expired" | "revoked" | "gone" | "updating" | "invalid" | "error";
 
 const PAGES: Record<RefusalPageKind, { statusCode: number; ask: "share.askSharer" | "share.error.ask" }> = {
   // 410: the link was good and is not any more; 404: it never was one of ours (or cannot be told apart).
   expired: { statusCode: 410, ask: "share.askSharer" },
   revoked: { statusCode: 410, ask: "share.askSharer" },
   gone: { statusCode: 410, ask: "share.askSharer" },
+  // 503: not gone, being updated (a translation waits for its translator); the same link works again.
+  updating: { statusCode: 503, ask: "share.error.ask" },
   invalid: { statusCode: 404, ask: "share.askSharer" },
   error: { statusCode: 503, ask: "share.error.ask" },
 };
@@ -37,6 +39,8 @@ export function refusalPageKind(reason: ShareRefusal): RefusalPageKind {
       return "revoked";
     case "DOCUMENT_GONE":
       return "gone";
+    case "DOCUMENT_UPDATING":
+      return "updating";
     case "TAMPERED":
     case "UNKNOWN_KEY":
     case "MALFORMED":

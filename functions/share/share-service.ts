@@ -54,7 +54,12 @@ export interface ShareSummary {
 }
 
 /** Why a link is not served. The token's own reasons, and two that only the service can tell. */
-export type ShareRefusal = TokenRefusal | "REVOKED" | "DOCUMENT_GONE";
+/**
+ * DOCUMENT_GONE: the document will not come back (a pinned revision removed; a letter, language or
+ * recipient no longer in the data). DOCUMENT_UPDATING: a "latest" link whose language is waiting for
+ * its translator (or whose data is mid-edit), with no earlier revision to serve meanwhile: transient.
+ */
+export type ShareRefusal = TokenRefusal | "REVOKED" | "DOCUMENT_GONE" | "DOCUMENT_UPDATING";
 
 export type ShareResolution =
   | { outcome: "serve"; share: SharePayload; document: SharedDocument }
@@ -89,6 +94,12 @@ function whole(value: number, name: string, min: number, max: number): number {
 
 /** Error codes meaning the letter's current data cannot make a document (as opposed to a failure of ours). */
 const DATA_CANNOT_MAKE: ReadonlySet<ErrorCode> = new Set(["NOT_FOUND", "UNKNOWN_LETTER", "UNKNOWN_LOCALE", "INVALID_DATA", "STALE_TRANSLATION"]);
+/**
+ * Of those, the ones that pass: a translation waiting for its translator after the source changed,
+ * data mid-edit. The letter, its language and its recipient are all still there; a "latest" link then
+ * serves the revision it was made from, content-addressed and still stored, until the newest is made.
+ */
+const DATA_WAITING: ReadonlySet<ErrorCode> = new Set(["STALE_TRANSLATION", "INVALID_DATA"]);
 
 const describeDays = (seconds: number) => (seconds % DAY_SECONDS === 0 ? `${seconds / DAY_SECONDS} days` : `${seconds} seconds`);
 
@@ -123,6 +134,12 @@ export class ShareService {
     return { defaultSeconds: this.defaultLifetimeSeconds, maxSeconds: this.maxLifetimeSeconds };
   }
 
+  /** Why a share may not live `lifetime` seconds (what was expected and what came), or undefined when it may. */
+  lifetimeRefusal(lifetime: number): string | undefined {
+    if (Number.isInteger(lifetime) && lifetime >= MIN_SHARE_LIFETIME_SECONDS && lifetime <= this.maxLifetimeSeconds) return undefined;
+    return `expected whole seconds from ${MIN_SHARE_LIFETIME_SECONDS} to ${this.maxLifetimeSeconds} (${describeDays(this.maxLifetimeSeconds)}), got ${lifetime}`;
+  }
+
   /**
    * Makes a link to one document. The lifetime is checked first (refused, never shortened), then the
    * document must exist or be made now, and the share is stored before the token is handed out, so
@@ -130,12 +147,8 @@ export class ShareService {
    */
   async create(request: CreateShareRequest): Promise<CreatedShare> {
     const lifetime = request.lifetimeSeconds ?? this.defaultLifetimeSeconds;
-    if (!Number.isInteger(lifetime) || lifetime < MIN_SHARE_LIFETIME_SECONDS || lifetime > this.maxLifetimeSeconds) {
-      throw new LetterpressError(
-        "INVALID_REQUEST",
-        `lifetimeSeconds: expected whole seconds from ${MIN_SHARE_LIFETIME_SECONDS} to ${this.maxLifetimeSeconds} (${describeDays(this.maxLifetimeSeconds)}), got ${lifetime}`,
-      );
-    }
+    const refused = this.lifetimeRefusal(lifetime);
+    if (refused !== undefined) throw new LetterpressError("INVALID_REQUEST", `lifetimeSeconds: ${refused}`);
     const { letterId, locale, format, recipientId } = request;
     const document = await this.options.documents.current({ letterId, locale, format, recipientId });
     const now = this.options.clock();
@@ -232,10 +245,23 @@ export class ShareService {
       try {
         document = await this.options.documents.current(request);
       } catch (error) {
-        // The current data can no longer make it (the recipient was removed, a translation went
-        // stale): the document is gone. Any other failure is ours and is reported as such.
+        // The current data can no longer make it: the letter, language or recipient was removed (the
+        // document is gone), or the language waits for its translator (see DATA_WAITING). Any other
+        // failure is ours and is reported as such.
         if (!(error instanceof LetterpressError) || !DATA_CANNOT_MAKE.has(error.code)) throw error;
-        document = undefined;
+        if (!DATA_WAITING.has(error.code)) return this.refuse("DOCUMENT_GONE", share);
+        const shared = (await this.options.store.find(share.shareId))?.record.revision;
+        document = shared === undefined ? undefined : await this.options.documents.atRevision(request, shared);
+        if (document === undefined) return this.refuse("DOCUMENT_UPDATING", share, { waitingFor: error.code });
+        this.options.logger.info("share used", {
+          ...documentFields(share),
+          revision: document.revision,
+          follow: "latest",
+          outcome: "served-while-waiting",
+          waitingFor: error.code,
+        });
+        this.options.metrics.count("ShareUsed", "served-while-waiting");
+        return { outcome: "serve", share, document };
       }
     } else {
       document = await this.options.documents.atRevision(request, share.revision);

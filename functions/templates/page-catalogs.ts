@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { LocaleId } from "../core/locales";
 import { LetterpressError } from "../core/errors";
 import { type CatalogLayout, checkCatalogs, type MessageCatalog } from "../core/template/message-catalog";
@@ -26,24 +26,23 @@ export function pageCatalogsDigest(catalogs: PageCatalogs): string {
   return createHash("sha256").update(JSON.stringify(catalogs)).digest("hex");
 }
 
-/** Where the page catalogs are, as problems name them. */
-const PAGE_CATALOGS_LABEL = `templates/${PAGE_MESSAGES_FOLDER}`;
+/** Where the page catalogs are, as problems name them: the folder as given (`--templates /tmp/x/templates` names /tmp/x/templates/share-pages). */
+const pageCatalogsLabel = (templatesDir: string) => join(templatesDir, PAGE_MESSAGES_FOLDER);
 
 /** A problem line of one catalog file (`<file>: ` or `<file> line 3, column 5: `): its file and the file's language tag. */
-const PROBLEM_OF_A_FILE = new RegExp(`^(${PAGE_CATALOGS_LABEL}/([^/: ]+)\\.json)[ :]`);
+const problemOfAFile = (label: string) => new RegExp(`^(${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/([^/: ]+)\\.json)[ :]`);
 
 /** Every problem of the page catalogs (file and key), or none; each catalog named by its place (checkCatalogs says messages/). */
-function problemsOf(catalogs: PageCatalogs, layouts: Partial<Record<LocaleId, CatalogLayout>> = {}): string[] {
+function problemsOf(label: string, catalogs: PageCatalogs, layouts: Partial<Record<LocaleId, CatalogLayout>> = {}): string[] {
   const source = catalogs[PAGE_SOURCE_LOCALE];
   // The pages print these keys; the source catalog is the one every page falls back to, so a key it lacks is a page that cannot be worded.
   const missingFromSource = source
     ? REFUSAL_PAGE_KEYS.filter((key) => !Object.hasOwn(source, key)).map(
-        (key) =>
-          `${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json: ${key}: missing; every refused-link page falls back to this catalog, which needs each of ${REFUSAL_PAGE_KEYS.join(", ")}`,
+        (key) => `${label}/${PAGE_SOURCE_LOCALE}.json: ${key}: missing; every refused-link page falls back to this catalog, which needs each of ${REFUSAL_PAGE_KEYS.join(", ")}`,
       )
     : [];
   const checked = checkCatalogs(catalogs, PAGE_SOURCE_LOCALE, undefined, layouts).map((problem) =>
-    problem.replace(/^messages\//, `${PAGE_CATALOGS_LABEL}/`).replaceAll(` messages/${PAGE_SOURCE_LOCALE}.json`, ` ${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json`),
+    problem.replace(/^messages\//, `${label}/`).replaceAll(` messages/${PAGE_SOURCE_LOCALE}.json`, ` ${label}/${PAGE_SOURCE_LOCALE}.json`),
   );
   return [...missingFromSource, ...checked];
 }
@@ -66,16 +65,18 @@ export interface SetAsidePageCatalog {
  * @throws LetterpressError TEMPLATE_ERROR when the English catalog has a problem, naming every problem by file and key
  */
 export async function loadUsablePageCatalogs(templatesDir: string, codeDir: string = __dirname): Promise<{ catalogs: PageCatalogs; setAside: SetAsidePageCatalog[] }> {
+  const label = pageCatalogsLabel(templatesDir);
+  const problemOfThisFolder = problemOfAFile(label);
   const unreadable: string[] = [];
-  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), PAGE_CATALOGS_LABEL, unreadable);
+  const { catalogs, layouts } = await readCatalogFolder(label, label, unreadable);
   const checked = checkedBesideCode(codeDir);
   if (unreadable.length === 0 && checked.length > 0 && checked.includes(pageCatalogsDigest(catalogs))) return { catalogs, setAside: [] };
-  const problems = [...unreadable, ...problemsOf(catalogs, layouts)];
-  const sourceFile = `${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json`;
+  const problems = [...unreadable, ...problemsOf(label, catalogs, layouts)];
+  const sourceFile = `${label}/${PAGE_SOURCE_LOCALE}.json`;
   const byFile = new Map<string, string[]>();
   const usable: PageCatalogs = { ...catalogs };
   for (const problem of problems) {
-    const [, file, tag] = PROBLEM_OF_A_FILE.exec(problem) ?? [];
+    const [, file, tag] = problemOfThisFolder.exec(problem) ?? [];
     // The English catalog's problem, or one that names no one file: nothing to fall back to.
     if (!file || file === sourceFile) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
     byFile.set(file, [...(byFile.get(file) ?? []), problem]);
@@ -86,7 +87,7 @@ export async function loadUsablePageCatalogs(templatesDir: string, codeDir: stri
 
 /** What a set-aside page catalog means, for a person: which pages change and every problem of the file. */
 export function setAsidePageCatalogWarning({ file, problems }: SetAsidePageCatalog): string {
-  return `${file} is set aside: refused share links in its language show the English pages (${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json) until it is fixed. Its problems:\n${problems.map((problem) => `  ${problem}`).join("\n")}`;
+  return `${file} is set aside: refused share links in its language show the English pages (${join(dirname(file), `${PAGE_SOURCE_LOCALE}.json`)}) until it is fixed. Its problems:\n${problems.map((problem) => `  ${problem}`).join("\n")}`;
 }
 
 /**
@@ -105,7 +106,7 @@ export async function pageCatalogWarnings(templatesDir: string): Promise<string[
   } catch (error) {
     if (!(error instanceof LetterpressError)) throw error;
     return [
-      `${PAGE_CATALOGS_LABEL}: share links are unavailable (every request answers 503) until this is fixed: the pages of refused links fall back to ${PAGE_CATALOGS_LABEL}/${PAGE_SOURCE_LOCALE}.json, which must be sound. The problems:\n${error.message
+      `${folder}: share links are unavailable (every request answers 503) until this is fixed: the pages of refused links fall back to ${folder}/${PAGE_SOURCE_LOCALE}.json, which must be sound. The problems:\n${error.message
         .split("\n")
         .map((problem) => `  ${problem}`)
         .join("\n")}`,
@@ -130,10 +131,11 @@ function checkedBesideCode(dir: string): readonly string[] {
  * function's cold start then skips the check, while `serve`, run from the sources, checks every reload.
  */
 export async function loadPageCatalogs(templatesDir: string, codeDir: string = __dirname): Promise<PageCatalogs> {
-  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), PAGE_CATALOGS_LABEL);
+  const label = pageCatalogsLabel(templatesDir);
+  const { catalogs, layouts } = await readCatalogFolder(label, label);
   const checked = checkedBesideCode(codeDir);
   if (checked.length > 0 && checked.includes(pageCatalogsDigest(catalogs))) return catalogs;
-  const problems = problemsOf(catalogs, layouts);
+  const problems = problemsOf(label, catalogs, layouts);
   if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   return catalogs;
 }
@@ -143,8 +145,9 @@ export async function loadPageCatalogs(templatesDir: string, codeDir: string = _
  * file and key, so the build fails) and writes their digest to `outFile` beside the bundle.
  */
 export async function writeCheckedPageCatalogs(templatesDir: string, outFile: string): Promise<string> {
-  const { catalogs, layouts } = await readCatalogFolder(join(templatesDir, PAGE_MESSAGES_FOLDER), PAGE_CATALOGS_LABEL);
-  const problems = problemsOf(catalogs, layouts);
+  const label = pageCatalogsLabel(templatesDir);
+  const { catalogs, layouts } = await readCatalogFolder(label, label);
+  const problems = problemsOf(label, catalogs, layouts);
   if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   const digest = pageCatalogsDigest(catalogs);
   await writeFile(outFile, `${JSON.stringify({ digests: [digest] })}\n`);

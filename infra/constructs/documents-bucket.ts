@@ -18,12 +18,13 @@ export interface PrefixAccess {
   /** Only for the deployment of letter data, which removes files deleted from the repository. */
   delete?: readonly string[];
   /**
-   * A GET or HEAD of a missing key must answer 404, not 403: s3:ListBucket on the bucket itself, with
-   * no condition. S3 documents the 404 only "if you have the s3:ListBucket permission on the bucket";
-   * a GET carries no `prefix` parameter, and AWS does not document whether a grant conditioned on
-   * `s3:prefix` counts for it. A caller that treats "missing" as an answer (a revocation that does not
-   * exist, a document not rendered yet) cannot rely on that. The cost: the grantee may list key names
-   * (never read objects) outside its prefixes.
+   * A GET or HEAD of a missing key must answer 404, not 403. S3 answers 404 only "if you have the
+   * s3:ListBucket permission on the bucket", and a GET carries no `prefix`, so a grant conditioned with
+   * `StringLike` on `s3:prefix` does not count for it. With this set the condition is
+   * `StringLikeIfExists`: a request that names a prefix (every list the functions make) may list only
+   * under the given prefixes, and the prefix-less check behind a GET still passes (fresh user 9, item 15:
+   * the download role listed the whole bucket). What remains: a list request that names no prefix at
+   * all; the grantee then sees key names (never objects) of the whole bucket.
    */
   missingKeysAre404?: boolean;
 }
@@ -103,7 +104,7 @@ export class DocumentsBucket extends Construct {
   /**
    * Exactly these statements, never bucket-wide: s3:GetObject on `<bucket>/<prefix>*` of each read
    * prefix, s3:PutObject on each write prefix, s3:DeleteObject on each delete prefix, s3:ListBucket on the bucket only for those prefixes
-   * (or, with `missingKeysAre404`, on the bucket unconditioned: see there), and,
+   * (with `missingKeysAre404`, `StringLikeIfExists`: see there), and,
    * with KMS, kms:Decrypt (+ kms:GenerateDataKey to write) on this key only.
    */
   grantPrefixes(grantee: IGrantable, access: PrefixAccess): void {
@@ -121,7 +122,7 @@ export class DocumentsBucket extends Construct {
         effect: Effect.ALLOW,
         actions: ["s3:ListBucket"],
         resources: [this.bucket.bucketArn],
-        ...(access.missingKeysAre404 ? {} : { conditions: { StringLike: { "s3:prefix": touched.map((prefix) => `${prefix}*`) } } }),
+        conditions: { [access.missingKeysAre404 ? "StringLikeIfExists" : "StringLike"]: { "s3:prefix": touched.map((prefix) => `${prefix}*`) } },
       }),
       ...(this.key
         ? [new PolicyStatement({ effect: Effect.ALLOW, actions: write.length > 0 ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], resources: [this.key.keyArn] })]

@@ -13,6 +13,7 @@ import { FUNCTION_DEFAULTS, PREFIXES } from "../secure-defaults";
 import type { DocumentsBucket } from "./documents-bucket";
 import { LetterFunction } from "./letter-function";
 import { PeopleSignIn } from "./people-sign-in";
+import { ON_DEMAND_LIFETIMES } from "./render-pipeline";
 import { ShareKeys } from "./share-keys";
 
 export interface DownloadApiProps {
@@ -58,9 +59,9 @@ export class DownloadApi extends Construct {
       entry: "functions/download/handler.ts",
       description: "letterpress: presigns download links (rendering missing documents on demand) and serves share links",
       memorySize: 256,
-      // 10 s would do for presigning; an on-demand render waits for the render function (60 s at most,
-      // a single document usually a few seconds), and the HTTP API itself gives up after 30 s.
-      timeout: Duration.seconds(30),
+      // 10 s would do for presigning; an on-demand render waits for the on-demand render function, whose
+      // cold start and timeout end before this one, which ends before the HTTP API's (ON_DEMAND_LIFETIMES).
+      timeout: ON_DEMAND_LIFETIMES.downloadTimeout,
       environment: { ...props.environment, [ENV.renderFunctionName]: props.renderFunction.functionName },
       // templates/messages word the refused-link pages; no fonts (it renders nothing itself).
       assets: { templates: true, fonts: false },
@@ -79,8 +80,10 @@ export class DownloadApi extends Construct {
 
     this.accessLogs = new LogGroup(this, "AccessLogs", { retention: FUNCTION_DEFAULTS.logRetention });
     // One integration per API (CDK binds an integration to a single API), both to the same function.
-    const integration = new HttpLambdaIntegration("DownloadIntegration", fn);
-    const peopleIntegration = new HttpLambdaIntegration("PeopleIntegration", fn);
+    // Said, not left to the default: the download function's timeout is sized to end before it.
+    const integrationTimeout = Duration.seconds(ON_DEMAND_LIFETIMES.apiIntegrationSeconds);
+    const integration = new HttpLambdaIntegration("DownloadIntegration", fn, { timeout: integrationTimeout });
+    const peopleIntegration = new HttpLambdaIntegration("PeopleIntegration", fn, { timeout: integrationTimeout });
 
     // Tools: every route but the share link, IAM (SigV4). Construct id "Api" as before: the tools' URL survives this change.
     this.toolsApi = new HttpApi(this, "Api", { description: "letterpress download API for tools (IAM, SigV4)", createDefaultStage: false });

@@ -21,6 +21,22 @@ import { symbolicLinksUnder } from "../letter-data-links";
  */
 export const RENDER_FUNCTION_SIZING = { memorySize: 1024, timeout: Duration.seconds(RENDER_TIMEOUT_SECONDS) } as const;
 
+/**
+ * The lifetimes of a download that renders on demand, from the outside in (fresh user 9, item 15: the
+ * 30 s download function waited on the 60 s render function). A waiting caller must outlive what it
+ * waits for: the HTTP API gives up on its integration after 29 s (the most CDK lets it be set to), so
+ * the download function has 28 s; it waits on a render function of its own, whose cold start (Lambda
+ * allows the init phase 10 s, outside the timeout) and 15 s timeout end before the download's, with
+ * 3 s left for the download's own reads and presigning. A single document renders in a few seconds; the queue's render
+ * function keeps 60 s for planning batches and parts.
+ */
+export const ON_DEMAND_LIFETIMES = {
+  apiIntegrationSeconds: 29,
+  downloadTimeout: Duration.seconds(28),
+  renderInitSeconds: 10,
+  renderTimeout: Duration.seconds(15),
+} as const;
+
 /** A message is tried this many times before it moves to the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = RENDER_QUEUES.maxReceiveCount;
 
@@ -62,6 +78,11 @@ export interface RenderPipelineProps {
  */
 export class RenderPipeline extends Construct {
   readonly renderer: LetterFunction;
+  /**
+   * The same render code for one document at a time, invoked only by the download function, which
+   * waits for it: its timeout fits inside the download's (`ON_DEMAND_LIFETIMES`). No queue, no part queue.
+   */
+  readonly onDemandRenderer: LetterFunction;
   readonly queue: Queue;
   /** One bounded part of a changed letter per message, one message per invocation (functions/render/render-parts.ts). */
   readonly partQueue: Queue;
@@ -84,6 +105,18 @@ export class RenderPipeline extends Construct {
     const fn = this.renderer.function;
     // Reads letter data, reads and writes documents; nothing else in the bucket.
     documents.grantPrefixes(fn, { read: [PREFIXES.documents, PREFIXES.data], write: [PREFIXES.documents] });
+
+    this.onDemandRenderer = new LetterFunction(this, "OnDemandRenderFunction", {
+      entry: "functions/render/handler.ts",
+      description: "letterpress: renders one missing document for the download function, which waits for it",
+      memorySize: RENDER_FUNCTION_SIZING.memorySize,
+      timeout: ON_DEMAND_LIFETIMES.renderTimeout,
+      environment: { ...props.environment, NODE_OPTIONS: RENDER_NODE_OPTIONS },
+      assets: { templates: true, fonts: true },
+      ...(props.runtime ? { runtime: props.runtime } : {}),
+      ...(props.codeOverride ? { codeOverride: props.codeOverride } : {}),
+    });
+    documents.grantPrefixes(this.onDemandRenderer.function, { read: [PREFIXES.documents, PREFIXES.data], write: [PREFIXES.documents] });
 
     this.deadLetterQueue = new Queue(this, "DeadLetterQueue", { ...secureQueueProps(), retentionPeriod: RETENTION.deadLetters });
     Validations.of(this.deadLetterQueue).acknowledge({

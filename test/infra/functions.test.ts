@@ -7,6 +7,7 @@ describe("functions", () => {
   const bucketId = logicalId(stack, stack.documents.bucket);
   const renderId = logicalId(stack, stack.render.renderer.function);
   const downloadId = logicalId(stack, stack.download.downloader.function);
+  const onDemandRenderId = logicalId(stack, stack.render.onDemandRenderer.function);
   const bucketArn = { "Fn::GetAtt": [bucketId, "Arn"] };
   const objects = (prefix: string) => ({ "Fn::Join": ["", [bucketArn, `/${prefix}*`]] });
   const logWrite = (fnId: string) => ({
@@ -37,8 +38,8 @@ describe("functions", () => {
     expect(template.toJSON().Resources[renderId].Properties).toMatchObject({ MemorySize: 1024, Timeout: 60, ReservedConcurrentExecutions: 10 });
   });
 
-  it("sizes the download function at 256 MB / 30 s (room for an on-demand render)", () => {
-    expect(template.toJSON().Resources[downloadId].Properties).toMatchObject({ MemorySize: 256, Timeout: 30 });
+  it("sizes the download function at 256 MB / 28 s (room for an on-demand render of 15 s and its cold start: on-demand-lifetimes.test.ts)", () => {
+    expect(template.toJSON().Resources[downloadId].Properties).toMatchObject({ MemorySize: 256, Timeout: 28 });
   });
 
   it("gives the render function the shared environment and its part queue's URL, named as functions/config.ts names them", () => {
@@ -54,7 +55,7 @@ describe("functions", () => {
     const signIn = stack.download.signIn!;
     expect(template.toJSON().Resources[downloadId].Properties.Environment.Variables).toEqual({
       ...shared,
-      [ENV.renderFunctionName]: { Ref: renderId },
+      [ENV.renderFunctionName]: { Ref: onDemandRenderId },
       // Share links: the key ring's secret, the people API's URL (links point there), 90 days at most.
       [ENV.shareKeysSecretId]: { Ref: logicalId(stack, stack.download.shareKeys.secret) },
       [ENV.shareLinkBaseUrl]: { "Fn::Join": ["", ["https://", { Ref: apiId }, ".execute-api.", { Ref: "AWS::Region" }, ".", { Ref: "AWS::URLSuffix" }, "/"]] },
@@ -92,16 +93,16 @@ describe("functions", () => {
     ]);
   });
 
-  it("lets the download function read letters/ (a URL it signs can only read), read and write shares/, read the share key ring, and invoke the render function; nothing else", () => {
+  it("lets the download function read letters/ (a URL it signs can only read), read and write shares/, read the share key ring, and invoke the on-demand render function; nothing else", () => {
     expect(roleStatements(template, downloadId)).toEqual([
       logWrite(downloadId),
       xray,
       { Action: "s3:GetObject", Effect: "Allow", Resource: [objects("letters/"), objects("shares/")] },
       { Action: "s3:PutObject", Effect: "Allow", Resource: objects("shares/") },
-      // Unconditioned, so S3 answers 404 (not 403) for a missing key: see least-privilege.test.ts.
-      { Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn },
+      // IfExists, so S3 still answers 404 (not 403) for a missing key: see least-privilege.test.ts.
+      { Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn, Condition: { StringLikeIfExists: { "s3:prefix": ["letters/*", "shares/*"] } } },
       { Action: "secretsmanager:GetSecretValue", Effect: "Allow", Resource: { Ref: logicalId(stack, stack.download.shareKeys.secret) } },
-      { Action: "lambda:InvokeFunction", Effect: "Allow", Resource: { "Fn::GetAtt": [renderId, "Arn"] } },
+      { Action: "lambda:InvokeFunction", Effect: "Allow", Resource: { "Fn::GetAtt": [onDemandRenderId, "Arn"] } },
     ]);
   });
 

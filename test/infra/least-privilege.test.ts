@@ -97,17 +97,18 @@ describe("the documents key (encryption=kms)", () => {
 describe("a missing key answers 404 (not 403) to the download function", () => {
   // S3: "If you have the s3:ListBucket permission on the bucket, Amazon S3 returns an HTTP status code
   // 404 (Not Found) error. If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP
-  // status code 403." A GET carries no prefix parameter, so a grant conditioned on s3:prefix is not
-  // documented to count: the download function's grant must have no condition at all. It treats
+  // status code 403." A GET carries no prefix parameter, so a grant conditioned with StringLike on
+  // s3:prefix does not count: the download function's condition is StringLikeIfExists, which still
+  // confines every list that names a prefix to letters/ and shares/ (fresh user 9, item 15). It treats
   // "missing" as an answer: a revocation that does not exist is "not revoked"; a document not stored
   // yet is rendered on demand. With a 403 every share link would answer the 503 page.
   const synth = synthStack();
   const bucketArn = { "Fn::GetAtt": [logicalId(synth.stack, synth.stack.documents.bucket), "Arn"] };
   const statements = roleStatements(synth.template, logicalId(synth.stack, synth.stack.download.downloader.function)) as Record<string, unknown>[];
 
-  it("holds s3:ListBucket on the bucket itself, with no condition, and reads (never lists into being) only letters/ and shares/", () => {
+  it("holds s3:ListBucket on the bucket only for letters/ and shares/ when a prefix is named (IfExists: a GET names none), and reads only those", () => {
     const listing = statements.filter((statement) => JSON.stringify(statement.Action).includes("s3:List"));
-    expect(listing).toEqual([{ Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn }]);
+    expect(listing).toEqual([{ Action: "s3:ListBucket", Effect: "Allow", Resource: bucketArn, Condition: { StringLikeIfExists: { "s3:prefix": ["letters/*", "shares/*"] } } }]);
     expect(statements.filter((statement) => JSON.stringify(statement.Action).includes("s3:GetObject"))).toEqual([
       { Action: "s3:GetObject", Effect: "Allow", Resource: [{ "Fn::Join": ["", [bucketArn, "/letters/*"]] }, { "Fn::Join": ["", [bucketArn, "/shares/*"]] }] },
     ]);

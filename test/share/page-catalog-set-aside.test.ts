@@ -1,6 +1,6 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { HandlerLogger } from "../../functions/handler-logger";
 import { loadPageCatalogs, loadUsablePageCatalogs, PAGE_MESSAGES_FOLDER, pageCatalogWarnings } from "../../functions/templates/page-catalogs";
 import { templateLoadAndStylesheetWarnings } from "../../functions/templates/templates-folder-warnings";
@@ -20,7 +20,8 @@ const english = () => JSON.parse(readFileSync(join(TEMPLATES_DIR, PAGE_MESSAGES_
 
 /** templates/ copied, with share-pages files written as given (a string is written as is, an object as JSON). */
 function templatesWith(files: Record<string, string | Record<string, string>>): string {
-  const dir = mkdtempSync(join(tmpdir(), "lp-page-set-aside-"));
+  // A folder named templates, as people's are: its problems are said under its real path (fresh user's finding 13).
+  const dir = join(mkdtempSync(join(tmpdir(), "lp-page-set-aside-")), "templates");
   cpSync(TEMPLATES_DIR, dir, { recursive: true });
   for (const [name, content] of Object.entries(files)) writeFile(dir, name, content);
   return dir;
@@ -40,7 +41,7 @@ const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-const made = (dir: string) => (dirs.push(dir), dir);
+const made = (dir: string) => (dirs.push(dir.endsWith("/templates") ? dirname(dir) : dir), dir);
 
 describe("a share page catalog with a problem", () => {
   it("is set aside alone, by file: the other languages' catalogs are read as they are", async () => {
@@ -50,10 +51,10 @@ describe("a share page catalog with a problem", () => {
     expect(Object.keys(catalogs)).toEqual(expect.arrayContaining(["en", "fr", "ar", "zh"]));
     expect(setAside).toEqual([
       {
-        file: "templates/share-pages/sr-Latn.json",
+        file: `${dir}/share-pages/sr-Latn.json`,
         problems: [
-          "templates/share-pages/sr-Latn.json: share.error.ask: missing; every locale needs every key of templates/share-pages/en.json",
-          "templates/share-pages/sr-Latn.json line 13, column 3: share.error.contact: unexpected key; it is not in templates/share-pages/en.json",
+          `${dir}/share-pages/sr-Latn.json: share.error.ask: missing; every locale needs every key of ${dir}/share-pages/en.json`,
+          `${dir}/share-pages/sr-Latn.json line 15, column 3: share.error.contact: unexpected key; it is not in ${dir}/share-pages/en.json`,
         ],
       },
     ]);
@@ -66,10 +67,10 @@ describe("a share page catalog with a problem", () => {
     expect(catalogs.es).toBeUndefined();
     expect(catalogs.fr).toBeUndefined();
     expect(catalogs.de ?? catalogs.ru).toBeDefined();
-    expect(setAside.map((entry) => entry.file).sort()).toEqual(["templates/share-pages/es.json", "templates/share-pages/fr.json"]);
-    expect(setAside.find((entry) => entry.file.endsWith("es.json"))?.problems[0]).toMatch(/^templates\/share-pages\/es\.json: malformed JSON/);
+    expect(setAside.map((entry) => entry.file).sort()).toEqual([`${dir}/share-pages/es.json`, `${dir}/share-pages/fr.json`]);
+    expect(setAside.find((entry) => entry.file.endsWith("es.json"))?.problems[0]).toMatch(new RegExp(`^${dir}/share-pages/es\\.json: malformed JSON`));
     expect(setAside.find((entry) => entry.file.endsWith("fr.json"))?.problems).toEqual([
-      "templates/share-pages/fr.json line 4, column 3: share.revoked.title: takes no arguments, as in templates/share-pages/en.json, but uses {name}",
+      `${dir}/share-pages/fr.json line 4, column 3: share.revoked.title: takes no arguments, as in ${dir}/share-pages/en.json, but uses {name}`,
     ]);
   });
 
@@ -84,7 +85,7 @@ describe("a share page catalog with a problem", () => {
   });
 
   it("is refused when a key the pages print is missing from every catalog, English too (before, the catalogs agreed and passed)", async () => {
-    const dir = made(mkdtempSync(join(tmpdir(), "lp-page-keys-")));
+    const dir = made(join(mkdtempSync(join(tmpdir(), "lp-page-keys-")), "templates"));
     cpSync(join(TEMPLATES_DIR, PAGE_MESSAGES_FOLDER), join(dir, PAGE_MESSAGES_FOLDER), { recursive: true });
     for (const tag of ["en", "fr", "es"]) {
       const file = join(dir, PAGE_MESSAGES_FOLDER, `${tag}.json`);
@@ -101,11 +102,13 @@ describe("a share page catalog with a problem", () => {
   it("is said at the start of generate and serve (their template warnings), by file, key and what was expected", async () => {
     const dir = made(templatesWith({ "sr-Latn.json": serbianMissingOneAndOneExtra() }));
     const warnings = await templateLoadAndStylesheetWarnings(dir, "A4");
-    const warning = warnings.find((line) => line.startsWith("templates/share-pages/sr-Latn.json is set aside"));
+    const warning = warnings.find((line) => line.startsWith(`${dir}/share-pages/sr-Latn.json is set aside`));
     expect(warning).toBeDefined();
     expect(warning).toContain("refused share links in its language show the English pages");
-    expect(warning).toContain("  templates/share-pages/sr-Latn.json: share.error.ask: missing; every locale needs every key of templates/share-pages/en.json");
-    expect(warning).toContain("  templates/share-pages/sr-Latn.json line 13, column 3: share.error.contact: unexpected key");
+    expect(warning).toContain(`  ${dir}/share-pages/sr-Latn.json: share.error.ask: missing; every locale needs every key of ${dir}/share-pages/en.json`);
+    // The folder given, never a made-up templates/ (fresh user's finding 13: --templates /tmp/x/templates).
+    expect(warning).toContain(`English pages (${dir}/share-pages/en.json)`);
+    expect(warning).toContain(`  ${dir}/share-pages/sr-Latn.json line 15, column 3: share.error.contact: unexpected key`);
     // The shipped catalogs: nothing to say.
     expect(await pageCatalogWarnings(TEMPLATES_DIR)).toEqual([]);
     // No share-pages folder at all: said as missing, with what it holds.
@@ -113,7 +116,8 @@ describe("a share page catalog with a problem", () => {
     expect(await pageCatalogWarnings(without)).toEqual([expect.stringMatching(/share-pages: missing: share links are unavailable .* it holds en\.json/)]);
     // A broken English catalog: share links are off, and the warning says so.
     writeFile(dir, "en.json", "not json");
-    expect((await pageCatalogWarnings(dir))[0]).toMatch(/^templates\/share-pages: share links are unavailable \(every request answers 503\) until this is fixed/);
+    expect((await pageCatalogWarnings(dir))[0]?.startsWith(`${dir}/share-pages: share links are unavailable`)).toBe(true);
+    expect((await pageCatalogWarnings(dir))[0]).toMatch(/share-pages: share links are unavailable \(every request answers 503\) until this is fixed/);
   });
 });
 
@@ -153,7 +157,7 @@ describe("share links under serve with a broken share page catalog", () => {
     const refusedInFrench = await fetch(`${running.baseUrl}/s/not-a-token`, { headers: { "accept-language": "fr" } });
     expect(await refusedInFrench.text()).toContain('<html lang="fr"');
     // Said in the function's log too (on Lambda, the only place), by file and problem.
-    expect(warned).toContainEqual(expect.objectContaining({ attributes: expect.objectContaining({ file: "templates/share-pages/sr-Latn.json" }) }));
+    expect(warned).toContainEqual(expect.objectContaining({ attributes: expect.objectContaining({ file: `${dir}/share-pages/sr-Latn.json` }) }));
   }, 120_000);
 
   it("come back once the English catalog that stopped them is fixed and the templates reload, without a restart", async () => {

@@ -2,14 +2,14 @@ import { SHIPPED_LOCALES } from "../support/letters";
 import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { HtmlValidate } from "html-validate";
 import { localeInfo } from "../../functions/core/locales";
 import { negotiateLocale, REFUSAL_PAGE_CSP, renderRefusalPage, type RefusalPageKind } from "../../functions/share/share-refusal-page";
 import { loadPageCatalogs } from "../../functions/templates/page-catalogs";
 import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
 
-const KINDS: RefusalPageKind[] = ["expired", "revoked", "gone", "invalid", "error"];
+const KINDS: RefusalPageKind[] = ["expired", "revoked", "gone", "updating", "invalid", "error"];
 
 describe("the refused-link page", () => {
   let catalogs: Awaited<ReturnType<typeof loadPageCatalogs>>;
@@ -31,7 +31,7 @@ describe("the refused-link page", () => {
       expect(title).toEqual(heading);
       expect(findAll(document, byTag("p")).map(textContent)).toEqual([
         catalogs[locale]![`share.${kind}.body`],
-        catalogs[locale]![kind === "error" ? "share.error.ask" : "share.askSharer"],
+        catalogs[locale]![kind === "error" || kind === "updating" ? "share.error.ask" : "share.askSharer"],
       ]);
       expect(findAll(document, byTag("main"))).toHaveLength(1);
       expect(findAll(document, (element) => ["script", "img", "link", "iframe", "form"].includes(element.tagName))).toEqual([]);
@@ -42,7 +42,7 @@ describe("the refused-link page", () => {
   });
 
   it("answers 410 for a link that was good, 404 for one that never was, 503 for our failure", () => {
-    expect(KINDS.map((kind) => renderRefusalPage(kind, "en", catalogs).statusCode)).toEqual([410, 410, 410, 404, 503]);
+    expect(KINDS.map((kind) => renderRefusalPage(kind, "en", catalogs).statusCode)).toEqual([410, 410, 410, 503, 404, 503]);
   });
 
   it("is valid HTML with no inline style the policy does not allow", async () => {
@@ -92,7 +92,7 @@ describe("the refused-link page", () => {
   });
 
   it("refuses share-page catalogs that would fail or fall back when printed, naming every file and key at once", async () => {
-    const copy = mkdtempSync(join(tmpdir(), "letterpress-share-pages-"));
+    const copy = join(mkdtempSync(join(tmpdir(), "letterpress-share-pages-")), "templates");
     try {
       cpSync(join(__dirname, "../../templates/share-pages"), join(copy, "share-pages"), { recursive: true });
       const edit = (locale: string, change: (catalog: Record<string, string>) => void) => {
@@ -114,7 +114,7 @@ describe("the refused-link page", () => {
       await expect(refused).rejects.toThrow(/templates\/share-pages\/he\.json line 1, column \d+: share\.expired\.title: <b> is a rich-text tag/);
       await expect(refused).rejects.toThrow("templates/share-pages/fr.json: share.gone.body: missing");
     } finally {
-      rmSync(copy, { recursive: true, force: true });
+      rmSync(dirname(copy), { recursive: true, force: true });
     }
   });
 });

@@ -2,6 +2,7 @@ import { unlink } from "node:fs/promises";
 import { LetterpressError } from "../../functions/core/errors";
 import { S3ShareStore } from "../../functions/share/s3-share-store";
 import { DAY_SECONDS, ShareService } from "../../functions/share/share-service";
+import { storedShareDocuments } from "../../functions/share/shared-documents";
 import { ObjectStore } from "../../local/s3/object-store";
 import { startHarness, type Harness } from "../storage/embedded-s3-harness";
 import { LETTER, recordEvents, ringOf, shareServiceOn, START, storeDocument } from "./support";
@@ -178,6 +179,31 @@ describe("the share service, over the embedded S3", () => {
       );
     });
 
+    it.each(["STALE_TRANSLATION", "INVALID_DATA"] as const)(
+      "serves a latest link the revision it was made from while its language waits (%s), and says DOCUMENT_GONE once the recipient is removed",
+      async (waiting) => {
+        const letterId = `waiting-${waiting.toLowerCase().replace("_", "-")}`;
+        const documents = harness.store();
+        await storeDocument(documents, R1, "ar", "html", "<p>نص</p>", { letterId, downloadName: "رسالة" });
+        const { service, keyRing } = shareServiceOn(harness);
+        const latest = await service.create(request({ letterId, locale: "ar", format: "html", follow: "latest" }));
+        const stored = storedShareDocuments(documents, async () => Promise.reject(new Error("nothing is made here")));
+        const stale = shareServiceOn(harness, {
+          keyRing,
+          documents: { current: async () => Promise.reject(new LetterpressError(waiting, "ar.json is stale")), atRevision: stored.atRevision },
+        });
+        const served = await stale.service.resolve(latest.token);
+        expect(served).toMatchObject({ outcome: "serve", document: { revision: R1 } });
+        expect(stale.events.text()).toContain("served-while-waiting");
+        // Removed from the data (not waiting): gone, whatever is still stored.
+        const removed = shareServiceOn(harness, {
+          keyRing,
+          documents: { current: async () => Promise.reject(new LetterpressError("NOT_FOUND", "no recipient donor-uk")), atRevision: stored.atRevision },
+        });
+        expect(await removed.service.resolve(latest.token)).toEqual({ outcome: "refused", reason: "DOCUMENT_GONE", locale: "ar" });
+      },
+    );
+
     it("answers DOCUMENT_GONE when the pinned revision's file was removed, or the latest data can no longer make it", async () => {
       const letterId = "gone-letter";
       const documents = harness.store();
@@ -198,7 +224,8 @@ describe("the share service, over the embedded S3", () => {
         keyRing,
         documents: { current: async () => Promise.reject(new LetterpressError("STALE_TRANSLATION", "es.json is stale")), atRevision: async () => undefined },
       });
-      expect(await stale.service.resolve(latest.token)).toEqual({ outcome: "refused", reason: "DOCUMENT_GONE", locale: "es" });
+      // A stale translation is not "gone": with no earlier revision to serve, the link is being updated.
+      expect(await stale.service.resolve(latest.token)).toEqual({ outcome: "refused", reason: "DOCUMENT_UPDATING", locale: "es" });
       // Storage or the renderer failing is not "gone": it is an error the caller reports as such.
       for (const code of ["STORAGE_ERROR", "RENDER_ERROR", "TEMPLATE_ERROR", "CONFIG_ERROR"] as const) {
         const failing = shareServiceOn(harness, {

@@ -64,8 +64,46 @@ const SVG_REFUSED: readonly { pattern: RegExp; why: string }[] = [
   { pattern: /\bhref\s*=\s*["']\s*(?!#)/i, why: "refers to another file (href not starting with #)" },
   { pattern: /url\(\s*["']?\s*(?!#)/i, why: "refers to another file (url() not starting with #)" },
   { pattern: /@import\b/i, why: "imports a stylesheet" },
-  { pattern: /<!ENTITY/i, why: "declares XML entities" },
+  { pattern: /<!DOCTYPE[^>[]*\[/i, why: "has an internal DTD (<!DOCTYPE ... [ ... ]>); remove it: an image needs no DTD" },
+  { pattern: /<!ENTITY/i, why: "declares XML entities (<!ENTITY>), which can expand without bound or reach other files; remove them" },
 ];
+
+/** A start tag: its element name and its attributes' text, quoted values kept whole (a `>` in one does not end it). */
+const START_TAG = /<([A-Za-z_][\w:.-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*\/?>/g;
+const ATTRIBUTE = /([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g;
+
+/** An attribute value as a browser reads a scheme from it: character references decoded, whitespace and controls dropped, lower case. */
+function decodedValue(raw: string): string {
+  const char = (code: number): string => (code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "");
+  return raw
+    .replace(/&#x([0-9a-f]+);?/gi, (_, hex: string) => char(Number.parseInt(hex, 16)))
+    .replace(/&#([0-9]+);?/g, (_, decimal: string) => char(Number(decimal)))
+    .replace(/&colon;/gi, ":")
+    .replace(/&(?:tab|newline);/gi, "")
+    .replace(/[\s\u0000-\u001f]/g, "")
+    .toLowerCase();
+}
+
+/**
+ * What in an SVG's elements would run a script, each named by element and attribute (fresh user 9,
+ * item 9: `onload="alert(1)"` was accepted): an event handler attribute (`on*`), a `javascript:` or
+ * `vbscript:` value in any attribute, and an animation (`<set>`, `<animate>`) that would set an event
+ * handler or a link. A browser runs them when the HTML edition shows the image inline.
+ */
+function scriptingAttributes(text: string): string[] {
+  const found: string[] = [];
+  for (const [, element, attributes = ""] of text.matchAll(START_TAG)) {
+    for (const [, rawName = "", ...values] of attributes.matchAll(ATTRIBUTE)) {
+      const name = rawName.toLowerCase();
+      const value = decodedValue(values.find((v) => v !== undefined) ?? "");
+      if (/^on/.test(name.replace(/^[\w.-]+:/, ""))) found.push(`has an event handler: <${element} ${rawName}="..."> would run a script; remove the attribute`);
+      else if (/^(?:javascript|vbscript):/.test(value)) found.push(`has a script address: <${element} ${rawName}="${value.slice(0, 40)}"> would run a script; remove it`);
+      else if (name === "attributename" && /^(?:on|(?:xlink:)?href$)/.test(value))
+        found.push(`animates ${value}: <${element} ${rawName}="${value}"> could set a script; remove the animation`);
+    }
+  }
+  return [...new Set(found)];
+}
 
 export function imageError(file: string, why: string): LetterpressError {
   return new LetterpressError("TEMPLATE_ERROR", `${file}: ${why}`);
@@ -100,7 +138,9 @@ function sniff(bytes: Uint8Array): ImageFormat | null {
   if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return "png";
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "jpeg";
   const head = Buffer.from(bytes.subarray(0, 4096)).toString("utf8");
-  if (/^\uFEFF?\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(head)) return "svg";
+  // A DOCTYPE with an internal subset (entities) is still an SVG, refused for its DTD by name.
+  if (/^\uFEFF?\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\]\s*)?>\s*)*<svg[\s>]/i.test(head)) return "svg";
+  if (/^\uFEFF?\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<!DOCTYPE\s+svg\b/i.test(head)) return "svg";
   return null;
 }
 
@@ -140,7 +180,10 @@ function check(file: string, path: string, bytes: Uint8Array): ImageSource {
  */
 function checkSvg(file: string, bytes: Uint8Array): ImageSource {
   const text = Buffer.from(bytes).toString("utf8");
-  const problems = SVG_REFUSED.filter(({ pattern }) => pattern.test(text)).map(({ why }) => `an SVG that ${why}`);
+  const problems = [
+    ...SVG_REFUSED.filter(({ pattern }) => pattern.test(text)).map(({ why }) => `an SVG that ${why}`),
+    ...scriptingAttributes(text).map((why) => `an SVG that ${why}`),
+  ];
   const noSize = "has no size: give the <svg> a viewBox, or width and height";
   let width: number | undefined;
   let height: number | undefined;

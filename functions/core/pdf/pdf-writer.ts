@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { constants as zlibConstants, deflateSync } from "node:zlib";
 import type { Font } from "fontkit";
 import { cacheKind, LruCache, type TypesetterCaches } from "./cache";
+import { type DeflatedPiece, deflateInPieces } from "./chunked-deflate";
 import type { FaceId, FontLibrary } from "./font-library";
 import { ContentStream, num } from "./content-stream";
 import { drawImage, type OpenedImages } from "./image-drawing";
@@ -343,21 +344,35 @@ function deflateOnce(bytes: Uint8Array): Uint8Array {
 }
 
 /**
- * Deflated page content by digest. A mail merge changes the addressee block on the first page and
- * little else, so the later pages' content streams repeat byte for byte from one recipient to the
- * next; hashing them costs a tenth of deflating them.
+ * Deflated page content by digest: whole pages, and the first page's pieces (see `deflateInPieces`).
+ * A mail merge changes the addressee block on the first page and little else, so the later pages'
+ * content streams repeat byte for byte from one recipient to the next, and so do most of the first
+ * page's pieces: only the pieces a reader's own lines fall in are deflated anew (a third to a fifth
+ * of the time of the whole page: bench/ab/content-chunks.ts). Later pages stay whole: in pieces, every
+ * page would cost 0.2-0.6 KB (each piece's Huffman tables), enough to break the size budgets
+ * (pdf-size.test.ts), for nothing a mail merge repeats. Hashing costs a tenth of deflating.
  */
-const CONTENTS = cacheKind<string, Uint8Array>("contents", { sizeOf: (key, bytes) => LruCache.weigh.string(key) + LruCache.weigh.bytes(bytes) });
+const CONTENTS = cacheKind<string, DeflatedPiece>("contents", { sizeOf: (key, piece) => LruCache.weigh.string(key) + LruCache.weigh.bytes(piece.bytes) + 32 });
 
-function deflateContent(caches: TypesetterCaches, bytes: Buffer): Uint8Array {
-  const key = createHash("sha256").update(bytes).digest("base64");
+/**
+ * A first page shorter than this is deflated whole: its few pieces (3-4 at 1 in 12) leave the one a
+ * reader's lines fall in and the one after most of the page, and their setup (a zlib stream and a
+ * dictionary each) cost more than they saved (zh, 20 KB: 19.7 -> 15.5 KB deflated anew, warm-ab
+ * B/A CPU 1.036-1.051, where he, th, es, ar at 26-67 KB gained 4-7%).
+ */
+const PIECES_FROM_BYTES = 24 * 1024;
+
+function deflateContent(caches: TypesetterCaches, bytes: Buffer, pageIndex: number): Uint8Array {
   const contentCache = caches.of(CONTENTS);
+  if (pageIndex === 0 && bytes.length >= PIECES_FROM_BYTES) return deflateInPieces(bytes, contentCache, PAGE_CONTENT_DEFLATE);
+  // "page:" keeps a whole page's key apart from a piece's (two digests).
+  const key = `page:${createHash("sha256").update(bytes).digest("base64")}`;
   let out = contentCache.get(key);
   if (!out) {
-    out = deflateSync(bytes, PAGE_CONTENT_DEFLATE);
+    out = { bytes: deflateSync(bytes, PAGE_CONTENT_DEFLATE), adler: 0, length: bytes.length };
     contentCache.set(key, out);
   }
-  return out;
+  return out.bytes;
 }
 
 /**
@@ -392,7 +407,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     // pdfkit would read the ICC profile relative to its own module, which a bundle lacks; the font library supplies it.
     iccProfile: () => options.fonts.iccProfile(),
     deflateOnce,
-    deflatePieces: (bytes) => deflateContent(options.fonts.caches, bytes),
+    deflatePieces: (bytes, pageIndex) => deflateContent(options.fonts.caches, bytes, pageIndex),
     objectStreams: options.objectStreams,
     contentBuffer: PAGE_CONTENT,
   });

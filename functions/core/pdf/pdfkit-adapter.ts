@@ -54,8 +54,8 @@ export interface DocumentOptions {
   iccProfile: () => Uint8Array;
   /** Deflates a stream written in one piece (font programs, outlines, profiles: the same bytes recur across documents). */
   deflateOnce: (bytes: Uint8Array) => Uint8Array;
-  /** Deflates a stream written in pieces (page content). */
-  deflatePieces: (bytes: Buffer) => Uint8Array;
+  /** Deflates a page's content stream, given the page's index (0 for the first page). */
+  deflatePieces: (bytes: Buffer, pageIndex: number) => Uint8Array;
   /**
    * true: the file is written with object streams and a cross-reference stream (object-streams.ts),
    * from the objects as pdfkit writes them; false or absent: pdfkit's plain objects and cross-reference table.
@@ -615,15 +615,19 @@ class Embedding implements FontEmbedding {
  * character by character; ours are all Latin-1, written as bytes by a ContentStream). Returns the current page's content stream.
  */
 function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => ContentStream {
-  /** Page content streams, written in one piece (see `pageContent`) but deflated as content (`deflatePieces`). */
-  const pageContents = new WeakSet<ReferenceInternals>();
+  /** Page content streams by page index, written in one piece (see `pageContent`) but deflated as content (`deflatePieces`). */
+  const pageContents = new WeakMap<ReferenceInternals, number>();
+  let pagesEnded = 0;
   const ref = doc.ref.bind(doc);
   doc.ref = (data) => {
     const reference = ref(data);
     const finalize = reference.finalize;
     reference.finalize = function (this: ReferenceInternals) {
       if (this.compress && this.buffer.length > 0) {
-        this.buffer = [this.buffer.length === 1 && !pageContents.has(this) ? options.deflateOnce(this.buffer[0]!) : options.deflatePieces(Buffer.concat(this.buffer))];
+        const pageIndex = pageContents.get(this);
+        this.buffer = [
+          this.buffer.length === 1 && pageIndex === undefined ? options.deflateOnce(this.buffer[0]!) : options.deflatePieces(Buffer.concat(this.buffer), pageIndex ?? -1),
+        ];
         this.compress = false;
       }
       finalize.call(this);
@@ -652,8 +656,9 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => Con
       };
       const end = page.end;
       page.end = function (this: PageInternals) {
+        const pageIndex = pagesEnded++;
         if (stream.size > 0) {
-          pageContents.add(this.content);
+          pageContents.set(this.content, pageIndex);
           // The content object copies the bytes when it ends, below (Buffer.concat, then deflated: see finalize
           // above); an object kept uncompressed would keep the view of a buffer the next page overwrites.
           const bytes = stream.bytes();
