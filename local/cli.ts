@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { TemplateSetAsideError } from "../functions/core/template/template-library";
 import type { LocaleId } from "../functions/core/locales";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -11,7 +12,7 @@ import { exportDocuments, prepareExportDirectory } from "./export";
 import { lockExportDirectory } from "./export-lock";
 import { generateDocuments, missingLocaleLines, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
-import { paperConflict, templatePageSize } from "./paper-flag";
+import { paperConflicts, type TemplatePageSize, templatePageSize } from "./paper-flag";
 import { identicalCopiesWarning, unreadLocalesWarning } from "./mail-merge-check";
 import { TemplateEngine } from "../functions/core/template/template-engine";
 import { loadTemplateSet } from "../functions/templates/load-template-set";
@@ -211,7 +212,12 @@ withStorageFlags(
     for (const warning of result.warnings) warn(formatDataIssue(warning));
     for (const line of missingLocaleLines(result.missingLocales)) console.error(line);
     for (const { letterId, error } of result.letterFailures) {
-      console.error(`letter ${letterId}: ${error.code}`);
+      // A set-aside template is the template's fault, not the letter's: said so, with why (its problems) below.
+      console.error(
+        error instanceof TemplateSetAsideError
+          ? `letter ${letterId}: ${error.code}: not made, its template "${error.template}" was set aside, for these problems:`
+          : `letter ${letterId}: ${error.code}`,
+      );
       // A TEMPLATE_ERROR is one problem a line: each indented under its letter, not the first alone.
       const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : error.message.split("\n");
       for (const line of lines) console.error(`  ${line}`);
@@ -289,14 +295,14 @@ async function checkExplicitPaper(letters: LetterSource, flags: CommonFlags, com
     const parsed = await letters.loadLetter(letterId).catch(() => undefined);
     if (parsed) byTemplate.set(parsed.letter.facts.template, [...(byTemplate.get(parsed.letter.facts.template) ?? []), letterId]);
   }
-  const problems: string[] = [];
-  for (const [template, ids] of byTemplate) {
+  const templates: { size: TemplatePageSize | undefined; letterIds: string[] }[] = [];
+  for (const [template, letterIds] of [...byTemplate].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const name = join(flags.templates, template, "print.css");
     const text = await readFile(resolve(name), "utf8").catch(() => undefined);
-    const conflict = text === undefined ? undefined : paperConflict(flags.paper, runtimeOptions(flags).paper, templatePageSize(name, text), ids);
-    if (conflict) problems.push(conflict);
+    templates.push({ size: text === undefined ? undefined : templatePageSize(name, text), letterIds });
   }
-  if (problems.length > 0) throw new LetterpressError("INVALID_REQUEST", problems.join("\n"));
+  const conflict = paperConflicts(flags.paper, runtimeOptions(flags).paper, templates);
+  if (conflict) throw new LetterpressError("INVALID_REQUEST", conflict);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { TemplateSetAsideError } from "../functions/core/template/template-library";
 import type { DocumentFailure, DocumentFormat, DocumentRequest } from "../functions/core/documents";
 import { countOf, type DataIssue, type LetterpressError } from "../functions/core/errors";
 import type { LocaleId } from "../functions/core/locales";
@@ -74,6 +75,27 @@ export async function generateDocuments(service: RenderService, letters: LetterS
   return result;
 }
 
+/**
+ * The letters not made, by why: ", 1 letter unreadable" for its data, ", 2 letters not made: template my-org set
+ * aside" for a template that does not load (the letter may be sound: "unreadable" sent its author to its data).
+ */
+function letterFailureCounts(failures: readonly LetterFailure[]): string {
+  const setAside = new Map<string, number>();
+  let unreadable = 0;
+  for (const { error } of failures) {
+    if (error instanceof TemplateSetAsideError) setAside.set(error.template, (setAside.get(error.template) ?? 0) + 1);
+    else unreadable++;
+  }
+  const aside = [...setAside].sort(([a], [b]) => (a < b ? -1 : 1));
+  const notMade = aside.length
+    ? `, ${countOf(
+        aside.reduce((sum, [, letters]) => sum + letters, 0),
+        "letter",
+      )} not made: ${aside.length === 1 ? "template" : "templates"} ${aside.map(([name]) => name).join(", ")} set aside (${aside.length === 1 ? "its" : "their"} problems above)`
+    : "";
+  return `${unreadable ? `, ${countOf(unreadable, "letter")} unreadable` : ""}${notMade}`;
+}
+
 /** "letter committee-hearing-defenders: no he translation, skipped (its languages: de, en, fr)", a line per letter and language. */
 export function missingLocaleLines(missing: GenerateResult["missingLocales"]): string[] {
   return missing.map(({ letterId, locale, letterLocales }) => `letter ${letterId}: no ${locale} translation, skipped (its languages: ${letterLocales.join(", ")})`);
@@ -101,7 +123,7 @@ export function runSummary(
     `${countOf(result.stored.length, "document")} (${created} stored, ${result.stored.length - created} unchanged) exported to ${out.dir}/ (${out.documents} there in all), ` +
     `${result.failures.length} failed` +
     skipped +
-    `${result.letterFailures.length ? `, ${countOf(result.letterFailures.length, "letter")} unreadable` : ""}` +
+    letterFailureCounts(result.letterFailures) +
     `${warnings.length ? `, ${countOf(warnings.length, "warning")}` : ""}`
   );
 }

@@ -1,31 +1,8 @@
 import type { Paper } from "../functions/core/html/render-html";
-import { parseStylesheets } from "../functions/core/style";
+import { type TemplatePageSize, templatePageSize } from "../functions/core/template/template-page-size";
 
-/** Where a template's stylesheet sets the page size, and to what. */
-export interface TemplatePageSize {
-  /** "templates/x/print.css line 73, selector @page, property size". */
-  where: string;
-  /** The value as written: `letter`, `A5 landscape`, `210mm 297mm`. */
-  value: string;
-}
-
-/**
- * The `@page { size }` a template's own stylesheet sets (its last one, which the cascade keeps),
- * or undefined when it sets none. A stylesheet that does not parse sets nothing here: the render
- * reports its problems.
- */
-export function templatePageSize(name: string, text: string): TemplatePageSize | undefined {
-  let pages: ReturnType<typeof parseStylesheets>["pages"];
-  try {
-    pages = parseStylesheets([{ name, text, origin: "author" }]).pages;
-  } catch {
-    return undefined;
-  }
-  const sizes = pages.flatMap((page) => page.declarations.filter((declaration) => declaration.property === "size").map((declaration) => ({ first: page.first, declaration })));
-  const chosen = sizes.filter((size) => !size.first).at(-1) ?? sizes.at(-1);
-  // `size: auto` asks for the run's paper: it sets none of its own.
-  return chosen && chosen.declaration.text.trim().toLowerCase() !== "auto" ? { where: chosen.declaration.where, value: chosen.declaration.text.trim() } : undefined;
-}
+// The template's own size is read by the core too (a template that sets it gives no run's paper a revision).
+export { type TemplatePageSize, templatePageSize };
 
 /** Whether a size as written is the paper asked for (`a4`, `A4 portrait`, `letter`). */
 function sameSize(value: string, paper: Paper): boolean {
@@ -48,4 +25,20 @@ export function paperConflict(flag: string, paper: Paper, size: TemplatePageSize
     `--paper ${flag}: ${size.where}: the template sets @page { size: ${size.value} }, which decides the paper of its letters (${letterIds.join(", ")}); ` +
     "leave out --paper to print them as the template says, change that line, or ask only for letters of other templates with --letter"
   );
+}
+
+/**
+ * Every template of the run whose size contradicts an explicit `--paper`, in one refusal: one template
+ * as `paperConflict` says it, several each on a line of its own under one heading (the refusal named
+ * the first alone). Undefined when none does.
+ */
+export function paperConflicts(flag: string, paper: Paper, templates: readonly { size: TemplatePageSize | undefined; letterIds: readonly string[] }[]): string | undefined {
+  const conflicting = templates.filter(({ size }) => size && !sameSize(size.value, paper));
+  if (conflicting.length === 0) return undefined;
+  if (conflicting.length === 1) return paperConflict(flag, paper, conflicting[0]!.size, conflicting[0]!.letterIds);
+  return [
+    `--paper ${flag}: ${conflicting.length} templates set @page { size } themselves, which decides the paper of their letters:`,
+    ...conflicting.map(({ size, letterIds }) => `  ${size!.where}: @page { size: ${size!.value} } (letters ${letterIds.join(", ")})`),
+    "leave out --paper to print them as their templates say, change those lines, or ask only for letters of other templates with --letter",
+  ].join("\n");
 }

@@ -155,8 +155,10 @@ function hostAndPort(value: string): { hostname: string; port: string } | undefi
  * listen on (rebinding sends the attacker's name); a state-changing request must come from no page or
  * from this server's own pages (Origin, and Sec-Fetch-Site where the browser sends it), and its body
  * must be application/json, which no page of another site can send without CORS, which we never grant.
+ * `routeTakesBody`: whether the request's route and method take a body at all; a body on one that
+ * takes none is left to the route's own answer (405 for a method it has not).
  */
-export function foreignRequestRefusal(request: IncomingMessage, listeningPort: number | undefined): ForeignRequestRefusal | undefined {
+export function foreignRequestRefusal(request: IncomingMessage, listeningPort: number | undefined, routeTakesBody: boolean): ForeignRequestRefusal | undefined {
   const ours = (value: string | undefined, allowMissingPort: boolean) => {
     const parsed = value === undefined ? undefined : hostAndPort(value);
     if (parsed === undefined || !LOOPBACK_HOSTNAMES.has(parsed.hostname)) return false;
@@ -183,7 +185,7 @@ export function foreignRequestRefusal(request: IncomingMessage, listeningPort: n
     };
   const length = Number(request.headers["content-length"] ?? 0);
   const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-  if (length > 0 && type !== "application/json")
+  if (routeTakesBody && length > 0 && type !== "application/json")
     return {
       statusCode: 415,
       code: "UNSUPPORTED_MEDIA_TYPE",
@@ -236,7 +238,10 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
         request.destroy();
         return;
       }
-      const refusal = foreignRequestRefusal(request, (server.address() as AddressInfo | null)?.port);
+      const url = new URL(request.url ?? "/", "http://localhost");
+      const method = request.method ?? "GET";
+      const route = matchApiRoute(routedMethod(method), url.pathname);
+      const refusal = foreignRequestRefusal(request, (server.address() as AddressInfo | null)?.port, route?.methodMatches === true);
       if (refusal) {
         send(response, {
           statusCode: refusal.statusCode,
@@ -247,9 +252,6 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
         request.resume();
         return;
       }
-      const url = new URL(request.url ?? "/", "http://localhost");
-      const method = request.method ?? "GET";
-      const route = matchApiRoute(routedMethod(method), url.pathname);
       // As API Gateway routes: by method and path. A path of the download route with another method
       // still goes to the handler, which answers 405 (as it always has); other routes' paths get 405 here.
       if (route && (route.methodMatches || route.routeKey === DOWNLOAD_ROUTE_KEY)) {

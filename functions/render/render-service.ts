@@ -77,9 +77,11 @@ export class RenderService {
 
   /** The revision names the data and everything that shapes the bytes: templates, paper, code and fonts. */
   revisionOf(parsed: ParsedLetter): string {
+    const engine = this.renderer.templates.forLetter(parsed.letter, parsed.localeErrors);
     return revisionOf(parsed.letter, {
-      templates: this.renderer.templates.forLetter(parsed.letter, parsed.localeErrors).set,
-      paper: this.renderer.paper,
+      templates: engine.set,
+      // A template that sets its own page size: the run's paper is no input of its letters' bytes.
+      paper: engine.paperFor(this.renderer.paper),
       renderer: rendererFingerprint(),
     });
   }

@@ -1,8 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LetterpressError } from "../core/errors";
-import { visit } from "jsonc-parser";
-import { findDuplicateKeys, parseDataJson } from "../core/letter/parse-json";
+import { parseDataJson, scanKeys, writesKeyTwice } from "../core/letter/parse-json";
 import { type LocaleId, type LocaleOverrides, localeOverridesSchema, parseLocaleId } from "../core/locales";
 import { type CatalogLayout, LOCALE_SETTINGS_KEY, type MessageCatalog } from "../core/template/message-catalog";
 
@@ -65,16 +64,17 @@ export function readCatalogFile(file: string, text: string): { messages: Message
     return unreadable(issue?.message ?? "malformed JSON");
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return unreadable("expected an object of message key -> ICU message");
-  // Where each key is written is another scan of the file, made only when a problem is said: a sound
-  // catalog is read at every cold start and never asks.
-  let positions: Record<string, { line: number; column: number }> | undefined;
-  const positionsOf = () => (positions ??= keyPositions(text));
+  // Where each key is written, and which key is written twice, is one scan of the file, made only when a
+  // key count says a key is written twice or a problem is said: a sound catalog is read at every cold start and never asks.
+  let scanned: ReturnType<typeof scanKeys> | undefined;
+  const scan = () => (scanned ??= scanKeys(file, text));
+  const positionsOf = () => scan().topLevel;
   const where = (key: string) => {
     const at = positionsOf()[key];
     return at ? ` line ${at.line}, column ${at.column}` : "";
   };
-  // A message written twice would lose one in silence (JSON.parse keeps the last).
-  const problems: string[] = findDuplicateKeys(file, text).map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
+  // A message written twice would lose one in silence (JSON.parse keeps the last; its line is the one the key's other problems name).
+  const problems: string[] = writesKeyTwice(text, value) ? scan().duplicates.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`) : [];
   const { [LOCALE_SETTINGS_KEY]: settings, ...written } = value as Record<string, unknown>;
   const messages: Record<string, string> = {};
   const unreadableKeys: string[] = [];
@@ -101,24 +101,6 @@ export function readCatalogFile(file: string, text: string): { messages: Message
     unreadableKeys,
   };
   return { messages, overrides, layout, problems };
-}
-
-/** Where the file writes each key of its top-level object (1-based line and column of the key's name), by jsonc-parser's scan. */
-function keyPositions(text: string): Record<string, { line: number; column: number }> {
-  const positions: Record<string, { line: number; column: number }> = {};
-  let depth = 0;
-  visit(text, {
-    onObjectBegin: () => {
-      depth++;
-    },
-    onObjectEnd: () => {
-      depth--;
-    },
-    onObjectProperty: (key, _offset, _length, startLine, startColumn) => {
-      if (depth === 1 && !Object.hasOwn(positions, key)) positions[key] = { line: startLine + 1, column: startColumn + 1 };
-    },
-  });
-  return positions;
 }
 
 /**

@@ -98,6 +98,36 @@ describe("what Intl formats in a letter's language is checked against the fonts 
     expect(problems.some((problem) => problem.startsWith(`${folder()}/messages/chr.json: document.date: prints "ᎥᏍᎩᏱ 24, 2026"`))).toBe(true);
   });
 
+  // issue 13: a bad id in letter.json made the letter invalid before what the catalogs print was checked; both are said now.
+  it.each([
+    ["a signatory's id", (facts: Json) => (facts.signatories[0].id = "Bad Id")],
+    ["the letter's id", (facts: Json) => (facts.id = "sample!")],
+    ["a recipient's id", (facts: Json) => (facts.recipients[0].id = "--")],
+  ])("says what a catalog prints beside a bad id in letter.json (%s)", (_what, spoil) => {
+    const files = letterIn("chr").map((file) => {
+      if (!("bytes" in file) || file.name !== "letter.json") return file;
+      const json = JSON.parse(new TextDecoder().decode(file.bytes)) as Json;
+      spoil(json);
+      return { name: file.name, bytes: new TextEncoder().encode(JSON.stringify(json)) };
+    });
+    let thrown: unknown;
+    try {
+      parseLetter("sample", files, [], context);
+    } catch (error) {
+      thrown = error;
+    }
+    const problems = issuesOf(thrown);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^sample\/letter\.json: (signatories\[0\]\.id|id|recipients\[0\]\.id): /),
+        expect.stringMatching(new RegExp(`^${folder()}/messages/chr\\.json: document\\.date: prints "ᎥᏍᎩᏱ 24, 2026"`)),
+      ]),
+    );
+    // The other languages, sound, say nothing; each problem is said once.
+    expect(problems.filter((problem) => /messages\/(en|fr)\.json/.test(problem))).toEqual([]);
+    expect(new Set(problems).size).toBe(problems.length);
+  });
+
   it("names a catalog's own word no font draws by its file and key, every one at once, and never formats what is refused", () => {
     const parsed = parseLetter("sample", letterIn("it"), [], context);
     expect(issuesOf(parsed.localeErrors.get("it"))).toEqual([

@@ -26,7 +26,11 @@ describe("--paper and a template's @page size", () => {
   const sheet = (body: string) => templatePageSize("brand/print.css", body);
 
   it("finds the size a template sets, with its line, and none when it sets none", () => {
-    expect(sheet("p { margin: 0 }\n\n@page {\n  margin: 2cm;\n  size: letter;\n}")).toEqual({ where: "brand/print.css line 5, selector @page, property size", value: "letter" });
+    expect(sheet("p { margin: 0 }\n\n@page {\n  margin: 2cm;\n  size: letter;\n}")).toEqual({
+      where: "brand/print.css line 5, selector @page, property size",
+      value: "letter",
+      everyPage: true,
+    });
     expect(sheet("@page { margin: 2cm }\np { color: red }")).toBeUndefined();
     // The cascade keeps the last @page size; a :first page's size counts only when there is no other.
     expect(sheet("@page { size: A4 }\n@page :first { size: A5 }\n@page { size: 210mm 297mm }")?.value).toBe("210mm 297mm");

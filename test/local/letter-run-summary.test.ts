@@ -3,6 +3,8 @@ import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from "
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LetterpressError } from "../../functions/core/errors";
+import { TemplateSetAsideError } from "../../functions/core/template/template-library";
 import { runSummary } from "../../local/generate";
 import { FIXTURES_DIR, REPO, SEED_TEMPLATE } from "../support/letters";
 
@@ -69,5 +71,29 @@ describe("generate's closing line", () => {
     const result = { stored: [], failures: [], letterFailures: [{ letterId: "x", error: undefined as never }] };
     expect(runSummary(result, [], { dir: "out", documents: 0 })).toBe("0 documents (0 stored, 0 unchanged) exported to out/ (0 there in all), 0 failed, 1 letter unreadable");
     expect(runSummary({ ...result, letterFailures: [] }, ["a"], { dir: "out", documents: 0 })).toMatch(/, 0 failed, 1 warning$/);
+  });
+
+  // issue 13: "letter unreadable" sent the author of a sound letter to its data when its template was set aside.
+  it("says a letter whose template was set aside is not made for its template, naming it, apart from letters unreadable", () => {
+    const aside = (letterId: string, template: string) => ({ letterId, error: new TemplateSetAsideError(template, "templates/x/letter.hbs line 1: …") });
+    const result = { stored: [], failures: [], letterFailures: [aside("a", "my-org"), aside("b", "my-org"), { letterId: "c", error: new LetterpressError("INVALID_DATA", "…") }] };
+    expect(runSummary(result, [], { dir: "out", documents: 0 })).toBe(
+      "0 documents (0 stored, 0 unchanged) exported to out/ (0 there in all), 0 failed, 1 letter unreadable, 2 letters not made: template my-org set aside (its problems above)",
+    );
+    expect(runSummary({ ...result, letterFailures: [aside("a", "zeta"), aside("b", "alpha")] }, [], { dir: "out", documents: 0 })).toMatch(
+      /, 0 failed, 2 letters not made: templates alpha, zeta set aside \(their problems above\)$/,
+    );
+  });
+
+  it("a run with a letter whose template does not load says, under the letter, that its template was set aside and why", async () => {
+    const dir = join(root, "set-aside");
+    cpSync(join(REPO, "templates"), join(dir, "templates"), { recursive: true });
+    appendFileSync(join(dir, "templates", SEED_TEMPLATE, "letter.hbs"), "\n{{#if title}}\n");
+    sampleAs(join(dir, "data"), "aside-letter");
+    const run = await generate(["--data", join(dir, "data"), "--templates", join(dir, "templates"), "--out", join(dir, "out")]);
+    expect(run.stderr).toContain(`letter aside-letter: TEMPLATE_ERROR: not made, its template "${SEED_TEMPLATE}" was set aside, for these problems:\n  `);
+    expect(run.stdout).toMatch(new RegExp(`, 0 failed, 1 letter not made: template ${SEED_TEMPLATE} set aside \\(its problems above\\)`));
+    expect(run.stdout).not.toContain("unreadable");
+    expect(run.code).toBe(1);
   });
 });

@@ -41,7 +41,9 @@ describe("a letter whose template is set aside and whose data has problems too",
     );
     const said = `${run.stdout}\n${run.stderr}`;
     const report = said.slice(said.indexOf(`letter ${LETTER}: TEMPLATE_ERROR`));
-    expect(report).toMatch(/^letter committee-hearing-defenders: TEMPLATE_ERROR\n {2}.*parliamentary-committee\/messages\/de\.json: document\.date: missing/);
+    expect(report).toMatch(
+      /^letter committee-hearing-defenders: TEMPLATE_ERROR: not made, its template "parliamentary-committee" was set aside, for these problems:\n {2}.*parliamentary-committee\/messages\/de\.json: document\.date: missing/,
+    );
     expect(report).toMatch(/\n {2}and the letter's data problems, which the template's do not hide \(1\):\n {4}committee-hearing-defenders\/fr\.json: paragraphs\[\d+\]: missing/);
   });
 });

@@ -68,7 +68,9 @@ export function fillLetter(engine: TemplateEngine, letter: Letter, locale: Local
  * The stylesheets of one document, in cascade order, as both editions read them: the template's
  * ua.css and print.css around the render's settings (paper, font stack, localized page label, title).
  */
-export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, paper: Paper, runningTitle = ""): readonly StylesheetSource[] {
+export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, runPaper: Paper, runningTitle = ""): readonly StylesheetSource[] {
+  // A template that sets its own page size: the run's paper shapes no byte (nor the PDF's /ID).
+  const paper = engine.paperFor(runPaper);
   // Made once per language, paper and title and kept by the template: every recipient's letter shares them.
   return templateStylesheets(engine).sources(`${locale}\u0000${paper}\u0000${runningTitle}`, () => makeEditionStylesheets(engine, locale, paper, runningTitle));
 }

@@ -74,7 +74,18 @@ function findForbiddenKeys(value: unknown, path: PropertyKey[], file: string, is
  * Only run on text JSON.parse accepted and no deeper than MAX_JSON_DEPTH (the scanner recurses).
  */
 export function findDuplicateKeys(file: string, text: string): DataIssue[] {
+  return scanKeys(file, text).duplicates;
+}
+
+/**
+ * One scan of JSON text for what its keys' places tell: every key written twice in one object
+ * (`findDuplicateKeys`), and where the top-level object writes each key, 1-based line and column of
+ * its name: of the last one written when it is written twice, the one JSON.parse keeps, so a problem
+ * of its value names the line to edit. Only run on text JSON.parse accepted and no deeper than MAX_JSON_DEPTH.
+ */
+export function scanKeys(file: string, text: string): { duplicates: DataIssue[]; topLevel: Record<string, { line: number; column: number }> } {
   const issues: DataIssue[] = [];
+  const topLevel: Record<string, { line: number; column: number }> = {};
   // One map per open object: key -> where it was first written (1-based line and column).
   const open: Map<string, { line: number; column: number }>[] = [];
   visit(text, {
@@ -87,6 +98,7 @@ export function findDuplicateKeys(file: string, text: string): DataIssue[] {
     onObjectProperty: (key: string, _offset: number, _length: number, startLine: number, startColumn: number, pathOf: () => JSONPath) => {
       const seen = open[open.length - 1];
       const here = { line: startLine + 1, column: startColumn + 1 };
+      if (open.length === 1) topLevel[key] = here;
       const first = seen?.get(key);
       if (first === undefined) {
         seen?.set(key, here);
@@ -101,7 +113,12 @@ export function findDuplicateKeys(file: string, text: string): DataIssue[] {
       });
     },
   });
-  return issues;
+  return { duplicates: issues, topLevel };
+}
+
+/** Whether JSON text JSON.parse accepted as `value` writes some key twice: a count, far faster than scanKeys (no positions). */
+export function writesKeyTwice(text: string, value: unknown): boolean {
+  return keysWritten(text) !== keysKept(value);
 }
 
 /**
@@ -155,7 +172,7 @@ export function parseDataJson(file: string, withBom: string): JsonParseResult {
   findForbiddenKeys(value, [], file, issues);
   // Too deep for the scanner's recursion is already refused above; otherwise every duplicate is named.
   // The position-tracking scan is slow on a cold start; it runs only when the text has more keys than the value kept.
-  const duplicates = !issues.some((issue) => issue.message.startsWith("nested deeper")) && keysWritten(text) !== keysKept(value) ? findDuplicateKeys(file, text) : [];
+  const duplicates = !issues.some((issue) => issue.message.startsWith("nested deeper")) && writesKeyTwice(text, value) ? findDuplicateKeys(file, text) : [];
   // A value with keys that could pollute prototypes is read no further; one with keys written twice is.
   if (issues.length > 0) return { ok: false, issues: [...issues, ...duplicates] };
   return duplicates.length > 0 ? { ok: false, issues: duplicates, keptValue: value } : { ok: true, value };

@@ -459,7 +459,8 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     const unknown = templateIssue(at, name, context.templates);
     if (unknown) letterIssues.push(unknown);
   }
-  if (context.coverage && facts.json !== undefined) letterIssues.push(...coverageIssues(at(LETTER_FACTS_FILE), facts.json, context.coverage));
+  const factsCoverage = context.coverage && facts.json !== undefined ? coverageIssues(at(LETTER_FACTS_FILE), facts.json, context.coverage) : [];
+  letterIssues.push(...factsCoverage);
   for (const [locale, translation] of translations) {
     const issues: DataIssue[] = [];
     if (offer && !offer.setAside && name !== undefined) issues.push(...languageTemplateIssues(translation.file, locale, translation.refs, name, offer));
@@ -499,7 +500,17 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
 
   if (source) letterIssues.push(...source.issues, ...(sourceLocale ? (deploymentIssues.get(sourceLocale) ?? []) : []));
   if (letterIssues.length > 0 || !facts.value || !source?.value || !sourceLocale || !fingerprint) {
-    const everyIssue = [...letterIssues, ...[...translationIssues.values()].flat()];
+    // What the catalogs print for the letter is said too, for the languages whose files have no problem of their own:
+    // a bad id in letter.json hid a catalog's problem until it was fixed (issue 13). The letter is filled from what
+    // did parse; a fill that fails on it says nothing (the data's own problems are what to fix first).
+    const sound = [...translations.keys()].filter((locale) =>
+      locale === sourceLocale ? source?.issues.length === 0 && (deploymentIssues.get(locale) ?? []).length === 0 : (translationIssues.get(locale) ?? []).length === 0,
+    );
+    const coverage = context.coverage;
+    const filled = coverage && offer && !offer.setAside && isJsonObject(facts.json) && factsCoverage.length === 0 && sound.length > 0;
+    const letter = filled ? partialLetter(facts.json as LetterFacts, translations, fingerprint) : undefined;
+    const printed = letter ? sound.flatMap((locale) => printedCoverageIssues(offer!, letter, locale, coverage!)) : [];
+    const everyIssue = [...letterIssues, ...[...translationIssues.values()].flat(), ...printed];
     throw new InvalidLetterDataError(sortByFile(everyIssue));
   }
 
@@ -551,6 +562,20 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     }
   }
   return { letter, localeErrors, warnings: everyWarning };
+}
+
+/**
+ * A letter of what its files' JSON holds, valid or not, for the checks that fill the template (which
+ * catch what a fill throws): signatories and recipients whose id breaks the rule of ids (no
+ * translation names them) are left out, so that the rest fills.
+ */
+function partialLetter(written: LetterFacts, translations: ReadonlyMap<LocaleId, { value?: Translation; json?: unknown }>, fingerprint: string | undefined): Letter {
+  const wellNamed = (list: unknown) => (Array.isArray(list) ? list.filter((entry) => typeof entry?.id === "string" && SLUG_PATTERN.test(entry.id)) : list);
+  const facts = { ...written, signatories: wellNamed(written.signatories), recipients: wellNamed(written.recipients) } as LetterFacts;
+  const readable = [...translations].flatMap(([locale, { value, json }]) =>
+    value ? [[locale, value] as const] : isJsonObject(json) ? [[locale, json as Translation] as const] : [],
+  );
+  return { facts, translations: new Map(readable), sourceFingerprint: fingerprint ?? "" };
 }
 
 function sourceNamedByTranslations(translations: ReadonlyMap<string, { refs?: TranslationReferences }>): LocaleId | undefined {

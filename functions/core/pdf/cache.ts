@@ -74,10 +74,16 @@ export const weigh = {
   glyphs: (count: number): number => 64 + count * 280,
   /**
    * Set lines: each placed run, its justification array and the glyphs of its shaped run, which the
-   * lines keep alive even after the shaping cache has let the run go.
+   * lines keep alive even after the shaping cache has let the run go; and the PDF writer's plan of
+   * each line drawn (pdf-writer.ts `LinePlan`, in a weak map by the line: an object, its drawing
+   * order, a flag per run and a set of runs), about 200 bytes and 32 per run.
    */
   lines: (lines: readonly { runs: readonly { run: { glyphs: readonly unknown[] }; extra: Float32Array | null }[] }[]): number =>
-    lines.reduce((sum, line) => sum + 96 + line.runs.reduce((runs, placed) => runs + 96 + (placed.extra?.byteLength ?? 0) + weigh.glyphs(placed.run.glyphs.length), 0), 0),
+    lines.reduce(
+      (sum, line) =>
+        sum + 96 + 200 + line.runs.length * 32 + line.runs.reduce((runs, placed) => runs + 96 + (placed.extra?.byteLength ?? 0) + weigh.glyphs(placed.run.glyphs.length), 0),
+      0,
+    ),
 } as const;
 
 /** A map that forgets its least recently used entries beyond a byte budget (and an optional entry cap). */

@@ -663,6 +663,8 @@ interface TextPieces {
   before: readonly string[];
   main: string;
   after: readonly string[];
+  /** Whether the text is of a script whose marks sit over their letter (see MARKS_OVER_BASE): tested once per text, not per glyph drawn. */
+  overBase: boolean;
 }
 
 /** Text pieces by text, in the font library's caches: glyphs of different runs share their cluster's text. */
@@ -680,7 +682,7 @@ const TEXT_PIECES = cacheKind<string, TextPieces>("textPieces", {
 const RTL_MARK = "\u061C";
 const NO_INVISIBLE = { before: "", after: "" };
 /** The pieces of any text of one code unit: all main (see `textPieces`). */
-const SINGLE: Pick<TextPieces, "before" | "after"> = { before: [], after: [] };
+const SINGLE: Pick<TextPieces, "before" | "after" | "overBase"> = { before: [], after: [], overBase: false };
 const STRONG_RTL = new Set(["R", "AL"]);
 /**
  * In a left-to-right line with right-to-left text, poppler reverses each right-to-left stretch
@@ -789,8 +791,13 @@ function textPieces(caches: TypesetterCaches, text: string): TextPieces {
     while (end < chars.length && !MARK_OR_FORMAT.test(chars[end]!)) end++;
     pieces =
       first === chars.length
-        ? { before: [], main: text, after: [] }
-        : { before: invisiblePieces(chars.slice(0, first).join("")), main: chars.slice(first, end).join(""), after: invisiblePieces(chars.slice(end).join("")) };
+        ? { before: [], main: text, after: [], overBase: false }
+        : {
+            before: invisiblePieces(chars.slice(0, first).join("")),
+            main: chars.slice(first, end).join(""),
+            after: invisiblePieces(chars.slice(end).join("")),
+            overBase: MARKS_OVER_BASE.test(text),
+          };
     pieceCache.set(text, pieces);
   }
   return pieces;
@@ -907,7 +914,7 @@ const PIECE_NAME = "Letterpress";
 
 /** Whether a page has a right-to-left run. */
 function hasRightToLeft(page: Page): boolean {
-  return page.items.some((item) => item.kind === "line" && item.line.runs.some((placed) => placed.run.direction === "rtl"));
+  return page.items.some((item) => item.kind === "line" && linePlanOf(item.line).hasRtl);
 }
 
 /**
@@ -1087,14 +1094,90 @@ const rtlBalances = new WeakMap<ShapedGlyph, number>();
  */
 function readsRightToLeft(page: Page): boolean {
   // A page without right-to-left text reads left to right: no glyph to count (most pages of most letters).
-  const rtl = page.items.some((item) => item.kind === "line" && item.line.runs.some((placed) => placed.run.direction === "rtl"));
-  if (!rtl) return false;
+  let rtl = false;
   let balance = 0;
   for (const item of page.items) {
     if (item.kind !== "line") continue;
-    for (const placed of item.line.runs) for (const glyph of placed.run.glyphs) if (glyph.text !== "") balance += rtlBalance(glyph);
+    const plan = linePlanOf(item.line);
+    rtl ||= plan.hasRtl;
+    balance += plan.rtlBalance;
   }
-  return balance > 0;
+  return rtl && balance > 0;
+}
+
+type SetLine = PlacedLine["line"];
+
+/**
+ * What drawing a line needs to know of its runs alone, worked out once per set line: set lines are
+ * never changed once set and documents share them (paragraph.ts, PARAGRAPHS), so most lines of a
+ * warm letter are drawn with it already known. It was worked out again for every line drawn: the
+ * drawing order's sorts and maps, the runs drawn from their right end, poppler's count of strong
+ * letters per glyph (a weak-map lookup each), a regular expression per glyph for emoji sequences.
+ */
+interface LinePlan {
+  /** Whether the line reads right to left (see drawLine). */
+  rtlLine: boolean;
+  /** A left-to-right line with right-to-left text. */
+  lineHasRtl: boolean;
+  /** Whether any run is right-to-left, and poppler's count of strong letters (see readsRightToLeft). */
+  hasRtl: boolean;
+  rtlBalance: number;
+  /** The drawing order of a line not parted at images (see drawingOrder), made when first drawn. */
+  order: readonly PlacedRun[] | undefined;
+  /** By the place in `order`: whether the run's clusters are given their text in logical order (see readsAsDrawnInPdfjs). */
+  asDrawn: readonly boolean[] | undefined;
+  /** The runs drawn from their right end (see readsBackwards). */
+  backwards: ReadonlySet<PlacedRun> | undefined;
+  /** Whether any glyph's text holds an emoji sequence's character (see EMOJI_SEQUENCE): no test per glyph for the others. */
+  emoji: boolean;
+}
+
+/** By a set line, which the library's paragraph cache owns: the plan goes with it. */
+const linePlans = new WeakMap<SetLine, LinePlan>();
+
+function linePlanOf(line: SetLine): LinePlan {
+  let plan = linePlans.get(line);
+  if (plan === undefined) {
+    const runs = line.runs;
+    // A line of one run (one word and its punctuation, a paragraph's last line) reads as that run does.
+    const rtlLine = runs.length > 0 && (runs.length === 1 ? runs[0]!.run.direction === "rtl" : runs[0]!.x > runs[runs.length - 1]!.x);
+    let hasRtl = false;
+    let balance = 0;
+    let emoji = false;
+    for (const placed of runs) {
+      if (placed.run.direction === "rtl") hasRtl = true;
+      for (const glyph of placed.run.glyphs) {
+        if (glyph.text === "") continue;
+        balance += rtlBalance(glyph);
+        if (!emoji && EMOJI_SEQUENCE.test(glyph.text)) emoji = true;
+      }
+    }
+    const lineHasRtl = !rtlLine && hasRtl;
+    plan = {
+      rtlLine,
+      lineHasRtl,
+      hasRtl,
+      rtlBalance: balance,
+      order: undefined,
+      asDrawn: undefined,
+      // Decided on the runs in reading order, as drawingOrder decides what it draws apart.
+      backwards: rtlLine || lineHasRtl ? new Set(runs.filter((_placed, i) => readsBackwards(runs, i))) : undefined,
+      emoji,
+    };
+    linePlans.set(line, plan);
+  }
+  return plan;
+}
+
+/** A line's plan with its drawing order (lines not parted at images). */
+function plannedOrder(line: SetLine): LinePlan & { order: readonly PlacedRun[]; asDrawn: readonly boolean[] } {
+  const plan = linePlanOf(line);
+  if (plan.order === undefined) {
+    const order = drawingOrder(line.runs);
+    plan.order = order;
+    plan.asDrawn = order.map((_placed, index) => readsAsDrawnInPdfjs(order, index));
+  }
+  return plan as LinePlan & { order: readonly PlacedRun[]; asDrawn: readonly boolean[] };
 }
 
 /**
@@ -1427,9 +1510,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   let textRise = 0;
   // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
   const runs = item.line.runs;
-  // A line of one run (one word and its punctuation, a paragraph's last line) reads as that run does.
-  const rtlLine = runs.length > 0 && (runs.length === 1 ? runs[0]!.run.direction === "rtl" : runs[0]!.x > runs[runs.length - 1]!.x);
-  const lineHasRtl = !rtlLine && runs.some((placed) => placed.run.direction === "rtl");
+  const plan = linePlanOf(item.line);
+  const { rtlLine, lineHasRtl, backwards } = plan;
   // In a left-to-right line, whether right-to-left text came last, with no letter or digit since (see LTR_MARK).
   let afterRtl = false;
   // Glyphs with text the open span of a group of emoji sequences still takes (see emojiGroup).
@@ -1441,8 +1523,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   let afterAnchorSpace: "rtl" | "ltr" | undefined;
   let lastFace: EmbeddedFace | undefined;
   let lastText = "";
-  // The last character drawn before this glyph, spaces aside (see readsAsLatinInPdfjs).
-  let lastShown = "";
+  // The text of the glyph drawn last before this one, spaces aside: its last character is looked at (see
+  // readsAsLatinInPdfjs) only beside a neutral, so it is not cut out for every glyph.
+  let lastShownText = "";
   let lineStart: number | undefined;
   // Whether the text drawn last was left-to-right: the next left-to-right run continues its stretch.
   let ltrStretchOpen = false;
@@ -1451,9 +1534,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
   // drawn, so a right-to-left stretch drawn across an image put the words after the image first.
   // The span takes the writer's marks from poppler, so its text carries them (see popplerTextOf).
   const bridgeRtl = rtlLine && parts !== undefined;
-  const order = bridgeRtl ? partedDrawingOrder(runs, parts) : drawingOrder(runs);
-  // Decided on the runs in reading order, as drawingOrder decides what it draws apart.
-  const backwards = rtlLine || lineHasRtl ? new Set(runs.filter((_placed, i) => readsBackwards(runs, i))) : undefined;
+  // A line parted at images keeps its order in no plan: the parts come from the caller.
+  const planned = bridgeRtl ? undefined : plannedOrder(item.line);
+  const order = planned ? planned.order : partedDrawingOrder(runs, parts!);
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
   // Parted text (see drawLineWithFigures): the first part opens before BT; each next one in a text object of its own.
   let part = parts ? (order.length > 0 ? parts.partOf(order[0]!) : 0) : 0;
@@ -1486,7 +1569,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     // The first word of a part in a right-to-left line, with another part after it (see encodeRtlAnchor below).
     if (bridgeRtl && (index === 0 || parts.partOf(order[index - 1]!) !== part)) spaceAtPartEnd = order.slice(index + 1).some((run) => parts.partOf(run) !== part);
     const face = faceOf(placed.run.face);
-    face.embedding.useOnPage();
+    // Once per face and line: the page's font resources do not change between runs of one face.
+    if (face !== fontFace) face.embedding.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
     if (placed.color !== color) {
       out.line(fill(placed.color));
@@ -1520,8 +1604,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     let startedRun = ltrStretchOpen;
     // Each glyph's pen, worked out ahead only for a run drawn from its right end (see readsBackwards).
     const pens = backwards?.has(placed) ? penPositions(placed, pen, scale) : undefined;
-    const asDrawn = readsAsDrawnInPdfjs(order, index);
+    const asDrawn = planned ? planned.asDrawn[index]! : readsAsDrawnInPdfjs(order, index);
     let forwardPen = pen;
+    const extra = placed.extra;
     for (let k = 0; k < glyphs.length; k++) {
       const i = pens ? glyphs.length - 1 - k : k;
       const shaped = glyphs[i]!;
@@ -1581,8 +1666,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         // An emoji sequence poppler would misorder (see popplerMisorders), its pieces in one span; sequences
         // drawn one after another share one (see emojiGroup), opened at the first and closed after the last.
         const inGroup = emojiGroupLeft > 0;
-        const group = rtlLine && !inGroup && EMOJI_SEQUENCE.test(glyph.text) ? emojiGroup(item, order, index, i) : undefined;
-        const emojiSpan = !inGroup && (group !== undefined || (rtlLine && popplerMisorders(glyph.text)));
+        const emojiLine = rtlLine && plan.emoji;
+        const group = emojiLine && !inGroup && EMOJI_SEQUENCE.test(glyph.text) ? emojiGroup(item, order, index, i) : undefined;
+        const emojiSpan = !inGroup && (group !== undefined || (emojiLine && popplerMisorders(glyph.text)));
         const spanText = group ? group.text : glyph.text;
         const spanReversed = group ? false : rtl && glyph === shaped;
         // Inside an emoji sequence's span, for pdf.js alone: poppler copied its space beside the word space.
@@ -1610,13 +1696,13 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         if (rtl) {
           if (rtlLine && isWeakInRtl(glyph)) {
             mark = RTL_MARK;
-            markForPdfjs = readsAsLatinInPdfjs(glyph.text) && (isLatinInPdfjs(lastShown) || isLatinInPdfjs(nextShown(order, index, i)));
+            markForPdfjs = readsAsLatinInPdfjs(glyph.text) && (isLatinInPdfjs(lastCharacter(lastShownText)) || isLatinInPdfjs(nextShown(order, index, i)));
           }
           afterRtl = true;
         } else if (rtlLine) {
           if (!startedRun) {
             mark = RTL_MARK;
-            markForPdfjs = readsAsLatinInPdfjs(lastShown);
+            markForPdfjs = readsAsLatinInPdfjs(lastCharacter(lastShownText));
           }
         } else if (lineHasRtl) {
           if (!isWeak(glyph)) afterRtl = false;
@@ -1657,7 +1743,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
           const marked = anchorSpace ? (rtl ? RTL_MARK : LTR_MARK) : digitAfterAnchor ? LTR_MARK : "";
           show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : marked ? face.encodeMarked(glyph, marked) : face.encode(glyph));
         }
-        if (invisible.after !== "" && !rtl && MARKS_OVER_BASE.test(glyph.text)) {
+        if (invisible.after !== "" && !rtl && pieces.overBase) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
           const back = (glyph.textAdvance * scale * 20) / placed.size;
           show.adjust(back);
@@ -1682,11 +1768,11 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         }
         cursorX = x + textWidth(glyph) * scale;
         // Only right-to-left lines look back (see markForPdfjs): no work for the glyphs of other lines.
-        if (rtlLine && glyph.text !== " " && !isBlank(glyph.text)) lastShown = lastCharacter(glyph.text);
+        if (rtlLine && glyph.text !== " " && !isBlank(glyph.text)) lastShownText = glyph.text;
         lastFace = face;
         lastText = glyph.text;
       }
-      forwardPen += glyph.xAdvance * scale + (placed.extra?.[i] ?? 0);
+      forwardPen += glyph.xAdvance * scale + (extra ? extra[i]! : 0);
     }
     // Left-to-right text ending in punctuation ("(NKHR)") in a line poppler reads right to left: the
     // mark before the parenthesis does not hold it, one after it does. A glyph whose text is only a

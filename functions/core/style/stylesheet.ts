@@ -672,11 +672,22 @@ interface SyntaxProblem {
 /** Where a sheet opens a block, a parenthesis or a string it never closes (CSS closes them at its end, CSS Syntax 3, 5.4). */
 interface Unclosed {
   offset: number;
-  kind: "{" | "(" | "[" | "string";
+  kind: "{" | "(" | "[" | "string" | "comment";
 }
 
 // css-tree's token types (CSS Syntax 3, in css-tree/tokenizer's numbering).
-const TOKEN = { function: 2, badString: 6, leftSquare: 19, rightSquare: 20, leftParenthesis: 21, rightParenthesis: 22, leftCurly: 23, rightCurly: 24 } as const;
+const TOKEN = {
+  function: 2,
+  string: 5,
+  badString: 6,
+  leftSquare: 19,
+  rightSquare: 20,
+  leftParenthesis: 21,
+  rightParenthesis: 22,
+  leftCurly: 23,
+  rightCurly: 24,
+  comment: 25,
+} as const;
 
 /**
  * What a sheet leaves open, read from css-tree's tokens as CSS Syntax 3 matches them: a closing
@@ -691,9 +702,19 @@ function unclosedOpenings(text: string): Unclosed[] {
     else if (type === TOKEN.leftParenthesis || type === TOKEN.function) open.push({ offset: end - 1, kind: "(", closer: TOKEN.rightParenthesis });
     else if (type === TOKEN.leftSquare) open.push({ offset: start, kind: "[", closer: TOKEN.rightSquare });
     else if (type === TOKEN.badString) badStrings.push({ offset: start, kind: "string" });
+    // A string or comment the sheet's end cuts is a token of its own kind, ended by the end and not by its closer.
+    else if (type === TOKEN.string && end === text.length && !closesString(text.slice(start, end))) badStrings.push({ offset: start, kind: "string" });
+    else if (type === TOKEN.comment && end === text.length && (end - start < 4 || !text.endsWith("*/"))) badStrings.push({ offset: start, kind: "comment" });
     else if (open.length > 0 && type === open.at(-1)!.closer) open.pop();
   });
   return [...open.map(({ offset, kind }) => ({ offset, kind })), ...badStrings].sort((a, b) => a.offset - b.offset);
+}
+
+/** Whether a string token ends with its own quote, not an escaped one (`"a\\"` is still open). */
+function closesString(token: string): boolean {
+  if (token.length < 2 || token.at(-1) !== token[0]) return false;
+  const backslashes = token.slice(1, -1).match(/\\*$/)![0].length;
+  return backslashes % 2 === 0;
 }
 
 function positionOf(text: string, offset: number): { line: number; column: number } {
@@ -712,14 +733,14 @@ function excerpt(text: string, offset: number): string {
  * open is named with where it opens (`the block ".z {" opened at line 95 is never closed`), and the
  * errors css-tree meets after it, which it causes, are said with it; any other error with its line,
  * column and the text there. An opening closed only by the end of the sheet, with no error after it,
- * is what CSS makes of it too (the sheet's end closes it) and is not said.
+ * is an error too: CSS closes it there, but its author almost always lost a "}" (issue 13).
  */
 function syntaxProblems(source: StylesheetSource, ast: csstree.CssNode, errors: readonly SyntaxProblem[]): string[] {
-  if (errors.length === 0) return [];
   const { name, text } = source;
   // An error at a bad string's first character is the string's (css-tree stops where the string starts).
   const follows = (error: SyntaxProblem, opening: Unclosed) => error.offset > opening.offset || (opening.kind === "string" && error.offset === opening.offset);
   const openings = unclosedOpenings(text);
+  if (errors.length === 0 && openings.length === 0) return [];
   // Rules and at-rules by where their block opens: a block's heading is its selector or at-rule prelude as written.
   const headings = new Map<number, string>();
   csstree.walk(ast, (node) => {
@@ -735,27 +756,35 @@ function syntaxProblems(source: StylesheetSource, ast: csstree.CssNode, errors: 
     if (cause) consequences.set(cause, [...(consequences.get(cause) ?? []), error]);
     else problems.push(`${name} line ${error.line}, column ${error.column}: ${error.message}${excerpt(text, error.offset) ? ` at "${excerpt(text, error.offset)}"` : ""}`);
   }
+  // Openings only the sheet's end closes, after every one errors come from (one before is outer to a said one).
+  const lastCause = Math.max(-1, ...[...consequences.keys()].map((cause) => cause.offset));
+  for (const opening of openings) if (opening.offset > lastCause && !consequences.has(opening)) consequences.set(opening, []);
   // Only the openings errors come from: an outer block left open by an inner one is said by the inner one.
   for (const [cause, caused] of consequences) {
     const { line, column } = positionOf(text, cause.offset);
     const after = caused.map((error) => `line ${error.line}, column ${error.column}: ${error.message}`);
-    const then = ` (css-tree then reads ${after.join("; ")})`;
+    const atEnd = caused.length === 0;
+    const then = atEnd ? " (CSS closes it at the end of the sheet, so what was meant to follow it may be lost)" : ` (css-tree then reads ${after.join("; ")})`;
+    if (cause.kind === "comment") {
+      problems.push(`${name} line ${line}, column ${column}: the comment opened here is never closed: a "*/" is missing${then}`);
+      continue;
+    }
     if (cause.kind === "string") {
       problems.push(
-        `${name} line ${line}, column ${column}: the string ${excerpt(text, cause.offset)} is never closed: a string ends on its own line; add its closing quote${then}`,
+        `${name} line ${line}, column ${column}: the string ${excerpt(text, cause.offset)} is never closed${atEnd ? "" : ": a string ends on its own line"}; add its closing quote${then}`,
       );
       continue;
     }
     if (cause.kind === "{") {
       const heading = headings.get(cause.offset) ?? text.slice(text.lastIndexOf("\n", cause.offset) + 1, cause.offset).trim();
       problems.push(
-        `${name} line ${line}: the block \`${heading ? `${heading} ` : ""}{\` opened at line ${line} is never closed: a "}" is missing (its own, or that of a block inside it), so the rest of the sheet is read as part of it${then}`,
+        `${name} line ${line}: the block \`${heading ? `${heading} ` : ""}{\` opened at line ${line} is never closed: a "}" is missing (its own, or that of a block inside it)${atEnd ? "" : ", so the rest of the sheet is read as part of it"}${then}`,
       );
       continue;
     }
     const closer = cause.kind === "(" ? ")" : "]";
     problems.push(
-      `${name} line ${line}, column ${column}: the "${cause.kind}" opened here is never closed: a "${closer}" is missing, so what follows it (a "}" too) is read inside it${then}`,
+      `${name} line ${line}, column ${column}: the "${cause.kind}" opened here is never closed: a "${closer}" is missing${atEnd ? "" : ', so what follows it (a "}" too) is read inside it'}${then}`,
     );
   }
   return problems;

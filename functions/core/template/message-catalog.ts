@@ -124,7 +124,7 @@ function pluralCategoryProblems(nodes: readonly IcuNode[], locale: string, probl
     // Type 6 is plural (and selectordinal, with pluralType "ordinal").
     if (node.type === 6 && node.options) {
       const type = node.pluralType === "ordinal" ? "ordinal" : "cardinal";
-      const has = new Set<string>([...new Intl.PluralRules(locale, { type }).resolvedOptions().pluralCategories, "other"]);
+      const has = pluralRulesOf(locale, type).categories;
       const kind = type === "ordinal" ? "selectordinal" : "plural";
       for (const category of Object.keys(node.options)) {
         if (has.has(category) || /^=\d+(\.\d+)?$/.test(category)) continue;
@@ -142,50 +142,79 @@ function pluralCategoryProblems(nodes: readonly IcuNode[], locale: string, probl
   return problems;
 }
 
-/** The whole counts a missing category is looked for among: every category CLDR gives a whole number shows below 1,000. */
-const COUNTS_CHECKED = 1000;
+/**
+ * The whole counts a missing category is looked for among: 0-199 and the hundreds to 900. Every CLDR
+ * rule reads a whole count by its last two digits (`n % 100`, `n % 10`) or by a few values (Italian
+ * ordinal `many`: 8, 11, 80, 800), so these meet every category the scan of 0-999 they replaced met,
+ * with the same counts there; a category that goes on past them says so (`categoryGoesOn`). A test proves it for every
+ * language Intl knows (test/templates/plural-counts-scan.test.ts): 208 questions, not 1,000, per cold start.
+ */
+export const COUNTS_ASKED: readonly number[] = [...Array.from({ length: 200 }, (_, count) => count), 200, 300, 400, 500, 600, 700, 800, 900];
 
 /**
  * The categories the language selects for some whole count (the counts a letter prints: signatories,
  * pages) that a message has no branch for and no exact `=n` for each such count: those counts would
  * print the `other` branch, worded for another number (Serbian "few" for 2-4 falling back to "other").
+ * A category that goes on past the counts asked (`categoryGoesOn`) no `=n` branches cover.
  * Categories for fractions only (CLDR's `many` in French) are not asked for. Counts are from
  * Intl.PluralRules (Unicode TR35, Language Plural Rules), the first few named.
  */
 function missingCategories(options: Record<string, unknown>, locale: string, type: "cardinal" | "ordinal"): { category: string; counts: string }[] {
   const missing: { category: string; counts: string }[] = [];
-  for (const [category, counts] of wholeCountsOf(locale, type)) {
+  for (const [category, counts] of pluralRulesOf(locale, type).wholeCounts) {
+    if (category in options) continue;
+    const open = categoryGoesOn(counts);
     const uncovered = counts.filter((count) => !(`=${count}` in options));
-    if (category in options || uncovered.length === 0) continue;
-    missing.push({ category, counts: uncovered.length > 4 ? `${uncovered.slice(0, 4).join(", ")}, …` : uncovered.join(", ") });
+    if (uncovered.length === 0 && !open) continue;
+    const named = uncovered.length > 0 ? uncovered : counts;
+    missing.push({ category, counts: named.length > 4 || open ? `${named.slice(0, 4).join(", ")}, …` : named.join(", ") });
   }
   return missing;
 }
 
 /**
- * The whole counts below `COUNTS_CHECKED` of each category but `other` the language selects, by tag
- * and plural type: asked of Intl.PluralRules once per process and language (a thousand calls each,
- * a sixth of a template's load when asked per message).
+ * Whether a category's counts among `COUNTS_ASKED` may go on past them: it recurs (a count in 100-199,
+ * which every hundred has again), or it has more than four (Ligurian ordinal `many`: 8, 11, 80-89,
+ * 800-899). Else they are all it has below 1,000 (Italian ordinal `many`: 8, 11, 80, 800), which exact
+ * `=n` branches may cover.
  */
-const pluralCounts = new Map<string, ReadonlyMap<string, readonly number[]>>();
+export function categoryGoesOn(counts: readonly number[]): boolean {
+  return counts.length > 4 || counts.some((count) => count >= 100 && count < 200);
+}
 
-function wholeCountsOf(locale: string, type: "cardinal" | "ordinal"): ReadonlyMap<string, readonly number[]> {
-  const key = `${locale}\u0000${type}`;
-  let byCategory = pluralCounts.get(key);
-  if (!byCategory) {
+/** What the plural checks ask of a language's plural rules (by tag and type), asked once per process. */
+export interface PluralRulesRead {
+  /** Every category it has, `other` always among them. */
+  categories: ReadonlySet<string>;
+  /** The counts asked (`COUNTS_ASKED`) of each category but `other`, in order. */
+  wholeCounts: ReadonlyMap<string, readonly number[]>;
+}
+
+/**
+ * Intl.PluralRules read once per process and language: its categories, and the whole counts of
+ * `COUNTS_ASKED` by category (asked per message it was a sixth of a template's load; asked once for
+ * 1,000 counts, ~4 ms of a cold start).
+ */
+const pluralRulesRead = new Map<string, PluralRulesRead>();
+
+/** A language's plural categories and counts (`counts`: the counts to ask, `COUNTS_ASKED` but in a test). */
+export function pluralRulesOf(locale: string, type: "cardinal" | "ordinal", counts: readonly number[] = COUNTS_ASKED): PluralRulesRead {
+  const key = `${locale}\u0000${type}${counts === COUNTS_ASKED ? "" : `\u0000${counts.join()}`}`;
+  let read = pluralRulesRead.get(key);
+  if (!read) {
     const rules = new Intl.PluralRules(locale, { type });
-    const counts = new Map<string, number[]>();
-    for (let count = 0; count < COUNTS_CHECKED; count++) {
+    const wholeCounts = new Map<string, number[]>();
+    for (const count of counts) {
       const category = rules.select(count);
       if (category === "other") continue;
-      let list = counts.get(category);
-      if (!list) counts.set(category, (list = []));
+      let list = wholeCounts.get(category);
+      if (!list) wholeCounts.set(category, (list = []));
       list.push(count);
     }
-    byCategory = counts;
-    pluralCounts.set(key, byCategory);
+    read = { categories: new Set([...rules.resolvedOptions().pluralCategories, "other"]), wholeCounts };
+    pluralRulesRead.set(key, read);
   }
-  return byCategory;
+  return read;
 }
 
 /** A catalog message read for the checks: the arguments it uses and what is wrong with it besides; throws what the parser throws. */

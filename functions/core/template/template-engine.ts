@@ -8,6 +8,9 @@ import { inlinePartialNames, missingPartialProblems, templateSyntaxProblem, with
 import { type CatalogLayout, checkTemplateCatalogs, type MessageCatalog, MessageError, MessageFormatter, type MessageValues, type PrintedMessage } from "./message-catalog";
 import { type PreparedTemplates, preparedMessage, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
 import { sourceReferences } from "./template-references";
+import { unknownViewFieldProblems } from "./view-fields";
+import type { Paper } from "../style/document-stylesheets";
+import { effectivePaper, type TemplatePageSize, templatePageSize } from "./template-page-size";
 import { FORBIDDEN_HELPERS, unknownHelperProblems } from "./template-helpers";
 import { FilledImages, imagesOfSource, sourceImages, templateImageProblems } from "./template-images";
 
@@ -115,6 +118,14 @@ export class TemplateEngine {
     return this.set.folder ?? `templates/${this.set.name}`;
   }
 
+  private pageSize: { read?: TemplatePageSize } | undefined;
+
+  /** The paper this template's documents are made on for a run on `paper` (template-page-size.ts): the template's own size wins. */
+  paperFor(paper: Paper): Paper {
+    this.pageSize ??= { read: templatePageSize(`${this.folder}/print.css`, this.set.stylesheet) };
+    return effectivePaper(this.pageSize.read, paper);
+  }
+
   constructor(
     readonly set: TemplateSet,
     /** Work done at bundling time (see prepared-templates.ts); what it lacks is done here. */
@@ -154,6 +165,16 @@ export class TemplateEngine {
           file,
           source,
           Object.fromEntries(Object.entries(set.partials).map(([name, partial]) => [name, { file: `${this.folder}/partials/${name}.hbs`, source: partial }])),
+        ),
+      );
+    // A {{field}} of letter.hbs or of a partial it calls that the letter's view has not, where it stands: found now, with its file and line,
+    // not when a letter first fills that line (a prepared letter.hbs was checked so when it was prepared).
+    for (const [file, source] of unchecked("letter" in set.templates ? [[`${this.folder}/letter.hbs`, set.templates["letter"]!]] : []))
+      markup.push(
+        ...unknownViewFieldProblems(
+          { file, source },
+          Object.fromEntries(Object.entries(set.partials).map(([name, partial]) => [name, { file: `${this.folder}/partials/${name}.hbs`, source: partial }])),
+          new Set(Object.keys(this.handlebars.helpers)),
         ),
       );
     // Helpers the template does not have, in every source (page.hbs too), and the images the letter's sources write:

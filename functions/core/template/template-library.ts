@@ -236,7 +236,7 @@ export class TemplateLibrary {
     // A template set aside: the letter fails with that template's problems, as a strict run would, and with the
     // problems of its languages' data beside them, so fixing the template does not reveal a second list (fresh user 8a).
     const broken = this.broken.get(name);
-    if (broken !== undefined) throw new LetterpressError("TEMPLATE_ERROR", [broken, ...dataProblemsBeside(localeErrors)].join("\n"));
+    if (broken !== undefined) throw new TemplateSetAsideError(name, [broken, ...dataProblemsBeside(localeErrors)].join("\n"));
     throw new InvalidLetterDataError([
       {
         file: `${letter.facts.id}/${LETTER_FACTS_FILE}`,
@@ -244,6 +244,16 @@ export class TemplateLibrary {
         message: `no template "${name}"${name === DEFAULT_TEMPLATE ? " (the default when letter.json names none)" : ""}; expected one of the folders of templates/: ${this.names.map((known) => `"${known}"`).join(", ")}`,
       },
     ]);
+  }
+}
+
+/** A letter's template was set aside (it does not load): the letter is not made, for the template's problems (its message), not its data's. */
+export class TemplateSetAsideError extends LetterpressError {
+  constructor(
+    readonly template: string,
+    message: string,
+  ) {
+    super("TEMPLATE_ERROR", message);
   }
 }
 

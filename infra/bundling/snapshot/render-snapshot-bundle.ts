@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { createHash, type Hash } from "node:crypto";
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { arch, tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { buildSync } from "esbuild";
 import { PREPARED_TEMPLATES_FILE, RENDER_NODE_OPTIONS } from "../../../functions/deployment-contract";
 import { SNAPSHOT_BUNDLE } from "../../../functions/render/runtime/snapshot-bundling";
@@ -122,13 +122,27 @@ export function renderSnapshotAssetHash(assets: { from: string; to: string }[]):
  * this process's node (it runs tsx, as the CDK app does); the file stays in the asset (~150 kB; it
  * names what the blob's templates were made from).
  */
-function prepareTemplatesBeside(outputDir: string): void {
+export function prepareTemplatesBeside(outputDir: string, assets: readonly { from: string; to: string }[]): void {
   const templatesDir = join(outputDir, "templates");
   if (!existsSync(templatesDir)) return;
   const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), PREPARE_TEMPLATES_SCRIPT, templatesDir, join(outputDir, PREPARED_TEMPLATES_FILE)], {
     encoding: "utf8",
   });
-  if (run.status !== 0) throw new Error(`preparing the templates of the render snapshot failed (exit ${run.status ?? run.signal}):\n${run.stderr.slice(-3000)}`);
+  if (run.status !== 0) throw new Error(templatesRefusal(run.status ?? run.signal, run.stderr, templatesDir, assets.find(({ to }) => to === "templates")?.from));
+}
+
+/**
+ * Why the synth stops, said for the templates' author: the problems name the folder they edit, not the
+ * copy in cdk.out (`cdk.out/asset.…/templates/…`), and the message says what to do.
+ */
+export function templatesRefusal(exit: number | string | null, stderr: string, copyDir: string, sourceDir: string | undefined): string {
+  const source = sourceDir === undefined ? undefined : relative(process.cwd(), sourceDir) || ".";
+  const said = (source === undefined ? stderr : stderr.split(copyDir).join(source)).slice(-3000);
+  const named = source ?? "the templates folder";
+  return (
+    `the render snapshot was not built: ${named} has problems the render function would refuse (prepare-templates, exit ${exit}). ` +
+    `Fix them in ${named} (\`npm run generate -- --format html\` lists the same problems), then run the synth again:\n${said}`
+  );
 }
 
 /**
@@ -145,7 +159,7 @@ export function bundleRenderSnapshot(build: RenderSnapshotBuild): { blobBytes: n
     mkdirSync(dirname(join(outputDir, to)), { recursive: true });
     cpSync(from, join(outputDir, to), { recursive: true, force: true });
   }
-  prepareTemplatesBeside(outputDir);
+  prepareTemplatesBeside(outputDir, build.assets);
   const blob = join(outputDir, RENDER_SNAPSHOT.blobFile);
   rmSync(blob, { force: true });
   const nodeArgs = ["--snapshot-blob", blob, "--build-snapshot", RENDER_SNAPSHOT.builderFile];

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDataJson } from "../../../functions/core/letter/parse-json";
 import { parseLetter } from "../../../functions/core/letter/parse-letter";
+import { checkTemplateCatalogs } from "../../../functions/core/template/message-catalog";
+import { readCatalogFile } from "../../../functions/templates/catalog-folder";
 import { parseCatalogFile } from "../../../functions/templates/load-template-set";
 
 const SAMPLE = join(__dirname, "../../fixtures/letters/sample");
@@ -74,6 +76,23 @@ describe("a template's message catalog with a key written twice", () => {
     expect(() => parseCatalogFile("t/messages/fr.json", '{"a": "x",\n"$locale": {"calendar": "gregory",\n"calendar": "persian"}}')).toThrow(
       /\$locale\.calendar: duplicate key "calendar" at line 3; it is first written at line 2/,
     );
+  });
+
+  // issue 13: the value JSON keeps is the last one written; its other problems named the first line.
+  it("names the line of the value that is read (the last written) in the key's other problems", () => {
+    const text = '{\n  "greeting": "Madame {name}",\n  "closing": "Cordialement",\n  "greeting": 5,\n  "closing": "Bien à vous",\n  "closing": "À vous {nom"\n}';
+    const read = readCatalogFile("t/messages/fr.json", text);
+    expect(read.problems).toEqual([
+      't/messages/fr.json: greeting: duplicate key "greeting" at line 4; it is first written at line 2, and only one may stay (JSON would keep the last in silence)',
+      't/messages/fr.json: closing: duplicate key "closing" at line 5; it is first written at line 3, and only one may stay (JSON would keep the last in silence)',
+      't/messages/fr.json: closing: duplicate key "closing" at line 6; it is first written at line 3, and only one may stay (JSON would keep the last in silence)',
+      "t/messages/fr.json line 4, column 3: greeting: expected an ICU message string, got 5",
+    ]);
+    // The catalogs' check reads "closing" from line 6, and says so.
+    const printed = new Map([["closing", { calls: [{ where: "letter.hbs", arguments: new Set<string>() }] }]]);
+    expect(checkTemplateCatalogs({ fr: read.messages }, printed, false, undefined, { fr: read.layout })).toEqual([
+      expect.stringMatching(/^messages\/fr\.json line 6, column 3: closing: malformed ICU message/),
+    ]);
   });
 
   it("still reads a catalog whose keys are all distinct", () => {

@@ -96,7 +96,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   // Keyed weakly by an object a renderer, a template or a document owns: they go with it.
   "html/render-html.ts numberingSystems": "by a formatting locale: an Intl default, the same for every render",
   "template/letter-view.ts listFormats": "by a language tag: an Intl.ListFormat, the same for every render",
-  "template/message-catalog.ts pluralCounts": "by a language tag and plural type: the whole counts of each plural category, the same for every template",
+  "template/message-catalog.ts pluralRulesRead": "by a language tag, plural type and count limit: the categories and whole counts of each, the same for every template",
   "template/letter-view.ts recipientLists": "by a letter's recipients (the letter's), checked against the translation it was made from",
   "html/inline-images.ts checkedTags": "by the template's assets",
   "images/image-source.ts checked": "by an image file's bytes (the template's)",
@@ -129,6 +129,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "pdf/pdf-writer.ts rtlBalances": "by a shaped glyph, which the library's shaped-run cache owns",
   "pdf/pdf-writer.ts mainGlyphs": "by a shaped glyph, which the library's shaped-run cache owns",
   "pdf/pdf-writer.ts runGlyphs": "by a shaped run, which the library's shaped-run cache owns",
+  "pdf/pdf-writer.ts linePlans": "by a set line, which the library's paragraph cache owns: a function of the line alone",
   // Memos of functions of their key alone (no font, template or document in them).
   "html/inline-images.ts withoutAssets": "an <img> tag checked against no assets",
   "html/web-fonts.ts digitsOfStyle": "a counter style's ten digits",

@@ -49,8 +49,48 @@ describe("a block left open", () => {
     ]);
   });
 
-  it("at the very end of a sheet, with nothing after it, is what CSS makes of it: no error", () => {
-    expect(() => parseStylesheets([{ name: "end.css", text: "p { margin: 0 }\nh1 { color: red", origin: "author" }])).not.toThrow();
+  // CSS closes it at the end of the sheet, but its author almost always lost a "}" (issue 13): it is an error, as one before other rules is.
+  it.each([
+    [
+      "a rule's block",
+      "p { margin: 0 }\nh1 { color: red",
+      [/^end\.css line 2: the block `h1 \{` opened at line 2 is never closed: a "\}" is missing .*\(CSS closes it at the end of the sheet/],
+    ],
+    [
+      "an @media block whose rules are closed",
+      "p { margin: 0 }\n\n@media print {\n  p { color: red }\n",
+      [/^end\.css line 3: the block `@media print \{` opened at line 3 is never closed/],
+    ],
+    [
+      "an @media block and the rule inside it",
+      "@media print {\n  .x { color: blue }\n  .y { color: red",
+      [/^end\.css line 1: the block `@media print \{` opened at line 1/, /^end\.css line 3: the block `\.y \{` opened at line 3/],
+    ],
+    // The rule is still read (no parse error holds it), so its value's check speaks too.
+    [
+      "a parenthesis",
+      "p { margin: 0 }\nh1 { width: calc(10pt + 2pt",
+      [
+        /^end\.css line 2: the block `h1 \{`/,
+        /^end\.css line 2, column 17: the "\(" opened here is never closed: a "\)" is missing/,
+        /^end\.css line 2, selector h1, property width/,
+      ],
+    ],
+    [
+      "a string",
+      'p { margin: 0 }\nh1 { font-family: "Noto Sans',
+      [/^end\.css line 2: the block `h1 \{`/, /^end\.css line 2, column 19: the string "Noto Sans is never closed; add its closing quote/],
+    ],
+    ["a comment", "p { margin: 0 }\n/* the end", [/^end\.css line 2, column 1: the comment opened here is never closed: a "\*\/" is missing/]],
+  ])("at the very end of a sheet (%s) is an error naming the sheet, the selector and the line it opens at", (_kind, text, said) => {
+    const error = refusal(["end.css", text]);
+    expect(error.problems).toEqual(said.map((pattern) => expect.stringMatching(pattern)));
+  });
+
+  it("a sheet whose last string ends in an escaped quote is still open; one closed at the very end is not", () => {
+    expect(refusal(["end.css", 'p::before { content: "a\\"']).problems).toContainEqual(expect.stringMatching(/the string "a\\" is never closed/));
+    expect(() => parseStylesheets([{ name: "end.css", text: "p { margin: 0 } /* done */", origin: "author" }])).not.toThrow();
+    expect(() => parseStylesheets([{ name: "end.css", text: "h1 { margin: 0 }", origin: "author" }])).not.toThrow();
   });
 });
 

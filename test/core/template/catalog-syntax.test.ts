@@ -59,6 +59,19 @@ describe("catalog message syntax and plural categories", () => {
     ]);
   });
 
+  // issue 13, cold start: the counts asked are 0-199 and the hundreds; exact branches cover a finite category, never one that goes on.
+  it("takes exact =n branches for every count of a category that has a few, never for one that goes on", () => {
+    const italian = "{n, selectordinal, =8 {l'8ª} =11 {l'11ª} =80 {l'80ª} =800 {l'800ª} other {la #ª}}";
+    expect(checkTemplateCatalogs({ it: { rank: italian } }, printed("rank", "n"))).toEqual([]);
+    expect(checkTemplateCatalogs({ it: { rank: italian.replace(" =800 {l'800ª}", "") } }, printed("rank", "n"))).toEqual([
+      'messages/it.json: rank: {n, selectordinal} has no branch "many", which it selects for 800: those counts would print the "other" branch; add a "many" branch (or exact =n branches for them)',
+    ]);
+    // Slovenian "two" is 2, 102, 202, ...: two exact branches below 200 do not cover it.
+    expect(checkTemplateCatalogs({ sl: { items: "{n, plural, one {#} few {#} =2 {dva} =102 {sto dva} other {#}}" } }, printed("items", "n"))).toEqual([
+      'messages/sl.json: items: {n, plural} has no branch "two", which sl selects for 2, 102, …: those counts would print the "other" branch; add a "two" branch (or exact =n branches for them)',
+    ]);
+  });
+
   it("refuses it in the source-catalog check too", () => {
     expect(checkCatalogs({ en: { k: "{n, plural, one {a} two {b} other {c}}" } }, "en")).toEqual([
       'messages/en.json: k: {n, plural} has a branch "two", a category en never selects; expected one, other or an exact =n',
