@@ -51,6 +51,10 @@ beforeAll(async () => {
     .replace('<p class="footer-title">{{title}}</p>', '<p class="footer-title">{{{@root.title}}}</p>');
   expect(raw.match(/\{\{\{title\}\}\}|\{\{&summary\}\}|\{\{\{@root\.title\}\}\}/g)).toHaveLength(3);
   writeFileSync(letter, raw);
+  // The same, hyphenated: hyphenation rewrites the text of the heading and the footer (soft hyphens, its characters escaped anew).
+  const hyphenated = join(templates, "rich-title-hyphens");
+  cpSync(folder, hyphenated, { recursive: true });
+  writeFileSync(join(hyphenated, "print.css"), `${readFileSync(join(hyphenated, "print.css"), "utf8")}\narticle { hyphens: auto }\n`);
 
   const data = join(root, "data");
   cpSync(join(DATA_DIR, LETTER), join(data, LETTER), { recursive: true });
@@ -160,10 +164,12 @@ describe("a title the template prints as markup, where only text goes", () => {
 });
 
 describe("only the fields that reach the letter's markup unescaped are named for markup they carry", () => {
-  const withFrench = async (change: (fr: Record<string, unknown>) => void) => {
+  const withFrench = async (change: (fr: Record<string, unknown>) => void, template = "rich-title") => {
     const data = join(root, "data-8");
     rmSync(data, { recursive: true, force: true });
     cpSync(join(root, "data", LETTER), join(data, LETTER), { recursive: true });
+    const facts = join(data, LETTER, "letter.json");
+    writeFileSync(facts, JSON.stringify({ ...JSON.parse(readFileSync(facts, "utf8")), template }));
     const french = join(data, LETTER, "fr.json");
     const fr = JSON.parse(readFileSync(french, "utf8"));
     change(fr);
@@ -184,6 +190,17 @@ describe("only the fields that reach the letter's markup unescaped are named for
     });
     expect(await issuesOf(parsed, format)).toEqual(["title: <script> is not an element of the letter vocabulary (templates/VOCABULARY.md)"]);
   });
+
+  it.each(["rich-title", "rich-title-hyphens"])(
+    "a title whose text hyphenation rewrites (references, a bare &, long words) is still named as the carrier (%s)",
+    async (template) => {
+      const parsed = await withFrench((fr) => {
+        fr["title"] = "Approvisionnement &eacute;quitable & durable&nbsp;: <marquee>infrastructures</marquee> &amp; responsabilit&#233;s";
+        (fr["signatories"] as Record<string, { name: string }>)["example-network"]!.name = "<marquee>infrastructures</marquee>";
+      }, template);
+      expect(await issuesOf(parsed, "pdf")).toEqual(["title: <marquee> is not an element of the letter vocabulary (templates/VOCABULARY.md)"]);
+    },
+  );
 
   it("markup in escaped fields of every kind (an addressee line, the salutation, a signatory, a source) is not blamed beside the summary that carries it", async () => {
     const parsed = await withFrench((fr) => {

@@ -1,4 +1,5 @@
 import { type DataIssue, InvalidLetterDataError, LetterpressError } from "../errors";
+import { parseFragment } from "parse5";
 import { LETTER_FACTS_FILE, type Letter } from "../letter/parse-letter";
 import type { LocaleId } from "../locales";
 import { describe, type MarkupError, type VocabularyProblem } from "../pdf/letter-tree";
@@ -70,14 +71,35 @@ function viewPathsOf(path: string): readonly string[] | undefined {
  * element sent the person to fix a field that was fine. A message's words between its arguments
  * are what must stand there; hyphenation's soft hyphens are left out of both.
  */
-function writtenUnescaped(field: Field, at: number, letterText: string): boolean {
+function writtenUnescaped(field: Field, at: number, letterText: string, references: Map<string, string>): boolean {
   let written = field.text;
   if (field.message) {
     const before = Math.max(written.lastIndexOf("{", at), written.lastIndexOf("}", at));
     const after = written.indexOf("{", at);
     written = written.slice(before + 1, after === -1 ? undefined : after);
   }
-  return letterText.includes(written.replace(/\u00ad/g, ""));
+  return letterText.includes(comparable(written, references));
+}
+
+/**
+ * Markup as written, in the form two writings of one text compare in: hyphenation rewrites a text
+ * it hyphenates (hyphenate.ts: soft hyphens in, characters escaped anew, `&eacute;` as "é"), so
+ * soft hyphens are left out and character references read as their characters, except that a "<"
+ * stays `&lt;`: an escaped "<" is text and a bare one starts markup, the difference looked for.
+ * `references`: each reference's reading, by reference, for this comparison.
+ */
+function comparable(markup: string, references: Map<string, string>): string {
+  return markup.replace(/\u00ad/g, "").replace(/&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);?/gi, (reference) => {
+    let reading = references.get(reference);
+    if (reading === undefined) {
+      // The HTML parser reads it as a browser does (legacy names without ";", numbers out of range).
+      const node = parseFragment(reference).childNodes[0];
+      const text = node && "value" in node ? node.value : reference;
+      reading = text.replace(/</g, "&lt;");
+      references.set(reference, reading);
+    }
+    return reading;
+  });
 }
 
 /**
@@ -87,11 +109,11 @@ function writtenUnescaped(field: Field, at: number, letterText: string): boolean
  * Any field that merely contains the value is not evidence: a value such as "e" is in nearly every
  * field, and each was blamed.
  */
-function carriers(problem: VocabularyProblem, fields: readonly Field[], letterText: string, engine: TemplateEngine): Field[] {
+function carriers(problem: VocabularyProblem, fields: readonly Field[], letterText: string, engine: TemplateEngine, references: Map<string, string>): Field[] {
   const tag = `<${problem.element.tagName}`;
   const byElement = fields.filter((field) => {
     const at = field.text.toLowerCase().indexOf(tag);
-    if (at === -1 || !writtenUnescaped(field, at, letterText)) return false;
+    if (at === -1 || !writtenUnescaped(field, at, letterText, references)) return false;
     // Text in the letter as written may be another field's (a source's name inside the summary): a field the template prints escaped carries no markup.
     const printedAs = field.translation ? viewPathsOf(field.path) : undefined;
     return printedAs === undefined || printedAs.some((path) => engine.printsAsMarkup(path));
@@ -118,11 +140,12 @@ function carriers(problem: VocabularyProblem, fields: readonly Field[], letterTe
  */
 export function markupErrorOfLetter(error: MarkupError, letter: Letter, locale: LocaleId, engine: TemplateEngine, filled: string): LetterpressError {
   const fields = fieldsOf(letter, locale, engine);
-  const written = filled.replace(/\u00ad/g, "");
+  const references = new Map<string, string>();
+  const written = comparable(filled, references);
   const issues: DataIssue[] = [];
   const untraced: string[] = [];
   for (const problem of error.problems) {
-    const found = carriers(problem, fields, written, engine);
+    const found = carriers(problem, fields, written, engine, references);
     const what = `${describe(problem.element)} ${problem.detail}`;
     if (found.length === 0) {
       const line = problem.element.sourceCodeLocation?.startLine;
