@@ -668,7 +668,11 @@ export class BoxBuilder {
         continue;
       }
       const apart = apartFromParagraph(computed, block);
-      if (apart) fail(node, apart.startsWith("vertical-align") ? `sets ${apart}` : `sets ${apart} apart from its paragraph; the PDF sets a paragraph's text in one color, spacing and line-height`);
+      if (apart)
+        fail(
+          node,
+          apart.startsWith("vertical-align") ? `sets ${apart}` : `sets ${apart} apart from its paragraph; the PDF sets a paragraph's text in one color, spacing and line-height`,
+        );
       const metrics = inlineMetricsOf(computed, style.metrics, block);
       const lang = attribute(node, "lang");
       const isolates = computed.unicodeBidi === "normal" ? style.isolates : [...(style.isolates ?? []), this.isolateOf(node, computed)];

@@ -635,7 +635,13 @@ function bidiLevels(spec: ParagraphSpec, text: string): Uint8Array {
 }
 
 /** The word over `[start, end)` of the text: pieces of one face, direction and kind, each shaped whole (kerning and ligatures across soft hyphens). */
-function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, languages, levels, families, letterSpaced, images, metrics }: PreparedText, start: number, end: number): Word {
+function buildWord(
+  fonts: FontLibrary,
+  spec: ParagraphSpec,
+  { text, styles, languages, levels, families, letterSpaced, images, metrics }: PreparedText,
+  start: number,
+  end: number,
+): Word {
   const word = emptyWord(start);
   word.end = end;
   let pieceStart = start;
@@ -887,7 +893,13 @@ function buildLine(
   const natural = pieces.reduce((sum, p) => sum + p.width, 0);
   // The inline boxes of text on this line (sup, sub, small) grow it where they reach past the strut (CSS 2.1 §10.8).
   const own = inlineBoxOf ? [...new Set(pieces.flatMap((piece) => (piece.metrics ? [piece.metrics] : [])))] : [];
-  const box = own.length > 0 ? lineBoxWithText(strut, own.map((metrics) => ({ box: inlineBoxOf!(metrics), rise: metrics.rise }))) : strut;
+  const box =
+    own.length > 0
+      ? lineBoxWithText(
+          strut,
+          own.map((metrics) => ({ box: inlineBoxOf!(metrics), rise: metrics.rise })),
+        )
+      : strut;
   const ordered = visualOrder(pieces);
   // Below zero where the line fits only in the browser's measure (browserAdvanceScale): a justified
   // line then narrows its gaps by that much, any other line runs past its end by a few hundredths of a point.
@@ -929,7 +941,15 @@ function buildLine(
         }
       });
     }
-    runs.push({ x, run: piece.run, size: sizeOf(spec, piece), color: spec.color, extra, logical: pieces.indexOf(piece), ...(piece.metrics?.rise ? { rise: piece.metrics.rise } : {}) });
+    runs.push({
+      x,
+      run: piece.run,
+      size: sizeOf(spec, piece),
+      color: spec.color,
+      extra,
+      logical: pieces.indexOf(piece),
+      ...(piece.metrics?.rise ? { rise: piece.metrics.rise } : {}),
+    });
     x += width;
   }
   runs.sort((a, b) => a.logical - b.logical);
