@@ -105,6 +105,15 @@ describe("deterministic bytes", () => {
     expect(second.equals(first)).toBe(true);
   });
 
+  test("the same stylesheets read from another folder give the same bytes (the /ID hashes what they say, not where they were)", async () => {
+    const sheets = stylesheetsFor("en", "A4");
+    const moved = sheets.map((sheet) => ({ ...sheet, name: `/elsewhere/copy-of-templates/${sheet.name}` }));
+    expect(moved.map((sheet) => sheet.name)).not.toEqual(sheets.map((sheet) => sheet.name));
+    const here = await renderPdf(fixture("letter-en.html"), options("en", { stylesheets: sheets }));
+    const there = await renderPdf(fixture("letter-en.html"), options("en", { stylesheets: moved }));
+    expect(there.equals(here)).toBe(true);
+  });
+
   test("a render with cold caches equals one with warm caches", async () => {
     const fonts = loadFontLibrary();
     const warm = await renderPdf(fixture("letter-zh.html"), options("zh", { fonts }));
