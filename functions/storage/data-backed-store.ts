@@ -44,6 +44,8 @@ export function dataBackedStore(store: DocumentStore, letters: LetterSource): Do
     pointLatest: (letterId, revision) => store.pointLatest(letterId, revision),
     recordedTitle: (entry) => store.recordedTitle(entry),
     withdraw: (scope) => store.withdraw(scope),
+    recordWaitingLanguages: (letterId, revision, languages) => store.recordWaitingLanguages(letterId, revision, languages),
+    getWaitingLanguages: (letterId, revision) => store.getWaitingLanguages(letterId, revision),
     presignDownload: (key, options) => store.presignDownload(key, options),
     async listLetterIds(): Promise<string[]> {
       const [stored, letterIds] = await Promise.all([store.listLetterIds(), letterIdsNow()]);

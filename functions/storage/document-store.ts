@@ -1,6 +1,6 @@
 import type { RenderedDocument } from "../core/documents";
 import type { LocaleId } from "../core/locales";
-import type { LatestPointer, Manifest, ManifestEntry } from "./manifest";
+import type { LatestPointer, Manifest, ManifestEntry, WaitingLanguage } from "./manifest";
 
 /** Where a rendered document goes, beyond what the document itself says (letter, locale, recipient, format). */
 export interface DocumentPlacement {
@@ -111,6 +111,14 @@ export interface DocumentStore {
    */
   recordedTitle(entry: ManifestEntry): Promise<string | undefined>;
   getLatest(letterId: string): Promise<LatestPointer | undefined>;
+  /**
+   * Records the languages the revision's data cannot make yet (stale or broken translation files), for
+   * the letters page. Nothing is written when none waits: the revision's data decides them, so a
+   * revision's record never changes.
+   */
+  recordWaitingLanguages(letterId: string, revision: string, languages: readonly WaitingLanguage[]): Promise<void>;
+  /** What `recordWaitingLanguages` recorded for the revision; empty when none. */
+  getWaitingLanguages(letterId: string, revision: string): Promise<WaitingLanguage[]>;
   /**
    * The letters the store holds documents of (each folder under `letters/`), sorted; a folder whose
    * name is not a valid letter id is left out. Read by the letters page, which lists what is published.

@@ -35,6 +35,8 @@ import {
   serializeManifest,
   type LatestPointer,
   type Manifest,
+  type WaitingLanguage,
+  waitingLanguagesSchema,
 } from "./manifest";
 import {
   type DocumentAddress,
@@ -47,6 +49,7 @@ import {
   publishedEntriesPrefix,
   publishedEntryKey,
   revisionPrefix,
+  waitingKey,
 } from "./object-layout";
 import { SLUG_PATTERN } from "../core/letter/slug";
 import { isLocaleId } from "../core/locales";
@@ -332,6 +335,22 @@ export class S3DocumentStore implements DocumentStore {
 
   async getLatest(letterId: string): Promise<LatestPointer | undefined> {
     return (await this.readRecord(latestKey(letterId), latestPointerSchema))?.record;
+  }
+
+  async recordWaitingLanguages(letterId: string, revision: string, languages: readonly WaitingLanguage[]): Promise<void> {
+    if (languages.length === 0) return;
+    const key = waitingKey(letterId, revision);
+    const sorted = [...languages].sort((a, b) => (a.locale < b.locale ? -1 : a.locale > b.locale ? 1 : 0));
+    const bytes = Buffer.from(`${JSON.stringify(waitingLanguagesSchema.parse({ schemaVersion: 1, letterId, revision, languages: sorted }), null, 2)}\n`, "utf8");
+    const digests = digestsOf(bytes);
+    // Re-planning the same revision (every data change plans it) writes nothing: the bytes are the same.
+    const existing = await this.head(key);
+    if (existing !== undefined && this.matches(existing, digests)) return;
+    await this.putObject({ key, bytes, contentType: JSON_TYPE, cacheControl: REVALIDATE }, digests);
+  }
+
+  async getWaitingLanguages(letterId: string, revision: string): Promise<WaitingLanguage[]> {
+    return (await this.readRecord(waitingKey(letterId, revision), waitingLanguagesSchema))?.record.languages ?? [];
   }
 
   async listLetterIds(): Promise<string[]> {
