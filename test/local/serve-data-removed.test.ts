@@ -75,6 +75,19 @@ describe("serve, when a letter or a recipient is gone from the data", () => {
     expect(await statusOf(gbPinned)).toBe(302);
   });
 
+  it("hides nothing of a letter that is there but cannot be read (letter.json mid-edit): which recipients it has is not known", async () => {
+    const gbPinned = await share(SEED_LETTER, "en", { recipient: "gb" });
+    const file = join(dataDir, SEED_LETTER, "letter.json");
+    const original = readFileSync(file, "utf8");
+    writeFileSync(file, original.slice(0, original.length / 2));
+    try {
+      expect(await statusOf(gbPinned)).toBe(302);
+      expect(await lettersPage()).toContain(`data-recipient="gb"`);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
   it("hides a letter moved out of data/: not listed, not downloadable, its links 410; the other letter stays; moving it back shows it", async () => {
     const pinned = await share(SEED_LETTER, "fr");
     const latest = await share(SEED_LETTER, "fr", { follow: "latest" });
