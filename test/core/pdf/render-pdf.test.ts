@@ -203,7 +203,7 @@ describe("the letter vocabulary", () => {
     const html = '<article class="letter" lang="en" dir="ltr">\n<p>One</p>\n<p>Two <strong>three</strong></p>\n</article>';
     const withCss = (css: string) => options("en", { stylesheets: stylesheetsFor("en", "A4", `${fixture("../../../templates/un-security-council/print.css")}\n${css}`) });
     await expect(renderPdf(html, withCss("strong { color: #aa0000; }"))).rejects.toThrow(
-      "filled template line 3: <strong> sets color apart from its paragraph; the PDF sets a paragraph in one size, color and spacing",
+      "filled template line 3: <strong> sets color apart from its paragraph; the PDF sets a paragraph's text in one color, spacing and line-height",
     );
     await expect(renderPdf(html, withCss("p { display: table-cell; }"))).rejects.toThrow(
       "filled template line 2: <p> has display: table-cell outside a table; the PDF lays out table parts inside a display: table only",
