@@ -390,12 +390,14 @@ function ownFamilyOf(char: string, codePoint: number, han: FamilyId): FamilyId |
  * made for the character's script. A CJK document differs: it sets Han and kana in its own family
  * (Japanese, Traditional Chinese and Korean glyph forms), Latin in the sans family, and characters
  * shared by scripts (punctuation, digits, spaces) in the family of the text before them, so the
- * apostrophe of "Citizens’" is the Latin face's, not a full-width CJK glyph.
+ * apostrophe of "Citizens’" is the Latin face's, not a full-width CJK glyph; after an emoji, in its own.
  */
 function candidates(char: string, codePoint: number, primary: FamilyId, previous: FamilyId, han: FamilyId): FamilyId[] {
   const own = ownFamilyOf(char, codePoint, han);
   if (!isCjkFamily(primary)) return own === null ? [primary, previous] : [primary, own];
-  if (own === null) return [previous, primary];
+  // Never after an emoji: the emoji face has a space and digits too, drawn at an emoji's width (a
+  // 15 pt gap after 👍 in a Korean line, where Chromium takes the space from the text's own family).
+  if (own === null) return previous === "emoji" ? [primary] : [previous, primary];
   if (HAN_LIKE.test(char)) return [primary, own];
   return own === "serif" ? ["sans", own] : [own, primary];
 }
