@@ -46,7 +46,8 @@ type Context = FieldShape | "unknown";
  * where it stands: each said with its file, line and column, when the template loads (strict mode
  * finds it only when a letter fills that line, `{{subtitle}}` in a partial included). Read the way
  * Handlebars reads the context: `{{#each}}` and `{{#with}}` make their item the context, `../` goes
- * back, a partial reads the context it is called with and its hash. Only plain `{{a.b}}` are checked
+ * back (and past the outermost context is an error), `@root` is the view, a partial reads the context
+ * it is called with and its hash. Only plain `{{a.b}}` are checked
  * (strict mode throws for those; a helper's arguments, `{{#if x}}` too, are read leniently), and
  * nothing inside a context it cannot know. `helpers`: names that call a helper, not a field.
  */
@@ -83,18 +84,27 @@ export function unknownViewFieldProblems(
   const walk = (program: hbs.AST.Program, file: string, stack: Context[], blockParams: ReadonlySet<string>): void => {
     const context = stack[stack.length - 1]!;
     const check = (path: hbs.AST.PathExpression) => {
-      if (path.data || path.parts.length === 0 || blockParams.has(path.parts[0]!)) return;
+      const at = `${file} line ${path.loc.start.line}, column ${path.loc.start.column + 1}: {{${path.original}}}`;
+      // `@root.x` reads the letter's view wherever it stands; other data (@index, @key, @first) is no field.
+      const fromRoot = path.data && path.parts[0] === "root";
+      if ((path.data && !fromRoot) || path.parts.length === 0 || blockParams.has(path.parts[0]!)) return;
       if (path.parts.length === 1 && path.depth === 0 && helpers.has(path.parts[0]!)) return;
-      let shape: Context = path.depth > 0 ? (stack[stack.length - 1 - path.depth] ?? "unknown") : context;
+      // `../` past the outermost context reads nothing, which strict mode throws for at render. Not said
+      // inside a block helper of the template's own, which may or may not open a context of its own.
+      if (!fromRoot && path.depth > stack.length - 1 && !stack.includes("unknown")) {
+        problems.add(
+          `${at}: goes back ${path.depth} ${path.depth === 1 ? "context" : "contexts"} ("../"), but ${stack.length === 1 ? "none encloses it" : `only ${stack.length - 1} ${stack.length === 2 ? "encloses" : "enclose"} it`} here (templates/VOCABULARY.md)`,
+        );
+        return;
+      }
+      let shape: Context = fromRoot ? LETTER_VIEW_SHAPE : path.depth > 0 ? (stack[stack.length - 1 - path.depth] ?? "unknown") : context;
       const read: string[] = [];
-      for (const part of path.parts) {
+      for (const part of fromRoot ? path.parts.slice(1) : path.parts) {
         if (shape === "unknown" || shape === null || !("fields" in shape)) return;
         const next: FieldShape | undefined = shape.fields[part];
         if (next === undefined) {
-          const where = read.length === 0 ? (stack.length === 1 ? "the letter's view" : "the item this block reads") : `"${read.join(".")}"`;
-          problems.add(
-            `${file} line ${path.loc.start.line}, column ${path.loc.start.column + 1}: {{${path.original}}}: "${part}" is not a field of ${where}; expected one of ${Object.keys(shape.fields).join(", ")} (templates/VOCABULARY.md)`,
-          );
+          const where = read.length === 0 ? (fromRoot || stack.length === 1 ? "the letter's view" : "the item this block reads") : `"${read.join(".")}"`;
+          problems.add(`${at}: "${part}" is not a field of ${where}; expected one of ${Object.keys(shape.fields).join(", ")} (templates/VOCABULARY.md)`);
           return;
         }
         read.push(part);

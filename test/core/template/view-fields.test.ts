@@ -70,6 +70,17 @@ describe("the letter view's fields, checked when the template loads", () => {
     ]);
   });
 
+  it("reads @root as the letter's view wherever it stands, and says a ../ that goes back past the outermost context (fresh user 9)", () => {
+    const partial = "{{#each signatories}}{{@root.title}}{{../title}}{{@index}}{{../../nosuchroot}} {{@root.nosuchr}}{{/each}}";
+    expect(problems("<article>{{> facts}}{{../title}}</article>", { facts: partial })).toEqual([
+      't/partials/facts.hbs line 1, column 61: {{../../nosuchroot}}: goes back 2 contexts ("../"), but only 1 encloses it here (templates/VOCABULARY.md)',
+      expect.stringMatching(/^t\/partials\/facts\.hbs line 1, column 82: \{\{@root\.nosuchr\}\}: "nosuchr" is not a field of the letter's view; expected one of letterId, /),
+      't/letter.hbs line 1, column 23: {{../title}}: goes back 1 context ("../"), but none encloses it here (templates/VOCABULARY.md)',
+    ]);
+    // Inside a block helper of the template's own, which may open a context, a ../ is left alone.
+    expect(problems("{{#custom paragraphs}}{{../../title}}{{/custom}}")).toEqual([]);
+  });
+
   it("says nothing inside a block helper of the template's own, whose context it cannot know, nor of a source that does not parse", () => {
     expect(problems("{{#custom paragraphs}}{{anything}}{{/custom}}")).toEqual([]);
     expect(problems("{{#if}}")).toEqual([]);
