@@ -220,12 +220,20 @@ function factsChecks(file: string, refs: TranslationReferences, facts: FactsRefe
 }
 
 /** Checks that tie a translation to its source: the same sources, paragraphs and quotations, as far as each file could be read. */
-function sourceChecks(file: string, refs: TranslationReferences, source: TranslationReferences, sourceLocale: LocaleId, fingerprint: string | undefined): DataIssue[] {
+function sourceChecks(
+  file: string,
+  refs: TranslationReferences,
+  source: TranslationReferences,
+  sourceLocale: LocaleId,
+  fingerprint: string | undefined,
+  recipients: ReadonlyMap<string, string>,
+): DataIssue[] {
   const issues: DataIssue[] = [];
   if (!refs.hasTranslationOf) {
-    // The fingerprint is printed here, so a new translation can record it without guessing one first.
+    // Every part's fingerprint is printed here, so a new translation can record them without guessing first.
+    const recipientParts = [...recipients].map(([id, recipient]) => `"${id}": "${recipient}"`).join(", ");
     const expected = fingerprint
-      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"} (the fingerprint of the current ${sourceLocale}.json)`
+      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"${recipientParts ? `, "recipients": {${recipientParts}}` : ""}} (the fingerprints of the current ${sourceLocale}.json: its own text, and each recipient's words)`
       : `{"locale": "${sourceLocale}", "sourceSha256": "<fingerprint>"} (printed here once ${sourceLocale}.json is valid)`;
     issues.push({ file, path: "translationOf", message: `missing; expected ${expected}` });
   } else if (refs.translationOfLocale !== undefined && isLocaleId(refs.translationOfLocale) && refs.translationOfLocale !== sourceLocale) {
@@ -493,7 +501,8 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   for (const [locale, translation] of translations) {
     if (locale === sourceLocale) continue;
     const issues = [...translation.issues];
-    if (translation.refs && source?.refs && sourceLocale) issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint));
+    if (translation.refs && source?.refs && sourceLocale)
+      issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint, sourceRecipients));
     if (fingerprint) {
       // A malformed fingerprint is answered with the right one.
       for (const issue of issues) {
