@@ -8,8 +8,8 @@ import { type FamilyId, faceOf, type FontLibrary, isCjkFamily } from "./font-lib
 import { atomicImageRun, checkFitsPage, forMaxContent, checkLinesFitPage, type ImageContent, imageLine, imageSize, lineFigures, placeLineImages } from "./images";
 import { type Box, type Inline, inlineText } from "./letter-tree";
 import { strutOf } from "./line-box";
-import type { Page, PageGeometry, PlacedLine, PlacedRule, StructNode } from "./page-model";
-import { type Align, intrinsicWidths, type Line, type ParagraphSpec, type ScriptRules, setParagraph, type StyledText } from "./paragraph";
+import type { Page, PageGeometry, PageItem, PlacedLine, PlacedRule, StructNode } from "./page-model";
+import { type Align, intrinsicWidths, keptParagraph, type Line, type ParagraphSpec, type ScriptRules, setKeyedParagraph, setParagraph, type StyledText } from "./paragraph";
 import { layoutTable, placeTable, type TableHost, type TableLayout, tableHead } from "./table-layout";
 
 /**
@@ -76,6 +76,93 @@ export function familyOfStack(fontFamily: readonly string[]): FamilyId {
 /** The CJK families a font stack names, in order: where Han goes that the stack's first family lacks (`hanFamilyOf`). */
 export function cjkFamiliesOfStack(fontFamily: readonly string[]): FamilyId[] {
   return fontFamily.map(registryFamilyOf).filter((family): family is FamilyId => family !== undefined && isCjkFamily(family));
+}
+
+/** What a stack's first registry family and its CJK families make of a paragraph (`stackRulesOf`). */
+interface StackRules {
+  normal: ScriptRules;
+  keepAll: ScriptRules;
+  /** Whether the primary family has an italic face: one without sets emphasis upright. */
+  italics: boolean;
+}
+
+/**
+ * A font stack's rules, once per stack (the styles of a letter's shape share theirs, so one memo
+ * serves every letter of a merge): per paragraph, reading the stack's names twice cost 2-5% of a
+ * warm PDF. A function of the names alone (the font registry is constant); a stack none of whose
+ * families is known throws each time and is not kept.
+ */
+const stackRules = new WeakMap<readonly string[], StackRules>();
+
+function stackRulesOf(fontFamily: readonly string[]): StackRules {
+  let rules = stackRules.get(fontFamily);
+  if (!rules) {
+    const primary = familyOfStack(fontFamily);
+    const cjk = cjkFamiliesOfStack(fontFamily);
+    rules = {
+      normal: { primary, keepAll: false, cjk },
+      keepAll: { primary, keepAll: true, cjk },
+      italics: faceOf(primary, { bold: false, italic: true }) !== faceOf(primary, { bold: false, italic: false }),
+    };
+    stackRules.set(fontFamily, rules);
+  }
+  return rules;
+}
+
+/** What `Composer.set` reads in place of the style's own value: no copy of the whole style. */
+interface SetOverride {
+  textAlign?: ComputedStyle["textAlign"];
+  whiteSpace?: ComputedStyle["whiteSpace"];
+}
+
+/** A list marker is set flush left in either direction, on one line, so that the line's width is the marker's own. */
+const MARKER_SETTING: SetOverride = { textAlign: "left", whiteSpace: "nowrap" };
+/** A margin box's text measured on one line. */
+const MEASURE_SETTING: SetOverride = { textAlign: "start", whiteSpace: "nowrap" };
+/** Text set upright and regular (a marker, a line break). */
+const UPRIGHT = { bold: false, italic: false } as const;
+
+/**
+ * Per page style (the styled document's, which a letter's shape keeps), the margin-box rows already
+ * drawn (`Composer.marginBoxItems`), for one font library and one template's images.
+ */
+const marginBoxRows = new WeakMap<PageStyle, { fonts: FontLibrary; images: TemplateAssets | undefined; rows: Map<string, readonly PageItem[]> }>();
+const MARGIN_ROWS_PER_PAGE_STYLE = 64;
+
+/**
+ * The paragraph key each block's inlines were last set by, and what else its spec was made of
+ * (`Composer.setBlockText`). By the inlines array, which a letter shape's kept boxes own and its
+ * letters share; the lines themselves stay in the font library's cache, under the key.
+ */
+const paragraphKeys = new WeakMap<
+  readonly Inline[],
+  { style: ComputedStyle; width: number; dir: "ltr" | "rtl"; indent: number; override: SetOverride | undefined; language: string; key: string }
+>();
+
+/** A list marker's text as inlines, one array per text (so `paragraphKeys` knows a marker again). Bounded: a list numbers only so far. */
+const markerInlineArrays = new Map<string, readonly Inline[]>();
+const MARKER_TEXTS_LIMIT = 256;
+
+function markerInlines(text: string): readonly Inline[] {
+  let inlines = markerInlineArrays.get(text);
+  if (!inlines) {
+    if (markerInlineArrays.size >= MARKER_TEXTS_LIMIT) markerInlineArrays.clear();
+    markerInlineArrays.set(text, (inlines = [{ kind: "text", text, style: UPRIGHT }]));
+  }
+  return inlines;
+}
+
+/**
+ * The geometry last made for a style in a container (`Composer.geometryOf`): the styles of a letter's
+ * shape are every letter's, and their boxes sit in the same containers. Read-only once made.
+ */
+const geometries = new WeakMap<ComputedStyle, { x: number; width: number; dir: "ltr" | "rtl"; geometry: Geometry }>();
+
+/** The space between two events of the flow, and whether a break there is forced or to be avoided (`Composer.between`). */
+interface Between {
+  space: number;
+  forced: boolean;
+  avoid: boolean;
 }
 
 /** A block box placed in its containing block: its border box and content box, in points. */
@@ -147,14 +234,14 @@ function lineHeightFactor(style: ComputedStyle): number {
   return style.lineHeight.factor ?? style.lineHeight.pt! / style.fontSize;
 }
 
-function alignOf(style: ComputedStyle, dir: "ltr" | "rtl"): Align {
-  switch (style.textAlign) {
+function alignOf(textAlign: ComputedStyle["textAlign"], dir: "ltr" | "rtl"): Align {
+  switch (textAlign) {
     case "left":
       return dir === "ltr" ? "start" : "end";
     case "right":
       return dir === "ltr" ? "end" : "start";
     default:
-      return style.textAlign;
+      return textAlign;
   }
 }
 
@@ -249,6 +336,8 @@ export class Composer {
   private readonly other: PageStyle;
   /** Where the flow ended (after its last margins), on an unbounded page. */
   private end = 0;
+  /** `between`'s answers, by pair of events. */
+  private readonly betweens = new Map<number, Between>();
 
   /** `unbounded`: one endless page, for a table cell's content. */
   constructor(
@@ -290,25 +379,45 @@ export class Composer {
   // ---- break lines -------------------------------------------------------------------------
 
   private rulesOf(style: ComputedStyle): ScriptRules {
-    return {
-      primary: familyOfStack(style.fontFamily),
-      keepAll: style.wordBreak === "keep-all",
-      cjk: cjkFamiliesOfStack(style.fontFamily),
-    };
+    const stack = stackRulesOf(style.fontFamily);
+    return style.wordBreak === "keep-all" ? stack.keepAll : stack.normal;
   }
 
-  private set(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent = 0): Line[] {
-    return setParagraph(this.ctx.fonts, this.paragraphSpec(inlines, style, width, dir, indent));
+  private set(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent = 0, override?: SetOverride): Line[] {
+    return setParagraph(this.ctx.fonts, this.paragraphSpec(inlines, style, width, dir, indent, override));
   }
 
-  /** What a paragraph's lines depend on (setParagraph, and a table's intrinsic widths). */
-  private paragraphSpec(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent: number): ParagraphSpec {
+  /**
+   * A block's text set into lines, as `set` does. A mail merge's letters share the inlines of every
+   * paragraph that is the same in both (copyBoxes): such a paragraph, set before with the same
+   * style, width, direction, indent and language, is the same spec, so its lines are looked up by
+   * the key kept from then, without making its spec and key again (a JSON string of the paragraph,
+   * ~3% of a warm PDF with the cache's hashing of it). The lines stay the library cache's own.
+   */
+  private setBlockText(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent: number, override?: SetOverride): Line[] {
+    const { fonts, locale } = this.ctx;
+    const known = paragraphKeys.get(inlines);
+    if (known && known.style === style && known.width === width && known.dir === dir && known.indent === indent && known.override === override && known.language === locale.tag) {
+      const lines = keptParagraph(fonts, known.key);
+      if (lines) return lines;
+    }
+    const { key, lines } = setKeyedParagraph(fonts, this.paragraphSpec(inlines, style, width, dir, indent, override));
+    paragraphKeys.set(inlines, { style, width, dir, indent, override, language: locale.tag, key });
+    return lines;
+  }
+
+  /**
+   * What a paragraph's lines depend on (setParagraph, and a table's intrinsic widths). `override`
+   * sets it as if the style said so (a marker flush left, a margin box's alignment): a copy of the
+   * whole style per paragraph cost a list item's marker 4% of a warm PDF, and made every style read here polymorphic.
+   */
+  private paragraphSpec(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent: number, override?: SetOverride): ParagraphSpec {
     const rules = this.rulesOf(style);
     // A family without an italic face sets emphasis upright, fallback characters included.
-    const italics = faceOf(rules.primary, { bold: false, italic: true }) !== faceOf(rules.primary, { bold: false, italic: false });
+    const italics = stackRulesOf(style.fontFamily).italics;
     const runs: StyledText[] = inlines.map((inline) =>
       inline.kind === "break"
-        ? { text: "\n", style: { bold: false, italic: false } }
+        ? { text: "\n", style: UPRIGHT }
         : inline.kind === "image"
           ? atomicImageRun(inline.image, inline.style, width)
           : {
@@ -324,18 +433,27 @@ export class Composer {
       color: style.color,
       leading: lineHeightFactor(style),
       width,
-      align: alignOf(style, dir),
+      align: alignOf(override?.textAlign ?? style.textAlign, dir),
       dir,
       rules,
       indent,
-      noWrap: style.whiteSpace === "nowrap",
+      noWrap: (override?.whiteSpace ?? style.whiteSpace) === "nowrap",
       letterSpacing: style.letterSpacing,
       hyphens: style.hyphens,
       language: this.ctx.locale.tag,
     };
   }
 
+  /** A box's geometry in its container: a function of its style and the container alone, kept per style (`geometries`). */
   private geometryOf(box: Box, containerX: number, containerWidth: number, containerDir: "ltr" | "rtl"): Geometry {
+    const known = geometries.get(box.style);
+    if (known && known.x === containerX && known.width === containerWidth && known.dir === containerDir) return known.geometry;
+    const geometry = this.placeBox(box, containerX, containerWidth, containerDir);
+    geometries.set(box.style, { x: containerX, width: containerWidth, dir: containerDir, geometry });
+    return geometry;
+  }
+
+  private placeBox(box: Box, containerX: number, containerWidth: number, containerDir: "ltr" | "rtl"): Geometry {
     const s = box.style;
     const r = (v: Parameters<typeof resolveLength>[0]) => resolveLength(v, containerWidth);
     const border = borderWidthsOf(s);
@@ -391,7 +509,7 @@ export class Composer {
       this.flowImage(box, box.content, blockImage, geometry, body, keep, itemMarker);
     } else if (box.content.kind === "inline") {
       const indent = resolveLength(box.style.textIndent, geometry.contentWidth);
-      const lines = this.set(box.content.inlines, box.style, geometry.contentWidth, box.dir, indent);
+      const lines = this.setBlockText(box.content.inlines, box.style, geometry.contentWidth, box.dir, indent);
       const strings = box.style.stringSet
         ? [{ name: box.style.stringSet.name, value: box.style.stringSet.value === "text" ? inlineText(box.content.inlines).replace(/\n/g, " ") : box.style.stringSet.value }]
         : [];
@@ -557,12 +675,7 @@ export class Composer {
     const text = markerText(item.style, item.ordinal ?? 1);
     if (text === null) return null;
     // Set flush left in either direction, so that the line's width is the marker's own.
-    const [line] = this.set(
-      [{ kind: "text", text, style: { bold: false, italic: false } }],
-      { ...item.style, textAlign: "left", whiteSpace: "nowrap" },
-      content.contentWidth,
-      item.dir,
-    );
+    const [line] = this.setBlockText(markerInlines(text), item.style, content.contentWidth, item.dir, 0, MARKER_SETTING);
     if (!line) return null;
     // Browsers put the marker's box (its text and a space) against the content's start edge.
     const gap = item.style.fontSize * MARKER_GAP_EM;
@@ -582,8 +695,19 @@ export class Composer {
     return style.height - style.margin.bottom;
   }
 
-  /** Space between the end of event `from` and the first line of the lines event `to`, and what forces a break in it. */
-  private between(from: number, to: number): { space: number; forced: boolean; avoid: boolean } {
+  /**
+   * Space between the end of event `from` and the first line of the lines event `to`, and what
+   * forces a break in it. Once per pair of events: choosing a page's break asks it of every pair it
+   * passes, twice (chooseBreak, classA), and the events are fixed once the flow is laid out.
+   */
+  private between(from: number, to: number): Between {
+    const key = from * (this.events.length + 1) + to;
+    let known = this.betweens.get(key);
+    if (!known) this.betweens.set(key, (known = this.measureBetween(from, to)));
+    return known;
+  }
+
+  private measureBetween(from: number, to: number): Between {
     let space = 0;
     let margins: number[] = [];
     let forced = false;
@@ -1011,44 +1135,74 @@ export class Composer {
     const dir = this.ctx.styled.dirOf(this.ctx.styled.root);
     this.pages.forEach((page, index) => {
       const style = this.pageStyle(index);
-      const left = style.margin.left;
-      const width = style.width - style.margin.left - style.margin.right;
       for (const edge of ["top", "bottom"] as const) {
         const texts = new Map<MarginBoxPosition, string>();
         for (const position of MARGIN_BOX_POSITIONS) {
           const box = style.boxes[`${edge}-${position}` as MarginBoxName];
           if (box) texts.set(position, this.contentText(box.content, index));
         }
-        // Margin boxes centre their content vertically in the margin, as CSS Paged Media's defaults do.
-        const area = edge === "top" ? { top: 0, height: style.margin.top } : { top: style.height - style.margin.bottom, height: style.margin.bottom };
-        for (const [position, { text, width: boxWidth, image }] of this.marginBoxRow(style, edge, texts)) {
-          const box = style.boxes[`${edge}-${position}` as MarginBoxName]!;
-          const x = position === "left" ? left : position === "right" ? left + width - boxWidth : left + (width - boxWidth) / 2;
-          if (image) {
-            const offset = image.align === "left" ? 0 : image.align === "right" ? boxWidth - image.width : (boxWidth - image.width) / 2;
-            // A running logo is the page's decoration: an artifact (node null: /Artifact of type Pagination), no Figure.
-            page.items.push({
-              kind: "image",
-              x: x + offset,
-              y: area.top + (area.height - image.height) / 2,
-              width: image.width,
-              height: image.height,
-              source: image.source,
-              node: null,
-            });
-            continue;
-          }
-          // A margin box aligns its text to its own side unless the stylesheet says otherwise.
-          const textAlign = box.style.textAlign === "start" ? (position === "center" ? "center" : position) : box.style.textAlign;
-          const lines = this.set(this.textInlines(text, box.style), { ...box.style, textAlign }, boxWidth, dir);
-          let y = area.top + (area.height - this.heightOf(lines)) / 2;
-          for (const line of lines) {
-            page.items.push({ kind: "line", x, y, line, node: null });
-            y += line.height;
-          }
-        }
+        if (texts.size === 0) continue;
+        // Copies: a page's items are its own, the memo's are every letter's.
+        for (const item of this.marginBoxItems(style, edge, texts, dir)) page.items.push({ ...item });
       }
     });
+  }
+
+  /**
+   * The items a row of margin boxes draws, given the text each prints, once per page style, row,
+   * texts, direction, language, font library and images: every letter of a merge prints the same
+   * page labels, and sizing, cutting and setting them again per page cost ~5% of a warm PDF.
+   * Bounded: past MARGIN_ROWS_PER_PAGE_STYLE a page style's rows are forgotten and made again.
+   */
+  private marginBoxItems(style: PageStyle, edge: "top" | "bottom", texts: ReadonlyMap<MarginBoxPosition, string>, dir: "ltr" | "rtl"): readonly PageItem[] {
+    const { fonts, images, locale } = this.ctx;
+    let memo = marginBoxRows.get(style);
+    if (!memo || memo.fonts !== fonts || memo.images !== images) marginBoxRows.set(style, (memo = { fonts, images, rows: new Map() }));
+    let key = `${edge}\u0000${dir}\u0000${locale.tag}`;
+    for (const [position, text] of texts) key += `\u0000${position}\u0000${text}`;
+    let items = memo.rows.get(key);
+    if (!items) {
+      items = this.drawMarginBoxRow(style, edge, texts, dir);
+      if (memo.rows.size >= MARGIN_ROWS_PER_PAGE_STYLE) memo.rows.clear();
+      memo.rows.set(key, items);
+    }
+    return items;
+  }
+
+  /** The items of one row of margin boxes: its images, and its texts' lines centred vertically in the margin. */
+  private drawMarginBoxRow(style: PageStyle, edge: "top" | "bottom", texts: ReadonlyMap<MarginBoxPosition, string>, dir: "ltr" | "rtl"): PageItem[] {
+    const items: PageItem[] = [];
+    const left = style.margin.left;
+    const width = style.width - style.margin.left - style.margin.right;
+    // Margin boxes centre their content vertically in the margin, as CSS Paged Media's defaults do.
+    const area = edge === "top" ? { top: 0, height: style.margin.top } : { top: style.height - style.margin.bottom, height: style.margin.bottom };
+    for (const [position, { text, width: boxWidth, image }] of this.marginBoxRow(style, edge, texts)) {
+      const box = style.boxes[`${edge}-${position}` as MarginBoxName]!;
+      const x = position === "left" ? left : position === "right" ? left + width - boxWidth : left + (width - boxWidth) / 2;
+      if (image) {
+        const offset = image.align === "left" ? 0 : image.align === "right" ? boxWidth - image.width : (boxWidth - image.width) / 2;
+        // A running logo is the page's decoration: an artifact (node null: /Artifact of type Pagination), no Figure.
+        items.push({
+          kind: "image",
+          x: x + offset,
+          y: area.top + (area.height - image.height) / 2,
+          width: image.width,
+          height: image.height,
+          source: image.source,
+          node: null,
+        });
+        continue;
+      }
+      // A margin box aligns its text to its own side unless the stylesheet says otherwise.
+      const textAlign = box.style.textAlign === "start" ? (position === "center" ? "center" : position) : box.style.textAlign;
+      const lines = this.set(this.textInlines(text, box.style), box.style, boxWidth, dir, 0, { textAlign });
+      let y = area.top + (area.height - this.heightOf(lines)) / 2;
+      for (const line of lines) {
+        items.push({ kind: "line", x, y, line, node: null });
+        y += line.height;
+      }
+    }
+    return items;
   }
 
   /**
@@ -1068,7 +1222,7 @@ export class Composer {
     const width = style.width - style.margin.left - style.margin.right;
     const boxOf = (position: MarginBoxPosition) => style.boxes[`${edge}-${position}` as MarginBoxName]!;
     const measure = (text: string, boxStyle: ComputedStyle) =>
-      Math.max(0, ...this.set(this.textInlines(text, boxStyle), { ...boxStyle, textAlign: "start", whiteSpace: "nowrap" }, width, dir).map((l) => l.width));
+      Math.max(0, ...this.set(this.textInlines(text, boxStyle), boxStyle, width, dir, 0, MEASURE_SETTING).map((l) => l.width));
     const areaHeight = style.margin[edge];
     // An image's box: its image bounded by the box's height (at most the margin's) and by the row.
     const images = new Map(

@@ -647,6 +647,7 @@ export type TextInline = Extract<Inline, { kind: "text" }>;
  */
 export function copyBoxes(root: Box, textOf: (inline: TextInline) => string): Box {
   const copyInline = (inline: Inline): Inline => (inline.kind === "text" ? { ...inline, text: textOf(inline) } : { ...inline });
+  const sameText = (inlines: readonly Inline[]) => inlines.every((inline) => inline.kind === "break" || (inline.kind === "text" && textOf(inline) === inline.text));
   const copyTable = (table: TableStructure): TableStructure => ({
     caption: table.caption && copy(table.caption),
     columns: table.columns,
@@ -657,7 +658,9 @@ export function copyBoxes(root: Box, textOf: (inline: TextInline) => string): Bo
     const { content } = box;
     switch (content.kind) {
       case "inline":
-        return { ...box, content: { kind: "inline", inlines: content.inlines.map(copyInline) } };
+        // Text that is the kept letter's own keeps its inlines (read-only, as the kept boxes'): the
+        // layout knows them again (Composer.setBlockText) without keying their paragraph anew.
+        return { ...box, content: sameText(content.inlines) ? content : { kind: "inline", inlines: content.inlines.map(copyInline) } };
       case "blocks":
         return { ...box, content: { kind: "blocks", children: content.children.map(copy) } };
       case "table":

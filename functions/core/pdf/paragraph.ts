@@ -938,6 +938,11 @@ const TRIMMED_AT_LINE_END = /^[\p{Pe}\p{Pf}]$/u;
  * with every other paragraph of the same text and style: treat them as read-only.
  */
 export function setParagraph(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
+  return setKeyedParagraph(fonts, spec).lines;
+}
+
+/** `setParagraph`, and the key its lines are kept by in the library's cache (for `keptParagraph`). */
+export function setKeyedParagraph(fonts: FontLibrary, spec: ParagraphSpec): { key: string; lines: Line[] } {
   const key = paragraphKey(spec);
   const paragraphCache = fonts.caches.of(PARAGRAPHS);
   let lines = paragraphCache.get(key);
@@ -945,7 +950,15 @@ export function setParagraph(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
     lines = breakLines(fonts, spec);
     paragraphCache.set(key, lines);
   }
-  return lines;
+  return { key, lines };
+}
+
+/**
+ * The lines the library's cache keeps by a key `setKeyedParagraph` gave, if it still keeps them:
+ * a caller that knows its paragraph's spec is the one it keyed before needs neither the spec nor its key again.
+ */
+export function keptParagraph(fonts: FontLibrary, key: string): Line[] | undefined {
+  return fonts.caches.of(PARAGRAPHS).get(key);
 }
 
 /**

@@ -107,6 +107,11 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "template/template-library.ts stylesheetsOfEngine": "by the template's engine",
   "template/template-engine.ts RAISED_IN": "by an error being raised (the partial it was raised in)",
   "pdf/table-layout.ts prepared": "by a box of one document",
+  "pdf/layout.ts geometries": "by a computed style (a styled document's): the box geometry it gives in a container, a function of the two",
+  "pdf/layout.ts paragraphKeys":
+    "by a block's inlines (a letter shape's kept boxes'): the key of the font library's paragraph cache its lines were set by, with the rest of their spec",
+  "pdf/layout.ts marginBoxRows":
+    "by a page style (a styled document's), for one font library and one template's images: the rows of margin boxes drawn, a function of the style, texts, direction and language",
   "pdf/pdfkit-adapter.ts glyphPrograms": "by a parsed font",
   "pdf/line-box.ts extentsCache": "by a parsed font",
   "pdf/image-drawing.ts svgTexts": "by an image file's bytes",
@@ -134,6 +139,8 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "style/cascade.ts initialTokens": "a property's initial value's tokens",
   "pdf/shaping.ts scriptFamilyCache": "a code point's Unicode script",
   "style/font-families.ts familyOfWrittenName": "a font-family name's registry family",
+  "pdf/layout.ts markerInlineArrays": "a list marker's text as inlines",
+  "pdf/layout.ts stackRules": "a font stack's registry families (by the stack's array, which a letter shape's styles share)",
   "pdf/shaping.ts breakClasses": "a code point's grapheme-break classes (UAX #29)",
   "pdf/paragraph.ts punctuationKinds": "a glyph's box in a font file, which a process parses once",
   "locales.ts derived": "a locale's facts",

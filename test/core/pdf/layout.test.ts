@@ -129,6 +129,42 @@ describe("@page", () => {
     });
   });
 
+  it("draws each letter's own margin boxes when letters of one style follow each other (the rows are kept per page style)", () => {
+    // One parsed stylesheet set, so that the letters share their page styles, as a mail merge's do.
+    const sheets = parseStylesheets(
+      stylesheetsFor("en", "A4", `${PRINT_CSS}\nh1 { string-set: running-title content(text); }\n@page { @bottom-left { content: string(running-title); } }`),
+    );
+    const layOutShared = (title: string, paragraphs: number) => {
+      const letter = parseLetter(`<article class="letter" lang="en" dir="ltr"><h1>${title}</h1>${Array.from({ length: paragraphs }, () => `<p>${LONG}</p>`).join("")}</article>`);
+      const styled = styleDocument(letter.root, sheets);
+      return { styled, pages: new Composer({ fonts, locale: localeInfo("en"), styled }).layout(new BoxBuilder(styled).build(letter)) };
+    };
+    const marginTexts = (pages: readonly Page[]) =>
+      pages.map((page) =>
+        page.items.flatMap((i) =>
+          i.kind === "line" && i.node === null ? [{ text: i.line.runs.map((r) => r.run.glyphs.map((g) => g.text).join("")).join(""), x: i.x, y: i.y }] : [],
+        ),
+      );
+    const long = layOutShared("Alpha", 8);
+    const short = layOutShared("Beta", 2);
+    const longAgain = layOutShared("Alpha", 8);
+    expect(short.styled.page(false)).toBe(long.styled.page(false));
+    expect(long.pages.length).toBeGreaterThan(short.pages.length);
+    for (const [{ pages }, title] of [
+      [long, "Alpha"],
+      [short, "Beta"],
+      [longAgain, "Alpha"],
+    ] as const) {
+      expect(marginTexts(pages).map((row) => row.map((item) => item.text))).toEqual(pages.map((_, index) => [title, `Page ${index + 1} of ${pages.length}`]));
+    }
+    expect(marginTexts(longAgain.pages)).toEqual(marginTexts(long.pages));
+    // Each page's items are its own: moving one moves nothing on another letter's page.
+    const item = longAgain.pages[0]!.items.find((i) => i.kind === "line" && i.node === null)!;
+    const before = marginTexts(long.pages);
+    item.x += 100;
+    expect(marginTexts(long.pages)).toEqual(before);
+  });
+
   it("refuses an @page :first that would change the width of the lines", () => {
     expect(() => layOut("<p>x</p>", "@page :first { margin-left: 40mm; }")).toThrow("@page :first may change the top and bottom margins only");
   });
