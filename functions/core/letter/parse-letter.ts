@@ -227,13 +227,14 @@ function sourceChecks(
   sourceLocale: LocaleId,
   fingerprint: string | undefined,
   recipients: ReadonlyMap<string, string>,
+  readers: readonly string[],
 ): DataIssue[] {
   const issues: DataIssue[] = [];
   if (!refs.hasTranslationOf) {
-    // Every part's fingerprint is printed here, so a new translation can record them without guessing first.
-    const recipientParts = [...recipients].map(([id, recipient]) => `"${id}": "${recipient}"`).join(", ");
+    // Every part's fingerprint is printed here (the recipients': of those who read this language), so a new translation can record them without guessing first.
+    const recipientParts = readers.flatMap((id) => (recipients.has(id) ? [`"${id}": "${recipients.get(id)}"`] : [])).join(", ");
     const expected = fingerprint
-      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"${recipientParts ? `, "recipients": {${recipientParts}}` : ""}} (the fingerprints of the current ${sourceLocale}.json: its own text, and each recipient's words)`
+      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"${recipientParts ? `, "recipients": {${recipientParts}}` : ""}} (the fingerprints of the current ${sourceLocale}.json: its own text${recipientParts ? `, and the words of each recipient who reads this language` : ""})`
       : `{"locale": "${sourceLocale}", "sourceSha256": "<fingerprint>"} (printed here once ${sourceLocale}.json is valid)`;
     issues.push({ file, path: "translationOf", message: `missing; expected ${expected}` });
   } else if (refs.translationOfLocale !== undefined && isLocaleId(refs.translationOfLocale) && refs.translationOfLocale !== sourceLocale) {
@@ -502,7 +503,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (locale === sourceLocale) continue;
     const issues = [...translation.issues];
     if (translation.refs && source?.refs && sourceLocale)
-      issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint, sourceRecipients));
+      issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint, sourceRecipients, readersOf(facts.json, locale)));
     if (fingerprint) {
       // A malformed fingerprint is answered with the right one.
       for (const issue of issues) {
@@ -657,6 +658,13 @@ function partialLetter(written: LetterFacts, translations: ReadonlyMap<LocaleId,
     value ? [[locale, value] as const] : isJsonObject(json) ? [[locale, json as Translation] as const] : [],
   );
   return { facts, translations: new Map(readable), sourceFingerprint: fingerprint ?? "" };
+}
+
+/** The ids of letter.json's recipients who read a language, as far as letter.json could be read. */
+function readersOf(facts: unknown, locale: LocaleId): string[] {
+  const recipients = isJsonObject(facts) ? (facts as { recipients?: unknown }).recipients : undefined;
+  if (!Array.isArray(recipients)) return [];
+  return recipients.flatMap((recipient) => (isJsonObject(recipient) && recipient.locale === locale && typeof recipient.id === "string" ? [recipient.id as string] : []));
 }
 
 function sourceNamedByTranslations(translations: ReadonlyMap<string, { refs?: TranslationReferences }>): LocaleId | undefined {

@@ -41,9 +41,18 @@ export function recipientFingerprints(translationFile: Record<string, unknown>):
   return new Map(Object.entries(recipients as Record<string, unknown>).map(([id, words]) => [id, sha256Hex(words)]));
 }
 
-/** What a translation made from this source file records as its `translationOf`: every part's fingerprint. */
-export function translationOfSource(sourceFile: Record<string, unknown>, sourceLocale: string): { locale: string; sourceSha256: string; recipients?: Record<string, string> } {
-  const recipients = recipientFingerprints(sourceFile);
-  // A letter without recipients (one addressed to its committee alone) records the letter's text only.
-  return { locale: sourceLocale, sourceSha256: sourceFingerprint(sourceFile), ...(recipients.size > 0 ? { recipients: Object.fromEntries(recipients) } : {}) };
+/**
+ * What a translation made from this source file records as its `translationOf`: the letter's text's
+ * fingerprint, and those of the recipients whose letter is in the translation's language (`recipientIds`,
+ * the only ones its documents need: every recipient in every file would put 2,000 fingerprints in each).
+ */
+export function translationOfSource(
+  sourceFile: Record<string, unknown>,
+  sourceLocale: string,
+  recipientIds: readonly string[],
+): { locale: string; sourceSha256: string; recipients?: Record<string, string> } {
+  const all = recipientFingerprints(sourceFile);
+  const recipients = recipientIds.flatMap((id) => (all.has(id) ? [[id, all.get(id) as string] as const] : []));
+  // A language no recipient reads (or a letter addressed to its committee alone) records the letter's text only.
+  return { locale: sourceLocale, sourceSha256: sourceFingerprint(sourceFile), ...(recipients.length > 0 ? { recipients: Object.fromEntries(recipients) } : {}) };
 }

@@ -50,7 +50,9 @@ describe("the source's fingerprints, part by part", () => {
     const after = recipientFingerprints({ ...en, recipients: { ...en.recipients, fr: { ...en.recipients.fr, country: "The French Republic" } } });
     expect(after.get("fr")).not.toBe(before.get("fr"));
     expect(after.get("gb")).toBe(before.get("gb"));
-    expect(translationOfSource(en, "en")).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en), recipients: Object.fromEntries(before) });
+    // A translation records the words of the recipients who read its language (here French: "fr"), not every recipient's.
+    expect(translationOfSource(en, "en", ["fr"])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en), recipients: { fr: before.get("fr") } });
+    expect(translationOfSource(en, "en", [])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en) });
   });
 });
 

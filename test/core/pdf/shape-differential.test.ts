@@ -123,9 +123,9 @@ function generatedLetter(seed: number, readers: number, template: string): Parse
     translations.set(locale, translation);
   }
   // Each translation made from this letter's English text (the source), as the data's check asks.
-  const recorded = translationOfSource(translations.get("en")!, "en");
   for (const [locale, translation] of translations) {
-    if (translation.translationOf) translation.translationOf = recorded;
+    const readers = facts.recipients.filter((recipient: { locale: string }) => recipient.locale === locale).map((recipient: { id: string }) => recipient.id);
+    if (translation.translationOf) translation.translationOf = translationOfSource(translations.get("en")!, "en", readers);
     files.push({ name: `${locale}.json`, bytes: Buffer.from(JSON.stringify(translation)) });
   }
   return parseLetter(facts.id, files);

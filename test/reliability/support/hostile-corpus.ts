@@ -214,9 +214,16 @@ export function letterFilesOf(testCase: LetterCase): LetterFile[] {
       const translationOf = (data as { translationOf?: { sourceSha256?: string; recipients?: Record<string, string> } } | null)?.translationOf;
       if (name !== "en.json" && translationOf && typeof translationOf === "object") {
         try {
-          const current = translationOfSource(source, "en");
+          const facts = (raw.has("letter.json") ? tryParse(raw.get("letter.json")!) : values.get("letter.json")) as { recipients?: unknown } | undefined;
+          const readers = Array.isArray(facts?.recipients)
+            ? facts.recipients.flatMap((recipient: { id?: unknown; locale?: unknown } | null) =>
+                recipient?.locale === name.replace(/\.json$/, "") && typeof recipient.id === "string" ? [recipient.id] : [],
+              )
+            : [];
+          const current = translationOfSource(source, "en", readers);
           translationOf.sourceSha256 = current.sourceSha256;
           if (current.recipients) translationOf.recipients = current.recipients;
+          else delete translationOf.recipients;
         } catch {
           // A source too deep to fingerprint is refused before fingerprints matter.
         }

@@ -106,7 +106,8 @@ export function largestLetterFiles({ locales, fileBytes = READER_LIMITS.maxFileB
     { name: "letter.json", bytes: Buffer.from(JSON.stringify(facts, null, 2)) },
     { name: `${source}.json`, bytes: Buffer.from(JSON.stringify(sourceFile, null, 2)) },
   ];
-  const recorded = translationOfSource(sourceFile, source!);
+  // The one recipient reads the source language: no translation records a recipient's words.
+  const recorded = translationOfSource(sourceFile, source!, []);
   for (const [i, locale] of others.entries()) {
     const file = translation(locale, fileBytes, signatoryIds, 2 + i, recorded);
     files.push({ name: `${locale}.json`, bytes: Buffer.from(JSON.stringify(file, null, 2)) });

@@ -37,13 +37,12 @@ export async function writeCrowdedLetter(dataDir: string, options: CrowdedLetter
     recipients: Object.fromEntries(recipientIds.map((id) => [id, { country: `Country ${id}`, representative: `Representative ${id}` }])),
   });
   const { translationOf: _none, ...sourceText } = named(read(`${source}.json`)) as Record<string, unknown>;
-  const recorded = translationOfSource(sourceText, source);
   const dir = join(dataDir, options.letterId);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "letter.json"), JSON.stringify(facts, null, 2));
   await writeFile(join(dir, `${source}.json`), JSON.stringify(sourceText, null, 2));
   for (const locale of others) {
-    const translation = { ...named(read(`${locale}.json`)), translationOf: recorded };
+    const translation = { ...named(read(`${locale}.json`)), translationOf: translationOfSource(sourceText, source, byLocale.get(locale) ?? []) };
     await writeFile(join(dir, `${locale}.json`), JSON.stringify(translation, null, 2));
   }
   return { recipientIds, byLocale };
