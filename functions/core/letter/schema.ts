@@ -185,7 +185,12 @@ export const translationSchema = fields({
   translationOf: fields({
     locale: localeId,
     sourceSha256: sha256,
-    recipients: recordOf("recipient fingerprints", sha256).optional(),
+    recipients: recordOf(
+      "recipient fingerprints",
+      z
+        .string({ error: "expected 16 lowercase hex digits (a recipient's fingerprint)" })
+        .regex(/^[0-9a-f]{16}$/, { error: "expected 16 lowercase hex digits (a recipient's fingerprint)" }),
+    ).optional(),
   }).optional(),
   title: text,
   summary: text,

@@ -149,7 +149,7 @@ describe("parseLetter: a translation is stale only for what changed in its sourc
     const parsed = parse(letter);
     const current = recipientFingerprints(letter["en.json"]!).get("fr");
     expect(issuesOf(parsed.localeErrors.get("fr" as never))).toEqual([
-      `sample/fr.json: translationOf.recipients.fr: expected a SHA-256 as 64 lowercase hex digits; the current fingerprint of en.json's recipients.fr is ${current}`,
+      `sample/fr.json: translationOf.recipients.fr: expected 16 lowercase hex digits (a recipient's fingerprint); the current fingerprint of en.json's recipients.fr is ${current}`,
     ]);
   });
 
