@@ -22,6 +22,7 @@ import { templateLoadAndStylesheetWarnings } from "../functions/templates/templa
 import { PublishOrigins } from "./publish-origins";
 import { PUBLISH_ORIGINS_FILE, startLocalRuntime } from "./runtime";
 import { createLocalServer, listenLocalServer } from "./server";
+import { withdrawCommand } from "./withdraw";
 
 /** Parses a comma-separated flag value, checking each item. */
 function listOf<T extends string>(what: string, isValid: (value: string) => value is T, expected: string) {
@@ -360,6 +361,9 @@ async function languagesOfData(letters: LetterSource, letterIds: readonly string
   }
   return read > 0 ? languages : undefined;
 }
+
+// Revokes a letter's (a language's, a recipient's) share links and deletes its stored documents: local/withdraw.ts.
+program.addCommand(withdrawCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof LetterpressError ? `${error.code}: ${error.message}` : error);

@@ -28,6 +28,7 @@ import {
 import { RenderService } from "../functions/render/render-service";
 import { createS3Client } from "../functions/storage/s3-client";
 import { S3DocumentStore, type ServerSideEncryption } from "../functions/storage/s3-document-store";
+import { dataBackedStore } from "../functions/storage/data-backed-store";
 import { localInvoker } from "./local-invoker";
 import { type DeadLetter, type Delivery, LocalQueue, localRenderPartQueue } from "./local-queue";
 import { startEmbeddedS3 } from "./s3/embedded-s3";
@@ -238,6 +239,8 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
       letter: reading.letter,
     };
   };
+  // Readers (downloads, share links, the letters page) see only what the data still has: storage/data-backed-store.ts.
+  const readersStore = dataBackedStore(parts.store, letters);
   const shares = parts.shares;
   const wireShares = async (): Promise<ShareHandlers> => {
     if (!shares) throw new Error("this runtime was made without share links");
@@ -245,7 +248,7 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
       client: shares.client,
       bucket: shares.bucket,
       ...(shares.encryption ? { encryption: shares.encryption } : {}),
-      documentStore: parts.store,
+      documentStore: readersStore,
       makeDocument: renderThrough(invokeRender),
       keyRing: await loadOrCreateLocalKeyRing(shares.keyDir),
       templatesDir: shares.templatesDir,
@@ -283,7 +286,7 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
     ? Promise.resolve(Object.fromEntries((Object.values(SHARE_ROUTES) as ShareRouteKey[]).map((route) => [route, shareRoute(route)])) as ShareHandlers)
     : undefined;
   const download = createDownloadHandler({
-    store: parts.store,
+    store: readersStore,
     invokeRender,
     allowedLocales,
     urlLifetime: parts.urlLifetime ?? DEFAULTS.urlLifetime,

@@ -120,7 +120,7 @@ async function run(init: z.infer<typeof batchInitSchema>): Promise<void> {
           const renderStart = performance.now();
           const document = await renderDocument(renderer, parsed, request);
           const storeStart = performance.now();
-          if (init.store) await store.put(document, { revision: job.revision, downloadName: downloadNameOf(parsed, request) });
+          if (init.store) await store.put(document, { revision: job.revision, downloadName: downloadNameOf(parsed, request, renderer.templates) });
           totals.renderMs += storeStart - renderStart;
           totals.storeMs += performance.now() - storeStart;
           totals.documents += 1;

@@ -68,7 +68,7 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
     else bytes = Buffer.from(renderHtmlPage(engine, filled, renderer.paper), "utf8");
   } catch (error) {
     // The template's own markup was checked at load: what is left came from a field, named by its file and JSON path.
-    if (error instanceof MarkupError) throw markupErrorOfLetter(error, parsed.letter, request.locale, engine);
+    if (error instanceof MarkupError) throw markupErrorOfLetter(error, parsed.letter, request.locale, engine, filled.fragment);
     // The letter's shape is letter.hbs's doing: name the file the person opens.
     if (error instanceof LetterShapeError)
       throw new LetterpressError(

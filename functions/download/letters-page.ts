@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { DOWNLOAD_ROUTE, SHARE_ROUTES } from "../deployment-contract";
 import type { DocumentStore } from "../storage/document-store";
-import type { ManifestEntry } from "../storage/manifest";
+import type { ManifestEntry, WaitingLanguage } from "../storage/manifest";
 
 /**
  * What the letters page shows of one letter: the documents its latest revision's manifest lists, or
@@ -16,6 +16,8 @@ export type PublishedLetter =
       documents: readonly ManifestEntry[];
       /** The heading's title read from its published entry, where the manifest lists that entry untitled. */
       recordedTitle?: LetterTitle;
+      /** Languages the revision's data cannot make yet (a stale translation), as the render recorded them. */
+      waiting?: readonly WaitingLanguage[];
     }
   | { letterId: string; problem: string };
 
@@ -51,7 +53,15 @@ async function readLetter(store: DocumentStore, letterId: string): Promise<Publi
     const manifest = await store.getManifest(letterId, latest.revision);
     if (!manifest) return { letterId, problem: `revision ${latest.revision} has no manifest` };
     const recordedTitle = await readMissingTitle(store, manifest.documents);
-    return { letterId, revision: latest.revision, documents: manifest.documents, ...(recordedTitle === undefined ? {} : { recordedTitle }) };
+    // Only a note beside the documents: a record that cannot be read leaves them listed, without it.
+    const waiting = await store.getWaitingLanguages(letterId, latest.revision).catch(() => []);
+    return {
+      letterId,
+      revision: latest.revision,
+      documents: manifest.documents,
+      ...(recordedTitle === undefined ? {} : { recordedTitle }),
+      ...(waiting.length === 0 ? {} : { waiting }),
+    };
   } catch (error) {
     return { letterId, problem: `cannot be read: ${(error as Error).message}` };
   }
@@ -246,15 +256,29 @@ function letterHeading(letter: PublishedLetter): string {
   return `<h2><span${lang}>${escapeHtml(title.text)}</span></h2><p>Letter ${id}</p>`;
 }
 
+/**
+ * The languages left out of the revision, each with the data file to fix and why: before, a stale
+ * translation's language was simply missing from the table.
+ */
+function waitingNote(letterId: string, waiting: readonly WaitingLanguage[] | undefined): string {
+  if (waiting === undefined || waiting.length === 0) return "";
+  const items = waiting.map(
+    (language) =>
+      `<li>${escapeHtml(languageName(language.locale))} (${escapeHtml(language.locale)}): fix <code>data/${escapeHtml(letterId)}/${escapeHtml(language.file)}</code>: ${escapeHtml(language.reason)}</li>`,
+  );
+  return `<p>Waiting, not in this revision (its documents are made once the file is fixed):</p><ul data-waiting>${items.join("")}</ul>`;
+}
+
 function letterSection(letter: PublishedLetter): string {
   const heading = letterHeading(letter);
   if ("problem" in letter) return `<section>${heading}<p>This letter ${escapeHtml(letter.problem)}.</p></section>`;
-  if (letter.documents.length === 0) return `<section>${heading}<p>Revision ${escapeHtml(letter.revision)} lists no documents yet.</p></section>`;
+  const waiting = waitingNote(letter.letterId, letter.waiting);
+  if (letter.documents.length === 0) return `<section>${heading}<p>Revision ${escapeHtml(letter.revision)} lists no documents yet.</p>${waiting}</section>`;
   const rows = [...letter.documents].sort(byRecipientLocaleFormat).map((entry) => documentRow(letter.letterId, entry));
   return (
     `<section>${heading}<p>Revision ${escapeHtml(letter.revision)}: ${letter.documents.length} document${letter.documents.length === 1 ? "" : "s"}.</p>` +
     `<table><thead><tr><th scope="col">Language</th><th scope="col">Recipient</th><th scope="col">Format</th><th scope="col">Download</th><th scope="col">Share</th></tr></thead>` +
-    `<tbody>${rows.join("")}</tbody></table></section>`
+    `<tbody>${rows.join("")}</tbody></table>${waiting}</section>`
   );
 }
 

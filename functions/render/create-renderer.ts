@@ -1,4 +1,4 @@
-import { editionStylesheets, type FilledLetter, type Paper } from "../core/html/render-html";
+import { documentTexts, editionStylesheets, type FilledLetter, type Paper } from "../core/html/render-html";
 import { type AllowedLocales, localeInfo } from "../core/locales";
 import { warmUp } from "../core/pdf/warm-up";
 import { renderPdf } from "../core/pdf/render-pdf";
@@ -64,15 +64,17 @@ export async function createRenderer(options: RendererOptions): Promise<Document
   }
   const pdf = ({ fragment, view }: FilledLetter, paper: Paper, templates: TemplateEngine) => {
     const stylesheets = editionStylesheets(templates, view.locale, paper, view.title);
+    // The document information takes text: a title the letter prints as markup gives its words, not its tags.
+    const texts = documentTexts(templates, view);
     return renderPdf(fragment, {
       locale: localeInfo(view.locale),
       stylesheets,
       parsedStylesheets: templateStylesheets(templates).parsed(stylesheets),
       metadata: {
-        title: view.title,
-        author: view.sender,
-        subject: view.summary,
-        keywords: [view.letterId, ...view.signatories.map((signatory) => signatory.name)],
+        title: texts.title,
+        author: texts.sender,
+        subject: texts.summary,
+        keywords: [view.letterId, ...texts.signatoryNames],
         creationDate: view.date ? new Date(view.date.epochMs) : UNDATED_CREATION_DATE,
       },
       fonts,

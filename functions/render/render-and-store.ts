@@ -2,6 +2,8 @@ import type { DocumentFailure, DocumentRequest, RenderedDocument } from "../core
 import { LetterpressError } from "../core/errors";
 import type { ParsedLetter } from "../core/letter/parse-letter";
 import { type DocumentRenderer, renderDocument } from "../core/render-document";
+import type { TemplateEngine } from "../core/template/template-engine";
+import type { TemplateLibrary } from "../core/template/template-library";
 import type { DocumentStore, PutResult, StoredDocument } from "../storage/document-store";
 import type { Manifest } from "../storage/manifest";
 import { type PointerOutcome, pointLatestWhenComplete } from "./latest-pointer";
@@ -80,12 +82,19 @@ function notAlone(failure: DocumentFailure): LetterpressError {
   );
 }
 
+/** The letter's title in one language as text: the words of a title its template prints as markup (`fieldText`), never its tags. */
+function titleTextOf(parsed: ParsedLetter, request: DocumentRequest, engine: TemplateEngine): string | undefined {
+  const title = parsed.letter.translations.get(request.locale)?.title;
+  return title === undefined ? undefined : engine.fieldText("title", title);
+}
+
 /** The file name people see when they download a document, in its language. */
-export function downloadNameOf(parsed: ParsedLetter, request: DocumentRequest): string {
+export function downloadNameOf(parsed: ParsedLetter, request: DocumentRequest, templates: TemplateLibrary): string {
+  const engine = templates.forLetter(parsed.letter);
   const translation = parsed.letter.translations.get(request.locale);
-  const title = translation?.title ?? request.letterId;
+  const title = titleTextOf(parsed, request, engine) ?? request.letterId;
   const country = request.recipientId ? translation?.recipients[request.recipientId]?.country : undefined;
-  return country ? `${title} - ${country}` : title;
+  return country ? `${title} - ${engine.fieldText("recipient.country", country)}` : title;
 }
 
 /**
@@ -129,8 +138,8 @@ export async function renderAndStore(
         continue;
       }
       try {
-        const title = parsed.letter.translations.get(request.locale)?.title;
-        const put = await store.put(rendered, { revision, downloadName: downloadNameOf(parsed, request), ...(title === undefined ? {} : { title }) });
+        const title = titleTextOf(parsed, request, renderer.templates.forLetter(parsed.letter));
+        const put = await store.put(rendered, { revision, downloadName: downloadNameOf(parsed, request, renderer.templates), ...(title === undefined ? {} : { title }) });
         const stored: StoredResult = { request, ...put, milliseconds: performance.now() - started, ...(options.keepBytes ? { bytes: rendered.bytes } : {}) };
         result.stored.push(stored);
         options.onStored?.(stored);

@@ -172,6 +172,11 @@ export class RenderService {
   async planParts(letterId: string): Promise<{ revision: string; parts: RenderPart[]; documents: number }> {
     const { parsed, revision } = await this.load(letterId, "all");
     const requests = this.planLetter(parsed);
+    // Said through the store, for the letters page: which languages this revision leaves out, and the file to fix.
+    const waiting = [...parsed.localeErrors]
+      .filter(([locale]) => isAllowedLocale(this.allowedLocales, locale))
+      .map(([locale, error]) => ({ locale, file: `${locale}.json`, reason: error.message.slice(0, 1_000) }));
+    await this.store.recordWaitingLanguages(letterId, revision, waiting);
     return { revision, parts: planRenderParts(parsed, revision, requests), documents: requests.length };
   }
 

@@ -1,5 +1,6 @@
 import type { RenderedDocument } from "../core/documents";
-import type { LatestPointer, Manifest, ManifestEntry } from "./manifest";
+import type { LocaleId } from "../core/locales";
+import type { LatestPointer, Manifest, ManifestEntry, WaitingLanguage } from "./manifest";
 
 /** Where a rendered document goes, beyond what the document itself says (letter, locale, recipient, format). */
 export interface DocumentPlacement {
@@ -54,6 +55,28 @@ export interface PresignOptions {
 }
 
 /**
+ * What to withdraw: a whole letter, or only its documents in one language, or only one recipient's
+ * copies (in every language, or in one). Every revision is covered: keys are content-addressed, so a
+ * document of an older revision is another object that a pinned link may still name.
+ */
+export interface WithdrawalScope {
+  letterId: string;
+  /** Only the documents in this language; every language when omitted. */
+  locale?: LocaleId;
+  /** Only this recipient's copies; with neither this nor `locale`, the whole letter. */
+  recipientId?: string;
+}
+
+export interface WithdrawalResult {
+  /** The documents deleted (their keys), sorted. */
+  documents: string[];
+  /** Every other object deleted: published entries, and for a whole letter its manifests and latest pointer. */
+  records: string[];
+  /** The revisions whose manifests were rewritten without the withdrawn documents (a language or recipient). */
+  manifestsRewritten: string[];
+}
+
+/**
  * Where rendered documents are kept and how they are handed out. Every failure is one of our own
  * errors (see `./errors`): the SDK's errors never leave the implementation.
  */
@@ -89,10 +112,24 @@ export interface DocumentStore {
   recordedTitle(entry: ManifestEntry): Promise<string | undefined>;
   getLatest(letterId: string): Promise<LatestPointer | undefined>;
   /**
+   * Records the languages the revision's data cannot make yet (stale or broken translation files), for
+   * the letters page. Nothing is written when none waits: the revision's data decides them, so a
+   * revision's record never changes.
+   */
+  recordWaitingLanguages(letterId: string, revision: string, languages: readonly WaitingLanguage[]): Promise<void>;
+  /** What `recordWaitingLanguages` recorded for the revision; empty when none. */
+  getWaitingLanguages(letterId: string, revision: string): Promise<WaitingLanguage[]>;
+  /**
    * The letters the store holds documents of (each folder under `letters/`), sorted; a folder whose
    * name is not a valid letter id is left out. Read by the letters page, which lists what is published.
    */
   listLetterIds(): Promise<string[]>;
+  /**
+   * Deletes the stored documents of `scope` in every revision, and what records them (published entries,
+   * manifest entries; for a whole letter, its manifests and latest pointer too), so no listing, download
+   * or link finds them again. Idempotent: withdrawing what is not stored deletes nothing.
+   */
+  withdraw(scope: WithdrawalScope): Promise<WithdrawalResult>;
   /** A time-limited download link for a document key, made now; links are never stored. */
   presignDownload(key: string, options: PresignOptions): Promise<string>;
 }

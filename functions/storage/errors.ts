@@ -1,7 +1,7 @@
 import { LetterpressError, type ErrorCode } from "../core/errors";
 
 /** What the store was doing when it failed; names the S3 operation in our own words. */
-export type StorageOperation = "put" | "head" | "get" | "list" | "presign";
+export type StorageOperation = "put" | "head" | "get" | "list" | "presign" | "delete";
 
 /** Every storage failure names the key and the operation; the SDK error, if any, is the cause. */
 export class StorageError extends LetterpressError {

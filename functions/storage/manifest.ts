@@ -56,6 +56,21 @@ export function mergeManifestDocuments(listed: readonly ManifestEntry[], added: 
   return [...merged.values()].sort(byKey);
 }
 
+/**
+ * `letters/{letterId}/{revision}/waiting.json`: the languages of the letter the revision's data cannot
+ * make yet (a translation stale after its source changed, a file with an error), each with the file to
+ * fix. Written by the render when it plans the revision, only when some language waits; read by the
+ * letters page, which otherwise sees only what was published and would drop them silently.
+ */
+export const waitingLanguagesSchema = z.object({
+  schemaVersion: z.literal(1),
+  letterId: z.string(),
+  revision: z.string(),
+  languages: z.array(z.object({ locale: localeIdSchema, file: z.string().min(1), reason: z.string() })),
+});
+export type WaitingLanguages = z.infer<typeof waitingLanguagesSchema>;
+export type WaitingLanguage = WaitingLanguages["languages"][number];
+
 export function serializeLatestPointer(pointer: LatestPointer): Buffer {
   return Buffer.from(`${JSON.stringify(pointer, null, 2)}\n`, "utf8");
 }

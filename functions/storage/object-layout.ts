@@ -86,6 +86,11 @@ export function manifestKey(letterId: string, revisionId: string): string {
   return [PREFIX, slug("letterId", letterId), revision(revisionId), "manifest.json"].join("/");
 }
 
+/** The languages a revision's data cannot make yet, with the file to fix (see WaitingLanguages). */
+export function waitingKey(letterId: string, revisionId: string): string {
+  return [PREFIX, slug("letterId", letterId), revision(revisionId), "waiting.json"].join("/");
+}
+
 export function latestKey(letterId: string): string {
   return [PREFIX, slug("letterId", letterId), "latest.json"].join("/");
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -14,8 +15,16 @@ import type { ZodType } from "zod";
 import { CONTENT_TYPES, documentFileName, sha256Hex, type RenderedDocument } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { attachmentDisposition } from "./content-disposition";
-import type { DocumentPlacement, DocumentStore, ObjectInfo, PresignOptions, PublishOptions, PutResult, StoredDocument } from "./document-store";
-import { CorruptStoredRecordError, DocumentNotFoundError, ManifestContentionError, PresignExpiryError, StorageIntegrityError, StorageRequestError } from "./errors";
+import type { DocumentPlacement, DocumentStore, ObjectInfo, PresignOptions, PublishOptions, PutResult, StoredDocument, WithdrawalResult, WithdrawalScope } from "./document-store";
+import {
+  CorruptStoredRecordError,
+  DocumentNotFoundError,
+  InvalidKeySegmentError,
+  ManifestContentionError,
+  PresignExpiryError,
+  StorageIntegrityError,
+  StorageRequestError,
+} from "./errors";
 import {
   latestPointerSchema,
   type ManifestEntry,
@@ -26,8 +35,11 @@ import {
   serializeManifest,
   type LatestPointer,
   type Manifest,
+  type WaitingLanguage,
+  waitingLanguagesSchema,
 } from "./manifest";
 import {
+  type DocumentAddress,
   DOCUMENTS_PREFIX,
   documentKey,
   latestKey,
@@ -37,8 +49,10 @@ import {
   publishedEntriesPrefix,
   publishedEntryKey,
   revisionPrefix,
+  waitingKey,
 } from "./object-layout";
 import { SLUG_PATTERN } from "../core/letter/slug";
+import { isLocaleId } from "../core/locales";
 import { isNotFound, isWriteConflict, toStorageError } from "./s3-errors";
 
 /** S3's own ceiling for a presigned URL (SigV4): seven days. */
@@ -323,6 +337,22 @@ export class S3DocumentStore implements DocumentStore {
     return (await this.readRecord(latestKey(letterId), latestPointerSchema))?.record;
   }
 
+  async recordWaitingLanguages(letterId: string, revision: string, languages: readonly WaitingLanguage[]): Promise<void> {
+    if (languages.length === 0) return;
+    const key = waitingKey(letterId, revision);
+    const sorted = [...languages].sort((a, b) => (a.locale < b.locale ? -1 : a.locale > b.locale ? 1 : 0));
+    const bytes = Buffer.from(`${JSON.stringify(waitingLanguagesSchema.parse({ schemaVersion: 1, letterId, revision, languages: sorted }), null, 2)}\n`, "utf8");
+    const digests = digestsOf(bytes);
+    // Re-planning the same revision (every data change plans it) writes nothing: the bytes are the same.
+    const existing = await this.head(key);
+    if (existing !== undefined && this.matches(existing, digests)) return;
+    await this.putObject({ key, bytes, contentType: JSON_TYPE, cacheControl: REVALIDATE }, digests);
+  }
+
+  async getWaitingLanguages(letterId: string, revision: string): Promise<WaitingLanguage[]> {
+    return (await this.readRecord(waitingKey(letterId, revision), waitingLanguagesSchema))?.record.languages ?? [];
+  }
+
   async listLetterIds(): Promise<string[]> {
     const letterIds: string[] = [];
     let token: string | undefined;
@@ -340,6 +370,84 @@ export class S3DocumentStore implements DocumentStore {
       throw toStorageError("list", DOCUMENTS_PREFIX, error);
     }
     return letterIds.sort();
+  }
+
+  /**
+   * Order matters for readers meanwhile. A whole letter: its latest pointer first, so from then on no
+   * reader looks for its revisions; then everything else under it. A language or a recipient: the
+   * published entries first (a manifest rebuilt from them cannot list the documents again), then the
+   * documents (a link that still finds one in a manifest gets a 404 HEAD, which links answer as gone),
+   * then each manifest that lists one is rewritten without it (conditionally, as publishing does).
+   */
+  async withdraw(scope: WithdrawalScope): Promise<WithdrawalResult> {
+    const { letterId, locale, recipientId } = scope;
+    if (!SLUG_PATTERN.test(letterId)) throw new InvalidKeySegmentError("letterId", letterId, "expected a letter id (a slug)");
+    if (locale !== undefined && !isLocaleId(locale)) throw new InvalidKeySegmentError("locale", locale, "expected a BCP 47 language tag in canonical form, such as en or pt-BR");
+    if (recipientId !== undefined && !SLUG_PATTERN.test(recipientId)) throw new InvalidKeySegmentError("recipientId", recipientId, "expected a recipient id (a slug)");
+    const keys = await this.listKeys(`${DOCUMENTS_PREFIX}${letterId}/`);
+    const wholeLetter = locale === undefined && recipientId === undefined;
+    const inScope = (address: DocumentAddress) => (locale === undefined || address.locale === locale) && (recipientId === undefined || address.recipientId === recipientId);
+    const documents: string[] = [];
+    const records: string[] = [];
+    for (const key of keys) {
+      const entry = parsePublishedEntryKey(key);
+      if (entry !== undefined) {
+        if (wholeLetter || inScope(entry.address)) records.push(key);
+      } else if (isDocumentKey(key)) {
+        if (wholeLetter || inScope(parseDocumentKey(key))) documents.push(key);
+      } else if (wholeLetter) {
+        records.push(key);
+      }
+    }
+    if (wholeLetter) {
+      const pointer = latestKey(letterId);
+      if (records.includes(pointer)) await this.deleteObject(pointer);
+      await forEachBounded([...documents, ...records.filter((key) => key !== pointer)], PUBLISH_CONCURRENCY, (key) => this.deleteObject(key));
+      return { documents: documents.sort(), records: records.sort(), manifestsRewritten: [] };
+    }
+    await forEachBounded(records, PUBLISH_CONCURRENCY, (key) => this.deleteObject(key));
+    await forEachBounded(documents, PUBLISH_CONCURRENCY, (key) => this.deleteObject(key));
+    // Every revision's manifest, not only those whose documents were found: an earlier withdrawal that
+    // stopped half-way may have deleted the documents and left them listed.
+    const revisions = [...new Set(keys.filter((key) => key.endsWith("/manifest.json")).map((key) => key.split("/")[2] as string))];
+    const manifestsRewritten: string[] = [];
+    for (const revision of revisions.sort()) {
+      if (await this.dropFromManifest(letterId, revision, (entry) => inScope(parseDocumentKey(entry.key)))) manifestsRewritten.push(revision);
+    }
+    return { documents: documents.sort(), records: records.sort(), manifestsRewritten };
+  }
+
+  /** Rewrites a revision's manifest without the entries `drop` picks; false when it lists none of them (or is unreadable: readers then rebuild it from the entries left). */
+  private async dropFromManifest(letterId: string, revision: string, drop: (entry: ManifestEntry) => boolean): Promise<boolean> {
+    let key: string;
+    try {
+      key = manifestKey(letterId, revision);
+    } catch {
+      return false; // not a revision folder of ours
+    }
+    const { attempts } = this.manifestRetry;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const current = await this.readManifestVersion(key);
+      if (current.state !== "valid") return false;
+      const { record, etag } = current.stored;
+      const kept = record.documents.filter((entry) => !drop(entry));
+      if (kept.length === record.documents.length) return false;
+      const bytes = serializeManifest({ ...record, documents: kept });
+      const object: ObjectWrite = { key, bytes, contentType: JSON_TYPE, cacheControl: REVALIDATE };
+      if ((await this.putObject(object, digestsOf(bytes), ifMatch(key, etag))) === "written") return true;
+      if (attempt < attempts) await this.backoff(attempt);
+    }
+    throw new ManifestContentionError(key, attempts);
+  }
+
+  private async deleteObject(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (error) {
+      // Already gone (a concurrent withdrawal): what was asked for holds.
+      if (isNotFound(error)) return;
+      throw toStorageError("delete", key, error);
+    }
   }
 
   /**

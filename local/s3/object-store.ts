@@ -222,6 +222,25 @@ export class ObjectStore {
   }
 
   /**
+   * Removes the current version of `key`, as S3's DeleteObject on an unversioned bucket: a key that
+   * holds nothing is no error. Under the key's lock, so it never removes a version a concurrent PUT is
+   * renaming into place half-way; the folder is fsynced so the removal survives a crash.
+   */
+  async delete(key: string): Promise<void> {
+    const file = this.fileOf(key);
+    await withKeyLock(file.slice(0, -OBJECT_SUFFIX.length) + LOCK_SUFFIX, async () => {
+      try {
+        await unlink(file);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "ENOTDIR") return;
+        throw error;
+      }
+      await fsyncFolder(dirname(file));
+    });
+  }
+
+  /**
    * Keys under `prefix`, in UTF-8 byte order, those holding `delimiter` after the prefix rolled up
    * into one common prefix each. Only folders the prefix reaches are read; with "/" as delimiter, a
    * folder wholly past the prefix is one common prefix and is not walked through.

@@ -8,7 +8,8 @@ import { listObjectsV2Xml, type ListedObject, newRequestId, S3Errors, s3ErrorXml
  * The S3 operations the application uses, answered as S3 answers them: PutObject (with If-Match /
  * If-None-Match, Content-MD5, SSE headers, user metadata), GetObject and HeadObject (with Range and
  * response-* overrides), ListObjectsV2 (prefix, delimiter, max-keys, continuation, start-after),
- * HeadBucket. Anything else gets S3's 501 NotImplemented rather than a guess.
+ * HeadBucket, DeleteObject (204 whether or not the key held anything, as on an unversioned bucket).
+ * Anything else gets S3's 501 NotImplemented rather than a guess.
  * Requests reach this only after the verifying front has checked their signature.
  */
 
@@ -364,6 +365,10 @@ export function createS3Api(options: S3ApiOptions): S3Api {
     }
     if (method === "GET" || method === "HEAD") return getObject(req, res, key, query);
     if (method === "PUT") return putObject(req, res, key, body);
+    if (method === "DELETE") {
+      await store.delete(key);
+      return send(req, res, 204, {});
+    }
     throw new S3Failure(S3Errors.notImplemented(`${method} on an object`));
   };
 

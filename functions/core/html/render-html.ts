@@ -64,15 +64,40 @@ export function fillLetter(engine: TemplateEngine, letter: Letter, locale: Local
   return { fragment: engine.fill("letter", view, locale), view };
 }
 
+/** The letter's words where only text can go: the HTML page's head, the PDF's document information and XMP, file names. */
+export interface DocumentTexts {
+  title: string;
+  summary: string;
+  sender: string;
+  signatoryNames: string[];
+}
+
+/**
+ * The letter's words as text for the places that take no markup (`TemplateEngine.fieldText`): a
+ * template that prints the title as markup (`{{{title}}}`) has its `<em>` set in italics in the
+ * letter, and its words, tags left out and references decoded once, in the title bar and the PDF's /Title.
+ */
+export function documentTexts(engine: TemplateEngine, view: LetterView): DocumentTexts {
+  return {
+    title: engine.fieldText("title", view.title),
+    summary: engine.fieldText("summary", view.summary),
+    sender: engine.fieldText("sender", view.sender),
+    signatoryNames: view.signatories.map((signatory) => engine.fieldText("signatories.name", signatory.name)),
+  };
+}
+
 /**
  * The stylesheets of one document, in cascade order, as both editions read them: the template's
  * ua.css and print.css around the render's settings (paper, font stack, localized page label, title).
+ * `runningTitle` is the letter's title as its view holds it: the running title is its text (`fieldText`).
  */
 export function editionStylesheets(engine: TemplateEngine, locale: LocaleId, runPaper: Paper, runningTitle = ""): readonly StylesheetSource[] {
   // A template that sets its own page size: the run's paper shapes no byte (nor the PDF's /ID).
   const paper = engine.paperFor(runPaper);
   // Made once per language, paper and title and kept by the template: every recipient's letter shares them.
-  return templateStylesheets(engine).sources(`${locale}\u0000${paper}\u0000${runningTitle}`, () => makeEditionStylesheets(engine, locale, paper, runningTitle));
+  return templateStylesheets(engine).sources(`${locale}\u0000${paper}\u0000${runningTitle}`, () =>
+    makeEditionStylesheets(engine, locale, paper, engine.fieldText("title", runningTitle)),
+  );
 }
 
 // A language's default digits, found once per formatting locale: making an Intl object loads locale data.
@@ -130,7 +155,15 @@ function pageWithHead(engine: TemplateEngine, { fragment, view }: FilledLetter, 
   const contentSecurityPolicy = ["default-src 'none'", `style-src 'sha256-${hash}'`, "img-src data:", "font-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
   return engine.fill(
     "page",
-    { lang: view.lang, dir: view.dir, title: view.title, description: view.summary, contentSecurityPolicy, css, letter: inlineImages(fragment, engine.set.assets) },
+    {
+      lang: view.lang,
+      dir: view.dir,
+      title: engine.fieldText("title", view.title),
+      description: engine.fieldText("summary", view.summary),
+      contentSecurityPolicy,
+      css,
+      letter: inlineImages(fragment, engine.set.assets),
+    },
     view.locale,
   );
 }

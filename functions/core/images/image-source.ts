@@ -207,7 +207,7 @@ function checkSvg(file: string, bytes: Uint8Array): ImageSource {
  */
 export function resolveImage(src: string, assets: TemplateAssets | undefined, where: string): ImageSource {
   const folder = assets?.folder ?? "the template folder";
-  const path = assetPath(src, folder, where);
+  const path = ofSomeKind(assetPath(src, folder, where), assets, folder, where);
   const file = `${folder}/${path}`;
   const asset = assets?.files.get(path);
   if (!asset) throw imageError(file, `missing (named by ${where}); an image must be a file of ${folder}/assets/`);
@@ -220,6 +220,36 @@ export function resolveImage(src: string, assets: TemplateAssets | undefined, wh
     byPath.set(file, source);
   }
   return source;
+}
+
+/**
+ * The kinds an image named without one is looked for as, in this order (templates/VOCABULARY.md, "An image of any kind"):
+ * `src="assets/signatures/{{id}}"` finds `<id>.svg`, `<id>.png`, `<id>.jpg` or `<id>.jpeg`, so one signatory's signature
+ * may be a scan and another's a drawing.
+ */
+export const IMAGE_KINDS: readonly string[] = [".svg", ".png", ".jpg", ".jpeg"];
+
+/**
+ * The asset a src names: itself when its name ends in an image kind (.svg, .png, .jpg, .jpeg), else the one file of
+ * that name with a kind (`IMAGE_KINDS`). None found is a missing file naming every name tried; two or more is an
+ * error naming each, since which one the letter should show is the template's to say.
+ */
+function ofSomeKind(path: string, assets: TemplateAssets | undefined, folder: string, where: string): string {
+  if (IMAGE_KINDS.includes(posix.extname(path).toLowerCase())) return path;
+  const found = IMAGE_KINDS.map((kind) => `${path}${kind}`).filter((candidate) => assets?.files.has(candidate));
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0) {
+    // A file of that very name (no kind) is read, and refused by its name (`check`).
+    if (assets?.files.has(path)) return path;
+    throw imageError(
+      `${folder}/${path}`,
+      `missing (named by ${where}): an image named without a kind is looked for as ${IMAGE_KINDS.map((kind) => `${posix.basename(path)}${kind}`).join(", ")} in ${folder}/${posix.dirname(path)}/, and none is there`,
+    );
+  }
+  throw imageError(
+    `${folder}/${path}`,
+    `is ambiguous (named by ${where}): ${found.map((candidate) => `${folder}/${candidate}`).join(" and ")} are both there; keep one, or name the file with its kind`,
+  );
 }
 
 const dataUris = new WeakMap<Uint8Array, string>();

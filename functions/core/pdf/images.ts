@@ -4,7 +4,7 @@ import { describeImage, readImageElement } from "../images/image-element";
 import { type ImageSource, resolveImage, type TemplateAssets } from "../images/image-source";
 import { borderWidthsOf, type ComputedStyle, resolveLength } from "../style";
 import type { InlineStyle } from "./letter-tree";
-import type { AtomicInline, LineBox } from "./line-box";
+import type { AtomicInline, InlineAlign, LineBox } from "./line-box";
 import type { PlacedFigure, StructNode } from "./page-model";
 import { type Line, OBJECT_REPLACEMENT, type StyledText } from "./paragraph";
 
@@ -56,6 +56,12 @@ export function imageContent(img: Element, style: ComputedStyle, assets: Templat
     const bordered = [style.borderTopStyle, style.borderRightStyle, style.borderBottomStyle, style.borderLeftStyle].some((s) => s === "solid");
     if (spaced || bordered)
       throw new LetterpressError("TEMPLATE_ERROR", `${at}: an image on a line has no margin, padding or border in the PDF; give it display: block for a box of its own`);
+    // A baseline shift is read on inline text (sup, sub); an image aligns as its box (line-box.ts InlineAlign).
+    if (typeof style.verticalAlign !== "string" || style.verticalAlign === "super" || style.verticalAlign === "sub")
+      throw new LetterpressError(
+        "TEMPLATE_ERROR",
+        `${at}: an image on a line takes vertical-align baseline, middle, top, bottom, text-top or text-bottom in the PDF (super, sub, lengths and percentages are for inline text)`,
+      );
   }
   return { kind: "image", source: resolveImage(src, assets, at), alt, decorative, inline, style };
 }
@@ -156,7 +162,7 @@ export function atomicImageRun(image: ImageContent, inline: InlineStyle, contain
     image: {
       width,
       height,
-      align: image.style.verticalAlign,
+      align: image.style.verticalAlign as InlineAlign,
       key,
       content: image,
       parentStyle: { bold: inline.bold, italic: inline.italic },

@@ -425,6 +425,7 @@ export class Composer {
               style: { bold: inline.style.bold, italic: italics && inline.style.italic },
               ...(inline.style.lang ? { lang: inline.style.lang } : {}),
               ...(inline.style.isolates ? { isolates: inline.style.isolates } : {}),
+              ...(inline.style.metrics ? { metrics: inline.style.metrics } : {}),
             },
     );
     return {

@@ -28,6 +28,19 @@ export interface InlineStyle {
   lang?: string;
   /** The bidi isolates the run is inside, outermost first: one per element of `unicode-bidi: isolate` (HTML's user-agent sheet: every `[dir]`, `bdi`). */
   isolates?: readonly BidiIsolate[];
+  /**
+   * The run's own font size, used line-height and baseline shift, in points, where an inline element (`sup`, `sub`,
+   * `small`) sets them apart from its paragraph's (`inlineMetricsOf`); absent: the paragraph's.
+   */
+  metrics?: InlineMetrics;
+}
+
+/** An inline box's font size, its used line-height (CSS 2.1 §10.8.1: its inline box's height) and its baseline's shift up from its paragraph's. */
+export interface InlineMetrics {
+  size: number;
+  lineHeight: number;
+  /** Points above the paragraph's baseline (below: negative), the shifts of every enclosing inline element added up. */
+  rise: number;
 }
 
 /** A run of text, a forced break (`<br>`), or an inline image (an atomic inline box, with the isolates and language it sits in). */
@@ -145,7 +158,7 @@ const BLOCK_TAGS = new Set([
   "hr",
   ...["table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"],
 ]);
-const INLINE_TAGS = new Set(["strong", "em", "b", "i", "q", "abbr", "time", "a", "span", "bdi", "br", "cite", "img"]);
+const INLINE_TAGS = new Set(["strong", "em", "b", "i", "q", "abbr", "time", "a", "span", "bdi", "br", "cite", "img", "sup", "sub", "small"]);
 
 /** Attributes that carry no layout; `class` and `data-*` are read by the stylesheets. */
 const NEUTRAL_ATTRIBUTES = new Set(["id", "class", "lang", "dir", "role", "aria-labelledby", "aria-label", "title", "cite", "datetime", "href", "scope"]);
@@ -333,14 +346,46 @@ function collapse(inlines: readonly Inline[], whiteSpace: ComputedStyle["whiteSp
   return out;
 }
 
-/** The property an inline element sets apart from its paragraph, which the PDF cannot: it sets a paragraph's lines in one size, color and spacing. */
+/**
+ * The property an inline element sets apart from its paragraph, which the PDF cannot: it sets a paragraph's lines in one
+ * color and spacing. Font size and a baseline shift it can (`inlineMetricsOf`); a line-height of its own only as the
+ * paragraph's factor or length carried to the inline's size, as CSS inherits it.
+ */
 function apartFromParagraph(inline: ComputedStyle, block: ComputedStyle): string | null {
-  if (inline.fontSize !== block.fontSize) return "font-size";
   if (inline.color !== block.color) return "color";
   if (inline.letterSpacing !== block.letterSpacing) return "letter-spacing";
   if (inline.lineHeight.factor !== block.lineHeight.factor || inline.lineHeight.pt !== block.lineHeight.pt) return "line-height";
-  if (inline.verticalAlign !== "baseline") return "vertical-align";
+  if (typeof inline.verticalAlign === "string" && !TEXT_VERTICAL_ALIGN.has(inline.verticalAlign))
+    return `vertical-align apart from its paragraph (${inline.verticalAlign} aligns a box: an image, a table cell; inline text takes baseline, super, sub, a length or a percentage)`;
   return null;
+}
+
+/** The values of `vertical-align` an inline element of text takes: a shift of its baseline (the others align boxes: images, cells). */
+const TEXT_VERTICAL_ALIGN = new Set(["baseline", "super", "sub"]);
+
+/** CSS pixels in a point: Blink works out `super` and `sub` in pixels. */
+const PX_PER_PT = 96 / 72;
+
+/**
+ * How far (points, up) an inline element's `vertical-align` shifts its baseline from its parent's, as Chromium 156 shifts it
+ * (Blink's InlineBoxState: `super` raises by a third of the parent's font size plus one pixel, `sub` lowers by a fifth
+ * plus one pixel, the division in its 1/64 px layout units); a length as given; a percentage of the element's line-height.
+ */
+export function baselineShiftOf(align: ComputedStyle["verticalAlign"], parentSize: number, lineHeight: number): number {
+  const layoutUnitsPx = (px: number) => Math.floor(px * 64) / 64;
+  if (align === "super") return (layoutUnitsPx((parentSize * PX_PER_PT) / 3) + 1) / PX_PER_PT;
+  if (align === "sub") return -(layoutUnitsPx((parentSize * PX_PER_PT) / 5) + 1) / PX_PER_PT;
+  if (typeof align === "object") return "pt" in align ? align.pt : (align.percent / 100) * lineHeight;
+  return 0;
+}
+
+/** An inline element's metrics within its parent's (`InlineStyle.metrics`); undefined while it and its ancestors keep the paragraph's. */
+function inlineMetricsOf(computed: ComputedStyle, parent: InlineMetrics | undefined, block: ComputedStyle): InlineMetrics | undefined {
+  const parentSize = parent?.size ?? block.fontSize;
+  const lineHeight = computed.lineHeight.factor !== undefined ? computed.lineHeight.factor * computed.fontSize : computed.lineHeight.pt!;
+  const rise = (parent?.rise ?? 0) + baselineShiftOf(computed.verticalAlign, parentSize, lineHeight);
+  if (parent === undefined && computed.fontSize === block.fontSize && rise === 0) return undefined;
+  return { size: computed.fontSize, lineHeight, rise };
 }
 
 /** Builds the box tree from the styled document. */
@@ -623,7 +668,12 @@ export class BoxBuilder {
         continue;
       }
       const apart = apartFromParagraph(computed, block);
-      if (apart) fail(node, `sets ${apart} apart from its paragraph; the PDF sets a paragraph in one size, color and spacing, on one baseline`);
+      if (apart)
+        fail(
+          node,
+          apart.startsWith("vertical-align") ? `sets ${apart}` : `sets ${apart} apart from its paragraph; the PDF sets a paragraph's text in one color, spacing and line-height`,
+        );
+      const metrics = inlineMetricsOf(computed, style.metrics, block);
       const lang = attribute(node, "lang");
       const isolates = computed.unicodeBidi === "normal" ? style.isolates : [...(style.isolates ?? []), this.isolateOf(node, computed)];
       const inner: InlineStyle = {
@@ -631,6 +681,7 @@ export class BoxBuilder {
         italic: computed.fontStyle === "italic",
         ...(lang ? { lang } : style.lang ? { lang: style.lang } : {}),
         ...(isolates ? { isolates } : {}),
+        ...(metrics ? { metrics } : {}),
       };
       this.inlines(node.childNodes, block, inner, out);
     }

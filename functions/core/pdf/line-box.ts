@@ -117,6 +117,23 @@ export function strutOf(fonts: FontLibrary, family: FamilyId, fontSize: number, 
 }
 
 /**
+ * A line box grown to hold inline boxes of text set apart from the paragraph (`sup`, `sub`, `small`; CSS 2.1 §10.8.1):
+ * each box is its own line-height tall, its baseline (`lineBox` of its size and line-height, rounded as Blink rounds
+ * it) raised by `rise` points above the strut's (negative: lowered); the line box reaches from the highest top to the
+ * lowest bottom of the strut and every box, its baseline where the strut's top is then. A superscript at a paragraph's
+ * line-height 1.2 reaches above the strut, and its line is taller than the others, as in browsers.
+ */
+export function lineBoxWithText(strut: LineBox, boxes: readonly { box: LineBox; rise: number }[]): LineBox {
+  let above = strut.baseline;
+  let below = strut.height - strut.baseline;
+  for (const { box, rise } of boxes) {
+    above = Math.max(above, box.baseline + rise);
+    below = Math.max(below, box.height - box.baseline - rise);
+  }
+  return above === strut.baseline && below === strut.height - strut.baseline ? strut : { height: above + below, baseline: above };
+}
+
+/**
  * `vertical-align` of an atomic inline box (an inline image), the values CSS 2.1 §10.8.1 defines
  * without a length or a percentage. `sub`, `super`, lengths and percentages are refused by the
  * stylesheet (templates/CSS.md).

@@ -2,7 +2,7 @@
 import LineBreaker = require("linebreak");
 import { cacheKind, LruCache } from "./cache";
 import { type FaceId, type FamilyId, faceOf, type FontLibrary, isCjkFamily, type TextStyle } from "./font-library";
-import { type AtomicInline, type LineBox, lineBoxWith, type ParentFont, parentFontOf, strutOf } from "./line-box";
+import { type AtomicInline, type LineBox, lineBoxWith, lineBoxWithText, type ParentFont, parentFontOf, strutOf } from "./line-box";
 import { quotationBreaks } from "../text/quotation-breaks";
 import { assignFamilies, bidi, hanFamilyOf, shape, type ShapedRun } from "./shaping";
 
@@ -19,6 +19,19 @@ export interface StyledText {
   isolates?: readonly BidiIsolate[];
   /** An atomic inline box (an inline image): the run's text is one U+FFFC, which stands for it in line breaking and bidi as in browsers. */
   image?: AtomicInline;
+  /** The run's own font size, line-height and baseline shift, when an inline element (`sup`, `sub`, `small`) sets them (absent: the paragraph's). */
+  metrics?: InlineBoxMetrics;
+}
+
+/**
+ * An inline box of text set apart from its paragraph (CSS 2.1 §10.8): its font size, its used line-height (the inline
+ * box's height) and how far its baseline is raised above the paragraph's (negative: lowered), all in points. Runs of one
+ * inline element share the object.
+ */
+export interface InlineBoxMetrics {
+  size: number;
+  lineHeight: number;
+  rise: number;
 }
 
 /** An isolate of UAX #9 (X5a-X5c): its text gets its bidi levels apart from the text around it, in `dir` (`auto`: its first strong letter's). */
@@ -75,6 +88,8 @@ export interface PlacedRun {
   color: string;
   /** Extra space (points) after each glyph, from justification. */
   extra: Float32Array | null;
+  /** How far (points) its baseline is raised above the line's (`sup`; negative: lowered, `sub`); absent: on it. */
+  rise?: number;
   /** The run's place in reading order; pdf.js extracts runs in the order they are drawn. */
   logical: number;
 }
@@ -117,7 +132,17 @@ interface Piece {
   width: number;
   /** An atomic inline box: no glyphs, its width the box's. */
   image?: AtomicInline;
+  /** Its inline box's size, line-height and rise, where not the paragraph's (StyledText.metrics). */
+  metrics?: InlineBoxMetrics;
 }
+
+/** The paragraph's spec at a piece's own font size: what it is shaped and measured with. */
+function sizedFor(spec: ParagraphSpec, metrics: InlineBoxMetrics | undefined): ParagraphSpec {
+  return metrics === undefined || metrics.size === spec.size ? spec : { ...spec, size: metrics.size };
+}
+
+/** A piece's font size in points. */
+const sizeOf = (spec: ParagraphSpec, piece: Piece) => piece.metrics?.size ?? spec.size;
 
 interface Word {
   pieces: Piece[];
@@ -211,18 +236,21 @@ function keptByKeepAll(text: string, position: number): boolean {
   return KEEP_ALL_UNIT.test(before) && KEEP_ALL_UNIT.test(after) && !COMPLEX_CONTEXT.test(before) && !COMPLEX_CONTEXT.test(after);
 }
 
-function styleIndex(runs: readonly StyledText[], language: string): { text: string; styles: TextStyle[]; languages: string[] } {
+function styleIndex(runs: readonly StyledText[], language: string): { text: string; styles: TextStyle[]; languages: string[]; metrics: (InlineBoxMetrics | undefined)[] | null } {
   let text = "";
   const styles: TextStyle[] = [];
   const languages: string[] = [];
+  // Only a paragraph with an inline box of its own size or baseline keeps them per character.
+  const metrics = runs.some((run) => run.metrics) ? ([] as (InlineBoxMetrics | undefined)[]) : null;
   for (const run of runs) {
     text += run.text;
     for (let i = 0; i < run.text.length; i++) {
       styles.push(run.style);
       languages.push(run.lang ?? language);
+      metrics?.push(run.metrics);
     }
   }
-  return { text, styles, languages };
+  return { text, styles, languages, metrics };
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
@@ -313,7 +341,7 @@ function trimStart(spec: ParagraphSpec, word: Word, p: number, index: number): v
   const half = run.unitsPerEm / 2;
   const glyphs = run.glyphs.slice();
   glyphs[index] = { ...glyphs[index]!, xOffset: glyphs[index]!.xOffset - half, xAdvance: glyphs[index]!.xAdvance - half };
-  const trimmed = (half / run.unitsPerEm) * spec.size;
+  const trimmed = (half / run.unitsPerEm) * sizeOf(spec, piece);
   word.pieces[p] = { ...piece, run: { ...run, glyphs, advance: run.advance - half }, width: piece.width - trimmed };
   word.fullWidth -= trimmed;
   word.width -= trimmed;
@@ -326,7 +354,7 @@ function trimEnd(spec: ParagraphSpec, word: Word, p: number, index: number): voi
   const half = run.unitsPerEm / 2;
   const glyphs = run.glyphs.slice();
   glyphs[index] = { ...glyphs[index]!, xAdvance: glyphs[index]!.xAdvance - half, textAdvance: glyphs[index]!.textAdvance - half };
-  const trimmed = (half / run.unitsPerEm) * spec.size;
+  const trimmed = (half / run.unitsPerEm) * sizeOf(spec, piece);
   word.pieces[p] = { ...piece, run: { ...run, glyphs, advance: run.advance - half }, width: piece.width - trimmed };
   word.fullWidth -= trimmed;
   // The piece is no white space: everything up to it counts in the word's width.
@@ -380,8 +408,9 @@ function addPiece(word: Word, piece: Piece): void {
  * face's HYPHEN (U+2010), or its hyphen-minus when it has none, as browsers draw it.
  */
 function hyphenAfter(fonts: FontLibrary, spec: ParagraphSpec, piece: Piece): { run: ShapedRun; width: number } {
-  const hyphen = shapeText(fonts, spec, piece.face, piece.level, piece.language, "\u2010", piece.letterSpaced);
-  return hyphen.run.glyphs.every((glyph) => glyph.id !== 0) ? hyphen : shapeText(fonts, spec, piece.face, piece.level, piece.language, "-", piece.letterSpaced);
+  const sized = sizedFor(spec, piece.metrics);
+  const hyphen = shapeText(fonts, sized, piece.face, piece.level, piece.language, "\u2010", piece.letterSpaced);
+  return hyphen.run.glyphs.every((glyph) => glyph.id !== 0) ? hyphen : shapeText(fonts, sized, piece.face, piece.level, piece.language, "-", piece.letterSpaced);
 }
 
 /**
@@ -405,7 +434,8 @@ function breakOverwideWord(fonts: FontLibrary, spec: ParagraphSpec, text: string
     }
     // A word that ends a line with <br> keeps the "\n" in its range, not in its text.
     const end = text[piece.end - 1] === "\n" ? piece.end - 1 : piece.end;
-    const widthOf = (from: number, to: number) => shapeText(fonts, spec, piece.face, piece.level, piece.language, text.slice(from, to), piece.letterSpaced);
+    const sized = sizedFor(spec, piece.metrics);
+    const widthOf = (from: number, to: number) => shapeText(fonts, sized, piece.face, piece.level, piece.language, text.slice(from, to), piece.letterSpaced);
     // Grapheme boundaries: grapheme g is [bounds[g], bounds[g + 1]).
     const bounds = [piece.start, ...[...graphemes.segment(text.slice(piece.start, end))].map(({ index, segment }) => piece.start + index + segment.length)];
     const count = bounds.length - 1;
@@ -477,6 +507,8 @@ interface PreparedText {
   families: FamilyId[];
   /** Per UTF-16 unit, whether letter-spacing follows it (`letterSpacedCharacters`); null without letter-spacing. */
   letterSpaced: Uint8Array | null;
+  /** Per UTF-16 unit, its inline box's metrics where not the paragraph's; null when every character has the paragraph's. */
+  metrics: (InlineBoxMetrics | undefined)[] | null;
 }
 
 /**
@@ -520,7 +552,7 @@ function letterSpacedCharacters(text: string): Uint8Array {
 }
 
 function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
-  const { text, styles, languages } = styleIndex(spec.runs, spec.language ?? "");
+  const { text, styles, languages, metrics } = styleIndex(spec.runs, spec.language ?? "");
   const levels = bidiLevels(spec, text);
   const families = new Array<FamilyId>(text.length);
   // Han takes the face of its language (ja: JP, zh-Hant: TC): a run of one style and one such face.
@@ -541,7 +573,16 @@ function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
     start = end;
   }
   keepSpacesBetweenDirectionsInPrimary(text, levels, families, spec.rules.primary);
-  return { text, styles, languages, levels, families, letterSpaced: spec.letterSpacing === 0 ? null : letterSpacedCharacters(text), images: atomicInlinesByIndex(spec.runs) };
+  return {
+    text,
+    styles,
+    languages,
+    levels,
+    families,
+    letterSpaced: spec.letterSpacing === 0 ? null : letterSpacedCharacters(text),
+    images: atomicInlinesByIndex(spec.runs),
+    metrics,
+  };
 }
 
 /**
@@ -594,7 +635,13 @@ function bidiLevels(spec: ParagraphSpec, text: string): Uint8Array {
 }
 
 /** The word over `[start, end)` of the text: pieces of one face, direction and kind, each shaped whole (kerning and ligatures across soft hyphens). */
-function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, languages, levels, families, letterSpaced, images }: PreparedText, start: number, end: number): Word {
+function buildWord(
+  fonts: FontLibrary,
+  spec: ParagraphSpec,
+  { text, styles, languages, levels, families, letterSpaced, images, metrics }: PreparedText,
+  start: number,
+  end: number,
+): Word {
   const word = emptyWord(start);
   word.end = end;
   let pieceStart = start;
@@ -606,6 +653,7 @@ function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, lang
       families[i] !== families[i - 1] ||
       levels[i] !== levels[i - 1] ||
       (letterSpaced !== null && letterSpaced[i] !== letterSpaced[i - 1]) ||
+      (metrics !== null && metrics[i] !== metrics[i - 1]) ||
       (images !== null && (images.has(i) || images.has(i - 1))) ||
       WHITESPACE.test(text[i]!) !== WHITESPACE.test(text[i - 1]!);
     if (!boundary) continue;
@@ -622,7 +670,9 @@ function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, lang
       // A space is shaped between the characters around it, in its own face, as a browser shaping
       // the whole line shapes it: the face's contextual and language forms then apply (Noto Sans KR
       // widens a space between Hangul to 0.28 em, and every space of Korean text; 0.224 em alone).
-      const context = space && chunk === " " ? spaceInContext(fonts, spec, face, level, language, codePointBefore(text, pieceStart), chunk, codePointAt(text, i)) : null;
+      const own = metrics?.[pieceStart];
+      const sized = sizedFor(spec, own);
+      const context = space && chunk === " " ? spaceInContext(fonts, sized, face, level, language, codePointBefore(text, pieceStart), chunk, codePointAt(text, i)) : null;
       const spaced = letterSpaced === null || letterSpaced[pieceStart] === 1;
       addPiece(word, {
         start: pieceStart,
@@ -632,7 +682,8 @@ function buildWord(fonts: FontLibrary, spec: ParagraphSpec, { text, styles, lang
         language,
         space,
         letterSpaced: spaced,
-        ...(context ?? shapeText(fonts, spec, face, level, language, chunk, spaced)),
+        ...(own ? { metrics: own } : {}),
+        ...(context ?? shapeText(fonts, sized, face, level, language, chunk, spaced)),
       });
     }
     if (forced) word.forcedBreakAfter = true;
@@ -693,7 +744,15 @@ function kernAcrossWords(fonts: FontLibrary, spec: ParagraphSpec, all: Word[]): 
     const right = next.pieces[0];
     if (!left || !right || left.space || right.space || left.end !== right.start) continue;
     // One run in Chromium: same face, language, spacing and a left-to-right level.
-    if (left.face !== right.face || left.language !== right.language || left.level !== right.level || left.level % 2 === 1 || left.letterSpaced !== right.letterSpaced) continue;
+    if (
+      left.face !== right.face ||
+      left.language !== right.language ||
+      left.level !== right.level ||
+      left.level % 2 === 1 ||
+      left.letterSpaced !== right.letterSpaced ||
+      left.metrics !== right.metrics
+    )
+      continue;
     const glyphs = left.run.glyphs;
     let carrier = glyphs.length - 1;
     while (carrier >= 0 && glyphs[carrier]!.text === "") carrier--;
@@ -712,7 +771,7 @@ function kernAcrossWords(fonts: FontLibrary, spec: ParagraphSpec, all: Word[]): 
     const last = kerned.length - 1;
     kerned[last] = { ...kerned[last]!, xAdvance: kerned[last]!.xAdvance + delta };
     kerned[carrier] = { ...kerned[carrier]!, textAdvance: kerned[carrier]!.textAdvance + delta };
-    const points = (delta / left.run.unitsPerEm) * spec.size;
+    const points = (delta / left.run.unitsPerEm) * sizeOf(spec, left);
     word.pieces[p] = { ...left, run: { ...left.run, glyphs: kerned, advance: left.run.advance + delta }, width: left.width + points };
     word.fullWidth += points;
     word.kernAfter = delta;
@@ -727,7 +786,7 @@ function withoutKernAfter(spec: ParagraphSpec, piece: Piece, kern: number): Piec
   while (carrier > 0 && glyphs[carrier]!.text === "") carrier--;
   glyphs[last] = { ...glyphs[last]!, xAdvance: glyphs[last]!.xAdvance - kern };
   glyphs[carrier] = { ...glyphs[carrier]!, textAdvance: glyphs[carrier]!.textAdvance - kern };
-  return { ...piece, run: { ...piece.run, glyphs, advance: piece.run.advance - kern }, width: piece.width - (kern / piece.run.unitsPerEm) * spec.size };
+  return { ...piece, run: { ...piece.run, glyphs, advance: piece.run.advance - kern }, width: piece.width - (kern / piece.run.unitsPerEm) * sizeOf(spec, piece) };
 }
 
 /**
@@ -810,7 +869,19 @@ function expansionOpportunities(pieces: readonly Piece[], cjk: boolean): Map<Pie
   return gaps;
 }
 
-function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: boolean, indent: number, hyphenated: boolean, parent: ParentFontOf | null = null): Line {
+/** The line box of an inline box of text at its own size and line-height (`lineBoxWithText`). */
+type InlineBoxOf = (metrics: InlineBoxMetrics) => LineBox;
+
+function buildLine(
+  spec: ParagraphSpec,
+  strut: LineBox,
+  lineWords: Word[],
+  last: boolean,
+  indent: number,
+  hyphenated: boolean,
+  parent: ParentFontOf | null = null,
+  inlineBoxOf: InlineBoxOf | null = null,
+): Line {
   const pieces = lineWords.flatMap((w) => w.pieces);
   const lastWord = lineWords[lineWords.length - 1];
   // The next word is on the next line: no kerning toward it (kernAcrossWords).
@@ -820,6 +891,15 @@ function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: b
   const hyphen = hyphenated ? lineWords[lineWords.length - 1]!.hyphen : null;
   if (hyphen && pieces.length > 0) pieces[pieces.length - 1] = withHyphen(pieces[pieces.length - 1]!, hyphen);
   const natural = pieces.reduce((sum, p) => sum + p.width, 0);
+  // The inline boxes of text on this line (sup, sub, small) grow it where they reach past the strut (CSS 2.1 §10.8).
+  const own = inlineBoxOf ? [...new Set(pieces.flatMap((piece) => (piece.metrics ? [piece.metrics] : [])))] : [];
+  const box =
+    own.length > 0
+      ? lineBoxWithText(
+          strut,
+          own.map((metrics) => ({ box: inlineBoxOf!(metrics), rise: metrics.rise })),
+        )
+      : strut;
   const ordered = visualOrder(pieces);
   // Below zero where the line fits only in the browser's measure (browserAdvanceScale): a justified
   // line then narrows its gaps by that much, any other line runs past its end by a few hundredths of a point.
@@ -861,7 +941,15 @@ function buildLine(spec: ParagraphSpec, box: LineBox, lineWords: Word[], last: b
         }
       });
     }
-    runs.push({ x, run: piece.run, size: spec.size, color: spec.color, extra, logical: pieces.indexOf(piece) });
+    runs.push({
+      x,
+      run: piece.run,
+      size: sizeOf(spec, piece),
+      color: spec.color,
+      extra,
+      logical: pieces.indexOf(piece),
+      ...(piece.metrics?.rise ? { rise: piece.metrics.rise } : {}),
+    });
     x += width;
   }
   runs.sort((a, b) => a.logical - b.logical);
@@ -881,10 +969,14 @@ function paragraphKey(spec: ParagraphSpec): string {
   const isolateIds = new Map<BidiIsolate, number>();
   const isolates = (run: StyledText) => (run.isolates ?? []).map((isolate) => `${isolate.dir}${isolateIds.get(isolate) ?? isolateIds.set(isolate, isolateIds.size).size - 1}`);
   // An image's run adds its box; a text run's key is as it was without images.
+  // An inline box of its own size or baseline adds its metrics, by its place among the paragraph's (runs of one element share them).
+  const metricsIds = new Map<InlineBoxMetrics, number>();
+  const metrics = (run: StyledText) =>
+    run.metrics ? [`${metricsIds.get(run.metrics) ?? metricsIds.set(run.metrics, metricsIds.size).size - 1}`, run.metrics.size, run.metrics.lineHeight, run.metrics.rise] : [];
   const runs = spec.runs.map((run) =>
     run.image
       ? [run.text, run.style.bold, run.style.italic, run.lang ?? null, isolates(run), run.image.key, run.image.width, run.image.height, run.image.align]
-      : [run.text, run.style.bold, run.style.italic, run.lang ?? null, isolates(run)],
+      : [run.text, run.style.bold, run.style.italic, run.lang ?? null, isolates(run), ...metrics(run)],
   );
   return JSON.stringify([
     spec.size,
@@ -988,11 +1080,13 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
   const box = strutOf(fonts, spec.rules.primary, spec.size, spec.size * spec.leading);
   // What vertical-align reads of the paragraph's font, when the paragraph holds images.
   const parent: ParentFontOf | null = prepared.images ? (style) => parentFontOf(fonts, spec.rules.primary, spec.size, style) : null;
+  // An inline box of text at its own size: its line box as the paragraph's strut is made, in the paragraph's family.
+  const inlineBoxOf: InlineBoxOf | null = prepared.metrics ? (metrics) => strutOf(fonts, spec.rules.primary, metrics.size, metrics.lineHeight) : null;
   let current: Word[] = [];
   let width = 0;
   const indentOf = () => (lines.length === 0 ? spec.indent : 0);
   const endLine = (hyphenated: boolean) => {
-    lines.push(buildLine(spec, box, current, false, indentOf(), hyphenated, parent));
+    lines.push(buildLine(spec, box, current, false, indentOf(), hyphenated, parent, inlineBoxOf));
     current = [];
     width = 0;
   };
@@ -1030,12 +1124,12 @@ function breakLines(fonts: FontLibrary, spec: ParagraphSpec): Line[] {
     width += word.fullWidth;
     i++;
     if (word.forcedBreakAfter) {
-      lines.push(buildLine(spec, box, current, true, indentOf(), false, parent));
+      lines.push(buildLine(spec, box, current, true, indentOf(), false, parent, inlineBoxOf));
       current = [];
       width = 0;
     }
   }
-  if (current.length > 0) lines.push(buildLine(spec, box, current, true, indentOf(), false, parent));
+  if (current.length > 0) lines.push(buildLine(spec, box, current, true, indentOf(), false, parent, inlineBoxOf));
   return lines;
 }
 

@@ -1613,7 +1613,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
       // Text pdf.js reads as drawn: the cluster's characters in logical order (see readsAsDrawnInPdfjs).
       const glyph = asDrawn && shaped.text.length > 1 ? { ...shaped, text: [...shaped.text].reverse().join("") } : shaped;
       const x = (pens ? pens[i]! : forwardPen) + glyph.xOffset * scale;
-      const rise = glyph.yOffset * scale;
+      // A mark's height, and a superscript's or subscript's baseline shift (paragraph.ts PlacedRun.rise).
+      const rise = glyph.yOffset * scale + (placed.rise ?? 0);
       if (glyph.text === "") {
         // A mark or a piece of a letter stands for no text of its own; drawn as a shape, it cannot
         // break the word apart in text extraction (pdf.js and poppler disagree on text-less glyphs).

@@ -2,6 +2,7 @@
 // through __filename; the ES build uses import.meta.url, which is empty in a CommonJS Lambda bundle.
 import PDFDocument = require("pdfkit");
 import type { Font, Glyph } from "fontkit";
+import { canonicalLocale, localeInfo } from "../locales";
 import { ContentStream } from "./content-stream";
 import { writePackedBody } from "./object-streams";
 
@@ -775,6 +776,10 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
     info: options.info,
   } as PDFKit.PDFDocumentOptions) as unknown as DocumentInternals;
   doc._id = options.documentId;
+  // A right-to-left language's pages are read from right to left: viewers lay out facing pages and
+  // order thumbnails so (ISO 32000-1 12.2, Table 150). displayTitle made the dictionary.
+  const language = canonicalLocale(options.lang);
+  if (language !== undefined && localeInfo(language).dir === "rtl") (doc._root.data.ViewerPreferences as PdfObject).data.Direction = "R2L";
   const pageContent = tuneOutput(doc, options);
   // pdfkit reads the ICC profile relative to its own module, which a bundle does not have.
   doc._addColorOutputIntent = function (this: DocumentInternals) {

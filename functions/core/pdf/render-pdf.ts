@@ -133,13 +133,15 @@ const stylesheetsJson = new WeakMap<readonly StylesheetSource[], string>();
 
 /**
  * The PDF's file identifier: the first 16 bytes of the SHA-256 of everything that determines the
- * bytes, as the JSON array [filled template, locale, stylesheets, metadata, images' digest]. Hashed
+ * bytes, as the JSON array [filled template, locale, stylesheets (text and origin), metadata, images' digest]. Hashed
  * piece by piece, the stylesheets' JSON made once: the same bytes as the array's JSON in one string.
  */
 function documentIdOf(filledTemplate: string, options: RenderPdfOptions): Buffer {
   const { metadata, stylesheets, images } = options;
   let sheets = stylesheetsJson.get(stylesheets);
-  if (sheets === undefined) stylesheetsJson.set(stylesheets, (sheets = JSON.stringify(stylesheets)));
+  // A sheet's text and origin, not its name: the name is the folder it was read from, and a template
+  // folder moved or given with another --templates path makes the same document (the revision agrees).
+  if (sheets === undefined) stylesheetsJson.set(stylesheets, (sheets = JSON.stringify(stylesheets.map(({ text, origin }) => ({ text, origin })))));
   const hash = createHash("sha256")
     .update(`[${JSON.stringify(filledTemplate)},${JSON.stringify(options.locale)},`)
     .update(sheets)

@@ -626,8 +626,8 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
       firstBreak: content.firstBreak,
       breaks: content.breaks,
       height: insetTop + content.height + insetBottom,
-      // CSS 2.1 17.5.3: a cell's other values (text-top, text-bottom) act as baseline.
-      align: cs.verticalAlign === "text-top" || cs.verticalAlign === "text-bottom" ? "baseline" : cs.verticalAlign,
+      // CSS 2.1 17.5.3: a cell's other values (text-top, text-bottom, sub, super, lengths, percentages) act as baseline.
+      align: cs.verticalAlign === "top" || cs.verticalAlign === "middle" || cs.verticalAlign === "bottom" ? cs.verticalAlign : ("baseline" as const),
     };
   });
   // Row heights: the cells of one row, their baselines shared (CSS 2.1 17.5.3; a rowspan cell's

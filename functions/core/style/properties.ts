@@ -99,12 +99,28 @@ export interface ComputedStyle {
   /** Points between the borders of adjacent cells (separated borders), across and down. */
   borderSpacing: { horizontal: number; vertical: number };
   tableLayout: "auto" | "fixed";
-  /** Read on table cells (where their content sits in the row's height; text-top and text-bottom act as baseline) and on inline images. */
-  verticalAlign: "baseline" | "top" | "middle" | "bottom" | "text-top" | "text-bottom";
+  /**
+   * Read on table cells (where their content sits in the row's height; text-top and text-bottom act as baseline), on inline
+   * images, and on inline elements (`sup`, `sub`): `super`, `sub`, a length (points, up) or a percentage of the element's
+   * line-height raise or lower its baseline (CSS 2.1 §10.8.1).
+   */
+  verticalAlign: VerticalAlign;
   captionSide: "top" | "bottom";
 }
 
 export type StyleKey = keyof ComputedStyle;
+
+/** `vertical-align`'s keywords, or a baseline shift: a length in points (up) or a percentage of the element's line-height. */
+export type VerticalAlign = "baseline" | "top" | "middle" | "bottom" | "text-top" | "text-bottom" | "super" | "sub" | { pt: number } | { percent: number };
+
+/** The keyword values of `vertical-align` that align a box rather than shift a baseline: what an inline image and a table cell read. */
+export type BoxAlign = Extract<VerticalAlign, string>;
+
+/**
+ * The size `font-size: smaller` or `larger` makes of the parent's: Blink's ratio (FontDescription::SmallerSize, LargerSize:
+ * the parent's size divided or multiplied by 1.2), which the HTML edition's Chromium computes too.
+ */
+export const FONT_SIZE_STEP = 1.2;
 
 /** What a value is computed against: the font sizes for em and rem, the element's color for currentcolor. */
 export interface ComputeContext {
@@ -300,9 +316,13 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
     key: "fontSize",
     inherited: true,
     initial: "12pt",
-    values: "<length> | <percentage>",
+    values: "<length> | <percentage> | smaller | larger",
     compute: (tokens, context) => {
-      const value = lengthPercentageOf(single(tokens), context.font);
+      const token = single(tokens);
+      // For font-size itself, em is the parent's size (units.ts FontContext).
+      if (token.type === "ident" && token.name === "smaller") return context.font.em / FONT_SIZE_STEP;
+      if (token.type === "ident" && token.name === "larger") return context.font.em * FONT_SIZE_STEP;
+      const value = lengthPercentageOf(token, context.font);
       if (!value) throw new ValueError("expected a length or a percentage");
       return value.percent === undefined ? nonNegative(value).pt : (value.percent / 100) * context.font.em;
     },
@@ -531,8 +551,15 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
     key: "verticalAlign",
     inherited: false,
     initial: "baseline",
-    values: "baseline | top | middle | bottom | text-top | text-bottom (on table cells and images)",
-    compute: keyword(["baseline", "top", "middle", "bottom", "text-top", "text-bottom"] as const),
+    values: "baseline | top | middle | bottom | text-top | text-bottom (table cells, images) | super | sub | <length> | <percentage> (inline text)",
+    compute: (tokens, context): VerticalAlign => {
+      const token = single(tokens);
+      if (token.type === "ident") return keyword(["baseline", "top", "middle", "bottom", "text-top", "text-bottom", "super", "sub"] as const)(tokens);
+      // Negative values lower the baseline: allowed, as in CSS.
+      const value = lengthPercentageOf(token, context.font);
+      if (!value) throw new ValueError("expected a keyword, a length or a percentage");
+      return value.percent === undefined ? { pt: value.pt } : { percent: value.percent };
+    },
   },
   "caption-side": { key: "captionSide", inherited: true, initial: "top", values: "top | bottom", compute: keyword(["top", "bottom"] as const) },
 };

@@ -1,4 +1,5 @@
 import { type DataIssue, InvalidLetterDataError, LetterpressError } from "../errors";
+import { parseFragment } from "parse5";
 import { LETTER_FACTS_FILE, type Letter } from "../letter/parse-letter";
 import type { LocaleId } from "../locales";
 import { describe, type MarkupError, type VocabularyProblem } from "../pdf/letter-tree";
@@ -17,6 +18,10 @@ interface Field {
   file: string;
   path: string;
   text: string;
+  /** A message is printed formatted, its arguments filled in: only the words between them stand in the letter as written. */
+  message?: true;
+  /** A field of the language file, which becomes fields of the letter's view (`viewPathsOf`). */
+  translation?: true;
 }
 
 /** Every string leaf of a parsed JSON value, with its JSON path (`paragraphs[2].content[0].text`). */
@@ -32,15 +37,70 @@ function stringsOf(value: unknown, file: string, path: string, out: Field[]): Fi
 /** The fields a letter's document in one language reads: its language file, letter.json and the template's catalog. */
 function fieldsOf(letter: Letter, locale: LocaleId, engine: TemplateEngine): Field[] {
   const fields: Field[] = [];
-  stringsOf(letter.translations.get(locale), `${letter.facts.id}/${locale}.json`, "", fields);
+  for (const field of stringsOf(letter.translations.get(locale), `${letter.facts.id}/${locale}.json`, "", [])) fields.push({ ...field, translation: true });
   stringsOf(letter.facts, `${letter.facts.id}/${LETTER_FACTS_FILE}`, "", fields);
   // A message's text as printed, near enough to find markup in: ICU quotes a "<" as '<'.
   const messages = stringsOf(engine.set.catalogs[locale], `${engine.folder}/messages/${locale}.json`, "", []);
-  for (const message of messages) fields.push({ ...message, text: message.text.replace(/'([<{}#|])'?/g, "$1").replace(/''/g, "'") });
+  for (const message of messages) fields.push({ ...message, text: message.text.replace(/'([<{}#|])'?/g, "$1").replace(/''/g, "'"), message: true });
   return fields;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * The view fields (letter-view.ts) a field of a language file becomes, by its JSON path; undefined
+ * for the fields not known here (letter.json's, a message's), which only the letter's text can clear.
+ */
+function viewPathsOf(path: string): readonly string[] | undefined {
+  if (/^(title|summary|sender|salutation|valediction|senderKind)$/.test(path)) return [path];
+  if (/^addressee\[\d+\]$/.test(path)) return ["addressee"];
+  const signatory = /^signatories\.[^.]+\.(name|abbreviation)$/.exec(path);
+  if (signatory) return [`signatories.${signatory[1]}`];
+  if (/^sources\.[^.]+$/.test(path)) return ["sources.name", "paragraphs.segments.sourceName"];
+  const segment = /^paragraphs\[\d+\]\.content\[\d+\]\.(text|quote)$/.exec(path);
+  if (segment) return [`paragraphs.segments.${segment[1]}`];
+  const recipient = /^recipients\.[^.]+\.(country|representative)$/.exec(path);
+  if (recipient) return recipient[1] === "country" ? ["recipient.country", "recipientList"] : ["recipient.representative"];
+  return undefined;
+}
+
+/**
+ * Whether the markup a field's text writes (`<tag` at `at`) stands in the filled letter as written:
+ * the template printed that field unescaped. A field printed with `{{ }}` is in the letter as
+ * `&lt;tag`, text, whatever markup it spells; naming it beside the field that really carries the
+ * element sent the person to fix a field that was fine. A message's words between its arguments
+ * are what must stand there; hyphenation's soft hyphens are left out of both.
+ */
+function writtenUnescaped(field: Field, at: number, letterText: string, references: Map<string, string>): boolean {
+  let written = field.text;
+  if (field.message) {
+    const before = Math.max(written.lastIndexOf("{", at), written.lastIndexOf("}", at));
+    const after = written.indexOf("{", at);
+    written = written.slice(before + 1, after === -1 ? undefined : after);
+  }
+  return letterText.includes(comparable(written, references));
+}
+
+/**
+ * Markup as written, in the form two writings of one text compare in: hyphenation rewrites a text
+ * it hyphenates (hyphenate.ts: soft hyphens in, characters escaped anew, `&eacute;` as "é"), so
+ * soft hyphens are left out and character references read as their characters, except that a "<"
+ * stays `&lt;`: an escaped "<" is text and a bare one starts markup, the difference looked for.
+ * `references`: each reference's reading, by reference, for this comparison.
+ */
+function comparable(markup: string, references: Map<string, string>): string {
+  return markup.replace(/\u00ad/g, "").replace(/&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);?/gi, (reference) => {
+    let reading = references.get(reference);
+    if (reading === undefined) {
+      // The HTML parser reads it as a browser does (legacy names without ";", numbers out of range).
+      const node = parseFragment(reference).childNodes[0];
+      const text = node && "value" in node ? node.value : reference;
+      reading = text.replace(/</g, "&lt;");
+      references.set(reference, reading);
+    }
+    return reading;
+  });
+}
 
 /**
  * The fields whose text carries the problem, by the most specific evidence: the element written as
@@ -49,9 +109,15 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
  * Any field that merely contains the value is not evidence: a value such as "e" is in nearly every
  * field, and each was blamed.
  */
-function carriers(problem: VocabularyProblem, fields: readonly Field[]): Field[] {
+function carriers(problem: VocabularyProblem, fields: readonly Field[], letterText: string, engine: TemplateEngine, references: Map<string, string>): Field[] {
   const tag = `<${problem.element.tagName}`;
-  const byElement = fields.filter((field) => field.text.toLowerCase().includes(tag));
+  const byElement = fields.filter((field) => {
+    const at = field.text.toLowerCase().indexOf(tag);
+    if (at === -1 || !writtenUnescaped(field, at, letterText, references)) return false;
+    // Text in the letter as written may be another field's (a source's name inside the summary): a field the template prints escaped carries no markup.
+    const printedAs = field.translation ? viewPathsOf(field.path) : undefined;
+    return printedAs === undefined || printedAs.some((path) => engine.printsAsMarkup(path));
+  });
   if (!problem.attribute) return byElement;
   const { name, value } = problem.attribute;
   const written = new RegExp(`${escapeRegExp(tag)}\\b[^>]*\\s${escapeRegExp(name)}\\s*(=|>|/|\\s|$)`, "i");
@@ -70,13 +136,16 @@ function carriers(problem: VocabularyProblem, fields: readonly Field[]): Field[]
  * The markup error of one document, each problem named by the field that carries it: an
  * InvalidLetterDataError (every problem in letter data: the person fixes the data) or a template
  * error (a catalog message, or what could not be traced, by its line of the filled template).
+ * `filled`: the filled letter the problems were found in (hyphenated or not).
  */
-export function markupErrorOfLetter(error: MarkupError, letter: Letter, locale: LocaleId, engine: TemplateEngine): LetterpressError {
+export function markupErrorOfLetter(error: MarkupError, letter: Letter, locale: LocaleId, engine: TemplateEngine, filled: string): LetterpressError {
   const fields = fieldsOf(letter, locale, engine);
+  const references = new Map<string, string>();
+  const written = comparable(filled, references);
   const issues: DataIssue[] = [];
   const untraced: string[] = [];
   for (const problem of error.problems) {
-    const found = carriers(problem, fields);
+    const found = carriers(problem, fields, written, engine, references);
     const what = `${describe(problem.element)} ${problem.detail}`;
     if (found.length === 0) {
       const line = problem.element.sourceCodeLocation?.startLine;
@@ -84,6 +153,8 @@ export function markupErrorOfLetter(error: MarkupError, letter: Letter, locale: 
       continue;
     }
     for (const field of found) {
+      // The same field's markup printed twice (a title in the heading and the footer) is one thing to fix.
+      if (issues.some((issue) => issue.file === field.file && issue.path === field.path && issue.message.startsWith(`${what};`))) continue;
       issues.push({ file: field.file, path: field.path, message: `${what}; the template ${engine.folder} puts this text into the letter's markup: write plain text here` });
     }
   }

@@ -9,6 +9,7 @@ import { type CatalogLayout, checkTemplateCatalogs, type MessageCatalog, Message
 import { type PreparedTemplates, preparedMessage, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
 import { sourceReferences } from "./template-references";
 import { unknownViewFieldProblems } from "./view-fields";
+import { isMarkupField, textOfMarkup, unescapedViewFields } from "./markup-fields";
 import type { Paper } from "../style/document-stylesheets";
 import { effectivePaper, type TemplatePageSize, templatePageSize } from "./template-page-size";
 import { FORBIDDEN_HELPERS, unknownHelperProblems } from "./template-helpers";
@@ -119,6 +120,24 @@ export class TemplateEngine {
   }
 
   private pageSize: { read?: TemplatePageSize } | undefined;
+
+  /** The view fields letter.hbs and its partials print unescaped, found on first use (markup-fields.ts). */
+  private markupFields: ReadonlySet<string> | undefined;
+
+  /**
+   * A field of the letter's view (`title`, `signatories.name`) as text, for the places only text can
+   * go (a page's `<title>`, the PDF's /Title, a file name): the text the letter shows of it, without
+   * tags, when this template prints it as markup; the value itself when it prints it escaped.
+   */
+  fieldText(path: string, value: string): string {
+    return this.printsAsMarkup(path) ? textOfMarkup(value) : value;
+  }
+
+  /** Whether letter.hbs or a partial prints the view field at `path` (`title`, `signatories.name`) unescaped (markup-fields.ts). */
+  printsAsMarkup(path: string): boolean {
+    this.markupFields ??= unescapedViewFields(this.set.templates["letter"] ?? "", this.set.partials);
+    return isMarkupField(this.markupFields, path);
+  }
 
   /** The paper this template's documents are made on for a run on `paper` (template-page-size.ts): the template's own size wins. */
   paperFor(paper: Paper): Paper {

@@ -75,6 +75,7 @@ describe("the typesetter's caches", () => {
 const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   // Constants.
   "letter/source-fingerprint.ts OUTSIDE_LETTER_TEXT": "constant",
+  "pdf/letter-tree.ts TEXT_VERTICAL_ALIGN": "constant",
   "letter/text-rules.ts ISOLATE_DIRECTION": "constant",
   "letter/parse-json.ts FORBIDDEN_KEYS": "constant",
   "letter/translation-file-name.ts NOT_A_LANGUAGE": "constant",

@@ -333,12 +333,17 @@ describe("inline images in the PDF", () => {
     await expect(render("<p>Before <span>x</span> after.</p>", "span { display: inline-block; }")).rejects.toThrow(/<span>.*display: inline-block/);
   });
 
-  it("refuses vertical-align values outside the table by stylesheet, line, selector and property", async () => {
-    await expect(render(`<p>Before ${ICON} after.</p>`, "img {\n  vertical-align: sub;\n}")).rejects.toThrow(
-      /line \d+, selector img, property vertical-align: not an accepted value; expected baseline \| top \| middle \| bottom \| text-top \| text-bottom/,
+  it("refuses on an image the vertical-align values of inline text (super, sub, lengths, percentages), naming the image", async () => {
+    for (const value of ["sub", "super", "3pt", "20%"]) {
+      await expect(render(`<p>Before ${ICON} after.</p>`, `img {\n  vertical-align: ${value};\n}`)).rejects.toThrow(
+        /<img[^\n]*an image on a line takes vertical-align baseline, middle, top, bottom, text-top or text-bottom in the PDF \(super, sub, lengths and percentages are for inline text\)/,
+      );
+    }
+    // A word is no value at all: the stylesheet check names it by line, selector and property.
+    await expect(render(`<p>Before ${ICON} after.</p>`, "img { vertical-align: sideways; }")).rejects.toThrow(/property vertical-align: not an accepted value/);
+    // On text, the values that align a box still set it apart from its paragraph's baseline.
+    await expect(render("<p>Before <span>x</span> after.</p>", "span { vertical-align: middle; }")).rejects.toThrow(
+      /<span> sets vertical-align apart from its paragraph \(middle aligns a box: an image, a table cell; inline text takes baseline, super, sub, a length or a percentage\)/,
     );
-    await expect(render(`<p>Before ${ICON} after.</p>`, "img { vertical-align: 3pt; }")).rejects.toThrow(/property vertical-align: not an accepted value/);
-    // On text, any value but baseline still sets it apart from its paragraph's one baseline.
-    await expect(render("<p>Before <span>x</span> after.</p>", "span { vertical-align: middle; }")).rejects.toThrow(/sets vertical-align apart from its paragraph/);
   });
 });

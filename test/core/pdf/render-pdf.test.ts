@@ -105,6 +105,15 @@ describe("deterministic bytes", () => {
     expect(second.equals(first)).toBe(true);
   });
 
+  test("the same stylesheets read from another folder give the same bytes (the /ID hashes what they say, not where they were)", async () => {
+    const sheets = stylesheetsFor("en", "A4");
+    const moved = sheets.map((sheet) => ({ ...sheet, name: `/elsewhere/copy-of-templates/${sheet.name}` }));
+    expect(moved.map((sheet) => sheet.name)).not.toEqual(sheets.map((sheet) => sheet.name));
+    const here = await renderPdf(fixture("letter-en.html"), options("en", { stylesheets: sheets }));
+    const there = await renderPdf(fixture("letter-en.html"), options("en", { stylesheets: moved }));
+    expect(there.equals(here)).toBe(true);
+  });
+
   test("a render with cold caches equals one with warm caches", async () => {
     const fonts = loadFontLibrary();
     const warm = await renderPdf(fixture("letter-zh.html"), options("zh", { fonts }));
@@ -203,7 +212,7 @@ describe("the letter vocabulary", () => {
     const html = '<article class="letter" lang="en" dir="ltr">\n<p>One</p>\n<p>Two <strong>three</strong></p>\n</article>';
     const withCss = (css: string) => options("en", { stylesheets: stylesheetsFor("en", "A4", `${fixture("../../../templates/un-security-council/print.css")}\n${css}`) });
     await expect(renderPdf(html, withCss("strong { color: #aa0000; }"))).rejects.toThrow(
-      "filled template line 3: <strong> sets color apart from its paragraph; the PDF sets a paragraph in one size, color and spacing",
+      "filled template line 3: <strong> sets color apart from its paragraph; the PDF sets a paragraph's text in one color, spacing and line-height",
     );
     await expect(renderPdf(html, withCss("p { display: table-cell; }"))).rejects.toThrow(
       "filled template line 2: <p> has display: table-cell outside a table; the PDF lays out table parts inside a display: table only",

@@ -1,0 +1,65 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createS3Client } from "../../functions/storage/s3-client";
+import { S3DocumentStore } from "../../functions/storage/s3-document-store";
+import { startEmbeddedS3 } from "../../local/s3/embedded-s3";
+import { renderedDocument } from "../storage/embedded-s3-harness";
+import { REPO } from "../support/letters";
+
+jest.setTimeout(120_000);
+
+const TSX = join(REPO, "node_modules/.bin/tsx");
+
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(TSX, [join(REPO, "local/cli.ts"), ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 90_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/**
+ * `npm run withdraw` as a person runs it, in a process of its own against the embedded S3 server's
+ * folder (LETTERPRESS_LOCAL_DIR), here while another process (this test, as `serve` would) has its
+ * own embedded server over the same folder.
+ */
+describe("npm run withdraw", () => {
+  let localDir: string;
+  beforeEach(async () => {
+    localDir = await mkdtemp(join(tmpdir(), "letterpress-withdraw-cli-"));
+  });
+  afterEach(async () => rm(localDir, { recursive: true, force: true }));
+
+  it("deletes one recipient's stored copy, says what it did, and warns that the data still holds that recipient", async () => {
+    const s3 = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
+    const client = createS3Client(s3.connection);
+    try {
+      const store = new S3DocumentStore({ client, bucket: s3.bucket, maxPresignExpirySeconds: 3_600 });
+      const gb = (await store.put(renderedDocument("en", "pdf", "to the United Kingdom", "gb"), { revision: "3f9a1c2b7d4e", downloadName: "Letter" })).document;
+      const us = (await store.put(renderedDocument("en", "pdf", "to the United States", "us"), { revision: "3f9a1c2b7d4e", downloadName: "Letter" })).document;
+      await store.publishRevision("unsc-dprk-2015", "3f9a1c2b7d4e", [gb, us]);
+
+      const run = await cli(["withdraw", "--letter", "unsc-dprk-2015", "--recipient", "gb"], { LETTERPRESS_LOCAL_DIR: localDir });
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`withdrew gb's copies of letter "unsc-dprk-2015"`);
+      expect(run.stdout).toContain("documents deleted: 1");
+      expect(run.stdout).toContain(gb.key);
+      expect(run.stderr).toMatch(/warning: data\/unsc-dprk-2015\/ still holds gb's copies .*remove it from the data too/);
+      expect(await store.head(gb.key)).toBeUndefined();
+      expect(await store.head(us.key)).toBeDefined();
+      expect((await store.getManifest("unsc-dprk-2015", "3f9a1c2b7d4e"))?.documents.map((entry) => entry.recipientId)).toEqual(["us"]);
+    } finally {
+      client.destroy();
+      await s3.stop();
+    }
+  });
+
+  it("refuses a letter id that is not one, before touching the store (exit status not 0, the flag named)", async () => {
+    const run = await cli(["withdraw", "--letter", "../data"], { LETTERPRESS_LOCAL_DIR: localDir });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("--letter");
+  });
+});
