@@ -328,7 +328,7 @@ async function mailMergeWarnings(letters: LetterSource, flags: CommonFlags, lett
           .catch(() => undefined),
       );
     const engine = engines.get(name);
-    const warning = engine ? identicalCopiesWarning(engine, parsed.letter, flags.templates) : undefined;
+    const warning = engine ? identicalCopiesWarning(engine, parsed.letter, flags.templates, locales) : undefined;
     if (warning) warnings.push(warning);
   }
   return warnings;

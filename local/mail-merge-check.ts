@@ -31,13 +31,16 @@ export function recipientFieldsPrinted(engine: TemplateEngine, letter: Letter): 
 
 /**
  * A mail merge whose template prints nothing of the recipient makes identical copies: said once per
- * letter, naming the template (under `templatesDir`, the --templates folder as written) and the fields it never prints. Undefined when the copies differ (or
- * the letter has no recipient to merge).
+ * letter, naming the template (under `templatesDir`, the --templates folder as written), the fields it never prints and
+ * how many copies the run makes (the recipients who read one of `locales`, when --locale limits it). Undefined when the
+ * copies differ, or the run makes none (unreadLocalesWarning says so).
  */
-export function identicalCopiesWarning(engine: TemplateEngine, letter: Letter, templatesDir = "templates"): string | undefined {
+export function identicalCopiesWarning(engine: TemplateEngine, letter: Letter, templatesDir = "templates", locales?: readonly LocaleId[]): string | undefined {
   const fields = recipientFieldsPrinted(engine, letter);
   if (!fields || fields.printed.length > 0) return undefined;
-  const copies = letter.facts.recipients.length;
+  // The copies this run makes: a recipient gets one in their own language, so --locale counts only its readers.
+  const copies = letter.facts.recipients.filter((recipient) => !locales || locales.includes(recipient.locale)).length;
+  if (copies === 0) return undefined;
   return (
     `${letter.facts.id}: --recipients makes ${copies} ${copies === 1 ? "copy" : "copies"} that say nothing of their recipient: template "${engine.set.name}" ` +
     `(${join(templatesDir, engine.set.name, "letter.hbs")} and its partials) never prints ${fields.neverPrinted.join(", ")}; print one of them (as un-security-council's partials/addressee.hbs does) or leave out --recipients`

@@ -18,7 +18,7 @@ const pathSchema = z.strictObject({
   letterId: slug,
   // Any case and underscores pass here, to be read as the tag they stand for and answered with it (404, "did you mean").
   locale: z.string().regex(/^[A-Za-z0-9_-]{1,35}$/, { error: LOCALE_EXPECTATION }),
-  format: z.string().regex(/^[a-z0-9]{1,10}$/, { error: "expected a format such as pdf" }),
+  format: z.string().regex(/^[a-z0-9]{1,10}$/, { error: `expected a format: ${DOCUMENT_FORMATS.join(" or ")} (lowercase)` }),
 } satisfies Record<DownloadRouteParameter, z.ZodType<string>>);
 
 /** The query's schema; `expires` must be a plain decimal number of seconds within the configured range. */

@@ -3,6 +3,7 @@ import * as z from "zod";
 import { CONTENT_TYPES, DOCUMENT_FORMATS, documentFileName, type DocumentFormat } from "../core/documents";
 import { LetterpressError } from "../core/errors";
 import { slug } from "../core/letter/slug";
+import { writesKeyTwice } from "../core/letter/parse-json";
 import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, type LocaleId, localeInfo } from "../core/locales";
 import { LocaleWrittenOtherwiseError, readWrittenLocale, withLanguages } from "../locale-suggestion";
 import type { MessageCatalog } from "../core/template/message-catalog";
@@ -46,7 +47,7 @@ const documentPathSchema = z.strictObject({
   letterId: slug,
   // Any case and underscores pass here, to be read as the tag they stand for and answered with it (404, "did you mean").
   locale: z.string().regex(/^[A-Za-z0-9_-]{1,35}$/, { error: LOCALE_EXPECTATION }),
-  format: z.string().regex(/^[a-z0-9]{1,10}$/, { error: "expected a format such as pdf" }),
+  format: z.string().regex(/^[a-z0-9]{1,10}$/, { error: `expected a format: ${DOCUMENT_FORMATS.join(" or ")} (lowercase)` }),
 });
 const letterPathSchema = z.strictObject({ letterId: slug });
 const sharePathSchema = z.strictObject({ id: z.string().regex(SHARE_ID_PATTERN, { error: "expected a share id (22 characters of A-Z, a-z, 0-9, '-' and '_')" }) });
@@ -97,6 +98,8 @@ function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   // zod would say "expected object, received array"; a person is told the shape and what came instead.
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
     throw new LetterpressError("INVALID_REQUEST", `body: expected a JSON object ${BODY_SHAPE} (or no body), got ${jsonKind(parsed)}`);
+  // JSON.parse keeps the last of a key written twice in silence: {"recipient":"a","recipient":"b"} would share b's copy.
+  if (writesKeyTwice(text, parsed)) throw new LetterpressError("INVALID_REQUEST", `body: a key is written twice; expected each of ${BODY_SHAPE} at most once`);
   return parsed;
 }
 

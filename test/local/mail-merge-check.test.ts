@@ -35,6 +35,18 @@ describe("a mail merge that says nothing of its recipient", () => {
     );
   });
 
+  it("counts only the copies --locale lets the run make (a recipient's copy is in their own language)", async () => {
+    const engine = await withAddressee('<address class="addressee">{{t "addressee.council"}}</address>');
+    const { letter } = await loadSeedLetter();
+    const byLocale = new Map<string, number>();
+    for (const recipient of letter.facts.recipients) byLocale.set(recipient.locale, (byLocale.get(recipient.locale) ?? 0) + 1);
+    const [locale, readers] = [...byLocale].sort(([, a], [, b]) => a - b)[0]!;
+    // The seed letter's recipients read several languages, so one language's readers are fewer than all of them.
+    expect(readers).toBeLessThan(letter.facts.recipients.length);
+    expect(identicalCopiesWarning(engine, letter, "templates", [locale as never])).toContain(`--recipients makes ${readers} ${readers === 1 ? "copy" : "copies"} that say nothing`);
+    expect(identicalCopiesWarning(engine, letter, "templates")).toContain(`makes ${letter.facts.recipients.length} copies`);
+  });
+
   it.each([
     ["{{#with recipient}}<address>{{country}}</address>{{/with}}", "recipient.country"],
     ['<address>{{t "addressee.honorific" name=recipient.representative}}</address>', "recipient.representative"],

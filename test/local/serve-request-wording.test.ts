@@ -52,6 +52,21 @@ describe("serve words a wrong request plainly", () => {
     expect((await errorOf(reply)).message).toBe(`body: expected a JSON object {"recipient"?, "lifetimeSeconds"?, "follow"?} (or no body), got ${kind}`);
   });
 
+  it.each([['{"recipient":"fr","recipient":"us"}'], ['{"lifetimeSeconds":600,"lifetimeSeconds":259200}'], ['{"follow":"latest","lifetimeSeconds":600,"follow":"pinned"}']])(
+    "refuses a share body that writes a key twice (%s): JSON would keep the last in silence",
+    async (body) => {
+      const reply = await post(`/letters/${SEED_LETTER}/en/pdf/shares`, body);
+      expect(reply.status).toBe(400);
+      expect((await errorOf(reply)).message).toBe(`body: a key is written twice; expected each of {"recipient"?, "lifetimeSeconds"?, "follow"?} at most once`);
+    },
+  );
+
+  it("names both formats when the format is not one (a capitalized PDF)", async () => {
+    const reply = await get(`/letters/${SEED_LETTER}/en/PDF`);
+    expect(reply.status).toBe(400);
+    expect((await errorOf(reply)).message).toContain("expected a format: pdf or html (lowercase)");
+  });
+
   it.each([
     [{ lifetimeSeconds: 90 * 86_400 + 1 }, "body lifetimeSeconds: expected whole seconds from 60 to 7776000 (90 days), got 7776001"],
     [{ lifetimeSeconds: 59 }, "body lifetimeSeconds: expected whole seconds from 60 to 7776000 (90 days), got 59"],

@@ -104,6 +104,7 @@ describe("the share pages' catalogs", () => {
     messages["share.expired.title"] = "Abgelaufen am {day";
     writeFileSync(de, `${JSON.stringify(messages, null, 2)}\n`);
     const line = Object.keys(messages).indexOf("share.expired.title") + 2;
-    await expect(loadPageCatalogs(dir)).rejects.toThrow(`templates/${PAGE_MESSAGES_FOLDER}/de.json line ${line}, column 3: share.expired.title: malformed ICU message`);
+    // Named under the templates folder it was read from (here a temporary one), as every other template file is.
+    await expect(loadPageCatalogs(dir)).rejects.toThrow(`${de} line ${line}, column 3: share.expired.title: malformed ICU message`);
   });
 });
