@@ -52,16 +52,28 @@ export class InvalidLetterDataError extends LetterpressError {
 export class StaleTranslationError extends LetterpressError {
   /** The message without its file and field, for a list of data issues that names them (parse-letter.ts). */
   readonly reason: string;
+  /**
+   * @param recipient the recipient whose words are out of date (its fingerprint is `translationOf.recipients.<id>`);
+   * without it, the letter's own text (`translationOf.sourceSha256`)
+   */
   constructor(
     readonly file: string,
     readonly recordedFingerprint: string,
     readonly currentFingerprint: string,
+    readonly recipient?: { id: string; sourceFile: string },
   ) {
-    const reason =
-      `the translation was made from source revision ${recordedFingerprint.slice(0, 12)}, ` +
-      `but the source text has changed since; update the translation, then record "sourceSha256": "${currentFingerprint}"`;
-    super("STALE_TRANSLATION", `${file}: translationOf.sourceSha256: ${reason}`);
+    const reason = recipient
+      ? `recipient "${recipient.id}"'s words were translated from source revision ${recordedFingerprint.slice(0, 12)}, ` +
+        `but ${recipient.sourceFile}'s recipients.${recipient.id} has changed since; update recipients.${recipient.id}, then record "${recipient.id}": "${currentFingerprint}" in translationOf.recipients`
+      : `the translation was made from source revision ${recordedFingerprint.slice(0, 12)}, ` +
+        `but the source text has changed since; update the translation, then record "sourceSha256": "${currentFingerprint}"`;
+    super("STALE_TRANSLATION", `${file}: ${StaleTranslationError.fieldOf(recipient?.id)}: ${reason}`);
     this.reason = reason;
+  }
+
+  /** The field that records the fingerprint of the part that is out of date. */
+  static fieldOf(recipientId?: string): string {
+    return recipientId === undefined ? "translationOf.sourceSha256" : `translationOf.recipients.${recipientId}`;
   }
 }
 

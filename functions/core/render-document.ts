@@ -48,6 +48,9 @@ export function hyphenateLetter(renderer: DocumentRenderer, engine: TemplateEngi
 export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedLetter, request: DocumentRequest): Promise<RenderedDocument> {
   const unusable = parsed.localeErrors.get(request.locale);
   if (unusable) throw unusable;
+  // A recipient whose words its language lacks, or has from older source words, fails only its own documents.
+  const recipientProblem = request.recipientId ? parsed.recipientErrors.get(request.recipientId) : undefined;
+  if (recipientProblem) throw recipientProblem;
   if (!parsed.letter.translations.has(request.locale)) {
     throw new LetterpressError("UNKNOWN_LOCALE", `letter "${request.letterId}" has no ${request.locale} translation`);
   }

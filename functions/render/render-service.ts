@@ -111,12 +111,13 @@ export class RenderService {
 
   /**
    * The keys of every document the letter can make in this revision: what its manifest must list
-   * before `latest.json` may name it. A language whose file is refused (invalid, stale) makes none.
+   * before `latest.json` may name it. A language whose file is refused (invalid, stale) makes none;
+   * a recipient refused in its language (its words missing or stale there) makes none of its own.
    */
   completeRevision(parsed: ParsedLetter, revision: string): Set<string> {
     return new Set(
       this.planLetter(parsed)
-        .filter((request) => !parsed.localeErrors.has(request.locale))
+        .filter((request) => !parsed.localeErrors.has(request.locale) && !(request.recipientId && parsed.recipientErrors.has(request.recipientId)))
         .map((request) => documentKey({ ...request, revision, file: "letter" })),
     );
   }

@@ -102,6 +102,8 @@ export interface TranslationReferences {
   translationOfLocale?: string;
   /** The source fingerprint the translation records, as written (checked against the current one even when other fields fail). */
   translationOfSha256?: string;
+  /** The fingerprint of each recipient's source words the translation records, by id, as written (strings only). */
+  translationOfRecipients: ReadonlyMap<string, string>;
   sources?: IdList;
   signatories?: IdList;
   recipients?: IdList;
@@ -117,6 +119,7 @@ export function translationReferences(json: unknown): TranslationReferences {
     hasTranslationOf: own(json, "translationOf") !== undefined,
     translationOfLocale: stringAt(own(json, "translationOf"), "locale"),
     translationOfSha256: stringAt(own(json, "translationOf"), "sourceSha256"),
+    translationOfRecipients: recordedRecipients(own(own(json, "translationOf"), "recipients")),
     sources: keysOf(own(json, "sources")),
     signatories: keysOf(own(json, "signatories")),
     recipients: keysOf(own(json, "recipients")),
@@ -150,4 +153,15 @@ export function stringsOf(json: unknown, path = ""): { path: string; text: strin
     return Object.keys(json).flatMap((key) => stringsOf(json[key], /^[A-Za-z_$][\w$-]*$/.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`));
   }
   return [];
+}
+
+/** The per-recipient fingerprints a translation records, as far as they are strings (the schema says what else is wrong). */
+function recordedRecipients(value: unknown): ReadonlyMap<string, string> {
+  if (!isObject(value)) return new Map();
+  return new Map(
+    Object.keys(value).flatMap((id) => {
+      const recorded = own(value, id);
+      return typeof recorded === "string" ? [[id, recorded] as const] : [];
+    }),
+  );
 }

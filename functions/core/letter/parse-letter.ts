@@ -6,7 +6,7 @@ import { factsReferences, type FactsReferences, type IdList, type QuotationRefer
 import { formatJsonPath, parseDataJson } from "./parse-json";
 import { DEFAULT_TEMPLATE, describeInput, type LetterFacts, letterFactsSchema, RETIRED_FIELDS, type Translation, translationSchema } from "./schema";
 import { SLUG_PATTERN } from "./slug";
-import { sourceFingerprint } from "./source-fingerprint";
+import { recipientFingerprints, sourceFingerprint } from "./source-fingerprint";
 import { misnamedFileOf, translationFileNameProblem } from "./translation-file-name";
 
 export const LETTER_FACTS_FILE = "letter.json";
@@ -27,7 +27,7 @@ export interface Letter {
   facts: LetterFacts;
   /** The translations that passed every check, the source language included. */
   translations: ReadonlyMap<LocaleId, Translation>;
-  /** SHA-256 of the source language's content: the revision that translations record. */
+  /** SHA-256 of the source language's own text (its recipients' words aside): the revision that translations record. */
   sourceFingerprint: string;
 }
 
@@ -35,6 +35,11 @@ export interface ParsedLetter {
   letter: Letter;
   /** Languages whose file is present but unusable (invalid or stale), with the reason. */
   localeErrors: ReadonlyMap<LocaleId, LetterpressError>;
+  /**
+   * Recipients whose documents cannot be made though their language's file is usable (its words for
+   * them missing, or translated from older source words), by recipient id: only their documents fail.
+   */
+  recipientErrors: ReadonlyMap<string, LetterpressError>;
   /** Files and folders the reader skipped (a README, a .DS_Store, a subfolder), each named. */
   warnings: readonly DataIssue[];
 }
@@ -201,21 +206,35 @@ function ownChecks(file: string, refs: TranslationReferences): DataIssue[] {
   );
 }
 
-/** Checks that tie a language file to letter.json: the same signatories and recipients. */
-function factsChecks(file: string, refs: TranslationReferences, facts: FactsReferences): DataIssue[] {
+/**
+ * Checks that tie a language file to letter.json: the same signatories and recipients. A translation
+ * that lacks a recipient's words fails only that recipient's documents (see recipientChecks), so that
+ * adding a recipient stops no language's other documents; the source language must have them all.
+ */
+function factsChecks(file: string, refs: TranslationReferences, facts: FactsReferences, isSource: boolean): DataIssue[] {
+  const recipients = compareKeys(file, "recipients", refs.recipients, facts.recipients, "recipient");
   return [
     ...compareKeys(file, "signatories", refs.signatories, facts.signatories, "signatory"),
-    ...compareKeys(file, "recipients", refs.recipients, facts.recipients, "recipient"),
+    ...(isSource ? recipients : recipients.filter((issue) => !issue.message.startsWith("missing"))),
   ];
 }
 
 /** Checks that tie a translation to its source: the same sources, paragraphs and quotations, as far as each file could be read. */
-function sourceChecks(file: string, refs: TranslationReferences, source: TranslationReferences, sourceLocale: LocaleId, fingerprint: string | undefined): DataIssue[] {
+function sourceChecks(
+  file: string,
+  refs: TranslationReferences,
+  source: TranslationReferences,
+  sourceLocale: LocaleId,
+  fingerprint: string | undefined,
+  recipients: ReadonlyMap<string, string>,
+  readers: readonly string[],
+): DataIssue[] {
   const issues: DataIssue[] = [];
   if (!refs.hasTranslationOf) {
-    // The fingerprint is printed here, so a new translation can record it without guessing one first.
+    // Every part's fingerprint is printed here (the recipients': of those who read this language), so a new translation can record them without guessing first.
+    const recipientParts = readers.flatMap((id) => (recipients.has(id) ? [`"${id}": "${recipients.get(id)}"`] : [])).join(", ");
     const expected = fingerprint
-      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"} (the fingerprint of the current ${sourceLocale}.json)`
+      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"${recipientParts ? `, "recipients": {${recipientParts}}` : ""}} (the fingerprints of the current ${sourceLocale}.json: its own text${recipientParts ? `, and the words of each recipient who reads this language` : ""})`
       : `{"locale": "${sourceLocale}", "sourceSha256": "<fingerprint>"} (printed here once ${sourceLocale}.json is valid)`;
     issues.push({ file, path: "translationOf", message: `missing; expected ${expected}` });
   } else if (refs.translationOfLocale !== undefined && isLocaleId(refs.translationOfLocale) && refs.translationOfLocale !== sourceLocale) {
@@ -413,7 +432,6 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       result.issues.push({ file: at(file.name), path: "locale", message: `expected "${locale}", the file's name` });
     }
     if (refs) result.issues.push(...ownChecks(at(file.name), refs));
-    if (refs && factsRefs) result.issues.push(...factsChecks(at(file.name), refs, factsRefs));
     translations.set(locale, { file: at(file.name), ...result, refs });
   }
 
@@ -430,6 +448,9 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   // When letter.json cannot say it (malformed, or its sourceLocale is), the translations can: the
   // language they all say they were made from, if its file is there and is no translation itself.
   const sourceLocale = factsRefs?.sourceLocale ?? sourceNamedByTranslations(translations);
+  for (const [locale, translation] of translations) {
+    if (translation.refs && factsRefs) translation.issues.push(...factsChecks(translation.file, translation.refs, factsRefs, locale === sourceLocale));
+  }
   // Any well-formed tag is a language, so a recipient's language must be one this letter has a file for
   // (a missing source file is reported on its own, below).
   for (const { index, locale } of factsRefs?.recipientLocales ?? []) {
@@ -450,6 +471,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   }
   if (source?.refs?.hasTranslationOf) source.issues.push({ file: source.file, path: "translationOf", message: "the source language's own file must not have translationOf" });
   const fingerprint = source?.value && source.issues.length === 0 ? sourceFingerprint(source.value) : undefined;
+  const sourceRecipients = fingerprint && source?.value ? recipientFingerprints(source.value) : new Map<string, string>();
 
   // Checks against the deployment, after the fingerprint: a missing catalog or glyph is no fault of the source's text.
   const deploymentIssues = new Map<LocaleId, DataIssue[]>();
@@ -480,11 +502,18 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   for (const [locale, translation] of translations) {
     if (locale === sourceLocale) continue;
     const issues = [...translation.issues];
-    if (translation.refs && source?.refs && sourceLocale) issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint));
+    if (translation.refs && source?.refs && sourceLocale)
+      issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint, sourceRecipients, readersOf(facts.json, locale)));
     if (fingerprint) {
       // A malformed fingerprint is answered with the right one.
       for (const issue of issues) {
-        if (issue.path.startsWith("translationOf") && !issue.message.includes(fingerprint)) issue.message += `; the current ${sourceLocale}.json's fingerprint is ${fingerprint}`;
+        const recipient = /^translationOf\.recipients\.(.+)$/.exec(issue.path)?.[1];
+        const current = recipient === undefined ? fingerprint : sourceRecipients.get(recipient);
+        if (issue.path.startsWith("translationOf") && current !== undefined && !issue.message.includes(current))
+          issue.message +=
+            recipient === undefined
+              ? `; the current ${sourceLocale}.json's fingerprint is ${current}`
+              : `; the current fingerprint of ${sourceLocale}.json's recipients.${recipient} is ${current}`;
       }
     }
     issues.push(...(deploymentIssues.get(locale) ?? []));
@@ -540,6 +569,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       );
     }
   }
+  const recipientErrors = recipientChecks(facts.value, usable, translations, sourceLocale, sourceRecipients, sourceSettled, everyWarning);
   const letter: Letter = { facts: facts.value, translations: usable, sourceFingerprint: fingerprint };
   // Last, what Intl makes of the letter in each language whose files passed: it needs the letter filled.
   if (context.coverage && offer && !offer.setAside) {
@@ -561,7 +591,59 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       localeErrors.set(locale, new InvalidLetterDataError(issues));
     }
   }
-  return { letter, localeErrors, warnings: everyWarning };
+  return { letter, localeErrors, recipientErrors, warnings: everyWarning };
+}
+
+/**
+ * Checks each recipient's words in the usable translations, one recipient at a time: a recipient
+ * whose letter is in a language whose file lacks its words, records no fingerprint for them, or
+ * records one of older source words, fails its own documents (returned by id); the language's other
+ * documents are made. A translation lacking the words of a recipient who reads another language is
+ * warned of: its documents name the members it has words for.
+ */
+function recipientChecks(
+  facts: LetterFacts,
+  usable: ReadonlyMap<LocaleId, Translation>,
+  translations: ReadonlyMap<LocaleId, { file: string; refs?: TranslationReferences }>,
+  sourceLocale: LocaleId,
+  sourceRecipients: ReadonlyMap<string, string>,
+  sourceSettled: boolean,
+  warnings: DataIssue[],
+): Map<string, LetterpressError> {
+  const errors = new Map<string, LetterpressError>();
+  const sourceFile = `${sourceLocale}.json`;
+  for (const [locale, translation] of usable) {
+    if (locale === sourceLocale) continue;
+    const { file, refs } = translations.get(locale) ?? { file: `${locale}.json` };
+    for (const recipient of facts.recipients) {
+      const current = sourceRecipients.get(recipient.id);
+      if (current === undefined) continue;
+      const record = `"${recipient.id}": "${current}" in translationOf.recipients`;
+      const ownLanguage = recipient.locale === locale;
+      if (!Object.hasOwn(translation.recipients, recipient.id)) {
+        if (ownLanguage) {
+          const message = `missing; recipient "${recipient.id}" is to receive the letter in this language: expected its words translated from ${sourceFile}'s recipients.${recipient.id} ({"country": ..., "representative": ...}), and ${record}`;
+          errors.set(recipient.id, new InvalidLetterDataError([{ file, path: `recipients.${recipient.id}`, message }]));
+        } else {
+          warnings.push({
+            file,
+            path: `recipients.${recipient.id}`,
+            message: `missing; the ${locale} documents list the recipients without "${recipient.id}" until its words are added`,
+          });
+        }
+        continue;
+      }
+      if (!ownLanguage) continue;
+      const recorded = refs?.translationOfRecipients.get(recipient.id);
+      if (recorded === undefined) {
+        const message = `missing; expected ${record} (the fingerprint of ${sourceFile}'s recipients.${recipient.id}, which recipients.${recipient.id} was translated from)`;
+        errors.set(recipient.id, new InvalidLetterDataError([{ file, path: StaleTranslationError.fieldOf(recipient.id), message }]));
+      } else if (sourceSettled && recorded !== current) {
+        errors.set(recipient.id, new StaleTranslationError(file, recorded, current, { id: recipient.id, sourceFile }));
+      }
+    }
+  }
+  return errors;
 }
 
 /**
@@ -576,6 +658,13 @@ function partialLetter(written: LetterFacts, translations: ReadonlyMap<LocaleId,
     value ? [[locale, value] as const] : isJsonObject(json) ? [[locale, json as Translation] as const] : [],
   );
   return { facts, translations: new Map(readable), sourceFingerprint: fingerprint ?? "" };
+}
+
+/** The ids of letter.json's recipients who read a language, as far as letter.json could be read. */
+function readersOf(facts: unknown, locale: LocaleId): string[] {
+  const recipients = isJsonObject(facts) ? (facts as { recipients?: unknown }).recipients : undefined;
+  if (!Array.isArray(recipients)) return [];
+  return recipients.flatMap((recipient) => (isJsonObject(recipient) && recipient.locale === locale && typeof recipient.id === "string" ? [recipient.id as string] : []));
 }
 
 function sourceNamedByTranslations(translations: ReadonlyMap<string, { refs?: TranslationReferences }>): LocaleId | undefined {

@@ -170,15 +170,27 @@ export const paragraphSchema = fields({
   content: z.array(segmentSchema).min(1, { error: "expected at least one segment" }).max(LIMITS.segmentsPerParagraph),
 });
 
+/** A source fingerprint as a translation records it (source-fingerprint.ts). */
+const sha256 = z
+  .string({ error: (issue) => `${issue.input === undefined ? "missing; " : ""}expected a SHA-256 as 64 lowercase hex digits` })
+  .regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 as 64 lowercase hex digits" });
+
 /** `<locale>.json`: everything a reader of that language sees that comes from the letter itself. */
 export const translationSchema = fields({
   locale: localeId,
-  /** Absent in the source language; in a translation, the source revision it was made from. */
+  /**
+   * Absent in the source language; in a translation, the source revision of each part it was made
+   * from: the letter's own text (sourceSha256) and each recipient's words (recipients, by id).
+   */
   translationOf: fields({
     locale: localeId,
-    sourceSha256: z
-      .string({ error: (issue) => `${issue.input === undefined ? "missing; " : ""}expected a SHA-256 as 64 lowercase hex digits` })
-      .regex(/^[0-9a-f]{64}$/, { error: "expected a SHA-256 as 64 lowercase hex digits" }),
+    sourceSha256: sha256,
+    recipients: recordOf(
+      "recipient fingerprints",
+      z
+        .string({ error: "expected 16 lowercase hex digits (a recipient's fingerprint)" })
+        .regex(/^[0-9a-f]{16}$/, { error: "expected 16 lowercase hex digits (a recipient's fingerprint)" }),
+    ).optional(),
   }).optional(),
   title: text,
   summary: text,

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 
-/** Fields of a translation file that are bookkeeping, not translatable content. */
-const BOOKKEEPING_FIELDS = new Set(["locale", "translationOf"]);
+/**
+ * Fields of a language file that are not the letter's own text: bookkeeping, and the recipients'
+ * words, which are fingerprinted one recipient at a time (see recipientFingerprints).
+ */
+const OUTSIDE_LETTER_TEXT = new Set(["locale", "translationOf", "recipients"]);
 
 /** JSON with object keys sorted at every depth, so formatting and key order never change the fingerprint. */
 function canonicalJson(value: unknown): string {
@@ -15,12 +18,49 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+const sha256Hex = (value: unknown): string => createHash("sha256").update(canonicalJson(value)).digest("hex");
+
 /**
- * SHA-256 of a translation's content (everything but its bookkeeping fields), as lowercase hex.
- * A translation records the fingerprint of the source text it was made from; when the source
- * changes, the fingerprints differ and the translation is reported as out of date.
+ * SHA-256 of the letter's own text in a language file (everything but its bookkeeping fields and
+ * its recipients' words), as lowercase hex: what `translationOf.sourceSha256` records.
+ * A translation records the fingerprint of each part of the source it was made from; when a part
+ * changes, only what was made from that part is out of date. Adding or removing a recipient
+ * changes no part but that recipient's, so no translation is stale for it.
  */
 export function sourceFingerprint(translationFile: Record<string, unknown>): string {
-  const content = Object.fromEntries(Object.entries(translationFile).filter(([key]) => !BOOKKEEPING_FIELDS.has(key)));
-  return createHash("sha256").update(canonicalJson(content)).digest("hex");
+  return sha256Hex(Object.fromEntries(Object.entries(translationFile).filter(([key]) => !OUTSIDE_LETTER_TEXT.has(key))));
+}
+
+/**
+ * Hex digits of a recipient's fingerprint: the first 64 bits of the SHA-256 of its words. Enough to
+ * tell words that changed (a change goes unseen with odds of 2^-64), and a quarter of the bytes: a
+ * translation read by a third of a letter's 2,000 recipients records 667 of them, and with whole
+ * SHA-256s that alone took its file past the data file limit (256 KiB).
+ */
+export const RECIPIENT_FINGERPRINT_DIGITS = 16;
+
+/**
+ * The fingerprint of each recipient's words in a language file (`recipients.<id>`), by recipient id:
+ * what `translationOf.recipients.<id>` records. A recipient's documents are stale when its own words changed.
+ */
+export function recipientFingerprints(translationFile: Record<string, unknown>): Map<string, string> {
+  const recipients = translationFile.recipients;
+  if (recipients === null || typeof recipients !== "object" || Array.isArray(recipients)) return new Map();
+  return new Map(Object.entries(recipients as Record<string, unknown>).map(([id, words]) => [id, sha256Hex(words).slice(0, RECIPIENT_FINGERPRINT_DIGITS)]));
+}
+
+/**
+ * What a translation made from this source file records as its `translationOf`: the letter's text's
+ * fingerprint, and those of the recipients whose letter is in the translation's language (`recipientIds`,
+ * the only ones its documents need: every recipient in every file would put 2,000 fingerprints in each).
+ */
+export function translationOfSource(
+  sourceFile: Record<string, unknown>,
+  sourceLocale: string,
+  recipientIds: readonly string[],
+): { locale: string; sourceSha256: string; recipients?: Record<string, string> } {
+  const all = recipientFingerprints(sourceFile);
+  const recipients = recipientIds.flatMap((id) => (all.has(id) ? [[id, all.get(id) as string] as const] : []));
+  // A language no recipient reads (or a letter addressed to its committee alone) records the letter's text only.
+  return { locale: sourceLocale, sourceSha256: sourceFingerprint(sourceFile), ...(recipients.length > 0 ? { recipients: Object.fromEntries(recipients) } : {}) };
 }

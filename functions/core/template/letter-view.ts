@@ -62,7 +62,9 @@ function recipientListOf(recipients: readonly Recipient[], translation: Translat
   if (!byTag) recipientLists.set(recipients, (byTag = new Map()));
   const known = byTag.get(tag);
   if (known !== undefined && known.translation === translation) return known.list;
-  const list = listFormatOf(tag).format(recipients.map((member) => (translation.recipients[member.id] as { country: string }).country));
+  // A recipient whose words a translation lacks yet is left out (parse-letter.ts warns of it and fails its own documents).
+  const named = recipients.filter((member) => Object.hasOwn(translation.recipients, member.id));
+  const list = listFormatOf(tag).format(named.map((member) => (translation.recipients[member.id] as { country: string }).country));
   byTag.set(tag, { translation, list });
   return list;
 }

@@ -54,7 +54,7 @@ describe("letter data errors say what was expected and what was found", () => {
     [
       "a missing fingerprint",
       (l: Record<string, Json>) => void delete (l["fr.json"] as Json).translationOf.sourceSha256,
-      "sample/fr.json: translationOf.sourceSha256: missing; expected a SHA-256 as 64 lowercase hex digits; the current en.json's fingerprint is 7444925cc9745f301b613338c11396ee95763310120764be434917ea7bcedca3",
+      "sample/fr.json: translationOf.sourceSha256: missing; expected a SHA-256 as 64 lowercase hex digits; the current en.json's fingerprint is 4e1e0fd80541620727ed2b35e7dca125e0dec8d465aa0efa6458bf2e1e90ddb9",
     ],
     [
       "a missing id",

@@ -74,7 +74,7 @@ describe("the typesetter's caches", () => {
  */
 const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   // Constants.
-  "letter/source-fingerprint.ts BOOKKEEPING_FIELDS": "constant",
+  "letter/source-fingerprint.ts OUTSIDE_LETTER_TEXT": "constant",
   "pdf/letter-tree.ts TEXT_VERTICAL_ALIGN": "constant",
   "letter/text-rules.ts ISOLATE_DIRECTION": "constant",
   "letter/parse-json.ts FORBIDDEN_KEYS": "constant",

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { DocumentRequest } from "../../../functions/core/documents";
 import type { LocaleId } from "../../../functions/core/locales";
 import { type ParsedLetter, parseLetter } from "../../../functions/core/letter/parse-letter";
-import { sourceFingerprint } from "../../../functions/core/letter/source-fingerprint";
+import { translationOfSource } from "../../../functions/core/letter/source-fingerprint";
 import { type DocumentRenderer, renderDocument } from "../../../functions/core/render-document";
 import * as letterTree from "../../../functions/core/pdf/letter-tree";
 import { TemplateLibrary } from "../../../functions/core/template/template-library";
@@ -110,7 +110,7 @@ function generatedLetter(seed: number, readers: number, template: string): Parse
     return { id, country: "FR", locale: LOCALES[i % LOCALES.length], ...(representativeName === undefined ? {} : { representativeName }) };
   });
   const files = [{ name: "letter.json", bytes: Buffer.from(JSON.stringify(facts)) }];
-  const translations = new Map<LocaleId, { translationOf?: { sourceSha256: string } } & Record<string, any>>();
+  const translations = new Map<LocaleId, { translationOf?: object } & Record<string, any>>();
   for (const locale of LOCALES) {
     const translation = JSON.parse(readFileSync(join(folder, `${locale}.json`), "utf8"));
     translation.recipients = {};
@@ -123,9 +123,9 @@ function generatedLetter(seed: number, readers: number, template: string): Parse
     translations.set(locale, translation);
   }
   // Each translation made from this letter's English text (the source), as the data's check asks.
-  const fingerprint = sourceFingerprint(translations.get("en")!);
   for (const [locale, translation] of translations) {
-    if (translation.translationOf) translation.translationOf.sourceSha256 = fingerprint;
+    const readers = facts.recipients.filter((recipient: { locale: string }) => recipient.locale === locale).map((recipient: { id: string }) => recipient.id);
+    if (translation.translationOf) translation.translationOf = translationOfSource(translations.get("en")!, "en", readers);
     files.push({ name: `${locale}.json`, bytes: Buffer.from(JSON.stringify(translation)) });
   }
   return parseLetter(facts.id, files);

@@ -4,7 +4,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { LetterpressError } from "../../../functions/core/errors";
 import { type LetterFile, parseLetter } from "../../../functions/core/letter/parse-letter";
-import { sourceFingerprint } from "../../../functions/core/letter/source-fingerprint";
+import { translationOfSource } from "../../../functions/core/letter/source-fingerprint";
 import type { LocaleId } from "../../../functions/core/locales";
 import { type DocumentRenderer, renderDocument } from "../../../functions/core/render-document";
 import { findAll, type HtmlElement, parseDocument } from "../../support/html";
@@ -211,10 +211,19 @@ export function letterFilesOf(testCase: LetterCase): LetterFile[] {
   const source = (raw.has("en.json") ? tryParse(raw.get("en.json")!) : values.get("en.json")) as Record<string, unknown> | undefined;
   if (!testCase.keepFingerprints && source && typeof source === "object" && !Array.isArray(source)) {
     for (const [name, data] of values) {
-      const translationOf = (data as { translationOf?: { sourceSha256?: string } } | null)?.translationOf;
+      const translationOf = (data as { translationOf?: { sourceSha256?: string; recipients?: Record<string, string> } } | null)?.translationOf;
       if (name !== "en.json" && translationOf && typeof translationOf === "object") {
         try {
-          translationOf.sourceSha256 = sourceFingerprint(source);
+          const facts = (raw.has("letter.json") ? tryParse(raw.get("letter.json")!) : values.get("letter.json")) as { recipients?: unknown } | undefined;
+          const readers = Array.isArray(facts?.recipients)
+            ? facts.recipients.flatMap((recipient: { id?: unknown; locale?: unknown } | null) =>
+                recipient?.locale === name.replace(/\.json$/, "") && typeof recipient.id === "string" ? [recipient.id] : [],
+              )
+            : [];
+          const current = translationOfSource(source, "en", readers);
+          translationOf.sourceSha256 = current.sourceSha256;
+          if (current.recipients) translationOf.recipients = current.recipients;
+          else delete translationOf.recipients;
         } catch {
           // A source too deep to fingerprint is refused before fingerprints matter.
         }

@@ -5,7 +5,7 @@
  */
 import type { LetterFile } from "../../../functions/core/letter/parse-letter";
 import { LIMITS } from "../../../functions/core/letter/schema";
-import { sourceFingerprint } from "../../../functions/core/letter/source-fingerprint";
+import { translationOfSource } from "../../../functions/core/letter/source-fingerprint";
 import { READER_LIMITS } from "../../../functions/letters/reader-rules";
 
 /** A small deterministic PRNG (mulberry32): the same letter on every run. */
@@ -45,7 +45,7 @@ function translation(
   fileBytes: number,
   signatoryIds: readonly string[],
   seed: number,
-  translationOf?: { locale: string; sourceSha256: string },
+  translationOf?: ReturnType<typeof translationOfSource>,
 ): Record<string, unknown> {
   const next = random(seed);
   const paragraphs = Array.from({ length: LIMITS.paragraphs }, (_, i) => ({ id: `p${i}`, content: [] as { text: string }[] }));
@@ -106,9 +106,10 @@ export function largestLetterFiles({ locales, fileBytes = READER_LIMITS.maxFileB
     { name: "letter.json", bytes: Buffer.from(JSON.stringify(facts, null, 2)) },
     { name: `${source}.json`, bytes: Buffer.from(JSON.stringify(sourceFile, null, 2)) },
   ];
-  const fingerprint = sourceFingerprint(sourceFile);
+  // The one recipient reads the source language: no translation records a recipient's words.
+  const recorded = translationOfSource(sourceFile, source!, []);
   for (const [i, locale] of others.entries()) {
-    const file = translation(locale, fileBytes, signatoryIds, 2 + i, { locale: source!, sourceSha256: fingerprint });
+    const file = translation(locale, fileBytes, signatoryIds, 2 + i, recorded);
     files.push({ name: `${locale}.json`, bytes: Buffer.from(JSON.stringify(file, null, 2)) });
   }
   return files;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { sourceFingerprint } from "../../../functions/core/letter/source-fingerprint";
+import { translationOfSource } from "../../../functions/core/letter/source-fingerprint";
 import { DATA_DIR, SEED_LETTER } from "../../support/letters";
 
 export interface CrowdedLetterOptions {
@@ -37,13 +37,12 @@ export async function writeCrowdedLetter(dataDir: string, options: CrowdedLetter
     recipients: Object.fromEntries(recipientIds.map((id) => [id, { country: `Country ${id}`, representative: `Representative ${id}` }])),
   });
   const { translationOf: _none, ...sourceText } = named(read(`${source}.json`)) as Record<string, unknown>;
-  const fingerprint = sourceFingerprint(sourceText);
   const dir = join(dataDir, options.letterId);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "letter.json"), JSON.stringify(facts, null, 2));
   await writeFile(join(dir, `${source}.json`), JSON.stringify(sourceText, null, 2));
   for (const locale of others) {
-    const translation = { ...named(read(`${locale}.json`)), translationOf: { locale: source, sourceSha256: fingerprint } };
+    const translation = { ...named(read(`${locale}.json`)), translationOf: translationOfSource(sourceText, source, byLocale.get(locale) ?? []) };
     await writeFile(join(dir, `${locale}.json`), JSON.stringify(translation, null, 2));
   }
   return { recipientIds, byLocale };

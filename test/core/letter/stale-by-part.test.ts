@@ -1,0 +1,161 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type DataIssue, InvalidLetterDataError, StaleTranslationError } from "../../../functions/core/errors";
+import { type LetterFile, parseLetter } from "../../../functions/core/letter/parse-letter";
+import { recipientFingerprints, sourceFingerprint, translationOfSource } from "../../../functions/core/letter/source-fingerprint";
+
+/**
+ * A translation is stale only for the part of the source it was translated from that changed (the
+ * fresh user's finding: adding or removing a recipient made every language of the letter stale).
+ * The parts: the letter's own text (translationOf.sourceSha256) and each recipient's words
+ * (translationOf.recipients.<id>). Each case below failed on the code that fingerprinted the whole file.
+ */
+const SAMPLE = join(__dirname, "../../fixtures/letters/sample");
+
+type Json = Record<string, any>;
+type Letter = Record<string, Json>;
+
+function sample(): Letter {
+  return Object.fromEntries(readdirSync(SAMPLE).map((name) => [name, JSON.parse(readFileSync(join(SAMPLE, name), "utf8")) as Json]));
+}
+
+function filesOf(letter: Letter): LetterFile[] {
+  return Object.entries(letter).map(([name, value]) => ({ name, bytes: new TextEncoder().encode(JSON.stringify(value)) }));
+}
+
+const parse = (letter: Letter) => parseLetter("sample", filesOf(letter));
+const issuesOf = (error: unknown) => ((error as { issues?: DataIssue[] }).issues ?? []).map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
+
+/** A second French-reading recipient, in letter.json and the source; `inFrench` adds its French words too. */
+function withChad(letter: Letter, inFrench: { words: boolean; recorded: boolean }): Letter {
+  letter["letter.json"]!.recipients.push({ id: "td", country: "TD", locale: "fr" });
+  letter["en.json"]!.recipients.td = { country: "Chad", representative: "Permanent Representative of Chad to the United Nations" };
+  if (inFrench.words) letter["fr.json"]!.recipients.td = { country: "Tchad", representative: "Représentant permanent du Tchad auprès de l’Organisation des Nations Unies" };
+  if (inFrench.recorded) letter["fr.json"]!.translationOf.recipients.td = recipientFingerprints(letter["en.json"]!).get("td");
+  return letter;
+}
+
+describe("the source's fingerprints, part by part", () => {
+  it("leave the letter's own fingerprint unchanged when a recipient is added, removed or reworded", () => {
+    const en = sample()["en.json"]!;
+    const before = sourceFingerprint(en);
+    expect(sourceFingerprint({ ...en, recipients: { ...en.recipients, td: { country: "Chad", representative: "R" } } })).toBe(before);
+    expect(sourceFingerprint({ ...en, recipients: { fr: en.recipients.fr } })).toBe(before);
+    expect(sourceFingerprint({ ...en, title: `${en.title}!` })).not.toBe(before);
+  });
+
+  it("change one recipient's fingerprint when its words change, and no other's", () => {
+    const en = sample()["en.json"]!;
+    const before = recipientFingerprints(en);
+    const after = recipientFingerprints({ ...en, recipients: { ...en.recipients, fr: { ...en.recipients.fr, country: "The French Republic" } } });
+    expect(after.get("fr")).not.toBe(before.get("fr"));
+    expect(after.get("gb")).toBe(before.get("gb"));
+    // A translation records the words of the recipients who read its language (here French: "fr"), not every recipient's.
+    expect(translationOfSource(en, "en", ["fr"])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en), recipients: { fr: before.get("fr") } });
+    expect(translationOfSource(en, "en", [])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en) });
+  });
+});
+
+describe("parseLetter: a translation is stale only for what changed in its source", () => {
+  it("the sample as shipped: nothing stale, no recipient refused", () => {
+    const parsed = parse(sample());
+    expect([...parsed.letter.translations.keys()].sort()).toEqual(["en", "fr"]);
+    expect(parsed.localeErrors.size).toBe(0);
+    expect(parsed.recipientErrors.size).toBe(0);
+  });
+
+  it("adding a recipient whose words and fingerprint the translation has: every document can be made", () => {
+    const parsed = parse(withChad(sample(), { words: true, recorded: true }));
+    expect([...parsed.letter.translations.keys()].sort()).toEqual(["en", "fr"]);
+    expect(parsed.localeErrors.size).toBe(0);
+    expect(parsed.recipientErrors.size).toBe(0);
+  });
+
+  it("adding a recipient the translation lacks: the language stays usable, only that recipient is refused, naming the file, the recipient and what to add", () => {
+    const letter = withChad(sample(), { words: false, recorded: false });
+    const parsed = parse(letter);
+    expect([...parsed.letter.translations.keys()].sort()).toEqual(["en", "fr"]);
+    expect(parsed.localeErrors.size).toBe(0);
+    expect([...parsed.recipientErrors.keys()]).toEqual(["td"]);
+    const refused = parsed.recipientErrors.get("td")!;
+    expect(refused).toBeInstanceOf(InvalidLetterDataError);
+    const fingerprint = recipientFingerprints(letter["en.json"]!).get("td");
+    expect(issuesOf(refused)).toEqual([
+      `sample/fr.json: recipients.td: missing; recipient "td" is to receive the letter in this language: expected its words translated from en.json's recipients.td ({"country": ..., "representative": ...}), and "td": "${fingerprint}" in translationOf.recipients`,
+    ]);
+  });
+
+  it("adding a recipient's words without recording what they were translated from refuses that recipient only, with the fingerprint to record", () => {
+    const letter = withChad(sample(), { words: true, recorded: false });
+    const parsed = parse(letter);
+    expect(parsed.localeErrors.size).toBe(0);
+    const fingerprint = recipientFingerprints(letter["en.json"]!).get("td");
+    expect(issuesOf(parsed.recipientErrors.get("td"))).toEqual([
+      `sample/fr.json: translationOf.recipients.td: missing; expected "td": "${fingerprint}" in translationOf.recipients (the fingerprint of en.json's recipients.td, which recipients.td was translated from)`,
+    ]);
+  });
+
+  it("adding a recipient who reads another language: nothing is refused; the translation that lacks its words is warned of", () => {
+    const letter = sample();
+    letter["letter.json"]!.recipients.push({ id: "us", country: "US", locale: "en" });
+    letter["en.json"]!.recipients.us = { country: "United States", representative: "Permanent Representative of the United States" };
+    const parsed = parse(letter);
+    expect(parsed.localeErrors.size).toBe(0);
+    expect(parsed.recipientErrors.size).toBe(0);
+    expect(parsed.warnings.map((warning) => `${warning.file}: ${warning.path}: ${warning.message}`)).toEqual([
+      'sample/fr.json: recipients.us: missing; the fr documents list the recipients without "us" until its words are added',
+    ]);
+  });
+
+  it("removing a recipient (from letter.json, the source and the translation) stales nothing", () => {
+    const letter = sample();
+    letter["letter.json"]!.recipients = letter["letter.json"]!.recipients.filter((recipient: Json) => recipient.id !== "gb");
+    delete letter["en.json"]!.recipients.gb;
+    delete letter["fr.json"]!.recipients.gb;
+    const parsed = parse(letter);
+    expect([...parsed.letter.translations.keys()].sort()).toEqual(["en", "fr"]);
+    expect(parsed.localeErrors.size).toBe(0);
+    expect(parsed.recipientErrors.size).toBe(0);
+  });
+
+  it("changing one recipient's source words stales that recipient's documents, not the language's others", () => {
+    const letter = sample();
+    letter["en.json"]!.recipients.fr.representative = "Ambassador and Permanent Representative of France";
+    const parsed = parse(letter);
+    expect([...parsed.letter.translations.keys()].sort()).toEqual(["en", "fr"]);
+    expect(parsed.localeErrors.size).toBe(0);
+    const stale = parsed.recipientErrors.get("fr");
+    expect(stale).toBeInstanceOf(StaleTranslationError);
+    expect(stale?.code).toBe("STALE_TRANSLATION");
+    const recorded = letter["fr.json"]!.translationOf.recipients.fr as string;
+    const current = recipientFingerprints(letter["en.json"]!).get("fr");
+    expect(stale?.message).toBe(
+      `sample/fr.json: translationOf.recipients.fr: recipient "fr"'s words were translated from source revision ${recorded.slice(0, 12)}, but en.json's recipients.fr has changed since; update recipients.fr, then record "fr": "${current}" in translationOf.recipients`,
+    );
+    expect([...parsed.recipientErrors.keys()]).toEqual(["fr"]);
+  });
+
+  it("changing the letter's own text still stales the whole language", () => {
+    const letter = sample();
+    letter["en.json"]!.summary = "A shorter letter.";
+    const parsed = parse(letter);
+    expect([...parsed.letter.translations.keys()]).toEqual(["en"]);
+    expect(parsed.localeErrors.get("fr" as never)?.code).toBe("STALE_TRANSLATION");
+  });
+
+  it("a malformed recipient fingerprint is the language's schema error, answered with the current one", () => {
+    const letter = sample();
+    letter["fr.json"]!.translationOf.recipients.fr = "abc";
+    const parsed = parse(letter);
+    const current = recipientFingerprints(letter["en.json"]!).get("fr");
+    expect(issuesOf(parsed.localeErrors.get("fr" as never))).toEqual([
+      `sample/fr.json: translationOf.recipients.fr: expected 16 lowercase hex digits (a recipient's fingerprint); the current fingerprint of en.json's recipients.fr is ${current}`,
+    ]);
+  });
+
+  it("the source must still have every recipient's words: that is the letter's error", () => {
+    const letter = sample();
+    delete letter["en.json"]!.recipients.gb;
+    expect(() => parse(letter)).toThrow('sample/en.json: recipients.gb: missing; expected the recipient "gb"');
+  });
+});
