@@ -78,6 +78,10 @@ describe("a letter's template is checked when the letter is validated", () => {
     expect(parsed.localeErrors.get("sw")?.message).toBe(
       'sample/sw.json: the letter\'s template "parliamentary-committee" has no messages in this language; expected templates/parliamentary-committee/messages/sw.json (it has de, en, fr)',
     );
+    // Templates read from another folder (--templates s/tpl) are named there (fresh user 9, finding 7).
+    const elsewhere = new Map([...(context.templates ?? [])].map(([name, offer]) => [name, { ...offer, folder: `s/tpl/${name}` }]));
+    const moved = parseLetter("sample", filesOf({ ...letter, "sw.json": { ...letter["fr.json"], locale: "sw" } }), [], { ...context, templates: elsewhere });
+    expect(moved.localeErrors.get("sw")?.message).toContain("expected s/tpl/parliamentary-committee/messages/sw.json (it has de, en, fr)");
   });
 
   it("makes the whole letter invalid when the source language has no catalog in its template", () => {

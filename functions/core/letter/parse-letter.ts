@@ -295,7 +295,11 @@ function languageTemplateIssues(file: string, locale: LocaleId, refs: Translatio
   if (!offer.locales.has(locale)) {
     const has = [...offer.locales].sort().join(", ");
     return [
-      { file, path: "", message: `the letter's template "${name}" has no messages in this language; expected templates/${name}/messages/${locale}.json (it has ${has || "none"})` },
+      {
+        file,
+        path: "",
+        message: `the letter's template "${name}" has no messages in this language; expected ${offer.folder ?? `templates/${name}`}/messages/${locale}.json (it has ${has || "none"})`,
+      },
     ];
   }
   return offer.letterWords.filter((word) => refs && !refs.fields.has(word)).map((word) => ({ file, path: word, message: `missing; the letter's template "${name}" prints it` }));
