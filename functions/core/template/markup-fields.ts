@@ -1,4 +1,4 @@
-import Handlebars from "handlebars";
+import { handlebarsTreeReader } from "./template-syntax";
 import { parseFragment } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
 
@@ -32,18 +32,7 @@ function joined(base: string, parts: readonly string[]): string {
  */
 export function unescapedViewFields(letter: string, partials: Readonly<Record<string, string>>): Set<string> {
   const fields = new Set<string>();
-  const trees = new Map<string, hbs.AST.Program | undefined>();
-  const treeOf = (source: string) => {
-    if (!trees.has(source)) {
-      try {
-        trees.set(source, Handlebars.parse(source));
-      } catch {
-        // A source that does not parse is reported by the template's syntax check.
-        trees.set(source, undefined);
-      }
-    }
-    return trees.get(source);
-  };
+  const treeOf = handlebarsTreeReader();
   const walked = new Set<string>();
 
   /** The view path an expression reads, undefined for none (a literal, `@index`), or `*.name` when its context is not known. */

@@ -179,3 +179,21 @@ export function templateSyntaxProblem(file: string, source: string, error: unkno
   const at = caretColumn(lineText, parse[2]!, parse[3]!.length);
   return `${file} line ${line}${at === undefined ? "" : `, column ${at}`}: ${readable(expected)} (at "${parse[2]!.trim()}")`;
 }
+
+/**
+ * A reader of Handlebars syntax trees that parses each source once (a partial called from several
+ * places is one tree), and gives undefined for a source that does not parse: the syntax check says why.
+ */
+export function handlebarsTreeReader(): (source: string) => hbs.AST.Program | undefined {
+  const trees = new Map<string, hbs.AST.Program | undefined>();
+  return (source) => {
+    if (!trees.has(source)) {
+      try {
+        trees.set(source, Handlebars.parse(source));
+      } catch {
+        trees.set(source, undefined);
+      }
+    }
+    return trees.get(source);
+  };
+}

@@ -1,4 +1,4 @@
-import Handlebars from "handlebars";
+import { handlebarsTreeReader } from "./template-syntax";
 
 /**
  * A field of the letter's view as the template reads it (letter-view.ts, LetterView): a value
@@ -57,18 +57,7 @@ export function unknownViewFieldProblems(
   helpers: ReadonlySet<string>,
 ): string[] {
   const problems = new Set<string>();
-  const parsed = new Map<string, hbs.AST.Program | undefined>();
-  const treeOf = (source: string) => {
-    if (!parsed.has(source)) {
-      try {
-        parsed.set(source, Handlebars.parse(source));
-      } catch {
-        // A source that does not parse is reported by its syntax check.
-        parsed.set(source, undefined);
-      }
-    }
-    return parsed.get(source);
-  };
+  const treeOf = handlebarsTreeReader();
   // A partial called in the same context twice is walked once (and a partial calling itself ends).
   const walked = new Set<string>();
 
