@@ -57,7 +57,8 @@ describe("`npm run serve` following the templates folder", () => {
 
   it("builds the renderer again on a change, keeps the one before while a template does not load, and renders the template's letters", async () => {
     await eventually(() => published().length >= 1, "the first render at start");
-    expect(err.join("\n")).toContain(`expected templates/${TEMPLATE}/messages/de.json (it has en, fr)`);
+    // Named under the templates folder serve reads (a temporary one here), as --templates gives it.
+    expect(err.join("\n")).toContain(`expected ${templatesDir}/${TEMPLATE}/messages/de.json (it has en, fr)`);
     expect(await manifestLocales()).toEqual(["en", "fr"]);
     const first = revisionOf(published().at(-1));
 
