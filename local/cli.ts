@@ -13,6 +13,7 @@ import { lockExportDirectory } from "./export-lock";
 import { generateDocuments, missingLocaleLines, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { paperConflicts, type TemplatePageSize, templatePageSize } from "./paper-flag";
+import { checkBucketFlags, withBucketFlags } from "./bucket-flags";
 import { identicalCopiesWarning, unreadLocalesWarning } from "./mail-merge-check";
 import { TemplateEngine } from "../functions/core/template/template-engine";
 import { loadTemplateSet } from "../functions/templates/load-template-set";
@@ -82,7 +83,7 @@ interface CommonFlags {
 
 /** Flags every command shares: where letters and templates are, and where documents are stored. */
 function withStorageFlags(command: Command): Command {
-  return command
+  return withBucketFlags(command, "store in this S3 bucket instead of the embedded server")
     .option("--data <dir>", "folder of letters", "data")
     .option("--templates <dir>", "templates folder: a folder per template (<name>/, named by a letter's letter.json) beside ua.css", "templates")
     .addOption(
@@ -92,21 +93,11 @@ function withStorageFlags(command: Command): Command {
       )
         .argParser(paperSize)
         .default("a4"),
-    )
-    .addOption(new Option("--bucket <name>", "store in this S3 bucket instead of the embedded server").env("DOCUMENTS_BUCKET"))
-    .addOption(new Option("--endpoint <url>", "S3-compatible endpoint of --bucket").env("S3_ENDPOINT"))
-    .addOption(new Option("--region <region>", "region of --bucket").env("AWS_REGION"));
+    );
 }
 
 function runtimeOptions(flags: CommonFlags) {
-  // An endpoint names where --bucket is; alone it would be silently ignored for the embedded server.
-  // (--region is not checked: AWS_REGION is set in many shells for other tools.)
-  if (flags.endpoint && !flags.bucket) {
-    throw new LetterpressError(
-      "INVALID_REQUEST",
-      "--endpoint (S3_ENDPOINT) is the endpoint of --bucket (DOCUMENTS_BUCKET): give --bucket too, or leave both out for the embedded server",
-    );
-  }
+  checkBucketFlags(flags);
   return {
     dataDir: resolve(flags.data),
     templatesDir: resolve(flags.templates),

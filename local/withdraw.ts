@@ -1,6 +1,7 @@
+import { checkBucketFlags, withBucketFlags } from "./bucket-flags";
 import { userInfo } from "node:os";
 import { resolve } from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/slug";
 import { isLocaleId, type LocaleId } from "../functions/core/locales";
@@ -111,49 +112,45 @@ interface WithdrawFlags {
 
 /** The `withdraw` command, for local/cli.ts. */
 export function withdrawCommand(): Command {
-  return new Command("withdraw")
+  const command = new Command("withdraw")
     .description("revoke every share link to a letter (or one language, or one recipient's copies) and delete its stored documents in every revision")
     .requiredOption("--letter <id>", "the letter to withdraw (all of it, unless --locale or --recipient narrows it)", slugFlag("--letter"))
     .option("--locale <tag>", "only the documents in this language", localeFlag)
     .option("--recipient <id>", "only this recipient's copies", slugFlag("--recipient"))
-    .option("--data <dir>", "folder of letters, to say whether the data could still make what is withdrawn", "data")
-    .addOption(new Option("--bucket <name>", "withdraw from this S3 bucket (your own credentials) instead of the embedded server").env("DOCUMENTS_BUCKET"))
-    .addOption(new Option("--endpoint <url>", "S3-compatible endpoint of --bucket").env("S3_ENDPOINT"))
-    .addOption(new Option("--region <region>", "region of --bucket").env("AWS_REGION"))
-    .action(async (flags: WithdrawFlags) => {
-      if (flags.endpoint && !flags.bucket)
-        throw new LetterpressError("INVALID_REQUEST", "--endpoint (S3_ENDPOINT) is the endpoint of --bucket (DOCUMENTS_BUCKET): give --bucket too");
-      const scope: WithdrawalScope = {
-        letterId: flags.letter,
-        ...(flags.locale === undefined ? {} : { locale: flags.locale }),
-        ...(flags.recipient === undefined ? {} : { recipientId: flags.recipient }),
-      };
-      const embedded = flags.bucket ? undefined : await startEmbeddedS3({ dataDir: EMBEDDED_S3_DIR });
-      const client = embedded
-        ? createS3Client(embedded.connection)
-        : createS3Client({ region: flags.region ?? DEFAULTS.region, ...(flags.endpoint ? { endpoint: flags.endpoint, forcePathStyle: true } : {}) });
-      const bucket = embedded ? embedded.bucket : (flags.bucket as string);
-      const encryption = embedded ? undefined : { mode: "SSE-S3" as const };
-      try {
-        const outcome = await withdraw(scope, {
-          documents: new S3DocumentStore({ client, bucket, maxPresignExpirySeconds: DEFAULTS.urlLifetime.maxSeconds, encryption }),
-          shares: new S3ShareStore({ client, bucket, encryption }),
-          revokedBy: `withdraw by ${userInfo().username}`,
-        });
-        const where = embedded ? `the embedded S3 (${EMBEDDED_S3_DIR})` : `s3://${bucket}`;
-        console.log(`withdrew ${describeScope(scope)} from ${where}:`);
-        console.log(
-          `  share links revoked: ${outcome.revokedShares.length}${outcome.alreadyRevokedShares.length ? ` (${outcome.alreadyRevokedShares.length} were revoked already)` : ""}`,
-        );
-        console.log(`  documents deleted: ${outcome.documents.length} (and ${outcome.records.length} records of them)`);
-        if (outcome.manifestsRewritten.length) console.log(`  manifests rewritten without them: revisions ${outcome.manifestsRewritten.join(", ")}`);
-        for (const key of outcome.documents) console.log(`    ${key}`);
-        const letters = embedded ? new DirectoryLetterSource(resolve(flags.data)) : new S3LetterSource(client, bucket, DEFAULTS.dataPrefix);
-        const still = await stillInData(letters, scope, embedded ? `${flags.data.replace(/\/$/, "")}/` : `s3://${bucket}/${DEFAULTS.dataPrefix}`);
-        if (still) console.error(`warning: ${still}`);
-      } finally {
-        client.destroy();
-        await embedded?.stop();
-      }
-    });
+    .option("--data <dir>", "folder of letters, to say whether the data could still make what is withdrawn", "data");
+  return withBucketFlags(command, "withdraw from this S3 bucket (your own credentials) instead of the embedded server").action(async (flags: WithdrawFlags) => {
+    checkBucketFlags(flags);
+    const scope: WithdrawalScope = {
+      letterId: flags.letter,
+      ...(flags.locale === undefined ? {} : { locale: flags.locale }),
+      ...(flags.recipient === undefined ? {} : { recipientId: flags.recipient }),
+    };
+    const embedded = flags.bucket ? undefined : await startEmbeddedS3({ dataDir: EMBEDDED_S3_DIR });
+    const client = embedded
+      ? createS3Client(embedded.connection)
+      : createS3Client({ region: flags.region ?? DEFAULTS.region, ...(flags.endpoint ? { endpoint: flags.endpoint, forcePathStyle: true } : {}) });
+    const bucket = embedded ? embedded.bucket : (flags.bucket as string);
+    const encryption = embedded ? undefined : { mode: "SSE-S3" as const };
+    try {
+      const outcome = await withdraw(scope, {
+        documents: new S3DocumentStore({ client, bucket, maxPresignExpirySeconds: DEFAULTS.urlLifetime.maxSeconds, encryption }),
+        shares: new S3ShareStore({ client, bucket, encryption }),
+        revokedBy: `withdraw by ${userInfo().username}`,
+      });
+      const where = embedded ? `the embedded S3 (${EMBEDDED_S3_DIR})` : `s3://${bucket}`;
+      console.log(`withdrew ${describeScope(scope)} from ${where}:`);
+      console.log(
+        `  share links revoked: ${outcome.revokedShares.length}${outcome.alreadyRevokedShares.length ? ` (${outcome.alreadyRevokedShares.length} were revoked already)` : ""}`,
+      );
+      console.log(`  documents deleted: ${outcome.documents.length} (and ${outcome.records.length} records of them)`);
+      if (outcome.manifestsRewritten.length) console.log(`  manifests rewritten without them: revisions ${outcome.manifestsRewritten.join(", ")}`);
+      for (const key of outcome.documents) console.log(`    ${key}`);
+      const letters = embedded ? new DirectoryLetterSource(resolve(flags.data)) : new S3LetterSource(client, bucket, DEFAULTS.dataPrefix);
+      const still = await stillInData(letters, scope, embedded ? `${flags.data.replace(/\/$/, "")}/` : `s3://${bucket}/${DEFAULTS.dataPrefix}`);
+      if (still) console.error(`warning: ${still}`);
+    } finally {
+      client.destroy();
+      await embedded?.stop();
+    }
+  });
 }
