@@ -3,7 +3,7 @@ import { LetterpressError } from "../core/errors";
 import { KEY_ID_PATTERN } from "./share-token";
 
 /**
- * The keys share links are signed with. `currentKeyId` signs new links; every key in `keys` verifies
+ * The keys share links are sealed with (see share-token.ts). `currentKeyId` seals new links; every key in `keys` opens
  * links, so after a rotation the previous key stays in the ring until its last link has expired
  * (at most the longest share lifetime, 90 days).
  */

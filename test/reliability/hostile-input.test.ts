@@ -14,7 +14,7 @@ import { S3LetterSource } from "../../functions/storage/s3-letter-source";
 import { flatFontDir } from "../support/lambda-env";
 import { DATA_DIR, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
 import { type FaultStack, listKeys, startFaultStack } from "./support/fault-stack";
-import { FIGURES_DIR, recordFigures } from "./support/figures";
+import { recordFigures, writeFigureFile } from "./support/figures";
 import {
   type ApiCase,
   baselinePages,
@@ -50,7 +50,7 @@ const actual: Record<string, unknown> = {};
 const timings: number[] = [];
 afterAll(() => {
   // Every outcome of this run, beside the figures: what to read when a case's expectation is in question.
-  writeFileSync(join(FIGURES_DIR, "hostile-outcomes.json"), `${JSON.stringify(actual, null, 1)}\n`);
+  writeFigureFile("hostile-outcomes.json", `${JSON.stringify(actual, null, 1)}\n`);
   recordFigures("hostile-input", {
     cases: corpus.length,
     byKind: Object.fromEntries(["letter", "api", "event", "letterId"].map((kind) => [kind, corpus.filter((testCase) => testCase.kind === kind).length])),

@@ -89,7 +89,7 @@ describe("the share routes", () => {
       const body = JSON.parse(reply.body);
       expect(body).toEqual({
         id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
-        url: expect.stringMatching(/^https:\/\/abc123\.execute-api\.us-east-1\.amazonaws\.com\/s\/k1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/),
+        url: expect.stringMatching(/^https:\/\/abc123\.execute-api\.us-east-1\.amazonaws\.com\/s\/k1\.[A-Za-z0-9_-]{39,}$/),
         expiresAt: "2026-03-05T09:00:00.000Z",
         revision: REVISION,
         follow: "pinned",
@@ -242,9 +242,11 @@ describe("the share routes", () => {
     it("answers a tampered, foreign or truncated link with a 404 page in the reader's language", async () => {
       const created = await share();
       const token = tokenOf(created.url);
-      const [kid, body, signature] = token.split(".") as [string, string, string];
-      const tampered = `${kid}.${Buffer.from(Buffer.from(body, "base64url").toString().replace('"fr"', '"en"')).toString("base64url")}.${signature}`;
-      const cases = [tampered, `k9.${body}.${signature}`, token.slice(0, -5), "x".repeat(5000), ""];
+      const [kid, body] = token.split(".") as [string, string];
+      const bytes = Buffer.from(body, "base64url");
+      bytes.writeUInt8(bytes.readUInt8(20) ^ 1, 20);
+      const tampered = `${kid}.${bytes.toString("base64url")}`;
+      const cases = [tampered, `k9.${body}`, token.slice(0, -5), "x".repeat(5000), ""];
       for (const presented of cases) {
         const page = await refusal(presented);
         expect([page.status, page.lang]).toEqual([404, "es"]); // de is not served; es is the reader's next choice
@@ -277,9 +279,9 @@ describe("the share routes", () => {
       time.advanceSeconds(4 * DAY_SECONDS);
       await handlers[SHARE_ROUTES.open](openEvent(token));
       await handlers[SHARE_ROUTES.open](openEvent(`${token}x`));
-      const [, payload, signature] = token.split(".") as [string, string, string];
+      const [, sealed] = token.split(".") as [string, string];
       const reported = events.text() + errors.map((error) => `${String(error)} ${JSON.stringify(error)}`).join("\n");
-      for (const secret of [token, payload, signature]) expect(reported).not.toContain(secret);
+      for (const secret of [token, sealed, sealed.slice(0, 24), sealed.slice(-24)]) expect(reported).not.toContain(secret);
       expect(events.lines.filter((line) => line.fields["shareId"] === created.id).map((line) => line.fields["outcome"])).toEqual(["created", "served", "EXPIRED"]);
     });
   });

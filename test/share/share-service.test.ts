@@ -52,7 +52,7 @@ describe("the share service, over the embedded S3", () => {
         createdAt: START.toISOString(),
         expiresAt: created.expiresAt.toISOString(),
       });
-      expect(JSON.stringify(stored)).not.toContain(created.token.split(".")[2]);
+      expect(JSON.stringify(stored)).not.toContain(created.token.split(".")[1]);
       expect(events.lines).toEqual([
         {
           level: "info",
@@ -147,15 +147,15 @@ describe("the share service, over the embedded S3", () => {
     it("refuses a tampered or foreign link without trusting anything in it", async () => {
       const { service, events } = shareServiceOn(harness);
       const created = await service.create(request());
-      const [kid, body, signature] = created.token.split(".") as [string, string, string];
-      const tampered = `${kid}.${body}.${signature.startsWith("A") ? "B" : "A"}${signature.slice(1)}`;
+      const [kid, body] = created.token.split(".") as [string, string];
+      const tampered = `${kid}.${body.slice(0, -1)}${body.endsWith("A") ? "Q" : "A"}`;
       expect(await service.resolve(tampered)).toEqual({ outcome: "refused", reason: "TAMPERED", locale: undefined });
-      expect(await service.resolve(`k7.${body}.${signature}`)).toEqual({ outcome: "refused", reason: "UNKNOWN_KEY", locale: undefined });
+      expect(await service.resolve(`k7.${body}`)).toEqual({ outcome: "refused", reason: "UNKNOWN_KEY", locale: undefined });
       expect(await service.resolve("not-a-token")).toEqual({ outcome: "refused", reason: "MALFORMED", locale: undefined });
       const refusals = events.lines.filter((line) => line.message === "share refused");
       expect(refusals.map((line) => line.fields)).toEqual([{ outcome: "TAMPERED" }, { keyId: "k7", outcome: "UNKNOWN_KEY" }, { outcome: "MALFORMED" }]);
       expect(events.text()).not.toContain(body);
-      expect(events.text()).not.toContain(signature);
+      expect(events.text()).not.toContain(body.slice(-24));
     });
 
     it("keeps serving the revision shared when pinned, and the newest one when following the latest", async () => {
