@@ -72,7 +72,12 @@ function referencesOf(sources: Readonly<Record<string, string>>, prepared: Prepa
     const { paths, calls, dynamicKeys } = prepared?.templates[templateKey(source)] ?? sourceReferences(source);
     for (const path of paths) references.paths.add(path);
     for (const call of calls)
-      references.messageKeys.set(call.key, { calls: [...(references.messageKeys.get(call.key)?.calls ?? []), { where: file, arguments: new Set(call.arguments) }] });
+      references.messageKeys.set(call.key, {
+        calls: [
+          ...(references.messageKeys.get(call.key)?.calls ?? []),
+          { where: file, at: call.line === undefined ? undefined : { line: call.line, column: call.column ?? 1 }, arguments: new Set(call.arguments) },
+        ],
+      });
     references.dynamicKeys ||= dynamicKeys;
   }
   return references;
