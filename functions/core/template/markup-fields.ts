@@ -1,13 +1,16 @@
+import Handlebars from "handlebars";
 import { parseFragment } from "parse5";
 import type { DefaultTreeAdapterTypes } from "parse5";
+import { readableSkeletonOf } from "./template-markup";
 import { type ContextModel, type FieldRead, followed, walkTemplateFields } from "./template-walk";
 
 /**
  * Which fields of the letter's view a template prints as markup (`{{{title}}}`, `{{& title}}`, or as
  * an argument of a helper printed so), and the text of such a field where only text can go: the
  * HTML `<title>` and description, the PDF's /Title, /Author, /Subject and /Keywords (and their XMP),
- * the running title, the download's file name and the title the letters page shows. Those places
- * printed `<em>now</em>` literally, tags and all, when the letter itself set the word in italics.
+ * the running title, the download's file name, the title the letters page shows, and an HTML
+ * attribute a `{{ }}` puts it into (`title="{{title}}"`). Those places printed `<em>now</em>`
+ * literally, tags and all, when the letter itself set the word in italics.
  */
 
 /** A field of unknown context printed as markup: recorded by its last name (`*.name`), so a field of that name is taken as markup. */
@@ -77,4 +80,103 @@ export function textOfMarkup(markup: string): string {
   };
   visit(parseFragment(markup).childNodes);
   return text.replace(/[ \t\n\f\r]+/g, " ").trim();
+}
+
+/**
+ * The helper the engine registers to print a markup field's text (`textOfMarkup`) where a
+ * `{{ }}` stands in an HTML attribute. A name no template may call: the helper check refuses it.
+ */
+export const ATTRIBUTE_TEXT_HELPER = "letterpressAttributeText";
+
+/** `line:column` (from 1) of a path expression, as the walk and the rewrite name it. */
+const placeOf = (path: hbs.AST.PathExpression) => `${path.loc.start.line}:${path.loc.start.column + 1}`;
+
+/** The `line:column` (from 1) of each `{{ }}` of a source that stands inside an HTML attribute (`title="{{x}}"`, `alt={{x}}`). */
+function mustachesInAttributes(source: string): Set<string> {
+  const skeleton = readableSkeletonOf(source);
+  const places = new Set<string>();
+  if (!skeleton) return places;
+  const ranges: [number, number][] = [];
+  const visit = (nodes: readonly Node[]) => {
+    for (const node of nodes) {
+      if (!("tagName" in node)) continue;
+      for (const range of Object.values(node.sourceCodeLocation?.attrs ?? {})) ranges.push([range.startOffset, range.endOffset]);
+      visit(node.childNodes);
+    }
+  };
+  visit(parseFragment(skeleton.text, { sourceCodeLocationInfo: true }).childNodes);
+  for (const placeholder of skeleton.placeholders)
+    if (ranges.some(([start, end]) => placeholder.at >= start && placeholder.at < end)) places.add(`${placeholder.line}:${placeholder.column + 1}`);
+  return places;
+}
+
+/**
+ * Where letter.hbs and its partials put a markup field into an HTML attribute: the `line:column` of
+ * each path expression (printed, or a helper's argument) that reads, in some context it is walked
+ * in, a field the template prints unescaped elsewhere (`unescapedViewFields`), by source:
+ * `letter`, or `partials/<name>`. An attribute takes text only; there the field's tags would show as
+ * text (`title="Safe <em>now</em>"`), so `withMarkupFieldsAsText` gives it the field's text instead.
+ * Empty when no source prints a field unescaped.
+ */
+export function markupFieldsInAttributes(letter: string, partials: Readonly<Record<string, string>>): Map<string, Set<string>> {
+  const found = new Map<string, Set<string>>();
+  // No field is printed as markup without {{{ }}} or {{& }}: most templates need no walk.
+  if (![letter, ...Object.values(partials)].some((source) => /\{\{~?\s*(\{|&)/.test(source))) return found;
+  const reads: { file: string; path: hbs.AST.PathExpression; mustache: hbs.AST.MustacheStatement; field: string | undefined }[] = [];
+  const fields = new Set<string>();
+  walkTemplateFields(
+    { file: "letter", source: letter },
+    Object.fromEntries(Object.entries(partials).map(([name, source]) => [name, { file: `partials/${name}`, source }])),
+    VIEW_PATHS,
+    (read) => {
+      const field = viewPathOf(read);
+      if (field !== undefined && !read.mustache.escaped) fields.add(field);
+      reads.push({ file: read.file, path: read.expression, mustache: read.mustache, field });
+    },
+  );
+  const sources: Record<string, string> = { letter, ...Object.fromEntries(Object.entries(partials).map(([name, source]) => [`partials/${name}`, source])) };
+  const inAttributes = new Map<string, Set<string>>();
+  for (const { file, path, mustache, field } of reads) {
+    if (field === undefined || !isMarkupField(fields, field)) continue;
+    let attributes = inAttributes.get(file);
+    if (!attributes) inAttributes.set(file, (attributes = mustachesInAttributes(sources[file] ?? "")));
+    if (!attributes.has(`${mustache.loc.start.line}:${mustache.loc.start.column + 1}`)) continue;
+    found.set(file, (found.get(file) ?? new Set()).add(placeOf(path)));
+  }
+  return found;
+}
+
+/**
+ * A source's syntax tree with each path expression at `places` (`markupFieldsInAttributes`) read
+ * through ATTRIBUTE_TEXT_HELPER: `{{title}}` and `{{{title}}}` become `{{letterpressAttributeText
+ * title}}`, escaped as any text (`{{{ }}}` included: the text of markup may hold a `"`), and a
+ * helper's argument `name=title` becomes `name=(letterpressAttributeText title)`.
+ */
+export function withMarkupFieldsAsText(source: string, places: ReadonlySet<string>): hbs.AST.Program {
+  const tree = Handlebars.parse(source);
+  const asText = (path: hbs.AST.PathExpression): hbs.AST.SubExpression => ({
+    type: "SubExpression",
+    path: { type: "PathExpression", data: false, depth: 0, parts: [ATTRIBUTE_TEXT_HELPER], original: ATTRIBUTE_TEXT_HELPER, loc: path.loc } as hbs.AST.PathExpression,
+    params: [path],
+    hash: undefined as unknown as hbs.AST.Hash,
+    loc: path.loc,
+  });
+  const read = (expression: hbs.AST.Expression): hbs.AST.Expression =>
+    expression.type === "PathExpression" && places.has(placeOf(expression as hbs.AST.PathExpression)) ? asText(expression as hbs.AST.PathExpression) : expression;
+  class Rewrite extends Handlebars.Visitor {
+    override MustacheStatement(mustache: hbs.AST.MustacheStatement): void {
+      if (mustache.params.length === 0 && !mustache.hash) {
+        if (mustache.path.type === "PathExpression" && places.has(placeOf(mustache.path as hbs.AST.PathExpression))) {
+          mustache.params = [mustache.path as hbs.AST.PathExpression];
+          mustache.path = asText(mustache.path as hbs.AST.PathExpression).path;
+          mustache.escaped = true;
+        }
+        return;
+      }
+      mustache.params = mustache.params.map(read);
+      for (const pair of mustache.hash?.pairs ?? []) pair.value = read(pair.value);
+    }
+  }
+  new Rewrite().accept(tree);
+  return tree;
 }
