@@ -342,7 +342,14 @@ export interface CatalogLayout {
 /** One place that prints a message: a source file (or the code), and the argument names it passes (`{{t "key" name=...}}`). */
 export interface MessageCall {
   where: string;
+  /** Where in the source file the `{{t}}` stands (from 1); none for the code, or a call prepared without it. */
+  at?: { line: number; column: number } | undefined;
   arguments: ReadonlySet<string>;
+}
+
+/** `partials/body.hbs line 3, column 5`: the place a call stands, as problems name it. */
+function placeOf(call: MessageCall): string {
+  return call.at ? `${call.where} line ${call.at.line}, column ${call.at.column}` : call.where;
 }
 
 /** A message key the template prints: every place that prints it, the first first. */
@@ -396,7 +403,7 @@ export function checkTemplateCatalogs(
   for (const locale of locales) {
     const catalog = catalogs[locale] ?? {};
     const held = new Set(written(locale));
-    for (const [key, { calls }] of printed) if (!held.has(key)) problems.push(`${file(locale)}: ${key}: missing; ${calls[0]!.where} prints it`);
+    for (const [key, { calls }] of printed) if (!held.has(key)) problems.push(`${file(locale)}: ${key}: missing; ${placeOf(calls[0]!)} prints it`);
     for (const [key, message] of Object.entries(catalog)) {
       let used: Set<string>;
       try {

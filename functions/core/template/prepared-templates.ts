@@ -50,8 +50,8 @@ export interface PreparedTemplate {
   spec: TemplateSpecification;
   /** First parts of the source's path expressions (the view's fields it reads). */
   paths: readonly string[];
-  /** Its `{{t "key"}}` calls in order, each with the names of the arguments it passes. */
-  calls: readonly { key: string; arguments: readonly string[] }[];
+  /** Its `{{t "key"}}` calls in order, each with the names of the arguments it passes and where it stands (a bundle of before has no position). */
+  calls: readonly { key: string; arguments: readonly string[]; line?: number; column?: number }[];
   /** Whether a `{{t}}` of it names its key other than by a string literal. */
   dynamicKeys: boolean;
   /** Its markup was checked against the vocabulary (template-markup.ts) and had no problem: not checked again. */

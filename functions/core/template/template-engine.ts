@@ -9,7 +9,7 @@ import { type CatalogLayout, checkTemplateCatalogs, type MessageCatalog, Message
 import { type PreparedTemplates, preparedMessage, TEMPLATE_COMPILE_OPTIONS, templateKey } from "./prepared-templates";
 import { sourceReferences } from "./template-references";
 import { unknownViewFieldProblems } from "./view-fields";
-import { isMarkupField, textOfMarkup, unescapedViewFields } from "./markup-fields";
+import { ATTRIBUTE_TEXT_HELPER, isMarkupField, markupFieldsInAttributes, textOfMarkup, unescapedViewFields, withMarkupFieldsAsText } from "./markup-fields";
 import type { Paper } from "../style/document-stylesheets";
 import { effectivePaper, type TemplatePageSize, templatePageSize } from "./template-page-size";
 import { FORBIDDEN_HELPERS, unknownHelperProblems } from "./template-helpers";
@@ -72,7 +72,12 @@ function referencesOf(sources: Readonly<Record<string, string>>, prepared: Prepa
     const { paths, calls, dynamicKeys } = prepared?.templates[templateKey(source)] ?? sourceReferences(source);
     for (const path of paths) references.paths.add(path);
     for (const call of calls)
-      references.messageKeys.set(call.key, { calls: [...(references.messageKeys.get(call.key)?.calls ?? []), { where: file, arguments: new Set(call.arguments) }] });
+      references.messageKeys.set(call.key, {
+        calls: [
+          ...(references.messageKeys.get(call.key)?.calls ?? []),
+          { where: file, at: call.line === undefined ? undefined : { line: call.line, column: call.column ?? 1 }, arguments: new Set(call.arguments) },
+        ],
+      });
     references.dynamicKeys ||= dynamicKeys;
   }
   return references;
@@ -124,6 +129,9 @@ export class TemplateEngine {
   /** The view fields letter.hbs and its partials print unescaped, found on first use (markup-fields.ts). */
   private markupFields: ReadonlySet<string> | undefined;
 
+  /** Where a source puts such a field into an HTML attribute, by source (`letter`, `partials/<name>`): compiled to print its text there. */
+  private markupInAttributes = new Map<string, Set<string>>();
+
   /**
    * A field of the letter's view (`title`, `signatories.name`) as text, for the places only text can
    * go (a page's `<title>`, the PDF's /Title, a file name): the text the letter shows of it, without
@@ -159,6 +167,8 @@ export class TemplateEngine {
       context.printed?.(key, text);
       return text;
     });
+    // A markup field in an attribute (`title="{{title}}"`) prints its text, as the other text-only places do (markup-fields.ts).
+    this.handlebars.registerHelper(ATTRIBUTE_TEXT_HELPER, (value: unknown) => textOfMarkup(String(value ?? "")));
     // Every source that does not parse is named at once, with its file, line and column.
     const syntax = [
       ...Object.entries(set.partials).map(([name, source]) => this.syntaxProblem(`partials/${name}.hbs`, source)),
@@ -231,6 +241,7 @@ export class TemplateEngine {
       const catalogs = this.catalogProblems(printedMessages(references.messageKeys), references.dynamicKeys || unreadable);
       throw new LetterpressError("TEMPLATE_ERROR", [...(set.problems ?? []), ...syntax, ...markup, ...partials, ...catalogs].join("\n"));
     }
+    this.markupInAttributes = markupFieldsInAttributes(set.templates["letter"] ?? "", set.partials);
     for (const [name, source] of Object.entries(set.partials)) {
       const compiled = this.compileOrThrow(`partials/${name}`, source);
       const file = `partials/${name}.hbs`;
@@ -299,13 +310,17 @@ export class TemplateEngine {
 
   private compileOrThrow(name: string, source: string): Handlebars.TemplateDelegate {
     // Precompiled at bundling time from this very source (the key is its hash): Handlebars' parse and code generation skipped.
-    const precompiled = this.prepared?.templates[templateKey(source)];
+    // Not a source that puts a markup field into an attribute: that one is compiled to print the field's text there.
+    const asText = this.markupInAttributes.get(name);
+    const precompiled = asText ? undefined : this.prepared?.templates[templateKey(source)];
     if (precompiled) return this.handlebars.template(precompiled.spec);
     const options = { ...TEMPLATE_COMPILE_OPTIONS, knownHelpers: { ...TEMPLATE_COMPILE_OPTIONS.knownHelpers } };
     try {
-      const template = this.handlebars.compile(source, options);
+      // A tree each: Handlebars' compiler marks the tree it reads.
+      const input = () => (asText ? withMarkupFieldsAsText(source, asText) : source);
+      const template = this.handlebars.compile(input(), options);
       // compile() is lazy: a template that does not parse would otherwise fail on first render.
-      this.handlebars.precompile(source, options);
+      this.handlebars.precompile(input(), options);
       return template;
     } catch (error) {
       throw new TemplateError(name, "*", (error as Error).message, { cause: error });

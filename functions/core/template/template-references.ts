@@ -4,8 +4,8 @@ import Handlebars from "handlebars";
 export interface SourceReferences {
   /** First parts of every path expression (the view's fields, wherever they stand), in order of first use. */
   paths: string[];
-  /** Every `{{t "key"}}` call, in order, with the names of the arguments it passes. */
-  calls: { key: string; arguments: string[] }[];
+  /** Every `{{t "key"}}` call, in order, with the names of the arguments it passes and where it stands (from 1). */
+  calls: { key: string; arguments: string[]; line: number; column: number }[];
   /** Whether a `{{t}}` names its key other than by a string literal (from data). */
   dynamicKeys: boolean;
 }
@@ -25,7 +25,12 @@ export function sourceReferences(source: string): SourceReferences {
       dynamicKeys = true;
       return;
     }
-    calls.push({ key: (key as hbs.AST.StringLiteral).value, arguments: [...new Set((call.hash?.pairs ?? []).map((pair) => pair.key))] });
+    calls.push({
+      key: (key as hbs.AST.StringLiteral).value,
+      arguments: [...new Set((call.hash?.pairs ?? []).map((pair) => pair.key))],
+      line: call.loc.start.line,
+      column: call.loc.start.column + 1,
+    });
   };
   class Collector extends Handlebars.Visitor {
     override PathExpression(path: hbs.AST.PathExpression): void {

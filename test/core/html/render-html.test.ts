@@ -242,7 +242,7 @@ describe("the template engine", () => {
     const { ["closing.valediction"]: _dropped, ["footer.page"]: _label, ...catalog } = set.catalogs.fr!;
     expect(() => new TemplateEngine({ ...set, catalogs: { ...set.catalogs, fr: catalog } })).toThrow(
       "templates/un-security-council/messages/fr.json: footer.page: missing; the page label (--page-label) prints it\n" +
-        "templates/un-security-council/messages/fr.json: closing.valediction: missing; partials/body.hbs prints it",
+        "templates/un-security-council/messages/fr.json: closing.valediction: missing; partials/body.hbs line 7, column 20 prints it",
     );
   });
 

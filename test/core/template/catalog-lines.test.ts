@@ -53,7 +53,7 @@ describe("catalog problems name their line", () => {
     expect(await problems()).toEqual(
       expect.arrayContaining([
         `fr.json line ${fr["signatories.heading"]}, column 3: signatories.heading: expected an ICU message string, got 3`,
-        "fr.json: sources.heading: missing; partials/sources.hbs prints it",
+        "fr.json: sources.heading: missing; partials/sources.hbs line 4, column 26 prints it",
         expect.stringMatching(new RegExp(`^fr\\.json line ${fr["footer.page"]}, column 3: footer\\.page: malformed ICU message \\(.*at column \\d+ of the message`)),
         `fr.json line ${fr["letter.extra"]}, column 3: letter.extra: unexpected key; no source of the template prints it and messages/en.json lacks it: remove it (or print it, and add it to every catalog)`,
         `de.json line ${de["letter.extra"]}, column 3: letter.extra: unexpected key; no source of the template prints it and messages/en.json lacks it: remove it (or print it, and add it to every catalog)`,

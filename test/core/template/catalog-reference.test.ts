@@ -51,7 +51,9 @@ describe("the reference of a template's catalogs is what the template prints", (
 
   it("a key a partial prints, removed from the source language and one other, is missing in those two only", async () => {
     const problems = await problemsOf("un-security-council", drop("closing.valediction", "en", "ar"));
-    expect(problems).toEqual(["ar", "en"].map((locale) => `templates/un-security-council/messages/${locale}.json: closing.valediction: missing; partials/body.hbs prints it`));
+    expect(problems).toEqual(
+      ["ar", "en"].map((locale) => `templates/un-security-council/messages/${locale}.json: closing.valediction: missing; partials/body.hbs line 7, column 20 prints it`),
+    );
   });
 
   it("a key nothing prints, removed from one catalog, is unexpected where it remains; removed everywhere, nothing is said", async () => {
@@ -105,7 +107,9 @@ describe("the reference of a template's catalogs is what the template prints", (
   it("when a {{t}} names its key from data, every catalog needs every key of the others", async () => {
     const problems = await problemsOf("parliamentary-committee", drop("letterhead.logo", "fr"), { partials: { extra: "<p>{{t title}}</p>" } });
     // letterhead.logo is printed by a literal key too: missing in fr, by the partial that prints it.
-    expect(problems).toEqual([expect.stringMatching(/^templates\/parliamentary-committee\/messages\/fr\.json: letterhead\.logo: missing; partials\/letterhead\.hbs prints it$/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^templates\/parliamentary-committee\/messages\/fr\.json: letterhead\.logo: missing; partials\/letterhead\.hbs line 2, column 49 prints it$/),
+    ]);
     const extra = await problemsOf(
       "parliamentary-committee",
       (catalogs) => {

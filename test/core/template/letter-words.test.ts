@@ -57,12 +57,12 @@ describe("a template's catalogs", () => {
     const set = await loadTemplateSet(TEMPLATES_DIR, "parliamentary-committee");
     const { ["signatories.signature"]: _dropped, ...german } = set.catalogs.de!;
     expect(() => new TemplateEngine({ ...set, catalogs: { ...set.catalogs, de: german } })).toThrow(
-      "templates/parliamentary-committee/messages/de.json: signatories.signature: missing; partials/signatories.hbs prints it",
+      "templates/parliamentary-committee/messages/de.json: signatories.signature: missing; partials/signatories.hbs line 7, column 74 prints it",
     );
     // A key printed in a subexpression counts too.
     const partials = { ...set.partials, letterhead: '<header class="letterhead"><p class="sender">{{sender}} {{#if (t "letterhead.extra")}}x{{/if}}</p></header>' };
     expect(() => new TemplateEngine({ ...set, partials })).toThrow(
-      "templates/parliamentary-committee/messages/de.json: letterhead.extra: missing; partials/letterhead.hbs prints it\ntemplates/parliamentary-committee/messages/en.json: letterhead.extra: missing; partials/letterhead.hbs prints it",
+      "templates/parliamentary-committee/messages/de.json: letterhead.extra: missing; partials/letterhead.hbs line 1, column 63 prints it\ntemplates/parliamentary-committee/messages/en.json: letterhead.extra: missing; partials/letterhead.hbs line 1, column 63 prints it",
     );
   });
 });
