@@ -1,3 +1,4 @@
+import { closestNames } from "./closest-names";
 import { LetterpressError } from "./core/errors";
 import { canonicalLocale, type LocaleId } from "./core/locales";
 import type { DocumentStore } from "./storage/document-store";
@@ -86,7 +87,8 @@ function otherScriptsOf(known: readonly string[], asked: string): string[] {
  * What is wrong with a language asked for, against the languages there are (`undefined`: not known
  * here); undefined when it is one of them, as written. Written another way (`EN`, `pt_br`, `pt-br`):
  * the tag is suggested. A language not there: the ones of the same language and script, in no other
- * region, are suggested (`en` for `en-GB`; none for `zh-Hant` when only `zh` is there). The languages there are follow, when known.
+ * region, are suggested (`en` for `en-GB`; none for `zh-Hant` when only `zh` is there), else the same
+ * language in another script, else a near miss of another language's tag (`jp` for `ja`: closest-names.ts). The languages there are follow, when known.
  */
 export function localeProblem(written: string, available: Iterable<string> | undefined, wording: LocaleWording): string | undefined {
   const tag = readWrittenLocale(written);
@@ -101,10 +103,21 @@ export function localeProblem(written: string, available: Iterable<string> | und
   }
   const standIns = known.filter((locale) => standsInFor(locale, tag));
   const otherScripts = standIns.length > 0 ? [] : otherScriptsOf(known, tag);
+  // Last, a mistyped language (`jp` for `ja`), as for letter ids: a near miss among the other languages'
+  // tags only, so the same language in another region (`pt-BR` for `pt-PT`) is still never suggested.
+  const language = new Intl.Locale(tag).language;
+  const nearMisses =
+    standIns.length > 0 || otherScripts.length > 0
+      ? []
+      : closestNames(
+          tag,
+          known.filter((locale) => new Intl.Locale(locale).language !== language),
+        );
   const inScript = (locale: string) => `${wording.suggested(locale)} (${scriptOf(locale)})`;
+  const meant = standIns.length > 0 ? standIns : nearMisses;
   const suggestion =
-    standIns.length > 0
-      ? `; did you mean ${standIns.map(wording.suggested).join(" or ")}?`
+    meant.length > 0
+      ? `; did you mean ${meant.map(wording.suggested).join(" or ")}?`
       : otherScripts.length > 0
         ? `; ${wording.owner.has} it in another script than ${tag}'s ${scriptOf(tag)}: ${otherScripts.map(inScript).join(" or ")}`
         : "";

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documents";
 import { formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
-import { SLUG_PATTERN } from "../functions/core/letter/schema";
+import { closestNames } from "../functions/closest-names";
 import { DirectoryLetterSource, type LetterSource, readingOnce } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
 import { lockExportDirectory } from "./export-lock";
@@ -61,7 +61,8 @@ function repeatable<T>(parse: (value: string) => T[], byDefault?: readonly T[]) 
 const DEFAULT_FORMATS: DocumentFormat[] = [...DOCUMENT_FORMATS];
 
 const isFormat = (value: string): value is DocumentFormat => (DOCUMENT_FORMATS as readonly string[]).includes(value);
-const isSlug = (value: string): value is string => SLUG_PATTERN.test(value);
+/** A letter id as a person may write it: an id's characters in any case, and `_` (an id's are lowercase, with `-`). */
+const isWrittenLetterId = (value: string): value is string => /^[A-Za-z0-9_-]{1,64}$/.test(value);
 
 // Local runs may be on Node 20, which the pinned AWS SDK supports; its notice about future releases is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -115,7 +116,8 @@ withStorageFlags(
     .option(
       "--letter <ids>",
       "letter ids, comma-separated or the flag repeated (default: every letter)",
-      repeatable(listOf("letter id", isSlug, "lowercase ids such as unsc-dprk-2015")),
+      // Any case and `_` pass here: the check against the data suggests the id it has (checkAskedLetters).
+      repeatable(listOf("letter id", isWrittenLetterId, "letter ids such as unsc-dprk-2015")),
     )
     .option(
       "--locale <locales>",
@@ -146,8 +148,8 @@ withStorageFlags(
   // Every argument is checked before the embedded S3 server starts (fresh7 item 14): a refused run
   // neither starts a server nor says where it would have stored. First the --data folder itself.
   await checked.listLetters();
-  await checkExplicitPaper(checked, flags, command, flags.letter);
   if (flags.letter) await checkAskedLetters(checked, flags.letter, flags.data);
+  await checkExplicitPaper(checked, flags, command, flags.letter);
   // Asked languages are checked against the data before anything renders: a tag written another way
   // (EN, pt_br) or a language the letters lack is named with the tag the data has.
   const dataLocales = flags.locale ? await languagesOfData(checked, flags.letter) : undefined;
@@ -327,7 +329,9 @@ async function mailMergeWarnings(letters: LetterSource, flags: CommonFlags, lett
 
 /**
  * `--letter` ids the data has no letter for are refused before anything renders (exit 2), as unknown
- * `--locale` tags are, naming the letters there are; a folder the reader skipped says why.
+ * `--locale` tags are, naming the letters there are, with the ones it most likely meant first (the
+ * id in another case, `WATER-APPEAL`, or a near miss, `unsc-dprk2015`: closest-names.ts); a folder
+ * the reader skipped says why.
  */
 async function checkAskedLetters(letters: LetterSource, letterIds: readonly string[], dataDir: string): Promise<void> {
   const listing = await letters.listLetters();
@@ -335,7 +339,9 @@ async function checkAskedLetters(letters: LetterSource, letterIds: readonly stri
     .filter((letterId) => !listing.letterIds.includes(letterId))
     .map((letterId) => {
       const skipped = listing.warnings.find((warning) => warning.file === `${letterId}/` || warning.file === letterId);
-      return `--letter ${letterId}: no letter "${letterId}" in ${dataDir}${skipped ? ` (${skipped.file}: ${skipped.message})` : ""}; the letters there: ${listing.letterIds.join(", ")}`;
+      const meant = closestNames(letterId, listing.letterIds);
+      const suggestion = meant.length > 0 ? `; did you mean ${meant.map((id) => `--letter ${id}`).join(" or ")}?` : "";
+      return `--letter ${letterId}: no letter "${letterId}" in ${dataDir}${skipped ? ` (${skipped.file}: ${skipped.message})` : ""}; the letters there: ${listing.letterIds.join(", ")}${suggestion}`;
     });
   if (problems.length > 0) throw new LetterpressError("UNKNOWN_LETTER", problems.join("\n"));
 }

@@ -29,6 +29,7 @@ import { RenderService } from "../functions/render/render-service";
 import { createS3Client } from "../functions/storage/s3-client";
 import { S3DocumentStore, type ServerSideEncryption } from "../functions/storage/s3-document-store";
 import { dataBackedStore } from "../functions/storage/data-backed-store";
+import { letterFolderStamp } from "./letter-folder-stamp";
 import { localInvoker } from "./local-invoker";
 import { type DeadLetter, type Delivery, LocalQueue, localRenderPartQueue } from "./local-queue";
 import { startEmbeddedS3 } from "./s3/embedded-s3";
@@ -240,7 +241,7 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
     };
   };
   // Readers (downloads, share links, the letters page) see only what the data still has: storage/data-backed-store.ts.
-  const readersStore = dataBackedStore(parts.store, letters);
+  const readersStore = dataBackedStore(parts.store, letters, { stampOf: (letterId) => letterFolderStamp(parts.letters.dataDir, letterId) });
   const shares = parts.shares;
   const wireShares = async (): Promise<ShareHandlers> => {
     if (!shares) throw new Error("this runtime was made without share links");

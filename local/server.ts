@@ -155,10 +155,15 @@ function hostAndPort(value: string): { hostname: string; port: string } | undefi
  * listen on (rebinding sends the attacker's name); a state-changing request must come from no page or
  * from this server's own pages (Origin, and Sec-Fetch-Site where the browser sends it), and its body
  * must be application/json, which no page of another site can send without CORS, which we never grant.
- * `routeTakesBody`: whether the request's route and method take a body at all; a body on one that
- * takes none is left to the route's own answer (405 for a method it has not).
+ * `body.routeTakesOne`: whether the request's route and method take a body at all; a body on one that
+ * takes none is left to the route's own answer (405 for a method it has not). `body.length`: its
+ * content-length in bytes, as the caller has already read it (0 when none).
  */
-export function foreignRequestRefusal(request: IncomingMessage, listeningPort: number | undefined, routeTakesBody: boolean): ForeignRequestRefusal | undefined {
+export function foreignRequestRefusal(
+  request: IncomingMessage,
+  listeningPort: number | undefined,
+  body: { routeTakesOne: boolean; length: number },
+): ForeignRequestRefusal | undefined {
   const ours = (value: string | undefined, allowMissingPort: boolean) => {
     const parsed = value === undefined ? undefined : hostAndPort(value);
     if (parsed === undefined || !LOOPBACK_HOSTNAMES.has(parsed.hostname)) return false;
@@ -183,9 +188,8 @@ export function foreignRequestRefusal(request: IncomingMessage, listeningPort: n
       code: "FORBIDDEN_ORIGIN",
       message: `a ${request.method} is taken only from this server's own pages or from a program (no Origin); it came from ${JSON.stringify(origin ?? fetchSite ?? "")}`,
     };
-  const length = Number(request.headers["content-length"] ?? 0);
   const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-  if (routeTakesBody && length > 0 && type !== "application/json")
+  if (body.routeTakesOne && body.length > 0 && type !== "application/json")
     return {
       statusCode: 415,
       code: "UNSUPPORTED_MEDIA_TYPE",
@@ -241,7 +245,7 @@ export function createLocalServer(runtime: LocalRuntime, log: ServerLog = (line)
       const url = new URL(request.url ?? "/", "http://localhost");
       const method = request.method ?? "GET";
       const route = matchApiRoute(routedMethod(method), url.pathname);
-      const refusal = foreignRequestRefusal(request, (server.address() as AddressInfo | null)?.port, route?.methodMatches === true);
+      const refusal = foreignRequestRefusal(request, (server.address() as AddressInfo | null)?.port, { routeTakesOne: route?.methodMatches === true, length });
       if (refusal) {
         send(response, {
           statusCode: refusal.statusCode,

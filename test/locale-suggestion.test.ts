@@ -70,6 +70,16 @@ describe("what a person is told about a language asked for", () => {
     );
   });
 
+  it.each([
+    ["jp", ["en", "ja"], "ja"],
+    ["fx", ["ar", "en", "fr"], "fr"],
+    ["JP", ["en", "ja"], "ja"],
+  ])("suggests for %s, a mistyped language, the nearest tag of another language (%j): %s", (written, languages, meant) => {
+    expect(localeProblem(written, languages, FLAG_WORDING)).toBe(
+      `--locale ${written}: the letters have no ${written.toLowerCase()} translation; did you mean --locale ${meant}? (languages of the data: ${languages.join(", ")})`,
+    );
+  });
+
   it("names a language the letter lacks entirely with the languages it has", () => {
     expect(localeProblem("de", letter, REQUEST_WORDING)).toBe('locale "de": this letter has no de translation (languages of this letter: ar, en, fr, pt-BR, sr-Latn, zh, zh-Hant)');
     expect(localeProblem("de", [], REQUEST_WORDING)).toBe('locale "de": this letter has no de translation (languages of this letter: none)');

@@ -32,17 +32,22 @@ export function describeAllowedLocales(allowed: AllowedLocales): string {
 }
 
 /**
- * Scripts written right to left (Unicode's bidi class R/AL scripts), for runtimes whose `Intl.Locale`
- * has no text info: Node 20 has the `textInfo` getter, Node 22+ `getTextInfo()`, and both may be
- * dropped by a build without full ICU.
+ * Scripts written right to left: the ISO 15924 codes whose letters are of Unicode bidi class R or AL
+ * (UAX #9; Scripts.txt x DerivedBidiClass.txt, as CLDR's scriptMetadata.txt marks them RTL), up to
+ * Unicode 17 (Garay, Sidetic), plus `Aran` (Nastaliq, an ISO 15924 variant of Arabic) and Syriac's
+ * variants. test/core/locales.test.ts checks the table against the runtime's Unicode data both ways.
  */
-const RTL_SCRIPTS = new Set([
+export const RTL_SCRIPTS: ReadonlySet<Script> = new Set([
   "Adlm",
   "Arab",
   "Aran",
   "Armi",
   "Avst",
+  "Chrs",
   "Cprt",
+  "Elym",
+  "Gara",
+  "Hatr",
   "Hebr",
   "Hung",
   "Khar",
@@ -50,9 +55,13 @@ const RTL_SCRIPTS = new Set([
   "Mand",
   "Mani",
   "Mend",
+  "Merc",
+  "Mero",
+  "Narb",
   "Nbat",
   "Nkoo",
   "Orkh",
+  "Ougr",
   "Palm",
   "Phli",
   "Phlp",
@@ -61,9 +70,13 @@ const RTL_SCRIPTS = new Set([
   "Rohg",
   "Samr",
   "Sarb",
+  "Sidt",
   "Sogd",
   "Sogo",
   "Syrc",
+  "Syre",
+  "Syrj",
+  "Syrn",
   "Thaa",
   "Yezi",
 ]);
@@ -100,21 +113,14 @@ export function parseLocaleId(value: string, where: string): LocaleId {
 const expectedTag = (input: unknown) => `expected a BCP 47 language tag in canonical form (e.g. en, pt-BR, zh-Hant), got ${JSON.stringify(input) ?? "nothing"}`;
 export const localeIdSchema = z.string({ error: (issue) => expectedTag(issue.input) }).refine(isLocaleId, { error: (issue) => expectedTag(issue.input) });
 
-type TextInfoLocale = Intl.Locale & { getTextInfo?: () => { direction?: string }; textInfo?: { direction?: string } };
-
-function directionOf(locale: Intl.Locale, script: Script): "ltr" | "rtl" {
-  const withInfo = locale as TextInfoLocale;
-  const direction = typeof withInfo.getTextInfo === "function" ? withInfo.getTextInfo().direction : withInfo.textInfo?.direction;
-  if (direction === "rtl" || direction === "ltr") return direction;
-  return RTL_SCRIPTS.has(script) ? "rtl" : "ltr";
-}
-
 const derived = new Map<LocaleId, LocaleInfo>();
 
 /**
- * What rendering needs to know about a language, derived from its tag through `Intl` (CLDR):
- * the script from the likely subtags (`ja` -> Jpan, `zh-Hant` -> Hant, `fa` -> Arab) and the
- * direction from the locale's text info, else from the script.
+ * What rendering needs to know about a language, derived from its tag through `Intl` (CLDR): the
+ * script is the tag's own script subtag, else the likely one (`ja` -> Jpan, `zh-Hant` -> Hant, `fa` ->
+ * Arab), and the direction is that script's (`az-Arab` and `ms-Arab` rtl, `ks-Deva` ltr). Not Intl's
+ * text info: it reads the language alone, ignoring a script subtag (`az-Arab` ltr), and has `dv`
+ * (Thaana) ltr.
  */
 export function localeInfo(locale: LocaleId): LocaleInfo {
   let info = derived.get(locale);
@@ -122,7 +128,7 @@ export function localeInfo(locale: LocaleId): LocaleInfo {
     const id = parseLocaleId(locale, "locale");
     const intlLocale = new Intl.Locale(id);
     const script = intlLocale.script ?? intlLocale.maximize().script ?? "Latn";
-    info = { id, tag: id, dir: directionOf(intlLocale, script), script };
+    info = { id, tag: id, dir: RTL_SCRIPTS.has(script) ? "rtl" : "ltr", script };
     derived.set(locale, info);
   }
   return info;

@@ -19,7 +19,7 @@ export interface LetterSource {
 }
 
 export class DirectoryLetterSource implements LetterSource {
-  constructor(private readonly dataDir: string) {}
+  constructor(readonly dataDir: string) {}
 
   listLetters(): Promise<LetterListing> {
     return listLetters(this.dataDir);

@@ -1,7 +1,8 @@
+import bidiFactory from "bidi-js";
 import { renderHtml } from "../../functions/core/html/render-html";
 import { attribute, byTag, findAll, parseDocument } from "../support/html";
 import { createEngine, loadSeedLetter } from "../support/letters";
-import { canonicalLocale, formattingLocale, isLocaleId, localeInfo, parseLocaleId } from "../../functions/core/locales";
+import { canonicalLocale, formattingLocale, isLocaleId, localeInfo, parseLocaleId, RTL_SCRIPTS } from "../../functions/core/locales";
 import { MessageFormatter } from "../../functions/core/template/message-catalog";
 import { parseCatalogFile } from "../../functions/templates/load-template-set";
 
@@ -29,22 +30,62 @@ describe("a language's script and direction, derived from its tag through Intl",
     expect(localeInfo(tag)).toEqual({ id: tag, tag, script, dir });
   });
 
-  it("falls back to the script's direction where Intl.Locale has no text info (a runtime without it)", () => {
-    const prototype = Intl.Locale.prototype as unknown as Record<string, unknown>;
-    const saved = ["getTextInfo", "textInfo"].map((name) => [name, Object.getOwnPropertyDescriptor(prototype, name)] as const);
+  it.each([
+    ["az-Arab", "Arab", "rtl"],
+    ["pa-Arab", "Arab", "rtl"],
+    ["ku-Arab", "Arab", "rtl"],
+    ["ms-Arab", "Arab", "rtl"],
+    ["uz-Arab", "Arab", "rtl"],
+    ["ur-Aran", "Aran", "rtl"],
+    ["uz-Latn", "Latn", "ltr"],
+    ["az-Latn", "Latn", "ltr"],
+    ["sr-Cyrl", "Cyrl", "ltr"],
+    ["ks-Deva", "Deva", "ltr"],
+    ["ks", "Arab", "rtl"],
+    ["pa", "Guru", "ltr"],
+    ["az", "Latn", "ltr"],
+    ["dv", "Thaa", "rtl"],
+    ["yi", "Hebr", "rtl"],
+    ["syr", "Syrc", "rtl"],
+    ["ff-Adlm", "Adlm", "rtl"],
+  ])("%s, whose script subtag (or likely script) is %s, is %s: the direction is the script's", (tag, script, dir) => {
+    expect(localeInfo(tag)).toEqual({ id: tag, tag, script, dir });
+  });
+});
+
+describe("the right-to-left scripts, against the runtime's Unicode data", () => {
+  const bidi = bidiFactory();
+  const strongRtl = (letter: string) => ["R", "AL"].includes(bidi.getBidiCharTypeName(letter));
+  /** Each script of the table this runtime's regular expressions know (`Aran` is an ISO 15924 variant, no Unicode script). */
+  const known = [...RTL_SCRIPTS].flatMap((script) => {
     try {
-      for (const [name] of saved) delete prototype[name];
-      expect(new Intl.Locale("yi") as unknown as Record<string, unknown>).not.toHaveProperty("textInfo");
-      // Tags not asked for above, so not yet cached: Yiddish (Hebrew script), Dhivehi (Thaana), Pashto (Arabic).
-      expect(["yi", "dv", "ps", "ka"].map((tag) => [localeInfo(tag).script, localeInfo(tag).dir])).toEqual([
-        ["Hebr", "rtl"],
-        ["Thaa", "rtl"],
-        ["Arab", "rtl"],
-        ["Geor", "ltr"],
-      ]);
-    } finally {
-      for (const [name, descriptor] of saved) if (descriptor) Object.defineProperty(prototype, name, descriptor);
+      return [{ script, pattern: new RegExp(`^\\p{Script=${script}}$`, "u") }];
+    } catch {
+      return [];
     }
+  });
+  const letters = function* () {
+    for (let codePoint = 0; codePoint < 0x110000; codePoint++) {
+      if (codePoint >= 0xd800 && codePoint < 0xe000) continue;
+      const letter = String.fromCodePoint(codePoint);
+      if (/^\p{L}$/u.test(letter)) yield letter;
+    }
+  };
+
+  it("knows all of the table's scripts but Aran and the Syriac variants (ISO 15924 codes, no Unicode scripts)", () => {
+    expect([...RTL_SCRIPTS].filter((script) => !known.some((entry) => entry.script === script)).sort()).toEqual(["Aran", "Syre", "Syrj", "Syrn"]);
+  });
+
+  it("has every script with a right-to-left letter (bidi class R or AL), and no script with a left-to-right one", () => {
+    const untabled = new Set<string>();
+    const leftToRightInTable = new Set<string>();
+    for (const letter of letters()) {
+      const entry = known.find(({ pattern }) => pattern.test(letter));
+      const hex = `U+${letter.codePointAt(0)!.toString(16).toUpperCase()}`;
+      if (strongRtl(letter) && entry === undefined && !/^[\p{Script=Zyyy}\p{Script=Zinh}]$/u.test(letter)) untabled.add(hex);
+      if (!strongRtl(letter) && entry !== undefined) leftToRightInTable.add(`${entry.script} ${hex}`);
+    }
+    expect({ untabled: [...untabled], leftToRightInTable: [...leftToRightInTable] }).toEqual({ untabled: [], leftToRightInTable: [] });
   });
 });
 

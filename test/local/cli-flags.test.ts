@@ -159,6 +159,17 @@ describe("--letter and --data that name nothing", () => {
     expect(run.code).toBe(2);
   });
 
+  it("suggests the letter id a --letter in another case or a near miss stands for, before any document", async () => {
+    const run = await cli(["generate", "--data", DATA_DIR, "--letter", "UNSC-DPRK-2015,committee-hearing-defender", "--format", "html", "--out", join(root, "out")]);
+    expect(run.stderr).toContain(
+      `UNKNOWN_LETTER: --letter UNSC-DPRK-2015: no letter "UNSC-DPRK-2015" in ${DATA_DIR}; the letters there: committee-hearing-defenders, unsc-dprk-2015; did you mean --letter unsc-dprk-2015?`,
+    );
+    expect(run.stderr).toContain('--letter committee-hearing-defender: no letter "committee-hearing-defender" in');
+    expect(run.stderr).toContain("did you mean --letter committee-hearing-defenders?");
+    expect(run.stdout).not.toContain("unsc-dprk-2015 en");
+    expect(run.code).toBe(2);
+  });
+
   it("says a --data folder that does not exist is no such folder", async () => {
     const run = await cli(["generate", "--data", join(root, "nowhere"), "--format", "html", "--out", join(root, "out")]);
     expect(run.stderr).toContain(`INVALID_DATA: ${join(root, "nowhere")}: cannot read the data directory (no such folder); expected a folder of letters`);

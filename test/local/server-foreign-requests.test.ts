@@ -1,4 +1,6 @@
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, IncomingMessage } from "node:http";
+import { Socket } from "node:net";
+import { foreignRequestRefusal } from "../../local/server";
 import { SEED_LETTER } from "../support/letters";
 import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
 
@@ -96,5 +98,30 @@ describe("the local server refuses requests other web pages make", () => {
       const reply = await send(running.baseUrl, "POST", sharePath, { host: own, "content-type": "application/json; charset=utf-8", ...headers }, "{}");
       expect(reply.status).toBe(201);
     }
+  });
+});
+
+/**
+ * The refusal reads the body's length its caller has parsed (once, for the size limit) rather than
+ * parsing content-length again: a request as Node builds it, with the length given beside it.
+ */
+describe("foreignRequestRefusal takes the body's length from its caller", () => {
+  const postOf = (headers: Record<string, string>) => {
+    const incoming = new IncomingMessage(new Socket());
+    incoming.method = "POST";
+    incoming.headers = { host: "127.0.0.1:8080", ...headers };
+    return incoming;
+  };
+
+  it("refuses a text/plain body of the length given, with no content-length header of its own to read", () => {
+    expect(foreignRequestRefusal(postOf({ "content-type": "text/plain" }), 8080, { routeTakesOne: true, length: 12 })).toMatchObject({
+      statusCode: 415,
+      code: "UNSUPPORTED_MEDIA_TYPE",
+    });
+  });
+
+  it("lets a POST with no body through whatever its content-type, and any body on a route that takes none (its 405 is the route's)", () => {
+    expect(foreignRequestRefusal(postOf({ "content-type": "text/plain", "content-length": "12" }), 8080, { routeTakesOne: true, length: 0 })).toBeUndefined();
+    expect(foreignRequestRefusal(postOf({ "content-type": "text/plain" }), 8080, { routeTakesOne: false, length: 12 })).toBeUndefined();
   });
 });
