@@ -26,7 +26,7 @@ const MiB = 1024 * 1024;
  * glyph); the PDF streams are compressed and small.
  */
 export const CACHE_BUDGETS = {
-  shapedRuns: 22 * MiB,
+  shapedRuns: 21 * MiB,
   paragraphs: 15 * MiB,
   /** Min- and max-content widths of table cells' paragraphs: a key and two numbers each. */
   intrinsicWidths: 1 * MiB,
@@ -39,6 +39,8 @@ export const CACHE_BUDGETS = {
   subsets: 4 * MiB,
   contents: 4 * MiB,
   cmaps: 2 * MiB,
+  /** Deflated object streams by their text (object-streams.ts): 8-32 KB of text each, kept as the key, and a third of that deflated. */
+  objectStreams: 1 * MiB,
   stylesheets: 2 * MiB,
   /** Parsed and styled letters, one per shape of letter (markup and stylesheets; render-pdf.ts): 32 bytes per character of the letter, the seed letter's 15 languages 1.84 MiB. */
   letterShapes: 2 * MiB,

@@ -1,5 +1,6 @@
 import { deflateSync } from "node:zlib";
 import { LetterpressError } from "../errors";
+import { cacheKind, LruCache, type TypesetterCaches } from "./cache";
 
 /**
  * Repacks a finished PDF the way PDF 1.5 allows and PDF/A-2 permits: every non-stream object
@@ -15,6 +16,18 @@ import { LetterpressError } from "../errors";
 
 /** Objects per object stream: a reader decompresses a whole stream to reach one object in it. */
 const OBJECTS_PER_STREAM = 100;
+
+/** Level 6 with the largest hash table: 0.8 of level 9's time for 0.02-0.03 KB more (bench/ab/deflate-probe.ts). */
+const OBJECT_STREAM_DEFLATE = { level: 6, memLevel: 9 };
+
+/**
+ * Deflated object streams by their text. A mail merge's letters to new readers differ in the page
+ * content and the reader's glyphs; their other objects (structure, fonts, pages, metadata) come out
+ * the same unless a page breaks elsewhere, and then so does the whole object stream: 14-28 of 30
+ * letters to new readers (bench/ab/object-stream-cache.ts: en 21, es 28, el 14, ar 28, he 28, zh 20).
+ * The text is the key (comparing it costs a tenth of deflating it), so a hit gives the very bytes a deflate would.
+ */
+const OBJECT_STREAMS = cacheKind<string, Buffer>("objectStreams", { sizeOf: (text, data) => LruCache.weigh.string(text) + LruCache.weigh.bytes(data) });
 
 interface XrefEntry {
   number: number;
@@ -175,8 +188,11 @@ function readObjects(pdf: Buffer, entries: readonly XrefEntry[], xrefOffset: num
   return used.map((entry) => objects.get(entry.number) as PlainObject);
 }
 
-/** One object stream: "number offset" pairs, then the objects' values (PDF 32000-1 7.5.7). */
-function objectStream(members: readonly { number: number; value: string }[]): { dictionary: string; data: Buffer } {
+/**
+ * One object stream: "number offset" pairs, then the objects' values (PDF 32000-1 7.5.7), deflated;
+ * looked up in `caches` by its text first when given.
+ */
+function objectStream(members: readonly { number: number; value: string }[], caches: TypesetterCaches | undefined): { dictionary: string; data: Buffer } {
   const pairs: string[] = [];
   const values: string[] = [];
   let offset = 0;
@@ -188,8 +204,13 @@ function objectStream(members: readonly { number: number; value: string }[]): { 
   }
   const index = `${pairs.join(" ")}\n`;
   // One string, one buffer: a buffer per object was a tenth of the writer's allocations.
-  // Level 6 with the largest hash table: 0.8 of level 9's time for 0.02-0.03 KB more (bench/ab/deflate-probe.ts).
-  const data = deflateSync(Buffer.from(`${index}${values.join("\n")}\n`, "latin1"), { level: 6, memLevel: 9 });
+  const text = `${index}${values.join("\n")}\n`;
+  const cache = caches?.of(OBJECT_STREAMS);
+  let data = cache?.get(text);
+  if (data === undefined) {
+    data = deflateSync(Buffer.from(text, "latin1"), OBJECT_STREAM_DEFLATE);
+    cache?.set(text, data);
+  }
   return { dictionary: `<< /Type /ObjStm /N ${members.length} /First ${index.length} /Filter /FlateDecode /Length ${data.length} >>`, data };
 }
 
@@ -252,6 +273,8 @@ export interface PackedBodyInput {
   objectCount: number;
   /** The trailer's entries other than /Size, each `/Key value` as written. */
   trailer: readonly string[];
+  /** The renderer's caches, where object streams a letter repeats from an earlier one are found deflated; none: each is deflated. */
+  caches?: TypesetterCaches;
 }
 
 /**
@@ -286,7 +309,7 @@ export function writePackedBody(input: PackedBodyInput): Buffer[] {
     members.forEach((member, index) => {
       rows[member.number] = [2, number, index];
     });
-    const { dictionary, data } = objectStream(members);
+    const { dictionary, data } = objectStream(members, input.caches);
     rows[number] = [1, position, 0];
     emit(Buffer.from(`${number} 0 obj\n${dictionary}\nstream\n`, "latin1"));
     emit(data);

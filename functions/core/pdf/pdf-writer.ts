@@ -409,6 +409,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     deflateOnce,
     deflatePieces: (bytes, pageIndex) => deflateContent(options.fonts.caches, bytes, pageIndex),
     objectStreams: options.objectStreams,
+    caches: options.fonts.caches,
     contentBuffer: PAGE_CONTENT,
   });
 

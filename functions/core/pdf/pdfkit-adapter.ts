@@ -3,6 +3,7 @@
 import PDFDocument = require("pdfkit");
 import type { Font, Glyph } from "fontkit";
 import { canonicalLocale, localeInfo } from "../locales";
+import type { TypesetterCaches } from "./cache";
 import { ContentStream } from "./content-stream";
 import { writePackedBody } from "./object-streams";
 
@@ -62,6 +63,8 @@ export interface DocumentOptions {
    * from the objects as pdfkit writes them; false or absent: pdfkit's plain objects and cross-reference table.
    */
   objectStreams?: boolean;
+  /** The renderer's caches: object streams a letter repeats from an earlier letter are found there deflated (object-streams.ts). */
+  caches?: TypesetterCaches;
   /**
    * The buffer pages' content is written into (reset here), when the caller keeps one across
    * documents: a document's pages are written synchronously, so one buffer serves every document of
@@ -678,7 +681,7 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => Con
     pageContent(this.page).line(data);
     return this;
   };
-  if (options.objectStreams) writeObjectStreams(doc);
+  if (options.objectStreams) writeObjectStreams(doc, options.caches);
   return () => pageContent(doc.page);
 }
 
@@ -689,7 +692,7 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => Con
  * cross-reference stream (`writePackedBody`). Parsing the finished file back cost a twentieth of a
  * warm render. The bytes are those `packObjectStreams` makes of the plain file (the tests compare).
  */
-function writeObjectStreams(doc: DocumentInternals): void {
+function writeObjectStreams(doc: DocumentInternals, caches: TypesetterCaches | undefined): void {
   // pdfkit writes the header in its constructor, then nothing but objects (each ending in `_refEnd`) until `_finalize`.
   /** The pieces pdfkit wrote since the last object ended: the object being finalized. */
   let pieces: (Uint8Array | string)[] = [];
@@ -731,6 +734,7 @@ function writeObjectStreams(doc: DocumentInternals): void {
       free: [{ number: 0, generation: 65535 }],
       objectCount: this._offsets.length + 1,
       trailer: [`/Root ${this._root}`, `/Info ${this._info}`, `/ID [${id} ${id}]`],
+      caches,
     });
     for (const bytes of body) this.push(bytes);
     this.push(null);

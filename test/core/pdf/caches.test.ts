@@ -45,8 +45,18 @@ describe("the typesetter's caches", () => {
     const first = loadFontLibrary();
     const second = loadFontLibrary();
     const before = await renderPdf(html, options("ar", { fonts: first }));
-    // Every kind the PDF's typesetter keeps was used by this render: the letter's shape (parsed and styled), shaped runs, paragraphs, subsets, CMaps, streams, outlines (Arabic marks), text pieces.
-    expect(Object.keys(first.caches.entries).sort()).toEqual(["cmaps", "contents", "letterShapes", "outlines", "paragraphs", "shapedRuns", "subsets", "textPieces"]);
+    // Every kind the PDF's typesetter keeps was used by this render: the letter's shape (parsed and styled), shaped runs, paragraphs, subsets, CMaps, streams, object streams, outlines (Arabic marks), text pieces.
+    expect(Object.keys(first.caches.entries).sort()).toEqual([
+      "cmaps",
+      "contents",
+      "letterShapes",
+      "objectStreams",
+      "outlines",
+      "paragraphs",
+      "shapedRuns",
+      "subsets",
+      "textPieces",
+    ]);
     expect(Object.values(first.caches.entries).every((count) => count > 0)).toBe(true);
     expectCold(second);
     first.caches.clear();

@@ -1,10 +1,12 @@
 import { execFile, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { inflateSync } from "node:zlib";
 import { editionStylesheets, fillLetter } from "../../../functions/core/html/render-html";
 import type { ParsedLetter } from "../../../functions/core/letter/parse-letter";
 import type { LocaleId } from "../../../functions/core/locales";
-import { packObjectStreams } from "../../../functions/core/pdf/object-streams";
+import { TypesetterCaches } from "../../../functions/core/pdf/cache";
+import { type PackedBodyInput, packObjectStreams, writePackedBody } from "../../../functions/core/pdf/object-streams";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
 import type { TemplateEngine } from "../../../functions/core/template/template-engine";
 import { createEngine, loadSeedLetter, SHIPPED_LOCALES } from "../../support/letters";
@@ -167,5 +169,49 @@ describe("object streams", () => {
     // Shift the first in-use entry's offset by one byte.
     const broken = text.replace(/\n(\d{10}) 00000 n /, (_match, offset: string) => `\n${String(Number(offset) + 1).padStart(10, "0")} 00000 n `);
     expect(() => packObjectStreams(Buffer.from(broken, "latin1"))).toThrow(/offset \d+ does not start object \d+ 0/);
+  });
+});
+
+describe("object streams of a mail merge", () => {
+  /** A small file's objects as a writer hands them over: a catalog, its pages, and one structure element whose text is `alt`. */
+  function body(alt: string, caches?: TypesetterCaches): PackedBodyInput {
+    // Each value a new string: a cache must compare texts, not find the very string it was given.
+    const text = (value: string) => Buffer.from(value, "latin1").toString("latin1");
+    return {
+      head: Buffer.from("%PDF-1.7\n", "latin1"),
+      kept: [],
+      packable: [
+        { number: 1, value: text("<<\n/Type /Catalog\n/Pages 2 0 R\n>>") },
+        { number: 2, value: text("<<\n/Type /Pages\n/Kids []\n/Count 0\n>>") },
+        { number: 3, value: text(`<<\n/S /Figure\n/Alt (${alt})\n>>`) },
+      ],
+      free: [{ number: 0, generation: 65535 }],
+      objectCount: 4,
+      trailer: ["/Root 1 0 R"],
+      ...(caches ? { caches } : {}),
+    };
+  }
+  /** writePackedBody's pieces: the head, the object stream's dictionary, its deflated data, its end, then the cross-reference stream. */
+  const STREAM_DATA = 2;
+
+  it("takes an object stream an earlier letter made from the caches, deflated, and gives the bytes a deflate would", () => {
+    const caches = new TypesetterCaches();
+    const first = writePackedBody(body("Seal of the sender", caches));
+    const again = writePackedBody(body("Seal of the sender", caches));
+    // The very buffer the first letter deflated: no second deflate.
+    expect(again[STREAM_DATA]).toBe(first[STREAM_DATA]);
+    expect(caches.entries.objectStreams).toBe(1);
+    expect(Buffer.concat(again).equals(Buffer.concat(writePackedBody(body("Seal of the sender"))))).toBe(true);
+  });
+
+  it("deflates a stream whose text differs in one object anew: each file inflates to its own objects", () => {
+    const caches = new TypesetterCaches();
+    const first = writePackedBody(body("Seal of the sender", caches));
+    const other = writePackedBody(body("Seal of the reader", caches));
+    expect(other[STREAM_DATA]).not.toBe(first[STREAM_DATA]);
+    expect(caches.entries.objectStreams).toBe(2);
+    expect(inflateSync(first[STREAM_DATA] as Buffer).toString("latin1")).toContain("/Alt (Seal of the sender)");
+    expect(inflateSync(other[STREAM_DATA] as Buffer).toString("latin1")).toContain("/Alt (Seal of the reader)");
+    expect(Buffer.concat(other).equals(Buffer.concat(writePackedBody(body("Seal of the reader"))))).toBe(true);
   });
 });
