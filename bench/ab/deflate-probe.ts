@@ -4,7 +4,7 @@
  * bench/workload.ts) in-process from the sources, records the input of every `deflateSync` call
  * made in the measured stretch (after warm-ups; the caches' misses are what a letter pays), sorted by
  * kind (page content, ToUnicode CMap, font program, object stream, cross-reference stream, glyph
- * outline, other), then deflates each kind's inputs again at each setting and prints the time (best
+ * outline, other; and "pieces", the pieces of streams deflated in pieces, each deflated again whole here), then deflates each kind's inputs again at each setting and prints the time (best
  * of `--repeat`, so the shared machine's load counts least) and the bytes per letter.
  *
  *   npx tsx bench/ab/deflate-probe.ts [--locales en,ar,ko,zh] [--docs 20] [--warmups 5] [--repeat 5]
@@ -28,7 +28,7 @@ const { values } = parseArgs({
   },
 });
 
-type Kind = "page content" | "ToUnicode" | "font program" | "object stream" | "xref stream" | "outline" | "other";
+type Kind = "page content" | "ToUnicode" | "font program" | "object stream" | "xref stream" | "outline" | "pieces" | "other";
 
 function kindOf(bytes: Uint8Array): Kind {
   const head = Buffer.from(bytes.subarray(0, 24)).toString("latin1");
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
   const renderer = await createRenderer({ templatesDir: join(REPO, "templates"), paper: "A4" });
   const real = await loadLetter(join(REPO, "data"), "unsc-dprk-2015");
   const original = zlib.deflateSync;
+  const originalRaw = zlib.deflateRawSync;
   console.log(`${docs} letters per language to new readers after ${warmups} warm-ups; ms = best of ${values.repeat} passes over the recorded inputs, per letter`);
   console.log("| lang | kind | calls/letter | input KB/letter | " + SETTINGS.map((s) => `${s.name} ms / KB`).join(" | ") + " |");
   console.log(`| --- | --- | --- | --- | ${SETTINGS.map(() => "---").join(" | ")} |`);
@@ -83,11 +84,17 @@ async function main(): Promise<void> {
       }
       return original(buffer, options);
     }) as typeof zlib.deflateSync;
+    // Streams deflated in pieces (chunked-deflate.ts: a first page's content, a CJK font program): each piece deflated anew.
+    (zlib as { deflateRawSync: typeof zlib.deflateRawSync }).deflateRawSync = ((buffer: zlib.InputType, options?: zlib.ZlibOptions) => {
+      if (recording) recorded.set("pieces", [...(recorded.get("pieces") ?? []), Buffer.from(buffer as Uint8Array)]);
+      return originalRaw(buffer, options);
+    }) as typeof zlib.deflateRawSync;
     for (let i = 0; i < warmups + docs; i++) {
       recording = i >= warmups;
       await renderDocument(renderer, parsed, { letterId: "unsc-dprk-2015", locale, format: "pdf", recipientId: ids[i] ?? null });
     }
     (zlib as { deflateSync: typeof zlib.deflateSync }).deflateSync = original;
+    (zlib as { deflateRawSync: typeof zlib.deflateRawSync }).deflateRawSync = originalRaw;
     for (const [kind, inputs] of [...recorded].sort((a, b) => a[0].localeCompare(b[0]))) {
       const cells = SETTINGS.map(({ options }) => {
         let best = Infinity;

@@ -119,10 +119,10 @@ const FINAL_EMPTY_BLOCK = Buffer.from([0x03, 0x00]);
 /**
  * Deflates `bytes` as a zlib stream of pieces (see the module comment), each piece looked up in
  * `cache` by its digest and its dictionary pieces' and deflated with `options` when missing. The
- * result depends on the bytes alone, not on what the cache held.
+ * result depends on the bytes alone, not on what the cache held. `pieces` (contiguous views of
+ * `bytes`, in order, covering it) replaces page content's cuts for streams of another structure.
  */
-export function deflateInPieces(bytes: Buffer, cache: PieceCache, options: ZlibOptions, shape: PieceShape = PIECES): Buffer {
-  const pieces = contentPieces(bytes, shape);
+export function deflateInPieces(bytes: Buffer, cache: PieceCache, options: ZlibOptions, shape: PieceShape = PIECES, pieces = contentPieces(bytes, shape)): Buffer {
   const parts: Uint8Array[] = [ZLIB_HEADER];
   const digests: string[] = [];
   let adler = 1;

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { constants as zlibConstants, deflateSync } from "node:zlib";
 import type { Font } from "fontkit";
 import { cacheKind, LruCache, type TypesetterCaches } from "./cache";
-import { type DeflatedPiece, deflateInPieces } from "./chunked-deflate";
+import { type DeflatedPiece, deflateInPieces, type PieceCache } from "./chunked-deflate";
+import { FONT_PIECES, FONT_PIECES_FROM_BYTES, fontProgramPieces } from "./font-pieces";
 import type { FaceId, FontLibrary } from "./font-library";
 import { ContentStream, num } from "./content-stream";
 import { drawImage, type OpenedImages } from "./image-drawing";
@@ -189,6 +190,7 @@ class EmbeddedFace {
           bytes = encode();
           subsetCache.set(key, bytes);
         }
+        deflateFontProgram(caches, bytes);
         return bytes;
       },
       toUnicode: () => this.toUnicodeCmap(),
@@ -333,6 +335,26 @@ function rgb(hex: string): string {
  * them, so each is compressed once per process rather than once per document.
  */
 const deflated = new WeakMap<Uint8Array, Uint8Array>();
+
+/**
+ * Deflates a large subset's font program in pieces (see font-pieces.ts) for `deflateOnce` to find: a
+ * new reader's subset shares most of its pieces with the last letter's. A smaller one is left to `deflateOnce`.
+ */
+function deflateFontProgram(caches: TypesetterCaches, bytes: Uint8Array): void {
+  if (bytes.byteLength < FONT_PIECES_FROM_BYTES || deflated.has(bytes)) return;
+  const program = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  deflated.set(bytes, deflateInPieces(program, keyedPieces(caches, "font:"), FONT_PROGRAM_DEFLATE, FONT_PIECES, fontProgramPieces(program)));
+}
+
+/**
+ * Deflated pieces of another kind of stream than page content (`kind`: font programs), in the page
+ * content's cache under keys of their own: a piece's key is its digest, and the same bytes deflated
+ * at another setting must not stand in for it, or a document's bytes would depend on what was rendered before.
+ */
+function keyedPieces(caches: TypesetterCaches, kind: string): PieceCache {
+  const contents = caches.of(CONTENTS);
+  return { get: (key) => contents.get(kind + key), set: (key, piece) => contents.set(kind + key, piece) };
+}
 
 function deflateOnce(bytes: Uint8Array): Uint8Array {
   let out = deflated.get(bytes);

@@ -6,6 +6,7 @@ import { canonicalLocale, localeInfo } from "../locales";
 import type { TypesetterCaches } from "./cache";
 import { ContentStream } from "./content-stream";
 import { writePackedBody } from "./object-streams";
+import { encodeSubset, type SubsetTemplate, subsetTemplate } from "./truetype-subset";
 
 /*
  * The one module that reaches into pdfkit's and fontkit's internals. pdfkit stays the PDF library
@@ -153,14 +154,15 @@ interface SubsetInternals {
   /** Copies one glyph into the tables `encode` fills. */
   _addGlyph(id: number): number;
   glyf: Uint8Array[];
-  loca: { offsets: number[] };
-  hmtx: { metrics: { advance: number; bearing: number }[] };
+  loca: { offsets: number[]; version?: number };
+  hmtx: { metrics: { advance: number; bearing: number }[]; bearings?: number[] };
   offset: number;
 }
 
 /** fontkit's TTFFont, as copying a glyph's TrueType program needs it. */
 interface FontInternals {
-  loca: { offsets: number[] };
+  loca: { offsets: number[]; version: number };
+  createSubset(): SubsetInternals;
   _variationProcessor?: unknown;
   _getTableStream(tag: string): { pos: number; readBuffer(length: number): Uint8Array };
   getGlyph(id: number): Glyph & { _decode(): { numberOfContours: number; components?: { glyphID: number; pos: number }[] } | null; _getMetrics(): { leftBearing: number } };
@@ -296,6 +298,7 @@ export const INTERNALS: readonly {
   { owner: "TTFSubset", member: "_addGlyph", kind: "function", trueType: true },
   { owner: "TTFFont", member: "loca", kind: "object", trueType: true },
   { owner: "TTFFont", member: "_getTableStream", kind: "function", trueType: true },
+  { owner: "TTFFont", member: "createSubset", kind: "function", trueType: true },
   { owner: "TTFFont", member: "_variationProcessor", kind: "optional", trueType: true },
   { owner: "TTFGlyph", member: "_decode", kind: "function", trueType: true },
   { owner: "TTFGlyph", member: "_getMetrics", kind: "function", trueType: true },
@@ -522,8 +525,8 @@ function glyphProgram(font: Font, id: number): GlyphProgram {
  * every glyph's outline on each encode only to tell compound glyphs apart), and with each code's
  * advance the one the typesetter gave it, so the font program says what the PDF's widths say.
  */
-function copyGlyphsOnce(subset: SubsetInternals, font: Font, advances: readonly number[]): void {
-  if ((font as unknown as FontInternals)._variationProcessor) return;
+function copyGlyphsOnce(subset: SubsetInternals, font: Font, advances: readonly number[]): boolean {
+  if ((font as unknown as FontInternals)._variationProcessor) return false;
   subset._addGlyph = function (this: SubsetInternals, id: number): number {
     const program = glyphProgram(font, id);
     const advance = advances[this.glyf.length] ?? program.advance;
@@ -539,6 +542,30 @@ function copyGlyphsOnce(subset: SubsetInternals, font: Font, advances: readonly 
     this.offset += bytes.length;
     return this.glyf.length - 1;
   };
+  return true;
+}
+
+/** Each font's subset template (see truetype-subset.ts), from fontkit's encoding of its one-glyph subset. */
+const subsetTemplates = new WeakMap<Font, SubsetTemplate>();
+
+/**
+ * fontkit's TTFSubset.encode, the same bytes (truetype-subset.ts): fills the subset's tables through
+ * its `_addGlyph` as fontkit does (components included as they come), then writes them without restructure.
+ */
+function encodeTrueTypeSubset(subset: SubsetInternals, font: Font): Uint8Array {
+  const internals = font as unknown as FontInternals;
+  let template = subsetTemplates.get(font);
+  if (!template) {
+    template = subsetTemplate(internals.createSubset().encode(), internals.loca.version);
+    subsetTemplates.set(font, template);
+  }
+  subset.glyf = [];
+  subset.offset = 0;
+  subset.loca = { offsets: [], version: internals.loca.version };
+  subset.hmtx = { metrics: [], bearings: [] };
+  for (let i = 0; i < subset.glyphs.length; ) subset._addGlyph(subset.glyphs[i++]!);
+  subset.loca.offsets.push(subset.offset);
+  return encodeSubset(template, { glyf: subset.glyf, locaOffsets: subset.loca.offsets, metrics: subset.hmtx.metrics });
 }
 
 /**
@@ -575,8 +602,8 @@ class Embedding implements FontEmbedding {
     hooks: FontEmbeddingHooks,
   ) {
     const subset = pdf.subset;
-    if (!isCff(subset)) copyGlyphsOnce(subset, font, this.advances);
-    const encode = subset.encode.bind(subset);
+    const copied = !isCff(subset) && copyGlyphsOnce(subset, font, this.advances);
+    const encode = copied ? () => encodeTrueTypeSubset(subset, font) : subset.encode.bind(subset);
     subset.encode = () => hooks.fontProgram(subset.glyphs, this.advances, encode);
     if (hooks.pieceName !== undefined) renameDescendant(doc, pdf, hooks.pieceName);
     pdf.toUnicodeCmap = () => {

@@ -86,6 +86,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   // Constants.
   "letter/source-fingerprint.ts OUTSIDE_LETTER_TEXT": "constant",
   "pdf/letter-tree.ts TEXT_VERTICAL_ALIGN": "constant",
+  "pdf/truetype-subset.ts GLYPH_TABLES": "constant",
   "letter/text-rules.ts ISOLATE_DIRECTION": "constant",
   "letter/parse-json.ts FORBIDDEN_KEYS": "constant",
   "letter/translation-file-name.ts NOT_A_LANGUAGE": "constant",
@@ -124,6 +125,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "pdf/layout.ts marginBoxRows":
     "by a page style (a styled document's), for one font library and one template's images: the rows of margin boxes drawn, a function of the style, texts, direction and language",
   "pdf/pdfkit-adapter.ts glyphPrograms": "by a parsed font",
+  "pdf/pdfkit-adapter.ts subsetTemplates": "by a parsed font",
   "pdf/line-box.ts extentsCache": "by a parsed font",
   "pdf/image-drawing.ts svgTexts": "by an image file's bytes",
   "pdf/image-drawing.ts svgOperators": "by an image file's bytes",
