@@ -55,18 +55,21 @@ export class StaleTranslationError extends LetterpressError {
   /**
    * @param recipient the recipient whose words are out of date (its fingerprint is `translationOf.recipients.<id>`);
    * without it, the letter's own text (`translationOf.sourceSha256`)
+   * @param where for the letter's own text: where the change is ("paragraph "x" changed"), and what else to record
+   *   (`, and "x": "<fingerprint>" in translationOf.paragraphs`), when the translation recorded its paragraphs' fingerprints
    */
   constructor(
     readonly file: string,
     readonly recordedFingerprint: string,
     readonly currentFingerprint: string,
     readonly recipient?: { id: string; sourceFile: string },
+    where?: { change: string; alsoRecord: string },
   ) {
     const reason = recipient
       ? `recipient "${recipient.id}"'s words were translated from source revision ${recordedFingerprint.slice(0, 12)}, ` +
         `but ${recipient.sourceFile}'s recipients.${recipient.id} has changed since; update recipients.${recipient.id}, then record "${recipient.id}": "${currentFingerprint}" in translationOf.recipients`
       : `the translation was made from source revision ${recordedFingerprint.slice(0, 12)}, ` +
-        `but the source text has changed since; update the translation, then record "sourceSha256": "${currentFingerprint}"`;
+        `but the source text has changed since${where ? ` (${where.change})` : ""}; update the translation, then record "sourceSha256": "${currentFingerprint}"${where?.alsoRecord ?? ""}`;
     super("STALE_TRANSLATION", `${file}: ${StaleTranslationError.fieldOf(recipient?.id)}: ${reason}`);
     this.reason = reason;
   }

@@ -51,6 +51,9 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
   // A recipient whose words its language lacks, or has from older source words, fails only its own documents.
   const recipientProblem = request.recipientId ? parsed.recipientErrors.get(request.recipientId) : undefined;
   if (recipientProblem) throw recipientProblem;
+  // The letter to all recipients lists every one: refused while its language lacks some recipients' words.
+  const generalProblem = request.recipientId ? undefined : parsed.generalLetterErrors.get(request.locale);
+  if (generalProblem) throw generalProblem;
   if (!parsed.letter.translations.has(request.locale)) {
     throw new LetterpressError("UNKNOWN_LOCALE", `letter "${request.letterId}" has no ${request.locale} translation`);
   }

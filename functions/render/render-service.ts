@@ -71,13 +71,16 @@ export class RenderService {
     // A language refused by its data is refused in both readings; one checked against the fonts may be refused by them alone.
     const refusedWhereChecked =
       this.context.coverage !== undefined && [...parsed.localeErrors].some(([locale, error]) => error instanceof InvalidLetterDataError && (checked?.has(locale) ?? true));
+    // A template set aside fails the letter with every problem of this reading (a glyph no font has included),
+    // not only those of the revision's basis below, so that fixing the template reveals no second list.
+    this.renderer.templates.forLetter(parsed.letter, new Map([...parsed.generalLetterErrors, ...parsed.localeErrors]));
     const basis = refusedWhereChecked ? await this.letters.loadLetter(letterId, { ...this.context, coverageLocales: new Set() }) : parsed;
     return { parsed, revision: this.revisionOf(basis) };
   }
 
   /** The revision names the data and everything that shapes the bytes: templates, paper, code and fonts. */
   revisionOf(parsed: ParsedLetter): string {
-    const engine = this.renderer.templates.forLetter(parsed.letter, parsed.localeErrors);
+    const engine = this.renderer.templates.forLetter(parsed.letter, new Map([...parsed.generalLetterErrors, ...parsed.localeErrors]));
     return revisionOf(parsed.letter, {
       templates: engine.set,
       // A template that sets its own page size: the run's paper is no input of its letters' bytes.
@@ -112,12 +115,16 @@ export class RenderService {
   /**
    * The keys of every document the letter can make in this revision: what its manifest must list
    * before `latest.json` may name it. A language whose file is refused (invalid, stale) makes none;
-   * a recipient refused in its language (its words missing or stale there) makes none of its own.
+   * a recipient refused in its language (its words missing or stale there) makes none of its own, and a
+   * language lacking some recipients' words makes no letter to all recipients.
    */
   completeRevision(parsed: ParsedLetter, revision: string): Set<string> {
     return new Set(
       this.planLetter(parsed)
-        .filter((request) => !parsed.localeErrors.has(request.locale) && !(request.recipientId && parsed.recipientErrors.has(request.recipientId)))
+        .filter(
+          (request) =>
+            !parsed.localeErrors.has(request.locale) && !(request.recipientId ? parsed.recipientErrors.has(request.recipientId) : parsed.generalLetterErrors.has(request.locale)),
+        )
         .map((request) => documentKey({ ...request, revision, file: "letter" })),
     );
   }

@@ -104,6 +104,8 @@ export interface TranslationReferences {
   translationOfSha256?: string;
   /** The fingerprint of each recipient's source words the translation records, by id, as written (strings only). */
   translationOfRecipients: ReadonlyMap<string, string>;
+  /** The fingerprint of each source paragraph the translation records, by id, as written (strings only); empty in files older than it. */
+  translationOfParagraphs: ReadonlyMap<string, string>;
   sources?: IdList;
   signatories?: IdList;
   recipients?: IdList;
@@ -119,7 +121,8 @@ export function translationReferences(json: unknown): TranslationReferences {
     hasTranslationOf: own(json, "translationOf") !== undefined,
     translationOfLocale: stringAt(own(json, "translationOf"), "locale"),
     translationOfSha256: stringAt(own(json, "translationOf"), "sourceSha256"),
-    translationOfRecipients: recordedRecipients(own(own(json, "translationOf"), "recipients")),
+    translationOfRecipients: recordedFingerprints(own(own(json, "translationOf"), "recipients")),
+    translationOfParagraphs: recordedFingerprints(own(own(json, "translationOf"), "paragraphs")),
     sources: keysOf(own(json, "sources")),
     signatories: keysOf(own(json, "signatories")),
     recipients: keysOf(own(json, "recipients")),
@@ -155,8 +158,8 @@ export function stringsOf(json: unknown, path = ""): { path: string; text: strin
   return [];
 }
 
-/** The per-recipient fingerprints a translation records, as far as they are strings (the schema says what else is wrong). */
-function recordedRecipients(value: unknown): ReadonlyMap<string, string> {
+/** The fingerprints a translation records by id (its recipients', its paragraphs'), as far as they are strings (the schema says what else is wrong). */
+function recordedFingerprints(value: unknown): ReadonlyMap<string, string> {
   if (!isObject(value)) return new Map();
   return new Map(
     Object.keys(value).flatMap((id) => {

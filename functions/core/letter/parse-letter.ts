@@ -6,7 +6,7 @@ import { factsReferences, type FactsReferences, type IdList, type QuotationRefer
 import { formatJsonPath, parseDataJson } from "./parse-json";
 import { DEFAULT_TEMPLATE, describeInput, type LetterFacts, letterFactsSchema, RETIRED_FIELDS, type Translation, translationSchema } from "./schema";
 import { SLUG_PATTERN } from "./slug";
-import { recipientFingerprints, sourceFingerprint } from "./source-fingerprint";
+import { paragraphChanges, paragraphFingerprints, recipientFingerprints, sourceFingerprint } from "./source-fingerprint";
 import { misnamedFileOf, translationFileNameProblem } from "./translation-file-name";
 
 export const LETTER_FACTS_FILE = "letter.json";
@@ -40,7 +40,12 @@ export interface ParsedLetter {
    * them missing, or translated from older source words), by recipient id: only their documents fail.
    */
   recipientErrors: ReadonlyMap<string, LetterpressError>;
-  /** Files and folders the reader skipped (a README, a .DS_Store, a subfolder), each named. */
+  /**
+   * Languages whose letter to all recipients (not a recipient's copy) cannot be made, by locale: it lists
+   * every recipient, and the language's file lacks some recipients' words. Its recipients' own copies are made.
+   */
+  generalLetterErrors: ReadonlyMap<LocaleId, LetterpressError>;
+  /** Files and folders the reader skipped (a README, a .DS_Store, a subfolder), each named: the same the reader's listing names. */
   warnings: readonly DataIssue[];
 }
 
@@ -227,14 +232,16 @@ function sourceChecks(
   sourceLocale: LocaleId,
   fingerprint: string | undefined,
   recipients: ReadonlyMap<string, string>,
+  paragraphs: ReadonlyMap<string, string>,
   readers: readonly string[],
 ): DataIssue[] {
   const issues: DataIssue[] = [];
   if (!refs.hasTranslationOf) {
     // Every part's fingerprint is printed here (the recipients': of those who read this language), so a new translation can record them without guessing first.
     const recipientParts = readers.flatMap((id) => (recipients.has(id) ? [`"${id}": "${recipients.get(id)}"`] : [])).join(", ");
+    const paragraphParts = [...paragraphs].map(([id, print]) => `"${id}": "${print}"`).join(", ");
     const expected = fingerprint
-      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"${recipientParts ? `, "recipients": {${recipientParts}}` : ""}} (the fingerprints of the current ${sourceLocale}.json: its own text${recipientParts ? `, and the words of each recipient who reads this language` : ""})`
+      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"${paragraphParts ? `, "paragraphs": {${paragraphParts}}` : ""}${recipientParts ? `, "recipients": {${recipientParts}}` : ""}} (the fingerprints of the current ${sourceLocale}.json: its own text${paragraphParts ? ", each paragraph" : ""}${recipientParts ? `, and the words of each recipient who reads this language` : ""})`
       : `{"locale": "${sourceLocale}", "sourceSha256": "<fingerprint>"} (printed here once ${sourceLocale}.json is valid)`;
     issues.push({ file, path: "translationOf", message: `missing; expected ${expected}` });
   } else if (refs.translationOfLocale !== undefined && isLocaleId(refs.translationOfLocale) && refs.translationOfLocale !== sourceLocale) {
@@ -476,6 +483,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   if (source?.refs?.hasTranslationOf) source.issues.push({ file: source.file, path: "translationOf", message: "the source language's own file must not have translationOf" });
   const fingerprint = source?.value && source.issues.length === 0 ? sourceFingerprint(source.value) : undefined;
   const sourceRecipients = fingerprint && source?.value ? recipientFingerprints(source.value) : new Map<string, string>();
+  const sourceParagraphs = fingerprint && source?.value ? paragraphFingerprints(source.value) : new Map<string, string>();
 
   // Checks against the deployment, after the fingerprint: a missing catalog or glyph is no fault of the source's text.
   const deploymentIssues = new Map<LocaleId, DataIssue[]>();
@@ -507,24 +515,33 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (locale === sourceLocale) continue;
     const issues = [...translation.issues];
     if (translation.refs && source?.refs && sourceLocale)
-      issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint, sourceRecipients, readersOf(facts.json, locale)));
+      issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint, sourceRecipients, sourceParagraphs, readersOf(facts.json, locale)));
     if (fingerprint) {
       // A malformed fingerprint is answered with the right one.
       for (const issue of issues) {
         const recipient = /^translationOf\.recipients\.(.+)$/.exec(issue.path)?.[1];
-        const current = recipient === undefined ? fingerprint : sourceRecipients.get(recipient);
+        const paragraph = /^translationOf\.paragraphs\.(.+)$/.exec(issue.path)?.[1];
+        const current = recipient !== undefined ? sourceRecipients.get(recipient) : paragraph !== undefined ? sourceParagraphs.get(paragraph) : fingerprint;
         if (issue.path.startsWith("translationOf") && current !== undefined && !issue.message.includes(current))
           issue.message +=
-            recipient === undefined
-              ? `; the current ${sourceLocale}.json's fingerprint is ${current}`
-              : `; the current fingerprint of ${sourceLocale}.json's recipients.${recipient} is ${current}`;
+            recipient !== undefined
+              ? `; the current fingerprint of ${sourceLocale}.json's recipients.${recipient} is ${current}`
+              : paragraph !== undefined
+                ? `; the current fingerprint of ${sourceLocale}.json's paragraph "${paragraph}" is ${current}`
+                : `; the current ${sourceLocale}.json's fingerprint is ${current}`;
       }
     }
     issues.push(...(deploymentIssues.get(locale) ?? []));
     // Out of date is said with the file's other problems and the letter's, not first once they are all fixed.
     const recorded = translation.refs?.translationOfSha256;
     if (sourceSettled && fingerprint && sourceLocale && recorded !== undefined && SHA256_PATTERN.test(recorded) && recorded !== fingerprint) {
-      const stale = new StaleTranslationError(translation.file, recorded, fingerprint);
+      const stale = new StaleTranslationError(
+        translation.file,
+        recorded,
+        fingerprint,
+        undefined,
+        whereTheSourceChanged(translation.refs?.translationOfParagraphs, sourceParagraphs),
+      );
       staleTranslations.set(locale, stale);
       issues.push({ file: translation.file, path: "translationOf.sourceSha256", message: stale.reason });
     }
@@ -573,7 +590,8 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       );
     }
   }
-  const recipientErrors = recipientChecks(facts.value, usable, translations, sourceLocale, sourceRecipients, sourceSettled, everyWarning);
+  const recipientErrors = recipientChecks(facts.value, usable, translations, sourceLocale, sourceRecipients, sourceSettled);
+  const generalLetterErrors = generalLetterChecks(facts.value, usable, translations, sourceLocale, sourceRecipients);
   const letter: Letter = { facts: facts.value, translations: usable, sourceFingerprint: fingerprint };
   // Last, what Intl makes of the letter in each language whose files passed: it needs the letter filled.
   if (context.coverage && offer && !offer.setAside) {
@@ -595,15 +613,15 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       localeErrors.set(locale, new InvalidLetterDataError(issues));
     }
   }
-  return { letter, localeErrors, recipientErrors, warnings: everyWarning };
+  for (const locale of localeErrors.keys()) generalLetterErrors.delete(locale);
+  return { letter, localeErrors, recipientErrors, generalLetterErrors, warnings: everyWarning };
 }
 
 /**
  * Checks each recipient's words in the usable translations, one recipient at a time: a recipient
  * whose letter is in a language whose file lacks its words, records no fingerprint for them, or
  * records one of older source words, fails its own documents (returned by id); the language's other
- * documents are made. A translation lacking the words of a recipient who reads another language is
- * warned of: its documents name the members it has words for.
+ * recipients' copies are made. (Its letter to all recipients is generalLetterChecks' to refuse.)
  */
 function recipientChecks(
   facts: LetterFacts,
@@ -612,7 +630,6 @@ function recipientChecks(
   sourceLocale: LocaleId,
   sourceRecipients: ReadonlyMap<string, string>,
   sourceSettled: boolean,
-  warnings: DataIssue[],
 ): Map<string, LetterpressError> {
   const errors = new Map<string, LetterpressError>();
   const sourceFile = `${sourceLocale}.json`;
@@ -621,23 +638,13 @@ function recipientChecks(
     const { file, refs } = translations.get(locale) ?? { file: `${locale}.json` };
     for (const recipient of facts.recipients) {
       const current = sourceRecipients.get(recipient.id);
-      if (current === undefined) continue;
+      if (current === undefined || recipient.locale !== locale) continue;
       const record = `"${recipient.id}": "${current}" in translationOf.recipients`;
-      const ownLanguage = recipient.locale === locale;
       if (!Object.hasOwn(translation.recipients, recipient.id)) {
-        if (ownLanguage) {
-          const message = `missing; recipient "${recipient.id}" is to receive the letter in this language: expected its words translated from ${sourceFile}'s recipients.${recipient.id} ({"country": ..., "representative": ...}), and ${record}`;
-          errors.set(recipient.id, new InvalidLetterDataError([{ file, path: `recipients.${recipient.id}`, message }]));
-        } else {
-          warnings.push({
-            file,
-            path: `recipients.${recipient.id}`,
-            message: `missing; the ${locale} documents list the recipients without "${recipient.id}" until its words are added`,
-          });
-        }
+        const message = `missing; recipient "${recipient.id}" is to receive the letter in this language: expected its words translated from ${sourceFile}'s recipients.${recipient.id} ({"country": ..., "representative": ...}), and ${record}`;
+        errors.set(recipient.id, new InvalidLetterDataError([{ file, path: `recipients.${recipient.id}`, message }]));
         continue;
       }
-      if (!ownLanguage) continue;
       const recorded = refs?.translationOfRecipients.get(recipient.id);
       if (recorded === undefined) {
         const message = `missing; expected ${record} (the fingerprint of ${sourceFile}'s recipients.${recipient.id}, which recipients.${recipient.id} was translated from)`;
@@ -648,6 +655,55 @@ function recipientChecks(
     }
   }
   return errors;
+}
+
+/**
+ * The languages whose letter to all recipients cannot be made: it lists every recipient (the Council's
+ * members), so a file lacking some recipients' words would print a shortened list, silently. That
+ * letter is refused, naming the file, the field, the missing ids and what to add; each recipient's own
+ * copy in the language is still made where its words are there (recipientChecks says the others).
+ */
+function generalLetterChecks(
+  facts: LetterFacts,
+  usable: ReadonlyMap<LocaleId, Translation>,
+  translations: ReadonlyMap<LocaleId, { file: string }>,
+  sourceLocale: LocaleId,
+  sourceRecipients: ReadonlyMap<string, string>,
+): Map<LocaleId, LetterpressError> {
+  const errors = new Map<LocaleId, LetterpressError>();
+  const sourceFile = `${sourceLocale}.json`;
+  for (const [locale, translation] of usable) {
+    if (locale === sourceLocale) continue;
+    const missing = facts.recipients
+      .filter((recipient) => sourceRecipients.has(recipient.id) && !Object.hasOwn(translation.recipients, recipient.id))
+      .map((recipient) => recipient.id);
+    if (missing.length === 0) continue;
+    const file = translations.get(locale)?.file ?? `${locale}.json`;
+    const ids = missing.map((id) => `"${id}"`).join(", ");
+    const message =
+      `missing the words of ${missing.length} of the letter's ${countOf(facts.recipients.length, "recipient")} (${ids}): the ${locale} letter to all recipients lists every one, ` +
+      `so it is not made until each one's words are added, translated from ${sourceFile}'s recipients.<id> ({"country": ..., "representative": ...}); ` +
+      `each recipient's own ${locale} copy is made where its words are there`;
+    errors.set(locale, new InvalidLetterDataError([{ file, path: "recipients", message }]));
+  }
+  return errors;
+}
+
+/**
+ * Where the source changed since a stale translation was made, from the paragraph fingerprints it
+ * recorded (translationOf.paragraphs): the paragraphs changed, added and removed, and the fingerprints
+ * to record for them; or that no paragraph changed. Undefined for a file that records none (older files).
+ */
+function whereTheSourceChanged(recorded: ReadonlyMap<string, string> | undefined, current: ReadonlyMap<string, string>): { change: string; alsoRecord: string } | undefined {
+  if (!recorded || recorded.size === 0 || current.size === 0) return undefined;
+  const { changed, added, removed } = paragraphChanges(recorded, current);
+  const named = (ids: readonly string[], what: string) =>
+    ids.length === 0 ? [] : [`${ids.length === 1 ? "paragraph" : "paragraphs"} ${ids.map((id) => `"${id}"`).join(", ")} ${what}`];
+  const parts = [...named(changed, "changed"), ...named(added, "added"), ...named(removed, "removed")];
+  if (parts.length === 0) return { change: "no paragraph changed: the title, summary, sender, sources, signatories or the letter's words did", alsoRecord: "" };
+  const record = [...changed, ...added].map((id) => `"${id}": "${current.get(id)}"`);
+  const removal = removed.length > 0 ? `${record.length > 0 ? " " : ""}(and remove ${removed.map((id) => `"${id}"`).join(", ")})` : "";
+  return { change: parts.join("; "), alsoRecord: `, and in translationOf.paragraphs: ${record.join(", ")}${removal}` };
 }
 
 /**

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { slug } from "./slug";
 import { canonicalLocale, isLocaleId } from "../locales";
 import { isKnownLanguage } from "./translation-file-name";
-import { bidiControlProblem, combiningSequenceProblem, controlCharacterProblem, invisibleTextProblem } from "./text-rules";
+import { bidiControlProblem, blankParagraphProblem, combiningSequenceProblem, controlCharacterProblem, invisibleTextProblem, runTextProblem } from "./text-rules";
 
 /**
  * The schema of letter data. The TypeScript types are derived from it, so the files, the validator
@@ -42,19 +42,25 @@ function expectedLocale(input: unknown): string {
 /** A language: a BCP 47 tag in canonical form; which ones exist is decided by the files present. */
 export const localeId = z.string({ error: (issue) => expectedLocale(issue.input) }).refine(isLocaleId, { error: (issue) => expectedLocale(issue.input) });
 
-/** Every human-readable text field: visible, bounded, and read in the order it is written (text-rules.ts). */
-export const text = z
-  .string({ error: (issue) => (issue.input === undefined ? "missing; expected a string" : `expected a string, received ${describeInput(issue.input)}`) })
-  .superRefine((value, ctx) => {
-    const problems = [
-      invisibleTextProblem(value),
-      value.length > LIMITS.textLength ? `expected at most ${LIMITS.textLength} characters` : undefined,
-      controlCharacterProblem(value),
-      bidiControlProblem(value),
-      combiningSequenceProblem(value),
-    ];
-    for (const message of problems) if (message) ctx.addIssue({ code: "custom", message });
-  });
+/** A human-readable text field whose visibility `visible` decides: bounded, and read in the order it is written (text-rules.ts). */
+const textOf = (visible: (value: string) => string | undefined) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? "missing; expected a string" : `expected a string, received ${describeInput(issue.input)}`) })
+    .superRefine((value, ctx) => {
+      const problems = [
+        visible(value),
+        value.length > LIMITS.textLength ? `expected at most ${LIMITS.textLength} characters` : undefined,
+        controlCharacterProblem(value),
+        bidiControlProblem(value),
+        combiningSequenceProblem(value),
+      ];
+      for (const message of problems) if (message) ctx.addIssue({ code: "custom", message });
+    });
+
+/** Every human-readable text field: visible (not only whitespace or invisible characters). */
+export const text = textOf(invisibleTextProblem);
+/** A paragraph's text run between inline items: whitespace alone is allowed (a space between two quotations). */
+const runText = textOf(runTextProblem);
 
 /** A calendar date: the format first, then whether the day exists ("2026-02-30" does not). */
 const isoDate = z
@@ -158,7 +164,7 @@ export const letterFactsSchema = fields({
     .superRefine(uniqueIds("recipients")),
 });
 
-export const textSegmentSchema = fields({ text: text });
+export const textSegmentSchema = fields({ text: runText });
 export const quoteSegmentSchema = fields({ quote: text, source: slug });
 
 const segmentSchema = z.union([textSegmentSchema, quoteSegmentSchema], {
@@ -167,7 +173,16 @@ const segmentSchema = z.union([textSegmentSchema, quoteSegmentSchema], {
 
 export const paragraphSchema = fields({
   id: slug,
-  content: z.array(segmentSchema).min(1, { error: "expected at least one segment" }).max(LIMITS.segmentsPerParagraph),
+  content: z
+    .array(segmentSchema)
+    .min(1, { error: "expected at least one segment" })
+    .max(LIMITS.segmentsPerParagraph)
+    .superRefine((content, ctx) => {
+      // A quotation is visible text itself; a paragraph of text runs only must have some.
+      if (content.some((segment) => "quote" in segment)) return;
+      const problem = blankParagraphProblem(content.map((segment) => ("text" in segment ? segment.text : "")));
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
 });
 
 /** A source fingerprint as a translation records it (source-fingerprint.ts). */
@@ -185,6 +200,13 @@ export const translationSchema = fields({
   translationOf: fields({
     locale: localeId,
     sourceSha256: sha256,
+    /** Each source paragraph's fingerprint, by id: optional, it names the paragraphs a stale translation must update. */
+    paragraphs: recordOf(
+      "paragraph fingerprints",
+      z
+        .string({ error: "expected 16 lowercase hex digits (a paragraph's fingerprint)" })
+        .regex(/^[0-9a-f]{16}$/, { error: "expected 16 lowercase hex digits (a paragraph's fingerprint)" }),
+    ).optional(),
     recipients: recordOf(
       "recipient fingerprints",
       z

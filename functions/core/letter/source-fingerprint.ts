@@ -50,6 +50,32 @@ export function recipientFingerprints(translationFile: Record<string, unknown>):
 }
 
 /**
+ * The fingerprint of each paragraph of a language file (its id and content), by paragraph id, in
+ * RECIPIENT_FINGERPRINT_DIGITS hex digits: what `translationOf.paragraphs.<id>` records, so that a stale
+ * translation is told which paragraphs changed, were added or removed. `sourceSha256` still decides
+ * staleness (it covers the title, sources and the rest too); these only say where the change is.
+ */
+export function paragraphFingerprints(translationFile: Record<string, unknown>): Map<string, string> {
+  const paragraphs = translationFile.paragraphs;
+  if (!Array.isArray(paragraphs)) return new Map();
+  return new Map(
+    paragraphs.flatMap((paragraph) => {
+      const id = paragraph !== null && typeof paragraph === "object" ? (paragraph as { id?: unknown }).id : undefined;
+      return typeof id === "string" ? [[id, sha256Hex(paragraph).slice(0, RECIPIENT_FINGERPRINT_DIGITS)] as const] : [];
+    }),
+  );
+}
+
+/** The ids of paragraphs changed, added and removed since a translation recorded `recorded` (translationOf.paragraphs). */
+export function paragraphChanges(recorded: ReadonlyMap<string, string>, current: ReadonlyMap<string, string>): { changed: string[]; added: string[]; removed: string[] } {
+  return {
+    changed: [...current].filter(([id, fingerprint]) => recorded.has(id) && recorded.get(id) !== fingerprint).map(([id]) => id),
+    added: [...current.keys()].filter((id) => !recorded.has(id)),
+    removed: [...recorded.keys()].filter((id) => !current.has(id)),
+  };
+}
+
+/**
  * What a translation made from this source file records as its `translationOf`: the letter's text's
  * fingerprint, and those of the recipients whose letter is in the translation's language (`recipientIds`,
  * the only ones its documents need: every recipient in every file would put 2,000 fingerprints in each).
@@ -58,9 +84,15 @@ export function translationOfSource(
   sourceFile: Record<string, unknown>,
   sourceLocale: string,
   recipientIds: readonly string[],
-): { locale: string; sourceSha256: string; recipients?: Record<string, string> } {
+): { locale: string; sourceSha256: string; paragraphs?: Record<string, string>; recipients?: Record<string, string> } {
   const all = recipientFingerprints(sourceFile);
   const recipients = recipientIds.flatMap((id) => (all.has(id) ? [[id, all.get(id) as string] as const] : []));
+  const paragraphs = paragraphFingerprints(sourceFile);
   // A language no recipient reads (or a letter addressed to its committee alone) records the letter's text only.
-  return { locale: sourceLocale, sourceSha256: sourceFingerprint(sourceFile), ...(recipients.length > 0 ? { recipients: Object.fromEntries(recipients) } : {}) };
+  return {
+    locale: sourceLocale,
+    sourceSha256: sourceFingerprint(sourceFile),
+    ...(paragraphs.size > 0 ? { paragraphs: Object.fromEntries(paragraphs) } : {}),
+    ...(recipients.length > 0 ? { recipients: Object.fromEntries(recipients) } : {}),
+  };
 }

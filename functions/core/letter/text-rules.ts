@@ -108,6 +108,22 @@ export function invisibleTextProblem(value: string): string | undefined {
 }
 
 /**
+ * A paragraph's text run between inline items: a space between two quotations (`[quote, {"text": " "}, quote]`)
+ * is legitimate there, so whitespace alone passes; an empty string, or only default-ignorable characters
+ * (which print as nothing), is still refused. The paragraph as a whole must have visible text (blankParagraphProblem).
+ */
+export function runTextProblem(value: string): string | undefined {
+  if (value.length > 0 && /^\p{White_Space}+$/u.test(value)) return undefined;
+  return invisibleTextProblem(value);
+}
+
+/** A paragraph whose runs are all whitespace prints as nothing: refused, naming what it found. */
+export function blankParagraphProblem(runs: readonly string[]): string | undefined {
+  if (runs.some((run) => invisibleTextProblem(run) === undefined)) return undefined;
+  return "expected visible text in the paragraph; its text segments hold only whitespace (spaces are allowed between quotations, not as a whole paragraph)";
+}
+
+/**
  * UAX #15's stream-safe limit: at most 30 non-starters (combining marks) in a row. Real text never
  * comes near it; thousands of marks on one letter are drawn over the page and break text extraction.
  * Counted on the canonical decomposition, as UAX #15 does, so a precomposed letter counts its mark.

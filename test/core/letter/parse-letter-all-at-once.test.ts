@@ -135,6 +135,11 @@ describe("parseLetter reports every file's problems at once", () => {
  */
 describe("parseLetter reports an out-of-date translation with the letter's other problems", () => {
   const OLD = "0".repeat(64);
+  /** A translation recording the fingerprint OLD, as a file older than paragraph fingerprints records it (none: stale-by-part.test.ts tests them). */
+  const recordOld = (translation: Json) => {
+    translation.translationOf.sourceSha256 = OLD;
+    delete translation.translationOf.paragraphs;
+  };
   /** The current fingerprint, as the sample's own (valid) reading computes it. */
   const current = () => parseLetter("sample", filesOf(sample())).letter.sourceFingerprint;
   const staleLine = (file: string) =>
@@ -142,7 +147,7 @@ describe("parseLetter reports an out-of-date translation with the letter's other
 
   it("while letter.json has a schema error", () => {
     const letter = sample();
-    letter["fr.json"].translationOf.sourceSha256 = OLD;
+    recordOld(letter["fr.json"]);
     letter["letter.json"].date = "2026-02-30";
     const problems = problemsOf(letter);
     expect(problems).toContain(staleLine("fr.json"));
@@ -151,7 +156,7 @@ describe("parseLetter reports an out-of-date translation with the letter's other
 
   it("while the same translation has a schema error of its own", () => {
     const letter = sample();
-    letter["fr.json"].translationOf.sourceSha256 = OLD;
+    recordOld(letter["fr.json"]);
     letter["fr.json"].title = 5;
     expect(problemsOf(letter)).toEqual(["sample/fr.json: title: expected a string, received a number", staleLine("fr.json")]);
   });
@@ -160,8 +165,8 @@ describe("parseLetter reports an out-of-date translation with the letter's other
     const letter: Record<string, Json> = sample();
     letter["de.json"] = { ...structuredClone(letter["fr.json"] as Json), locale: "de" };
     letter["it.json"] = { ...structuredClone(letter["fr.json"] as Json), locale: "it" };
-    (letter["de.json"] as Json).translationOf.sourceSha256 = OLD;
-    (letter["fr.json"] as Json).translationOf.sourceSha256 = OLD;
+    recordOld(letter["de.json"] as Json);
+    recordOld(letter["fr.json"] as Json);
     delete (letter["it.json"] as Json).summary;
     (letter["letter.json"] as Json).date = "30 February 2026";
     const problems = problemsOf(letter);
@@ -171,7 +176,7 @@ describe("parseLetter reports an out-of-date translation with the letter's other
 
   it("alone: the language fails as STALE_TRANSLATION with the fingerprint to record, the others are made", () => {
     const letter = sample();
-    letter["fr.json"].translationOf.sourceSha256 = OLD;
+    recordOld(letter["fr.json"]);
     const parsed = parseLetter("sample", filesOf(letter));
     expect([...parsed.letter.translations.keys()]).toEqual(["en"]);
     expect(parsed.localeErrors.get("fr" as never)).toMatchObject({ code: "STALE_TRANSLATION", message: staleLine("fr.json") });
@@ -179,7 +184,7 @@ describe("parseLetter reports an out-of-date translation with the letter's other
 
   it("claims nothing while the source itself is invalid: its fingerprint is not known yet", () => {
     const letter = sample();
-    letter["fr.json"].translationOf.sourceSha256 = OLD;
+    recordOld(letter["fr.json"]);
     delete letter["en.json"].title;
     const problems = problemsOf(letter);
     expect(problems).toContain("sample/en.json: title: missing; expected a string");

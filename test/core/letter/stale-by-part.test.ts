@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DataIssue, InvalidLetterDataError, StaleTranslationError } from "../../../functions/core/errors";
 import { type LetterFile, parseLetter } from "../../../functions/core/letter/parse-letter";
-import { recipientFingerprints, sourceFingerprint, translationOfSource } from "../../../functions/core/letter/source-fingerprint";
+import { paragraphFingerprints, recipientFingerprints, sourceFingerprint, translationOfSource } from "../../../functions/core/letter/source-fingerprint";
 
 /**
  * A translation is stale only for the part of the source it was translated from that changed (the
@@ -51,8 +51,10 @@ describe("the source's fingerprints, part by part", () => {
     expect(after.get("fr")).not.toBe(before.get("fr"));
     expect(after.get("gb")).toBe(before.get("gb"));
     // A translation records the words of the recipients who read its language (here French: "fr"), not every recipient's.
-    expect(translationOfSource(en, "en", ["fr"])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en), recipients: { fr: before.get("fr") } });
-    expect(translationOfSource(en, "en", [])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en) });
+    const paragraphs = Object.fromEntries(paragraphFingerprints(en));
+    expect(Object.keys(paragraphs)).toEqual(en.paragraphs.map((paragraph: Json) => paragraph.id));
+    expect(translationOfSource(en, "en", ["fr"])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en), paragraphs, recipients: { fr: before.get("fr") } });
+    expect(translationOfSource(en, "en", [])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en), paragraphs });
   });
 });
 
@@ -95,15 +97,17 @@ describe("parseLetter: a translation is stale only for what changed in its sourc
     ]);
   });
 
-  it("adding a recipient who reads another language: nothing is refused; the translation that lacks its words is warned of", () => {
+  it("adding a recipient who reads another language: no recipient is refused; the letter to all recipients of the translation that lacks its words is", () => {
     const letter = sample();
     letter["letter.json"]!.recipients.push({ id: "us", country: "US", locale: "en" });
     letter["en.json"]!.recipients.us = { country: "United States", representative: "Permanent Representative of the United States" };
     const parsed = parse(letter);
     expect(parsed.localeErrors.size).toBe(0);
     expect(parsed.recipientErrors.size).toBe(0);
-    expect(parsed.warnings.map((warning) => `${warning.file}: ${warning.path}: ${warning.message}`)).toEqual([
-      'sample/fr.json: recipients.us: missing; the fr documents list the recipients without "us" until its words are added',
+    expect(parsed.warnings).toEqual([]);
+    expect([...parsed.generalLetterErrors.keys()]).toEqual(["fr"]);
+    expect(issuesOf(parsed.generalLetterErrors.get("fr"))).toEqual([
+      `sample/fr.json: recipients: missing the words of 1 of the letter's 3 recipients ("us"): the fr letter to all recipients lists every one, so it is not made until each one's words are added, translated from en.json's recipients.<id> ({"country": ..., "representative": ...}); each recipient's own fr copy is made where its words are there`,
     ]);
   });
 
@@ -157,5 +161,62 @@ describe("parseLetter: a translation is stale only for what changed in its sourc
     const letter = sample();
     delete letter["en.json"]!.recipients.gb;
     expect(() => parse(letter)).toThrow('sample/en.json: recipients.gb: missing; expected the recipient "gb"');
+  });
+});
+
+/**
+ * A stale translation is told which paragraphs changed (fresh user 10, finding 4): one word of one
+ * paragraph made every translation "made from source revision …, but the source text has changed since".
+ * Said from translationOf.paragraphs, which the sample's fr.json records; a file without it is stale as before.
+ */
+describe("parseLetter: a stale translation names the source paragraphs that changed", () => {
+  /** What the translation's staleness says, alone (StaleTranslationError) or among its other problems (a paragraph's id no longer the source's). */
+  const staleReason = (letter: Letter): string => {
+    const refused = parse(letter).localeErrors.get("fr" as never);
+    if (refused instanceof StaleTranslationError) return refused.reason;
+    const issue = (refused as InvalidLetterDataError).issues.find((each) => each.path === "translationOf.sourceSha256");
+    expect(issue).toBeDefined();
+    return issue!.message;
+  };
+  const currentOf = (letter: Letter, id: string) => paragraphFingerprints(letter["en.json"]!).get(id);
+
+  it("one word of one paragraph: that paragraph, with its fingerprint to record", () => {
+    const letter = sample();
+    letter["en.json"]!.paragraphs[1].content[0].text = "We ask you to act now.";
+    const reason = staleReason(letter);
+    expect(reason).toContain('but the source text has changed since (paragraph "request" changed); update the translation');
+    expect(reason).toContain(`, and in translationOf.paragraphs: "request": "${currentOf(letter, "request")}"`);
+    expect(reason).toContain(`"sourceSha256": "${sourceFingerprint(letter["en.json"]!)}"`);
+  });
+
+  it("a paragraph added and one removed are named as such", () => {
+    const letter = sample();
+    const paragraphs = letter["en.json"]!.paragraphs;
+    paragraphs[0] = { id: "welcome", content: [{ text: "Welcome." }] };
+    const reason = staleReason(letter);
+    expect(reason).toContain('(paragraph "welcome" added; paragraph "opening" removed)');
+    expect(reason).toContain(`translationOf.paragraphs: "welcome": "${currentOf(letter, "welcome")}" (and remove "opening")`);
+  });
+
+  it("a change outside the paragraphs says no paragraph changed", () => {
+    const letter = sample();
+    letter["en.json"]!.summary = "A shorter letter.";
+    expect(staleReason(letter)).toContain("(no paragraph changed: the title, summary, sender, sources, signatories or the letter's words did)");
+  });
+
+  it("a translation recording no paragraph fingerprints (older files) is still read, and stale as before", () => {
+    const letter = sample();
+    delete letter["fr.json"]!.translationOf.paragraphs;
+    expect(parse(letter).localeErrors.size).toBe(0);
+    letter["en.json"]!.paragraphs[1].content[0].text = "We ask you to act now.";
+    expect(staleReason(letter)).toMatch(/but the source text has changed since; update the translation, then record "sourceSha256": "[0-9a-f]{64}"$/);
+  });
+
+  it("a malformed paragraph fingerprint is answered with the current one", () => {
+    const letter = sample();
+    letter["fr.json"]!.translationOf.paragraphs.request = "abc";
+    expect(issuesOf(parse(letter).localeErrors.get("fr" as never))).toEqual([
+      `sample/fr.json: translationOf.paragraphs.request: expected 16 lowercase hex digits (a paragraph's fingerprint); the current fingerprint of en.json's paragraph "request" is ${currentOf(letter, "request")}`,
+    ]);
   });
 });
