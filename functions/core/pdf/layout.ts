@@ -740,6 +740,26 @@ export class Composer {
     return { space: space + collapseMargins(margins), forced, avoid };
   }
 
+  /**
+   * The bottom padding and borders of the boxes that close right after event `k`, with the margins
+   * between them (inside a padding, not truncated at a break): what must fit below its last line.
+   */
+  private closingEdge(k: number): number {
+    let space = 0;
+    let margins: number[] = [];
+    for (let i = k + 1; i < this.events.length; i++) {
+      const event = this.events[i]!;
+      if (event.kind !== "close") break;
+      const fixed = event.geometry.padding.bottom + event.geometry.border.bottom;
+      if (fixed > 0) {
+        space += collapseMargins(margins) + fixed;
+        margins = [];
+      }
+      margins.push(event.geometry.margin.bottom);
+    }
+    return space;
+  }
+
   private nextLines(from: number): number {
     for (let i = from + 1; i < this.events.length; i++) if (this.events[i]!.kind === "lines" || this.events[i]!.kind === "table") return i;
     return -1;
@@ -791,11 +811,11 @@ export class Composer {
    * earlier break taken that way counts as perfect further out, as Chromium lays the box out again
    * with it. Null when nothing runs over the page (the flow ends, or a forced break comes first).
    */
-  private chooseBreak(e: number, from: number, y: number, pageIndex: number, paths: readonly (readonly Box[])[]): BreakAt | null {
+  private chooseBreak(e: number, from: number, y: number, pageIndex: number, paths: readonly (readonly Box[])[], pageStart = this.top(pageIndex)): BreakAt | null {
     const bottom = this.bottom(pageIndex) + EPSILON;
     const candidates: Candidate[] = [];
-    // The break before the first event counts unless it is the page's top: a break there makes no progress.
-    if (from === 0 && y > this.top(pageIndex) + EPSILON) {
+    // The break before the first event counts unless it is where the page's content starts: a break there makes no progress.
+    if (from === 0 && y > pageStart + EPSILON) {
       const previous = this.previousLines(e);
       if (previous !== -1) candidates.push(this.classA(previous, e, paths));
     }
@@ -816,6 +836,10 @@ export class Composer {
         const { lines, style } = event;
         let fit = start;
         while (fit < lines.length && y + lines[fit]!.height <= bottom) y += lines[fit++]!.height;
+        // The bottom padding and borders of the boxes the lines end must fit below the last line too:
+        // where they do not, the page runs over before that line (Chromium breaks inside the box, or
+        // before it where it avoids breaks inside: the translation notice on 8in x 1.5in paper).
+        if (fit === lines.length && fit > start && y + this.closingEdge(k) > bottom) y -= lines[--fit]!.height;
         if (fit < lines.length) {
           // Lines run over the page. Chromium breaks after `orphans` of them or more (after a break
           // before them too, as many as `widows`), leaving `widows` for the next page where the block
@@ -916,15 +940,25 @@ export class Composer {
       top: number | null;
       background: PlacedRule | null;
       first: boolean;
+      /** Whether no content of the box has been placed yet: a break before its first line moves it whole. */
+      empty: boolean;
+      /** Where the page's items drawn for the box (background, top border) begin. */
+      itemsFrom: number;
     }
     const open: Fragment[] = [];
+    // Where the current page's content starts: its top, or below the top edges of the boxes a break moved to it.
+    let pageStart = this.top(0);
 
     const settle = () => {
       // Pending margins collapse into one space; boxes waiting for their top edge get it here.
       y += truncate ? 0 : collapseMargins(margins);
       margins = [];
       truncate = false;
-      for (const fragment of open) if (fragment.top === null) this.startFragment(fragment, page, y);
+      for (const fragment of open) {
+        if (fragment.top !== null) continue;
+        fragment.itemsFrom = page.items.length;
+        this.startFragment(fragment, page, y);
+      }
     };
     const closeFragment = (fragment: Fragment, bottom: number, last: boolean) => {
       this.endFragment(fragment as Required<Fragment> & { top: number }, page, bottom, last);
@@ -934,6 +968,7 @@ export class Composer {
       page = this.newPage();
       pageIndex++;
       y = this.top(pageIndex);
+      pageStart = y;
       truncate = true;
       margins = [];
       forceBreak = false;
@@ -946,13 +981,43 @@ export class Composer {
       }
       for (const fragment of open) this.startFragment(fragment, page, y);
     };
+    /**
+     * A break before the first line of a box that holds nothing yet is a break before the box (CSS
+     * Fragmentation 3 §4.4: the top edge of a box goes with its first content): the boxes opened
+     * since the last content leave this page, drawings and all, and open on the next with their top
+     * border and padding, as Chromium moves them. Their top margins adjoin the break and are
+     * truncated; margins inside their padding stay. Without this, a bordered box (the translation
+     * notice) left its top edge at the foot of one page and began the next 6.75pt higher than
+     * Chromium's, on paper short enough for the difference to move a paragraph across a page.
+     */
+    const breakBeforeContent = (): boolean => {
+      const moving = open.filter((fragment) => fragment.empty && fragment.top !== null);
+      if (moving.length === 0) {
+        breakPage();
+        return false;
+      }
+      page.items.splice(moving[0]!.itemsFrom);
+      const inside = moving.some((fragment) => fragment.geometry.border.top + fragment.geometry.padding.top > 0) ? margins : [];
+      for (const fragment of moving) fragment.top = null;
+      breakPage();
+      for (const fragment of moving) {
+        fragment.first = true;
+        fragment.itemsFrom = page.items.length;
+        this.startFragment(fragment, page, y);
+        y += fragment.geometry.border.top + fragment.geometry.padding.top;
+      }
+      pageStart = y;
+      margins = inside;
+      truncate = inside.length === 0;
+      return true;
+    };
 
     for (let e = 0; e < this.events.length; e++) {
       const event = this.events[e]!;
       if (event.kind === "open") {
         if (event.box.style.breakBefore === "page" && y > this.top(pageIndex) + EPSILON && !this.unbounded) forceBreak = true;
         margins.push(event.geometry.margin.top);
-        const fragment: Fragment = { geometry: event.geometry, box: event.box, top: null, background: null, first: true };
+        const fragment: Fragment = { geometry: event.geometry, box: event.box, top: null, background: null, first: true, empty: true, itemsFrom: 0 };
         open.push(fragment);
         const fixed = event.geometry.border.top + event.geometry.padding.top;
         if (fixed > 0) {
@@ -978,9 +1043,9 @@ export class Composer {
       // A break chosen before this event that did not happen (a table placed its rows otherwise) is chosen again.
       if (target && target.event < e) target = undefined;
       if (target === undefined) target = this.unbounded ? null : this.chooseBreak(e, 0, y + (truncate ? 0 : collapseMargins(margins)), pageIndex, paths);
-      if (target && target.event === e && target.line === 0 && y > this.top(pageIndex) + EPSILON) {
-        breakPage();
-        target = this.chooseBreak(e, 0, y, pageIndex, paths);
+      if (target && target.event === e && target.line === 0 && y > pageStart + EPSILON) {
+        breakBeforeContent();
+        target = this.chooseBreak(e, 0, y + (truncate ? 0 : collapseMargins(margins)), pageIndex, paths, pageStart);
       }
       settle();
       if (event.kind === "table") {
@@ -1007,6 +1072,7 @@ export class Composer {
             truncate = false;
           },
         });
+        for (const fragment of open) fragment.empty = false;
         continue;
       }
       const { lines } = event;
@@ -1020,7 +1086,7 @@ export class Composer {
         while (fit < remaining && y + h + lines[i + fit]!.height <= this.bottom(pageIndex) + EPSILON) h += lines[i + fit++]!.height;
         // The chosen break, when it is in these lines (the lines that fit bound it, whatever happens).
         if (target && target.event === e) fit = Math.min(fit, target.line - i);
-        if (fit === 0 && y <= this.top(pageIndex) + EPSILON) fit = Math.max(1, Math.min(remaining, fit));
+        if (fit === 0 && y <= pageStart + EPSILON) fit = Math.max(1, Math.min(remaining, fit));
         for (let j = 0; j < fit; j++) {
           const line = lines[i + j]!;
           const { image } = event;
@@ -1032,11 +1098,16 @@ export class Composer {
           if (line.images) page.items.push(...placeLineImages(line, event.x, y, event.figures?.[i + j] ?? []));
           y += line.height;
         }
+        if (fit > 0) for (const fragment of open) fragment.empty = false;
         i += fit;
         if (i < lines.length) {
-          breakPage();
+          // After a line of its own, no box is empty: this is a plain break.
+          const moved = breakBeforeContent();
           truncate = false;
-          target = this.chooseBreak(e, i, y, pageIndex, paths);
+          target = this.chooseBreak(e, i, y + collapseMargins(margins), pageIndex, paths, pageStart);
+          settle();
+          // The list marker went with the boxes' drawings: it is drawn beside the first line, now on this page.
+          if (moved && event.marker) page.items.push({ kind: "line", x: event.marker.x, y, line: event.marker.line, node: event.marker.node });
         }
       }
     }

@@ -1,4 +1,4 @@
-import { type ComputedStyle, type ComputeContext, LONGHANDS, PROPERTIES } from "./properties";
+import { ColorError, type ComputedStyle, type ComputeContext, LONGHANDS, PROPERTIES } from "./properties";
 import { type Direction, expandDeclaration } from "./shorthands";
 import { checkDeclaration, type Declaration, type Origin, StyleError } from "./stylesheet";
 import { parseValue, substituteVariables, type Token, ValueError } from "./values";
@@ -121,7 +121,10 @@ export function computeStyle(specified: ReadonlyMap<string, Specified>, parent: 
       try {
         style[definition.key] = definition.compute(tokens, context);
       } catch (error) {
-        if (error instanceof ValueError) throw new StyleError(`${given?.where ?? property}: ${error.message}; expected ${definition.values}`);
+        if (error instanceof ValueError) {
+          // A colour's error says what was expected itself.
+          throw new StyleError(`${given?.where ?? property}: ${error.message}${error instanceof ColorError ? "" : `; expected ${definition.values}`}`);
+        }
         throw error;
       }
     }

@@ -1,7 +1,7 @@
 // css-tree's parser without its lexer (see css-tree-parts.ts).
 import * as csstree from "./css-tree-parts";
 import { FAMILIES, FAMILY_IDS, type FamilyId } from "../pdf/font-library";
-import { PROPERTIES } from "./properties";
+import { ColorError, PROPERTIES } from "./properties";
 import { checkDeclaration, type Declaration, type ParsedStylesheets, pageSizeOf } from "./stylesheet";
 import { hasVariables, parseValue, substituteVariables, ValueError } from "./values";
 
@@ -188,7 +188,8 @@ export function checkVariableValues(sheets: ParsedStylesheets): string[] {
         else checkDeclaration(declaration.property, tokens);
       } catch (error) {
         if (!(error instanceof ValueError)) throw error;
-        problems.add(`${declaration.where}: ${error.message}${via.length > 0 ? ` (through ${via.join("; ")})` : ""}`);
+        const where = error instanceof ColorError ? (declaration.at ?? declaration.where) : declaration.where;
+        problems.add(`${where}: ${error.message}${via.length > 0 ? ` (through ${via.join("; ")})` : ""}`);
       }
     }
     for (const failure of failures) {

@@ -1,6 +1,7 @@
 import { type FontContext, type LengthPercentage, lengthOf, lengthPercentageOf } from "./units";
 import { isNumericCounterStyle, NUMERIC_COUNTER_STYLES } from "./counter-styles";
-import { type Token, ValueError } from "./values";
+import { displayable, formatHex, parse as parseCssColor } from "culori";
+import { type Token, tokenText, ValueError } from "./values";
 
 /**
  * The supported CSS (templates/CSS.md is the same table for people): every property the PDF reads,
@@ -161,52 +162,50 @@ function lengthPercentage(tokens: readonly Token[], context: ComputeContext): Le
   return value;
 }
 
-const NAMED_COLORS: Readonly<Record<string, string>> = {
-  black: "#000000",
-  white: "#ffffff",
-  red: "#ff0000",
-  green: "#008000",
-  blue: "#0000ff",
-  gray: "#808080",
-  grey: "#808080",
-  silver: "#c0c0c0",
-  maroon: "#800000",
-  navy: "#000080",
-  teal: "#008080",
-  purple: "#800080",
-  olive: "#808000",
-  orange: "#ffa500",
-};
+/** The colour functions read through culori: sRGB's own, and the wider spaces where a colour lies inside sRGB. */
+const SRGB_FUNCTIONS: readonly string[] = ["rgb", "rgba", "hsl", "hsla", "hwb"];
+const WIDE_GAMUT_FUNCTIONS: readonly string[] = ["lab", "lch", "oklab", "oklch", "color"];
 
-function hex2(n: number): string {
-  return Math.round(Math.min(255, Math.max(0, n)))
-    .toString(16)
-    .padStart(2, "0");
+/** What a colour value may be, as messages and CSS.md say it. */
+export const COLOR_VALUES = "an opaque colour (#rgb, #rrggbb, rgb(), hsl(), hwb(), a CSS named colour, currentcolor; lab(), lch(), oklab(), oklch(), color() inside sRGB)";
+
+/** A colour value the PDF cannot draw as Chromium does: what was written, and why. */
+export class ColorError extends ValueError {
+  constructor(
+    readonly written: string,
+    reason: string,
+  ) {
+    super(`"${written}" ${reason}; expected ${COLOR_VALUES}`);
+  }
 }
 
-/** A color as #rrggbb; the PDF draws opaque colors only, so alpha below 1 is refused. */
+/**
+ * A colour as #rrggbb, as Chromium computes it (CSS Color 4): culori reads the value (named colours
+ * with rebeccapurple, hex with 3, 4, 6 or 8 digits, rgb/hsl/hwb in both syntaxes with `none`, hue
+ * units and wrapping; lab, lch, oklab, oklch and color()) and rounds it to 8 bits a channel, as
+ * Chromium keeps legacy colours. Refused, with ColorError: alpha below 1 (`transparent` too: the
+ * PDF writes opaque colours only, so both editions refuse rather than differ), a colour outside
+ * sRGB (Chromium maps it to the screen's gamut, the PDF has sRGB only), and what CSS Color 5 adds
+ * (color-mix(), relative colours, light-dark()).
+ */
 export function colorOf(token: Token, context: ComputeContext): Color {
-  if (token.type === "hash" && /^([0-9a-f]{3}|[0-9a-f]{6})$/.test(token.value)) {
-    const v = token.value;
-    return `#${v.length === 3 ? [...v].map((c) => c + c).join("") : v}`;
+  if (token.type === "ident" && token.name === "currentcolor") return context.color;
+  const written = tokenText(token);
+  if (token.type === "function" && !SRGB_FUNCTIONS.includes(token.name) && !WIDE_GAMUT_FUNCTIONS.includes(token.name)) {
+    throw new ColorError(written, `is not a colour the PDF reads (${token.name}() is not supported)`);
   }
-  if (token.type === "ident") {
-    if (token.name === "currentcolor") return context.color;
-    const named = NAMED_COLORS[token.name];
-    if (named) return named;
+  if (token.type === "function" && token.args.some((arg) => arg.type === "ident" && arg.name === "from")) {
+    throw new ColorError(written, "is a relative colour, which the PDF does not read");
   }
-  if (token.type === "function" && (token.name === "rgb" || token.name === "rgba")) {
-    const parts = token.args.filter((t) => t.type !== "operator" || t.value === "/");
-    const slash = parts.findIndex((t) => t.type === "operator");
-    const channels = slash === -1 ? parts : parts.slice(0, slash);
-    const alpha = slash === -1 ? parts[3] : parts[slash + 1];
-    if (alpha && !(alpha.type === "number" && alpha.value === 1) && !(alpha.type === "percentage" && alpha.value === 100)) {
-      throw new ValueError("the PDF draws opaque colors only (alpha 1)");
-    }
-    const rgb = channels.slice(0, 3).map((t) => (t.type === "number" ? t.value : t.type === "percentage" ? (t.value * 255) / 100 : Number.NaN));
-    if (rgb.length === 3 && rgb.every(Number.isFinite)) return `#${rgb.map(hex2).join("")}`;
+  const color = token.type === "hash" || token.type === "ident" || token.type === "function" ? parseCssColor(written) : undefined;
+  if (!color) throw new ColorError(written, token.type === "hash" ? `is not a colour: a hex colour has 3, 4, 6 or 8 digits` : "is not a colour");
+  if (color.alpha !== undefined && color.alpha < 1) {
+    throw new ColorError(written, `has alpha ${Number(color.alpha.toFixed(3))}: the PDF draws opaque colours only, so the editions would differ`);
   }
-  throw new ValueError("expected a color (#rgb, #rrggbb, rgb(), a basic named color or currentcolor)");
+  if (token.type === "function" && WIDE_GAMUT_FUNCTIONS.includes(token.name) && !displayable(color)) {
+    throw new ColorError(written, "lies outside sRGB, which the PDF draws in (a browser maps it to its screen's gamut)");
+  }
+  return formatHex(color);
 }
 
 function borderWidth(tokens: readonly Token[], context: ComputeContext): number {
@@ -281,7 +280,7 @@ const side = (name: "Top" | "Right" | "Bottom" | "Left") => ({
     key: `border${name}Color` as StyleKey,
     inherited: false,
     initial: "currentcolor",
-    values: "<color>",
+    values: COLOR_VALUES,
     compute: (t: readonly Token[], c: ComputeContext) => colorOf(single(t), c),
   },
 });
@@ -347,12 +346,12 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
     values: "normal | italic | oblique",
     compute: (tokens) => (keyword(["normal", "italic", "oblique"] as const)(tokens) === "normal" ? "normal" : "italic"),
   },
-  color: { key: "color", inherited: true, initial: "#000", values: "<color>", compute: (t, c) => colorOf(single(t), c) },
+  color: { key: "color", inherited: true, initial: "#000", values: COLOR_VALUES, compute: (t, c) => colorOf(single(t), c) },
   "background-color": {
     key: "backgroundColor",
     inherited: false,
     initial: "transparent",
-    values: "transparent | <color>",
+    values: `transparent, or ${COLOR_VALUES}`,
     compute: (tokens, context) => {
       const token = single(tokens);
       return token.type === "ident" && token.name === "transparent" ? null : colorOf(token, context);

@@ -5,7 +5,7 @@ import { LetterpressError } from "../errors";
 import { type Element, PARSE5_ADAPTER } from "./dom-adapter";
 import { cascadeOrder } from "./cascade";
 import { checkFontFamilies, checkVariableValues } from "./font-families";
-import { FIXED_BEHAVIOUR, PROPERTIES } from "./properties";
+import { ColorError, FIXED_BEHAVIOUR, PROPERTIES } from "./properties";
 import { expandDeclaration } from "./shorthands";
 import { lengthPercentageOf, resolveLength } from "./units";
 import { hasVariables, parseValue, type Token, ValueError } from "./values";
@@ -36,6 +36,8 @@ export interface Declaration {
   important: boolean;
   /** "templates/print.css line 12, selector h1, property color", for errors found later. */
   where: string;
+  /** `where` with the value's column ("templates/print.css line 12, column 10, selector h1, property color"), for a problem of the value itself (a colour). */
+  at?: string;
 }
 
 export interface StyleRule {
@@ -168,7 +170,8 @@ export function checkDeclaration(property: string, tokens: readonly Token[]): vo
     try {
       definition.compute(value, CHECK_CONTEXT);
     } catch (error) {
-      if (error instanceof ValueError) throw new ValueError(`${error.message}; expected ${definition.values}`);
+      // A colour's error says what was expected itself.
+      if (error instanceof ValueError && !(error instanceof ColorError)) throw new ValueError(`${error.message}; expected ${definition.values}`);
       throw error;
     }
   }
@@ -354,6 +357,8 @@ function declarationsOf(block: csstree.Block, state: ParseState, selector: strin
     if (node.type !== "Declaration") return;
     const property = node.property.toLowerCase();
     const where = `${state.source.name} ${lineOf(node.loc)}, selector ${selector}, property ${property}`;
+    const valueStart = node.value.loc?.start;
+    const at = valueStart ? `${state.source.name} line ${valueStart.line}, column ${valueStart.column}, selector ${selector}, property ${property}` : where;
     const text = node.value.type === "Raw" ? node.value.value : valueText(node.value, state.source.text);
     const problem = (detail: string) => state.problems.push(`${where}: ${detail}`);
     if (!knownProperty(property, context)) return problem("not a property of the supported CSS (templates/CSS.md)");
@@ -377,11 +382,12 @@ function declarationsOf(block: csstree.Block, state: ParseState, selector: strin
         if (property === "size") pageSizeOf(tokens, CHECK_CONTEXT.font);
         else checkDeclaration(property, tokens);
       } catch (error) {
+        if (error instanceof ColorError) return void state.problems.push(`${at}: ${error.message}`);
         if (error instanceof ValueError) return problem(error.message);
         throw error;
       }
     }
-    declarations.push({ property, text: property.startsWith("--") ? text.trim() : text, tokens, important: node.important === true, where });
+    declarations.push({ property, text: property.startsWith("--") ? text.trim() : text, tokens, important: node.important === true, where, at });
   });
   return declarations;
 }

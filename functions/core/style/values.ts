@@ -100,3 +100,27 @@ export function substituteVariables(text: string, lookup: (name: string) => stri
 export function hasVariables(text: string): boolean {
   return /\bvar\(/i.test(text);
 }
+
+/** A token written back as CSS (`hsl(40 50% 50% / 0.5)`), for a library that reads values as text and for messages. */
+export function tokenText(token: Token): string {
+  switch (token.type) {
+    case "ident":
+      return token.name;
+    case "number":
+      return String(token.value);
+    case "dimension":
+      return `${token.value}${token.unit}`;
+    case "percentage":
+      return `${token.value}%`;
+    case "string":
+      return JSON.stringify(token.value);
+    case "url":
+      return `url(${JSON.stringify(token.value)})`;
+    case "hash":
+      return `#${token.value}`;
+    case "function":
+      return `${token.name}(${token.args.map(tokenText).join(" ").replaceAll(" ,", ",")})`;
+    case "operator":
+      return token.value;
+  }
+}

@@ -57,7 +57,7 @@ describe("values read through var(), checked at load", () => {
     const problems = problemsOf([["mine/print.css", sheet]]);
     expect(problems).toEqual([
       expect.stringMatching(/^mine\/print\.css line 3, selector p, property margin-top: .*through --gap is red \(mine\/print\.css line 2, selector \.wide\)/),
-      expect.stringMatching(/^mine\/print\.css line 4, selector h1, property color: .*through --ink is not set where it is read/),
+      expect.stringMatching(/^mine\/print\.css line 4, column 13, selector h1, property color: "3pt" is not a colour; .*through --ink is not set where it is read/),
     ]);
     expect(problemsOf([["mine/print.css", ":root { --gap: 4mm; --ink: #333 }\np { margin: var(--gap) 0; color: var(--ink) }"]])).toEqual([]);
   });

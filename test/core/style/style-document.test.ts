@@ -220,7 +220,9 @@ describe("errors", () => {
       "test.css line 2, selector p, property text-align: not an accepted value; expected start | end | left | right | center | justify",
     );
     expect(errorOf(() => styled("<p>x</p>", "p { margin-top: 2vh }")).message).toMatch(/property margin-top: the unit "vh" is not supported/);
-    expect(errorOf(() => styled("<p>x</p>", "p { color: rgba(0, 0, 0, 0.5) }")).message).toMatch(/property color: the PDF draws opaque colors only/);
+    expect(errorOf(() => styled("<p>x</p>", "p { color: rgba(0, 0, 0, 0.5) }")).message).toMatch(
+      /line 1, column 12, selector p, property color: "rgba\(0, 0, 0, 0.5\)" has alpha 0.5: the PDF draws opaque colours only/,
+    );
     expect(errorOf(() => styled("<p>x</p>", "p { border-style: dotted }")).message).toMatch(/property border-style: not an accepted value; expected none \| solid/);
   });
 
