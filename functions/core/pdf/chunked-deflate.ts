@@ -8,9 +8,12 @@ import { constants as zlibConstants, deflateRawSync, type ZlibOptions } from "no
  * 27-53 KB were the largest deflate of a warm letter (bench/ab/deflate-probe.ts, content-chunks.ts).
  *
  * Each piece is raw deflate (RFC 1951) ended by a sync flush (an empty stored block, so the next
- * piece starts on a byte), given the piece before it as its dictionary: an inflater has those bytes
+ * piece starts on a byte), given the end of the piece before it as its dictionary: an inflater has them
  * right behind it in its window, so the back-references stay valid and the stream keeps most of what
- * whole deflate would save. A piece's bytes thus depend on it and the piece before it: the cache key.
+ * whole deflate would save. A piece's bytes thus depend on it and that dictionary: the cache key.
+ * The dictionary is short, the end of the piece before: a reader's address changes a page's first
+ * piece, and a dictionary of that whole piece made the next one new too (es: its 19 KB second piece
+ * deflated anew per letter for an address of 300 bytes in its 7.7 KB first one).
  * One zlib header in front, an empty final block and the Adler-32 of the whole behind, combined
  * from the pieces' own checksums.
  */
@@ -33,9 +36,18 @@ export interface PieceCache {
 export interface PieceShape {
   /** A text object's end is a cut with odds 1 in `cutOdds`: a piece holds that many on average. */
   readonly cutOdds: number;
-  /** How many pieces before a piece are its dictionary (their last 32 KB): each also keys it. */
-  readonly dictionaryPieces: number;
+  /** How many bytes of the piece before a piece, at its end, are its dictionary (deflate's window takes 32 KB at most): they also key it. */
+  readonly dictionaryBytes: number;
+  /**
+   * When set, the dictionary is instead the whole of this many pieces before (their last 32 KB):
+   * for streams cut by their own structure, where the pieces before are chosen to be stable
+   * (font-pieces.ts puts short guard pieces between a font's directory and its glyphs).
+   */
+  readonly dictionaryPieces?: number;
 }
+
+/** Deflate's window: a dictionary longer than this is not used beyond its last 32 KB. */
+const WINDOW_BYTES = 32 * 1024;
 
 /**
  * Where a stream is cut: after the end of a text object ("\nET\n") whose last bytes hash to 0 mod
@@ -47,9 +59,12 @@ export interface PieceShape {
  * th 52.2 -> 17.7, es 29.5 -> 26.0, en 26.6 -> 7.9, ar 67.3 -> 26.8, zh 19.7 -> 15.5; the seed
  * letter's file +0.2 KB (en) and +0.04 KB (ar), inside pdf-size.test.ts's budgets, which 1 in 4
  * (+0.8 and +0.5 KB) or 1 in 8 broke. A longer dictionary (2, 3 pieces) saved 0.1-0.3 KB for 1-2
- * more pieces to deflate anew per letter.
+ * more pieces to deflate anew per letter. The piece before's last 8 KB rather than all of it (lines
+ * drawn in frames of their own, pdf-writer.ts PageFrame; 12 letters): en 6.9 -> 6.3 KB anew, th
+ * 17.8 -> 15.5, es, el, ar, he as they were; its last 4 KB would make es 26.3 -> 7.6 and el 10.9 -> 8.7,
+ * but the ar seed letter 45,007 bytes, over its budget (8 KB: 44,731; all: 44,727).
  */
-export const PIECES: PieceShape = { cutOdds: 12, dictionaryPieces: 1 };
+export const PIECES: PieceShape = { cutOdds: 12, dictionaryBytes: 8192 };
 /** How many bytes before a text object's end decide a cut: its last glyph codes and positions. */
 const CUT_WINDOW = 64;
 const TEXT_OBJECT_END = Buffer.from("\nET\n", "latin1");
@@ -118,25 +133,39 @@ const FINAL_EMPTY_BLOCK = Buffer.from([0x03, 0x00]);
 
 /**
  * Deflates `bytes` as a zlib stream of pieces (see the module comment), each piece looked up in
- * `cache` by its digest and its dictionary pieces' and deflated with `options` when missing. The
- * result depends on the bytes alone, not on what the cache held. `pieces` (contiguous views of
- * `bytes`, in order, covering it) replaces page content's cuts for streams of another structure.
+ * `cache` by its digest and its dictionary's and deflated with `options` when missing. The result
+ * depends on the bytes alone, not on what the cache held. `pieces` (contiguous views of `bytes`, in
+ * order, covering it) replaces page content's cuts for streams of another structure (font-pieces.ts).
  */
-export function deflateInPieces(bytes: Buffer, cache: PieceCache, options: ZlibOptions, shape: PieceShape = PIECES, pieces = contentPieces(bytes, shape)): Buffer {
+export function deflateInPieces(
+  bytes: Buffer,
+  cache: PieceCache,
+  options: ZlibOptions,
+  shape: PieceShape = PIECES,
+  pieces: readonly Buffer[] = contentPieces(bytes, shape),
+): Buffer {
   const parts: Uint8Array[] = [ZLIB_HEADER];
-  const digests: string[] = [];
   let adler = 1;
+  let before: Buffer | undefined;
   for (let p = 0; p < pieces.length; p++) {
     const piece = pieces[p]!;
-    const digest = createHash("sha256").update(piece).digest("base64");
-    const first = Math.max(0, p - shape.dictionaryPieces);
-    const key = digests.slice(first).join("") + digest;
-    digests.push(digest);
+    const start = piece.byteOffset - bytes.byteOffset;
+    let dictionary: Buffer;
+    if (shape.dictionaryPieces !== undefined) {
+      const first = pieces[Math.max(0, p - shape.dictionaryPieces)]!;
+      dictionary = bytes.subarray(Math.max(first.byteOffset - bytes.byteOffset, start - WINDOW_BYTES), start);
+    } else {
+      // Of the piece before alone: a dictionary reaching into the one before that carried a change two pieces on.
+      dictionary = before ? before.subarray(Math.max(0, before.length - shape.dictionaryBytes)) : bytes.subarray(0, 0);
+    }
+    before = piece;
+    // The dictionary and the piece are contiguous in `bytes`: one digest of both, and where they part.
+    const key = `${dictionary.length}:${createHash("sha256")
+      .update(bytes.subarray(start - dictionary.length, start + piece.length))
+      .digest("base64")}`;
     let deflated = cache.get(key);
     if (deflated === undefined) {
-      // The dictionary pieces are contiguous in `bytes`, right before this one; zlib keeps their last 32 KB.
-      const dictionary = p > first ? bytes.subarray(pieces[first]!.byteOffset - bytes.byteOffset, piece.byteOffset - bytes.byteOffset) : undefined;
-      const raw = deflateRawSync(piece, { ...options, finishFlush: zlibConstants.Z_SYNC_FLUSH, ...(dictionary ? { dictionary } : {}) });
+      const raw = deflateRawSync(piece, { ...options, finishFlush: zlibConstants.Z_SYNC_FLUSH, ...(dictionary.length > 0 ? { dictionary } : {}) });
       deflated = { bytes: raw, adler: adler32(piece), length: piece.length };
       cache.set(key, deflated);
     }

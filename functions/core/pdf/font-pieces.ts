@@ -11,12 +11,14 @@ import type { PieceShape } from "./chunked-deflate";
  * components get the codes after the last one, which a new glyph moves.
  */
 
+const WINDOW = 32 * 1024;
+
 /**
  * Four pieces of dictionary (up to zlib's 32 KB): with fewer, each piece loses the back-references
  * into the glyphs before it (ja +0.2, zh +1.45 KB a subset at 1 piece, against -0.15 and +0.57 at 4).
  * `cutOdds` is page content's (`contentPieces`): a font program's cuts are `fontProgramPieces`'.
  */
-export const FONT_PIECES: PieceShape = { cutOdds: 1, dictionaryPieces: 4 };
+export const FONT_PIECES: PieceShape = { cutOdds: 1, dictionaryBytes: WINDOW, dictionaryPieces: 4 };
 
 /**
  * Smaller font programs are deflated whole: the pieces' own costs (hashing, a zlib stream and a
@@ -82,7 +84,7 @@ function glyphProgramsSpan(bytes: Buffer): { start: number; end: number } {
  * 2^`cutBits` bytes on average (a gear hash, as FastCDC's: the cuts move with the bytes, so a glyph
  * inserted or changed leaves the other cuts where they were), and everything after them.
  */
-export function fontProgramPieces(bytes: Buffer, cutBits = FONT_CUT_BITS, dictionaryPieces = FONT_PIECES.dictionaryPieces): Buffer[] {
+export function fontProgramPieces(bytes: Buffer, cutBits = FONT_CUT_BITS, dictionaryPieces = FONT_PIECES.dictionaryPieces ?? 0): Buffer[] {
   const pieces: Buffer[] = [];
   const glyphs = glyphProgramsSpan(bytes);
   let start = glyphs.start;

@@ -488,14 +488,19 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
   numberGlyphsFromTheEnd(pages, faceOf, formOf);
   // Empty unless a document before this one stopped with an error inside a line.
   LINE_OUTLINES.reset();
-  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, fill, outlines: LINE_OUTLINES };
+  const frame: PageFrame = { y: 0 };
+  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, fill, outlines: LINE_OUTLINES, frame };
   const openedImages: OpenedImages = new Map();
 
+  // Back to PDF coordinates (origin bottom left) for our own drawing.
+  const pageFrame = `q 1 0 0 -1 0 ${num(geometry.height)} cm`;
   for (const page of pages) {
     const rtlPage = readsRightToLeft(page);
     doc.addPage(geometry.width, geometry.height);
-    // Back to PDF coordinates (origin bottom left) for our own drawing.
-    doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
+    doc.addContent(pageFrame);
+    frame.y = 0;
+    // Whether the item drawn last was a line of a margin box (see below).
+    let inMarginBox = false;
     let open: StructNode | null | undefined;
     const mark = (node: StructNode | null | undefined) => {
       if (node === open) return;
@@ -512,6 +517,16 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
       open = node;
     };
     for (const item of page.items) {
+      const marginBox = item.kind === "line" && item.node === null;
+      if (marginBox && !inMarginBox && frame.y !== 0) {
+        // A margin box stands where the page puts it, whatever the text before it: drawn from the page's
+        // own frame, its bytes stay when a reader's longer address moves the text above it.
+        mark(undefined);
+        doc.addContent("Q");
+        doc.addContent(pageFrame);
+        frame.y = 0;
+      }
+      inMarginBox = marginBox;
       if (item.kind === "image") {
         // Images are drawn in pdfkit's own coordinates (origin top left), in a marked sequence of their own.
         mark(undefined);
@@ -519,10 +534,12 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
         mark(item.node);
         drawImage(doc.pdfkit, item, openedImages);
         mark(undefined);
-        doc.addContent(`q 1 0 0 -1 0 ${num(geometry.height)} cm`);
+        doc.addContent(pageFrame);
+        frame.y = 0;
       } else if (item.kind === "rule") {
         mark(null);
-        doc.addContent(`${fill(item.color)} ${num(item.x)} ${num(geometry.height - item.y - item.height)} ${num(item.width)} ${num(item.height)} re f`);
+        // In the frame of the line before it, as the lines after it are.
+        doc.addContent(`${fill(item.color)} ${num(item.x)} ${num(geometry.height - item.y - item.height - frame.y)} ${num(item.width)} ${num(item.height)} re f`);
       } else if (item.node && item.figures && item.line.images) {
         mark(undefined);
         drawLineWithFigures(drawing, item, item.node, item.figures, rtlPage, addKid);
@@ -919,6 +936,37 @@ interface LineDrawing {
   fill(color: string): string;
   /** The outlines of a text object's text-less glyphs, written after it (see `endTextObject`): empty between lines. */
   outlines: ContentStream;
+  /** The page's drawing frame, which each line moves to its own baseline (see `moveFrame`). */
+  frame: PageFrame;
+}
+
+/**
+ * Where the page's coordinate frame stands: the baseline of the line drawn last, in points above
+ * the page's bottom edge (0 before the page's first line and after an image, which sets the frame
+ * again). Each line is drawn in a frame at its own baseline, reached by a move from the line before
+ * ("1 0 0 1 0 dy cm"), so its bytes do not depend on its height on the page: a reader's address a
+ * line longer than the last reader's moved every later line of page one, and with absolute positions
+ * every later piece of the content (chunked-deflate.ts) was deflated anew; with moves, one changes.
+ */
+interface PageFrame {
+  y: number;
+}
+
+/**
+ * Moves the frame to height `y` (points above the page's bottom edge) by the move from where it
+ * stands, in thousandths: a move depends on the two lines' distance alone, not on where they stand
+ * (the same distance rounded from two absolute heights came out 15.222 or 15.223). The frame then
+ * stands within half a thousandth per line drawn of `y`, a few thousandths on a page at most.
+ */
+function moveFrame(out: ContentStream, frame: PageFrame, y: number): void {
+  // Rounded to millionths first: a distance of n.5 thousandths (15.2225) in floating point lies a hair either side of it.
+  const move = Math.round(Math.round((y - frame.y) * 1e6) / 1000);
+  if (move !== 0)
+    out
+      .text("1 0 0 1 0 ")
+      .number(move / 1000)
+      .line(" cm");
+  frame.y = y;
 }
 
 /**
@@ -1521,9 +1569,10 @@ function endTextObject(out: ContentStream, outlines: ContentStream): void {
  * Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments.
  * Written as bytes into the page's content stream (`PdfkitDocument.content`) as it goes.
  */
-function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDrawing, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
-  const baseline = geometry.height - (item.y + item.line.ascent);
+function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines, frame }: LineDrawing, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
   const out = doc.content();
+  // Drawn in a frame at its baseline (see PageFrame): heights from here on are from the baseline.
+  moveFrame(out, frame, geometry.height - (item.y + item.line.ascent));
   let outlineX = 0;
   let outlineY = 0;
   const show = new TextShow(out);
@@ -1614,7 +1663,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     // so extractors see each run as one unbroken piece of text.
     // After the line's first run, a move from the run before (Td) in exact thousandths: a third of each page's deflated bytes were repeated Tm.
     const at = Math.round(pen * 1000);
-    if (lineStart === undefined) out.text("1 0 0 1 ").number(pen).byte(SPACE).number(baseline).line(" Tm");
+    if (lineStart === undefined) out.text("1 0 0 1 ").number(pen).line(" 0 Tm");
     else out.number((at - lineStart) / 1000).line(" 0 Td");
     lineStart = at;
     let cursorX = pen;
@@ -1644,7 +1693,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         // Each outline is a form XObject, written once per document however often it is drawn.
         // Each from the one before (in exact thousandths, as Td above): Arabic draws hundreds of marks a page.
         const atX = Math.round(x * 1000);
-        const atY = Math.round((baseline + rise) * 1000);
+        const atY = Math.round(rise * 1000);
         const form = glyphForm(placed.run.face, glyph.id);
         outlines
           .text("1 0 0 1 ")

@@ -56,7 +56,7 @@ describe("deflateInPieces", () => {
     const base = page(80, 11);
     const lines = base.toString("latin1").split("\nET\n");
     const inserted = Buffer.from([...lines.slice(0, 3), "BT\n/F1 10.5 Tf\n1 0 0 1 9 9 Tm\n[<00ff00fe>] TJ", ...lines.slice(3)].join("\nET\n"), "latin1");
-    const shape = { cutOdds: 4, dictionaryPieces: 1 };
+    const shape = { cutOdds: 4, dictionaryBytes: 2048 };
     const pieces = contentPieces(base, shape);
     expect(pieces.length).toBeGreaterThan(8);
     const cache = mapCache();
@@ -64,13 +64,32 @@ describe("deflateInPieces", () => {
     const before = cache.misses;
     const out = deflateInPieces(inserted, cache, OPTIONS, shape);
     expect(inflateSync(out).equals(inserted)).toBe(true);
-    // The piece holding the new line, and the one after it (its dictionary changed); at most one more if the new line is a cut.
+    // The piece holding the new line, and the one after it if the line is in its dictionary; at most one more if the new line is a cut.
     expect(cache.misses - before).toBeLessThanOrEqual(3);
     expect(
       contentPieces(inserted, shape)
         .slice(-(pieces.length - 2))
         .map(String),
     ).toEqual(pieces.slice(-(pieces.length - 2)).map(String));
+  });
+
+  it("deflates anew only the piece holding a change far enough from its end: the next one's dictionary, its end, is as it was", () => {
+    const shape = { cutOdds: 4, dictionaryBytes: 256 };
+    const base = page(80, 11);
+    const pieces = contentPieces(base, shape);
+    // A piece of several lines, not the last: its first line's font changes, more than 256 bytes before its end.
+    const changedPiece = pieces.findIndex((piece, p) => p < pieces.length - 1 && piece.length > 600);
+    expect(changedPiece).toBeGreaterThanOrEqual(0);
+    const at = pieces[changedPiece]!.byteOffset - base.byteOffset + pieces[changedPiece]!.indexOf("/F1");
+    const changed = Buffer.from(base);
+    changed.write("/F2", at, "latin1");
+    expect(contentPieces(changed, shape).map((piece) => piece.length)).toEqual(pieces.map((piece) => piece.length));
+    const cache = mapCache();
+    deflateInPieces(base, cache, OPTIONS, shape);
+    const before = cache.misses;
+    const out = deflateInPieces(changed, cache, OPTIONS, shape);
+    expect(inflateSync(out).equals(changed)).toBe(true);
+    expect(cache.misses - before).toBe(1);
   });
 
   it("keeps back-references into the piece before (its dictionary): smaller than the pieces deflated alone", () => {
