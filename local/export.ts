@@ -71,8 +71,8 @@ export interface ExportPapers {
 /** What an export changed besides writing this run's documents. */
 export interface ExportReport {
   manifest: ExportManifest;
-  /** Files of earlier runs removed because their documents failed or are no longer current, with why. */
-  removed: { path: string; reason: string }[];
+  /** Files of earlier runs removed because their documents failed or are no longer current, with why; `outdated`: made from an earlier revision of a letter there still is. */
+  removed: { path: string; reason: string; outdated: boolean }[];
   warnings: string[];
 }
 
@@ -89,15 +89,49 @@ export async function exportDocuments(
   // The CLI passes its own, so that its closing count of warnings includes these.
   warn: (warning: string) => void = (warning) => say(`warning: ${warning}`),
   papers?: ExportPapers,
+  /** The command's arguments as typed after the script (`generate --locale vi,ta`): the outdated files' removal says the run that makes them again. */
+  commandArgs: readonly string[] = process.argv.slice(2),
 ): Promise<ExportManifest> {
   const report = await exportCurrentState(outDir, result, papers);
   for (const warning of report.warnings) warn(warning);
   if (report.removed.length > 0) {
     say(`removed ${report.removed.length} file${report.removed.length === 1 ? "" : "s"} from ${outDir} that no longer match the data:`);
     for (const { path, reason } of report.removed) say(`  ${path}: ${reason}`);
+    // A run narrowed to some languages or formats leaves their letter's other documents outdated, and so removed: say how to make them.
+    const narrowing = narrowingFlags(commandArgs);
+    if (narrowing.length > 0 && report.removed.some((removed) => removed.outdated))
+      say(`the letter's other documents are made for its current revision by the same command without ${narrowing.join(" and ")}: ${everyDocumentCommand(commandArgs)}`);
   }
   return report.manifest;
 }
+
+/** The flags that make a run leave out some of a letter's documents (its other languages, its other format). */
+const NARROWING_FLAGS = ["--locale", "--format"] as const;
+
+/** The narrowing flags a command was given (`--locale vi` and `--locale=vi` both), in the order of NARROWING_FLAGS. */
+function narrowingFlags(args: readonly string[]): string[] {
+  return NARROWING_FLAGS.filter((flag) => args.some((arg) => arg === flag || arg.startsWith(`${flag}=`)));
+}
+
+/**
+ * The command as a person types it again, without its narrowing flags and their values:
+ * `generate --letter a --locale vi,ta` -> `npm run generate -- --letter a`; the words of npm's
+ * script (as the README writes them) when the arguments are not generate's.
+ */
+export function everyDocumentCommand(args: readonly string[]): string {
+  if (args[0] !== "generate") return "npm run generate (with its other flags as before)";
+  const kept: string[] = [];
+  for (let index = 1; index < args.length; index++) {
+    const arg = args[index] as string;
+    // A narrowing flag goes with its value (`--locale vi`) or holds it (`--locale=vi`).
+    if ((NARROWING_FLAGS as readonly string[]).includes(arg)) index++;
+    else if (!NARROWING_FLAGS.some((flag) => arg.startsWith(`${flag}=`))) kept.push(arg);
+  }
+  return kept.length === 0 ? "npm run generate" : `npm run generate -- ${kept.map(shellWord).join(" ")}`;
+}
+
+/** A word as a POSIX shell reads it back: quoted when it holds anything but plain characters. */
+const shellWord = (word: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
 
 export async function exportCurrentState(
   outDir: string,
@@ -127,15 +161,15 @@ export async function exportCurrentState(
 
   const revisions = new Map(result.letters.map(({ letterId, revision }) => [letterId, revision]));
   const failed = new Map(result.failures.map(({ request, error }: DocumentFailure) => [exportPath(request), `${error.code}: ${firstLine(error.message)}`]));
-  const removals = new Map<string, string>();
-  const remove = (path: string, reason: string) => void (documents.has(path) || removals.has(path) || removals.set(path, reason));
+  const removals = new Map<string, { reason: string; outdated: boolean }>();
+  const remove = (path: string, reason: string, outdated = false) => void (documents.has(path) || removals.has(path) || removals.set(path, { reason, outdated }));
 
   // Earlier files stay while they are the current state of their letter; the others go.
   for (const earlier of previous) {
     if (documents.has(earlier.path) || !isOwnLayout(earlier.path)) continue;
     const inScope = revisions.has(earlier.letterId) || result.allLetters;
     const state = failed.has(earlier.path) ? { reason: failed.get(earlier.path) } : inScope ? await currentState(earlier, revisions.get(earlier.letterId), papers) : {};
-    if (state.reason) remove(earlier.path, state.reason);
+    if (state.reason) remove(earlier.path, state.reason, !failed.has(earlier.path) && revisions.get(earlier.letterId) !== undefined);
     else if (await holdsBytes(join(outDir, earlier.path), earlier.sha256)) documents.set(earlier.path, state.paper ? { ...earlier, paper: state.paper } : earlier);
     else if (await exists(join(outDir, earlier.path))) remove(earlier.path, "its bytes are not the ones listed");
   }
@@ -154,7 +188,7 @@ export async function exportCurrentState(
     failures: result.failures.map(({ request, error }: DocumentFailure) => ({ ...request, code: error.code, reason: error.message })),
   };
   await writeFile(join(outDir, EXPORT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { manifest, removed: [...removals].map(([path, reason]) => ({ path, reason })).sort((a, b) => (a.path < b.path ? -1 : 1)), warnings };
+  return { manifest, removed: [...removals].map(([path, removal]) => ({ path, ...removal })).sort((a, b) => (a.path < b.path ? -1 : 1)), warnings };
 }
 
 /**
