@@ -114,8 +114,9 @@ describe("the export under out/ after the data changes", () => {
     await exportDocuments(outDir, result, (line) => lines.push(line), undefined, undefined, asTyped);
 
     expect(lines.join("\n")).toContain(`${SEED_LETTER}/fr/${SEED_LETTER}-fr.html: made from revision`);
+    // --format html left out no removed document (they were pages too): it stays.
     expect(lines.at(-1)).toBe(
-      `the letter's other documents are made for its current revision by the same command without --locale and --format: npm run generate -- --letter ${SEED_LETTER} --out 'my out'`,
+      `to make the removed documents again from their letter's current revision, run the same command without --locale: npm run generate -- --letter ${SEED_LETTER} --out 'my out' --format html`,
     );
   });
 
@@ -127,6 +128,7 @@ describe("the export under out/ after the data changes", () => {
     await exportDocuments(outDir, again, (line) => lines.push(line), undefined, undefined, narrowed);
     expect(lines).toEqual([]);
     expect(everyDocumentCommand(narrowed)).toBe("npm run generate");
+    expect(everyDocumentCommand(["generate", "--format=pdf", "--locale", "vi", "--paper", "letter"], ["--format"])).toBe("npm run generate -- --locale vi --paper letter");
     expect(everyDocumentCommand(["generate", "--locale", "vi,ta,am", "--data", "it's here"])).toBe(`npm run generate -- --data 'it'\\''s here'`);
   });
 
