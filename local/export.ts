@@ -71,8 +71,11 @@ export interface ExportPapers {
 /** What an export changed besides writing this run's documents. */
 export interface ExportReport {
   manifest: ExportManifest;
-  /** Files of earlier runs removed because their documents failed or are no longer current, with why. */
-  removed: { path: string; reason: string }[];
+  /**
+   * Files of earlier runs removed because their documents failed or are no longer current, with why;
+   * `document` when it was made from an earlier revision of a letter there still is (outdated, to be made again).
+   */
+  removed: { path: string; reason: string; document?: ExportedDocument }[];
   warnings: string[];
 }
 
@@ -89,15 +92,58 @@ export async function exportDocuments(
   // The CLI passes its own, so that its closing count of warnings includes these.
   warn: (warning: string) => void = (warning) => say(`warning: ${warning}`),
   papers?: ExportPapers,
+  /** The command's arguments as typed after the script (`generate --locale vi,ta`): the outdated files' removal says the run that makes them again. */
+  commandArgs: readonly string[] = process.argv.slice(2),
 ): Promise<ExportManifest> {
   const report = await exportCurrentState(outDir, result, papers);
   for (const warning of report.warnings) warn(warning);
   if (report.removed.length > 0) {
     say(`removed ${report.removed.length} file${report.removed.length === 1 ? "" : "s"} from ${outDir} that no longer match the data:`);
     for (const { path, reason } of report.removed) say(`  ${path}: ${reason}`);
+    // A run narrowed to some languages or formats leaves their letter's other documents outdated, and so removed: say how to make them.
+    const outdated = report.removed.flatMap((removed) => (removed.document ? [removed.document] : []));
+    const made = result.stored.map((stored) => stored.request);
+    // Only the flags that left out a removed document: a --format html run that removed other languages' pages keeps --format html.
+    const narrowing = narrowingFlags(commandArgs).filter((flag) =>
+      outdated.some((document) => !made.some((request) => request[NARROWED_BY[flag]] === document[NARROWED_BY[flag]])),
+    );
+    if (narrowing.length > 0)
+      say(
+        `to make the removed documents again from their letter's current revision, run the same command without ${narrowing.join(" and ")}: ${everyDocumentCommand(commandArgs, narrowing)}`,
+      );
   }
   return report.manifest;
 }
+
+/** The flags that make a run leave out some of a letter's documents (its other languages, its other format), and what of a document each picks. */
+const NARROWED_BY = { "--locale": "locale", "--format": "format" } as const;
+type NarrowingFlag = keyof typeof NARROWED_BY;
+const NARROWING_FLAGS = Object.keys(NARROWED_BY) as NarrowingFlag[];
+
+/** The narrowing flags a command was given (`--locale vi` and `--locale=vi` both), in the order of NARROWING_FLAGS. */
+function narrowingFlags(args: readonly string[]): NarrowingFlag[] {
+  return NARROWING_FLAGS.filter((flag) => args.some((arg) => arg === flag || arg.startsWith(`${flag}=`)));
+}
+
+/**
+ * The command as a person types it again, without its narrowing flags and their values:
+ * `generate --letter a --locale vi,ta` -> `npm run generate -- --letter a`; the words of npm's
+ * script (as the README writes them) when the arguments are not generate's.
+ */
+export function everyDocumentCommand(args: readonly string[], dropped: readonly string[] = NARROWING_FLAGS): string {
+  if (args[0] !== "generate") return "npm run generate (its other flags as before)";
+  const kept: string[] = [];
+  for (let index = 1; index < args.length; index++) {
+    const arg = args[index] as string;
+    // A dropped flag goes with its value (`--locale vi`) or holds it (`--locale=vi`).
+    if (dropped.includes(arg)) index++;
+    else if (!dropped.some((flag) => arg.startsWith(`${flag}=`))) kept.push(arg);
+  }
+  return kept.length === 0 ? "npm run generate" : `npm run generate -- ${kept.map(shellWord).join(" ")}`;
+}
+
+/** A word as a POSIX shell reads it back: quoted when it holds anything but plain characters. */
+const shellWord = (word: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
 
 export async function exportCurrentState(
   outDir: string,
@@ -127,15 +173,16 @@ export async function exportCurrentState(
 
   const revisions = new Map(result.letters.map(({ letterId, revision }) => [letterId, revision]));
   const failed = new Map(result.failures.map(({ request, error }: DocumentFailure) => [exportPath(request), `${error.code}: ${firstLine(error.message)}`]));
-  const removals = new Map<string, string>();
-  const remove = (path: string, reason: string) => void (documents.has(path) || removals.has(path) || removals.set(path, reason));
+  const removals = new Map<string, { reason: string; document?: ExportedDocument }>();
+  const remove = (path: string, reason: string, outdated?: ExportedDocument) =>
+    void (documents.has(path) || removals.has(path) || removals.set(path, outdated ? { reason, document: outdated } : { reason }));
 
   // Earlier files stay while they are the current state of their letter; the others go.
   for (const earlier of previous) {
     if (documents.has(earlier.path) || !isOwnLayout(earlier.path)) continue;
     const inScope = revisions.has(earlier.letterId) || result.allLetters;
     const state = failed.has(earlier.path) ? { reason: failed.get(earlier.path) } : inScope ? await currentState(earlier, revisions.get(earlier.letterId), papers) : {};
-    if (state.reason) remove(earlier.path, state.reason);
+    if (state.reason) remove(earlier.path, state.reason, !failed.has(earlier.path) && revisions.get(earlier.letterId) !== undefined ? earlier : undefined);
     else if (await holdsBytes(join(outDir, earlier.path), earlier.sha256)) documents.set(earlier.path, state.paper ? { ...earlier, paper: state.paper } : earlier);
     else if (await exists(join(outDir, earlier.path))) remove(earlier.path, "its bytes are not the ones listed");
   }
@@ -154,7 +201,7 @@ export async function exportCurrentState(
     failures: result.failures.map(({ request, error }: DocumentFailure) => ({ ...request, code: error.code, reason: error.message })),
   };
   await writeFile(join(outDir, EXPORT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { manifest, removed: [...removals].map(([path, reason]) => ({ path, reason })).sort((a, b) => (a.path < b.path ? -1 : 1)), warnings };
+  return { manifest, removed: [...removals].map(([path, removal]) => ({ path, ...removal })).sort((a, b) => (a.path < b.path ? -1 : 1)), warnings };
 }
 
 /**

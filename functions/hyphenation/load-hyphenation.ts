@@ -36,6 +36,23 @@ function tagParts(tag: string): { language: string; script: string | undefined; 
   }
 }
 
+/** ISO 639-2's code for multiple languages: the hyphen package's `mul-ethi` holds the patterns of every language written in Ethiopic. */
+const MULTILINGUAL = "mul";
+
+/**
+ * A pattern file's hyphenator, or null when Node cannot read the file: the package's Church Slavonic
+ * (`cu`) patterns hold a key (U+2E2F) that Node 20 does not take as an identifier, a SyntaxError
+ * that would otherwise fail every document in the language, where it is left unhyphenated.
+ */
+function loadPatterns(file: string): WordHyphenator | null {
+  try {
+    return (require(file) as PatternModule).hyphenateSync;
+  } catch (error) {
+    if (error instanceof SyntaxError) return null;
+    throw error;
+  }
+}
+
 /** Whether one score is greater than another, compared as words are (first value first). */
 function isGreater(score: readonly number[], than: readonly number[]): boolean {
   const index = score.findIndex((value, at) => value !== than[at]);
@@ -107,14 +124,17 @@ export function loadHyphenation(dir?: string): HyphenationPatterns {
       let match: { set: PatternSet; score: number[] } | null = null;
       for (const folder of languagesWithPatterns()) {
         const set = patternSet(folder);
-        if (wanted.language === "" || set.language !== wanted.language) continue;
+        // A multilingual set (`mul-ethi`: ISO 639's "mul") serves every language of its script (am, ti, gez).
+        const ownLanguage = set.language === wanted.language;
+        if (wanted.language === "" || (!ownLanguage && set.language !== MULTILINGUAL)) continue;
         if (set.script !== wanted.script || !set.extras.every((extra) => wanted.extras.includes(extra))) continue;
-        // Most of the tag's region and variants, then the tag's own language subtag (`sr` before `sh`), then the shortest name.
-        const score = [set.extras.length, folder.split("-")[0] === firstSubtag ? 1 : 0, -folder.length];
+        // The language's own patterns before its script's; most of the tag's region and variants, then the
+        // tag's own language subtag (`sr` before `sh`), then the shortest name.
+        const score = [ownLanguage ? 1 : 0, set.extras.length, folder.split("-")[0] === firstSubtag ? 1 : 0, -folder.length];
         if (!match || isGreater(score, match.score)) match = { set, score };
       }
       // A computed path: the patterns are files beside the bundle, never bundled code.
-      const hyphenator = match ? (require(join(root, match.set.folder, "index.js")) as PatternModule).hyphenateSync : null;
+      const hyphenator = match ? loadPatterns(join(root, match.set.folder, "index.js")) : null;
       hyphenators.set(tag, hyphenator);
       return hyphenator;
     },

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LetterpressError } from "../core/errors";
 import { parseDataJson, scanKeys, writesKeyTwice } from "../core/letter/parse-json";
+import { printableFileName, translationFileNameProblem } from "../core/letter/translation-file-name";
 import { type LocaleId, type LocaleOverrides, localeOverridesSchema, parseLocaleId } from "../core/locales";
 import { type CatalogLayout, LOCALE_SETTINGS_KEY, type MessageCatalog } from "../core/template/message-catalog";
 
@@ -103,6 +104,12 @@ export function readCatalogFile(file: string, text: string): { messages: Message
   return { messages, overrides, layout, problems };
 }
 
+/** A catalog file left unread for its name, and the warning that says so (`<file>: skipped: <why, and the name meant>`). */
+export interface SkippedCatalogFile {
+  file: string;
+  warning: string;
+}
+
 /**
  * Reads a folder of catalogs, `<tag>.json` each: the messages by language and their `"$locale"`
  * settings. `label` is how errors name the folder (`templates/<name>/messages`).
@@ -116,14 +123,24 @@ export async function readCatalogFolder(
   catalogs: Partial<Record<LocaleId, MessageCatalog>>;
   localeOverrides: Partial<Record<LocaleId, LocaleOverrides>>;
   layouts: Partial<Record<LocaleId, CatalogLayout>>;
+  /** The files skipped as named by no language (`vi (copy).json`, `vi_VN.json`), each with its warning. */
+  skipped: SkippedCatalogFile[];
 }> {
   const catalogs: Partial<Record<LocaleId, MessageCatalog>> = {};
   const localeOverrides: Partial<Record<LocaleId, LocaleOverrides>> = {};
   const layouts: Partial<Record<LocaleId, CatalogLayout>> = {};
+  const skipped: SkippedCatalogFile[] = [];
   // Every file's problem at once: a malformed fr.json hides no problem of es.json.
   const problems: string[] = collect ?? [];
   for (const [tag, text] of Object.entries(await readNamed(dir, ".json"))) {
-    const file = `${label}/${tag}.json`;
+    const file = `${label}/${printableFileName(tag)}.json`;
+    // A file named by no language is no language of the template (as in a letter folder): skipped with
+    // a warning, never a problem that sets the whole template, English included, aside.
+    const nameProblem = catalogFileNameProblem(`${tag}.json`);
+    if (nameProblem !== undefined) {
+      skipped.push({ file, warning: `${file}: skipped: ${nameProblem}` });
+      continue;
+    }
     try {
       const locale = parseLocaleId(tag, file);
       const read = readCatalogFile(file, text);
@@ -138,5 +155,13 @@ export async function readCatalogFolder(
     }
   }
   if (collect === undefined && problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
-  return { catalogs, localeOverrides, layouts };
+  return { catalogs, localeOverrides, layouts, skipped };
+}
+
+/** What a messages/ folder holds, as its warnings say it. */
+const CATALOG_FOLDER_FILES = { files: "<locale>.json", folder: "the messages folder" };
+
+/** Why a catalog file's name (`vi_VN.json`) is no language's tag, with the name meant; undefined for a language's. */
+export function catalogFileNameProblem(name: string): string | undefined {
+  return translationFileNameProblem(name, CATALOG_FOLDER_FILES);
 }

@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { LetterpressError } from "../core/errors";
 import { type LocaleId, parseLocaleId } from "../core/locales";
 import type { TemplateSet } from "../core/template/template-engine";
-import { readCatalogFolder, readNamed, readText, unreadable } from "./catalog-folder";
+import { catalogFileNameProblem, readCatalogFolder, readNamed, readText, unreadable } from "./catalog-folder";
 import { loadTemplateAssets } from "./template-assets";
 
 export { parseCatalogFile } from "./catalog-folder";
@@ -35,12 +35,18 @@ function folderLabel(folder: string): string {
   return (fromHere && !fromHere.startsWith("..") && !isAbsolute(fromHere) ? fromHere : folder).split(sep).join("/");
 }
 
+/** A template read from its folder, with the files of it that were skipped. */
+export interface LoadedTemplateSet extends TemplateSet {
+  /** Files skipped as named by no language (`messages/vi_VN.json`), one warning line each (`<file>: skipped: <why>`). */
+  skippedFiles?: readonly string[];
+}
+
 /**
  * Reads one template folder, templates/<name>/: its main templates (*.hbs), its partials, its
  * stylesheet (print.css) and its message catalogs, with letterpress's user-agent stylesheet
  * (templates/ua.css) read before it. The languages are the catalogs present: `messages/<BCP 47 tag>.json`.
  */
-export async function loadTemplateSet(templatesDir: string, name: string): Promise<TemplateSet> {
+export async function loadTemplateSet(templatesDir: string, name: string): Promise<LoadedTemplateSet> {
   const folder = join(templatesDir, name);
   // Errors name the folder as given on the command line (`--templates scratch/tpl`), not as templates/.
   const label = folderLabel(folder);
@@ -56,15 +62,16 @@ export async function loadTemplateSet(templatesDir: string, name: string): Promi
       return nothing;
     }
   };
-  const { catalogs, localeOverrides, layouts } = await orNothing(readCatalogFolder(join(folder, "messages"), `${label}/messages`, problems), {
+  const { catalogs, localeOverrides, layouts, skipped } = await orNothing(readCatalogFolder(join(folder, "messages"), `${label}/messages`, problems), {
     catalogs: {},
     localeOverrides: {},
     layouts: {},
+    skipped: [],
   });
   const templates = await orNothing(readNamed(folder, ".hbs"), {});
   // The two templates the code fills: said when the folder is read, not when the first page is made.
   for (const required of ["letter", "page"]) if (!(required in templates)) problems.push(unreadable(join(folder, `${required}.hbs`), { code: "ENOENT" }).message);
-  const set: TemplateSet = {
+  const set: LoadedTemplateSet = {
     name,
     folder: label,
     templates,
@@ -75,12 +82,13 @@ export async function loadTemplateSet(templatesDir: string, name: string): Promi
     stylesheet: await orNothing(readText(join(folder, "print.css")), ""),
     userAgentStylesheet: await orNothing(readText(join(templatesDir, USER_AGENT_STYLESHEET)), ""),
     assets: await orNothing(loadTemplateAssets(folder), undefined),
+    ...(skipped.length > 0 ? { skippedFiles: skipped.map((file) => file.warning) } : {}),
   };
   return problems.length > 0 ? { ...set, problems } : set;
 }
 
 /** Every template folder of a templates folder, read (see loadTemplateSet); a folder with no template is an error naming it. */
-export async function loadTemplateSets(templatesDir: string): Promise<TemplateSet[]> {
+export async function loadTemplateSets(templatesDir: string): Promise<LoadedTemplateSet[]> {
   const names = templateNames(templatesDir);
   if (names.length === 0)
     throw new LetterpressError(
@@ -96,7 +104,7 @@ export async function loadTemplateSets(templatesDir: string): Promise<TemplateSe
  */
 export function catalogLocales(templatesDir: string, name: string): LocaleId[] {
   return readdirSync(join(templatesDir, name, "messages"))
-    .filter((file) => file.endsWith(".json"))
+    .filter((file) => file.endsWith(".json") && catalogFileNameProblem(file) === undefined)
     .map((file) => parseLocaleId(file.slice(0, -".json".length), `templates/${name}/messages/${file}`))
     .sort();
 }

@@ -68,9 +68,11 @@ export async function loadUsablePageCatalogs(templatesDir: string, codeDir: stri
   const label = pageCatalogsLabel(templatesDir);
   const problemOfThisFolder = problemOfAFile(label);
   const unreadable: string[] = [];
-  const { catalogs, layouts } = await readCatalogFolder(label, label, unreadable);
+  const { catalogs, layouts, skipped } = await readCatalogFolder(label, label, unreadable);
   const checked = checkedBesideCode(codeDir);
-  if (unreadable.length === 0 && checked.length > 0 && checked.includes(pageCatalogsDigest(catalogs))) return { catalogs, setAside: [] };
+  // A file named by no language (`vi_VN.json`) is set aside too, its warning saying the name meant.
+  const namedByNoLanguage = skipped.map(({ file, warning }) => ({ file, problems: [warning] }));
+  if (unreadable.length === 0 && namedByNoLanguage.length === 0 && checked.length > 0 && checked.includes(pageCatalogsDigest(catalogs))) return { catalogs, setAside: [] };
   const problems = [...unreadable, ...problemsOf(label, catalogs, layouts)];
   const sourceFile = `${label}/${PAGE_SOURCE_LOCALE}.json`;
   const byFile = new Map<string, string[]>();
@@ -82,7 +84,7 @@ export async function loadUsablePageCatalogs(templatesDir: string, codeDir: stri
     byFile.set(file, [...(byFile.get(file) ?? []), problem]);
     delete usable[tag as LocaleId];
   }
-  return { catalogs: usable, setAside: [...byFile].map(([file, fileProblems]) => ({ file, problems: fileProblems })) };
+  return { catalogs: usable, setAside: [...namedByNoLanguage, ...[...byFile].map(([file, fileProblems]) => ({ file, problems: fileProblems }))] };
 }
 
 /** What a set-aside page catalog means, for a person: which pages change and every problem of the file. */
@@ -132,10 +134,10 @@ function checkedBesideCode(dir: string): readonly string[] {
  */
 export async function loadPageCatalogs(templatesDir: string, codeDir: string = __dirname): Promise<PageCatalogs> {
   const label = pageCatalogsLabel(templatesDir);
-  const { catalogs, layouts } = await readCatalogFolder(label, label);
+  const { catalogs, layouts, skipped } = await readCatalogFolder(label, label);
   const checked = checkedBesideCode(codeDir);
-  if (checked.length > 0 && checked.includes(pageCatalogsDigest(catalogs))) return catalogs;
-  const problems = problemsOf(label, catalogs, layouts);
+  if (skipped.length === 0 && checked.length > 0 && checked.includes(pageCatalogsDigest(catalogs))) return catalogs;
+  const problems = [...skipped.map((file) => file.warning), ...problemsOf(label, catalogs, layouts)];
   if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   return catalogs;
 }
@@ -146,8 +148,8 @@ export async function loadPageCatalogs(templatesDir: string, codeDir: string = _
  */
 export async function writeCheckedPageCatalogs(templatesDir: string, outFile: string): Promise<string> {
   const label = pageCatalogsLabel(templatesDir);
-  const { catalogs, layouts } = await readCatalogFolder(label, label);
-  const problems = problemsOf(label, catalogs, layouts);
+  const { catalogs, layouts, skipped } = await readCatalogFolder(label, label);
+  const problems = [...skipped.map((file) => file.warning), ...problemsOf(label, catalogs, layouts)];
   if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
   const digest = pageCatalogsDigest(catalogs);
   await writeFile(outFile, `${JSON.stringify({ digests: [digest] })}\n`);

@@ -9,6 +9,7 @@ import { pageCatalogWarnings } from "./page-catalogs";
 
 /**
  * The warnings about the templates folder the command line prints before a run, each said once:
+ * - each file of a template's messages/ skipped as named by no language (`vi_VN.json`: vi-VN.json meant);
  * - each template folder that does not load, with its problems: a local run sets it aside and makes
  *   the other templates' letters (checkedTemplateLibrary "set-aside"), and must not do so without a word;
  * - for the templates that load, what their stylesheets draw as written but not as meant (a
@@ -19,6 +20,7 @@ import { pageCatalogWarnings } from "./page-catalogs";
 export async function templateLoadAndStylesheetWarnings(templatesDir: string, paper: Paper): Promise<string[]> {
   const warnings = new Set<string>();
   for (const set of await loadTemplateSets(templatesDir)) {
+    for (const skipped of set.skippedFiles ?? []) warnings.add(skipped);
     let engine: TemplateEngine;
     try {
       engine = checkedTemplateLibrary([set], undefined, paper).get(set.name) as TemplateEngine;

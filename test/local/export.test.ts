@@ -10,7 +10,7 @@ import { RenderService } from "../../functions/render/render-service";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { createS3Client } from "../../functions/storage/s3-client";
 import { S3DocumentStore } from "../../functions/storage/s3-document-store";
-import { type ExportManifest, exportDocuments, prepareExportDirectory } from "../../local/export";
+import { everyDocumentCommand, type ExportManifest, exportDocuments, prepareExportDirectory } from "../../local/export";
 import { type GenerateOptions, generateDocuments } from "../../local/generate";
 import { ProgressTable } from "../../local/progress-table";
 import { DATA_DIR, REPO, SEED_LETTER, TEMPLATES_DIR, SHIPPED_LOCALES } from "../support/letters";
@@ -103,6 +103,33 @@ describe("the export under out/ after the data changes", () => {
         `${SEED_LETTER}/en/${SEED_LETTER}-en.html: made from revision [0-9a-f]+; the letter is now revision [0-9a-f]+ \\(its data, template or renderer changed, or the paper\\)`,
       ),
     );
+  });
+
+  it("says, when a --locale run removes a letter's outdated languages, the command that makes them again (fresh user 10)", async () => {
+    await run({ locales: ["en", "fr"] });
+    await changeEnglish();
+    const result = await generateDocuments(stack.service, new DirectoryLetterSource(dataDir), { formats: ["html"], personalized: false, locales: ["en"] });
+    const lines: string[] = [];
+    const asTyped = ["generate", "--letter", SEED_LETTER, "--locale=en", "--out", "my out", "--format", "html"];
+    await exportDocuments(outDir, result, (line) => lines.push(line), undefined, undefined, asTyped);
+
+    expect(lines.join("\n")).toContain(`${SEED_LETTER}/fr/${SEED_LETTER}-fr.html: made from revision`);
+    // --format html left out no removed document (they were pages too): it stays.
+    expect(lines.at(-1)).toBe(
+      `to make the removed documents again from their letter's current revision, run the same command without --locale: npm run generate -- --letter ${SEED_LETTER} --out 'my out' --format html`,
+    );
+  });
+
+  it("says no command to run when nothing outdated was removed, or the run was not narrowed", async () => {
+    await run({ locales: ["en", "fr"] });
+    const narrowed = ["generate", "--locale", "en"];
+    const again = await generateDocuments(stack.service, new DirectoryLetterSource(dataDir), { formats: ["html"], personalized: false, locales: ["en"] });
+    const lines: string[] = [];
+    await exportDocuments(outDir, again, (line) => lines.push(line), undefined, undefined, narrowed);
+    expect(lines).toEqual([]);
+    expect(everyDocumentCommand(narrowed)).toBe("npm run generate");
+    expect(everyDocumentCommand(["generate", "--format=pdf", "--locale", "vi", "--paper", "letter"], ["--format"])).toBe("npm run generate -- --locale vi --paper letter");
+    expect(everyDocumentCommand(["generate", "--locale", "vi,ta,am", "--data", "it's here"])).toBe(`npm run generate -- --data 'it'\\''s here'`);
   });
 
   it("removes the files of a letter that vanished from the data, keeps a file a person put there, and removes unlisted files in its own layout", async () => {

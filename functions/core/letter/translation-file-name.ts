@@ -1,3 +1,4 @@
+import { languageTagFault } from "../language-tag-syntax";
 import { canonicalLocale, isLocaleId, type LocaleId } from "../locales";
 
 const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
@@ -38,23 +39,28 @@ function meantLocale(locale: string): LocaleId | undefined {
   return canonicalLocale(locale.replaceAll("_", "-"));
 }
 
+/** What a letter folder holds, as its warnings say it; a template's messages/ says its own. */
+const LETTER_FOLDER_FILES = { files: "letter.json or <locale>.json", folder: "the letter folder" };
+
 /**
  * Why a `.json` file of a letter folder (other than letter.json) is not a translation: its name is
  * not a language's BCP 47 tag in canonical form. The readers skip such a file with this reason as
  * a warning (reader-rules.ts), so it is never taken for a language of the letter; undefined when the
  * name is a language's tag.
  */
-export function translationFileNameProblem(name: string): string | undefined {
+export function translationFileNameProblem(name: string, wanted: { files: string; folder: string } = LETTER_FOLDER_FILES): string | undefined {
   const locale = name.replace(/\.json$/, "");
   const shown = printableFileName(locale);
   if (!name.endsWith(".json") || !isLocaleId(locale)) {
-    // "fr_FR" (a POSIX locale name) is answered with the tag it means, as "pt-br" is.
+    // "fr_FR" (a POSIX locale name) is answered with the tag it means, as "pt-br" is; a name that
+    // means no tag ("zh-TW-x") with what is wrong with it.
     const canonical = name.endsWith(".json") ? meantLocale(locale) : undefined;
-    const expected = canonical ? `; "${shown}" is not in canonical form, expected ${canonical}.json` : "";
-    return `unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant${expected}`;
+    const fault = name.endsWith(".json") && !canonical ? languageTagFault(locale.replaceAll("_", "-"), (text) => `"${printableFileName(text)}"`) : undefined;
+    const expected = canonical ? `; "${shown}" is not in canonical form, expected ${canonical}.json` : fault ? `; ${fault}` : "";
+    return `unexpected file; expected ${wanted.files} named by a BCP 47 language tag such as en, pt-BR or zh-Hant${expected}`;
   }
   if (!isKnownLanguage(locale)) {
-    return `"${shown}" names no language known to Unicode CLDR; name a translation by its language's BCP 47 tag (such as en, pt-BR or zh-Hant), or move the file out of the letter folder`;
+    return `"${shown}" names no language known to Unicode CLDR; name a translation by its language's BCP 47 tag (such as en, pt-BR or zh-Hant), or move the file out of ${wanted.folder}`;
   }
   return undefined;
 }

@@ -25,10 +25,17 @@ export interface HyphenationPatterns {
 
 /**
  * The limits of CSS `hyphenate-limit-chars: auto` as Chromium applies them: a word of at least
- * 5 characters, at least 2 before and 2 after a break. The TeX patterns the hyphen package ships
- * are applied with the same 2 and 2, and it is told the word length.
+ * 5 characters, at least 2 before and 2 after a break. Characters are typographic character units
+ * (grapheme clusters), as CSS Text counts them: a Tamil or Devanagari syllable such as "து" is one,
+ * though two code points, so "மீறுவ-து" (one syllable left for the next line) is no break. The
+ * hyphen package applies its TeX patterns with at least 2 code points on each side, which a cluster
+ * count of 2 never goes below. Applied where the soft hyphens are put, so both editions break alike.
  */
 export const HYPHENATE_LIMIT_CHARS = { word: 5, before: 2, after: 2 } as const;
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+const SOFT_HYPHEN = "\u00ad";
+/** What makes a character of more than one code unit in a word of letters: a mark, or a surrogate pair. */
+const MAY_JOIN_CODE_UNITS = /[\p{M}\u{10000}-\u{10FFFF}]/u;
 /** A word: letters with their marks. Digits, punctuation and soft hyphens end it. */
 const WORD = /[\p{L}\p{M}]+/gu;
 /**
@@ -45,10 +52,41 @@ const UPPERCASE_START = /^\p{Lu}/u;
 export function hyphenateText(text: string, lang: string, hyphenate: WordHyphenator): string {
   const keepCapitalized = /^en(-|$)/i.test(lang);
   return text.replace(WORD, (word) => {
+    // A word shorter than the limit in code points is shorter in characters too: no segmenting needed.
     if (word.length < HYPHENATE_LIMIT_CHARS.word || UNHYPHENATED_SCRIPT.test(word)) return word;
     if (keepCapitalized && UPPERCASE_START.test(word)) return word;
-    return hyphenate(word);
+    return withinLimits(word, hyphenate(word));
   });
+}
+
+/**
+ * The hyphenated word with only the soft hyphens `HYPHENATE_LIMIT_CHARS` allows: between two
+ * characters (grapheme clusters, never inside one), with enough of them on each side.
+ */
+function withinLimits(word: string, hyphenated: string): string {
+  if (!hyphenated.includes(SOFT_HYPHEN)) return hyphenated;
+  // Where each character of the word starts (in code units), and its index as a character; a word
+  // without marks or surrogates (most Latin, Cyrillic, Greek, Ethiopic words) is a character per code unit.
+  let characterAt: (offset: number) => number | undefined = (offset) => offset;
+  let characters = word.length;
+  if (MAY_JOIN_CODE_UNITS.test(word)) {
+    const starts = new Map<number, number>();
+    characters = 0;
+    for (const { index } of GRAPHEMES.segment(word)) starts.set(index, characters++);
+    characterAt = (offset) => starts.get(offset);
+  }
+  if (characters < HYPHENATE_LIMIT_CHARS.word) return word;
+  let out = "";
+  let at = 0;
+  for (const part of hyphenated.split(SOFT_HYPHEN)) {
+    if (at > 0) {
+      const before = characterAt(at);
+      if (before !== undefined && before >= HYPHENATE_LIMIT_CHARS.before && characters - before >= HYPHENATE_LIMIT_CHARS.after) out += SOFT_HYPHEN;
+    }
+    out += part;
+    at += part.length;
+  }
+  return out;
 }
 
 /** Whether any of the stylesheets may say `hyphens: auto` (the property appears at all): otherwise the stage has nothing to do. */

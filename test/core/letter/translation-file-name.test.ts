@@ -52,7 +52,7 @@ describe("a letter's .json files named by no language", () => {
     expect([...parsed.letter.translations.keys()].sort()).toEqual(["en", "fr"]);
     expect([...parsed.localeErrors.keys()]).toEqual([]);
     expect(parsed.warnings.map((warning) => `${warning.file}: ${warning.message}`)).toEqual([
-      "sample/fr (copy).json: skipped: unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant",
+      'sample/fr (copy).json: skipped: unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant; "fr (copy)" holds " ", "(", ")": a language tag has only ASCII letters, digits and hyphens',
       'sample/de_DE.json: skipped: unexpected file; expected letter.json or <locale>.json named by a BCP 47 language tag such as en, pt-BR or zh-Hant; "de_DE" is not in canonical form, expected de-DE.json',
     ]);
   });
