@@ -849,6 +849,27 @@ function nextShown(order: readonly PlacedRun[], index: number, i: number): strin
   return "";
 }
 
+/** A text of zero-width joiners and non-joiners only ("\u200C" between the parts of "بین‌الملل"). */
+const JOINERS_ONLY = /^[\u200c\u200d]+$/u;
+
+/**
+ * Whether the next glyph drawn after glyph `i` of a run (from `i`, by `step`) can carry a ZWNJ or
+ * ZWJ at its text's start: the joiner's own glyph, or the last piece of glyph `i`'s text ("क्‍" before
+ * "ष"). pdf.js skips a glyph whose text ends with a format character (see MARK_OR_FORMAT), which
+ * dropped every ZWNJ of a Persian letter, and reads one whose text starts with it; it reverses
+ * right-to-left text character by character, so the joiner copies where it was drawn, between its
+ * two letters, in either direction (extractor-behaviour.test.ts). Not into a word space, another
+ * joiner, a hyphen ending the line or an emoji sequence (drawn in spans of their own).
+ */
+function carriesJoiner(glyphs: readonly ShapedGlyph[], i: number, step: 1 | -1, lineEndHyphen: ShapedGlyph | undefined): boolean {
+  if (EMOJI_SEQUENCE.test(glyphs[i]!.text)) return false;
+  for (let j = i + step; j >= 0 && j < glyphs.length; j += step) {
+    const text = glyphs[j]!.text;
+    if (text !== "") return !isBlank(text) && !JOINERS_ONLY.test(text) && !EMOJI_SEQUENCE.test(text) && glyphs[j] !== lineEndHyphen;
+  }
+  return false;
+}
+
 /** An emoji sequence's characters: a pictograph, a regional indicator, a keycap. */
 const EMOJI_SEQUENCE = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
 
@@ -1606,6 +1627,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
     const pens = backwards?.has(placed) ? penPositions(placed, pen, scale) : undefined;
     const asDrawn = planned ? planned.asDrawn[index]! : readsAsDrawnInPdfjs(order, index);
     let forwardPen = pen;
+    // The ZWNJ or ZWJ the next glyph drawn carries (see carriesJoiner).
+    let joiner = "";
     const extra = placed.extra;
     for (let k = 0; k < glyphs.length; k++) {
       const i = pens ? glyphs.length - 1 - k : k;
@@ -1632,6 +1655,16 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
         outlines.number(scale).text(" 0 0 ").number(scale).text(" 0 0 cm /").text(form).line(" Do Q");
         outlineX = atX;
         outlineY = atY;
+      } else if (
+        emojiGroupLeft === 0 &&
+        bridgeLeft === 0 &&
+        bridgeFrom === undefined &&
+        (!rtlBridge || rtlSpanOpen) &&
+        JOINERS_ONLY.test(glyph.text) &&
+        carriesJoiner(glyphs, i, pens ? -1 : 1, lineEndHyphen)
+      ) {
+        // Drawn as the next glyph's text's start (see carriesJoiner): it has no width of its own.
+        joiner += glyph.text;
       } else {
         if (Math.abs(rise - textRise) > 0.001) {
           show.flush();
@@ -1725,7 +1758,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
             }
             show.hexCodes(invisible.before);
           }
-          show.code(face.encodeMarked(glyph, mark));
+          show.code(face.encodeMarked(glyph, joiner + mark));
         } else {
           if (mark) show.code(face.encodeInvisible(mark));
           // The writer's mark stays outside the span: it ends the stretch before the sequence.
@@ -1741,16 +1774,20 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines }: LineDraw
           // A part's anchor before European digits (see keepSpace) would make pdf.js read them as Arabic ones, and
           // move a "%" after them: a LEFT-TO-RIGHT MARK in the digit's own text keeps them European.
           const digitAfterAnchor = keepSpace && bidi.getBidiCharTypeName(glyph.text[0]!) === "EN";
-          const marked = anchorSpace ? (rtl ? RTL_MARK : LTR_MARK) : digitAfterAnchor ? LTR_MARK : "";
+          const marked = joiner + (anchorSpace ? (rtl ? RTL_MARK : LTR_MARK) : digitAfterAnchor ? LTR_MARK : "");
           show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : marked ? face.encodeMarked(glyph, marked) : face.encode(glyph));
         }
-        if (invisible.after !== "" && !rtl && pieces.overBase) {
+        // A joiner ending the text ("क्‍"), one piece and code of its own (see invisiblePieces), goes on with the next glyph drawn.
+        const lastAfter = pieces.after.length > 0 ? pieces.after[pieces.after.length - 1]! : "";
+        joiner = !emojiSpan && !inGroup && JOINERS_ONLY.test(lastAfter) && carriesJoiner(glyphs, i, pens ? -1 : 1, lineEndHyphen) ? lastAfter : "";
+        const after = joiner === "" ? invisible.after : invisible.after.slice(0, -4);
+        if (after !== "" && !rtl && pieces.overBase) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
           const back = (glyph.textAdvance * scale * 20) / placed.size;
           show.adjust(back);
-          show.hexCodes(invisible.after);
+          show.hexCodes(after);
           show.adjust(back, true);
-        } else show.hexCodes(invisible.after);
+        } else show.hexCodes(after);
         if (group) {
           emojiGroupLeft = group.after;
           openGroup = group;
