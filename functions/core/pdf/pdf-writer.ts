@@ -274,7 +274,8 @@ class EmbeddedFace {
    * followed by a space. Poppler takes a line whose last character is a hyphen-minus for a word it
    * must join, and drops the hyphen (TextLine::coalesce, `hyphenated`; it checks no other character):
    * a space after it, in the same glyph's text (a text of only a space would just end the word),
-   * keeps it, at a line end where every extractor puts a line break anyway.
+   * keeps it, at a line end where every extractor puts a line break anyway. Also the glyph before a
+   * right-to-left line's last drawn space, which pdf.js would lose (see glyphBeforeLineEndSpace).
    */
   encodeLineEndHyphen(glyph: ShapedGlyph): number {
     return this.glyphFor(glyph.id, `${piecesOf(this.caches, glyph).main} `, textWidth(glyph));
@@ -889,6 +890,27 @@ function nextShown(order: readonly PlacedRun[], index: number, i: number): strin
   return "";
 }
 
+/** A text of zero-width joiners and non-joiners only ("\u200C" between the parts of "بین‌الملل"). */
+const JOINERS_ONLY = /^[\u200c\u200d]+$/u;
+
+/**
+ * Whether the next glyph drawn after glyph `i` of a run (from `i`, by `step`) can carry a ZWNJ or
+ * ZWJ at its text's start: the joiner's own glyph, or the last piece of glyph `i`'s text ("क्‍" before
+ * "ष"). pdf.js skips a glyph whose text ends with a format character (see MARK_OR_FORMAT), which
+ * dropped every ZWNJ of a Persian letter, and reads one whose text starts with it; it reverses
+ * right-to-left text character by character, so the joiner copies where it was drawn, between its
+ * two letters, in either direction (extractor-behaviour.test.ts). Not into a word space, another
+ * joiner, a hyphen ending the line or an emoji sequence (drawn in spans of their own).
+ */
+function carriesJoiner(glyphs: readonly ShapedGlyph[], i: number, step: 1 | -1, lineEndHyphen: ShapedGlyph | undefined): boolean {
+  if (EMOJI_SEQUENCE.test(glyphs[i]!.text)) return false;
+  for (let j = i + step; j >= 0 && j < glyphs.length; j += step) {
+    const text = glyphs[j]!.text;
+    if (text !== "") return !isBlank(text) && !JOINERS_ONLY.test(text) && !EMOJI_SEQUENCE.test(text) && glyphs[j] !== lineEndHyphen;
+  }
+  return false;
+}
+
 /** An emoji sequence's characters: a pictograph, a regional indicator, a keycap. */
 const EMOJI_SEQUENCE = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
 
@@ -1139,6 +1161,30 @@ function hyphenEnding(order: readonly PlacedRun[]): ShapedGlyph | undefined {
     if (glyphs[i]!.text !== "") return glyphs[i]!.text.endsWith("-") ? glyphs[i] : undefined;
   }
   return undefined;
+}
+
+/**
+ * In a right-to-left line whose last glyph drawn is a word space, the text glyph drawn before it at the
+ * same size (a run after a superscript: "المنظمات1 على" draws "على" and then, at its right end,
+ * the space before it). pdf.js holds a space back until the next glyph it positions, and none comes, so
+ * it lost the space ("المنظمات1على"); after that glyph's own text, it copies it (see encodeLineEndHyphen).
+ */
+function glyphBeforeLineEndSpace(order: readonly PlacedRun[], backwards: ReadonlySet<PlacedRun> | undefined): ShapedGlyph | undefined {
+  const drawn: { glyph: ShapedGlyph; placed: PlacedRun }[] = [];
+  for (let r = order.length - 1; r >= 0 && drawn.length < 2; r--) {
+    const placed = order[r]!;
+    const glyphs = placed.run.glyphs;
+    // From the last drawn: a run drawn from its right end (see readsBackwards) ends at its first glyph.
+    const back = backwards?.has(placed) ?? false;
+    for (let k = glyphs.length - 1; k >= 0 && drawn.length < 2; k--) {
+      const glyph = glyphs[back ? glyphs.length - 1 - k : k]!;
+      if (glyph.text !== "") drawn.push({ glyph, placed });
+    }
+  }
+  const [space, before] = drawn;
+  if (!space || !before || space.glyph.text !== " " || isBlank(before.glyph.text)) return undefined;
+  // Faces share one name in such a line (see PIECE_NAME): only a change of size ends pdf.js's piece.
+  return before.placed.size === space.placed.size ? before.glyph : undefined;
 }
 
 /** Strong right-to-left letters minus strong left-to-right ones in a glyph's text, as poppler counts them. */
@@ -1610,6 +1656,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines, frame }: L
   const planned = bridgeRtl ? undefined : plannedOrder(item.line);
   const order = planned ? planned.order : partedDrawingOrder(runs, parts!);
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
+  const beforeEndSpace = rtlLine && !parts ? glyphBeforeLineEndSpace(order, backwards) : undefined;
   // Parted text (see drawLineWithFigures): the first part opens before BT; each next one in a text object of its own.
   let part = parts ? (order.length > 0 ? parts.partOf(order[0]!) : 0) : 0;
   // The first word after an inline image, spanned over the image for poppler (see bridgeOverImage):
@@ -1678,6 +1725,8 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines, frame }: L
     const pens = backwards?.has(placed) ? penPositions(placed, pen, scale) : undefined;
     const asDrawn = planned ? planned.asDrawn[index]! : readsAsDrawnInPdfjs(order, index);
     let forwardPen = pen;
+    // The ZWNJ or ZWJ the next glyph drawn carries (see carriesJoiner).
+    let joiner = "";
     const extra = placed.extra;
     for (let k = 0; k < glyphs.length; k++) {
       const i = pens ? glyphs.length - 1 - k : k;
@@ -1704,6 +1753,16 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines, frame }: L
         outlines.number(scale).text(" 0 0 ").number(scale).text(" 0 0 cm /").text(form).line(" Do Q");
         outlineX = atX;
         outlineY = atY;
+      } else if (
+        emojiGroupLeft === 0 &&
+        bridgeLeft === 0 &&
+        bridgeFrom === undefined &&
+        (!rtlBridge || rtlSpanOpen) &&
+        JOINERS_ONLY.test(glyph.text) &&
+        carriesJoiner(glyphs, i, pens ? -1 : 1, lineEndHyphen)
+      ) {
+        // Drawn as the next glyph's text's start (see carriesJoiner): it has no width of its own.
+        joiner += glyph.text;
       } else {
         if (Math.abs(rise - textRise) > 0.001) {
           show.flush();
@@ -1797,7 +1856,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines, frame }: L
             }
             show.hexCodes(invisible.before);
           }
-          show.code(face.encodeMarked(glyph, mark));
+          show.code(face.encodeMarked(glyph, joiner + mark));
         } else {
           if (mark) show.code(face.encodeInvisible(mark));
           // The writer's mark stays outside the span: it ends the stretch before the sequence.
@@ -1813,16 +1872,21 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines, frame }: L
           // A part's anchor before European digits (see keepSpace) would make pdf.js read them as Arabic ones, and
           // move a "%" after them: a LEFT-TO-RIGHT MARK in the digit's own text keeps them European.
           const digitAfterAnchor = keepSpace && bidi.getBidiCharTypeName(glyph.text[0]!) === "EN";
-          const marked = anchorSpace ? (rtl ? RTL_MARK : LTR_MARK) : digitAfterAnchor ? LTR_MARK : "";
-          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : marked ? face.encodeMarked(glyph, marked) : face.encode(glyph));
+          const marked = joiner + (anchorSpace ? (rtl ? RTL_MARK : LTR_MARK) : digitAfterAnchor ? LTR_MARK : "");
+          const spaceAfter = glyph === lineEndHyphen || (shaped === beforeEndSpace && pieces.after.length === 0 && !marked);
+          show.code(spaceAfter ? face.encodeLineEndHyphen(glyph) : marked ? face.encodeMarked(glyph, marked) : face.encode(glyph));
         }
-        if (invisible.after !== "" && !rtl && pieces.overBase) {
+        // A joiner ending the text ("क्‍"), one piece and code of its own (see invisiblePieces), goes on with the next glyph drawn.
+        const lastAfter = pieces.after.length > 0 ? pieces.after[pieces.after.length - 1]! : "";
+        joiner = !emojiSpan && !inGroup && JOINERS_ONLY.test(lastAfter) && carriesJoiner(glyphs, i, pens ? -1 : 1, lineEndHyphen) ? lastAfter : "";
+        const after = joiner === "" ? invisible.after : invisible.after.slice(0, -4);
+        if (after !== "" && !rtl && pieces.overBase) {
           // Within the base's box, not on its right edge (see MARKS_OVER_BASE).
           const back = (glyph.textAdvance * scale * 20) / placed.size;
           show.adjust(back);
-          show.hexCodes(invisible.after);
+          show.hexCodes(after);
           show.adjust(back, true);
-        } else show.hexCodes(invisible.after);
+        } else show.hexCodes(after);
         if (group) {
           emojiGroupLeft = group.after;
           openGroup = group;

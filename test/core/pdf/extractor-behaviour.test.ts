@@ -142,6 +142,30 @@ describe("what the extractors do with a full stop and a space in a right-to-left
   });
 });
 
+/*
+ * "אב‌גד" (a ZERO WIDTH NON-JOINER between the two pairs, as in Persian "بین‌الملل") in a right-to-left
+ * line drawn from the left: "גד", the non-joiner's glyph (drawn invisibly), "אב". pdf.js (its unicode.js
+ * SpecialCharRegExp, `(\p{Cf})$`) skips a glyph whose text ends with a format character, so the
+ * non-joiner on a glyph of its own is lost to it; a glyph whose text starts with it is read, and
+ * pdf.js's bidi.js, which takes U+200C for a left-to-right letter, reverses it with its neighbours.
+ */
+describe("what the extractors do with a ZERO WIDTH NON-JOINER in a right-to-left word", () => {
+  const joined = { ...HEBREW, Z: "\u200c", Y: "\u200c\u05d1" };
+  const at = (x: number) => `1 0 0 1 ${x.toFixed(3)} 150 Tm`;
+  // Helvetica's advances: ד and ג 8.664 each, ב (and Y, drawn in its place) 8.004.
+  const [d, c, b, a] = [20, 28.664, 37.328, 45.332];
+
+  it("pdf.js drops it on a glyph of its own", () => {
+    const { pdfjs } = extractBoth(minimalPdf(`BT /F1 12 Tf ${at(d)} (D) Tj ${at(c)} (C) Tj 3 Tr ${at(b)} (Z) Tj 0 Tr ${at(b)} (B) Tj ${at(a)} (A) Tj ET`, joined));
+    expect(pdfjs.join("").trim()).toBe("אבגד");
+  });
+
+  it("both copy it in place at the start of the text of the letter before it, drawn after it (what pdf-writer.ts writes)", () => {
+    const { poppler, pdfjs } = extractBoth(minimalPdf(`BT /F1 12 Tf ${at(d)} (D) Tj ${at(c)} (C) Tj ${at(b)} (Y) Tj ${at(a)} (A) Tj ET`, joined));
+    expect({ poppler: popplerText(poppler), pdfjs: pdfjs.join("").trim() }).toEqual({ poppler: "אב\u200cגד", pdfjs: "אב\u200cגד" });
+  });
+});
+
 describe("what poppler does with ActualText over a right-to-left line with a full stop", () => {
   // An ActualText span puts its own text in place of the glyphs (see above), spread over their box, and
   // poppler reorders that text like any other: TextOutputDev.cc's reorderText, reading a right-to-left

@@ -177,10 +177,12 @@ const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 /** A line break after a hyphen is no word space: pdf.js ends the line "long-" and starts the next "standing". */
 const AFTER_HYPHEN = /(?<=\S-) (?=\S)/gu;
 /**
- * Characters Unicode never draws. pdf.js drops a glyph whose text ends with a format character, so
- * they are compared without; a separate test holds poppler to keeping them.
+ * Characters Unicode never draws, but for the ZERO WIDTH NON-JOINER and JOINER: they change a word's
+ * shape and spelling (Persian "بین‌الملل", "می‌خواهند"), so a copy keeps them, from pdf.js too (see
+ * pdf-writer.ts, joinerCarriedOn). The others (soft hyphens, word joiners, variation selectors) are
+ * compared without; a separate test holds poppler to keeping them.
  */
-const DEFAULT_IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+const DEFAULT_IGNORABLE = /(?![\u200c\u200d])\p{Default_Ignorable_Code_Point}/gu;
 
 export function normalizeCopy(text: string): string {
   return text
