@@ -80,7 +80,7 @@ export interface PreparedStylesheet {
 }
 
 /** A declaration whose `where` lacks the stylesheet's name: `line 12, selector h1, property color`. */
-export type PreparedDeclaration = Omit<Declaration, "where"> & { whereInSheet: string };
+export type PreparedDeclaration = Omit<Declaration, "where" | "at"> & { whereInSheet: string; atInSheet?: string };
 
 const hash = (...parts: string[]) => createHash("sha256").update(parts.join("\u0000")).digest("base64url").slice(0, 32);
 
@@ -123,10 +123,12 @@ export function prepareStylesheet(parsed: ParsedStylesheets, sheetName: string):
     if (index === undefined) {
       index = lists.length;
       lists.push(
-        declarations.map(({ where, ...rest }) => {
+        declarations.map(({ where, at, ...rest }) => {
           // parseStylesheets writes every place as `<sheet name> line ...`.
-          if (!where.startsWith(prefix)) throw new Error(`prepared stylesheet ${sheetName}: a declaration's place does not start with the sheet's name: ${where}`);
-          return { ...rest, whereInSheet: where.slice(prefix.length) };
+          for (const place of [where, at ?? prefix]) {
+            if (!place.startsWith(prefix)) throw new Error(`prepared stylesheet ${sheetName}: a declaration's place does not start with the sheet's name: ${place}`);
+          }
+          return { ...rest, whereInSheet: where.slice(prefix.length), ...(at !== undefined ? { atInSheet: at.slice(prefix.length) } : {}) };
         }),
       );
       indexOf.set(declarations, index);
@@ -149,7 +151,15 @@ export function prepareStylesheet(parsed: ParsedStylesheets, sheetName: string):
  * sheet name, selectors compiled by `compileSelector` (the compiler the parse uses).
  */
 export function reviveStylesheet(prepared: PreparedStylesheet, sheetName: string, compileSelector: (selector: string) => StyleRule["matches"]): ParsedStylesheets {
-  const lists = prepared.lists.map((list) => list.map(({ whereInSheet, ...rest }): Declaration => ({ ...rest, where: `${sheetName} ${whereInSheet}` })));
+  const lists = prepared.lists.map((list) =>
+    list.map(
+      ({ whereInSheet, atInSheet, ...rest }): Declaration => ({
+        ...rest,
+        where: `${sheetName} ${whereInSheet}`,
+        ...(atInSheet !== undefined ? { at: `${sheetName} ${atInSheet}` } : {}),
+      }),
+    ),
+  );
   const list = (index: number): Declaration[] => {
     const declarations = lists[index];
     if (!declarations) throw new Error(`prepared stylesheet ${sheetName}: no declaration list ${index}`);

@@ -333,3 +333,61 @@ export function similarity(a: string, b: string): number {
   }
   return (2 * previous[y.length]!) / (x.length + y.length);
 }
+
+/** A filled rectangle in PDF user space: points from the page's bottom-left corner, y upwards, (x, y) its lower left. */
+export interface FilledRect {
+  /** The fill colour's operands as the content writes them before `rg` ("1 0 0"). */
+  rgb: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+const CONTENT_TOKEN = /<[0-9a-fA-F\s]*>|\((?:\\.|[^\\)])*\)|\[|\]|\/[^\s/[\]()<>]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'"*]+/g;
+
+/**
+ * Every `re` filled by `f` in the page content streams of a qpdf `--qdf --object-streams=disable`
+ * file, in the page's user space (the writer draws lines and their rules in frames moved by `cm`: a
+ * rectangle's own operands are relative to them).
+ */
+export function filledRects(qdfContent: string): FilledRect[] {
+  const rects: FilledRect[] = [];
+  for (const [, stream] of qdfContent.matchAll(/\bstream\r?\n([\s\S]*?)\bendstream/g)) {
+    let ctm = [1, 0, 0, 1, 0, 0];
+    const saved: number[][] = [];
+    let rgb = "0 0 0";
+    let path: number[][] = [];
+    const operands: string[] = [];
+    for (const token of stream!.match(CONTENT_TOKEN) ?? []) {
+      if (!/^[A-Za-z'"*]+$/.test(token)) {
+        operands.push(token);
+        continue;
+      }
+      const n = operands.map(Number);
+      if (token === "q") saved.push(ctm);
+      else if (token === "Q") ctm = saved.pop() ?? [1, 0, 0, 1, 0, 0];
+      else if (token === "cm" && n.length === 6) {
+        const [a, b, c, d, e, f] = n as [number, number, number, number, number, number];
+        const [A, B, C, D, E, F] = ctm as [number, number, number, number, number, number];
+        ctm = [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F];
+      } else if (token === "rg") rgb = operands.join(" ");
+      else if (token === "re" && n.length === 4) path.push(n);
+      else if (token === "f" || token === "f*") {
+        for (const [x, y, w, h] of path as [number, number, number, number][]) {
+          const [A, B, C, D, E, F] = ctm as [number, number, number, number, number, number];
+          const corners = [
+            [x, y],
+            [x + w, y + h],
+          ].map(([px, py]) => [px! * A + py! * C + E, px! * B + py! * D + F] as const);
+          const xs = corners.map(([cx]) => cx);
+          const ys = corners.map(([, cy]) => cy);
+          rects.push({ rgb, x: Math.min(...xs), y: Math.min(...ys), width: Math.abs(xs[1]! - xs[0]!), height: Math.abs(ys[1]! - ys[0]!) });
+        }
+        path = [];
+      } else if (token === "n" || token === "S" || token === "B" || token === "b") path = [];
+      operands.length = 0;
+    }
+  }
+  return rects;
+}

@@ -4,7 +4,7 @@ import { type LocaleId, localeInfo } from "../../../functions/core/locales";
 import { renderPdf } from "../../../functions/core/pdf/render-pdf";
 import { loadTemplateAssets } from "../../../functions/templates/template-assets";
 import { IMAGE_TEMPLATE_DIR } from "../../fixtures/images/fixture-template";
-import { findWord, options, run, stylesheetsFor, toFile, wordBoxes } from "./pdf-inspect";
+import { filledRects, findWord, options, run, stylesheetsFor, toFile, wordBoxes } from "./pdf-inspect";
 
 /**
  * Tables in the PDF, read back with poppler (pdftotext -bbox-layout: where each word is), qpdf (the
@@ -173,8 +173,7 @@ describe("backgrounds", () => {
     const qdf = `${path}.qdf`;
     run("qpdf", ["--qdf", "--object-streams=disable", path, qdf]);
     const content = readFileSync(qdf, "latin1");
-    const fills = (rgb: string) =>
-      [...content.matchAll(new RegExp(`${rgb} rg ([\\d.]+) [\\d.]+ ([\\d.]+) [\\d.]+ re f`, "g"))].map((m) => ({ x: Number(m[1]), width: Number(m[2]) }));
+    const fills = (rgb: string) => filledRects(content).filter((rect) => rect.rgb === rgb);
     const all = wordBoxes(path);
     // The column's red behind both of its cells, from the second column's left edge.
     const red = fills("1 0 0");
@@ -182,7 +181,7 @@ describe("backgrounds", () => {
     for (const fill of red) expect(fill.x).toBeCloseTo(findWord(all, "beta").xMin - 6, 0);
     // The row's green behind both of its cells, the cell's blue over the row's in the second.
     expect(fills("0 1 0")).toHaveLength(2);
-    expect(fills("0 0 1")).toEqual([{ x: red[0]!.x, width: red[0]!.width }]);
+    expect(fills("0 0 1").map(({ x, width }) => ({ x, width }))).toEqual([{ x: red[0]!.x, width: red[0]!.width }]);
   });
 });
 

@@ -9,7 +9,7 @@ import { templateMarkupProblems } from "../../../functions/core/template/templat
 import { loadLetter } from "../../../functions/letters/load-letters";
 import { loadTemplateSet } from "../../../functions/templates/load-template-set";
 import { DATA_DIR, TEMPLATES_DIR } from "../../support/letters";
-import { findWord, options, run, stylesheetsFor, toFile, type WordBox, wordBoxes } from "./pdf-inspect";
+import { filledRects, findWord, options, run, stylesheetsFor, toFile, type WordBox, wordBoxes } from "./pdf-inspect";
 
 /**
  * Cells spanning columns and rows (HTML's colspan and rowspan) in the PDF, read back with poppler
@@ -262,12 +262,7 @@ describe("collapsed borders around spanning cells", () => {
     const qdf = `${path}.qdf`;
     run("qpdf", ["--qdf", "--object-streams=disable", path, qdf]);
     const content = readFileSync(qdf, "latin1");
-    const fills = [...content.matchAll(/1 0 0 rg ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) re f/g)].map((m) => ({
-      x: Number(m[1]),
-      y: Number(m[2]),
-      width: Number(m[3]),
-      height: Number(m[4]),
-    }));
+    const fills = filledRects(content).filter((rect) => rect.rgb === "1 0 0");
     const all = wordBoxes(path);
     const page = 841.89;
     // The column edge between g and h, and the row edge between the big cell's rows (below c).
