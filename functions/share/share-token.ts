@@ -36,6 +36,12 @@ const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 /** A nonce, a tag and at least one byte between them: 39 base64url characters and up. */
 const SEALED_SHAPE = /^([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_-]{39,478})$/;
+/**
+ * The sealed payload is padded with spaces (which JSON.parse ignores) to the first of these lengths
+ * it fits, so a token's length does not tell which letter, language or format it opens: every link
+ * with ids of up to about 30 characters is as long as any other (the schema's longest payload fits the last).
+ */
+const PADDED_PAYLOAD_BYTES = [160, 288];
 /** HKDF's info for the AES key of version 2 tokens: names the use, so no other use can share the derived key. */
 const SEAL_INFO = "letterpress share token v2 AES-256-GCM";
 
@@ -118,7 +124,10 @@ export function signShareToken(payload: SharePayload, ring: KeyRing): string {
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv("aes-256-gcm", sealKeyOf(key), nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(ring.currentKeyId, "ascii"));
-  const sealed = Buffer.concat([nonce, cipher.update(JSON.stringify(tuple), "utf8"), cipher.final(), cipher.getAuthTag()]);
+  const json = JSON.stringify(tuple);
+  const length = Buffer.byteLength(json, "utf8");
+  const padded = json.padEnd(json.length + Math.max(0, (PADDED_PAYLOAD_BYTES.find((bytes) => bytes >= length) ?? length) - length), " ");
+  const sealed = Buffer.concat([nonce, cipher.update(padded, "utf8"), cipher.final(), cipher.getAuthTag()]);
   const token = `${ring.currentKeyId}.${sealed.toString("base64url")}`;
   if (token.length > MAX_TOKEN_LENGTH) throw new Error(`a share token came out ${token.length} characters long; at most ${MAX_TOKEN_LENGTH}`);
   return token;

@@ -73,8 +73,20 @@ describe("share tokens", () => {
     const token = signShareToken(payload({ letterId: long, recipientId: long, revision: "f".repeat(64), expiresAt: 2 ** 40 }), longestKid);
     expect(token.length).toBeLessThanOrEqual(MAX_TOKEN_LENGTH);
     expect(verifyShareToken(token, longestKid, START).ok).toBe(true);
-    // The usual link (letter id of 14 characters, no recipient): about 200 characters.
-    expect(signShareToken(payload({ recipientId: null }), ring).length).toBeLessThan(240);
+    // The usual link (ids of up to about 30 characters): 254 characters.
+    expect(signShareToken(payload({ recipientId: null }), ring).length).toBeLessThan(260);
+  });
+
+  it("is as long for one letter, language, format or reader as for another: its length tells nothing", () => {
+    const lengths = new Set(
+      [
+        payload(),
+        payload({ letterId: "a", recipientId: null, format: "html", locale: "ar", revision: "latest" }),
+        payload({ letterId: "committee-hearing-defenders", recipientId: "sample-legal-aid", locale: "zh-Hant" }),
+        payload({ letterId: "unsc-dprk-2015", revision: "f".repeat(40) }),
+      ].map((shared) => signShareToken(shared, ring).length),
+    );
+    expect([...lengths]).toHaveLength(1);
   });
 
   it("says nothing of what it grants to whoever reads the URL: letter, reader, language and revision are sealed", () => {

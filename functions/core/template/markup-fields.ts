@@ -67,9 +67,10 @@ type Node = DefaultTreeAdapterTypes.ChildNode;
 
 /**
  * The text of markup as a reader of it sees it: its characters, character references decoded once
- * (`&amp;` is "&"), no tags, a `<br>` a space, white space collapsed as HTML collapses it.
+ * (`&amp;` is "&"), no tags, a `<br>` a space, white space collapsed as HTML collapses it; its
+ * edges trimmed for a whole text (a title), or kept for a piece that others join (an attribute's part).
  */
-export function textOfMarkup(markup: string): string {
+export function textOfMarkup(markup: string, edges: "trimmed" | "kept" = "trimmed"): string {
   let text = "";
   const visit = (nodes: readonly Node[]) => {
     for (const node of nodes) {
@@ -79,7 +80,8 @@ export function textOfMarkup(markup: string): string {
     }
   };
   visit(parseFragment(markup).childNodes);
-  return text.replace(/[ \t\n\f\r]+/g, " ").trim();
+  const collapsed = text.replace(/[ \t\n\f\r]+/g, " ");
+  return edges === "trimmed" ? collapsed.trim() : collapsed;
 }
 
 /**

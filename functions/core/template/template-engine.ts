@@ -168,7 +168,8 @@ export class TemplateEngine {
       return text;
     });
     // A markup field in an attribute (`title="{{title}}"`) prints its text, as the other text-only places do (markup-fields.ts).
-    this.handlebars.registerHelper(ATTRIBUTE_TEXT_HELPER, (value: unknown) => textOfMarkup(String(value ?? "")));
+    // Edges kept: an attribute may be written from several fields ("{{#each segments}}{{{text}}}{{/each}}"), whose spaces join them.
+    this.handlebars.registerHelper(ATTRIBUTE_TEXT_HELPER, (value: unknown) => textOfMarkup(String(value ?? ""), "kept"));
     // Every source that does not parse is named at once, with its file, line and column.
     const syntax = [
       ...Object.entries(set.partials).map(([name, source]) => this.syntaxProblem(`partials/${name}.hbs`, source)),

@@ -103,6 +103,16 @@ describe("a markup field in an HTML attribute", () => {
     expect(fragment).toContain("data-unquoted=Safe water &amp; &quot;clean&quot; air>Safe &lt;em&gt;water&lt;/em&gt;");
   });
 
+  it("keeps the spaces at a field's edges, which join it to what the attribute writes beside it", async () => {
+    const engine = await engineWith({ letter: [['<h1 id="letter-title">{{title}}</h1>', '<h1 id="letter-title" title="{{{title}}}and{{{title}}}">{{{title}}}</h1>']] });
+    const letter = richLetter();
+    const english = letter.translations.get("en")!;
+    const translations = new Map(letter.translations);
+    translations.set("en", { ...english, title: " <em>Safe</em>\n water " });
+    const { fragment } = fillLetter(engine, { ...letter, translations }, "en");
+    expect(attribute(fragment, (element) => element.tagName === "h1", "title")).toEqual([" Safe water and Safe water "]);
+  });
+
   it("leaves a field the template never prints as markup as it is: its tags are text, escaped", async () => {
     const engine = await engineWith(TITLE_IN_ATTRIBUTES);
     const { fragment } = fillLetter(engine, richLetter(), "en");
