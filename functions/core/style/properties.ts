@@ -198,7 +198,7 @@ export function colorOf(token: Token, context: ComputeContext): Color {
     throw new ColorError(written, "is a relative colour, which the PDF does not read");
   }
   const color = token.type === "hash" || token.type === "ident" || token.type === "function" ? parseCssColor(written) : undefined;
-  if (!color) throw new ColorError(written, token.type === "hash" ? `is not a colour: a hex colour has 3, 4, 6 or 8 digits` : "is not a colour");
+  if (!color) throw new ColorError(written, unreadColorReason(token, written));
   if (color.alpha !== undefined && color.alpha < 1) {
     throw new ColorError(written, `has alpha ${Number(color.alpha.toFixed(3))}: the PDF draws opaque colours only, so the editions would differ`);
   }
@@ -206,6 +206,25 @@ export function colorOf(token: Token, context: ComputeContext): Color {
     throw new ColorError(written, "lies outside sRGB, which the PDF draws in (a browser maps it to its screen's gamut)");
   }
   return formatHex(color);
+}
+
+/** CSS Color 4's system colours (section 6.2): a browser paints them from its platform's theme. */
+const SYSTEM_COLORS = new Set(
+  "accentcolor accentcolortext activetext buttonborder buttonface buttontext canvas canvastext field fieldtext graytext highlight highlighttext linktext mark marktext selecteditem selecteditemtext visitedtext".split(" "),
+);
+
+/** Why culori read no colour in a value: a hex value's digits, a system colour, or plainly none. */
+function unreadColorReason(token: Token, written: string): string {
+  if (token.type === "hash") {
+    const digits = written.slice(1);
+    const strays = [...new Set(digits.replace(/[0-9a-f]/gi, ""))];
+    if (strays.length > 0) return `is not a colour: a hex colour is written with the digits 0-9 and a-f, not ${strays.map((c) => `"${c}"`).join(", ")}`;
+    return `is not a colour: a hex colour has 3, 4, 6 or 8 digits, not ${digits.length}`;
+  }
+  if (token.type === "ident" && SYSTEM_COLORS.has(token.name.toLowerCase())) {
+    return "is a system colour, which a browser takes from its platform's theme and the PDF cannot know";
+  }
+  return "is not a colour";
 }
 
 function borderWidth(tokens: readonly Token[], context: ComputeContext): number {

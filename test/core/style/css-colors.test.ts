@@ -77,8 +77,9 @@ const REFUSED: [value: string, why: RegExp][] = [
   ["rgba(0, 0, 0, 0.25)", /has alpha 0\.25/],
   ["#0b6e6980", /has alpha 0\.502/],
   ["#1234", /has alpha 0\.267/],
-  ["#12345", /is not a colour: a hex colour has 3, 4, 6 or 8 digits/],
-  ["#ggg", /is not a colour: a hex colour has 3, 4, 6 or 8 digits/],
+  ["#12345", /is not a colour: a hex colour has 3, 4, 6 or 8 digits, not 5;/],
+  ["#ggg", /is not a colour: a hex colour is written with the digits 0-9 and a-f, not "g";/],
+  ["#12x4zz", /is not a colour: a hex colour is written with the digits 0-9 and a-f, not "x", "z";/],
   ["color-mix(in srgb, red, blue)", /color-mix\(\) is not supported/],
   ["light-dark(red, blue)", /light-dark\(\) is not supported/],
   ["rgb(from red r g b)", /is a relative colour/],
@@ -86,7 +87,8 @@ const REFUSED: [value: string, why: RegExp][] = [
   ["color(display-p3 1 0 0)", /lies outside sRGB/],
   ["rgb(255, 0 0)", /is not a colour;/],
   ["reddish", /is not a colour;/],
-  ["canvastext", /is not a colour;/],
+  ["canvastext", /is a system colour, which a browser takes from its platform's theme/],
+  ["Canvas", /is a system colour/],
 ];
 
 const COLOUR_PROPERTIES = ["color", "background-color", "border-top-color", "border-inline-start-color", "border", "border-color"];
