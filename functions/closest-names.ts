@@ -31,7 +31,8 @@ function editsBetween(a: string, b: string): number {
  * The known names `written` most likely stands for, sorted: those equal to it once both are folded
  * (by default: lower case, `_` read as `-`: `WATER_APPEAL` for `water-appeal`), else the nearest misses,
  * those fewest edits away (at most 3, keeping at least 40% of the name: `unsc-dprk2015` for
- * `unsc-dprk-2015`, `zh-Hnat` for `zh-Hant`). None when nothing is that close.
+ * `unsc-dprk-2015`, `zh-Hnat` for `zh-Hant`), else those it begins, at least 3 characters of them
+ * (`committee` for `committee-hearing-defenders`). None when nothing is that close.
  */
 export function closestNames(written: string, known: Iterable<string>, fold: (name: string) => string = foldName): string[] {
   const names = [...new Set(known)].filter((name) => name !== written).sort();
@@ -49,8 +50,12 @@ export function closestNames(written: string, known: Iterable<string>, fold: (na
     fewest = edits;
     nearest.push(name);
   }
-  return nearest;
+  if (nearest.length > 0 || folded.length < MIN_PREFIX) return nearest;
+  return names.filter((name) => fold(name).startsWith(folded));
 }
+
+/** The fewest characters a name's beginning must be to stand for it: `co` begins too much. */
+const MIN_PREFIX = 3;
 
 /** Names as people mistype their case and separators: `Water_Appeal` and `water-appeal` are one. */
 function foldName(name: string): string {

@@ -84,11 +84,30 @@ function otherScriptsOf(known: readonly string[], asked: string): string[] {
 }
 
 /**
+ * The languages there are that a two-letter tag meant when it is a country's code rather than its
+ * language's (`gr` Greece for `el`, `ua` Ukraine for `uk`, `cn` for `zh`): the country's likely
+ * language by CLDR's likely subtags (`Intl.Locale("und-GR").maximize()`, UTS #35 section 4.4).
+ */
+function languagesOfCountry(tag: string, known: readonly string[]): string[] {
+  const written = new Intl.Locale(tag);
+  if (written.script !== undefined || written.region !== undefined || !/^[a-z]{2}$/.test(written.language)) return [];
+  let language: string;
+  try {
+    language = new Intl.Locale(`und-${written.language.toUpperCase()}`).maximize().language;
+  } catch {
+    return [];
+  }
+  if (language === "und" || language === written.language) return [];
+  return known.filter((locale) => new Intl.Locale(locale).language === language);
+}
+
+/**
  * What is wrong with a language asked for, against the languages there are (`undefined`: not known
  * here); undefined when it is one of them, as written. Written another way (`EN`, `pt_br`, `pt-br`):
  * the tag is suggested. A language not there: the ones of the same language and script, in no other
  * region, are suggested (`en` for `en-GB`; none for `zh-Hant` when only `zh` is there), else the same
- * language in another script, else a near miss of another language's tag (`jp` for `ja`: closest-names.ts). The languages there are follow, when known.
+ * language in another script, else the language of a country whose code was written for it (`gr` for
+ * `el`, `ua` for `uk`), else a near miss of another language's tag (`jp` for `ja`: closest-names.ts). The languages there are follow, when known.
  */
 export function localeProblem(written: string, available: Iterable<string> | undefined, wording: LocaleWording): string | undefined {
   const tag = readWrittenLocale(written);
@@ -106,15 +125,16 @@ export function localeProblem(written: string, available: Iterable<string> | und
   // Last, a mistyped language (`jp` for `ja`), as for letter ids: a near miss among the other languages'
   // tags only, so the same language in another region (`pt-BR` for `pt-PT`) is still never suggested.
   const language = new Intl.Locale(tag).language;
+  const countryLanguages = standIns.length > 0 || otherScripts.length > 0 ? [] : languagesOfCountry(tag, known);
   const nearMisses =
-    standIns.length > 0 || otherScripts.length > 0
+    standIns.length > 0 || otherScripts.length > 0 || countryLanguages.length > 0
       ? []
       : closestNames(
           tag,
           known.filter((locale) => new Intl.Locale(locale).language !== language),
         );
   const inScript = (locale: string) => `${wording.suggested(locale)} (${scriptOf(locale)})`;
-  const meant = standIns.length > 0 ? standIns : nearMisses;
+  const meant = standIns.length > 0 ? standIns : countryLanguages.length > 0 ? countryLanguages : nearMisses;
   const suggestion =
     meant.length > 0
       ? `; did you mean ${meant.map(wording.suggested).join(" or ")}?`

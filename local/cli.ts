@@ -26,7 +26,7 @@ import { createLocalServer, listenLocalServer } from "./server";
 import { withdrawCommand } from "./withdraw";
 
 /** Parses a comma-separated flag value, checking each item. */
-function listOf<T extends string>(what: string, isValid: (value: string) => value is T, expected: string) {
+function listOf<T extends string>(what: string, isValid: (value: string) => value is T, expected: string, known: readonly string[] = []) {
   return (value: string): T[] => {
     const items = value
       .split(",")
@@ -35,7 +35,10 @@ function listOf<T extends string>(what: string, isValid: (value: string) => valu
     if (items.length === 0) throw new InvalidArgumentError(`expected ${expected}`);
     const valid: T[] = [];
     for (const item of items) {
-      if (!isValid(item)) throw new InvalidArgumentError(`unknown ${what} "${item}"; expected ${expected}`);
+      if (!isValid(item)) {
+        const meant = closestNames(item, known);
+        throw new InvalidArgumentError(`unknown ${what} "${item}"${meant.length > 0 ? ` (did you mean ${meant.join(" or ")}?)` : ""}; expected ${expected}`);
+      }
       if (!valid.includes(item)) valid.push(item);
     }
     return valid;
@@ -137,7 +140,7 @@ withStorageFlags(
     // The default said as it is typed (commander would print the array as JSON).
     .addOption(
       new Option("--format <formats>", "formats, comma-separated or the flag repeated: pdf and/or html")
-        .argParser(repeatable(listOf("format", isFormat, "pdf and/or html"), DEFAULT_FORMATS))
+        .argParser(repeatable(listOf("format", isFormat, "pdf and/or html", DOCUMENT_FORMATS), DEFAULT_FORMATS))
         .default(DEFAULT_FORMATS, DOCUMENT_FORMATS.join(",")),
     )
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)

@@ -24,7 +24,15 @@ describe("the names a person most likely meant", () => {
     expect(closestNames(written, letters)).toEqual(meant);
   });
 
-  it.each(["committee-hearing", "xyz", "dprk", "a"])("suggests nothing for %s: no known name is within 3 edits keeping most of it", (written) => {
+  it.each([
+    ["committee", ["committee-hearing-defenders"]],
+    ["Committee-Hearing", ["committee-hearing-defenders"]],
+    ["wat", ["water-appeal", "water-appeal-2"]],
+  ])("takes %s, with no near miss, for the beginning of the names it begins", (written, meant) => {
+    expect(closestNames(written, letters)).toEqual(meant);
+  });
+
+  it.each(["xyz", "dprk", "a", "co", "hearing"])("suggests nothing for %s: no known name is within 3 edits keeping most of it, or begins with it", (written) => {
     expect(closestNames(written, letters)).toEqual([]);
   });
 

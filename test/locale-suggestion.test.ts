@@ -85,6 +85,16 @@ describe("what a person is told about a language asked for", () => {
     expect(localeProblem("de", [], REQUEST_WORDING)).toBe('locale "de": this letter has no de translation (languages of this letter: none)');
   });
 
+  it.each([
+    ["gr", ["el"]],
+    ["ua", ["uk"]],
+    ["cn", ["zh", "zh-Hant"]],
+    ["il", ["he"]],
+  ])("takes %s, a country's code, for the language of that country the letter has", (written, meant) => {
+    const languages = ["el", "en", "he", "uk", "zh", "zh-Hant"];
+    expect(localeProblem(written, languages, REQUEST_WORDING)).toContain(`did you mean ${meant.map((tag) => `"${tag}"`).join(" or ")}?`);
+  });
+
   it("takes a language the letter has, as written, without a word", () => {
     for (const tag of letter) expect(localeProblem(tag, letter, REQUEST_WORDING)).toBeUndefined();
   });

@@ -170,6 +170,15 @@ describe("--letter and --data that name nothing", () => {
     expect(run.code).toBe(2);
   });
 
+  it("suggests the format a --format in another case stands for, and a letter id a --letter begins", async () => {
+    const format = await cli(["generate", "--data", DATA_DIR, "--format", "PDF", "--out", join(root, "out")]);
+    expect(format.stderr).toContain('unknown format "PDF" (did you mean pdf?); expected pdf and/or html');
+    expect(format.code).toBe(2);
+    const letter = await cli(["generate", "--data", DATA_DIR, "--letter", "committee", "--format", "html", "--out", join(root, "out")]);
+    expect(letter.stderr).toContain("did you mean --letter committee-hearing-defenders?");
+    expect(letter.code).toBe(2);
+  });
+
   it("says a --data folder that does not exist is no such folder", async () => {
     const run = await cli(["generate", "--data", join(root, "nowhere"), "--format", "html", "--out", join(root, "out")]);
     expect(run.stderr).toContain(`INVALID_DATA: ${join(root, "nowhere")}: cannot read the data directory (no such folder); expected a folder of letters`);
