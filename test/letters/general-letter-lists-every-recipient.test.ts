@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DataIssue, InvalidLetterDataError } from "../../functions/core/errors";
 import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
+import { recipientFingerprints } from "../../functions/core/letter/source-fingerprint";
 import { type DocumentRenderer, renderDocument } from "../../functions/core/render-document";
 import { listLetters, loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
@@ -41,6 +42,7 @@ function writeLetter(id: string, kept: readonly string[] | "all", extra?: { id: 
   writeFileSync(join(folder, "fr.json"), JSON.stringify(fr));
 }
 
+const seedFileOf = (id: string, name: string): Json => JSON.parse(readFileSync(join(data, id, name), "utf8"));
 const recipientsOf = (): string[] => seedFile("letter.json").recipients.map((recipient: Json) => recipient.id);
 const load = (id: string): Promise<ParsedLetter> => loadLetter(data, id);
 
@@ -58,6 +60,11 @@ beforeAll(async () => {
   writeLetter("fr-all", "all");
   // A recipient added to letter.json and the source only, who reads English.
   writeLetter("source-only", "all", { id: "lk", locale: "en" });
+  // The fresh user's repro: td's source words changed (td reads French), no translation updated.
+  writeLetter("td-reworded", "all");
+  const reworded = seedFile("en.json");
+  reworded.recipients.td.representative += " ad interim";
+  writeFileSync(join(data, "td-reworded", "en.json"), JSON.stringify(reworded));
   renderer = await createRenderer({ templatesDir: TEMPLATES_DIR, paper: "A4" });
 }, 120_000);
 
@@ -116,4 +123,36 @@ describe("a translation lacking some recipients' words", () => {
     expect(listed.length).toBe(1);
     expect((await load("fr-some")).warnings).toEqual(listed);
   });
+});
+
+/**
+ * A recipient's source words changed: every language's letter to all recipients prints them, so each
+ * translation holding the old words is refused for that letter, not only the language the recipient
+ * reads (fresh user: the es and fr letters to all recipients printed td's old words with no warning).
+ */
+describe("a recipient's source words changed since the translations were made", () => {
+  it("each language's letter to all recipients is refused, naming the file, the field, the recipient and what to record; its other documents are made", async () => {
+    const parsed = await load("td-reworded");
+    const current = recipientFingerprints(seedFileOf("td-reworded", "en.json")).get("td");
+    const recorded = seedFile("es.json").translationOf.recipients.td as string;
+    const languages = [...parsed.letter.translations.keys()].filter((locale) => locale !== "en").sort();
+    expect(languages.length).toBeGreaterThan(2);
+    expect([...parsed.generalLetterErrors.keys()].sort()).toEqual(languages);
+    expect(issuesOf(parsed.generalLetterErrors.get("es"))).toEqual([
+      `td-reworded/es.json: translationOf.recipients.td: recipient "td"'s words were translated from source revision ${recorded.slice(0, 12)}, but en.json's recipients.td has changed since; update recipients.td, then record "td": "${current}" in translationOf.recipients; the es letter to all recipients prints recipient "td"'s words, so it is not made until then`,
+    ]);
+    // Only td's own copy (in French) is refused; the languages stay usable.
+    expect(parsed.localeErrors.size).toBe(0);
+    expect([...parsed.recipientErrors.keys()]).toEqual(["td"]);
+    const general = { letterId: "td-reworded", locale: "es" as const, recipientId: null, format: "html" as const };
+    await expect(renderDocument(renderer, parsed, general)).rejects.toBe(parsed.generalLetterErrors.get("es"));
+    await expect(renderDocument(renderer, parsed, { ...general, locale: "fr" })).rejects.toBe(parsed.generalLetterErrors.get("fr"));
+    const chile = await renderDocument(renderer, parsed, { ...general, recipientId: "cl" });
+    expect(chile.bytes.toString("utf8")).toContain(seedFile("es.json").recipients.cl.country);
+    const france = await renderDocument(renderer, parsed, { ...general, locale: "fr", recipientId: "fr" });
+    expect(france.bytes.toString("utf8")).toContain(seedFile("fr.json").recipients.fr.country);
+    // The source language's own letter to all recipients is made.
+    const english = await renderDocument(renderer, parsed, { ...general, locale: "en" });
+    expect(english.bytes.toString("utf8")).toContain(seedFile("en.json").title);
+  }, 120_000);
 });

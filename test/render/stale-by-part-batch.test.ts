@@ -46,14 +46,23 @@ describe("a batch after a recipient is added or reworded in the source", () => {
     expect(personal.failures[0]?.error.message).toContain(`${SEED_LETTER}/ar.json: recipients.om: missing; recipient "om" is to receive the letter in this language`);
   });
 
-  it("a recipient's English words changed: only its document is stale, the language's letter is stored", async () => {
+  it("a recipient's English words changed: its document is stale, and so is each language's letter to all recipients (which prints them); the language's other copies are stored", async () => {
     const english = await readJson("en.json");
     english.recipients.jo.representative = `${english.recipients.jo.representative} (acting)`;
     await writeJson("en.json", english);
     stack = await startLocalStack({ dataDir });
 
-    const letter = await stack.service.render({ letterId: SEED_LETTER, formats: ["html"], locales: ["ar"] });
-    expect(letter.failures.map((failure) => failure.error.message)).toEqual([]);
+    const letter = await stack.service.render({ letterId: SEED_LETTER, formats: ["html"], locales: ["ar", "es"] });
+    expect(letter.stored).toEqual([]);
+    expect(letter.failures.map((failure) => failure.error.message)).toEqual(
+      ["ar", "es"].map((locale) =>
+        expect.stringMatching(
+          new RegExp(
+            `^${SEED_LETTER}/${locale}\\.json: translationOf\\.recipients\\.jo: recipient "jo"'s words were translated from source revision .*the ${locale} letter to all recipients prints recipient "jo"'s words`,
+          ),
+        ),
+      ),
+    );
     const personal = await stack.service.render({ letterId: SEED_LETTER, formats: ["html"], locales: ["ar"], recipients: true });
     expect(personal.failures.map((failure) => [failure.request.recipientId, failure.error.code])).toEqual([["jo", "STALE_TRANSLATION"]]);
     expect(personal.failures[0]?.error.message).toMatch(

@@ -42,7 +42,8 @@ export interface ParsedLetter {
   recipientErrors: ReadonlyMap<string, LetterpressError>;
   /**
    * Languages whose letter to all recipients (not a recipient's copy) cannot be made, by locale: it lists
-   * every recipient, and the language's file lacks some recipients' words. Its recipients' own copies are made.
+   * every recipient, and the language's file lacks some recipients' words, or holds some translated from older
+   * source words or with no fingerprint recorded (generalLetterChecks). Its recipients' own copies are made.
    */
   generalLetterErrors: ReadonlyMap<LocaleId, LetterpressError>;
   /** Files and folders the reader skipped (a README, a .DS_Store, a subfolder), each named: the same the reader's listing names. */
@@ -233,15 +234,14 @@ function sourceChecks(
   fingerprint: string | undefined,
   recipients: ReadonlyMap<string, string>,
   paragraphs: ReadonlyMap<string, string>,
-  readers: readonly string[],
 ): DataIssue[] {
   const issues: DataIssue[] = [];
   if (!refs.hasTranslationOf) {
-    // Every part's fingerprint is printed here (the recipients': of those who read this language), so a new translation can record them without guessing first.
-    const recipientParts = readers.flatMap((id) => (recipients.has(id) ? [`"${id}": "${recipients.get(id)}"`] : [])).join(", ");
+    // Every part's fingerprint is printed here (the recipients': of each one whose words the file holds), so a new translation can record them without guessing first.
+    const recipientParts = (refs.recipients?.ids ?? []).flatMap((id) => (recipients.has(id) ? [`"${id}": "${recipients.get(id)}"`] : [])).join(", ");
     const paragraphParts = [...paragraphs].map(([id, print]) => `"${id}": "${print}"`).join(", ");
     const expected = fingerprint
-      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"${paragraphParts ? `, "paragraphs": {${paragraphParts}}` : ""}${recipientParts ? `, "recipients": {${recipientParts}}` : ""}} (the fingerprints of the current ${sourceLocale}.json: its own text${paragraphParts ? ", each paragraph" : ""}${recipientParts ? `, and the words of each recipient who reads this language` : ""})`
+      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"${paragraphParts ? `, "paragraphs": {${paragraphParts}}` : ""}${recipientParts ? `, "recipients": {${recipientParts}}` : ""}} (the fingerprints of the current ${sourceLocale}.json: its own text${paragraphParts ? ", each paragraph" : ""}${recipientParts ? `, and each recipient's words this file holds` : ""})`
       : `{"locale": "${sourceLocale}", "sourceSha256": "<fingerprint>"} (printed here once ${sourceLocale}.json is valid)`;
     issues.push({ file, path: "translationOf", message: `missing; expected ${expected}` });
   } else if (refs.translationOfLocale !== undefined && isLocaleId(refs.translationOfLocale) && refs.translationOfLocale !== sourceLocale) {
@@ -515,7 +515,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (locale === sourceLocale) continue;
     const issues = [...translation.issues];
     if (translation.refs && source?.refs && sourceLocale)
-      issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint, sourceRecipients, sourceParagraphs, readersOf(facts.json, locale)));
+      issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint, sourceRecipients, sourceParagraphs));
     if (fingerprint) {
       // A malformed fingerprint is answered with the right one.
       for (const issue of issues) {
@@ -591,7 +591,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     }
   }
   const recipientErrors = recipientChecks(facts.value, usable, translations, sourceLocale, sourceRecipients, sourceSettled);
-  const generalLetterErrors = generalLetterChecks(facts.value, usable, translations, sourceLocale, sourceRecipients);
+  const generalLetterErrors = generalLetterChecks(facts.value, usable, translations, sourceLocale, sourceRecipients, sourceSettled);
   const letter: Letter = { facts: facts.value, translations: usable, sourceFingerprint: fingerprint };
   // Last, what Intl makes of the letter in each language whose files passed: it needs the letter filled.
   if (context.coverage && offer && !offer.setAside) {
@@ -659,32 +659,52 @@ function recipientChecks(
 
 /**
  * The languages whose letter to all recipients cannot be made: it lists every recipient (the Council's
- * members), so a file lacking some recipients' words would print a shortened list, silently. That
- * letter is refused, naming the file, the field, the missing ids and what to add; each recipient's own
- * copy in the language is still made where its words are there (recipientChecks says the others).
+ * members), so a file lacking some recipients' words would print a shortened list, silently, and one
+ * holding words translated from older source words (translationOf.recipients.<id> is not the source's
+ * current fingerprint) would print them stale, silently. That letter is refused, naming the file, the
+ * field, the ids and what to add or record; each recipient's own copy in the language is still made
+ * where its words are there and current (recipientChecks says the others). A recipient who reads
+ * another language and whose words the file holds with no fingerprint refuses it too: their age is unknown.
  */
 function generalLetterChecks(
   facts: LetterFacts,
   usable: ReadonlyMap<LocaleId, Translation>,
-  translations: ReadonlyMap<LocaleId, { file: string }>,
+  translations: ReadonlyMap<LocaleId, { file: string; refs?: TranslationReferences }>,
   sourceLocale: LocaleId,
   sourceRecipients: ReadonlyMap<string, string>,
+  sourceSettled: boolean,
 ): Map<LocaleId, LetterpressError> {
   const errors = new Map<LocaleId, LetterpressError>();
   const sourceFile = `${sourceLocale}.json`;
   for (const [locale, translation] of usable) {
     if (locale === sourceLocale) continue;
-    const missing = facts.recipients
-      .filter((recipient) => sourceRecipients.has(recipient.id) && !Object.hasOwn(translation.recipients, recipient.id))
-      .map((recipient) => recipient.id);
-    if (missing.length === 0) continue;
-    const file = translations.get(locale)?.file ?? `${locale}.json`;
-    const ids = missing.map((id) => `"${id}"`).join(", ");
-    const message =
-      `missing the words of ${missing.length} of the letter's ${countOf(facts.recipients.length, "recipient")} (${ids}): the ${locale} letter to all recipients lists every one, ` +
-      `so it is not made until each one's words are added, translated from ${sourceFile}'s recipients.<id> ({"country": ..., "representative": ...}); ` +
-      `each recipient's own ${locale} copy is made where its words are there`;
-    errors.set(locale, new InvalidLetterDataError([{ file, path: "recipients", message }]));
+    const { file, refs } = translations.get(locale) ?? { file: `${locale}.json` };
+    const listed = facts.recipients.filter((recipient) => sourceRecipients.has(recipient.id));
+    const missing = listed.filter((recipient) => !Object.hasOwn(translation.recipients, recipient.id)).map((recipient) => recipient.id);
+    const issues: DataIssue[] = [];
+    if (missing.length > 0) {
+      const ids = missing.map((id) => `"${id}"`).join(", ");
+      const message =
+        `missing the words of ${missing.length} of the letter's ${countOf(facts.recipients.length, "recipient")} (${ids}): the ${locale} letter to all recipients lists every one, ` +
+        `so it is not made until each one's words are added, translated from ${sourceFile}'s recipients.<id> ({"country": ..., "representative": ...}); ` +
+        `each recipient's own ${locale} copy is made where its words are there`;
+      issues.push({ file, path: "recipients", message });
+    }
+    for (const { id, locale: reads } of listed) {
+      if (!Object.hasOwn(translation.recipients, id)) continue;
+      const current = sourceRecipients.get(id) as string;
+      const recorded = refs?.translationOfRecipients.get(id);
+      const generalOnly = `the ${locale} letter to all recipients prints recipient "${id}"'s words, so it is not made until then`;
+      // A reader's missing or stale fingerprint fails its own copy too (recipientChecks); said here for the general letter.
+      if (recorded === undefined && reads !== locale) {
+        const message = `missing; expected "${id}": "${current}" in translationOf.recipients (the fingerprint of ${sourceFile}'s recipients.${id}, which recipients.${id} was translated from): ${generalOnly}`;
+        issues.push({ file, path: StaleTranslationError.fieldOf(id), message });
+      } else if (recorded !== undefined && sourceSettled && recorded !== current) {
+        const stale = new StaleTranslationError(file, recorded, current, { id, sourceFile });
+        issues.push({ file, path: StaleTranslationError.fieldOf(id), message: `${stale.reason}; ${generalOnly}` });
+      }
+    }
+    if (issues.length > 0) errors.set(locale, new InvalidLetterDataError(issues));
   }
   return errors;
 }
@@ -718,13 +738,6 @@ function partialLetter(written: LetterFacts, translations: ReadonlyMap<LocaleId,
     value ? [[locale, value] as const] : isJsonObject(json) ? [[locale, json as Translation] as const] : [],
   );
   return { facts, translations: new Map(readable), sourceFingerprint: fingerprint ?? "" };
-}
-
-/** The ids of letter.json's recipients who read a language, as far as letter.json could be read. */
-function readersOf(facts: unknown, locale: LocaleId): string[] {
-  const recipients = isJsonObject(facts) ? (facts as { recipients?: unknown }).recipients : undefined;
-  if (!Array.isArray(recipients)) return [];
-  return recipients.flatMap((recipient) => (isJsonObject(recipient) && recipient.locale === locale && typeof recipient.id === "string" ? [recipient.id as string] : []));
 }
 
 function sourceNamedByTranslations(translations: ReadonlyMap<string, { refs?: TranslationReferences }>): LocaleId | undefined {

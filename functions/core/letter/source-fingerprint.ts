@@ -77,8 +77,8 @@ export function paragraphChanges(recorded: ReadonlyMap<string, string>, current:
 
 /**
  * What a translation made from this source file records as its `translationOf`: the letter's text's
- * fingerprint, and those of the recipients whose letter is in the translation's language (`recipientIds`,
- * the only ones its documents need: every recipient in every file would put 2,000 fingerprints in each).
+ * fingerprint, and those of the recipients whose words the translation holds (`recipientIds`): its
+ * recipients' copies print their readers' words, and its letter to all recipients prints every one's.
  */
 export function translationOfSource(
   sourceFile: Record<string, unknown>,
@@ -88,7 +88,7 @@ export function translationOfSource(
   const all = recipientFingerprints(sourceFile);
   const recipients = recipientIds.flatMap((id) => (all.has(id) ? [[id, all.get(id) as string] as const] : []));
   const paragraphs = paragraphFingerprints(sourceFile);
-  // A language no recipient reads (or a letter addressed to its committee alone) records the letter's text only.
+  // A translation holding no recipient's words (a letter addressed to its committee alone) records the letter's text only.
   return {
     locale: sourceLocale,
     sourceSha256: sourceFingerprint(sourceFile),

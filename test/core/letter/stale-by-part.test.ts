@@ -50,7 +50,7 @@ describe("the source's fingerprints, part by part", () => {
     const after = recipientFingerprints({ ...en, recipients: { ...en.recipients, fr: { ...en.recipients.fr, country: "The French Republic" } } });
     expect(after.get("fr")).not.toBe(before.get("fr"));
     expect(after.get("gb")).toBe(before.get("gb"));
-    // A translation records the words of the recipients who read its language (here French: "fr"), not every recipient's.
+    // A translation records the fingerprints of the recipients whose words it holds (translationOfSource is given their ids).
     const paragraphs = Object.fromEntries(paragraphFingerprints(en));
     expect(Object.keys(paragraphs)).toEqual(en.paragraphs.map((paragraph: Json) => paragraph.id));
     expect(translationOfSource(en, "en", ["fr"])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en), paragraphs, recipients: { fr: before.get("fr") } });
@@ -111,6 +111,33 @@ describe("parseLetter: a translation is stale only for what changed in its sourc
     ]);
   });
 
+  it("changing the source words of a recipient who reads another language refuses the translation's letter to all recipients, which prints them; its other documents are made", () => {
+    const letter = sample();
+    letter["en.json"]!.recipients.gb.representative += " ad interim";
+    const parsed = parse(letter);
+    expect(parsed.localeErrors.size).toBe(0);
+    expect(parsed.recipientErrors.size).toBe(0);
+    const recorded = letter["fr.json"]!.translationOf.recipients.gb as string;
+    const current = recipientFingerprints(letter["en.json"]!).get("gb");
+    expect(current).not.toBe(recorded);
+    expect([...parsed.generalLetterErrors.keys()]).toEqual(["fr"]);
+    expect(issuesOf(parsed.generalLetterErrors.get("fr"))).toEqual([
+      `sample/fr.json: translationOf.recipients.gb: recipient "gb"'s words were translated from source revision ${recorded.slice(0, 12)}, but en.json's recipients.gb has changed since; update recipients.gb, then record "gb": "${current}" in translationOf.recipients; the fr letter to all recipients prints recipient "gb"'s words, so it is not made until then`,
+    ]);
+  });
+
+  it("a translation holding a recipient's words with no fingerprint for them (one who reads another language) refuses its letter to all recipients, with the fingerprint to paste", () => {
+    const letter = sample();
+    delete letter["fr.json"]!.translationOf.recipients.gb;
+    const parsed = parse(letter);
+    expect(parsed.localeErrors.size).toBe(0);
+    expect(parsed.recipientErrors.size).toBe(0);
+    const current = recipientFingerprints(letter["en.json"]!).get("gb");
+    expect(issuesOf(parsed.generalLetterErrors.get("fr"))).toEqual([
+      `sample/fr.json: translationOf.recipients.gb: missing; expected "gb": "${current}" in translationOf.recipients (the fingerprint of en.json's recipients.gb, which recipients.gb was translated from): the fr letter to all recipients prints recipient "gb"'s words, so it is not made until then`,
+    ]);
+  });
+
   it("removing a recipient (from letter.json, the source and the translation) stales nothing", () => {
     const letter = sample();
     letter["letter.json"]!.recipients = letter["letter.json"]!.recipients.filter((recipient: Json) => recipient.id !== "gb");
@@ -137,6 +164,8 @@ describe("parseLetter: a translation is stale only for what changed in its sourc
       `sample/fr.json: translationOf.recipients.fr: recipient "fr"'s words were translated from source revision ${recorded.slice(0, 12)}, but en.json's recipients.fr has changed since; update recipients.fr, then record "fr": "${current}" in translationOf.recipients`,
     );
     expect([...parsed.recipientErrors.keys()]).toEqual(["fr"]);
+    // The language's letter to all recipients prints fr's words too: it is refused with the same reason.
+    expect(issuesOf(parsed.generalLetterErrors.get("fr"))[0]).toContain((stale as StaleTranslationError).reason);
   });
 
   it("changing the letter's own text still stales the whole language", () => {

@@ -124,8 +124,7 @@ function generatedLetter(seed: number, readers: number, template: string): Parse
   }
   // Each translation made from this letter's English text (the source), as the data's check asks.
   for (const [locale, translation] of translations) {
-    const readers = facts.recipients.filter((recipient: { locale: string }) => recipient.locale === locale).map((recipient: { id: string }) => recipient.id);
-    if (translation.translationOf) translation.translationOf = translationOfSource(translations.get("en")!, "en", readers);
+    if (translation.translationOf) translation.translationOf = translationOfSource(translations.get("en")!, "en", Object.keys(translation.recipients));
     files.push({ name: `${locale}.json`, bytes: Buffer.from(JSON.stringify(translation)) });
   }
   return parseLetter(facts.id, files);

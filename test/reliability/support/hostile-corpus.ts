@@ -214,13 +214,9 @@ export function letterFilesOf(testCase: LetterCase): LetterFile[] {
       const translationOf = (data as { translationOf?: { sourceSha256?: string; recipients?: Record<string, string> } } | null)?.translationOf;
       if (name !== "en.json" && translationOf && typeof translationOf === "object") {
         try {
-          const facts = (raw.has("letter.json") ? tryParse(raw.get("letter.json")!) : values.get("letter.json")) as { recipients?: unknown } | undefined;
-          const readers = Array.isArray(facts?.recipients)
-            ? facts.recipients.flatMap((recipient: { id?: unknown; locale?: unknown } | null) =>
-                recipient?.locale === name.replace(/\.json$/, "") && typeof recipient.id === "string" ? [recipient.id] : [],
-              )
-            : [];
-          const current = translationOfSource(source, "en", readers);
+          const words = (data as { recipients?: unknown }).recipients;
+          const held = words && typeof words === "object" && !Array.isArray(words) ? Object.keys(words) : [];
+          const current = translationOfSource(source, "en", held);
           translationOf.sourceSha256 = current.sourceSha256;
           if (current.recipients) translationOf.recipients = current.recipients;
           else delete translationOf.recipients;

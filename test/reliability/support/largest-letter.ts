@@ -106,8 +106,8 @@ export function largestLetterFiles({ locales, fileBytes = READER_LIMITS.maxFileB
     { name: "letter.json", bytes: Buffer.from(JSON.stringify(facts, null, 2)) },
     { name: `${source}.json`, bytes: Buffer.from(JSON.stringify(sourceFile, null, 2)) },
   ];
-  // The one recipient reads the source language: no translation records a recipient's words.
-  const recorded = translationOfSource(sourceFile, source!, []);
+  // Each translation holds the one recipient's words (its letter to all recipients prints them): it records their fingerprint.
+  const recorded = translationOfSource(sourceFile, source!, ["gb"]);
   for (const [i, locale] of others.entries()) {
     const file = translation(locale, fileBytes, signatoryIds, 2 + i, recorded);
     files.push({ name: `${locale}.json`, bytes: Buffer.from(JSON.stringify(file, null, 2)) });

@@ -42,8 +42,9 @@ export async function writeCrowdedLetter(dataDir: string, options: CrowdedLetter
   await writeFile(join(dir, "letter.json"), JSON.stringify(facts, null, 2));
   await writeFile(join(dir, `${source}.json`), JSON.stringify(sourceText, null, 2));
   for (const locale of others) {
-    const translation = { ...named(read(`${locale}.json`)), translationOf: translationOfSource(sourceText, source, byLocale.get(locale) ?? []) };
-    await writeFile(join(dir, `${locale}.json`), JSON.stringify(translation, null, 2));
+    const translation = { ...named(read(`${locale}.json`)), translationOf: translationOfSource(sourceText, source, recipientIds) };
+    // Written compactly: with LIMITS.recipients recipients' words and their fingerprints, an indented translation passes the data file limit (256 KiB).
+    await writeFile(join(dir, `${locale}.json`), JSON.stringify(translation));
   }
   return { recipientIds, byLocale };
 }
