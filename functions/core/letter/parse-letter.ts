@@ -690,13 +690,14 @@ function generalLetterChecks(
         `each recipient's own ${locale} copy is made where its words are there`;
       issues.push({ file, path: "recipients", message });
     }
-    for (const { id, locale: reads } of listed) {
+    for (const { id } of listed) {
       if (!Object.hasOwn(translation.recipients, id)) continue;
       const current = sourceRecipients.get(id) as string;
       const recorded = refs?.translationOfRecipients.get(id);
       const generalOnly = `the ${locale} letter to all recipients prints recipient "${id}"'s words, so it is not made until then`;
-      // A reader's missing or stale fingerprint fails its own copy too (recipientChecks); said here for the general letter.
-      if (recorded === undefined && reads !== locale) {
+      // A reader's missing or stale fingerprint fails its own copy too (recipientChecks); said here for the general letter,
+      // which prints every recipient's words, its own readers' included.
+      if (recorded === undefined) {
         const message = `missing; expected "${id}": "${current}" in translationOf.recipients (the fingerprint of ${sourceFile}'s recipients.${id}, which recipients.${id} was translated from): ${generalOnly}`;
         issues.push({ file, path: StaleTranslationError.fieldOf(id), message });
       } else if (recorded !== undefined && sourceSettled && recorded !== current) {

@@ -138,6 +138,18 @@ describe("parseLetter: a translation is stale only for what changed in its sourc
     ]);
   });
 
+  it("a reader of the translation's own language with no fingerprint refuses both its own copy and the letter to all recipients, which prints its words too", () => {
+    const letter = sample();
+    delete letter["fr.json"]!.translationOf.recipients.fr;
+    const parsed = parse(letter);
+    expect(parsed.localeErrors.size).toBe(0);
+    expect([...parsed.recipientErrors.keys()]).toEqual(["fr"]);
+    const current = recipientFingerprints(letter["en.json"]!).get("fr");
+    expect(issuesOf(parsed.generalLetterErrors.get("fr"))).toEqual([
+      `sample/fr.json: translationOf.recipients.fr: missing; expected "fr": "${current}" in translationOf.recipients (the fingerprint of en.json's recipients.fr, which recipients.fr was translated from): the fr letter to all recipients prints recipient "fr"'s words, so it is not made until then`,
+    ]);
+  });
+
   it("removing a recipient (from letter.json, the source and the translation) stales nothing", () => {
     const letter = sample();
     letter["letter.json"]!.recipients = letter["letter.json"]!.recipients.filter((recipient: Json) => recipient.id !== "gb");
