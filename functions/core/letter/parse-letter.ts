@@ -590,8 +590,9 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       );
     }
   }
-  const recipientErrors = recipientChecks(facts.value, usable, translations, sourceLocale, sourceRecipients, sourceSettled);
-  const generalLetterErrors = generalLetterChecks(facts.value, usable, translations, sourceLocale, sourceRecipients, sourceSettled);
+  const checked: RecipientWords = { facts: facts.value, usable, translations, sourceLocale, sourceRecipients, sourceSettled };
+  const recipientErrors = recipientChecks(checked);
+  const generalLetterErrors = generalLetterChecks(checked);
   const letter: Letter = { facts: facts.value, translations: usable, sourceFingerprint: fingerprint };
   // Last, what Intl makes of the letter in each language whose files passed: it needs the letter filled.
   if (context.coverage && offer && !offer.setAside) {
@@ -617,25 +618,41 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   return { letter, localeErrors, recipientErrors, generalLetterErrors, warnings: everyWarning };
 }
 
+/** What the recipient checks read: the letter's facts, its usable translations and files, and the source's recipient fingerprints. */
+interface RecipientWords {
+  facts: LetterFacts;
+  usable: ReadonlyMap<LocaleId, Translation>;
+  translations: ReadonlyMap<LocaleId, { file: string; refs?: TranslationReferences }>;
+  sourceLocale: LocaleId;
+  /** Each recipient's fingerprint in the source (`recipients.<id>`), by id. */
+  sourceRecipients: ReadonlyMap<string, string>;
+  /** Whether the source has no problem of its own: only then is a translation called stale. */
+  sourceSettled: boolean;
+}
+
+/** The usable translations but the source's, each with its file name and what it records (`translationOf`). */
+function* translationsOtherThan(
+  sourceLocale: LocaleId,
+  usable: ReadonlyMap<LocaleId, Translation>,
+  translations: ReadonlyMap<LocaleId, { file: string; refs?: TranslationReferences }>,
+): Generator<{ locale: LocaleId; translation: Translation; file: string; refs: TranslationReferences | undefined }> {
+  for (const [locale, translation] of usable) {
+    if (locale === sourceLocale) continue;
+    const { file, refs } = translations.get(locale) ?? { file: `${locale}.json` };
+    yield { locale, translation, file, refs };
+  }
+}
+
 /**
  * Checks each recipient's words in the usable translations, one recipient at a time: a recipient
  * whose letter is in a language whose file lacks its words, records no fingerprint for them, or
  * records one of older source words, fails its own documents (returned by id); the language's other
  * recipients' copies are made. (Its letter to all recipients is generalLetterChecks' to refuse.)
  */
-function recipientChecks(
-  facts: LetterFacts,
-  usable: ReadonlyMap<LocaleId, Translation>,
-  translations: ReadonlyMap<LocaleId, { file: string; refs?: TranslationReferences }>,
-  sourceLocale: LocaleId,
-  sourceRecipients: ReadonlyMap<string, string>,
-  sourceSettled: boolean,
-): Map<string, LetterpressError> {
+function recipientChecks({ facts, usable, translations, sourceLocale, sourceRecipients, sourceSettled }: RecipientWords): Map<string, LetterpressError> {
   const errors = new Map<string, LetterpressError>();
   const sourceFile = `${sourceLocale}.json`;
-  for (const [locale, translation] of usable) {
-    if (locale === sourceLocale) continue;
-    const { file, refs } = translations.get(locale) ?? { file: `${locale}.json` };
+  for (const { locale, translation, file, refs } of translationsOtherThan(sourceLocale, usable, translations)) {
     for (const recipient of facts.recipients) {
       const current = sourceRecipients.get(recipient.id);
       if (current === undefined || recipient.locale !== locale) continue;
@@ -663,22 +680,13 @@ function recipientChecks(
  * holding words translated from older source words (translationOf.recipients.<id> is not the source's
  * current fingerprint) would print them stale, silently. That letter is refused, naming the file, the
  * field, the ids and what to add or record; each recipient's own copy in the language is still made
- * where its words are there and current (recipientChecks says the others). A recipient who reads
- * another language and whose words the file holds with no fingerprint refuses it too: their age is unknown.
+ * where its words are there and current (recipientChecks says the others). A recipient whose words
+ * the file holds with no fingerprint refuses it too: their age is unknown.
  */
-function generalLetterChecks(
-  facts: LetterFacts,
-  usable: ReadonlyMap<LocaleId, Translation>,
-  translations: ReadonlyMap<LocaleId, { file: string; refs?: TranslationReferences }>,
-  sourceLocale: LocaleId,
-  sourceRecipients: ReadonlyMap<string, string>,
-  sourceSettled: boolean,
-): Map<LocaleId, LetterpressError> {
+function generalLetterChecks({ facts, usable, translations, sourceLocale, sourceRecipients, sourceSettled }: RecipientWords): Map<LocaleId, LetterpressError> {
   const errors = new Map<LocaleId, LetterpressError>();
   const sourceFile = `${sourceLocale}.json`;
-  for (const [locale, translation] of usable) {
-    if (locale === sourceLocale) continue;
-    const { file, refs } = translations.get(locale) ?? { file: `${locale}.json` };
+  for (const { locale, translation, file, refs } of translationsOtherThan(sourceLocale, usable, translations)) {
     const listed = facts.recipients.filter((recipient) => sourceRecipients.has(recipient.id));
     const missing = listed.filter((recipient) => !Object.hasOwn(translation.recipients, recipient.id)).map((recipient) => recipient.id);
     const issues: DataIssue[] = [];
