@@ -210,7 +210,9 @@ export function colorOf(token: Token, context: ComputeContext): Color {
 
 /** CSS Color 4's system colours (section 6.2): a browser paints them from its platform's theme. */
 const SYSTEM_COLORS = new Set(
-  "accentcolor accentcolortext activetext buttonborder buttonface buttontext canvas canvastext field fieldtext graytext highlight highlighttext linktext mark marktext selecteditem selecteditemtext visitedtext".split(" "),
+  "accentcolor accentcolortext activetext buttonborder buttonface buttontext canvas canvastext field fieldtext graytext highlight highlighttext linktext mark marktext selecteditem selecteditemtext visitedtext".split(
+    " ",
+  ),
 );
 
 /** Why culori read no colour in a value: a hex value's digits, a system colour, or plainly none. */
