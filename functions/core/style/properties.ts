@@ -209,11 +209,27 @@ export function colorOf(token: Token, context: ComputeContext): Color {
 }
 
 /** CSS Color 4's system colours (section 6.2): a browser paints them from its platform's theme. */
-const SYSTEM_COLORS = new Set(
-  "accentcolor accentcolortext activetext buttonborder buttonface buttontext canvas canvastext field fieldtext graytext highlight highlighttext linktext mark marktext selecteditem selecteditemtext visitedtext".split(
-    " ",
-  ),
-);
+const SYSTEM_COLORS: readonly string[] = [
+  "accentcolor",
+  "accentcolortext",
+  "activetext",
+  "buttonborder",
+  "buttonface",
+  "buttontext",
+  "canvas",
+  "canvastext",
+  "field",
+  "fieldtext",
+  "graytext",
+  "highlight",
+  "highlighttext",
+  "linktext",
+  "mark",
+  "marktext",
+  "selecteditem",
+  "selecteditemtext",
+  "visitedtext",
+];
 
 /** Why culori read no colour in a value: a hex value's digits, a system colour, or plainly none. */
 function unreadColorReason(token: Token, written: string): string {
@@ -223,7 +239,7 @@ function unreadColorReason(token: Token, written: string): string {
     if (strays.length > 0) return `is not a colour: a hex colour is written with the digits 0-9 and a-f, not ${strays.map((c) => `"${c}"`).join(", ")}`;
     return `is not a colour: a hex colour has 3, 4, 6 or 8 digits, not ${digits.length}`;
   }
-  if (token.type === "ident" && SYSTEM_COLORS.has(token.name.toLowerCase())) {
+  if (token.type === "ident" && SYSTEM_COLORS.includes(token.name.toLowerCase())) {
     return "is a system colour, which a browser takes from its platform's theme and the PDF cannot know";
   }
   return "is not a colour";
