@@ -274,8 +274,7 @@ class EmbeddedFace {
    * followed by a space. Poppler takes a line whose last character is a hyphen-minus for a word it
    * must join, and drops the hyphen (TextLine::coalesce, `hyphenated`; it checks no other character):
    * a space after it, in the same glyph's text (a text of only a space would just end the word),
-   * keeps it, at a line end where every extractor puts a line break anyway. Also the glyph before a
-   * right-to-left line's last drawn space, which pdf.js would lose (see glyphBeforeLineEndSpace).
+   * keeps it, at a line end where every extractor puts a line break anyway.
    */
   encodeLineEndHyphen(glyph: ShapedGlyph): number {
     return this.glyphFor(glyph.id, `${piecesOf(this.caches, glyph).main} `, textWidth(glyph));
@@ -1163,30 +1162,6 @@ function hyphenEnding(order: readonly PlacedRun[]): ShapedGlyph | undefined {
   return undefined;
 }
 
-/**
- * In a right-to-left line whose last glyph drawn is a word space, the text glyph drawn before it at the
- * same size (a run after a superscript: "المنظمات1 على" draws "على" and then, at its right end,
- * the space before it). pdf.js holds a space back until the next glyph it positions, and none comes, so
- * it lost the space ("المنظمات1على"); after that glyph's own text, it copies it (see encodeLineEndHyphen).
- */
-function glyphBeforeLineEndSpace(order: readonly PlacedRun[], backwards: ReadonlySet<PlacedRun> | undefined): ShapedGlyph | undefined {
-  const drawn: { glyph: ShapedGlyph; placed: PlacedRun }[] = [];
-  for (let r = order.length - 1; r >= 0 && drawn.length < 2; r--) {
-    const placed = order[r]!;
-    const glyphs = placed.run.glyphs;
-    // From the last drawn: a run drawn from its right end (see readsBackwards) ends at its first glyph.
-    const back = backwards?.has(placed) ?? false;
-    for (let k = glyphs.length - 1; k >= 0 && drawn.length < 2; k--) {
-      const glyph = glyphs[back ? glyphs.length - 1 - k : k]!;
-      if (glyph.text !== "") drawn.push({ glyph, placed });
-    }
-  }
-  const [space, before] = drawn;
-  if (!space || !before || space.glyph.text !== " " || isBlank(before.glyph.text)) return undefined;
-  // Faces share one name in such a line (see PIECE_NAME): only a change of size ends pdf.js's piece.
-  return before.placed.size === space.placed.size ? before.glyph : undefined;
-}
-
 /** Strong right-to-left letters minus strong left-to-right ones in a glyph's text, as poppler counts them. */
 function rtlBalance(glyph: ShapedGlyph): number {
   let balance = rtlBalances.get(glyph);
@@ -1656,7 +1631,6 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines, frame }: L
   const planned = bridgeRtl ? undefined : plannedOrder(item.line);
   const order = planned ? planned.order : partedDrawingOrder(runs, parts!);
   const lineEndHyphen = rtlLine || item.line.hyphenated ? undefined : hyphenEnding(order);
-  const beforeEndSpace = rtlLine && !parts ? glyphBeforeLineEndSpace(order, backwards) : undefined;
   // Parted text (see drawLineWithFigures): the first part opens before BT; each next one in a text object of its own.
   let part = parts ? (order.length > 0 ? parts.partOf(order[0]!) : 0) : 0;
   // The first word after an inline image, spanned over the image for poppler (see bridgeOverImage):
@@ -1873,8 +1847,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines, frame }: L
           // move a "%" after them: a LEFT-TO-RIGHT MARK in the digit's own text keeps them European.
           const digitAfterAnchor = keepSpace && bidi.getBidiCharTypeName(glyph.text[0]!) === "EN";
           const marked = joiner + (anchorSpace ? (rtl ? RTL_MARK : LTR_MARK) : digitAfterAnchor ? LTR_MARK : "");
-          const spaceAfter = glyph === lineEndHyphen || (shaped === beforeEndSpace && pieces.after.length === 0 && !marked);
-          show.code(spaceAfter ? face.encodeLineEndHyphen(glyph) : marked ? face.encodeMarked(glyph, marked) : face.encode(glyph));
+          show.code(glyph === lineEndHyphen ? face.encodeLineEndHyphen(glyph) : marked ? face.encodeMarked(glyph, marked) : face.encode(glyph));
         }
         // A joiner ending the text ("क्‍"), one piece and code of its own (see invisiblePieces), goes on with the next glyph drawn.
         const lastAfter = pieces.after.length > 0 ? pieces.after[pieces.after.length - 1]! : "";
