@@ -83,6 +83,9 @@ function otherScriptsOf(known: readonly string[], asked: string): string[] {
   });
 }
 
+/** Region names, only to tell a region code CLDR knows from one it does not (`fallback: "none"`). */
+const REGION_NAMES = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+
 /**
  * The languages there are that a two-letter tag meant when it is a country's code rather than its
  * language's (`gr` Greece for `el`, `ua` Ukraine for `uk`, `cn` for `zh`): the country's likely
@@ -91,6 +94,8 @@ function otherScriptsOf(known: readonly string[], asked: string): string[] {
 function languagesOfCountry(tag: string, known: readonly string[]): string[] {
   const written = new Intl.Locale(tag);
   if (written.script !== undefined || written.region !== undefined || !/^[a-z]{2}$/.test(written.language)) return [];
+  // Only a code that is no language CLDR knows (`ja` is Japanese, never the region "JA") and is a region it names.
+  if (written.maximize().toString() !== written.toString() || REGION_NAMES.of(written.language.toUpperCase()) === undefined) return [];
   let language: string;
   try {
     language = new Intl.Locale(`und-${written.language.toUpperCase()}`).maximize().language;

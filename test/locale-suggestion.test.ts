@@ -95,6 +95,10 @@ describe("what a person is told about a language asked for", () => {
     expect(localeProblem(written, languages, REQUEST_WORDING)).toContain(`did you mean ${meant.map((tag) => `"${tag}"`).join(" or ")}?`);
   });
 
+  it.each(["ja", "qq", "de"])("takes %s, a language or no region, for no country: nothing suggested from a country", (written) => {
+    expect(localeProblem(written, ["de-AT", "en", "fr"], REQUEST_WORDING)).not.toContain('"en"');
+  });
+
   it("takes a language the letter has, as written, without a word", () => {
     for (const tag of letter) expect(localeProblem(tag, letter, REQUEST_WORDING)).toBeUndefined();
   });
