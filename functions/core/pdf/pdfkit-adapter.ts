@@ -6,7 +6,7 @@ import { canonicalLocale, localeInfo } from "../locales";
 import type { TypesetterCaches } from "./cache";
 import { ContentStream } from "./content-stream";
 import { writePackedBody } from "./object-streams";
-import { encodeSubset, type SubsetTemplate, subsetTemplate } from "./truetype-subset";
+import { type SubsetTemplate, subsetTemplate, writeFontkitSubset } from "./truetype-subset";
 
 /*
  * The one module that reaches into pdfkit's and fontkit's internals. pdfkit stays the PDF library
@@ -548,10 +548,7 @@ function copyGlyphsOnce(subset: SubsetInternals, font: Font, advances: readonly 
 /** Each font's subset template (see truetype-subset.ts), from fontkit's encoding of its one-glyph subset. */
 const subsetTemplates = new WeakMap<Font, SubsetTemplate>();
 
-/**
- * fontkit's TTFSubset.encode, the same bytes (truetype-subset.ts): fills the subset's tables through
- * its `_addGlyph` as fontkit does (components included as they come), then writes them without restructure.
- */
+/** fontkit's TTFSubset.encode, the same bytes, without restructure (truetype-subset.ts), the font's template made once. */
 function encodeTrueTypeSubset(subset: SubsetInternals, font: Font): Uint8Array {
   const internals = font as unknown as FontInternals;
   let template = subsetTemplates.get(font);
@@ -559,13 +556,7 @@ function encodeTrueTypeSubset(subset: SubsetInternals, font: Font): Uint8Array {
     template = subsetTemplate(internals.createSubset().encode(), internals.loca.version);
     subsetTemplates.set(font, template);
   }
-  subset.glyf = [];
-  subset.offset = 0;
-  subset.loca = { offsets: [], version: internals.loca.version };
-  subset.hmtx = { metrics: [], bearings: [] };
-  for (let i = 0; i < subset.glyphs.length; ) subset._addGlyph(subset.glyphs[i++]!);
-  subset.loca.offsets.push(subset.offset);
-  return encodeSubset(template, { glyf: subset.glyf, locaOffsets: subset.loca.offsets, metrics: subset.hmtx.metrics });
+  return writeFontkitSubset(subset, template);
 }
 
 /**

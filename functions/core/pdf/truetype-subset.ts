@@ -57,6 +57,30 @@ export function subsetTemplate(encoded: Uint8Array, locaVersion: number): Subset
   return { tables, locaVersion };
 }
 
+/** fontkit's TTFSubset as `writeFontkitSubset` drives it: its glyphs, and the tables its `_addGlyph` fills. */
+export interface FontkitSubsetTables {
+  glyphs: number[];
+  _addGlyph(id: number): number;
+  glyf: Uint8Array[];
+  offset: number;
+  loca: { offsets: number[]; version?: number };
+  hmtx: { metrics: { advance: number; bearing: number }[]; bearings?: number[] };
+}
+
+/**
+ * fontkit's TTFSubset.encode, the same bytes: fills `subset`'s tables through its `_addGlyph` as
+ * fontkit does (components included as they come), then writes them with `template` (`encodeSubset`).
+ */
+export function writeFontkitSubset(subset: FontkitSubsetTables, template: SubsetTemplate): Uint8Array {
+  subset.glyf = [];
+  subset.offset = 0;
+  subset.loca = { offsets: [], version: template.locaVersion };
+  subset.hmtx = { metrics: [], bearings: [] };
+  for (let i = 0; i < subset.glyphs.length; ) subset._addGlyph(subset.glyphs[i++]!);
+  subset.loca.offsets.push(subset.offset);
+  return encodeSubset(template, { glyf: subset.glyf, locaOffsets: subset.loca.offsets, metrics: subset.hmtx.metrics });
+}
+
 /** The subset's font program: `template`'s tables, with `tables` for the glyphs (see the module comment). */
 export function encodeSubset(template: SubsetTemplate, tables: SubsetTables): Uint8Array {
   const glyphs = tables.glyf.length;
