@@ -188,6 +188,8 @@ export function matchApiRoute(method: string, pathname: string): { routeKey: Api
 
 /** The download function's `Service` in its logs and share metrics; the alarm on refused links reads it. */
 export const DOWNLOAD_SERVICE_NAME = "letterpress-download";
+/** The share key ring's rotation function's `Service` in its logs. */
+export const SHARE_KEY_ROTATION_SERVICE_NAME = "letterpress-share-key-rotation";
 /** The namespace of the share metrics (CloudWatch EMF), for the function that writes them and the alarm that reads them. */
 export const SHARE_METRICS_NAMESPACE = "Letterpress/Shares";
 /** Where shares are kept in the documents bucket (the download function alone reads and writes there). */

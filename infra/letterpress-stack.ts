@@ -56,13 +56,18 @@ export class LetterpressStack extends Stack {
     }));
     const alarms = (this.alarms = new OperationsAlarms(this, "Alarms", {
       deadLetterQueue: render.deadLetterQueue,
-      functions: { Render: render.renderer.function, OnDemandRender: render.onDemandRenderer.function, Download: download.downloader.function },
+      functions: {
+        Render: render.renderer.function,
+        OnDemandRender: render.onDemandRenderer.function,
+        Download: download.downloader.function,
+        ShareKeyRotation: download.shareKeys.rotation.function,
+      },
       renderLogs: render.renderer.logGroup,
       refusedShareLinkThreshold: config.shares.refusedAlarmThreshold,
       ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
     }));
 
-    for (const role of [render.renderer.role, render.onDemandRenderer.role, download.downloader.role]) {
+    for (const role of [render.renderer.role, render.onDemandRenderer.role, download.downloader.role, download.shareKeys.rotation.role]) {
       Validations.of(role).acknowledge({
         id: "AwsSolutions-IAM5[Resource::*]",
         reason: "X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource *.",
@@ -84,7 +89,10 @@ export class LetterpressStack extends Stack {
         description: "invite colleagues: aws cognito-idp admin-create-user --user-pool-id <UserPoolId> --username <email>",
       });
     }
-    new CfnOutput(this, "ShareKeysSecretArn", { value: download.shareKeys.secret.secretArn, description: "the share links' key ring (rotate it as infra/README.md says)" });
+    new CfnOutput(this, "ShareKeysSecretArn", {
+      value: download.shareKeys.secret.secretArn,
+      description: "the share links' key ring (rotated every 30 days by its rotation function; infra/README.md)",
+    });
     new CfnOutput(this, "DocumentsBucketName", { value: documents.bucket.bucketName });
     new CfnOutput(this, "RenderQueueUrl", { value: render.queue.queueUrl });
     new CfnOutput(this, "RenderFunctionName", { value: render.renderer.function.functionName });

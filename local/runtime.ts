@@ -9,7 +9,8 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { createDownloadHandler, type DownloadHandler } from "../functions/download/download-handler";
 import { type RenderInvoker, renderThrough } from "../functions/download/render-invoker";
 import { logError, type ShareHandlers, sharesUnavailable, wireShareHandlers } from "../functions/download/share-wiring";
-import { loadOrCreateLocalKeyRing } from "../functions/share/local-key-file";
+import { loadOrCreateLocalKeyRing, readLocalKeyRing } from "../functions/share/local-key-file";
+import { rereadingKeyRing } from "../functions/share/share-key-ring";
 import { createLogFileLogger } from "./log-file";
 import { createHandlerLogger, type HandlerLogger, type LogLevel } from "../functions/handler-logger";
 import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
@@ -251,7 +252,13 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
       ...(shares.encryption ? { encryption: shares.encryption } : {}),
       documentStore: readersStore,
       makeDocument: renderThrough(invokeRender),
-      keyRing: await loadOrCreateLocalKeyRing(shares.keyDir),
+      // Read again at most once a second: `rotateLocalKey` reaches a running server without a restart.
+      keyRing: rereadingKeyRing(await loadOrCreateLocalKeyRing(shares.keyDir), () => readLocalKeyRing(shares.keyDir), {
+        maxAgeMs: 1000,
+        minRereadMs: 1000,
+        onRereadFailed: (error) =>
+          logger.warn("share key ring: reading it again failed; the ring read before stays in use", { reason: error instanceof Error ? error.message : String(error) }),
+      }),
       templatesDir: shares.templatesDir,
       allowedLocales,
       linkBaseUrl: await shares.linkBaseUrl,

@@ -6,7 +6,7 @@ import type { ServerSideEncryption } from "../storage/s3-document-store";
 import { s3SharedDocumentPresigner } from "./s3-shared-document-presigner";
 import { S3ShareStore } from "./s3-share-store";
 import { createShareRoutes, shareEventHandlers } from "./share-http";
-import type { KeyRing } from "./share-key-ring";
+import type { KeyRingSource } from "./share-key-ring";
 import type { ShareLogger, ShareMetrics } from "./share-observability";
 import { ShareService } from "./share-service";
 import { publishedLanguages } from "../locale-suggestion";
@@ -21,8 +21,8 @@ export interface ShareApiDependencies {
   documentStore: DocumentStore;
   /** Renders a document that the data can make but that is not stored yet. */
   makeDocument: MakeDocument;
-  /** From `loadKeyRingFromSecret` on AWS, `loadOrCreateLocalKeyRing(".local")` locally. */
-  keyRing: KeyRing;
+  /** The ring read again now and then (`rereadingKeyRing`): from Secrets Manager on AWS, `.local/share-keys.json` locally. */
+  keyRing: KeyRingSource;
   /** templates/share-pages, for the refused-link pages. */
   catalogs: Readonly<Partial<Record<LocaleId, MessageCatalog>>>;
   allowedLocales: AllowedLocales;

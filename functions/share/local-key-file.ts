@@ -2,15 +2,12 @@ import { randomBytes } from "node:crypto";
 import { chmod, link, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { LetterpressError } from "../core/errors";
-import { MIN_KEY_BYTES, parseKeyRing, serializeKeyRing, type KeyRing } from "./share-key-ring";
+import { DEFAULTS } from "../deployment-contract";
+import { newKey, newKeyId, rotateKeyRing } from "./key-rotation";
+import { parseKeyRing, serializeKeyRing, type KeyRing } from "./share-key-ring";
 
 /** The local key ring's file name inside its directory (`.local/` for `npm run serve`). */
 export const LOCAL_KEY_FILE = "share-keys.json";
-
-function newKeyId(): string {
-  // A readable, sortable id: the date, plus random bits so two keys made the same day differ.
-  return `k${new Date().toISOString().slice(0, 10).replaceAll("-", "")}-${randomBytes(3).toString("hex")}`;
-}
 
 async function writePrivateTemp(directory: string, contents: string): Promise<string> {
   const temp = path.join(directory, `.${LOCAL_KEY_FILE}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
@@ -42,8 +39,8 @@ export async function loadOrCreateLocalKeyRing(directory: string): Promise<KeyRi
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   await mkdir(directory, { recursive: true });
-  const kid = newKeyId();
-  const ring: KeyRing = { currentKeyId: kid, keys: new Map([[kid, randomBytes(MIN_KEY_BYTES)]]) };
+  const kid = newKeyId(new Date());
+  const ring: KeyRing = { currentKeyId: kid, keys: new Map([[kid, newKey()]]) };
   const temp = await writePrivateTemp(directory, serializeKeyRing(ring));
   try {
     await link(temp, file);
@@ -56,18 +53,30 @@ export async function loadOrCreateLocalKeyRing(directory: string): Promise<KeyRi
   }
 }
 
+/** The local key ring as its file holds it now (see `loadOrCreateLocalKeyRing`, which makes it). */
+export function readLocalKeyRing(directory: string): Promise<KeyRing> {
+  return readExisting(path.join(directory, LOCAL_KEY_FILE));
+}
+
 /**
- * Rotates the local key: a new key becomes current and the previous ones stay, so links already
- * handed out keep working. `retire` drops keys by id (once their links have expired). The file is
- * replaced atomically (rename), keeping mode 0600.
+ * Rotates the local key as the rotation function rotates the deployed one (`rotateKeyRing`): a new
+ * key becomes current, the previous ones stay until every link they sealed has expired
+ * (`maxLifetimeSeconds`, 90 days unless said), so links already handed out keep working. `retire`
+ * drops keys by id at once. The file is replaced atomically (rename), keeping mode 0600; a running
+ * `npm run serve` reads it again within a second.
  */
-export async function rotateLocalKey(directory: string, options: { retire?: readonly string[] } = {}): Promise<KeyRing> {
+export async function rotateLocalKey(directory: string, options: { retire?: readonly string[]; now?: Date; maxLifetimeSeconds?: number } = {}): Promise<KeyRing> {
   const file = path.join(directory, LOCAL_KEY_FILE);
   const current = await readExisting(file);
-  const kid = newKeyId();
-  const keys = new Map([...current.keys].filter(([id]) => !options.retire?.includes(id)));
-  keys.set(kid, randomBytes(MIN_KEY_BYTES));
-  const ring: KeyRing = { currentKeyId: kid, keys };
+  if (options.retire?.includes(current.currentKeyId))
+    throw new LetterpressError("INVALID_REQUEST", `${file}: cannot retire the current key "${current.currentKeyId}" before a rotation; rotate first`);
+  const now = options.now ?? new Date();
+  const kept: KeyRing = {
+    ...current,
+    keys: new Map([...current.keys].filter(([id]) => !options.retire?.includes(id))),
+    ...(current.retiredAt ? { retiredAt: new Map([...current.retiredAt].filter(([id]) => !options.retire?.includes(id))) } : {}),
+  };
+  const ring = rotateKeyRing(kept, { now, maxLifetimeSeconds: options.maxLifetimeSeconds ?? DEFAULTS.shareLifetime.maxSeconds, keyId: newKeyId(now), key: newKey() });
   const temp = await writePrivateTemp(directory, serializeKeyRing(ring));
   await chmod(temp, 0o600);
   await rename(temp, file);

@@ -10,6 +10,12 @@ import { KEY_ID_PATTERN } from "./share-token";
 export interface KeyRing {
   currentKeyId: string;
   keys: ReadonlyMap<string, Buffer>;
+  /**
+   * When each former current key stopped sealing new links (ISO 8601, UTC), as the rotation function
+   * records it (key-rotation.ts): a key is dropped once every link it sealed has expired. Rings
+   * rotated by hand may lack it.
+   */
+  retiredAt?: ReadonlyMap<string, string>;
 }
 
 /** HMAC-SHA256 keys shorter than the hash's output weaken it (RFC 2104, section 3). */
@@ -27,14 +33,18 @@ const base64Key = z
 
 /**
  * The stored form of a key ring, the same locally (`.local/share-keys.json`) and in Secrets Manager:
- * `{ "current": "<kid>", "keys": { "<kid>": "<base64 secret>" } }`.
+ * `{ "current": "<kid>", "keys": { "<kid>": "<base64 secret>" }, "retired": { "<kid>": "<ISO time>" } }`
+ * (`retired` optional: when each former current key stopped sealing links).
  */
 export const keyRingDocumentSchema = z
   .strictObject({
     current: z.string().regex(KEY_ID_PATTERN, { error: KEY_ID_RULE }),
     keys: z.record(z.string().regex(KEY_ID_PATTERN, { error: KEY_ID_RULE }), base64Key),
+    retired: z.record(z.string().regex(KEY_ID_PATTERN, { error: KEY_ID_RULE }), z.iso.datetime({ error: "expected an ISO 8601 UTC time such as 2026-12-01T05:00:00Z" })).optional(),
   })
-  .refine((ring) => Object.hasOwn(ring.keys, ring.current), { error: "names a key that is not in keys", path: ["current"] });
+  .refine((ring) => Object.hasOwn(ring.keys, ring.current), { error: "names a key that is not in keys", path: ["current"] })
+  .refine((ring) => !Object.hasOwn(ring.retired ?? {}, ring.current), { error: "the current key cannot be retired", path: ["retired"] })
+  .refine((ring) => Object.keys(ring.retired ?? {}).every((kid) => Object.hasOwn(ring.keys, kid)), { error: "names a key that is not in keys", path: ["retired"] });
 
 export type KeyRingDocument = z.infer<typeof keyRingDocumentSchema>;
 
@@ -74,18 +84,87 @@ export function parseKeyRing(text: string, source: string): KeyRing {
     });
     throw new LetterpressError("CONFIG_ERROR", `${source}: ${problems.join("; ")}`);
   }
+  const retired = Object.entries(parsed.data.retired ?? {});
   return {
     currentKeyId: parsed.data.current,
     keys: new Map(Object.entries(parsed.data.keys).map(([kid, secret]) => [kid, Buffer.from(secret, "base64")])),
+    ...(retired.length > 0 ? { retiredAt: new Map(retired) } : {}),
   };
 }
 
 export function serializeKeyRing(ring: KeyRing): string {
   const keys = Object.fromEntries([...ring.keys].map(([kid, key]) => [kid, key.toString("base64")]));
-  return `${JSON.stringify({ current: ring.currentKeyId, keys }, null, 2)}\n`;
+  const retired = ring.retiredAt && ring.retiredAt.size > 0 ? { retired: Object.fromEntries(ring.retiredAt) } : {};
+  return `${JSON.stringify({ current: ring.currentKeyId, keys, ...retired }, null, 2)}\n`;
 }
 
 /** The key ring kept in a secret (Secrets Manager on AWS), read through `readSecret`. */
 export async function loadKeyRingFromSecret(readSecret: ReadSecret, secretId: string): Promise<KeyRing> {
   return parseKeyRing(await readSecret(secretId), `secret "${secretId}"`);
+}
+
+/**
+ * Where the share service takes its ring from: a ring that may change while the process runs (a
+ * rotation), read again now and then. `current` is the ring to seal new links with; `holding(keyId)`
+ * the ring to open a link sealed with `keyId` (read again first if the ring held lacks that key: a
+ * newer instance may already seal with a key this one has not seen).
+ */
+export interface KeyRingSource {
+  current(): Promise<KeyRing>;
+  holding(keyId: string): Promise<KeyRing>;
+}
+
+/** A ring that never changes (tests, and a process that reads its ring once). */
+export function fixedKeyRing(ring: KeyRing): KeyRingSource {
+  return { current: async () => ring, holding: async () => ring };
+}
+
+export interface RereadOptions {
+  /** The ring held is read again when it is older than this, in milliseconds (new links then seal with a rotated key). */
+  maxAgeMs: number;
+  /**
+   * A link naming a key the ring held lacks causes at most one read per this many milliseconds: anyone
+   * can present a token naming any key id, and must not make the process read its secret per request.
+   */
+  minRereadMs: number;
+  clock?: () => number;
+  /** A read again that failed: the ring held stays in use (links keep working), the failure is reported here. */
+  onRereadFailed?: (error: unknown) => void;
+}
+
+/**
+ * A ring read at start (`initial`, read by the caller so a broken ring fails the start) and read again
+ * through `read` when older than `maxAgeMs`, or when a link names a key it lacks (at most once per
+ * `minRereadMs`). Concurrent callers share one read. A failed read keeps the ring held.
+ */
+export function rereadingKeyRing(initial: KeyRing, read: () => Promise<KeyRing>, options: RereadOptions): KeyRingSource {
+  const clock = options.clock ?? Date.now;
+  let held = initial;
+  let readAt = clock();
+  let reading: Promise<KeyRing> | undefined;
+  const reread = (): Promise<KeyRing> => {
+    reading ??= read()
+      .then(
+        (ring) => {
+          held = ring;
+          return ring;
+        },
+        (error: unknown) => {
+          options.onRereadFailed?.(error);
+          return held;
+        },
+      )
+      .finally(() => {
+        readAt = clock();
+        reading = undefined;
+      });
+    return reading;
+  };
+  return {
+    current: async () => (clock() - readAt >= options.maxAgeMs ? reread() : held),
+    holding: async (keyId) => {
+      if (held.keys.has(keyId)) return clock() - readAt >= options.maxAgeMs ? reread() : held;
+      return clock() - readAt >= options.minRereadMs ? reread() : held;
+    },
+  };
 }

@@ -2,7 +2,7 @@ import type { DocumentFormat, DocumentRequest } from "../core/documents";
 import { LetterpressError, type ErrorCode } from "../core/errors";
 import type { LocaleId } from "../core/locales";
 import { DEFAULTS, SHARE_LIFETIME_LIMIT_SECONDS } from "../deployment-contract";
-import type { KeyRing } from "./share-key-ring";
+import type { KeyRingSource } from "./share-key-ring";
 import type { ShareLogger, ShareMetrics } from "./share-observability";
 import type { ShareRecord, ShareStore } from "./share-store";
 import { newShareId, signShareToken, verifyShareToken, type SharePayload, type TokenRefusal } from "./share-token";
@@ -72,7 +72,8 @@ export type ShareResolution =
 
 export interface ShareServiceOptions {
   store: ShareStore;
-  keyRing: KeyRing;
+  /** The ring new links are sealed with and links are opened with (`fixedKeyRing`, or `rereadingKeyRing` where it is rotated). */
+  keyRing: KeyRingSource;
   documents: ShareDocuments;
   /** The longest lifetime a request may ask for; at most 90 days. */
   maxLifetimeSeconds: number;
@@ -154,6 +155,7 @@ export class ShareService {
     const now = this.options.clock();
     const expiresAt = Math.floor(now.getTime() / 1000) + lifetime;
     const id = this.newShareId();
+    const ring = await this.options.keyRing.current();
     const record: ShareRecord = {
       schemaVersion: 1,
       id,
@@ -163,15 +165,12 @@ export class ShareService {
       recipientId,
       follow: request.follow,
       revision: document.revision,
-      keyId: this.options.keyRing.currentKeyId,
+      keyId: ring.currentKeyId,
       createdAt: now.toISOString(),
       expiresAt: new Date(expiresAt * 1000).toISOString(),
       createdBy: request.createdBy,
     };
-    const token = signShareToken(
-      { shareId: id, letterId, locale, format, recipientId, revision: request.follow === "latest" ? "latest" : document.revision, expiresAt },
-      this.options.keyRing,
-    );
+    const token = signShareToken({ shareId: id, letterId, locale, format, recipientId, revision: request.follow === "latest" ? "latest" : document.revision, expiresAt }, ring);
     await this.options.store.create(record);
     this.options.logger.info("share created", {
       ...documentFields({ shareId: id, ...record }),
@@ -232,10 +231,13 @@ export class ShareService {
    * Each use is logged and counted, with the share id when the token proved ours, never the token.
    */
   async resolve(token: string): Promise<ShareResolution> {
-    const verification = verifyShareToken(token, this.options.keyRing, this.options.clock());
+    // The key id is the token's clear prefix: the ring that holds it (read again if a rotation made it).
+    const keyId = typeof token === "string" ? /^([A-Za-z0-9_-]{1,32})\./.exec(token)?.[1] : undefined;
+    const ring = keyId === undefined ? await this.options.keyRing.current() : await this.options.keyRing.holding(keyId);
+    const verification = verifyShareToken(token, ring, this.options.clock());
     if (!verification.ok) {
       const proven = verification.payload;
-      return this.refuse(verification.reason, proven, verification.reason === "UNKNOWN_KEY" ? { keyId: /^([A-Za-z0-9_-]{1,32})\./.exec(token)?.[1] } : {});
+      return this.refuse(verification.reason, proven, verification.reason === "UNKNOWN_KEY" ? { keyId } : {});
     }
     const share = verification.token.payload;
     if (await this.options.store.isRevoked(share.letterId, share.shareId)) return this.refuse("REVOKED", share);

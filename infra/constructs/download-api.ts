@@ -73,7 +73,7 @@ export class DownloadApi extends Construct {
     // revocation that does not exist means "not revoked" (a 403 would make every link a 503 page), and
     // a document not stored yet is rendered on demand.
     props.documents.grantPrefixes(fn, { read: [PREFIXES.documents, SHARES_PREFIX], write: [SHARES_PREFIX], missingKeysAre404: true });
-    this.shareKeys = new ShareKeys(this, "ShareKeys");
+    this.shareKeys = new ShareKeys(this, "ShareKeys", { maxLifetimeSeconds: props.shares.maxLifetimeSeconds, ...(props.codeOverride ? { codeOverride: props.codeOverride } : {}) });
     this.shareKeys.grantRead(fn);
     // grantInvoke would add `<arn>:*` (every version and alias); the unqualified function is all it calls.
     fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ["lambda:InvokeFunction"], resources: [props.renderFunction.functionArn] }));

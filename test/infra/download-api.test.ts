@@ -1,6 +1,6 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { API_ROUTE_KEYS, SIGN_IN_ROUTE_KEY } from "../../functions/deployment-contract";
-import { logicalId, synthStack } from "./synth-stack";
+import { logicalId, roleStatements, synthStack } from "./synth-stack";
 
 const ROUTE = "GET /letters/{letterId}/{locale}/{format}";
 /** "GET /" is the letters page: authorized like every data route, never public. */
@@ -158,13 +158,54 @@ describe("download API: IAM for tools, JWT for people, from one route table", ()
       },
     });
     const policies = Object.values(template.findResources("AWS::IAM::Policy") as Resources);
-    const readers = policies.filter((policy) => JSON.stringify(policy.Properties["PolicyDocument"]).includes(`"${secretId}"`));
-    expect(readers.map((policy) => policy.Properties["Roles"])).toEqual([[{ Ref: logicalId(stack, stack.download.downloader.role) }]]);
-    expect(readers[0]!.Properties["PolicyDocument"].Statement.filter((statement: unknown) => JSON.stringify(statement).includes(secretId))).toEqual([
-      { Action: "secretsmanager:GetSecretValue", Effect: "Allow", Resource: { Ref: secretId } },
-    ]);
+    const onSecret = (policy: Resources[string]) =>
+      (policy.Properties["PolicyDocument"].Statement as unknown[]).filter((statement) => JSON.stringify(statement).includes(`"${secretId}"`));
+    const byRole = policies.filter((policy) => onSecret(policy).length > 0).map((policy) => [JSON.stringify(policy.Properties["Roles"]), onSecret(policy)] as const);
+    expect(Object.fromEntries(byRole)).toEqual({
+      // The download function reads the ring, nothing more.
+      [JSON.stringify([{ Ref: logicalId(stack, stack.download.downloader.role) }])]: [{ Action: "secretsmanager:GetSecretValue", Effect: "Allow", Resource: { Ref: secretId } }],
+      // The rotation function: the four actions of the rotation steps, on this secret alone.
+      [JSON.stringify([{ Ref: logicalId(stack, stack.download.shareKeys.rotation.role) }])]: [
+        {
+          Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+          Effect: "Allow",
+          Resource: { Ref: secretId },
+        },
+      ],
+    });
     // No resource policy opens it to anyone else.
     template.resourceCountIs("AWS::SecretsManager::ResourcePolicy", 0);
+  });
+
+  it("rotates the ring every 30 days with its own function, which only this secret's rotation may invoke, and which may do nothing else", () => {
+    const secretId = logicalId(stack, stack.download.shareKeys.secret);
+    const rotationFunction = stack.download.shareKeys.rotation.function;
+    const functionId = logicalId(stack, rotationFunction);
+    const schedules = template.findResources("AWS::SecretsManager::RotationSchedule") as Resources;
+    expect(Object.values(schedules).map((schedule) => schedule.Properties)).toEqual([
+      { SecretId: { Ref: secretId }, RotationLambdaARN: { "Fn::GetAtt": [functionId, "Arn"] }, RotationRules: { ScheduleExpression: "rate(30 days)" } },
+    ]);
+    const permissions = Object.values(template.findResources("AWS::Lambda::Permission") as Resources).filter((permission) =>
+      JSON.stringify(permission.Properties["FunctionName"]).includes(functionId),
+    );
+    expect(permissions.map((permission) => permission.Properties)).toEqual([
+      { Action: "lambda:InvokeFunction", FunctionName: { "Fn::GetAtt": [functionId, "Arn"] }, Principal: "secretsmanager.amazonaws.com", SourceArn: { Ref: secretId } },
+    ]);
+    // Its role: its log group, X-Ray, and the secret (above); no wildcard on Secrets Manager (CDK's RotationSchedule would add GetRandomPassword on *).
+    const statements = roleStatements(template, functionId) as { Action: string | string[]; Resource: unknown }[];
+    expect(JSON.stringify(statements)).not.toMatch(/secretsmanager:[A-Za-z]*\*|GetRandomPassword|"secretsmanager:\*"/);
+    expect(statements.flatMap((statement) => [statement.Action].flat()).filter((action) => action.startsWith("secretsmanager:"))).toHaveLength(4);
+    const schedule = Object.entries(template.toJSON().Resources as Record<string, { Type: string; DependsOn?: string[] }>).find(
+      ([, resource]) => resource.Type === "AWS::SecretsManager::RotationSchedule",
+    )![1];
+    // The first rotation runs as soon as the schedule exists: the function and its right to be invoked come first.
+    expect(schedule.DependsOn).toEqual(
+      expect.arrayContaining([functionId, logicalId(stack, { node: { defaultChild: rotationFunction.node.findChild("InvokedBySecretsManager") } })]),
+    );
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: { SHARE_KEYS_SECRET_ID: { Ref: secretId }, SHARE_MAX_LIFETIME_SECONDS: "7776000" } },
+      ReservedConcurrentExecutions: 1,
+    });
   });
 
   it("throttles both default stages and writes JSON access logs (which API, which caller) to one one-month log group", () => {

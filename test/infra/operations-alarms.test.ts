@@ -25,14 +25,14 @@ describe("operations alarms", () => {
     expect(dlq.AlarmActions).toEqual([{ Ref: topicId }]);
   });
 
-  it("alarms on errors and throttles of the three functions (render, on-demand render, download)", () => {
-    for (const fn of [stack.render.renderer.function, stack.render.onDemandRenderer.function, stack.download.downloader.function]) {
+  it("alarms on errors and throttles of the four functions (render, on-demand render, download, share key rotation)", () => {
+    for (const fn of [stack.render.renderer.function, stack.render.onDemandRenderer.function, stack.download.downloader.function, stack.download.shareKeys.rotation.function]) {
       for (const metric of ["Errors", "Throttles"]) {
         const alarm = alarmOn(metric, logicalId(stack, fn));
         expect(alarm).toMatchObject({ Namespace: "AWS/Lambda", Statistic: "Sum", Threshold: 0, ComparisonOperator: "GreaterThanThreshold", AlarmActions: [{ Ref: topicId }] });
       }
     }
-    expect(alarms).toHaveLength(9);
+    expect(alarms).toHaveLength(11);
   });
 
   it("alarms on documents that failed for their data or template, counted from the render function's log (they are not retried, so never dead-lettered)", () => {

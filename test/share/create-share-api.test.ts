@@ -7,6 +7,7 @@ import { SHARE_ROUTES } from "../../functions/share/share-http";
 import { loadPageCatalogs } from "../../functions/templates/page-catalogs";
 import { startHarness, type Harness } from "../storage/embedded-s3-harness";
 import { LETTER, recordEvents, ringOf, storeDocument } from "./support";
+import { fixedKeyRing } from "../../functions/share/share-key-ring";
 
 const event = (routeKey: string, pathParameters: Record<string, string>, body?: unknown) =>
   ({
@@ -34,7 +35,7 @@ describe("createShareApi, wired as the download handler and the local server wir
       bucket: harness.s3.bucket,
       documentStore: harness.store(),
       makeDocument: async () => Promise.reject(new Error("not here")),
-      keyRing: ringOf("k1"),
+      keyRing: fixedKeyRing(ringOf("k1")),
       catalogs: await loadPageCatalogs(join(__dirname, "../../templates")),
       allowedLocales: SHIPPED_LOCALES,
       linkBaseUrl: "http://127.0.0.1:8080",

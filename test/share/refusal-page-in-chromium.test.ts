@@ -13,6 +13,7 @@ import { loadPageCatalogs } from "../../functions/templates/page-catalogs";
 import { browserAvailable, type LaunchedBrowser, launchChromium, seriousAxeViolations } from "../support/browser";
 import { startHarness, type Harness } from "../storage/embedded-s3-harness";
 import { manualClock, recordEvents, ringOf, storeDocument } from "./support";
+import { fixedKeyRing } from "../../functions/share/share-key-ring";
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 const REVISION = "5c5c5c5d6d6d";
@@ -30,7 +31,7 @@ describeInBrowser("the refused-link page in headless Chromium", () => {
     const catalogs = await loadPageCatalogs(join(__dirname, "../../templates"));
     const service = new ShareService({
       store: new S3ShareStore({ client: harness.client, bucket: harness.s3.bucket }),
-      keyRing: ringOf("k1"),
+      keyRing: fixedKeyRing(ringOf("k1")),
       documents: storedShareDocuments(harness.store(), async () => Promise.reject(new Error("not made here"))),
       maxLifetimeSeconds: 90 * DAY_SECONDS,
       clock: time.clock,

@@ -13,6 +13,7 @@ import { loadPageCatalogs } from "../../functions/templates/page-catalogs";
 import { attribute, byTag, findAll, parseDocument, textContent } from "../support/html";
 import { startHarness, type Harness } from "../storage/embedded-s3-harness";
 import { LETTER, manualClock, recordEvents, ringOf, START, storeDocument } from "./support";
+import { fixedKeyRing } from "../../functions/share/share-key-ring";
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "fixtures", name), "utf8")) as APIGatewayProxyEventV2;
 const createSample = fixture("api-create-share.json");
@@ -46,7 +47,7 @@ describe("the share routes", () => {
   function handlersFor(options: { store?: S3ShareStore } = {}) {
     const service = new ShareService({
       store: options.store ?? new S3ShareStore({ client: harness.client, bucket: harness.s3.bucket }),
-      keyRing,
+      keyRing: fixedKeyRing(keyRing),
       // As the render function answers a document the data cannot make.
       documents: storedShareDocuments(harness.store(), async (request) =>
         Promise.reject(new LetterpressError("NOT_FOUND", `letter "${request.letterId}" has no ${request.locale} translation`)),

@@ -143,6 +143,23 @@ describe("share links through the local server", () => {
     expect((await request(`/letters/${SEED_LETTER}/fr/pdf/shares`)).status).toBe(405);
   });
 
+  it("takes up a rotated key without a restart: new links seal with it within seconds, and links made before still open", async () => {
+    const before = await share("es", "html");
+    const oldKeyId = before.url.split("/s/")[1]!.split(".")[0]!;
+    const rotated = await rotateLocalKey(stack.keyDir);
+    // The running server reads the ring again at most once a second: wait for it (never longer than 20 s).
+    const deadline = Date.now() + 20_000;
+    let after = await share("es", "html");
+    while (!after.url.includes(`/s/${rotated.currentKeyId}.`) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      after = await share("es", "html");
+    }
+    expect(after.url.startsWith(`${running.baseUrl}/s/${rotated.currentKeyId}.`)).toBe(true);
+    expect(oldKeyId).not.toBe(rotated.currentKeyId);
+    expect((await open(before.url)).status).toBe(302);
+    expect((await open(after.url)).status).toBe(302);
+  });
+
   it("keeps serving a link made with the previous key after the key is rotated (and a cold start reads the new ring)", async () => {
     const before = await share("ru", "pdf", { lifetimeSeconds: 3 * DAY });
     const oldKeyId = before.url.split("/s/")[1]!.split(".")[0]!;

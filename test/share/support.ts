@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { DocumentRequest } from "../../functions/core/documents";
 import type { LocaleId } from "../../functions/core/locales";
 import type { S3DocumentStore } from "../../functions/storage/s3-document-store";
-import type { KeyRing } from "../../functions/share/share-key-ring";
+import { fixedKeyRing, type KeyRing, type KeyRingSource } from "../../functions/share/share-key-ring";
 import type { ShareLogger, ShareMetricName, ShareMetrics } from "../../functions/share/share-observability";
 import { S3ShareStore } from "../../functions/share/s3-share-store";
 import { ShareService, type ShareServiceOptions } from "../../functions/share/share-service";
@@ -62,7 +62,8 @@ export async function storeDocument(
  * A share service over the embedded S3: the real share store and document store. `makeDocument`
  * stands for on-demand rendering: it stores the document in `renderRevision` (and counts its calls).
  */
-export function shareServiceOn(harness: Harness, options: Partial<ShareServiceOptions> & { renderRevision?: string } = {}) {
+export function shareServiceOn(harness: Harness, options: Partial<Omit<ShareServiceOptions, "keyRing">> & { keyRing?: KeyRing | KeyRingSource; renderRevision?: string } = {}) {
+  const { keyRing: givenRing, ...rest } = options;
   const documents = harness.store();
   const made: DocumentRequest[] = [];
   const makeDocument: MakeDocument = async (request) => {
@@ -75,16 +76,17 @@ export function shareServiceOn(harness: Harness, options: Partial<ShareServiceOp
   const events = recordEvents();
   const time = manualClock();
   const shareStore = new S3ShareStore({ client: harness.client, bucket: harness.s3.bucket });
-  const keyRing = options.keyRing ?? ringOf("k1");
+  const given = givenRing ?? ringOf("k1");
+  const keyRing: KeyRingSource = "current" in given && typeof given.current === "function" ? given : fixedKeyRing(given as KeyRing);
   const service = new ShareService({
     store: shareStore,
-    keyRing,
     documents: storedShareDocuments(documents, makeDocument),
     maxLifetimeSeconds: 90 * 86_400,
     clock: time.clock,
     logger: events.logger,
     metrics: events.metrics,
-    ...options,
+    ...rest,
+    keyRing,
   });
   return { service, documents, shareStore, events, time, made, keyRing };
 }
