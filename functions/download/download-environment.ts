@@ -61,7 +61,8 @@ export function fromEnvironment(config: FunctionConfig, connection: Partial<S3Co
 export const KEY_RING_REREAD = { maxAgeMs: 5 * 60_000, minRereadMs: 10_000 } as const;
 
 async function keyRingOf(secretId: string, region: string, logger: ReturnType<typeof createHandlerLogger>) {
-  const read = () => loadKeyRingFromSecret(secretsManagerSecretReader(new SecretsManagerClient({ region })), secretId);
+  const readSecret = secretsManagerSecretReader(new SecretsManagerClient({ region }));
+  const read = () => loadKeyRingFromSecret(readSecret, secretId);
   // Read now: a broken ring fails the start (share routes 503, one log line), as before.
   return rereadingKeyRing(await read(), read, {
     ...KEY_RING_REREAD,
