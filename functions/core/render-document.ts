@@ -6,6 +6,7 @@ import type { TextCoverage } from "./letter/letter-context";
 import type { TypesetterCaches } from "./pdf/cache";
 import type { ParsedLetter } from "./letter/parse-letter";
 import { LetterShapeError, MarkupError } from "./pdf/letter-tree";
+import { TableTooWideError } from "./pdf/table-layout";
 import { UncoveredCharacterError } from "./pdf/shaping";
 import { uncoveredCharacterOfLetter } from "./letter/uncovered-at-render";
 import { markupErrorOfLetter } from "./template/markup-provenance";
@@ -79,6 +80,7 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
         `${engine.folder}/letter.hbs (as filled): expected exactly one <article class="letter"> and nothing beside it; found ${error.found}`,
         { cause: error },
       );
+    if (error instanceof TableTooWideError) throw new LetterpressError("TEMPLATE_ERROR", `${engine.folder}/letter.hbs (as filled): ${error.message}`, { cause: error });
     // A glyph no font has is the text's fault, named by the field that holds it: a retry would only repeat it.
     if (error instanceof UncoveredCharacterError) throw uncoveredCharacterOfLetter(error, parsed.letter, request.locale, request.recipientId, engine, renderer.coverage);
     throw error;

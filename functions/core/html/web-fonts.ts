@@ -100,6 +100,10 @@ export class UsageCollector {
         let characters = used.get(face);
         if (!characters) used.set(face, (characters = new Set()));
         characters.add(codePoint);
+        // A face that sets a soft hyphen has a space too: Chromium's HarfBuzz hides the soft hyphen as that
+        // face's space glyph, so the face keeps it (as the PDF does, assignFamilies); without one the soft
+        // hyphen went to the next face, and the word's run in the PDF was split where Chromium's was not.
+        if (codePoint === 0xad) characters.add(0x20);
         // A shaper may draw a character as its decomposition (HarfBuzz draws Thai SARA AM as NIKHAHIT
         // and SARA AA): the face keeps those too, else the browser takes them from the machine's fonts.
         const char = String.fromCodePoint(codePoint);

@@ -414,6 +414,8 @@ function nextScriptFamily(text: string, from: number, han: FamilyId): FamilyId |
   return null;
 }
 
+const SOFT_HYPHEN = 0xad;
+
 /** The code points of a cluster that a face must draw: all but the ones Unicode never draws, which HarfBuzz hides. */
 function drawnCodePoints(cluster: string): number[] {
   const drawn: number[] = [];
@@ -461,6 +463,10 @@ export function assignFamilies(fonts: FontLibrary, text: string, primary: Family
     if (end - i === (codePoint > 0xffff ? 2 : 1)) {
       let family: FamilyId;
       if (codePoint === 0x0a) family = primary;
+      // A soft hyphen goes to the stack's first family, as in Chromium, whose first font hides it (HarfBuzz
+      // gives no .notdef to look further for): the run of a word in another face ends there, and with it
+      // the kerning across (an Ethiopic or Tamil word under "Noto Sans" is wider by the pairs lost).
+      else if (codePoint === SOFT_HYPHEN && (covers(primary, codePoint) || hiddenByShaper(primary, codePoint))) family = primary;
       else if (breakClassOf(codePoint) & IS_IGNORABLE) {
         // Never drawn, so kept with the text around it; but one HarfBuzz draws (a Hangul filler) and the
         // face lacks falls back as a drawn character does, as Chromium's does (see hideUndrawnIgnorables).

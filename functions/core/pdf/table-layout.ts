@@ -2,7 +2,7 @@ import { LetterpressError } from "../errors";
 import { borderWidthsOf, type ComputedStyle, resolveLength, type SideWidths } from "../style";
 import { forMaxContent, imageSize } from "./images";
 import type { Page, PageItem, PlacedRule, StructNode } from "./page-model";
-import type { Box, TableGroup, TableStructure } from "./letter-tree";
+import { type Box, describe, type TableGroup, type TableStructure } from "./letter-tree";
 
 /**
  * Tables (CSS 2.1 chapter 17, as Chromium's table layout reads it): cells on the slot grid of the
@@ -76,6 +76,44 @@ interface RowBlock {
    * `break-inside: avoid` does not.
    */
   breakable: boolean;
+}
+
+/**
+ * A table whose narrowest layout is wider than the box it is set in (a four-column table of long
+ * words on 3in paper). Refused rather than made: the PDF would run it past the page's edge, and
+ * Chromium prints every page of the HTML edition smaller to fit the widest content (Blink's
+ * CalculateOverflowShrinkForPrinting, up to half size), so the two editions would differ in page count
+ * and in every line. `table` names it (`<table class="x">` and its first cell's words); widths in points.
+ */
+export class TableTooWideError extends LetterpressError {
+  constructor(
+    readonly table: string,
+    readonly minimum: number,
+    readonly available: number,
+  ) {
+    super(
+      "TEMPLATE_ERROR",
+      `${table} is at least ${points(minimum)} wide, its box (the page's content box or the block it is in) ${points(available)}: Chromium would print every page of the HTML edition smaller to fit it, and the PDF would cut it at the page's edge; give it fewer or narrower columns, smaller text, or a wider page`,
+    );
+  }
+}
+
+function points(value: number): string {
+  return `${Number(value.toFixed(1))}pt`;
+}
+
+/** The table as a reader finds it in the letter: its tag and class, and the words of its first cell. */
+function tableName(table: Box, grid: Prepared["grid"]): string {
+  const first = grid.cells[0]?.box;
+  const words =
+    first?.content.kind === "inline"
+      ? first.content.inlines
+          .map((inline) => (inline.kind === "text" ? inline.text : " "))
+          .join("")
+          .trim()
+          .slice(0, 40)
+      : "";
+  return `${table.element ? describe(table.element) : "<table>"}${words ? ` (first cell "${words}")` : ""}`;
 }
 
 /** A table laid out, ready to be put on pages. */
@@ -566,6 +604,7 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
   const marginLeft = resolveLength(s.marginLeft, container.width);
   const marginRight = resolveLength(s.marginRight, container.width);
   const { width, columns } = widthsOf(table, p, container.width, marginLeft + marginRight);
+  if (width + marginLeft + marginRight > container.width + EPSILON) throw new TableTooWideError(tableName(table, p.grid), width + marginLeft + marginRight, container.width);
   const x = container.dir === "rtl" ? container.x + container.width - marginRight - width : container.x + marginLeft;
   const collapse = p.collapsed !== null;
   const e = borderWidthsOf(s);

@@ -177,15 +177,30 @@ export function checkDeclaration(property: string, tokens: readonly Token[]): vo
   }
 }
 
-/** Paper sizes by name, in points (portrait). */
+/**
+ * Paper sizes by name, in points (portrait), from their standard millimetres (ISO 216 A and B,
+ * JIS P 0138 B) or inches: every name CSS Paged Media 3 gives `size` (section 7.1.1), which are the
+ * names Chromium honours too (it prints any other name, A6 or tabloid, on its default paper, Letter).
+ * Chromium lays a page out at these sizes and writes its MediaBox rounded to whole points and then to
+ * 1/300 in (A4's is 594.96 x 841.92): the page edge moves, the lines do not.
+ */
 export const PAGE_SIZES: Readonly<Record<string, [number, number]>> = {
-  a3: [841.89, 1190.55],
-  a4: [595.28, 841.89],
   a5: [419.53, 595.28],
+  a4: [595.28, 841.89],
+  a3: [841.89, 1190.55],
   b5: [498.9, 708.66],
+  b4: [708.66, 1000.63],
+  "jis-b5": [515.91, 728.5],
+  "jis-b4": [728.5, 1031.81],
   letter: [612, 792],
   legal: [612, 1008],
+  ledger: [792, 1224],
 };
+
+/** The page size names as CSS spells them, for messages. */
+const PAGE_SIZE_NAMES = Object.keys(PAGE_SIZES)
+  .map((name) => (/^(letter|legal|ledger)$/.test(name) ? name : name.toUpperCase()))
+  .join(", ");
 
 /** PDF's largest page side: 14,400 units (200 in), ISO 32000-1 Annex C; a larger page is no longer PDF/A. */
 const MAX_PAGE_SIDE_PT = 14_400;
@@ -205,7 +220,7 @@ export function pageSizeOf(tokens: readonly Token[], font: { em: number; rem: nu
     else if (token.type === "ident" && (token.name === "portrait" || token.name === "landscape")) orientation = token.name;
     else {
       const length = lengthPercentageOf(token, font);
-      if (!length || length.pt === undefined) throw new ValueError("expected auto, a page size (A3, A4, A5, B5, letter, legal), portrait or landscape, or one or two lengths");
+      if (!length || length.pt === undefined) throw new ValueError(`expected auto, a page size (${PAGE_SIZE_NAMES}), portrait or landscape, or one or two lengths`);
       lengths.push(length.pt);
     }
   }
