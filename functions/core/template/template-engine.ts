@@ -98,6 +98,12 @@ function printedMessages(fromSources: ReadonlyMap<string, PrintedMessage>): Map<
   return printed;
 }
 
+/** Whether a `t` call passes no values (its hash is empty). */
+function hasNoValues(values: MessageValues): boolean {
+  for (const _ in values) return false;
+  return true;
+}
+
 interface RenderContext {
   messages: MessageFormatter;
   /** Told each message the fill prints, as formatted: validation checks the fonts draw what Intl made (template-coverage.ts). */
@@ -114,6 +120,11 @@ export class TemplateEngine {
   private readonly handlebars = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
   private readonly formatters = new Map<LocaleId, MessageFormatter>();
+  /**
+   * The text of each message printed without values, by formatter: the same for every letter of the
+   * language (a message reads no clock), so formatted once; an intl-messageformat pass was a tenth of a fill.
+   */
+  private readonly plainTexts = new WeakMap<MessageFormatter, Map<string, string>>();
   /** The letter's own words this template prints; every language of a letter filled by it needs them. */
   readonly letterWords: readonly LetterWord[];
   /** The images whose src a `{{ }}` makes, checked when the letter is filled (template-images.ts). */
@@ -160,10 +171,18 @@ export class TemplateEngine {
   ) {
     // Refused when the template loads (FORBIDDEN_HELPERS); unregistered too, so no path reaches the console.
     for (const name of Object.keys(FORBIDDEN_HELPERS)) this.handlebars.unregisterHelper(name);
+    const plainTexts = this.plainTexts;
     this.handlebars.registerHelper("t", function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
       const context = options.data.root?.__context as RenderContext | undefined;
       if (typeof key !== "string" || !context) throw new Error("t expects a message key");
-      const text = context.messages.format(key, options.hash as MessageValues);
+      const values = options.hash as MessageValues;
+      let text: string | undefined;
+      if (hasNoValues(values)) {
+        let texts = plainTexts.get(context.messages);
+        if (!texts) plainTexts.set(context.messages, (texts = new Map()));
+        text = texts.get(key);
+        if (text === undefined) texts.set(key, (text = context.messages.format(key, values)));
+      } else text = context.messages.format(key, values);
       context.printed?.(key, text);
       return text;
     });
