@@ -98,10 +98,23 @@ function printedMessages(fromSources: ReadonlyMap<string, PrintedMessage>): Map<
   return printed;
 }
 
-/** Whether a `t` call passes no values (its hash is empty). */
-function hasNoValues(values: MessageValues): boolean {
-  for (const _ in values) return false;
-  return true;
+/** The most messages `TemplateEngine.formattedTexts` keeps per formatter before it starts again. */
+const FORMATTED_TEXTS_LIMIT = 256;
+
+/**
+ * A `t` call's message key and values as one string (the key alone without values), or null when a
+ * value is neither a string nor a finite number (a Date: its text is not its identity).
+ */
+function formattedKey(key: string, values: MessageValues): string | null {
+  let parts: (string | number)[] | null = null;
+  for (const name in values) {
+    const value = values[name];
+    // JSON tells every string and every finite number but -0 apart; the rest is formatted each time.
+    if (typeof value !== "string" && (typeof value !== "number" || !Number.isFinite(value) || Object.is(value, -0))) return null;
+    (parts ??= [key]).push(name, typeof value, value);
+  }
+  // "=" before a bare key, so that it never reads as the JSON of another call's key and values.
+  return parts === null ? `=${key}` : JSON.stringify(parts);
 }
 
 interface RenderContext {
@@ -121,10 +134,11 @@ export class TemplateEngine {
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
   private readonly formatters = new Map<LocaleId, MessageFormatter>();
   /**
-   * The text of each message printed without values, by formatter: the same for every letter of the
-   * language (a message reads no clock), so formatted once; an intl-messageformat pass was a tenth of a fill.
+   * Messages as printed, by formatter, then by key and values (`formattedKey`): the same for every
+   * letter of the language that prints them so (a message reads no clock), so formatted once; an
+   * intl-messageformat pass was a tenth of a fill. Emptied past FORMATTED_TEXTS_LIMIT (a reader's name is a value).
    */
-  private readonly plainTexts = new WeakMap<MessageFormatter, Map<string, string>>();
+  private readonly formattedTexts = new WeakMap<MessageFormatter, Map<string, string>>();
   /** The letter's own words this template prints; every language of a letter filled by it needs them. */
   readonly letterWords: readonly LetterWord[];
   /** The images whose src a `{{ }}` makes, checked when the letter is filled (template-images.ts). */
@@ -171,17 +185,22 @@ export class TemplateEngine {
   ) {
     // Refused when the template loads (FORBIDDEN_HELPERS); unregistered too, so no path reaches the console.
     for (const name of Object.keys(FORBIDDEN_HELPERS)) this.handlebars.unregisterHelper(name);
-    const plainTexts = this.plainTexts;
+    const formattedTexts = this.formattedTexts;
     this.handlebars.registerHelper("t", function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
       const context = options.data.root?.__context as RenderContext | undefined;
       if (typeof key !== "string" || !context) throw new Error("t expects a message key");
       const values = options.hash as MessageValues;
+      const memoKey = formattedKey(key, values);
       let text: string | undefined;
-      if (hasNoValues(values)) {
-        let texts = plainTexts.get(context.messages);
-        if (!texts) plainTexts.set(context.messages, (texts = new Map()));
-        text = texts.get(key);
-        if (text === undefined) texts.set(key, (text = context.messages.format(key, values)));
+      if (memoKey !== null) {
+        let texts = formattedTexts.get(context.messages);
+        if (!texts) formattedTexts.set(context.messages, (texts = new Map()));
+        text = texts.get(memoKey);
+        if (text === undefined) {
+          text = context.messages.format(key, values);
+          if (texts.size >= FORMATTED_TEXTS_LIMIT) texts.clear();
+          texts.set(memoKey, text);
+        }
       } else text = context.messages.format(key, values);
       context.printed?.(key, text);
       return text;
