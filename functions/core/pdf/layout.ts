@@ -407,9 +407,17 @@ export class Composer {
   private setBlockText(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent: number, override?: SetOverride): Line[] {
     const { fonts, locale } = this.ctx;
     let knownKeys = paragraphKeys.get(inlines);
-    const known = knownKeys?.find(
-      (known) => known.style === style && known.width === width && known.dir === dir && known.indent === indent && known.override === override && known.language === locale.tag,
-    );
+    let known: KnownParagraph | undefined;
+    for (const candidate of knownKeys ?? [])
+      if (
+        candidate.style === style &&
+        candidate.width === width &&
+        candidate.dir === dir &&
+        candidate.indent === indent &&
+        candidate.override === override &&
+        candidate.language === locale.tag
+      )
+        known = candidate;
     if (known) {
       const lines = keptParagraph(fonts, known.key);
       if (lines) return lines;
