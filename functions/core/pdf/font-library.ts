@@ -113,11 +113,21 @@ export const PRIMARY_FAMILY: Readonly<Record<Script, FamilyId>> = new Proxy({} a
 
 /** Families without italics set emphasis upright (Arabic, Chinese and Korean have no italic tradition). */
 export function faceOf(family: FamilyId, style: TextStyle): FaceId {
-  const styles = FAMILIES[family].styles as readonly FaceStyle[];
   const wanted: FaceStyle = style.bold && style.italic ? "bold-italic" : style.bold ? "bold" : style.italic ? "italic" : "regular";
-  const chosen = styles.includes(wanted) ? wanted : style.bold && styles.includes("bold") ? "bold" : "regular";
-  return `${family}-${chosen}` as FaceId;
+  return FACE_OF[family][wanted];
 }
+
+/**
+ * `faceOf`'s answers, made once: the same id string each time, so the maps keyed by face (shapers,
+ * fonts) find it without hashing a new string (a tenth of setting a paragraph's text).
+ */
+const FACE_OF = Object.fromEntries(
+  FAMILY_IDS.map((family) => {
+    const styles = FAMILIES[family].styles as readonly FaceStyle[];
+    const faceFor = (wanted: FaceStyle, bold: boolean): FaceId => `${family}-${styles.includes(wanted) ? wanted : bold && styles.includes("bold") ? "bold" : "regular"}` as FaceId;
+    return [family, { regular: faceFor("regular", false), italic: faceFor("italic", false), bold: faceFor("bold", true), "bold-italic": faceFor("bold-italic", true) }];
+  }),
+) as Record<FamilyId, Record<FaceStyle, FaceId>>;
 
 /** Whether a family sets Latin itself, or hands it to the sans family (CJK documents). */
 export function isCjkFamily(family: FamilyId): boolean {

@@ -129,15 +129,25 @@ const UPRIGHT = { bold: false, italic: false } as const;
 const marginBoxRows = new WeakMap<PageStyle, { fonts: FontLibrary; images: TemplateAssets | undefined; rows: Map<string, readonly PageItem[]> }>();
 const MARGIN_ROWS_PER_PAGE_STYLE = 64;
 
+/** What a paragraph's spec was made of besides its inlines, and the key its lines were set by (`Composer.setBlockText`). */
+interface KnownParagraph {
+  style: ComputedStyle;
+  width: number;
+  dir: "ltr" | "rtl";
+  indent: number;
+  override: SetOverride | undefined;
+  language: string;
+  key: string;
+}
+
 /**
- * The paragraph key each block's inlines were last set by, and what else its spec was made of
- * (`Composer.setBlockText`). By the inlines array, which a letter shape's kept boxes own and its
- * letters share; the lines themselves stay in the font library's cache, under the key.
+ * The paragraph keys each block's inlines were last set by, the latest last (`Composer.setBlockText`).
+ * By the inlines array, which a letter shape's kept boxes own and its letters share; the lines
+ * themselves stay in the font library's cache, under the key. A few per array: one marker's inlines
+ * ("•") are set in each list's style, and a single entry was replaced twice a letter.
  */
-const paragraphKeys = new WeakMap<
-  readonly Inline[],
-  { style: ComputedStyle; width: number; dir: "ltr" | "rtl"; indent: number; override: SetOverride | undefined; language: string; key: string }
->();
+const paragraphKeys = new WeakMap<readonly Inline[], KnownParagraph[]>();
+const KEYS_PER_INLINES = 4;
 
 /** A list marker's text as inlines, one array per text (so `paragraphKeys` knows a marker again). Bounded: a list numbers only so far. */
 const markerInlineArrays = new Map<string, readonly Inline[]>();
@@ -396,13 +406,29 @@ export class Composer {
    */
   private setBlockText(inlines: readonly Inline[], style: ComputedStyle, width: number, dir: "ltr" | "rtl", indent: number, override?: SetOverride): Line[] {
     const { fonts, locale } = this.ctx;
-    const known = paragraphKeys.get(inlines);
-    if (known && known.style === style && known.width === width && known.dir === dir && known.indent === indent && known.override === override && known.language === locale.tag) {
+    let knownKeys = paragraphKeys.get(inlines);
+    let known: KnownParagraph | undefined;
+    for (const candidate of knownKeys ?? [])
+      if (
+        candidate.style === style &&
+        candidate.width === width &&
+        candidate.dir === dir &&
+        candidate.indent === indent &&
+        candidate.override === override &&
+        candidate.language === locale.tag
+      )
+        known = candidate;
+    if (known) {
       const lines = keptParagraph(fonts, known.key);
       if (lines) return lines;
     }
     const { key, lines } = setKeyedParagraph(fonts, this.paragraphSpec(inlines, style, width, dir, indent, override));
-    paragraphKeys.set(inlines, { style, width, dir, indent, override, language: locale.tag, key });
+    if (!knownKeys) paragraphKeys.set(inlines, (knownKeys = []));
+    if (known) known.key = key;
+    else {
+      if (knownKeys.length === KEYS_PER_INLINES) knownKeys.shift();
+      knownKeys.push({ style, width, dir, indent, override, language: locale.tag, key });
+    }
     return lines;
   }
 

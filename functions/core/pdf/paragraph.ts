@@ -377,7 +377,9 @@ function spaceInContext(
 ): { run: ShapedRun; width: number } | null {
   if (level % 2 === 1 || before === "" || after === "" || WHITESPACE.test(before) || WHITESPACE.test(after)) return null;
   const { run } = shapeText(fonts, spec, face, level, language, `${before}${space}${after}`);
-  const carriers = run.glyphs.flatMap((glyph, i) => (glyph.text === "" ? [] : [i]));
+  // The glyphs that carry a cluster's text (a loop: flatMap was most of the cost of setting a space).
+  const carriers: number[] = [];
+  for (let i = 0; i < run.glyphs.length; i++) if (run.glyphs[i]!.text !== "") carriers.push(i);
   if (carriers.length !== 3 || run.glyphs[carriers[1]!]!.text !== space || carriers.some((i) => run.glyphs[i]!.id === 0)) return null;
   const glyphs = run.glyphs.slice(carriers[1], carriers[2]);
   const advance = glyphs.reduce((sum, glyph) => sum + glyph.xAdvance, 0);
@@ -662,7 +664,7 @@ function buildWord(
     if (forced) chunk = chunk.replace(/\n$/, "");
     const image = images?.get(pieceStart);
     if (image) addPiece(word, atomicPiece(spec, image, pieceStart, levels[pieceStart]!, languages[pieceStart]!));
-    else if (chunk.replaceAll(SOFT_HYPHEN, "") !== "") {
+    else if (chunk !== "" && (!chunk.includes(SOFT_HYPHEN) || chunk.replaceAll(SOFT_HYPHEN, "") !== "")) {
       const level = levels[pieceStart]!;
       const face = faceOf(families[pieceStart]!, styles[pieceStart]!);
       const language = languages[pieceStart]!;
@@ -882,7 +884,8 @@ function buildLine(
   parent: ParentFontOf | null = null,
   inlineBoxOf: InlineBoxOf | null = null,
 ): Line {
-  const pieces = lineWords.flatMap((w) => w.pieces);
+  const pieces: Piece[] = [];
+  for (const word of lineWords) for (const piece of word.pieces) pieces.push(piece);
   const lastWord = lineWords[lineWords.length - 1];
   // The next word is on the next line: no kerning toward it (kernAcrossWords).
   if (lastWord && lastWord.kernAfter !== 0 && pieces.length > 0) pieces[pieces.length - 1] = withoutKernAfter(spec, pieces[pieces.length - 1]!, lastWord.kernAfter);

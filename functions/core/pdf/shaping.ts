@@ -12,6 +12,8 @@ const bidiJs = bidiFactory();
  * there: 👩🏽‍⚖️ in an Arabic line came out as two emoji, shaped apart.
  */
 function embeddingLevels(text: string, direction?: "ltr" | "rtl" | "auto"): ReturnType<typeof bidiJs.getEmbeddingLevels> {
+  const levelZero = direction === "ltr" ? levelZeroParagraphs(text) : null;
+  if (levelZero) return levelZero;
   const result = bidiJs.getEmbeddingLevels(withBmpStandIns(text), direction as "ltr" | "rtl");
   const { levels } = result;
   for (let i = 0; i < text.length; ) {
@@ -20,6 +22,39 @@ function embeddingLevels(text: string, direction?: "ltr" | "rtl" | "auto"): Retu
     i = end;
   }
   return result;
+}
+
+/** The bidi classes that can raise a character above level 0 in a left-to-right paragraph: strong right-to-left, Arabic numbers, explicit embeddings, overrides and isolates. */
+const RAISING_CLASSES: readonly string[] = ["R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"];
+
+/** Below U+0590 (the Hebrew block, R) no character is of a class in RAISING_CLASSES. */
+const FIRST_RAISING_CODE_POINT = 0x0590;
+
+/**
+ * bidi-js's answer for a left-to-right paragraph's text when no character of it is of a class in
+ * RAISING_CLASSES, else null. UAX #9 then leaves every character at level 0: the paragraph starts
+ * as L, so W7 makes its European numbers L and N1-N2 resolve its neutrals to L. Its paragraphs end
+ * after each paragraph separator (P1). Most letters in Latin, Greek and Cyrillic script skip the
+ * bidi pass so (a class lookup only for the characters from U+0590 on, and the controls).
+ */
+function levelZeroParagraphs(text: string): ReturnType<typeof bidiJs.getEmbeddingLevels> | null {
+  const paragraphs: { start: number; end: number; level: number }[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Letters, digits, spaces and punctuation of the scripts below U+0590: neither raising nor a paragraph separator.
+    if (code >= 0x20 && code < FIRST_RAISING_CODE_POINT && code !== 0x85) continue;
+    const codePoint = text.codePointAt(i)!;
+    const bidiClass = bidiClassOf(String.fromCodePoint(codePoint));
+    if (RAISING_CLASSES.includes(bidiClass)) return null;
+    if (bidiClass === "B") {
+      paragraphs.push({ start, end: i, level: 0 });
+      start = i + 1;
+    }
+    if (codePoint > 0xffff) i++;
+  }
+  if (start < text.length) paragraphs.push({ start, end: text.length - 1, level: 0 });
+  return { levels: new Uint8Array(text.length), paragraphs };
 }
 
 /**

@@ -37,6 +37,8 @@ export const NUMERIC_COUNTER_STYLES: readonly string[] = Object.keys(NUMBERING_S
 /** A counter's value in a numeric counter style: digits only, no grouping, as CSS counters print. */
 export function formatCounter(value: number, style = "decimal"): string {
   const numberingSystem = NUMBERING_SYSTEM_OF_STYLE[style] ?? "latn";
+  // A whole number in ASCII digits is its own String (as Intl prints it without grouping): no Intl call per page label.
+  if (numberingSystem === "latn" && Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
   // Made once per numbering system: a new Intl.NumberFormat per list item and page label was 2-5% of a warm PDF.
   let format = counterFormats.get(numberingSystem);
   if (!format) counterFormats.set(numberingSystem, (format = new Intl.NumberFormat("en", { numberingSystem, useGrouping: false, maximumFractionDigits: 0 })));

@@ -98,6 +98,25 @@ function printedMessages(fromSources: ReadonlyMap<string, PrintedMessage>): Map<
   return printed;
 }
 
+/** The most messages `TemplateEngine.formattedTexts` keeps per formatter before it starts again. */
+const FORMATTED_TEXTS_LIMIT = 256;
+
+/**
+ * A `t` call's message key and values as one string (the key alone without values), or null when a
+ * value is neither a string nor a finite number (a Date: its text is not its identity).
+ */
+function formattedKey(key: string, values: MessageValues): string | null {
+  let parts: (string | number)[] | null = null;
+  for (const name in values) {
+    const value = values[name];
+    // JSON tells every string and every finite number but -0 apart; the rest is formatted each time.
+    if (typeof value !== "string" && (typeof value !== "number" || !Number.isFinite(value) || Object.is(value, -0))) return null;
+    (parts ??= [key]).push(name, typeof value, value);
+  }
+  // "=" before a bare key, so that it never reads as the JSON of another call's key and values.
+  return parts === null ? `=${key}` : JSON.stringify(parts);
+}
+
 interface RenderContext {
   messages: MessageFormatter;
   /** Told each message the fill prints, as formatted: validation checks the fonts draw what Intl made (template-coverage.ts). */
@@ -114,6 +133,12 @@ export class TemplateEngine {
   private readonly handlebars = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
   private readonly formatters = new Map<LocaleId, MessageFormatter>();
+  /**
+   * Messages as printed, by formatter, then by key and values (`formattedKey`): the same for every
+   * letter of the language that prints them so (a message reads no clock), so formatted once; an
+   * intl-messageformat pass was a tenth of a fill. Emptied past FORMATTED_TEXTS_LIMIT (a reader's name is a value).
+   */
+  private readonly formattedTexts = new WeakMap<MessageFormatter, Map<string, string>>();
   /** The letter's own words this template prints; every language of a letter filled by it needs them. */
   readonly letterWords: readonly LetterWord[];
   /** The images whose src a `{{ }}` makes, checked when the letter is filled (template-images.ts). */
@@ -160,10 +185,23 @@ export class TemplateEngine {
   ) {
     // Refused when the template loads (FORBIDDEN_HELPERS); unregistered too, so no path reaches the console.
     for (const name of Object.keys(FORBIDDEN_HELPERS)) this.handlebars.unregisterHelper(name);
+    const formattedTexts = this.formattedTexts;
     this.handlebars.registerHelper("t", function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
       const context = options.data.root?.__context as RenderContext | undefined;
       if (typeof key !== "string" || !context) throw new Error("t expects a message key");
-      const text = context.messages.format(key, options.hash as MessageValues);
+      const values = options.hash as MessageValues;
+      const memoKey = formattedKey(key, values);
+      let text: string | undefined;
+      if (memoKey !== null) {
+        let texts = formattedTexts.get(context.messages);
+        if (!texts) formattedTexts.set(context.messages, (texts = new Map()));
+        text = texts.get(memoKey);
+        if (text === undefined) {
+          text = context.messages.format(key, values);
+          if (texts.size >= FORMATTED_TEXTS_LIMIT) texts.clear();
+          texts.set(memoKey, text);
+        }
+      } else text = context.messages.format(key, values);
       context.printed?.(key, text);
       return text;
     });

@@ -13,6 +13,17 @@ describe("a cache bounded by bytes", () => {
     expect({ a: cache.has("a"), b: cache.has("b"), c: cache.has("c"), bytes: cache.bytes }).toEqual({ a: true, b: false, c: true, bytes: 80 });
   });
 
+  test("gives a used entry a second chance and keeps the entry being set, even when every other entry was used", () => {
+    const cache = byteCache(100);
+    for (const key of ["a", "b"]) cache.set(key, new Uint8Array(40));
+    expect([cache.get("b"), cache.get("a")].every(Boolean)).toBe(true);
+    cache.set("c", new Uint8Array(40));
+    // Both were used: each moved once, unmarked, and then the oldest of them (a, moved first) went.
+    expect({ a: cache.has("a"), b: cache.has("b"), c: cache.has("c"), bytes: cache.bytes }).toEqual({ a: false, b: true, c: true, bytes: 80 });
+    cache.set("d", new Uint8Array(40));
+    expect({ b: cache.has("b"), c: cache.has("c"), d: cache.has("d") }).toEqual({ b: false, c: true, d: true });
+  });
+
   test("evicts as many entries as a large one needs, and never keeps one larger than the whole budget", () => {
     const cache = byteCache(100);
     for (const key of ["a", "b", "c", "d", "e"]) cache.set(key, new Uint8Array(20));

@@ -386,6 +386,12 @@ describe("page numbers in the language's digits", () => {
     expect(formatCounter(12, style)).toBe(twelve);
   });
 
+  it("prints decimal as Intl does, whole numbers without it and the rest through it (-0, fractions, past 2^53)", () => {
+    const intl = new Intl.NumberFormat("en", { numberingSystem: "latn", useGrouping: false, maximumFractionDigits: 0 });
+    const values = [0, 7, 12, 1234567, -42, -0, 2.5, -2.5, 2 ** 53 - 1, 1e21, Number.NaN];
+    expect(values.map((value) => formatCounter(value))).toEqual(values.map((value) => intl.format(value)));
+  });
+
   it("is decimal for a numbering system CSS has no numeric style for (hanidec)", () => {
     expect(counterStyleOf("hanidec")).toBe("decimal");
   });
