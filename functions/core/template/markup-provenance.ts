@@ -164,7 +164,7 @@ export function markupErrorOfLetter(error: MarkupError, letter: Letter, locale: 
 }
 
 /** HTML's void elements: written without an end tag, so none is missing. */
-const VOID_ELEMENTS = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]);
+const VOID_ELEMENT = /^(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)$/;
 
 /** An end tag as written (`</em>`, `</EM >`). */
 const END_TAG = /<\/([a-z][^\s/>]*)[^>]*>/gi;
@@ -182,7 +182,7 @@ export function unbalancedMarkup(markup: string): string[] {
     for (const node of nodes) {
       if (!("tagName" in node)) continue;
       if (node.sourceCodeLocation?.endTag) closed++;
-      else if (!VOID_ELEMENTS.has(node.tagName) && node.sourceCodeLocation?.startTag)
+      else if (!VOID_ELEMENT.test(node.tagName) && node.sourceCodeLocation?.startTag)
         problems.push(`<${node.tagName}> is opened and not closed: close it with </${node.tagName}> in this field, or write plain text`);
       visit(node.childNodes);
     }
