@@ -157,7 +157,7 @@ function withMarkedArguments(elements: readonly MessageFormatElement[]): Message
 /**
  * A right-to-left message's formatted text with each value (`withMarkedArguments`) that is not
  * right-to-left text (its first letter not of a right-to-left script: Latin words, a date in Latin
- * script, a number, a sign) between FIRST_STRONG_ISOLATE and POP_DIRECTIONAL_ISOLATE. Read as part of
+ * script, a number with a sign or a separator; digits alone excepted) between FIRST_STRONG_ISOLATE and POP_DIRECTIONAL_ISOLATE. Read as part of
  * the line around it, such a value came out of order: `az-Arab` has no CLDR data, so its date is
  * formatted in Latin script ("2 mart 2026"), and the line showed "mart 2026 2"; a Latin name ending
  * in a number, a negative number, likewise. As an isolate it reads in its own direction, in its
@@ -167,10 +167,18 @@ function withMarkedArguments(elements: readonly MessageFormatElement[]): Message
  */
 function withLeftToRightValuesIsolated(text: string): string {
   return text.replace(MARKED_VALUE, (_, value: string) => {
+    if (DIGITS_ALONE.test(value)) return value;
     const firstLetter = /\p{L}/u.exec(value)?.[0];
     return firstLetter !== undefined && RTL_LETTER.test(firstLetter) ? value : `${FIRST_STRONG_ISOLATE}${value}${POP_DIRECTIONAL_ISOLATE}`;
   });
 }
+
+/**
+ * A value of digits alone (`9`, `١٢`), or of the private-use placeholders that stand for one (the
+ * page label's counters, document-stylesheets.ts): a run of digits reads in order in its place in
+ * either direction, so it needs no isolate (which would only cost the PDF bytes).
+ */
+const DIGITS_ALONE = /^[\p{Nd}\p{Co}]*$/u;
 
 type IcuNode = { type: number; value?: string; options?: Record<string, { value: IcuNode[] }>; children?: IcuNode[]; pluralType?: "cardinal" | "ordinal" };
 

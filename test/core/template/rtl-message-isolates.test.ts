@@ -32,7 +32,9 @@ describe("values formatted into a right-to-left message", () => {
     expect(azArab.format("date", { date: DATE.getTime() })).toMatch(/2026/);
     const ar = new MessageFormatter("ar", catalog);
     expect(ar.format("signed", { name: "Human Rights Watch 2" })).toBe(`توقيع ${isolated("Human Rights Watch 2")}`);
-    expect(ar.format("count", { n: 9, country: "UK" })).toBe(`${isolated(new Intl.NumberFormat("ar").format(9))} منظمات من ${isolated("UK")}`);
+    // Digits alone read in order anywhere: no isolate; a sign or a separator is isolated with them.
+    expect(ar.format("count", { n: 9, country: "UK" })).toBe(`${new Intl.NumberFormat("ar").format(9)} منظمات من ${isolated("UK")}`);
+    expect(ar.format("count", { n: 1250, country: "UK" })).toBe(`${isolated(new Intl.NumberFormat("ar").format(1250))} منظمات من ${isolated("UK")}`);
     expect(ar.format("kind", { kind: "ngo", name: "HRW" })).toBe(`منظمة ${isolated("HRW")}`);
     expect(new MessageFormatter("he", catalog).format("amount", { sum: -1250.5 })).toBe(`المبلغ ${isolated(new Intl.NumberFormat("he").format(-1250.5))}`);
     expect(new MessageFormatter("fa", catalog).format("signed", { name: "Amnesty" })).toBe(`توقيع ${isolated("Amnesty")}`);
