@@ -9,7 +9,7 @@ import { LetterShapeError, MarkupError } from "./pdf/letter-tree";
 import { TableTooWideError } from "./pdf/table-layout";
 import { UncoveredCharacterError } from "./pdf/shaping";
 import { uncoveredCharacterOfLetter } from "./letter/uncovered-at-render";
-import { markupErrorOfLetter } from "./template/markup-provenance";
+import { markupErrorOfLetter, unbalancedMarkupOfLetter } from "./template/markup-provenance";
 import type { TemplateEngine } from "./template/template-engine";
 import type { TemplateLibrary } from "./template/template-library";
 import { type HyphenationPatterns, hyphenateFragment } from "./text/hyphenate";
@@ -59,6 +59,9 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
     throw new LetterpressError("UNKNOWN_LOCALE", `letter "${request.letterId}" has no ${request.locale} translation`);
   }
   const engine = renderer.templates.forLetter(parsed.letter);
+  // A field printed as markup goes into the letter as written: an unclosed <em> is the field's fault, named by it.
+  const unbalanced = unbalancedMarkupOfLetter(parsed.letter, request.locale, engine);
+  if (unbalanced) throw unbalanced;
   const fill = (recipientId?: string) => hyphenateLetter(renderer, engine, fillLetter(engine, parsed.letter, request.locale, recipientId));
   const filled = fill(request.recipientId ?? undefined);
   // A personalized page's fonts hold every recipient's characters: one subset per face serves the whole merge.

@@ -74,6 +74,11 @@ export class DownloadService {
     return publishedLanguages(this.options.store, letterId);
   }
 
+  /** The letters the store holds documents of, for an unknown letter's refusal to suggest from. */
+  letterIds(): Promise<string[]> {
+    return this.options.store.listLetterIds();
+  }
+
   async link(query: DownloadQuery): Promise<DownloadLink> {
     const { lifetime } = this.options;
     const seconds = query.expiresInSeconds ?? lifetime.defaultSeconds;

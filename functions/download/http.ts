@@ -2,8 +2,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import * as z from "zod";
 import { DOCUMENT_FORMATS } from "../core/documents";
 import { LetterpressError } from "../core/errors";
-import { slug } from "../core/letter/slug";
+import { SLUG_PATTERN, slug, writtenSlug } from "../core/letter/slug";
 import { type AllowedLocales, describeAllowedLocales, isAllowedLocale } from "../core/locales";
+import { letterIdWrittenOtherwise, withLetterSuggestion } from "../letter-suggestion";
 import { LocaleWrittenOtherwiseError, readWrittenLocale, withLanguages } from "../locale-suggestion";
 import type { DownloadRouteParameter } from "../deployment-contract";
 import { toHttpError } from "../http-errors";
@@ -15,7 +16,8 @@ const LOCALE_EXPECTATION = "expected a language code such as fr or pt-BR";
 // anything malformed is a 400 and never reaches a key. One schema per parameter of the route
 // (functions/deployment-contract.ts): a parameter renamed there and not here fails to compile.
 const pathSchema = z.strictObject({
-  letterId: slug,
+  // Any case and underscores pass here too, to be answered with the ids the person may have meant (404, "did you mean").
+  letterId: writtenSlug,
   // Any case and underscores pass here, to be read as the tag they stand for and answered with it (404, "did you mean").
   locale: z.string().regex(/^[A-Za-z0-9_-]{1,35}$/, { error: LOCALE_EXPECTATION }),
   format: z.string().regex(/^[a-z0-9]{1,10}$/, { error: `expected a format: ${DOCUMENT_FORMATS.join(" or ")} (lowercase)` }),
@@ -78,6 +80,7 @@ export function parseDownloadRequest(event: APIGatewayProxyEventV2, options: Pic
   const query = querySchemaFor(options.maxLifetimeSeconds).safeParse(event.queryStringParameters ?? {});
   if (!query.success) throw new LetterpressError("INVALID_REQUEST", describe(query.error, "query"));
   const { letterId, locale, format } = path.data;
+  if (!SLUG_PATTERN.test(letterId)) throw letterIdWrittenOtherwise(letterId);
   const tag = readWrittenLocale(locale);
   if (tag === undefined) throw new LetterpressError("INVALID_REQUEST", `path locale: ${LOCALE_EXPECTATION}`);
   // `pt-br`, `EN`, `pt_BR`: a 404 saying the tag (the handler adds the letter's languages).
@@ -119,7 +122,9 @@ export function createDownloadHttpHandler(service: DownloadService, options: Dow
       if (/\bapplication\/json\b/.test(accept)) return json(200, { url, expiresAt: link.expiresAt.toISOString(), revision: link.revision });
       return { statusCode: 302, headers: { location: url, "cache-control": "no-store" }, body: "" };
     } catch (thrown) {
-      const error = thrown instanceof LocaleWrittenOtherwiseError ? withLanguages(thrown, await service.publishedLanguages(thrown.letterId)) : thrown;
+      const worded = thrown instanceof LocaleWrittenOtherwiseError ? withLanguages(thrown, await service.publishedLanguages(thrown.letterId)) : thrown;
+      // An unknown letter: the ids it most likely meant, among those the store holds documents of.
+      const error = await withLetterSuggestion(worded, event.pathParameters?.["letterId"], () => service.letterIds());
       options.onError?.(error);
       const { statusCode, body } = toHttpError(error);
       return json(statusCode, body);

@@ -2,7 +2,14 @@ import { type DataIssue, LetterpressError } from "../core/errors";
 import type { LetterContext } from "../core/letter/letter-context";
 import { LETTER_FACTS_FILE, type ParsedLetter, parseLetter, type LetterFile } from "../core/letter/parse-letter";
 import { printableFileName, translationFileNameProblem, withLowerCaseJson } from "../core/letter/translation-file-name";
+import { LIMITS } from "../core/letter/schema";
 import { SLUG_PATTERN } from "../core/letter/slug";
+
+/**
+ * The most one fingerprint of a translation's `translationOf` takes up in its file, written as our
+ * tool's JSON is (indented): `"<a 64-character id>": "<16 hex digits>",`, its indentation and line break.
+ */
+const FINGERPRINT_LINE_BYTES = 128;
 
 /**
  * The one rule set for reading letter data, shared by the folder reader (load-letters.ts) and the
@@ -12,9 +19,13 @@ import { SLUG_PATTERN } from "../core/letter/slug";
  */
 export const READER_LIMITS = {
   /**
-   * Per data file; the same as the render function's limit on one object. Sized from what the render
-   * function can do (issue 15 item 8), since this is the bound on a language's text: every other
-   * limit (characters per text, paragraphs, segments, signatories) allows far more text than fits.
+   * Per data file, read before it is parsed; the same as the render function's limit on one object:
+   * LIMITS.fileBytes (256 KiB) of the file besides its fingerprints, and room for as many fingerprints
+   * as a translation may record (one per recipient and per paragraph, at LIMITS' counts), so that a
+   * translation naming 2,000 recipients can be written indented. Once parsed, the file besides its
+   * fingerprints is held to LIMITS.fileBytes (parse-letter.ts), the bound on a language's text,
+   * sized from what the render function can do (issue 15 item 8): every other limit (characters per
+   * text, paragraphs, segments, signatories) allows far more text than fits.
    * Measured with test/reliability/support/measure-render-size.ts (the largest letter's English,
    * nearly every word distinct, fresh process, deployed V8 flags, 2-core machine shared with other
    * work, medians of 3 runs; 1 run at 1 MiB), PDF time / heap after GC / peak RSS:
@@ -29,7 +40,7 @@ export const READER_LIMITS = {
    * The seed letter's files are 6-10 KB: the limit leaves 25 times that.
    * test/reliability/bounded-work.test.ts renders the largest letter at this limit in a 512 MB heap.
    */
-  maxFileBytes: 256 * 1024,
+  maxFileBytes: LIMITS.fileBytes + (LIMITS.recipients + LIMITS.paragraphs) * FINGERPRINT_LINE_BYTES,
   /** A letter has a handful of files; far more is not letter data. */
   maxFilesPerLetter: 64,
 } as const;
@@ -89,7 +100,7 @@ function letterEntryVerdict(letterId: string, entry: DataEntry): LetterEntryVerd
 }
 
 const tooLarge = (bytes: number) =>
-  `${formatBytes(bytes)} bytes; a data file may have at most ${formatBytes(READER_LIMITS.maxFileBytes)} bytes (${READER_LIMITS.maxFileBytes / 1024} KiB)`;
+  `${formatBytes(bytes)} bytes; a data file may have at most ${formatBytes(READER_LIMITS.maxFileBytes)} bytes (${formatBytes(LIMITS.fileBytes)} not counting its translationOf fingerprints)`;
 
 /**
  * Lists the letters of a data folder or prefix, and warns of every entry skipped, at the top and

@@ -65,6 +65,7 @@ export function createShareApi(dependencies: ShareApiDependencies) {
   const handlers = shareEventHandlers(routes, {
     allowedLocales: dependencies.allowedLocales,
     publishedLanguages: (letterId) => publishedLanguages(dependencies.documentStore, letterId),
+    letterIds: () => dependencies.documentStore.listLetterIds(),
     ...(dependencies.onError ? { onError: dependencies.onError } : {}),
   });
   return { service, routes, handlers };

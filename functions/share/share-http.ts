@@ -2,9 +2,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import * as z from "zod";
 import { CONTENT_TYPES, DOCUMENT_FORMATS, documentFileName, type DocumentFormat } from "../core/documents";
 import { LetterpressError } from "../core/errors";
-import { slug } from "../core/letter/slug";
+import { SLUG_PATTERN, slug, writtenSlug } from "../core/letter/slug";
 import { writesKeyTwice } from "../core/letter/parse-json";
 import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, type LocaleId, localeInfo } from "../core/locales";
+import { letterIdWrittenOtherwise, withLetterSuggestion } from "../letter-suggestion";
 import { LocaleWrittenOtherwiseError, readWrittenLocale, withLanguages } from "../locale-suggestion";
 import type { MessageCatalog } from "../core/template/message-catalog";
 import { SHARE_ROUTES } from "../deployment-contract";
@@ -44,12 +45,13 @@ export interface OpenShareHttpRequest {
 
 const LOCALE_EXPECTATION = "expected a language code such as fr or pt-BR";
 const documentPathSchema = z.strictObject({
-  letterId: slug,
+  // Any case and underscores pass here too, to be answered with the ids the person may have meant (404, "did you mean").
+  letterId: writtenSlug,
   // Any case and underscores pass here, to be read as the tag they stand for and answered with it (404, "did you mean").
   locale: z.string().regex(/^[A-Za-z0-9_-]{1,35}$/, { error: LOCALE_EXPECTATION }),
   format: z.string().regex(/^[a-z0-9]{1,10}$/, { error: `expected a format: ${DOCUMENT_FORMATS.join(" or ")} (lowercase)` }),
 });
-const letterPathSchema = z.strictObject({ letterId: slug });
+const letterPathSchema = z.strictObject({ letterId: writtenSlug });
 const sharePathSchema = z.strictObject({ id: z.string().regex(SHARE_ID_PATTERN, { error: "expected a share id (22 characters of A-Z, a-z, 0-9, '-' and '_')" }) });
 
 /** `POST .../shares` body. Every field optional; anything else is refused by name. */
@@ -116,6 +118,7 @@ function jsonKind(value: unknown): string {
 export function parseCreateShareEvent(event: APIGatewayProxyEventV2, allowedLocales: AllowedLocales): CreateShareHttpRequest {
   const path = parseWith(documentPathSchema, event.pathParameters ?? {}, "path");
   const body = parseWith(createShareBodySchema, readJsonBody(event), "body");
+  if (!SLUG_PATTERN.test(path.letterId)) throw letterIdWrittenOtherwise(path.letterId);
   const tag = readWrittenLocale(path.locale);
   if (tag === undefined) throw new LetterpressError("INVALID_REQUEST", `path locale: ${LOCALE_EXPECTATION}`);
   // As the download route answers it: a 404 saying the tag, with the letter's languages where they can be read.
@@ -136,7 +139,9 @@ export function parseCreateShareEvent(event: APIGatewayProxyEventV2, allowedLoca
 }
 
 export function parseListSharesEvent(event: APIGatewayProxyEventV2): ListSharesHttpRequest {
-  return parseWith(letterPathSchema, event.pathParameters ?? {}, "path");
+  const path = parseWith(letterPathSchema, event.pathParameters ?? {}, "path");
+  if (!SLUG_PATTERN.test(path.letterId)) throw letterIdWrittenOtherwise(path.letterId);
+  return path;
 }
 
 export function parseRevokeShareEvent(event: APIGatewayProxyEventV2): RevokeShareHttpRequest {
@@ -276,6 +281,8 @@ export function shareEventHandlers(
     onError?(error: unknown): void;
     /** The languages of a letter's published documents, listed when a language was written in another form. */
     publishedLanguages?(letterId: string): Promise<readonly string[] | undefined>;
+    /** The letters the routes can see (with documents in the store), to suggest from when one asked for is not there. */
+    letterIds?(): Promise<readonly string[]>;
   },
 ) {
   const guarded =
@@ -284,7 +291,9 @@ export function shareEventHandlers(
       try {
         return await route(parse(event));
       } catch (thrown) {
-        const error = thrown instanceof LocaleWrittenOtherwiseError ? withLanguages(thrown, await options.publishedLanguages?.(thrown.letterId)) : thrown;
+        const worded = thrown instanceof LocaleWrittenOtherwiseError ? withLanguages(thrown, await options.publishedLanguages?.(thrown.letterId)) : thrown;
+        // The share-link open (unauthenticated) is not guarded here: its pages never name a letter.
+        const error = await withLetterSuggestion(worded, event.pathParameters?.["letterId"], async () => (await options.letterIds?.()) ?? []);
         const { statusCode, body } = toHttpError(error);
         if (statusCode >= 500) options.onError?.(error);
         return json(statusCode, body);

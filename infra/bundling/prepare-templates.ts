@@ -128,24 +128,33 @@ const RENDER_FUNCTION_PAPER: Paper = "A4";
  * such a folder at its cold start, so one broken template would fail every render of every letter,
  * sound templates' too; a local run sets the folder aside with a warning, a deployment has no one to
  * read it. The problems are the lines `generate` prints, each naming its file and line or key.
+ * A catalog under a template's `messages/` named by no language (`vi_VN.json`, `vi (copy).json`) is
+ * refused too, with the name `generate`'s warning suggests: a local run skips it with that warning,
+ * the render function would skip it with none, and the language it was meant for would be missing.
  *
  * @throws LetterpressError TEMPLATE_ERROR, the problems one a line
  */
 export async function refuseUndeployableTemplates(templatesDir: string, paper: Paper = RENDER_FUNCTION_PAPER): Promise<void> {
   const sets = await loadTemplateSets(templatesDir);
+  const problems = sets
+    .flatMap((set) => set.skippedFiles ?? [])
+    .map((warning) => warning.replace(/: skipped: /, ": not a catalog of the template, which the render function would skip without a word: "));
+  let cause: LetterpressError | undefined;
   try {
     checkedTemplateLibrary(sets, undefined, paper, "refuse");
   } catch (error) {
     if (!(error instanceof LetterpressError)) throw error;
-    throw new LetterpressError(
-      "TEMPLATE_ERROR",
-      `${templatesDir}: the render function would refuse these templates at every cold start (every letter's render would fail), so they are not bundled. Their problems:\n${error.message
-        .split("\n")
-        .map((line) => `  ${line}`)
-        .join("\n")}`,
-      { cause: error },
-    );
+    cause = error;
+    problems.push(...error.message.split("\n"));
   }
+  if (problems.length === 0) return;
+  throw new LetterpressError(
+    "TEMPLATE_ERROR",
+    `${templatesDir}: the render function would refuse these templates at every cold start (every letter's render would fail), or leave files of them unread, so they are not bundled. Their problems:\n${problems
+      .map((line) => `  ${line}`)
+      .join("\n")}`,
+    { cause },
+  );
 }
 
 /**

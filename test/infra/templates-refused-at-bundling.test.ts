@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { PREPARED_TEMPLATES_FILE, writePreparedTemplates } from "../../infra/bundling/prepare-templates";
+import { templateLoadAndStylesheetWarnings } from "../../functions/templates/templates-folder-warnings";
 import { REPO, TEMPLATES_DIR } from "../support/letters";
 
 /**
@@ -94,6 +95,25 @@ describe("bundling the render function's templates", () => {
     const local = await localProblems(dir);
     expect(local.length).toBeGreaterThanOrEqual(2);
     for (const problem of local) expect(message).toContain(problem);
+  });
+
+  it("refuses catalogs named by no language (vi_VN.json, a copy, a region alone), each with the name a local run's warning suggests", async () => {
+    const misnamed = ["vi_VN.json", "vi (copy).json", "pt_br.json", "VN.json"];
+    const dir = made(
+      templatesWithMyOrg((folder) => {
+        for (const name of misnamed) writeFileSync(join(folder, "messages", name), JSON.stringify(sourceCatalog(), null, 2));
+      }),
+    );
+    const message = await refusal(dir);
+    const warnings = (await templateLoadAndStylesheetWarnings(join(dir, "templates"), "A4")).filter((warning) => warning.includes("my-org/messages/"));
+    expect(warnings).toHaveLength(misnamed.length);
+    for (const warning of warnings) {
+      const [file, suggestion] = warning.split(": skipped: ");
+      expect(message).toContain(`${file}: not a catalog of the template, which the render function would skip without a word: ${suggestion}`);
+    }
+    expect(message).toContain("vi-VN.json");
+    expect(message).toContain("pt-BR.json");
+    expect(message).toContain("not bundled");
   });
 
   it("bundles the shipped templates as before", async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { ParsedLetter } from "../../functions/core/letter/parse-letter";
 import { DirectoryLetterSource, type LetterSource } from "../../functions/letters/letter-source";
-import { READER_LIMITS } from "../../functions/letters/reader-rules";
+import { LIMITS } from "../../functions/core/letter/schema";
 import { S3LetterSource } from "../../functions/storage/s3-letter-source";
 import { type Harness, startHarness } from "../storage/embedded-s3-harness";
 import { FIXTURES_DIR } from "../support/letters";
@@ -75,7 +75,9 @@ describe("the folder reader and the bucket reader", () => {
     writeFileSync(join(dataDir, "big-translation", "fr.json"), paddedTranslation(2.5 * 1024 * 1024));
     copySample(join(dataDir, "at-the-limit"));
     withId(join(dataDir, "at-the-limit"), "at-the-limit");
-    writeFileSync(join(dataDir, "at-the-limit", "fr.json"), paddedTranslation(READER_LIMITS.maxFileBytes));
+    // At the limit as the rules count it: LIMITS.fileBytes besides the translationOf fingerprints (bytesBesidesFingerprints).
+    const sample = JSON.parse(readFileSync(join(SAMPLE, "fr.json"), "utf8"));
+    writeFileSync(join(dataDir, "at-the-limit", "fr.json"), paddedTranslation(LIMITS.fileBytes + Buffer.byteLength(JSON.stringify(sample.translationOf))));
     copySample(join(dataDir, "saved-as-latin"));
     withId(join(dataDir, "saved-as-latin"), "saved-as-latin");
     // "d’exemple" as Windows-1252 saves the apostrophe as the single byte 0x92.
@@ -152,7 +154,7 @@ describe("the folder reader and the bucket reader", () => {
     expect(await readingOf(readers.bucket, "big-translation")).toEqual(folder);
     expect(folder).toMatchObject({
       usable: ["en"],
-      localeErrors: { fr: "big-translation/fr.json: 2,621,440 bytes; a data file may have at most 262,144 bytes (256 KiB)" },
+      localeErrors: { fr: "big-translation/fr.json: 2,621,440 bytes; a data file may have at most 543,744 bytes (262,144 not counting its translationOf fingerprints)" },
     });
   });
 

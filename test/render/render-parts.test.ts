@@ -6,7 +6,6 @@ import { DOCUMENT_FORMATS, planDocuments } from "../../functions/core/documents"
 import { parseLetter } from "../../functions/core/letter/parse-letter";
 import { LIMITS } from "../../functions/core/letter/schema";
 import { loadLetter } from "../../functions/letters/load-letters";
-import { READER_LIMITS } from "../../functions/letters/reader-rules";
 import { classifyRenderMessage, planRenderBatch } from "../../functions/render/events";
 import {
   copiesPerPart,
@@ -45,8 +44,8 @@ describe("sizing a part", () => {
     const parsed = parseLetter("largest", largestLetterFiles({ locales: ["en"] }));
     const bytes = translationBytes(parsed, "en");
     // The parsed translation re-serialized: the file less its indentation and line breaks.
-    expect(bytes).toBeGreaterThan(READER_LIMITS.maxFileBytes * 0.8);
-    expect(bytes).toBeLessThanOrEqual(READER_LIMITS.maxFileBytes);
+    expect(bytes).toBeGreaterThan(LIMITS.fileBytes * 0.8);
+    expect(bytes).toBeLessThanOrEqual(LIMITS.fileBytes);
     expect(translationBytes(parsed, "fr")).toBe(0);
   });
 });

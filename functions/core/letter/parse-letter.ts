@@ -4,7 +4,17 @@ import { isLocaleId, type LocaleId } from "../locales";
 import type { LetterContext, TemplateOffer, TextCoverage } from "./letter-context";
 import { factsReferences, type FactsReferences, type IdList, type QuotationReference, stringsOf, translationReferences, type TranslationReferences } from "./letter-references";
 import { formatJsonPath, parseDataJson } from "./parse-json";
-import { DEFAULT_TEMPLATE, describeInput, type LetterFacts, letterFactsSchema, RETIRED_FIELDS, type Translation, translationSchema } from "./schema";
+import {
+  bytesBesidesFingerprints,
+  DEFAULT_TEMPLATE,
+  describeInput,
+  LIMITS,
+  type LetterFacts,
+  letterFactsSchema,
+  RETIRED_FIELDS,
+  type Translation,
+  translationSchema,
+} from "./schema";
 import { SLUG_PATTERN } from "./slug";
 import { paragraphChanges, paragraphFingerprints, recipientFingerprints, sourceFingerprint } from "./source-fingerprint";
 import { misnamedFileOf, translationFileNameProblem } from "./translation-file-name";
@@ -108,6 +118,12 @@ function unexpectedFields(keys: readonly string[]): string {
   ].join("; ");
 }
 
+const formatBytes = (bytes: number) => new Intl.NumberFormat("en").format(bytes);
+
+/** Why a file holds too much besides its fingerprints (`bytesBesidesFingerprints`). */
+const tooMuchText = (bytes: number) =>
+  `${formatBytes(bytes)} bytes, not counting translationOf; a data file may have at most ${formatBytes(LIMITS.fileBytes)} bytes (${LIMITS.fileBytes / 1024} KiB) not counting its translationOf fingerprints: shorten its text, or split the letter`;
+
 function validate<T>(schema: z.ZodType<T>, file: string, letterFile: LetterFile): { value?: T; json?: unknown; issues: DataIssue[] } {
   const decoded = decode(file, letterFile);
   if (decoded.text === undefined) return { issues: decoded.issues };
@@ -116,7 +132,10 @@ function validate<T>(schema: z.ZodType<T>, file: string, letterFile: LetterFile)
   // kept), so its other problems come in the same run; the file is never usable until the key is fixed.
   if (!parsed.ok && parsed.keptValue === undefined) return { issues: parsed.issues };
   const json = parsed.ok ? parsed.value : parsed.keptValue;
-  const before = parsed.ok ? [] : parsed.issues;
+  // The reader let through room for fingerprints (READER_LIMITS.maxFileBytes); the rest is the text a
+  // language prints, bounded as measured. Said with the file's other problems, as keys written twice are.
+  const counted = bytesBesidesFingerprints("bytes" in letterFile ? letterFile.bytes.length : 0, json);
+  const before = [...(parsed.ok ? [] : parsed.issues), ...(counted > LIMITS.fileBytes ? [{ file, path: "", message: tooMuchText(counted) }] : [])];
   // The input is reported so that a message can say what was found ("found 501").
   const result = schema.safeParse(json, { reportInput: true });
   if (result.success) return before.length > 0 ? { json, issues: before } : { value: result.data, json, issues: [] };

@@ -10,9 +10,9 @@ import { bidiControlProblem, blankParagraphProblem, combiningSequenceProblem, co
  */
 /**
  * Counts and lengths. What a language costs to render grows with its text, and its text is bounded by
- * the size of its file (READER_LIMITS.maxFileBytes, functions/letters/reader-rules.ts: 256 KiB, sized
- * from measurements of render time and memory against the render function's 60 s and 1,024 MB; the
- * figures are beside it). These limits bound the shape within that size: one text (a segment, a
+ * the size of its file less its translationOf fingerprints (`fileBytes`, 256 KiB, sized from
+ * measurements of render time and memory against the render function's 60 s and 1,024 MB; the
+ * figures are beside READER_LIMITS in functions/letters/reader-rules.ts). These limits bound the shape within that size: one text (a segment, a
  * name) may be as long as a long paragraph, a letter as long as any real one; their product allows
  * more text than fits in a file, so no letter within them costs more than the file limit allows.
  * test/reliability/bounded-work.test.ts renders a letter at every limit at once in a 512 MB heap.
@@ -28,7 +28,24 @@ export const LIMITS = {
   // plan and 3.8-4.9 s for a part's publish against the embedded S3 (RELIABILITY.md, issue 15 item 8).
   recipients: 2_000,
   addresseeLines: 12,
+  /**
+   * Bytes of a data file besides its `translationOf` (`bytesBesidesFingerprints`): the text a language
+   * prints, bounded as measured. The fingerprints are bookkeeping, printed by no document: a translation
+   * records one per recipient whose words it holds, and at 2,000 recipients they alone, indented, took
+   * its file past this size, so the largest letter these limits allow could not be written.
+   */
+  fileBytes: 256 * 1024,
 } as const;
+
+/**
+ * Bytes of a data file (`rawBytes` long, parsed as `json`) counted against LIMITS.fileBytes: all of
+ * them but its `translationOf`'s, which count as that value written compactly, without white space
+ * (the least it can take up, so the text the rest holds is never more than the count says).
+ */
+export function bytesBesidesFingerprints(rawBytes: number, json: unknown): number {
+  const translationOf = json !== null && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>)["translationOf"] : undefined;
+  return translationOf === undefined ? rawBytes : rawBytes - new TextEncoder().encode(JSON.stringify(translationOf)).length;
+}
 
 export { SLUG_PATTERN, slug } from "./slug";
 

@@ -9,3 +9,17 @@ const SLUG_RULE = "an id of lowercase letters, digits and hyphens (1-64 characte
 export const slug = z
   .string({ error: (issue) => (issue.input === undefined ? `missing; expected ${SLUG_RULE}` : `expected ${SLUG_RULE}`) })
   .regex(SLUG_PATTERN, { error: `expected ${SLUG_RULE}` });
+
+/** A letter id read as the id it stands for: any case, `_` for `-` (`UNSC_DPRK-2015` is `unsc-dprk-2015`). */
+export function foldedSlug(written: string): string {
+  return written.toLowerCase().replaceAll("_", "-");
+}
+
+/**
+ * A letter id as a request's path may write it: a slug, or one in another case or with `_` for `-`
+ * (`UNSC_DPRK-2015`), let through to be answered with the id it stands for (404, "did you mean").
+ * Anything else (a `/`, `..`, a NUL, too long) is refused as `slug` refuses it.
+ */
+export const writtenSlug = z
+  .string({ error: (issue) => (issue.input === undefined ? `missing; expected ${SLUG_RULE}` : `expected ${SLUG_RULE}`) })
+  .refine((written) => SLUG_PATTERN.test(foldedSlug(written)), { error: `expected ${SLUG_RULE}` });

@@ -1,5 +1,5 @@
 import { type DataIssue, InvalidLetterDataError, LetterpressError } from "../errors";
-import { parseFragment } from "parse5";
+import { type DefaultTreeAdapterTypes, parseFragment } from "parse5";
 import { LETTER_FACTS_FILE, type Letter } from "../letter/parse-letter";
 import type { LocaleId } from "../locales";
 import { describe, type MarkupError, type VocabularyProblem } from "../pdf/letter-tree";
@@ -161,4 +161,58 @@ export function markupErrorOfLetter(error: MarkupError, letter: Letter, locale: 
   const data = issues.filter((issue) => !issue.file.startsWith(`${engine.folder}/`));
   if (untraced.length === 0 && data.length === issues.length) return new InvalidLetterDataError(issues);
   return new LetterpressError("TEMPLATE_ERROR", [...issues.map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`), ...untraced].join("\n"), { cause: error });
+}
+
+/** HTML's void elements: written without an end tag, so none is missing. */
+const VOID_ELEMENT = /^(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)$/;
+
+/** An end tag as written (`</em>`, `</EM >`). */
+const END_TAG = /<\/([a-z][^\s/>]*)[^>]*>/gi;
+
+/**
+ * What is unbalanced in one field's markup, read alone as the HTML parser reads it: each element
+ * it opens and does not close (`<em>` with no `</em>`), and each end tag that closes nothing it
+ * opened (`oops</em>`). Empty for balanced markup and for text with no tags.
+ */
+export function unbalancedMarkup(markup: string): string[] {
+  if (!markup.includes("<")) return [];
+  const problems: string[] = [];
+  let closed = 0;
+  const visit = (nodes: readonly DefaultTreeAdapterTypes.ChildNode[]) => {
+    for (const node of nodes) {
+      if (!("tagName" in node)) continue;
+      if (node.sourceCodeLocation?.endTag) closed++;
+      else if (!VOID_ELEMENT.test(node.tagName) && node.sourceCodeLocation?.startTag)
+        problems.push(`<${node.tagName}> is opened and not closed: close it with </${node.tagName}> in this field, or write plain text`);
+      visit(node.childNodes);
+    }
+  };
+  visit(parseFragment(markup, { sourceCodeLocationInfo: true }).childNodes);
+  const endTags = [...markup.matchAll(END_TAG)].map((match) => match[1]!.toLowerCase());
+  if (endTags.length > closed) {
+    const opened = new Set((markup.match(/<([a-z][^\s/>]*)/gi) ?? []).map((tag) => tag.slice(1).toLowerCase()));
+    const stray = [...new Set(endTags.filter((name) => !opened.has(name)))];
+    const named = stray.length > 0 ? stray.map((name) => `</${name}>`).join(", ") : "an end tag";
+    problems.push(`${named} closes no element this field opens: remove it, or open the element in this field`);
+  }
+  return problems;
+}
+
+/**
+ * The unbalanced markup (`unbalancedMarkup`) in the fields of a letter's language file that its
+ * template prints as markup (`{{{title}}}`), as an error naming each by file and JSON path; undefined
+ * when there is none. Each such field is put into the letter's markup as written, so an unclosed
+ * `<em>` in a title set the rest of the letter in italics, or outside the article (reported as the
+ * template's fault, "letter.hbs (as filled)"), and a stray `</em>` vanished unseen.
+ */
+export function unbalancedMarkupOfLetter(letter: Letter, locale: LocaleId, engine: TemplateEngine): InvalidLetterDataError | undefined {
+  const issues: DataIssue[] = [];
+  for (const field of stringsOf(letter.translations.get(locale), `${letter.facts.id}/${locale}.json`, "", [])) {
+    if (!field.text.includes("<")) continue;
+    const printedAs = viewPathsOf(field.path);
+    if (!printedAs?.some((path) => engine.printsAsMarkup(path))) continue;
+    for (const problem of unbalancedMarkup(field.text))
+      issues.push({ file: field.file, path: field.path, message: `${problem} (the template ${engine.folder} prints this field as markup)` });
+  }
+  return issues.length > 0 ? new InvalidLetterDataError(issues) : undefined;
 }

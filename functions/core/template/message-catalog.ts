@@ -1,7 +1,7 @@
-import { type MessageFormatElement, parse } from "@formatjs/icu-messageformat-parser";
+import { type MessageFormatElement, parse, TYPE } from "@formatjs/icu-messageformat-parser";
 import { IntlMessageFormat } from "intl-messageformat";
 import { LetterpressError } from "../errors";
-import { formattingLocale, type LocaleId, type LocaleOverrides } from "../locales";
+import { formattingLocale, type LocaleId, type LocaleOverrides, localeInfo, RTL_SCRIPTS } from "../locales";
 
 /** The words a template prints itself, per locale: message key -> ICU MessageFormat string. */
 export type MessageCatalog = Readonly<Record<string, string>>;
@@ -43,6 +43,8 @@ export class MessageFormatter {
 
   /** The tag `Intl` formats with: the locale plus the catalog's overrides (`fa-u-ca-gregory`). */
   readonly intlLocale: string;
+  /** Whether the language is written right to left: each value formatted into its messages is then a bidi isolate (`withIsolatedArguments`). */
+  private readonly isolatesArguments: boolean;
 
   constructor(
     readonly locale: LocaleId,
@@ -51,6 +53,7 @@ export class MessageFormatter {
     private readonly parsed: ParsedMessageLookup = noParsedMessages,
   ) {
     this.intlLocale = formattingLocale(locale, overrides);
+    this.isolatesArguments = localeInfo(locale).dir === "rtl";
   }
 
   // intl-messageformat prints a number given to a plain `{page}` argument with String(), in Latin
@@ -82,18 +85,100 @@ export class MessageFormatter {
         // Parsed here, not from the prepared tree: IntlMessageFormat parses with the locale, and quotes the
         // text in its errors only when it parsed it. One language's messages, each once: the catalogs' check is what parses them all.
         message = new IntlMessageFormat(this.catalog[key] as string, this.intlLocale, FORMATS);
+        if (this.isolatesArguments) message = new IntlMessageFormat(withMarkedArguments(message.getAst()), this.intlLocale, FORMATS);
       } catch (error) {
         throw new MessageError(this.locale, key, malformed(error, this.catalog[key] as string), { cause: error });
       }
       this.compiled.set(key, message);
     }
     try {
-      return String(message.format(this.localizeNumbers(key, values)));
+      const text = String(message.format(this.localizeNumbers(key, values)));
+      return this.isolatesArguments ? withLeftToRightValuesIsolated(text) : text;
     } catch (error) {
       throw new MessageError(this.locale, key, (error as Error).message, { cause: error });
     }
   }
 }
+
+/** U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE (UAX #9): what stands between them takes its direction from its own first strong letter. */
+const FIRST_STRONG_ISOLATE = "\u2068";
+const POP_DIRECTIONAL_ISOLATE = "\u2069";
+/** Where a formatted value starts and ends in a right-to-left message's output: noncharacters, Unicode's own for a program's internal use. */
+const VALUE_START = "\ufdd0";
+const VALUE_END = "\ufdd1";
+const MARKED_VALUE = /\ufdd0([^\ufdd0\ufdd1]*)\ufdd1/gu;
+
+/** Whether this runtime's Unicode data names `script` (Node 20's lacks the newest: a pattern naming one would not compile). */
+function runtimeKnowsScript(script: string): boolean {
+  try {
+    return new RegExp(`\\p{Script=${script}}`, "u").unicode;
+  } catch {
+    return false;
+  }
+}
+
+/** A letter of a right-to-left script (locales.ts RTL_SCRIPTS, those this runtime's Unicode data names). */
+const RTL_LETTER = new RegExp(
+  `[${[...RTL_SCRIPTS]
+    .filter(runtimeKnowsScript)
+    .map((script) => `\\p{Script=${script}}`)
+    .join("")}]`,
+  "u",
+);
+
+/**
+ * A message's syntax tree with each value it formats (`{name}`, `{n, number}`, `{date, date, long}`,
+ * a plural's `#`) between VALUE_START and VALUE_END, in every branch of its selects and plurals, for
+ * `withLeftToRightValuesIsolated` to find in the formatted text.
+ */
+function withMarkedArguments(elements: readonly MessageFormatElement[]): MessageFormatElement[] {
+  const literal = (value: string) => ({ type: TYPE.literal, value }) as MessageFormatElement;
+  return elements.flatMap((element): MessageFormatElement[] => {
+    switch (element.type) {
+      case TYPE.argument:
+      case TYPE.number:
+      case TYPE.date:
+      case TYPE.time:
+      case TYPE.pound:
+        return [literal(VALUE_START), element, literal(VALUE_END)];
+      case TYPE.select:
+      case TYPE.plural:
+        return [
+          { ...element, options: Object.fromEntries(Object.entries(element.options).map(([name, option]) => [name, { ...option, value: withMarkedArguments(option.value) }])) },
+        ];
+      case TYPE.tag:
+        return [{ ...element, children: withMarkedArguments(element.children) }];
+      default:
+        return [element];
+    }
+  });
+}
+
+/**
+ * A right-to-left message's formatted text with each value (`withMarkedArguments`) that is not
+ * right-to-left text (its first letter not of a right-to-left script: Latin words, a date in Latin
+ * script, a number with a sign or a separator; digits alone excepted) between FIRST_STRONG_ISOLATE and POP_DIRECTIONAL_ISOLATE. Read as part of
+ * the line around it, such a value came out of order: `az-Arab` has no CLDR data, so its date is
+ * formatted in Latin script ("2 mart 2026"), and the line showed "mart 2026 2"; a Latin name ending
+ * in a number, a negative number, likewise. As an isolate it reads in its own direction, in its
+ * place (Unicode's advice for inserted text, UAX #9 section 6.3), in the HTML edition and in the PDF,
+ * whose bidi reads the same isolates; a right-to-left value (an Arabic list of names) is left as it
+ * was. Copied text holds the two invisible controls (the editions' comparison drops them).
+ */
+function withLeftToRightValuesIsolated(text: string): string {
+  return text.replace(MARKED_VALUE, (_, value: string) => {
+    if (DIGITS_ALONE.test(value)) return value;
+    const firstLetter = /\p{L}/u.exec(value)?.[0];
+    return firstLetter !== undefined && RTL_LETTER.test(firstLetter) ? value : `${FIRST_STRONG_ISOLATE}${value}${POP_DIRECTIONAL_ISOLATE}`;
+  });
+}
+
+/**
+ * A value of digits alone (`9`, `١٢`), or of the private-use placeholders that stand for one (the
+ * page label's counters, document-stylesheets.ts): a run of digits reads in order in its place in
+ * either direction, so it needs no isolate (which would only cost the PDF bytes).
+ */
+const DIGITS_ALONE = /^[\p{Nd}\p{Co}]*$/u;
 
 type IcuNode = { type: number; value?: string; options?: Record<string, { value: IcuNode[] }>; children?: IcuNode[]; pluralType?: "cardinal" | "ordinal" };
 

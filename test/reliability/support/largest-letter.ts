@@ -4,9 +4,8 @@
  * nearly all distinct, the worst case for the typesetter's caches (every word shaped anew).
  */
 import type { LetterFile } from "../../../functions/core/letter/parse-letter";
-import { LIMITS } from "../../../functions/core/letter/schema";
+import { bytesBesidesFingerprints, LIMITS } from "../../../functions/core/letter/schema";
 import { translationOfSource } from "../../../functions/core/letter/source-fingerprint";
-import { READER_LIMITS } from "../../../functions/letters/reader-rules";
 
 /** A small deterministic PRNG (mulberry32): the same letter on every run. */
 function random(seed: number): () => number {
@@ -34,7 +33,8 @@ function prose(next: () => number, length: number): string {
   return text.slice(0, length).trimEnd() || "x";
 }
 
-const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value, null, 2), "utf8");
+/** A file's bytes as the data rules count them: written indented, its translationOf fingerprints aside (bytesBesidesFingerprints). */
+const bytesOf = (value: unknown) => bytesBesidesFingerprints(Buffer.byteLength(JSON.stringify(value, null, 2), "utf8"), value);
 
 /**
  * One translation of `fileBytes` bytes at most (and within a few hundred bytes of it): the most
@@ -87,12 +87,12 @@ function translation(
 export interface LargestLetterOptions {
   /** The languages of the letter; the first is the source. */
   locales: readonly string[];
-  /** Bytes of each translation file: the reader's limit unless a measurement asks for less. */
+  /** Bytes of each translation file besides its fingerprints: the data rules' limit unless a measurement asks for less. */
   fileBytes?: number;
 }
 
 /** The files of the largest valid letter (letter.json and one file per language). */
-export function largestLetterFiles({ locales, fileBytes = READER_LIMITS.maxFileBytes }: LargestLetterOptions): LetterFile[] {
+export function largestLetterFiles({ locales, fileBytes = LIMITS.fileBytes }: LargestLetterOptions): LetterFile[] {
   const signatoryIds = Array.from({ length: LIMITS.signatories }, (_, i) => `s${i}`);
   const facts = {
     id: "largest",
