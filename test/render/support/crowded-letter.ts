@@ -43,7 +43,7 @@ export async function writeCrowdedLetter(dataDir: string, options: CrowdedLetter
   await writeFile(join(dir, `${source}.json`), JSON.stringify(sourceText, null, 2));
   for (const locale of others) {
     const translation = { ...named(read(`${locale}.json`)), translationOf: translationOfSource(sourceText, source, recipientIds) };
-    // Written compactly: with LIMITS.recipients recipients' words and their fingerprints, an indented translation passes the data file limit (256 KiB).
+    // Written compactly, as the largest letter the limits allow need not be indented (its fingerprints have room of their own: reader-rules.ts).
     await writeFile(join(dir, `${locale}.json`), JSON.stringify(translation));
   }
   return { recipientIds, byLocale };
