@@ -188,11 +188,16 @@ class EmbeddedFace {
     this.spaceGlyph = font.glyphForCodePoint(0x20).id;
     this.embedding = doc.embedFont(font, {
       fontProgram: (glyphs, advances, encode) => {
-        const key = `${face}:${glyphs.join(",")}:${advances.join(",")}`;
-        let bytes = subsetCache.get(key);
+        const last = lastEmbeddingOf(caches, face);
+        let bytes = last.program !== undefined && sameItems(last.glyphs, glyphs) && sameItems(last.advances, advances) ? last.program : undefined;
         if (!bytes) {
-          bytes = encode();
-          subsetCache.set(key, bytes);
+          const key = `${face}:${glyphs.join(",")}:${advances.join(",")}`;
+          bytes = subsetCache.get(key);
+          if (!bytes) {
+            bytes = encode();
+            subsetCache.set(key, bytes);
+          }
+          Object.assign(last, { glyphs: glyphs.slice(), advances: advances.slice(), program: bytes });
         }
         deflateFontProgram(caches, bytes);
         return bytes;
@@ -351,6 +356,8 @@ class EmbeddedFace {
 
   /** One bfchar entry per glyph, deflated; marks folded into their base and pieces of a letter map to the empty string. */
   private toUnicodeCmap(): Uint8Array {
+    const last = lastEmbeddingOf(this.caches, this.face);
+    if (last.cmap !== undefined && sameItems(last.texts, this.texts)) return last.cmap;
     const entries: string[] = [];
     this.texts.forEach((text, gid) => entries.push(`<${hex4(gid)}> <${utf16Hex(text)}>`));
     const blocks: string[] = [];
@@ -368,8 +375,41 @@ class EmbeddedFace {
       bytes = deflateSync(Buffer.from(text, "latin1"), DEFLATE);
       cmapCache.set(text, bytes);
     }
+    Object.assign(last, { texts: this.texts.slice(), cmap: bytes });
     return bytes;
   }
+}
+
+/**
+ * A face's font program and ToUnicode map as the last document embedding it made them, with what
+ * they were made of: a mail merge's next letter mostly embeds the same glyphs with the same texts,
+ * and comparing the lists costs less than making the caches' keys of them (a text of every glyph's
+ * code and text, thousands of characters per face and letter, which showed in profiles).
+ */
+interface LastEmbedding {
+  glyphs: readonly number[];
+  advances: readonly number[];
+  program: Uint8Array | undefined;
+  texts: readonly string[];
+  cmap: Uint8Array | undefined;
+}
+
+/** Each renderer's last embedding of each face (see `LastEmbedding`): one per face, held no longer than the renderer's caches. */
+const lastEmbeddings = new WeakMap<TypesetterCaches, Map<FaceId, LastEmbedding>>();
+
+function lastEmbeddingOf(caches: TypesetterCaches, face: FaceId): LastEmbedding {
+  let byFace = lastEmbeddings.get(caches);
+  if (!byFace) lastEmbeddings.set(caches, (byFace = new Map()));
+  let last = byFace.get(face);
+  if (!last) byFace.set(face, (last = { glyphs: [], advances: [], program: undefined, texts: [], cmap: undefined }));
+  return last;
+}
+
+/** Whether two lists hold the same items in the same places (holes alike). */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function rgb(hex: string): string {
