@@ -688,8 +688,10 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
  * letter of a mail merge. Numbered from the end, the later pages' codes depend on those pages alone,
  * and a reader whose words bring no glyph of their own leaves the whole numbering as it was: the later
  * pages' deflated content, the subset and the ToUnicode map then repeat. It depends on the document
- * alone (a warm render makes the bytes of a cold one). Glyphs drawn otherwise than by `encode` (the
- * marks' invisible glyphs, anchors, a line-end hyphen) are still numbered as drawn, after these.
+ * alone (a warm render makes the bytes of a cold one). A right-to-left document's marks and anchor
+ * (`reserveMarks`, at each face's last line) and a line's end hyphen or soft hyphen (`reserveLineEnd`)
+ * are numbered here too; the other glyphs drawn otherwise than by `encode` (the invisible glyphs of a
+ * cluster's marks, a glyph carrying a mark or joiner) are still numbered as drawn, after these.
  */
 function numberGlyphsFromTheEnd(pages: readonly Page[], faceOf: (id: FaceId) => EmbeddedFace, nameOutline: (face: FaceId, id: number) => void, reserveMarks: boolean): void {
   const marked = new Set<EmbeddedFace>();
