@@ -48,6 +48,8 @@ export interface WriteOptions {
   fonts: FontLibrary;
   /** Object streams and a cross-reference stream (see `createPdfkitDocument`); pdfkit's plain file when false. */
   objectStreams: boolean;
+  /** Told of each line drawn (see `LineDrawing.onLineDrawn`): for tests counting the lines a letter draws anew. */
+  onLineDrawn?: (anew: boolean) => void;
 }
 
 /** Encoded subsets by face and glyph list, shared across documents: the same letter embeds the same subset. */
@@ -178,17 +180,24 @@ class EmbeddedFace {
     doc: PdfkitDocument,
     font: Font,
     readonly caches: TypesetterCaches,
+    /** The document's recorder of a line's drawing (see `DrawnLine`): each code this face gives while it records is noted. */
+    private readonly recorder: LineRecorder,
     pieceName?: string,
   ) {
     const subsetCache = caches.of(SUBSETS);
     this.spaceGlyph = font.glyphForCodePoint(0x20).id;
     this.embedding = doc.embedFont(font, {
       fontProgram: (glyphs, advances, encode) => {
-        const key = `${face}:${glyphs.join(",")}:${advances.join(",")}`;
-        let bytes = subsetCache.get(key);
+        const last = lastEmbeddingOf(caches, face);
+        let bytes = last.program !== undefined && sameItems(last.glyphs, glyphs) && sameItems(last.advances, advances) ? last.program : undefined;
         if (!bytes) {
-          bytes = encode();
-          subsetCache.set(key, bytes);
+          const key = `${face}:${glyphs.join(",")}:${advances.join(",")}`;
+          bytes = subsetCache.get(key);
+          if (!bytes) {
+            bytes = encode();
+            subsetCache.set(key, bytes);
+          }
+          Object.assign(last, { glyphs: glyphs.slice(), advances: advances.slice(), program: bytes });
         }
         deflateFontProgram(caches, bytes);
         return bytes;
@@ -201,8 +210,15 @@ class EmbeddedFace {
   /** The subset glyph that draws a shaped glyph and stands for the main piece of its text (see `textPieces`). */
   encode(glyph: ShapedGlyph): number {
     const main = mainGlyphOf(this.caches, glyph);
+    const gid = this.encodeMain(main);
+    this.recorder.tape?.push({ face: this.face, replay: (face) => face.encodeMain(main), result: gid });
+    return gid;
+  }
+
+  /** `encode` of a glyph whose record is at hand. */
+  encodeMain(main: MainGlyph): number {
     if (main.owner !== this.identity) {
-      main.gid = this.glyphFor(glyph.id, main.text, main.advance, main.key);
+      main.gid = this.glyphFor(main.id, main.text, main.advance, main.key);
       main.owner = this.identity;
     }
     return main.gid;
@@ -227,6 +243,19 @@ class EmbeddedFace {
   }
 
   /**
+   * Gives the invisible glyphs a right-to-left document draws around its words (RTL_MARK, LTR_MARK,
+   * the anchor) their codes ahead of drawing, with the face's glyphs numbered from the end
+   * (`numberGlyphsFromTheEnd`). Handed out as drawn, after every numbered glyph, their codes moved
+   * by one whenever a reader's name brought a glyph of its own, and so did the bytes of every line
+   * drawing one (a `DrawnLine` then cannot serve): numbered here, at the face's last line, they stay.
+   */
+  reserveMarks(): void {
+    this.encodeInvisible(RTL_MARK);
+    this.encodeRtlAnchor();
+    this.encodeInvisible(LTR_MARK);
+  }
+
+  /**
    * A glyph that draws nothing (the space glyph, no advance) and stands for a piece of text:
    * the marks and format characters of a cluster, given their own glyphs for pdf.js (see `textPieces`).
    */
@@ -237,6 +266,7 @@ class EmbeddedFace {
       gid = this.glyphFor(this.spaceGlyph, text, 0);
       this.invisibleIds.set(text, gid);
     }
+    this.recorder.tape?.push({ face: this.face, replay: (face) => face.encodeInvisible(text), result: gid });
     return gid;
   }
 
@@ -250,6 +280,8 @@ class EmbeddedFace {
       main.invisible = { before: hex(pieces.before), after: hex(pieces.after) };
       main.invisibleOwner = this.identity;
     }
+    // Both ends in one result: a code moved from before the glyph to after it changes the bytes.
+    this.recorder.tape?.push({ face: this.face, replay: (face) => invisibleKey(face.invisibleCodes(glyph)), result: invisibleKey(main.invisible) });
     return main.invisible;
   }
 
@@ -266,6 +298,7 @@ class EmbeddedFace {
       gid = this.glyphFor(glyph.id, mark + piecesOf(this.caches, glyph).main, textWidth(glyph));
       byGlyph.set(glyph, gid);
     }
+    this.recorder.tape?.push({ face: this.face, replay: (face) => face.encodeMarked(glyph, mark), result: gid });
     return gid;
   }
 
@@ -277,7 +310,7 @@ class EmbeddedFace {
    * keeps it, at a line end where every extractor puts a line break anyway.
    */
   encodeLineEndHyphen(glyph: ShapedGlyph): number {
-    return this.glyphFor(glyph.id, `${piecesOf(this.caches, glyph).main} `, textWidth(glyph));
+    return this.recorded((face) => face.glyphFor(glyph.id, `${piecesOf(face.caches, glyph).main} `, textWidth(glyph)));
   }
 
   /**
@@ -288,7 +321,27 @@ class EmbeddedFace {
    * and their letter. Its text starts with the ARABIC LETTER MARK, which pdf.js takes at once.
    */
   encodeRtlAnchor(): number {
-    return this.glyphFor(this.spaceGlyph, `${RTL_MARK} `, 1);
+    return this.recorded((face) => face.glyphFor(face.spaceGlyph, `${RTL_MARK} `, 1));
+  }
+
+  /** The face's resource name, as a line's `Tf` writes it (noted while a line is recorded: it depends on the faces' order in the document). */
+  resourceName(): string {
+    return this.recorded((face) => face.embedding.resourceName);
+  }
+
+  /** Lists the face in the current page's resources (see `FontEmbedding.useOnPage`), a step a recorded line replays. */
+  useOnPage(): void {
+    this.recorded((face) => {
+      face.embedding.useOnPage();
+      return 0;
+    });
+  }
+
+  /** `step`'s result for this face, noted on the recorder's tape while a line is recorded. */
+  private recorded<T extends number | string>(step: (face: EmbeddedFace) => T): T {
+    const result = step(this);
+    this.recorder.tape?.push({ face: this.face, replay: step, result });
+    return result;
   }
 
   private glyphFor(id: number, text: string, advance: number, key = glyphKey(id, text, advance)): number {
@@ -303,6 +356,8 @@ class EmbeddedFace {
 
   /** One bfchar entry per glyph, deflated; marks folded into their base and pieces of a letter map to the empty string. */
   private toUnicodeCmap(): Uint8Array {
+    const last = lastEmbeddingOf(this.caches, this.face);
+    if (last.cmap !== undefined && sameItems(last.texts, this.texts)) return last.cmap;
     const entries: string[] = [];
     this.texts.forEach((text, gid) => entries.push(`<${hex4(gid)}> <${utf16Hex(text)}>`));
     const blocks: string[] = [];
@@ -320,8 +375,41 @@ class EmbeddedFace {
       bytes = deflateSync(Buffer.from(text, "latin1"), DEFLATE);
       cmapCache.set(text, bytes);
     }
+    Object.assign(last, { texts: this.texts.slice(), cmap: bytes });
     return bytes;
   }
+}
+
+/**
+ * A face's font program and ToUnicode map as the last document embedding it made them, with what
+ * they were made of: a mail merge's next letter mostly embeds the same glyphs with the same texts,
+ * and comparing the lists costs less than making the caches' keys of them (a text of every glyph's
+ * code and text, thousands of characters per face and letter, which showed in profiles).
+ */
+interface LastEmbedding {
+  glyphs: readonly number[];
+  advances: readonly number[];
+  program: Uint8Array | undefined;
+  texts: readonly string[];
+  cmap: Uint8Array | undefined;
+}
+
+/** Each renderer's last embedding of each face (see `LastEmbedding`): one per face, held no longer than the renderer's caches. */
+const lastEmbeddings = new WeakMap<TypesetterCaches, Map<FaceId, LastEmbedding>>();
+
+function lastEmbeddingOf(caches: TypesetterCaches, face: FaceId): LastEmbedding {
+  let byFace = lastEmbeddings.get(caches);
+  if (!byFace) lastEmbeddings.set(caches, (byFace = new Map()));
+  let last = byFace.get(face);
+  if (!last) byFace.set(face, (last = { glyphs: [], advances: [], program: undefined, texts: [], cmap: undefined }));
+  return last;
+}
+
+/** Whether two lists hold the same items in the same places (holes alike). */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function rgb(hex: string): string {
@@ -436,12 +524,13 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
   });
 
   const faces = new Map<FaceId, EmbeddedFace>();
+  const recorder: LineRecorder = { tape: undefined };
   // Only a document with right-to-left text draws a line's faces as one piece for pdf.js (see PIECE_NAME).
   const pieceName = pages.some(hasRightToLeft) ? PIECE_NAME : undefined;
   const faceOf = (id: FaceId): EmbeddedFace => {
     let face = faces.get(id);
     if (!face) {
-      face = new EmbeddedFace(id, doc, options.fonts.face(id), options.fonts.caches, pieceName);
+      face = new EmbeddedFace(id, doc, options.fonts.face(id), options.fonts.caches, recorder, pieceName);
       faces.set(id, face);
     }
     return face;
@@ -485,11 +574,21 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     if (operator === undefined) fills.set(color, (operator = `${rgb(color)} rg`));
     return operator;
   };
-  numberGlyphsFromTheEnd(pages, faceOf, formOf);
+  numberGlyphsFromTheEnd(pages, faceOf, formOf, pieceName !== undefined);
   // Empty unless a document before this one stopped with an error inside a line.
   LINE_OUTLINES.reset();
   const frame: PageFrame = { y: 0 };
-  const drawing: LineDrawing = { doc, geometry, faceOf, glyphForm, fill, outlines: LINE_OUTLINES, frame };
+  const drawing: LineDrawing = {
+    doc,
+    geometry,
+    faceOf,
+    glyphForm,
+    fill,
+    outlines: LINE_OUTLINES,
+    frame,
+    recorder,
+    ...(options.onLineDrawn ? { onLineDrawn: options.onLineDrawn } : {}),
+  };
   const openedImages: OpenedImages = new Map();
 
   // Back to PDF coordinates (origin bottom left) for our own drawing.
@@ -589,22 +688,50 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
  * letter of a mail merge. Numbered from the end, the later pages' codes depend on those pages alone,
  * and a reader whose words bring no glyph of their own leaves the whole numbering as it was: the later
  * pages' deflated content, the subset and the ToUnicode map then repeat. It depends on the document
- * alone (a warm render makes the bytes of a cold one). Glyphs drawn otherwise than by `encode` (the
- * marks' invisible glyphs, anchors, a line-end hyphen) are still numbered as drawn, after these.
+ * alone (a warm render makes the bytes of a cold one). A right-to-left document's marks and anchor
+ * (`reserveMarks`, at each face's last line) and a line's end hyphen or soft hyphen (`reserveLineEnd`)
+ * are numbered here too; the other glyphs drawn otherwise than by `encode` (the invisible glyphs of a
+ * cluster's marks, a glyph carrying a mark or joiner) are still numbered as drawn, after these.
  */
-function numberGlyphsFromTheEnd(pages: readonly Page[], faceOf: (id: FaceId) => EmbeddedFace, nameOutline: (face: FaceId, id: number) => void): void {
+function numberGlyphsFromTheEnd(pages: readonly Page[], faceOf: (id: FaceId) => EmbeddedFace, nameOutline: (face: FaceId, id: number) => void, reserveMarks: boolean): void {
+  const marked = new Set<EmbeddedFace>();
   for (let p = pages.length - 1; p >= 0; p--) {
     const items = pages[p]!.items;
     for (let n = items.length - 1; n >= 0; n--) {
       const item = items[n]!;
       if (item.kind === "image" || item.kind === "rule") continue;
+      // A line parted at its images is drawn in an order of its own (see drawLineWithFigures).
+      if (!(item.node && item.figures && item.line.images)) reserveLineEnd(item.line, faceOf);
       const runs = item.line.runs;
       for (let r = runs.length - 1; r >= 0; r--) {
         const run = runs[r]!.run;
-        const outlines = faceOf(run.face).reserveRun(run);
+        const face = faceOf(run.face);
+        if (reserveMarks && !marked.has(face)) {
+          marked.add(face);
+          face.reserveMarks();
+        }
+        const outlines = face.reserveRun(run);
         for (let i = 0; i < outlines.length; i++) nameOutline(run.face, outlines[i]!);
       }
     }
+  }
+}
+
+/**
+ * Numbers the glyphs a line draws at its end, handed out as drawn otherwise (after every numbered
+ * glyph, so a reader's glyph of their own moved them and a line's bytes could not be reused, see
+ * `DrawnLine`): the hyphen-minus ending a line inside a word (`encodeLineEndHyphen`) and the
+ * invisible glyph standing for a soft hyphen's "-" (drawn in the face of the line's last text).
+ */
+function reserveLineEnd(line: SetLine, faceOf: (id: FaceId) => EmbeddedFace): void {
+  const { order, rtlLine } = plannedOrder(line);
+  const last = order[order.length - 1];
+  if (last === undefined || !last.run.glyphs.some((glyph) => glyph.text !== "")) return;
+  const face = faceOf(last.run.face);
+  if (line.hyphenated) face.encodeInvisible("\u2060");
+  else if (!rtlLine) {
+    const hyphen = hyphenEnding(order);
+    if (hyphen) face.encodeLineEndHyphen(hyphen);
   }
 }
 
@@ -959,6 +1086,47 @@ interface LineDrawing {
   outlines: ContentStream;
   /** The page's drawing frame, which each line moves to its own baseline (see `moveFrame`). */
   frame: PageFrame;
+  /** Notes what a line's drawing depends on in the document while it is drawn anew (see `DrawnLine`). */
+  recorder: LineRecorder;
+  /** Told of each line drawn (not parted at images): true when drawn anew, false when its bytes were reused. */
+  onLineDrawn?: (anew: boolean) => void;
+}
+
+/**
+ * One step of drawing a line that depends on its document: a code a face hands out, a face's
+ * resource name, a glyph outline's form (each noted with its result), a face listed on the page.
+ */
+interface LineStep {
+  face: FaceId;
+  replay(face: EmbeddedFace, drawing: LineDrawing): number | string;
+  result: number | string;
+}
+
+/** Where the faces of a document note the steps of the line being drawn anew; no tape between lines. */
+interface LineRecorder {
+  tape: LineStep[] | undefined;
+}
+
+/**
+ * A line's text as drawn last (after its frame move), with the steps its drawing took in its document.
+ * Lines come from the paragraph cache and recur in every letter of a mail merge; drawing one again
+ * cost more than the rest of the writer. Its bytes depend on the line, its left edge, the page's
+ * direction and the steps' results alone (drawing walks the same glyphs whatever their codes), so
+ * when replaying the steps in the next document gives the same results, the bytes are the same.
+ */
+interface DrawnLine {
+  x: number;
+  rtlPage: boolean;
+  steps: readonly LineStep[];
+  bytes: Uint8Array;
+}
+
+/** The last drawing of each set line (see `DrawnLine`). */
+const drawnLines = new WeakMap<SetLine, DrawnLine>();
+
+/** A mark glyph's invisible codes, both ends in one value to compare. */
+function invisibleKey(codes: { before: string; after: string }): string {
+  return `${codes.before}|${codes.after}`;
 }
 
 /**
@@ -1590,10 +1758,55 @@ function endTextObject(out: ContentStream, outlines: ContentStream): void {
  * Draws one line: each run's glyphs at their shaped positions, with justification as TJ adjustments.
  * Written as bytes into the page's content stream (`PdfkitDocument.content`) as it goes.
  */
-function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines, frame }: LineDrawing, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
-  const out = doc.content();
+function drawLine(drawing: LineDrawing, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
+  const out = drawing.doc.content();
   // Drawn in a frame at its baseline (see PageFrame): heights from here on are from the baseline.
-  moveFrame(out, frame, geometry.height - (item.y + item.line.ascent));
+  moveFrame(out, drawing.frame, drawing.geometry.height - (item.y + item.line.ascent));
+  // A line parted at its images opens marked content as it goes: always drawn anew.
+  if (parts) {
+    drawLineText(drawing, item, rtlPage, parts);
+    return;
+  }
+  const drawn = drawnLines.get(item.line);
+  if (drawn !== undefined && drawn.x === item.x && drawn.rtlPage === rtlPage && replays(drawing, drawn.steps)) {
+    out.append(drawn.bytes);
+    drawing.onLineDrawn?.(false);
+    return;
+  }
+  const start = out.size;
+  const steps: LineStep[] = [];
+  drawing.recorder.tape = steps;
+  try {
+    drawLineText(drawing, item, rtlPage);
+  } finally {
+    drawing.recorder.tape = undefined;
+  }
+  drawnLines.set(item.line, { x: item.x, rtlPage, steps, bytes: out.bytes().slice(start) });
+  drawing.onLineDrawn?.(true);
+}
+
+/**
+ * Replays a line's steps (see `DrawnLine`) in this document: each gives its code or name again (handing
+ * out the codes a first drawing here would, in the same order) and lists the line's fonts and forms on
+ * the page. Whether every result came out as recorded: then the line's bytes are those drawn before.
+ */
+function replays(drawing: LineDrawing, steps: readonly LineStep[]): boolean {
+  let faceId: FaceId | undefined;
+  let face: EmbeddedFace | undefined;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]!;
+    if (step.face !== faceId) {
+      faceId = step.face;
+      face = drawing.faceOf(faceId);
+    }
+    if (step.replay(face!, drawing) !== step.result) return false;
+  }
+  return true;
+}
+
+/** Draws a line's text (see `drawLine`), its frame moved already. */
+function drawLineText({ doc, faceOf, glyphForm, fill, outlines, recorder }: LineDrawing, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
+  const out = doc.content();
   let outlineX = 0;
   let outlineY = 0;
   const show = new TextShow(out);
@@ -1663,7 +1876,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines, frame }: L
     if (bridgeRtl && (index === 0 || parts.partOf(order[index - 1]!) !== part)) spaceAtPartEnd = order.slice(index + 1).some((run) => parts.partOf(run) !== part);
     const face = faceOf(placed.run.face);
     // Once per face and line: the page's font resources do not change between runs of one face.
-    if (face !== fontFace) face.embedding.useOnPage();
+    if (face !== fontFace) face.useOnPage();
     const scale = placed.size / placed.run.unitsPerEm;
     if (placed.color !== color) {
       out.line(fill(placed.color));
@@ -1675,7 +1888,7 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines, frame }: L
       // its faces took one name (see PIECE_NAME): its bidi.js reads each piece alone, and read whole, a line
       // a third right-to-left would be read right to left. Marked content ends a piece; poppler ignores it.
       if (lineHasRtl && fontFace !== undefined && face !== fontFace) out.line("/Span BMC EMC");
-      out.byte(SLASH).text(face.embedding.resourceName).byte(SPACE).number(placed.size).line(" Tf");
+      out.byte(SLASH).text(face.resourceName()).byte(SPACE).number(placed.size).line(" Tf");
       fontFace = face;
       fontSize = placed.size;
     }
@@ -1718,6 +1931,9 @@ function drawLine({ doc, geometry, faceOf, glyphForm, fill, outlines, frame }: L
         const atX = Math.round(x * 1000);
         const atY = Math.round(rise * 1000);
         const form = glyphForm(placed.run.face, glyph.id);
+        const formFace = placed.run.face;
+        const formGlyph = glyph.id;
+        recorder.tape?.push({ face: formFace, replay: (_, drawing) => drawing.glyphForm(formFace, formGlyph), result: form });
         outlines
           .text("1 0 0 1 ")
           .number((atX - outlineX) / 1000)

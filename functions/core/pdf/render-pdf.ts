@@ -30,6 +30,8 @@ export interface RenderPdfOptions {
   images?: TemplateAssets;
   /** false: pdfkit's plain objects and xref table, for comparing a repacked file with what it repacked. */
   objectStreams?: boolean;
+  /** Told of each line drawn: true when drawn anew, false when an earlier letter's bytes of it served (pdf-writer.ts `DrawnLine`); for tests. */
+  onLineDrawn?: (anew: boolean) => void;
 }
 
 /**
@@ -174,5 +176,6 @@ export async function renderPdf(filledTemplate: string, options: RenderPdfOption
     documentId,
     fonts: options.fonts,
     objectStreams: options.objectStreams !== false,
+    ...(options.onLineDrawn ? { onLineDrawn: options.onLineDrawn } : {}),
   });
 }
