@@ -6,6 +6,7 @@ import { createDownloadHttpHandler } from "../../functions/download/http";
 import { createShareApi } from "../../functions/share/create-share-api";
 import { createEmfMetrics } from "../../functions/share/share-observability";
 import { SHARE_ROUTES } from "../../functions/share/share-http";
+import { fixedKeyRing } from "../../functions/share/share-key-ring";
 import { loadPageCatalogs } from "../../functions/templates/page-catalogs";
 import { recordEvents, ringOf, storeDocument } from "../share/support";
 import { startHarness, type Harness } from "../storage/embedded-s3-harness";
@@ -47,7 +48,7 @@ describe("a wrong letter id at the download and share routes", () => {
       bucket: harness.s3.bucket,
       documentStore: harness.store(),
       makeDocument: noSuchLetter,
-      keyRing: ringOf("k1"),
+      keyRing: fixedKeyRing(ringOf("k1")),
       catalogs: await loadPageCatalogs(join(__dirname, "../../templates")),
       allowedLocales: SHIPPED_LOCALES,
       linkBaseUrl: "http://127.0.0.1:8080",
