@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { FaceId } from "../../functions/core/pdf/font-library";
+import type { RegistryFaceId } from "../../functions/core/pdf/font-library";
 import { assetPath, FONT_FILES, HARFBUZZ_SUBSET_WASM_FILE } from "../../functions/fonts/font-files";
 
 /** The hb-subset C functions the probe calls, as functions/fonts/web-fonts.ts calls them. */
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   console.log("| --- | --- | --- | --- |");
   await reading("start");
   let kept: HbSubset | undefined;
-  for (const face of values.faces.split(",") as FaceId[]) {
+  for (const face of values.faces.split(",") as RegistryFaceId[]) {
     const hb = values.instances === "fresh" ? newInstance() : (kept ??= newInstance());
     subset(hb, readFileSync(assetPath(FONT_FILES[face])), values.text);
     await reading(face);

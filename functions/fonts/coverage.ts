@@ -1,6 +1,7 @@
 import type { TextCoverage, UncoveredCharacter } from "../core/letter/letter-context";
 import type { FaceId, FontLibrary } from "../core/pdf/font-library";
 import { findUncoveredCharacters } from "../core/pdf/shaping";
+import { templateFontCovers } from "./load-font-library";
 
 /** A character a message may quote: one that prints as something (not a control, format or separator character). */
 const PRINTS = /^(?!\p{Default_Ignorable_Code_Point})[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
@@ -26,7 +27,7 @@ export function nameCharacter(codePoint: number): string {
 }
 
 /**
- * Which characters the shipped faces draw, for validating letter data before any render: the same
+ * Which characters the shipped faces (and the faces loaded templates bring) draw, for validating letter data before any render: the same
  * question the typesetter's font fallback asks (shaping.ts, `findUncoveredCharacters`), answered
  * from each face's character map (cmap). A face is read only when a character is not in the faces asked
  * before it (its script's own family first), so a Latin letter's check reads the Latin face and no
@@ -43,7 +44,12 @@ export function fontCoverage(fonts: FontLibrary): TextCoverage {
     uncovered(text: string): UncoveredCharacter[] {
       const unknown = [...new Set(Array.from(text, (char) => char.codePointAt(0) ?? 0))].filter((codePoint) => !covered.has(codePoint));
       if (unknown.length === 0) return [];
-      const missing = new Set(findUncoveredCharacters(fonts, String.fromCodePoint(...unknown), faceCovers).map((character) => character.codePoint));
+      // A character no shipped face has may be one a template's own face draws (a logo glyph of its private use area).
+      const missing = new Set(
+        findUncoveredCharacters(fonts, String.fromCodePoint(...unknown), faceCovers)
+          .map((character) => character.codePoint)
+          .filter((codePoint) => !templateFontCovers(codePoint)),
+      );
       for (const codePoint of unknown) if (!missing.has(codePoint)) covered.add(codePoint);
       if (missing.size === 0) return [];
       const found: UncoveredCharacter[] = [];

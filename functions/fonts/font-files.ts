@@ -1,5 +1,5 @@
 import { dirname, join } from "node:path";
-import { FACE_IDS, type FaceId, type FamilyId } from "../core/pdf/font-library";
+import { FACE_IDS, type RegistryFaceId, type RegistryFamilyId } from "../core/pdf/font-library";
 
 /** One file a render needs at run time: where it is in node_modules, and its flat name in a bundle. */
 export interface AssetFile {
@@ -18,7 +18,7 @@ function asset(anchor: string, path: string): AssetFile {
  * The npm package of each family: Google's Noto fonts as @expo-google-fonts publishes them, one
  * static TTF per weight and style, under `<weight><Style>/<Name>_<weight><Style>.ttf`.
  */
-const FAMILY_PACKAGES: Readonly<Record<FamilyId, { pkg: string; name: string }>> = {
+const FAMILY_PACKAGES: Readonly<Record<RegistryFamilyId, { pkg: string; name: string }>> = {
   serif: { pkg: "noto-serif", name: "NotoSerif" },
   sans: { pkg: "noto-sans", name: "NotoSans" },
   naskh: { pkg: "noto-naskh-arabic", name: "NotoNaskhArabic" },
@@ -50,15 +50,15 @@ const FAMILY_PACKAGES: Readonly<Record<FamilyId, { pkg: string; name: string }>>
 
 const STYLE_FOLDERS = { regular: "400Regular", bold: "700Bold", italic: "400Regular_Italic", "bold-italic": "700Bold_Italic" } as const;
 
-function fontFile(face: FaceId): AssetFile {
+function fontFile(face: RegistryFaceId): AssetFile {
   const split = face.indexOf("-");
-  const { pkg, name } = FAMILY_PACKAGES[face.slice(0, split) as FamilyId];
+  const { pkg, name } = FAMILY_PACKAGES[face.slice(0, split) as RegistryFamilyId];
   const folder = STYLE_FOLDERS[face.slice(split + 1) as keyof typeof STYLE_FOLDERS];
   return asset(`@expo-google-fonts/${pkg}/package.json`, `${folder}/${name}_${folder}.ttf`);
 }
 
 /** The TTF file of every face. A Lambda bundle copies these (flat, by `fileName`) into its font directory. */
-export const FONT_FILES: Readonly<Record<FaceId, AssetFile>> = Object.fromEntries(FACE_IDS.map((face) => [face, fontFile(face)])) as Record<FaceId, AssetFile>;
+export const FONT_FILES: Readonly<Record<RegistryFaceId, AssetFile>> = Object.fromEntries(FACE_IDS.map((face) => [face, fontFile(face)])) as Record<RegistryFaceId, AssetFile>;
 
 /** The sRGB profile of the PDF/A output intent; pdfkit ships it but would read it relative to its own module. */
 export const ICC_PROFILE_FILE: AssetFile = asset("pdfkit", "data/sRGB_IEC61966_2_1.icc");

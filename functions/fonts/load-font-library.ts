@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import fontkit = require("fontkit");
 import { LetterpressError } from "../core/errors";
 import { TypesetterCaches } from "../core/pdf/cache";
-import type { FaceId, FontLibrary, GlyphShaper } from "../core/pdf/font-library";
+import { type FaceId, type FontLibrary, type GlyphShaper, isTemplateFont, templateFaceParts } from "../core/pdf/font-library";
 import { assetPath, FONT_FILES, HARFBUZZ_WASM_FILE, ICC_PROFILE_FILE } from "./font-files";
 import { type HarfBuzz, instantiateHarfBuzz } from "./harfbuzz";
 
@@ -14,6 +14,11 @@ const parsedFonts = new Map<string, fontkit.Font>();
 const shapers = new Map<string, GlyphShaper>();
 const harfBuzzes = new Map<string, HarfBuzz>();
 const iccProfiles = new Map<string, Uint8Array>();
+/**
+ * The font files templates bring, by content hash (`registerTemplateFont`): read once when a
+ * template folder is loaded, so a face is found by its id alone wherever the template is rendered.
+ */
+const templateFontFiles = new Map<string, Buffer>();
 /** Bumped by `releaseFontFaces`: a library whose faces are of an older generation lets them go. */
 let faceGeneration = 0;
 
@@ -29,6 +34,47 @@ export function releaseFontFaces(): void {
   fileBytes.clear();
   parsedFonts.clear();
   faceGeneration += 1;
+}
+
+/**
+ * Makes a template's font file known to every font library of the process under its content hash
+ * (the hash of `templateFamilyId`): the template loader (functions/templates/template-fonts.ts)
+ * registers each face it has read and checked. The same bytes registered twice are kept once.
+ */
+export function registerTemplateFont(hash: string, bytes: Buffer): void {
+  if (!templateFontFiles.has(hash)) templateFontFiles.set(hash, bytes);
+}
+
+/** The file of a template face, by its id (`@<style>.<hash>:<family>`); an error when no template loaded it. */
+export function templateFontBytes(face: `@${string}`): Buffer {
+  const { hash, family } = templateFaceParts(face);
+  const bytes = templateFontFiles.get(hash);
+  if (!bytes) throw new LetterpressError("CONFIG_ERROR", `the font file of the template family "${family}" (content hash ${hash}) was not loaded with its template`);
+  return bytes;
+}
+
+/** The key a template face's parsed font and shaper are kept under beside the registry's paths. */
+function templateFontKey(hash: string): string {
+  return `template font ${hash}`;
+}
+
+/**
+ * Whether a face some loaded template brings has a glyph for the code point (its cmap, as fontkit
+ * reads it): validation counts such a character as drawn, as the template that brings the face draws it.
+ */
+export function templateFontCovers(codePoint: number): boolean {
+  for (const [hash, bytes] of templateFontFiles) {
+    const key = templateFontKey(hash);
+    let font = parsedFonts.get(key);
+    if (!font) {
+      const parsed = fontkit.create(bytes);
+      // The template loader accepts single faces only.
+      if (!("layout" in parsed)) continue;
+      parsedFonts.set(key, (font = parsed));
+    }
+    if (font.hasGlyphForCodePoint(codePoint)) return true;
+  }
+  return false;
 }
 
 // assetPath lives with the file list, which infra reads without loading fontkit.
@@ -86,9 +132,12 @@ export function loadFontLibrary(fontDir?: string): FontLibrary {
   const paths = new Map<FaceId, string>();
   const pathOf = (id: FaceId): string => {
     let path = paths.get(id);
-    if (!path) paths.set(id, (path = assetPath(FONT_FILES[id], fontDir)));
+    // A template's face is kept by content hash: its "path" is a key of its own.
+    if (!path) paths.set(id, (path = isTemplateFont(id) ? templateFontKey(templateFaceParts(id).hash) : assetPath(FONT_FILES[id], fontDir)));
     return path;
   };
+  // A template face's bytes are the registered file's (never read from a path).
+  const bytesOf = (id: FaceId, path: string): Buffer => (isTemplateFont(id) ? templateFontBytes(id) : readAsset(path));
   let profile: Uint8Array | undefined;
   let harfBuzz: HarfBuzz | undefined;
   let generation = faceGeneration;
@@ -105,7 +154,7 @@ export function loadFontLibrary(fontDir?: string): FontLibrary {
       const path = pathOf(id);
       font = parsedFonts.get(path);
       if (!font) {
-        const parsed = fontkit.create(readAsset(path));
+        const parsed = fontkit.create(bytesOf(id, path));
         if (!("layout" in parsed)) throw new LetterpressError("CONFIG_ERROR", `${path} is a font collection, not a font`);
         font = parsed;
         parsedFonts.set(path, font);
@@ -120,7 +169,7 @@ export function loadFontLibrary(fontDir?: string): FontLibrary {
       shaper = shapers.get(path);
       if (!shaper) {
         harfBuzz ??= harfBuzzAt(assetPath(HARFBUZZ_WASM_FILE, fontDir));
-        shaper = harfBuzz.shaper(readAsset(path));
+        shaper = harfBuzz.shaper(bytesOf(id, path));
         shapers.set(path, shaper);
       }
       faceShapers.set(id, shaper);

@@ -1,8 +1,8 @@
 import { LetterpressError } from "../core/errors";
 import type { WebFontSource } from "../core/html/web-fonts";
-import type { FaceId, FontLibrary } from "../core/pdf/font-library";
+import { type FaceId, type FontLibrary, isTemplateFont } from "../core/pdf/font-library";
 import { assetPath, FONT_FILES, HARFBUZZ_SUBSET_WASM_FILE } from "./font-files";
-import { fontFileBytes } from "./load-font-library";
+import { fontFileBytes, templateFontBytes } from "./load-font-library";
 import { encodeWoff2 } from "./woff2";
 
 /**
@@ -127,9 +127,10 @@ export function createWebFonts(fonts: FontLibrary, fontDir?: string, maxBytes = 
     }
   };
   const makeSubset = async (face: FaceId, characters: string): Promise<Uint8Array> => {
-    const fontPath = assetPath(FONT_FILES[face], fontDir);
+    const fontPath = isTemplateFont(face) ? `the template face ${face}` : assetPath(FONT_FILES[face], fontDir);
     const hb = hbSubsetAt(assetPath(HARFBUZZ_SUBSET_WASM_FILE, fontDir));
-    return encodeWoff2(subsetTrueType(hb, fontFileBytes(fontPath), characters, fontPath), fontPath);
+    const font = isTemplateFont(face) ? templateFontBytes(face) : fontFileBytes(fontPath);
+    return encodeWoff2(subsetTrueType(hb, font, characters, fontPath), fontPath);
   };
   // One cache for both kinds of bytes: a subset by its face and characters, a usage's rules by "rules" and its key.
   const remembered = (key: string, make: () => Promise<Uint8Array>): Promise<Uint8Array> => {

@@ -5,6 +5,7 @@ import { type LocaleId, parseLocaleId } from "../core/locales";
 import type { TemplateSet } from "../core/template/template-engine";
 import { catalogFileNameProblem, readCatalogFolder, readNamed, readText, unreadable } from "./catalog-folder";
 import { loadTemplateAssets } from "./template-assets";
+import { loadTemplateFonts } from "./template-fonts";
 
 export { parseCatalogFile } from "./catalog-folder";
 export { loadPageCatalogs, PAGE_MESSAGES_FOLDER } from "./page-catalogs";
@@ -43,7 +44,7 @@ export interface LoadedTemplateSet extends TemplateSet {
 
 /**
  * Reads one template folder, templates/<name>/: its main templates (*.hbs), its partials, its
- * stylesheet (print.css) and its message catalogs, with letterpress's user-agent stylesheet
+ * stylesheet (print.css) with the font files its `@font-face` rules name (template-fonts.ts), and its message catalogs, with letterpress's user-agent stylesheet
  * (templates/ua.css) read before it. The languages are the catalogs present: `messages/<BCP 47 tag>.json`.
  */
 export async function loadTemplateSet(templatesDir: string, name: string): Promise<LoadedTemplateSet> {
@@ -71,6 +72,9 @@ export async function loadTemplateSet(templatesDir: string, name: string): Promi
   const templates = await orNothing(readNamed(folder, ".hbs"), {});
   // The two templates the code fills: said when the folder is read, not when the first page is made.
   for (const required of ["letter", "page"]) if (!(required in templates)) problems.push(unreadable(join(folder, `${required}.hbs`), { code: "ENOENT" }).message);
+  // The template's own faces (@font-face): read, checked and registered with the font library; their URLs carry each file's content hash.
+  const fonts = await loadTemplateFonts(folder, await orNothing(readText(join(folder, "print.css")), ""), `${label}/print.css`);
+  problems.push(...fonts.problems);
   const set: LoadedTemplateSet = {
     name,
     folder: label,
@@ -79,7 +83,7 @@ export async function loadTemplateSet(templatesDir: string, name: string): Promi
     catalogs,
     localeOverrides,
     catalogLayouts: layouts,
-    stylesheet: await orNothing(readText(join(folder, "print.css")), ""),
+    stylesheet: fonts.stylesheet,
     userAgentStylesheet: await orNothing(readText(join(templatesDir, USER_AGENT_STYLESHEET)), ""),
     assets: await orNothing(loadTemplateAssets(folder), undefined),
     ...(skipped.length > 0 ? { skippedFiles: skipped.map((file) => file.warning) } : {}),

@@ -1,6 +1,6 @@
 import * as fontkit from "fontkit";
 import { readFileSync } from "node:fs";
-import type { FaceId } from "../../functions/core/pdf/font-library";
+import type { RegistryFaceId } from "../../functions/core/pdf/font-library";
 import { assetPath, FONT_FILES } from "../../functions/fonts/font-files";
 import { loadFontLibrary } from "../../functions/fonts/load-font-library";
 import { createWebFonts } from "../../functions/fonts/web-fonts";
@@ -8,26 +8,29 @@ import { encodeWoff2 } from "../../functions/fonts/woff2";
 import { sfntTables } from "../support/font-faces";
 
 describe("the WOFF2 encoder", () => {
-  it.each(["serif-regular", "naskh-bold", "thai-regular"] as FaceId[])("keeps every glyph, outline, advance and character of %s, as fontkit's WOFF2 reader decodes it", (face) => {
-    const font = readFileSync(assetPath(FONT_FILES[face]));
-    const woff2 = Buffer.from(encodeWoff2(font, face));
-    expect(woff2.toString("latin1", 0, 4)).toBe("wOF2");
-    // The header's length is the file's, a multiple of four; its sfnt size is what a decoder allocates.
-    expect(woff2.readUInt32BE(8)).toBe(woff2.length);
-    expect(woff2.length % 4).toBe(0);
-    const tables = sfntTables(font);
-    expect(woff2.readUInt32BE(16)).toBe(12 + 16 * tables.size + [...tables.values()].reduce((sum, table) => sum + ((table.length + 3) & ~3), 0));
-    const decoded = fontkit.create(woff2) as fontkit.Font & { _getTable(tag: string): unknown; _decompressed?: unknown };
-    const original = fontkit.create(font) as fontkit.Font;
-    expect(decoded.numGlyphs).toBe(original.numGlyphs);
-    expect([...decoded.characterSet].sort()).toEqual([...original.characterSet].sort());
-    // Every glyph's outline and advance, as the tables' bytes give them.
-    for (let id = 0; id < original.numGlyphs; id += 7) {
-      expect(decoded.getGlyph(id).path.toSVG()).toBe(original.getGlyph(id).path.toSVG());
-      expect(decoded.getGlyph(id).advanceWidth).toBe(original.getGlyph(id).advanceWidth);
-    }
-    expect(woff2.length).toBeLessThan(font.length);
-  });
+  it.each(["serif-regular", "naskh-bold", "thai-regular"] as RegistryFaceId[])(
+    "keeps every glyph, outline, advance and character of %s, as fontkit's WOFF2 reader decodes it",
+    (face) => {
+      const font = readFileSync(assetPath(FONT_FILES[face]));
+      const woff2 = Buffer.from(encodeWoff2(font, face));
+      expect(woff2.toString("latin1", 0, 4)).toBe("wOF2");
+      // The header's length is the file's, a multiple of four; its sfnt size is what a decoder allocates.
+      expect(woff2.readUInt32BE(8)).toBe(woff2.length);
+      expect(woff2.length % 4).toBe(0);
+      const tables = sfntTables(font);
+      expect(woff2.readUInt32BE(16)).toBe(12 + 16 * tables.size + [...tables.values()].reduce((sum, table) => sum + ((table.length + 3) & ~3), 0));
+      const decoded = fontkit.create(woff2) as fontkit.Font & { _getTable(tag: string): unknown; _decompressed?: unknown };
+      const original = fontkit.create(font) as fontkit.Font;
+      expect(decoded.numGlyphs).toBe(original.numGlyphs);
+      expect([...decoded.characterSet].sort()).toEqual([...original.characterSet].sort());
+      // Every glyph's outline and advance, as the tables' bytes give them.
+      for (let id = 0; id < original.numGlyphs; id += 7) {
+        expect(decoded.getGlyph(id).path.toSVG()).toBe(original.getGlyph(id).path.toSVG());
+        expect(decoded.getGlyph(id).advanceWidth).toBe(original.getGlyph(id).advanceWidth);
+      }
+      expect(woff2.length).toBeLessThan(font.length);
+    },
+  );
 
   it("refuses bytes that are not a font, naming them", () => {
     expect(() => encodeWoff2(new Uint8Array(8), "scratch.ttf")).toThrow(/scratch\.ttf: not a font/);

@@ -1,11 +1,11 @@
 import { basename } from "node:path";
-import type { FaceId } from "../../functions/core/pdf/font-library";
+import type { RegistryFaceId } from "../../functions/core/pdf/font-library";
 import { FONT_FILES } from "../../functions/fonts/font-files";
 
 /** The face files (by flat file name) of the font families given (the part of a face id before its "-"). */
 export function facesOf(...families: string[]): Set<string> {
   return new Set(
-    (Object.entries(FONT_FILES) as [FaceId, (typeof FONT_FILES)[FaceId]][])
+    (Object.entries(FONT_FILES) as [RegistryFaceId, (typeof FONT_FILES)[RegistryFaceId]][])
       .filter(([face]) => families.includes(face.slice(0, face.indexOf("-"))))
       .map(([, file]) => file.fileName),
   );

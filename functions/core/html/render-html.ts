@@ -6,7 +6,7 @@ import { counterStyleOf } from "../style/counter-styles";
 import { documentStylesheets, type Paper, stylesheetsAsHtmlCss } from "../style/document-stylesheets";
 import type { StylesheetSource } from "../style/stylesheet";
 import { marginBoxCuts } from "./margin-boxes";
-import { FACE_IDS, type FaceId, type FontLibrary } from "../pdf/font-library";
+import { type FaceId, type FontLibrary, facesInOrder } from "../pdf/font-library";
 import { cacheKind, LruCache } from "../pdf/cache";
 import {
   type FontUsage,
@@ -327,7 +327,7 @@ function sortedHolds(whole: string, part: string): boolean {
 /** Each face's characters in any of the usages, faces in registry order and characters in code point order (as `UsageCollector.result`). */
 function unionOfUsages(usages: readonly FontUsage[]): FontUsage {
   const union = new Map<FaceId, string>();
-  for (const face of FACE_IDS) {
+  for (const face of facesInOrder(usages.flatMap((usage) => [...usage.keys()]))) {
     const texts = usages.map((usage) => usage.get(face)).filter((text): text is string => text !== undefined);
     if (texts.length === 0) continue;
     if (texts.every((text) => text === texts[0])) {

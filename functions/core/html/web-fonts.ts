@@ -1,4 +1,16 @@
-import { FACE_IDS, FAMILIES, FAMILY_IDS, type FaceId, type FamilyId, type FontLibrary, faceOf, type TextStyle } from "../pdf/font-library";
+import {
+  FAMILIES,
+  FAMILY_IDS,
+  type FaceId,
+  type FamilyId,
+  type FontLibrary,
+  faceOf,
+  facesInOrder,
+  isTemplateFont,
+  type RegistryFamilyId,
+  type TextStyle,
+  templateFaceParts,
+} from "../pdf/font-library";
 import { cjkFamiliesOfStack, familyOfStack, markerText } from "../pdf/layout";
 import { type Box, BoxBuilder, type Inline, inlineText, type ParsedLetter, parseLetter, type TextNode } from "../pdf/letter-tree";
 import { assignFamilies, hanFamilyOf } from "../pdf/shaping";
@@ -172,7 +184,7 @@ export class UsageCollector {
     const base = this.result();
     if (brought.size === 0) return base;
     const usage = new Map<FaceId, string>();
-    for (const face of FACE_IDS) {
+    for (const face of facesInOrder([...base.keys(), ...brought.keys()])) {
       const characters = base.get(face);
       const extra = brought.get(face);
       if (!extra) {
@@ -188,8 +200,8 @@ export class UsageCollector {
 
   private collect(): FontUsage {
     const usage = new Map<FaceId, string>();
-    // Registry order, code point order: the same document always gives the same rules and bytes.
-    for (const face of FACE_IDS) {
+    // Registry order (then template faces), code point order: the same document always gives the same rules and bytes.
+    for (const face of facesInOrder(this.used.keys())) {
       const characters = this.used.get(face);
       if (characters) usage.set(face, String.fromCodePoint(...[...characters].sort((a, b) => a - b)));
     }
@@ -345,10 +357,12 @@ function collectUsage(fonts: FontLibrary, { styled, boxes: root, lang = "" }: St
 
 function faceDescriptors(face: FaceId): { family: string; weight: string; style: string } {
   const split = face.indexOf("-");
-  const family = face.slice(0, split) as FamilyId;
-  const variant = face.slice(split + 1);
+  // A template's face: under its family's name as the template's stylesheet names it.
+  const { family, variant } = isTemplateFont(face)
+    ? { family: templateFaceParts(face).family, variant: templateFaceParts(face).style }
+    : { family: FAMILIES[face.slice(0, split) as RegistryFamilyId].name, variant: face.slice(split + 1) };
   return {
-    family: FAMILIES[family].name,
+    family,
     // The PDF sets a weight of 600 or more in the bold face: the ranges make the browser choose alike.
     weight: variant.startsWith("bold") ? "600 1000" : "1 599",
     style: variant.endsWith("italic") ? "italic" : "normal",

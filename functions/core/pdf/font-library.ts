@@ -48,17 +48,72 @@ interface FamilySpec {
   cjk?: boolean;
 }
 
-type FaceStyle = "regular" | "bold" | "italic" | "bold-italic";
+export type FaceStyle = "regular" | "bold" | "italic" | "bold-italic";
 
-/** The face family a script's text is set in. */
-export type FamilyId = keyof typeof FAMILIES;
+/** A family of the registry above. */
+export type RegistryFamilyId = keyof typeof FAMILIES;
 
-/** One TTF file: a family in one style. */
-export type FaceId = { [F in FamilyId]: `${F}-${(typeof FAMILIES)[F]["styles"][number]}` }[FamilyId];
+/**
+ * A family a template brings (`@font-face` in its print.css, files in its folder): `@` then the
+ * content hash of the face each of the four styles the typesetter sets is drawn in (regular, bold,
+ * italic, bold italic, as CSS Fonts 4 font matching chose them among the declared faces), then `:`
+ * and the family's name as the stylesheet names it, lowercase (`templateFamilyId`).
+ */
+export type TemplateFamilyId = `@${string}`;
 
-export const FAMILY_IDS = Object.keys(FAMILIES) as FamilyId[];
+/** The face family a script's text is set in: a registry family, or a template's own. */
+export type FamilyId = RegistryFamilyId | TemplateFamilyId;
 
-export const FACE_IDS: readonly FaceId[] = FAMILY_IDS.flatMap((family) => FAMILIES[family].styles.map((style) => `${family}-${style}` as FaceId));
+/** One TTF file of the registry: a family in one style. */
+export type RegistryFaceId = { [F in RegistryFamilyId]: `${F}-${(typeof FAMILIES)[F]["styles"][number]}` }[RegistryFamilyId];
+
+/** One font file: a registry face, or a template's face (`@<style>.<content hash>:<family name>`, see `faceOf`). */
+export type FaceId = RegistryFaceId | `@${string}`;
+
+export const FAMILY_IDS = Object.keys(FAMILIES) as RegistryFamilyId[];
+
+export const FACE_IDS: readonly RegistryFaceId[] = FAMILY_IDS.flatMap((family) => FAMILIES[family].styles.map((style) => `${family}-${style}` as RegistryFaceId));
+
+/**
+ * Faces in the one order documents list them in (the HTML edition's rules, font usages): the
+ * registry's in registry order, then templates' by id. Each face once.
+ */
+export function facesInOrder(faces: Iterable<FaceId>): FaceId[] {
+  const given = new Set(faces);
+  const own = [...given].filter(isTemplateFont).sort();
+  return [...FACE_IDS.filter((face) => given.has(face)), ...own];
+}
+
+/** The four styles the typesetter sets, in the order a template family id lists its faces. */
+const TEMPLATE_STYLES = ["regular", "bold", "italic", "bold-italic"] as const satisfies readonly FaceStyle[];
+
+/** Whether a family or face is a template's own (not the registry's). */
+export function isTemplateFont(id: FamilyId | FaceId): id is `@${string}` {
+  return id.startsWith("@");
+}
+
+/**
+ * The id of a template family: its name (any case) and the content hash of the face each style is
+ * set in, in the order regular, bold, italic, bold italic (hex digits).
+ */
+export function templateFamilyId(name: string, faceHashes: readonly [string, string, string, string]): TemplateFamilyId {
+  return `@${faceHashes.join(",")}:${name.toLowerCase()}`;
+}
+
+/** A template face's parts: its content hash, the style it stands for in the HTML edition's `@font-face`, and its family's name. */
+export function templateFaceParts(face: `@${string}`): { hash: string; style: FaceStyle; family: string } {
+  const colon = face.indexOf(":");
+  const dot = face.indexOf(".");
+  return { style: face.slice(1, dot) as FaceStyle, hash: face.slice(dot + 1, colon), family: face.slice(colon + 1) };
+}
+
+/** A template family's face for a style: the first style set in the same file names it, so one file is one face. */
+function templateFaceOf(family: TemplateFamilyId, wanted: FaceStyle): FaceId {
+  const colon = family.indexOf(":");
+  const hashes = family.slice(1, colon).split(",");
+  const hash = hashes[TEMPLATE_STYLES.indexOf(wanted as (typeof TEMPLATE_STYLES)[number])]!;
+  return `@${TEMPLATE_STYLES[hashes.indexOf(hash)]}.${hash}:${family.slice(colon + 1)}`;
+}
 
 /** Glyphs of one shaping call, in visual order; clusters are UTF-16 offsets into the shaped text. */
 export interface ShapingResult {
@@ -102,7 +157,7 @@ export interface TextStyle {
 }
 
 /** The family whose row lists a document script (ISO 15924), or the serif family for a script no row lists. */
-export function primaryFamilyOf(script: string): FamilyId {
+export function primaryFamilyOf(script: string): RegistryFamilyId {
   return FAMILY_IDS.find((family) => (FAMILIES[family].scripts as readonly string[]).includes(script)) ?? "serif";
 }
 
@@ -111,9 +166,15 @@ export const PRIMARY_FAMILY: Readonly<Record<Script, FamilyId>> = new Proxy({} a
   get: (_target, script) => (typeof script === "string" ? primaryFamilyOf(script) : undefined),
 });
 
-/** Families without italics set emphasis upright (Arabic, Chinese and Korean have no italic tradition). */
+/**
+ * Families without italics set emphasis upright (Arabic, Chinese and Korean have no italic tradition);
+ * a template family sets each style in the face font matching chose for it (`templateFamilyId`).
+ */
+export function faceOf(family: RegistryFamilyId, style: TextStyle): RegistryFaceId;
+export function faceOf(family: FamilyId, style: TextStyle): FaceId;
 export function faceOf(family: FamilyId, style: TextStyle): FaceId {
   const wanted: FaceStyle = style.bold && style.italic ? "bold-italic" : style.bold ? "bold" : style.italic ? "italic" : "regular";
+  if (isTemplateFont(family)) return templateFaceOf(family, wanted);
   return FACE_OF[family][wanted];
 }
 
@@ -124,12 +185,12 @@ export function faceOf(family: FamilyId, style: TextStyle): FaceId {
 const FACE_OF = Object.fromEntries(
   FAMILY_IDS.map((family) => {
     const styles = FAMILIES[family].styles as readonly FaceStyle[];
-    const faceFor = (wanted: FaceStyle, bold: boolean): FaceId => `${family}-${styles.includes(wanted) ? wanted : bold && styles.includes("bold") ? "bold" : "regular"}` as FaceId;
+    const faceFor = (wanted: FaceStyle, bold: boolean): RegistryFaceId => `${family}-${styles.includes(wanted) ? wanted : bold && styles.includes("bold") ? "bold" : "regular"}` as RegistryFaceId;
     return [family, { regular: faceFor("regular", false), italic: faceFor("italic", false), bold: faceFor("bold", true), "bold-italic": faceFor("bold-italic", true) }];
   }),
-) as Record<FamilyId, Record<FaceStyle, FaceId>>;
+) as Record<RegistryFamilyId, Record<FaceStyle, RegistryFaceId>>;
 
 /** Whether a family sets Latin itself, or hands it to the sans family (CJK documents). */
 export function isCjkFamily(family: FamilyId): boolean {
-  return "cjk" in FAMILIES[family];
+  return !isTemplateFont(family) && "cjk" in FAMILIES[family];
 }

@@ -105,11 +105,21 @@ function initialOf(property: string): Token[] {
 /**
  * Computes an element's (or a page's, or a margin box's) style from its specified values and its
  * parent's computed style: em against the parent's font size for font-size itself and against
- * the element's own for everything else, rem against the root's.
+ * the element's own for everything else, rem against the root's. `families`: the template's own
+ * font families by lowercase name (font-faces.ts `templateFamilies`).
  */
-export function computeStyle(specified: ReadonlyMap<string, Specified>, parent: ComputedStyle | null, rootFontSize: number | null): ComputedStyle {
+export function computeStyle(
+  specified: ReadonlyMap<string, Specified>,
+  parent: ComputedStyle | null,
+  rootFontSize: number | null,
+  families?: ReadonlyMap<string, string>,
+): ComputedStyle {
   const style = {} as Record<string, unknown>;
-  const context: ComputeContext = { font: { em: parent?.fontSize ?? 12, rem: rootFontSize ?? parent?.fontSize ?? 12 }, color: parent?.color ?? "#000000" };
+  const context: ComputeContext = {
+    font: { em: parent?.fontSize ?? 12, rem: rootFontSize ?? parent?.fontSize ?? 12 },
+    color: parent?.color ?? "#000000",
+    ...(families ? { families } : {}),
+  };
   for (const property of LONGHANDS) {
     const definition = PROPERTIES[property]!;
     const given = specified.get(property);

@@ -1,6 +1,6 @@
 // css-tree's parser without its lexer (see css-tree-parts.ts).
 import * as csstree from "./css-tree-parts";
-import { FAMILIES, FAMILY_IDS, type FamilyId } from "../pdf/font-library";
+import { FAMILIES, FAMILY_IDS, type FamilyId, type TemplateFamilyId } from "../pdf/font-library";
 import { ColorError, PROPERTIES } from "./properties";
 import { checkDeclaration, type Declaration, type ParsedStylesheets, pageSizeOf } from "./stylesheet";
 import { hasVariables, parseValue, substituteVariables, ValueError } from "./values";
@@ -28,12 +28,19 @@ export const FAMILY_NAMES: Readonly<Record<string, FamilyId>> = {
 const familyOfWrittenName = new Map<string, FamilyId | null>();
 const WRITTEN_NAMES_LIMIT = 1024;
 
-/** The family a `font-family` name stands for in the registry; undefined when no registry entry provides it. */
+/** A template family's id (font-library.ts `templateFamilyId`): four content hashes and the family's name. */
+const TEMPLATE_FAMILY_ID = /^@[0-9a-f]+(?:,[0-9a-f]+){3}:/;
+
+/**
+ * The family a `font-family` name stands for in the registry, or the template family a computed
+ * name is the id of; undefined when neither provides it.
+ */
 export function registryFamilyOf(name: string): FamilyId | undefined {
   let family = familyOfWrittenName.get(name);
   if (family === undefined) {
     const key = name.toLowerCase();
-    family = Object.hasOwn(FAMILY_NAMES, key) ? (FAMILY_NAMES[key] as FamilyId) : null;
+    // A template's own family, as its name computes (font-faces.ts `templateFamilies`): its id.
+    family = TEMPLATE_FAMILY_ID.test(name) ? (name as TemplateFamilyId) : Object.hasOwn(FAMILY_NAMES, key) ? (FAMILY_NAMES[key] as FamilyId) : null;
     if (familyOfWrittenName.size >= WRITTEN_NAMES_LIMIT) familyOfWrittenName.clear();
     familyOfWrittenName.set(name, family);
   }
@@ -237,6 +244,9 @@ export function checkFontFamilies(sheets: ParsedStylesheets): FontFamilyReport {
     if (!seen.has(line)) list.push(line);
     seen.add(line);
   };
+  // The template's own families (@font-face) are known by name as the registry's are.
+  const declared = new Set((sheets.fontFaces ?? []).map((face) => face.family.toLowerCase()));
+  const known = (name: string) => registryFamilyOf(name) !== undefined || declared.has(name.toLowerCase());
   for (const declaration of fontFamilyDeclarations(sheets)) {
     for (const { text, via } of readingsOf(declaration.text, settings)) {
       let names: string[] | null;
@@ -249,7 +259,7 @@ export function checkFontFamilies(sheets: ParsedStylesheets): FontFamilyReport {
       }
       if (names === null) continue;
       const through = via.length > 0 ? ` (through ${via.join("; ")})` : "";
-      const missing = names.filter((name) => registryFamilyOf(name) === undefined);
+      const missing = names.filter((name) => !known(name));
       if (missing.length === 0) continue;
       const quoted = missing.map((name) => `"${name}"`).join(", ");
       if (missing.length === names.length) {
@@ -258,7 +268,7 @@ export function checkFontFamilies(sheets: ParsedStylesheets): FontFamilyReport {
           `${declaration.where}: ${missing.length === 1 ? `the family ${quoted} is not` : `none of the families ${quoted} is`} in the font registry${through}; expected one of ${knownNames()}`,
         );
       } else {
-        const used = names.find((name) => registryFamilyOf(name) !== undefined)!;
+        const used = names.find(known)!;
         say(
           report.warnings,
           `${declaration.where}: ${quoted} ${missing.length === 1 ? "is" : "are"} not in the font registry${through}; the PDF sets the text in the list's first family that is${via.length === 0 ? ` ("${used}")` : ""}, as does the HTML page wherever the reader has no font of ${missing.length === 1 ? "that name" : "those names"} installed (the registry has ${knownNames()})`,

@@ -127,6 +127,8 @@ export const FONT_SIZE_STEP = 1.2;
 export interface ComputeContext {
   font: FontContext;
   color: Color;
+  /** The template's own families (`@font-face`) by lowercase name, as font library ids (font-faces.ts `templateFamilies`). */
+  families?: ReadonlyMap<string, string>;
 }
 
 interface PropertyDefinition<K extends StyleKey> {
@@ -333,7 +335,7 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
     inherited: true,
     initial: "serif",
     values: "a list of family names (the font registry's, with per-script fallback)",
-    compute: (tokens) => {
+    compute: (tokens, context) => {
       const names: string[] = [];
       let current: string[] = [];
       for (const token of [...tokens, { type: "operator", value: "," } as Token]) {
@@ -345,7 +347,9 @@ export const PROPERTIES: Readonly<Record<string, PropertyDefinition<StyleKey>>> 
         else if (token.type === "ident") current.push(token.name);
         else throw new ValueError("expected family names separated by commas");
       }
-      return names;
+      // A family the template declares is named by its faces (its id), so the PDF finds them by the name alone.
+      const families = context.families;
+      return families ? names.map((name) => families.get(name.toLowerCase()) ?? name) : names;
     },
   },
   "font-size": {

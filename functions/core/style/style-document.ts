@@ -2,6 +2,7 @@ import type { DefaultTreeAdapterTypes } from "parse5";
 import { type Cascaded, cascadeOrder, computeStyle, type CustomProperties, customPropertiesOf, specifiedValues } from "./cascade";
 import type { Element } from "./dom-adapter";
 import { presentationalHints } from "./presentational-hints";
+import { templateFamilies } from "./font-faces";
 import type { ComputedStyle, ContentPart } from "./properties";
 import type { Direction } from "./shorthands";
 import { type Declaration, MARGIN_BOXES, type MarginBoxName, PAGE_SIZES, type ParsedStylesheets, pageAreaProblem, pageSizeOf, StyleError } from "./stylesheet";
@@ -107,6 +108,8 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
   const elements = new Map<Element, StyledElement>();
   const dirs = new Map<Element, Direction>();
   let rootFontSize: number | null = null;
+  // The template's @font-face families: their names compute to the font library's ids for their faces.
+  const families = templateFamilies(sheets.fontFaces);
   let sheetStyles = styleCache.get(sheets);
   if (!sheetStyles || sheetStyles.elements.size > STYLE_CACHE_LIMIT) {
     // Ids restart with a new map: the page styles keyed by them go with it.
@@ -130,7 +133,7 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
       }
       const ordered = cascadeOrder(matched);
       const custom = customPropertiesOf(ordered, parent ? parent.custom : new Map());
-      const style = computeStyle(specifiedValues(ordered, custom, dir), parent ? parent.style : null, parent ? rootFontSize : null);
+      const style = computeStyle(specifiedValues(ordered, custom, dir), parent ? parent.style : null, parent ? rootFontSize : null, families);
       styled = { id: cache.size, style, custom };
       cache.set(signature, styled);
     }
@@ -157,7 +160,7 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
     const sizeDeclaration = lastSize && lastSize.declaration.text.trim().toLowerCase() === "auto" ? sizes.filter((entry) => entry.origin === "user").at(-1) : lastSize;
     const context = cascadeOrder(ordered.filter((entry) => entry.declaration.property !== "size"));
     const specified = specifiedValues(context, rootCustom, "ltr");
-    const style = computeStyle(specified, rootStyle, rootFontSize);
+    const style = computeStyle(specified, rootStyle, rootFontSize, families);
     const font = { em: style.fontSize, rem: rootFontSize ?? style.fontSize };
     // A size through var() reads the root's custom properties, as the page's other values do (it was read as none: A4).
     const sizeTokens = (declaration: Declaration): readonly Token[] => {
@@ -188,7 +191,7 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
         (rule.marginBoxes[name] ?? []).map((declaration) => ({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order })),
       );
       if (declared.length === 0) continue;
-      const boxStyle = computeStyle(specifiedValues(cascadeOrder(declared), rootCustom, "ltr"), style, rootFontSize);
+      const boxStyle = computeStyle(specifiedValues(cascadeOrder(declared), rootCustom, "ltr"), style, rootFontSize, families);
       // A margin box is drawn only when its content is not none.
       if (boxStyle.content && boxStyle.content.length > 0) boxes[name] = { style: boxStyle, content: boxStyle.content };
     }
@@ -218,7 +221,7 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
     },
     anonymousStyle(parent) {
       let style = anonymous.get(parent);
-      if (!style) anonymous.set(parent, (style = computeStyle(new Map(), parent, rootFontSize)));
+      if (!style) anonymous.set(parent, (style = computeStyle(new Map(), parent, rootFontSize, families)));
       return style;
     },
   };

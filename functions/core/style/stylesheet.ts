@@ -4,7 +4,8 @@ import * as csstree from "./css-tree-parts";
 import { LetterpressError } from "../errors";
 import { type Element, PARSE5_ADAPTER } from "./dom-adapter";
 import { cascadeOrder } from "./cascade";
-import { checkFontFamilies, checkVariableValues } from "./font-families";
+import { checkFontFamilies, checkVariableValues, registryFamilyOf } from "./font-families";
+import { type FontFaceRule, readFontFace } from "./font-faces";
 import { ColorError, FIXED_BEHAVIOUR, PROPERTIES } from "./properties";
 import { expandDeclaration } from "./shorthands";
 import { lengthPercentageOf, resolveLength } from "./units";
@@ -68,6 +69,8 @@ export interface ParsedStylesheets {
   pages: PageRule[];
   /** What is drawn as written but not as meant, one line each with its location (a font-family naming a family the registry lacks before one it has). */
   warnings?: readonly string[];
+  /** The template's own faces (`@font-face`), in the order declared: see font-faces.ts. */
+  fontFaces?: readonly FontFaceRule[];
 }
 
 export class StyleError extends LetterpressError {
@@ -625,7 +628,10 @@ function readChildren(children: csstree.List<csstree.CssNode>, state: ParseState
       if (name === "media") {
         if (node.block && appliesToPrint(node.prelude, state, node.loc)) readChildren(node.block.children, state);
       } else if (name === "page") readPage(node, state);
-      else state.problems.push(`${state.source.name} ${lineOf(node.loc)}: @${node.name} is not supported (the PDF reads @media and @page)`);
+      else if (name === "font-face") {
+        const face = readFontFace(node, state.source.name, state.problems, (family) => registryFamilyOf(family) !== undefined);
+        if (face) state.out.fontFaces = [...(state.out.fontFaces ?? []), face];
+      } else state.problems.push(`${state.source.name} ${lineOf(node.loc)}: @${node.name} is not supported (the PDF reads @media, @page and @font-face)`);
     }
   });
 }
@@ -824,7 +830,16 @@ const balancedSheets = new Map<string, string>();
 export function balancedStylesheet(text: string): string {
   let balanced = balancedSheets.get(text);
   if (balanced === undefined) {
-    balanced = csstree.generate(csstree.parse(text));
+    const ast = csstree.parse(text) as csstree.StyleSheet;
+    // The template's @font-face rules name files of its folder, which the page cannot load: the HTML
+    // edition embeds the faces the PDF sets (functions/core/html/web-fonts.ts) under the same names.
+    csstree.walk(ast, {
+      visit: "Atrule",
+      enter(node, item, list) {
+        if (node.name.toLowerCase() === "font-face" && list) list.remove(item);
+      },
+    });
+    balanced = csstree.generate(ast);
     if (balancedSheets.size >= 32) balancedSheets.clear();
     balancedSheets.set(text, balanced);
   }

@@ -77,6 +77,7 @@ export interface PreparedStylesheet {
   lists: PreparedDeclaration[][];
   rules: (Omit<StyleRule, "matches" | "declarations"> & { declarations: number })[];
   pages: (Omit<PageRule, "declarations" | "marginBoxes"> & { declarations: number; marginBoxes: Partial<Record<string, number>> })[];
+  fontFaces?: ParsedStylesheets["fontFaces"];
 }
 
 /** A declaration whose `where` lacks the stylesheet's name: `line 12, selector h1, property color`. */
@@ -143,6 +144,7 @@ export function prepareStylesheet(parsed: ParsedStylesheets, sheetName: string):
       declarations: list(declarations),
       marginBoxes: Object.fromEntries(Object.entries(marginBoxes).map(([box, declarations]) => [box, list(declarations ?? [])])),
     })),
+    ...(parsed.fontFaces ? { fontFaces: parsed.fontFaces } : {}),
   };
 }
 
@@ -172,6 +174,7 @@ export function reviveStylesheet(prepared: PreparedStylesheet, sheetName: string
       declarations: list(declarations),
       marginBoxes: Object.fromEntries(Object.entries(marginBoxes).map(([box, index]) => [box, list(index ?? -1)])) as PageRule["marginBoxes"],
     })),
+    ...(prepared.fontFaces ? { fontFaces: prepared.fontFaces } : {}),
   };
 }
 

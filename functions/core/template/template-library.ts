@@ -160,6 +160,7 @@ function inCascadeOrder(parts: readonly ParsedStylesheets[]): ParsedStylesheets 
       count = Math.max(count, page.order + 1);
     }
     offset += count;
+    if (part.fontFaces) out.fontFaces = [...(out.fontFaces ?? []), ...part.fontFaces];
   }
   return out;
 }

@@ -234,7 +234,11 @@ describe("errors", () => {
   it("refuses generated content other than none, and unknown at-rules", () => {
     expect(() => styled("<p>x</p>", "q::before, q::after { content: none }").document).not.toThrow();
     expect(errorOf(() => styled("<p>x</p>", 'p::before { content: "x" }')).message).toMatch(/selector p::before, property content: pseudo-elements may only say content: none/);
-    expect(errorOf(() => styled("<p>x</p>", "\n@font-face { font-family: x }")).message).toBe("test.css line 2: @font-face is not supported (the PDF reads @media and @page)");
+    expect(errorOf(() => styled("<p>x</p>", "\n@keyframes fade { from { color: red } }")).message).toBe(
+      "test.css line 2: @keyframes is not supported (the PDF reads @media, @page and @font-face)",
+    );
+    // A @font-face without its src is refused with what it lacks (test/templates/template-fonts.test.ts: the rest).
+    expect(errorOf(() => styled("<p>x</p>", "\n@font-face { font-family: x }")).message).toMatch(/^test\.css line 2, @font-face: no src; expected @font-face/);
   });
 
   it("reports a stylesheet that does not parse with its line", () => {
