@@ -83,6 +83,17 @@ function otherScriptsOf(known: readonly string[], asked: string): string[] {
   });
 }
 
+/** Language names, only to tell a language CLDR knows (`he` Hebrew) from a code it does not (`jp`). */
+const LANGUAGE_NAMES = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
+
+/**
+ * Whether a language subtag is a language CLDR names: such a tag was meant as written (`he` is Hebrew),
+ * so a tag one letter away (`de`) is no near miss of it; only an unknown code (`jp`) is a typo.
+ */
+function isKnownLanguage(language: string): boolean {
+  return LANGUAGE_NAMES.of(language) !== undefined;
+}
+
 /** Region names, only to tell a region code CLDR knows from one it does not (`fallback: "none"`). */
 const REGION_NAMES = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
 
@@ -132,7 +143,7 @@ export function localeProblem(written: string, available: Iterable<string> | und
   const language = new Intl.Locale(tag).language;
   const countryLanguages = standIns.length > 0 || otherScripts.length > 0 ? [] : languagesOfCountry(tag, known);
   const nearMisses =
-    standIns.length > 0 || otherScripts.length > 0 || countryLanguages.length > 0
+    standIns.length > 0 || otherScripts.length > 0 || countryLanguages.length > 0 || isKnownLanguage(language)
       ? []
       : closestNames(
           tag,

@@ -80,6 +80,17 @@ describe("what a person is told about a language asked for", () => {
     );
   });
 
+  it.each([
+    ["he", ["de", "en"]],
+    ["es", ["en", "fr"]],
+    ["vi", ["en", "vo"]],
+    ["ko", ["en", "ka"]],
+  ])("never answers %s, a real language the letter lacks, with a neighbour by spelling (%j)", (written, languages) => {
+    expect(localeProblem(written, languages, FLAG_WORDING)).toBe(
+      `--locale ${written}: the letters have no ${written} translation (languages of the data: ${languages.join(", ")})`,
+    );
+  });
+
   it("names a language the letter lacks entirely with the languages it has", () => {
     expect(localeProblem("de", letter, REQUEST_WORDING)).toBe('locale "de": this letter has no de translation (languages of this letter: ar, en, fr, pt-BR, sr-Latn, zh, zh-Hant)');
     expect(localeProblem("de", [], REQUEST_WORDING)).toBe('locale "de": this letter has no de translation (languages of this letter: none)');
