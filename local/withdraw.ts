@@ -1,6 +1,6 @@
 import { checkBucketFlags, withBucketFlags } from "./bucket-flags";
 import { userInfo } from "node:os";
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/slug";
@@ -16,6 +16,7 @@ import { createS3Client } from "../functions/storage/s3-client";
 import { S3DocumentStore } from "../functions/storage/s3-document-store";
 import { S3LetterSource } from "../functions/storage/s3-letter-source";
 import { EMBEDDED_S3_DIR } from "./runtime";
+import { relativeToHere } from "./shown-path";
 import { startEmbeddedS3 } from "./s3/embedded-s3";
 
 /**
@@ -177,12 +178,6 @@ export function scopeProblem(scope: { letterId: string; locale?: AskedLocale; re
   }
   if (problems.length === 0) return undefined;
   return new LetterpressError(localeRefused ? "UNKNOWN_LOCALE" : "NOT_FOUND", problems.join("\n"));
-}
-
-/** A path as the person would type it from here: relative to the working folder when inside it. */
-function relativeToHere(path: string): string {
-  const relativePath = relative(process.cwd(), path);
-  return relativePath === "" ? "." : relativePath.startsWith("..") ? path : relativePath;
 }
 
 const slugFlag = (flag: string) => (value: string) => {
