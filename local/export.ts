@@ -45,17 +45,19 @@ export const EXPORT_MANIFEST = "manifest.json";
  */
 export async function prepareExportDirectory(outDir: string): Promise<void> {
   const found = await stat(outDir).catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" || error.code === "ENOTDIR" ? undefined : Promise.reject(error)));
-  if (found && !found.isDirectory()) throw new LetterpressError("INVALID_REQUEST", `--out ${outDir}: is a file, not a folder; name a folder (it is created if missing)`);
+  if (found && !found.isDirectory())
+    throw new LetterpressError("INVALID_REQUEST", `--out ${relativeToHere(outDir)}: is a file, not a folder; name a folder (it is created if missing)`);
   try {
     await mkdir(outDir, { recursive: true });
     await access(outDir, constants.W_OK);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     const why = code === "ENOTDIR" || code === "EEXIST" ? "a part of the path is a file, not a folder" : code === "EACCES" || code === "EPERM" ? "not writable" : message;
-    throw new LetterpressError("INVALID_REQUEST", `--out ${outDir}: cannot be used as the output folder (${why})`, { cause: error });
+    throw new LetterpressError("INVALID_REQUEST", `--out ${relativeToHere(outDir)}: cannot be used as the output folder (${why})`, { cause: error });
   }
   const manifest = await stat(join(outDir, EXPORT_MANIFEST)).catch(() => undefined);
-  if (manifest?.isDirectory()) throw new LetterpressError("INVALID_REQUEST", `--out ${outDir}: ${EXPORT_MANIFEST} there is a folder; the export writes its manifest file there`);
+  if (manifest?.isDirectory())
+    throw new LetterpressError("INVALID_REQUEST", `--out ${relativeToHere(outDir)}: ${EXPORT_MANIFEST} there is a folder; the export writes its manifest file there`);
 }
 
 /**
