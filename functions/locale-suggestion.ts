@@ -94,6 +94,16 @@ function isKnownLanguage(language: string): boolean {
   return LANGUAGE_NAMES.of(language) !== undefined;
 }
 
+/**
+ * A language tag as a person reads it, the language named first (`Hebrew (he)`), so a real language the
+ * letter lacks is never taken for a typo; a tag with a script or region, or one CLDR names no language, as written.
+ */
+function languageNamed(tag: string): string {
+  const locale = new Intl.Locale(tag);
+  if (locale.script !== undefined || locale.region !== undefined || !isKnownLanguage(locale.language)) return tag;
+  return `${LANGUAGE_NAMES.of(tag)} (${tag})`;
+}
+
 /** Region names, only to tell a region code CLDR knows from one it does not (`fallback: "none"`). */
 const REGION_NAMES = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
 
@@ -157,7 +167,7 @@ export function localeProblem(written: string, available: Iterable<string> | und
       : otherScripts.length > 0
         ? `; ${wording.owner.has} it in another script than ${tag}'s ${scriptOf(tag)}: ${otherScripts.map(inScript).join(" or ")}`
         : "";
-  return `${wording.asked(written)}: ${wording.owner.has} no ${tag} translation${suggestion}${listed}`;
+  return `${wording.asked(written)}: ${wording.owner.has} no ${languageNamed(tag)} translation${suggestion}${listed}`;
 }
 
 /**

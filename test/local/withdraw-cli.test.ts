@@ -69,7 +69,7 @@ describe("npm run withdraw", () => {
       [["--letter", "nope"], 'no letter "nope"', "the letters there: unsc-dprk-2015"],
       [["--letter", "unsc-dprk-2015", "--recipient", "ghost"], 'letter "unsc-dprk-2015" has no recipient "ghost"', "its recipients: gb"],
       [["--letter", "unsc-dprk-2015", "--recipient", "gbr"], "--recipient gbr", "did you mean --recipient gb?"],
-      [["--letter", "unsc-dprk-2015", "--locale", "vi"], '--locale vi: letter "unsc-dprk-2015" has no vi translation', "en, fr"],
+      [["--letter", "unsc-dprk-2015", "--locale", "vi"], '--locale vi: letter "unsc-dprk-2015" has no Vietnamese (vi) translation', "en, fr"],
       [["--letter", "unsc-dprk-2015", "--locale", "FR"], "--locale FR", "did you mean --locale fr?"],
     ])("withdraw %j", async (args, said, listed) => {
       const s3 = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
