@@ -83,6 +83,27 @@ function otherScriptsOf(known: readonly string[], asked: string): string[] {
   });
 }
 
+/** Language names, only to tell a language CLDR knows (`he` Hebrew) from a code it does not (`jp`). */
+const LANGUAGE_NAMES = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
+
+/**
+ * Whether a language subtag is a language CLDR names: such a tag was meant as written (`he` is Hebrew),
+ * so a tag one letter away (`de`) is no near miss of it; only an unknown code (`jp`) is a typo.
+ */
+function isKnownLanguage(language: string): boolean {
+  return LANGUAGE_NAMES.of(language) !== undefined;
+}
+
+/**
+ * A language tag as a person reads it, the language named first (`Hebrew (he)`), so a real language the
+ * letter lacks is never taken for a typo; a tag with a script or region, or one CLDR names no language, as written.
+ */
+function languageNamed(tag: string): string {
+  const locale = new Intl.Locale(tag);
+  if (locale.script !== undefined || locale.region !== undefined || !isKnownLanguage(locale.language)) return tag;
+  return `${LANGUAGE_NAMES.of(tag)} (${tag})`;
+}
+
 /** Region names, only to tell a region code CLDR knows from one it does not (`fallback: "none"`). */
 const REGION_NAMES = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
 
@@ -132,7 +153,7 @@ export function localeProblem(written: string, available: Iterable<string> | und
   const language = new Intl.Locale(tag).language;
   const countryLanguages = standIns.length > 0 || otherScripts.length > 0 ? [] : languagesOfCountry(tag, known);
   const nearMisses =
-    standIns.length > 0 || otherScripts.length > 0 || countryLanguages.length > 0
+    standIns.length > 0 || otherScripts.length > 0 || countryLanguages.length > 0 || isKnownLanguage(language)
       ? []
       : closestNames(
           tag,
@@ -146,7 +167,7 @@ export function localeProblem(written: string, available: Iterable<string> | und
       : otherScripts.length > 0
         ? `; ${wording.owner.has} it in another script than ${tag}'s ${scriptOf(tag)}: ${otherScripts.map(inScript).join(" or ")}`
         : "";
-  return `${wording.asked(written)}: ${wording.owner.has} no ${tag} translation${suggestion}${listed}`;
+  return `${wording.asked(written)}: ${wording.owner.has} no ${languageNamed(tag)} translation${suggestion}${listed}`;
 }
 
 /**

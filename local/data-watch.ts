@@ -1,3 +1,4 @@
+import { relativeToHere } from "./shown-path";
 import { relative, sep } from "node:path";
 import { watch } from "chokidar";
 import { SLUG_PATTERN } from "../functions/core/letter/slug";
@@ -147,7 +148,7 @@ export function watchLetterData(dataDir: string, onLetterChanged: (letterId: str
     if (letterId && SLUG_PATTERN.test(letterId)) changed(letterId);
     else if (letterId && !letterId.startsWith("..")) outsideLetters();
   });
-  watcher.on("error", (error) => log(`watching ${dataDir}: ${describeError(error)}; changes may go unseen until serve restarts`));
+  watcher.on("error", (error) => log(`watching ${relativeToHere(dataDir)}: ${describeError(error)}; changes may go unseen until serve restarts`));
   const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
 
   return {

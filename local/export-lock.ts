@@ -1,3 +1,4 @@
+import { relativeToHere } from "./shown-path";
 import { unlinkSync } from "node:fs";
 import { open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
@@ -43,7 +44,7 @@ export async function lockExportDirectory(outDir: string): Promise<() => Promise
       if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
         throw new LetterpressError(
           "INVALID_REQUEST",
-          `--out ${outDir}: another generate run (process ${holder.pid}, started ${holder.startedAt}) is exporting there; wait for it to end, or give this run another --out (${EXPORT_LOCK_FILE} there says which run holds it)`,
+          `--out ${relativeToHere(outDir)}: another generate run (process ${holder.pid}, started ${holder.startedAt}) is exporting there; wait for it to end, or give this run another --out (${EXPORT_LOCK_FILE} there says which run holds it)`,
         );
       }
       // Left by a run that no longer runs (or unreadable): taken over.

@@ -7,6 +7,7 @@ import { SLUG_PATTERN } from "../functions/core/letter/schema";
 import { isLocaleId, localeIdSchema } from "../functions/core/locales";
 import type { Paper } from "../functions/core/style/document-stylesheets";
 import type { GenerateResult } from "./generate";
+import { relativeToHere } from "./shown-path";
 
 /** Where a document goes under the output folder: `<letter>/<locale>/[<recipient>/]<file>`. */
 export function exportPath(request: DocumentRequest): string {
@@ -44,17 +45,19 @@ export const EXPORT_MANIFEST = "manifest.json";
  */
 export async function prepareExportDirectory(outDir: string): Promise<void> {
   const found = await stat(outDir).catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" || error.code === "ENOTDIR" ? undefined : Promise.reject(error)));
-  if (found && !found.isDirectory()) throw new LetterpressError("INVALID_REQUEST", `--out ${outDir}: is a file, not a folder; name a folder (it is created if missing)`);
+  if (found && !found.isDirectory())
+    throw new LetterpressError("INVALID_REQUEST", `--out ${relativeToHere(outDir)}: is a file, not a folder; name a folder (it is created if missing)`);
   try {
     await mkdir(outDir, { recursive: true });
     await access(outDir, constants.W_OK);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     const why = code === "ENOTDIR" || code === "EEXIST" ? "a part of the path is a file, not a folder" : code === "EACCES" || code === "EPERM" ? "not writable" : message;
-    throw new LetterpressError("INVALID_REQUEST", `--out ${outDir}: cannot be used as the output folder (${why})`, { cause: error });
+    throw new LetterpressError("INVALID_REQUEST", `--out ${relativeToHere(outDir)}: cannot be used as the output folder (${why})`, { cause: error });
   }
   const manifest = await stat(join(outDir, EXPORT_MANIFEST)).catch(() => undefined);
-  if (manifest?.isDirectory()) throw new LetterpressError("INVALID_REQUEST", `--out ${outDir}: ${EXPORT_MANIFEST} there is a folder; the export writes its manifest file there`);
+  if (manifest?.isDirectory())
+    throw new LetterpressError("INVALID_REQUEST", `--out ${relativeToHere(outDir)}: ${EXPORT_MANIFEST} there is a folder; the export writes its manifest file there`);
 }
 
 /**
@@ -76,8 +79,16 @@ export interface ExportReport {
    * `document` when it was made from an earlier revision of a letter there still is (outdated, to be made again).
    */
   removed: { path: string; reason: string; document?: ExportedDocument }[];
+  /**
+   * Files of an earlier revision of their letter kept because the run was not asked to make them (another
+   * language, format, or edition: general letters on a `--recipients` run, and recipients' copies otherwise).
+   */
+  keptOutdated: { path: string; reason: string; document: ExportedDocument }[];
   warnings: string[];
 }
+
+/** What a run made and was asked to: the parts of a GenerateResult the export reads. */
+type ExportedRun = Pick<GenerateResult, "stored" | "failures" | "letters" | "allLetters"> & Partial<Pick<GenerateResult, "letterFailures" | "asked">>;
 
 /**
  * Makes the output folder the current state of the data: writes this run's documents, keeps earlier
@@ -87,7 +98,7 @@ export interface ExportReport {
  */
 export async function exportDocuments(
   outDir: string,
-  result: Pick<GenerateResult, "stored" | "failures" | "letters" | "allLetters">,
+  result: ExportedRun,
   say: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   // The CLI passes its own, so that its closing count of warnings includes these.
   warn: (warning: string) => void = (warning) => say(`warning: ${warning}`),
@@ -97,8 +108,10 @@ export async function exportDocuments(
 ): Promise<ExportManifest> {
   const report = await exportCurrentState(outDir, result, papers);
   for (const warning of report.warnings) warn(warning);
+  const shownOut = relativeToHere(outDir);
   if (report.removed.length > 0) {
-    say(`removed ${report.removed.length} file${report.removed.length === 1 ? "" : "s"} from ${outDir} that no longer match the data:`);
+    const one = report.removed.length === 1;
+    say(`removed ${report.removed.length} file${one ? "" : "s"} from ${shownOut} that no longer match${one ? "es" : ""} the data:`);
     for (const { path, reason } of report.removed) say(`  ${path}: ${reason}`);
     // A run narrowed to some languages or formats leaves their letter's other documents outdated, and so removed: say how to make them.
     const outdated = report.removed.flatMap((removed) => (removed.document ? [removed.document] : []));
@@ -112,7 +125,46 @@ export async function exportDocuments(
         `to make the removed documents again from their letter's current revision, run the same command without ${narrowing.join(" and ")}: ${everyDocumentCommand(commandArgs, narrowing)}`,
       );
   }
+  if (report.keptOutdated.length > 0) {
+    const one = report.keptOutdated.length === 1;
+    say(`kept ${report.keptOutdated.length} file${one ? "" : "s"} in ${shownOut} of an earlier revision of ${one ? "its" : "their"} letter, which this run was not asked to make:`);
+    for (const { path, reason } of report.keptOutdated) say(`  ${path}: ${reason}`);
+    for (const command of remakeCommands(
+      commandArgs,
+      report.keptOutdated.map(({ document }) => document),
+      result.asked,
+    ))
+      say(`to make ${one ? "it" : "them"} again from the letter's current revision: ${command}`);
+  }
   return report.manifest;
+}
+
+/**
+ * The commands that make the kept documents again: the run's own flags without those that left them out
+ * (`--locale`, `--format`, `--recipients` for general letters), with `--recipients` for recipients' copies.
+ */
+function remakeCommands(args: readonly string[], documents: readonly ExportedDocument[], asked: ExportedRun["asked"]): string[] {
+  const commands: string[] = [];
+  for (const personalized of [false, true]) {
+    const group = documents.filter((document) => (document.recipientId !== null) === personalized);
+    if (group.length === 0) continue;
+    const dropped = narrowingFlags(args).filter((flag) => group.some((document) => !asked || !inAsked(document, asked, flag)));
+    const command = everyDocumentCommand(args, personalized ? dropped : [...dropped, "--recipients"]);
+    const withRecipients = personalized && !args.includes("--recipients") && command !== "npm run generate (its other flags as before)";
+    commands.push(withRecipients ? (command === "npm run generate" ? "npm run generate -- --recipients" : `${command} --recipients`) : command);
+  }
+  return commands;
+}
+
+/** Whether what `flag` picks of a document (its language, its format) was asked for. */
+function inAsked(document: ExportedDocument, asked: NonNullable<ExportedRun["asked"]>, flag: NarrowingFlag): boolean {
+  return flag === "--locale" ? asked.locales === undefined || asked.locales.includes(document.locale) : asked.formats.includes(document.format);
+}
+
+/** Whether the run was asked to make this document: its language, its format, and its edition (a recipient's copy on `--recipients` only). */
+function askedFor(document: ExportedDocument, asked: ExportedRun["asked"]): boolean {
+  if (asked === undefined) return true;
+  return NARROWING_FLAGS.every((flag) => inAsked(document, asked, flag)) && (document.recipientId !== null) === asked.personalized;
 }
 
 /** The flags that make a run leave out some of a letter's documents (its other languages, its other format), and what of a document each picks. */
@@ -136,20 +188,20 @@ export function everyDocumentCommand(args: readonly string[], dropped: readonly 
   for (let index = 1; index < args.length; index++) {
     const arg = args[index] as string;
     // A dropped flag goes with its value (`--locale vi`) or holds it (`--locale=vi`).
-    if (dropped.includes(arg)) index++;
+    // A dropped flag takes its value with it, but a switch (`--recipients`) has none.
+    if (dropped.includes(arg)) index += SWITCHES.includes(arg) ? 0 : 1;
     else if (!dropped.some((flag) => arg.startsWith(`${flag}=`))) kept.push(arg);
   }
   return kept.length === 0 ? "npm run generate" : `npm run generate -- ${kept.map(shellWord).join(" ")}`;
 }
 
+/** Flags of generate that take no value. */
+const SWITCHES: readonly string[] = ["--recipients"];
+
 /** A word as a POSIX shell reads it back: quoted when it holds anything but plain characters. */
 const shellWord = (word: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
 
-export async function exportCurrentState(
-  outDir: string,
-  result: Pick<GenerateResult, "stored" | "failures" | "letters" | "allLetters">,
-  papers?: ExportPapers,
-): Promise<ExportReport> {
+export async function exportCurrentState(outDir: string, result: ExportedRun, papers?: ExportPapers): Promise<ExportReport> {
   await mkdir(outDir, { recursive: true });
   const warnings: string[] = [];
   const previous = await readPreviousManifest(outDir, warnings);
@@ -172,7 +224,17 @@ export async function exportCurrentState(
   }
 
   const revisions = new Map(result.letters.map(({ letterId, revision }) => [letterId, revision]));
-  const failed = new Map(result.failures.map(({ request, error }: DocumentFailure) => [exportPath(request), `${error.code}: ${firstLine(error.message)}`]));
+  // A template that failed this run says nothing of the documents it made before: they stay, and that is said.
+  const templateFailed = new Map((result.letterFailures ?? []).filter(({ error }) => error.code === "TEMPLATE_ERROR").map(({ letterId, error }) => [letterId, error]));
+  const isTemplateFailure = ({ error }: DocumentFailure) => error.code === "TEMPLATE_ERROR";
+  const templateFailedPaths = new Set(result.failures.filter(isTemplateFailure).map(({ request }) => exportPath(request)));
+  const failed = new Map(
+    result.failures
+      .filter((failure) => !isTemplateFailure(failure))
+      .map(({ request, error }: DocumentFailure) => [exportPath(request), `${error.code}: ${firstLine(error.message)}`]),
+  );
+  const keptForTemplate = new Map<string, number>();
+  const keptOutdated: ExportReport["keptOutdated"] = [];
   const removals = new Map<string, { reason: string; document?: ExportedDocument }>();
   const remove = (path: string, reason: string, outdated?: ExportedDocument) =>
     void (documents.has(path) || removals.has(path) || removals.set(path, outdated ? { reason, document: outdated } : { reason }));
@@ -180,9 +242,19 @@ export async function exportCurrentState(
   // Earlier files stay while they are the current state of their letter; the others go.
   for (const earlier of previous) {
     if (documents.has(earlier.path) || !isOwnLayout(earlier.path)) continue;
+    const byTemplate = templateFailed.has(earlier.letterId) || templateFailedPaths.has(earlier.path);
+    if (byTemplate && (await holdsBytes(join(outDir, earlier.path), earlier.sha256))) {
+      documents.set(earlier.path, earlier);
+      keptForTemplate.set(earlier.letterId, (keptForTemplate.get(earlier.letterId) ?? 0) + 1);
+      continue;
+    }
     const inScope = revisions.has(earlier.letterId) || result.allLetters;
     const state = failed.has(earlier.path) ? { reason: failed.get(earlier.path) } : inScope ? await currentState(earlier, revisions.get(earlier.letterId), papers) : {};
-    if (state.reason) remove(earlier.path, state.reason, !failed.has(earlier.path) && revisions.get(earlier.letterId) !== undefined ? earlier : undefined);
+    const outdated = state.reason !== undefined && !failed.has(earlier.path) && revisions.get(earlier.letterId) !== undefined;
+    if (outdated && !askedFor(earlier, result.asked) && (await holdsBytes(join(outDir, earlier.path), earlier.sha256))) {
+      documents.set(earlier.path, earlier);
+      keptOutdated.push({ path: earlier.path, reason: state.reason as string, document: earlier });
+    } else if (state.reason) remove(earlier.path, state.reason, !failed.has(earlier.path) && revisions.get(earlier.letterId) !== undefined ? earlier : undefined);
     else if (await holdsBytes(join(outDir, earlier.path), earlier.sha256)) documents.set(earlier.path, state.paper ? { ...earlier, paper: state.paper } : earlier);
     else if (await exists(join(outDir, earlier.path))) remove(earlier.path, "its bytes are not the ones listed");
   }
@@ -201,7 +273,15 @@ export async function exportCurrentState(
     failures: result.failures.map(({ request, error }: DocumentFailure) => ({ ...request, code: error.code, reason: error.message })),
   };
   await writeFile(join(outDir, EXPORT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { manifest, removed: [...removals].map(([path, removal]) => ({ path, ...removal })).sort((a, b) => (a.path < b.path ? -1 : 1)), warnings };
+  for (const [letterId, count] of keptForTemplate) {
+    const error = templateFailed.get(letterId);
+    const template = error && "template" in error ? ` "${String(error.template)}"` : "";
+    warnings.push(
+      `${letterId}: kept ${count === 1 ? "its file" : `its ${count} files`} from earlier runs under ${relativeToHere(outDir)}: its template${template} failed this run (TEMPLATE_ERROR), so nothing of it was made again or removed`,
+    );
+  }
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
+  return { manifest, removed: [...removals].map(([path, removal]) => ({ path, ...removal })).sort(byPath), keptOutdated: keptOutdated.sort(byPath), warnings };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { relativeToHere } from "./shown-path";
 import { relative, resolve, sep } from "node:path";
 import { watch } from "chokidar";
 import { formatDataIssue, LetterpressError } from "../functions/core/errors";
@@ -55,7 +56,7 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
   };
   let sayingWarnings: Promise<void> = Promise.resolve();
   const inTurn = (say: () => Promise<void>): Promise<void> =>
-    (sayingWarnings = sayingWarnings.then(say).catch((error: unknown) => err(`reading ${dataDir}: ${describeError(error)}`)));
+    (sayingWarnings = sayingWarnings.then(say).catch((error: unknown) => err(`reading ${relativeToHere(dataDir)}: ${describeError(error)}`)));
   /** Every warning of the data, from a listing (entries only, no letter parsed): at start, and on a change beside the letters. */
   const sayNewWarnings = (): Promise<void> =>
     inTurn(async () => {
@@ -105,7 +106,7 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
     // One letter after another, each in the watch's turn: a save during a letter's first render makes one
     // more render after it, never two at once.
     for (const letterId of listing.letterIds) await watching.renderNow(letterId);
-  })().catch((error: unknown) => err(`reading ${dataDir}: ${(error as Error).message}`));
+  })().catch((error: unknown) => err(`reading ${relativeToHere(dataDir)}: ${(error as Error).message}`));
   if (!templatesDir) return watching;
   const templates = followTemplates(runtime, templatesDir, watching, { out, err, settleMs: watchOptions.settleMs ?? 300 });
   return {
@@ -174,7 +175,7 @@ function followTemplates(
       reloading = reloading.then(reload).catch((error: unknown) => err(`templates: ${describeError(error)}`));
     }, settleMs);
   });
-  watcher.on("error", (error) => err(`watching ${templatesDir}: ${describeError(error)}; template changes may go unseen until serve restarts`));
+  watcher.on("error", (error) => err(`watching ${relativeToHere(templatesDir)}: ${describeError(error)}; template changes may go unseen until serve restarts`));
   return {
     ready: new Promise<void>((resolve) => watcher.once("ready", () => resolve())),
     close: async () => {

@@ -27,6 +27,8 @@ export interface GenerateResult {
   letters: { letterId: string; revision: string | undefined }[];
   /** The run covered every letter of the data (no `--letter`): a letter not among them is gone. */
   allLetters: boolean;
+  /** What the run was asked to make of each letter: the export removes no earlier document outside it. */
+  asked: Pick<GenerateOptions, "locales" | "formats" | "personalized">;
   /** Files and folders of the data the reader skipped, each named (never skipped in silence). */
   warnings: DataIssue[];
   /**
@@ -52,7 +54,16 @@ export async function generateDocuments(service: RenderService, letters: LetterS
   const asked = options.letterIds;
   // Warnings about the asked-for letters, or about everything when every letter is asked for (serve says the same ones).
   const warnings = dataWarnings(listing, asked);
-  const result: GenerateResult = { stored: [], failures: [], letterFailures: [], letters: [], allLetters: asked === undefined, warnings, missingLocales: [] };
+  const result: GenerateResult = {
+    stored: [],
+    failures: [],
+    letterFailures: [],
+    letters: [],
+    allLetters: asked === undefined,
+    asked: { ...(options.locales ? { locales: options.locales } : {}), formats: options.formats, personalized: options.personalized },
+    warnings,
+    missingLocales: [],
+  };
   for (const letterId of asked ?? listing.letterIds) {
     try {
       // The letter is read once, by the render: asked languages it lacks are told apart from that reading

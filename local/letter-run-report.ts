@@ -80,7 +80,14 @@ export function describeLetterRun(run: LetterRun): { out: string[]; err: string[
   const out: string[] = [];
   const err: string[] = [];
   const before = run.revision ? `its links still lead to revision ${run.revision}, published before` : "nothing of it is published";
-  if (wholeLetter.length > 0) {
+  // A letter whose folder left the data is not "still published": its links answer 410 and its downloads 404 (README).
+  const gone = wholeLetter.find((failure) => failure.code === "UNKNOWN_LETTER");
+  if (gone) {
+    const stored = run.revision
+      ? `; its stored documents (revision ${run.revision}) are kept until withdrawn (npm run withdraw -- --letter ${run.letterId}) and serve again once the folder is back`
+      : "";
+    out.push(`${named(run)}: no longer in the data (${gone.reason.split("\n")[0]}): not listed, its links answer 410 and its downloads 404${stored}`);
+  } else if (wholeLetter.length > 0) {
     const [first, ...rest] = wholeLetter.flatMap(letterFailureLines);
     err.push(`${named(run)}: not published (${before}): ${first}`, ...rest);
   } else if (run.revision === undefined) {

@@ -1,3 +1,4 @@
+import { relativeToHere } from "./shown-path";
 import { randomUUID } from "node:crypto";
 import { access, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -41,8 +42,8 @@ export class PublishOrigins {
     // A copy since deleted (a scratch folder removed, a test's temporary data) has nothing left to take back.
     if (!(await stillHolds(before.dataDir, letterId))) return undefined;
     return (
-      `letter ${letterId}: published from ${dataDir}, over what ${before.dataDir} published before under the same id: ` +
-      `the links serve hands out for ${letterId} now lead to this copy (publish from ${before.dataDir} again to bring it back, or give the copy its own id)`
+      `letter ${letterId}: published from ${relativeToHere(dataDir)}, over what ${relativeToHere(before.dataDir)} published before under the same id: ` +
+      `the links serve hands out for ${letterId} now lead to this copy (publish from ${relativeToHere(before.dataDir)} again to bring it back, or give the copy its own id)`
     );
   }
 

@@ -4,7 +4,9 @@ import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { LetterpressError } from "../functions/core/errors";
 import { SLUG_PATTERN } from "../functions/core/letter/slug";
-import { isLocaleId, type LocaleId } from "../functions/core/locales";
+import { closestNames } from "../functions/closest-names";
+import { localeProblem, type LocaleWording } from "../functions/locale-suggestion";
+import { type AskedLocale, readAskedLocale } from "./locale-flag";
 import { DEFAULTS } from "../functions/deployment-contract";
 import { DirectoryLetterSource, type LetterSource } from "../functions/letters/letter-source";
 import { S3ShareStore } from "../functions/share/s3-share-store";
@@ -14,6 +16,7 @@ import { createS3Client } from "../functions/storage/s3-client";
 import { S3DocumentStore } from "../functions/storage/s3-document-store";
 import { S3LetterSource } from "../functions/storage/s3-letter-source";
 import { EMBEDDED_S3_DIR } from "./runtime";
+import { relativeToHere } from "./shown-path";
 import { startEmbeddedS3 } from "./s3/embedded-s3";
 
 /**
@@ -90,19 +93,108 @@ export async function stillInData(letters: LetterSource, scope: WithdrawalScope,
   return `${where}${scope.letterId}/ still holds ${describeScope(scope)}: a download or a new share link renders it again; remove it from the data too`;
 }
 
+/** What a store and the data hold of one letter: the ids a withdrawal's scope may name. */
+export interface WithdrawableParts {
+  /** Whether the store or the data has the letter at all (documents, share links, or a data folder). */
+  exists: boolean;
+  /** Every letter id the store or the data has, for the "did you mean". */
+  letterIds: string[];
+  locales: Set<string>;
+  recipientIds: Set<string>;
+}
+
+/**
+ * What there is to withdraw of `letterId`, judged by what is stored (the documents of its latest
+ * revision, its share links) as well as by the data: a letter whose data folder was removed, its
+ * documents still stored, is still withdrawn. The data's listing and letter may be unreadable: the
+ * store then decides alone.
+ */
+export async function withdrawableParts(letterId: string, parts: Pick<WithdrawParts, "documents" | "shares">, letters: LetterSource): Promise<WithdrawableParts> {
+  const storedLetters = await parts.documents.listLetterIds();
+  const dataLetters = await letters.listLetters().then(
+    (listing) => listing.letterIds,
+    () => [] as string[],
+  );
+  const shares = await parts.shares.listByLetter(letterId);
+  const locales = new Set<string>();
+  const recipientIds = new Set<string>();
+  const add = (locale: string, recipientId: string | null | undefined) => {
+    locales.add(locale);
+    if (recipientId) recipientIds.add(recipientId);
+  };
+  for (const { record } of shares) add(record.locale, record.recipientId);
+  const latest = await parts.documents.getLatest(letterId);
+  const manifest = latest === undefined ? undefined : await parts.documents.getManifest(letterId, latest.revision);
+  for (const entry of manifest?.documents ?? []) add(entry.locale, entry.recipientId);
+  const parsed = dataLetters.includes(letterId) ? await letters.loadLetter(letterId).catch(() => undefined) : undefined;
+  for (const locale of [...(parsed?.letter.translations.keys() ?? []), ...(parsed?.localeErrors.keys() ?? [])]) locales.add(locale);
+  for (const recipient of parsed?.letter.facts.recipients ?? []) recipientIds.add(recipient.id);
+  return {
+    exists: storedLetters.includes(letterId) || dataLetters.includes(letterId) || shares.length > 0,
+    letterIds: [...new Set([...storedLetters, ...dataLetters])].sort(),
+    locales,
+    recipientIds,
+  };
+}
+
+/** `--locale` of withdraw, worded for the one letter it withdraws from. */
+function withdrawLocaleWording(letterId: string): LocaleWording {
+  return {
+    asked: (written) => `--locale ${written}`,
+    suggested: (tag) => `--locale ${tag}`,
+    owner: { possessive: `letter "${letterId}"'s`, has: `letter "${letterId}" has`, of: `letter "${letterId}", stored or in the data` },
+  };
+}
+
+/**
+ * The refusal of a scope naming a letter, language or recipient neither the store nor the data has
+ * (a typo: `--letter nope`, `--recipient ghost`), as `generate` refuses them: the ids there are, the
+ * likeliest meant first. Undefined when every part is known. A language or recipient not found here
+ * may still be stored in an older revision (the caller then withdraws, and refuses when nothing was found).
+ */
+export function scopeProblem(scope: { letterId: string; locale?: AskedLocale; recipientId?: string }, known: WithdrawableParts, where: string): LetterpressError | undefined {
+  if (!known.exists) {
+    const meant = closestNames(scope.letterId, known.letterIds);
+    const suggestion = meant.length > 0 ? `; did you mean ${meant.map((id) => `--letter ${id}`).join(" or ")}?` : "";
+    return new LetterpressError(
+      "UNKNOWN_LETTER",
+      `--letter ${scope.letterId}: no letter "${scope.letterId}" is stored in ${where} or in the data; the letters there: ${known.letterIds.join(", ") || "none"}${suggestion}`,
+    );
+  }
+  const problems: string[] = [];
+  let localeRefused = false;
+  if (scope.locale !== undefined) {
+    const problem = localeProblem(scope.locale.written, known.locales, withdrawLocaleWording(scope.letterId));
+    if (problem !== undefined) problems.push(problem);
+    localeRefused = problem !== undefined;
+  }
+  if (scope.recipientId !== undefined && !known.recipientIds.has(scope.recipientId)) {
+    const ids = [...known.recipientIds].sort();
+    const meant = closestNames(scope.recipientId, ids);
+    const suggestion = meant.length > 0 ? `; did you mean ${meant.map((id) => `--recipient ${id}`).join(" or ")}?` : "";
+    problems.push(
+      `--recipient ${scope.recipientId}: letter "${scope.letterId}" has no recipient "${scope.recipientId}", stored or in the data; its recipients: ${ids.join(", ") || "none"}${suggestion}`,
+    );
+  }
+  if (problems.length === 0) return undefined;
+  return new LetterpressError(localeRefused ? "UNKNOWN_LOCALE" : "NOT_FOUND", problems.join("\n"));
+}
+
 const slugFlag = (flag: string) => (value: string) => {
   if (!SLUG_PATTERN.test(value)) throw new InvalidArgumentError(`${flag}: expected an id of a-z, 0-9 and "-" (as in data/), got "${value}"`);
   return value;
 };
 
-const localeFlag = (value: string): LocaleId => {
-  if (!isLocaleId(value)) throw new InvalidArgumentError(`expected a language tag such as en, fr or pt-BR, got "${value}"`);
-  return value;
+// Read as generate reads it (any case, `_`): the check against what there is suggests the tag (`MY` -> `my`).
+const localeFlag = (value: string): AskedLocale => {
+  const asked = readAskedLocale(value);
+  if (!asked) throw new InvalidArgumentError(`"${value}" is not a language tag; expected BCP 47 tags such as en, pt-BR, zh-Hant`);
+  return asked;
 };
 
 interface WithdrawFlags {
   letter: string;
-  locale?: LocaleId;
+  locale?: AskedLocale;
   recipient?: string;
   data: string;
   bucket?: string;
@@ -122,7 +214,7 @@ export function withdrawCommand(): Command {
     checkBucketFlags(flags);
     const scope: WithdrawalScope = {
       letterId: flags.letter,
-      ...(flags.locale === undefined ? {} : { locale: flags.locale }),
+      ...(flags.locale === undefined ? {} : { locale: flags.locale.tag }),
       ...(flags.recipient === undefined ? {} : { recipientId: flags.recipient }),
     };
     const embedded = flags.bucket ? undefined : await startEmbeddedS3({ dataDir: EMBEDDED_S3_DIR });
@@ -132,12 +224,20 @@ export function withdrawCommand(): Command {
     const bucket = embedded ? embedded.bucket : (flags.bucket as string);
     const encryption = embedded ? undefined : { mode: "SSE-S3" as const };
     try {
-      const outcome = await withdraw(scope, {
-        documents: new S3DocumentStore({ client, bucket, maxPresignExpirySeconds: DEFAULTS.urlLifetime.maxSeconds, encryption }),
-        shares: new S3ShareStore({ client, bucket, encryption }),
-        revokedBy: `withdraw by ${userInfo().username}`,
-      });
-      const where = embedded ? `the embedded S3 (${EMBEDDED_S3_DIR})` : `s3://${bucket}`;
+      const documents = new S3DocumentStore({ client, bucket, maxPresignExpirySeconds: DEFAULTS.urlLifetime.maxSeconds, encryption });
+      const shares = new S3ShareStore({ client, bucket, encryption });
+      const where = embedded ? `the embedded S3 (${relativeToHere(EMBEDDED_S3_DIR)})` : `s3://${bucket}`;
+      const letters = embedded ? new DirectoryLetterSource(resolve(flags.data)) : new S3LetterSource(client, bucket, DEFAULTS.dataPrefix);
+      const known = await withdrawableParts(flags.letter, { documents, shares }, letters);
+      const problem = scopeProblem({ letterId: flags.letter, locale: flags.locale, recipientId: flags.recipient }, known, where);
+      // An unknown letter, or a language written otherwise (`MY`), is refused before anything is touched.
+      if (problem !== undefined && (!known.exists || flags.locale?.written !== flags.locale?.tag)) throw problem;
+      const outcome = await withdraw(scope, { documents, shares, revokedBy: `withdraw by ${userInfo().username}` });
+      // A language or recipient only an older revision holds is found by the withdrawal itself; when it
+      // found nothing either (deleting nothing), the name was a typo.
+      const foundNothing =
+        outcome.documents.length + outcome.records.length + outcome.manifestsRewritten.length + outcome.revokedShares.length + outcome.alreadyRevokedShares.length === 0;
+      if (problem !== undefined && foundNothing) throw problem;
       console.log(`withdrew ${describeScope(scope)} from ${where}:`);
       console.log(
         `  share links revoked: ${outcome.revokedShares.length}${outcome.alreadyRevokedShares.length ? ` (${outcome.alreadyRevokedShares.length} were revoked already)` : ""}`,
@@ -145,7 +245,6 @@ export function withdrawCommand(): Command {
       console.log(`  documents deleted: ${outcome.documents.length} (and ${outcome.records.length} records of them)`);
       if (outcome.manifestsRewritten.length) console.log(`  manifests rewritten without them: revisions ${outcome.manifestsRewritten.join(", ")}`);
       for (const key of outcome.documents) console.log(`    ${key}`);
-      const letters = embedded ? new DirectoryLetterSource(resolve(flags.data)) : new S3LetterSource(client, bucket, DEFAULTS.dataPrefix);
       const still = await stillInData(letters, scope, embedded ? `${flags.data.replace(/\/$/, "")}/` : `s3://${bucket}/${DEFAULTS.dataPrefix}`);
       if (still) console.error(`warning: ${still}`);
     } finally {

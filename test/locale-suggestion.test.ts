@@ -22,7 +22,7 @@ describe("what a person is told about a language asked for", () => {
   it.each([
     ["en-GB", "en-GB", '"en"'],
     ["en_us", "en-US", '"en"'],
-    ["pt", "pt", '"pt-BR"'],
+    ["pt", "Portuguese (pt)", '"pt-BR"'],
     ["zh-hans", "zh-Hans", '"zh"'],
     ["zh-TW", "zh-TW", '"zh-Hant"'],
     ["zh-HK", "zh-HK", '"zh-Hant"'],
@@ -66,7 +66,7 @@ describe("what a person is told about a language asked for", () => {
       "--locale zh-Hant-TW: the letters have no zh-Hant-TW translation; did you mean --locale zh-Hant? (languages of the data: zh, zh-HK, zh-Hans-SG, zh-Hant)",
     );
     expect(localeProblem("sr", ["sr-Cyrl", "sr-Latn"], FLAG_WORDING)).toBe(
-      "--locale sr: the letters have no sr translation; did you mean --locale sr-Cyrl? (languages of the data: sr-Cyrl, sr-Latn)",
+      "--locale sr: the letters have no Serbian (sr) translation; did you mean --locale sr-Cyrl? (languages of the data: sr-Cyrl, sr-Latn)",
     );
   });
 
@@ -80,9 +80,22 @@ describe("what a person is told about a language asked for", () => {
     );
   });
 
+  it.each([
+    ["he", "Hebrew", ["de", "en"]],
+    ["es", "Spanish", ["en", "fr"]],
+    ["vi", "Vietnamese", ["en", "vo"]],
+    ["ko", "Korean", ["en", "ka"]],
+  ])("never answers %s, a real language the letter lacks, with a neighbour by spelling, but names it: %s (%j)", (written, name, languages) => {
+    expect(localeProblem(written, languages, FLAG_WORDING)).toBe(
+      `--locale ${written}: the letters have no ${name} (${written}) translation (languages of the data: ${languages.join(", ")})`,
+    );
+  });
+
   it("names a language the letter lacks entirely with the languages it has", () => {
-    expect(localeProblem("de", letter, REQUEST_WORDING)).toBe('locale "de": this letter has no de translation (languages of this letter: ar, en, fr, pt-BR, sr-Latn, zh, zh-Hant)');
-    expect(localeProblem("de", [], REQUEST_WORDING)).toBe('locale "de": this letter has no de translation (languages of this letter: none)');
+    expect(localeProblem("de", letter, REQUEST_WORDING)).toBe(
+      'locale "de": this letter has no German (de) translation (languages of this letter: ar, en, fr, pt-BR, sr-Latn, zh, zh-Hant)',
+    );
+    expect(localeProblem("de", [], REQUEST_WORDING)).toBe('locale "de": this letter has no German (de) translation (languages of this letter: none)');
   });
 
   it.each([

@@ -79,18 +79,19 @@ describe("a run on another paper", () => {
     expect(paperOf(manifest, "fr")).toBe("A4");
   });
 
-  it("removes them when the data changed since, and says the data changed, not the paper", async () => {
+  it("keeps them when the data changed since (the run was not asked for them), and says the data changed, not the paper", async () => {
     await run("A4", ["en", "fr"]);
     const en = join(dataDir, SEED_LETTER, "en.json");
     const text = JSON.parse(await readFile(en, "utf8")) as { title: string };
     await writeFile(en, JSON.stringify({ ...text, title: `${text.title} (revised)` }, null, 2));
     const { lines } = await run("Letter", ["en"]);
-    expect(await filesUnder(outDir)).toEqual([file("en")]);
+    expect(await filesUnder(outDir)).toEqual([file("en"), file("fr")]);
     expect(lines).toEqual([
-      expect.stringMatching(/^removed 1 file from .* that no longer match the data:$/),
+      expect.stringMatching(/^kept 1 file in .* of an earlier revision of its letter, which this run was not asked to make:$/),
       expect.stringMatching(
         new RegExp(`^  ${file("fr")}: made on A4 paper from revision [0-9a-f]+; the letter's data, template or renderer changed since, so it is outdated on either paper$`),
       ),
+      expect.stringMatching(/^to make it again from the letter's current revision: npm run generate/),
     ]);
   });
 });

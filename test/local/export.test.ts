@@ -5,6 +5,7 @@ import { join, relative, sep } from "node:path";
 import { promisify } from "node:util";
 import { PassThrough } from "node:stream";
 import { S3ServiceException } from "@aws-sdk/client-s3";
+import { TemplateSetAsideError } from "../../functions/core/template/template-library";
 import { DirectoryLetterSource } from "../../functions/letters/letter-source";
 import { RenderService } from "../../functions/render/render-service";
 import { createRenderer } from "../../functions/render/create-renderer";
@@ -89,23 +90,27 @@ describe("the export under out/ after the data changes", () => {
     expect(listedPaths(written)).toEqual(present);
   });
 
-  it("removes general editions of an older revision after a --recipients run on changed data", async () => {
+  it("keeps general editions of an older revision after a --recipients run on changed data (it was not asked for them), and says the run that makes them again", async () => {
     await run({ locales: ["en"] });
     await changeEnglish();
-    const { manifest, lines } = await run({ locales: ["en"], personalized: true });
+    const result = await generateDocuments(stack.service, new DirectoryLetterSource(dataDir), { formats: ["html"], personalized: true, locales: ["en"] });
+    const lines: string[] = [];
+    const asTyped = ["generate", "--recipients", "--locale", "en", "--format", "html", "--out", "out"];
+    const manifest = await exportDocuments(outDir, result, (line) => lines.push(line), undefined, undefined, asTyped);
 
     const present = await filesUnder(outDir);
-    expect(present.some((p) => p === `${SEED_LETTER}/en/${SEED_LETTER}-en.html`)).toBe(false);
-    expect(present.length).toBeGreaterThan(0);
+    expect(present).toContain(`${SEED_LETTER}/en/${SEED_LETTER}-en.html`);
     expect(listedPaths(manifest)).toEqual(present);
-    expect(lines.join("\n")).toMatch(
-      new RegExp(
-        `${SEED_LETTER}/en/${SEED_LETTER}-en.html: made from revision [0-9a-f]+; the letter is now revision [0-9a-f]+ \\(its data, template or renderer changed, or the paper\\)`,
-      ),
+    expect(lines.join("\n")).not.toContain("removed");
+    expect(lines[0]).toBe(
+      `kept 1 file in ${relative(process.cwd(), outDir).startsWith("..") ? outDir : relative(process.cwd(), outDir)} of an earlier revision of its letter, which this run was not asked to make:`,
     );
+    expect(lines[1]).toMatch(new RegExp(`^  ${SEED_LETTER}/en/${SEED_LETTER}-en.html: made from revision [0-9a-f]+; the letter is now revision [0-9a-f]+`));
+    // The run's own flags, without the one that left the general letter out.
+    expect(lines[2]).toBe("to make it again from the letter's current revision: npm run generate -- --locale en --format html --out out");
   });
 
-  it("says, when a --locale run removes a letter's outdated languages, the command that makes them again (fresh user 10)", async () => {
+  it("keeps a --locale run's outdated other languages, and says the command that makes them again (fresh user 10)", async () => {
     await run({ locales: ["en", "fr"] });
     await changeEnglish();
     const result = await generateDocuments(stack.service, new DirectoryLetterSource(dataDir), { formats: ["html"], personalized: false, locales: ["en"] });
@@ -113,11 +118,32 @@ describe("the export under out/ after the data changes", () => {
     const asTyped = ["generate", "--letter", SEED_LETTER, "--locale=en", "--out", "my out", "--format", "html"];
     await exportDocuments(outDir, result, (line) => lines.push(line), undefined, undefined, asTyped);
 
+    expect(await filesUnder(outDir)).toContain(`${SEED_LETTER}/fr/${SEED_LETTER}-fr.html`);
     expect(lines.join("\n")).toContain(`${SEED_LETTER}/fr/${SEED_LETTER}-fr.html: made from revision`);
-    // --format html left out no removed document (they were pages too): it stays.
-    expect(lines.at(-1)).toBe(
-      `to make the removed documents again from their letter's current revision, run the same command without --locale: npm run generate -- --letter ${SEED_LETTER} --out 'my out' --format html`,
+    // --format html left out no kept document (they were pages too): it stays.
+    expect(lines.at(-1)).toBe(`to make it again from the letter's current revision: npm run generate -- --letter ${SEED_LETTER} --out 'my out' --format html`);
+  });
+
+  it("keeps a letter's earlier files when its template fails this run, saying the template failed, never that the letter is gone", async () => {
+    await run({ locales: ["en", "fr"] });
+    const before = await filesUnder(outDir);
+    const broken = new TemplateSetAsideError("un-security-council", 'templates/un-security-council/letter.hbs: line 3: unclosed "{{#if"');
+    const lines: string[] = [];
+    const warnings: string[] = [];
+    const manifest = await exportDocuments(
+      outDir,
+      { stored: [], failures: [], letterFailures: [{ letterId: SEED_LETTER, error: broken }], letters: [{ letterId: SEED_LETTER, revision: undefined }], allLetters: true },
+      (line) => lines.push(line),
+      (warning) => warnings.push(warning),
     );
+
+    expect(await filesUnder(outDir)).toEqual(before);
+    expect(listedPaths(manifest)).toEqual(before);
+    expect(lines).toEqual([]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`${SEED_LETTER}: kept its ${before.length} files from earlier runs`);
+    expect(warnings[0]).toContain('its template "un-security-council" failed this run (TEMPLATE_ERROR)');
+    expect(warnings[0]).not.toContain("no longer in the data");
   });
 
   it("says no command to run when nothing outdated was removed, or the run was not narrowed", async () => {

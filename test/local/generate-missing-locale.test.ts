@@ -76,7 +76,7 @@ describe("generate --locale over letters that lack an asked language", () => {
 
   it("refuses a language no letter has, before anything renders, naming the languages there are", async () => {
     const run = await generate(["--data", data, "--out", out, "--locale", "de"]);
-    expect(run.stderr).toContain("UNKNOWN_LOCALE: --locale de: the letters have no de translation (languages of the data: en, fr)");
+    expect(run.stderr).toContain("UNKNOWN_LOCALE: --locale de: the letters have no German (de) translation (languages of the data: en, fr)");
     expect(run.stdout).not.toContain("Storing in");
     expect(run.code).toBe(2);
   });

@@ -34,6 +34,16 @@ describe("describeLetterRun, for a letter this render did not publish", () => {
     ]);
   });
 
+  it.each([
+    ["feedc0ffee12", "; its stored documents (revision feedc0ffee12) are kept until withdrawn (npm run withdraw -- --letter my-letter) and serve again once the folder is back"],
+    [undefined, ""],
+  ])("says a letter moved out of the data (published: %s) is unlisted, its links 410 and downloads 404, never that its links still lead to it", (revision, stored) => {
+    const failure = { letterId: "my-letter", messageIds: ["m1"], code: "UNKNOWN_LETTER", reason: 'no letter "my-letter" in data' };
+    const report = describeLetterRun({ letterId: "my-letter", letter: undefined, revision, documents: 0, failures: [failure], deadLetters: [] });
+    expect(report.err).toEqual([]);
+    expect(report.out).toEqual([`letter my-letter: no longer in the data (no letter "my-letter" in data): not listed, its links answer 410 and its downloads 404${stored}`]);
+  });
+
   it("says a letter that could not be planned for another reason by its code", () => {
     const failure = { letterId: "my-letter", messageIds: ["m1"], code: "TEMPLATE_ERROR", reason: "templates/x/letter.hbs line 1" };
     const report = describeLetterRun({ letterId: "my-letter", letter: undefined, revision: undefined, documents: 0, failures: [failure], deadLetters: [] });

@@ -36,25 +36,25 @@ describe("--locale", () => {
   it.each([
     ["en_GB", "en-GB", "en"],
     ["en-US", "en-US", "en"],
-    ["pt", "pt", "pt-BR"],
+    ["pt", "Portuguese (pt)", "pt-BR"],
     ["fr_CA", "fr-CA", "fr"],
   ])("refuses %s, which the data lacks, suggesting the data's tag of the same language", (written, tag, suggested) => {
     expect(refusal(written)).toContain(`--locale ${written}: the letters have no ${tag} translation; did you mean --locale ${suggested}?`);
   });
 
   it.each([
-    ["sr", "sr", "Cyrillic, Cyrl", "--locale sr-Latn (Latin, Latn)"],
-    ["sr-Cyrl", "sr-Cyrl", "Cyrillic, Cyrl", "--locale sr-Latn (Latin, Latn)"],
-    ["zh", "zh", "Simplified, Hans", "--locale zh-Hant (Traditional, Hant)"],
-  ])("refuses %s, naming the data's tag of the same language in another script, with both scripts, as no stand-in", (written, tag, script, other) => {
+    ["sr", "sr", "Serbian (sr)", "Cyrillic, Cyrl", "--locale sr-Latn (Latin, Latn)"],
+    ["sr-Cyrl", "sr-Cyrl", "sr-Cyrl", "Cyrillic, Cyrl", "--locale sr-Latn (Latin, Latn)"],
+    ["zh", "zh", "Chinese (zh)", "Simplified, Hans", "--locale zh-Hant (Traditional, Hant)"],
+  ])("refuses %s, naming the data's tag of the same language in another script, with both scripts, as no stand-in", (written, tag, lacked, script, other) => {
     const message = refusal(written);
-    expect(message).toContain(`--locale ${written}: the letters have no ${tag} translation; the letters have it in another script than ${tag}'s ${script}: ${other}`);
+    expect(message).toContain(`--locale ${written}: the letters have no ${lacked} translation; the letters have it in another script than ${tag}'s ${script}: ${other}`);
     expect(message).not.toContain("did you mean");
   });
 
   it("names a language the data lacks entirely with the languages it has, and every refused item at once", () => {
     const message = refusal("de", "EN");
-    expect(message).toContain("--locale de: the letters have no de translation (languages of the data: en, fr, pt-BR, sr-Latn, zh-Hant)");
+    expect(message).toContain("--locale de: the letters have no German (de) translation (languages of the data: en, fr, pt-BR, sr-Latn, zh-Hant)");
     expect(message).toContain("--locale EN: ");
   });
 

@@ -53,7 +53,7 @@ describe("`serve` answering a language the letter has in another form, or lacks"
     ["ZH_hant", `locale "ZH_hant": this letter has no zh-Hant translation ${LANGUAGES}`],
     // Written as a tag, but a language the letter lacks: the render function says it, in the same words.
     ["en-GB", `locale "en-GB": this letter has no en-GB translation; did you mean "en"? ${LANGUAGES}`],
-    ["ja", `locale "ja": this letter has no ja translation ${LANGUAGES}`],
+    ["ja", `locale "ja": this letter has no Japanese (ja) translation ${LANGUAGES}`],
   ])("answers /%s/ with 404, the tag suggested and the letter's languages, from the download and share routes alike", async (locale, message) => {
     const fromDownload = await download(locale);
     expect(fromDownload.status).toBe(404);

@@ -62,4 +62,71 @@ describe("npm run withdraw", () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain("--letter");
   });
+
+  describe("refuses what neither the store nor the data has, as generate does (exit 2, the ids there are), touching nothing", () => {
+    it.each([
+      [["--letter", "unsc-dprk2015"], 'no letter "unsc-dprk2015" is stored in', "did you mean --letter unsc-dprk-2015?"],
+      [["--letter", "nope"], 'no letter "nope"', "the letters there: unsc-dprk-2015"],
+      [["--letter", "unsc-dprk-2015", "--recipient", "ghost"], 'letter "unsc-dprk-2015" has no recipient "ghost"', "its recipients: gb"],
+      [["--letter", "unsc-dprk-2015", "--recipient", "gbr"], "--recipient gbr", "did you mean --recipient gb?"],
+      [["--letter", "unsc-dprk-2015", "--locale", "vi"], '--locale vi: letter "unsc-dprk-2015" has no Vietnamese (vi) translation', "en, fr"],
+      [["--letter", "unsc-dprk-2015", "--locale", "FR"], "--locale FR", "did you mean --locale fr?"],
+    ])("withdraw %j", async (args, said, listed) => {
+      const s3 = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
+      const client = createS3Client(s3.connection);
+      try {
+        const store = new S3DocumentStore({ client, bucket: s3.bucket, maxPresignExpirySeconds: 3_600 });
+        const stored = [renderedDocument("en", "pdf", "English"), renderedDocument("fr", "pdf", "French"), renderedDocument("en", "pdf", "to the United Kingdom", "gb")];
+        const documents = await Promise.all(stored.map(async (document) => (await store.put(document, { revision: "3f9a1c2b7d4e", downloadName: "Letter" })).document));
+        await store.publishRevision("unsc-dprk-2015", "3f9a1c2b7d4e", documents);
+        await s3.stop();
+
+        // The data folder is empty: what is stored is what there is.
+        const run = await cli(["withdraw", ...args, "--data", join(localDir, "no-data")], { LETTERPRESS_LOCAL_DIR: localDir });
+
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain(said);
+        expect(run.stderr).toContain(listed);
+        expect(run.stdout).not.toContain("withdrew");
+        const again = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
+        const reader = createS3Client(again.connection);
+        try {
+          const still = new S3DocumentStore({ client: reader, bucket: again.bucket, maxPresignExpirySeconds: 3_600 });
+          for (const document of documents) expect(await still.head(document.key)).toBeDefined();
+          expect((await still.getManifest("unsc-dprk-2015", "3f9a1c2b7d4e"))?.documents).toHaveLength(3);
+        } finally {
+          reader.destroy();
+          await again.stop();
+        }
+      } finally {
+        client.destroy();
+        await s3.stop().catch(() => undefined);
+      }
+    });
+  });
+
+  it("withdraws a letter whose data folder was removed, and a language only an older revision still holds", async () => {
+    const s3 = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
+    const client = createS3Client(s3.connection);
+    try {
+      const store = new S3DocumentStore({ client, bucket: s3.bucket, maxPresignExpirySeconds: 3_600 });
+      const de = (await store.put(renderedDocument("de", "pdf", "Deutsch"), { revision: "000000000001", downloadName: "Letter" })).document;
+      await store.publishRevision("unsc-dprk-2015", "000000000001", [de]);
+      const en = (await store.put(renderedDocument("en", "pdf", "English"), { revision: "000000000002", downloadName: "Letter" })).document;
+      await store.publishRevision("unsc-dprk-2015", "000000000002", [en]);
+
+      const language = await cli(["withdraw", "--letter", "unsc-dprk-2015", "--locale", "de", "--data", join(localDir, "no-data")], { LETTERPRESS_LOCAL_DIR: localDir });
+      expect(language.code).toBe(0);
+      expect(language.stdout).toContain("documents deleted: 1");
+      expect(await store.head(de.key)).toBeUndefined();
+
+      const whole = await cli(["withdraw", "--letter", "unsc-dprk-2015", "--data", join(localDir, "no-data")], { LETTERPRESS_LOCAL_DIR: localDir });
+      expect(whole.code).toBe(0);
+      expect(whole.stdout).toContain("documents deleted: 1");
+      expect(await store.head(en.key)).toBeUndefined();
+    } finally {
+      client.destroy();
+      await s3.stop();
+    }
+  });
 });

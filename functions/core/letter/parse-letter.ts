@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { countOf, type DataIssue, InvalidLetterDataError, LetterpressError, StaleTranslationError } from "../errors";
+import { countOf, type DataIssue, formatDataIssue, InvalidLetterDataError, LetterpressError, StaleTranslationError } from "../errors";
 import { isLocaleId, type LocaleId } from "../locales";
 import type { LetterContext, TemplateOffer, TextCoverage } from "./letter-context";
 import { factsReferences, type FactsReferences, type IdList, type QuotationReference, stringsOf, translationReferences, type TranslationReferences } from "./letter-references";
@@ -530,6 +530,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   const sourceSettled = sourceLocale !== undefined && (deploymentIssues.get(sourceLocale) ?? []).length === 0;
   // A translation whose only problem is being out of date fails with its own code, STALE_TRANSLATION.
   const staleTranslations = new Map<LocaleId, StaleTranslationError>();
+  const staleIssues = new Set<DataIssue>();
   for (const [locale, translation] of translations) {
     if (locale === sourceLocale) continue;
     const issues = [...translation.issues];
@@ -562,7 +563,14 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
         whereTheSourceChanged(translation.refs?.translationOfParagraphs, sourceParagraphs),
       );
       staleTranslations.set(locale, stale);
-      issues.push({ file: translation.file, path: "translationOf.sourceSha256", message: stale.reason });
+      // Every stale part in one run: the language is refused here, so the recipient checks (which read usable
+      // translations only) would name its stale recipients' words only once the text is brought up to date.
+      const staleParts = [
+        { file: translation.file, path: "translationOf.sourceSha256", message: stale.reason },
+        ...staleRecipientIssues(translation.file, translation.refs, sourceRecipients, `${sourceLocale}.json`),
+      ];
+      for (const issue of staleParts) staleIssues.add(issue);
+      issues.push(...staleParts);
     }
     translationIssues.set(locale, issues);
   }
@@ -591,6 +599,9 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     const stale = staleTranslations.get(locale);
     if (stale && issues.length === 1) {
       localeErrors.set(locale, stale);
+    } else if (stale && issues.every((issue) => staleIssues.has(issue))) {
+      // Out of date in several parts and nothing else: still STALE_TRANSLATION, every part named.
+      localeErrors.set(locale, new LetterpressError("STALE_TRANSLATION", issues.map(formatDataIssue).join("\n")));
     } else if (issues.length > 0 || !translation.value) {
       localeErrors.set(locale, new InvalidLetterDataError(issues));
     } else {
@@ -735,6 +746,21 @@ function generalLetterChecks({ facts, usable, translations, sourceLocale, source
     if (issues.length > 0) errors.set(locale, new InvalidLetterDataError(issues));
   }
   return errors;
+}
+
+/**
+ * The recipients whose words a translation recorded from older source words (translationOf.recipients.<id>
+ * is not the source's current fingerprint of recipients.<id>), one issue each, in the order recorded.
+ */
+function staleRecipientIssues(file: string, refs: TranslationReferences | undefined, sourceRecipients: ReadonlyMap<string, string>, sourceFile: string): DataIssue[] {
+  const issues: DataIssue[] = [];
+  for (const [id, recorded] of refs?.translationOfRecipients ?? []) {
+    const current = sourceRecipients.get(id);
+    if (current === undefined || recorded === current) continue;
+    const stale = new StaleTranslationError(file, recorded, current, { id, sourceFile });
+    issues.push({ file, path: StaleTranslationError.fieldOf(id), message: stale.reason });
+  }
+  return issues;
 }
 
 /**

@@ -3,6 +3,7 @@ import { slug } from "./slug";
 import { canonicalLocale, isLocaleId } from "../locales";
 import { isKnownLanguage } from "./translation-file-name";
 import { bidiControlProblem, blankParagraphProblem, combiningSequenceProblem, controlCharacterProblem, invisibleTextProblem, runTextProblem } from "./text-rules";
+import { countryCodeProblem } from "./country-code";
 
 /**
  * The schema of letter data. The TypeScript types are derived from it, so the files, the validator
@@ -171,7 +172,10 @@ export const letterFactsSchema = fields({
     .array(
       fields({
         id: slug,
-        country: z.string().regex(/^[A-Z]{2}$/, { error: "expected an ISO 3166-1 alpha-2 country code" }),
+        country: z.string().superRefine((value, ctx) => {
+          const problem = countryCodeProblem(value);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
         locale: localeId,
         /** The ambassador's name, when known. Optional: the seed names nobody. */
         representativeName: text.optional(),

@@ -261,3 +261,30 @@ describe("parseLetter: a stale translation names the source paragraphs that chan
     ]);
   });
 });
+
+describe("parseLetter: every stale part of every translation in one run", () => {
+  it.each([
+    [["request"], ["gb"]],
+    [
+      ["opening", "request"],
+      ["fr", "gb"],
+    ],
+    [["opening"], ["fr"]],
+  ])("paragraphs %j and recipients %j changed: the translation's one refusal names each (STALE_TRANSLATION)", (paragraphs, recipients) => {
+    const letter = sample();
+    const en = letter["en.json"]!;
+    for (const paragraph of en.paragraphs) if (paragraphs.includes(paragraph.id)) paragraph.content.push({ text: " (amended)" });
+    for (const id of recipients) en.recipients[id].representative = `${en.recipients[id].representative} ad interim`;
+
+    const parsed = parse(letter);
+
+    const refusal = parsed.localeErrors.get("fr");
+    expect(refusal?.code).toBe("STALE_TRANSLATION");
+    expect(refusal?.message).toContain("fr.json: translationOf.sourceSha256:");
+    for (const id of paragraphs) expect(refusal?.message).toMatch(new RegExp(`paragraphs? [^)]*"${id}"`));
+    for (const id of ["fr", "gb"]) {
+      const named = refusal?.message.includes(`fr.json: translationOf.recipients.${id}:`);
+      expect(named).toBe(recipients.includes(id));
+    }
+  });
+});
