@@ -185,7 +185,8 @@ export function faceOf(family: FamilyId, style: TextStyle): FaceId {
 const FACE_OF = Object.fromEntries(
   FAMILY_IDS.map((family) => {
     const styles = FAMILIES[family].styles as readonly FaceStyle[];
-    const faceFor = (wanted: FaceStyle, bold: boolean): RegistryFaceId => `${family}-${styles.includes(wanted) ? wanted : bold && styles.includes("bold") ? "bold" : "regular"}` as RegistryFaceId;
+    const faceFor = (wanted: FaceStyle, bold: boolean): RegistryFaceId =>
+      `${family}-${styles.includes(wanted) ? wanted : bold && styles.includes("bold") ? "bold" : "regular"}` as RegistryFaceId;
     return [family, { regular: faceFor("regular", false), italic: faceFor("italic", false), bold: faceFor("bold", true), "bold-italic": faceFor("bold-italic", true) }];
   }),
 ) as Record<RegistryFamilyId, Record<FaceStyle, RegistryFaceId>>;
