@@ -64,9 +64,9 @@ function isElement(node: DefaultTreeAdapterTypes.Node): node is Element {
   return "tagName" in node;
 }
 
-function pageSize(tokens: readonly Token[], where: string, font: { em: number; rem: number }): [number, number] {
+function pageSize(tokens: readonly Token[], where: string, font: { em: number; rem: number }, paper?: readonly [number, number]): [number, number] {
   try {
-    return pageSizeOf(tokens, font);
+    return pageSizeOf(tokens, font, paper);
   } catch (error) {
     if (error instanceof ValueError) throw new StyleError(`${where}: ${error.message}`);
     throw error;
@@ -157,7 +157,11 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
     // `size: auto` is the run's paper: the render's own (user-origin) size declaration.
     const sizes = ordered.filter((entry) => entry.declaration.property === "size");
     const lastSize = sizes.at(-1);
-    const sizeDeclaration = lastSize && lastSize.declaration.text.trim().toLowerCase() === "auto" ? sizes.filter((entry) => entry.origin === "user").at(-1) : lastSize;
+    const runPaper = sizes.filter((entry) => entry.origin === "user").at(-1);
+    const lastText = lastSize?.declaration.text.trim().toLowerCase();
+    const sizeDeclaration = lastText === "auto" ? runPaper : lastSize;
+    // An orientation alone turns the run's paper (CSS Paged Media 3: the UA's size in that orientation).
+    const orientationOf = lastText === "portrait" || lastText === "landscape" ? runPaper : undefined;
     const context = cascadeOrder(ordered.filter((entry) => entry.declaration.property !== "size"));
     const specified = specifiedValues(context, rootCustom, "ltr");
     const style = computeStyle(specified, rootStyle, rootFontSize, families);
@@ -171,7 +175,8 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
         throw error;
       }
     };
-    const [width, height] = sizeDeclaration ? pageSize(sizeTokens(sizeDeclaration.declaration), sizeDeclaration.declaration.where, font) : PAGE_SIZES.a4!;
+    const paper = orientationOf ? pageSize(sizeTokens(orientationOf.declaration), orientationOf.declaration.where, font) : PAGE_SIZES.a4!;
+    const [width, height] = sizeDeclaration ? pageSize(sizeTokens(sizeDeclaration.declaration), sizeDeclaration.declaration.where, font, paper) : PAGE_SIZES.a4!;
     // Page margins in percent refer to the page's width (left, right) and height (top, bottom).
     const margin = {
       top: resolveLength(style.marginTop, height),

@@ -209,33 +209,47 @@ const PAGE_SIZE_NAMES = Object.keys(PAGE_SIZES)
 const MAX_PAGE_SIDE_PT = 14_400;
 
 /**
- * The page size a `size` value gives, in points: a named size, one or two lengths, and an orientation.
- * Throws ValueError for a value that is not one, or whose sides are not positive or exceed PDF's limit.
+ * The page size a `size` value gives, in points, by CSS Paged Media 3's grammar: `auto`, one or two
+ * lengths, or a named size and an orientation, each at most once (`A5 landscape`). An orientation
+ * alone turns `paper`, the size `auto` would give (the run's), that way. Throws ValueError for a value
+ * that is not one (`A5 landscape landscape`, `B5 jis-b5`, `8in 5in landscape` are declarations a
+ * browser drops), or whose sides are not positive or exceed PDF's limit.
  */
-export function pageSizeOf(tokens: readonly Token[], font: { em: number; rem: number }): [number, number] {
+export function pageSizeOf(tokens: readonly Token[], font: { em: number; rem: number }, paper: readonly [number, number] = PAGE_SIZES.a4!): [number, number] {
   let size: [number, number] | null = null;
   let orientation: string | null = null;
   const lengths: number[] = [];
-  // `auto` (CSS Paged Media 3: the UA's default, here the run's paper) stands alone; its size is the caller's (isAutoPageSize).
-  if (isAutoPageSize(tokens)) return [...PAGE_SIZES.a4!];
+  // `auto` (CSS Paged Media 3: the UA's default, here the run's paper) stands alone.
+  if (isAutoPageSize(tokens)) return [...paper];
+  const grammar = `expected auto, a page size (${PAGE_SIZE_NAMES}), portrait or landscape, or one or two lengths`;
   for (const token of tokens) {
-    if (token.type === "ident" && PAGE_SIZES[token.name]) size = [...PAGE_SIZES[token.name]!];
-    else if (token.type === "ident" && (token.name === "portrait" || token.name === "landscape")) orientation = token.name;
-    else {
+    if (token.type === "ident" && PAGE_SIZES[token.name]) {
+      if (size) throw new ValueError(`${grammar}: two page sizes`);
+      size = [...PAGE_SIZES[token.name]!];
+    } else if (token.type === "ident" && (token.name === "portrait" || token.name === "landscape")) {
+      if (orientation) throw new ValueError(`${grammar}: two orientations`);
+      orientation = token.name;
+    } else {
       const length = lengthPercentageOf(token, font);
-      if (!length || length.pt === undefined) throw new ValueError(`expected auto, a page size (${PAGE_SIZE_NAMES}), portrait or landscape, or one or two lengths`);
+      if (!length || length.pt === undefined) throw new ValueError(grammar);
       lengths.push(length.pt);
     }
   }
   if (lengths.length > 2) throw new ValueError("expected at most two lengths, the page's width and height");
+  if (lengths.length > 0 && (size || orientation)) throw new ValueError(`${grammar}: lengths stand alone, without a page size name or orientation`);
   if (lengths.length > 0) size = [lengths[0]!, lengths[1] ?? lengths[0]!];
-  size ??= [...PAGE_SIZES.a4!];
+  size ??= [...paper];
   if (orientation === "landscape") size = [Math.max(...size), Math.min(...size)];
   if (orientation === "portrait") size = [Math.min(...size), Math.max(...size)];
   if (!(size[0] > 0 && size[1] > 0)) throw new ValueError(`a page must have a positive width and height; this one is ${pt(size[0])} x ${pt(size[1])}`);
   if (size[0] > MAX_PAGE_SIDE_PT || size[1] > MAX_PAGE_SIDE_PT)
     throw new ValueError(`a PDF page may be at most ${MAX_PAGE_SIDE_PT}pt (200in) each way (ISO 32000-1 Annex C); this one is ${pt(size[0])} x ${pt(size[1])}`);
   return size;
+}
+
+/** Whether a `size` value is an orientation alone (`landscape`): it turns the run's paper, as `auto` takes it. */
+export function isOrientationOnly(tokens: readonly Token[]): boolean {
+  return tokens.length === 1 && tokens[0]!.type === "ident" && (tokens[0]!.name === "portrait" || tokens[0]!.name === "landscape");
 }
 
 /** Whether a `size` value is `auto`: the page size of the run's paper (the `--paper` the render asks for). */

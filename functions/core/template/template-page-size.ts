@@ -25,8 +25,8 @@ export function templatePageSize(name: string, text: string): TemplatePageSize |
   }
   const sizes = pages.flatMap((page) => page.declarations.filter((declaration) => declaration.property === "size").map((declaration) => ({ first: page.first, declaration })));
   const chosen = sizes.filter((size) => !size.first).at(-1) ?? sizes.at(-1);
-  // `size: auto` asks for the run's paper: it sets none of its own.
-  return chosen && chosen.declaration.text.trim().toLowerCase() !== "auto"
+  // `size: auto` asks for the run's paper, and an orientation alone turns it: neither sets a paper of its own.
+  return chosen && !["auto", "portrait", "landscape"].includes(chosen.declaration.text.trim().toLowerCase())
     ? { where: chosen.declaration.where, value: chosen.declaration.text.trim(), everyPage: !chosen.first }
     : undefined;
 }
