@@ -278,13 +278,21 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   let currentShares: Promise<ShareHandlers> | undefined = shares ? wireShares() : undefined;
   // Said per request (as on Lambda, at its cold start); never an unhandled rejection meanwhile.
   currentShares?.catch(() => undefined);
+  // A start that failed is tried again by the next request, at most once a second: a key ring or page
+  // catalog fixed on disk brings share links back without a restart, as a rotated ring reaches them.
+  let failedWiringAt: number | undefined;
   const shareRoute =
     (route: ShareRouteKey): ShareHandlers[ShareRouteKey] =>
     async (event) => {
+      if (failedWiringAt !== undefined && Date.now() - failedWiringAt >= 1000) {
+        failedWiringAt = undefined;
+        currentShares = wireShares();
+      }
       let handlers: ShareHandlers;
       try {
         handlers = await (currentShares as Promise<ShareHandlers>);
       } catch (error) {
+        failedWiringAt ??= Date.now();
         logError(logger, "share links unavailable: configuration error", error);
         return sharesUnavailable(route, true);
       }

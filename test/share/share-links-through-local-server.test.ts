@@ -1,5 +1,8 @@
 import { sha256Hex } from "../../functions/core/documents";
-import { rotateLocalKey } from "../../functions/share/local-key-file";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LOCAL_KEY_FILE, loadOrCreateLocalKeyRing, rotateLocalKey } from "../../functions/share/local-key-file";
 import { REFUSAL_PAGE_CSP } from "../../functions/share/share-refusal-page";
 import { SEED_LETTER } from "../support/letters";
 import { type LocalStack, type RunningServer, startLocalStack } from "../support/local-stack";
@@ -190,4 +193,28 @@ describe("share links through the local server", () => {
     // A key we no longer have: nothing in the link can be trusted, so the page is in the reader's language.
     await expectRefusalPage(await open(`${third.baseUrl}/s/${token}`, { headers: { "accept-language": "ru" } }), 404, "ru", /<h1>[^<]+<\/h1>/);
   });
+
+  it("come back without a restart once a key ring that stopped them at start is fixed on disk", async () => {
+    const keyDir = await mkdtemp(join(tmpdir(), "letterpress-broken-ring-"));
+    await writeFile(join(keyDir, LOCAL_KEY_FILE), JSON.stringify({ current: "k1", keys: { k1: "c2hvcnQ=" } }), { mode: 0o600 });
+    const broken = await startLocalStack({ keyDir });
+    try {
+      const server = await broken.listen();
+      const post = () => fetch(`${server.baseUrl}/letters/${SEED_LETTER}/en/html/shares`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      expect((await post()).status).toBe(503);
+      await rm(join(keyDir, LOCAL_KEY_FILE));
+      await loadOrCreateLocalKeyRing(keyDir);
+      // Tried again at most once a second: wait for it (never longer than 20 s).
+      const deadline = Date.now() + 20_000;
+      let status = (await post()).status;
+      while (status !== 201 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        status = (await post()).status;
+      }
+      expect(status).toBe(201);
+    } finally {
+      await broken.stop();
+      await rm(keyDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
