@@ -143,7 +143,7 @@ describe("templates prepared at bundling time", () => {
         throw new Error("filled without an error");
       };
       expect(errorOf(new TemplateEngine(changed, preparedChanged))).toBe(
-        'template "letter" (locale en): "sourcesHeading" not defined in the view, at templates/un-security-council/partials/sources.hbs line 3, column 8',
+        'template "un-security-council" (letter.hbs, locale en): "sourcesHeading" not defined in the view, at templates/un-security-council/partials/sources.hbs line 3, column 8',
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -230,7 +230,8 @@ describe("--out", () => {
       [join(REPO, "local/cli.ts"), "generate", "--data", dataDir, "--templates", join(REPO, "templates"), "--out", file],
       { cwd: work },
     );
-    await expect(attempt).rejects.toMatchObject({ code: 2, stderr: `INVALID_REQUEST: --out ${file}: is a file, not a folder; name a folder (it is created if missing)\n` });
+    // Named relative to the folder it was run from, as every path the command prints (local/shown-path.ts).
+    await expect(attempt).rejects.toMatchObject({ code: 2, stderr: "INVALID_REQUEST: --out out.txt: is a file, not a folder; name a folder (it is created if missing)\n" });
   });
 });
 

@@ -45,13 +45,21 @@ export interface TemplateSet {
 }
 
 export class TemplateError extends LetterpressError {
+  /**
+   * `template` is the template's folder name (what a letter.json names); `file`, when known, the
+   * template file of the folder that failed (`letter.hbs`): "template "my-org" (letter.hbs, locale en)".
+   */
   constructor(
     readonly template: string,
     readonly locale: string,
     detail: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; file?: string },
   ) {
-    super("TEMPLATE_ERROR", `template "${template}" (locale ${locale}): ${detail}`, options);
+    super(
+      "TEMPLATE_ERROR",
+      `template "${template}" (${options?.file ? `${options.file}, ` : ""}locale ${locale}): ${detail}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
   }
 }
 
@@ -362,7 +370,7 @@ export class TemplateEngine {
       this.handlebars.precompile(input(), options);
       return template;
     } catch (error) {
-      throw new TemplateError(name, "*", (error as Error).message, { cause: error });
+      throw new TemplateError(this.set.name, "*", (error as Error).message, { cause: error, file: `${name}.hbs` });
     }
   }
 
@@ -385,14 +393,14 @@ export class TemplateEngine {
    */
   fill(name: string, view: object, locale: LocaleId, printed?: (key: string, text: string) => void): string {
     const template = this.compiled.get(name);
-    if (!template) throw new TemplateError(name, locale, "no such template");
+    if (!template) throw new TemplateError(this.set.name, locale, "no such template", { file: `${name}.hbs` });
     const messages = this.messages(locale);
     let filled: string;
     try {
       filled = template({ ...view, __context: { messages, printed } satisfies RenderContext });
     } catch (error) {
       const file = `${this.folder}/${(error instanceof Error && RAISED_IN.get(error)) || `${name}.hbs`}`;
-      if (error instanceof MessageError) throw new TemplateError(name, locale, `${error.message}, in ${file}`, { cause: error });
+      if (error instanceof MessageError) throw new TemplateError(this.set.name, locale, `${error.message}, in ${file}`, { cause: error, file: `${name}.hbs` });
       // Handlebars ends its message with " - line:column" of the innermost source, which it does not name.
       const { lineNumber, column } = error as { lineNumber?: number; column?: number };
       const detail = (error as Error).message
@@ -400,12 +408,12 @@ export class TemplateEngine {
         .replace(/ in undefined/, " (what should hold it is not set)")
         .replace(/ - \d+:\d+$/, "");
       const at = lineNumber === undefined ? file : `${file} line ${lineNumber}${column === undefined ? "" : `, column ${column + 1}`}`;
-      throw new TemplateError(name, locale, `${detail}, at ${at}`, { cause: error });
+      throw new TemplateError(this.set.name, locale, `${detail}, at ${at}`, { cause: error, file: `${name}.hbs` });
     }
     // The letter's images whose src a `{{ }}` made, named by their source line; the same for both editions.
     if (name === "letter") {
       const problems = this.filledImages.problems(filled);
-      if (problems.length > 0) throw new TemplateError(name, locale, problems.join("\n"));
+      if (problems.length > 0) throw new TemplateError(this.set.name, locale, problems.join("\n"), { file: `${name}.hbs` });
     }
     return filled;
   }

@@ -251,7 +251,7 @@ describe("the template engine", () => {
     // A field no view has is refused when the template loads (view-fields.ts); one this view lacks, at render.
     expect(() => new TemplateEngine({ ...set, templates: { ...set.templates, letter: "<p>{{subtitle}}</p>" } })).toThrow(/letter\.hbs line 1, column 6: \{\{subtitle\}\}/);
     const engine = new TemplateEngine({ ...set, templates: { ...set.templates, letter: "<p>{{summary}}</p>" } });
-    expect(() => engine.fill("letter", { title: "x" }, "en")).toThrow(/^template "letter" \(locale en\): "summary" not defined/);
+    expect(() => engine.fill("letter", { title: "x" }, "en")).toThrow(/^template "un-security-council" \(letter\.hbs, locale en\): "summary" not defined/);
   });
 
   it("prints hostile text as inert text", async () => {

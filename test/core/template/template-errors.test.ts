@@ -36,7 +36,7 @@ describe("template errors name the source file and its line", () => {
     const { letter } = await loadSeedLetter();
     const { letterId: _dropped, ...view } = buildLetterView(letter, "en");
     expect(() => engine.fill("letter", view as never, "en")).toThrow(
-      'template "letter" (locale en): "letterId" not defined in the view, at templates/un-security-council/partials/sources.hbs line 3, column 8',
+      'template "un-security-council" (letter.hbs, locale en): "letterId" not defined in the view, at templates/un-security-council/partials/sources.hbs line 3, column 8',
     );
   });
 
