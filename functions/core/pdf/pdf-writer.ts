@@ -50,6 +50,8 @@ export interface WriteOptions {
   objectStreams: boolean;
   /** Told of each line drawn (see `LineDrawing.onLineDrawn`): for tests counting the lines a letter draws anew. */
   onLineDrawn?: (anew: boolean) => void;
+  /** Told of each run whose glyphs `numberGlyphsFromTheEnd` walks (a run met again in the document is not): for tests. */
+  onRunNumbered?: () => void;
 }
 
 /** Encoded subsets by face and glyph list, shared across documents: the same letter embeds the same subset. */
@@ -114,6 +116,11 @@ interface RunGlyphs {
   invisible: readonly string[];
   /** Its text-less glyphs, drawn as outlines (see `glyphForm` in `writePdf`). */
   outlines: readonly number[];
+  /**
+   * The face in a document (`EmbeddedFace`'s identity) that numbered these glyphs last: a run recurs
+   * in a document (a word, a name), and numbering it again would find every code given already.
+   */
+  reservedBy: symbol | undefined;
 }
 
 /**
@@ -139,7 +146,7 @@ function runGlyphsOf(caches: TypesetterCaches, run: ShapedRun): RunGlyphs {
       for (let i = pieces.after.length - 1; i >= 0; i--) invisible.add(pieces.after[i]!);
       for (let i = pieces.before.length - 1; i >= 0; i--) invisible.add(pieces.before[i]!);
     }
-    glyphs = { mains: [...mains], invisible: [...invisible], outlines: [...outlines] };
+    glyphs = { mains: [...mains], invisible: [...invisible], outlines: [...outlines], reservedBy: undefined };
     runGlyphs.set(run, glyphs);
   }
   return glyphs;
@@ -227,10 +234,15 @@ class EmbeddedFace {
   /**
    * Gives a run's text glyphs, and the invisible glyphs of their marks, their codes ahead of drawing,
    * from the run's end (see `numberGlyphsFromTheEnd`): the codes `encode` and `encodeInvisible` then
-   * return for them. Returns the run's text-less glyphs, for their outlines' names.
+   * return for them. Returns the run's text-less glyphs, for their outlines' names, and tells
+   * `numbered` when it walked the run's glyphs (not for a run this face numbered already).
    */
-  reserveRun(run: ShapedRun): readonly number[] {
-    const { mains, invisible, outlines } = runGlyphsOf(this.caches, run);
+  reserveRun(run: ShapedRun, numbered?: () => void): readonly number[] {
+    const glyphs = runGlyphsOf(this.caches, run);
+    const { mains, invisible, outlines } = glyphs;
+    if (glyphs.reservedBy === this.identity) return outlines;
+    glyphs.reservedBy = this.identity;
+    numbered?.();
     for (let i = 0; i < mains.length; i++) {
       const main = mains[i]!;
       if (main.owner !== this.identity) {
@@ -574,7 +586,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     if (operator === undefined) fills.set(color, (operator = `${rgb(color)} rg`));
     return operator;
   };
-  numberGlyphsFromTheEnd(pages, faceOf, formOf, pieceName !== undefined);
+  numberGlyphsFromTheEnd(pages, faceOf, formOf, pieceName !== undefined, options.onRunNumbered);
   // Empty unless a document before this one stopped with an error inside a line.
   LINE_OUTLINES.reset();
   const frame: PageFrame = { y: 0 };
@@ -693,7 +705,13 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
  * are numbered here too; the other glyphs drawn otherwise than by `encode` (the invisible glyphs of a
  * cluster's marks, a glyph carrying a mark or joiner) are still numbered as drawn, after these.
  */
-function numberGlyphsFromTheEnd(pages: readonly Page[], faceOf: (id: FaceId) => EmbeddedFace, nameOutline: (face: FaceId, id: number) => void, reserveMarks: boolean): void {
+function numberGlyphsFromTheEnd(
+  pages: readonly Page[],
+  faceOf: (id: FaceId) => EmbeddedFace,
+  nameOutline: (face: FaceId, id: number) => void,
+  reserveMarks: boolean,
+  onRunNumbered?: () => void,
+): void {
   const marked = new Set<EmbeddedFace>();
   for (let p = pages.length - 1; p >= 0; p--) {
     const items = pages[p]!.items;
@@ -710,7 +728,7 @@ function numberGlyphsFromTheEnd(pages: readonly Page[], faceOf: (id: FaceId) => 
           marked.add(face);
           face.reserveMarks();
         }
-        const outlines = face.reserveRun(run);
+        const outlines = face.reserveRun(run, onRunNumbered);
         for (let i = 0; i < outlines.length; i++) nameOutline(run.face, outlines[i]!);
       }
     }

@@ -32,6 +32,8 @@ export interface RenderPdfOptions {
   objectStreams?: boolean;
   /** Told of each line drawn: true when drawn anew, false when an earlier letter's bytes of it served (pdf-writer.ts `DrawnLine`); for tests. */
   onLineDrawn?: (anew: boolean) => void;
+  /** Told of each shaped run whose glyphs the writer numbers (pdf-writer.ts `numberGlyphsFromTheEnd`), once per run and document; for tests. */
+  onRunNumbered?: () => void;
 }
 
 /**
@@ -177,5 +179,6 @@ export async function renderPdf(filledTemplate: string, options: RenderPdfOption
     fonts: options.fonts,
     objectStreams: options.objectStreams !== false,
     ...(options.onLineDrawn ? { onLineDrawn: options.onLineDrawn } : {}),
+    ...(options.onRunNumbered ? { onRunNumbered: options.onRunNumbered } : {}),
   });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { LocaleId } from "../../../functions/core/locales";
-import { renderPdf } from "../../../functions/core/pdf/render-pdf";
+import { type RenderPdfOptions, renderPdf } from "../../../functions/core/pdf/render-pdf";
 import { extractBoth, fixture, footerTitle, options, run, stylesheetsFor, toFile } from "./pdf-inspect";
 
 /**
@@ -62,13 +62,17 @@ const CASES: { locale: LocaleId; file: string; salutation: string; newGlyphs: st
   { locale: "hi", file: "letter-hi.html", salutation: "महामहिम,", newGlyphs: "ॐ ऑड्रे ज़ोया,", ownWords: "आप जानते हैं, महामहिम,", repeat: 8, laterPagesKept: true },
 ];
 
-function renderWith({ file, locale, salutation, repeat }: (typeof CASES)[number], text: string): Promise<Buffer> {
+function renderWith(
+  { file, locale, salutation, repeat }: (typeof CASES)[number],
+  text: string,
+  counters: Pick<RenderPdfOptions, "onRunNumbered" | "onLineDrawn"> = {},
+): Promise<Buffer> {
   const html = fixture(file);
   const marked = `<p class="salutation">${salutation}</p>`;
   expect(html).toContain(marked);
   const body = /<section class="body">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? "";
   const letter = html.replace(body, body.repeat(repeat)).replace(marked, `<p class="salutation">${text}</p>`);
-  return renderPdf(letter, options(locale, { stylesheets: stylesheetsFor(locale, "A4", undefined, footerTitle(letter)) }));
+  return renderPdf(letter, options(locale, { stylesheets: stylesheetsFor(locale, "A4", undefined, footerTitle(letter)), ...counters }));
 }
 
 describe("glyph codes numbered from the document's end", () => {
@@ -100,4 +104,27 @@ describe("glyph codes numbered from the document's end", () => {
     expect(reader.pages.slice(1)).toEqual(letter.pages.slice(1));
     expect(reader.others).toEqual(letter.others);
   });
+
+  test.each(CASES.filter((letterCase) => letterCase.file !== "letter-en.html" && letterCase.file !== "letter-ar.html"))(
+    "$file: a run met again in the document is numbered once (its codes are given already)",
+    async (letterCase) => {
+      // The same body four times draws the same shaped runs four times; only the page footers' runs are new.
+      // (renderWith finds the body of these two fixtures only: the others' section has more attributes.)
+      const count = async (repeat: number) => {
+        let runs = 0;
+        let lines = 0;
+        await renderWith({ ...letterCase, repeat }, letterCase.salutation, {
+          onRunNumbered: () => runs++,
+          onLineDrawn: () => lines++,
+        });
+        return { runs, lines };
+      };
+      const once = await count(1);
+      const fourTimes = await count(4);
+      expect(fourTimes.lines).toBeGreaterThan(once.lines * 2);
+      expect(once.runs).toBeGreaterThan(0);
+      // Walked at every occurrence, the body's runs were counted four times (118 and 400, 165 and 492).
+      expect(fourTimes.runs).toBeLessThan(once.runs * 1.5);
+    },
+  );
 });
