@@ -9,6 +9,24 @@ export { DEFAULTS, ENV, PRESIGN_MAX_SECONDS } from "./deployment-contract";
 const prefix = z.string().regex(/^[a-z0-9][a-z0-9-]*\/$/, { error: "expected a key prefix such as data/ (lowercase, ending with /)" });
 const seconds = z.coerce.number().int().min(1).max(PRESIGN_MAX_SECONDS);
 
+/** SHARE_MAX_LIFETIME_SECONDS: the longest lifetime of a share link (the download function's and the key rotation's). */
+export const shareMaxLifetimeSchema = z.coerce
+  .number()
+  .int({ error: "expected a whole number of seconds" })
+  .min(60, { error: "expected at least 60 seconds" })
+  .max(SHARE_LIFETIME_LIMIT_SECONDS, { error: `expected at most ${SHARE_LIFETIME_LIMIT_SECONDS} seconds (90 days)` })
+  .default(DEFAULTS.shareLifetime.maxSeconds);
+
+/** An environment read by `schema`, or CONFIG_ERROR naming every variable that is missing or malformed. */
+export function parseEnvironment<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`);
+    throw new LetterpressError("CONFIG_ERROR", `invalid configuration: ${problems.join("; ")}`);
+  }
+  return result.data;
+}
+
 const configSchema = z
   .object({
     [ENV.documentsBucket]: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name" }),
@@ -38,12 +56,7 @@ const configSchema = z
       .url({ protocol: /^https?$/, error: "expected the API's public base URL, such as https://abc123.execute-api.eu-west-1.amazonaws.com/" })
       .refine((value) => !/[?#]/.test(value), { error: "expected a base URL without query or fragment" })
       .optional(),
-    [ENV.shareMaxLifetime]: z.coerce
-      .number()
-      .int({ error: "expected a whole number of seconds" })
-      .min(60, { error: "expected at least 60 seconds" })
-      .max(SHARE_LIFETIME_LIMIT_SECONDS, { error: `expected at most ${SHARE_LIFETIME_LIMIT_SECONDS} seconds (90 days)` })
-      .default(DEFAULTS.shareLifetime.maxSeconds),
+    [ENV.shareMaxLifetime]: shareMaxLifetimeSchema,
     // People's sign-in page (the people API with its Cognito user pool): both or neither.
     [ENV.signInDomainUrl]: z
       .url({ protocol: /^https$/, error: "expected the hosted UI's https:// base URL, such as https://letters.auth.eu-west-1.amazoncognito.com" })
@@ -86,12 +99,7 @@ export interface FunctionConfig {
 
 /** Reads the environment once, at start-up; a missing or malformed value fails then, naming the variable. */
 export function readConfig(env: Record<string, string | undefined> = process.env): FunctionConfig {
-  const result = configSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`);
-    throw new LetterpressError("CONFIG_ERROR", `invalid configuration: ${problems.join("; ")}`);
-  }
-  const value = result.data;
+  const value = parseEnvironment(configSchema, env);
   const keysSecretId = value[ENV.shareKeysSecretId];
   const linkBaseUrl = value[ENV.shareLinkBaseUrl];
   const hostedUiUrl = value[ENV.signInDomainUrl];

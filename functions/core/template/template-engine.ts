@@ -380,7 +380,11 @@ export class TemplateEngine {
     if (!formatter) {
       const catalog = this.set.catalogs[locale];
       if (!catalog)
-        throw new TemplateError(this.set.name, locale, `no message catalog for this locale; a language needs ${this.folder}/messages/${locale}.json beside its data/<letter>/${locale}.json`);
+        throw new TemplateError(
+          this.set.name,
+          locale,
+          `no message catalog for this locale; a language needs ${this.folder}/messages/${locale}.json beside its data/<letter>/${locale}.json`,
+        );
       formatter = new MessageFormatter(locale, catalog, this.set.localeOverrides?.[locale], this.parsedMessage);
       this.formatters.set(locale, formatter);
     }
