@@ -180,13 +180,34 @@ export function scopeProblem(scope: { letterId: string; locale?: AskedLocale; re
   return new LetterpressError(localeRefused ? "UNKNOWN_LOCALE" : "NOT_FOUND", problems.join("\n"));
 }
 
-const slugFlag = (flag: string) => (value: string) => {
-  if (!SLUG_PATTERN.test(value)) throw new InvalidArgumentError(`${flag}: expected an id of a-z, 0-9 and "-" (as in data/), got "${value}"`);
+/**
+ * A withdrawal names one letter, one language, one recipient: a flag given twice is refused, never
+ * narrowed to its last value in silence (`--locale fr --locale en` withdrew en alone: fresh user 14).
+ */
+function once(flag: string, previous: unknown, value: string): void {
+  if (previous !== undefined)
+    throw new InvalidArgumentError(
+      `${flag} given twice ("${String((previous as { written?: string }).written ?? previous)}", then "${value}"): withdraw one at a time, a run for each`,
+    );
+}
+
+const slugFlag = (flag: string) => (value: string, previous?: string) => {
+  once(flag, previous, value);
+  if (!SLUG_PATTERN.test(value)) {
+    // Written otherwise (`UNSC-DPRK-2015`, `unsc_dprk_2015`): the id it most likely means, as generate suggests.
+    const near = value.toLowerCase().replaceAll("_", "-");
+    throw new InvalidArgumentError(
+      SLUG_PATTERN.test(near)
+        ? `${flag} ${value}: did you mean ${flag} ${near}? (ids are written as in data/: a-z, 0-9 and "-")`
+        : `${flag}: expected an id of a-z, 0-9 and "-" (as in data/), got "${value}"`,
+    );
+  }
   return value;
 };
 
 // Read as generate reads it (any case, `_`): the check against what there is suggests the tag (`MY` -> `my`).
-const localeFlag = (value: string): AskedLocale => {
+const localeFlag = (value: string, previous?: AskedLocale): AskedLocale => {
+  once("--locale", previous, value);
   const asked = readAskedLocale(value);
   if (!asked) throw new InvalidArgumentError(`"${value}" is not a language tag; expected BCP 47 tags such as en, pt-BR, zh-Hant`);
   return asked;
@@ -205,6 +226,8 @@ interface WithdrawFlags {
 /** The `withdraw` command, for local/cli.ts. */
 export function withdrawCommand(): Command {
   const command = new Command("withdraw")
+    // As generate: a flag the command cannot take exits 2 (commander's own is 1; addCommand inherits nothing).
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
     .description("revoke every share link to a letter (or one language, or one recipient's copies) and delete its stored documents in every revision")
     .requiredOption("--letter <id>", "the letter to withdraw (all of it, unless --locale or --recipient narrows it)", slugFlag("--letter"))
     .option("--locale <tag>", "only the documents in this language", localeFlag)

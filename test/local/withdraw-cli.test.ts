@@ -63,6 +63,19 @@ describe("npm run withdraw", () => {
     expect(run.stderr).toContain("--letter");
   });
 
+  it.each([
+    [["--letter", "unsc-dprk-2015", "--locale", "fr", "--locale", "en"], '--locale given twice ("fr", then "en")'],
+    [["--letter", "unsc-dprk-2015", "--recipient", "fr", "--recipient", "td"], '--recipient given twice ("fr", then "td")'],
+    [["--letter", "nope", "--letter", "unsc-dprk-2015"], '--letter given twice ("nope", then "unsc-dprk-2015")'],
+    [["--letter", "UNSC-DPRK-2015"], "did you mean --letter unsc-dprk-2015?"],
+    [["--letter", "unsc-dprk-2015", "--recipient", "GB"], "did you mean --recipient gb?"],
+  ])("refuses %j with exit 2 before touching anything: one letter, language and recipient a run, ids as in data/", async (args, said) => {
+    const run = await cli(["withdraw", ...args], { LETTERPRESS_LOCAL_DIR: localDir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(said);
+    expect(run.stdout).not.toContain("withdrew");
+  });
+
   describe("refuses what neither the store nor the data has, as generate does (exit 2, the ids there are), touching nothing", () => {
     it.each([
       [["--letter", "unsc-dprk2015"], 'no letter "unsc-dprk2015" is stored in', "did you mean --letter unsc-dprk-2015?"],
