@@ -56,7 +56,8 @@ export async function deployedLetterDataProblems(dataDir: string, templatesDir: 
       } catch (error) {
         if (!(error instanceof LetterpressError)) throw error;
         if (WAITING_CODES.has(error.code)) continue;
-        const key = `${error.code}: ${error.message.replace(/ \(locale [^)]+\)/g, "")}`;
+        // The same problem in each language: its message differs only by "locale <tag>" (template errors: "(letter.hbs, locale en)").
+        const key = `${error.code}: ${error.message.replace(/(\(|, )locale [^)]+\)/g, ")")}`;
         const which = request.recipientId ? `${request.locale} copy for ${request.recipientId}` : request.locale;
         const entry = failing.get(key) ?? { error, documents: [] };
         if (!entry.documents.includes(which)) entry.documents.push(which);
