@@ -206,8 +206,25 @@ export function unbalancedMarkup(markup: string): string[] {
  * template's fault, "letter.hbs (as filled)"), and a stray `</em>` vanished unseen.
  */
 export function unbalancedMarkupOfLetter(letter: Letter, locale: LocaleId, engine: TemplateEngine): InvalidLetterDataError | undefined {
+  const translation = letter.translations.get(locale);
+  if (translation === undefined) return undefined;
+  // Every document of a mail merge renders the same parsed translation: it is walked once, not per recipient.
+  let byEngine = unbalancedChecked.get(translation);
+  if (!byEngine) unbalancedChecked.set(translation, (byEngine = new WeakMap()));
+  let checked = byEngine.get(engine);
+  if (checked === undefined) byEngine.set(engine, (checked = unbalancedMarkupOf(translation, `${letter.facts.id}/${locale}.json`, engine) ?? null));
+  return checked ?? undefined;
+}
+
+/**
+ * The check's result per parsed translation and template engine: both are immutable once made, so
+ * a result can never go stale, and a new parse or engine is a new key (nothing warms a render).
+ */
+const unbalancedChecked = new WeakMap<object, WeakMap<TemplateEngine, InvalidLetterDataError | null>>();
+
+function unbalancedMarkupOf(translation: object, file: string, engine: TemplateEngine): InvalidLetterDataError | undefined {
   const issues: DataIssue[] = [];
-  for (const field of stringsOf(letter.translations.get(locale), `${letter.facts.id}/${locale}.json`, "", [])) {
+  for (const field of stringsOf(translation, file, "", [])) {
     if (!field.text.includes("<")) continue;
     const printedAs = viewPathsOf(field.path);
     if (!printedAs?.some((path) => engine.printsAsMarkup(path))) continue;

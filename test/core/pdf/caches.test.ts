@@ -168,6 +168,7 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "pdf/pdfkit-adapter.ts pageVerified": "a check of pdfkit's internals, once per process",
   "pdf/pdfkit-adapter.ts pngVerified": "a check of pdfkit's internals, once per process",
   "pdf/pdfkit-adapter.ts fontsVerified": "a check of pdfkit's internals, once per parsed font",
+  "template/markup-provenance.ts unbalancedChecked": "a parsed translation's unbalanced-markup check for one template engine, keyed by both immutable objects",
 };
 
 function sourceFiles(dir: string): string[] {
