@@ -3,6 +3,8 @@
  * language tag (`--locale`, the download and share routes). One helper for both, so both suggest alike.
  */
 
+import { foldedSlug } from "./core/letter/slug";
+
 /** Most edits a near miss may be from what it meant, as commander suggests its own commands and flags. */
 const MAX_EDITS = 3;
 /** Least share of a name a near miss must keep (commander's 0.4): `ab` is no near miss of `xy`. */
@@ -34,7 +36,7 @@ function editsBetween(a: string, b: string): number {
  * `unsc-dprk-2015`, `zh-Hnat` for `zh-Hant`), else those it begins, at least 3 characters of them
  * (`committee` for `committee-hearing-defenders`). None when nothing is that close.
  */
-export function closestNames(written: string, known: Iterable<string>, fold: (name: string) => string = foldName): string[] {
+export function closestNames(written: string, known: Iterable<string>, fold: (name: string) => string = foldedSlug): string[] {
   const names = [...new Set(known)].filter((name) => name !== written).sort();
   const folded = fold(written);
   const same = names.filter((name) => fold(name) === folded);
@@ -56,8 +58,3 @@ export function closestNames(written: string, known: Iterable<string>, fold: (na
 
 /** The fewest characters a name's beginning must be to stand for it: `co` begins too much. */
 const MIN_PREFIX = 3;
-
-/** Names as people mistype their case and separators: `Water_Appeal` and `water-appeal` are one. */
-function foldName(name: string): string {
-  return name.toLowerCase().replaceAll("_", "-");
-}

@@ -28,7 +28,7 @@ export function letterIdWrittenOtherwise(written: string): LetterpressError {
 export async function withLetterSuggestion(error: unknown, written: string | undefined, known: () => Promise<readonly string[]>): Promise<unknown> {
   if (!(error instanceof LetterpressError) || error.code !== "UNKNOWN_LETTER" || written === undefined || !SLUG_PATTERN.test(foldedSlug(written))) return error;
   const ids = await known().catch(() => undefined);
-  const meant = ids === undefined ? [] : closestNames(written, ids, foldedSlug);
+  const meant = ids === undefined ? [] : closestNames(written, ids);
   if (meant.length === 0) return error;
   return new LetterpressError("UNKNOWN_LETTER", `${error.message}; did you mean ${meant.map((id) => `"${id}"`).join(" or ")}?`, { cause: error });
 }

@@ -3,7 +3,7 @@ import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { LetterpressError } from "../functions/core/errors";
-import { SLUG_PATTERN } from "../functions/core/letter/slug";
+import { foldedSlug, SLUG_PATTERN } from "../functions/core/letter/slug";
 import { closestNames } from "../functions/closest-names";
 import { localeProblem, type LocaleWording } from "../functions/locale-suggestion";
 import { type AskedLocale, readAskedLocale } from "./locale-flag";
@@ -195,7 +195,7 @@ const slugFlag = (flag: string) => (value: string, previous?: string) => {
   once(flag, previous, value);
   if (!SLUG_PATTERN.test(value)) {
     // Written otherwise (`UNSC-DPRK-2015`, `unsc_dprk_2015`): the id it most likely means, as generate suggests.
-    const near = value.toLowerCase().replaceAll("_", "-");
+    const near = foldedSlug(value);
     throw new InvalidArgumentError(
       SLUG_PATTERN.test(near)
         ? `${flag} ${value}: did you mean ${flag} ${near}? (ids are written as in data/: a-z, 0-9 and "-")`

@@ -10,7 +10,7 @@ export const slug = z
   .string({ error: (issue) => (issue.input === undefined ? `missing; expected ${SLUG_RULE}` : `expected ${SLUG_RULE}`) })
   .regex(SLUG_PATTERN, { error: `expected ${SLUG_RULE}` });
 
-/** A letter id read as the id it stands for: any case, `_` for `-` (`UNSC_DPRK-2015` is `unsc-dprk-2015`). */
+/** An id read as the id it stands for, as people mistype case and separators: any case, `_` for `-` (`UNSC_DPRK-2015` is `unsc-dprk-2015`). */
 export function foldedSlug(written: string): string {
   return written.toLowerCase().replaceAll("_", "-");
 }
