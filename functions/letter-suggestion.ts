@@ -1,4 +1,4 @@
-import { closestNames } from "./closest-names";
+import { closestNames } from "./core/text/closest-names";
 import { LetterpressError } from "./core/errors";
 import { foldedSlug, SLUG_PATTERN } from "./core/letter/slug";
 

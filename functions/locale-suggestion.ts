@@ -1,4 +1,4 @@
-import { closestNames } from "./closest-names";
+import { closestNames } from "./core/text/closest-names";
 import { LetterpressError } from "./core/errors";
 import { canonicalLocale, type LocaleId } from "./core/locales";
 import type { DocumentStore } from "./storage/document-store";

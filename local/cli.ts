@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_FORMATS, type DocumentFormat } from "../functions/core/documents";
 import { formatDataIssue, InvalidLetterDataError, LetterpressError } from "../functions/core/errors";
-import { closestNames } from "../functions/closest-names";
+import { closestNames } from "../functions/core/text/closest-names";
 import { DirectoryLetterSource, type LetterSource, readingOnce } from "../functions/letters/letter-source";
 import { exportDocuments, prepareExportDirectory } from "./export";
 import { lockExportDirectory } from "./export-lock";

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { LetterpressError } from "../functions/core/errors";
 import { foldedSlug, SLUG_PATTERN } from "../functions/core/letter/slug";
-import { closestNames } from "../functions/closest-names";
+import { closestNames } from "../functions/core/text/closest-names";
 import { localeProblem, type LocaleWording } from "../functions/locale-suggestion";
 import { type AskedLocale, readAskedLocale } from "./locale-flag";
 import { DEFAULTS } from "../functions/deployment-contract";

@@ -158,7 +158,7 @@ wireLetterControls(document, null);`;
 
 /** The page's stylesheet; the sign-in page, which shows the letters page's content, uses it too. */
 export const LETTERS_PAGE_STYLE =
-  "body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;line-height:1.4}td,th{padding:.25rem .75rem;text-align:start;vertical-align:top}form{margin:0}output{display:block;overflow-wrap:anywhere}";
+  "body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;line-height:1.4}td,th{padding:.25rem .75rem;text-align:start;vertical-align:top}form{margin:0}output{display:block;overflow-wrap:anywhere}a[data-download]{white-space:nowrap}";
 
 /** A CSP source allowing exactly this inline script or style. */
 export const sha256Source = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;

@@ -13,9 +13,9 @@ import { DEFAULT_TEMPLATE, LIMITS } from "./schema";
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json => value !== null && typeof value === "object" && !Array.isArray(value);
-const own = (value: unknown, key: string): unknown => (isObject(value) && Object.hasOwn(value, key) ? value[key] : undefined);
+export const ownProperty = (value: unknown, key: string): unknown => (isObject(value) && Object.hasOwn(value, key) ? value[key] : undefined);
 const stringAt = (value: unknown, key: string): string | undefined => {
-  const found = own(value, key);
+  const found = ownProperty(value, key);
   return typeof found === "string" ? found : undefined;
 };
 
@@ -64,13 +64,13 @@ export interface FactsReferences {
 
 export function factsReferences(json: unknown): FactsReferences {
   const sourceLocale = stringAt(json, "sourceLocale");
-  const template = own(json, "template");
-  const recipients = own(json, "recipients");
+  const template = ownProperty(json, "template");
+  const recipients = ownProperty(json, "recipients");
   return {
     id: stringAt(json, "id"),
     sourceLocale: sourceLocale !== undefined && isLocaleId(sourceLocale) ? sourceLocale : undefined,
     template: template === undefined ? DEFAULT_TEMPLATE : typeof template === "string" && SLUG_PATTERN.test(template) ? template : undefined,
-    signatories: idsOfItems(own(json, "signatories"), LIMITS.signatories),
+    signatories: idsOfItems(ownProperty(json, "signatories"), LIMITS.signatories),
     recipients: idsOfItems(recipients, LIMITS.recipients),
     recipientLocales: withinLimit(recipients, LIMITS.recipients)
       ? recipients.flatMap((recipient, index) => {
@@ -115,27 +115,27 @@ export interface TranslationReferences {
 }
 
 export function translationReferences(json: unknown): TranslationReferences {
-  const paragraphs = own(json, "paragraphs");
+  const paragraphs = ownProperty(json, "paragraphs");
   return {
     locale: stringAt(json, "locale"),
-    hasTranslationOf: own(json, "translationOf") !== undefined,
-    translationOfLocale: stringAt(own(json, "translationOf"), "locale"),
-    translationOfSha256: stringAt(own(json, "translationOf"), "sourceSha256"),
-    translationOfRecipients: recordedFingerprints(own(own(json, "translationOf"), "recipients")),
-    translationOfParagraphs: recordedFingerprints(own(own(json, "translationOf"), "paragraphs")),
-    sources: keysOf(own(json, "sources")),
-    signatories: keysOf(own(json, "signatories")),
-    recipients: keysOf(own(json, "recipients")),
+    hasTranslationOf: ownProperty(json, "translationOf") !== undefined,
+    translationOfLocale: stringAt(ownProperty(json, "translationOf"), "locale"),
+    translationOfSha256: stringAt(ownProperty(json, "translationOf"), "sourceSha256"),
+    translationOfRecipients: recordedFingerprints(ownProperty(ownProperty(json, "translationOf"), "recipients")),
+    translationOfParagraphs: recordedFingerprints(ownProperty(ownProperty(json, "translationOf"), "paragraphs")),
+    sources: keysOf(ownProperty(json, "sources")),
+    signatories: keysOf(ownProperty(json, "signatories")),
+    recipients: keysOf(ownProperty(json, "recipients")),
     paragraphs: withinLimit(paragraphs, LIMITS.paragraphs)
       ? paragraphs.map((paragraph, p): ParagraphReference => {
-          const content = own(paragraph, "content");
+          const content = ownProperty(paragraph, "content");
           return {
             path: `paragraphs[${p}]`,
             id: slugAt(paragraph, "id"),
             quotations: withinLimit(content, LIMITS.segmentsPerParagraph)
               ? content.flatMap((segment, s) => {
                   const source = slugAt(segment, "source");
-                  return own(segment, "quote") !== undefined && source !== undefined ? [{ path: `paragraphs[${p}].content[${s}].source`, source }] : [];
+                  return ownProperty(segment, "quote") !== undefined && source !== undefined ? [{ path: `paragraphs[${p}].content[${s}].source`, source }] : [];
                 })
               : undefined,
           };
@@ -163,7 +163,7 @@ function recordedFingerprints(value: unknown): ReadonlyMap<string, string> {
   if (!isObject(value)) return new Map();
   return new Map(
     Object.keys(value).flatMap((id) => {
-      const recorded = own(value, id);
+      const recorded = ownProperty(value, id);
       return typeof recorded === "string" ? [[id, recorded] as const] : [];
     }),
   );

@@ -2,7 +2,17 @@ import type { z } from "zod";
 import { countOf, type DataIssue, formatDataIssue, InvalidLetterDataError, LetterpressError, StaleTranslationError } from "../errors";
 import { isLocaleId, type LocaleId } from "../locales";
 import type { LetterContext, TemplateOffer, TextCoverage } from "./letter-context";
-import { factsReferences, type FactsReferences, type IdList, type QuotationReference, stringsOf, translationReferences, type TranslationReferences } from "./letter-references";
+import {
+  factsReferences,
+  type FactsReferences,
+  type IdList,
+  ownProperty,
+  type ParagraphReference,
+  type QuotationReference,
+  stringsOf,
+  translationReferences,
+  type TranslationReferences,
+} from "./letter-references";
 import { formatJsonPath, parseDataJson } from "./parse-json";
 import {
   bytesBesidesFingerprints,
@@ -15,6 +25,7 @@ import {
   type Translation,
   translationSchema,
 } from "./schema";
+import { closestNames } from "../text/closest-names";
 import { SLUG_PATTERN } from "./slug";
 import { paragraphChanges, paragraphFingerprints, recipientFingerprints, sourceFingerprint } from "./source-fingerprint";
 import { misnamedFileOf, translationFileNameProblem } from "./translation-file-name";
@@ -66,6 +77,8 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true });
 /** The text of a file, or why it has none: letter data is UTF-8, and a byte that is not is refused, not replaced. */
 function decode(file: string, letterFile: LetterFile): { text?: string; issues: DataIssue[] } {
   if ("refused" in letterFile) return { issues: [{ file, path: "", message: letterFile.refused }] };
+  const utf16 = utf16Form(letterFile.bytes);
+  if (utf16) return { issues: [{ file, path: "", message: `not UTF-8: the file is UTF-16 (${utf16}); save it as UTF-8` }] };
   try {
     return { text: UTF8.decode(letterFile.bytes), issues: [] };
   } catch {
@@ -82,6 +95,23 @@ function decode(file: string, letterFile: LetterFile): { text?: string; issues: 
       ],
     };
   }
+}
+
+/**
+ * Whether a file is UTF-16 (what some Windows editors call "Unicode"), and how it shows: a byte order
+ * mark (FF FE little-endian, FE FF big-endian; Unicode 15 §23.8), or, without one, a zero byte beside
+ * every ASCII character of its start (JSON begins with ASCII: "{" and white space). Such a file would
+ * otherwise be called "not UTF-8" at its first byte with a guess of Windows-1252.
+ */
+function utf16Form(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "little-endian, byte order mark FF FE";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "big-endian, byte order mark FE FF";
+  const start = bytes.subarray(0, Math.min(bytes.length, 64) & ~1);
+  if (start.length < 2) return undefined;
+  const zeroAt = (parity: number) => start.every((byte, i) => (i % 2 === parity ? byte === 0 : byte !== 0 && byte < 0x80));
+  if (zeroAt(1)) return "little-endian, without a byte order mark";
+  if (zeroAt(0)) return "big-endian, without a byte order mark";
+  return undefined;
 }
 
 /** Where a byte sequence stops being UTF-8 (RFC 3629: no overlong forms, surrogates or code points past U+10FFFF). */
@@ -244,6 +274,54 @@ function factsChecks(file: string, refs: TranslationReferences, facts: FactsRefe
   ];
 }
 
+/**
+ * An id letter.json names that none of the files naming its kind has, where they all name one like it
+ * that letter.json lacks (`sample-legal-ayd` for `sample-legal-aid`): letter.json's mistake, said once
+ * there with the id meant, instead of a "missing" and an "unexpected" in every language file. The
+ * files that must name a signatory are every language's; a recipient, the source language's (a
+ * translation may lack a recipient's words: see recipientChecks). Each file's two issues are dropped.
+ */
+function mistypedFactIds(
+  factsFile: string,
+  factsJson: unknown,
+  facts: FactsReferences,
+  translations: ReadonlyMap<LocaleId, { file: string; issues: DataIssue[]; refs?: TranslationReferences }>,
+  sourceLocale: LocaleId | undefined,
+): DataIssue[] {
+  const issues: DataIssue[] = [];
+  for (const kind of ["signatories", "recipients"] as const) {
+    const expected = facts[kind];
+    const namers = [...translations]
+      .filter(([locale, translation]) => translation.refs?.[kind] && (kind === "signatories" || locale === sourceLocale))
+      .map(([, translation]) => translation);
+    if (!expected?.complete || namers.length === 0) continue;
+    const known = new Set(expected.ids);
+    const namedByAll = (id: string) => namers.every((translation) => translation.refs?.[kind]?.ids.includes(id));
+    const extras = [...new Set(namers.flatMap((translation) => translation.refs?.[kind]?.ids ?? []))].filter((id) => !known.has(id) && namedByAll(id));
+    const entries = ownProperty(factsJson, kind);
+    for (const id of expected.ids) {
+      if (namers.some((translation) => translation.refs?.[kind]?.ids.includes(id))) continue;
+      const [meant, ...others] = closestNames(id, extras);
+      if (meant === undefined || others.length > 0) continue;
+      const index = Array.isArray(entries) ? entries.findIndex((entry) => ownProperty(entry, "id") === id) : -1;
+      const files = namers.map((translation) => translation.file.slice(translation.file.lastIndexOf("/") + 1)).join(", ");
+      issues.push({
+        file: factsFile,
+        path: index >= 0 ? `${kind}[${index}].id` : kind,
+        message:
+          kind === "signatories"
+            ? `"${id}" is named by no language file (${files}); did you mean "${meant}", which ${namers.length === 1 ? "it names" : "they all name"}?`
+            : `"${id}" has no words in the source language's file (${files}); did you mean "${meant}", whose words it holds?`,
+      });
+      for (const translation of translations.values()) {
+        const drop = new Set([`${kind}.${id}`, `${kind}.${meant}`]);
+        for (let i = translation.issues.length - 1; i >= 0; i--) if (drop.has(translation.issues[i]!.path)) translation.issues.splice(i, 1);
+      }
+    }
+  }
+  return issues;
+}
+
 /** Checks that tie a translation to its source: the same sources, paragraphs and quotations, as far as each file could be read. */
 function sourceChecks(
   file: string,
@@ -276,30 +354,79 @@ function sourceChecks(
   const knownSources = new Set(source.sources?.ids ?? []);
   const quotationsReadable = (quotations: readonly QuotationReference[] | undefined): quotations is readonly QuotationReference[] =>
     quotations !== undefined && source.sources !== undefined && quotations.every((quotation) => knownSources.has(quotation.source));
-  expectedParagraphs.forEach((expected, p) => {
-    const actual = actualParagraphs[p];
-    // A source paragraph without a readable id has its own error; the translations are not held to it.
-    if (expected.id === undefined) return;
-    if (!actual) {
-      issues.push({ file, path: `paragraphs[${p}]`, message: `missing; expected paragraph "${expected.id}" (the source has ${count})` });
-    } else if (actual.id !== undefined && actual.id !== expected.id) {
-      issues.push({ file, path: `paragraphs[${p}].id`, message: `expected paragraph "${expected.id}" here, found "${actual.id}"` });
-    } else if (actual.id !== undefined && actual.quotations && quotationsReadable(expected.quotations) && quoteSources(actual.quotations) !== quoteSources(expected.quotations)) {
+  const quotationIssue = (p: number, expected: ParagraphReference, actual: ParagraphReference): void => {
+    if (actual.quotations && quotationsReadable(expected.quotations) && quoteSources(actual.quotations) !== quoteSources(expected.quotations)) {
       issues.push({
         file,
         path: `paragraphs[${p}].content`,
         message: `expected the source's quotations (${quoteSources(expected.quotations) || "none"}), found (${quoteSources(actual.quotations) || "none"})`,
       });
     }
-  });
-  for (let p = expectedParagraphs.length; p < actualParagraphs.length; p++) {
-    issues.push({
-      file,
-      path: `paragraphs[${p}]`,
-      message: `unexpected paragraph${actualParagraphs[p]?.id === undefined ? "" : ` "${actualParagraphs[p]?.id}"`}; the source has ${count}`,
-    });
+  };
+  const expectedIds = new Map(expectedParagraphs.flatMap((paragraph, p) => (paragraph.id === undefined ? [] : [[paragraph.id, p] as const])));
+  const actualIds = new Set(actualParagraphs.flatMap((paragraph) => (paragraph.id === undefined ? [] : [paragraph.id])));
+  // The paragraphs in the source's order, matched by id: what is between two matches is added, missing,
+  // renamed or moved. One paragraph too many at the start is one "unexpected", not a mismatch at every place.
+  const matches = commonSubsequence(
+    expectedParagraphs.map((paragraph) => paragraph.id),
+    actualParagraphs.map((paragraph) => paragraph.id),
+  );
+  let e = 0;
+  let a = 0;
+  for (const [matchE, matchA] of [...matches, [expectedParagraphs.length, actualParagraphs.length] as const]) {
+    const gapE = range(e, matchE);
+    const gapA = range(a, matchA);
+    // Where a gap holds a paragraph of each, neither found elsewhere, the translation renamed it in place.
+    const renamedE = gapE.filter((p) => expectedParagraphs[p]!.id === undefined || !actualIds.has(expectedParagraphs[p]!.id!));
+    const renamedA = gapA.filter((p) => actualParagraphs[p]!.id === undefined || !expectedIds.has(actualParagraphs[p]!.id!));
+    const pairs = Math.min(renamedE.length, renamedA.length);
+    for (let i = 0; i < pairs; i++) {
+      const expected = expectedParagraphs[renamedE[i]!]!;
+      const actual = actualParagraphs[renamedA[i]!]!;
+      // A paragraph without a readable id, in either file, has its own error.
+      if (expected.id !== undefined && actual.id !== undefined)
+        issues.push({ file, path: `paragraphs[${renamedA[i]}].id`, message: `expected paragraph "${expected.id}" here, found "${actual.id}"` });
+    }
+    for (const p of renamedE.slice(pairs)) {
+      if (expectedParagraphs[p]!.id !== undefined)
+        issues.push({ file, path: `paragraphs[${p}]`, message: `missing; expected paragraph "${expectedParagraphs[p]!.id}" (the source has ${count})` });
+    }
+    for (const p of gapA) {
+      const id = actualParagraphs[p]!.id;
+      if (renamedA.indexOf(p) >= 0 && renamedA.indexOf(p) < pairs) continue;
+      if (id !== undefined && expectedIds.has(id)) {
+        issues.push({ file, path: `paragraphs[${p}].id`, message: `paragraph "${id}" is out of the source's order: the source has it as paragraphs[${expectedIds.get(id)}]` });
+      } else if (renamedA.includes(p)) {
+        issues.push({ file, path: `paragraphs[${p}]`, message: `unexpected paragraph${id === undefined ? "" : ` "${id}"`}; the source has ${count}` });
+      }
+    }
+    if (matchE < expectedParagraphs.length) quotationIssue(matchA, expectedParagraphs[matchE]!, actualParagraphs[matchA]!);
+    e = matchE + 1;
+    a = matchA + 1;
   }
   return issues;
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+
+/**
+ * The longest common subsequence of two id lists (undefined matches nothing), as index pairs in order:
+ * the classic dynamic programme (Wagner and Fischer 1974), O(n·m) for at most 200 paragraphs a side.
+ */
+function commonSubsequence(left: readonly (string | undefined)[], right: readonly (string | undefined)[]): (readonly [number, number])[] {
+  const n = left.length;
+  const m = right.length;
+  const lengths = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lengths[i]![j] = left[i] !== undefined && left[i] === right[j] ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
+  const pairs: (readonly [number, number])[] = [];
+  for (let i = 0, j = 0; i < n && j < m; ) {
+    if (left[i] !== undefined && left[i] === right[j]) pairs.push([i++, j++]);
+    else if (lengths[i + 1]![j]! >= lengths[i]![j + 1]!) i++;
+    else j++;
+  }
+  return pairs;
 }
 
 /**
@@ -481,6 +608,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   for (const [locale, translation] of translations) {
     if (translation.refs && factsRefs) translation.issues.push(...factsChecks(translation.file, translation.refs, factsRefs, locale === sourceLocale));
   }
+  if (factsRefs) letterIssues.push(...mistypedFactIds(at(LETTER_FACTS_FILE), facts.json, factsRefs, translations, sourceLocale));
   // Any well-formed tag is a language, so a recipient's language must be one this letter has a file for
   // (a missing source file is reported on its own, below).
   for (const { index, locale } of factsRefs?.recipientLocales ?? []) {

@@ -51,12 +51,30 @@ const UPPERCASE_START = /^\p{Lu}/u;
  */
 export function hyphenateText(text: string, lang: string, hyphenate: WordHyphenator): string {
   const keepCapitalized = /^en(-|$)/i.test(lang);
-  return text.replace(WORD, (word) => {
+  const hyphenateWord = (word: string): string => {
     // A word shorter than the limit in code points is shorter in characters too: no segmenting needed.
     if (word.length < HYPHENATE_LIMIT_CHARS.word || UNHYPHENATED_SCRIPT.test(word)) return word;
     if (keepCapitalized && UPPERCASE_START.test(word)) return word;
     return withinLimits(word, hyphenate(word));
-  });
+  };
+  if (!MAY_HOLD_ADDRESS.test(text)) return text.replace(WORD, hyphenateWord);
+  return text.replace(NON_SPACE, (token) => (isAddress(token) ? token : token.replace(WORD, hyphenateWord)));
+}
+
+/** A run of characters between white space: where an address is looked for. */
+const NON_SPACE = /\S+/gu;
+/** What an e-mail address, a URL or a domain name has and a word does not: an "@", "://", or a dot between letters or digits. */
+const MAY_HOLD_ADDRESS = /@|:\/\/|[\p{L}\p{N}]\.[\p{L}\p{N}]/u;
+/**
+ * An e-mail address (`water@example.org`), a URL (`https://…`, `www.…`) or a domain name
+ * (`example.org`, two or more labels, the last of two or more letters), with any punctuation around
+ * it. Never hyphenated: a reader of the printed copy would type the hyphen drawn at the line's end.
+ * Both editions follow the soft hyphens this stage puts, so neither breaks an address.
+ */
+const ADDRESS = /^[\p{P}\p{S}]*(?:[^\s@]+@[^\s@]+\.[^\s@]+|[\p{L}][\p{L}\p{N}+.-]*:\/\/\S+|www\.\S+|(?:[\p{L}\p{N}-]+\.)+\p{L}{2,})[\p{P}\p{S}]*$/u;
+
+function isAddress(token: string): boolean {
+  return ADDRESS.test(token);
 }
 
 /**

@@ -194,3 +194,31 @@ describe("hyphenateFragment over a mail merge", () => {
     expect(hyphenateFragment(quoted, sheets, patterns)).toContain("<q>Untersuchungskommission</q>");
   });
 });
+
+describe("addresses are never hyphenated (a reader of the paper copy would type the hyphen)", () => {
+  it.each([
+    ["de", "kontakt: wasserversorgung@beispielorganisation.org, bitte", "wasserversorgung@beispielorganisation.org"],
+    ["de", "(siehe https://menschenrechtsverletzungen.example/berichterstattung?seite=zwei)", "https://menschenrechtsverletzungen.example/berichterstattung?seite=zwei"],
+    ["de", "Besuchen Sie www.menschenrechtsorganisation.de.", "www.menschenrechtsorganisation.de"],
+    ["de", "Unterlagen unter menschenrechtsorganisation.example.org", "menschenrechtsorganisation.example.org"],
+    ["sr-Latn", "kontakt: organizacija@ministarstvo.example.rs", "organizacija@ministarstvo.example.rs"],
+    ["de", "mailto:verwaltungsgericht@example.org;", "mailto:verwaltungsgericht@example.org"],
+  ])("%s: %j keeps %j whole and hyphenates the words around it", (lang, text, address) => {
+    const out = hyphenateText(text, lang, patterns.hyphenatorFor(lang)!);
+    expect(unshy(out)).toBe(text);
+    expect(out).toContain(address);
+    // The address's own words do hyphenate on their own: the stage holds them back, not the patterns.
+    const longest = address.split(/[^\p{L}]+/u).sort((a, b) => b.length - a.length)[0]!;
+    expect(hyphenateText(longest, lang, patterns.hyphenatorFor(lang)!)).toContain(SHY);
+  });
+
+  it("still hyphenates the words around an address, and a number with a dot is no address", () => {
+    const de = patterns.hyphenatorFor("de")!;
+    const out = hyphenateText("Menschenrechtsverletzungen: schreiben Sie an info@example.org oder Untersuchungskommission", "de", de);
+    const tokens = out.split(" ");
+    expect(tokens[0]).toContain(SHY);
+    expect(tokens[4]).toBe("info@example.org");
+    expect(tokens[6]).toContain(SHY);
+    expect(hyphenateText("Untersuchungskommission 2.5", "de", de)).toBe(`${hyphenateText("Untersuchungskommission", "de", de)} 2.5`);
+  });
+});

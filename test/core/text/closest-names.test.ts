@@ -1,4 +1,4 @@
-import { closestNames } from "../functions/closest-names";
+import { closestNames } from "../../../functions/core/text/closest-names";
 
 /** The one suggestion of a name not there (`--letter`, `--locale`): another case first, else the nearest misses. */
 describe("the names a person most likely meant", () => {

@@ -3,7 +3,7 @@
  * language tag (`--locale`, the download and share routes). One helper for both, so both suggest alike.
  */
 
-import { foldedSlug } from "./core/letter/slug";
+import { foldedSlug } from "../letter/slug";
 
 /** Most edits a near miss may be from what it meant, as commander suggests its own commands and flags. */
 const MAX_EDITS = 3;
