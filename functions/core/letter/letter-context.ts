@@ -15,6 +15,11 @@ export interface PrintedMessageText {
 export interface TemplateOffer {
   locales: ReadonlySet<LocaleId>;
   letterWords: readonly LetterWord[];
+  /**
+   * Whether the template prints the recipients' list (their countries) in a letter to all recipients;
+   * when it does not, that letter needs no recipient's words. Taken as printed when absent.
+   */
+  printsRecipientList?: boolean;
   /** A template folder set aside because it does not load (a local run): a letter naming it is checked against nothing here and fails at render with the template's problems. */
   setAside?: true;
   /** The folder errors name, `templates/<name>`: a catalog is `<folder>/messages/<tag>.json`. */
@@ -74,6 +79,7 @@ export function templateOffersOf(library: TemplateLibrary): Map<string, Template
     offers.set(name, {
       locales: new Set(Object.keys(engine.set.catalogs)),
       letterWords: engine.letterWords,
+      printsRecipientList: engine.printsRecipientList,
       folder: engine.folder,
       catalog: (locale) => engine.set.catalogs[locale],
       printedMessages(letter, locale) {

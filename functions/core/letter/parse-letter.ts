@@ -748,7 +748,8 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       );
     }
   }
-  const checked: RecipientWords = { facts: facts.value, usable, translations, sourceLocale, sourceRecipients, sourceSettled };
+  const generalLetterListsRecipients = offer?.printsRecipientList !== false;
+  const checked: RecipientWords = { facts: facts.value, usable, translations, sourceLocale, sourceRecipients, sourceSettled, generalLetterListsRecipients };
   const recipientErrors = recipientChecks(checked);
   const generalLetterErrors = generalLetterChecks(checked);
   const letter: Letter = { facts: facts.value, translations: usable, sourceFingerprint: fingerprint };
@@ -786,6 +787,8 @@ interface RecipientWords {
   sourceRecipients: ReadonlyMap<string, string>;
   /** Whether the source has no problem of its own: only then is a translation called stale. */
   sourceSettled: boolean;
+  /** Whether the letter's template prints the recipients' list in a letter to all recipients (TemplateOffer.printsRecipientList). */
+  generalLetterListsRecipients: boolean;
 }
 
 /** The usable translations but the source's, each with its file name and what it records (`translationOf`). */
@@ -839,10 +842,21 @@ function recipientChecks({ facts, usable, translations, sourceLocale, sourceReci
  * current fingerprint) would print them stale, silently. That letter is refused, naming the file, the
  * field, the ids and what to add or record; each recipient's own copy in the language is still made
  * where its words are there and current (recipientChecks says the others). A recipient whose words
- * the file holds with no fingerprint refuses it too: their age is unknown.
+ * the file holds with no fingerprint refuses it too: their age is unknown. A template that prints no
+ * recipients' list (`recipientList`) needs none of this: its letter to all recipients is made.
  */
-function generalLetterChecks({ facts, usable, translations, sourceLocale, sourceRecipients, sourceSettled }: RecipientWords): Map<LocaleId, LetterpressError> {
+function generalLetterChecks({
+  facts,
+  usable,
+  translations,
+  sourceLocale,
+  sourceRecipients,
+  sourceSettled,
+  generalLetterListsRecipients,
+}: RecipientWords): Map<LocaleId, LetterpressError> {
   const errors = new Map<LocaleId, LetterpressError>();
+  // A template that prints no recipients' list makes a letter to all recipients without their words.
+  if (!generalLetterListsRecipients) return errors;
   const sourceFile = `${sourceLocale}.json`;
   for (const { locale, translation, file, refs } of translationsOtherThan(sourceLocale, usable, translations)) {
     const listed = facts.recipients.filter((recipient) => sourceRecipients.has(recipient.id));

@@ -149,6 +149,11 @@ export class TemplateEngine {
   private readonly formattedTexts = new WeakMap<MessageFormatter, Map<string, string>>();
   /** The letter's own words this template prints; every language of a letter filled by it needs them. */
   readonly letterWords: readonly LetterWord[];
+  /**
+   * Whether the template prints the recipients' list (`recipientList`, their countries) anywhere: only
+   * then does a language's letter to all recipients need every recipient's words, current.
+   */
+  readonly printsRecipientList: boolean;
   /** The images whose src a `{{ }}` makes, checked when the letter is filled (template-images.ts). */
   private readonly filledImages: FilledImages;
 
@@ -314,6 +319,7 @@ export class TemplateEngine {
       prepared,
     );
     this.letterWords = LETTER_WORDS.filter((word) => references.paths.has(word));
+    this.printsRecipientList = references.paths.has("recipientList");
     // With the catalogs: every problem at once.
     const problems = [...(set.problems ?? []), ...markup, ...partials, ...this.catalogProblems(printedMessages(references.messageKeys), references.dynamicKeys)];
     if (problems.length > 0) throw new LetterpressError("TEMPLATE_ERROR", problems.join("\n"));
