@@ -4,6 +4,7 @@ import type { TemplateLibrary } from "../template/template-library";
 import type { LocaleId } from "../locales";
 import type { Letter } from "./parse-letter";
 import type { LetterWord } from "./schema";
+import { fontFaceHashes } from "../style/font-faces";
 
 /** A message as a letter's document prints it: its key and its text, formatted (Intl's dates, numbers and lists in it). */
 export interface PrintedMessageText {
@@ -19,6 +20,8 @@ export interface TemplateOffer {
   setAside?: true;
   /** The folder errors name, `templates/<name>`: a catalog is `<folder>/messages/<tag>.json`. */
   folder?: string;
+  /** The content hashes of the template's own faces (`@font-face` in its print.css): the letter's text may use what they draw. */
+  fontFaces?(): readonly string[];
   /** The template's own words in a language (its message catalog), checked against the fonts like the letter's words. */
   catalog?(locale: LocaleId): MessageCatalog | undefined;
   /**
@@ -40,8 +43,12 @@ export interface UncoveredCharacter {
 
 /** Which characters the shipped fonts draw (functions/fonts/coverage.ts binds it to the font files). */
 export interface TextCoverage {
-  /** Every character of the text no shipped face covers; default-ignorable code points never are. */
-  uncovered(text: string): UncoveredCharacter[];
+  /**
+   * Every character of the text no shipped face covers, nor any of `templateFaces` (the content
+   * hashes of the letter's template's own faces, `TemplateOffer.fontFaces`); default-ignorable code
+   * points never are. Another template's faces do not count: they draw nothing in this letter.
+   */
+  uncovered(text: string, templateFaces?: readonly string[]): UncoveredCharacter[];
   /** A character as errors name it, `U+13000 EGYPTIAN HIEROGLYPH A001 "𓀀"`. */
   describe?(codePoint: number): string;
 }
@@ -71,8 +78,11 @@ export function templateOffersOf(library: TemplateLibrary): Map<string, Template
   for (const name of library.names) {
     const engine = library.get(name);
     if (!engine) continue;
+    let fontFaces: readonly string[] | undefined;
     offers.set(name, {
       locales: new Set(Object.keys(engine.set.catalogs)),
+      // Read from the stylesheet when a letter of the template is first checked against the fonts.
+      fontFaces: () => (fontFaces ??= fontFaceHashes(engine.set.stylesheet)),
       letterWords: engine.letterWords,
       folder: engine.folder,
       catalog: (locale) => engine.set.catalogs[locale],

@@ -331,6 +331,12 @@ function languageTemplateIssues(file: string, locale: LocaleId, refs: Translatio
   return offer.letterWords.filter((word) => refs && !refs.fields.has(word)).map((word) => ({ file, path: word, message: `missing; the letter's template "${name}" prints it` }));
 }
 
+/** A coverage that counts the faces of the letter's template (`TemplateOffer.fontFaces`) as drawing, and no other template's. */
+function coverageOfTemplate(coverage: TextCoverage, offer: TemplateOffer | undefined): TextCoverage {
+  const faces = offer?.fontFaces?.() ?? [];
+  return { ...coverage, uncovered: (text) => coverage.uncovered(text, faces) };
+}
+
 /** How many uncovered characters past the first five a coverage problem names by code point (a bound on its length). */
 const MAX_NAMED_BY_CODE_POINT = 100;
 
@@ -512,14 +518,16 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     const unknown = templateIssue(at, name, context.templates);
     if (unknown) letterIssues.push(unknown);
   }
-  const factsCoverage = context.coverage && facts.json !== undefined ? coverageIssues(at(LETTER_FACTS_FILE), facts.json, context.coverage) : [];
+  // The fonts the letter is set in: the registry's and its own template's faces, not another template's.
+  const letterCoverage = context.coverage && coverageOfTemplate(context.coverage, offer);
+  const factsCoverage = letterCoverage && facts.json !== undefined ? coverageIssues(at(LETTER_FACTS_FILE), facts.json, letterCoverage) : [];
   letterIssues.push(...factsCoverage);
   for (const [locale, translation] of translations) {
     const issues: DataIssue[] = [];
     if (offer && !offer.setAside && name !== undefined) issues.push(...languageTemplateIssues(translation.file, locale, translation.refs, name, offer));
     const checksCoverage = locale === sourceLocale || context.coverageLocales === undefined || context.coverageLocales.has(locale);
-    if (context.coverage && checksCoverage && translation.json !== undefined) issues.push(...coverageIssues(translation.file, translation.json, context.coverage));
-    if (context.coverage && checksCoverage && offer && !offer.setAside) issues.push(...catalogCoverageIssues(offer, locale, context.coverage));
+    if (letterCoverage && checksCoverage && translation.json !== undefined) issues.push(...coverageIssues(translation.file, translation.json, letterCoverage));
+    if (letterCoverage && checksCoverage && offer && !offer.setAside) issues.push(...catalogCoverageIssues(offer, locale, letterCoverage));
     deploymentIssues.set(locale, issues);
   }
 
@@ -583,7 +591,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     const sound = [...translations.keys()].filter((locale) =>
       locale === sourceLocale ? source?.issues.length === 0 && (deploymentIssues.get(locale) ?? []).length === 0 : (translationIssues.get(locale) ?? []).length === 0,
     );
-    const coverage = context.coverage;
+    const coverage = letterCoverage;
     const filled = coverage && offer && !offer.setAside && isJsonObject(facts.json) && factsCoverage.length === 0 && sound.length > 0;
     const letter = filled ? partialLetter(facts.json as LetterFacts, translations, fingerprint) : undefined;
     const printed = letter ? sound.flatMap((locale) => printedCoverageIssues(offer!, letter, locale, coverage!)) : [];
@@ -625,11 +633,11 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   const generalLetterErrors = generalLetterChecks(checked);
   const letter: Letter = { facts: facts.value, translations: usable, sourceFingerprint: fingerprint };
   // Last, what Intl makes of the letter in each language whose files passed: it needs the letter filled.
-  if (context.coverage && offer && !offer.setAside) {
+  if (letterCoverage && offer && !offer.setAside) {
     const printedIssues = new Map<LocaleId, DataIssue[]>();
     for (const locale of usable.keys()) {
       const checksCoverage = locale === sourceLocale || context.coverageLocales === undefined || context.coverageLocales.has(locale);
-      const issues = checksCoverage ? printedCoverageIssues(offer, letter, locale, context.coverage) : [];
+      const issues = checksCoverage ? printedCoverageIssues(offer, letter, locale, letterCoverage) : [];
       if (issues.length > 0) printedIssues.set(locale, issues);
     }
     const sourceIssues = printedIssues.get(sourceLocale);

@@ -102,6 +102,36 @@ function formatHintProblem(url: string, format: FormatHint): string | undefined 
   return `${written} does not name the format of url("${url}"), ${file} file: ${chromium}; write format("${/\.otf$/i.test(url) ? "opentype" : "truetype"}") or leave format() out`;
 }
 
+/**
+ * The content hashes of the faces a template's stylesheet declares, as the template loader left
+ * them in its `@font-face` URLs (`FONT_HASH_FRAGMENT`), in the order declared, each once. None for a
+ * sheet parsed alone (no loader), or one that does not parse (its own parse says why).
+ */
+export function fontFaceHashes(stylesheet: string): string[] {
+  if (!stylesheet.includes(FONT_HASH_FRAGMENT)) return [];
+  const hashes = new Set<string>();
+  let ast: csstree.CssNode;
+  try {
+    ast = csstree.parse(stylesheet, { parseCustomProperty: false, onParseError: () => {} });
+  } catch {
+    return [];
+  }
+  csstree.walk(ast, {
+    visit: "Atrule",
+    enter(atrule) {
+      if (atrule.name.toLowerCase() !== "font-face" || !atrule.block) return;
+      csstree.walk(atrule.block, {
+        visit: "Url",
+        enter(url) {
+          const at = url.value.indexOf(FONT_HASH_FRAGMENT);
+          if (at !== -1) hashes.add(url.value.slice(at + FONT_HASH_FRAGMENT.length));
+        },
+      });
+    },
+  });
+  return [...hashes];
+}
+
 function weightOf(value: csstree.Value): readonly [number, number] | string {
   const parts = partsOf(value);
   const one = (node: csstree.CssNode | undefined): number | undefined => {
