@@ -1,5 +1,6 @@
 import { buildLetterView } from "../template/letter-view";
 import type { MessageCatalog } from "../template/message-catalog";
+import type { FilledImageProblem } from "../template/template-images";
 import type { TemplateLibrary } from "../template/template-library";
 import type { LocaleId } from "../locales";
 import type { Letter } from "./parse-letter";
@@ -27,9 +28,15 @@ export interface TemplateOffer {
   /**
    * The messages the template prints for a letter in a language, as formatted: what `Intl` makes of the
    * letter's date, counts and lists is in no file, and is checked against the fonts from these.
-   * Throws what filling the template throws.
+   * Throws what filling the template throws, but the problems of its images (`imageProblems` says those).
    */
   printedMessages?(letter: Letter, locale: LocaleId): PrintedMessageText[];
+  /**
+   * The problems of the images whose src the letter's data makes (`assets/signatures/{{id}}`: a
+   * signatory without a signature file, or with two), the general letter filled in a language:
+   * the template's own image lookup, at the letter check. Throws what filling the template throws.
+   */
+  imageProblems?(letter: Letter, locale: LocaleId): FilledImageProblem[];
 }
 
 /** A character of a text that no shipped face draws. */
@@ -79,6 +86,15 @@ export function templateOffersOf(library: TemplateLibrary): Map<string, Template
     const engine = library.get(name);
     if (!engine) continue;
     let fontFaces: readonly string[] | undefined;
+    // The letter check asks for what the template prints and for its images, per language: one fill gives both.
+    const imagesOfFill = new WeakMap<Letter, Map<LocaleId, FilledImageProblem[]>>();
+    const fillLetter = (letter: Letter, locale: LocaleId, printed?: (key: string, text: string) => void) => {
+      const problems = engine.letterImageProblems(buildLetterView(letter, locale), locale, printed);
+      let byLocale = imagesOfFill.get(letter);
+      if (!byLocale) imagesOfFill.set(letter, (byLocale = new Map()));
+      byLocale.set(locale, problems);
+      return problems;
+    };
     offers.set(name, {
       locales: new Set(Object.keys(engine.set.catalogs)),
       // Read from the stylesheet when a letter of the template is first checked against the fonts.
@@ -89,12 +105,13 @@ export function templateOffersOf(library: TemplateLibrary): Map<string, Template
       printedMessages(letter, locale) {
         const printed = new Map<string, PrintedMessageText>();
         const keep = (key: string, text: string) => printed.set(`${key}\u0000${text}`, { key, text });
-        engine.fill("letter", buildLetterView(letter, locale), locale, keep);
+        fillLetter(letter, locale, keep);
         // The page label the stylesheets print, with every digit a page number may have.
         const messages = engine.messages(locale);
         if (messages.has(PAGE_LABEL)) keep(PAGE_LABEL, messages.format(PAGE_LABEL, { page: 12345, pages: 67890 }));
         return [...printed.values()];
       },
+      imageProblems: (letter, locale) => imagesOfFill.get(letter)?.get(locale) ?? fillLetter(letter, locale),
     });
   }
   for (const name of library.broken.keys()) offers.set(name, { locales: new Set(), letterWords: [], setAside: true });

@@ -419,6 +419,45 @@ function printedCoverageIssues(offer: TemplateOffer, letter: Letter, locale: Loc
   });
 }
 
+/** A string of a letter's files, with its file and JSON path: what filled an image's src may be one of them. */
+interface LetterField {
+  file: string;
+  path: string;
+  text: string;
+}
+
+/**
+ * The images whose src the letter's data makes, looked up as the template will look them up
+ * (`TemplateOffer.imageProblems`: `assets/signatures/{{id}}` finds one `<id>.svg`, `.png`, `.jpg` or
+ * `.jpeg`), for the general letter in `locale`. Each problem is named by the fields whose text
+ * filled the src (letter.json's `signatories[1].id`), with the file looked for and what the lookup
+ * expected; by the template folder when no field's text did. A fill that fails says nothing here:
+ * the render names what it throws.
+ */
+function imageIssues(offer: TemplateOffer, letter: Letter, locale: LocaleId, fields: readonly LetterField[]): DataIssue[] {
+  if (!offer.imageProblems) return [];
+  let problems: ReturnType<NonNullable<TemplateOffer["imageProblems"]>>;
+  try {
+    problems = offer.imageProblems(letter, locale);
+  } catch {
+    return [];
+  }
+  return problems.flatMap(({ src, filledParts, problem }) => {
+    const named = fields.filter((field) => filledParts.includes(field.text));
+    const message = `makes the template's image src "${src.slice(0, 80)}": ${problem}`;
+    return named.length > 0 ? named.map(({ file, path }) => ({ file, path, message })) : [{ file: offer.folder ?? "the template", path: "", message: problem }];
+  });
+}
+
+/** Issues once each, in order (an image of every language says the same problem of letter.json). */
+function distinctIssues(issues: readonly DataIssue[]): DataIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = formatDataIssue(issue);
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
+}
+
 /**
  * Validates a letter's files: `letter.json` and one `<locale>.json` per language.
  * Problems in the facts or the source language make the whole letter invalid; then every file's
@@ -584,6 +623,12 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   }
 
   if (source) letterIssues.push(...source.issues, ...(sourceLocale ? (deploymentIssues.get(sourceLocale) ?? []) : []));
+  // The strings of letter.json and of a language's file: the data an image's src may be made of.
+  const factsFields = stringsOf(facts.json).map((field) => ({ file: at(LETTER_FACTS_FILE), ...field }));
+  const fieldsOf = (locale: LocaleId): LetterField[] => {
+    const translation = translations.get(locale);
+    return [...factsFields, ...(translation ? stringsOf(translation.json).map((field) => ({ file: translation.file, ...field })) : [])];
+  };
   if (letterIssues.length > 0 || !facts.value || !source?.value || !sourceLocale || !fingerprint) {
     // What the catalogs print for the letter is said too, for the languages whose files have no problem of their own:
     // a bad id in letter.json hid a catalog's problem until it was fixed (issue 13). The letter is filled from what
@@ -592,11 +637,12 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       locale === sourceLocale ? source?.issues.length === 0 && (deploymentIssues.get(locale) ?? []).length === 0 : (translationIssues.get(locale) ?? []).length === 0,
     );
     const coverage = letterCoverage;
-    const filled = coverage && offer && !offer.setAside && isJsonObject(facts.json) && factsCoverage.length === 0 && sound.length > 0;
+    const filled = offer && !offer.setAside && isJsonObject(facts.json) && factsCoverage.length === 0 && sound.length > 0;
     const letter = filled ? partialLetter(facts.json as LetterFacts, translations, fingerprint) : undefined;
-    const printed = letter ? sound.flatMap((locale) => printedCoverageIssues(offer!, letter, locale, coverage!)) : [];
-    const everyIssue = [...letterIssues, ...[...translationIssues.values()].flat(), ...printed];
-    throw new InvalidLetterDataError(sortByFile(everyIssue));
+    const printed = letter && coverage ? sound.flatMap((locale) => printedCoverageIssues(offer!, letter, locale, coverage)) : [];
+    const images = letter ? sound.flatMap((locale) => imageIssues(offer!, letter, locale, fieldsOf(locale))) : [];
+    const everyIssue = [...letterIssues, ...[...translationIssues.values()].flat(), ...printed, ...images];
+    throw new InvalidLetterDataError(sortByFile(distinctIssues(everyIssue)));
   }
 
   const usable = new Map<LocaleId, Translation>([[sourceLocale, source.value]]);
@@ -648,6 +694,24 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       );
     }
     for (const [locale, issues] of printedIssues) {
+      usable.delete(locale);
+      localeErrors.set(locale, new InvalidLetterDataError(issues));
+    }
+  }
+  // The images the data names (a signatory's signature), as the template looks them up: the source
+  // language's make the letter invalid, another language's (a src made of its words) only that language.
+  if (offer && !offer.setAside) {
+    const imageIssuesOf = new Map<LocaleId, DataIssue[]>();
+    for (const locale of usable.keys()) {
+      const issues = imageIssues(offer, letter, locale, fieldsOf(locale));
+      if (issues.length > 0) imageIssuesOf.set(locale, issues);
+    }
+    const sourceIssues = imageIssuesOf.get(sourceLocale);
+    if (sourceIssues) {
+      const others = [...localeErrors.values()].flatMap((error) => (error instanceof InvalidLetterDataError ? error.issues : []));
+      throw new InvalidLetterDataError(sortByFile(distinctIssues([...sourceIssues, ...others, ...[...imageIssuesOf.values()].flat()])));
+    }
+    for (const [locale, issues] of imageIssuesOf) {
       usable.delete(locale);
       localeErrors.set(locale, new InvalidLetterDataError(issues));
     }
