@@ -41,16 +41,15 @@ export function fontCoverage(fonts: FontLibrary): TextCoverage {
   const covered = new Set<number>();
   return {
     describe: nameCharacter,
-    uncovered(text: string): UncoveredCharacter[] {
+    uncovered(text: string, templateFaces: readonly string[] = []): UncoveredCharacter[] {
       const unknown = [...new Set(Array.from(text, (char) => char.codePointAt(0) ?? 0))].filter((codePoint) => !covered.has(codePoint));
       if (unknown.length === 0) return [];
-      // A character no shipped face has may be one a template's own face draws (a logo glyph of its private use area).
-      const missing = new Set(
-        findUncoveredCharacters(fonts, String.fromCodePoint(...unknown), faceCovers)
-          .map((character) => character.codePoint)
-          .filter((codePoint) => !templateFontCovers(codePoint)),
-      );
-      for (const codePoint of unknown) if (!missing.has(codePoint)) covered.add(codePoint);
+      const notInRegistry = findUncoveredCharacters(fonts, String.fromCodePoint(...unknown), faceCovers).map((character) => character.codePoint);
+      // Only what the registry draws is kept: a template face draws for its own template's letters alone.
+      const unshipped = new Set(notInRegistry);
+      for (const codePoint of unknown) if (!unshipped.has(codePoint)) covered.add(codePoint);
+      // A character no shipped face has may be one the letter's template's own face draws (a logo glyph of its private use area).
+      const missing = new Set(notInRegistry.filter((codePoint) => !templateFontCovers(codePoint, templateFaces)));
       if (missing.size === 0) return [];
       const found: UncoveredCharacter[] = [];
       for (let index = 0; index < text.length; ) {

@@ -59,11 +59,14 @@ function templateFontKey(hash: string): string {
 }
 
 /**
- * Whether a face some loaded template brings has a glyph for the code point (its cmap, as fontkit
- * reads it): validation counts such a character as drawn, as the template that brings the face draws it.
+ * Whether one of the template faces named by content hash (a letter's template's own, `fontFaceHashes`)
+ * has a glyph for the code point (its cmap, as fontkit reads it): validation counts such a character
+ * as drawn, as the template that brings the face draws it. A hash no loaded template registered has none.
  */
-export function templateFontCovers(codePoint: number): boolean {
-  for (const [hash, bytes] of templateFontFiles) {
+export function templateFontCovers(codePoint: number, hashes: readonly string[]): boolean {
+  for (const hash of hashes) {
+    const bytes = templateFontFiles.get(hash);
+    if (!bytes) continue;
     const key = templateFontKey(hash);
     let font = parsedFonts.get(key);
     if (!font) {

@@ -2,6 +2,7 @@ import { editionStylesheets } from "../core/html/render-html";
 import { LetterpressError } from "../core/errors";
 import { localeInfo, type LocaleId } from "../core/locales";
 import { marginBoxUrlsOf, parseStylesheets, StyleError } from "../core/style";
+import { inLineOrder } from "../core/style/stylesheet";
 import { documentStylesheets, type Paper } from "../core/style/document-stylesheets";
 import type { PreparedTemplates } from "../core/template/prepared-templates";
 import { marginBoxImageProblems } from "../core/template/template-images";
@@ -71,20 +72,36 @@ function strictLibrary(sets: readonly TemplateSet[], prepared: PreparedTemplates
   }
   // The margin boxes' images, with the template's other image problems (<img> files come from the engines).
   for (const set of sets) for (const problem of marginBoxImageProblems(stylesheetMarginBoxUrls(set), set.assets)) problems.add(problem);
+  // A font file's problem (the template loader's) is a line of print.css too: said among the sheet's own, in line order.
+  const sheetNames = [USER_AGENT_SHEET, ...sets.map(printSheetName)];
+  for (const problem of problems) {
+    if (sheetNames.some((name) => problem.startsWith(`${name} line `))) {
+      style.add(problem);
+      problems.delete(problem);
+    }
+  }
+  const styleInOrder = inLineOrder([...style], sheetNames);
   // Only the stylesheets' problems: the StyleError they have always been.
   // The sheets' warnings with their errors: said alone when the sheets load, they must not go unsaid when they do not.
-  if (problems.size === 0 && style.size > 0) throw new StyleError([...style], [...styleWarnings]);
+  if (problems.size === 0 && style.size > 0) throw new StyleError(styleInOrder, [...styleWarnings]);
   if (problems.size > 0)
-    throw new LetterpressError("TEMPLATE_ERROR", [...problems, ...new StyleError([...style], [...styleWarnings]).message.split("\n").filter(Boolean)].join("\n"));
+    throw new LetterpressError("TEMPLATE_ERROR", [...problems, ...new StyleError(styleInOrder, [...styleWarnings]).message.split("\n").filter(Boolean)].join("\n"));
   return library as TemplateLibrary;
+}
+
+const USER_AGENT_SHEET = "templates/ua.css";
+
+/** A template's print.css as its problems name it (the loader's `${label}/print.css`). */
+function printSheetName(set: TemplateSet): string {
+  return `${set.folder ?? `templates/${set.name}`}/print.css`;
 }
 
 /** The `url()`s of the margin boxes of a template's sheets (ua.css and its print.css), named as documentStylesheets names them. */
 function stylesheetMarginBoxUrls(set: TemplateSet) {
   // Together: a content of print.css may read a --logo: url(...) that ua.css sets, or the other way round.
   return marginBoxUrlsOf([
-    { name: "templates/ua.css", text: set.userAgentStylesheet },
-    { name: `${set.folder ?? `templates/${set.name}`}/print.css`, text: set.stylesheet },
+    { name: USER_AGENT_SHEET, text: set.userAgentStylesheet },
+    { name: printSheetName(set), text: set.stylesheet },
   ]);
 }
 

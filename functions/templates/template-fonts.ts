@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { lstat, readFile } from "node:fs/promises";
+import { lstat, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import fontkit = require("fontkit");
 import * as csstree from "../core/style/css-tree-parts";
@@ -62,6 +62,29 @@ function licenceProblem(fsType: number): string | undefined {
   if (fsType & FS_TYPE.noSubsetting) return "its licence forbids subsetting it (OS/2 fsType 0x0100); letterpress embeds the glyphs a document uses";
   if (fsType & FS_TYPE.bitmapOnly) return "its licence allows embedding its bitmaps only (OS/2 fsType 0x0200); letterpress embeds outlines";
   return undefined;
+}
+
+/**
+ * The path of the template folder's file that `relative` names in another letter case
+ * (`FONTS/X.TTF` for fonts/x.ttf), or undefined when there is none or more than one: a file system
+ * that tells case apart (Linux, a Lambda's) finds no file by the name as written.
+ */
+async function pathInOtherCase(folder: string, relative: string): Promise<string | undefined> {
+  const found: string[] = [];
+  for (const segment of relative.split("/").filter((part) => part !== "" && part !== ".")) {
+    if (segment === "..") return undefined;
+    let names: string[];
+    try {
+      names = await readdir(join(folder, ...found));
+    } catch {
+      return undefined;
+    }
+    const same = names.filter((name) => name.toLowerCase() === segment.toLowerCase());
+    if (same.length !== 1) return undefined;
+    found.push(same[0]!);
+  }
+  const path = found.join("/");
+  return path === relative ? undefined : path;
 }
 
 /** One `src: url(...)` of an `@font-face` rule, where it is in the sheet's text. */
@@ -142,7 +165,11 @@ export async function loadTemplateFonts(folder: string, stylesheet: string, shee
       }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      say(code === "ENOENT" ? `is missing: no such file in the template folder (${folder})` : `cannot be read (${code ?? (error as Error).message})`);
+      if (code !== "ENOENT") say(`cannot be read (${code ?? (error as Error).message})`);
+      else {
+        const meant = await pathInOtherCase(folder, source.url);
+        say(`is missing: no such file in the template folder (${folder})${meant ? `; did you mean url("${meant}")? (the file's name differs in letter case)` : ""}`);
+      }
       continue;
     }
     const bytes = await readFile(path);

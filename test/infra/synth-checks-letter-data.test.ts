@@ -43,16 +43,20 @@ describe("the synth's check of the deployed letter data", () => {
   });
 
   it.each([
-    ["missing", () => unlinkSync(inTemplate("assets", "signatures", "river-alliance.png")), "river-alliance: missing"],
+    ["missing", () => unlinkSync(inTemplate("assets", "signatures", "river-alliance.png")), "signatories[0].id", "river-alliance: missing"],
     [
       "ambiguous",
       () => copyFileSync(inTemplate("assets", "signatures", "clean-taps-now.svg"), inTemplate("assets", "signatures", "clean-taps-now.png")),
+      "signatories[1].id",
       "clean-taps-now: is ambiguous",
     ],
-  ])("refuses a signature image that is %s, once, with every document it fails", async (_kind, breakIt, said) => {
+  ])("refuses a signature image that is %s when the letter is checked, once, naming the signatory", async (_kind, breakIt, path, said) => {
     breakIt();
     const lines = await problems();
-    expect(lines.filter((line) => !line.startsWith("  "))).toEqual(["letter water-appeal (en, fr, my, ur, fr copy for ministry-fr, en copy for donor-uk): TEMPLATE_ERROR"]);
+    // The letter check does the template's image lookup: the data's signatory is named, before any document is made.
+    expect(lines.filter((line) => !line.startsWith("  "))).toEqual(["letter water-appeal: INVALID_DATA"]);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`water-appeal/letter.json: ${path}: makes the template's image src`);
     expect(lines[1]).toContain(said);
   });
 

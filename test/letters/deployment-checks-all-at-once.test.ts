@@ -31,6 +31,17 @@ function sample(): Record<SampleFile, Json> {
   return Object.fromEntries(readdirSync(SAMPLE).map((name) => [name, JSON.parse(readFileSync(join(SAMPLE, name), "utf8")) as Json])) as Record<SampleFile, Json>;
 }
 
+/**
+ * The sample letter for the committee template, its signatories renamed to two that template has a
+ * signature image for (`assets/signatures/<id>.svg`), so that its images are none of its problems.
+ */
+function committeeSample(): Record<SampleFile, Json> {
+  const renamed = JSON.stringify(sample()).replaceAll('"first-ngo"', '"example-network"').replaceAll('"second-ngo"', '"sample-legal-aid"');
+  const letter = JSON.parse(renamed) as Record<SampleFile, Json>;
+  letter["letter.json"].template = "parliamentary-committee";
+  return letter;
+}
+
 function filesOf(letter: Record<string, Json>): LetterFile[] {
   return Object.entries(letter).map(([name, value]) => ({ name, bytes: new TextEncoder().encode(JSON.stringify(value)) }));
 }
@@ -67,8 +78,7 @@ describe("a letter's template is checked when the letter is validated", () => {
   });
 
   it("disables a language its template has no messages for, naming the catalog file it would need", () => {
-    const letter = sample();
-    letter["letter.json"].template = "parliamentary-committee";
+    const letter = committeeSample();
     for (const name of ["en.json", "fr.json"] as const)
       Object.assign(letter[name], { addressee: ["The Committee"], salutation: "Dear members,", valediction: "Yours,", senderKind: "NGOs" });
     // Made from the English as changed here, so that the template's problem is its only one.
@@ -100,8 +110,7 @@ describe("a letter's template is checked when the letter is validated", () => {
   });
 
   it("reports the letter's own words its template prints, missing from a language file, before any render", () => {
-    const letter = sample();
-    letter["letter.json"].template = "parliamentary-committee";
+    const letter = committeeSample();
     Object.assign(letter["en.json"], { addressee: ["The Committee"], salutation: "Dear members,", valediction: "Yours,", senderKind: "NGOs" });
     letter["fr.json"].translationOf.sourceSha256 = sourceFingerprint(letter["en.json"]);
     const problems = problemsOf(letter);

@@ -121,13 +121,14 @@ export function chromiumWithLetter(letterId: string): ChromiumWithLetter {
  * Paragraphs each set at several widths (in em of a 10pt body, one class per width), printed by
  * Chromium with the PDF's fonts embedded (as the HTML edition carries them) and laid out by our PDF
  * with the same stylesheets: the figures of the two, for line-breaking cases that must meet line
- * ends in many places. `bodyCss` adds declarations to the body rule.
+ * ends in many places. `bodyCss` adds declarations to the body rule, `css` rules to the author sheet
+ * (a template's `@font-face` rules as its loader leaves them); `files` are the two PDFs.
  */
 export async function paragraphsAtWidths(
   browser: Browser,
   fonts: FontLibrary,
-  options: { locale: LocaleId; paragraphs: readonly string[]; widths: readonly number[]; align: string; bodyCss?: string },
-): Promise<EditionFigures> {
+  options: { locale: LocaleId; paragraphs: readonly string[]; widths: readonly number[]; align: string; bodyCss?: string; css?: string },
+): Promise<EditionFigures & { files: { ours: string; chromium: string } }> {
   const { script, tag, dir } = localeInfo(options.locale);
   const paragraphs = options.widths.map((_, w) => options.paragraphs.map((text) => `<p class="w${w}">${text}</p>`).join("")).join("");
   const fragment = `<article class="letter" lang="${tag}" dir="${dir}">${paragraphs}</article>`;
@@ -136,6 +137,7 @@ export async function paragraphsAtWidths(
     `body { font-family: var(--font-body); font-size: 10pt; line-height: 1.6;${options.bodyCss ? ` ${options.bodyCss}` : ""} }`,
     `p { margin: 0 0 6pt; text-align: ${options.align}; }`,
     ...options.widths.map((width, w) => `.w${w} { width: ${width}em; }`),
+    options.css ?? "",
   ].join("\n");
   const stylesheets = documentStylesheets(
     { userAgent: readFileSync(join(TEMPLATES_DIR, "ua.css"), "utf8"), author },
@@ -152,5 +154,5 @@ export async function paragraphsAtWidths(
   await page.close();
   const metadata = { title: "t", author: "a", subject: "s", keywords: [], creationDate: new Date(0) };
   const ours = toFile(await renderPdf(fragment, { locale: localeInfo(options.locale), stylesheets, metadata, fonts }));
-  return compareEditions(ours, chromium, 0);
+  return { ...compareEditions(ours, chromium, 0), files: { ours, chromium } };
 }

@@ -12,6 +12,7 @@ import { loadFontLibrary } from "../../functions/fonts/load-font-library";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { asPreparedTemplates, parsePreparedStylesheet, stylesheetKey } from "../../functions/core/template/prepared-templates";
 import { createRenderer } from "../../functions/render/create-renderer";
+import { checkedTemplateLibrary } from "../../functions/templates/check-templates";
 import { loadTemplateSet } from "../../functions/templates/load-template-set";
 import { popplerPages, run, toFile } from "../core/pdf/pdf-inspect";
 import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
@@ -185,7 +186,16 @@ describe("@font-face refused, naming the sheet, line and what is expected", () =
     ['@font-face { font-family: "B"; src: url("data:font/ttf;base64,AAAA"); }', "is not a file of the template folder (a remote, data or file URL)"],
     ['@font-face { font-family: "B"; src: url("../other/fonts/b.ttf"); }', "is outside the template folder"],
     ['@font-face { font-family: "B"; src: url("/usr/share/fonts/b.ttf"); }', "is an absolute path"],
-    ['@font-face { font-family: "B"; src: url("fonts/b.woff2"); }', "is a WOFF file; give the TrueType (.ttf) or OpenType (.otf) file"],
+    ['@font-face { font-family: "B"; src: url("fonts/b.woff2"); }', 'url("fonts/b.woff2") is a WOFF2 file; give the TrueType (.ttf) or OpenType (.otf) file'],
+    ['@font-face { font-family: "B"; src: url("fonts/b.WOFF"); }', 'url("fonts/b.WOFF") is a WOFF file; give the TrueType (.ttf) or OpenType (.otf) file'],
+    [
+      '@font-face { font-family: "B"; src: url("fonts/b.ttf") format("woff2"); }',
+      'descriptor src: format("woff2") does not name the format of url("fonts/b.ttf"), a TrueType (.ttf) file: Chromium would load the file anyway and read it by its bytes, so the hint only misleads; write format("truetype") or leave format() out',
+    ],
+    [
+      '@font-face { font-family: "B"; src: url("fonts/b.otf") format(svg); }',
+      'format(svg) does not name the format of url("fonts/b.otf"), an OpenType (.otf) file: Chromium skips a source whose format it does not read, so a browser would not load this face; write format("opentype")',
+    ],
     ['@font-face { font-family: "B"; src: local("Brand"), url("fonts/b.ttf"); }', 'expected one url("fonts/<file>.ttf")'],
     ['@font-face { src: url("fonts/b.ttf"); }', "t/print.css line 1, @font-face: no font-family; expected @font-face"],
     ['@font-face { font-family: "B"; }', "t/print.css line 1, @font-face: no src"],
@@ -206,6 +216,11 @@ describe("@font-face refused, naming the sheet, line and what is expected", () =
     expect(parse('@font-face { font-family: "Brand Serif"; src: url("fonts/b.ttf"); font-weight: 300 500; font-display: swap; }\nbody { font-family: "Brand Serif"; }')).toBe("");
   });
 
+  it("accepts either sfnt hint on either sfnt file, quoted or not (CSS Fonts 4 reads truetype and opentype alike)", () => {
+    for (const source of ['url("fonts/b.ttf") format("opentype")', "url(fonts/b.otf) format(truetype)", 'url("fonts/b.TTF") format("TrueType")'])
+      expect(parse(`@font-face { font-family: "Brand Serif"; src: ${source}; }`)).toBe("");
+  });
+
   describe("files the template loader reads", () => {
     let root: string;
     beforeAll(() => {
@@ -223,6 +238,37 @@ describe("@font-face refused, naming the sheet, line and what is expected", () =
       expect(await problemsOf("missing", "fonts/Nowhere.ttf", undefined)).toMatch(
         /print\.css line \d+, @font-face, descriptor src: url\("fonts\/Nowhere\.ttf"\) is missing: no such file in the template folder/,
       );
+    });
+
+    it("a file named in another letter case: the file meant", async () => {
+      const templates = templatesWith(join(root, "case"), "case", '@font-face { font-family: "Brand Serif"; src: url(FONTS/SourceSerif4-regular.TTF); }', {
+        "fonts/SourceSerif4-Regular.ttf": REGULAR,
+      });
+      expect(((await loadTemplateSet(templates, "case")).problems ?? []).join("\n")).toMatch(
+        /print\.css line \d+, @font-face, descriptor src: url\("FONTS\/SourceSerif4-regular\.TTF"\) is missing: no such file in the template folder \([^)]+\); did you mean url\("fonts\/SourceSerif4-Regular\.ttf"\)\? \(the file's name differs in letter case\)$/,
+      );
+    });
+
+    it("the loader's problems and the sheet's own, in the sheet's line order", async () => {
+      const css = [
+        '@font-face { font-family: "One"; src: url("fonts/b.woff2"); }',
+        '@font-face { font-family: "Two"; src: url("fonts/Nowhere.ttf"); }',
+        "p { colour: red; }",
+        '@font-face { font-family: "Three"; src: url("fonts/SourceSerif4-Regular.ttf") format("woff2"); }',
+        '@font-face { font-family: "Four"; src: url("fonts/Gone.otf"); }',
+      ].join("\n");
+      const templates = templatesWith(join(root, "order"), "order", css, { "fonts/SourceSerif4-Regular.ttf": REGULAR });
+      const sets = await Promise.all(["un-security-council", "order"].map((name) => loadTemplateSet(templates, name)));
+      let message = "";
+      try {
+        checkedTemplateLibrary(sets, undefined, "A4");
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      const lines = message.split("\n").filter((line) => line.includes("order/print.css"));
+      expect(lines.map((line) => /(b\.woff2|Nowhere|colour|format|Gone)/.exec(line)?.[1])).toEqual(["b.woff2", "Nowhere", "colour", "format", "Gone"]);
+      const numbers = lines.map((line) => Number(/ line (\d+)/.exec(line)![1]));
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
     });
 
     it("a file that is not a font", async () => {

@@ -18,6 +18,7 @@ import type { TemplateAssets } from "../images/image-source";
 import { cacheKind, LruCache } from "../pdf/cache";
 import { type ComputedStyle, type ContentPart, type PageBox, type ParsedStylesheets, parseStylesheets, type StyledDocument, type StylesheetSource, styleDocument } from "../style";
 import { formatCounter } from "../style/counter-styles";
+import { stackFallbacks } from "../style/font-faces";
 
 /**
  * The HTML edition's fonts: the faces of the font registry that the PDF sets the letter's text in,
@@ -56,6 +57,8 @@ export interface UsageRun {
   from: Inline | null;
   /** The family of the Han characters `primary` lacks, as the PDF chooses it (`hanFamilyOf` the stack and the text's language). */
   han: FamilyId;
+  /** The stack's families a character `primary` lacks is looked for in first, as the PDF does (`stackFallbacks`). */
+  fallbacks: readonly FamilyId[];
 }
 
 /** A soft hyphen prints as a hyphen where the line breaks at it; both editions may pick either form. */
@@ -72,11 +75,19 @@ export class UsageCollector {
   constructor(private readonly fonts: FontLibrary) {}
 
   /** Adds a run of text set in `style`, whose font stack's first registry family is `primary` and whose Han the primary lacks is set in `han`. */
-  add(text: string, primary: FamilyId, style: TextStyle, inline: string | null = null, han: FamilyId = "sc", from: Inline | null = null): void {
-    this.runs.push({ text, primary, style, inline, from, han });
+  add(
+    text: string,
+    primary: FamilyId,
+    style: TextStyle,
+    inline: string | null = null,
+    han: FamilyId = "sc",
+    from: Inline | null = null,
+    fallbacks: readonly FamilyId[] = [],
+  ): void {
+    this.runs.push({ text, primary, style, inline, from, han, fallbacks });
     this.settled = undefined;
     if (text === "") return;
-    for (const [face, codePoints] of this.facesOfRun(text, primary, style, han)) {
+    for (const [face, codePoints] of this.facesOfRun(text, primary, style, han, fallbacks)) {
       let characters = this.used.get(face);
       if (!characters) this.used.set(face, (characters = new Set()));
       for (const codePoint of codePoints) characters.add(codePoint);
@@ -84,26 +95,26 @@ export class UsageCollector {
   }
 
   /** Whether this collector already holds every character of the run, in the face the run sets it in: adding it would change nothing. */
-  holds(text: string, primary: FamilyId, style: TextStyle, han: FamilyId): boolean {
+  holds(text: string, primary: FamilyId, style: TextStyle, han: FamilyId, fallbacks: readonly FamilyId[]): boolean {
     if (text === "") return true;
-    return this.facesOfRun(text, primary, style, han).every(([face, codePoints]) => {
+    return this.facesOfRun(text, primary, style, han, fallbacks).every(([face, codePoints]) => {
       const characters = this.used.get(face);
       return characters !== undefined && codePoints.every((codePoint) => characters.has(codePoint));
     });
   }
 
   /** The faces and characters of one run, from the font library's cache. */
-  private facesOfRun(text: string, primary: FamilyId, style: TextStyle, han: FamilyId): readonly (readonly [FaceId, readonly number[]])[] {
-    const key = `${primary}\u0000${han}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
+  private facesOfRun(text: string, primary: FamilyId, style: TextStyle, han: FamilyId, fallbacks: readonly FamilyId[]): readonly (readonly [FaceId, readonly number[]])[] {
+    const key = `${primary}\u0000${han}\u0000${fallbacks.join(" ")}\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}\u0000${text}`;
     const runUsage = this.fonts.caches.of(FACE_USAGE);
     let faces = runUsage.get(key);
-    if (!faces) runUsage.set(key, (faces = this.facesOf(text, primary, style, han)));
+    if (!faces) runUsage.set(key, (faces = this.facesOf(text, primary, style, han, fallbacks)));
     return faces;
   }
 
-  private facesOf(text: string, primary: FamilyId, style: TextStyle, han: FamilyId): (readonly [FaceId, readonly number[]])[] {
+  private facesOf(text: string, primary: FamilyId, style: TextStyle, han: FamilyId, fallbacks: readonly FamilyId[]): (readonly [FaceId, readonly number[]])[] {
     const used = new Map<FaceId, Set<number>>();
-    const families = assignFamilies(this.fonts, text, primary, style, han);
+    const families = assignFamilies(this.fonts, text, primary, style, han, fallbacks);
     for (let i = 0; i < text.length; ) {
       const codePoint = text.codePointAt(i)!;
       // A forced line break is no glyph.
@@ -133,13 +144,14 @@ export class UsageCollector {
   addInlines(inlines: readonly Inline[], block: ComputedStyle, repeated: boolean, language = ""): void {
     const primary = familyOfStack(block.fontFamily);
     const cjk = cjkFamiliesOfStack(block.fontFamily);
+    const fallbacks = stackFallbacks(block.fontFamily);
     // As the PDF does: a family without an italic face sets emphasis upright, fallback characters included.
     const italics = faceOf(primary, { bold: false, italic: true }) !== faceOf(primary, { bold: false, italic: false });
     for (const inline of inlines) {
       if (inline.kind === "image" && inline.image.style.verticalAlign === "middle") this.keepXHeight(primary);
       if (inline.kind !== "text") continue;
       const style = { bold: inline.style.bold, italic: italics && inline.style.italic };
-      this.add(withHyphens(inline.text), primary, style, repeated ? null : inline.text, hanFamilyOf(cjk, inline.style.lang ?? language), repeated ? null : inline);
+      this.add(withHyphens(inline.text), primary, style, repeated ? null : inline.text, hanFamilyOf(cjk, inline.style.lang ?? language), repeated ? null : inline, fallbacks);
     }
   }
 
@@ -167,11 +179,11 @@ export class UsageCollector {
    * What `result` would give after adding these runs, without adding them: the characters they bring
    * merged into the result's (a mail merge's reader brings a few; copying every face's set was most of it).
    */
-  resultWith(runs: readonly Pick<UsageRun, "text" | "primary" | "style" | "han">[]): FontUsage {
+  resultWith(runs: readonly Pick<UsageRun, "text" | "primary" | "style" | "han" | "fallbacks">[]): FontUsage {
     const brought = new Map<FaceId, Set<number>>();
     for (const run of runs) {
       if (run.text === "") continue;
-      for (const [face, codePoints] of this.facesOfRun(run.text, run.primary, run.style, run.han)) {
+      for (const [face, codePoints] of this.facesOfRun(run.text, run.primary, run.style, run.han, run.fallbacks)) {
         const held = this.used.get(face);
         for (const codePoint of codePoints) {
           if (held?.has(codePoint)) continue;
@@ -293,7 +305,7 @@ export function usageRuns(fonts: FontLibrary, letter: StyledLetter): { usage: Fo
 export function usageWithout(fonts: FontLibrary, runs: readonly UsageRun[], skipped: ReadonlySet<number>): UsageCollector {
   const collector = new UsageCollector(fonts);
   runs.forEach((run, i) => {
-    if (!skipped.has(i)) collector.add(run.text, run.primary, run.style, run.inline, run.han, run.from);
+    if (!skipped.has(i)) collector.add(run.text, run.primary, run.style, run.inline, run.han, run.from, run.fallbacks);
   });
   return collector;
 }
@@ -305,7 +317,7 @@ export function usageWithout(fonts: FontLibrary, runs: readonly UsageRun[], skip
  */
 export function usageOfRuns(others: UsageCollector, runs: readonly UsageRun[], replaced: ReadonlyMap<number, string>): FontUsage {
   // A reader whose words bring no character the rest of the letter lacks: the rest's usage, the same object each time.
-  if ([...replaced].every(([i, text]) => others.holds(withHyphens(text), runs[i]!.primary, runs[i]!.style, runs[i]!.han))) return others.result();
+  if ([...replaced].every(([i, text]) => others.holds(withHyphens(text), runs[i]!.primary, runs[i]!.style, runs[i]!.han, runs[i]!.fallbacks))) return others.result();
   return others.resultWith([...replaced].map(([i, text]) => ({ ...runs[i]!, text: withHyphens(text) })));
 }
 
@@ -325,6 +337,8 @@ function collectUsage(fonts: FontLibrary, { styled, boxes: root, lang = "" }: St
           styleOfBox(box.style),
           null,
           hanOf(box.style),
+          null,
+          stackFallbacks(box.style.fontFamily),
         );
     }
     if (box.content.kind === "inline") {
@@ -349,7 +363,15 @@ function collectUsage(fonts: FontLibrary, { styled, boxes: root, lang = "" }: St
   const strings = new Map([...runningStrings].map(([name, values]) => [name, values.join(" ")]));
   for (const page of [styled.page(true), styled.page(false)]) {
     for (const box of Object.values(page.boxes) as PageBox[]) {
-      collector.add(marginBoxText(box.content, strings), familyOfStack(box.style.fontFamily), styleOfBox(box.style), null, hanOf(box.style));
+      collector.add(
+        marginBoxText(box.content, strings),
+        familyOfStack(box.style.fontFamily),
+        styleOfBox(box.style),
+        null,
+        hanOf(box.style),
+        null,
+        stackFallbacks(box.style.fontFamily),
+      );
     }
   }
   return collector;

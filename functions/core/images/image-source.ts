@@ -243,7 +243,7 @@ function ofSomeKind(path: string, assets: TemplateAssets | undefined, folder: st
     if (assets?.files.has(path)) return path;
     throw imageError(
       `${folder}/${path}`,
-      `missing (named by ${where}): an image named without a kind is looked for as ${IMAGE_KINDS.map((kind) => `${posix.basename(path)}${kind}`).join(", ")} in ${folder}/${posix.dirname(path)}/, and none is there`,
+      `missing (named by ${where}): an image named without a kind is looked for as ${IMAGE_KINDS.map((kind) => `${posix.basename(path)}${kind}`).join(", ")} in ${folder}/${posix.dirname(path)}/, and none is there; expected one of them`,
     );
   }
   throw imageError(

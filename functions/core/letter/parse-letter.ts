@@ -458,6 +458,12 @@ function languageTemplateIssues(file: string, locale: LocaleId, refs: Translatio
   return offer.letterWords.filter((word) => refs && !refs.fields.has(word)).map((word) => ({ file, path: word, message: `missing; the letter's template "${name}" prints it` }));
 }
 
+/** A coverage that counts the faces of the letter's template (`TemplateOffer.fontFaces`) as drawing, and no other template's. */
+function coverageOfTemplate(coverage: TextCoverage, offer: TemplateOffer | undefined): TextCoverage {
+  const faces = offer?.fontFaces?.() ?? [];
+  return { ...coverage, uncovered: (text) => coverage.uncovered(text, faces) };
+}
+
 /** How many uncovered characters past the first five a coverage problem names by code point (a bound on its length). */
 const MAX_NAMED_BY_CODE_POINT = 100;
 
@@ -537,6 +543,45 @@ function printedCoverageIssues(offer: TemplateOffer, letter: Letter, locale: Loc
         message: `prints ${JSON.stringify(text)} for letter "${letter.facts.id}", ${what}: ${uncovered}; expected a language whose script the shipped fonts draw (add a font for it)`,
       },
     ];
+  });
+}
+
+/** A string of a letter's files, with its file and JSON path: what filled an image's src may be one of them. */
+interface LetterField {
+  file: string;
+  path: string;
+  text: string;
+}
+
+/**
+ * The images whose src the letter's data makes, looked up as the template will look them up
+ * (`TemplateOffer.imageProblems`: `assets/signatures/{{id}}` finds one `<id>.svg`, `.png`, `.jpg` or
+ * `.jpeg`), for the general letter in `locale`. Each problem is named by the fields whose text
+ * filled the src (letter.json's `signatories[1].id`), with the file looked for and what the lookup
+ * expected; by the template folder when no field's text did. A fill that fails says nothing here:
+ * the render names what it throws.
+ */
+function imageIssues(offer: TemplateOffer, letter: Letter, locale: LocaleId, fields: readonly LetterField[]): DataIssue[] {
+  if (!offer.imageProblems) return [];
+  let problems: ReturnType<NonNullable<TemplateOffer["imageProblems"]>>;
+  try {
+    problems = offer.imageProblems(letter, locale);
+  } catch {
+    return [];
+  }
+  return problems.flatMap(({ src, filledParts, problem }) => {
+    const named = fields.filter((field) => filledParts.includes(field.text));
+    const message = `makes the template's image src "${src.slice(0, 80)}": ${problem}`;
+    return named.length > 0 ? named.map(({ file, path }) => ({ file, path, message })) : [{ file: offer.folder ?? "the template", path: "", message: problem }];
+  });
+}
+
+/** Issues once each, in order (an image of every language says the same problem of letter.json). */
+function distinctIssues(issues: readonly DataIssue[]): DataIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = formatDataIssue(issue);
+    return !seen.has(key) && Boolean(seen.add(key));
   });
 }
 
@@ -640,14 +685,16 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     const unknown = templateIssue(at, name, context.templates);
     if (unknown) letterIssues.push(unknown);
   }
-  const factsCoverage = context.coverage && facts.json !== undefined ? coverageIssues(at(LETTER_FACTS_FILE), facts.json, context.coverage) : [];
+  // The fonts the letter is set in: the registry's and its own template's faces, not another template's.
+  const letterCoverage = context.coverage && coverageOfTemplate(context.coverage, offer);
+  const factsCoverage = letterCoverage && facts.json !== undefined ? coverageIssues(at(LETTER_FACTS_FILE), facts.json, letterCoverage) : [];
   letterIssues.push(...factsCoverage);
   for (const [locale, translation] of translations) {
     const issues: DataIssue[] = [];
     if (offer && !offer.setAside && name !== undefined) issues.push(...languageTemplateIssues(translation.file, locale, translation.refs, name, offer));
     const checksCoverage = locale === sourceLocale || context.coverageLocales === undefined || context.coverageLocales.has(locale);
-    if (context.coverage && checksCoverage && translation.json !== undefined) issues.push(...coverageIssues(translation.file, translation.json, context.coverage));
-    if (context.coverage && checksCoverage && offer && !offer.setAside) issues.push(...catalogCoverageIssues(offer, locale, context.coverage));
+    if (letterCoverage && checksCoverage && translation.json !== undefined) issues.push(...coverageIssues(translation.file, translation.json, letterCoverage));
+    if (letterCoverage && checksCoverage && offer && !offer.setAside) issues.push(...catalogCoverageIssues(offer, locale, letterCoverage));
     deploymentIssues.set(locale, issues);
   }
 
@@ -704,6 +751,12 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   }
 
   if (source) letterIssues.push(...source.issues, ...(sourceLocale ? (deploymentIssues.get(sourceLocale) ?? []) : []));
+  // The strings of letter.json and of a language's file: the data an image's src may be made of.
+  const factsFields = stringsOf(facts.json).map((field) => ({ file: at(LETTER_FACTS_FILE), ...field }));
+  const fieldsOf = (locale: LocaleId): LetterField[] => {
+    const translation = translations.get(locale);
+    return [...factsFields, ...(translation ? stringsOf(translation.json).map((field) => ({ file: translation.file, ...field })) : [])];
+  };
   if (letterIssues.length > 0 || !facts.value || !source?.value || !sourceLocale || !fingerprint) {
     // What the catalogs print for the letter is said too, for the languages whose files have no problem of their own:
     // a bad id in letter.json hid a catalog's problem until it was fixed (issue 13). The letter is filled from what
@@ -711,12 +764,13 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     const sound = [...translations.keys()].filter((locale) =>
       locale === sourceLocale ? source?.issues.length === 0 && (deploymentIssues.get(locale) ?? []).length === 0 : (translationIssues.get(locale) ?? []).length === 0,
     );
-    const coverage = context.coverage;
-    const filled = coverage && offer && !offer.setAside && isJsonObject(facts.json) && factsCoverage.length === 0 && sound.length > 0;
+    const coverage = letterCoverage;
+    const filled = offer && !offer.setAside && isJsonObject(facts.json) && factsCoverage.length === 0 && sound.length > 0;
     const letter = filled ? partialLetter(facts.json as LetterFacts, translations, fingerprint) : undefined;
-    const printed = letter ? sound.flatMap((locale) => printedCoverageIssues(offer!, letter, locale, coverage!)) : [];
-    const everyIssue = [...letterIssues, ...[...translationIssues.values()].flat(), ...printed];
-    throw new InvalidLetterDataError(sortByFile(everyIssue));
+    const printed = letter && coverage ? sound.flatMap((locale) => printedCoverageIssues(offer!, letter, locale, coverage)) : [];
+    const images = letter ? sound.flatMap((locale) => imageIssues(offer!, letter, locale, fieldsOf(locale))) : [];
+    const everyIssue = [...letterIssues, ...[...translationIssues.values()].flat(), ...printed, ...images];
+    throw new InvalidLetterDataError(sortByFile(distinctIssues(everyIssue)));
   }
 
   const usable = new Map<LocaleId, Translation>([[sourceLocale, source.value]]);
@@ -754,11 +808,11 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   const generalLetterErrors = generalLetterChecks(checked);
   const letter: Letter = { facts: facts.value, translations: usable, sourceFingerprint: fingerprint };
   // Last, what Intl makes of the letter in each language whose files passed: it needs the letter filled.
-  if (context.coverage && offer && !offer.setAside) {
+  if (letterCoverage && offer && !offer.setAside) {
     const printedIssues = new Map<LocaleId, DataIssue[]>();
     for (const locale of usable.keys()) {
       const checksCoverage = locale === sourceLocale || context.coverageLocales === undefined || context.coverageLocales.has(locale);
-      const issues = checksCoverage ? printedCoverageIssues(offer, letter, locale, context.coverage) : [];
+      const issues = checksCoverage ? printedCoverageIssues(offer, letter, locale, letterCoverage) : [];
       if (issues.length > 0) printedIssues.set(locale, issues);
     }
     const sourceIssues = printedIssues.get(sourceLocale);
@@ -769,6 +823,24 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
       );
     }
     for (const [locale, issues] of printedIssues) {
+      usable.delete(locale);
+      localeErrors.set(locale, new InvalidLetterDataError(issues));
+    }
+  }
+  // The images the data names (a signatory's signature), as the template looks them up: the source
+  // language's make the letter invalid, another language's (a src made of its words) only that language.
+  if (offer && !offer.setAside) {
+    const imageIssuesOf = new Map<LocaleId, DataIssue[]>();
+    for (const locale of usable.keys()) {
+      const issues = imageIssues(offer, letter, locale, fieldsOf(locale));
+      if (issues.length > 0) imageIssuesOf.set(locale, issues);
+    }
+    const sourceIssues = imageIssuesOf.get(sourceLocale);
+    if (sourceIssues) {
+      const others = [...localeErrors.values()].flatMap((error) => (error instanceof InvalidLetterDataError ? error.issues : []));
+      throw new InvalidLetterDataError(sortByFile(distinctIssues([...sourceIssues, ...others, ...[...imageIssuesOf.values()].flat()])));
+    }
+    for (const [locale, issues] of imageIssuesOf) {
       usable.delete(locale);
       localeErrors.set(locale, new InvalidLetterDataError(issues));
     }

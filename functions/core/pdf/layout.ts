@@ -3,6 +3,7 @@ import { type ImageSource, resolveImage, type TemplateAssets } from "../images/i
 import type { LocaleInfo } from "../locales";
 import { formatCounter } from "../style/counter-styles";
 import { borderWidthsOf, type ComputedStyle, type ContentPart, type MarginBoxName, type PageStyle, resolveLength, type StyledDocument } from "../style";
+import { stackFallbacks } from "../style/font-faces";
 import { FAMILY_NAMES, registryFamilyOf } from "../style/font-families";
 import { type FamilyId, faceOf, type FontLibrary, isCjkFamily } from "./font-library";
 import { atomicImageRun, checkFitsPage, forMaxContent, checkLinesFitPage, type ImageContent, imageLine, imageSize, lineFigures, placeLineImages } from "./images";
@@ -99,9 +100,10 @@ function stackRulesOf(fontFamily: readonly string[]): StackRules {
   if (!rules) {
     const primary = familyOfStack(fontFamily);
     const cjk = cjkFamiliesOfStack(fontFamily);
+    const fallbacks = stackFallbacks(fontFamily);
     rules = {
-      normal: { primary, keepAll: false, cjk },
-      keepAll: { primary, keepAll: true, cjk },
+      normal: { primary, keepAll: false, cjk, fallbacks },
+      keepAll: { primary, keepAll: true, cjk, fallbacks },
       italics: faceOf(primary, { bold: false, italic: true }) !== faceOf(primary, { bold: false, italic: false }),
     };
     stackRules.set(fontFamily, rules);

@@ -48,6 +48,8 @@ export interface ScriptRules {
   keepAll: boolean;
   /** The CJK families the font stack names, in order: with the content language they choose the face of Han the primary family lacks (`hanFamilyOf`). */
   cjk?: readonly FamilyId[];
+  /** The stack's families after the primary that a character the primary lacks is looked for in first (`stackFallbacks`). */
+  fallbacks?: readonly FamilyId[];
 }
 
 export interface ParagraphSpec {
@@ -571,7 +573,7 @@ function prepare(fonts: FontLibrary, spec: ParagraphSpec): PreparedText {
   for (let start = 0; start < text.length; ) {
     let end = start + 1;
     while (end < text.length && sameFaces(styles[end]!, styles[start]!) && han(end) === han(start)) end++;
-    assignFamilies(fonts, text.slice(start, end), spec.rules.primary, styles[start]!, han(start)).forEach((f, i) => (families[start + i] = f));
+    assignFamilies(fonts, text.slice(start, end), spec.rules.primary, styles[start]!, han(start), spec.rules.fallbacks).forEach((f, i) => (families[start + i] = f));
     start = end;
   }
   keepSpacesBetweenDirectionsInPrimary(text, levels, families, spec.rules.primary);
@@ -991,6 +993,7 @@ function paragraphKey(spec: ParagraphSpec): string {
     rules.primary,
     rules.keepAll,
     rules.cjk ?? [],
+    rules.fallbacks ?? [],
     spec.indent,
     spec.noWrap,
     spec.letterSpacing,

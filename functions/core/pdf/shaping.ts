@@ -426,10 +426,12 @@ function ownFamilyOf(char: string, codePoint: number, han: FamilyId): FamilyId |
  * (Japanese, Traditional Chinese and Korean glyph forms), Latin in the sans family, and characters
  * shared by scripts (punctuation, digits, spaces) in the family of the text before them, so the
  * apostrophe of "Citizens’" is the Latin face's, not a full-width CJK glyph; after an emoji, in its own.
+ * `listed` are the stack's families after its first that a template family makes the PDF try in
+ * order before the registry's (`stackFallbacks`).
  */
-function candidates(char: string, codePoint: number, primary: FamilyId, previous: FamilyId, han: FamilyId): FamilyId[] {
+function candidates(char: string, codePoint: number, primary: FamilyId, previous: FamilyId, han: FamilyId, listed: readonly FamilyId[]): FamilyId[] {
   const own = ownFamilyOf(char, codePoint, han);
-  if (!isCjkFamily(primary)) return own === null ? [primary, previous] : [primary, own];
+  if (!isCjkFamily(primary)) return own === null ? [primary, ...listed, previous] : [primary, ...listed, own];
   // Never after an emoji: the emoji face has a space and digits too, drawn at an emoji's width (a
   // 15 pt gap after 👍 in a Korean line, where Chromium takes the space from the text's own family).
   if (own === null) return previous === "emoji" ? [primary] : [previous, primary];
@@ -484,8 +486,11 @@ function presentationOf(cluster: string): "emoji" | "text" | null {
  * Characters Unicode never draws alone (joiners, variation selectors, bidi controls) stay with the
  * text around them. A character no family covers is an error naming it. `han` sets the Han
  * characters (and Bopomofo) the primary family lacks: `hanFamilyOf` the stack and content language.
+ * `listed` are the families the font stack names after its first, tried in order before the
+ * registry's family for the character's script where the stack names a template's own family
+ * (`stackFallbacks`): CSS Fonts 4 §5 takes, per character, the first listed family that has it.
  */
-export function assignFamilies(fonts: FontLibrary, text: string, primary: FamilyId, style: TextStyle, han: FamilyId = "sc"): FamilyId[] {
+export function assignFamilies(fonts: FontLibrary, text: string, primary: FamilyId, style: TextStyle, han: FamilyId = "sc", listed: readonly FamilyId[] = []): FamilyId[] {
   const families: FamilyId[] = new Array<FamilyId>(text.length);
   const covers = (family: FamilyId, codePoint: number) => fonts.shaper(faceOf(family, style)).covers(codePoint);
   // Whether HarfBuzz hides a default-ignorable character in a face without it: asked of HarfBuzz itself.
@@ -508,7 +513,7 @@ export function assignFamilies(fonts: FontLibrary, text: string, primary: Family
         family = covers(previous, codePoint) || hiddenByShaper(previous, codePoint) ? previous : (FALLBACK_ORDER.find((candidate) => covers(candidate, codePoint)) ?? previous);
       } else {
         const char = String.fromCodePoint(codePoint);
-        const preferred = candidates(char, codePoint, primary, previous, han);
+        const preferred = candidates(char, codePoint, primary, previous, han, listed);
         if (scriptFamilyOf(char, codePoint) === null && previous !== primary && previous !== "emoji" && nextScriptFamily(text, end, han) === previous) preferred.unshift(previous);
         const found = preferred.find((candidate) => covers(candidate, codePoint)) ?? FALLBACK_ORDER.find((candidate) => covers(candidate, codePoint));
         if (!found) throw uncoveredCharacter(text, i, codePoint);
@@ -529,7 +534,7 @@ export function assignFamilies(fonts: FontLibrary, text: string, primary: Family
     else {
       const base = drawn[0]!;
       const baseChar = String.fromCodePoint(base);
-      let preferred = candidates(baseChar, base, primary, previous, han);
+      let preferred = candidates(baseChar, base, primary, previous, han, listed);
       // Spaces and punctuation inside a phrase of another script stay in that script's family, so the
       // phrase is one run of one face (a right-to-left phrase then extracts as one piece, spaces kept).
       if (scriptFamilyOf(baseChar, base) === null && previous !== primary && previous !== "emoji" && nextScriptFamily(text, end, han) === previous) preferred.unshift(previous);

@@ -1,6 +1,7 @@
 // css-tree's parser without its lexer (see css-tree-parts.ts).
 import * as csstree from "./css-tree-parts";
-import { type FaceStyle, type TemplateFamilyId, templateFamilyId } from "../pdf/font-library";
+import { type FaceStyle, type FamilyId, isTemplateFont, type TemplateFamilyId, templateFamilyId } from "../pdf/font-library";
+import { registryFamilyOf } from "./font-families";
 
 /**
  * A template's own typefaces: `@font-face` rules of its print.css, each naming one font file of the
@@ -64,9 +65,71 @@ export function fontSourceProblem(url: string): string | undefined {
     depth += segment === ".." ? -1 : segment === "." || segment === "" ? 0 : 1;
     if (depth < 0) return `url("${url}") is outside the template folder; the font file must be in the template folder (fonts/)`;
   }
-  if (/\.(woff2?)$/i.test(url)) return `url("${url}") is a WOFF file; give the TrueType (.ttf) or OpenType (.otf) file it was made from`;
+  const woff = /\.(woff2?)$/i.exec(url)?.[1];
+  if (woff) return `url("${url}") is a ${woff.toUpperCase()} file; give the TrueType (.ttf) or OpenType (.otf) file it was made from`;
   if (!FONT_FILE.test(url)) return `url("${url}") is not a .ttf or .otf file; expected a TrueType or OpenType font file`;
   return undefined;
+}
+
+/** A `format()` after a source's `url()`. */
+type FormatHint = csstree.CssNode & { type: "Function" };
+
+/** The `format()` hints of a TrueType or OpenType file: CSS Fonts 4 takes either for both kinds of sfnt. */
+const SFNT_FORMATS = ["truetype", "opentype"];
+/** Formats Chromium reads, other than the sfnt ones: a source hinted so is loaded, and read by its bytes. */
+const OTHER_READ_FORMATS = ["woff", "woff2", "collection"];
+
+/**
+ * Why a source's `format()` hint does not name its file's format (a .ttf or .otf: `truetype` or
+ * `opentype`), or undefined. A browser skips a source whose hint names a format it does not read
+ * (CSS Fonts 4, §4.3), and Chromium reads WOFF, WOFF2 and collections by their bytes whatever the
+ * hint: both are said, and refused alike, since the hint then says something the file is not.
+ */
+function formatHintProblem(url: string, format: FormatHint): string | undefined {
+  const values: string[] = [];
+  format.children.forEach((node) => {
+    if (node.type === "String") values.push(node.value);
+    else if (node.type === "Identifier") values.push(node.name);
+  });
+  const hint = values.length === 1 ? values[0]!.toLowerCase() : undefined;
+  if (hint !== undefined && SFNT_FORMATS.includes(hint)) return undefined;
+  const written = csstree.generate(format);
+  const file = /\.otf$/i.test(url) ? "an OpenType (.otf)" : "a TrueType (.ttf)";
+  const chromium =
+    hint !== undefined && OTHER_READ_FORMATS.includes(hint)
+      ? `Chromium would load the file anyway and read it by its bytes, so the hint only misleads`
+      : `Chromium skips a source whose format it does not read, so a browser would not load this face`;
+  return `${written} does not name the format of url("${url}"), ${file} file: ${chromium}; write format("${/\.otf$/i.test(url) ? "opentype" : "truetype"}") or leave format() out`;
+}
+
+/**
+ * The content hashes of the faces a template's stylesheet declares, as the template loader left
+ * them in its `@font-face` URLs (`FONT_HASH_FRAGMENT`), in the order declared, each once. None for a
+ * sheet parsed alone (no loader), or one that does not parse (its own parse says why).
+ */
+export function fontFaceHashes(stylesheet: string): string[] {
+  if (!stylesheet.includes(FONT_HASH_FRAGMENT)) return [];
+  const hashes = new Set<string>();
+  let ast: csstree.CssNode;
+  try {
+    ast = csstree.parse(stylesheet, { parseCustomProperty: false, onParseError: () => {} });
+  } catch {
+    return [];
+  }
+  csstree.walk(ast, {
+    visit: "Atrule",
+    enter(atrule) {
+      if (atrule.name.toLowerCase() !== "font-face" || !atrule.block) return;
+      csstree.walk(atrule.block, {
+        visit: "Url",
+        enter(url) {
+          const at = url.value.indexOf(FONT_HASH_FRAGMENT);
+          if (at !== -1) hashes.add(url.value.slice(at + FONT_HASH_FRAGMENT.length));
+        },
+      });
+    },
+  });
+  return [...hashes];
 }
 
 function weightOf(value: csstree.Value): readonly [number, number] | string {
@@ -125,7 +188,7 @@ export function readFontFace(atrule: csstree.Atrule, sheetName: string, problems
       }
       const hashAt = first.value.indexOf(FONT_HASH_FRAGMENT);
       const url = hashAt === -1 ? first.value : first.value.slice(0, hashAt);
-      const problem = fontSourceProblem(url);
+      const problem = fontSourceProblem(url) ?? (rest[0] ? formatHintProblem(url, rest[0] as FormatHint) : undefined);
       if (problem) problems.push(`${where}: ${problem}`);
       else src = { url, where, ...(hashAt === -1 ? {} : { hash: first.value.slice(hashAt + FONT_HASH_FRAGMENT.length) }) };
     } else if (descriptor === "font-weight") {
@@ -208,4 +271,24 @@ export function templateFamilies(faces: readonly FontFaceRule[] | undefined): Re
     families.set(name, templateFamilyId(name, hashes));
   }
   return families;
+}
+
+const NO_FALLBACKS: readonly FamilyId[] = [];
+
+/**
+ * The families a character the stack's first family lacks is looked for in before the registry's
+ * family for its script (`assignFamilies`): the stack's known families after its first, in order,
+ * up to the last template family it names. CSS Fonts 4 §5 takes, per character, the first family of
+ * `font-family` that has it, and Chromium does: `"Brand Serif", "Brand Sans", var(--font-body)`
+ * sets a letter Brand Serif lacks in Brand Sans. A stack naming no template family after its first
+ * gets none (the same empty array): the registry's per-script fallback, which follows Chromium's.
+ * A few map lookups per stack, as `cjkFamiliesOfStack`; the PDF's layout keeps the answer per stack.
+ *
+ * @param fontFamily a computed `font-family` (template families as their ids, `templateFamilies`)
+ */
+export function stackFallbacks(fontFamily: readonly string[]): readonly FamilyId[] {
+  const known = fontFamily.map(registryFamilyOf).filter((family): family is FamilyId => family !== undefined);
+  const lastTemplate = known.findLastIndex((family, i) => i > 0 && isTemplateFont(family));
+  if (lastTemplate === -1) return NO_FALLBACKS;
+  return known.slice(1, lastTemplate + 1).filter((family, i, all) => family !== known[0] && all.indexOf(family) === i);
 }

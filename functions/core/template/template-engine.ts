@@ -13,7 +13,7 @@ import { ATTRIBUTE_TEXT_HELPER, isMarkupField, markupFieldsInAttributes, textOfM
 import type { Paper } from "../style/document-stylesheets";
 import { effectivePaper, type TemplatePageSize, templatePageSize } from "./template-page-size";
 import { FORBIDDEN_HELPERS, unknownHelperProblems } from "./template-helpers";
-import { FilledImages, imagesOfSource, sourceImages, templateImageProblems } from "./template-images";
+import { type FilledImageProblem, FilledImages, imagesOfSource, sourceImages, templateImageProblems } from "./template-images";
 
 /** One template's sources, as read from templates/<name>/: the main templates by name, partials by name, catalogs by locale. */
 export interface TemplateSet {
@@ -402,6 +402,28 @@ export class TemplateEngine {
    * `printed`, when given, is told each message printed, formatted.
    */
   fill(name: string, view: object, locale: LocaleId, printed?: (key: string, text: string) => void): string {
+    const filled = this.fillUnchecked(name, view, locale, printed);
+    // The letter's images whose src a `{{ }}` made, named by their source line; the same for both editions.
+    if (name === "letter") {
+      const problems = this.filledImages.problems(filled);
+      if (problems.length > 0) throw new TemplateError(this.set.name, locale, problems.join("\n"), { file: `${name}.hbs` });
+    }
+    return filled;
+  }
+
+  /**
+   * The problems of the images a `{{ }}` makes in the letter filled with `view`, each with the src
+   * filled and what filled it, without throwing them: the letter check names the data that made
+   * each src (a signatory's id naming no signature file). `printed` as for `fill`; without it, a
+   * template that makes no src of data is not filled. What else filling throws, it throws.
+   */
+  letterImageProblems(view: object, locale: LocaleId, printed?: (key: string, text: string) => void): FilledImageProblem[] {
+    if (!printed && !this.filledImages.checksAny) return [];
+    return this.filledImages.problemsOf(this.fillUnchecked("letter", view, locale, printed));
+  }
+
+  /** `fill` without the check of the images a `{{ }}` makes. */
+  private fillUnchecked(name: string, view: object, locale: LocaleId, printed?: (key: string, text: string) => void): string {
     const template = this.compiled.get(name);
     if (!template) throw new TemplateError(this.set.name, locale, "no such template", { file: `${name}.hbs` });
     const messages = this.messages(locale);
@@ -419,11 +441,6 @@ export class TemplateEngine {
         .replace(/ - \d+:\d+$/, "");
       const at = lineNumber === undefined ? file : `${file} line ${lineNumber}${column === undefined ? "" : `, column ${column + 1}`}`;
       throw new TemplateError(this.set.name, locale, `${detail}, at ${at}`, { cause: error, file: `${name}.hbs` });
-    }
-    // The letter's images whose src a `{{ }}` made, named by their source line; the same for both editions.
-    if (name === "letter") {
-      const problems = this.filledImages.problems(filled);
-      if (problems.length > 0) throw new TemplateError(this.set.name, locale, problems.join("\n"), { file: `${name}.hbs` });
     }
     return filled;
   }

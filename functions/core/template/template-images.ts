@@ -11,7 +11,8 @@ import { FROM_DATA, positionOf, readableSkeletonOf } from "./template-markup";
  * present, readable, within the limits, no remote address, its alt text), every one at once; an
  * image whose src a `{{ }}` makes (`assets/signatures/{{id}}.svg`) is checked when the letter is
  * filled, and named by its source file and line, not by a line of the filled output. Both editions
- * fill the letter, so both meet every problem, whichever is asked for.
+ * fill the letter, so both meet every problem, whichever is asked for; the letter check fills it
+ * too, and names the data that made the src (`FilledImageProblem`).
  */
 
 /** One `<img>` a source writes: where it stands, and its attributes as written (each `{{ }}` as FROM_DATA). */
@@ -130,46 +131,70 @@ export function templateImageProblems(images: readonly TemplateImage[], assets: 
 /** At most this many filled `<img>` tags are remembered per template (a letter has a few; mail merges repeat them). */
 const MAX_REMEMBERED = 1024;
 
+/** The problem of one image a `{{ }}` made in a filled letter, with what filled it (for the letter check to name the data). */
+export interface FilledImageProblem {
+  /** The src as filled: `assets/signatures/sample-legal-aid`. */
+  src: string;
+  /** What the `{{ }}`s of the source's src gave, in order: `sample-legal-aid`. */
+  filledParts: readonly string[];
+  /** The problem, naming the file, the source's file and line, the src filled and what is expected. */
+  problem: string;
+}
+
 /**
  * The check at fill of the images whose src a `{{ }}` makes: each `<img>` of the filled letter is
  * matched to the source image that can write it, and its file checked (present, readable, within
  * the limits, no remote address), the error naming that source's file and line and the src filled.
  */
 export class FilledImages {
-  private readonly dynamic: readonly TemplateImage[];
-  /** Each filled tag checked once: its problem, or "" when it has none. */
-  private readonly checked = new Map<string, string>();
+  private readonly dynamic: readonly { image: TemplateImage; parts: RegExp }[];
+  /** Each filled tag checked once: its problem, or null when it has none. */
+  private readonly checked = new Map<string, FilledImageProblem | null>();
 
   constructor(
     images: readonly TemplateImage[],
     private readonly assets: TemplateAssets | undefined,
   ) {
-    this.dynamic = images.filter((image) => image.pattern !== undefined);
+    // The same pattern with each `{{ }}`'s part captured (written parts are escaped, so the wildcard is only theirs).
+    this.dynamic = images
+      .filter((image) => image.pattern !== undefined)
+      .map((image) => ({ image, parts: new RegExp(image.pattern!.source.replaceAll("[\\s\\S]*", "([\\s\\S]*)")) }));
+  }
+
+  /** Whether the template writes any image whose src a `{{ }}` makes: else a filled letter has nothing to check. */
+  get checksAny(): boolean {
+    return this.dynamic.length > 0;
   }
 
   /** The problems of a filled letter's images made by a `{{ }}`, each naming its source; none when every one is fine. */
   problems(filled: string): string[] {
+    return this.problemsOf(filled).map((found) => found.problem);
+  }
+
+  /** `problems`, each with the src filled and the parts the `{{ }}`s gave it; each problem once. */
+  problemsOf(filled: string): FilledImageProblem[] {
     if (this.dynamic.length === 0 || !filled.includes("<img")) return [];
-    const problems: string[] = [];
+    const problems: FilledImageProblem[] = [];
     for (const [tag] of filled.matchAll(/<img\b[^>]*>/gi)) {
       let problem = this.checked.get(tag);
       if (problem === undefined) {
-        problem = this.check(tag) ?? "";
+        problem = this.check(tag);
         if (this.checked.size >= MAX_REMEMBERED) this.checked.clear();
         this.checked.set(tag, problem);
       }
-      if (problem !== "" && !problems.includes(problem)) problems.push(problem);
+      if (problem !== null && !problems.some((known) => known.problem === problem!.problem)) problems.push(problem);
     }
     return problems;
   }
 
-  private check(tag: string): string | undefined {
+  private check(tag: string): FilledImageProblem | null {
     const element = parseFragment(tag).childNodes[0] as Element | undefined;
     const src = element?.attrs.find((attribute) => attribute.name === "src")?.value;
-    if (!element || src === undefined) return undefined;
-    const source = this.dynamic.find((image) => image.pattern!.test(src));
+    if (!element || src === undefined) return null;
+    const source = this.dynamic.find(({ image }) => image.pattern!.test(src));
     // An image no source writes with a `{{ }}` src: written out (checked at load) or put in by data (the render's checks name it).
-    if (!source) return undefined;
-    return imageProblem(element.attrs, this.assets, `${source.where} (src filled as "${src.slice(0, 80)}")`);
+    if (!source) return null;
+    const problem = imageProblem(element.attrs, this.assets, `${source.image.where} (src filled as "${src.slice(0, 80)}")`);
+    return problem === undefined ? null : { src, filledParts: source.parts.exec(src)?.slice(1) ?? [], problem };
   }
 }

@@ -49,7 +49,7 @@ describe("resolveImage: a name without a kind", () => {
 
   it("names every name it tried when none is there; a name with its kind is looked up as written", () => {
     expect(() => resolveImage("assets/sig/z", assetsOf({ "assets/sig/a.png": PNG }), "x")).toThrow(
-      "templates/t/assets/sig/z: missing (named by x): an image named without a kind is looked for as z.svg, z.png, z.jpg, z.jpeg in templates/t/assets/sig/, and none is there",
+      "templates/t/assets/sig/z: missing (named by x): an image named without a kind is looked for as z.svg, z.png, z.jpg, z.jpeg in templates/t/assets/sig/, and none is there; expected one of them",
     );
     // Written with its kind: that file, never another kind of the same name.
     expect(() => resolveImage("assets/sig/a.svg", assetsOf({ "assets/sig/a.png": PNG }), "x")).toThrow(/assets\/sig\/a\.svg: missing/);
