@@ -324,22 +324,16 @@ export function usageOfRuns(others: UsageCollector, runs: readonly UsageRun[], r
 function collectUsage(fonts: FontLibrary, { styled, boxes: root, lang = "" }: StyledLetter): UsageCollector {
   const collector = new UsageCollector(fonts);
   const hanOf = (style: ComputedStyle) => hanFamilyOf(cjkFamiliesOfStack(style.fontFamily), lang);
+  // Text set whole in one style, in its stack's families (a list marker, a margin box).
+  const addInStyle = (text: string, style: ComputedStyle) =>
+    collector.add(text, familyOfStack(style.fontFamily), styleOfBox(style), null, hanOf(style), null, stackFallbacks(style.fontFamily));
   const runningStrings = new Map<string, string[]>();
 
   const visit = (box: Box): void => {
     if (box.ordinal !== undefined || box.style.display === "list-item") {
       // Chromium draws the marker followed by a space, in the item's font.
       const marker = markerText(box.style, box.ordinal ?? 1);
-      if (marker)
-        collector.add(
-          `${box.style.listStyleType === "decimal" ? counterDigits("decimal") : ""}${marker} `,
-          familyOfStack(box.style.fontFamily),
-          styleOfBox(box.style),
-          null,
-          hanOf(box.style),
-          null,
-          stackFallbacks(box.style.fontFamily),
-        );
+      if (marker) addInStyle(`${box.style.listStyleType === "decimal" ? counterDigits("decimal") : ""}${marker} `, box.style);
     }
     if (box.content.kind === "inline") {
       const stringSet = box.style.stringSet;
@@ -362,17 +356,7 @@ function collectUsage(fonts: FontLibrary, { styled, boxes: root, lang = "" }: St
 
   const strings = new Map([...runningStrings].map(([name, values]) => [name, values.join(" ")]));
   for (const page of [styled.page(true), styled.page(false)]) {
-    for (const box of Object.values(page.boxes) as PageBox[]) {
-      collector.add(
-        marginBoxText(box.content, strings),
-        familyOfStack(box.style.fontFamily),
-        styleOfBox(box.style),
-        null,
-        hanOf(box.style),
-        null,
-        stackFallbacks(box.style.fontFamily),
-      );
-    }
+    for (const box of Object.values(page.boxes) as PageBox[]) addInStyle(marginBoxText(box.content, strings), box.style);
   }
   return collector;
 }
