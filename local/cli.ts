@@ -309,11 +309,13 @@ async function checkExplicitPaper(letters: LetterSource, flags: CommonFlags, com
 async function mailMergeWarnings(letters: LetterSource, flags: CommonFlags, letterIds: readonly string[] | undefined, locales: readonly LocaleId[] | undefined): Promise<string[]> {
   const engines = new Map<string, TemplateEngine | undefined>();
   const warnings: string[] = [];
-  for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
-    // A letter or template that cannot be read is reported by the run itself.
-    const parsed = await letters.loadLetter(letterId).catch(() => undefined);
-    if (!parsed) continue;
-    const unread = unreadLocalesWarning(parsed.letter, locales);
+  // A letter or template that cannot be read is reported by the run itself.
+  const read = await Promise.all((letterIds ?? (await letters.listLetters()).letterIds).map((letterId) => letters.loadLetter(letterId).catch(() => undefined)));
+  const parsedLetters = read.flatMap((parsed) => (parsed ? [parsed] : []));
+  // A run over every letter names those a mail merge makes copies of, beside one that has no recipients.
+  const lettersWithRecipients = letterIds === undefined ? parsedLetters.filter(({ letter }) => letter.facts.recipients.length > 0).map(({ letter }) => letter.facts.id) : undefined;
+  for (const parsed of parsedLetters) {
+    const unread = unreadLocalesWarning(parsed.letter, locales, lettersWithRecipients);
     if (unread) warnings.push(unread);
     const name = parsed.letter.facts.template;
     if (!engines.has(name))

@@ -141,6 +141,24 @@ describe("`generate --recipients --locale` in languages no recipient reads", () 
   });
 });
 
+/** fresh user s12, item 3: `generate --recipients` on a letter with no recipients said "0 documents" and nothing more. */
+describe("`generate --recipients` on a letter with no recipients", () => {
+  it.each([
+    [["--letter", "committee-hearing-defenders"], ""],
+    // Every letter asked for: the ones a mail merge makes copies of are named.
+    [[], "; the letters with recipients: unsc-dprk-2015"],
+  ])("generate --recipients %j says the letter has no recipients", async (letters, others) => {
+    const out = await mkdtemp(join(tmpdir(), "letterpress-no-recipients-"));
+    try {
+      const run = await cli(["generate", ...letters, "--recipients", "--locale", "en", "--format", "html", "--out", out]);
+      expect(run.stderr).toContain(`warning: committee-hearing-defenders: --recipients makes no copy: the letter has no recipients (its letter.json lists none)${others}\n`);
+      expect(run.code).toBe(0);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
+
 /** --letter and --data naming what is not there: refused before anything is stored, saying what is there. */
 describe("--letter and --data that name nothing", () => {
   let root: string;
