@@ -165,7 +165,9 @@ withStorageFlags(
     console.error(`warning: ${warning}`);
   };
   // Reading the templates' stylesheets also refuses a --templates folder that is not there.
-  const templateWarnings = await templateLoadAndStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
+  // A run for some letters is told of their templates' problems only, not again of every broken template's.
+  const runTemplates = flags.letter ? await templatesOfLetters(checked, flags.letter) : undefined;
+  const templateWarnings = await templateLoadAndStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper, runTemplates);
   if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter, locales)) warn(warning);
   for (const warning of templateWarnings) warn(warning);
   await prepareExportDirectory(resolve(flags.out));
@@ -300,6 +302,17 @@ async function checkExplicitPaper(letters: LetterSource, flags: CommonFlags, com
   }
   const conflict = paperConflicts(flags.paper, runtimeOptions(flags).paper, templates);
   if (conflict) throw new LetterpressError("INVALID_REQUEST", conflict);
+}
+
+/** The templates `letterIds` name; undefined when one of them cannot be read (its template unknown, every template's warnings are said). */
+async function templatesOfLetters(letters: LetterSource, letterIds: readonly string[]): Promise<Set<string> | undefined> {
+  const templates = new Set<string>();
+  for (const letterId of letterIds) {
+    const parsed = await letters.loadLetter(letterId).catch(() => undefined);
+    if (!parsed) return undefined;
+    templates.add(parsed.letter.facts.template);
+  }
+  return templates;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { countOf } from "../functions/core/errors";
 import type { Letter } from "../functions/core/letter/parse-letter";
 import type { LocaleId } from "../functions/core/locales";
 import { buildLetterView, type LetterView } from "../functions/core/template/letter-view";
@@ -42,7 +43,7 @@ export function identicalCopiesWarning(engine: TemplateEngine, letter: Letter, t
   const copies = letter.facts.recipients.filter((recipient) => !locales || locales.includes(recipient.locale)).length;
   if (copies === 0) return undefined;
   return (
-    `${letter.facts.id}: --recipients makes ${copies} ${copies === 1 ? "copy" : "copies"} that say nothing of their recipient: template "${engine.set.name}" ` +
+    `${letter.facts.id}: --recipients makes ${countOf(copies, "copy", "copies")} that say nothing of their recipient: template "${engine.set.name}" ` +
     `(${join(templatesDir, engine.set.name, "letter.hbs")} and its partials) never prints ${fields.neverPrinted.join(", ")}; print one of them (as un-security-council's partials/addressee.hbs does) or leave out --recipients`
   );
 }

@@ -2,7 +2,7 @@ import { checkBucketFlags, withBucketFlags } from "./bucket-flags";
 import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { LetterpressError } from "../functions/core/errors";
+import { countOf, LetterpressError } from "../functions/core/errors";
 import { foldedSlug, SLUG_PATTERN } from "../functions/core/letter/slug";
 import { closestNames } from "../functions/closest-names";
 import { localeProblem, type LocaleWording } from "../functions/locale-suggestion";
@@ -313,9 +313,9 @@ export function withdrawCommand(): Command {
       if (foundNothing) throw problem ?? nothingToWithdraw(scope, known, where);
       console.log(`withdrew ${describeScope(scope)} from ${where}:`);
       console.log(
-        `  share links revoked: ${outcome.revokedShares.length}${outcome.alreadyRevokedShares.length ? ` (${outcome.alreadyRevokedShares.length} were revoked already)` : ""}`,
+        `  share links revoked: ${outcome.revokedShares.length}${outcome.alreadyRevokedShares.length ? ` (${countOf(outcome.alreadyRevokedShares.length, "was", "were")} revoked already)` : ""}`,
       );
-      console.log(`  documents deleted: ${outcome.documents.length} (and ${outcome.records.length} records of them)`);
+      console.log(`  documents deleted: ${outcome.documents.length} (and ${countOf(outcome.records.length, "record")} of them)`);
       if (outcome.manifestsRewritten.length) console.log(`  manifests rewritten without them: revisions ${outcome.manifestsRewritten.join(", ")}`);
       for (const key of outcome.documents) console.log(`    ${key}`);
       const still = await stillInData(letters, scope, embedded ? `${flags.data.replace(/\/$/, "")}/` : `s3://${bucket}/${DEFAULTS.dataPrefix}`);

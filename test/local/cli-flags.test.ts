@@ -159,6 +159,34 @@ describe("`generate --recipients` on a letter with no recipients", () => {
   });
 });
 
+/** fresh user s12, item 4: a broken template's warning was repeated on runs for other templates' letters. */
+describe("a broken template beside the run's", () => {
+  it("is not said to a run for another template's letter, and is to a run for its own", async () => {
+    const root = await mkdtemp(join(tmpdir(), "letterpress-broken-beside-"));
+    try {
+      await cp(TEMPLATES_DIR, join(root, "templates"), { recursive: true });
+      await cp(join(TEMPLATES_DIR, "parliamentary-committee"), join(root, "templates/shouting"), { recursive: true });
+      const letterHbs = join(root, "templates/shouting/letter.hbs");
+      await writeFile(letterHbs, (await readFile(letterHbs, "utf8")).replace("{{title}}</h1>", "{{shout title}}</h1>"));
+      const data = join(root, "data");
+      await cp(DATA_DIR, data, { recursive: true });
+      const facts = join(data, "committee-hearing-defenders/letter.json");
+      await writeFile(facts, JSON.stringify({ ...JSON.parse(await readFile(facts, "utf8")), template: "shouting" }));
+      const generate = (letter: string) =>
+        cli(["generate", "--data", data, "--templates", join(root, "templates"), "--letter", letter, "--locale", "en", "--format", "html", "--out", join(root, "out")]);
+
+      const other = await generate("unsc-dprk-2015");
+      expect(other.stderr).not.toContain('template "shouting"');
+      expect(other.code).toBe(0);
+      const own = await generate("committee-hearing-defenders");
+      expect(own.stderr).toContain('warning: template "shouting"');
+      expect(own.code).toBe(1);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
 /** --letter and --data naming what is not there: refused before anything is stored, saying what is there. */
 describe("--letter and --data that name nothing", () => {
   let root: string;

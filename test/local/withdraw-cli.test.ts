@@ -45,7 +45,8 @@ describe("npm run withdraw", () => {
 
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`withdrew gb's copies of letter "unsc-dprk-2015"`);
-      expect(run.stdout).toContain("documents deleted: 1");
+      // A count in words by the plural rules: "1 record", never "1 records".
+      expect(run.stdout).toContain("documents deleted: 1 (and 1 record of them)");
       expect(run.stdout).toContain(gb.key);
       expect(run.stderr).toMatch(/warning: data\/unsc-dprk-2015\/ still holds gb's copies .*remove it from the data too/);
       expect(await store.head(gb.key)).toBeUndefined();
