@@ -14,6 +14,7 @@ import { generateDocuments, missingLocaleLines, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { paperConflicts, type TemplatePageSize, templatePageSize } from "./paper-flag";
 import { checkBucketFlags, withBucketFlags } from "./bucket-flags";
+import { FailureGroups, groupedProblemLines, idsInPath } from "./failure-groups";
 import { identicalCopiesWarning, unreadLocalesWarning } from "./mail-merge-check";
 import { TemplateEngine } from "../functions/core/template/template-engine";
 import { loadTemplateSet } from "../functions/templates/load-template-set";
@@ -144,90 +145,103 @@ withStorageFlags(
         .default(DEFAULT_FORMATS, DOCUMENT_FORMATS.join(",")),
     )
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
+    .option("--every-failure", "say every failure in full (by default alike failures are said the first few times, then summed up)", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),
-).action(async (flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; out: string }, command: Command) => {
-  // The checks before the run read each letter once between them; the run reads it again, once, as it renders.
-  const checked = readingOnce(new DirectoryLetterSource(resolve(flags.data)));
-  // Every argument is checked before the embedded S3 server starts (fresh7 item 14): a refused run
-  // neither starts a server nor says where it would have stored. First the --data folder itself.
-  await checked.listLetters();
-  if (flags.letter) await checkAskedLetters(checked, flags.letter, flags.data);
-  await checkExplicitPaper(checked, flags, command, flags.letter);
-  // Asked languages are checked against the data before anything renders: a tag written another way
-  // (EN, pt_br) or a language the letters lack is named with the tag the data has.
-  const dataLocales = flags.locale ? await languagesOfData(checked, flags.letter) : undefined;
-  // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
-  const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
-  // Every warning goes through here, so the closing line counts what was printed (runSummary).
-  const warnings: string[] = [];
-  const warn = (warning: string) => {
-    warnings.push(warning);
-    console.error(`warning: ${warning}`);
-  };
-  // Reading the templates' stylesheets also refuses a --templates folder that is not there.
-  // A run for some letters is told of their templates' problems only, not again of every broken template's.
-  const runTemplates = flags.letter ? await templatesOfLetters(checked, flags.letter) : undefined;
-  const templateWarnings = await templateLoadAndStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper, runTemplates);
-  if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter, locales)) warn(warning);
-  for (const warning of templateWarnings) warn(warning);
-  await prepareExportDirectory(resolve(flags.out));
-  // One run at a time exports into a folder: two at once left files and manifest.json contradicting each other (fresh user 8b).
-  const releaseOut = await lockExportDirectory(resolve(flags.out));
-  const runtime = await startLocalRuntime(runtimeOptions(flags)).catch(async (error: unknown) => {
-    await releaseOut();
-    throw error;
-  });
-  try {
-    console.log(`Storing in ${runtime.description}`);
-    const table = new ProgressTable(process.stdout);
-    const result = await generateDocuments(
-      runtime.service,
-      runtime.letters,
-      { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(locales ? { locales } : {}), formats: flags.format, personalized: flags.recipients },
-      {
-        onPlanned: (requests) => table.planned(requests),
-        onStored: (stored) => table.stored(stored),
-        onFailure: (failure) => table.failed(failure),
-        onPublishFailure: (failure) => table.publishFailed(failure),
-      },
-    );
-    table.finish();
-    const paper = runtimeOptions(flags).paper;
-    const revisionOnPaper = runtime.revisionOnPaper;
-    const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn, revisionOnPaper ? { run: paper, revisionOn: revisionOnPaper } : undefined);
-    // A letter published here before from another --data folder (a scratch copy under the same id) is said.
-    if (!flags.bucket) {
-      const origins = new PublishOrigins(PUBLISH_ORIGINS_FILE);
-      const published = new Set(result.stored.map((stored) => stored.request.letterId));
-      for (const { letterId, revision } of result.letters) {
-        if (!published.has(letterId) || revision === undefined) continue;
-        // Only a publish that moved latest.json (every document of the revision stored) changes what
-        // serve's links lead to; one format alone (--format pdf) stores documents but leaves latest.json.
-        if ((await runtime.store.getLatest(letterId))?.revision !== revision) continue;
-        const takenOver = await origins.published(letterId, resolve(flags.data), revision);
-        if (takenOver) warn(takenOver);
-      }
-    }
-    for (const warning of result.warnings) warn(formatDataIssue(warning));
-    for (const line of missingLocaleLines(result.missingLocales)) console.error(line);
-    for (const { letterId, error } of result.letterFailures) {
-      // A set-aside template is the template's fault, not the letter's: said so, with why (its problems) below.
-      console.error(
-        error instanceof TemplateSetAsideError
-          ? `letter ${letterId}: ${error.code}: not made, its template "${error.template}" was set aside, for these problems:`
-          : `letter ${letterId}: ${error.code}`,
+).action(
+  async (
+    flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; everyFailure: boolean; out: string },
+    command: Command,
+  ) => {
+    // The checks before the run read each letter once between them; the run reads it again, once, as it renders.
+    const checked = readingOnce(new DirectoryLetterSource(resolve(flags.data)));
+    // Every argument is checked before the embedded S3 server starts (fresh7 item 14): a refused run
+    // neither starts a server nor says where it would have stored. First the --data folder itself.
+    await checked.listLetters();
+    if (flags.letter) await checkAskedLetters(checked, flags.letter, flags.data);
+    await checkExplicitPaper(checked, flags, command, flags.letter);
+    // Asked languages are checked against the data before anything renders: a tag written another way
+    // (EN, pt_br) or a language the letters lack is named with the tag the data has.
+    const dataLocales = flags.locale ? await languagesOfData(checked, flags.letter) : undefined;
+    // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
+    const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
+    // Every warning goes through here, so the closing line counts what was printed (runSummary).
+    const warnings: string[] = [];
+    const warn = (warning: string) => {
+      warnings.push(warning);
+      console.error(`warning: ${warning}`);
+    };
+    // Reading the templates' stylesheets also refuses a --templates folder that is not there.
+    // A run for some letters is told of their templates' problems only, not again of every broken template's.
+    const runTemplates = flags.letter ? await templatesOfLetters(checked, flags.letter) : undefined;
+    const templateWarnings = await templateLoadAndStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper, runTemplates);
+    if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter, locales)) warn(warning);
+    for (const warning of templateWarnings) warn(warning);
+    await prepareExportDirectory(resolve(flags.out));
+    // One run at a time exports into a folder: two at once left files and manifest.json contradicting each other (fresh user 8b).
+    const releaseOut = await lockExportDirectory(resolve(flags.out));
+    const runtime = await startLocalRuntime(runtimeOptions(flags)).catch(async (error: unknown) => {
+      await releaseOut();
+      throw error;
+    });
+    try {
+      console.log(`Storing in ${runtime.description}`);
+      const table = new ProgressTable(process.stdout, new FailureGroups(flags.everyFailure));
+      const result = await generateDocuments(
+        runtime.service,
+        runtime.letters,
+        { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(locales ? { locales } : {}), formats: flags.format, personalized: flags.recipients },
+        {
+          onPlanned: (requests) => table.planned(requests),
+          onStored: (stored) => table.stored(stored),
+          onFailure: (failure) => table.failed(failure),
+          onPublishFailure: (failure) => table.publishFailed(failure),
+        },
       );
-      // A TEMPLATE_ERROR is one problem a line: each indented under its letter, not the first alone.
-      const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : error.message.split("\n");
-      for (const line of lines) console.error(`  ${line}`);
+      table.finish(`in ${flags.out}/manifest.json's failures, or said in full with --every-failure`);
+      const paper = runtimeOptions(flags).paper;
+      const revisionOnPaper = runtime.revisionOnPaper;
+      const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn, revisionOnPaper ? { run: paper, revisionOn: revisionOnPaper } : undefined);
+      // A letter published here before from another --data folder (a scratch copy under the same id) is said.
+      if (!flags.bucket) {
+        const origins = new PublishOrigins(PUBLISH_ORIGINS_FILE);
+        const published = new Set(result.stored.map((stored) => stored.request.letterId));
+        for (const { letterId, revision } of result.letters) {
+          if (!published.has(letterId) || revision === undefined) continue;
+          // Only a publish that moved latest.json (every document of the revision stored) changes what
+          // serve's links lead to; one format alone (--format pdf) stores documents but leaves latest.json.
+          if ((await runtime.store.getLatest(letterId))?.revision !== revision) continue;
+          const takenOver = await origins.published(letterId, resolve(flags.data), revision);
+          if (takenOver) warn(takenOver);
+        }
+      }
+      for (const warning of result.warnings) warn(formatDataIssue(warning));
+      for (const line of missingLocaleLines(result.missingLocales)) console.error(line);
+      for (const { letterId, error } of result.letterFailures) {
+        // A set-aside template is the template's fault, not the letter's: said so, with why (its problems) below.
+        console.error(
+          error instanceof TemplateSetAsideError
+            ? `letter ${letterId}: ${error.code}: not made, its template "${error.template}" was set aside, for these problems:`
+            : `letter ${letterId}: ${error.code}`,
+        );
+        // A TEMPLATE_ERROR is one problem a line: each indented under its letter, not the first alone.
+        // Alike problems (800 recipients' missing fingerprints) are said the first few times, then summed up.
+        const lines =
+          error instanceof InvalidLetterDataError
+            ? groupedProblemLines(
+                error.issues.map((issue) => ({ line: formatDataIssue(issue), name: `${issue.file}: ${issue.path}`, ids: idsInPath(issue.path) })),
+                flags.everyFailure,
+              )
+            : error.message.split("\n");
+        for (const line of lines) console.error(`  ${line}`);
+      }
+      console.log(runSummary(result, warnings, { dir: flags.out, documents: manifest.documents.length }));
+      process.exitCode = result.failures.length + result.letterFailures.length > 0 ? 1 : 0;
+    } finally {
+      await runtime.close();
+      await releaseOut();
     }
-    console.log(runSummary(result, warnings, { dir: flags.out, documents: manifest.documents.length }));
-    process.exitCode = result.failures.length + result.letterFailures.length > 0 ? 1 : 0;
-  } finally {
-    await runtime.close();
-    await releaseOut();
-  }
-});
+  },
+);
 
 withStorageFlags(
   program

@@ -187,6 +187,47 @@ describe("a broken template beside the run's", () => {
   });
 });
 
+/** fresh user s12, item 5: 800 recipients without fingerprints printed 800 alike failures and no summary. */
+describe("alike failures of a big letter", () => {
+  it("are said the first few times and summed up, every one in the manifest; --every-failure says each; a letter's alike problems too", async () => {
+    const root = await mkdtemp(join(tmpdir(), "letterpress-alike-"));
+    try {
+      const data = join(root, "data");
+      await cp(join(DATA_DIR, "committee-hearing-defenders"), join(data, "big"), { recursive: true });
+      const ids = Array.from({ length: 12 }, (_, i) => `r${String(i).padStart(2, "0")}`);
+      const facts = JSON.parse(await readFile(join(data, "big/letter.json"), "utf8"));
+      await writeFile(join(data, "big/letter.json"), JSON.stringify({ ...facts, id: "big", recipients: ids.map((id) => ({ id, country: "FR", locale: "fr" })) }));
+      // Each recipient's words in every language, and no fingerprint of them in the translations.
+      for (const locale of ["en", "fr", "de"]) {
+        const file = join(data, `big/${locale}.json`);
+        const words = Object.fromEntries(ids.map((id) => [id, { country: "France", representative: `Envoy ${id}` }]));
+        await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, "utf8")), recipients: words }));
+      }
+      const generate = (...more: string[]) => cli(["generate", "--data", data, "--recipients", "--locale", "fr", "--format", "html", "--out", join(root, "out"), ...more]);
+
+      const grouped = await generate();
+      expect(grouped.code).toBe(1);
+      expect(grouped.stdout.match(/FAILED: big\/fr\.json: translationOf\.recipients\.r\d\d: missing/g)).toHaveLength(3);
+      expect(grouped.stdout).toContain(`12 documents failed alike, the first 3 said above (big/fr.json: translationOf.recipients.<id>: missing; expected "<id>": "<fingerprint>"`);
+      expect(grouped.stdout).toContain(`big fr (r04) html and 7 more; every one in ${join(root, "out")}/manifest.json's failures, or said in full with --every-failure`);
+      const manifest = JSON.parse(await readFile(join(root, "out/manifest.json"), "utf8"));
+      expect(manifest.failures.map((failure: { recipientId: string }) => failure.recipientId).sort()).toEqual(ids);
+
+      const every = await generate("--every-failure");
+      expect(every.stdout.match(/FAILED: big\/fr\.json: translationOf\.recipients\.r\d\d: missing/g)).toHaveLength(12);
+      expect(every.stdout).not.toContain("failed alike");
+
+      // A letter refused as a whole: its alike problems (each recipient's country) summed up the same way.
+      await writeFile(join(data, "big/letter.json"), JSON.stringify({ ...facts, id: "big", recipients: ids.map((id) => ({ id, country: "France", locale: "fr" })) }));
+      const refused = await generate();
+      expect(refused.stderr.match(/big\/letter\.json: recipients\[\d+\]\.country: expected an assigned ISO 3166-1/g)).toHaveLength(3);
+      expect(refused.stderr).toContain("  12 problems alike, the first 3 said above (big/letter.json: recipients[…].country: expected an assigned ISO 3166-1 alpha-2 country code");
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
 /** --letter and --data naming what is not there: refused before anything is stored, saying what is there. */
 describe("--letter and --data that name nothing", () => {
   let root: string;
