@@ -256,8 +256,13 @@ withStorageFlags(
         return port;
       },
       8080,
+    )
+    .option(
+      "--new-share-key",
+      "when .local/share-keys.json is gone but share links it sealed are still live, start a new key ring anyway (those links stop opening); without it share links are refused until the file is restored",
+      false,
     ),
-).action(async (flags: CommonFlags & { port: number }, command: Command) => {
+).action(async (flags: CommonFlags & { port: number; newShareKey: boolean }, command: Command) => {
   const letters = new DirectoryLetterSource(resolve(flags.data));
   // The --data and --templates folders are checked before the embedded S3 server starts (fresh7 item 14).
   await letters.listLetters();
@@ -266,7 +271,13 @@ withStorageFlags(
   // Share links point at this server, whose port is known once it listens (--port 0 picks one).
   let listening!: (baseUrl: string) => void;
   const shareLinkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
-  const runtime = await startLocalRuntime({ ...runtimeOptions(flags), shareLinkBaseUrl });
+  // Share links' problems (the key ring) are said here too, not only in .local/functions.log.
+  const runtime = await startLocalRuntime({
+    ...runtimeOptions(flags),
+    shareLinkBaseUrl,
+    newShareKey: flags.newShareKey,
+    onShareProblem: (text) => console.error(`warning: share links: ${text}`),
+  });
   for (const warning of templateWarnings) console.error(`warning: ${warning}`);
   const server = createLocalServer(runtime);
   const port = await listenLocalServer(server, flags.port).catch(async (error: unknown) => {
