@@ -64,10 +64,14 @@ export class FailureGroups {
  * after the first few: each line with its name on a summary (its file and path) and the ids that name
  * its part (`ids`), in order, then a line per kind summed up. Every line when `everyFailure`.
  */
-export function groupedProblemLines(problems: readonly { line: string; name: string; ids: readonly string[] }[], everyFailure: boolean): string[] {
+export function groupedProblemLines(
+  problems: readonly { line: string; name: string; ids: readonly (string | null)[] }[],
+  everyFailure: boolean,
+  summary: { what: string; where: string; alike: string } = { what: "problem", where: "said with --every-failure", alike: "alike" },
+): string[] {
   const groups = new FailureGroups(everyFailure);
   const said = problems.filter(({ line, name, ids }) => groups.add(failureKind(line, ids), name)).map(({ line }) => line);
-  return [...said, ...groups.summaryLines("problem", "said with --every-failure", "alike")];
+  return [...said, ...groups.summaryLines(summary.what, summary.where, summary.alike)];
 }
 
 /** The ids a data file's path names an entry by: `translationOf.recipients.gb` -> gb, `signatories.hrnk.name` -> hrnk. */
