@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type DataIssue, InvalidLetterDataError, StaleTranslationError } from "../../../functions/core/errors";
 import { type LetterFile, parseLetter } from "../../../functions/core/letter/parse-letter";
 import { paragraphFingerprints, partFingerprints, recipientFingerprints, sourceFingerprint, translationOfSource } from "../../../functions/core/letter/source-fingerprint";
+import { DATA_DIR, SEED_LETTER } from "../../support/letters";
 
 /**
  * A translation is stale only for the part of the source it was translated from that changed (the
@@ -357,5 +358,26 @@ describe("parseLetter: a stale translation names every part of the source that c
     expect(issuesOf(parse(letter).localeErrors.get("fr" as never))).toEqual([
       `sample/fr.json: translationOf.parts.title: expected 16 lowercase hex digits (a part's fingerprint); the current fingerprint of en.json's title is ${partFingerprints(letter["en.json"]!).get("title")}`,
     ]);
+  });
+});
+
+/** The shipped letter's translations record their parts: the fresh user's case, on the data as shipped. */
+describe("parseLetter on the shipped letter: its title, a signatory's name and two paragraphs changed", () => {
+  it("names each in every translation, in one run", () => {
+    const folder = join(DATA_DIR, SEED_LETTER);
+    const files = Object.fromEntries(readdirSync(folder).map((name) => [name, JSON.parse(readFileSync(join(folder, name), "utf8")) as Json]));
+    const en = files["en.json"]!;
+    en.title = `${en.title} (revised)`;
+    en.signatories.hrnk.name = "Committee for Human Rights in North Korea (HRNK)";
+    en.paragraphs[0].content[0].text = `${en.paragraphs[0].content[0].text} Indeed.`;
+    en.paragraphs[3].content[0].text = `${en.paragraphs[3].content[0].text} Again.`;
+    const parsed = parseLetter(SEED_LETTER, filesOf(files));
+    const translations = Object.keys(files).filter((name) => name !== "letter.json" && name !== "en.json");
+    expect(translations.length).toBeGreaterThan(10);
+    for (const name of translations) {
+      const refused = parsed.localeErrors.get(name.replace(".json", "") as never);
+      expect(refused).toBeInstanceOf(StaleTranslationError);
+      expect((refused as StaleTranslationError).reason).toContain('(paragraphs "coi-findings", "formal-session" changed; title, signatories.hrnk changed)');
+    }
   });
 });
