@@ -125,6 +125,9 @@ describe("README's serve examples", () => {
 /** Fresh user s12, item 5: serve printed a line per failed copy of a letter of 800 recipients, alike but for the recipient. */
 describe("describeLetterRun, for a letter of many recipients failing alike", () => {
   const ids = Array.from({ length: 800 }, (_, i) => `r${String(i).padStart(4, "0")}`);
+  /** What serve prints for letter "big" after `failure`, its log in .local/functions.log. */
+  const reportOf = (failure: Parameters<typeof describeLetterRun>[0]["failures"][number]) =>
+    describeLetterRun({ letterId: "big", letter: undefined, revision: undefined, documents: 0, failures: [failure], deadLetters: [], functionsLog: ".local/functions.log" });
   const missing = (id: string) => `big/fr.json: translationOf.recipients.${id}: missing; expected "${id}": "${id.padEnd(16, "0").replace("r", "a")}" in translationOf.recipients`;
 
   it("says the first few in full, then their count and first names, and where every one is; the failure count is every document's", () => {
@@ -135,15 +138,7 @@ describe("describeLetterRun, for a letter of many recipients failing alike", () 
       part: "1/1",
       failed: ids.map((id) => ({ format: "html", recipientId: id, code: "STALE_TRANSLATION", reason: missing(id) })),
     };
-    const report = describeLetterRun({
-      letterId: "big",
-      letter: undefined,
-      revision: undefined,
-      documents: 0,
-      failures: [failure],
-      deadLetters: [],
-      functionsLog: ".local/functions.log",
-    });
+    const report = reportOf(failure);
     expect(report.err).toEqual([
       "letter big: not published: none of its documents could be made (below)",
       "letter big: 800 failures:",
@@ -157,15 +152,7 @@ describe("describeLetterRun, for a letter of many recipients failing alike", () 
 
   it("sums up a letter's alike data problems the same way", () => {
     const failure = { letterId: "big", messageIds: ["m1"], code: "INVALID_DATA", reason: ids.map(missing).join("\n") };
-    const report = describeLetterRun({
-      letterId: "big",
-      letter: undefined,
-      revision: undefined,
-      documents: 0,
-      failures: [failure],
-      deadLetters: [],
-      functionsLog: ".local/functions.log",
-    });
+    const report = reportOf(failure);
     expect(report.err).toHaveLength(1 + 3 + 1);
     expect(report.err.at(-1)).toMatch(
       /^ {2}800 problems alike, the first 3 said above \(.*\): big\/fr\.json: translationOf\.recipients\.r0000, .* and 795 more; every one in \.local\/functions\.log$/,

@@ -32,6 +32,35 @@ describe("npm run withdraw", () => {
   });
   afterEach(async () => rm(localDir, { recursive: true, force: true }));
 
+  /** Stores `rendered` as one published revision of the seed letter in the embedded S3's folder, its server stopped after. */
+  async function storeRevision(rendered: ReturnType<typeof renderedDocument>[]) {
+    const s3 = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
+    const client = createS3Client(s3.connection);
+    try {
+      const store = new S3DocumentStore({ client, bucket: s3.bucket, maxPresignExpirySeconds: 3_600 });
+      const documents = await Promise.all(rendered.map(async (document) => (await store.put(document, { revision: "3f9a1c2b7d4e", downloadName: "Letter" })).document));
+      await store.publishRevision("unsc-dprk-2015", "3f9a1c2b7d4e", documents);
+      return documents;
+    } finally {
+      client.destroy();
+      await s3.stop();
+    }
+  }
+
+  /** Every one of `documents` is still stored, and listed in the revision's manifest. */
+  async function expectStillStored(documents: { key: string }[]) {
+    const again = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
+    const reader = createS3Client(again.connection);
+    try {
+      const still = new S3DocumentStore({ client: reader, bucket: again.bucket, maxPresignExpirySeconds: 3_600 });
+      for (const document of documents) expect(await still.head(document.key)).toBeDefined();
+      expect((await still.getManifest("unsc-dprk-2015", "3f9a1c2b7d4e"))?.documents).toHaveLength(documents.length);
+    } finally {
+      reader.destroy();
+      await again.stop();
+    }
+  }
+
   it("deletes one recipient's stored copy, says what it did, and warns that the data still holds that recipient", async () => {
     const s3 = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
     const client = createS3Client(s3.connection);
@@ -86,36 +115,20 @@ describe("npm run withdraw", () => {
       [["--letter", "unsc-dprk-2015", "--locale", "vi"], '--locale vi: letter "unsc-dprk-2015" has no Vietnamese (vi) translation', "en, fr"],
       [["--letter", "unsc-dprk-2015", "--locale", "FR"], "--locale FR", "did you mean --locale fr?"],
     ])("withdraw %j", async (args, said, listed) => {
-      const s3 = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
-      const client = createS3Client(s3.connection);
-      try {
-        const store = new S3DocumentStore({ client, bucket: s3.bucket, maxPresignExpirySeconds: 3_600 });
-        const stored = [renderedDocument("en", "pdf", "English"), renderedDocument("fr", "pdf", "French"), renderedDocument("en", "pdf", "to the United Kingdom", "gb")];
-        const documents = await Promise.all(stored.map(async (document) => (await store.put(document, { revision: "3f9a1c2b7d4e", downloadName: "Letter" })).document));
-        await store.publishRevision("unsc-dprk-2015", "3f9a1c2b7d4e", documents);
-        await s3.stop();
+      const documents = await storeRevision([
+        renderedDocument("en", "pdf", "English"),
+        renderedDocument("fr", "pdf", "French"),
+        renderedDocument("en", "pdf", "to the United Kingdom", "gb"),
+      ]);
 
-        // The data folder is empty: what is stored is what there is.
-        const run = await cli(["withdraw", ...args, "--data", join(localDir, "no-data")], { LETTERPRESS_LOCAL_DIR: localDir });
+      // The data folder is empty: what is stored is what there is.
+      const run = await cli(["withdraw", ...args, "--data", join(localDir, "no-data")], { LETTERPRESS_LOCAL_DIR: localDir });
 
-        expect(run.code).toBe(2);
-        expect(run.stderr).toContain(said);
-        expect(run.stderr).toContain(listed);
-        expect(run.stdout).not.toContain("withdrew");
-        const again = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
-        const reader = createS3Client(again.connection);
-        try {
-          const still = new S3DocumentStore({ client: reader, bucket: again.bucket, maxPresignExpirySeconds: 3_600 });
-          for (const document of documents) expect(await still.head(document.key)).toBeDefined();
-          expect((await still.getManifest("unsc-dprk-2015", "3f9a1c2b7d4e"))?.documents).toHaveLength(3);
-        } finally {
-          reader.destroy();
-          await again.stop();
-        }
-      } finally {
-        client.destroy();
-        await s3.stop().catch(() => undefined);
-      }
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(said);
+      expect(run.stderr).toContain(listed);
+      expect(run.stdout).not.toContain("withdrew");
+      await expectStillStored(documents);
     });
   });
 
@@ -133,40 +146,21 @@ describe("npm run withdraw", () => {
       // he is a language of the data the store has nothing of.
       [["--locale", "he"], 'letter "unsc-dprk-2015" in he', 'letter "unsc-dprk-2015" is stored in en, fr, zh'],
     ])("withdraw %j", async (args, said, listed) => {
-      const s3 = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
-      const client = createS3Client(s3.connection);
-      try {
-        const store = new S3DocumentStore({ client, bucket: s3.bucket, maxPresignExpirySeconds: 3_600 });
-        const stored = [
-          renderedDocument("en", "pdf", "English"),
-          renderedDocument("fr", "pdf", "French"),
-          renderedDocument("zh", "pdf", "to China", "cn"),
-          renderedDocument("en", "pdf", "to the United Kingdom", "gb"),
-        ];
-        const documents = await Promise.all(stored.map(async (document) => (await store.put(document, { revision: "3f9a1c2b7d4e", downloadName: "Letter" })).document));
-        await store.publishRevision("unsc-dprk-2015", "3f9a1c2b7d4e", documents);
-        await s3.stop();
+      const documents = await storeRevision([
+        renderedDocument("en", "pdf", "English"),
+        renderedDocument("fr", "pdf", "French"),
+        renderedDocument("zh", "pdf", "to China", "cn"),
+        renderedDocument("en", "pdf", "to the United Kingdom", "gb"),
+      ]);
 
-        // The repository's data: cn is zh, ru is ru, and the letter has fr and he.
-        const run = await cli(["withdraw", "--letter", "unsc-dprk-2015", ...args], { LETTERPRESS_LOCAL_DIR: localDir });
+      // The repository's data: cn is zh, ru is ru, and the letter has fr and he.
+      const run = await cli(["withdraw", "--letter", "unsc-dprk-2015", ...args], { LETTERPRESS_LOCAL_DIR: localDir });
 
-        expect(run.code).toBe(2);
-        expect(run.stderr).toContain(`NOT_FOUND: nothing to withdraw: no document or share link of ${said} is stored in the embedded S3`);
-        expect(run.stderr).toContain(listed);
-        expect(run.stdout).not.toContain("withdrew");
-        const again = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
-        const reader = createS3Client(again.connection);
-        try {
-          const still = new S3DocumentStore({ client: reader, bucket: again.bucket, maxPresignExpirySeconds: 3_600 });
-          for (const document of documents) expect(await still.head(document.key)).toBeDefined();
-        } finally {
-          reader.destroy();
-          await again.stop();
-        }
-      } finally {
-        client.destroy();
-        await s3.stop().catch(() => undefined);
-      }
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`NOT_FOUND: nothing to withdraw: no document or share link of ${said} is stored in the embedded S3`);
+      expect(run.stderr).toContain(listed);
+      expect(run.stdout).not.toContain("withdrew");
+      await expectStillStored(documents);
     });
 
     it("a second withdrawal of what is gone says that nothing of the letter is stored", async () => {
