@@ -24,7 +24,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
  */
 export function failureKind(message: string, ids: readonly (string | null | undefined)[]): string {
   let kind = message;
-  for (const id of ids) if (id) kind = kind.replace(new RegExp(`(?<![\\w-])${escapeRegExp(id)}(?![\\w-])`, "g"), "<id>");
+  // Not in a file's name: a recipient "fr" of big/fr.json is alike the others of that file.
+  for (const id of ids) if (id) kind = kind.replace(new RegExp(`(?<![\\w/-])${escapeRegExp(id)}(?![\\w-]|\\.json)`, "g"), "<id>");
   return kind.replace(/\b[0-9a-f]{12,}\b/g, "<fingerprint>").replace(/\[\d+\]/g, "[…]");
 }
 
