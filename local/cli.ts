@@ -14,6 +14,7 @@ import { generateDocuments, missingLocaleLines, runSummary } from "./generate";
 import { type AskedLocale, readAskedLocale, resolveAskedLocales } from "./locale-flag";
 import { paperConflicts, type TemplatePageSize, templatePageSize } from "./paper-flag";
 import { checkBucketFlags, withBucketFlags } from "./bucket-flags";
+import { FailureGroups, groupedProblemLines, idsInPath } from "./failure-groups";
 import { identicalCopiesWarning, unreadLocalesWarning } from "./mail-merge-check";
 import { TemplateEngine } from "../functions/core/template/template-engine";
 import { loadTemplateSet } from "../functions/templates/load-template-set";
@@ -144,88 +145,103 @@ withStorageFlags(
         .default(DEFAULT_FORMATS, DOCUMENT_FORMATS.join(",")),
     )
     .option("--recipients", "one personalized letter per recipient, in the recipient's language", false)
+    .option("--every-failure", "say every failure in full (by default alike failures are said the first few times, then summed up)", false)
     .option("--out <dir>", "where exported documents and manifest.json go", "out"),
-).action(async (flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; out: string }, command: Command) => {
-  // The checks before the run read each letter once between them; the run reads it again, once, as it renders.
-  const checked = readingOnce(new DirectoryLetterSource(resolve(flags.data)));
-  // Every argument is checked before the embedded S3 server starts (fresh7 item 14): a refused run
-  // neither starts a server nor says where it would have stored. First the --data folder itself.
-  await checked.listLetters();
-  if (flags.letter) await checkAskedLetters(checked, flags.letter, flags.data);
-  await checkExplicitPaper(checked, flags, command, flags.letter);
-  // Asked languages are checked against the data before anything renders: a tag written another way
-  // (EN, pt_br) or a language the letters lack is named with the tag the data has.
-  const dataLocales = flags.locale ? await languagesOfData(checked, flags.letter) : undefined;
-  // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
-  const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
-  // Every warning goes through here, so the closing line counts what was printed (runSummary).
-  const warnings: string[] = [];
-  const warn = (warning: string) => {
-    warnings.push(warning);
-    console.error(`warning: ${warning}`);
-  };
-  // Reading the templates' stylesheets also refuses a --templates folder that is not there.
-  const templateWarnings = await templateLoadAndStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper);
-  if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter, locales)) warn(warning);
-  for (const warning of templateWarnings) warn(warning);
-  await prepareExportDirectory(resolve(flags.out));
-  // One run at a time exports into a folder: two at once left files and manifest.json contradicting each other (fresh user 8b).
-  const releaseOut = await lockExportDirectory(resolve(flags.out));
-  const runtime = await startLocalRuntime(runtimeOptions(flags)).catch(async (error: unknown) => {
-    await releaseOut();
-    throw error;
-  });
-  try {
-    console.log(`Storing in ${runtime.description}`);
-    const table = new ProgressTable(process.stdout);
-    const result = await generateDocuments(
-      runtime.service,
-      runtime.letters,
-      { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(locales ? { locales } : {}), formats: flags.format, personalized: flags.recipients },
-      {
-        onPlanned: (requests) => table.planned(requests),
-        onStored: (stored) => table.stored(stored),
-        onFailure: (failure) => table.failed(failure),
-        onPublishFailure: (failure) => table.publishFailed(failure),
-      },
-    );
-    table.finish();
-    const paper = runtimeOptions(flags).paper;
-    const revisionOnPaper = runtime.revisionOnPaper;
-    const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn, revisionOnPaper ? { run: paper, revisionOn: revisionOnPaper } : undefined);
-    // A letter published here before from another --data folder (a scratch copy under the same id) is said.
-    if (!flags.bucket) {
-      const origins = new PublishOrigins(PUBLISH_ORIGINS_FILE);
-      const published = new Set(result.stored.map((stored) => stored.request.letterId));
-      for (const { letterId, revision } of result.letters) {
-        if (!published.has(letterId) || revision === undefined) continue;
-        // Only a publish that moved latest.json (every document of the revision stored) changes what
-        // serve's links lead to; one format alone (--format pdf) stores documents but leaves latest.json.
-        if ((await runtime.store.getLatest(letterId))?.revision !== revision) continue;
-        const takenOver = await origins.published(letterId, resolve(flags.data), revision);
-        if (takenOver) warn(takenOver);
-      }
-    }
-    for (const warning of result.warnings) warn(formatDataIssue(warning));
-    for (const line of missingLocaleLines(result.missingLocales)) console.error(line);
-    for (const { letterId, error } of result.letterFailures) {
-      // A set-aside template is the template's fault, not the letter's: said so, with why (its problems) below.
-      console.error(
-        error instanceof TemplateSetAsideError
-          ? `letter ${letterId}: ${error.code}: not made, its template "${error.template}" was set aside, for these problems:`
-          : `letter ${letterId}: ${error.code}`,
+).action(
+  async (
+    flags: CommonFlags & { letter?: string[]; locale?: AskedLocale[]; format: DocumentFormat[]; recipients: boolean; everyFailure: boolean; out: string },
+    command: Command,
+  ) => {
+    // The checks before the run read each letter once between them; the run reads it again, once, as it renders.
+    const checked = readingOnce(new DirectoryLetterSource(resolve(flags.data)));
+    // Every argument is checked before the embedded S3 server starts (fresh7 item 14): a refused run
+    // neither starts a server nor says where it would have stored. First the --data folder itself.
+    await checked.listLetters();
+    if (flags.letter) await checkAskedLetters(checked, flags.letter, flags.data);
+    await checkExplicitPaper(checked, flags, command, flags.letter);
+    // Asked languages are checked against the data before anything renders: a tag written another way
+    // (EN, pt_br) or a language the letters lack is named with the tag the data has.
+    const dataLocales = flags.locale ? await languagesOfData(checked, flags.letter) : undefined;
+    // When no asked letter can be read, the run says why; its languages are unknown, so the tags go as written.
+    const locales = flags.locale ? (dataLocales ? resolveAskedLocales(flags.locale, dataLocales) : flags.locale.map((asked) => asked.tag)) : undefined;
+    // Every warning goes through here, so the closing line counts what was printed (runSummary).
+    const warnings: string[] = [];
+    const warn = (warning: string) => {
+      warnings.push(warning);
+      console.error(`warning: ${warning}`);
+    };
+    // Reading the templates' stylesheets also refuses a --templates folder that is not there.
+    // A run for some letters is told of their templates' problems only, not again of every broken template's.
+    const runTemplates = flags.letter ? await templatesOfLetters(checked, flags.letter) : undefined;
+    const templateWarnings = await templateLoadAndStylesheetWarnings(resolve(flags.templates), runtimeOptions(flags).paper, runTemplates);
+    if (flags.recipients) for (const warning of await mailMergeWarnings(checked, flags, flags.letter, locales)) warn(warning);
+    for (const warning of templateWarnings) warn(warning);
+    await prepareExportDirectory(resolve(flags.out));
+    // One run at a time exports into a folder: two at once left files and manifest.json contradicting each other (fresh user 8b).
+    const releaseOut = await lockExportDirectory(resolve(flags.out));
+    const runtime = await startLocalRuntime(runtimeOptions(flags)).catch(async (error: unknown) => {
+      await releaseOut();
+      throw error;
+    });
+    try {
+      console.log(`Storing in ${runtime.description}`);
+      const table = new ProgressTable(process.stdout, new FailureGroups(flags.everyFailure));
+      const result = await generateDocuments(
+        runtime.service,
+        runtime.letters,
+        { ...(flags.letter ? { letterIds: flags.letter } : {}), ...(locales ? { locales } : {}), formats: flags.format, personalized: flags.recipients },
+        {
+          onPlanned: (requests) => table.planned(requests),
+          onStored: (stored) => table.stored(stored),
+          onFailure: (failure) => table.failed(failure),
+          onPublishFailure: (failure) => table.publishFailed(failure),
+        },
       );
-      // A TEMPLATE_ERROR is one problem a line: each indented under its letter, not the first alone.
-      const lines = error instanceof InvalidLetterDataError ? error.issues.map(formatDataIssue) : error.message.split("\n");
-      for (const line of lines) console.error(`  ${line}`);
+      table.finish(`in ${flags.out}/manifest.json's failures, or said in full with --every-failure`);
+      const paper = runtimeOptions(flags).paper;
+      const revisionOnPaper = runtime.revisionOnPaper;
+      const manifest = await exportDocuments(resolve(flags.out), result, undefined, warn, revisionOnPaper ? { run: paper, revisionOn: revisionOnPaper } : undefined);
+      // A letter published here before from another --data folder (a scratch copy under the same id) is said.
+      if (!flags.bucket) {
+        const origins = new PublishOrigins(PUBLISH_ORIGINS_FILE);
+        const published = new Set(result.stored.map((stored) => stored.request.letterId));
+        for (const { letterId, revision } of result.letters) {
+          if (!published.has(letterId) || revision === undefined) continue;
+          // Only a publish that moved latest.json (every document of the revision stored) changes what
+          // serve's links lead to; one format alone (--format pdf) stores documents but leaves latest.json.
+          if ((await runtime.store.getLatest(letterId))?.revision !== revision) continue;
+          const takenOver = await origins.published(letterId, resolve(flags.data), revision);
+          if (takenOver) warn(takenOver);
+        }
+      }
+      for (const warning of result.warnings) warn(formatDataIssue(warning));
+      for (const line of missingLocaleLines(result.missingLocales)) console.error(line);
+      for (const { letterId, error } of result.letterFailures) {
+        // A set-aside template is the template's fault, not the letter's: said so, with why (its problems) below.
+        console.error(
+          error instanceof TemplateSetAsideError
+            ? `letter ${letterId}: ${error.code}: not made, its template "${error.template}" was set aside, for these problems:`
+            : `letter ${letterId}: ${error.code}`,
+        );
+        // A TEMPLATE_ERROR is one problem a line: each indented under its letter, not the first alone.
+        // Alike problems (800 recipients' missing fingerprints) are said the first few times, then summed up.
+        const lines =
+          error instanceof InvalidLetterDataError
+            ? groupedProblemLines(
+                error.issues.map((issue) => ({ line: formatDataIssue(issue), name: `${issue.file}: ${issue.path}`, ids: idsInPath(issue.path) })),
+                flags.everyFailure,
+              )
+            : error.message.split("\n");
+        for (const line of lines) console.error(`  ${line}`);
+      }
+      console.log(runSummary(result, warnings, { dir: flags.out, documents: manifest.documents.length }));
+      process.exitCode = result.failures.length + result.letterFailures.length > 0 ? 1 : 0;
+    } finally {
+      await runtime.close();
+      await releaseOut();
     }
-    console.log(runSummary(result, warnings, { dir: flags.out, documents: manifest.documents.length }));
-    process.exitCode = result.failures.length + result.letterFailures.length > 0 ? 1 : 0;
-  } finally {
-    await runtime.close();
-    await releaseOut();
-  }
-});
+  },
+);
 
 withStorageFlags(
   program
@@ -240,8 +256,13 @@ withStorageFlags(
         return port;
       },
       8080,
+    )
+    .option(
+      "--new-share-key",
+      "when .local/share-keys.json is gone but share links it sealed are still live, start a new key ring anyway (those links stop opening); without it share links are refused until the file is restored",
+      false,
     ),
-).action(async (flags: CommonFlags & { port: number }, command: Command) => {
+).action(async (flags: CommonFlags & { port: number; newShareKey: boolean }, command: Command) => {
   const letters = new DirectoryLetterSource(resolve(flags.data));
   // The --data and --templates folders are checked before the embedded S3 server starts (fresh7 item 14).
   await letters.listLetters();
@@ -250,7 +271,13 @@ withStorageFlags(
   // Share links point at this server, whose port is known once it listens (--port 0 picks one).
   let listening!: (baseUrl: string) => void;
   const shareLinkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
-  const runtime = await startLocalRuntime({ ...runtimeOptions(flags), shareLinkBaseUrl });
+  // Share links' problems (the key ring) are said here too, not only in .local/functions.log.
+  const runtime = await startLocalRuntime({
+    ...runtimeOptions(flags),
+    shareLinkBaseUrl,
+    newShareKey: flags.newShareKey,
+    onShareProblem: (text) => console.error(`warning: share links: ${text}`),
+  });
   for (const warning of templateWarnings) console.error(`warning: ${warning}`);
   const server = createLocalServer(runtime);
   const port = await listenLocalServer(server, flags.port).catch(async (error: unknown) => {
@@ -302,6 +329,17 @@ async function checkExplicitPaper(letters: LetterSource, flags: CommonFlags, com
   if (conflict) throw new LetterpressError("INVALID_REQUEST", conflict);
 }
 
+/** The templates `letterIds` name; undefined when one of them cannot be read (its template unknown, every template's warnings are said). */
+async function templatesOfLetters(letters: LetterSource, letterIds: readonly string[]): Promise<Set<string> | undefined> {
+  const templates = new Set<string>();
+  for (const letterId of letterIds) {
+    const parsed = await letters.loadLetter(letterId).catch(() => undefined);
+    if (!parsed) return undefined;
+    templates.add(parsed.letter.facts.template);
+  }
+  return templates;
+}
+
 /**
  * A mail merge of a template that prints nothing of the recipient, or limited to languages no recipient
  * reads: said once per letter (mail-merge-check.ts).
@@ -309,11 +347,13 @@ async function checkExplicitPaper(letters: LetterSource, flags: CommonFlags, com
 async function mailMergeWarnings(letters: LetterSource, flags: CommonFlags, letterIds: readonly string[] | undefined, locales: readonly LocaleId[] | undefined): Promise<string[]> {
   const engines = new Map<string, TemplateEngine | undefined>();
   const warnings: string[] = [];
-  for (const letterId of letterIds ?? (await letters.listLetters()).letterIds) {
-    // A letter or template that cannot be read is reported by the run itself.
-    const parsed = await letters.loadLetter(letterId).catch(() => undefined);
-    if (!parsed) continue;
-    const unread = unreadLocalesWarning(parsed.letter, locales);
+  // A letter or template that cannot be read is reported by the run itself.
+  const read = await Promise.all((letterIds ?? (await letters.listLetters()).letterIds).map((letterId) => letters.loadLetter(letterId).catch(() => undefined)));
+  const parsedLetters = read.flatMap((parsed) => (parsed ? [parsed] : []));
+  // A run over every letter names those a mail merge makes copies of, beside one that has no recipients.
+  const lettersWithRecipients = letterIds === undefined ? parsedLetters.filter(({ letter }) => letter.facts.recipients.length > 0).map(({ letter }) => letter.facts.id) : undefined;
+  for (const parsed of parsedLetters) {
+    const unread = unreadLocalesWarning(parsed.letter, locales, lettersWithRecipients);
     if (unread) warnings.push(unread);
     const name = parsed.letter.facts.template;
     if (!engines.has(name))

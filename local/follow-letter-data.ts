@@ -82,7 +82,16 @@ export function followLetterData(runtime: LocalRuntime, dataDir: string, options
       const { deadLetters, failures, revision, letter } = await runtime.letterChanged(letterId);
       const latest = await runtime.store.getLatest(letterId);
       const manifest = latest ? await runtime.store.getManifest(letterId, latest.revision) : undefined;
-      const report = describeLetterRun({ letterId, letter, revision: latest?.revision, rendered: revision, documents: manifest?.documents.length ?? 0, failures, deadLetters });
+      const report = describeLetterRun({
+        letterId,
+        letter,
+        revision: latest?.revision,
+        rendered: revision,
+        documents: manifest?.documents.length ?? 0,
+        failures,
+        deadLetters,
+        functionsLog: runtime.functionsLog,
+      });
       for (const line of report.out) out(line);
       for (const line of report.err) err(line);
       // Only a render that moved latest.json, which is what the links follow (as generate checks): one

@@ -4,6 +4,7 @@ import type { LocaleId } from "../functions/core/locales";
 import { RENDER_QUEUES } from "../functions/deployment-contract";
 import { renderPartMessageSchema } from "../functions/render/events";
 import type { RenderMessageFailure, RenderPartFailure } from "../functions/render/render-handler";
+import { groupedProblemLines, idsInPath } from "./failure-groups";
 import type { DeadLetter } from "./local-queue";
 
 /** What `serve` knows after rendering one letter: what is published, what failed and why. */
@@ -21,6 +22,8 @@ export interface LetterRun {
   documents: number;
   failures: readonly (RenderPartFailure | RenderMessageFailure)[];
   deadLetters: readonly DeadLetter[];
+  /** Where every failure is logged (`.local/functions.log`), named when alike ones are summed up on the console. */
+  functionsLog?: string;
 }
 
 /**
@@ -55,17 +58,27 @@ export function describeDeadLetter(body: string, letter: Letter | undefined): st
   return `${part.locale} ${part.recipients ? `copies of ${which} for ${part.recipients.join(", ")}` : which}`;
 }
 
-/** Each failed document in one line: which, its code and its reason. */
-function failureLines(failure: RenderPartFailure): string[] {
-  return failure.failed.map(
-    (document) => `${failure.locale} ${document.format.toUpperCase()}${document.recipientId ? ` (copy for ${document.recipientId})` : ""}: ${document.code}: ${document.reason}`,
-  );
+/** Each failed document in one line: which, its code and its reason; with the name and id that tell alike ones apart. */
+function failureLines(failure: RenderPartFailure): { line: string; name: string; ids: (string | null)[] }[] {
+  return failure.failed.map((document) => {
+    const name = `${failure.locale} ${document.format.toUpperCase()}${document.recipientId ? ` (copy for ${document.recipientId})` : ""}`;
+    return { line: `${name}: ${document.code}: ${document.reason}`, name, ids: [document.recipientId] };
+  });
 }
 
-/** Why the letter as a whole failed, in generate's words: its code, then each problem (a file and field each) on its own line. */
-function letterFailureLines(failure: RenderMessageFailure): string[] {
+/**
+ * Why the letter as a whole failed, in generate's words: its code, then each problem (a file and field
+ * each) on its own line; alike problems (each recipient's) said the first few times, then summed up.
+ */
+function letterFailureLines(failure: RenderMessageFailure, everyOneIn: string): string[] {
   const why = failure.code === "INVALID_DATA" ? "its data is invalid" : "it could not be planned";
-  return [`${why} (${failure.code}):`, ...failure.reason.split("\n").map((line) => `  ${line}`)];
+  const problems = failure.reason.split("\n").map((line) => {
+    // "<file>: <path>: <message>", as formatDataIssue writes a data problem.
+    const [file = "", path = ""] = line.split(": ");
+    return { line, name: `${file}: ${path}`, ids: idsInPath(path) };
+  });
+  const lines = groupedProblemLines(problems, false, { what: "problem", where: everyOneIn, alike: "alike" });
+  return [`${why} (${failure.code}):`, ...lines.map((line) => `  ${line}`)];
 }
 
 /**
@@ -75,8 +88,12 @@ function letterFailureLines(failure: RenderMessageFailure): string[] {
  * not published, with every problem as `generate` words it, and what its links still lead to.
  */
 export function describeLetterRun(run: LetterRun): { out: string[]; err: string[] } {
+  // Alike failures are summed up on the console; the log has every one.
+  const everyOneIn = `in ${run.functionsLog ?? "the functions' log"}`;
   const wholeLetter = run.failures.filter((failure): failure is RenderMessageFailure => !("failed" in failure));
-  const failed = run.failures.filter((failure): failure is RenderPartFailure => "failed" in failure).flatMap(failureLines);
+  const failedDocuments = run.failures.filter((failure): failure is RenderPartFailure => "failed" in failure).flatMap(failureLines);
+  // A letter of 800 recipients failing alike says the first few, then one line with their count and first names.
+  const failed = groupedProblemLines(failedDocuments, false, { what: "document", where: everyOneIn, alike: "failed alike" });
   const out: string[] = [];
   const err: string[] = [];
   const before = run.revision ? `its links still lead to revision ${run.revision}, published before` : "nothing of it is published";
@@ -88,7 +105,7 @@ export function describeLetterRun(run: LetterRun): { out: string[]; err: string[
       : "";
     out.push(`${named(run)}: no longer in the data (${gone.reason.split("\n")[0]}): not listed, its links answer 410 and its downloads 404${stored}`);
   } else if (wholeLetter.length > 0) {
-    const [first, ...rest] = wholeLetter.flatMap(letterFailureLines);
+    const [first, ...rest] = wholeLetter.flatMap((failure) => letterFailureLines(failure, everyOneIn));
     err.push(`${named(run)}: not published (${before}): ${first}`, ...rest);
   } else if (run.revision === undefined) {
     err.push(`${named(run)}: not published: ${failed.length > 0 ? "none of its documents could be made (below)" : "no revision of it is complete"}`);
@@ -99,7 +116,7 @@ export function describeLetterRun(run: LetterRun): { out: string[]; err: string[
   } else {
     out.push(`${named(run)}: revision ${run.revision} published, ${countOf(run.documents, "document")}`);
   }
-  if (failed.length > 0) err.push(`${named(run)}: ${countOf(failed.length, "failure")}:`, ...failed.map((line) => `  ${line}`));
+  if (failed.length > 0) err.push(`${named(run)}: ${countOf(failedDocuments.length, "failure")}:`, ...failed.map((line) => `  ${line}`));
   if (run.deadLetters.length > 0) {
     err.push(
       `${named(run)}: ${countOf(run.deadLetters.length, "message")} failed ${RENDER_QUEUES.maxReceiveCount} times: ${run.deadLetters.map((dead) => describeDeadLetter(dead.body, run.letter)).join("; ")}`,

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { countOf } from "../functions/core/errors";
 import type { Letter } from "../functions/core/letter/parse-letter";
 import type { LocaleId } from "../functions/core/locales";
 import { buildLetterView, type LetterView } from "../functions/core/template/letter-view";
@@ -42,22 +43,31 @@ export function identicalCopiesWarning(engine: TemplateEngine, letter: Letter, t
   const copies = letter.facts.recipients.filter((recipient) => !locales || locales.includes(recipient.locale)).length;
   if (copies === 0) return undefined;
   return (
-    `${letter.facts.id}: --recipients makes ${copies} ${copies === 1 ? "copy" : "copies"} that say nothing of their recipient: template "${engine.set.name}" ` +
+    `${letter.facts.id}: --recipients makes ${countOf(copies, "copy", "copies")} that say nothing of their recipient: template "${engine.set.name}" ` +
     `(${join(templatesDir, engine.set.name, "letter.hbs")} and its partials) never prints ${fields.neverPrinted.join(", ")}; print one of them (as un-security-council's partials/addressee.hbs does) or leave out --recipients`
   );
 }
 
 /**
- * A mail merge limited to languages no recipient of the letter reads (`--recipients --locale sr-Latn`)
- * makes no copy of it, or none in some of them: said, with the languages its recipients do read,
- * rather than a silent "0 documents". Undefined when every asked language has a reader.
+ * A mail merge that makes no copy of a letter, or none in some asked languages, says so rather than a
+ * silent "0 documents": a letter without recipients (with, when the run asked for every letter,
+ * `lettersWithRecipients`: the letters that have some), or languages (`--recipients --locale sr-Latn`)
+ * no recipient reads, with the languages its recipients do read. Undefined when every asked language has a reader.
  */
-export function unreadLocalesWarning(letter: Letter, locales: readonly LocaleId[] | undefined): string | undefined {
+export function unreadLocalesWarning(letter: Letter, locales: readonly LocaleId[] | undefined, lettersWithRecipients?: readonly string[]): string | undefined {
+  if (letter.facts.recipients.length === 0) {
+    const others =
+      lettersWithRecipients === undefined
+        ? ""
+        : lettersWithRecipients.length === 0
+          ? "; no letter of the data has recipients"
+          : `; the letters with recipients: ${lettersWithRecipients.join(", ")}`;
+    return `${letter.facts.id}: --recipients makes no copy: the letter has no recipients (its letter.json lists none)${others}`;
+  }
   if (!locales) return undefined;
   const read = new Set(letter.facts.recipients.map((recipient) => recipient.locale));
   const unread = locales.filter((locale) => !read.has(locale));
   if (unread.length === 0) return undefined;
-  const readers = read.size === 0 ? "it has no recipients" : `its recipients read ${[...read].sort().join(", ")}`;
   const none = unread.length === locales.length;
-  return `${letter.facts.id}: --recipients makes ${none ? "no copy" : `no copy in ${unread.join(", ")}`}: no recipient reads ${unread.join(" or ")} (${readers})`;
+  return `${letter.facts.id}: --recipients makes ${none ? "no copy" : `no copy in ${unread.join(", ")}`}: no recipient reads ${unread.join(" or ")} (its recipients read ${[...read].sort().join(", ")})`;
 }

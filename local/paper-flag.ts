@@ -38,7 +38,7 @@ export function paperConflicts(flag: string, paper: Paper, templates: readonly {
   if (conflicting.length === 1) return paperConflict(flag, paper, conflicting[0]!.size, conflicting[0]!.letterIds);
   return [
     `--paper ${flag}: ${conflicting.length} templates set @page { size } themselves, which decides the paper of their letters:`,
-    ...conflicting.map(({ size, letterIds }) => `  ${size!.where}: @page { size: ${size!.value} } (letters ${letterIds.join(", ")})`),
+    ...conflicting.map(({ size, letterIds }) => `  ${size!.where}: @page { size: ${size!.value} } (${letterIds.length === 1 ? "letter" : "letters"} ${letterIds.join(", ")})`),
     "leave out --paper to print them as their templates say, change those lines, or ask only for letters of other templates with --letter",
   ].join("\n");
 }

@@ -1,13 +1,16 @@
 import { SingleBar } from "cli-progress";
 import { type DocumentFailure, type DocumentRequest, describeDocument } from "../functions/core/documents";
 import type { PublishFailure, StoredResult } from "../functions/render/render-and-store";
+import { FailureGroups, failureKind } from "./failure-groups";
 
 /** Sizes in KB of 1,000 bytes, as the bench reports them (bench/markdown.ts), so the two figures compare. */
 export const kilobytes = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 
 /**
  * The generate command's report: one row per document (name, size, time, outcome). On a terminal,
- * a long run shows a progress bar instead of hundreds of rows, and prints only the failures.
+ * a long run shows a progress bar instead of hundreds of rows, and prints only the failures. Alike
+ * failures (a recipient's copy each, for the same reason) are said in full the first few times, then
+ * summed up when the run ends (failure-groups.ts).
  */
 export class ProgressTable {
   private bar: SingleBar | undefined;
@@ -17,7 +20,11 @@ export class ProgressTable {
   /** The document column's width: the longest name of the first planned documents (a long language tag, a reader's id). */
   private nameWidth = 38;
 
-  constructor(private readonly out: NodeJS.WriteStream) {}
+  /** @param groups the run's failures by kind (`--every-failure` says each in full) */
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly groups = new FailureGroups(),
+  ) {}
 
   /** More documents are about to be made; a long run on a terminal switches to a progress bar. */
   planned(requests: readonly DocumentRequest[]): void {
@@ -53,8 +60,14 @@ export class ProgressTable {
     this.count++;
     this.bar?.update(this.count);
     // Every line of the message: a language's invalid data lists each field's problem on a line of its own.
-    const [first, ...rest] = failure.error.message.split("\n");
-    const line = `  ${describeDocument(failure.request).padEnd(this.nameWidth)} FAILED: ${first}\n${rest.map((more) => `    ${more}\n`).join("")}`;
+    const [first = "", ...rest] = failure.error.message.split("\n");
+    const name = describeDocument(failure.request);
+    if (!this.groups.add(failureKind(failure.error.message, [failure.request.recipientId]), name)) {
+      // Said in full above already: the table keeps its row, the bar prints nothing; the run's end sums them up.
+      if (!this.bar) this.out.write(`  ${name.padEnd(this.nameWidth)} FAILED, alike the above (summed up below)\n`);
+      return;
+    }
+    const line = `  ${name.padEnd(this.nameWidth)} FAILED: ${first}\n${rest.map((more) => `    ${more}\n`).join("")}`;
     if (this.bar) this.bar.stop();
     this.out.write(line);
     if (this.bar) this.bar.start(this.total, this.count);
@@ -74,7 +87,9 @@ export class ProgressTable {
     if (this.bar) this.bar.start(this.total, this.count);
   }
 
-  finish(): void {
+  /** Ends the table: the alike failures summed up, each kind on a line, saying where every one is (`where`). */
+  finish(where = "in the manifest's failures, or said in full with --every-failure"): void {
     this.bar?.stop();
+    for (const line of this.groups.summaryLines("document", where)) this.out.write(`  ${line}\n`);
   }
 }

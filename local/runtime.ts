@@ -4,12 +4,14 @@ import type { Paper } from "../functions/core/html/render-html";
 import type { Letter } from "../functions/core/letter/parse-letter";
 import type { AllowedLocales } from "../functions/core/locales";
 import type { DocumentRenderer } from "../functions/core/render-document";
-import { DEFAULTS, RENDER_QUEUES, RENDER_TIMEOUT_SECONDS, SHARE_ROUTES, type ShareRouteKey } from "../functions/deployment-contract";
+import { countOf, LetterpressError } from "../functions/core/errors";
+import { DEFAULTS, RENDER_QUEUES, RENDER_TIMEOUT_SECONDS, SHARE_ROUTES, SHARES_PREFIX, type ShareRouteKey } from "../functions/deployment-contract";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createDownloadHandler, type DownloadHandler } from "../functions/download/download-handler";
 import { type RenderInvoker, renderThrough } from "../functions/download/render-invoker";
 import { logError, type ShareHandlers, sharesUnavailable, wireShareHandlers } from "../functions/download/share-wiring";
 import { loadOrCreateLocalKeyRing, readLocalKeyRing } from "../functions/share/local-key-file";
+import { S3ShareStore } from "../functions/share/s3-share-store";
 import { rereadingKeyRing } from "../functions/share/share-key-ring";
 import { createLogFileLogger } from "./log-file";
 import { createHandlerLogger, type HandlerLogger, type LogLevel } from "../functions/handler-logger";
@@ -97,6 +99,47 @@ export interface LocalShareParts {
   linkBaseUrl: string | Promise<string>;
   templatesDir: string;
   maxLifetimeSeconds?: number;
+  /**
+   * With the ring file gone while links it sealed are still live, make a new ring anyway (`serve
+   * --new-share-key`); by default share links are refused until the file is restored (newRingProblem).
+   */
+  newKeyRing?: boolean;
+  /**
+   * Where a problem of share links is said besides the functions' log (serve's console): a ring that does
+   * not load, one that cannot be read again, a new ring that strands links; each said once, until it changes.
+   */
+  onProblem?: (text: string) => void;
+}
+
+/** How many links a lost ring sealed that are still live (unrevoked, unexpired), and when the last expires. */
+async function liveLinks(store: S3ShareStore, now: Date): Promise<{ count: number; lastExpiry: string | undefined }> {
+  let count = 0;
+  let lastExpiry: string | undefined;
+  for (const letterId of await store.listLetterIds()) {
+    for (const { record, revocation } of await store.listByLetter(letterId)) {
+      if (revocation !== undefined || Date.parse(record.expiresAt) <= now.getTime()) continue;
+      count++;
+      if (lastExpiry === undefined || record.expiresAt > lastExpiry) lastExpiry = record.expiresAt;
+    }
+  }
+  return { count, lastExpiry };
+}
+
+/**
+ * Deleting the ring file made a new key at the next start, and every link handed out stopped opening
+ * without a word (fresh user, s12 item 6). With links still live, a new ring is refused unless asked for
+ * (`newKeyRing`), and said loudly when it is. Undefined when no live link is lost.
+ */
+export function newRingProblem(file: string, live: { count: number; lastExpiry: string | undefined }, newKeyRing: boolean): { refusal?: string; warning?: string } {
+  if (live.count === 0) return {};
+  const links = `${countOf(live.count, "share link")} made with the ring it held (stored in the bucket under ${SHARES_PREFIX}, the last expiring ${live.lastExpiry})`;
+  if (!newKeyRing)
+    return {
+      refusal:
+        `${shownPath(file)} is missing, but ${links} ${live.count === 1 ? "is" : "are"} still live: a new ring would open none of them. ` +
+        "Restore the file (share links then work again, without a restart), or run serve with --new-share-key to start a new ring",
+    };
+  return { warning: `${shownPath(file)} was missing: started a new key ring; the ${links} will no longer open (their readers see "This link has expired")` };
 }
 
 export interface LocalRuntime {
@@ -253,12 +296,29 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
       documentStore: readersStore,
       makeDocument: renderThrough(invokeRender),
       // Read again at most once a second: `rotateLocalKey` reaches a running server without a restart.
-      keyRing: rereadingKeyRing(await loadOrCreateLocalKeyRing(shares.keyDir), () => readLocalKeyRing(shares.keyDir), {
-        maxAgeMs: 1000,
-        minRereadMs: 1000,
-        onRereadFailed: (error) =>
-          logger.warn("share key ring: reading it again failed; the ring read before stays in use", { reason: error instanceof Error ? error.message : String(error) }),
-      }),
+      keyRing: rereadingKeyRing(
+        await loadOrCreateLocalKeyRing(shares.keyDir, {
+          beforeCreating: async (file) => {
+            const store = new S3ShareStore({ client: shares.client, bucket: shares.bucket, encryption: shares.encryption });
+            const { refusal, warning } = newRingProblem(file, await liveLinks(store, parts.clock?.() ?? new Date()), shares.newKeyRing ?? false);
+            if (refusal) throw new LetterpressError("CONFIG_ERROR", refusal);
+            if (warning) {
+              logger.warn("share key ring: a new ring", { reason: warning });
+              shares.onProblem?.(warning);
+            }
+          },
+        }),
+        () => readLocalKeyRing(shares.keyDir),
+        {
+          maxAgeMs: 1000,
+          minRereadMs: 1000,
+          onRereadFailed: (error) => {
+            const reason = error instanceof Error ? error.message : String(error);
+            logger.warn("share key ring: reading it again failed; the ring read before stays in use", { reason });
+            sayShareProblem(`the key ring could not be read again (${reason}); the ring read before stays in use`);
+          },
+        },
+      ),
       templatesDir: shares.templatesDir,
       allowedLocales,
       linkBaseUrl: await shares.linkBaseUrl,
@@ -275,7 +335,25 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
   // Share links that failed to start (the English page catalog broken, the key ring unreadable) answer
   // 503 until a reload wires them: the routes are the download function's from the start, each request
   // taking the handlers wired last (before, a failed start stayed failed after the file was fixed).
-  let currentShares: Promise<ShareHandlers> | undefined = shares ? wireShares() : undefined;
+  // A share problem is said on the console once (the log has every one), and that links work again after one.
+  let lastSaid: string | undefined;
+  const sayShareProblem = (text: string) => {
+    if (text === lastSaid) return;
+    lastSaid = text;
+    shares?.onProblem?.(text);
+  };
+  const wiredShares = (): Promise<ShareHandlers> => {
+    const wiring = wireShares();
+    wiring.then(
+      () => {
+        if (lastSaid !== undefined) shares?.onProblem?.("share links work again");
+        lastSaid = undefined;
+      },
+      (error: unknown) => sayShareProblem(`share links are unavailable (503) until this is fixed: ${error instanceof LetterpressError ? error.message : String(error)}`),
+    );
+    return wiring;
+  };
+  let currentShares: Promise<ShareHandlers> | undefined = shares ? wiredShares() : undefined;
   // Said per request (as on Lambda, at its cold start); never an unhandled rejection meanwhile.
   currentShares?.catch(() => undefined);
   // A start that failed is tried again by the next request, at most once a second: a key ring or page
@@ -286,7 +364,7 @@ export async function wireLocalRuntime(parts: LocalParts, description: string, c
     async (event) => {
       if (failedWiringAt !== undefined && Date.now() - failedWiringAt >= 1000) {
         failedWiringAt = undefined;
-        currentShares = wireShares();
+        currentShares = wiredShares();
       }
       let handlers: ShareHandlers;
       try {
@@ -363,6 +441,10 @@ export interface LocalRuntimeOptions {
   logLevel?: LogLevel;
   /** The local server's URL, where share links point (`http://127.0.0.1:8080/`); no share links without it. */
   shareLinkBaseUrl?: string | Promise<string>;
+  /** Start a new share key ring when its file is gone though links it sealed are live (LocalShareParts.newKeyRing). */
+  newShareKey?: boolean;
+  /** Where share links' problems are said besides the log (LocalShareParts.onProblem). */
+  onShareProblem?: (text: string) => void;
 }
 
 /**
@@ -402,6 +484,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
                 linkBaseUrl: options.shareLinkBaseUrl,
                 templatesDir: options.templatesDir,
                 ...(embedded ? {} : { encryption: { mode: "SSE-S3" as const } }),
+                ...(options.newShareKey ? { newKeyRing: true } : {}),
+                ...(options.onShareProblem ? { onProblem: options.onShareProblem } : {}),
               },
             }
           : {}),

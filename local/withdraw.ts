@@ -2,7 +2,7 @@ import { checkBucketFlags, withBucketFlags } from "./bucket-flags";
 import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { LetterpressError } from "../functions/core/errors";
+import { countOf, LetterpressError } from "../functions/core/errors";
 import { foldedSlug, SLUG_PATTERN } from "../functions/core/letter/slug";
 import { closestNames } from "../functions/core/text/closest-names";
 import { localeProblem, type LocaleWording } from "../functions/locale-suggestion";
@@ -101,6 +101,10 @@ export interface WithdrawableParts {
   letterIds: string[];
   locales: Set<string>;
   recipientIds: Set<string>;
+  /** What is stored (the latest revision's documents, share links): a language and whose copy (null: the general letter). */
+  storedCopies: Array<{ locale: string; recipientId: string | null }>;
+  /** Each recipient's language in the data. */
+  dataRecipientLocales: Map<string, string>;
 }
 
 /**
@@ -118,9 +122,11 @@ export async function withdrawableParts(letterId: string, parts: Pick<WithdrawPa
   const shares = await parts.shares.listByLetter(letterId);
   const locales = new Set<string>();
   const recipientIds = new Set<string>();
+  const storedCopies: WithdrawableParts["storedCopies"] = [];
   const add = (locale: string, recipientId: string | null | undefined) => {
     locales.add(locale);
     if (recipientId) recipientIds.add(recipientId);
+    storedCopies.push({ locale, recipientId: recipientId ?? null });
   };
   for (const { record } of shares) add(record.locale, record.recipientId);
   const latest = await parts.documents.getLatest(letterId);
@@ -128,13 +134,57 @@ export async function withdrawableParts(letterId: string, parts: Pick<WithdrawPa
   for (const entry of manifest?.documents ?? []) add(entry.locale, entry.recipientId);
   const parsed = dataLetters.includes(letterId) ? await letters.loadLetter(letterId).catch(() => undefined) : undefined;
   for (const locale of [...(parsed?.letter.translations.keys() ?? []), ...(parsed?.localeErrors.keys() ?? [])]) locales.add(locale);
-  for (const recipient of parsed?.letter.facts.recipients ?? []) recipientIds.add(recipient.id);
+  const dataRecipientLocales = new Map<string, string>();
+  for (const recipient of parsed?.letter.facts.recipients ?? []) {
+    recipientIds.add(recipient.id);
+    dataRecipientLocales.set(recipient.id, recipient.locale);
+  }
   return {
     exists: storedLetters.includes(letterId) || dataLetters.includes(letterId) || shares.length > 0,
     letterIds: [...new Set([...storedLetters, ...dataLetters])].sort(),
     locales,
     recipientIds,
+    storedCopies,
+    dataRecipientLocales,
   };
+}
+
+const sortedUnique = (values: Iterable<string>) => [...new Set(values)].sort();
+
+/** At most `shown` names, then how many more: a letter may have 2,000 recipients. */
+function namesWithMore(names: string[], shown = 10): string {
+  return names.length <= shown ? names.join(", ") : `${names.slice(0, shown).join(", ")} and ${names.length - shown} more`;
+}
+
+/**
+ * The refusal of a withdrawal that matched nothing (deleted and revoked nothing): each part of its
+ * scope exists, but not together (`--recipient cn --locale fr` where cn's copies are zh), or the
+ * scope was withdrawn already. Says what is stored of the letter, in the scope's own terms, with the
+ * flags that would name it.
+ */
+export function nothingToWithdraw(scope: WithdrawalScope, known: WithdrawableParts, where: string): LetterpressError {
+  const head = `nothing to withdraw: no document or share link of ${describeScope(scope)} is stored in ${where}`;
+  const letterFlag = `--letter ${scope.letterId}`;
+  let there: string;
+  if (known.storedCopies.length === 0) {
+    there = `nothing of letter "${scope.letterId}" is stored there (withdrawn already, or never generated)`;
+  } else if (scope.recipientId !== undefined) {
+    const recipient = scope.recipientId;
+    const locales = sortedUnique(known.storedCopies.filter((copy) => copy.recipientId === recipient).map((copy) => copy.locale));
+    const inData = known.dataRecipientLocales.get(recipient);
+    if (locales.length > 0) {
+      there = `${recipient}'s copies are in ${locales.join(", ")}; withdraw them with ${letterFlag} --recipient ${recipient}${locales.length === 1 ? ` --locale ${locales[0]}` : ""}`;
+    } else {
+      const others = sortedUnique(known.storedCopies.flatMap((copy) => (copy.recipientId === null ? [] : [copy.recipientId])));
+      there =
+        `no copy of ${recipient} is stored${inData === undefined ? "" : ` (its language in the data: ${inData})`}; ` +
+        (others.length > 0 ? `the stored copies are those of ${namesWithMore(others)}` : `letter "${scope.letterId}" has no recipient's copy stored`);
+    }
+  } else {
+    const locales = sortedUnique(known.storedCopies.map((copy) => copy.locale));
+    there = `letter "${scope.letterId}" is stored in ${locales.join(", ")}`;
+  }
+  return new LetterpressError("NOT_FOUND", `${head}; ${there}`);
 }
 
 /** `--locale` of withdraw, worded for the one letter it withdraws from. */
@@ -257,15 +307,15 @@ export function withdrawCommand(): Command {
       if (problem !== undefined && (!known.exists || flags.locale?.written !== flags.locale?.tag)) throw problem;
       const outcome = await withdraw(scope, { documents, shares, revokedBy: `withdraw by ${userInfo().username}` });
       // A language or recipient only an older revision holds is found by the withdrawal itself; when it
-      // found nothing either (deleting nothing), the name was a typo.
+      // found nothing either (deleting nothing), the name was a typo, or its parts exist but not together.
       const foundNothing =
         outcome.documents.length + outcome.records.length + outcome.manifestsRewritten.length + outcome.revokedShares.length + outcome.alreadyRevokedShares.length === 0;
-      if (problem !== undefined && foundNothing) throw problem;
+      if (foundNothing) throw problem ?? nothingToWithdraw(scope, known, where);
       console.log(`withdrew ${describeScope(scope)} from ${where}:`);
       console.log(
-        `  share links revoked: ${outcome.revokedShares.length}${outcome.alreadyRevokedShares.length ? ` (${outcome.alreadyRevokedShares.length} were revoked already)` : ""}`,
+        `  share links revoked: ${outcome.revokedShares.length}${outcome.alreadyRevokedShares.length ? ` (${countOf(outcome.alreadyRevokedShares.length, "was", "were")} revoked already)` : ""}`,
       );
-      console.log(`  documents deleted: ${outcome.documents.length} (and ${outcome.records.length} records of them)`);
+      console.log(`  documents deleted: ${outcome.documents.length} (and ${countOf(outcome.records.length, "record")} of them)`);
       if (outcome.manifestsRewritten.length) console.log(`  manifests rewritten without them: revisions ${outcome.manifestsRewritten.join(", ")}`);
       for (const key of outcome.documents) console.log(`    ${key}`);
       const still = await stillInData(letters, scope, embedded ? `${flags.data.replace(/\/$/, "")}/` : `s3://${bucket}/${DEFAULTS.dataPrefix}`);

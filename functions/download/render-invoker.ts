@@ -1,7 +1,7 @@
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
 import * as z from "zod";
 import type { DocumentRequest } from "../core/documents";
-import { ERROR_CODES, type ErrorCode, LetterpressError } from "../core/errors";
+import { countOf, ERROR_CODES, type ErrorCode, LetterpressError } from "../core/errors";
 import { functionErrorSchema, renderReplySchema } from "../render/render-reply";
 import type { StoredDocument } from "../storage/document-store";
 import type { RenderOnDemand } from "./download-service";
@@ -42,7 +42,7 @@ function parsePayload(payload: Uint8Array): unknown {
   try {
     return JSON.parse(text === "" ? "null" : text);
   } catch {
-    throw new LetterpressError("RENDER_ERROR", `the render function replied with a payload that is not JSON (${payload.length} bytes)`);
+    throw new LetterpressError("RENDER_ERROR", `the render function replied with a payload that is not JSON (${countOf(payload.length, "byte")})`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { brotliCompressSync, constants } from "node:zlib";
-import { LetterpressError } from "../core/errors";
+import { countOf, LetterpressError } from "../core/errors";
 
 /*
  * A WOFF2 encoder (W3C WOFF File Format 2.0) on Node's own Brotli: every table kept as it is (the
@@ -95,7 +95,7 @@ function base128(value: number): number[] {
 /** The tables of a TrueType or OpenType font (an sfnt), in the order WOFF2 stores them. */
 function tablesOf(font: Uint8Array, name: string): { flavor: number; tables: Table[] } {
   const view = new DataView(font.buffer, font.byteOffset, font.byteLength);
-  if (font.byteLength < 12) throw new LetterpressError("RENDER_ERROR", `${name}: not a font (${font.byteLength} bytes)`);
+  if (font.byteLength < 12) throw new LetterpressError("RENDER_ERROR", `${name}: not a font (${countOf(font.byteLength, "byte")})`);
   const flavor = view.getUint32(0);
   const count = view.getUint16(4);
   const tables: Table[] = [];

@@ -1,6 +1,6 @@
 import type { SQSBatchResponse } from "aws-lambda";
 import type { DocumentFailure } from "../core/documents";
-import { LetterpressError } from "../core/errors";
+import { countOf, LetterpressError } from "../core/errors";
 import type { AllowedLocales } from "../core/locales";
 import type { DocumentRenderer } from "../core/render-document";
 import type { HandlerLogger } from "../handler-logger";
@@ -195,7 +195,7 @@ export function createRenderHandler(dependencies: RenderDependencies): RenderHan
         const reports: RenderReply[] = [];
         for (const letterId of letterIdsOfDataKeys(classified.keys, dataPrefix)) reports.push(...(await renderChangedLetter(letterId)));
         const failed = reports.flatMap((report) => report.failures);
-        if (failed.length > 0) throw new LetterpressError("RENDER_ERROR", `${failed.length} documents failed; see the log`);
+        if (failed.length > 0) throw new LetterpressError("RENDER_ERROR", `${countOf(failed.length, "document")} failed; see the log`);
         return reports;
       }
     }

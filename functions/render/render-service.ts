@@ -1,5 +1,5 @@
 import { DOCUMENT_FORMATS, type DocumentFailure, type DocumentRequest, planDocuments } from "../core/documents";
-import { InvalidLetterDataError, LetterpressError } from "../core/errors";
+import { countOf, InvalidLetterDataError, LetterpressError } from "../core/errors";
 import type { ParsedLetter } from "../core/letter/parse-letter";
 import { type AllowedLocales, describeAllowedLocales, isAllowedLocale, type LocaleId } from "../core/locales";
 import type { DocumentRenderer } from "../core/render-document";
@@ -156,7 +156,7 @@ export class RenderService {
       if (estimate > PART_SIZING.budgetMs)
         throw new LetterpressError(
           "INVALID_REQUEST",
-          `letter "${request.letterId}": this request asks for ${requests.length} documents, estimated at ${Math.round(estimate / 1000)} s of rendering; ` +
+          `letter "${request.letterId}": this request asks for ${countOf(requests.length, "document")}, estimated at ${Math.round(estimate / 1000)} s of rendering; ` +
             `one invocation renders at most ${PART_SIZING.budgetMs / 1000} s: ask for fewer languages or recipients, or upload the letter's data to render all of it in parts`,
         );
     }

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SQSClient } from "@aws-sdk/client-sqs";
-import { LetterpressError } from "../core/errors";
+import { countOf, LetterpressError } from "../core/errors";
 import { partMessageBody, type RenderPartQueue } from "./render-parts";
 
 /** SendMessageBatch takes at most ten messages. */
@@ -29,7 +29,8 @@ export function sqsRenderPartQueue(client: SQSClient, queueUrl: string): RenderP
         }
         for (const failed of reply.Failed ?? []) refused.push(`part ${Number(failed.Id) + 1}: ${failed.Code ?? "error"}${failed.Message ? ` (${failed.Message})` : ""}`);
       }
-      if (refused.length > 0) throw new LetterpressError("RENDER_ERROR", `the render part queue refused ${refused.length} of ${parts.length} parts: ${refused.join("; ")}`);
+      if (refused.length > 0)
+        throw new LetterpressError("RENDER_ERROR", `the render part queue refused ${refused.length} of ${countOf(parts.length, "part")}: ${refused.join("; ")}`);
     },
   };
 }

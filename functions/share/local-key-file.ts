@@ -30,14 +30,17 @@ async function readExisting(file: string): Promise<KeyRing> {
  * the file created with mode 0600. Creation is atomic: the whole file is written under a temporary
  * name and hard-linked into place, which fails if another process got there first; that process's
  * file is then read instead, so two servers starting at once agree on one key.
+ * `beforeCreating(file)` runs when there is no file, before one is made: it may refuse (throw), since a
+ * new ring opens none of the links the lost one sealed.
  */
-export async function loadOrCreateLocalKeyRing(directory: string): Promise<KeyRing> {
+export async function loadOrCreateLocalKeyRing(directory: string, options: { beforeCreating?: (file: string) => Promise<void> } = {}): Promise<KeyRing> {
   const file = path.join(directory, LOCAL_KEY_FILE);
   try {
     return await readExisting(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
+  await options.beforeCreating?.(file);
   await mkdir(directory, { recursive: true });
   const kid = newKeyId(new Date());
   const ring: KeyRing = { currentKeyId: kid, keys: new Map([[kid, newKey()]]) };

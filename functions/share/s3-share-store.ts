@@ -117,6 +117,29 @@ export class S3ShareStore implements ShareStore {
     return record === undefined ? undefined : { record, revocation };
   }
 
+  /** The letters with shares, in key order (one listing of `shares/` by folder). */
+  async listLetterIds(): Promise<string[]> {
+    const letterIds: string[] = [];
+    let continuationToken: string | undefined;
+    do {
+      let page: ListObjectsV2CommandOutput;
+      try {
+        page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: SHARES_PREFIX, Delimiter: "/", ContinuationToken: continuationToken, MaxKeys: this.listPageSize }),
+        );
+      } catch (error) {
+        throw toStorageError("get", SHARES_PREFIX, error);
+      }
+      for (const { Prefix } of page.CommonPrefixes ?? []) {
+        const letterId = Prefix?.slice(SHARES_PREFIX.length, -1);
+        // `_by-id/` is the index, not a letter.
+        if (letterId !== undefined && SLUG_PATTERN.test(letterId)) letterIds.push(letterId);
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken !== undefined);
+    return letterIds;
+  }
+
   async listByLetter(letterId: string): Promise<StoredShare[]> {
     const prefix = `${SHARES_PREFIX}${letterSegment(letterId)}/`;
     const ids = new Set<string>();

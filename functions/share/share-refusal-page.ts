@@ -41,8 +41,11 @@ export function refusalPageKind(reason: ShareRefusal): RefusalPageKind {
       return "gone";
     case "DOCUMENT_UPDATING":
       return "updating";
-    case "TAMPERED":
+    // A key the ring no longer holds sealed it: its links outlived (expired), or the key was retired or
+    // its ring replaced. Said as expired, which asks for a new link; that this key is not held is all it tells.
     case "UNKNOWN_KEY":
+      return "expired";
+    case "TAMPERED":
     case "MALFORMED":
       return "invalid";
   }

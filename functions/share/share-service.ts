@@ -1,5 +1,5 @@
 import type { DocumentFormat, DocumentRequest } from "../core/documents";
-import { LetterpressError, type ErrorCode } from "../core/errors";
+import { countOf, LetterpressError, type ErrorCode } from "../core/errors";
 import type { LocaleId } from "../core/locales";
 import { DEFAULTS, SHARE_LIFETIME_LIMIT_SECONDS } from "../deployment-contract";
 import type { KeyRingSource } from "./share-key-ring";
@@ -102,7 +102,7 @@ const DATA_CANNOT_MAKE: ReadonlySet<ErrorCode> = new Set(["NOT_FOUND", "UNKNOWN_
  */
 const DATA_WAITING: ReadonlySet<ErrorCode> = new Set(["STALE_TRANSLATION", "INVALID_DATA"]);
 
-const describeDays = (seconds: number) => (seconds % DAY_SECONDS === 0 ? `${seconds / DAY_SECONDS} days` : `${seconds} seconds`);
+const describeDays = (seconds: number) => (seconds % DAY_SECONDS === 0 ? countOf(seconds / DAY_SECONDS, "day") : countOf(seconds, "second"));
 
 /** What a log line says about a share: the share id and the document, never the token. */
 function documentFields(share: { shareId: string; letterId: string; locale: string; format: string; recipientId: string | null }) {

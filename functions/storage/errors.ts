@@ -1,4 +1,4 @@
-import { LetterpressError, type ErrorCode } from "../core/errors";
+import { countOf, LetterpressError, type ErrorCode } from "../core/errors";
 
 /** What the store was doing when it failed; names the S3 operation in our own words. */
 export type StorageOperation = "put" | "head" | "get" | "list" | "presign" | "delete";
@@ -54,8 +54,8 @@ export class StorageIntegrityError extends StorageError {
       "STORAGE_ERROR",
       "put",
       key,
-      `stored object ${key} does not match what was written: expected ${expected.size} bytes with sha256 ` +
-        `${expected.sha256.slice(0, 12)}, found ${found.size ?? "?"} bytes with sha256 ${found.sha256?.slice(0, 12) ?? "?"}`,
+      `stored object ${key} does not match what was written: expected ${countOf(expected.size, "byte")} with sha256 ` +
+        `${expected.sha256.slice(0, 12)}, found ${found.size === undefined ? "? bytes" : countOf(found.size, "byte")} with sha256 ${found.sha256?.slice(0, 12) ?? "?"}`,
     );
   }
 }

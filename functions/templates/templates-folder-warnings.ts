@@ -16,10 +16,13 @@ import { pageCatalogWarnings } from "./page-catalogs";
  *   font-family naming a family the registry lacks before one it has): every language's document
  *   sheets are read, as the renderer reads them;
  * - each share page catalog set aside (templates/share-pages/<tag>.json), or that share links are off.
+ * `only`: the templates a run uses (its letters'), whose warnings are said; by default every template's
+ * (a run for one template's letters is not told again of another template's problems).
  */
-export async function templateLoadAndStylesheetWarnings(templatesDir: string, paper: Paper): Promise<string[]> {
+export async function templateLoadAndStylesheetWarnings(templatesDir: string, paper: Paper, only?: ReadonlySet<string>): Promise<string[]> {
   const warnings = new Set<string>();
   for (const set of await loadTemplateSets(templatesDir)) {
+    if (only !== undefined && !only.has(set.name)) continue;
     for (const skipped of set.skippedFiles ?? []) warnings.add(skipped);
     let engine: TemplateEngine;
     try {

@@ -34,6 +34,8 @@ describe("the WOFF2 encoder", () => {
 
   it("refuses bytes that are not a font, naming them", () => {
     expect(() => encodeWoff2(new Uint8Array(8), "scratch.ttf")).toThrow(/scratch\.ttf: not a font/);
+    // A count in words by the plural rules: "1 byte", not "1 bytes".
+    expect(() => encodeWoff2(new Uint8Array(1), "one.ttf")).toThrow("one.ttf: not a font (1 byte)");
     const truncated = Buffer.from(readFileSync(assetPath(FONT_FILES["serif-regular"])).subarray(0, 100));
     expect(() => encodeWoff2(truncated, "cut.ttf")).toThrow(/cut\.ttf: (table \S+ runs past the end|its table directory runs past the end)/);
   });

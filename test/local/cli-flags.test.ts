@@ -141,6 +141,93 @@ describe("`generate --recipients --locale` in languages no recipient reads", () 
   });
 });
 
+/** fresh user s12, item 3: `generate --recipients` on a letter with no recipients said "0 documents" and nothing more. */
+describe("`generate --recipients` on a letter with no recipients", () => {
+  it.each([
+    [["--letter", "committee-hearing-defenders"], ""],
+    // Every letter asked for: the ones a mail merge makes copies of are named.
+    [[], "; the letters with recipients: unsc-dprk-2015"],
+  ])("generate --recipients %j says the letter has no recipients", async (letters, others) => {
+    const out = await mkdtemp(join(tmpdir(), "letterpress-no-recipients-"));
+    try {
+      const run = await cli(["generate", ...letters, "--recipients", "--locale", "en", "--format", "html", "--out", out]);
+      expect(run.stderr).toContain(`warning: committee-hearing-defenders: --recipients makes no copy: the letter has no recipients (its letter.json lists none)${others}\n`);
+      expect(run.code).toBe(0);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
+
+/** fresh user s12, item 4: a broken template's warning was repeated on runs for other templates' letters. */
+describe("a broken template beside the run's", () => {
+  it("is not said to a run for another template's letter, and is to a run for its own", async () => {
+    const root = await mkdtemp(join(tmpdir(), "letterpress-broken-beside-"));
+    try {
+      await cp(TEMPLATES_DIR, join(root, "templates"), { recursive: true });
+      await cp(join(TEMPLATES_DIR, "parliamentary-committee"), join(root, "templates/shouting"), { recursive: true });
+      const letterHbs = join(root, "templates/shouting/letter.hbs");
+      await writeFile(letterHbs, (await readFile(letterHbs, "utf8")).replace("{{title}}</h1>", "{{shout title}}</h1>"));
+      const data = join(root, "data");
+      await cp(DATA_DIR, data, { recursive: true });
+      const facts = join(data, "committee-hearing-defenders/letter.json");
+      await writeFile(facts, JSON.stringify({ ...JSON.parse(await readFile(facts, "utf8")), template: "shouting" }));
+      const generate = (letter: string) =>
+        cli(["generate", "--data", data, "--templates", join(root, "templates"), "--letter", letter, "--locale", "en", "--format", "html", "--out", join(root, "out")]);
+
+      const other = await generate("unsc-dprk-2015");
+      expect(other.stderr).not.toContain('template "shouting"');
+      expect(other.code).toBe(0);
+      const own = await generate("committee-hearing-defenders");
+      expect(own.stderr).toContain('warning: template "shouting"');
+      expect(own.code).toBe(1);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+/** fresh user s12, item 5: 800 recipients without fingerprints printed 800 alike failures and no summary. */
+describe("alike failures of a big letter", () => {
+  it("are said the first few times and summed up, every one in the manifest; --every-failure says each; a letter's alike problems too", async () => {
+    const root = await mkdtemp(join(tmpdir(), "letterpress-alike-"));
+    try {
+      const data = join(root, "data");
+      await cp(join(DATA_DIR, "committee-hearing-defenders"), join(data, "big"), { recursive: true });
+      const ids = Array.from({ length: 12 }, (_, i) => `r${String(i).padStart(2, "0")}`);
+      const facts = JSON.parse(await readFile(join(data, "big/letter.json"), "utf8"));
+      await writeFile(join(data, "big/letter.json"), JSON.stringify({ ...facts, id: "big", recipients: ids.map((id) => ({ id, country: "FR", locale: "fr" })) }));
+      // Each recipient's words in every language, and no fingerprint of them in the translations.
+      for (const locale of ["en", "fr", "de"]) {
+        const file = join(data, `big/${locale}.json`);
+        const words = Object.fromEntries(ids.map((id) => [id, { country: "France", representative: `Envoy ${id}` }]));
+        await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, "utf8")), recipients: words }));
+      }
+      const generate = (...more: string[]) => cli(["generate", "--data", data, "--recipients", "--locale", "fr", "--format", "html", "--out", join(root, "out"), ...more]);
+
+      const grouped = await generate();
+      expect(grouped.code).toBe(1);
+      expect(grouped.stdout.match(/FAILED: big\/fr\.json: translationOf\.recipients\.r\d\d: missing/g)).toHaveLength(3);
+      expect(grouped.stdout).toContain(`12 documents failed alike, the first 3 said above (big/fr.json: translationOf.recipients.<id>: missing; expected "<id>": "<fingerprint>"`);
+      expect(grouped.stdout).toContain(`big fr (r04) html and 7 more; every one in ${join(root, "out")}/manifest.json's failures, or said in full with --every-failure`);
+      const manifest = JSON.parse(await readFile(join(root, "out/manifest.json"), "utf8"));
+      expect(manifest.failures.map((failure: { recipientId: string }) => failure.recipientId).sort()).toEqual(ids);
+
+      const every = await generate("--every-failure");
+      expect(every.stdout.match(/FAILED: big\/fr\.json: translationOf\.recipients\.r\d\d: missing/g)).toHaveLength(12);
+      expect(every.stdout).not.toContain("failed alike");
+
+      // A letter refused as a whole: its alike problems (each recipient's country) summed up the same way.
+      await writeFile(join(data, "big/letter.json"), JSON.stringify({ ...facts, id: "big", recipients: ids.map((id) => ({ id, country: "France", locale: "fr" })) }));
+      const refused = await generate();
+      expect(refused.stderr.match(/big\/letter\.json: recipients\[\d+\]\.country: expected an assigned ISO 3166-1/g)).toHaveLength(3);
+      expect(refused.stderr).toContain("  12 problems alike, the first 3 said above (big/letter.json: recipients[…].country: expected an assigned ISO 3166-1 alpha-2 country code");
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
 /** --letter and --data naming what is not there: refused before anything is stored, saying what is there. */
 describe("--letter and --data that name nothing", () => {
   let root: string;

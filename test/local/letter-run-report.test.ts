@@ -121,3 +121,41 @@ describe("README's serve examples", () => {
     expect(report.err).toEqual(block);
   });
 });
+
+/** Fresh user s12, item 5: serve printed a line per failed copy of a letter of 800 recipients, alike but for the recipient. */
+describe("describeLetterRun, for a letter of many recipients failing alike", () => {
+  const ids = Array.from({ length: 800 }, (_, i) => `r${String(i).padStart(4, "0")}`);
+  /** What serve prints for letter "big" after `failure`, its log in .local/functions.log. */
+  const reportOf = (failure: Parameters<typeof describeLetterRun>[0]["failures"][number]) =>
+    describeLetterRun({ letterId: "big", letter: undefined, revision: undefined, documents: 0, failures: [failure], deadLetters: [], functionsLog: ".local/functions.log" });
+  const missing = (id: string) => `big/fr.json: translationOf.recipients.${id}: missing; expected "${id}": "${id.padEnd(16, "0").replace("r", "a")}" in translationOf.recipients`;
+
+  it("says the first few in full, then their count and first names, and where every one is; the failure count is every document's", () => {
+    const failure = {
+      letterId: "big",
+      revision: "0123456789ab",
+      locale: "fr",
+      part: "1/1",
+      failed: ids.map((id) => ({ format: "html", recipientId: id, code: "STALE_TRANSLATION", reason: missing(id) })),
+    };
+    const report = reportOf(failure);
+    expect(report.err).toEqual([
+      "letter big: not published: none of its documents could be made (below)",
+      "letter big: 800 failures:",
+      `  fr HTML (copy for r0000): STALE_TRANSLATION: ${missing("r0000")}`,
+      `  fr HTML (copy for r0001): STALE_TRANSLATION: ${missing("r0001")}`,
+      `  fr HTML (copy for r0002): STALE_TRANSLATION: ${missing("r0002")}`,
+      '  800 documents failed alike, the first 3 said above (fr HTML (copy for <id>): STALE_TRANSLATION: big/fr.json: translationOf.recipients.<id>: missing; expected "<id>": "<fingerprint>" in translationOf.recipients): ' +
+        "fr HTML (copy for r0000), fr HTML (copy for r0001), fr HTML (copy for r0002), fr HTML (copy for r0003), fr HTML (copy for r0004) and 795 more; every one in .local/functions.log",
+    ]);
+  });
+
+  it("sums up a letter's alike data problems the same way", () => {
+    const failure = { letterId: "big", messageIds: ["m1"], code: "INVALID_DATA", reason: ids.map(missing).join("\n") };
+    const report = reportOf(failure);
+    expect(report.err).toHaveLength(1 + 3 + 1);
+    expect(report.err.at(-1)).toMatch(
+      /^ {2}800 problems alike, the first 3 said above \(.*\): big\/fr\.json: translationOf\.recipients\.r0000, .* and 795 more; every one in \.local\/functions\.log$/,
+    );
+  });
+});

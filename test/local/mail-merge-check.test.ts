@@ -74,10 +74,13 @@ describe("a mail merge limited to languages no recipient reads", () => {
     expect(unreadLocalesWarning(letter, undefined)).toBeUndefined();
   });
 
-  it("names a letter without recipients as such", async () => {
+  it("names a letter without recipients as such, with or without --locale, and the letters with recipients when the run asked for all", async () => {
     const { letter } = await loadSeedLetter();
-    expect(unreadLocalesWarning({ ...letter, facts: { ...letter.facts, recipients: [] } }, ["en"])).toBe(
-      "unsc-dprk-2015: --recipients makes no copy: no recipient reads en (it has no recipients)",
-    );
+    const alone = { ...letter, facts: { ...letter.facts, recipients: [] } };
+    const said = "unsc-dprk-2015: --recipients makes no copy: the letter has no recipients (its letter.json lists none)";
+    expect(unreadLocalesWarning(alone, ["en"])).toBe(said);
+    expect(unreadLocalesWarning(alone, undefined)).toBe(said);
+    expect(unreadLocalesWarning(alone, undefined, ["water-appeal", "x"])).toBe(`${said}; the letters with recipients: water-appeal, x`);
+    expect(unreadLocalesWarning(alone, undefined, [])).toBe(`${said}; no letter of the data has recipients`);
   });
 });

@@ -68,7 +68,7 @@ describe("a refusal of --paper", () => {
     expect(message?.split("\n")).toEqual([
       "--paper a4: 2 templates set @page { size } themselves, which decides the paper of their letters:",
       "  brand/print.css line 2, selector @page, property size: @page { size: letter } (letters a, b)",
-      "  small/print.css line 2, selector @page, property size: @page { size: A5 } (letters e)",
+      "  small/print.css line 2, selector @page, property size: @page { size: A5 } (letter e)",
       "leave out --paper to print them as their templates say, change those lines, or ask only for letters of other templates with --letter",
     ]);
   });

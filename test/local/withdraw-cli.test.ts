@@ -32,6 +32,35 @@ describe("npm run withdraw", () => {
   });
   afterEach(async () => rm(localDir, { recursive: true, force: true }));
 
+  /** Stores `rendered` as one published revision of the seed letter in the embedded S3's folder, its server stopped after. */
+  async function storeRevision(rendered: ReturnType<typeof renderedDocument>[]) {
+    const s3 = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
+    const client = createS3Client(s3.connection);
+    try {
+      const store = new S3DocumentStore({ client, bucket: s3.bucket, maxPresignExpirySeconds: 3_600 });
+      const documents = await Promise.all(rendered.map(async (document) => (await store.put(document, { revision: "3f9a1c2b7d4e", downloadName: "Letter" })).document));
+      await store.publishRevision("unsc-dprk-2015", "3f9a1c2b7d4e", documents);
+      return documents;
+    } finally {
+      client.destroy();
+      await s3.stop();
+    }
+  }
+
+  /** Every one of `documents` is still stored, and listed in the revision's manifest. */
+  async function expectStillStored(documents: { key: string }[]) {
+    const again = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
+    const reader = createS3Client(again.connection);
+    try {
+      const still = new S3DocumentStore({ client: reader, bucket: again.bucket, maxPresignExpirySeconds: 3_600 });
+      for (const document of documents) expect(await still.head(document.key)).toBeDefined();
+      expect((await still.getManifest("unsc-dprk-2015", "3f9a1c2b7d4e"))?.documents).toHaveLength(documents.length);
+    } finally {
+      reader.destroy();
+      await again.stop();
+    }
+  }
+
   it("deletes one recipient's stored copy, says what it did, and warns that the data still holds that recipient", async () => {
     const s3 = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
     const client = createS3Client(s3.connection);
@@ -45,7 +74,8 @@ describe("npm run withdraw", () => {
 
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`withdrew gb's copies of letter "unsc-dprk-2015"`);
-      expect(run.stdout).toContain("documents deleted: 1");
+      // A count in words by the plural rules: "1 record", never "1 records".
+      expect(run.stdout).toContain("documents deleted: 1 (and 1 record of them)");
       expect(run.stdout).toContain(gb.key);
       expect(run.stderr).toMatch(/warning: data\/unsc-dprk-2015\/ still holds gb's copies .*remove it from the data too/);
       expect(await store.head(gb.key)).toBeUndefined();
@@ -85,35 +115,71 @@ describe("npm run withdraw", () => {
       [["--letter", "unsc-dprk-2015", "--locale", "vi"], '--locale vi: letter "unsc-dprk-2015" has no Vietnamese (vi) translation', "en, fr"],
       [["--letter", "unsc-dprk-2015", "--locale", "FR"], "--locale FR", "did you mean --locale fr?"],
     ])("withdraw %j", async (args, said, listed) => {
+      const documents = await storeRevision([
+        renderedDocument("en", "pdf", "English"),
+        renderedDocument("fr", "pdf", "French"),
+        renderedDocument("en", "pdf", "to the United Kingdom", "gb"),
+      ]);
+
+      // The data folder is empty: what is stored is what there is.
+      const run = await cli(["withdraw", ...args, "--data", join(localDir, "no-data")], { LETTERPRESS_LOCAL_DIR: localDir });
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(said);
+      expect(run.stderr).toContain(listed);
+      expect(run.stdout).not.toContain("withdrew");
+      await expectStillStored(documents);
+    });
+  });
+
+  describe("refuses a withdrawal whose parts exist but not together, or were withdrawn already (exit 2, what is stored said), touching nothing", () => {
+    it.each([
+      // cn's copies are zh (in the store and in the data); fr is a language of the letter, gb a recipient of it.
+      [
+        ["--recipient", "cn", "--locale", "fr"],
+        'cn\'s copies of letter "unsc-dprk-2015" in fr',
+        "cn's copies are in zh; withdraw them with --letter unsc-dprk-2015 --recipient cn --locale zh",
+      ],
+      [["--recipient", "gb", "--locale", "ar"], 'gb\'s copies of letter "unsc-dprk-2015" in ar', "gb's copies are in en"],
+      // ru is a recipient in the data, its copy never generated; the stored copies are named.
+      [["--recipient", "ru"], 'ru\'s copies of letter "unsc-dprk-2015"', "no copy of ru is stored (its language in the data: ru); the stored copies are those of cn, gb"],
+      // he is a language of the data the store has nothing of.
+      [["--locale", "he"], 'letter "unsc-dprk-2015" in he', 'letter "unsc-dprk-2015" is stored in en, fr, zh'],
+    ])("withdraw %j", async (args, said, listed) => {
+      const documents = await storeRevision([
+        renderedDocument("en", "pdf", "English"),
+        renderedDocument("fr", "pdf", "French"),
+        renderedDocument("zh", "pdf", "to China", "cn"),
+        renderedDocument("en", "pdf", "to the United Kingdom", "gb"),
+      ]);
+
+      // The repository's data: cn is zh, ru is ru, and the letter has fr and he.
+      const run = await cli(["withdraw", "--letter", "unsc-dprk-2015", ...args], { LETTERPRESS_LOCAL_DIR: localDir });
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`NOT_FOUND: nothing to withdraw: no document or share link of ${said} is stored in the embedded S3`);
+      expect(run.stderr).toContain(listed);
+      expect(run.stdout).not.toContain("withdrew");
+      await expectStillStored(documents);
+    });
+
+    it("a second withdrawal of what is gone says that nothing of the letter is stored", async () => {
       const s3 = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
       const client = createS3Client(s3.connection);
       try {
         const store = new S3DocumentStore({ client, bucket: s3.bucket, maxPresignExpirySeconds: 3_600 });
-        const stored = [renderedDocument("en", "pdf", "English"), renderedDocument("fr", "pdf", "French"), renderedDocument("en", "pdf", "to the United Kingdom", "gb")];
-        const documents = await Promise.all(stored.map(async (document) => (await store.put(document, { revision: "3f9a1c2b7d4e", downloadName: "Letter" })).document));
-        await store.publishRevision("unsc-dprk-2015", "3f9a1c2b7d4e", documents);
-        await s3.stop();
+        const en = (await store.put(renderedDocument("en", "pdf", "English"), { revision: "3f9a1c2b7d4e", downloadName: "Letter" })).document;
+        await store.publishRevision("unsc-dprk-2015", "3f9a1c2b7d4e", [en]);
+        const first = await cli(["withdraw", "--letter", "unsc-dprk-2015", "--locale", "en"], { LETTERPRESS_LOCAL_DIR: localDir });
+        expect(first.code).toBe(0);
 
-        // The data folder is empty: what is stored is what there is.
-        const run = await cli(["withdraw", ...args, "--data", join(localDir, "no-data")], { LETTERPRESS_LOCAL_DIR: localDir });
+        const second = await cli(["withdraw", "--letter", "unsc-dprk-2015", "--locale", "en"], { LETTERPRESS_LOCAL_DIR: localDir });
 
-        expect(run.code).toBe(2);
-        expect(run.stderr).toContain(said);
-        expect(run.stderr).toContain(listed);
-        expect(run.stdout).not.toContain("withdrew");
-        const again = await startEmbeddedS3({ dataDir: join(localDir, "s3") });
-        const reader = createS3Client(again.connection);
-        try {
-          const still = new S3DocumentStore({ client: reader, bucket: again.bucket, maxPresignExpirySeconds: 3_600 });
-          for (const document of documents) expect(await still.head(document.key)).toBeDefined();
-          expect((await still.getManifest("unsc-dprk-2015", "3f9a1c2b7d4e"))?.documents).toHaveLength(3);
-        } finally {
-          reader.destroy();
-          await again.stop();
-        }
+        expect(second.code).toBe(2);
+        expect(second.stderr).toContain('nothing of letter "unsc-dprk-2015" is stored there (withdrawn already, or never generated)');
       } finally {
         client.destroy();
-        await s3.stop().catch(() => undefined);
+        await s3.stop();
       }
     });
   });

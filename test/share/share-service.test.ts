@@ -86,6 +86,8 @@ describe("the share service, over the embedded S3", () => {
       expect((await month.service.create(request({ lifetimeSeconds: 30 * DAY_SECONDS }))).expiresAt).toEqual(new Date(START.getTime() + 30 * DAY_SECONDS * 1000));
       expect((await month.service.create(request({ lifetimeSeconds: 3 * DAY_SECONDS }))).expiresAt).toEqual(new Date(START.getTime() + 3 * DAY_SECONDS * 1000));
       const day = shareServiceOn(harness, { maxLifetimeSeconds: DAY_SECONDS });
+      // One day, not "1 days" (counts are said by CLDR's plural rules).
+      await expect(day.service.create(request({ lifetimeSeconds: 2 * DAY_SECONDS }))).rejects.toThrow("(1 day), got 172800");
       expect(day.service.lifetime).toEqual({ defaultSeconds: DAY_SECONDS, maxSeconds: DAY_SECONDS });
       expect((await day.service.create(request())).expiresAt).toEqual(new Date(START.getTime() + DAY_SECONDS * 1000));
     });

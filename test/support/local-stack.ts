@@ -31,8 +31,11 @@ export interface LocalStack {
   keyDir: string;
   /** Starts the local HTTP server over this stack, on a random port; share links made through it point at it. */
   listen(): Promise<RunningServer>;
-  /** Makes the functions anew over the same bucket, as a Lambda cold start does (the key ring read again); servers started after use them. */
-  coldStart(): Promise<void>;
+  /**
+   * Makes the functions anew over the same bucket, as a Lambda cold start does (the key ring read again); servers started after use them.
+   * `newKeyRing`: as `serve --new-share-key` (a new ring even when links the lost one sealed are live).
+   */
+  coldStart(options?: { newKeyRing?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +63,8 @@ export interface LocalStackOptions {
   keyDir?: string;
   /** The languages served; "all" (every language the data has), as a deployment without ALLOWED_LOCALES, by default. */
   allowedLocales?: AllowedLocales;
+  /** Where share links' problems are said besides the log (serve's console). */
+  onShareProblem?: (text: string) => void;
 }
 
 export interface RunningServer {
@@ -79,7 +84,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const servers: RunningServer[] = [];
   const keyDir = options.keyDir ?? (await mkdtemp(join(tmpdir(), "letterpress-share-keys-")));
   /** The functions as a cold start makes them: the key ring is read once, here; links point at the next server to listen. */
-  const wire = async () => {
+  const wire = async (newKeyRing = false) => {
     let listening!: (baseUrl: string) => void;
     const linkBaseUrl = new Promise<string>((resolve) => (listening = resolve));
     const runtime = await wireLocalRuntime(
@@ -93,7 +98,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(options.renderTimeoutSeconds === undefined ? {} : { renderTimeoutSeconds: options.renderTimeoutSeconds }),
         ...(options.functionClock ? { clock: options.functionClock } : {}),
         ...(options.allowedLocales === undefined ? {} : { allowedLocales: options.allowedLocales }),
-        shares: { client: harness.client, bucket: harness.s3.bucket, keyDir, linkBaseUrl, templatesDir },
+        shares: {
+          client: harness.client,
+          bucket: harness.s3.bucket,
+          keyDir,
+          linkBaseUrl,
+          templatesDir,
+          ...(newKeyRing ? { newKeyRing } : {}),
+          ...(options.onShareProblem ? { onProblem: options.onShareProblem } : {}),
+        },
       },
       `embedded S3 at ${harness.s3.endpoint}`,
       async () => {},
@@ -113,8 +126,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       current.listening(`${running.baseUrl}/`);
       return running;
     },
-    coldStart: async () => {
-      current = await wire();
+    coldStart: async (cold = {}) => {
+      current = await wire(cold.newKeyRing);
       stack.runtime = current.runtime;
       stack.service = current.runtime.service;
     },

@@ -118,6 +118,13 @@ describe("a broken template folder in a local run", () => {
     expect(said.find((warning) => warning.startsWith('template "badstyle"'))).toMatch(/badstyle\/print\.css/);
   });
 
+  it("is said to a run of the templates it names only (a run for other templates' letters is not told of it again)", async () => {
+    const only = await templateLoadAndStylesheetWarnings(dir, "A4", new Set(["un-security-council", "shouting"]));
+    expect(only.filter((warning) => warning.includes("is set aside")).map((warning) => warning.split(" (")[0])).toEqual(['template "shouting"']);
+    const others = await templateLoadAndStylesheetWarnings(dir, "A4", new Set(["un-security-council"]));
+    expect(others.filter((warning) => warning.includes("is set aside"))).toEqual([]);
+  });
+
   it("set aside by name (serve's reload: the folders set aside at start), the others' problems still refuse the renderer", async () => {
     const onlyShouting = createRenderer({ templatesDir: dir, paper: "A4", brokenTemplates: new Set(["shouting"]) });
     await expect(onlyShouting).rejects.toThrow(/badstyle\/print\.css/);

@@ -106,6 +106,8 @@ export interface TranslationReferences {
   translationOfRecipients: ReadonlyMap<string, string>;
   /** The fingerprint of each source paragraph the translation records, by id, as written (strings only); empty in files older than it. */
   translationOfParagraphs: ReadonlyMap<string, string>;
+  /** The fingerprint of each other source part the translation records, by path (`title`, `signatories.hrnk`), as written; empty in files older than it. */
+  translationOfParts: ReadonlyMap<string, string>;
   sources?: IdList;
   signatories?: IdList;
   recipients?: IdList;
@@ -123,6 +125,7 @@ export function translationReferences(json: unknown): TranslationReferences {
     translationOfSha256: stringAt(ownProperty(json, "translationOf"), "sourceSha256"),
     translationOfRecipients: recordedFingerprints(ownProperty(ownProperty(json, "translationOf"), "recipients")),
     translationOfParagraphs: recordedFingerprints(ownProperty(ownProperty(json, "translationOf"), "paragraphs")),
+    translationOfParts: recordedFingerprints(ownProperty(ownProperty(json, "translationOf"), "parts")),
     sources: keysOf(ownProperty(json, "sources")),
     signatories: keysOf(ownProperty(json, "signatories")),
     recipients: keysOf(ownProperty(json, "recipients")),

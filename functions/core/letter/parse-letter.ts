@@ -27,7 +27,7 @@ import {
 } from "./schema";
 import { closestNames } from "../text/closest-names";
 import { SLUG_PATTERN } from "./slug";
-import { paragraphChanges, paragraphFingerprints, recipientFingerprints, sourceFingerprint } from "./source-fingerprint";
+import { paragraphChanges, paragraphFingerprints, partFingerprints, recipientFingerprints, sourceFingerprint } from "./source-fingerprint";
 import { misnamedFileOf, translationFileNameProblem } from "./translation-file-name";
 
 export const LETTER_FACTS_FILE = "letter.json";
@@ -331,14 +331,16 @@ function sourceChecks(
   fingerprint: string | undefined,
   recipients: ReadonlyMap<string, string>,
   paragraphs: ReadonlyMap<string, string>,
+  parts: ReadonlyMap<string, string>,
 ): DataIssue[] {
   const issues: DataIssue[] = [];
   if (!refs.hasTranslationOf) {
     // Every part's fingerprint is printed here (the recipients': of each one whose words the file holds), so a new translation can record them without guessing first.
     const recipientParts = (refs.recipients?.ids ?? []).flatMap((id) => (recipients.has(id) ? [`"${id}": "${recipients.get(id)}"`] : [])).join(", ");
     const paragraphParts = [...paragraphs].map(([id, print]) => `"${id}": "${print}"`).join(", ");
+    const otherParts = [...parts].map(([path, print]) => `"${path}": "${print}"`).join(", ");
     const expected = fingerprint
-      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"${paragraphParts ? `, "paragraphs": {${paragraphParts}}` : ""}${recipientParts ? `, "recipients": {${recipientParts}}` : ""}} (the fingerprints of the current ${sourceLocale}.json: its own text${paragraphParts ? ", each paragraph" : ""}${recipientParts ? `, and each recipient's words this file holds` : ""})`
+      ? `{"locale": "${sourceLocale}", "sourceSha256": "${fingerprint}"${otherParts ? `, "parts": {${otherParts}}` : ""}${paragraphParts ? `, "paragraphs": {${paragraphParts}}` : ""}${recipientParts ? `, "recipients": {${recipientParts}}` : ""}} (the fingerprints of the current ${sourceLocale}.json: its own text${otherParts ? ", each of its other parts" : ""}${paragraphParts ? ", each paragraph" : ""}${recipientParts ? `, and each recipient's words this file holds` : ""})`
       : `{"locale": "${sourceLocale}", "sourceSha256": "<fingerprint>"} (printed here once ${sourceLocale}.json is valid)`;
     issues.push({ file, path: "translationOf", message: `missing; expected ${expected}` });
   } else if (refs.translationOfLocale !== undefined && isLocaleId(refs.translationOfLocale) && refs.translationOfLocale !== sourceLocale) {
@@ -676,6 +678,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   const fingerprint = source?.value && source.issues.length === 0 ? sourceFingerprint(source.value) : undefined;
   const sourceRecipients = fingerprint && source?.value ? recipientFingerprints(source.value) : new Map<string, string>();
   const sourceParagraphs = fingerprint && source?.value ? paragraphFingerprints(source.value) : new Map<string, string>();
+  const sourceParts = fingerprint && source?.value ? partFingerprints(source.value) : new Map<string, string>();
 
   // Checks against the deployment, after the fingerprint: a missing catalog or glyph is no fault of the source's text.
   const deploymentIssues = new Map<LocaleId, DataIssue[]>();
@@ -710,33 +713,37 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     if (locale === sourceLocale) continue;
     const issues = [...translation.issues];
     if (translation.refs && source?.refs && sourceLocale)
-      issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint, sourceRecipients, sourceParagraphs));
+      issues.push(...sourceChecks(translation.file, translation.refs, source.refs, sourceLocale, fingerprint, sourceRecipients, sourceParagraphs, sourceParts));
     if (fingerprint) {
       // A malformed fingerprint is answered with the right one.
       for (const issue of issues) {
         const recipient = /^translationOf\.recipients\.(.+)$/.exec(issue.path)?.[1];
         const paragraph = /^translationOf\.paragraphs\.(.+)$/.exec(issue.path)?.[1];
-        const current = recipient !== undefined ? sourceRecipients.get(recipient) : paragraph !== undefined ? sourceParagraphs.get(paragraph) : fingerprint;
+        const part = /^translationOf\.parts\.(.+)$/.exec(issue.path)?.[1];
+        const current =
+          recipient !== undefined
+            ? sourceRecipients.get(recipient)
+            : paragraph !== undefined
+              ? sourceParagraphs.get(paragraph)
+              : part !== undefined
+                ? sourceParts.get(part)
+                : fingerprint;
         if (issue.path.startsWith("translationOf") && current !== undefined && !issue.message.includes(current))
           issue.message +=
             recipient !== undefined
               ? `; the current fingerprint of ${sourceLocale}.json's recipients.${recipient} is ${current}`
               : paragraph !== undefined
                 ? `; the current fingerprint of ${sourceLocale}.json's paragraph "${paragraph}" is ${current}`
-                : `; the current ${sourceLocale}.json's fingerprint is ${current}`;
+                : part !== undefined
+                  ? `; the current fingerprint of ${sourceLocale}.json's ${part} is ${current}`
+                  : `; the current ${sourceLocale}.json's fingerprint is ${current}`;
       }
     }
     issues.push(...(deploymentIssues.get(locale) ?? []));
     // Out of date is said with the file's other problems and the letter's, not first once they are all fixed.
     const recorded = translation.refs?.translationOfSha256;
     if (sourceSettled && fingerprint && sourceLocale && recorded !== undefined && SHA256_PATTERN.test(recorded) && recorded !== fingerprint) {
-      const stale = new StaleTranslationError(
-        translation.file,
-        recorded,
-        fingerprint,
-        undefined,
-        whereTheSourceChanged(translation.refs?.translationOfParagraphs, sourceParagraphs),
-      );
+      const stale = new StaleTranslationError(translation.file, recorded, fingerprint, undefined, whereTheSourceChanged(translation.refs, sourceParagraphs, sourceParts));
       staleTranslations.set(locale, stale);
       // Every stale part in one run: the language is refused here, so the recipient checks (which read usable
       // translations only) would name its stale recipients' words only once the text is brought up to date.
@@ -978,20 +985,55 @@ function staleRecipientIssues(file: string, refs: TranslationReferences | undefi
 }
 
 /**
- * Where the source changed since a stale translation was made, from the paragraph fingerprints it
- * recorded (translationOf.paragraphs): the paragraphs changed, added and removed, and the fingerprints
- * to record for them; or that no paragraph changed. Undefined for a file that records none (older files).
+ * Where the source changed since a translation recorded its fingerprints, every part named: the paragraphs
+ * (translationOf.paragraphs) and the other parts (translationOf.parts: the title, each signatory, ...)
+ * changed, added and removed, with what to record; a kind of part the file records no fingerprints
+ * for is named as one that may have changed. Undefined when the file records neither.
  */
-function whereTheSourceChanged(recorded: ReadonlyMap<string, string> | undefined, current: ReadonlyMap<string, string>): { change: string; alsoRecord: string } | undefined {
-  if (!recorded || recorded.size === 0 || current.size === 0) return undefined;
-  const { changed, added, removed } = paragraphChanges(recorded, current);
-  const named = (ids: readonly string[], what: string) =>
-    ids.length === 0 ? [] : [`${ids.length === 1 ? "paragraph" : "paragraphs"} ${ids.map((id) => `"${id}"`).join(", ")} ${what}`];
-  const parts = [...named(changed, "changed"), ...named(added, "added"), ...named(removed, "removed")];
-  if (parts.length === 0) return { change: "no paragraph changed: the title, summary, sender, sources, signatories or the letter's words did", alsoRecord: "" };
-  const record = [...changed, ...added].map((id) => `"${id}": "${current.get(id)}"`);
-  const removal = removed.length > 0 ? `${record.length > 0 ? " " : ""}(and remove ${removed.map((id) => `"${id}"`).join(", ")})` : "";
-  return { change: parts.join("; "), alsoRecord: `, and in translationOf.paragraphs: ${record.join(", ")}${removal}` };
+function whereTheSourceChanged(
+  refs: TranslationReferences | undefined,
+  currentParagraphs: ReadonlyMap<string, string>,
+  currentParts: ReadonlyMap<string, string>,
+): { change: string; alsoRecord: string } | undefined {
+  const recordedParagraphs = refs?.translationOfParagraphs ?? new Map<string, string>();
+  const recordedParts = refs?.translationOfParts ?? new Map<string, string>();
+  if (recordedParagraphs.size === 0 && recordedParts.size === 0) return undefined;
+  const changes: string[] = [];
+  const records: string[] = [];
+  // Kinds of part no fingerprint tells about: the fields of the source's own text (`title`, `signatories`), and its paragraphs.
+  const unrecorded: string[] = [];
+  const say = (ids: readonly string[], what: string, one: string, many: string, show: (id: string) => string) =>
+    ids.length === 0 ? [] : [`${ids.length === 1 ? one : many}${ids.map(show).join(", ")} ${what}`];
+  const describe = (recorded: ReadonlyMap<string, string>, current: ReadonlyMap<string, string>, field: string, one: string, many: string, show: (id: string) => string) => {
+    const { changed, added, removed } = paragraphChanges(recorded, current);
+    changes.push(...say(changed, "changed", one, many, show), ...say(added, "added", one, many, show), ...say(removed, "removed", one, many, show));
+    const record = [...changed, ...added].map((id) => `"${id}": "${current.get(id)}"`);
+    if (record.length + removed.length === 0) return;
+    const removal = removed.length > 0 ? `${record.length > 0 ? " " : ""}(and remove ${removed.map((id) => `"${id}"`).join(", ")})` : "";
+    records.push(`in translationOf.${field}: ${record.join(", ")}${removal}`);
+  };
+  if (recordedParagraphs.size > 0 && currentParagraphs.size > 0) {
+    describe(recordedParagraphs, currentParagraphs, "paragraphs", "paragraph ", "paragraphs ", (id) => `"${id}"`);
+    // The fingerprints are each paragraph's own; their order is the record's.
+    const kept = (order: Iterable<string>, other: ReadonlyMap<string, string>) => [...order].filter((id) => other.has(id)).join(",");
+    if (kept(recordedParagraphs.keys(), currentParagraphs) !== kept(currentParagraphs.keys(), recordedParagraphs)) changes.push("the paragraphs' order changed");
+  } else unrecorded.push("paragraphs");
+  if (recordedParts.size > 0) describe(recordedParts, currentParts, "parts", "", "", (path) => path);
+  else unrecorded.push(...new Set([...currentParts.keys()].map((path) => path.split(".")[0] as string)));
+  const alsoRecord = records.length === 0 ? "" : `, and ${records.join("; and ")}`;
+  if (unrecorded.length === 0) return { change: changes.length > 0 ? changes.join("; ") : "no recorded part changed", alsoRecord };
+  // Parts without fingerprints: said as the kinds that may have changed, with the fingerprints that tell them apart next time.
+  const kinds = new Intl.ListFormat("en", { type: "disjunction" }).format(unrecorded);
+  const partsToRecord =
+    recordedParts.size === 0 && currentParts.size > 0
+      ? `; and, to be told which part changes next time, "parts": {${[...currentParts].map(([path, print]) => `"${path}": "${print}"`).join(", ")}} in translationOf`
+      : "";
+  if (changes.length === 0)
+    return {
+      change: `no ${recordedParts.size > 0 ? "recorded part" : "paragraph"} changed: ${kinds} did (this file records no fingerprints of them)`,
+      alsoRecord: `${alsoRecord}${partsToRecord}`,
+    };
+  return { change: `${changes.join("; ")}; ${kinds} may also have changed (this file records no fingerprints of them)`, alsoRecord: `${alsoRecord}${partsToRecord}` };
 }
 
 /**

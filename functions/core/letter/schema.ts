@@ -228,6 +228,19 @@ export const translationSchema = fields({
         .string({ error: "expected 16 lowercase hex digits (a paragraph's fingerprint)" })
         .regex(/^[0-9a-f]{16}$/, { error: "expected 16 lowercase hex digits (a paragraph's fingerprint)" }),
     ).optional(),
+    /**
+     * Each source part but its paragraphs and recipients, by path (`title`, `signatories.hrnk`): optional,
+     * it names the parts a stale translation must update beside its paragraphs (partFingerprints).
+     */
+    parts: z
+      .record(
+        z.string().regex(/^[A-Za-z]+(\.[a-z0-9]+(-[a-z0-9]+)*)?$/, { error: 'expected a part\'s path, a field or field.id ("title", "signatories.hrnk")' }),
+        z
+          .string({ error: "expected 16 lowercase hex digits (a part's fingerprint)" })
+          .regex(/^[0-9a-f]{16}$/, { error: "expected 16 lowercase hex digits (a part's fingerprint)" }),
+        { error: (issue) => (issue.code === "invalid_type" ? `expected an object of part fingerprints by path, received ${describeInput(issue.input)}` : undefined) },
+      )
+      .optional(),
     recipients: recordOf(
       "recipient fingerprints",
       z

@@ -66,7 +66,26 @@ export function paragraphFingerprints(translationFile: Record<string, unknown>):
   );
 }
 
-/** The ids of paragraphs changed, added and removed since a translation recorded `recorded` (translationOf.paragraphs). */
+/**
+ * The fingerprint of each part of the letter's own text that is not a paragraph, by its path in the
+ * file, in RECIPIENT_FINGERPRINT_DIGITS hex digits: a field (`title`, `summary`, `salutation`, ...),
+ * or one entry of a field holding entries by id (`signatories.hrnk`, `sources.coi`). What
+ * `translationOf.parts` records, so that a stale translation is told exactly which of them changed,
+ * beside its paragraphs. Together with paragraphFingerprints it covers all that sourceFingerprint does.
+ */
+export function partFingerprints(translationFile: Record<string, unknown>): Map<string, string> {
+  const parts = new Map<string, string>();
+  const fingerprint = (value: unknown) => sha256Hex(value).slice(0, RECIPIENT_FINGERPRINT_DIGITS);
+  for (const [field, value] of Object.entries(translationFile)) {
+    if (OUTSIDE_LETTER_TEXT.has(field) || field === "paragraphs") continue;
+    if (value !== null && typeof value === "object" && !Array.isArray(value))
+      for (const [id, entry] of Object.entries(value as Record<string, unknown>)) parts.set(`${field}.${id}`, fingerprint(entry));
+    else parts.set(field, fingerprint(value));
+  }
+  return parts;
+}
+
+/** The ids (or paths) of the parts changed, added and removed since a translation recorded `recorded` (translationOf.paragraphs or .parts). */
 export function paragraphChanges(recorded: ReadonlyMap<string, string>, current: ReadonlyMap<string, string>): { changed: string[]; added: string[]; removed: string[] } {
   return {
     changed: [...current].filter(([id, fingerprint]) => recorded.has(id) && recorded.get(id) !== fingerprint).map(([id]) => id),
@@ -84,7 +103,7 @@ export function translationOfSource(
   sourceFile: Record<string, unknown>,
   sourceLocale: string,
   recipientIds: readonly string[],
-): { locale: string; sourceSha256: string; paragraphs?: Record<string, string>; recipients?: Record<string, string> } {
+): { locale: string; sourceSha256: string; parts: Record<string, string>; paragraphs?: Record<string, string>; recipients?: Record<string, string> } {
   const all = recipientFingerprints(sourceFile);
   const recipients = recipientIds.flatMap((id) => (all.has(id) ? [[id, all.get(id) as string] as const] : []));
   const paragraphs = paragraphFingerprints(sourceFile);
@@ -92,6 +111,7 @@ export function translationOfSource(
   return {
     locale: sourceLocale,
     sourceSha256: sourceFingerprint(sourceFile),
+    parts: Object.fromEntries(partFingerprints(sourceFile)),
     ...(paragraphs.size > 0 ? { paragraphs: Object.fromEntries(paragraphs) } : {}),
     ...(recipients.length > 0 ? { recipients: Object.fromEntries(recipients) } : {}),
   };

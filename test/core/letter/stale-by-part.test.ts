@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DataIssue, InvalidLetterDataError, StaleTranslationError } from "../../../functions/core/errors";
 import { type LetterFile, parseLetter } from "../../../functions/core/letter/parse-letter";
-import { paragraphFingerprints, recipientFingerprints, sourceFingerprint, translationOfSource } from "../../../functions/core/letter/source-fingerprint";
+import { paragraphFingerprints, partFingerprints, recipientFingerprints, sourceFingerprint, translationOfSource } from "../../../functions/core/letter/source-fingerprint";
+import { DATA_DIR, SEED_LETTER } from "../../support/letters";
 
 /**
  * A translation is stale only for the part of the source it was translated from that changed (the
@@ -19,11 +20,27 @@ function sample(): Letter {
   return Object.fromEntries(readdirSync(SAMPLE).map((name) => [name, JSON.parse(readFileSync(join(SAMPLE, name), "utf8")) as Json]));
 }
 
+/** The sample with fr.json recording its source's other parts too (translationOf.parts), as translationOfSource writes them. */
+function recordingParts(): Letter {
+  const letter = sample();
+  letter["fr.json"]!.translationOf.parts = Object.fromEntries(partFingerprints(letter["en.json"]!));
+  return letter;
+}
+
 function filesOf(letter: Letter): LetterFile[] {
   return Object.entries(letter).map(([name, value]) => ({ name, bytes: new TextEncoder().encode(JSON.stringify(value)) }));
 }
 
 const parse = (letter: Letter) => parseLetter("sample", filesOf(letter));
+/** What fr.json's staleness says, alone (StaleTranslationError) or among its other problems (a paragraph's id no longer the source's). */
+function staleReason(letter: Letter): string {
+  const refused = parse(letter).localeErrors.get("fr" as never);
+  if (refused instanceof StaleTranslationError) return refused.reason;
+  const issue = (refused as InvalidLetterDataError).issues.find((each) => each.path === "translationOf.sourceSha256");
+  expect(issue).toBeDefined();
+  return issue!.message;
+}
+
 const issuesOf = (error: unknown) => ((error as { issues?: DataIssue[] }).issues ?? []).map((issue) => `${issue.file}: ${issue.path}: ${issue.message}`);
 
 /** A second French-reading recipient, in letter.json and the source; `inFrench` adds its French words too. */
@@ -53,8 +70,9 @@ describe("the source's fingerprints, part by part", () => {
     // A translation records the fingerprints of the recipients whose words it holds (translationOfSource is given their ids).
     const paragraphs = Object.fromEntries(paragraphFingerprints(en));
     expect(Object.keys(paragraphs)).toEqual(en.paragraphs.map((paragraph: Json) => paragraph.id));
-    expect(translationOfSource(en, "en", ["fr"])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en), paragraphs, recipients: { fr: before.get("fr") } });
-    expect(translationOfSource(en, "en", [])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en), paragraphs });
+    const parts = Object.fromEntries(partFingerprints(en));
+    expect(translationOfSource(en, "en", ["fr"])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en), parts, paragraphs, recipients: { fr: before.get("fr") } });
+    expect(translationOfSource(en, "en", [])).toEqual({ locale: "en", sourceSha256: sourceFingerprint(en), parts, paragraphs });
   });
 });
 
@@ -211,18 +229,10 @@ describe("parseLetter: a translation is stale only for what changed in its sourc
  * Said from translationOf.paragraphs, which the sample's fr.json records; a file without it is stale as before.
  */
 describe("parseLetter: a stale translation names the source paragraphs that changed", () => {
-  /** What the translation's staleness says, alone (StaleTranslationError) or among its other problems (a paragraph's id no longer the source's). */
-  const staleReason = (letter: Letter): string => {
-    const refused = parse(letter).localeErrors.get("fr" as never);
-    if (refused instanceof StaleTranslationError) return refused.reason;
-    const issue = (refused as InvalidLetterDataError).issues.find((each) => each.path === "translationOf.sourceSha256");
-    expect(issue).toBeDefined();
-    return issue!.message;
-  };
   const currentOf = (letter: Letter, id: string) => paragraphFingerprints(letter["en.json"]!).get(id);
 
   it("one word of one paragraph: that paragraph, with its fingerprint to record", () => {
-    const letter = sample();
+    const letter = recordingParts();
     letter["en.json"]!.paragraphs[1].content[0].text = "We ask you to act now.";
     const reason = staleReason(letter);
     expect(reason).toContain('but the source text has changed since (paragraph "request" changed); update the translation');
@@ -231,7 +241,7 @@ describe("parseLetter: a stale translation names the source paragraphs that chan
   });
 
   it("a paragraph added and one removed are named as such", () => {
-    const letter = sample();
+    const letter = recordingParts();
     const paragraphs = letter["en.json"]!.paragraphs;
     paragraphs[0] = { id: "welcome", content: [{ text: "Welcome." }] };
     const reason = staleReason(letter);
@@ -242,7 +252,7 @@ describe("parseLetter: a stale translation names the source paragraphs that chan
   it("a change outside the paragraphs says no paragraph changed", () => {
     const letter = sample();
     letter["en.json"]!.summary = "A shorter letter.";
-    expect(staleReason(letter)).toContain("(no paragraph changed: the title, summary, sender, sources, signatories or the letter's words did)");
+    expect(staleReason(letter)).toContain("(no paragraph changed: title, summary, sender, sources, or signatories did (this file records no fingerprints of them))");
   });
 
   it("a translation recording no paragraph fingerprints (older files) is still read, and stale as before", () => {
@@ -285,6 +295,89 @@ describe("parseLetter: every stale part of every translation in one run", () => 
     for (const id of ["fr", "gb"]) {
       const named = refusal?.message.includes(`fr.json: translationOf.recipients.${id}:`);
       expect(named).toBe(recipients.includes(id));
+    }
+  });
+});
+
+/**
+ * Every stale part named in one run (fresh user: a translation stale in its title, a signatory's name and
+ * two paragraphs was told of the paragraphs only; with no paragraph changed, of kinds of part that may
+ * have). Said from translationOf.parts beside translationOf.paragraphs; a file without parts is told
+ * which kinds of part may also have changed, and the fingerprints to record.
+ */
+describe("parseLetter: a stale translation names every part of the source that changed", () => {
+  const reworded = (letter: Letter): Letter => {
+    const en = letter["en.json"]!;
+    en.title = "A new title";
+    en.signatories["second-ngo"].name = "Second NGO International";
+    en.paragraphs[0].content[0].text = "Hello again.";
+    en.paragraphs[1].content[0].text = "We ask you to act now.";
+    return letter;
+  };
+
+  it("reads a translation recording its parts (still valid while the source is unchanged)", () => {
+    expect(parse(recordingParts()).localeErrors.size).toBe(0);
+  });
+
+  it("the title, a signatory's name and two paragraphs: each named, with each fingerprint to record", () => {
+    const letter = reworded(recordingParts());
+    const reason = staleReason(letter);
+    const parts = partFingerprints(letter["en.json"]!);
+    const paragraphs = paragraphFingerprints(letter["en.json"]!);
+    expect(reason).toContain('(paragraphs "opening", "request" changed; title, signatories.second-ngo changed)');
+    expect(reason).toContain(`in translationOf.paragraphs: "opening": "${paragraphs.get("opening")}", "request": "${paragraphs.get("request")}"`);
+    expect(reason).toContain(`in translationOf.parts: "title": "${parts.get("title")}", "signatories.second-ngo": "${parts.get("signatories.second-ngo")}"`);
+    expect(reason).not.toContain("may also have changed");
+  });
+
+  it.each([
+    ["summary", (en: Json) => (en.summary = "A shorter letter."), "summary changed"],
+    ["a source added", (en: Json) => (en.sources.other = "Another report"), "sources.other added"],
+    ["a signatory's abbreviation", (en: Json) => (en.signatories["second-ngo"].abbreviation = "SN"), "signatories.second-ngo changed"],
+    ["a letter's word added", (en: Json) => (en.salutation = "Dear members,"), "salutation added"],
+    ["the paragraphs' order", (en: Json) => en.paragraphs.reverse(), "the paragraphs' order changed"],
+  ])("with no paragraph changed, names the part exactly: %s", (_what, change, said) => {
+    const letter = recordingParts();
+    change(letter["en.json"]!);
+    const reason = staleReason(letter);
+    expect(reason).toContain(`(${said})`);
+  });
+
+  it("a file recording paragraphs only names them, says which kinds of part may also have changed, and the parts to record", () => {
+    const letter = reworded(sample());
+    const reason = staleReason(letter);
+    expect(reason).toContain(
+      '(paragraphs "opening", "request" changed; title, summary, sender, sources, or signatories may also have changed (this file records no fingerprints of them))',
+    );
+    expect(reason).toContain(`"parts": {"title": "${partFingerprints(letter["en.json"]!).get("title")}", `);
+  });
+
+  it("a malformed part fingerprint is answered with the current one", () => {
+    const letter = recordingParts();
+    letter["fr.json"]!.translationOf.parts.title = "abc";
+    expect(issuesOf(parse(letter).localeErrors.get("fr" as never))).toEqual([
+      `sample/fr.json: translationOf.parts.title: expected 16 lowercase hex digits (a part's fingerprint); the current fingerprint of en.json's title is ${partFingerprints(letter["en.json"]!).get("title")}`,
+    ]);
+  });
+});
+
+/** The shipped letter's translations record their parts: the fresh user's case, on the data as shipped. */
+describe("parseLetter on the shipped letter: its title, a signatory's name and two paragraphs changed", () => {
+  it("names each in every translation, in one run", () => {
+    const folder = join(DATA_DIR, SEED_LETTER);
+    const files = Object.fromEntries(readdirSync(folder).map((name) => [name, JSON.parse(readFileSync(join(folder, name), "utf8")) as Json]));
+    const en = files["en.json"]!;
+    en.title = `${en.title} (revised)`;
+    en.signatories.hrnk.name = "Committee for Human Rights in North Korea (HRNK)";
+    en.paragraphs[0].content[0].text = `${en.paragraphs[0].content[0].text} Indeed.`;
+    en.paragraphs[3].content[0].text = `${en.paragraphs[3].content[0].text} Again.`;
+    const parsed = parseLetter(SEED_LETTER, filesOf(files));
+    const translations = Object.keys(files).filter((name) => name !== "letter.json" && name !== "en.json");
+    expect(translations.length).toBeGreaterThan(10);
+    for (const name of translations) {
+      const refused = parsed.localeErrors.get(name.replace(".json", "") as never);
+      expect(refused).toBeInstanceOf(StaleTranslationError);
+      expect((refused as StaleTranslationError).reason).toContain('(paragraphs "coi-findings", "formal-session" changed; title, signatories.hrnk changed)');
     }
   });
 });
