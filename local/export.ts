@@ -346,6 +346,18 @@ async function ownLayoutFiles(outDir: string, letterId: string): Promise<string[
     .filter(isOwnLayout);
 }
 
+/**
+ * The files an export holds of a letter, or of one language or recipient of it (`withdraw`'s scope), as
+ * paths under the output folder (`<letter>/<locale>/[<recipient>/]<file>`): only files named as we name them.
+ */
+export async function exportedFilesOf(outDir: string, scope: { letterId: string; locale?: string; recipientId?: string }): Promise<string[]> {
+  return (await ownLayoutFiles(outDir, scope.letterId)).filter((path) => {
+    const parts = path.split("/");
+    const recipientId = parts.length === 4 ? parts[2] : undefined;
+    return (scope.locale === undefined || parts[1] === scope.locale) && (scope.recipientId === undefined || recipientId === scope.recipientId);
+  });
+}
+
 async function holdsBytes(file: string, sha256: string): Promise<boolean> {
   try {
     return sha256Hex(await readFile(file)) === sha256;

@@ -17,6 +17,7 @@ import { S3DocumentStore } from "../functions/storage/s3-document-store";
 import { S3LetterSource } from "../functions/storage/s3-letter-source";
 import { EMBEDDED_S3_DIR } from "./runtime";
 import { relativeToHere } from "./shown-path";
+import { exportedFilesOf } from "./export";
 import { startEmbeddedS3 } from "./s3/embedded-s3";
 
 /**
@@ -268,6 +269,7 @@ interface WithdrawFlags {
   locale?: AskedLocale;
   recipient?: string;
   data: string;
+  out: string;
   bucket?: string;
   endpoint?: string;
   region?: string;
@@ -282,7 +284,8 @@ export function withdrawCommand(): Command {
     .requiredOption("--letter <id>", "the letter to withdraw (all of it, unless --locale or --recipient narrows it)", slugFlag("--letter"))
     .option("--locale <tag>", "only the documents in this language", localeFlag)
     .option("--recipient <id>", "only this recipient's copies", slugFlag("--recipient"))
-    .option("--data <dir>", "folder of letters, to say whether the data could still make what is withdrawn", "data");
+    .option("--data <dir>", "folder of letters, to say whether the data could still make what is withdrawn", "data")
+    .option("--out <dir>", "folder `generate` exported to, to name the files of what is withdrawn still there", "out");
   return withBucketFlags(command, "withdraw from this S3 bucket (your own credentials) instead of the embedded server").action(async (flags: WithdrawFlags) => {
     checkBucketFlags(flags);
     const scope: WithdrawalScope = {
@@ -320,6 +323,15 @@ export function withdrawCommand(): Command {
       for (const key of outcome.documents) console.log(`    ${key}`);
       const still = await stillInData(letters, scope, embedded ? `${flags.data.replace(/\/$/, "")}/` : `s3://${bucket}/${DEFAULTS.dataPrefix}`);
       if (still) console.error(`warning: ${still}`);
+      // The files generate exported are the person's own copies, not handed out by a link: named, not deleted.
+      const exported = await exportedFilesOf(resolve(flags.out), scope);
+      if (exported.length > 0) {
+        const shown = relativeToHere(resolve(flags.out));
+        console.error(
+          `warning: ${shown}/ still holds ${countOf(exported.length, "file")} of ${describeScope(scope)} that generate exported (withdraw deletes only what is stored and shared); delete ${exported.length === 1 ? "it" : "them"} if ${exported.length === 1 ? "it is" : "they are"} to go too:`,
+        );
+        for (const path of exported) console.error(`    ${shown}/${path}`);
+      }
     } finally {
       client.destroy();
       await embedded?.stop();

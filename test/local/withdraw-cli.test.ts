@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { documentFileName } from "../../functions/core/documents";
 import { createS3Client } from "../../functions/storage/s3-client";
 import { S3DocumentStore } from "../../functions/storage/s3-document-store";
 import { startEmbeddedS3 } from "../../local/s3/embedded-s3";
@@ -85,6 +86,29 @@ describe("npm run withdraw", () => {
       client.destroy();
       await s3.stop();
     }
+  });
+
+  it("names the files generate exported of what it withdraws (and only those), without deleting them", async () => {
+    await storeRevision([renderedDocument("en", "pdf", "to the United Kingdom", "gb"), renderedDocument("en", "pdf", "to the United States", "us")]);
+    const out = join(localDir, "exported");
+    // As generate names them: a copy for gb, one for us, and the letter to all recipients.
+    const written = (["gb", "us", null] as const).map((recipientId) => {
+      const file = documentFileName({ letterId: "unsc-dprk-2015", locale: "en", recipientId, format: "pdf" });
+      return recipientId ? `unsc-dprk-2015/en/${recipientId}/${file}` : `unsc-dprk-2015/en/${file}`;
+    });
+    for (const path of written) {
+      await mkdir(join(out, path, ".."), { recursive: true });
+      await writeFile(join(out, path), "%PDF-1.7 exported");
+    }
+
+    const run = await cli(["withdraw", "--letter", "unsc-dprk-2015", "--recipient", "gb", "--out", out], { LETTERPRESS_LOCAL_DIR: localDir });
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning: .*exported\/ still holds 1 file of gb's copies of letter "unsc-dprk-2015" that generate exported/);
+    expect(run.stderr).toContain(written[0]);
+    expect(run.stderr).not.toContain(written[1]);
+    expect(run.stderr).not.toContain(`exported/${written[2]}`);
+    for (const path of written) await expect(readFile(join(out, path), "utf8")).resolves.toBe("%PDF-1.7 exported");
   });
 
   it("refuses a letter id that is not one, before touching the store (exit status not 0, the flag named)", async () => {
