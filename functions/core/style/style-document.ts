@@ -37,20 +37,35 @@ export interface StyledDocument {
 /** A CSS pixel, in points. */
 const CSS_PX = 0.75;
 
+/** Blink's LayoutUnit: 1/64 of a CSS pixel, the grain its layout stores every length in. */
+const LAYOUT_UNITS_PER_PX = 64;
+
+/** A margin in points as Blink stores it: truncated to LayoutUnits, in CSS pixels (the epsilon keeps 75px, a hair under in floating point, 75px). */
+function toLayoutUnits(points: number): number {
+  return Math.trunc((points / CSS_PX) * LAYOUT_UNITS_PER_PX + 1e-6) / LAYOUT_UNITS_PER_PX;
+}
+
 /**
  * Chromium lays a printed page out on whole CSS pixels: the page area is as wide and as tall as the
  * rest of the page rounded up to a pixel, and starts at the start margin (left, or right in a
  * right-to-left document; the top margin) rounded to a pixel (22 mm margins on A4 give a 628 px
- * measure, not 627.4, from 83 px, not 83.15; the end margin takes the difference). Measured in its
- * printed PDFs. The PDF takes the same page area, so lines fill the same width and pages the same
- * height in both editions (issue 12 item 8: 27 mm and 32 mm margins on US Letter leave 833.008 px,
- * which Chromium makes 834 px, and a line that ended its page ran over ours).
+ * measure, not 627.4, from 83 px, not 83.15; the end margin takes the difference). Before that, the
+ * page's side is rounded to Blink's LayoutUnit (1/64 px) and each margin truncated to one: B4
+ * landscape's 944.882 px side is 944.875, so margins of 75.9375 px leave 793 px, not 794, and a
+ * page that just fits ours overflowed Chromium's (issue: B4 landscape, one page against two).
+ * Measured in its printed PDFs by bisection (test/core/style/page-area-rounding.test.ts). The PDF takes
+ * the same page area, so lines fill the same width and pages the same height in both editions
+ * (issue 12 item 8: 27 mm and 32 mm margins on US Letter leave 833.008 px, which Chromium makes 834
+ * px, and a line that ended its page ran over ours).
  */
 function snapToCssPixels<Start extends string, End extends string>(margin: Record<Start | End, number>, pageSize: number, dir: Direction, start: Start, end: End): void {
+  const side = Math.round((pageSize / CSS_PX) * LAYOUT_UNITS_PER_PX) / LAYOUT_UNITS_PER_PX;
+  const startPx = toLayoutUnits(margin[start]);
+  const endPx = toLayoutUnits(margin[end]);
   // The epsilon keeps a length that is whole pixels (in floating point, a hair over) from growing a pixel.
-  const content = Math.ceil((pageSize - margin[start] - margin[end]) / CSS_PX - 1e-6) * CSS_PX;
+  const content = Math.ceil(side - startPx - endPx - 1e-6) * CSS_PX;
   const [from, to] = dir === "rtl" ? [end, start] : [start, end];
-  margin[from] = Math.round(margin[from] / CSS_PX) * CSS_PX;
+  margin[from] = Math.round(from === start ? startPx : endPx) * CSS_PX;
   margin[to] = pageSize - margin[from] - content;
 }
 
