@@ -30,6 +30,12 @@ export interface StyledDocument {
   dirOf(element: Element): Direction;
   /** The first page's style, or every other page's. */
   page(first: boolean): PageStyle;
+  /**
+   * The page laid out `factor` times larger, as Chromium lays out a document it prints shrunk to fit
+   * (layout.ts `shrinkFactor`): the page's size and margins times `factor`, then snapped to CSS pixels
+   * as a page's are (its @page style takes a zoom that cancels the shrink, so its margins keep their size on paper).
+   */
+  enlargedPage(first: boolean, factor: number): PageStyle;
   /** The style of an anonymous block box inside `parent` (a run of inline content beside blocks): inheritance alone. */
   anonymousStyle(parent: ComputedStyle): ComputedStyle;
 }
@@ -163,7 +169,7 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
   const rootCustom = elements.get(root)!.custom;
   const pages = new Map<boolean, PageStyle>();
 
-  const pageStyle = (first: boolean): PageStyle => {
+  const pageStyle = (first: boolean, factor = 1): PageStyle => {
     const rules = sheets.pages.filter((rule) => first || !rule.first);
     const ordered = cascadeOrder(
       rules.flatMap((rule) => rule.declarations.map((declaration) => ({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order }))),
@@ -191,13 +197,14 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
       }
     };
     const paper = orientationOf ? pageSize(sizeTokens(orientationOf.declaration), orientationOf.declaration.where, font) : PAGE_SIZES.a4!;
-    const [width, height] = sizeDeclaration ? pageSize(sizeTokens(sizeDeclaration.declaration), sizeDeclaration.declaration.where, font, paper) : PAGE_SIZES.a4!;
+    const [paperWidth, paperHeight] = sizeDeclaration ? pageSize(sizeTokens(sizeDeclaration.declaration), sizeDeclaration.declaration.where, font, paper) : PAGE_SIZES.a4!;
+    const [width, height] = [paperWidth * factor, paperHeight * factor];
     // Page margins in percent refer to the page's width (left, right) and height (top, bottom).
     const margin = {
-      top: resolveLength(style.marginTop, height),
-      right: resolveLength(style.marginRight, width),
-      bottom: resolveLength(style.marginBottom, height),
-      left: resolveLength(style.marginLeft, width),
+      top: resolveLength(style.marginTop, paperHeight) * factor,
+      right: resolveLength(style.marginRight, paperWidth) * factor,
+      bottom: resolveLength(style.marginBottom, paperHeight) * factor,
+      left: resolveLength(style.marginLeft, paperWidth) * factor,
     };
     checkPageArea(width, height, margin, {
       size: sizeDeclaration?.declaration.where,
@@ -239,6 +246,7 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
       }
       return page;
     },
+    enlargedPage: (first, factor) => pageStyle(first, factor),
     anonymousStyle(parent) {
       let style = anonymous.get(parent);
       if (!style) anonymous.set(parent, (style = computeStyle(new Map(), parent, rootFontSize, families)));
