@@ -17,10 +17,18 @@ import { type HyphenationPatterns, hyphenateFragment } from "./text/hyphenate";
 /** Lays out a filled letter as PDF bytes; the composition root binds it to the PDF typesetter and its fonts. */
 export type PdfRenderer = (filled: FilledLetter, paper: Paper, engine: TemplateEngine) => Promise<Buffer>;
 
+/** Refuses a filled letter whose PDF layout is refused (core/pdf/check-print-width.ts), without making the PDF. */
+export type PrintWidthCheck = (filled: FilledLetter, paper: Paper, engine: TemplateEngine) => void;
+
 export interface DocumentRenderer {
   /** Every template, each compiled once; a letter is made with the one its letter.json names. */
   templates: TemplateLibrary;
   pdf: PdfRenderer;
+  /**
+   * The PDF's refusal of a table Chromium would print cut, made for an HTML edition too, so both
+   * editions are one decision (without it, an HTML-only render makes no such check).
+   */
+  checkPrintWidth?: PrintWidthCheck;
   paper: Paper;
   /** Hyphenation patterns by language, for text whose style says `hyphens: auto`. */
   hyphenation: HyphenationPatterns;
@@ -71,8 +79,12 @@ export async function renderDocument(renderer: DocumentRenderer, parsed: ParsedL
   let sha256: string | undefined;
   try {
     if (request.format === "pdf") bytes = await renderer.pdf(filled, renderer.paper, engine);
-    else if (renderer.webFonts) ({ bytes, sha256 } = await renderHtmlEditionBytes(engine, filled, renderer.paper, renderer.webFonts, merge));
-    else bytes = Buffer.from(renderHtmlPage(engine, filled, renderer.paper), "utf8");
+    else {
+      // The HTML edition is refused where the PDF is: Chromium would print it cut.
+      renderer.checkPrintWidth?.(filled, renderer.paper, engine);
+      if (renderer.webFonts) ({ bytes, sha256 } = await renderHtmlEditionBytes(engine, filled, renderer.paper, renderer.webFonts, merge));
+      else bytes = Buffer.from(renderHtmlPage(engine, filled, renderer.paper), "utf8");
+    }
   } catch (error) {
     // The template's own markup was checked at load: what is left came from a field, named by its file and JSON path.
     if (error instanceof MarkupError) throw markupErrorOfLetter(error, parsed.letter, request.locale, engine, filled.fragment);

@@ -1,7 +1,8 @@
 import { documentTexts, editionStylesheets, type FilledLetter, type Paper } from "../core/html/render-html";
 import { type AllowedLocales, localeInfo } from "../core/locales";
 import { warmUp } from "../core/pdf/warm-up";
-import { renderPdf } from "../core/pdf/render-pdf";
+import { checkPrintWidth } from "../core/pdf/check-print-width";
+import { type RenderPdfOptions, renderPdf } from "../core/pdf/render-pdf";
 import type { DocumentRenderer } from "../core/render-document";
 import type { TemplateEngine } from "../core/template/template-engine";
 import type { PreparedTemplates } from "../core/template/prepared-templates";
@@ -62,11 +63,11 @@ export async function createRenderer(options: RendererOptions): Promise<Document
         (sources) => sheets.parsed(sources),
       );
   }
-  const pdf = ({ fragment, view }: FilledLetter, paper: Paper, templates: TemplateEngine) => {
+  const pdfOptions = ({ view }: FilledLetter, paper: Paper, templates: TemplateEngine): RenderPdfOptions => {
     const stylesheets = editionStylesheets(templates, view.locale, paper, view.title);
     // The document information takes text: a title the letter prints as markup gives its words, not its tags.
     const texts = documentTexts(templates, view);
-    return renderPdf(fragment, {
+    return {
       locale: localeInfo(view.locale),
       stylesheets,
       parsedStylesheets: templateStylesheets(templates).parsed(stylesheets),
@@ -79,13 +80,16 @@ export async function createRenderer(options: RendererOptions): Promise<Document
       },
       fonts,
       images: templates.set.assets,
-    });
+    };
   };
+  const pdf = (filled: FilledLetter, paper: Paper, templates: TemplateEngine) => renderPdf(filled.fragment, pdfOptions(filled, paper, templates));
+  const checkWidth = (filled: FilledLetter, paper: Paper, templates: TemplateEngine) => checkPrintWidth(filled.fragment, pdfOptions(filled, paper, templates));
   // The HTML edition embeds subsets of the same faces, so it looks the same on every machine.
   return {
     templates,
     paper: options.paper,
     pdf,
+    checkPrintWidth: checkWidth,
     caches: fonts.caches,
     hyphenation: loadHyphenation(options.hyphenationDir),
     webFonts: createWebFonts(fonts, options.fontDir),

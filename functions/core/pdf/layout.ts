@@ -11,7 +11,7 @@ import { type Box, type Inline, inlineText } from "./letter-tree";
 import { strutOf } from "./line-box";
 import type { Page, PageGeometry, PageItem, PlacedLine, PlacedRule, StructNode } from "./page-model";
 import { type Align, intrinsicWidths, keptParagraph, type Line, type ParagraphSpec, type ScriptRules, setKeyedParagraph, setParagraph, type StyledText } from "./paragraph";
-import { layoutTable, placeTable, type TableHost, type TableLayout, tableHead } from "./table-layout";
+import { layoutTable, placeTable, type TableHost, type TableLayout, TableTooWideError, tableHead } from "./table-layout";
 
 /**
  * Break lines and paginate: the box tree, with its computed styles, becomes pages of placed lines
@@ -22,6 +22,9 @@ import { layoutTable, placeTable, type TableHost, type TableLayout, tableHead } 
 
 /** Sub-point tolerance for lines that fill a page exactly. */
 const EPSILON = 0.01;
+
+/** The most Chromium shrinks a printed page to fit its content: Blink's kPrintingMaximumShrinkFactor. */
+const MAXIMUM_SHRINK = 2;
 
 /**
  * How good a place to break a page is, higher is better: CSS Fragmentation 3 §4.4's rules, ranked
@@ -344,20 +347,33 @@ export class Composer {
   readonly root: StructNode = { type: "Document", children: [] };
   private readonly events: FlowEvent[] = [];
   private readonly pageStrings: Map<string, { first: string; last: string }>[] = [];
+  /** The page styles the flow is laid out in: the paper's, or `enlargement` times larger (`shrinkFactor`). */
   private readonly first: PageStyle;
   private readonly other: PageStyle;
+  /** The paper's page styles, which the margin boxes are drawn in. */
+  private readonly paperFirst: PageStyle;
+  private readonly paperOther: PageStyle;
+  /** The tables that reach farthest past the page's content box, right and left of its left edge (the first layout's; none once enlarged). */
+  private farthestRight: { table: TableLayout; reach: number } | null = null;
+  private farthestLeft: { table: TableLayout; reach: number } | null = null;
   /** Where the flow ended (after its last margins), on an unbounded page. */
   private end = 0;
   /** `between`'s answers, by pair of events. */
   private readonly betweens = new Map<number, Between>();
 
-  /** `unbounded`: one endless page, for a table cell's content. */
+  /**
+   * `unbounded`: one endless page, for a table cell's content. `enlargement`: how many times larger
+   * than the paper the pages are laid out (set by `layout` itself when content overflows the page).
+   */
   constructor(
     private readonly ctx: LayoutContext,
     private readonly unbounded = false,
+    private readonly enlargement = 1,
   ) {
-    this.first = ctx.styled.page(true);
-    this.other = ctx.styled.page(false);
+    this.paperFirst = ctx.styled.page(true);
+    this.paperOther = ctx.styled.page(false);
+    this.first = enlargement === 1 ? this.paperFirst : ctx.styled.enlargedPage(true, enlargement);
+    this.other = enlargement === 1 ? this.paperOther : ctx.styled.enlargedPage(false, enlargement);
     // Lines are set once, at one width, before they are put on pages.
     if (
       this.first.width !== this.other.width ||
@@ -371,7 +387,7 @@ export class Composer {
 
   /** The page size the writer draws on. */
   get geometry(): PageGeometry {
-    return { width: this.other.width, height: this.other.height, margin: this.other.margin };
+    return { width: this.paperOther.width, height: this.paperOther.height, margin: this.paperOther.margin };
   }
 
   private pageStyle(index: number): PageStyle {
@@ -380,12 +396,73 @@ export class Composer {
 
   /** Lays out the box tree and returns the pages, margin boxes included. */
   layout(root: Box): Page[] {
-    const page = this.other;
-    const contentWidth = page.width - page.margin.left - page.margin.right;
-    this.flow(root, { x: page.margin.left, width: contentWidth, dir: this.ctx.styled.dirOf(this.ctx.styled.root) }, this.root, null, null);
+    this.flowPage(root);
+    const factor = this.shrinkFactor();
+    if (factor > 1) return this.layoutEnlarged(root, factor);
     this.paginate();
     this.drawMarginBoxes();
     return this.pages;
+  }
+
+  /**
+   * Flows the letter as `layout` does and refuses it as `layout` would (`shrinkFactor`: a table
+   * Chromium prints cut), without paginating or drawing: the HTML edition's check.
+   * @throws TableTooWideError
+   */
+  checkPrintWidth(root: Box): void {
+    this.flowPage(root);
+    this.shrinkFactor();
+  }
+
+  /** The letter's boxes flowed into the page's content box, before pagination. */
+  private flowPage(root: Box): void {
+    const page = this.other;
+    const contentWidth = page.width - page.margin.left - page.margin.right;
+    this.flow(root, { x: page.margin.left, width: contentWidth, dir: this.ctx.styled.dirOf(this.ctx.styled.root) }, this.root, null, null);
+  }
+
+  /**
+   * How many times smaller than laid out Chromium prints the pages: its CalculateOverflowShrinkForPrinting
+   * (Blink's pagination_utils.cc), the farthest any content reaches right of the page's content box's
+   * left edge over that box's width, at most kPrintingMaximumShrinkFactor (2). Tables are the content
+   * here that can be wider than their box. Chromium then lays the document out again on a page that
+   * many times larger, margins too (a zoom on the @page style), and draws each page shrunk: line
+   * lengths and page breaks change, the page count with them (measured in its print: a 300 px wide
+   * block on a 231 px content box, factor 300/231; margin boxes unshrunk). Beyond 2 the content
+   * would be printed cut, and Chromium measures overflow on the right only (a right-to-left table
+   * reaching past the left edge is cut): both are refused (TableTooWideError), not drawn cut.
+   */
+  private shrinkFactor(): number {
+    const page = this.other;
+    const contentWidth = page.width - page.margin.left - page.margin.right;
+    const { farthestLeft: left, farthestRight: right } = this;
+    if (left) throw new TableTooWideError(left.table.name, left.table.width, contentWidth, "right-to-left");
+    if (!right) return 1;
+    const factor = right.reach / contentWidth;
+    if (factor > MAXIMUM_SHRINK + EPSILON / contentWidth) throw new TableTooWideError(right.table.name, right.reach, contentWidth, "beyond-half-size");
+    return Math.min(factor, MAXIMUM_SHRINK);
+  }
+
+  /**
+   * The letter laid out again on pages `factor` times larger (`shrinkFactor`), each page's flow drawn
+   * that many times smaller in the paper's content box, its margin boxes at their own size.
+   */
+  private layoutEnlarged(root: Box, factor: number): Page[] {
+    const enlarged = new Composer(this.ctx, false, factor);
+    enlarged.layout(root);
+    this.root.children.splice(0, this.root.children.length, ...enlarged.root.children);
+    this.pages.push(...enlarged.pages);
+    return this.pages;
+  }
+
+  /** Notes how far a table reaches past the page's content box on either side (on the first layout of a page-bounded flow). */
+  private noteOverflow(table: TableLayout): void {
+    if (this.unbounded || this.enlargement !== 1) return;
+    const page = this.other;
+    const right = table.x + table.width - page.margin.left;
+    const left = page.margin.left - table.x;
+    if (right > page.width - page.margin.left - page.margin.right + EPSILON && right > (this.farthestRight?.reach ?? 0)) this.farthestRight = { table, reach: right };
+    if (left > EPSILON && left > (this.farthestLeft?.reach ?? 0)) this.farthestLeft = { table, reach: left };
   }
 
   // ---- break lines -------------------------------------------------------------------------
@@ -621,6 +698,7 @@ export class Composer {
     const frame: Box = { ...box, style: { ...s, backgroundColor: null } };
     this.events.push({ kind: "open", box: frame, geometry });
     const table = layoutTable(box, container, node, this.tableHost());
+    this.noteOverflow(table);
     const caption = box.content.kind === "table" ? box.content.table.caption : null;
     const flowCaption = () => {
       if (!caption) return;
@@ -670,7 +748,7 @@ export class Composer {
             ),
           },
         };
-        const cell = new Composer(this.ctx, true);
+        const cell = new Composer(this.ctx, true, this.enlargement);
         cell.flow(content, { x, width, dir: box.dir }, row, null, null);
         cell.paginate();
         const node = row.children[row.children.length - 1]!;
@@ -1234,7 +1312,15 @@ export class Composer {
   private drawMarginBoxes(): void {
     const dir = this.ctx.styled.dirOf(this.ctx.styled.root);
     this.pages.forEach((page, index) => {
-      const style = this.pageStyle(index);
+      // Drawn on the paper whatever the flow's enlargement: Chromium's @page zoom cancels it for them.
+      const style = index === 0 ? this.paperFirst : this.paperOther;
+      if (this.enlargement !== 1) {
+        const laid = this.pageStyle(index);
+        const scale = 1 / this.enlargement;
+        // The content box's corner on the paper is the laid-out one's, shrunk: Chromium draws the page's area from its margin.
+        const frame = { scale, dx: style.margin.left - laid.margin.left * scale, dy: style.margin.top - laid.margin.top * scale };
+        page.shrunk = { frame, marginBoxesFrom: page.items.length };
+      }
       for (const edge of ["top", "bottom"] as const) {
         const texts = new Map<MarginBoxPosition, string>();
         for (const position of MARGIN_BOX_POSITIONS) {

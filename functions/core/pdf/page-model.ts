@@ -57,8 +57,21 @@ export type PlacedFigure = PlacedImage & { node: StructNode | null };
 
 export type PageItem = PlacedLine | PlacedRule | PlacedFigure;
 
+/**
+ * How a page's flow, laid out on a larger page, is drawn on the paper: `paper = (dx, dy) + layout *
+ * scale`, points from the page's top left corner (scale < 1). Chromium prints content wider than the
+ * page's content box this way (layout.ts `shrinkFactor`); the margin boxes stay as they are.
+ */
+export interface FlowFrame {
+  scale: number;
+  dx: number;
+  dy: number;
+}
+
 export interface Page {
   items: PageItem[];
+  /** Set when the flow is drawn shrunk: its frame, and where the margin boxes' items start in `items` (the flow's come first). */
+  shrunk?: { frame: FlowFrame; marginBoxesFrom: number };
 }
 
 export interface PageGeometry {

@@ -608,6 +608,9 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
   for (const page of pages) {
     const rtlPage = readsRightToLeft(page);
     doc.addPage(geometry.width, geometry.height);
+    // A flow laid out larger is drawn shrunk (page-model.ts FlowFrame), in pdfkit's frame, its margin boxes outside it.
+    const shrunk = page.shrunk;
+    if (shrunk) doc.addContent(`q ${num(shrunk.frame.scale)} 0 0 ${num(shrunk.frame.scale)} ${num(shrunk.frame.dx)} ${num(shrunk.frame.dy)} cm`);
     doc.addContent(pageFrame);
     frame.y = 0;
     // Whether the item drawn last was a line of a margin box (see below).
@@ -627,9 +630,15 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
       }
       open = node;
     };
-    for (const item of page.items) {
+    for (let index = 0; index < page.items.length; index++) {
+      const item = page.items[index]!;
       const marginBox = item.kind === "line" && item.node === null;
-      if (marginBox && !inMarginBox && frame.y !== 0) {
+      if (index === shrunk?.marginBoxesFrom) {
+        mark(undefined);
+        doc.addContent("Q Q");
+        doc.addContent(pageFrame);
+        frame.y = 0;
+      } else if (marginBox && !inMarginBox && frame.y !== 0) {
         // A margin box stands where the page puts it, whatever the text before it: drawn from the page's
         // own frame, its bytes stay when a reader's longer address moves the text above it.
         mark(undefined);
@@ -660,7 +669,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
       }
     }
     if (open !== undefined) doc.endMarkedContent();
-    doc.addContent("Q");
+    doc.addContent(shrunk && shrunk.marginBoxesFrom >= page.items.length ? "Q Q" : "Q");
   }
 
   const build = (node: StructNode): StructElement | null => {

@@ -79,21 +79,29 @@ interface RowBlock {
 }
 
 /**
- * A table whose narrowest layout is wider than the box it is set in (a four-column table of long
- * words on 3in paper). Refused rather than made: the PDF would run it past the page's edge, and
- * Chromium prints every page of the HTML edition smaller to fit the widest content (Blink's
- * CalculateOverflowShrinkForPrinting, up to half size), so the two editions would differ in page count
- * and in every line. `table` names it (`<table class="x">` and its first cell's words); widths in points.
+ * A table whose narrowest layout is wider than its page's content box, beyond what Chromium's print
+ * of the HTML edition shows whole. Chromium prints every page smaller to fit the widest content
+ * (Blink's CalculateOverflowShrinkForPrinting), and the PDF does the same (layout.ts `shrinkFactor`),
+ * but only down to half size (kPrintingMaximumShrinkFactor 2): a wider table is printed cut at the
+ * page's edge, and so is one that overflows the left edge of a right-to-left letter (Chromium
+ * measures the overflow on the right only). A cut table is refused rather than made in both editions.
+ * `table` names it (`<table class="x">` and its first cell's words); `minimum` is how far it reaches
+ * from the content box's start edge, `available` the content box's width, both in points.
  */
 export class TableTooWideError extends LetterpressError {
   constructor(
     readonly table: string,
     readonly minimum: number,
     readonly available: number,
+    readonly reason: "beyond-half-size" | "right-to-left",
   ) {
     super(
       "TEMPLATE_ERROR",
-      `${table} is at least ${points(minimum)} wide, its box (the page's content box or the block it is in) ${points(available)}: Chromium would print every page of the HTML edition smaller to fit it, and the PDF would cut it at the page's edge; give it fewer or narrower columns, smaller text, or a wider page`,
+      `${table} is at least ${points(minimum)} wide, its page's content box ${points(available)}: ${
+        reason === "right-to-left"
+          ? "in a right-to-left letter Chromium prints it cut at the page's left edge, not smaller"
+          : "Chromium prints the pages of the HTML edition at most half size to fit it, and would cut it at the page's edge"
+      }, and so would the PDF; give it fewer or narrower columns, smaller text, or a wider page`,
     );
   }
 }
@@ -119,6 +127,8 @@ function tableName(table: Box, grid: Prepared["grid"]): string {
 /** A table laid out, ready to be put on pages. */
 export interface TableLayout {
   box: Box;
+  /** How a reader finds it in the letter: its tag and class and its first cell's words (for messages). */
+  name: string;
   x: number;
   width: number;
   collapse: boolean;
@@ -604,7 +614,8 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
   const marginLeft = resolveLength(s.marginLeft, container.width);
   const marginRight = resolveLength(s.marginRight, container.width);
   const { width, columns } = widthsOf(table, p, container.width, marginLeft + marginRight);
-  if (width + marginLeft + marginRight > container.width + EPSILON) throw new TableTooWideError(tableName(table, p.grid), width + marginLeft + marginRight, container.width);
+  // A table wider than its container overflows it, from its start edge, as Chromium's does; the
+  // composer prints the pages smaller when it overflows the page's content box (layout.ts).
   const x = container.dir === "rtl" ? container.x + container.width - marginRight - width : container.x + marginLeft;
   const collapse = p.collapsed !== null;
   const e = borderWidthsOf(s);
@@ -792,6 +803,7 @@ export function layoutTable(table: Box, container: { x: number; width: number; d
   const collapsedBottom = p.collapsed ? Math.max(0, ...(p.collapsed.horizontal[grid.rows.length] ?? []).map((b) => b.width)) / 2 : 0;
   return {
     box: table,
+    name: tableName(table, p.grid),
     x,
     width,
     collapse,

@@ -30,6 +30,12 @@ export interface StyledDocument {
   dirOf(element: Element): Direction;
   /** The first page's style, or every other page's. */
   page(first: boolean): PageStyle;
+  /**
+   * The page laid out `factor` times larger, as Chromium lays out a document it prints shrunk to fit
+   * (layout.ts `shrinkFactor`): the page's size and margins times `factor`, then snapped to CSS pixels
+   * as a page's are (its @page style takes a zoom that cancels the shrink, so its margins keep their size on paper).
+   */
+  enlargedPage(first: boolean, factor: number): PageStyle;
   /** The style of an anonymous block box inside `parent` (a run of inline content beside blocks): inheritance alone. */
   anonymousStyle(parent: ComputedStyle): ComputedStyle;
 }
@@ -37,20 +43,35 @@ export interface StyledDocument {
 /** A CSS pixel, in points. */
 const CSS_PX = 0.75;
 
+/** Blink's LayoutUnit: 1/64 of a CSS pixel, the grain its layout stores every length in. */
+const LAYOUT_UNITS_PER_PX = 64;
+
+/** A margin in points as Blink stores it: truncated to LayoutUnits, in CSS pixels (the epsilon keeps 75px, a hair under in floating point, 75px). */
+function toLayoutUnits(points: number): number {
+  return Math.trunc((points / CSS_PX) * LAYOUT_UNITS_PER_PX + 1e-6) / LAYOUT_UNITS_PER_PX;
+}
+
 /**
  * Chromium lays a printed page out on whole CSS pixels: the page area is as wide and as tall as the
  * rest of the page rounded up to a pixel, and starts at the start margin (left, or right in a
  * right-to-left document; the top margin) rounded to a pixel (22 mm margins on A4 give a 628 px
- * measure, not 627.4, from 83 px, not 83.15; the end margin takes the difference). Measured in its
- * printed PDFs. The PDF takes the same page area, so lines fill the same width and pages the same
- * height in both editions (issue 12 item 8: 27 mm and 32 mm margins on US Letter leave 833.008 px,
- * which Chromium makes 834 px, and a line that ended its page ran over ours).
+ * measure, not 627.4, from 83 px, not 83.15; the end margin takes the difference). Before that, the
+ * page's side is rounded to Blink's LayoutUnit (1/64 px) and each margin truncated to one: B4
+ * landscape's 944.882 px side is 944.875, so margins of 75.9375 px leave 793 px, not 794, and a
+ * page that just fits ours overflowed Chromium's (issue: B4 landscape, one page against two).
+ * Measured in its printed PDFs by bisection (test/core/style/page-area-rounding.test.ts). The PDF takes
+ * the same page area, so lines fill the same width and pages the same height in both editions
+ * (issue 12 item 8: 27 mm and 32 mm margins on US Letter leave 833.008 px, which Chromium makes 834
+ * px, and a line that ended its page ran over ours).
  */
 function snapToCssPixels<Start extends string, End extends string>(margin: Record<Start | End, number>, pageSize: number, dir: Direction, start: Start, end: End): void {
+  const side = Math.round((pageSize / CSS_PX) * LAYOUT_UNITS_PER_PX) / LAYOUT_UNITS_PER_PX;
+  const startPx = toLayoutUnits(margin[start]);
+  const endPx = toLayoutUnits(margin[end]);
   // The epsilon keeps a length that is whole pixels (in floating point, a hair over) from growing a pixel.
-  const content = Math.ceil((pageSize - margin[start] - margin[end]) / CSS_PX - 1e-6) * CSS_PX;
+  const content = Math.ceil(side - startPx - endPx - 1e-6) * CSS_PX;
   const [from, to] = dir === "rtl" ? [end, start] : [start, end];
-  margin[from] = Math.round(margin[from] / CSS_PX) * CSS_PX;
+  margin[from] = Math.round(from === start ? startPx : endPx) * CSS_PX;
   margin[to] = pageSize - margin[from] - content;
 }
 
@@ -148,7 +169,7 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
   const rootCustom = elements.get(root)!.custom;
   const pages = new Map<boolean, PageStyle>();
 
-  const pageStyle = (first: boolean): PageStyle => {
+  const pageStyle = (first: boolean, factor = 1): PageStyle => {
     const rules = sheets.pages.filter((rule) => first || !rule.first);
     const ordered = cascadeOrder(
       rules.flatMap((rule) => rule.declarations.map((declaration) => ({ declaration, origin: rule.origin, specificity: rule.specificity, order: rule.order }))),
@@ -176,13 +197,14 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
       }
     };
     const paper = orientationOf ? pageSize(sizeTokens(orientationOf.declaration), orientationOf.declaration.where, font) : PAGE_SIZES.a4!;
-    const [width, height] = sizeDeclaration ? pageSize(sizeTokens(sizeDeclaration.declaration), sizeDeclaration.declaration.where, font, paper) : PAGE_SIZES.a4!;
+    const [paperWidth, paperHeight] = sizeDeclaration ? pageSize(sizeTokens(sizeDeclaration.declaration), sizeDeclaration.declaration.where, font, paper) : PAGE_SIZES.a4!;
+    const [width, height] = [paperWidth * factor, paperHeight * factor];
     // Page margins in percent refer to the page's width (left, right) and height (top, bottom).
     const margin = {
-      top: resolveLength(style.marginTop, height),
-      right: resolveLength(style.marginRight, width),
-      bottom: resolveLength(style.marginBottom, height),
-      left: resolveLength(style.marginLeft, width),
+      top: resolveLength(style.marginTop, paperHeight) * factor,
+      right: resolveLength(style.marginRight, paperWidth) * factor,
+      bottom: resolveLength(style.marginBottom, paperHeight) * factor,
+      left: resolveLength(style.marginLeft, paperWidth) * factor,
     };
     checkPageArea(width, height, margin, {
       size: sizeDeclaration?.declaration.where,
@@ -224,6 +246,7 @@ export function styleDocument(root: Element, sheets: ParsedStylesheets): StyledD
       }
       return page;
     },
+    enlargedPage: (first, factor) => pageStyle(first, factor),
     anonymousStyle(parent) {
       let style = anonymous.get(parent);
       if (!style) anonymous.set(parent, (style = computeStyle(new Map(), parent, rootFontSize, families)));
