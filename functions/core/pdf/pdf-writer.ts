@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { constants as zlibConstants, deflateSync } from "node:zlib";
 import type { Font } from "fontkit";
 import { cacheKind, LruCache, type TypesetterCaches } from "./cache";
-import { type DeflatedPiece, deflateInPieces, type PieceCache } from "./chunked-deflate";
+import { contentPieces, type DeflatedPiece, deflateInPieces, PIECES, type PieceCache, type PieceMemory } from "./chunked-deflate";
 import { FONT_PIECES, FONT_PIECES_FROM_BYTES, fontProgramPieces } from "./font-pieces";
 import type { FaceId, FontLibrary } from "./font-library";
 import { ContentStream, num } from "./content-stream";
@@ -206,7 +206,7 @@ class EmbeddedFace {
           }
           Object.assign(last, { glyphs: glyphs.slice(), advances: advances.slice(), program: bytes });
         }
-        deflateFontProgram(caches, bytes);
+        deflateFontProgram(caches, face, bytes);
         return bytes;
       },
       toUnicode: () => this.toUnicodeCmap(),
@@ -440,10 +440,25 @@ const deflated = new WeakMap<Uint8Array, Uint8Array>();
  * Deflates a large subset's font program in pieces (see font-pieces.ts) for `deflateOnce` to find: a
  * new reader's subset shares most of its pieces with the last letter's. A smaller one is left to `deflateOnce`.
  */
-function deflateFontProgram(caches: TypesetterCaches, bytes: Uint8Array): void {
+function deflateFontProgram(caches: TypesetterCaches, face: FaceId, bytes: Uint8Array): void {
   if (bytes.byteLength < FONT_PIECES_FROM_BYTES || deflated.has(bytes)) return;
   const program = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  deflated.set(bytes, deflateInPieces(program, keyedPieces(caches, "font:"), FONT_PROGRAM_DEFLATE, FONT_PIECES, fontProgramPieces(program)));
+  const memory = pieceMemoryOf(caches, `font ${face}`);
+  deflated.set(bytes, deflateInPieces(program, keyedPieces(caches, "font:"), FONT_PROGRAM_DEFLATE, FONT_PIECES, fontProgramPieces(program), memory));
+}
+
+/** Each renderer's streams deflated last, by place (see `PieceMemory`): a page by its index (the first `REMEMBERED_PAGES`), a face's font program. */
+const pieceMemories = new WeakMap<TypesetterCaches, Map<string, PieceMemory>>();
+
+/** Pages remembered (see `pieceMemories`): a letter's, with room; a longer document's later pages are hashed. */
+const REMEMBERED_PAGES = 8;
+
+function pieceMemoryOf(caches: TypesetterCaches, place: string): PieceMemory {
+  let byPlace = pieceMemories.get(caches);
+  if (!byPlace) pieceMemories.set(caches, (byPlace = new Map()));
+  let memory = byPlace.get(place);
+  if (!memory) byPlace.set(place, (memory = { bytes: Buffer.alloc(0), pieces: [] }));
+  return memory;
 }
 
 /**
@@ -486,13 +501,22 @@ const PIECES_FROM_BYTES = 24 * 1024;
 
 function deflateContent(caches: TypesetterCaches, bytes: Buffer, pageIndex: number): Uint8Array {
   const contentCache = caches.of(CONTENTS);
-  if (pageIndex === 0 && bytes.length >= PIECES_FROM_BYTES) return deflateInPieces(bytes, contentCache, PAGE_CONTENT_DEFLATE);
+  if (pageIndex === 0 && bytes.length >= PIECES_FROM_BYTES)
+    return deflateInPieces(bytes, contentCache, PAGE_CONTENT_DEFLATE, PIECES, contentPieces(bytes), pieceMemoryOf(caches, "pieces 0"));
+  // The same page of the last document, compared whole before the page is hashed (see `PieceMemory`).
+  const memory = pageIndex >= 0 && pageIndex < REMEMBERED_PAGES ? pieceMemoryOf(caches, `page ${pageIndex}`) : undefined;
+  const last = memory?.pieces[0];
+  if (last !== undefined && memory!.bytes.equals(bytes)) return last.deflated.bytes;
   // "page:" keeps a whole page's key apart from a piece's (two digests).
   const key = `page:${createHash("sha256").update(bytes).digest("base64")}`;
   let out = contentCache.get(key);
   if (!out) {
     out = { bytes: deflateSync(bytes, PAGE_CONTENT_DEFLATE), adler: 0, length: bytes.length };
     contentCache.set(key, out);
+  }
+  if (memory) {
+    memory.bytes = bytes;
+    memory.pieces = [{ from: 0, start: 0, end: bytes.length, deflated: out }];
   }
   return out.bytes;
 }
