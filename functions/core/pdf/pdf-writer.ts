@@ -16,6 +16,13 @@ import { bidi, type ShapedGlyph, type ShapedRun } from "./shaping";
 const DEFLATE = { level: 9 };
 
 /**
+ * ToUnicode CMaps: a letter whose reader brings a glyph of their own deflates its faces' maps anew
+ * (bn and fa every letter). Level 6 made the bytes of level 9 (to 0.01 KB: bn 1.57, fa 0.86, en 0.40,
+ * he 0.28, ar 0.23 KB a letter) in 0.6 of its time (bn 0.31 -> 0.19 ms a letter; bench/ab/deflate-probe.ts).
+ */
+const CMAP_DEFLATE = { level: 6 };
+
+/**
  * Page content, the one stream a personalized letter deflates anew on every page (a new glyph on page
  * one renumbers the glyph codes of the pages after it): level 7 with the filtered strategy (shorter
  * matches, more Huffman coding) took half of level 9's time for bytes within 0.1 KB a letter of it
@@ -180,6 +187,8 @@ class EmbeddedFace {
   private readonly invisibleIds = new Map<string, number>();
   private readonly texts: string[] = [""];
   private readonly spaceGlyph: number;
+  /** The code of the anchor (see `encodeRtlAnchor`), once given. */
+  private anchorGid: number | undefined;
   readonly embedding: FontEmbedding;
 
   constructor(
@@ -333,7 +342,8 @@ class EmbeddedFace {
    * and their letter. Its text starts with the ARABIC LETTER MARK, which pdf.js takes at once.
    */
   encodeRtlAnchor(): number {
-    return this.recorded((face) => face.glyphFor(face.spaceGlyph, `${RTL_MARK} `, 1));
+    // Kept: drawn (and replayed) before every such cluster, its key was made anew each time.
+    return this.recorded((face) => (face.anchorGid ??= face.glyphFor(face.spaceGlyph, `${RTL_MARK} `, 1)));
   }
 
   /** The face's resource name, as a line's `Tf` writes it (noted while a line is recorded: it depends on the faces' order in the document). */
@@ -384,7 +394,7 @@ class EmbeddedFace {
     const cmapCache = this.caches.of(CMAPS);
     let bytes = cmapCache.get(text);
     if (!bytes) {
-      bytes = deflateSync(Buffer.from(text, "latin1"), DEFLATE);
+      bytes = deflateSync(Buffer.from(text, "latin1"), CMAP_DEFLATE);
       cmapCache.set(text, bytes);
     }
     Object.assign(last, { texts: this.texts.slice(), cmap: bytes });
