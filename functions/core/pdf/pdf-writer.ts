@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { constants as zlibConstants, deflateSync } from "node:zlib";
 import type { Font } from "fontkit";
 import { cacheKind, LruCache, type TypesetterCaches } from "./cache";
-import { type DeflatedPiece, deflateInPieces, type PieceCache } from "./chunked-deflate";
+import { contentPieces, type DeflatedPiece, deflateInPieces, PIECES, type PieceCache, type PieceMemory } from "./chunked-deflate";
 import { FONT_PIECES, FONT_PIECES_FROM_BYTES, fontProgramPieces } from "./font-pieces";
 import type { FaceId, FontLibrary } from "./font-library";
 import { ContentStream, num } from "./content-stream";
@@ -14,6 +14,13 @@ import { bidi, type ShapedGlyph, type ShapedRun } from "./shaping";
 
 /** zlib's best compression: each stream is deflated once per process (the caches below), so the extra effort is paid once. */
 const DEFLATE = { level: 9 };
+
+/**
+ * ToUnicode CMaps: a letter whose reader brings a glyph of their own deflates its faces' maps anew
+ * (bn and fa every letter). Level 6 made the bytes of level 9 (to 0.01 KB: bn 1.57, fa 0.86, en 0.40,
+ * he 0.28, ar 0.23 KB a letter) in 0.6 of its time (bn 0.31 -> 0.19 ms a letter; bench/ab/deflate-probe.ts).
+ */
+const CMAP_DEFLATE = { level: 6 };
 
 /**
  * Page content, the one stream a personalized letter deflates anew on every page (a new glyph on page
@@ -180,6 +187,8 @@ class EmbeddedFace {
   private readonly invisibleIds = new Map<string, number>();
   private readonly texts: string[] = [""];
   private readonly spaceGlyph: number;
+  /** The code of the anchor (see `encodeRtlAnchor`), once given. */
+  private anchorGid: number | undefined;
   readonly embedding: FontEmbedding;
 
   constructor(
@@ -206,7 +215,7 @@ class EmbeddedFace {
           }
           Object.assign(last, { glyphs: glyphs.slice(), advances: advances.slice(), program: bytes });
         }
-        deflateFontProgram(caches, bytes);
+        deflateFontProgram(caches, face, bytes);
         return bytes;
       },
       toUnicode: () => this.toUnicodeCmap(),
@@ -333,7 +342,8 @@ class EmbeddedFace {
    * and their letter. Its text starts with the ARABIC LETTER MARK, which pdf.js takes at once.
    */
   encodeRtlAnchor(): number {
-    return this.recorded((face) => face.glyphFor(face.spaceGlyph, `${RTL_MARK} `, 1));
+    // Kept: drawn (and replayed) before every such cluster, its key was made anew each time.
+    return this.recorded((face) => (face.anchorGid ??= face.glyphFor(face.spaceGlyph, `${RTL_MARK} `, 1)));
   }
 
   /** The face's resource name, as a line's `Tf` writes it (noted while a line is recorded: it depends on the faces' order in the document). */
@@ -384,7 +394,7 @@ class EmbeddedFace {
     const cmapCache = this.caches.of(CMAPS);
     let bytes = cmapCache.get(text);
     if (!bytes) {
-      bytes = deflateSync(Buffer.from(text, "latin1"), DEFLATE);
+      bytes = deflateSync(Buffer.from(text, "latin1"), CMAP_DEFLATE);
       cmapCache.set(text, bytes);
     }
     Object.assign(last, { texts: this.texts.slice(), cmap: bytes });
@@ -440,10 +450,25 @@ const deflated = new WeakMap<Uint8Array, Uint8Array>();
  * Deflates a large subset's font program in pieces (see font-pieces.ts) for `deflateOnce` to find: a
  * new reader's subset shares most of its pieces with the last letter's. A smaller one is left to `deflateOnce`.
  */
-function deflateFontProgram(caches: TypesetterCaches, bytes: Uint8Array): void {
+function deflateFontProgram(caches: TypesetterCaches, face: FaceId, bytes: Uint8Array): void {
   if (bytes.byteLength < FONT_PIECES_FROM_BYTES || deflated.has(bytes)) return;
   const program = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  deflated.set(bytes, deflateInPieces(program, keyedPieces(caches, "font:"), FONT_PROGRAM_DEFLATE, FONT_PIECES, fontProgramPieces(program)));
+  const memory = pieceMemoryOf(caches, `font ${face}`);
+  deflated.set(bytes, deflateInPieces(program, keyedPieces(caches, "font:"), FONT_PROGRAM_DEFLATE, FONT_PIECES, fontProgramPieces(program), memory));
+}
+
+/** Each renderer's streams deflated last, by place (see `PieceMemory`): a page by its index (the first `REMEMBERED_PAGES`), a face's font program. */
+const pieceMemories = new WeakMap<TypesetterCaches, Map<string, PieceMemory>>();
+
+/** Pages remembered (see `pieceMemories`): a letter's, with room; a longer document's later pages are hashed. */
+const REMEMBERED_PAGES = 8;
+
+function pieceMemoryOf(caches: TypesetterCaches, place: string): PieceMemory {
+  let byPlace = pieceMemories.get(caches);
+  if (!byPlace) pieceMemories.set(caches, (byPlace = new Map()));
+  let memory = byPlace.get(place);
+  if (!memory) byPlace.set(place, (memory = { bytes: Buffer.alloc(0), pieces: [] }));
+  return memory;
 }
 
 /**
@@ -486,13 +511,22 @@ const PIECES_FROM_BYTES = 24 * 1024;
 
 function deflateContent(caches: TypesetterCaches, bytes: Buffer, pageIndex: number): Uint8Array {
   const contentCache = caches.of(CONTENTS);
-  if (pageIndex === 0 && bytes.length >= PIECES_FROM_BYTES) return deflateInPieces(bytes, contentCache, PAGE_CONTENT_DEFLATE);
+  if (pageIndex === 0 && bytes.length >= PIECES_FROM_BYTES)
+    return deflateInPieces(bytes, contentCache, PAGE_CONTENT_DEFLATE, PIECES, contentPieces(bytes), pieceMemoryOf(caches, "pieces 0"));
+  // The same page of the last document, compared whole before the page is hashed (see `PieceMemory`).
+  const memory = pageIndex >= 0 && pageIndex < REMEMBERED_PAGES ? pieceMemoryOf(caches, `page ${pageIndex}`) : undefined;
+  const last = memory?.pieces[0];
+  if (last !== undefined && memory!.bytes.equals(bytes)) return last.deflated.bytes;
   // "page:" keeps a whole page's key apart from a piece's (two digests).
   const key = `page:${createHash("sha256").update(bytes).digest("base64")}`;
   let out = contentCache.get(key);
   if (!out) {
     out = { bytes: deflateSync(bytes, PAGE_CONTENT_DEFLATE), adler: 0, length: bytes.length };
     contentCache.set(key, out);
+  }
+  if (memory) {
+    memory.bytes = bytes;
+    memory.pieces = [{ from: 0, start: 0, end: bytes.length, deflated: out }];
   }
   return out.bytes;
 }
@@ -586,7 +620,7 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
     if (operator === undefined) fills.set(color, (operator = `${rgb(color)} rg`));
     return operator;
   };
-  numberGlyphsFromTheEnd(pages, faceOf, formOf, pieceName !== undefined, options.onRunNumbered);
+  numberGlyphsFromTheEnd(pages, options.fonts.caches, faceOf, formOf, pieceName !== undefined, options.onRunNumbered);
   // Empty unless a document before this one stopped with an error inside a line.
   LINE_OUTLINES.reset();
   const frame: PageFrame = { y: 0 };
@@ -710,12 +744,13 @@ export function writePdf(pages: readonly Page[], root: StructNode, options: Writ
  * and a reader whose words bring no glyph of their own leaves the whole numbering as it was: the later
  * pages' deflated content, the subset and the ToUnicode map then repeat. It depends on the document
  * alone (a warm render makes the bytes of a cold one). A right-to-left document's marks and anchor
- * (`reserveMarks`, at each face's last line) and a line's end hyphen or soft hyphen (`reserveLineEnd`)
- * are numbered here too; the other glyphs drawn otherwise than by `encode` (the invisible glyphs of a
- * cluster's marks, a glyph carrying a mark or joiner) are still numbered as drawn, after these.
+ * (`reserveMarks`, at each face's last line), a line's end hyphen or soft hyphen (`reserveLineEnd`)
+ * and the other codes a line's drawing asks for (`handOutsOf`: a glyph carrying a joiner or a mark in
+ * its text) are numbered here too; only a line parted at its images still has its own numbered as drawn.
  */
 function numberGlyphsFromTheEnd(
   pages: readonly Page[],
+  caches: TypesetterCaches,
   faceOf: (id: FaceId) => EmbeddedFace,
   nameOutline: (face: FaceId, id: number) => void,
   reserveMarks: boolean,
@@ -728,7 +763,8 @@ function numberGlyphsFromTheEnd(
       const item = items[n]!;
       if (item.kind === "image" || item.kind === "rule") continue;
       // A line parted at its images is drawn in an order of its own (see drawLineWithFigures).
-      if (!(item.node && item.figures && item.line.images)) reserveLineEnd(item.line, faceOf);
+      const parted = item.node && item.figures && item.line.images;
+      if (!parted) reserveLineEnd(item.line, faceOf);
       const runs = item.line.runs;
       for (let r = runs.length - 1; r >= 0; r--) {
         const run = runs[r]!.run;
@@ -740,6 +776,9 @@ function numberGlyphsFromTheEnd(
         const outlines = face.reserveRun(run, onRunNumbered);
         for (let i = 0; i < outlines.length; i++) nameOutline(run.face, outlines[i]!);
       }
+      // After the line's glyphs and marks: a document that asks for none of these numbers as it did without them.
+      const handOuts = parted ? NO_HAND_OUTS : handOutsOf(item, caches);
+      for (let h = 0; h < handOuts.length; h++) handOuts[h]!.give(faceOf(handOuts[h]!.face));
     }
   }
 }
@@ -760,6 +799,108 @@ function reserveLineEnd(line: SetLine, faceOf: (id: FaceId) => EmbeddedFace): vo
     const hyphen = hyphenEnding(order);
     if (hyphen) face.encodeLineEndHyphen(hyphen);
   }
+}
+
+/** A code a line's drawing asks a face for beyond its runs' glyphs (see `handOutsOf`), and how to give it ahead. */
+interface HandOut {
+  face: FaceId;
+  give(face: EmbeddedFace): void;
+}
+
+const NO_HAND_OUTS: readonly HandOut[] = [];
+
+/**
+ * Stands in for a document's face while a line is drawn to find its hand-outs (see `handOutsOf`):
+ * notes each code asked for other than a run glyph's own (`encode`, numbered by `reserveRun`), once
+ * per line, and answers code 0 (no choice in drawing depends on a code's value).
+ */
+class HandOutProbe implements LineFace {
+  constructor(
+    readonly face: FaceId,
+    readonly caches: TypesetterCaches,
+    private readonly found: HandOut[],
+    private readonly seen: Set<string>,
+  ) {}
+
+  encode(): number {
+    return 0;
+  }
+
+  encodeInvisible(text: string): number {
+    this.note(`i\u0000${text}`, (face) => face.encodeInvisible(text));
+    return 0;
+  }
+
+  invisibleCodes(glyph: ShapedGlyph): { before: string; after: string } {
+    // Drawing cuts a joiner's code off the end (four hex digits): answered in codes' length.
+    const pieces = piecesOf(this.caches, glyph);
+    const hex = (texts: readonly string[]) => texts.map((text) => hex4(this.encodeInvisible(text))).join("");
+    return { before: hex(pieces.before), after: hex(pieces.after) };
+  }
+
+  encodeMarked(glyph: ShapedGlyph, mark: string): number {
+    this.note(`m\u0000${mark}\u0000${mainGlyphOf(this.caches, glyph).key}`, (face) => face.encodeMarked(glyph, mark));
+    return 0;
+  }
+
+  encodeLineEndHyphen(glyph: ShapedGlyph): number {
+    this.note(`h\u0000${mainGlyphOf(this.caches, glyph).key}`, (face) => face.encodeLineEndHyphen(glyph));
+    return 0;
+  }
+
+  encodeRtlAnchor(): number {
+    this.note("a", (face) => face.encodeRtlAnchor());
+    return 0;
+  }
+
+  resourceName(): string {
+    return "";
+  }
+
+  useOnPage(): void {}
+
+  private note(key: string, give: (face: EmbeddedFace) => void): void {
+    const faceKey = `${this.face}\u0000${key}`;
+    if (this.seen.has(faceKey)) return;
+    this.seen.add(faceKey);
+    this.found.push({ face: this.face, give });
+  }
+}
+
+/** The streams a line is drawn into to find its hand-outs, thrown away (see `handOutsOf`). */
+const PROBE_CONTENT = new ContentStream(1 << 12);
+const PROBE_OUTLINES = new ContentStream(1 << 12);
+
+/**
+ * The codes drawing a line asks for beyond its runs' glyphs, in the order first asked: a glyph that
+ * carries a ZWNJ or ZWJ, or a mark for pdf.js, in its own text (`encodeMarked`, a Persian letter's
+ * every "می‌"), the invisible glyphs of an emoji span's edges. Handed out as drawn, after every glyph
+ * numbered from the end, their codes moved by one whenever a reader's name brought a glyph of its own,
+ * and every line drawing one was drawn anew (fa: 10 lines a letter where 1-2 changed). Found by
+ * drawing the line once with faces that note what is asked (`HandOutProbe`), kept with the line's
+ * plan: it depends on the line alone (drawing asks the same whatever the codes, on any page), so a
+ * warm document numbers as a cold one. Only for lines that can ask (right-to-left text, joiners, emoji).
+ */
+function handOutsOf(item: PlacedLine, caches: TypesetterCaches): readonly HandOut[] {
+  const plan = linePlanOf(item.line);
+  if (plan.handOuts === undefined) {
+    if (!plan.hasRtl && !plan.joiners && !plan.emoji) plan.handOuts = NO_HAND_OUTS;
+    else {
+      const found: HandOut[] = [];
+      const seen = new Set<string>();
+      const probes = new Map<FaceId, HandOutProbe>();
+      const faceOf = (id: FaceId): HandOutProbe => {
+        let probe = probes.get(id);
+        if (!probe) probes.set(id, (probe = new HandOutProbe(id, caches, found, seen)));
+        return probe;
+      };
+      PROBE_CONTENT.reset();
+      PROBE_OUTLINES.reset();
+      drawLineText({ faceOf, glyphForm: () => "", fill: () => "", outlines: PROBE_OUTLINES, recorder: { tape: undefined } }, PROBE_CONTENT, item, false);
+      plan.handOuts = found.length > 0 ? found : NO_HAND_OUTS;
+    }
+  }
+  return plan.handOuts;
 }
 
 function isStructNode(kid: StructContent | StructNode): kid is StructNode {
@@ -1045,6 +1186,7 @@ function nextShown(order: readonly PlacedRun[], index: number, i: number): strin
 
 /** A text of zero-width joiners and non-joiners only ("\u200C" between the parts of "بین‌الملل"). */
 const JOINERS_ONLY = /^[\u200c\u200d]+$/u;
+const JOINER = /[\u200c\u200d]/u;
 
 /**
  * Whether the next glyph drawn after glyph `i` of a run (from `i`, by `step`) can carry a ZWNJ or
@@ -1100,21 +1242,35 @@ function pdfTextString(text: string): string {
   return `<FEFF${utf16Hex(text)}>`;
 }
 
-/** What drawing a line needs from its document. */
-interface LineDrawing {
-  doc: PdfkitDocument;
-  geometry: PageGeometry;
-  faceOf(id: FaceId): EmbeddedFace;
+/**
+ * What drawing a line's text asks of a face: codes, its resource name, its listing on the page.
+ * An `EmbeddedFace`, or a `HandOutProbe` finding which codes a line asks for (see `handOutsOf`).
+ */
+type LineFace = Pick<
+  EmbeddedFace,
+  "caches" | "encode" | "encodeInvisible" | "invisibleCodes" | "encodeMarked" | "encodeLineEndHyphen" | "encodeRtlAnchor" | "resourceName" | "useOnPage"
+>;
+
+/** What drawing a line's text needs (see `drawLineText`). */
+interface TextDrawing {
+  faceOf(id: FaceId): LineFace;
   /** The resource name of the form XObject that draws a glyph's outline on the current page. */
   glyphForm(face: FaceId, id: number): string;
   /** The operator that sets a fill colour (`#rrggbb`), made once per colour and document. */
   fill(color: string): string;
   /** The outlines of a text object's text-less glyphs, written after it (see `endTextObject`): empty between lines. */
   outlines: ContentStream;
-  /** The page's drawing frame, which each line moves to its own baseline (see `moveFrame`). */
-  frame: PageFrame;
   /** Notes what a line's drawing depends on in the document while it is drawn anew (see `DrawnLine`). */
   recorder: LineRecorder;
+}
+
+/** What drawing a line needs from its document. */
+interface LineDrawing extends TextDrawing {
+  doc: PdfkitDocument;
+  geometry: PageGeometry;
+  faceOf(id: FaceId): EmbeddedFace;
+  /** The page's drawing frame, which each line moves to its own baseline (see `moveFrame`). */
+  frame: PageFrame;
   /** Told of each line drawn (not parted at images): true when drawn anew, false when its bytes were reused. */
   onLineDrawn?: (anew: boolean) => void;
 }
@@ -1417,6 +1573,10 @@ interface LinePlan {
   backwards: ReadonlySet<PlacedRun> | undefined;
   /** Whether any glyph's text holds an emoji sequence's character (see EMOJI_SEQUENCE): no test per glyph for the others. */
   emoji: boolean;
+  /** Whether any glyph's text holds a ZWNJ or ZWJ (see carriesJoiner). */
+  joiners: boolean;
+  /** The codes drawing the line asks for beyond its runs' glyphs (see `handOutsOf`), found when the document is first numbered. */
+  handOuts: readonly HandOut[] | undefined;
 }
 
 /** By a set line, which the library's paragraph cache owns: the plan goes with it. */
@@ -1431,12 +1591,14 @@ function linePlanOf(line: SetLine): LinePlan {
     let hasRtl = false;
     let balance = 0;
     let emoji = false;
+    let joiners = false;
     for (const placed of runs) {
       if (placed.run.direction === "rtl") hasRtl = true;
       for (const glyph of placed.run.glyphs) {
         if (glyph.text === "") continue;
         balance += rtlBalance(glyph);
         if (!emoji && EMOJI_SEQUENCE.test(glyph.text)) emoji = true;
+        if (!joiners && JOINER.test(glyph.text)) joiners = true;
       }
     }
     const lineHasRtl = !rtlLine && hasRtl;
@@ -1450,6 +1612,8 @@ function linePlanOf(line: SetLine): LinePlan {
       // Decided on the runs in reading order, as drawingOrder decides what it draws apart.
       backwards: rtlLine || lineHasRtl ? new Set(runs.filter((_placed, i) => readsBackwards(runs, i))) : undefined,
       emoji,
+      joiners,
+      handOuts: undefined,
     };
     linePlans.set(line, plan);
   }
@@ -1765,7 +1929,7 @@ interface EmojiGroup {
 }
 
 /** An invisible glyph of no width at `to` (from the pen at `from`), the pen then back at `from`. */
-function edgeGlyph(show: TextShow, face: EmbeddedFace, from: number, to: number, size: number): void {
+function edgeGlyph(show: TextShow, face: LineFace, from: number, to: number, size: number): void {
   const back = ((from - to) * 1000) / size;
   show.adjust(back);
   show.code(face.encodeInvisible("\u2060"));
@@ -1791,7 +1955,7 @@ function drawLine(drawing: LineDrawing, item: PlacedLine, rtlPage: boolean, part
   moveFrame(out, drawing.frame, drawing.geometry.height - (item.y + item.line.ascent));
   // A line parted at its images opens marked content as it goes: always drawn anew.
   if (parts) {
-    drawLineText(drawing, item, rtlPage, parts);
+    drawLineText(drawing, out, item, rtlPage, parts);
     return;
   }
   const drawn = drawnLines.get(item.line);
@@ -1804,7 +1968,7 @@ function drawLine(drawing: LineDrawing, item: PlacedLine, rtlPage: boolean, part
   const steps: LineStep[] = [];
   drawing.recorder.tape = steps;
   try {
-    drawLineText(drawing, item, rtlPage);
+    drawLineText(drawing, out, item, rtlPage);
   } finally {
     drawing.recorder.tape = undefined;
   }
@@ -1832,13 +1996,12 @@ function replays(drawing: LineDrawing, steps: readonly LineStep[]): boolean {
 }
 
 /** Draws a line's text (see `drawLine`), its frame moved already. */
-function drawLineText({ doc, faceOf, glyphForm, fill, outlines, recorder }: LineDrawing, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
-  const out = doc.content();
+function drawLineText({ faceOf, glyphForm, fill, outlines, recorder }: TextDrawing, out: ContentStream, item: PlacedLine, rtlPage: boolean, parts?: LineParts): void {
   let outlineX = 0;
   let outlineY = 0;
   const show = new TextShow(out);
   let color = "";
-  let fontFace: EmbeddedFace | undefined;
+  let fontFace: LineFace | undefined;
   let fontSize = 0;
   let textRise = 0;
   // Runs come in reading order: a right-to-left line reads from its right end (see encodeMarked).
@@ -1854,7 +2017,7 @@ function drawLineText({ doc, faceOf, glyphForm, fill, outlines, recorder }: Line
   let afterSpace = false;
   // Whether that space carried the anchor of the cluster after it (see spaceAnchorsNext).
   let afterAnchorSpace: "rtl" | "ltr" | undefined;
-  let lastFace: EmbeddedFace | undefined;
+  let lastFace: LineFace | undefined;
   let lastText = "";
   // The text of the glyph drawn last before this one, spaces aside: its last character is looked at (see
   // readsAsLatinInPdfjs) only beside a neutral, so it is not cut out for every glyph.

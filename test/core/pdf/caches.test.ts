@@ -145,6 +145,8 @@ const MODULE_LEVEL_MAPS: Readonly<Record<string, string>> = {
   "pdf/pdf-writer.ts linePlans": "by a set line, which the library's paragraph cache owns: a function of the line alone",
   "pdf/pdf-writer.ts lastEmbeddings":
     "by a renderer's caches: each face's last font program and ToUnicode map with the glyphs and texts they were made of, used only for the same lists",
+  "pdf/pdf-writer.ts pieceMemories":
+    "by a renderer's caches: the stream deflated last in each place (a page, a face's font program) and its pieces, used only for pieces equal byte for byte",
   "pdf/pdf-writer.ts drawnLines":
     "by a set line, which the library's paragraph cache owns: its bytes as drawn last, used only when every code and name it drew with comes out the same",
   // Memos of functions of their key alone (no font, template or document in them).

@@ -4,7 +4,7 @@ import { renderDocument } from "../../../functions/core/render-document";
 import { createRenderer } from "../../../functions/render/create-renderer";
 import { loadSeedLetter, SEED_LETTER, TEMPLATES_DIR } from "../../support/letters";
 import { run, toFile } from "./pdf-inspect";
-import { adler32, combineAdler32, contentPieces, type DeflatedPiece, deflateInPieces } from "../../../functions/core/pdf/chunked-deflate";
+import { adler32, combineAdler32, contentPieces, type DeflatedPiece, deflateInPieces, type PieceMemory } from "../../../functions/core/pdf/chunked-deflate";
 
 const OPTIONS = { level: 7, strategy: zlibConstants.Z_FILTERED };
 
@@ -90,6 +90,32 @@ describe("deflateInPieces", () => {
     const out = deflateInPieces(changed, cache, OPTIONS, shape);
     expect(inflateSync(out).equals(changed)).toBe(true);
     expect(cache.misses - before).toBe(1);
+  });
+
+  it("looks up (hashes) only the pieces unlike the last stream's in the same place, in the bytes it makes without that memory", () => {
+    const shape = { cutOdds: 4, dictionaryBytes: 256 };
+    const base = page(80, 11);
+    const pieces = contentPieces(base, shape);
+    // A change more than the dictionary's 256 bytes before its piece's end: the next piece's key stays.
+    const changedPiece = pieces.findIndex((piece, p) => p < pieces.length - 1 && piece.length > 600);
+    const at = pieces[changedPiece]!.byteOffset - base.byteOffset + pieces[changedPiece]!.indexOf("/F1");
+    const changed = Buffer.from(base);
+    changed.write("/F2", at, "latin1");
+    // Counted through the cache: a piece matched in the memory is not looked up by its digest.
+    let lookups = 0;
+    const cache = mapCache();
+    const counted = { get: (key: string) => (lookups++, cache.get(key)), set: cache.set };
+    const memory: PieceMemory = { bytes: Buffer.alloc(0), pieces: [] };
+    deflateInPieces(base, counted, OPTIONS, shape, contentPieces(base, shape), memory);
+    expect(lookups).toBe(pieces.length);
+    lookups = 0;
+    const out = deflateInPieces(changed, counted, OPTIONS, shape, contentPieces(changed, shape), memory);
+    expect(lookups).toBe(1);
+    expect(out.equals(deflateInPieces(changed, mapCache(), OPTIONS, shape))).toBe(true);
+    // The same stream again: no lookup at all.
+    lookups = 0;
+    expect(deflateInPieces(Buffer.from(changed), counted, OPTIONS, shape, contentPieces(changed, shape), memory).equals(out)).toBe(true);
+    expect(lookups).toBe(0);
   });
 
   it("keeps back-references into the piece before (its dictionary): smaller than the pieces deflated alone", () => {

@@ -43,9 +43,10 @@ function decoded(pdf: Buffer): Decoded {
  * the letter's own words, which draws their glyphs first in another order; `repeat`
  * copies a short letter's body to fill more than a page. `laterPagesKept`: whether a reader's new
  * glyph leaves the later pages as they were. The writer's marks and the anchors a right-to-left line
- * draws for the extractors' sake are numbered with the glyphs (pdf-writer.ts `reserveMarks`), so plain
- * Arabic keeps its later pages; not yet Arabic with harakat: the invisible glyphs of a cluster's marks
- * and a space's mark are still numbered as drawn, after every glyph of the text, so a reader's new glyph shifts their codes.
+ * draws for the extractors' sake are numbered with the glyphs (pdf-writer.ts `reserveMarks`), and so
+ * are the codes a line asks for beyond its glyphs (`handOutsOf`: a space carrying the mark of the
+ * vowelled cluster after it), so Arabic with harakat keeps its later pages too: numbered as drawn, after
+ * every glyph of the text, a reader's new glyph shifted those codes.
  */
 const CASES: { locale: LocaleId; file: string; salutation: string; newGlyphs: string; ownWords: string; repeat: number; laterPagesKept: boolean }[] = [
   {
@@ -58,7 +59,7 @@ const CASES: { locale: LocaleId; file: string; salutation: string; newGlyphs: st
     laterPagesKept: true,
   },
   { locale: "ar", file: "letter-ar.html", salutation: "أصحاب السعادة،", newGlyphs: "أصحاب ڤيڤيان،", ownWords: "السعادة أصحاب،", repeat: 8, laterPagesKept: true },
-  { locale: "ar", file: "letter-ar-harakat.html", salutation: "أَصْحَابَ السَّعَادَةِ،", newGlyphs: "أَصْحَابَ ڤِيڤِيان،", ownWords: "السَّعَادَةِ أَصْحَابَ،", repeat: 8, laterPagesKept: false },
+  { locale: "ar", file: "letter-ar-harakat.html", salutation: "أَصْحَابَ السَّعَادَةِ،", newGlyphs: "أَصْحَابَ ڤِيڤِيان،", ownWords: "السَّعَادَةِ أَصْحَابَ،", repeat: 8, laterPagesKept: true },
   { locale: "hi", file: "letter-hi.html", salutation: "महामहिम,", newGlyphs: "ॐ ऑड्रे ज़ोया,", ownWords: "आप जानते हैं, महामहिम,", repeat: 8, laterPagesKept: true },
 ];
 
