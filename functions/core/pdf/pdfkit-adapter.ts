@@ -3,7 +3,7 @@
 import PDFDocument = require("pdfkit");
 import type { Font, Glyph } from "fontkit";
 import { canonicalLocale, localeInfo } from "../locales";
-import type { TypesetterCaches } from "./cache";
+import { cacheKind, type LruCache, type TypesetterCaches, weigh } from "./cache";
 import { ContentStream } from "./content-stream";
 import { writePackedBody } from "./object-streams";
 import { type SubsetTemplate, subsetTemplate, writeFontkitSubset } from "./truetype-subset";
@@ -632,14 +632,98 @@ class Embedding implements FontEmbedding {
 }
 
 /**
- * Changes to how pdfkit writes, none visible in the bytes: a stream is deflated by the caller's
- * functions (which cache), and text is turned into bytes natively (pdfkit converts every string
- * character by character; ours are all Latin-1, written as bytes by a ContentStream). Returns the current page's content stream.
+ * PDF strings as pdfkit writes them, by their text. pdfkit converts a string character by character
+ * (through UTF-16 for one beyond ASCII) and escapes it with a regular expression: the seed letter's
+ * document information took 1-57 µs a string, 180 µs a letter (bench/ab/pdf-strings.ts, load 8.8),
+ * where the letters of a mail merge repeat the same strings (the information, the output intent's, alternate texts).
  */
-function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => ContentStream {
+export const PDF_STRINGS = cacheKind<string, string>("pdfStrings", { sizeOf: (text, syntax) => weigh.string(text) + weigh.string(syntax) });
+
+/**
+ * A value pdfkit writes as it is: PDF syntax already made. pdfkit's PDFObject.convert writes an
+ * object it has no case for as its text (`${value}`), and tells a dictionary by its Object.prototype.toString
+ * tag, hence the tag of its own (the adapter's test holds both).
+ */
+class PdfSyntax {
+  constructor(private readonly text: string) {}
+
+  get [Symbol.toStringTag](): string {
+    return "PdfSyntax";
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** A document of pdfkit's that only converts values (`pdfkitSyntax`), and the pieces it last wrote. */
+let converter: { doc: DocumentInternals; written: (Uint8Array | string)[]; uses: number } | undefined;
+
+/** Conversions per converter document: each adds an entry to its table of objects, so it is replaced now and then. */
+const CONVERSIONS_PER_CONVERTER = 4096;
+
+/** `value` in PDF syntax as pdfkit writes it (PDFObject.convert), from an object of a document of its own. */
+function pdfkitSyntax(value: unknown): string {
+  if (!converter || converter.uses >= CONVERSIONS_PER_CONVERTER) {
+    const doc = new PDFDocument({ font: null as unknown as string, autoFirstPage: false }) as unknown as DocumentInternals;
+    const written: (Uint8Array | string)[] = [];
+    doc._write = (data) => {
+      written.push(data);
+    };
+    doc._refEnd = () => {};
+    converter = { doc, written, uses: 0 };
+  }
+  converter.uses++;
+  converter.written.length = 0;
+  converter.doc.ref(value as Record<string, unknown>).finalize();
+  // "n g obj", the value, "endobj" (writeObjectStreams checks the same of every object).
+  const text = converter.written[1];
+  if (converter.written.length !== 3 || typeof text !== "string") {
+    throw new PdfkitInternalsChanged("PDFReference", "finalize", "3 writes, the value's text second", `${converter.written.length} writes`);
+  }
+  return text;
+}
+
+/**
+ * Replaces the strings of a dictionary or string object about to be written (its own value, or its
+ * entries' values) by their PDF syntax from `cache`, made by pdfkit the first time each is seen.
+ */
+function writeStringsOnce(reference: ReferenceInternals, cache: LruCache<string, string>): void {
+  const syntaxOf = (value: string): PdfSyntax => {
+    let text = cache.get(value);
+    if (text === undefined) {
+      text = pdfkitSyntax(new String(value));
+      cache.set(value, text);
+    }
+    return new PdfSyntax(text);
+  };
+  const data = reference.data as unknown;
+  if (data instanceof String) {
+    reference.data = syntaxOf(data.valueOf()) as unknown as Record<string, unknown>;
+    return;
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return;
+  const entries = data as Record<string, unknown>;
+  for (const key in entries) {
+    const value = entries[key];
+    if (value instanceof String) entries[key] = syntaxOf(value.valueOf());
+  }
+}
+
+/**
+ * Changes to how pdfkit writes, none visible in the bytes: a stream is deflated by the caller's
+ * functions (which cache), text is turned into bytes natively (pdfkit converts every string
+ * character by character; ours are all Latin-1, written as bytes by a ContentStream), and what
+ * pdfkit writes after its header goes to `output` instead of its Readable (a data event per piece,
+ * each a step of Node's stream machinery, to be joined at the end all the same). Returns the current page's content stream.
+ */
+function tuneOutput(doc: DocumentInternals, options: DocumentOptions, output: Uint8Array[]): () => ContentStream {
   /** Page content streams by page index, written in one piece (see `pageContent`) but deflated as content (`deflatePieces`). */
   const pageContents = new WeakMap<ReferenceInternals, number>();
   let pagesEnded = 0;
+  const strings = options.caches?.of(PDF_STRINGS);
+  /** Stream objects' data as writeObjectStreams takes it, set aside from pdfkit: with object streams only (below). */
+  let streamData: WeakMap<ReferenceInternals, Uint8Array> | undefined;
   const ref = doc.ref.bind(doc);
   doc.ref = (data) => {
     const reference = ref(data);
@@ -647,10 +731,18 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => Con
     reference.finalize = function (this: ReferenceInternals) {
       if (this.compress && this.buffer.length > 0) {
         const pageIndex = pageContents.get(this);
-        this.buffer = [
-          this.buffer.length === 1 && pageIndex === undefined ? options.deflateOnce(this.buffer[0]!) : options.deflatePieces(Buffer.concat(this.buffer), pageIndex ?? -1),
-        ];
+        // A page's content is one piece, a view of the content buffer: deflated now, before the next page writes into it.
+        this.buffer = [this.buffer.length === 1 && pageIndex === undefined ? options.deflateOnce(this.buffer[0]!) : options.deflatePieces(joined(this.buffer), pageIndex ?? -1)];
         this.compress = false;
+      }
+      if (this.buffer.length === 0) {
+        if (strings) writeStringsOnce(this, strings);
+      } else if (streamData) {
+        // The stream's data goes to the file as it is: given to pdfkit, it would be copied into one array first.
+        const data = this.buffer.length === 1 ? this.buffer[0]! : joined(this.buffer);
+        this.buffer = [];
+        this.data.Length = data.length;
+        streamData.set(this, data);
       }
       finalize.call(this);
     };
@@ -658,7 +750,7 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => Con
   };
   doc._write = function (this: DocumentInternals, data: Uint8Array | string) {
     const bytes = typeof data === "string" ? Buffer.from(`${data}\n`, "latin1") : data;
-    this.push(bytes);
+    output.push(bytes);
     this._offset += bytes.length;
   };
   /**
@@ -699,7 +791,8 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => Con
     pageContent(this.page).line(data);
     return this;
   };
-  if (options.objectStreams) writeObjectStreams(doc, options.caches);
+  // Last: it writes the objects pdfkit finalizes in its own way (its `_write` over the one above).
+  if (options.objectStreams) streamData = writeObjectStreams(doc, options.caches, output);
   return () => pageContent(doc.page);
 }
 
@@ -710,12 +803,14 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => Con
  * cross-reference stream (`writePackedBody`). Parsing the finished file back cost a twentieth of a
  * warm render. The bytes are those `packObjectStreams` makes of the plain file (the tests compare).
  */
-function writeObjectStreams(doc: DocumentInternals, caches: TypesetterCaches | undefined): void {
+function writeObjectStreams(doc: DocumentInternals, caches: TypesetterCaches | undefined, output: Uint8Array[]): WeakMap<ReferenceInternals, Uint8Array> {
   // pdfkit writes the header in its constructor, then nothing but objects (each ending in `_refEnd`) until `_finalize`.
   /** The pieces pdfkit wrote since the last object ended: the object being finalized. */
   let pieces: (Uint8Array | string)[] = [];
-  const streams: { number: number; generation: number; whole: Buffer }[] = [];
+  const streams: { number: number; generation: number; pieces: Uint8Array[] }[] = [];
   const values: { number: number; value: string }[] = [];
+  /** The data of stream objects, by object, set aside by the caller before pdfkit writes the object (see `tuneOutput`). */
+  const streamData = new WeakMap<ReferenceInternals, Uint8Array>();
   // Text stays text until written: most objects go into an object stream, made of one string.
   doc._write = (data: Uint8Array | string) => {
     pieces.push(data);
@@ -728,10 +823,16 @@ function writeObjectStreams(doc: DocumentInternals, caches: TypesetterCaches | u
     if (written.length !== 3 && written.length !== 6) {
       throw new PdfkitInternalsChanged("PDFReference", "finalize", "3 or 6 writes per object", `${written.length} for object ${reference.id}`);
     }
+    const data = streamData.get(reference);
+    // A stream's data set aside goes where pdfkit writes a stream's ("stream", the data, "\nendstream", each a line).
+    if (data && written.length === 3) written.splice(2, 0, "stream", data, "\nendstream");
     const isStream = written.length === 6;
     if (isStream || reference.gen !== 0) {
-      const whole = Buffer.concat(written.map((piece) => (typeof piece === "string" ? Buffer.from(`${piece}\n`, "latin1") : piece)));
-      streams.push({ number: reference.id, generation: reference.gen, whole });
+      // Kept as written, not joined: the file is joined once, at the end. The last piece ("endobj")
+      // without its newline: writePackedBody writes one after each kept object.
+      const last = written.length - 1;
+      const pieces = written.map((piece, index) => (typeof piece === "string" ? Buffer.from(index === last ? piece : `${piece}\n`, "latin1") : piece));
+      streams.push({ number: reference.id, generation: reference.gen, pieces });
     } else {
       const value = written[1] as Uint8Array | string;
       values.push({ number: reference.id, value: trimmedValue(typeof value === "string" ? value : Buffer.from(value).toString("latin1")) });
@@ -740,8 +841,7 @@ function writeObjectStreams(doc: DocumentInternals, caches: TypesetterCaches | u
   };
   doc._finalize = function (this: DocumentInternals) {
     const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
-    // Trailing newline of the last piece ("endobj\n") stands for the one packObjectStreams adds after each kept object.
-    const kept = streams.sort(byNumber).map((object) => ({ ...object, whole: object.whole.subarray(0, object.whole.length - 1) }));
+    const kept = streams.sort(byNumber);
     const id = `<${this._id.toString("hex")}>`;
     const body = writePackedBody({
       // The header is written already: positions count from the file's start.
@@ -754,9 +854,16 @@ function writeObjectStreams(doc: DocumentInternals, caches: TypesetterCaches | u
       trailer: [`/Root ${this._root}`, `/Info ${this._info}`, `/ID [${id} ${id}]`],
       caches,
     });
-    for (const bytes of body) this.push(bytes);
+    for (const bytes of body) output.push(bytes);
     this.push(null);
   };
+  return streamData;
+}
+
+/** Chunks as one Buffer: a view of the one chunk, or a copy of several. */
+function joined(chunks: readonly Uint8Array[]): Buffer {
+  const only = chunks.length === 1 ? chunks[0]! : undefined;
+  return only ? Buffer.from(only.buffer, only.byteOffset, only.byteLength) : Buffer.concat(chunks);
 }
 
 /** An object's value as `packObjectStreams` cuts it: without the white space (PDF's six characters) around it. */
@@ -795,14 +902,19 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
     margin: 0,
     lang: options.lang,
     displayTitle: true,
-    info: options.info,
   } as PDFKit.PDFDocumentOptions) as unknown as DocumentInternals;
+  // The information is set after the constructor, as the constructor sets it (keys in the same order):
+  // given to it, it went into an MD5 (in JavaScript) of a file ID that `documentId` replaces.
+  Object.assign(doc.info, options.info);
   doc._id = options.documentId;
   // A right-to-left language's pages are read from right to left: viewers lay out facing pages and
   // order thumbnails so (ISO 32000-1 12.2, Table 150). displayTitle made the dictionary.
   const language = canonicalLocale(options.lang);
   if (language !== undefined && localeInfo(language).dir === "rtl") (doc._root.data.ViewerPreferences as PdfObject).data.Direction = "R2L";
-  const pageContent = tuneOutput(doc, options);
+  // The header pdfkit's constructor wrote (read from its Readable, where nothing else is written): the rest goes to `output`.
+  const header = (doc as unknown as NodeJS.ReadableStream).read() as Buffer | null;
+  const output: Uint8Array[] = header ? [header] : [];
+  const pageContent = tuneOutput(doc, options, output);
   // pdfkit reads the ICC profile relative to its own module, which a bundle does not have.
   doc._addColorOutputIntent = function (this: DocumentInternals) {
     const profile = options.iccProfile();
@@ -835,10 +947,13 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
     Object.assign(doc.info, saved);
   };
 
-  const chunks: Buffer[] = [];
-  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
+  // pdfkit's `_finalize` writes the end of the file (the object streams' or its own) when every object has ended.
   const finished = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    const finalize = doc._finalize;
+    doc._finalize = function (this: DocumentInternals) {
+      finalize.call(this);
+      resolve(Buffer.concat(output));
+    };
     doc.on("error", reject);
   });
   let fontCount = 0;
