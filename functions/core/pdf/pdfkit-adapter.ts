@@ -685,8 +685,9 @@ function pdfkitSyntax(value: unknown): string {
 }
 
 /**
- * Replaces the strings of a dictionary or string object about to be written (its own value, or its
- * entries' values) by their PDF syntax from `cache`, made by pdfkit the first time each is seen.
+ * Replaces the strings of a string object or dictionary about to be written (its own value, or the
+ * values of its entries and of the dictionaries in them: a CIDFont's /CIDSystemInfo) by their PDF
+ * syntax from `cache`, made by pdfkit the first time each is seen.
  */
 function writeStringsOnce(reference: ReferenceInternals, cache: LruCache<string, string>): void {
   const syntaxOf = (value: string): PdfSyntax => {
@@ -698,16 +699,21 @@ function writeStringsOnce(reference: ReferenceInternals, cache: LruCache<string,
     return new PdfSyntax(text);
   };
   const data = reference.data as unknown;
-  if (data instanceof String) {
-    reference.data = syntaxOf(data.valueOf()) as unknown as Record<string, unknown>;
-    return;
+  if (data instanceof String) reference.data = syntaxOf(data.valueOf()) as unknown as Record<string, unknown>;
+  else if (isDictionary(data)) replaceStrings(data, syntaxOf);
+}
+
+function replaceStrings(dictionary: Record<string, unknown>, syntaxOf: (value: string) => PdfSyntax): void {
+  for (const key in dictionary) {
+    const value = dictionary[key];
+    if (value instanceof String) dictionary[key] = syntaxOf(value.valueOf());
+    else if (isDictionary(value)) replaceStrings(value, syntaxOf);
   }
-  if (data === null || typeof data !== "object" || Array.isArray(data)) return;
-  const entries = data as Record<string, unknown>;
-  for (const key in entries) {
-    const value = entries[key];
-    if (value instanceof String) entries[key] = syntaxOf(value.valueOf());
-  }
+}
+
+/** A dictionary as pdfkit tells one: a plain object (not an array, a reference, a name tree or a date). */
+function isDictionary(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /**
@@ -932,8 +938,14 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
     this._root.data.OutputIntents = [intent];
   };
   // RDF ignores the white space pdfkit indents its XMP with: a quarter of a stream PDF/A keeps unfiltered.
+  // pdfkit asks for the text once ended, twice (its length, then the text): shortened once.
   const xmpText = doc.metadata.getXML.bind(doc.metadata);
-  doc.metadata.getXML = () => xmpText().replace(/>\s+</g, "><");
+  let xmp: { indented: string; shortened: string } | undefined;
+  doc.metadata.getXML = () => {
+    const indented = xmpText();
+    if (xmp?.indented !== indented) xmp = { indented, shortened: indented.replace(/>\s+</g, "><") };
+    return xmp.shortened;
+  };
   // pdfkit also writes the text's length under a non-standard "/length" key: the shortened text's, not the indented one's.
   doc.metadata.getLength = () => doc.metadata.getXML().length;
   // pdfkit copies the metadata into XMP without escaping it.

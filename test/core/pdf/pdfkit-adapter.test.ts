@@ -263,8 +263,8 @@ describe("the pdfkit adapter", () => {
     const caches = new TypesetterCaches();
     const first = await writeSample(serif, false, caches);
     const second = await writeSample(serif, false, caches);
-    // The information's strings, the structure element's alternate text, the output intent's names.
-    for (const text of [TITLE, SUBJECT, "A & B", "a sample", "sRGB IEC61966-2.1"])
+    // The information's strings, the structure element's alternate text, the output intent's names, the CIDFont's /CIDSystemInfo.
+    for (const text of [TITLE, SUBJECT, "A & B", "a sample", "sRGB IEC61966-2.1", "Identity"])
       expect({ text, cached: caches.of(PDF_STRINGS).get(text) !== undefined }).toEqual({ text, cached: true });
     caches.of(PDF_STRINGS).set(TITLE, "(Written from the cache)");
     const seeded = await writeSample(serif, false, caches);
