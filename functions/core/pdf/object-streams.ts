@@ -248,7 +248,7 @@ export function packObjectStreams(pdf: Buffer): Buffer {
   return Buffer.concat(
     writePackedBody({
       head: pdf.subarray(0, first),
-      kept: kept.map(({ number, generation, whole }) => ({ number, generation, pieces: [whole] })),
+      kept,
       packable: packable.map(({ number, value }) => ({ number, value: (value as Buffer).toString("latin1") })),
       free,
       objectCount: entries.length,
@@ -263,11 +263,8 @@ export interface PackedBodyInput {
   head: Buffer;
   /** Bytes of the file written before `head` (the header, when the caller has written it): where positions start. */
   written?: number;
-  /**
-   * Objects written as they are (streams, and any of a generation above 0), in object-number order:
-   * each the pieces of its `n g obj ... endobj` text, without white space after `endobj`.
-   */
-  kept: readonly { number: number; generation: number; pieces: readonly Uint8Array[] }[];
+  /** Objects written as they are (streams, and any of a generation above 0), in object-number order. */
+  kept: readonly { number: number; generation: number; whole: Buffer }[];
   /** Non-stream generation-0 objects, each its value (the text between `obj` and `endobj`, Latin-1), in object-number order. */
   packable: readonly { number: number; value: string }[];
   /** Free entries of the cross-reference table (object 0 among them, generation 65535). */
@@ -286,7 +283,7 @@ export interface PackedBodyInput {
  * out of a finished file; the pdfkit adapter gives it the objects as pdfkit wrote them, so a
  * rendered PDF is never parsed back (the same bytes either way, which the tests hold).
  */
-export function writePackedBody(input: PackedBodyInput): Uint8Array[] {
+export function writePackedBody(input: PackedBodyInput): Buffer[] {
   const { head, kept, packable } = input;
   let nextNumber = input.objectCount;
   const chunks: { number: number; members: (typeof packable)[number][] }[] = [];
@@ -297,15 +294,15 @@ export function writePackedBody(input: PackedBodyInput): Uint8Array[] {
   // [type, field 2, field 3] per object number: 0 free, 1 at an offset, 2 in an object stream.
   const rows: [number, number, number][] = Array.from({ length: size }, () => [0, 0, 0]);
   for (const entry of input.free) rows[entry.number] = [0, 0, entry.generation];
-  const parts: Uint8Array[] = [head];
+  const parts: Buffer[] = [head];
   let position = (input.written ?? 0) + head.length;
-  const emit = (bytes: Uint8Array) => {
+  const emit = (bytes: Buffer) => {
     parts.push(bytes);
     position += bytes.length;
   };
   for (const object of kept) {
     rows[object.number] = [1, position, object.generation];
-    for (const piece of object.pieces) emit(piece);
+    emit(object.whole);
     emit(NEWLINE);
   }
   for (const { number, members } of chunks) {

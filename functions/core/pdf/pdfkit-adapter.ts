@@ -656,32 +656,27 @@ class PdfSyntax {
   }
 }
 
-/** A document of pdfkit's that only converts values (`pdfkitSyntax`), and the pieces it last wrote. */
-let converter: { doc: DocumentInternals; written: (Uint8Array | string)[]; uses: number } | undefined;
-
-/** Conversions per converter document: each adds an entry to its table of objects, so it is replaced now and then. */
-const CONVERSIONS_PER_CONVERTER = 4096;
-
-/** `value` in PDF syntax as pdfkit writes it (PDFObject.convert), from an object of a document of its own. */
-function pdfkitSyntax(value: unknown): string {
-  if (!converter || converter.uses >= CONVERSIONS_PER_CONVERTER) {
-    const doc = new PDFDocument({ font: null as unknown as string, autoFirstPage: false }) as unknown as DocumentInternals;
-    const written: (Uint8Array | string)[] = [];
-    doc._write = (data) => {
-      written.push(data);
-    };
-    doc._refEnd = () => {};
-    converter = { doc, written, uses: 0 };
-  }
-  converter.uses++;
-  converter.written.length = 0;
-  converter.doc.ref(value as Record<string, unknown>).finalize();
-  // "n g obj", the value, "endobj" (writeObjectStreams checks the same of every object).
-  const text = converter.written[1];
-  if (converter.written.length !== 3 || typeof text !== "string") {
-    throw new PdfkitInternalsChanged("PDFReference", "finalize", "3 writes, the value's text second", `${converter.written.length} writes`);
-  }
-  return text;
+/**
+ * A function giving a value in PDF syntax as pdfkit writes it (PDFObject.convert), from an object of
+ * a pdfkit document of its own that writes nothing: made when a document meets a string not seen before.
+ */
+function pdfkitConverter(): (value: unknown) => string {
+  const doc = new PDFDocument({ font: null as unknown as string, autoFirstPage: false }) as unknown as DocumentInternals;
+  const written: (Uint8Array | string)[] = [];
+  doc._write = (data) => {
+    written.push(data);
+  };
+  doc._refEnd = () => {};
+  return (value) => {
+    written.length = 0;
+    doc.ref(value as Record<string, unknown>).finalize();
+    // "n g obj", the value, "endobj" (writeObjectStreams checks the same of every object).
+    const text = written[1];
+    if (written.length !== 3 || typeof text !== "string") {
+      throw new PdfkitInternalsChanged("PDFReference", "finalize", "3 writes, the value's text second", `${written.length} writes`);
+    }
+    return text;
+  };
 }
 
 /**
@@ -689,12 +684,13 @@ function pdfkitSyntax(value: unknown): string {
  * values of its entries and of the dictionaries in them: a CIDFont's /CIDSystemInfo) by their PDF
  * syntax from `cache`, made by pdfkit the first time each is seen.
  */
-function writeStringsOnce(reference: ReferenceInternals, cache: LruCache<string, string>): void {
+function writeStringsOnce(reference: ReferenceInternals, strings: { cache: LruCache<string, string>; convert?: (value: unknown) => string }): void {
   const syntaxOf = (value: string): PdfSyntax => {
-    let text = cache.get(value);
+    let text = strings.cache.get(value);
     if (text === undefined) {
-      text = pdfkitSyntax(new String(value));
-      cache.set(value, text);
+      strings.convert ??= pdfkitConverter();
+      text = strings.convert(new String(value));
+      strings.cache.set(value, text);
     }
     return new PdfSyntax(text);
   };
@@ -718,18 +714,14 @@ function isDictionary(value: unknown): value is Record<string, unknown> {
 
 /**
  * Changes to how pdfkit writes, none visible in the bytes: a stream is deflated by the caller's
- * functions (which cache), text is turned into bytes natively (pdfkit converts every string
- * character by character; ours are all Latin-1, written as bytes by a ContentStream), and what
- * pdfkit writes after its header goes to `output` instead of its Readable (a data event per piece,
- * each a step of Node's stream machinery, to be joined at the end all the same). Returns the current page's content stream.
+ * functions (which cache), and text is turned into bytes natively (pdfkit converts every string
+ * character by character; ours are all Latin-1, written as bytes by a ContentStream). Returns the current page's content stream.
  */
-function tuneOutput(doc: DocumentInternals, options: DocumentOptions, output: Uint8Array[]): () => ContentStream {
+function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => ContentStream {
   /** Page content streams by page index, written in one piece (see `pageContent`) but deflated as content (`deflatePieces`). */
   const pageContents = new WeakMap<ReferenceInternals, number>();
   let pagesEnded = 0;
-  const strings = options.caches?.of(PDF_STRINGS);
-  /** Stream objects' data as writeObjectStreams takes it, set aside from pdfkit: with object streams only (below). */
-  let streamData: WeakMap<ReferenceInternals, Uint8Array> | undefined;
+  const strings = options.caches ? { cache: options.caches.of(PDF_STRINGS) } : undefined;
   const ref = doc.ref.bind(doc);
   doc.ref = (data) => {
     const reference = ref(data);
@@ -741,22 +733,14 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions, output: Ui
         this.buffer = [this.buffer.length === 1 && pageIndex === undefined ? options.deflateOnce(this.buffer[0]!) : options.deflatePieces(joined(this.buffer), pageIndex ?? -1)];
         this.compress = false;
       }
-      if (this.buffer.length === 0) {
-        if (strings) writeStringsOnce(this, strings);
-      } else if (streamData) {
-        // The stream's data goes to the file as it is: given to pdfkit, it would be copied into one array first.
-        const data = this.buffer.length === 1 ? this.buffer[0]! : joined(this.buffer);
-        this.buffer = [];
-        this.data.Length = data.length;
-        streamData.set(this, data);
-      }
+      if (strings && this.buffer.length === 0) writeStringsOnce(this, strings);
       finalize.call(this);
     };
     return reference;
   };
   doc._write = function (this: DocumentInternals, data: Uint8Array | string) {
     const bytes = typeof data === "string" ? Buffer.from(`${data}\n`, "latin1") : data;
-    output.push(bytes);
+    this.push(bytes);
     this._offset += bytes.length;
   };
   /**
@@ -797,8 +781,7 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions, output: Ui
     pageContent(this.page).line(data);
     return this;
   };
-  // Last: it writes the objects pdfkit finalizes in its own way (its `_write` over the one above).
-  if (options.objectStreams) streamData = writeObjectStreams(doc, options.caches, output);
+  if (options.objectStreams) writeObjectStreams(doc, options.caches);
   return () => pageContent(doc.page);
 }
 
@@ -809,14 +792,12 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions, output: Ui
  * cross-reference stream (`writePackedBody`). Parsing the finished file back cost a twentieth of a
  * warm render. The bytes are those `packObjectStreams` makes of the plain file (the tests compare).
  */
-function writeObjectStreams(doc: DocumentInternals, caches: TypesetterCaches | undefined, output: Uint8Array[]): WeakMap<ReferenceInternals, Uint8Array> {
+function writeObjectStreams(doc: DocumentInternals, caches: TypesetterCaches | undefined): void {
   // pdfkit writes the header in its constructor, then nothing but objects (each ending in `_refEnd`) until `_finalize`.
   /** The pieces pdfkit wrote since the last object ended: the object being finalized. */
   let pieces: (Uint8Array | string)[] = [];
-  const streams: { number: number; generation: number; pieces: Uint8Array[] }[] = [];
+  const streams: { number: number; generation: number; whole: Buffer }[] = [];
   const values: { number: number; value: string }[] = [];
-  /** The data of stream objects, by object, set aside by the caller before pdfkit writes the object (see `tuneOutput`). */
-  const streamData = new WeakMap<ReferenceInternals, Uint8Array>();
   // Text stays text until written: most objects go into an object stream, made of one string.
   doc._write = (data: Uint8Array | string) => {
     pieces.push(data);
@@ -829,16 +810,10 @@ function writeObjectStreams(doc: DocumentInternals, caches: TypesetterCaches | u
     if (written.length !== 3 && written.length !== 6) {
       throw new PdfkitInternalsChanged("PDFReference", "finalize", "3 or 6 writes per object", `${written.length} for object ${reference.id}`);
     }
-    const data = streamData.get(reference);
-    // A stream's data set aside goes where pdfkit writes a stream's ("stream", the data, "\nendstream", each a line).
-    if (data && written.length === 3) written.splice(2, 0, "stream", data, "\nendstream");
     const isStream = written.length === 6;
     if (isStream || reference.gen !== 0) {
-      // Kept as written, not joined: the file is joined once, at the end. The last piece ("endobj")
-      // without its newline: writePackedBody writes one after each kept object.
-      const last = written.length - 1;
-      const pieces = written.map((piece, index) => (typeof piece === "string" ? Buffer.from(index === last ? piece : `${piece}\n`, "latin1") : piece));
-      streams.push({ number: reference.id, generation: reference.gen, pieces });
+      const whole = Buffer.concat(written.map((piece) => (typeof piece === "string" ? Buffer.from(`${piece}\n`, "latin1") : piece)));
+      streams.push({ number: reference.id, generation: reference.gen, whole });
     } else {
       const value = written[1] as Uint8Array | string;
       values.push({ number: reference.id, value: trimmedValue(typeof value === "string" ? value : Buffer.from(value).toString("latin1")) });
@@ -847,7 +822,8 @@ function writeObjectStreams(doc: DocumentInternals, caches: TypesetterCaches | u
   };
   doc._finalize = function (this: DocumentInternals) {
     const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
-    const kept = streams.sort(byNumber);
+    // Trailing newline of the last piece ("endobj\n") stands for the one packObjectStreams adds after each kept object.
+    const kept = streams.sort(byNumber).map((object) => ({ ...object, whole: object.whole.subarray(0, object.whole.length - 1) }));
     const id = `<${this._id.toString("hex")}>`;
     const body = writePackedBody({
       // The header is written already: positions count from the file's start.
@@ -860,10 +836,9 @@ function writeObjectStreams(doc: DocumentInternals, caches: TypesetterCaches | u
       trailer: [`/Root ${this._root}`, `/Info ${this._info}`, `/ID [${id} ${id}]`],
       caches,
     });
-    for (const bytes of body) output.push(bytes);
+    for (const bytes of body) this.push(bytes);
     this.push(null);
   };
-  return streamData;
 }
 
 /** Chunks as one Buffer: a view of the one chunk, or a copy of several. */
@@ -917,10 +892,7 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
   // order thumbnails so (ISO 32000-1 12.2, Table 150). displayTitle made the dictionary.
   const language = canonicalLocale(options.lang);
   if (language !== undefined && localeInfo(language).dir === "rtl") (doc._root.data.ViewerPreferences as PdfObject).data.Direction = "R2L";
-  // The header pdfkit's constructor wrote (read from its Readable, where nothing else is written): the rest goes to `output`.
-  const header = (doc as unknown as NodeJS.ReadableStream).read() as Buffer | null;
-  const output: Uint8Array[] = header ? [header] : [];
-  const pageContent = tuneOutput(doc, options, output);
+  const pageContent = tuneOutput(doc, options);
   // pdfkit reads the ICC profile relative to its own module, which a bundle does not have.
   doc._addColorOutputIntent = function (this: DocumentInternals) {
     const profile = options.iccProfile();
@@ -938,14 +910,8 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
     this._root.data.OutputIntents = [intent];
   };
   // RDF ignores the white space pdfkit indents its XMP with: a quarter of a stream PDF/A keeps unfiltered.
-  // pdfkit asks for the text once ended, twice (its length, then the text): shortened once.
   const xmpText = doc.metadata.getXML.bind(doc.metadata);
-  let xmp: { indented: string; shortened: string } | undefined;
-  doc.metadata.getXML = () => {
-    const indented = xmpText();
-    if (xmp?.indented !== indented) xmp = { indented, shortened: indented.replace(/>\s+</g, "><") };
-    return xmp.shortened;
-  };
+  doc.metadata.getXML = () => xmpText().replace(/>\s+</g, "><");
   // pdfkit also writes the text's length under a non-standard "/length" key: the shortened text's, not the indented one's.
   doc.metadata.getLength = () => doc.metadata.getXML().length;
   // pdfkit copies the metadata into XMP without escaping it.
@@ -959,13 +925,10 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
     Object.assign(doc.info, saved);
   };
 
-  // pdfkit's `_finalize` writes the end of the file (the object streams' or its own) when every object has ended.
+  const chunks: Buffer[] = [];
+  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
   const finished = new Promise<Buffer>((resolve, reject) => {
-    const finalize = doc._finalize;
-    doc._finalize = function (this: DocumentInternals) {
-      finalize.call(this);
-      resolve(Buffer.concat(output));
-    };
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
   });
   let fontCount = 0;
