@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { LocaleId } from "../functions/core/locales";
-import { CHROMIUM_PATH, launchChromium } from "../test/support/browser";
+import { CHROMIUM_PATH, launchChromium, printWhenFontsLoaded } from "../test/support/browser";
 import { countPdfPages, summarize, type Summary } from "./stats";
 
 /** HTML pages to print for one language: the warm stream (personalized letters) and the general letter. */
@@ -12,7 +12,7 @@ export interface ChromiumInput {
 
 export interface ChromiumLocaleResult {
   locale: LocaleId;
-  /** setContent(html) then page.pdf({ preferCSSPageSize: true }), in the one reused tab (reset to about:blank, untimed, before each page). */
+  /** setContent(html) then, once its fonts have loaded, page.pdf({ preferCSSPageSize: true }) (printWhenFontsLoaded), in the one reused tab (reset to about:blank, untimed, before each page). */
   pdf: Summary;
   /** The first document of this language in the tab (the browser's fonts for the script not yet loaded). */
   firstPdfMs: number;
@@ -52,7 +52,7 @@ export async function measureChromium(inputs: readonly ChromiumInput[], counts: 
       await page.goto("about:blank");
       const start = performance.now();
       await page.setContent(html);
-      const bytes = await page.pdf({ preferCSSPageSize: true });
+      const bytes = await printWhenFontsLoaded(page);
       return { ms: performance.now() - start, bytes };
     };
     let launchToFirstPdfMs: number | undefined;

@@ -8,7 +8,7 @@ import type { DocumentRenderer } from "../../functions/core/render-document";
 import type { TemplateEngine } from "../../functions/core/template/template-engine";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { toFile } from "../core/pdf/pdf-inspect";
-import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
+import { browserAvailable, type LaunchedBrowser, launchChromium, printWhenFontsLoaded } from "../support/browser";
 import { restyled } from "../support/edition-comparison";
 import { loadSeedLetter, SEED_TEMPLATE_DIR, TEMPLATES_DIR } from "../support/letters";
 import { characters, containsLabel, footerLines } from "../support/line-starts";
@@ -109,7 +109,7 @@ describe("a template whose running title may wrap", () => {
       const filled = withTitle(fillLetter(engine, parsed.letter, locale), title);
       const page = await launched.browser.newPage();
       await page.setContent(await renderHtmlEdition(engine, filled, "Letter", renderer.webFonts!));
-      const chromium = toFile(await page.pdf({ preferCSSPageSize: true }));
+      const chromium = toFile(await printWhenFontsLoaded(page));
       await page.close();
       const theirs = expectBoundedFooters(chromium, engine, locale, title, paper.bottomMargin);
       const ours = footerLines(toFile(await renderer.pdf(filled, "Letter", engine)), paper.bottomMargin).map(({ lines }) => characters(lines.map((line) => line.text).join("")));

@@ -6,7 +6,7 @@ import { loadFontLibrary } from "../../functions/fonts/load-font-library";
 import { createWebFonts } from "../../functions/fonts/web-fonts";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { toFile } from "../core/pdf/pdf-inspect";
-import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
+import { browserAvailable, type LaunchedBrowser, launchChromium, printWhenFontsLoaded } from "../support/browser";
 import { loadSeedLetter, TEMPLATES_DIR } from "../support/letters";
 import { characters, containsLabel, footerLines as footers } from "../support/line-starts";
 
@@ -73,7 +73,7 @@ describe("a running title of 600 characters on US Letter", () => {
       const filled = withTitle(fillLetter(renderer.engine, parsed.letter, locale), title);
       const page = await launched.browser.newPage();
       await page.setContent(await renderHtmlEdition(renderer.engine, filled, "Letter", webFonts));
-      const chromium = footerLines(toFile(await page.pdf({ preferCSSPageSize: true })), BOTTOM_MARGIN);
+      const chromium = footerLines(toFile(await printWhenFontsLoaded(page)), BOTTOM_MARGIN);
       await page.close();
       const ours = footerLines(toFile(await renderer.pdf(filled, "Letter", renderer.engine)), BOTTOM_MARGIN);
       const expected = labels(locale, chromium.length);

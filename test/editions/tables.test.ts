@@ -5,7 +5,7 @@ import { renderPdf } from "../../functions/core/pdf/render-pdf";
 import { documentStylesheets, stylesheetsAsHtmlCss } from "../../functions/core/style/document-stylesheets";
 import { loadFontLibrary } from "../../functions/fonts/load-font-library";
 import { run, toFile } from "../core/pdf/pdf-inspect";
-import { browserAvailable, type LaunchedBrowser, launchChromium } from "../support/browser";
+import { browserAvailable, type LaunchedBrowser, launchChromium, printWhenFontsLoaded } from "../support/browser";
 
 /**
  * A table looks the same in both editions: Chromium printing the HTML and our PDF break the cells'
@@ -249,7 +249,7 @@ describeInBrowser("a table printed by Chromium and in our PDF", () => {
       `<!DOCTYPE html><html lang="${tag}" dir="${dir}"><head><meta charset="utf-8"><style>${stylesheetsAsHtmlCss(stylesheets)}</style></head><body><main>${fragment}</main></body></html>`,
     );
     await page.emulateMedia({ media: "print" });
-    const chromium = lines(toFile(await page.pdf({ preferCSSPageSize: true })));
+    const chromium = lines(toFile(await printWhenFontsLoaded(page)));
     await page.close();
     const metadata = { title: "t", author: "a", subject: "s", keywords: [], creationDate: new Date(0) };
     const ours = lines(toFile(await renderPdf(fragment, { locale: localeInfo(locale), stylesheets, metadata, fonts })));

@@ -39,6 +39,24 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
 }
 
 /**
+ * Chromium's print of the page (its CSS page size) once every face it declares has loaded. page.pdf()
+ * prints what is there: a face still loading, or first asked for by a margin box (laid out only for
+ * print), prints its text blank (font-display: block). A face that cannot load (the HTML edition's
+ * empty masks) is passed over. Evaluated through the DevTools protocol, past the page's policy.
+ */
+export async function printWhenFontsLoaded(page: Page): Promise<Buffer> {
+  await page.evaluate(async () => {
+    const loads: Promise<unknown>[] = [];
+    document.fonts.forEach((face) => {
+      loads.push(face.load().catch(() => undefined));
+    });
+    await Promise.all(loads);
+    await document.fonts.ready;
+  });
+  return page.pdf({ preferCSSPageSize: true });
+}
+
+/**
  * The serious and critical axe-core violations of the page as it stands, one line each. axe is
  * evaluated through the DevTools protocol, so a page whose policy forbids every script is checked too.
  */

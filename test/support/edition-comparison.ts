@@ -13,7 +13,7 @@ import { createWebFonts } from "../../functions/fonts/web-fonts";
 import { loadLetter } from "../../functions/letters/load-letters";
 import { createRenderer } from "../../functions/render/create-renderer";
 import { toFile } from "../core/pdf/pdf-inspect";
-import { type LaunchedBrowser, launchChromium } from "./browser";
+import { type LaunchedBrowser, launchChromium, printWhenFontsLoaded } from "./browser";
 import { DATA_DIR, TEMPLATES_DIR } from "./letters";
 import { type PlacedCharacter, placedCharacters } from "./line-starts";
 
@@ -87,7 +87,7 @@ export async function printBothEditions(
   try {
     await page.setContent((await renderDocument(renderer, parsed, { ...request, format: "html" })).bytes.toString("utf8"));
     await page.emulateMedia({ media: "print" });
-    return { ours, chromium: toFile(await page.pdf({ preferCSSPageSize: true })) };
+    return { ours, chromium: toFile(await printWhenFontsLoaded(page)) };
   } finally {
     await page.close();
   }
@@ -150,7 +150,7 @@ export async function paragraphsAtWidths(
     `<!DOCTYPE html><html lang="${tag}" dir="${dir}"><head><meta charset="utf-8"><style>${fontCss}\n${stylesheetsAsHtmlCss(stylesheets)}</style></head><body>${fragment}</body></html>`,
   );
   await page.emulateMedia({ media: "print" });
-  const chromium = toFile(await page.pdf({ preferCSSPageSize: true }));
+  const chromium = toFile(await printWhenFontsLoaded(page));
   await page.close();
   const metadata = { title: "t", author: "a", subject: "s", keywords: [], creationDate: new Date(0) };
   const ours = toFile(await renderPdf(fragment, { locale: localeInfo(options.locale), stylesheets, metadata, fonts }));

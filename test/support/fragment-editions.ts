@@ -10,6 +10,7 @@ import { type HyphenationPatterns, hyphenateFragment } from "../../functions/cor
 import { createWebFonts } from "../../functions/fonts/web-fonts";
 import { run, toFile } from "../core/pdf/pdf-inspect";
 import { TEMPLATES_DIR } from "./letters";
+import { printWhenFontsLoaded } from "./browser";
 
 /**
  * One letter fragment (`<article class="letter">...`) with an author stylesheet, as two PDF files:
@@ -36,7 +37,7 @@ export async function printFragmentBothWays(
       `<!DOCTYPE html><html lang="${tag}" dir="${dir}"><head><meta charset="utf-8"><style>${fontCss}\n${stylesheetsAsHtmlCss(stylesheets)}</style></head><body>${fragment}</body></html>`,
     );
     await page.emulateMedia({ media: "print" });
-    const chromium = toFile(await page.pdf({ preferCSSPageSize: true }));
+    const chromium = toFile(await printWhenFontsLoaded(page));
     const metadata = { title: "t", author: "a", subject: "s", keywords: [], creationDate: new Date(0) };
     const ours = toFile(await renderPdf(fragment, { locale: localeInfo(options.locale), stylesheets, metadata, fonts }));
     return { ours, chromium };

@@ -11,6 +11,7 @@ import { cacheKind, LruCache } from "../pdf/cache";
 import {
   type FontUsage,
   fontCssBytesOf,
+  fontLoadingMarkup,
   type StyledLetter,
   styleLetter,
   type UsageCollector,
@@ -151,7 +152,7 @@ function pageCss(sources: readonly StylesheetSource[], fontCss: string): string 
   return fontCss === "" ? stylesheets : `${stylesheets}\n${fontCss}`;
 }
 
-function pageWithHead(engine: TemplateEngine, { fragment, view }: FilledLetter, { css, hash }: HtmlHead): string {
+function pageWithHead(engine: TemplateEngine, { fragment, view }: FilledLetter, { css, hash }: HtmlHead, fontLoading = ""): string {
   const contentSecurityPolicy = ["default-src 'none'", `style-src 'sha256-${hash}'`, "img-src data:", "font-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
   return engine.fill(
     "page",
@@ -162,7 +163,7 @@ function pageWithHead(engine: TemplateEngine, { fragment, view }: FilledLetter, 
       description: engine.fieldText("summary", view.summary),
       contentSecurityPolicy,
       css,
-      letter: inlineImages(fragment, engine.set.assets),
+      letter: `${inlineImages(fragment, engine.set.assets)}${fontLoading}`,
     },
     view.locale,
   );
@@ -202,7 +203,7 @@ export async function renderHtmlEditionBytes(engine: TemplateEngine, filled: Fil
   const stylesBefore = cuts === "" ? `${leading}\n` : leading;
   // The style's hash (hundreds of kilobytes) once per characters per face and cuts.
   const hash = sheets.styleHash(sources, `${cuts}\u0000${fontsKey}`, () => `${stylesBefore}${Buffer.from(fontCss).toString("utf8")}`);
-  return pageBytesWithHead(engine, filled, hash, stylesBefore, fontCss);
+  return pageBytesWithHead(engine, filled, hash, stylesBefore, fontCss, fontLoadingMarkup(usage));
 }
 
 /** Stands for the page's style in the filled page template until its bytes are put in (no letter or template holds it). */
@@ -234,8 +235,8 @@ function pagePrefix(head: string, stylesBefore: string, fontCss: Uint8Array): Pa
 }
 
 /** The page around the letter with its style's bytes put in where the template prints `css` (`pageWithHead`). */
-function pageBytesWithHead(engine: TemplateEngine, filled: FilledLetter, hash: string, stylesBefore: string, fontCss: Uint8Array): HtmlEditionBytes {
-  const parts = pageWithHead(engine, filled, { css: STYLE_PLACE, hash }).split(STYLE_PLACE);
+function pageBytesWithHead(engine: TemplateEngine, filled: FilledLetter, hash: string, stylesBefore: string, fontCss: Uint8Array, fontLoading: string): HtmlEditionBytes {
+  const parts = pageWithHead(engine, filled, { css: STYLE_PLACE, hash }, fontLoading).split(STYLE_PLACE);
   if (parts.length === 2) {
     const prefix = pagePrefix(parts[0]!, stylesBefore, fontCss);
     const rest = Buffer.from(parts[1]!, "utf8");

@@ -433,9 +433,35 @@ export function fontCssBytesOf(source: WebFontSource, usage: FontUsage, key = us
   return source.ruleBytes ? source.ruleBytes(key, rules) : rules();
 }
 
-/** The `@font-face` rules of the subsets of a font usage (`fontUsage`). */
+/** The `@font-face` rules of the subsets of a font usage (`fontUsage`), and the rules that load each face with the page (`fontLoadingMarkup`). */
 export async function fontCssOf(source: WebFontSource, usage: FontUsage): Promise<string> {
   const subsets = new Map<FaceId, Uint8Array>();
   for (const [face, characters] of usage) subsets.set(face, await source.subset(face, characters));
-  return fontFaceRules(subsets);
+  return `${fontFaceRules(subsets)}\n${fontLoadingRules(usage)}`;
+}
+
+/** The class of the page's hidden element that sets one character in each embedded face (`fontLoadingMarkup`). */
+const FONT_LOADING_CLASS = "letterpress-font-loading";
+
+/**
+ * Rules that set one character of each face of a usage in a hidden element of the page (its n-th child
+ * for the n-th face), so that every face loads with the page. A face set only in a margin box (a bold
+ * running title in a template's own family) was otherwise first asked for when the page was printed, and
+ * Chromium printed that box while it loaded: empty (font-display: block), no footer on any page.
+ */
+export function fontLoadingRules(usage: FontUsage): string {
+  const faces = [...usage].map(([face, characters], index) => {
+    const { family, weight, style } = faceDescriptors(face);
+    const character = JSON.stringify(String.fromCodePoint(characters.codePointAt(0) ?? 0x20));
+    // The first weight of the face's range: the browser takes this face for it.
+    return `.${FONT_LOADING_CLASS} > :nth-child(${index + 1})::before { content: ${character}; font-family: "${family}"; font-weight: ${weight.split(" ")[0]}; font-style: ${style}; }`;
+  });
+  if (faces.length === 0) return "";
+  // Laid out (so its faces load) and never seen, printed or read: visibility, not display: none, which loads nothing.
+  return [`.${FONT_LOADING_CLASS} { position: absolute; top: 0; left: 0; width: 0; height: 0; overflow: hidden; visibility: hidden; }`, ...faces].join("\n");
+}
+
+/** The hidden element `fontLoadingRules` sets its characters in: one empty child per face of the usage. */
+export function fontLoadingMarkup(usage: FontUsage): string {
+  return usage.size === 0 ? "" : `<div class="${FONT_LOADING_CLASS}" aria-hidden="true">${"<span></span>".repeat(usage.size)}</div>`;
 }

@@ -267,11 +267,29 @@ function ownChecks(file: string, refs: TranslationReferences): DataIssue[] {
  * adding a recipient stops no language's other documents; the source language must have them all.
  */
 function factsChecks(file: string, refs: TranslationReferences, facts: FactsReferences, isSource: boolean): DataIssue[] {
-  const recipients = compareKeys(file, "recipients", refs.recipients, facts.recipients, "recipient");
-  return [
-    ...compareKeys(file, "signatories", refs.signatories, facts.signatories, "signatory"),
-    ...(isSource ? recipients : recipients.filter((issue) => !issue.message.startsWith("missing"))),
-  ];
+  // Words of a recipient letter.json does not name are no error: removedRecipientWarnings says them.
+  const recipients = isSource ? compareKeys(file, "recipients", refs.recipients, { ids: facts.recipients?.ids ?? [], complete: false }, "recipient") : [];
+  return [...compareKeys(file, "signatories", refs.signatories, facts.signatories, "signatory"), ...(facts.recipients ? recipients : [])];
+}
+
+/**
+ * Words of recipients letter.json no longer names (`recipients.<id>`, `translationOf.recipients.<id>`),
+ * in any language file, the source's included: nothing prints them, so removing a recipient from
+ * letter.json stops no document while the language files still hold its words. One warning per file
+ * and recipient, naming the fields to remove. Said only when letter.json's whole list could be read.
+ */
+function removedRecipientWarnings(file: string, refs: TranslationReferences, facts: FactsReferences): DataIssue[] {
+  if (!facts.recipients?.complete) return [];
+  const named = new Set(facts.recipients.ids);
+  const held = [...new Set([...(refs.recipients?.ids ?? []), ...refs.translationOfRecipients.keys()])].filter((id) => !named.has(id));
+  return held.map((id) => {
+    const fields = [...(refs.recipients?.ids.includes(id) ? [`recipients.${id}`] : []), ...(refs.translationOfRecipients.has(id) ? [`translationOf.recipients.${id}`] : [])];
+    return {
+      file,
+      path: fields[0] as string,
+      message: `recipient "${id}" is not in ${LETTER_FACTS_FILE}: nothing prints these words; remove ${fields.join(" and ")} (or add the recipient to ${LETTER_FACTS_FILE})`,
+    };
+  });
 }
 
 /**
@@ -279,7 +297,8 @@ function factsChecks(file: string, refs: TranslationReferences, facts: FactsRefe
  * that letter.json lacks (`sample-legal-ayd` for `sample-legal-aid`): letter.json's mistake, said once
  * there with the id meant, instead of a "missing" and an "unexpected" in every language file. The
  * files that must name a signatory are every language's; a recipient, the source language's (a
- * translation may lack a recipient's words: see recipientChecks). Each file's two issues are dropped.
+ * translation may lack a recipient's words: see recipientChecks). Each file's two issues are dropped,
+ * and its warning of the words of a recipient letter.json lacks (`warnings`, emptied in place).
  */
 function mistypedFactIds(
   factsFile: string,
@@ -287,6 +306,7 @@ function mistypedFactIds(
   facts: FactsReferences,
   translations: ReadonlyMap<LocaleId, { file: string; issues: DataIssue[]; refs?: TranslationReferences }>,
   sourceLocale: LocaleId | undefined,
+  warnings: DataIssue[],
 ): DataIssue[] {
   const issues: DataIssue[] = [];
   for (const kind of ["signatories", "recipients"] as const) {
@@ -316,6 +336,7 @@ function mistypedFactIds(
       for (const translation of translations.values()) {
         const drop = new Set([`${kind}.${id}`, `${kind}.${meant}`]);
         for (let i = translation.issues.length - 1; i >= 0; i--) if (drop.has(translation.issues[i]!.path)) translation.issues.splice(i, 1);
+        for (let i = warnings.length - 1; i >= 0; i--) if (warnings[i]!.file === translation.file && drop.has(warnings[i]!.path)) warnings.splice(i, 1);
       }
     }
   }
@@ -639,7 +660,7 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     translations.set(locale, { file: at(file.name), ...result, refs });
   }
 
-  const everyWarning = [...warnings, ...skipped];
+  const everyWarning: DataIssue[] = [...warnings, ...skipped];
   // A skipped file that would be a language's file in canonical form ("EN.json") is named where that language is missed.
   const skippedNames = everyWarning.filter((warning) => warning.file.startsWith(at(""))).map((warning) => warning.file.slice(at("").length));
   const misnamed = (locale: string): string => {
@@ -652,10 +673,15 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   // When letter.json cannot say it (malformed, or its sourceLocale is), the translations can: the
   // language they all say they were made from, if its file is there and is no translation itself.
   const sourceLocale = factsRefs?.sourceLocale ?? sourceNamedByTranslations(translations);
+  const removedRecipients: DataIssue[] = [];
   for (const [locale, translation] of translations) {
-    if (translation.refs && factsRefs) translation.issues.push(...factsChecks(translation.file, translation.refs, factsRefs, locale === sourceLocale));
+    if (translation.refs && factsRefs) {
+      translation.issues.push(...factsChecks(translation.file, translation.refs, factsRefs, locale === sourceLocale));
+      removedRecipients.push(...removedRecipientWarnings(translation.file, translation.refs, factsRefs));
+    }
   }
-  if (factsRefs) letterIssues.push(...mistypedFactIds(at(LETTER_FACTS_FILE), facts.json, factsRefs, translations, sourceLocale));
+  if (factsRefs) letterIssues.push(...mistypedFactIds(at(LETTER_FACTS_FILE), facts.json, factsRefs, translations, sourceLocale, removedRecipients));
+  everyWarning.push(...removedRecipients);
   // Any well-formed tag is a language, so a recipient's language must be one this letter has a file for
   // (a missing source file is reported on its own, below).
   for (const { index, locale } of factsRefs?.recipientLocales ?? []) {
@@ -676,7 +702,10 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   }
   if (source?.refs?.hasTranslationOf) source.issues.push({ file: source.file, path: "translationOf", message: "the source language's own file must not have translationOf" });
   const fingerprint = source?.value && source.issues.length === 0 ? sourceFingerprint(source.value) : undefined;
-  const sourceRecipients = fingerprint && source?.value ? recipientFingerprints(source.value) : new Map<string, string>();
+  // The words of the recipients letter.json names only: a removed recipient's are neither recorded nor stale.
+  const sourceRecipients = new Map(
+    [...(fingerprint && source?.value ? recipientFingerprints(source.value) : [])].filter(([id]) => !factsRefs?.recipients?.complete || factsRefs.recipients.ids.includes(id)),
+  );
   const sourceParagraphs = fingerprint && source?.value ? paragraphFingerprints(source.value) : new Map<string, string>();
   const sourceParts = fingerprint && source?.value ? partFingerprints(source.value) : new Map<string, string>();
 
@@ -768,8 +797,11 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
     // What the catalogs print for the letter is said too, for the languages whose files have no problem of their own:
     // a bad id in letter.json hid a catalog's problem until it was fixed (issue 13). The letter is filled from what
     // did parse; a fill that fails on it says nothing (the data's own problems are what to fix first).
+    // A language only out of date is filled too: its other problems are said with its staleness.
     const sound = [...translations.keys()].filter((locale) =>
-      locale === sourceLocale ? source?.issues.length === 0 && (deploymentIssues.get(locale) ?? []).length === 0 : (translationIssues.get(locale) ?? []).length === 0,
+      locale === sourceLocale
+        ? source?.issues.length === 0 && (deploymentIssues.get(locale) ?? []).length === 0
+        : (translationIssues.get(locale) ?? []).every((issue) => staleIssues.has(issue)),
     );
     const coverage = letterCoverage;
     const filled = offer && !offer.setAside && isJsonObject(facts.json) && factsCoverage.length === 0 && sound.length > 0;
@@ -814,42 +846,54 @@ export function parseLetter(folder: string, files: readonly LetterFile[], warnin
   const recipientErrors = recipientChecks(checked);
   const generalLetterErrors = generalLetterChecks(checked);
   const letter: Letter = { facts: facts.value, translations: usable, sourceFingerprint: fingerprint };
+  // The fills below check the usable languages and those only out of date: a stale language's other problems
+  // (a signatory's missing signature, a date Intl prints in a glyph no face has) are said with its staleness.
+  const onlyStale = [...localeErrors].filter(([locale, error]) => error.code === "STALE_TRANSLATION" && translations.get(locale)?.value !== undefined);
+  const fillable: Letter = {
+    ...letter,
+    translations: new Map([...usable, ...onlyStale.map(([locale]) => [locale, translations.get(locale)!.value!] as const)]),
+  };
+  const problemsOf = (locale: LocaleId, issues: DataIssue[]): InvalidLetterDataError =>
+    new InvalidLetterDataError(usable.has(locale) ? issues : [...(translationIssues.get(locale) ?? []), ...issues]);
+  // Every language's problems, for a letter refused for its source's: a stale language's staleness included.
+  const othersOf = (): DataIssue[] =>
+    [...localeErrors].flatMap(([locale, error]) =>
+      error instanceof InvalidLetterDataError ? error.issues : error.code === "STALE_TRANSLATION" ? (translationIssues.get(locale) ?? []) : [],
+    );
   // Last, what Intl makes of the letter in each language whose files passed: it needs the letter filled.
   if (letterCoverage && offer && !offer.setAside) {
     const printedIssues = new Map<LocaleId, DataIssue[]>();
-    for (const locale of usable.keys()) {
+    for (const locale of fillable.translations.keys()) {
       const checksCoverage = locale === sourceLocale || context.coverageLocales === undefined || context.coverageLocales.has(locale);
-      const issues = checksCoverage ? printedCoverageIssues(offer, letter, locale, letterCoverage) : [];
+      const issues = checksCoverage ? printedCoverageIssues(offer, fillable, locale, letterCoverage) : [];
       if (issues.length > 0) printedIssues.set(locale, issues);
     }
     const sourceIssues = printedIssues.get(sourceLocale);
     if (sourceIssues) {
-      const others = [...localeErrors.values()].flatMap((error) => (error instanceof InvalidLetterDataError ? error.issues : []));
       throw new InvalidLetterDataError(
-        sortByFile([...sourceIssues, ...others, ...[...printedIssues].filter(([locale]) => locale !== sourceLocale).flatMap(([, issues]) => issues)]),
+        sortByFile(distinctIssues([...sourceIssues, ...othersOf(), ...[...printedIssues].filter(([locale]) => locale !== sourceLocale).flatMap(([, issues]) => issues)])),
       );
     }
     for (const [locale, issues] of printedIssues) {
+      localeErrors.set(locale, problemsOf(locale, issues));
       usable.delete(locale);
-      localeErrors.set(locale, new InvalidLetterDataError(issues));
     }
   }
   // The images the data names (a signatory's signature), as the template looks them up: the source
   // language's make the letter invalid, another language's (a src made of its words) only that language.
   if (offer && !offer.setAside) {
     const imageIssuesOf = new Map<LocaleId, DataIssue[]>();
-    for (const locale of usable.keys()) {
-      const issues = imageIssues(offer, letter, locale, fieldsOf(locale));
+    for (const locale of fillable.translations.keys()) {
+      const issues = imageIssues(offer, fillable, locale, fieldsOf(locale));
       if (issues.length > 0) imageIssuesOf.set(locale, issues);
     }
     const sourceIssues = imageIssuesOf.get(sourceLocale);
-    if (sourceIssues) {
-      const others = [...localeErrors.values()].flatMap((error) => (error instanceof InvalidLetterDataError ? error.issues : []));
-      throw new InvalidLetterDataError(sortByFile(distinctIssues([...sourceIssues, ...others, ...[...imageIssuesOf.values()].flat()])));
-    }
+    if (sourceIssues) throw new InvalidLetterDataError(sortByFile(distinctIssues([...sourceIssues, ...othersOf(), ...[...imageIssuesOf.values()].flat()])));
     for (const [locale, issues] of imageIssuesOf) {
+      const earlier = localeErrors.get(locale);
+      // A language refused for its printed text already holds its staleness: its image problems join them.
+      localeErrors.set(locale, earlier instanceof InvalidLetterDataError ? new InvalidLetterDataError([...earlier.issues, ...issues]) : problemsOf(locale, issues));
       usable.delete(locale);
-      localeErrors.set(locale, new InvalidLetterDataError(issues));
     }
   }
   for (const locale of localeErrors.keys()) generalLetterErrors.delete(locale);

@@ -121,10 +121,10 @@ describe("parseLetter reports every file's problems at once", () => {
   it("keeps checking the languages against letter.json when a recipient's language is malformed", () => {
     const letter = sample();
     letter["letter.json"].recipients[0].locale = "French";
-    letter["fr.json"].recipients.de = { country: "Allemagne", representative: "Représentant permanent" };
+    letter["fr.json"].signatories["third-ngo"] = { name: "Troisième ONG" };
     const problems = problemsOf(letter);
     expect(problems.some((problem) => problem.startsWith("sample/letter.json: recipients[0].locale:"))).toBe(true);
-    expect(problems).toContain('sample/fr.json: recipients.de: unexpected recipient "de"; it is not in letter.json');
+    expect(problems).toContain('sample/fr.json: signatories.third-ngo: unexpected signatory "third-ngo"; it is not in letter.json');
   });
 });
 
