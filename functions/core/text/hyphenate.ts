@@ -67,11 +67,12 @@ const NON_SPACE = /\S+/gu;
 const MAY_HOLD_ADDRESS = /@|:\/\/|[\p{L}\p{N}]\.[\p{L}\p{N}]/u;
 /**
  * An e-mail address (`water@example.org`), a URL (`https://…`, `www.…`) or a domain name
- * (`example.org`, two or more labels, the last of two or more letters), with any punctuation around
+ * (`example.org`, two or more labels, the last of two or more letters, and any path after it:
+ * `example.org/reports`), with any punctuation around
  * it. Never hyphenated: a reader of the printed copy would type the hyphen drawn at the line's end.
  * Both editions follow the soft hyphens this stage puts, so neither breaks an address.
  */
-const ADDRESS = /^[\p{P}\p{S}]*(?:[^\s@]+@[^\s@]+\.[^\s@]+|[\p{L}][\p{L}\p{N}+.-]*:\/\/\S+|www\.\S+|(?:[\p{L}\p{N}-]+\.)+\p{L}{2,})[\p{P}\p{S}]*$/u;
+const ADDRESS = /^[\p{P}\p{S}]*(?:[^\s@]+@[^\s@]+\.[^\s@]+|[\p{L}][\p{L}\p{N}+.-]*:\/\/\S+|www\.\S+|(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?:[/?#]\S*)?)[\p{P}\p{S}]*$/u;
 
 function isAddress(token: string): boolean {
   return ADDRESS.test(token);

@@ -203,6 +203,7 @@ describe("addresses are never hyphenated (a reader of the paper copy would type 
     ["de", "Unterlagen unter menschenrechtsorganisation.example.org", "menschenrechtsorganisation.example.org"],
     ["sr-Latn", "kontakt: organizacija@ministarstvo.example.rs", "organizacija@ministarstvo.example.rs"],
     ["de", "mailto:verwaltungsgericht@example.org;", "mailto:verwaltungsgericht@example.org"],
+    ["de", "Siehe beispielorganisation.de/verantwortlichkeitsuntersuchungskommission.", "beispielorganisation.de/verantwortlichkeitsuntersuchungskommission"],
   ])("%s: %j keeps %j whole and hyphenates the words around it", (lang, text, address) => {
     const out = hyphenateText(text, lang, patterns.hyphenatorFor(lang)!);
     expect(unshy(out)).toBe(text);
