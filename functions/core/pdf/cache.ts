@@ -40,9 +40,7 @@ export const CACHE_BUDGETS = {
   contents: 4 * MiB,
   cmaps: 2 * MiB,
   /** Deflated object streams by their text (object-streams.ts): 8-32 KB of text each, kept as the key, and a third of that deflated. */
-  objectStreams: 0.75 * MiB,
-  /** PDF string objects as pdfkit writes them, by their text (pdfkit-adapter.ts): a letter's title, subject, alternate texts. */
-  pdfStrings: 0.25 * MiB,
+  objectStreams: 1 * MiB,
   stylesheets: 2 * MiB,
   /** Parsed and styled letters, one per shape of letter (markup and stylesheets; render-pdf.ts): 32 bytes per character of the letter, the seed letter's 15 languages 1.84 MiB. */
   letterShapes: 2 * MiB,

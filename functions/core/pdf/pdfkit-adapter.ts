@@ -3,7 +3,7 @@
 import PDFDocument = require("pdfkit");
 import type { Font, Glyph } from "fontkit";
 import { canonicalLocale, localeInfo } from "../locales";
-import { cacheKind, type LruCache, type TypesetterCaches, weigh } from "./cache";
+import type { TypesetterCaches } from "./cache";
 import { ContentStream } from "./content-stream";
 import { writePackedBody } from "./object-streams";
 import { type SubsetTemplate, subsetTemplate, writeFontkitSubset } from "./truetype-subset";
@@ -632,87 +632,6 @@ class Embedding implements FontEmbedding {
 }
 
 /**
- * PDF strings as pdfkit writes them, by their text. pdfkit converts a string character by character
- * (through UTF-16 for one beyond ASCII) and escapes it with a regular expression: the seed letter's
- * document information took 1-57 µs a string, 180 µs a letter (bench/ab/pdf-strings.ts, load 8.8),
- * where the letters of a mail merge repeat the same strings (the information, the output intent's, alternate texts).
- */
-export const PDF_STRINGS = cacheKind<string, string>("pdfStrings", { sizeOf: (text, syntax) => weigh.string(text) + weigh.string(syntax) });
-
-/**
- * A value pdfkit writes as it is: PDF syntax already made. pdfkit's PDFObject.convert writes an
- * object it has no case for as its text (`${value}`), and tells a dictionary by its Object.prototype.toString
- * tag, hence the tag of its own (the adapter's test holds both).
- */
-class PdfSyntax {
-  constructor(private readonly text: string) {}
-
-  get [Symbol.toStringTag](): string {
-    return "PdfSyntax";
-  }
-
-  toString(): string {
-    return this.text;
-  }
-}
-
-/**
- * A function giving a value in PDF syntax as pdfkit writes it (PDFObject.convert), from an object of
- * a pdfkit document of its own that writes nothing: made when a document meets a string not seen before.
- */
-function pdfkitConverter(): (value: unknown) => string {
-  const doc = new PDFDocument({ font: null as unknown as string, autoFirstPage: false }) as unknown as DocumentInternals;
-  const written: (Uint8Array | string)[] = [];
-  doc._write = (data) => {
-    written.push(data);
-  };
-  doc._refEnd = () => {};
-  return (value) => {
-    written.length = 0;
-    doc.ref(value as Record<string, unknown>).finalize();
-    // "n g obj", the value, "endobj" (writeObjectStreams checks the same of every object).
-    const text = written[1];
-    if (written.length !== 3 || typeof text !== "string") {
-      throw new PdfkitInternalsChanged("PDFReference", "finalize", "3 writes, the value's text second", `${written.length} writes`);
-    }
-    return text;
-  };
-}
-
-/**
- * Replaces the strings of a string object or dictionary about to be written (its own value, or the
- * values of its entries and of the dictionaries in them: a CIDFont's /CIDSystemInfo) by their PDF
- * syntax from `cache`, made by pdfkit the first time each is seen.
- */
-function writeStringsOnce(reference: ReferenceInternals, strings: { cache: LruCache<string, string>; convert?: (value: unknown) => string }): void {
-  const syntaxOf = (value: string): PdfSyntax => {
-    let text = strings.cache.get(value);
-    if (text === undefined) {
-      strings.convert ??= pdfkitConverter();
-      text = strings.convert(new String(value));
-      strings.cache.set(value, text);
-    }
-    return new PdfSyntax(text);
-  };
-  const data = reference.data as unknown;
-  if (data instanceof String) reference.data = syntaxOf(data.valueOf()) as unknown as Record<string, unknown>;
-  else if (isDictionary(data)) replaceStrings(data, syntaxOf);
-}
-
-function replaceStrings(dictionary: Record<string, unknown>, syntaxOf: (value: string) => PdfSyntax): void {
-  for (const key in dictionary) {
-    const value = dictionary[key];
-    if (value instanceof String) dictionary[key] = syntaxOf(value.valueOf());
-    else if (isDictionary(value)) replaceStrings(value, syntaxOf);
-  }
-}
-
-/** A dictionary as pdfkit tells one: a plain object (not an array, a reference, a name tree or a date). */
-function isDictionary(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-}
-
-/**
  * Changes to how pdfkit writes, none visible in the bytes: a stream is deflated by the caller's
  * functions (which cache), and text is turned into bytes natively (pdfkit converts every string
  * character by character; ours are all Latin-1, written as bytes by a ContentStream). Returns the current page's content stream.
@@ -721,7 +640,6 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => Con
   /** Page content streams by page index, written in one piece (see `pageContent`) but deflated as content (`deflatePieces`). */
   const pageContents = new WeakMap<ReferenceInternals, number>();
   let pagesEnded = 0;
-  const strings = options.caches ? { cache: options.caches.of(PDF_STRINGS) } : undefined;
   const ref = doc.ref.bind(doc);
   doc.ref = (data) => {
     const reference = ref(data);
@@ -729,11 +647,11 @@ function tuneOutput(doc: DocumentInternals, options: DocumentOptions): () => Con
     reference.finalize = function (this: ReferenceInternals) {
       if (this.compress && this.buffer.length > 0) {
         const pageIndex = pageContents.get(this);
-        // A page's content is one piece, a view of the content buffer: deflated now, before the next page writes into it.
-        this.buffer = [this.buffer.length === 1 && pageIndex === undefined ? options.deflateOnce(this.buffer[0]!) : options.deflatePieces(joined(this.buffer), pageIndex ?? -1)];
+        this.buffer = [
+          this.buffer.length === 1 && pageIndex === undefined ? options.deflateOnce(this.buffer[0]!) : options.deflatePieces(Buffer.concat(this.buffer), pageIndex ?? -1),
+        ];
         this.compress = false;
       }
-      if (strings && this.buffer.length === 0) writeStringsOnce(this, strings);
       finalize.call(this);
     };
     return reference;
@@ -841,12 +759,6 @@ function writeObjectStreams(doc: DocumentInternals, caches: TypesetterCaches | u
   };
 }
 
-/** Chunks as one Buffer: a view of the one chunk, or a copy of several. */
-function joined(chunks: readonly Uint8Array[]): Buffer {
-  const only = chunks.length === 1 ? chunks[0]! : undefined;
-  return only ? Buffer.from(only.buffer, only.byteOffset, only.byteLength) : Buffer.concat(chunks);
-}
-
 /** An object's value as `packObjectStreams` cuts it: without the white space (PDF's six characters) around it. */
 function trimmedValue(text: string): string {
   // By character codes: a regular expression anchored at the end tried every position of each value.
@@ -883,10 +795,8 @@ export function createPdfkitDocument(options: DocumentOptions): PdfkitDocument {
     margin: 0,
     lang: options.lang,
     displayTitle: true,
+    info: options.info,
   } as PDFKit.PDFDocumentOptions) as unknown as DocumentInternals;
-  // The information is set after the constructor, as the constructor sets it (keys in the same order):
-  // given to it, it went into an MD5 (in JavaScript) of a file ID that `documentId` replaces.
-  Object.assign(doc.info, options.info);
   doc._id = options.documentId;
   // A right-to-left language's pages are read from right to left: viewers lay out facing pages and
   // order thumbnails so (ISO 32000-1 12.2, Table 150). displayTitle made the dictionary.

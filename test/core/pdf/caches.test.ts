@@ -45,7 +45,7 @@ describe("the typesetter's caches", () => {
     const first = loadFontLibrary();
     const second = loadFontLibrary();
     const before = await renderPdf(html, options("ar", { fonts: first }));
-    // Every kind the PDF's typesetter keeps was used by this render: the letter's shape (parsed and styled), shaped runs, paragraphs, subsets, CMaps, streams, object streams, PDF strings, outlines (Arabic marks), text pieces.
+    // Every kind the PDF's typesetter keeps was used by this render: the letter's shape (parsed and styled), shaped runs, paragraphs, subsets, CMaps, streams, object streams, outlines (Arabic marks), text pieces.
     expect(Object.keys(first.caches.entries).sort()).toEqual([
       "cmaps",
       "contents",
@@ -53,7 +53,6 @@ describe("the typesetter's caches", () => {
       "objectStreams",
       "outlines",
       "paragraphs",
-      "pdfStrings",
       "shapedRuns",
       "subsets",
       "textPieces",

@@ -7,13 +7,11 @@ import {
   createPdfkitDocument,
   INTERNALS,
   openPdfkitImage,
-  PDF_STRINGS,
   type PdfkitDocument,
   PdfkitInternalsChanged,
   recordPdfkitDrawing,
   verifyInternals,
 } from "../../../functions/core/pdf/pdfkit-adapter";
-import { TypesetterCaches } from "../../../functions/core/pdf/cache";
 import { packObjectStreams } from "../../../functions/core/pdf/object-streams";
 import { loadFontLibrary } from "../../../functions/fonts/load-font-library";
 import { pdfjsPages, toFile } from "./pdf-inspect";
@@ -52,8 +50,6 @@ function dictWith(objects: QpdfObjects, predicate: (dict: Record<string, unknown
 
 const DOCUMENT_ID = Buffer.from("00112233445566778899aabbccddeeff", "hex");
 const TITLE = 'Letters & "Rights" <draft>';
-/** A string pdfkit writes escaped ("(", ")", "\\", a line feed) and in UTF-16 (beyond ASCII). */
-const SUBJECT = "(Draft) \\ résumé\nsecond line";
 
 /** The codes the sample document draws: one glyph twice (two texts, two widths), a compound glyph, a plain one. */
 const SAMPLE = [
@@ -72,7 +68,7 @@ interface Sample {
   fontPrograms: { glyphs: number[]; advances: number[] }[];
 }
 
-async function writeSample(font: Font = serif, objectStreams = false, caches?: TypesetterCaches): Promise<Sample> {
+async function writeSample(font: Font = serif, objectStreams = false): Promise<Sample> {
   const sample = { deflatedOnce: 0, deflatedPieces: 0, fontPrograms: [] as Sample["fontPrograms"], codes: [] as number[] };
   const doc = createPdfkitDocument({
     width: 200,
@@ -81,7 +77,7 @@ async function writeSample(font: Font = serif, objectStreams = false, caches?: T
     info: {
       Title: TITLE,
       Author: "A & B",
-      Subject: SUBJECT,
+      Subject: "s",
       Keywords: "k",
       CreationDate: new Date("2015-12-01T09:00:00Z"),
       ModDate: new Date("2015-12-01T09:00:00Z"),
@@ -99,7 +95,6 @@ async function writeSample(font: Font = serif, objectStreams = false, caches?: T
       return deflateSync(bytes);
     },
     objectStreams,
-    ...(caches ? { caches } : {}),
   });
   const texts: string[] = [""];
   const embedding = doc.embedFont(font, {
@@ -256,25 +251,6 @@ describe("the pdfkit adapter", () => {
       for (const [key, value] of Object.entries(objects)) if (key !== "trailer") expect({ key, value: repacked[key] }).toEqual({ key, value });
     } finally {
       rmSync(packed.file, { force: true });
-    }
-  });
-
-  it("writes each string object as pdfkit converted it the first time (PDF_STRINGS): the same bytes, then what the cache holds", async () => {
-    const caches = new TypesetterCaches();
-    const first = await writeSample(serif, false, caches);
-    const second = await writeSample(serif, false, caches);
-    // The information's strings, the structure element's alternate text, the output intent's names, the CIDFont's /CIDSystemInfo.
-    for (const text of [TITLE, SUBJECT, "A & B", "a sample", "sRGB IEC61966-2.1", "Identity"])
-      expect({ text, cached: caches.of(PDF_STRINGS).get(text) !== undefined }).toEqual({ text, cached: true });
-    caches.of(PDF_STRINGS).set(TITLE, "(Written from the cache)");
-    const seeded = await writeSample(serif, false, caches);
-    try {
-      expect(first.pdf.equals(sample.pdf)).toBe(true);
-      expect(second.pdf.equals(sample.pdf)).toBe(true);
-      expect(execFileSync("pdfinfo", [second.file], { encoding: "utf8" })).toContain(`Subject:         ${SUBJECT.split("\n")[0]}`);
-      expect(execFileSync("pdfinfo", [seeded.file], { encoding: "utf8" })).toContain("Title:           Written from the cache");
-    } finally {
-      for (const written of [first, second, seeded]) rmSync(written.file, { force: true });
     }
   });
 
