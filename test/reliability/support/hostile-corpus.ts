@@ -253,9 +253,25 @@ function encodeWindows1252(text: string): Buffer {
   return Buffer.from([...text].map((char) => WINDOWS_1252_HIGH[char] ?? (char.charCodeAt(0) <= 0xff ? char.charCodeAt(0) : 0x3f)));
 }
 
+/**
+ * The page's own font-loading element holds an empty span per face it embeds (web-fonts.ts
+ * `fontLoadingMarkup`): text that needs one more face (an emoji) adds a span there, not markup of its
+ * own. Only attribute-less, empty spans in that element are left out of a page's shape.
+ */
+function isFontLoadingSpan(element: HtmlElement): boolean {
+  const parent = element.parentNode as HtmlElement | null;
+  return (
+    element.tagName === "span" &&
+    element.attrs.length === 0 &&
+    element.childNodes.length === 0 &&
+    parent?.tagName === "div" &&
+    parent.attrs.some((attr) => attr.name === "class" && attr.value === "letterpress-font-loading")
+  );
+}
+
 /** Element tags with their counts and the attribute names used: the shape of a page, whatever its text. */
 export function pageShape(html: string): { tags: Record<string, number>; attributes: string[] } {
-  const elements = findAll(parseDocument(html), () => true);
+  const elements = findAll(parseDocument(html), (element) => !isFontLoadingSpan(element));
   const tags: Record<string, number> = {};
   for (const element of elements) tags[element.tagName] = (tags[element.tagName] ?? 0) + 1;
   const attributes = [...new Set(elements.flatMap((element: HtmlElement) => element.attrs.map((attr) => attr.name)))].sort();
