@@ -17,10 +17,35 @@ export interface OursWarmResult {
   report: WarmReport;
 }
 
-/** Warm figures of one language, from a fresh process on the bundle (so its first document is the process's first). */
-export async function measureOursWarm(bundle: Bundle, locale: LocaleId, counts: WarmCounts): Promise<OursWarmResult> {
-  const args: RenderEntryArgs = { mode: "warm", locale, templatesDir: bundle.templatesDir, fontDir: bundle.fontDir, dataDir: bundle.dataDir, ...counts };
-  const run = await runNode(bundle.renderEntry, args);
+/**
+ * Turns of the machine between our warm stream and another measurement (Chromium's): before every
+ * `every`-th measured PDF, and once after the last, the process waits while `take` runs.
+ */
+export interface Turns {
+  every: number;
+  take: () => Promise<void>;
+}
+
+/** How many turns `Turns` gives away in a stream of `iterations` measured PDFs. */
+export function turnCount(iterations: number, every: number): number {
+  return Math.ceil(iterations / every) + 1;
+}
+
+/**
+ * Warm figures of one language, from a fresh process on the bundle (so its first document is the
+ * process's first). With `turns`, the stream is measured in turns with another measurement.
+ */
+export async function measureOursWarm(bundle: Bundle, locale: LocaleId, counts: WarmCounts, turns?: Turns): Promise<OursWarmResult> {
+  const args: RenderEntryArgs = {
+    mode: "warm",
+    locale,
+    templatesDir: bundle.templatesDir,
+    fontDir: bundle.fontDir,
+    dataDir: bundle.dataDir,
+    ...counts,
+    ...(turns ? { turnEvery: turns.every } : {}),
+  };
+  const run = await runNode(bundle.renderEntry, args, turns ? { onTurn: turns.take } : {});
   assertExited(run, `warm ${locale}`);
   const report = lastJsonLine<WarmReport>(run.stdout.toString("utf8"), `warm ${locale}`);
   return { locale, pdf: summarize(report.pdfMs), html: summarize(report.htmlMs), report };

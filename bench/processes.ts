@@ -10,12 +10,23 @@ export interface NodeRun {
   firstStdoutAt: number | undefined;
 }
 
+export interface RunNodeOptions {
+  nodeArgs?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  /**
+   * Opens an IPC channel to the child: each message it sends is handed here, and the child gets a
+   * message back ({ turn: "child" }) when the returned promise settles (the turns of bench/measure-paired.ts).
+   */
+  onTurn?: () => Promise<void>;
+}
+
 /**
  * Runs `node [nodeArgs] script jsonArgs` with nothing inherited from the harness's own node flags
  * (tsx's loader stays out of the measured process unless asked for in nodeArgs).
  */
-export function runNode(script: string, args: unknown, options: { nodeArgs?: string[]; cwd?: string; env?: Record<string, string> } = {}): Promise<NodeRun> {
-  return spawnNode([...(options.nodeArgs ?? []), script, JSON.stringify(args)], options.cwd, options.env);
+export function runNode(script: string, args: unknown, options: RunNodeOptions = {}): Promise<NodeRun> {
+  return spawnNode([...(options.nodeArgs ?? []), script, JSON.stringify(args)], options.cwd, options.env, options.onTurn);
 }
 
 /** Runs `node --snapshot-blob blob jsonArgs`: the process starts from the snapshot's heap, with no script to load. */
@@ -23,7 +34,7 @@ export function runNodeFromSnapshot(blob: string, args: unknown, cwd?: string): 
   return spawnNode(["--snapshot-blob", blob, JSON.stringify(args)], cwd);
 }
 
-function spawnNode(argv: string[], cwd?: string, env: Record<string, string> = {}): Promise<NodeRun> {
+function spawnNode(argv: string[], cwd?: string, env: Record<string, string> = {}, onTurn?: () => Promise<void>): Promise<NodeRun> {
   return new Promise((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -32,14 +43,26 @@ function spawnNode(argv: string[], cwd?: string, env: Record<string, string> = {
     const child = spawn(process.execPath, argv, {
       // The render Lambda's V8 flags, as it sets them.
       env: { ...process.env, ...env, NODE_OPTIONS: RENDER_NODE_OPTIONS },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: onTurn ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
       ...(cwd ? { cwd } : {}),
     });
-    child.stdout.on("data", (chunk: Buffer) => {
+    if (onTurn) {
+      // A failed turn ends the child (its run then reports the failure), rather than leaving it waiting.
+      child.on("message", () => {
+        onTurn().then(
+          () => child.connected && child.send({ turn: "child" }),
+          (error: unknown) => {
+            child.kill();
+            reject(error);
+          },
+        );
+      });
+    }
+    child.stdout?.on("data", (chunk: Buffer) => {
       firstStdoutAt ??= performance.now();
       stdout.push(chunk);
     });
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString("utf8"), spawnedAt, firstStdoutAt }));
   });

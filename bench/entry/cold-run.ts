@@ -20,6 +20,11 @@ export const renderEntryArgsSchema = z.discriminatedUnion("mode", [
     warmups: z.number().int().min(0),
     iterations: z.number().int().min(1),
     htmlIterations: z.number().int().min(1),
+    /**
+     * Measured PDFs per turn when the harness interleaves Chromium with this process (bench/measure-paired.ts):
+     * before every `turnEvery`-th measured PDF the process hands the machine over (an IPC message) and waits to get it back.
+     */
+    turnEvery: z.number().int().min(1).optional(),
   }),
 ]);
 export type RenderEntryArgs = z.infer<typeof renderEntryArgsSchema>;

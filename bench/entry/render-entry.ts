@@ -43,6 +43,8 @@ export interface WarmReport {
   maxRssKb: number;
   /** The measured PDF loop on the monotonic clock (microseconds), for cutting CPU profiles. */
   window: { startUs: number; endUs: number };
+  /** When each measured PDF started, on the same clock: where the turns with Chromium fell (test/bench/paired.test.ts). */
+  pdfStartsUs: number[];
 }
 
 export type { ColdReport } from "./cold-run";
@@ -53,6 +55,18 @@ function rendererOptions(args: RenderEntryArgs): RendererOptions {
 }
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * Hands the machine to the harness (over the IPC channel it spawned this process with) and resolves
+ * when the harness hands it back: Chromium prints its share of the same stream in between, so both
+ * are measured over the same minutes of a shared machine (bench/measure-paired.ts).
+ */
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("message", () => resolve());
+    process.send?.({ turn: "harness" });
+  });
+}
 
 async function warm(args: Extract<RenderEntryArgs, { mode: "warm" | "profile" }>): Promise<void> {
   const started = performance.now();
@@ -80,15 +94,24 @@ async function warm(args: Extract<RenderEntryArgs, { mode: "warm" | "profile" }>
   const firstHtml = await timed(firstHtmlRequest as (typeof htmlStream)[number]);
 
   const pdfMs: number[] = [];
+  const pdfStartsUs: number[] = [];
   const sizes: number[] = [firstPdf.bytes.length];
   let window = { startUs: 0, endUs: 0 };
+  const turnEvery = process.send && args.turnEvery !== undefined ? args.turnEvery : undefined;
   for (const [index, request] of pdfRest.entries()) {
+    if (turnEvery !== undefined && index >= args.warmups && (index - args.warmups) % turnEvery === 0) await yieldTurn();
     if (index === args.warmups) window = { startUs: monotonicUs(), endUs: 0 };
+    if (index >= args.warmups) pdfStartsUs.push(monotonicUs());
     const { ms, bytes } = await timed(request);
     if (index >= args.warmups) pdfMs.push(ms);
     sizes.push(bytes.length);
   }
   window.endUs = monotonicUs();
+  // The harness's last turn, then the channel closed so the process can end once its report is out.
+  if (turnEvery !== undefined) {
+    await yieldTurn();
+    process.disconnect();
+  }
 
   const htmlMs: number[] = [];
   for (const [index, request] of htmlRest.entries()) {
@@ -111,6 +134,7 @@ async function warm(args: Extract<RenderEntryArgs, { mode: "warm" | "profile" }>
     personalizedPdfBytes: { min: Math.min(...sizes), max: Math.max(...sizes) },
     maxRssKb: process.resourceUsage().maxRSS,
     window,
+    pdfStartsUs,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }

@@ -125,7 +125,12 @@ describe("the benchmark harness", () => {
       launchToFirstPdfMs: 500,
       locales: [{ locale: "en", pdf: summarize([100, 120, 140]), firstPdfMs: 300, pdfBytes: 40_000, pdfPages: 2 }],
     };
-    const ours = { locale: "en" as const, pdf: en.ours.pdf, html: en.ours.html, report: { ...en.ours, locale: "en", pdfMs: [], htmlMs: [], window: { startUs: 0, endUs: 0 } } };
+    const ours = {
+      locale: "en" as const,
+      pdf: en.ours.pdf,
+      html: en.ours.html,
+      report: { ...en.ours, locale: "en", pdfMs: [], htmlMs: [], window: { startUs: 0, endUs: 0 }, pdfStartsUs: [] },
+    };
     const combined = combineLocale({ locale: "en", available: true }, ours, chromium, undefined, "stream");
     expect(combined.ratio).toBeCloseTo(en.ours.pdf.median / 120, 10);
     const svg = renderChart([combined], { budgetMs: 15, title: "test" });
